@@ -1,0 +1,52 @@
+"""Timing helpers shared by the benchmark scripts: medians, floors and ratios."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured budget: the figure, the floor it is compared with, and the budget."""
+
+    name: str
+    seconds: float
+    floor_name: str
+    floor_seconds: float
+    budget: str
+    within: bool
+
+    @property
+    def ratio(self) -> float:
+        """Figure divided by floor (the number the budget is stated in where it is a ratio)."""
+        return self.seconds / self.floor_seconds if self.floor_seconds else float("inf")
+
+    def line(self) -> str:
+        """One printable row."""
+        verdict = "ok" if self.within else "OVER BUDGET"
+        return (f"{self.name:<46} {self.seconds * 1000:9.2f} ms   floor {self.floor_name} "
+                f"{self.floor_seconds * 1000:8.2f} ms   ratio {self.ratio:6.2f}   "
+                f"budget {self.budget:<22} {verdict}")
+
+
+def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> float:
+    """Median wall time of ``number`` calls of ``fn``, over ``repeat`` rounds, per call."""
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def python_floor() -> float:
+    """A fixed pure-Python workload, to normalise figures across machines in one run."""
+
+    def work() -> None:
+        sorted(range(200_000, 0, -1))
+
+    return median_time(work, repeat=5)

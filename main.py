@@ -1,0 +1,237 @@
+"""Composition root: parse arguments, pick the database, run a command or the desktop app.
+
+``python main.py ...`` and the installed ``transplant-planner ...`` are the same
+entry. Global options (``--db``, ``--demo``) come before the command. A user
+mistake prints one plain sentence on stderr and exits with code 2, never a
+traceback. This is the only module that imports both ``ui`` and ``planner.storage``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from planner.errors import PlannerError
+
+EXIT_BAD_INPUT = 2
+DB_ENV = "TRANSPLANT_PLANNER_DB"
+
+
+class UserError(Exception):
+    """A mistake in the command line: reported in one sentence, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message[0].upper() + message[1:].rstrip(".") + ".")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar of DESIGN.md section 6."""
+    parser = _Parser(prog="transplant-planner",
+                     description="Plan and follow stem-cell transplants.")
+    parser.add_argument("--db", help="SQLite file or PostgreSQL URL (default: the user data "
+                        f"folder; also ${DB_ENV})")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo clinic (synthetic patients)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("protocols", help="list the protocol templates")
+    sch = sub.add_parser("schedule", help="print the dated schedule of a template")
+    sch.add_argument("protocol_id")
+    sch.add_argument("--day0", required=True, help="Day 0 as YYYY-MM-DD")
+    sch.add_argument("--json", action="store_true")
+    board = sub.add_parser("board", help="print the clinic board")
+    board.add_argument("--json", action="store_true")
+    demo = sub.add_parser("demo-db", help="write the demo clinic to a new SQLite file")
+    demo.add_argument("path")
+    sub.add_parser("check", help="check the database's integrity and audit trail")
+    backup = sub.add_parser("backup", help="write a verified backup")
+    backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
+    return parser
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    """Strict ISO date; anything else is a user error naming the expected form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{what} '{text}' is not a date in the form YYYY-MM-DD.") from None
+
+
+def local_now() -> dt.datetime:
+    """The one place the program reads the clock (timezone-aware, local)."""
+    return dt.datetime.now().astimezone()
+
+
+def actor():  # type: ignore[no-untyped-def]
+    """The signed-in OS user and this workstation's name."""
+    from planner.ports import Actor
+
+    return Actor(user=getpass.getuser(), workstation=socket.gethostname())
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def cmd_protocols(_: argparse.Namespace) -> int:
+    """List bundled and local templates."""
+    from planner.protocols import all_protocols
+
+    protocols, errors = all_protocols(_local_template_dir())
+    for proto in sorted(protocols.values(), key=lambda p: (p.category.value, p.id)):
+        _out(f"{proto.id:<32} {proto.category.value:<17} {proto.review_status:<17} "
+             f"{proto.title}")
+    for err in errors:
+        sys.stderr.write(f"warning: {err}\n")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Print a template's dated schedule."""
+    from planner.careplan import instantiate, schedule_rows
+    from planner.protocols import all_protocols, get_protocol
+
+    day0 = parse_date(args.day0, "Day 0")
+    protocols, _ = all_protocols(_local_template_dir())
+    plan = instantiate(get_protocol(protocols, args.protocol_id), day0)
+    rows = schedule_rows(plan)
+    if args.json:
+        _out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        label = r.label if r.label.startswith("M-Day") else f"Day {r.day:+d}" if r.day else "Day 0"
+        _out(f"{label:<9} {r.date.isoformat()}  {r.phase:<17} {r.title}")
+    return 0
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """Print the clinic board for today."""
+    from planner.services import clinic_board
+
+    repo = _open_repo(args)
+    try:
+        rows = clinic_board(repo, local_now().date())
+    finally:
+        repo.close()
+    if args.json:
+        _out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        due = "; ".join(r.due_today) or "-"
+        alerts = "; ".join(r.alerts) or "-"
+        _out(f"{r.mrn:<12} {r.name:<28} {r.day_label:<9} {r.phase:<20} due: {due} | {alerts}")
+    return 0
+
+
+def cmd_demo_db(args: argparse.Namespace) -> int:
+    """Write the demo clinic to a new SQLite file."""
+    from planner.demo import load_demo_clinic
+    from planner.services import Context
+    from planner.storage import open_repository
+
+    path = Path(args.path)
+    if path.exists():
+        raise UserError(f"{path} already exists; choose a new file name.")
+    repo = open_repository(str(path), user=getpass.getuser(), workstation=socket.gethostname())
+    try:
+        count = load_demo_clinic(repo, Context(actor(), local_now()))
+    finally:
+        repo.close()
+    _out(f"Wrote a demo clinic of {count} patients to {path}.")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Integrity check and audit-chain verification."""
+    from planner.storage import check_database
+
+    report = check_database(_database_target(args))
+    _out(report.summary)
+    return 0 if report.ok else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Write a verified backup."""
+    from planner.storage import backup_database
+
+    dest = Path(args.dest) if args.dest else None
+    info = backup_database(_database_target(args), dest, now=local_now())
+    _out(f"Backup written and verified: {info.path} (sha256 {info.sha256[:12]}...).")
+    return 0
+
+
+def _local_template_dir() -> Path:
+    from planner.paths import local_templates_dir
+
+    return local_templates_dir()
+
+
+def _database_target(args: argparse.Namespace) -> str:
+    from planner.paths import default_database_path, demo_database_path
+
+    if args.db:
+        return str(args.db)
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
+    if args.demo:
+        return str(demo_database_path())
+    return str(default_database_path())
+
+
+def _open_repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Open the chosen database; with ``--demo``, fill an empty demo database first."""
+    from planner.demo import load_demo_clinic
+    from planner.services import Context
+    from planner.storage import open_repository
+
+    repo = open_repository(_database_target(args), user=getpass.getuser(),
+                           workstation=socket.gethostname())
+    if args.demo and not args.db and not repo.list_patients():
+        load_demo_clinic(repo, Context(actor(), local_now()))
+    return repo
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the desktop app (the demo clinic with ``--demo``)."""
+    from planner.demo import load_demo_clinic
+    from planner.services import Context
+    from ui.app import run
+
+    repo = _open_repo(args)
+    try:
+        return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
+                   load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())))
+    finally:
+        repo.close()
+
+
+COMMANDS = {
+    "protocols": cmd_protocols, "schedule": cmd_schedule, "board": cmd_board,
+    "demo-db": cmd_demo_db, "check": cmd_check, "backup": cmd_backup,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``transplant-planner`` and ``python main.py``."""
+    try:
+        args = build_parser().parse_args(argv)
+        handler = COMMANDS.get(args.command) if args.command else None
+        return handler(args) if handler else run_gui(args)
+    except (UserError, PlannerError) as exc:
+        sys.stderr.write(f"transplant-planner: {exc}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

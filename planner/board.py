@@ -1,0 +1,210 @@
+"""The clinic board: one row per active transplant with its live day and what is due.
+
+Pure functions of records and ``today``; the GUI board, the ``board`` command and
+the printed worklist all read these rows. The phase shown is a reading of the plan
+and the day number, stated with the rule that produced it, never a clinical decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from planner.careplan import Occurrence, Plan, StepStatus, calendar_flags
+from planner.days import mobilisation_day, mobilisation_label, short_day_label
+from planner.model import Patient, Transplant
+from planner.protocols import Phase
+
+LOOKAHEAD_DAYS = 14
+# Without a recorded engraftment date, "pre-engraftment" is shown up to the Day +28
+# early-warning point of clinical.md section 5.3; after it the phase reads "recovery".
+PRE_ENGRAFTMENT_LAST_DAY = 28
+
+
+@dataclass(frozen=True)
+class PhaseReading:
+    """The patient's phase today and the rule that gave it.
+
+    Attributes:
+        phase: work-up, mobilising, conditioning, infusion, pre-engraftment, engrafted,
+            recovery, day +100, late phase, long-term follow-up.
+        rule: one sentence naming the values used.
+    """
+
+    phase: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One row of the clinic board.
+
+    Attributes:
+        patient_id, transplant_id: record ids.
+        mrn, name: identification.
+        transplant_type, coordinator: for filters.
+        day: transplant day number today (None before Day 0 is set).
+        day_label: "D-3", "D+12", or "M-Day 4" while mobilising.
+        phase: see ``PhaseReading``; phase_rule: why.
+        due_today: titles of planned occurrences dated today.
+        overdue: titles of planned occurrences whose date (and window) has passed.
+        alerts: short warnings (weekend/closure clashes in the next two weeks, ...).
+    """
+
+    patient_id: str
+    transplant_id: str
+    mrn: str
+    name: str
+    transplant_type: str
+    coordinator: str
+    day: int | None
+    day_label: str
+    phase: str
+    phase_rule: str
+    due_today: tuple[str, ...]
+    overdue: tuple[str, ...]
+    alerts: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
+        return {"mrn": self.mrn, "name": self.name, "day": self.day, "phase": self.phase,
+                "due_today": list(self.due_today), "alerts": list(self.alerts)}
+
+
+def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
+    """First and last date of mobilisation/collection steps on an M-Day anchor."""
+    for name, anchor in plan.anchors.items():
+        if anchor.numbering != "mday":
+            continue
+        dates = [o.date for o in plan.occurrences()
+                 if o.anchor == name and o.phase in (Phase.MOBILISATION, Phase.COLLECTION)]
+        if dates:
+            return plan.anchor_date(name), max(dates), name
+    return None
+
+
+def _first_conditioning_day(plan: Plan) -> int | None:
+    days = [o.day for o in plan.occurrences() if o.phase is Phase.CONDITIONING]
+    return min(days) if days else None
+
+
+def _after_day0(day: int, engrafted_on: dt.date | None, today: dt.date) -> PhaseReading:
+    if day > 365:
+        return PhaseReading("long-term follow-up", f"Day {day:+d} is beyond Day +365.")
+    if day > 120:
+        return PhaseReading("late phase", f"Day {day:+d} is between Day +121 and Day +365.")
+    if day >= 90:
+        return PhaseReading("day +100", f"Day {day:+d} is in the Day +100 window (+90 to +120).")
+    if engrafted_on is not None and engrafted_on <= today:
+        return PhaseReading("engrafted", f"Neutrophil engraftment recorded on "
+                            f"{engrafted_on.isoformat()}.")
+    if day <= PRE_ENGRAFTMENT_LAST_DAY:
+        return PhaseReading("pre-engraftment", f"Day {day:+d}, no engraftment date recorded.")
+    return PhaseReading("recovery", f"Day {day:+d}, after Day +{PRE_ENGRAFTMENT_LAST_DAY}; "
+                        "no engraftment date recorded.")
+
+
+def current_phase(
+    transplant: Transplant, plan: Plan | None, today: dt.date,
+    engrafted_on: dt.date | None = None,
+) -> PhaseReading:
+    """Which phase the patient is in today, with the rule that decided it."""
+    if transplant.day0 is None or plan is None:
+        return PhaseReading("work-up", "No plan with a Day 0 yet.")
+    day = (today - plan.day0).days
+    if day > 0:
+        return _after_day0(day, engrafted_on, today)
+    if day == 0:
+        return PhaseReading("infusion", "Today is Day 0.")
+    window = _mobilisation_window(plan)
+    if window is not None and window[0] <= today <= window[1]:
+        mday = mobilisation_day(today, window[0])
+        return PhaseReading("mobilising", f"{mobilisation_label(mday)}: between the first "
+                            "G-CSF dose and the last planned collection.")
+    first = _first_conditioning_day(plan)
+    if first is not None and day >= first:
+        return PhaseReading("conditioning", f"Day {day:+d} is on or after the first "
+                            f"conditioning day (Day {first:+d}).")
+    return PhaseReading("work-up", f"Day {day:+d} is before conditioning starts.")
+
+
+def _live_label(plan: Plan | None, today: dt.date, phase: str) -> tuple[int | None, str]:
+    if plan is None:
+        return None, ""
+    day = (today - plan.day0).days
+    if phase == "mobilising":
+        window = _mobilisation_window(plan)
+        if window is not None:
+            return day, mobilisation_label(mobilisation_day(today, window[0]))
+    return day, short_day_label(day)
+
+
+def _is_overdue(occ: Occurrence, today: dt.date) -> bool:
+    return occ.status is StepStatus.PLANNED and (
+        occ.date + dt.timedelta(days=occ.window_after) < today
+    )
+
+
+def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[Occurrence]]:
+    """Planned occurrences dated today, and planned ones whose date and window have passed."""
+    due: list[Occurrence] = []
+    overdue: list[Occurrence] = []
+    for occ in plan.sorted_occurrences():
+        if occ.status is StepStatus.PLANNED and occ.date == today:
+            due.append(occ)
+        elif _is_overdue(occ, today):
+            overdue.append(occ)
+    return due, overdue
+
+
+def _calendar_alerts(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> list[str]:
+    horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
+    return [
+        f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})"
+        for f in calendar_flags(plan, closures)
+        if today <= f.occurrence.date <= horizon
+    ]
+
+
+def _unique(titles: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(titles))
+
+
+def board_row(
+    patient: Patient, transplant: Transplant, plan: Plan | None, today: dt.date,
+    closures: Iterable[dt.date] = (), engrafted_on: dt.date | None = None,
+) -> BoardRow:
+    """The board row of one transplant."""
+    reading = current_phase(transplant, plan, today, engrafted_on)
+    day, label = _live_label(plan, today, reading.phase)
+    due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
+    alerts = _calendar_alerts(plan, today, closures) if plan is not None else []
+    if overdue:
+        alerts.insert(0, f"{len(overdue)} overdue")
+    return BoardRow(
+        patient_id=patient.id, transplant_id=transplant.id, mrn=patient.mrn,
+        name=patient.display_name, transplant_type=transplant.transplant_type.value,
+        coordinator=patient.coordinator, day=day, day_label=label, phase=reading.phase,
+        phase_rule=reading.rule, due_today=_unique(o.title for o in due),
+        overdue=_unique(o.title for o in overdue), alerts=tuple(alerts),
+    )
+
+
+def board_rows(
+    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
+    today: dt.date, closures: Iterable[dt.date] = (),
+    engraftment: Mapping[str, dt.date] | None = None,
+) -> list[BoardRow]:
+    """Rows for every active transplant, most urgent (lowest day number) first."""
+    by_patient = {p.id: p for p in patients}
+    by_transplant = {p.transplant_id: p for p in plans}
+    closed = frozenset(closures)
+    engraftment = engraftment or {}
+    rows = [
+        board_row(by_patient[t.patient_id], t, by_transplant.get(t.id), today, closed,
+                  engraftment.get(t.id))
+        for t in transplants if t.is_active and t.patient_id in by_patient
+    ]
+    rows.sort(key=lambda r: (r.day is None, r.day if r.day is not None else 0, r.name))
+    return rows

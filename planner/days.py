@@ -1,0 +1,109 @@
+"""Transplant day arithmetic on calendar dates (reference/clinical.md section 1.1).
+
+Day numbers are whole calendar days between two ``date`` objects, never timestamps,
+so the answer cannot depend on the workstation's time zone or on daylight saving.
+There is no "Day -0". Mobilisation days are a separate counter starting at M-Day 1
+(the first G-CSF dose) and, like transplant days, they have no day zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from planner.errors import ValidationError
+
+
+def _require_date(value: object, name: str) -> dt.date:
+    # datetime is a subclass of date; a timestamp here would smuggle in a time zone.
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError(name, f"{name} must be a calendar date, not {type(value).__name__}.")
+    return value
+
+
+def transplant_day(date: dt.date, day0: dt.date) -> int:
+    """Return the transplant day number of ``date`` (Day 0 = infusion date)."""
+    return (_require_date(date, "date") - _require_date(day0, "Day 0")).days
+
+
+def date_for_day(day: int, day0: dt.date) -> dt.date:
+    """Return the calendar date of transplant day ``day``."""
+    return _require_date(day0, "Day 0") + dt.timedelta(days=day)
+
+
+def mobilisation_day(date: dt.date, first_dose: dt.date) -> int:
+    """Return the mobilisation day number: M-Day 1 is the first G-CSF dose.
+
+    Dates before the first dose count backwards from M-Day -1 (there is no M-Day 0).
+    """
+    delta = (_require_date(date, "date") - _require_date(first_dose, "first G-CSF dose")).days
+    return delta + 1 if delta >= 0 else delta
+
+
+def date_for_mobilisation_day(mday: int, first_dose: dt.date) -> dt.date:
+    """Return the calendar date of mobilisation day ``mday`` (M-Day 1 = ``first_dose``)."""
+    if mday == 0:
+        raise ValidationError("mday", "There is no M-Day 0: M-Day 1 is the first G-CSF dose.")
+    start = _require_date(first_dose, "first G-CSF dose")
+    return start + dt.timedelta(days=mday - 1 if mday > 0 else mday)
+
+
+def day_label(day: int) -> str:
+    """Long label: "Day -3", "Day 0", "Day +12"."""
+    return f"Day {day:+d}" if day else "Day 0"
+
+
+def short_day_label(day: int) -> str:
+    """Board label: "D-3", "D0", "D+12"."""
+    return f"D{day:+d}" if day else "D0"
+
+
+def mobilisation_label(mday: int) -> str:
+    """Label of a mobilisation day: "M-Day 4"."""
+    return f"M-Day {mday}"
+
+
+@dataclass(frozen=True)
+class DayWindow:
+    """A target day with a tolerance, e.g. Day +28 +/-3.
+
+    Attributes:
+        day: the target transplant day.
+        before: days allowed early.
+        after: days allowed late.
+    """
+
+    day: int
+    before: int = 0
+    after: int = 0
+
+    def __post_init__(self) -> None:
+        if self.before < 0 or self.after < 0:
+            raise ValidationError("window", "A window's tolerance cannot be negative.")
+
+    @property
+    def first(self) -> int:
+        """The earliest acceptable day."""
+        return self.day - self.before
+
+    @property
+    def last(self) -> int:
+        """The latest acceptable day."""
+        return self.day + self.after
+
+    def contains(self, day: int) -> bool:
+        """True when ``day`` lies inside the window (ends included)."""
+        return self.first <= day <= self.last
+
+    def dates(self, day0: dt.date) -> tuple[dt.date, dt.date]:
+        """The first and last calendar dates of the window."""
+        return date_for_day(self.first, day0), date_for_day(self.last, day0)
+
+    def label(self) -> str:
+        """"Day +28 +/-3", or "Day +28 -2/+5" for an uneven window."""
+        base = day_label(self.day)
+        if self.before == self.after == 0:
+            return base
+        if self.before == self.after:
+            return f"{base} +/-{self.before}"
+        return f"{base} -{self.before}/+{self.after}"

@@ -1,0 +1,349 @@
+"""Patients, donors and transplants (DESIGN.md section 3) with validation.
+
+All records are frozen dataclasses; an edit makes a new record with
+``dataclasses.replace``. Construction checks what a record can check alone
+(ranges, choices); ``validate_patient`` and ``validate_transplant`` add the
+checks that need today's date or another record. Every failure is a
+``ValidationError`` naming the field and saying what would be acceptable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+from planner.errors import ValidationError
+
+MIN_WEIGHT_KG = 1.0
+MAX_WEIGHT_KG = 350.0
+MIN_HEIGHT_CM = 40.0
+MAX_HEIGHT_CM = 250.0
+MAX_AGE_YEARS = 120
+EARLIEST_BIRTH_YEAR = 1900
+MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
+
+# ValidationError.field is always the attribute name (forms map errors to widgets by
+# it); messages use these human labels.
+LABELS = {
+    "mrn": "MRN", "family_name": "Family name", "given_name": "Given name",
+    "date_of_birth": "Date of birth", "sex": "Sex", "weight_kg": "Weight",
+    "height_cm": "Height", "diagnosis": "Diagnosis", "disease_status": "Disease status",
+    "coordinator": "Coordinator", "contacts": "Contacts", "donor_type": "Donor type",
+    "transplant_type": "Transplant type", "graft_source": "Graft source",
+    "status": "Status", "hla_match": "HLA match", "workup_status": "Work-up status",
+}
+
+
+def label(field_name: str) -> str:
+    """The human label of a field ("weight_kg" -> "Weight")."""
+    return LABELS.get(field_name, field_name.replace("_", " ").capitalize())
+
+
+def new_id() -> str:
+    """A fresh opaque identifier (never derived from patient data)."""
+    return uuid.uuid4().hex
+
+
+def clean_text(value: str, field_name: str, *, required: bool = False, max_len: int = 200) -> str:
+    """NFC-normalise and trim free text; refuse control characters and oversize values."""
+    name = label(field_name)
+    if not isinstance(value, str):
+        raise ValidationError(field_name, f"{name} must be text.")
+    text = unicodedata.normalize("NFC", value).strip()
+    if required and not text:
+        raise ValidationError(field_name, f"{name} is required.")
+    if len(text) > max_len:
+        raise ValidationError(field_name, f"{name} is longer than {max_len} characters.")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
+        raise ValidationError(field_name, f"{name} contains control characters.")
+    return text
+
+
+class Sex(StrEnum):
+    """Sex used by the dosing formulas (ideal body weight, creatinine clearance)."""
+
+    FEMALE = "female"
+    MALE = "male"
+
+
+class TransplantType(StrEnum):
+    """Autologous (own cells) or allogeneic (donor cells)."""
+
+    AUTOLOGOUS = "autologous"
+    ALLOGENEIC = "allogeneic"
+
+
+class GraftSource(StrEnum):
+    """Where the stem cells come from (clinical.md section 8.7)."""
+
+    PBSC = "pbsc"
+    MARROW = "marrow"
+    CORD = "cord"
+
+
+class DonorType(StrEnum):
+    """Donor categories of clinical.md section 8.6."""
+
+    MRD = "MRD"
+    MMRD = "MMRD"
+    MUD = "MUD"
+    MMUD = "MMUD"
+    HAPLO = "HAPLO"
+    CORD = "CORD"
+    SYN = "SYN"
+
+
+class TransplantStatus(StrEnum):
+    """Where a transplant stands administratively."""
+
+    PLANNED = "planned"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+ABO_GROUPS = ("O", "A", "B", "AB")
+CMV_STATUSES = ("positive", "negative", "unknown")
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(enum: type[E], value: object, field_name: str) -> E:
+    try:
+        return enum(str(value)) if isinstance(value, str) else enum(value)  # type: ignore[arg-type]
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise ValidationError(
+            field_name, f"{label(field_name)} '{value}' is not one of: {allowed}."
+        ) from None
+
+
+def _check_range(value: float | None, low: float, high: float, field_name: str, unit: str) -> None:
+    if value is None:
+        return
+    name = label(field_name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValidationError(field_name, f"{name} must be a number.")
+    if not low <= value <= high:
+        raise ValidationError(
+            field_name,
+            f"{name} of {value:g} {unit} is not plausible; "
+            f"enter a value from {low:g} to {high:g} {unit}.",
+        )
+
+
+@dataclass(frozen=True)
+class Donor:
+    """An allogeneic donor.
+
+    Attributes:
+        donor_type: MRD, MUD, HAPLO, CORD, ...
+        hla_match: free text such as "8/8" or "5/10".
+        abo: O, A, B or AB.
+        cmv_igg: positive, negative or unknown.
+        workup_status: free text ("cleared", "pending medical", ...).
+    """
+
+    donor_type: DonorType
+    hla_match: str = ""
+    abo: str = ""
+    cmv_igg: str = "unknown"
+    workup_status: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "donor_type", _choice(DonorType, self.donor_type, "donor_type"))
+        if self.abo and self.abo not in ABO_GROUPS:
+            raise ValidationError("abo", f"ABO group '{self.abo}' is not one of O, A, B, AB.")
+        if self.cmv_igg not in CMV_STATUSES:
+            raise ValidationError("cmv_igg", "CMV IgG must be positive, negative or unknown.")
+
+
+@dataclass(frozen=True)
+class Patient:
+    """A transplant recipient.
+
+    Attributes:
+        id: opaque identifier.
+        mrn: medical record number (kept as text: leading zeros matter).
+        family_name, given_name: names as the patient writes them (NFC).
+        date_of_birth: calendar date.
+        sex: for dosing formulas.
+        height_cm, weight_kg, weight_date: latest measurements and when weighed.
+        diagnosis, disease_status, coordinator, contacts: free text.
+        language: handout language code ("en", "es", ...).
+        abo, cmv_igg: recipient blood group and CMV serostatus.
+        version: optimistic-concurrency counter kept by storage.
+    """
+
+    id: str
+    mrn: str
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date
+    sex: Sex
+    height_cm: float | None = None
+    weight_kg: float | None = None
+    weight_date: dt.date | None = None
+    diagnosis: str = ""
+    disease_status: str = ""
+    coordinator: str = ""
+    contacts: str = ""
+    language: str = "en"
+    abo: str = ""
+    cmv_igg: str = "unknown"
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        mrn = clean_text(self.mrn, "mrn", required=True, max_len=30)
+        if not MRN_PATTERN.match(mrn):
+            raise ValidationError(
+                "mrn", "MRN may contain only letters, digits and hyphens (up to 30)."
+            )
+        object.__setattr__(self, "mrn", mrn)
+        object.__setattr__(
+            self, "family_name", clean_text(self.family_name, "family_name", required=True)
+        )
+        object.__setattr__(self, "given_name", clean_text(self.given_name, "given_name"))
+        object.__setattr__(self, "sex", _choice(Sex, self.sex, "sex"))
+        if isinstance(self.date_of_birth, dt.datetime) or not isinstance(
+            self.date_of_birth, dt.date
+        ):
+            raise ValidationError("date_of_birth", "Date of birth must be a calendar date.")
+        if self.date_of_birth.year < EARLIEST_BIRTH_YEAR:
+            raise ValidationError(
+                "date_of_birth",
+                f"Date of birth {self.date_of_birth.isoformat()} is before "
+                f"{EARLIEST_BIRTH_YEAR}; check the year.",
+            )
+        _check_range(self.weight_kg, MIN_WEIGHT_KG, MAX_WEIGHT_KG, "weight_kg", "kg")
+        _check_range(self.height_cm, MIN_HEIGHT_CM, MAX_HEIGHT_CM, "height_cm", "cm")
+        if self.abo and self.abo not in ABO_GROUPS:
+            raise ValidationError("abo", f"ABO group '{self.abo}' is not one of O, A, B, AB.")
+        if self.cmv_igg not in CMV_STATUSES:
+            raise ValidationError("cmv_igg", "CMV IgG must be positive, negative or unknown.")
+        if not re.fullmatch(r"[a-z]{2}", self.language):
+            raise ValidationError("language", "Language must be a two-letter code such as en.")
+        for name in ("diagnosis", "disease_status", "coordinator"):
+            object.__setattr__(self, name, clean_text(getattr(self, name), name))
+        object.__setattr__(self, "contacts", clean_text(self.contacts, "contacts", max_len=2000))
+
+    @property
+    def display_name(self) -> str:
+        """"FAMILY, Given" as coordinators read rosters."""
+        return f"{self.family_name.upper()}, {self.given_name}" if self.given_name else (
+            self.family_name.upper()
+        )
+
+    def age_on(self, date: dt.date) -> int:
+        """Age in whole years on ``date`` (a 29 February birthday counts on 1 March)."""
+        years = date.year - self.date_of_birth.year
+        if (date.month, date.day) < (self.date_of_birth.month, self.date_of_birth.day):
+            years -= 1
+        return years
+
+
+def validate_patient(patient: Patient, today: dt.date) -> None:
+    """Checks that need today's date: birth not in the future, age plausible, weighed in the past."""
+    if patient.date_of_birth > today:
+        raise ValidationError(
+            "date_of_birth",
+            f"Date of birth {patient.date_of_birth.isoformat()} is in the future.",
+        )
+    if patient.age_on(today) > MAX_AGE_YEARS:
+        raise ValidationError(
+            "date_of_birth",
+            f"Date of birth {patient.date_of_birth.isoformat()} gives an age over "
+            f"{MAX_AGE_YEARS} years; check the year.",
+        )
+    if patient.weight_date is not None:
+        if patient.weight_date > today:
+            raise ValidationError("weight_date", "The weight cannot be dated in the future.")
+        if patient.weight_date < patient.date_of_birth:
+            raise ValidationError("weight_date", "The weight is dated before the date of birth.")
+
+
+@dataclass(frozen=True)
+class Transplant:
+    """One transplant of a patient (a patient may have several, e.g. tandem).
+
+    Attributes:
+        id: opaque identifier.
+        patient_id: the recipient.
+        transplant_type: autologous or allogeneic.
+        graft_source: PBSC, marrow or cord.
+        day0: planned or actual infusion date; None while not yet scheduled.
+        intensity: centre-declared MAC/RIC/NMA or "".
+        status: planned, active, completed, cancelled.
+        donor: the donor of an allogeneic transplant.
+        tandem: True when a second transplant is planned (doubles CD34 targets).
+        version: optimistic-concurrency counter kept by storage.
+    """
+
+    id: str
+    patient_id: str
+    transplant_type: TransplantType
+    graft_source: GraftSource
+    day0: dt.date | None = None
+    intensity: str = ""
+    status: TransplantStatus = TransplantStatus.PLANNED
+    donor: Donor | None = None
+    tandem: bool = False
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "transplant_type",
+            _choice(TransplantType, self.transplant_type, "transplant_type"),
+        )
+        object.__setattr__(
+            self, "graft_source", _choice(GraftSource, self.graft_source, "graft_source")
+        )
+        object.__setattr__(self, "status", _choice(TransplantStatus, self.status, "status"))
+        if self.intensity not in ("", "MAC", "RIC", "NMA"):
+            raise ValidationError("intensity", "Intensity must be MAC, RIC, NMA or empty.")
+        if self.transplant_type is TransplantType.AUTOLOGOUS and self.donor is not None:
+            raise ValidationError("donor", "An autologous transplant has no donor.")
+        if self.transplant_type is TransplantType.AUTOLOGOUS and (
+            self.graft_source is GraftSource.CORD
+        ):
+            raise ValidationError("graft_source", "An autologous graft cannot be cord blood.")
+
+    @property
+    def is_active(self) -> bool:
+        """Shown on the clinic board (planned or active)."""
+        return self.status in (TransplantStatus.PLANNED, TransplantStatus.ACTIVE)
+
+
+def validate_transplant(transplant: Transplant, patient: Patient) -> None:
+    """Checks across records: Day 0 after birth, the right patient."""
+    if transplant.patient_id != patient.id:
+        raise ValidationError("patient_id", "The transplant belongs to another patient.")
+    if transplant.day0 is not None and transplant.day0 <= patient.date_of_birth:
+        raise ValidationError(
+            "day0",
+            f"Day 0 ({transplant.day0.isoformat()}) is not after the date of birth "
+            f"({patient.date_of_birth.isoformat()}).",
+        )
+
+
+@dataclass(frozen=True)
+class ClinicSettings:
+    """Centre settings the core needs (closure days, thresholds).
+
+    Attributes:
+        closures: dates the clinic is closed (public holidays, ...).
+        centre_name, phone_24h: printed on handouts.
+        fever_threshold_c: "call us" temperature.
+    """
+
+    closures: frozenset[dt.date] = field(default_factory=frozenset)
+    centre_name: str = "Transplant Centre"
+    phone_24h: str = ""
+    fever_threshold_c: float = 38.0

@@ -1,0 +1,117 @@
+"""Use cases the UI and the command line call: each user action is one commit.
+
+Every function takes the repository (the port), who acts and the clock's reading
+as parameters, so the same code runs against SQLite, PostgreSQL or the in-memory
+fake, and tests pin the time. Validation happens here before anything is written:
+a bad value raises ``ValidationError`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from planner.board import BoardRow, board_rows
+from planner.careplan import DateChange, Plan, instantiate_many, reanchor
+from planner.errors import ValidationError
+from planner.model import Patient, Transplant, validate_patient, validate_transplant
+from planner.ports import Action, Actor, Repository
+from planner.protocols import Protocol
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts and when: passed to every use case.
+
+    Attributes:
+        actor: user and workstation.
+        now: timezone-aware current time (the shell reads the clock, not the core).
+    """
+
+    actor: Actor
+    now: dt.datetime
+
+    @property
+    def today(self) -> dt.date:
+        """The local calendar date of ``now``."""
+        return self.now.date()
+
+
+def save_patient(repo: Repository, ctx: Context, patient: Patient, reason: str = "") -> Patient:
+    """Create or update a patient after validating it against today's date."""
+    validate_patient(patient, ctx.today)
+    other = repo.find_patient_by_mrn(patient.mrn)
+    if other is not None and other.id != patient.id:
+        raise ValidationError("mrn", f"MRN {patient.mrn} already belongs to another patient.")
+    verb = "Edit patient" if patient.version else "Create patient"
+    done = repo.commit(Action(actor=ctx.actor, at=ctx.now, description=verb, reason=reason,
+                              patient_id=patient.id, patients=(patient,)))
+    return done.patients[0]
+
+
+def create_transplant_plan(
+    repo: Repository, ctx: Context, transplant: Transplant, protocols: Sequence[Protocol],
+    anchors: Mapping[str, dt.date] | None = None,
+) -> tuple[Transplant, Plan]:
+    """Create a transplant and its plan from the chosen templates, in one commit."""
+    if transplant.day0 is None:
+        raise ValidationError("day0", "Set Day 0 before creating the plan.")
+    patient = repo.get_patient(transplant.patient_id)
+    validate_transplant(transplant, patient)
+    _check_applicable(transplant, protocols)
+    plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
+    done = repo.commit(Action(
+        actor=ctx.actor, at=ctx.now, description="Create plan", patient_id=patient.id,
+        transplants=(transplant,), plans=(plan,),
+    ))
+    return done.transplants[0], done.plans[0]
+
+
+def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
+    for proto in protocols:
+        if transplant.transplant_type.value not in proto.transplant_types:
+            raise ValidationError(
+                "templates", f"Template {proto.id} is for "
+                f"{' or '.join(proto.transplant_types)} transplants, not "
+                f"{transplant.transplant_type.value}.")
+
+
+def save_plan_edit(
+    repo: Repository, ctx: Context, plan: Plan, *, description: str, reason: str = "",
+    patient_id: str | None = None,
+) -> Plan:
+    """Save an edited plan snapshot (``plan.version`` is the version it was based on)."""
+    done = repo.commit(Action(actor=ctx.actor, at=ctx.now, description=description,
+                              reason=reason, patient_id=patient_id, plans=(plan,)))
+    return done.plans[0]
+
+
+def move_day0(
+    repo: Repository, ctx: Context, plan: Plan, new_day0: dt.date, reason: str,
+) -> tuple[Plan, Transplant, list[DateChange]]:
+    """Move Day 0 of a plan and its transplant together, in one audited commit."""
+    transplant = repo.get_transplant(plan.transplant_id)
+    patient = repo.get_patient(transplant.patient_id)
+    moved, changes = reanchor(plan, new_day0, reason)
+    new_transplant = replace(transplant, day0=new_day0)
+    validate_transplant(new_transplant, patient)
+    done = repo.commit(Action(
+        actor=ctx.actor, at=ctx.now, description="Move Day 0", reason=reason,
+        patient_id=patient.id, transplants=(new_transplant,), plans=(moved,),
+    ))
+    return done.plans[0], done.transplants[0], changes
+
+
+def record_event(repo: Repository, ctx: Context, event: str, patient_id: str | None) -> None:
+    """Audit an action that changes nothing (opening a patient, printing, exporting)."""
+    repo.commit(Action(actor=ctx.actor, at=ctx.now, description=event, event=event,
+                       patient_id=patient_id))
+
+
+def clinic_board(
+    repo: Repository, today: dt.date, closures: Sequence[dt.date] = ()
+) -> list[BoardRow]:
+    """The clinic board rows for today."""
+    return board_rows(repo.list_patients(), repo.list_transplants(), repo.list_plans(),
+                      today, closures)

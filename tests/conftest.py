@@ -1,0 +1,24 @@
+"""Shared test set-up: offscreen Qt, the automatic ``gui`` marker, fixed dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+# Backstop for pytest-env: no test may need a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a Qt fixture as ``gui`` so ``-m 'not gui'`` is Qt-free."""
+    for item in items:
+        if {"qapp", "qtbot", "qtmodeltester"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """A fixed 'today' so tests never read the clock."""
+    return dt.date(2026, 3, 10)

@@ -1,0 +1,137 @@
+"""The command line: JSON shapes, every template's schedule, clean errors with exit code 2."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import main
+from planner.protocols import load_protocols
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data(tmp_path, monkeypatch):
+    # Never touch the developer's real data folder.
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
+
+
+def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_protocols_lists_every_bundled_template(capsys):
+    code, out, _ = run_cli(capsys, "protocols")
+    assert code == 0
+    for pid in load_protocols():
+        assert pid in out
+    assert "for local review" in out
+
+
+@pytest.mark.parametrize("protocol_id", sorted(load_protocols()))
+def test_schedule_json_for_every_template(capsys, protocol_id):
+    code, out, _ = run_cli(capsys, "schedule", protocol_id, "--day0", "2026-03-10", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows, "a template with no dated rows"
+    day0 = dt.date(2026, 3, 10)
+    for row in rows:
+        assert set(row) == {"day", "date", "phase", "step_id", "title"}
+        assert (dt.date.fromisoformat(row["date"]) - day0).days == row["day"]
+    dates = [r["date"] for r in rows]
+    assert dates == sorted(dates)
+
+
+def test_schedule_text_shows_day_labels(capsys):
+    code, out, _ = run_cli(capsys, "schedule", "mel200-auto", "--day0", "2026-03-10")
+    assert code == 0
+    assert "Day -2    2026-03-08" in out
+    assert "Day 0     2026-03-10" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["schedule", "no-such-template", "--day0", "2026-03-10"], "no template 'no-such-template'"),
+        (["schedule", "mel200-auto", "--day0", "10/03/2026"], "not a date in the form YYYY-MM-DD"),
+        (["schedule", "mel200-auto", "--day0", "2026-02-30"], "not a date"),
+        (["schedule", "mel200-auto"], "required"),
+        (["frobnicate"], "invalid choice"),
+        (["--db", "/nonexistent-dir/x/y.db", "board"], ""),
+    ],
+    ids=["unknown-template", "day-first-date", "impossible-date", "missing-day0",
+         "unknown-command", "unwritable-db"],
+)
+def test_bad_input_is_one_sentence_and_exit_2(capsys, argv, fragment):
+    code, _, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert fragment in err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1 and err.startswith("transplant-planner: ")
+
+
+def test_demo_db_then_board_json(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    code, out, _ = run_cli(capsys, "demo-db", str(db))
+    assert code == 0 and "14 patients" in out
+    code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 14
+    for row in rows:
+        assert list(row) == ["mrn", "name", "day", "phase", "due_today", "alerts"]
+        assert row["day"] is None or isinstance(row["day"], int)
+    phases = {r["phase"] for r in rows}
+    assert {"work-up", "mobilising", "conditioning", "infusion", "pre-engraftment",
+            "day +100", "long-term follow-up"} <= phases
+
+
+def test_demo_db_refuses_to_overwrite(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    db.write_bytes(b"keep me")
+    code, _, err = run_cli(capsys, "demo-db", str(db))
+    assert code == 2 and "already exists" in err
+    assert db.read_bytes() == b"keep me"
+
+
+def test_check_and_backup(capsys, tmp_path):
+    db = tmp_path / "clinic.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    code, out, _ = run_cli(capsys, "--db", str(db), "check")
+    assert code == 0, out
+    code, out, _ = run_cli(capsys, "--db", str(db), "backup", "--dest", str(tmp_path / "bk"))
+    assert code == 0 and "verified" in out
+    assert list((tmp_path / "bk").glob("*.db"))
+
+
+def test_env_variable_selects_database(capsys, tmp_path, monkeypatch):
+    db = tmp_path / "env.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DB", str(db))
+    code, out, _ = run_cli(capsys, "board", "--json")
+    assert code == 0 and len(json.loads(out)) == 14
+
+
+def test_python_main_py_matches_entry_point(tmp_path):
+    env = {**os.environ, "TRANSPLANT_PLANNER_DATA": str(tmp_path)}
+    via_main = subprocess.run([sys.executable, str(ROOT / "main.py"), "schedule", "bucy2-allo",
+                               "--day0", "2026-03-10", "--json"], capture_output=True,
+                              text=True, env=env, check=False)
+    script = Path(sys.executable).with_name("transplant-planner")
+    via_script = subprocess.run([str(script), "schedule", "bucy2-allo", "--day0", "2026-03-10",
+                                 "--json"], capture_output=True, text=True, env=env, check=False)
+    assert via_main.returncode == via_script.returncode == 0
+    assert via_main.stdout == via_script.stdout
+    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "schedule", "x", "--day0",
+                          "nope"], capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr

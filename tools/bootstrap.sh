@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Install everything Transplant Planner needs, then open the demo clinic or run the tests.
+#
+#   bash tools/bootstrap.sh demo    install, then open the desktop app on the demo clinic
+#   bash tools/bootstrap.sh test    install (with developer tools), then lint, type-check
+#                                   and run the whole test suite
+#
+# Safe to run again: it installs only what is missing. As root on Debian it also
+# installs the system libraries Qt needs (never runs apt-get clean: a warm apt
+# cache is what makes fresh machines fast).
+set -euo pipefail
+
+mode="${1:-}"
+case "$mode" in demo|test) ;; *) echo "usage: bash tools/bootstrap.sh demo|test" >&2; exit 2;; esac
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+
+# --- system packages (Debian/Ubuntu, only when root and only what is missing) -------------
+sys_pkgs=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
+          libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+          libxcb-render-util0 libxcb-shape0 libxcb-xkb1 poppler-utils qpdf)
+[ "$mode" = test ] && sys_pkgs+=(xvfb xauth)
+if command -v dpkg-query >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  missing=()
+  for p in "${sys_pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+# --- Python environment ----------------------------------------------------------------------
+python_bin="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$python_bin" -m venv .venv
+fi
+if [ ! -x .venv/bin/uv ]; then
+  .venv/bin/python -m pip install -q --disable-pip-version-check uv
+fi
+extras=".[postgres]"
+[ "$mode" = test ] && extras=".[dev,postgres]"
+# uv must trust the system certificate store (TLS may pass through a proxy certificate).
+# --compile-bytecode matters: PYTHONDONTWRITEBYTECODE is common here and start-up is
+# three times slower when every import recompiles.
+UV_SYSTEM_CERTS=1 .venv/bin/uv pip install --quiet --python .venv/bin/python \
+  --compile-bytecode -e "$extras"
+# The editable project itself is not covered by --compile-bytecode.
+.venv/bin/python -m compileall -q -j 0 planner ui resources main.py >/dev/null
+
+if [ "$mode" = demo ]; then
+  if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then
+    echo "No display found: run this from a desktop session, or under 'xvfb-run -a'." >&2
+    exit 1
+  fi
+  exec .venv/bin/transplant-planner --demo
+fi
+
+# --- tests -----------------------------------------------------------------------------------
+export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+echo "== ruff";          .venv/bin/ruff check .
+echo "== mypy";          .venv/bin/mypy
+echo "== import-linter"; .venv/bin/lint-imports --no-cache
+echo "== pytest"
+set +e
+.venv/bin/python -m pytest -q "${@:2}"
+status=$?
+set -e
+# pytest exits 5 when it collected nothing: that is a failure here, not a pass.
+[ "$status" = 5 ] && echo "pytest collected no tests" >&2
+exit "$status"
