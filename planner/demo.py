@@ -107,7 +107,7 @@ CASES: tuple[DemoCase, ...] = (
              ("beam-auto", *AUTO_FU), 200),
     DemoCase("DEMO-0014", "Díaz", "Marisol", "female", 36, 158, 55,
              "Severe aplastic anaemia", "J. Nguyen", "allogeneic", "marrow", "MRD",
-             ("tbi2-nma-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 420, language="es"),
+             ("tbi2-nma-allo", "ciclosporin-mmf-nma-gvhd", *ALLO_FU), 420, language="es"),
 )
 
 
