@@ -150,21 +150,43 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    """Integrity check and audit-chain verification."""
-    from planner.storage import check_database
+def _sqlite_target(args: argparse.Namespace, what: str) -> Path:
+    target = _database_target(args)
+    if "://" in target:
+        raise UserError(f"{what} works on SQLite files; use the server's own tools for "
+                        "PostgreSQL.")
+    path = Path(target)
+    if not path.is_file():
+        raise UserError(f"There is no database file at {path}.")
+    return path
 
-    report = check_database(_database_target(args))
-    _out(report.summary)
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Integrity check and audit-chain verification; exit 1 when a problem is found."""
+    from planner.storage.backup import check
+
+    report = check(_sqlite_target(args, "check"))
+    integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
+    chain = ("intact" if report.audit_first_bad_seq is None
+             else f"broken at row {report.audit_first_bad_seq}")
+    _out(f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}.")
+    if not report.ok:
+        _out("Problems found: restore the last verified backup before working on.")
     return 0 if report.ok else 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Write a verified backup."""
-    from planner.storage import backup_database
+    """Write a verified backup (SQLite online backup API, integrity-checked, rotated)."""
+    from planner.paths import data_dir
+    from planner.storage.backup import backup
 
-    dest = Path(args.dest) if args.dest else None
-    info = backup_database(_database_target(args), dest, now=local_now())
+    _sqlite_target(args, "backup")
+    dest = Path(args.dest) if args.dest else data_dir() / "backups"
+    repo = _open_repo(args)
+    try:
+        info = backup(repo, dest, now=local_now())
+    finally:
+        repo.close()
     _out(f"Backup written and verified: {info.path} (sha256 {info.sha256[:12]}...).")
     return 0
 

@@ -316,7 +316,8 @@ class _Ctx:
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise self.error(
-                f"unknown {what} key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}."
+                f"unknown {what} key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.",
+                unknown[0],
             )
 
 

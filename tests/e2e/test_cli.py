@@ -67,12 +67,16 @@ def test_schedule_text_shows_day_labels(capsys):
         (["schedule", "mel200-auto", "--day0", "2026-02-30"], "not a date"),
         (["schedule", "mel200-auto"], "required"),
         (["frobnicate"], "invalid choice"),
-        (["--db", "/nonexistent-dir/x/y.db", "board"], ""),
+        (["--db", "{file}/x.db", "board"], ""),
     ],
     ids=["unknown-template", "day-first-date", "impossible-date", "missing-day0",
          "unknown-command", "unwritable-db"],
 )
-def test_bad_input_is_one_sentence_and_exit_2(capsys, argv, fragment):
+def test_bad_input_is_one_sentence_and_exit_2(capsys, tmp_path, argv, fragment):
+    # "{file}" is a regular file: no database can be created beneath it, even as root.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    argv = [a.replace("{file}", str(blocker)) for a in argv]
     code, _, err = run_cli(capsys, *argv)
     assert code == 2
     assert fragment in err

@@ -1,0 +1,245 @@
+"""What both repositories share: record dicts, audit-row building, ordering.
+
+The in-memory fake and the SQL store call these same functions, so for the same
+sequence of actions they store the same records and write identical audit rows
+(same fields, same hashes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from planner import __version__
+from planner.audit import AuditEntry, FieldChange, chain_hash, dict_changes, plan_changes
+from planner.careplan import Plan
+from planner.errors import ConflictError, NotFoundError, ValidationError
+from planner.model import Patient, Transplant
+from planner.ports import Action
+from planner.serialize import (
+    patient_from_dict,
+    patient_to_dict,
+    plan_from_dict,
+    plan_to_dict,
+    transplant_from_dict,
+    transplant_to_dict,
+)
+
+EVENT_ENTITY = "event"
+
+
+def normalise(d: Mapping[str, Any]) -> dict[str, Any]:
+    """A dict as it comes back from JSON storage (tuples become lists, and so on)."""
+    result: dict[str, Any] = json.loads(json.dumps(d, ensure_ascii=False))
+    return result
+
+
+def dumps(d: Any) -> str:
+    """Canonical JSON text for stored documents."""
+    return json.dumps(d, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """A field change and the patient it concerns (None for clinic-wide rows)."""
+
+    change: FieldChange
+    patient_id: str | None
+
+
+def utc_fields(at: dt.datetime) -> tuple[str, int]:
+    """ISO 8601 UTC text and the offset in minutes of a timezone-aware time."""
+    offset = at.utcoffset()
+    if offset is None:
+        raise ValueError("Action.at must be a timezone-aware datetime")
+    utc = at.astimezone(dt.UTC)
+    return utc.isoformat(timespec="microseconds"), int(offset.total_seconds() // 60)
+
+
+def event_change(action: Action) -> PendingChange | None:
+    """The audit row of an action's event text (view, print, export), if any."""
+    if not action.event:
+        return None
+    change = FieldChange(EVENT_ENTITY, action.patient_id or "", "event", None,
+                         json.dumps(action.event, ensure_ascii=False))
+    return PendingChange(change, action.patient_id)
+
+
+def build_entries(
+    action: Action, pending: Sequence[PendingChange], last_seq: int, last_hash: str
+) -> list[AuditEntry]:
+    """Chained audit rows for ``pending``, continuing after ``last_seq``/``last_hash``."""
+    at_utc, offset_min = utc_fields(action.at)
+    entries: list[AuditEntry] = []
+    previous = last_hash
+    for seq, item in enumerate(pending, start=last_seq + 1):
+        fields: dict[str, Any] = {
+            "seq": seq, "at_utc": at_utc, "utc_offset_min": offset_min,
+            "user": action.actor.user, "workstation": action.actor.workstation,
+            "action": action.description, "patient_id": item.patient_id,
+            "entity": item.change.entity, "entity_id": item.change.entity_id,
+            "field": item.change.field, "old": item.change.old, "new": item.change.new,
+            "reason": action.reason, "app_version": __version__,
+        }
+        digest = chain_hash(previous, fields)
+        entries.append(AuditEntry(**fields, hash=digest))
+        previous = digest
+    return entries
+
+
+def check_action(action: Action) -> None:
+    """Programming errors the caller must not make (not user errors)."""
+    utc_fields(action.at)
+    for kind, records in (("patient", action.patients), ("transplant", action.transplants),
+                          ("plan", action.plans)):
+        ids = [r.id for r in records]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"an action lists the same {kind} twice")
+
+
+def patient_order(p: Patient) -> tuple[str, str, str]:
+    """Family name, then given name (case-insensitive), then id."""
+    return (p.family_name.casefold(), p.given_name.casefold(), p.id)
+
+
+def transplant_order(t: Transplant) -> tuple[str, bool, str, str]:
+    """By patient, scheduled before unscheduled, Day 0, id."""
+    return (t.patient_id, t.day0 is None, t.day0.isoformat() if t.day0 else "", t.id)
+
+
+def plan_order(p: Plan) -> tuple[str, str]:
+    """By Day 0, then id."""
+    return (p.day0.isoformat(), p.id)
+
+
+def plan_document(plan_dict: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored JSON document of a plan dict (its version lives in a column)."""
+    return {k: v for k, v in plan_dict.items() if k != "version"}
+
+
+class StoredView(Protocol):
+    """Read access to the stored records, inside the committing transaction.
+
+    Every dict is the normalised ``serialize`` form including ``version``.
+    """
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None: ...
+
+    def mrn_owner(self, mrn: str) -> str | None: ...
+
+    def transplant(self, transplant_id: str) -> dict[str, Any] | None: ...
+
+    def plan(self, plan_id: str) -> dict[str, Any] | None: ...
+
+    def plan_id_for_transplant(self, transplant_id: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Write:
+    """One record to insert (``stored_version`` 0) or update, with its new dict."""
+
+    entity: str
+    record_id: str
+    insert: bool
+    stored_version: int
+    new: dict[str, Any]
+
+
+@dataclass
+class PreparedCommit:
+    """Everything a repository must write for one action."""
+
+    patients: list[Write]
+    transplants: list[Write]
+    plans: list[Write]
+    pending: list[PendingChange]
+    result_patients: list[Patient]
+    result_transplants: list[Transplant]
+    result_plans: list[Plan]
+
+
+def _stored_version(entity: str, record_id: str, expected: int,
+                    stored: Mapping[str, Any] | None) -> int:
+    actual = int(stored["version"]) if stored is not None else 0
+    if actual != expected:
+        raise ConflictError(entity, record_id, expected, actual)
+    return actual
+
+
+def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
+    """Check versions and references, and compute the writes and audit changes of an action.
+
+    Raises:
+        ConflictError: a record's stored version differs from the one the caller read,
+            or a transplant got a second plan.
+        NotFoundError: a transplant's patient or a plan's transplant does not exist.
+        ValidationError: another patient already has the MRN.
+    """
+    check_action(action)
+    prepared = PreparedCommit([], [], [], [], [], [], [])
+    event = event_change(action)
+    if event is not None:
+        prepared.pending.append(event)
+    new_patients: dict[str, dict[str, Any]] = {}
+    for p in action.patients:
+        stored = view.patient(p.id)
+        actual = _stored_version("patient", p.id, p.version, stored)
+        new = normalise(patient_to_dict(p))
+        owner = view.mrn_owner(new["mrn"])
+        clash = any(o["mrn"] == new["mrn"] and o["id"] != p.id for o in new_patients.values())
+        if clash or (owner is not None and owner != p.id):
+            raise ValidationError("mrn", "Another patient already has this MRN.")
+        new_patients[p.id] = new
+        changes = dict_changes("patient", p.id, stored, new)
+        if changes or stored is None:
+            new["version"] = actual + 1
+            prepared.patients.append(Write("patient", p.id, stored is None, actual, new))
+            prepared.pending.extend(PendingChange(c, p.id) for c in changes)
+            prepared.result_patients.append(patient_from_dict(new))
+        else:
+            assert stored is not None
+            prepared.result_patients.append(patient_from_dict(stored))
+    new_transplants: dict[str, dict[str, Any]] = {}
+    for t in action.transplants:
+        stored = view.transplant(t.id)
+        actual = _stored_version("transplant", t.id, t.version, stored)
+        if t.patient_id not in new_patients and view.patient(t.patient_id) is None:
+            raise NotFoundError("The transplant's patient is not in the database.")
+        new = normalise(transplant_to_dict(t))
+        new_transplants[t.id] = new
+        changes = dict_changes("transplant", t.id, stored, new)
+        if changes or stored is None:
+            new["version"] = actual + 1
+            prepared.transplants.append(Write("transplant", t.id, stored is None, actual, new))
+            prepared.pending.extend(PendingChange(c, t.patient_id) for c in changes)
+            prepared.result_transplants.append(transplant_from_dict(new))
+        else:
+            assert stored is not None
+            prepared.result_transplants.append(transplant_from_dict(stored))
+    for plan in action.plans:
+        stored = view.plan(plan.id)
+        actual = _stored_version("plan", plan.id, plan.version, stored)
+        transplant = new_transplants.get(plan.transplant_id) or view.transplant(
+            plan.transplant_id)
+        if transplant is None:
+            raise NotFoundError("The plan's transplant is not in the database.")
+        existing = view.plan_id_for_transplant(plan.transplant_id)
+        if existing is not None and existing != plan.id:
+            other = view.plan(existing)
+            raise ConflictError("plan", plan.id, plan.version,
+                                int(other["version"]) if other else 0)
+        new = normalise(plan_to_dict(plan))
+        changes = plan_changes(plan.id, stored, new)
+        patient_id = str(transplant["patient_id"])
+        if changes or stored is None:
+            new["version"] = actual + 1
+            prepared.plans.append(Write("plan", plan.id, stored is None, actual, new))
+            prepared.pending.extend(PendingChange(c, patient_id) for c in changes)
+            prepared.result_plans.append(plan_from_dict(new))
+        else:
+            assert stored is not None
+            prepared.result_plans.append(plan_from_dict(stored))
+    return prepared

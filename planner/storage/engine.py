@@ -1,0 +1,223 @@
+"""Building the SQLAlchemy Engine: SQLite (default, one workstation) or PostgreSQL (shared).
+
+SQLite rules (reference/reliability.md sections 1.2, 1.3, 1.6, 3.8):
+
+* every connection sets ``journal_mode=WAL``, ``synchronous=FULL``, ``foreign_keys=ON``,
+  ``secure_delete=ON`` and a short ``busy_timeout`` (plus ``fullfsync`` on macOS); the
+  values are read back at open and a weaker setting is refused;
+* the pysqlite driver's own transaction handling is switched off and every transaction
+  starts with ``BEGIN IMMEDIATE``, so a write takes the lock up front;
+* one pooled connection per process (no concurrent connections, no WAL-reset race);
+* ``PRAGMA quick_check`` at open; a damaged file is refused with a clear message;
+* the file is created 0600 in a 0700 folder; a symlinked or group/world-readable file
+  is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
+
+from planner import paths
+from planner.errors import StorageError
+
+MIN_SQLITE_VERSION = (3, 37, 0)
+BUSY_TIMEOUT_MS = 2000
+
+DAMAGED_MESSAGE = (
+    "The database file is damaged (the integrity check failed). Do not keep working in it: "
+    "restore the last verified backup (transplant-planner backup/restore)."
+)
+
+# PRAGMA name -> (value to set, value read back)
+SQLITE_PRAGMAS: dict[str, tuple[str, object]] = {
+    "journal_mode": ("WAL", "wal"),
+    "synchronous": ("FULL", 2),
+    "foreign_keys": ("ON", 1),
+    "secure_delete": ("ON", 1),
+    "busy_timeout": (str(BUSY_TIMEOUT_MS), BUSY_TIMEOUT_MS),
+}
+if sys.platform == "darwin":  # fsync does not flush the drive cache on macOS
+    SQLITE_PRAGMAS["fullfsync"] = ("ON", 1)
+
+
+def default_database_path() -> Path:
+    """The database in the per-user data folder (no patient data in the name)."""
+    return paths.default_database_path()
+
+
+def is_url(url_or_path: str | os.PathLike[str]) -> bool:
+    """True for a database URL ("postgresql+psycopg://..."), False for a file path."""
+    return isinstance(url_or_path, str) and "://" in url_or_path
+
+
+def check_sqlite_version() -> None:
+    """Refuse an SQLite library older than ``MIN_SQLITE_VERSION``."""
+    have = tuple(sqlite3.sqlite_version_info)
+    if have < MIN_SQLITE_VERSION:
+        need = ".".join(str(n) for n in MIN_SQLITE_VERSION)
+        raise StorageError(
+            f"This computer's SQLite library is version {sqlite3.sqlite_version}; "
+            f"Transplant Planner needs {need} or newer. Update Python or the system "
+            "SQLite library, or use the PostgreSQL server mode."
+        )
+
+
+@contextlib.contextmanager
+def _private_umask() -> Iterator[None]:
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _make_folder(folder: Path) -> None:
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        probe = probe.parent
+    with _private_umask():
+        for path in reversed(missing):
+            path.mkdir(mode=0o700)
+            os.chmod(path, 0o700)
+
+
+def prepare_sqlite_file(path: Path, *, create: bool) -> bool:
+    """Check (or create) the database file; return True when it was created now.
+
+    Raises:
+        StorageError: a symlink, not a regular file, readable by other users, or
+            absent while ``create`` is False.
+    """
+    path = Path(os.path.abspath(path))
+    if path.is_symlink():
+        raise StorageError(
+            f"The database path {path} is a symbolic link; open the real file instead.")
+    if path.exists():
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise StorageError(f"The database path {path} is not a regular file.")
+        if info.st_mode & 0o077 and os.name == "posix":
+            raise StorageError(
+                f"The database file {path} can be read by other users of this computer. "
+                f"Make it private with: chmod 600 '{path}'"
+            )
+        return info.st_size == 0
+    if not create:
+        raise StorageError(f"There is no database at {path}.")
+    _make_folder(path.parent)
+    try:
+        with _private_umask():
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:  # another program created it a moment ago
+        return prepare_sqlite_file(path, create=False)
+    os.close(fd)
+    return True
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # The SQLAlchemy recipe for pysqlite: turn off the driver's implicit BEGIN/COMMIT
+    # so the "begin" listener below controls every transaction.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for name, (value, _expected) in SQLITE_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}={value}")  # constants only, never user input
+    finally:
+        cursor.close()
+
+
+def sqlite_engine(path: Path) -> Engine:
+    """An Engine on one SQLite file with the PRAGMAs and ``BEGIN IMMEDIATE`` transactions."""
+    url = URL.create("sqlite+pysqlite", database=str(path))
+    engine = create_engine(url, pool_size=1, max_overflow=0, pool_timeout=10)
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def postgres_engine(url: str) -> Engine:
+    """An Engine for the shared PostgreSQL server."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        raise StorageError(
+            f"Unsupported database type '{parsed.drivername}'; use a file path or a "
+            "postgresql+psycopg:// address.")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def read_pragma(dbapi_connection: Any, name: str) -> object:
+    """One PRAGMA value (the name comes from ``SQLITE_PRAGMAS``, never from input)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        row = cursor.execute(f"PRAGMA {name}").fetchone()
+    finally:
+        cursor.close()
+    return row[0] if row else None
+
+
+def verify_sqlite(engine: Engine) -> None:
+    """Refuse weaker PRAGMAs than required and a file that fails ``quick_check``."""
+    try:
+        raw = engine.raw_connection()
+    except DBAPIError as exc:
+        raise map_open_error(exc) from None
+    try:
+        for name, (_value, expected) in SQLITE_PRAGMAS.items():
+            actual = read_pragma(raw.driver_connection, name)
+            if isinstance(actual, str):
+                actual = actual.lower()
+            if actual != expected:
+                raise StorageError(
+                    f"The database setting {name} is {actual!r}, not {expected!r}; "
+                    "refusing to work without durable saves. Keep the database on a "
+                    "local disk."
+                )
+        result = quick_check(raw.driver_connection)
+        if result != ["ok"]:
+            raise StorageError(DAMAGED_MESSAGE)
+    except sqlite3.DatabaseError as exc:
+        raise map_open_error(exc) from None
+    finally:
+        raw.close()
+
+
+def quick_check(dbapi_connection: Any) -> list[str]:
+    """The rows of ``PRAGMA quick_check`` (["ok"] when the file is sound)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        return [str(r[0]) for r in cursor.execute("PRAGMA quick_check").fetchall()]
+    finally:
+        cursor.close()
+
+
+def map_open_error(exc: BaseException) -> StorageError:
+    """A StorageError with a plain message for a driver error raised while opening."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(orig).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError("The database is busy in another program; close it and try again.")
+    if isinstance(orig, sqlite3.DatabaseError) and not isinstance(orig, sqlite3.OperationalError):
+        return StorageError(DAMAGED_MESSAGE)
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StorageError(DAMAGED_MESSAGE)
+    if "unable to open" in text or "readonly" in text or "read-only" in text:
+        return StorageError(
+            "The database file cannot be opened for writing; check the folder's permissions.")
+    return StorageError(f"The database cannot be opened ({type(orig).__name__}).")

@@ -1,0 +1,151 @@
+"""A dict-backed ``Repository`` for unit tests, GUI tests and the demo.
+
+It keeps the same commit semantics as the SQL store (version checks, version + 1 on
+save, one chained audit row per changed field, all or nothing) and passes the same
+contract test suite (tests/integration/test_repository_contract.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planner.audit import GENESIS_HASH, AuditEntry
+from planner.careplan import Plan
+from planner.errors import NotFoundError, StorageError
+from planner.model import Patient, Transplant
+from planner.ports import Action, Committed
+from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
+from planner.storage._common import (
+    build_entries,
+    patient_order,
+    plan_order,
+    prepare_commit,
+    transplant_order,
+)
+
+
+class _View:
+    """The ``StoredView`` of an ``InMemoryRepository``."""
+
+    def __init__(self, repo: InMemoryRepository) -> None:
+        self._repo = repo
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None:
+        return self._repo._patients.get(patient_id)
+
+    def mrn_owner(self, mrn: str) -> str | None:
+        for d in self._repo._patients.values():
+            if d["mrn"] == mrn:
+                return str(d["id"])
+        return None
+
+    def transplant(self, transplant_id: str) -> dict[str, Any] | None:
+        return self._repo._transplants.get(transplant_id)
+
+    def plan(self, plan_id: str) -> dict[str, Any] | None:
+        return self._repo._plans.get(plan_id)
+
+    def plan_id_for_transplant(self, transplant_id: str) -> str | None:
+        for d in self._repo._plans.values():
+            if d["transplant_id"] == transplant_id:
+                return str(d["id"])
+        return None
+
+
+class InMemoryRepository:
+    """Storage in plain dicts (records kept in their serialised form, like the database)."""
+
+    def __init__(self) -> None:
+        self._patients: dict[str, dict[str, Any]] = {}
+        self._transplants: dict[str, dict[str, Any]] = {}
+        self._plans: dict[str, dict[str, Any]] = {}
+        self._audit: list[AuditEntry] = []
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StorageError("The database is closed.")
+
+    def list_patients(self) -> list[Patient]:
+        """Every patient, ordered by family name then given name."""
+        self._check_open()
+        return sorted((patient_from_dict(d) for d in self._patients.values()), key=patient_order)
+
+    def get_patient(self, patient_id: str) -> Patient:
+        """One patient; ``NotFoundError`` when absent."""
+        self._check_open()
+        try:
+            return patient_from_dict(self._patients[patient_id])
+        except KeyError:
+            raise NotFoundError(f"Patient {patient_id} is not in the database.") from None
+
+    def find_patient_by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this MRN (exact text match), if any."""
+        self._check_open()
+        for d in self._patients.values():
+            if d["mrn"] == mrn:
+                return patient_from_dict(d)
+        return None
+
+    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
+        """Transplants of one patient, or of everyone."""
+        self._check_open()
+        found = (transplant_from_dict(d) for d in self._transplants.values()
+                 if patient_id is None or d["patient_id"] == patient_id)
+        return sorted(found, key=transplant_order)
+
+    def get_transplant(self, transplant_id: str) -> Transplant:
+        """One transplant; ``NotFoundError`` when absent."""
+        self._check_open()
+        try:
+            return transplant_from_dict(self._transplants[transplant_id])
+        except KeyError:
+            raise NotFoundError(
+                f"Transplant {transplant_id} is not in the database.") from None
+
+    def get_plan(self, transplant_id: str) -> Plan | None:
+        """The plan of a transplant, if it has one."""
+        self._check_open()
+        for d in self._plans.values():
+            if d["transplant_id"] == transplant_id:
+                return plan_from_dict(d)
+        return None
+
+    def list_plans(self) -> list[Plan]:
+        """Every plan (for the clinic board)."""
+        self._check_open()
+        return sorted((plan_from_dict(d) for d in self._plans.values()), key=plan_order)
+
+    def commit(self, action: Action) -> Committed:
+        """Save one action with its audit rows: all of it, or nothing."""
+        self._check_open()
+        prepared = prepare_commit(action, _View(self))
+        last_seq = self._audit[-1].seq if self._audit else 0
+        last_hash = self._audit[-1].hash if self._audit else GENESIS_HASH
+        entries = build_entries(action, prepared.pending, last_seq, last_hash)
+        # Nothing has changed yet; if writing the audit rows fails, nothing will.
+        self._write_audit(entries)
+        for w in prepared.patients:
+            self._patients[w.record_id] = w.new
+        for w in prepared.transplants:
+            self._transplants[w.record_id] = w.new
+        for w in prepared.plans:
+            self._plans[w.record_id] = w.new
+        return Committed(
+            patients=tuple(prepared.result_patients),
+            transplants=tuple(prepared.result_transplants),
+            plans=tuple(prepared.result_plans),
+            audit=tuple(entries),
+        )
+
+    def _write_audit(self, entries: list[AuditEntry]) -> None:
+        self._audit.extend(entries)
+
+    def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
+        """Audit rows in chain order, all or for one patient."""
+        self._check_open()
+        return [e for e in self._audit if patient_id is None or e.patient_id == patient_id]
+
+    def close(self) -> None:
+        """Nothing to release; later calls raise ``StorageError``."""
+        self._closed = True

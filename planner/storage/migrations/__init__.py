@@ -1,0 +1,1 @@
+"""Alembic migrations of the Transplant Planner database (run by ``planner.storage.migrate``)."""

@@ -1,0 +1,103 @@
+"""The database tables (SQLAlchemy Core), kept apart from the domain dataclasses.
+
+This module describes the schema at the newest revision for the repository's queries.
+The migrations in ``planner/storage/migrations/versions`` create it; they do not import
+this module (a migration is frozen once released). ``SCHEMA_REVISIONS`` lists every
+Alembic revision this program knows, oldest first; a test checks it against the
+migration scripts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+HEAD_REVISION = SCHEMA_REVISIONS[-1]
+
+metadata = MetaData()
+
+patients = Table(
+    "patients", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("mrn", String(30), nullable=False, unique=True),
+    Column("family_name", Text, nullable=False),
+    Column("given_name", Text, nullable=False),
+    Column("date_of_birth", String(10), nullable=False),
+    Column("sex", String(10), nullable=False),
+    Column("height_cm", Float),
+    Column("weight_kg", Float),
+    Column("weight_date", String(10)),
+    Column("diagnosis", Text, nullable=False),
+    Column("disease_status", Text, nullable=False),
+    Column("coordinator", Text, nullable=False),
+    Column("contacts", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("abo", String(2), nullable=False),
+    Column("cmv_igg", String(10), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+transplants = Table(
+    "transplants", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("patient_id", String(64), ForeignKey("patients.id"), nullable=False, index=True),
+    Column("transplant_type", String(16), nullable=False),
+    Column("graft_source", String(16), nullable=False),
+    Column("day0", String(10)),
+    Column("intensity", String(8), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("donor", Text),  # JSON text of the donor dict, or NULL
+    Column("tandem", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("transplant_id", String(64), ForeignKey("transplants.id"), nullable=False,
+           unique=True),
+    Column("day0", String(10), nullable=False),
+    Column("document", Text, nullable=False),  # serialize.plan_to_dict without version
+    Column("version", Integer, nullable=False),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at_utc", String(40), nullable=False),
+    Column("utc_offset_min", Integer, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("workstation", Text, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("patient_id", String(64), index=True),
+    Column("entity", String(16), nullable=False),
+    Column("entity_id", String(64), nullable=False),
+    Column("field", Text, nullable=False),
+    Column("old", Text),
+    Column("new", Text),
+    Column("reason", Text, nullable=False),
+    Column("app_version", String(32), nullable=False),
+    Column("hash", String(64), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+meta = Table(
+    "meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+PATIENT_FIELDS: tuple[str, ...] = tuple(
+    c.name for c in patients.columns
+)
+TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)

@@ -1,0 +1,286 @@
+"""``SqlRepository``: the ``Repository`` port over SQLAlchemy Core (SQLite or PostgreSQL).
+
+One ``commit`` is one transaction: version checks, inserts and updates, and the audit
+rows chained to the last stored hash (read inside the same transaction, which on SQLite
+holds the write lock from ``BEGIN IMMEDIATE`` and on PostgreSQL an advisory lock).
+Every value is a bound parameter; no SQL is built from strings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+from planner.audit import GENESIS_HASH, AuditEntry
+from planner.careplan import Plan
+from planner.errors import ConflictError, NotFoundError, StorageError
+from planner.model import Patient, Transplant
+from planner.ports import Action, Committed
+from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
+from planner.storage import schema as s
+from planner.storage._common import (
+    Write,
+    build_entries,
+    dumps,
+    patient_order,
+    plan_document,
+    plan_order,
+    prepare_commit,
+    transplant_order,
+)
+from planner.storage.lock import InstanceLock
+
+# Key of the PostgreSQL advisory lock that serialises appends to the audit chain.
+AUDIT_CHAIN_LOCK = 7_311_042
+
+
+def map_write_error(exc: BaseException) -> StorageError:
+    """A StorageError with a plain message (no SQL, no values) for a failed write."""
+    if isinstance(exc, PoolTimeoutError):
+        return StorageError("The database is busy; the change was not saved. Try again.")
+    if isinstance(exc, IntegrityError):
+        return StorageError(
+            "The record was saved on another workstation at the same moment; "
+            "the change was not saved. Reload and try again.")
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    msg = str(orig).lower()
+    if "locked" in msg or "busy" in msg:
+        return StorageError("The database is busy; the change was not saved. Try again.")
+    if "full" in msg:
+        return StorageError(
+            "The disk is full; the change was not saved. Free some space and try again.")
+    if "readonly" in msg or "read-only" in msg:
+        return StorageError(
+            "The database cannot be written (read-only file or folder); "
+            "the change was not saved.")
+    if "malformed" in msg or "not a database" in msg:
+        return StorageError(
+            "The database file is damaged; the change was not saved. Restore the last "
+            "verified backup (transplant-planner backup/restore).")
+    return StorageError(
+        f"The change could not be saved ({type(orig).__name__}); nothing was changed.")
+
+
+def _patient_dict(row: Any) -> dict[str, Any]:
+    return {name: row._mapping[name] for name in s.PATIENT_FIELDS}
+
+
+def _transplant_dict(row: Any) -> dict[str, Any]:
+    d = {name: row._mapping[name] for name in s.TRANSPLANT_FIELDS}
+    d["donor"] = json.loads(d["donor"]) if d["donor"] is not None else None
+    d["tandem"] = bool(d["tandem"])
+    return d
+
+
+def _plan_dict(row: Any) -> dict[str, Any]:
+    d: dict[str, Any] = json.loads(row.document)
+    d["version"] = row.version
+    return d
+
+
+def _entry(row: Any) -> AuditEntry:
+    return AuditEntry(**{f.name: row._mapping[f.name] for f in dataclasses.fields(AuditEntry)})
+
+
+class _SqlView:
+    """The ``StoredView`` inside the committing transaction (rows locked on PostgreSQL)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def patient(self, patient_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            select(s.patients).where(s.patients.c.id == patient_id).with_for_update()
+        ).first()
+        return _patient_dict(row) if row is not None else None
+
+    def mrn_owner(self, mrn: str) -> str | None:
+        found = self._conn.execute(
+            select(s.patients.c.id).where(s.patients.c.mrn == mrn)).scalar()
+        return str(found) if found is not None else None
+
+    def transplant(self, transplant_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            select(s.transplants).where(s.transplants.c.id == transplant_id).with_for_update()
+        ).first()
+        return _transplant_dict(row) if row is not None else None
+
+    def plan(self, plan_id: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            select(s.plans).where(s.plans.c.id == plan_id).with_for_update()).first()
+        return _plan_dict(row) if row is not None else None
+
+    def plan_id_for_transplant(self, transplant_id: str) -> str | None:
+        found = self._conn.execute(
+            select(s.plans.c.id).where(s.plans.c.transplant_id == transplant_id)).scalar()
+        return str(found) if found is not None else None
+
+
+class SqlRepository:
+    """The ``Repository`` port on an SQLAlchemy Engine.
+
+    Build it with ``planner.storage.open_repository`` (which checks, locks and migrates
+    the database); the constructor trusts that this was done.
+
+    Attributes:
+        engine: the Engine (one pooled connection for SQLite).
+        path: the SQLite file, or None for PostgreSQL.
+        pre_migration_backup: the backup taken before this open migrated the schema.
+    """
+
+    def __init__(self, engine: Engine, *, path: Path | None = None,
+                 lock: InstanceLock | None = None,
+                 pre_migration_backup: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+        self.pre_migration_backup = pre_migration_backup
+        self._lock = lock
+        self._closed = False
+        self._postgres = engine.dialect.name == "postgresql"
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._closed:
+            raise StorageError("The database is closed.")
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
+
+    def list_patients(self) -> list[Patient]:
+        """Every patient, ordered by family name then given name."""
+        with self._read() as conn:
+            rows = conn.execute(select(s.patients)).all()
+        return sorted((patient_from_dict(_patient_dict(r)) for r in rows), key=patient_order)
+
+    def get_patient(self, patient_id: str) -> Patient:
+        """One patient; ``NotFoundError`` when absent."""
+        with self._read() as conn:
+            row = conn.execute(select(s.patients).where(s.patients.c.id == patient_id)).first()
+        if row is None:
+            raise NotFoundError(f"Patient {patient_id} is not in the database.")
+        return patient_from_dict(_patient_dict(row))
+
+    def find_patient_by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this MRN (exact text match), if any."""
+        with self._read() as conn:
+            row = conn.execute(select(s.patients).where(s.patients.c.mrn == mrn)).first()
+        return patient_from_dict(_patient_dict(row)) if row is not None else None
+
+    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
+        """Transplants of one patient, or of everyone."""
+        query = select(s.transplants)
+        if patient_id is not None:
+            query = query.where(s.transplants.c.patient_id == patient_id)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return sorted((transplant_from_dict(_transplant_dict(r)) for r in rows),
+                      key=transplant_order)
+
+    def get_transplant(self, transplant_id: str) -> Transplant:
+        """One transplant; ``NotFoundError`` when absent."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(s.transplants).where(s.transplants.c.id == transplant_id)).first()
+        if row is None:
+            raise NotFoundError(f"Transplant {transplant_id} is not in the database.")
+        return transplant_from_dict(_transplant_dict(row))
+
+    def get_plan(self, transplant_id: str) -> Plan | None:
+        """The plan of a transplant, if it has one."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(s.plans).where(s.plans.c.transplant_id == transplant_id)).first()
+        return plan_from_dict(_plan_dict(row)) if row is not None else None
+
+    def list_plans(self) -> list[Plan]:
+        """Every plan (for the clinic board)."""
+        with self._read() as conn:
+            rows = conn.execute(select(s.plans)).all()
+        return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
+
+    def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
+        """Audit rows in chain order, all or for one patient."""
+        query = select(s.audit).order_by(s.audit.c.seq)
+        if patient_id is not None:
+            query = query.where(s.audit.c.patient_id == patient_id)
+        with self._read() as conn:
+            return [_entry(r) for r in conn.execute(query)]
+
+    def commit(self, action: Action) -> Committed:
+        """Save one action in one transaction with its audit rows.
+
+        Raises:
+            ConflictError: a record was saved by someone else since it was read.
+            StorageError: the database cannot be written (nothing was changed).
+        """
+        if self._closed:
+            raise StorageError("The database is closed.")
+        try:
+            with self.engine.begin() as conn:
+                if self._postgres:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": AUDIT_CHAIN_LOCK})
+                prepared = prepare_commit(action, _SqlView(conn))
+                head = conn.execute(
+                    select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc())
+                    .limit(1)).first()
+                last_seq, last_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+                entries = build_entries(action, prepared.pending, last_seq, last_hash)
+                for w in prepared.patients:
+                    self._save(conn, s.patients, w, dict(w.new))
+                for w in prepared.transplants:
+                    row = dict(w.new)
+                    row["donor"] = dumps(row["donor"]) if row["donor"] is not None else None
+                    self._save(conn, s.transplants, w, row)
+                for w in prepared.plans:
+                    row = {"id": w.record_id, "transplant_id": w.new["transplant_id"],
+                           "day0": w.new["day0"], "document": dumps(plan_document(w.new)),
+                           "version": w.new["version"]}
+                    self._save(conn, s.plans, w, row)
+                if entries:
+                    self._write_audit(conn, entries)
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
+        return Committed(
+            patients=tuple(prepared.result_patients),
+            transplants=tuple(prepared.result_transplants),
+            plans=tuple(prepared.result_plans),
+            audit=tuple(entries),
+        )
+
+    @staticmethod
+    def _save(conn: Connection, table: Any, w: Write, row: dict[str, Any]) -> None:
+        if w.insert:
+            conn.execute(insert(table).values(**row))
+            return
+        result = conn.execute(
+            update(table)
+            .where(table.c.id == w.record_id, table.c.version == w.stored_version)
+            .values(**{k: v for k, v in row.items() if k != "id"})
+        )
+        if result.rowcount != 1:  # never overwrite a version we did not read
+            actual = conn.execute(
+                select(table.c.version).where(table.c.id == w.record_id)).scalar()
+            raise ConflictError(w.entity, w.record_id, w.stored_version, int(actual or 0))
+
+    def _write_audit(self, conn: Connection, entries: list[AuditEntry]) -> None:
+        conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
+
+    def close(self) -> None:
+        """Release the connection pool and the single-instance lock (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()

@@ -1,0 +1,49 @@
+"""Shared-server mode: the append-only audit and the schema check on PostgreSQL.
+
+Runs only with PLANNER_TEST_DATABASE_URL (a disposable database: its tables are dropped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from planner.errors import StorageError
+from planner.storage import SqlRepository, open_repository, verify_audit
+from tests.integration.conftest import PG_URL, _reset_postgres
+from tests.integration.factories import ACTOR, action, patient
+
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.skipif(not PG_URL, reason="PLANNER_TEST_DATABASE_URL is not set")]
+
+
+@pytest.fixture
+def pg() -> Iterator[SqlRepository]:
+    _reset_postgres(PG_URL)
+    repo = open_repository(PG_URL, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        yield repo
+    finally:
+        repo.close()
+
+
+def test_audit_append_only_on_postgres(pg: SqlRepository) -> None:
+    pg.commit(action(patients=(patient(),)))
+    before = pg.audit_log()
+    for statement in ("UPDATE audit SET new = 'x' WHERE seq = 1", "DELETE FROM audit",
+                      "TRUNCATE audit"):
+        with (pytest.raises(DBAPIError, match="audit rows cannot be changed"),
+              pg.engine.begin() as conn):
+            conn.execute(text(statement))
+    assert pg.audit_log() == before
+    assert verify_audit(pg) is None
+
+
+def test_newer_schema_refused_on_postgres(pg: SqlRepository) -> None:
+    with pg.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    with pytest.raises(StorageError, match=r"newer version of Transplant Planner \(schema 0999\)"):
+        open_repository(PG_URL, user="u", workstation="w")
