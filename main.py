@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from planner.errors import PlannerError
+from planner.ports import Actor
 
 EXIT_BAD_INPUT = 2
 DB_ENV = "TRANSPLANT_PLANNER_DB"
@@ -71,10 +72,8 @@ def local_now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
-def actor():  # type: ignore[no-untyped-def]
+def actor() -> Actor:
     """The signed-in OS user and this workstation's name."""
-    from planner.ports import Actor
-
     return Actor(user=getpass.getuser(), workstation=socket.gethostname())
 
 
@@ -225,13 +224,15 @@ def _open_repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desktop app (the demo clinic with ``--demo``)."""
     from planner.demo import load_demo_clinic
+    from planner.paths import local_templates_dir, log_dir
     from planner.services import Context
     from ui.app import run
 
     repo = _open_repo(args)
     try:
         return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
-                   load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())))
+                   load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())),
+                   log_dir=log_dir(), local_templates=local_templates_dir())
     finally:
         repo.close()
 

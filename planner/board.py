@@ -50,6 +50,7 @@ class BoardRow:
         due_today: titles of planned occurrences dated today.
         overdue: titles of planned occurrences whose date (and window) has passed.
         alerts: short warnings (weekend/closure clashes in the next two weeks, ...).
+        due_this_week: titles of planned occurrences dated today to six days ahead.
     """
 
     patient_id: str
@@ -65,6 +66,7 @@ class BoardRow:
     due_today: tuple[str, ...]
     overdue: tuple[str, ...]
     alerts: tuple[str, ...]
+    due_this_week: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
@@ -158,6 +160,12 @@ def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[
     return due, overdue
 
 
+def _due_within(plan: Plan, today: dt.date, days: int) -> list[Occurrence]:
+    last = today + dt.timedelta(days=days - 1)
+    return [o for o in plan.sorted_occurrences()
+            if o.status is StepStatus.PLANNED and today <= o.date <= last]
+
+
 def _calendar_alerts(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> list[str]:
     horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
     return [
@@ -188,6 +196,7 @@ def board_row(
         coordinator=patient.coordinator, day=day, day_label=label, phase=reading.phase,
         phase_rule=reading.rule, due_today=_unique(o.title for o in due),
         overdue=_unique(o.title for o in overdue), alerts=tuple(alerts),
+        due_this_week=_unique(o.title for o in _due_within(plan, today, 7)) if plan else (),
     )
 
 
@@ -208,3 +217,52 @@ def board_rows(
     ]
     rows.sort(key=lambda r: (r.day is None, r.day if r.day is not None else 0, r.name))
     return rows
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    """One line of the day's worklist across patients.
+
+    Attributes:
+        transplant_id, patient_id, mrn, name: whose step.
+        day_label: the patient's live day label today.
+        step_id, offset: which occurrence (offset in its anchor's numbering).
+        title, date: what and when it was planned.
+        overdue: planned before today and its window has passed.
+    """
+
+    transplant_id: str
+    patient_id: str
+    mrn: str
+    name: str
+    day_label: str
+    step_id: str
+    offset: int
+    title: str
+    date: dt.date
+    overdue: bool
+
+
+def worklist(
+    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
+    today: dt.date,
+) -> list[WorklistItem]:
+    """Steps due today and overdue across active transplants: overdue first, then by name."""
+    by_patient = {p.id: p for p in patients}
+    by_transplant = {t.id: t for t in transplants if t.is_active}
+    items: list[WorklistItem] = []
+    for plan in plans:
+        transplant = by_transplant.get(plan.transplant_id)
+        patient = by_patient.get(transplant.patient_id) if transplant else None
+        if transplant is None or patient is None:
+            continue
+        reading = current_phase(transplant, plan, today)
+        _, label = _live_label(plan, today, reading.phase)
+        due, overdue = due_and_overdue(plan, today)
+        for occ, late in [*((o, True) for o in overdue), *((o, False) for o in due)]:
+            items.append(WorklistItem(
+                transplant_id=transplant.id, patient_id=patient.id, mrn=patient.mrn,
+                name=patient.display_name, day_label=label, step_id=occ.step_id,
+                offset=occ.anchor_day, title=occ.title, date=occ.date, overdue=late))
+    items.sort(key=lambda i: (not i.overdue, i.name, i.date, i.title))
+    return items

@@ -41,6 +41,8 @@ class DemoCase:
         day_today: the transplant day number today (Day 0 = today - day_today).
         mobilisation_mday: M-Day number today, for patients with a mobilisation anchor.
         language: handout language.
+        open_days: steps of the last ``open_days`` days are left unrecorded, so the
+            board shows what overdue work looks like.
     """
 
     mrn: str
@@ -59,6 +61,7 @@ class DemoCase:
     day_today: int
     mobilisation_mday: int | None = None
     language: str = "en"
+    open_days: int = 0
 
 
 AUTO_FU = ("supportive-care-auto", "follow-up-auto")
@@ -98,7 +101,7 @@ CASES: tuple[DemoCase, ...] = (
              ("flu-bu2-allo", "ptcy-tacrolimus-mmf-gvhd", *ALLO_FU), 21),
     DemoCase("DEMO-0011", "Haddad", "Karim", "male", 41, 183, 88, "CML, second chronic phase",
              "M. Rossi", "allogeneic", "pbsc", "MRD",
-             ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 45),
+             ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 45, open_days=16),
     DemoCase("DEMO-0012", "Sørensen", "Mette", "female", 55, 169, 73, "ALL, CR2",
              "R. Patel", "allogeneic", "pbsc", "MUD",
              ("cy-tbi-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 98),
@@ -144,10 +147,11 @@ def _transplant(case: DemoCase, patient: Patient, day0: dt.date) -> Transplant:
     )
 
 
-def _mark_past_done(plan: Plan, today: dt.date) -> Plan:
-    """Everything dated before today is recorded as done on its planned date."""
+def _mark_past_done(plan: Plan, today: dt.date, open_days: int = 0) -> Plan:
+    """Everything dated before today (less ``open_days``) is done on its planned date."""
+    cutoff = today - dt.timedelta(days=open_days)
     for occ in list(plan.occurrences()):
-        if occ.date < today and occ.status is StepStatus.PLANNED:
+        if occ.date < cutoff and occ.status is StepStatus.PLANNED:
             plan = mark_done(plan, occ.step_id, occ.anchor_day, occ.date, by="demo",
                              at=f"{occ.date.isoformat()}T12:00:00Z")
     return plan
@@ -177,7 +181,7 @@ def build_demo_clinic(
         plan = instantiate_many(chosen, day0, _anchors(case, chosen, today),
                                 transplant_id=transplant.id,
                                 plan_id=_stable_id(case.mrn, "plan"))
-        clinic.append((patient, transplant, _mark_past_done(plan, today)))
+        clinic.append((patient, transplant, _mark_past_done(plan, today, case.open_days)))
     return clinic
 
 

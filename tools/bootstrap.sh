@@ -19,7 +19,7 @@ root="$(pwd)"
 sys_pkgs=(libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3 libglib2.0-0 fonts-dejavu-core
           libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-shape0 libxcb-xkb1 poppler-utils qpdf)
-[ "$mode" = test ] && sys_pkgs+=(xvfb xauth)
+[ "$mode" = test ] && sys_pkgs+=(xvfb xauth postgresql)
 if command -v dpkg-query >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
   missing=()
   for p in "${sys_pkgs[@]}"; do
@@ -61,6 +61,29 @@ fi
 
 # --- tests -----------------------------------------------------------------------------------
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
+
+# A throwaway PostgreSQL server for the shared-server tests (skipped, and said so, when
+# no PostgreSQL is installed). initdb refuses root, so the cluster belongs to "postgres".
+start_postgres() {
+  local bin pgdir port=54329
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$bin" ] && [ -z "${PLANNER_TEST_DATABASE_URL:-}" ] || return 0
+  pgdir="$(mktemp -d /tmp/tp-pg.XXXXXX)"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$pgdir"
+    runas=(runuser -u postgres --)
+  else
+    runas=()
+  fi
+  "${runas[@]}" "$bin/initdb" -D "$pgdir/data" -A trust -E UTF8 --no-sync -U postgres >/dev/null
+  "${runas[@]}" "$bin/pg_ctl" -D "$pgdir/data" -w -l "$pgdir/log" \
+    -o "-p $port -k $pgdir -c listen_addresses=''" start >/dev/null
+  trap '"${runas[@]}" "$bin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
+  "${runas[@]}" "$bin/createdb" -h "$pgdir" -p "$port" -U postgres planner_test
+  export PLANNER_TEST_DATABASE_URL="postgresql+psycopg://postgres@/planner_test?host=$pgdir&port=$port"
+  echo "PostgreSQL test server on $pgdir:$port"
+}
+start_postgres || echo "PostgreSQL not started; its tests will be reported as skipped" >&2
 echo "== ruff";          .venv/bin/ruff check .
 echo "== mypy";          .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports --no-cache

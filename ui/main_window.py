@@ -1,92 +1,446 @@
-"""The main window: the clinic board (the start screen)."""
+"""The main window: clinic board and timeline, Today worklist, one tab per open patient.
+
+Wiring only: menus, toolbar and shortcuts call use cases in ``planner.services`` or
+push commands on the open patient's ``PlanSession``; rules live in ``planner``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument, QUndoGroup
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
-    QHeaderView,
+    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
     QTableView,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.board import WorklistItem
+from planner.careplan import mark_done
+from planner.errors import PlannerError
+from planner.protocols import Protocol
+from planner.services import create_transplant_plan, record_event, save_patient
+from ui.dialogs.conflict_dialog import ConflictDialog
+from ui.dialogs.patient_dialog import PatientDialog
+from ui.dialogs.plan_wizard import PlanWizard
+from ui.errors import user_message
 from ui.models.board_model import BoardTableModel
+from ui.models.worklist_model import WorklistModel, worklist_html
+from ui.patient_workspace import PatientWorkspace
+from ui.plan_session import PlanSession, Snapshot
 from ui.session import ClinicSession
+from ui.settings import WindowState
+from ui.widgets.board_view import BoardView
+from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
 
 class MainWindow(QMainWindow):
-    """Clinic board with a search field; a demo banner when showing synthetic data."""
+    """Board, worklist and patient tabs; undo/redo follows the current patient tab."""
 
-    def __init__(self, session: ClinicSession, load_demo: Callable[[], int] | None = None) -> None:
+    def __init__(self, session: ClinicSession, protocols: Mapping[str, Protocol],
+                 settings: QSettings, load_demo: Callable[[], int] | None = None) -> None:
         super().__init__()
         self.session = session
+        self.protocols = protocols
+        self.state = WindowState(settings)
         self._load_demo = load_demo
+        self.plan_sessions: dict[str, PlanSession] = {}
+        self.undo_group = QUndoGroup(self)
         # No patient data in the title: it shows in task bars and screen shares.
         self.setWindowTitle("Transplant Planner" + (" - DEMO CLINIC" if session.demo else ""))
         self.model = BoardTableModel(session)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAccessibleName("Clinic board")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name or MRN (Ctrl+F)")
-        self.search.setAccessibleName("Search patients")
-        self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.board = BoardView(self.model)
+        self.clinic_timeline = ClinicTimeline()
+        self.clinic_timeline.setAccessibleName("Clinic timeline")
+        self.worklist_model = WorklistModel(session)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self._build_central()
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_menus_and_toolbar()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.statusBar().addPermanentWidget(self.progress)
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(150)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self._connect()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _build_central(self) -> None:
         self.banner = QLabel("DEMO CLINIC: synthetic patients, not real data")
         self.banner.setObjectName("demoBanner")
         self.banner.setStyleSheet("background:#fde68a;color:#111;padding:4px;font-weight:bold;")
-        self.banner.setVisible(session.demo)
-        central = QWidget()
-        layout = QVBoxLayout(central)
+        self.banner.setVisible(self.session.demo)
+        self.empty_panel = QWidget()
+        empty = QHBoxLayout(self.empty_panel)
+        empty.addWidget(QLabel("This clinic database has no patients yet."))
+        self.load_demo_button = QPushButton("Load the &demo clinic")
+        self.load_demo_button.setEnabled(self._load_demo is not None)
+        empty.addWidget(self.load_demo_button)
+        self.new_patient_button = QPushButton("Add the first &patient")
+        empty.addWidget(self.new_patient_button)
+        empty.addStretch(1)
+        self.empty_panel.setVisible(False)
+        board_page = QWidget()
+        layout = QVBoxLayout(board_page)
         layout.addWidget(self.banner)
-        layout.addWidget(self.search)
-        layout.addWidget(self.table)
-        self.setCentralWidget(central)
-        self._build_menus()
-        session.sig_board_changed.connect(self._on_session_board_changed)
+        layout.addWidget(self.empty_panel)
+        self.splitter.addWidget(self.board)
+        self.splitter.addWidget(self.clinic_timeline)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter)
+        today_page = QWidget()
+        tlayout = QVBoxLayout(today_page)
+        self.worklist_view = QTableView()
+        self.worklist_view.setModel(self.worklist_model)
+        self.worklist_view.setAccessibleName("Today's worklist")
+        self.worklist_view.horizontalHeader().setStretchLastSection(True)
+        print_button = QPushButton("&Print worklist...")
+        print_button.clicked.connect(self.print_worklist)
+        tlayout.addWidget(self.worklist_view)
+        tlayout.addWidget(print_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.tabs.addTab(board_page, "&Board")
+        self.tabs.addTab(today_page, "&Today")
+        for i in (0, 1):  # the board and the worklist cannot be closed
+            self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.setCentralWidget(self.tabs)
 
-    def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        if self._load_demo is not None:
-            demo = QAction("Load &demo clinic", self)
-            demo.triggered.connect(self._on_load_demo_triggered)
-            file_menu.addAction(demo)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        find = QAction("&Find patient", self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.search.setFocus)
-        self.addAction(find)
-        refresh = QAction("&Refresh", self)
-        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
-        refresh.triggered.connect(self.session.refresh)
-        view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(refresh)
+    def _add(self, name: str, text: str, slot: Callable[[], object],
+             shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
+             tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip or text.replace("&", "").rstrip("."))
+        action.triggered.connect(lambda _=False: slot())
+        self.actions_by_name[name] = action
+        return action
 
-    def _on_load_demo_triggered(self) -> None:
+    def _build_actions(self) -> None:
+        self._add("new_patient", "&New patient...", self.new_patient,
+                  QKeySequence.StandardKey.New)
+        self._add("open_patient", "&Open selected patient", self.open_selected,
+                  QKeySequence.StandardKey.Open)
+        self._add("edit_patient", "&Edit patient...", self.edit_patient, "Ctrl+E")
+        self._add("new_plan", "New &plan...", self.new_plan_for_current, "Ctrl+Shift+N")
+        self._add("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
+        self._add("print_worklist", "&Print worklist...", self.print_worklist,
+                  QKeySequence.StandardKey.Print)
+        self._add("close_tab", "&Close patient tab", self.close_current_tab,
+                  QKeySequence.StandardKey.Close)
+        self._add("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self._add("find", "&Find patient", self.focus_search, QKeySequence.StandardKey.Find)
+        self._add("refresh", "&Refresh", self.session.refresh, QKeySequence.StandardKey.Refresh)
+        self._add("show_board", "&Board", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self._add("show_today", "&Today", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
+        self._add("zoom_in", "Zoom &in", lambda: self._timeline_call("zoom_in"), "Ctrl+=")
+        self._add("zoom_out", "Zoom &out", lambda: self._timeline_call("zoom_out"), "Ctrl+-")
+        self._add("fit", "&Fit", lambda: self._timeline_call("fit"), "Ctrl+0")
         if self._load_demo is not None:
-            self._load_demo()
-            self.session.refresh()
+            self._add("load_demo", "Load &demo clinic", self.load_demo)
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.actions_by_name["undo"] = undo
+        self.actions_by_name["redo"] = redo
+
+    def _build_menus_and_toolbar(self) -> None:
+        a = self.actions_by_name
+        menus: dict[str, list[str | None]] = {
+            "&File": ["new_patient", "open_patient", "close_tab", None, "print_worklist",
+                      "load_demo", None, "quit"],
+            "&Edit": ["undo", "redo", None, "find"],
+            "&Patient": ["edit_patient", "new_plan", "move_day0"],
+            "&View": ["show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None,
+                      "refresh"],
+        }
+        for title, names in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for name in names:
+                if name is None:
+                    menu.addSeparator()
+                elif name in a:
+                    menu.addAction(a[name])
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        for name in ("new_patient", "new_plan", "move_day0", "undo", "redo", "print_worklist"):
+            toolbar.addAction(a[name])
+        self.addToolBar(toolbar)
+
+    def _connect(self) -> None:
+        self.session.sig_board_changed.connect(self._on_session_board_changed)
+        self.session.sig_loading.connect(self._on_session_loading)
+        self.board.sig_open_requested.connect(self.open_transplant)
+        self.clinic_timeline.sig_patient_activated.connect(self.open_transplant)
+        self.worklist_model.sig_check_off_requested.connect(self._on_worklist_check_off)
+        self.tabs.tabCloseRequested.connect(self._on_tabs_close_requested)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.load_demo_button.clicked.connect(self.load_demo)
+        self.new_patient_button.clicked.connect(self.new_patient)
+
+    # --- state -------------------------------------------------------------------------------
+
+    def current_workspace(self) -> PatientWorkspace | None:
+        """The open patient tab, if the current tab is one."""
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, PatientWorkspace) else None
+
+    def workspaces(self) -> list[PatientWorkspace]:
+        """Every open patient tab, in tab order."""
+        return [w for i in range(self.tabs.count())
+                if isinstance(w := self.tabs.widget(i), PatientWorkspace)]
+
+    def show_error(self, exc: BaseException) -> None:
+        """Report an error in the status bar (planner errors are written for users)."""
+        self.statusBar().showMessage(user_message(exc), 10000)
 
     def _on_session_board_changed(self) -> None:
-        count = len(self.session.rows)
+        rows = self.session.rows
+        count = len(rows)
+        self.empty_panel.setVisible(count == 0 and not self.session.demo)
         self.statusBar().showMessage(
             f"{count} active transplant{'s' if count != 1 else ''} - "
-            f"today {self.session.today:%a %d %b %Y}"
-        )
-        self.table.resizeColumnsToContents()
+            f"today {self.session.today:%a %d %b %Y}", 5000)
+        self.clinic_timeline.set_rows(
+            [ClinicRow(r.transplant_id, f"{r.name} · {r.day_label}",
+                       self.session.plans.get(r.transplant_id)) for r in rows],
+            self.session.today)
+
+    def _on_session_loading(self, loading: bool) -> None:
+        self.progress.setVisible(loading)
+        if loading:
+            self.statusBar().showMessage("Loading the clinic...")
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        ws = self.current_workspace()
+        self.undo_group.setActiveStack(ws.session.undo_stack if ws else None)  # type: ignore[arg-type]
+
+    # --- opening patients ----------------------------------------------------------------------
+
+    def _plan_session(self, transplant_id: str) -> PlanSession:
+        existing = self.plan_sessions.get(transplant_id)
+        if existing is not None:
+            return existing
+        repo = self.session.repo
+        transplant = repo.get_transplant(transplant_id)
+        plan = repo.get_plan(transplant_id)
+        if plan is None:
+            raise PlannerError("This transplant has no plan yet; create one with New plan.")
+        patient = repo.get_patient(transplant.patient_id)
+        ps = PlanSession(repo, self.session.context, patient, transplant, plan,
+                         resolve_conflict=lambda mine, theirs: self._ask_conflict(mine, theirs))
+        ps.sig_plan_changed.connect(lambda _c: self._refresh_timer.start())
+        ps.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self.undo_group.addStack(ps.undo_stack)
+        self.plan_sessions[transplant_id] = ps
+        return ps
+
+    def _ask_conflict(self, mine: Snapshot, theirs: Snapshot) -> bool:
+        return ConflictDialog.ask(self, mine, theirs)
+
+    def open_transplant(self, transplant_id: str) -> PatientWorkspace | None:
+        """Open (or switch to) the workspace of a transplant."""
+        for ws in self.workspaces():
+            if ws.session.transplant.id == transplant_id:
+                self.tabs.setCurrentWidget(ws)
+                return ws
+        try:
+            ps = self._plan_session(transplant_id)
+            record_event(self.session.repo, self.session.context(), "View patient",
+                         ps.patient.id)
+        except PlannerError as exc:
+            self.show_error(exc)
+            return None
+        ws = PatientWorkspace(ps, self.session.closures)
+        ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
+        self.tabs.addTab(ws, ws.title)
+        self.tabs.setCurrentWidget(ws)
+        ws.timeline.setFocus()
+        return ws
+
+    def open_selected(self) -> None:
+        """Open the patient selected on the board."""
+        tid = self.board.selected_transplant_id()
+        if tid:
+            self.open_transplant(tid)
+
+    def close_current_tab(self) -> None:
+        """Close the current patient tab (the board and worklist stay)."""
+        index = self.tabs.currentIndex()
+        if index > 1:
+            self._on_tabs_close_requested(index)
+
+    def _on_tabs_close_requested(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, PatientWorkspace):
+            self.tabs.removeTab(index)
+            widget.deleteLater()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Go to the board's search field."""
+        self.tabs.setCurrentIndex(0)
+        self.board.search.setFocus()
+        self.board.search.selectAll()
+
+    def _timeline_call(self, name: str) -> None:
+        ws = self.current_workspace()
+        target = ws.timeline if ws is not None else self.clinic_timeline
+        getattr(target, name)()
+
+    def new_patient(self) -> None:
+        """Create a patient, then offer to plan the transplant."""
+        patient = PatientDialog.ask(self, None, self.session.today)
+        if patient is None:
+            return
+        try:
+            saved = save_patient(self.session.repo, self.session.context(), patient)
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        self.statusBar().showMessage(f"Patient {saved.mrn} saved.", 5000)
+        self.new_plan(saved.id)
+
+    def edit_patient(self) -> None:
+        """Edit the current patient's details."""
+        ws = self.current_workspace()
+        if ws is None:
+            return
+        edited = PatientDialog.ask(self, ws.session.patient, self.session.today)
+        if edited is None:
+            return
+        try:
+            ws.session.patient = save_patient(self.session.repo, self.session.context(), edited)
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        ws.session.sig_plan_changed.emit([])
+        self._refresh_timer.start()
+
+    def new_plan_for_current(self) -> None:
+        """New plan for the patient of the current tab."""
+        ws = self.current_workspace()
+        if ws is not None:
+            self.new_plan(ws.session.patient.id)
+        else:
+            self.statusBar().showMessage("Open a patient first, or create a new patient.", 5000)
+
+    def new_plan(self, patient_id: str) -> None:
+        """Run the plan wizard for a patient and open the new plan."""
+        repo = self.session.repo
+        patient = repo.get_patient(patient_id)
+        request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
+        if request is None:
+            self.session.refresh()
+            return
+        try:
+            transplant, _ = create_transplant_plan(repo, self.session.context(),
+                                                   request.transplant, request.protocols,
+                                                   request.anchors)
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        self.session.refresh()
+        self.open_transplant(transplant.id)
+
+    def move_day0(self) -> None:
+        """Move Day 0 of the current patient's plan."""
+        ws = self.current_workspace()
+        if ws is None:
+            self.statusBar().showMessage("Open a patient to move Day 0.", 5000)
+            return
+        ws.move_day0()
+
+    def load_demo(self) -> None:
+        """Add the demo clinic's synthetic patients."""
+        if self._load_demo is None:
+            return
+        count = self._load_demo()
+        self.session.refresh()
+        self.statusBar().showMessage(f"Loaded {count} demo patients.", 5000)
+
+    def _on_worklist_check_off(self, item: WorklistItem) -> None:
+        try:
+            ps = self._plan_session(item.transplant_id)
+            after = mark_done(ps.plan, item.step_id, item.offset, self.session.today,
+                              by=ps.actor_name, at=ps.now_utc_text(),
+                              reason="checked off on the worklist")
+            ps.push(after, f"Mark {item.title} done")
+            self.undo_group.setActiveStack(ps.undo_stack)
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        self.session.refresh()
+        self.statusBar().showMessage(f"{item.title} marked done for {item.mrn}.", 5000)
+
+    def worklist_document(self) -> QTextDocument:
+        """The printable worklist (escaped HTML in a QTextDocument)."""
+        doc = QTextDocument()
+        doc.setHtml(worklist_html(self.session.worklist,
+                                  f"Worklist {self.session.today:%a %d %b %Y}"))
+        return doc
+
+    def print_worklist(self) -> None:
+        """Print today's worklist through the system print dialog."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
+            self.worklist_document().print_(printer)
+
+    # --- window state --------------------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        """Geometry, splitters, columns and the patients open last time."""
+        if (geometry := self.state.load_bytes("geometry")) is not None:
+            self.restoreGeometry(geometry)
+        if (win := self.state.load_bytes("window_state")) is not None:
+            self.restoreState(win)
+        if (split := self.state.load_bytes("board_splitter")) is not None:
+            self.splitter.restoreState(split)
+        if (header := self.state.load_bytes("board_header")) is not None:
+            self.board.table.horizontalHeader().restoreState(header)
+        for tid in self.state.load_open_plans():
+            if tid in {r.transplant_id for r in self.session.rows}:
+                self.open_transplant(tid)
+        self.tabs.setCurrentIndex(0)
+
+    def save_state(self) -> None:
+        """Persist window state (ids only, never names)."""
+        self.state.save_bytes("geometry", self.saveGeometry())
+        self.state.save_bytes("window_state", self.saveState())
+        self.state.save_bytes("board_splitter", self.splitter.saveState())
+        self.state.save_bytes("board_header", self.board.table.horizontalHeader().saveState())
+        self.state.save_open_plans([ws.session.transplant.id for ws in self.workspaces()])
+        self.state.sync()
+
+    def _on_refresh_timer_timeout(self) -> None:
+        try:
+            self.session.refresh()
+        except PlannerError as exc:
+            self.show_error(exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._refresh_timer.stop()
+        self.save_state()
+        super().closeEvent(event)
+

@@ -1,9 +1,9 @@
-"""ClinicSession: the one place the desktop app keeps state.
+"""ClinicSession: the clinic-wide state of the running app.
 
 It holds the repository (through the port), who is signed in, the clock, and the
-current board rows; widgets read from it and listen to its signals. It keeps no
-second copy of the records: rows are recomputed from the repository after each
-committed action.
+current board rows and worklist; widgets read from it and listen to its signals.
+It keeps no second copy of the records: rows are recomputed from the repository
+after each committed action. Loading a big clinic can run off the GUI thread.
 """
 
 from __future__ import annotations
@@ -13,20 +13,27 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from planner.board import BoardRow
+from planner.board import BoardRow, WorklistItem, board_rows, worklist
+from planner.careplan import Plan
 from planner.ports import Actor, Repository
-from planner.services import Context, clinic_board
+from planner.services import Context
+from ui.workers import run_in_background
+
+Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, Plan]]
 
 
 class ClinicSession(QObject):
     """Shared state of the running app.
 
     Signals:
-        sig_board_changed: the board rows were recomputed.
+        sig_board_changed: the board rows and worklist were recomputed.
+        sig_loading: a background load started (True) or ended (False).
     """
 
     sig_board_changed = Signal()
-    """Emitted after ``refresh()`` recomputed the board rows."""
+    """Emitted after the board rows and the worklist were recomputed."""
+    sig_loading = Signal(bool)
+    """Emitted True when a background load starts and False when it ends."""
 
     def __init__(self, repo: Repository, actor: Actor, clock: Callable[[], dt.datetime],
                  *, demo: bool = False) -> None:
@@ -35,7 +42,10 @@ class ClinicSession(QObject):
         self.actor = actor
         self.clock = clock
         self.demo = demo
+        self.closures: frozenset[dt.date] = frozenset()
         self.rows: list[BoardRow] = []
+        self.worklist: list[WorklistItem] = []
+        self.plans: dict[str, Plan] = {}
 
     def context(self) -> Context:
         """Who acts and when, for one use-case call."""
@@ -46,7 +56,33 @@ class ClinicSession(QObject):
         """Today's local date."""
         return self.clock().date()
 
-    def refresh(self) -> None:
-        """Recompute the board from the repository."""
-        self.rows = clinic_board(self.repo, self.today)
+    def _compute(self, today: dt.date) -> Loaded:
+        patients = self.repo.list_patients()
+        transplants = self.repo.list_transplants()
+        plans = self.repo.list_plans()
+        return (board_rows(patients, transplants, plans, today, self.closures),
+                worklist(patients, transplants, plans, today),
+                {p.transplant_id: p for p in plans})
+
+    def _apply(self, loaded: Loaded) -> None:
+        self.rows, self.worklist, self.plans = loaded
         self.sig_board_changed.emit()
+
+    def refresh(self) -> None:
+        """Recompute the board and the worklist from the repository (blocking)."""
+        self._apply(self._compute(self.today))
+
+    def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
+        """Recompute in a worker thread; the GUI stays responsive meanwhile."""
+        today = self.today
+        self.sig_loading.emit(True)
+
+        def done(loaded: Loaded) -> None:
+            self._apply(loaded)
+            self.sig_loading.emit(False)
+
+        def failed(exc: BaseException) -> None:
+            self.sig_loading.emit(False)
+            on_error(exc)
+
+        run_in_background(lambda: self._compute(today), done, failed)

@@ -1,28 +1,11 @@
-"""The main window on the demo clinic: board rows, search, demo banner, no PHI in the title."""
+"""The main window on the demo clinic: board, filters, keyboard, worklist, no PHI in titles."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from PySide6.QtCore import Qt
 
-from planner.demo import load_demo_clinic
-from planner.ports import Actor
-from planner.services import Context
-from planner.storage.memory import InMemoryRepository
-from ui.app import create_main_window
-
-NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
-ACTOR = Actor("coordinator", "ws-1")
-
-
-@pytest.fixture
-def demo_window(qtbot):
-    repo = InMemoryRepository()
-    load_demo_clinic(repo, Context(ACTOR, NOW))
-    window = create_main_window(repo, actor=ACTOR, clock=lambda: NOW, demo=True)
-    qtbot.addWidget(window)
-    return window
+from tests.gui.conftest import NOW
 
 
 def test_board_lists_every_demo_patient(demo_window, qtmodeltester):
@@ -33,27 +16,116 @@ def test_board_lists_every_demo_patient(demo_window, qtmodeltester):
     assert {"D+12", "D0", "D-3", "M-Day 3"} <= labels
 
 
-def test_search_filters_by_mrn_and_name(demo_window, qtbot):
-    demo_window.search.setText("DEMO-0009")
-    assert demo_window.proxy.rowCount() == 1
-    demo_window.search.setText("łukasz")
-    assert demo_window.proxy.rowCount() == 1
-    demo_window.search.clear()
-    assert demo_window.proxy.rowCount() == 14
+def test_search_is_case_and_accent_insensitive(demo_window):
+    board = demo_window.board
+    board.search.setText("DEMO-0009")
+    assert board.proxy.rowCount() == 1
+    board.search.setText("lukasz")  # matches "Łukasz"
+    assert board.proxy.rowCount() == 1
+    board.search.setText("zoe")  # matches "Zoë"
+    assert board.proxy.rowCount() == 1
+    board.search.clear()
+    assert board.proxy.rowCount() == 14
 
 
-def test_demo_banner_and_title_without_patient_data(demo_window, qtbot):
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        (lambda b: b.phase.setCurrentText("conditioning"), {"conditioning"}),
+        (lambda b: b.coordinator.setCurrentText("R. Patel"), None),
+        (lambda b: b.overdue_only.setChecked(True), None),
+        (lambda b: b.this_week.setChecked(True), None),
+    ],
+    ids=["phase", "coordinator", "overdue-only", "this-week"],
+)
+def test_filters_narrow_the_board(demo_window, setup, expected):
+    board = demo_window.board
+    setup(board)
+    shown = [board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row())
+             for r in range(board.proxy.rowCount())]
+    assert 0 < len(shown) < 14
+    assert all(board.proxy.accepts(row) for row in shown)
+    if expected is not None:
+        assert {r.phase for r in shown} == expected
+
+
+def test_day_column_sorts_by_number(demo_window):
+    board = demo_window.board
+    board.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+    days = [board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row()).day
+            for r in range(board.proxy.rowCount())]
+    assert days == sorted(days)
+
+
+def test_enter_on_board_opens_patient(demo_window, qtbot):
+    demo_window.show()
+    with qtbot.waitActive(demo_window):
+        demo_window.activateWindow()
+    board = demo_window.board
+    board.search.setText("DEMO-0009")
+    board.table.setFocus()
+    board.table.setCurrentIndex(board.proxy.index(0, 0))
+    with qtbot.waitSignal(board.sig_open_requested) as blocker:
+        qtbot.keyClick(board.table, Qt.Key.Key_Return)
+    ws = demo_window.current_workspace()
+    assert ws is not None and ws.session.patient.mrn == "DEMO-0009"
+    assert blocker.args == [ws.session.transplant.id]
+    # the tab shows the MRN, never the name; the window title stays generic
+    assert demo_window.tabs.tabText(demo_window.tabs.currentIndex()) == "DEMO-0009"
+    assert "Papadopoulos" not in demo_window.windowTitle()
+
+
+def test_opening_a_patient_is_audited(demo_window, demo_repo):
+    tid = demo_window.session.rows[0].transplant_id
+    demo_window.open_transplant(tid)
+    events = [e for e in demo_repo.audit_log() if e.entity == "event"]
+    assert events and "View patient" in events[-1].new
+
+
+def test_demo_banner_and_window_grab(demo_window, qtbot):
     with qtbot.waitExposed(demo_window):
         demo_window.show()
     assert demo_window.banner.isVisible()
-    title = demo_window.windowTitle()
-    assert "DEMO" in title
-    for r in range(demo_window.model.rowCount()):
-        assert demo_window.model.row_at(r).mrn not in title
+    assert "DEMO" in demo_window.windowTitle()
     assert not demo_window.grab().isNull()
+
+
+def test_empty_database_offers_the_demo_clinic(make_window, qtbot):
+    from planner.storage.memory import InMemoryRepository
+
+    repo = InMemoryRepository()
+    window = make_window(repo, demo=False)
+    with qtbot.waitExposed(window):
+        window.show()
+    assert window.empty_panel.isVisible()
+    qtbot.mouseClick(window.load_demo_button, Qt.MouseButton.LeftButton)
+    assert window.model.rowCount() == 14
+    assert not window.empty_panel.isVisible()
+
+
+def test_worklist_check_off_marks_done_and_undoes(demo_window, demo_repo):
+    model = demo_window.worklist_model
+    assert model.rowCount() > 0
+    first = model.item(0)
+    assert model.setData(model.index(0, 0), Qt.CheckState.Checked,
+                         Qt.ItemDataRole.CheckStateRole)
+    plan = demo_repo.get_plan(first.transplant_id)
+    rec = plan.step(first.step_id).record_for(first.offset)
+    assert rec is not None and rec.actual_date == NOW.date()
+    assert all((i.step_id, i.offset) != (first.step_id, first.offset)
+               or i.transplant_id != first.transplant_id for i in demo_window.session.worklist)
+    demo_window.actions_by_name["undo"].trigger()
+    plan = demo_repo.get_plan(first.transplant_id)
+    assert plan.step(first.step_id).record_for(first.offset) is None
+
+
+def test_worklist_print_document_escapes_text(demo_window):
+    html = demo_window.worklist_document().toHtml()
+    assert "Worklist" in html
+    assert "<script" not in html
 
 
 def test_phase_tooltip_states_the_rule(demo_window):
     model = demo_window.model
-    tips = [model.index(r, 4).data(0x3) for r in range(model.rowCount())]  # ToolTipRole
+    tips = [model.index(r, 4).data(Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
     assert all(tips)

@@ -1,0 +1,40 @@
+"""Child process: open the app on a clinic database until the board is painted, then exit.
+
+Mirrors ``main.py``'s GUI path (open the repository, build the window, load the board),
+minus the event loop's ``exec``. Used by ``bench_startup``; not part of the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from planner.ports import Actor
+from planner.storage import open_repository
+from ui.app import create_main_window
+
+
+def main(db: str, settings_path: str) -> int:
+    """Open, paint, exit."""
+    app = QApplication(sys.argv[:1])
+    repo = open_repository(db, user="bench", workstation="bench")
+    try:
+        window = create_main_window(
+            repo, actor=Actor("bench", "bench"), clock=lambda: dt.datetime.now().astimezone(),
+            settings=QSettings(settings_path, QSettings.Format.IniFormat))
+        window.resize(1280, 800)
+        window.show()
+        app.processEvents()
+        window.repaint()  # the board is painted and usable
+        rows = window.model.rowCount()
+        window.close()
+    finally:
+        repo.close()
+    return 0 if rows else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,57 @@
+"""A save met a newer version from another workstation: show both, let the user choose."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.careplan import diff_dates
+from ui.plan_session import Snapshot
+
+
+class ConflictDialog(QDialog):
+    """Both versions side by side. Use ``ConflictDialog.ask``."""
+
+    def __init__(self, parent: QWidget | None, mine: Snapshot, theirs: Snapshot) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Changed on another workstation")
+        self.keep_mine = False
+        changes = diff_dates(theirs.plan, mine.plan)
+        text = QLabel(
+            "Someone saved this plan on another workstation while you were editing it.\n"
+            f"Their Day 0: {theirs.plan.day0:%a %d %b %Y}. Yours: {mine.plan.day0:%a %d %b %Y}."
+            f" {len(changes)} date(s) differ. Nothing has been overwritten.")
+        text.setWordWrap(True)
+        table = QTableWidget(len(changes), 3)
+        table.setHorizontalHeaderLabels(["Step", "Their date", "Your date"])
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, ch in enumerate(changes):
+            for col, value in enumerate((ch.title, f"{ch.old_date:%a %d %b %Y}",
+                                         f"{ch.new_date:%a %d %b %Y}")):
+                table.setItem(row, col, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        buttons = QDialogButtonBox()
+        theirs_btn = QPushButton("Take &their version")
+        mine_btn = QPushButton("Keep &my version")
+        buttons.addButton(theirs_btn, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(mine_btn, QDialogButtonBox.ButtonRole.AcceptRole)
+        theirs_btn.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(table)
+        layout.addWidget(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, mine: Snapshot, theirs: Snapshot) -> bool:
+        """True to keep my version (saved over theirs, audited), False to take theirs."""
+        return cls(parent, mine, theirs).exec() == QDialog.DialogCode.Accepted

@@ -1,0 +1,213 @@
+"""New plan: transplant details, Day 0, templates per slot, and a dated preview with doses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.careplan import Plan, instantiate_many
+from planner.doses import dose_line
+from planner.errors import PlannerError
+from planner.model import (
+    Donor,
+    DonorType,
+    GraftSource,
+    Patient,
+    Transplant,
+    TransplantStatus,
+    TransplantType,
+    new_id,
+)
+from planner.protocols import Category, Protocol
+from ui.dialogs.patient_dialog import pydate, qdate
+
+SLOTS = (Category.MOBILISATION, Category.CONDITIONING, Category.GVHD_PROPHYLAXIS,
+         Category.SUPPORTIVE_CARE, Category.FOLLOW_UP)
+NONE = "(none)"
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """What the wizard decided: the transplant, the templates and real anchor dates."""
+
+    transplant: Transplant
+    protocols: tuple[Protocol, ...]
+    anchors: Mapping[str, dt.date]
+
+
+class PlanWizard(QDialog):
+    """Choose templates and Day 0 with a live preview. Use ``PlanWizard.ask``."""
+
+    def __init__(self, parent: QWidget | None, patient: Patient,
+                 protocols: Mapping[str, Protocol], today: dt.date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("New plan")
+        self.resize(1100, 640)
+        self._patient = patient
+        self._protocols = protocols
+        self.preview_plan: Plan | None = None
+        self.type_box = QComboBox()
+        self.type_box.addItems(["autologous", "allogeneic"])
+        self.source_box = QComboBox()
+        self.donor_box = QComboBox()
+        self.donor_box.addItems(["MRD", "MUD", "MMUD", "HAPLO", "MMRD", "CORD", "SYN"])
+        self.day0 = QDateEdit(qdate(today + dt.timedelta(days=30)))
+        self.day0.setDisplayFormat("yyyy-MM-dd")
+        self.day0.setCalendarPopup(True)
+        self.mob_set = QCheckBox("First G-CSF dose on")
+        self.mob_date = QDateEdit(qdate(today))
+        self.mob_date.setDisplayFormat("yyyy-MM-dd")
+        self.mob_date.setCalendarPopup(True)
+        self.slot_boxes: dict[Category, QComboBox] = {c: QComboBox() for c in SLOTS}
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Day", "Date", "Phase", "Step", "Dose"])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName("Plan preview")
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create plan")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self._layout()
+        for widget in (self.type_box, self.source_box, self.donor_box, *self.slot_boxes.values()):
+            widget.currentIndexChanged.connect(self._on_choice_changed)
+        self.type_box.currentIndexChanged.connect(self._on_type_changed)
+        self.day0.dateChanged.connect(self._on_choice_changed)
+        self.mob_date.dateChanged.connect(self._on_choice_changed)
+        self.mob_set.toggled.connect(self._on_choice_changed)
+        self._on_type_changed()
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        for label, widget in (("&Transplant type", self.type_box),
+                              ("&Graft source", self.source_box),
+                              ("D&onor", self.donor_box), ("&Day 0", self.day0)):
+            widget.setAccessibleName(label.replace("&", ""))
+            form.addRow(label, widget)
+        mob = QHBoxLayout()
+        mob.addWidget(self.mob_set)
+        mob.addWidget(self.mob_date)
+        form.addRow("Mobilisation", mob)
+        templates = QGroupBox("Templates (examples for local review)")
+        tform = QFormLayout(templates)
+        for cat, box in self.slot_boxes.items():
+            box.setAccessibleName(f"{cat.value} template")
+            tform.addRow(cat.value.replace("-", " ").capitalize(), box)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(templates)
+        left.addWidget(self.message)
+        left.addStretch(1)
+        body = QHBoxLayout()
+        body.addLayout(left, 1)
+        body.addWidget(self.table, 2)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body)
+        outer.addWidget(self.buttons)
+
+    def _on_type_changed(self) -> None:
+        allo = self.type_box.currentText() == "allogeneic"
+        self.source_box.blockSignals(True)
+        self.source_box.clear()
+        self.source_box.addItems(["pbsc", "marrow", "cord"] if allo else ["pbsc", "marrow"])
+        self.source_box.blockSignals(False)
+        self.donor_box.setEnabled(allo)
+        for cat, box in self.slot_boxes.items():
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(NONE)
+            for proto in sorted(self._protocols.values(), key=lambda p: p.title):
+                if proto.category is cat and self.type_box.currentText() in proto.transplant_types:
+                    box.addItem(proto.title, proto.id)
+            box.blockSignals(False)
+        self._on_choice_changed()
+
+    def chosen(self) -> list[Protocol]:
+        """The templates chosen in the slot boxes, in wizard order."""
+        ids = [box.currentData() for box in self.slot_boxes.values() if box.currentData()]
+        return [self._protocols[i] for i in ids]
+
+    def request(self) -> PlanRequest:
+        """The transplant, templates and anchors as currently chosen (may raise)."""
+        allo = self.type_box.currentText() == "allogeneic"
+        transplant = Transplant(
+            id=new_id(), patient_id=self._patient.id,
+            transplant_type=TransplantType(self.type_box.currentText()),
+            graft_source=GraftSource(self.source_box.currentText()),
+            day0=pydate(self.day0.date()), status=TransplantStatus.PLANNED,
+            donor=Donor(donor_type=DonorType(self.donor_box.currentText())) if allo else None,
+        )
+        protocols = tuple(self.chosen())
+        anchors: dict[str, dt.date] = {}
+        if self.mob_set.isChecked():
+            names = [n for p in protocols for n, a in p.anchors.items() if a.numbering == "mday"]
+            if names:
+                anchors[names[0]] = pydate(self.mob_date.date())
+        return PlanRequest(transplant, protocols, anchors)
+
+    def _on_choice_changed(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        try:
+            req = self.request()
+            assert req.transplant.day0 is not None
+            plan = instantiate_many(req.protocols, req.transplant.day0, req.anchors)
+        except PlannerError as err:
+            self.preview_plan = None
+            self.message.setText(str(err))
+            self.table.setRowCount(0)
+            ok.setEnabled(False)
+            return
+        self.preview_plan = plan
+        count = sum(1 for _ in plan.occurrences())
+        self.message.setText(f"{count} dated steps. Doses use height "
+                             f"{self._patient.height_cm or '?'} cm and weight "
+                             f"{self._patient.weight_kg or '?'} kg "
+                             f"(weighed {self._patient.weight_date or 'not recorded'}).")
+        self._fill(plan)
+        ok.setEnabled(True)
+
+    def _fill(self, plan: Plan) -> None:
+        rows = plan.sorted_occurrences()
+        self.table.setRowCount(len(rows))
+        steps = {s.id: s for s in plan.steps}
+        for r, occ in enumerate(rows):
+            line = dose_line(occ.dose, occ.drug, self._patient)
+            cells = (occ.label, f"{occ.date:%a %d %b %Y}", occ.phase.value, occ.title,
+                     line.text if line else "")
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 4 and line is not None:
+                    item.setToolTip(line.explanation)
+                if c == 3 and steps[occ.step_id].notes:
+                    item.setToolTip(steps[occ.step_id].notes)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, patient: Patient, protocols: Mapping[str, Protocol],
+            today: dt.date) -> PlanRequest | None:
+        """Show the wizard; the request, or None if cancelled."""
+        dialog = cls(parent, patient, protocols, today)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            return dialog.request()
+        return None
+

@@ -1,0 +1,66 @@
+"""Uncaught errors: a short dialog for the user, details to a log without patient data.
+
+The log gets the exception type and the stack of code locations only: no exception
+message (it may quote a name or an MRN) and no local variables.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from planner.errors import PlannerError
+
+LOG = logging.getLogger("transplant_planner")
+
+
+def configure_logging(log_dir: Path) -> Path:
+    """Log to ``log_dir/app.log`` (mode 0600); returns the file path."""
+    path = log_dir / "app.log"
+    path.touch(mode=0o600, exist_ok=True)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    return path
+
+
+def redacted_traceback(exc_type: type[BaseException], tb: TracebackType | None) -> str:
+    """Exception type and code locations, without the message or any values."""
+    frames = traceback.extract_tb(tb)
+    where = "".join(f"  {f.filename}:{f.lineno} in {f.name}\n" for f in frames)
+    return f"{exc_type.__name__}\n{where}"
+
+
+def user_message(exc: BaseException) -> str:
+    """What the dialog says: planner errors are written for users; others are not shown."""
+    if isinstance(exc, PlannerError):
+        return str(exc)
+    return (f"An unexpected error occurred ({type(exc).__name__}). Your saved work is safe; "
+            "the last action may not have been completed. Details were written to the log.")
+
+
+def install_excepthook(parent: Callable[[], QWidget | None],
+                       show: Callable[[QWidget | None, str], None] | None = None) -> None:
+    """Route uncaught exceptions to the log and a dialog; the app keeps running."""
+
+    def _show(widget: QWidget | None, text: str) -> None:
+        QMessageBox.warning(widget, "Transplant Planner", text)
+
+    presenter = show or _show
+
+    def hook(exc_type: type[BaseException], exc: BaseException,
+             tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            sys.__excepthook__(exc_type, exc, tb)
+            return
+        LOG.error("uncaught exception: %s", redacted_traceback(exc_type, tb))
+        presenter(parent(), user_message(exc))
+
+    sys.excepthook = hook

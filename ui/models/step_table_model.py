@@ -1,0 +1,143 @@
+"""Qt table model over the occurrences of the open plan; edits go through undo commands.
+
+The model reads the session's current plan and keeps no copy. ``setData`` never
+edits the plan: it builds the edited snapshot with a pure ``planner.careplan``
+function and pushes it through ``PlanSession.push`` (undoable, saved at once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+
+from planner.careplan import Occurrence, StepStatus, move_step, set_step_note
+from planner.doses import dose_line
+from planner.errors import ValidationError
+from ui.plan_session import PlanSession
+
+COLUMNS = ("Day", "Date", "Phase", "Step", "Dose", "Status", "Note")
+DATE_COL = 1
+NOTE_COL = 6
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+_ROOT = QModelIndex()
+
+
+class StepTableModel(QAbstractTableModel):
+    """One row per dated occurrence, by date."""
+
+    def __init__(self, session: PlanSession) -> None:
+        super().__init__()
+        self._session = session
+        self._rows: list[Occurrence] = []
+        self._reload()
+        session.sig_plan_changed.connect(self._on_session_plan_changed)
+
+    def _reload(self) -> None:
+        # The sorted occurrence list is a view of the plan, rebuilt on every change.
+        self._rows = self._session.plan.sorted_occurrences()
+
+    def occurrence(self, row: int) -> Occurrence:
+        """The occurrence shown at ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if not index.isValid():
+            return base
+        occ = self._rows[index.row()]
+        if index.column() == NOTE_COL or (
+            index.column() == DATE_COL and occ.status is StepStatus.PLANNED
+        ):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        occ = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(occ, col)
+        if role == Qt.ItemDataRole.EditRole:
+            if col == DATE_COL:
+                return QDate(occ.date.year, occ.date.month, occ.date.day)
+            return self._display(occ, col)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(occ, col)
+        if role == SORT_ROLE:
+            return (occ.date.toordinal(), occ.title) if col in (0, 1) else self._display(occ, col)
+        return None
+
+    def _display(self, occ: Occurrence, col: int) -> str:
+        step = self._session.plan.step(occ.step_id)
+        if col == 0:
+            return occ.label
+        if col == 1:
+            return f"{occ.date:%a %d %b %Y}"
+        if col == 2:
+            return occ.phase.value
+        if col == 3:
+            return occ.title
+        if col == 4:
+            line = dose_line(occ.dose, occ.drug, self._session.patient)
+            return line.text if line else ""
+        if col == 5:
+            return occ.status.value
+        return step.note
+
+    def _tooltip(self, occ: Occurrence, col: int) -> str | None:
+        if col == 4:
+            line = dose_line(occ.dose, occ.drug, self._session.patient)
+            return line.explanation if line else None
+        if col == 3:
+            step = self._session.plan.step(occ.step_id)
+            return step.notes or None
+        if col == 1 and occ.date != occ.planned_date:
+            return f"Planned {occ.planned_date:%a %d %b %Y}"
+        return None
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        occ = self._rows[index.row()]
+        try:
+            if index.column() == DATE_COL:
+                return self._move(occ, value)
+            if index.column() == NOTE_COL:
+                after = set_step_note(self._session.plan, occ.step_id, str(value))
+                self._session.push(after, f"Note on {occ.title}")
+                return True
+        except ValidationError:
+            return False
+        return False
+
+    def _move(self, occ: Occurrence, value: Any) -> bool:
+        new_date = (dt.date(value.year(), value.month(), value.day())
+                    if isinstance(value, QDate) else value)
+        delta = (new_date - occ.date).days
+        if delta == 0:
+            return False
+        after, _ = move_step(self._session.plan, occ.step_id, delta)
+        self._session.push(after, f"Move {occ.title}")
+        return True
+
+    def _on_session_plan_changed(self, _changes: object) -> None:
+        self.beginResetModel()
+        self._reload()
+        self.endResetModel()

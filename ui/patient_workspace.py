@@ -1,0 +1,201 @@
+"""One patient's workspace: header, plan timeline, month calendar, step table.
+
+Wiring only: widgets emit requests, this turns them into pure ``planner.careplan``
+edits and pushes them through the ``PlanSession`` (undoable, saved at once).
+Dialogs are reached through their ``ask`` seams so tests can patch them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.board import current_phase
+from planner.careplan import (
+    mark_done,
+    move_step,
+    reanchor,
+    set_step_note,
+    skip_occurrence,
+)
+from planner.days import short_day_label
+from planner.errors import ValidationError
+from ui.dialogs.day0_dialog import MoveDay0Dialog
+from ui.dialogs.step_dialogs import StepDialogs
+from ui.models.step_table_model import SORT_ROLE, StepTableModel
+from ui.plan_session import PlanSession, Snapshot
+from ui.widgets.month_calendar import MonthCalendar
+from ui.widgets.plan_timeline import PlanTimeline
+
+
+class PatientWorkspace(QWidget):
+    """The tab of one open patient.
+
+    Signals:
+        sig_status: a short message for the status bar.
+    """
+
+    sig_status = Signal(str)
+    """Emitted with a one-line message for the main window's status bar."""
+
+    def __init__(self, session: PlanSession, closures: frozenset[dt.date] = frozenset(),
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._closures = closures
+        self.header = QLabel()
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
+        self.header.setAccessibleName("Patient summary")
+        self.timeline = PlanTimeline()
+        self.calendar = MonthCalendar()
+        self.table_model = StepTableModel(session)
+        self.table_proxy = QSortFilterProxyModel(self)
+        self.table_proxy.setSourceModel(self.table_model)
+        self.table_proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.table_proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setAccessibleName("Plan steps")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.timeline, "&Timeline")
+        self.tabs.addTab(self.calendar, "Ca&lendar")
+        self.tabs.addTab(self.table, "&Steps")
+        self.toolbar = QToolBar("Patient")
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.tabs)
+        self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
+        self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
+        self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)
+        session.sig_plan_changed.connect(self._on_session_plan_changed)
+        self._refresh()
+
+    def _action(self, name: str, text: str, slot: object,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.toolbar.addAction(action)
+        self.addAction(action)
+        self.actions_by_name[name] = action
+        return action
+
+    def _build_actions(self) -> None:
+        self._action("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
+        self._action("zoom_in", "Zoom in", self.timeline.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self._action("zoom_out", "Zoom out", self.timeline.zoom_out,
+                     QKeySequence.StandardKey.ZoomOut)
+        self._action("fit", "Fit", self.timeline.fit, "Ctrl+0")
+
+    @property
+    def title(self) -> str:
+        """Tab title: MRN only (window titles and tabs show no names by default)."""
+        return self.session.patient.mrn
+
+    def _refresh(self) -> None:
+        s = self.session
+        today = s.today
+        reading = current_phase(s.transplant, s.plan, today)
+        day = (today - s.plan.day0).days
+        p = s.patient
+        self.header.setText(
+            f"{p.display_name}   MRN {p.mrn}   born {p.date_of_birth:%d %b %Y} "
+            f"(age {p.age_on(today)})   {s.transplant.transplant_type.value} "
+            f"{s.transplant.graft_source.value.upper()}   Day 0 {s.plan.day0:%a %d %b %Y}   "
+            f"today {short_day_label(day)} ({reading.phase})")
+        self.header.setToolTip(reading.rule)
+        self.timeline.set_plan(s.plan, today, self._closures)
+        self.calendar.set_plan(s.plan, today)
+
+    def _on_session_plan_changed(self, _changes: object) -> None:
+        self._refresh()
+
+    # --- edits -------------------------------------------------------------------------------
+
+    def move_day0(self) -> None:
+        """Ask for a new Day 0 with a preview and a reason; apply as one undoable command."""
+        move = MoveDay0Dialog.ask(self, self.session.plan)
+        if move is None:
+            return
+        try:
+            plan, changes = reanchor(self.session.plan, move.new_day0, move.reason)
+        except ValidationError as err:
+            self.sig_status.emit(str(err))
+            return
+        transplant = replace(self.session.transplant, day0=move.new_day0)
+        self.session.push(Snapshot(plan, transplant),
+                          f"Move Day 0 to {move.new_day0.isoformat()}", reason=move.reason)
+        self.sig_status.emit(f"Day 0 moved to {move.new_day0:%a %d %b %Y}; "
+                             f"{len(changes)} dates changed.")
+
+    def _on_timeline_step_move_requested(self, step_id: str, delta: int) -> None:
+        step = self.session.plan.step(step_id)
+        if step.regimen_tied and not StepDialogs.confirm(
+            self, "Move a regimen step?",
+            f"{step.title} is tied to its day relative to Day 0 by the regimen. "
+            f"Move it {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
+            f"{'later' if delta > 0 else 'earlier'} anyway?"):
+            return
+        try:
+            after, changes = move_step(self.session.plan, step_id, delta)
+        except ValidationError as err:
+            self.sig_status.emit(str(err))
+            return
+        self.session.push(after, f"Move {step.title}", merge_key=f"move:{step_id}")
+        self.sig_status.emit(f"{step.title}: {len(changes)} date(s) moved by {delta:+d} days.")
+
+    def _on_timeline_step_activated(self, step_id: str) -> None:
+        self.tabs.setCurrentWidget(self.table)
+        for row in range(self.table_proxy.rowCount()):
+            source = self.table_proxy.mapToSource(self.table_proxy.index(row, 0))
+            if self.table_model.occurrence(source.row()).step_id == step_id:
+                self.table.selectRow(row)
+                break
+
+    def _on_timeline_step_action_requested(self, step_id: str, action: str, offset: int) -> None:
+        plan = self.session.plan
+        step = plan.step(step_id)
+        occ = next((o for o in plan.step_occurrences(step) if o.anchor_day == offset), None)
+        try:
+            if action == "done" and occ is not None:
+                entry = StepDialogs.ask_done(self, occ, self.session.today)
+                if entry is not None:
+                    after = mark_done(plan, step_id, offset, entry.actual_date,
+                                      by=self.session.actor_name,
+                                      at=self.session.now_utc_text(), reason=entry.note)
+                    self.session.push(after, f"Mark {step.title} done")
+            elif action == "skip":
+                reason = StepDialogs.ask_reason(self, "Skip", f"Why is {step.title} skipped?")
+                if reason is not None:
+                    after = skip_occurrence(plan, step_id, offset, reason=reason,
+                                            by=self.session.actor_name,
+                                            at=self.session.now_utc_text())
+                    self.session.push(after, f"Skip {step.title}", reason=reason)
+            elif action == "note":
+                text = StepDialogs.ask_note(self, step.note)
+                if text is not None:
+                    self.session.push(set_step_note(plan, step_id, text),
+                                      f"Note on {step.title}")
+            elif action == "open":
+                self._on_timeline_step_activated(step_id)
+        except ValidationError as err:
+            self.sig_status.emit(str(err))

@@ -1,0 +1,872 @@
+"""PlanTimeline: the Gantt chart of one patient's plan.
+
+A pure view. It maps the pixel-free layout of ``planner.timeline`` (lanes, bars,
+scale, level of detail) to a painter and turns mouse and keyboard gestures into
+signals; the caller turns those into undoable commands and hands back a new plan
+through ``set_plan``. The widget never edits a plan and never decides whether a
+regimen-tied step may move: it reports, the command asks.
+
+Coordinates: "content" x is ``TimeScale.x(date)``, content y is the lane stack;
+widget x = LABEL_W + content x - horizontal scroll, and likewise for y under the
+axis. The lane labels (left) and the axis (top) stay put while the chart scrolls.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import html
+import math
+from functools import partial
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleEvent,
+    QBrush,
+    QColor,
+    QContextMenuEvent,
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QStatusTipEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QMenu, QScrollBar, QToolTip, QWidget
+
+from planner.careplan import Occurrence, Plan
+from planner.days import day_label, short_day_label
+from planner.timeline import Bar, Lane, TimeScale, detail_level, fit_scale, layout_lanes, step_bars
+from ui.widgets.status_style import (
+    occurrence_status,
+    paint_shape,
+    phase_colour,
+    phase_label,
+    status_style,
+)
+
+# Axis rows, top to bottom: Day 0 / today tags, dates, day numbers.
+MARK_H = 16
+AXIS_ROW_H = 18
+AXIS_H = MARK_H + 2 * AXIS_ROW_H
+LABEL_W = 140
+ROW_H = 24
+BAR_H = 14
+LANE_PAD = 6
+MARGIN_DAYS = 3
+DEFAULT_PX_PER_DAY = 18.0
+ZOOM_STEP = 1.25
+# Today is shown even when it lies outside the plan, but not years away from it.
+TODAY_REACH_DAYS = 180
+TICK_DAYS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
+MIN_TICK_PX = 52.0
+# From this label spacing on, dates carry the year: the view spans months or years.
+YEAR_TICK_DAYS = 56
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+ACTIONS = (("done", "Mark done..."), ("skip", "Skip..."), ("note", "Add note..."),
+           ("open", "Open step..."))
+
+_DAY0_PEN = QPen(QColor("#7e22ce"), 2.0)
+_TODAY_PEN = QPen(QColor("#0369a1"), 2.0, Qt.PenStyle.DashLine)
+_GRID_PEN = QPen(QColor("#e5e7eb"), 1.0)
+_LANE_LINE_PEN = QPen(QColor("#d1d5db"), 1.0)
+_WEEKEND = QColor(0, 0, 0, 18)
+_CLOSURE = QColor(180, 83, 9, 40)
+_CLOSURE_HATCH = QBrush(QColor(180, 83, 9, 110), Qt.BrushStyle.Dense6Pattern)
+_SELECT_PEN = QPen(QColor("#111827"), 2.0)
+_FOCUS_PEN = QPen(QColor("#2563eb"), 1.0, Qt.PenStyle.DotLine)
+_GHOST_PEN = QPen(QColor("#111827"), 1.5, Qt.PenStyle.DashLine)
+
+
+def tick_days(px_per_day: float) -> int:
+    """Days between axis labels so that labels do not collide (wider ones carry a year)."""
+    for days in TICK_DAYS:
+        if days * px_per_day >= (MIN_TICK_PX if days < YEAR_TICK_DAYS else 2 * MIN_TICK_PX):
+            return days
+    return TICK_DAYS[-1]
+
+
+def short_date(date: dt.date, *, year: bool = False) -> str:
+    """"10 Mar" (or "10 Mar 2026"): unambiguous in every locale, unlike 03/10."""
+    text = f"{date.day} {MONTHS[date.month - 1]}"
+    return f"{text} {date.year}" if year else text
+
+
+def long_date(date: dt.date) -> str:
+    """"Tue 10 Mar 2026"."""
+    return f"{WEEKDAYS[date.weekday()]} {short_date(date, year=True)}"
+
+
+class PlanTimeline(QWidget):
+    """Gantt chart of one plan: lanes per phase, bars and diamonds, zoom, drag and keys.
+
+    Attributes:
+        selected_step_id: the selected step ("" when nothing is selected).
+        px_per_day: the current zoom.
+
+    Signals:
+        sig_step_move_requested: a drag or Shift+arrow asks to move a step by whole days.
+        sig_step_drag_preview: the snapped offset of a running drag changed.
+        sig_step_activated: a step was double-clicked or Enter was pressed on it.
+        sig_step_action_requested: a context-menu action was chosen on an occurrence.
+        sig_selection_changed: the selected step changed.
+        sig_move_refused: a move of a done bar was refused (with the reason).
+    """
+
+    sig_step_move_requested = Signal(str, int)
+    """(step_id, delta_days): move the step's not-done occurrences; sent once per gesture."""
+
+    sig_step_drag_preview = Signal(str, int)
+    """(step_id, delta_days) while dragging; 0 again when the drag returns or is cancelled."""
+
+    sig_step_activated = Signal(str)
+    """(step_id): open the step (double-click or Enter)."""
+
+    sig_step_action_requested = Signal(str, str, int)
+    """(step_id, action, offset): action is "done", "skip", "note" or "open"; offset is the
+    occurrence's day in its anchor's numbering (``Occurrence.anchor_day``)."""
+
+    sig_selection_changed = Signal(str)
+    """(step_id) of the new selection, "" when cleared."""
+
+    sig_move_refused = Signal(str, str)
+    """(step_id, message): a drag or nudge of a done bar was refused; the message is also
+    sent as a status tip, which a QMainWindow shows in its status bar."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._plan: Plan | None = None
+        self._today = dt.date.min
+        self._closures: tuple[dt.date, ...] = ()
+        self._lanes: list[Lane] = []
+        self._lane_tops: list[float] = []
+        self._lane_spans: list[tuple[dt.date, dt.date]] = []
+        self._bars: list[Bar] = []
+        self._bar_y: list[float] = []
+        self._bar_occs: list[tuple[Occurrence, ...]] = []
+        self._prev_in_row: list[dt.date | None] = []
+        self._next_in_row: list[dt.date | None] = []
+        self._step_bars: dict[str, list[int]] = {}
+        self._labels: dict[int, tuple[str, float]] = {}
+        self._first_date = dt.date.min
+        self._last_date = dt.date.min
+        self._content_h = 0.0
+        self._scale = TimeScale(dt.date(2000, 1, 1), DEFAULT_PX_PER_DAY)
+        self._selected: int | None = None
+        self._press: tuple[int, float] | None = None
+        self._drag_delta: int | None = None
+        self._drag_refused = False
+        self._h = QScrollBar(Qt.Orientation.Horizontal, self)
+        self._v = QScrollBar(Qt.Orientation.Vertical, self)
+        self._h.setAccessibleName("Scroll timeline in time")
+        self._v.setAccessibleName("Scroll timeline lanes")
+        self._h.valueChanged.connect(self._on_scrollbar_value_changed)
+        self._v.valueChanged.connect(self._on_scrollbar_value_changed)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setMinimumSize(LABEL_W + 120, AXIS_H + 3 * ROW_H)
+        self.setAccessibleName("Plan timeline")
+        self.setAccessibleDescription("No plan loaded.")
+
+    # ----------------------------------------------------------------- public API
+
+    @property
+    def selected_step_id(self) -> str:
+        """The selected step's id, or "" when nothing is selected."""
+        return "" if self._selected is None else self._bars[self._selected].step_id
+
+    @property
+    def px_per_day(self) -> float:
+        """Current zoom in pixels per day."""
+        return self._scale.px_per_day
+
+    def set_plan(self, plan: Plan, today: dt.date,
+                 closures: frozenset[dt.date] = frozenset()) -> None:
+        """Show ``plan`` as of ``today``; keeps zoom, scroll position and selection."""
+        first_load = self._plan is None
+        left_date = None if first_load else self._scale.date_at(self._h.value())
+        keep = self.selected_step_id
+        self._plan, self._today = plan, today
+        self._closures = tuple(sorted(closures))
+        self._layout(plan, today)
+        origin = self._first_date - dt.timedelta(days=MARGIN_DAYS)
+        self._scale = TimeScale(origin, self._scale.px_per_day)
+        self._place_labels()
+        self._update_scrollbars()
+        if left_date is None:  # first plan: open on the week before today
+            left_date = max(origin, today - dt.timedelta(days=7))
+        self._h.setValue(round(self._scale.x(left_date)))
+        self._selected = next((i for i, b in enumerate(self._bars) if b.step_id == keep), None)
+        self._update_description()
+        self.update()
+
+    def select_step(self, step_id: str) -> None:
+        """Select the first bar of ``step_id`` ("" clears) and scroll it into view."""
+        index = next((i for i, b in enumerate(self._bars) if b.step_id == step_id), None)
+        self._select(index)
+
+    def bar_rect(self, step_id: str) -> QRectF:
+        """Widget rectangle of the step's first bar (empty when the step has none)."""
+        for i, bar in enumerate(self._bars):
+            if bar.step_id == step_id:
+                return self._bar_rect(i)
+        return QRectF()
+
+    def zoom_in(self) -> None:
+        """Zoom in around the middle of the chart."""
+        self._zoom(ZOOM_STEP, self._canvas().width() / 2)
+
+    def zoom_out(self) -> None:
+        """Zoom out around the middle of the chart."""
+        self._zoom(1 / ZOOM_STEP, self._canvas().width() / 2)
+
+    def fit(self) -> None:
+        """Zoom so that the whole plan fits the chart's width."""
+        if self._plan is None:
+            return
+        self._scale = fit_scale(self._first_date, self._last_date, self._canvas().width(),
+                                MARGIN_DAYS)
+        self._place_labels()
+        self._update_scrollbars()
+        self._h.setValue(0)
+        self.update()
+
+    def tooltip_at(self, pos: QPointF) -> str:
+        """Rich-text tooltip of the occurrence under ``pos`` ("" over empty space)."""
+        index = self._bar_at(pos)
+        if index is None or self._plan is None:
+            return ""
+        bar = self._bars[index]
+        occ = self._occurrence_at(index, self._date_at(pos.x()))
+        step = self._plan.step(bar.step_id)
+        lines = [f"<b>{html.escape(bar.title)}</b>",
+                 f"{occ.label} &middot; {long_date(occ.date)}"]
+        if not bar.diamond:
+            days = (bar.end - bar.start).days + 1
+            lines.append(f"{day_label((bar.start - self._plan.day0).days)} to "
+                         f"{day_label((bar.end - self._plan.day0).days)} ({days} days)")
+        lines.append(f"Status: {status_style(occurrence_status(occ, self._today)).label}")
+        if step.dose is not None:
+            order = " ".join(t for t in (step.dose.order_text, step.dose.route,
+                                         step.dose.frequency) if t)
+            lines.append(f"Order: {html.escape(order)}")
+        if bar.regimen_tied:
+            lines.append("Tied to Day 0 by the regimen")
+        if step.note:
+            lines.append(f"Note: {html.escape(step.note)}")
+        return "<br>".join(lines)
+
+    # ------------------------------------------------------------------- layout
+
+    def _layout(self, plan: Plan, today: dt.date) -> None:
+        """Cache everything that does not depend on zoom or scroll."""
+        lanes, placed = layout_lanes(step_bars(plan, today))
+        bars = sorted(placed, key=lambda b: (b.start, b.lane, b.row, b.step_id))
+        self._lanes, self._bars = lanes, bars
+        top = 0.0
+        self._lane_tops = []
+        for lane in lanes:
+            self._lane_tops.append(top)
+            top += lane.rows * ROW_H + LANE_PAD
+        self._content_h = top
+        self._bar_y = [self._lane_tops[b.lane] + LANE_PAD / 2 + b.row * ROW_H for b in bars]
+        occs: dict[str, list[Occurrence]] = {}
+        for occ in plan.occurrences():
+            occs.setdefault(occ.step_id, []).append(occ)
+        self._bar_occs = [
+            tuple(o for o in occs.get(b.step_id, ()) if b.start <= o.date <= b.end
+                  and occurrence_status(o, today) == b.status) or tuple(occs[b.step_id])
+            for b in bars
+        ]
+        self._prev_in_row = [None] * len(bars)
+        self._next_in_row = [None] * len(bars)
+        self._step_bars = {}
+        last_in_row: dict[tuple[int, int], int] = {}
+        spans: dict[int, tuple[dt.date, dt.date]] = {}
+        for i, bar in enumerate(bars):
+            prev = last_in_row.get((bar.lane, bar.row))
+            if prev is not None:
+                self._next_in_row[prev] = bar.start
+                self._prev_in_row[i] = bars[prev].end
+            last_in_row[(bar.lane, bar.row)] = i
+            self._step_bars.setdefault(bar.step_id, []).append(i)
+            start, end = spans.get(bar.lane, (bar.start, bar.end))
+            spans[bar.lane] = (min(start, bar.start), max(end, bar.end))
+        self._lane_spans = [spans[i] for i in range(len(lanes))]
+        dates = [plan.day0, *(b.start for b in bars), *(b.end for b in bars)]
+        first, last = min(dates), max(dates)
+        reach = dt.timedelta(days=TODAY_REACH_DAYS)
+        if first - reach <= today <= last + reach:
+            first, last = min(first, today), max(last, today)
+        self._first_date, self._last_date = first, last
+
+    def _place_labels(self) -> None:
+        """Decide, per zoom, where each step's title goes: inside, right or left of a bar.
+
+        A title inside every bar it fits; otherwise once, right of the step's last bar or
+        left of its first, where the row has room; as a last resort elided inside.
+        """
+        fm = self.fontMetrics()
+        ppd = self._scale.px_per_day
+        self._labels = {}
+        for indices in self._step_bars.values():
+            title = self._bars[indices[0]].title
+            need = fm.horizontalAdvance(title) + 4
+            rects = {i: self._content_rect(i) for i in indices}
+            inner = {i: rects[i].width() - self._glyph_width(i) - 4 for i in indices
+                     if not self._bars[i].diamond}
+            fits = [i for i, width in inner.items() if width >= need]
+            if fits:
+                self._labels.update({i: ("inside", inner[i]) for i in fits})
+                continue
+            last, first = indices[-1], indices[0]
+            nxt, prev = self._next_in_row[last], self._prev_in_row[first]
+            right = (self._scale.x(nxt) if nxt else rects[last].right() + 1e4) - rects[last].right()
+            left = rects[first].left() - (self._scale.x(prev) + ppd if prev else 0.0)
+            wanted = min(need, 60.0) + 8
+            if right >= wanted:
+                self._labels[last] = ("right", right - 8)
+            elif left >= wanted:
+                self._labels[first] = ("left", left - 8)
+            elif inner and max(inner.values()) >= 24:
+                best = max(inner, key=lambda i: inner[i])
+                self._labels[best] = ("inside", inner[best])
+
+    def _glyph_width(self, index: int) -> float:
+        return 0.0 if status_style(self._bars[index].status).glyph == "none" else BAR_H
+
+    def _canvas(self) -> QRectF:
+        """The scrolling chart area, in widget coordinates."""
+        right = self.width() - (self._v.width() if self._v.isVisible() else 0)
+        bottom = self.height() - self._h.height()
+        return QRectF(LABEL_W, AXIS_H, max(0, right - LABEL_W), max(0, bottom - AXIS_H))
+
+    def _content_width(self) -> float:
+        return self._scale.x(self._last_date + dt.timedelta(days=1 + MARGIN_DAYS))
+
+    def _update_scrollbars(self) -> None:
+        hb = self._h.sizeHint().height()
+        vb = self._v.sizeHint().width()
+        chart_h = self.height() - hb - AXIS_H
+        need_v = self._content_h > chart_h
+        self._v.setVisible(need_v)
+        width = self.width() - (vb if need_v else 0)
+        self._h.setGeometry(0, self.height() - hb, width, hb)
+        self._v.setGeometry(self.width() - vb, AXIS_H, vb, max(0, chart_h))
+        canvas = self._canvas()
+        self._h.setRange(0, max(0, math.ceil(self._content_width() - canvas.width())))
+        self._h.setPageStep(max(1, int(canvas.width())))
+        self._h.setSingleStep(max(1, round(self._scale.px_per_day)))
+        self._v.setRange(0, max(0, math.ceil(self._content_h - canvas.height())))
+        self._v.setPageStep(max(1, int(canvas.height())))
+        self._v.setSingleStep(ROW_H)
+
+    def _zoom(self, factor: float, anchor_canvas_x: float) -> None:
+        old_value = self._h.value()
+        scale, shift = self._scale.zoomed(factor, old_value + anchor_canvas_x)
+        if scale.px_per_day == self._scale.px_per_day:
+            return
+        self._scale = scale
+        self._place_labels()
+        self._update_scrollbars()
+        self._h.setValue(round(old_value + shift))
+        self.update()
+
+    # --------------------------------------------------------------- geometry
+
+    def _wx(self, content_x: float) -> float:
+        return LABEL_W + content_x - self._h.value()
+
+    def _wy(self, content_y: float) -> float:
+        return AXIS_H + content_y - self._v.value()
+
+    def _date_at(self, widget_x: float) -> dt.date:
+        return self._scale.date_at(widget_x - LABEL_W + self._h.value())
+
+    def _content_rect(self, index: int) -> QRectF:
+        """Rectangle of one bar in content coordinates at the current zoom."""
+        bar = self._bars[index]
+        ppd = self._scale.px_per_day
+        left = self._scale.x(bar.start)
+        right = self._scale.x(bar.end) + ppd
+        top = self._bar_y[index] + (ROW_H - BAR_H) / 2
+        if bar.diamond and ppd >= BAR_H / 2:
+            centre = (left + right) / 2
+            return QRectF(centre - BAR_H / 2, top, BAR_H, BAR_H)
+        return QRectF(left, top, max(right - left, 3.0), BAR_H)
+
+    def _bar_rect(self, index: int) -> QRectF:
+        """Widget rectangle of one bar at the current zoom and scroll."""
+        return self._content_rect(index).translated(LABEL_W - self._h.value(),
+                                                    AXIS_H - self._v.value())
+
+    def _bar_at(self, pos: QPointF) -> int | None:
+        if not self._canvas().contains(pos):
+            return None
+        for i in reversed(range(len(self._bars))):
+            if self._bar_rect(i).adjusted(-3, -3, 3, 3).contains(pos):
+                return i
+        return None
+
+    def _occurrence_at(self, index: int, date: dt.date) -> Occurrence:
+        """The bar's occurrence nearest to ``date``."""
+        return min(self._bar_occs[index], key=lambda o: abs((o.date - date).days))
+
+    # -------------------------------------------------------------- selection
+
+    def _select(self, index: int | None) -> None:
+        changed = index != self._selected
+        self._selected = index
+        if index is not None:
+            self._ensure_visible(index)
+        self.update()
+        self._update_description()
+        if changed:
+            self.sig_selection_changed.emit(self.selected_step_id)
+
+    def _ensure_visible(self, index: int) -> None:
+        rect, canvas = self._bar_rect(index), self._canvas()
+        if rect.left() < canvas.left() + 4:
+            self._h.setValue(round(self._h.value() - (canvas.left() + 4 - rect.left())))
+        elif rect.right() > canvas.right() - 4:
+            shift = min(rect.right() - canvas.right() + 4, rect.left() - canvas.left() - 4)
+            self._h.setValue(round(self._h.value() + max(shift, 0)))
+        if rect.top() < canvas.top():
+            self._v.setValue(round(self._v.value() - (canvas.top() - rect.top()) - 4))
+        elif rect.bottom() > canvas.bottom():
+            self._v.setValue(round(self._v.value() + rect.bottom() - canvas.bottom() + 4))
+
+    def _step_in_time(self, step: int) -> None:
+        if not self._bars:
+            return
+        if self._selected is None:
+            self._select(0 if step > 0 else len(self._bars) - 1)
+        else:
+            self._select(max(0, min(len(self._bars) - 1, self._selected + step)))
+
+    def _step_lane(self, step: int) -> None:
+        if self._selected is None:
+            self._step_in_time(1)
+            return
+        current = self._bars[self._selected]
+        lane = current.lane + step
+        candidates = [i for i, b in enumerate(self._bars) if b.lane == lane]
+        if candidates:
+            self._select(min(candidates, key=lambda i: (
+                abs((self._bars[i].start - current.start).days), self._bars[i].start)))
+
+    def _update_description(self) -> None:
+        if self._plan is None:
+            text = "No plan loaded."
+        else:
+            text = f"{len(self._bars)} bars in {len(self._lanes)} phase lanes."
+            if self._selected is not None:
+                bar = self._bars[self._selected]
+                occ = self._bar_occs[self._selected][0]
+                text += (f" Selected: {bar.title}, {occ.label}, {long_date(bar.start)}, "
+                         f"{status_style(bar.status).label}.")
+        self.setAccessibleDescription(text)
+        if QAccessible.isActive():
+            QAccessible.updateAccessibility(
+                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged))
+
+    # ------------------------------------------------------------ move gestures
+
+    def _refuse_move(self, index: int) -> bool:
+        """True (and a status-bar message) when the bar cannot be moved: it is done."""
+        bar = self._bars[index]
+        if bar.status != "done":
+            return False
+        message = f"'{bar.title}' is done on these dates; done steps cannot be moved."
+        QApplication.sendEvent(self, QStatusTipEvent(message))
+        self.sig_move_refused.emit(bar.step_id, message)
+        return True
+
+    def _request_move(self, delta: int) -> None:
+        if self._selected is None or self._refuse_move(self._selected):
+            return
+        self.sig_step_move_requested.emit(self.selected_step_id, delta)
+
+    def _drag_to(self, x: float) -> None:
+        if self._press is None or self._drag_refused:
+            return
+        index, press_x = self._press
+        dx = x - press_x
+        if self._drag_delta is None:
+            if abs(dx) < QApplication.startDragDistance():
+                return
+            if self._refuse_move(index):
+                self._drag_refused = True
+                return
+        delta = self._scale.nearest_day_delta(dx)
+        if delta != self._drag_delta:
+            self._drag_delta = delta
+            self.sig_step_drag_preview.emit(self._bars[index].step_id, delta)
+            self.update()
+
+    def _end_drag(self, *, cancel: bool = False) -> None:
+        press, delta = self._press, self._drag_delta
+        self._press, self._drag_delta, self._drag_refused = None, None, False
+        if press is None or delta is None:
+            return
+        step_id = self._bars[press[0]].step_id
+        if cancel:
+            if delta:
+                self.sig_step_drag_preview.emit(step_id, 0)
+        elif delta:
+            self.sig_step_move_requested.emit(step_id, delta)
+        self.update()
+
+    # ------------------------------------------------------------ context menu
+
+    def _context_menu_at(self, pos: QPointF) -> QMenu | None:
+        """Build (not show) the context menu for the occurrence under ``pos``."""
+        index = self._bar_at(pos)
+        if index is None:
+            return None
+        return self._build_context_menu(index, self._occurrence_at(index, self._date_at(pos.x())))
+
+    def _build_context_menu(self, index: int, occ: Occurrence) -> QMenu:
+        step_id = self._bars[index].step_id
+        menu = QMenu(self)
+        menu.setAccessibleName(f"Actions for {self._bars[index].title}, {occ.label}")
+        for key, text in ACTIONS:
+            if key == "open":
+                menu.addSeparator()
+            action = menu.addAction(text)
+            action.setData(key)
+            action.setEnabled(not (key == "done" and occ.status.value == "done"))
+            action.triggered.connect(partial(self._on_menu_action_triggered, step_id, key,
+                                             occ.anchor_day))
+        return menu
+
+    def _on_menu_action_triggered(self, step_id: str, action: str, offset: int) -> None:
+        self.sig_step_action_requested.emit(step_id, action, offset)
+
+    def _on_scrollbar_value_changed(self) -> None:
+        self.update()
+
+    # ------------------------------------------------------------------ painting
+
+    def _paint_background(self, p: QPainter, canvas: QRectF) -> None:
+        p.fillRect(canvas, self.palette().base())
+        for lane, top in zip(self._lanes, self._lane_tops, strict=True):
+            y = self._wy(top)
+            height = lane.rows * ROW_H + LANE_PAD
+            if y > canvas.bottom() or y + height < canvas.top():
+                continue
+            tint = QColor(phase_colour(lane.phase))
+            tint.setAlpha(140)
+            p.fillRect(QRectF(canvas.left(), y, canvas.width(), height), tint)
+            p.setPen(_LANE_LINE_PEN)
+            p.drawLine(QPointF(canvas.left(), y + height), QPointF(canvas.right(), y + height))
+
+    def _paint_days(self, p: QPainter, canvas: QRectF, first: dt.date, last: dt.date) -> None:
+        """Weekend and closure shading, and tick grid lines."""
+        ppd = self._scale.px_per_day
+        if ppd >= 1.5:
+            day = first - dt.timedelta(days=(first.weekday() - 5) % 7)  # the Saturday before
+            while day <= last:
+                x = self._wx(self._scale.x(day))
+                p.fillRect(QRectF(x, canvas.top(), 2 * ppd, canvas.height()), _WEEKEND)
+                day += dt.timedelta(days=7)
+        lo = bisect.bisect_left(self._closures, first)
+        hi = bisect.bisect_right(self._closures, last)
+        for day in self._closures[lo:hi]:
+            x = self._wx(self._scale.x(day))
+            p.fillRect(QRectF(x, canvas.top(), max(ppd, 1.0), canvas.height()), _CLOSURE)
+            if ppd >= 8:  # a pattern, so a closure reads without colour
+                p.fillRect(QRectF(x, canvas.top(), ppd, canvas.height()), _CLOSURE_HATCH)
+        p.setPen(_GRID_PEN)
+        for day in self._ticks(first, last):
+            x = self._wx(self._scale.x(day))
+            p.drawLine(QPointF(x, canvas.top()), QPointF(x, canvas.bottom()))
+
+    def _ticks(self, first: dt.date, last: dt.date) -> list[dt.date]:
+        """Label dates in view, aligned to Day 0 so that D0, D+7, D+14 line up."""
+        assert self._plan is not None
+        step = tick_days(self._scale.px_per_day)
+        start = math.floor((first - self._plan.day0).days / step) * step
+        end = (last - self._plan.day0).days
+        return [self._plan.day0 + dt.timedelta(days=d) for d in range(start, end + 1, step)]
+
+    def _paint_bars(self, p: QPainter, canvas: QRectF, level: str) -> None:
+        if level == "phase":
+            for lane_index, (start, end) in enumerate(self._lane_spans):
+                y = self._wy(self._lane_tops[lane_index]) + LANE_PAD / 2
+                left = self._wx(self._scale.x(start))
+                right = self._wx(self._scale.x(end + dt.timedelta(days=1)))
+                band = QRectF(left, y + (ROW_H - BAR_H) / 2, max(right - left, 3.0), BAR_H)
+                p.fillRect(band, phase_colour(self._lanes[lane_index].phase).darker(115))
+                p.setPen(_LANE_LINE_PEN)
+                p.drawRect(band)
+        else:
+            detail = level == "occurrence"
+            for i, bar in enumerate(self._bars):
+                rect = self._bar_rect(i)
+                if not rect.intersects(canvas):
+                    if rect.left() > canvas.right():
+                        break  # bars are in time order: nothing further right is visible
+                    continue
+                paint_shape(p, rect, bar.status, diamond=bar.diamond and detail, detail=detail)
+                if detail:
+                    self._paint_label(p, i, rect)
+        self._paint_selection(p)
+
+    def _paint_label(self, p: QPainter, index: int, rect: QRectF) -> None:
+        placed = self._labels.get(index)
+        if placed is None:
+            return
+        where, room = placed
+        bar = self._bars[index]
+        align = Qt.AlignmentFlag.AlignVCenter
+        if where == "inside":
+            text_rect = QRectF(rect.left() + self._glyph_width(index) + 2, rect.top(), room,
+                               rect.height())
+            p.setPen(status_style(bar.status).text)
+            align |= Qt.AlignmentFlag.AlignLeft
+        elif where == "right":
+            text_rect = QRectF(rect.right() + 4, rect.top() - 2, room, rect.height() + 4)
+            p.setPen(self.palette().text().color())
+            align |= Qt.AlignmentFlag.AlignLeft
+        else:
+            text_rect = QRectF(rect.left() - 4 - room, rect.top() - 2, room, rect.height() + 4)
+            p.setPen(self.palette().text().color())
+            align |= Qt.AlignmentFlag.AlignRight
+        text = self.fontMetrics().elidedText(bar.title, Qt.TextElideMode.ElideRight, int(room))
+        p.drawText(text_rect, align, text)
+
+    def _paint_selection(self, p: QPainter) -> None:
+        if self._selected is None:
+            return
+        step_id = self.selected_step_id
+        ppd = self._scale.px_per_day
+        for i, bar in enumerate(self._bars):
+            if bar.step_id != step_id:
+                continue
+            rect = self._bar_rect(i)
+            p.setPen(_SELECT_PEN)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(rect.adjusted(-2.5, -2.5, 2.5, 2.5))
+            if i == self._selected and self.hasFocus():
+                p.setPen(_FOCUS_PEN)
+                p.drawRect(rect.adjusted(-4.5, -4.5, 4.5, 4.5))
+            if self._drag_delta and bar.status != "done":
+                p.setPen(_GHOST_PEN)
+                p.drawRect(rect.translated(self._drag_delta * ppd, 0))
+        if self._drag_delta and self._press is not None:
+            rect = self._bar_rect(self._press[0]).translated(self._drag_delta * ppd, 0)
+            p.setPen(self.palette().text().color())
+            p.drawText(QPointF(rect.left(), rect.top() - 3), f"{self._drag_delta:+d} d")
+
+    def _paint_markers(self, p: QPainter, canvas: QRectF) -> None:
+        assert self._plan is not None
+        half = self._scale.px_per_day / 2
+        for date, pen in ((self._plan.day0, _DAY0_PEN), (self._today, _TODAY_PEN)):
+            x = self._wx(self._scale.x(date)) + half
+            if canvas.left() <= x <= canvas.right():
+                p.setPen(pen)
+                p.drawLine(QPointF(x, canvas.top()), QPointF(x, canvas.bottom()))
+
+    def _paint_axis(self, p: QPainter, canvas: QRectF, first: dt.date, last: dt.date) -> None:
+        assert self._plan is not None
+        axis = QRectF(canvas.left(), 0, canvas.width(), AXIS_H)
+        p.fillRect(axis, self.palette().window())
+        p.save()
+        p.setClipRect(axis)
+        step = tick_days(self._scale.px_per_day)
+        fm = self.fontMetrics()
+        date_base = MARK_H + AXIS_ROW_H - 5
+        text_pen = QPen(self.palette().windowText().color())
+        for day in self._ticks(first, last):
+            x = self._wx(self._scale.x(day))
+            p.setPen(_LANE_LINE_PEN)
+            p.drawLine(QPointF(x, MARK_H + 2), QPointF(x, AXIS_H))
+            p.setPen(text_pen)
+            p.drawText(QPointF(x + 3, date_base), short_date(day, year=step >= YEAR_TICK_DAYS))
+            p.drawText(QPointF(x + 3, AXIS_H - 5),
+                       short_day_label((day - self._plan.day0).days))
+        taken = QRectF()
+        for date, pen, text in ((self._plan.day0, _DAY0_PEN, "Day 0"),
+                                (self._today, _TODAY_PEN, "Today")):
+            x = self._wx(self._scale.x(date)) + self._scale.px_per_day / 2
+            width = fm.horizontalAdvance(text) + 6
+            box = QRectF(x - width / 2, 0, width, MARK_H)
+            if box.intersects(taken):  # Day 0 and today close together: side by side
+                box.moveLeft(taken.right() if x >= taken.center().x() else taken.left() - width)
+            p.setPen(QPen(pen.color(), 2.0))
+            p.drawLine(QPointF(x, MARK_H - 2), QPointF(x, MARK_H + 3))
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            taken = box
+        p.restore()
+        p.setPen(_LANE_LINE_PEN)
+        p.drawLine(QPointF(canvas.left(), AXIS_H - 0.5), QPointF(canvas.right(), AXIS_H - 0.5))
+
+    def _paint_lane_labels(self, p: QPainter, canvas: QRectF) -> None:
+        column = QRectF(0, AXIS_H, LABEL_W, canvas.height())
+        p.fillRect(column, self.palette().window())
+        p.save()
+        p.setClipRect(column)
+        for lane, top in zip(self._lanes, self._lane_tops, strict=True):
+            y = self._wy(top)
+            height = lane.rows * ROW_H + LANE_PAD
+            p.fillRect(QRectF(0, y, 5, height), phase_colour(lane.phase).darker(140))
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(10, y, LABEL_W - 14, min(height, ROW_H + LANE_PAD)),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       phase_label(lane.phase))
+            p.setPen(_LANE_LINE_PEN)
+            p.drawLine(QPointF(0, y + height), QPointF(LABEL_W, y + height))
+        p.restore()
+        p.setPen(_LANE_LINE_PEN)
+        p.drawLine(QPointF(LABEL_W - 0.5, 0), QPointF(LABEL_W - 0.5, canvas.bottom()))
+        p.setPen(self.palette().placeholderText().color())
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        p.drawText(QRectF(0, MARK_H, LABEL_W - 8, AXIS_ROW_H), right, "Date")
+        p.drawText(QRectF(0, MARK_H + AXIS_ROW_H, LABEL_W - 8, AXIS_ROW_H), right, "Day")
+
+    # ------------------------------------------------------------- Qt overrides
+
+    def event(self, e: QEvent) -> bool:
+        if isinstance(e, QHelpEvent) and e.type() == QEvent.Type.ToolTip:
+            text = self.tooltip_at(QPointF(e.pos()))
+            if text:
+                QToolTip.showText(e.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+                e.ignore()
+            return True
+        return super().event(e)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), self.palette().window())
+        canvas = self._canvas()
+        if self._plan is None:
+            p.drawText(canvas, Qt.AlignmentFlag.AlignCenter, "No plan")
+            return
+        first, last = self._scale.visible_dates(self._h.value(), canvas.width())
+        p.save()
+        p.setClipRect(canvas)
+        self._paint_background(p, canvas)
+        self._paint_days(p, canvas, first, last)
+        self._paint_markers(p, canvas)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self._paint_bars(p, canvas, detail_level(self._scale.px_per_day))
+        p.restore()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        self._paint_axis(p, canvas, first, last)
+        self._paint_lane_labels(p, canvas)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._update_scrollbars()
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if delta.y():
+                self._zoom(ZOOM_STEP ** (delta.y() / 120), event.position().x() - LABEL_W)
+            event.accept()
+            return
+        pixels = event.pixelDelta()
+        dx = pixels.x() if not pixels.isNull() else delta.x() / 120 * 3 * ROW_H
+        dy = pixels.y() if not pixels.isNull() else delta.y() / 120 * 3 * ROW_H
+        horizontal = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if horizontal or abs(dx) > abs(dy) or self._v.maximum() == 0:
+            self._h.setValue(round(self._h.value() - (dx if abs(dx) > abs(dy) else dy)))
+        else:
+            self._v.setValue(round(self._v.value() - dy))
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if event.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton):
+            super().mousePressEvent(event)
+            return
+        index = self._bar_at(event.position())
+        self._select(index)
+        if index is not None and event.button() == Qt.MouseButton.LeftButton:
+            # Dx is measured from here, in widget pixels; scrolling mid-drag is not supported.
+            self._press = (index, event.position().x())
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._press is not None:
+            self._drag_to(event.position().x())
+            return
+        index = self._bar_at(event.position())
+        movable = index is not None and self._bars[index].status != "done"
+        self.setCursor(Qt.CursorShape.OpenHandCursor if movable else Qt.CursorShape.ArrowCursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._press is not None:
+            self._drag_to(event.position().x())
+            self._end_drag()
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        index = self._bar_at(event.position())
+        if index is not None and event.button() == Qt.MouseButton.LeftButton:
+            self._select(index)
+            self.sig_step_activated.emit(self._bars[index].step_id)
+        event.accept()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            if self._selected is None:
+                return
+            pos = self._bar_rect(self._selected).center()
+            global_pos = self.mapToGlobal(pos.toPoint())
+        else:
+            pos, global_pos = QPointF(event.pos()), event.globalPos()
+            self._select(self._bar_at(pos))
+        menu = self._context_menu_at(pos)
+        if menu is not None:
+            menu.exec(global_pos)
+            menu.deleteLater()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key, mods = event.key(), event.modifiers()
+        moving = bool(mods & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier))
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom_out()
+        elif key == Qt.Key.Key_0:
+            self.fit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = 1 if key == Qt.Key.Key_Right else -1
+            if moving:
+                self._request_move(step)
+            else:
+                self._step_in_time(step)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            self._step_lane(1 if key == Qt.Key.Key_Down else -1)
+        elif key == Qt.Key.Key_Home and self._bars:
+            self._select(0)
+        elif key == Qt.Key.Key_End and self._bars:
+            self._select(len(self._bars) - 1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._selected is not None:
+            self.sig_step_activated.emit(self.selected_step_id)
+        elif key == Qt.Key.Key_Escape and self._press is not None:
+            self._end_drag(cancel=True)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()

@@ -1,0 +1,185 @@
+"""Shared look of step statuses and phases: colours plus a shape per status.
+
+Status must read without colour (colour-blind users, grey-scale printouts), so
+every status also has a fill pattern and a glyph: done is solid with a check
+mark, planned is an outline, overdue is red with a hatch and an exclamation bar,
+skipped is grey with a strike-through. The timeline, the month calendar, legends
+and table icons all paint through this module so they never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+
+from planner.careplan import Occurrence, StepStatus
+from planner.protocols import Phase
+
+STATUSES = ("planned", "done", "overdue", "skipped", "cancelled")
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How one status is drawn.
+
+    Attributes:
+        label: the word shown in tooltips and legends.
+        fill: background of a bar; edge: its outline colour.
+        pattern: a brush pattern drawn over the fill (NoBrush for none).
+        glyph: "check", "none", "alert" or "strike" (see ``paint_glyph``).
+        dashed: the outline is dashed (cancelled).
+        text: colour of text drawn on the fill.
+    """
+
+    label: str
+    fill: QColor
+    edge: QColor
+    pattern: Qt.BrushStyle
+    glyph: str
+    dashed: bool = False
+    text: QColor = field(default_factory=lambda: QColor("#111827"))
+
+
+_STYLES: dict[str, StatusStyle] = {
+    "planned": StatusStyle("Planned", QColor("#dbeafe"), QColor("#1d4ed8"),
+                           Qt.BrushStyle.NoBrush, "none"),
+    "done": StatusStyle("Done", QColor("#15803d"), QColor("#14532d"),
+                        Qt.BrushStyle.NoBrush, "check", text=QColor("#ffffff")),
+    "overdue": StatusStyle("Overdue", QColor("#fecaca"), QColor("#b91c1c"),
+                           Qt.BrushStyle.BDiagPattern, "alert"),
+    "skipped": StatusStyle("Skipped", QColor("#e5e7eb"), QColor("#6b7280"),
+                           Qt.BrushStyle.NoBrush, "strike", text=QColor("#4b5563")),
+    "cancelled": StatusStyle("Cancelled", QColor("#f3f4f6"), QColor("#9ca3af"),
+                             Qt.BrushStyle.NoBrush, "strike", dashed=True,
+                             text=QColor("#6b7280")),
+}
+
+# Lane tints: light enough that status fills stay the loudest thing on the timeline.
+_PHASE_COLOURS: dict[Phase, QColor] = {
+    Phase.WORKUP: QColor("#f1f5f9"),
+    Phase.MOBILISATION: QColor("#ecfeff"),
+    Phase.COLLECTION: QColor("#f0fdfa"),
+    Phase.CONDITIONING: QColor("#fff7ed"),
+    Phase.INFUSION: QColor("#fdf4ff"),
+    Phase.GVHD_PROPHYLAXIS: QColor("#f5f3ff"),
+    Phase.SUPPORTIVE_CARE: QColor("#f0f9ff"),
+    Phase.RECOVERY: QColor("#f7fee7"),
+    Phase.FOLLOW_UP: QColor("#fefce8"),
+}
+
+_PHASE_LABELS: dict[Phase, str] = {
+    Phase.WORKUP: "Work-up",
+    Phase.MOBILISATION: "Mobilisation",
+    Phase.COLLECTION: "Collection",
+    Phase.CONDITIONING: "Conditioning",
+    Phase.INFUSION: "Infusion",
+    Phase.GVHD_PROPHYLAXIS: "GVHD prophylaxis",
+    Phase.SUPPORTIVE_CARE: "Supportive care",
+    Phase.RECOVERY: "Recovery",
+    Phase.FOLLOW_UP: "Follow-up",
+}
+
+_ICONS: dict[tuple[str, int], QIcon] = {}
+
+
+def status_style(status: str) -> StatusStyle:
+    """The style of ``status``; an unknown status raises ``KeyError`` naming the known ones."""
+    try:
+        return _STYLES[status]
+    except KeyError:
+        raise KeyError(f"unknown status {status!r}; known: {', '.join(STATUSES)}") from None
+
+
+def phase_colour(phase: Phase) -> QColor:
+    """Background tint of a phase lane or band."""
+    return _PHASE_COLOURS[phase]
+
+
+def phase_label(phase: Phase) -> str:
+    """Lane header text of a phase ("GVHD prophylaxis")."""
+    return _PHASE_LABELS[phase]
+
+
+def occurrence_status(occ: Occurrence, today: dt.date | None) -> str:
+    """"overdue" for a planned occurrence past its window, else the occurrence's status.
+
+    Same rule as ``planner.timeline._status``; kept here until that helper is public.
+    """
+    if occ.status is StepStatus.PLANNED and today is not None and (
+        occ.date + dt.timedelta(days=occ.window_after) < today
+    ):
+        return "overdue"
+    return occ.status.value
+
+
+def paint_shape(painter: QPainter, rect: QRectF, status: str, *, diamond: bool = False,
+                detail: bool = True) -> None:
+    """Paint a bar (or a diamond) in the status style, with its pattern and glyph.
+
+    ``detail=False`` leaves out the glyph (zoomed-out timelines); the pattern stays.
+    """
+    style = _STYLES[status]
+    path = QPainterPath()
+    if diamond:
+        c = rect.center()
+        path.moveTo(c.x(), rect.top())
+        path.lineTo(rect.right(), c.y())
+        path.lineTo(c.x(), rect.bottom())
+        path.lineTo(rect.left(), c.y())
+        path.closeSubpath()
+    else:
+        path.addRoundedRect(rect, 2.0, 2.0)
+    painter.fillPath(path, style.fill)
+    if style.pattern is not Qt.BrushStyle.NoBrush:
+        painter.fillPath(path, QBrush(style.edge, style.pattern))
+    pen = QPen(style.edge, 1.5 if status == "planned" else 1.0)
+    if style.dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    painter.strokePath(path, pen)
+    if detail:
+        paint_glyph(painter, rect, status)
+
+
+def paint_glyph(painter: QPainter, rect: QRectF, status: str) -> None:
+    """Draw the status glyph inside ``rect``: check, alert bar, strike-through or nothing."""
+    style = _STYLES[status]
+    if style.glyph == "none" or rect.height() < 6:
+        return
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    # A square at the bar's start (or the whole diamond) holds the glyph.
+    side = min(rect.width(), rect.height())
+    box = QRectF(rect.left(), rect.center().y() - side / 2, side, side)
+    if style.glyph == "check":
+        painter.setPen(QPen(style.text, max(1.5, side / 7)))
+        painter.drawPolyline([QPointF(box.left() + side * 0.22, box.top() + side * 0.52),
+                              QPointF(box.left() + side * 0.42, box.top() + side * 0.72),
+                              QPointF(box.left() + side * 0.78, box.top() + side * 0.28)])
+    elif style.glyph == "alert":
+        painter.setPen(QPen(style.edge, max(1.5, side / 6), Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        x = box.center().x()
+        painter.drawLine(QPointF(x, box.top() + side * 0.2), QPointF(x, box.top() + side * 0.55))
+        painter.drawPoint(QPointF(x, box.top() + side * 0.78))
+    elif style.glyph == "strike":
+        painter.setPen(QPen(style.edge, 1.5))
+        y = rect.center().y()
+        painter.drawLine(QPointF(rect.left() + 1, y), QPointF(rect.right() - 1, y))
+    painter.restore()
+
+
+def status_icon(status: str, size: int = 16) -> QIcon:
+    """A cached icon of the status shape, for legends, tables and menus."""
+    key = (status, size)
+    if key not in _ICONS:
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        paint_shape(painter, QRectF(1.5, 3.5, size - 3.0, size - 7.0), status)
+        painter.end()
+        _ICONS[key] = QIcon(pixmap)
+    return _ICONS[key]
