@@ -200,7 +200,7 @@ def test_weekends_between_dates():
     assert weekend_dates(first, first - dt.timedelta(days=1)) == []
 
 
-@pytest.mark.parametrize(("top", "height", "expected"), [(0, 100, range(0, 5)),
+@pytest.mark.parametrize(("top", "height", "expected"), [(0, 100, range(5)),
                                                          (30, 40, range(1, 4)),
                                                          (9_000, 100, range(450, 455)),
                                                          (20_000, 100, range(500, 500))])
