@@ -65,23 +65,27 @@ export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 # A throwaway PostgreSQL server for the shared-server tests (skipped, and said so, when
 # no PostgreSQL is installed). initdb refuses root, so the cluster belongs to "postgres".
 start_postgres() {
-  local bin pgdir port=54329
-  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-  [ -n "$bin" ] && [ -z "${PLANNER_TEST_DATABASE_URL:-}" ] || return 0
-  pgdir="$(mktemp -d /tmp/tp-pg.XXXXXX)"
+  # Globals on purpose: the EXIT trap runs after this function has returned.
+  PG_BIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+  [ -n "$PG_BIN" ] && [ -z "${PLANNER_TEST_DATABASE_URL:-}" ] || return 0
+  PG_DIR="$(mktemp -d /tmp/tp-pg.XXXXXX)"
+  PG_PORT=54329
+  PG_AS=()
   if [ "$(id -u)" = 0 ]; then
-    chown postgres "$pgdir"
-    runas=(runuser -u postgres --)
-  else
-    runas=()
+    chown postgres "$PG_DIR"
+    PG_AS=(runuser -u postgres --)
   fi
-  "${runas[@]}" "$bin/initdb" -D "$pgdir/data" -A trust -E UTF8 --no-sync -U postgres >/dev/null
-  "${runas[@]}" "$bin/pg_ctl" -D "$pgdir/data" -w -l "$pgdir/log" \
-    -o "-p $port -k $pgdir -c listen_addresses=''" start >/dev/null
-  trap '"${runas[@]}" "$bin/pg_ctl" -D "$pgdir/data" -m fast stop >/dev/null 2>&1; rm -rf "$pgdir"' EXIT
-  "${runas[@]}" "$bin/createdb" -h "$pgdir" -p "$port" -U postgres planner_test
-  export PLANNER_TEST_DATABASE_URL="postgresql+psycopg://postgres@/planner_test?host=$pgdir&port=$port"
-  echo "PostgreSQL test server on $pgdir:$port"
+  "${PG_AS[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -E UTF8 --no-sync -U postgres >/dev/null
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/log" \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=''" start >/dev/null
+  trap 'stop_postgres' EXIT
+  "${PG_AS[@]}" "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U postgres planner_test
+  export PLANNER_TEST_DATABASE_URL="postgresql+psycopg://postgres@/planner_test?host=$PG_DIR&port=$PG_PORT"
+  echo "PostgreSQL test server on $PG_DIR:$PG_PORT"
+}
+stop_postgres() {
+  "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
 }
 start_postgres || echo "PostgreSQL not started; its tests will be reported as skipped" >&2
 echo "== ruff";          .venv/bin/ruff check .

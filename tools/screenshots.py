@@ -2,41 +2,73 @@
 
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python tools/screenshots.py
 
-Writes PNGs into docs/. Uses an in-memory demo clinic, never a real database.
+Writes PNGs into docs/: the board, a patient timeline, the month calendar and the
+Move Day 0 dialog. Uses an in-memory demo clinic, never a real database.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
 
 from planner.demo import load_demo_clinic
 from planner.ports import Actor
 from planner.services import Context
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
+from ui.dialogs.day0_dialog import MoveDay0Dialog
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+def _settle(app: QApplication) -> None:
+    for _ in range(30):
+        app.processEvents()
+
+
+def _save(widget: QWidget, name: str) -> None:
+    widget.grab().save(str(DOCS / name))
+    print(f"wrote docs/{name}")
+
+
 def main() -> int:
-    """Open the main window on the demo clinic and save docs/board.png."""
+    """Open the demo clinic and save the screenshots."""
     app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
     now = dt.datetime.now().astimezone()
     actor = Actor("demo", "screenshots")
     repo = InMemoryRepository()
     load_demo_clinic(repo, Context(actor, now))
-    window = create_main_window(repo, actor=actor, clock=lambda: now, demo=True)
+    settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+    window = create_main_window(repo, actor=actor, clock=lambda: now, demo=True,
+                                settings=settings)
     window.resize(1366, 768)
     window.show()
-    for _ in range(20):
-        app.processEvents()
+    _settle(app)
     DOCS.mkdir(exist_ok=True)
-    window.grab().save(str(DOCS / "board.png"))
-    print(f"wrote {DOCS / 'board.png'}")
+    _save(window, "board.png")
+    tid = next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0009")
+    ws = window.open_transplant(tid)
+    assert ws is not None
+    _settle(app)
+    _save(window, "timeline.png")
+    ws.tabs.setCurrentWidget(ws.calendar)
+    _settle(app)
+    _save(window, "calendar.png")
+    workup = window.open_transplant(
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004"))
+    assert workup is not None
+    dialog = MoveDay0Dialog(window, workup.session.plan)
+    dialog.date_edit.setDate(dialog.date_edit.date().addDays(7))
+    dialog.reason.setText("Donor collection postponed one week")
+    dialog.show()
+    _settle(app)
+    _save(dialog, "day0-dialog.png")
     return 0
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -39,7 +40,7 @@ class MoveDay0Dialog(QDialog):
     def __init__(self, parent: QWidget | None, plan: Plan) -> None:
         super().__init__(parent)
         self.setWindowTitle("Move Day 0")
-        self.resize(760, 520)
+        self.resize(900, 560)
         self._plan = plan
         self.changes: list[DateChange] = []
         self.date_edit = QDateEdit(qdate(plan.day0))
@@ -55,6 +56,11 @@ class MoveDay0Dialog(QDialog):
         self.table.setHorizontalHeaderLabels(["Step", "Old date", "New date", "Day"])
         self.table.setAccessibleName("Dates that change")
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.kept = QLabel()
         self.kept.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -86,7 +92,8 @@ class MoveDay0Dialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         new_day0 = self.new_day0
         try:
-            _, self.changes = reanchor(self._plan, new_day0, self.reason.text() or "preview")
+            _, changes = reanchor(self._plan, new_day0, self.reason.text() or "preview")
+            self.changes = sorted(changes, key=lambda c: (c.old_date, c.title))
         except ValidationError as err:
             self.changes = []
             self.summary.setText(str(err))
@@ -109,7 +116,6 @@ class MoveDay0Dialog(QDialog):
                      day_label(ch.new_day))
             for col, text in enumerate(cells):
                 self.table.setItem(row, col, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
 
     @classmethod
     def ask(cls, parent: QWidget | None, plan: Plan) -> Day0Move | None:
