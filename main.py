@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from planner.errors import PlannerError
+from planner.model import ClinicSettings
 from planner.ports import Actor
 
 EXIT_BAD_INPUT = 2
@@ -112,13 +113,25 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def centre_settings() -> ClinicSettings:
+    """The centre's settings; a bad file is reported on stderr and the defaults used."""
+    from planner.centre import load_centre_settings
+    from planner.paths import centre_settings_path
+
+    settings, error = load_centre_settings(centre_settings_path())
+    if error is not None:
+        sys.stderr.write(f"warning: {error} Using the default settings.\n")
+    return settings
+
+
 def cmd_board(args: argparse.Namespace) -> int:
     """Print the clinic board for today."""
     from planner.services import clinic_board
 
+    settings = centre_settings()
     repo = _open_repo(args)
     try:
-        rows = clinic_board(repo, local_now().date())
+        rows = clinic_board(repo, local_now().date(), sorted(settings.closures))
     finally:
         repo.close()
     if args.json:
@@ -232,7 +245,8 @@ def run_gui(args: argparse.Namespace) -> int:
     try:
         return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
                    load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())),
-                   log_dir=log_dir(), local_templates=local_templates_dir())
+                   log_dir=log_dir(), local_templates=local_templates_dir(),
+                   settings=centre_settings())
     finally:
         repo.close()
 

@@ -39,6 +39,11 @@ def local_templates_dir() -> Path:
     return data_dir() / "protocols"
 
 
+def centre_settings_path() -> Path:
+    """The centre's settings file (closures, contacts, thresholds)."""
+    return data_dir() / "centre.toml"
+
+
 def log_dir() -> Path:
     """Log files (never patient data)."""
     folder = data_dir() / "logs"

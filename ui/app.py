@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
 from planner.protocols import Protocol, all_protocols
 from ui.errors import LOG, configure_logging, install_excepthook
@@ -21,9 +22,10 @@ def create_main_window(
     repo: Repository, *, actor: Actor, clock: Callable[[], dt.datetime], demo: bool = False,
     load_demo: Callable[[], int] | None = None, settings: QSettings | None = None,
     protocols: Mapping[str, Protocol] | None = None, load_now: bool = True,
+    centre: ClinicSettings | None = None,
 ) -> MainWindow:
     """Build the session and the main window (tests call this without ``run``)."""
-    session = ClinicSession(repo, actor, clock, demo=demo)
+    session = ClinicSession(repo, actor, clock, demo=demo, centre=centre)
     if protocols is None:
         protocols, _ = all_protocols(None)
     window = MainWindow(session, protocols, settings or QSettings(), load_demo=load_demo)
@@ -35,7 +37,7 @@ def create_main_window(
 def run(
     repo: Repository, *, actor: Actor, clock: Callable[[], dt.datetime], demo: bool = False,
     load_demo: Callable[[], int] | None = None, log_dir: Path | None = None,
-    local_templates: Path | None = None,
+    local_templates: Path | None = None, settings: ClinicSettings | None = None,
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -46,7 +48,8 @@ def run(
         configure_logging(log_dir)
     protocols, template_errors = all_protocols(local_templates)
     window = create_main_window(repo, actor=actor, clock=clock, demo=demo,
-                                load_demo=load_demo, protocols=protocols, load_now=False)
+                                load_demo=load_demo, protocols=protocols, load_now=False,
+                                centre=settings)
     install_excepthook(lambda: app.activeWindow() or window)
     window.resize(1280, 800)
     window.show()

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from planner.board import BoardRow, WorklistItem, board_rows, worklist
 from planner.careplan import Plan
+from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
 from planner.services import Context
 from ui.workers import run_in_background
@@ -36,13 +37,14 @@ class ClinicSession(QObject):
     """Emitted True when a background load starts and False when it ends."""
 
     def __init__(self, repo: Repository, actor: Actor, clock: Callable[[], dt.datetime],
-                 *, demo: bool = False) -> None:
+                 *, demo: bool = False, centre: ClinicSettings | None = None) -> None:
         super().__init__()
         self.repo = repo
         self.actor = actor
         self.clock = clock
         self.demo = demo
-        self.closures: frozenset[dt.date] = frozenset()
+        self.centre = centre or ClinicSettings()
+        self.closures: frozenset[dt.date] = self.centre.closures
         self.rows: list[BoardRow] = []
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}

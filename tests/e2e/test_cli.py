@@ -139,3 +139,29 @@ def test_python_main_py_matches_entry_point(tmp_path):
     bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "schedule", "x", "--day0",
                           "nope"], capture_output=True, text=True, env=env, check=False)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_closure_days_from_centre_settings_raise_board_alerts(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
+    assert not any("clinic closed" in a for r in json.loads(out) for a in r["alerts"])
+    today = dt.date.today()
+    closed = ", ".join((today + dt.timedelta(days=i)).isoformat() for i in range(14))
+    data = Path(os.environ["TRANSPLANT_PLANNER_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "centre.toml").write_text(f"closures = [{closed}]\n", encoding="utf-8")
+    code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
+    assert code == 0
+    assert any("clinic closed" in a for r in json.loads(out) for a in r["alerts"])
+
+
+def test_bad_centre_settings_warn_and_keep_working(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    data = Path(os.environ["TRANSPLANT_PLANNER_DATA"])
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "centre.toml").write_text("closures = [1]\n", encoding="utf-8")
+    code, out, err = run_cli(capsys, "--db", str(db), "board", "--json")
+    assert code == 0 and len(json.loads(out)) == 14
+    assert "closures" in err and "default settings" in err
