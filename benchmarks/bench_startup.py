@@ -26,13 +26,14 @@ BARE = (
 )
 
 
-def _timed(cmd: list[str], env: dict[str, str], repeat: int) -> float:
+def _timed(cmd: list[str], env: dict[str, str], repeat: int) -> tuple[float, str]:
     samples = []
+    out = ""
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(cmd, check=True, env=env, capture_output=True)
+        out = subprocess.run(cmd, check=True, env=env, capture_output=True, text=True).stdout
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return statistics.median(samples), out
 
 
 def main(patients: int = 500, repeat: int = 5) -> Figure:
@@ -41,12 +42,15 @@ def main(patients: int = 500, repeat: int = 5) -> Figure:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "clinic.db"
         write_clinic_db(db, patients, dt.date.today())
-        bare = _timed([sys.executable, "-c", BARE], env, repeat)
-        app = _timed([sys.executable, "-m", "benchmarks.startup_app", str(db),
-                      str(Path(tmp) / "s.ini")], env, repeat)
+        bare, _ = _timed([sys.executable, "-c", BARE], env, repeat)
+        app, out = _timed([sys.executable, "-m", "benchmarks.startup_app", str(db),
+                           str(Path(tmp) / "s.ini")], env, repeat)
     fig = Figure(f"start-up to painted board, {patients} patients", app, "bare window", bare,
                  "<= 3x bare window", app <= 3 * bare)
     print(fig.line())
+    rss = float(out.strip().split("rss_mb=")[-1])
+    print(f"{'memory with the ' + str(patients) + '-patient clinic open':<46} {rss:9.1f} MB   "
+          f"budget 300 MB RSS{'':14} {'ok' if rss <= 300 else 'OVER BUDGET'}")
     return fig
 
 

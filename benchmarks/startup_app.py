@@ -7,6 +7,7 @@ minus the event loop's ``exec``. Used by ``bench_startup``; not part of the app.
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import sys
 
 from PySide6.QtCore import QSettings
@@ -30,6 +31,8 @@ def main(db: str, settings_path: str) -> int:
         app.processEvents()
         window.repaint()  # the board is painted and usable
         rows = window.model.rowCount()
+        # Peak resident memory with the clinic open (ru_maxrss is in KiB on Linux).
+        print(f"rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
         window.close()
     finally:
         repo.close()

@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from enum import StrEnum
+from typing import NamedTuple
 
 from planner.days import day_label, mobilisation_label
 from planner.errors import ValidationError
@@ -161,9 +163,8 @@ class Day0Change:
     reason: str
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One dated occurrence of a step.
+class Occurrence(NamedTuple):
+    """One dated occurrence of a step (a named tuple: a plan has thousands of them).
 
     Attributes:
         step_id, title, phase, kind: from the step.
@@ -172,7 +173,7 @@ class Occurrence:
         planned_date: where the plan puts it.
         anchor: the step's anchor; anchor_day: its number in that anchor's counting.
         numbering: "mday" for mobilisation days, else "offset".
-        index: position among the step's occurrences (0-based).
+        position: place among the step's occurrences (0-based; "index" is a tuple method).
         status: planned, done, skipped or cancelled.
         dose, drug, regimen_tied, window_before, window_after: from the step.
     """
@@ -187,7 +188,7 @@ class Occurrence:
     anchor: str
     anchor_day: int
     numbering: str
-    index: int
+    position: int
     status: StepStatus
     dose: DoseRule | None = None
     drug: str = ""
@@ -272,31 +273,50 @@ class Plan:
         delta = offset - 1 if numbering == "mday" and offset > 0 else offset
         return base + dt.timedelta(days=delta + step.shift)
 
+    # A plan is immutable, so its occurrences are computed once per snapshot: the board,
+    # the timeline and the worklist all read them, for hundreds of plans at start-up.
+    @cached_property
+    def _occurrences_by_step(self) -> dict[str, tuple[PlanStep, tuple[Occurrence, ...]]]:
+        return {step.id: (step, tuple(self._make_occurrences(step))) for step in self.steps}
+
+    @cached_property
+    def _sorted(self) -> tuple[Occurrence, ...]:
+        order = {p: i for i, p in enumerate(Phase)}
+        return tuple(sorted(self.occurrences(), key=lambda o: (o.date, order[o.phase], o.title)))
+
     def step_occurrences(self, step: PlanStep) -> Iterator[Occurrence]:
         """The dated occurrences of one step."""
+        cached = self._occurrences_by_step.get(step.id)
+        if cached is not None and cached[0] is step:
+            return iter(cached[1])
+        return self._make_occurrences(step)
+
+    def _make_occurrences(self, step: PlanStep) -> Iterator[Occurrence]:
         numbering = self.anchors[step.anchor].numbering if step.anchor in self.anchors else "offset"
+        # Same arithmetic as planned_date, hoisted out of the loop (hot at start-up).
+        base = self.anchor_date(step.anchor) + dt.timedelta(days=step.shift)
+        mday = numbering == "mday"
+        records = {r.offset: r for r in step.records}
+        day0 = self.day0
         for index, offset in enumerate(step.days):
-            planned = self.planned_date(step, offset)
-            rec = step.record_for(offset)
+            planned = base + dt.timedelta(days=offset - 1 if mday and offset > 0 else offset)
+            rec = records.get(offset)
             status = rec.status if rec is not None else step.status
             when = rec.actual_date if rec is not None and rec.actual_date is not None else planned
             yield Occurrence(
-                step_id=step.id, title=step.title, phase=step.phase, kind=step.kind,
-                day=(when - self.day0).days, date=when, planned_date=planned,
-                anchor=step.anchor, anchor_day=offset, numbering=numbering, index=index,
-                status=status, dose=step.dose, drug=step.drug, regimen_tied=step.regimen_tied,
-                window_before=step.window_before, window_after=step.window_after,
+                step.id, step.title, step.phase, step.kind, (when - day0).days, when, planned,
+                step.anchor, offset, numbering, index, status, step.dose, step.drug,
+                step.regimen_tied, step.window_before, step.window_after,
             )
 
     def occurrences(self) -> Iterator[Occurrence]:
         """Every dated occurrence of every step, in step order (DESIGN.md section 9)."""
-        for step in self.steps:
-            yield from self.step_occurrences(step)
+        for _, occs in self._occurrences_by_step.values():
+            yield from occs
 
     def sorted_occurrences(self) -> list[Occurrence]:
         """Every occurrence by date, then phase order, then title."""
-        order = {p: i for i, p in enumerate(Phase)}
-        return sorted(self.occurrences(), key=lambda o: (o.date, order[o.phase], o.title))
+        return list(self._sorted)
 
 
 def _day0_anchor() -> AnchorState:
@@ -393,7 +413,7 @@ def add_protocol(plan: Plan, protocol: Protocol) -> Plan:
 
 
 def _occurrence_map(plan: Plan) -> dict[tuple[str, int], Occurrence]:
-    return {(o.step_id, o.index): o for o in plan.occurrences()}
+    return {(o.step_id, o.position): o for o in plan.occurrences()}
 
 
 def diff_dates(before: Plan, after: Plan) -> list[DateChange]:
@@ -404,7 +424,7 @@ def diff_dates(before: Plan, after: Plan) -> list[DateChange]:
         prev = old.get(key)
         if prev is not None and prev.date != new.date:
             changes.append(DateChange(
-                step_id=new.step_id, title=new.title, index=new.index, old_date=prev.date,
+                step_id=new.step_id, title=new.title, index=new.position, old_date=prev.date,
                 new_date=new.date, old_day=prev.day, new_day=new.day,
             ))
     return changes

@@ -24,6 +24,11 @@ from planner.protocols import DoseBasis, DoseRule, Phase, StepKind, WeightType
 
 FORMAT = 1
 
+# Enum lookups by value through plain dicts: Enum.__call__ dominated loading 500 plans.
+_PHASE = {m.value: m for m in Phase}
+_KIND = {m.value: m for m in StepKind}
+_STATUS = {m.value: m for m in StepStatus}
+
 
 def _d(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -117,7 +122,7 @@ def _record_to_dict(r: OccurrenceRecord) -> dict[str, Any]:
 
 
 def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
-    return OccurrenceRecord(offset=d["offset"], status=StepStatus(d["status"]),
+    return OccurrenceRecord(offset=d["offset"], status=_STATUS[d["status"]],
                             actual_date=_date(d.get("actual_date")), by=d.get("by", ""),
                             at=d.get("at", ""), reason=d.get("reason", ""))
 
@@ -138,13 +143,13 @@ def step_to_dict(s: PlanStep) -> dict[str, Any]:
 def step_from_dict(d: dict[str, Any]) -> PlanStep:
     """Inverse of ``step_to_dict``."""
     return PlanStep(
-        id=d["id"], template_id=d["template_id"], title=d["title"], phase=Phase(d["phase"]),
-        kind=StepKind(d["kind"]), anchor=d["anchor"], days=tuple(d["days"]),
+        id=d["id"], template_id=d["template_id"], title=d["title"], phase=_PHASE[d["phase"]],
+        kind=_KIND[d["kind"]], anchor=d["anchor"], days=tuple(d["days"]),
         window_before=d.get("window_before", 0), window_after=d.get("window_after", 0),
         dose=_dose_from_dict(d.get("dose")), drug=d.get("drug", ""),
         regimen_tied=d.get("regimen_tied", False), patient_text=d.get("patient_text", ""),
         until=d.get("until", ""), notes=d.get("notes", ""), shift=d.get("shift", 0),
-        status=StepStatus(d.get("status", "planned")), status_reason=d.get("status_reason", ""),
+        status=_STATUS[d.get("status", "planned")], status_reason=d.get("status_reason", ""),
         records=tuple(_record_from_dict(r) for r in d.get("records", [])),
         note=d.get("note", ""),
     )

@@ -96,7 +96,7 @@ def test_each_occurrence(step: str, anchor_day: int, day: int, date: dt.date, la
 
 def test_occurrence_fields() -> None:
     plan = make_plan()
-    occ = next(o for o in plan.occurrences() if o.step_id == f"{T}/review" and o.index == 2)
+    occ = next(o for o in plan.occurrences() if o.step_id == f"{T}/review" and o.position == 2)
     assert occ.step_id == "test-template/review"
     assert occ.title == "Clinic review"
     assert occ.phase is Phase.SUPPORTIVE_CARE
@@ -608,7 +608,7 @@ def test_property_reanchor_moves_planned_by_delta(plan: Plan, delta: int) -> Non
         else:
             assert new.date == shifted(occ.date, delta)
             assert new.day == occ.day
-            expected_changes.add((occ.step_id, occ.index))
+            expected_changes.add((occ.step_id, occ.position))
         assert new.status == occ.status
     assert {(c.step_id, c.index) for c in changes} == expected_changes
     assert all(c.new_date != c.old_date for c in changes)
