@@ -11,12 +11,19 @@ committed in one transaction, or nothing is.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Final, Protocol
 
 from planner.audit import AuditEntry
 from planner.careplan import Plan
+from planner.errors import ValidationError
+from planner.labs import LabSample
 from planner.model import Patient, Transplant
+
+# The kinds of per-transplant clinical document (one of each kind per transplant).
+RECORD_KINDS: Final[tuple[str, ...]] = (
+    "harvest", "complications", "checklists", "engraftment", "documents")
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,36 @@ class Actor:
 
     user: str
     workstation: str
+
+
+@dataclass(frozen=True)
+class ClinicalRecord:
+    """A JSON-ready document of one kind for one transplant (harvest log, checklists, ...).
+
+    Attributes:
+        transplant_id: the transplant it belongs to.
+        kind: one of ``RECORD_KINDS``.
+        body: the document: a mapping with text keys whose values JSON can hold
+            (dicts, lists, text, numbers, booleans, None). Each top-level key is one
+            audited field.
+        version: the version the editor read (0 for a new record); the store returns
+            the saved version.
+
+    Raises:
+        ValidationError: an unknown kind, or a body that is not a mapping.
+    """
+
+    transplant_id: str
+    kind: str
+    body: Mapping[str, Any]
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in RECORD_KINDS:
+            raise ValidationError(
+                "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}.")
+        if not isinstance(self.body, Mapping):
+            raise ValidationError("body", "A clinical record's body must be a mapping.")
 
 
 @dataclass(frozen=True)
@@ -40,8 +77,10 @@ class Action:
         description: what the user did, e.g. "Move Day 0".
         reason: why, where the action asks for one.
         patient_id: whose record this is (None for clinic-wide actions).
-        patients, transplants, plans: records to insert or update.
+        patients, transplants, plans, records: records to insert or update.
         event: for actions that change nothing (view, print, export): the event text.
+        lab_samples: laboratory results to insert (never updated); audited as one
+            import event, not row by row.
     """
 
     actor: Actor
@@ -53,6 +92,8 @@ class Action:
     transplants: tuple[Transplant, ...] = ()
     plans: tuple[Plan, ...] = ()
     event: str = ""
+    records: tuple[ClinicalRecord, ...] = ()
+    lab_samples: tuple[LabSample, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,10 +104,11 @@ class Committed:
     transplants: tuple[Transplant, ...]
     plans: tuple[Plan, ...]
     audit: tuple[AuditEntry, ...]
+    records: tuple[ClinicalRecord, ...] = ()
 
 
 class Repository(Protocol):
-    """Storage of patients, transplants, plans and the append-only audit trail."""
+    """Storage of patients, transplants, plans, records, lab samples and the audit trail."""
 
     def list_patients(self) -> list[Patient]:
         """Every patient, ordered by family name then given name."""
@@ -96,11 +138,35 @@ class Repository(Protocol):
         """Every plan (for the clinic board)."""
         ...
 
+    def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
+        """The transplant's record of this kind, if saved.
+
+        Raises:
+            ValidationError: ``kind`` is not one of ``RECORD_KINDS``.
+        """
+        ...
+
+    def list_records(self, kind: str) -> list[ClinicalRecord]:
+        """Every record of one kind, ordered by transplant id."""
+        ...
+
+    def list_lab_samples(
+        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+    ) -> list[LabSample]:
+        """Lab samples of one patient (None: everyone), optionally only some analytes.
+
+        Ordered by patient, date, analyte, then insertion order (two values of one
+        analyte on one day are both kept).
+        """
+        ...
+
     def commit(self, action: Action) -> Committed:
         """Save one action in one transaction with its audit rows.
 
         Raises:
             ConflictError: a record was saved by someone else since it was read.
+            NotFoundError: a referenced patient or transplant does not exist.
+            ValidationError: a duplicate MRN, or a record body JSON cannot hold.
             StorageError: the database cannot be written.
         """
         ...

@@ -10,15 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from planner import __version__
 from planner.audit import AuditEntry, FieldChange, chain_hash, dict_changes, plan_changes
 from planner.careplan import Plan
 from planner.errors import ConflictError, NotFoundError, ValidationError
+from planner.labs import ANALYTES, LabSample
 from planner.model import Patient, Transplant
-from planner.ports import Action
+from planner.ports import RECORD_KINDS, Action, ClinicalRecord
 from planner.serialize import (
     patient_from_dict,
     patient_to_dict,
@@ -29,6 +30,9 @@ from planner.serialize import (
 )
 
 EVENT_ENTITY = "event"
+LABS_ENTITY = "labs"
+LABS_FIELD = "import"
+RECORD_ENTITY_PREFIX = "record:"
 
 
 def normalise(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,6 +102,66 @@ def check_action(action: Action) -> None:
         ids = [r.id for r in records]
         if len(set(ids)) != len(ids):
             raise ValueError(f"an action lists the same {kind} twice")
+    keys = [(r.transplant_id, r.kind) for r in action.records]
+    if len(set(keys)) != len(keys):
+        raise ValueError("an action lists the same clinical record twice")
+
+
+def check_kind(kind: str) -> None:
+    """Refuse a record kind that is not one of ``RECORD_KINDS``."""
+    if kind not in RECORD_KINDS:
+        raise ValidationError(
+            "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}.")
+
+
+def record_body(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The body as JSON storage returns it; ``ValidationError`` when JSON cannot hold it."""
+    if not isinstance(body, Mapping) or not all(isinstance(k, str) for k in body):
+        raise ValidationError("body", "A clinical record's body must be a mapping with "
+                                      "text keys.")
+    try:
+        text = json.dumps(dict(body), ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            "body", "A clinical record holds a value that cannot be stored "
+                    "(only text, numbers, true/false, lists and mappings).") from None
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def record_from_stored(d: Mapping[str, Any]) -> ClinicalRecord:
+    """A ``ClinicalRecord`` from its stored dict (transplant_id, kind, body, version)."""
+    return ClinicalRecord(transplant_id=str(d["transplant_id"]), kind=str(d["kind"]),
+                          body=d["body"], version=int(d["version"]))
+
+
+def lab_order(sample: LabSample) -> tuple[str, dt.date, str]:
+    """By patient, date, analyte (a stable sort keeps insertion order after that)."""
+    return (sample.patient_id, sample.date, sample.analyte)
+
+
+def lab_import_change(action: Action) -> PendingChange | None:
+    """The single audit row of an action's lab samples (a PHI import event), if any.
+
+    One row whatever the number of samples (reference/reliability.md section 3.4): its
+    entity_id is the patient id, or "" when the samples concern several patients.
+    """
+    samples = action.lab_samples
+    if not samples:
+        return None
+    patient_ids = {smp.patient_id for smp in samples}
+    present = {smp.analyte for smp in samples}
+    dates = [smp.date for smp in samples]
+    summary = {
+        "samples": len(samples),
+        "analytes": [a for a in ANALYTES if a in present]
+        + sorted(a for a in present if a not in ANALYTES),
+        "first_date": min(dates).isoformat(),
+        "last_date": max(dates).isoformat(),
+    }
+    single = next(iter(patient_ids)) if len(patient_ids) == 1 else None
+    change = FieldChange(LABS_ENTITY, single or "", LABS_FIELD, None, dumps(summary))
+    return PendingChange(change, single)
 
 
 def patient_order(p: Patient) -> tuple[str, str, str]:
@@ -130,11 +194,19 @@ class StoredView(Protocol):
 
     def mrn_owner(self, mrn: str) -> str | None: ...
 
+    def existing_patients(self, patient_ids: Sequence[str]) -> set[str]:
+        """Which of these patient ids are stored (one query for a whole lab import)."""
+        ...
+
     def transplant(self, transplant_id: str) -> dict[str, Any] | None: ...
 
     def plan(self, plan_id: str) -> dict[str, Any] | None: ...
 
     def plan_id_for_transplant(self, transplant_id: str) -> str | None: ...
+
+    def record(self, transplant_id: str, kind: str) -> dict[str, Any] | None:
+        """The stored record dict: transplant_id, kind, body (a dict), version."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -148,9 +220,21 @@ class Write:
     new: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RecordWrite:
+    """One clinical record to insert (``stored_version`` 0) or update."""
+
+    transplant_id: str
+    kind: str
+    insert: bool
+    stored_version: int
+    body: dict[str, Any]
+    version: int
+
+
 @dataclass
 class PreparedCommit:
-    """Everything a repository must write for one action."""
+    """Everything a repository must write for one action (lab samples: ``action``'s)."""
 
     patients: list[Write]
     transplants: list[Write]
@@ -159,6 +243,8 @@ class PreparedCommit:
     result_patients: list[Patient]
     result_transplants: list[Transplant]
     result_plans: list[Plan]
+    records: list[RecordWrite] = field(default_factory=list)
+    result_records: list[ClinicalRecord] = field(default_factory=list)
 
 
 def _stored_version(entity: str, record_id: str, expected: int,
@@ -175,8 +261,10 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
     Raises:
         ConflictError: a record's stored version differs from the one the caller read,
             or a transplant got a second plan.
-        NotFoundError: a transplant's patient or a plan's transplant does not exist.
-        ValidationError: another patient already has the MRN.
+        NotFoundError: a transplant's patient, a plan's or record's transplant, or a lab
+            sample's patient does not exist.
+        ValidationError: another patient already has the MRN; an unknown record kind or
+            a record body JSON cannot hold.
     """
     check_action(action)
     prepared = PreparedCommit([], [], [], [], [], [], [])
@@ -242,4 +330,44 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
         else:
             assert stored is not None
             prepared.result_plans.append(plan_from_dict(stored))
+    for rec in action.records:
+        _prepare_record(rec, view, new_transplants, prepared)
+    _prepare_labs(action, view, new_patients, prepared)
     return prepared
+
+
+def _prepare_labs(action: Action, view: StoredView, new_patients: Mapping[str, Any],
+                  prepared: PreparedCommit) -> None:
+    missing = {smp.patient_id for smp in action.lab_samples} - set(new_patients)
+    if missing and view.existing_patients(sorted(missing)) != missing:
+        raise NotFoundError("A lab sample's patient is not in the database.")
+    labs = lab_import_change(action)
+    if labs is not None:
+        prepared.pending.append(labs)
+
+
+def _prepare_record(rec: ClinicalRecord, view: StoredView,
+                    new_transplants: Mapping[str, Mapping[str, Any]],
+                    prepared: PreparedCommit) -> None:
+    check_kind(rec.kind)
+    stored = view.record(rec.transplant_id, rec.kind)
+    actual = stored["version"] if stored is not None else 0
+    if actual != rec.version:
+        raise ConflictError("record", f"{rec.transplant_id}/{rec.kind}", rec.version, actual)
+    transplant = new_transplants.get(rec.transplant_id) or view.transplant(rec.transplant_id)
+    if transplant is None:
+        raise NotFoundError("The record's transplant is not in the database.")
+    body = record_body(rec.body)
+    changes = dict_changes(RECORD_ENTITY_PREFIX + rec.kind, rec.transplant_id,
+                           stored["body"] if stored is not None else None, body,
+                           ignore=(), prefix="")
+    if changes or stored is None:
+        prepared.records.append(RecordWrite(rec.transplant_id, rec.kind, stored is None,
+                                            actual, body, actual + 1))
+        patient_id = str(transplant["patient_id"])
+        prepared.pending.extend(PendingChange(c, patient_id) for c in changes)
+        prepared.result_records.append(
+            ClinicalRecord(rec.transplant_id, rec.kind, body, actual + 1))
+    else:
+        assert stored is not None
+        prepared.result_records.append(record_from_stored(stored))

@@ -7,19 +7,25 @@ contract test suite (tests/integration/test_repository_contract.py).
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
 from typing import Any
 
 from planner.audit import GENESIS_HASH, AuditEntry
 from planner.careplan import Plan
 from planner.errors import NotFoundError, StorageError
+from planner.labs import LabSample
 from planner.model import Patient, Transplant
-from planner.ports import Action, Committed
+from planner.ports import Action, ClinicalRecord, Committed
 from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
     build_entries,
+    check_kind,
+    lab_order,
     patient_order,
     plan_order,
     prepare_commit,
+    record_from_stored,
     transplant_order,
 )
 
@@ -39,6 +45,9 @@ class _View:
                 return str(d["id"])
         return None
 
+    def existing_patients(self, patient_ids: Sequence[str]) -> set[str]:
+        return {pid for pid in patient_ids if pid in self._repo._patients}
+
     def transplant(self, transplant_id: str) -> dict[str, Any] | None:
         return self._repo._transplants.get(transplant_id)
 
@@ -51,6 +60,9 @@ class _View:
                 return str(d["id"])
         return None
 
+    def record(self, transplant_id: str, kind: str) -> dict[str, Any] | None:
+        return self._repo._records.get((transplant_id, kind))
+
 
 class InMemoryRepository:
     """Storage in plain dicts (records kept in their serialised form, like the database)."""
@@ -59,6 +71,8 @@ class InMemoryRepository:
         self._patients: dict[str, dict[str, Any]] = {}
         self._transplants: dict[str, dict[str, Any]] = {}
         self._plans: dict[str, dict[str, Any]] = {}
+        self._records: dict[tuple[str, str], dict[str, Any]] = {}
+        self._labs: list[LabSample] = []  # insertion order; LabSample is immutable
         self._audit: list[AuditEntry] = []
         self._closed = False
 
@@ -116,6 +130,31 @@ class InMemoryRepository:
         self._check_open()
         return sorted((plan_from_dict(d) for d in self._plans.values()), key=plan_order)
 
+    def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
+        """The transplant's record of this kind, if saved."""
+        self._check_open()
+        check_kind(kind)
+        d = self._records.get((transplant_id, kind))
+        return record_from_stored(copy.deepcopy(d)) if d is not None else None
+
+    def list_records(self, kind: str) -> list[ClinicalRecord]:
+        """Every record of one kind, ordered by transplant id."""
+        self._check_open()
+        check_kind(kind)
+        return [record_from_stored(copy.deepcopy(d))
+                for (_tid, k), d in sorted(self._records.items()) if k == kind]
+
+    def list_lab_samples(
+        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+    ) -> list[LabSample]:
+        """Lab samples ordered by patient, date, analyte, then insertion order."""
+        self._check_open()
+        wanted = set(analytes) if analytes is not None else None
+        found = [x for x in self._labs
+                 if (patient_id is None or x.patient_id == patient_id)
+                 and (wanted is None or x.analyte in wanted)]
+        return sorted(found, key=lab_order)
+
     def commit(self, action: Action) -> Committed:
         """Save one action with its audit rows: all of it, or nothing."""
         self._check_open()
@@ -131,11 +170,17 @@ class InMemoryRepository:
             self._transplants[w.record_id] = w.new
         for w in prepared.plans:
             self._plans[w.record_id] = w.new
+        for rw in prepared.records:
+            self._records[(rw.transplant_id, rw.kind)] = {
+                "transplant_id": rw.transplant_id, "kind": rw.kind, "body": copy.deepcopy(rw.body),
+                "version": rw.version}
+        self._labs.extend(action.lab_samples)
         return Committed(
             patients=tuple(prepared.result_patients),
             transplants=tuple(prepared.result_transplants),
             plans=tuple(prepared.result_plans),
             audit=tuple(entries),
+            records=tuple(prepared.result_records),
         )
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD_REVISION = SCHEMA_REVISIONS[-1]
 
 metadata = MetaData()
@@ -80,7 +81,7 @@ audit = Table(
     Column("workstation", Text, nullable=False),
     Column("action", Text, nullable=False),
     Column("patient_id", String(64), index=True),
-    Column("entity", String(16), nullable=False),
+    Column("entity", String(32), nullable=False),  # 16 until 0002
     Column("entity_id", String(64), nullable=False),
     Column("field", Text, nullable=False),
     Column("old", Text),
@@ -88,6 +89,29 @@ audit = Table(
     Column("reason", Text, nullable=False),
     Column("app_version", String(32), nullable=False),
     Column("hash", String(64), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+records = Table(
+    "records", metadata,
+    Column("transplant_id", String(64), ForeignKey("transplants.id"), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("body", Text, nullable=False),  # JSON text of ClinicalRecord.body
+    Column("version", Integer, nullable=False),
+)
+
+lab_samples = Table(
+    "lab_samples", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),  # insertion order
+    Column("patient_id", String(64), ForeignKey("patients.id"), nullable=False),
+    Column("mrn", String(30), nullable=False),  # as the source wrote it (leading zeros)
+    Column("date", String(10), nullable=False),  # ISO calendar date
+    Column("analyte", String(8), nullable=False),
+    Column("value", Float, nullable=False),  # canonical unit, stored exactly (REAL)
+    Column("unit", String(16), nullable=False),
+    Column("qualifier", String(1), nullable=False),  # "", "<" or ">"
+    Column("source", Text, nullable=False),
+    Index("ix_lab_samples_patient_date", "patient_id", "date"),
     sqlite_autoincrement=True,
 )
 
@@ -101,3 +125,4 @@ PATIENT_FIELDS: tuple[str, ...] = tuple(
     c.name for c in patients.columns
 )
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
+LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

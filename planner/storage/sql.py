@@ -9,8 +9,9 @@ Every value is a bound parameter; no SQL is built from strings.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,18 +23,22 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from planner.audit import GENESIS_HASH, AuditEntry
 from planner.careplan import Plan
 from planner.errors import ConflictError, NotFoundError, StorageError
+from planner.labs import LabSample
 from planner.model import Patient, Transplant
-from planner.ports import Action, Committed
+from planner.ports import Action, ClinicalRecord, Committed
 from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
 from planner.storage._common import (
+    RecordWrite,
     Write,
     build_entries,
+    check_kind,
     dumps,
     patient_order,
     plan_document,
     plan_order,
     prepare_commit,
+    record_from_stored,
     transplant_order,
 )
 from planner.storage.lock import InstanceLock
@@ -86,6 +91,38 @@ def _plan_dict(row: Any) -> dict[str, Any]:
     return d
 
 
+def _record_dict(row: Any) -> dict[str, Any]:
+    return {"transplant_id": row.transplant_id, "kind": row.kind,
+            "body": json.loads(row.body), "version": row.version}
+
+
+def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
+    """Insert the samples: one executemany, every value a bound parameter.
+
+    On SQLite the compiled Core INSERT goes to the driver's executemany with plain
+    tuples, skipping SQLAlchemy's per-row parameter processing (most of the time of a
+    100,000-sample import); elsewhere Core's batched executemany is used.
+    """
+    iso: dict[dt.date, str] = {}  # an import has few distinct dates
+    for day in {x.date for x in samples}:
+        iso[day] = day.isoformat()
+    rows: list[tuple[Any, ...]] = [
+        (x.patient_id, x.mrn, iso[x.date], x.analyte, float(x.value), x.unit, x.qualifier,
+         x.source) for x in samples]
+    if conn.dialect.name == "sqlite":
+        compiled = insert(s.lab_samples).compile(dialect=conn.dialect,
+                                                  column_keys=list(s.LAB_FIELDS))
+        order = compiled.positiontup
+        if order is not None and "RETURNING" not in compiled.string.upper():
+            index = [s.LAB_FIELDS.index(name) for name in order]
+            if index != list(range(len(s.LAB_FIELDS))):
+                rows = [tuple(r[i] for i in index) for r in rows]
+            conn.exec_driver_sql(compiled.string, rows)
+            return
+    conn.execute(insert(s.lab_samples),
+                 [dict(zip(s.LAB_FIELDS, r, strict=True)) for r in rows])
+
+
 def _entry(row: Any) -> AuditEntry:
     return AuditEntry(**{f.name: row._mapping[f.name] for f in dataclasses.fields(AuditEntry)})
 
@@ -107,6 +144,15 @@ class _SqlView:
             select(s.patients.c.id).where(s.patients.c.mrn == mrn)).scalar()
         return str(found) if found is not None else None
 
+    def existing_patients(self, patient_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(patient_ids), 500):  # stay under parameter limits
+            chunk = list(patient_ids[start:start + 500])
+            found.update(str(pid) for pid in self._conn.execute(
+                select(s.patients.c.id).where(s.patients.c.id.in_(chunk))
+                .with_for_update()).scalars())
+        return found
+
     def transplant(self, transplant_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
             select(s.transplants).where(s.transplants.c.id == transplant_id).with_for_update()
@@ -122,6 +168,12 @@ class _SqlView:
         found = self._conn.execute(
             select(s.plans.c.id).where(s.plans.c.transplant_id == transplant_id)).scalar()
         return str(found) if found is not None else None
+
+    def record(self, transplant_id: str, kind: str) -> dict[str, Any] | None:
+        row = self._conn.execute(
+            select(s.records).where(s.records.c.transplant_id == transplant_id,
+                                    s.records.c.kind == kind).with_for_update()).first()
+        return _record_dict(row) if row is not None else None
 
 
 class SqlRepository:
@@ -208,6 +260,40 @@ class SqlRepository:
             rows = conn.execute(select(s.plans)).all()
         return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
 
+    def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
+        """The transplant's record of this kind, if saved."""
+        check_kind(kind)
+        with self._read() as conn:
+            row = conn.execute(select(s.records).where(
+                s.records.c.transplant_id == transplant_id, s.records.c.kind == kind)).first()
+        return record_from_stored(_record_dict(row)) if row is not None else None
+
+    def list_records(self, kind: str) -> list[ClinicalRecord]:
+        """Every record of one kind, ordered by transplant id."""
+        check_kind(kind)
+        with self._read() as conn:
+            rows = conn.execute(select(s.records).where(s.records.c.kind == kind)
+                                .order_by(s.records.c.transplant_id)).all()
+        return [record_from_stored(_record_dict(r)) for r in rows]
+
+    def list_lab_samples(
+        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+    ) -> list[LabSample]:
+        """Lab samples ordered by patient, date, analyte, then insertion order."""
+        t = s.lab_samples
+        query = select(t.c.patient_id, t.c.mrn, t.c.date, t.c.analyte, t.c.value, t.c.unit,
+                       t.c.qualifier, t.c.source)
+        if patient_id is not None:
+            query = query.where(t.c.patient_id == patient_id)
+        if analytes is not None:
+            query = query.where(t.c.analyte.in_(list(analytes)))
+        query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        from_iso = dt.date.fromisoformat
+        return [LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source)
+                for pid, mrn, day, analyte, value, unit, qualifier, source in rows]
+
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
         query = select(s.audit).order_by(s.audit.c.seq)
@@ -247,6 +333,10 @@ class SqlRepository:
                            "day0": w.new["day0"], "document": dumps(plan_document(w.new)),
                            "version": w.new["version"]}
                     self._save(conn, s.plans, w, row)
+                for rw in prepared.records:
+                    self._save_record(conn, rw)
+                if action.lab_samples:
+                    _insert_lab_samples(conn, action.lab_samples)
                 if entries:
                     self._write_audit(conn, entries)
         except (DBAPIError, PoolTimeoutError) as exc:
@@ -256,6 +346,7 @@ class SqlRepository:
             transplants=tuple(prepared.result_transplants),
             plans=tuple(prepared.result_plans),
             audit=tuple(entries),
+            records=tuple(prepared.result_records),
         )
 
     @staticmethod
@@ -272,6 +363,25 @@ class SqlRepository:
             actual = conn.execute(
                 select(table.c.version).where(table.c.id == w.record_id)).scalar()
             raise ConflictError(w.entity, w.record_id, w.stored_version, int(actual or 0))
+
+    @staticmethod
+    def _save_record(conn: Connection, w: RecordWrite) -> None:
+        t = s.records
+        body = dumps(w.body)
+        if w.insert:
+            conn.execute(insert(t).values(transplant_id=w.transplant_id, kind=w.kind,
+                                          body=body, version=w.version))
+            return
+        result = conn.execute(
+            update(t)
+            .where(t.c.transplant_id == w.transplant_id, t.c.kind == w.kind,
+                   t.c.version == w.stored_version)
+            .values(body=body, version=w.version))
+        if result.rowcount != 1:  # never overwrite a version we did not read
+            actual = conn.execute(select(t.c.version).where(
+                t.c.transplant_id == w.transplant_id, t.c.kind == w.kind)).scalar()
+            raise ConflictError("record", f"{w.transplant_id}/{w.kind}", w.stored_version,
+                                int(actual or 0))
 
     def _write_audit(self, conn: Connection, entries: list[AuditEntry]) -> None:
         conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])

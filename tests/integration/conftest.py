@@ -21,7 +21,8 @@ def _reset_postgres(url: str) -> None:
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        for table in ("audit", "plans", "transplants", "patients", "meta", "alembic_version"):
+        for table in ("audit", "lab_samples", "records", "plans", "transplants", "patients",
+                      "meta", "alembic_version"):
             conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
         conn.execute(text("DROP FUNCTION IF EXISTS audit_append_only() CASCADE"))
     engine.dispose()

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from planner.careplan import Plan, instantiate
+from planner.labs import CANONICAL_UNIT, Analyte, LabSample, Qualifier
 from planner.model import Donor, Patient, Transplant
-from planner.ports import Action, Actor
+from planner.ports import Action, Actor, ClinicalRecord
 from planner.protocols import Protocol, load_protocols
 
 ACTOR = Actor(user="jdoe", workstation="WS-07")
@@ -41,6 +44,23 @@ def mel200() -> Protocol:
 
 def plan(plan_id: str = "plan1", tid: str = "t1", day0: dt.date = dt.date(2026, 4, 1)) -> Plan:
     return instantiate(mel200(), day0, transplant_id=tid, plan_id=plan_id)
+
+
+def record(kind: str = "harvest", tid: str = "t1", version: int = 0,
+           **body: Any) -> ClinicalRecord:
+    return ClinicalRecord(transplant_id=tid, kind=kind, body=body, version=version)
+
+
+def record_with(rec: ClinicalRecord, body: Mapping[str, Any]) -> ClinicalRecord:
+    """The record as an editor saves it: a new body, the version it read."""
+    return ClinicalRecord(rec.transplant_id, rec.kind, body, rec.version)
+
+
+def lab(pid: str = "p1", day: dt.date = dt.date(2026, 4, 8), analyte: Analyte = "anc",
+        value: float = 0.5, qualifier: Qualifier = "", mrn: str = "000123",
+        source: str = "labs.csv line 2") -> LabSample:
+    return LabSample(patient_id=pid, mrn=mrn, date=day, analyte=analyte, value=value,
+                     unit=CANONICAL_UNIT[analyte], qualifier=qualifier, source=source)
 
 
 def action(description: str = "Save", *, actor: Actor = ACTOR, at: dt.datetime = AT,

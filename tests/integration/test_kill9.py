@@ -23,6 +23,7 @@ import pytest
 
 from planner.errors import StorageError
 from planner.storage import open_repository, verify_audit
+from planner.storage.crash_writer import LABS_PER_CHANGE
 from tests.integration.factories import action, patient, plan, transplant
 
 pytestmark = [pytest.mark.slow,
@@ -90,12 +91,20 @@ def check_after_kill(db: Path, acked: int) -> int:
         # and then completely (both records carry the same change number).
         assert acked <= last <= acked + 1, (acked, last)
         assert stored_plan.steps[0].note == contacts
+        record = repo.get_record("t1", "checklists")
+        assert record is not None
+        assert record.body == {"marker": contacts} and record.version == last
+        samples = Counter(x.source for x in repo.list_lab_samples("p1"))
+        assert samples == {f"change {n}": LABS_PER_CHANGE for n in range(1, last + 1)}
         audit = repo.audit_log()
         per_change = Counter(r.action for r in audit if r.action.startswith("change "))
         assert set(per_change) == {f"change {n}" for n in range(1, last + 1)}
-        assert set(per_change.values()) == {2}  # patient contacts + plan step note
+        # patient contacts + plan step note + record marker + one lab-import row
+        assert set(per_change.values()) == {4}
         fields = {(r.entity, r.field) for r in audit if r.action == f"change {last}"}
-        assert fields == {("patient", "contacts"), ("plan", f"steps[{stored_plan.steps[0].id}].note")}
+        assert fields == {("patient", "contacts"),
+                          ("plan", f"steps[{stored_plan.steps[0].id}].note"),
+                          ("record:checklists", "marker"), ("labs", "import")}
         assert verify_audit(repo) is None
         assert repo.get_patient("p1").version == last + 1
         assert stored_plan.version == last + 1

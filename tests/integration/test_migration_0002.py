@@ -1,0 +1,105 @@
+"""A database written at schema 0001 opens with this program: backed up, then migrated to
+0002 (clinical records and lab samples), its data and audit chain kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, inspect, text
+
+from planner.storage import SqlRepository, migrate, open_repository, schema, verify_audit
+from planner.storage import backup as bk
+from tests.integration.factories import ACTOR, action, lab, patient, plan, record, transplant
+
+NOW = dt.datetime(2026, 3, 24, 7, 0, tzinfo=dt.UTC)
+
+
+def _open(path: Path, **kw: object) -> SqlRepository:
+    return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)  # type: ignore[arg-type]
+
+
+def build_0001_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Create the file through the normal open path with only the 0001 migration run."""
+    from alembic import command
+
+    def upgrade_to_0001(conn: Connection) -> None:
+        command.upgrade(migrate.alembic_config(conn), "0001")
+
+    with monkeypatch.context() as m:
+        m.setattr(migrate, "upgrade_to_head", upgrade_to_0001)
+        m.setattr(schema, "SCHEMA_REVISIONS", ("0001",))
+        m.setattr(schema, "HEAD_REVISION", "0001")
+        repo = _open(path)
+        try:
+            with repo.engine.connect() as conn:
+                assert migrate.current_revision(conn) == "0001"
+                assert not inspect(conn).has_table("records")
+            # The 0001 tables are all a patient/transplant/plan commit touches.
+            repo.commit(action("Add patient", patient_id="p1", patients=(patient(),)))
+            repo.commit(action("Add transplant", patient_id="p1",
+                               transplants=(transplant(),), plans=(plan(),)))
+            p = repo.get_patient("p1")
+            repo.commit(action("Edit", patient_id="p1",
+                               patients=(replace(p, contacts="before migration"),)))
+        finally:
+            repo.close()
+
+
+def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_0001_database(db_path, monkeypatch)
+    before = _open_read_only_state(db_path, monkeypatch)
+
+    repo = _open(db_path, now=NOW)
+    try:
+        saved = repo.pre_migration_backup
+        assert saved is not None and saved.exists()
+        assert saved.parent == db_path.parent / "backups"
+        report = bk.check(saved)
+        assert report.ok and report.audit_rows == len(before[3])
+        entry = bk.list_backups(saved.parent)[-1]
+        assert (entry["schema_revision"], entry["label"]) == ("0001", "pre-migration")
+        with repo.engine.connect() as conn:
+            assert migrate.current_revision(conn) == "0002" == schema.HEAD_REVISION
+            tables = set(inspect(conn).get_table_names())
+            assert {"records", "lab_samples"} <= tables
+            indexes = {i["name"] for i in inspect(conn).get_indexes("lab_samples")}
+            assert "ix_lab_samples_patient_date" in indexes
+            assert conn.execute(text(
+                "SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "0002"
+        after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(),
+                 repo.audit_log())
+        assert after == before
+        assert repo.get_patient("p1").contacts == "before migration"
+        # The new tables work, and the audit chain continues across the migration.
+        repo.commit(action("Log harvest", records=(record(cd34=2.5),),
+                           lab_samples=(lab(value=0.1, qualifier="<"),)))
+        assert repo.get_record("t1", "harvest") is not None
+        assert repo.list_lab_samples("p1") == [lab(value=0.1, qualifier="<")]
+        assert verify_audit(repo) is None
+    finally:
+        repo.close()
+    # Opening again migrates nothing and takes no further backup.
+    repo = _open(db_path)
+    try:
+        assert repo.pre_migration_backup is None
+        assert len(bk.list_backups(db_path.parent / "backups")) == 1
+    finally:
+        repo.close()
+
+
+def _open_read_only_state(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
+        list[object], list[object], list[object], list[object]]:
+    """What the 0001 database holds, read with the 0001 schema (no migration)."""
+    with monkeypatch.context() as m:
+        m.setattr(schema, "SCHEMA_REVISIONS", ("0001",))
+        m.setattr(schema, "HEAD_REVISION", "0001")
+        repo = _open(path)
+        try:
+            assert repo.pre_migration_backup is None
+            return (list(repo.list_patients()), list(repo.list_transplants()),
+                    list(repo.list_plans()), list(repo.audit_log()))
+        finally:
+            repo.close()
