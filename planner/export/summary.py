@@ -1,0 +1,309 @@
+"""Team documents: the transplant team summary and the community hand-off packet.
+
+Pure functions of domain objects writing to a binary stream (DESIGN.md section 2).
+Optional sections take plain inputs that may be empty, gathered in ``SummaryInputs``.
+Doses always come from ``dose_line`` (ISMP formatting, basis and inputs shown) and
+drug names in tall-man lettering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, BinaryIO
+
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.lib import colors
+
+from planner.careplan import Plan, StepStatus
+from planner.complications import ComplicationEpisode, episode_summary
+from planner.countchart import CountChart, CountSeries, count_chart_data
+from planner.days import day_label
+from planner.doses import dose_line
+from planner.dosing import format_number, tall_man
+from planner.export.pdfkit import FONT, DocMeta, PdfDocument
+from planner.labs import LabSample
+from planner.model import ClinicSettings, Patient, Transplant
+from planner.protocols import StepKind
+
+if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
+    from planner.engraftment import EngraftmentResult
+
+BASE_PT = 9.0
+HANDOFF_UNTIL_DAY = 100
+_MONITOR_KINDS = frozenset({StepKind.LAB, StepKind.VISIT, StepKind.PROCEDURE})
+_SERIES_COLOURS = (colors.HexColor("#1d3557"), colors.HexColor("#e63946"),
+                   colors.HexColor("#2a9d8f"), colors.HexColor("#f4a261"))
+
+
+@dataclass(frozen=True)
+class HarvestRow:
+    """One apheresis collection.
+
+    Attributes:
+        date: collection date; cd34_per_kg: CD34+ cells x10^6/kg that day;
+        cumulative: running total x10^6/kg.
+    """
+
+    date: dt.date
+    cd34_per_kg: float
+    cumulative: float
+
+
+@dataclass(frozen=True)
+class SummaryInputs:
+    """Optional sections of the team documents; every field may be empty.
+
+    Attributes:
+        harvest: collections in date order.
+        engraftment: neutrophil and platelet results.
+        labs: count samples for the chart.
+        episodes: complication episodes.
+        checklist: status lines ("Consent signed 2026-02-01", ...).
+    """
+
+    harvest: tuple[HarvestRow, ...] = ()
+    engraftment: tuple[EngraftmentResult, ...] = ()
+    labs: tuple[LabSample, ...] = ()
+    episodes: tuple[ComplicationEpisode, ...] = ()
+    checklist: tuple[str, ...] = ()
+
+
+def _meta(title: str, subject: str, patient: Patient, settings: ClinicSettings,
+          printed_on: dt.date, plan_version: int) -> DocMeta:
+    # Identifiers go in the page banner only: never in the PDF metadata.
+    banner = f"{patient.display_name} · MRN {patient.mrn} · DOB {patient.date_of_birth.isoformat()}"
+    return DocMeta(
+        title=title, author=settings.centre_name, subject=subject,
+        keywords="stem cell transplant, care plan", lang="en",
+        footer=f"Plan version {plan_version} · Printed {printed_on.isoformat()}", banner=banner,
+    )
+
+
+def _fmt_measure(value: float | None, unit: str) -> str:
+    return f"{format_number(value)} {unit}" if value is not None else "not recorded"
+
+
+def _details(doc: PdfDocument, patient: Patient, transplant: Transplant, plan: Plan,
+             printed_on: dt.date) -> None:
+    weight = _fmt_measure(patient.weight_kg, "kg")
+    if patient.weight_date is not None:
+        weight += f" (weighed {patient.weight_date.isoformat()})"
+    donor = transplant.donor
+    rows: list[list[object]] = [
+        ["Patient", patient.display_name, "MRN", patient.mrn],
+        ["Date of birth", f"{patient.date_of_birth.isoformat()} "
+                          f"(age {patient.age_on(printed_on)})", "Sex", patient.sex.value],
+        ["Height", _fmt_measure(patient.height_cm, "cm"), "Weight", weight],
+        ["Diagnosis", patient.diagnosis, "Disease status", patient.disease_status],
+        ["ABO / CMV IgG", f"{patient.abo or '?'} / {patient.cmv_igg}",
+         "Coordinator", patient.coordinator],
+        ["Transplant", f"{transplant.transplant_type.value}, {transplant.graft_source.value}"
+                       f"{', ' + transplant.intensity if transplant.intensity else ''}",
+         "Status", transplant.status.value],
+        ["Day 0", plan.day0.isoformat(), "Today", day_label((printed_on - plan.day0).days)],
+    ]
+    if donor is not None:
+        rows.append(["Donor", f"{donor.donor_type.value} {donor.hla_match}".strip(),
+                     "Donor ABO / CMV", f"{donor.abo or '?'} / {donor.cmv_igg}"])
+    templates = "; ".join(f"{t.title} (v{t.version}, {t.checksum[:8]})" for t in plan.templates)
+    rows.append(["Templates", templates, "", ""])
+    w = doc.frame_width()
+    doc.heading("Patient and transplant")
+    doc.table(rows, [w * 0.14, w * 0.42, w * 0.14, w * 0.30], header=False,
+              extra=[("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))])
+
+
+def _status_text(status: StepStatus, planned: dt.date, actual: dt.date) -> str:
+    if status is StepStatus.DONE and actual != planned:
+        return f"done {actual.isoformat()} (planned {planned.isoformat()})"
+    return status.value
+
+
+def _plan_table(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
+    rows: list[list[object]] = [["Day", "Date", "Step", "Dose and basis", "Status"]]
+    for occ in plan.sorted_occurrences():
+        step = plan.step(occ.step_id)
+        line = dose_line(step.dose, step.drug, patient)
+        title = occ.title if not step.drug else f"{occ.title}\n{tall_man(step.drug)}"
+        dose = "" if line is None else f"{line.text}\n{line.explanation}"
+        if step.dose is not None and step.dose.frequency:
+            dose = f"{dose}\n{step.dose.frequency}"
+        rows.append([occ.label, occ.date.isoformat(), title, dose,
+                     _status_text(occ.status, occ.planned_date, occ.date)])
+    w = doc.frame_width()
+    doc.heading("Plan")
+    doc.table(rows, [w * 0.08, w * 0.11, w * 0.28, w * 0.41, w * 0.12], style="small")
+
+
+def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow]) -> None:
+    doc.heading("Harvest")
+    if not rows_in:
+        doc.paragraph("No collections recorded.")
+        return
+    rows: list[list[object]] = [["Date", "Day", "CD34+ x10^6/kg", "Cumulative x10^6/kg"]]
+    rows += [[r.date.isoformat(), day_label((r.date - plan.day0).days),
+              format_number(r.cd34_per_kg), format_number(r.cumulative)] for r in rows_in]
+    w = doc.frame_width()
+    doc.table(rows, [w * 0.25] * 4)
+
+
+def _series_plot(series: CountSeries, chart: CountChart, width: float,
+                 height: float) -> Drawing:
+    drawing = Drawing(width, height)
+    plot = LinePlot()
+    plot.x, plot.y, plot.width, plot.height = 40, 25, width - 55, height - 45
+    plot.data = [list(series.points)]
+    plot.lines[0].strokeColor = _SERIES_COLOURS[0]
+    plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = chart.first_day, chart.last_day
+    plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, series.max_value * 1.1
+    for axis in (plot.xValueAxis, plot.yValueAxis):
+        axis.labels.fontName, axis.labels.fontSize = FONT, 7
+    drawing.add(plot)
+    top = series.max_value * 1.1
+    for value in series.thresholds:
+        y = plot.y + plot.height * value / top
+        drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.grey,
+                         strokeDashArray=[3, 2]))
+    span = max(1, chart.last_day - chart.first_day)
+    for day, _ in chart.markers:
+        x = plot.x + plot.width * (day - chart.first_day) / span
+        drawing.add(Line(x, plot.y, x, plot.y + plot.height, strokeColor=_SERIES_COLOURS[2]))
+    drawing.add(String(plot.x, height - 12, f"{series.label} ({series.unit}) by transplant day",
+                       fontName=FONT, fontSize=8))
+    return drawing
+
+
+def _engraftment(doc: PdfDocument, plan: Plan, inputs: SummaryInputs) -> None:
+    doc.heading("Engraftment and counts")
+    if not inputs.engraftment:
+        doc.paragraph("No engraftment results recorded.")
+    for result in inputs.engraftment:
+        when = f" ({day_label((result.date - plan.day0).days)})" if result.date else ""
+        doc.paragraph(f"{result.explanation()}{when}")
+    markers = {f"{r.lineage} engraftment": r.date for r in inputs.engraftment}
+    chart = count_chart_data(inputs.labs, plan.day0, markers=markers)
+    if not chart.series:
+        doc.paragraph("No blood counts recorded for the chart.")
+        return
+    width = doc.frame_width() / 2
+    cells = [_series_plot(s, chart, width - 6, 150) for s in chart.series]
+    grid = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+    doc.table(grid, [width, width], header=False,
+              extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)])
+    doc.paragraph("Dashed lines: engraftment thresholds (neutrophils 0.5, platelets 20 and 50 "
+                  "x10^9/L). Vertical lines: engraftment days.", "small")
+
+
+def _lines(doc: PdfDocument, title: str, lines: Sequence[str], empty: str) -> None:
+    doc.heading(title)
+    if lines:
+        doc.bullets(lines)
+    else:
+        doc.paragraph(empty)
+
+
+def _day0_changes(doc: PdfDocument, plan: Plan) -> None:
+    doc.heading("Day 0 changes")
+    if not plan.day0_history:
+        doc.paragraph("Day 0 has not been moved.")
+        return
+    rows: list[list[object]] = [["From", "To", "Reason"]]
+    rows += [[c.old.isoformat(), c.new.isoformat(), c.reason] for c in plan.day0_history]
+    w = doc.frame_width()
+    doc.table(rows, [w * 0.18, w * 0.18, w * 0.64])
+
+
+def write_team_summary(
+    out: BinaryIO,
+    *,
+    patient: Patient,
+    transplant: Transplant,
+    plan: Plan,
+    settings: ClinicSettings,
+    printed_on: dt.date,
+    inputs: SummaryInputs,
+    plan_version: int,
+) -> tuple[str, ...]:
+    """Write the team summary PDF; return the characters the font could not show."""
+    doc = PdfDocument(out, _meta("Transplant team summary", "Team summary of a transplant plan",
+                                 patient, settings, printed_on, plan_version), BASE_PT)
+    _details(doc, patient, transplant, plan, printed_on)
+    _day0_changes(doc, plan)
+    _harvest(doc, plan, inputs.harvest)
+    _engraftment(doc, plan, inputs)
+    _lines(doc, "Checklist status", inputs.checklist, "No checklist items recorded.")
+    _lines(doc, "Complications", [episode_summary(e, plan.day0) for e in inputs.episodes],
+           "No complication episodes recorded.")
+    _plan_table(doc, patient, plan)
+    return doc.build().missing_glyphs
+
+
+def _monitoring(doc: PdfDocument, plan: Plan, printed_on: dt.date) -> None:
+    until = plan.day0 + dt.timedelta(days=HANDOFF_UNTIL_DAY)
+    rows: list[list[object]] = [["Day", "Date", "What", "Status"]]
+    rows += [[o.label, o.date.isoformat(), o.title, o.status.value]
+             for o in plan.sorted_occurrences()
+             if o.kind in _MONITOR_KINDS and printed_on <= o.date <= until]
+    w = doc.frame_width()
+    doc.heading(f"Monitoring calendar to Day +{HANDOFF_UNTIL_DAY}")
+    if len(rows) == 1:
+        doc.paragraph("Nothing planned in this period.")
+        return
+    doc.table(rows, [w * 0.1, w * 0.14, w * 0.6, w * 0.16])
+
+
+def _medicines(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
+    rows: list[list[object]] = [["Medicine", "Dose and basis", "Schedule"]]
+    for step in plan.steps:
+        if step.kind is not StepKind.MEDICATION or step.status is not StepStatus.PLANNED:
+            continue
+        line = dose_line(step.dose, step.drug, patient)
+        days = ", ".join(day_label(d) for d in step.days) if step.anchor == "day0" else (
+            f"{len(step.days)} day(s) from anchor {step.anchor}")
+        schedule = "; ".join(x for x in (step.dose.frequency if step.dose else "", days,
+                                         step.until) if x)
+        name = f"{tall_man(step.drug)}\n{step.title}" if step.drug else step.title
+        rows.append([name, "" if line is None else f"{line.text}\n{line.explanation}",
+                     schedule])
+    w = doc.frame_width()
+    doc.heading("Medicines")
+    doc.table(rows, [w * 0.3, w * 0.45, w * 0.25], style="small")
+
+
+def _contacts(doc: PdfDocument, patient: Patient, settings: ClinicSettings) -> None:
+    doc.heading("Contacts")
+    doc.bullets([
+        f"Transplant centre: {settings.centre_name}",
+        f"24-hour number: {settings.phone_24h or 'not set in centre settings'}",
+        f"Coordinator: {patient.coordinator or 'not recorded'}",
+        f"Patient contacts: {patient.contacts or 'not recorded'}",
+        "Call the transplant centre before starting or stopping any medicine, and for fever "
+        f"of {format_number(settings.fever_threshold_c)} °C or higher.",
+    ])
+
+
+def write_handoff_packet(
+    out: BinaryIO,
+    *,
+    patient: Patient,
+    transplant: Transplant,
+    plan: Plan,
+    settings: ClinicSettings,
+    printed_on: dt.date,
+    inputs: SummaryInputs,
+    plan_version: int,
+) -> tuple[str, ...]:
+    """Write the community hand-off packet; return the characters the font could not show."""
+    doc = PdfDocument(out, _meta("Community hand-off packet", "Hand-off to community care",
+                                 patient, settings, printed_on, plan_version), BASE_PT)
+    _details(doc, patient, transplant, plan, printed_on)
+    _contacts(doc, patient, settings)
+    _engraftment(doc, plan, inputs)
+    _lines(doc, "Complications", [episode_summary(e, plan.day0) for e in inputs.episodes],
+           "No complication episodes recorded.")
+    _monitoring(doc, plan, printed_on)
+    _medicines(doc, patient, plan)
+    return doc.build().missing_glyphs
