@@ -192,16 +192,20 @@ def _row_geometry(items: tuple[list[Band], list[Bar]] | None, day0: dt.date | No
                         tuple(by_prio[worst[d]] for d in days), (day0 - origin).days)
 
 
-def _date_range(items: Iterable[tuple[list[Band], list[Bar]] | None],
-                today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last date any band or bar touches (today included)."""
+def _plans_date_range(plans: Iterable[Plan | None],
+                      today: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last date any occurrence or Day 0 touches (today included).
+
+    Bands and bars span exactly the occurrence dates, so the plans' sorted occurrences
+    (computed once per plan snapshot) give the range without building any geometry.
+    """
     first = last = today
-    for row in items:
-        if row is None:
+    for plan in plans:
+        if plan is None:
             continue
-        spans: list[Band | Bar] = [*row[0], *row[1]]
-        for span in spans:
-            first, last = min(first, span.start), max(last, span.end)
+        occs = plan.sorted_occurrences()
+        dates = [plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
+        first, last = min(first, *dates), max(last, *dates)
     return first, last
 
 
@@ -252,7 +256,9 @@ class ClinicTimeline(QAbstractScrollArea):
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.painted_rows = 0
         self._rows: tuple[ClinicRow, ...] = ()
-        self._geometry: tuple[_RowGeometry, ...] = ()
+        # Row geometry is built on first paint of each row: at start-up only the rows
+        # in view cost anything, the rest of a 500-patient clinic waits until scrolled to.
+        self._geometry: list[_RowGeometry | None] = []
         # The clock is never read here (style 3c.3): a placeholder until set_rows.
         self._today = dt.date(2000, 1, 1)
         self._origin = self._today - dt.timedelta(days=MARGIN_DAYS)
@@ -270,17 +276,13 @@ class ClinicTimeline(QAbstractScrollArea):
     def set_rows(self, rows: Sequence[ClinicRow], today: dt.date) -> None:
         """Show ``rows`` (top to bottom); keeps zoom, scroll and the selected patient."""
         keep = self.selected_transplant_id()
-        items = [_plan_items(r.plan, today) if r.plan is not None else None for r in rows]
-        first, last = _date_range(items, today)
-        first = min([first, *(r.plan.day0 for r in rows if r.plan is not None)])
-        last = max([last, *(r.plan.day0 for r in rows if r.plan is not None)])
+        first, last = _plans_date_range((r.plan for r in rows), today)
         self._today = today
         self._origin = first - dt.timedelta(days=MARGIN_DAYS)
         old_origin = self._scale.origin
         self._days = (last - self._origin).days + 1 + MARGIN_DAYS
         self._rows = tuple(rows)
-        self._geometry = tuple(_row_geometry(it, r.plan.day0 if r.plan else None, self._origin)
-                               for it, r in zip(items, rows, strict=True))
+        self._geometry = [None] * len(self._rows)
         self._labels.clear()
         ids = [r.transplant_id for r in self._rows]
         self._selected = ids.index(keep) if keep in ids else -1
@@ -292,6 +294,15 @@ class ClinicTimeline(QAbstractScrollArea):
             self._placed = True
             self.scroll_to_today()
         self.viewport().update()
+
+    def _row_geometry_at(self, index: int) -> _RowGeometry:
+        geometry = self._geometry[index]
+        if geometry is None:
+            plan = self._rows[index].plan
+            items = _plan_items(plan, self._today) if plan is not None else None
+            geometry = _row_geometry(items, plan.day0 if plan else None, self._origin)
+            self._geometry[index] = geometry
+        return geometry
 
     def rows(self) -> tuple[ClinicRow, ...]:
         """The rows shown, top to bottom."""
@@ -490,7 +501,7 @@ class ClinicTimeline(QAbstractScrollArea):
         left_edge, right_edge = float(NAME_WIDTH), float(self.viewport().width())
         text_ok = self._small_fm.height() <= _BAR_Y - _TEXT_Y
         for i in rows:
-            g, y = self._geometry[i], top + i * ROW_HEIGHT
+            g, y = self._row_geometry_at(i), top + i * ROW_HEIGHT
             if i == self._selected:
                 p.fillRect(QRectF(left_edge, y, right_edge - left_edge, ROW_HEIGHT), self._select)
             if g.day0 is None:

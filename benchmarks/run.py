@@ -1,0 +1,26 @@
+"""Run every benchmark and print figure, floor, ratio and budget (DESIGN.md section 7).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.run
+
+Each script can also run alone (``python -m benchmarks.bench_plan`` ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+SCRIPTS = ("bench_plan", "bench_labs", "bench_labs_store", "bench_pdf", "bench_timeline",
+           "bench_startup")
+
+
+def main() -> None:
+    """Run each benchmark module's ``main``."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for name in SCRIPTS:
+        print(f"== {name}")
+        importlib.import_module(f"benchmarks.{name}").main()
+
+
+if __name__ == "__main__":
+    main()
