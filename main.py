@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check the database's integrity and audit trail")
     backup = sub.add_parser("backup", help="write a verified backup")
     backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
+    from planner.cli_export import add_export_parser
+
+    add_export_parser(sub)
     return parser
 
 
@@ -162,6 +165,24 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write handouts, team summaries or hand-off packets as PDF (one or a batch)."""
+    from planner.cli_export import run_export
+    from planner.services import Context
+
+    settings = centre_settings()
+    repo = _open_repo(args)
+    try:
+        code, text = run_export(repo, Context(actor(), local_now()), args, settings=settings)
+    finally:
+        repo.close()
+    if code == 0:
+        _out(text)
+    else:
+        sys.stderr.write(f"transplant-planner: {text}\n")
+    return code
+
+
 def _sqlite_target(args: argparse.Namespace, what: str) -> Path:
     target = _database_target(args)
     if "://" in target:
@@ -253,7 +274,7 @@ def run_gui(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "protocols": cmd_protocols, "schedule": cmd_schedule, "board": cmd_board,
-    "demo-db": cmd_demo_db, "check": cmd_check, "backup": cmd_backup,
+    "demo-db": cmd_demo_db, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
 }
 
 

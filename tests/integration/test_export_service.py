@@ -1,0 +1,185 @@
+"""Export use cases against real repositories: files, history and audit in one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from planner.demo import load_demo_clinic
+from planner.documents import document_alerts, history, plan_outdated_documents
+from planner.errors import ValidationError
+from planner.export.atomic import TargetExistsError
+from planner.export_service import (
+    batch_export,
+    export_document,
+    prepare_job,
+    render,
+    transplants_with_visit_on,
+)
+from planner.ports import Action, ClinicalRecord, Repository
+from planner.services import Context, move_day0
+from planner.storage.memory import InMemoryRepository
+from tests.integration.factories import ACTOR
+
+NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+CTX = Context(ACTOR, NOW)
+
+
+class CountingRepo:
+    """The repository with its commits counted (everything else passes through)."""
+
+    def __init__(self, inner: Repository) -> None:
+        self.inner = inner
+        self.commits: list[Action] = []
+
+    def commit(self, action: Action):
+        self.commits.append(action)
+        return self.inner.commit(action)
+
+    def __getattr__(self, name: str):
+        return getattr(self.inner, name)
+
+
+@pytest.fixture
+def demo(repo: Repository) -> Repository:
+    load_demo_clinic(repo, CTX)
+    return repo
+
+
+def _tid(repo: Repository, mrn: str) -> str:
+    patient = repo.find_patient_by_mrn(mrn)
+    assert patient is not None
+    return repo.list_transplants(patient.id)[0].id
+
+
+def _pages(path: Path) -> int:
+    return len(PdfReader(path).pages)
+
+
+def test_export_writes_file_then_history_and_audit_in_one_commit(demo, tmp_path):
+    counted = CountingRepo(demo)
+    tid = _tid(demo, "DEMO-0004")
+    before = len(demo.audit_log())
+    result = export_document(counted, CTX, tid, "handout", tmp_path / "h.pdf",
+                             language="es", large_print=True)
+    assert _pages(result.path) > 5
+    assert len(counted.commits) == 1
+    action = counted.commits[0]
+    assert action.event and "large print" in action.event and str(tmp_path) not in action.event
+    assert [r.kind for r in action.records] == ["documents"]
+    rows = demo.audit_log()[before:]
+    assert {r.entity for r in rows} == {"event", "record:documents"}
+    assert len({r.at_utc for r in rows}) == 1
+    [entry] = history(demo.get_record(tid, "documents"))
+    assert (entry.kind, entry.language, entry.large_print, entry.no_phi) == ("handout", "es",
+                                                                             True, False)
+    assert entry.plan_version == demo.get_plan(tid).version
+    assert entry.printed_on == NOW.date()
+
+
+def test_existing_file_is_refused_and_nothing_recorded(demo, tmp_path):
+    target = tmp_path / "h.pdf"
+    target.write_bytes(b"earlier handout")
+    counted = CountingRepo(demo)
+    with pytest.raises(TargetExistsError):
+        export_document(counted, CTX, _tid(demo, "DEMO-0004"), "handout", target)
+    assert target.read_bytes() == b"earlier handout"
+    assert counted.commits == []
+    export_document(demo, CTX, _tid(demo, "DEMO-0004"), "handout", target, overwrite=True)
+    assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_handout_is_out_of_date_after_day0_moves(demo, tmp_path):
+    tid = _tid(demo, "DEMO-0004")
+    export_document(demo, CTX, tid, "handout", tmp_path / "h.pdf")
+    plan = demo.get_plan(tid)
+    record = demo.get_record(tid, "documents")
+    assert plan_outdated_documents(record, plan) == []
+    assert document_alerts(demo.list_records("documents"), demo.list_plans()) == {}
+    move_day0(demo, CTX, plan, plan.day0 + dt.timedelta(days=3), "donor delayed")
+    moved = demo.get_plan(tid)
+    assert plan_outdated_documents(demo.get_record(tid, "documents"), moved) == [
+        "handout of 2026-03-10 is out of date"]
+    assert document_alerts(demo.list_records("documents"), demo.list_plans()) == {
+        tid: ["handout of 2026-03-10 is out of date"]}
+    export_document(demo, CTX, tid, "handout", tmp_path / "h2.pdf")
+    assert plan_outdated_documents(demo.get_record(tid, "documents"), moved) == []
+
+
+@pytest.mark.parametrize("kind", ["summary", "handoff"])
+def test_team_documents_tolerate_missing_records_and_use_harvest(demo, tmp_path, kind):
+    tid = _tid(demo, "DEMO-0010")
+    result = export_document(demo, CTX, tid, kind, tmp_path / f"{kind}.pdf")
+    assert _pages(result.path) >= 1
+    demo.commit(Action(actor=ACTOR, at=NOW, description="Harvest", records=(ClinicalRecord(
+        tid, "harvest", {"collections": [
+            {"date": "2026-02-02", "cd34_per_kg": 1.25},
+            # the harvest log's stored form: 1500/uL x 250 mL / 75 kg = 5.0
+            {"id": "c1", "date": "2026-02-01", "product_volume_ml": 250, "weight_kg": 75,
+             "cd34_per_ul": 1500},
+            {"id": "c3", "date": "2026-02-03", "product_volume_ml": 200, "weight_kg": 80,
+             "cd34_total_e6": 80},
+            {"date": "not a date", "cd34_per_kg": 9},
+            {"date": "2026-02-04"}]}),)))
+    job = prepare_job(demo, tid, kind, printed_on=NOW.date())
+    assert [r.cd34_per_kg for r in job.inputs.harvest] == [5.0, 1.25, 1.0]
+    assert [r.cumulative for r in job.inputs.harvest] == [5.0, 6.25, 7.25]
+    assert render(job).pdf.startswith(b"%PDF")
+
+
+def test_bad_requests_are_refused_before_anything_is_written(demo, tmp_path):
+    tid = _tid(demo, "DEMO-0004")
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(ValidationError, match="no handout texts in 'xx'"):
+        export_document(demo, CTX, tid, "handout", tmp_path / "a.pdf", language="xx")
+    with pytest.raises(ValidationError, match="team document"):
+        export_document(demo, CTX, tid, "summary", tmp_path / "a.pdf", language="es")
+    with pytest.raises(ValidationError, match="Unknown document"):
+        export_document(demo, CTX, tid, "letter", tmp_path / "a.pdf")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_batch_of_three_on_two_workers_writes_three_valid_pdfs(tmp_path):
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, CTX)
+    tomorrow_ctx = Context(ACTOR, NOW + dt.timedelta(days=1))
+    ids = transplants_with_visit_on(repo, tomorrow_ctx.today + dt.timedelta(days=1))
+    assert len(ids) == 3
+    items = batch_export(repo, tomorrow_ctx, ids, "handout", tmp_path, language="es",
+                         large_print=True, max_workers=2)
+    assert [i.error for i in items] == ["", "", ""]
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 3
+    names = {p.mrn: p.display_name for p in repo.list_patients()}
+    for item in items:
+        assert item.result is not None
+        path = item.result.path
+        assert path.name.startswith("handout_2026-03-11_")
+        assert item.mrn not in path.name
+        assert not any(part in path.name for part in names[item.mrn].replace(",", " ").split())
+        reader = PdfReader(io.BytesIO(path.read_bytes()))
+        assert len(reader.pages) > 5
+        if shutil.which("qpdf"):
+            subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
+        assert history(repo.get_record(item.transplant_id, "documents"))[0].language == "es"
+    again = batch_export(repo, tomorrow_ctx, ids[:1], "handout", tmp_path, language="es",
+                         large_print=True, max_workers=2)
+    assert "already exists" in again[0].error
+
+
+def test_batch_reports_a_failing_patient_and_writes_the_others(tmp_path):
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, CTX)
+    good = [t.id for t in repo.list_transplants()][:2]
+    items = batch_export(repo, CTX, [good[0], "missing", good[1]], "summary", tmp_path,
+                         max_workers=1)
+    assert [bool(i.result) for i in items] == [True, False, True]
+    assert items[1].error
+    assert len(list(tmp_path.iterdir())) == 2
