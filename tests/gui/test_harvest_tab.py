@@ -1,0 +1,226 @@
+"""Harvest tab: counts and collections saved at once, dose formulas, alerts, calculator;
+and the issue-4 "done" flow through the main window."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from planner.harvestlog import Collection
+from planner.services import Context
+from tests.gui.conftest import ACTOR, NOW
+from ui.counts_tab import CountsTab
+from ui.dialogs.import_labs_dialog import ImportLabsDialog
+from ui.harvest_tab import CollectionDialog, CountDialog, HarvestTab, PlerixaforCalculator
+from ui.patient_workspace import PatientWorkspace
+
+TODAY = NOW.date()
+
+
+def _ids(repo, mrn: str) -> tuple:
+    patient = repo.find_patient_by_mrn(mrn)
+    transplant = repo.list_transplants(patient.id)[0]
+    return patient, transplant, repo.get_plan(transplant.id)
+
+
+@pytest.fixture
+def tab(qtbot, demo_repo) -> HarvestTab:
+    patient, transplant, plan = _ids(demo_repo, "DEMO-0003")
+    widget = HarvestTab(demo_repo, lambda: Context(ACTOR, NOW), patient, transplant, plan)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    return widget
+
+
+def _collection(tab: HarvestTab, conc: float, volume: float = 250) -> Collection:
+    return Collection(tab.log.next_collection_id(), TODAY, volume, 64, cd34_per_ul=conc,
+                      blood_volume_l=15, bags=("B1",))
+
+
+def test_empty_log_shows_targets_and_mday(tab: HarvestTab) -> None:
+    assert "M-Day 5" in tab.mday_label.text()
+    assert tab.total_label.text() == "Cumulative: 0 x10^6 CD34+/kg"
+    assert "optimal 5 x10^6" in tab.targets_label.text()
+    assert tab.stop_banner.isHidden() and tab.plerixafor_banner.isHidden()
+    assert not tab.edit_button.isEnabled()
+
+
+def test_low_count_prompts_plerixafor(tab: HarvestTab, monkeypatch, demo_repo) -> None:
+    monkeypatch.setattr(CountDialog, "ask", staticmethod(lambda *a: (TODAY, 6.0)))
+    with_saved = []
+    tab.sig_saved.connect(lambda: with_saved.append(1))
+    tab.count_button.click()
+    assert with_saved == [1]
+    assert not tab.plerixafor_banner.isHidden()
+    assert "below the threshold 10/uL" in tab.plerixafor_banner.text()
+    assert "2.1/2.2" in tab.plerixafor_banner.toolTip()
+    assert tab.model.data(tab.model.index(0, 2)) == "6"
+    stored = demo_repo.get_record(tab.transplant.id, "harvest")
+    assert stored is not None and stored.body["pb_cd34"][0]["value"] == 6.0
+
+
+def test_collections_dose_formula_and_stop_alert(tab: HarvestTab, monkeypatch) -> None:
+    queue = [_collection(tab, 800)]
+    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(lambda *a: queue.pop(0)))
+    tab.add_button.click()
+    assert tab.model.rowCount() == 1
+    assert tab.model.data(tab.model.index(0, 7)) == "3.13"
+    tooltip = tab.model.data(tab.model.index(0, 7), Qt.ItemDataRole.ToolTipRole)
+    assert "800 cells/uL x 250 mL x 1000 / 64 kg / 10^6 = 3.13" in tooltip
+    assert tab.stop_banner.text().startswith("Minimum reached")
+    assert "1 more collection" in tab.forecast_label.text()
+    queue.append(Collection("c2", TODAY, 250, 64, cd34_per_ul=600))
+    tab.add_button.click()
+    assert tab.total_label.text() == "Cumulative: 5.47 x10^6 CD34+/kg"
+    assert tab.stop_banner.text().startswith("Target reached: stop collection")
+    assert tab.progress.value() == tab.progress.maximum()
+    # edit the first collection: it is replaced, not added
+    queue.append(Collection("c1", TODAY, 100, 64, cd34_per_ul=800))
+    tab.table.selectRow(0)
+    tab.edit_button.click()
+    assert len(tab.log.collections) == 2
+    assert tab.log.collections[0].product_volume_ml == 100
+
+
+def test_bad_collection_reported_not_saved(tab: HarvestTab, monkeypatch) -> None:
+    future = Collection("c1", TODAY + dt.timedelta(days=2), 250, 64, cd34_per_ul=800)
+    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(lambda *a: future))
+    messages: list[str] = []
+    tab.sig_status.connect(messages.append)
+    tab.add_button.click()
+    assert "future" in messages[-1]
+    assert tab.log.collections == ()
+
+
+def test_collection_dialog_preview(qtbot) -> None:
+    dialog = CollectionDialog(None, Collection("c1", TODAY, 250, 75, cd34_per_ul=1500))
+    qtbot.addWidget(dialog)
+    assert "= 5 x10^6 CD34+/kg" in dialog.preview.text()
+    dialog.by_total.setChecked(True)
+    dialog.total.setValue(300)
+    assert "300 x10^6 CD34+ / 75 kg = 4" in dialog.preview.text()
+    dialog.product.setValue(0)
+    assert dialog.error.text()
+
+
+def test_plerixafor_calculator_f5(qtbot, demo_repo) -> None:
+    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
+    calc = PlerixaforCalculator(patient, TODAY)
+    qtbot.addWidget(calc)
+    calc.sex.setCurrentText("male")
+    calc.age.setValue(65)
+    calc.weight.setValue(80)
+    calc.height_cm.setValue(178)
+    calc.creatinine.setValue(1.4)
+    assert "59.5 mL/min" in calc.result.text() and "Dose: 19.2 mg" in calc.result.text()
+    calc.sex.setCurrentText("female")
+    calc.age.setValue(70)
+    calc.weight.setValue(60)
+    calc.creatinine.setValue(1.3)
+    assert "38.1 mL/min" in calc.result.text() and "Dose: 9.6 mg" in calc.result.text()
+    assert "renal dose" in calc.result.text()
+    calc.weight.setValue(180)
+    calc.creatinine.setValue(0.8)
+    calc.height_cm.setValue(160)
+    assert "Dose: 40 mg" in calc.result.text() and "capped" in calc.result.text()
+    assert not calc.warning.isHidden() and "175%" in calc.warning.text()
+
+
+def test_targets_doubled_for_tandem(qtbot, demo_repo) -> None:
+    from dataclasses import replace
+
+    patient, transplant, plan = _ids(demo_repo, "DEMO-0003")
+    widget = HarvestTab(demo_repo, lambda: Context(ACTOR, NOW), patient,
+                        replace(transplant, tandem=True), plan)
+    qtbot.addWidget(widget)
+    assert "optimal 10 x10^6" in widget.targets_label.text()
+    assert "tandem" in widget.targets_label.text()
+
+
+# --------------------------------------------------------------------------- the done flow
+
+def _messy_csv(day0: dt.date, mrn: str) -> str:
+    lines = ["MRN,Surname,Collected,Test,Result,Units,Comment"]
+    anc = [1.2, 0.8, 0.4, 0.2, 0.1, 0.05, 0.02, 0.02, 0.1, 0.6, 0.9, 1.4, 2.0]
+    for day, value in enumerate(anc):
+        date = (day0 + dt.timedelta(days=day)).isoformat()
+        lines.append(f"{mrn},Null,{date},ANC,{value},x10^9/L,")
+        lines.append(f"{mrn},Null,{date},PLT,{max(8, 60 - 5 * day)},K/µL,")
+    d3 = (day0 + dt.timedelta(days=3)).isoformat()
+    lines += [
+        f"{mrn},Null,{d3},ANC,0.2,x10^9/L,exact duplicate",
+        "000777,Nan,2026-03-01,ANC,1.0,10^9/L,unknown MRN",
+        f"{mrn},Null,01/03/2026,PLT,22,10^9/L,day-first date",
+        f"{mrn},Null,{d3},ANC,0.3,mmol/L,wrong unit",
+        f"{mrn},Null,{d3},PLT,pending,K/uL,",
+        f"{mrn},Null,{d3},PLT,=1+1,10^9/L,formula text",
+        f"{mrn},Null,2026-03-20,ANC,3.0,10^9/L,future",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None:
+    window = demo_window
+    board = {r.mrn: r for r in window.session.rows}
+    assert board["DEMO-0003"].day_label == "M-Day 5"
+
+    # 1. A mobilising patient: the day's CD34 count and a collection.
+    _, transplant, _ = _ids(demo_repo, "DEMO-0003")
+    ws = window.open_transplant(transplant.id)
+    assert isinstance(ws, PatientWorkspace) and ws.harvest_tab is not None
+    ws.tabs.setCurrentWidget(ws.harvest_tab)
+    monkeypatch.setattr(CountDialog, "ask", staticmethod(lambda *a: (TODAY, 42.0)))
+    ws.harvest_tab.count_button.click()
+    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(
+        lambda *a: Collection("c1", TODAY, 300, 64, cd34_per_ul=1200, blood_volume_l=16,
+                              bags=("B-0310-1", "B-0310-2"))))
+    ws.harvest_tab.add_button.click()
+    assert ws.harvest_tab.total_label.text() == "Cumulative: 5.63 x10^6 CD34+/kg"
+    assert ws.harvest_tab.stop_banner.text().startswith("Target reached: stop collection")
+    board = {r.mrn: r for r in window.session.rows}
+    assert "CD34 target reached: stop collection" in board["DEMO-0003"].alerts
+
+    # 2. A post-transplant patient: import a messy lab CSV, read the rejections.
+    patient, transplant, _ = _ids(demo_repo, "DEMO-0009")
+    path = tmp_path / "lab_export.csv"
+    path.write_text(_messy_csv(transplant.day0, patient.mrn), encoding="utf-8")
+    ws = window.open_transplant(transplant.id)
+    counts = ws.counts_tab
+    assert isinstance(counts, CountsTab)
+    ws.tabs.setCurrentWidget(counts)
+    seen: dict[str, object] = {}
+
+    def fake_ask(parent, repo, context, settings, path_arg=None):
+        dialog = ImportLabsDialog(parent, repo, context, settings, str(path))
+        dialog.mapping = dialog.mapping.__class__(mrn="MRN", date="Collected", analyte="Test",
+                                                  value="Result", unit="Units")
+        dialog.preview()
+        seen["summary"] = dialog.summary.text()
+        seen["reasons"] = [dialog.rejected_table.item(r, 1).text()
+                           for r in range(dialog.rejected_table.rowCount())]
+        assert dialog.import_button.isEnabled()
+        dialog.do_import()
+        seen["after"] = dialog.summary.text()
+        dialog.deleteLater()
+        return dialog.imported
+
+    monkeypatch.setattr(ImportLabsDialog, "ask", staticmethod(fake_ask))
+    counts.import_button.click()
+    assert "26 result(s) would be imported" in str(seen["summary"])
+    reasons = " ".join(seen["reasons"])  # type: ignore[arg-type]
+    for expected in ("Unknown MRN", "ISO date", "Unknown unit", "pending", "Duplicate",
+                     "not a number", "future"):
+        assert expected in reasons
+    assert "26 result(s) imported" in str(seen["after"])
+
+    # 3. Engraftment days on the chart, in the panel and on the board.
+    assert counts.status is not None
+    assert counts.status.neutrophil_date == transplant.day0 + dt.timedelta(days=9)
+    assert [m.label for m in counts.chart.data.markers_of("engraftment")] == [
+        "ANC engraftment D+9"]
+    assert "2026-03-07" in counts.engraftment_labels["neutrophil"].text()
+    board = {r.mrn: r for r in window.session.rows}
+    assert "Neutrophil engraftment D+9" in board["DEMO-0009"].alerts
+    assert board["DEMO-0009"].phase == "engrafted"

@@ -1,0 +1,198 @@
+"""Lab and harvest use cases on every repository: one commit per action, hostile imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.errors import ValidationError
+from planner.harvestlog import Collection, stop_alert
+from planner.labimport import ColumnMapping, LabImportError, Limits
+from planner.labservice import (
+    add_collection,
+    clear_engraftment_override,
+    import_labs,
+    load_harvest,
+    load_recovery,
+    override_engraftment,
+    record_counts,
+    record_pb_cd34,
+    record_transfusion,
+    remove_collection,
+)
+from planner.ports import Action, Committed, Repository
+from planner.recovery import assess
+from planner.services import Context
+from tests.integration.factories import ACTOR, AT, action, patient, transplant
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "labs"
+MESSY = ColumnMapping(mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units")
+CTX = Context(ACTOR, AT)
+TODAY = AT.date()
+DAY0 = dt.date(2026, 2, 20)
+
+
+class Counting:
+    """The repository with its commits counted."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.commits = 0
+
+    def commit(self, act: Action) -> Committed:
+        self.commits += 1
+        return self.repo.commit(act)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.repo, name)
+
+
+@pytest.fixture
+def clinic(repo: Repository) -> Counting:
+    repo.commit(action("Setup", patients=(patient(),),
+                       transplants=(replace(transplant(), day0=DAY0),)))
+    return Counting(repo)
+
+
+def _r(c: Counting) -> Repository:
+    return c  # type: ignore[return-value]
+
+
+def test_harvest_flow_one_commit_each(clinic: Counting) -> None:
+    repo = _r(clinic)
+    record_pb_cd34(repo, CTX, "t1", TODAY, 25)
+    log = add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60.5, cd34_per_ul=1500))
+    assert clinic.commits == 2
+    assert log.total().value == pytest.approx(1500 * 250 * 1000 / 60.5 / 1e6)
+    alert = stop_alert(log, False)
+    assert alert is not None and alert.kind == "stop"
+    stored, version = load_harvest(repo, "t1")
+    assert stored == log and version == 2
+    edited = add_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600))
+    assert len(edited.collections) == 1 and edited.total().value < 2
+    audit = repo.audit_log()
+    assert [e.action for e in audit[-3:]][-1] == "Edit apheresis collection"
+
+
+def test_harvest_future_and_bad_values_write_nothing(clinic: Counting) -> None:
+    repo = _r(clinic)
+    with pytest.raises(ValidationError, match="future"):
+        record_pb_cd34(repo, CTX, "t1", TODAY + dt.timedelta(days=1), 25)
+    with pytest.raises(ValidationError):
+        record_pb_cd34(repo, CTX, "t1", TODAY, -3)
+    with pytest.raises(ValidationError, match="reason"):
+        remove_collection(repo, CTX, "t1", "c1", "")
+    assert clinic.commits == 0
+    assert repo.get_record("t1", "harvest") is None
+
+
+def test_import_messy_dry_run_then_import_then_duplicates(clinic: Counting) -> None:
+    repo = _r(clinic)
+    data = (DATA / "messy_export.csv").read_bytes()
+    dry = import_labs(repo, CTX, data, "messy_export.csv", MESSY, dry_run=True)
+    assert clinic.commits == 0 and repo.list_lab_samples() == []
+    assert dry.dry_run and dry.accepted and dry.rejected
+    reasons = " ".join(r.reason for r in dry.rejected)
+    for expected in ("Unknown MRN", "ISO date", "Unknown unit", "physical range", "pending",
+                     "Duplicate", "Conflicting", "not a number"):
+        assert expected in reasons
+    assert all(r.line > 1 for r in dry.rejected)
+    assert "dry run, nothing saved" in dry.summary()
+
+    done = import_labs(repo, CTX, data, "messy_export.csv", MESSY)
+    assert clinic.commits == 1
+    stored = repo.list_lab_samples("p1")
+    assert len(stored) == len(done.accepted) == len(dry.accepted)
+    assert all(s.mrn == "000123" for s in stored)
+    assert {s.source.split(" line ")[0] for s in stored} == {"messy_export.csv"}
+
+    again = import_labs(repo, CTX, data, "messy_export.csv", MESSY)
+    assert clinic.commits == 1  # nothing new: no commit
+    assert again.accepted == ()
+    assert sum("already stored" in r.reason for r in again.rejected) == len(done.accepted)
+
+
+def test_import_conflict_with_stored_value(clinic: Counting) -> None:
+    repo = _r(clinic)
+    csv = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,0.4,10^9/L\n"
+    import_labs(repo, CTX, csv, "a.csv", MESSY)
+    other = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,400,/uL\n" \
+            b"000123,2026-03-01,ANC,0.9,10^9/L\n"
+    report = import_labs(repo, CTX, other, "b.csv", MESSY)
+    # 400/uL = 0.4: a duplicate of the stored value; 0.9 conflicts (in-file and stored)
+    assert report.accepted == ()
+    assert len(report.rejected) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 100, "labs.csv", "not a text CSV"),
+        ("MRN,Collected\n000123,Zoë\n".encode("latin-1"), "labs.csv", "UTF"),
+        (b"\x7fELF\x02\x01", "labs.csv", "binary"),
+        (b"MRN;X\n1;2\n", "labs.csv", "not found"),
+        (b"x", "labs.pdf", "cannot be imported"),
+    ],
+)
+def test_hostile_files_refused_with_nothing_written(clinic: Counting, data: bytes, name: str,
+                                                    message: str) -> None:
+    with pytest.raises(LabImportError, match=message):
+        import_labs(_r(clinic), CTX, data, name, MESSY)
+    assert clinic.commits == 0
+
+
+def test_oversize_refused(clinic: Counting) -> None:
+    with pytest.raises(LabImportError, match="MB"):
+        import_labs(_r(clinic), CTX, b"MRN\n" + b"1\n" * 2000, "big.csv", MESSY,
+                    limits=Limits(max_bytes=1000))
+    assert clinic.commits == 0
+
+
+def test_text_stays_literal(clinic: Counting) -> None:
+    csv = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,NA,10^9/L\n" \
+          b"123,2026-03-01,ANC,0.5,10^9/L\n"
+    report = import_labs(_r(clinic), CTX, csv, "a.csv", MESSY, dry_run=True)
+    assert [r.reason.split(":")[0] for r in report.rejected] == [
+        "The value 'NA' is not a number.", "Unknown MRN '123'"]
+
+
+def test_record_counts_and_correction(clinic: Counting) -> None:
+    repo = _r(clinic)
+    day = dt.date(2026, 3, 1)
+    new = record_counts(repo, CTX, "t1", day, {"anc": 5.0, "plt": 30})
+    assert len(new) == 2 and clinic.commits == 1
+    assert record_counts(repo, CTX, "t1", day, {"anc": 5.0}) == []  # same value: nothing
+    assert clinic.commits == 1
+    with pytest.raises(ValidationError, match="needs a reason"):
+        record_counts(repo, CTX, "t1", day, {"anc": 0.5})
+    record_counts(repo, CTX, "t1", day, {"anc": 0.5}, reason="typo: 5.0 for 0.5")
+    assert clinic.commits == 2
+    rec, _ = load_recovery(repo, "t1")
+    assert len(rec.superseded) == 1 and rec.superseded[0].value == 5.0
+    status = assess(repo.get_transplant("t1"), repo.list_lab_samples("p1"), rec, TODAY)
+    assert status.neutrophil.nadir_value == 0.5
+    with pytest.raises(ValidationError):
+        record_counts(repo, CTX, "t1", day, {"anc": 500.0})
+    with pytest.raises(ValidationError, match="future"):
+        record_counts(repo, CTX, "t1", TODAY + dt.timedelta(days=1), {"anc": 1.0})
+
+
+def test_override_transfusion(clinic: Counting) -> None:
+    repo = _r(clinic)
+    with pytest.raises(ValidationError, match="reason"):
+        override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3), " ")
+    with pytest.raises(ValidationError, match="before Day 0"):
+        override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 2, 1), "x")
+    assert clinic.commits == 0
+    rec = override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3),
+                               "manual differential")
+    assert rec.overrides["neutrophil"].by == ACTOR.user
+    assert repo.audit_log()[-1].reason == "manual differential"
+    rec = record_transfusion(repo, CTX, "t1", dt.date(2026, 3, 2), "platelets")
+    assert rec.overrides and rec.transfusions
+    rec = clear_engraftment_override(repo, CTX, "t1", "neutrophil", "wrong patient")
+    assert not rec.overrides and clinic.commits == 3

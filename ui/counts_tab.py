@@ -1,0 +1,642 @@
+"""Blood counts after transplant: an entry grid by date, engraftment, and the count chart.
+
+The grid shows one row per date (WBC, ANC, platelets, haemoglobin, and platelet / red-cell
+transfusions as check boxes); typing a value saves it at once through
+:mod:`planner.labservice` (one transaction). The engraftment panel shows the computed
+results of :mod:`planner.recovery` with their rule and deciding values, and an Override...
+button that requires a reason. The chart draws :func:`planner.recovery.chart_data`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCharts import (
+    QAbstractAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QLogValueAxis,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QSettings,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QTableView,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.careplan import Plan
+from planner.days import short_day_label
+from planner.errors import PlannerError, ValidationError
+from planner.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
+from planner.labservice import (
+    load_recovery,
+    override_engraftment,
+    record_counts,
+    record_transfusion,
+    remove_transfusion,
+)
+from planner.model import Patient, Transplant
+from planner.ports import Repository
+from planner.recovery import (
+    RESULT_KEYS,
+    RecoveryChart,
+    RecoveryRecord,
+    RecoveryStatus,
+    assess,
+    chart_data,
+    effective_samples,
+)
+from planner.services import Context
+from ui.dialogs.import_labs_dialog import ImportLabsDialog
+from ui.dialogs.patient_dialog import pydate, qdate
+from ui.dialogs.step_dialogs import StepDialogs
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+COLORS = {"anc": "#1f6fb2", "plt": "#b23a1f", "wbc": "#6a6a6a", "hb": "#7a4fa0"}
+TX_COLUMNS = (("platelets", "PLT tx"), ("red_cells", "RBC tx"))
+GRID_ANALYTES: tuple[str, ...] = ("wbc", "anc", "plt", "hb")
+LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
+
+
+# --------------------------------------------------------------------------- grid model
+
+
+@dataclass(frozen=True)
+class _Day:
+    date: dt.date
+    values: dict[str, LabSample]
+    transfusions: frozenset[str]
+
+
+class CountsGridModel(QAbstractTableModel):
+    """Counts by date (a view of the stored samples and record; edits go to ``save``).
+
+    ``save(date, analyte, value)`` stores a value; ``toggle(date, product, on)`` a transfusion.
+    """
+
+    def __init__(self, save: Callable[[dt.date, str, float], bool],
+                 toggle: Callable[[dt.date, str, bool], bool]) -> None:
+        super().__init__()
+        self._save = save
+        self._toggle = toggle
+        self._rows: list[_Day] = []
+        self._day0: dt.date | None = None
+
+    def set_data(self, samples: Sequence[LabSample], record: RecoveryRecord,
+                 day0: dt.date | None, today: dt.date) -> None:
+        """Rows from Day -3 (or the first sample) to today, newest first."""
+        by_day: dict[dt.date, dict[str, LabSample]] = {}
+        for s in samples:
+            current = by_day.setdefault(s.date, {})
+            if s.analyte not in current or s.value < current[s.analyte].value:
+                current[s.analyte] = s
+        tx: dict[dt.date, set[str]] = {}
+        for t in record.transfusions:
+            tx.setdefault(t.date, set()).add(t.product)
+        dates = set(by_day) | set(tx)
+        if day0 is not None and day0 <= today:
+            start = min([day0 - dt.timedelta(days=3), *dates])
+            dates |= {start + dt.timedelta(days=i) for i in range((today - start).days + 1)}
+        dates.add(today)
+        self.beginResetModel()
+        self._day0 = day0
+        self._rows = [_Day(d, by_day.get(d, {}), frozenset(tx.get(d, ())))
+                      for d in sorted(dates, reverse=True)]
+        self.endResetModel()
+
+    def row_of(self, date: dt.date) -> int:
+        """The row showing ``date`` (-1 if none)."""
+        return next((i for i, r in enumerate(self._rows) if r.date == date), -1)
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else 2 + len(GRID_ANALYTES) + len(TX_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            names = ["Date", "Day", "WBC", "ANC", "PLT", "Hb g/L", *(t for _, t in TX_COLUMNS)]
+            return names[section]
+        if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < 5:
+            return "x10^9/L (K/uL)"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        col = index.column()
+        if 2 <= col < 2 + len(GRID_ANALYTES):
+            return base | Qt.ItemFlag.ItemIsEditable
+        if col >= 2 + len(GRID_ANALYTES):
+            return base | Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        if col >= 2 + len(GRID_ANALYTES):
+            product = TX_COLUMNS[col - 2 - len(GRID_ANALYTES)][0]
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return (Qt.CheckState.Checked if product in r.transfusions
+                        else Qt.CheckState.Unchecked)
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return r.date.strftime("%a %d %b")
+            if col == 1:
+                return short_day_label((r.date - self._day0).days) if self._day0 else ""
+            sample = r.values.get(GRID_ANALYTES[col - 2])
+            return sample.display_value if sample else ""
+        if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
+            sample = r.values.get(GRID_ANALYTES[col - 2])
+            return f"{sample.display_value} {sample.unit} ({sample.source})" if sample else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: Index, value: object,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid():
+            return False
+        r = self._rows[index.row()]
+        col = index.column()
+        if col >= 2 + len(GRID_ANALYTES) and role == Qt.ItemDataRole.CheckStateRole:
+            product = TX_COLUMNS[col - 2 - len(GRID_ANALYTES)][0]
+            on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+            return self._toggle(r.date, product, on)
+        if 2 <= col < 2 + len(GRID_ANALYTES) and role == Qt.ItemDataRole.EditRole:
+            text = str(value).strip().replace(",", ".")
+            if not text:
+                return False
+            try:
+                number = float(text)
+            except ValueError:
+                return self._save(r.date, GRID_ANALYTES[col - 2], math.nan)
+            return self._save(r.date, GRID_ANALYTES[col - 2], number)
+        return False
+
+
+# --------------------------------------------------------------------------- chart
+
+
+class CountChartView(QChartView):
+    """ANC, platelets and WBC by transplant day; thresholds, markers, zoom, hover values.
+
+    Attributes:
+        hover_text: the text of the last hovered point ("ANC D+12 (Sat 14 Feb): 0.6").
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setRubberBand(QChartView.RubberBand.RectangleRubberBand)
+        self.setMinimumHeight(260)
+        self.hover_text = ""
+        self.log_scale = True
+        self.data: RecoveryChart | None = None
+        self.setChart(QChart())
+
+    def set_data(self, data: RecoveryChart | None, log_scale: bool | None = None) -> None:
+        """Draw ``data`` (None: an empty chart with a note)."""
+        if log_scale is not None:
+            self.log_scale = log_scale
+        self.data = data
+        chart = QChart()
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setMargins(chart.margins())
+        if data is None or not data.series:
+            chart.setTitle("No blood counts yet")
+            self.setChart(chart)
+            return
+        chart.setTitle("Blood counts by transplant day (x10^9/L)")
+        x = QValueAxis()
+        x.setTitleText("Transplant day")
+        x.setLabelFormat("%+d")
+        x.setRange(data.first_day - 0.5, data.last_day + 0.5)
+        x.setTickType(QValueAxis.TickType.TicksDynamic)
+        x.setTickAnchor(0)
+        x.setTickInterval(7 if data.last_day - data.first_day > 21 else 2)
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        left, right = self._y_axes(chart, data)
+        for s in data.series:
+            line = QLineSeries()
+            line.setName(s.label)
+            line.setPointsVisible(True)
+            line.setPen(QPen(QColor(COLORS.get(s.analyte, "#333")), 2))
+            for p in s.points:
+                line.append(p.day, max(p.value, LOG_FLOOR) if self.log_scale else p.value)
+            chart.addSeries(line)
+            self._attach(line, x, right if s.analyte == "plt" else left)
+            line.hovered.connect(lambda point, state, a=s.analyte:
+                                 self._on_series_hovered(a, point, state))
+        for analyte, value, label in data.thresholds:
+            line = QLineSeries()
+            line.setName(label)
+            pen = QPen(QColor(COLORS.get(analyte, "#333")), 1, Qt.PenStyle.DashLine)
+            line.setPen(pen)
+            line.append(data.first_day - 0.5, value)
+            line.append(data.last_day + 0.5, value)
+            chart.addSeries(line)
+            self._attach(line, x, right if analyte == "plt" else left)
+        self._markers(chart, data, x, left)
+        self.setChart(chart)
+
+    def _y_axes(self, chart: QChart, data: RecoveryChart) -> tuple[QAbstractAxis, QAbstractAxis]:
+        top = max([1.0, *(p.value for s in data.series for p in s.points),
+                   *(v for _, v, _ in data.thresholds)])
+        if self.log_scale:
+            axis = QLogValueAxis()
+            axis.setBase(10)
+            axis.setLabelFormat("%g")
+            axis.setRange(LOG_FLOOR, 10 ** math.ceil(math.log10(top * 1.5)))
+            axis.setTitleText("x10^9/L (log)")
+            chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
+            return axis, axis
+        tops = {"left": 1.0, "right": 60.0}
+        for s in data.series:
+            side = "right" if s.analyte == "plt" else "left"
+            tops[side] = max([tops[side], *(p.value for p in s.points)])
+        left = QValueAxis()
+        left.setRange(0, tops["left"] * 1.1)
+        left.setTitleText("ANC, WBC x10^9/L")
+        right = QValueAxis()
+        right.setRange(0, tops["right"] * 1.1)
+        right.setTitleText("Platelets x10^9/L")
+        left.applyNiceNumbers()
+        right.applyNiceNumbers()
+        chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+        return left, right
+
+    @staticmethod
+    def _attach(series: QLineSeries | QScatterSeries, x: QAbstractAxis, y: QAbstractAxis) -> None:
+        series.attachAxis(x)
+        series.attachAxis(y)
+
+    def _markers(self, chart: QChart, data: RecoveryChart, x: QValueAxis,
+                 y: QAbstractAxis) -> None:
+        low = LOG_FLOOR if self.log_scale else 0.0
+        y_max = y.max() if isinstance(y, QValueAxis | QLogValueAxis) else 1.0
+        for m in data.markers_of("engraftment"):
+            line = QLineSeries()
+            line.setName(m.label)
+            line.setPen(QPen(QColor("#0b7a2a"), 2, Qt.PenStyle.DotLine))
+            line.append(m.day, low)
+            line.append(m.day, y_max)
+            chart.addSeries(line)
+            self._attach(line, x, y)
+        shapes = (("transfusion_platelets", "Platelet transfusion", "#b23a1f",
+                   QScatterSeries.MarkerShape.MarkerShapeTriangle),
+                  ("transfusion_red_cells", "Red-cell transfusion", "#8b0000",
+                   QScatterSeries.MarkerShape.MarkerShapeRectangle),
+                  ("gcsf", "G-CSF", "#1f8f8f", QScatterSeries.MarkerShape.MarkerShapeCircle))
+        for kind, name, color, shape in shapes:
+            marks = data.markers_of(kind)
+            if not marks:
+                continue
+            scatter = QScatterSeries()
+            scatter.setName(name)
+            scatter.setMarkerShape(shape)
+            scatter.setMarkerSize(9)
+            scatter.setColor(QColor(color))
+            scatter.setBorderColor(QColor(color))
+            level = low * (1.6 if kind == "gcsf" else 1.25) if self.log_scale else (
+                y_max * (0.04 if kind == "gcsf" else 0.02))
+            for m in marks:
+                scatter.append(m.day, level)
+            chart.addSeries(scatter)
+            self._attach(scatter, x, y)
+            scatter.hovered.connect(lambda point, state, k=kind:
+                                    self._on_marker_hovered(k, point, state))
+
+    def _on_series_hovered(self, analyte: str, point: QPointF, state: bool) -> None:
+        if not state or self.data is None:
+            return
+        series = next((s for s in self.data.series if s.analyte == analyte), None)
+        if series is None or not series.points:
+            return
+        nearest = min(series.points, key=lambda p: abs(p.day - point.x()))
+        self.hover_text = (f"{series.label} {short_day_label(nearest.day)} "
+                           f"({nearest.date:%a %d %b}): {nearest.qualifier}{nearest.value:g} "
+                           f"{series.unit}")
+        QToolTip.showText(self.cursor().pos(), self.hover_text, self)
+
+    def _on_marker_hovered(self, kind: str, point: QPointF, state: bool) -> None:
+        if not state or self.data is None:
+            return
+        marks = self.data.markers_of(kind)
+        if marks:
+            nearest = min(marks, key=lambda m: abs(m.day - point.x()))
+            self.hover_text = nearest.label
+            QToolTip.showText(self.cursor().pos(), self.hover_text, self)
+
+    def reset_zoom(self) -> None:
+        """Back to the whole range."""
+        self.chart().zoomReset()
+
+
+# --------------------------------------------------------------------------- override dialog
+
+
+class OverrideDialog(QDialog):
+    """Override an engraftment result with a date (or "not engrafted") and a reason."""
+
+    def __init__(self, parent: QWidget | None, key: str, status: RecoveryStatus,
+                 today: dt.date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Override: {RESULT_KEYS[key]}")
+        result = status.result(key)
+        computed = result.computed or result
+        self.engrafted = QRadioButton("Engrafted on")
+        self.not_engrafted = QRadioButton("Not engrafted")
+        self.date_edit = QDateEdit(qdate(result.date or today))
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        (self.engrafted if result.date else self.not_engrafted).setChecked(True)
+        self.reason = QLineEdit()
+        self.reason.setAccessibleName("Reason for the override")
+        self.reason.setPlaceholderText("e.g. manual differential; count drawn after transfusion")
+        explanation = QLabel("Computed: " + computed.explanation())
+        explanation.setWordWrap(True)
+        explanation.setTextFormat(Qt.TextFormat.PlainText)
+        form = QFormLayout(self)
+        form.addRow(explanation)
+        form.addRow(self.engrafted, self.date_edit)
+        form.addRow(self.not_engrafted)
+        form.addRow("&Reason (required):", self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, key: str, status: RecoveryStatus,
+            today: dt.date) -> tuple[dt.date | None, str] | None:
+        """(date or None for not engrafted, reason), or None when cancelled."""
+        dialog = cls(parent, key, status, today)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        date = pydate(dialog.date_edit.date()) if dialog.engrafted.isChecked() else None
+        return date, dialog.reason.text().strip()
+
+
+# --------------------------------------------------------------------------- the tab
+
+
+class CountsTab(QWidget):
+    """Counts, engraftment and the chart of one transplant.
+
+    Signals:
+        sig_saved: counts, transfusions, an override or an import were saved.
+        sig_status: a one-line message for the status bar.
+    """
+
+    sig_saved = Signal()
+    """Emitted after anything was saved (the board should refresh)."""
+    sig_status = Signal(str)
+    """Emitted with a one-line message."""
+
+    def __init__(self, repo: Repository, context: Callable[[], Context], patient: Patient,
+                 transplant: Transplant, plan: Plan | None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._context = context
+        self._settings = settings
+        self.patient = patient
+        self.transplant = transplant
+        self.plan = plan
+        self.samples: list[LabSample] = []
+        self.record = RecoveryRecord()
+        self.status: RecoveryStatus | None = None
+        self.model = CountsGridModel(self._save_value, self._toggle_transfusion)
+        self.grid = QTableView()
+        self.grid.setModel(self.model)
+        self.grid.setAccessibleName("Blood counts by date")
+        self.grid.verticalHeader().setVisible(False)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.chart = CountChartView()
+        self.log_check = QCheckBox("&Log scale")
+        self.log_check.setChecked(True)
+        self.log_check.toggled.connect(self._on_log_check_toggled)
+        self.reset_zoom_button = QPushButton("Reset &zoom")
+        self.reset_zoom_button.clicked.connect(self.chart.reset_zoom)
+        self.import_button = QPushButton("&Import lab file...")
+        self.import_button.clicked.connect(self.import_labs)
+        self.engraftment_labels: dict[str, QLabel] = {}
+        self.override_buttons: dict[str, QPushButton] = {}
+        panel = QGroupBox("Engraftment (CIBMTR/ASTCT 2021)")
+        grid = QGridLayout(panel)
+        for row, (key, title) in enumerate(RESULT_KEYS.items()):
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setAccessibleName(title)
+            button = QPushButton("Override...")
+            button.setAccessibleName(f"Override {title}")
+            button.clicked.connect(lambda _checked=False, k=key: self.override(k))
+            grid.addWidget(QLabel(f"<b>{title}</b>"), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(button, row, 2, Qt.AlignmentFlag.AlignTop)
+            self.engraftment_labels[key] = label
+            self.override_buttons[key] = button
+        grid.setColumnStretch(1, 1)
+        self.graft_failure = QLabel()
+        self.graft_failure.setObjectName("graftFailureBanner")
+        self.graft_failure.setWordWrap(True)
+        self.graft_failure.setTextFormat(Qt.TextFormat.PlainText)
+        self.graft_failure.setStyleSheet("background:#fde2e1;color:#8b0000;"
+                                         "border:1px solid #8b0000;padding:6px;")
+        tools = QHBoxLayout()
+        tools.addWidget(self.import_button)
+        tools.addStretch(1)
+        tools.addWidget(self.log_check)
+        tools.addWidget(self.reset_zoom_button)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.graft_failure)
+        right_layout.addWidget(self.chart, 3)
+        right_layout.addWidget(panel)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.grid)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([470, 900])
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(self.splitter, 1)
+        self.reload()
+
+    def set_plan(self, plan: Plan | None, transplant: Transplant) -> None:
+        """The plan or Day 0 changed."""
+        self.plan, self.transplant = plan, transplant
+        self._show()
+
+    def reload(self) -> None:
+        """Re-read the samples and the recovery record."""
+        try:
+            self.record, _ = load_recovery(self._repo, self.transplant.id)
+            self.samples = effective_samples(
+                self._repo.list_lab_samples(self.patient.id), self.record)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+        self._show()
+
+    def _show(self) -> None:
+        today = self._context().today
+        day0 = self.transplant.day0
+        self.model.set_data(self.samples, self.record, day0, today)
+        if day0 is None:
+            self.status = None
+            self.chart.set_data(None)
+            for label in self.engraftment_labels.values():
+                label.setText("Set Day 0 to assess engraftment.")
+            self.graft_failure.setVisible(False)
+            return
+        self.status = assess(self.transplant, self.samples, self.record, today)
+        for key, label in self.engraftment_labels.items():
+            result = self.status.result(key)
+            label.setText(result.explanation())
+            label.setToolTip(result.rule)
+        flag = self.status.graft_failure
+        self.graft_failure.setVisible(flag is not None)
+        if flag is not None:
+            self.graft_failure.setText(flag.message)
+            self.graft_failure.setToolTip(flag.rule)
+        self.chart.set_data(chart_data(self.transplant, self.plan, self.samples, self.record,
+                                       today, status=self.status), self.log_check.isChecked())
+
+    def _on_log_check_toggled(self, on: bool) -> None:
+        self.chart.set_data(self.chart.data, on)
+
+    def _saved(self, message: str) -> None:
+        self.reload()
+        self.sig_status.emit(message)
+        self.sig_saved.emit()
+
+    # --- edits -------------------------------------------------------------------------------
+
+    def _save_value(self, date: dt.date, analyte: str, value: float) -> bool:
+        label = ANALYTE_LABEL[analyte]
+        if math.isnan(value):
+            self.sig_status.emit(f"{label}: type a number.")
+            return False
+        low, high = PHYSICAL_RANGE[analyte]
+        if not low <= value <= high:
+            self.sig_status.emit(f"{label} {value:g} is outside {low:g}-{high:g}; not saved.")
+            return False
+        existing = [s for s in self.samples if s.date == date and s.analyte == analyte]
+        reason = ""
+        if existing and any(s.value != value for s in existing):
+            asked = StepDialogs.ask_reason(
+                self, "Correct a count",
+                f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?")
+            if asked is None:
+                return False
+            reason = asked
+        try:
+            saved = record_counts(self._repo, self._context(), self.transplant.id, date,
+                                  {analyte: value}, reason)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return False
+        if saved:
+            self._saved(f"{label} {value:g} on {date:%d %b} saved.")
+        return True
+
+    def _toggle_transfusion(self, date: dt.date, product: str, on: bool) -> bool:
+        name = "platelet" if product == "platelets" else "red-cell"
+        try:
+            if on:
+                record_transfusion(self._repo, self._context(), self.transplant.id, date,
+                                   product)
+            else:
+                reason = StepDialogs.ask_reason(self, "Remove transfusion",
+                                                f"Why remove the {name} transfusion of "
+                                                f"{date:%d %b}?")
+                if reason is None:
+                    return False
+                remove_transfusion(self._repo, self._context(), self.transplant.id, date,
+                                   product, reason)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return False
+        self._saved(f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} "
+                    f"on {date:%d %b}.")
+        return True
+
+    def add_counts(self, date: dt.date, values: dict[str, float], reason: str = "") -> None:
+        """Save several counts of one date (the grid saves one cell at a time)."""
+        try:
+            record_counts(self._repo, self._context(), self.transplant.id, date, values, reason)
+        except (PlannerError, ValidationError) as err:
+            self.sig_status.emit(str(err))
+            return
+        self._saved(f"Counts of {date:%d %b} saved.")
+
+    def override(self, key: str) -> None:
+        """Ask for an override of one engraftment result (a reason is required)."""
+        if self.status is None:
+            self.sig_status.emit("Set Day 0 before assessing engraftment.")
+            return
+        answer = OverrideDialog.ask(self, key, self.status, self._context().today)
+        if answer is None:
+            return
+        date, reason = answer
+        try:
+            override_engraftment(self._repo, self._context(), self.transplant.id, key, date,
+                                 reason)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        self._saved(f"{RESULT_KEYS[key]}: override saved.")
+
+    def import_labs(self) -> None:
+        """Open the import dialog; reload when something was imported."""
+        report = ImportLabsDialog.ask(self, self._repo, self._context, self._settings)
+        if report is not None:
+            self._saved(report.summary())
+
+

@@ -1,0 +1,345 @@
+"""Import a lab export: choose the file, map its columns, preview (dry run), import.
+
+The column mapping is remembered in ``QSettings`` (column names only, never patient data).
+The preview runs :func:`planner.labservice.import_labs` with ``dry_run=True`` and lists the
+accepted count and every rejected row with its reason; Import stores the accepted rows in
+one transaction. Whole-file refusals show the sentence of ``LabImportError``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.errors import PlannerError
+from planner.labimport import ColumnMapping, LabImportError, check_size
+from planner.labservice import ImportReport, import_labs
+from planner.ports import Repository
+from planner.services import Context
+
+SETTINGS_GROUP = "lab_import"
+# (field, label, default column name, required)
+FIELDS: tuple[tuple[str, str, str, bool], ...] = (
+    ("mrn", "MRN", "MRN", True),
+    ("date", "Sample date", "Date", True),
+    ("analyte", "Test name", "Test", True),
+    ("value", "Result", "Result", True),
+    ("unit", "Unit", "Unit", False),
+)
+NO_COLUMN = "(none)"
+
+
+def load_mapping(settings: QSettings) -> ColumnMapping:
+    """The remembered mapping (column names and the decimal-comma flag), or the defaults."""
+    settings.beginGroup(SETTINGS_GROUP)
+    try:
+        values = {f: str(settings.value(f, default) or "") for f, _, default, _ in FIELDS}
+        comma = str(settings.value("decimal_comma", "false")).lower() == "true"
+    finally:
+        settings.endGroup()
+    return ColumnMapping(mrn=values["mrn"] or "MRN", date=values["date"] or "Date",
+                         analyte=values["analyte"] or "Test", value=values["value"] or "Result",
+                         unit=values["unit"] or None, decimal_comma=comma)
+
+
+def save_mapping(settings: QSettings, mapping: ColumnMapping) -> None:
+    """Remember the mapping's column names (no patient data)."""
+    settings.beginGroup(SETTINGS_GROUP)
+    try:
+        for f, _, _, _ in FIELDS:
+            settings.setValue(f, getattr(mapping, f) or "")
+        settings.setValue("decimal_comma", "true" if mapping.decimal_comma else "false")
+    finally:
+        settings.endGroup()
+    settings.sync()
+
+
+def header_of(path: Path, max_bytes: int = 64 * 1024) -> list[str]:
+    """The column names of a CSV's first line (empty for spreadsheets or unreadable files)."""
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return []
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(max_bytes)
+        text = head.decode("utf-8-sig").splitlines()[0]
+    except (OSError, UnicodeDecodeError, IndexError):
+        return []
+    delimiter = max((",", ";", "\t"), key=text.count)
+    return [c.strip() for c in next(csv.reader(io.StringIO(text), delimiter=delimiter), [])]
+
+
+class ColumnMappingDialog(QDialog):
+    """Which column holds what. Use ``ColumnMappingDialog.ask``."""
+
+    def __init__(self, parent: QWidget | None, mapping: ColumnMapping,
+                 columns: list[str]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Lab file columns")
+        self.combos: dict[str, QComboBox] = {}
+        form = QFormLayout(self)
+        form.addRow(QLabel("Long format: one result per row. Pick the column for each field "
+                           "(the names are remembered on this workstation)."))
+        for f, label, _, required in FIELDS:
+            combo = QComboBox()
+            combo.setEditable(True)
+            if not required:
+                combo.addItem(NO_COLUMN)
+            combo.addItems(columns)
+            current = getattr(mapping, f) or (NO_COLUMN if not required else "")
+            combo.setCurrentText(current)
+            combo.setAccessibleName(f"{label} column")
+            self.combos[f] = combo
+            form.addRow(f"{label}:", combo)
+        self.decimal_comma = QCheckBox("Results use a decimal comma (1,5)")
+        self.decimal_comma.setChecked(mapping.decimal_comma)
+        form.addRow(self.decimal_comma)
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#a00000;")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.mapping: ColumnMapping | None = None
+
+    def _on_buttons_accepted(self) -> None:
+        text = {f: c.currentText().strip() for f, c in self.combos.items()}
+        if any(not text[f] for f, _, _, required in FIELDS if required):
+            self.error.setText("Choose a column for MRN, sample date, test name and result.")
+            return
+        try:
+            self.mapping = ColumnMapping(
+                mrn=text["mrn"], date=text["date"], analyte=text["analyte"], value=text["value"],
+                unit=None if text["unit"] in ("", NO_COLUMN) else text["unit"],
+                decimal_comma=self.decimal_comma.isChecked())
+        except LabImportError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, mapping: ColumnMapping,
+            columns: list[str]) -> ColumnMapping | None:
+        """The edited mapping, or None when cancelled."""
+        dialog = cls(parent, mapping, columns)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.mapping
+
+
+class ImportLabsDialog(QDialog):
+    """Choose, map, preview and import a lab file. Use ``ImportLabsDialog.ask``.
+
+    Attributes:
+        report: the last preview or import report.
+        imported: the report of the committed import, if one was made.
+    """
+
+    def __init__(self, parent: QWidget | None, repo: Repository,
+                 context: Callable[[], Context], settings: QSettings | None,
+                 path: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Import lab results")
+        self.resize(960, 600)
+        self._repo = repo
+        self._context = context
+        self._settings = settings
+        self.mapping = load_mapping(settings) if settings is not None else load_mapping_default()
+        self.report: ImportReport | None = None
+        self.imported: ImportReport | None = None
+        self._data: bytes | None = None
+        self.path_edit = QLineEdit(path or "")
+        self.path_edit.setAccessibleName("Lab file")
+        self.path_edit.setPlaceholderText("CSV (UTF-8) or .xlsx lab export")
+        self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
+        self.choose_button = QPushButton("&Choose...")
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        self.columns_button = QPushButton("C&olumns...")
+        self.columns_button.clicked.connect(self._on_columns_button_clicked)
+        self.mapping_label = QLabel()
+        self.mapping_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.preview_button = QPushButton("&Preview (dry run)")
+        self.preview_button.clicked.connect(self.preview)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAccessibleName("Import summary")
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("color:#a00000;font-weight:bold;")
+        self.rejected_table = QTableWidget(0, 3)
+        self.rejected_table.setHorizontalHeaderLabels(["Line", "Reason", "Row as read"])
+        self.rejected_table.setAccessibleName("Rejected rows")
+        self.rejected_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rejected_table.verticalHeader().setVisible(False)
+        self.rejected_table.setWordWrap(True)
+        header = self.rejected_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.import_button = self.buttons.addButton("&Import",
+                                                    QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button.clicked.connect(self.do_import)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("&File:"))
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.choose_button)
+        row.addWidget(self.columns_button)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.mapping_label, 1)
+        row2.addWidget(self.preview_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addLayout(row2)
+        layout.addWidget(self.error)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rejected_table, 1)
+        layout.addWidget(self.buttons)
+        self._show_mapping()
+        self._update_buttons()
+
+    # --- seams -------------------------------------------------------------------------------
+
+    @staticmethod
+    def choose_file(parent: QWidget | None) -> str:
+        """The file-open dialog (tests patch this)."""
+        path, _ = QFileDialog.getOpenFileName(parent, "Import lab results", "",
+                                              "Lab exports (*.csv *.txt *.tsv *.xlsx)")
+        return path
+
+    # --- state -------------------------------------------------------------------------------
+
+    def _show_mapping(self) -> None:
+        m = self.mapping
+        self.mapping_label.setText(
+            f"Columns: MRN = {m.mrn}, date = {m.date}, test = {m.analyte}, result = {m.value}, "
+            f"unit = {m.unit or '(none)'}" + (", decimal comma" if m.decimal_comma else ""))
+
+    def _update_buttons(self) -> None:
+        has_file = bool(self.path_edit.text().strip())
+        self.preview_button.setEnabled(has_file and self.imported is None)
+        can_import = (self.report is not None and self.report.dry_run
+                      and bool(self.report.accepted) and self.imported is None)
+        self.import_button.setEnabled(can_import)
+
+    def _on_path_edit_text_changed(self, _text: str) -> None:
+        self.report = None
+        self._data = None
+        self.imported = None
+        self._update_buttons()
+
+    def _on_choose_button_clicked(self) -> None:
+        path = self.choose_file(self)
+        if path:
+            self.path_edit.setText(path)
+            self.preview()
+
+    def _on_columns_button_clicked(self) -> None:
+        columns = header_of(Path(self.path_edit.text().strip()))
+        mapping = ColumnMappingDialog.ask(self, self.mapping, columns)
+        if mapping is None:
+            return
+        self.mapping = mapping
+        if self._settings is not None:
+            save_mapping(self._settings, mapping)
+        self._show_mapping()
+        self.report = None
+        self._update_buttons()
+        if self.path_edit.text().strip():
+            self.preview()
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def _read(self) -> bytes:
+        path = Path(self.path_edit.text().strip())
+        check_size(os.stat(path).st_size)  # refuse before reading a huge file
+        return path.read_bytes()
+
+    def _run(self, dry_run: bool) -> ImportReport | None:
+        self.error.setText("")
+        try:
+            if self._data is None:
+                self._data = self._read()
+            name = Path(self.path_edit.text().strip()).name
+            return import_labs(self._repo, self._context(), self._data, name, self.mapping,
+                               dry_run=dry_run)
+        except LabImportError as err:
+            self.error.setText(f"The file was refused: {err}")
+        except OSError as err:
+            self.error.setText(f"The file cannot be read: {err.strerror or err}.")
+        except PlannerError as err:
+            self.error.setText(f"Not imported: {err}")
+        self._data = None
+        self.summary.setText("")
+        self.rejected_table.setRowCount(0)
+        return None
+
+    def preview(self) -> None:
+        """Dry run: show what would be imported and every rejected row with its reason."""
+        self.report = self._run(dry_run=True)
+        if self.report is not None:
+            self._show(self.report)
+        self._update_buttons()
+
+    def do_import(self) -> None:
+        """Store the accepted rows in one transaction and show the final report."""
+        report = self._run(dry_run=False)
+        if report is not None:
+            self.imported = report
+            self.report = report
+            self._show(report)
+        self._update_buttons()
+
+    def _show(self, report: ImportReport) -> None:
+        notes = "".join(f"\nNote: {w}" for w in report.warnings)
+        self.summary.setText(report.summary() + notes)
+        rows = sorted(report.rejected, key=lambda r: r.line)
+        self.rejected_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for col, text in enumerate((str(r.line), r.reason, " | ".join(r.raw))):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.rejected_table.setItem(i, col, item)
+        self.rejected_table.resizeRowsToContents()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, repo: Repository, context: Callable[[], Context],
+            settings: QSettings | None, path: str | None = None) -> ImportReport | None:
+        """Run the dialog; the committed import's report, or None when nothing was imported."""
+        dialog = cls(parent, repo, context, settings, path)
+        if path:
+            dialog.preview()
+        dialog.exec()
+        return dialog.imported
+
+
+def load_mapping_default() -> ColumnMapping:
+    """The default long-format mapping (MRN, Date, Test, Result, Unit)."""
+    return ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")

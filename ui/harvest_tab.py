@@ -1,0 +1,645 @@
+"""The harvest workspace of one transplant: blood CD34+ counts, collections, targets, alerts.
+
+Reads the transplant's harvest log through the repository port and saves every entry at once
+through :mod:`planner.labservice` (one transaction per entry). All numbers and alerts come
+from :mod:`planner.harvestlog`; this widget only shows them (formulas in tooltips).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.careplan import Plan
+from planner.days import mobilisation_day
+from planner.dosing import (
+    creatinine_clearance_cg,
+    format_number,
+    ideal_body_weight,
+    plerixafor_dose,
+)
+from planner.errors import PlannerError, ValidationError
+from planner.harvestlog import (
+    UNIT,
+    Collection,
+    HarvestLog,
+    Targets,
+    day_table,
+    forecast,
+    plerixafor_prompt,
+    stop_alert,
+)
+from planner.labservice import (
+    add_collection,
+    load_harvest,
+    record_pb_cd34,
+    save_harvest_settings,
+)
+from planner.model import Patient, Transplant
+from planner.ports import Repository
+from planner.services import Context
+from ui.dialogs.patient_dialog import pydate, qdate
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+STOP_STYLE = "background:#dff3e4;color:#0b5d1e;border:1px solid #0b5d1e;padding:6px;"
+MIN_STYLE = "background:#eef4fb;color:#12406e;border:1px solid #12406e;padding:6px;"
+WARN_STYLE = "background:#fff4d6;color:#6b4600;border:1px solid #b07800;padding:6px;"
+
+
+def mobilisation_start(plan: Plan | None) -> dt.date | None:
+    """The first G-CSF dose (M-Day 1): the date of the plan's M-Day anchor, if any."""
+    if plan is None:
+        return None
+    for name, anchor in plan.anchors.items():
+        if anchor.numbering == "mday":
+            return plan.anchor_date(name)
+    return None
+
+
+def _num(value: float | None, decimals: int = 2) -> str:
+    return "" if value is None else format_number(value, decimals)
+
+
+# --------------------------------------------------------------------------- table model
+
+
+@dataclass(frozen=True)
+class _Row:
+    label: str
+    date: dt.date
+    pb: str
+    collection: Collection | None
+    dose: str
+    dose_formula: str
+    total: str
+    total_formula: str
+
+
+COLUMNS = ("M-Day", "Date", "Blood CD34+ /uL", "Blood vol. L", "Product mL",
+           "Product CD34+", "Bags", "Dose " + UNIT, "Cumulative")
+
+
+class HarvestTableModel(QAbstractTableModel):
+    """Rows of the harvest log by M-Day (a view of the log; it keeps no other data)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[_Row] = []
+
+    def set_log(self, log: HarvestLog, first_dose: dt.date | None) -> None:
+        """Show ``log`` (numbered from ``first_dose``)."""
+        self.beginResetModel()
+        self._rows = []
+        for day in day_table(log, first_dose):
+            pb = _num(day.pb_cd34.value, 1) if day.pb_cd34 else ""
+            if not day.collections:
+                self._rows.append(_Row(day.label, day.date, pb, None, "", "", "", ""))
+            for i, (c, dose, total) in enumerate(day.collections):
+                self._rows.append(_Row(day.label, day.date, pb if i == 0 else "", c,
+                                       _num(dose.value), dose.formula, _num(total.value),
+                                       total.formula))
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def collection_at(self, row: int) -> Collection | None:
+        """The collection shown on ``row``, if any."""
+        return self._rows[row].collection if 0 <= row < len(self._rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        r = self._rows[index.row()]
+        col = index.column()
+        c = r.collection
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return r.label
+            if col == 1:
+                return r.date.strftime("%a %d %b")
+            if col == 2:
+                return r.pb
+            if c is None:
+                return ""
+            product = (f"{_num(c.cd34_per_ul)} /uL" if c.cd34_per_ul is not None
+                       else f"{_num(c.cd34_total_e6)} x10^6")
+            return {3: _num(c.blood_volume_l, 1), 4: _num(c.product_volume_ml, 1), 5: product,
+                    6: ", ".join(c.bags), 7: r.dose, 8: r.total}.get(col, "")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 7:
+                return r.dose_formula or None
+            if col == 8:
+                return r.total_formula or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+# --------------------------------------------------------------------------- dialogs
+
+
+class CountDialog(QDialog):
+    """Enter a day's blood CD34+ count. Use ``CountDialog.ask``."""
+
+    def __init__(self, parent: QWidget | None, today: dt.date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Blood CD34+ count")
+        self.date_edit = QDateEdit(qdate(today))
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.value = QDoubleSpinBox()
+        self.value.setRange(0, 10_000)
+        self.value.setDecimals(1)
+        self.value.setSuffix(" /uL")
+        self.value.setAccessibleName("Blood CD34+ cells per microlitre")
+        form = QFormLayout(self)
+        form.addRow("&Date:", self.date_edit)
+        form.addRow("Blood &CD34+:", self.value)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, today: dt.date) -> tuple[dt.date, float] | None:
+        """(date, cells/uL), or None when cancelled."""
+        dialog = cls(parent, today)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return pydate(dialog.date_edit.date()), dialog.value.value()
+
+
+class CollectionDialog(QDialog):
+    """Add or edit one apheresis collection. Use ``CollectionDialog.ask``."""
+
+    def __init__(self, parent: QWidget | None, collection: Collection) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Apheresis collection")
+        self._id = collection.id
+        self.date_edit = QDateEdit(qdate(collection.date))
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.blood = self._spin(0, 60, 1, " L", collection.blood_volume_l or 0)
+        self.product = self._spin(0, 5000, 1, " mL", collection.product_volume_ml)
+        self.by_conc = QRadioButton("Concentration (cells/uL)")
+        self.by_total = QRadioButton("Total (x10^6 cells)")
+        self.conc = self._spin(0, 100_000, 1, " /uL", collection.cd34_per_ul or 0)
+        self.total = self._spin(0, 1_000_000, 1, " x10^6", collection.cd34_total_e6 or 0)
+        (self.by_total if collection.cd34_total_e6 is not None else self.by_conc).setChecked(True)
+        self.weight = self._spin(1, 350, 1, " kg", collection.weight_kg)
+        self.bags = QLineEdit(", ".join(collection.bags))
+        self.bags.setPlaceholderText("e.g. B-0312-1, B-0312-2")
+        self.plerixafor = QCheckBox("Plerixafor given before this collection")
+        self.plerixafor.setChecked(collection.plerixafor_given)
+        self.note = QLineEdit(collection.note)
+        self.preview = QLabel()
+        self.preview.setWordWrap(True)
+        self.preview.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#a00000;")
+        self.error.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("&Date:", self.date_edit)
+        form.addRow("&Blood volume processed:", self.blood)
+        form.addRow("&Product volume:", self.product)
+        form.addRow(self.by_conc, self.conc)
+        form.addRow(self.by_total, self.total)
+        form.addRow("Recipient &weight:", self.weight)
+        form.addRow("Ba&g ids:", self.bags)
+        form.addRow("", self.plerixafor)
+        form.addRow("&Note:", self.note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        for w in (self.blood, self.product, self.conc, self.total, self.weight):
+            w.valueChanged.connect(self._on_value_changed)
+        self.by_conc.toggled.connect(self._on_value_changed)
+        self._on_value_changed()
+
+    @staticmethod
+    def _spin(low: float, high: float, decimals: int, suffix: str, value: float) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox()
+        spin.setRange(low, high)
+        spin.setDecimals(decimals)
+        spin.setSuffix(suffix)
+        spin.setValue(value)
+        return spin
+
+    def collection(self) -> Collection:
+        """The collection as entered.
+
+        Raises:
+            ValidationError: a value is missing or implausible.
+        """
+        by_conc = self.by_conc.isChecked()
+        return Collection(
+            id=self._id, date=pydate(self.date_edit.date()),
+            product_volume_ml=self.product.value(), weight_kg=self.weight.value(),
+            cd34_per_ul=self.conc.value() if by_conc else None,
+            cd34_total_e6=None if by_conc else self.total.value(),
+            blood_volume_l=self.blood.value() or None,
+            bags=tuple(b.strip() for b in self.bags.text().split(",")),
+            plerixafor_given=self.plerixafor.isChecked(), note=self.note.text().strip(),
+        )
+
+    def _on_value_changed(self, *_args: object) -> None:
+        self.conc.setEnabled(self.by_conc.isChecked())
+        self.total.setEnabled(not self.by_conc.isChecked())
+        try:
+            self.preview.setText("Dose: " + self.collection().dose().formula)
+            self.error.setText("")
+        except ValidationError as err:
+            self.preview.setText("")
+            self.error.setText(str(err))
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            self.collection().dose()
+        except ValidationError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, collection: Collection) -> Collection | None:
+        """The edited collection, or None when cancelled."""
+        dialog = cls(parent, collection)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.collection()
+
+
+class TargetsDialog(QDialog):
+    """Edit the collection targets and the plerixafor threshold. Use ``TargetsDialog.ask``."""
+
+    def __init__(self, parent: QWidget | None, log: HarvestLog) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Collection targets")
+        self._log = log
+        self.minimum = CollectionDialog._spin(0.1, 100, 1, "", log.targets.minimum)
+        self.optimal = CollectionDialog._spin(0.1, 100, 1, "", log.targets.optimal)
+        self.threshold = CollectionDialog._spin(0, 1000, 1, " /uL", log.plerixafor_threshold)
+        self.first_day = CollectionDialog._spin(0, 100, 1, "", log.first_day_yield_trigger)
+        self.error = QLabel()
+        self.error.setStyleSheet("color:#a00000;")
+        form = QFormLayout(self)
+        form.addRow(f"Minimum per transplant ({UNIT}):", self.minimum)
+        form.addRow(f"Optimal per transplant ({UNIT}):", self.optimal)
+        form.addRow("Plerixafor prompt below blood CD34+:", self.threshold)
+        form.addRow(f"... or first collection below ({UNIT}):", self.first_day)
+        form.addRow(QLabel("Targets are doubled automatically for a tandem transplant "
+                           "(clinical.md 2.4). Defaults: 2 / 5 autologous, 2 / 4 allogeneic; "
+                           "threshold 10/uL (clinical.md 2.1, 2.2)."))
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.result_log: HarvestLog | None = None
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            targets = Targets(self.minimum.value(), self.optimal.value(),
+                              self._log.targets.maximum)
+            self.result_log = HarvestLog(targets, self.threshold.value(), self.first_day.value(),
+                                         self._log.pb_cd34, self._log.collections)
+        except ValidationError as err:
+            self.error.setText(str(err))
+            return
+        self.accept()
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, log: HarvestLog) -> HarvestLog | None:
+        """The log with new targets, or None when cancelled."""
+        dialog = cls(parent, log)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.result_log
+
+
+# --------------------------------------------------------------------------- calculator
+
+
+class PlerixaforCalculator(QGroupBox):
+    """Plerixafor dose from weight and Cockcroft-Gault creatinine clearance (clinical.md 2.2, F5)."""
+
+    def __init__(self, patient: Patient, today: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__("Plerixafor dose (Cockcroft-Gault)", parent)
+        self.age = QSpinBox()
+        self.age.setRange(18, 120)
+        self.age.setValue(max(18, min(120, patient.age_on(today))))
+        self.sex = QComboBox()
+        self.sex.addItems(["female", "male"])
+        self.sex.setCurrentText(patient.sex.value)
+        self.weight = CollectionDialog._spin(1, 350, 1, " kg", patient.weight_kg or 70)
+        self.height_cm = CollectionDialog._spin(130, 250, 1, " cm", patient.height_cm or 170)
+        self.creatinine = CollectionDialog._spin(0.1, 20, 2, " mg/dL", 0.9)
+        self.creatinine.setAccessibleName("Serum creatinine")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.result.setAccessibleName("Plerixafor dose")
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet(WARN_STYLE)
+        self.warning.setVisible(False)
+        form = QFormLayout()
+        row = QHBoxLayout()
+        row.addWidget(self.age)
+        row.addWidget(self.sex)
+        form.addRow("Age / sex:", row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.weight)
+        row2.addWidget(self.height_cm)
+        form.addRow("Weight / height:", row2)
+        form.addRow("Creatinine:", self.creatinine)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.result)
+        layout.addWidget(self.warning)
+        for spin in (self.weight, self.height_cm, self.creatinine):
+            spin.valueChanged.connect(self._on_input_changed)
+        self.age.valueChanged.connect(self._on_input_changed)
+        self.sex.currentTextChanged.connect(self._on_input_changed)
+        self._on_input_changed()
+
+    def _on_input_changed(self, *_args: object) -> None:
+        try:
+            sex = self.sex.currentText()
+            crcl = creatinine_clearance_cg(self.age.value(), self.weight.value(),
+                                           self.creatinine.value(), sex)
+            ibw = ideal_body_weight(self.height_cm.value(), sex)
+            dose = plerixafor_dose(self.weight.value(), crcl, ibw)
+        except ValidationError as err:
+            self.result.setText(str(err))
+            self.warning.setVisible(False)
+            return
+        female = " x 0.85 (female)" if sex == "female" else ""
+        cap = (f"capped at the maximum {_num(dose.max_mg)} mg" if dose.capped
+               else f"maximum {_num(dose.max_mg)} mg")
+        self.result.setText(
+            f"CrCl = (140 - {self.age.value()}) x {_num(self.weight.value())} kg / (72 x "
+            f"{_num(self.creatinine.value())}){female} = {_num(crcl, 1)} mL/min\n"
+            f"Dose: {_num(dose.dose_mg)} mg ({_num(dose.mg_per_kg)} mg/kg, {cap}"
+            f"{'; renal dose, CrCl <= 50' if dose.renal_adjusted else ''}) = "
+            f"{_num(dose.volume_ml)} mL of 20 mg/mL\n{dose.explanation}")
+        self.result.setToolTip(dose.source)
+        self.warning.setText(" ".join(dose.warnings))
+        self.warning.setVisible(bool(dose.warnings))
+
+
+# --------------------------------------------------------------------------- the tab
+
+
+class HarvestTab(QWidget):
+    """The harvest workspace of one transplant.
+
+    Signals:
+        sig_saved: an entry was saved (the board should refresh).
+        sig_status: a one-line message for the status bar.
+    """
+
+    sig_saved = Signal()
+    """Emitted after an entry was saved."""
+    sig_status = Signal(str)
+    """Emitted with a one-line message."""
+
+    def __init__(self, repo: Repository, context: Callable[[], Context], patient: Patient,
+                 transplant: Transplant, plan: Plan | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._context = context
+        self.patient = patient
+        self.transplant = transplant
+        self.plan = plan
+        self.log = HarvestLog.from_body(None, transplant)
+        self.stop_banner = QLabel()
+        self.stop_banner.setObjectName("stopBanner")
+        self.stop_banner.setWordWrap(True)
+        self.stop_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.stop_banner.setAccessibleName("Collection alert")
+        self.plerixafor_banner = QLabel()
+        self.plerixafor_banner.setObjectName("plerixaforBanner")
+        self.plerixafor_banner.setWordWrap(True)
+        self.plerixafor_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.plerixafor_banner.setStyleSheet(WARN_STYLE)
+        self.mday_label = QLabel()
+        self.total_label = QLabel()
+        self.total_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.total_label.setStyleSheet("font-size:14pt;font-weight:bold;")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Cumulative yield against the optimal target")
+        self.targets_label = QLabel()
+        self.targets_label.setWordWrap(True)
+        self.forecast_label = QLabel()
+        self.forecast_label.setWordWrap(True)
+        self.model = HarvestTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Harvest log by M-Day")
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.count_button = QPushButton("Blood &CD34+ count...")
+        self.count_button.clicked.connect(self.enter_count)
+        self.add_button = QPushButton("&Add collection...")
+        self.add_button.clicked.connect(self.add_collection)
+        self.edit_button = QPushButton("&Edit collection...")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.targets_button = QPushButton("&Targets...")
+        self.targets_button.clicked.connect(self.edit_targets)
+        self.calculator = PlerixaforCalculator(patient, context().today)
+        buttons = QHBoxLayout()
+        for b in (self.count_button, self.add_button, self.edit_button, self.targets_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        summary = QVBoxLayout()
+        summary.addWidget(self.mday_label)
+        summary.addWidget(self.total_label)
+        summary.addWidget(self.progress)
+        summary.addWidget(self.targets_label)
+        summary.addWidget(self.forecast_label)
+        summary.addStretch(1)
+        top = QHBoxLayout()
+        top.addLayout(summary, 3)
+        top.addWidget(self.calculator, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stop_banner)
+        layout.addWidget(self.plerixafor_banner)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.reload()
+
+    @property
+    def first_dose(self) -> dt.date | None:
+        """M-Day 1 (None without a mobilisation anchor)."""
+        return mobilisation_start(self.plan)
+
+    def set_plan(self, plan: Plan | None, transplant: Transplant) -> None:
+        """The plan or transplant changed (Day 0 or anchor moved)."""
+        self.plan, self.transplant = plan, transplant
+        self._show()
+
+    def reload(self) -> None:
+        """Re-read the stored log."""
+        try:
+            self.log, _ = load_harvest(self._repo, self.transplant.id)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+        self._show()
+
+    def _show(self) -> None:
+        log, tandem = self.log, self.transplant.tandem
+        today = self._context().today
+        first = self.first_dose
+        self.model.set_log(log, first)
+        self.mday_label.setText(
+            f"Today {today:%a %d %b %Y}" + (f", M-Day {mobilisation_day(today, first)}"
+                                           if first else ", no mobilisation anchor in the plan"))
+        total = log.total()
+        minimum, optimal, maximum = log.effective_targets(tandem)
+        self.total_label.setText(f"Cumulative: {total.text}")
+        self.total_label.setToolTip(total.formula)
+        self.progress.setRange(0, max(1, round(optimal.value * 100)))
+        self.progress.setValue(min(round(total.value * 100), self.progress.maximum()))
+        self.progress.setFormat(f"{_num(total.value)} of {_num(optimal.value)} (optimal)")
+        self.targets_label.setText(
+            f"Minimum {minimum.text}; optimal {optimal.text}"
+            + (f"; maximum {maximum.text}" if maximum else "")
+            + (" (tandem: doubled)" if tandem else ""))
+        self.targets_label.setToolTip(optimal.formula)
+        fc = forecast(log, tandem)
+        if fc.collections_needed is None:
+            self.forecast_label.setText(f"Forecast: {fc.formula}.")
+        else:
+            self.forecast_label.setText(
+                f"Forecast: {fc.collections_needed} more collection(s) to the optimal target.")
+        self.forecast_label.setToolTip(fc.formula)
+        alert = stop_alert(log, tandem)
+        self.stop_banner.setVisible(alert is not None)
+        if alert is not None:
+            self.stop_banner.setText(alert.message)
+            self.stop_banner.setToolTip(alert.rule)
+            self.stop_banner.setStyleSheet(MIN_STYLE if alert.kind == "minimum" else STOP_STYLE)
+        prompt = plerixafor_prompt(log, self._latest_day(today), tandem)
+        self.plerixafor_banner.setVisible(prompt is not None)
+        if prompt is not None:
+            self.plerixafor_banner.setText(prompt.message)
+            self.plerixafor_banner.setToolTip(prompt.rule)
+        self.edit_button.setEnabled(bool(log.collections))
+
+    def _latest_day(self, today: dt.date) -> dt.date:
+        """The day whose count drives the prompt: today, else the latest entry."""
+        dates = [p.date for p in self.log.pb_cd34] + [c.date for c in self.log.collections]
+        return today if today in dates or not dates else max(dates)
+
+    # --- entries ---------------------------------------------------------------------------
+
+    def _save(self, action: Callable[[], HarvestLog], done: str) -> None:
+        try:
+            self.log = action()
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            self.reload()
+            return
+        self._show()
+        self.sig_status.emit(done)
+        self.sig_saved.emit()
+
+    def enter_count(self) -> None:
+        """Ask for a day's blood CD34+ count and save it."""
+        today = self._context().today
+        entry = CountDialog.ask(self, today)
+        if entry is None:
+            return
+        day, value = entry
+        self._save(lambda: record_pb_cd34(self._repo, self._context(), self.transplant.id, day,
+                                          value), f"Blood CD34+ {_num(value, 1)}/uL saved.")
+
+    def _new_collection(self) -> Collection:
+        last = self.log.collections[-1] if self.log.collections else None
+        return Collection(self.log.next_collection_id(), self._context().today,
+                          last.product_volume_ml if last else 250.0,
+                          last.weight_kg if last else (self.patient.weight_kg or 70.0),
+                          cd34_per_ul=0.0, blood_volume_l=last.blood_volume_l if last else None)
+
+    def add_collection(self) -> None:
+        """Ask for a new collection and save it."""
+        self._edit(self._new_collection())
+
+    def edit_selected(self) -> None:
+        """Edit the selected collection (or the last one)."""
+        rows = self.table.selectionModel().selectedRows()
+        collection = self.model.collection_at(rows[0].row()) if rows else None
+        if collection is None and self.log.collections:
+            collection = self.log.collections[-1]
+        if collection is not None:
+            self._edit(collection)
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        collection = self.model.collection_at(index.row())
+        if collection is not None:
+            self._edit(collection)
+
+    def _edit(self, start: Collection) -> None:
+        entry = CollectionDialog.ask(self, start)
+        if entry is None:
+            return
+        self._save(lambda: add_collection(self._repo, self._context(), self.transplant.id,
+                                          entry), f"Collection of {entry.date:%d %b} saved: "
+                   f"{entry.dose().text}.")
+
+    def edit_targets(self) -> None:
+        """Edit targets and thresholds."""
+        edited = TargetsDialog.ask(self, self.log)
+        if edited is None:
+            return
+        self._save(lambda: save_harvest_settings(self._repo, self._context(), self.transplant.id,
+                                                 edited), "Targets saved.")
