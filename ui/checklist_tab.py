@@ -1,0 +1,269 @@
+"""The Checklists tab: pick a checklist, see its items dated from the plan, tick them.
+
+A view over ``RecordSession`` and the pure ``planner.checklists.checklist_view``:
+item dates are computed from the plan's anchors each time (so they follow Day 0),
+only ticks are stored. Keyboard: the item table takes focus; Space or Enter ticks
+(or unticks) the current item, asking for the date done and a note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.checklists import (
+    ChecklistTemplate,
+    ChecklistView,
+    ItemView,
+    applicable_templates,
+    checklist_view,
+)
+from planner.errors import PlannerError
+from ui.dialogs import calculator_dialogs as calc
+from ui.record_session import RecordSession
+
+COLUMNS = ("Done", "Item", "Section", "Due", "Day", "Status", "Done on (by)", "Note or warning")
+_STATUS_COLOURS = {
+    "overdue": "#b91c1c", "expired": "#b91c1c", "expires early": "#b45309",
+    "due soon": "#1d4ed8", "done": "#15803d", "done today": "#15803d",
+}
+
+_TICK_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def default_template_id(day: int, transplant_type: str) -> str:
+    """The checklist most likely wanted on transplant day ``day``."""
+    if day < -1:
+        return "pre-transplant-workup"
+    if day <= 0:
+        return "pre-infusion"
+    if day <= 28:
+        return "daily-inpatient"
+    if day <= 60:
+        return "day-30"
+    if day <= 140:
+        return "day-100"
+    if day <= 270:
+        return "survivorship-6-month"
+    return "survivorship-1-year"
+
+
+class ChecklistTab(QWidget):
+    """Checklist picker, anchor dates, and the dated items with their ticks.
+
+    Attributes:
+        view: the current ``ChecklistView`` (None before a template is chosen).
+
+    Signals:
+        sig_status: a one-line message for the status bar.
+    """
+
+    sig_status = Signal(str)
+    """Emitted with a short message after a tick or a refused one."""
+
+    def __init__(self, records: RecordSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.records = records
+        self.view: ChecklistView | None = None
+        self._templates = applicable_templates(records.templates, records.transplant_type)
+        self.picker = QComboBox()
+        self.picker.setAccessibleName("Checklist")
+        for t in self._templates:
+            self.picker.addItem(t.title, t.id)
+        picker_label = QLabel("&Checklist:")
+        picker_label.setBuddy(self.picker)
+        self.progress = QLabel()
+        self.progress.setAccessibleName("Checklist progress")
+        self.tick_button = QPushButton("&Tick or untick...")
+        self.tick_button.setAccessibleName("Tick or untick the current item")
+        self.tick_button.clicked.connect(self.toggle_current)
+        top = QHBoxLayout()
+        top.addWidget(picker_label)
+        top.addWidget(self.picker, 1)
+        top.addWidget(self.progress)
+        top.addWidget(self.tick_button)
+        self.anchors = QLabel()
+        self.anchors.setWordWrap(True)
+        self.anchors.setTextFormat(Qt.TextFormat.PlainText)
+        self.anchors.setAccessibleName("Anchor dates")
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
+        self.warnings.setStyleSheet("color: #b45309; font-weight: bold;")
+        self.warnings.setAccessibleName("Expiry warnings")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName("Checklist items")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _index: self.toggle_current())
+        # Wrapped titles: re-fit row heights when the columns change width.
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        # Space/Enter on a row ticks it: an event filter, because the view itself
+        # uses Space for selection and Enter for editing.
+        self.table.installEventFilter(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.anchors)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.table, 1)
+        self.picker.currentIndexChanged.connect(self._on_picker_current_index_changed)
+        records.sig_changed.connect(self._on_records_changed)
+        records.plan_session.sig_plan_changed.connect(lambda _c: self.refresh())
+        day = (records.today - records.plan_session.plan.day0).days
+        self.select_template(default_template_id(day, records.transplant_type))
+
+    # --- public ----------------------------------------------------------------------
+
+    @property
+    def template(self) -> ChecklistTemplate | None:
+        """The chosen template."""
+        index = self.picker.currentIndex()
+        return self._templates[index] if 0 <= index < len(self._templates) else None
+
+    def select_template(self, template_id: str) -> None:
+        """Show the checklist ``template_id`` (ignored when not applicable)."""
+        index = self.picker.findData(template_id)
+        if index >= 0 and index != self.picker.currentIndex():
+            self.picker.setCurrentIndex(index)
+        else:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read the ticks and re-date the items from the current plan."""
+        template = self.template
+        if template is None:
+            return
+        try:
+            state = self.records.checklists().get(template.id)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        keep = self.table.currentRow()
+        ps = self.records.plan_session
+        view = checklist_view(template, state, ps.plan, self.records.today,
+                              self.records.transplant_type)
+        # Soonest first; undated (daily) items keep the template order.
+        order = sorted(range(len(view.items)),
+                       key=lambda i: (view.items[i].due or dt.date.min, i))
+        self.view = replace(view, items=tuple(view.items[i] for i in order))
+        self._fill(self.view)
+        if 0 <= keep < self.table.rowCount():
+            self.table.selectRow(keep)
+
+    def row_of(self, item_id: str) -> int:
+        """The table row of an item (-1 when not shown)."""
+        if self.view is None:
+            return -1
+        return next((r for r, v in enumerate(self.view.items) if v.item.id == item_id), -1)
+
+    def toggle_current(self) -> None:
+        """Tick the current item (asking for the date and a note), or untick it."""
+        template, row = self.template, self.table.currentRow()
+        if template is None or self.view is None or not 0 <= row < len(self.view.items):
+            return
+        iv = self.view.items[row]
+        today = self.records.today
+        entry = iv.state
+        untick = entry is not None and entry.done and template.repeat != "daily"
+        if untick:
+            answer = calc.DateNoteDialog.ask(
+                self, "Untick item", f"Untick \u201c{iv.item.short}\u201d? Say why.", today,
+                note_required=True)
+        else:
+            answer = calc.DateNoteDialog.ask(
+                self, "Tick item", f"When was \u201c{iv.item.short}\u201d done?", today,
+                default=iv.due if iv.due is not None and iv.due < today else today)
+        if answer is None:
+            return
+        try:
+            self.records.tick(template, iv.item.id, done=not untick,
+                              date=None if untick else answer[0], note=answer[1])
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        self.sig_status.emit(f"{iv.item.short}: {'unticked' if untick else 'done'}.")
+
+    # --- private ---------------------------------------------------------------------
+
+    def _fill(self, view: ChecklistView) -> None:
+        template = view.template
+        words = {"day0": "Day 0", "collection": "Collection", "admission": "Admission"}
+        self.anchors.setText(
+            "   ".join(f"{words[n]} {a.date:%a %d %b %Y}" for n, a in view.anchors.items())
+            + ("   (daily checklist: items count as done when ticked today)"
+               if template.repeat == "daily" else ""))
+        self.anchors.setToolTip("\n".join(a.rule for a in view.anchors.values()))
+        self.warnings.setText("\n".join(f"\u26a0 {w}" for w in view.warnings))
+        self.warnings.setVisible(bool(view.warnings))
+        self.progress.setText(f"{view.done_count} of {len(view.items)} done")
+        self.table.setRowCount(len(view.items))
+        for row, iv in enumerate(view.items):
+            for col, cell in enumerate(self._cells(iv)):
+                self.table.setItem(row, col, cell)
+        self.table.resizeRowsToContents()
+
+    def _cells(self, iv: ItemView) -> list[QTableWidgetItem]:
+        done = QTableWidgetItem("\u2611" if iv.done else "\u2610")
+        done.setData(Qt.ItemDataRole.AccessibleTextRole, "done" if iv.done else "not done")
+        done.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        entry = iv.state
+        who = ""
+        if entry is not None and entry.done and entry.date is not None:
+            who = f"{entry.date:%d %b %Y} ({entry.by})"
+        note = iv.warning or (entry.note if entry is not None else "")
+        if not note and iv.earliest is not None and not iv.done:
+            note = f"Valid for {iv.item.expires_after_days} days: do on or after " \
+                   f"{iv.earliest:%d %b %Y}"
+        status = QTableWidgetItem(iv.status)
+        colour = _STATUS_COLOURS.get(iv.status)
+        if colour:
+            status.setForeground(QBrush(QColor(colour)))
+        title = QTableWidgetItem(iv.item.title)
+        title.setToolTip(iv.item.notes)
+        cells = [done, title, QTableWidgetItem(iv.item.section),
+                 QTableWidgetItem("" if iv.due is None else f"{iv.due:%a %d %b %Y}"),
+                 QTableWidgetItem(iv.day_label), status, QTableWidgetItem(who),
+                 QTableWidgetItem(note)]
+        if iv.warning:
+            cells[7].setForeground(QBrush(QColor(_STATUS_COLOURS[iv.status])))
+        return cells
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.table and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress
+                and event.key() in _TICK_KEYS
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)):
+            self.toggle_current()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_picker_current_index_changed(self, _index: int) -> None:
+        self.refresh()
+
+    def _on_records_changed(self, kind: str) -> None:
+        if kind == "checklists":
+            self.refresh()

@@ -1,0 +1,221 @@
+"""The Complications tab: episodes with their grades over time, calculators, resolve.
+
+A view over ``RecordSession``: it re-reads the stored episodes after every save and
+never edits them itself. Calculators open through ``make_calculator_dialog`` and run
+through the ``calculator_dialogs.run_dialog`` seam.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.complication_service import StoredEpisode
+from planner.complications import Assessment
+from planner.days import short_day_label
+from planner.errors import PlannerError
+from planner.grading import GradeResult
+from ui.dialogs import calculator_dialogs as calc
+from ui.record_session import RecordSession
+
+ID_ROLE = Qt.ItemDataRole.UserRole
+COLUMNS = ("Episode / assessment", "Date", "Day", "Grade", "Rule or status")
+
+
+class ComplicationsTab(QWidget):
+    """Episodes list, calculator buttons and the detail of the selected row.
+
+    Signals:
+        sig_status: a one-line message for the status bar.
+    """
+
+    sig_status = Signal(str)
+    """Emitted with a short message after a save or a refused action."""
+
+    def __init__(self, records: RecordSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.records = records
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("New assessment:"))
+        allo = records.transplant_type == "allogeneic"
+        for c in calc.CALCULATORS:
+            button = QPushButton(c.button)
+            button.setAccessibleName(f"New {c.title} assessment")
+            button.clicked.connect(lambda _=False, key=c.key: self.open_calculator(key))
+            if c.allogeneic_only and not allo:
+                button.setEnabled(False)
+                button.setToolTip("For allogeneic transplants only.")
+            bar.addWidget(button)
+            self.buttons[c.key] = button
+        bar.addStretch(1)
+        self.resolve_button = QPushButton("&Resolve episode...")
+        self.resolve_button.setAccessibleName("Resolve the selected episode")
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        bar.addWidget(self.resolve_button)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setAccessibleName("Complication episodes")
+        self.tree.setAlternatingRowColors(True)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setAccessibleName("Assessment detail")
+        self.detail.setTabChangesFocus(True)
+        self.empty = QLabel("No complication episodes recorded. Use a calculator above to "
+                            "record a dated assessment.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.tree)
+        split.addWidget(self.detail)
+        split.setSizes([300, 140])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        self._episodes: dict[str, StoredEpisode] = {}
+        records.sig_changed.connect(self._on_records_changed)
+        self.refresh()
+
+    # --- public ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Re-read the stored episodes."""
+        keep = self.selected_episode_id()
+        try:
+            log = self.records.complications()
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        day0 = self.records.plan_session.plan.day0
+        self.tree.clear()
+        self._episodes = {s.id: s for s in log.episodes}
+        for stored in log.episodes:
+            ep = stored.episode
+            best, now = ep.max_grade, ep.current_grade
+            grade = "" if best is None else f"max {best.label}"
+            if best is not None and now is not None and now.rank != best.rank:
+                grade += f" (now {now.label})"
+            status = ("active" if ep.resolution is None else
+                      f"resolved {ep.resolution:%d %b %Y} "
+                      f"({short_day_label((ep.resolution - day0).days)})")
+            top = QTreeWidgetItem([ep.type, f"{ep.onset:%a %d %b %Y}",
+                                   short_day_label((ep.onset - day0).days), grade, status])
+            top.setData(0, ID_ROLE, stored.id)
+            for index, a in enumerate(ep.assessments):
+                child = QTreeWidgetItem([a.result.criteria, f"{a.date:%a %d %b %Y}",
+                                         short_day_label((a.date - day0).days), a.result.label,
+                                         a.result.deciding_rule])
+                child.setData(0, ID_ROLE, f"{stored.id}#{index}")
+                top.addChild(child)
+            self.tree.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.empty.setVisible(not log.episodes)
+        self._select(keep)
+        self._update_resolve()
+
+    def selected_episode_id(self) -> str:
+        """The id of the episode of the selected row ("" when none)."""
+        item = self.tree.currentItem()
+        if item is None:
+            return ""
+        return str(item.data(0, ID_ROLE)).split("#")[0]
+
+    def open_calculator(self, key: str) -> GradeResult | None:
+        """Open a calculator; returns the saved result (None when cancelled)."""
+        saved: list[GradeResult] = []
+
+        def save(result: GradeResult, date: dt.date, reason: str) -> None:
+            eid = self.records.save_assessment(result, date, reason)
+            saved.append(result)
+            self._select(eid)
+
+        patient = self.records.plan_session.patient
+        dialog = calc.make_calculator_dialog(self, key, save=save, today=self.records.today,
+                                             weight_kg=patient.weight_kg)
+        calc.run_dialog(dialog)
+        if saved:
+            self.sig_status.emit(f"Saved {saved[0].criteria} {saved[0].label}.")
+            return saved[0]
+        return None
+
+    def resolve_selected(self) -> None:
+        """Resolve the selected active episode (asks for the date and a note)."""
+        stored = self._episodes.get(self.selected_episode_id())
+        if stored is None or stored.episode.resolution is not None:
+            self.sig_status.emit("Select an active episode to resolve.")
+            return
+        answer = calc.DateNoteDialog.ask(self, "Resolve episode",
+                                         f"When did the {stored.episode.type} episode resolve?",
+                                         self.records.today)
+        if answer is None:
+            return
+        try:
+            self.records.resolve(stored.id, answer[0], answer[1])
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        self.sig_status.emit(f"{stored.episode.type} episode resolved.")
+
+    # --- private ---------------------------------------------------------------------
+
+    def _select(self, episode_id: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, ID_ROLE) == episode_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _update_resolve(self) -> None:
+        stored = self._episodes.get(self.selected_episode_id())
+        self.resolve_button.setEnabled(stored is not None and stored.episode.active)
+
+    def _assessment(self, key: str) -> Assessment | None:
+        episode_id, _, index = key.partition("#")
+        stored = self._episodes.get(episode_id)
+        if stored is None or not index:
+            return None
+        return stored.episode.assessments[int(index)]
+
+    def _on_tree_current_item_changed(self, current: QTreeWidgetItem | None,
+                                      _previous: QTreeWidgetItem | None) -> None:
+        self._update_resolve()
+        if current is None:
+            self.detail.clear()
+            return
+        key = str(current.data(0, ID_ROLE))
+        a = self._assessment(key)
+        if a is not None:
+            text = f"{a.date:%a %d %b %Y}, assessed by {a.by}\n{calc.describe_result(a.result)}"
+            if a.override_reason:
+                text += f"\nConfirmed by the clinician: {a.override_reason}"
+            self.detail.setPlainText(text)
+            return
+        stored = self._episodes.get(key)
+        if stored is not None:
+            ep = stored.episode
+            lines = [f"{ep.type}: onset {ep.onset:%a %d %b %Y}, {len(ep.assessments)} "
+                     "assessment(s)."]
+            lines += [f"{n.date:%d %b %Y}: {n.text}" for n in ep.treatment_notes]
+            if ep.resolution is not None:
+                lines.append(f"Resolved {ep.resolution:%d %b %Y}. {ep.resolution_note}".strip())
+            self.detail.setPlainText("\n".join(lines))
+
+    def _on_records_changed(self, kind: str) -> None:
+        if kind == "complications":
+            self.refresh()
