@@ -57,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="check the database's integrity and audit trail")
     backup = sub.add_parser("backup", help="write a verified backup")
     backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
+    labs = sub.add_parser("import-labs", help="import blood counts from a CSV/XLSX lab export")
+    labs.add_argument("file")
+    labs.add_argument("--dry-run", action="store_true",
+                      help="report accepted and rejected rows; change nothing")
     from planner.cli_export import add_export_parser
 
     add_export_parser(sub)
@@ -163,6 +167,21 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
         repo.close()
     _out(f"Wrote a demo clinic of {count} patients to {path}.")
     return 0
+
+
+def cmd_import_labs(args: argparse.Namespace) -> int:
+    """Import counts; report accepted and rejected rows (exit 1 when some were rejected)."""
+    from planner.cli_labs import run_import_labs
+    from planner.services import Context
+
+    repo = _open_repo(args)
+    try:
+        code, text = run_import_labs(repo, Context(actor(), local_now()), Path(args.file),
+                                     args.dry_run)
+    finally:
+        repo.close()
+    (sys.stdout if code != EXIT_BAD_INPUT else sys.stderr).write(text + "\n")
+    return code
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -275,6 +294,7 @@ def run_gui(args: argparse.Namespace) -> int:
 COMMANDS = {
     "protocols": cmd_protocols, "schedule": cmd_schedule, "board": cmd_board,
     "demo-db": cmd_demo_db, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
+    "import-labs": cmd_import_labs,
 }
 
 

@@ -8,7 +8,7 @@ and the day number, stated with the rule that produced it, never a clinical deci
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.careplan import Occurrence, Plan, StepStatus, calendar_flags
@@ -182,14 +182,20 @@ def _unique(titles: Iterable[str]) -> tuple[str, ...]:
 def board_row(
     patient: Patient, transplant: Transplant, plan: Plan | None, today: dt.date,
     closures: Iterable[dt.date] = (), engrafted_on: dt.date | None = None,
+    extra_alerts: Sequence[str] = (),
 ) -> BoardRow:
-    """The board row of one transplant."""
+    """The board row of one transplant.
+
+    ``extra_alerts`` (issue 4: engraftment, graft-failure watch, stop collection) are
+    appended to the calendar alerts.
+    """
     reading = current_phase(transplant, plan, today, engrafted_on)
     day, label = _live_label(plan, today, reading.phase)
     due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
     alerts = _calendar_alerts(plan, today, closures) if plan is not None else []
     if overdue:
         alerts.insert(0, f"{len(overdue)} overdue")
+    alerts.extend(extra_alerts)  # issue 4 hook
     return BoardRow(
         patient_id=patient.id, transplant_id=transplant.id, mrn=patient.mrn,
         name=patient.display_name, transplant_type=transplant.transplant_type.value,
@@ -204,15 +210,20 @@ def board_rows(
     patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
     today: dt.date, closures: Iterable[dt.date] = (),
     engraftment: Mapping[str, dt.date] | None = None,
+    extra_alerts: Mapping[str, Sequence[str]] | None = None,
 ) -> list[BoardRow]:
-    """Rows for every active transplant, most urgent (lowest day number) first."""
+    """Rows for every active transplant, most urgent (lowest day number) first.
+
+    ``engraftment`` and ``extra_alerts`` (issue 4) are keyed by transplant id.
+    """
     by_patient = {p.id: p for p in patients}
     by_transplant = {p.transplant_id: p for p in plans}
     closed = frozenset(closures)
     engraftment = engraftment or {}
+    extra = extra_alerts or {}
     rows = [
         board_row(by_patient[t.patient_id], t, by_transplant.get(t.id), today, closed,
-                  engraftment.get(t.id))
+                  engraftment.get(t.id), extra.get(t.id, ()))
         for t in transplants if t.is_active and t.patient_id in by_patient
     ]
     rows.sort(key=lambda r: (r.day is None, r.day if r.day is not None else 0, r.name))

@@ -25,7 +25,7 @@ from planner.model import (
     TransplantStatus,
     TransplantType,
 )
-from planner.ports import Action, Repository
+from planner.ports import Action, ClinicalRecord, Repository
 from planner.protocols import Protocol, get_protocol, load_protocols
 from planner.services import Context
 
@@ -192,9 +192,18 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
     fresh = [(p, t, pl) for p, t, pl in clinic if p.mrn not in existing]
     if not fresh:
         return 0
+    # Synthetic counts and transfusions for the post-transplant patients, so the board,
+    # the charts and engraftment show real-looking data (DEMO-0009 is left without,
+    # for trying the lab import).
+    from planner.recovery import demo_counts, demo_records
+
+    records = demo_records(fresh, ctx.today)
     repo.commit(Action(
         actor=ctx.actor, at=ctx.now, description="Load demo clinic",
         patients=tuple(p for p, _, _ in fresh), transplants=tuple(t for _, t, _ in fresh),
         plans=tuple(dc_replace(pl, version=0) for _, _, pl in fresh),
+        lab_samples=tuple(demo_counts(fresh, ctx.today)),
+        records=tuple(ClinicalRecord(tid, "engraftment", rec.to_body())
+                      for tid, rec in records.items()),
     ))
     return len(fresh)

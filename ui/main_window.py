@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 from planner.board import WorklistItem
 from planner.careplan import mark_done
 from planner.errors import PlannerError
+from planner.ports import ClinicalRecord
 from planner.protocols import Protocol
 from planner.services import create_transplant_plan, record_event, save_patient
 from ui.dialogs.conflict_dialog import ConflictDialog
+from ui.dialogs.export_dialog import ExportDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.plan_wizard import PlanWizard
 from ui.errors import user_message
@@ -53,6 +55,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.protocols = protocols
         self.state = WindowState(settings)
+        self._settings = settings  # issue 6: the export dialog remembers its folder here
         self._load_demo = load_demo
         self.plan_sessions: dict[str, PlanSession] = {}
         self.undo_group = QUndoGroup(self)
@@ -145,6 +148,9 @@ class MainWindow(QMainWindow):
         self._add("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
         self._add("print_worklist", "&Print worklist...", self.print_worklist,
                   QKeySequence.StandardKey.Print)
+        # Issue 6: handouts, team summaries and hand-off packets of the current patient.
+        self._add("export_documents", "Print / e&xport...", self.export_documents,
+                  "Ctrl+Shift+P", "Preview, save or print the current patient's documents")
         self._add("close_tab", "&Close patient tab", self.close_current_tab,
                   QKeySequence.StandardKey.Close)
         self._add("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -167,8 +173,8 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         a = self.actions_by_name
         menus: dict[str, list[str | None]] = {
-            "&File": ["new_patient", "open_patient", "close_tab", None, "print_worklist",
-                      "load_demo", None, "quit"],
+            "&File": ["new_patient", "open_patient", "close_tab", None, "export_documents",
+                      "print_worklist", "load_demo", None, "quit"],
             "&Edit": ["undo", "redo", None, "find"],
             "&Patient": ["edit_patient", "new_plan", "move_day0"],
             "&View": ["show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None,
@@ -183,7 +189,8 @@ class MainWindow(QMainWindow):
                     menu.addAction(a[name])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
-        for name in ("new_patient", "new_plan", "move_day0", "undo", "redo", "print_worklist"):
+        for name in ("new_patient", "new_plan", "move_day0", "undo", "redo", "export_documents",
+                     "print_worklist"):
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 
@@ -271,7 +278,10 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
             return None
-        ws = PatientWorkspace(ps, self.session.closures)
+        ws = PatientWorkspace(ps, self.session.closures, documents=self._documents_record,
+                              lab_settings=self._settings)  # Issue 4: import mapping memory
+        ws.sig_labs_saved.connect(self._on_refresh_timer_timeout)  # Issue 4: board alerts
+        ws.records.sig_changed.connect(lambda _kind: self._refresh_timer.start())
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.tabs.addTab(ws, ws.title)
         self.tabs.setCurrentWidget(ws)
@@ -400,6 +410,20 @@ class MainWindow(QMainWindow):
         doc.setHtml(worklist_html(self.session.worklist,
                                   f"Worklist {self.session.today:%a %d %b %Y}"))
         return doc
+
+    def _documents_record(self, transplant_id: str) -> ClinicalRecord | None:
+        return self.session.repo.get_record(transplant_id, "documents")
+
+    def export_documents(self) -> None:
+        """Preview, save or print the current patient's documents; refresh alerts after."""
+        ws = self.current_workspace()
+        if ws is None:
+            self.statusBar().showMessage("Open a patient to print or export documents.", 5000)
+            return
+        ExportDialog.ask(self, self.session.repo, self.session.context,
+                         ws.session.transplant.id, self.session.centre, self._settings)
+        ws.refresh_documents()
+        self._refresh_timer.start()
 
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""

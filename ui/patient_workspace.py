@@ -8,9 +8,11 @@ Dialogs are reached through their ``ask`` seams so tests can patch them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHeaderView,
@@ -30,14 +32,25 @@ from planner.careplan import (
     set_step_note,
     skip_occurrence,
 )
+from planner.complication_service import episode_bands
 from planner.days import short_day_label
-from planner.errors import ValidationError
+from planner.documents import plan_outdated_documents
+from planner.errors import PlannerError, ValidationError
+from planner.model import GraftSource, TransplantType
+from planner.ports import ClinicalRecord
+from ui.checklist_tab import ChecklistTab
+from ui.complications_tab import ComplicationsTab
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.models.step_table_model import SORT_ROLE, StepTableModel
 from ui.plan_session import PlanSession, Snapshot
+from ui.record_session import RecordSession
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
+
+if TYPE_CHECKING:  # Issue 4: the tabs import pandas; they are imported when a patient opens
+    from ui.counts_tab import CountsTab
+    from ui.harvest_tab import HarvestTab
 
 
 class PatientWorkspace(QWidget):
@@ -49,12 +62,23 @@ class PatientWorkspace(QWidget):
 
     sig_status = Signal(str)
     """Emitted with a one-line message for the main window's status bar."""
+    sig_labs_saved = Signal()
+    """Issue 4: harvest entries, counts or a lab import were saved (refresh the board)."""
 
     def __init__(self, session: PlanSession, closures: frozenset[dt.date] = frozenset(),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 documents: Callable[[str], ClinicalRecord | None] | None = None,
+                 lab_settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._closures = closures
+        # Issue 6: reads the transplant's "documents" record for the out-of-date notice.
+        self._documents = documents
+        self.documents_notice = QLabel()
+        self.documents_notice.setObjectName("documentsNotice")
+        self.documents_notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.documents_notice.setStyleSheet("color:#8a4b00;font-weight:bold;")
+        self.documents_notice.setVisible(False)
         self.header = QLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setAccessibleName("Patient summary")
@@ -74,11 +98,22 @@ class PatientWorkspace(QWidget):
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.calendar, "Ca&lendar")
         self.tabs.addTab(self.table, "&Steps")
+        # Issue 5 hook: checklists and complication episodes of this transplant.
+        self.records = RecordSession.for_plan_session(session)
+        self.checklists = ChecklistTab(self.records)
+        self.complications = ComplicationsTab(self.records)
+        self.tabs.addTab(self.checklists, "C&hecklists")
+        self.tabs.addTab(self.complications, "Com&plications")
+        self.checklists.sig_status.connect(self.sig_status)
+        self.complications.sig_status.connect(self.sig_status)
+        self.records.sig_changed.connect(self._on_records_changed)
+        self._add_harvest_and_counts_tabs(lab_settings)  # Issue 4 hook
         self.toolbar = QToolBar("Patient")
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
+        layout.addWidget(self.documents_notice)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
@@ -125,6 +160,55 @@ class PatientWorkspace(QWidget):
         self.header.setToolTip(reading.rule)
         self.timeline.set_plan(s.plan, today, self._closures)
         self.calendar.set_plan(s.plan, today)
+        self._show_episodes()
+        self.refresh_documents()
+        # Issue 4 hook: Day 0 or the mobilisation anchor may have moved.
+        for tab in (self.harvest_tab, self.counts_tab):
+            if tab is not None:
+                tab.set_plan(s.plan, s.transplant)
+
+    def refresh_documents(self) -> None:
+        """Show "handout of DATE is out of date" when the plan changed since it was printed."""
+        record = self._documents(self.session.transplant.id) if self._documents else None
+        stale = plan_outdated_documents(record, self.session.plan)
+        self.documents_notice.setText("; ".join(s[:1].upper() + s[1:] for s in stale)
+                                      + (": print a new one." if stale else ""))
+        self.documents_notice.setVisible(bool(stale))
+
+    def _show_episodes(self) -> None:
+        """Issue 5 hook: complication episodes as bands on the timeline."""
+        try:
+            log = self.records.complications()
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        self.timeline.set_episodes(episode_bands(log, self.session.plan.day0))
+
+    def _on_records_changed(self, kind: str) -> None:
+        if kind == "complications":
+            self._show_episodes()
+
+    def _add_harvest_and_counts_tabs(self, settings: QSettings | None) -> None:
+        """Issue 4 hook: the Harvest tab (mobilisation anchor, autologous or allogeneic PBSC)
+        and the Counts tab (entry grid, engraftment, chart)."""
+        from ui.counts_tab import CountsTab  # lazy: keeps pandas off the start-up path
+        from ui.harvest_tab import HarvestTab
+
+        s = self.session
+        repo, context = s._repo, s._context  # the plan session's port and clock
+        mobilising = any(a.numbering == "mday" for a in s.plan.anchors.values())
+        pbsc = s.transplant.graft_source is GraftSource.PBSC
+        self.harvest_tab: HarvestTab | None = None
+        if mobilising or s.transplant.transplant_type is TransplantType.AUTOLOGOUS or pbsc:
+            self.harvest_tab = HarvestTab(repo, context, s.patient, s.transplant, s.plan)
+            self.tabs.addTab(self.harvest_tab, "Har&vest")
+            self.harvest_tab.sig_status.connect(self.sig_status)
+            self.harvest_tab.sig_saved.connect(self.sig_labs_saved)
+        self.counts_tab: CountsTab | None = CountsTab(repo, context, s.patient, s.transplant,
+                                                      s.plan, settings)
+        self.tabs.addTab(self.counts_tab, "Co&unts")
+        self.counts_tab.sig_status.connect(self.sig_status)
+        self.counts_tab.sig_saved.connect(self.sig_labs_saved)
 
     def _on_session_plan_changed(self, _changes: object) -> None:
         self._refresh()

@@ -17,6 +17,7 @@ import bisect
 import datetime as dt
 import html
 import math
+from collections.abc import Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -83,6 +84,12 @@ _CLOSURE_HATCH = QBrush(QColor(180, 83, 9, 110), Qt.BrushStyle.Dense6Pattern)
 _SELECT_PEN = QPen(QColor("#111827"), 2.0)
 _FOCUS_PEN = QPen(QColor("#2563eb"), 1.0, Qt.PenStyle.DotLine)
 _GHOST_PEN = QPen(QColor("#111827"), 1.5, Qt.PenStyle.DashLine)
+# Complication episodes (issue 5): their own lane above the phase lanes.
+EPISODE_LANE_LABEL = "Complications"
+_EPISODE_FILL = QColor("#fee2e2")
+_EPISODE_PEN = QPen(QColor("#b91c1c"), 1.0)
+_EPISODE_OPEN_PEN = QPen(QColor("#b91c1c"), 1.0, Qt.PenStyle.DashLine)
+_EPISODE_LANE = QColor(254, 242, 242, 160)
 
 
 def tick_days(px_per_day: float) -> int:
@@ -163,6 +170,9 @@ class PlanTimeline(QWidget):
         self._press: tuple[int, float] | None = None
         self._drag_delta: int | None = None
         self._drag_refused = False
+        # Complication episode bands (label, onset, resolution or None, description).
+        self._episodes: list[tuple[str, dt.date, dt.date | None, str]] = []
+        self._episode_top = 0.0
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
         self._v = QScrollBar(Qt.Orientation.Vertical, self)
         self._h.setAccessibleName("Scroll timeline in time")
@@ -207,6 +217,27 @@ class PlanTimeline(QWidget):
         self._update_description()
         self.update()
 
+    def set_episodes(self, bands: Sequence[tuple[str, dt.date, dt.date | None, str]]) -> None:
+        """Show complication episodes as labelled bands in their own lane (issue 5).
+
+        Each band is (label such as "aGVHD III", onset, resolution date or None while
+        active, description for the tooltip); an active band runs to today.
+        """
+        self._episodes = list(bands)
+        if self._plan is not None:
+            self.set_plan(self._plan, self._today, frozenset(self._closures))
+
+    def episode_rect(self, index: int) -> QRectF:
+        """Widget rectangle of episode band ``index``."""
+        _, start, end, _ = self._episodes[index]
+        last = end if end is not None else max(start, self._today)
+        ppd = self._scale.px_per_day
+        left = self._scale.x(start)
+        right = self._scale.x(last) + ppd
+        top = self._episode_top + LANE_PAD / 2 + index * ROW_H + (ROW_H - BAR_H) / 2
+        return QRectF(left, top, max(right - left, 3.0), BAR_H).translated(
+            LABEL_W - self._h.value(), AXIS_H - self._v.value())
+
     def select_step(self, step_id: str) -> None:
         """Select the first bar of ``step_id`` ("" clears) and scroll it into view."""
         index = next((i for i, b in enumerate(self._bars) if b.step_id == step_id), None)
@@ -241,6 +272,10 @@ class PlanTimeline(QWidget):
     def tooltip_at(self, pos: QPointF) -> str:
         """Rich-text tooltip of the occurrence under ``pos`` ("" over empty space)."""
         index = self._bar_at(pos)
+        if index is None and self._canvas().contains(pos):
+            for i, band in enumerate(self._episodes):
+                if self.episode_rect(i).adjusted(-2, -2, 2, 2).contains(pos):
+                    return f"<b>{html.escape(band[0])}</b><br>{html.escape(band[3])}"
         if index is None or self._plan is None:
             return ""
         bar = self._bars[index]
@@ -270,7 +305,9 @@ class PlanTimeline(QWidget):
         lanes, placed = layout_lanes(step_bars(plan, today))
         bars = sorted(placed, key=lambda b: (b.start, b.lane, b.row, b.step_id))
         self._lanes, self._bars = lanes, bars
-        top = 0.0
+        # Complication episodes (if any) get the top lane, so they are seen first.
+        self._episode_top = 0.0
+        top = len(self._episodes) * ROW_H + LANE_PAD if self._episodes else 0.0
         self._lane_tops = []
         for lane in lanes:
             self._lane_tops.append(top)
@@ -300,7 +337,8 @@ class PlanTimeline(QWidget):
             start, end = spans.get(bar.lane, (bar.start, bar.end))
             spans[bar.lane] = (min(start, bar.start), max(end, bar.end))
         self._lane_spans = [spans[i] for i in range(len(lanes))]
-        dates = [plan.day0, *(b.start for b in bars), *(b.end for b in bars)]
+        dates = [plan.day0, *(b.start for b in bars), *(b.end for b in bars),
+                 *(e[1] for e in self._episodes), *(e[2] for e in self._episodes if e[2])]
         first, last = min(dates), max(dates)
         reach = dt.timedelta(days=TODAY_REACH_DAYS)
         if first - reach <= today <= last + reach:
@@ -467,6 +505,8 @@ class PlanTimeline(QWidget):
             text = "No plan loaded."
         else:
             text = f"{len(self._bars)} bars in {len(self._lanes)} phase lanes."
+            if self._episodes:
+                text += " Complications: " + "; ".join(e[3] for e in self._episodes) + "."
             if self._selected is not None:
                 bar = self._bars[self._selected]
                 occ = self._bar_occs[self._selected][0]
@@ -620,6 +660,24 @@ class PlanTimeline(QWidget):
                     self._paint_label(p, i, rect)
         self._paint_selection(p)
 
+    def _paint_episodes(self, p: QPainter, canvas: QRectF) -> None:
+        if not self._episodes:
+            return
+        y = self._wy(self._episode_top)
+        height = len(self._episodes) * ROW_H + LANE_PAD
+        p.fillRect(QRectF(canvas.left(), y, canvas.width(), height), _EPISODE_LANE)
+        for i, (label, _start, end, _desc) in enumerate(self._episodes):
+            rect = self.episode_rect(i)
+            p.fillRect(rect, _EPISODE_FILL)
+            p.setPen(_EPISODE_PEN if end is not None else _EPISODE_OPEN_PEN)
+            p.drawRect(rect)
+            p.setPen(QColor("#7f1d1d"))
+            need = self.fontMetrics().horizontalAdvance(label) + 4
+            # Inside the band when it fits, else just right of it.
+            left = rect.left() + 4 if rect.width() - 6 >= need else rect.right() + 4
+            p.drawText(QRectF(left, rect.top() - 2, need, rect.height() + 4),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+
     def _paint_label(self, p: QPainter, index: int, rect: QRectF) -> None:
         placed = self._labels.get(index)
         if placed is None:
@@ -724,6 +782,14 @@ class PlanTimeline(QWidget):
                        phase_label(lane.phase))
             p.setPen(_LANE_LINE_PEN)
             p.drawLine(QPointF(0, y + height), QPointF(LABEL_W, y + height))
+        if self._episodes:
+            y = self._wy(self._episode_top)
+            p.fillRect(QRectF(0, y, 5, len(self._episodes) * ROW_H + LANE_PAD),
+                       _EPISODE_PEN.color())
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(10, y, LABEL_W - 14, ROW_H + LANE_PAD),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       EPISODE_LANE_LABEL)
         p.restore()
         p.setPen(_LANE_LINE_PEN)
         p.drawLine(QPointF(LABEL_W - 0.5, 0), QPointF(LABEL_W - 0.5, canvas.bottom()))
@@ -760,6 +826,7 @@ class PlanTimeline(QWidget):
         self._paint_markers(p, canvas)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_bars(p, canvas, detail_level(self._scale.px_per_day))
+        self._paint_episodes(p, canvas)
         p.restore()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_axis(p, canvas, first, last)

@@ -1,0 +1,356 @@
+"""Print / export: choose a document and its variant, preview it, then save or print it.
+
+The preview is the very PDF that gets saved or printed: it is rendered once in a
+worker thread (``ui.workers.run_in_background``) and held in memory; QtPdf reads it
+from a ``QBuffer``, so no copy of the document is ever written to a temporary file
+(reference/reliability.md section 3.7). Saving goes through
+``planner.export_service.save_rendered`` (atomic write, then history and audit in one
+commit). An existing file is replaced only after ``_confirm_overwrite``, the single
+place that asks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.documents import DocumentEntry
+from planner.errors import PlannerError
+from planner.export.atomic import TargetExistsError
+from planner.export.names import default_file_name
+from planner.export.texts import REFERENCE_LANGUAGE, available_languages
+from planner.export_service import (
+    Rendered,
+    RenderJob,
+    prepare_job,
+    record_printed,
+    render,
+    save_rendered,
+)
+from planner.model import ClinicSettings
+from planner.ports import Repository
+from planner.services import Context
+from ui.errors import user_message
+from ui.workers import run_in_background
+
+FOLDER_KEY = "export/last_folder"  # a folder the user chose; never a file or patient name
+KIND_CHOICES = (("handout", "Patient handout"), ("summary", "Team summary"),
+                ("handoff", "Community hand-off packet"))
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+PRINT_DPI_CAP = 300  # page images above this add memory, not legibility
+
+
+class ExportDialog(QDialog):
+    """Choose, preview, save and print one patient's documents.
+
+    Attributes:
+        document: the QPdfDocument of the current preview.
+        view: the QPdfView showing it.
+        warning: the missing-glyph / untranslated-step notice (hidden when empty).
+        busy: the indicator shown while a preview renders.
+        produced: history entries of what was saved or printed in this dialog.
+    """
+
+    def __init__(self, repo: Repository, context: Callable[[], Context], transplant_id: str,
+                 centre: ClinicSettings, settings: QSettings,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._repo = repo
+        self._context = context
+        self._transplant_id = transplant_id
+        self._centre = centre
+        self._settings = settings
+        self._generation = 0
+        self._rendering = False
+        self._job: RenderJob | None = None
+        self._rendered: Rendered | None = None
+        self._bytes = QByteArray()
+        self._buffer = QBuffer(self)
+        self.produced: list[DocumentEntry] = []
+        self.setWindowTitle("Print / export")  # no patient data in window titles
+        self.kind = QComboBox()
+        for key, text in KIND_CHOICES:
+            self.kind.addItem(text, key)
+        self.language = QComboBox()
+        for code in available_languages():
+            self.language.addItem(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
+        self.large_print = QCheckBox("&Large print (16 pt, one week per row)")
+        self.no_phi = QCheckBox("&No identifiers (name, MRN, birth date left out)")
+        self.no_phi.setToolTip("Blank lines replace the name; the file name and the PDF "
+                               "metadata carry no patient data either.")
+        self.patient_line = QLabel()
+        self.patient_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.patient_line.setObjectName("exportPatient")
+        self.patient_line.setWordWrap(True)
+        self.warning = QLabel()
+        self.warning.setObjectName("exportWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setTextFormat(Qt.TextFormat.PlainText)
+        self.warning.setStyleSheet(
+            "background:#fff3cd;color:#664d03;border:1px solid #ffda6a;padding:6px;")
+        self.warning.setVisible(False)
+        self.status = QLabel()
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setVisible(False)
+        self.document = QPdfDocument(self)
+        self.view = QPdfView()
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setAccessibleName("Document preview")
+        self.view.setMinimumSize(520, 560)
+        self.save_button = QPushButton("&Save...")
+        self.print_button = QPushButton("&Print...")
+        self.close_button = QPushButton("Close")
+        self._layout()
+        self._connect()
+        self._on_options_changed()
+
+    # --- public --------------------------------------------------------------------------------
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, repo: Repository, context: Callable[[], Context],
+            transplant_id: str, centre: ClinicSettings,
+            settings: QSettings) -> list[DocumentEntry]:
+        """Run the dialog; returns what was saved or printed (empty: nothing)."""
+        dialog = cls(repo, context, transplant_id, centre, settings, parent)
+        dialog.exec()
+        return list(dialog.produced)
+
+    def is_rendering(self) -> bool:
+        """True while a preview is being rendered."""
+        return self._rendering
+
+    def save_to(self, path: Path) -> bool:
+        """Save the previewed document to ``path``, asking before replacing a file."""
+        if self._job is None or self._rendered is None:
+            return False
+        try:
+            try:
+                result = save_rendered(self._repo, self._context(), self._job, self._rendered,
+                                       path, overwrite=False)
+            except TargetExistsError as exists:
+                if not self._confirm_overwrite(exists.path):
+                    self._show_status("Not saved: the existing file was kept.")
+                    return False
+                result = save_rendered(self._repo, self._context(), self._job, self._rendered,
+                                       path, overwrite=True)
+        except PlannerError as exc:
+            self._show_status(user_message(exc))
+            return False
+        self._settings.setValue(FOLDER_KEY, str(result.path.parent))
+        self.produced.append(result.entry)
+        self._show_status(f"Saved {result.path.name}.")
+        return True
+
+    def save(self) -> None:
+        """Ask for a file name (default: no patient data) and save the preview there."""
+        if self._job is None:
+            return
+        name = default_file_name(self._job.kind, self._job.printed_on, secrets.token_hex(2))
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save document", str(self._default_folder() / name), "PDF files (*.pdf)",
+            options=QFileDialog.Option.DontConfirmOverwrite)  # we ask, once, in save_to
+        if path:
+            self.save_to(Path(path))
+
+    def print_to(self, printer: QPrinter) -> None:
+        """Draw every preview page onto ``printer`` (scaled to its page, aspect kept)."""
+        if self._job is None:
+            return
+        painter = QPainter()
+        if not painter.begin(printer):
+            self._show_status("The printer could not be started.")
+            return
+        try:
+            dpi = min(printer.resolution(), PRINT_DPI_CAP)
+            area = printer.pageLayout().paintRectPixels(printer.resolution())
+            for page in range(self.document.pageCount()):
+                if page:
+                    printer.newPage()
+                points = self.document.pagePointSize(page)
+                image = self.document.render(
+                    page, QSize(round(points.width() * dpi / 72),
+                                round(points.height() * dpi / 72)))
+                size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                # The painter's origin is the top-left of the printable area.
+                painter.drawImage(
+                    (area.width() - size.width()) // 2, 0,
+                    image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation))
+        finally:
+            painter.end()
+        try:
+            self.produced.append(record_printed(self._repo, self._context(), self._job))
+        except PlannerError as exc:
+            self._show_status(user_message(exc))
+            return
+        self._show_status(f"Sent {self.document.pageCount()} pages to the printer.")
+
+    def print_(self) -> None:
+        """Print through the system print dialog."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if QPrintDialog(printer, self).exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    # --- construction --------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        form = QFormLayout()
+        form.addRow("&Document:", self.kind)
+        form.addRow("&Language:", self.language)
+        form.addRow(self.large_print)
+        form.addRow(self.no_phi)
+        side = QVBoxLayout()
+        side.addWidget(self.patient_line)
+        side.addLayout(form)
+        side.addWidget(self.warning)
+        side.addStretch(1)
+        busy_row = QHBoxLayout()
+        busy_row.addWidget(self.busy)
+        busy_row.addWidget(self.status, 1)
+        side.addLayout(busy_row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.print_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        side.addLayout(buttons)
+        panel = QWidget()
+        panel.setLayout(side)
+        panel.setFixedWidth(360)
+        outer = QHBoxLayout(self)
+        outer.addWidget(panel)
+        outer.addWidget(self.view, 1)
+        self.resize(1000, 720)
+
+    def _connect(self) -> None:
+        self.kind.currentIndexChanged.connect(self._on_options_changed)
+        self.language.currentIndexChanged.connect(self._on_options_changed)
+        self.large_print.toggled.connect(self._on_options_changed)
+        self.no_phi.toggled.connect(self._on_options_changed)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_)
+        self.close_button.clicked.connect(self.accept)
+
+    # --- private -------------------------------------------------------------------------------
+
+    def _default_folder(self) -> Path:
+        stored = self._settings.value(FOLDER_KEY, "")
+        if isinstance(stored, str) and stored and Path(stored).is_dir():
+            return Path(stored)
+        return Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+
+    def _confirm_overwrite(self, path: Path) -> bool:
+        """The one place that asks before an existing file is replaced."""
+        answer = QMessageBox.question(
+            self, "Replace file?", f"{path.name} already exists in {path.parent}. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._rendering = busy
+        self.busy.setVisible(busy)
+        self.save_button.setEnabled(not busy and self._rendered is not None)
+        self.print_button.setEnabled(not busy and self._rendered is not None)
+
+    def _on_options_changed(self, *_args: object) -> None:
+        handout = self.kind.currentData() == "handout"
+        for widget in (self.language, self.large_print, self.no_phi):
+            widget.setEnabled(handout)  # team documents: English, normal print, identified
+        self._generation += 1
+        generation = self._generation
+        try:
+            job = prepare_job(
+                self._repo, self._transplant_id, str(self.kind.currentData()),
+                printed_on=self._context().today, settings=self._centre,
+                language=str(self.language.currentData()) if handout else REFERENCE_LANGUAGE,
+                large_print=handout and self.large_print.isChecked(),
+                no_phi=handout and self.no_phi.isChecked())
+        except PlannerError as exc:
+            self._job = self._rendered = None
+            self._set_busy(False)
+            self._show_status(user_message(exc))
+            return
+        self._job, self._rendered = job, None
+        # The MRN confirms whose document this is (the tab shows it too); no name here.
+        self.patient_line.setText(f"Patient MRN {job.patient.mrn} · Day 0 "
+                                  f"{job.plan.day0:%d %b %Y} · plan version {job.plan.version}")
+        self._set_busy(True)
+        self._show_status("Rendering the preview...")
+        run_in_background(lambda: render(job),
+                          lambda result: self._on_rendered(generation, result),
+                          lambda exc: self._on_render_failed(generation, exc))
+
+    def _on_rendered(self, generation: int, rendered: Rendered) -> None:
+        if generation != self._generation:
+            return  # an older request: the options changed while it rendered
+        self._rendered = rendered
+        self.document.close()
+        self._buffer.close()
+        self._bytes = QByteArray(rendered.pdf)
+        self._buffer.setData(self._bytes)
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self._buffer)
+        self._show_warning(rendered)
+        self._set_busy(False)
+        self._show_status(f"{self.document.pageCount()} pages, printed on "
+                          f"{self._job.printed_on:%d %b %Y}." if self._job else "")
+
+    def _on_render_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        self._rendered = None
+        self._set_busy(False)
+        self._show_status(user_message(exc))
+
+    def _show_warning(self, rendered: Rendered) -> None:
+        parts = []
+        if rendered.missing_glyphs:
+            # Code points too: the screen font may lack the characters as well.
+            chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in rendered.missing_glyphs[:12])
+            parts.append(f"The font cannot show {len(rendered.missing_glyphs)} character(s) "
+                         f"of this document: {chars}. They print as a box ("
+                         "\N{REPLACEMENT CHARACTER}); write them in by hand or correct the record.")
+        if rendered.untranslated_steps:
+            n = len(rendered.untranslated_steps)
+            parts.append(f"{n} step{'s have' if n != 1 else ' has'} no wording in this "
+                         "language and print with a general phrase and \"ask your team\".")
+        self.warning.setText("\n\n".join(parts))
+        self.warning.setVisible(bool(parts))
+
+    # --- Qt overrides --------------------------------------------------------------------------
+
+    def done(self, result: int) -> None:
+        self._generation += 1  # a preview still rendering is dropped when it arrives
+        super().done(result)
