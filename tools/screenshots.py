@@ -60,6 +60,18 @@ def main() -> int:
     ws.tabs.setCurrentWidget(ws.calendar)
     _settle(app)
     _save(window, "calendar.png")
+    for tab_name, file_name, mrn in (("Counts", "counts.png", "DEMO-0011"),
+                                     ("Harvest", "harvest.png", "DEMO-0003"),
+                                     ("Checklists", "checklists.png", "DEMO-0001"),
+                                     ("Complications", "complications.png", "DEMO-0010")):
+        other = window.open_transplant(
+            next(r.transplant_id for r in window.session.rows if r.mrn == mrn))
+        assert other is not None
+        for i in range(other.tabs.count()):
+            if other.tabs.tabText(i).replace("&", "") == tab_name:
+                other.tabs.setCurrentIndex(i)
+        _settle(app)
+        _save(window, file_name)
     workup = window.open_transplant(
         next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004"))
     assert workup is not None

@@ -374,9 +374,13 @@ class PlerixaforCalculator(QGroupBox):
         self.sex = QComboBox()
         self.sex.addItems(["female", "male"])
         self.sex.setCurrentText(patient.sex.value)
-        self.weight = CollectionDialog._spin(1, 350, 1, " kg", patient.weight_kg or 70)
-        self.height_cm = CollectionDialog._spin(130, 250, 1, " cm", patient.height_cm or 170)
-        self.creatinine = CollectionDialog._spin(0.1, 20, 2, " mg/dL", 0.9)
+        # Nothing is assumed: a missing measurement shows as "not entered" (the range's
+        # minimum) and no dose is computed until the user types it.
+        self.weight = CollectionDialog._spin(0, 350, 1, " kg", patient.weight_kg or 0)
+        self.height_cm = CollectionDialog._spin(0, 250, 1, " cm", patient.height_cm or 0)
+        self.creatinine = CollectionDialog._spin(0, 20, 2, " mg/dL", 0)
+        for spin in (self.weight, self.height_cm, self.creatinine):
+            spin.setSpecialValueText("not entered")
         self.creatinine.setAccessibleName("Serum creatinine")
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -407,6 +411,13 @@ class PlerixaforCalculator(QGroupBox):
         self._on_input_changed()
 
     def _on_input_changed(self, *_args: object) -> None:
+        missing = [name for name, spin in (("weight", self.weight), ("height", self.height_cm),
+                                           ("serum creatinine", self.creatinine))
+                   if spin.value() == spin.minimum()]
+        if missing:
+            self.result.setText(f"Enter the {', '.join(missing)} to compute the dose.")
+            self.warning.setVisible(False)
+            return
         try:
             sex = self.sex.currentText()
             crcl = creatinine_clearance_cg(self.age.value(), self.weight.value(),

@@ -279,7 +279,8 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return None
         ws = PatientWorkspace(ps, self.session.closures, documents=self._documents_record,
-                              lab_settings=self._settings)  # Issue 4: import mapping memory
+                              lab_settings=self._settings,  # Issue 4: import mapping memory
+                              engrafted_on=self.session.engrafted.get)
         ws.sig_labs_saved.connect(self._on_refresh_timer_timeout)  # Issue 4: board alerts
         ws.records.sig_changed.connect(lambda _kind: self._refresh_timer.start())
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))

@@ -68,10 +68,14 @@ class PatientWorkspace(QWidget):
     def __init__(self, session: PlanSession, closures: frozenset[dt.date] = frozenset(),
                  parent: QWidget | None = None, *,
                  documents: Callable[[str], ClinicalRecord | None] | None = None,
-                 lab_settings: QSettings | None = None) -> None:
+                 lab_settings: QSettings | None = None,
+                 engrafted_on: Callable[[str], dt.date | None] | None = None) -> None:
         super().__init__(parent)
         self.session = session
         self._closures = closures
+        # The board knows recorded engraftment (from counts and overrides); the header
+        # asks it rather than recomputing from the lab samples.
+        self._engrafted_on = engrafted_on or (lambda _tid: None)
         # Issue 6: reads the transplant's "documents" record for the out-of-date notice.
         self._documents = documents
         self.documents_notice = QLabel()
@@ -149,7 +153,8 @@ class PatientWorkspace(QWidget):
     def _refresh(self) -> None:
         s = self.session
         today = s.today
-        reading = current_phase(s.transplant, s.plan, today)
+        reading = current_phase(s.transplant, s.plan, today,
+                                self._engrafted_on(s.transplant.id))
         day = (today - s.plan.day0).days
         p = s.patient
         self.header.setText(

@@ -23,7 +23,7 @@ from planner.ports import Actor, Repository
 from planner.services import Context
 from ui.workers import run_in_background
 
-Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, Plan]]
+Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, Plan], dict[str, dt.date]]
 
 
 class ClinicSession(QObject):
@@ -51,6 +51,7 @@ class ClinicSession(QObject):
         self.rows: list[BoardRow] = []
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
+        self.engrafted: dict[str, dt.date] = {}
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
 
     def context(self) -> Context:
@@ -73,7 +74,7 @@ class ClinicSession(QObject):
         return (board_rows(patients, transplants, plans, today, self.closures,
                            engraftment=engrafted, extra_alerts=alerts),
                 worklist(patients, transplants, plans, today),
-                {p.transplant_id: p for p in plans})
+                {p.transplant_id: p for p in plans}, engrafted)
 
     def _recovery_alerts(self, transplants: list[Transplant], plans: list[Plan],
                          today: dt.date) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
@@ -105,7 +106,7 @@ class ClinicSession(QObject):
         ]
 
     def _apply(self, loaded: Loaded) -> None:
-        self.rows, self.worklist, self.plans = loaded
+        self.rows, self.worklist, self.plans, self.engrafted = loaded
         self.sig_board_changed.emit()
 
     def refresh(self) -> None:

@@ -109,6 +109,9 @@ def test_plerixafor_calculator_f5(qtbot, demo_repo) -> None:
     patient = demo_repo.find_patient_by_mrn("DEMO-0003")
     calc = PlerixaforCalculator(patient, TODAY)
     qtbot.addWidget(calc)
+    # Nothing is assumed: without a creatinine there is no dose.
+    assert "Enter the serum creatinine" in calc.result.text()
+    assert "Dose:" not in calc.result.text()
     calc.sex.setCurrentText("male")
     calc.age.setValue(65)
     calc.weight.setValue(80)

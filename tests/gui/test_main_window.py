@@ -129,3 +129,12 @@ def test_phase_tooltip_states_the_rule(demo_window):
     model = demo_window.model
     tips = [model.index(r, 4).data(Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
     assert all(tips)
+
+
+def test_workspace_header_uses_recorded_engraftment(demo_window):
+    tid = next(r.transplant_id for r in demo_window.session.rows if r.mrn == "DEMO-0011")
+    row = next(r for r in demo_window.session.rows if r.transplant_id == tid)
+    assert row.phase == "engrafted"  # from the demo's synthetic counts
+    ws = demo_window.open_transplant(tid)
+    assert "(engrafted)" in ws.header.text()
+    assert "Neutrophil engraftment recorded" in ws.header.toolTip()
