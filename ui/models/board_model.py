@@ -11,8 +11,9 @@ from ui.session import ClinicSession
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "Name"), ("mrn", "MRN"), ("transplant_type", "Type"), ("day_label", "Day"),
-    ("phase", "Phase"), ("coordinator", "Coordinator"), ("due_today", "Due today"),
-    ("overdue", "Overdue"), ("alerts", "Alerts"),
+    # Alerts right after the phase: at 1366 px they must be on screen without scrolling.
+    ("phase", "Phase"), ("alerts", "Alerts"), ("due_today", "Due today"),
+    ("overdue", "Overdue"), ("coordinator", "Coordinator"),
 )
 
 
@@ -50,6 +51,8 @@ class BoardTableModel(QAbstractTableModel):
             return _cell(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "phase":
             return row.phase_rule
+        if role == Qt.ItemDataRole.ToolTipRole and isinstance(getattr(row, key), tuple):
+            return "\n".join(getattr(row, key)) or None  # full text of a capped column
         if role == Qt.ItemDataRole.UserRole:
             return row.transplant_id
         if role == Qt.ItemDataRole.UserRole + 1 and key == "day_label":

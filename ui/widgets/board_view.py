@@ -142,6 +142,8 @@ class BoardView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         # Size columns from the first rows only: measuring 500 rows costs a noticeable pause.
         self.table.horizontalHeader().setResizeContentsPrecision(40)
+        # Long lists (alerts, due steps) are capped; the tooltip holds the full text.
+        self.table.horizontalHeader().setMaximumSectionSize(340)
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
