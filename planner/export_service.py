@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner.careplan import Plan, StepStatus
+from planner.checklists import checklist_view, load_checklists
+from planner.complication_service import checklist_states, complication_log
 from planner.documents import KIND_LABEL, DocumentEntry, schedule_fingerprint, with_entry
 from planner.errors import NotFoundError, PlannerError, ValidationError
 from planner.export.atomic import export_target, write_atomically
@@ -199,15 +201,37 @@ def _engraftment(samples: Sequence[Any], day0: dt.date) -> tuple[Any, ...]:
     return tuple(results)
 
 
-def summary_inputs(repo: Repository, patient: Patient, plan: Plan) -> SummaryInputs:
+def summary_inputs(repo: Repository, patient: Patient, plan: Plan,
+                   today: dt.date) -> SummaryInputs:
     """Optional team-document sections from what is on file; absent records give empty ones."""
     samples = repo.list_lab_samples(patient.id)
     harvest = repo.get_record(plan.transplant_id, "harvest")
+    episodes = complication_log(repo, plan.transplant_id).episodes
     # Engraftment is computed from these counts in ``render`` (pandas, off the GUI thread).
     return SummaryInputs(
         harvest=_harvest_rows(harvest.body) if harvest is not None else (),
         labs=tuple(samples),
+        episodes=tuple(e.episode for e in episodes),
+        checklist=_checklist_lines(repo, plan, today),
     )
+
+
+def _checklist_lines(repo: Repository, plan: Plan, today: dt.date) -> tuple[str, ...]:
+    """"Pre-transplant work-up: 5 of 12 done" per started checklist, then its warnings."""
+    states, _ = checklist_states(repo, plan.transplant_id)
+    if not states:
+        return ()
+    templates = load_checklists()
+    transplant_type = repo.get_transplant(plan.transplant_id).transplant_type.value
+    lines: list[str] = []
+    for template_id, state in states.items():
+        template = templates.get(template_id)
+        if template is None:
+            continue
+        view = checklist_view(template, state, plan, today, transplant_type)
+        lines.append(f"{template.title}: {view.done_count} of {len(view.items)} done")
+        lines.extend(view.warnings)
+    return tuple(lines)
 
 
 def prepare_job(repo: Repository, transplant_id: str, kind: str, *, printed_on: dt.date,
@@ -225,7 +249,8 @@ def prepare_job(repo: Repository, transplant_id: str, kind: str, *, printed_on: 
     if plan is None:
         raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
     patient = repo.get_patient(transplant.patient_id)
-    inputs = summary_inputs(repo, patient, plan) if kind != "handout" else SummaryInputs()
+    inputs = (summary_inputs(repo, patient, plan, printed_on) if kind != "handout"
+              else SummaryInputs())
     return RenderJob(kind=kind, patient=patient, transplant=transplant, plan=plan,
                      settings=settings or ClinicSettings(), printed_on=printed_on,
                      language=language, large_print=large_print, no_phi=no_phi, inputs=inputs)

@@ -183,3 +183,24 @@ def test_batch_reports_a_failing_patient_and_writes_the_others(tmp_path):
     assert [bool(i.result) for i in items] == [True, False, True]
     assert items[1].error
     assert len(list(tmp_path.iterdir())) == 2
+
+
+def test_team_summary_lists_complications_and_checklist_status(demo):
+    from planner.checklists import load_checklists
+    from planner.complication_service import save_assessment, tick_checklist_item
+    from planner.export_service import prepare_job, render
+    from planner.grading import magic_assessment
+
+    tid = _tid(demo, "DEMO-0010")  # allogeneic, Day +21
+    result = magic_assessment(skin_bsa_percent=60, bilirubin=4.2, upper_gi_persistent=True,
+                              stool_ml_per_day=800)
+    save_assessment(demo, CTX, tid, result, NOW.date())
+    template = next(t for t in load_checklists().values() if t.applies_to("allogeneic"))
+    tick_checklist_item(demo, CTX, tid, template, template.items[0].id, done=True,
+                        date=NOW.date())
+    job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
+    assert job.inputs.episodes and job.inputs.checklist
+    assert job.inputs.checklist[0].startswith(f"{template.title}: 1 of ")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(job).pdf)).pages)
+    assert "aGVHD grade III since D+21" in " ".join(text.split())
+    assert f"{template.title}: 1 of" in " ".join(text.split())
