@@ -153,8 +153,8 @@ class PatientWorkspace(QWidget):
     def _refresh(self) -> None:
         s = self.session
         today = s.today
-        reading = current_phase(s.transplant, s.plan, today,
-                                self._engrafted_on(s.transplant.id))
+        engrafted = self._engrafted_on(s.transplant.id)
+        reading = current_phase(s.transplant, s.plan, today, engrafted)
         day = (today - s.plan.day0).days
         p = s.patient
         self.header.setText(
@@ -164,6 +164,8 @@ class PatientWorkspace(QWidget):
             f"today {short_day_label(day)} ({reading.phase})")
         self.header.setToolTip(reading.rule)
         self.timeline.set_plan(s.plan, today, self._closures)
+        # Issue 4: the recorded neutrophil engraftment day, as on the chart and the board.
+        self.timeline.set_events([(engrafted, "ANC engraftment")] if engrafted else [])
         self.calendar.set_plan(s.plan, today)
         self._show_episodes()
         self.refresh_documents()

@@ -138,3 +138,13 @@ def test_workspace_header_uses_recorded_engraftment(demo_window):
     ws = demo_window.open_transplant(tid)
     assert "(engrafted)" in ws.header.text()
     assert "Neutrophil engraftment recorded" in ws.header.toolTip()
+
+
+def test_engraftment_day_is_marked_on_the_patient_timeline(demo_window):
+    tid = next(r.transplant_id for r in demo_window.session.rows if r.mrn == "DEMO-0011")
+    ws = demo_window.open_transplant(tid)
+    engrafted = demo_window.session.engrafted[tid]
+    assert ws.timeline.events() == [(engrafted, "ANC engraftment")]
+    day = (engrafted - ws.session.plan.day0).days
+    assert f"ANC engraftment Day +{day}" in ws.timeline.accessibleDescription()
+    assert not ws.timeline.grab().isNull()

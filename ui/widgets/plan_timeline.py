@@ -76,6 +76,7 @@ ACTIONS = (("done", "Mark done..."), ("skip", "Skip..."), ("note", "Add note..."
 
 _DAY0_PEN = QPen(QColor("#7e22ce"), 2.0)
 _TODAY_PEN = QPen(QColor("#0369a1"), 2.0, Qt.PenStyle.DashLine)
+_EVENT_PEN = QPen(QColor("#15803d"), 2.0, Qt.PenStyle.DotLine)
 _GRID_PEN = QPen(QColor("#e5e7eb"), 1.0)
 _LANE_LINE_PEN = QPen(QColor("#d1d5db"), 1.0)
 _WEEKEND = QColor(0, 0, 0, 18)
@@ -172,6 +173,7 @@ class PlanTimeline(QWidget):
         self._drag_refused = False
         # Complication episode bands (label, onset, resolution or None, description).
         self._episodes: list[tuple[str, dt.date, dt.date | None, str]] = []
+        self._events: list[tuple[dt.date, str]] = []
         self._episode_top = 0.0
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
         self._v = QScrollBar(Qt.Orientation.Vertical, self)
@@ -226,6 +228,21 @@ class PlanTimeline(QWidget):
         self._episodes = list(bands)
         if self._plan is not None:
             self.set_plan(self._plan, self._today, frozenset(self._closures))
+
+    def set_events(self, events: Sequence[tuple[dt.date, str]]) -> None:
+        """Mark dated events across all lanes, e.g. (date, "ANC engraftment") (issue 4)."""
+        self._events = list(events)
+        self._update_description()
+        self.update()
+
+    def events(self) -> list[tuple[dt.date, str]]:
+        """The dated events shown."""
+        return list(self._events)
+
+    def _marker_list(self) -> list[tuple[dt.date, QPen, str]]:
+        assert self._plan is not None
+        return [(self._plan.day0, _DAY0_PEN, "Day 0"), (self._today, _TODAY_PEN, "Today"),
+                *((date, _EVENT_PEN, label) for date, label in self._events)]
 
     def episode_rect(self, index: int) -> QRectF:
         """Widget rectangle of episode band ``index``."""
@@ -507,6 +524,10 @@ class PlanTimeline(QWidget):
             text = f"{len(self._bars)} bars in {len(self._lanes)} phase lanes."
             if self._episodes:
                 text += " Complications: " + "; ".join(e[3] for e in self._episodes) + "."
+            if self._events:
+                text += " Events: " + "; ".join(
+                    f"{label} {day_label((d - self._plan.day0).days)}"
+                    for d, label in self._events) + "."
             if self._selected is not None:
                 bar = self._bars[self._selected]
                 occ = self._bar_occs[self._selected][0]
@@ -727,7 +748,7 @@ class PlanTimeline(QWidget):
     def _paint_markers(self, p: QPainter, canvas: QRectF) -> None:
         assert self._plan is not None
         half = self._scale.px_per_day / 2
-        for date, pen in ((self._plan.day0, _DAY0_PEN), (self._today, _TODAY_PEN)):
+        for date, pen, _text in self._marker_list():
             x = self._wx(self._scale.x(date)) + half
             if canvas.left() <= x <= canvas.right():
                 p.setPen(pen)
@@ -752,8 +773,7 @@ class PlanTimeline(QWidget):
             p.drawText(QPointF(x + 3, AXIS_H - 5),
                        short_day_label((day - self._plan.day0).days))
         taken = QRectF()
-        for date, pen, text in ((self._plan.day0, _DAY0_PEN, "Day 0"),
-                                (self._today, _TODAY_PEN, "Today")):
+        for date, pen, text in self._marker_list():
             x = self._wx(self._scale.x(date)) + self._scale.px_per_day / 2
             width = fm.horizontalAdvance(text) + 6
             box = QRectF(x - width / 2, 0, width, MARK_H)
