@@ -32,8 +32,8 @@ from planner.complication_service import checklist_states, complication_log
 from planner.documents import KIND_LABEL, DocumentEntry, schedule_fingerprint, with_entry
 from planner.errors import NotFoundError, PlannerError, ValidationError
 from planner.export.atomic import export_target, write_atomically
+from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.names import default_file_name
-from planner.export.summary import HarvestRow, SummaryInputs
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages
 from planner.harvest import cd34_dose
 from planner.model import ClinicSettings, Patient, Transplant

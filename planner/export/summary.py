@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.graphics.charts.lineplots import LinePlot
@@ -18,57 +17,24 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from planner.careplan import Plan, StepStatus
-from planner.complications import ComplicationEpisode, episode_summary
+from planner.complications import episode_summary
 from planner.countchart import CountChart, CountSeries, count_chart_data
 from planner.days import day_label
 from planner.doses import dose_line
 from planner.dosing import format_number, tall_man
+from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.pdfkit import FONT, DocMeta, PdfDocument
-from planner.labs import LabSample
 from planner.model import ClinicSettings, Patient, Transplant
 from planner.protocols import StepKind
 
 if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
-    from planner.engraftment import EngraftmentResult
+    pass
 
 BASE_PT = 9.0
 HANDOFF_UNTIL_DAY = 100
 _MONITOR_KINDS = frozenset({StepKind.LAB, StepKind.VISIT, StepKind.PROCEDURE})
 _SERIES_COLOURS = (colors.HexColor("#1d3557"), colors.HexColor("#e63946"),
                    colors.HexColor("#2a9d8f"), colors.HexColor("#f4a261"))
-
-
-@dataclass(frozen=True)
-class HarvestRow:
-    """One apheresis collection.
-
-    Attributes:
-        date: collection date; cd34_per_kg: CD34+ cells x10^6/kg that day;
-        cumulative: running total x10^6/kg.
-    """
-
-    date: dt.date
-    cd34_per_kg: float
-    cumulative: float
-
-
-@dataclass(frozen=True)
-class SummaryInputs:
-    """Optional sections of the team documents; every field may be empty.
-
-    Attributes:
-        harvest: collections in date order.
-        engraftment: neutrophil and platelet results.
-        labs: count samples for the chart.
-        episodes: complication episodes.
-        checklist: status lines ("Consent signed 2026-02-01", ...).
-    """
-
-    harvest: tuple[HarvestRow, ...] = ()
-    engraftment: tuple[EngraftmentResult, ...] = ()
-    labs: tuple[LabSample, ...] = ()
-    episodes: tuple[ComplicationEpisode, ...] = ()
-    checklist: tuple[str, ...] = ()
 
 
 def _meta(title: str, subject: str, patient: Patient, settings: ClinicSettings,
