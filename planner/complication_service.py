@@ -57,6 +57,11 @@ EPISODE_TYPES: Final[Mapping[str, str]] = {
     "SOS/VOD severity EBMT adult": "SOS/VOD",
     "ASTCT CRS": "CRS",
     "ASTCT ICANS (adult, ICE)": "ICANS",
+    "Febrile neutropenia IDSA": "Febrile neutropenia",
+    "Engraftment syndrome Spitzer and Maiolino": "Engraftment syndrome",
+    "TA-TMA harmonised": "TA-TMA",
+    "Oral mucositis WHO and CTCAE": "Mucositis",
+    "Haemorrhagic cystitis": "Haemorrhagic cystitis",
 }
 
 
@@ -255,6 +260,12 @@ def save_assessment(
     assessment = Assessment(date=date, result=result, by=ctx.actor.user, at=ctx.now,
                             override_reason=override_reason)
     target = log.get(episode_id) if episode_id else log.active_of_type(episode_type)
+    if target is None and not result.rank:
+        # A negative finding (grade 0, "not met") documents an episode's course; on its own
+        # it would open an episode of something the patient does not have.
+        raise ValidationError(
+            "result", f"{result.criteria}: {result.label} is not recorded as a new episode; "
+            f"there is no active {episode_type} episode to add it to.")
     if target is None:
         stored = StoredEpisode(_new_id(), new_episode(episode_type, date, assessment=assessment))
         verb = "Start"

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -49,10 +51,26 @@ class ComplicationsTab(QWidget):
         super().__init__(parent)
         self.records = records
         self.buttons: dict[str, QPushButton] = {}
+        self.menu_actions: dict[str, QAction] = {}
         bar = QHBoxLayout()
         bar.addWidget(QLabel("New assessment:"))
         allo = records.transplant_type == "allogeneic"
+        self.more_menu = QMenu(self)
+        self.more_menu.setAccessibleName("More calculators")
+        section = ""
         for c in calc.CALCULATORS:
+            if c.menu:
+                if c.menu != section:
+                    section = c.menu
+                    self.more_menu.addSection(section)
+                action = self.more_menu.addAction(c.button)
+                action.setToolTip(c.title)
+                action.triggered.connect(lambda _=False, key=c.key: self.open_calculator(key))
+                if c.allogeneic_only and not allo:
+                    action.setEnabled(False)
+                    action.setToolTip("For allogeneic transplants only.")
+                self.menu_actions[c.key] = action
+                continue
             button = QPushButton(c.button)
             button.setAccessibleName(f"New {c.title} assessment")
             button.clicked.connect(lambda _=False, key=c.key: self.open_calculator(key))
@@ -61,6 +79,11 @@ class ComplicationsTab(QWidget):
                 button.setToolTip("For allogeneic transplants only.")
             bar.addWidget(button)
             self.buttons[c.key] = button
+        self.more_button = QPushButton("M&ore calculators")
+        self.more_button.setAccessibleName("More calculators: complications, eligibility "
+                                           "and compatibility")
+        self.more_button.setMenu(self.more_menu)
+        bar.addWidget(self.more_button)
         bar.addStretch(1)
         self.resolve_button = QPushButton("&Resolve episode...")
         self.resolve_button.setAccessibleName("Resolve the selected episode")
@@ -136,8 +159,24 @@ class ComplicationsTab(QWidget):
             return ""
         return str(item.data(0, ID_ROLE)).split("#")[0]
 
+    def calculator_defaults(self) -> dict[str, object]:
+        """What the open record already knows, by calculator field name."""
+        session = self.records.plan_session
+        patient, transplant, plan = session.patient, session.transplant, session.plan
+        donor = transplant.donor
+        return {
+            "age_years": patient.age_on(self.records.today),
+            "recipient_abo": patient.abo,
+            "recipient_cmv_igg": patient.cmv_igg,
+            "donor_abo": "" if donor is None else donor.abo,
+            "donor_cmv_igg": None if donor is None else donor.cmv_igg,
+            "allogeneic": self.records.transplant_type == "allogeneic",
+            "day0": plan.day0,
+            "components": calc.regimen_rows(plan),
+        }
+
     def open_calculator(self, key: str) -> GradeResult | None:
-        """Open a calculator; returns the saved result (None when cancelled)."""
+        """Open a calculator; returns the saved result (None when cancelled or not saved)."""
         saved: list[GradeResult] = []
 
         def save(result: GradeResult, date: dt.date, reason: str) -> None:
@@ -147,7 +186,8 @@ class ComplicationsTab(QWidget):
 
         patient = self.records.plan_session.patient
         dialog = calc.make_calculator_dialog(self, key, save=save, today=self.records.today,
-                                             weight_kg=patient.weight_kg)
+                                             weight_kg=patient.weight_kg,
+                                             defaults=self.calculator_defaults())
         calc.run_dialog(dialog)
         if saved:
             self.sig_status.emit(f"Saved {saved[0].criteria} {saved[0].label}.")

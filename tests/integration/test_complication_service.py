@@ -176,3 +176,17 @@ def test_tick_checklist_item_is_one_audited_commit(repo, clinic) -> None:
     with pytest.raises(ValidationError, match="future"):
         tick_checklist_item(repo, CTX, transplant.id, workup, "dental", done=True,
                             date=TODAY + dt.timedelta(days=2))
+
+
+def test_a_negative_result_does_not_open_an_episode(repo, clinic) -> None:
+    tid = clinic["DEMO-0010"].id
+    no_crs = crs_grade_astct(37.0, "none")  # afebrile, no support: grade 0
+    assert no_crs.rank == 0
+    with pytest.raises(ValidationError, match="not recorded as a new episode"):
+        save_assessment(repo, CTX, tid, no_crs, TODAY)
+    assert complication_log(repo, tid).episodes == ()
+    # ... but it documents the course of an active episode.
+    save_assessment(repo, CTX, tid, crs_grade_astct(38.6, "no_vasopressor"), TODAY)
+    log, crs = save_assessment(repo, CTX, tid, no_crs, TODAY)
+    assert [a.result.rank for a in log.get(crs).episode.assessments] == [
+        crs_grade_astct(38.6, "no_vasopressor").rank, 0]

@@ -9,19 +9,25 @@ names the allowed range) appears next to the field, and the allowed range is
 always shown beside each field. Saving goes through the ``save`` callable the
 caller passes in (one commit through ``planner.complication_service``).
 
+Calculators whose result is not a complication (HCT-CI, ABO, CMV, ...) show the
+result with "Copy result" only: the complications record stores ranked results of
+the types in ``planner.complication_service.EPISODE_TYPES``, and Save stays disabled
+(with the reason shown) for a result that record does not accept.
+
 Seams for tests: ``run_dialog`` (how a dialog is executed) and ``DateNoteDialog.ask``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -31,13 +37,27 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.careplan import Plan, StepStatus
+from planner.compatibility import abo_assessment, cmv_assessment, letermovir_window
+from planner.complication_service import episode_type_for
+from planner.eligibility import (
+    HCT_CI_WEIGHTS,
+    RegimenComponent,
+    conditioning_intensity,
+    hct_ci,
+    live_vaccine_eligibility,
+    performance_status,
+)
 from planner.errors import PlannerError, ValidationError
 from planner.grading import (
     GradeResult,
@@ -45,13 +65,27 @@ from planner.grading import (
     nih_cgvhd_assessment,
     nih_lung_fev1_score,
 )
-from planner.toxicity import crs_grade_astct, icans_grade_astct
+from planner.protocols import DoseBasis, Phase
+from planner.toxicity import (
+    CTCAE_MUCOSITIS,
+    EngraftmentFindings,
+    TmaAssessment,
+    crs_grade_astct,
+    engraftment_syndrome,
+    febrile_neutropenia,
+    haemorrhagic_cystitis_grade,
+    icans_grade_astct,
+    oral_mucositis,
+    ta_tma_harmonized,
+)
 from planner.vod import vod_severity_ebmt2016
 from ui.dialogs.patient_dialog import pydate, qdate
 
 SaveFn = Callable[[GradeResult, dt.date, str], object]
 ComputeFn = Callable[[dict[str, Any]], GradeResult]
 _ERROR_STYLE = "color: #b91c1c;"
+ASSESSMENT_DATE = "assessment_date"
+"""Key under which a ``with_date`` calculator receives the assessment date."""
 
 
 def run_dialog(dialog: QDialog) -> int:
@@ -66,11 +100,13 @@ class Field:
     Attributes:
         name: the calculator's keyword argument.
         label: form label with a mnemonic ("&Rash extent").
-        kind: "number", "int", "optional-number", "optional-int", "bool" or "choice".
+        kind: "number", "int", "optional-number", "optional-int", "bool", "choice",
+            "date", "optional-date" (typed yyyy-mm-dd) or "rows" (a table of text rows).
         hint: the allowed range or unit, shown beside the field ("0-100 % BSA").
         choices: (value, text) pairs for "choice".
         default: initial value (text for numbers, value for choices, bool for checks).
         error_names: ``ValidationError.field`` names reported at this field.
+        columns: the column headers of a "rows" field.
     """
 
     name: str
@@ -80,6 +116,7 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
     default: object = None
     error_names: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
 
 class _MissingError(Exception):
@@ -89,7 +126,9 @@ class _MissingError(Exception):
 def _key(name: str) -> str:
     """"upper_gi_persistent" -> "upper GI persistent"."""
     words = {"gi": "GI", "mg": "mg", "dl": "dL", "ml": "mL", "pct": "%", "uln": "ULN",
-             "ice": "ICE", "mof": "MOF", "mod": "MOD", "fev1": "FEV1", "bsa": "BSA"}
+             "ice": "ICE", "mof": "MOF", "mod": "MOD", "fev1": "FEV1", "bsa": "BSA",
+             "anc": "ANC", "ldh": "LDH", "upcr": "UPCR", "agvhd": "aGVHD", "abo": "ABO",
+             "cmv": "CMV", "igg": "IgG", "ivig": "IVIG", "ist": "IST", "hct": "HCT"}
     return " ".join(words.get(w, w) for w in str(name).split("_"))
 
 
@@ -119,6 +158,87 @@ def describe_result(result: GradeResult) -> str:
     return "\n".join(lines)
 
 
+class RowsEditor(QWidget):
+    """A small table of text rows (temperature readings, regimen components).
+
+    Signals:
+        changed: a cell, or the number of rows, changed.
+    """
+
+    changed = Signal()
+    """Emitted after any edit."""
+
+    def __init__(self, columns: Sequence[str], name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels(list(columns))
+        self.table.setAccessibleName(name)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(85 * len(columns))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(110)
+        self.table.setMaximumHeight(150)
+        self.table.cellChanged.connect(lambda _row, _col: self.changed.emit())
+        add = QPushButton("Add row")
+        add.setAccessibleName(f"Add a row to {name}")
+        add.clicked.connect(self.add_row)
+        remove = QPushButton("Remove row")
+        remove.setAccessibleName(f"Remove the selected row of {name}")
+        remove.clicked.connect(self.remove_row)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.add_row()
+
+    def add_row(self, values: Sequence[str] = ()) -> None:
+        """Append a row (empty unless ``values`` are given)."""
+        self.table.blockSignals(True)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col in range(self.table.columnCount()):
+            text = values[col] if col < len(values) else ""
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self.changed.emit()
+
+    def remove_row(self) -> None:
+        """Remove the current row."""
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row >= 0:
+            self.table.removeRow(row)
+            self.changed.emit()
+
+    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+        """Replace every row."""
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        self.table.blockSignals(False)
+        for row in rows:
+            self.add_row([str(v) for v in row])
+        if not rows:
+            self.add_row()
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The rows with any text, cells stripped."""
+        found: list[tuple[str, ...]] = []
+        for row in range(self.table.rowCount()):
+            cells = []
+            for col in range(self.table.columnCount()):
+                item = self.table.item(row, col)
+                cells.append("" if item is None else item.text().strip())
+            if any(cells):
+                found.append(tuple(cells))
+        return found
+
+
 class CalculatorDialog(QDialog):
     """A calculator form with a live result panel and Save.
 
@@ -129,13 +249,16 @@ class CalculatorDialog(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, *, title: str, fields: tuple[Field, ...],
-                 compute: ComputeFn, save: SaveFn, today: dt.date) -> None:
+                 compute: ComputeFn, save: SaveFn | None, today: dt.date,
+                 with_date: bool = False) -> None:
+        """``save`` None: show and copy only; ``with_date``: compute gets the assessment date."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
         self._fields = fields
         self._compute = compute
         self._save = save
+        self._with_date = with_date
         self.grade: GradeResult | None = None
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -144,6 +267,7 @@ class CalculatorDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setMaximumDate(qdate(today))
         self.date_edit.setAccessibleName("Assessment date")
+        self.date_edit.dateChanged.connect(self._recalculate)
         inputs = QGroupBox("Findings")
         grid = QGridLayout(inputs)
         date_label = QLabel("Assessment &date:")
@@ -180,8 +304,16 @@ class CalculatorDialog(QDialog):
             check = QCheckBox(spec.label)
             check.setChecked(bool(spec.default))
             check.toggled.connect(self._recalculate)
-            grid.addWidget(check, row, 1, 1, 2)
+            grid.addWidget(check, row, 1, 1, 2 if not spec.hint else 1)
             editor = check
+        elif spec.kind == "rows":
+            rows = RowsEditor(spec.columns, plain)
+            rows.changed.connect(self._recalculate)
+            label = QLabel(spec.label + ":")
+            label.setBuddy(rows.table)
+            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(rows, row, 1, 1, 2)  # the range goes under the label
+            editor = rows
         else:
             if spec.kind == "choice":
                 combo = QComboBox()
@@ -193,7 +325,10 @@ class CalculatorDialog(QDialog):
                 editor = combo
             else:
                 line = QLineEdit("" if spec.default is None else str(spec.default))
-                line.setPlaceholderText("optional" if spec.kind.startswith("optional") else "")
+                placeholder = "yyyy-mm-dd" if spec.kind.endswith("date") else ""
+                if spec.kind.startswith("optional"):
+                    placeholder = f"optional {placeholder}".strip()
+                line.setPlaceholderText(placeholder)
                 line.setMaximumWidth(110)
                 line.textChanged.connect(self._recalculate)
                 editor = line
@@ -206,7 +341,10 @@ class CalculatorDialog(QDialog):
         hint = QLabel(spec.hint)
         hint.setAccessibleName(f"{plain} allowed range")
         hint.setStyleSheet("color: palette(placeholder-text);")
-        grid.addWidget(hint, row, 2)
+        if spec.kind == "rows":
+            grid.addWidget(hint, row, 0, Qt.AlignmentFlag.AlignBottom)
+        else:
+            grid.addWidget(hint, row, 2)
         error = self._error_label(f"{plain} error")
         grid.addWidget(error, row, 3)
         self.editors[spec.name] = editor
@@ -241,10 +379,22 @@ class CalculatorDialog(QDialog):
         form.addWidget(self.confirm_box)
         form.addStretch(1)
         panel.addWidget(box, 1)
+        self.record_note = self._info("Why the result cannot be saved")
+        self.record_note.setVisible(False)
+        panel.addWidget(self.record_note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.copy_button = QPushButton("C&opy result")
+        self.copy_button.setAccessibleName("Copy the result to the clipboard")
+        self.copy_button.clicked.connect(self.copy_result)
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.save_button = QPushButton("&Save assessment")
         self.save_button.setAccessibleName("Save assessment")
-        self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        if self._save is not None:
+            self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        else:
+            self.save_button.setVisible(False)
+            close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            close.setText("Close")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         panel.addWidget(self.buttons)
@@ -268,20 +418,36 @@ class CalculatorDialog(QDialog):
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(editor.findData(value))
         elif isinstance(editor, QLineEdit):
-            editor.setText(str(value))
+            editor.setText(value.isoformat() if isinstance(value, dt.date) else str(value))
+        elif isinstance(editor, RowsEditor):
+            assert isinstance(value, Sequence)
+            editor.set_rows(value)
 
     def _read(self, spec: Field) -> object:
         editor = self.editors[spec.name]
         if isinstance(editor, QCheckBox):
             return editor.isChecked()
         if isinstance(editor, QComboBox):
+            if editor.currentData() == "":
+                raise _MissingError(spec.label.replace("&", ""))
             return editor.currentData()
+        if isinstance(editor, RowsEditor):
+            rows = editor.rows()
+            if not rows:
+                raise _MissingError(spec.label.replace("&", ""))
+            return rows
         assert isinstance(editor, QLineEdit)
         text = editor.text().strip()
         if not text:
             if spec.kind.startswith("optional"):
                 return None
             raise _MissingError(spec.label.replace("&", ""))
+        if spec.kind.endswith("date"):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValidationError(spec.name, f"'{text}' is not a date; enter yyyy-mm-dd.") \
+                    from None
         try:
             number = float(text)
         except ValueError:
@@ -304,6 +470,8 @@ class CalculatorDialog(QDialog):
                 missing.append(str(exc))
         if missing:
             raise _MissingError(", ".join(missing))
+        if self._with_date:
+            values[ASSESSMENT_DATE] = pydate(self.date_edit.date())
         return values
 
     def _field_for_error(self, error_field: str) -> str | None:
@@ -350,16 +518,40 @@ class CalculatorDialog(QDialog):
         self.components_label.setText(f"Stages/scores: {_plain(result.components, ' · ')}")
         self.inputs_label.setText(f"Inputs: {_plain(result.inputs, '; ')}")
         self.notes_label.setText("\n".join(f"Note: {n}" for n in result.notes))
-        self.confirm_box.setVisible(result.needs_confirmation)
+        self.confirm_box.setVisible(result.needs_confirmation and self._save is not None)
+
+    def record_refusal(self) -> str:
+        """Why the complications record would not accept the current result ("" if it would)."""
+        if self.grade is None or self._save is None:
+            return ""
+        try:
+            episode_type_for(self.grade)
+        except ValidationError as err:
+            return f"{err} Use Copy result."
+        if self.grade.rank is None:
+            return f"{self.grade.criteria} results have no grade order to track. Use Copy result."
+        return ""
 
     def _update_buttons(self) -> None:
-        ok = self.grade is not None and (
+        refusal = self.record_refusal()
+        ok = self.grade is not None and not refusal and (
             not self.grade.needs_confirmation or bool(self.confirm_edit.text().strip()))
         self.save_button.setEnabled(ok)
+        self.copy_button.setEnabled(self.grade is not None)
+        self.record_note.setText(refusal)
+        self.record_note.setVisible(bool(refusal))
+
+    def copy_result(self) -> str:
+        """Copy the criteria, version, rule, inputs and notes to the clipboard; returns the text."""
+        if self.grade is None:
+            return ""
+        text = f"{pydate(self.date_edit.date()):%d %b %Y}\n{describe_result(self.grade)}"
+        QGuiApplication.clipboard().setText(text)
+        return text
 
     def save(self) -> None:
         """Save the result as a dated assessment through ``save``; close on success."""
-        if self.grade is None:
+        if self.grade is None or self._save is None or not self.save_button.isEnabled():
             return
         reason = self.confirm_edit.text().strip() if self.grade.needs_confirmation else ""
         try:
@@ -437,11 +629,310 @@ VOD_FIELDS = (
 )
 
 
+# --- the further calculators (toxicity, eligibility, compatibility) ----------------------
+
+FN_FIELDS = (
+    Field("temperatures", "&Temperatures", "rows",
+          "30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM",
+          error_names=("temperature",), columns=("Time", "°C")),
+    Field("anc", "&ANC", "number", "0-100 x10^9/L"),
+    Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h",
+          "bool"),
+)
+
+ES_FIELDS = (
+    Field("hours_after_engraftment", "Onset after &engraftment", "optional-number",
+          "-720 to 2160 h (negative: before)"),
+    Field("hours_after_first_neutrophils", "Onset after first &neutrophils", "optional-number",
+          "-720 to 2160 h (optional)"),
+    Field("max_temp_c", "Highest &temperature", "optional-number", "30-45 °C"),
+    Field("infection_identified", "An infection explains the fever", "bool"),
+    Field("rash_bsa_percent", "&Rash extent", "number", "0-100 % BSA", default="0"),
+    Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
+    Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
+    Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
+    Field("liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection",
+          default="0"),
+    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", default="0",
+          error_names=("bilirubin",)),
+    Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN", default="1"),
+    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline", default="1"),
+    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", default="0"),
+    Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
+)
+
+_TMA_FLAGS = (("anaemia", "anaemia"), ("thrombocytopenia", "thrombocytopenia"),
+              ("schistocytes", "schistocytes"), ("hypertension", "hypertension"),
+              ("sc5b9_at_or_above_uln", "sC5b-9 at or above ULN"))
+
+
+def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
+    first = "first" if n == 1 else "second"
+    return (
+        Field(f"a{n}_date", f"Assessment {n} date", date_kind,
+              "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)")),
+        *(Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
+          for name, text in _TMA_FLAGS),
+        Field(f"a{n}_ldh_x_uln", f"LDH ({first})", "number", "0-100 x ULN", default="1"),
+        Field(f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", "number",
+              "0-100 mg/mg", default="0"),
+    )
+
+
+TMA_FIELDS = (
+    *_tma_fields(1, "date"),
+    *_tma_fields(2, "optional-date"),
+    Field("biopsy_proven", "Biopsy-proven TMA", "bool"),
+    Field("concurrent_agvhd_grade_2_4", "Concurrent grade 2-4 acute GVHD", "bool"),
+    Field("concurrent_infection", "Concurrent infection", "bool"),
+    Field("organ_dysfunction", "Organ dysfunction", "bool"),
+)
+
+MUCOSITIS_FIELDS = (
+    Field("soreness", "Soreness", "bool"),
+    Field("erythema", "Erythema", "bool"),
+    Field("ulcers", "Ulcers", "bool"),
+    Field("diet", "&Diet", "choice", "what the patient can eat", (
+        ("solids", "solids"), ("liquids_only", "liquids only"),
+        ("none", "alimentation not possible")), "solids"),
+    Field("ctcae_grade", "&CTCAE v5 grade", "choice", "0-5", tuple(
+        (str(i), f"{i}: {text}") for i, text in enumerate(CTCAE_MUCOSITIS)), "0"),
+)
+
+HC_FIELDS = (
+    Field("microscopic_haematuria", "Microscopic haematuria", "bool"),
+    Field("macroscopic_haematuria", "Macroscopic haematuria", "bool"),
+    Field("clots", "Clots", "bool"),
+    Field("obstruction_requiring_intervention",
+          "Obstruction or retention requiring intervention", "bool"),
+    Field("hours_since_conditioning", "&Hours since conditioning", "optional-number",
+          "0-87,600 h (72 h or less: early onset)"),
+)
+
+HCT_CI_LABELS: dict[str, str] = {
+    "arrhythmia": "Arrhythmia", "cardiac": "Cardiac", "inflammatory_bowel_disease":
+    "Inflammatory bowel disease", "diabetes": "Diabetes", "cerebrovascular":
+    "Cerebrovascular disease", "psychiatric": "Psychiatric disturbance", "hepatic_mild":
+    "Hepatic, mild", "obesity": "Obesity", "infection": "Infection", "rheumatologic":
+    "Rheumatologic", "peptic_ulcer": "Peptic ulcer", "renal": "Renal, moderate/severe",
+    "pulmonary_moderate": "Pulmonary, moderate", "prior_solid_tumour": "Prior solid tumour",
+    "heart_valve": "Heart valve disease", "pulmonary_severe": "Pulmonary, severe",
+    "hepatic_moderate_severe": "Hepatic, moderate/severe",
+}
+
+HCT_CI_FIELDS = (
+    *(Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
+      for key, weight in HCT_CI_WEIGHTS.items()),
+    Field("age_years", "&Age", "number", "0-120 years (40 or more: +1 for HCT-CI/age)"),
+)
+
+KPS_FIELDS = (
+    Field("score", "&Score", "int", "0-100 in steps of 10", error_names=("performance_score",)),
+    Field("age_years", "&Age", "number", "0-120 years (under 16: Lansky)"),
+)
+
+_ABO = (("", "choose..."), ("O", "O"), ("A", "A"), ("B", "B"), ("AB", "AB"))
+ABO_FIELDS = (
+    Field("donor_abo", "&Donor ABO group", "choice", "O, A, B or AB", _ABO, ""),
+    Field("recipient_abo", "&Recipient ABO group", "choice", "O, A, B or AB", _ABO, ""),
+)
+
+_CMV = (("positive", "positive"), ("negative", "negative"), ("unknown", "unknown"))
+CMV_FIELDS = (
+    Field("donor_cmv_igg", "&Donor CMV IgG", "choice", "", _CMV, "unknown"),
+    Field("recipient_cmv_igg", "&Recipient CMV IgG", "choice", "", _CMV, "unknown"),
+    Field("allogeneic", "Allogeneic transplant", "bool", default=True),
+    Field("day0", "Day &0", "date", "yyyy-mm-dd (letermovir window)"),
+    Field("extended", "At risk of late CMV (letermovir to Day +200)", "bool"),
+)
+
+INTENSITY_FIELDS = (
+    Field("components", "Regimen &components", "rows",
+          "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
+          "melphalan mg/m2",
+          error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
+          columns=("Agent", "Total dose", "Unit", "Route", "Fractions")),
+    Field("centre_intent", "Centre's declared &intent", "choice", "", (
+        ("none", "not declared"), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")), "none"),
+)
+
+VACCINE_FIELDS = (
+    Field("day0", "Day &0", "date", "yyyy-mm-dd"),
+    Field("on_immunosuppression", "Still on immunosuppression", "bool"),
+    Field("ist_stop_date", "Immunosuppression &stopped", "optional-date", "yyyy-mm-dd"),
+    Field("last_ivig_date", "Last &IVIG", "optional-date", "yyyy-mm-dd"),
+    Field("active_gvhd", "Active GVHD", "bool"),
+)
+
+ES_CRITERIA = "Engraftment syndrome Spitzer and Maiolino"
+"""The criteria of the combined engraftment-syndrome result the dialog shows and saves."""
+
+
+def _ranked(result: GradeResult) -> GradeResult:
+    """A yes/no result with rank 1 (met) or 0, so episodes can order it."""
+    if result.rank is not None:
+        return result
+    return replace(result, rank=int(bool(result.value)))
+
+
+def _reading_time(text: str, day: dt.date, index: int) -> dt.datetime:
+    try:
+        if len(text) <= 5:
+            return dt.datetime.combine(day, dt.time.fromisoformat(text.zfill(5)))
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError("temperatures", f"Reading {index}: '{text}' is not a time; enter "
+                              "HH:MM or yyyy-mm-dd HH:MM.") from None
+
+
+def _cell_number(field: str, text: str, what: str, allowed: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValidationError(field, f"{what}: '{text}' is not a number; allowed {allowed}.") \
+            from None
+
+
+def _fn(v: dict[str, Any]) -> GradeResult:
+    readings = []
+    for i, row in enumerate(v["temperatures"], start=1):
+        when = _reading_time(row[0], v[ASSESSMENT_DATE], i)
+        temp = _cell_number("temperature", row[1], f"Reading {i}", "30-45 °C")
+        readings.append((when, temp))
+    return _ranked(febrile_neutropenia(readings, v["anc"], v["predicted_below_0_5_in_48h"]))
+
+
+def _es(v: dict[str, Any]) -> GradeResult:
+    findings = EngraftmentFindings(**v)
+    both = engraftment_syndrome(findings)
+    s, m = both["spitzer"], both["maiolino"]
+    met = [name for name, r in (("Spitzer", s), ("Maiolino", m)) if r.value]
+    label = (f"Spitzer {'met' if s.value else 'not met'}, "
+             f"Maiolino {'met' if m.value else 'not met'}")
+    return GradeResult(
+        value=len(met), label=label, criteria=ES_CRITERIA,
+        version=f"Spitzer {s.version}; Maiolino {m.version}", inputs=s.inputs,
+        deciding_rule=f"Spitzer: {s.deciding_rule} Maiolino: {m.deciding_rule}",
+        notes=s.notes + m.notes,
+        components={"spitzer": bool(s.value), "maiolino": bool(m.value),
+                    "spitzer_major": s.components["major"],
+                    "spitzer_minor": s.components["minor"],
+                    "maiolino_signs": m.components["signs"]})
+
+
+def _tma(v: dict[str, Any]) -> GradeResult:
+    assessments = []
+    for n in (1, 2):
+        date = v[f"a{n}_date"]
+        if date is None:
+            continue
+        keys = ("anaemia", "thrombocytopenia", "schistocytes", "hypertension",
+                "sc5b9_at_or_above_uln", "ldh_x_uln", "upcr_mg_mg")
+        try:
+            assessments.append(TmaAssessment(date, **{k: v[f"a{n}_{k}"] for k in keys}))
+        except ValidationError as err:
+            raise ValidationError(f"a{n}_{err.field}", str(err)) from None
+    result = ta_tma_harmonized(
+        assessments, biopsy_proven=v["biopsy_proven"],
+        concurrent_agvhd_grade_2_4=v["concurrent_agvhd_grade_2_4"],
+        concurrent_infection=v["concurrent_infection"], organ_dysfunction=v["organ_dysfunction"])
+    return replace(result, rank=2 if result.components["high_risk"] else int(bool(result.value)))
+
+
+def _mucositis(v: dict[str, Any]) -> GradeResult:
+    return oral_mucositis(soreness=v["soreness"], erythema=v["erythema"], ulcers=v["ulcers"],
+                          diet=v["diet"], ctcae_grade=int(v["ctcae_grade"]))
+
+
+def _hct_ci(v: dict[str, Any]) -> GradeResult:
+    return hct_ci([k for k in HCT_CI_WEIGHTS if v[k]], v["age_years"])
+
+
+def _cmv(v: dict[str, Any]) -> GradeResult:
+    allo = v["allogeneic"]
+    result = cmv_assessment(v["donor_cmv_igg"] if allo else None, v["recipient_cmv_igg"],
+                            allogeneic=allo)
+    inputs = {**result.inputs, "day0": v["day0"], "extended": v["extended"]}
+    if not result.components["letermovir_candidate"]:
+        return replace(result, inputs=inputs)
+    start_by, stop = letermovir_window(v["day0"], extended=v["extended"])
+    stop_day = 200 if v["extended"] else 100
+    window = (f"Letermovir: start between Day 0 and {start_by.isoformat()} (Day +28), "
+              f"stop {stop.isoformat()} (Day +{stop_day}).")
+    return replace(result, inputs=inputs, notes=(*result.notes, window),
+                   components={**result.components, "letermovir_start_by": start_by,
+                               "letermovir_stop": stop})
+
+
+def _regimen(rows: Sequence[Sequence[str]]) -> list[RegimenComponent]:
+    components = []
+    for i, row in enumerate(rows, start=1):
+        agent, dose, unit, route, fractions = (list(row) + [""] * 5)[:5]
+        total = _cell_number("total_dose", dose, f"Row {i} total dose", "0-100,000")
+        frac = _cell_number("fractions", fractions or "1", f"Row {i} fractions", "1-30")
+        if frac != int(frac):
+            raise ValidationError("fractions", f"Row {i}: fractions must be a whole number "
+                                  "(1-30).")
+        components.append(RegimenComponent(agent, total, unit, (route or "iv").lower(),
+                                           int(frac)))
+    return components
+
+
+def _intensity(v: dict[str, Any]) -> GradeResult:
+    intent = None if v["centre_intent"] == "none" else v["centre_intent"]
+    return conditioning_intensity(_regimen(v["components"]), centre_intent=intent)
+
+
+def _vaccine(v: dict[str, Any]) -> GradeResult:
+    return live_vaccine_eligibility(
+        day0=v["day0"], today=v[ASSESSMENT_DATE], on_immunosuppression=v["on_immunosuppression"],
+        ist_stop_date=v["ist_stop_date"], last_ivig_date=v["last_ivig_date"],
+        active_gvhd=v["active_gvhd"])
+
+
+# Conditioning agents as ``RegimenComponent`` names, from plan step drugs or titles.
+_AGENTS = {"busulfan": "busulfan", "melphalan": "melphalan", "fludarabine": "fludarabine",
+           "cyclophosphamide": "cyclophosphamide", "thiotepa": "thiotepa",
+           "treosulfan": "treosulfan", "carmustine": "carmustine", "etoposide": "etoposide",
+           "cytarabine": "cytarabine", "anti-thymocyte": "atg", "alemtuzumab": "alemtuzumab",
+           "total body irradiation": "tbi"}
+_PER_DAY = {"twice daily": 2, "every 12 hours": 2, "every 6 hours": 4, "four times daily": 4}
+
+
+def regimen_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
+    """Regimen rows (agent, total dose, unit, route, fractions) from the plan's conditioning.
+
+    Planned conditioning steps tied to the regimen with a dose; total = dose x occurrences
+    (x 2 for twice daily). Other steps are left out: the user types what is missing.
+    """
+    rows: list[tuple[str, str, str, str, str]] = []
+    for step in plan.steps:
+        if (step.phase is not Phase.CONDITIONING or step.dose is None or not step.regimen_tied
+                or step.status is StepStatus.CANCELLED):
+            continue
+        name = (step.drug or step.title).lower()  # a drug's title may name another drug
+        agent = next((a for key, a in _AGENTS.items() if key in name), None)
+        if agent is None:
+            continue
+        dose = step.dose
+        count = len(step.days) * _PER_DAY.get(dose.frequency.strip().lower(), 1)
+        suffix = {DoseBasis.PER_M2: "/m2", DoseBasis.PER_KG: "/kg", DoseBasis.FLAT: ""}[dose.per]
+        route = "" if agent != "busulfan" else (
+            "oral" if dose.route.strip().upper() == "PO" else "iv")
+        rows.append((agent, f"{dose.amount * count:g}", f"{dose.unit}{suffix}", route,
+                     str(count) if agent == "tbi" else ""))
+    return rows
+
+
 def _nih(values: dict[str, Any]) -> GradeResult:
     fev1 = values.pop("fev1_percent")
     scores = {k: int(v) for k, v in values.items()}
     lung = None if fev1 is None else nih_lung_fev1_score(fev1)
     return nih_cgvhd_assessment(scores, lung_fev1_score=lung)
+
+
+_COMPLICATIONS = "Complications"
+_ELIGIBILITY = "Eligibility and compatibility"
 
 
 @dataclass(frozen=True)
@@ -454,6 +945,12 @@ class Calculator:
     fields: tuple[Field, ...]
     compute: ComputeFn
     allogeneic_only: bool = False
+    records: bool = True
+    """Saved as a dated assessment (False: eligibility and compatibility, show and copy)."""
+    with_date: bool = False
+    """The calculator uses the assessment date (``ASSESSMENT_DATE``)."""
+    menu: str = ""
+    """"" for a button of its own, else the section of the "More calculators" menu."""
 
 
 CALCULATORS: tuple[Calculator, ...] = (
@@ -467,11 +964,35 @@ CALCULATORS: tuple[Calculator, ...] = (
                lambda v: crs_grade_astct(**v)),
     Calculator("icans", "&ICANS (ASTCT)...", "ICANS: ASTCT grade (adult, ICE)", ICANS_FIELDS,
                lambda v: icans_grade_astct(**v)),
+    Calculator("fn", "&Febrile neutropenia (IDSA)...", "Febrile neutropenia: IDSA 2010",
+               FN_FIELDS, _fn, with_date=True, menu=_COMPLICATIONS),
+    Calculator("es", "&Engraftment syndrome...", "Engraftment syndrome: Spitzer and Maiolino",
+               ES_FIELDS, _es, menu=_COMPLICATIONS),
+    Calculator("tma", "&TA-TMA (harmonised)...", "TA-TMA: harmonised criteria (2023)",
+               TMA_FIELDS, _tma, menu=_COMPLICATIONS),
+    Calculator("mucositis", "Oral &mucositis...", "Oral mucositis: WHO and CTCAE v5",
+               MUCOSITIS_FIELDS, _mucositis, menu=_COMPLICATIONS),
+    Calculator("hc", "&Haemorrhagic cystitis...", "Haemorrhagic cystitis: grade",
+               HC_FIELDS, lambda v: haemorrhagic_cystitis_grade(**v), menu=_COMPLICATIONS),
+    Calculator("hctci", "H&CT-CI...", "HCT-CI with age composite", HCT_CI_FIELDS, _hct_ci,
+               records=False, menu=_ELIGIBILITY),
+    Calculator("kps", "&Karnofsky/Lansky...", "Performance status: Karnofsky or Lansky",
+               KPS_FIELDS, lambda v: performance_status(v["score"], v["age_years"]),
+               records=False, menu=_ELIGIBILITY),
+    Calculator("abo", "&ABO compatibility...", "ABO compatibility (donor to recipient)",
+               ABO_FIELDS, lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
+               allogeneic_only=True, records=False, menu=_ELIGIBILITY),
+    Calculator("cmv", "C&MV and letermovir...", "CMV serostatus and letermovir window",
+               CMV_FIELDS, _cmv, records=False, menu=_ELIGIBILITY),
+    Calculator("intensity", "Conditioning &intensity...", "Conditioning intensity: MAC/RIC/NMA",
+               INTENSITY_FIELDS, _intensity, records=False, menu=_ELIGIBILITY),
+    Calculator("vaccine", "&Live vaccines (2-1-8)...", "Live-vaccine eligibility (2-1-8)",
+               VACCINE_FIELDS, _vaccine, records=False, with_date=True, menu=_ELIGIBILITY),
 )
 
 
 def calculator(key: str) -> Calculator:
-    """The calculator with ``key`` ("magic", "nih", "vod", "crs", "icans")."""
+    """The calculator with ``key`` ("magic", "nih", "vod", "crs", "icans", "fn", ...)."""
     for calc in CALCULATORS:
         if calc.key == key:
             return calc
@@ -479,13 +1000,23 @@ def calculator(key: str) -> Calculator:
 
 
 def make_calculator_dialog(parent: QWidget | None, key: str, *, save: SaveFn, today: dt.date,
-                           weight_kg: float | None = None) -> CalculatorDialog:
-    """Build the dialog of one calculator (MAGIC gets the patient's weight pre-filled)."""
+                           weight_kg: float | None = None,
+                           defaults: Mapping[str, object] | None = None) -> CalculatorDialog:
+    """Build the dialog of one calculator (MAGIC gets the patient's weight pre-filled).
+
+    ``defaults`` pre-fill the fields of that name the calculator has (e.g. "age_years",
+    "day0", "recipient_abo", "components"); empty values are skipped. ``save`` is not
+    used by calculators that only show and copy their result.
+    """
     calc = calculator(key)
     dialog = CalculatorDialog(parent, title=calc.title, fields=calc.fields,
-                              compute=calc.compute, save=save, today=today)
+                              compute=calc.compute, save=save if calc.records else None,
+                              today=today, with_date=calc.with_date)
     if key == "magic" and weight_kg is not None:
         dialog.set_value("weight_kg", f"{weight_kg:g}")
+    for name, value in (defaults or {}).items():
+        if name in dialog.editors and value not in (None, "", [], ()):
+            dialog.set_value(name, value)
     return dialog
 
 
