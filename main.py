@@ -254,10 +254,12 @@ def _database_target(args: argparse.Namespace) -> str:
 
     if args.db:
         return str(args.db)
-    if os.environ.get(DB_ENV):
-        return os.environ[DB_ENV]
+    # --demo wins over the environment variable: demo patients never go into the
+    # clinic database that TRANSPLANT_PLANNER_DB points at.
     if args.demo:
         return str(demo_database_path())
+    if os.environ.get(DB_ENV):
+        return os.environ[DB_ENV]
     return str(default_database_path())
 
 

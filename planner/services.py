@@ -12,8 +12,10 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from planner.board import BoardRow, board_rows
+from planner.board import BoardRow, WorklistItem, board_rows, worklist
 from planner.careplan import DateChange, Plan, instantiate_many, reanchor
+from planner.checklists import ChecklistTemplate, checklist_alerts, load_checklists
+from planner.documents import document_alerts
 from planner.errors import ValidationError
 from planner.model import Patient, Transplant, validate_patient, validate_transplant
 from planner.ports import Action, Actor, Repository
@@ -109,9 +111,69 @@ def record_event(repo: Repository, ctx: Context, event: str, patient_id: str | N
                        patient_id=patient_id))
 
 
+@dataclass(frozen=True)
+class ClinicView:
+    """Everything the board, the worklist and the clinic timeline show, for one day.
+
+    Attributes:
+        rows: board rows; worklist: due and overdue steps across patients.
+        plans: plans by transplant id; engrafted: neutrophil engraftment dates by
+            transplant id (computed from counts, or a clinician's override).
+    """
+
+    rows: list[BoardRow]
+    worklist: list[WorklistItem]
+    plans: dict[str, Plan]
+    engrafted: dict[str, dt.date]
+
+
+def clinic_view(
+    repo: Repository, today: dt.date, closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> ClinicView:
+    """The clinic on ``today``: one place, so the desktop board and ``board --json`` agree."""
+    patients = repo.list_patients()
+    transplants = repo.list_transplants()
+    plans = repo.list_plans()
+    # Imported here: complication_service uses this module's Context.
+    from planner.complication_service import complication_alerts
+
+    engrafted, alerts = _recovery_alerts(repo, transplants, plans, today)
+    templates = checklist_templates if checklist_templates is not None else load_checklists()
+    types = {t.id: t.transplant_type.value for t in transplants}
+    for extra in (
+        complication_alerts(repo.list_records("complications"), plans, today),
+        checklist_alerts(repo.list_records("checklists"), plans, today, templates, types),
+        document_alerts(repo.list_records("documents"), plans),
+    ):
+        for tid, texts in extra.items():
+            alerts.setdefault(tid, []).extend(texts)
+    return ClinicView(
+        rows=board_rows(patients, transplants, plans, today, closures, engraftment=engrafted,
+                        extra_alerts=alerts),
+        worklist=worklist(patients, transplants, plans, today),
+        plans={p.transplant_id: p for p in plans}, engrafted=engrafted)
+
+
+def _recovery_alerts(
+    repo: Repository, transplants: list[Transplant], plans: list[Plan], today: dt.date,
+) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
+    """Engraftment dates and harvest / engraftment alerts (graft-failure watch, stop)."""
+    harvest = repo.list_records("harvest")
+    engraftment = repo.list_records("engraftment")
+    samples = repo.list_lab_samples(analytes=("anc", "plt"))
+    if not (harvest or engraftment or samples):
+        return {}, {}
+    # Imported here: planner.recovery needs pandas, which a clinic without counts
+    # (and the start-up path) need not load.
+    from planner.recovery import clinic_alerts
+
+    return clinic_alerts(transplants, {p.transplant_id: p for p in plans}, samples,
+                         engraftment, harvest, today)
+
+
 def clinic_board(
     repo: Repository, today: dt.date, closures: Sequence[dt.date] = ()
 ) -> list[BoardRow]:
-    """The clinic board rows for today."""
-    return board_rows(repo.list_patients(), repo.list_transplants(), repo.list_plans(),
-                      today, closures)
+    """The clinic board rows for today (with every alert the desktop board shows)."""
+    return clinic_view(repo, today, closures).rows

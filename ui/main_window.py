@@ -35,6 +35,7 @@ from ui.dialogs.conflict_dialog import ConflictDialog
 from ui.dialogs.export_dialog import ExportDialog
 from ui.dialogs.patient_dialog import PatientDialog
 from ui.dialogs.plan_wizard import PlanWizard
+from ui.dialogs.step_dialogs import StepDialogs
 from ui.errors import user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import WorklistModel, worklist_html
@@ -161,8 +162,10 @@ class MainWindow(QMainWindow):
         self._add("zoom_in", "Zoom &in", lambda: self._timeline_call("zoom_in"), "Ctrl+=")
         self._add("zoom_out", "Zoom &out", lambda: self._timeline_call("zoom_out"), "Ctrl+-")
         self._add("fit", "&Fit", lambda: self._timeline_call("fit"), "Ctrl+0")
-        if self._load_demo is not None:
-            self._add("load_demo", "Load &demo clinic", self.load_demo)
+        if self._load_demo is not None and self.session.demo:
+            # Only the demo database offers this in the menu; a real clinic database is
+            # offered the demo only while empty (the panel on the board), with a question.
+            self._add("load_demo", "Reload &demo patients", self.load_demo)
         undo = self.undo_group.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.undo_group.createRedoAction(self, "&Redo")
@@ -384,9 +387,19 @@ class MainWindow(QMainWindow):
         ws.move_day0()
 
     def load_demo(self) -> None:
-        """Add the demo clinic's synthetic patients."""
+        """Add the demo clinic's synthetic patients (demo database, or an empty one)."""
         if self._load_demo is None:
             return
+        if not self.session.demo:
+            if self.session.rows:
+                self.statusBar().showMessage(
+                    "The demo clinic can only be loaded into an empty database.", 8000)
+                return
+            if not StepDialogs.confirm(
+                    self, "Load the demo clinic?",
+                    "Add 14 synthetic demo patients to this empty database? Use it for "
+                    "training only; for real work start a new, empty database."):
+                return
         count = self._load_demo()
         self.session.refresh()
         self.statusBar().showMessage(f"Loaded {count} demo patients.", 5000)

@@ -9,18 +9,16 @@ after each committed action. Loading a big clinic can run off the GUI thread.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 
-from planner.board import BoardRow, WorklistItem, board_rows, worklist
+from planner.board import BoardRow, WorklistItem
 from planner.careplan import Plan
-from planner.checklists import ChecklistTemplate, checklist_alerts, load_checklists
-from planner.complication_service import complication_alerts
-from planner.documents import document_alerts
-from planner.model import ClinicSettings, Transplant
+from planner.checklists import ChecklistTemplate, load_checklists
+from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
-from planner.services import Context
+from planner.services import Context, clinic_view
 from ui.workers import run_in_background
 
 Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, Plan], dict[str, dt.date]]
@@ -64,46 +62,10 @@ class ClinicSession(QObject):
         return self.clock().date()
 
     def _compute(self, today: dt.date) -> Loaded:
-        patients = self.repo.list_patients()
-        transplants = self.repo.list_transplants()
-        plans = self.repo.list_plans()
-        engrafted, alerts = self._recovery_alerts(transplants, plans, today)
-        for extra in self._record_alerts(transplants, plans, today):
-            for tid, texts in extra.items():
-                alerts.setdefault(tid, []).extend(texts)
-        return (board_rows(patients, transplants, plans, today, self.closures,
-                           engraftment=engrafted, extra_alerts=alerts),
-                worklist(patients, transplants, plans, today),
-                {p.transplant_id: p for p in plans}, engrafted)
-
-    def _recovery_alerts(self, transplants: list[Transplant], plans: list[Plan],
-                         today: dt.date) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
-        """Issue 4 hook: engraftment dates and harvest / engraftment board alerts."""
-        # Lazy: planner.recovery imports pandas, which the start-up path must not pay for
-        # when there is nothing to assess.
-        harvest = self.repo.list_records("harvest")
-        engraftment = self.repo.list_records("engraftment")
-        samples = self.repo.list_lab_samples(analytes=("anc", "plt"))
-        if not (harvest or engraftment or samples):
-            return {}, {}
-        from planner.recovery import clinic_alerts
-
-        return clinic_alerts(transplants, {p.transplant_id: p for p in plans}, samples,
-                             engraftment, harvest, today)
-
-    def _record_alerts(self, transplants: list[Transplant], plans: list[Plan],
-                       today: dt.date) -> list[Mapping[str, Sequence[str]]]:
-        """Complication episodes, expiring checklist items and out-of-date handouts."""
-        repo = self.repo
-        types = {t.id: t.transplant_type.value for t in transplants}
         if self._checklist_templates is None:
             self._checklist_templates = load_checklists()
-        return [
-            complication_alerts(repo.list_records("complications"), plans, today),
-            checklist_alerts(repo.list_records("checklists"), plans, today,
-                             self._checklist_templates, types),
-            document_alerts(repo.list_records("documents"), plans),
-        ]
+        view = clinic_view(self.repo, today, sorted(self.closures), self._checklist_templates)
+        return view.rows, view.worklist, view.plans, view.engrafted
 
     def _apply(self, loaded: Loaded) -> None:
         self.rows, self.worklist, self.plans, self.engrafted = loaded

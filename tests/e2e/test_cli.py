@@ -165,3 +165,32 @@ def test_bad_centre_settings_warn_and_keep_working(capsys, tmp_path):
     code, out, err = run_cli(capsys, "--db", str(db), "board", "--json")
     assert code == 0 and len(json.loads(out)) == 14
     assert "closures" in err and "default settings" in err
+
+
+def test_board_json_carries_the_same_alerts_and_phases_as_the_desktop_board(capsys, tmp_path):
+    from planner.services import clinic_view
+    from planner.storage import open_repository
+
+    db = tmp_path / "demo.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
+    assert code == 0
+    cli = {r["mrn"]: r for r in json.loads(out)}
+    repo = open_repository(str(db), user="t", workstation="t")
+    try:
+        view = clinic_view(repo, dt.date.today())
+    finally:
+        repo.close()
+    for row in view.rows:
+        assert cli[row.mrn]["phase"] == row.phase
+        assert cli[row.mrn]["alerts"] == list(row.alerts)
+    # engraftment from the demo counts reaches the command line too
+    assert "engrafted" in {r["phase"] for r in cli.values()}
+
+
+def test_demo_never_writes_into_the_database_of_the_environment(capsys, tmp_path, monkeypatch):
+    clinic_db = tmp_path / "clinic.db"
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DB", str(clinic_db))
+    code, out, _ = run_cli(capsys, "--demo", "board", "--json")
+    assert code == 0 and len(json.loads(out)) == 14
+    assert not clinic_db.exists()

@@ -90,17 +90,25 @@ def test_demo_banner_and_window_grab(demo_window, qtbot):
     assert not demo_window.grab().isNull()
 
 
-def test_empty_database_offers_the_demo_clinic(make_window, qtbot):
+def test_empty_database_offers_the_demo_clinic(make_window, qtbot, monkeypatch):
     from planner.storage.memory import InMemoryRepository
+    from ui.dialogs.step_dialogs import StepDialogs
 
     repo = InMemoryRepository()
     window = make_window(repo, demo=False)
+    assert "load_demo" not in window.actions_by_name  # never in a real clinic's menu
     with qtbot.waitExposed(window):
         window.show()
     assert window.empty_panel.isVisible()
+    monkeypatch.setattr(StepDialogs, "confirm", lambda parent, title, text: False)
+    qtbot.mouseClick(window.load_demo_button, Qt.MouseButton.LeftButton)
+    assert window.model.rowCount() == 0  # declined: nothing added
+    monkeypatch.setattr(StepDialogs, "confirm", lambda parent, title, text: True)
     qtbot.mouseClick(window.load_demo_button, Qt.MouseButton.LeftButton)
     assert window.model.rowCount() == 14
     assert not window.empty_panel.isVisible()
+    window.load_demo()  # a clinic with patients refuses a second load
+    assert window.model.rowCount() == 14
 
 
 def test_worklist_check_off_marks_done_and_undoes(demo_window, demo_repo):
