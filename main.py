@@ -13,6 +13,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import re
 import socket
 import sys
 from collections.abc import Sequence
@@ -72,6 +73,8 @@ def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
+        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+            raise UserError(f"{what} '{text}' is not a real calendar date.") from None
         raise UserError(f"{what} '{text}' is not a date in the form YYYY-MM-DD.") from None
 
 
@@ -95,7 +98,7 @@ def cmd_protocols(_: argparse.Namespace) -> int:
 
     protocols, errors = all_protocols(_local_template_dir())
     for proto in sorted(protocols.values(), key=lambda p: (p.category.value, p.id)):
-        _out(f"{proto.id:<32} {proto.category.value:<17} {proto.review_status:<17} "
+        _out(f"{proto.id:<36} {proto.category.value:<17} {proto.review_status:<17} "
              f"{proto.title}")
     for err in errors:
         sys.stderr.write(f"warning: {err}\n")
@@ -180,7 +183,10 @@ def cmd_import_labs(args: argparse.Namespace) -> int:
                                      args.dry_run)
     finally:
         repo.close()
-    (sys.stdout if code != EXIT_BAD_INPUT else sys.stderr).write(text + "\n")
+    if code == EXIT_BAD_INPUT:
+        sys.stderr.write(f"transplant-planner: {text}\n")
+    else:
+        _out(text)
     return code
 
 
@@ -236,7 +242,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     dest = Path(args.dest) if args.dest else data_dir() / "backups"
     repo = _open_repo(args)
     try:
-        info = backup(repo, dest, now=local_now())
+        # The label names the database file (never a patient) so backups of several
+        # databases in one folder stay apart.
+        label = re.sub(r"[^A-Za-z0-9_-]", "", Path(_database_target(args)).stem)[:40]
+        info = backup(repo, dest, now=local_now(), label=label)
     finally:
         repo.close()
     _out(f"Backup written and verified: {info.path} (sha256 {info.sha256[:12]}...).")

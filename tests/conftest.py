@@ -18,6 +18,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_database_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's TRANSPLANT_PLANNER_DATA/DB must not leak into tests (tests set them)."""
+    monkeypatch.delenv("TRANSPLANT_PLANNER_DATA", raising=False)
+    monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
+
+
 @pytest.fixture
 def today() -> dt.date:
     """A fixed 'today' so tests never read the clock."""

@@ -64,7 +64,7 @@ def test_schedule_text_shows_day_labels(capsys):
     [
         (["schedule", "no-such-template", "--day0", "2026-03-10"], "no template 'no-such-template'"),
         (["schedule", "mel200-auto", "--day0", "10/03/2026"], "not a date in the form YYYY-MM-DD"),
-        (["schedule", "mel200-auto", "--day0", "2026-02-30"], "not a date"),
+        (["schedule", "mel200-auto", "--day0", "2026-02-30"], "not a real calendar date"),
         (["schedule", "mel200-auto"], "required"),
         (["frobnicate"], "invalid choice"),
         (["--db", "{file}/x.db", "board"], ""),
