@@ -102,7 +102,22 @@ def _single(repo: Repository, ctx: Context, args: argparse.Namespace,
         repo, ctx, tid, args.document, out, language=args.lang, large_print=args.large_print,
         no_phi=args.no_phi, overwrite=args.overwrite, settings=settings)
     return EXIT_OK, (f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
-                     + _glyph_note(result.missing_glyphs))
+                     + _glyph_note(result.missing_glyphs)
+                     + _handout_notes(args.document, result, settings))
+
+
+def _handout_notes(kind: str, result: ExportResult, settings: ClinicSettings | None) -> str:
+    """What a coordinator must know before handing the document to a patient."""
+    notes = []
+    if kind == "handout" and not (settings and settings.phone_24h.strip()):
+        notes.append("No 24-hour phone number is set (phone_24h in centre.toml): the handout "
+                     "asks the patient to write it in by hand.")
+    if result.untranslated_steps:
+        notes.append(f"{len(result.untranslated_steps)} step(s) have no wording in this "
+                     "language and print a general sentence: "
+                     + ", ".join(result.untranslated_steps[:5])
+                     + ("..." if len(result.untranslated_steps) > 5 else "") + ".")
+    return "".join(f"\nWarning: {n}" for n in notes)
 
 
 def _variant(args: argparse.Namespace) -> str:

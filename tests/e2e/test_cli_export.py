@@ -129,3 +129,31 @@ def test_nobody_tomorrow_is_not_an_error(repo, tmp_path):
                                              str(tmp_path)))
     assert code == EXIT_OK
     assert "nothing written" in text
+
+
+def test_handout_without_a_24_hour_number_or_with_untranslated_steps_warns(tmp_path):
+    import argparse as _argparse
+
+    from planner.cli_export import add_export_parser, run_export
+    from planner.demo import load_demo_clinic
+    from planner.model import ClinicSettings
+    from planner.services import Context
+    from planner.storage.memory import InMemoryRepository
+    from tests.integration.factories import ACTOR
+
+    now = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, Context(ACTOR, now))
+    parser = _argparse.ArgumentParser()
+    add_export_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["export", "handout", "--patient", "DEMO-0010", "--lang", "es",
+                              "--out", str(tmp_path / "h.pdf")])
+    code, text = run_export(repo, Context(ACTOR, now), args, settings=ClinicSettings())
+    assert code == 0
+    assert "No 24-hour phone number is set" in text
+    assert "no wording in this language" in text
+    args = parser.parse_args(["export", "handout", "--patient", "DEMO-0001",
+                              "--out", str(tmp_path / "h2.pdf")])
+    code, text = run_export(repo, Context(ACTOR, now), args,
+                            settings=ClinicSettings(phone_24h="+1 555 0100"))
+    assert code == 0 and "Warning" not in text

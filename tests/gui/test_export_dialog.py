@@ -34,12 +34,16 @@ def wait_preview(qtbot, dialog: ExportDialog) -> None:
                     timeout=RENDER_TIMEOUT)
 
 
+CENTRE = ClinicSettings(centre_name="Test Centre", phone_24h="+1 555 0100")
+
+
 @pytest.fixture
 def make_dialog(qtbot, demo_repo, settings):
-    def make(mrn: str = "DEMO-0003", repo=None) -> ExportDialog:
+    def make(mrn: str = "DEMO-0003", repo=None,
+             centre: ClinicSettings = CENTRE) -> ExportDialog:
         repo = repo or demo_repo
         dialog = ExportDialog(repo, lambda: Context(ACTOR, NOW), _tid(repo, mrn),
-                              ClinicSettings(), settings)
+                              centre, settings)
         qtbot.addWidget(dialog)
         wait_preview(qtbot, dialog)
         return dialog
@@ -156,6 +160,12 @@ def test_missing_glyph_warning_for_a_cjk_name(qtbot, demo_repo, make_dialog):
 def test_no_warning_for_latin_greek_cyrillic_names(make_dialog):
     dialog = make_dialog("DEMO-0005")  # PETROVA, Иванна
     assert dialog.warning.isHidden()
+
+
+def test_handout_without_a_24_hour_number_warns(make_dialog):
+    dialog = make_dialog("DEMO-0005", centre=ClinicSettings())
+    assert not dialog.warning.isHidden()
+    assert "No 24-hour phone number" in dialog.warning.text()
 
 
 def test_print_draws_every_page_and_records_it(qtbot, make_dialog, tmp_path, demo_repo):

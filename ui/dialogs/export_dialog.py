@@ -346,6 +346,9 @@ class ExportDialog(QDialog):
             n = len(rendered.untranslated_steps)
             parts.append(f"{n} step{'s have' if n != 1 else ' has'} no wording in this "
                          "language and print with a general phrase and \"ask your team\".")
+        if self.kind.currentData() == "handout" and not self._centre.phone_24h.strip():
+            parts.append("No 24-hour phone number is set (phone_24h in centre.toml): the "
+                         "handout asks the patient to write it in by hand.")
         self.warning.setText("\n\n".join(parts))
         self.warning.setVisible(bool(parts))
 
