@@ -436,7 +436,9 @@ def board_alerts(
         return out
     status = status or assess(transplant, samples, engraftment_record, today)
     n = status.neutrophil
-    if n.status == "engrafted" and n.date is not None:
+    if n.status == "engrafted" and n.date is not None and (
+            (today - n.date).days <= ENGRAFTMENT_NEWS_DAYS):
+        # News for a week; after that the board's phase ("engrafted") carries it.
         out.append(f"Neutrophil engraftment {short_day_label((n.date - day0).days)}"
                    + (" (override)" if n.overridden else ""))
     elif n.status == "never_below" and (today - day0).days >= WATCH_DAY:
@@ -454,6 +456,9 @@ def board_alerts(
 
 # --------------------------------------------------------------------------- demo data
 
+
+# How long a new engraftment date stays among the board's alerts.
+ENGRAFTMENT_NEWS_DAYS: Final = 7
 
 # The demo patient left without counts, so a demo user can try the lab import on it.
 DEMO_IMPORT_MRN: Final = "DEMO-0009"

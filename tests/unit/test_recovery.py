@@ -90,6 +90,9 @@ def test_board_shows_engraftment_day() -> None:
                           harvest_alerts=("X",))
     assert alerts == ["X", "Neutrophil engraftment D+13"]
     assert board_alerts(T, None, [s(d, v) for d, v in F7], None, today(150)) == []
+    # News for a week after the date (Day +13 here), then the phase carries it.
+    assert board_alerts(T, None, [s(d, v) for d, v in F7], None, today(20)) != []
+    assert board_alerts(T, None, [s(d, v) for d, v in F7], None, today(21)) == []
     assert board_alerts(T, None, [s(d, v) for d, v in F7], None, today(-3)) == []
 
 
