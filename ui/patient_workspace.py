@@ -88,7 +88,9 @@ class PatientWorkspace(QWidget):
         self.header.setAccessibleName("Patient summary")
         self.timeline = PlanTimeline()
         self.calendar = MonthCalendar()
-        self.table_model = StepTableModel(session)
+        # Date edits in the table take the timeline's path: regimen steps ask first.
+        self.table_model = StepTableModel(session,
+                                          move_handler=self._on_timeline_step_move_requested)
         self.table_proxy = QSortFilterProxyModel(self)
         self.table_proxy.setSourceModel(self.table_model)
         self.table_proxy.setSortRole(SORT_ROLE)
@@ -97,7 +99,10 @@ class PatientWorkspace(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName("Plan steps")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the step title
+        header.setResizeContentsPrecision(60)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.calendar, "Ca&lendar")
@@ -120,6 +125,7 @@ class PatientWorkspace(QWidget):
         layout.addWidget(self.documents_notice)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
+        self.table_model.sig_refused.connect(self.sig_status)
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
         self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
         self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)

@@ -195,3 +195,30 @@ def test_restart_restores_tabs_and_data(tmp_path, qtbot, monkeypatch):
         window2.close()
     finally:
         repo2.close()
+
+
+def test_date_edit_in_the_step_table_asks_for_regimen_steps(demo_window, monkeypatch):
+    from PySide6.QtCore import QDate
+
+    from ui.models.step_table_model import DATE_COL
+
+    ws = _open(demo_window, "DEMO-0001")
+    step = _future_step(ws, tied=True)
+    model = ws.table_model
+    row = next(r for r in range(model.rowCount()) if model.occurrence(r).step_id == step.id)
+    occ = model.occurrence(row)
+    asked = []
+    monkeypatch.setattr(StepDialogs, "confirm",
+                        lambda parent, title, text: asked.append(text) or False)
+    target = QDate(occ.date.year, occ.date.month, occ.date.day).addDays(1)
+    model.setData(model.index(row, DATE_COL), target)
+    assert asked and ws.session.plan.step(step.id).shift == 0
+
+
+def test_refused_table_edit_is_explained(demo_window, qtbot):
+    from ui.models.step_table_model import NOTE_COL
+
+    ws = _open(demo_window, "DEMO-0009")
+    with qtbot.waitSignal(ws.sig_status) as blocker:
+        assert not ws.table_model.setData(ws.table_model.index(0, NOTE_COL), "x" * 2001)
+    assert "2,000 characters" in blocker.args[0]

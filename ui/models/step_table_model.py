@@ -8,9 +8,17 @@ function and pushes it through ``PlanSession.push`` (undoable, saved at once).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from planner.careplan import Occurrence, StepStatus, move_step, set_step_note
 from planner.doses import dose_line
@@ -25,11 +33,21 @@ _ROOT = QModelIndex()
 
 
 class StepTableModel(QAbstractTableModel):
-    """One row per dated occurrence, by date."""
+    """One row per dated occurrence, by date.
 
-    def __init__(self, session: PlanSession) -> None:
+    Signals:
+        sig_refused: an edit was not applied; arg: the reason, for the status bar.
+    """
+
+    sig_refused = Signal(str)
+    """Emitted with a one-sentence reason when an edit is refused."""
+
+    def __init__(self, session: PlanSession,
+                 move_handler: Callable[[str, int], None] | None = None) -> None:
         super().__init__()
         self._session = session
+        # Moves go through the same handler as timeline drags (regimen confirmation).
+        self._move_handler = move_handler
         self._rows: list[Occurrence] = []
         self._reload()
         session.sig_plan_changed.connect(self._on_session_plan_changed)
@@ -123,7 +141,8 @@ class StepTableModel(QAbstractTableModel):
                 after = set_step_note(self._session.plan, occ.step_id, str(value))
                 self._session.push(after, f"Note on {occ.title}")
                 return True
-        except ValidationError:
+        except ValidationError as err:
+            self.sig_refused.emit(str(err))
             return False
         return False
 
@@ -133,6 +152,9 @@ class StepTableModel(QAbstractTableModel):
         delta = (new_date - occ.date).days
         if delta == 0:
             return False
+        if self._move_handler is not None:
+            self._move_handler(occ.step_id, delta)
+            return True
         after, _ = move_step(self._session.plan, occ.step_id, delta)
         self._session.push(after, f"Move {occ.title}")
         return True
