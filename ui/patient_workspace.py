@@ -239,8 +239,11 @@ class PatientWorkspace(QWidget):
             self.sig_status.emit(str(err))
             return
         transplant = replace(self.session.transplant, day0=move.new_day0)
-        self.session.push(Snapshot(plan, transplant),
-                          f"Move Day 0 to {move.new_day0.isoformat()}", reason=move.reason)
+        if not self.session.push(Snapshot(plan, transplant),
+                                 f"Move Day 0 to {move.new_day0.isoformat()}",
+                                 reason=move.reason):
+            self.sig_status.emit("Day 0 was not moved: the other workstation's plan was kept.")
+            return
         self.sig_status.emit(f"Day 0 moved to {move.new_day0:%a %d %b %Y}; "
                              f"{len(changes)} dates changed.")
 

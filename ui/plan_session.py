@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.careplan import DateChange, Plan, diff_dates
-from planner.errors import ConflictError
+from planner.errors import ConflictError, PlannerError
 from planner.model import Patient, Transplant
 from planner.ports import Action, Repository
 from planner.services import Context
@@ -73,10 +73,18 @@ class SnapshotCommand(QUndoCommand):
         if self._applied:
             self._applied = False
             return
-        self._session.replace(self.after, self.text(), self.reason)
+        self._apply(self.after, self.text())
 
     def undo(self) -> None:
-        self._session.replace(self.before, f"Undo: {self.text()}", self.reason)
+        self._apply(self.before, f"Undo: {self.text()}")
+
+    def _apply(self, target: Snapshot, description: str) -> None:
+        # Qt has already moved the stack's index; if the save fails, the history no
+        # longer matches the database, so it is dropped (the failure was reported).
+        try:
+            self._session.replace(target, description, self.reason)
+        except PlannerError:
+            self._session.drop_history()
 
 
 class PlanSession(QObject):
@@ -123,16 +131,25 @@ class PlanSession(QObject):
         """Today's local date (from the injected clock)."""
         return self._context().today
 
+    def drop_history(self) -> None:
+        """Forget undo history once control is back in the event loop."""
+        QTimer.singleShot(0, self, self.undo_stack.clear)
+
     def push(self, after: Snapshot | Plan, text: str, *, reason: str = "",
-             merge_key: str = "") -> None:
-        """Apply an edit as an undoable command (saved at once)."""
+             merge_key: str = "") -> bool:
+        """Apply an edit as an undoable command (saved at once).
+
+        Returns False when a conflict was resolved in favour of another workstation's
+        version, so the edit was not applied.
+        """
         if isinstance(after, Plan):
             after = Snapshot(after, self.transplant)
         before = self.snapshot
         if not self.replace(after, text, reason):
-            return
+            return False
         self.undo_stack.push(SnapshotCommand(self, before, after, text, reason=reason,
                                              merge_key=merge_key))
+        return True
 
     def replace(self, target: Snapshot, description: str, reason: str = "") -> bool:
         """Save ``target`` over the current snapshot in one transaction and show it.
@@ -176,7 +193,7 @@ class PlanSession(QObject):
                               reason), True
         # Their version wins: our history no longer describes what is stored. Clear it
         # once control is back in the event loop (we may be inside a command's undo).
-        QTimer.singleShot(0, self, self.undo_stack.clear)
+        self.drop_history()
         return theirs, False
 
     def _load_stored(self) -> Snapshot:

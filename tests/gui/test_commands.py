@@ -107,3 +107,30 @@ def test_conflict_keep_mine_is_saved_and_audited(qapp, demo_repo):
     assert demo_repo.get_plan(mine.transplant.id).step(step.id).shift == 1
     descriptions = {e.action for e in demo_repo.audit_log()}
     assert any("kept over a concurrent change" in d for d in descriptions)
+
+
+def test_failed_undo_drops_the_history_and_keeps_the_screen_true(qapp, qtbot, demo_repo,
+                                                                 monkeypatch):
+    session = _session(demo_repo)
+    step = _any_step(session)
+    after, _ = move_step(session.plan, step.id, 2)
+    session.push(after, "Move")
+    saved = demo_repo.get_plan(session.transplant.id)
+
+    def broken(action):
+        raise StorageError("The disk is full.")
+
+    monkeypatch.setattr(demo_repo, "commit", broken)
+    with qtbot.waitSignal(session.sig_save_failed):
+        session.undo_stack.undo()
+    qtbot.waitUntil(lambda: session.undo_stack.count() == 0)
+    assert session.plan.step(step.id).shift == 2  # the screen shows what is stored
+    assert demo_repo.get_plan(session.transplant.id) == saved
+
+
+def test_push_reports_whether_the_edit_was_applied(qapp, demo_repo):
+    mine = _session(demo_repo, resolver=lambda m, t: False)
+    theirs = _session(demo_repo, actor=Actor("other", "ws-2"))
+    step = _any_step(mine)
+    assert theirs.push(move_step(theirs.plan, step.id, 5)[0], "Their move") is True
+    assert mine.push(move_step(mine.plan, step.id, 1)[0], "My move") is False
