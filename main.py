@@ -125,13 +125,19 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def centre_settings() -> ClinicSettings:
     """The centre's settings; a bad file is reported on stderr and the defaults used."""
+    settings, problem = centre_settings_and_problem()
+    if problem:
+        sys.stderr.write(f"warning: {problem}\n")
+    return settings
+
+
+def centre_settings_and_problem() -> tuple[ClinicSettings, str]:
+    """The settings, and a sentence about a bad settings file ("" when fine)."""
     from planner.centre import load_centre_settings
     from planner.paths import centre_settings_path
 
     settings, error = load_centre_settings(centre_settings_path())
-    if error is not None:
-        sys.stderr.write(f"warning: {error} Using the default settings.\n")
-    return settings
+    return settings, (f"{error} Using the default settings." if error is not None else "")
 
 
 def cmd_board(args: argparse.Namespace) -> int:
@@ -292,12 +298,13 @@ def run_gui(args: argparse.Namespace) -> int:
     from planner.services import Context
     from ui.app import run
 
+    settings, problem = centre_settings_and_problem()
     repo = _open_repo(args)
     try:
         return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
                    load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())),
                    log_dir=log_dir(), local_templates=local_templates_dir(),
-                   settings=centre_settings())
+                   settings=settings, settings_problem=problem)
     finally:
         repo.close()
 

@@ -38,6 +38,7 @@ def run(
     repo: Repository, *, actor: Actor, clock: Callable[[], dt.datetime], demo: bool = False,
     load_demo: Callable[[], int] | None = None, log_dir: Path | None = None,
     local_templates: Path | None = None, settings: ClinicSettings | None = None,
+    settings_problem: str = "",
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -52,6 +53,7 @@ def run(
                                 centre=settings)
     install_excepthook(lambda: app.activeWindow() or window)
     window.resize(1280, 800)
+    window.show_settings_problem(settings_problem)
     window.show()
     for err in template_errors:
         LOG.warning("local template skipped: %s", type(err).__name__)

@@ -93,6 +93,12 @@ class MainWindow(QMainWindow):
         self.banner.setObjectName("demoBanner")
         self.banner.setStyleSheet("background:#fde68a;color:#111;padding:4px;font-weight:bold;")
         self.banner.setVisible(self.session.demo)
+        self.settings_banner = QLabel()
+        self.settings_banner.setObjectName("settingsBanner")
+        self.settings_banner.setWordWrap(True)
+        self.settings_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.settings_banner.setStyleSheet("background:#fee2e2;color:#111;padding:4px;")
+        self.settings_banner.setVisible(False)
         self.empty_panel = QWidget()
         empty = QHBoxLayout(self.empty_panel)
         empty.addWidget(QLabel("This clinic database has no patients yet."))
@@ -106,6 +112,7 @@ class MainWindow(QMainWindow):
         board_page = QWidget()
         layout = QVBoxLayout(board_page)
         layout.addWidget(self.banner)
+        layout.addWidget(self.settings_banner)
         layout.addWidget(self.empty_panel)
         self.splitter.addWidget(self.board)
         self.splitter.addWidget(self.clinic_timeline)
@@ -219,6 +226,11 @@ class MainWindow(QMainWindow):
         """Every open patient tab, in tab order."""
         return [w for i in range(self.tabs.count())
                 if isinstance(w := self.tabs.widget(i), PatientWorkspace)]
+
+    def show_settings_problem(self, problem: str) -> None:
+        """A persistent notice that centre.toml could not be used (closure days, phone...)."""
+        self.settings_banner.setText(f"Centre settings: {problem}" if problem else "")
+        self.settings_banner.setVisible(bool(problem))
 
     def show_error(self, exc: BaseException) -> None:
         """Report an error in the status bar (planner errors are written for users)."""

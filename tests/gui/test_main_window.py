@@ -156,3 +156,12 @@ def test_engraftment_day_is_marked_on_the_patient_timeline(demo_window):
     day = (engrafted - ws.session.plan.day0).days
     assert f"ANC engraftment Day +{day}" in ws.timeline.accessibleDescription()
     assert not ws.timeline.grab().isNull()
+
+
+def test_bad_centre_settings_show_a_persistent_banner(demo_window, qtbot):
+    with qtbot.waitExposed(demo_window):
+        demo_window.show()
+    assert not demo_window.settings_banner.isVisible()
+    demo_window.show_settings_problem("centre.toml, field 'closures': must be a list of dates.")
+    assert demo_window.settings_banner.isVisible()
+    assert "closures" in demo_window.settings_banner.text()
