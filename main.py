@@ -169,7 +169,8 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.exists():
         raise UserError(f"{path} already exists; choose a new file name.")
-    repo = open_repository(str(path), user=getpass.getuser(), workstation=socket.gethostname())
+    repo = open_repository(str(path), user=getpass.getuser(), workstation=socket.gethostname(),
+                           now=local_now())
     try:
         count = load_demo_clinic(repo, Context(actor(), local_now()))
     finally:
@@ -284,8 +285,10 @@ def _open_repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from planner.services import Context
     from planner.storage import open_repository
 
+    # The clock is read here, in the composition root: the lock and any pre-migration
+    # backup are stamped with it.
     repo = open_repository(_database_target(args), user=getpass.getuser(),
-                           workstation=socket.gethostname())
+                           workstation=socket.gethostname(), now=local_now())
     if args.demo and not args.db and not repo.list_patients():
         load_demo_clinic(repo, Context(actor(), local_now()))
     return repo
