@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from planner.careplan import Plan, StepStatus
 from planner.checklists import checklist_view, load_checklists
@@ -35,11 +35,15 @@ from planner.export.atomic import export_target, write_atomically
 from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages
-from planner.harvest import cd34_dose
+from planner.harvestlog import HarvestLog
+from planner.labs import LabSample
 from planner.model import ClinicSettings, Patient, Transplant
 from planner.ports import Action, Repository
 from planner.protocols import StepKind
 from planner.services import Context
+
+if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
+    from planner.engraftment import EngraftmentResult
 
 DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
 BATCH_WORKERS: Final = 2
@@ -147,69 +151,69 @@ def check_variant(kind: str, language: str, large_print: bool, no_phi: bool) -> 
                        "with identifiers; languages and variants are for handouts.")
 
 
-def _collection_dose(item: Mapping[str, Any]) -> float:
-    """10^6 CD34+/kg of one stored collection: given, or from concentration or total."""
-    if item.get("cd34_per_kg") is not None:
-        return float(item["cd34_per_kg"])
-    weight = float(item["weight_kg"])
-    if item.get("cd34_per_ul") is not None:
-        return cd34_dose(float(item["cd34_per_ul"]), float(item["product_volume_ml"]), weight)
-    return float(item["cd34_total_e6"]) / weight
+def _harvest_rows(body: Mapping[str, Any] | None,
+                  transplant: Transplant) -> tuple[tuple[HarvestRow, ...], str]:
+    """Collections of the stored harvest log with the running total, as the app shows them.
 
-
-def _harvest_rows(body: Mapping[str, Any]) -> tuple[HarvestRow, ...]:
-    """Collections of a harvest record ({"collections": [...]}) with the running total.
-
-    Reads the harvest log's stored collections (date, product volume, recipient weight and
-    CD34+ as a concentration or a total) or a plain dose per kg.
+    Read with ``planner.harvestlog`` (the dose of each collection is ``Collection.dose``).
+    Returns the rows and "" or, when the stored log cannot be read, no rows and the reason:
+    a malformed collection is never left out silently.
     """
-    doses: list[tuple[dt.date, float]] = []
-    raw = body.get("collections", [])
-    for item in raw if isinstance(raw, list) else []:
-        try:
-            doses.append((dt.date.fromisoformat(str(item["date"])), _collection_dose(item)))
-        except (KeyError, TypeError, ValueError, ZeroDivisionError, PlannerError):
-            continue  # a malformed row is left out rather than failing the summary
-    rows: list[HarvestRow] = []
-    total = 0.0
-    for day, dose in sorted(doses, key=lambda d: d[0]):
-        total += dose
-        rows.append(HarvestRow(day, dose, round(total, 4)))
-    return tuple(rows)
-
-
-def _engraftment(samples: Sequence[Any], day0: dt.date) -> tuple[Any, ...]:
-    """Neutrophil and platelet engraftment by the ASTCT rules, from the counts on file.
-
-    Computed with the same rules the app shows (each result states its rule and the
-    deciding values); no counts after Day 0 gives none ("No engraftment results").
-    """
-    if not any(s.date >= day0 and s.analyte in ("anc", "plt") for s in samples):
-        return ()
-    from planner.engraftment import count_series, neutrophil_engraftment, platelet_engraftment
-
-    results = []
     try:
-        anc = count_series(samples, "anc")
-        if len(anc):
-            results.append(neutrophil_engraftment(anc, day0=day0))
-        plt = count_series(samples, "plt")
-        if len(plt):
-            results.append(platelet_engraftment(plt, day0=day0))
-    except (PlannerError, ValueError):
-        return ()  # counts the rules cannot read: the summary says "none recorded"
-    return tuple(results)
+        log = HarvestLog.from_body(body, transplant)
+        doses, totals = log.doses(), log.cumulative()
+    except PlannerError as exc:
+        return (), str(exc)
+    return tuple(HarvestRow(c.date, d.value, t.value)
+                 for c, d, t in zip(log.collections, doses, totals, strict=True)), ""
+
+
+def engraftment_results(
+    transplant: Transplant, samples: Sequence[LabSample], record: Mapping[str, Any] | None,
+    today: dt.date,
+) -> tuple[tuple[EngraftmentResult, ...], tuple[LabSample, ...], str]:
+    """Engraftment as the app shows it: ``planner.recovery.assess`` on the stored record.
+
+    Platelet transfusions and clinician overrides of the "engraftment" record are applied,
+    and samples a correction superseded are left out. Without counts since Day 0 only the
+    overridden results are given (none: "No engraftment results recorded").
+
+    Returns:
+        (results, the samples the chart shows, "" or why engraftment could not be computed).
+    """
+    from planner.recovery import RecoveryRecord, assess, effective_samples  # imports pandas
+
+    try:
+        rec = RecoveryRecord.from_body(record) if record else RecoveryRecord()
+        own = tuple(effective_samples(samples, rec))
+        status = assess(transplant, own, rec, today)
+    except (PlannerError, ValueError, TypeError) as exc:
+        return (), tuple(samples), str(exc)
+    results: tuple[EngraftmentResult, ...] = (status.neutrophil, status.platelet20,
+                                              status.platelet50)
+    day0 = transplant.day0
+    if day0 is None or not any(s.date >= day0 and s.analyte in ("anc", "plt") and
+                               s.patient_id == transplant.patient_id for s in own):
+        results = tuple(r for r in results if r.overridden)
+    return results, own, ""
 
 
 def summary_inputs(repo: Repository, patient: Patient, plan: Plan,
                    today: dt.date) -> SummaryInputs:
     """Optional team-document sections from what is on file; absent records give empty ones."""
     samples = repo.list_lab_samples(patient.id)
+    transplant = repo.get_transplant(plan.transplant_id)
     harvest = repo.get_record(plan.transplant_id, "harvest")
+    recovery = repo.get_record(plan.transplant_id, "engraftment")
     episodes = complication_log(repo, plan.transplant_id).episodes
-    # Engraftment is computed from these counts in ``render`` (pandas, off the GUI thread).
+    rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None,
+                                        transplant)
+    # Engraftment is computed from these counts and the record in ``render`` (pandas, off
+    # the GUI thread).
     return SummaryInputs(
-        harvest=_harvest_rows(harvest.body) if harvest is not None else (),
+        harvest=rows,
+        harvest_error=harvest_error,
+        engraftment_record=dict(recovery.body) if recovery is not None else None,
         labs=tuple(samples),
         episodes=tuple(e.episode for e in episodes),
         checklist=_checklist_lines(repo, plan, today),
@@ -272,8 +276,10 @@ def render(job: RenderJob) -> Rendered:
                              no_phi=job.no_phi, **common)
         return Rendered(out.getvalue(), info.missing_glyphs, info.untranslated_steps)
     inputs = job.inputs
-    if not inputs.engraftment:
-        inputs = replace(inputs, engraftment=_engraftment(inputs.labs, job.plan.day0))
+    if not inputs.engraftment and not inputs.engraftment_error:
+        results, labs, error = engraftment_results(job.transplant, inputs.labs,
+                                                   inputs.engraftment_record, job.printed_on)
+        inputs = replace(inputs, engraftment=results, labs=labs, engraftment_error=error)
     writer = write_team_summary if job.kind == "summary" else write_handoff_packet
     missing = writer(out, inputs=inputs, **common)
     return Rendered(out.getvalue(), tuple(missing))

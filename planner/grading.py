@@ -25,6 +25,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, TypeVar
 
+from planner.dosing import format_number
 from planner.errors import ValidationError
 
 # --- the common result ---------------------------------------------------------
@@ -121,8 +122,15 @@ class GradeResult:
 # --- input validation shared by the calculators ----------------------------------
 
 
+FMT_DECIMALS: Final = 6  # 0.00001 stays "0.00001", never "1e-05"
+
+
 def _fmt(x: float) -> str:
-    return f"{x:,g}"
+    """A number for a message, ISMP style (``planner.dosing.format_number``): "0.00001",
+    "10,000"; an infinite value is spelled out."""
+    if isinstance(x, int | float) and not isinstance(x, bool) and math.isinf(x):
+        return "infinity" if x > 0 else "minus infinity"
+    return format_number(x, FMT_DECIMALS)
 
 
 def require_number(
@@ -408,8 +416,12 @@ def _lower_gi_suggestion(
 ) -> tuple[int, bool]:
     """Return (lower GI stage, needs confirmation)."""
     paediatric = weight_kg is not None and weight_kg <= ADULT_MIN_WEIGHT_KG
-    if weight_kg is None and stool_ml_per_day is not None:
+    if stool_ml_per_day is None and stool_episodes_per_day is None and not pain_or_blood:
+        notes.append("No stool volume or episodes given: lower GI stage 0 assumed.")
+    elif weight_kg is None and stool_ml_per_day is not None:
         notes.append("Weight not given: adult lower-GI thresholds (mL/day) used.")
+    elif weight_kg is None:
+        notes.append("Weight not given: adult lower-GI thresholds (episodes per day) used.")
     by_volume: int | None = None
     if stool_ml_per_day is not None:
         ml = require_number(

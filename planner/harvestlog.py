@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -308,17 +309,25 @@ class HarvestLog:
         kept = tuple(c for c in self.collections if c.id != collection.id)
         return replace(self, collections=(*kept, collection))
 
+    def with_new_collection(self, collection: Collection) -> HarvestLog:
+        """The log with ``collection`` added; an id already in the log is refused.
+
+        Raises:
+            ValidationError: the id is already used (an add never replaces a collection).
+        """
+        if any(c.id == collection.id for c in self.collections):
+            raise ValidationError(
+                "id", f"A collection with id {collection.id} is already in the log; it was not "
+                "added again (edit it instead).")
+        return self.with_collection(collection)
+
     def without_collection(self, collection_id: str) -> HarvestLog:
         """The log without the collection ``collection_id``."""
         return replace(self, collections=tuple(c for c in self.collections if c.id != collection_id))
 
     def next_collection_id(self) -> str:
-        """A new id: "c1", "c2", ..."""
-        used = {c.id for c in self.collections}
-        n = len(self.collections) + 1
-        while f"c{n}" in used:
-            n += 1
-        return f"c{n}"
+        """A new, globally unique id (see :func:`new_collection_id`)."""
+        return new_collection_id()
 
     # --- serialisation -------------------------------------------------------------------
 
@@ -427,6 +436,15 @@ class HarvestLog:
         if cumulative:
             return cumulative[-1]
         return Computed(0.0, UNIT, f"no collection yet = 0 {UNIT}")
+
+
+def new_collection_id() -> str:
+    """A new collection id, unique across workstations ("c-" and a random UUID).
+
+    Not derived from the log: two workstations adding from the same (possibly stale) log
+    must never produce the same id, or one collection would replace the other.
+    """
+    return f"c-{uuid.uuid4().hex}"
 
 
 def _collection(c: Mapping[str, Any]) -> Collection:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from planner.errors import ValidationError
+from planner.errors import ConflictError, ValidationError
 from planner.harvestlog import Collection, HarvestLog, PbCd34
 from planner.labimport import ColumnMapping, ImportResult, Limits, RejectedRow, read_lab_file
 from planner.labs import ANALYTE_LABEL, ANALYTES, CANONICAL_UNIT, Analyte, LabSample
@@ -71,12 +71,43 @@ def record_pb_cd34(repo: Repository, ctx: Context, transplant_id: str, date: dt.
 
 def add_collection(repo: Repository, ctx: Context, transplant_id: str,
                    collection: Collection) -> HarvestLog:
-    """Add an apheresis collection, or replace the one with the same id (edit); one commit."""
+    """Add a new apheresis collection to the stored log; one commit.
+
+    The log is re-read, so collections another workstation added meanwhile are kept. Give
+    the collection a new id (:func:`planner.harvestlog.new_collection_id`).
+
+    Raises:
+        ValidationError: the id is already in the stored log (an add never replaces a
+            collection; use :func:`edit_collection`), or a value is implausible.
+    """
     _not_future(collection.date, ctx, "A collection")
     log, version = load_harvest(repo, transplant_id)
-    edit = any(c.id == collection.id for c in log.collections)
+    return _save_harvest(repo, ctx, transplant_id, log.with_new_collection(collection), version,
+                         "Add apheresis collection")
+
+
+def edit_collection(repo: Repository, ctx: Context, transplant_id: str,
+                    collection: Collection, version: int) -> HarvestLog:
+    """Replace the stored collection with ``collection``'s id; one commit.
+
+    Args:
+        version: the version of the harvest record the editor read (``load_harvest``).
+
+    Raises:
+        ConflictError: the stored log is newer than ``version`` (changed on another
+            workstation); nothing is written.
+        ValidationError: no collection with that id, or a value is implausible.
+    """
+    _not_future(collection.date, ctx, "A collection")
+    log, stored_version = load_harvest(repo, transplant_id)
+    if stored_version != version:
+        raise ConflictError("record", f"{transplant_id}/harvest", version, stored_version)
+    if all(c.id != collection.id for c in log.collections):
+        raise ValidationError("collection", "That collection is not in the log.")
+    # The record carries the version the editor read: the commit refuses it if another
+    # workstation saved in between.
     return _save_harvest(repo, ctx, transplant_id, log.with_collection(collection), version,
-                         "Edit apheresis collection" if edit else "Add apheresis collection")
+                         "Edit apheresis collection")
 
 
 def remove_collection(repo: Repository, ctx: Context, transplant_id: str, collection_id: str,

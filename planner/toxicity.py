@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
@@ -374,6 +374,10 @@ class EngraftmentFindings:
         liquid_stools_per_day: liquid stools per day without infection.
         bilirubin_mg_dl, transaminase_x_uln, creatinine_x_baseline, weight_gain_pct:
             for Spitzer minor criteria.
+
+    ``rash_bsa_percent``, ``bilirubin_mg_dl``, ``transaminase_x_uln``,
+    ``creatinine_x_baseline`` and ``weight_gain_pct`` are measured values and required
+    (keyword-only): a value not measured is never taken as normal.
         encephalopathy: transient unexplained encephalopathy.
     """
 
@@ -381,15 +385,16 @@ class EngraftmentFindings:
     hours_after_first_neutrophils: float | None = None
     max_temp_c: float | None = None
     infection_identified: bool = False
-    rash_bsa_percent: float = 0.0
+    # Measured values have no default: "not measured" must never read as "normal".
+    rash_bsa_percent: float = field(kw_only=True)
     rash_drug_attributable: bool = False
     pulmonary_oedema_hypoxia: bool = False
     pulmonary_infiltrates: bool = False
     liquid_stools_per_day: int = 0
-    bilirubin_mg_dl: float = 0.0
-    transaminase_x_uln: float = 1.0
-    creatinine_x_baseline: float = 1.0
-    weight_gain_pct: float = 0.0
+    bilirubin_mg_dl: float = field(kw_only=True)
+    transaminase_x_uln: float = field(kw_only=True)
+    creatinine_x_baseline: float = field(kw_only=True)
+    weight_gain_pct: float = field(kw_only=True)
     encephalopathy: bool = False
 
     def __post_init__(self) -> None:
@@ -552,18 +557,20 @@ TMA_MIN_CRITERIA: Final = 4
 class TmaAssessment:
     """One dated set of the 7 harmonised TA-TMA criteria (Schoettler 2023).
 
-    ``ldh_x_uln`` and ``upcr_mg_mg`` are measured values; the others are the
-    clinician's yes/no judgements as defined in clinical.md 6.9.
+    ``ldh_x_uln`` and ``upcr_mg_mg`` are measured values and required (keyword-only: a
+    value not measured is never taken as normal); the others are the clinician's yes/no
+    judgements as defined in clinical.md 6.9.
     """
 
     date: dt.date
     anaemia: bool = False
     thrombocytopenia: bool = False
-    ldh_x_uln: float = 1.0
+    # Measured values have no default: "not measured" must never read as "normal".
+    ldh_x_uln: float = field(kw_only=True)
     schistocytes: bool = False
     hypertension: bool = False
     sc5b9_at_or_above_uln: bool = False
-    upcr_mg_mg: float = 0.0
+    upcr_mg_mg: float = field(kw_only=True)
 
     def __post_init__(self) -> None:
         require_date("date", self.date)

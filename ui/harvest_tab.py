@@ -50,11 +50,13 @@ from planner.harvestlog import (
     Targets,
     day_table,
     forecast,
+    new_collection_id,
     plerixafor_prompt,
     stop_alert,
 )
 from planner.labservice import (
     add_collection,
+    edit_collection,
     load_harvest,
     record_pb_cd34,
     save_harvest_settings,
@@ -69,6 +71,9 @@ _ROOT = QModelIndex()
 STOP_STYLE = "background:#dff3e4;color:#0b5d1e;border:1px solid #0b5d1e;padding:6px;"
 MIN_STYLE = "background:#eef4fb;color:#12406e;border:1px solid #12406e;padding:6px;"
 WARN_STYLE = "background:#fff4d6;color:#6b4600;border:1px solid #b07800;padding:6px;"
+ADULT_AGE = 18
+PAEDIATRIC_CG = ("Cockcroft-Gault is not validated under 18; use a measured creatinine "
+                 "clearance")
 
 
 def mobilisation_start(plan: Plan | None) -> dt.date | None:
@@ -205,29 +210,66 @@ class CountDialog(QDialog):
         return pydate(dialog.date_edit.date()), dialog.value.value()
 
 
-class CollectionDialog(QDialog):
-    """Add or edit one apheresis collection. Use ``CollectionDialog.ask``."""
+@dataclass(frozen=True)
+class NewCollection:
+    """What the dialog of a new collection starts from: nothing invented.
 
-    def __init__(self, parent: QWidget | None, collection: Collection) -> None:
+    Attributes:
+        id: the new collection's id; date: the proposed collection date.
+        weight_kg: the patient's recorded weight (None: the field shows "not entered").
+    """
+
+    id: str
+    date: dt.date
+    weight_kg: float | None = None
+
+
+NOT_ENTERED = "not entered"
+
+
+class CollectionDialog(QDialog):
+    """Add or edit one apheresis collection. Use ``CollectionDialog.ask``.
+
+    A new collection starts with the product volume "not entered" and the recipient weight
+    from the patient's record (else "not entered"); OK is refused until both are typed.
+    """
+
+    def __init__(self, parent: QWidget | None, collection: Collection | NewCollection) -> None:
         super().__init__(parent)
         self.setWindowTitle("Apheresis collection")
         self._id = collection.id
+        self._tried = False  # OK was pressed: keep the missing-field messages shown
+        existing = collection if isinstance(collection, Collection) else None
         self.date_edit = QDateEdit(qdate(collection.date))
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setCalendarPopup(True)
-        self.blood = self._spin(0, 60, 1, " L", collection.blood_volume_l or 0)
-        self.product = self._spin(0, 5000, 1, " mL", collection.product_volume_ml)
+        self.blood = self._spin(0, 60, 1, " L", existing.blood_volume_l or 0 if existing else 0)
+        self.product = self._spin(0, 5000, 1, " mL",
+                                  existing.product_volume_ml if existing else 0)
+        self.product.setSpecialValueText(NOT_ENTERED)
+        self.product.setAccessibleName("Product volume")
         self.by_conc = QRadioButton("Concentration (cells/uL)")
         self.by_total = QRadioButton("Total (x10^6 cells)")
-        self.conc = self._spin(0, 100_000, 1, " /uL", collection.cd34_per_ul or 0)
-        self.total = self._spin(0, 1_000_000, 1, " x10^6", collection.cd34_total_e6 or 0)
-        (self.by_total if collection.cd34_total_e6 is not None else self.by_conc).setChecked(True)
-        self.weight = self._spin(1, 350, 1, " kg", collection.weight_kg)
-        self.bags = QLineEdit(", ".join(collection.bags))
+        self.conc = self._spin(0, 100_000, 1, " /uL", existing.cd34_per_ul or 0 if existing else 0)
+        self.total = self._spin(0, 1_000_000, 1, " x10^6",
+                                existing.cd34_total_e6 or 0 if existing else 0)
+        (self.by_total if existing is not None and existing.cd34_total_e6 is not None
+         else self.by_conc).setChecked(True)
+        # A product CD34+ value of 0 would save a collection worth nothing: it reads as
+        # "not entered" and OK waits for a real value.
+        for spin in (self.conc, self.total):
+            spin.setSpecialValueText(NOT_ENTERED)
+        # Range minimum 0 is the "not entered" value (a real weight is at least 1 kg).
+        self.weight = self._spin(0, 350, 1, " kg", collection.weight_kg or 0)
+        self.weight.setSpecialValueText(NOT_ENTERED)
+        self.weight.setAccessibleName("Recipient weight")
+        self.product_error = self._field_error()
+        self.weight_error = self._field_error()
+        self.bags = QLineEdit(", ".join(existing.bags) if existing else "")
         self.bags.setPlaceholderText("e.g. B-0312-1, B-0312-2")
         self.plerixafor = QCheckBox("Plerixafor given before this collection")
-        self.plerixafor.setChecked(collection.plerixafor_given)
-        self.note = QLineEdit(collection.note)
+        self.plerixafor.setChecked(existing.plerixafor_given if existing else False)
+        self.note = QLineEdit(existing.note if existing else "")
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.preview.setTextFormat(Qt.TextFormat.PlainText)
@@ -237,10 +279,10 @@ class CollectionDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Date:", self.date_edit)
         form.addRow("&Blood volume processed:", self.blood)
-        form.addRow("&Product volume:", self.product)
+        form.addRow("&Product volume:", self._with_error(self.product, self.product_error))
         form.addRow(self.by_conc, self.conc)
         form.addRow(self.by_total, self.total)
-        form.addRow("Recipient &weight:", self.weight)
+        form.addRow("Recipient &weight:", self._with_error(self.weight, self.weight_error))
         form.addRow("Ba&g ids:", self.bags)
         form.addRow("", self.plerixafor)
         form.addRow("&Note:", self.note)
@@ -257,6 +299,29 @@ class CollectionDialog(QDialog):
             w.valueChanged.connect(self._on_value_changed)
         self.by_conc.toggled.connect(self._on_value_changed)
         self._on_value_changed()
+
+    @staticmethod
+    def _field_error() -> QLabel:
+        label = QLabel()
+        label.setStyleSheet("color:#a00000;")
+        return label
+
+    @staticmethod
+    def _with_error(field: QWidget, error: QLabel) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(field)
+        row.addWidget(error, 1)
+        return box
+
+    def _missing(self) -> list[str]:
+        """Names of the required fields still "not entered"."""
+        cd34 = (("product CD34+ concentration", self.conc) if self.by_conc.isChecked()
+                else ("product CD34+ total", self.total))
+        return [name for name, spin in (("product volume", self.product), cd34,
+                                        ("recipient weight", self.weight))
+                if spin.value() == spin.minimum()]
 
     @staticmethod
     def _spin(low: float, high: float, decimals: int, suffix: str, value: float) -> QDoubleSpinBox:
@@ -284,9 +349,22 @@ class CollectionDialog(QDialog):
             plerixafor_given=self.plerixafor.isChecked(), note=self.note.text().strip(),
         )
 
+    def _show_missing(self, shown: bool) -> list[str]:
+        """Mark each required field not entered (next to it, when ``shown``); return them."""
+        missing = self._missing()
+        for name, label in (("product volume", self.product_error),
+                            ("recipient weight", self.weight_error)):
+            label.setText(f"Enter the {name}." if shown and name in missing else "")
+        return missing
+
     def _on_value_changed(self, *_args: object) -> None:
         self.conc.setEnabled(self.by_conc.isChecked())
         self.total.setEnabled(not self.by_conc.isChecked())
+        missing = self._show_missing(shown=self._tried)
+        if missing:
+            self.preview.setText(f"Enter the {' and the '.join(missing)} to compute the dose.")
+            self.error.setText("")
+            return
         try:
             self.preview.setText("Dose: " + self.collection().dose().formula)
             self.error.setText("")
@@ -295,6 +373,9 @@ class CollectionDialog(QDialog):
             self.error.setText(str(err))
 
     def _on_buttons_accepted(self) -> None:
+        self._tried = True
+        if self._show_missing(shown=True):
+            return  # nothing is assumed: the user must type the missing values
         try:
             self.collection().dose()
         except ValidationError as err:
@@ -303,7 +384,8 @@ class CollectionDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, collection: Collection) -> Collection | None:
+    def ask(cls, parent: QWidget | None,
+            collection: Collection | NewCollection) -> Collection | None:
         """The edited collection, or None when cancelled."""
         dialog = cls(parent, collection)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -368,9 +450,12 @@ class PlerixaforCalculator(QGroupBox):
 
     def __init__(self, patient: Patient, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__("Plerixafor dose (Cockcroft-Gault)", parent)
+        # The patient's real age: Cockcroft-Gault is not validated under 18, so a child gets
+        # no dose here (never an age raised to 18).
         self.age = QSpinBox()
-        self.age.setRange(18, 120)
-        self.age.setValue(max(18, min(120, patient.age_on(today))))
+        self.age.setRange(0, 120)
+        self.age.setValue(max(0, min(120, patient.age_on(today))))
+        self.age.setAccessibleName("Age")
         self.sex = QComboBox()
         self.sex.addItems(["female", "male"])
         self.sex.setCurrentText(patient.sex.value)
@@ -411,6 +496,11 @@ class PlerixaforCalculator(QGroupBox):
         self._on_input_changed()
 
     def _on_input_changed(self, *_args: object) -> None:
+        if self.age.value() < ADULT_AGE:
+            self.result.setText(PAEDIATRIC_CG)
+            self.result.setToolTip("")
+            self.warning.setVisible(False)
+            return
         missing = [name for name, spin in (("weight", self.weight), ("height", self.height_cm),
                                            ("serum creatinine", self.creatinine))
                    if spin.value() == spin.minimum()]
@@ -468,6 +558,7 @@ class HarvestTab(QWidget):
         self.transplant = transplant
         self.plan = plan
         self.log = HarvestLog.from_body(None, transplant)
+        self._version = 0  # the version of the stored log shown (edits carry it)
         self.stop_banner = QLabel()
         self.stop_banner.setObjectName("stopBanner")
         self.stop_banner.setWordWrap(True)
@@ -541,7 +632,7 @@ class HarvestTab(QWidget):
     def reload(self) -> None:
         """Re-read the stored log."""
         try:
-            self.log, _ = load_harvest(self._repo, self.transplant.id)
+            self.log, self._version = load_harvest(self._repo, self.transplant.id)
         except PlannerError as err:
             self.sig_status.emit(str(err))
         self._show()
@@ -595,12 +686,12 @@ class HarvestTab(QWidget):
 
     def _save(self, action: Callable[[], HarvestLog], done: str) -> None:
         try:
-            self.log = action()
+            action()
         except PlannerError as err:
             self.sig_status.emit(str(err))
             self.reload()
             return
-        self._show()
+        self.reload()  # the saved log and its new version (for the next edit's check)
         self.sig_status.emit(done)
         self.sig_saved.emit()
 
@@ -614,16 +705,18 @@ class HarvestTab(QWidget):
         self._save(lambda: record_pb_cd34(self._repo, self._context(), self.transplant.id, day,
                                           value), f"Blood CD34+ {_num(value, 1)}/uL saved.")
 
-    def _new_collection(self) -> Collection:
-        last = self.log.collections[-1] if self.log.collections else None
-        return Collection(self.log.next_collection_id(), self._context().today,
-                          last.product_volume_ml if last else 250.0,
-                          last.weight_kg if last else (self.patient.weight_kg or 70.0),
-                          cd34_per_ul=0.0, blood_volume_l=last.blood_volume_l if last else None)
+    def _new_collection(self) -> NewCollection:
+        """A new collection: today, a unique id, the patient's recorded weight if any."""
+        return NewCollection(new_collection_id(), self._context().today, self.patient.weight_kg)
 
     def add_collection(self) -> None:
         """Ask for a new collection and save it."""
-        self._edit(self._new_collection())
+        entry = CollectionDialog.ask(self, self._new_collection())
+        if entry is None:
+            return
+        self._save(lambda: add_collection(self._repo, self._context(), self.transplant.id,
+                                          entry), f"Collection of {entry.date:%d %b} saved: "
+                   f"{entry.dose().text}.")
 
     def edit_selected(self) -> None:
         """Edit the selected collection (or the last one)."""
@@ -640,12 +733,14 @@ class HarvestTab(QWidget):
             self._edit(collection)
 
     def _edit(self, start: Collection) -> None:
+        """Edit a stored collection; refused (ConflictError) if the log changed elsewhere."""
+        version = self._version  # the version this tab read and showed
         entry = CollectionDialog.ask(self, start)
         if entry is None:
             return
-        self._save(lambda: add_collection(self._repo, self._context(), self.transplant.id,
-                                          entry), f"Collection of {entry.date:%d %b} saved: "
-                   f"{entry.dose().text}.")
+        self._save(lambda: edit_collection(self._repo, self._context(), self.transplant.id,
+                                           entry, version),
+                   f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.")
 
     def edit_targets(self) -> None:
         """Edit targets and thresholds."""

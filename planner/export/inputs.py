@@ -7,8 +7,9 @@ stays off the start-up path; ``planner.export.summary`` renders them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.complications import ComplicationEpisode
 from planner.labs import LabSample
@@ -36,15 +37,24 @@ class SummaryInputs:
     """Optional sections of the team documents; every field may be empty.
 
     Attributes:
-        harvest: collections in date order.
-        engraftment: neutrophil and platelet results.
+        harvest: collections in date order (from ``planner.harvestlog``).
+        harvest_error: why the stored harvest log could not be read ("" when it could).
+        engraftment: neutrophil and platelet results as the app shows them
+            (``planner.recovery.assess``: transfusions and clinician overrides included).
+        engraftment_error: why engraftment could not be computed ("" when it could).
+        engraftment_record: the stored body of the transplant's "engraftment" record
+            (transfusions, overrides, superseded samples; None when there is none), from
+            which the export service computes ``engraftment`` off the GUI thread.
         labs: count samples for the chart.
         episodes: complication episodes.
         checklist: status lines ("Consent signed 2026-02-01", ...).
     """
 
     harvest: tuple[HarvestRow, ...] = ()
+    harvest_error: str = ""
     engraftment: tuple[EngraftmentResult, ...] = ()
+    engraftment_error: str = ""
+    engraftment_record: Mapping[str, Any] | None = None
     labs: tuple[LabSample, ...] = ()
     episodes: tuple[ComplicationEpisode, ...] = ()
     checklist: tuple[str, ...] = ()

@@ -104,8 +104,12 @@ def _plan_table(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
     doc.table(rows, [w * 0.08, w * 0.11, w * 0.28, w * 0.41, w * 0.12], style="small")
 
 
-def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow]) -> None:
+def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow],
+             error: str = "") -> None:
     doc.heading("Harvest")
+    if error:
+        doc.paragraph(f"The harvest log could not be read: {error}")
+        return
     if not rows_in:
         doc.paragraph("No collections recorded.")
         return
@@ -144,12 +148,14 @@ def _series_plot(series: CountSeries, chart: CountChart, width: float,
 
 def _engraftment(doc: PdfDocument, plan: Plan, inputs: SummaryInputs) -> None:
     doc.heading("Engraftment and counts")
-    if not inputs.engraftment:
+    if inputs.engraftment_error:
+        doc.paragraph(f"Engraftment could not be computed: {inputs.engraftment_error}")
+    elif not inputs.engraftment:
         doc.paragraph("No engraftment results recorded.")
     for result in inputs.engraftment:
         when = f" ({day_label((result.date - plan.day0).days)})" if result.date else ""
-        doc.paragraph(f"{result.explanation()}{when}")
-    markers = {f"{r.lineage} engraftment": r.date for r in inputs.engraftment}
+        doc.paragraph(f"{result.explanation()}{when}")  # an override names its clinician
+    markers = {f"{r.lineage} {r.threshold:g} engraftment": r.date for r in inputs.engraftment}
     chart = count_chart_data(inputs.labs, plan.day0, markers=markers)
     if not chart.series:
         doc.paragraph("No blood counts recorded for the chart.")
@@ -198,7 +204,7 @@ def write_team_summary(
                                  patient, settings, printed_on, plan_version), BASE_PT)
     _details(doc, patient, transplant, plan, printed_on)
     _day0_changes(doc, plan)
-    _harvest(doc, plan, inputs.harvest)
+    _harvest(doc, plan, inputs.harvest, inputs.harvest_error)
     _engraftment(doc, plan, inputs)
     _lines(doc, "Checklist status", inputs.checklist, "No checklist items recorded.")
     _lines(doc, "Complications", [episode_summary(e, plan.day0) for e in inputs.episodes],

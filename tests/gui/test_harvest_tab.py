@@ -9,11 +9,19 @@ import pytest
 from PySide6.QtCore import Qt
 
 from planner.harvestlog import Collection
+from planner.labservice import add_collection, load_harvest
 from planner.services import Context
 from tests.gui.conftest import ACTOR, NOW
 from ui.counts_tab import CountsTab
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
-from ui.harvest_tab import CollectionDialog, CountDialog, HarvestTab, PlerixaforCalculator
+from ui.harvest_tab import (
+    PAEDIATRIC_CG,
+    CollectionDialog,
+    CountDialog,
+    HarvestTab,
+    NewCollection,
+    PlerixaforCalculator,
+)
 from ui.patient_workspace import PatientWorkspace
 
 TODAY = NOW.date()
@@ -77,7 +85,8 @@ def test_collections_dose_formula_and_stop_alert(tab: HarvestTab, monkeypatch) -
     assert tab.stop_banner.text().startswith("Target reached: stop collection")
     assert tab.progress.value() == tab.progress.maximum()
     # edit the first collection: it is replaced, not added
-    queue.append(Collection("c1", TODAY, 100, 64, cd34_per_ul=800))
+    first = tab.log.collections[0].id
+    queue.append(Collection(first, TODAY, 100, 64, cd34_per_ul=800))
     tab.table.selectRow(0)
     tab.edit_button.click()
     assert len(tab.log.collections) == 2
@@ -102,7 +111,76 @@ def test_collection_dialog_preview(qtbot) -> None:
     dialog.total.setValue(300)
     assert "300 x10^6 CD34+ / 75 kg = 4" in dialog.preview.text()
     dialog.product.setValue(0)
+    assert "Enter the product volume" in dialog.preview.text()
+    dialog.product.setValue(250)
+    dialog.weight.setValue(0.5)  # below the plausible range
     assert dialog.error.text()
+
+
+def test_new_collection_invents_no_weight_or_volume(qtbot, tab: HarvestTab) -> None:
+    new = tab._new_collection()
+    assert new.weight_kg == tab.patient.weight_kg and new.id != tab._new_collection().id
+    dialog = CollectionDialog(None, NewCollection("n1", TODAY))  # no recorded weight
+    qtbot.addWidget(dialog)
+    assert dialog.product.text() == "not entered" and dialog.weight.text() == "not entered"
+    assert "Dose:" not in dialog.preview.text()
+    assert ("Enter the product volume and the product CD34+ concentration and the "
+            "recipient weight") in dialog.preview.text()
+    assert dialog.conc.text() == "not entered"
+    dialog.conc.setValue(1500)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.product_error.text() == "Enter the product volume."
+    assert dialog.weight_error.text() == "Enter the recipient weight."
+    dialog.product.setValue(250)
+    assert dialog.product_error.text() == "" and dialog.weight_error.text()
+    dialog.weight.setValue(75)
+    assert "= 5 x10^6 CD34+/kg" in dialog.preview.text()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.collection().weight_kg == 75 and dialog.collection().product_volume_ml == 250
+
+
+def test_new_collection_weight_from_the_patient_record(qtbot) -> None:
+    dialog = CollectionDialog(None, NewCollection("n1", TODAY, 81.5))
+    qtbot.addWidget(dialog)
+    assert dialog.weight.value() == 81.5 and dialog.product.text() == "not entered"
+
+
+def test_stale_tab_edit_is_refused_as_a_conflict(tab: HarvestTab, monkeypatch, demo_repo) -> None:
+    ctx = Context(ACTOR, NOW)
+    add_collection(demo_repo, ctx, tab.transplant.id, Collection("x1", TODAY, 250, 64,
+                                                                 cd34_per_ul=300))
+    tab.reload()
+    # another workstation adds a collection after this tab read the log
+    add_collection(demo_repo, ctx, tab.transplant.id, Collection("x2", TODAY, 200, 64,
+                                                                 cd34_per_ul=300))
+    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(
+        lambda *a: Collection("x1", TODAY, 100, 64, cd34_per_ul=900)))
+    messages: list[str] = []
+    tab.sig_status.connect(messages.append)
+    tab._edit(tab.log.collections[0])
+    assert "changed on another workstation" in messages[-1]
+    stored, _ = load_harvest(demo_repo, tab.transplant.id)
+    assert sorted(c.product_volume_ml for c in stored.collections) == [200, 250]
+    assert len(tab.log.collections) == 2  # the tab now shows what is stored
+
+
+def test_plerixafor_calculator_refuses_cockcroft_gault_under_18(qtbot, demo_repo) -> None:
+    from dataclasses import replace
+
+    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
+    child = replace(patient, date_of_birth=TODAY.replace(year=TODAY.year - 15))
+    calc = PlerixaforCalculator(child, TODAY)
+    qtbot.addWidget(calc)
+    assert calc.age.value() == 15  # the real age, not raised to 18
+    calc.weight.setValue(50)
+    calc.height_cm.setValue(160)
+    calc.creatinine.setValue(0.6)
+    assert calc.result.text() == PAEDIATRIC_CG
+    assert "Dose:" not in calc.result.text()
+    calc.age.setValue(18)
+    assert "Dose:" in calc.result.text()
 
 
 def test_plerixafor_calculator_f5(qtbot, demo_repo) -> None:

@@ -79,6 +79,11 @@ def test_f10_readings_are_rows_added_in_the_dialog(qtbot):
     assert dialog.grade is not None and dialog.grade.value is False
 
 
+# Measured values are typed (never pre-filled as normal): explicit normal results.
+ES_MEASURED = {"rash_bsa_percent": "0", "bilirubin_mg_dl": "0.8", "transaminase_x_uln": "1",
+               "creatinine_x_baseline": "1", "weight_gain_pct": "0"}
+
+
 @pytest.mark.parametrize(("values", "label", "rule"), [
     ({"hours_after_engraftment": "48", "max_temp_c": "38.5", "rash_bsa_percent": "30",
       "weight_gain_pct": "3"}, "Spitzer met, Maiolino met", "Spitzer: Met: 2 major"),
@@ -90,12 +95,45 @@ def test_f10_readings_are_rows_added_in_the_dialog(qtbot):
 ], ids=["both", "maiolino-only", "neither"])
 def test_f16_engraftment_syndrome_both_sets(qtbot, values, label, rule):
     dialog = _dialog(qtbot, "es")
-    _fill(dialog, **values)
+    _fill(dialog, **{**ES_MEASURED, **values})
     grade, shown_rule = _shown(dialog)
     assert grade == f"{calc.ES_CRITERIA}: {label}"
     assert rule in shown_rule
     assert "Spitzer 2001" in dialog.criteria_label.text()
     assert "Maiolino 2004" in dialog.criteria_label.text()
+
+
+@pytest.mark.parametrize("missing", sorted(ES_MEASURED))
+def test_es_measured_values_are_not_entered_until_typed(qtbot, missing):
+    dialog = _dialog(qtbot, "es")
+    for name in ES_MEASURED:
+        assert dialog.editors[name].text() == ""
+        assert dialog.editors[name].placeholderText() == "not entered"
+    _fill(dialog, hours_after_engraftment="48", max_temp_c="38.5",
+          **{k: v for k, v in ES_MEASURED.items() if k != missing})
+    label = next(f.label for f in calc.ES_FIELDS if f.name == missing).replace("&", "")
+    assert dialog.grade is None and dialog.grade_label.text() == "No result"
+    assert dialog.criteria_label.text() == f"Enter: {label}."
+    assert not dialog.save_button.isEnabled()
+    dialog.set_value(missing, ES_MEASURED[missing])
+    assert dialog.grade is not None and dialog.save_button.isEnabled()
+
+
+def test_tma_ldh_and_upcr_are_not_entered_until_typed(qtbot):
+    dialog = _dialog(qtbot, "tma")
+    for name in ("a1_ldh_x_uln", "a1_upcr_mg_mg"):
+        assert dialog.editors[name].text() == ""
+    assert dialog.editors["a1_ldh_x_uln"].placeholderText() == "not entered"
+    _fill(dialog, a1_date="2026-02-19", a1_anaemia=True, a1_ldh_x_uln="1.5")
+    assert dialog.grade is None and "Urine protein:creatinine (first)" in \
+        dialog.criteria_label.text()
+    dialog.set_value("a1_upcr_mg_mg", "0.2")
+    assert dialog.grade is not None  # one assessment: the second's values are not needed
+    dialog.set_value("a2_date", "2026-02-23")
+    assert dialog.grade is None and not dialog.save_button.isEnabled()
+    assert "LDH (second), Urine protein:creatinine (second)" in dialog.criteria_label.text()
+    _fill(dialog, a2_ldh_x_uln="1.2", a2_upcr_mg_mg="0.1")
+    assert dialog.grade is not None
 
 
 def _tma_assessment(n, date, **extra):
@@ -252,10 +290,10 @@ def test_mucositis_hc_and_performance_status(qtbot):
     ("fn", {"temperatures": [("9 o'clock", "38.5")], "anc": "0.3"}, "temperatures",
      "not a time"),
     ("fn", {"temperatures": [("09:00", "38.5")], "anc": "120"}, "anc", "from 0 to 100"),
-    ("es", {"hours_after_engraftment": "48", "rash_bsa_percent": "120"}, "rash_bsa_percent",
-     "from 0 to 100 % BSA"),
-    ("tma", {"a1_date": "2026-02-19", "a1_ldh_x_uln": "150"}, "a1_ldh_x_uln",
-     "from 0 to 100 x ULN"),
+    ("es", {**ES_MEASURED, "hours_after_engraftment": "48", "rash_bsa_percent": "120"},
+     "rash_bsa_percent", "from 0 to 100 % BSA"),
+    ("tma", {"a1_date": "2026-02-19", "a1_ldh_x_uln": "150", "a1_upcr_mg_mg": "0.2"},
+     "a1_ldh_x_uln", "from 0 to 100 x ULN"),
     ("hctci", {"age_years": "130"}, "age_years", "from 0 to 120 years"),
     ("kps", {"score": "75", "age_years": "40"}, "score", "steps of 10"),
     ("intensity", {"components": [("tbi", "30", "Gy", "", "6")]}, "components",

@@ -22,6 +22,7 @@ from planner.export_service import (
     render,
     transplants_with_visit_on,
 )
+from planner.harvestlog import Collection, HarvestLog
 from planner.ports import Action, ClinicalRecord, Repository
 from planner.services import Context, move_day0
 from planner.storage.memory import InMemoryRepository
@@ -117,19 +118,21 @@ def test_team_documents_tolerate_missing_records_and_use_harvest(demo, tmp_path,
     tid = _tid(demo, "DEMO-0010")
     result = export_document(demo, CTX, tid, kind, tmp_path / f"{kind}.pdf")
     assert _pages(result.path) >= 1
+    transplant = demo.get_transplant(tid)
+    log = HarvestLog.from_body(None, transplant)
+    for c in (Collection("a", dt.date(2026, 2, 2), 100, 80, cd34_total_e6=100),
+              # 1500/uL x 250 mL / 75 kg = 5.0
+              Collection("b", dt.date(2026, 2, 1), 250, 75, cd34_per_ul=1500),
+              Collection("c", dt.date(2026, 2, 3), 200, 80, cd34_total_e6=80)):
+        log = log.with_collection(c)
     demo.commit(Action(actor=ACTOR, at=NOW, description="Harvest", records=(ClinicalRecord(
-        tid, "harvest", {"collections": [
-            {"date": "2026-02-02", "cd34_per_kg": 1.25},
-            # the harvest log's stored form: 1500/uL x 250 mL / 75 kg = 5.0
-            {"id": "c1", "date": "2026-02-01", "product_volume_ml": 250, "weight_kg": 75,
-             "cd34_per_ul": 1500},
-            {"id": "c3", "date": "2026-02-03", "product_volume_ml": 200, "weight_kg": 80,
-             "cd34_total_e6": 80},
-            {"date": "not a date", "cd34_per_kg": 9},
-            {"date": "2026-02-04"}]}),)))
+        tid, "harvest", log.to_body()),)))
     job = prepare_job(demo, tid, kind, printed_on=NOW.date())
-    assert [r.cd34_per_kg for r in job.inputs.harvest] == [5.0, 1.25, 1.0]
-    assert [r.cumulative for r in job.inputs.harvest] == [5.0, 6.25, 7.25]
+    # the same doses and running total as the harvest tab (planner.harvestlog)
+    assert [r.cd34_per_kg for r in job.inputs.harvest] == [d.value for d in log.doses()]
+    assert [r.cd34_per_kg for r in job.inputs.harvest] == pytest.approx([5.0, 1.25, 1.0])
+    assert [r.cumulative for r in job.inputs.harvest] == pytest.approx([5.0, 6.25, 7.25])
+    assert job.inputs.harvest_error == ""
     assert render(job).pdf.startswith(b"%PDF")
 
 
@@ -204,3 +207,58 @@ def test_team_summary_lists_complications_and_checklist_status(demo):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render(job).pdf)).pages)
     assert "aGVHD grade III since D+21" in " ".join(text.split())
     assert f"{template.title}: 1 of" in " ".join(text.split())
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_damaged_harvest_log_is_reported_not_silently_shortened(demo):
+    tid = _tid(demo, "DEMO-0010")
+    demo.commit(Action(actor=ACTOR, at=NOW, description="Harvest", records=(ClinicalRecord(
+        tid, "harvest", {"schema": 1, "collections": [
+            {"id": "c1", "date": "2026-02-01", "product_volume_ml": 250, "weight_kg": 75,
+             "cd34_per_ul": 1500},
+            {"id": "c2", "date": "not a date", "product_volume_ml": 250, "weight_kg": 75,
+             "cd34_per_ul": 900}]}),)))
+    job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
+    assert job.inputs.harvest == () and "not a date" in job.inputs.harvest_error
+    assert "The harvest log could not be read" in _text(render(job).pdf)
+
+
+@pytest.mark.parametrize("kind", ["summary", "handoff"])
+def test_team_documents_show_the_apps_engraftment_with_transfusions_and_overrides(demo, kind):
+    from planner.engraftment import count_series, platelet_engraftment
+    from planner.labservice import load_recovery, override_engraftment
+    from planner.recovery import assess
+
+    tid = _tid(demo, "DEMO-0010")  # platelet transfusions on file (Day +6 and +9)
+    override_engraftment(demo, CTX, tid, "neutrophil", dt.date(2026, 3, 4),
+                         "G-CSF given; counts confirmed on film")
+    transplant = demo.get_transplant(tid)
+    samples = demo.list_lab_samples(transplant.patient_id)
+    record, _ = load_recovery(demo, tid)
+    assert record.platelet_transfusion_dates()
+    app = assess(transplant, samples, record, NOW.date())  # what the counts tab shows
+    without_tx = platelet_engraftment(count_series(samples, "plt"), day0=transplant.day0)
+    assert app.platelet20.date != without_tx.date  # the transfusions matter here
+
+    job = prepare_job(demo, tid, kind, printed_on=NOW.date())
+    text = _text(render(job).pdf)
+    assert app.platelet20.date is not None
+    assert f"Platelet engraftment (>= 20 x10^9/L): {app.platelet20.date.isoformat()}." in text
+    assert f"Platelet engraftment (>= 20 x10^9/L): {without_tx.date.isoformat()}." not in text
+    assert "Neutrophil engraftment (>= 0.5 x10^9/L): 2026-03-04." in text
+    assert "Clinician override by" in text and "G-CSF given; counts confirmed on film" in text
+
+
+def test_engraftment_that_cannot_be_computed_says_why(demo):
+    tid = _tid(demo, "DEMO-0010")
+    demo.commit(Action(actor=ACTOR, at=NOW, description="Damage", records=(ClinicalRecord(
+        tid, "engraftment", {"schema": 1, "transfusions": [{"date": "2026-02-30",
+                                                             "product": "platelets"}]},
+        demo.get_record(tid, "engraftment").version),)))
+    job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
+    text = _text(render(job).pdf)
+    assert "Engraftment could not be computed: " in text
+    assert "No engraftment results recorded" not in text

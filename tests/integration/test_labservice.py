@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from planner.errors import ValidationError
-from planner.harvestlog import Collection, stop_alert
+from planner.errors import ConflictError, ValidationError
+from planner.harvestlog import Collection, new_collection_id, stop_alert
 from planner.labimport import ColumnMapping, LabImportError, Limits
 from planner.labservice import (
     add_collection,
     clear_engraftment_override,
+    edit_collection,
     import_labs,
     load_harvest,
     load_recovery,
@@ -72,10 +73,71 @@ def test_harvest_flow_one_commit_each(clinic: Counting) -> None:
     assert alert is not None and alert.kind == "stop"
     stored, version = load_harvest(repo, "t1")
     assert stored == log and version == 2
-    edited = add_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600))
+    edited = edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600),
+                             version)
     assert len(edited.collections) == 1 and edited.total().value < 2
     audit = repo.audit_log()
     assert [e.action for e in audit[-3:]][-1] == "Edit apheresis collection"
+
+
+def test_concurrent_adds_from_stale_views_keep_both_collections(clinic: Counting) -> None:
+    repo = _r(clinic)
+    add_collection(repo, CTX, "t1", Collection(new_collection_id(), TODAY, 250, 60, cd34_per_ul=500))
+    # Two workstations read the same log, then each adds a collection.
+    view_a, _ = load_harvest(repo, "t1")
+    view_b, _ = load_harvest(repo, "t1")
+    a = Collection(view_a.next_collection_id(), TODAY, 200, 60, cd34_per_ul=400)
+    b = Collection(view_b.next_collection_id(), TODAY, 180, 60, cd34_per_ul=300)
+    assert a.id != b.id
+    add_collection(repo, CTX, "t1", a)
+    add_collection(repo, CTX, "t1", b)
+    stored, _ = load_harvest(repo, "t1")
+    assert len(stored.collections) == 3
+    assert {a.id, b.id} <= {c.id for c in stored.collections}
+
+
+def test_add_with_an_existing_id_is_refused(clinic: Counting) -> None:
+    repo = _r(clinic)
+    add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60, cd34_per_ul=500))
+    with pytest.raises(ValidationError, match="already in the log"):
+        add_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60, cd34_per_ul=900))
+    stored, _ = load_harvest(repo, "t1")
+    assert [c.product_volume_ml for c in stored.collections] == [250]
+    assert clinic.commits == 1
+
+
+def test_stale_edit_raises_conflict_and_writes_nothing(clinic: Counting) -> None:
+    repo = _r(clinic)
+    add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60, cd34_per_ul=500))
+    _, read = load_harvest(repo, "t1")  # this workstation reads version 1
+    add_collection(repo, CTX, "t1", Collection("c2", TODAY, 200, 60, cd34_per_ul=400))  # another
+    with pytest.raises(ConflictError):
+        edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60, cd34_per_ul=900), read)
+    stored, version = load_harvest(repo, "t1")
+    assert version == 2 and [c.product_volume_ml for c in stored.collections] == [250, 200]
+    with pytest.raises(ValidationError, match="not in the log"):
+        edit_collection(repo, CTX, "t1", Collection("c9", TODAY, 100, 60, cd34_per_ul=9), version)
+
+
+def test_edit_version_is_checked_by_the_commit(clinic: Counting, monkeypatch) -> None:
+    """Another save between the re-read and the commit is caught by the store."""
+    import planner.labservice as labservice
+
+    repo = _r(clinic)
+    add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60, cd34_per_ul=500))
+    real = labservice.load_harvest
+
+    def racing(r: Repository, tid: str):  # the other save lands right after our read
+        log, version = real(r, tid)
+        monkeypatch.setattr(labservice, "load_harvest", real)
+        add_collection(repo, CTX, "t1", Collection("c2", TODAY, 200, 60, cd34_per_ul=400))
+        return log, version
+
+    monkeypatch.setattr(labservice, "load_harvest", racing)
+    with pytest.raises(ConflictError):
+        edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60, cd34_per_ul=900), 1)
+    stored, _ = load_harvest(repo, "t1")
+    assert [c.product_volume_ml for c in stored.collections] == [250, 200]
 
 
 def test_harvest_future_and_bad_values_write_nothing(clinic: Counting) -> None:

@@ -308,26 +308,36 @@ def test_f15_severe_not_upgraded_and_rank() -> None:
 
 # --- F16 engraftment syndrome ---------------------------------------------------------------
 
+# Measured values are required (never assumed normal); these are explicit normal results.
+MEASURED_NORMAL: dict[str, float] = {"rash_bsa_percent": 0.0, "bilirubin_mg_dl": 0.0,
+                                     "transaminase_x_uln": 1.0, "creatinine_x_baseline": 1.0,
+                                     "weight_gain_pct": 0.0}
+
+
+def es(**values: object) -> EngraftmentFindings:
+    return EngraftmentFindings(**{**MEASURED_NORMAL, **values})  # type: ignore[arg-type]
+
+
 
 @pytest.mark.parametrize(
     ("findings", "spitzer", "maiolino"),
     [
         (
-            EngraftmentFindings(
+            es(
                 hours_after_engraftment=48, max_temp_c=38.5, rash_bsa_percent=30, weight_gain_pct=3
             ),
             True,
             True,
         ),
         (
-            EngraftmentFindings(
+            es(
                 hours_after_engraftment=24, max_temp_c=38.5, liquid_stools_per_day=3
             ),
             False,
             True,
         ),
         (
-            EngraftmentFindings(
+            es(
                 hours_after_engraftment=48,
                 rash_bsa_percent=20,
                 pulmonary_oedema_hypoxia=True,
@@ -346,7 +356,7 @@ def test_f16_examples(findings: EngraftmentFindings, spitzer: bool, maiolino: bo
 
 
 def test_f16_rash_25_percent_not_major() -> None:
-    f = EngraftmentFindings(
+    f = es(
         hours_after_engraftment=0, max_temp_c=38.5, rash_bsa_percent=25, weight_gain_pct=3
     )
     s = engraftment_syndrome(f)["spitzer"]
@@ -355,23 +365,31 @@ def test_f16_rash_25_percent_not_major() -> None:
 
 
 def test_es_timing_and_infection() -> None:
-    late = EngraftmentFindings(
+    late = es(
         hours_after_engraftment=100,
         max_temp_c=38.5,
         rash_bsa_percent=30,
         pulmonary_oedema_hypoxia=True,
     )
     assert engraftment_syndrome(late)["spitzer"].value is False
-    early = EngraftmentFindings(
+    early = es(
         hours_after_first_neutrophils=-30, max_temp_c=38.5, rash_bsa_percent=30
     )
     assert engraftment_syndrome(early)["maiolino"].value is False
-    infected = EngraftmentFindings(
+    infected = es(
         hours_after_engraftment=10, max_temp_c=39, infection_identified=True, rash_bsa_percent=30
     )
     assert engraftment_syndrome(infected)["maiolino"].value is False
     with pytest.raises(ValidationError, match="onset time"):
-        EngraftmentFindings(max_temp_c=38.5)
+        es(max_temp_c=38.5)
+
+
+@pytest.mark.parametrize("measured", sorted(MEASURED_NORMAL))
+def test_es_measured_values_are_required_not_assumed_normal(measured: str) -> None:
+    values = {k: v for k, v in {**MEASURED_NORMAL, "hours_after_engraftment": 24}.items()
+              if k != measured}
+    with pytest.raises(TypeError, match=measured):
+        EngraftmentFindings(**values)  # type: ignore[arg-type]
 
 
 # --- F17 CRS ---------------------------------------------------------------------------------
@@ -463,6 +481,7 @@ def four(day: int, **extra: object) -> TmaAssessment:
         "thrombocytopenia": True,
         "ldh_x_uln": 1.5,
         "hypertension": True,
+        "upcr_mg_mg": 0.2,
     }
     fields.update(extra)
     return TmaAssessment(date=DAY0 + dt.timedelta(days=day), **fields)  # type: ignore[arg-type]
@@ -486,7 +505,8 @@ def test_f19_examples(assessments: list[TmaAssessment], diagnosed: bool, high_ri
 def test_tma_window_and_other_routes() -> None:
     assert ta_tma_harmonized([four(40), four(55)]).value is False  # 15 days apart
     assert ta_tma_harmonized([four(40), four(54)]).value is True  # 14 days
-    three = TmaAssessment(date=DAY0, anaemia=True, thrombocytopenia=True, ldh_x_uln=1.5)
+    three = TmaAssessment(date=DAY0, anaemia=True, thrombocytopenia=True, ldh_x_uln=1.5,
+                          upcr_mg_mg=0.2)
     assert ta_tma_harmonized([three, three]).value is False
     assert ta_tma_harmonized([], biopsy_proven=True).value is True
     r = ta_tma_harmonized([four(40), four(44)], concurrent_agvhd_grade_2_4=True)
@@ -494,6 +514,14 @@ def test_tma_window_and_other_routes() -> None:
     assert ta_tma_harmonized([four(40), four(44, ldh_x_uln=2.0)]).components["high_risk"]
     # high-risk features without a diagnosis do not make "high risk"
     assert ta_tma_harmonized([four(40)], concurrent_infection=True).components["high_risk"] is False
+
+
+@pytest.mark.parametrize("measured", ["ldh_x_uln", "upcr_mg_mg"])
+def test_tma_measured_values_are_required_not_assumed_normal(measured: str) -> None:
+    values = {"ldh_x_uln": 1.5, "upcr_mg_mg": 0.2}
+    del values[measured]
+    with pytest.raises(TypeError, match=measured):
+        TmaAssessment(date=DAY0, anaemia=True, **values)  # type: ignore[arg-type]
 
 
 # --- oral mucositis and haemorrhagic cystitis ----------------------------------------------

@@ -510,3 +510,35 @@ def test_nih_lung_fev1_bands(fev1: float, score: int) -> None:
 )
 def test_nih_skin_score_higher_of_bsa_and_sclerosis(bsa: float, sclerosis: str, score: int) -> None:
     assert nih_skin_score(bsa, sclerosis) == score
+
+
+# --- lower GI without stool data; number formatting -------------------------------------
+
+
+def test_magic_without_stool_data_says_stage_0_was_assumed() -> None:
+    r = magic_assessment(skin_bsa_percent=10, bilirubin=0.5)
+    assert r.components["lower_gi"] == 0
+    assert "No stool volume or episodes given: lower GI stage 0 assumed." in r.notes
+    pain = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, severe_pain_or_ileus=True)
+    assert not any("stage 0 assumed" in n for n in pain.notes)
+    given_volume = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_ml_per_day=300)
+    assert not any("stage 0 assumed" in n for n in given_volume.notes)
+
+
+def test_magic_episodes_without_weight_note_adult_thresholds() -> None:
+    r = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_episodes_per_day=5)
+    assert any(n.startswith("Weight not given: adult lower-GI thresholds") for n in r.notes)
+    weighed = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_episodes_per_day=5,
+                               weight_kg=70)
+    assert not any(n.startswith("Weight not given") for n in weighed.notes)
+
+
+@pytest.mark.parametrize(("value", "shown"), [(1e-05, "0.00001"), (-0.00002, "-0.00002"),
+                                              (12000.0, "12,000"), (0.5, "0.5")])
+def test_range_messages_never_use_exponent_notation(value: float, shown: str) -> None:
+    from planner.grading import require_number
+
+    with pytest.raises(ValidationError) as err:
+        require_number("x", value, 1.0, 10.0, "mg/dL", what="Value")
+    assert f"Value of {shown} mg/dL is out of range" in str(err.value)
+    assert "e-0" not in str(err.value)

@@ -182,7 +182,11 @@ def test_edits_replace_by_date_and_id() -> None:
     assert [p.value for p in log.pb_cd34] == [7]
     log = log.with_collection(coll("c1", 0)).with_collection(coll("c1", 0, conc=300))
     assert len(log.collections) == 1 and log.collections[0].cd34_per_ul == 300
-    assert log.next_collection_id() == "c2"
+    new = log.next_collection_id()
+    assert new.startswith("c-") and new != log.next_collection_id()  # random, not "c2"
+    with pytest.raises(ValidationError, match="already in the log"):
+        log.with_new_collection(coll("c1", 0, conc=900))
+    assert new in {c.id for c in log.with_new_collection(coll(new, 0)).collections}
     assert log.without_collection("c1").collections == ()
     assert log.without_pb_cd34(D).pb_cd34 == ()
 

@@ -84,6 +84,8 @@ from ui.dialogs.patient_dialog import pydate, qdate
 SaveFn = Callable[[GradeResult, dt.date, str], object]
 ComputeFn = Callable[[dict[str, Any]], GradeResult]
 _ERROR_STYLE = "color: #b91c1c;"
+NOT_ENTERED = "not entered"
+"""Placeholder of an empty required number: the result and Save wait for it."""
 ASSESSMENT_DATE = "assessment_date"
 """Key under which a ``with_date`` calculator receives the assessment date."""
 
@@ -326,6 +328,8 @@ class CalculatorDialog(QDialog):
             else:
                 line = QLineEdit("" if spec.default is None else str(spec.default))
                 placeholder = "yyyy-mm-dd" if spec.kind.endswith("date") else ""
+                if spec.kind in ("number", "int"):
+                    placeholder = NOT_ENTERED  # a required value: nothing is assumed
                 if spec.kind.startswith("optional"):
                     placeholder = f"optional {placeholder}".strip()
                 line.setPlaceholderText(placeholder)
@@ -647,17 +651,18 @@ ES_FIELDS = (
           "-720 to 2160 h (optional)"),
     Field("max_temp_c", "Highest &temperature", "optional-number", "30-45 °C"),
     Field("infection_identified", "An infection explains the fever", "bool"),
-    Field("rash_bsa_percent", "&Rash extent", "number", "0-100 % BSA", default="0"),
+    # Measured values have no default: "not entered" until typed (never assumed normal).
+    Field("rash_bsa_percent", "&Rash extent", "number", "0-100 % BSA"),
     Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
     Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
     Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
     Field("liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection",
           default="0"),
-    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", default="0",
+    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL",
           error_names=("bilirubin",)),
-    Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN", default="1"),
-    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline", default="1"),
-    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", default="0"),
+    Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN"),
+    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
+    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
     Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
 )
 
@@ -668,14 +673,17 @@ _TMA_FLAGS = (("anaemia", "anaemia"), ("thrombocytopenia", "thrombocytopenia"),
 
 def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
     first = "first" if n == 1 else "second"
+    # LDH and UPCR are measured: no default ("not entered" until typed). The second
+    # assessment's are needed only when its date is given (checked in ``_tma``).
+    kind, need = ("number", "") if n == 1 else ("optional-number", " (with a date)")
     return (
         Field(f"a{n}_date", f"Assessment {n} date", date_kind,
               "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)")),
         *(Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
           for name, text in _TMA_FLAGS),
-        Field(f"a{n}_ldh_x_uln", f"LDH ({first})", "number", "0-100 x ULN", default="1"),
-        Field(f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", "number",
-              "0-100 mg/mg", default="0"),
+        Field(f"a{n}_ldh_x_uln", f"LDH ({first})", kind, f"0-100 x ULN{need}"),
+        Field(f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", kind,
+              f"0-100 mg/mg{need}"),
     )
 
 
@@ -828,6 +836,11 @@ def _tma(v: dict[str, Any]) -> GradeResult:
             continue
         keys = ("anaemia", "thrombocytopenia", "schistocytes", "hypertension",
                 "sc5b9_at_or_above_uln", "ldh_x_uln", "upcr_mg_mg")
+        missing = [spec.label for spec in TMA_FIELDS
+                   if spec.name in (f"a{n}_ldh_x_uln", f"a{n}_upcr_mg_mg")
+                   and v[spec.name] is None]
+        if missing:  # a dated assessment needs its measured values: never assumed normal
+            raise _MissingError(", ".join(missing))
         try:
             assessments.append(TmaAssessment(date, **{k: v[f"a{n}_{k}"] for k in keys}))
         except ValidationError as err:
