@@ -7,6 +7,7 @@ push commands on the open patient's ``PlanSession``; rules live in ``planner``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument, QUndoGroup
@@ -31,20 +32,28 @@ from planner.errors import PlannerError
 from planner.ports import ClinicalRecord
 from planner.protocols import Protocol
 from planner.services import create_transplant_plan, record_event, save_patient
-from ui.dialogs.conflict_dialog import ConflictDialog
-from ui.dialogs.export_dialog import ExportDialog
-from ui.dialogs.patient_dialog import PatientDialog
-from ui.dialogs.plan_wizard import PlanWizard
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.errors import user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import WorklistModel, worklist_html
-from ui.patient_workspace import PatientWorkspace
 from ui.plan_session import PlanSession, Snapshot
 from ui.session import ClinicSession
 from ui.settings import WindowState
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
+
+if TYPE_CHECKING:
+    from ui.patient_workspace import PatientWorkspace
+
+# The patient workspace and the dialogs are imported when first used: together they
+# pull in the timeline, calendar, calculators and the export service, which the
+# board on screen at start-up does not need.
+
+
+def _workspace_type() -> type[PatientWorkspace]:
+    from ui.patient_workspace import PatientWorkspace
+
+    return PatientWorkspace
 
 
 class MainWindow(QMainWindow):
@@ -220,12 +229,12 @@ class MainWindow(QMainWindow):
     def current_workspace(self) -> PatientWorkspace | None:
         """The open patient tab, if the current tab is one."""
         widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, PatientWorkspace) else None
+        return widget if isinstance(widget, _workspace_type()) else None
 
     def workspaces(self) -> list[PatientWorkspace]:
         """Every open patient tab, in tab order."""
         return [w for i in range(self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), PatientWorkspace)]
+                if isinstance(w := self.tabs.widget(i), _workspace_type())]
 
     def show_settings_problem(self, problem: str) -> None:
         """A persistent notice that centre.toml could not be used (closure days, phone...)."""
@@ -278,6 +287,8 @@ class MainWindow(QMainWindow):
         return ps
 
     def _ask_conflict(self, mine: Snapshot, theirs: Snapshot) -> bool:
+        from ui.dialogs.conflict_dialog import ConflictDialog
+
         return ConflictDialog.ask(self, mine, theirs)
 
     def open_transplant(self, transplant_id: str) -> PatientWorkspace | None:
@@ -293,7 +304,7 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
             return None
-        ws = PatientWorkspace(ps, self.session.closures, documents=self._documents_record,
+        ws = _workspace_type()(ps, self.session.closures, documents=self._documents_record,
                               lab_settings=self._settings,  # Issue 4: import mapping memory
                               engrafted_on=self.session.engrafted.get)
         ws.sig_labs_saved.connect(self._on_refresh_timer_timeout)  # Issue 4: board alerts
@@ -318,7 +329,7 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_close_requested(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if isinstance(widget, PatientWorkspace):
+        if isinstance(widget, _workspace_type()):
             self.tabs.removeTab(index)
             widget.deleteLater()
 
@@ -337,6 +348,8 @@ class MainWindow(QMainWindow):
 
     def new_patient(self) -> None:
         """Create a patient, then offer to plan the transplant."""
+        from ui.dialogs.patient_dialog import PatientDialog
+
         patient = PatientDialog.ask(self, None, self.session.today)
         if patient is None:
             return
@@ -353,6 +366,8 @@ class MainWindow(QMainWindow):
         ws = self.current_workspace()
         if ws is None:
             return
+        from ui.dialogs.patient_dialog import PatientDialog
+
         edited = PatientDialog.ask(self, ws.session.patient, self.session.today)
         if edited is None:
             return
@@ -376,6 +391,8 @@ class MainWindow(QMainWindow):
         """Run the plan wizard for a patient and open the new plan."""
         repo = self.session.repo
         patient = repo.get_patient(patient_id)
+        from ui.dialogs.plan_wizard import PlanWizard
+
         request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
         if request is None:
             self.session.refresh()
@@ -446,6 +463,8 @@ class MainWindow(QMainWindow):
         if ws is None:
             self.statusBar().showMessage("Open a patient to print or export documents.", 5000)
             return
+        from ui.dialogs.export_dialog import ExportDialog
+
         ExportDialog.ask(self, self.session.repo, self.session.context,
                          ws.session.transplant.id, self.session.centre, self._settings)
         ws.refresh_documents()
