@@ -185,6 +185,32 @@ def build_demo_clinic(
     return clinic
 
 
+# Work-up items ticked for a demo patient in work-up, by days before today: the infectious-
+# disease markers were drawn long enough ago to expire before the planned collection,
+# so the board shows what a coordinator would otherwise find out too late.
+DEMO_WORKUP_DONE = {"idm": 25, "consent": 12, "hct-ci": 20, "performance-status": 20,
+                    "dental": 30}
+
+
+def demo_checklists(
+    clinic: Sequence[tuple[Patient, Transplant, Plan]], today: dt.date
+) -> list[ClinicalRecord]:
+    """Work-up checklist ticks for DEMO-0004 (stored as its "checklists" record)."""
+    from planner.checklists import ChecklistState, ItemState, checklists_to_body
+
+    records = []
+    for patient, transplant, _ in clinic:
+        if patient.mrn != "DEMO-0004":
+            continue
+        items = {item: ItemState(done=True, date=today - dt.timedelta(days=ago), by="demo",
+                                 at=f"{(today - dt.timedelta(days=ago)).isoformat()}T12:00:00Z")
+                 for item, ago in DEMO_WORKUP_DONE.items()}
+        state = ChecklistState("pre-transplant-workup", items)
+        records.append(ClinicalRecord(transplant.id, "checklists",
+                                      checklists_to_body({state.template_id: state})))
+    return records
+
+
 def load_demo_clinic(repo: Repository, ctx: Context) -> int:
     """Write the demo clinic in one commit; return the number of patients written."""
     clinic = build_demo_clinic(ctx.today)
@@ -198,12 +224,13 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
     from planner.recovery import demo_counts, demo_records
 
     records = demo_records(fresh, ctx.today)
+    checklists = demo_checklists(fresh, ctx.today)
     repo.commit(Action(
         actor=ctx.actor, at=ctx.now, description="Load demo clinic",
         patients=tuple(p for p, _, _ in fresh), transplants=tuple(t for _, t, _ in fresh),
         plans=tuple(dc_replace(pl, version=0) for _, _, pl in fresh),
         lab_samples=tuple(demo_counts(fresh, ctx.today)),
-        records=tuple(ClinicalRecord(tid, "engraftment", rec.to_body())
-                      for tid, rec in records.items()),
+        records=(*(ClinicalRecord(tid, "engraftment", rec.to_body())
+                   for tid, rec in records.items()), *checklists),
     ))
     return len(fresh)

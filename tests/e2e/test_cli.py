@@ -194,3 +194,11 @@ def test_demo_never_writes_into_the_database_of_the_environment(capsys, tmp_path
     code, out, _ = run_cli(capsys, "--demo", "board", "--json")
     assert code == 0 and len(json.loads(out)) == 14
     assert not clinic_db.exists()
+
+
+def test_demo_work_up_patient_shows_expiring_tests_on_the_board(capsys):
+    code, out, _ = run_cli(capsys, "--demo", "board", "--json")
+    assert code == 0
+    row = next(r for r in json.loads(out) if r["mrn"] == "DEMO-0004")
+    assert any("IDM tests expire" in a and "before the planned collection" in a
+               for a in row["alerts"])
