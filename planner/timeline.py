@@ -217,14 +217,31 @@ BAND_PHASES = (Phase.WORKUP, Phase.MOBILISATION, Phase.COLLECTION, Phase.CONDITI
                Phase.INFUSION, Phase.RECOVERY, Phase.FOLLOW_UP)
 
 
+# After Day 0 the path is read by day number, not from step phases: registry forms due on
+# Day 0 and visits from Day +7 belong to "follow-up" templates, yet a patient at D+12 is
+# recovering. Recovery runs to Day +100 (the first registry time point, clinical.md 1.2).
+RECOVERY_LAST_DAY = 100
+_BEFORE_DAY0 = (Phase.WORKUP, Phase.MOBILISATION, Phase.COLLECTION, Phase.CONDITIONING)
+
+
 def phase_bands(plan: Plan) -> list[Band]:
-    """One band per main-path phase, from its first to its last occurrence."""
+    """The patient's path as bands: work-up, mobilisation, collection and conditioning from
+    their steps; Day 0; recovery to Day +100; follow-up after it, to the last step."""
     spans: dict[Phase, tuple[dt.date, dt.date]] = {}
+    last = plan.day0
     for occ in plan.occurrences():
-        if occ.phase not in BAND_PHASES:
+        last = max(last, occ.date)
+        if occ.phase not in _BEFORE_DAY0:
             continue
         start, end = spans.get(occ.phase, (occ.date, occ.date))
         spans[occ.phase] = (min(start, occ.date), max(end, occ.date))
+    day0 = plan.day0
+    spans[Phase.INFUSION] = (day0, day0)
+    recovery_end = min(last, day0 + dt.timedelta(days=RECOVERY_LAST_DAY))
+    if recovery_end > day0:
+        spans[Phase.RECOVERY] = (day0 + dt.timedelta(days=1), recovery_end)
+    if last > recovery_end:
+        spans[Phase.FOLLOW_UP] = (recovery_end + dt.timedelta(days=1), last)
     return [Band(p, *spans[p]) for p in BAND_PHASES if p in spans]
 
 

@@ -206,3 +206,16 @@ def test_weekends_between_dates():
                                                          (20_000, 100, range(500, 500))])
 def test_only_visible_rows_are_drawn(top, height, expected):
     assert visible_rows(top, height, 20, 500) == expected
+
+
+def test_after_day0_the_path_is_read_by_day_number():
+    template = TEMPLATE.replace(b'day = 30\n', b'days = [0, 30, 180]\n')
+    plan = instantiate(parse_protocol(template, "tl.toml"), D0)
+    bands = {b.phase: (b.start, b.end) for b in phase_bands(plan)}
+    # A follow-up step on Day 0 (a registry form) does not make D0-D+100 "follow-up".
+    assert bands[Phase.RECOVERY] == (D0 + dt.timedelta(days=1), D0 + dt.timedelta(days=100))
+    assert bands[Phase.FOLLOW_UP] == (D0 + dt.timedelta(days=101),
+                                      D0 + dt.timedelta(days=180))
+    ordered = [b.phase for b in phase_bands(plan)]
+    assert ordered.index(Phase.CONDITIONING) < ordered.index(Phase.INFUSION) < \
+        ordered.index(Phase.RECOVERY) < ordered.index(Phase.FOLLOW_UP)

@@ -50,6 +50,7 @@ from planner.timeline import (
     TimeScale,
     detail_level,
     fit_scale,
+    phase_bands,
     step_bars,
     visible_rows,
     weekend_dates,
@@ -156,18 +157,8 @@ def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _plan_items(plan: Plan, today: dt.date) -> tuple[list[Band], list[Bar]]:
-    """Phase bands and step bars of a plan from one pass over its occurrences.
-
-    Equal to ``phase_bands(plan)``: the bars cover every occurrence date, so each band
-    is the span of its phase's bars. Deriving it here halves ``set_rows`` for a clinic.
-    """
-    bars = step_bars(plan, today)
-    spans: dict[Phase, tuple[dt.date, dt.date]] = {}
-    for bar in bars:
-        if bar.phase in BAND_PHASES:
-            start, end = spans.get(bar.phase, (bar.start, bar.end))
-            spans[bar.phase] = (min(start, bar.start), max(end, bar.end))
-    return [Band(p, *spans[p]) for p in BAND_PHASES if p in spans], bars
+    """Phase bands (the patient's path) and step bars of a plan."""
+    return phase_bands(plan), step_bars(plan, today)
 
 
 def _row_geometry(items: tuple[list[Band], list[Bar]] | None, day0: dt.date | None,
