@@ -134,7 +134,7 @@ def _cell(doc: PdfDocument, texts: HandoutTexts, when: dt.date, plan: Plan,
     limit = LARGE_MAX_CELL_EVENTS if large else MAX_CELL_EVENTS
     parts += [f"• {doc.text(ev.short)}" for ev in events[:limit]]
     if len(events) > limit:
-        parts.append(f"• (+{len(events) - limit})")
+        parts.append(f"• {doc.text(texts.fill('calendar.more', n=len(events) - limit))}")
     return "<br/>".join(parts)
 
 

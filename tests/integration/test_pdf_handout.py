@@ -164,3 +164,25 @@ def test_default_file_name_has_no_patient_data() -> None:
         default_file_name("letter", TODAY, "1a2b")
     with pytest.raises(ValidationError):
         default_file_name("summary", TODAY, "../x")
+
+
+def test_crowded_calendar_cells_say_how_many_more_in_words():
+    import datetime as _dt
+    import io as _io
+
+    from pypdf import PdfReader as _Reader
+
+    from planner.demo import build_demo_clinic
+    from planner.export.handout import write_handout
+    from planner.model import ClinicSettings
+
+    today = _dt.date(2026, 3, 10)
+    patient, transplant, plan = next(c for c in build_demo_clinic(today)
+                                     if c[0].mrn == "DEMO-0003")
+    out = _io.BytesIO()
+    write_handout(out, patient=patient, transplant=transplant, plan=plan,
+                  settings=ClinicSettings(), printed_on=today, plan_version=1,
+                  language="es", large_print=True)
+    text = " ".join(" ".join(p.extract_text().split()) for p in _Reader(out).pages)
+    assert "más: vea la lista de cada día" in text
+    assert "(+1)" not in text and "(+2)" not in text
