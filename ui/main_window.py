@@ -93,6 +93,11 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        # A workstation left open overnight: day numbers, due and overdue follow the date.
+        self._day_timer = QTimer(self)
+        self._day_timer.setInterval(60_000)
+        self._day_timer.timeout.connect(self.session.refresh_if_new_day)
+        self._day_timer.start()
         self._connect()
 
     # --- construction ------------------------------------------------------------------------
@@ -472,6 +477,7 @@ class MainWindow(QMainWindow):
 
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""
+        self.session.refresh_if_new_day()  # never print yesterday's list under today's date
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             self.worklist_document().print_(printer)
@@ -510,6 +516,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._refresh_timer.stop()
+        self._day_timer.stop()
         self.save_state()
         super().closeEvent(event)
 

@@ -50,6 +50,7 @@ class ClinicSession(QObject):
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
+        self.computed_for: dt.date | None = None  # the day the rows were computed for
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
 
     def context(self) -> Context:
@@ -65,11 +66,19 @@ class ClinicSession(QObject):
         if self._checklist_templates is None:
             self._checklist_templates = load_checklists()
         view = clinic_view(self.repo, today, sorted(self.closures), self._checklist_templates)
+        self.computed_for = today
         return view.rows, view.worklist, view.plans, view.engrafted
 
     def _apply(self, loaded: Loaded) -> None:
         self.rows, self.worklist, self.plans, self.engrafted = loaded
         self.sig_board_changed.emit()
+
+    def refresh_if_new_day(self) -> bool:
+        """Recompute when the date has changed since the rows were computed."""
+        if self.computed_for is not None and self.computed_for != self.today:
+            self.refresh()
+            return True
+        return False
 
     def refresh(self) -> None:
         """Recompute the board and the worklist from the repository (blocking)."""

@@ -165,3 +165,15 @@ def test_bad_centre_settings_show_a_persistent_banner(demo_window, qtbot):
     demo_window.show_settings_problem("centre.toml, field 'closures': must be a list of dates.")
     assert demo_window.settings_banner.isVisible()
     assert "closures" in demo_window.settings_banner.text()
+
+
+def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_repo):
+    import datetime as _dt
+
+    clock = {"now": NOW}
+    window = make_window(demo_repo, clock=lambda: clock["now"])
+    day = {r.mrn: r.day for r in window.session.rows}
+    assert window.session.refresh_if_new_day() is False
+    clock["now"] = NOW + _dt.timedelta(days=1)
+    assert window.session.refresh_if_new_day() is True
+    assert all(r.day == day[r.mrn] + 1 for r in window.session.rows if r.day is not None)
