@@ -238,7 +238,7 @@ class CountChartView(QChartView):
             self.log_scale = log_scale
         self.data = data
         chart = QChart()
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         chart.setMargins(chart.margins())
         if data is None or not data.series:
             chart.setTitle("No blood counts yet")
