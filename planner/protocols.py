@@ -113,7 +113,8 @@ class WeightType(StrEnum):
     LESSER_IDEAL_ACTUAL = "lesser-ideal-actual"
 
 
-DOSE_UNITS = ("mg", "mcg", "g", "units", "mL", "Gy", "mg/m2", "x10^6 CD34+ cells/kg")
+# The basis lives in ``per``: a compound unit here would read "mg/m2/m2".
+DOSE_UNITS = ("mg", "mcg", "g", "units", "mL", "Gy")
 
 
 @dataclass(frozen=True)
@@ -415,7 +416,8 @@ def _parse_dose(ctx: _Ctx, raw: Any) -> DoseRule:
     return DoseRule(
         amount=amount,
         unit=unit,
-        per=ctx.choice(raw, "per", DoseBasis, default="flat"),
+        # Required: a template that forgot "per" must not silently become a flat dose.
+        per=ctx.choice(raw, "per", DoseBasis),
         weight=ctx.choice(raw, "weight", WeightType, default="actual"),
         route=ctx.text(raw, "route", required=False, max_len=40),
         frequency=ctx.text(raw, "frequency", required=False, max_len=80),

@@ -384,3 +384,20 @@ def test_get_protocol_unknown_id_lists_known_ids() -> None:
     assert get_protocol(protocols, "mel200-auto").id == "mel200-auto"
     with pytest.raises(UnknownTemplateError, match=r"no template 'mel999'.*mel200-auto"):
         get_protocol(protocols, "mel999")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "words"),
+    [
+        pytest.param('per = "m2", ', "", "per", "required", id="dose-without-basis"),
+        pytest.param('unit = "mg"', 'unit = "mg/m2"', "dose.unit", "not one of",
+                     id="compound-unit"),
+    ],
+)
+def test_dose_basis_is_explicit(minimal_text: str, old: str, new: str, field: str,
+                                words: str) -> None:
+    assert old in minimal_text
+    with pytest.raises(TemplateError) as err:
+        parse_protocol(minimal_text.replace(old, new, 1).encode(), "minimal.toml")
+    assert err.value.field == field
+    assert words in str(err.value)
