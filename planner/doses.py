@@ -6,6 +6,7 @@ with its order, the formula, the weight and the date of the measurements.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from planner.dosing import compute_dose, tall_man
@@ -29,12 +30,24 @@ class DoseLine:
     computed: bool
 
 
-def dose_line(rule: DoseRule | None, drug: str, patient: Patient) -> DoseLine | None:
-    """The dose of a step for ``patient`` (None for steps without a dose)."""
+def dose_line(rule: DoseRule | None, drug: str, patient: Patient,
+              on: dt.date | None = None) -> DoseLine | None:
+    """The dose of a step for ``patient`` (None for steps without a dose).
+
+    ``on`` is the date of the dose: one given before the recorded weight was measured
+    is not recomputed with that later weight (what was given is in the administration
+    record), so a plan or summary never shows a dose that was not the one given.
+    """
     if rule is None:
         return None
     name = tall_man(drug) if drug else ""
     suffix = f" {rule.route}" if rule.route else ""
+    if (on is not None and rule.per is not DoseBasis.FLAT and patient.weight_date is not None
+            and on < patient.weight_date):
+        return DoseLine(f"{rule.order_text}{suffix}",
+                        f"Not recomputed: given on {on.isoformat()}, before the recorded "
+                        f"weight was measured ({patient.weight_date.isoformat()}); see the "
+                        "administration record for the dose given.", False)
     if rule.per is DoseBasis.FLAT:
         text = f"{rule.order_text}{suffix}"
         return DoseLine(text, f"{name} {text}, flat dose (not weight-based).".strip(), True)

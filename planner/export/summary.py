@@ -92,7 +92,7 @@ def _plan_table(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
     rows: list[list[object]] = [["Day", "Date", "Step", "Dose and basis", "Status"]]
     for occ in plan.sorted_occurrences():
         step = plan.step(occ.step_id)
-        line = dose_line(step.dose, step.drug, patient)
+        line = dose_line(step.dose, step.drug, patient, occ.date)
         title = occ.title if not step.drug else f"{occ.title}\n{tall_man(step.drug)}"
         dose = "" if line is None else f"{line.text}\n{line.explanation}"
         if step.dose is not None and step.dose.frequency:

@@ -637,3 +637,22 @@ def test_ideal_weight_short_height_message_explains_the_limit() -> None:
         ValidationError, match=r"adult formula.*130 to 250 cm; at 120 cm use actual"
     ):
         ideal_body_weight(120, "female")
+
+
+def test_a_dose_given_before_the_weight_was_measured_is_not_recomputed():
+    import datetime as _dt
+
+    from planner.doses import dose_line
+    from planner.model import Patient
+    from planner.protocols import DoseBasis, DoseRule
+
+    patient = Patient(id="p", mrn="1", family_name="A", given_name="B",
+                      date_of_birth=_dt.date(1970, 1, 1), sex="female", height_cm=165,
+                      weight_kg=59, weight_date=_dt.date(2026, 3, 10))
+    rule = DoseRule(amount=3.2, unit="mg", per=DoseBasis.PER_KG, route="IV")
+    before = dose_line(rule, "busulfan", patient, _dt.date(2026, 3, 1))
+    assert before is not None and not before.computed
+    assert before.text == "3.2 mg/kg IV"
+    assert "before the recorded weight was measured (2026-03-10)" in before.explanation
+    after = dose_line(rule, "busulfan", patient, _dt.date(2026, 3, 12))
+    assert after is not None and after.computed and after.text.startswith("188.8 mg")

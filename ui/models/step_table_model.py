@@ -112,7 +112,7 @@ class StepTableModel(QAbstractTableModel):
         if col == 3:
             return occ.title
         if col == 4:
-            line = dose_line(occ.dose, occ.drug, self._session.patient)
+            line = dose_line(occ.dose, occ.drug, self._session.patient, occ.date)
             return line.text if line else ""
         if col == 5:
             return occ.status.value
@@ -120,7 +120,7 @@ class StepTableModel(QAbstractTableModel):
 
     def _tooltip(self, occ: Occurrence, col: int) -> str | None:
         if col == 4:
-            line = dose_line(occ.dose, occ.drug, self._session.patient)
+            line = dose_line(occ.dose, occ.drug, self._session.patient, occ.date)
             return line.explanation if line else None
         if col == 3:
             step = self._session.plan.step(occ.step_id)
