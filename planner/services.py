@@ -79,14 +79,17 @@ def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> 
                 f"{transplant.transplant_type.value}.")
 
 
-def save_plan_edit(
-    repo: Repository, ctx: Context, plan: Plan, *, description: str, reason: str = "",
-    patient_id: str | None = None,
-) -> Plan:
-    """Save an edited plan snapshot (``plan.version`` is the version it was based on)."""
-    done = repo.commit(Action(actor=ctx.actor, at=ctx.now, description=description,
-                              reason=reason, patient_id=patient_id, plans=(plan,)))
-    return done.plans[0]
+def day0_move(
+    plan: Plan, transplant: Transplant, patient: Patient, new_day0: dt.date, reason: str,
+) -> tuple[Plan, Transplant, list[DateChange]]:
+    """The plan and transplant after moving Day 0, validated, with the dates that change.
+
+    Pure: the desktop app pushes the result as an undoable command, ``move_day0`` saves it.
+    """
+    moved, changes = reanchor(plan, new_day0, reason)
+    new_transplant = replace(transplant, day0=new_day0)
+    validate_transplant(new_transplant, patient)
+    return moved, new_transplant, changes
 
 
 def move_day0(
@@ -95,9 +98,7 @@ def move_day0(
     """Move Day 0 of a plan and its transplant together, in one audited commit."""
     transplant = repo.get_transplant(plan.transplant_id)
     patient = repo.get_patient(transplant.patient_id)
-    moved, changes = reanchor(plan, new_day0, reason)
-    new_transplant = replace(transplant, day0=new_day0)
-    validate_transplant(new_transplant, patient)
+    moved, new_transplant, changes = day0_move(plan, transplant, patient, new_day0, reason)
     done = repo.commit(Action(
         actor=ctx.actor, at=ctx.now, description="Move Day 0", reason=reason,
         patient_id=patient.id, transplants=(new_transplant,), plans=(moved,),

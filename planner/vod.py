@@ -51,10 +51,6 @@ BALTIMORE_LAST_DAY: Final = 21
 EBMT_CLASSICAL_LAST_DAY: Final = 21
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else "no"
-
-
 def vod_diagnosis(
     criteria_set: str | VodCriteria,
     *,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
@@ -28,7 +27,6 @@ from planner.board import current_phase
 from planner.careplan import (
     mark_done,
     move_step,
-    reanchor,
     set_step_note,
     skip_occurrence,
 )
@@ -38,6 +36,7 @@ from planner.documents import plan_outdated_documents
 from planner.errors import PlannerError, ValidationError
 from planner.model import GraftSource, TransplantType
 from planner.ports import ClinicalRecord
+from planner.services import day0_move
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
 from ui.dialogs.day0_dialog import MoveDay0Dialog
@@ -233,12 +232,13 @@ class PatientWorkspace(QWidget):
         move = MoveDay0Dialog.ask(self, self.session.plan)
         if move is None:
             return
+        s = self.session
         try:
-            plan, changes = reanchor(self.session.plan, move.new_day0, move.reason)
+            plan, transplant, changes = day0_move(s.plan, s.transplant, s.patient,
+                                                  move.new_day0, move.reason)
         except ValidationError as err:
             self.sig_status.emit(str(err))
             return
-        transplant = replace(self.session.transplant, day0=move.new_day0)
         if not self.session.push(Snapshot(plan, transplant),
                                  f"Move Day 0 to {move.new_day0.isoformat()}",
                                  reason=move.reason):
