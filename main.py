@@ -18,11 +18,17 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from planner.errors import PlannerError
 from planner.model import ClinicSettings
 from planner.ports import Actor
+
+if TYPE_CHECKING:
+    from planner.snapshot import StartBoard
+    from planner.storage import SqlRepository
+    from planner.storage.lock import InstanceLock
+    from planner.storage.quick import QuickOpen
 
 EXIT_BAD_INPUT = 2
 DB_ENV = "TRANSPLANT_PLANNER_DB"
@@ -279,8 +285,11 @@ def _database_target(args: argparse.Namespace) -> str:
     return str(default_database_path())
 
 
-def _open_repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Open the chosen database; with ``--demo``, fill an empty demo database first."""
+def _open_repo(args: argparse.Namespace, lock: InstanceLock | None = None) -> SqlRepository:
+    """Open the chosen database; with ``--demo``, fill an empty demo database first.
+
+    ``lock``: the instance lock a quick start already holds on the file.
+    """
     from planner.demo import load_demo_clinic
     from planner.services import Context
     from planner.storage import open_repository
@@ -288,28 +297,67 @@ def _open_repo(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     # The clock is read here, in the composition root: the lock and any pre-migration
     # backup are stamped with it.
     repo = open_repository(_database_target(args), user=getpass.getuser(),
-                           workstation=socket.gethostname(), now=local_now())
+                           workstation=socket.gethostname(), now=local_now(), lock=lock)
     if args.demo and not args.db and not repo.list_patients():
         load_demo_clinic(repo, Context(actor(), local_now()))
     return repo
 
 
+def _quick_start(args: argparse.Namespace,
+                 settings: ClinicSettings) -> tuple[QuickOpen | None, StartBoard | None]:
+    """Lock the SQLite file and decode the board it stored for today (or None).
+
+    Only the standard library and the board's own modules run here: SQLAlchemy is
+    imported later, in a worker thread, while the stored board is already on screen.
+    """
+    from planner.storage.files import is_url
+    from planner.storage.quick import quick_open
+
+    target = _database_target(args)
+    if is_url(target):
+        return None, None
+    quick = quick_open(Path(os.path.abspath(target)), user=getpass.getuser(),
+                       workstation=socket.gethostname(), now=local_now())
+    if quick is None or quick.payload is None:
+        return quick, None
+    from planner.snapshot import SnapshotKey, decode_start_board
+
+    key = SnapshotKey(quick.data_mark, tuple(sorted(settings.closures)))
+    return quick, decode_start_board(quick.payload, key, local_now().date())
+
+
 def run_gui(args: argparse.Namespace) -> int:
-    """Open the desktop app (the demo clinic with ``--demo``)."""
+    """Open the desktop app (the demo clinic with ``--demo``).
+
+    With a board stored for today by the last run (planner.snapshot), the window paints
+    it first and the database is opened and the clinic loaded behind it.
+    """
+    settings, problem = centre_settings_and_problem()
+    quick, start_board = _quick_start(args, settings)
+    lock = quick.lock if quick is not None else None
+    opened: list[SqlRepository] = []
+
+    def open_repo() -> SqlRepository:
+        opened.append(_open_repo(args, lock))
+        return opened[-1]
+
     from planner.demo import load_demo_clinic
     from planner.paths import local_templates_dir, log_dir
     from planner.services import Context
     from ui.app import run
 
-    settings, problem = centre_settings_and_problem()
-    repo = _open_repo(args)
     try:
+        repo = None if start_board is not None else open_repo()
         return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
-                   load_demo=lambda: load_demo_clinic(repo, Context(actor(), local_now())),
+                   load_demo=lambda: load_demo_clinic(opened[-1], Context(actor(), local_now())),
                    log_dir=log_dir(), local_templates=local_templates_dir(),
-                   settings=settings, settings_problem=problem)
+                   settings=settings, settings_problem=problem,
+                   start_board=start_board, open_repo=open_repo)
     finally:
-        repo.close()
+        for repo in opened:
+            repo.close()
+        if lock is not None:
+            lock.release()  # idempotent: the repository released it already if it opened
 
 
 COMMANDS = {

@@ -10,6 +10,7 @@ from planner.careplan import Plan
 from planner.demo import build_demo_clinic
 from planner.model import Patient, Transplant
 from planner.ports import Action, Actor
+from planner.snapshot import save_board_snapshot
 from planner.storage import open_repository
 
 ACTOR = Actor("bench", "bench")
@@ -31,8 +32,11 @@ def synthetic_clinic(count: int, today: dt.date) -> list[tuple[Patient, Transpla
     return clinic
 
 
-def write_clinic_db(path: Path, count: int, today: dt.date) -> None:
-    """An SQLite clinic database with ``count`` patients, written in batches."""
+def write_clinic_db(path: Path, count: int, today: dt.date, *, snapshot: bool = False) -> None:
+    """An SQLite clinic database with ``count`` patients, written in batches.
+
+    ``snapshot``: also store the board snapshot, as the app does after its first run.
+    """
     repo = open_repository(str(path), user="bench", workstation="bench")
     now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
     try:
@@ -43,5 +47,7 @@ def write_clinic_db(path: Path, count: int, today: dt.date) -> None:
                                patients=tuple(p for p, _, _ in batch),
                                transplants=tuple(t for _, t, _ in batch),
                                plans=tuple(pl for _, _, pl in batch)))
+        if snapshot:
+            save_board_snapshot(repo, today)
     finally:
         repo.close()

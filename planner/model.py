@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
@@ -46,6 +45,8 @@ def label(field_name: str) -> str:
 
 def new_id() -> str:
     """A fresh opaque identifier (never derived from patient data)."""
+    import uuid  # here, not at the top: uuid loads platform, which start-up does not need
+
     return uuid.uuid4().hex
 
 

@@ -13,13 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from planner.audit import AuditEntry
-from planner.careplan import Plan
 from planner.errors import ValidationError
-from planner.labs import LabSample
-from planner.model import Patient, Transplant
+
+if TYPE_CHECKING:  # annotations only: the start-up board imports this module (DESIGN 7)
+    from planner.audit import AuditEntry
+    from planner.careplan import Plan
+    from planner.labs import LabSample
+    from planner.model import Patient, Transplant
 
 # The kinds of per-transplant clinical document (one of each kind per transplant).
 RECORD_KINDS: Final[tuple[str, ...]] = (
@@ -173,6 +175,30 @@ class Repository(Protocol):
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
+        ...
+
+    # --- the board snapshot for a quick start (planner.snapshot) ---------------------------
+    # Derived data, not a record: it is not audited and never read as the truth; it only
+    # lets the next start paint the board before the clinic is loaded.
+
+    @property
+    def keeps_board_snapshot(self) -> bool:
+        """True when the next start can paint from a stored snapshot (an SQLite file)."""
+        ...
+
+    def data_mark(self) -> tuple[int, int]:
+        """Where the data stands: (last audit seq, last lab sample id).
+
+        Every commit that changes anything raises it; nothing lowers it.
+        """
+        ...
+
+    def board_snapshot(self) -> str | None:
+        """The stored board snapshot, if any."""
+        ...
+
+    def store_board_snapshot(self, payload: str) -> None:
+        """Replace the stored board snapshot (one small transaction)."""
         ...
 
     def close(self) -> None:

@@ -35,16 +35,13 @@ File format (``schema = 1``)::
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from planner.assets import list_resources
 from planner.errors import TemplateError, UnknownTemplateError
 
 SCHEMA_VERSION = 1
@@ -352,6 +349,8 @@ def _decode(data: bytes, file: str) -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TemplateError(file, f"the file is not UTF-8 text (byte {exc.start}).") from None
+    import tomllib  # here, not at the top: the start-up board reads no template
+
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -555,14 +554,22 @@ def parse_protocol(data: bytes, file: str, *, origin: str = "bundled") -> Protoc
         description=ctx.text(doc, "description", required=False),
         anchors=anchors,
         steps=steps,
-        checksum=hashlib.sha256(data).hexdigest(),
+        checksum=_sha256(data),
         origin=origin,
         path=file,
     )
 
 
+def _sha256(data: bytes) -> str:
+    import hashlib  # here, not at the top: the start-up board reads no template
+
+    return hashlib.sha256(data).hexdigest()
+
+
 def load_protocols() -> dict[str, Protocol]:
     """The bundled templates by id (DESIGN.md section 9)."""
+    from planner.assets import list_resources
+
     protocols: dict[str, Protocol] = {}
     for res in list_resources("protocols", ".toml"):
         proto = parse_protocol(res.read_bytes(), f"protocols/{res.name}")

@@ -17,8 +17,9 @@ from planner.careplan import DateChange, Plan, instantiate_many, reanchor
 from planner.checklists import ChecklistTemplate, checklist_alerts, load_checklists
 from planner.documents import document_alerts
 from planner.errors import ValidationError
+from planner.labs import LabSample
 from planner.model import Patient, Transplant, validate_patient, validate_transplant
-from planner.ports import Action, Actor, Repository
+from planner.ports import Action, Actor, ClinicalRecord, Repository
 from planner.protocols import Protocol
 
 
@@ -128,49 +129,83 @@ class ClinicView:
     engrafted: dict[str, dt.date]
 
 
+@dataclass(frozen=True)
+class ClinicData:
+    """What the board reads from the repository, read once for one or several days.
+
+    Attributes:
+        patients, transplants, plans: everyone.
+        records: the clinical records by kind (harvest, engraftment, complications,
+            checklists, documents).
+        samples: ANC and platelet samples (engraftment, graft-failure watch).
+    """
+
+    patients: list[Patient]
+    transplants: list[Transplant]
+    plans: list[Plan]
+    records: Mapping[str, list[ClinicalRecord]]
+    samples: list[LabSample]
+
+
+_BOARD_RECORD_KINDS = ("harvest", "engraftment", "complications", "checklists", "documents")
+
+
+def load_clinic(repo: Repository) -> ClinicData:
+    """Read everything the clinic board needs."""
+    return ClinicData(
+        patients=repo.list_patients(), transplants=repo.list_transplants(),
+        plans=repo.list_plans(),
+        records={kind: repo.list_records(kind) for kind in _BOARD_RECORD_KINDS},
+        samples=repo.list_lab_samples(analytes=("anc", "plt")))
+
+
 def clinic_view(
     repo: Repository, today: dt.date, closures: Sequence[dt.date] = (),
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
 ) -> ClinicView:
     """The clinic on ``today``: one place, so the desktop board and ``board --json`` agree."""
-    patients = repo.list_patients()
-    transplants = repo.list_transplants()
-    plans = repo.list_plans()
+    return clinic_view_of(load_clinic(repo), today, closures, checklist_templates)
+
+
+def clinic_view_of(
+    data: ClinicData, today: dt.date, closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> ClinicView:
+    """The clinic on ``today`` from data already read (several days from one read)."""
     # Imported here: complication_service uses this module's Context.
     from planner.complication_service import complication_alerts
 
-    engrafted, alerts = _recovery_alerts(repo, transplants, plans, today)
+    plans, transplants, records = data.plans, data.transplants, data.records
+    engrafted, alerts = _recovery_alerts(data, today)
     templates = checklist_templates if checklist_templates is not None else load_checklists()
     types = {t.id: t.transplant_type.value for t in transplants}
     for extra in (
-        complication_alerts(repo.list_records("complications"), plans, today),
-        checklist_alerts(repo.list_records("checklists"), plans, today, templates, types),
-        document_alerts(repo.list_records("documents"), plans),
+        complication_alerts(records["complications"], plans, today),
+        checklist_alerts(records["checklists"], plans, today, templates, types),
+        document_alerts(records["documents"], plans),
     ):
         for tid, texts in extra.items():
             alerts.setdefault(tid, []).extend(texts)
     return ClinicView(
-        rows=board_rows(patients, transplants, plans, today, closures, engraftment=engrafted,
-                        extra_alerts=alerts),
-        worklist=worklist(patients, transplants, plans, today),
+        rows=board_rows(data.patients, transplants, plans, today, closures,
+                        engraftment=engrafted, extra_alerts=alerts),
+        worklist=worklist(data.patients, transplants, plans, today),
         plans={p.transplant_id: p for p in plans}, engrafted=engrafted)
 
 
 def _recovery_alerts(
-    repo: Repository, transplants: list[Transplant], plans: list[Plan], today: dt.date,
+    data: ClinicData, today: dt.date,
 ) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
     """Engraftment dates and harvest / engraftment alerts (graft-failure watch, stop)."""
-    harvest = repo.list_records("harvest")
-    engraftment = repo.list_records("engraftment")
-    samples = repo.list_lab_samples(analytes=("anc", "plt"))
-    if not (harvest or engraftment or samples):
+    harvest, engraftment = data.records["harvest"], data.records["engraftment"]
+    if not (harvest or engraftment or data.samples):
         return {}, {}
     # Imported here: planner.recovery needs pandas, which a clinic without counts
     # (and the start-up path) need not load.
     from planner.recovery import clinic_alerts
 
-    return clinic_alerts(transplants, {p.transplant_id: p for p in plans}, samples,
-                         engraftment, harvest, today)
+    return clinic_alerts(data.transplants, {p.transplant_id: p for p in data.plans},
+                         data.samples, engraftment, harvest, today)
 
 
 def clinic_board(

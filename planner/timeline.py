@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import NamedTuple
 
 from planner.careplan import Occurrence, Plan, StepStatus
 from planner.protocols import Phase
@@ -259,3 +261,95 @@ def visible_rows(first_row: float, height: float, row_height: float, count: int)
     top = max(0, math.floor(first_row / row_height))
     bottom = min(count, math.ceil((first_row + height) / row_height))
     return range(top, max(top, bottom))
+
+
+# --- row sketches: what the clinic timeline paints of one patient, independent of today ---
+
+
+class StepRun(NamedTuple):
+    """Consecutive days of one step with the same recorded status.
+
+    A named tuple: a clinic has tens of thousands and the snapshot makes them at start-up.
+
+    Attributes:
+        phase: the step's phase; start, end: inclusive dates.
+        status: the recorded status ("planned", "done", "skipped", "cancelled").
+        window_after: days a planned occurrence may run late before it is overdue.
+    """
+
+    phase: Phase
+    start: dt.date
+    end: dt.date
+    status: str
+    window_after: int
+
+    def status_on(self, day: dt.date, today: dt.date) -> str:
+        """The status the occurrence on ``day`` shows ``today`` (as ``step_bars`` does)."""
+        if self.status == StepStatus.PLANNED.value and (
+            day + dt.timedelta(days=self.window_after) < today
+        ):
+            return "overdue"
+        return self.status
+
+
+SketchDetail = tuple[tuple[Band, ...], tuple[StepRun, ...]]
+
+
+@dataclass(frozen=True)
+class RowSketch:
+    """One patient's clinic-timeline row without the plan behind it.
+
+    Small enough to store with the board snapshot, so the first paint of the clinic
+    timeline needs no plan; ``row_sketch`` makes it from a plan for the live rows. The
+    bands and runs are made on first use (``detail``): at start-up only the rows in view
+    are painted, and a 500-patient clinic has some 40,000 runs.
+
+    Attributes:
+        day0: Day 0; first, last: the earliest and latest date drawn (Day 0 included).
+        detail: makes (bands, runs); see ``bands`` and ``runs``.
+    """
+
+    day0: dt.date
+    first: dt.date
+    last: dt.date
+    detail: Callable[[], SketchDetail] = field(compare=False, repr=False)
+
+    @cached_property
+    def _detail(self) -> SketchDetail:
+        return self.detail()
+
+    @property
+    def bands(self) -> tuple[Band, ...]:
+        """The phase bands (``phase_bands``)."""
+        return self._detail[0]
+
+    @property
+    def runs(self) -> tuple[StepRun, ...]:
+        """The steps' runs of days."""
+        return self._detail[1]
+
+
+def _step_runs(plan: Plan) -> list[StepRun]:
+    runs: list[StepRun] = []
+    for step in plan.steps:
+        current: StepRun | None = None
+        for occ in sorted(plan.step_occurrences(step), key=lambda o: o.date):
+            status = occ.status.value
+            if current is not None and current.status == status and (
+                (occ.date - current.end).days == 1
+            ):
+                current = StepRun(current.phase, current.start, occ.date, status,
+                                  current.window_after)
+                runs[-1] = current
+                continue
+            current = StepRun(step.phase, occ.date, occ.date, status, occ.window_after)
+            runs.append(current)
+    return runs
+
+
+def row_sketch(plan: Plan) -> RowSketch:
+    """The sketch of a plan's clinic-timeline row."""
+    occs = plan.sorted_occurrences()
+    dates = [plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
+    return RowSketch(plan.day0, min(dates), max(dates),
+                     lambda: (tuple(phase_bands(plan)), tuple(_step_runs(plan))))

@@ -8,65 +8,116 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
 from planner.protocols import Protocol, all_protocols
-from ui.errors import LOG, configure_logging, install_excepthook
+from planner.snapshot import StartBoard
+from ui.errors import LOG, configure_logging, install_excepthook, user_message
 from ui.main_window import MainWindow
 from ui.session import ClinicSession
+from ui.workers import run_in_background
 
 
 def create_main_window(
-    repo: Repository, *, actor: Actor, clock: Callable[[], dt.datetime], demo: bool = False,
-    load_demo: Callable[[], int] | None = None, settings: QSettings | None = None,
-    protocols: Mapping[str, Protocol] | None = None, load_now: bool = True,
-    centre: ClinicSettings | None = None,
+    repo: Repository | None, *, actor: Actor, clock: Callable[[], dt.datetime],
+    demo: bool = False, load_demo: Callable[[], int] | None = None,
+    settings: QSettings | None = None, protocols: Mapping[str, Protocol] | None = None,
+    load_now: bool = True, centre: ClinicSettings | None = None,
+    start_board: StartBoard | None = None, keep_snapshot: bool = False,
+    restore_layout: bool = False,
 ) -> MainWindow:
-    """Build the session and the main window (tests call this without ``run``)."""
-    session = ClinicSession(repo, actor, clock, demo=demo, centre=centre)
-    if protocols is None:
-        protocols, _ = all_protocols(None)
-    window = MainWindow(session, protocols, settings or QSettings(), load_demo=load_demo)
-    if load_now:
+    """Build the session and the main window (tests call this without ``run``).
+
+    With ``start_board`` (a quick start) the board shows the stored rows and ``repo``
+    may be None until ``session.attach``; otherwise ``load_now`` loads the clinic.
+    ``restore_layout``: the last session's geometry, splitter and columns, applied
+    before the first rows arrive (so they are not measured for nothing).
+    """
+    session = ClinicSession(repo, actor, clock, demo=demo, centre=centre,
+                            keep_snapshot=keep_snapshot)
+    window = MainWindow(session, protocols if protocols is not None else _bundled_protocols,
+                        settings or QSettings(), load_demo=load_demo)
+    if restore_layout:
+        window.restore_layout()
+    if start_board is not None:
+        session.start_board(start_board)
+    elif load_now:
         session.refresh()
     return window
 
 
+def _bundled_protocols() -> Mapping[str, Protocol]:
+    return all_protocols(None)[0]
+
+
 def run(
-    repo: Repository, *, actor: Actor, clock: Callable[[], dt.datetime], demo: bool = False,
-    load_demo: Callable[[], int] | None = None, log_dir: Path | None = None,
-    local_templates: Path | None = None, settings: ClinicSettings | None = None,
-    settings_problem: str = "",
+    repo: Repository | None, *, actor: Actor, clock: Callable[[], dt.datetime],
+    demo: bool = False, load_demo: Callable[[], int] | None = None,
+    log_dir: Path | None = None, local_templates: Path | None = None,
+    settings: ClinicSettings | None = None, settings_problem: str = "",
+    start_board: StartBoard | None = None, open_repo: Callable[[], Repository] | None = None,
+    window_settings: QSettings | None = None,
 ) -> int:
-    """Run the desktop app until the main window closes; return the exit code."""
+    """Run the desktop app until the main window closes; return the exit code.
+
+    Either ``repo`` is open already, or (quick start) ``start_board`` is painted first
+    and ``open_repo`` opens the repository in a worker thread behind it.
+    ``window_settings``: where window state is kept (default: the user's QSettings).
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName("TransplantPlanner")
     app.setApplicationName("Transplant Planner")
     if log_dir is not None:
         configure_logging(log_dir)
-    protocols, template_errors = all_protocols(local_templates)
     window = create_main_window(repo, actor=actor, clock=clock, demo=demo,
-                                load_demo=load_demo, protocols=protocols, load_now=False,
-                                centre=settings)
+                                load_demo=load_demo, load_now=False, centre=settings,
+                                settings=window_settings, start_board=start_board,
+                                keep_snapshot=True,
+                                restore_layout=True)
     install_excepthook(lambda: app.activeWindow() or window)
-    window.resize(1280, 800)
     window.show_settings_problem(settings_problem)
     window.show()
-    for err in template_errors:
-        LOG.warning("local template skipped: %s", type(err).__name__)
-        window.statusBar().showMessage(f"A local template was skipped: {err}", 15000)
+    session = window.session
 
-    def restore_after_load() -> None:
-        window.session.sig_loading.disconnect(on_loading)
-        window.restore_state()
+    def load_templates() -> None:
+        # After the first paint: a local template that fails to parse is reported then.
+        protocols, template_errors = all_protocols(local_templates)
+        window.protocols = protocols
+        for err in template_errors:
+            LOG.warning("local template skipped: %s", type(err).__name__)
+            window.statusBar().showMessage(f"A local template was skipped: {err}", 15000)
 
-    def on_loading(loading: bool) -> None:
-        if not loading:
-            restore_after_load()
-
-    window.session.sig_loading.connect(on_loading)
-    window.session.refresh_async(window.show_error)
+    session.sig_ready.connect(load_templates)
+    session.sig_ready.connect(window.restore_open_patients)
+    if repo is not None:
+        session.refresh_async(window.show_error)
+    else:
+        if open_repo is None:
+            raise ValueError("run() needs a repository or a way to open one")
+        _open_behind_board(app, window, open_repo)
     return int(app.exec())
+
+
+def _open_behind_board(app: QApplication, window: MainWindow,
+                       open_repo: Callable[[], Repository]) -> None:
+    """Paint the start board, then open the database and load the clinic off the GUI thread."""
+    session = window.session
+    app.processEvents()  # the stored board is on screen before any database work starts
+    session.sig_loading.emit(True)
+
+    def opened(repo: Repository) -> None:
+        session.sig_loading.emit(False)
+        session.attach(repo)
+        session.refresh_async(window.show_error)
+
+    def failed(exc: BaseException) -> None:
+        # The stored board must not stay on screen as if it were live.
+        session.sig_loading.emit(False)
+        window.hide()
+        QMessageBox.critical(None, "Transplant Planner", user_message(exc))
+        app.exit(2)
+
+    run_in_background(open_repo, opened, failed)

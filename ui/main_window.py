@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument, QUndoGroup
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,28 +25,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.board import WorklistItem
-from planner.careplan import mark_done
 from planner.errors import PlannerError
-from planner.ports import ClinicalRecord
-from planner.protocols import Protocol
-from planner.services import create_transplant_plan, record_event, save_patient
-from ui.dialogs.step_dialogs import StepDialogs
 from ui.errors import user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import WorklistModel, worklist_html
-from ui.plan_session import PlanSession, Snapshot
 from ui.session import ClinicSession
 from ui.settings import WindowState
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
 if TYPE_CHECKING:
+    from planner.board import WorklistItem
+    from planner.ports import ClinicalRecord
+    from planner.protocols import Protocol
     from ui.patient_workspace import PatientWorkspace
+    from ui.plan_session import PlanSession, Snapshot
 
-# The patient workspace and the dialogs are imported when first used: together they
-# pull in the timeline, calendar, calculators and the export service, which the
-# board on screen at start-up does not need.
+# The patient workspace, the dialogs, the plan session, the use cases and printing are
+# imported when first used: together they pull in the timeline, calendar, calculators,
+# the export service and most of the planner, which the board painted at start-up does
+# not need (DESIGN.md section 7: start-up within 3x the bare window).
 
 
 def _workspace_type() -> type[PatientWorkspace]:
@@ -56,14 +53,23 @@ def _workspace_type() -> type[PatientWorkspace]:
     return PatientWorkspace
 
 
+# Actions that only look at the board already on screen; every other action reads or
+# writes the clinic and waits for the live load after a quick start.
+_BOARD_ONLY_ACTIONS = frozenset({"quit", "find", "show_board", "show_today", "zoom_in",
+                                 "zoom_out", "fit"})
+
+
 class MainWindow(QMainWindow):
     """Board, worklist and patient tabs; undo/redo follows the current patient tab."""
 
-    def __init__(self, session: ClinicSession, protocols: Mapping[str, Protocol],
+    def __init__(self, session: ClinicSession,
+                 protocols: Mapping[str, Protocol] | Callable[[], Mapping[str, Protocol]],
                  settings: QSettings, load_demo: Callable[[], int] | None = None) -> None:
         super().__init__()
         self.session = session
-        self.protocols = protocols
+        # A loader is called when the plan wizard first needs the templates: parsing 24
+        # TOML files is work the board on screen at start-up does not need.
+        self._protocols = protocols
         self.state = WindowState(settings)
         self._settings = settings  # issue 6: the export dialog remembers its folder here
         self._load_demo = load_demo
@@ -98,6 +104,7 @@ class MainWindow(QMainWindow):
         self._day_timer.setInterval(60_000)
         self._day_timer.timeout.connect(self.session.refresh_if_new_day)
         self._day_timer.start()
+        self._pending: Callable[[], object] | None = None
         self._connect()
 
     # --- construction ------------------------------------------------------------------------
@@ -156,7 +163,10 @@ class MainWindow(QMainWindow):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip or text.replace("&", "").rstrip("."))
-        action.triggered.connect(lambda _=False: slot())
+        if name in _BOARD_ONLY_ACTIONS:
+            action.triggered.connect(lambda _=False: slot())
+        else:  # it reads or writes the clinic: wait for the live load (quick start)
+            action.triggered.connect(lambda _=False: self.when_ready(slot))
         self.actions_by_name[name] = action
         return action
 
@@ -220,16 +230,28 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.session.sig_board_changed.connect(self._on_session_board_changed)
+        self.session.sig_ready.connect(self._on_session_ready)
         self.session.sig_loading.connect(self._on_session_loading)
         self.board.sig_open_requested.connect(self.open_transplant)
         self.clinic_timeline.sig_patient_activated.connect(self.open_transplant)
         self.worklist_model.sig_check_off_requested.connect(self._on_worklist_check_off)
         self.tabs.tabCloseRequested.connect(self._on_tabs_close_requested)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.load_demo_button.clicked.connect(self.load_demo)
-        self.new_patient_button.clicked.connect(self.new_patient)
+        self.load_demo_button.clicked.connect(lambda: self.when_ready(self.load_demo))
+        self.new_patient_button.clicked.connect(lambda: self.when_ready(self.new_patient))
 
     # --- state -------------------------------------------------------------------------------
+
+    @property
+    def protocols(self) -> Mapping[str, Protocol]:
+        """The protocol templates the plan wizard offers."""
+        if callable(self._protocols):
+            self._protocols = self._protocols()
+        return self._protocols
+
+    @protocols.setter
+    def protocols(self, protocols: Mapping[str, Protocol]) -> None:
+        self._protocols = protocols
 
     def current_workspace(self) -> PatientWorkspace | None:
         """The open patient tab, if the current tab is one."""
@@ -246,6 +268,23 @@ class MainWindow(QMainWindow):
         self.settings_banner.setText(f"Centre settings: {problem}" if problem else "")
         self.settings_banner.setVisible(bool(problem))
 
+    def when_ready(self, action: Callable[[], object]) -> None:
+        """Run ``action`` now, or once the clinic is loaded when the board is the stored one.
+
+        During a quick start the board on screen is browsable at once, but opening a
+        patient or editing needs the live clinic: the last request waits for it.
+        """
+        if self.session.ready:
+            action()
+            return
+        self._pending = action
+        self.statusBar().showMessage("Opening the clinic database... one moment.")
+
+    def _on_session_ready(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending()
+
     def show_error(self, exc: BaseException) -> None:
         """Report an error in the status bar (planner errors are written for users)."""
         self.statusBar().showMessage(user_message(exc), 10000)
@@ -257,10 +296,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{count} active transplant{'s' if count != 1 else ''} - "
             f"today {self.session.today:%a %d %b %Y}", 5000)
+        plans, sketches = self.session.plans, self.session.sketches
         self.clinic_timeline.set_rows(
             [ClinicRow(r.transplant_id, f"{r.name} · {r.day_label}",
-                       self.session.plans.get(r.transplant_id)) for r in rows],
-            self.session.today)
+                       plans.get(r.transplant_id), sketches.get(r.transplant_id))
+             for r in rows],
+            self.session.computed_for or self.session.today)
 
     def _on_session_loading(self, loading: bool) -> None:
         self.progress.setVisible(loading)
@@ -274,6 +315,8 @@ class MainWindow(QMainWindow):
     # --- opening patients ----------------------------------------------------------------------
 
     def _plan_session(self, transplant_id: str) -> PlanSession:
+        from ui.plan_session import PlanSession
+
         existing = self.plan_sessions.get(transplant_id)
         if existing is not None:
             return existing
@@ -297,11 +340,19 @@ class MainWindow(QMainWindow):
         return ConflictDialog.ask(self, mine, theirs)
 
     def open_transplant(self, transplant_id: str) -> PatientWorkspace | None:
-        """Open (or switch to) the workspace of a transplant."""
+        """Open (or switch to) the workspace of a transplant.
+
+        Before the live load of a quick start, the request waits for it (returns None).
+        """
+        if not self.session.ready:
+            self.when_ready(lambda: self.open_transplant(transplant_id))
+            return None
         for ws in self.workspaces():
             if ws.session.transplant.id == transplant_id:
                 self.tabs.setCurrentWidget(ws)
                 return ws
+        from planner.services import record_event
+
         try:
             ps = self._plan_session(transplant_id)
             record_event(self.session.repo, self.session.context(), "View patient",
@@ -353,6 +404,7 @@ class MainWindow(QMainWindow):
 
     def new_patient(self) -> None:
         """Create a patient, then offer to plan the transplant."""
+        from planner.services import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
 
         patient = PatientDialog.ask(self, None, self.session.today)
@@ -371,6 +423,7 @@ class MainWindow(QMainWindow):
         ws = self.current_workspace()
         if ws is None:
             return
+        from planner.services import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
 
         edited = PatientDialog.ask(self, ws.session.patient, self.session.today)
@@ -396,6 +449,7 @@ class MainWindow(QMainWindow):
         """Run the plan wizard for a patient and open the new plan."""
         repo = self.session.repo
         patient = repo.get_patient(patient_id)
+        from planner.services import create_transplant_plan
         from ui.dialogs.plan_wizard import PlanWizard
 
         request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
@@ -425,6 +479,8 @@ class MainWindow(QMainWindow):
         if self._load_demo is None:
             return
         if not self.session.demo:
+            from ui.dialogs.step_dialogs import StepDialogs
+
             if self.session.rows:
                 self.statusBar().showMessage(
                     "The demo clinic can only be loaded into an empty database.", 8000)
@@ -439,6 +495,11 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Loaded {count} demo patients.", 5000)
 
     def _on_worklist_check_off(self, item: WorklistItem) -> None:
+        if not self.session.ready:
+            self.when_ready(lambda: self._on_worklist_check_off(item))
+            return
+        from planner.careplan import mark_done
+
         try:
             ps = self._plan_session(item.transplant_id)
             after = mark_done(ps.plan, item.step_id, item.offset, self.session.today,
@@ -478,6 +539,8 @@ class MainWindow(QMainWindow):
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""
         self.session.refresh_if_new_day()  # never print yesterday's list under today's date
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             self.worklist_document().print_(printer)
@@ -486,14 +549,23 @@ class MainWindow(QMainWindow):
 
     def restore_state(self) -> None:
         """Geometry, splitters, columns and the patients open last time."""
-        if (geometry := self.state.load_bytes("geometry")) is not None:
-            self.restoreGeometry(geometry)
+        self.restore_layout()
+        self.restore_open_patients()
+
+    def restore_layout(self) -> None:
+        """Geometry, splitters and columns (before the window is first shown)."""
+        geometry = self.state.load_bytes("geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)  # first start: fits a 1366x768 laptop with its task bar
         if (win := self.state.load_bytes("window_state")) is not None:
             self.restoreState(win)
         if (split := self.state.load_bytes("board_splitter")) is not None:
             self.splitter.restoreState(split)
         if (header := self.state.load_bytes("board_header")) is not None:
-            self.board.table.horizontalHeader().restoreState(header)
+            self.board.columns_sized = self.board.table.horizontalHeader().restoreState(header)
+
+    def restore_open_patients(self) -> None:
+        """Reopen the patients open last time (once the clinic is loaded)."""
         for tid in self.state.load_open_plans():
             if tid in {r.transplant_id for r in self.session.rows}:
                 self.open_transplant(tid)
@@ -509,6 +581,8 @@ class MainWindow(QMainWindow):
         self.state.sync()
 
     def _on_refresh_timer_timeout(self) -> None:
+        if not self.session.ready:
+            return  # the live load is on its way and will bring the change
         try:
             self.session.refresh()
         except PlannerError as exc:
@@ -518,5 +592,7 @@ class MainWindow(QMainWindow):
         self._refresh_timer.stop()
         self._day_timer.stop()
         self.save_state()
+        self.hide()  # storing the board for the next start may take a moment
+        self.session.finish()
         super().closeEvent(event)
 

@@ -4,43 +4,68 @@ It holds the repository (through the port), who is signed in, the clock, and the
 current board rows and worklist; widgets read from it and listen to its signals.
 It keeps no second copy of the records: rows are recomputed from the repository
 after each committed action. Loading a big clinic can run off the GUI thread.
+
+A quick start (``planner.snapshot``) first shows the board stored by the last run:
+``start_board`` puts those rows up before the repository is even open; ``attach``
+hands over the repository once it is; the first live load makes the session ``ready``.
+Until then nothing reads or writes the repository through the session.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from planner.board import BoardRow, WorklistItem
-from planner.careplan import Plan
-from planner.checklists import ChecklistTemplate, load_checklists
 from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
-from planner.services import Context, clinic_view
+from planner.timeline import RowSketch
 from ui.workers import run_in_background
 
-Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, Plan], dict[str, dt.date]]
+if TYPE_CHECKING:
+    from planner.careplan import Plan
+    from planner.checklists import ChecklistTemplate
+    from planner.services import Context
+    from planner.snapshot import StartBoard
+
+# The use cases, checklists and the snapshot writer are imported where used: the board
+# painted from a snapshot at start-up needs none of them (DESIGN.md section 7).
+
+Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, "Plan"], dict[str, dt.date]]
+
+# After an edit, wait for this much quiet before storing the board for the next start:
+# a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
+SNAPSHOT_IDLE_MS = 20_000
 
 
 class ClinicSession(QObject):
     """Shared state of the running app.
 
+    Attributes:
+        sketches: clinic timeline rows from the start board (empty once live).
+        from_snapshot: the rows shown come from the stored board, not the repository.
+
     Signals:
         sig_board_changed: the board rows and worklist were recomputed.
         sig_loading: a background load started (True) or ended (False).
+        sig_ready: the first live load is in: the repository may be used.
     """
 
     sig_board_changed = Signal()
     """Emitted after the board rows and the worklist were recomputed."""
     sig_loading = Signal(bool)
     """Emitted True when a background load starts and False when it ends."""
+    sig_ready = Signal()
+    """Emitted once, when the first live rows replace the start board (or none)."""
 
-    def __init__(self, repo: Repository, actor: Actor, clock: Callable[[], dt.datetime],
-                 *, demo: bool = False, centre: ClinicSettings | None = None) -> None:
+    def __init__(self, repo: Repository | None, actor: Actor, clock: Callable[[], dt.datetime],
+                 *, demo: bool = False, centre: ClinicSettings | None = None,
+                 keep_snapshot: bool = False) -> None:
         super().__init__()
-        self.repo = repo
+        self._repo = repo
         self.actor = actor
         self.clock = clock
         self.demo = demo
@@ -50,11 +75,35 @@ class ClinicSession(QObject):
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
+        self.sketches: Mapping[str, RowSketch] = {}
+        self.from_snapshot = False
         self.computed_for: dt.date | None = None  # the day the rows were computed for
+        self._ready = False
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
+        # Board snapshot for the next quick start (the app turns it on; tests choose).
+        self.keep_snapshot = keep_snapshot
+        self._snapshot_saved_for: tuple[tuple[int, int], dt.date] | None = None
+        self._snapshot_timer = QTimer(self)
+        self._snapshot_timer.setSingleShot(True)
+        self._snapshot_timer.setInterval(SNAPSHOT_IDLE_MS)
+        self._snapshot_timer.timeout.connect(self.save_snapshot_async)
+
+    @property
+    def repo(self) -> Repository:
+        """The repository; only once ``attach``-ed (always, without a quick start)."""
+        if self._repo is None:
+            raise RuntimeError("The clinic database is still being opened.")
+        return self._repo
+
+    @property
+    def ready(self) -> bool:
+        """True once live rows are loaded: actions may read and write the repository."""
+        return self._ready
 
     def context(self) -> Context:
         """Who acts and when, for one use-case call."""
+        from planner.services import Context
+
         return Context(self.actor, self.clock())
 
     @property
@@ -62,27 +111,56 @@ class ClinicSession(QObject):
         """Today's local date."""
         return self.clock().date()
 
-    def _compute(self, today: dt.date) -> Loaded:
+    # --- the start board -------------------------------------------------------------------
+
+    def start_board(self, board: StartBoard) -> None:
+        """Show the stored board of today while the repository is being opened."""
+        self.rows, self.worklist = board.rows, board.worklist
+        self.sketches, self.from_snapshot = board.sketches, True
+        self.computed_for = board.today
+        self.sig_board_changed.emit()
+
+    def attach(self, repo: Repository) -> None:
+        """Hand over the repository opened behind the start board."""
+        self._repo = repo
+
+    # --- live rows -------------------------------------------------------------------------
+
+    def _templates(self) -> Mapping[str, ChecklistTemplate]:
         if self._checklist_templates is None:
+            from planner.checklists import load_checklists
+
             self._checklist_templates = load_checklists()
-        view = clinic_view(self.repo, today, sorted(self.closures), self._checklist_templates)
-        self.computed_for = today
+        return self._checklist_templates
+
+    def _compute(self, today: dt.date) -> Loaded:
+        from planner.services import clinic_view
+
+        view = clinic_view(self.repo, today, sorted(self.closures), self._templates())
         return view.rows, view.worklist, view.plans, view.engrafted
 
-    def _apply(self, loaded: Loaded) -> None:
+    def _apply(self, loaded: Loaded, today: dt.date) -> None:
         self.rows, self.worklist, self.plans, self.engrafted = loaded
+        self.sketches, self.from_snapshot = {}, False
+        self.computed_for = today
         self.sig_board_changed.emit()
+        if not self._ready:
+            self._ready = True
+            self.sig_ready.emit()
+        if self.keep_snapshot:
+            self._snapshot_timer.start()
 
     def refresh_if_new_day(self) -> bool:
         """Recompute when the date has changed since the rows were computed."""
-        if self.computed_for is not None and self.computed_for != self.today:
+        if self._ready and self.computed_for is not None and self.computed_for != self.today:
             self.refresh()
             return True
         return False
 
     def refresh(self) -> None:
         """Recompute the board and the worklist from the repository (blocking)."""
-        self._apply(self._compute(self.today))
+        today = self.today
+        self._apply(self._compute(today), today)
 
     def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
         """Recompute in a worker thread; the GUI stays responsive meanwhile."""
@@ -90,7 +168,7 @@ class ClinicSession(QObject):
         self.sig_loading.emit(True)
 
         def done(loaded: Loaded) -> None:
-            self._apply(loaded)
+            self._apply(loaded, today)
             self.sig_loading.emit(False)
 
         def failed(exc: BaseException) -> None:
@@ -98,3 +176,39 @@ class ClinicSession(QObject):
             on_error(exc)
 
         run_in_background(lambda: self._compute(today), done, failed)
+
+    # --- the board snapshot for the next start -----------------------------------------------
+
+    def snapshot_is_current(self) -> bool:
+        """True when the stored snapshot was written by this session for today's data."""
+        return self._snapshot_saved_for == (self.repo.data_mark(), self.today)
+
+    def _write_snapshot(self, today: dt.date) -> tuple[tuple[int, int], dt.date] | None:
+        from planner.snapshot import save_board_snapshot
+
+        key = save_board_snapshot(self.repo, today, sorted(self.closures), self._templates())
+        return (key.data_mark, today) if key is not None else None
+
+    def save_snapshot(self) -> None:
+        """Store the board of today and the next days for the next start (blocking)."""
+        if self.keep_snapshot and self._ready and not self.snapshot_is_current():
+            self._snapshot_saved_for = self._write_snapshot(self.today)
+
+    def save_snapshot_async(self) -> None:
+        """Store the snapshot in a worker thread (after the user paused)."""
+        if not (self.keep_snapshot and self._ready) or self.snapshot_is_current():
+            return
+        today = self.today
+
+        def done(saved: tuple[tuple[int, int], dt.date] | None) -> None:
+            self._snapshot_saved_for = saved
+
+        # A snapshot that cannot be written only costs the next start its head start.
+        run_in_background(lambda: self._write_snapshot(today), done, lambda _exc: None)
+
+    def finish(self) -> None:
+        """Before the repository closes: wait for background work, store the snapshot."""
+        self._snapshot_timer.stop()
+        QThreadPool.globalInstance().waitForDone()
+        if self._repo is not None:
+            self.save_snapshot()

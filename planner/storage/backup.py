@@ -33,7 +33,7 @@ from sqlalchemy import Engine
 
 from planner.audit import GENESIS_HASH, AuditEntry, verify_chain
 from planner.errors import StorageError
-from planner.storage.engine import prepare_sqlite_file
+from planner.storage.files import prepare_sqlite_file
 from planner.storage.lock import InstanceLock
 
 MANIFEST = "manifest.json"

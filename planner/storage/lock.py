@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +87,11 @@ class InstanceLock:
             raise StorageError(_describe(info))
         self._fd: int | None = fd
         started = now or dt.datetime.now(dt.UTC)
-        info = {"user": user, "host": host or socket.gethostname(), "pid": os.getpid(),
+        if not host:
+            import socket  # only here: the quick start passes the host it already knows
+
+            host = socket.gethostname()
+        info = {"user": user, "host": host, "pid": os.getpid(),
                 "since": started.isoformat(timespec="seconds")}
         data = json.dumps(info).encode()
         os.ftruncate(fd, 0)

@@ -74,6 +74,7 @@ class InMemoryRepository:
         self._records: dict[tuple[str, str], dict[str, Any]] = {}
         self._labs: list[LabSample] = []  # insertion order; LabSample is immutable
         self._audit: list[AuditEntry] = []
+        self._snapshot: str | None = None
         self._closed = False
 
     def _check_open(self) -> None:
@@ -190,6 +191,26 @@ class InMemoryRepository:
         """Audit rows in chain order, all or for one patient."""
         self._check_open()
         return [e for e in self._audit if patient_id is None or e.patient_id == patient_id]
+
+    @property
+    def keeps_board_snapshot(self) -> bool:
+        """True: the fake keeps it, so session tests see what a file would keep."""
+        return True
+
+    def data_mark(self) -> tuple[int, int]:
+        """(last audit seq, lab samples stored)."""
+        self._check_open()
+        return (self._audit[-1].seq if self._audit else 0, len(self._labs))
+
+    def board_snapshot(self) -> str | None:
+        """The stored board snapshot, if any."""
+        self._check_open()
+        return self._snapshot
+
+    def store_board_snapshot(self, payload: str) -> None:
+        """Replace the stored board snapshot."""
+        self._check_open()
+        self._snapshot = payload
 
     def close(self) -> None:
         """Nothing to release; later calls raise ``StorageError``."""

@@ -22,8 +22,9 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
-HEAD_REVISION = SCHEMA_REVISIONS[-1]
+# Re-exported: the revision list lives in a module without SQLAlchemy (quick start).
+from planner.storage.revisions import HEAD_REVISION as HEAD_REVISION
+from planner.storage.revisions import SCHEMA_REVISIONS as SCHEMA_REVISIONS
 
 metadata = MetaData()
 

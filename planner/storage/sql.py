@@ -42,6 +42,7 @@ from planner.storage._common import (
     transplant_order,
 )
 from planner.storage.lock import InstanceLock
+from planner.storage.quick import DATA_MARK_SQL, SNAPSHOT_META_KEY, SNAPSHOT_SQL
 
 # Key of the PostgreSQL advisory lock that serialises appends to the audit chain.
 AUDIT_CHAIN_LOCK = 7_311_042
@@ -385,6 +386,38 @@ class SqlRepository:
 
     def _write_audit(self, conn: Connection, entries: list[AuditEntry]) -> None:
         conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
+
+    @property
+    def keeps_board_snapshot(self) -> bool:
+        """Only an SQLite file is read by the quick start (planner.storage.quick)."""
+        return not self._postgres
+
+    def data_mark(self) -> tuple[int, int]:
+        """(last audit seq, last lab sample id): lab samples are inserted, never changed."""
+        with self._read() as conn:
+            audit_seq, lab_id = conn.execute(text(DATA_MARK_SQL)).one()
+        return int(audit_seq), int(lab_id)
+
+    def board_snapshot(self) -> str | None:
+        """The stored board snapshot, if any."""
+        with self._read() as conn:
+            row = conn.execute(text(SNAPSHOT_SQL.replace("?", ":key")),
+                               {"key": SNAPSHOT_META_KEY}).first()
+        return str(row[0]) if row is not None else None
+
+    def store_board_snapshot(self, payload: str) -> None:
+        """Replace the stored board snapshot (a no-op on PostgreSQL: nobody reads it)."""
+        if self._closed:
+            raise StorageError("The database is closed.")
+        if self._postgres:
+            return
+        meta = s.meta
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(meta.delete().where(meta.c.key == SNAPSHOT_META_KEY))
+                conn.execute(insert(meta).values(key=SNAPSHOT_META_KEY, value=payload))
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
 
     def close(self) -> None:
         """Release the connection pool and the single-instance lock (idempotent)."""

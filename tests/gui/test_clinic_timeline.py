@@ -13,12 +13,14 @@ from planner.careplan import instantiate
 from planner.protocols import parse_protocol
 from planner.timeline import phase_bands, step_bars
 from ui.widgets.clinic_timeline import (
+    _STATUS,
+    _STATUS_NAMES,
     AXIS_HEIGHT,
     NAME_WIDTH,
     ROW_HEIGHT,
     ClinicRow,
     ClinicTimeline,
-    _plan_items,
+    _row_geometry,
 )
 
 TODAY = dt.date(2026, 3, 10)
@@ -265,12 +267,35 @@ def test_refresh_keeps_the_selected_patient(timeline):
     assert timeline.selected_row() == 15
 
 
-def test_bands_and_bars_match_the_layout_module():
-    plan = make_rows(1)[0].plan
-    assert plan is not None
-    bands, bars = _plan_items(plan, TODAY)
-    assert bands == phase_bands(plan)
-    assert bars == step_bars(plan, TODAY)
+@pytest.mark.parametrize("shift", [-30, 0, 12, 60])
+def test_row_geometry_marks_each_day_with_its_most_urgent_step_bar(shift):
+    """The sketch-based geometry shows per day the worst status ``step_bars`` gives."""
+    today = TODAY + dt.timedelta(days=shift)
+    origin = TODAY - dt.timedelta(days=200)
+    for row in make_rows(14):
+        plan = row.plan
+        assert plan is not None
+        geometry = _row_geometry(row.row_sketch(), origin, today)
+        worst: dict[int, int] = {}
+        for bar in step_bars(plan, today):
+            for day in range((bar.start - origin).days, (bar.end - origin).days + 1):
+                worst[day] = max(worst.get(day, -1), _STATUS[bar.status][0])
+        shown = {d: _STATUS[_STATUS_NAMES[i]][0]
+                 for d, i in zip(geometry.occ_days, geometry.occ_status, strict=True)}
+        assert shown == worst
+        assert geometry.bands.starts == tuple(sorted(
+            (b.start - origin).days for b in phase_bands(plan)))
+
+
+def test_a_snapshot_row_paints_like_the_plan_row(qtbot):
+    plan_rows = make_rows(20)
+    sketch_rows = [ClinicRow(r.transplant_id, r.label, sketch=r.row_sketch()) for r in plan_rows]
+    a, b = ClinicTimeline(), ClinicTimeline()
+    for widget, rows in ((a, plan_rows), (b, sketch_rows)):
+        qtbot.addWidget(widget)
+        widget.resize(1200, 600)
+        widget.set_rows(rows, TODAY)
+    assert a.grab().toImage() == b.grab().toImage()
 
 
 def test_five_hundred_patients(qtbot):

@@ -52,9 +52,13 @@ class BoardFilter(QSortFilterProxyModel):
 
     def set_filters(self, *, search: str, coordinator: str, phase: str, this_week: bool,
                     overdue_only: bool) -> None:
-        """Apply all filters at once."""
+        """Apply all filters at once (nothing to do when none changed)."""
+        key = search_key(search.strip())
+        if (key, coordinator, phase, this_week, overdue_only) == (
+                self.search, self.coordinator, self.phase, self.this_week, self.overdue_only):
+            return  # a model reset already re-filtered and re-sorted the rows
         self.beginFilterChange()
-        self.search = search_key(search.strip())
+        self.search = key
         self.coordinator = coordinator
         self.phase = phase
         self.this_week = this_week
@@ -140,8 +144,11 @@ class BoardView(QWidget):
         self.table.setAccessibleName("Clinic board")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        # Size columns from the first rows only: measuring 500 rows costs a noticeable pause.
+        # Size columns from the first rows only: measuring 500 rows costs a pause.
         self.table.horizontalHeader().setResizeContentsPrecision(40)
+        # Columns are sized to their contents once, on the first rows; after that the
+        # widths are the user's (or the ones restored from the last session).
+        self.columns_sized = False
         # Long lists (alerts, due steps) are capped; the tooltip holds the full text.
         self.table.horizontalHeader().setMaximumSectionSize(340)
         self.count = QLabel()
@@ -184,7 +191,9 @@ class BoardView(QWidget):
         self._fill_combo(self.coordinator, sorted({r.coordinator for r in rows if r.coordinator}))
         self._fill_combo(self.phase, sorted({r.phase for r in rows}))
         self._on_filter_changed()
-        self.table.resizeColumnsToContents()
+        if not self.columns_sized and rows:
+            self.table.resizeColumnsToContents()
+            self.columns_sized = True
 
     def _on_filter_changed(self) -> None:
         self.proxy.set_filters(

@@ -45,13 +45,11 @@ from planner.careplan import Plan
 from planner.protocols import Phase
 from planner.timeline import (
     BAND_PHASES,
-    Band,
-    Bar,
+    RowSketch,
     TimeScale,
     detail_level,
     fit_scale,
-    phase_bands,
-    step_bars,
+    row_sketch,
     visible_rows,
     weekend_dates,
 )
@@ -97,11 +95,18 @@ class ClinicRow:
         transplant_id: emitted when the row is activated.
         label: what the sticky name column shows, e.g. "OKAFOR, Chidi · D+12".
         plan: the care plan, or None when no plan has been made yet.
+        sketch: what the row paints, when it comes from the stored board snapshot
+            (start-up) rather than from a plan; ``plan`` wins when both are given.
     """
 
     transplant_id: str
     label: str
     plan: Plan | None = None
+    sketch: RowSketch | None = None
+
+    def row_sketch(self) -> RowSketch | None:
+        """What this row paints (computed from the plan on first need)."""
+        return row_sketch(self.plan) if self.plan is not None else self.sketch
 
 
 @dataclass(frozen=True)
@@ -156,47 +161,60 @@ def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _plan_items(plan: Plan, today: dt.date) -> tuple[list[Band], list[Bar]]:
-    """Phase bands (the patient's path) and step bars of a plan."""
-    return phase_bands(plan), step_bars(plan, today)
+def _run_days(sketch: RowSketch, origin: dt.date,
+              today: dt.date) -> Iterable[tuple[int, int, int, int]]:
+    """(start, end, phase index, status priority) per run piece, in days from ``origin``.
+
+    A planned run turns overdue day by day: the part whose window has passed is cut off
+    as its own piece (the same status ``step_bars`` gives each occurrence).
+    """
+    for run in sketch.runs:
+        start, end = (run.start - origin).days, (run.end - origin).days + 1
+        phase = _PHASE_INDEX[run.phase]
+        if run.status == "planned":
+            # Overdue when day + window_after < today, i.e. day < today - window_after.
+            cut = min(max((today - origin).days - run.window_after, start), end)
+            if cut > start:
+                yield start, cut, phase, _STATUS["overdue"][0]
+            if end > cut:
+                yield cut, end, phase, _STATUS["planned"][0]
+        else:
+            yield start, end, phase, _STATUS.get(run.status, (0, ""))[0]
 
 
-def _row_geometry(items: tuple[list[Band], list[Bar]] | None, day0: dt.date | None,
-                  origin: dt.date) -> _RowGeometry:
+def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> _RowGeometry:
     """Everything a row paints, as integer days from ``origin``."""
-    if items is None or day0 is None:
+    if sketch is None:
         return _RowGeometry(_Spans(), _Spans(), (), (), None)
     bands = [((b.start - origin).days, (b.end - origin).days + 1, _PHASE_INDEX[b.phase])
-             for b in items[0]]
+             for b in sketch.bands]
     per_phase: dict[int, list[tuple[int, int]]] = {}
     worst: dict[int, int] = {}
-    for bar in items[1]:
-        start, end = (bar.start - origin).days, (bar.end - origin).days + 1
-        per_phase.setdefault(_PHASE_INDEX[bar.phase], []).append((start, end))
-        prio = _STATUS.get(bar.status, (0, ""))[0]
+    for start, end, phase, prio in _run_days(sketch, origin, today):
+        per_phase.setdefault(phase, []).append((start, end))
         for day in range(start, end):
             worst[day] = max(worst.get(day, -1), prio)
     bars = [(s, e, k) for k, spans in per_phase.items() for s, e in _merge(spans)]
     days = sorted(worst)
     by_prio = {_STATUS[name][0]: i for i, name in enumerate(_STATUS_NAMES)}
     return _RowGeometry(_Spans.of(bands), _Spans.of(bars), tuple(days),
-                        tuple(by_prio[worst[d]] for d in days), (day0 - origin).days)
+                        tuple(by_prio[worst[d]] for d in days), (sketch.day0 - origin).days)
 
 
-def _plans_date_range(plans: Iterable[Plan | None],
-                      today: dt.date) -> tuple[dt.date, dt.date]:
+def _rows_date_range(rows: Iterable[ClinicRow], today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last date any occurrence or Day 0 touches (today included).
 
     Bands and bars span exactly the occurrence dates, so the plans' sorted occurrences
     (computed once per plan snapshot) give the range without building any geometry.
     """
     first = last = today
-    for plan in plans:
-        if plan is None:
-            continue
-        occs = plan.sorted_occurrences()
-        dates = [plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
-        first, last = min(first, *dates), max(last, *dates)
+    for row in rows:
+        if row.plan is not None:
+            occs = row.plan.sorted_occurrences()
+            dates = [row.plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
+            first, last = min(first, *dates), max(last, *dates)
+        elif row.sketch is not None:
+            first, last = min(first, row.sketch.first), max(last, row.sketch.last)
     return first, last
 
 
@@ -267,7 +285,7 @@ class ClinicTimeline(QAbstractScrollArea):
     def set_rows(self, rows: Sequence[ClinicRow], today: dt.date) -> None:
         """Show ``rows`` (top to bottom); keeps zoom, scroll and the selected patient."""
         keep = self.selected_transplant_id()
-        first, last = _plans_date_range((r.plan for r in rows), today)
+        first, last = _rows_date_range(rows, today)
         self._today = today
         self._origin = first - dt.timedelta(days=MARGIN_DAYS)
         old_origin = self._scale.origin
@@ -289,9 +307,7 @@ class ClinicTimeline(QAbstractScrollArea):
     def _row_geometry_at(self, index: int) -> _RowGeometry:
         geometry = self._geometry[index]
         if geometry is None:
-            plan = self._rows[index].plan
-            items = _plan_items(plan, self._today) if plan is not None else None
-            geometry = _row_geometry(items, plan.day0 if plan else None, self._origin)
+            geometry = _row_geometry(self._rows[index].row_sketch(), self._origin, self._today)
             self._geometry[index] = geometry
         return geometry
 

@@ -1,0 +1,177 @@
+"""Opening a database: file checks, the instance lock, migrations, the repository."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.exc import DBAPIError
+
+from planner import __version__
+from planner.audit import verify_chain
+from planner.errors import StorageError
+from planner.ports import Repository
+from planner.storage import migrate, schema
+from planner.storage.engine import (
+    map_open_error,
+    postgres_engine,
+    sqlite_engine,
+    verify_sqlite,
+)
+from planner.storage.files import (
+    check_sqlite_version,
+    default_database_path,
+    is_url,
+    prepare_sqlite_file,
+)
+from planner.storage.lock import InstanceLock
+from planner.storage.sql import SqlRepository
+
+
+@dataclass
+class OpenedDatabase:
+    """A checked, locked and migrated database.
+
+    Attributes:
+        engine: the SQLAlchemy Engine.
+        path: the SQLite file (None for PostgreSQL).
+        lock: the single-instance lock (None for PostgreSQL).
+        created: True when this open created the database.
+        migrated_from: the revision before a migration, or None when none ran.
+        pre_migration_backup: the verified backup taken before migrating, if any.
+    """
+
+    engine: Engine
+    path: Path | None
+    lock: InstanceLock | None
+    created: bool
+    migrated_from: str | None
+    pre_migration_backup: Path | None
+
+
+def _too_new(revision: str) -> StorageError:
+    return StorageError(
+        f"This database was created by a newer version of Transplant Planner "
+        f"(schema {revision}); install that version or newer."
+    )
+
+
+def _migrate(engine: Engine, *, path: Path | None,
+             backup_dir: Path | None, now: dt.datetime) -> tuple[bool, str | None, Path | None]:
+    """Bring the schema to head; return (created, migrated_from, backup path)."""
+    with engine.connect() as conn:
+        current = migrate.current_revision(conn)
+        populated = migrate.has_tables(conn)
+        conn.rollback()
+    if current is not None and current not in schema.SCHEMA_REVISIONS:
+        raise _too_new(current)
+    if current is None and populated:
+        raise StorageError(
+            "This file is not a Transplant Planner database (it has other tables); "
+            "choose another file.")
+    if current == schema.HEAD_REVISION:
+        return False, None, None
+    fresh = current is None
+    backup_path: Path | None = None
+    if not fresh and path is not None:
+        from planner.storage.backup import backup
+
+        folder = backup_dir or path.parent / "backups"
+        backup_path = backup(engine, folder, now=now, label="pre-migration").path
+    with engine.begin() as conn:
+        migrate.upgrade_to_head(conn)
+        if fresh:
+            conn.execute(insert(schema.meta).values(
+                key="created_by_app_version", value=__version__))
+    return fresh, current, backup_path
+
+
+def open_database(
+    url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True, user: str,
+    workstation: str = "", backup_dir: Path | None = None, now: dt.datetime | None = None,
+    lock: InstanceLock | None = None,
+) -> OpenedDatabase:
+    """Open (and create or migrate) the database; see ``open_repository``.
+
+    ``lock``: the instance lock the quick start already took on this file (it is
+    released if the open fails, as a lock taken here would be).
+    """
+    when = now or dt.datetime.now(dt.UTC)
+    if url_or_path is not None and is_url(url_or_path):
+        pg_engine = postgres_engine(str(url_or_path))
+        try:
+            created, migrated_from, _ = _migrate(pg_engine, path=None, backup_dir=None,
+                                                 now=when)
+        except DBAPIError as exc:
+            pg_engine.dispose()
+            raise map_open_error(exc) from None
+        except BaseException:
+            pg_engine.dispose()
+            raise
+        return OpenedDatabase(pg_engine, None, None, created, migrated_from, None)
+
+    check_sqlite_version()
+    path = Path(os.path.abspath(url_or_path if url_or_path is not None
+                                else default_database_path()))
+    try:
+        prepare_sqlite_file(path, create=create)
+        if lock is None:
+            lock = InstanceLock(path, user=user, host=workstation, now=when)
+    except OSError as exc:
+        raise StorageError(
+            f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
+            "check the folder exists and is yours.") from None
+    engine: Engine | None = None
+    opened = False
+    try:
+        engine = sqlite_engine(path)
+        verify_sqlite(engine)
+        created, migrated_from, backup_path = _migrate(
+            engine, path=path, backup_dir=backup_dir, now=when)
+        opened = True
+    except (DBAPIError, sqlite3.Error) as exc:
+        raise map_open_error(exc) from None
+    finally:
+        if not opened:
+            if engine is not None:
+                engine.dispose()
+            lock.release()
+    return OpenedDatabase(engine, path, lock, created, migrated_from, backup_path)
+
+
+def open_repository(
+    url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True, user: str,
+    workstation: str, backup_dir: Path | None = None, now: dt.datetime | None = None,
+    lock: InstanceLock | None = None,
+) -> SqlRepository:
+    """Open the database and return its repository.
+
+    Args:
+        url_or_path: an SQLite file path (default: ``default_database_path()``) or a
+            PostgreSQL URL (``postgresql+psycopg://...``).
+        create: create the file (0600, folder 0700) when it does not exist.
+        user, workstation: who opens it, shown to a second instance ("in use by USER on
+            WORKSTATION since TIME"); each Action's actor goes into the audit trail.
+        backup_dir: where the pre-migration backup goes (default: ``backups`` beside
+            the database).
+        now: the opening time (default: the clock), for the lock and backup names.
+        lock: the instance lock already held on this file (by ``quick.quick_open``).
+
+    Raises:
+        StorageError: the database is in use by another instance, damaged, made by a
+            newer version, readable by other users, a symbolic link, or weaker PRAGMAs
+            than required are in effect.
+    """
+    opened = open_database(url_or_path, create=create, user=user, workstation=workstation,
+                           backup_dir=backup_dir, now=now, lock=lock)
+    return SqlRepository(opened.engine, path=opened.path, lock=opened.lock,
+                         pre_migration_backup=opened.pre_migration_backup)
+
+
+def verify_audit(repo: Repository) -> int | None:
+    """The seq of the first audit row that breaks the hash chain, or None when it verifies."""
+    return verify_chain(repo.audit_log())

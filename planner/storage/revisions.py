@@ -1,0 +1,8 @@
+"""The Alembic revisions this program knows, oldest first (standard library only).
+
+Kept apart from ``schema`` so the quick start can compare a file's revision with the
+head before SQLAlchemy is imported. A test checks the list against the migration scripts.
+"""
+
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
+HEAD_REVISION = SCHEMA_REVISIONS[-1]

@@ -1,0 +1,175 @@
+"""The quick start in the window: the stored board first, the live clinic behind it."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from planner.errors import StorageError
+from planner.services import load_clinic
+from planner.snapshot import SnapshotKey, StartBoard, build_snapshot, decode_start_board
+from tests.gui.conftest import ACTOR, NOW
+from ui import app as app_module
+from ui.app import create_main_window
+from ui.main_window import MainWindow
+
+
+def _start_board(repo) -> StartBoard:
+    key = SnapshotKey(repo.data_mark())
+    board = decode_start_board(build_snapshot(load_clinic(repo), key, NOW.date()), key,
+                               NOW.date())
+    assert board is not None
+    return board
+
+
+@pytest.fixture
+def quick_window(qtbot, settings, demo_repo):
+    board = _start_board(demo_repo)
+    window = create_main_window(None, actor=ACTOR, clock=lambda: NOW, demo=True,
+                                settings=settings, start_board=board)
+    qtbot.addWidget(window)
+    window.show()
+    return window, board
+
+
+def _live(window: MainWindow, repo) -> None:
+    window.session.attach(repo)
+    window.session.refresh()
+
+
+def test_the_stored_board_is_on_screen_before_the_database_is_open(quick_window):
+    window, board = quick_window
+    assert not window.session.ready
+    assert window.model.rowCount() == len(board.rows) > 0
+    assert [window.model.row_at(i) for i in range(window.model.rowCount())] == board.rows
+    painted = window.clinic_timeline.rows()
+    assert len(painted) == len(board.rows)
+    assert all(r.plan is None and r.sketch is not None for r in painted)
+    assert not window.clinic_timeline.grab().isNull()
+    with pytest.raises(RuntimeError, match="still being opened"):
+        _ = window.session.repo
+
+
+def test_the_board_can_be_searched_before_the_clinic_is_loaded(quick_window, qtbot):
+    window, board = quick_window
+    target = board.rows[0]
+    qtbot.keyClicks(window.board.search, target.mrn)
+    assert window.board.proxy.rowCount() == 1
+
+
+def test_opening_a_patient_waits_for_the_live_clinic(quick_window, demo_repo):
+    window, board = quick_window
+    tid = board.rows[0].transplant_id
+    assert window.open_transplant(tid) is None
+    assert window.workspaces() == []
+    assert "Opening the clinic database" in window.statusBar().currentMessage()
+    _live(window, demo_repo)
+    assert window.session.ready
+    assert [ws.session.transplant.id for ws in window.workspaces()] == [tid]
+    assert window.clinic_timeline.rows()[0].plan is not None  # live rows replaced the sketches
+
+
+def test_actions_that_need_the_clinic_wait_for_it(quick_window, demo_repo, monkeypatch):
+    from ui.dialogs.patient_dialog import PatientDialog
+
+    window, _ = quick_window
+    calls: list[str] = []
+    monkeypatch.setattr(PatientDialog, "ask",
+                        staticmethod(lambda *_a: calls.append("new patient dialog")))
+    window.actions_by_name["new_patient"].trigger()
+    assert calls == []
+    _live(window, demo_repo)
+    assert calls == ["new patient dialog"]
+
+
+def test_board_only_actions_work_at_once(quick_window):
+    window, _ = quick_window
+    window.actions_by_name["show_today"].trigger()
+    assert window.tabs.currentIndex() == 1
+    assert window.worklist_model.rowCount() == len(window.session.worklist)
+
+
+def test_closing_stores_the_snapshot_the_next_start_shows(make_window, demo_repo, settings,
+                                                          qtbot):
+    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
+                                settings=settings, keep_snapshot=True)
+    qtbot.addWidget(window)
+    assert demo_repo.board_snapshot() is None
+    window.close()
+    board = decode_start_board(demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()),
+                               NOW.date())
+    assert board is not None
+    assert board.rows == window.session.rows
+
+
+def test_after_a_pause_the_snapshot_is_stored_in_the_background(qtbot, settings, demo_repo):
+    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
+                                settings=settings, keep_snapshot=True)
+    qtbot.addWidget(window)
+    assert window.session._snapshot_timer.isActive()  # started by the load
+    window.session.save_snapshot_async()
+    qtbot.waitUntil(lambda: window.session.snapshot_is_current(), timeout=10_000)
+    assert demo_repo.board_snapshot() is not None
+
+
+def test_without_keep_snapshot_nothing_is_stored(demo_window, demo_repo):
+    demo_window.close()
+    assert demo_repo.board_snapshot() is None
+
+
+@pytest.fixture
+def isolated_run(monkeypatch):
+    """``ui.app.run`` changes the excepthook; put it back after the test."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+
+
+def _close_when_ready() -> QTimer:
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.session.ready:
+                widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    return timer
+
+
+def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
+        qapp, isolated_run, settings, demo_repo):
+    board = _start_board(demo_repo)
+    opened: list[object] = []
+
+    def open_repo():
+        opened.append(demo_repo)
+        return demo_repo
+
+    timer = _close_when_ready()
+    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
+                          start_board=board, open_repo=open_repo, window_settings=settings)
+    timer.stop()
+    assert code == 0
+    assert opened == [demo_repo]
+    assert decode_start_board(demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()),
+                              NOW.date()) is not None  # stored at close for the next start
+
+
+def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
+        qapp, isolated_run, settings, demo_repo, monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+
+    def open_repo():
+        raise StorageError("The database file is damaged (the integrity check failed).")
+
+    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
+                          start_board=_start_board(demo_repo), open_repo=open_repo,
+                          window_settings=settings)
+    assert code == 2
+    assert shown == ["The database file is damaged (the integrity check failed)."]
+    assert not any(isinstance(w, MainWindow) and w.isVisible()
+                   for w in QApplication.topLevelWidgets())

@@ -1,0 +1,166 @@
+"""The quick start on an SQLite file: lock, read the snapshot, hand the lock over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner.errors import StorageError
+from planner.ports import Repository
+from planner.snapshot import SnapshotKey, decode_start_board, save_board_snapshot
+from planner.storage import open_repository
+from planner.storage.quick import quick_open
+from tests.integration import factories as f
+from tests.integration.factories import ACTOR
+
+NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+
+
+def _open(path: Path, **kw: object):  # type: ignore[no-untyped-def]
+    return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)
+
+
+def _clinic(path: Path) -> None:
+    """A file with one planned patient and the snapshot the app stores."""
+    repo = _open(path)
+    try:
+        repo.commit(f.action(patients=(f.patient(),), transplants=(f.transplant(),),
+                             plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),)))
+        save_board_snapshot(repo, TODAY)
+    finally:
+        repo.close()
+
+
+def test_data_mark_grows_with_every_commit(repo: Repository) -> None:
+    start = repo.data_mark()
+    repo.commit(f.action(patients=(f.patient(),)))
+    after_patient = repo.data_mark()
+    repo.commit(f.action(transplants=(f.transplant(),)))
+    repo.commit(f.action(lab_samples=(f.lab(),)))
+    assert start < after_patient < repo.data_mark()
+
+
+def test_the_snapshot_is_stored_and_replaced(repo: Repository) -> None:
+    assert repo.board_snapshot() is None
+    repo.store_board_snapshot("one")
+    repo.store_board_snapshot("two")
+    # PostgreSQL keeps none: only an SQLite file is read by the quick start.
+    assert repo.board_snapshot() == ("two" if repo.keeps_board_snapshot else None)
+
+
+def test_storing_the_snapshot_does_not_change_the_data_mark(repo: Repository) -> None:
+    repo.commit(f.action(patients=(f.patient(),)))
+    mark = repo.data_mark()
+    repo.store_board_snapshot("payload")
+    assert repo.data_mark() == mark
+    assert repo.audit_log()[-1].seq == mark[0]  # the snapshot is not an audited record
+
+
+def test_quick_open_reads_what_the_app_stored(db_path: Path) -> None:
+    _clinic(db_path)
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None
+    try:
+        board = decode_start_board(quick.payload, SnapshotKey(quick.data_mark), TODAY)
+        assert board is not None
+        assert [r.mrn for r in board.rows] == ["000123"]
+        assert board.rows[0].day_label == "D-3"
+    finally:
+        quick.lock.release()
+
+
+def test_quick_open_of_a_missing_file_leaves_it_to_the_normal_open(db_path: Path) -> None:
+    assert quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW) is None
+    assert not db_path.exists()
+
+
+def test_quick_open_holds_the_lock_and_the_normal_open_takes_it_over(db_path: Path) -> None:
+    _clinic(db_path)
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None
+    with pytest.raises(StorageError, match="in use by jdoe on WS-07"):
+        quick_open(db_path, user="asmith", workstation="WS-09", now=NOW)
+    repo = _open(db_path, lock=quick.lock)  # would say "in use" if it locked again
+    assert repo.data_mark() == quick.data_mark
+    repo.close()
+    assert not quick.lock.held
+    again = quick_open(db_path, user="asmith", workstation="WS-09", now=NOW)
+    assert again is not None
+    again.lock.release()
+
+
+def test_a_failed_open_after_the_quick_start_releases_the_lock(db_path: Path) -> None:
+    _clinic(db_path)
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None
+    with sqlite3.connect(db_path) as conn:  # as if a newer program had migrated it
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StorageError, match="newer version"):
+        _open(db_path, lock=quick.lock)
+    assert not quick.lock.held
+
+
+def test_quick_open_refuses_an_unsafe_file_before_reading_it(db_path: Path) -> None:
+    _clinic(db_path)
+    os.chmod(db_path, 0o644)
+    with pytest.raises(StorageError, match="chmod 600"):
+        quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    os.chmod(db_path, 0o600)
+
+
+def test_a_schema_that_needs_migrating_gives_no_snapshot(db_path: Path) -> None:
+    _clinic(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None
+    assert quick.payload is None  # the normal open migrates (with a backup) first
+    quick.lock.release()
+
+
+def test_a_file_that_is_not_a_database_gives_no_snapshot(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not an SQLite file" * 100)
+    os.chmod(db_path, 0o600)
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None and quick.payload is None
+    quick.lock.release()
+    with pytest.raises(StorageError):
+        _open(db_path)  # and the normal open says what is wrong
+
+
+def test_a_change_since_the_snapshot_is_seen_by_the_next_start(db_path: Path) -> None:
+    _clinic(db_path)
+    repo = _open(db_path)
+    repo.commit(f.action(lab_samples=(f.lab(),)))  # lab samples carry no audit rows
+    repo.close()
+    quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+    assert quick is not None
+    assert decode_start_board(quick.payload, SnapshotKey(quick.data_mark), TODAY) is None
+    quick.lock.release()
+
+
+def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
+    _clinic(db_path)
+    code = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "from planner.storage.quick import quick_open\n"
+        "from planner.snapshot import SnapshotKey, decode_start_board\n"
+        f"q = quick_open(Path({str(db_path)!r}), user='u', workstation='w',"
+        " now=dt.datetime.now(dt.UTC))\n"
+        f"b = decode_start_board(q.payload, SnapshotKey(q.data_mark), dt.date({TODAY.year},"
+        f" {TODAY.month}, {TODAY.day}))\n"
+        "assert b is not None and len(b.rows) == 1\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('sqlalchemy', 'alembic', 'pandas', 'reportlab')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip() == "[]"
