@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from planner.careplan import Occurrence, Plan, StepStatus, calendar_flags
+from planner.careplan import Occurrence, Plan, StepStatus, by_date_key, calendar_flags
 from planner.days import mobilisation_day, mobilisation_label, short_day_label
 from planner.model import Patient, Transplant
 from planner.protocols import Phase
@@ -79,15 +79,15 @@ def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
     for name, anchor in plan.anchors.items():
         if anchor.numbering != "mday":
             continue
-        dates = [o.date for o in plan.occurrences()
-                 if o.anchor == name and o.phase in (Phase.MOBILISATION, Phase.COLLECTION)]
+        dates = [o.date for o in plan.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
+                 if o.anchor == name]
         if dates:
             return plan.anchor_date(name), max(dates), name
     return None
 
 
 def _first_conditioning_day(plan: Plan) -> int | None:
-    days = [o.day for o in plan.occurrences() if o.phase is Phase.CONDITIONING]
+    days = [o.day for o in plan.phase_occurrences(Phase.CONDITIONING)]
     return min(days) if days else None
 
 
@@ -148,11 +148,29 @@ def _is_overdue(occ: Occurrence, today: dt.date) -> bool:
     )
 
 
+def _last_due_or_overdue(plan: Plan, today: dt.date) -> dt.date:
+    """The last date an occurrence can have and still be due or overdue today.
+
+    Overdue means date + window_after < today. Template windows are never negative, so
+    that is yesterday; a stored plan is not re-validated, so allow for a negative one.
+    """
+    narrowest = min((s.window_after for s in plan.steps), default=0)
+    return today + dt.timedelta(days=max(0, -narrowest - 1))
+
+
+def _planned_by_date(plan: Plan, first: dt.date | None, last: dt.date) -> list[Occurrence]:
+    """Planned occurrences dated ``first`` to ``last``, in ``sorted_occurrences`` order.
+
+    Reads only the steps dated in the range instead of every occurrence of the plan.
+    """
+    return sorted(plan.occurrences_dated(first, last, planned_only=True), key=by_date_key)
+
+
 def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[Occurrence]]:
     """Planned occurrences dated today, and planned ones whose date and window have passed."""
     due: list[Occurrence] = []
     overdue: list[Occurrence] = []
-    for occ in plan.sorted_occurrences():
+    for occ in _planned_by_date(plan, None, _last_due_or_overdue(plan, today)):
         if occ.status is StepStatus.PLANNED and occ.date == today:
             due.append(occ)
         elif _is_overdue(occ, today):
@@ -161,17 +179,14 @@ def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[
 
 
 def _due_within(plan: Plan, today: dt.date, days: int) -> list[Occurrence]:
-    last = today + dt.timedelta(days=days - 1)
-    return [o for o in plan.sorted_occurrences()
-            if o.status is StepStatus.PLANNED and today <= o.date <= last]
+    return _planned_by_date(plan, today, today + dt.timedelta(days=days - 1))
 
 
 def _calendar_alerts(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> list[str]:
     horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
     return [
         f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})"
-        for f in calendar_flags(plan, closures)
-        if today <= f.occurrence.date <= horizon
+        for f in calendar_flags(plan, closures, first=today, last=horizon)
     ]
 
 

@@ -265,34 +265,92 @@ class Plan:
                 return st
         raise ValidationError("step", f"The plan has no step '{step_id}'.")
 
+    def _numbering(self, anchor: str) -> str:
+        return self.anchors[anchor].numbering if anchor in self.anchors else "offset"
+
     def planned_date(self, step: PlanStep, offset: int) -> dt.date:
         """Where the plan puts the occurrence of ``step`` at ``offset``."""
         base = self.anchor_date(step.anchor)
-        numbering = self.anchors[step.anchor].numbering if step.anchor in self.anchors else "offset"
+        numbering = self._numbering(step.anchor)
         # M-Day 1 is the anchor date itself: M-Day n is n-1 days later.
         delta = offset - 1 if numbering == "mday" and offset > 0 else offset
         return base + dt.timedelta(days=delta + step.shift)
 
     # A plan is immutable, so its occurrences are computed once per snapshot: the board,
     # the timeline and the worklist all read them, for hundreds of plans at start-up.
+    # They are built step by step on demand: the board reads only the few steps dated
+    # near today (``occurrences_dated``), and fewer objects also means cheaper garbage
+    # collection for a 500-patient clinic.
+    @cached_property
+    def _steps_by_id(self) -> dict[str, PlanStep]:
+        # Ids are unique in practice; if not, the last step of an id is the one used.
+        return {step.id: step for step in self.steps}
+
+    @cached_property
+    def _built(self) -> dict[str, tuple[Occurrence, ...]]:
+        """The occurrences of the steps built so far, by step id."""
+        return {}
+
     @cached_property
     def _occurrences_by_step(self) -> dict[str, tuple[PlanStep, tuple[Occurrence, ...]]]:
-        return {step.id: (step, tuple(self._make_occurrences(step))) for step in self.steps}
+        return {sid: (step, self._occurrences_of(step)) for sid, step in self._steps_by_id.items()}
 
     @cached_property
     def _sorted(self) -> tuple[Occurrence, ...]:
-        order = {p: i for i, p in enumerate(Phase)}
-        return tuple(sorted(self.occurrences(), key=lambda o: (o.date, order[o.phase], o.title)))
+        return tuple(sorted(self.occurrences(), key=by_date_key))
+
+    @cached_property
+    def _spans(self) -> tuple[_Span, ...]:
+        """The span of each step of ``_steps_by_id``, in the same order."""
+        anchors: dict[str, tuple[int, bool]] = {}
+        return tuple(self._span(step, anchors) for step in self._steps_by_id.values())
+
+    def _occurrences_of(self, step: PlanStep) -> tuple[Occurrence, ...]:
+        """The occurrences of ``step``, which must be ``self._steps_by_id[step.id]``."""
+        occs = self._built.get(step.id)
+        if occs is None:
+            occs = self._built[step.id] = tuple(self._make_occurrences(step))
+        return occs
+
+    def _span(self, step: PlanStep, anchors: dict[str, tuple[int, bool]]) -> _Span:
+        """Where a step's occurrences can fall, found without building them.
+
+        ``anchors`` caches each anchor's date ordinal and whether it counts M-Days.
+        """
+        if step.anchor not in anchors:  # anchor_date refuses an unknown anchor
+            anchors[step.anchor] = (self.anchor_date(step.anchor).toordinal(),
+                                    self._numbering(step.anchor) == "mday")
+        base, mday = anchors[step.anchor]
+        if not step.days:
+            return 0, -1, False  # no occurrences: in no range
+        # Same arithmetic as planned_date. Planned dates grow with the offset (M-Day n is
+        # n-1 days after the anchor), so the first and last offsets bound them.
+        lo, hi = min(step.days), max(step.days)
+        first = base + step.shift + (lo - 1 if mday and lo > 0 else lo)
+        last = base + step.shift + (hi - 1 if mday and hi > 0 else hi)
+        if first < 1 or last > _LAST_ORDINAL:
+            self.planned_date(step, lo)  # raise the OverflowError that building would
+            self.planned_date(step, hi)
+        if not step.records:
+            return first, last, step.status is StepStatus.PLANNED
+        # Recorded real dates can lie anywhere; widen the span to hold them.
+        real = [r.actual_date.toordinal() for r in step.records if r.actual_date is not None]
+        records = {r.offset: r for r in step.records}
+        has_planned = any(
+            (rec.status if (rec := records.get(offset)) is not None else step.status)
+            is StepStatus.PLANNED
+            for offset in step.days
+        )
+        return min([first, *real]), max([last, *real]), has_planned
 
     def step_occurrences(self, step: PlanStep) -> Iterator[Occurrence]:
         """The dated occurrences of one step."""
-        cached = self._occurrences_by_step.get(step.id)
-        if cached is not None and cached[0] is step:
-            return iter(cached[1])
+        if self._steps_by_id.get(step.id) is step:
+            return iter(self._occurrences_of(step))
         return self._make_occurrences(step)
 
     def _make_occurrences(self, step: PlanStep) -> Iterator[Occurrence]:
-        numbering = self.anchors[step.anchor].numbering if step.anchor in self.anchors else "offset"
+        numbering = self._numbering(step.anchor)
         # Same arithmetic as planned_date, hoisted out of the loop (hot at start-up).
         base = self.anchor_date(step.anchor) + dt.timedelta(days=step.shift)
         mday = numbering == "mday"
@@ -317,6 +375,55 @@ class Plan:
     def sorted_occurrences(self) -> list[Occurrence]:
         """Every occurrence by date, then phase order, then title."""
         return list(self._sorted)
+
+    def occurrences_dated(
+        self, first: dt.date | None, last: dt.date | None, *, planned_only: bool = False,
+    ) -> list[Occurrence]:
+        """The occurrences dated ``first`` to ``last`` inclusive (None: no bound).
+
+        In step order, as ``occurrences`` yields them; ``planned_only`` keeps planned ones.
+        Only the steps whose dates can reach the range are built.
+        """
+        lo = first.toordinal() if first is not None else 0
+        hi = last.toordinal() if last is not None else _LAST_ORDINAL
+        found: list[Occurrence] = []
+        spans = zip(self._steps_by_id.values(), self._spans, strict=True)
+        for step, (earliest, latest, has_planned) in spans:
+            if latest < lo or earliest > hi or (planned_only and not has_planned):
+                continue
+            found.extend(
+                o for o in self._occurrences_of(step)
+                if lo <= o.date.toordinal() <= hi
+                and (not planned_only or o.status is StepStatus.PLANNED)
+            )
+        return found
+
+    def phase_occurrences(self, *phases: Phase) -> list[Occurrence]:
+        """The occurrences of the steps in ``phases``, in step order."""
+        return [o for step in self._steps_by_id.values() if step.phase in phases
+                for o in self._occurrences_of(step)]
+
+
+# A step's span: the first and last date ordinal its occurrences can have (a superset),
+# and whether any of them is planned; ``occurrences_dated`` skips steps that cannot match.
+# A plain tuple of atoms, which the garbage collector stops tracking: a clinic has
+# tens of thousands of steps.
+_Span = tuple[int, int, bool]
+
+
+_LAST_ORDINAL = dt.date.max.toordinal()
+
+# The order of the timeline lanes: the second key of ``sorted_occurrences``.
+_PHASE_ORDER = {p: i for i, p in enumerate(Phase)}
+
+
+def by_date_key(occ: Occurrence) -> tuple[dt.date, int, str]:
+    """The order of ``Plan.sorted_occurrences``: date, then phase order, then title.
+
+    Sorting any occurrences of a plan (in step order) with this key gives them in the
+    order ``sorted_occurrences`` lists them (the sort is stable).
+    """
+    return occ.date, _PHASE_ORDER[occ.phase], occ.title
 
 
 def _day0_anchor() -> AnchorState:
@@ -563,12 +670,16 @@ class CalendarFlag:
 
 
 def calendar_flags(
-    plan: Plan, closures: Iterable[dt.date] = (), *, kinds: frozenset[StepKind] = CLINIC_KINDS
+    plan: Plan, closures: Iterable[dt.date] = (), *, kinds: frozenset[StepKind] = CLINIC_KINDS,
+    first: dt.date | None = None, last: dt.date | None = None,
 ) -> list[CalendarFlag]:
-    """Planned clinic-slot occurrences that fall on a weekend or a closure date."""
+    """Planned clinic-slot occurrences that fall on a weekend or a closure date.
+
+    ``first`` and ``last`` (inclusive) keep those dated in a range, e.g. the next two weeks.
+    """
     closed = frozenset(closures)
     flags: list[CalendarFlag] = []
-    for occ in plan.occurrences():
+    for occ in plan.occurrences_dated(first, last, planned_only=True):
         if occ.kind not in kinds or occ.status is not StepStatus.PLANNED:
             continue
         if occ.date in closed:
