@@ -398,6 +398,19 @@ class Plan:
             )
         return found
 
+    def date_span(self) -> tuple[dt.date, dt.date] | None:
+        """Dates no occurrence falls outside of (None when the plan has none).
+
+        From the steps' spans, without building occurrences: the clinic timeline needs
+        the range of 500 plans on the GUI thread. It can be wider than the occurrences
+        (a done occurrence moved to its real date leaves its planned date inside).
+        """
+        spans = [(a, b) for a, b, _ in self._spans if a <= b]
+        if not spans:
+            return None
+        day = dt.date.fromordinal
+        return day(min(a for a, _ in spans)), day(max(b for _, b in spans))
+
     def phase_occurrences(self, *phases: Phase) -> list[Occurrence]:
         """The occurrences of the steps in ``phases``, in step order."""
         return [o for step in self._steps_by_id.values() if step.phase in phases

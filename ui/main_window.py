@@ -293,9 +293,12 @@ class MainWindow(QMainWindow):
         rows = self.session.rows
         count = len(rows)
         self.empty_panel.setVisible(count == 0 and not self.session.demo)
-        self.statusBar().showMessage(
-            f"{count} active transplant{'s' if count != 1 else ''} - "
-            f"today {self.session.today:%a %d %b %Y}", 5000)
+        summary = (f"{count} active transplant{'s' if count != 1 else ''} - "
+                   f"today {self.session.today:%a %d %b %Y}")
+        if self.session.from_snapshot:  # the board saved at the last close, same data
+            self.statusBar().showMessage(f"{summary} - opening the clinic database...")
+        else:
+            self.statusBar().showMessage(summary, 5000)
         plans, sketches = self.session.plans, self.session.sketches
         self.clinic_timeline.set_rows(
             [ClinicRow(r.transplant_id, f"{r.name} · {r.day_label}",

@@ -173,3 +173,37 @@ def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
     assert shown == ["The database file is damaged (the integrity check failed)."]
     assert not any(isinstance(w, MainWindow) and w.isVisible()
                    for w in QApplication.topLevelWidgets())
+
+
+def test_the_second_start_of_the_program_paints_the_stored_board(
+        qapp, isolated_run, settings, tmp_path, monkeypatch):
+    """main.py end to end on an SQLite file: the first run stores, the second starts from it."""
+    import main
+
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(main, "local_now", lambda: NOW.astimezone())
+    starts: list[StartBoard | None] = []
+    real_run = app_module.run
+
+    def run(repo, **kw):  # the window's state goes to the test's settings file
+        starts.append(kw["start_board"])
+        return real_run(repo, window_settings=settings, **kw)
+
+    monkeypatch.setattr(app_module, "run", run)
+    db = tmp_path / "clinic.db"
+    assert main.main(["demo-db", str(db)]) == 0
+    for _ in range(2):
+        timer = _close_when_ready()
+        assert main.main(["--db", str(db)]) == 0
+        timer.stop()
+    first, second = starts
+    assert first is None  # a new database: nothing stored yet
+    assert second is not None and len(second.rows) > 0
+    assert second.today == NOW.date()
+
+
+def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo):
+    window, _ = quick_window
+    assert "opening the clinic database" in window.statusBar().currentMessage()
+    _live(window, demo_repo)
+    assert "opening" not in window.statusBar().currentMessage()

@@ -136,3 +136,17 @@ def test_step_from_dict_still_refuses_malformed_records() -> None:
         step_from_dict(bad)
     with pytest.raises(KeyError):
         step_from_dict({**step_to_dict(step), "dose": {}})
+
+
+@pytest.mark.parametrize("base", TODAYS)
+def test_date_span_holds_every_occurrence(base: dt.date) -> None:
+    for plan in _plans(base):
+        occs = plan.sorted_occurrences()
+        span = plan.date_span()
+        if not occs:
+            assert span is None
+            continue
+        assert span is not None
+        assert span[0] <= occs[0].date and occs[-1].date <= span[1]
+        if not any(s.records for s in plan.steps):  # without real dates it is exact
+            assert span == (occs[0].date, occs[-1].date)

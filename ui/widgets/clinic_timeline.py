@@ -202,17 +202,17 @@ def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> 
 
 
 def _rows_date_range(rows: Iterable[ClinicRow], today: dt.date) -> tuple[dt.date, dt.date]:
-    """First and last date any occurrence or Day 0 touches (today included).
+    """First and last date any occurrence or Day 0 may touch (today included).
 
-    Bands and bars span exactly the occurrence dates, so the plans' sorted occurrences
-    (computed once per plan snapshot) give the range without building any geometry.
+    From the plans' step spans, which need no occurrence built: 500 plans at every
+    refresh, on the GUI thread. A little wider than the bars at worst: more margin.
     """
     first = last = today
     for row in rows:
         if row.plan is not None:
-            occs = row.plan.sorted_occurrences()
-            dates = [row.plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
-            first, last = min(first, *dates), max(last, *dates)
+            span = row.plan.date_span() or (row.plan.day0, row.plan.day0)
+            first = min(first, span[0], row.plan.day0)
+            last = max(last, span[1], row.plan.day0)
         elif row.sketch is not None:
             first, last = min(first, row.sketch.first), max(last, row.sketch.last)
     return first, last
