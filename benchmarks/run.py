@@ -11,7 +11,7 @@ import importlib
 import os
 
 SCRIPTS = ("bench_plan", "bench_labs", "bench_labs_store", "bench_pdf", "bench_timeline",
-           "bench_startup")
+           "bench_refresh", "bench_startup")
 
 
 def main() -> None:

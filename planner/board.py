@@ -221,6 +221,15 @@ def board_row(
     )
 
 
+def board_order(row: BoardRow) -> tuple[bool, int, str, str]:
+    """Board order: most urgent (lowest day number) first, rows without a day last.
+
+    The transplant id breaks ties, so rows recomputed for a few transplants and merged
+    into the board land exactly where a full recompute puts them.
+    """
+    return row.day is None, row.day if row.day is not None else 0, row.name, row.transplant_id
+
+
 def board_rows(
     patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
     today: dt.date, closures: Iterable[dt.date] = (),
@@ -241,7 +250,7 @@ def board_rows(
                   engraftment.get(t.id), extra.get(t.id, ()))
         for t in transplants if t.is_active and t.patient_id in by_patient
     ]
-    rows.sort(key=lambda r: (r.day is None, r.day if r.day is not None else 0, r.name))
+    rows.sort(key=board_order)
     return rows
 
 
@@ -269,6 +278,11 @@ class WorklistItem:
     overdue: bool
 
 
+def worklist_order(item: WorklistItem) -> tuple[bool, str, dt.date, str, str]:
+    """Worklist order: overdue first, then by name, date and title (transplant id last)."""
+    return not item.overdue, item.name, item.date, item.title, item.transplant_id
+
+
 def worklist(
     patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
     today: dt.date,
@@ -290,5 +304,5 @@ def worklist(
                 transplant_id=transplant.id, patient_id=patient.id, mrn=patient.mrn,
                 name=patient.display_name, day_label=label, step_id=occ.step_id,
                 offset=occ.anchor_day, title=occ.title, date=occ.date, overdue=late))
-    items.sort(key=lambda i: (not i.overdue, i.name, i.date, i.title))
+    items.sort(key=worklist_order)
     return items

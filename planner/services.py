@@ -9,7 +9,7 @@ a bad value raises ``ValidationError`` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from planner.board import BoardRow, WorklistItem, board_rows, worklist
@@ -150,13 +150,33 @@ class ClinicData:
 _BOARD_RECORD_KINDS = ("harvest", "engraftment", "complications", "checklists", "documents")
 
 
-def load_clinic(repo: Repository) -> ClinicData:
-    """Read everything the clinic board needs."""
+def load_clinic(repo: Repository, transplant_ids: Collection[str] | None = None) -> ClinicData:
+    """Read everything the clinic board needs (only for ``transplant_ids`` when given).
+
+    A board row depends only on its own transplant, patient, plan, records and counts,
+    so rows computed from a part equal the same rows of the whole (after an edit, the
+    app recomputes the edited transplant's row instead of the clinic's).
+    """
+    if transplant_ids is not None:
+        return _load_part(repo, transplant_ids)
     return ClinicData(
         patients=repo.list_patients(), transplants=repo.list_transplants(),
         plans=repo.list_plans(),
         records={kind: repo.list_records(kind) for kind in _BOARD_RECORD_KINDS},
         samples=repo.list_lab_samples(analytes=("anc", "plt")))
+
+
+def _load_part(repo: Repository, transplant_ids: Collection[str]) -> ClinicData:
+    ids = sorted(set(transplant_ids))
+    transplants = [repo.get_transplant(tid) for tid in ids]
+    patient_ids = sorted({t.patient_id for t in transplants})
+    return ClinicData(
+        patients=[repo.get_patient(pid) for pid in patient_ids], transplants=transplants,
+        plans=[plan for tid in ids if (plan := repo.get_plan(tid)) is not None],
+        records={kind: [r for tid in ids if (r := repo.get_record(tid, kind)) is not None]
+                 for kind in _BOARD_RECORD_KINDS},
+        samples=[s for pid in patient_ids
+                 for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))])
 
 
 def clinic_view(

@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(150)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        # Transplants edited since the last refresh; None: refresh the whole clinic.
+        self._stale: set[str] | None = set()
         # A workstation left open overnight: day numbers, due and overdue follow the date.
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
@@ -331,7 +333,7 @@ class MainWindow(QMainWindow):
         patient = repo.get_patient(transplant.patient_id)
         ps = PlanSession(repo, self.session.context, patient, transplant, plan,
                          resolve_conflict=lambda mine, theirs: self._ask_conflict(mine, theirs))
-        ps.sig_plan_changed.connect(lambda _c: self._refresh_timer.start())
+        ps.sig_plan_changed.connect(lambda _c: self.refresh_soon(transplant_id))
         ps.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.undo_group.addStack(ps.undo_stack)
         self.plan_sessions[transplant_id] = ps
@@ -366,8 +368,9 @@ class MainWindow(QMainWindow):
         ws = _workspace_type()(ps, self.session.closures, documents=self._documents_record,
                               lab_settings=self._settings,  # Issue 4: import mapping memory
                               engrafted_on=self.session.engrafted.get)
-        ws.sig_labs_saved.connect(self._on_refresh_timer_timeout)  # Issue 4: board alerts
-        ws.records.sig_changed.connect(lambda _kind: self._refresh_timer.start())
+        # Issue 4: counts change board alerts of every transplant of the patient.
+        ws.sig_labs_saved.connect(lambda: self._refresh_patient_now(ps.patient.id))
+        ws.records.sig_changed.connect(lambda _kind: self.refresh_soon(transplant_id))
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.tabs.addTab(ws, ws.title)
         self.tabs.setCurrentWidget(ws)
@@ -438,7 +441,8 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         ws.session.sig_plan_changed.emit([])
-        self._refresh_timer.start()
+        # The name shows on the rows of every transplant of the patient.
+        self.refresh_soon(*(t.id for t in self.session.repo.list_transplants(edited.id)))
 
     def new_plan_for_current(self) -> None:
         """New plan for the patient of the current tab."""
@@ -513,7 +517,7 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.session.refresh()
+        self.session.refresh_transplants({item.transplant_id})  # the list updates at once
         self.statusBar().showMessage(f"{item.title} marked done for {item.mrn}.", 5000)
 
     def worklist_document(self) -> QTextDocument:
@@ -537,7 +541,7 @@ class MainWindow(QMainWindow):
         ExportDialog.ask(self, self.session.repo, self.session.context,
                          ws.session.transplant.id, self.session.centre, self._settings)
         ws.refresh_documents()
-        self._refresh_timer.start()
+        self.refresh_soon(ws.session.transplant.id)
 
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""
@@ -583,11 +587,32 @@ class MainWindow(QMainWindow):
         self.state.save_open_plans([ws.session.transplant.id for ws in self.workspaces()])
         self.state.sync()
 
+    def refresh_soon(self, *transplant_ids: str) -> None:
+        """Recompute the board shortly (edits in a burst, e.g. a drag, refresh once).
+
+        With ids, only those transplants' rows are recomputed; without, the clinic's.
+        """
+        if self._stale is not None and transplant_ids:
+            self._stale.update(transplant_ids)
+        else:
+            self._stale = None
+        self._refresh_timer.start()
+
+    def _refresh_patient_now(self, patient_id: str) -> None:
+        self._stale = None if self._stale is None else self._stale | {
+            t.id for t in self.session.repo.list_transplants(patient_id)}
+        self._on_refresh_timer_timeout()
+
     def _on_refresh_timer_timeout(self) -> None:
+        self._refresh_timer.stop()
+        stale, self._stale = self._stale, set()
         if not self.session.ready:
             return  # the live load is on its way and will bring the change
         try:
-            self.session.refresh()
+            if stale is None:
+                self.session.refresh()
+            elif stale:
+                self.session.refresh_transplants(stale)
         except PlannerError as exc:
             self.show_error(exc)
 

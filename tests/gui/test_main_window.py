@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -177,3 +179,42 @@ def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_rep
     clock["now"] = NOW + _dt.timedelta(days=1)
     assert window.session.refresh_if_new_day() is True
     assert all(r.day == day[r.mrn] + 1 for r in window.session.rows if r.day is not None)
+
+
+def _full_board(repo, day=None):
+    """The board a full recompute gives."""
+    from planner.services import clinic_view
+
+    return clinic_view(repo, day or NOW.date())
+
+
+def test_an_edit_recomputes_only_its_transplant_and_equals_a_full_refresh(
+        demo_window, demo_repo, monkeypatch):
+    import planner.services as services
+
+    parts: list[set[str] | None] = []
+    real = services.load_clinic
+    monkeypatch.setattr(services, "load_clinic",
+                        lambda repo, ids=None: parts.append(ids) or real(repo, ids))
+    item = demo_window.worklist_model.item(0)
+    model = demo_window.worklist_model
+    assert model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    demo_window._on_refresh_timer_timeout()  # the refresh the edit scheduled
+    assert parts and all(ids == {item.transplant_id} for ids in parts)
+    full = _full_board(demo_repo)
+    assert demo_window.session.rows == full.rows
+    assert demo_window.session.worklist == full.worklist
+    demo_window.actions_by_name["undo"].trigger()
+    demo_window._on_refresh_timer_timeout()
+    assert demo_window.session.worklist == _full_board(demo_repo).worklist
+    assert demo_window.session.worklist[0] == item
+
+
+def test_a_new_day_takes_the_full_refresh(make_window, demo_repo):
+    clock = {"now": NOW}
+    window = make_window(demo_repo, clock=lambda: clock["now"])
+    tid = window.session.rows[0].transplant_id
+    clock["now"] = NOW + dt.timedelta(days=1)
+    window.session.refresh_transplants({tid})
+    assert window.session.computed_for == clock["now"].date()
+    assert window.session.rows == _full_board(demo_repo, clock["now"].date()).rows

@@ -121,3 +121,4 @@ def test_a_commit_after_saving_makes_the_snapshot_unusable():
     assert repo.data_mark() > key.data_mark
     now_key = SnapshotKey(repo.data_mark())
     assert decode_start_board(repo.board_snapshot(), now_key, TODAY) is None
+
