@@ -2,8 +2,8 @@
 
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python tools/screenshots.py
 
-Writes PNGs into docs/: the board, a patient timeline, the month calendar and the
-Move Day 0 dialog. Uses an in-memory demo clinic, never a real database.
+Writes PNGs into docs/: the board, a patient timeline, the month calendar, the
+Move Day 0 and the Set anchor date dialogs. Uses an in-memory demo clinic, never a real database.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from planner.ports import Actor
 from planner.services import Context
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
+from ui.dialogs.anchor_dialog import SetAnchorDialog
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -81,6 +82,16 @@ def main() -> int:
     dialog.show()
     _settle(app)
     _save(dialog, "day0-dialog.png")
+    dialog.close()
+    mobilising = window.open_transplant(  # mobilisation starts in six days
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0001"))
+    assert mobilising is not None
+    anchor_dialog = SetAnchorDialog(window, mobilising.session.plan)
+    anchor_dialog.date_edit.setDate(anchor_dialog.date_edit.date().addDays(2))
+    anchor_dialog.reason.setText("G-CSF start moved: apheresis slots full that week")
+    anchor_dialog.show()
+    _settle(app)
+    _save(anchor_dialog, "anchor-dialog.png")
     return 0
 
 

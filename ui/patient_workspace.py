@@ -27,6 +27,7 @@ from planner.board import current_phase
 from planner.careplan import (
     mark_done,
     move_step,
+    set_anchor_date,
     set_step_note,
     skip_occurrence,
 )
@@ -39,6 +40,7 @@ from planner.ports import ClinicalRecord
 from planner.services import day0_move
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
+from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.models.step_table_model import SORT_ROLE, StepTableModel
@@ -145,6 +147,8 @@ class PatientWorkspace(QWidget):
 
     def _build_actions(self) -> None:
         self._action("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
+        # Mobilisation really started on another day than the template's default.
+        self._action("set_anchor", "Set &anchor date...", self.set_anchor, "Ctrl+Shift+D")
         self._action("zoom_in", "Zoom in", self.timeline.zoom_in, QKeySequence.StandardKey.ZoomIn)
         self._action("zoom_out", "Zoom out", self.timeline.zoom_out,
                      QKeySequence.StandardKey.ZoomOut)
@@ -158,6 +162,7 @@ class PatientWorkspace(QWidget):
     def _refresh(self) -> None:
         s = self.session
         today = s.today
+        self.actions_by_name["set_anchor"].setEnabled(bool(settable_anchors(s.plan)))
         engrafted = self._engrafted_on(s.transplant.id)
         reading = current_phase(s.transplant, s.plan, today, engrafted)
         day = (today - s.plan.day0).days
@@ -224,6 +229,26 @@ class PatientWorkspace(QWidget):
 
     def _on_session_plan_changed(self, _changes: object) -> None:
         self._refresh()
+
+    def set_anchor(self) -> None:
+        """Set an anchor (mobilisation start...) to its real date, with a preview and a reason."""
+        if not settable_anchors(self.session.plan):
+            self.sig_status.emit("This plan has no anchor besides Day 0 (use Move Day 0).")
+            return
+        move = SetAnchorDialog.ask(self, self.session.plan)
+        if move is None:
+            return
+        try:
+            plan, changes = set_anchor_date(self.session.plan, move.anchor, move.date)
+        except ValidationError as err:
+            self.sig_status.emit(str(err))
+            return
+        if not self.session.push(plan, f"Set {move.anchor} to {move.date.isoformat()}",
+                                 reason=move.reason):
+            self.sig_status.emit("The anchor was not set: the other workstation's plan was kept.")
+            return
+        self.sig_status.emit(f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
+                             f"{len(changes)} dates changed.")
 
     # --- edits -------------------------------------------------------------------------------
 
