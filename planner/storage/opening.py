@@ -28,6 +28,7 @@ from planner.storage.files import (
     is_url,
     prepare_sqlite_file,
 )
+from planner.storage.location import refuse_network_location
 from planner.storage.lock import InstanceLock
 from planner.storage.sql import SqlRepository
 
@@ -117,6 +118,7 @@ def open_database(
     check_sqlite_version()
     path = Path(os.path.abspath(url_or_path if url_or_path is not None
                                 else default_database_path()))
+    refuse_network_location(path)  # before creating anything there
     try:
         prepare_sqlite_file(path, create=create)
         if lock is None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from planner.storage.files import check_sqlite_version, prepare_sqlite_file
+from planner.storage.location import refuse_network_location
 from planner.storage.lock import InstanceLock
 from planner.storage.revisions import HEAD_REVISION
 
@@ -54,12 +55,13 @@ def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> 
     Returns None when the file does not exist yet (the normal open creates it).
 
     Raises:
-        StorageError: the file is unsafe (symlink, readable by others) or in use by
-            another instance; the same messages the normal open gives.
+        StorageError: the file is unsafe (on a network drive, a symlink, readable by
+            others) or in use by another instance; the same messages the normal open gives.
     """
     if not path.exists():
         return None
     check_sqlite_version()
+    refuse_network_location(path)
     prepare_sqlite_file(path, create=False)
     lock = InstanceLock(path, user=user, host=workstation, now=now)
     payload, mark = _read_snapshot(path)
