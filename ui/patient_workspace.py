@@ -25,10 +25,12 @@ from PySide6.QtWidgets import (
 
 from planner.board import current_phase
 from planner.careplan import (
+    StepStatus,
     mark_done,
     move_step,
     set_anchor_date,
     set_step_note,
+    set_step_status,
     skip_occurrence,
 )
 from planner.complication_service import episode_bands
@@ -320,6 +322,17 @@ class PatientWorkspace(QWidget):
                 if text is not None:
                     self.session.push(set_step_note(plan, step_id, text),
                                       f"Note on {step.title}")
+            elif action == "cancel":
+                reason = StepDialogs.ask_reason(
+                    self, "Cancel step",
+                    f"Why is {step.title} cancelled? Occurrences already done or skipped keep "
+                    "their record.")
+                if reason is not None:
+                    after = set_step_status(plan, step_id, StepStatus.CANCELLED, reason)
+                    self.session.push(after, f"Cancel {step.title}", reason=reason)
+            elif action == "replan":
+                self.session.push(set_step_status(plan, step_id, StepStatus.PLANNED, ""),
+                                  f"Plan {step.title} again")
             elif action == "open":
                 self._on_timeline_step_activated(step_id)
         except ValidationError as err:

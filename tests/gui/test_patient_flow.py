@@ -222,3 +222,35 @@ def test_refused_table_edit_is_explained(demo_window, qtbot):
     with qtbot.waitSignal(ws.sig_status) as blocker:
         assert not ws.table_model.setData(ws.table_model.index(0, NOTE_COL), "x" * 2001)
     assert "2,000 characters" in blocker.args[0]
+
+
+def test_cancel_a_whole_step_then_plan_it_again(demo_window, demo_repo, monkeypatch):
+    ws = _open(demo_window, "DEMO-0009")
+    step = _future_step(ws)
+    tid = ws.session.transplant.id
+    monkeypatch.setattr(StepDialogs, "ask_reason",
+                        lambda parent, title, prompt: "stopped by the haematologist")
+    ws.timeline.sig_step_action_requested.emit(step.id, "cancel", step.days[0])
+    stored = demo_repo.get_plan(tid).step(step.id)
+    assert stored.status is StepStatus.CANCELLED
+    assert stored.status_reason == "stopped by the haematologist"
+    assert all(o.status is StepStatus.CANCELLED
+               for o in demo_repo.get_plan(tid).step_occurrences(stored))
+    reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id)}
+    assert "stopped by the haematologist" in reasons
+    demo_window._on_refresh_timer_timeout()
+    assert all(w.step_id != step.id for w in demo_window.session.worklist
+               if w.transplant_id == tid)
+    ws.timeline.sig_step_action_requested.emit(step.id, "replan", step.days[0])
+    assert demo_repo.get_plan(tid).step(step.id).status is StepStatus.PLANNED
+    demo_window.actions_by_name["undo"].trigger()  # undo the re-plan: cancelled again
+    assert demo_repo.get_plan(tid).step(step.id).status is StepStatus.CANCELLED
+
+
+def test_cancelling_without_a_reason_changes_nothing(demo_window, demo_repo, monkeypatch):
+    ws = _open(demo_window, "DEMO-0009")
+    step = _future_step(ws)
+    monkeypatch.setattr(StepDialogs, "ask_reason", lambda parent, title, prompt: None)
+    ws.timeline.sig_step_action_requested.emit(step.id, "cancel", step.days[0])
+    assert demo_repo.get_plan(ws.session.transplant.id).step(step.id).status \
+        is StepStatus.PLANNED

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from planner.careplan import instantiate, mark_done, skip_occurrence
+from planner.careplan import StepStatus, instantiate, mark_done, set_step_status, skip_occurrence
 from planner.protocols import parse_protocol
 from ui.widgets.plan_timeline import PlanTimeline, tick_days
 from ui.widgets.status_style import STATUSES, status_icon
@@ -216,7 +216,8 @@ def test_fit_shows_the_whole_plan(view):
 
 
 @pytest.mark.parametrize(("action", "expected"), [("done", "done"), ("skip", "skip"),
-                                                  ("note", "note"), ("open", "open")])
+                                                  ("note", "note"), ("cancel", "cancel"),
+                                                  ("open", "open")])
 def test_context_menu_actions_name_the_occurrence(qtbot, view, action, expected):
     # The third methotrexate diamond is Day +6: anchor offset 6.
     rect = [view._bar_rect(i) for i, b in enumerate(view._bars) if b.step_id == "tl/mtx"][2]
@@ -226,6 +227,16 @@ def test_context_menu_actions_name_the_occurrence(qtbot, view, action, expected)
     with qtbot.waitSignal(view.sig_step_action_requested, timeout=1000) as blocker:
         chosen.trigger()
     assert blocker.args == ["tl/mtx", expected, 6]
+
+
+def test_a_cancelled_step_offers_to_plan_it_again(view):
+    plan = set_step_status(view._plan, "tl/mtx", StepStatus.CANCELLED, "not needed")
+    view.set_plan(plan, view._today)
+    rect = next(view._bar_rect(i) for i, b in enumerate(view._bars) if b.step_id == "tl/mtx")
+    menu = view._context_menu_at(rect.center())
+    assert menu is not None
+    keys = {a.data() for a in menu.actions() if a.data()}
+    assert "replan" in keys and "cancel" not in keys
 
 
 def test_context_menu_over_empty_space_is_none(view):

@@ -40,7 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QScrollBar, QToolTip, QWidget
 
-from planner.careplan import Occurrence, Plan
+from planner.careplan import Occurrence, Plan, StepStatus
 from planner.days import day_label, short_day_label
 from planner.timeline import Bar, Lane, TimeScale, detail_level, fit_scale, layout_lanes, step_bars
 from ui.widgets.status_style import (
@@ -72,6 +72,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 ACTIONS = (("done", "Mark done..."), ("skip", "Skip..."), ("note", "Add note..."),
+           ("cancel", "Cancel the whole step..."), ("replan", "Plan the whole step again"),
            ("open", "Open step..."))
 
 _DAY0_PEN = QPen(QColor("#7e22ce"), 2.0)
@@ -138,8 +139,9 @@ class PlanTimeline(QWidget):
     """(step_id): open the step (double-click or Enter)."""
 
     sig_step_action_requested = Signal(str, str, int)
-    """(step_id, action, offset): action is "done", "skip", "note" or "open"; offset is the
-    occurrence's day in its anchor's numbering (``Occurrence.anchor_day``)."""
+    """(step_id, action, offset): action is "done", "skip", "note", "cancel", "replan" or
+    "open"; offset is the occurrence's day in its anchor's numbering (``Occurrence.anchor_day``).
+    """
 
     sig_selection_changed = Signal(str)
     """(step_id) of the new selection, "" when cleared."""
@@ -596,10 +598,15 @@ class PlanTimeline(QWidget):
 
     def _build_context_menu(self, index: int, occ: Occurrence) -> QMenu:
         step_id = self._bars[index].step_id
+        planned = self._plan is None or self._plan.step(step_id).status is StepStatus.PLANNED
+        # A step is cancelled (drug stopped, test not needed) or planned again as a whole.
+        hidden = "replan" if planned else "cancel"
         menu = QMenu(self)
         menu.setAccessibleName(f"Actions for {self._bars[index].title}, {occ.label}")
         for key, text in ACTIONS:
-            if key == "open":
+            if key == hidden:
+                continue
+            if key in ("cancel", "replan", "open"):
                 menu.addSeparator()
             action = menu.addAction(text)
             action.setData(key)
