@@ -23,7 +23,7 @@ import pytest
 
 from planner.errors import StorageError
 from planner.storage import open_repository, verify_audit
-from planner.storage.crash_writer import LABS_PER_CHANGE
+from tests.integration.crash_writer import LABS_PER_CHANGE
 from tests.integration.factories import action, patient, plan, transplant
 
 pytestmark = [pytest.mark.slow,
@@ -39,7 +39,7 @@ class Child:
     def __init__(self, db: Path) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "planner.storage.crash_writer", str(db)],
+            [sys.executable, "-m", "tests.integration.crash_writer", str(db)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
         self.acks: list[int] = []
         self.first = threading.Event()

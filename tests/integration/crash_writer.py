@@ -1,6 +1,6 @@
 """Test harness child: save changes in a loop and acknowledge each committed one.
 
-    python -m planner.storage.crash_writer DATABASE [--max N]
+    python -m tests.integration.crash_writer DATABASE [--max N]
 
 The database must hold one patient whose ``contacts`` is "c<n>" and one transplant with
 a plan. Each change n+1 is ONE action that sets the patient's contacts, the first plan
