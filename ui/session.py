@@ -213,14 +213,18 @@ class ClinicSession(QObject):
         key = save_board_snapshot(self.repo, today, sorted(self.closures), self._templates())
         return (key.data_mark, today) if key is not None else None
 
+    def _wants_snapshot(self) -> bool:
+        # PostgreSQL keeps none (nobody starts from it): do not even compute one.
+        return self.keep_snapshot and self._ready and self.repo.keeps_board_snapshot
+
     def save_snapshot(self) -> None:
         """Store the board of today and the next days for the next start (blocking)."""
-        if self.keep_snapshot and self._ready and not self.snapshot_is_current():
+        if self._wants_snapshot() and not self.snapshot_is_current():
             self._snapshot_saved_for = self._write_snapshot(self.today)
 
     def save_snapshot_async(self) -> None:
         """Store the snapshot in a worker thread (after the user paused)."""
-        if not (self.keep_snapshot and self._ready) or self.snapshot_is_current():
+        if not self._wants_snapshot() or self.snapshot_is_current():
             return
         today = self.today
 

@@ -207,3 +207,20 @@ def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo
     assert "opening the clinic database" in window.statusBar().currentMessage()
     _live(window, demo_repo)
     assert "opening" not in window.statusBar().currentMessage()
+
+
+def test_a_repository_that_keeps_no_snapshot_is_not_given_one(qtbot, settings, demo_repo,
+                                                              monkeypatch):
+    """PostgreSQL: nobody starts from a snapshot, so none is computed at close."""
+    import planner.snapshot as snapshot
+
+    computed: list[object] = []
+    monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda _s: False))
+    monkeypatch.setattr(snapshot, "build_snapshot", lambda *a, **k: computed.append(a))
+    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
+                                settings=settings, keep_snapshot=True)
+    qtbot.addWidget(window)
+    window.session.save_snapshot_async()
+    window.close()
+    assert computed == []
+    assert demo_repo.board_snapshot() is None
