@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from planner import alert_rules
 from planner.careplan import Occurrence, Plan, StepStatus, by_date_key, calendar_flags
 from planner.days import mobilisation_day, mobilisation_label, short_day_label
 from planner.model import Patient, Transplant
@@ -36,6 +38,13 @@ class PhaseReading:
     rule: str
 
 
+class Alert(NamedTuple):
+    """A board alert and the rule that raised it (``planner.alert_rules``)."""
+
+    text: str
+    rule: str = ""
+
+
 @dataclass(frozen=True)
 class BoardRow:
     """One row of the clinic board.
@@ -51,6 +60,7 @@ class BoardRow:
         overdue: titles of planned occurrences whose date (and window) has passed.
         alerts: short warnings (weekend/closure clashes in the next two weeks, ...).
         due_this_week: titles of planned occurrences dated today to six days ahead.
+        alert_rules: the rule behind each alert, in the same order ("" when unknown).
     """
 
     patient_id: str
@@ -67,6 +77,7 @@ class BoardRow:
     overdue: tuple[str, ...]
     alerts: tuple[str, ...]
     due_this_week: tuple[str, ...] = ()
+    alert_rules: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
@@ -197,27 +208,29 @@ def _unique(titles: Iterable[str]) -> tuple[str, ...]:
 def board_row(
     patient: Patient, transplant: Transplant, plan: Plan | None, today: dt.date,
     closures: Iterable[dt.date] = (), engrafted_on: dt.date | None = None,
-    extra_alerts: Sequence[str] = (),
+    extra_alerts: Sequence[Alert | str] = (),
 ) -> BoardRow:
     """The board row of one transplant.
 
-    ``extra_alerts`` (issue 4: engraftment, graft-failure watch, stop collection) are
-    appended to the calendar alerts.
+    ``extra_alerts`` (counts, harvest, complications, checklists, documents) come after
+    the overdue count and the calendar alerts; a plain text has no rule to show.
     """
     reading = current_phase(transplant, plan, today, engrafted_on)
     day, label = _live_label(plan, today, reading.phase)
     due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
-    alerts = _calendar_alerts(plan, today, closures) if plan is not None else []
+    texts = _calendar_alerts(plan, today, closures) if plan is not None else []
+    alerts = [Alert(text, alert_rules.CALENDAR) for text in texts]
     if overdue:
-        alerts.insert(0, f"{len(overdue)} overdue")
-    alerts.extend(extra_alerts)  # issue 4 hook
+        alerts.insert(0, Alert(f"{len(overdue)} overdue", alert_rules.OVERDUE))
+    alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
     return BoardRow(
         patient_id=patient.id, transplant_id=transplant.id, mrn=patient.mrn,
         name=patient.display_name, transplant_type=transplant.transplant_type.value,
         coordinator=patient.coordinator, day=day, day_label=label, phase=reading.phase,
         phase_rule=reading.rule, due_today=_unique(o.title for o in due),
-        overdue=_unique(o.title for o in overdue), alerts=tuple(alerts),
+        overdue=_unique(o.title for o in overdue), alerts=tuple(a.text for a in alerts),
         due_this_week=_unique(o.title for o in _due_within(plan, today, 7)) if plan else (),
+        alert_rules=tuple(a.rule for a in alerts),
     )
 
 
@@ -234,7 +247,7 @@ def board_rows(
     patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
     today: dt.date, closures: Iterable[dt.date] = (),
     engraftment: Mapping[str, dt.date] | None = None,
-    extra_alerts: Mapping[str, Sequence[str]] | None = None,
+    extra_alerts: Mapping[str, Sequence[Alert | str]] | None = None,
 ) -> list[BoardRow]:
     """Rows for every active transplant, most urgent (lowest day number) first.
 

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from planner.board import BoardRow, WorklistItem, board_rows, worklist
+from planner import alert_rules
+from planner.board import Alert, BoardRow, WorklistItem, board_rows, worklist
 from planner.careplan import DateChange, Plan, instantiate_many, reanchor
 from planner.checklists import ChecklistTemplate, checklist_alerts, load_checklists
 from planner.documents import document_alerts
@@ -196,16 +197,21 @@ def clinic_view_of(
     from planner.complication_service import complication_alerts
 
     plans, transplants, records = data.plans, data.transplants, data.records
-    engrafted, alerts = _recovery_alerts(data, today)
+    engrafted, recovery = _recovery_alerts(data, today)
     templates = checklist_templates if checklist_templates is not None else load_checklists()
     types = {t.id: t.transplant_type.value for t in transplants}
-    for extra in (
-        complication_alerts(records["complications"], plans, today),
-        checklist_alerts(records["checklists"], plans, today, templates, types),
-        document_alerts(records["documents"], plans),
+    alerts: dict[str, list[Alert]] = {
+        tid: [Alert(text, alert_rules.recovery_rule(text)) for text in texts]
+        for tid, texts in recovery.items()}
+    for extra, rule in (
+        (complication_alerts(records["complications"], plans, today), alert_rules.COMPLICATIONS),
+        (checklist_alerts(records["checklists"], plans, today, templates, types),
+         alert_rules.CHECKLISTS),
+        (document_alerts(records["documents"], plans), alert_rules.DOCUMENTS),
     ):
         for tid, texts in extra.items():
-            alerts.setdefault(tid, []).extend(texts)
+            alerts.setdefault(tid, []).extend(
+                Alert(text, alert_rules.record_rule(text, rule)) for text in texts)
     return ClinicView(
         rows=board_rows(data.patients, transplants, plans, today, closures,
                         engraftment=engrafted, extra_alerts=alerts),

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from planner.ports import Repository
     from planner.services import ClinicData
 
-FORMAT = 1
+FORMAT = 2  # 2: board rows carry their alerts' rules
 SNAPSHOT_DAYS = 4
 
 _PHASES = tuple(Phase)
@@ -86,13 +86,13 @@ class StartBoard:
 def _row_json(r: BoardRow) -> list[Any]:
     return [r.patient_id, r.transplant_id, r.mrn, r.name, r.transplant_type, r.coordinator,
             r.day, r.day_label, r.phase, r.phase_rule, list(r.due_today), list(r.overdue),
-            list(r.alerts), list(r.due_this_week)]
+            list(r.alerts), list(r.due_this_week), list(r.alert_rules)]
 
 
 def _row_of(v: Sequence[Any]) -> BoardRow:
     return BoardRow(str(v[0]), str(v[1]), str(v[2]), str(v[3]), str(v[4]), str(v[5]),
                     None if v[6] is None else int(v[6]), str(v[7]), str(v[8]), str(v[9]),
-                    tuple(v[10]), tuple(v[11]), tuple(v[12]), tuple(v[13]))
+                    tuple(v[10]), tuple(v[11]), tuple(v[12]), tuple(v[13]), tuple(v[14]))
 
 
 def _item_json(w: WorklistItem) -> list[Any]:

@@ -218,3 +218,13 @@ def test_a_new_day_takes_the_full_refresh(make_window, demo_repo):
     window.session.refresh_transplants({tid})
     assert window.session.computed_for == clock["now"].date()
     assert window.session.rows == _full_board(demo_repo, clock["now"].date()).rows
+
+
+def test_alert_tooltip_gives_the_rule_of_each_alert(demo_window):
+    model = demo_window.model
+    column = next(i for i in range(model.columnCount())
+                  if model.headerData(i, Qt.Orientation.Horizontal) == "Alerts")
+    row = next(i for i in range(model.rowCount()) if model.row_at(i).mrn == "DEMO-0004")
+    tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
+    assert "IDM tests expire" in tip
+    assert "Why: A checklist item with a validity period" in tip

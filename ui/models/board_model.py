@@ -27,6 +27,13 @@ def _cell(row: BoardRow, key: str) -> str:
     return str(value)
 
 
+def alerts_tooltip(row: BoardRow) -> str:
+    """Each alert with the rule that raised it (Standards: alerts show their rule)."""
+    rules = row.alert_rules + ("",) * (len(row.alerts) - len(row.alert_rules))
+    return "\n\n".join(f"{text}\n    Why: {rule}" if rule else text
+                       for text, rule in zip(row.alerts, rules, strict=False))
+
+
 class BoardTableModel(QAbstractTableModel):
     """One row per active transplant; reads the session's rows, keeps no copy."""
 
@@ -51,6 +58,8 @@ class BoardTableModel(QAbstractTableModel):
             return _cell(row, key)
         if role == Qt.ItemDataRole.ToolTipRole and key == "phase":
             return row.phase_rule
+        if role == Qt.ItemDataRole.ToolTipRole and key == "alerts":
+            return alerts_tooltip(row) or None
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(getattr(row, key), tuple):
             return "\n".join(getattr(row, key)) or None  # full text of a capped column
         if role == Qt.ItemDataRole.UserRole:
