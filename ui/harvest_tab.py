@@ -59,12 +59,14 @@ from planner.labservice import (
     edit_collection,
     load_harvest,
     record_pb_cd34,
+    remove_collection,
     save_harvest_settings,
 )
 from planner.model import Patient, Transplant
 from planner.ports import Repository
 from planner.services import Context
 from ui.dialogs.patient_dialog import pydate, qdate
+from ui.dialogs.step_dialogs import StepDialogs
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -594,11 +596,16 @@ class HarvestTab(QWidget):
         self.add_button.clicked.connect(self.add_collection)
         self.edit_button = QPushButton("&Edit collection...")
         self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button = QPushButton("&Remove collection...")
+        self.remove_button.setToolTip("Remove a collection entered by mistake (with a reason; "
+                                      "the audit trail keeps it)")
+        self.remove_button.clicked.connect(self.remove_selected)
         self.targets_button = QPushButton("&Targets...")
         self.targets_button.clicked.connect(self.edit_targets)
         self.calculator = PlerixaforCalculator(patient, context().today)
         buttons = QHBoxLayout()
-        for b in (self.count_button, self.add_button, self.edit_button, self.targets_button):
+        for b in (self.count_button, self.add_button, self.edit_button, self.remove_button,
+                  self.targets_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         summary = QVBoxLayout()
@@ -676,6 +683,7 @@ class HarvestTab(QWidget):
             self.plerixafor_banner.setText(prompt.message)
             self.plerixafor_banner.setToolTip(prompt.rule)
         self.edit_button.setEnabled(bool(log.collections))
+        self.remove_button.setEnabled(bool(log.collections))
 
     def _latest_day(self, today: dt.date) -> dt.date:
         """The day whose count drives the prompt: today, else the latest entry."""
@@ -726,6 +734,23 @@ class HarvestTab(QWidget):
             collection = self.log.collections[-1]
         if collection is not None:
             self._edit(collection)
+
+    def remove_selected(self) -> None:
+        """Remove the selected collection, entered by mistake, after asking why."""
+        rows = self.table.selectionModel().selectedRows()
+        collection = self.model.collection_at(rows[0].row()) if rows else None
+        if collection is None:
+            self.sig_status.emit("Select the collection to remove in the table first.")
+            return
+        what = f"the collection of {collection.date:%a %d %b %Y} ({collection.dose().text})"
+        reason = StepDialogs.ask_reason(
+            self, "Remove collection",
+            f"Why remove {what}? The audit trail keeps what was entered.")
+        if reason is None:
+            return
+        self._save(lambda: remove_collection(self._repo, self._context(), self.transplant.id,
+                                             collection.id, reason),
+                   f"Removed {what}.")
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         collection = self.model.collection_at(index.row())

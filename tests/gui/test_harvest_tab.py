@@ -305,3 +305,33 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     board = {r.mrn: r for r in window.session.rows}
     assert "Neutrophil engraftment D+9" in board["DEMO-0009"].alerts
     assert board["DEMO-0009"].phase == "engrafted"
+
+
+def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, demo_repo) -> None:
+    from ui.dialogs.step_dialogs import StepDialogs
+
+    ctx = Context(ACTOR, NOW)
+    for cid, volume in (("m1", 250), ("m2", 200)):
+        add_collection(demo_repo, ctx, tab.transplant.id,
+                       Collection(cid, TODAY, volume, 64, cd34_per_ul=300))
+    tab.reload()
+    assert tab.remove_button.isEnabled()
+    messages: list[str] = []
+    tab.sig_status.connect(messages.append)
+    tab.remove_selected()  # nothing selected: nothing removed, and the user is told
+    assert "Select the collection" in messages[-1]
+    row = next(r for r in range(tab.model.rowCount())
+               if (c := tab.model.collection_at(r)) is not None and c.id == "m2")
+    tab.table.selectRow(row)
+    monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: None))
+    tab.remove_selected()  # cancelled: nothing removed
+    assert len(load_harvest(demo_repo, tab.transplant.id)[0].collections) == 2
+    monkeypatch.setattr(StepDialogs, "ask_reason",
+                        staticmethod(lambda *a: "entered on the wrong patient"))
+    tab.table.selectRow(row)
+    tab.remove_selected()
+    stored, _ = load_harvest(demo_repo, tab.transplant.id)
+    assert [c.id for c in stored.collections] == ["m1"]
+    assert "Removed the collection" in messages[-1]
+    reasons = {e.reason for e in demo_repo.audit_log(tab.patient.id)}
+    assert "entered on the wrong patient" in reasons
