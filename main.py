@@ -344,7 +344,12 @@ def run_gui(args: argparse.Namespace) -> int:
     from planner.demo import load_demo_clinic
     from planner.paths import local_templates_dir, log_dir
     from planner.services import Context
+    from planner.storage.files import is_url
+    from planner.storage.location import sync_warning
     from ui.app import run
+
+    target = _database_target(args)
+    warning = "" if is_url(target) else sync_warning(Path(target))
 
     try:
         repo = None if start_board is not None else open_repo()
@@ -352,7 +357,7 @@ def run_gui(args: argparse.Namespace) -> int:
                    load_demo=lambda: load_demo_clinic(opened[-1], Context(actor(), local_now())),
                    log_dir=log_dir(), local_templates=local_templates_dir(),
                    settings=settings, settings_problem=problem,
-                   start_board=start_board, open_repo=open_repo)
+                   start_board=start_board, open_repo=open_repo, storage_warning=warning)
     finally:
         for repo in opened:
             repo.close()

@@ -58,13 +58,14 @@ def run(
     log_dir: Path | None = None, local_templates: Path | None = None,
     settings: ClinicSettings | None = None, settings_problem: str = "",
     start_board: StartBoard | None = None, open_repo: Callable[[], Repository] | None = None,
-    window_settings: QSettings | None = None,
+    window_settings: QSettings | None = None, storage_warning: str = "",
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code.
 
     Either ``repo`` is open already, or (quick start) ``start_board`` is painted first
     and ``open_repo`` opens the repository in a worker thread behind it.
     ``window_settings``: where window state is kept (default: the user's QSettings).
+    ``storage_warning``: a sentence about where the database is kept, shown as a banner.
     """
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -79,6 +80,7 @@ def run(
                                 restore_layout=True)
     install_excepthook(lambda: app.activeWindow() or window)
     window.show_settings_problem(settings_problem)
+    window.show_storage_warning(storage_warning)
     window.show()
     session = window.session
 

@@ -122,6 +122,12 @@ class MainWindow(QMainWindow):
         self.settings_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.settings_banner.setStyleSheet("background:#fee2e2;color:#111;padding:4px;")
         self.settings_banner.setVisible(False)
+        self.storage_banner = QLabel()
+        self.storage_banner.setObjectName("storageBanner")
+        self.storage_banner.setWordWrap(True)
+        self.storage_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.storage_banner.setStyleSheet("background:#fee2e2;color:#111;padding:4px;")
+        self.storage_banner.setVisible(False)
         self.empty_panel = QWidget()
         empty = QHBoxLayout(self.empty_panel)
         empty.addWidget(QLabel("This clinic database has no patients yet."))
@@ -136,6 +142,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(board_page)
         layout.addWidget(self.banner)
         layout.addWidget(self.settings_banner)
+        layout.addWidget(self.storage_banner)
         layout.addWidget(self.empty_panel)
         self.splitter.addWidget(self.board)
         self.splitter.addWidget(self.clinic_timeline)
@@ -264,6 +271,11 @@ class MainWindow(QMainWindow):
         """Every open patient tab, in tab order."""
         return [w for i in range(self.tabs.count())
                 if isinstance(w := self.tabs.widget(i), _workspace_type())]
+
+    def show_storage_warning(self, warning: str) -> None:
+        """A persistent notice about where the database is kept (a synced folder)."""
+        self.storage_banner.setText(warning)
+        self.storage_banner.setVisible(bool(warning))
 
     def show_settings_problem(self, problem: str) -> None:
         """A persistent notice that centre.toml could not be used (closure days, phone...)."""

@@ -90,6 +90,36 @@ def network_location(path: Path, mountinfo: str | None = None) -> str | None:
     return f"a {fs_type} network mount" if fs_type in NETWORK_FS_TYPES else None
 
 
+# Folder names that cloud services synchronise (reliability.md 3.9b: warn about them). A
+# syncing service can upload a half-written file or bring back an old copy of it.
+_SYNC_FOLDERS: tuple[tuple[str, str], ...] = (
+    ("dropbox", "Dropbox"), ("onedrive", "OneDrive"), ("icloud drive", "iCloud Drive"),
+    ("icloud", "iCloud Drive"), ("mobile documents", "iCloud Drive"),
+    ("google drive", "Google Drive"), ("googledrive", "Google Drive"), ("my drive", "Google Drive"),
+    ("box sync", "Box"), ("nextcloud", "Nextcloud"), ("owncloud", "ownCloud"),
+)
+
+
+def synced_folder(path: Path) -> str | None:
+    """The cloud service whose folder holds ``path`` ("OneDrive - Clinic" is OneDrive)."""
+    for part in Path(os.path.abspath(path)).parts[:-1]:
+        folder = part.lower()
+        for start, service in _SYNC_FOLDERS:
+            if folder == start or folder.startswith((start + " ", start + "-", start + "(")):
+                return service
+    return None
+
+
+def sync_warning(path: Path) -> str:
+    """A sentence for the window when the database sits in a synced folder ("" if not)."""
+    service = synced_folder(path)
+    if service is None:
+        return ""
+    return (f"The clinic database is in a folder that {service} synchronises. A syncing "
+            "service can copy the file while it is being written or bring back an old copy: "
+            "move it to a local folder that is not synchronised (keep backups elsewhere).")
+
+
 def refuse_network_location(path: Path, mountinfo: str | None = None) -> None:
     """Raise ``StorageError`` when ``path`` is on a network drive."""
     where = network_location(path, mountinfo)

@@ -224,3 +224,30 @@ def test_a_repository_that_keeps_no_snapshot_is_not_given_one(qtbot, settings, d
     window.close()
     assert computed == []
     assert demo_repo.board_snapshot() is None
+
+
+def test_the_program_warns_about_a_synced_folder(tmp_path, monkeypatch):
+    import main
+
+    seen: dict[str, object] = {}
+
+    def run(repo, **kw):  # no window: only what the program would show
+        seen.update(kw)
+        return 0
+
+    monkeypatch.setattr(app_module, "run", run)
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
+    folder = tmp_path / "OneDrive - Clinic"
+    folder.mkdir(mode=0o700)
+    assert main.main(["--db", str(folder / "planner.db")]) == 0
+    assert "OneDrive synchronises" in str(seen["storage_warning"])
+    assert main.main(["--db", str(tmp_path / "local.db")]) == 0
+    assert seen["storage_warning"] == ""
+
+
+
+def test_the_storage_warning_is_a_persistent_banner(demo_window):
+    assert demo_window.storage_banner.isHidden()
+    demo_window.show_storage_warning("The clinic database is in a folder that Dropbox ...")
+    assert not demo_window.storage_banner.isHidden()
+    assert "Dropbox" in demo_window.storage_banner.text()

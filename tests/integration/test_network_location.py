@@ -76,3 +76,20 @@ def test_the_quick_start_refuses_it_too(network_mount: Path, tmp_path: Path) -> 
     with pytest.raises(StorageError, match="network mount"):
         quick_open(moved, user="jdoe", workstation="WS-07", now=dt.datetime.now(dt.UTC))
     assert not (network_mount / "planner.db.lock").exists()
+
+
+@pytest.mark.parametrize(("path", "service"), [
+    ("/home/nurse/Dropbox/clinic/planner.db", "Dropbox"),
+    ("/home/nurse/Dropbox (Personal)/planner.db", "Dropbox"),
+    ("/Users/nurse/OneDrive - Clinic/planner.db", "OneDrive"),
+    ("/Users/nurse/Library/Mobile Documents/com~apple~CloudDocs/planner.db", "iCloud Drive"),
+    ("/home/nurse/Google Drive/planner.db", "Google Drive"),
+    ("/home/nurse/Documents/planner.db", None),
+    ("/home/nurse/dropboxes-old/planner.db", None),   # not the service's folder name
+    ("/home/nurse/Documents/Dropbox.db", None),        # the file's own name does not count
+])
+def test_synced_folders_are_recognised(path: str, service: str | None) -> None:
+    assert location.synced_folder(Path(path)) == service
+    warning = location.sync_warning(Path(path))
+    assert (service in warning) if service else warning == ""
+
