@@ -562,11 +562,21 @@ def _freeze_done(step: PlanStep, plan: Plan) -> PlanStep:
     return replace(step, records=records)
 
 
+def infusion_given(plan: Plan) -> Occurrence | None:
+    """The Day 0 infusion, when it is recorded as given (it then fixes Day 0)."""
+    for occ in plan.phase_occurrences(Phase.INFUSION):
+        if occ.anchor == DAY0 and occ.anchor_day == 0 and occ.status is StepStatus.DONE:
+            return occ
+    return None
+
+
 def reanchor(plan: Plan, new_day0: dt.date, reason: str) -> tuple[Plan, list[DateChange]]:
     """Move Day 0: return the new plan and every date that changes (DESIGN.md section 9).
 
     Steps already done keep their real dates; anchors set to real dates stay put.
     A reason is required: Day 0 moves are audited and shown on the team summary.
+    Once the infusion is recorded as given, Day 0 can only move to its recorded date
+    (the infusion happened a day late, say): day numbers count from the real infusion.
     """
     if isinstance(new_day0, dt.datetime) or not isinstance(new_day0, dt.date):
         raise ValidationError("day0", "The new Day 0 must be a calendar date.")
@@ -575,6 +585,13 @@ def reanchor(plan: Plan, new_day0: dt.date, reason: str) -> tuple[Plan, list[Dat
         raise ValidationError("reason", "Give a reason for moving Day 0.")
     if new_day0 == plan.day0:
         raise ValidationError("day0", f"Day 0 is already {new_day0.isoformat()}.")
+    given = infusion_given(plan)
+    if given is not None and new_day0 != given.date:
+        raise ValidationError(
+            "day0",
+            f"The stem-cell infusion is recorded as given on {given.date:%a %d %b %Y}, so "
+            "that is Day 0: every day number after it counts from it. If that record is "
+            "wrong, correct it first (undo it on the timeline or the worklist).")
     frozen = replace(plan, steps=tuple(_freeze_done(s, plan) for s in plan.steps))
     moved = replace(
         frozen, day0=new_day0,

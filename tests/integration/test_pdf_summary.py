@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
-from planner.careplan import Plan, reanchor
+from planner.careplan import Day0Change, Plan
 from planner.countchart import count_chart_data
 from planner.demo import build_demo_clinic
 from planner.doses import dose_line
@@ -31,7 +32,9 @@ Case = tuple[Patient, Transplant, Plan]
 @pytest.fixture(scope="module")
 def case() -> Case:
     patient, transplant, plan = build_demo_clinic(TODAY)[9]  # Kowalczyk, Day +21
-    moved, _ = reanchor(plan, plan.day0 + dt.timedelta(days=1), "Donor product delayed")
+    # Day 0 was moved a day later before the infusion (afterwards it cannot move).
+    earlier = plan.day0 - dt.timedelta(days=1)
+    moved = replace(plan, day0_history=(Day0Change(earlier, plan.day0, "Donor product delayed"),))
     return patient, transplant, moved
 
 

@@ -294,16 +294,17 @@ def test_reanchor_keeps_done_occurrences_on_their_real_dates() -> None:
 
 def test_reanchor_freezes_done_records_that_have_no_date() -> None:
     plan = make_plan()
-    step = plan.step(f"{T}/infusion")
+    step = plan.step(f"{T}/conditioning")
     legacy = PlanStep(**{**step.__dict__,
-                         "records": (OccurrenceRecord(0, StepStatus.DONE, None, by="x"),)})
+                         "records": (OccurrenceRecord(-6, StepStatus.DONE, None, by="x"),)})
     plan = Plan(plan.id, plan.transplant_id, plan.day0, plan.anchors,
                 tuple(legacy if s.id == step.id else s for s in plan.steps))
     moved, changes = reanchor(plan, D(2025, 3, 14), "product issue")
-    occ = occ_map(moved)[(f"{T}/infusion", 0)]
-    assert occ.date == DAY0 and occ.day == -4
-    assert moved.step(f"{T}/infusion").records[0].actual_date == DAY0
-    assert f"{T}/infusion" not in {c.step_id for c in changes}
+    occ = occ_map(moved)[(f"{T}/conditioning", -6)]
+    given = DAY0 - dt.timedelta(days=6)
+    assert occ.date == given and occ.day == -10
+    assert moved.step(f"{T}/conditioning").records[0].actual_date == given
+    assert (f"{T}/conditioning", 0) not in {(c.step_id, c.index) for c in changes}
 
 
 @pytest.mark.parametrize(
@@ -579,6 +580,9 @@ def plans(draw: st.DrawFn) -> Plan:
     for step in steps:
         for offset in step.days:
             action = draw(st.sampled_from(["none", "none", "done", "skip"]))
+            if action == "done" and step.phase is Phase.INFUSION and (
+                    step.anchor == "day0" and offset == 0):
+                action = "none"  # a given Day 0 infusion pins Day 0: tested on its own
             if action == "done":
                 late = draw(st.integers(-3, 3))
                 when = shifted(plan.planned_date(step, offset), late)
@@ -650,3 +654,27 @@ def test_property_move_step_moves_only_that_steps_open_occurrences(
             assert new.date == occ.date
     assert len(changes) == sum(1 for k, o in before.items()
                                if k[0] == step.id and o.status is not StepStatus.DONE)
+
+
+def _infusion_id(plan: Plan) -> str:
+    return next(s.id for s in plan.steps if s.phase is Phase.INFUSION)
+
+
+def test_day0_cannot_move_away_from_a_given_infusion() -> None:
+    plan = make_plan()
+    given = mark_done(plan, _infusion_id(plan), 0, DAY0, by="rn", at="2026-03-10T09:00:00Z")
+    with pytest.raises(ValidationError, match=r"recorded as given on .*so that is Day 0"):
+        reanchor(given, DAY0 + dt.timedelta(days=2), "late donor")
+    moved_before, _ = reanchor(plan, DAY0 + dt.timedelta(days=2), "late donor")
+    assert moved_before.day0 == DAY0 + dt.timedelta(days=2)  # before the infusion: allowed
+
+
+def test_day0_follows_an_infusion_given_a_day_late() -> None:
+    plan = make_plan()
+    late = DAY0 + dt.timedelta(days=1)
+    given = mark_done(plan, _infusion_id(plan), 0, late, by="rn", at="2026-03-11T09:00:00Z")
+    moved, changes = reanchor(given, late, "infusion given a day late")
+    assert moved.day0 == late
+    infusion = next(o for o in moved.occurrences() if o.phase is Phase.INFUSION)
+    assert infusion.day == 0 and infusion.date == late
+    assert changes

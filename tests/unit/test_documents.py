@@ -105,7 +105,8 @@ def test_ticking_a_step_done_does_not_make_the_handout_stale():
     plan = dataclasses.replace(make_plan(), version=1)
     rec = record_of(entry(version=1, schedule=schedule_fingerprint(plan)))
     done = dataclasses.replace(
-        mark_done(plan, "test-template/infusion", 0, DAY0, by="nurse", at="2025-03-10T10:00Z"), version=2)
+        mark_done(plan, "test-template/conditioning", -6, DAY0 - dt.timedelta(days=6),
+                  by="nurse", at="2025-03-04T10:00Z"), version=2)
     assert plan_outdated_documents(rec, done) == []
     moved, _ = reanchor(done, DAY0 + dt.timedelta(days=3), "donor delayed")
     moved = dataclasses.replace(moved, version=3)

@@ -153,7 +153,8 @@ def test_plan_of_another_format_refused() -> None:
        moves=st.lists(st.integers(-60, 60).filter(bool), max_size=3))
 def test_property_plan_round_trip_after_moves(day0: dt.date, moves: list[int]) -> None:
     plan = make_plan(day0=day0)
-    plan = mark_done(plan, f"{T}/infusion", 0, day0, **BY)
+    # A done occurrence that moves are frozen around (a given infusion would pin Day 0).
+    plan = mark_done(plan, f"{T}/conditioning", -6, day0 - dt.timedelta(days=6), **BY)
     for n, delta in enumerate(moves):
         plan, _ = reanchor(plan, plan.day0 + dt.timedelta(days=delta), f"move {n}")
     assert plan_from_dict(via_json(plan_to_dict(plan))) == plan

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import DateChange, Plan, StepStatus, reanchor
+from planner.careplan import DateChange, Plan, StepStatus, infusion_given, reanchor
 from planner.days import day_label
 from planner.errors import ValidationError
 from ui.dialogs.patient_dialog import pydate, qdate
@@ -91,6 +91,13 @@ class MoveDay0Dialog(QDialog):
     def _on_input_changed(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         new_day0 = self.new_day0
+        if new_day0 == self._plan.day0:  # nothing picked yet: guidance, not an error
+            self.changes = []
+            self.summary.setText(self._guidance())
+            self._fill_table()
+            self.kept.setText("")
+            ok.setEnabled(False)
+            return
         try:
             _, changes = reanchor(self._plan, new_day0, self.reason.text() or "preview")
             self.changes = sorted(changes, key=lambda c: (c.old_date, c.title))
@@ -108,6 +115,16 @@ class MoveDay0Dialog(QDialog):
         self.kept.setText(f"{done} step{'s' if done != 1 else ''} already done keep "
                           "their real dates." if done else "")
         ok.setEnabled(bool(self.changes) and bool(self.reason.text().strip()))
+
+    def _guidance(self) -> str:
+        given = infusion_given(self._plan)
+        if given is None:
+            return "Pick the new Day 0, then give the reason."
+        if given.date == self._plan.day0:
+            return (f"The infusion is recorded as given on {given.date:%a %d %b %Y}, so Day 0 "
+                    "stays there. If that record is wrong, correct it first.")
+        return (f"The infusion is recorded as given on {given.date:%a %d %b %Y}: Day 0 can "
+                "only move to that date.")
 
     def _fill_table(self) -> None:
         self.table.setRowCount(len(self.changes))
