@@ -1,0 +1,142 @@
+"""The inputs of a grading calculator: how one is described, and the rows-table editor.
+
+Holds ``Field`` (one input of a calculator: its keyword, label, kind, allowed range and
+choices), ``RowsEditor`` (the small table behind a "rows" field), ``_MissingError`` (a
+required field is empty) and the shared constants ``NOT_ENTERED`` and ``ASSESSMENT_DATE``.
+The dialog that lays these out is in ``ui.dialogs.calculator_form``; the fields of each
+calculator are in ``ui.dialogs.calculator_inputs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+NOT_ENTERED = "not entered"
+"""Placeholder of an empty required number: the result and Save wait for it."""
+ASSESSMENT_DATE = "assessment_date"
+"""Key under which a ``with_date`` calculator receives the assessment date."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a calculator.
+
+    Attributes:
+        name: the calculator's keyword argument.
+        label: form label with a mnemonic ("&Rash extent").
+        kind: "number", "int", "optional-number", "optional-int", "bool", "choice",
+            "date", "optional-date" (typed yyyy-mm-dd) or "rows" (a table of text rows).
+        hint: the allowed range or unit, shown beside the field ("0-100 % BSA").
+        choices: (value, text) pairs for "choice".
+        default: initial value (text for numbers, value for choices, bool for checks).
+        error_names: ``ValidationError.field`` names reported at this field.
+        columns: the column headers of a "rows" field.
+    """
+
+    name: str
+    label: str
+    kind: str
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    default: object = None
+    error_names: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+
+class _MissingError(Exception):
+    """A required field is empty."""
+
+
+
+class RowsEditor(QWidget):
+    """A small table of text rows (temperature readings, regimen components).
+
+    Signals:
+        changed: a cell, or the number of rows, changed.
+    """
+
+    changed = Signal()
+    """Emitted after any edit."""
+
+    def __init__(self, columns: Sequence[str], name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, len(columns))
+        self.table.setHorizontalHeaderLabels(list(columns))
+        self.table.setAccessibleName(name)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setMinimumWidth(85 * len(columns))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setMinimumHeight(110)
+        self.table.setMaximumHeight(150)
+        self.table.cellChanged.connect(lambda _row, _col: self.changed.emit())
+        add = QPushButton("Add row")
+        add.setAccessibleName(f"Add a row to {name}")
+        add.clicked.connect(self.add_row)
+        remove = QPushButton("Remove row")
+        remove.setAccessibleName(f"Remove the selected row of {name}")
+        remove.clicked.connect(self.remove_row)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+        self.add_row()
+
+    def add_row(self, values: Sequence[str] = ()) -> None:
+        """Append a row (empty unless ``values`` are given)."""
+        self.table.blockSignals(True)
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        for col in range(self.table.columnCount()):
+            text = values[col] if col < len(values) else ""
+            self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.blockSignals(False)
+        self.changed.emit()
+
+    def remove_row(self) -> None:
+        """Remove the current row."""
+        row = self.table.currentRow()
+        if row < 0:
+            row = self.table.rowCount() - 1
+        if row >= 0:
+            self.table.removeRow(row)
+            self.changed.emit()
+
+    def set_rows(self, rows: Sequence[Sequence[str]]) -> None:
+        """Replace every row."""
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        self.table.blockSignals(False)
+        for row in rows:
+            self.add_row([str(v) for v in row])
+        if not rows:
+            self.add_row()
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """The rows with any text, cells stripped."""
+        found: list[tuple[str, ...]] = []
+        for row in range(self.table.rowCount()):
+            cells = []
+            for col in range(self.table.columnCount()):
+                item = self.table.item(row, col)
+                cells.append("" if item is None else item.text().strip())
+            if any(cells):
+                found.append(tuple(cells))
+        return found

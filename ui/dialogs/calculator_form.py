@@ -1,0 +1,376 @@
+"""The calculator dialog framework: a form of fields, a live result panel, Copy and Save.
+
+Holds ``CalculatorDialog``, which lays out the ``Field`` inputs of one calculator
+(``ui.dialogs.calculator_field``), recomputes the result as values are typed, shows any
+refused value beside its field, and saves the result through the ``save`` callable it is
+given; and the callable types ``SaveFn`` and ``ComputeFn``. Which calculators exist, and
+how each dialog is built, is in ``ui.dialogs.calculator_dialogs``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.complication_service import episode_type_for
+from planner.errors import PlannerError, ValidationError
+from planner.grading import GradeResult
+from ui.dialogs.calculator_field import (
+    ASSESSMENT_DATE,
+    NOT_ENTERED,
+    Field,
+    RowsEditor,
+    _MissingError,
+)
+from ui.dialogs.calculator_result_text import _plain, describe_result
+from ui.dialogs.patient_dialog import pydate, qdate
+
+SaveFn = Callable[[GradeResult, dt.date, str], object]
+ComputeFn = Callable[[dict[str, Any]], GradeResult]
+_ERROR_STYLE = "color: #b91c1c;"
+
+
+class CalculatorDialog(QDialog):
+    """A calculator form with a live result panel and Save.
+
+    Attributes:
+        grade: the current result (None while inputs are missing or refused).
+        editors: field name -> its editor widget.
+        errors: field name -> the error label beside it.
+    """
+
+    def __init__(self, parent: QWidget | None, *, title: str, fields: tuple[Field, ...],
+                 compute: ComputeFn, save: SaveFn | None, today: dt.date,
+                 with_date: bool = False) -> None:
+        """``save`` None: show and copy only; ``with_date``: compute gets the assessment date."""
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self._fields = fields
+        self._compute = compute
+        self._save = save
+        self._with_date = with_date
+        self.grade: GradeResult | None = None
+        self.editors: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.date_edit = QDateEdit(qdate(today))
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setMaximumDate(qdate(today))
+        self.date_edit.setAccessibleName("Assessment date")
+        self.date_edit.dateChanged.connect(self._recalculate)
+        inputs = QGroupBox("Findings")
+        grid = QGridLayout(inputs)
+        date_label = QLabel("Assessment &date:")
+        date_label.setBuddy(self.date_edit)
+        grid.addWidget(date_label, 0, 0)
+        grid.addWidget(self.date_edit, 0, 1)
+        for row, spec in enumerate(fields, start=1):
+            self._add_field(grid, row, spec)
+        grid.setColumnStretch(3, 1)
+        self.general_error = self._error_label("Calculation error")
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
+        left.addWidget(inputs)
+        left.addWidget(self.general_error)
+        left.addStretch(1)
+        layout.addLayout(left, 3)
+        layout.addLayout(self._build_result_panel(), 2)
+        self._recalculate()
+
+    # --- building --------------------------------------------------------------------
+
+    def _error_label(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setStyleSheet(_ERROR_STYLE)
+        label.setWordWrap(True)
+        label.setAccessibleName(name)
+        label.setVisible(False)
+        return label
+
+    def _add_field(self, grid: QGridLayout, row: int, spec: Field) -> None:
+        editor: QWidget
+        plain = spec.label.replace("&", "")
+        if spec.kind == "bool":
+            check = QCheckBox(spec.label)
+            check.setChecked(bool(spec.default))
+            check.toggled.connect(self._recalculate)
+            grid.addWidget(check, row, 1, 1, 2 if not spec.hint else 1)
+            editor = check
+        elif spec.kind == "rows":
+            rows = RowsEditor(spec.columns, plain)
+            rows.changed.connect(self._recalculate)
+            label = QLabel(spec.label + ":")
+            label.setBuddy(rows.table)
+            grid.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(rows, row, 1, 1, 2)  # the range goes under the label
+            editor = rows
+        else:
+            if spec.kind == "choice":
+                combo = QComboBox()
+                for value, text in spec.choices:
+                    combo.addItem(text, value)
+                if spec.default is not None:
+                    combo.setCurrentIndex(max(0, combo.findData(spec.default)))
+                combo.currentIndexChanged.connect(self._recalculate)
+                editor = combo
+            else:
+                line = QLineEdit("" if spec.default is None else str(spec.default))
+                placeholder = "yyyy-mm-dd" if spec.kind.endswith("date") else ""
+                if spec.kind in ("number", "int"):
+                    placeholder = NOT_ENTERED  # a required value: nothing is assumed
+                if spec.kind.startswith("optional"):
+                    placeholder = f"optional {placeholder}".strip()
+                line.setPlaceholderText(placeholder)
+                line.setMaximumWidth(110)
+                line.textChanged.connect(self._recalculate)
+                editor = line
+            label = QLabel(spec.label + ":")
+            label.setBuddy(editor)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(editor, row, 1)
+        editor.setAccessibleName(plain)
+        editor.setAccessibleDescription(f"Allowed: {spec.hint}" if spec.hint else "")
+        hint = QLabel(spec.hint)
+        hint.setAccessibleName(f"{plain} allowed range")
+        hint.setStyleSheet("color: palette(placeholder-text);")
+        if spec.kind == "rows":
+            grid.addWidget(hint, row, 0, Qt.AlignmentFlag.AlignBottom)
+        else:
+            grid.addWidget(hint, row, 2)
+        error = self._error_label(f"{plain} error")
+        grid.addWidget(error, row, 3)
+        self.editors[spec.name] = editor
+        self.errors[spec.name] = error
+
+    def _build_result_panel(self) -> QVBoxLayout:
+        panel = QVBoxLayout()
+        box = QGroupBox("Result")
+        form = QVBoxLayout(box)
+        self.grade_label = QLabel()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.grade_label.setFont(font)
+        self.grade_label.setAccessibleName("Grade")
+        self.criteria_label = self._info("Criteria and version")
+        self.rule_label = self._info("Deciding rule")
+        self.components_label = self._info("Stages and scores")
+        self.inputs_label = self._info("Inputs used")
+        self.notes_label = self._info("Notes")
+        for widget in (self.grade_label, self.criteria_label, self.rule_label,
+                       self.components_label, self.inputs_label, self.notes_label):
+            form.addWidget(widget)
+        self.confirm_box = QGroupBox("Clinician confirmation required")
+        confirm_form = QFormLayout(self.confirm_box)
+        self.confirm_edit = QLineEdit()
+        self.confirm_edit.setAccessibleName("Confirmation reason")
+        self.confirm_edit.setPlaceholderText("why the suggested value is right")
+        self.confirm_edit.textChanged.connect(self._update_buttons)
+        confirm_form.addRow("&Reason:", self.confirm_edit)
+        self.confirm_box.setVisible(False)
+        form.addWidget(self.confirm_box)
+        form.addStretch(1)
+        panel.addWidget(box, 1)
+        self.record_note = self._info("Why the result cannot be saved")
+        self.record_note.setVisible(False)
+        panel.addWidget(self.record_note)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.copy_button = QPushButton("C&opy result")
+        self.copy_button.setAccessibleName("Copy the result to the clipboard")
+        self.copy_button.clicked.connect(self.copy_result)
+        self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_button = QPushButton("&Save assessment")
+        self.save_button.setAccessibleName("Save assessment")
+        if self._save is not None:
+            self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        else:
+            self.save_button.setVisible(False)
+            close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+            close.setText("Close")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        panel.addWidget(self.buttons)
+        return panel
+
+    def _info(self, name: str) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAccessibleName(name)
+        return label
+
+    # --- values ----------------------------------------------------------------------
+
+    def set_value(self, name: str, value: object) -> None:
+        """Set a field (text for numbers, the value for choices, bool for checks)."""
+        editor = self.editors[name]
+        if isinstance(editor, QCheckBox):
+            editor.setChecked(bool(value))
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(editor.findData(value))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(value.isoformat() if isinstance(value, dt.date) else str(value))
+        elif isinstance(editor, RowsEditor):
+            assert isinstance(value, Sequence)
+            editor.set_rows(value)
+
+    def _read(self, spec: Field) -> object:
+        editor = self.editors[spec.name]
+        if isinstance(editor, QCheckBox):
+            return editor.isChecked()
+        if isinstance(editor, QComboBox):
+            if editor.currentData() == "":
+                raise _MissingError(spec.label.replace("&", ""))
+            return editor.currentData()
+        if isinstance(editor, RowsEditor):
+            rows = editor.rows()
+            if not rows:
+                raise _MissingError(spec.label.replace("&", ""))
+            return rows
+        assert isinstance(editor, QLineEdit)
+        text = editor.text().strip()
+        if not text:
+            if spec.kind.startswith("optional"):
+                return None
+            raise _MissingError(spec.label.replace("&", ""))
+        if spec.kind.endswith("date"):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                raise ValidationError(spec.name, f"'{text}' is not a date; enter yyyy-mm-dd.") \
+                    from None
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValidationError(spec.name, f"'{text}' is not a number; allowed "
+                                  f"{spec.hint}.") from None
+        if spec.kind.endswith("int"):
+            if number != int(number):
+                raise ValidationError(spec.name, f"Enter a whole number ({spec.hint}).")
+            return int(number)
+        return number
+
+    def values(self) -> dict[str, Any]:
+        """The typed values (raises ``ValidationError`` for text that is not a number)."""
+        missing: list[str] = []
+        values: dict[str, Any] = {}
+        for spec in self._fields:
+            try:
+                values[spec.name] = self._read(spec)
+            except _MissingError as exc:
+                missing.append(str(exc))
+        if missing:
+            raise _MissingError(", ".join(missing))
+        if self._with_date:
+            values[ASSESSMENT_DATE] = pydate(self.date_edit.date())
+        return values
+
+    def _field_for_error(self, error_field: str) -> str | None:
+        for spec in self._fields:
+            if error_field == spec.name or error_field in spec.error_names:
+                return spec.name
+        return None
+
+    # --- result ----------------------------------------------------------------------
+
+    def _show_error(self, err: ValidationError) -> None:
+        name = self._field_for_error(err.field)
+        label = self.errors[name] if name is not None else self.general_error
+        label.setText(str(err))
+        label.setVisible(True)
+
+    def _recalculate(self) -> None:
+        for label in (*self.errors.values(), self.general_error):
+            label.setVisible(False)
+        self.grade = None
+        try:
+            self.grade = self._compute(self.values())
+        except _MissingError as exc:
+            self._show_result(None, f"Enter: {exc}.")
+        except ValidationError as err:
+            self._show_error(err)
+            self._show_result(None, "A value is refused; see the message beside it.")
+        else:
+            self._show_result(self.grade, "")
+        self._update_buttons()
+
+    def _show_result(self, result: GradeResult | None, waiting: str) -> None:
+        if result is None:
+            self.grade_label.setText("No result")
+            self.criteria_label.setText(waiting)
+            for label in (self.rule_label, self.components_label, self.inputs_label,
+                          self.notes_label):
+                label.setText("")
+            self.confirm_box.setVisible(False)
+            return
+        self.grade_label.setText(f"{result.criteria}: {result.label}")
+        self.criteria_label.setText(f"Criteria: {result.criteria}, version {result.version}")
+        self.rule_label.setText(f"Rule: {result.deciding_rule}")
+        self.components_label.setText(f"Stages/scores: {_plain(result.components, ' · ')}")
+        self.inputs_label.setText(f"Inputs: {_plain(result.inputs, '; ')}")
+        self.notes_label.setText("\n".join(f"Note: {n}" for n in result.notes))
+        self.confirm_box.setVisible(result.needs_confirmation and self._save is not None)
+
+    def record_refusal(self) -> str:
+        """Why the complications record would not accept the current result ("" if it would)."""
+        if self.grade is None or self._save is None:
+            return ""
+        try:
+            episode_type_for(self.grade)
+        except ValidationError as err:
+            return f"{err} Use Copy result."
+        if self.grade.rank is None:
+            return f"{self.grade.criteria} results have no grade order to track. Use Copy result."
+        return ""
+
+    def _update_buttons(self) -> None:
+        refusal = self.record_refusal()
+        ok = self.grade is not None and not refusal and (
+            not self.grade.needs_confirmation or bool(self.confirm_edit.text().strip()))
+        self.save_button.setEnabled(ok)
+        self.copy_button.setEnabled(self.grade is not None)
+        self.record_note.setText(refusal)
+        self.record_note.setVisible(bool(refusal))
+
+    def copy_result(self) -> str:
+        """Copy the criteria, version, rule, inputs and notes to the clipboard; returns the text."""
+        if self.grade is None:
+            return ""
+        text = f"{pydate(self.date_edit.date()):%d %b %Y}\n{describe_result(self.grade)}"
+        QGuiApplication.clipboard().setText(text)
+        return text
+
+    def save(self) -> None:
+        """Save the result as a dated assessment through ``save``; close on success."""
+        if self.grade is None or self._save is None or not self.save_button.isEnabled():
+            return
+        reason = self.confirm_edit.text().strip() if self.grade.needs_confirmation else ""
+        try:
+            self._save(self.grade, pydate(self.date_edit.date()), reason)
+        except PlannerError as err:
+            self.general_error.setText(str(err))
+            self.general_error.setVisible(True)
+            return
+        self.accept()

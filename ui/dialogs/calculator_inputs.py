@@ -1,0 +1,221 @@
+"""The input fields of every grading calculator, one tuple of ``Field`` per calculator.
+
+Holds ``MAGIC_FIELDS``, ``NIH_FIELDS``, ``CRS_FIELDS``, ``ICANS_FIELDS`` and ``VOD_FIELDS``
+(the calculators with a button of their own), then ``FN_FIELDS``, ``ES_FIELDS``,
+``TMA_FIELDS``, ``MUCOSITIS_FIELDS``, ``HC_FIELDS``, ``HCT_CI_FIELDS`` (with
+``HCT_CI_LABELS``), ``KPS_FIELDS``, ``ABO_FIELDS``, ``CMV_FIELDS``, ``INTENSITY_FIELDS``
+and ``VACCINE_FIELDS``. Each field names the calculator's keyword argument, its label and
+its allowed range; the functions that turn the values into a result are in
+``ui.dialogs.calculator_compute``.
+"""
+
+from __future__ import annotations
+
+from planner.eligibility import HCT_CI_WEIGHTS
+from planner.toxicity import CTCAE_MUCOSITIS
+from ui.dialogs.calculator_field import Field
+
+# --- the calculators -------------------------------------------------------------------
+
+MAGIC_FIELDS = (
+    Field("skin_bsa_percent", "&Rash extent", "number", "0-100 % BSA", default="0"),
+    Field("bullae_desquamation", "Bullae and desquamation > 5% BSA", "bool"),
+    Field("bilirubin", "&Bilirubin", "number", "0-50 mg/dL or 0-855 µmol/L"),
+    Field("bilirubin_unit", "Bilirubin &unit", "choice", "",
+          (("mg/dL", "mg/dL"), ("umol/L", "µmol/L")), "mg/dL", ("bilirubin_unit",)),
+    Field("upper_gi_persistent", "Persistent nausea, vomiting or anorexia (upper GI)", "bool"),
+    Field("stool_ml_per_day", "Stool &volume", "optional-number", "0-10,000 mL/day, 3-day mean"),
+    Field("stool_episodes_per_day", "Stool &episodes", "optional-int", "0-50 per day"),
+    Field("weight_kg", "&Weight", "optional-number", "0.5-400 kg (50 kg or less: child)"),
+    Field("severe_pain_or_ileus", "Severe abdominal pain or ileus", "bool"),
+    Field("grossly_bloody_stool", "Grossly bloody stool", "bool"),
+)
+
+_SCORES = tuple((str(i), str(i)) for i in range(4))
+NIH_FIELDS = (
+    *(Field(organ, label, "choice", "score 0-3", _SCORES, "0") for organ, label in (
+        ("skin", "S&kin"), ("mouth", "&Mouth"), ("eyes", "&Eyes"), ("gi", "&GI tract"),
+        ("liver", "&Liver"), ("lungs", "Lungs (s&ymptoms)"), ("joints", "&Joints and fascia"),
+        ("genital", "Ge&nital tract"))),
+    Field("fev1_percent", "&FEV1", "optional-number", "0-200 % predicted (replaces symptoms)"),
+)
+
+CRS_FIELDS = (
+    Field("temperature_c", "&Temperature", "number", "30-45 °C"),
+    Field("hypotension", "&Hypotension", "choice", "", (
+        ("none", "none"), ("no_vasopressor", "not needing vasopressors"),
+        ("one_vasopressor", "one vasopressor"),
+        ("multiple_vasopressors", "several vasopressors (not vasopressin)")), "none"),
+    Field("oxygen", "&Oxygen", "choice", "", (
+        ("none", "none"), ("low_flow", "low flow (nasal cannula 6 L/min or less)"),
+        ("high_flow", "high flow, facemask, non-rebreather, Venturi"),
+        ("positive_pressure", "CPAP, BiPAP or ventilation")), "none"),
+    Field("fever_masked_by_therapy", "Fever masked by antipyretic or anti-cytokine therapy",
+          "bool"),
+)
+
+ICANS_FIELDS = (
+    Field("ice", "&ICE score", "optional-int", "0-10 (empty if unarousable)"),
+    Field("consciousness", "&Consciousness", "choice", "", (
+        ("alert", "alert"), ("awakens_spontaneously", "awakens spontaneously"),
+        ("awakens_to_voice", "awakens to voice"), ("awakens_to_touch", "awakens to touch"),
+        ("unarousable", "unarousable")), "alert"),
+    Field("seizure", "&Seizure", "choice", "", (
+        ("none", "none"), ("rapidly_resolving", "resolving rapidly or with intervention"),
+        ("prolonged_or_repetitive", "prolonged (> 5 min) or repetitive")), "none"),
+    Field("motor_weakness", "Deep focal motor weakness", "bool"),
+    Field("cerebral_oedema", "Cerebral &oedema", "choice", "", (
+        ("none", "none"), ("focal", "focal on imaging"),
+        ("diffuse", "diffuse, posturing, papilloedema")), "none"),
+)
+
+VOD_FIELDS = (
+    Field("time_since_onset_days", "&Days since first symptoms", "int", "0-365 days"),
+    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", error_names=("bilirubin",)),
+    Field("bilirubin_doubled_48h", "Bilirubin doubled within 48 hours", "bool"),
+    Field("transaminase_x_uln", "&Transaminases", "number", "0-200 x ULN"),
+    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
+    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
+    Field("mod_mof", "Multi-organ dysfunction or failure", "bool"),
+    Field("n_risk_factors", "&Risk factors", "int", "0-20", default="0"),
+)
+
+
+# --- the further calculators (toxicity, eligibility, compatibility) ----------------------
+
+FN_FIELDS = (
+    Field("temperatures", "&Temperatures", "rows",
+          "30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM",
+          error_names=("temperature",), columns=("Time", "°C")),
+    Field("anc", "&ANC", "number", "0-100 x10^9/L"),
+    Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h",
+          "bool"),
+)
+
+ES_FIELDS = (
+    Field("hours_after_engraftment", "Onset after &engraftment", "optional-number",
+          "-720 to 2160 h (negative: before)"),
+    Field("hours_after_first_neutrophils", "Onset after first &neutrophils", "optional-number",
+          "-720 to 2160 h (optional)"),
+    Field("max_temp_c", "Highest &temperature", "optional-number", "30-45 °C"),
+    Field("infection_identified", "An infection explains the fever", "bool"),
+    # Measured values have no default: "not entered" until typed (never assumed normal).
+    Field("rash_bsa_percent", "&Rash extent", "number", "0-100 % BSA"),
+    Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
+    Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
+    Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
+    Field("liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection",
+          default="0"),
+    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL",
+          error_names=("bilirubin",)),
+    Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN"),
+    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
+    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
+    Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
+)
+
+_TMA_FLAGS = (("anaemia", "anaemia"), ("thrombocytopenia", "thrombocytopenia"),
+              ("schistocytes", "schistocytes"), ("hypertension", "hypertension"),
+              ("sc5b9_at_or_above_uln", "sC5b-9 at or above ULN"))
+
+
+def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
+    first = "first" if n == 1 else "second"
+    # LDH and UPCR are measured: no default ("not entered" until typed). The second
+    # assessment's are needed only when its date is given (checked in ``_tma``).
+    kind, need = ("number", "") if n == 1 else ("optional-number", " (with a date)")
+    return (
+        Field(f"a{n}_date", f"Assessment {n} date", date_kind,
+              "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)")),
+        *(Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
+          for name, text in _TMA_FLAGS),
+        Field(f"a{n}_ldh_x_uln", f"LDH ({first})", kind, f"0-100 x ULN{need}"),
+        Field(f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", kind,
+              f"0-100 mg/mg{need}"),
+    )
+
+
+TMA_FIELDS = (
+    *_tma_fields(1, "date"),
+    *_tma_fields(2, "optional-date"),
+    Field("biopsy_proven", "Biopsy-proven TMA", "bool"),
+    Field("concurrent_agvhd_grade_2_4", "Concurrent grade 2-4 acute GVHD", "bool"),
+    Field("concurrent_infection", "Concurrent infection", "bool"),
+    Field("organ_dysfunction", "Organ dysfunction", "bool"),
+)
+
+MUCOSITIS_FIELDS = (
+    Field("soreness", "Soreness", "bool"),
+    Field("erythema", "Erythema", "bool"),
+    Field("ulcers", "Ulcers", "bool"),
+    Field("diet", "&Diet", "choice", "what the patient can eat", (
+        ("solids", "solids"), ("liquids_only", "liquids only"),
+        ("none", "alimentation not possible")), "solids"),
+    Field("ctcae_grade", "&CTCAE v5 grade", "choice", "0-5", tuple(
+        (str(i), f"{i}: {text}") for i, text in enumerate(CTCAE_MUCOSITIS)), "0"),
+)
+
+HC_FIELDS = (
+    Field("microscopic_haematuria", "Microscopic haematuria", "bool"),
+    Field("macroscopic_haematuria", "Macroscopic haematuria", "bool"),
+    Field("clots", "Clots", "bool"),
+    Field("obstruction_requiring_intervention",
+          "Obstruction or retention requiring intervention", "bool"),
+    Field("hours_since_conditioning", "&Hours since conditioning", "optional-number",
+          "0-87,600 h (72 h or less: early onset)"),
+)
+
+HCT_CI_LABELS: dict[str, str] = {
+    "arrhythmia": "Arrhythmia", "cardiac": "Cardiac", "inflammatory_bowel_disease":
+    "Inflammatory bowel disease", "diabetes": "Diabetes", "cerebrovascular":
+    "Cerebrovascular disease", "psychiatric": "Psychiatric disturbance", "hepatic_mild":
+    "Hepatic, mild", "obesity": "Obesity", "infection": "Infection", "rheumatologic":
+    "Rheumatologic", "peptic_ulcer": "Peptic ulcer", "renal": "Renal, moderate/severe",
+    "pulmonary_moderate": "Pulmonary, moderate", "prior_solid_tumour": "Prior solid tumour",
+    "heart_valve": "Heart valve disease", "pulmonary_severe": "Pulmonary, severe",
+    "hepatic_moderate_severe": "Hepatic, moderate/severe",
+}
+
+HCT_CI_FIELDS = (
+    *(Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
+      for key, weight in HCT_CI_WEIGHTS.items()),
+    Field("age_years", "&Age", "number", "0-120 years (40 or more: +1 for HCT-CI/age)"),
+)
+
+KPS_FIELDS = (
+    Field("score", "&Score", "int", "0-100 in steps of 10", error_names=("performance_score",)),
+    Field("age_years", "&Age", "number", "0-120 years (under 16: Lansky)"),
+)
+
+_ABO = (("", "choose..."), ("O", "O"), ("A", "A"), ("B", "B"), ("AB", "AB"))
+ABO_FIELDS = (
+    Field("donor_abo", "&Donor ABO group", "choice", "O, A, B or AB", _ABO, ""),
+    Field("recipient_abo", "&Recipient ABO group", "choice", "O, A, B or AB", _ABO, ""),
+)
+
+_CMV = (("positive", "positive"), ("negative", "negative"), ("unknown", "unknown"))
+CMV_FIELDS = (
+    Field("donor_cmv_igg", "&Donor CMV IgG", "choice", "", _CMV, "unknown"),
+    Field("recipient_cmv_igg", "&Recipient CMV IgG", "choice", "", _CMV, "unknown"),
+    Field("allogeneic", "Allogeneic transplant", "bool", default=True),
+    Field("day0", "Day &0", "date", "yyyy-mm-dd (letermovir window)"),
+    Field("extended", "At risk of late CMV (letermovir to Day +200)", "bool"),
+)
+
+INTENSITY_FIELDS = (
+    Field("components", "Regimen &components", "rows",
+          "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
+          "melphalan mg/m2",
+          error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
+          columns=("Agent", "Total dose", "Unit", "Route", "Fractions")),
+    Field("centre_intent", "Centre's declared &intent", "choice", "", (
+        ("none", "not declared"), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")), "none"),
+)
+
+VACCINE_FIELDS = (
+    Field("day0", "Day &0", "date", "yyyy-mm-dd"),
+    Field("on_immunosuppression", "Still on immunosuppression", "bool"),
+    Field("ist_stop_date", "Immunosuppression &stopped", "optional-date", "yyyy-mm-dd"),
+    Field("last_ivig_date", "Last &IVIG", "optional-date", "yyyy-mm-dd"),
+    Field("active_gvhd", "Active GVHD", "bool"),
+)

@@ -1,0 +1,48 @@
+"""Plain text of a calculator result, for the result panel, the clipboard and the record.
+
+Holds ``describe_result`` (criteria and version, deciding rule, stages or scores, inputs,
+notes and the confirmation flag, one per line) and ``_plain``, which turns the stages and
+inputs of a ``GradeResult`` into readable text ("upper_gi_persistent" -> "upper GI
+persistent", booleans as yes/no, empty values as "not given").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from planner.grading import GradeResult
+
+
+def _key(name: str) -> str:
+    """"upper_gi_persistent" -> "upper GI persistent"."""
+    words = {"gi": "GI", "mg": "mg", "dl": "dL", "ml": "mL", "pct": "%", "uln": "ULN",
+             "ice": "ICE", "mof": "MOF", "mod": "MOD", "fev1": "FEV1", "bsa": "BSA",
+             "anc": "ANC", "ldh": "LDH", "upcr": "UPCR", "agvhd": "aGVHD", "abo": "ABO",
+             "cmv": "CMV", "igg": "IgG", "ivig": "IVIG", "ist": "IST", "hct": "HCT"}
+    return " ".join(words.get(w, w) for w in str(name).split("_"))
+
+
+def _plain(value: object, sep: str = ", ") -> str:
+    if isinstance(value, Mapping):
+        return sep.join(f"{_key(k)} {_plain(v)}" for k, v in value.items())
+    if isinstance(value, tuple | list):
+        return ", ".join(_plain(v) for v in value) or "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "not given"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value).replace("_", " ")
+
+
+def describe_result(result: GradeResult) -> str:
+    """Readable multi-line text of a result: criteria and version, rule, stages, inputs."""
+    lines = [f"{result.criteria}, version {result.version}: {result.label}",
+             f"Rule: {result.deciding_rule}",
+             f"Stages/scores: {_plain(result.components, ' · ')}",
+             f"Inputs: {_plain(result.inputs, '; ')}"]
+    lines += [f"Note: {n}" for n in result.notes]
+    if result.needs_confirmation:
+        lines.append("Clinician confirmation required.")
+    return "\n".join(lines)
