@@ -172,7 +172,7 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
     from planner.services import Context
     from planner.storage import open_repository
 
-    path = Path(args.path)
+    path = Path(_require_folder(args.path, "the demo database"))
     if path.exists():
         raise UserError(f"{path} already exists; choose a new file name.")
     repo = open_repository(str(path), user=getpass.getuser(), workstation=socket.gethostname(),
@@ -236,14 +236,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     """Integrity check and audit-chain verification; exit 1 when a problem is found."""
     from planner.storage.backup import check
 
-    report = check(_sqlite_target(args, "check"))
+    path = _sqlite_target(args, "check")
+    report = check(path)
     integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
     chain = ("intact" if report.audit_first_bad_seq is None
              else f"broken at row {report.audit_first_bad_seq}")
     _out(f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}.")
+    # The check reads a file the app would refuse to open: it says so rather than refusing.
+    private = os.name != "posix" or not os.stat(path).st_mode & 0o077
+    if not private:
+        _out(f"Permissions: other users of this computer can read it; make it private with: "
+             f"chmod 600 '{path}'")
     if not report.ok:
         _out("Problems found: restore the last verified backup before working on.")
-    return 0 if report.ok else 1
+    return 0 if report.ok and private else 1
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -271,17 +277,29 @@ def _local_template_dir() -> Path:
     return local_templates_dir()
 
 
+def _require_folder(path: str, what: str) -> str:
+    """A path the user typed must be in an existing folder: a typo must not quietly make
+    a new, empty clinic database somewhere (the data folder itself is made when needed)."""
+    from planner.storage.files import is_url
+
+    folder = Path(os.path.abspath(path)).parent
+    if not is_url(path) and not folder.is_dir():
+        raise UserError(f"The folder {folder} for {what} does not exist; check the path "
+                        "(a new database is only created in an existing folder).")
+    return path
+
+
 def _database_target(args: argparse.Namespace) -> str:
     from planner.paths import default_database_path, demo_database_path
 
     if args.db:
-        return str(args.db)
+        return _require_folder(str(args.db), "--db")
     # --demo wins over the environment variable: demo patients never go into the
     # clinic database that TRANSPLANT_PLANNER_DB points at.
     if args.demo:
         return str(demo_database_path())
     if os.environ.get(DB_ENV):
-        return os.environ[DB_ENV]
+        return _require_folder(os.environ[DB_ENV], DB_ENV)
     return str(default_database_path())
 
 
@@ -326,6 +344,16 @@ def _quick_start(args: argparse.Namespace,
     return quick, decode_start_board(quick.payload, key, local_now().date())
 
 
+def _show_start_error(message: str) -> None:
+    """Say why the app cannot start in a dialog too: from a desktop icon nobody sees stderr."""
+    if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
+        return  # no screen to show it on (tests, a server): stderr says it
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
+    QMessageBox.critical(None, "Transplant Planner", message)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desktop app (the demo clinic with ``--demo``).
 
@@ -333,7 +361,11 @@ def run_gui(args: argparse.Namespace) -> int:
     it first and the database is opened and the clinic loaded behind it.
     """
     settings, problem = centre_settings_and_problem()
-    quick, start_board = _quick_start(args, settings)
+    try:
+        quick, start_board = _quick_start(args, settings)
+    except PlannerError as exc:
+        _show_start_error(str(exc))
+        raise
     lock = quick.lock if quick is not None else None
     opened: list[SqlRepository] = []
 
@@ -342,7 +374,7 @@ def run_gui(args: argparse.Namespace) -> int:
         return opened[-1]
 
     from planner.demo import load_demo_clinic
-    from planner.paths import local_templates_dir, log_dir
+    from planner.paths import local_templates_dir, log_dir, window_settings_path
     from planner.services import Context
     from planner.storage.files import is_url
     from planner.storage.location import sync_warning
@@ -350,14 +382,24 @@ def run_gui(args: argparse.Namespace) -> int:
 
     target = _database_target(args)
     warning = "" if is_url(target) else sync_warning(Path(target))
+    window_settings = None
+    if (ini := window_settings_path()) is not None:
+        from PySide6.QtCore import QSettings
+
+        window_settings = QSettings(str(ini), QSettings.Format.IniFormat)
 
     try:
-        repo = None if start_board is not None else open_repo()
+        try:
+            repo = None if start_board is not None else open_repo()
+        except PlannerError as exc:
+            _show_start_error(str(exc))
+            raise
         return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
                    load_demo=lambda: load_demo_clinic(opened[-1], Context(actor(), local_now())),
                    log_dir=log_dir(), local_templates=local_templates_dir(),
                    settings=settings, settings_problem=problem,
-                   start_board=start_board, open_repo=open_repo, storage_warning=warning)
+                   start_board=start_board, open_repo=open_repo, storage_warning=warning,
+                   window_settings=window_settings)
     finally:
         for repo in opened:
             repo.close()

@@ -24,6 +24,15 @@ def data_dir() -> Path:
     return folder
 
 
+def window_settings_path() -> Path | None:
+    """Where window layout goes when the data folder is set by TRANSPLANT_PLANNER_DATA.
+
+    None: the desktop's own settings store. With the variable set (a demo, a training
+    copy, tests), nothing of the run is written outside the folder it names.
+    """
+    return data_dir() / "window.ini" if os.environ.get(DATA_ENV) else None
+
+
 def default_database_path() -> Path:
     """The clinic database used when no ``--db`` is given."""
     return data_dir() / "clinic.db"

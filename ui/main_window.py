@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         self._day_timer.timeout.connect(self.session.refresh_if_new_day)
         self._day_timer.start()
         self._pending: Callable[[], object] | None = None
+        self._summary = ""  # the board's last status summary ("14 active transplants - ...")
         self._connect()
 
     # --- construction ------------------------------------------------------------------------
@@ -309,10 +310,16 @@ class MainWindow(QMainWindow):
         self.empty_panel.setVisible(count == 0 and not self.session.demo)
         summary = (f"{count} active transplant{'s' if count != 1 else ''} - "
                    f"today {self.session.today:%a %d %b %Y}")
+        bar = self.statusBar()
         if self.session.from_snapshot:  # the board saved at the last close, same data
-            self.statusBar().showMessage(f"{summary} - opening the clinic database...")
-        else:
-            self.statusBar().showMessage(summary, 5000)
+            self._summary = f"{summary} - opening the clinic database..."
+            bar.showMessage(self._summary)
+        elif bar.currentMessage() in ("", self._summary) or bar.currentMessage().startswith(
+                ("Loading the clinic", "Opening the clinic")):
+            # The refresh after an edit must not wipe the edit's own message
+            # ("Day 0 moved to ...; 77 dates changed").
+            self._summary = summary
+            bar.showMessage(summary, 5000)
         plans, sketches = self.session.plans, self.session.sketches
         self.clinic_timeline.set_rows(
             [ClinicRow(r.transplant_id, f"{r.name} · {r.day_label}",

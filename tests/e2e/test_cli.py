@@ -68,16 +68,19 @@ def test_schedule_text_shows_day_labels(capsys):
         (["schedule", "mel200-auto"], "required"),
         (["frobnicate"], "invalid choice"),
         (["--db", "{file}/x.db", "board"], ""),
+        (["--db", "{tmp}/no-such-folder/x.db", "board"], "no-such-folder for --db does not exist"),
+        (["demo-db", "{tmp}/typo/demo.db"], "for the demo database does not exist"),
     ],
     ids=["unknown-template", "day-first-date", "impossible-date", "missing-day0",
-         "unknown-command", "unwritable-db"],
+         "unknown-command", "unwritable-db", "db-in-a-missing-folder", "demo-in-a-missing-folder"],
 )
 def test_bad_input_is_one_sentence_and_exit_2(capsys, tmp_path, argv, fragment):
     # "{file}" is a regular file: no database can be created beneath it, even as root.
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    argv = [a.replace("{file}", str(blocker)) for a in argv]
+    argv = [a.replace("{file}", str(blocker)).replace("{tmp}", str(tmp_path)) for a in argv]
     code, _, err = run_cli(capsys, *argv)
+    assert not (tmp_path / "no-such-folder").exists() and not (tmp_path / "typo").exists()
     assert code == 2
     assert fragment in err
     assert "Traceback" not in err
@@ -116,6 +119,15 @@ def test_check_and_backup(capsys, tmp_path):
     code, out, _ = run_cli(capsys, "--db", str(db), "backup", "--dest", str(tmp_path / "bk"))
     assert code == 0 and "verified" in out
     assert list((tmp_path / "bk").glob("*.db"))
+
+
+def test_check_reports_a_file_other_users_can_read(capsys, tmp_path):
+    db = tmp_path / "clinic.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == 0
+    db.chmod(0o644)
+    code, out, _ = run_cli(capsys, "--db", str(db), "check")
+    assert code == 1
+    assert "Integrity: ok" in out and "chmod 600" in out
 
 
 def test_env_variable_selects_database(capsys, tmp_path, monkeypatch):

@@ -307,3 +307,13 @@ def test_five_hundred_patients(qtbot):
     widget.verticalScrollBar().setValue(widget.verticalScrollBar().maximum())
     assert widget._rows_in_view().stop == 500
     assert not widget.grab().isNull()
+
+
+def test_before_any_rows_it_says_loading_not_a_placeholder_date(qtbot):
+    widget = ClinicTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(800, 300)
+    image = widget.grab().toImage()
+    # Nothing but the background and the centred message: no axis, no today line.
+    colours = {image.pixel(x, y) for x in range(10, 790, 7) for y in range(6, 60, 3)}
+    assert len(colours) == 1

@@ -254,3 +254,14 @@ def test_cancelling_without_a_reason_changes_nothing(demo_window, demo_repo, mon
     ws.timeline.sig_step_action_requested.emit(step.id, "cancel", step.days[0])
     assert demo_repo.get_plan(ws.session.transplant.id).step(step.id).status \
         is StepStatus.PLANNED
+
+
+def test_the_board_refresh_keeps_the_edits_message(demo_window, monkeypatch):
+    ws = _open(demo_window, "DEMO-0001")
+    new_day0 = ws.session.plan.day0 + dt.timedelta(days=7)
+    monkeypatch.setattr(MoveDay0Dialog, "ask",
+                        lambda parent, plan: Day0Move(new_day0, "donor delayed"))
+    demo_window.actions_by_name["move_day0"].trigger()
+    assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")
+    demo_window._on_refresh_timer_timeout()  # the refresh the edit scheduled
+    assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")

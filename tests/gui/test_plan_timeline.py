@@ -297,3 +297,14 @@ def test_ctrl_wheel_zooms_and_plain_wheel_scrolls(view):
     start = view._h.value()
     _wheel(view, QPointF(400, 100), -120, Qt.KeyboardModifier.NoModifier)
     assert view._h.value() > start  # lanes fit the height, so the wheel scrolls in time
+
+
+def test_selecting_a_step_out_of_view_brings_it_to_the_middle(view):
+    for _ in range(8):  # zoomed in: Day +30 is far off to the right
+        view.zoom_in()
+    view._h.setValue(0)
+    assert view.bar_rect("tl/visit").left() > view._canvas().right()
+    view.select_step("tl/visit")
+    rect, canvas = view.bar_rect("tl/visit"), view._canvas()
+    assert not rect.isEmpty()
+    assert abs(rect.center().x() - canvas.center().x()) < canvas.width() / 4

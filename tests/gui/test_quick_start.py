@@ -185,9 +185,10 @@ def test_the_second_start_of_the_program_paints_the_stored_board(
     starts: list[StartBoard | None] = []
     real_run = app_module.run
 
-    def run(repo, **kw):  # the window's state goes to the test's settings file
+    def run(repo, **kw):  # the window's state goes to the data folder's window.ini
         starts.append(kw["start_board"])
-        return real_run(repo, window_settings=settings, **kw)
+        assert kw["window_settings"].fileName() == str(tmp_path / "data" / "window.ini")
+        return real_run(repo, **kw)
 
     monkeypatch.setattr(app_module, "run", run)
     db = tmp_path / "clinic.db"
@@ -251,3 +252,25 @@ def test_the_storage_warning_is_a_persistent_banner(demo_window):
     demo_window.show_storage_warning("The clinic database is in a folder that Dropbox ...")
     assert not demo_window.storage_banner.isHidden()
     assert "Dropbox" in demo_window.storage_banner.text()
+
+
+def test_a_refused_start_is_shown_in_a_dialog_too(qapp, tmp_path, monkeypatch, capsys):
+    """Started from a desktop icon, nobody reads stderr: the refusal is also a dialog."""
+    import os
+
+    import main
+
+    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
+    db = tmp_path / "clinic.db"
+    assert main.main(["demo-db", str(db)]) == 0
+    os.chmod(db, 0o644)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # as on a desktop (the dialog is patched)
+    assert main.main(["--db", str(db)]) == 2
+    assert len(shown) == 1 and "can be read by other users" in shown[0]
+    assert "can be read by other users" in capsys.readouterr().err
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # no screen: stderr only
+    assert main.main(["--db", str(db)]) == 2
+    assert len(shown) == 1

@@ -671,6 +671,11 @@ class ClinicTimeline(QAbstractScrollArea):
         p = QPainter(self.viewport())
         width, height = self.viewport().width(), self.viewport().height()
         p.fillRect(0, 0, width, height, self._bg)
+        if not self._placed:  # no rows yet: no axis, no today line on a placeholder date
+            p.setPen(self._muted_pen)
+            p.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter,
+                       "Loading the clinic...")
+            return
         ppd = self._scale.px_per_day
         first = math.floor(self._x / ppd)
         last = math.ceil((self._x + self._content_width()) / ppd) + 1

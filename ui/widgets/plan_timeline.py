@@ -490,7 +490,11 @@ class PlanTimeline(QWidget):
 
     def _ensure_visible(self, index: int) -> None:
         rect, canvas = self._bar_rect(index), self._canvas()
-        if rect.left() < canvas.left() + 4:
+        if rect.right() < canvas.left() or rect.left() > canvas.right():
+            # Out of view: bring it to the middle, with room to drag it either way
+            # (scrolling just enough would leave it against the edge).
+            self._h.setValue(round(self._h.value() + rect.center().x() - canvas.center().x()))
+        elif rect.left() < canvas.left() + 4:
             self._h.setValue(round(self._h.value() - (canvas.left() + 4 - rect.left())))
         elif rect.right() > canvas.right() - 4:
             shift = min(rect.right() - canvas.right() + 4, rect.left() - canvas.left() - 4)
