@@ -187,9 +187,10 @@ class Repository(Protocol):
         ...
 
     def data_mark(self) -> tuple[int, int]:
-        """Where the data stands: (last audit seq, last lab sample id).
+        """Where the data stands: (last audit seq of a data change, last lab sample id).
 
-        Every commit that changes anything raises it; nothing lowers it.
+        Every commit that changes data raises it; events (a patient opened, a document
+        printed) do not, and nothing lowers it.
         """
         ...
 

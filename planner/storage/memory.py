@@ -19,6 +19,7 @@ from planner.model import Patient, Transplant
 from planner.ports import Action, ClinicalRecord, Committed
 from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
+    EVENT_ENTITY,
     build_entries,
     check_kind,
     lab_order,
@@ -198,9 +199,10 @@ class InMemoryRepository:
         return True
 
     def data_mark(self) -> tuple[int, int]:
-        """(last audit seq, lab samples stored)."""
+        """(last audit seq of a data change, lab samples stored); events do not count."""
         self._check_open()
-        return (self._audit[-1].seq if self._audit else 0, len(self._labs))
+        last = next((e.seq for e in reversed(self._audit) if e.entity != EVENT_ENTITY), 0)
+        return last, len(self._labs)
 
     def board_snapshot(self) -> str | None:
         """The stored board snapshot, if any."""

@@ -24,8 +24,12 @@ from planner.storage.revisions import HEAD_REVISION
 SNAPSHOT_META_KEY = "board_snapshot"
 # Shared with SqlRepository, so the mark written with a snapshot and the mark read back
 # at the next start are the same query.
+# Audit rows of events (a patient opened, a document printed) change no data: they do not
+# count, so looking at a patient does not make the stored board stale. The newest rows
+# are read first and the scan stops at the first data row.
 DATA_MARK_SQL = (
-    "SELECT (SELECT coalesce(max(seq), 0) FROM audit), "
+    "SELECT coalesce((SELECT seq FROM audit WHERE entity <> 'event' "
+    "ORDER BY seq DESC LIMIT 1), 0), "
     "(SELECT coalesce(max(id), 0) FROM lab_samples)"
 )
 SNAPSHOT_SQL = "SELECT value FROM meta WHERE key = ?"

@@ -164,3 +164,16 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_event_does_not_change_the_data_mark(repo: Repository) -> None:
+    """Opening a patient is audited but changes no data: the stored board stays usable."""
+    from planner.services import Context, record_event
+
+    repo.commit(f.action(patients=(f.patient(),)))
+    mark = repo.data_mark()
+    record_event(repo, Context(ACTOR, NOW), "View patient", "p1")
+    assert repo.data_mark() == mark
+    assert repo.audit_log()[-1].entity == "event"
+    repo.commit(f.action(transplants=(f.transplant(),)))  # a data change after the event
+    assert repo.data_mark() > mark
