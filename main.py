@@ -299,7 +299,8 @@ def _database_target(args: argparse.Namespace) -> str:
     if args.demo:
         return str(demo_database_path())
     if os.environ.get(DB_ENV):
-        return _require_folder(os.environ[DB_ENV], DB_ENV)
+        # Set by a site's administrator: its folder is made like the data folder.
+        return os.environ[DB_ENV]
     return str(default_database_path())
 
 
@@ -401,6 +402,11 @@ def run_gui(args: argparse.Namespace) -> int:
                    start_board=start_board, open_repo=open_repo, storage_warning=warning,
                    window_settings=window_settings)
     finally:
+        # A worker may still be opening or reading (the window closed meanwhile): the
+        # repository is closed and the lock released only after it has finished.
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone()
         for repo in opened:
             repo.close()
         if lock is not None:

@@ -41,6 +41,9 @@ if TYPE_CHECKING:
 FORMAT = 2  # 2: board rows carry their alerts' rules
 SNAPSHOT_DAYS = 4
 
+# What a malformed document can raise while it is decoded (never a crash at start-up).
+_MALFORMED = (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError)
+
 _PHASES = tuple(Phase)
 _PHASE_INDEX = {p: i for i, p in enumerate(_PHASES)}
 
@@ -118,11 +121,14 @@ def _sketch_json(s: RowSketch) -> list[Any]:
 
 
 def _sketch_detail(base: int, text: str) -> SketchDetail:
-    bands, runs = json.loads(text)
-    day = dt.date.fromordinal
-    return (tuple(Band(_PHASES[p], day(base + a), day(base + b)) for p, a, b in bands),
-            tuple(StepRun(_PHASES[p], day(base + a), day(base + b), str(st), int(w))
-                  for p, a, b, st, w in runs))
+    try:
+        bands, runs = json.loads(text)
+        day = dt.date.fromordinal
+        return (tuple(Band(_PHASES[p], day(base + a), day(base + b)) for p, a, b in bands),
+                tuple(StepRun(_PHASES[p], day(base + a), day(base + b), str(st), int(w))
+                      for p, a, b, st, w in runs))
+    except _MALFORMED:
+        return (), ()  # painted empty; the live rows replace it within a second
 
 
 def _sketch_of(v: Sequence[Any]) -> RowSketch:
@@ -166,7 +172,7 @@ def decode_start_board(payload: str | None, key: SnapshotKey,
         rows, items = json.loads(day)
         return StartBoard(today, [_row_of(v) for v in rows], [_item_of(v) for v in items],
                           {tid: _sketch_of(v) for tid, v in doc["sketches"].items()})
-    except (ValueError, KeyError, TypeError, IndexError):
+    except _MALFORMED:
         return None  # malformed or from another format: load the clinic instead
 
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.model import ClinicSettings
@@ -95,7 +95,7 @@ def run(
     session.sig_ready.connect(load_templates)
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
-        session.refresh_async(window.show_error)
+        session.refresh_async(window.show_load_error)
     else:
         if open_repo is None:
             raise ValueError("run() needs a repository or a way to open one")
@@ -107,13 +107,13 @@ def _open_behind_board(app: QApplication, window: MainWindow,
                        open_repo: Callable[[], Repository]) -> None:
     """Paint the start board, then open the database and load the clinic off the GUI thread."""
     session = window.session
-    app.processEvents()  # the stored board is on screen before any database work starts
-    session.sig_loading.emit(True)
 
     def opened(repo: Repository) -> None:
         session.sig_loading.emit(False)
+        if session.finishing:
+            return  # closed meanwhile: main.py closes the repository
         session.attach(repo)
-        session.refresh_async(window.show_error)
+        session.refresh_async(window.show_load_error)
 
     def failed(exc: BaseException) -> None:
         # The stored board must not stay on screen as if it were live.
@@ -122,4 +122,10 @@ def _open_behind_board(app: QApplication, window: MainWindow,
         QMessageBox.critical(None, "Transplant Planner", user_message(exc))
         app.exit(2)
 
-    run_in_background(open_repo, opened, failed)
+    def start() -> None:
+        session.sig_loading.emit(True)
+        run_in_background(open_repo, opened, failed)
+
+    # Started from the event loop, after the stored board's first paint (posted paint
+    # events come before timers); a close before that still ends the loop normally.
+    QTimer.singleShot(0, start)

@@ -56,7 +56,7 @@ def _workspace_type() -> type[PatientWorkspace]:
 # Actions that only look at the board already on screen; every other action reads or
 # writes the clinic and waits for the live load after a quick start.
 _BOARD_ONLY_ACTIONS = frozenset({"quit", "find", "show_board", "show_today", "zoom_in",
-                                 "zoom_out", "fit"})
+                                 "zoom_out", "fit", "refresh"})  # refresh: see refresh_clinic
 
 
 class MainWindow(QMainWindow):
@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
                   QKeySequence.StandardKey.Close)
         self._add("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._add("find", "&Find patient", self.focus_search, QKeySequence.StandardKey.Find)
-        self._add("refresh", "&Refresh", self.session.refresh, QKeySequence.StandardKey.Refresh)
+        self._add("refresh", "&Refresh", self.refresh_clinic, QKeySequence.StandardKey.Refresh)
         self._add("show_board", "&Board", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
         self._add("show_today", "&Today", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
         self._add("zoom_in", "Zoom &in", lambda: self._timeline_call("zoom_in"), "Ctrl+=")
@@ -297,8 +297,17 @@ class MainWindow(QMainWindow):
 
     def _on_session_ready(self) -> None:
         pending, self._pending = self._pending, None
-        if pending is not None:
-            pending()
+        if pending is not None and not self.session.finishing:
+            # After the other handlers of the first load (templates, patients reopened).
+            QTimer.singleShot(0, pending)
+
+    def show_load_error(self, exc: BaseException) -> None:
+        """A load that failed; before the first live load, say how to try again."""
+        if self.session.ready:
+            self.show_error(exc)
+            return
+        self.statusBar().showMessage(
+            f"The clinic could not be loaded: {user_message(exc)} Press F5 to try again.")
 
     def show_error(self, exc: BaseException) -> None:
         """Report an error in the status bar (planner errors are written for users)."""
@@ -387,8 +396,9 @@ class MainWindow(QMainWindow):
         ws = _workspace_type()(ps, self.session.closures, documents=self._documents_record,
                               lab_settings=self._settings,  # Issue 4: import mapping memory
                               engrafted_on=self.session.engrafted.get)
-        # Issue 4: counts change board alerts of every transplant of the patient.
-        ws.sig_labs_saved.connect(lambda: self._refresh_patient_now(ps.patient.id))
+        # Issue 4: counts change board alerts. An import file may hold other patients'
+        # counts too, so the whole board is recomputed.
+        ws.sig_labs_saved.connect(self._refresh_all_now)
         ws.records.sig_changed.connect(lambda _kind: self.refresh_soon(transplant_id))
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.tabs.addTab(ws, ws.title)
@@ -603,7 +613,8 @@ class MainWindow(QMainWindow):
         self.state.save_bytes("window_state", self.saveState())
         self.state.save_bytes("board_splitter", self.splitter.saveState())
         self.state.save_bytes("board_header", self.board.table.horizontalHeader().saveState())
-        self.state.save_open_plans([ws.session.transplant.id for ws in self.workspaces()])
+        if self.session.ready:  # before that no tab could open: keep last time's list
+            self.state.save_open_plans([ws.session.transplant.id for ws in self.workspaces()])
         self.state.sync()
 
     def refresh_soon(self, *transplant_ids: str) -> None:
@@ -617,10 +628,19 @@ class MainWindow(QMainWindow):
             self._stale = None
         self._refresh_timer.start()
 
-    def _refresh_patient_now(self, patient_id: str) -> None:
-        self._stale = None if self._stale is None else self._stale | {
-            t.id for t in self.session.repo.list_transplants(patient_id)}
+    def _refresh_all_now(self) -> None:
+        self._stale = None
         self._on_refresh_timer_timeout()
+
+    def refresh_clinic(self) -> None:
+        """Reload the whole clinic (F5); also the way to retry a first load that failed."""
+        if not self.session.attached:
+            self.statusBar().showMessage("Opening the clinic database... one moment.", 5000)
+            return
+        try:
+            self.session.refresh()
+        except PlannerError as exc:
+            self.show_error(exc)
 
     def _on_refresh_timer_timeout(self) -> None:
         self._refresh_timer.stop()
@@ -638,6 +658,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._refresh_timer.stop()
         self._day_timer.stop()
+        self._pending = None  # an action that waited for the clinic is dropped with the window
         self.save_state()
         self.hide()  # storing the board for the next start may take a moment
         self.session.finish()

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from planner.board import BoardRow, WorklistItem
+from planner.errors import PlannerError
 from planner.model import ClinicSettings
 from planner.ports import Actor, Repository
 from planner.timeline import RowSketch
+from ui.errors import LOG
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ class ClinicSession(QObject):
         self.from_snapshot = False
         self.computed_for: dt.date | None = None  # the day the rows were computed for
         self._ready = False
+        self.finishing = False  # the window closed: late results of background work are dropped
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
         self.keep_snapshot = keep_snapshot
@@ -124,6 +127,11 @@ class ClinicSession(QObject):
         """Hand over the repository opened behind the start board."""
         self._repo = repo
 
+    @property
+    def attached(self) -> bool:
+        """True once the repository is there (it may still be loading the clinic)."""
+        return self._repo is not None
+
     # --- live rows -------------------------------------------------------------------------
 
     def _templates(self) -> Mapping[str, ChecklistTemplate]:
@@ -140,6 +148,8 @@ class ClinicSession(QObject):
         return view.rows, view.worklist, view.plans, view.engrafted
 
     def _apply(self, loaded: Loaded, today: dt.date) -> None:
+        if self.finishing:
+            return  # a load that ended after the window closed
         self.rows, self.worklist, self.plans, self.engrafted = loaded
         self.sketches, self.from_snapshot = {}, False
         self.computed_for = today
@@ -170,7 +180,9 @@ class ClinicSession(QObject):
         ties by transplant id). A new day, or rows not yet live, take the full path.
         """
         today = self.today
-        if not self._ready or self.computed_for != today:
+        if not self._ready or self.computed_for != today or not self.repo.keeps_board_snapshot:
+            # On a shared server the whole board is re-read, as other workstations'
+            # changes come with it (an SQLite file has no other writer while open).
             self.refresh()
             return
         from planner.board import board_order, worklist_order
@@ -235,8 +247,17 @@ class ClinicSession(QObject):
         run_in_background(lambda: self._write_snapshot(today), done, lambda _exc: None)
 
     def finish(self) -> None:
-        """Before the repository closes: wait for background work, store the snapshot."""
+        """Before the repository closes: wait for background work, store the snapshot.
+
+        Results of background work that arrive later (an open or a load that was still
+        running) are dropped. A snapshot that cannot be written only costs the next
+        start its head start.
+        """
+        self.finishing = True
         self._snapshot_timer.stop()
         QThreadPool.globalInstance().waitForDone()
-        if self._repo is not None:
-            self.save_snapshot()
+        if self._repo is not None and self._ready:
+            try:
+                self.save_snapshot()
+            except PlannerError as exc:
+                LOG.warning("board snapshot not stored at close: %s", type(exc).__name__)

@@ -87,6 +87,8 @@ def network_location(path: Path, mountinfo: str | None = None) -> str | None:
         return None
     folder = os.path.realpath(path.parent)  # the file itself may not exist yet
     fs_type = mount_fs_type(folder, info)
+    if fs_type == "9p":  # how WSL and virtual machines see the host's drives
+        return "a drive shared from the host system (9p, e.g. a Windows drive under WSL)"
     return f"a {fs_type} network mount" if fs_type in NETWORK_FS_TYPES else None
 
 
@@ -126,6 +128,6 @@ def refuse_network_location(path: Path, mountinfo: str | None = None) -> None:
     if where is not None:
         raise StorageError(
             f"The database {path} is on {where}. An SQLite database must stay on this "
-            "computer's own disk (over a network two workstations can damage it). Move it "
+            "system's own disk (its locking does not work across a network or a share). Move it "
             "to a local folder, or share a clinic through the PostgreSQL server mode "
             "(--db postgresql+psycopg://...).")

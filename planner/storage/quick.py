@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from planner.errors import StorageError
 from planner.storage.files import check_sqlite_version, prepare_sqlite_file
 from planner.storage.location import refuse_network_location
 from planner.storage.lock import InstanceLock
@@ -66,8 +67,13 @@ def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> 
         return None
     check_sqlite_version()
     refuse_network_location(path)
-    prepare_sqlite_file(path, create=False)
-    lock = InstanceLock(path, user=user, host=workstation, now=now)
+    try:
+        prepare_sqlite_file(path, create=False)
+        lock = InstanceLock(path, user=user, host=workstation, now=now)
+    except OSError as exc:  # the same sentence as the normal open gives
+        raise StorageError(
+            f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
+            "check the folder exists and is yours.") from None
     payload, mark = _read_snapshot(path)
     return QuickOpen(path, lock, payload, mark)
 

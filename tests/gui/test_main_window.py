@@ -228,3 +228,36 @@ def test_alert_tooltip_gives_the_rule_of_each_alert(demo_window):
     tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
     assert "IDM tests expire" in tip
     assert "Why: A checklist item with a validity period" in tip
+
+
+def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, monkeypatch):
+    """An import file may hold other patients' counts: every row is recomputed."""
+    import planner.services as services
+
+    parts: list[object] = []
+    real = services.load_clinic
+    monkeypatch.setattr(services, "load_clinic",
+                        lambda repo, ids=None: parts.append(ids) or real(repo, ids))
+    row = demo_window.session.rows[0]
+    ws = demo_window.open_transplant(row.transplant_id)
+    ws.sig_labs_saved.emit()
+    assert parts == [None]
+
+
+def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(make_window, demo_repo,
+                                                                  settings, qtbot, monkeypatch):
+    import planner.snapshot as snapshot
+    from planner.errors import StorageError
+    from tests.gui.conftest import ACTOR
+    from ui.app import create_main_window
+
+    def full_disk(*_a, **_k):
+        raise StorageError("The disk is full.")
+
+    monkeypatch.setattr(snapshot, "save_board_snapshot", full_disk)
+    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
+                                settings=settings, keep_snapshot=True)
+    qtbot.addWidget(window)
+    window.close()  # no exception out of closeEvent
+    assert not window.isVisible()
+    assert demo_repo.board_snapshot() is None

@@ -38,6 +38,7 @@ def quick_window(qtbot, settings, demo_repo):
 def _live(window: MainWindow, repo) -> None:
     window.session.attach(repo)
     window.session.refresh()
+    QApplication.processEvents()  # an action that waited runs after the first load's handlers
 
 
 def test_the_stored_board_is_on_screen_before_the_database_is_open(quick_window):
@@ -274,3 +275,89 @@ def test_a_refused_start_is_shown_in_a_dialog_too(qapp, tmp_path, monkeypatch, c
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")  # no screen: stderr only
     assert main.main(["--db", str(db)]) == 2
     assert len(shown) == 1
+
+
+# --- closing, failing and retrying while the clinic is still opening -------------------
+
+
+def test_an_action_that_waited_is_dropped_when_the_window_closes(quick_window, demo_repo,
+                                                                 monkeypatch):
+    from ui.dialogs.patient_dialog import PatientDialog
+
+    window, _ = quick_window
+    shown: list[str] = []
+    monkeypatch.setattr(PatientDialog, "ask", staticmethod(lambda *a: shown.append("dialog")))
+    window.actions_by_name["new_patient"].trigger()
+    window.close()
+    _live(window, demo_repo)  # the load that was running ends after the close
+    QApplication.processEvents()
+    assert shown == []
+    assert not window.session.ready  # its rows were dropped with the window
+
+
+def test_closing_before_the_clinic_loaded_keeps_last_times_open_patients(quick_window, settings):
+    from ui.settings import WindowState
+
+    window, board = quick_window
+    WindowState(settings).save_open_plans([board.rows[0].transplant_id])
+    window.close()
+    assert WindowState(settings).load_open_plans() == [board.rows[0].transplant_id]
+
+
+def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, monkeypatch):
+    window, _ = quick_window
+    real = type(demo_repo).list_plans
+    calls = {"n": 0}
+
+    def flaky(self):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StorageError("The database is busy; try again.")
+        return real(self)
+
+    monkeypatch.setattr(type(demo_repo), "list_plans", flaky)
+    window.session.attach(demo_repo)
+    try:
+        window.session.refresh()
+    except StorageError as exc:
+        window.show_load_error(exc)
+    assert not window.session.ready
+    assert "Press F5 to try again" in window.statusBar().currentMessage()
+    window.actions_by_name["refresh"].trigger()
+    assert window.session.ready
+
+
+def test_closing_while_the_database_opens_starts_no_work_after_the_close(
+        qapp, isolated_run, settings, demo_repo, monkeypatch):
+    import time
+
+    from PySide6.QtCore import QThreadPool
+
+    from ui.session import ClinicSession
+
+    loads: list[object] = []
+    monkeypatch.setattr(ClinicSession, "refresh_async",
+                        lambda self, on_error: loads.append(self))
+
+    def slow_open():
+        time.sleep(0.4)
+        return demo_repo
+
+    def close_all():
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow):
+                widget.close()
+
+    QTimer.singleShot(50, close_all)
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(lambda: QApplication.instance().exit(99))  # never hang the suite
+    guard.start(5000)
+    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
+                          start_board=_start_board(demo_repo), open_repo=slow_open,
+                          window_settings=settings)
+    guard.stop()
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.processEvents()
+    assert code == 0
+    assert loads == []  # the open finished after the close: no load was started

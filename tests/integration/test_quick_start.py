@@ -177,3 +177,11 @@ def test_an_event_does_not_change_the_data_mark(repo: Repository) -> None:
     assert repo.audit_log()[-1].entity == "event"
     repo.commit(f.action(transplants=(f.transplant(),)))  # a data change after the event
     assert repo.data_mark() > mark
+
+
+def test_a_lock_file_that_cannot_be_opened_is_one_clear_sentence(db_path: Path) -> None:
+    _clinic(db_path)
+    (db_path.parent / (db_path.name + ".lock")).unlink(missing_ok=True)
+    (db_path.parent / (db_path.name + ".lock")).mkdir()  # not a file: os.open fails
+    with pytest.raises(StorageError, match=r"cannot be opened .*check the folder"):
+        quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)

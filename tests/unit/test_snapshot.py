@@ -95,6 +95,9 @@ def test_another_format_is_not_shown(stored):
     None, "", "not json", "[]", "{}", '{"key": 1}',
     json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": {"2026-03-10": "[[[1]], []]"},
                 "sketches": {}}),
+    json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": ["2026-03-10"], "sketches": {}}),
+    json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": {"2026-03-10": "[[], []]"},
+                "sketches": {"t1": [10**12, 0, 0, "[[], []]"]}}),
 ])
 def test_a_malformed_snapshot_is_not_shown(payload):
     assert decode_start_board(payload, SnapshotKey((0, 0)), TODAY) is None
@@ -122,3 +125,12 @@ def test_a_commit_after_saving_makes_the_snapshot_unusable():
     now_key = SnapshotKey(repo.data_mark())
     assert decode_start_board(repo.board_snapshot(), now_key, TODAY) is None
 
+
+
+def test_a_malformed_timeline_row_paints_empty_instead_of_failing():
+    payload = json.dumps({"key": SnapshotKey((0, 0)).as_json(),
+                          "days": {TODAY.isoformat(): "[[], []]"},
+                          "sketches": {"t1": [TODAY.toordinal(), 0, 1, "not json"]}})
+    board = decode_start_board(payload, SnapshotKey((0, 0)), TODAY)
+    assert board is not None
+    assert board.sketches["t1"].bands == () and board.sketches["t1"].runs == ()
