@@ -13,16 +13,11 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +26,7 @@ from planner.careplan import DateChange, Plan, set_anchor_date
 from planner.days import day_label, mobilisation_day, mobilisation_label
 from planner.errors import ValidationError
 from planner.protocols import DAY0
+from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
 from ui.dialogs.patient_dialog import pydate, qdate
 
 
@@ -69,32 +65,15 @@ class SetAnchorDialog(QDialog):
         self.anchor.setAccessibleName("Anchor")
         for name in settable_anchors(plan):
             self.anchor.addItem(anchor_title(plan, name), name)
-        self.date_edit = QDateEdit()
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("Real date of the anchor")
+        self.date_edit = date_picker(plan.day0, "Real date of the anchor")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. G-CSF started two days late; bed availability")
         self.reason.setAccessibleName("Reason for setting the anchor date")
         self.current = QLabel()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Step", "Old date", "New date", "Day"])
-        self.table.setAccessibleName("Dates that change")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        ok.setText("Set date")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.table = DateChangesTable()
+        self.buttons = ok_cancel(self, "Set date")
         form = QFormLayout()
         form.addRow("&Anchor:", self.anchor)
         form.addRow("", self.current)
@@ -157,12 +136,7 @@ class SetAnchorDialog(QDialog):
         return day_label(change.new_day)
 
     def _fill_table(self) -> None:
-        self.table.setRowCount(len(self.changes))
-        for row, ch in enumerate(self.changes):
-            cells = (ch.title, f"{ch.old_date:%a %d %b %Y}", f"{ch.new_date:%a %d %b %Y}",
-                     self._day_text(ch))
-            for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.show_changes(self.changes, self._day_text)
 
     @classmethod
     def ask(cls, parent: QWidget | None, plan: Plan) -> AnchorMove | None:

@@ -6,16 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +18,8 @@ from PySide6.QtWidgets import (
 from planner.careplan import DateChange, Plan, StepStatus, infusion_given, reanchor
 from planner.days import day_label
 from planner.errors import ValidationError
-from ui.dialogs.patient_dialog import pydate, qdate
+from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
+from ui.dialogs.patient_dialog import pydate
 
 
 @dataclass(frozen=True)
@@ -43,33 +39,16 @@ class MoveDay0Dialog(QDialog):
         self.resize(900, 560)
         self._plan = plan
         self.changes: list[DateChange] = []
-        self.date_edit = QDateEdit(qdate(plan.day0))
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setAccessibleName("New Day 0")
+        self.date_edit = date_picker(plan.day0, "New Day 0")
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. donor delayed; infection; product issue")
         self.reason.setAccessibleName("Reason for moving Day 0")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Step", "Old date", "New date", "Day"])
-        self.table.setAccessibleName("Dates that change")
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = DateChangesTable()
         self.kept = QLabel()
         self.kept.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        ok.setText("Move Day 0")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel(self, "Move Day 0")
         form = QFormLayout()
         form.addRow(f"Day 0 is {plan.day0:%a %d %b %Y}. New &Day 0:", self.date_edit)
         form.addRow("&Reason:", self.reason)
@@ -127,12 +106,7 @@ class MoveDay0Dialog(QDialog):
                 "only move to that date.")
 
     def _fill_table(self) -> None:
-        self.table.setRowCount(len(self.changes))
-        for row, ch in enumerate(self.changes):
-            cells = (ch.title, f"{ch.old_date:%a %d %b %Y}", f"{ch.new_date:%a %d %b %Y}",
-                     day_label(ch.new_day))
-            for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.show_changes(self.changes, lambda ch: day_label(ch.new_day))
 
     @classmethod
     def ask(cls, parent: QWidget | None, plan: Plan) -> Day0Move | None:
