@@ -32,6 +32,7 @@ def test_the_dialog_previews_every_change_and_needs_a_reason(demo_window, qtbot)
     assert dialog.anchor_name == anchor
     assert dialog.new_date == plan.anchor_date(anchor)
     assert not ok.isEnabled()  # nothing changes yet
+    assert dialog.summary.text() == "Pick the real date, then give the reason."
     dialog.date_edit.setDate(dialog.date_edit.date().addDays(2))
     _, expected = set_anchor_date(plan, anchor, plan.anchor_date(anchor) + dt.timedelta(days=2))
     assert dialog.table.rowCount() == len(expected) > 0

@@ -123,6 +123,8 @@ class SetAnchorDialog(QDialog):
         else:
             count = len(self.changes)
             self.summary.setText(
+                "Pick the real date, then give the reason."
+                if self.new_date == self._plan.anchor_date(self.anchor_name) else
                 f"{count} date{'s' if count != 1 else ''} change. Steps already done keep "
                 "their real dates; the anchor no longer follows Day 0.")
         self._fill_table()
