@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.model import ClinicSettings
-from planner.ports import Actor
+from planner.records.ports import Actor
 
 if TYPE_CHECKING:
-    from planner.snapshot import StartBoard
+    from planner.app.snapshot import StartBoard
     from planner.storage import SqlRepository
     from planner.storage.lock import InstanceLock
     from planner.storage.quick import QuickOpen
@@ -68,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     labs.add_argument("file")
     labs.add_argument("--dry-run", action="store_true",
                       help="report accepted and rejected rows; change nothing")
-    from planner.cli_export import add_export_parser
+    from planner.cli.export import add_export_parser
 
     add_export_parser(sub)
     return parser
@@ -100,7 +100,7 @@ def _out(text: str) -> None:
 
 def cmd_protocols(_: argparse.Namespace) -> int:
     """List bundled and local templates."""
-    from planner.protocols import all_protocols
+    from planner.domain.templates import all_protocols
 
     protocols, errors = all_protocols(_local_template_dir())
     for proto in sorted(protocols.values(), key=lambda p: (p.category.value, p.id)):
@@ -113,8 +113,8 @@ def cmd_protocols(_: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Print a template's dated schedule."""
-    from planner.careplan import instantiate, schedule_rows
-    from planner.protocols import all_protocols, get_protocol
+    from planner.domain.plans import instantiate, schedule_rows
+    from planner.domain.templates import all_protocols, get_protocol
 
     day0 = parse_date(args.day0, "Day 0")
     protocols, _ = all_protocols(_local_template_dir())
@@ -139,8 +139,8 @@ def centre_settings() -> ClinicSettings:
 
 def centre_settings_and_problem() -> tuple[ClinicSettings, str]:
     """The settings, and a sentence about a bad settings file ("" when fine)."""
-    from planner.centre import load_centre_settings
-    from planner.paths import centre_settings_path
+    from planner.domain.centre import load_centre_settings
+    from planner.storage.paths import centre_settings_path
 
     settings, error = load_centre_settings(centre_settings_path())
     return settings, (f"{error} Using the default settings." if error is not None else "")
@@ -148,7 +148,7 @@ def centre_settings_and_problem() -> tuple[ClinicSettings, str]:
 
 def cmd_board(args: argparse.Namespace) -> int:
     """Print the clinic board for today."""
-    from planner.services import clinic_board
+    from planner.app.clinic import clinic_board
 
     settings = centre_settings()
     repo = _open_repo(args)
@@ -168,8 +168,8 @@ def cmd_board(args: argparse.Namespace) -> int:
 
 def cmd_demo_db(args: argparse.Namespace) -> int:
     """Write the demo clinic to a new SQLite file."""
-    from planner.demo import load_demo_clinic
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.app.demo import load_demo_clinic
     from planner.storage import open_repository
 
     path = Path(_require_folder(args.path, "the demo database"))
@@ -187,8 +187,8 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
 
 def cmd_import_labs(args: argparse.Namespace) -> int:
     """Import counts; report accepted and rejected rows (exit 1 when some were rejected)."""
-    from planner.cli_labs import run_import_labs
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.cli.labs import run_import_labs
 
     repo = _open_repo(args)
     try:
@@ -205,8 +205,8 @@ def cmd_import_labs(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write handouts, team summaries or hand-off packets as PDF (one or a batch)."""
-    from planner.cli_export import run_export
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.cli.export import run_export
 
     settings = centre_settings()
     repo = _open_repo(args)
@@ -254,8 +254,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Write a verified backup (SQLite online backup API, integrity-checked, rotated)."""
-    from planner.paths import data_dir
     from planner.storage.backup import backup
+    from planner.storage.paths import data_dir
 
     _sqlite_target(args, "backup")
     dest = Path(args.dest) if args.dest else data_dir() / "backups"
@@ -272,7 +272,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _local_template_dir() -> Path:
-    from planner.paths import local_templates_dir
+    from planner.storage.paths import local_templates_dir
 
     return local_templates_dir()
 
@@ -290,7 +290,7 @@ def _require_folder(path: str, what: str) -> str:
 
 
 def _database_target(args: argparse.Namespace) -> str:
-    from planner.paths import default_database_path, demo_database_path
+    from planner.storage.paths import default_database_path, demo_database_path
 
     if args.db:
         return _require_folder(str(args.db), "--db")
@@ -309,8 +309,8 @@ def _open_repo(args: argparse.Namespace, lock: InstanceLock | None = None) -> Sq
 
     ``lock``: the instance lock a quick start already holds on the file.
     """
-    from planner.demo import load_demo_clinic
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.app.demo import load_demo_clinic
     from planner.storage import open_repository
 
     # The clock is read here, in the composition root: the lock and any pre-migration
@@ -339,7 +339,7 @@ def _quick_start(args: argparse.Namespace,
                        workstation=socket.gethostname(), now=local_now())
     if quick is None or quick.payload is None:
         return quick, None
-    from planner.snapshot import SnapshotKey, decode_start_board
+    from planner.app.snapshot import SnapshotKey, decode_start_board
 
     key = SnapshotKey(quick.data_mark, tuple(sorted(settings.closures)))
     return quick, decode_start_board(quick.payload, key, local_now().date())
@@ -358,7 +358,7 @@ def _show_start_error(message: str) -> None:
 def run_gui(args: argparse.Namespace) -> int:
     """Open the desktop app (the demo clinic with ``--demo``).
 
-    With a board stored for today by the last run (planner.snapshot), the window paints
+    With a board stored for today by the last run (planner.app.snapshot), the window paints
     it first and the database is opened and the clinic loaded behind it.
     """
     settings, problem = centre_settings_and_problem()
@@ -374,11 +374,11 @@ def run_gui(args: argparse.Namespace) -> int:
         opened.append(_open_repo(args, lock))
         return opened[-1]
 
-    from planner.demo import load_demo_clinic
-    from planner.paths import local_templates_dir, log_dir, window_settings_path
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.app.demo import load_demo_clinic
     from planner.storage.files import is_url
     from planner.storage.location import sync_warning
+    from planner.storage.paths import local_templates_dir, log_dir, window_settings_path
     from ui.app import run
 
     target = _database_target(args)

@@ -13,8 +13,8 @@ import random
 import pandas as pd
 
 from benchmarks.common import Figure, median_time
-from planner.engraftment import neutrophil_engraftment, platelet_engraftment
-from planner.labimport import ColumnMapping, read_lab_file
+from planner.clinical.engraftment import neutrophil_engraftment, platelet_engraftment
+from planner.labimport.reader import ColumnMapping, read_lab_file
 
 DAY0 = dt.date(2026, 3, 10)
 MAPPING = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 from benchmarks.common import Figure, python_floor
-from planner.labs import ANALYTES, CANONICAL_UNIT, LabSample
-from planner.model import Patient
-from planner.ports import Action, Actor
+from planner.domain.labs import ANALYTES, CANONICAL_UNIT, LabSample
+from planner.domain.patients import Patient
+from planner.records.ports import Action, Actor
 from planner.storage import open_repository
 from planner.storage.memory import InMemoryRepository
 

@@ -16,11 +16,18 @@ from concurrent.futures import ProcessPoolExecutor
 from reportlab.pdfgen.canvas import Canvas
 
 from benchmarks.common import Figure, median_time
-from planner.careplan import Plan, instantiate_many
+from planner.domain.patients import (
+    ClinicSettings,
+    GraftSource,
+    Patient,
+    Sex,
+    Transplant,
+    TransplantType,
+)
+from planner.domain.plans import Plan, instantiate_many
+from planner.domain.templates import get_protocol, load_protocols
 from planner.export.handout import write_handout
 from planner.export.pdfkit import FONT, register_fonts
-from planner.model import ClinicSettings, GraftSource, Patient, Sex, Transplant, TransplantType
-from planner.protocols import get_protocol, load_protocols
 
 PRINTED_ON = dt.date(2026, 3, 10)
 DAY0 = PRINTED_ON + dt.timedelta(days=10)  # printed on Day -10: the calendar runs to Day +100

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from benchmarks.common import Figure, median_time, python_floor
-from planner.careplan import instantiate, mark_done, reanchor
-from planner.protocols import load_protocols, parse_protocol
+from planner.domain.plans import instantiate, mark_done, reanchor
+from planner.domain.templates import load_protocols, parse_protocol
 
 DAY0 = dt.date(2026, 3, 10)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.clinic import write_clinic_db
 from benchmarks.common import Figure, median_time
-from planner.ports import Actor
+from planner.records.ports import Actor
 from planner.storage import open_repository
 from ui.session import ClinicSession
 

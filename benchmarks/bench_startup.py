@@ -6,7 +6,7 @@ Budget (DESIGN.md section 7): at most 3x the bare window measured in the same ru
 Each child prints the wall-clock time at which its window was painted; the figure is
 that minus the time the parent started it (interpreter start included, exit excluded,
 the same for the bare window and the app). The app is measured as a coordinator meets
-it: with the board its last run stored (planner.snapshot), and reported also without
+it: with the board its last run stored (planner.app.snapshot), and reported also without
 one (the first start on a new database) and to the live clinic behind the board.
 """
 

@@ -21,8 +21,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
-from planner.careplan import instantiate
-from planner.protocols import parse_protocol
+from planner.domain.plans import instantiate
+from planner.domain.templates import parse_protocol
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
 TODAY = dt.date(2026, 3, 10)

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
-from planner.careplan import Plan
-from planner.demo import build_demo_clinic
-from planner.model import Patient, Transplant
-from planner.ports import Action, Actor
-from planner.snapshot import save_board_snapshot
+from planner.app.demo import build_demo_clinic
+from planner.app.snapshot import save_board_snapshot
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
+from planner.records.ports import Action, Actor
 from planner.storage import open_repository
 
 ACTOR = Actor("bench", "bench")

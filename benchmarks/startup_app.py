@@ -21,8 +21,8 @@ from pathlib import Path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from planner.ports import Actor  # noqa: E402
-from planner.snapshot import SnapshotKey, decode_start_board  # noqa: E402
+from planner.app.snapshot import SnapshotKey, decode_start_board  # noqa: E402
+from planner.records.ports import Actor  # noqa: E402
 from planner.storage.quick import quick_open  # noqa: E402
 from ui.app import create_main_window  # noqa: E402
 from ui.workers import run_in_background  # noqa: E402

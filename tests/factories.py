@@ -10,9 +10,9 @@ import textwrap
 from collections.abc import Mapping
 from typing import Any
 
-from planner.careplan import Plan, instantiate, instantiate_many
-from planner.model import Donor, Patient, Transplant
-from planner.protocols import Protocol, parse_protocol
+from planner.domain.patients import Donor, Patient, Transplant
+from planner.domain.plans import Plan, instantiate, instantiate_many
+from planner.domain.templates import Protocol, parse_protocol
 
 DAY0 = dt.date(2025, 3, 10)  # clinical.md section 1.1 worked example
 

@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
-from planner.demo import load_demo_clinic
-from planner.ports import Actor
-from planner.services import Context
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
 from ui.dialogs.anchor_dialog import SetAnchorDialog

@@ -10,10 +10,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.model import ClinicSettings
-from planner.ports import Actor, Repository
-from planner.protocols import Protocol, all_protocols
-from planner.snapshot import StartBoard
+from planner.app.snapshot import StartBoard
+from planner.domain.patients import ClinicSettings
+from planner.domain.templates import Protocol, all_protocols
+from planner.records.ports import Actor, Repository
 from ui.errors import LOG, configure_logging, install_excepthook, user_message
 from ui.main_window import MainWindow
 from ui.session import ClinicSession

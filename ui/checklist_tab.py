@@ -26,14 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.checklists import (
+from planner.errors import PlannerError
+from planner.records.checklists import (
     ChecklistTemplate,
     ChecklistView,
     ItemView,
     applicable_templates,
     checklist_view,
 )
-from planner.errors import PlannerError
 from ui.dialogs import calculator_dialogs as calc
 from ui.record_session import RecordSession
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.complication_service import StoredEpisode
-from planner.complications import Assessment
-from planner.days import short_day_label
+from planner.clinical.grading import GradeResult
+from planner.domain.days import short_day_label
 from planner.errors import PlannerError
-from planner.grading import GradeResult
+from planner.records.complication_log import StoredEpisode
+from planner.records.complications import Assessment
 from ui.dialogs import calculator_dialogs as calc
 from ui.record_session import RecordSession
 

@@ -54,20 +54,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import Plan
-from planner.days import short_day_label
-from planner.errors import PlannerError, ValidationError
-from planner.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
-from planner.labservice import (
+from planner.app.context import Context
+from planner.app.counts import (
     load_recovery,
     override_engraftment,
     record_counts,
     record_transfusion,
     remove_transfusion,
 )
-from planner.model import Patient, Transplant
-from planner.ports import Repository
-from planner.recovery import (
+from planner.domain.days import short_day_label
+from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
+from planner.errors import PlannerError, ValidationError
+from planner.records.ports import Repository
+from planner.records.recovery import (
     RESULT_KEYS,
     RecoveryChart,
     RecoveryRecord,
@@ -76,7 +77,6 @@ from planner.recovery import (
     chart_data,
     effective_samples,
 )
-from planner.services import Context
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs

@@ -34,16 +34,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import Plan
-from planner.days import mobilisation_day
-from planner.dosing import (
+from planner.app.context import Context
+from planner.app.harvest import (
+    add_collection,
+    edit_collection,
+    load_harvest,
+    record_pb_cd34,
+    remove_collection,
+    save_harvest_settings,
+)
+from planner.clinical.dosing import (
     creatinine_clearance_cg,
-    format_number,
     ideal_body_weight,
     plerixafor_dose,
 )
+from planner.domain.days import mobilisation_day
+from planner.domain.numbers import format_number
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
 from planner.errors import PlannerError, ValidationError
-from planner.harvestlog import (
+from planner.records.harvest_log import (
     UNIT,
     Collection,
     HarvestLog,
@@ -54,17 +64,7 @@ from planner.harvestlog import (
     plerixafor_prompt,
     stop_alert,
 )
-from planner.labservice import (
-    add_collection,
-    edit_collection,
-    load_harvest,
-    record_pb_cd34,
-    remove_collection,
-    save_harvest_settings,
-)
-from planner.model import Patient, Transplant
-from planner.ports import Repository
-from planner.services import Context
+from planner.records.ports import Repository
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
 

@@ -35,9 +35,9 @@ from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
 if TYPE_CHECKING:
-    from planner.board import WorklistItem
-    from planner.ports import ClinicalRecord
-    from planner.protocols import Protocol
+    from planner.app.board import WorklistItem
+    from planner.domain.templates import Protocol
+    from planner.records.ports import ClinicalRecord
     from ui.patient_workspace import PatientWorkspace
     from ui.plan_session import PlanSession, Snapshot
 
@@ -384,7 +384,7 @@ class MainWindow(QMainWindow):
             if ws.session.transplant.id == transplant_id:
                 self.tabs.setCurrentWidget(ws)
                 return ws
-        from planner.services import record_event
+        from planner.app.events import record_event
 
         try:
             ps = self._plan_session(transplant_id)
@@ -439,7 +439,7 @@ class MainWindow(QMainWindow):
 
     def new_patient(self) -> None:
         """Create a patient, then offer to plan the transplant."""
-        from planner.services import save_patient
+        from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
 
         patient = PatientDialog.ask(self, None, self.session.today)
@@ -458,7 +458,7 @@ class MainWindow(QMainWindow):
         ws = self.current_workspace()
         if ws is None:
             return
-        from planner.services import save_patient
+        from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
 
         edited = PatientDialog.ask(self, ws.session.patient, self.session.today)
@@ -485,7 +485,7 @@ class MainWindow(QMainWindow):
         """Run the plan wizard for a patient and open the new plan."""
         repo = self.session.repo
         patient = repo.get_patient(patient_id)
-        from planner.services import create_transplant_plan
+        from planner.app.plans import create_transplant_plan
         from ui.dialogs.plan_wizard import PlanWizard
 
         request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
         if not self.session.ready:
             self.when_ready(lambda: self._on_worklist_check_off(item))
             return
-        from planner.careplan import mark_done
+        from planner.domain.plans import mark_done
 
         try:
             ps = self._plan_session(item.transplant_id)

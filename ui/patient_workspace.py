@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.board import current_phase
-from planner.careplan import (
+from planner.app.board import current_phase
+from planner.app.plans import day0_move
+from planner.domain.days import short_day_label
+from planner.domain.patients import GraftSource, TransplantType
+from planner.domain.plans import (
     StepStatus,
     mark_done,
     move_step,
@@ -33,13 +36,10 @@ from planner.careplan import (
     set_step_status,
     skip_occurrence,
 )
-from planner.complication_service import episode_bands
-from planner.days import short_day_label
-from planner.documents import plan_outdated_documents
 from planner.errors import PlannerError, ValidationError
-from planner.model import GraftSource, TransplantType
-from planner.ports import ClinicalRecord
-from planner.services import day0_move
+from planner.records.complication_log import episode_bands
+from planner.records.documents import plan_outdated_documents
+from planner.records.ports import ClinicalRecord
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
 from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors

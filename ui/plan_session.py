@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from planner.careplan import DateChange, Plan, diff_dates
+from planner.app.context import Context
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import DateChange, Plan, diff_dates
 from planner.errors import ConflictError, PlannerError
-from planner.model import Patient, Transplant
-from planner.ports import Action, Repository
-from planner.services import Context
+from planner.records.ports import Action, Repository
 
 
 @dataclass(frozen=True)

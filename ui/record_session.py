@@ -12,18 +12,13 @@ from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QObject, Signal
 
-from planner.checklists import ChecklistState, ChecklistTemplate, load_checklists
-from planner.complication_service import (
-    ComplicationLog,
-    checklist_states,
-    complication_log,
-    resolve_episode,
-    save_assessment,
-    tick_checklist_item,
-)
-from planner.grading import GradeResult
-from planner.ports import Repository
-from planner.services import Context
+from planner.app.checklists import checklist_states, tick_checklist_item
+from planner.app.complications import complication_log, resolve_episode, save_assessment
+from planner.app.context import Context
+from planner.clinical.grading import GradeResult
+from planner.records.checklists import ChecklistState, ChecklistTemplate, load_checklists
+from planner.records.complication_log import ComplicationLog
+from planner.records.ports import Repository
 from ui.plan_session import PlanSession
 
 

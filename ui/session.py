@@ -19,19 +19,19 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
-from planner.board import BoardRow, WorklistItem
+from planner.app.board import BoardRow, WorklistItem
+from planner.app.timeline import RowSketch
+from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.model import ClinicSettings
-from planner.ports import Actor, Repository
-from planner.timeline import RowSketch
+from planner.records.ports import Actor, Repository
 from ui.errors import LOG
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
-    from planner.careplan import Plan
-    from planner.checklists import ChecklistTemplate
-    from planner.services import Context
-    from planner.snapshot import StartBoard
+    from planner.app.context import Context
+    from planner.app.snapshot import StartBoard
+    from planner.domain.plans import Plan
+    from planner.records.checklists import ChecklistTemplate
 
 # The use cases, checklists and the snapshot writer are imported where used: the board
 # painted from a snapshot at start-up needs none of them (DESIGN.md section 7).
@@ -105,7 +105,7 @@ class ClinicSession(QObject):
 
     def context(self) -> Context:
         """Who acts and when, for one use-case call."""
-        from planner.services import Context
+        from planner.app.context import Context
 
         return Context(self.actor, self.clock())
 
@@ -136,13 +136,13 @@ class ClinicSession(QObject):
 
     def _templates(self) -> Mapping[str, ChecklistTemplate]:
         if self._checklist_templates is None:
-            from planner.checklists import load_checklists
+            from planner.records.checklists import load_checklists
 
             self._checklist_templates = load_checklists()
         return self._checklist_templates
 
     def _compute(self, today: dt.date) -> Loaded:
-        from planner.services import clinic_view
+        from planner.app.clinic import clinic_view
 
         view = clinic_view(self.repo, today, sorted(self.closures), self._templates())
         return view.rows, view.worklist, view.plans, view.engrafted
@@ -185,8 +185,8 @@ class ClinicSession(QObject):
             # changes come with it (an SQLite file has no other writer while open).
             self.refresh()
             return
-        from planner.board import board_order, worklist_order
-        from planner.services import clinic_view_of, load_clinic
+        from planner.app.board import board_order, worklist_order
+        from planner.app.clinic import clinic_view_of, load_clinic
 
         ids = set(transplant_ids)
         part = clinic_view_of(load_clinic(self.repo, ids), today, sorted(self.closures),
@@ -220,7 +220,7 @@ class ClinicSession(QObject):
         return self._snapshot_saved_for == (self.repo.data_mark(), self.today)
 
     def _write_snapshot(self, today: dt.date) -> tuple[tuple[int, int], dt.date] | None:
-        from planner.snapshot import save_board_snapshot
+        from planner.app.snapshot import save_board_snapshot
 
         key = save_board_snapshot(self.repo, today, sorted(self.closures), self._templates())
         return (key.data_mark, today) if key is not None else None

@@ -17,12 +17,12 @@ from typing import BinaryIO
 
 from reportlab.lib import colors
 
-from planner.careplan import Occurrence, Plan, StepStatus
-from planner.doses import dose_line
+from planner.clinical.step_doses import dose_line
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Occurrence, Plan, StepStatus
+from planner.domain.templates import Phase, StepKind
 from planner.export.pdfkit import DocMeta, PdfDocument, TickBoxes
 from planner.export.texts import HandoutTexts, load_texts
-from planner.model import ClinicSettings, Patient, Transplant
-from planner.protocols import Phase, StepKind
 
 NORMAL_BASE_PT = 11.0
 LARGE_BASE_PT = 16.0

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from planner.complications import ComplicationEpisode
-from planner.labs import LabSample
+from planner.domain.labs import LabSample
+from planner.records.complications import ComplicationEpisode
 
 if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
-    from planner.engraftment import EngraftmentResult
+    from planner.clinical.engraftment import EngraftmentResult
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from planner.assets import resource
+from planner.domain.assets import resource
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"

@@ -16,16 +16,17 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
-from planner.careplan import Plan, StepStatus
-from planner.complications import episode_summary
-from planner.countchart import CountChart, CountSeries, count_chart_data
-from planner.days import day_label
-from planner.doses import dose_line
-from planner.dosing import format_number, tall_man
+from planner.clinical.dosing import tall_man
+from planner.clinical.step_doses import dose_line
+from planner.domain.days import day_label
+from planner.domain.numbers import format_number
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Plan, StepStatus
+from planner.domain.templates import StepKind
 from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.pdfkit import FONT, DocMeta, PdfDocument
-from planner.model import ClinicSettings, Patient, Transplant
-from planner.protocols import StepKind
+from planner.records.complications import episode_summary
+from planner.records.count_chart import CountChart, CountSeries, count_chart_data
 
 if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
     pass

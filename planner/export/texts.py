@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from planner.assets import resource
+from planner.domain.assets import resource
 from planner.errors import PlannerError
 
 REFERENCE_LANGUAGE = "en"

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from planner import __version__
-from planner.audit import AuditEntry, FieldChange, chain_hash, dict_changes, plan_changes
-from planner.careplan import Plan
+from planner.domain.labs import ANALYTES, LabSample
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, ValidationError
-from planner.labs import ANALYTES, LabSample
-from planner.model import Patient, Transplant
-from planner.ports import RECORD_KINDS, Action, ClinicalRecord
-from planner.serialize import (
+from planner.records.audit import AuditEntry, FieldChange, chain_hash, dict_changes, plan_changes
+from planner.records.ports import RECORD_KINDS, Action, ClinicalRecord
+from planner.records.serialize import (
     patient_from_dict,
     patient_to_dict,
     plan_from_dict,

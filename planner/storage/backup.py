@@ -31,8 +31,8 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from planner.audit import GENESIS_HASH, AuditEntry, verify_chain
 from planner.errors import StorageError
+from planner.records.audit import GENESIS_HASH, AuditEntry, verify_chain
 from planner.storage.files import prepare_sqlite_file
 from planner.storage.lock import InstanceLock
 

@@ -20,7 +20,7 @@ MIN_SQLITE_VERSION = (3, 37, 0)
 
 def default_database_path() -> Path:
     """The database in the per-user data folder (no patient data in the name)."""
-    from planner import paths  # platformdirs: not needed when the path is given
+    from planner.storage import paths  # platformdirs: not needed when the path is given
 
     return paths.default_database_path()
 

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, insert
 from sqlalchemy.exc import DBAPIError
 
 from planner import __version__
-from planner.audit import verify_chain
 from planner.errors import StorageError
-from planner.ports import Repository
+from planner.records.audit import verify_chain
+from planner.records.ports import Repository
 from planner.storage import migrate, schema
 from planner.storage.engine import (
     map_open_error,

@@ -20,13 +20,13 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from planner.audit import GENESIS_HASH, AuditEntry
-from planner.careplan import Plan
+from planner.domain.labs import LabSample
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, StorageError
-from planner.labs import LabSample
-from planner.model import Patient, Transplant
-from planner.ports import Action, ClinicalRecord, Committed
-from planner.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
+from planner.records.audit import GENESIS_HASH, AuditEntry
+from planner.records.ports import Action, ClinicalRecord, Committed
+from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
 from planner.storage._common import (
     RecordWrite,

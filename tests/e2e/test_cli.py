@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import main
-from planner.protocols import load_protocols
+from planner.domain.templates import load_protocols
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -180,7 +180,7 @@ def test_bad_centre_settings_warn_and_keep_working(capsys, tmp_path):
 
 
 def test_board_json_carries_the_same_alerts_and_phases_as_the_desktop_board(capsys, tmp_path):
-    from planner.services import clinic_view
+    from planner.app.clinic import clinic_view
     from planner.storage import open_repository
 
     db = tmp_path / "demo.db"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from planner.cli_export import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL, add_export_parser, run_export
-from planner.demo import load_demo_clinic
-from planner.documents import history
-from planner.ports import Actor
-from planner.services import Context
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.cli.export import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL, add_export_parser, run_export
+from planner.records.documents import history
+from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -134,10 +134,10 @@ def test_nobody_tomorrow_is_not_an_error(repo, tmp_path):
 def test_handout_without_a_24_hour_number_or_with_untranslated_steps_warns(tmp_path):
     import argparse as _argparse
 
-    from planner.cli_export import add_export_parser, run_export
-    from planner.demo import load_demo_clinic
-    from planner.model import ClinicSettings
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.app.demo import load_demo_clinic
+    from planner.cli.export import add_export_parser, run_export
+    from planner.domain.patients import ClinicSettings
     from planner.storage.memory import InMemoryRepository
     from tests.integration.factories import ACTOR
 

@@ -1,4 +1,4 @@
-"""``import-labs FILE [--dry-run]`` through planner.cli_labs.run_import_labs."""
+"""``import-labs FILE [--dry-run]`` through planner.cli.labs.run_import_labs."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli_labs import EXIT_OK, EXIT_REFUSED, EXIT_REJECTED_ROWS, run_import_labs
-from planner.model import Patient
-from planner.ports import Action, Actor
-from planner.services import Context
+from planner.app.context import Context
+from planner.cli.labs import EXIT_OK, EXIT_REFUSED, EXIT_REJECTED_ROWS, run_import_labs
+from planner.domain.patients import Patient
+from planner.records.ports import Action, Actor
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)

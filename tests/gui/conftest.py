@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QSettings
 
-from planner.demo import load_demo_clinic
-from planner.ports import Actor
-from planner.services import Context
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
 

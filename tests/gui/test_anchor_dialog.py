@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from planner.careplan import set_anchor_date
+from planner.domain.plans import set_anchor_date
 from ui.dialogs.anchor_dialog import AnchorMove, SetAnchorDialog, settable_anchors
 
 

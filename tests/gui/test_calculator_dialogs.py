@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.complication_service import complication_log, save_assessment
-from planner.services import Context
+from planner.app.complications import complication_log, save_assessment
+from planner.app.context import Context
 from tests.gui.conftest import ACTOR, NOW
 from ui.dialogs.calculator_dialogs import (
     CALCULATORS,

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.careplan import reanchor
-from planner.complication_service import checklist_states
+from planner.app.checklists import checklist_states
+from planner.domain.plans import reanchor
 from tests.gui.conftest import NOW
 from ui.checklist_tab import default_template_id
 from ui.dialogs.calculator_dialogs import DateNoteDialog

@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from planner.careplan import instantiate
-from planner.protocols import parse_protocol
-from planner.timeline import phase_bands, step_bars
+from planner.app.timeline import phase_bands, step_bars
+from planner.domain.plans import instantiate
+from planner.domain.templates import parse_protocol
 from ui.widgets.clinic_timeline import (
     _STATUS,
     _STATUS_NAMES,

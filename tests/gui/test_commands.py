@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from planner.careplan import move_step, reanchor
+from planner.app.context import Context
+from planner.domain.plans import move_step, reanchor
 from planner.errors import StorageError
-from planner.ports import Actor
-from planner.services import Context
+from planner.records.ports import Actor
 from tests.gui.conftest import ACTOR, NOW
 from ui.plan_session import PlanSession, Snapshot
 

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QPointF
 
-from planner.complication_service import complication_alerts, complication_log
+from planner.app.complications import complication_log
+from planner.records.complication_log import complication_alerts
 from tests.gui.conftest import NOW
 from ui.dialogs import calculator_dialogs as calc
 from ui.widgets.plan_timeline import PlanTimeline

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCharts import QChartView, QLineSeries, QLogValueAxis, QScatterSeries, QValueAxis
 from PySide6.QtCore import QPointF, Qt
 
-from planner.labservice import record_counts
-from planner.services import Context
+from planner.app.context import Context
+from planner.app.counts import record_counts
 from tests.gui.conftest import ACTOR, NOW
 from ui.counts_tab import CountsTab, OverrideDialog
 from ui.dialogs.step_dialogs import StepDialogs
@@ -149,8 +149,8 @@ def test_override_dialog_ok_needs_reason(qtbot, tab: CountsTab, demo_repo) -> No
 
 def test_graft_failure_banner(qtbot) -> None:
     # A clinic holding only DEMO-0011 (Day +45) without the demo's synthetic counts.
-    from planner.demo import build_demo_clinic
-    from planner.ports import Action
+    from planner.app.demo import build_demo_clinic
+    from planner.records.ports import Action
     from planner.storage.memory import InMemoryRepository
 
     repo = InMemoryRepository()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialogButtonBox
 
-from planner.careplan import infusion_given
+from planner.domain.plans import infusion_given
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 
 

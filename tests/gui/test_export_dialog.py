@@ -13,9 +13,10 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QMessageBox
 
-from planner.documents import history
-from planner.model import ClinicSettings
-from planner.services import Context, save_patient
+from planner.app.context import Context
+from planner.app.patients import save_patient
+from planner.domain.patients import ClinicSettings
+from planner.records.documents import history
 from tests.gui.conftest import ACTOR, NOW
 from ui.dialogs import export_dialog
 from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog

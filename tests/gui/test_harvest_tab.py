@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.harvestlog import Collection
-from planner.labservice import add_collection, load_harvest
-from planner.services import Context
+from planner.app.context import Context
+from planner.app.harvest import add_collection, load_harvest
+from planner.records.harvest_log import Collection
 from tests.gui.conftest import ACTOR, NOW
 from ui.counts_tab import CountsTab
 from ui.dialogs.import_labs_dialog import ImportLabsDialog

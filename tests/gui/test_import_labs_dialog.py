@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
-from planner.labimport import ColumnMapping
-from planner.services import Context
+from planner.app.context import Context
+from planner.labimport.reader import ColumnMapping
 from tests.gui.conftest import ACTOR, NOW
 from ui.dialogs.import_labs_dialog import (
     ColumnMappingDialog,

@@ -183,14 +183,14 @@ def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_rep
 
 def _full_board(repo, day=None):
     """The board a full recompute gives."""
-    from planner.services import clinic_view
+    from planner.app.clinic import clinic_view
 
     return clinic_view(repo, day or NOW.date())
 
 
 def test_an_edit_recomputes_only_its_transplant_and_equals_a_full_refresh(
         demo_window, demo_repo, monkeypatch):
-    import planner.services as services
+    import planner.app.clinic as services
 
     parts: list[set[str] | None] = []
     real = services.load_clinic
@@ -232,7 +232,7 @@ def test_alert_tooltip_gives_the_rule_of_each_alert(demo_window):
 
 def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, monkeypatch):
     """An import file may hold other patients' counts: every row is recomputed."""
-    import planner.services as services
+    import planner.app.clinic as services
 
     parts: list[object] = []
     real = services.load_clinic
@@ -246,7 +246,7 @@ def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, 
 
 def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(make_window, demo_repo,
                                                                   settings, qtbot, monkeypatch):
-    import planner.snapshot as snapshot
+    import planner.app.snapshot as snapshot
     from planner.errors import StorageError
     from tests.gui.conftest import ACTOR
     from ui.app import create_main_window

@@ -17,7 +17,7 @@ from ui.session import ClinicSession
 
 
 def _plan_session(repo, mrn="DEMO-0009"):
-    from planner.services import Context
+    from planner.app.context import Context
 
     patient = repo.find_patient_by_mrn(mrn)
     transplant = repo.list_transplants(patient.id)[0]

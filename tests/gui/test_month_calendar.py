@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from planner.careplan import instantiate, mark_done
-from planner.protocols import parse_protocol
+from planner.domain.plans import instantiate, mark_done
+from planner.domain.templates import parse_protocol
 from tests.gui.test_plan_timeline import D0, TEMPLATE
 from ui.widgets.month_calendar import MonthCalendar, add_months
 

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
 
-from planner import complication_service
-from planner.complication_service import complication_log, save_assessment
-from planner.services import Context
+from planner.app.complications import complication_log, save_assessment
+from planner.app.context import Context
+from planner.records import complication_log as complication_service
 from tests.gui.conftest import ACTOR, NOW
 from ui.dialogs import calculator_dialogs as calc
 from ui.dialogs.calculator_dialogs import CALCULATORS, make_calculator_dialog

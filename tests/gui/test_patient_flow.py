@@ -7,9 +7,9 @@ from dataclasses import replace
 
 from PySide6.QtCore import QPoint, QSettings, Qt
 
-from planner.careplan import StepStatus
-from planner.model import Patient, Transplant, TransplantStatus, new_id
-from planner.protocols import load_protocols
+from planner.domain.patients import Patient, Transplant, TransplantStatus, new_id
+from planner.domain.plans import StepStatus
+from planner.domain.templates import load_protocols
 from planner.storage import open_repository
 from tests.gui.conftest import ACTOR, NOW
 from ui.app import create_main_window
@@ -164,8 +164,8 @@ def test_mark_done_and_skip_from_the_timeline_menu(demo_window, demo_repo, monke
 def test_restart_restores_tabs_and_data(tmp_path, qtbot, monkeypatch):
     db = tmp_path / "clinic.db"
     ini = tmp_path / "settings.ini"
-    from planner.demo import load_demo_clinic
-    from planner.services import Context
+    from planner.app.context import Context
+    from planner.app.demo import load_demo_clinic
 
     repo = open_repository(str(db), user="u", workstation="w")
     load_demo_clinic(repo, Context(ACTOR, NOW))

@@ -10,10 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from planner.careplan import reanchor
-from planner.model import Patient, Transplant, TransplantStatus
-from planner.protocols import load_protocols
-from planner.services import Context, create_transplant_plan, save_patient
+from planner.app.context import Context
+from planner.app.patients import save_patient
+from planner.app.plans import create_transplant_plan
+from planner.domain.patients import Patient, Transplant, TransplantStatus
+from planner.domain.plans import reanchor
+from planner.domain.templates import load_protocols
 from planner.storage import open_repository
 from tests.gui.conftest import ACTOR, NOW
 from ui.app import create_main_window

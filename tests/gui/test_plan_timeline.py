@@ -9,8 +9,14 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
-from planner.careplan import StepStatus, instantiate, mark_done, set_step_status, skip_occurrence
-from planner.protocols import parse_protocol
+from planner.domain.plans import (
+    StepStatus,
+    instantiate,
+    mark_done,
+    set_step_status,
+    skip_occurrence,
+)
+from planner.domain.templates import parse_protocol
 from ui.widgets.plan_timeline import PlanTimeline, tick_days
 from ui.widgets.status_style import STATUSES, status_icon
 

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from planner.app.clinic import load_clinic
+from planner.app.snapshot import SnapshotKey, StartBoard, build_snapshot, decode_start_board
 from planner.errors import StorageError
-from planner.services import load_clinic
-from planner.snapshot import SnapshotKey, StartBoard, build_snapshot, decode_start_board
 from tests.gui.conftest import ACTOR, NOW
 from ui import app as app_module
 from ui.app import create_main_window
@@ -214,7 +214,7 @@ def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo
 def test_a_repository_that_keeps_no_snapshot_is_not_given_one(qtbot, settings, demo_repo,
                                                               monkeypatch):
     """PostgreSQL: nobody starts from a snapshot, so none is computed at close."""
-    import planner.snapshot as snapshot
+    import planner.app.snapshot as snapshot
 
     computed: list[object] = []
     monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda _s: False))

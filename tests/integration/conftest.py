@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.ports import Repository
+from planner.records.ports import Repository
 from planner.storage import open_repository
 from planner.storage.memory import InMemoryRepository
 from tests.integration.factories import ACTOR

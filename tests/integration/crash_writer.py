@@ -18,9 +18,9 @@ import datetime as dt
 import sys
 from dataclasses import replace
 
-from planner.careplan import set_step_note
-from planner.labs import CANONICAL_UNIT, Analyte, LabSample
-from planner.ports import Action, Actor, ClinicalRecord
+from planner.domain.labs import CANONICAL_UNIT, Analyte, LabSample
+from planner.domain.plans import set_step_note
+from planner.records.ports import Action, Actor, ClinicalRecord
 from planner.storage import open_repository
 
 ACTOR = Actor(user="crash-writer", workstation="test-host")

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from planner.careplan import Plan, instantiate
-from planner.labs import CANONICAL_UNIT, Analyte, LabSample, Qualifier
-from planner.model import Donor, Patient, Transplant
-from planner.ports import Action, Actor, ClinicalRecord
-from planner.protocols import Protocol, load_protocols
+from planner.domain.labs import CANONICAL_UNIT, Analyte, LabSample, Qualifier
+from planner.domain.patients import Donor, Patient, Transplant
+from planner.domain.plans import Plan, instantiate
+from planner.domain.templates import Protocol, load_protocols
+from planner.records.ports import Action, Actor, ClinicalRecord
 
 ACTOR = Actor(user="jdoe", workstation="WS-07")
 OTHER = Actor(user="asmith", workstation="WS-12")

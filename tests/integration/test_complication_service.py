@@ -7,25 +7,22 @@ import datetime as dt
 
 import pytest
 
-from planner.checklists import load_checklists
-from planner.complication_service import (
-    ComplicationLog,
+from planner.app.checklists import checklist_states, tick_checklist_item
+from planner.app.complications import (
     add_episode_note,
-    checklist_states,
-    complication_alerts,
     complication_log,
-    episode_bands,
     resolve_episode,
     save_assessment,
     start_episode,
-    tick_checklist_item,
 )
-from planner.demo import load_demo_clinic
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.clinical.grading import magic_assessment, nih_cgvhd_assessment
+from planner.clinical.toxicity import crs_grade_astct
 from planner.errors import ConflictError, ValidationError
-from planner.grading import magic_assessment, nih_cgvhd_assessment
-from planner.ports import ClinicalRecord
-from planner.services import Context
-from planner.toxicity import crs_grade_astct
+from planner.records.checklists import load_checklists
+from planner.records.complication_log import ComplicationLog, complication_alerts, episode_bands
+from planner.records.ports import ClinicalRecord
 from tests.integration.factories import ACTOR
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -135,7 +132,7 @@ def test_stale_version_conflicts(repo, clinic) -> None:
     record = repo.get_record(tid, "complications")
     assert record is not None
     stale = ClinicalRecord(tid, "complications", dict(record.body), record.version - 1)
-    from planner.ports import Action
+    from planner.records.ports import Action
     with pytest.raises(ConflictError):
         repo.commit(Action(actor=ACTOR, at=NOW, description="x", records=(stale,)))
 

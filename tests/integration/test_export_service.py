@@ -11,20 +11,21 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from planner.demo import load_demo_clinic
-from planner.documents import document_alerts, history, plan_outdated_documents
-from planner.errors import ValidationError
-from planner.export.atomic import TargetExistsError
-from planner.export_service import (
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.app.exports import (
     batch_export,
     export_document,
     prepare_job,
     render,
     transplants_with_visit_on,
 )
-from planner.harvestlog import Collection, HarvestLog
-from planner.ports import Action, ClinicalRecord, Repository
-from planner.services import Context, move_day0
+from planner.app.plans import move_day0
+from planner.errors import ValidationError
+from planner.export.atomic import TargetExistsError
+from planner.records.documents import document_alerts, history, plan_outdated_documents
+from planner.records.harvest_log import Collection, HarvestLog
+from planner.records.ports import Action, ClinicalRecord, Repository
 from planner.storage.memory import InMemoryRepository
 from tests.integration.factories import ACTOR
 
@@ -189,10 +190,11 @@ def test_batch_reports_a_failing_patient_and_writes_the_others(tmp_path):
 
 
 def test_team_summary_lists_complications_and_checklist_status(demo):
-    from planner.checklists import load_checklists
-    from planner.complication_service import save_assessment, tick_checklist_item
-    from planner.export_service import prepare_job, render
-    from planner.grading import magic_assessment
+    from planner.app.checklists import tick_checklist_item
+    from planner.app.complications import save_assessment
+    from planner.app.exports import prepare_job, render
+    from planner.clinical.grading import magic_assessment
+    from planner.records.checklists import load_checklists
 
     tid = _tid(demo, "DEMO-0010")  # allogeneic, Day +21
     result = magic_assessment(skin_bsa_percent=60, bilirubin=4.2, upper_gi_persistent=True,
@@ -228,9 +230,9 @@ def test_damaged_harvest_log_is_reported_not_silently_shortened(demo):
 
 @pytest.mark.parametrize("kind", ["summary", "handoff"])
 def test_team_documents_show_the_apps_engraftment_with_transfusions_and_overrides(demo, kind):
-    from planner.engraftment import count_series, platelet_engraftment
-    from planner.labservice import load_recovery, override_engraftment
-    from planner.recovery import assess
+    from planner.app.counts import load_recovery, override_engraftment
+    from planner.clinical.engraftment import count_series, platelet_engraftment
+    from planner.records.recovery import assess
 
     tid = _tid(demo, "DEMO-0010")  # platelet transfusions on file (Day +6 and +9)
     override_engraftment(demo, CTX, tid, "neutrophil", dt.date(2026, 3, 4),

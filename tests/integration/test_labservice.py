@@ -9,25 +9,27 @@ from typing import Any
 
 import pytest
 
-from planner.errors import ConflictError, ValidationError
-from planner.harvestlog import Collection, new_collection_id, stop_alert
-from planner.labimport import ColumnMapping, LabImportError, Limits
-from planner.labservice import (
-    add_collection,
+from planner.app.context import Context
+from planner.app.counts import (
     clear_engraftment_override,
-    edit_collection,
-    import_labs,
-    load_harvest,
     load_recovery,
     override_engraftment,
     record_counts,
-    record_pb_cd34,
     record_transfusion,
+)
+from planner.app.harvest import (
+    add_collection,
+    edit_collection,
+    load_harvest,
+    record_pb_cd34,
     remove_collection,
 )
-from planner.ports import Action, Committed, Repository
-from planner.recovery import assess
-from planner.services import Context
+from planner.app.lab_import import import_labs
+from planner.errors import ConflictError, ValidationError
+from planner.labimport.reader import ColumnMapping, LabImportError, Limits
+from planner.records.harvest_log import Collection, new_collection_id, stop_alert
+from planner.records.ports import Action, Committed, Repository
+from planner.records.recovery import assess
 from tests.integration.factories import ACTOR, AT, action, patient, transplant
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "labs"
@@ -121,7 +123,7 @@ def test_stale_edit_raises_conflict_and_writes_nothing(clinic: Counting) -> None
 
 def test_edit_version_is_checked_by_the_commit(clinic: Counting, monkeypatch) -> None:
     """Another save between the re-read and the commit is caught by the store."""
-    import planner.labservice as labservice
+    import planner.app.harvest as labservice
 
     repo = _r(clinic)
     add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60, cd34_per_ul=500))

@@ -9,12 +9,12 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from planner.careplan import Plan
-from planner.demo import build_demo_clinic
+from planner.app.demo import build_demo_clinic
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Plan
 from planner.errors import PlannerError, ValidationError
 from planner.export.handout import HandoutInfo, times_a_day, write_handout
 from planner.export.names import default_file_name
-from planner.model import ClinicSettings, Patient, Transplant
 
 TODAY = dt.date(2026, 3, 10)
 SETTINGS = ClinicSettings(centre_name="Riverside Transplant Centre", phone_24h="+1 555 0100",
@@ -172,9 +172,9 @@ def test_crowded_calendar_cells_say_how_many_more_in_words():
 
     from pypdf import PdfReader as _Reader
 
-    from planner.demo import build_demo_clinic
+    from planner.app.demo import build_demo_clinic
+    from planner.domain.patients import ClinicSettings
     from planner.export.handout import write_handout
-    from planner.model import ClinicSettings
 
     today = _dt.date(2026, 3, 10)
     patient, transplant, plan = next(c for c in build_demo_clinic(today)

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from planner.careplan import Plan
-from planner.demo import build_demo_clinic
+from planner.app.demo import build_demo_clinic
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Plan
 from planner.export.handout import write_handout
 from planner.export.pdfkit import PLACEHOLDER, escape_markup
 from planner.export.summary import SummaryInputs, write_handoff_packet, write_team_summary
-from planner.model import ClinicSettings, Patient, Transplant
 
 TODAY = dt.date(2026, 3, 10)
 SETTINGS = ClinicSettings(centre_name="Riverside Transplant Centre", phone_24h="+1 555 0100")

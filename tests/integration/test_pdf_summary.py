@@ -10,19 +10,19 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from planner.careplan import Day0Change, Plan
-from planner.countchart import count_chart_data
-from planner.demo import build_demo_clinic
-from planner.doses import dose_line
-from planner.engraftment import EngraftmentResult
+from planner.app.demo import build_demo_clinic
+from planner.clinical.engraftment import EngraftmentResult
+from planner.clinical.step_doses import dose_line
+from planner.domain.labs import LabSample
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Day0Change, Plan
 from planner.export.summary import (
     HarvestRow,
     SummaryInputs,
     write_handoff_packet,
     write_team_summary,
 )
-from planner.labs import LabSample
-from planner.model import ClinicSettings, Patient, Transplant
+from planner.records.count_chart import count_chart_data
 
 TODAY = dt.date(2026, 3, 10)
 SETTINGS = ClinicSettings(centre_name="Riverside Transplant Centre", phone_24h="+1 555 0100")

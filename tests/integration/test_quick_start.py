@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from planner.app.snapshot import SnapshotKey, decode_start_board, save_board_snapshot
 from planner.errors import StorageError
-from planner.ports import Repository
-from planner.snapshot import SnapshotKey, decode_start_board, save_board_snapshot
+from planner.records.ports import Repository
 from planner.storage import open_repository
 from planner.storage.quick import quick_open
 from tests.integration import factories as f
@@ -152,7 +152,7 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
         "import sys, datetime as dt\n"
         "from pathlib import Path\n"
         "from planner.storage.quick import quick_open\n"
-        "from planner.snapshot import SnapshotKey, decode_start_board\n"
+        "from planner.app.snapshot import SnapshotKey, decode_start_board\n"
         f"q = quick_open(Path({str(db_path)!r}), user='u', workstation='w',"
         " now=dt.datetime.now(dt.UTC))\n"
         f"b = decode_start_board(q.payload, SnapshotKey(q.data_mark), dt.date({TODAY.year},"
@@ -168,7 +168,8 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
 
 def test_an_event_does_not_change_the_data_mark(repo: Repository) -> None:
     """Opening a patient is audited but changes no data: the stored board stays usable."""
-    from planner.services import Context, record_event
+    from planner.app.context import Context
+    from planner.app.events import record_event
 
     repo.commit(f.action(patients=(f.patient(),)))
     mark = repo.data_mark()

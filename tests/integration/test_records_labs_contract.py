@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from planner.errors import ConflictError, NotFoundError, StorageError, ValidationError
-from planner.ports import RECORD_KINDS, ClinicalRecord, Repository
+from planner.records.ports import RECORD_KINDS, ClinicalRecord, Repository
 from planner.storage import open_repository, verify_audit
 from planner.storage.memory import InMemoryRepository
 from tests.integration.factories import (

@@ -12,11 +12,11 @@ from dataclasses import replace
 import pytest
 
 from planner import __version__
-from planner.audit import GENESIS_HASH, verify_chain
-from planner.careplan import reanchor, set_step_note
+from planner.domain.plans import reanchor, set_step_note
 from planner.errors import ConflictError, NotFoundError, StorageError, ValidationError
-from planner.ports import Repository
-from planner.serialize import plan_to_dict
+from planner.records.audit import GENESIS_HASH, verify_chain
+from planner.records.ports import Repository
+from planner.records.serialize import plan_to_dict
 from planner.storage import verify_audit
 from tests.integration.factories import (
     ACTOR,

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from planner.careplan import set_step_note
+from planner.domain.plans import set_step_note
 from planner.errors import StorageError
 from planner.storage import (
     SqlRepository,

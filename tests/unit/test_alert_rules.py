@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 
-from planner import alert_rules, engraftment
-from planner.demo import load_demo_clinic
-from planner.model import GraftSource
-from planner.ports import Actor
-from planner.recovery import board_alerts
-from planner.services import Context, clinic_view, load_clinic
+from planner.app import alert_rules
+from planner.app.clinic import clinic_view, load_clinic
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.clinical import engraftment
+from planner.domain.patients import GraftSource
+from planner.records.ports import Actor
+from planner.records.recovery import board_alerts
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)

@@ -7,16 +7,7 @@ from typing import Any
 
 import pytest
 
-from planner.complications import (
-    Assessment,
-    ComplicationEpisode,
-    add_assessment,
-    add_treatment_note,
-    episode_summary,
-    new_episode,
-    resolve,
-)
-from planner.eligibility import (
+from planner.clinical.eligibility import (
     RegimenComponent,
     add_months,
     conditioning_intensity,
@@ -24,9 +15,8 @@ from planner.eligibility import (
     live_vaccine_eligibility,
     performance_status,
 )
-from planner.errors import ValidationError
-from planner.grading import GradeResult, magic_assessment, magic_grade_assessment
-from planner.toxicity import (
+from planner.clinical.grading import GradeResult, magic_assessment, magic_grade_assessment
+from planner.clinical.toxicity import (
     EngraftmentFindings,
     TmaAssessment,
     crs_grade_astct,
@@ -39,7 +29,17 @@ from planner.toxicity import (
     oxygen_support_for_nasal_cannula,
     ta_tma_harmonized,
 )
-from planner.vod import vod_diagnosis, vod_severity_ebmt2016
+from planner.clinical.vod import vod_diagnosis, vod_severity_ebmt2016
+from planner.errors import ValidationError
+from planner.records.complications import (
+    Assessment,
+    ComplicationEpisode,
+    add_assessment,
+    add_treatment_note,
+    episode_summary,
+    new_episode,
+    resolve,
+)
 
 D = dt.date
 T = dt.datetime

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from planner.board import board_row, board_rows, current_phase, due_and_overdue
-from planner.careplan import instantiate, mark_done
-from planner.model import Patient, Transplant, TransplantStatus
-from planner.protocols import parse_protocol
+from planner.app.board import board_row, board_rows, current_phase, due_and_overdue
+from planner.domain.patients import Patient, Transplant, TransplantStatus
+from planner.domain.plans import instantiate, mark_done
+from planner.domain.templates import parse_protocol
 
 TEMPLATE = b"""
 schema = 1

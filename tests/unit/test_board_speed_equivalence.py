@@ -11,8 +11,9 @@ from dataclasses import replace
 
 import pytest
 
-from planner import board
-from planner.careplan import (
+from planner.app import board
+from planner.app.demo import build_demo_clinic
+from planner.domain.plans import (
     CalendarFlag,
     Occurrence,
     OccurrenceRecord,
@@ -20,9 +21,8 @@ from planner.careplan import (
     StepStatus,
     calendar_flags,
 )
-from planner.demo import build_demo_clinic
-from planner.protocols import Phase
-from planner.serialize import plan_from_dict, plan_to_dict, step_from_dict, step_to_dict
+from planner.domain.templates import Phase
+from planner.records.serialize import plan_from_dict, plan_to_dict, step_from_dict, step_to_dict
 
 TODAYS = [dt.date(2025, 1, 6), dt.date(2025, 3, 1), dt.date(2025, 6, 15), dt.date(2026, 2, 28)]
 SHIFTS = [-40, -10, -3, -1, 0, 1, 2, 6, 7, 15, 60, 200]

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from planner.careplan import Plan, instantiate
-from planner.protocols import (
+from planner.domain.plans import Plan, instantiate
+from planner.domain.templates import (
     DoseBasis,
     Phase,
     Protocol,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.careplan import (
+from planner.domain.plans import (
     AnchorState,
     Day0Change,
     Occurrence,
@@ -33,8 +33,8 @@ from planner.careplan import (
     skip_occurrence,
     undo_occurrence_record,
 )
+from planner.domain.templates import Phase, StepKind
 from planner.errors import ValidationError
-from planner.protocols import Phase, StepKind
 from tests.factories import DAY0, make_plan, make_protocol, protocol_toml
 
 D = dt.date

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from planner.centre import EXAMPLE, load_centre_settings, parse_centre_settings
+from planner.domain.centre import EXAMPLE, load_centre_settings, parse_centre_settings
 from planner.errors import TemplateError
 
 

@@ -7,8 +7,11 @@ import datetime as dt
 
 import pytest
 
-from planner.careplan import reanchor
-from planner.checklists import (
+from planner.app.demo import build_demo_clinic
+from planner.domain.plans import reanchor
+from planner.domain.templates import MAX_TEMPLATE_BYTES
+from planner.errors import TemplateError, ValidationError
+from planner.records.checklists import (
     MAX_ITEMS,
     ChecklistState,
     ChecklistTemplateError,
@@ -23,10 +26,7 @@ from planner.checklists import (
     plan_anchors,
     tick_item,
 )
-from planner.demo import build_demo_clinic
-from planner.errors import TemplateError, ValidationError
-from planner.ports import ClinicalRecord
-from planner.protocols import MAX_TEMPLATE_BYTES
+from planner.records.ports import ClinicalRecord
 
 TODAY = dt.date(2026, 3, 10)
 FILE = "checklists/test.toml"

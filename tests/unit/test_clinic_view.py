@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from planner.demo import load_demo_clinic
-from planner.ports import Actor
-from planner.services import Context, clinic_view, clinic_view_of, load_clinic
+from planner.app.clinic import clinic_view, clinic_view_of, load_clinic
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from planner.compatibility import (
+from planner.clinical.compatibility import (
     abo_assessment,
     abo_compatibility,
     cmv_assessment,

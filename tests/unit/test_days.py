@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.days import (
+from planner.domain.days import (
     DayWindow,
     date_for_day,
     date_for_mobilisation_day,

@@ -8,8 +8,9 @@ import json
 
 import pytest
 
-from planner.careplan import mark_done, move_step, reanchor, skip_occurrence
-from planner.documents import (
+from planner.domain.plans import mark_done, move_step, reanchor, skip_occurrence
+from planner.errors import ValidationError
+from planner.records.documents import (
     DocumentEntry,
     document_alerts,
     history,
@@ -18,8 +19,7 @@ from planner.documents import (
     schedule_fingerprint,
     with_entry,
 )
-from planner.errors import ValidationError
-from planner.ports import ClinicalRecord
+from planner.records.ports import ClinicalRecord
 from tests.factories import DAY0, make_plan
 
 PRINTED = dt.date(2026, 3, 10)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.dosing import (
+from planner.clinical.dosing import (
     TALL_MAN_ANZ,
     BsaFormula,
     adjusted_body_weight,
@@ -29,9 +29,9 @@ from planner.dosing import (
     plerixafor_dose,
     tall_man,
 )
+from planner.domain.patients import Sex
+from planner.domain.templates import DoseBasis, DoseRule, WeightType
 from planner.errors import ValidationError
-from planner.model import Sex
-from planner.protocols import DoseBasis, DoseRule, WeightType
 
 # --- BSA (4.1, 4.4, F2) -------------------------------------------------------
 
@@ -642,9 +642,9 @@ def test_ideal_weight_short_height_message_explains_the_limit() -> None:
 def test_a_dose_given_before_the_weight_was_measured_is_not_recomputed():
     import datetime as _dt
 
-    from planner.doses import dose_line
-    from planner.model import Patient
-    from planner.protocols import DoseBasis, DoseRule
+    from planner.clinical.step_doses import dose_line
+    from planner.domain.patients import Patient
+    from planner.domain.templates import DoseBasis, DoseRule
 
     patient = Patient(id="p", mrn="1", family_name="A", given_name="B",
                       date_of_birth=_dt.date(1970, 1, 1), sex="female", height_cm=165,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.engraftment import (
+from planner.clinical.engraftment import (
     EngraftmentResult,
     count_series,
     graft_failure_flag,
@@ -18,9 +18,9 @@ from planner.engraftment import (
     override,
     platelet_engraftment,
 )
+from planner.domain.labs import LabSample
+from planner.domain.patients import GraftSource
 from planner.errors import ValidationError
-from planner.labs import LabSample
-from planner.model import GraftSource
 
 DAY0 = dt.date(2025, 3, 10)
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.errors import ValidationError
-from planner.grading import (
+from planner.clinical.grading import (
     GradeResult,
     bilirubin_mg_dl,
     magic_assessment,
@@ -27,6 +26,7 @@ from planner.grading import (
     nih_lung_fev1_score,
     nih_skin_score,
 )
+from planner.errors import ValidationError
 
 # --- F11 worked examples ---------------------------------------------------------
 
@@ -536,7 +536,7 @@ def test_magic_episodes_without_weight_note_adult_thresholds() -> None:
 @pytest.mark.parametrize(("value", "shown"), [(1e-05, "0.00001"), (-0.00002, "-0.00002"),
                                               (12000.0, "12,000"), (0.5, "0.5")])
 def test_range_messages_never_use_exponent_notation(value: float, shown: str) -> None:
-    from planner.grading import require_number
+    from planner.clinical.grading import require_number
 
     with pytest.raises(ValidationError) as err:
         require_number("x", value, 1.0, 10.0, "mg/dL", what="Value")

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.errors import ValidationError
-from planner.harvest import (
+from planner.clinical.harvest import (
     cd34_dose,
     cord_cd34_dose,
     cord_tnc_dose,
     cumulative_yield,
     target_met_on,
 )
+from planner.errors import ValidationError
 
 
 @pytest.mark.parametrize(

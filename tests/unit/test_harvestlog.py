@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from planner.domain.patients import Donor, Transplant
 from planner.errors import ValidationError
-from planner.harvestlog import (
+from planner.records.harvest_log import (
     Collection,
     HarvestLog,
     PbCd34,
@@ -21,7 +22,6 @@ from planner.harvestlog import (
     plerixafor_prompt,
     stop_alert,
 )
-from planner.model import Donor, Transplant
 
 D = dt.date(2026, 3, 10)
 AUTO = Transplant("t1", "p1", "autologous", "pbsc", day0=dt.date(2026, 4, 14))

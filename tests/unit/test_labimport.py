@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.labimport import (
+from planner.labimport.reader import (
     ColumnMapping,
     ImportResult,
     LabImportError,
@@ -334,7 +334,7 @@ def test_binary_named_csv_refused(data: bytes) -> None:
 
 
 def test_oversize_refused_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.labimport as mod
+    import planner.labimport.reader as mod
 
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("parsed an oversize file")
@@ -417,7 +417,7 @@ def _patch_declared_size(data: bytes, size: int) -> bytes:
 
 
 def test_xlsx_declared_huge_size_refused_before_opening(monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.labimport as mod
+    import planner.labimport.reader as mod
 
     monkeypatch.setattr(mod, "_xlsx_rows", lambda *a: pytest.fail("opened a zip bomb"))
     bomb = _patch_declared_size(xlsx_bytes([["MRN"]]), 0xFFFF_FFF0)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from planner.domain.patients import Donor, Patient, validate_patient, validate_transplant
 from planner.errors import ValidationError
-from planner.model import Donor, Patient, validate_patient, validate_transplant
 from tests.factories import make_donor, make_patient, make_transplant
 
 D = dt.date

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.errors import TemplateError, UnknownTemplateError
-from planner.protocols import (
+from planner.domain.templates import (
     MAX_TEMPLATE_BYTES,
     DoseBasis,
     Phase,
@@ -21,6 +20,7 @@ from planner.protocols import (
     load_protocols,
     parse_protocol,
 )
+from planner.errors import TemplateError, UnknownTemplateError
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "protocols"
 FILE = "test-minimal.toml"

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from planner.careplan import instantiate_many
+from planner.domain.labs import CANONICAL_UNIT, LabSample
+from planner.domain.patients import Donor, Patient, Transplant
+from planner.domain.plans import instantiate_many
+from planner.domain.templates import load_protocols
 from planner.errors import ValidationError
-from planner.labs import CANONICAL_UNIT, LabSample
-from planner.model import Donor, Patient, Transplant
-from planner.protocols import load_protocols
-from planner.recovery import (
+from planner.records.recovery import (
     Override,
     RecoveryRecord,
     Superseded,
@@ -206,9 +206,9 @@ def test_no_anc_data_is_not_graft_failure() -> None:
 
 
 def test_clinic_alerts_collects_dates_and_texts() -> None:
-    from planner.harvestlog import Collection, HarvestLog
-    from planner.ports import ClinicalRecord
-    from planner.recovery import clinic_alerts
+    from planner.records.harvest_log import Collection, HarvestLog
+    from planner.records.ports import ClinicalRecord
+    from planner.records.recovery import clinic_alerts
 
     mobilising = Transplant("t5", "p5", "autologous", "pbsc", day0=today(40))
     log = HarvestLog.from_body(None, mobilising).with_collection(

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.careplan import (
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import (
     Plan,
     StepStatus,
     mark_done,
@@ -20,8 +21,7 @@ from planner.careplan import (
     set_step_status,
     skip_occurrence,
 )
-from planner.model import Patient, Transplant
-from planner.serialize import (
+from planner.records.serialize import (
     FORMAT,
     patient_from_dict,
     patient_to_dict,

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from planner.demo import load_demo_clinic
-from planner.ports import Actor
-from planner.services import Context, clinic_view, load_clinic, save_patient
-from planner.snapshot import (
+from planner.app.clinic import clinic_view, load_clinic
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.app.patients import save_patient
+from planner.app.snapshot import (
     FORMAT,
     SNAPSHOT_DAYS,
     SnapshotKey,
@@ -19,8 +20,9 @@ from planner.snapshot import (
     decode_start_board,
     save_board_snapshot,
 )
+from planner.app.timeline import row_sketch
+from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
-from planner.timeline import row_sketch
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()

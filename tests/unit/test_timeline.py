@@ -8,9 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.careplan import instantiate, mark_done
-from planner.protocols import Phase, parse_protocol
-from planner.timeline import (
+from planner.app.timeline import (
     MAX_PX_PER_DAY,
     MIN_PX_PER_DAY,
     TimeScale,
@@ -22,6 +20,8 @@ from planner.timeline import (
     visible_rows,
     weekend_dates,
 )
+from planner.domain.plans import instantiate, mark_done
+from planner.domain.templates import Phase, parse_protocol
 
 D0 = dt.date(2026, 3, 10)
 

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import DateChange, Plan, set_anchor_date
-from planner.days import day_label, mobilisation_day, mobilisation_label
+from planner.domain.days import day_label, mobilisation_day, mobilisation_label
+from planner.domain.plans import DateChange, Plan, set_anchor_date
+from planner.domain.templates import DAY0
 from planner.errors import ValidationError
-from planner.protocols import DAY0
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
 from ui.dialogs.patient_dialog import pydate, qdate
 

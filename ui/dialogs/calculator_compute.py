@@ -16,19 +16,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from planner.careplan import Plan, StepStatus
-from planner.compatibility import cmv_assessment, letermovir_window
-from planner.eligibility import (
+from planner.clinical.compatibility import cmv_assessment, letermovir_window
+from planner.clinical.eligibility import (
     HCT_CI_WEIGHTS,
     RegimenComponent,
     conditioning_intensity,
     hct_ci,
     live_vaccine_eligibility,
 )
-from planner.errors import ValidationError
-from planner.grading import GradeResult, nih_cgvhd_assessment, nih_lung_fev1_score
-from planner.protocols import DoseBasis, Phase
-from planner.toxicity import (
+from planner.clinical.grading import GradeResult, nih_cgvhd_assessment, nih_lung_fev1_score
+from planner.clinical.toxicity import (
     EngraftmentFindings,
     TmaAssessment,
     engraftment_syndrome,
@@ -36,6 +33,9 @@ from planner.toxicity import (
     oral_mucositis,
     ta_tma_harmonized,
 )
+from planner.domain.plans import Plan, StepStatus
+from planner.domain.templates import DoseBasis, Phase
+from planner.errors import ValidationError
 from ui.dialogs.calculator_field import ASSESSMENT_DATE, _MissingError
 from ui.dialogs.calculator_inputs import TMA_FIELDS
 

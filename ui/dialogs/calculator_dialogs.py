@@ -42,11 +42,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.compatibility import abo_assessment
-from planner.eligibility import performance_status
-from planner.grading import magic_assessment
-from planner.toxicity import crs_grade_astct, haemorrhagic_cystitis_grade, icans_grade_astct
-from planner.vod import vod_severity_ebmt2016
+from planner.clinical.compatibility import abo_assessment
+from planner.clinical.eligibility import performance_status
+from planner.clinical.grading import magic_assessment
+from planner.clinical.toxicity import (
+    crs_grade_astct,
+    haemorrhagic_cystitis_grade,
+    icans_grade_astct,
+)
+from planner.clinical.vod import vod_severity_ebmt2016
 from ui.dialogs.calculator_compute import (
     ES_CRITERIA,
     _cmv,

@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.complication_service import episode_type_for
+from planner.clinical.grading import GradeResult
 from planner.errors import PlannerError, ValidationError
-from planner.grading import GradeResult
+from planner.records.complication_log import episode_type_for
 from ui.dialogs.calculator_field import (
     ASSESSMENT_DATE,
     NOT_ENTERED,

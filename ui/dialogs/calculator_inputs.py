@@ -11,8 +11,8 @@ its allowed range; the functions that turn the values into a result are in
 
 from __future__ import annotations
 
-from planner.eligibility import HCT_CI_WEIGHTS
-from planner.toxicity import CTCAE_MUCOSITIS
+from planner.clinical.eligibility import HCT_CI_WEIGHTS
+from planner.clinical.toxicity import CTCAE_MUCOSITIS
 from ui.dialogs.calculator_field import Field
 
 # --- the calculators -------------------------------------------------------------------

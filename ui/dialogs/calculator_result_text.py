@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from planner.grading import GradeResult
+from planner.clinical.grading import GradeResult
 
 
 def _key(name: str) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import diff_dates
+from planner.domain.plans import diff_dates
 from ui.plan_session import Snapshot
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from planner.careplan import DateChange
+from planner.domain.plans import DateChange
 from ui.dialogs.patient_dialog import qdate
 
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import DateChange, Plan, StepStatus, infusion_given, reanchor
-from planner.days import day_label
+from planner.domain.days import day_label
+from planner.domain.plans import DateChange, Plan, StepStatus, infusion_given, reanchor
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
 from ui.dialogs.patient_dialog import pydate

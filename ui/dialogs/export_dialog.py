@@ -35,12 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.documents import DocumentEntry
-from planner.errors import PlannerError
-from planner.export.atomic import TargetExistsError
-from planner.export.names import default_file_name
-from planner.export.texts import REFERENCE_LANGUAGE, available_languages
-from planner.export_service import (
+from planner.app.context import Context
+from planner.app.exports import (
     Rendered,
     RenderJob,
     prepare_job,
@@ -48,9 +44,13 @@ from planner.export_service import (
     render,
     save_rendered,
 )
-from planner.model import ClinicSettings
-from planner.ports import Repository
-from planner.services import Context
+from planner.domain.patients import ClinicSettings
+from planner.errors import PlannerError
+from planner.export.atomic import TargetExistsError
+from planner.export.names import default_file_name
+from planner.export.texts import REFERENCE_LANGUAGE, available_languages
+from planner.records.documents import DocumentEntry
+from planner.records.ports import Repository
 from ui.errors import user_message
 from ui.workers import run_in_background
 

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.context import Context
+from planner.app.lab_import import ImportReport, import_labs
 from planner.errors import PlannerError
-from planner.labimport import ColumnMapping, LabImportError, check_size
-from planner.labservice import ImportReport, import_labs
-from planner.ports import Repository
-from planner.services import Context
+from planner.labimport.reader import ColumnMapping, LabImportError, check_size
+from planner.records.ports import Repository
 
 SETTINGS_GROUP = "lab_import"
 # (field, label, default column name, required)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.patients import Patient, new_id, validate_patient
 from planner.errors import ValidationError
-from planner.model import Patient, new_id, validate_patient
 
 
 def qdate(value: dt.date) -> QDate:

@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import Plan, instantiate_many
-from planner.doses import dose_line
-from planner.errors import PlannerError
-from planner.model import (
+from planner.clinical.step_doses import dose_line
+from planner.domain.patients import (
     Donor,
     DonorType,
     GraftSource,
@@ -35,7 +33,9 @@ from planner.model import (
     TransplantType,
     new_id,
 )
-from planner.protocols import Category, Protocol
+from planner.domain.plans import Plan, instantiate_many
+from planner.domain.templates import Category, Protocol
+from planner.errors import PlannerError
 from ui.dialogs.patient_dialog import pydate, qdate
 
 SLOTS = (Category.MOBILISATION, Category.CONDITIONING, Category.GVHD_PROPHYLAXIS,

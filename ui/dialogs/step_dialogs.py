@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.careplan import Occurrence
+from planner.domain.plans import Occurrence
 from ui.dialogs.patient_dialog import pydate, qdate
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from planner.board import BoardRow
+from planner.app.board import BoardRow
 from ui.session import ClinicSession
 
 COLUMNS: tuple[tuple[str, str], ...] = (

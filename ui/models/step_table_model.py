@@ -20,8 +20,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from planner.careplan import Occurrence, StepStatus, move_step, set_step_note
-from planner.doses import dose_line
+from planner.clinical.step_doses import dose_line
+from planner.domain.plans import Occurrence, StepStatus, move_step, set_step_note
 from planner.errors import ValidationError
 from ui.plan_session import PlanSession
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from planner.board import WorklistItem
+from planner.app.board import WorklistItem
 from ui.session import ClinicSession
 
 COLUMNS = ("Done", "Patient", "MRN", "Day", "Step", "Planned", "Status")

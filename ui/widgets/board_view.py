@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.board import BoardRow
+from planner.app.board import BoardRow
 from ui.models.board_model import BoardTableModel
 
 ALL = "All"

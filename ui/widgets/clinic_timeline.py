@@ -41,9 +41,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from planner.careplan import Plan
-from planner.protocols import Phase
-from planner.timeline import (
+from planner.app.timeline import (
     BAND_PHASES,
     RowSketch,
     TimeScale,
@@ -53,6 +51,8 @@ from planner.timeline import (
     visible_rows,
     weekend_dates,
 )
+from planner.domain.plans import Plan
+from planner.domain.templates import Phase
 
 NAME_WIDTH = 230
 AXIS_HEIGHT = 36

@@ -27,9 +27,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
-from planner.careplan import Plan
-from planner.days import short_day_label
-from planner.protocols import Phase
+from planner.domain.days import short_day_label
+from planner.domain.plans import Plan
+from planner.domain.templates import Phase
 from ui.widgets.plan_timeline import WEEKDAYS, long_date
 from ui.widgets.status_style import occurrence_status, paint_shape, status_style
 

@@ -40,9 +40,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QMenu, QScrollBar, QToolTip, QWidget
 
-from planner.careplan import Occurrence, Plan, StepStatus
-from planner.days import day_label, short_day_label
-from planner.timeline import Bar, Lane, TimeScale, detail_level, fit_scale, layout_lanes, step_bars
+from planner.app.timeline import (
+    Bar,
+    Lane,
+    TimeScale,
+    detail_level,
+    fit_scale,
+    layout_lanes,
+    step_bars,
+)
+from planner.domain.days import day_label, short_day_label
+from planner.domain.plans import Occurrence, Plan, StepStatus
 from ui.widgets.status_style import (
     occurrence_status,
     paint_shape,

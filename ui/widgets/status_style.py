@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from planner.careplan import Occurrence, StepStatus
-from planner.protocols import Phase
+from planner.domain.plans import Occurrence, StepStatus
+from planner.domain.templates import Phase
 
 STATUSES = ("planned", "done", "overdue", "skipped", "cancelled")
 

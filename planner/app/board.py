@@ -1,0 +1,321 @@
+"""The clinic board: one row per active transplant with its live day and what is due.
+
+Pure functions of records and ``today``; the GUI board, the ``board`` command and
+the printed worklist all read these rows. The phase shown is a reading of the plan
+and the day number, stated with the rule that produced it, never a clinical decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from planner.app import alert_rules
+from planner.domain.days import mobilisation_day, mobilisation_label, short_day_label
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Occurrence, Plan, StepStatus, by_date_key, calendar_flags
+from planner.domain.templates import Phase
+
+LOOKAHEAD_DAYS = 14
+# Without a recorded engraftment date, "pre-engraftment" is shown up to the Day +28
+# early-warning point of clinical.md section 5.3; after it the phase reads "recovery".
+PRE_ENGRAFTMENT_LAST_DAY = 28
+
+
+@dataclass(frozen=True)
+class PhaseReading:
+    """The patient's phase today and the rule that gave it.
+
+    Attributes:
+        phase: work-up, mobilising, conditioning, infusion, pre-engraftment, engrafted,
+            recovery, day +100, late phase, long-term follow-up.
+        rule: one sentence naming the values used.
+    """
+
+    phase: str
+    rule: str
+
+
+class Alert(NamedTuple):
+    """A board alert and the rule that raised it (``planner.alert_rules``)."""
+
+    text: str
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """One row of the clinic board.
+
+    Attributes:
+        patient_id, transplant_id: record ids.
+        mrn, name: identification.
+        transplant_type, coordinator: for filters.
+        day: transplant day number today (None before Day 0 is set).
+        day_label: "D-3", "D+12", or "M-Day 4" while mobilising.
+        phase: see ``PhaseReading``; phase_rule: why.
+        due_today: titles of planned occurrences dated today.
+        overdue: titles of planned occurrences whose date (and window) has passed.
+        alerts: short warnings (weekend/closure clashes in the next two weeks, ...).
+        due_this_week: titles of planned occurrences dated today to six days ahead.
+        alert_rules: the rule behind each alert, in the same order ("" when unknown).
+    """
+
+    patient_id: str
+    transplant_id: str
+    mrn: str
+    name: str
+    transplant_type: str
+    coordinator: str
+    day: int | None
+    day_label: str
+    phase: str
+    phase_rule: str
+    due_today: tuple[str, ...]
+    overdue: tuple[str, ...]
+    alerts: tuple[str, ...]
+    due_this_week: tuple[str, ...] = ()
+    alert_rules: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, object]:
+        """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
+        return {"mrn": self.mrn, "name": self.name, "day": self.day, "phase": self.phase,
+                "due_today": list(self.due_today), "alerts": list(self.alerts)}
+
+
+def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
+    """First and last date of mobilisation/collection steps on an M-Day anchor."""
+    for name, anchor in plan.anchors.items():
+        if anchor.numbering != "mday":
+            continue
+        dates = [o.date for o in plan.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
+                 if o.anchor == name]
+        if dates:
+            return plan.anchor_date(name), max(dates), name
+    return None
+
+
+def _first_conditioning_day(plan: Plan) -> int | None:
+    days = [o.day for o in plan.phase_occurrences(Phase.CONDITIONING)]
+    return min(days) if days else None
+
+
+def _after_day0(day: int, engrafted_on: dt.date | None, today: dt.date) -> PhaseReading:
+    if day > 365:
+        return PhaseReading("long-term follow-up", f"Day {day:+d} is beyond Day +365.")
+    if day > 120:
+        return PhaseReading("late phase", f"Day {day:+d} is between Day +121 and Day +365.")
+    if day >= 90:
+        return PhaseReading("day +100", f"Day {day:+d} is in the Day +100 window (+90 to +120).")
+    if engrafted_on is not None and engrafted_on <= today:
+        return PhaseReading("engrafted", f"Neutrophil engraftment recorded on "
+                            f"{engrafted_on.isoformat()}.")
+    if day <= PRE_ENGRAFTMENT_LAST_DAY:
+        return PhaseReading("pre-engraftment", f"Day {day:+d}, no engraftment date recorded.")
+    return PhaseReading("recovery", f"Day {day:+d}, after Day +{PRE_ENGRAFTMENT_LAST_DAY}; "
+                        "no engraftment date recorded.")
+
+
+def current_phase(
+    transplant: Transplant, plan: Plan | None, today: dt.date,
+    engrafted_on: dt.date | None = None,
+) -> PhaseReading:
+    """Which phase the patient is in today, with the rule that decided it."""
+    if transplant.day0 is None or plan is None:
+        return PhaseReading("work-up", "No plan with a Day 0 yet.")
+    day = (today - plan.day0).days
+    if day > 0:
+        return _after_day0(day, engrafted_on, today)
+    if day == 0:
+        return PhaseReading("infusion", "Today is Day 0.")
+    window = _mobilisation_window(plan)
+    if window is not None and window[0] <= today <= window[1]:
+        mday = mobilisation_day(today, window[0])
+        return PhaseReading("mobilising", f"{mobilisation_label(mday)}: between the first "
+                            "G-CSF dose and the last planned collection.")
+    first = _first_conditioning_day(plan)
+    if first is not None and day >= first:
+        return PhaseReading("conditioning", f"Day {day:+d} is on or after the first "
+                            f"conditioning day (Day {first:+d}).")
+    return PhaseReading("work-up", f"Day {day:+d} is before conditioning starts.")
+
+
+def _live_label(plan: Plan | None, today: dt.date, phase: str) -> tuple[int | None, str]:
+    if plan is None:
+        return None, ""
+    day = (today - plan.day0).days
+    if phase == "mobilising":
+        window = _mobilisation_window(plan)
+        if window is not None:
+            return day, mobilisation_label(mobilisation_day(today, window[0]))
+    return day, short_day_label(day)
+
+
+def _is_overdue(occ: Occurrence, today: dt.date) -> bool:
+    return occ.status is StepStatus.PLANNED and (
+        occ.date + dt.timedelta(days=occ.window_after) < today
+    )
+
+
+def _last_due_or_overdue(plan: Plan, today: dt.date) -> dt.date:
+    """The last date an occurrence can have and still be due or overdue today.
+
+    Overdue means date + window_after < today. Template windows are never negative, so
+    that is yesterday; a stored plan is not re-validated, so allow for a negative one.
+    """
+    narrowest = min((s.window_after for s in plan.steps), default=0)
+    return today + dt.timedelta(days=max(0, -narrowest - 1))
+
+
+def _planned_by_date(plan: Plan, first: dt.date | None, last: dt.date) -> list[Occurrence]:
+    """Planned occurrences dated ``first`` to ``last``, in ``sorted_occurrences`` order.
+
+    Reads only the steps dated in the range instead of every occurrence of the plan.
+    """
+    return sorted(plan.occurrences_dated(first, last, planned_only=True), key=by_date_key)
+
+
+def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[Occurrence]]:
+    """Planned occurrences dated today, and planned ones whose date and window have passed."""
+    due: list[Occurrence] = []
+    overdue: list[Occurrence] = []
+    for occ in _planned_by_date(plan, None, _last_due_or_overdue(plan, today)):
+        if occ.status is StepStatus.PLANNED and occ.date == today:
+            due.append(occ)
+        elif _is_overdue(occ, today):
+            overdue.append(occ)
+    return due, overdue
+
+
+def _due_within(plan: Plan, today: dt.date, days: int) -> list[Occurrence]:
+    return _planned_by_date(plan, today, today + dt.timedelta(days=days - 1))
+
+
+def _calendar_alerts(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> list[str]:
+    horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
+    return [
+        f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})"
+        for f in calendar_flags(plan, closures, first=today, last=horizon)
+    ]
+
+
+def _unique(titles: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(titles))
+
+
+def board_row(
+    patient: Patient, transplant: Transplant, plan: Plan | None, today: dt.date,
+    closures: Iterable[dt.date] = (), engrafted_on: dt.date | None = None,
+    extra_alerts: Sequence[Alert | str] = (),
+) -> BoardRow:
+    """The board row of one transplant.
+
+    ``extra_alerts`` (counts, harvest, complications, checklists, documents) come after
+    the overdue count and the calendar alerts; a plain text has no rule to show.
+    """
+    reading = current_phase(transplant, plan, today, engrafted_on)
+    day, label = _live_label(plan, today, reading.phase)
+    due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
+    texts = _calendar_alerts(plan, today, closures) if plan is not None else []
+    alerts = [Alert(text, alert_rules.CALENDAR) for text in texts]
+    if overdue:
+        alerts.insert(0, Alert(f"{len(overdue)} overdue", alert_rules.OVERDUE))
+    alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
+    return BoardRow(
+        patient_id=patient.id, transplant_id=transplant.id, mrn=patient.mrn,
+        name=patient.display_name, transplant_type=transplant.transplant_type.value,
+        coordinator=patient.coordinator, day=day, day_label=label, phase=reading.phase,
+        phase_rule=reading.rule, due_today=_unique(o.title for o in due),
+        overdue=_unique(o.title for o in overdue), alerts=tuple(a.text for a in alerts),
+        due_this_week=_unique(o.title for o in _due_within(plan, today, 7)) if plan else (),
+        alert_rules=tuple(a.rule for a in alerts),
+    )
+
+
+def board_order(row: BoardRow) -> tuple[bool, int, str, str]:
+    """Board order: most urgent (lowest day number) first, rows without a day last.
+
+    The transplant id breaks ties, so rows recomputed for a few transplants and merged
+    into the board land exactly where a full recompute puts them.
+    """
+    return row.day is None, row.day if row.day is not None else 0, row.name, row.transplant_id
+
+
+def board_rows(
+    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
+    today: dt.date, closures: Iterable[dt.date] = (),
+    engraftment: Mapping[str, dt.date] | None = None,
+    extra_alerts: Mapping[str, Sequence[Alert | str]] | None = None,
+) -> list[BoardRow]:
+    """Rows for every active transplant, most urgent (lowest day number) first.
+
+    ``engraftment`` and ``extra_alerts`` (issue 4) are keyed by transplant id.
+    """
+    by_patient = {p.id: p for p in patients}
+    by_transplant = {p.transplant_id: p for p in plans}
+    closed = frozenset(closures)
+    engraftment = engraftment or {}
+    extra = extra_alerts or {}
+    rows = [
+        board_row(by_patient[t.patient_id], t, by_transplant.get(t.id), today, closed,
+                  engraftment.get(t.id), extra.get(t.id, ()))
+        for t in transplants if t.is_active and t.patient_id in by_patient
+    ]
+    rows.sort(key=board_order)
+    return rows
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    """One line of the day's worklist across patients.
+
+    Attributes:
+        transplant_id, patient_id, mrn, name: whose step.
+        day_label: the patient's live day label today.
+        step_id, offset: which occurrence (offset in its anchor's numbering).
+        title, date: what and when it was planned.
+        overdue: planned before today and its window has passed.
+    """
+
+    transplant_id: str
+    patient_id: str
+    mrn: str
+    name: str
+    day_label: str
+    step_id: str
+    offset: int
+    title: str
+    date: dt.date
+    overdue: bool
+
+
+def worklist_order(item: WorklistItem) -> tuple[bool, str, dt.date, str, str]:
+    """Worklist order: overdue first, then by name, date and title (transplant id last)."""
+    return not item.overdue, item.name, item.date, item.title, item.transplant_id
+
+
+def worklist(
+    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
+    today: dt.date,
+) -> list[WorklistItem]:
+    """Steps due today and overdue across active transplants: overdue first, then by name."""
+    by_patient = {p.id: p for p in patients}
+    by_transplant = {t.id: t for t in transplants if t.is_active}
+    items: list[WorklistItem] = []
+    for plan in plans:
+        transplant = by_transplant.get(plan.transplant_id)
+        patient = by_patient.get(transplant.patient_id) if transplant else None
+        if transplant is None or patient is None:
+            continue
+        reading = current_phase(transplant, plan, today)
+        _, label = _live_label(plan, today, reading.phase)
+        due, overdue = due_and_overdue(plan, today)
+        for occ, late in [*((o, True) for o in overdue), *((o, False) for o in due)]:
+            items.append(WorklistItem(
+                transplant_id=transplant.id, patient_id=patient.id, mrn=patient.mrn,
+                name=patient.display_name, day_label=label, step_id=occ.step_id,
+                offset=occ.anchor_day, title=occ.title, date=occ.date, overdue=late))
+    items.sort(key=worklist_order)
+    return items

@@ -1,0 +1,151 @@
+"""The clinic view: everything the board, the worklist and the clinic timeline show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from planner.app import alert_rules
+from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
+from planner.domain.labs import LabSample
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import Plan
+from planner.records.checklists import ChecklistTemplate, checklist_alerts, load_checklists
+from planner.records.documents import document_alerts
+from planner.records.ports import ClinicalRecord, Repository
+
+
+@dataclass(frozen=True)
+class ClinicView:
+    """Everything the board, the worklist and the clinic timeline show, for one day.
+
+    Attributes:
+        rows: board rows; worklist: due and overdue steps across patients.
+        plans: plans by transplant id; engrafted: neutrophil engraftment dates by
+            transplant id (computed from counts, or a clinician's override).
+    """
+
+    rows: list[BoardRow]
+    worklist: list[WorklistItem]
+    plans: dict[str, Plan]
+    engrafted: dict[str, dt.date]
+
+
+
+@dataclass(frozen=True)
+class ClinicData:
+    """What the board reads from the repository, read once for one or several days.
+
+    Attributes:
+        patients, transplants, plans: everyone.
+        records: the clinical records by kind (harvest, engraftment, complications,
+            checklists, documents).
+        samples: ANC and platelet samples (engraftment, graft-failure watch).
+    """
+
+    patients: list[Patient]
+    transplants: list[Transplant]
+    plans: list[Plan]
+    records: Mapping[str, list[ClinicalRecord]]
+    samples: list[LabSample]
+
+
+
+_BOARD_RECORD_KINDS = ("harvest", "engraftment", "complications", "checklists", "documents")
+
+
+
+def load_clinic(repo: Repository, transplant_ids: Collection[str] | None = None) -> ClinicData:
+    """Read everything the clinic board needs (only for ``transplant_ids`` when given).
+
+    A board row depends only on its own transplant, patient, plan, records and counts,
+    so rows computed from a part equal the same rows of the whole (after an edit, the
+    app recomputes the edited transplant's row instead of the clinic's).
+    """
+    if transplant_ids is not None:
+        return _load_part(repo, transplant_ids)
+    return ClinicData(
+        patients=repo.list_patients(), transplants=repo.list_transplants(),
+        plans=repo.list_plans(),
+        records={kind: repo.list_records(kind) for kind in _BOARD_RECORD_KINDS},
+        samples=repo.list_lab_samples(analytes=("anc", "plt")))
+
+
+
+def _load_part(repo: Repository, transplant_ids: Collection[str]) -> ClinicData:
+    ids = sorted(set(transplant_ids))
+    transplants = [repo.get_transplant(tid) for tid in ids]
+    patient_ids = sorted({t.patient_id for t in transplants})
+    return ClinicData(
+        patients=[repo.get_patient(pid) for pid in patient_ids], transplants=transplants,
+        plans=[plan for tid in ids if (plan := repo.get_plan(tid)) is not None],
+        records={kind: [r for tid in ids if (r := repo.get_record(tid, kind)) is not None]
+                 for kind in _BOARD_RECORD_KINDS},
+        samples=[s for pid in patient_ids
+                 for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))])
+
+
+
+def clinic_view(
+    repo: Repository, today: dt.date, closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> ClinicView:
+    """The clinic on ``today``: one place, so the desktop board and ``board --json`` agree."""
+    return clinic_view_of(load_clinic(repo), today, closures, checklist_templates)
+
+
+
+def clinic_view_of(
+    data: ClinicData, today: dt.date, closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> ClinicView:
+    """The clinic on ``today`` from data already read (several days from one read)."""
+    # Imported here: complication_service uses this module's Context.
+    from planner.records.complication_log import complication_alerts
+
+    plans, transplants, records = data.plans, data.transplants, data.records
+    engrafted, recovery = _recovery_alerts(data, today)
+    templates = checklist_templates if checklist_templates is not None else load_checklists()
+    types = {t.id: t.transplant_type.value for t in transplants}
+    alerts: dict[str, list[Alert]] = {
+        tid: [Alert(text, alert_rules.recovery_rule(text)) for text in texts]
+        for tid, texts in recovery.items()}
+    for extra, rule in (
+        (complication_alerts(records["complications"], plans, today), alert_rules.COMPLICATIONS),
+        (checklist_alerts(records["checklists"], plans, today, templates, types),
+         alert_rules.CHECKLISTS),
+        (document_alerts(records["documents"], plans), alert_rules.DOCUMENTS),
+    ):
+        for tid, texts in extra.items():
+            alerts.setdefault(tid, []).extend(
+                Alert(text, alert_rules.record_rule(text, rule)) for text in texts)
+    return ClinicView(
+        rows=board_rows(data.patients, transplants, plans, today, closures,
+                        engraftment=engrafted, extra_alerts=alerts),
+        worklist=worklist(data.patients, transplants, plans, today),
+        plans={p.transplant_id: p for p in plans}, engrafted=engrafted)
+
+
+
+def _recovery_alerts(
+    data: ClinicData, today: dt.date,
+) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
+    """Engraftment dates and harvest / engraftment alerts (graft-failure watch, stop)."""
+    harvest, engraftment = data.records["harvest"], data.records["engraftment"]
+    if not (harvest or engraftment or data.samples):
+        return {}, {}
+    # Imported here: planner.recovery needs pandas, which a clinic without counts
+    # (and the start-up path) need not load.
+    from planner.records.recovery import clinic_alerts
+
+    return clinic_alerts(data.transplants, {p.transplant_id: p for p in data.plans},
+                         data.samples, engraftment, harvest, today)
+
+
+
+def clinic_board(
+    repo: Repository, today: dt.date, closures: Sequence[dt.date] = ()
+) -> list[BoardRow]:
+    """The clinic board rows for today (with every alert the desktop board shows)."""
+    return clinic_view(repo, today, closures).rows

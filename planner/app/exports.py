@@ -1,0 +1,415 @@
+"""Use cases: export or print a handout, team summary or hand-off packet.
+
+Three steps, so the app can preview exactly what it then saves or prints:
+
+1. ``prepare_job`` reads the patient, transplant, plan and the optional records from
+   the repository and checks the request; the job holds plain picklable values.
+2. ``render`` is a pure function of the job returning the PDF bytes (it runs in a
+   worker thread for the preview, or in a worker process for a batch).
+3. ``save_rendered`` writes the bytes atomically, then records the document history
+   and the audited export event in one commit. ``record_printed`` does the same for
+   a printout.
+
+``export_document`` chains the three; ``batch_export`` renders many on two cores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import multiprocessing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from planner.app.checklists import checklist_states
+from planner.app.complications import complication_log
+from planner.app.context import Context
+from planner.domain.labs import LabSample
+from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.plans import Plan, StepStatus
+from planner.domain.templates import StepKind
+from planner.errors import NotFoundError, PlannerError, ValidationError
+from planner.export.atomic import export_target, write_atomically
+from planner.export.inputs import HarvestRow, SummaryInputs
+from planner.export.names import default_file_name
+from planner.export.texts import REFERENCE_LANGUAGE, available_languages
+from planner.records.checklists import checklist_view, load_checklists
+from planner.records.documents import KIND_LABEL, DocumentEntry, schedule_fingerprint, with_entry
+from planner.records.harvest_log import HarvestLog
+from planner.records.ports import Action, Repository
+
+if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
+    from planner.clinical.engraftment import EngraftmentResult
+
+DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
+BATCH_WORKERS: Final = 2
+_VISIT_KINDS: Final = frozenset({StepKind.VISIT, StepKind.PROCEDURE})
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """Everything one document is made from: plain domain values, picklable.
+
+    Attributes:
+        kind: handout, summary or handoff.
+        patient, transplant, plan, settings: the data printed.
+        printed_on: the print date.
+        language, large_print, no_phi: the variant (handouts only; team documents are
+            English, normal print, with identifiers).
+        inputs: optional sections of the team documents.
+    """
+
+    kind: str
+    patient: Patient
+    transplant: Transplant
+    plan: Plan
+    settings: ClinicSettings
+    printed_on: dt.date
+    language: str = REFERENCE_LANGUAGE
+    large_print: bool = False
+    no_phi: bool = False
+    inputs: SummaryInputs = field(default_factory=SummaryInputs)
+
+    def entry(self, output: str = "file") -> DocumentEntry:
+        """The document-history entry of this job (no path, no patient data)."""
+        return DocumentEntry(kind=self.kind, language=self.language,
+                             large_print=self.large_print, no_phi=self.no_phi,
+                             plan_version=self.plan.version,
+                             schedule=schedule_fingerprint(self.plan),
+                             printed_on=self.printed_on, output=output)
+
+    def description(self) -> str:
+        """"handout (es, large print, no identifiers)": for the audit trail and messages."""
+        details = [self.language]
+        if self.large_print:
+            details.append("large print")
+        if self.no_phi:
+            details.append("no identifiers")
+        return f"{KIND_LABEL[self.kind]} ({', '.join(details)})"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document.
+
+    Attributes:
+        pdf: the PDF bytes.
+        missing_glyphs: characters the font lacks (the app must warn).
+        untranslated_steps: handout steps without wording in the chosen language.
+    """
+
+    pdf: bytes
+    missing_glyphs: tuple[str, ...] = ()
+    untranslated_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote.
+
+    Attributes:
+        path: the file written; entry: the history entry recorded.
+        missing_glyphs, untranslated_steps: as in ``Rendered``.
+    """
+
+    path: Path
+    entry: DocumentEntry
+    missing_glyphs: tuple[str, ...] = ()
+    untranslated_steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One patient's outcome in a batch: a result, or the error in one sentence."""
+
+    transplant_id: str
+    mrn: str
+    result: ExportResult | None = None
+    error: str = ""
+
+
+# --- preparing -------------------------------------------------------------------------------
+
+def check_variant(kind: str, language: str, large_print: bool, no_phi: bool) -> None:
+    """Refuse a document kind or variant that does not exist (one sentence)."""
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError("kind", f"Unknown document '{kind}'; choose one of: "
+                                      f"{', '.join(DOCUMENT_KINDS)}.")
+    if kind == "handout":
+        languages = available_languages()
+        if language not in languages:
+            raise ValidationError("language", f"There are no handout texts in '{language}'; "
+                                              f"available: {', '.join(languages)}.")
+        return
+    if language != REFERENCE_LANGUAGE or large_print or no_phi:
+        raise ValidationError(
+            "variant", f"The {KIND_LABEL[kind]} is a team document: English, normal print, "
+                       "with identifiers; languages and variants are for handouts.")
+
+
+def _harvest_rows(body: Mapping[str, Any] | None,
+                  transplant: Transplant) -> tuple[tuple[HarvestRow, ...], str]:
+    """Collections of the stored harvest log with the running total, as the app shows them.
+
+    Read with ``planner.harvestlog`` (the dose of each collection is ``Collection.dose``).
+    Returns the rows and "" or, when the stored log cannot be read, no rows and the reason:
+    a malformed collection is never left out silently.
+    """
+    try:
+        log = HarvestLog.from_body(body, transplant)
+        doses, totals = log.doses(), log.cumulative()
+    except PlannerError as exc:
+        return (), str(exc)
+    return tuple(HarvestRow(c.date, d.value, t.value)
+                 for c, d, t in zip(log.collections, doses, totals, strict=True)), ""
+
+
+def engraftment_results(
+    transplant: Transplant, samples: Sequence[LabSample], record: Mapping[str, Any] | None,
+    today: dt.date,
+) -> tuple[tuple[EngraftmentResult, ...], tuple[LabSample, ...], str]:
+    """Engraftment as the app shows it: ``planner.recovery.assess`` on the stored record.
+
+    Platelet transfusions and clinician overrides of the "engraftment" record are applied,
+    and samples a correction superseded are left out. Without counts since Day 0 only the
+    overridden results are given (none: "No engraftment results recorded").
+
+    Returns:
+        (results, the samples the chart shows, "" or why engraftment could not be computed).
+    """
+    from planner.records.recovery import RecoveryRecord, assess, effective_samples  # imports pandas
+
+    try:
+        rec = RecoveryRecord.from_body(record) if record else RecoveryRecord()
+        own = tuple(effective_samples(samples, rec))
+        status = assess(transplant, own, rec, today)
+    except (PlannerError, ValueError, TypeError) as exc:
+        return (), tuple(samples), str(exc)
+    results: tuple[EngraftmentResult, ...] = (status.neutrophil, status.platelet20,
+                                              status.platelet50)
+    day0 = transplant.day0
+    if day0 is None or not any(s.date >= day0 and s.analyte in ("anc", "plt") and
+                               s.patient_id == transplant.patient_id for s in own):
+        results = tuple(r for r in results if r.overridden)
+    return results, own, ""
+
+
+def summary_inputs(repo: Repository, patient: Patient, plan: Plan,
+                   today: dt.date) -> SummaryInputs:
+    """Optional team-document sections from what is on file; absent records give empty ones."""
+    samples = repo.list_lab_samples(patient.id)
+    transplant = repo.get_transplant(plan.transplant_id)
+    harvest = repo.get_record(plan.transplant_id, "harvest")
+    recovery = repo.get_record(plan.transplant_id, "engraftment")
+    episodes = complication_log(repo, plan.transplant_id).episodes
+    rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None,
+                                        transplant)
+    # Engraftment is computed from these counts and the record in ``render`` (pandas, off
+    # the GUI thread).
+    return SummaryInputs(
+        harvest=rows,
+        harvest_error=harvest_error,
+        engraftment_record=dict(recovery.body) if recovery is not None else None,
+        labs=tuple(samples),
+        episodes=tuple(e.episode for e in episodes),
+        checklist=_checklist_lines(repo, plan, today),
+    )
+
+
+def _checklist_lines(repo: Repository, plan: Plan, today: dt.date) -> tuple[str, ...]:
+    """"Pre-transplant work-up: 5 of 12 done" per started checklist, then its warnings."""
+    states, _ = checklist_states(repo, plan.transplant_id)
+    if not states:
+        return ()
+    templates = load_checklists()
+    transplant_type = repo.get_transplant(plan.transplant_id).transplant_type.value
+    lines: list[str] = []
+    for template_id, state in states.items():
+        template = templates.get(template_id)
+        if template is None:
+            continue
+        view = checklist_view(template, state, plan, today, transplant_type)
+        lines.append(f"{template.title}: {view.done_count} of {len(view.items)} done")
+        lines.extend(view.warnings)
+    return tuple(lines)
+
+
+def prepare_job(repo: Repository, transplant_id: str, kind: str, *, printed_on: dt.date,
+                settings: ClinicSettings | None = None, language: str = REFERENCE_LANGUAGE,
+                large_print: bool = False, no_phi: bool = False) -> RenderJob:
+    """Read what a document needs and check the request.
+
+    Raises:
+        ValidationError: unknown kind or language, or a variant the kind lacks.
+        NotFoundError: no such transplant, or it has no plan yet.
+    """
+    check_variant(kind, language, large_print, no_phi)
+    transplant = repo.get_transplant(transplant_id)
+    plan = repo.get_plan(transplant_id)
+    if plan is None:
+        raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
+    patient = repo.get_patient(transplant.patient_id)
+    inputs = (summary_inputs(repo, patient, plan, printed_on) if kind != "handout"
+              else SummaryInputs())
+    return RenderJob(kind=kind, patient=patient, transplant=transplant, plan=plan,
+                     settings=settings or ClinicSettings(), printed_on=printed_on,
+                     language=language, large_print=large_print, no_phi=no_phi, inputs=inputs)
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+def render(job: RenderJob) -> Rendered:
+    """The PDF of a job: a pure function (safe in a worker thread or process)."""
+    from planner.export.handout import write_handout
+    from planner.export.summary import write_handoff_packet, write_team_summary
+
+    out = io.BytesIO()
+    common: dict[str, Any] = {"patient": job.patient, "transplant": job.transplant,
+                              "plan": job.plan, "settings": job.settings,
+                              "printed_on": job.printed_on, "plan_version": job.plan.version}
+    if job.kind == "handout":
+        info = write_handout(out, language=job.language, large_print=job.large_print,
+                             no_phi=job.no_phi, **common)
+        return Rendered(out.getvalue(), info.missing_glyphs, info.untranslated_steps)
+    inputs = job.inputs
+    if not inputs.engraftment and not inputs.engraftment_error:
+        results, labs, error = engraftment_results(job.transplant, inputs.labs,
+                                                   inputs.engraftment_record, job.printed_on)
+        inputs = replace(inputs, engraftment=results, labs=labs, engraftment_error=error)
+    writer = write_team_summary if job.kind == "summary" else write_handoff_packet
+    missing = writer(out, inputs=inputs, **common)
+    return Rendered(out.getvalue(), tuple(missing))
+
+
+# --- saving and recording --------------------------------------------------------------------
+
+def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> DocumentEntry:
+    entry = job.entry(output)
+    record = with_entry(repo.get_record(job.transplant.id, "documents"), job.transplant.id,
+                        entry)
+    verb = "Export" if output == "file" else "Print"
+    event = f"{verb} {job.description()}, plan version {job.plan.version}"
+    repo.commit(Action(actor=ctx.actor, at=ctx.now, description=f"{verb} {job.kind}",
+                       event=event, patient_id=job.patient.id, records=(record,)))
+    return entry
+
+
+def save_rendered(repo: Repository, ctx: Context, job: RenderJob, rendered: Rendered,
+                  out_path: Path, *, overwrite: bool) -> ExportResult:
+    """Write rendered bytes atomically, then record history and audit in one commit.
+
+    The commit follows the write, so the history never lists a file that was not made.
+
+    Raises:
+        TargetExistsError: the file exists and ``overwrite`` is False.
+        ExportPathError, ExportWriteError: see ``planner.export.atomic``.
+    """
+    target = export_target(out_path.parent, out_path.name)
+    write_atomically(target, lambda stream: stream.write(rendered.pdf), overwrite=overwrite)
+    entry = _record(repo, ctx, job, "file")
+    return ExportResult(target, entry, rendered.missing_glyphs, rendered.untranslated_steps)
+
+
+def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> DocumentEntry:
+    """Record that a job was sent to a printer (history and audit, one commit)."""
+    return _record(repo, ctx, job, "printer")
+
+
+def export_document(
+    repo: Repository, ctx: Context, transplant_id: str, kind: str, out_path: Path, *,
+    language: str = REFERENCE_LANGUAGE, large_print: bool = False, no_phi: bool = False,
+    overwrite: bool = False, printed_on: dt.date | None = None,
+    settings: ClinicSettings | None = None,
+) -> ExportResult:
+    """Render one document and save it to ``out_path`` (see ``save_rendered``)."""
+    job = prepare_job(repo, transplant_id, kind, printed_on=printed_on or ctx.today,
+                      settings=settings, language=language, large_print=large_print,
+                      no_phi=no_phi)
+    return save_rendered(repo, ctx, job, render(job), out_path, overwrite=overwrite)
+
+
+# --- batches ---------------------------------------------------------------------------------
+
+def batch_file_name(kind: str, printed_on: dt.date, transplant_id: str) -> str:
+    """A stable, patient-data-free name per transplant: a re-run meets its own files."""
+    token = hashlib.sha256(transplant_id.encode()).hexdigest()[:8]
+    return default_file_name(kind, printed_on, token)
+
+
+def transplants_with_visit_on(repo: Repository, day: dt.date) -> list[str]:
+    """Transplants with a planned visit or procedure on ``day``, by MRN."""
+    found: list[tuple[str, str]] = []
+    for plan in repo.list_plans():
+        if any(o.date == day and o.kind in _VISIT_KINDS and o.status is StepStatus.PLANNED
+               for o in plan.sorted_occurrences()):
+            transplant = repo.get_transplant(plan.transplant_id)
+            found.append((repo.get_patient(transplant.patient_id).mrn, plan.transplant_id))
+    return [tid for _, tid in sorted(found)]
+
+
+def _render_all(jobs: Sequence[RenderJob], max_workers: int,
+                ) -> Iterable[tuple[RenderJob, Callable[[], Rendered]]]:
+    """Each job with a callable giving its rendering (computed in worker processes)."""
+    if len(jobs) <= 1 or max_workers <= 1:
+        for job in jobs:
+            yield job, partial(render, job)
+        return
+    # "spawn": a forked child of a Qt app (threads, GUI state) is not safe to run.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max_workers, mp_context=context) as pool:
+        futures: list[Future[Rendered]] = [pool.submit(render, job) for job in jobs]
+        for job, future in zip(jobs, futures, strict=True):
+            yield job, future.result
+
+
+def batch_export(
+    repo: Repository, ctx: Context, transplant_ids: Sequence[str], kind: str, out_dir: Path,
+    *, language: str = REFERENCE_LANGUAGE, large_print: bool = False, no_phi: bool = False,
+    overwrite: bool = False, printed_on: dt.date | None = None,
+    settings: ClinicSettings | None = None, max_workers: int = BATCH_WORKERS,
+) -> list[BatchItem]:
+    """Export one document per transplant into ``out_dir``, rendering on ``max_workers`` cores.
+
+    Rendering runs in worker processes on plain values; the files are written and the
+    history recorded here, one commit per file. A patient's failure does not stop the
+    others: each item carries its result or its error.
+
+    Raises:
+        ValidationError: an unknown kind or language (before anything is written).
+        ExportPathError: ``out_dir`` is not a folder.
+    """
+    check_variant(kind, language, large_print, no_phi)
+    day = printed_on or ctx.today
+    items: dict[str, BatchItem] = {}
+    jobs: list[RenderJob] = []
+    targets: dict[str, Path] = {}
+    for tid in transplant_ids:
+        try:
+            job = prepare_job(repo, tid, kind, printed_on=day, settings=settings,
+                              language=language, large_print=large_print, no_phi=no_phi)
+            targets[tid] = export_target(out_dir, batch_file_name(kind, day, tid))
+        except PlannerError as exc:
+            items[tid] = BatchItem(tid, _mrn_of(repo, tid), error=str(exc))
+            continue
+        jobs.append(job)
+    for job, result in _render_all(jobs, max_workers):
+        tid = job.transplant.id
+        try:
+            saved = save_rendered(repo, ctx, job, result(), targets[tid], overwrite=overwrite)
+        except PlannerError as exc:
+            items[tid] = BatchItem(tid, job.patient.mrn, error=str(exc))
+        else:
+            items[tid] = BatchItem(tid, job.patient.mrn, result=saved)
+    return [items[tid] for tid in transplant_ids]
+
+
+def _mrn_of(repo: Repository, transplant_id: str) -> str:
+    try:
+        return repo.get_patient(repo.get_transplant(transplant_id).patient_id).mrn
+    except PlannerError:
+        return "?"

@@ -1,0 +1,121 @@
+"""The lab-import use case: a lab export's accepted rows in one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from planner.app.context import Context
+from planner.domain.labs import ANALYTE_LABEL, LabSample
+from planner.labimport.reader import ColumnMapping, ImportResult, Limits, RejectedRow, read_lab_file
+from planner.records.ports import Action, Repository
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did (or, for a dry run, would do).
+
+    Attributes:
+        filename: the file's name.
+        dry_run: True when nothing was written.
+        accepted: samples stored (or to be stored).
+        rejected: rows not imported, each with its reason (file problems and duplicates of
+            samples already stored).
+        warnings: file-level notes.
+        rows_read: data rows read from the file.
+        patients: patient ids with accepted samples.
+    """
+
+    filename: str
+    dry_run: bool
+    accepted: tuple[LabSample, ...]
+    rejected: tuple[RejectedRow, ...]
+    warnings: tuple[str, ...] = ()
+    rows_read: int = 0
+    patients: frozenset[str] = field(default_factory=frozenset)
+
+    def summary(self) -> str:
+        """One line: "12 rows read: 9 accepted, 3 rejected (dry run, nothing saved)"."""
+        verb = "would be imported" if self.dry_run else "imported"
+        tail = " (dry run, nothing saved)" if self.dry_run else ""
+        return (f"{self.filename}: {self.rows_read} row(s) read; {len(self.accepted)} "
+                f"result(s) {verb} for {len(self.patients)} patient(s); "
+                f"{len(self.rejected)} rejected{tail}.")
+
+    def lines(self) -> list[str]:
+        """The summary, the warnings and one line per rejected row with its reason."""
+        out = [self.summary(), *(f"Note: {w}" for w in self.warnings)]
+        out += [f"Line {r.line}: {r.reason}" for r in sorted(self.rejected, key=lambda r: r.line)]
+        return out
+
+
+
+def _against_stored(result: ImportResult, stored: Iterable[LabSample],
+                    lines: Mapping[int, int]) -> tuple[list[LabSample], list[RejectedRow]]:
+    """Drop samples already stored (same value) and refuse ones that conflict with them."""
+    known: dict[tuple[str, dt.date, str], list[LabSample]] = {}
+    for s in stored:
+        known.setdefault((s.patient_id, s.date, s.analyte), []).append(s)
+    accepted: list[LabSample] = []
+    rejected: list[RejectedRow] = []
+    for i, s in enumerate(result.accepted):
+        there = known.get((s.patient_id, s.date, s.analyte))
+        if not there:
+            accepted.append(s)
+            continue
+        line = lines.get(i, 0)
+        same = [t for t in there if t.value == s.value and t.qualifier == s.qualifier]
+        if same:
+            reason = (f"Duplicate: {ANALYTE_LABEL[s.analyte]} {s.display_value} on "
+                      f"{s.date.isoformat()} is already stored ({same[0].source or 'no source'}).")
+        else:
+            values = ", ".join(t.display_value for t in there)
+            reason = (f"Conflicts with the stored {ANALYTE_LABEL[s.analyte]} of "
+                      f"{s.date.isoformat()} ({values}); not imported, review and correct "
+                      "by hand.")
+        rejected.append(RejectedRow(line, reason, (s.mrn, s.date.isoformat(), s.analyte,
+                                                   s.display_value), s.analyte))
+    return accepted, rejected
+
+
+
+def _source_line(sample: LabSample) -> int:
+    tail = sample.source.rsplit(" line ", 1)
+    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else 0
+
+
+
+def import_labs(repo: Repository, ctx: Context, data: bytes, filename: str,
+                mapping: ColumnMapping, *, dry_run: bool = False,
+                limits: Limits | None = None) -> ImportReport:
+    """Import a lab export: accepted rows in ONE commit, every other row listed with its reason.
+
+    MRNs are matched exactly (text, leading zeros kept) to the planner's patients; samples
+    already stored (same patient, date, analyte and value) are reported as duplicates and not
+    stored twice; a different stored value is a conflict and is not imported.
+
+    Raises:
+        LabImportError: the whole file is refused (size, binary, encoding, columns, ...).
+    """
+    known = {p.mrn: p.id for p in repo.list_patients()}
+    result = read_lab_file(data, filename, mapping, known, today=ctx.today,
+                           limits=limits or Limits())
+    patients = {s.patient_id for s in result.accepted}
+    stored = [s for s in repo.list_lab_samples() if s.patient_id in patients] if patients else []
+    lines = {i: _source_line(s) for i, s in enumerate(result.accepted)}
+    accepted, dupes = _against_stored(result, stored, lines)
+    rejected = sorted([*result.rejected, *dupes], key=lambda r: r.line)
+    report = ImportReport(filename=filename, dry_run=dry_run, accepted=tuple(accepted),
+                          rejected=tuple(rejected), warnings=tuple(result.warnings),
+                          rows_read=result.rows_read,
+                          patients=frozenset(s.patient_id for s in accepted))
+    if dry_run or not accepted:
+        return report
+    repo.commit(Action(
+        actor=ctx.actor, at=ctx.now, description=f"Import lab results from {filename}",
+        reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
+        patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
+        lab_samples=tuple(accepted),
+    ))
+    return report

@@ -1,0 +1,597 @@
+"""Neutrophil and platelet engraftment, and the primary graft-failure watch.
+
+Rules: reference/clinical.md sections 5.1-5.3 and 9 F7-F9 (CIBMTR forms instructions,
+endorsed by the ASTCT 2021 consensus, Kharfan-Dabaja et al.). Every result carries the rule
+text and the measurements that decided it, so the screen can show *why*; a clinician may
+override a result with a reason (:func:`override`), and the computed result is kept.
+
+Input series are pandas Series indexed by sample date (``date``, ``datetime``, ``Timestamp``
+or ISO text) with values in 10^9/L. Choices where the reference is silent:
+
+* Unsorted input is sorted by date; the order given never changes the result.
+* Several values on the same calendar day are collapsed to the **lowest** one (a note names
+  them). The rules count values "on different days", so one day can contribute one value,
+  and the lowest is the conservative choice: it can deepen the nadir and it can only delay,
+  never advance, a recovery date.
+* NaN values (and NaT dates) are dropped with a note; negative or infinite values are refused.
+* Gaps between draws are allowed: "consecutive" means consecutive *measurements*.
+* A fall below the threshold after the engraftment date does not move the date (the first
+  date stands); a note asks the clinician to confirm.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from planner.domain.labs import ANALYTES, LabSample
+from planner.domain.patients import GraftSource
+from planner.errors import ValidationError
+
+Status = Literal["engrafted", "not_engrafted", "never_below"]
+Lineage = Literal["neutrophil", "platelet"]
+FlagLevel = Literal["watch", "meets_primary_gf_definition"]
+
+RULE_SOURCE: Final = "CIBMTR/ASTCT 2021"
+ANC_THRESHOLD: Final = 0.5
+CONSECUTIVE: Final = 3
+TRANSFUSION_FREE_DAYS: Final = 7
+DEFAULT_NADIR_WINDOW_DAYS: Final = 42
+WATCH_DAY: Final = 28
+PRIMARY_GF_DAY: Final[dict[GraftSource, int]] = {
+    GraftSource.PBSC: 30,
+    GraftSource.MARROW: 30,
+    GraftSource.CORD: 42,
+}
+
+Point = tuple[dt.date, float]
+
+
+@dataclass(frozen=True)
+class EngraftmentResult:
+    """The outcome of an engraftment rule, with what decided it.
+
+    Attributes:
+        lineage: "neutrophil" or "platelet".
+        threshold: the threshold in 10^9/L (0.5, 20 or 50).
+        status: "engrafted", "not_engrafted" or "never_below".
+        date: the engraftment date (first of the qualifying run), else None.
+        rule: the criteria set, its version and the rule in words.
+        nadir_date, nadir_value: the post-transplant nadir used (None when there are no values).
+        deciding_values: the (date, value) pairs that decided the status: the three
+            qualifying values when engrafted, the lowest value for "never_below", the values
+            after the nadir (at most the last three) when not engrafted.
+        notes: plain sentences the clinician must see (dropped values, same-day duplicates,
+            a dip after recovery, a transfusion after the date, provisional results).
+        computed: for an overridden result, the result the rule computed; else None.
+        override_reason, overridden_by: the clinician's reason and name for an override.
+    """
+
+    lineage: Lineage
+    threshold: float
+    status: Status
+    date: dt.date | None
+    rule: str
+    nadir_date: dt.date | None = None
+    nadir_value: float | None = None
+    deciding_values: tuple[Point, ...] = ()
+    notes: tuple[str, ...] = ()
+    computed: EngraftmentResult | None = None
+    override_reason: str = ""
+    overridden_by: str = ""
+
+    @property
+    def overridden(self) -> bool:
+        """True when a clinician replaced the computed result."""
+        return self.computed is not None
+
+    def explanation(self) -> str:
+        """One paragraph for the screen or the PDF: status, deciding values, rule, notes."""
+        name = "Neutrophil" if self.lineage == "neutrophil" else "Platelet"
+        what = f"{name} engraftment (>= {self.threshold:g} x10^9/L)"
+        if self.status == "engrafted":
+            head = f"{what}: {self.date.isoformat() if self.date else '?'}."
+        elif self.status == "never_below":
+            head = f"{what}: not applicable, counts never fell below {self.threshold:g}."
+        else:
+            head = f"{what}: not yet reached."
+        parts = [head]
+        if self.deciding_values:
+            values = ", ".join(f"{d.isoformat()} {v:g}" for d, v in self.deciding_values)
+            parts.append(f"Deciding values: {values}.")
+        if self.nadir_date is not None and self.nadir_value is not None:
+            parts.append(f"Nadir {self.nadir_value:g} on {self.nadir_date.isoformat()}.")
+        parts.append(f"Rule: {self.rule}.")
+        parts.extend(self.notes)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class GraftFailureFlag:
+    """A primary graft-failure alert for the board (clinical.md 5.3, F9).
+
+    Attributes:
+        level: "watch" (Day +28 without neutrophil engraftment) or
+            "meets_primary_gf_definition" (Day +30 PBSC/marrow, Day +42 cord).
+        day: the transplant day assessed.
+        graft_source: the graft source the limit came from.
+        limit_day: the day on which the definition is met for this graft source.
+        rule: criteria set and rule in words.
+        message: the sentence to show; it says the clinician must confirm pancytopenia.
+    """
+
+    level: FlagLevel
+    day: int
+    graft_source: GraftSource
+    limit_day: int
+    rule: str
+    message: str
+
+
+# --------------------------------------------------------------------------- input cleaning
+
+
+def _as_date(value: object) -> dt.date | None:
+    """A calendar date from an index label; None for NaT/None."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return None
+        return pd.Timestamp(value).date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise ValidationError("date", f"Sample date {value!r} is not a calendar date (use YYYY-MM-DD).")
+
+
+@dataclass(frozen=True)
+class _Clean:
+    points: tuple[Point, ...]  # sorted by date, one per day
+    notes: tuple[str, ...]
+
+
+def _clean(series: pd.Series, what: str) -> _Clean:
+    """Sort by date, drop NaN, collapse same-day values to the lowest, refuse impossible values."""
+    if not isinstance(series, pd.Series):
+        raise ValidationError(what, f"{what} must be a pandas Series indexed by date.")
+    try:
+        values = series.to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValidationError(what, f"{what} values must be numbers in 10^9/L.") from None
+    notes: list[str] = []
+    dropped: list[str] = []
+    by_day: dict[dt.date, list[float]] = {}
+    for label, value in zip(series.index.tolist(), values.tolist(), strict=True):
+        day = _as_date(label)
+        if day is None or math.isnan(value):
+            dropped.append(day.isoformat() if day is not None else "no date")
+            continue
+        if math.isinf(value) or value < 0:
+            raise ValidationError(
+                what, f"{what} value {value:g} on {day.isoformat()} is not a possible count."
+            )
+        by_day.setdefault(day, []).append(value)
+    if dropped:
+        notes.append(
+            f"{len(dropped)} {what} value(s) without a number or date were ignored "
+            f"({', '.join(sorted(dropped))})."
+        )
+    points: list[Point] = []
+    for day in sorted(by_day):
+        day_values = by_day[day]
+        lowest = min(day_values)
+        if len(day_values) > 1:
+            listed = ", ".join(f"{v:g}" for v in sorted(day_values))
+            notes.append(
+                f"{day.isoformat()} has {len(day_values)} {what} values ({listed}); "
+                f"the lowest ({lowest:g}) is used."
+            )
+        points.append((day, lowest))
+    return _Clean(tuple(points), tuple(notes))
+
+
+def _first_run(points: Sequence[Point], qualifies: Sequence[bool], start: int) -> int | None:
+    """Index of the first of CONSECUTIVE consecutive qualifying points at or after ``start``."""
+    run = 0
+    for i in range(start, len(points)):
+        if qualifies[i]:
+            run += 1
+            if run == CONSECUTIVE:
+                return i - CONSECUTIVE + 1
+        else:
+            run = 0
+    return None
+
+
+def _fmt(points: Iterable[Point]) -> str:
+    return ", ".join(f"{v:g} on {d.isoformat()}" for d, v in points)
+
+
+# --------------------------------------------------------------------------- neutrophils
+
+NEUTROPHIL_RULE: Final = (
+    f"{RULE_SOURCE}: first of 3 consecutive values >= 0.5 x10^9/L on different days "
+    "after the post-transplant nadir"
+)
+
+
+def neutrophil_engraftment(
+    anc: pd.Series,
+    *,
+    day0: dt.date | None = None,
+    nadir_window_days: int = DEFAULT_NADIR_WINDOW_DAYS,
+) -> EngraftmentResult:
+    """Neutrophil engraftment date by the CIBMTR/ASTCT rule (clinical.md 5.1, F7).
+
+    The nadir is the first occurrence of the lowest ANC between Day 0 and Day
+    +``nadir_window_days`` when ``day0`` is given (values before Day 0 are ignored), else over
+    the whole series. After the nadir, the engraftment date is the first of three consecutive
+    measurements (on different days, gaps allowed) all >= 0.5 x10^9/L; a run before the
+    nadir is ignored. If the nadir is >= 0.5 the ANC never fell below 0.5 ("never_below").
+
+    Args:
+        anc: ANC in 10^9/L indexed by sample date (any order; NaN dropped with a note).
+        day0: the transplant's Day 0; strongly recommended (pre-transplant values are then
+            ignored and the nadir window is anchored).
+        nadir_window_days: the last transplant day of the nadir search window.
+
+    Returns:
+        An :class:`EngraftmentResult` with the rule, nadir and deciding values.
+    """
+    if day0 is not None:
+        day0 = _as_date(day0)
+    if nadir_window_days < 0:
+        raise ValidationError("nadir_window_days", "The nadir window must be 0 days or more.")
+    clean = _clean(anc, "ANC")
+    notes = list(clean.notes)
+    points = list(clean.points)
+    rule = NEUTROPHIL_RULE
+    if day0 is not None:
+        before = sum(1 for d, _ in points if d < day0)
+        points = [(d, v) for d, v in points if d >= day0]
+        if before:
+            notes.append(f"{before} value(s) before Day 0 ({day0.isoformat()}) were not used.")
+        rule += f"; nadir searched from Day 0 to Day +{nadir_window_days}"
+    result = EngraftmentResult(
+        lineage="neutrophil", threshold=ANC_THRESHOLD, status="not_engrafted", date=None, rule=rule
+    )
+    if not points:
+        return dataclasses.replace(result, notes=(*notes, "There are no ANC values to assess."))
+    if day0 is not None:
+        window_end = day0 + dt.timedelta(days=nadir_window_days)
+        window = [i for i, (d, _) in enumerate(points) if d <= window_end]
+        if not window:
+            notes.append(f"There are no ANC values between Day 0 and Day +{nadir_window_days}.")
+            return dataclasses.replace(result, notes=tuple(notes))
+    else:
+        window = list(range(len(points)))
+    nadir_i = min(window, key=lambda i: (points[i][1], i))  # first occurrence of the minimum
+    nadir_date, nadir_value = points[nadir_i]
+    result = dataclasses.replace(result, nadir_date=nadir_date, nadir_value=nadir_value)
+
+    if nadir_value >= ANC_THRESHOLD:
+        notes.append(f"ANC never fell below 0.5 x10^9/L (lowest {nadir_value:g}).")
+        last = points[-1][0]
+        if day0 is not None and (last - day0).days < nadir_window_days:
+            notes.append(
+                f"Provisional: values reach only Day +{(last - day0).days}; the ANC may still fall."
+            )
+        return dataclasses.replace(
+            result,
+            status="never_below",
+            deciding_values=((nadir_date, nadir_value),),
+            notes=tuple(notes),
+        )
+
+    qualifies = [v >= ANC_THRESHOLD for _, v in points]
+    start = _first_run(points, qualifies, nadir_i + 1)
+    if start is None:
+        after = points[nadir_i + 1 :]
+        if after and all(qualifies[nadir_i + 1 :]):
+            notes.append(f"Recovery in progress: {len(after)} of 3 values >= 0.5 after the nadir.")
+        return dataclasses.replace(result, deciding_values=tuple(after[-3:]), notes=tuple(notes))
+
+    run = points[start : start + CONSECUTIVE]
+    if any(v == ANC_THRESHOLD for _, v in run):
+        notes.append(
+            "A deciding value is exactly 0.5; CIBMTR asks for the manual differential "
+            "when available."
+        )
+    later_low = [(d, v) for d, v in points[start + CONSECUTIVE :] if v < ANC_THRESHOLD]
+    if later_low:
+        notes.append(
+            f"ANC fell below 0.5 again after the engraftment date ({_fmt(later_low[:3])}); "
+            "the first date stands, clinician confirms."
+        )
+    return dataclasses.replace(
+        result, status="engrafted", date=run[0][0], deciding_values=tuple(run), notes=tuple(notes)
+    )
+
+
+# --------------------------------------------------------------------------- platelets
+
+
+def _platelet_rule(threshold: float) -> str:
+    return (
+        f"{RULE_SOURCE}: first of 3 consecutive values >= {threshold:g} x10^9/L on different "
+        f"days, each at least {TRANSFUSION_FREE_DAYS} days after the last platelet transfusion"
+    )
+
+
+def _check_threshold(threshold: object) -> float:
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, int | float)
+        or not 0 < threshold <= 2000
+    ):
+        raise ValidationError("threshold", "The platelet threshold must be a count above 0.")
+    return float(threshold)
+
+
+def _transfusion_dates(transfusions: Iterable[object]) -> list[dt.date]:
+    tx_dates: list[dt.date] = []
+    for t in transfusions:
+        day = _as_date(t)
+        if day is None:
+            raise ValidationError("transfusions", "A platelet transfusion has no date.")
+        tx_dates.append(day)
+    return sorted(tx_dates)
+
+
+def platelet_engraftment(
+    plt: pd.Series,
+    transfusions: Iterable[dt.date] = (),
+    threshold: float = 20,
+    *,
+    day0: dt.date | None = None,
+) -> EngraftmentResult:
+    """Platelet engraftment date by the CIBMTR/ASTCT rule (clinical.md 5.2, F8).
+
+    A measurement qualifies when it is >= ``threshold`` and the last platelet transfusion on
+    or before its date was at least 7 days earlier (a transfusion exactly 7 days before
+    qualifies; one on the same day does not). The date is the first of three consecutive
+    qualifying measurements. Counting starts at the first value below the threshold or the
+    first transfusion, whichever is earlier, so the pre-nadir counts of the first days after
+    transplant cannot count as recovery. "never_below" (CIBMTR "not applicable"): counts never
+    fell below the threshold and no platelet transfusion was given.
+
+    Args:
+        plt: platelets in 10^9/L indexed by sample date.
+        transfusions: dates of platelet transfusions (all of them, including before Day 0:
+            a transfusion on Day -3 still disqualifies values up to Day +3).
+        threshold: 20 or 50 (x10^9/L); other positive values are accepted.
+        day0: the transplant's Day 0; values (and, for "never_below", transfusions) before it
+            are ignored.
+    """
+    threshold = _check_threshold(threshold)
+    if day0 is not None:
+        day0 = _as_date(day0)
+    tx_dates = _transfusion_dates(transfusions)
+    clean = _clean(plt, "platelet")
+    notes = list(clean.notes)
+    points = list(clean.points)
+    rule = _platelet_rule(threshold)
+    if day0 is not None:
+        before = sum(1 for d, _ in points if d < day0)
+        points = [(d, v) for d, v in points if d >= day0]
+        if before:
+            notes.append(f"{before} value(s) before Day 0 ({day0.isoformat()}) were not used.")
+    result = EngraftmentResult(
+        lineage="platelet", threshold=threshold, status="not_engrafted", date=None, rule=rule
+    )
+    if not points:
+        return dataclasses.replace(
+            result, notes=(*notes, "There are no platelet values to assess.")
+        )
+    nadir_i = min(range(len(points)), key=lambda i: (points[i][1], i))
+    nadir_date, nadir_value = points[nadir_i]
+    result = dataclasses.replace(result, nadir_date=nadir_date, nadir_value=nadir_value)
+    relevant_tx = [t for t in tx_dates if day0 is None or t >= day0]
+
+    if nadir_value >= threshold and not relevant_tx:
+        notes.append(
+            f"Platelets never fell below {threshold:g} x10^9/L (lowest {nadir_value:g}) "
+            "and no platelet transfusion was given (CIBMTR: not applicable)."
+        )
+        return dataclasses.replace(
+            result,
+            status="never_below",
+            deciding_values=((nadir_date, nadir_value),),
+            notes=tuple(notes),
+        )
+
+    # Counting starts at the first fall below the threshold or the first transfusion.
+    first_low = next((d for d, v in points if v < threshold), None)
+    starts = [d for d in (first_low, relevant_tx[0] if relevant_tx else None) if d is not None]
+    count_from = min(starts)
+    start_i = next((i for i, (d, _) in enumerate(points) if d >= count_from), len(points))
+
+    def last_tx_on_or_before(day: dt.date) -> dt.date | None:
+        earlier = [t for t in tx_dates if t <= day]
+        return earlier[-1] if earlier else None
+
+    qualifies: list[bool] = []
+    for d, v in points:
+        last = last_tx_on_or_before(d)
+        free = last is None or (d - last).days >= TRANSFUSION_FREE_DAYS
+        qualifies.append(v >= threshold and free)
+    start = _first_run(points, qualifies, start_i)
+    if start is None:
+        after = points[start_i:]
+        return dataclasses.replace(result, deciding_values=tuple(after[-3:]), notes=tuple(notes))
+    run = points[start : start + CONSECUTIVE]
+    last = last_tx_on_or_before(run[0][0])
+    if last is not None:
+        notes.append(
+            f"Last platelet transfusion before the date: {last.isoformat()} "
+            f"({(run[0][0] - last).days} days earlier)."
+        )
+    later_low = [(d, v) for d, v in points[start + CONSECUTIVE :] if v < threshold]
+    if later_low:
+        notes.append(
+            f"Platelets fell below {threshold:g} again after the engraftment date "
+            f"({_fmt(later_low[:3])}); the first date stands, clinician confirms."
+        )
+    later_tx = [t for t in tx_dates if t > run[-1][0]]
+    if later_tx:
+        notes.append(
+            f"Platelet transfusion(s) after the engraftment date "
+            f"({', '.join(t.isoformat() for t in later_tx[:3])}); clinician confirms."
+        )
+    return dataclasses.replace(
+        result, status="engrafted", date=run[0][0], deciding_values=tuple(run), notes=tuple(notes)
+    )
+
+
+# --------------------------------------------------------------------------- override
+
+
+def override(
+    result: EngraftmentResult, date: dt.date | None, reason: str, by: str
+) -> EngraftmentResult:
+    """A clinician's override: ``date`` (None = not engrafted) with a recorded reason.
+
+    The computed result is kept in ``.computed`` (the first computed one when an override is
+    overridden again). Recording the override in the audit trail is the caller's job.
+    """
+    if date is not None:
+        date = _as_date(date)
+    reason = (reason or "").strip()
+    by = (by or "").strip()
+    if not reason:
+        raise ValidationError("reason", "An override needs a reason.")
+    if not by:
+        raise ValidationError("by", "An override needs the name of the clinician.")
+    computed = result.computed or result
+    status: Status = "engrafted" if date is not None else "not_engrafted"
+    summary = (
+        f"Computed: {computed.status.replace('_', ' ')}"
+        + (f" on {computed.date.isoformat()}" if computed.date else "")
+        + f" ({computed.rule})."
+    )
+    return dataclasses.replace(
+        computed,
+        status=status,
+        date=date,
+        rule=f"Clinician override by {by}: {reason}",
+        deciding_values=(),
+        notes=(summary, *computed.notes),
+        computed=computed,
+        override_reason=reason,
+        overridden_by=by,
+    )
+
+
+# --------------------------------------------------------------------------- graft failure
+
+
+def graft_failure_flag(
+    engrafted_on: dt.date | EngraftmentResult | None,
+    graft_source: GraftSource | str,
+    day: int,
+) -> GraftFailureFlag | None:
+    """Primary graft-failure alert (clinical.md 5.3, F9); None when there is nothing to flag.
+
+    "watch" from Day +28 without neutrophil engraftment; "meets_primary_gf_definition" from
+    Day +30 (PBSC, marrow) or Day +42 (cord). The definition also needs pancytopenia, which
+    the clinician confirms; the message says so.
+
+    Args:
+        engrafted_on: the neutrophil engraftment date, or the neutrophil
+            :class:`EngraftmentResult` ("engrafted" and "never_below" both mean no flag).
+        graft_source: "pbsc", "marrow" or "cord".
+        day: today's transplant day number.
+    """
+    if isinstance(engrafted_on, EngraftmentResult):
+        if engrafted_on.status != "not_engrafted":
+            return None
+    elif engrafted_on is not None:
+        return None
+    try:
+        source = GraftSource(str(graft_source).lower())
+    except ValueError:
+        raise ValidationError(
+            "graft_source", f"Graft source '{graft_source}' is not one of: pbsc, marrow, cord."
+        ) from None
+    if isinstance(day, bool) or not isinstance(day, int):
+        raise ValidationError("day", "The transplant day must be a whole number.")
+    limit = PRIMARY_GF_DAY[source]
+    label = {"pbsc": "PBSC", "marrow": "bone marrow", "cord": "cord blood"}[source.value]
+    rule = (
+        f"ASTCT 2021 (Kharfan-Dabaja): primary graft failure = no ANC >= 0.5 x10^9/L by Day "
+        f"+{limit} for {label}, with pancytopenia; watch from Day +{WATCH_DAY}"
+    )
+    if day >= limit:
+        return GraftFailureFlag(
+            level="meets_primary_gf_definition",
+            day=day,
+            graft_source=source,
+            limit_day=limit,
+            rule=rule,
+            message=(
+                f"Day +{day} without neutrophil engraftment: meets the primary graft failure "
+                f"definition for {label} (Day +{limit}) if there is pancytopenia; "
+                "the clinician must confirm pancytopenia."
+            ),
+        )
+    if day >= WATCH_DAY:
+        return GraftFailureFlag(
+            level="watch",
+            day=day,
+            graft_source=source,
+            limit_day=limit,
+            rule=rule,
+            message=(
+                f"Day +{day} without neutrophil engraftment: watch for primary graft failure "
+                f"(definition met at Day +{limit} for {label} with pancytopenia; "
+                "the clinician must confirm pancytopenia)."
+            ),
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- samples
+
+
+def count_series(
+    samples: Iterable[LabSample], analyte: str, *, patient_id: str | None = None
+) -> pd.Series:
+    """The samples of one analyte (and optionally one patient) as a Series indexed by date.
+
+    Same-day values are kept (the engraftment functions collapse them to the lowest). A value
+    reported as "<X" becomes the largest float below X, so "<0.5" never counts as reaching
+    0.5; ">X" stays X (a lower bound). The Series is sorted by date; its name is the analyte.
+    """
+    if analyte not in ANALYTES:
+        raise ValidationError(
+            "analyte", f"Analyte '{analyte}' is not one of: {', '.join(ANALYTES)}."
+        )
+    dates: list[dt.date] = []
+    values: list[float] = []
+    for s in samples:
+        if s.analyte != analyte or (patient_id is not None and s.patient_id != patient_id):
+            continue
+        value = float(np.nextafter(s.value, -np.inf)) if s.qualifier == "<" else s.value
+        dates.append(s.date)
+        values.append(max(value, 0.0))
+    series = pd.Series(values, index=pd.Index(dates, dtype=object), dtype=float, name=analyte)
+    if len(series) > 1:
+        order = sorted(range(len(dates)), key=lambda i: dates[i])
+        series = series.iloc[order]
+    return series

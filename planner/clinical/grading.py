@@ -1,0 +1,643 @@
+"""GVHD grading: MAGIC acute GVHD and NIH 2014 chronic GVHD (clinical.md 6.4, 6.5, F11, F12).
+
+Also home of :class:`GradeResult`, the common answer of every calculator in
+``planner.grading``, ``planner.vod``, ``planner.toxicity``, ``planner.eligibility``
+and ``planner.compatibility``. Clinical safety asks that each result shows the
+criteria set and its version, the inputs, and the rule that decided it, so a
+clinician can check it and override it with a reason.
+
+The DESIGN.md section 9 names (``magic_skin_stage``, ``magic_liver_stage``,
+``magic_lower_gi_stage``, ``magic_grade``, ``nih_cgvhd_severity``) return plain
+ints and strings; ``magic_assessment``, ``magic_grade_assessment`` and
+``nih_cgvhd_assessment`` return the full :class:`GradeResult`.
+
+Values outside the physical range raise :class:`planner.errors.ValidationError`
+whose message names the accepted range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, TypeVar
+
+from planner.domain.numbers import format_number
+from planner.errors import ValidationError
+
+# --- the common result ---------------------------------------------------------
+
+_EMPTY: Final[Mapping[str, object]] = MappingProxyType({})
+
+
+def _freeze(value: object) -> object:
+    if isinstance(value, Mapping):
+        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return tuple(_freeze(v) for v in items)
+    return value
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):  # also datetime
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """One calculator answer, complete enough to be saved as a dated assessment.
+
+    Attributes:
+        value: the grade, stage, category or yes/no answer (int, str or bool).
+        label: how to show ``value`` ("III", "moderate", "major", "yes").
+        criteria: the criteria set ("MAGIC acute GVHD", "ASTCT CRS", ...).
+        version: its version and source ("2016 (Harris et al., BBMT 2016)").
+        inputs: the values the calculator was given, after unit conversion.
+        deciding_rule: one sentence naming the rule that produced ``value``.
+        notes: warnings and explanations (disagreeing inputs, excluded organs).
+        components: intermediate results (organ stages, sub-scores, both scales).
+        needs_confirmation: the criteria leave a choice to the clinician, who
+            must confirm or override the suggested value.
+        rank: an ordinal for comparing results of one calculator (filled from an
+            int ``value``); complication episodes use it for the maximum grade.
+    """
+
+    value: int | str | bool
+    label: str
+    criteria: str
+    version: str
+    inputs: Mapping[str, object]
+    deciding_rule: str
+    notes: tuple[str, ...] = ()
+    components: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
+    needs_confirmation: bool = False
+    rank: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "inputs", _freeze(self.inputs))
+        object.__setattr__(self, "components", _freeze(self.components))
+        object.__setattr__(self, "notes", tuple(self.notes))
+        if self.rank is None and isinstance(self.value, int) and not isinstance(self.value, bool):
+            object.__setattr__(self, "rank", self.value)
+
+    def explain(self) -> str:
+        """Multi-line text for a dialog or PDF: criteria, inputs, rule, notes."""
+        lines = [f"{self.criteria}, {self.version}: {self.label}"]
+        if self.inputs:
+            shown = ", ".join(f"{k} = {_plain(v)}" for k, v in self.inputs.items())
+            lines.append(f"Inputs: {shown}")
+        lines.append(f"Rule: {self.deciding_rule}")
+        lines.extend(f"Note: {n}" for n in self.notes)
+        if self.needs_confirmation:
+            lines.append("Clinician confirmation required.")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready copy (dates as ISO strings) for storage and export."""
+        return {
+            "value": self.value,
+            "label": self.label,
+            "criteria": self.criteria,
+            "version": self.version,
+            "inputs": _plain(self.inputs),
+            "deciding_rule": self.deciding_rule,
+            "notes": list(self.notes),
+            "components": _plain(self.components),
+            "needs_confirmation": self.needs_confirmation,
+            "rank": self.rank,
+        }
+
+
+# --- input validation shared by the calculators ----------------------------------
+
+
+FMT_DECIMALS: Final = 6  # 0.00001 stays "0.00001", never "1e-05"
+
+
+def _fmt(x: float) -> str:
+    """A number for a message, ISMP style (``planner.dosing.format_number``): "0.00001",
+    "10,000"; an infinite value is spelled out."""
+    if isinstance(x, int | float) and not isinstance(x, bool) and math.isinf(x):
+        return "infinity" if x > 0 else "minus infinity"
+    return format_number(x, FMT_DECIMALS)
+
+
+def require_number(
+    name: str, value: object, low: float, high: float, unit: str = "", *, what: str | None = None
+) -> float:
+    """Return ``value`` as float, or raise ValidationError naming the range low-high."""
+    label = what or name.replace("_", " ")
+    unit_text = f" {unit}" if unit else ""
+    if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+        raise ValidationError(
+            name, f"{label} must be a number from {_fmt(low)} to {_fmt(high)}{unit_text}."
+        )
+    if not low <= value <= high:
+        raise ValidationError(
+            name,
+            f"{label} of {_fmt(value)}{unit_text} is out of range; "
+            f"enter a value from {_fmt(low)} to {_fmt(high)}{unit_text}.",
+        )
+    return float(value)
+
+
+def require_int(name: str, value: object, low: int, high: int, *, what: str | None = None) -> int:
+    """Return ``value`` if it is a whole number in low-high, else raise ValidationError."""
+    label = what or name.replace("_", " ")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(name, f"{label} must be a whole number from {low} to {high}.")
+    if not low <= value <= high:
+        raise ValidationError(
+            name, f"{label} of {value} is out of range; enter a whole number from {low} to {high}."
+        )
+    return value
+
+
+def require_bool(name: str, value: object) -> bool:
+    """Return ``value`` if it is a bool (not a truthy string), else raise ValidationError."""
+    if not isinstance(value, bool):
+        raise ValidationError(name, f"{name.replace('_', ' ')} must be yes or no (true/false).")
+    return value
+
+
+def require_date(name: str, value: object) -> dt.date:
+    """Return ``value`` if it is a calendar date (a datetime is refused)."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        raise ValidationError(
+            name, f"{name.replace('_', ' ')} must be a calendar date, not {type(value).__name__}."
+        )
+    return value
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def require_choice(name: str, enum: type[E], value: object) -> E:
+    """Return the member of ``enum`` named by ``value`` (member or its string value)."""
+    if isinstance(value, enum):
+        return value
+    if isinstance(value, str):
+        for member in enum:
+            if member.value == value.strip().lower():
+                return member
+    allowed = ", ".join(m.value for m in enum)
+    raise ValidationError(name, f"{name.replace('_', ' ')} '{value}' is not one of: {allowed}.")
+
+
+ROMAN: Final = ("0", "I", "II", "III", "IV", "V")
+
+
+# --- bilirubin units -------------------------------------------------------------
+
+BILIRUBIN_UMOL_PER_MG_DL: Final = 17.1
+MAX_BILIRUBIN_MG_DL: Final = 50.0
+MAX_BILIRUBIN_UMOL_L: Final = MAX_BILIRUBIN_MG_DL * BILIRUBIN_UMOL_PER_MG_DL  # 855
+
+
+class BilirubinUnit(StrEnum):
+    """Units a bilirubin may be typed in."""
+
+    MG_DL = "mg/dl"
+    UMOL_L = "umol/l"
+
+
+def bilirubin_mg_dl(value: float, unit: str | BilirubinUnit = BilirubinUnit.MG_DL) -> float:
+    """Convert a total bilirubin to mg/dL (µmol/L ÷ 17.1), refusing impossible values.
+
+    The conversion is rounded to 6 decimals so that 51.3 µmol/L is exactly 3.0 mg/dL
+    and does not cross a staging threshold through floating-point noise.
+    """
+    unit_text = unit.replace("µ", "u").replace("μ", "u") if isinstance(unit, str) else unit
+    chosen = require_choice("bilirubin_unit", BilirubinUnit, unit_text)
+    if chosen is BilirubinUnit.UMOL_L:
+        umol = require_number(
+            "bilirubin", value, 0.0, MAX_BILIRUBIN_UMOL_L, "µmol/L", what="Bilirubin"
+        )
+        return round(umol / BILIRUBIN_UMOL_PER_MG_DL, 6)
+    return require_number("bilirubin", value, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin")
+
+
+# --- MAGIC acute GVHD (clinical.md 6.4, F11) -------------------------------------
+
+MAGIC_CRITERIA: Final = "MAGIC acute GVHD"
+MAGIC_VERSION: Final = "2016 (Harris et al., BBMT 2016;22:4-10)"
+
+MAX_STOOL_ML_DAY: Final = 10_000.0
+MAX_STOOL_ML_KG_DAY: Final = 300.0
+MAX_STOOL_EPISODES_DAY: Final = 50
+ADULT_MIN_WEIGHT_KG: Final = 50.0  # MAGIC: adult lower-GI values for patients > 50 kg
+MAX_WEIGHT_KG: Final = 400.0
+
+
+def magic_skin_stage(bsa_percent: float, *, bullae_desquamation: bool = False) -> int:
+    """Skin stage 0-4 from the % body surface with active erythematous GVHD rash.
+
+    <25 % -> 1, 25-50 % -> 2, >50 % -> 3; stage 4 needs generalised erythroderma
+    (>50 %) plus bullae and desquamation >5 % BSA (``bullae_desquamation``).
+    """
+    bsa = require_number("skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what="Rash extent")
+    require_bool("bullae_desquamation", bullae_desquamation)
+    if bsa == 0:
+        return 0
+    if bsa < 25:
+        return 1
+    if bsa <= 50:
+        return 2
+    return 4 if bullae_desquamation else 3
+
+
+def magic_liver_stage(bilirubin_mg_dl: float) -> int:
+    """Liver stage 0-4 from total bilirubin in mg/dL (design decision for the table gaps).
+
+    <2.0 -> 0, 2.0-3.0 -> 1, >3.0-6.0 -> 2, >6.0-15.0 -> 3, >15.0 -> 4.
+    """
+    bili = require_number(
+        "bilirubin", bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin"
+    )
+    if bili < 2.0:
+        return 0
+    if bili <= 3.0:
+        return 1
+    if bili <= 6.0:
+        return 2
+    if bili <= 15.0:
+        return 3
+    return 4
+
+
+def magic_upper_gi_stage(persistent_nausea_vomiting_anorexia: bool) -> int:
+    """Upper GI stage: 1 for persistent nausea, vomiting or anorexia, else 0."""
+    return 1 if require_bool("upper_gi_persistent", persistent_nausea_vomiting_anorexia) else 0
+
+
+def magic_lower_gi_stage(
+    stool_ml_per_day: float,
+    *,
+    severe_pain_or_ileus: bool = False,
+    grossly_bloody_stool: bool = False,
+) -> int:
+    """Adult (>50 kg) lower GI stage 0-4 from stool volume in mL/day (3-day average).
+
+    <500 -> 0, 500-999 -> 1, 1,000-1,500 -> 2, >1,500 -> 3; severe abdominal pain
+    with or without ileus, or grossly bloody stool -> 4 regardless of volume.
+    """
+    volume = require_number(
+        "stool_ml_per_day", stool_ml_per_day, 0.0, MAX_STOOL_ML_DAY, "mL/day", what="Stool volume"
+    )
+    if require_bool("severe_pain_or_ileus", severe_pain_or_ileus) or require_bool(
+        "grossly_bloody_stool", grossly_bloody_stool
+    ):
+        return 4
+    if volume < 500:
+        return 0
+    if volume < 1000:
+        return 1
+    if volume <= 1500:
+        return 2
+    return 3
+
+
+def magic_lower_gi_stage_paediatric(stool_ml_per_kg_day: float) -> int:
+    """Paediatric lower GI stage 0-3 from stool volume in mL/kg/day.
+
+    <10 -> 0, 10-19.9 -> 1, 20-30 -> 2, >30 -> 3 (stage 4 by pain/ileus/blood as for adults).
+    """
+    volume = require_number(
+        "stool_ml_per_kg_day",
+        stool_ml_per_kg_day,
+        0.0,
+        MAX_STOOL_ML_KG_DAY,
+        "mL/kg/day",
+        what="Stool volume",
+    )
+    if volume < 10:
+        return 0
+    if volume < 20:
+        return 1
+    if volume <= 30:
+        return 2
+    return 3
+
+
+def magic_lower_gi_stage_episodes(episodes_per_day: int, *, paediatric: bool = False) -> int:
+    """Lower GI stage 0-3 from diarrhoea episodes per day.
+
+    Adults: <3 -> 0, 3-4 -> 1, 5-7 -> 2, >7 -> 3. Children: <4 -> 0, 4-6 -> 1, 7-10 -> 2, >10 -> 3.
+    """
+    n = require_int(
+        "stool_episodes_per_day", episodes_per_day, 0, MAX_STOOL_EPISODES_DAY, what="Stool episodes"
+    )
+    bands = (4, 7, 11) if paediatric else (3, 5, 8)
+    return sum(n >= b for b in bands)
+
+
+def _check_stages(skin: int, liver: int, upper_gi: int, lower_gi: int) -> None:
+    require_int("skin_stage", skin, 0, 4, what="Skin stage")
+    require_int("liver_stage", liver, 0, 4, what="Liver stage")
+    require_int("upper_gi_stage", upper_gi, 0, 1, what="Upper GI stage")
+    require_int("lower_gi_stage", lower_gi, 0, 4, what="Lower GI stage")
+
+
+def _magic_pattern(skin: int, liver: int, upper_gi: int, lower_gi: int) -> tuple[int, str]:
+    stages = {"skin": skin, "liver": liver, "lower GI": lower_gi}
+    four = [k for k, v in stages.items() if v == 4]
+    if four:
+        return 4, f"Grade IV: stage 4 {' and '.join(four)}."
+    three = [f"{k} stage {v}" for k, v in (("liver", liver), ("lower GI", lower_gi)) if v in (2, 3)]
+    if three:
+        return 3, f"Grade III: {' and '.join(three)} (liver or lower GI stage 2-3)."
+    two = []
+    if skin == 3:
+        two.append("skin stage 3")
+    two += [
+        f"{k} stage 1"
+        for k, v in (("liver", liver), ("upper GI", upper_gi), ("lower GI", lower_gi))
+        if v == 1
+    ]
+    if two:
+        return 2, (
+            f"Grade II: {' and '.join(two)} (skin stage 3 or stage 1 liver, upper GI or lower GI)."
+        )
+    if skin in (1, 2):
+        return 1, f"Grade I: skin stage {skin} only, no liver or GI involvement."
+    return 0, "Grade 0: no organ at stage 1-4."
+
+
+def magic_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> int:
+    """Overall MAGIC grade 0-4 by the pattern rule of F11 (never the maximum stage)."""
+    _check_stages(skin, liver, upper_gi, lower_gi)
+    return _magic_pattern(skin, liver, upper_gi, lower_gi)[0]
+
+
+def magic_grade_assessment(
+    skin: int,
+    liver: int,
+    upper_gi: int,
+    lower_gi: int,
+    *,
+    inputs: Mapping[str, object] | None = None,
+    notes: tuple[str, ...] = (),
+    needs_confirmation: bool = False,
+) -> GradeResult:
+    """MAGIC grade from organ stages (e.g. stages entered or overridden by the clinician)."""
+    _check_stages(skin, liver, upper_gi, lower_gi)
+    grade, rule = _magic_pattern(skin, liver, upper_gi, lower_gi)
+    stages = {"skin": skin, "liver": liver, "upper_gi": upper_gi, "lower_gi": lower_gi}
+    return GradeResult(
+        value=grade,
+        label=ROMAN[grade],
+        criteria=MAGIC_CRITERIA,
+        version=MAGIC_VERSION,
+        inputs=stages if inputs is None else inputs,
+        deciding_rule=rule,
+        notes=notes,
+        components=stages,
+        needs_confirmation=needs_confirmation,
+    )
+
+
+def _lower_gi_suggestion(
+    stool_ml_per_day: float | None,
+    stool_episodes_per_day: int | None,
+    weight_kg: float | None,
+    pain_or_blood: bool,
+    notes: list[str],
+) -> tuple[int, bool]:
+    """Return (lower GI stage, needs confirmation)."""
+    paediatric = weight_kg is not None and weight_kg <= ADULT_MIN_WEIGHT_KG
+    if stool_ml_per_day is None and stool_episodes_per_day is None and not pain_or_blood:
+        notes.append("No stool volume or episodes given: lower GI stage 0 assumed.")
+    elif weight_kg is None and stool_ml_per_day is not None:
+        notes.append("Weight not given: adult lower-GI thresholds (mL/day) used.")
+    elif weight_kg is None:
+        notes.append("Weight not given: adult lower-GI thresholds (episodes per day) used.")
+    by_volume: int | None = None
+    if stool_ml_per_day is not None:
+        ml = require_number(
+            "stool_ml_per_day",
+            stool_ml_per_day,
+            0.0,
+            MAX_STOOL_ML_DAY,
+            "mL/day",
+            what="Stool volume",
+        )
+        if paediatric:
+            assert weight_kg is not None
+            by_volume = magic_lower_gi_stage_paediatric(ml / weight_kg)
+            notes.append(
+                f"Paediatric thresholds (weight {_fmt(weight_kg)} kg <= 50 kg): "
+                f"{_fmt(round(ml / weight_kg, 1))} mL/kg/day."
+            )
+        else:
+            by_volume = magic_lower_gi_stage(ml)
+    by_episodes: int | None = None
+    if stool_episodes_per_day is not None:
+        by_episodes = magic_lower_gi_stage_episodes(stool_episodes_per_day, paediatric=paediatric)
+    if pain_or_blood:
+        return 4, False
+    if by_volume is not None and by_episodes is not None and by_volume != by_episodes:
+        notes.append(
+            f"Stool volume suggests lower GI stage {by_volume}, episodes suggest stage "
+            f"{by_episodes}: the higher is shown; the clinician confirms the stage."
+        )
+        return max(by_volume, by_episodes), True
+    if by_volume is not None:
+        return by_volume, False
+    return (by_episodes or 0), False
+
+
+def magic_assessment(
+    *,
+    skin_bsa_percent: float,
+    bilirubin: float,
+    bilirubin_unit: str = "mg/dL",
+    upper_gi_persistent: bool = False,
+    stool_ml_per_day: float | None = None,
+    stool_episodes_per_day: int | None = None,
+    weight_kg: float | None = None,
+    bullae_desquamation: bool = False,
+    severe_pain_or_ileus: bool = False,
+    grossly_bloody_stool: bool = False,
+) -> GradeResult:
+    """MAGIC organ stages and overall grade from raw bedside values.
+
+    Lower GI uses adult thresholds when ``weight_kg`` is over 50 kg or not given,
+    otherwise paediatric mL/kg/day and episode thresholds. When stool volume and
+    episode count suggest different stages, the higher is used and the result
+    asks for clinician confirmation (the source gives no tie-break).
+    """
+    notes: list[str] = []
+    if weight_kg is not None:
+        require_number("weight_kg", weight_kg, 0.5, MAX_WEIGHT_KG, "kg", what="Weight")
+    bili = bilirubin_mg_dl(bilirubin, bilirubin_unit)
+    skin = magic_skin_stage(skin_bsa_percent, bullae_desquamation=bullae_desquamation)
+    if bullae_desquamation and skin < 3:
+        notes.append("Bullae/desquamation noted but rash <=50% BSA: stage 4 needs erythroderma.")
+    liver = magic_liver_stage(bili)
+    upper = magic_upper_gi_stage(upper_gi_persistent)
+    pain_or_blood = require_bool("severe_pain_or_ileus", severe_pain_or_ileus) | require_bool(
+        "grossly_bloody_stool", grossly_bloody_stool
+    )
+    lower, confirm = _lower_gi_suggestion(
+        stool_ml_per_day, stool_episodes_per_day, weight_kg, pain_or_blood, notes
+    )
+    if pain_or_blood:
+        notes.append("Lower GI stage 4: severe pain/ileus or grossly bloody stool, any volume.")
+    inputs: dict[str, object] = {
+        "skin_bsa_percent": skin_bsa_percent,
+        "bullae_desquamation": bullae_desquamation,
+        "bilirubin_mg_dl": bili,
+        "upper_gi_persistent": upper_gi_persistent,
+        "stool_ml_per_day": stool_ml_per_day,
+        "stool_episodes_per_day": stool_episodes_per_day,
+        "weight_kg": weight_kg,
+        "severe_pain_or_ileus": severe_pain_or_ileus,
+        "grossly_bloody_stool": grossly_bloody_stool,
+    }
+    if bilirubin_unit.lower().replace("µ", "u").replace("μ", "u") != "mg/dl":
+        inputs["bilirubin_entered"] = f"{_fmt(bilirubin)} {bilirubin_unit}"
+    return magic_grade_assessment(
+        skin, liver, upper, lower, inputs=inputs, notes=tuple(notes), needs_confirmation=confirm
+    )
+
+
+# --- NIH 2014 chronic GVHD (clinical.md 6.5, F12) --------------------------------
+
+NIH_CRITERIA: Final = "NIH chronic GVHD global severity"
+NIH_VERSION: Final = "2014 (Jagasia et al., BBMT 2015;21:389-401)"
+NIH_ORGANS: Final = ("skin", "mouth", "eyes", "gi", "liver", "lungs", "joints", "genital")
+NIH_SEVERITIES: Final = ("none", "mild", "moderate", "severe")
+
+
+def nih_lung_fev1_score(fev1_percent_predicted: float) -> int:
+    """NIH lung score from FEV1 % predicted: >=80 -> 0, 60-79 -> 1, 40-59 -> 2, <=39 -> 3."""
+    fev1 = require_number(
+        "fev1_percent", fev1_percent_predicted, 0.0, 200.0, "% predicted", what="FEV1"
+    )
+    if fev1 >= 80:
+        return 0
+    if fev1 >= 60:
+        return 1
+    if fev1 >= 40:
+        return 2
+    return 3
+
+
+class Sclerosis(StrEnum):
+    """Skin sclerosis for the NIH skin score."""
+
+    NONE = "none"
+    SUPERFICIAL = "superficial"  # can pinch -> score 2
+    DEEP = "deep"  # unable to pinch, impaired mobility or ulceration -> score 3
+
+
+def nih_skin_score(bsa_percent: float, sclerosis: str | Sclerosis = Sclerosis.NONE) -> int:
+    """NIH skin score: the higher of the BSA score (1-18 -> 1, 19-50 -> 2, >50 -> 3) and sclerosis."""
+    bsa = require_number("skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what="Skin extent")
+    scl = require_choice("sclerosis", Sclerosis, sclerosis)
+    by_bsa = 0 if bsa == 0 else 1 if bsa <= 18 else 2 if bsa <= 50 else 3
+    by_sclerosis = {Sclerosis.NONE: 0, Sclerosis.SUPERFICIAL: 2, Sclerosis.DEEP: 3}[scl]
+    return max(by_bsa, by_sclerosis)
+
+
+def _check_nih_scores(scores: Mapping[str, int]) -> dict[str, int]:
+    if not isinstance(scores, Mapping):
+        raise ValidationError("scores", "Organ scores must map organ names to scores 0-3.")
+    checked: dict[str, int] = {}
+    for organ, score in scores.items():
+        if organ not in NIH_ORGANS:
+            raise ValidationError(
+                "scores", f"Unknown organ '{organ}'; use one of: {', '.join(NIH_ORGANS)}."
+            )
+        checked[organ] = require_int(organ, score, 0, 3, what=f"NIH {organ} score")
+    return checked
+
+
+def _nih_rule(scores: Mapping[str, int]) -> tuple[str, str]:
+    lung = scores.get("lungs", 0)
+    others = {k: v for k, v in scores.items() if k != "lungs"}
+    involved = sorted(k for k, v in scores.items() if v >= 1)
+    threes = sorted(k for k, v in scores.items() if v == 3)
+    if threes:
+        return "severe", f"Severe: score 3 in {', '.join(threes)}."
+    if lung >= 2:
+        return "severe", f"Severe: lung score {lung}."
+    if lung == 1:
+        return "moderate", "Moderate: lung score 1."
+    twos = sorted(k for k, v in others.items() if v == 2)
+    if twos:
+        return "moderate", f"Moderate: non-lung score 2 in {', '.join(twos)}."
+    if len(involved) >= 3:
+        return "moderate", f"Moderate: {len(involved)} organs involved ({', '.join(involved)})."
+    if involved:
+        return "mild", (
+            f"Mild: {len(involved)} organ(s) involved ({', '.join(involved)}), "
+            "each score <=1, lung 0."
+        )
+    return "none", "None: no organ involved."
+
+
+def nih_cgvhd_severity(scores: Mapping[str, int]) -> str:
+    """NIH 2014 global severity "none" | "mild" | "moderate" | "severe" from organ scores 0-3.
+
+    Keys: skin, mouth, eyes, gi, liver, lungs, joints, genital (missing = 0). ``lungs``
+    should be the FEV1-based score when PFTs are available.
+    """
+    return _nih_rule(_check_nih_scores(scores))[0]
+
+
+def nih_cgvhd_assessment(
+    scores: Mapping[str, int],
+    *,
+    lung_fev1_score: int | None = None,
+    excluded: Collection[str] = (),
+) -> GradeResult:
+    """NIH 2014 global severity with the F12 rules.
+
+    ``lung_fev1_score`` (0-3) replaces the symptom-based ``lungs`` score when given.
+    Organs in ``excluded`` have abnormalities unequivocally explained by a
+    documented non-GVHD cause and are not counted.
+    """
+    checked = _check_nih_scores(scores)
+    notes: list[str] = []
+    used = dict(checked)
+    if lung_fev1_score is not None:
+        fev1 = require_int("lung_fev1_score", lung_fev1_score, 0, 3, what="FEV1 lung score")
+        symptom = checked.get("lungs")
+        if symptom is not None and symptom != fev1:
+            notes.append(f"Lung symptom score {symptom} replaced by FEV1 score {fev1}.")
+        used["lungs"] = fev1
+    for organ in excluded:
+        if organ not in NIH_ORGANS:
+            raise ValidationError(
+                "excluded", f"Unknown organ '{organ}'; use one of: {', '.join(NIH_ORGANS)}."
+            )
+        if used.pop(organ, 0):
+            notes.append(f"{organ} excluded: abnormality attributed to a non-GVHD cause.")
+    severity, rule = _nih_rule(used)
+    return GradeResult(
+        value=severity,
+        label=severity,
+        criteria=NIH_CRITERIA,
+        version=NIH_VERSION,
+        inputs={
+            "scores": checked,
+            "lung_fev1_score": lung_fev1_score,
+            "excluded": tuple(sorted(excluded)),
+        },
+        deciding_rule=rule,
+        notes=tuple(notes),
+        components={"scores_used": used},
+        rank=NIH_SEVERITIES.index(severity),
+    )

@@ -1,0 +1,848 @@
+"""Peri-transplant toxicity calculators (clinical.md 6.1, 6.3, 6.7-6.9, 6.11; F10, F16-F19).
+
+Febrile neutropenia (IDSA 2010), CRS and ICANS (ASTCT 2019) with the ICE score,
+engraftment syndrome (Spitzer 2001 and Maiolino 2004), TA-TMA (harmonised 2023),
+oral mucositis (WHO and CTCAE v5, stored side by side) and haemorrhagic cystitis.
+Every answer is a :class:`planner.grading.GradeResult`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Final
+
+from planner.clinical.grading import (
+    MAX_BILIRUBIN_MG_DL,
+    ROMAN,
+    GradeResult,
+    require_bool,
+    require_choice,
+    require_date,
+    require_int,
+    require_number,
+)
+from planner.errors import ValidationError
+
+MIN_TEMP_C: Final = 30.0
+MAX_TEMP_C: Final = 45.0
+MAX_ANC: Final = 100.0
+
+
+def _temp(name: str, value: object) -> float:
+    return require_number(name, value, MIN_TEMP_C, MAX_TEMP_C, "°C", what="Temperature")
+
+
+# --- febrile neutropenia (6.1, F10) -------------------------------------------------
+
+FN_CRITERIA: Final = "Febrile neutropenia IDSA"
+FN_VERSION: Final = "2010 (Freifeld et al., CID 2011)"
+FEVER_SINGLE_C: Final = 38.3
+FEVER_SUSTAINED_C: Final = 38.0
+FEVER_SUSTAINED_MINUTES: Final = 60
+ANC_NEUTROPENIA: Final = 0.5
+ANC_PREDICTED: Final = 1.0
+ANC_PROFOUND: Final = 0.1
+
+
+def _fever(readings: Sequence[tuple[dt.datetime, float]]) -> tuple[bool, str]:
+    checked: list[tuple[dt.datetime, float]] = []
+    for i, reading in enumerate(readings):
+        if not isinstance(reading, tuple) or len(reading) != 2:
+            raise ValidationError("temperatures", "Each temperature reading is (time, °C).")
+        when, value = reading
+        if not isinstance(when, dt.datetime):
+            raise ValidationError("temperatures", f"Reading {i + 1} needs a date and time.")
+        checked.append((when, _temp("temperature", value)))
+    checked.sort(key=lambda r: r[0])
+    for when, value in checked:
+        if value >= FEVER_SINGLE_C:
+            return True, f"single reading {value:g} °C >= {FEVER_SINGLE_C:g} °C at {when:%H:%M}"
+    start: dt.datetime | None = None
+    for when, value in checked:
+        if value < FEVER_SUSTAINED_C:
+            start = None
+            continue
+        start = start or when
+        minutes = (when - start).total_seconds() / 60
+        if minutes >= FEVER_SUSTAINED_MINUTES:
+            return True, (
+                f">= {FEVER_SUSTAINED_C:g} °C sustained {minutes:g} min "
+                f"({start:%H:%M} to {when:%H:%M})"
+            )
+    return False, (
+        f"no reading >= {FEVER_SINGLE_C:g} °C and no run >= {FEVER_SUSTAINED_C:g} °C "
+        f"over {FEVER_SUSTAINED_MINUTES} min"
+    )
+
+
+def febrile_neutropenia(
+    temperatures: Sequence[tuple[dt.datetime, float]],
+    anc: float,
+    predicted_below_0_5_in_48h: bool = False,
+) -> GradeResult:
+    """IDSA febrile neutropenia: value True when both fever and neutropenia are present.
+
+    Fever: any oral reading >= 38.3 °C, or readings >= 38.0 °C spanning >= 60 minutes
+    with no reading < 38.0 °C in between. Neutropenia: ANC < 0.5 x10^9/L, or ANC < 1.0
+    predicted to fall below 0.5 within 48 h. (ESMO uses other thresholds.)
+    """
+    count = require_number("anc", anc, 0.0, MAX_ANC, "x10^9/L", what="ANC")
+    predicted = require_bool("predicted_below_0_5_in_48h", predicted_below_0_5_in_48h)
+    if not temperatures:
+        raise ValidationError("temperatures", "Enter at least one temperature reading.")
+    fever, fever_rule = _fever(temperatures)
+    if count < ANC_NEUTROPENIA:
+        neutropenic, neut_rule = True, f"ANC {count:g} < {ANC_NEUTROPENIA:g}"
+    elif count < ANC_PREDICTED and predicted:
+        neutropenic, neut_rule = (
+            True,
+            f"ANC {count:g} < 1.0 and predicted to fall below 0.5 in 48 h",
+        )
+    else:
+        neutropenic, neut_rule = (
+            False,
+            f"ANC {count:g} not neutropenic"
+            + ("" if count >= ANC_PREDICTED else " (no fall below 0.5 predicted)"),
+        )
+    met = fever and neutropenic
+    notes: list[str] = []
+    if neutropenic and count < ANC_PROFOUND:
+        notes.append("Profound neutropenia (ANC < 0.1).")
+    rule = (
+        ("Met: " if met else "Not met: ")
+        + ("fever, " if fever else "no fever: ")
+        + (f"{fever_rule}; {neut_rule}.")
+    )
+    return GradeResult(
+        value=met,
+        label="febrile neutropenia" if met else "no febrile neutropenia",
+        criteria=FN_CRITERIA,
+        version=FN_VERSION,
+        inputs={
+            "temperatures": tuple((w.isoformat(), t) for w, t in temperatures),
+            "anc": count,
+            "predicted_below_0_5_in_48h": predicted,
+        },
+        deciding_rule=rule,
+        notes=tuple(notes),
+        components={"fever": fever, "neutropenia": neutropenic},
+    )
+
+
+# --- CRS (6.8, F17) -------------------------------------------------------------------
+
+ASTCT_VERSION: Final = "2019 (Lee et al., BBMT 2019;25:625-638)"
+
+
+class Hypotension(StrEnum):
+    """Hypotension support for CRS grading."""
+
+    NONE = "none"
+    NO_VASOPRESSOR = "no_vasopressor"  # grade 2
+    ONE_VASOPRESSOR = "one_vasopressor"  # with or without vasopressin, grade 3
+    MULTIPLE_VASOPRESSORS = "multiple_vasopressors"  # excluding vasopressin, grade 4
+
+
+class OxygenSupport(StrEnum):
+    """Oxygen support for CRS grading."""
+
+    NONE = "none"
+    LOW_FLOW = "low_flow"  # nasal cannula <= 6 L/min or blow-by, grade 2
+    HIGH_FLOW = "high_flow"  # HFNC > 6 L/min, facemask, non-rebreather, Venturi, grade 3
+    POSITIVE_PRESSURE = "positive_pressure"  # CPAP, BiPAP, mechanical ventilation, grade 4
+
+
+_HYPOTENSION_GRADE: Final = {
+    Hypotension.NONE: 0,
+    Hypotension.NO_VASOPRESSOR: 2,
+    Hypotension.ONE_VASOPRESSOR: 3,
+    Hypotension.MULTIPLE_VASOPRESSORS: 4,
+}
+_OXYGEN_GRADE: Final = {
+    OxygenSupport.NONE: 0,
+    OxygenSupport.LOW_FLOW: 2,
+    OxygenSupport.HIGH_FLOW: 3,
+    OxygenSupport.POSITIVE_PRESSURE: 4,
+}
+
+
+def oxygen_support_for_nasal_cannula(litres_per_min: float) -> OxygenSupport:
+    """Nasal-cannula flow to support class: <= 6 L/min low flow, > 6 L/min high flow."""
+    flow = require_number("oxygen_l_min", litres_per_min, 0.0, 80.0, "L/min", what="Oxygen flow")
+    if flow == 0:
+        return OxygenSupport.NONE
+    return OxygenSupport.LOW_FLOW if flow <= 6 else OxygenSupport.HIGH_FLOW
+
+
+def crs_grade_astct(
+    temperature_c: float,
+    hypotension: str | Hypotension = Hypotension.NONE,
+    oxygen: str | OxygenSupport = OxygenSupport.NONE,
+    fever_masked_by_therapy: bool = False,
+) -> GradeResult:
+    """ASTCT CRS grade 0-4: the more severe of hypotension and hypoxia, at least 1 with fever.
+
+    No CRS without fever >= 38.0 °C unless fever is masked by antipyretic or
+    anti-cytokine therapy (then hypotension and hypoxia drive the grade).
+    """
+    temp = _temp("temperature_c", temperature_c)
+    hypo = require_choice("hypotension", Hypotension, hypotension)
+    oxy = require_choice("oxygen", OxygenSupport, oxygen)
+    masked = require_bool("fever_masked_by_therapy", fever_masked_by_therapy)
+    febrile = temp >= FEVER_SUSTAINED_C
+    hypo_grade, oxy_grade = _HYPOTENSION_GRADE[hypo], _OXYGEN_GRADE[oxy]
+    notes: list[str] = []
+    confirm = False
+    if not febrile and not masked:
+        grade = 0
+        rule = "No CRS: fever >= 38.0 °C is required when not masked by therapy."
+        if hypo_grade or oxy_grade:
+            notes.append("Hypotension/hypoxia without fever: look for another cause.")
+    else:
+        grade = max(hypo_grade, oxy_grade, 1 if febrile else 0)
+        if grade == 0:
+            confirm = True
+            rule = "No grade: fever masked by therapy and no hypotension or hypoxia."
+            notes.append("Fever masked by therapy: grade follows hypotension and hypoxia only.")
+        elif hypo_grade == 0 and oxy_grade == 0:
+            rule = "Grade 1: fever without hypotension or hypoxia."
+        else:
+            driver = "hypotension" if hypo_grade >= oxy_grade else "hypoxia"
+            rule = (
+                f"Grade {grade}: the more severe of hypotension ({hypo.value}, grade "
+                f"{hypo_grade}) and hypoxia ({oxy.value}, grade {oxy_grade}) is {driver}."
+            )
+            if not febrile:
+                rule += " Fever not required: masked by antipyretic/anti-cytokine therapy."
+    return GradeResult(
+        value=grade,
+        label=f"grade {grade}" if grade else "no CRS",
+        criteria="ASTCT CRS",
+        version=ASTCT_VERSION,
+        inputs={
+            "temperature_c": temp,
+            "hypotension": hypo,
+            "oxygen": oxy,
+            "fever_masked_by_therapy": masked,
+        },
+        deciding_rule=rule,
+        notes=tuple(notes),
+        components={"hypotension_grade": hypo_grade, "hypoxia_grade": oxy_grade},
+        needs_confirmation=confirm,
+    )
+
+
+# --- ICANS (6.8, F18) -----------------------------------------------------------------
+
+
+def ice_score(orientation: int, naming: int, commands: int, writing: int, attention: int) -> int:
+    """ICE score 0-10: orientation 0-4, naming 0-3, commands 0-1, writing 0-1, attention 0-1."""
+    return (
+        require_int("ice_orientation", orientation, 0, 4, what="ICE orientation")
+        + require_int("ice_naming", naming, 0, 3, what="ICE naming")
+        + require_int("ice_commands", commands, 0, 1, what="ICE commands")
+        + require_int("ice_writing", writing, 0, 1, what="ICE writing")
+        + require_int("ice_attention", attention, 0, 1, what="ICE attention")
+    )
+
+
+class Consciousness(StrEnum):
+    """Depressed level of consciousness (ICANS)."""
+
+    ALERT = "alert"  # 0
+    AWAKENS_SPONTANEOUSLY = "awakens_spontaneously"  # 1
+    AWAKENS_TO_VOICE = "awakens_to_voice"  # 2
+    AWAKENS_TO_TOUCH = "awakens_to_touch"  # 3
+    UNAROUSABLE = "unarousable"  # 4 (vigorous/repetitive stimuli, stupor, coma)
+
+
+class Seizure(StrEnum):
+    """Seizure domain (ICANS)."""
+
+    NONE = "none"
+    RAPIDLY_RESOLVING = (
+        "rapidly_resolving"  # clinical or EEG seizure resolving rapidly/with intervention: 3
+    )
+    PROLONGED_OR_REPETITIVE = "prolonged_or_repetitive"  # > 5 min or no return to baseline: 4
+
+
+class CerebralOedema(StrEnum):
+    """Raised ICP / cerebral oedema domain (ICANS)."""
+
+    NONE = "none"
+    FOCAL = "focal"  # focal/local oedema on imaging: 3
+    DIFFUSE = "diffuse"  # diffuse oedema, posturing, CN VI palsy, papilloedema, Cushing's: 4
+
+
+_CONSCIOUSNESS_GRADE: Final = {c: i for i, c in enumerate(Consciousness)}
+_SEIZURE_GRADE: Final = {
+    Seizure.NONE: 0,
+    Seizure.RAPIDLY_RESOLVING: 3,
+    Seizure.PROLONGED_OR_REPETITIVE: 4,
+}
+_OEDEMA_GRADE: Final = {CerebralOedema.NONE: 0, CerebralOedema.FOCAL: 3, CerebralOedema.DIFFUSE: 4}
+
+
+def icans_grade_astct(
+    ice: int | None,
+    consciousness: str | Consciousness = Consciousness.ALERT,
+    seizure: str | Seizure = Seizure.NONE,
+    motor_weakness: bool = False,
+    cerebral_oedema: str | CerebralOedema = CerebralOedema.NONE,
+) -> GradeResult:
+    """ASTCT ICANS grade 0-4 (adults): the most severe domain not due to another cause.
+
+    ICE 10 -> 0, 7-9 -> 1, 3-6 -> 2, 0-2 -> 3 (ICE 0 while awake, e.g. global aphasia,
+    is grade 3); an unarousable patient cannot do the ICE (``ice`` may be None) -> 4.
+    Deep focal motor weakness -> 4. Tremor and myoclonus are graded by CTCAE instead.
+    """
+    level = require_choice("consciousness", Consciousness, consciousness)
+    seiz = require_choice("seizure", Seizure, seizure)
+    oedema = require_choice("cerebral_oedema", CerebralOedema, cerebral_oedema)
+    motor = require_bool("motor_weakness", motor_weakness)
+    if ice is None:
+        if level is not Consciousness.UNAROUSABLE:
+            raise ValidationError(
+                "ice", "Enter the ICE score (0-10) unless the patient is unarousable."
+            )
+        ice_grade = 4
+    else:
+        score = require_int("ice", ice, 0, 10, what="ICE score")
+        ice_grade = 0 if score == 10 else 1 if score >= 7 else 2 if score >= 3 else 3
+        if level is Consciousness.UNAROUSABLE:
+            ice_grade = 4  # ICE 0 because unarousable
+    domains = {
+        "ICE score": ice_grade,
+        "level of consciousness": _CONSCIOUSNESS_GRADE[level],
+        "seizure": _SEIZURE_GRADE[seiz],
+        "motor findings": 4 if motor else 0,
+        "raised ICP/cerebral oedema": _OEDEMA_GRADE[oedema],
+    }
+    grade = max(domains.values())
+    deciding = [k for k, v in domains.items() if v == grade]
+    rule = (
+        f"Grade {grade}: most severe domain {' and '.join(deciding)}."
+        if grade
+        else "No ICANS: ICE 10 and no domain abnormal."
+    )
+    return GradeResult(
+        value=grade,
+        label=f"grade {grade}" if grade else "no ICANS",
+        criteria="ASTCT ICANS (adult, ICE)",
+        version=ASTCT_VERSION,
+        inputs={
+            "ice": ice,
+            "consciousness": level,
+            "seizure": seiz,
+            "motor_weakness": motor,
+            "cerebral_oedema": oedema,
+        },
+        deciding_rule=rule,
+        components={"domain_grades": domains},
+    )
+
+
+# --- engraftment syndrome (6.7, F16) --------------------------------------------------
+
+ES_SPITZER_HOURS: Final = 96.0
+ES_MAIOLINO_HOURS_BEFORE: Final = 24.0
+MAIOLINO_FEVER_C: Final = (
+    38.0  # "noninfectious fever": threshold not given in the source (unverified)
+)
+
+
+@dataclass(frozen=True)
+class EngraftmentFindings:
+    """Findings around neutrophil recovery for engraftment-syndrome criteria.
+
+    Attributes:
+        hours_after_engraftment: onset time relative to engraftment (ANC >= 0.5 on 2
+            consecutive days); negative = before.
+        hours_after_first_neutrophils: onset relative to the first neutrophils in
+            blood (optional; if absent, onset at or after engraftment -24 h implies it).
+        max_temp_c: highest temperature, None if none measured.
+        infection_identified: an infection explains the fever.
+        rash_bsa_percent: erythrodermatous rash extent.
+        rash_drug_attributable: the rash is attributable to a medication.
+        pulmonary_oedema_hypoxia: noncardiogenic pulmonary oedema with diffuse
+            infiltrates and hypoxia (Spitzer major).
+        pulmonary_infiltrates: pulmonary infiltrates (Maiolino).
+        liquid_stools_per_day: liquid stools per day without infection.
+        bilirubin_mg_dl, transaminase_x_uln, creatinine_x_baseline, weight_gain_pct:
+            for Spitzer minor criteria.
+
+    ``rash_bsa_percent``, ``bilirubin_mg_dl``, ``transaminase_x_uln``,
+    ``creatinine_x_baseline`` and ``weight_gain_pct`` are measured values and required
+    (keyword-only): a value not measured is never taken as normal.
+        encephalopathy: transient unexplained encephalopathy.
+    """
+
+    hours_after_engraftment: float | None = None
+    hours_after_first_neutrophils: float | None = None
+    max_temp_c: float | None = None
+    infection_identified: bool = False
+    # Measured values have no default: "not measured" must never read as "normal".
+    rash_bsa_percent: float = field(kw_only=True)
+    rash_drug_attributable: bool = False
+    pulmonary_oedema_hypoxia: bool = False
+    pulmonary_infiltrates: bool = False
+    liquid_stools_per_day: int = 0
+    bilirubin_mg_dl: float = field(kw_only=True)
+    transaminase_x_uln: float = field(kw_only=True)
+    creatinine_x_baseline: float = field(kw_only=True)
+    weight_gain_pct: float = field(kw_only=True)
+    encephalopathy: bool = False
+
+    def __post_init__(self) -> None:
+        if self.hours_after_engraftment is None and self.hours_after_first_neutrophils is None:
+            raise ValidationError(
+                "hours_after_engraftment",
+                "Give the onset time relative to engraftment or to the first neutrophils.",
+            )
+        for name in ("hours_after_engraftment", "hours_after_first_neutrophils"):
+            value = getattr(self, name)
+            if value is not None:
+                require_number(name, value, -720.0, 2160.0, "h", what="Onset time")
+        if self.max_temp_c is not None:
+            _temp("max_temp_c", self.max_temp_c)
+        for name in (
+            "infection_identified",
+            "rash_drug_attributable",
+            "pulmonary_oedema_hypoxia",
+            "pulmonary_infiltrates",
+            "encephalopathy",
+        ):
+            require_bool(name, getattr(self, name))
+        require_number(
+            "rash_bsa_percent", self.rash_bsa_percent, 0.0, 100.0, "% BSA", what="Rash extent"
+        )
+        require_int(
+            "liquid_stools_per_day", self.liquid_stools_per_day, 0, 50, what="Liquid stools per day"
+        )
+        require_number(
+            "bilirubin", self.bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin"
+        )
+        require_number(
+            "transaminase_x_uln", self.transaminase_x_uln, 0.0, 200.0, "x ULN", what="Transaminases"
+        )
+        require_number(
+            "creatinine_x_baseline",
+            self.creatinine_x_baseline,
+            0.1,
+            20.0,
+            "x baseline",
+            what="Creatinine",
+        )
+        require_number(
+            "weight_gain_pct", self.weight_gain_pct, -50.0, 100.0, "%", what="Weight gain"
+        )
+
+    def inputs(self) -> dict[str, object]:
+        """The findings as a plain mapping (for GradeResult.inputs)."""
+        return dict(self.__dict__)
+
+
+def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
+    """Spitzer 2001: within 96 h of engraftment, 3 major or 2 major + >=1 minor criteria."""
+    f = findings
+    temp = f.max_temp_c or 0.0
+    major = [
+        name
+        for name, ok in (
+            (
+                "fever >= 38.3 °C without infection",
+                temp >= FEVER_SINGLE_C and not f.infection_identified,
+            ),
+            (
+                "rash > 25% BSA not due to medication",
+                f.rash_bsa_percent > 25 and not f.rash_drug_attributable,
+            ),
+            ("noncardiogenic pulmonary oedema with hypoxia", f.pulmonary_oedema_hypoxia),
+        )
+        if ok
+    ]
+    minor = [
+        name
+        for name, ok in (
+            ("hepatic dysfunction", f.bilirubin_mg_dl >= 2.0 or f.transaminase_x_uln >= 2.0),
+            ("creatinine >= 2x baseline", f.creatinine_x_baseline >= 2.0),
+            ("weight gain >= 2.5%", f.weight_gain_pct >= 2.5),
+            ("transient encephalopathy", f.encephalopathy),
+        )
+        if ok
+    ]
+    notes: list[str] = []
+    if 0 < f.rash_bsa_percent <= 25:
+        notes.append("Rash <= 25% BSA is not a Spitzer major criterion.")
+    in_window = (
+        f.hours_after_engraftment is not None and abs(f.hours_after_engraftment) <= ES_SPITZER_HOURS
+    )
+    counts = f"{len(major)} major ({'; '.join(major) or 'none'}), {len(minor)} minor"
+    if not in_window:
+        met, rule = False, f"Not met: onset not within {ES_SPITZER_HOURS:g} h of engraftment."
+    elif len(major) >= 3 or (len(major) == 2 and minor):
+        met, rule = True, f"Met: {counts} ({'; '.join(minor) or 'none'})."
+    else:
+        met, rule = False, f"Not met: {counts}; needs 3 major or 2 major + 1 minor."
+    return GradeResult(
+        value=met,
+        label="criteria met" if met else "criteria not met",
+        criteria="Engraftment syndrome Spitzer",
+        version="2001 (Spitzer, BMT 2001;27:893)",
+        inputs=f.inputs(),
+        deciding_rule=rule,
+        notes=tuple(notes),
+        components={"major": tuple(major), "minor": tuple(minor)},
+    )
+
+
+def engraftment_syndrome_maiolino(findings: EngraftmentFindings) -> GradeResult:
+    """Maiolino 2004: noninfectious fever + rash, pulmonary infiltrates or diarrhoea,
+    from 24 h before the first neutrophils onward."""
+    f = findings
+    if f.hours_after_first_neutrophils is not None:
+        in_window = f.hours_after_first_neutrophils >= -ES_MAIOLINO_HOURS_BEFORE
+    else:
+        assert f.hours_after_engraftment is not None
+        in_window = f.hours_after_engraftment >= -ES_MAIOLINO_HOURS_BEFORE
+    fever = (f.max_temp_c or 0.0) >= MAIOLINO_FEVER_C and not f.infection_identified
+    signs = [
+        name
+        for name, ok in (
+            ("skin rash", f.rash_bsa_percent > 0),
+            ("pulmonary infiltrates", f.pulmonary_infiltrates or f.pulmonary_oedema_hypoxia),
+            ("diarrhoea >= 2 liquid stools/day", f.liquid_stools_per_day >= 2),
+        )
+        if ok
+    ]
+    if not in_window:
+        met, rule = False, "Not met: onset more than 24 h before the first neutrophils."
+    elif not fever:
+        met, rule = False, "Not met: no noninfectious fever."
+    elif signs:
+        met, rule = True, f"Met: noninfectious fever plus {'; '.join(signs)}."
+    else:
+        met, rule = False, "Not met: fever without rash, pulmonary infiltrates or diarrhoea."
+    return GradeResult(
+        value=met,
+        label="criteria met" if met else "criteria not met",
+        criteria="Engraftment syndrome Maiolino",
+        version="2004 (Maiolino et al., BMT 2004;33:957)",
+        inputs=f.inputs(),
+        deciding_rule=rule,
+        notes=(f"Fever threshold {MAIOLINO_FEVER_C:g} °C (unverified; configurable).",),
+        components={"signs": tuple(signs)},
+    )
+
+
+def engraftment_syndrome(findings: EngraftmentFindings) -> dict[str, GradeResult]:
+    """Both criteria sets: {"spitzer": ..., "maiolino": ...}."""
+    return {
+        "spitzer": engraftment_syndrome_spitzer(findings),
+        "maiolino": engraftment_syndrome_maiolino(findings),
+    }
+
+
+# --- TA-TMA (6.9, F19) ----------------------------------------------------------------
+
+TMA_WINDOW_DAYS: Final = 14
+TMA_MIN_CRITERIA: Final = 4
+
+
+@dataclass(frozen=True)
+class TmaAssessment:
+    """One dated set of the 7 harmonised TA-TMA criteria (Schoettler 2023).
+
+    ``ldh_x_uln`` and ``upcr_mg_mg`` are measured values and required (keyword-only: a
+    value not measured is never taken as normal); the others are the clinician's yes/no
+    judgements as defined in clinical.md 6.9.
+    """
+
+    date: dt.date
+    anaemia: bool = False
+    thrombocytopenia: bool = False
+    # Measured values have no default: "not measured" must never read as "normal".
+    ldh_x_uln: float = field(kw_only=True)
+    schistocytes: bool = False
+    hypertension: bool = False
+    sc5b9_at_or_above_uln: bool = False
+    upcr_mg_mg: float = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        require_date("date", self.date)
+        for name in (
+            "anaemia",
+            "thrombocytopenia",
+            "schistocytes",
+            "hypertension",
+            "sc5b9_at_or_above_uln",
+        ):
+            require_bool(name, getattr(self, name))
+        require_number("ldh_x_uln", self.ldh_x_uln, 0.0, 100.0, "x ULN", what="LDH")
+        require_number(
+            "upcr_mg_mg",
+            self.upcr_mg_mg,
+            0.0,
+            100.0,
+            "mg/mg",
+            what="Urine protein:creatinine ratio",
+        )
+
+    def criteria(self) -> tuple[str, ...]:
+        """Names of the criteria present."""
+        return tuple(
+            name
+            for name, ok in (
+                ("anaemia", self.anaemia),
+                ("thrombocytopenia", self.thrombocytopenia),
+                ("LDH > ULN", self.ldh_x_uln > 1.0),
+                ("schistocytes", self.schistocytes),
+                ("hypertension", self.hypertension),
+                ("sC5b-9 >= ULN", self.sc5b9_at_or_above_uln),
+                ("proteinuria rUPCR >= 1", self.upcr_mg_mg >= 1.0),
+            )
+            if ok
+        )
+
+    def high_risk_features(self) -> tuple[str, ...]:
+        """High-risk laboratory features present at this assessment."""
+        return tuple(
+            name
+            for name, ok in (
+                ("sC5b-9 >= ULN", self.sc5b9_at_or_above_uln),
+                ("rUPCR >= 1 mg/mg", self.upcr_mg_mg >= 1.0),
+                ("LDH >= 2x ULN", self.ldh_x_uln >= 2.0),
+            )
+            if ok
+        )
+
+
+def ta_tma_harmonized(
+    assessments: Sequence[TmaAssessment],
+    *,
+    biopsy_proven: bool = False,
+    concurrent_agvhd_grade_2_4: bool = False,
+    concurrent_infection: bool = False,
+    organ_dysfunction: bool = False,
+) -> GradeResult:
+    """Harmonised TA-TMA: biopsy, or >= 4 of 7 criteria at 2 consecutive assessments <= 14 days apart.
+
+    ``components`` carries {"diagnosed": bool, "high_risk": bool}. High risk needs a
+    diagnosis plus any of sC5b-9 >= ULN, rUPCR >= 1, LDH >= 2x ULN (at a diagnosing
+    assessment), concurrent grade 2-4 aGVHD, infection or organ dysfunction.
+    """
+    for name, flag in (
+        ("biopsy_proven", biopsy_proven),
+        ("concurrent_agvhd_grade_2_4", concurrent_agvhd_grade_2_4),
+        ("concurrent_infection", concurrent_infection),
+        ("organ_dysfunction", organ_dysfunction),
+    ):
+        require_bool(name, flag)
+    for a in assessments:
+        if not isinstance(a, TmaAssessment):
+            raise ValidationError("assessments", "Each TA-TMA assessment must be a TmaAssessment.")
+    ordered = sorted(assessments, key=lambda a: a.date)
+    pair: tuple[TmaAssessment, TmaAssessment] | None = None
+    for first, second in itertools.pairwise(ordered):
+        if (
+            len(first.criteria()) >= TMA_MIN_CRITERIA
+            and len(second.criteria()) >= TMA_MIN_CRITERIA
+            and (second.date - first.date).days <= TMA_WINDOW_DAYS
+        ):
+            pair = (first, second)
+    diagnosed = biopsy_proven or pair is not None
+    if biopsy_proven:
+        rule = "Diagnosed: biopsy-proven TMA."
+    elif pair is not None:
+        rule = (
+            f"Diagnosed: >= {TMA_MIN_CRITERIA} of 7 criteria on {pair[0].date} "
+            f"({', '.join(pair[0].criteria())}) and {pair[1].date} "
+            f"({', '.join(pair[1].criteria())})."
+        )
+    else:
+        best = max((len(a.criteria()) for a in ordered), default=0)
+        rule = (
+            f"Not diagnosed: no 2 consecutive assessments within {TMA_WINDOW_DAYS} days with "
+            f">= {TMA_MIN_CRITERIA} criteria (most at one assessment: {best})."
+        )
+    considered = list(pair) if pair is not None else (ordered[-1:] if biopsy_proven else [])
+    features = sorted({f for a in considered for f in a.high_risk_features()})
+    features += [
+        name
+        for name, ok in (
+            ("concurrent grade 2-4 aGVHD", concurrent_agvhd_grade_2_4),
+            ("concurrent infection", concurrent_infection),
+            ("organ dysfunction", organ_dysfunction),
+        )
+        if ok
+    ]
+    high_risk = diagnosed and bool(features)
+    notes = (f"High-risk features: {', '.join(features)}.",) if high_risk else ()
+    label = ("TA-TMA, high risk" if high_risk else "TA-TMA") if diagnosed else "no TA-TMA"
+    return GradeResult(
+        value=diagnosed,
+        label=label,
+        criteria="TA-TMA harmonised",
+        version="2023 (Schoettler et al., Transplant Cell Ther 2023;29:151-163)",
+        inputs={
+            "assessments": tuple(
+                {
+                    "date": a.date,
+                    "criteria": a.criteria(),
+                    "ldh_x_uln": a.ldh_x_uln,
+                    "upcr_mg_mg": a.upcr_mg_mg,
+                }
+                for a in ordered
+            ),
+            "biopsy_proven": biopsy_proven,
+            "concurrent_agvhd_grade_2_4": concurrent_agvhd_grade_2_4,
+            "concurrent_infection": concurrent_infection,
+            "organ_dysfunction": organ_dysfunction,
+        },
+        deciding_rule=rule,
+        notes=notes,
+        components={"diagnosed": diagnosed, "high_risk": high_risk},
+    )
+
+
+# --- oral mucositis (6.3) ---------------------------------------------------------------
+
+
+class Diet(StrEnum):
+    """What the patient can eat (WHO mucositis scale is functional)."""
+
+    SOLIDS = "solids"
+    LIQUIDS_ONLY = "liquids_only"
+    NONE = "none"  # alimentation not possible
+
+
+CTCAE_MUCOSITIS: Final = (
+    "none",
+    "asymptomatic or mild symptoms; intervention not indicated",
+    "moderate pain or ulcer not interfering with oral intake; modified diet indicated",
+    "severe pain; interfering with oral intake",
+    "life-threatening consequences; urgent intervention indicated",
+    "death",
+)
+
+
+def oral_mucositis(
+    *,
+    soreness: bool = False,
+    erythema: bool = False,
+    ulcers: bool = False,
+    diet: str | Diet = Diet.SOLIDS,
+    ctcae_grade: int,
+) -> GradeResult:
+    """WHO oral mucositis grade 0-4 from findings and diet, stored with the CTCAE v5 grade.
+
+    WHO: diet impossible -> 4; liquids only -> 3; ulcers (solids possible) -> 2;
+    soreness or erythema -> 1; else 0. ``ctcae_grade`` 0-5 is the clinician's choice
+    from the CTCAE descriptions (pain and intake). ``value`` is the WHO grade;
+    ``components`` holds both as "who" and "ctcae".
+    """
+    for name, flag in (("soreness", soreness), ("erythema", erythema), ("ulcers", ulcers)):
+        require_bool(name, flag)
+    food = require_choice("diet", Diet, diet)
+    ctcae = require_int("ctcae_grade", ctcae_grade, 0, 5, what="CTCAE mucositis grade")
+    notes: list[str] = []
+    if food is Diet.NONE:
+        who, rule = 4, "WHO 4: alimentation not possible."
+    elif food is Diet.LIQUIDS_ONLY:
+        who, rule = 3, "WHO 3: ulcers, liquid diet only."
+        if not ulcers:
+            notes.append("Liquid diet only without ulcers: WHO grade is functional; confirm.")
+    elif ulcers:
+        who, rule = 2, "WHO 2: erythema/ulcers, can eat solids."
+    elif soreness or erythema:
+        who, rule = 1, "WHO 1: soreness with or without erythema."
+    else:
+        who, rule = 0, "WHO 0: none."
+    rule += f" CTCAE v5 grade {ctcae}: {CTCAE_MUCOSITIS[ctcae]}."
+    return GradeResult(
+        value=who,
+        label=f"WHO {who} / CTCAE {ctcae}",
+        criteria="Oral mucositis WHO and CTCAE",
+        version="WHO Handbook 1979; CTCAE v5.0 (2017)",
+        inputs={
+            "soreness": soreness,
+            "erythema": erythema,
+            "ulcers": ulcers,
+            "diet": food,
+            "ctcae_grade": ctcae,
+        },
+        deciding_rule=rule,
+        notes=tuple(notes),
+        components={"who": who, "ctcae": ctcae},
+        needs_confirmation=bool(notes),
+    )
+
+
+# --- haemorrhagic cystitis (6.11) -----------------------------------------------------
+
+HC_EARLY_ONSET_HOURS: Final = 72.0
+
+
+def haemorrhagic_cystitis_grade(
+    *,
+    microscopic_haematuria: bool = False,
+    macroscopic_haematuria: bool = False,
+    clots: bool = False,
+    obstruction_requiring_intervention: bool = False,
+    hours_since_conditioning: float | None = None,
+) -> GradeResult:
+    """Haemorrhagic cystitis grade 0-IV (Droller 1982 / Bedi 1995; wording unverified).
+
+    I microscopic haematuria; II macroscopic; III macroscopic with clots; IV with clots
+    and urinary obstruction/retention needing intervention. Onset within 72 h of
+    conditioning suggests early (acrolein) HC, later onset BK-virus HC.
+    """
+    flags = {
+        "microscopic_haematuria": microscopic_haematuria,
+        "macroscopic_haematuria": macroscopic_haematuria,
+        "clots": clots,
+        "obstruction_requiring_intervention": obstruction_requiring_intervention,
+    }
+    for name, flag in flags.items():
+        require_bool(name, flag)
+    if obstruction_requiring_intervention:
+        grade, rule = 4, "Grade IV: clots with obstruction/retention requiring intervention."
+    elif clots:
+        grade, rule = 3, "Grade III: macroscopic haematuria with clots."
+    elif macroscopic_haematuria:
+        grade, rule = 2, "Grade II: macroscopic haematuria."
+    elif microscopic_haematuria:
+        grade, rule = 1, "Grade I: microscopic haematuria."
+    else:
+        grade, rule = 0, "No haematuria."
+    notes: list[str] = []
+    inputs: dict[str, object] = dict(flags)
+    if hours_since_conditioning is not None:
+        hours = require_number(
+            "hours_since_conditioning",
+            hours_since_conditioning,
+            0.0,
+            87600.0,
+            "h",
+            what="Time since conditioning",
+        )
+        inputs["hours_since_conditioning"] = hours
+        if grade:
+            notes.append(
+                "Early onset (<= 72 h): cyclophosphamide/acrolein."
+                if hours <= HC_EARLY_ONSET_HOURS
+                else "Late onset: consider BK polyomavirus (test urine/blood BK PCR)."
+            )
+    return GradeResult(
+        value=grade,
+        label=ROMAN[grade] if grade else "none",
+        criteria="Haemorrhagic cystitis",
+        version="Droller 1982 / Bedi 1995 (wording unverified)",
+        inputs=inputs,
+        deciding_rule=rule,
+        notes=tuple(notes),
+    )

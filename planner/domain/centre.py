@@ -1,0 +1,81 @@
+"""Centre settings from ``centre.toml`` in the data folder: contacts, thresholds, closures.
+
+A missing file means the defaults; a bad file gives one clear message naming the
+field and the defaults are used, so a typo never stops the clinic from working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from planner.domain.patients import ClinicSettings
+from planner.errors import TemplateError
+
+MAX_BYTES = 64 * 1024
+_KEYS = {"centre_name", "phone_24h", "fever_threshold_c", "closures"}
+
+EXAMPLE = """\
+# Transplant Planner centre settings (example; edit for your centre)
+centre_name = "Transplant Centre"
+phone_24h = "+1 555 0100"
+fever_threshold_c = 38.0
+# Days the clinic is closed: steps that need a clinic slot on these days are flagged.
+closures = [2026-12-25, 2027-01-01]
+"""
+
+
+def parse_centre_settings(data: bytes, file: str) -> ClinicSettings:
+    """Validate a centre settings file; raise ``TemplateError`` naming the field."""
+    if len(data) > MAX_BYTES:
+        raise TemplateError(file, f"the file is larger than {MAX_BYTES // 1024} KB.")
+    try:
+        doc = tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
+        raise TemplateError(file, f"cannot be read as UTF-8 TOML ({exc}).") from None
+    unknown = sorted(set(doc) - _KEYS)
+    if unknown:
+        raise TemplateError(file, f"unknown setting(s) {', '.join(unknown)}; allowed: "
+                            f"{', '.join(sorted(_KEYS))}.", field=unknown[0])
+    defaults = ClinicSettings()
+    return ClinicSettings(
+        closures=_closures(doc.get("closures", []), file),
+        centre_name=_text(doc, "centre_name", defaults.centre_name, file),
+        phone_24h=_text(doc, "phone_24h", defaults.phone_24h, file),
+        fever_threshold_c=_fever(doc.get("fever_threshold_c", defaults.fever_threshold_c), file),
+    )
+
+
+def _text(doc: dict[str, Any], key: str, default: str, file: str) -> str:
+    value = doc.get(key, default)
+    if not isinstance(value, str) or len(value) > 200:
+        raise TemplateError(file, "must be text of at most 200 characters.", field=key)
+    return value.strip()
+
+
+def _fever(value: Any, file: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 37.5 <= value <= 39.0:
+        raise TemplateError(file, "must be a temperature from 37.5 to 39.0 (degrees C).",
+                            field="fever_threshold_c")
+    return float(value)
+
+
+def _closures(value: Any, file: str) -> frozenset[dt.date]:
+    if not isinstance(value, list) or not all(
+        isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value
+    ):
+        raise TemplateError(file, "must be a list of dates such as [2026-12-25].",
+                            field="closures")
+    return frozenset(value)
+
+
+def load_centre_settings(path: Path) -> tuple[ClinicSettings, TemplateError | None]:
+    """The settings at ``path`` (defaults if absent), plus the error of a bad file."""
+    if not path.is_file():
+        return ClinicSettings(), None
+    try:
+        return parse_centre_settings(path.read_bytes(), path.name), None
+    except TemplateError as err:
+        return ClinicSettings(), err

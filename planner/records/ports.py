@@ -1,0 +1,207 @@
+"""The storage port: what the core and the UI need from a database.
+
+``Repository`` is a ``typing.Protocol``; the in-memory fake and the SQLAlchemy store
+both implement it and pass one contract test suite. Only ``main.py`` and tests build
+a concrete repository; the UI sees this interface alone.
+
+One user action is one ``Action``: every record it writes plus its audit rows are
+committed in one transaction, or nothing is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final, Protocol
+
+from planner.errors import ValidationError
+
+if TYPE_CHECKING:  # annotations only: the start-up board imports this module (DESIGN 7)
+    from planner.domain.labs import LabSample
+    from planner.domain.patients import Patient, Transplant
+    from planner.domain.plans import Plan
+    from planner.records.audit import AuditEntry
+
+# The kinds of per-transplant clinical document (one of each kind per transplant).
+RECORD_KINDS: Final[tuple[str, ...]] = (
+    "harvest", "complications", "checklists", "engraftment", "documents")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: the signed-in user name and the workstation name (no patient data)."""
+
+    user: str
+    workstation: str
+
+
+@dataclass(frozen=True)
+class ClinicalRecord:
+    """A JSON-ready document of one kind for one transplant (harvest log, checklists, ...).
+
+    Attributes:
+        transplant_id: the transplant it belongs to.
+        kind: one of ``RECORD_KINDS``.
+        body: the document: a mapping with text keys whose values JSON can hold
+            (dicts, lists, text, numbers, booleans, None). Each top-level key is one
+            audited field.
+        version: the version the editor read (0 for a new record); the store returns
+            the saved version.
+
+    Raises:
+        ValidationError: an unknown kind, or a body that is not a mapping.
+    """
+
+    transplant_id: str
+    kind: str
+    body: Mapping[str, Any]
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in RECORD_KINDS:
+            raise ValidationError(
+                "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}.")
+        if not isinstance(self.body, Mapping):
+            raise ValidationError("body", "A clinical record's body must be a mapping.")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One user action, saved in one transaction together with its audit rows.
+
+    Each record carries the version its editor read (0 for a new record); a record
+    stored with another version makes the whole action fail with ``ConflictError``.
+
+    Attributes:
+        actor: who.
+        at: when, a timezone-aware datetime (converted to UTC for the audit trail).
+        description: what the user did, e.g. "Move Day 0".
+        reason: why, where the action asks for one.
+        patient_id: whose record this is (None for clinic-wide actions).
+        patients, transplants, plans, records: records to insert or update.
+        event: for actions that change nothing (view, print, export): the event text.
+        lab_samples: laboratory results to insert (never updated); audited as one
+            import event, not row by row.
+    """
+
+    actor: Actor
+    at: dt.datetime
+    description: str
+    reason: str = ""
+    patient_id: str | None = None
+    patients: tuple[Patient, ...] = ()
+    transplants: tuple[Transplant, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    event: str = ""
+    records: tuple[ClinicalRecord, ...] = ()
+    lab_samples: tuple[LabSample, ...] = ()
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit stored: the records with their new versions, and the audit rows."""
+
+    patients: tuple[Patient, ...]
+    transplants: tuple[Transplant, ...]
+    plans: tuple[Plan, ...]
+    audit: tuple[AuditEntry, ...]
+    records: tuple[ClinicalRecord, ...] = ()
+
+
+class Repository(Protocol):
+    """Storage of patients, transplants, plans, records, lab samples and the audit trail."""
+
+    def list_patients(self) -> list[Patient]:
+        """Every patient, ordered by family name then given name."""
+        ...
+
+    def get_patient(self, patient_id: str) -> Patient:
+        """One patient; ``NotFoundError`` when absent."""
+        ...
+
+    def find_patient_by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this MRN (exact text match), if any."""
+        ...
+
+    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
+        """Transplants of one patient, or of everyone."""
+        ...
+
+    def get_transplant(self, transplant_id: str) -> Transplant:
+        """One transplant; ``NotFoundError`` when absent."""
+        ...
+
+    def get_plan(self, transplant_id: str) -> Plan | None:
+        """The plan of a transplant, if it has one."""
+        ...
+
+    def list_plans(self) -> list[Plan]:
+        """Every plan (for the clinic board)."""
+        ...
+
+    def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
+        """The transplant's record of this kind, if saved.
+
+        Raises:
+            ValidationError: ``kind`` is not one of ``RECORD_KINDS``.
+        """
+        ...
+
+    def list_records(self, kind: str) -> list[ClinicalRecord]:
+        """Every record of one kind, ordered by transplant id."""
+        ...
+
+    def list_lab_samples(
+        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+    ) -> list[LabSample]:
+        """Lab samples of one patient (None: everyone), optionally only some analytes.
+
+        Ordered by patient, date, analyte, then insertion order (two values of one
+        analyte on one day are both kept).
+        """
+        ...
+
+    def commit(self, action: Action) -> Committed:
+        """Save one action in one transaction with its audit rows.
+
+        Raises:
+            ConflictError: a record was saved by someone else since it was read.
+            NotFoundError: a referenced patient or transplant does not exist.
+            ValidationError: a duplicate MRN, or a record body JSON cannot hold.
+            StorageError: the database cannot be written.
+        """
+        ...
+
+    def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
+        """Audit rows in chain order, all or for one patient."""
+        ...
+
+    # --- the board snapshot for a quick start (planner.snapshot) ---------------------------
+    # Derived data, not a record: it is not audited and never read as the truth; it only
+    # lets the next start paint the board before the clinic is loaded.
+
+    @property
+    def keeps_board_snapshot(self) -> bool:
+        """True when the next start can paint from a stored snapshot (an SQLite file)."""
+        ...
+
+    def data_mark(self) -> tuple[int, int]:
+        """Where the data stands: (last audit seq of a data change, last lab sample id).
+
+        Every commit that changes data raises it; events (a patient opened, a document
+        printed) do not, and nothing lowers it.
+        """
+        ...
+
+    def board_snapshot(self) -> str | None:
+        """The stored board snapshot, if any."""
+        ...
+
+    def store_board_snapshot(self, payload: str) -> None:
+        """Replace the stored board snapshot (one small transaction)."""
+        ...
+
+    def close(self) -> None:
+        """Release the database (and the single-instance lock)."""
+        ...

@@ -1,0 +1,201 @@
+"""Plain-dict forms of the domain records, for storage and JSON output.
+
+Storage keeps a plan as one JSON document (plus its version column); these
+functions are the only place that knows the shape, so both repositories and any
+export read and write the same thing. ``FORMAT`` changes only with a migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planner.domain.patients import Donor, Patient, Transplant
+from planner.domain.plans import (
+    AnchorState,
+    Day0Change,
+    OccurrenceRecord,
+    Plan,
+    PlanStep,
+    StepStatus,
+    TemplateRef,
+)
+from planner.domain.templates import DoseBasis, DoseRule, Phase, StepKind, WeightType
+
+FORMAT = 1
+
+# Enum lookups by value through plain dicts: Enum.__call__ dominated loading 500 plans.
+_PHASE = {m.value: m for m in Phase}
+_KIND = {m.value: m for m in StepKind}
+_STATUS = {m.value: m for m in StepStatus}
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def patient_to_dict(p: Patient) -> dict[str, Any]:
+    """Every field of a patient; dates as ISO strings."""
+    return {
+        "id": p.id, "mrn": p.mrn, "family_name": p.family_name, "given_name": p.given_name,
+        "date_of_birth": _d(p.date_of_birth), "sex": p.sex.value, "height_cm": p.height_cm,
+        "weight_kg": p.weight_kg, "weight_date": _d(p.weight_date), "diagnosis": p.diagnosis,
+        "disease_status": p.disease_status, "coordinator": p.coordinator,
+        "contacts": p.contacts, "language": p.language, "abo": p.abo, "cmv_igg": p.cmv_igg,
+        "version": p.version,
+    }
+
+
+def patient_from_dict(d: dict[str, Any]) -> Patient:
+    """Inverse of ``patient_to_dict``."""
+    dob = _date(d["date_of_birth"])
+    assert dob is not None
+    return Patient(
+        id=d["id"], mrn=d["mrn"], family_name=d["family_name"], given_name=d["given_name"],
+        date_of_birth=dob, sex=d["sex"], height_cm=d.get("height_cm"),
+        weight_kg=d.get("weight_kg"), weight_date=_date(d.get("weight_date")),
+        diagnosis=d.get("diagnosis", ""), disease_status=d.get("disease_status", ""),
+        coordinator=d.get("coordinator", ""), contacts=d.get("contacts", ""),
+        language=d.get("language", "en"), abo=d.get("abo", ""),
+        cmv_igg=d.get("cmv_igg", "unknown"), version=d.get("version", 0),
+    )
+
+
+def donor_to_dict(donor: Donor | None) -> dict[str, Any] | None:
+    """A donor as a dict, or None."""
+    if donor is None:
+        return None
+    return {"donor_type": donor.donor_type.value, "hla_match": donor.hla_match,
+            "abo": donor.abo, "cmv_igg": donor.cmv_igg, "workup_status": donor.workup_status}
+
+
+def donor_from_dict(d: dict[str, Any] | None) -> Donor | None:
+    """Inverse of ``donor_to_dict``."""
+    return Donor(**d) if d else None
+
+
+def transplant_to_dict(t: Transplant) -> dict[str, Any]:
+    """Every field of a transplant."""
+    return {
+        "id": t.id, "patient_id": t.patient_id, "transplant_type": t.transplant_type.value,
+        "graft_source": t.graft_source.value, "day0": _d(t.day0), "intensity": t.intensity,
+        "status": t.status.value, "donor": donor_to_dict(t.donor), "tandem": t.tandem,
+        "version": t.version,
+    }
+
+
+def transplant_from_dict(d: dict[str, Any]) -> Transplant:
+    """Inverse of ``transplant_to_dict``."""
+    return Transplant(
+        id=d["id"], patient_id=d["patient_id"], transplant_type=d["transplant_type"],
+        graft_source=d["graft_source"], day0=_date(d.get("day0")),
+        intensity=d.get("intensity", ""), status=d.get("status", "planned"),
+        donor=donor_from_dict(d.get("donor")), tandem=bool(d.get("tandem", False)),
+        version=d.get("version", 0),
+    )
+
+
+def _dose_to_dict(dose: DoseRule | None) -> dict[str, Any] | None:
+    if dose is None:
+        return None
+    return {"amount": dose.amount, "unit": dose.unit, "per": dose.per.value,
+            "weight": dose.weight.value, "route": dose.route, "frequency": dose.frequency,
+            "bsa_cap_m2": dose.bsa_cap_m2, "max_dose": dose.max_dose}
+
+
+def _dose_from_dict(d: dict[str, Any] | None) -> DoseRule | None:
+    if d is None:
+        return None
+    return DoseRule(amount=d["amount"], unit=d["unit"], per=DoseBasis(d["per"]),
+                    weight=WeightType(d["weight"]), route=d.get("route", ""),
+                    frequency=d.get("frequency", ""), bsa_cap_m2=d.get("bsa_cap_m2"),
+                    max_dose=d.get("max_dose"))
+
+
+def _record_to_dict(r: OccurrenceRecord) -> dict[str, Any]:
+    return {"offset": r.offset, "status": r.status.value, "actual_date": _d(r.actual_date),
+            "by": r.by, "at": r.at, "reason": r.reason}
+
+
+def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
+    return OccurrenceRecord(offset=d["offset"], status=_STATUS[d["status"]],
+                            actual_date=_date(d.get("actual_date")), by=d.get("by", ""),
+                            at=d.get("at", ""), reason=d.get("reason", ""))
+
+
+def step_to_dict(s: PlanStep) -> dict[str, Any]:
+    """One plan step as a dict."""
+    return {
+        "id": s.id, "template_id": s.template_id, "title": s.title, "phase": s.phase.value,
+        "kind": s.kind.value, "anchor": s.anchor, "days": list(s.days),
+        "window_before": s.window_before, "window_after": s.window_after,
+        "dose": _dose_to_dict(s.dose), "drug": s.drug, "regimen_tied": s.regimen_tied,
+        "patient_text": s.patient_text, "until": s.until, "notes": s.notes, "shift": s.shift,
+        "status": s.status.value, "status_reason": s.status_reason,
+        "records": [_record_to_dict(r) for r in s.records], "note": s.note,
+    }
+
+
+def step_from_dict(d: dict[str, Any]) -> PlanStep:
+    """Inverse of ``step_to_dict``."""
+    # Hot when loading a clinic (tens of thousands of steps): most steps have no dose, so
+    # skip that call for them; map() is cheaper than a generator for the records.
+    dose = d.get("dose")
+    return PlanStep(
+        id=d["id"], template_id=d["template_id"], title=d["title"], phase=_PHASE[d["phase"]],
+        kind=_KIND[d["kind"]], anchor=d["anchor"], days=tuple(d["days"]),
+        window_before=d.get("window_before", 0), window_after=d.get("window_after", 0),
+        dose=_dose_from_dict(dose) if dose is not None else None, drug=d.get("drug", ""),
+        regimen_tied=d.get("regimen_tied", False), patient_text=d.get("patient_text", ""),
+        until=d.get("until", ""), notes=d.get("notes", ""), shift=d.get("shift", 0),
+        status=_STATUS[d.get("status", "planned")], status_reason=d.get("status_reason", ""),
+        records=tuple(map(_record_from_dict, d.get("records", ()))),
+        note=d.get("note", ""),
+    )
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """A whole plan as a JSON-ready dict (``format`` marks the shape)."""
+    return {
+        "format": FORMAT, "id": plan.id, "transplant_id": plan.transplant_id,
+        "day0": _d(plan.day0), "version": plan.version,
+        "anchors": [
+            {"name": a.name, "default_day": a.default_day, "label": a.label,
+             "numbering": a.numbering, "fixed_date": _d(a.fixed_date)}
+            for a in plan.anchors.values()
+        ],
+        "steps": [step_to_dict(s) for s in plan.steps],
+        "templates": [{"id": t.id, "version": t.version, "checksum": t.checksum,
+                       "title": t.title} for t in plan.templates],
+        "day0_history": [{"old": _d(c.old), "new": _d(c.new), "reason": c.reason}
+                         for c in plan.day0_history],
+    }
+
+
+def plan_from_dict(d: dict[str, Any]) -> Plan:
+    """Inverse of ``plan_to_dict``."""
+    if d.get("format") != FORMAT:
+        raise ValueError(f"plan format {d.get('format')} is not {FORMAT}")
+    day0 = _date(d["day0"])
+    assert day0 is not None
+    anchors = {
+        a["name"]: AnchorState(name=a["name"], default_day=a["default_day"],
+                               label=a.get("label", ""), numbering=a.get("numbering", "offset"),
+                               fixed_date=_date(a.get("fixed_date")))
+        for a in d["anchors"]
+    }
+    history = []
+    for c in d.get("day0_history", []):
+        old, new = _date(c["old"]), _date(c["new"])
+        assert old is not None and new is not None
+        history.append(Day0Change(old, new, c["reason"]))
+    return Plan(
+        id=d["id"], transplant_id=d["transplant_id"], day0=day0, anchors=anchors,
+        steps=tuple(map(step_from_dict, d["steps"])),
+        templates=tuple(TemplateRef(**t) for t in d.get("templates", [])),
+        day0_history=tuple(history), version=d.get("version", 0),
+    )
