@@ -45,12 +45,16 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar of DESIGN.md section 6."""
-    parser = _Parser(prog="transplant-planner",
-                     description="Plan and follow stem-cell transplants.")
-    parser.add_argument("--db", help="SQLite file or PostgreSQL URL (default: the user data "
-                        f"folder; also ${DB_ENV})")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the demo clinic (synthetic patients)")
+    parser = _Parser(
+        prog="transplant-planner", description="Plan and follow stem-cell transplants."
+    )
+    parser.add_argument(
+        "--db",
+        help=f"SQLite file or PostgreSQL URL (default: the user data folder; also ${DB_ENV})",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo clinic (synthetic patients)"
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("protocols", help="list the protocol templates")
     sch = sub.add_parser("schedule", help="print the dated schedule of a template")
@@ -66,8 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
     labs = sub.add_parser("import-labs", help="import blood counts from a CSV/XLSX lab export")
     labs.add_argument("file")
-    labs.add_argument("--dry-run", action="store_true",
-                      help="report accepted and rejected rows; change nothing")
+    labs.add_argument(
+        "--dry-run", action="store_true", help="report accepted and rejected rows; change nothing"
+    )
     from planner.cli.export import add_export_parser
 
     add_export_parser(sub)
@@ -79,7 +84,12 @@ def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+        if (
+            len(text) == 10
+            and text[4] == "-"
+            and text[7] == "-"
+            and text.replace("-", "").isdigit()
+        ):
             raise UserError(f"{what} '{text}' is not a real calendar date.") from None
         raise UserError(f"{what} '{text}' is not a date in the form YYYY-MM-DD.") from None
 
@@ -104,8 +114,7 @@ def cmd_protocols(_: argparse.Namespace) -> int:
 
     protocols, errors = all_protocols(_local_template_dir())
     for proto in sorted(protocols.values(), key=lambda p: (p.category.value, p.id)):
-        _out(f"{proto.id:<36} {proto.category.value:<17} {proto.review_status:<17} "
-             f"{proto.title}")
+        _out(f"{proto.id:<36} {proto.category.value:<17} {proto.review_status:<17} {proto.title}")
     for err in errors:
         sys.stderr.write(f"warning: {err}\n")
     return 0
@@ -175,8 +184,9 @@ def cmd_demo_db(args: argparse.Namespace) -> int:
     path = Path(_require_folder(args.path, "the demo database"))
     if path.exists():
         raise UserError(f"{path} already exists; choose a new file name.")
-    repo = open_repository(str(path), user=getpass.getuser(), workstation=socket.gethostname(),
-                           now=local_now())
+    repo = open_repository(
+        str(path), user=getpass.getuser(), workstation=socket.gethostname(), now=local_now()
+    )
     try:
         count = load_demo_clinic(repo, Context(actor(), local_now()))
     finally:
@@ -192,8 +202,9 @@ def cmd_import_labs(args: argparse.Namespace) -> int:
 
     repo = _open_repo(args)
     try:
-        code, text = run_import_labs(repo, Context(actor(), local_now()), Path(args.file),
-                                     args.dry_run)
+        code, text = run_import_labs(
+            repo, Context(actor(), local_now()), Path(args.file), args.dry_run
+        )
     finally:
         repo.close()
     if code == EXIT_BAD_INPUT:
@@ -224,8 +235,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _sqlite_target(args: argparse.Namespace, what: str) -> Path:
     target = _database_target(args)
     if "://" in target:
-        raise UserError(f"{what} works on SQLite files; use the server's own tools for "
-                        "PostgreSQL.")
+        raise UserError(f"{what} works on SQLite files; use the server's own tools for PostgreSQL.")
     path = Path(target)
     if not path.is_file():
         raise UserError(f"There is no database file at {path}.")
@@ -239,14 +249,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     path = _sqlite_target(args, "check")
     report = check(path)
     integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
-    chain = ("intact" if report.audit_first_bad_seq is None
-             else f"broken at row {report.audit_first_bad_seq}")
+    chain = (
+        "intact"
+        if report.audit_first_bad_seq is None
+        else f"broken at row {report.audit_first_bad_seq}"
+    )
     _out(f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}.")
     # The check reads a file the app would refuse to open: it says so rather than refusing.
     private = os.name != "posix" or not os.stat(path).st_mode & 0o077
     if not private:
-        _out(f"Permissions: other users of this computer can read it; make it private with: "
-             f"chmod 600 '{path}'")
+        _out(
+            f"Permissions: other users of this computer can read it; make it private with: "
+            f"chmod 600 '{path}'"
+        )
     if not report.ok:
         _out("Problems found: restore the last verified backup before working on.")
     return 0 if report.ok and private else 1
@@ -284,8 +299,10 @@ def _require_folder(path: str, what: str) -> str:
 
     folder = Path(os.path.abspath(path)).parent
     if not is_url(path) and not folder.is_dir():
-        raise UserError(f"The folder {folder} for {what} does not exist; check the path "
-                        "(a new database is only created in an existing folder).")
+        raise UserError(
+            f"The folder {folder} for {what} does not exist; check the path "
+            "(a new database is only created in an existing folder)."
+        )
     return path
 
 
@@ -315,15 +332,21 @@ def _open_repo(args: argparse.Namespace, lock: InstanceLock | None = None) -> Sq
 
     # The clock is read here, in the composition root: the lock and any pre-migration
     # backup are stamped with it.
-    repo = open_repository(_database_target(args), user=getpass.getuser(),
-                           workstation=socket.gethostname(), now=local_now(), lock=lock)
+    repo = open_repository(
+        _database_target(args),
+        user=getpass.getuser(),
+        workstation=socket.gethostname(),
+        now=local_now(),
+        lock=lock,
+    )
     if args.demo and not args.db and not repo.list_patients():
         load_demo_clinic(repo, Context(actor(), local_now()))
     return repo
 
 
-def _quick_start(args: argparse.Namespace,
-                 settings: ClinicSettings) -> tuple[QuickOpen | None, StartBoard | None]:
+def _quick_start(
+    args: argparse.Namespace, settings: ClinicSettings
+) -> tuple[QuickOpen | None, StartBoard | None]:
     """Lock the SQLite file and decode the board it stored for today (or None).
 
     Only the standard library and the board's own modules run here: SQLAlchemy is
@@ -335,8 +358,12 @@ def _quick_start(args: argparse.Namespace,
     target = _database_target(args)
     if is_url(target):
         return None, None
-    quick = quick_open(Path(os.path.abspath(target)), user=getpass.getuser(),
-                       workstation=socket.gethostname(), now=local_now())
+    quick = quick_open(
+        Path(os.path.abspath(target)),
+        user=getpass.getuser(),
+        workstation=socket.gethostname(),
+        now=local_now(),
+    )
     if quick is None or quick.payload is None:
         return quick, None
     from planner.app.snapshot import SnapshotKey, decode_start_board
@@ -395,12 +422,21 @@ def run_gui(args: argparse.Namespace) -> int:
         except PlannerError as exc:
             _show_start_error(str(exc))
             raise
-        return run(repo, actor=actor(), clock=local_now, demo=bool(args.demo),
-                   load_demo=lambda: load_demo_clinic(opened[-1], Context(actor(), local_now())),
-                   log_dir=log_dir(), local_templates=local_templates_dir(),
-                   settings=settings, settings_problem=problem,
-                   start_board=start_board, open_repo=open_repo, storage_warning=warning,
-                   window_settings=window_settings)
+        return run(
+            repo,
+            actor=actor(),
+            clock=local_now,
+            demo=bool(args.demo),
+            load_demo=lambda: load_demo_clinic(opened[-1], Context(actor(), local_now())),
+            log_dir=log_dir(),
+            local_templates=local_templates_dir(),
+            settings=settings,
+            settings_problem=problem,
+            start_board=start_board,
+            open_repo=open_repo,
+            storage_warning=warning,
+            window_settings=window_settings,
+        )
     finally:
         # A worker may still be opening or reading (the window closed meanwhile): the
         # repository is closed and the lock released only after it has finished.
@@ -414,8 +450,13 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "protocols": cmd_protocols, "schedule": cmd_schedule, "board": cmd_board,
-    "demo-db": cmd_demo_db, "check": cmd_check, "backup": cmd_backup, "export": cmd_export,
+    "protocols": cmd_protocols,
+    "schedule": cmd_schedule,
+    "board": cmd_board,
+    "demo-db": cmd_demo_db,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "export": cmd_export,
     "import-labs": cmd_import_labs,
 }
 

@@ -48,16 +48,16 @@ def recovery_series(seed: int) -> tuple[pd.Series, pd.Series]:
     dates = [DAY0 + dt.timedelta(days=d) for d in range(41)]
     turn = rng.randint(9, 24)
     anc = [max(0.01, 2.0 - 0.3 * d) if d < turn else 0.2 + 0.15 * (d - turn) for d in range(41)]
-    plt = [max(5.0, 120 - 15 * d) if d < turn + 3 else 10 + 6 * (d - turn - 3)
-           for d in range(41)]
+    plt = [max(5.0, 120 - 15 * d) if d < turn + 3 else 10 + 6 * (d - turn - 3) for d in range(41)]
     return pd.Series(anc, index=dates), pd.Series(plt, index=dates)
 
 
 def main() -> list[Figure]:
     """Measure and print both budgets."""
     data, known = lab_csv(100_000, 500)
-    floor = median_time(lambda: pd.read_csv(io.BytesIO(data), dtype=str,
-                                            keep_default_na=False), repeat=3)
+    floor = median_time(
+        lambda: pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False), repeat=3
+    )
     imp = median_time(lambda: read_lab_file(data, "labs.csv", MAPPING, known), repeat=3)
     series = [recovery_series(i) for i in range(500)]
 
@@ -69,10 +69,22 @@ def main() -> list[Figure]:
 
     eng = median_time(engraft_all, repeat=3)
     figures = [
-        Figure("import 100,000 lab rows (parse, check, map)", imp, "pandas read_csv", floor,
-               "1.5 s", imp <= 1.5),
-        Figure("engraftment for 500 patients (3 rules each)", eng, "pandas read_csv", floor,
-               "1 s", eng <= 1.0),
+        Figure(
+            "import 100,000 lab rows (parse, check, map)",
+            imp,
+            "pandas read_csv",
+            floor,
+            "1.5 s",
+            imp <= 1.5,
+        ),
+        Figure(
+            "engraftment for 500 patients (3 rules each)",
+            eng,
+            "pandas read_csv",
+            floor,
+            "1 s",
+            eng <= 1.0,
+        ),
     ]
     for fig in figures:
         print(fig.line())

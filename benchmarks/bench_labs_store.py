@@ -36,17 +36,34 @@ def make_samples(n: int = SAMPLES, patients: int = PATIENTS) -> list[LabSample]:
         for i in range(per_patient):
             analyte = ANALYTES[i % 4]
             value = 0.1 + (i % 50) * 0.37 if analyte != "hb" else 80.0 + i % 60
-            out.append(LabSample(f"p{p:04d}", f"{p:06d}", start + dt.timedelta(days=i // 4),
-                                 analyte, value, CANONICAL_UNIT[analyte],
-                                 "<" if i % 97 == 0 else "", f"labs.csv line {i + 2}"))
+            out.append(
+                LabSample(
+                    f"p{p:04d}",
+                    f"{p:06d}",
+                    start + dt.timedelta(days=i // 4),
+                    analyte,
+                    value,
+                    CANONICAL_UNIT[analyte],
+                    "<" if i % 97 == 0 else "",
+                    f"labs.csv line {i + 2}",
+                )
+            )
     return out
 
 
 def make_patients(patients: int = PATIENTS) -> tuple[Patient, ...]:
     """Fictional patients p0000... with MRNs 000000..."""
-    return tuple(Patient(id=f"p{p:04d}", mrn=f"{p:06d}", family_name=f"Bench{p}",
-                         given_name="Test", date_of_birth=dt.date(1970, 1, 1), sex="female")
-                 for p in range(patients))
+    return tuple(
+        Patient(
+            id=f"p{p:04d}",
+            mrn=f"{p:06d}",
+            family_name=f"Bench{p}",
+            given_name="Test",
+            date_of_birth=dt.date(1970, 1, 1),
+            sex="female",
+        )
+        for p in range(patients)
+    )
 
 
 def _action(**kw: object) -> Action:
@@ -59,8 +76,9 @@ def measure_sqlite(samples: list[LabSample], rounds: int = 3) -> tuple[float, fl
     reads: list[float] = []
     for _ in range(rounds):
         with tempfile.TemporaryDirectory() as folder:
-            repo = open_repository(Path(folder) / "bench.db", user=ACTOR.user,
-                                   workstation=ACTOR.workstation)
+            repo = open_repository(
+                Path(folder) / "bench.db", user=ACTOR.user, workstation=ACTOR.workstation
+            )
             try:
                 repo.commit(_action(patients=make_patients()))
                 started = time.perf_counter()
@@ -96,14 +114,38 @@ def main() -> list[Figure]:
     insert, read = measure_sqlite(samples)
     mem_insert, mem_read = measure_memory(samples)
     figures = [
-        Figure(f"sqlite: commit {len(samples):,} lab samples", insert, "python", floor,
-               "< 1 s", insert < 1.0),
-        Figure(f"sqlite: list_lab_samples() of {len(samples):,}", read, "python", floor,
-               "reported", True),
-        Figure(f"memory: commit {len(samples):,} lab samples", mem_insert, "python", floor,
-               "reported", True),
-        Figure(f"memory: list_lab_samples() of {len(samples):,}", mem_read, "python", floor,
-               "reported", True),
+        Figure(
+            f"sqlite: commit {len(samples):,} lab samples",
+            insert,
+            "python",
+            floor,
+            "< 1 s",
+            insert < 1.0,
+        ),
+        Figure(
+            f"sqlite: list_lab_samples() of {len(samples):,}",
+            read,
+            "python",
+            floor,
+            "reported",
+            True,
+        ),
+        Figure(
+            f"memory: commit {len(samples):,} lab samples",
+            mem_insert,
+            "python",
+            floor,
+            "reported",
+            True,
+        ),
+        Figure(
+            f"memory: list_lab_samples() of {len(samples):,}",
+            mem_read,
+            "python",
+            floor,
+            "reported",
+            True,
+        ),
     ]
     for fig in figures:
         print(fig.line())

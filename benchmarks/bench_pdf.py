@@ -32,21 +32,39 @@ from planner.export.pdfkit import FONT, register_fonts
 PRINTED_ON = dt.date(2026, 3, 10)
 DAY0 = PRINTED_ON + dt.timedelta(days=10)  # printed on Day -10: the calendar runs to Day +100
 SETTINGS = ClinicSettings(centre_name="Benchmark Centre", phone_24h="+1 555 0100")
-TEMPLATES = ("bucy2-allo", "ciclosporin-methotrexate-gvhd", "supportive-care-allo",
-             "follow-up-allo")
+TEMPLATES = (
+    "bucy2-allo",
+    "ciclosporin-methotrexate-gvhd",
+    "supportive-care-allo",
+    "follow-up-allo",
+)
 BATCH = 100
 
 
 def case() -> tuple[Patient, Transplant, Plan]:
     """An allogeneic patient printed on Day -10 (conditioning to follow-up)."""
     protocols = load_protocols()
-    patient = Patient(id="p1", mrn="BENCH-1", family_name="Łukasz-Ñúñez", given_name="Zoë",
-                      date_of_birth=dt.date(1970, 5, 1), sex=Sex.FEMALE, height_cm=165,
-                      weight_kg=62, weight_date=PRINTED_ON)
-    transplant = Transplant(id="t1", patient_id="p1", transplant_type=TransplantType.ALLOGENEIC,
-                            graft_source=GraftSource.PBSC, day0=DAY0)
-    plan = instantiate_many([get_protocol(protocols, t) for t in TEMPLATES], DAY0,
-                            transplant_id="t1", plan_id="plan1")
+    patient = Patient(
+        id="p1",
+        mrn="BENCH-1",
+        family_name="Łukasz-Ñúñez",
+        given_name="Zoë",
+        date_of_birth=dt.date(1970, 5, 1),
+        sex=Sex.FEMALE,
+        height_cm=165,
+        weight_kg=62,
+        weight_date=PRINTED_ON,
+    )
+    transplant = Transplant(
+        id="t1",
+        patient_id="p1",
+        transplant_type=TransplantType.ALLOGENEIC,
+        graft_source=GraftSource.PBSC,
+        day0=DAY0,
+    )
+    plan = instantiate_many(
+        [get_protocol(protocols, t) for t in TEMPLATES], DAY0, transplant_id="t1", plan_id="plan1"
+    )
     return patient, transplant, plan
 
 
@@ -54,8 +72,15 @@ def one_handout(args: tuple[Patient, Transplant, Plan, int]) -> int:
     """Write one handout to memory; return its size (runs in a worker process)."""
     patient, transplant, plan, version = args
     out = io.BytesIO()
-    write_handout(out, patient=patient, transplant=transplant, plan=plan, settings=SETTINGS,
-                  printed_on=PRINTED_ON, plan_version=version)
+    write_handout(
+        out,
+        patient=patient,
+        transplant=transplant,
+        plan=plan,
+        settings=SETTINGS,
+        printed_on=PRINTED_ON,
+        plan_version=version,
+    )
     return len(out.getvalue())
 
 
@@ -74,8 +99,14 @@ def bench_single(floor: float) -> Figure:
     patient, transplant, plan = case()
     one_handout((patient, transplant, plan, 1))  # fonts and texts loaded once, as in the app
     seconds = median_time(lambda: one_handout((patient, transplant, plan, 1)), repeat=7)
-    return Figure("handout Day -10..+100, in process", seconds, "1-page doc", floor, "250 ms",
-                  seconds <= 0.250)
+    return Figure(
+        "handout Day -10..+100, in process",
+        seconds,
+        "1-page doc",
+        floor,
+        "250 ms",
+        seconds <= 0.250,
+    )
 
 
 def bench_batch(floor: float) -> Figure:
@@ -87,8 +118,14 @@ def bench_batch(floor: float) -> Figure:
         sizes = list(pool.map(one_handout, jobs, chunksize=5))
     seconds = time.perf_counter() - start
     assert len(sizes) == BATCH and all(sizes)
-    return Figure(f"{BATCH} handouts, 2 worker processes", seconds, "1-page doc", floor,
-                  "20 s", seconds <= 20.0)
+    return Figure(
+        f"{BATCH} handouts, 2 worker processes",
+        seconds,
+        "1-page doc",
+        floor,
+        "20 s",
+        seconds <= 20.0,
+    )
 
 
 def main() -> list[Figure]:

@@ -16,13 +16,26 @@ DAY0 = dt.date(2026, 3, 10)
 
 def two_hundred_step_template() -> bytes:
     """A synthetic template of 200 single-day steps from Day -30 to Day +169."""
-    lines = ['schema = 1', 'id = "bench-200"', 'version = "1"', 'title = "Benchmark"',
-             'category = "follow-up"', 'transplant_types = ["allogeneic"]',
-             'graft_sources = ["pbsc"]', 'review_status = "for local review"',
-             'source = "synthetic benchmark"']
+    lines = [
+        "schema = 1",
+        'id = "bench-200"',
+        'version = "1"',
+        'title = "Benchmark"',
+        'category = "follow-up"',
+        'transplant_types = ["allogeneic"]',
+        'graft_sources = ["pbsc"]',
+        'review_status = "for local review"',
+        'source = "synthetic benchmark"',
+    ]
     for i in range(200):
-        lines += ["[[steps]]", f'id = "s{i}"', f'title = "Step {i}"', 'phase = "recovery"',
-                  'kind = "lab"', f"day = {i - 30}"]
+        lines += [
+            "[[steps]]",
+            f'id = "s{i}"',
+            f'title = "Step {i}"',
+            'phase = "recovery"',
+            'kind = "lab"',
+            f"day = {i - 30}",
+        ]
     return "\n".join(lines).encode()
 
 
@@ -34,8 +47,9 @@ def bench_reanchor(floor: float) -> Figure:
         plan = mark_done(plan, occ.step_id, occ.anchor_day, occ.date, by="bench", at="")
     new_day0 = DAY0 + dt.timedelta(days=7)
     seconds = median_time(lambda: reanchor(plan, new_day0, "bench"), repeat=9, number=20)
-    return Figure("reanchor 200-step plan with preview", seconds, "python", floor, "5 ms",
-                  seconds <= 0.005)
+    return Figure(
+        "reanchor 200-step plan with preview", seconds, "python", floor, "5 ms", seconds <= 0.005
+    )
 
 
 def bench_instantiate(floor: float) -> Figure:
@@ -47,8 +61,9 @@ def bench_instantiate(floor: float) -> Figure:
             list(instantiate(proto, DAY0).occurrences())
 
     seconds = median_time(run, repeat=7)
-    return Figure(f"instantiate all {len(protocols)} templates", seconds, "python", floor,
-                  "reported", True)
+    return Figure(
+        f"instantiate all {len(protocols)} templates", seconds, "python", floor, "reported", True
+    )
 
 
 def main() -> list[Figure]:

@@ -30,15 +30,17 @@ def main(patients: int = 500) -> Figure:
         write_clinic_db(db, patients, dt.date.today())
         repo = open_repository(str(db), user="bench", workstation="bench")
         try:
-            session = ClinicSession(repo, Actor("bench", "bench"),
-                                    lambda: dt.datetime.now().astimezone())
+            session = ClinicSession(
+                repo, Actor("bench", "bench"), lambda: dt.datetime.now().astimezone()
+            )
             full = median_time(session.refresh, repeat=3)
             tid = session.rows[len(session.rows) // 2].transplant_id
             part = median_time(lambda: session.refresh_transplants({tid}), repeat=15)
         finally:
             repo.close()
-    fig = Figure(f"board after an edit, {patients} patients", part, "whole clinic", full,
-                 "reported", True)
+    fig = Figure(
+        f"board after an edit, {patients} patients", part, "whole clinic", full, "reported", True
+    )
     print(fig.line())
     return fig
 

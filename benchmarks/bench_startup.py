@@ -77,17 +77,29 @@ def main(patients: int = 500, repeat: int = 5) -> Figure:
         first, cold_out = _timed([*app_cmd, str(cold), ini, "--no-store"], env, repeat)
     if not out["from_snapshot"] or cold_out["from_snapshot"]:
         raise SystemExit("start-up benchmark: the stored board was not used as intended")
-    fig = Figure(f"start-up to painted board, {patients} patients", app, "bare window", bare,
-                 "<= 3x bare window", app <= 3 * bare)
+    fig = Figure(
+        f"start-up to painted board, {patients} patients",
+        app,
+        "bare window",
+        bare,
+        "<= 3x bare window",
+        app <= 3 * bare,
+    )
     print(fig.line())
     live = out["live_s"] - out["painted_s"] + app
-    print(f"{'  ... live clinic behind the stored board':<46} {live * 1000:9.2f} ms   "
-          f"(reported; the board is usable meanwhile)")
-    print(f"{'  ... first start, no stored board':<46} {first * 1000:9.2f} ms   "
-          f"ratio {first / bare:6.2f}   (reported; once per new database)")
+    print(
+        f"{'  ... live clinic behind the stored board':<46} {live * 1000:9.2f} ms   "
+        f"(reported; the board is usable meanwhile)"
+    )
+    print(
+        f"{'  ... first start, no stored board':<46} {first * 1000:9.2f} ms   "
+        f"ratio {first / bare:6.2f}   (reported; once per new database)"
+    )
     rss = max(out["rss_mb"], cold_out["rss_mb"])
-    print(f"{'memory with the ' + str(patients) + '-patient clinic open':<46} {rss:9.1f} MB   "
-          f"budget 300 MB RSS{'':14} {'ok' if rss <= 300 else 'OVER BUDGET'}")
+    print(
+        f"{'memory with the ' + str(patients) + '-patient clinic open':<46} {rss:9.1f} MB   "
+        f"budget 300 MB RSS{'':14} {'ok' if rss <= 300 else 'OVER BUDGET'}"
+    )
     return fig
 
 

@@ -24,11 +24,13 @@ def synthetic_clinic(count: int, today: dt.date) -> list[tuple[Patient, Transpla
         patient, transplant, plan = base[i % len(base)]
         suffix = f"{i:05d}"
         pid, tid = f"p{suffix}", f"t{suffix}"
-        clinic.append((
-            replace(patient, id=pid, mrn=f"BENCH-{suffix}"),
-            replace(transplant, id=tid, patient_id=pid),
-            replace(plan, id=f"pl{suffix}", transplant_id=tid),
-        ))
+        clinic.append(
+            (
+                replace(patient, id=pid, mrn=f"BENCH-{suffix}"),
+                replace(transplant, id=tid, patient_id=pid),
+                replace(plan, id=f"pl{suffix}", transplant_id=tid),
+            )
+        )
     return clinic
 
 
@@ -42,11 +44,17 @@ def write_clinic_db(path: Path, count: int, today: dt.date, *, snapshot: bool = 
     try:
         clinic = synthetic_clinic(count, today)
         for start in range(0, len(clinic), 100):
-            batch = clinic[start:start + 100]
-            repo.commit(Action(actor=ACTOR, at=now, description="bench load",
-                               patients=tuple(p for p, _, _ in batch),
-                               transplants=tuple(t for _, t, _ in batch),
-                               plans=tuple(pl for _, _, pl in batch)))
+            batch = clinic[start : start + 100]
+            repo.commit(
+                Action(
+                    actor=ACTOR,
+                    at=now,
+                    description="bench load",
+                    patients=tuple(p for p, _, _ in batch),
+                    transplants=tuple(t for _, t, _ in batch),
+                    plans=tuple(pl for _, _, pl in batch),
+                )
+            )
         if snapshot:
             save_board_snapshot(repo, today)
     finally:

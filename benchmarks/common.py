@@ -27,9 +27,11 @@ class Figure:
     def line(self) -> str:
         """One printable row."""
         verdict = "ok" if self.within else "OVER BUDGET"
-        return (f"{self.name:<46} {self.seconds * 1000:9.2f} ms   floor {self.floor_name} "
-                f"{self.floor_seconds * 1000:8.2f} ms   ratio {self.ratio:6.2f}   "
-                f"budget {self.budget:<22} {verdict}")
+        return (
+            f"{self.name:<46} {self.seconds * 1000:9.2f} ms   floor {self.floor_name} "
+            f"{self.floor_seconds * 1000:8.2f} ms   ratio {self.ratio:6.2f}   "
+            f"budget {self.budget:<22} {verdict}"
+        )
 
 
 def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> float:

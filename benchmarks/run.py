@@ -10,8 +10,15 @@ from __future__ import annotations
 import importlib
 import os
 
-SCRIPTS = ("bench_plan", "bench_labs", "bench_labs_store", "bench_pdf", "bench_timeline",
-           "bench_refresh", "bench_startup")
+SCRIPTS = (
+    "bench_plan",
+    "bench_labs",
+    "bench_labs_store",
+    "bench_pdf",
+    "bench_timeline",
+    "bench_refresh",
+    "bench_startup",
+)
 
 
 def main() -> None:

@@ -60,9 +60,13 @@ def main(db: str, settings_path: str, store: bool = True) -> int:
         return repos[-1]
 
     window = create_main_window(
-        None if board is not None else open_repo(), actor=Actor("bench", "bench"),
-        clock=lambda: dt.datetime.now().astimezone(), start_board=board,
-        settings=QSettings(settings_path, QSettings.Format.IniFormat), restore_layout=True)
+        None if board is not None else open_repo(),
+        actor=Actor("bench", "bench"),
+        clock=lambda: dt.datetime.now().astimezone(),
+        start_board=board,
+        settings=QSettings(settings_path, QSettings.Format.IniFormat),
+        restore_layout=True,
+    )
     window.show()
     app.processEvents()
     window.repaint()  # the board is painted and usable (sort, filter, search, select)
@@ -71,14 +75,17 @@ def main(db: str, settings_path: str, store: bool = True) -> int:
     rows = window.model.rowCount()
     if board is not None:  # the live clinic behind the stored board, as ui.app.run does
         session = window.session
-        run_in_background(open_repo, lambda repo: (session.attach(repo),
-                                                   session.refresh_async(print)), print)
+        run_in_background(
+            open_repo, lambda repo: (session.attach(repo), session.refresh_async(print)), print
+        )
         while not session.ready:
             app.processEvents()
             time.sleep(0.002)
     live = time.perf_counter() - START
-    print(f"painted_at={painted_at:.6f} painted_s={painted:.4f} live_s={live:.4f} "
-          f"from_snapshot={int(board is not None)} rows={rows} rss_mb={_peak_rss_mb():.1f}")
+    print(
+        f"painted_at={painted_at:.6f} painted_s={painted:.4f} live_s={live:.4f} "
+        f"from_snapshot={int(board is not None)} rows={rows} rss_mb={_peak_rss_mb():.1f}"
+    )
     window.session.keep_snapshot = store
     window.close()
     for repo in repos:

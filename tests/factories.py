@@ -133,10 +133,19 @@ def make_plan(
 def make_patient(**overrides: Any) -> Patient:
     """A valid patient; override any field."""
     fields: dict[str, Any] = {
-        "id": "patient-1", "mrn": "000123", "family_name": "Ngata", "given_name": "Aroha",
-        "date_of_birth": dt.date(1960, 5, 17), "sex": "female", "height_cm": 165.0,
-        "weight_kg": 68.5, "weight_date": dt.date(2025, 2, 20), "diagnosis": "Myeloma",
-        "language": "en", "abo": "A", "cmv_igg": "positive",
+        "id": "patient-1",
+        "mrn": "000123",
+        "family_name": "Ngata",
+        "given_name": "Aroha",
+        "date_of_birth": dt.date(1960, 5, 17),
+        "sex": "female",
+        "height_cm": 165.0,
+        "weight_kg": 68.5,
+        "weight_date": dt.date(2025, 2, 20),
+        "diagnosis": "Myeloma",
+        "language": "en",
+        "abo": "A",
+        "cmv_igg": "positive",
     }
     fields.update(overrides)
     return Patient(**fields)
@@ -144,8 +153,13 @@ def make_patient(**overrides: Any) -> Patient:
 
 def make_donor(**overrides: Any) -> Donor:
     """A valid matched unrelated donor."""
-    fields: dict[str, Any] = {"donor_type": "MUD", "hla_match": "8/8", "abo": "O",
-                              "cmv_igg": "negative", "workup_status": "cleared"}
+    fields: dict[str, Any] = {
+        "donor_type": "MUD",
+        "hla_match": "8/8",
+        "abo": "O",
+        "cmv_igg": "negative",
+        "workup_status": "cleared",
+    }
     fields.update(overrides)
     return Donor(**fields)
 
@@ -153,8 +167,13 @@ def make_donor(**overrides: Any) -> Donor:
 def make_transplant(**overrides: Any) -> Transplant:
     """A valid autologous PBSC transplant of ``make_patient()``; override any field."""
     fields: dict[str, Any] = {
-        "id": "transplant-1", "patient_id": "patient-1", "transplant_type": "autologous",
-        "graft_source": "pbsc", "day0": DAY0, "intensity": "MAC", "status": "planned",
+        "id": "transplant-1",
+        "patient_id": "patient-1",
+        "transplant_type": "autologous",
+        "graft_source": "pbsc",
+        "day0": DAY0,
+        "intensity": "MAC",
+        "status": "planned",
     }
     fields.update(overrides)
     return Transplant(**fields)

@@ -89,6 +89,7 @@ stop_postgres() {
 }
 start_postgres || echo "PostgreSQL not started; its tests will be reported as skipped" >&2
 echo "== ruff";          .venv/bin/ruff check .
+echo "== ruff format"; .venv/bin/ruff format --check .
 echo "== mypy";          .venv/bin/mypy
 echo "== import-linter"; .venv/bin/lint-imports --no-cache
 echo "== pytest"

@@ -46,8 +46,7 @@ def main() -> int:
     repo = InMemoryRepository()
     load_demo_clinic(repo, Context(actor, now))
     settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
-    window = create_main_window(repo, actor=actor, clock=lambda: now, demo=True,
-                                settings=settings)
+    window = create_main_window(repo, actor=actor, clock=lambda: now, demo=True, settings=settings)
     window.resize(1366, 768)
     window.show()
     _settle(app)
@@ -61,12 +60,15 @@ def main() -> int:
     ws.tabs.setCurrentWidget(ws.calendar)
     _settle(app)
     _save(window, "calendar.png")
-    for tab_name, file_name, mrn in (("Counts", "counts.png", "DEMO-0011"),
-                                     ("Harvest", "harvest.png", "DEMO-0003"),
-                                     ("Checklists", "checklists.png", "DEMO-0001"),
-                                     ("Complications", "complications.png", "DEMO-0010")):
+    for tab_name, file_name, mrn in (
+        ("Counts", "counts.png", "DEMO-0011"),
+        ("Harvest", "harvest.png", "DEMO-0003"),
+        ("Checklists", "checklists.png", "DEMO-0001"),
+        ("Complications", "complications.png", "DEMO-0010"),
+    ):
         other = window.open_transplant(
-            next(r.transplant_id for r in window.session.rows if r.mrn == mrn))
+            next(r.transplant_id for r in window.session.rows if r.mrn == mrn)
+        )
         assert other is not None
         for i in range(other.tabs.count()):
             if other.tabs.tabText(i).replace("&", "") == tab_name:
@@ -74,7 +76,8 @@ def main() -> int:
         _settle(app)
         _save(window, file_name)
     workup = window.open_transplant(
-        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004"))
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004")
+    )
     assert workup is not None
     dialog = MoveDay0Dialog(window, workup.session.plan)
     dialog.date_edit.setDate(dialog.date_edit.date().addDays(7))
@@ -84,7 +87,8 @@ def main() -> int:
     _save(dialog, "day0-dialog.png")
     dialog.close()
     mobilising = window.open_transplant(  # mobilisation starts in six days
-        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0001"))
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0001")
+    )
     assert mobilising is not None
     anchor_dialog = SetAnchorDialog(window, mobilising.session.plan)
     anchor_dialog.date_edit.setDate(anchor_dialog.date_edit.date().addDays(2))

@@ -21,11 +21,18 @@ from ui.workers import run_in_background
 
 
 def create_main_window(
-    repo: Repository | None, *, actor: Actor, clock: Callable[[], dt.datetime],
-    demo: bool = False, load_demo: Callable[[], int] | None = None,
-    settings: QSettings | None = None, protocols: Mapping[str, Protocol] | None = None,
-    load_now: bool = True, centre: ClinicSettings | None = None,
-    start_board: StartBoard | None = None, keep_snapshot: bool = False,
+    repo: Repository | None,
+    *,
+    actor: Actor,
+    clock: Callable[[], dt.datetime],
+    demo: bool = False,
+    load_demo: Callable[[], int] | None = None,
+    settings: QSettings | None = None,
+    protocols: Mapping[str, Protocol] | None = None,
+    load_now: bool = True,
+    centre: ClinicSettings | None = None,
+    start_board: StartBoard | None = None,
+    keep_snapshot: bool = False,
     restore_layout: bool = False,
 ) -> MainWindow:
     """Build the session and the main window (tests call this without ``run``).
@@ -35,10 +42,15 @@ def create_main_window(
     ``restore_layout``: the last session's geometry, splitter and columns, applied
     before the first rows arrive (so they are not measured for nothing).
     """
-    session = ClinicSession(repo, actor, clock, demo=demo, centre=centre,
-                            keep_snapshot=keep_snapshot)
-    window = MainWindow(session, protocols if protocols is not None else _bundled_protocols,
-                        settings or QSettings(), load_demo=load_demo)
+    session = ClinicSession(
+        repo, actor, clock, demo=demo, centre=centre, keep_snapshot=keep_snapshot
+    )
+    window = MainWindow(
+        session,
+        protocols if protocols is not None else _bundled_protocols,
+        settings or QSettings(),
+        load_demo=load_demo,
+    )
     if restore_layout:
         window.restore_layout()
     if start_board is not None:
@@ -53,12 +65,20 @@ def _bundled_protocols() -> Mapping[str, Protocol]:
 
 
 def run(
-    repo: Repository | None, *, actor: Actor, clock: Callable[[], dt.datetime],
-    demo: bool = False, load_demo: Callable[[], int] | None = None,
-    log_dir: Path | None = None, local_templates: Path | None = None,
-    settings: ClinicSettings | None = None, settings_problem: str = "",
-    start_board: StartBoard | None = None, open_repo: Callable[[], Repository] | None = None,
-    window_settings: QSettings | None = None, storage_warning: str = "",
+    repo: Repository | None,
+    *,
+    actor: Actor,
+    clock: Callable[[], dt.datetime],
+    demo: bool = False,
+    load_demo: Callable[[], int] | None = None,
+    log_dir: Path | None = None,
+    local_templates: Path | None = None,
+    settings: ClinicSettings | None = None,
+    settings_problem: str = "",
+    start_board: StartBoard | None = None,
+    open_repo: Callable[[], Repository] | None = None,
+    window_settings: QSettings | None = None,
+    storage_warning: str = "",
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code.
 
@@ -73,11 +93,19 @@ def run(
     app.setApplicationName("Transplant Planner")
     if log_dir is not None:
         configure_logging(log_dir)
-    window = create_main_window(repo, actor=actor, clock=clock, demo=demo,
-                                load_demo=load_demo, load_now=False, centre=settings,
-                                settings=window_settings, start_board=start_board,
-                                keep_snapshot=True,
-                                restore_layout=True)
+    window = create_main_window(
+        repo,
+        actor=actor,
+        clock=clock,
+        demo=demo,
+        load_demo=load_demo,
+        load_now=False,
+        centre=settings,
+        settings=window_settings,
+        start_board=start_board,
+        keep_snapshot=True,
+        restore_layout=True,
+    )
     install_excepthook(lambda: app.activeWindow() or window)
     window.show_settings_problem(settings_problem)
     window.show_storage_warning(storage_warning)
@@ -103,8 +131,9 @@ def run(
     return int(app.exec())
 
 
-def _open_behind_board(app: QApplication, window: MainWindow,
-                       open_repo: Callable[[], Repository]) -> None:
+def _open_behind_board(
+    app: QApplication, window: MainWindow, open_repo: Callable[[], Repository]
+) -> None:
     """Paint the start board, then open the database and load the clinic off the GUI thread."""
     session = window.session
 

@@ -39,8 +39,12 @@ from ui.record_session import RecordSession
 
 COLUMNS = ("Done", "Item", "Section", "Due", "Day", "Status", "Done on (by)", "Note or warning")
 _STATUS_COLOURS = {
-    "overdue": "#b91c1c", "expired": "#b91c1c", "expires early": "#b45309",
-    "due soon": "#1d4ed8", "done": "#15803d", "done today": "#15803d",
+    "overdue": "#b91c1c",
+    "expired": "#b91c1c",
+    "expires early": "#b45309",
+    "due soon": "#1d4ed8",
+    "done": "#15803d",
+    "done today": "#15803d",
 }
 
 _TICK_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -163,11 +167,11 @@ class ChecklistTab(QWidget):
             return
         keep = self.table.currentRow()
         ps = self.records.plan_session
-        view = checklist_view(template, state, ps.plan, self.records.today,
-                              self.records.transplant_type)
+        view = checklist_view(
+            template, state, ps.plan, self.records.today, self.records.transplant_type
+        )
         # Soonest first; undated (daily) items keep the template order.
-        order = sorted(range(len(view.items)),
-                       key=lambda i: (view.items[i].due or dt.date.min, i))
+        order = sorted(range(len(view.items)), key=lambda i: (view.items[i].due or dt.date.min, i))
         self.view = replace(view, items=tuple(view.items[i] for i in order))
         self._fill(self.view)
         if 0 <= keep < self.table.rowCount():
@@ -190,17 +194,30 @@ class ChecklistTab(QWidget):
         untick = entry is not None and entry.done and template.repeat != "daily"
         if untick:
             answer = calc.DateNoteDialog.ask(
-                self, "Untick item", f"Untick \u201c{iv.item.short}\u201d? Say why.", today,
-                note_required=True)
+                self,
+                "Untick item",
+                f"Untick \u201c{iv.item.short}\u201d? Say why.",
+                today,
+                note_required=True,
+            )
         else:
             answer = calc.DateNoteDialog.ask(
-                self, "Tick item", f"When was \u201c{iv.item.short}\u201d done?", today,
-                default=iv.due if iv.due is not None and iv.due < today else today)
+                self,
+                "Tick item",
+                f"When was \u201c{iv.item.short}\u201d done?",
+                today,
+                default=iv.due if iv.due is not None and iv.due < today else today,
+            )
         if answer is None:
             return
         try:
-            self.records.tick(template, iv.item.id, done=not untick,
-                              date=None if untick else answer[0], note=answer[1])
+            self.records.tick(
+                template,
+                iv.item.id,
+                done=not untick,
+                date=None if untick else answer[0],
+                note=answer[1],
+            )
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
@@ -213,8 +230,12 @@ class ChecklistTab(QWidget):
         words = {"day0": "Day 0", "collection": "Collection", "admission": "Admission"}
         self.anchors.setText(
             "   ".join(f"{words[n]} {a.date:%a %d %b %Y}" for n, a in view.anchors.items())
-            + ("   (daily checklist: items count as done when ticked today)"
-               if template.repeat == "daily" else ""))
+            + (
+                "   (daily checklist: items count as done when ticked today)"
+                if template.repeat == "daily"
+                else ""
+            )
+        )
         self.anchors.setToolTip("\n".join(a.rule for a in view.anchors.values()))
         self.warnings.setText("\n".join(f"\u26a0 {w}" for w in view.warnings))
         self.warnings.setVisible(bool(view.warnings))
@@ -235,28 +256,39 @@ class ChecklistTab(QWidget):
             who = f"{entry.date:%d %b %Y} ({entry.by})"
         note = iv.warning or (entry.note if entry is not None else "")
         if not note and iv.earliest is not None and not iv.done:
-            note = f"Valid for {iv.item.expires_after_days} days: do on or after " \
-                   f"{iv.earliest:%d %b %Y}"
+            note = (
+                f"Valid for {iv.item.expires_after_days} days: do on or after "
+                f"{iv.earliest:%d %b %Y}"
+            )
         status = QTableWidgetItem(iv.status)
         colour = _STATUS_COLOURS.get(iv.status)
         if colour:
             status.setForeground(QBrush(QColor(colour)))
         title = QTableWidgetItem(iv.item.title)
         title.setToolTip(iv.item.notes)
-        cells = [done, title, QTableWidgetItem(iv.item.section),
-                 QTableWidgetItem("" if iv.due is None else f"{iv.due:%a %d %b %Y}"),
-                 QTableWidgetItem(iv.day_label), status, QTableWidgetItem(who),
-                 QTableWidgetItem(note)]
+        cells = [
+            done,
+            title,
+            QTableWidgetItem(iv.item.section),
+            QTableWidgetItem("" if iv.due is None else f"{iv.due:%a %d %b %Y}"),
+            QTableWidgetItem(iv.day_label),
+            status,
+            QTableWidgetItem(who),
+            QTableWidgetItem(note),
+        ]
         if iv.warning:
             cells[7].setForeground(QBrush(QColor(_STATUS_COLOURS[iv.status])))
         return cells
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.table and isinstance(event, QKeyEvent)
-                and event.type() == QEvent.Type.KeyPress
-                and event.key() in _TICK_KEYS
-                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
-                                          Qt.KeyboardModifier.KeypadModifier)):
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in _TICK_KEYS
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        ):
             self.toggle_current()
             return True
         return super().eventFilter(watched, event)

@@ -80,8 +80,9 @@ class ComplicationsTab(QWidget):
             bar.addWidget(button)
             self.buttons[c.key] = button
         self.more_button = QPushButton("M&ore calculators")
-        self.more_button.setAccessibleName("More calculators: complications, eligibility "
-                                           "and compatibility")
+        self.more_button.setAccessibleName(
+            "More calculators: complications, eligibility and compatibility"
+        )
         self.more_button.setMenu(self.more_menu)
         bar.addWidget(self.more_button)
         bar.addStretch(1)
@@ -101,8 +102,10 @@ class ComplicationsTab(QWidget):
         self.detail.setReadOnly(True)
         self.detail.setAccessibleName("Assessment detail")
         self.detail.setTabChangesFocus(True)
-        self.empty = QLabel("No complication episodes recorded. Use a calculator above to "
-                            "record a dated assessment.")
+        self.empty = QLabel(
+            "No complication episodes recorded. Use a calculator above to "
+            "record a dated assessment."
+        )
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
         split.addWidget(self.detail)
@@ -134,16 +137,32 @@ class ComplicationsTab(QWidget):
             grade = "" if best is None else f"max {best.label}"
             if best is not None and now is not None and now.rank != best.rank:
                 grade += f" (now {now.label})"
-            status = ("active" if ep.resolution is None else
-                      f"resolved {ep.resolution:%d %b %Y} "
-                      f"({short_day_label((ep.resolution - day0).days)})")
-            top = QTreeWidgetItem([ep.type, f"{ep.onset:%a %d %b %Y}",
-                                   short_day_label((ep.onset - day0).days), grade, status])
+            status = (
+                "active"
+                if ep.resolution is None
+                else f"resolved {ep.resolution:%d %b %Y} "
+                f"({short_day_label((ep.resolution - day0).days)})"
+            )
+            top = QTreeWidgetItem(
+                [
+                    ep.type,
+                    f"{ep.onset:%a %d %b %Y}",
+                    short_day_label((ep.onset - day0).days),
+                    grade,
+                    status,
+                ]
+            )
             top.setData(0, ID_ROLE, stored.id)
             for index, a in enumerate(ep.assessments):
-                child = QTreeWidgetItem([a.result.criteria, f"{a.date:%a %d %b %Y}",
-                                         short_day_label((a.date - day0).days), a.result.label,
-                                         a.result.deciding_rule])
+                child = QTreeWidgetItem(
+                    [
+                        a.result.criteria,
+                        f"{a.date:%a %d %b %Y}",
+                        short_day_label((a.date - day0).days),
+                        a.result.label,
+                        a.result.deciding_rule,
+                    ]
+                )
                 child.setData(0, ID_ROLE, f"{stored.id}#{index}")
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
@@ -185,9 +204,14 @@ class ComplicationsTab(QWidget):
             self._select(eid)
 
         patient = self.records.plan_session.patient
-        dialog = calc.make_calculator_dialog(self, key, save=save, today=self.records.today,
-                                             weight_kg=patient.weight_kg,
-                                             defaults=self.calculator_defaults())
+        dialog = calc.make_calculator_dialog(
+            self,
+            key,
+            save=save,
+            today=self.records.today,
+            weight_kg=patient.weight_kg,
+            defaults=self.calculator_defaults(),
+        )
         calc.run_dialog(dialog)
         if saved:
             self.sig_status.emit(f"Saved {saved[0].criteria} {saved[0].label}.")
@@ -200,9 +224,12 @@ class ComplicationsTab(QWidget):
         if stored is None or stored.episode.resolution is not None:
             self.sig_status.emit("Select an active episode to resolve.")
             return
-        answer = calc.DateNoteDialog.ask(self, "Resolve episode",
-                                         f"When did the {stored.episode.type} episode resolve?",
-                                         self.records.today)
+        answer = calc.DateNoteDialog.ask(
+            self,
+            "Resolve episode",
+            f"When did the {stored.episode.type} episode resolve?",
+            self.records.today,
+        )
         if answer is None:
             return
         try:
@@ -232,8 +259,9 @@ class ComplicationsTab(QWidget):
             return None
         return stored.episode.assessments[int(index)]
 
-    def _on_tree_current_item_changed(self, current: QTreeWidgetItem | None,
-                                      _previous: QTreeWidgetItem | None) -> None:
+    def _on_tree_current_item_changed(
+        self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None
+    ) -> None:
         self._update_resolve()
         if current is None:
             self.detail.clear()
@@ -249,8 +277,9 @@ class ComplicationsTab(QWidget):
         stored = self._episodes.get(key)
         if stored is not None:
             ep = stored.episode
-            lines = [f"{ep.type}: onset {ep.onset:%a %d %b %Y}, {len(ep.assessments)} "
-                     "assessment(s)."]
+            lines = [
+                f"{ep.type}: onset {ep.onset:%a %d %b %Y}, {len(ep.assessments)} assessment(s)."
+            ]
             lines += [f"{n.date:%d %b %Y}: {n.text}" for n in ep.treatment_notes]
             if ep.resolution is not None:
                 lines.append(f"Resolved {ep.resolution:%d %b %Y}. {ep.resolution_note}".strip())

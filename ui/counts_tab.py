@@ -105,16 +105,24 @@ class CountsGridModel(QAbstractTableModel):
     ``save(date, analyte, value)`` stores a value; ``toggle(date, product, on)`` a transfusion.
     """
 
-    def __init__(self, save: Callable[[dt.date, str, float], bool],
-                 toggle: Callable[[dt.date, str, bool], bool]) -> None:
+    def __init__(
+        self,
+        save: Callable[[dt.date, str, float], bool],
+        toggle: Callable[[dt.date, str, bool], bool],
+    ) -> None:
         super().__init__()
         self._save = save
         self._toggle = toggle
         self._rows: list[_Day] = []
         self._day0: dt.date | None = None
 
-    def set_data(self, samples: Sequence[LabSample], record: RecoveryRecord,
-                 day0: dt.date | None, today: dt.date) -> None:
+    def set_data(
+        self,
+        samples: Sequence[LabSample],
+        record: RecoveryRecord,
+        day0: dt.date | None,
+        today: dt.date,
+    ) -> None:
         """Rows from Day -3 (or the first sample) to today, newest first."""
         by_day: dict[dt.date, dict[str, LabSample]] = {}
         for s in samples:
@@ -131,8 +139,10 @@ class CountsGridModel(QAbstractTableModel):
         dates.add(today)
         self.beginResetModel()
         self._day0 = day0
-        self._rows = [_Day(d, by_day.get(d, {}), frozenset(tx.get(d, ())))
-                      for d in sorted(dates, reverse=True)]
+        self._rows = [
+            _Day(d, by_day.get(d, {}), frozenset(tx.get(d, ())))
+            for d in sorted(dates, reverse=True)
+        ]
         self.endResetModel()
 
     def row_of(self, date: dt.date) -> int:
@@ -145,8 +155,9 @@ class CountsGridModel(QAbstractTableModel):
     def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else 2 + len(GRID_ANALYTES) + len(TX_COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
@@ -173,8 +184,9 @@ class CountsGridModel(QAbstractTableModel):
         if col >= 2 + len(GRID_ANALYTES):
             product = TX_COLUMNS[col - 2 - len(GRID_ANALYTES)][0]
             if role == Qt.ItemDataRole.CheckStateRole:
-                return (Qt.CheckState.Checked if product in r.transfusions
-                        else Qt.CheckState.Unchecked)
+                return (
+                    Qt.CheckState.Checked if product in r.transfusions else Qt.CheckState.Unchecked
+                )
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
@@ -190,8 +202,7 @@ class CountsGridModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def setData(self, index: Index, value: object,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
         r = self._rows[index.row()]
@@ -263,8 +274,9 @@ class CountChartView(QChartView):
                 line.append(p.day, max(p.value, LOG_FLOOR) if self.log_scale else p.value)
             chart.addSeries(line)
             self._attach(line, x, right if s.analyte == "plt" else left)
-            line.hovered.connect(lambda point, state, a=s.analyte:
-                                 self._on_series_hovered(a, point, state))
+            line.hovered.connect(
+                lambda point, state, a=s.analyte: self._on_series_hovered(a, point, state)
+            )
         for analyte, value, label in data.thresholds:
             line = QLineSeries()
             line.setName(label)
@@ -278,8 +290,13 @@ class CountChartView(QChartView):
         self.setChart(chart)
 
     def _y_axes(self, chart: QChart, data: RecoveryChart) -> tuple[QAbstractAxis, QAbstractAxis]:
-        top = max([1.0, *(p.value for s in data.series for p in s.points),
-                   *(v for _, v, _ in data.thresholds)])
+        top = max(
+            [
+                1.0,
+                *(p.value for s in data.series for p in s.points),
+                *(v for _, v, _ in data.thresholds),
+            ]
+        )
         if self.log_scale:
             axis = QLogValueAxis()
             axis.setBase(10)
@@ -309,8 +326,7 @@ class CountChartView(QChartView):
         series.attachAxis(x)
         series.attachAxis(y)
 
-    def _markers(self, chart: QChart, data: RecoveryChart, x: QValueAxis,
-                 y: QAbstractAxis) -> None:
+    def _markers(self, chart: QChart, data: RecoveryChart, x: QValueAxis, y: QAbstractAxis) -> None:
         low = LOG_FLOOR if self.log_scale else 0.0
         y_max = y.max() if isinstance(y, QValueAxis | QLogValueAxis) else 1.0
         for m in data.markers_of("engraftment"):
@@ -321,11 +337,21 @@ class CountChartView(QChartView):
             line.append(m.day, y_max)
             chart.addSeries(line)
             self._attach(line, x, y)
-        shapes = (("transfusion_platelets", "Platelet transfusion", "#b23a1f",
-                   QScatterSeries.MarkerShape.MarkerShapeTriangle),
-                  ("transfusion_red_cells", "Red-cell transfusion", "#8b0000",
-                   QScatterSeries.MarkerShape.MarkerShapeRectangle),
-                  ("gcsf", "G-CSF", "#1f8f8f", QScatterSeries.MarkerShape.MarkerShapeCircle))
+        shapes = (
+            (
+                "transfusion_platelets",
+                "Platelet transfusion",
+                "#b23a1f",
+                QScatterSeries.MarkerShape.MarkerShapeTriangle,
+            ),
+            (
+                "transfusion_red_cells",
+                "Red-cell transfusion",
+                "#8b0000",
+                QScatterSeries.MarkerShape.MarkerShapeRectangle,
+            ),
+            ("gcsf", "G-CSF", "#1f8f8f", QScatterSeries.MarkerShape.MarkerShapeCircle),
+        )
         for kind, name, color, shape in shapes:
             marks = data.markers_of(kind)
             if not marks:
@@ -336,14 +362,18 @@ class CountChartView(QChartView):
             scatter.setMarkerSize(9)
             scatter.setColor(QColor(color))
             scatter.setBorderColor(QColor(color))
-            level = low * (1.6 if kind == "gcsf" else 1.25) if self.log_scale else (
-                y_max * (0.04 if kind == "gcsf" else 0.02))
+            level = (
+                low * (1.6 if kind == "gcsf" else 1.25)
+                if self.log_scale
+                else (y_max * (0.04 if kind == "gcsf" else 0.02))
+            )
             for m in marks:
                 scatter.append(m.day, level)
             chart.addSeries(scatter)
             self._attach(scatter, x, y)
-            scatter.hovered.connect(lambda point, state, k=kind:
-                                    self._on_marker_hovered(k, point, state))
+            scatter.hovered.connect(
+                lambda point, state, k=kind: self._on_marker_hovered(k, point, state)
+            )
 
     def _on_series_hovered(self, analyte: str, point: QPointF, state: bool) -> None:
         if not state or self.data is None:
@@ -352,9 +382,11 @@ class CountChartView(QChartView):
         if series is None or not series.points:
             return
         nearest = min(series.points, key=lambda p: abs(p.day - point.x()))
-        self.hover_text = (f"{series.label} {short_day_label(nearest.day)} "
-                           f"({nearest.date:%a %d %b}): {nearest.qualifier}{nearest.value:g} "
-                           f"{series.unit}")
+        self.hover_text = (
+            f"{series.label} {short_day_label(nearest.day)} "
+            f"({nearest.date:%a %d %b}): {nearest.qualifier}{nearest.value:g} "
+            f"{series.unit}"
+        )
         QToolTip.showText(self.cursor().pos(), self.hover_text, self)
 
     def _on_marker_hovered(self, kind: str, point: QPointF, state: bool) -> None:
@@ -377,8 +409,9 @@ class CountChartView(QChartView):
 class OverrideDialog(QDialog):
     """Override an engraftment result with a date (or "not engrafted") and a reason."""
 
-    def __init__(self, parent: QWidget | None, key: str, status: RecoveryStatus,
-                 today: dt.date) -> None:
+    def __init__(
+        self, parent: QWidget | None, key: str, status: RecoveryStatus, today: dt.date
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Override: {RESULT_KEYS[key]}")
         result = status.result(key)
@@ -400,8 +433,9 @@ class OverrideDialog(QDialog):
         form.addRow(self.engrafted, self.date_edit)
         form.addRow(self.not_engrafted)
         form.addRow("&Reason (required):", self.reason)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(False)
         self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
@@ -410,8 +444,9 @@ class OverrideDialog(QDialog):
         form.addRow(self.buttons)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, key: str, status: RecoveryStatus,
-            today: dt.date) -> tuple[dt.date | None, str] | None:
+    def ask(
+        cls, parent: QWidget | None, key: str, status: RecoveryStatus, today: dt.date
+    ) -> tuple[dt.date | None, str] | None:
         """(date or None for not engrafted, reason), or None when cancelled."""
         dialog = cls(parent, key, status, today)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -436,9 +471,16 @@ class CountsTab(QWidget):
     sig_status = Signal(str)
     """Emitted with a one-line message."""
 
-    def __init__(self, repo: Repository, context: Callable[[], Context], patient: Patient,
-                 transplant: Transplant, plan: Plan | None, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        context: Callable[[], Context],
+        patient: Patient,
+        transplant: Transplant,
+        plan: Plan | None,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._repo = repo
         self._context = context
@@ -485,8 +527,9 @@ class CountsTab(QWidget):
         self.graft_failure.setObjectName("graftFailureBanner")
         self.graft_failure.setWordWrap(True)
         self.graft_failure.setTextFormat(Qt.TextFormat.PlainText)
-        self.graft_failure.setStyleSheet("background:#fde2e1;color:#8b0000;"
-                                         "border:1px solid #8b0000;padding:6px;")
+        self.graft_failure.setStyleSheet(
+            "background:#fde2e1;color:#8b0000;border:1px solid #8b0000;padding:6px;"
+        )
         tools = QHBoxLayout()
         tools.addWidget(self.import_button)
         tools.addStretch(1)
@@ -519,7 +562,8 @@ class CountsTab(QWidget):
         try:
             self.record, _ = load_recovery(self._repo, self.transplant.id)
             self.samples = effective_samples(
-                self._repo.list_lab_samples(self.patient.id), self.record)
+                self._repo.list_lab_samples(self.patient.id), self.record
+            )
         except PlannerError as err:
             self.sig_status.emit(str(err))
         self._show()
@@ -545,8 +589,12 @@ class CountsTab(QWidget):
         if flag is not None:
             self.graft_failure.setText(flag.message)
             self.graft_failure.setToolTip(flag.rule)
-        self.chart.set_data(chart_data(self.transplant, self.plan, self.samples, self.record,
-                                       today, status=self.status), self.log_check.isChecked())
+        self.chart.set_data(
+            chart_data(
+                self.transplant, self.plan, self.samples, self.record, today, status=self.status
+            ),
+            self.log_check.isChecked(),
+        )
 
     def _on_log_check_toggled(self, on: bool) -> None:
         self.chart.set_data(self.chart.data, on)
@@ -571,14 +619,17 @@ class CountsTab(QWidget):
         reason = ""
         if existing and any(s.value != value for s in existing):
             asked = StepDialogs.ask_reason(
-                self, "Correct a count",
-                f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?")
+                self,
+                "Correct a count",
+                f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?",
+            )
             if asked is None:
                 return False
             reason = asked
         try:
-            saved = record_counts(self._repo, self._context(), self.transplant.id, date,
-                                  {analyte: value}, reason)
+            saved = record_counts(
+                self._repo, self._context(), self.transplant.id, date, {analyte: value}, reason
+            )
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return False
@@ -590,21 +641,24 @@ class CountsTab(QWidget):
         name = "platelet" if product == "platelets" else "red-cell"
         try:
             if on:
-                record_transfusion(self._repo, self._context(), self.transplant.id, date,
-                                   product)
+                record_transfusion(self._repo, self._context(), self.transplant.id, date, product)
             else:
-                reason = StepDialogs.ask_reason(self, "Remove transfusion",
-                                                f"Why remove the {name} transfusion of "
-                                                f"{date:%d %b}?")
+                reason = StepDialogs.ask_reason(
+                    self,
+                    "Remove transfusion",
+                    f"Why remove the {name} transfusion of {date:%d %b}?",
+                )
                 if reason is None:
                     return False
-                remove_transfusion(self._repo, self._context(), self.transplant.id, date,
-                                   product, reason)
+                remove_transfusion(
+                    self._repo, self._context(), self.transplant.id, date, product, reason
+                )
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return False
-        self._saved(f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} "
-                    f"on {date:%d %b}.")
+        self._saved(
+            f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} on {date:%d %b}."
+        )
         return True
 
     def add_counts(self, date: dt.date, values: dict[str, float], reason: str = "") -> None:
@@ -626,8 +680,7 @@ class CountsTab(QWidget):
             return
         date, reason = answer
         try:
-            override_engraftment(self._repo, self._context(), self.transplant.id, key, date,
-                                 reason)
+            override_engraftment(self._repo, self._context(), self.transplant.id, key, date, reason)
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
@@ -638,5 +691,3 @@ class CountsTab(QWidget):
         report = ImportLabsDialog.ask(self, self._repo, self._context, self._settings)
         if report is not None:
             self._saved(report.summary())
-
-

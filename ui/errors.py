@@ -42,12 +42,15 @@ def user_message(exc: BaseException) -> str:
     """What the dialog says: planner errors are written for users; others are not shown."""
     if isinstance(exc, PlannerError):
         return str(exc)
-    return (f"An unexpected error occurred ({type(exc).__name__}). Your saved work is safe; "
-            "the last action may not have been completed. Details were written to the log.")
+    return (
+        f"An unexpected error occurred ({type(exc).__name__}). Your saved work is safe; "
+        "the last action may not have been completed. Details were written to the log."
+    )
 
 
-def install_excepthook(parent: Callable[[], QWidget | None],
-                       show: Callable[[QWidget | None, str], None] | None = None) -> None:
+def install_excepthook(
+    parent: Callable[[], QWidget | None], show: Callable[[QWidget | None, str], None] | None = None
+) -> None:
     """Route uncaught exceptions to the log and a dialog; the app keeps running."""
 
     def _show(widget: QWidget | None, text: str) -> None:
@@ -55,8 +58,7 @@ def install_excepthook(parent: Callable[[], QWidget | None],
 
     presenter = show or _show
 
-    def hook(exc_type: type[BaseException], exc: BaseException,
-             tb: TracebackType | None) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return

@@ -74,8 +74,7 @@ STOP_STYLE = "background:#dff3e4;color:#0b5d1e;border:1px solid #0b5d1e;padding:
 MIN_STYLE = "background:#eef4fb;color:#12406e;border:1px solid #12406e;padding:6px;"
 WARN_STYLE = "background:#fff4d6;color:#6b4600;border:1px solid #b07800;padding:6px;"
 ADULT_AGE = 18
-PAEDIATRIC_CG = ("Cockcroft-Gault is not validated under 18; use a measured creatinine "
-                 "clearance")
+PAEDIATRIC_CG = "Cockcroft-Gault is not validated under 18; use a measured creatinine clearance"
 
 
 def mobilisation_start(plan: Plan | None) -> dt.date | None:
@@ -107,8 +106,17 @@ class _Row:
     total_formula: str
 
 
-COLUMNS = ("M-Day", "Date", "Blood CD34+ /uL", "Blood vol. L", "Product mL",
-           "Product CD34+", "Bags", "Dose " + UNIT, "Cumulative")
+COLUMNS = (
+    "M-Day",
+    "Date",
+    "Blood CD34+ /uL",
+    "Blood vol. L",
+    "Product mL",
+    "Product CD34+",
+    "Bags",
+    "Dose " + UNIT,
+    "Cumulative",
+)
 
 
 class HarvestTableModel(QAbstractTableModel):
@@ -127,9 +135,18 @@ class HarvestTableModel(QAbstractTableModel):
             if not day.collections:
                 self._rows.append(_Row(day.label, day.date, pb, None, "", "", "", ""))
             for i, (c, dose, total) in enumerate(day.collections):
-                self._rows.append(_Row(day.label, day.date, pb if i == 0 else "", c,
-                                       _num(dose.value), dose.formula, _num(total.value),
-                                       total.formula))
+                self._rows.append(
+                    _Row(
+                        day.label,
+                        day.date,
+                        pb if i == 0 else "",
+                        c,
+                        _num(dose.value),
+                        dose.formula,
+                        _num(total.value),
+                        total.formula,
+                    )
+                )
         self.endResetModel()
 
     def rowCount(self, parent: Index = _ROOT) -> int:
@@ -138,8 +155,9 @@ class HarvestTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
@@ -163,10 +181,19 @@ class HarvestTableModel(QAbstractTableModel):
                 return r.pb
             if c is None:
                 return ""
-            product = (f"{_num(c.cd34_per_ul)} /uL" if c.cd34_per_ul is not None
-                       else f"{_num(c.cd34_total_e6)} x10^6")
-            return {3: _num(c.blood_volume_l, 1), 4: _num(c.product_volume_ml, 1), 5: product,
-                    6: ", ".join(c.bags), 7: r.dose, 8: r.total}.get(col, "")
+            product = (
+                f"{_num(c.cd34_per_ul)} /uL"
+                if c.cd34_per_ul is not None
+                else f"{_num(c.cd34_total_e6)} x10^6"
+            )
+            return {
+                3: _num(c.blood_volume_l, 1),
+                4: _num(c.product_volume_ml, 1),
+                5: product,
+                6: ", ".join(c.bags),
+                7: r.dose,
+                8: r.total,
+            }.get(col, "")
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 7:
                 return r.dose_formula or None
@@ -197,8 +224,9 @@ class CountDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("&Date:", self.date_edit)
         form.addRow("Blood &CD34+:", self.value)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -246,17 +274,20 @@ class CollectionDialog(QDialog):
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setCalendarPopup(True)
         self.blood = self._spin(0, 60, 1, " L", existing.blood_volume_l or 0 if existing else 0)
-        self.product = self._spin(0, 5000, 1, " mL",
-                                  existing.product_volume_ml if existing else 0)
+        self.product = self._spin(0, 5000, 1, " mL", existing.product_volume_ml if existing else 0)
         self.product.setSpecialValueText(NOT_ENTERED)
         self.product.setAccessibleName("Product volume")
         self.by_conc = QRadioButton("Concentration (cells/uL)")
         self.by_total = QRadioButton("Total (x10^6 cells)")
         self.conc = self._spin(0, 100_000, 1, " /uL", existing.cd34_per_ul or 0 if existing else 0)
-        self.total = self._spin(0, 1_000_000, 1, " x10^6",
-                                existing.cd34_total_e6 or 0 if existing else 0)
-        (self.by_total if existing is not None and existing.cd34_total_e6 is not None
-         else self.by_conc).setChecked(True)
+        self.total = self._spin(
+            0, 1_000_000, 1, " x10^6", existing.cd34_total_e6 or 0 if existing else 0
+        )
+        (
+            self.by_total
+            if existing is not None and existing.cd34_total_e6 is not None
+            else self.by_conc
+        ).setChecked(True)
         # A product CD34+ value of 0 would save a collection worth nothing: it reads as
         # "not entered" and OK waits for a real value.
         for spin in (self.conc, self.total):
@@ -288,8 +319,9 @@ class CollectionDialog(QDialog):
         form.addRow("Ba&g ids:", self.bags)
         form.addRow("", self.plerixafor)
         form.addRow("&Note:", self.note)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -319,11 +351,20 @@ class CollectionDialog(QDialog):
 
     def _missing(self) -> list[str]:
         """Names of the required fields still "not entered"."""
-        cd34 = (("product CD34+ concentration", self.conc) if self.by_conc.isChecked()
-                else ("product CD34+ total", self.total))
-        return [name for name, spin in (("product volume", self.product), cd34,
-                                        ("recipient weight", self.weight))
-                if spin.value() == spin.minimum()]
+        cd34 = (
+            ("product CD34+ concentration", self.conc)
+            if self.by_conc.isChecked()
+            else ("product CD34+ total", self.total)
+        )
+        return [
+            name
+            for name, spin in (
+                ("product volume", self.product),
+                cd34,
+                ("recipient weight", self.weight),
+            )
+            if spin.value() == spin.minimum()
+        ]
 
     @staticmethod
     def _spin(low: float, high: float, decimals: int, suffix: str, value: float) -> QDoubleSpinBox:
@@ -342,20 +383,25 @@ class CollectionDialog(QDialog):
         """
         by_conc = self.by_conc.isChecked()
         return Collection(
-            id=self._id, date=pydate(self.date_edit.date()),
-            product_volume_ml=self.product.value(), weight_kg=self.weight.value(),
+            id=self._id,
+            date=pydate(self.date_edit.date()),
+            product_volume_ml=self.product.value(),
+            weight_kg=self.weight.value(),
             cd34_per_ul=self.conc.value() if by_conc else None,
             cd34_total_e6=None if by_conc else self.total.value(),
             blood_volume_l=self.blood.value() or None,
             bags=tuple(b.strip() for b in self.bags.text().split(",")),
-            plerixafor_given=self.plerixafor.isChecked(), note=self.note.text().strip(),
+            plerixafor_given=self.plerixafor.isChecked(),
+            note=self.note.text().strip(),
         )
 
     def _show_missing(self, shown: bool) -> list[str]:
         """Mark each required field not entered (next to it, when ``shown``); return them."""
         missing = self._missing()
-        for name, label in (("product volume", self.product_error),
-                            ("recipient weight", self.weight_error)):
+        for name, label in (
+            ("product volume", self.product_error),
+            ("recipient weight", self.weight_error),
+        ):
             label.setText(f"Enter the {name}." if shown and name in missing else "")
         return missing
 
@@ -386,8 +432,9 @@ class CollectionDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None,
-            collection: Collection | NewCollection) -> Collection | None:
+    def ask(
+        cls, parent: QWidget | None, collection: Collection | NewCollection
+    ) -> Collection | None:
         """The edited collection, or None when cancelled."""
         dialog = cls(parent, collection)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -413,12 +460,17 @@ class TargetsDialog(QDialog):
         form.addRow(f"Optimal per transplant ({UNIT}):", self.optimal)
         form.addRow("Plerixafor prompt below blood CD34+:", self.threshold)
         form.addRow(f"... or first collection below ({UNIT}):", self.first_day)
-        form.addRow(QLabel("Targets are doubled automatically for a tandem transplant "
-                           "(clinical.md 2.4). Defaults: 2 / 5 autologous, 2 / 4 allogeneic; "
-                           "threshold 10/uL (clinical.md 2.1, 2.2)."))
+        form.addRow(
+            QLabel(
+                "Targets are doubled automatically for a tandem transplant "
+                "(clinical.md 2.4). Defaults: 2 / 5 autologous, 2 / 4 allogeneic; "
+                "threshold 10/uL (clinical.md 2.1, 2.2)."
+            )
+        )
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -426,10 +478,14 @@ class TargetsDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         try:
-            targets = Targets(self.minimum.value(), self.optimal.value(),
-                              self._log.targets.maximum)
-            self.result_log = HarvestLog(targets, self.threshold.value(), self.first_day.value(),
-                                         self._log.pb_cd34, self._log.collections)
+            targets = Targets(self.minimum.value(), self.optimal.value(), self._log.targets.maximum)
+            self.result_log = HarvestLog(
+                targets,
+                self.threshold.value(),
+                self.first_day.value(),
+                self._log.pb_cd34,
+                self._log.collections,
+            )
         except ValidationError as err:
             self.error.setText(str(err))
             return
@@ -503,17 +559,24 @@ class PlerixaforCalculator(QGroupBox):
             self.result.setToolTip("")
             self.warning.setVisible(False)
             return
-        missing = [name for name, spin in (("weight", self.weight), ("height", self.height_cm),
-                                           ("serum creatinine", self.creatinine))
-                   if spin.value() == spin.minimum()]
+        missing = [
+            name
+            for name, spin in (
+                ("weight", self.weight),
+                ("height", self.height_cm),
+                ("serum creatinine", self.creatinine),
+            )
+            if spin.value() == spin.minimum()
+        ]
         if missing:
             self.result.setText(f"Enter the {', '.join(missing)} to compute the dose.")
             self.warning.setVisible(False)
             return
         try:
             sex = self.sex.currentText()
-            crcl = creatinine_clearance_cg(self.age.value(), self.weight.value(),
-                                           self.creatinine.value(), sex)
+            crcl = creatinine_clearance_cg(
+                self.age.value(), self.weight.value(), self.creatinine.value(), sex
+            )
             ibw = ideal_body_weight(self.height_cm.value(), sex)
             dose = plerixafor_dose(self.weight.value(), crcl, ibw)
         except ValidationError as err:
@@ -521,14 +584,18 @@ class PlerixaforCalculator(QGroupBox):
             self.warning.setVisible(False)
             return
         female = " x 0.85 (female)" if sex == "female" else ""
-        cap = (f"capped at the maximum {_num(dose.max_mg)} mg" if dose.capped
-               else f"maximum {_num(dose.max_mg)} mg")
+        cap = (
+            f"capped at the maximum {_num(dose.max_mg)} mg"
+            if dose.capped
+            else f"maximum {_num(dose.max_mg)} mg"
+        )
         self.result.setText(
             f"CrCl = (140 - {self.age.value()}) x {_num(self.weight.value())} kg / (72 x "
             f"{_num(self.creatinine.value())}){female} = {_num(crcl, 1)} mL/min\n"
             f"Dose: {_num(dose.dose_mg)} mg ({_num(dose.mg_per_kg)} mg/kg, {cap}"
             f"{'; renal dose, CrCl <= 50' if dose.renal_adjusted else ''}) = "
-            f"{_num(dose.volume_ml)} mL of 20 mg/mL\n{dose.explanation}")
+            f"{_num(dose.volume_ml)} mL of 20 mg/mL\n{dose.explanation}"
+        )
         self.result.setToolTip(dose.source)
         self.warning.setText(" ".join(dose.warnings))
         self.warning.setVisible(bool(dose.warnings))
@@ -550,9 +617,15 @@ class HarvestTab(QWidget):
     sig_status = Signal(str)
     """Emitted with a one-line message."""
 
-    def __init__(self, repo: Repository, context: Callable[[], Context], patient: Patient,
-                 transplant: Transplant, plan: Plan | None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        context: Callable[[], Context],
+        patient: Patient,
+        transplant: Transplant,
+        plan: Plan | None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._repo = repo
         self._context = context
@@ -597,15 +670,21 @@ class HarvestTab(QWidget):
         self.edit_button = QPushButton("&Edit collection...")
         self.edit_button.clicked.connect(self.edit_selected)
         self.remove_button = QPushButton("&Remove collection...")
-        self.remove_button.setToolTip("Remove a collection entered by mistake (with a reason; "
-                                      "the audit trail keeps it)")
+        self.remove_button.setToolTip(
+            "Remove a collection entered by mistake (with a reason; the audit trail keeps it)"
+        )
         self.remove_button.clicked.connect(self.remove_selected)
         self.targets_button = QPushButton("&Targets...")
         self.targets_button.clicked.connect(self.edit_targets)
         self.calculator = PlerixaforCalculator(patient, context().today)
         buttons = QHBoxLayout()
-        for b in (self.count_button, self.add_button, self.edit_button, self.remove_button,
-                  self.targets_button):
+        for b in (
+            self.count_button,
+            self.add_button,
+            self.edit_button,
+            self.remove_button,
+            self.targets_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         summary = QVBoxLayout()
@@ -650,8 +729,13 @@ class HarvestTab(QWidget):
         first = self.first_dose
         self.model.set_log(log, first)
         self.mday_label.setText(
-            f"Today {today:%a %d %b %Y}" + (f", M-Day {mobilisation_day(today, first)}"
-                                           if first else ", no mobilisation anchor in the plan"))
+            f"Today {today:%a %d %b %Y}"
+            + (
+                f", M-Day {mobilisation_day(today, first)}"
+                if first
+                else ", no mobilisation anchor in the plan"
+            )
+        )
         total = log.total()
         minimum, optimal, maximum = log.effective_targets(tandem)
         self.total_label.setText(f"Cumulative: {total.text}")
@@ -662,14 +746,16 @@ class HarvestTab(QWidget):
         self.targets_label.setText(
             f"Minimum {minimum.text}; optimal {optimal.text}"
             + (f"; maximum {maximum.text}" if maximum else "")
-            + (" (tandem: doubled)" if tandem else ""))
+            + (" (tandem: doubled)" if tandem else "")
+        )
         self.targets_label.setToolTip(optimal.formula)
         fc = forecast(log, tandem)
         if fc.collections_needed is None:
             self.forecast_label.setText(f"Forecast: {fc.formula}.")
         else:
             self.forecast_label.setText(
-                f"Forecast: {fc.collections_needed} more collection(s) to the optimal target.")
+                f"Forecast: {fc.collections_needed} more collection(s) to the optimal target."
+            )
         self.forecast_label.setToolTip(fc.formula)
         alert = stop_alert(log, tandem)
         self.stop_banner.setVisible(alert is not None)
@@ -710,8 +796,10 @@ class HarvestTab(QWidget):
         if entry is None:
             return
         day, value = entry
-        self._save(lambda: record_pb_cd34(self._repo, self._context(), self.transplant.id, day,
-                                          value), f"Blood CD34+ {_num(value, 1)}/uL saved.")
+        self._save(
+            lambda: record_pb_cd34(self._repo, self._context(), self.transplant.id, day, value),
+            f"Blood CD34+ {_num(value, 1)}/uL saved.",
+        )
 
     def _new_collection(self) -> NewCollection:
         """A new collection: today, a unique id, the patient's recorded weight if any."""
@@ -722,9 +810,10 @@ class HarvestTab(QWidget):
         entry = CollectionDialog.ask(self, self._new_collection())
         if entry is None:
             return
-        self._save(lambda: add_collection(self._repo, self._context(), self.transplant.id,
-                                          entry), f"Collection of {entry.date:%d %b} saved: "
-                   f"{entry.dose().text}.")
+        self._save(
+            lambda: add_collection(self._repo, self._context(), self.transplant.id, entry),
+            f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
+        )
 
     def edit_selected(self) -> None:
         """Edit the selected collection (or the last one)."""
@@ -744,13 +833,16 @@ class HarvestTab(QWidget):
             return
         what = f"the collection of {collection.date:%a %d %b %Y} ({collection.dose().text})"
         reason = StepDialogs.ask_reason(
-            self, "Remove collection",
-            f"Why remove {what}? The audit trail keeps what was entered.")
+            self, "Remove collection", f"Why remove {what}? The audit trail keeps what was entered."
+        )
         if reason is None:
             return
-        self._save(lambda: remove_collection(self._repo, self._context(), self.transplant.id,
-                                             collection.id, reason),
-                   f"Removed {what}.")
+        self._save(
+            lambda: remove_collection(
+                self._repo, self._context(), self.transplant.id, collection.id, reason
+            ),
+            f"Removed {what}.",
+        )
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         collection = self.model.collection_at(index.row())
@@ -763,14 +855,19 @@ class HarvestTab(QWidget):
         entry = CollectionDialog.ask(self, start)
         if entry is None:
             return
-        self._save(lambda: edit_collection(self._repo, self._context(), self.transplant.id,
-                                           entry, version),
-                   f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.")
+        self._save(
+            lambda: edit_collection(
+                self._repo, self._context(), self.transplant.id, entry, version
+            ),
+            f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
+        )
 
     def edit_targets(self) -> None:
         """Edit targets and thresholds."""
         edited = TargetsDialog.ask(self, self.log)
         if edited is None:
             return
-        self._save(lambda: save_harvest_settings(self._repo, self._context(), self.transplant.id,
-                                                 edited), "Targets saved.")
+        self._save(
+            lambda: save_harvest_settings(self._repo, self._context(), self.transplant.id, edited),
+            "Targets saved.",
+        )

@@ -55,16 +55,21 @@ def _workspace_type() -> type[PatientWorkspace]:
 
 # Actions that only look at the board already on screen; every other action reads or
 # writes the clinic and waits for the live load after a quick start.
-_BOARD_ONLY_ACTIONS = frozenset({"quit", "find", "show_board", "show_today", "zoom_in",
-                                 "zoom_out", "fit", "refresh"})  # refresh: see refresh_clinic
+_BOARD_ONLY_ACTIONS = frozenset(
+    {"quit", "find", "show_board", "show_today", "zoom_in", "zoom_out", "fit", "refresh"}
+)  # refresh: see refresh_clinic
 
 
 class MainWindow(QMainWindow):
     """Board, worklist and patient tabs; undo/redo follows the current patient tab."""
 
-    def __init__(self, session: ClinicSession,
-                 protocols: Mapping[str, Protocol] | Callable[[], Mapping[str, Protocol]],
-                 settings: QSettings, load_demo: Callable[[], int] | None = None) -> None:
+    def __init__(
+        self,
+        session: ClinicSession,
+        protocols: Mapping[str, Protocol] | Callable[[], Mapping[str, Protocol]],
+        settings: QSettings,
+        load_demo: Callable[[], int] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         # A loader is called when the plan wizard first needs the templates: parsing 24
@@ -166,9 +171,14 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
 
-    def _add(self, name: str, text: str, slot: Callable[[], object],
-             shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
-             tip: str = "") -> QAction:
+    def _add(
+        self,
+        name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
+        tip: str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -181,20 +191,36 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        self._add("new_patient", "&New patient...", self.new_patient,
-                  QKeySequence.StandardKey.New)
-        self._add("open_patient", "&Open selected patient", self.open_selected,
-                  QKeySequence.StandardKey.Open)
+        self._add("new_patient", "&New patient...", self.new_patient, QKeySequence.StandardKey.New)
+        self._add(
+            "open_patient",
+            "&Open selected patient",
+            self.open_selected,
+            QKeySequence.StandardKey.Open,
+        )
         self._add("edit_patient", "&Edit patient...", self.edit_patient, "Ctrl+E")
         self._add("new_plan", "New &plan...", self.new_plan_for_current, "Ctrl+Shift+N")
         self._add("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
-        self._add("print_worklist", "&Print worklist...", self.print_worklist,
-                  QKeySequence.StandardKey.Print)
+        self._add(
+            "print_worklist",
+            "&Print worklist...",
+            self.print_worklist,
+            QKeySequence.StandardKey.Print,
+        )
         # Issue 6: handouts, team summaries and hand-off packets of the current patient.
-        self._add("export_documents", "Print / e&xport...", self.export_documents,
-                  "Ctrl+Shift+P", "Preview, save or print the current patient's documents")
-        self._add("close_tab", "&Close patient tab", self.close_current_tab,
-                  QKeySequence.StandardKey.Close)
+        self._add(
+            "export_documents",
+            "Print / e&xport...",
+            self.export_documents,
+            "Ctrl+Shift+P",
+            "Preview, save or print the current patient's documents",
+        )
+        self._add(
+            "close_tab",
+            "&Close patient tab",
+            self.close_current_tab,
+            QKeySequence.StandardKey.Close,
+        )
         self._add("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         self._add("find", "&Find patient", self.focus_search, QKeySequence.StandardKey.Find)
         self._add("refresh", "&Refresh", self.refresh_clinic, QKeySequence.StandardKey.Refresh)
@@ -217,12 +243,29 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         a = self.actions_by_name
         menus: dict[str, list[str | None]] = {
-            "&File": ["new_patient", "open_patient", "close_tab", None, "export_documents",
-                      "print_worklist", "load_demo", None, "quit"],
+            "&File": [
+                "new_patient",
+                "open_patient",
+                "close_tab",
+                None,
+                "export_documents",
+                "print_worklist",
+                "load_demo",
+                None,
+                "quit",
+            ],
             "&Edit": ["undo", "redo", None, "find"],
             "&Patient": ["edit_patient", "new_plan", "move_day0"],
-            "&View": ["show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None,
-                      "refresh"],
+            "&View": [
+                "show_board",
+                "show_today",
+                None,
+                "zoom_in",
+                "zoom_out",
+                "fit",
+                None,
+                "refresh",
+            ],
         }
         for title, names in menus.items():
             menu = self.menuBar().addMenu(title)
@@ -233,8 +276,15 @@ class MainWindow(QMainWindow):
                     menu.addAction(a[name])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
-        for name in ("new_patient", "new_plan", "move_day0", "undo", "redo", "export_documents",
-                     "print_worklist"):
+        for name in (
+            "new_patient",
+            "new_plan",
+            "move_day0",
+            "undo",
+            "redo",
+            "export_documents",
+            "print_worklist",
+        ):
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 
@@ -270,8 +320,11 @@ class MainWindow(QMainWindow):
 
     def workspaces(self) -> list[PatientWorkspace]:
         """Every open patient tab, in tab order."""
-        return [w for i in range(self.tabs.count())
-                if isinstance(w := self.tabs.widget(i), _workspace_type())]
+        return [
+            w
+            for i in range(self.tabs.count())
+            if isinstance(w := self.tabs.widget(i), _workspace_type())
+        ]
 
     def show_storage_warning(self, warning: str) -> None:
         """A persistent notice about where the database is kept (a synced folder)."""
@@ -307,7 +360,8 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         self.statusBar().showMessage(
-            f"The clinic could not be loaded: {user_message(exc)} Press F5 to try again.")
+            f"The clinic could not be loaded: {user_message(exc)} Press F5 to try again."
+        )
 
     def show_error(self, exc: BaseException) -> None:
         """Report an error in the status bar (planner errors are written for users)."""
@@ -317,24 +371,34 @@ class MainWindow(QMainWindow):
         rows = self.session.rows
         count = len(rows)
         self.empty_panel.setVisible(count == 0 and not self.session.demo)
-        summary = (f"{count} active transplant{'s' if count != 1 else ''} - "
-                   f"today {self.session.today:%a %d %b %Y}")
+        summary = (
+            f"{count} active transplant{'s' if count != 1 else ''} - "
+            f"today {self.session.today:%a %d %b %Y}"
+        )
         bar = self.statusBar()
         if self.session.from_snapshot:  # the board saved at the last close, same data
             self._summary = f"{summary} - opening the clinic database..."
             bar.showMessage(self._summary)
         elif bar.currentMessage() in ("", self._summary) or bar.currentMessage().startswith(
-                ("Loading the clinic", "Opening the clinic")):
+            ("Loading the clinic", "Opening the clinic")
+        ):
             # The refresh after an edit must not wipe the edit's own message
             # ("Day 0 moved to ...; 77 dates changed").
             self._summary = summary
             bar.showMessage(summary, 5000)
         plans, sketches = self.session.plans, self.session.sketches
         self.clinic_timeline.set_rows(
-            [ClinicRow(r.transplant_id, f"{r.name} · {r.day_label}",
-                       plans.get(r.transplant_id), sketches.get(r.transplant_id))
-             for r in rows],
-            self.session.computed_for or self.session.today)
+            [
+                ClinicRow(
+                    r.transplant_id,
+                    f"{r.name} · {r.day_label}",
+                    plans.get(r.transplant_id),
+                    sketches.get(r.transplant_id),
+                )
+                for r in rows
+            ],
+            self.session.computed_for or self.session.today,
+        )
 
     def _on_session_loading(self, loading: bool) -> None:
         self.progress.setVisible(loading)
@@ -359,8 +423,14 @@ class MainWindow(QMainWindow):
         if plan is None:
             raise PlannerError("This transplant has no plan yet; create one with New plan.")
         patient = repo.get_patient(transplant.patient_id)
-        ps = PlanSession(repo, self.session.context, patient, transplant, plan,
-                         resolve_conflict=lambda mine, theirs: self._ask_conflict(mine, theirs))
+        ps = PlanSession(
+            repo,
+            self.session.context,
+            patient,
+            transplant,
+            plan,
+            resolve_conflict=lambda mine, theirs: self._ask_conflict(mine, theirs),
+        )
         ps.sig_plan_changed.connect(lambda _c: self.refresh_soon(transplant_id))
         ps.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.undo_group.addStack(ps.undo_stack)
@@ -388,14 +458,17 @@ class MainWindow(QMainWindow):
 
         try:
             ps = self._plan_session(transplant_id)
-            record_event(self.session.repo, self.session.context(), "View patient",
-                         ps.patient.id)
+            record_event(self.session.repo, self.session.context(), "View patient", ps.patient.id)
         except PlannerError as exc:
             self.show_error(exc)
             return None
-        ws = _workspace_type()(ps, self.session.closures, documents=self._documents_record,
-                              lab_settings=self._settings,  # Issue 4: import mapping memory
-                              engrafted_on=self.session.engrafted.get)
+        ws = _workspace_type()(
+            ps,
+            self.session.closures,
+            documents=self._documents_record,
+            lab_settings=self._settings,  # Issue 4: import mapping memory
+            engrafted_on=self.session.engrafted.get,
+        )
         # Issue 4: counts change board alerts. An import file may hold other patients'
         # counts too, so the whole board is recomputed.
         ws.sig_labs_saved.connect(self._refresh_all_now)
@@ -493,9 +566,9 @@ class MainWindow(QMainWindow):
             self.session.refresh()
             return
         try:
-            transplant, _ = create_transplant_plan(repo, self.session.context(),
-                                                   request.transplant, request.protocols,
-                                                   request.anchors)
+            transplant, _ = create_transplant_plan(
+                repo, self.session.context(), request.transplant, request.protocols, request.anchors
+            )
         except PlannerError as exc:
             self.show_error(exc)
             return
@@ -519,12 +592,15 @@ class MainWindow(QMainWindow):
 
             if self.session.rows:
                 self.statusBar().showMessage(
-                    "The demo clinic can only be loaded into an empty database.", 8000)
+                    "The demo clinic can only be loaded into an empty database.", 8000
+                )
                 return
             if not StepDialogs.confirm(
-                    self, "Load the demo clinic?",
-                    "Add 14 synthetic demo patients to this empty database? Use it for "
-                    "training only; for real work start a new, empty database."):
+                self,
+                "Load the demo clinic?",
+                "Add 14 synthetic demo patients to this empty database? Use it for "
+                "training only; for real work start a new, empty database.",
+            ):
                 return
         count = self._load_demo()
         self.session.refresh()
@@ -538,9 +614,15 @@ class MainWindow(QMainWindow):
 
         try:
             ps = self._plan_session(item.transplant_id)
-            after = mark_done(ps.plan, item.step_id, item.offset, self.session.today,
-                              by=ps.actor_name, at=ps.now_utc_text(),
-                              reason="checked off on the worklist")
+            after = mark_done(
+                ps.plan,
+                item.step_id,
+                item.offset,
+                self.session.today,
+                by=ps.actor_name,
+                at=ps.now_utc_text(),
+                reason="checked off on the worklist",
+            )
             ps.push(after, f"Mark {item.title} done")
             self.undo_group.setActiveStack(ps.undo_stack)
         except PlannerError as exc:
@@ -552,8 +634,9 @@ class MainWindow(QMainWindow):
     def worklist_document(self) -> QTextDocument:
         """The printable worklist (escaped HTML in a QTextDocument)."""
         doc = QTextDocument()
-        doc.setHtml(worklist_html(self.session.worklist,
-                                  f"Worklist {self.session.today:%a %d %b %Y}"))
+        doc.setHtml(
+            worklist_html(self.session.worklist, f"Worklist {self.session.today:%a %d %b %Y}")
+        )
         return doc
 
     def _documents_record(self, transplant_id: str) -> ClinicalRecord | None:
@@ -567,8 +650,14 @@ class MainWindow(QMainWindow):
             return
         from ui.dialogs.export_dialog import ExportDialog
 
-        ExportDialog.ask(self, self.session.repo, self.session.context,
-                         ws.session.transplant.id, self.session.centre, self._settings)
+        ExportDialog.ask(
+            self,
+            self.session.repo,
+            self.session.context,
+            ws.session.transplant.id,
+            self.session.centre,
+            self._settings,
+        )
         ws.refresh_documents()
         self.refresh_soon(ws.session.transplant.id)
 
@@ -663,4 +752,3 @@ class MainWindow(QMainWindow):
         self.hide()  # storing the board for the next start may take a moment
         self.session.finish()
         super().closeEvent(event)
-

@@ -68,11 +68,16 @@ class PatientWorkspace(QWidget):
     sig_labs_saved = Signal()
     """Issue 4: harvest entries, counts or a lab import were saved (refresh the board)."""
 
-    def __init__(self, session: PlanSession, closures: frozenset[dt.date] = frozenset(),
-                 parent: QWidget | None = None, *,
-                 documents: Callable[[str], ClinicalRecord | None] | None = None,
-                 lab_settings: QSettings | None = None,
-                 engrafted_on: Callable[[str], dt.date | None] | None = None) -> None:
+    def __init__(
+        self,
+        session: PlanSession,
+        closures: frozenset[dt.date] = frozenset(),
+        parent: QWidget | None = None,
+        *,
+        documents: Callable[[str], ClinicalRecord | None] | None = None,
+        lab_settings: QSettings | None = None,
+        engrafted_on: Callable[[str], dt.date | None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self._closures = closures
@@ -92,8 +97,9 @@ class PatientWorkspace(QWidget):
         self.timeline = PlanTimeline()
         self.calendar = MonthCalendar()
         # Date edits in the table take the timeline's path: regimen steps ask first.
-        self.table_model = StepTableModel(session,
-                                          move_handler=self._on_timeline_step_move_requested)
+        self.table_model = StepTableModel(
+            session, move_handler=self._on_timeline_step_move_requested
+        )
         self.table_proxy = QSortFilterProxyModel(self)
         self.table_proxy.setSourceModel(self.table_model)
         self.table_proxy.setSortRole(SORT_ROLE)
@@ -135,8 +141,13 @@ class PatientWorkspace(QWidget):
         session.sig_plan_changed.connect(self._on_session_plan_changed)
         self._refresh()
 
-    def _action(self, name: str, text: str, slot: object,
-                shortcut: QKeySequence | QKeySequence.StandardKey | str = "") -> QAction:
+    def _action(
+        self,
+        name: str,
+        text: str,
+        slot: object,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -152,8 +163,9 @@ class PatientWorkspace(QWidget):
         # Mobilisation really started on another day than the template's default.
         self._action("set_anchor", "Set &anchor date...", self.set_anchor, "Ctrl+Shift+D")
         self._action("zoom_in", "Zoom in", self.timeline.zoom_in, QKeySequence.StandardKey.ZoomIn)
-        self._action("zoom_out", "Zoom out", self.timeline.zoom_out,
-                     QKeySequence.StandardKey.ZoomOut)
+        self._action(
+            "zoom_out", "Zoom out", self.timeline.zoom_out, QKeySequence.StandardKey.ZoomOut
+        )
         self._action("fit", "Fit", self.timeline.fit, "Ctrl+0")
 
     @property
@@ -173,7 +185,8 @@ class PatientWorkspace(QWidget):
             f"{p.display_name}   MRN {p.mrn}   born {p.date_of_birth:%d %b %Y} "
             f"(age {p.age_on(today)})   {s.transplant.transplant_type.value} "
             f"{s.transplant.graft_source.value.upper()}   Day 0 {s.plan.day0:%a %d %b %Y}   "
-            f"today {short_day_label(day)} ({reading.phase})")
+            f"today {short_day_label(day)} ({reading.phase})"
+        )
         self.header.setToolTip(reading.rule)
         self.timeline.set_plan(s.plan, today, self._closures)
         # Issue 4: the recorded neutrophil engraftment day, as on the chart and the board.
@@ -190,8 +203,10 @@ class PatientWorkspace(QWidget):
         """Show "handout of DATE is out of date" when the plan changed since it was printed."""
         record = self._documents(self.session.transplant.id) if self._documents else None
         stale = plan_outdated_documents(record, self.session.plan)
-        self.documents_notice.setText("; ".join(s[:1].upper() + s[1:] for s in stale)
-                                      + (": print a new one." if stale else ""))
+        self.documents_notice.setText(
+            "; ".join(s[:1].upper() + s[1:] for s in stale)
+            + (": print a new one." if stale else "")
+        )
         self.documents_notice.setVisible(bool(stale))
 
     def _show_episodes(self) -> None:
@@ -223,8 +238,9 @@ class PatientWorkspace(QWidget):
             self.tabs.addTab(self.harvest_tab, "Har&vest")
             self.harvest_tab.sig_status.connect(self.sig_status)
             self.harvest_tab.sig_saved.connect(self.sig_labs_saved)
-        self.counts_tab: CountsTab | None = CountsTab(repo, context, s.patient, s.transplant,
-                                                      s.plan, settings)
+        self.counts_tab: CountsTab | None = CountsTab(
+            repo, context, s.patient, s.transplant, s.plan, settings
+        )
         self.tabs.addTab(self.counts_tab, "Co&unts")
         self.counts_tab.sig_status.connect(self.sig_status)
         self.counts_tab.sig_saved.connect(self.sig_labs_saved)
@@ -245,12 +261,15 @@ class PatientWorkspace(QWidget):
         except ValidationError as err:
             self.sig_status.emit(str(err))
             return
-        if not self.session.push(plan, f"Set {move.anchor} to {move.date.isoformat()}",
-                                 reason=move.reason):
+        if not self.session.push(
+            plan, f"Set {move.anchor} to {move.date.isoformat()}", reason=move.reason
+        ):
             self.sig_status.emit("The anchor was not set: the other workstation's plan was kept.")
             return
-        self.sig_status.emit(f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
-                             f"{len(changes)} dates changed.")
+        self.sig_status.emit(
+            f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
+            f"{len(changes)} dates changed."
+        )
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -261,26 +280,32 @@ class PatientWorkspace(QWidget):
             return
         s = self.session
         try:
-            plan, transplant, changes = day0_move(s.plan, s.transplant, s.patient,
-                                                  move.new_day0, move.reason)
+            plan, transplant, changes = day0_move(
+                s.plan, s.transplant, s.patient, move.new_day0, move.reason
+            )
         except ValidationError as err:
             self.sig_status.emit(str(err))
             return
-        if not self.session.push(Snapshot(plan, transplant),
-                                 f"Move Day 0 to {move.new_day0.isoformat()}",
-                                 reason=move.reason):
+        if not self.session.push(
+            Snapshot(plan, transplant),
+            f"Move Day 0 to {move.new_day0.isoformat()}",
+            reason=move.reason,
+        ):
             self.sig_status.emit("Day 0 was not moved: the other workstation's plan was kept.")
             return
-        self.sig_status.emit(f"Day 0 moved to {move.new_day0:%a %d %b %Y}; "
-                             f"{len(changes)} dates changed.")
+        self.sig_status.emit(
+            f"Day 0 moved to {move.new_day0:%a %d %b %Y}; {len(changes)} dates changed."
+        )
 
     def _on_timeline_step_move_requested(self, step_id: str, delta: int) -> None:
         step = self.session.plan.step(step_id)
         if step.regimen_tied and not StepDialogs.confirm(
-            self, "Move a regimen step?",
+            self,
+            "Move a regimen step?",
             f"{step.title} is tied to its day relative to Day 0 by the regimen. "
             f"Move it {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
-            f"{'later' if delta > 0 else 'earlier'} anyway?"):
+            f"{'later' if delta > 0 else 'earlier'} anyway?",
+        ):
             return
         try:
             after, changes = move_step(self.session.plan, step_id, delta)
@@ -306,33 +331,47 @@ class PatientWorkspace(QWidget):
             if action == "done" and occ is not None:
                 entry = StepDialogs.ask_done(self, occ, self.session.today)
                 if entry is not None:
-                    after = mark_done(plan, step_id, offset, entry.actual_date,
-                                      by=self.session.actor_name,
-                                      at=self.session.now_utc_text(), reason=entry.note)
+                    after = mark_done(
+                        plan,
+                        step_id,
+                        offset,
+                        entry.actual_date,
+                        by=self.session.actor_name,
+                        at=self.session.now_utc_text(),
+                        reason=entry.note,
+                    )
                     self.session.push(after, f"Mark {step.title} done")
             elif action == "skip":
                 reason = StepDialogs.ask_reason(self, "Skip", f"Why is {step.title} skipped?")
                 if reason is not None:
-                    after = skip_occurrence(plan, step_id, offset, reason=reason,
-                                            by=self.session.actor_name,
-                                            at=self.session.now_utc_text())
+                    after = skip_occurrence(
+                        plan,
+                        step_id,
+                        offset,
+                        reason=reason,
+                        by=self.session.actor_name,
+                        at=self.session.now_utc_text(),
+                    )
                     self.session.push(after, f"Skip {step.title}", reason=reason)
             elif action == "note":
                 text = StepDialogs.ask_note(self, step.note)
                 if text is not None:
-                    self.session.push(set_step_note(plan, step_id, text),
-                                      f"Note on {step.title}")
+                    self.session.push(set_step_note(plan, step_id, text), f"Note on {step.title}")
             elif action == "cancel":
                 reason = StepDialogs.ask_reason(
-                    self, "Cancel step",
+                    self,
+                    "Cancel step",
                     f"Why is {step.title} cancelled? Occurrences already done or skipped keep "
-                    "their record.")
+                    "their record.",
+                )
                 if reason is not None:
                     after = set_step_status(plan, step_id, StepStatus.CANCELLED, reason)
                     self.session.push(after, f"Cancel {step.title}", reason=reason)
             elif action == "replan":
-                self.session.push(set_step_status(plan, step_id, StepStatus.PLANNED, ""),
-                                  f"Plan {step.title} again")
+                self.session.push(
+                    set_step_status(plan, step_id, StepStatus.PLANNED, ""),
+                    f"Plan {step.title} again",
+                )
             elif action == "open":
                 self._on_timeline_step_activated(step_id)
         except ValidationError as err:

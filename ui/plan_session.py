@@ -48,8 +48,16 @@ class SnapshotCommand(QUndoCommand):
 
     MERGE_ID = 1
 
-    def __init__(self, session: PlanSession, before: Snapshot, after: Snapshot, text: str,
-                 *, reason: str = "", merge_key: str = "") -> None:
+    def __init__(
+        self,
+        session: PlanSession,
+        before: Snapshot,
+        after: Snapshot,
+        text: str,
+        *,
+        reason: str = "",
+        merge_key: str = "",
+    ) -> None:
         super().__init__(text)
         self._session = session
         self.before = before
@@ -100,9 +108,15 @@ class PlanSession(QObject):
     sig_save_failed = Signal(str)
     """Emitted with a plain message when a save could not be made."""
 
-    def __init__(self, repo: Repository, context: Callable[[], Context], patient: Patient,
-                 transplant: Transplant, plan: Plan,
-                 resolve_conflict: ConflictResolver | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        context: Callable[[], Context],
+        patient: Patient,
+        transplant: Transplant,
+        plan: Plan,
+        resolve_conflict: ConflictResolver | None = None,
+    ) -> None:
         super().__init__()
         self._repo = repo
         self._context = context
@@ -135,8 +149,9 @@ class PlanSession(QObject):
         """Forget undo history once control is back in the event loop."""
         QTimer.singleShot(0, self, self.undo_stack.clear)
 
-    def push(self, after: Snapshot | Plan, text: str, *, reason: str = "",
-             merge_key: str = "") -> bool:
+    def push(
+        self, after: Snapshot | Plan, text: str, *, reason: str = "", merge_key: str = ""
+    ) -> bool:
         """Apply an edit as an undoable command (saved at once).
 
         Returns False when a conflict was resolved in favour of another workstation's
@@ -147,8 +162,9 @@ class PlanSession(QObject):
         before = self.snapshot
         if not self.replace(after, text, reason):
             return False
-        self.undo_stack.push(SnapshotCommand(self, before, after, text, reason=reason,
-                                             merge_key=merge_key))
+        self.undo_stack.push(
+            SnapshotCommand(self, before, after, text, reason=reason, merge_key=merge_key)
+        )
         return True
 
     def replace(self, target: Snapshot, description: str, reason: str = "") -> bool:
@@ -176,21 +192,25 @@ class PlanSession(QObject):
         transplant = replace(target.transplant, version=self.transplant.version)
         changed_transplant = transplant != self.transplant
         ctx = self._context()
-        done = self._repo.commit(Action(
-            actor=ctx.actor, at=ctx.now, description=description, reason=reason,
-            patient_id=self.patient.id, plans=(plan,),
-            transplants=(transplant,) if changed_transplant else (),
-        ))
+        done = self._repo.commit(
+            Action(
+                actor=ctx.actor,
+                at=ctx.now,
+                description=description,
+                reason=reason,
+                patient_id=self.patient.id,
+                plans=(plan,),
+                transplants=(transplant,) if changed_transplant else (),
+            )
+        )
         new_transplant = done.transplants[0] if changed_transplant else self.transplant
         return Snapshot(done.plans[0], new_transplant)
 
-    def _on_conflict(self, mine: Snapshot, description: str,
-                     reason: str) -> tuple[Snapshot, bool]:
+    def _on_conflict(self, mine: Snapshot, description: str, reason: str) -> tuple[Snapshot, bool]:
         theirs = self._load_stored()
         if self._resolve_conflict(mine, theirs):
             self.plan, self.transplant = theirs.plan, theirs.transplant
-            return self._save(mine, f"{description} (kept over a concurrent change)",
-                              reason), True
+            return self._save(mine, f"{description} (kept over a concurrent change)", reason), True
         # Their version wins: our history no longer describes what is stored. Clear it
         # once control is back in the event loop (we may be inside a command's undo).
         self.drop_history()

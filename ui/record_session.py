@@ -36,9 +36,13 @@ class RecordSession(QObject):
     sig_changed = Signal(str)
     """Emitted with "complications" or "checklists" after a save."""
 
-    def __init__(self, repo: Repository, context: Callable[[], Context],
-                 plan_session: PlanSession,
-                 templates: Mapping[str, ChecklistTemplate] | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        context: Callable[[], Context],
+        plan_session: PlanSession,
+        templates: Mapping[str, ChecklistTemplate] | None = None,
+    ) -> None:
         super().__init__(plan_session)
         self._repo = repo
         self._context = context
@@ -59,7 +63,7 @@ class RecordSession(QObject):
 
     @property
     def transplant_type(self) -> str:
-        """"autologous" or "allogeneic"."""
+        """ "autologous" or "allogeneic"."""
         return self.plan_session.transplant.transplant_type.value
 
     @property
@@ -75,11 +79,23 @@ class RecordSession(QObject):
         """The stored checklist states by template id."""
         return checklist_states(self._repo, self.transplant_id)[0]
 
-    def save_assessment(self, result: GradeResult, date: dt.date,
-                        override_reason: str = "", episode_id: str | None = None) -> str:
+    def save_assessment(
+        self,
+        result: GradeResult,
+        date: dt.date,
+        override_reason: str = "",
+        episode_id: str | None = None,
+    ) -> str:
         """Save a calculator result; returns the episode id."""
-        _, eid = save_assessment(self._repo, self._context(), self.transplant_id, result, date,
-                                 episode_id=episode_id, override_reason=override_reason)
+        _, eid = save_assessment(
+            self._repo,
+            self._context(),
+            self.transplant_id,
+            result,
+            date,
+            episode_id=episode_id,
+            override_reason=override_reason,
+        )
         self.sig_changed.emit("complications")
         return eid
 
@@ -88,9 +104,24 @@ class RecordSession(QObject):
         resolve_episode(self._repo, self._context(), self.transplant_id, episode_id, date, note)
         self.sig_changed.emit("complications")
 
-    def tick(self, template: ChecklistTemplate, item_id: str, *, done: bool,
-             date: dt.date | None, note: str) -> None:
+    def tick(
+        self,
+        template: ChecklistTemplate,
+        item_id: str,
+        *,
+        done: bool,
+        date: dt.date | None,
+        note: str,
+    ) -> None:
         """Tick or untick a checklist item."""
-        tick_checklist_item(self._repo, self._context(), self.transplant_id, template, item_id,
-                            done=done, date=date, note=note)
+        tick_checklist_item(
+            self._repo,
+            self._context(),
+            self.transplant_id,
+            template,
+            item_id,
+            done=done,
+            date=date,
+            note=note,
+        )
         self.sig_changed.emit("checklists")

@@ -63,9 +63,16 @@ class ClinicSession(QObject):
     sig_ready = Signal()
     """Emitted once, when the first live rows replace the start board (or none)."""
 
-    def __init__(self, repo: Repository | None, actor: Actor, clock: Callable[[], dt.datetime],
-                 *, demo: bool = False, centre: ClinicSettings | None = None,
-                 keep_snapshot: bool = False) -> None:
+    def __init__(
+        self,
+        repo: Repository | None,
+        actor: Actor,
+        clock: Callable[[], dt.datetime],
+        *,
+        demo: bool = False,
+        centre: ClinicSettings | None = None,
+        keep_snapshot: bool = False,
+    ) -> None:
         super().__init__()
         self._repo = repo
         self.actor = actor
@@ -189,14 +196,22 @@ class ClinicSession(QObject):
         from planner.app.clinic import clinic_view_of, load_clinic
 
         ids = set(transplant_ids)
-        part = clinic_view_of(load_clinic(self.repo, ids), today, sorted(self.closures),
-                              self._templates())
+        part = clinic_view_of(
+            load_clinic(self.repo, ids), today, sorted(self.closures), self._templates()
+        )
         rows = [r for r in self.rows if r.transplant_id not in ids] + part.rows
         items = [w for w in self.worklist if w.transplant_id not in ids] + part.worklist
         plans = {tid: p for tid, p in self.plans.items() if tid not in ids} | part.plans
         engrafted = {tid: d for tid, d in self.engrafted.items() if tid not in ids}
-        self._apply((sorted(rows, key=board_order), sorted(items, key=worklist_order),
-                     plans, engrafted | part.engrafted), today)
+        self._apply(
+            (
+                sorted(rows, key=board_order),
+                sorted(items, key=worklist_order),
+                plans,
+                engrafted | part.engrafted,
+            ),
+            today,
+        )
 
     def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
         """Recompute in a worker thread; the GUI stays responsive meanwhile."""

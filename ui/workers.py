@@ -31,8 +31,9 @@ class _Task(QRunnable):
 _LIVE: set[_Relay] = set()
 
 
-def run_in_background(fn: Callable[[], Any], on_done: Callable[[Any], None],
-                      on_error: Callable[[BaseException], None]) -> None:
+def run_in_background(
+    fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[BaseException], None]
+) -> None:
     """Run ``fn`` in the global thread pool; call ``on_done``/``on_error`` on the GUI thread.
 
     ``fn`` must not touch widgets (Qt forbids it off the GUI thread).

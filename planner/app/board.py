@@ -81,8 +81,14 @@ class BoardRow:
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
-        return {"mrn": self.mrn, "name": self.name, "day": self.day, "phase": self.phase,
-                "due_today": list(self.due_today), "alerts": list(self.alerts)}
+        return {
+            "mrn": self.mrn,
+            "name": self.name,
+            "day": self.day,
+            "phase": self.phase,
+            "due_today": list(self.due_today),
+            "alerts": list(self.alerts),
+        }
 
 
 def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
@@ -90,8 +96,11 @@ def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
     for name, anchor in plan.anchors.items():
         if anchor.numbering != "mday":
             continue
-        dates = [o.date for o in plan.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
-                 if o.anchor == name]
+        dates = [
+            o.date
+            for o in plan.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
+            if o.anchor == name
+        ]
         if dates:
             return plan.anchor_date(name), max(dates), name
     return None
@@ -110,16 +119,21 @@ def _after_day0(day: int, engrafted_on: dt.date | None, today: dt.date) -> Phase
     if day >= 90:
         return PhaseReading("day +100", f"Day {day:+d} is in the Day +100 window (+90 to +120).")
     if engrafted_on is not None and engrafted_on <= today:
-        return PhaseReading("engrafted", f"Neutrophil engraftment recorded on "
-                            f"{engrafted_on.isoformat()}.")
+        return PhaseReading(
+            "engrafted", f"Neutrophil engraftment recorded on {engrafted_on.isoformat()}."
+        )
     if day <= PRE_ENGRAFTMENT_LAST_DAY:
         return PhaseReading("pre-engraftment", f"Day {day:+d}, no engraftment date recorded.")
-    return PhaseReading("recovery", f"Day {day:+d}, after Day +{PRE_ENGRAFTMENT_LAST_DAY}; "
-                        "no engraftment date recorded.")
+    return PhaseReading(
+        "recovery",
+        f"Day {day:+d}, after Day +{PRE_ENGRAFTMENT_LAST_DAY}; no engraftment date recorded.",
+    )
 
 
 def current_phase(
-    transplant: Transplant, plan: Plan | None, today: dt.date,
+    transplant: Transplant,
+    plan: Plan | None,
+    today: dt.date,
     engrafted_on: dt.date | None = None,
 ) -> PhaseReading:
     """Which phase the patient is in today, with the rule that decided it."""
@@ -133,12 +147,17 @@ def current_phase(
     window = _mobilisation_window(plan)
     if window is not None and window[0] <= today <= window[1]:
         mday = mobilisation_day(today, window[0])
-        return PhaseReading("mobilising", f"{mobilisation_label(mday)}: between the first "
-                            "G-CSF dose and the last planned collection.")
+        return PhaseReading(
+            "mobilising",
+            f"{mobilisation_label(mday)}: between the first "
+            "G-CSF dose and the last planned collection.",
+        )
     first = _first_conditioning_day(plan)
     if first is not None and day >= first:
-        return PhaseReading("conditioning", f"Day {day:+d} is on or after the first "
-                            f"conditioning day (Day {first:+d}).")
+        return PhaseReading(
+            "conditioning",
+            f"Day {day:+d} is on or after the first conditioning day (Day {first:+d}).",
+        )
     return PhaseReading("work-up", f"Day {day:+d} is before conditioning starts.")
 
 
@@ -206,8 +225,12 @@ def _unique(titles: Iterable[str]) -> tuple[str, ...]:
 
 
 def board_row(
-    patient: Patient, transplant: Transplant, plan: Plan | None, today: dt.date,
-    closures: Iterable[dt.date] = (), engrafted_on: dt.date | None = None,
+    patient: Patient,
+    transplant: Transplant,
+    plan: Plan | None,
+    today: dt.date,
+    closures: Iterable[dt.date] = (),
+    engrafted_on: dt.date | None = None,
     extra_alerts: Sequence[Alert | str] = (),
 ) -> BoardRow:
     """The board row of one transplant.
@@ -224,11 +247,19 @@ def board_row(
         alerts.insert(0, Alert(f"{len(overdue)} overdue", alert_rules.OVERDUE))
     alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
     return BoardRow(
-        patient_id=patient.id, transplant_id=transplant.id, mrn=patient.mrn,
-        name=patient.display_name, transplant_type=transplant.transplant_type.value,
-        coordinator=patient.coordinator, day=day, day_label=label, phase=reading.phase,
-        phase_rule=reading.rule, due_today=_unique(o.title for o in due),
-        overdue=_unique(o.title for o in overdue), alerts=tuple(a.text for a in alerts),
+        patient_id=patient.id,
+        transplant_id=transplant.id,
+        mrn=patient.mrn,
+        name=patient.display_name,
+        transplant_type=transplant.transplant_type.value,
+        coordinator=patient.coordinator,
+        day=day,
+        day_label=label,
+        phase=reading.phase,
+        phase_rule=reading.rule,
+        due_today=_unique(o.title for o in due),
+        overdue=_unique(o.title for o in overdue),
+        alerts=tuple(a.text for a in alerts),
         due_this_week=_unique(o.title for o in _due_within(plan, today, 7)) if plan else (),
         alert_rules=tuple(a.rule for a in alerts),
     )
@@ -244,8 +275,11 @@ def board_order(row: BoardRow) -> tuple[bool, int, str, str]:
 
 
 def board_rows(
-    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
-    today: dt.date, closures: Iterable[dt.date] = (),
+    patients: Iterable[Patient],
+    transplants: Iterable[Transplant],
+    plans: Iterable[Plan],
+    today: dt.date,
+    closures: Iterable[dt.date] = (),
     engraftment: Mapping[str, dt.date] | None = None,
     extra_alerts: Mapping[str, Sequence[Alert | str]] | None = None,
 ) -> list[BoardRow]:
@@ -259,9 +293,17 @@ def board_rows(
     engraftment = engraftment or {}
     extra = extra_alerts or {}
     rows = [
-        board_row(by_patient[t.patient_id], t, by_transplant.get(t.id), today, closed,
-                  engraftment.get(t.id), extra.get(t.id, ()))
-        for t in transplants if t.is_active and t.patient_id in by_patient
+        board_row(
+            by_patient[t.patient_id],
+            t,
+            by_transplant.get(t.id),
+            today,
+            closed,
+            engraftment.get(t.id),
+            extra.get(t.id, ()),
+        )
+        for t in transplants
+        if t.is_active and t.patient_id in by_patient
     ]
     rows.sort(key=board_order)
     return rows
@@ -297,7 +339,9 @@ def worklist_order(item: WorklistItem) -> tuple[bool, str, dt.date, str, str]:
 
 
 def worklist(
-    patients: Iterable[Patient], transplants: Iterable[Transplant], plans: Iterable[Plan],
+    patients: Iterable[Patient],
+    transplants: Iterable[Transplant],
+    plans: Iterable[Plan],
     today: dt.date,
 ) -> list[WorklistItem]:
     """Steps due today and overdue across active transplants: overdue first, then by name."""
@@ -313,9 +357,19 @@ def worklist(
         _, label = _live_label(plan, today, reading.phase)
         due, overdue = due_and_overdue(plan, today)
         for occ, late in [*((o, True) for o in overdue), *((o, False) for o in due)]:
-            items.append(WorklistItem(
-                transplant_id=transplant.id, patient_id=patient.id, mrn=patient.mrn,
-                name=patient.display_name, day_label=label, step_id=occ.step_id,
-                offset=occ.anchor_day, title=occ.title, date=occ.date, overdue=late))
+            items.append(
+                WorklistItem(
+                    transplant_id=transplant.id,
+                    patient_id=patient.id,
+                    mrn=patient.mrn,
+                    name=patient.display_name,
+                    day_label=label,
+                    step_id=occ.step_id,
+                    offset=occ.anchor_day,
+                    title=occ.title,
+                    date=occ.date,
+                    overdue=late,
+                )
+            )
     items.sort(key=worklist_order)
     return items

@@ -32,7 +32,6 @@ class ClinicView:
     engrafted: dict[str, dt.date]
 
 
-
 @dataclass(frozen=True)
 class ClinicData:
     """What the board reads from the repository, read once for one or several days.
@@ -51,9 +50,7 @@ class ClinicData:
     samples: list[LabSample]
 
 
-
 _BOARD_RECORD_KINDS = ("harvest", "engraftment", "complications", "checklists", "documents")
-
 
 
 def load_clinic(repo: Repository, transplant_ids: Collection[str] | None = None) -> ClinicData:
@@ -66,11 +63,12 @@ def load_clinic(repo: Repository, transplant_ids: Collection[str] | None = None)
     if transplant_ids is not None:
         return _load_part(repo, transplant_ids)
     return ClinicData(
-        patients=repo.list_patients(), transplants=repo.list_transplants(),
+        patients=repo.list_patients(),
+        transplants=repo.list_transplants(),
         plans=repo.list_plans(),
         records={kind: repo.list_records(kind) for kind in _BOARD_RECORD_KINDS},
-        samples=repo.list_lab_samples(analytes=("anc", "plt")))
-
+        samples=repo.list_lab_samples(analytes=("anc", "plt")),
+    )
 
 
 def _load_part(repo: Repository, transplant_ids: Collection[str]) -> ClinicData:
@@ -78,26 +76,33 @@ def _load_part(repo: Repository, transplant_ids: Collection[str]) -> ClinicData:
     transplants = [repo.get_transplant(tid) for tid in ids]
     patient_ids = sorted({t.patient_id for t in transplants})
     return ClinicData(
-        patients=[repo.get_patient(pid) for pid in patient_ids], transplants=transplants,
+        patients=[repo.get_patient(pid) for pid in patient_ids],
+        transplants=transplants,
         plans=[plan for tid in ids if (plan := repo.get_plan(tid)) is not None],
-        records={kind: [r for tid in ids if (r := repo.get_record(tid, kind)) is not None]
-                 for kind in _BOARD_RECORD_KINDS},
-        samples=[s for pid in patient_ids
-                 for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))])
-
+        records={
+            kind: [r for tid in ids if (r := repo.get_record(tid, kind)) is not None]
+            for kind in _BOARD_RECORD_KINDS
+        },
+        samples=[
+            s for pid in patient_ids for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))
+        ],
+    )
 
 
 def clinic_view(
-    repo: Repository, today: dt.date, closures: Sequence[dt.date] = (),
+    repo: Repository,
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
 ) -> ClinicView:
     """The clinic on ``today``: one place, so the desktop board and ``board --json`` agree."""
     return clinic_view_of(load_clinic(repo), today, closures, checklist_templates)
 
 
-
 def clinic_view_of(
-    data: ClinicData, today: dt.date, closures: Sequence[dt.date] = (),
+    data: ClinicData,
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
 ) -> ClinicView:
     """The clinic on ``today`` from data already read (several days from one read)."""
@@ -110,26 +115,39 @@ def clinic_view_of(
     types = {t.id: t.transplant_type.value for t in transplants}
     alerts: dict[str, list[Alert]] = {
         tid: [Alert(text, alert_rules.recovery_rule(text)) for text in texts]
-        for tid, texts in recovery.items()}
+        for tid, texts in recovery.items()
+    }
     for extra, rule in (
         (complication_alerts(records["complications"], plans, today), alert_rules.COMPLICATIONS),
-        (checklist_alerts(records["checklists"], plans, today, templates, types),
-         alert_rules.CHECKLISTS),
+        (
+            checklist_alerts(records["checklists"], plans, today, templates, types),
+            alert_rules.CHECKLISTS,
+        ),
         (document_alerts(records["documents"], plans), alert_rules.DOCUMENTS),
     ):
         for tid, texts in extra.items():
             alerts.setdefault(tid, []).extend(
-                Alert(text, alert_rules.record_rule(text, rule)) for text in texts)
+                Alert(text, alert_rules.record_rule(text, rule)) for text in texts
+            )
     return ClinicView(
-        rows=board_rows(data.patients, transplants, plans, today, closures,
-                        engraftment=engrafted, extra_alerts=alerts),
+        rows=board_rows(
+            data.patients,
+            transplants,
+            plans,
+            today,
+            closures,
+            engraftment=engrafted,
+            extra_alerts=alerts,
+        ),
         worklist=worklist(data.patients, transplants, plans, today),
-        plans={p.transplant_id: p for p in plans}, engrafted=engrafted)
-
+        plans={p.transplant_id: p for p in plans},
+        engrafted=engrafted,
+    )
 
 
 def _recovery_alerts(
-    data: ClinicData, today: dt.date,
+    data: ClinicData,
+    today: dt.date,
 ) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
     """Engraftment dates and harvest / engraftment alerts (graft-failure watch, stop)."""
     harvest, engraftment = data.records["harvest"], data.records["engraftment"]
@@ -139,9 +157,14 @@ def _recovery_alerts(
     # (and the start-up path) need not load.
     from planner.records.recovery import clinic_alerts
 
-    return clinic_alerts(data.transplants, {p.transplant_id: p for p in data.plans},
-                         data.samples, engraftment, harvest, today)
-
+    return clinic_alerts(
+        data.transplants,
+        {p.transplant_id: p for p in data.plans},
+        data.samples,
+        engraftment,
+        harvest,
+        today,
+    )
 
 
 def clinic_board(

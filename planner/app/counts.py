@@ -16,7 +16,6 @@ from planner.records.recovery import RecoveryRecord, Superseded, Transfusion
 HAND_SOURCE = "entered by hand"
 
 
-
 def load_recovery(repo: Repository, transplant_id: str) -> tuple[RecoveryRecord, int]:
     """The transplant's recovery record and the version read (0 when new)."""
     record = repo.get_record(transplant_id, "engraftment")
@@ -25,27 +24,38 @@ def load_recovery(repo: Repository, transplant_id: str) -> tuple[RecoveryRecord,
     return RecoveryRecord.from_body(record.body), record.version
 
 
-
-def _recovery_action(repo: Repository, ctx: Context, transplant_id: str, rec: RecoveryRecord,
-                     version: int, description: str, reason: str = "",
-                     samples: tuple[LabSample, ...] = ()) -> RecoveryRecord:
+def _recovery_action(
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    rec: RecoveryRecord,
+    version: int,
+    description: str,
+    reason: str = "",
+    samples: tuple[LabSample, ...] = (),
+) -> RecoveryRecord:
     transplant = repo.get_transplant(transplant_id)
-    done = repo.commit(Action(
-        actor=ctx.actor, at=ctx.now, description=description, reason=reason,
-        patient_id=transplant.patient_id, lab_samples=samples,
-        records=(ClinicalRecord(transplant_id, "engraftment", rec.to_body(), version),),
-    ))
+    done = repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=description,
+            reason=reason,
+            patient_id=transplant.patient_id,
+            lab_samples=samples,
+            records=(ClinicalRecord(transplant_id, "engraftment", rec.to_body(), version),),
+        )
+    )
     return RecoveryRecord.from_body(done.records[0].body)
-
 
 
 def _utc(ctx: Context) -> str:
     return ctx.now.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-
-def override_engraftment(repo: Repository, ctx: Context, transplant_id: str, key: str,
-                         date: dt.date | None, reason: str) -> RecoveryRecord:
+def override_engraftment(
+    repo: Repository, ctx: Context, transplant_id: str, key: str, date: dt.date | None, reason: str
+) -> RecoveryRecord:
     """Replace a computed engraftment result with the clinician's (reason required, audited)."""
     entry = EngraftmentOverride(key, date, reason.strip(), ctx.actor.user, _utc(ctx))
     transplant = repo.get_transplant(transplant_id)
@@ -54,46 +64,78 @@ def override_engraftment(repo: Repository, ctx: Context, transplant_id: str, key
         if transplant.day0 is not None and date < transplant.day0:
             raise ValidationError("date", "An engraftment date cannot be before Day 0.")
     rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(repo, ctx, transplant_id, rec.with_override(entry), version,
-                            f"Override engraftment ({key})", entry.reason)
+    return _recovery_action(
+        repo,
+        ctx,
+        transplant_id,
+        rec.with_override(entry),
+        version,
+        f"Override engraftment ({key})",
+        entry.reason,
+    )
 
 
-
-def clear_engraftment_override(repo: Repository, ctx: Context, transplant_id: str, key: str,
-                               reason: str) -> RecoveryRecord:
+def clear_engraftment_override(
+    repo: Repository, ctx: Context, transplant_id: str, key: str, reason: str
+) -> RecoveryRecord:
     """Go back to the computed result for ``key`` (reason required)."""
     if not reason.strip():
         raise ValidationError("reason", "Removing an override needs a reason.")
     rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(repo, ctx, transplant_id, rec.without_override(key), version,
-                            f"Remove engraftment override ({key})", reason)
+    return _recovery_action(
+        repo,
+        ctx,
+        transplant_id,
+        rec.without_override(key),
+        version,
+        f"Remove engraftment override ({key})",
+        reason,
+    )
 
 
-
-def record_transfusion(repo: Repository, ctx: Context, transplant_id: str, date: dt.date,
-                       product: str, note: str = "") -> RecoveryRecord:
+def record_transfusion(
+    repo: Repository, ctx: Context, transplant_id: str, date: dt.date, product: str, note: str = ""
+) -> RecoveryRecord:
     """Record a platelet or red-cell transfusion; one commit."""
     event = Transfusion(date, product, note)
     _not_future(event.date, ctx, "A transfusion")
     rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(repo, ctx, transplant_id, rec.with_transfusion(event), version,
-                            f"Record {product.replace('_', ' ')} transfusion")
+    return _recovery_action(
+        repo,
+        ctx,
+        transplant_id,
+        rec.with_transfusion(event),
+        version,
+        f"Record {product.replace('_', ' ')} transfusion",
+    )
 
 
-
-def remove_transfusion(repo: Repository, ctx: Context, transplant_id: str, date: dt.date,
-                       product: str, reason: str) -> RecoveryRecord:
+def remove_transfusion(
+    repo: Repository, ctx: Context, transplant_id: str, date: dt.date, product: str, reason: str
+) -> RecoveryRecord:
     """Remove a transfusion entered by mistake (reason required)."""
     if not reason.strip():
         raise ValidationError("reason", "Removing a transfusion needs a reason.")
     rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(repo, ctx, transplant_id, rec.without_transfusion(date, product),
-                            version, "Remove transfusion", reason)
+    return _recovery_action(
+        repo,
+        ctx,
+        transplant_id,
+        rec.without_transfusion(date, product),
+        version,
+        "Remove transfusion",
+        reason,
+    )
 
 
-
-def record_counts(repo: Repository, ctx: Context, transplant_id: str, date: dt.date,
-                  values: Mapping[str, float], reason: str = "") -> list[LabSample]:
+def record_counts(
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    date: dt.date,
+    values: Mapping[str, float],
+    reason: str = "",
+) -> list[LabSample]:
     """Save a day's hand-entered counts (10^9/L; Hb g/L) as lab samples; one commit.
 
     A value equal to the one stored is skipped. A different value for an analyte already
@@ -118,8 +160,9 @@ def record_counts(repo: Repository, ctx: Context, transplant_id: str, date: dt.d
         if analyte not in ANALYTES:
             raise ValidationError("analyte", f"'{analyte}' is not one of: {', '.join(ANALYTES)}.")
         a: Analyte = analyte
-        sample = LabSample(patient.id, patient.mrn, date, a, value, CANONICAL_UNIT[a],
-                           source=source)
+        sample = LabSample(
+            patient.id, patient.mrn, date, a, value, CANONICAL_UNIT[a], source=source
+        )
         same_day = [s for s in stored if s.analyte == a]
         if same_day and all(s.value == sample.value and not s.qualifier for s in same_day):
             continue
@@ -127,21 +170,37 @@ def record_counts(repo: Repository, ctx: Context, transplant_id: str, date: dt.d
             if not reason.strip():
                 listed = ", ".join(f"{s.display_value} ({s.source})" for s in same_day)
                 raise ValidationError(
-                    "reason", f"{ANALYTE_LABEL[a]} on {date.isoformat()} is already stored "
-                    f"({listed}); a correction needs a reason.")
-            superseded += [Superseded(s.date, s.analyte, s.value, s.source, reason.strip(),
-                                      ctx.actor.user, _utc(ctx)) for s in same_day]
+                    "reason",
+                    f"{ANALYTE_LABEL[a]} on {date.isoformat()} is already stored "
+                    f"({listed}); a correction needs a reason.",
+                )
+            superseded += [
+                Superseded(
+                    s.date, s.analyte, s.value, s.source, reason.strip(), ctx.actor.user, _utc(ctx)
+                )
+                for s in same_day
+            ]
         new.append(sample)
     if not new:
         return []
     records: tuple[ClinicalRecord, ...] = ()
     if superseded:
-        records = (ClinicalRecord(transplant_id, "engraftment",
-                                  rec.with_superseded(superseded).to_body(), version),)
+        records = (
+            ClinicalRecord(
+                transplant_id, "engraftment", rec.with_superseded(superseded).to_body(), version
+            ),
+        )
     names = ", ".join(ANALYTE_LABEL[s.analyte] for s in new)
-    repo.commit(Action(
-        actor=ctx.actor, at=ctx.now,
-        description=("Correct" if superseded else "Enter") + f" counts {date.isoformat()}: {names}",
-        reason=reason.strip(), patient_id=patient.id, records=records, lab_samples=tuple(new),
-    ))
+    repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=("Correct" if superseded else "Enter")
+            + f" counts {date.isoformat()}: {names}",
+            reason=reason.strip(),
+            patient_id=patient.id,
+            records=records,
+            lab_samples=tuple(new),
+        )
+    )
     return new

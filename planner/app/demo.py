@@ -68,49 +68,236 @@ AUTO_FU = ("supportive-care-auto", "follow-up-auto")
 ALLO_FU = ("supportive-care-allo", "follow-up-allo")
 
 CASES: tuple[DemoCase, ...] = (
-    DemoCase("DEMO-0001", "Okafor", "Chidi", "male", 58, 178, 84, "Multiple myeloma, VGPR",
-             "R. Patel", "autologous", "pbsc", None,
-             ("gcsf-mobilisation-auto", "mel200-auto", *AUTO_FU), -52, mobilisation_mday=-6),
-    DemoCase("DEMO-0002", "Lindqvist", "Åsa", "female", 61, 166, 71, "Multiple myeloma, CR",
-             "R. Patel", "autologous", "pbsc", None,
-             ("gcsf-mobilisation-auto", "mel200-auto", *AUTO_FU), -40, mobilisation_mday=3),
-    DemoCase("DEMO-0003", "Moreno", "Lucía", "female", 49, 160, 64,
-             "Hodgkin lymphoma, second CR", "J. Nguyen", "autologous", "pbsc", None,
-             ("gcsf-plerixafor-mobilisation-auto", "beam-auto", *AUTO_FU), -35,
-             mobilisation_mday=5, language="es"),
-    DemoCase("DEMO-0004", "Hoang", "Minh", "male", 44, 172, 70, "AML, CR1, intermediate risk",
-             "J. Nguyen", "allogeneic", "pbsc", "MUD",
-             ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), -30),
-    DemoCase("DEMO-0005", "Petrova", "Иванна", "female", 38, 168, 62, "ALL, CR1, MRD negative",
-             "R. Patel", "allogeneic", "pbsc", "MRD",
-             ("flu-bu4-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), -3),
-    DemoCase("DEMO-0006", "Nowak", "Łukasz", "male", 52, 181, 92,
-             "Diffuse large B-cell lymphoma, PR2", "J. Nguyen", "autologous", "pbsc", None,
-             ("beam-auto", *AUTO_FU), -5),
-    DemoCase("DEMO-0007", "Adeyemi", "Folake", "female", 33, 170, 66, "AML, CR2",
-             "M. Rossi", "allogeneic", "marrow", "HAPLO",
-             ("haplo-flu-cy-tbi-ptcy", *ALLO_FU), 0),
-    DemoCase("DEMO-0008", "Brennan", "Siobhán", "female", 66, 163, 68,
-             "Multiple myeloma, PR", "M. Rossi", "autologous", "pbsc", None,
-             ("mel200-auto", *AUTO_FU), 6),
-    DemoCase("DEMO-0009", "Papadopoulos", "Giorgos", "male", 57, 175, 79,
-             "Myelodysplastic syndrome, high risk", "R. Patel", "allogeneic", "pbsc", "MUD",
-             ("flu-mel-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 12),
-    DemoCase("DEMO-0010", "Kowalczyk", "Zoë", "female", 46, 165, 59, "AML, CR1, adverse risk",
-             "J. Nguyen", "allogeneic", "pbsc", "MMUD",
-             ("flu-bu2-allo", "ptcy-tacrolimus-mmf-gvhd", *ALLO_FU), 21),
-    DemoCase("DEMO-0011", "Haddad", "Karim", "male", 41, 183, 88, "CML, second chronic phase",
-             "M. Rossi", "allogeneic", "pbsc", "MRD",
-             ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 45, open_days=16),
-    DemoCase("DEMO-0012", "Sørensen", "Mette", "female", 55, 169, 73, "ALL, CR2",
-             "R. Patel", "allogeneic", "pbsc", "MUD",
-             ("cy-tbi-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU), 98),
-    DemoCase("DEMO-0013", "Tanaka", "Hiroshi", "male", 63, 170, 72,
-             "Mantle cell lymphoma, CR1", "M. Rossi", "autologous", "pbsc", None,
-             ("beam-auto", *AUTO_FU), 200),
-    DemoCase("DEMO-0014", "Díaz", "Marisol", "female", 36, 158, 55,
-             "Severe aplastic anaemia", "J. Nguyen", "allogeneic", "marrow", "MRD",
-             ("tbi2-nma-allo", "ciclosporin-mmf-nma-gvhd", *ALLO_FU), 420, language="es"),
+    DemoCase(
+        "DEMO-0001",
+        "Okafor",
+        "Chidi",
+        "male",
+        58,
+        178,
+        84,
+        "Multiple myeloma, VGPR",
+        "R. Patel",
+        "autologous",
+        "pbsc",
+        None,
+        ("gcsf-mobilisation-auto", "mel200-auto", *AUTO_FU),
+        -52,
+        mobilisation_mday=-6,
+    ),
+    DemoCase(
+        "DEMO-0002",
+        "Lindqvist",
+        "Åsa",
+        "female",
+        61,
+        166,
+        71,
+        "Multiple myeloma, CR",
+        "R. Patel",
+        "autologous",
+        "pbsc",
+        None,
+        ("gcsf-mobilisation-auto", "mel200-auto", *AUTO_FU),
+        -40,
+        mobilisation_mday=3,
+    ),
+    DemoCase(
+        "DEMO-0003",
+        "Moreno",
+        "Lucía",
+        "female",
+        49,
+        160,
+        64,
+        "Hodgkin lymphoma, second CR",
+        "J. Nguyen",
+        "autologous",
+        "pbsc",
+        None,
+        ("gcsf-plerixafor-mobilisation-auto", "beam-auto", *AUTO_FU),
+        -35,
+        mobilisation_mday=5,
+        language="es",
+    ),
+    DemoCase(
+        "DEMO-0004",
+        "Hoang",
+        "Minh",
+        "male",
+        44,
+        172,
+        70,
+        "AML, CR1, intermediate risk",
+        "J. Nguyen",
+        "allogeneic",
+        "pbsc",
+        "MUD",
+        ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        -30,
+    ),
+    DemoCase(
+        "DEMO-0005",
+        "Petrova",
+        "Иванна",
+        "female",
+        38,
+        168,
+        62,
+        "ALL, CR1, MRD negative",
+        "R. Patel",
+        "allogeneic",
+        "pbsc",
+        "MRD",
+        ("flu-bu4-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        -3,
+    ),
+    DemoCase(
+        "DEMO-0006",
+        "Nowak",
+        "Łukasz",
+        "male",
+        52,
+        181,
+        92,
+        "Diffuse large B-cell lymphoma, PR2",
+        "J. Nguyen",
+        "autologous",
+        "pbsc",
+        None,
+        ("beam-auto", *AUTO_FU),
+        -5,
+    ),
+    DemoCase(
+        "DEMO-0007",
+        "Adeyemi",
+        "Folake",
+        "female",
+        33,
+        170,
+        66,
+        "AML, CR2",
+        "M. Rossi",
+        "allogeneic",
+        "marrow",
+        "HAPLO",
+        ("haplo-flu-cy-tbi-ptcy", *ALLO_FU),
+        0,
+    ),
+    DemoCase(
+        "DEMO-0008",
+        "Brennan",
+        "Siobhán",
+        "female",
+        66,
+        163,
+        68,
+        "Multiple myeloma, PR",
+        "M. Rossi",
+        "autologous",
+        "pbsc",
+        None,
+        ("mel200-auto", *AUTO_FU),
+        6,
+    ),
+    DemoCase(
+        "DEMO-0009",
+        "Papadopoulos",
+        "Giorgos",
+        "male",
+        57,
+        175,
+        79,
+        "Myelodysplastic syndrome, high risk",
+        "R. Patel",
+        "allogeneic",
+        "pbsc",
+        "MUD",
+        ("flu-mel-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        12,
+    ),
+    DemoCase(
+        "DEMO-0010",
+        "Kowalczyk",
+        "Zoë",
+        "female",
+        46,
+        165,
+        59,
+        "AML, CR1, adverse risk",
+        "J. Nguyen",
+        "allogeneic",
+        "pbsc",
+        "MMUD",
+        ("flu-bu2-allo", "ptcy-tacrolimus-mmf-gvhd", *ALLO_FU),
+        21,
+    ),
+    DemoCase(
+        "DEMO-0011",
+        "Haddad",
+        "Karim",
+        "male",
+        41,
+        183,
+        88,
+        "CML, second chronic phase",
+        "M. Rossi",
+        "allogeneic",
+        "pbsc",
+        "MRD",
+        ("bucy2-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        45,
+        open_days=16,
+    ),
+    DemoCase(
+        "DEMO-0012",
+        "Sørensen",
+        "Mette",
+        "female",
+        55,
+        169,
+        73,
+        "ALL, CR2",
+        "R. Patel",
+        "allogeneic",
+        "pbsc",
+        "MUD",
+        ("cy-tbi-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        98,
+    ),
+    DemoCase(
+        "DEMO-0013",
+        "Tanaka",
+        "Hiroshi",
+        "male",
+        63,
+        170,
+        72,
+        "Mantle cell lymphoma, CR1",
+        "M. Rossi",
+        "autologous",
+        "pbsc",
+        None,
+        ("beam-auto", *AUTO_FU),
+        200,
+    ),
+    DemoCase(
+        "DEMO-0014",
+        "Díaz",
+        "Marisol",
+        "female",
+        36,
+        158,
+        55,
+        "Severe aplastic anaemia",
+        "J. Nguyen",
+        "allogeneic",
+        "marrow",
+        "MRD",
+        ("tbi2-nma-allo", "ciclosporin-mmf-nma-gvhd", *ALLO_FU),
+        420,
+        language="es",
+    ),
 )
 
 
@@ -126,24 +313,40 @@ def _birth_date(today: dt.date, age: int) -> dt.date:
 
 def _patient(case: DemoCase, today: dt.date) -> Patient:
     return Patient(
-        id=_stable_id(case.mrn, "patient"), mrn=case.mrn, family_name=case.family,
-        given_name=case.given, date_of_birth=_birth_date(today, case.age), sex=Sex(case.sex),
-        height_cm=case.height_cm, weight_kg=case.weight_kg,
+        id=_stable_id(case.mrn, "patient"),
+        mrn=case.mrn,
+        family_name=case.family,
+        given_name=case.given,
+        date_of_birth=_birth_date(today, case.age),
+        sex=Sex(case.sex),
+        height_cm=case.height_cm,
+        weight_kg=case.weight_kg,
         weight_date=today - dt.timedelta(days=max(0, min(14, case.day_today + 10))),
-        diagnosis=case.diagnosis, coordinator=case.coordinator, language=case.language,
+        diagnosis=case.diagnosis,
+        coordinator=case.coordinator,
+        language=case.language,
         contacts="Caregiver: on file (demo)",
     )
 
 
 def _transplant(case: DemoCase, patient: Patient, day0: dt.date) -> Transplant:
-    donor = Donor(donor_type=DonorType(case.donor_type), hla_match="8/8" if case.donor_type in
-                  ("MUD", "MRD") else "") if case.donor_type else None
+    donor = (
+        Donor(
+            donor_type=DonorType(case.donor_type),
+            hla_match="8/8" if case.donor_type in ("MUD", "MRD") else "",
+        )
+        if case.donor_type
+        else None
+    )
     status = TransplantStatus.ACTIVE if case.day_today >= -14 else TransplantStatus.PLANNED
     return Transplant(
-        id=_stable_id(case.mrn, "transplant"), patient_id=patient.id,
+        id=_stable_id(case.mrn, "transplant"),
+        patient_id=patient.id,
         transplant_type=TransplantType(case.transplant_type),
-        graft_source=GraftSource(case.graft_source), day0=day0,
-        status=status, donor=donor,
+        graft_source=GraftSource(case.graft_source),
+        day0=day0,
+        status=status,
+        donor=donor,
     )
 
 
@@ -152,8 +355,14 @@ def _mark_past_done(plan: Plan, today: dt.date, open_days: int = 0) -> Plan:
     cutoff = today - dt.timedelta(days=open_days)
     for occ in list(plan.occurrences()):
         if occ.date < cutoff and occ.status is StepStatus.PLANNED:
-            plan = mark_done(plan, occ.step_id, occ.anchor_day, occ.date, by="demo",
-                             at=f"{occ.date.isoformat()}T12:00:00Z")
+            plan = mark_done(
+                plan,
+                occ.step_id,
+                occ.anchor_day,
+                occ.date,
+                by="demo",
+                at=f"{occ.date.isoformat()}T12:00:00Z",
+            )
     return plan
 
 
@@ -178,9 +387,13 @@ def build_demo_clinic(
         day0 = today - dt.timedelta(days=case.day_today)
         chosen = [get_protocol(protocols, pid) for pid in case.templates]
         transplant = _transplant(case, patient, day0)
-        plan = instantiate_many(chosen, day0, _anchors(case, chosen, today),
-                                transplant_id=transplant.id,
-                                plan_id=_stable_id(case.mrn, "plan"))
+        plan = instantiate_many(
+            chosen,
+            day0,
+            _anchors(case, chosen, today),
+            transplant_id=transplant.id,
+            plan_id=_stable_id(case.mrn, "plan"),
+        )
         clinic.append((patient, transplant, _mark_past_done(plan, today, case.open_days)))
     return clinic
 
@@ -188,8 +401,7 @@ def build_demo_clinic(
 # Work-up items ticked for a demo patient in work-up, by days before today: the infectious-
 # disease markers were drawn long enough ago to expire before the planned collection,
 # so the board shows what a coordinator would otherwise find out too late.
-DEMO_WORKUP_DONE = {"idm": 25, "consent": 12, "hct-ci": 20, "performance-status": 20,
-                    "dental": 30}
+DEMO_WORKUP_DONE = {"idm": 25, "consent": 12, "hct-ci": 20, "performance-status": 20, "dental": 30}
 
 
 def demo_checklists(
@@ -202,12 +414,21 @@ def demo_checklists(
     for patient, transplant, _ in clinic:
         if patient.mrn != "DEMO-0004":
             continue
-        items = {item: ItemState(done=True, date=today - dt.timedelta(days=ago), by="demo",
-                                 at=f"{(today - dt.timedelta(days=ago)).isoformat()}T12:00:00Z")
-                 for item, ago in DEMO_WORKUP_DONE.items()}
+        items = {
+            item: ItemState(
+                done=True,
+                date=today - dt.timedelta(days=ago),
+                by="demo",
+                at=f"{(today - dt.timedelta(days=ago)).isoformat()}T12:00:00Z",
+            )
+            for item, ago in DEMO_WORKUP_DONE.items()
+        }
         state = ChecklistState("pre-transplant-workup", items)
-        records.append(ClinicalRecord(transplant.id, "checklists",
-                                      checklists_to_body({state.template_id: state})))
+        records.append(
+            ClinicalRecord(
+                transplant.id, "checklists", checklists_to_body({state.template_id: state})
+            )
+        )
     return records
 
 
@@ -225,12 +446,22 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
 
     records = demo_records(fresh, ctx.today)
     checklists = demo_checklists(fresh, ctx.today)
-    repo.commit(Action(
-        actor=ctx.actor, at=ctx.now, description="Load demo clinic",
-        patients=tuple(p for p, _, _ in fresh), transplants=tuple(t for _, t, _ in fresh),
-        plans=tuple(dc_replace(pl, version=0) for _, _, pl in fresh),
-        lab_samples=tuple(demo_counts(fresh, ctx.today)),
-        records=(*(ClinicalRecord(tid, "engraftment", rec.to_body())
-                   for tid, rec in records.items()), *checklists),
-    ))
+    repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description="Load demo clinic",
+            patients=tuple(p for p, _, _ in fresh),
+            transplants=tuple(t for _, t, _ in fresh),
+            plans=tuple(dc_replace(pl, version=0) for _, _, pl in fresh),
+            lab_samples=tuple(demo_counts(fresh, ctx.today)),
+            records=(
+                *(
+                    ClinicalRecord(tid, "engraftment", rec.to_body())
+                    for tid, rec in records.items()
+                ),
+                *checklists,
+            ),
+        )
+    )
     return len(fresh)

@@ -77,14 +77,19 @@ class RenderJob:
 
     def entry(self, output: str = "file") -> DocumentEntry:
         """The document-history entry of this job (no path, no patient data)."""
-        return DocumentEntry(kind=self.kind, language=self.language,
-                             large_print=self.large_print, no_phi=self.no_phi,
-                             plan_version=self.plan.version,
-                             schedule=schedule_fingerprint(self.plan),
-                             printed_on=self.printed_on, output=output)
+        return DocumentEntry(
+            kind=self.kind,
+            language=self.language,
+            large_print=self.large_print,
+            no_phi=self.no_phi,
+            plan_version=self.plan.version,
+            schedule=schedule_fingerprint(self.plan),
+            printed_on=self.printed_on,
+            output=output,
+        )
 
     def description(self) -> str:
-        """"handout (es, large print, no identifiers)": for the audit trail and messages."""
+        """ "handout (es, large print, no identifiers)": for the audit trail and messages."""
         details = [self.language]
         if self.large_print:
             details.append("large print")
@@ -135,25 +140,32 @@ class BatchItem:
 
 # --- preparing -------------------------------------------------------------------------------
 
+
 def check_variant(kind: str, language: str, large_print: bool, no_phi: bool) -> None:
     """Refuse a document kind or variant that does not exist (one sentence)."""
     if kind not in DOCUMENT_KINDS:
-        raise ValidationError("kind", f"Unknown document '{kind}'; choose one of: "
-                                      f"{', '.join(DOCUMENT_KINDS)}.")
+        raise ValidationError(
+            "kind", f"Unknown document '{kind}'; choose one of: {', '.join(DOCUMENT_KINDS)}."
+        )
     if kind == "handout":
         languages = available_languages()
         if language not in languages:
-            raise ValidationError("language", f"There are no handout texts in '{language}'; "
-                                              f"available: {', '.join(languages)}.")
+            raise ValidationError(
+                "language",
+                f"There are no handout texts in '{language}'; available: {', '.join(languages)}.",
+            )
         return
     if language != REFERENCE_LANGUAGE or large_print or no_phi:
         raise ValidationError(
-            "variant", f"The {KIND_LABEL[kind]} is a team document: English, normal print, "
-                       "with identifiers; languages and variants are for handouts.")
+            "variant",
+            f"The {KIND_LABEL[kind]} is a team document: English, normal print, "
+            "with identifiers; languages and variants are for handouts.",
+        )
 
 
-def _harvest_rows(body: Mapping[str, Any] | None,
-                  transplant: Transplant) -> tuple[tuple[HarvestRow, ...], str]:
+def _harvest_rows(
+    body: Mapping[str, Any] | None, transplant: Transplant
+) -> tuple[tuple[HarvestRow, ...], str]:
     """Collections of the stored harvest log with the running total, as the app shows them.
 
     Read with ``planner.harvestlog`` (the dose of each collection is ``Collection.dose``).
@@ -165,12 +177,16 @@ def _harvest_rows(body: Mapping[str, Any] | None,
         doses, totals = log.doses(), log.cumulative()
     except PlannerError as exc:
         return (), str(exc)
-    return tuple(HarvestRow(c.date, d.value, t.value)
-                 for c, d, t in zip(log.collections, doses, totals, strict=True)), ""
+    return tuple(
+        HarvestRow(c.date, d.value, t.value)
+        for c, d, t in zip(log.collections, doses, totals, strict=True)
+    ), ""
 
 
 def engraftment_results(
-    transplant: Transplant, samples: Sequence[LabSample], record: Mapping[str, Any] | None,
+    transplant: Transplant,
+    samples: Sequence[LabSample],
+    record: Mapping[str, Any] | None,
     today: dt.date,
 ) -> tuple[tuple[EngraftmentResult, ...], tuple[LabSample, ...], str]:
     """Engraftment as the app shows it: ``planner.recovery.assess`` on the stored record.
@@ -190,25 +206,28 @@ def engraftment_results(
         status = assess(transplant, own, rec, today)
     except (PlannerError, ValueError, TypeError) as exc:
         return (), tuple(samples), str(exc)
-    results: tuple[EngraftmentResult, ...] = (status.neutrophil, status.platelet20,
-                                              status.platelet50)
+    results: tuple[EngraftmentResult, ...] = (
+        status.neutrophil,
+        status.platelet20,
+        status.platelet50,
+    )
     day0 = transplant.day0
-    if day0 is None or not any(s.date >= day0 and s.analyte in ("anc", "plt") and
-                               s.patient_id == transplant.patient_id for s in own):
+    if day0 is None or not any(
+        s.date >= day0 and s.analyte in ("anc", "plt") and s.patient_id == transplant.patient_id
+        for s in own
+    ):
         results = tuple(r for r in results if r.overridden)
     return results, own, ""
 
 
-def summary_inputs(repo: Repository, patient: Patient, plan: Plan,
-                   today: dt.date) -> SummaryInputs:
+def summary_inputs(repo: Repository, patient: Patient, plan: Plan, today: dt.date) -> SummaryInputs:
     """Optional team-document sections from what is on file; absent records give empty ones."""
     samples = repo.list_lab_samples(patient.id)
     transplant = repo.get_transplant(plan.transplant_id)
     harvest = repo.get_record(plan.transplant_id, "harvest")
     recovery = repo.get_record(plan.transplant_id, "engraftment")
     episodes = complication_log(repo, plan.transplant_id).episodes
-    rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None,
-                                        transplant)
+    rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None, transplant)
     # Engraftment is computed from these counts and the record in ``render`` (pandas, off
     # the GUI thread).
     return SummaryInputs(
@@ -222,7 +241,7 @@ def summary_inputs(repo: Repository, patient: Patient, plan: Plan,
 
 
 def _checklist_lines(repo: Repository, plan: Plan, today: dt.date) -> tuple[str, ...]:
-    """"Pre-transplant work-up: 5 of 12 done" per started checklist, then its warnings."""
+    """ "Pre-transplant work-up: 5 of 12 done" per started checklist, then its warnings."""
     states, _ = checklist_states(repo, plan.transplant_id)
     if not states:
         return ()
@@ -239,9 +258,17 @@ def _checklist_lines(repo: Repository, plan: Plan, today: dt.date) -> tuple[str,
     return tuple(lines)
 
 
-def prepare_job(repo: Repository, transplant_id: str, kind: str, *, printed_on: dt.date,
-                settings: ClinicSettings | None = None, language: str = REFERENCE_LANGUAGE,
-                large_print: bool = False, no_phi: bool = False) -> RenderJob:
+def prepare_job(
+    repo: Repository,
+    transplant_id: str,
+    kind: str,
+    *,
+    printed_on: dt.date,
+    settings: ClinicSettings | None = None,
+    language: str = REFERENCE_LANGUAGE,
+    large_print: bool = False,
+    no_phi: bool = False,
+) -> RenderJob:
     """Read what a document needs and check the request.
 
     Raises:
@@ -254,14 +281,25 @@ def prepare_job(repo: Repository, transplant_id: str, kind: str, *, printed_on: 
     if plan is None:
         raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
     patient = repo.get_patient(transplant.patient_id)
-    inputs = (summary_inputs(repo, patient, plan, printed_on) if kind != "handout"
-              else SummaryInputs())
-    return RenderJob(kind=kind, patient=patient, transplant=transplant, plan=plan,
-                     settings=settings or ClinicSettings(), printed_on=printed_on,
-                     language=language, large_print=large_print, no_phi=no_phi, inputs=inputs)
+    inputs = (
+        summary_inputs(repo, patient, plan, printed_on) if kind != "handout" else SummaryInputs()
+    )
+    return RenderJob(
+        kind=kind,
+        patient=patient,
+        transplant=transplant,
+        plan=plan,
+        settings=settings or ClinicSettings(),
+        printed_on=printed_on,
+        language=language,
+        large_print=large_print,
+        no_phi=no_phi,
+        inputs=inputs,
+    )
 
 
 # --- rendering -------------------------------------------------------------------------------
+
 
 def render(job: RenderJob) -> Rendered:
     """The PDF of a job: a pure function (safe in a worker thread or process)."""
@@ -269,17 +307,24 @@ def render(job: RenderJob) -> Rendered:
     from planner.export.summary import write_handoff_packet, write_team_summary
 
     out = io.BytesIO()
-    common: dict[str, Any] = {"patient": job.patient, "transplant": job.transplant,
-                              "plan": job.plan, "settings": job.settings,
-                              "printed_on": job.printed_on, "plan_version": job.plan.version}
+    common: dict[str, Any] = {
+        "patient": job.patient,
+        "transplant": job.transplant,
+        "plan": job.plan,
+        "settings": job.settings,
+        "printed_on": job.printed_on,
+        "plan_version": job.plan.version,
+    }
     if job.kind == "handout":
-        info = write_handout(out, language=job.language, large_print=job.large_print,
-                             no_phi=job.no_phi, **common)
+        info = write_handout(
+            out, language=job.language, large_print=job.large_print, no_phi=job.no_phi, **common
+        )
         return Rendered(out.getvalue(), info.missing_glyphs, info.untranslated_steps)
     inputs = job.inputs
     if not inputs.engraftment and not inputs.engraftment_error:
-        results, labs, error = engraftment_results(job.transplant, inputs.labs,
-                                                   inputs.engraftment_record, job.printed_on)
+        results, labs, error = engraftment_results(
+            job.transplant, inputs.labs, inputs.engraftment_record, job.printed_on
+        )
         inputs = replace(inputs, engraftment=results, labs=labs, engraftment_error=error)
     writer = write_team_summary if job.kind == "summary" else write_handoff_packet
     missing = writer(out, inputs=inputs, **common)
@@ -288,19 +333,34 @@ def render(job: RenderJob) -> Rendered:
 
 # --- saving and recording --------------------------------------------------------------------
 
+
 def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> DocumentEntry:
     entry = job.entry(output)
-    record = with_entry(repo.get_record(job.transplant.id, "documents"), job.transplant.id,
-                        entry)
+    record = with_entry(repo.get_record(job.transplant.id, "documents"), job.transplant.id, entry)
     verb = "Export" if output == "file" else "Print"
     event = f"{verb} {job.description()}, plan version {job.plan.version}"
-    repo.commit(Action(actor=ctx.actor, at=ctx.now, description=f"{verb} {job.kind}",
-                       event=event, patient_id=job.patient.id, records=(record,)))
+    repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=f"{verb} {job.kind}",
+            event=event,
+            patient_id=job.patient.id,
+            records=(record,),
+        )
+    )
     return entry
 
 
-def save_rendered(repo: Repository, ctx: Context, job: RenderJob, rendered: Rendered,
-                  out_path: Path, *, overwrite: bool) -> ExportResult:
+def save_rendered(
+    repo: Repository,
+    ctx: Context,
+    job: RenderJob,
+    rendered: Rendered,
+    out_path: Path,
+    *,
+    overwrite: bool,
+) -> ExportResult:
     """Write rendered bytes atomically, then record history and audit in one commit.
 
     The commit follows the write, so the history never lists a file that was not made.
@@ -321,19 +381,35 @@ def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> DocumentEn
 
 
 def export_document(
-    repo: Repository, ctx: Context, transplant_id: str, kind: str, out_path: Path, *,
-    language: str = REFERENCE_LANGUAGE, large_print: bool = False, no_phi: bool = False,
-    overwrite: bool = False, printed_on: dt.date | None = None,
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    kind: str,
+    out_path: Path,
+    *,
+    language: str = REFERENCE_LANGUAGE,
+    large_print: bool = False,
+    no_phi: bool = False,
+    overwrite: bool = False,
+    printed_on: dt.date | None = None,
     settings: ClinicSettings | None = None,
 ) -> ExportResult:
     """Render one document and save it to ``out_path`` (see ``save_rendered``)."""
-    job = prepare_job(repo, transplant_id, kind, printed_on=printed_on or ctx.today,
-                      settings=settings, language=language, large_print=large_print,
-                      no_phi=no_phi)
+    job = prepare_job(
+        repo,
+        transplant_id,
+        kind,
+        printed_on=printed_on or ctx.today,
+        settings=settings,
+        language=language,
+        large_print=large_print,
+        no_phi=no_phi,
+    )
     return save_rendered(repo, ctx, job, render(job), out_path, overwrite=overwrite)
 
 
 # --- batches ---------------------------------------------------------------------------------
+
 
 def batch_file_name(kind: str, printed_on: dt.date, transplant_id: str) -> str:
     """A stable, patient-data-free name per transplant: a re-run meets its own files."""
@@ -345,15 +421,19 @@ def transplants_with_visit_on(repo: Repository, day: dt.date) -> list[str]:
     """Transplants with a planned visit or procedure on ``day``, by MRN."""
     found: list[tuple[str, str]] = []
     for plan in repo.list_plans():
-        if any(o.date == day and o.kind in _VISIT_KINDS and o.status is StepStatus.PLANNED
-               for o in plan.sorted_occurrences()):
+        if any(
+            o.date == day and o.kind in _VISIT_KINDS and o.status is StepStatus.PLANNED
+            for o in plan.sorted_occurrences()
+        ):
             transplant = repo.get_transplant(plan.transplant_id)
             found.append((repo.get_patient(transplant.patient_id).mrn, plan.transplant_id))
     return [tid for _, tid in sorted(found)]
 
 
-def _render_all(jobs: Sequence[RenderJob], max_workers: int,
-                ) -> Iterable[tuple[RenderJob, Callable[[], Rendered]]]:
+def _render_all(
+    jobs: Sequence[RenderJob],
+    max_workers: int,
+) -> Iterable[tuple[RenderJob, Callable[[], Rendered]]]:
     """Each job with a callable giving its rendering (computed in worker processes)."""
     if len(jobs) <= 1 or max_workers <= 1:
         for job in jobs:
@@ -368,10 +448,19 @@ def _render_all(jobs: Sequence[RenderJob], max_workers: int,
 
 
 def batch_export(
-    repo: Repository, ctx: Context, transplant_ids: Sequence[str], kind: str, out_dir: Path,
-    *, language: str = REFERENCE_LANGUAGE, large_print: bool = False, no_phi: bool = False,
-    overwrite: bool = False, printed_on: dt.date | None = None,
-    settings: ClinicSettings | None = None, max_workers: int = BATCH_WORKERS,
+    repo: Repository,
+    ctx: Context,
+    transplant_ids: Sequence[str],
+    kind: str,
+    out_dir: Path,
+    *,
+    language: str = REFERENCE_LANGUAGE,
+    large_print: bool = False,
+    no_phi: bool = False,
+    overwrite: bool = False,
+    printed_on: dt.date | None = None,
+    settings: ClinicSettings | None = None,
+    max_workers: int = BATCH_WORKERS,
 ) -> list[BatchItem]:
     """Export one document per transplant into ``out_dir``, rendering on ``max_workers`` cores.
 
@@ -390,8 +479,16 @@ def batch_export(
     targets: dict[str, Path] = {}
     for tid in transplant_ids:
         try:
-            job = prepare_job(repo, tid, kind, printed_on=day, settings=settings,
-                              language=language, large_print=large_print, no_phi=no_phi)
+            job = prepare_job(
+                repo,
+                tid,
+                kind,
+                printed_on=day,
+                settings=settings,
+                language=language,
+                large_print=large_print,
+                no_phi=no_phi,
+            )
             targets[tid] = export_target(out_dir, batch_file_name(kind, day, tid))
         except PlannerError as exc:
             items[tid] = BatchItem(tid, _mrn_of(repo, tid), error=str(exc))

@@ -39,9 +39,11 @@ class ImportReport:
         """One line: "12 rows read: 9 accepted, 3 rejected (dry run, nothing saved)"."""
         verb = "would be imported" if self.dry_run else "imported"
         tail = " (dry run, nothing saved)" if self.dry_run else ""
-        return (f"{self.filename}: {self.rows_read} row(s) read; {len(self.accepted)} "
-                f"result(s) {verb} for {len(self.patients)} patient(s); "
-                f"{len(self.rejected)} rejected{tail}.")
+        return (
+            f"{self.filename}: {self.rows_read} row(s) read; {len(self.accepted)} "
+            f"result(s) {verb} for {len(self.patients)} patient(s); "
+            f"{len(self.rejected)} rejected{tail}."
+        )
 
     def lines(self) -> list[str]:
         """The summary, the warnings and one line per rejected row with its reason."""
@@ -50,9 +52,9 @@ class ImportReport:
         return out
 
 
-
-def _against_stored(result: ImportResult, stored: Iterable[LabSample],
-                    lines: Mapping[int, int]) -> tuple[list[LabSample], list[RejectedRow]]:
+def _against_stored(
+    result: ImportResult, stored: Iterable[LabSample], lines: Mapping[int, int]
+) -> tuple[list[LabSample], list[RejectedRow]]:
     """Drop samples already stored (same value) and refuse ones that conflict with them."""
     known: dict[tuple[str, dt.date, str], list[LabSample]] = {}
     for s in stored:
@@ -67,17 +69,23 @@ def _against_stored(result: ImportResult, stored: Iterable[LabSample],
         line = lines.get(i, 0)
         same = [t for t in there if t.value == s.value and t.qualifier == s.qualifier]
         if same:
-            reason = (f"Duplicate: {ANALYTE_LABEL[s.analyte]} {s.display_value} on "
-                      f"{s.date.isoformat()} is already stored ({same[0].source or 'no source'}).")
+            reason = (
+                f"Duplicate: {ANALYTE_LABEL[s.analyte]} {s.display_value} on "
+                f"{s.date.isoformat()} is already stored ({same[0].source or 'no source'})."
+            )
         else:
             values = ", ".join(t.display_value for t in there)
-            reason = (f"Conflicts with the stored {ANALYTE_LABEL[s.analyte]} of "
-                      f"{s.date.isoformat()} ({values}); not imported, review and correct "
-                      "by hand.")
-        rejected.append(RejectedRow(line, reason, (s.mrn, s.date.isoformat(), s.analyte,
-                                                   s.display_value), s.analyte))
+            reason = (
+                f"Conflicts with the stored {ANALYTE_LABEL[s.analyte]} of "
+                f"{s.date.isoformat()} ({values}); not imported, review and correct "
+                "by hand."
+            )
+        rejected.append(
+            RejectedRow(
+                line, reason, (s.mrn, s.date.isoformat(), s.analyte, s.display_value), s.analyte
+            )
+        )
     return accepted, rejected
-
 
 
 def _source_line(sample: LabSample) -> int:
@@ -85,10 +93,16 @@ def _source_line(sample: LabSample) -> int:
     return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else 0
 
 
-
-def import_labs(repo: Repository, ctx: Context, data: bytes, filename: str,
-                mapping: ColumnMapping, *, dry_run: bool = False,
-                limits: Limits | None = None) -> ImportReport:
+def import_labs(
+    repo: Repository,
+    ctx: Context,
+    data: bytes,
+    filename: str,
+    mapping: ColumnMapping,
+    *,
+    dry_run: bool = False,
+    limits: Limits | None = None,
+) -> ImportReport:
     """Import a lab export: accepted rows in ONE commit, every other row listed with its reason.
 
     MRNs are matched exactly (text, leading zeros kept) to the planner's patients; samples
@@ -99,23 +113,33 @@ def import_labs(repo: Repository, ctx: Context, data: bytes, filename: str,
         LabImportError: the whole file is refused (size, binary, encoding, columns, ...).
     """
     known = {p.mrn: p.id for p in repo.list_patients()}
-    result = read_lab_file(data, filename, mapping, known, today=ctx.today,
-                           limits=limits or Limits())
+    result = read_lab_file(
+        data, filename, mapping, known, today=ctx.today, limits=limits or Limits()
+    )
     patients = {s.patient_id for s in result.accepted}
     stored = [s for s in repo.list_lab_samples() if s.patient_id in patients] if patients else []
     lines = {i: _source_line(s) for i, s in enumerate(result.accepted)}
     accepted, dupes = _against_stored(result, stored, lines)
     rejected = sorted([*result.rejected, *dupes], key=lambda r: r.line)
-    report = ImportReport(filename=filename, dry_run=dry_run, accepted=tuple(accepted),
-                          rejected=tuple(rejected), warnings=tuple(result.warnings),
-                          rows_read=result.rows_read,
-                          patients=frozenset(s.patient_id for s in accepted))
+    report = ImportReport(
+        filename=filename,
+        dry_run=dry_run,
+        accepted=tuple(accepted),
+        rejected=tuple(rejected),
+        warnings=tuple(result.warnings),
+        rows_read=result.rows_read,
+        patients=frozenset(s.patient_id for s in accepted),
+    )
     if dry_run or not accepted:
         return report
-    repo.commit(Action(
-        actor=ctx.actor, at=ctx.now, description=f"Import lab results from {filename}",
-        reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
-        patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
-        lab_samples=tuple(accepted),
-    ))
+    repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=f"Import lab results from {filename}",
+            reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
+            patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
+            lab_samples=tuple(accepted),
+        )
+    )
     return report

@@ -15,6 +15,14 @@ def save_patient(repo: Repository, ctx: Context, patient: Patient, reason: str =
     if other is not None and other.id != patient.id:
         raise ValidationError("mrn", f"MRN {patient.mrn} already belongs to another patient.")
     verb = "Edit patient" if patient.version else "Create patient"
-    done = repo.commit(Action(actor=ctx.actor, at=ctx.now, description=verb, reason=reason,
-                              patient_id=patient.id, patients=(patient,)))
+    done = repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=verb,
+            reason=reason,
+            patient_id=patient.id,
+            patients=(patient,),
+        )
+    )
     return done.patients[0]

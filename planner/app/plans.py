@@ -15,7 +15,10 @@ from planner.records.ports import Action, Repository
 
 
 def create_transplant_plan(
-    repo: Repository, ctx: Context, transplant: Transplant, protocols: Sequence[Protocol],
+    repo: Repository,
+    ctx: Context,
+    transplant: Transplant,
+    protocols: Sequence[Protocol],
     anchors: Mapping[str, dt.date] | None = None,
 ) -> tuple[Transplant, Plan]:
     """Create a transplant and its plan from the chosen templates, in one commit."""
@@ -25,26 +28,36 @@ def create_transplant_plan(
     validate_transplant(transplant, patient)
     _check_applicable(transplant, protocols)
     plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
-    done = repo.commit(Action(
-        actor=ctx.actor, at=ctx.now, description="Create plan", patient_id=patient.id,
-        transplants=(transplant,), plans=(plan,),
-    ))
+    done = repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description="Create plan",
+            patient_id=patient.id,
+            transplants=(transplant,),
+            plans=(plan,),
+        )
+    )
     return done.transplants[0], done.plans[0]
-
 
 
 def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
     for proto in protocols:
         if transplant.transplant_type.value not in proto.transplant_types:
             raise ValidationError(
-                "templates", f"Template {proto.id} is for "
+                "templates",
+                f"Template {proto.id} is for "
                 f"{' or '.join(proto.transplant_types)} transplants, not "
-                f"{transplant.transplant_type.value}.")
-
+                f"{transplant.transplant_type.value}.",
+            )
 
 
 def day0_move(
-    plan: Plan, transplant: Transplant, patient: Patient, new_day0: dt.date, reason: str,
+    plan: Plan,
+    transplant: Transplant,
+    patient: Patient,
+    new_day0: dt.date,
+    reason: str,
 ) -> tuple[Plan, Transplant, list[DateChange]]:
     """The plan and transplant after moving Day 0, validated, with the dates that change.
 
@@ -56,16 +69,26 @@ def day0_move(
     return moved, new_transplant, changes
 
 
-
 def move_day0(
-    repo: Repository, ctx: Context, plan: Plan, new_day0: dt.date, reason: str,
+    repo: Repository,
+    ctx: Context,
+    plan: Plan,
+    new_day0: dt.date,
+    reason: str,
 ) -> tuple[Plan, Transplant, list[DateChange]]:
     """Move Day 0 of a plan and its transplant together, in one audited commit."""
     transplant = repo.get_transplant(plan.transplant_id)
     patient = repo.get_patient(transplant.patient_id)
     moved, new_transplant, changes = day0_move(plan, transplant, patient, new_day0, reason)
-    done = repo.commit(Action(
-        actor=ctx.actor, at=ctx.now, description="Move Day 0", reason=reason,
-        patient_id=patient.id, transplants=(new_transplant,), plans=(moved,),
-    ))
+    done = repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description="Move Day 0",
+            reason=reason,
+            patient_id=patient.id,
+            transplants=(new_transplant,),
+            plans=(moved,),
+        )
+    )
     return done.plans[0], done.transplants[0], changes

@@ -64,8 +64,12 @@ class SnapshotKey:
 
     def as_json(self) -> dict[str, Any]:
         """The key as stored."""
-        return {"format": FORMAT, "app": self.app_version, "mark": list(self.data_mark),
-                "closures": [d.isoformat() for d in sorted(self.closures)]}
+        return {
+            "format": FORMAT,
+            "app": self.app_version,
+            "mark": list(self.data_mark),
+            "closures": [d.isoformat() for d in sorted(self.closures)],
+        }
 
 
 @dataclass(frozen=True)
@@ -87,46 +91,114 @@ class StartBoard:
 
 
 def _row_json(r: BoardRow) -> list[Any]:
-    return [r.patient_id, r.transplant_id, r.mrn, r.name, r.transplant_type, r.coordinator,
-            r.day, r.day_label, r.phase, r.phase_rule, list(r.due_today), list(r.overdue),
-            list(r.alerts), list(r.due_this_week), list(r.alert_rules)]
+    return [
+        r.patient_id,
+        r.transplant_id,
+        r.mrn,
+        r.name,
+        r.transplant_type,
+        r.coordinator,
+        r.day,
+        r.day_label,
+        r.phase,
+        r.phase_rule,
+        list(r.due_today),
+        list(r.overdue),
+        list(r.alerts),
+        list(r.due_this_week),
+        list(r.alert_rules),
+    ]
 
 
 def _row_of(v: Sequence[Any]) -> BoardRow:
-    return BoardRow(str(v[0]), str(v[1]), str(v[2]), str(v[3]), str(v[4]), str(v[5]),
-                    None if v[6] is None else int(v[6]), str(v[7]), str(v[8]), str(v[9]),
-                    tuple(v[10]), tuple(v[11]), tuple(v[12]), tuple(v[13]), tuple(v[14]))
+    return BoardRow(
+        str(v[0]),
+        str(v[1]),
+        str(v[2]),
+        str(v[3]),
+        str(v[4]),
+        str(v[5]),
+        None if v[6] is None else int(v[6]),
+        str(v[7]),
+        str(v[8]),
+        str(v[9]),
+        tuple(v[10]),
+        tuple(v[11]),
+        tuple(v[12]),
+        tuple(v[13]),
+        tuple(v[14]),
+    )
 
 
 def _item_json(w: WorklistItem) -> list[Any]:
-    return [w.transplant_id, w.patient_id, w.mrn, w.name, w.day_label, w.step_id, w.offset,
-            w.title, w.date.toordinal(), w.overdue]
+    return [
+        w.transplant_id,
+        w.patient_id,
+        w.mrn,
+        w.name,
+        w.day_label,
+        w.step_id,
+        w.offset,
+        w.title,
+        w.date.toordinal(),
+        w.overdue,
+    ]
 
 
 def _item_of(v: Sequence[Any]) -> WorklistItem:
-    return WorklistItem(str(v[0]), str(v[1]), str(v[2]), str(v[3]), str(v[4]), str(v[5]),
-                        int(v[6]), str(v[7]), dt.date.fromordinal(int(v[8])), bool(v[9]))
+    return WorklistItem(
+        str(v[0]),
+        str(v[1]),
+        str(v[2]),
+        str(v[3]),
+        str(v[4]),
+        str(v[5]),
+        int(v[6]),
+        str(v[7]),
+        dt.date.fromordinal(int(v[8])),
+        bool(v[9]),
+    )
 
 
 def _sketch_json(s: RowSketch) -> list[Any]:
     # Dates as days from Day 0: short numbers. The bands and runs are a JSON string of
     # their own, parsed only when the row is first painted.
     base = s.day0.toordinal()
-    detail = [[[_PHASE_INDEX[b.phase], b.start.toordinal() - base, b.end.toordinal() - base]
-               for b in s.bands],
-              [[_PHASE_INDEX[r.phase], r.start.toordinal() - base, r.end.toordinal() - base,
-                r.status, r.window_after] for r in s.runs]]
-    return [base, s.first.toordinal() - base, s.last.toordinal() - base,
-            json.dumps(detail, separators=(",", ":"))]
+    detail = [
+        [
+            [_PHASE_INDEX[b.phase], b.start.toordinal() - base, b.end.toordinal() - base]
+            for b in s.bands
+        ],
+        [
+            [
+                _PHASE_INDEX[r.phase],
+                r.start.toordinal() - base,
+                r.end.toordinal() - base,
+                r.status,
+                r.window_after,
+            ]
+            for r in s.runs
+        ],
+    ]
+    return [
+        base,
+        s.first.toordinal() - base,
+        s.last.toordinal() - base,
+        json.dumps(detail, separators=(",", ":")),
+    ]
 
 
 def _sketch_detail(base: int, text: str) -> SketchDetail:
     try:
         bands, runs = json.loads(text)
         day = dt.date.fromordinal
-        return (tuple(Band(_PHASES[p], day(base + a), day(base + b)) for p, a, b in bands),
-                tuple(StepRun(_PHASES[p], day(base + a), day(base + b), str(st), int(w))
-                      for p, a, b, st, w in runs))
+        return (
+            tuple(Band(_PHASES[p], day(base + a), day(base + b)) for p, a, b in bands),
+            tuple(
+                StepRun(_PHASES[p], day(base + a), day(base + b), str(st), int(w))
+                for p, a, b, st, w in runs
+            ),
+        )
     except _MALFORMED:
         return (), ()  # painted empty; the live rows replace it within a second
 
@@ -134,13 +206,16 @@ def _sketch_detail(base: int, text: str) -> SketchDetail:
 def _sketch_of(v: Sequence[Any]) -> RowSketch:
     base, text = int(v[0]), str(v[3])
     day = dt.date.fromordinal
-    return RowSketch(day(base), day(base + int(v[1])), day(base + int(v[2])),
-                     lambda: _sketch_detail(base, text))
+    return RowSketch(
+        day(base), day(base + int(v[1])), day(base + int(v[2])), lambda: _sketch_detail(base, text)
+    )
 
 
-def encode_snapshot(key: SnapshotKey, days: Mapping[dt.date, tuple[Sequence[BoardRow],
-                                                                  Sequence[WorklistItem]]],
-                    plans: Iterable[Plan]) -> str:
+def encode_snapshot(
+    key: SnapshotKey,
+    days: Mapping[dt.date, tuple[Sequence[BoardRow], Sequence[WorklistItem]]],
+    plans: Iterable[Plan],
+) -> str:
     """The stored document: the key, each day's rows and worklist, the timeline sketches.
 
     Each day is a JSON string inside the document, so a start decodes only its own day.
@@ -148,17 +223,20 @@ def encode_snapshot(key: SnapshotKey, days: Mapping[dt.date, tuple[Sequence[Boar
     shown = {r.transplant_id for rows, _ in days.values() for r in rows}
     doc = {
         "key": key.as_json(),
-        "days": {day.isoformat(): json.dumps([[_row_json(r) for r in rows],
-                                              [_item_json(w) for w in items]])
-                 for day, (rows, items) in days.items()},
-        "sketches": {p.transplant_id: _sketch_json(row_sketch(p))
-                     for p in plans if p.transplant_id in shown},
+        "days": {
+            day.isoformat(): json.dumps(
+                [[_row_json(r) for r in rows], [_item_json(w) for w in items]]
+            )
+            for day, (rows, items) in days.items()
+        },
+        "sketches": {
+            p.transplant_id: _sketch_json(row_sketch(p)) for p in plans if p.transplant_id in shown
+        },
     }
     return json.dumps(doc, separators=(",", ":"))
 
 
-def decode_start_board(payload: str | None, key: SnapshotKey,
-                       today: dt.date) -> StartBoard | None:
+def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) -> StartBoard | None:
     """The board of ``today`` from a stored snapshot, or None when it may not be shown."""
     if not payload:
         return None
@@ -170,8 +248,12 @@ def decode_start_board(payload: str | None, key: SnapshotKey,
         if day is None:
             return None
         rows, items = json.loads(day)
-        return StartBoard(today, [_row_of(v) for v in rows], [_item_of(v) for v in items],
-                          {tid: _sketch_of(v) for tid, v in doc["sketches"].items()})
+        return StartBoard(
+            today,
+            [_row_of(v) for v in rows],
+            [_item_of(v) for v in items],
+            {tid: _sketch_of(v) for tid, v in doc["sketches"].items()},
+        )
     except _MALFORMED:
         return None  # malformed or from another format: load the clinic instead
 
@@ -179,9 +261,13 @@ def decode_start_board(payload: str | None, key: SnapshotKey,
 # --- writing -------------------------------------------------------------------------------
 
 
-def build_snapshot(data: ClinicData, key: SnapshotKey, today: dt.date,
-                   checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
-                   days: int = SNAPSHOT_DAYS) -> str:
+def build_snapshot(
+    data: ClinicData,
+    key: SnapshotKey,
+    today: dt.date,
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+    days: int = SNAPSHOT_DAYS,
+) -> str:
     """The snapshot of ``data`` for ``today`` and the following days."""
     # Imported here: decoding at start-up must not load the use cases (start-up budget).
     from planner.app.clinic import clinic_view_of
@@ -194,9 +280,12 @@ def build_snapshot(data: ClinicData, key: SnapshotKey, today: dt.date,
     return encode_snapshot(key, views, data.plans)
 
 
-def save_board_snapshot(repo: Repository, today: dt.date, closures: Sequence[dt.date] = (),
-                        checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
-                        ) -> SnapshotKey | None:
+def save_board_snapshot(
+    repo: Repository,
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> SnapshotKey | None:
     """Read the clinic, compute the boards of the coming days, store them; return the key.
 
     The mark is read before the data: a commit in between leaves a mark older than the
@@ -208,6 +297,5 @@ def save_board_snapshot(repo: Repository, today: dt.date, closures: Sequence[dt.
     from planner.app.clinic import load_clinic
 
     key = SnapshotKey(repo.data_mark(), tuple(sorted(closures)))
-    repo.store_board_snapshot(
-        build_snapshot(load_clinic(repo), key, today, checklist_templates))
+    repo.store_board_snapshot(build_snapshot(load_clinic(repo), key, today, checklist_templates))
     return key

@@ -68,7 +68,7 @@ class TimeScale:
 
 
 def detail_level(px_per_day: float) -> str:
-    """"occurrence" (diamonds and day cells), "step" (merged bars) or "phase" (bands)."""
+    """ "occurrence" (diamonds and day cells), "step" (merged bars) or "phase" (bands)."""
     if px_per_day >= STEP_DETAIL_PX:
         return "occurrence"
     if px_per_day >= PHASE_DETAIL_PX:
@@ -109,8 +109,10 @@ class Bar:
 
 
 def _status(occ: Occurrence, today: dt.date | None) -> str:
-    if occ.status is StepStatus.PLANNED and today is not None and (
-        occ.date + dt.timedelta(days=occ.window_after) < today
+    if (
+        occ.status is StepStatus.PLANNED
+        and today is not None
+        and (occ.date + dt.timedelta(days=occ.window_after) < today)
     ):
         return "overdue"
     return occ.status.value
@@ -135,11 +137,18 @@ def step_bars(plan: Plan, today: dt.date | None = None) -> list[Bar]:
     for step in plan.steps:
         occs = list(plan.step_occurrences(step))
         for run in _runs(occs, today):
-            bars.append(Bar(
-                step_id=step.id, title=step.title, phase=step.phase, start=run[0].date,
-                end=run[-1].date, diamond=len(run) == 1, status=_status(run[0], today),
-                regimen_tied=step.regimen_tied,
-            ))
+            bars.append(
+                Bar(
+                    step_id=step.id,
+                    title=step.title,
+                    phase=step.phase,
+                    start=run[0].date,
+                    end=run[-1].date,
+                    diamond=len(run) == 1,
+                    status=_status(run[0], today),
+                    regimen_tied=step.regimen_tied,
+                )
+            )
     return bars
 
 
@@ -176,8 +185,18 @@ def layout_lanes(bars: Iterable[Bar]) -> tuple[list[Lane], list[Bar]]:
 
 
 def _with_place(bar: Bar, lane: int, row: int) -> Bar:
-    return Bar(bar.step_id, bar.title, bar.phase, bar.start, bar.end, bar.diamond,
-               bar.status, lane, row, bar.regimen_tied)
+    return Bar(
+        bar.step_id,
+        bar.title,
+        bar.phase,
+        bar.start,
+        bar.end,
+        bar.diamond,
+        bar.status,
+        lane,
+        row,
+        bar.regimen_tied,
+    )
 
 
 def _pack_steps(bars: Sequence[Bar]) -> dict[str, int]:
@@ -215,8 +234,15 @@ class Band:
 
 # Prophylaxis and supportive care run alongside everything else; as clinic-wide bands
 # they would hide the phases a coordinator scans for, so the board shows the main path.
-BAND_PHASES = (Phase.WORKUP, Phase.MOBILISATION, Phase.COLLECTION, Phase.CONDITIONING,
-               Phase.INFUSION, Phase.RECOVERY, Phase.FOLLOW_UP)
+BAND_PHASES = (
+    Phase.WORKUP,
+    Phase.MOBILISATION,
+    Phase.COLLECTION,
+    Phase.CONDITIONING,
+    Phase.INFUSION,
+    Phase.RECOVERY,
+    Phase.FOLLOW_UP,
+)
 
 
 # After Day 0 the path is read by day number, not from step phases: registry forms due on
@@ -250,8 +276,11 @@ def phase_bands(plan: Plan) -> list[Band]:
 def weekend_dates(first: dt.date, last: dt.date) -> list[dt.date]:
     """Saturdays and Sundays from ``first`` to ``last`` inclusive."""
     days = (last - first).days + 1
-    return [first + dt.timedelta(days=i) for i in range(max(days, 0))
-            if (first + dt.timedelta(days=i)).weekday() >= 5]
+    return [
+        first + dt.timedelta(days=i)
+        for i in range(max(days, 0))
+        if (first + dt.timedelta(days=i)).weekday() >= 5
+    ]
 
 
 def visible_rows(first_row: float, height: float, row_height: float, count: int) -> range:
@@ -335,11 +364,14 @@ def _step_runs(plan: Plan) -> list[StepRun]:
         current: StepRun | None = None
         for occ in sorted(plan.step_occurrences(step), key=lambda o: o.date):
             status = occ.status.value
-            if current is not None and current.status == status and (
-                (occ.date - current.end).days == 1
+            if (
+                current is not None
+                and current.status == status
+                and ((occ.date - current.end).days == 1)
             ):
-                current = StepRun(current.phase, current.start, occ.date, status,
-                                  current.window_after)
+                current = StepRun(
+                    current.phase, current.start, occ.date, status, current.window_after
+                )
                 runs[-1] = current
                 continue
             current = StepRun(step.phase, occ.date, occ.date, status, occ.window_after)
@@ -351,5 +383,9 @@ def row_sketch(plan: Plan) -> RowSketch:
     """The sketch of a plan's clinic-timeline row."""
     occs = plan.sorted_occurrences()
     dates = [plan.day0, *((occs[0].date, occs[-1].date) if occs else ())]
-    return RowSketch(plan.day0, min(dates), max(dates),
-                     lambda: (tuple(phase_bands(plan)), tuple(_step_runs(plan))))
+    return RowSketch(
+        plan.day0,
+        min(dates),
+        max(dates),
+        lambda: (tuple(phase_bands(plan)), tuple(_step_runs(plan))),
+    )

@@ -49,26 +49,39 @@ class _RefusedError(Exception):
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``export`` on an ``add_subparsers()`` object; returns the new parser."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "export", help="write a handout, team summary or hand-off packet as PDF")
+        "export", help="write a handout, team summary or hand-off packet as PDF"
+    )
     parser.add_argument("document", choices=DOCUMENT_KINDS, help="which document")
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--patient", metavar="MRN", help="one patient, by MRN")
-    who.add_argument("--patients", metavar="MRN,MRN",
-                     help="several patients, by MRN, separated by commas (needs --out-dir)")
-    who.add_argument("--all-visits-tomorrow", action="store_true",
-                     help="everyone with a planned visit or procedure tomorrow (needs --out-dir)")
+    who.add_argument(
+        "--patients",
+        metavar="MRN,MRN",
+        help="several patients, by MRN, separated by commas (needs --out-dir)",
+    )
+    who.add_argument(
+        "--all-visits-tomorrow",
+        action="store_true",
+        help="everyone with a planned visit or procedure tomorrow (needs --out-dir)",
+    )
     parser.add_argument("--out", metavar="FILE.pdf", help="the file to write (one patient)")
-    parser.add_argument("--out-dir", metavar="DIR",
-                        help="the folder for a batch (file names carry no patient data)")
-    parser.add_argument("--lang", default=REFERENCE_LANGUAGE,
-                        help="handout language (default en)")
+    parser.add_argument(
+        "--out-dir", metavar="DIR", help="the folder for a batch (file names carry no patient data)"
+    )
+    parser.add_argument("--lang", default=REFERENCE_LANGUAGE, help="handout language (default en)")
     parser.add_argument("--large-print", action="store_true", help="large-print handout")
-    parser.add_argument("--no-phi", action="store_true",
-                        help="handout without name, MRN or date of birth")
-    parser.add_argument("--overwrite", action="store_true",
-                        help="replace an existing file of the same name")
-    parser.add_argument("--workers", type=int, default=BATCH_WORKERS,
-                        help=f"processes for a batch (default {BATCH_WORKERS})")
+    parser.add_argument(
+        "--no-phi", action="store_true", help="handout without name, MRN or date of birth"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace an existing file of the same name"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=BATCH_WORKERS,
+        help=f"processes for a batch (default {BATCH_WORKERS})",
+    )
     return parser
 
 
@@ -87,11 +100,14 @@ def _glyph_note(missing: tuple[str, ...]) -> str:
     if not missing:
         return ""
     shown = " ".join(missing[:10])
-    return f"\n  warning: the font lacks {len(missing)} character(s) ({shown}); they print as boxes."
+    return (
+        f"\n  warning: the font lacks {len(missing)} character(s) ({shown}); they print as boxes."
+    )
 
 
-def _single(repo: Repository, ctx: Context, args: argparse.Namespace,
-            settings: ClinicSettings | None) -> tuple[int, str]:
+def _single(
+    repo: Repository, ctx: Context, args: argparse.Namespace, settings: ClinicSettings | None
+) -> tuple[int, str]:
     if not args.out or args.out_dir:
         raise _RefusedError("Give --out FILE.pdf for one patient (--out-dir is for batches).")
     tid = _transplant_of(repo, args.patient)
@@ -99,24 +115,40 @@ def _single(repo: Repository, ctx: Context, args: argparse.Namespace,
     if out.is_dir():  # a folder: the default, patient-data-free name inside it
         out = out / default_file_name(args.document, ctx.today, secrets.token_hex(3))
     result: ExportResult = export_document(
-        repo, ctx, tid, args.document, out, language=args.lang, large_print=args.large_print,
-        no_phi=args.no_phi, overwrite=args.overwrite, settings=settings)
-    return EXIT_OK, (f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
-                     + _glyph_note(result.missing_glyphs)
-                     + _handout_notes(args.document, result, settings))
+        repo,
+        ctx,
+        tid,
+        args.document,
+        out,
+        language=args.lang,
+        large_print=args.large_print,
+        no_phi=args.no_phi,
+        overwrite=args.overwrite,
+        settings=settings,
+    )
+    return EXIT_OK, (
+        f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
+        + _glyph_note(result.missing_glyphs)
+        + _handout_notes(args.document, result, settings)
+    )
 
 
 def _handout_notes(kind: str, result: ExportResult, settings: ClinicSettings | None) -> str:
     """What a coordinator must know before handing the document to a patient."""
     notes = []
     if kind == "handout" and not (settings and settings.phone_24h.strip()):
-        notes.append("No 24-hour phone number is set (phone_24h in centre.toml): the handout "
-                     "asks the patient to write it in by hand.")
+        notes.append(
+            "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
+            "asks the patient to write it in by hand."
+        )
     if result.untranslated_steps:
-        notes.append(f"{len(result.untranslated_steps)} step(s) have no wording in this "
-                     "language and print a general sentence: "
-                     + ", ".join(result.untranslated_steps[:5])
-                     + ("..." if len(result.untranslated_steps) > 5 else "") + ".")
+        notes.append(
+            f"{len(result.untranslated_steps)} step(s) have no wording in this "
+            "language and print a general sentence: "
+            + ", ".join(result.untranslated_steps[:5])
+            + ("..." if len(result.untranslated_steps) > 5 else "")
+            + "."
+        )
     return "".join(f"\nWarning: {n}" for n in notes)
 
 
@@ -145,8 +177,9 @@ def _batch_line(item: BatchItem) -> str:
     return f"{item.mrn}: not written: {item.error}"
 
 
-def _batch(repo: Repository, ctx: Context, args: argparse.Namespace,
-           settings: ClinicSettings | None) -> tuple[int, str]:
+def _batch(
+    repo: Repository, ctx: Context, args: argparse.Namespace, settings: ClinicSettings | None
+) -> tuple[int, str]:
     if not args.out_dir or args.out:
         raise _RefusedError("Give --out-dir DIR for several patients (--out is for one patient).")
     out_dir = Path(args.out_dir).expanduser()
@@ -156,18 +189,32 @@ def _batch(repo: Repository, ctx: Context, args: argparse.Namespace,
     ids = _batch_ids(repo, ctx, args)
     if not ids:
         return EXIT_OK, "Nobody has a planned visit or procedure tomorrow; nothing written."
-    items = batch_export(repo, ctx, ids, args.document, out_dir, language=args.lang,
-                         large_print=args.large_print, no_phi=args.no_phi,
-                         overwrite=args.overwrite, settings=settings,
-                         max_workers=max(1, int(args.workers)))
+    items = batch_export(
+        repo,
+        ctx,
+        ids,
+        args.document,
+        out_dir,
+        language=args.lang,
+        large_print=args.large_print,
+        no_phi=args.no_phi,
+        overwrite=args.overwrite,
+        settings=settings,
+        max_workers=max(1, int(args.workers)),
+    )
     written = sum(1 for i in items if i.result is not None)
     lines = [_batch_line(i) for i in items]
     lines.append(f"{written} of {len(items)} {args.document}s written to {out_dir}.")
     return (EXIT_OK if written == len(items) else EXIT_PARTIAL), "\n".join(lines)
 
 
-def run_export(repo: Repository, ctx: Context, args: argparse.Namespace, *,
-               settings: ClinicSettings | None = None) -> tuple[int, str]:
+def run_export(
+    repo: Repository,
+    ctx: Context,
+    args: argparse.Namespace,
+    *,
+    settings: ClinicSettings | None = None,
+) -> tuple[int, str]:
     """Run ``export`` as parsed by ``add_export_parser``; returns (exit code, text).
 
     A failed write (disk full) gives exit code 1. A mistake (unknown MRN or language, an existing file without ``--overwrite``, a

@@ -17,16 +17,21 @@ from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
 from planner.records.ports import Repository
 
-DEFAULT_MAPPING: Final = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result",
-                                       unit="Unit")
+DEFAULT_MAPPING: Final = ColumnMapping(
+    mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit"
+)
 EXIT_OK: Final = 0
 EXIT_REJECTED_ROWS: Final = 1  # imported, but some rows were rejected: a script should look
 EXIT_REFUSED: Final = 2  # nothing imported: the file was refused
 
 
-def run_import_labs(repo: Repository, ctx: Context, path: str | os.PathLike[str],
-                    dry_run: bool = False,
-                    mapping: ColumnMapping = DEFAULT_MAPPING) -> tuple[int, str]:
+def run_import_labs(
+    repo: Repository,
+    ctx: Context,
+    path: str | os.PathLike[str],
+    dry_run: bool = False,
+    mapping: ColumnMapping = DEFAULT_MAPPING,
+) -> tuple[int, str]:
     """Import a lab file (or preview it with ``dry_run``).
 
     Returns:

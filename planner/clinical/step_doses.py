@@ -30,8 +30,9 @@ class DoseLine:
     computed: bool
 
 
-def dose_line(rule: DoseRule | None, drug: str, patient: Patient,
-              on: dt.date | None = None) -> DoseLine | None:
+def dose_line(
+    rule: DoseRule | None, drug: str, patient: Patient, on: dt.date | None = None
+) -> DoseLine | None:
     """The dose of a step for ``patient`` (None for steps without a dose).
 
     ``on`` is the date of the dose: one given before the recorded weight was measured
@@ -42,18 +43,31 @@ def dose_line(rule: DoseRule | None, drug: str, patient: Patient,
         return None
     name = tall_man(drug) if drug else ""
     suffix = f" {rule.route}" if rule.route else ""
-    if (on is not None and rule.per is not DoseBasis.FLAT and patient.weight_date is not None
-            and on < patient.weight_date):
-        return DoseLine(f"{rule.order_text}{suffix}",
-                        f"Not recomputed: given on {on.isoformat()}, before the recorded "
-                        f"weight was measured ({patient.weight_date.isoformat()}); see the "
-                        "administration record for the dose given.", False)
+    if (
+        on is not None
+        and rule.per is not DoseBasis.FLAT
+        and patient.weight_date is not None
+        and on < patient.weight_date
+    ):
+        return DoseLine(
+            f"{rule.order_text}{suffix}",
+            f"Not recomputed: given on {on.isoformat()}, before the recorded "
+            f"weight was measured ({patient.weight_date.isoformat()}); see the "
+            "administration record for the dose given.",
+            False,
+        )
     if rule.per is DoseBasis.FLAT:
         text = f"{rule.order_text}{suffix}"
         return DoseLine(text, f"{name} {text}, flat dose (not weight-based).".strip(), True)
     try:
-        result = compute_dose(rule, height_cm=patient.height_cm, weight_kg=patient.weight_kg,
-                              sex=patient.sex, weight_date=patient.weight_date, drug=name)
+        result = compute_dose(
+            rule,
+            height_cm=patient.height_cm,
+            weight_kg=patient.weight_kg,
+            sex=patient.sex,
+            weight_date=patient.weight_date,
+            drug=name,
+        )
     except ValidationError as err:
         return DoseLine(f"{rule.order_text}{suffix}", f"Not computed: {err}", False)
     return DoseLine(f"{result.display} ({rule.order_text}){suffix}", result.explanation, True)

@@ -37,8 +37,11 @@ def parse_centre_settings(data: bytes, file: str) -> ClinicSettings:
         raise TemplateError(file, f"cannot be read as UTF-8 TOML ({exc}).") from None
     unknown = sorted(set(doc) - _KEYS)
     if unknown:
-        raise TemplateError(file, f"unknown setting(s) {', '.join(unknown)}; allowed: "
-                            f"{', '.join(sorted(_KEYS))}.", field=unknown[0])
+        raise TemplateError(
+            file,
+            f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}.",
+            field=unknown[0],
+        )
     defaults = ClinicSettings()
     return ClinicSettings(
         closures=_closures(doc.get("closures", []), file),
@@ -57,8 +60,9 @@ def _text(doc: dict[str, Any], key: str, default: str, file: str) -> str:
 
 def _fever(value: Any, file: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 37.5 <= value <= 39.0:
-        raise TemplateError(file, "must be a temperature from 37.5 to 39.0 (degrees C).",
-                            field="fever_threshold_c")
+        raise TemplateError(
+            file, "must be a temperature from 37.5 to 39.0 (degrees C).", field="fever_threshold_c"
+        )
     return float(value)
 
 
@@ -66,8 +70,7 @@ def _closures(value: Any, file: str) -> frozenset[dt.date]:
     if not isinstance(value, list) or not all(
         isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value
     ):
-        raise TemplateError(file, "must be a list of dates such as [2026-12-25].",
-                            field="closures")
+        raise TemplateError(file, "must be a list of dates such as [2026-12-25].", field="closures")
     return frozenset(value)
 
 

@@ -100,7 +100,7 @@ class DayWindow:
         return date_for_day(self.first, day0), date_for_day(self.last, day0)
 
     def label(self) -> str:
-        """"Day +28 +/-3", or "Day +28 -2/+5" for an uneven window."""
+        """ "Day +28 +/-3", or "Day +28 -2/+5" for an uneven window."""
         base = day_label(self.day)
         if self.before == self.after == 0:
             return base

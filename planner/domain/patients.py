@@ -29,12 +29,23 @@ MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
 # ValidationError.field is always the attribute name (forms map errors to widgets by
 # it); messages use these human labels.
 LABELS = {
-    "mrn": "MRN", "family_name": "Family name", "given_name": "Given name",
-    "date_of_birth": "Date of birth", "sex": "Sex", "weight_kg": "Weight",
-    "height_cm": "Height", "diagnosis": "Diagnosis", "disease_status": "Disease status",
-    "coordinator": "Coordinator", "contacts": "Contacts", "donor_type": "Donor type",
-    "transplant_type": "Transplant type", "graft_source": "Graft source",
-    "status": "Status", "hla_match": "HLA match", "workup_status": "Work-up status",
+    "mrn": "MRN",
+    "family_name": "Family name",
+    "given_name": "Given name",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "weight_kg": "Weight",
+    "height_cm": "Height",
+    "diagnosis": "Diagnosis",
+    "disease_status": "Disease status",
+    "coordinator": "Coordinator",
+    "contacts": "Contacts",
+    "donor_type": "Donor type",
+    "transplant_type": "Transplant type",
+    "graft_source": "Graft source",
+    "status": "Status",
+    "hla_match": "HLA match",
+    "workup_status": "Work-up status",
 }
 
 
@@ -236,9 +247,11 @@ class Patient:
 
     @property
     def display_name(self) -> str:
-        """"FAMILY, Given" as coordinators read rosters."""
-        return f"{self.family_name.upper()}, {self.given_name}" if self.given_name else (
-            self.family_name.upper()
+        """ "FAMILY, Given" as coordinators read rosters."""
+        return (
+            f"{self.family_name.upper()}, {self.given_name}"
+            if self.given_name
+            else (self.family_name.upper())
         )
 
     def age_on(self, date: dt.date) -> int:

@@ -198,7 +198,7 @@ class Occurrence(NamedTuple):
 
     @property
     def label(self) -> str:
-        """"Day +3", or "M-Day 4" for a mobilisation-day step."""
+        """ "Day +3", or "M-Day 4" for a mobilisation-day step."""
         if self.numbering == "mday":
             return mobilisation_label(self.anchor_day)
         return day_label(self.day)
@@ -318,8 +318,10 @@ class Plan:
         ``anchors`` caches each anchor's date ordinal and whether it counts M-Days.
         """
         if step.anchor not in anchors:  # anchor_date refuses an unknown anchor
-            anchors[step.anchor] = (self.anchor_date(step.anchor).toordinal(),
-                                    self._numbering(step.anchor) == "mday")
+            anchors[step.anchor] = (
+                self.anchor_date(step.anchor).toordinal(),
+                self._numbering(step.anchor) == "mday",
+            )
         base, mday = anchors[step.anchor]
         if not step.days:
             return 0, -1, False  # no occurrences: in no range
@@ -362,9 +364,23 @@ class Plan:
             status = rec.status if rec is not None else step.status
             when = rec.actual_date if rec is not None and rec.actual_date is not None else planned
             yield Occurrence(
-                step.id, step.title, step.phase, step.kind, (when - day0).days, when, planned,
-                step.anchor, offset, numbering, index, status, step.dose, step.drug,
-                step.regimen_tied, step.window_before, step.window_after,
+                step.id,
+                step.title,
+                step.phase,
+                step.kind,
+                (when - day0).days,
+                when,
+                planned,
+                step.anchor,
+                offset,
+                numbering,
+                index,
+                status,
+                step.dose,
+                step.drug,
+                step.regimen_tied,
+                step.window_before,
+                step.window_after,
             )
 
     def occurrences(self) -> Iterator[Occurrence]:
@@ -377,7 +393,11 @@ class Plan:
         return list(self._sorted)
 
     def occurrences_dated(
-        self, first: dt.date | None, last: dt.date | None, *, planned_only: bool = False,
+        self,
+        first: dt.date | None,
+        last: dt.date | None,
+        *,
+        planned_only: bool = False,
     ) -> list[Occurrence]:
         """The occurrences dated ``first`` to ``last`` inclusive (None: no bound).
 
@@ -392,7 +412,8 @@ class Plan:
             if latest < lo or earliest > hi or (planned_only and not has_planned):
                 continue
             found.extend(
-                o for o in self._occurrences_of(step)
+                o
+                for o in self._occurrences_of(step)
                 if lo <= o.date.toordinal() <= hi
                 and (not planned_only or o.status is StepStatus.PLANNED)
             )
@@ -413,8 +434,12 @@ class Plan:
 
     def phase_occurrences(self, *phases: Phase) -> list[Occurrence]:
         """The occurrences of the steps in ``phases``, in step order."""
-        return [o for step in self._steps_by_id.values() if step.phase in phases
-                for o in self._occurrences_of(step)]
+        return [
+            o
+            for step in self._steps_by_id.values()
+            if step.phase in phases
+            for o in self._occurrences_of(step)
+        ]
 
 
 # A step's span: the first and last date ordinal its occurrences can have (a superset),
@@ -452,7 +477,9 @@ def _anchor_states(
         if adef.name in states:
             continue  # the first template to declare an anchor sets its default
         states[adef.name] = AnchorState(
-            name=adef.name, default_day=adef.default_day, label=adef.label,
+            name=adef.name,
+            default_day=adef.default_day,
+            label=adef.label,
             numbering=adef.numbering,
         )
     return states
@@ -460,10 +487,21 @@ def _anchor_states(
 
 def _plan_step(protocol: Protocol, st: StepTemplate) -> PlanStep:
     return PlanStep(
-        id=f"{protocol.id}/{st.id}", template_id=protocol.id, title=st.title, phase=st.phase,
-        kind=st.kind, anchor=st.anchor, days=st.days, window_before=st.window_before,
-        window_after=st.window_after, dose=st.dose, drug=st.drug, regimen_tied=st.regimen_tied,
-        patient_text=st.patient_text, until=st.until, notes=st.notes,
+        id=f"{protocol.id}/{st.id}",
+        template_id=protocol.id,
+        title=st.title,
+        phase=st.phase,
+        kind=st.kind,
+        anchor=st.anchor,
+        days=st.days,
+        window_before=st.window_before,
+        window_after=st.window_after,
+        dose=st.dose,
+        drug=st.drug,
+        regimen_tied=st.regimen_tied,
+        patient_text=st.patient_text,
+        until=st.until,
+        notes=st.notes,
     )
 
 
@@ -494,8 +532,7 @@ def instantiate(
 
     ``anchors`` sets named anchors to real dates (e.g. the first G-CSF dose).
     """
-    return instantiate_many([protocol], day0, anchors, transplant_id=transplant_id,
-                            plan_id=plan_id)
+    return instantiate_many([protocol], day0, anchors, transplant_id=transplant_id, plan_id=plan_id)
 
 
 def instantiate_many(
@@ -518,8 +555,14 @@ def instantiate_many(
     states = _fix_anchors(states, anchors)
     steps = tuple(_plan_step(p, st) for p in protocols for st in p.steps)
     refs = tuple(TemplateRef(p.id, p.version, p.checksum, p.title) for p in protocols)
-    return Plan(id=plan_id or new_id(), transplant_id=transplant_id, day0=day0,
-                anchors=states, steps=steps, templates=refs)
+    return Plan(
+        id=plan_id or new_id(),
+        transplant_id=transplant_id,
+        day0=day0,
+        anchors=states,
+        steps=steps,
+        templates=refs,
+    )
 
 
 def add_protocol(plan: Plan, protocol: Protocol) -> Plan:
@@ -543,10 +586,17 @@ def diff_dates(before: Plan, after: Plan) -> list[DateChange]:
     for key, new in _occurrence_map(after).items():
         prev = old.get(key)
         if prev is not None and prev.date != new.date:
-            changes.append(DateChange(
-                step_id=new.step_id, title=new.title, index=new.position, old_date=prev.date,
-                new_date=new.date, old_day=prev.day, new_day=new.day,
-            ))
+            changes.append(
+                DateChange(
+                    step_id=new.step_id,
+                    title=new.title,
+                    index=new.position,
+                    old_date=prev.date,
+                    new_date=new.date,
+                    old_day=prev.day,
+                    new_day=new.day,
+                )
+            )
     return changes
 
 
@@ -556,7 +606,8 @@ def _freeze_done(step: PlanStep, plan: Plan) -> PlanStep:
         return step
     records = tuple(
         replace(r, actual_date=plan.planned_date(step, r.offset))
-        if r.status is StepStatus.DONE and r.actual_date is None else r
+        if r.status is StepStatus.DONE and r.actual_date is None
+        else r
         for r in step.records
     )
     return replace(step, records=records)
@@ -591,10 +642,12 @@ def reanchor(plan: Plan, new_day0: dt.date, reason: str) -> tuple[Plan, list[Dat
             "day0",
             f"The stem-cell infusion is recorded as given on {given.date:%a %d %b %Y}, so "
             "that is Day 0: every day number after it counts from it. If that record is "
-            "wrong, correct it first (undo it on the timeline or the worklist).")
+            "wrong, correct it first (undo it on the timeline or the worklist).",
+        )
     frozen = replace(plan, steps=tuple(_freeze_done(s, plan) for s in plan.steps))
     moved = replace(
-        frozen, day0=new_day0,
+        frozen,
+        day0=new_day0,
         day0_history=(*plan.day0_history, Day0Change(plan.day0, new_day0, reason)),
     )
     return moved, diff_dates(plan, moved)
@@ -616,9 +669,7 @@ def move_step(plan: Plan, step_id: str, delta_days: int) -> tuple[Plan, list[Dat
     return moved, diff_dates(plan, moved)
 
 
-def set_anchor_date(
-    plan: Plan, anchor: str, date: dt.date | None
-) -> tuple[Plan, list[DateChange]]:
+def set_anchor_date(plan: Plan, anchor: str, date: dt.date | None) -> tuple[Plan, list[DateChange]]:
     """Set a named anchor to a real date (or back to its default with ``None``)."""
     if anchor == DAY0 or anchor not in plan.anchors:
         raise ValidationError("anchor", f"'{anchor}' is not an anchor that can be set here.")
@@ -636,7 +687,13 @@ def _check_offset(step: PlanStep, offset: int) -> None:
 
 
 def mark_done(
-    plan: Plan, step_id: str, offset: int, actual_date: dt.date, *, by: str, at: str,
+    plan: Plan,
+    step_id: str,
+    offset: int,
+    actual_date: dt.date,
+    *,
+    by: str,
+    at: str,
     reason: str = "",
 ) -> Plan:
     """Record that one occurrence happened on ``actual_date``."""
@@ -700,8 +757,12 @@ class CalendarFlag:
 
 
 def calendar_flags(
-    plan: Plan, closures: Iterable[dt.date] = (), *, kinds: frozenset[StepKind] = CLINIC_KINDS,
-    first: dt.date | None = None, last: dt.date | None = None,
+    plan: Plan,
+    closures: Iterable[dt.date] = (),
+    *,
+    kinds: frozenset[StepKind] = CLINIC_KINDS,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
 ) -> list[CalendarFlag]:
     """Planned clinic-slot occurrences that fall on a weekend or a closure date.
 
@@ -732,14 +793,25 @@ class ScheduleRow:
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape: day, date, phase, step_id, title."""
-        return {"day": self.day, "date": self.date.isoformat(), "phase": self.phase,
-                "step_id": self.step_id, "title": self.title}
+        return {
+            "day": self.day,
+            "date": self.date.isoformat(),
+            "phase": self.phase,
+            "step_id": self.step_id,
+            "title": self.title,
+        }
 
 
 def schedule_rows(plan: Plan) -> list[ScheduleRow]:
     """The plan's occurrences as schedule rows, by date."""
     return [
-        ScheduleRow(day=o.day, date=o.date, phase=o.phase.value,
-                    step_id=o.step_id.split("/", 1)[-1], title=o.title, label=o.label)
+        ScheduleRow(
+            day=o.day,
+            date=o.date,
+            phase=o.phase.value,
+            step_id=o.step_id.split("/", 1)[-1],
+            title=o.title,
+            label=o.label,
+        )
         for o in plan.sorted_occurrences()
     ]

@@ -245,16 +245,50 @@ class Protocol:
 # --- parsing -----------------------------------------------------------------------------
 
 _TOP_KEYS = {
-    "schema", "id", "version", "title", "category", "transplant_types", "graft_sources",
-    "review_status", "source", "intensity", "description", "anchors", "steps",
+    "schema",
+    "id",
+    "version",
+    "title",
+    "category",
+    "transplant_types",
+    "graft_sources",
+    "review_status",
+    "source",
+    "intensity",
+    "description",
+    "anchors",
+    "steps",
 }
 _STEP_KEYS = {
-    "id", "title", "phase", "kind", "anchor", "day", "days", "from", "to", "every",
-    "window", "window_before", "window_after", "dose", "drug", "regimen_tied",
-    "patient_text", "until", "notes",
+    "id",
+    "title",
+    "phase",
+    "kind",
+    "anchor",
+    "day",
+    "days",
+    "from",
+    "to",
+    "every",
+    "window",
+    "window_before",
+    "window_after",
+    "dose",
+    "drug",
+    "regimen_tied",
+    "patient_text",
+    "until",
+    "notes",
 }
 _DOSE_KEYS = {
-    "amount", "unit", "per", "weight", "route", "frequency", "bsa_cap_m2", "max_dose",
+    "amount",
+    "unit",
+    "per",
+    "weight",
+    "route",
+    "frequency",
+    "bsa_cap_m2",
+    "max_dose",
 }
 _ANCHOR_KEYS = {"default_day", "label", "numbering"}
 
@@ -269,8 +303,15 @@ class _Ctx:
     def error(self, message: str, field_name: str | None = None) -> TemplateError:
         return TemplateError(self.file, message, step=self.step, field=field_name)
 
-    def get(self, table: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
-            *, required: bool = True, default: Any = None) -> Any:
+    def get(
+        self,
+        table: Mapping[str, Any],
+        key: str,
+        kind: type | tuple[type, ...],
+        *,
+        required: bool = True,
+        default: Any = None,
+    ) -> Any:
         if key not in table:
             if required:
                 raise self.error("is required but missing.", key)
@@ -283,8 +324,9 @@ class _Ctx:
             raise self.error(f"must be {_kind_name(kind)}, not {type(value).__name__}.", key)
         return value
 
-    def text(self, table: Mapping[str, Any], key: str, *, required: bool = True,
-             max_len: int = 2000) -> str:
+    def text(
+        self, table: Mapping[str, Any], key: str, *, required: bool = True, max_len: int = 2000
+    ) -> str:
         value: str = self.get(table, key, str, required=required, default="")
         if required and not value.strip():
             raise self.error("must not be empty.", key)
@@ -292,8 +334,9 @@ class _Ctx:
             raise self.error(f"is longer than {max_len} characters.", key)
         return value.strip()
 
-    def choice(self, table: Mapping[str, Any], key: str, enum: type[StrEnum],
-               *, default: str | None = None) -> Any:
+    def choice(
+        self, table: Mapping[str, Any], key: str, enum: type[StrEnum], *, default: str | None = None
+    ) -> Any:
         raw = self.get(table, key, str, required=default is None, default=default)
         try:
             return enum(raw)
@@ -305,8 +348,9 @@ class _Ctx:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.error(f"must be a whole number of days, not {value!r}.", field_name)
         if abs(value) > DAY_LIMIT:
-            raise self.error(f"day {value} is more than {DAY_LIMIT} days from its anchor.",
-                             field_name)
+            raise self.error(
+                f"day {value} is more than {DAY_LIMIT} days from its anchor.", field_name
+            )
         return value
 
     def reject_unknown(self, table: Mapping[str, Any], allowed: set[str], what: str) -> None:
@@ -323,8 +367,14 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        bool: "true or false",
+        list: "a list",
+        dict: "a table",
+    }
     return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
 
 
@@ -341,8 +391,9 @@ def _nesting_depth(value: Any, depth: int = 0) -> int:
 def _decode(data: bytes, file: str) -> dict[str, Any]:
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateError(
-            file, f"the file is {len(data):,} bytes; templates are limited to "
-            f"{MAX_TEMPLATE_BYTES // 1024} KB."
+            file,
+            f"the file is {len(data):,} bytes; templates are limited to "
+            f"{MAX_TEMPLATE_BYTES // 1024} KB.",
         )
     try:
         text = data.decode("utf-8")
@@ -403,8 +454,9 @@ def _positive(ctx: _Ctx, table: Mapping[str, Any], key: str, *, required: bool) 
 
 def _parse_dose(ctx: _Ctx, raw: Any) -> DoseRule:
     if not isinstance(raw, dict):
-        raise ctx.error("must be a table such as { amount = 200, unit = \"mg\", per = \"m2\" }.",
-                        "dose")
+        raise ctx.error(
+            'must be a table such as { amount = 200, unit = "mg", per = "m2" }.', "dose"
+        )
     ctx.reject_unknown(raw, _DOSE_KEYS, "dose")
     amount = _positive(ctx, raw, "amount", required=True)
     assert amount is not None
@@ -484,8 +536,9 @@ def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
     anchors: dict[str, AnchorDef] = {}
     for name, table in raw.items():
         if name == DAY0 or not ID_PATTERN.match(name):
-            raise ctx.error(f"anchor name '{name}' is reserved or not a plain identifier.",
-                            "anchors")
+            raise ctx.error(
+                f"anchor name '{name}' is reserved or not a plain identifier.", "anchors"
+            )
         if not isinstance(table, dict):
             raise ctx.error(f"anchor '{name}' must be a table.", "anchors")
         sub = _Ctx(ctx.file, None)
@@ -502,7 +555,9 @@ def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
     return anchors
 
 
-def _string_list(ctx: _Ctx, doc: Mapping[str, Any], key: str, allowed: Iterable[str]) -> tuple[str, ...]:
+def _string_list(
+    ctx: _Ctx, doc: Mapping[str, Any], key: str, allowed: Iterable[str]
+) -> tuple[str, ...]:
     values = ctx.get(doc, key, list)
     allowed_set = set(allowed)
     if not values or not all(isinstance(v, str) and v in allowed_set for v in values):
@@ -517,8 +572,9 @@ def parse_protocol(data: bytes, file: str, *, origin: str = "bundled") -> Protoc
     ctx.reject_unknown(doc, _TOP_KEYS, "top-level")
     schema = ctx.get(doc, "schema", int)
     if schema != SCHEMA_VERSION:
-        raise ctx.error(f"schema {schema} is not supported (this version reads {SCHEMA_VERSION}).",
-                        "schema")
+        raise ctx.error(
+            f"schema {schema} is not supported (this version reads {SCHEMA_VERSION}).", "schema"
+        )
     template_id = ctx.get(doc, "id", str)
     if not ID_PATTERN.match(template_id):
         raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
@@ -573,8 +629,9 @@ def load_protocols() -> dict[str, Protocol]:
     for res in list_resources("protocols", ".toml"):
         proto = parse_protocol(res.read_bytes(), f"protocols/{res.name}")
         if proto.id in protocols:
-            raise TemplateError(res.name, f"template id '{proto.id}' is used by two files.",
-                                field="id")
+            raise TemplateError(
+                res.name, f"template id '{proto.id}' is used by two files.", field="id"
+            )
         protocols[proto.id] = proto
     return protocols
 
@@ -591,15 +648,17 @@ def load_local_protocols(folder: Path) -> tuple[dict[str, Protocol], list[Templa
     for path in sorted(folder.glob("*.toml")):
         try:
             if path.stat().st_size > MAX_TEMPLATE_BYTES:
-                raise TemplateError(path.name, f"the file is larger than "
-                                    f"{MAX_TEMPLATE_BYTES // 1024} KB.")
+                raise TemplateError(
+                    path.name, f"the file is larger than {MAX_TEMPLATE_BYTES // 1024} KB."
+                )
             proto = parse_protocol(path.read_bytes(), path.name, origin="local")
         except TemplateError as exc:
             errors.append(exc)
             continue
         if proto.id in found:
-            errors.append(TemplateError(path.name, f"template id '{proto.id}' is used twice.",
-                                        field="id"))
+            errors.append(
+                TemplateError(path.name, f"template id '{proto.id}' is used twice.", field="id")
+            )
             continue
         found[proto.id] = proto
     return found, errors
@@ -613,8 +672,14 @@ def all_protocols(local_folder: Path | None) -> tuple[dict[str, Protocol], list[
     local, errors = load_local_protocols(local_folder)
     for pid, proto in local.items():
         if pid in protocols:
-            errors.append(TemplateError(proto.path, f"template id '{pid}' repeats a bundled "
-                                        "template; give the local copy its own id.", field="id"))
+            errors.append(
+                TemplateError(
+                    proto.path,
+                    f"template id '{pid}' repeats a bundled "
+                    "template; give the local copy its own id.",
+                    field="id",
+                )
+            )
         else:
             protocols[pid] = proto
     return protocols, errors

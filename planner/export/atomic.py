@@ -27,7 +27,9 @@ _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9._-]+")
 # Windows refuses these as file names whatever the extension ("CON.pdf" too).
 _RESERVED: Final = frozenset(
     {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
-    | {f"COM{i}" for i in range(10)} | {f"LPT{i}" for i in range(10)})
+    | {f"COM{i}" for i in range(10)}
+    | {f"LPT{i}" for i in range(10)}
+)
 _TEMP_PREFIX: Final = ".tp-export-"
 
 
@@ -45,8 +47,9 @@ class TargetExistsError(PlannerError):
     """
 
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{path.name} already exists; choose another name or allow "
-                         "overwriting it.")
+        super().__init__(
+            f"{path.name} already exists; choose another name or allow overwriting it."
+        )
         self.path = path
 
 
@@ -72,11 +75,13 @@ def safe_file_name(name: str) -> str:
         else:
             cleaned = cleaned[:MAX_NAME_CHARS].rstrip(". ")
     if not cleaned.strip("_"):
-        raise ExportPathError("The file name has no usable characters; use letters, digits, "
-                              "'.', '_' or '-'.")
+        raise ExportPathError(
+            "The file name has no usable characters; use letters, digits, '.', '_' or '-'."
+        )
     if cleaned.split(".", 1)[0].upper() in _RESERVED:
-        raise ExportPathError(f"'{cleaned}' is a reserved device name on Windows; choose "
-                              "another file name.")
+        raise ExportPathError(
+            f"'{cleaned}' is a reserved device name on Windows; choose another file name."
+        )
     return cleaned
 
 
@@ -160,7 +165,8 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], T], *, overwrite:
     except OSError as exc:
         raise ExportWriteError(
             f"Could not write {target.name}: {exc.strerror or exc}. "
-            "Any previous file of that name is unchanged.") from None
+            "Any previous file of that name is unchanged."
+        ) from None
     finally:
         if tmp:
             with contextlib.suppress(FileNotFoundError):

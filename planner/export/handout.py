@@ -91,7 +91,8 @@ class _Wording:
 
 def _events(plan: Plan, wording: _Wording) -> list[_Event]:
     return [
-        wording.event(o) for o in plan.sorted_occurrences()
+        wording.event(o)
+        for o in plan.sorted_occurrences()
         if o.kind not in _HIDDEN_KINDS
         and o.status not in (StepStatus.SKIPPED, StepStatus.CANCELLED)
     ]
@@ -100,8 +101,10 @@ def _events(plan: Plan, wording: _Wording) -> list[_Event]:
 def _window(plan: Plan, printed_on: dt.date) -> tuple[dt.date, dt.date]:
     """First and last calendar dates shown: from the print date to Day +100 at least."""
     start = printed_on
-    end = max(plan.day0 + dt.timedelta(days=CALENDAR_UNTIL_DAY),
-              start + dt.timedelta(days=MIN_CALENDAR_DAYS))
+    end = max(
+        plan.day0 + dt.timedelta(days=CALENDAR_UNTIL_DAY),
+        start + dt.timedelta(days=MIN_CALENDAR_DAYS),
+    )
     return start, end
 
 
@@ -122,15 +125,23 @@ def _by_date(events: Sequence[_Event]) -> dict[dt.date, list[_Event]]:
     return days
 
 
-def _cell(doc: PdfDocument, texts: HandoutTexts, when: dt.date, plan: Plan,
-          events: Sequence[_Event], *, large: bool) -> str:
+def _cell(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    when: dt.date,
+    plan: Plan,
+    events: Sequence[_Event],
+    *,
+    large: bool,
+) -> str:
     """Markup of one calendar cell: date, transplant day, the day's events (all escaped)."""
     day = (when - plan.day0).days
     head = texts.date(when, short=True).rsplit(" ", 1)[0] if large else str(when.day)
     # A no-break space keeps "Day" and its number together in narrow cells.
     label = doc.text(texts.day_label(day).replace(" ", "\u00a0"))
-    parts = [f"<b>{doc.text(head)}</b><br/>{label}" if large else
-             f"<b>{doc.text(head)}</b>  {label}"]
+    parts = [
+        f"<b>{doc.text(head)}</b><br/>{label}" if large else f"<b>{doc.text(head)}</b>  {label}"
+    ]
     limit = LARGE_MAX_CELL_EVENTS if large else MAX_CELL_EVENTS
     parts += [f"• {doc.text(ev.short)}" for ev in events[:limit]]
     if len(events) > limit:
@@ -143,8 +154,14 @@ def _grid_style(cells: list[tuple[int, int, str]]) -> list[tuple[object, ...]]:
     return [("BACKGROUND", (c, r), (c, r), fills[kind]) for c, r, kind in cells]
 
 
-def _month_grid(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
-                days: dict[dt.date, list[_Event]], year: int, month: int) -> None:
+def _month_grid(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    days: dict[dt.date, list[_Event]],
+    year: int,
+    month: int,
+) -> None:
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     rows: list[list[object]] = [list(texts.items("format.weekdays"))]
     marks: list[tuple[int, int, str]] = []
@@ -155,8 +172,11 @@ def _month_grid(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
                 row.append("")
                 marks.append((c, r, "outside"))
                 continue
-            row.append(doc.markup_para(_cell(doc, texts, when, plan, days.get(when, []),
-                                             large=False), "grid"))
+            row.append(
+                doc.markup_para(
+                    _cell(doc, texts, when, plan, days.get(when, []), large=False), "grid"
+                )
+            )
             if when == plan.day0:
                 marks.append((c, r, "day0"))
         rows.append(row)
@@ -165,8 +185,14 @@ def _month_grid(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
     doc.table(rows, [width] * 7, extra=_grid_style(marks))
 
 
-def _week_rows(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
-               days: dict[dt.date, list[_Event]], start: dt.date, end: dt.date) -> None:
+def _week_rows(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    days: dict[dt.date, list[_Event]],
+    start: dt.date,
+    end: dt.date,
+) -> None:
     """Large print: one week per row, every day of the window in one long table."""
     monday = start - dt.timedelta(days=start.weekday())
     rows: list[list[object]] = [list(texts.items("format.weekdays_short"))]
@@ -176,8 +202,11 @@ def _week_rows(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
         row: list[object] = []
         for c in range(7):
             when = monday + dt.timedelta(days=c)
-            row.append(doc.markup_para(_cell(doc, texts, when, plan, days.get(when, []),
-                                             large=True), "cell"))
+            row.append(
+                doc.markup_para(
+                    _cell(doc, texts, when, plan, days.get(when, []), large=True), "cell"
+                )
+            )
             if when == plan.day0:
                 marks.append((c, r, "day0"))
         rows.append(row)
@@ -186,12 +215,21 @@ def _week_rows(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
     doc.table(rows, [doc.frame_width("landscape") / 7] * 7, extra=_grid_style(marks))
 
 
-def _day_by_day(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
-                days: dict[dt.date, list[_Event]], dates: Sequence[dt.date],
-                orientation: str) -> None:
-    rows: list[list[object]] = [[texts.get("followup.column_date"),
-                                 texts.get("followup.column_day"),
-                                 texts.get("followup.column_what")]]
+def _day_by_day(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    days: dict[dt.date, list[_Event]],
+    dates: Sequence[dt.date],
+    orientation: str,
+) -> None:
+    rows: list[list[object]] = [
+        [
+            texts.get("followup.column_date"),
+            texts.get("followup.column_day"),
+            texts.get("followup.column_what"),
+        ]
+    ]
     for when in dates:
         if when in days:
             lines = "\n".join(f"• {ev.text}" for ev in days[when])
@@ -203,8 +241,15 @@ def _day_by_day(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
     doc.table(rows, [width * 0.24, width * 0.12, width * 0.64])
 
 
-def _calendar(doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event],
-              printed_on: dt.date, *, large: bool) -> None:
+def _calendar(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    events: Sequence[_Event],
+    printed_on: dt.date,
+    *,
+    large: bool,
+) -> None:
     start, end = _window(plan, printed_on)
     days = _by_date(events)
     doc.page_break("landscape")
@@ -225,14 +270,21 @@ def _calendar(doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequenc
         _day_by_day(doc, texts, plan, days, span, "landscape")
 
 
-def _cover(doc: PdfDocument, texts: HandoutTexts, patient: Patient, transplant: Transplant,
-           plan: Plan, settings: ClinicSettings, printed_on: dt.date, version: int,
-           no_phi: bool) -> None:
+def _cover(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    patient: Patient,
+    transplant: Transplant,
+    plan: Plan,
+    settings: ClinicSettings,
+    printed_on: dt.date,
+    version: int,
+    no_phi: bool,
+) -> None:
     doc.heading(texts.get("cover.heading"), style="title")
     doc.paragraph(texts.get("cover.intro"))
     if no_phi:
-        doc.paragraph(f"{texts.get('cover.name_label')}: ______________________________",
-                      "big")
+        doc.paragraph(f"{texts.get('cover.name_label')}: ______________________________", "big")
         doc.paragraph(texts.get("cover.name_blank"), "small")
     else:
         name = f"{patient.given_name} {patient.family_name}".strip()
@@ -250,12 +302,14 @@ def _cover(doc: PdfDocument, texts: HandoutTexts, patient: Patient, transplant: 
     doc.paragraph(texts.get("cover.phone_label"), "h2")
     doc.paragraph(settings.phone_24h or texts.get("cover.phone_missing"), "big")
     doc.spacer(doc.base_size)
-    doc.paragraph(texts.fill("cover.plan_note", version=version, date=texts.date(printed_on)),
-                  "small")
+    doc.paragraph(
+        texts.fill("cover.plan_note", version=version, date=texts.date(printed_on)), "small"
+    )
 
 
-def _expect(doc: PdfDocument, texts: HandoutTexts, events: Sequence[_Event],
-            printed_on: dt.date) -> None:
+def _expect(
+    doc: PdfDocument, texts: HandoutTexts, events: Sequence[_Event], printed_on: dt.date
+) -> None:
     ahead = {ev.occurrence.phase for ev in events if ev.occurrence.date >= printed_on}
     phases = [p for p in Phase if p in ahead] or [Phase.FOLLOW_UP]
     doc.heading(texts.get("expect.heading"))
@@ -283,22 +337,33 @@ def _precautions(doc: PdfDocument, texts: HandoutTexts) -> None:
         doc.bullets(texts.items(f"{section}.points"))
 
 
-def _dated_table(doc: PdfDocument, texts: HandoutTexts, plan: Plan,
-                 events: Sequence[_Event]) -> None:
-    rows: list[list[object]] = [[texts.get("followup.column_date"),
-                                 texts.get("followup.column_day"),
-                                 texts.get("followup.column_what")]]
-    rows += [[texts.date(ev.occurrence.date), texts.day_label(ev.occurrence.day), ev.short]
-             for ev in events]
+def _dated_table(
+    doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event]
+) -> None:
+    rows: list[list[object]] = [
+        [
+            texts.get("followup.column_date"),
+            texts.get("followup.column_day"),
+            texts.get("followup.column_what"),
+        ]
+    ]
+    rows += [
+        [texts.date(ev.occurrence.date), texts.day_label(ev.occurrence.day), ev.short]
+        for ev in events
+    ]
     width = doc.frame_width()
     doc.table(rows, [width * 0.36, width * 0.16, width * 0.48])
 
 
-def _follow_up(doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event],
-               printed_on: dt.date) -> None:
+def _follow_up(
+    doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event], printed_on: dt.date
+) -> None:
     horizon = plan.day0 + dt.timedelta(days=FOLLOW_UP_DAYS)
-    ahead = [ev for ev in events if printed_on <= ev.occurrence.date <= horizon
-             and ev.occurrence.phase is Phase.FOLLOW_UP]
+    ahead = [
+        ev
+        for ev in events
+        if printed_on <= ev.occurrence.date <= horizon and ev.occurrence.phase is Phase.FOLLOW_UP
+    ]
     visits = [ev for ev in ahead if ev.occurrence.kind is not StepKind.MEDICATION]
     vaccines = [ev for ev in ahead if ev.occurrence.kind is StepKind.MEDICATION]
     doc.heading(texts.get("followup.heading"))
@@ -331,19 +396,29 @@ def times_a_day(frequency: str) -> int:
     return 1
 
 
-def _medicine_sheet(doc: PdfDocument, texts: HandoutTexts, patient: Patient, plan: Plan,
-                    events: Sequence[_Event], printed_on: dt.date) -> None:
+def _medicine_sheet(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    patient: Patient,
+    plan: Plan,
+    events: Sequence[_Event],
+    printed_on: dt.date,
+) -> None:
     _, end = _window(plan, printed_on)
-    meds = [ev for ev in events if ev.occurrence.kind is StepKind.MEDICATION
-            and printed_on <= ev.occurrence.date <= end]
+    meds = [
+        ev
+        for ev in events
+        if ev.occurrence.kind is StepKind.MEDICATION and printed_on <= ev.occurrence.date <= end
+    ]
     doc.heading(texts.get("medsheet.heading"))
     doc.paragraph(texts.get("medsheet.intro"))
     if not meds:
         doc.paragraph(texts.get("medsheet.none"))
         return
     box = max(doc.base_size, 10.0)
-    rows: list[list[object]] = [[texts.get(f"medsheet.column_{c}") for c in
-                                 ("date", "day", "medicine", "how", "given")]]
+    rows: list[list[object]] = [
+        [texts.get(f"medsheet.column_{c}") for c in ("date", "day", "medicine", "how", "given")]
+    ]
     for ev in meds:
         occ = ev.occurrence
         step = plan.step(occ.step_id)
@@ -352,8 +427,15 @@ def _medicine_sheet(doc: PdfDocument, texts: HandoutTexts, patient: Patient, pla
         medicine = f"{name}\n{line.text}" if line is not None else name
         count = times_a_day(step.dose.frequency if step.dose else "")
         how = texts.get("medsheet.once") if count == 1 else texts.fill("medsheet.times", n=count)
-        rows.append([texts.date(occ.date, short=True), texts.day_label(occ.day), medicine, how,
-                     TickBoxes(count, box)])
+        rows.append(
+            [
+                texts.date(occ.date, short=True),
+                texts.day_label(occ.day),
+                medicine,
+                how,
+                TickBoxes(count, box),
+            ]
+        )
     width = doc.frame_width()
     doc.table(rows, [width * 0.18, width * 0.12, width * 0.38, width * 0.16, width * 0.16])
 
@@ -388,10 +470,14 @@ def write_handout(
     texts = load_texts(language)
     base = LARGE_BASE_PT if large_print else NORMAL_BASE_PT
     meta = DocMeta(
-        title=texts.get("meta.document_title"), author=settings.centre_name,
-        subject=texts.get("meta.subject"), keywords=texts.get("meta.keywords"), lang=language,
-        footer=texts.fill("format.footer", version=plan_version,
-                          date=texts.date(printed_on, short=True)),
+        title=texts.get("meta.document_title"),
+        author=settings.centre_name,
+        subject=texts.get("meta.subject"),
+        keywords=texts.get("meta.keywords"),
+        lang=language,
+        footer=texts.fill(
+            "format.footer", version=plan_version, date=texts.date(printed_on, short=True)
+        ),
         page_text=texts.get("format.page"),
     )
     doc = PdfDocument(out, meta, base, LARGE_BASE_PT if large_print else 0.0)
@@ -408,7 +494,13 @@ def write_handout(
     _medicine_sheet(doc, texts, patient, plan, events, printed_on)
     info = doc.build()
     return HandoutInfo(
-        pages=info.pages, language=language, large_print=large_print, no_phi=no_phi,
-        plan_version=plan_version, printed_on=printed_on, base_font_size=base,
-        missing_glyphs=info.missing_glyphs, untranslated_steps=tuple(sorted(wording.untranslated)),
+        pages=info.pages,
+        language=language,
+        large_print=large_print,
+        no_phi=no_phi,
+        plan_version=plan_version,
+        printed_on=printed_on,
+        base_font_size=base,
+        missing_glyphs=info.missing_glyphs,
+        untranslated_steps=tuple(sorted(wording.untranslated)),
     )

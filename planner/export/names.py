@@ -12,7 +12,7 @@ _TOKEN = re.compile(r"^[a-z0-9]{1,16}$")
 
 
 def default_file_name(kind: str, printed_on: dt.date, token: str) -> str:
-    """"handout_2026-03-10_1a2b.pdf": never a name, MRN or date of birth.
+    """ "handout_2026-03-10_1a2b.pdf": never a name, MRN or date of birth.
 
     Args:
         kind: handout, summary or handoff.

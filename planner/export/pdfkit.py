@@ -54,8 +54,10 @@ FONT_BOLD = "DejaVuSans-Bold"
 FONT_ITALIC = "DejaVuSans-Oblique"
 FONT_BOLD_ITALIC = "DejaVuSans-BoldOblique"
 _FONT_FILES = {
-    FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf",
-    FONT_ITALIC: "DejaVuSans-Oblique.ttf", FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+    FONT: "DejaVuSans.ttf",
+    FONT_BOLD: "DejaVuSans-Bold.ttf",
+    FONT_ITALIC: "DejaVuSans-Oblique.ttf",
+    FONT_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
 }
 # U+FFFD is in DejaVu Sans: a visible, conventional "this character could not be shown".
 PLACEHOLDER = "\ufffd"
@@ -78,8 +80,9 @@ def register_fonts() -> frozenset[int]:
         pdfmetrics.registerFont(font)
         cmap = frozenset(font.face.charToGlyph)
         covered = cmap if covered is None else covered & cmap
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC,
-                                  boldItalic=FONT_BOLD_ITALIC)
+    pdfmetrics.registerFontFamily(
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+    )
     return covered or frozenset()
 
 
@@ -152,22 +155,44 @@ def make_styles(base: float, minimum: float = 0.0) -> dict[str, ParagraphStyle]:
 
     ``minimum`` is the smallest size any style may use (16 pt for large print).
     """
+
     def style(name: str, size: float, font: str = FONT, **kw: Any) -> ParagraphStyle:
         size = max(size, minimum)
-        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.25,
-                              alignment=TA_LEFT, bulletFontName=FONT, bulletFontSize=size,
-                              **kw)
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            fontSize=size,
+            leading=size * 1.25,
+            alignment=TA_LEFT,
+            bulletFontName=FONT,
+            bulletFontSize=size,
+            **kw,
+        )
 
     return {
         "title": style("title", base * 2, FONT_BOLD, spaceAfter=base),
-        "h1": style("h1", base * 1.5, FONT_BOLD, spaceBefore=base * 0.6, spaceAfter=base * 0.5,
-                    textColor=colors.HexColor("#1d3557"), keepWithNext=1),
-        "h2": style("h2", base * 1.2, FONT_BOLD, spaceBefore=base * 0.5, spaceAfter=base * 0.3,
-                    keepWithNext=1),
+        "h1": style(
+            "h1",
+            base * 1.5,
+            FONT_BOLD,
+            spaceBefore=base * 0.6,
+            spaceAfter=base * 0.5,
+            textColor=colors.HexColor("#1d3557"),
+            keepWithNext=1,
+        ),
+        "h2": style(
+            "h2",
+            base * 1.2,
+            FONT_BOLD,
+            spaceBefore=base * 0.5,
+            spaceAfter=base * 0.3,
+            keepWithNext=1,
+        ),
         "body": style("body", base, spaceAfter=base * 0.4),
         "big": style("big", base * 1.4, FONT_BOLD, spaceAfter=base * 0.4),
-        "bullet": style("bullet", base, leftIndent=base * 1.2, bulletIndent=base * 0.2,
-                        spaceAfter=base * 0.25),
+        "bullet": style(
+            "bullet", base, leftIndent=base * 1.2, bulletIndent=base * 0.2, spaceAfter=base * 0.25
+        ),
         "cell": style("cell", base * 0.9),
         "cell_bold": style("cell_bold", base * 0.9, FONT_BOLD),
         "small": style("small", base * 0.8),
@@ -178,8 +203,9 @@ def make_styles(base: float, minimum: float = 0.0) -> dict[str, ParagraphStyle]:
 class _Heading(Paragraph):  # type: ignore[misc]  # reportlab ships no type hints
     """A paragraph that adds an outline entry where it lands."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, key: str, title: str,
-                 level: int) -> None:
+    def __init__(
+        self, markup: str, style: ParagraphStyle, key: str, title: str, level: int
+    ) -> None:
         super().__init__(markup, style)
         self.outline = (key, title, level)
 
@@ -257,8 +283,15 @@ class PdfDocument:
         """A section heading with an outline entry (level 0 or 1)."""
         self._keys += 1
         clean = self.guard.clean(value)
-        self.story.append(_Heading(escape_markup(clean), self.styles[style or f"h{level + 1}"],
-                                   f"s{self._keys}", clean, level))
+        self.story.append(
+            _Heading(
+                escape_markup(clean),
+                self.styles[style or f"h{level + 1}"],
+                f"s{self._keys}",
+                clean,
+                level,
+            )
+        )
 
     def paragraph(self, value: str, style: str = "body") -> None:
         """A paragraph of plain text."""
@@ -306,8 +339,12 @@ class PdfDocument:
     ) -> Table:
         """A grid table; strings become wrapped plain-text paragraphs."""
         cells = [
-            [c if isinstance(c, Flowable) else self.para(
-                c, "cell_bold" if header and r == 0 else style) for c in row]
+            [
+                c
+                if isinstance(c, Flowable)
+                else self.para(c, "cell_bold" if header and r == 0 else style)
+                for c in row
+            ]
             for r, row in enumerate(rows)
         ]
         table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
@@ -333,14 +370,28 @@ class PdfDocument:
     def build(self) -> BuildInfo:
         """Write the PDF to ``out`` and report pages and missing glyphs."""
         meta = self.meta
-        templates = [self._template(name, size) for name, size in
-                     (("portrait", A4), ("landscape", landscape(A4)))]
+        templates = [
+            self._template(name, size)
+            for name, size in (("portrait", A4), ("landscape", landscape(A4)))
+        ]
         doc = _DocTemplate(
-            self.out, pagesize=A4, pageTemplates=templates, title=meta.title,
-            author=meta.author, subject=meta.subject, keywords=meta.keywords,
-            creator="Transplant Planner", lang=meta.lang, invariant=1, displayDocTitle=1,
-            initialFontName=FONT, initialFontSize=self.styles["body"].fontSize,
-            leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+            self.out,
+            pagesize=A4,
+            pageTemplates=templates,
+            title=meta.title,
+            author=meta.author,
+            subject=meta.subject,
+            keywords=meta.keywords,
+            creator="Transplant Planner",
+            lang=meta.lang,
+            invariant=1,
+            displayDocTitle=1,
+            initialFontName=FONT,
+            initialFontSize=self.styles["body"].fontSize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN,
         )
         maker = functools.partial(_NumberedCanvas, total_font=(FONT, self._furniture_size))
         doc.build(self.story, canvasmaker=maker)
@@ -352,9 +403,17 @@ class PdfDocument:
 
     def _template(self, name: str, size: tuple[float, float]) -> PageTemplate:
         band = self._furniture_size * 2.2
-        frame = Frame(MARGIN, MARGIN + band, size[0] - 2 * MARGIN,
-                      size[1] - 2 * MARGIN - 2 * band, id=name, leftPadding=0, rightPadding=0,
-                      topPadding=0, bottomPadding=0)
+        frame = Frame(
+            MARGIN,
+            MARGIN + band,
+            size[0] - 2 * MARGIN,
+            size[1] - 2 * MARGIN - 2 * band,
+            id=name,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         return PageTemplate(id=name, frames=[frame], pagesize=size, onPage=self._furniture)
 
     def _furniture(self, canv: Canvas, doc: BaseDocTemplate) -> None:

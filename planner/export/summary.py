@@ -34,18 +34,32 @@ if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed 
 BASE_PT = 9.0
 HANDOFF_UNTIL_DAY = 100
 _MONITOR_KINDS = frozenset({StepKind.LAB, StepKind.VISIT, StepKind.PROCEDURE})
-_SERIES_COLOURS = (colors.HexColor("#1d3557"), colors.HexColor("#e63946"),
-                   colors.HexColor("#2a9d8f"), colors.HexColor("#f4a261"))
+_SERIES_COLOURS = (
+    colors.HexColor("#1d3557"),
+    colors.HexColor("#e63946"),
+    colors.HexColor("#2a9d8f"),
+    colors.HexColor("#f4a261"),
+)
 
 
-def _meta(title: str, subject: str, patient: Patient, settings: ClinicSettings,
-          printed_on: dt.date, plan_version: int) -> DocMeta:
+def _meta(
+    title: str,
+    subject: str,
+    patient: Patient,
+    settings: ClinicSettings,
+    printed_on: dt.date,
+    plan_version: int,
+) -> DocMeta:
     # Identifiers go in the page banner only: never in the PDF metadata.
     banner = f"{patient.display_name} · MRN {patient.mrn} · DOB {patient.date_of_birth.isoformat()}"
     return DocMeta(
-        title=title, author=settings.centre_name, subject=subject,
-        keywords="stem cell transplant, care plan", lang="en",
-        footer=f"Plan version {plan_version} · Printed {printed_on.isoformat()}", banner=banner,
+        title=title,
+        author=settings.centre_name,
+        subject=subject,
+        keywords="stem cell transplant, care plan",
+        lang="en",
+        footer=f"Plan version {plan_version} · Printed {printed_on.isoformat()}",
+        banner=banner,
     )
 
 
@@ -53,34 +67,57 @@ def _fmt_measure(value: float | None, unit: str) -> str:
     return f"{format_number(value)} {unit}" if value is not None else "not recorded"
 
 
-def _details(doc: PdfDocument, patient: Patient, transplant: Transplant, plan: Plan,
-             printed_on: dt.date) -> None:
+def _details(
+    doc: PdfDocument, patient: Patient, transplant: Transplant, plan: Plan, printed_on: dt.date
+) -> None:
     weight = _fmt_measure(patient.weight_kg, "kg")
     if patient.weight_date is not None:
         weight += f" (weighed {patient.weight_date.isoformat()})"
     donor = transplant.donor
     rows: list[list[object]] = [
         ["Patient", patient.display_name, "MRN", patient.mrn],
-        ["Date of birth", f"{patient.date_of_birth.isoformat()} "
-                          f"(age {patient.age_on(printed_on)})", "Sex", patient.sex.value],
+        [
+            "Date of birth",
+            f"{patient.date_of_birth.isoformat()} (age {patient.age_on(printed_on)})",
+            "Sex",
+            patient.sex.value,
+        ],
         ["Height", _fmt_measure(patient.height_cm, "cm"), "Weight", weight],
         ["Diagnosis", patient.diagnosis, "Disease status", patient.disease_status],
-        ["ABO / CMV IgG", f"{patient.abo or '?'} / {patient.cmv_igg}",
-         "Coordinator", patient.coordinator],
-        ["Transplant", f"{transplant.transplant_type.value}, {transplant.graft_source.value}"
-                       f"{', ' + transplant.intensity if transplant.intensity else ''}",
-         "Status", transplant.status.value],
+        [
+            "ABO / CMV IgG",
+            f"{patient.abo or '?'} / {patient.cmv_igg}",
+            "Coordinator",
+            patient.coordinator,
+        ],
+        [
+            "Transplant",
+            f"{transplant.transplant_type.value}, {transplant.graft_source.value}"
+            f"{', ' + transplant.intensity if transplant.intensity else ''}",
+            "Status",
+            transplant.status.value,
+        ],
         ["Day 0", plan.day0.isoformat(), "Today", day_label((printed_on - plan.day0).days)],
     ]
     if donor is not None:
-        rows.append(["Donor", f"{donor.donor_type.value} {donor.hla_match}".strip(),
-                     "Donor ABO / CMV", f"{donor.abo or '?'} / {donor.cmv_igg}"])
+        rows.append(
+            [
+                "Donor",
+                f"{donor.donor_type.value} {donor.hla_match}".strip(),
+                "Donor ABO / CMV",
+                f"{donor.abo or '?'} / {donor.cmv_igg}",
+            ]
+        )
     templates = "; ".join(f"{t.title} (v{t.version}, {t.checksum[:8]})" for t in plan.templates)
     rows.append(["Templates", templates, "", ""])
     w = doc.frame_width()
     doc.heading("Patient and transplant")
-    doc.table(rows, [w * 0.14, w * 0.42, w * 0.14, w * 0.30], header=False,
-              extra=[("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))])
+    doc.table(
+        rows,
+        [w * 0.14, w * 0.42, w * 0.14, w * 0.30],
+        header=False,
+        extra=[("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))],
+    )
 
 
 def _status_text(status: StepStatus, planned: dt.date, actual: dt.date) -> str:
@@ -98,15 +135,21 @@ def _plan_table(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
         dose = "" if line is None else f"{line.text}\n{line.explanation}"
         if step.dose is not None and step.dose.frequency:
             dose = f"{dose}\n{step.dose.frequency}"
-        rows.append([occ.label, occ.date.isoformat(), title, dose,
-                     _status_text(occ.status, occ.planned_date, occ.date)])
+        rows.append(
+            [
+                occ.label,
+                occ.date.isoformat(),
+                title,
+                dose,
+                _status_text(occ.status, occ.planned_date, occ.date),
+            ]
+        )
     w = doc.frame_width()
     doc.heading("Plan")
     doc.table(rows, [w * 0.08, w * 0.11, w * 0.28, w * 0.41, w * 0.12], style="small")
 
 
-def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow],
-             error: str = "") -> None:
+def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow], error: str = "") -> None:
     doc.heading("Harvest")
     if error:
         doc.paragraph(f"The harvest log could not be read: {error}")
@@ -115,14 +158,20 @@ def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow],
         doc.paragraph("No collections recorded.")
         return
     rows: list[list[object]] = [["Date", "Day", "CD34+ x10^6/kg", "Cumulative x10^6/kg"]]
-    rows += [[r.date.isoformat(), day_label((r.date - plan.day0).days),
-              format_number(r.cd34_per_kg), format_number(r.cumulative)] for r in rows_in]
+    rows += [
+        [
+            r.date.isoformat(),
+            day_label((r.date - plan.day0).days),
+            format_number(r.cd34_per_kg),
+            format_number(r.cumulative),
+        ]
+        for r in rows_in
+    ]
     w = doc.frame_width()
     doc.table(rows, [w * 0.25] * 4)
 
 
-def _series_plot(series: CountSeries, chart: CountChart, width: float,
-                 height: float) -> Drawing:
+def _series_plot(series: CountSeries, chart: CountChart, width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
     plot = LinePlot()
     plot.x, plot.y, plot.width, plot.height = 40, 25, width - 55, height - 45
@@ -136,14 +185,22 @@ def _series_plot(series: CountSeries, chart: CountChart, width: float,
     top = series.max_value * 1.1
     for value in series.thresholds:
         y = plot.y + plot.height * value / top
-        drawing.add(Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.grey,
-                         strokeDashArray=[3, 2]))
+        drawing.add(
+            Line(plot.x, y, plot.x + plot.width, y, strokeColor=colors.grey, strokeDashArray=[3, 2])
+        )
     span = max(1, chart.last_day - chart.first_day)
     for day, _ in chart.markers:
         x = plot.x + plot.width * (day - chart.first_day) / span
         drawing.add(Line(x, plot.y, x, plot.y + plot.height, strokeColor=_SERIES_COLOURS[2]))
-    drawing.add(String(plot.x, height - 12, f"{series.label} ({series.unit}) by transplant day",
-                       fontName=FONT, fontSize=8))
+    drawing.add(
+        String(
+            plot.x,
+            height - 12,
+            f"{series.label} ({series.unit}) by transplant day",
+            fontName=FONT,
+            fontSize=8,
+        )
+    )
     return drawing
 
 
@@ -163,11 +220,15 @@ def _engraftment(doc: PdfDocument, plan: Plan, inputs: SummaryInputs) -> None:
         return
     width = doc.frame_width() / 2
     cells = [_series_plot(s, chart, width - 6, 150) for s in chart.series]
-    grid = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
-    doc.table(grid, [width, width], header=False,
-              extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)])
-    doc.paragraph("Dashed lines: engraftment thresholds (neutrophils 0.5, platelets 20 and 50 "
-                  "x10^9/L). Vertical lines: engraftment days.", "small")
+    grid = [cells[i : i + 2] + [""] * (2 - len(cells[i : i + 2])) for i in range(0, len(cells), 2)]
+    doc.table(
+        grid, [width, width], header=False, extra=[("GRID", (0, 0), (-1, -1), 0, colors.white)]
+    )
+    doc.paragraph(
+        "Dashed lines: engraftment thresholds (neutrophils 0.5, platelets 20 and 50 "
+        "x10^9/L). Vertical lines: engraftment days.",
+        "small",
+    )
 
 
 def _lines(doc: PdfDocument, title: str, lines: Sequence[str], empty: str) -> None:
@@ -201,15 +262,29 @@ def write_team_summary(
     plan_version: int,
 ) -> tuple[str, ...]:
     """Write the team summary PDF; return the characters the font could not show."""
-    doc = PdfDocument(out, _meta("Transplant team summary", "Team summary of a transplant plan",
-                                 patient, settings, printed_on, plan_version), BASE_PT)
+    doc = PdfDocument(
+        out,
+        _meta(
+            "Transplant team summary",
+            "Team summary of a transplant plan",
+            patient,
+            settings,
+            printed_on,
+            plan_version,
+        ),
+        BASE_PT,
+    )
     _details(doc, patient, transplant, plan, printed_on)
     _day0_changes(doc, plan)
     _harvest(doc, plan, inputs.harvest, inputs.harvest_error)
     _engraftment(doc, plan, inputs)
     _lines(doc, "Checklist status", inputs.checklist, "No checklist items recorded.")
-    _lines(doc, "Complications", [episode_summary(e, plan.day0) for e in inputs.episodes],
-           "No complication episodes recorded.")
+    _lines(
+        doc,
+        "Complications",
+        [episode_summary(e, plan.day0) for e in inputs.episodes],
+        "No complication episodes recorded.",
+    )
     _plan_table(doc, patient, plan)
     return doc.build().missing_glyphs
 
@@ -217,9 +292,11 @@ def write_team_summary(
 def _monitoring(doc: PdfDocument, plan: Plan, printed_on: dt.date) -> None:
     until = plan.day0 + dt.timedelta(days=HANDOFF_UNTIL_DAY)
     rows: list[list[object]] = [["Day", "Date", "What", "Status"]]
-    rows += [[o.label, o.date.isoformat(), o.title, o.status.value]
-             for o in plan.sorted_occurrences()
-             if o.kind in _MONITOR_KINDS and printed_on <= o.date <= until]
+    rows += [
+        [o.label, o.date.isoformat(), o.title, o.status.value]
+        for o in plan.sorted_occurrences()
+        if o.kind in _MONITOR_KINDS and printed_on <= o.date <= until
+    ]
     w = doc.frame_width()
     doc.heading(f"Monitoring calendar to Day +{HANDOFF_UNTIL_DAY}")
     if len(rows) == 1:
@@ -234,13 +311,16 @@ def _medicines(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
         if step.kind is not StepKind.MEDICATION or step.status is not StepStatus.PLANNED:
             continue
         line = dose_line(step.dose, step.drug, patient)
-        days = ", ".join(day_label(d) for d in step.days) if step.anchor == "day0" else (
-            f"{len(step.days)} day(s) from anchor {step.anchor}")
-        schedule = "; ".join(x for x in (step.dose.frequency if step.dose else "", days,
-                                         step.until) if x)
+        days = (
+            ", ".join(day_label(d) for d in step.days)
+            if step.anchor == "day0"
+            else (f"{len(step.days)} day(s) from anchor {step.anchor}")
+        )
+        schedule = "; ".join(
+            x for x in (step.dose.frequency if step.dose else "", days, step.until) if x
+        )
         name = f"{tall_man(step.drug)}\n{step.title}" if step.drug else step.title
-        rows.append([name, "" if line is None else f"{line.text}\n{line.explanation}",
-                     schedule])
+        rows.append([name, "" if line is None else f"{line.text}\n{line.explanation}", schedule])
     w = doc.frame_width()
     doc.heading("Medicines")
     doc.table(rows, [w * 0.3, w * 0.45, w * 0.25], style="small")
@@ -248,14 +328,16 @@ def _medicines(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
 
 def _contacts(doc: PdfDocument, patient: Patient, settings: ClinicSettings) -> None:
     doc.heading("Contacts")
-    doc.bullets([
-        f"Transplant centre: {settings.centre_name}",
-        f"24-hour number: {settings.phone_24h or 'not set in centre settings'}",
-        f"Coordinator: {patient.coordinator or 'not recorded'}",
-        f"Patient contacts: {patient.contacts or 'not recorded'}",
-        "Call the transplant centre before starting or stopping any medicine, and for fever "
-        f"of {format_number(settings.fever_threshold_c)} °C or higher.",
-    ])
+    doc.bullets(
+        [
+            f"Transplant centre: {settings.centre_name}",
+            f"24-hour number: {settings.phone_24h or 'not set in centre settings'}",
+            f"Coordinator: {patient.coordinator or 'not recorded'}",
+            f"Patient contacts: {patient.contacts or 'not recorded'}",
+            "Call the transplant centre before starting or stopping any medicine, and for fever "
+            f"of {format_number(settings.fever_threshold_c)} °C or higher.",
+        ]
+    )
 
 
 def write_handoff_packet(
@@ -270,13 +352,27 @@ def write_handoff_packet(
     plan_version: int,
 ) -> tuple[str, ...]:
     """Write the community hand-off packet; return the characters the font could not show."""
-    doc = PdfDocument(out, _meta("Community hand-off packet", "Hand-off to community care",
-                                 patient, settings, printed_on, plan_version), BASE_PT)
+    doc = PdfDocument(
+        out,
+        _meta(
+            "Community hand-off packet",
+            "Hand-off to community care",
+            patient,
+            settings,
+            printed_on,
+            plan_version,
+        ),
+        BASE_PT,
+    )
     _details(doc, patient, transplant, plan, printed_on)
     _contacts(doc, patient, settings)
     _engraftment(doc, plan, inputs)
-    _lines(doc, "Complications", [episode_summary(e, plan.day0) for e in inputs.episodes],
-           "No complication episodes recorded.")
+    _lines(
+        doc,
+        "Complications",
+        [episode_summary(e, plan.day0) for e in inputs.episodes],
+        "No complication episodes recorded.",
+    )
     _monitoring(doc, plan, printed_on)
     _medicines(doc, patient, plan)
     return doc.build().missing_glyphs

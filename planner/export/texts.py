@@ -37,10 +37,11 @@ class StepText:
 def available_languages() -> tuple[str, ...]:
     """Language codes that have handout texts, sorted."""
     folder = resource("handouts")
-    return tuple(sorted(
-        c.name for c in folder.iterdir()
-        if c.is_dir() and c.joinpath("handout.toml").is_file()
-    ))
+    return tuple(
+        sorted(
+            c.name for c in folder.iterdir() if c.is_dir() and c.joinpath("handout.toml").is_file()
+        )
+    )
 
 
 def _flat_keys(data: Mapping[str, Any], prefix: str = "") -> set[str]:
@@ -61,7 +62,9 @@ def _read_toml(lang: str, name: str) -> dict[str, Any]:
     try:
         return tomllib.loads(child.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
-        raise PlannerError(f"Handout texts handouts/{lang}/{name} are not valid TOML: {err}") from None
+        raise PlannerError(
+            f"Handout texts handouts/{lang}/{name} are not valid TOML: {err}"
+        ) from None
 
 
 class HandoutTexts:
@@ -99,7 +102,7 @@ class HandoutTexts:
         return self.get(path).format_map({k: str(v) for k, v in values.items()})
 
     def day_label(self, day: int) -> str:
-        """"Day -6", "Day 0", "Day +12" in this language."""
+        """ "Day -6", "Day 0", "Day +12" in this language."""
         return self.fill("format.day_label", n=f"{day:+d}" if day else "0")
 
     def date(self, when: dt.date, *, short: bool = False) -> str:
@@ -107,12 +110,14 @@ class HandoutTexts:
         return self.fill(
             "format.date_short" if short else "format.date",
             weekday=self.items("format.weekdays")[when.weekday()],
-            day=when.day, month=self.items("format.months")[when.month - 1],
-            month_short=self.items("format.months_short")[when.month - 1], year=when.year,
+            day=when.day,
+            month=self.items("format.months")[when.month - 1],
+            month_short=self.items("format.months_short")[when.month - 1],
+            year=when.year,
         )
 
     def month_title(self, year: int, month: int) -> str:
-        """"March 2026"."""
+        """ "March 2026"."""
         name = self.items("format.months")[month - 1]
         return f"{name[:1].upper()}{name[1:]} {year}"
 
@@ -121,7 +126,7 @@ class HandoutTexts:
         return f"{value:.{decimals}f}".replace(".", self.get("format.decimal"))
 
     def temperature(self, celsius: float) -> str:
-        """"38.0 °C (100.4 °F)": patient handouts give both scales (clinical.md 4.7)."""
+        """ "38.0 °C (100.4 °F)": patient handouts give both scales (clinical.md 4.7)."""
         fahrenheit = celsius * 9 / 5 + 32
         return self.fill("format.temperature", c=self.number(celsius), f=self.number(fahrenheit))
 
@@ -155,9 +160,6 @@ def load_texts(lang: str) -> HandoutTexts:
     if lang != REFERENCE_LANGUAGE:
         missing = _flat_keys(_read_toml(REFERENCE_LANGUAGE, "handout.toml")) - _flat_keys(data)
         if missing:
-            raise PlannerError(
-                f"Handout texts for '{lang}' lack: {', '.join(sorted(missing))}."
-            )
+            raise PlannerError(f"Handout texts for '{lang}' lack: {', '.join(sorted(missing))}.")
     steps = _read_toml(lang, "steps.toml")
     return HandoutTexts(lang, data, steps)
-

@@ -73,8 +73,13 @@ def _json(value: Any) -> str:
 
 
 def dict_changes(
-    entity: str, entity_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None,
-    *, ignore: Sequence[str] = ("version",), prefix: str = "",
+    entity: str,
+    entity_id: str,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    *,
+    ignore: Sequence[str] = ("version",),
+    prefix: str = "",
 ) -> list[FieldChange]:
     """Field-level differences between two flat dicts (None = record absent)."""
     old = old or {}
@@ -85,11 +90,15 @@ def dict_changes(
             continue
         before, after = old.get(key), new.get(key)
         if before != after:
-            changes.append(FieldChange(
-                entity, entity_id, prefix + key,
-                None if key not in old else _json(before),
-                None if key not in new else _json(after),
-            ))
+            changes.append(
+                FieldChange(
+                    entity,
+                    entity_id,
+                    prefix + key,
+                    None if key not in old else _json(before),
+                    None if key not in new else _json(after),
+                )
+            )
     return changes
 
 
@@ -98,7 +107,10 @@ def plan_changes(
 ) -> list[FieldChange]:
     """Differences between two plan dicts: top-level fields, then step by step."""
     changes = dict_changes(
-        "plan", plan_id, _without_steps(old), _without_steps(new),
+        "plan",
+        plan_id,
+        _without_steps(old),
+        _without_steps(new),
         ignore=("version", "format"),
     )
     old_steps = {s["id"]: s for s in (old or {}).get("steps", [])}
@@ -109,8 +121,16 @@ def plan_changes(
         elif sid not in new_steps:
             changes.append(FieldChange("plan", plan_id, f"steps[{sid}]", "present", None))
         else:
-            changes.extend(dict_changes("plan", plan_id, old_steps[sid], new_steps[sid],
-                                        ignore=(), prefix=f"steps[{sid}]."))
+            changes.extend(
+                dict_changes(
+                    "plan",
+                    plan_id,
+                    old_steps[sid],
+                    new_steps[sid],
+                    ignore=(),
+                    prefix=f"steps[{sid}].",
+                )
+            )
     return changes
 
 

@@ -62,8 +62,11 @@ MAX_ITEMS: Final = 200
 MAX_DAY: Final = 3650
 MAX_EXPIRY_DAYS: Final = 3650
 ANCHORS: Final = ("day0", "collection", "admission")
-ANCHOR_WORDS: Final = {"day0": "Day 0", "collection": "the planned collection",
-                       "admission": "the planned admission"}
+ANCHOR_WORDS: Final = {
+    "day0": "Day 0",
+    "collection": "the planned collection",
+    "admission": "the planned admission",
+}
 REPEATS: Final = ("once", "daily")
 TRANSPLANT_TYPES: Final = ("autologous", "allogeneic")
 # Without an admission step or conditioning days (e.g. a plan of follow-up templates
@@ -72,17 +75,38 @@ DEFAULT_ADMISSION_DAY: Final = -8
 DUE_SOON_DAYS: Final = 7
 MAX_NOTE: Final = 2000
 
-_TOP_KEYS: Final = {"schema", "id", "version", "title", "transplant_types", "repeat",
-                    "review_status", "source", "description", "items"}
-_ITEM_KEYS: Final = {"id", "title", "short", "section", "anchor", "day", "expires_after_days",
-                     "due_before", "transplant_types", "notes"}
+_TOP_KEYS: Final = {
+    "schema",
+    "id",
+    "version",
+    "title",
+    "transplant_types",
+    "repeat",
+    "review_status",
+    "source",
+    "description",
+    "items",
+}
+_ITEM_KEYS: Final = {
+    "id",
+    "title",
+    "short",
+    "section",
+    "anchor",
+    "day",
+    "expires_after_days",
+    "due_before",
+    "transplant_types",
+    "notes",
+}
 
 
 class ChecklistTemplateError(TemplateError):
     """A checklist template is invalid; the message names the file, the item and the field."""
 
-    def __init__(self, file: str, message: str, *, item: str | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, file: str, message: str, *, item: str | None = None, field: str | None = None
+    ) -> None:
         where = file
         if item is not None:
             where += f", item '{item}'"
@@ -185,8 +209,9 @@ def _types(ctx: _Ctx, table: Mapping[str, Any], default: tuple[str, ...] | None)
         return default
     values = ctx.get(table, "transplant_types", list)
     if not values or any(v not in TRANSPLANT_TYPES for v in values):
-        raise ctx.error(f"must list one or more of: {', '.join(TRANSPLANT_TYPES)}.",
-                        "transplant_types")
+        raise ctx.error(
+            f"must list one or more of: {', '.join(TRANSPLANT_TYPES)}.", "transplant_types"
+        )
     return tuple(dict.fromkeys(values))
 
 
@@ -197,25 +222,32 @@ def _anchor(ctx: _Ctx, table: Mapping[str, Any], key: str) -> str:
     return value
 
 
-def _expiry(ctx: _Ctx, raw: Mapping[str, Any], anchor: str | None,
-            day: int | None) -> tuple[int | None, str | None]:
+def _expiry(
+    ctx: _Ctx, raw: Mapping[str, Any], anchor: str | None, day: int | None
+) -> tuple[int | None, str | None]:
     expires = ctx.get(raw, "expires_after_days", int, required=False)
     if expires is None:
         if "due_before" in raw:
-            raise ctx.error("needs expires_after_days: the anchor the result must still "
-                            "be valid at.", "due_before")
+            raise ctx.error(
+                "needs expires_after_days: the anchor the result must still be valid at.",
+                "due_before",
+            )
         return None, None
     if not 1 <= expires <= MAX_EXPIRY_DAYS:
         raise ctx.error(f"must be from 1 to {MAX_EXPIRY_DAYS} days.", "expires_after_days")
     due_before = _anchor(ctx, raw, "due_before") if "due_before" in raw else anchor
     if due_before == anchor and day is not None and -day > expires:
-        raise ctx.error(f"the item is due {-day} days before its anchor but expires after "
-                        f"{expires} days: it would expire before the anchor.", "day")
+        raise ctx.error(
+            f"the item is due {-day} days before its anchor but expires after "
+            f"{expires} days: it would expire before the anchor.",
+            "day",
+        )
     return expires, due_before
 
 
-def _parse_item(file: str, index: int, raw: Any, repeat: str,
-                types: tuple[str, ...]) -> ChecklistItem:
+def _parse_item(
+    file: str, index: int, raw: Any, repeat: str, types: tuple[str, ...]
+) -> ChecklistItem:
     ctx = _ItemCtx(file, f"#{index + 1}")
     if not isinstance(raw, dict):
         raise ctx.error("each [[items]] entry must be a table.")
@@ -239,10 +271,14 @@ def _parse_item(file: str, index: int, raw: Any, repeat: str,
         raise ctx.error("lists a transplant type the template is not for.", "transplant_types")
     title = ctx.text(raw, "title", max_len=300)
     return ChecklistItem(
-        id=item_id, title=title,
+        id=item_id,
+        title=title,
         short=ctx.text(raw, "short", required=False, max_len=60) or title,
         section=ctx.text(raw, "section", required=False, max_len=60),
-        anchor=anchor, day=day, expires_after_days=expires, due_before=due_before,
+        anchor=anchor,
+        day=day,
+        expires_after_days=expires,
+        due_before=due_before,
         transplant_types=item_types,
         notes=ctx.text(raw, "notes", required=False),
     )
@@ -264,8 +300,9 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
     ctx.reject_unknown(doc, _TOP_KEYS, "top-level")
     schema = ctx.get(doc, "schema", int)
     if schema != SCHEMA_VERSION:
-        raise ctx.error(f"schema {schema} is not supported (this version reads "
-                        f"{SCHEMA_VERSION}).", "schema")
+        raise ctx.error(
+            f"schema {schema} is not supported (this version reads {SCHEMA_VERSION}).", "schema"
+        )
     template_id = ctx.get(doc, "id", str)
     if not ID_PATTERN.match(template_id):
         raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
@@ -285,15 +322,20 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
     seen: set[str] = set()
     for it in items:
         if it.id in seen:
-            raise ChecklistTemplateError(file, "the item id is used twice.", item=it.id,
-                                         field="id")
+            raise ChecklistTemplateError(file, "the item id is used twice.", item=it.id, field="id")
         seen.add(it.id)
     return ChecklistTemplate(
-        id=template_id, version=ctx.text(doc, "version", max_len=40),
-        title=ctx.text(doc, "title", max_len=160), transplant_types=types, repeat=repeat,
-        review_status=review_status, source=ctx.text(doc, "source"),
-        description=ctx.text(doc, "description", required=False), items=items,
-        checksum=hashlib.sha256(data).hexdigest(), path=file,
+        id=template_id,
+        version=ctx.text(doc, "version", max_len=40),
+        title=ctx.text(doc, "title", max_len=160),
+        transplant_types=types,
+        repeat=repeat,
+        review_status=review_status,
+        source=ctx.text(doc, "source"),
+        description=ctx.text(doc, "description", required=False),
+        items=items,
+        checksum=hashlib.sha256(data).hexdigest(),
+        path=file,
     )
 
 
@@ -303,8 +345,9 @@ def load_checklists() -> dict[str, ChecklistTemplate]:
     for res in list_resources("checklists", ".toml"):
         template = parse_checklist(res.read_bytes(), f"checklists/{res.name}")
         if template.id in found:
-            raise ChecklistTemplateError(res.name, f"checklist id '{template.id}' is used by "
-                                         "two files.", field="id")
+            raise ChecklistTemplateError(
+                res.name, f"checklist id '{template.id}' is used by two files.", field="id"
+            )
         found[template.id] = template
     return found
 
@@ -359,17 +402,26 @@ class ItemState:
 
     def to_body(self) -> dict[str, Any]:
         """JSON-ready copy."""
-        return {"done": self.done, "date": None if self.date is None else self.date.isoformat(),
-                "by": self.by, "at": self.at, "note": self.note}
+        return {
+            "done": self.done,
+            "date": None if self.date is None else self.date.isoformat(),
+            "by": self.by,
+            "at": self.at,
+            "note": self.note,
+        }
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> ItemState:
         """Read a stored item state (``ValidationError`` when it is malformed)."""
         if not isinstance(body, Mapping):
             raise ValidationError("checklists", "A stored checklist item is not a mapping.")
-        return cls(done=body.get("done", False), date=_iso_date("date", body.get("date")),
-                   by=_text("by", body.get("by", "")), at=_text("at", body.get("at", "")),
-                   note=_text("note", body.get("note", "")))
+        return cls(
+            done=body.get("done", False),
+            date=_iso_date("date", body.get("date")),
+            by=_text("by", body.get("by", "")),
+            at=_text("at", body.get("at", "")),
+            note=_text("note", body.get("note", "")),
+        )
 
 
 @dataclass(frozen=True)
@@ -400,8 +452,9 @@ class ChecklistState:
     def from_body(cls, template_id: str, body: Mapping[str, Any]) -> ChecklistState:
         """Read one stored checklist."""
         if not isinstance(body, Mapping):
-            raise ValidationError("checklists", f"The stored checklist '{template_id}' is not "
-                                  "a mapping.")
+            raise ValidationError(
+                "checklists", f"The stored checklist '{template_id}' is not a mapping."
+            )
         return cls(template_id, {str(k): ItemState.from_body(v) for k, v in body.items()})
 
 
@@ -416,8 +469,16 @@ def checklists_from_body(body: Mapping[str, Any]) -> dict[str, ChecklistState]:
 
 
 def tick_item(
-    template: ChecklistTemplate, state: ChecklistState | None, item_id: str, *, done: bool,
-    date: dt.date | None, by: str, at: str, note: str, today: dt.date,
+    template: ChecklistTemplate,
+    state: ChecklistState | None,
+    item_id: str,
+    *,
+    done: bool,
+    date: dt.date | None,
+    by: str,
+    at: str,
+    note: str,
+    today: dt.date,
 ) -> ChecklistState:
     """Return the checklist state with one item ticked (or unticked).
 
@@ -455,26 +516,32 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
         # The apheresis itself, not the CD34+ count drawn the same morning.
         first = min(collection, key=lambda o: (o.date, o.kind is not StepKind.PROCEDURE))
         readings["collection"] = AnchorReading(
-            "collection", first.date, f"Collection: {first.title}, {first.label}.")
+            "collection", first.date, f"Collection: {first.title}, {first.label}."
+        )
     else:
         readings["collection"] = AnchorReading(
-            "collection", plan.day0, "Collection: no collection step in the plan; Day 0 used.")
+            "collection", plan.day0, "Collection: no collection step in the plan; Day 0 used."
+        )
     admission = [o for o in occs if o.step_id == "admission"]
     conditioning = [o for o in occs if o.phase is Phase.CONDITIONING]
     if admission:
         first = min(admission, key=lambda o: o.date)
         readings["admission"] = AnchorReading(
-            "admission", first.date, f"Admission: the plan's admission step, {first.label}.")
+            "admission", first.date, f"Admission: the plan's admission step, {first.label}."
+        )
     elif conditioning:
         first = min(conditioning, key=lambda o: o.date)
         readings["admission"] = AnchorReading(
-            "admission", first.date - dt.timedelta(days=1),
-            f"Admission: the day before the first conditioning day ({first.title}, "
-            f"{first.label}).")
+            "admission",
+            first.date - dt.timedelta(days=1),
+            f"Admission: the day before the first conditioning day ({first.title}, {first.label}).",
+        )
     else:
         readings["admission"] = AnchorReading(
-            "admission", plan.day0 + dt.timedelta(days=DEFAULT_ADMISSION_DAY),
-            f"Admission: no conditioning in the plan; Day {DEFAULT_ADMISSION_DAY} used.")
+            "admission",
+            plan.day0 + dt.timedelta(days=DEFAULT_ADMISSION_DAY),
+            f"Admission: no conditioning in the plan; Day {DEFAULT_ADMISSION_DAY} used.",
+        )
     return readings
 
 
@@ -541,8 +608,9 @@ def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
 
 
-def _expiry_warning(item: ChecklistItem, done_on: dt.date, anchor: AnchorReading,
-                    today: dt.date) -> tuple[str, str, dt.date]:
+def _expiry_warning(
+    item: ChecklistItem, done_on: dt.date, anchor: AnchorReading, today: dt.date
+) -> tuple[str, str, dt.date]:
     """(status, warning, expires_on) of a done item that expires."""
     assert item.expires_after_days is not None
     expires_on = done_on + dt.timedelta(days=item.expires_after_days)
@@ -552,20 +620,30 @@ def _expiry_warning(item: ChecklistItem, done_on: dt.date, anchor: AnchorReading
         return "done", "", expires_on  # the event is past: nothing left to be valid for
     if expires_on < today:
         ago = (today - expires_on).days
-        return "expired", (f"{item.short} {past} {_days(ago)} ago; repeat before {word}"), \
-            expires_on
+        return (
+            "expired",
+            (f"{item.short} {past} {_days(ago)} ago; repeat before {word}"),
+            expires_on,
+        )
     if expires_on < anchor.date:
         gap = (anchor.date - expires_on).days
         return "expires early", f"{item.short} {present} {_days(gap)} before {word}", expires_on
     return "done", "", expires_on
 
 
-def _item_view(item: ChecklistItem, state: ItemState | None, anchors: Mapping[str, AnchorReading],
-               plan: Plan, today: dt.date, daily: bool) -> ItemView:
+def _item_view(
+    item: ChecklistItem,
+    state: ItemState | None,
+    anchors: Mapping[str, AnchorReading],
+    plan: Plan,
+    today: dt.date,
+    daily: bool,
+) -> ItemView:
     if daily:
         done_today = state is not None and state.done and state.date == today
-        return ItemView(item, None, None, "daily", state,
-                        "done today" if done_today else "open today")
+        return ItemView(
+            item, None, None, "daily", state, "done today" if done_today else "open today"
+        )
     assert item.anchor is not None and item.day is not None
     due = anchors[item.anchor].date + dt.timedelta(days=item.day)
     day = (due - plan.day0).days
@@ -576,9 +654,11 @@ def _item_view(item: ChecklistItem, state: ItemState | None, anchors: Mapping[st
         if item.expires_after_days is None or item.due_before is None:
             return ItemView(item, due, day, short_day_label(day), state, "done")
         status, warning, expires_on = _expiry_warning(
-            item, state.date, anchors[item.due_before], today)
-        return ItemView(item, due, day, short_day_label(day), state, status, expires_on,
-                        earliest, warning)
+            item, state.date, anchors[item.due_before], today
+        )
+        return ItemView(
+            item, due, day, short_day_label(day), state, status, expires_on, earliest, warning
+        )
     if due < today:
         status = "overdue"
     elif (due - today).days <= DUE_SOON_DAYS:
@@ -589,7 +669,10 @@ def _item_view(item: ChecklistItem, state: ItemState | None, anchors: Mapping[st
 
 
 def checklist_view(
-    template: ChecklistTemplate, state: ChecklistState | None, plan: Plan, today: dt.date,
+    template: ChecklistTemplate,
+    state: ChecklistState | None,
+    plan: Plan,
+    today: dt.date,
     transplant_type: str | None = None,
 ) -> ChecklistView:
     """Date every item of ``template`` from the anchors of ``plan`` as of ``today``.
@@ -600,16 +683,18 @@ def checklist_view(
     anchors = plan_anchors(plan)
     daily = template.repeat == "daily"
     items = tuple(
-        _item_view(it, state.get(it.id) if state is not None else None, anchors, plan, today,
-                   daily)
+        _item_view(it, state.get(it.id) if state is not None else None, anchors, plan, today, daily)
         for it in template.items_for(transplant_type)
     )
     return ChecklistView(template, items, anchors, today)
 
 
 def expiry_alerts(
-    templates: Mapping[str, ChecklistTemplate], states: Mapping[str, ChecklistState],
-    plan: Plan, today: dt.date, transplant_type: str | None = None,
+    templates: Mapping[str, ChecklistTemplate],
+    states: Mapping[str, ChecklistState],
+    plan: Plan,
+    today: dt.date,
+    transplant_type: str | None = None,
 ) -> list[str]:
     """Board alerts for the started checklists of one transplant.
 
@@ -627,8 +712,11 @@ def expiry_alerts(
 
 
 def checklist_alerts(
-    records: Iterable[ClinicalRecord], plans: Iterable[Plan], today: dt.date,
-    templates: Mapping[str, ChecklistTemplate], transplant_types: Mapping[str, str] | None = None,
+    records: Iterable[ClinicalRecord],
+    plans: Iterable[Plan],
+    today: dt.date,
+    templates: Mapping[str, ChecklistTemplate],
+    transplant_types: Mapping[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """Board alerts by transplant id from "checklists" records (for ``extra_alerts``).
 
@@ -653,8 +741,8 @@ def checklist_alerts(
 
 
 def applicable_templates(
-    templates: Mapping[str, ChecklistTemplate], transplant_type: str,
+    templates: Mapping[str, ChecklistTemplate],
+    transplant_type: str,
 ) -> list[ChecklistTemplate]:
     """Templates for a transplant type, in bundle order."""
     return [t for t in templates.values() if t.applies_to(transplant_type)]
-

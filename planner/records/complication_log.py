@@ -21,17 +21,13 @@ from planner.records.ports import ClinicalRecord
 COMPLICATIONS: Final = "complications"
 
 
-
 CHECKLISTS: Final = "checklists"
-
 
 
 SCHEMA_KEY: Final = "schema"
 
 
-
 EPISODE_PREFIX: Final = "ep-"
-
 
 
 # Which episode a calculator's result belongs to (``GradeResult.criteria``).
@@ -49,7 +45,6 @@ EPISODE_TYPES: Final[Mapping[str, str]] = {
 }
 
 
-
 def episode_type_for(result: GradeResult) -> str:
     """The episode type of a calculator result ("aGVHD" for MAGIC, ...)."""
     try:
@@ -58,7 +53,6 @@ def episode_type_for(result: GradeResult) -> str:
         raise ValidationError(
             "criteria", f"{result.criteria} results are not tracked as complication episodes."
         ) from None
-
 
 
 def _date(name: str, value: object) -> dt.date:
@@ -70,54 +64,65 @@ def _date(name: str, value: object) -> dt.date:
         raise ValidationError(name, f"The stored {name} '{value}' is not a date.") from None
 
 
-
 def grade_result_from_dict(d: Mapping[str, Any]) -> GradeResult:
     """Rebuild a ``GradeResult`` from ``GradeResult.as_dict()``."""
     try:
         return GradeResult(
-            value=d["value"], label=str(d["label"]), criteria=str(d["criteria"]),
-            version=str(d["version"]), inputs=dict(d.get("inputs") or {}),
-            deciding_rule=str(d["deciding_rule"]), notes=tuple(d.get("notes") or ()),
+            value=d["value"],
+            label=str(d["label"]),
+            criteria=str(d["criteria"]),
+            version=str(d["version"]),
+            inputs=dict(d.get("inputs") or {}),
+            deciding_rule=str(d["deciding_rule"]),
+            notes=tuple(d.get("notes") or ()),
             components=dict(d.get("components") or {}),
-            needs_confirmation=bool(d.get("needs_confirmation", False)), rank=d.get("rank"),
+            needs_confirmation=bool(d.get("needs_confirmation", False)),
+            rank=d.get("rank"),
         )
     except (KeyError, TypeError) as exc:
-        raise ValidationError("result", f"A stored calculator result is incomplete ({exc}).") \
-            from None
-
+        raise ValidationError(
+            "result", f"A stored calculator result is incomplete ({exc})."
+        ) from None
 
 
 def assessment_to_dict(a: Assessment) -> dict[str, Any]:
     """JSON-ready copy of an assessment."""
-    return {"date": a.date.isoformat(), "result": a.result.as_dict(), "by": a.by,
-            "at": a.at.isoformat(), "override_reason": a.override_reason}
-
+    return {
+        "date": a.date.isoformat(),
+        "result": a.result.as_dict(),
+        "by": a.by,
+        "at": a.at.isoformat(),
+        "override_reason": a.override_reason,
+    }
 
 
 def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
     """Rebuild an assessment."""
     try:
         at = dt.datetime.fromisoformat(str(d["at"]))
-        return Assessment(date=_date("date", d["date"]),
-                          result=grade_result_from_dict(d["result"]), by=str(d["by"]), at=at,
-                          override_reason=str(d.get("override_reason", "")))
+        return Assessment(
+            date=_date("date", d["date"]),
+            result=grade_result_from_dict(d["result"]),
+            by=str(d["by"]),
+            at=at,
+            override_reason=str(d.get("override_reason", "")),
+        )
     except (KeyError, ValueError) as exc:
-        raise ValidationError("assessment", f"A stored assessment is incomplete ({exc}).") \
-            from None
-
+        raise ValidationError("assessment", f"A stored assessment is incomplete ({exc}).") from None
 
 
 def episode_to_dict(e: ComplicationEpisode) -> dict[str, Any]:
     """JSON-ready copy of an episode."""
     return {
-        "type": e.type, "onset": e.onset.isoformat(),
+        "type": e.type,
+        "onset": e.onset.isoformat(),
         "assessments": [assessment_to_dict(a) for a in e.assessments],
-        "treatment_notes": [{"date": n.date.isoformat(), "text": n.text}
-                            for n in e.treatment_notes],
+        "treatment_notes": [
+            {"date": n.date.isoformat(), "text": n.text} for n in e.treatment_notes
+        ],
         "resolution": None if e.resolution is None else e.resolution.isoformat(),
         "resolution_note": e.resolution_note,
     }
-
 
 
 def episode_from_dict(d: Mapping[str, Any]) -> ComplicationEpisode:
@@ -126,14 +131,16 @@ def episode_from_dict(d: Mapping[str, Any]) -> ComplicationEpisode:
         raise ValidationError("episode", "A stored episode is not a mapping.")
     resolution = d.get("resolution")
     return ComplicationEpisode(
-        type=str(d.get("type", "")), onset=_date("onset", d.get("onset")),
+        type=str(d.get("type", "")),
+        onset=_date("onset", d.get("onset")),
         assessments=tuple(assessment_from_dict(a) for a in d.get("assessments", ())),
-        treatment_notes=tuple(TreatmentNote(_date("date", n.get("date")), str(n.get("text", "")))
-                              for n in d.get("treatment_notes", ())),
+        treatment_notes=tuple(
+            TreatmentNote(_date("date", n.get("date")), str(n.get("text", "")))
+            for n in d.get("treatment_notes", ())
+        ),
         resolution=None if resolution is None else _date("resolution", resolution),
         resolution_note=str(d.get("resolution_note", "")),
     )
-
 
 
 @dataclass(frozen=True)
@@ -142,7 +149,6 @@ class StoredEpisode:
 
     id: str
     episode: ComplicationEpisode
-
 
 
 @dataclass(frozen=True)
@@ -180,8 +186,11 @@ class ComplicationLog:
         """Read a "complications" record (an empty log when there is none)."""
         if record is None:
             return cls(transplant_id)
-        episodes = [StoredEpisode(str(k), episode_from_dict(v)) for k, v in record.body.items()
-                    if k != SCHEMA_KEY]
+        episodes = [
+            StoredEpisode(str(k), episode_from_dict(v))
+            for k, v in record.body.items()
+            if k != SCHEMA_KEY
+        ]
         episodes.sort(key=lambda s: (s.episode.onset, s.id))
         return cls(transplant_id, tuple(episodes), record.version)
 
@@ -192,9 +201,10 @@ class ComplicationLog:
         return replace(self, episodes=tuple(episodes))
 
 
-
 def complication_alerts(
-    records: Iterable[ClinicalRecord], plans: Iterable[Plan], today: dt.date,
+    records: Iterable[ClinicalRecord],
+    plans: Iterable[Plan],
+    today: dt.date,
 ) -> dict[str, list[str]]:
     """Board alerts by transplant id: one per active episode ("aGVHD grade III since D+21").
 
@@ -212,12 +222,14 @@ def complication_alerts(
         except ValidationError:
             found[record.transplant_id] = ["Complication record cannot be read."]
             continue
-        texts = [episode_summary(s.episode, day0) for s in log.episodes
-                 if s.episode.active and s.episode.onset <= today]
+        texts = [
+            episode_summary(s.episode, day0)
+            for s in log.episodes
+            if s.episode.active and s.episode.onset <= today
+        ]
         if texts:
             found[record.transplant_id] = texts
     return found
-
 
 
 def band_label(episode: ComplicationEpisode) -> str:
@@ -231,10 +243,17 @@ def band_label(episode: ComplicationEpisode) -> str:
     return f"{episode.type} {label}"
 
 
-
 def episode_bands(
-    log: ComplicationLog, day0: dt.date,
+    log: ComplicationLog,
+    day0: dt.date,
 ) -> list[tuple[str, dt.date, dt.date | None, str]]:
     """Timeline bands (label, onset, resolution or None while active, description)."""
-    return [(band_label(s.episode), s.episode.onset, s.episode.resolution,
-             episode_summary(s.episode, day0)) for s in log.episodes]
+    return [
+        (
+            band_label(s.episode),
+            s.episode.onset,
+            s.episode.resolution,
+            episode_summary(s.episode, day0),
+        )
+        for s in log.episodes
+    ]

@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
 
 # Neutrophils 0.5 x10^9/L; platelets 20 (and 50 for the stricter definition).
-THRESHOLDS: Mapping[str, tuple[float, ...]] = {"anc": (0.5,), "plt": (20.0, 50.0),
-                                               "wbc": (1.0,), "hb": ()}
+THRESHOLDS: Mapping[str, tuple[float, ...]] = {
+    "anc": (0.5,),
+    "plt": (20.0, 50.0),
+    "wbc": (1.0,),
+    "hb": (),
+}
 
 
 @dataclass(frozen=True)
@@ -79,11 +83,18 @@ def count_chart_data(
             values = lowest[s.analyte]
             values[day] = min(s.value, values.get(day, s.value))
     series = tuple(
-        CountSeries(a, ANALYTE_LABEL[a], CANONICAL_UNIT[a], tuple(sorted(lowest[a].items())),
-                    THRESHOLDS.get(a, ()))
-        for a in analytes if lowest[a]
+        CountSeries(
+            a,
+            ANALYTE_LABEL[a],
+            CANONICAL_UNIT[a],
+            tuple(sorted(lowest[a].items())),
+            THRESHOLDS.get(a, ()),
+        )
+        for a in analytes
+        if lowest[a]
     )
-    marks = tuple(sorted(((d - day0).days, text) for text, d in (markers or {}).items()
-                         if d is not None))
+    marks = tuple(
+        sorted(((d - day0).days, text) for text, d in (markers or {}).items() if d is not None)
+    )
     days = [d for s in series for d, _ in s.points] + [d for d, _ in marks] + [0]
     return CountChart(series, marks, min(days), max(days))

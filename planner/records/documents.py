@@ -28,7 +28,10 @@ DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
 # ones a stale copy can mislead; the team summary is printed fresh for each meeting.
 ALERT_KINDS: Final[tuple[str, ...]] = ("handout", "handoff")
 KIND_LABEL: Final[dict[str, str]] = {
-    "handout": "handout", "summary": "team summary", "handoff": "hand-off packet"}
+    "handout": "handout",
+    "summary": "team summary",
+    "handoff": "hand-off packet",
+}
 MAX_ENTRIES: Final = 200  # the record keeps the most recent entries only
 
 
@@ -58,25 +61,35 @@ class DocumentEntry:
     def __post_init__(self) -> None:
         if self.kind not in DOCUMENT_KINDS:
             raise ValidationError(
-                "kind", f"Document kind '{self.kind}' is not one of: {', '.join(DOCUMENT_KINDS)}.")
+                "kind", f"Document kind '{self.kind}' is not one of: {', '.join(DOCUMENT_KINDS)}."
+            )
 
     def as_json(self) -> dict[str, Any]:
         """The entry as JSON-ready values."""
-        return {"kind": self.kind, "language": self.language, "large_print": self.large_print,
-                "no_phi": self.no_phi, "plan_version": self.plan_version,
-                "schedule": self.schedule, "printed_on": self.printed_on.isoformat(),
-                "output": self.output}
+        return {
+            "kind": self.kind,
+            "language": self.language,
+            "large_print": self.large_print,
+            "no_phi": self.no_phi,
+            "plan_version": self.plan_version,
+            "schedule": self.schedule,
+            "printed_on": self.printed_on.isoformat(),
+            "output": self.output,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DocumentEntry:
         """Read an entry written by ``as_json``."""
-        return cls(kind=str(data["kind"]), language=str(data.get("language", "en")),
-                   large_print=bool(data.get("large_print", False)),
-                   no_phi=bool(data.get("no_phi", False)),
-                   plan_version=int(data["plan_version"]),
-                   schedule=str(data.get("schedule", "")),
-                   printed_on=dt.date.fromisoformat(str(data["printed_on"])),
-                   output=str(data.get("output", "file")))
+        return cls(
+            kind=str(data["kind"]),
+            language=str(data.get("language", "en")),
+            large_print=bool(data.get("large_print", False)),
+            no_phi=bool(data.get("no_phi", False)),
+            plan_version=int(data["plan_version"]),
+            schedule=str(data.get("schedule", "")),
+            printed_on=dt.date.fromisoformat(str(data["printed_on"])),
+            output=str(data.get("output", "file")),
+        )
 
 
 def schedule_fingerprint(plan: Plan) -> str:
@@ -88,8 +101,10 @@ def schedule_fingerprint(plan: Plan) -> str:
     h = hashlib.sha256(plan.day0.isoformat().encode())
     for occ in plan.sorted_occurrences():
         hidden = occ.status in (StepStatus.SKIPPED, StepStatus.CANCELLED)
-        h.update(f"|{occ.step_id}#{occ.position}@{occ.planned_date.isoformat()}"
-                 f"{'x' if hidden else ''}".encode())
+        h.update(
+            f"|{occ.step_id}#{occ.position}@{occ.planned_date.isoformat()}"
+            f"{'x' if hidden else ''}".encode()
+        )
     return h.hexdigest()[:16]
 
 
@@ -101,12 +116,17 @@ def history(record: ClinicalRecord | None) -> list[DocumentEntry]:
     return [DocumentEntry.from_json(item) for item in raw if isinstance(item, Mapping)]
 
 
-def with_entry(record: ClinicalRecord | None, transplant_id: str,
-               entry: DocumentEntry) -> ClinicalRecord:
+def with_entry(
+    record: ClinicalRecord | None, transplant_id: str, entry: DocumentEntry
+) -> ClinicalRecord:
     """The record with ``entry`` appended (version kept: the store checks for conflicts)."""
     entries = [e.as_json() for e in history(record)] + [entry.as_json()]
-    return ClinicalRecord(transplant_id, RECORD_KIND, {"printed": entries[-MAX_ENTRIES:]},
-                          record.version if record is not None else 0)
+    return ClinicalRecord(
+        transplant_id,
+        RECORD_KIND,
+        {"printed": entries[-MAX_ENTRIES:]},
+        record.version if record is not None else 0,
+    )
 
 
 def _stale(entry: DocumentEntry, plan_version: int, schedule: str | None) -> bool:
@@ -115,8 +135,9 @@ def _stale(entry: DocumentEntry, plan_version: int, schedule: str | None) -> boo
     return entry.plan_version != plan_version
 
 
-def outdated_documents(record: ClinicalRecord | None, plan_version: int,
-                       schedule: str | None = None) -> list[str]:
+def outdated_documents(
+    record: ClinicalRecord | None, plan_version: int, schedule: str | None = None
+) -> list[str]:
     """Messages like "handout of 2026-03-10 is out of date", one per document kind.
 
     Only the latest document of each kind counts: a fresh reprint clears the alert.
@@ -131,9 +152,11 @@ def outdated_documents(record: ClinicalRecord | None, plan_version: int,
     for entry in history(record):
         if entry.kind in ALERT_KINDS:
             latest[entry.kind] = entry
-    return [f"{KIND_LABEL[kind]} of {entry.printed_on.isoformat()} is out of date"
-            for kind, entry in sorted(latest.items(), key=lambda kv: ALERT_KINDS.index(kv[0]))
-            if _stale(entry, plan_version, schedule)]
+    return [
+        f"{KIND_LABEL[kind]} of {entry.printed_on.isoformat()} is out of date"
+        for kind, entry in sorted(latest.items(), key=lambda kv: ALERT_KINDS.index(kv[0]))
+        if _stale(entry, plan_version, schedule)
+    ]
 
 
 def plan_outdated_documents(record: ClinicalRecord | None, plan: Plan) -> list[str]:
@@ -141,8 +164,9 @@ def plan_outdated_documents(record: ClinicalRecord | None, plan: Plan) -> list[s
     return outdated_documents(record, plan.version, schedule_fingerprint(plan))
 
 
-def document_alerts(records: Iterable[ClinicalRecord],
-                    plans: Iterable[Plan]) -> dict[str, list[str]]:
+def document_alerts(
+    records: Iterable[ClinicalRecord], plans: Iterable[Plan]
+) -> dict[str, list[str]]:
     """Out-of-date messages by transplant id, for the clinic board (only non-empty ones)."""
     by_transplant = {p.transplant_id: p for p in plans}
     alerts: dict[str, list[str]] = {}

@@ -95,7 +95,8 @@ def _number(value: object, name: str, label: str, low: float, high: float, unit:
     number = float(value)
     if not math.isfinite(number) or not low <= number <= high:
         raise ValidationError(
-            name, f"{label} of {number:g} {unit} is not plausible; enter {low:g} to {high:g} {unit}."
+            name,
+            f"{label} of {number:g} {unit} is not plausible; enter {low:g} to {high:g} {unit}.",
         )
     return number
 
@@ -185,15 +186,23 @@ class Collection:
             )
         if self.cd34_per_ul is not None:
             _number(
-                self.cd34_per_ul, "cd34_per_ul", "CD34+ concentration", 0.0, MAX_CD34_PER_UL,
+                self.cd34_per_ul,
+                "cd34_per_ul",
+                "CD34+ concentration",
+                0.0,
+                MAX_CD34_PER_UL,
                 "cells/uL",
             )
         if self.cd34_total_e6 is not None:
             _number(self.cd34_total_e6, "cd34_total_e6", "CD34+ total", 0.0, 1e6, "x10^6 cells")
         if self.blood_volume_l is not None:
             _number(
-                self.blood_volume_l, "blood_volume_l", "Blood volume processed", 0.1,
-                MAX_BLOOD_VOLUME_L, "L",
+                self.blood_volume_l,
+                "blood_volume_l",
+                "Blood volume processed",
+                0.1,
+                MAX_BLOOD_VOLUME_L,
+                "L",
             )
         bags = tuple(str(b).strip() for b in self.bags if str(b).strip())
         if len(bags) > MAX_BAGS:
@@ -214,7 +223,9 @@ class Collection:
         else:
             assert self.cd34_total_e6 is not None
             value = self.cd34_total_e6 / w
-            formula = f"{_num(self.cd34_total_e6)} x10^6 CD34+ / {_num(w)} kg = {_num(value)} {UNIT}"
+            formula = (
+                f"{_num(self.cd34_total_e6)} x10^6 CD34+ / {_num(w)} kg = {_num(value)} {UNIT}"
+            )
         if value > MAX_YIELD_PER_KG:
             raise ValidationError(
                 "cd34_per_ul", f"A dose of {value:g} {UNIT} is not plausible; check the units."
@@ -274,12 +285,20 @@ class HarvestLog:
 
     def __post_init__(self) -> None:
         _number(
-            self.plerixafor_threshold, "plerixafor_threshold", "Plerixafor threshold", 0.0,
-            1000.0, "cells/uL",
+            self.plerixafor_threshold,
+            "plerixafor_threshold",
+            "Plerixafor threshold",
+            0.0,
+            1000.0,
+            "cells/uL",
         )
         _number(
-            self.first_day_yield_trigger, "first_day_yield_trigger", "First-day yield trigger",
-            0.0, MAX_YIELD_PER_KG, UNIT,
+            self.first_day_yield_trigger,
+            "first_day_yield_trigger",
+            "First-day yield trigger",
+            0.0,
+            MAX_YIELD_PER_KG,
+            UNIT,
         )
         object.__setattr__(self, "pb_cd34", tuple(sorted(self.pb_cd34, key=lambda p: p.date)))
         object.__setattr__(
@@ -317,13 +336,17 @@ class HarvestLog:
         """
         if any(c.id == collection.id for c in self.collections):
             raise ValidationError(
-                "id", f"A collection with id {collection.id} is already in the log; it was not "
-                "added again (edit it instead).")
+                "id",
+                f"A collection with id {collection.id} is already in the log; it was not "
+                "added again (edit it instead).",
+            )
         return self.with_collection(collection)
 
     def without_collection(self, collection_id: str) -> HarvestLog:
         """The log without the collection ``collection_id``."""
-        return replace(self, collections=tuple(c for c in self.collections if c.id != collection_id))
+        return replace(
+            self, collections=tuple(c for c in self.collections if c.id != collection_id)
+        )
 
     def next_collection_id(self) -> str:
         """A new, globally unique id (see :func:`new_collection_id`)."""
@@ -396,7 +419,9 @@ class HarvestLog:
                 collections=tuple(_collection(c) for c in body.get("collections", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise ValidationError("harvest", f"The stored harvest log is damaged ({exc}).") from None
+            raise ValidationError(
+                "harvest", f"The stored harvest log is damaged ({exc})."
+            ) from None
 
     # --- computed values ------------------------------------------------------------------
 
@@ -408,8 +433,9 @@ class HarvestLog:
 
         def make(value: float, name: str) -> Computed:
             return Computed(
-                value * factor, UNIT, f"{name} {_num(value)}{how} = {_num(value * factor)} {UNIT} "
-                f"({TARGET_RULE})"
+                value * factor,
+                UNIT,
+                f"{name} {_num(value)}{how} = {_num(value * factor)} {UNIT} ({TARGET_RULE})",
             )
 
         maximum = make(t.maximum, "maximum") if t.maximum is not None else None
@@ -426,8 +452,11 @@ class HarvestLog:
         out = []
         for i, total in enumerate(totals):
             parts = " + ".join(_num(d.value) for d in doses[: i + 1])
-            out.append(Computed(total, UNIT, f"{parts} = {_num(total)} {UNIT} (running sum, "
-                                             "clinical.md 2.5)"))
+            out.append(
+                Computed(
+                    total, UNIT, f"{parts} = {_num(total)} {UNIT} (running sum, clinical.md 2.5)"
+                )
+            )
         return out
 
     def total(self) -> Computed:
@@ -527,7 +556,7 @@ class HarvestAlert:
 
 
 def stop_alert(log: HarvestLog, tandem: bool) -> HarvestAlert | None:
-    """"Target reached: stop collection" once the cumulative yield reaches the optimal target.
+    """ "Target reached: stop collection" once the cumulative yield reaches the optimal target.
 
     Before that, a "minimum" alert once the minimum is reached (the centre decides).
     """
@@ -621,16 +650,27 @@ def forecast(log: HarvestLog, tandem: bool) -> Forecast:
     total = log.total().value
     remaining = max(0.0, optimal.value - total)
     if _reached(total, optimal.value):
-        return Forecast(optimal, 0.0, None, 0, f"cumulative {_num(total)} >= target "
-                        f"{_num(optimal.value)}: no further collection needed")
+        return Forecast(
+            optimal,
+            0.0,
+            None,
+            0,
+            f"cumulative {_num(total)} >= target "
+            f"{_num(optimal.value)}: no further collection needed",
+        )
     recent = [d.value for d in log.doses()[-FORECAST_RECENT:]]
     if not recent:
         return Forecast(optimal, remaining, None, None, "no collection yet to forecast from")
     mean = math.fsum(recent) / len(recent)
     shown = " + ".join(_num(v) for v in recent)
     if mean <= 0:
-        return Forecast(optimal, remaining, 0.0, None,
-                        f"recent yields ({shown}) are 0: the target cannot be forecast")
+        return Forecast(
+            optimal,
+            remaining,
+            0.0,
+            None,
+            f"recent yields ({shown}) are 0: the target cannot be forecast",
+        )
     needed = math.ceil(remaining / mean - TARGET_REL_TOLERANCE)
     formula = (
         f"ceil((target {_num(optimal.value)} - cumulative {_num(total)}) / mean of last "
@@ -640,8 +680,9 @@ def forecast(log: HarvestLog, tandem: bool) -> Forecast:
     return Forecast(optimal, remaining, mean, needed, formula)
 
 
-def expected_yield(pb_cd34: float, litres: float, weight_kg: float,
-                   efficiency: float = 0.5) -> Computed:
+def expected_yield(
+    pb_cd34: float, litres: float, weight_kg: float, efficiency: float = 0.5
+) -> Computed:
     """Expected yield from the blood count (clinical.md 2.5, practice heuristic, unverified).
 
     ``PB CD34+ (/uL) x litres processed x collection efficiency / weight``; e.g.
@@ -653,7 +694,8 @@ def expected_yield(pb_cd34: float, litres: float, weight_kg: float,
     eff = _number(efficiency, "efficiency", "Collection efficiency", 0.01, 1.0, "")
     value = pb * vol * eff / w
     return Computed(
-        value, UNIT,
+        value,
+        UNIT,
         f"{_num(pb)}/uL x {_num(vol)} L x {_num(eff)} / {_num(w)} kg = {_num(value)} {UNIT} "
         "(practice heuristic, unverified; clinical.md 2.5)",
     )
@@ -679,4 +721,3 @@ def board_alert(log: HarvestLog, tandem: bool, today: dt.date) -> list[str]:
     if prompt is not None:
         out.append("Low CD34: consider plerixafor")
     return out
-

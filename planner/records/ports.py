@@ -25,7 +25,12 @@ if TYPE_CHECKING:  # annotations only: the start-up board imports this module (D
 
 # The kinds of per-transplant clinical document (one of each kind per transplant).
 RECORD_KINDS: Final[tuple[str, ...]] = (
-    "harvest", "complications", "checklists", "engraftment", "documents")
+    "harvest",
+    "complications",
+    "checklists",
+    "engraftment",
+    "documents",
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class ClinicalRecord:
     def __post_init__(self) -> None:
         if self.kind not in RECORD_KINDS:
             raise ValidationError(
-                "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}.")
+                "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}."
+            )
         if not isinstance(self.body, Mapping):
             raise ValidationError("body", "A clinical record's body must be a mapping.")
 

@@ -85,8 +85,9 @@ class Transfusion:
         object.__setattr__(self, "date", _date(self.date, "date"))
         if self.product not in PRODUCTS:
             raise ValidationError(
-                "product", f"Transfusion product '{self.product}' is not one of: platelets, "
-                "red_cells.")
+                "product",
+                f"Transfusion product '{self.product}' is not one of: platelets, red_cells.",
+            )
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,12 @@ class Superseded:
 
     def matches(self, sample: LabSample) -> bool:
         """True for the stored sample this entry supersedes."""
-        return (sample.date == self.date and sample.analyte == self.analyte
-                and sample.value == self.value and sample.source == self.source)
+        return (
+            sample.date == self.date
+            and sample.analyte == self.analyte
+            and sample.value == self.value
+            and sample.source == self.source
+        )
 
 
 @dataclass(frozen=True)
@@ -156,22 +161,32 @@ class RecoveryRecord:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "transfusions", tuple(sorted(self.transfusions, key=lambda t: (t.date, t.product)))
+            self,
+            "transfusions",
+            tuple(sorted(self.transfusions, key=lambda t: (t.date, t.product))),
         )
 
     def with_transfusion(self, transfusion: Transfusion) -> RecoveryRecord:
         """The record with the event added (an identical event is not added twice)."""
-        if any(t.date == transfusion.date and t.product == transfusion.product
-               for t in self.transfusions):
+        if any(
+            t.date == transfusion.date and t.product == transfusion.product
+            for t in self.transfusions
+        ):
             raise ValidationError(
-                "transfusion", f"A {PRODUCTS[transfusion.product].lower()} transfusion on "
-                f"{transfusion.date.isoformat()} is already recorded.")
+                "transfusion",
+                f"A {PRODUCTS[transfusion.product].lower()} transfusion on "
+                f"{transfusion.date.isoformat()} is already recorded.",
+            )
         return replace(self, transfusions=(*self.transfusions, transfusion))
 
     def without_transfusion(self, date: dt.date, product: str) -> RecoveryRecord:
         """The record without that event."""
-        return replace(self, transfusions=tuple(
-            t for t in self.transfusions if not (t.date == date and t.product == product)))
+        return replace(
+            self,
+            transfusions=tuple(
+                t for t in self.transfusions if not (t.date == date and t.product == product)
+            ),
+        )
 
     def with_override(self, entry: Override) -> RecoveryRecord:
         """The record with ``entry`` replacing any earlier override of its key."""
@@ -193,14 +208,31 @@ class RecoveryRecord:
         """The JSON-ready body of the "engraftment" ClinicalRecord."""
         return {
             "schema": SCHEMA,
-            "transfusions": [{"date": t.date.isoformat(), "product": t.product, "note": t.note}
-                             for t in self.transfusions],
-            "overrides": {k: {"date": o.date.isoformat() if o.date else None,
-                              "reason": o.reason, "by": o.by, "at": o.at}
-                          for k, o in sorted(self.overrides.items())},
-            "superseded": [{"date": s.date.isoformat(), "analyte": s.analyte, "value": s.value,
-                            "source": s.source, "reason": s.reason, "by": s.by, "at": s.at}
-                           for s in self.superseded],
+            "transfusions": [
+                {"date": t.date.isoformat(), "product": t.product, "note": t.note}
+                for t in self.transfusions
+            ],
+            "overrides": {
+                k: {
+                    "date": o.date.isoformat() if o.date else None,
+                    "reason": o.reason,
+                    "by": o.by,
+                    "at": o.at,
+                }
+                for k, o in sorted(self.overrides.items())
+            },
+            "superseded": [
+                {
+                    "date": s.date.isoformat(),
+                    "analyte": s.analyte,
+                    "value": s.value,
+                    "source": s.source,
+                    "reason": s.reason,
+                    "by": s.by,
+                    "at": s.at,
+                }
+                for s in self.superseded
+            ],
         }
 
     @classmethod
@@ -212,22 +244,37 @@ class RecoveryRecord:
             raise ValidationError("schema", "This engraftment record was saved by a newer version.")
         try:
             return cls(
-                transfusions=tuple(Transfusion(_date(t["date"], "date"), str(t["product"]),
-                                               str(t.get("note", "")))
-                                   for t in body.get("transfusions", ())),
-                overrides={k: Override(k, None if o.get("date") is None
-                                       else _date(o["date"], "date"),
-                                       str(o["reason"]), str(o["by"]), str(o.get("at", "")))
-                           for k, o in (body.get("overrides") or {}).items()},
-                superseded=tuple(Superseded(_date(s["date"], "date"), str(s["analyte"]),
-                                            float(s["value"]), str(s["source"]),
-                                            str(s["reason"]), str(s.get("by", "")),
-                                            str(s.get("at", "")))
-                                 for s in body.get("superseded", ())),
+                transfusions=tuple(
+                    Transfusion(_date(t["date"], "date"), str(t["product"]), str(t.get("note", "")))
+                    for t in body.get("transfusions", ())
+                ),
+                overrides={
+                    k: Override(
+                        k,
+                        None if o.get("date") is None else _date(o["date"], "date"),
+                        str(o["reason"]),
+                        str(o["by"]),
+                        str(o.get("at", "")),
+                    )
+                    for k, o in (body.get("overrides") or {}).items()
+                },
+                superseded=tuple(
+                    Superseded(
+                        _date(s["date"], "date"),
+                        str(s["analyte"]),
+                        float(s["value"]),
+                        str(s["source"]),
+                        str(s["reason"]),
+                        str(s.get("by", "")),
+                        str(s.get("at", "")),
+                    )
+                    for s in body.get("superseded", ())
+                ),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError(
-                "engraftment", f"The stored engraftment record is damaged ({exc}).") from None
+                "engraftment", f"The stored engraftment record is damaged ({exc})."
+            ) from None
 
 
 def effective_samples(samples: Iterable[LabSample], record: RecoveryRecord) -> list[LabSample]:
@@ -259,8 +306,11 @@ class RecoveryStatus:
 
     def result(self, key: str) -> EngraftmentResult:
         """The result for "neutrophil", "platelet20" or "platelet50"."""
-        return {"neutrophil": self.neutrophil, "platelet20": self.platelet20,
-                "platelet50": self.platelet50}[key]
+        return {
+            "neutrophil": self.neutrophil,
+            "platelet20": self.platelet20,
+            "platelet50": self.platelet50,
+        }[key]
 
     @property
     def neutrophil_date(self) -> dt.date | None:
@@ -275,7 +325,9 @@ def _apply(result: EngraftmentResult, entry: Override | None) -> EngraftmentResu
 
 
 def assess(
-    transplant: Transplant, samples: Iterable[LabSample], record: RecoveryRecord | None,
+    transplant: Transplant,
+    samples: Iterable[LabSample],
+    record: RecoveryRecord | None,
     today: dt.date,
 ) -> RecoveryStatus:
     """Engraftment and graft-failure watch for one transplant (clinical.md 5.1-5.3).
@@ -296,8 +348,11 @@ def assess(
     p20 = _apply(platelet_engraftment(plt, tx, 20, day0=day0), record.overrides.get("platelet20"))
     p50 = _apply(platelet_engraftment(plt, tx, 50, day0=day0), record.overrides.get("platelet50"))
     day = (today - day0).days if day0 is not None else None
-    flag = (graft_failure_flag(neutrophil, transplant.graft_source, day)
-            if day is not None and day >= 0 else None)
+    flag = (
+        graft_failure_flag(neutrophil, transplant.graft_source, day)
+        if day is not None and day >= 0
+        else None
+    )
     return RecoveryStatus(day, neutrophil, p20, p50, flag)
 
 
@@ -368,15 +423,21 @@ def _series(own: Sequence[LabSample], analyte: str, day0: dt.date) -> ChartSerie
             lowest[s.date] = s
     if not lowest:
         return None
-    points = tuple(ChartPoint((d - day0).days, s.value, d, s.qualifier)
-                   for d, s in sorted(lowest.items()))
+    points = tuple(
+        ChartPoint((d - day0).days, s.value, d, s.qualifier) for d, s in sorted(lowest.items())
+    )
     return ChartSeries(analyte, ANALYTE_LABEL[analyte], CANONICAL_UNIT[analyte], points)
 
 
 def chart_data(
-    transplant: Transplant, plan: Plan | None, samples: Iterable[LabSample],
-    record: RecoveryRecord | None, today: dt.date, *,
-    status: RecoveryStatus | None = None, analytes: Sequence[str] = ("anc", "plt", "wbc"),
+    transplant: Transplant,
+    plan: Plan | None,
+    samples: Iterable[LabSample],
+    record: RecoveryRecord | None,
+    today: dt.date,
+    *,
+    status: RecoveryStatus | None = None,
+    analytes: Sequence[str] = ("anc", "plt", "wbc"),
 ) -> RecoveryChart:
     """Series, thresholds and markers for the ANC / platelet / WBC chart by transplant day.
 
@@ -395,18 +456,29 @@ def chart_data(
         result = status.result(key)
         if result.status == "engrafted" and result.date is not None:
             d = (result.date - day0).days
-            markers.append(ChartMarker(d, "engraftment", f"{short} engraftment "
-                                       f"{short_day_label(d)}"))
+            markers.append(
+                ChartMarker(d, "engraftment", f"{short} engraftment {short_day_label(d)}")
+            )
     for t in record.transfusions:
         d = (t.date - day0).days
-        markers.append(ChartMarker(d, f"transfusion_{t.product}",
-                                   f"{PRODUCTS[t.product]} transfusion {short_day_label(d)}"))
+        markers.append(
+            ChartMarker(
+                d,
+                f"transfusion_{t.product}",
+                f"{PRODUCTS[t.product]} transfusion {short_day_label(d)}",
+            )
+        )
     days = [p.day for s in series for p in s.points] + [m.day for m in markers]
     first = min([0, *days])
     last = max([0, (today - day0).days if today >= day0 else 0, *days])
     if plan is not None:
-        gcsf = sorted({o.day for o in plan.occurrences()
-                       if o.drug.lower() in GCSF_DRUGS and first <= o.day <= last})
+        gcsf = sorted(
+            {
+                o.day
+                for o in plan.occurrences()
+                if o.drug.lower() in GCSF_DRUGS and first <= o.day <= last
+            }
+        )
         markers.extend(ChartMarker(d, "gcsf", f"G-CSF {short_day_label(d)}") for d in gcsf)
     markers.sort(key=lambda m: (m.day, m.kind))
     wanted = set(analytes)
@@ -418,9 +490,14 @@ def chart_data(
 
 
 def board_alerts(
-    transplant: Transplant, plan: Plan | None, samples: Iterable[LabSample],
-    engraftment_record: RecoveryRecord | None, today: dt.date, *,
-    harvest_alerts: Sequence[str] = (), status: RecoveryStatus | None = None,
+    transplant: Transplant,
+    plan: Plan | None,
+    samples: Iterable[LabSample],
+    engraftment_record: RecoveryRecord | None,
+    today: dt.date,
+    *,
+    harvest_alerts: Sequence[str] = (),
+    status: RecoveryStatus | None = None,
 ) -> list[str]:
     """Short board texts for one transplant.
 
@@ -436,11 +513,16 @@ def board_alerts(
         return out
     status = status or assess(transplant, samples, engraftment_record, today)
     n = status.neutrophil
-    if n.status == "engrafted" and n.date is not None and (
-            (today - n.date).days <= ENGRAFTMENT_NEWS_DAYS):
+    if (
+        n.status == "engrafted"
+        and n.date is not None
+        and ((today - n.date).days <= ENGRAFTMENT_NEWS_DAYS)
+    ):
         # News for a week; after that the board's phase ("engrafted") carries it.
-        out.append(f"Neutrophil engraftment {short_day_label((n.date - day0).days)}"
-                   + (" (override)" if n.overridden else ""))
+        out.append(
+            f"Neutrophil engraftment {short_day_label((n.date - day0).days)}"
+            + (" (override)" if n.overridden else "")
+        )
     elif n.status == "never_below" and (today - day0).days >= WATCH_DAY:
         out.append("ANC never below 0.5")  # earlier it is provisional: it may still fall
     flag = status.graft_failure
@@ -448,9 +530,11 @@ def board_alerts(
         # No ANC value since Day 0: the data are missing, not the engraftment.
         out.append("No ANC results since Day 0: engraftment unknown")
     elif flag is not None:
-        out.append("Meets primary graft failure definition: confirm"
-                   if flag.level == "meets_primary_gf_definition"
-                   else "No engraftment by D+28: watch")
+        out.append(
+            "Meets primary graft failure definition: confirm"
+            if flag.level == "meets_primary_gf_definition"
+            else "No engraftment by D+28: watch"
+        )
     return out
 
 
@@ -465,7 +549,8 @@ DEMO_IMPORT_MRN: Final = "DEMO-0009"
 
 
 def demo_counts(
-    clinic: Iterable[tuple[Patient, Transplant, Plan]], today: dt.date,
+    clinic: Iterable[tuple[Patient, Transplant, Plan]],
+    today: dt.date,
     skip_mrns: Iterable[str] = (DEMO_IMPORT_MRN,),
 ) -> list[LabSample]:
     """Synthetic daily counts for the demo clinic's post-transplant patients.
@@ -480,16 +565,28 @@ def demo_counts(
     for patient, transplant, _plan in clinic:
         if transplant.day0 is None or transplant.day0 > today or patient.mrn in skipped:
             continue
-        engraft = 11 if transplant.transplant_type.value == "autologous" else (
-            19 if transplant.graft_source.value == "marrow" else 14)
+        engraft = (
+            11
+            if transplant.transplant_type.value == "autologous"
+            else (19 if transplant.graft_source.value == "marrow" else 14)
+        )
         last = min((today - transplant.day0).days, 60)
         for day in range(-3, last + 1, 1 if last <= 30 else 2):
             date = transplant.day0 + dt.timedelta(days=day)
             anc, plt, wbc, hb = _demo_values(day, engraft)
             src = "demo (synthetic)"
             for analyte, value in (("anc", anc), ("plt", plt), ("wbc", wbc), ("hb", hb)):
-                out.append(LabSample(patient.id, patient.mrn, date, analyte, value,  # type: ignore[arg-type]
-                                     CANONICAL_UNIT[analyte], source=src))
+                out.append(
+                    LabSample(
+                        patient.id,
+                        patient.mrn,
+                        date,
+                        analyte,  # type: ignore[arg-type]
+                        value,
+                        CANONICAL_UNIT[analyte],
+                        source=src,
+                    )
+                )
     return out
 
 
@@ -497,7 +594,7 @@ def _demo_values(day: int, engraft: int) -> tuple[float, float, float, float]:
     if day < 0:
         return 2.5 - 0.5 * (day + 3), 140.0 - 25 * (day + 3), 4.0 - 0.8 * (day + 3), 105.0
     if day < engraft:
-        anc = max(0.02, round(1.2 * 0.45 ** day, 2))
+        anc = max(0.02, round(1.2 * 0.45**day, 2))
         plt = max(8.0, 70.0 - 9.0 * day)
         return anc, plt, round(max(0.1, anc * 1.6), 2), 88.0
     k = day - engraft
@@ -518,18 +615,23 @@ def demo_records(
         if transplant.day0 is None or transplant.day0 > today or patient.mrn == DEMO_IMPORT_MRN:
             continue
         last = (today - transplant.day0).days
-        events = [Transfusion(transplant.day0 + dt.timedelta(days=d), product, "demo")
-                  for d, product in ((6, "platelets"), (8, "red_cells"), (9, "platelets"))
-                  if d <= last]
+        events = [
+            Transfusion(transplant.day0 + dt.timedelta(days=d), product, "demo")
+            for d, product in ((6, "platelets"), (8, "red_cells"), (9, "platelets"))
+            if d <= last
+        ]
         if events:
             out[transplant.id] = RecoveryRecord(transfusions=tuple(events))
     return out
 
 
 def clinic_alerts(
-    transplants: Iterable[Transplant], plans: Mapping[str, Plan],
-    samples: Iterable[LabSample], engraftment_records: Iterable[ClinicalRecord],
-    harvest_records: Iterable[ClinicalRecord], today: dt.date,
+    transplants: Iterable[Transplant],
+    plans: Mapping[str, Plan],
+    samples: Iterable[LabSample],
+    engraftment_records: Iterable[ClinicalRecord],
+    harvest_records: Iterable[ClinicalRecord],
+    today: dt.date,
 ) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
     """Neutrophil engraftment dates and board alerts of every active transplant, by id.
 
@@ -555,8 +657,15 @@ def clinic_alerts(
             status = assess(t, by_patient.get(t.patient_id, ()), record, today)
             if status.neutrophil_date is not None:
                 dates[t.id] = status.neutrophil_date
-        texts = board_alerts(t, plans.get(t.id), by_patient.get(t.patient_id, ()), record, today,
-                             harvest_alerts=texts, status=status)
+        texts = board_alerts(
+            t,
+            plans.get(t.id),
+            by_patient.get(t.patient_id, ()),
+            record,
+            today,
+            harvest_alerts=texts,
+            status=status,
+        )
         if texts:
             alerts[t.id] = texts
     return dates, alerts

@@ -41,11 +41,22 @@ def _date(value: str | None) -> dt.date | None:
 def patient_to_dict(p: Patient) -> dict[str, Any]:
     """Every field of a patient; dates as ISO strings."""
     return {
-        "id": p.id, "mrn": p.mrn, "family_name": p.family_name, "given_name": p.given_name,
-        "date_of_birth": _d(p.date_of_birth), "sex": p.sex.value, "height_cm": p.height_cm,
-        "weight_kg": p.weight_kg, "weight_date": _d(p.weight_date), "diagnosis": p.diagnosis,
-        "disease_status": p.disease_status, "coordinator": p.coordinator,
-        "contacts": p.contacts, "language": p.language, "abo": p.abo, "cmv_igg": p.cmv_igg,
+        "id": p.id,
+        "mrn": p.mrn,
+        "family_name": p.family_name,
+        "given_name": p.given_name,
+        "date_of_birth": _d(p.date_of_birth),
+        "sex": p.sex.value,
+        "height_cm": p.height_cm,
+        "weight_kg": p.weight_kg,
+        "weight_date": _d(p.weight_date),
+        "diagnosis": p.diagnosis,
+        "disease_status": p.disease_status,
+        "coordinator": p.coordinator,
+        "contacts": p.contacts,
+        "language": p.language,
+        "abo": p.abo,
+        "cmv_igg": p.cmv_igg,
         "version": p.version,
     }
 
@@ -55,13 +66,23 @@ def patient_from_dict(d: dict[str, Any]) -> Patient:
     dob = _date(d["date_of_birth"])
     assert dob is not None
     return Patient(
-        id=d["id"], mrn=d["mrn"], family_name=d["family_name"], given_name=d["given_name"],
-        date_of_birth=dob, sex=d["sex"], height_cm=d.get("height_cm"),
-        weight_kg=d.get("weight_kg"), weight_date=_date(d.get("weight_date")),
-        diagnosis=d.get("diagnosis", ""), disease_status=d.get("disease_status", ""),
-        coordinator=d.get("coordinator", ""), contacts=d.get("contacts", ""),
-        language=d.get("language", "en"), abo=d.get("abo", ""),
-        cmv_igg=d.get("cmv_igg", "unknown"), version=d.get("version", 0),
+        id=d["id"],
+        mrn=d["mrn"],
+        family_name=d["family_name"],
+        given_name=d["given_name"],
+        date_of_birth=dob,
+        sex=d["sex"],
+        height_cm=d.get("height_cm"),
+        weight_kg=d.get("weight_kg"),
+        weight_date=_date(d.get("weight_date")),
+        diagnosis=d.get("diagnosis", ""),
+        disease_status=d.get("disease_status", ""),
+        coordinator=d.get("coordinator", ""),
+        contacts=d.get("contacts", ""),
+        language=d.get("language", "en"),
+        abo=d.get("abo", ""),
+        cmv_igg=d.get("cmv_igg", "unknown"),
+        version=d.get("version", 0),
     )
 
 
@@ -69,8 +90,13 @@ def donor_to_dict(donor: Donor | None) -> dict[str, Any] | None:
     """A donor as a dict, or None."""
     if donor is None:
         return None
-    return {"donor_type": donor.donor_type.value, "hla_match": donor.hla_match,
-            "abo": donor.abo, "cmv_igg": donor.cmv_igg, "workup_status": donor.workup_status}
+    return {
+        "donor_type": donor.donor_type.value,
+        "hla_match": donor.hla_match,
+        "abo": donor.abo,
+        "cmv_igg": donor.cmv_igg,
+        "workup_status": donor.workup_status,
+    }
 
 
 def donor_from_dict(d: dict[str, Any] | None) -> Donor | None:
@@ -81,9 +107,15 @@ def donor_from_dict(d: dict[str, Any] | None) -> Donor | None:
 def transplant_to_dict(t: Transplant) -> dict[str, Any]:
     """Every field of a transplant."""
     return {
-        "id": t.id, "patient_id": t.patient_id, "transplant_type": t.transplant_type.value,
-        "graft_source": t.graft_source.value, "day0": _d(t.day0), "intensity": t.intensity,
-        "status": t.status.value, "donor": donor_to_dict(t.donor), "tandem": t.tandem,
+        "id": t.id,
+        "patient_id": t.patient_id,
+        "transplant_type": t.transplant_type.value,
+        "graft_source": t.graft_source.value,
+        "day0": _d(t.day0),
+        "intensity": t.intensity,
+        "status": t.status.value,
+        "donor": donor_to_dict(t.donor),
+        "tandem": t.tandem,
         "version": t.version,
     }
 
@@ -91,10 +123,15 @@ def transplant_to_dict(t: Transplant) -> dict[str, Any]:
 def transplant_from_dict(d: dict[str, Any]) -> Transplant:
     """Inverse of ``transplant_to_dict``."""
     return Transplant(
-        id=d["id"], patient_id=d["patient_id"], transplant_type=d["transplant_type"],
-        graft_source=d["graft_source"], day0=_date(d.get("day0")),
-        intensity=d.get("intensity", ""), status=d.get("status", "planned"),
-        donor=donor_from_dict(d.get("donor")), tandem=bool(d.get("tandem", False)),
+        id=d["id"],
+        patient_id=d["patient_id"],
+        transplant_type=d["transplant_type"],
+        graft_source=d["graft_source"],
+        day0=_date(d.get("day0")),
+        intensity=d.get("intensity", ""),
+        status=d.get("status", "planned"),
+        donor=donor_from_dict(d.get("donor")),
+        tandem=bool(d.get("tandem", False)),
         version=d.get("version", 0),
     )
 
@@ -102,41 +139,78 @@ def transplant_from_dict(d: dict[str, Any]) -> Transplant:
 def _dose_to_dict(dose: DoseRule | None) -> dict[str, Any] | None:
     if dose is None:
         return None
-    return {"amount": dose.amount, "unit": dose.unit, "per": dose.per.value,
-            "weight": dose.weight.value, "route": dose.route, "frequency": dose.frequency,
-            "bsa_cap_m2": dose.bsa_cap_m2, "max_dose": dose.max_dose}
+    return {
+        "amount": dose.amount,
+        "unit": dose.unit,
+        "per": dose.per.value,
+        "weight": dose.weight.value,
+        "route": dose.route,
+        "frequency": dose.frequency,
+        "bsa_cap_m2": dose.bsa_cap_m2,
+        "max_dose": dose.max_dose,
+    }
 
 
 def _dose_from_dict(d: dict[str, Any] | None) -> DoseRule | None:
     if d is None:
         return None
-    return DoseRule(amount=d["amount"], unit=d["unit"], per=DoseBasis(d["per"]),
-                    weight=WeightType(d["weight"]), route=d.get("route", ""),
-                    frequency=d.get("frequency", ""), bsa_cap_m2=d.get("bsa_cap_m2"),
-                    max_dose=d.get("max_dose"))
+    return DoseRule(
+        amount=d["amount"],
+        unit=d["unit"],
+        per=DoseBasis(d["per"]),
+        weight=WeightType(d["weight"]),
+        route=d.get("route", ""),
+        frequency=d.get("frequency", ""),
+        bsa_cap_m2=d.get("bsa_cap_m2"),
+        max_dose=d.get("max_dose"),
+    )
 
 
 def _record_to_dict(r: OccurrenceRecord) -> dict[str, Any]:
-    return {"offset": r.offset, "status": r.status.value, "actual_date": _d(r.actual_date),
-            "by": r.by, "at": r.at, "reason": r.reason}
+    return {
+        "offset": r.offset,
+        "status": r.status.value,
+        "actual_date": _d(r.actual_date),
+        "by": r.by,
+        "at": r.at,
+        "reason": r.reason,
+    }
 
 
 def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
-    return OccurrenceRecord(offset=d["offset"], status=_STATUS[d["status"]],
-                            actual_date=_date(d.get("actual_date")), by=d.get("by", ""),
-                            at=d.get("at", ""), reason=d.get("reason", ""))
+    return OccurrenceRecord(
+        offset=d["offset"],
+        status=_STATUS[d["status"]],
+        actual_date=_date(d.get("actual_date")),
+        by=d.get("by", ""),
+        at=d.get("at", ""),
+        reason=d.get("reason", ""),
+    )
 
 
 def step_to_dict(s: PlanStep) -> dict[str, Any]:
     """One plan step as a dict."""
     return {
-        "id": s.id, "template_id": s.template_id, "title": s.title, "phase": s.phase.value,
-        "kind": s.kind.value, "anchor": s.anchor, "days": list(s.days),
-        "window_before": s.window_before, "window_after": s.window_after,
-        "dose": _dose_to_dict(s.dose), "drug": s.drug, "regimen_tied": s.regimen_tied,
-        "patient_text": s.patient_text, "until": s.until, "notes": s.notes, "shift": s.shift,
-        "status": s.status.value, "status_reason": s.status_reason,
-        "records": [_record_to_dict(r) for r in s.records], "note": s.note,
+        "id": s.id,
+        "template_id": s.template_id,
+        "title": s.title,
+        "phase": s.phase.value,
+        "kind": s.kind.value,
+        "anchor": s.anchor,
+        "days": list(s.days),
+        "window_before": s.window_before,
+        "window_after": s.window_after,
+        "dose": _dose_to_dict(s.dose),
+        "drug": s.drug,
+        "regimen_tied": s.regimen_tied,
+        "patient_text": s.patient_text,
+        "until": s.until,
+        "notes": s.notes,
+        "shift": s.shift,
+        "status": s.status.value,
+        "status_reason": s.status_reason,
+        "records": [_record_to_dict(r) for r in s.records],
+        "note": s.note,
     }
 
 
@@ -146,13 +220,24 @@ def step_from_dict(d: dict[str, Any]) -> PlanStep:
     # skip that call for them; map() is cheaper than a generator for the records.
     dose = d.get("dose")
     return PlanStep(
-        id=d["id"], template_id=d["template_id"], title=d["title"], phase=_PHASE[d["phase"]],
-        kind=_KIND[d["kind"]], anchor=d["anchor"], days=tuple(d["days"]),
-        window_before=d.get("window_before", 0), window_after=d.get("window_after", 0),
-        dose=_dose_from_dict(dose) if dose is not None else None, drug=d.get("drug", ""),
-        regimen_tied=d.get("regimen_tied", False), patient_text=d.get("patient_text", ""),
-        until=d.get("until", ""), notes=d.get("notes", ""), shift=d.get("shift", 0),
-        status=_STATUS[d.get("status", "planned")], status_reason=d.get("status_reason", ""),
+        id=d["id"],
+        template_id=d["template_id"],
+        title=d["title"],
+        phase=_PHASE[d["phase"]],
+        kind=_KIND[d["kind"]],
+        anchor=d["anchor"],
+        days=tuple(d["days"]),
+        window_before=d.get("window_before", 0),
+        window_after=d.get("window_after", 0),
+        dose=_dose_from_dict(dose) if dose is not None else None,
+        drug=d.get("drug", ""),
+        regimen_tied=d.get("regimen_tied", False),
+        patient_text=d.get("patient_text", ""),
+        until=d.get("until", ""),
+        notes=d.get("notes", ""),
+        shift=d.get("shift", 0),
+        status=_STATUS[d.get("status", "planned")],
+        status_reason=d.get("status_reason", ""),
         records=tuple(map(_record_from_dict, d.get("records", ()))),
         note=d.get("note", ""),
     )
@@ -161,18 +246,29 @@ def step_from_dict(d: dict[str, Any]) -> PlanStep:
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """A whole plan as a JSON-ready dict (``format`` marks the shape)."""
     return {
-        "format": FORMAT, "id": plan.id, "transplant_id": plan.transplant_id,
-        "day0": _d(plan.day0), "version": plan.version,
+        "format": FORMAT,
+        "id": plan.id,
+        "transplant_id": plan.transplant_id,
+        "day0": _d(plan.day0),
+        "version": plan.version,
         "anchors": [
-            {"name": a.name, "default_day": a.default_day, "label": a.label,
-             "numbering": a.numbering, "fixed_date": _d(a.fixed_date)}
+            {
+                "name": a.name,
+                "default_day": a.default_day,
+                "label": a.label,
+                "numbering": a.numbering,
+                "fixed_date": _d(a.fixed_date),
+            }
             for a in plan.anchors.values()
         ],
         "steps": [step_to_dict(s) for s in plan.steps],
-        "templates": [{"id": t.id, "version": t.version, "checksum": t.checksum,
-                       "title": t.title} for t in plan.templates],
-        "day0_history": [{"old": _d(c.old), "new": _d(c.new), "reason": c.reason}
-                         for c in plan.day0_history],
+        "templates": [
+            {"id": t.id, "version": t.version, "checksum": t.checksum, "title": t.title}
+            for t in plan.templates
+        ],
+        "day0_history": [
+            {"old": _d(c.old), "new": _d(c.new), "reason": c.reason} for c in plan.day0_history
+        ],
     }
 
 
@@ -183,9 +279,13 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
     day0 = _date(d["day0"])
     assert day0 is not None
     anchors = {
-        a["name"]: AnchorState(name=a["name"], default_day=a["default_day"],
-                               label=a.get("label", ""), numbering=a.get("numbering", "offset"),
-                               fixed_date=_date(a.get("fixed_date")))
+        a["name"]: AnchorState(
+            name=a["name"],
+            default_day=a["default_day"],
+            label=a.get("label", ""),
+            numbering=a.get("numbering", "offset"),
+            fixed_date=_date(a.get("fixed_date")),
+        )
         for a in d["anchors"]
     }
     history = []
@@ -194,8 +294,12 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         assert old is not None and new is not None
         history.append(Day0Change(old, new, c["reason"]))
     return Plan(
-        id=d["id"], transplant_id=d["transplant_id"], day0=day0, anchors=anchors,
+        id=d["id"],
+        transplant_id=d["transplant_id"],
+        day0=day0,
+        anchors=anchors,
         steps=tuple(map(step_from_dict, d["steps"])),
         templates=tuple(TemplateRef(**t) for t in d.get("templates", [])),
-        day0_history=tuple(history), version=d.get("version", 0),
+        day0_history=tuple(history),
+        version=d.get("version", 0),
     )

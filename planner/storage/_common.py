@@ -67,8 +67,13 @@ def event_change(action: Action) -> PendingChange | None:
     """The audit row of an action's event text (view, print, export), if any."""
     if not action.event:
         return None
-    change = FieldChange(EVENT_ENTITY, action.patient_id or "", "event", None,
-                         json.dumps(action.event, ensure_ascii=False))
+    change = FieldChange(
+        EVENT_ENTITY,
+        action.patient_id or "",
+        "event",
+        None,
+        json.dumps(action.event, ensure_ascii=False),
+    )
     return PendingChange(change, action.patient_id)
 
 
@@ -81,12 +86,20 @@ def build_entries(
     previous = last_hash
     for seq, item in enumerate(pending, start=last_seq + 1):
         fields: dict[str, Any] = {
-            "seq": seq, "at_utc": at_utc, "utc_offset_min": offset_min,
-            "user": action.actor.user, "workstation": action.actor.workstation,
-            "action": action.description, "patient_id": item.patient_id,
-            "entity": item.change.entity, "entity_id": item.change.entity_id,
-            "field": item.change.field, "old": item.change.old, "new": item.change.new,
-            "reason": action.reason, "app_version": __version__,
+            "seq": seq,
+            "at_utc": at_utc,
+            "utc_offset_min": offset_min,
+            "user": action.actor.user,
+            "workstation": action.actor.workstation,
+            "action": action.description,
+            "patient_id": item.patient_id,
+            "entity": item.change.entity,
+            "entity_id": item.change.entity_id,
+            "field": item.change.field,
+            "old": item.change.old,
+            "new": item.change.new,
+            "reason": action.reason,
+            "app_version": __version__,
         }
         digest = chain_hash(previous, fields)
         entries.append(AuditEntry(**fields, hash=digest))
@@ -97,8 +110,11 @@ def build_entries(
 def check_action(action: Action) -> None:
     """Programming errors the caller must not make (not user errors)."""
     utc_fields(action.at)
-    for kind, records in (("patient", action.patients), ("transplant", action.transplants),
-                          ("plan", action.plans)):
+    for kind, records in (
+        ("patient", action.patients),
+        ("transplant", action.transplants),
+        ("plan", action.plans),
+    ):
         ids = [r.id for r in records]
         if len(set(ids)) != len(ids):
             raise ValueError(f"an action lists the same {kind} twice")
@@ -111,28 +127,34 @@ def check_kind(kind: str) -> None:
     """Refuse a record kind that is not one of ``RECORD_KINDS``."""
     if kind not in RECORD_KINDS:
         raise ValidationError(
-            "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}.")
+            "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}."
+        )
 
 
 def record_body(body: Mapping[str, Any]) -> dict[str, Any]:
     """The body as JSON storage returns it; ``ValidationError`` when JSON cannot hold it."""
     if not isinstance(body, Mapping) or not all(isinstance(k, str) for k in body):
-        raise ValidationError("body", "A clinical record's body must be a mapping with "
-                                      "text keys.")
+        raise ValidationError("body", "A clinical record's body must be a mapping with text keys.")
     try:
         text = json.dumps(dict(body), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError):
         raise ValidationError(
-            "body", "A clinical record holds a value that cannot be stored "
-                    "(only text, numbers, true/false, lists and mappings).") from None
+            "body",
+            "A clinical record holds a value that cannot be stored "
+            "(only text, numbers, true/false, lists and mappings).",
+        ) from None
     result: dict[str, Any] = json.loads(text)
     return result
 
 
 def record_from_stored(d: Mapping[str, Any]) -> ClinicalRecord:
     """A ``ClinicalRecord`` from its stored dict (transplant_id, kind, body, version)."""
-    return ClinicalRecord(transplant_id=str(d["transplant_id"]), kind=str(d["kind"]),
-                          body=d["body"], version=int(d["version"]))
+    return ClinicalRecord(
+        transplant_id=str(d["transplant_id"]),
+        kind=str(d["kind"]),
+        body=d["body"],
+        version=int(d["version"]),
+    )
 
 
 def lab_order(sample: LabSample) -> tuple[str, dt.date, str]:
@@ -247,8 +269,9 @@ class PreparedCommit:
     result_records: list[ClinicalRecord] = field(default_factory=list)
 
 
-def _stored_version(entity: str, record_id: str, expected: int,
-                    stored: Mapping[str, Any] | None) -> int:
+def _stored_version(
+    entity: str, record_id: str, expected: int, stored: Mapping[str, Any] | None
+) -> int:
     actual = int(stored["version"]) if stored is not None else 0
     if actual != expected:
         raise ConflictError(entity, record_id, expected, actual)
@@ -310,15 +333,15 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
     for plan in action.plans:
         stored = view.plan(plan.id)
         actual = _stored_version("plan", plan.id, plan.version, stored)
-        transplant = new_transplants.get(plan.transplant_id) or view.transplant(
-            plan.transplant_id)
+        transplant = new_transplants.get(plan.transplant_id) or view.transplant(plan.transplant_id)
         if transplant is None:
             raise NotFoundError("The plan's transplant is not in the database.")
         existing = view.plan_id_for_transplant(plan.transplant_id)
         if existing is not None and existing != plan.id:
             other = view.plan(existing)
-            raise ConflictError("plan", plan.id, plan.version,
-                                int(other["version"]) if other else 0)
+            raise ConflictError(
+                "plan", plan.id, plan.version, int(other["version"]) if other else 0
+            )
         new = normalise(plan_to_dict(plan))
         changes = plan_changes(plan.id, stored, new)
         patient_id = str(transplant["patient_id"])
@@ -336,8 +359,9 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
     return prepared
 
 
-def _prepare_labs(action: Action, view: StoredView, new_patients: Mapping[str, Any],
-                  prepared: PreparedCommit) -> None:
+def _prepare_labs(
+    action: Action, view: StoredView, new_patients: Mapping[str, Any], prepared: PreparedCommit
+) -> None:
     missing = {smp.patient_id for smp in action.lab_samples} - set(new_patients)
     if missing and view.existing_patients(sorted(missing)) != missing:
         raise NotFoundError("A lab sample's patient is not in the database.")
@@ -346,9 +370,12 @@ def _prepare_labs(action: Action, view: StoredView, new_patients: Mapping[str, A
         prepared.pending.append(labs)
 
 
-def _prepare_record(rec: ClinicalRecord, view: StoredView,
-                    new_transplants: Mapping[str, Mapping[str, Any]],
-                    prepared: PreparedCommit) -> None:
+def _prepare_record(
+    rec: ClinicalRecord,
+    view: StoredView,
+    new_transplants: Mapping[str, Mapping[str, Any]],
+    prepared: PreparedCommit,
+) -> None:
     check_kind(rec.kind)
     stored = view.record(rec.transplant_id, rec.kind)
     actual = stored["version"] if stored is not None else 0
@@ -358,16 +385,23 @@ def _prepare_record(rec: ClinicalRecord, view: StoredView,
     if transplant is None:
         raise NotFoundError("The record's transplant is not in the database.")
     body = record_body(rec.body)
-    changes = dict_changes(RECORD_ENTITY_PREFIX + rec.kind, rec.transplant_id,
-                           stored["body"] if stored is not None else None, body,
-                           ignore=(), prefix="")
+    changes = dict_changes(
+        RECORD_ENTITY_PREFIX + rec.kind,
+        rec.transplant_id,
+        stored["body"] if stored is not None else None,
+        body,
+        ignore=(),
+        prefix="",
+    )
     if changes or stored is None:
-        prepared.records.append(RecordWrite(rec.transplant_id, rec.kind, stored is None,
-                                            actual, body, actual + 1))
+        prepared.records.append(
+            RecordWrite(rec.transplant_id, rec.kind, stored is None, actual, body, actual + 1)
+        )
         patient_id = str(transplant["patient_id"])
         prepared.pending.extend(PendingChange(c, patient_id) for c in changes)
         prepared.result_records.append(
-            ClinicalRecord(rec.transplant_id, rec.kind, body, actual + 1))
+            ClinicalRecord(rec.transplant_id, rec.kind, body, actual + 1)
+        )
     else:
         assert stored is not None
         prepared.result_records.append(record_from_stored(stored))

@@ -90,8 +90,11 @@ class CheckReport:
     @property
     def ok(self) -> bool:
         """Sound file, intact chain, and the manifest's digest matches (when recorded)."""
-        return (self.integrity == ("ok",) and self.audit_first_bad_seq is None
-                and (self.manifest_sha256 is None or self.manifest_sha256 == self.sha256))
+        return (
+            self.integrity == ("ok",)
+            and self.audit_first_bad_seq is None
+            and (self.manifest_sha256 is None or self.manifest_sha256 == self.sha256)
+        )
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,8 @@ def _source_connection(source: Any) -> Iterator[sqlite3.Connection]:
     if engine.dialect.name != "sqlite":
         raise StorageError(
             "Backups of the PostgreSQL server are made on the server (pg_dump), "
-            "not by this program.")
+            "not by this program."
+        )
     raw = engine.raw_connection()
     try:
         conn = raw.driver_connection
@@ -219,8 +223,9 @@ def _backup_name(folder: Path, now: dt.datetime, label: str) -> Path:
     return path
 
 
-def backup(source: Any, dest_dir: Path, *, now: dt.datetime, keep: int = DEFAULT_KEEP,
-           label: str = "") -> BackupInfo:
+def backup(
+    source: Any, dest_dir: Path, *, now: dt.datetime, keep: int = DEFAULT_KEEP, label: str = ""
+) -> BackupInfo:
     """Take a verified backup of an SQLite database into ``dest_dir``.
 
     Args:
@@ -254,22 +259,27 @@ def backup(source: Any, dest_dir: Path, *, now: dt.datetime, keep: int = DEFAULT
     except sqlite3.Error as exc:
         path.unlink(missing_ok=True)
         raise StorageError(
-            f"The backup could not be made ({type(exc).__name__}); the database was "
-            "not changed.") from None
+            f"The backup could not be made ({type(exc).__name__}); the database was not changed."
+        ) from None
     if integrity != ("ok",):
         path.unlink(missing_ok=True)
         raise StorageError(
             "The backup copy failed its integrity check and was deleted; the database "
-            "itself may be damaged. Restore the last verified backup.")
+            "itself may be damaged. Restore the last verified backup."
+        )
     info = BackupInfo(
-        path=path, sha256=sha256_of(path),
+        path=path,
+        sha256=sha256_of(path),
         created_utc=now.astimezone(dt.UTC).isoformat(timespec="seconds"),
-        integrity="ok", audit_rows=rows, audit_head=head, audit_first_bad_seq=first_bad,
-        schema_revision=revision, label=label,
+        integrity="ok",
+        audit_rows=rows,
+        audit_head=head,
+        audit_first_bad_seq=first_bad,
+        schema_revision=revision,
+        label=label,
     )
     manifest = _read_manifest(dest_dir)
-    entry = {k: (v.name if isinstance(v, Path) else v)
-             for k, v in dataclasses.asdict(info).items()}
+    entry = {k: (v.name if isinstance(v, Path) else v) for k, v in dataclasses.asdict(info).items()}
     manifest["backups"] = [b for b in manifest["backups"] if b.get("path") != path.name]
     manifest["backups"].append(entry)
     _rotate(dest_dir, manifest, keep)
@@ -307,9 +317,15 @@ def check(path: Path) -> CheckReport:
     for entry in _read_manifest(path.parent)["backups"]:
         if entry.get("path") == path.name:
             recorded = entry.get("sha256")
-    return CheckReport(path=path, integrity=integrity, audit_rows=rows, audit_head=head,
-                       audit_first_bad_seq=first_bad, sha256=sha256_of(path),
-                       manifest_sha256=recorded)
+    return CheckReport(
+        path=path,
+        integrity=integrity,
+        audit_rows=rows,
+        audit_head=head,
+        audit_first_bad_seq=first_bad,
+        sha256=sha256_of(path),
+        manifest_sha256=recorded,
+    )
 
 
 def _move_aside(target: Path, now: dt.datetime) -> Path:
@@ -323,8 +339,14 @@ def _move_aside(target: Path, now: dt.datetime) -> Path:
     return moved
 
 
-def restore(backup_file: Path, target: Path, *, now: dt.datetime, user: str = "restore",
-            backup_dir: Path | None = None) -> RestoreInfo:
+def restore(
+    backup_file: Path,
+    target: Path,
+    *,
+    now: dt.datetime,
+    user: str = "restore",
+    backup_dir: Path | None = None,
+) -> RestoreInfo:
     """Replace the database ``target`` with a verified backup.
 
     The target must not be open anywhere (its instance lock is taken). Its current
@@ -339,7 +361,8 @@ def restore(backup_file: Path, target: Path, *, now: dt.datetime, user: str = "r
     if not report.ok:
         raise StorageError(
             f"The backup {backup_file.name} failed verification (integrity, audit chain "
-            "or checksum); choose another backup.")
+            "or checksum); choose another backup."
+        )
     existed = target.exists() and target.stat().st_size > 0
     if target.exists() and target.stat().st_mode & 0o077 and os.name == "posix":
         os.chmod(target, 0o600)  # it is being replaced; keep its successor private
@@ -352,8 +375,9 @@ def restore(backup_file: Path, target: Path, *, now: dt.datetime, user: str = "r
             try:
                 conn = sqlite3.connect(target, isolation_level=None)
                 try:
-                    safety = backup(conn, backup_dir or target.parent / "backups", now=now,
-                                    label="pre-restore")
+                    safety = backup(
+                        conn, backup_dir or target.parent / "backups", now=now, label="pre-restore"
+                    )
                 finally:
                     conn.close()
             except StorageError:
@@ -366,7 +390,8 @@ def restore(backup_file: Path, target: Path, *, now: dt.datetime, user: str = "r
             dst.execute("PRAGMA journal_mode=WAL")
             if _integrity(dst) != ("ok",):
                 raise StorageError(
-                    "The restored database failed its integrity check; try an older backup.")
+                    "The restored database failed its integrity check; try an older backup."
+                )
         finally:
             src.close()
             dst.close()

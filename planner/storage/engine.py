@@ -76,7 +76,8 @@ def postgres_engine(url: str) -> Engine:
     if not parsed.drivername.startswith("postgresql"):
         raise StorageError(
             f"Unsupported database type '{parsed.drivername}'; use a file path or a "
-            "postgresql+psycopg:// address.")
+            "postgresql+psycopg:// address."
+        )
     return create_engine(parsed, pool_pre_ping=True)
 
 
@@ -137,5 +138,6 @@ def map_open_error(exc: BaseException) -> StorageError:
         return StorageError(DAMAGED_MESSAGE)
     if "unable to open" in text or "readonly" in text or "read-only" in text:
         return StorageError(
-            "The database file cannot be opened for writing; check the folder's permissions.")
+            "The database file cannot be opened for writing; check the folder's permissions."
+        )
     return StorageError(f"The database cannot be opened ({type(orig).__name__}).")

@@ -73,7 +73,8 @@ def prepare_sqlite_file(path: Path, *, create: bool) -> bool:
     path = Path(os.path.abspath(path))
     if path.is_symlink():
         raise StorageError(
-            f"The database path {path} is a symbolic link; open the real file instead.")
+            f"The database path {path} is a symbolic link; open the real file instead."
+        )
     if path.exists():
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):

@@ -18,11 +18,30 @@ from pathlib import Path
 from planner.errors import StorageError
 
 # Linux filesystem types (mountinfo names) of network and remote-sync mounts.
-NETWORK_FS_TYPES = frozenset({
-    "nfs", "nfs4", "cifs", "smb3", "smbfs", "ncpfs", "afs", "9p", "ceph", "glusterfs",
-    "lustre", "gpfs", "davfs", "fuse.davfs2", "fuse.sshfs", "fuse.rclone", "fuse.s3fs",
-    "fuse.gcsfuse", "fuse.glusterfs", "fuse.ceph",
-})
+NETWORK_FS_TYPES = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "afs",
+        "9p",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "davfs",
+        "fuse.davfs2",
+        "fuse.sshfs",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "fuse.gcsfuse",
+        "fuse.glusterfs",
+        "fuse.ceph",
+    }
+)
 _DRIVE_REMOTE = 4  # GetDriveTypeW
 _OCTAL = re.compile(r"\\([0-7]{3})")
 
@@ -95,10 +114,17 @@ def network_location(path: Path, mountinfo: str | None = None) -> str | None:
 # Folder names that cloud services synchronise (reliability.md 3.9b: warn about them). A
 # syncing service can upload a half-written file or bring back an old copy of it.
 _SYNC_FOLDERS: tuple[tuple[str, str], ...] = (
-    ("dropbox", "Dropbox"), ("onedrive", "OneDrive"), ("icloud drive", "iCloud Drive"),
-    ("icloud", "iCloud Drive"), ("mobile documents", "iCloud Drive"),
-    ("google drive", "Google Drive"), ("googledrive", "Google Drive"), ("my drive", "Google Drive"),
-    ("box sync", "Box"), ("nextcloud", "Nextcloud"), ("owncloud", "ownCloud"),
+    ("dropbox", "Dropbox"),
+    ("onedrive", "OneDrive"),
+    ("icloud drive", "iCloud Drive"),
+    ("icloud", "iCloud Drive"),
+    ("mobile documents", "iCloud Drive"),
+    ("google drive", "Google Drive"),
+    ("googledrive", "Google Drive"),
+    ("my drive", "Google Drive"),
+    ("box sync", "Box"),
+    ("nextcloud", "Nextcloud"),
+    ("owncloud", "ownCloud"),
 )
 
 
@@ -117,9 +143,11 @@ def sync_warning(path: Path) -> str:
     service = synced_folder(path)
     if service is None:
         return ""
-    return (f"The clinic database is in a folder that {service} synchronises. A syncing "
-            "service can copy the file while it is being written or bring back an old copy: "
-            "move it to a local folder that is not synchronised (keep backups elsewhere).")
+    return (
+        f"The clinic database is in a folder that {service} synchronises. A syncing "
+        "service can copy the file while it is being written or bring back an old copy: "
+        "move it to a local folder that is not synchronised (keep backups elsewhere)."
+    )
 
 
 def refuse_network_location(path: Path, mountinfo: str | None = None) -> None:
@@ -130,4 +158,5 @@ def refuse_network_location(path: Path, mountinfo: str | None = None) -> None:
             f"The database {path} is on {where}. An SQLite database must stay on this "
             "system's own disk (its locking does not work across a network or a share). Move it "
             "to a local folder, or share a clinic through the PostgreSQL server mode "
-            "(--db postgresql+psycopg://...).")
+            "(--db postgresql+psycopg://...)."
+        )

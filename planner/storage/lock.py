@@ -56,9 +56,11 @@ def _describe(info: dict[str, Any]) -> str:
     since = str(info.get("since", "an unknown time"))
     with contextlib.suppress(ValueError):
         since = dt.datetime.fromisoformat(since).astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    return (f"The database is in use by {info.get('user', 'another user')} on "
-            f"{info.get('host', 'another computer')} since {since} "
-            f"(process {info.get('pid', '?')}). Close Transplant Planner there first.")
+    return (
+        f"The database is in use by {info.get('user', 'another user')} on "
+        f"{info.get('host', 'another computer')} since {since} "
+        f"(process {info.get('pid', '?')}). Close Transplant Planner there first."
+    )
 
 
 class InstanceLock:
@@ -68,8 +70,9 @@ class InstanceLock:
         path: the lock file.
     """
 
-    def __init__(self, database: Path, *, user: str, host: str = "",
-                 now: dt.datetime | None = None) -> None:
+    def __init__(
+        self, database: Path, *, user: str, host: str = "", now: dt.datetime | None = None
+    ) -> None:
         """Take the lock or raise ``StorageError`` naming its holder."""
         self.path = lock_path_for(database)
         if self.path.is_symlink():
@@ -91,8 +94,12 @@ class InstanceLock:
             import socket  # only here: the quick start passes the host it already knows
 
             host = socket.gethostname()
-        info = {"user": user, "host": host, "pid": os.getpid(),
-                "since": started.isoformat(timespec="seconds")}
+        info = {
+            "user": user,
+            "host": host,
+            "pid": os.getpid(),
+            "since": started.isoformat(timespec="seconds"),
+        }
         data = json.dumps(info).encode()
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)

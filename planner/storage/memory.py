@@ -106,8 +106,11 @@ class InMemoryRepository:
     def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
         """Transplants of one patient, or of everyone."""
         self._check_open()
-        found = (transplant_from_dict(d) for d in self._transplants.values()
-                 if patient_id is None or d["patient_id"] == patient_id)
+        found = (
+            transplant_from_dict(d)
+            for d in self._transplants.values()
+            if patient_id is None or d["patient_id"] == patient_id
+        )
         return sorted(found, key=transplant_order)
 
     def get_transplant(self, transplant_id: str) -> Transplant:
@@ -116,8 +119,7 @@ class InMemoryRepository:
         try:
             return transplant_from_dict(self._transplants[transplant_id])
         except KeyError:
-            raise NotFoundError(
-                f"Transplant {transplant_id} is not in the database.") from None
+            raise NotFoundError(f"Transplant {transplant_id} is not in the database.") from None
 
     def get_plan(self, transplant_id: str) -> Plan | None:
         """The plan of a transplant, if it has one."""
@@ -143,8 +145,11 @@ class InMemoryRepository:
         """Every record of one kind, ordered by transplant id."""
         self._check_open()
         check_kind(kind)
-        return [record_from_stored(copy.deepcopy(d))
-                for (_tid, k), d in sorted(self._records.items()) if k == kind]
+        return [
+            record_from_stored(copy.deepcopy(d))
+            for (_tid, k), d in sorted(self._records.items())
+            if k == kind
+        ]
 
     def list_lab_samples(
         self, patient_id: str | None = None, analytes: Sequence[str] | None = None
@@ -152,9 +157,12 @@ class InMemoryRepository:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         self._check_open()
         wanted = set(analytes) if analytes is not None else None
-        found = [x for x in self._labs
-                 if (patient_id is None or x.patient_id == patient_id)
-                 and (wanted is None or x.analyte in wanted)]
+        found = [
+            x
+            for x in self._labs
+            if (patient_id is None or x.patient_id == patient_id)
+            and (wanted is None or x.analyte in wanted)
+        ]
         return sorted(found, key=lab_order)
 
     def commit(self, action: Action) -> Committed:
@@ -174,8 +182,11 @@ class InMemoryRepository:
             self._plans[w.record_id] = w.new
         for rw in prepared.records:
             self._records[(rw.transplant_id, rw.kind)] = {
-                "transplant_id": rw.transplant_id, "kind": rw.kind, "body": copy.deepcopy(rw.body),
-                "version": rw.version}
+                "transplant_id": rw.transplant_id,
+                "kind": rw.kind,
+                "body": copy.deepcopy(rw.body),
+                "version": rw.version,
+            }
         self._labs.extend(action.lab_samples)
         return Committed(
             patients=tuple(prepared.result_patients),

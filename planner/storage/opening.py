@@ -61,8 +61,9 @@ def _too_new(revision: str) -> StorageError:
     )
 
 
-def _migrate(engine: Engine, *, path: Path | None,
-             backup_dir: Path | None, now: dt.datetime) -> tuple[bool, str | None, Path | None]:
+def _migrate(
+    engine: Engine, *, path: Path | None, backup_dir: Path | None, now: dt.datetime
+) -> tuple[bool, str | None, Path | None]:
     """Bring the schema to head; return (created, migrated_from, backup path)."""
     with engine.connect() as conn:
         current = migrate.current_revision(conn)
@@ -73,7 +74,8 @@ def _migrate(engine: Engine, *, path: Path | None,
     if current is None and populated:
         raise StorageError(
             "This file is not a Transplant Planner database (it has other tables); "
-            "choose another file.")
+            "choose another file."
+        )
     if current == schema.HEAD_REVISION:
         return False, None, None
     fresh = current is None
@@ -86,14 +88,20 @@ def _migrate(engine: Engine, *, path: Path | None,
     with engine.begin() as conn:
         migrate.upgrade_to_head(conn)
         if fresh:
-            conn.execute(insert(schema.meta).values(
-                key="created_by_app_version", value=__version__))
+            conn.execute(
+                insert(schema.meta).values(key="created_by_app_version", value=__version__)
+            )
     return fresh, current, backup_path
 
 
 def open_database(
-    url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True, user: str,
-    workstation: str = "", backup_dir: Path | None = None, now: dt.datetime | None = None,
+    url_or_path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    user: str,
+    workstation: str = "",
+    backup_dir: Path | None = None,
+    now: dt.datetime | None = None,
     lock: InstanceLock | None = None,
 ) -> OpenedDatabase:
     """Open (and create or migrate) the database; see ``open_repository``.
@@ -105,8 +113,7 @@ def open_database(
     if url_or_path is not None and is_url(url_or_path):
         pg_engine = postgres_engine(str(url_or_path))
         try:
-            created, migrated_from, _ = _migrate(pg_engine, path=None, backup_dir=None,
-                                                 now=when)
+            created, migrated_from, _ = _migrate(pg_engine, path=None, backup_dir=None, now=when)
         except DBAPIError as exc:
             pg_engine.dispose()
             raise map_open_error(exc) from None
@@ -116,8 +123,9 @@ def open_database(
         return OpenedDatabase(pg_engine, None, None, created, migrated_from, None)
 
     check_sqlite_version()
-    path = Path(os.path.abspath(url_or_path if url_or_path is not None
-                                else default_database_path()))
+    path = Path(
+        os.path.abspath(url_or_path if url_or_path is not None else default_database_path())
+    )
     refuse_network_location(path)  # before creating anything there
     try:
         prepare_sqlite_file(path, create=create)
@@ -126,14 +134,16 @@ def open_database(
     except OSError as exc:
         raise StorageError(
             f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
-            "check the folder exists and is yours.") from None
+            "check the folder exists and is yours."
+        ) from None
     engine: Engine | None = None
     opened = False
     try:
         engine = sqlite_engine(path)
         verify_sqlite(engine)
         created, migrated_from, backup_path = _migrate(
-            engine, path=path, backup_dir=backup_dir, now=when)
+            engine, path=path, backup_dir=backup_dir, now=when
+        )
         opened = True
     except (DBAPIError, sqlite3.Error) as exc:
         raise map_open_error(exc) from None
@@ -146,8 +156,13 @@ def open_database(
 
 
 def open_repository(
-    url_or_path: str | os.PathLike[str] | None = None, *, create: bool = True, user: str,
-    workstation: str, backup_dir: Path | None = None, now: dt.datetime | None = None,
+    url_or_path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    user: str,
+    workstation: str,
+    backup_dir: Path | None = None,
+    now: dt.datetime | None = None,
     lock: InstanceLock | None = None,
 ) -> SqlRepository:
     """Open the database and return its repository.
@@ -168,10 +183,21 @@ def open_repository(
             newer version, readable by other users, a symbolic link, or weaker PRAGMAs
             than required are in effect.
     """
-    opened = open_database(url_or_path, create=create, user=user, workstation=workstation,
-                           backup_dir=backup_dir, now=now, lock=lock)
-    return SqlRepository(opened.engine, path=opened.path, lock=opened.lock,
-                         pre_migration_backup=opened.pre_migration_backup)
+    opened = open_database(
+        url_or_path,
+        create=create,
+        user=user,
+        workstation=workstation,
+        backup_dir=backup_dir,
+        now=now,
+        lock=lock,
+    )
+    return SqlRepository(
+        opened.engine,
+        path=opened.path,
+        lock=opened.lock,
+        pre_migration_backup=opened.pre_migration_backup,
+    )
 
 
 def verify_audit(repo: Repository) -> int | None:

@@ -73,7 +73,8 @@ def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> 
     except OSError as exc:  # the same sentence as the normal open gives
         raise StorageError(
             f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
-            "check the folder exists and is yours.") from None
+            "check the folder exists and is yours."
+        ) from None
     payload, mark = _read_snapshot(path)
     return QuickOpen(path, lock, payload, mark)
 

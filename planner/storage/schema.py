@@ -29,7 +29,8 @@ from planner.storage.revisions import SCHEMA_REVISIONS as SCHEMA_REVISIONS
 metadata = MetaData()
 
 patients = Table(
-    "patients", metadata,
+    "patients",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("mrn", String(30), nullable=False, unique=True),
     Column("family_name", Text, nullable=False),
@@ -50,7 +51,8 @@ patients = Table(
 )
 
 transplants = Table(
-    "transplants", metadata,
+    "transplants",
+    metadata,
     Column("id", String(64), primary_key=True),
     Column("patient_id", String(64), ForeignKey("patients.id"), nullable=False, index=True),
     Column("transplant_type", String(16), nullable=False),
@@ -64,17 +66,18 @@ transplants = Table(
 )
 
 plans = Table(
-    "plans", metadata,
+    "plans",
+    metadata,
     Column("id", String(64), primary_key=True),
-    Column("transplant_id", String(64), ForeignKey("transplants.id"), nullable=False,
-           unique=True),
+    Column("transplant_id", String(64), ForeignKey("transplants.id"), nullable=False, unique=True),
     Column("day0", String(10), nullable=False),
     Column("document", Text, nullable=False),  # serialize.plan_to_dict without version
     Column("version", Integer, nullable=False),
 )
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("at_utc", String(40), nullable=False),
     Column("utc_offset_min", Integer, nullable=False),
@@ -94,7 +97,8 @@ audit = Table(
 )
 
 records = Table(
-    "records", metadata,
+    "records",
+    metadata,
     Column("transplant_id", String(64), ForeignKey("transplants.id"), primary_key=True),
     Column("kind", String(16), primary_key=True),
     Column("body", Text, nullable=False),  # JSON text of ClinicalRecord.body
@@ -102,7 +106,8 @@ records = Table(
 )
 
 lab_samples = Table(
-    "lab_samples", metadata,
+    "lab_samples",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),  # insertion order
     Column("patient_id", String(64), ForeignKey("patients.id"), nullable=False),
     Column("mrn", String(30), nullable=False),  # as the source wrote it (leading zeros)
@@ -117,13 +122,12 @@ lab_samples = Table(
 )
 
 meta = Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
-PATIENT_FIELDS: tuple[str, ...] = tuple(
-    c.name for c in patients.columns
-)
+PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns)
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
 LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

@@ -55,24 +55,28 @@ def map_write_error(exc: BaseException) -> StorageError:
     if isinstance(exc, IntegrityError):
         return StorageError(
             "The record was saved on another workstation at the same moment; "
-            "the change was not saved. Reload and try again.")
+            "the change was not saved. Reload and try again."
+        )
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     msg = str(orig).lower()
     if "locked" in msg or "busy" in msg:
         return StorageError("The database is busy; the change was not saved. Try again.")
     if "full" in msg:
         return StorageError(
-            "The disk is full; the change was not saved. Free some space and try again.")
+            "The disk is full; the change was not saved. Free some space and try again."
+        )
     if "readonly" in msg or "read-only" in msg:
         return StorageError(
-            "The database cannot be written (read-only file or folder); "
-            "the change was not saved.")
+            "The database cannot be written (read-only file or folder); the change was not saved."
+        )
     if "malformed" in msg or "not a database" in msg:
         return StorageError(
             "The database file is damaged; the change was not saved. Restore the last "
-            "verified backup (transplant-planner backup/restore).")
+            "verified backup (transplant-planner backup/restore)."
+        )
     return StorageError(
-        f"The change could not be saved ({type(orig).__name__}); nothing was changed.")
+        f"The change could not be saved ({type(orig).__name__}); nothing was changed."
+    )
 
 
 def _patient_dict(row: Any) -> dict[str, Any]:
@@ -93,8 +97,12 @@ def _plan_dict(row: Any) -> dict[str, Any]:
 
 
 def _record_dict(row: Any) -> dict[str, Any]:
-    return {"transplant_id": row.transplant_id, "kind": row.kind,
-            "body": json.loads(row.body), "version": row.version}
+    return {
+        "transplant_id": row.transplant_id,
+        "kind": row.kind,
+        "body": json.loads(row.body),
+        "version": row.version,
+    }
 
 
 def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
@@ -108,11 +116,13 @@ def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
     for day in {x.date for x in samples}:
         iso[day] = day.isoformat()
     rows: list[tuple[Any, ...]] = [
-        (x.patient_id, x.mrn, iso[x.date], x.analyte, float(x.value), x.unit, x.qualifier,
-         x.source) for x in samples]
+        (x.patient_id, x.mrn, iso[x.date], x.analyte, float(x.value), x.unit, x.qualifier, x.source)
+        for x in samples
+    ]
     if conn.dialect.name == "sqlite":
-        compiled = insert(s.lab_samples).compile(dialect=conn.dialect,
-                                                  column_keys=list(s.LAB_FIELDS))
+        compiled = insert(s.lab_samples).compile(
+            dialect=conn.dialect, column_keys=list(s.LAB_FIELDS)
+        )
         order = compiled.positiontup
         if order is not None and "RETURNING" not in compiled.string.upper():
             index = [s.LAB_FIELDS.index(name) for name in order]
@@ -120,8 +130,7 @@ def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
                 rows = [tuple(r[i] for i in index) for r in rows]
             conn.exec_driver_sql(compiled.string, rows)
             return
-    conn.execute(insert(s.lab_samples),
-                 [dict(zip(s.LAB_FIELDS, r, strict=True)) for r in rows])
+    conn.execute(insert(s.lab_samples), [dict(zip(s.LAB_FIELDS, r, strict=True)) for r in rows])
 
 
 def _entry(row: Any) -> AuditEntry:
@@ -141,17 +150,19 @@ class _SqlView:
         return _patient_dict(row) if row is not None else None
 
     def mrn_owner(self, mrn: str) -> str | None:
-        found = self._conn.execute(
-            select(s.patients.c.id).where(s.patients.c.mrn == mrn)).scalar()
+        found = self._conn.execute(select(s.patients.c.id).where(s.patients.c.mrn == mrn)).scalar()
         return str(found) if found is not None else None
 
     def existing_patients(self, patient_ids: Sequence[str]) -> set[str]:
         found: set[str] = set()
         for start in range(0, len(patient_ids), 500):  # stay under parameter limits
-            chunk = list(patient_ids[start:start + 500])
-            found.update(str(pid) for pid in self._conn.execute(
-                select(s.patients.c.id).where(s.patients.c.id.in_(chunk))
-                .with_for_update()).scalars())
+            chunk = list(patient_ids[start : start + 500])
+            found.update(
+                str(pid)
+                for pid in self._conn.execute(
+                    select(s.patients.c.id).where(s.patients.c.id.in_(chunk)).with_for_update()
+                ).scalars()
+            )
         return found
 
     def transplant(self, transplant_id: str) -> dict[str, Any] | None:
@@ -162,18 +173,22 @@ class _SqlView:
 
     def plan(self, plan_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
-            select(s.plans).where(s.plans.c.id == plan_id).with_for_update()).first()
+            select(s.plans).where(s.plans.c.id == plan_id).with_for_update()
+        ).first()
         return _plan_dict(row) if row is not None else None
 
     def plan_id_for_transplant(self, transplant_id: str) -> str | None:
         found = self._conn.execute(
-            select(s.plans.c.id).where(s.plans.c.transplant_id == transplant_id)).scalar()
+            select(s.plans.c.id).where(s.plans.c.transplant_id == transplant_id)
+        ).scalar()
         return str(found) if found is not None else None
 
     def record(self, transplant_id: str, kind: str) -> dict[str, Any] | None:
         row = self._conn.execute(
-            select(s.records).where(s.records.c.transplant_id == transplant_id,
-                                    s.records.c.kind == kind).with_for_update()).first()
+            select(s.records)
+            .where(s.records.c.transplant_id == transplant_id, s.records.c.kind == kind)
+            .with_for_update()
+        ).first()
         return _record_dict(row) if row is not None else None
 
 
@@ -189,9 +204,14 @@ class SqlRepository:
         pre_migration_backup: the backup taken before this open migrated the schema.
     """
 
-    def __init__(self, engine: Engine, *, path: Path | None = None,
-                 lock: InstanceLock | None = None,
-                 pre_migration_backup: Path | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        path: Path | None = None,
+        lock: InstanceLock | None = None,
+        pre_migration_backup: Path | None = None,
+    ) -> None:
         self.engine = engine
         self.path = path
         self.pre_migration_backup = pre_migration_backup
@@ -236,14 +256,16 @@ class SqlRepository:
             query = query.where(s.transplants.c.patient_id == patient_id)
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return sorted((transplant_from_dict(_transplant_dict(r)) for r in rows),
-                      key=transplant_order)
+        return sorted(
+            (transplant_from_dict(_transplant_dict(r)) for r in rows), key=transplant_order
+        )
 
     def get_transplant(self, transplant_id: str) -> Transplant:
         """One transplant; ``NotFoundError`` when absent."""
         with self._read() as conn:
             row = conn.execute(
-                select(s.transplants).where(s.transplants.c.id == transplant_id)).first()
+                select(s.transplants).where(s.transplants.c.id == transplant_id)
+            ).first()
         if row is None:
             raise NotFoundError(f"Transplant {transplant_id} is not in the database.")
         return transplant_from_dict(_transplant_dict(row))
@@ -252,7 +274,8 @@ class SqlRepository:
         """The plan of a transplant, if it has one."""
         with self._read() as conn:
             row = conn.execute(
-                select(s.plans).where(s.plans.c.transplant_id == transplant_id)).first()
+                select(s.plans).where(s.plans.c.transplant_id == transplant_id)
+            ).first()
         return plan_from_dict(_plan_dict(row)) if row is not None else None
 
     def list_plans(self) -> list[Plan]:
@@ -265,16 +288,22 @@ class SqlRepository:
         """The transplant's record of this kind, if saved."""
         check_kind(kind)
         with self._read() as conn:
-            row = conn.execute(select(s.records).where(
-                s.records.c.transplant_id == transplant_id, s.records.c.kind == kind)).first()
+            row = conn.execute(
+                select(s.records).where(
+                    s.records.c.transplant_id == transplant_id, s.records.c.kind == kind
+                )
+            ).first()
         return record_from_stored(_record_dict(row)) if row is not None else None
 
     def list_records(self, kind: str) -> list[ClinicalRecord]:
         """Every record of one kind, ordered by transplant id."""
         check_kind(kind)
         with self._read() as conn:
-            rows = conn.execute(select(s.records).where(s.records.c.kind == kind)
-                                .order_by(s.records.c.transplant_id)).all()
+            rows = conn.execute(
+                select(s.records)
+                .where(s.records.c.kind == kind)
+                .order_by(s.records.c.transplant_id)
+            ).all()
         return [record_from_stored(_record_dict(r)) for r in rows]
 
     def list_lab_samples(
@@ -282,8 +311,16 @@ class SqlRepository:
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         t = s.lab_samples
-        query = select(t.c.patient_id, t.c.mrn, t.c.date, t.c.analyte, t.c.value, t.c.unit,
-                       t.c.qualifier, t.c.source)
+        query = select(
+            t.c.patient_id,
+            t.c.mrn,
+            t.c.date,
+            t.c.analyte,
+            t.c.value,
+            t.c.unit,
+            t.c.qualifier,
+            t.c.source,
+        )
         if patient_id is not None:
             query = query.where(t.c.patient_id == patient_id)
         if analytes is not None:
@@ -292,8 +329,10 @@ class SqlRepository:
         with self._read() as conn:
             rows = conn.execute(query).all()
         from_iso = dt.date.fromisoformat
-        return [LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source)
-                for pid, mrn, day, analyte, value, unit, qualifier, source in rows]
+        return [
+            LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source)
+            for pid, mrn, day, analyte, value, unit, qualifier, source in rows
+        ]
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
@@ -315,12 +354,13 @@ class SqlRepository:
         try:
             with self.engine.begin() as conn:
                 if self._postgres:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                                 {"key": AUDIT_CHAIN_LOCK})
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK}
+                    )
                 prepared = prepare_commit(action, _SqlView(conn))
                 head = conn.execute(
-                    select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc())
-                    .limit(1)).first()
+                    select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc()).limit(1)
+                ).first()
                 last_seq, last_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
                 entries = build_entries(action, prepared.pending, last_seq, last_hash)
                 for w in prepared.patients:
@@ -330,9 +370,13 @@ class SqlRepository:
                     row["donor"] = dumps(row["donor"]) if row["donor"] is not None else None
                     self._save(conn, s.transplants, w, row)
                 for w in prepared.plans:
-                    row = {"id": w.record_id, "transplant_id": w.new["transplant_id"],
-                           "day0": w.new["day0"], "document": dumps(plan_document(w.new)),
-                           "version": w.new["version"]}
+                    row = {
+                        "id": w.record_id,
+                        "transplant_id": w.new["transplant_id"],
+                        "day0": w.new["day0"],
+                        "document": dumps(plan_document(w.new)),
+                        "version": w.new["version"],
+                    }
                     self._save(conn, s.plans, w, row)
                 for rw in prepared.records:
                     self._save_record(conn, rw)
@@ -361,8 +405,7 @@ class SqlRepository:
             .values(**{k: v for k, v in row.items() if k != "id"})
         )
         if result.rowcount != 1:  # never overwrite a version we did not read
-            actual = conn.execute(
-                select(table.c.version).where(table.c.id == w.record_id)).scalar()
+            actual = conn.execute(select(table.c.version).where(table.c.id == w.record_id)).scalar()
             raise ConflictError(w.entity, w.record_id, w.stored_version, int(actual or 0))
 
     @staticmethod
@@ -370,19 +413,28 @@ class SqlRepository:
         t = s.records
         body = dumps(w.body)
         if w.insert:
-            conn.execute(insert(t).values(transplant_id=w.transplant_id, kind=w.kind,
-                                          body=body, version=w.version))
+            conn.execute(
+                insert(t).values(
+                    transplant_id=w.transplant_id, kind=w.kind, body=body, version=w.version
+                )
+            )
             return
         result = conn.execute(
             update(t)
-            .where(t.c.transplant_id == w.transplant_id, t.c.kind == w.kind,
-                   t.c.version == w.stored_version)
-            .values(body=body, version=w.version))
+            .where(
+                t.c.transplant_id == w.transplant_id,
+                t.c.kind == w.kind,
+                t.c.version == w.stored_version,
+            )
+            .values(body=body, version=w.version)
+        )
         if result.rowcount != 1:  # never overwrite a version we did not read
-            actual = conn.execute(select(t.c.version).where(
-                t.c.transplant_id == w.transplant_id, t.c.kind == w.kind)).scalar()
-            raise ConflictError("record", f"{w.transplant_id}/{w.kind}", w.stored_version,
-                                int(actual or 0))
+            actual = conn.execute(
+                select(t.c.version).where(t.c.transplant_id == w.transplant_id, t.c.kind == w.kind)
+            ).scalar()
+            raise ConflictError(
+                "record", f"{w.transplant_id}/{w.kind}", w.stored_version, int(actual or 0)
+            )
 
     def _write_audit(self, conn: Connection, entries: list[AuditEntry]) -> None:
         conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
@@ -401,8 +453,9 @@ class SqlRepository:
     def board_snapshot(self) -> str | None:
         """The stored board snapshot, if any."""
         with self._read() as conn:
-            row = conn.execute(text(SNAPSHOT_SQL.replace("?", ":key")),
-                               {"key": SNAPSHOT_META_KEY}).first()
+            row = conn.execute(
+                text(SNAPSHOT_SQL.replace("?", ":key")), {"key": SNAPSHOT_META_KEY}
+            ).first()
         return str(row[0]) if row is not None else None
 
     def store_board_snapshot(self, payload: str) -> None:

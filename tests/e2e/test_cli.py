@@ -62,7 +62,10 @@ def test_schedule_text_shows_day_labels(capsys):
 @pytest.mark.parametrize(
     ("argv", "fragment"),
     [
-        (["schedule", "no-such-template", "--day0", "2026-03-10"], "no template 'no-such-template'"),
+        (
+            ["schedule", "no-such-template", "--day0", "2026-03-10"],
+            "no template 'no-such-template'",
+        ),
         (["schedule", "mel200-auto", "--day0", "10/03/2026"], "not a date in the form YYYY-MM-DD"),
         (["schedule", "mel200-auto", "--day0", "2026-02-30"], "not a real calendar date"),
         (["schedule", "mel200-auto"], "required"),
@@ -71,8 +74,16 @@ def test_schedule_text_shows_day_labels(capsys):
         (["--db", "{tmp}/no-such-folder/x.db", "board"], "no-such-folder for --db does not exist"),
         (["demo-db", "{tmp}/typo/demo.db"], "for the demo database does not exist"),
     ],
-    ids=["unknown-template", "day-first-date", "impossible-date", "missing-day0",
-         "unknown-command", "unwritable-db", "db-in-a-missing-folder", "demo-in-a-missing-folder"],
+    ids=[
+        "unknown-template",
+        "day-first-date",
+        "impossible-date",
+        "missing-day0",
+        "unknown-command",
+        "unwritable-db",
+        "db-in-a-missing-folder",
+        "demo-in-a-missing-folder",
+    ],
 )
 def test_bad_input_is_one_sentence_and_exit_2(capsys, tmp_path, argv, fragment):
     # "{file}" is a regular file: no database can be created beneath it, even as root.
@@ -99,8 +110,15 @@ def test_demo_db_then_board_json(capsys, tmp_path):
         assert list(row) == ["mrn", "name", "day", "phase", "due_today", "alerts"]
         assert row["day"] is None or isinstance(row["day"], int)
     phases = {r["phase"] for r in rows}
-    assert {"work-up", "mobilising", "conditioning", "infusion", "pre-engraftment",
-            "day +100", "long-term follow-up"} <= phases
+    assert {
+        "work-up",
+        "mobilising",
+        "conditioning",
+        "infusion",
+        "pre-engraftment",
+        "day +100",
+        "long-term follow-up",
+    } <= phases
 
 
 def test_demo_db_refuses_to_overwrite(capsys, tmp_path):
@@ -140,16 +158,38 @@ def test_env_variable_selects_database(capsys, tmp_path, monkeypatch):
 
 def test_python_main_py_matches_entry_point(tmp_path):
     env = {**os.environ, "TRANSPLANT_PLANNER_DATA": str(tmp_path)}
-    via_main = subprocess.run([sys.executable, str(ROOT / "main.py"), "schedule", "bucy2-allo",
-                               "--day0", "2026-03-10", "--json"], capture_output=True,
-                              text=True, env=env, check=False)
+    via_main = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "main.py"),
+            "schedule",
+            "bucy2-allo",
+            "--day0",
+            "2026-03-10",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     script = Path(sys.executable).with_name("transplant-planner")
-    via_script = subprocess.run([str(script), "schedule", "bucy2-allo", "--day0", "2026-03-10",
-                                 "--json"], capture_output=True, text=True, env=env, check=False)
+    via_script = subprocess.run(
+        [str(script), "schedule", "bucy2-allo", "--day0", "2026-03-10", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert via_main.returncode == via_script.returncode == 0
     assert via_main.stdout == via_script.stdout
-    bad = subprocess.run([sys.executable, str(ROOT / "main.py"), "schedule", "x", "--day0",
-                          "nope"], capture_output=True, text=True, env=env, check=False)
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "schedule", "x", "--day0", "nope"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
@@ -212,5 +252,6 @@ def test_demo_work_up_patient_shows_expiring_tests_on_the_board(capsys):
     code, out, _ = run_cli(capsys, "--demo", "board", "--json")
     assert code == 0
     row = next(r for r in json.loads(out) if r["mrn"] == "DEMO-0004")
-    assert any("IDM tests expire" in a and "before the planned collection" in a
-               for a in row["alerts"])
+    assert any(
+        "IDM tests expire" in a and "before the planned collection" in a for a in row["alerts"]
+    )

@@ -41,14 +41,28 @@ def _phi(repo: InMemoryRepository) -> list[str]:
 
 
 def test_spanish_large_print_handout_and_english_summary(repo, tmp_path):
-    code, text = run_export(repo, CTX, parse("handout", "--patient", "DEMO-0003", "--out",
-                                             str(tmp_path / "guia.pdf"), "--lang", "es",
-                                             "--large-print"))
+    code, text = run_export(
+        repo,
+        CTX,
+        parse(
+            "handout",
+            "--patient",
+            "DEMO-0003",
+            "--out",
+            str(tmp_path / "guia.pdf"),
+            "--lang",
+            "es",
+            "--large-print",
+        ),
+    )
     assert code == EXIT_OK, text
     assert "Wrote handout (es, large print)" in text
     assert len(PdfReader(tmp_path / "guia.pdf").pages) > 5
-    code, text = run_export(repo, CTX, parse("summary", "--patient", "DEMO-0003", "--out",
-                                             str(tmp_path / "summary.pdf")))
+    code, text = run_export(
+        repo,
+        CTX,
+        parse("summary", "--patient", "DEMO-0003", "--out", str(tmp_path / "summary.pdf")),
+    )
     assert code == EXIT_OK, text
     assert PdfReader(tmp_path / "summary.pdf").pages
     tid = repo.list_transplants(repo.find_patient_by_mrn("DEMO-0003").id)[0].id
@@ -56,27 +70,39 @@ def test_spanish_large_print_handout_and_english_summary(repo, tmp_path):
 
 
 def test_out_as_a_folder_gets_a_default_name_without_patient_data(repo, tmp_path):
-    code, text = run_export(repo, CTX, parse("handout", "--patient", "DEMO-0005", "--out",
-                                             str(tmp_path), "--no-phi"))
+    code, text = run_export(
+        repo, CTX, parse("handout", "--patient", "DEMO-0005", "--out", str(tmp_path), "--no-phi")
+    )
     assert code == EXIT_OK, text
     [written] = list(tmp_path.iterdir())
     assert written.name.startswith("handout_2026-03-10_") and written.suffix == ".pdf"
     assert not any(w in written.name for w in _phi(repo))
 
 
-@pytest.mark.parametrize(("argv", "sentence"), [
-    (("handout", "--patient", "NOPE-1", "--out", "x.pdf"), "No patient has MRN NOPE-1."),
-    (("handout", "--patient", "DEMO-0003", "--out", "x.pdf", "--lang", "tlh"),
-     "There are no handout texts in 'tlh'"),
-    (("summary", "--patient", "DEMO-0003", "--out", "x.pdf", "--large-print"),
-     "team document"),
-    (("handout", "--patient", "DEMO-0003"), "Give --out FILE.pdf"),
-    (("handout", "--patients", "DEMO-0003", "--out", "x.pdf"), "Give --out-dir DIR"),
-    (("handout", "--patients", " , ", "--out-dir", "."), "at least one MRN"),
-    (("handout", "--patient", "DEMO-0003", "--out", "missing-folder/x.pdf"),
-     "does not exist"),
-], ids=["unknown-mrn", "unknown-language", "summary-variant", "no-out", "batch-with-out",
-        "empty-list", "missing-folder"])
+@pytest.mark.parametrize(
+    ("argv", "sentence"),
+    [
+        (("handout", "--patient", "NOPE-1", "--out", "x.pdf"), "No patient has MRN NOPE-1."),
+        (
+            ("handout", "--patient", "DEMO-0003", "--out", "x.pdf", "--lang", "tlh"),
+            "There are no handout texts in 'tlh'",
+        ),
+        (("summary", "--patient", "DEMO-0003", "--out", "x.pdf", "--large-print"), "team document"),
+        (("handout", "--patient", "DEMO-0003"), "Give --out FILE.pdf"),
+        (("handout", "--patients", "DEMO-0003", "--out", "x.pdf"), "Give --out-dir DIR"),
+        (("handout", "--patients", " , ", "--out-dir", "."), "at least one MRN"),
+        (("handout", "--patient", "DEMO-0003", "--out", "missing-folder/x.pdf"), "does not exist"),
+    ],
+    ids=[
+        "unknown-mrn",
+        "unknown-language",
+        "summary-variant",
+        "no-out",
+        "batch-with-out",
+        "empty-list",
+        "missing-folder",
+    ],
+)
 def test_bad_input_exits_2_with_one_sentence(repo, tmp_path, monkeypatch, argv, sentence):
     monkeypatch.chdir(tmp_path)
     code, text = run_export(repo, CTX, parse(*argv))
@@ -91,8 +117,10 @@ def test_existing_file_needs_overwrite(repo, tmp_path):
     target.write_bytes(b"keep me")
     args = ("handout", "--patient", "DEMO-0003", "--out", str(target))
     code, text = run_export(repo, CTX, parse(*args))
-    assert (code, text) == (EXIT_BAD_INPUT, "h.pdf already exists; choose another name or "
-                                            "allow overwriting it.")
+    assert (code, text) == (
+        EXIT_BAD_INPUT,
+        "h.pdf already exists; choose another name or allow overwriting it.",
+    )
     assert target.read_bytes() == b"keep me"
     code, _ = run_export(repo, CTX, parse(*args, "--overwrite"))
     assert code == EXIT_OK
@@ -100,9 +128,19 @@ def test_existing_file_needs_overwrite(repo, tmp_path):
 
 
 def test_batch_by_mrn_list_names_files_without_patient_data(repo, tmp_path):
-    code, text = run_export(repo, CTX, parse("handoff", "--patients",
-                                             "DEMO-0010,DEMO-0009,DEMO-0010", "--out-dir",
-                                             str(tmp_path), "--workers", "1"))
+    code, text = run_export(
+        repo,
+        CTX,
+        parse(
+            "handoff",
+            "--patients",
+            "DEMO-0010,DEMO-0009,DEMO-0010",
+            "--out-dir",
+            str(tmp_path),
+            "--workers",
+            "1",
+        ),
+    )
     assert code == EXIT_OK, text
     assert "2 of 2 handoffs written" in text
     files = sorted(tmp_path.iterdir())
@@ -114,19 +152,35 @@ def test_batch_by_mrn_list_names_files_without_patient_data(repo, tmp_path):
 
 def test_batch_everyone_with_a_visit_tomorrow_on_two_cores(repo, tmp_path):
     ctx = Context(CTX.actor, NOW + dt.timedelta(days=1))  # tomorrow is then 2026-03-12
-    code, text = run_export(repo, ctx, parse("handout", "--all-visits-tomorrow", "--out-dir",
-                                             str(tmp_path), "--lang", "es"))
+    code, text = run_export(
+        repo,
+        ctx,
+        parse("handout", "--all-visits-tomorrow", "--out-dir", str(tmp_path), "--lang", "es"),
+    )
     assert code == EXIT_OK, text
     assert len(list(tmp_path.glob("handout_2026-03-11_*.pdf"))) == 3
-    code, text = run_export(repo, ctx, parse("handout", "--all-visits-tomorrow", "--out-dir",
-                                             str(tmp_path), "--lang", "es", "--workers", "1"))
+    code, text = run_export(
+        repo,
+        ctx,
+        parse(
+            "handout",
+            "--all-visits-tomorrow",
+            "--out-dir",
+            str(tmp_path),
+            "--lang",
+            "es",
+            "--workers",
+            "1",
+        ),
+    )
     assert code == EXIT_PARTIAL
     assert "0 of 3 handouts written" in text and "already exists" in text
 
 
 def test_nobody_tomorrow_is_not_an_error(repo, tmp_path):
-    code, text = run_export(repo, CTX, parse("handout", "--all-visits-tomorrow", "--out-dir",
-                                             str(tmp_path)))
+    code, text = run_export(
+        repo, CTX, parse("handout", "--all-visits-tomorrow", "--out-dir", str(tmp_path))
+    )
     assert code == EXIT_OK
     assert "nothing written" in text
 
@@ -146,14 +200,26 @@ def test_handout_without_a_24_hour_number_or_with_untranslated_steps_warns(tmp_p
     load_demo_clinic(repo, Context(ACTOR, now))
     parser = _argparse.ArgumentParser()
     add_export_parser(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["export", "handout", "--patient", "DEMO-0010", "--lang", "es",
-                              "--out", str(tmp_path / "h.pdf")])
+    args = parser.parse_args(
+        [
+            "export",
+            "handout",
+            "--patient",
+            "DEMO-0010",
+            "--lang",
+            "es",
+            "--out",
+            str(tmp_path / "h.pdf"),
+        ]
+    )
     code, text = run_export(repo, Context(ACTOR, now), args, settings=ClinicSettings())
     assert code == 0
     assert "No 24-hour phone number is set" in text
     assert "no wording in this language" in text
-    args = parser.parse_args(["export", "handout", "--patient", "DEMO-0001",
-                              "--out", str(tmp_path / "h2.pdf")])
-    code, text = run_export(repo, Context(ACTOR, now), args,
-                            settings=ClinicSettings(phone_24h="+1 555 0100"))
+    args = parser.parse_args(
+        ["export", "handout", "--patient", "DEMO-0001", "--out", str(tmp_path / "h2.pdf")]
+    )
+    code, text = run_export(
+        repo, Context(ACTOR, now), args, settings=ClinicSettings(phone_24h="+1 555 0100")
+    )
     assert code == 0 and "Warning" not in text

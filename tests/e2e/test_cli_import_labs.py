@@ -20,8 +20,14 @@ CTX = Context(Actor("coordinator", "ws-1"), NOW)
 @pytest.fixture
 def repo() -> InMemoryRepository:
     r = InMemoryRepository()
-    r.commit(Action(actor=CTX.actor, at=NOW, description="Setup", patients=(
-        Patient("p1", "000123", "Null", "Ada", dt.date(1970, 1, 1), "female"),)))
+    r.commit(
+        Action(
+            actor=CTX.actor,
+            at=NOW,
+            description="Setup",
+            patients=(Patient("p1", "000123", "Null", "Ada", dt.date(1970, 1, 1), "female"),),
+        )
+    )
     return r
 
 
@@ -31,7 +37,9 @@ def write(tmp_path: Path, text: str, name: str = "labs.csv") -> Path:
     return path
 
 
-GOOD = "MRN,Date,Test,Result,Unit\n000123,2026-03-01,ANC,0.4,10^9/L\n000123,2026-03-01,PLT,22,K/uL\n"
+GOOD = (
+    "MRN,Date,Test,Result,Unit\n000123,2026-03-01,ANC,0.4,10^9/L\n000123,2026-03-01,PLT,22,K/uL\n"
+)
 
 
 def test_clean_file_imports(repo: InMemoryRepository, tmp_path: Path) -> None:

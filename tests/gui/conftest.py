@@ -35,9 +35,14 @@ def make_window(qtbot, settings):
     """Factory: a main window over a repository, registered with qtbot."""
 
     def make(repo, *, demo=True, clock=lambda: NOW):
-        window = create_main_window(repo, actor=ACTOR, clock=clock, demo=demo,
-                                    settings=settings,
-                                    load_demo=lambda: load_demo_clinic(repo, Context(ACTOR, NOW)))
+        window = create_main_window(
+            repo,
+            actor=ACTOR,
+            clock=clock,
+            demo=demo,
+            settings=settings,
+            load_demo=lambda: load_demo_clinic(repo, Context(ACTOR, NOW)),
+        )
         qtbot.addWidget(window)
         return window
 

@@ -41,14 +41,18 @@ def test_the_dialog_previews_every_change_and_needs_a_reason(demo_window, qtbot)
     assert ok.isEnabled()
 
 
-def test_setting_mobilisation_start_renumbers_m_days_and_undoes(demo_window, demo_repo,
-                                                                monkeypatch):
+def test_setting_mobilisation_start_renumbers_m_days_and_undoes(
+    demo_window, demo_repo, monkeypatch
+):
     ws, anchor = _mobilising(demo_window)
     tid = ws.session.transplant.id
     old = ws.session.plan.anchor_date(anchor)
     new = old + dt.timedelta(days=2)
-    monkeypatch.setattr(SetAnchorDialog, "ask", staticmethod(
-        lambda parent, plan: AnchorMove(anchor, new, "G-CSF started two days late")))
+    monkeypatch.setattr(
+        SetAnchorDialog,
+        "ask",
+        staticmethod(lambda parent, plan: AnchorMove(anchor, new, "G-CSF started two days late")),
+    )
     ws.actions_by_name["set_anchor"].trigger()
     assert demo_repo.get_plan(tid).anchor_date(anchor) == new
     reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id)}

@@ -32,8 +32,13 @@ def saved():
 
 @pytest.fixture
 def magic(qtbot, saved):
-    dialog = make_calculator_dialog(None, "magic", today=TODAY, weight_kg=59,
-                                    save=lambda r, d, reason: saved.append((r, d, reason)))
+    dialog = make_calculator_dialog(
+        None,
+        "magic",
+        today=TODAY,
+        weight_kg=59,
+        save=lambda r, d, reason: saved.append((r, d, reason)),
+    )
     qtbot.addWidget(dialog)
     return dialog
 
@@ -54,8 +59,13 @@ def test_magic_end_to_end_saves_an_episode(qtbot, demo_repo, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.editors["weight_kg"].text() == "59"  # the patient's weight pre-filled
     assert not dialog.save_button.isEnabled()  # bilirubin still empty
-    _fill(dialog, skin_bsa_percent="30", bilirubin="51.3", bilirubin_unit="umol/L",
-          stool_ml_per_day="1200")
+    _fill(
+        dialog,
+        skin_bsa_percent="30",
+        bilirubin="51.3",
+        bilirubin_unit="umol/L",
+        stool_ml_per_day="1200",
+    )
     # 51.3 umol/L = 3.0 mg/dL -> liver stage 1; stool 1,200 mL -> lower GI stage 2 -> grade III.
     assert dialog.grade_label.text() == "MAGIC acute GVHD: III"
     assert "Grade III" in dialog.rule_label.text()
@@ -78,14 +88,18 @@ def test_magic_end_to_end_saves_an_episode(qtbot, demo_repo, tmp_path):
     assert pixmap.width() > 0
 
 
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("skin_bsa_percent", "120", "from 0 to 100 % BSA"),
-    ("bilirubin", "-1", "from 0 to 50 mg/dL"),
-    ("stool_ml_per_day", "20000", "from 0 to 10,000 mL/day"),
-    ("weight_kg", "0.1", "from 0.5 to 400 kg"),
-    ("stool_episodes_per_day", "2.5", "whole number"),
-    ("bilirubin", "abc", "not a number"),
-], ids=["rash", "bilirubin", "stool", "weight", "episodes-fraction", "text"])
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("skin_bsa_percent", "120", "from 0 to 100 % BSA"),
+        ("bilirubin", "-1", "from 0 to 50 mg/dL"),
+        ("stool_ml_per_day", "20000", "from 0 to 10,000 mL/day"),
+        ("weight_kg", "0.1", "from 0.5 to 400 kg"),
+        ("stool_episodes_per_day", "2.5", "whole number"),
+        ("bilirubin", "abc", "not a number"),
+    ],
+    ids=["rash", "bilirubin", "stool", "weight", "episodes-fraction", "text"],
+)
 def test_out_of_range_is_refused_beside_the_field(magic, saved, name, value, message):
     _fill(magic, skin_bsa_percent="10", bilirubin="1")
     assert magic.save_button.isEnabled()
@@ -105,8 +119,14 @@ def test_umol_range_is_named_in_umol(magic):
 
 
 def test_disagreeing_stool_inputs_need_a_confirmation_reason(magic, saved):
-    _fill(magic, skin_bsa_percent="0", bilirubin="0.5", stool_ml_per_day="600",
-          stool_episodes_per_day="8", weight_kg="70")
+    _fill(
+        magic,
+        skin_bsa_percent="0",
+        bilirubin="0.5",
+        stool_ml_per_day="600",
+        stool_episodes_per_day="8",
+        weight_kg="70",
+    )
     assert magic.grade is not None and magic.grade.needs_confirmation
     assert not magic.confirm_box.isHidden()
     assert not magic.save_button.isEnabled()
@@ -130,19 +150,32 @@ def test_save_errors_are_shown_and_keep_the_dialog_open(qtbot):
     assert dialog.result() != dialog.DialogCode.Accepted
 
 
-@pytest.mark.parametrize(("key", "values", "label"), [
-    ("nih", {"skin": "2"}, "moderate"),
-    ("nih", {"skin": "1", "fev1_percent": "50"}, "severe"),
-    ("crs", {"temperature_c": "38.6", "hypotension": "no_vasopressor"}, "grade 2"),
-    ("icans", {"ice": "8"}, "grade 1"),
-    ("icans", {"consciousness": "unarousable"}, "grade 4"),
-    ("vod", {"time_since_onset_days": "3", "bilirubin_mg_dl": "5.5",
-             "transaminase_x_uln": "1", "weight_gain_pct": "4",
-             "creatinine_x_baseline": "1.0"}, "severe"),
-], ids=["nih-moderate", "nih-fev1", "crs", "icans", "icans-unarousable", "vod"])
+@pytest.mark.parametrize(
+    ("key", "values", "label"),
+    [
+        ("nih", {"skin": "2"}, "moderate"),
+        ("nih", {"skin": "1", "fev1_percent": "50"}, "severe"),
+        ("crs", {"temperature_c": "38.6", "hypotension": "no_vasopressor"}, "grade 2"),
+        ("icans", {"ice": "8"}, "grade 1"),
+        ("icans", {"consciousness": "unarousable"}, "grade 4"),
+        (
+            "vod",
+            {
+                "time_since_onset_days": "3",
+                "bilirubin_mg_dl": "5.5",
+                "transaminase_x_uln": "1",
+                "weight_gain_pct": "4",
+                "creatinine_x_baseline": "1.0",
+            },
+            "severe",
+        ),
+    ],
+    ids=["nih-moderate", "nih-fev1", "crs", "icans", "icans-unarousable", "vod"],
+)
 def test_every_calculator_shows_grade_and_rule(qtbot, saved, key, values, label):
-    dialog = make_calculator_dialog(None, key, today=TODAY,
-                                    save=lambda r, d, reason: saved.append(r))
+    dialog = make_calculator_dialog(
+        None, key, today=TODAY, save=lambda r, d, reason: saved.append(r)
+    )
     qtbot.addWidget(dialog)
     _fill(dialog, **values)
     assert dialog.grade is not None, dialog.criteria_label.text()
@@ -156,8 +189,14 @@ def test_every_calculator_shows_grade_and_rule(qtbot, saved, key, values, label)
 def test_vod_bilirubin_error_is_shown_at_its_field(qtbot):
     dialog = make_calculator_dialog(None, "vod", today=TODAY, save=lambda *a: None)
     qtbot.addWidget(dialog)
-    _fill(dialog, time_since_onset_days="3", bilirubin_mg_dl="60", transaminase_x_uln="1",
-          weight_gain_pct="4", creatinine_x_baseline="1")
+    _fill(
+        dialog,
+        time_since_onset_days="3",
+        bilirubin_mg_dl="60",
+        transaminase_x_uln="1",
+        weight_gain_pct="4",
+        creatinine_x_baseline="1",
+    )
     assert "from 0 to 50 mg/dL" in dialog.errors["bilirubin_mg_dl"].text()
 
 

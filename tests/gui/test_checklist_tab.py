@@ -129,8 +129,9 @@ def test_items_move_with_day0(workup):
     session.push(Snapshot(moved, session.transplant), "Move Day 0", reason="bed delay")
     after = _cell(tab, "dental", 3)
     assert before != after
-    assert (dt.datetime.strptime(after, "%a %d %b %Y")
-            - dt.datetime.strptime(before, "%a %d %b %Y")).days == 7
+    assert (
+        dt.datetime.strptime(after, "%a %d %b %Y") - dt.datetime.strptime(before, "%a %d %b %Y")
+    ).days == 7
 
 
 def test_picker_and_accessibility(workup):
@@ -143,10 +144,17 @@ def test_picker_and_accessibility(workup):
         assert widget.accessibleName()
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (-52, "pre-transplant-workup"), (0, "pre-infusion"), (21, "daily-inpatient"),
-    (45, "day-30"), (98, "day-100"), (200, "survivorship-6-month"),
-    (420, "survivorship-1-year"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (-52, "pre-transplant-workup"),
+        (0, "pre-infusion"),
+        (21, "daily-inpatient"),
+        (45, "day-30"),
+        (98, "day-100"),
+        (200, "survivorship-6-month"),
+        (420, "survivorship-1-year"),
+    ],
+)
 def test_default_template_follows_the_day(day, expected):
     assert default_template_id(day, "allogeneic") == expected

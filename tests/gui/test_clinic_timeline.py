@@ -92,8 +92,13 @@ def make_rows(count: int, *, without_plan: int | None = None) -> list[ClinicRow]
             rows.append(ClinicRow(f"t{i}", f"NOPLAN{i}, Test", None))
             continue
         day0 = TODAY + dt.timedelta(days=20 - (i * 11) % 120)
-        rows.append(ClinicRow(f"t{i}", f"PATIENT{i:03d}, Test · D{(TODAY - day0).days:+d}",
-                              instantiate(protocol, day0, transplant_id=f"t{i}")))
+        rows.append(
+            ClinicRow(
+                f"t{i}",
+                f"PATIENT{i:03d}, Test · D{(TODAY - day0).days:+d}",
+                instantiate(protocol, day0, transplant_id=f"t{i}"),
+            )
+        )
     return rows
 
 
@@ -163,19 +168,26 @@ def test_enter_without_selection_emits_nothing(timeline, qtbot):
 
 def test_click_selects_and_double_click_opens(timeline, qtbot):
     with qtbot.waitSignal(timeline.sig_patient_selected, timeout=1000) as blocker:
-        qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton,
-                         pos=QPoint(NAME_WIDTH + 100, row_y(timeline, 3)))
+        qtbot.mouseClick(
+            timeline.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=QPoint(NAME_WIDTH + 100, row_y(timeline, 3)),
+        )
     assert blocker.args == ["t3"]
     assert timeline.selected_row() == 3
     with qtbot.waitSignal(timeline.sig_patient_activated, timeout=1000) as blocker:
-        qtbot.mouseDClick(timeline.viewport(), Qt.MouseButton.LeftButton,
-                          pos=QPoint(40, row_y(timeline, 2)))
+        qtbot.mouseDClick(
+            timeline.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(40, row_y(timeline, 2))
+        )
     assert blocker.args == ["t2"]
 
 
 def test_click_on_the_axis_selects_nothing(timeline, qtbot):
-    qtbot.mouseClick(timeline.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(NAME_WIDTH + 100, AXIS_HEIGHT // 2))
+    qtbot.mouseClick(
+        timeline.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=QPoint(NAME_WIDTH + 100, AXIS_HEIGHT // 2),
+    )
     assert timeline.selected_row() == -1
 
 
@@ -198,19 +210,33 @@ def test_ctrl_wheel_zooms_around_the_cursor(timeline):
     # Half a day right of a day boundary, so float rounding cannot flip the day.
     x = NAME_WIDTH + 300 + 2.0 - timeline.horizontalScrollBar().value() % 4
     date = timeline.date_at(x)
-    event = QWheelEvent(QPointF(x, 100), QPointF(x, 100), QPoint(0, 0), QPoint(0, 240),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(x, 100),
+        QPointF(x, 100),
+        QPoint(0, 0),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(timeline.viewport(), event)
-    assert timeline.px_per_day == pytest.approx(4.0 * 1.25 ** 2)
+    assert timeline.px_per_day == pytest.approx(4.0 * 1.25**2)
     assert timeline.date_at(x) == date
 
 
 def test_plain_wheel_scrolls_rows(timeline):
     timeline.resize(900, 200)
-    event = QWheelEvent(QPointF(400, 100), QPointF(400, 100), QPoint(0, 0), QPoint(0, -120),
-                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
-                        Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        QPointF(400, 100),
+        QPointF(400, 100),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(timeline.viewport(), event)
     assert timeline.verticalScrollBar().value() > 0
 
@@ -280,11 +306,14 @@ def test_row_geometry_marks_each_day_with_its_most_urgent_step_bar(shift):
         for bar in step_bars(plan, today):
             for day in range((bar.start - origin).days, (bar.end - origin).days + 1):
                 worst[day] = max(worst.get(day, -1), _STATUS[bar.status][0])
-        shown = {d: _STATUS[_STATUS_NAMES[i]][0]
-                 for d, i in zip(geometry.occ_days, geometry.occ_status, strict=True)}
+        shown = {
+            d: _STATUS[_STATUS_NAMES[i]][0]
+            for d, i in zip(geometry.occ_days, geometry.occ_status, strict=True)
+        }
         assert shown == worst
-        assert geometry.bands.starts == tuple(sorted(
-            (b.start - origin).days for b in phase_bands(plan)))
+        assert geometry.bands.starts == tuple(
+            sorted((b.start - origin).days for b in phase_bands(plan))
+        )
 
 
 def test_a_snapshot_row_paints_like_the_plan_row(qtbot):

@@ -19,8 +19,9 @@ def _session(repo, mrn="DEMO-0001", resolver=None, actor=ACTOR):
     patient = repo.find_patient_by_mrn(mrn)
     transplant = repo.list_transplants(patient.id)[0]
     plan = repo.get_plan(transplant.id)
-    return PlanSession(repo, lambda: Context(actor, NOW), patient, transplant, plan,
-                       resolve_conflict=resolver)
+    return PlanSession(
+        repo, lambda: Context(actor, NOW), patient, transplant, plan, resolve_conflict=resolver
+    )
 
 
 def _any_step(session):
@@ -56,12 +57,14 @@ def test_day0_snapshot_moves_plan_and_transplant_together(qapp, demo_repo):
     session = _session(demo_repo)
     new_day0 = session.plan.day0 + dt.timedelta(days=10)
     plan, _ = reanchor(session.plan, new_day0, "donor delayed")
-    session.push(Snapshot(plan, replace(session.transplant, day0=new_day0)), "Move Day 0",
-                 reason="donor delayed")
+    session.push(
+        Snapshot(plan, replace(session.transplant, day0=new_day0)),
+        "Move Day 0",
+        reason="donor delayed",
+    )
     assert demo_repo.get_transplant(session.transplant.id).day0 == new_day0
     session.undo_stack.undo()
-    assert demo_repo.get_transplant(session.transplant.id).day0 == plan.day0 - \
-        dt.timedelta(days=10)
+    assert demo_repo.get_transplant(session.transplant.id).day0 == plan.day0 - dt.timedelta(days=10)
 
 
 def test_failed_save_pushes_nothing(qapp, demo_repo, monkeypatch):
@@ -109,8 +112,9 @@ def test_conflict_keep_mine_is_saved_and_audited(qapp, demo_repo):
     assert any("kept over a concurrent change" in d for d in descriptions)
 
 
-def test_failed_undo_drops_the_history_and_keeps_the_screen_true(qapp, qtbot, demo_repo,
-                                                                 monkeypatch):
+def test_failed_undo_drops_the_history_and_keeps_the_screen_true(
+    qapp, qtbot, demo_repo, monkeypatch
+):
     session = _session(demo_repo)
     step = _any_step(session)
     after, _ = move_step(session.plan, step.id, 2)

@@ -30,8 +30,11 @@ def _run_magic(values, shown):
     def run(dialog):
         for name, value in values.items():
             dialog.set_value(name, value)
-        shown.update(grade=dialog.grade_label.text(), rule=dialog.rule_label.text(),
-                     criteria=dialog.criteria_label.text())
+        shown.update(
+            grade=dialog.grade_label.text(),
+            rule=dialog.rule_label.text(),
+            criteria=dialog.criteria_label.text(),
+        )
         dialog.show()
         assert not dialog.grab().isNull()
         dialog.save()
@@ -48,9 +51,19 @@ def test_done_means_flow(qtbot, demo_window, demo_repo, monkeypatch):
     tab = ws.complications
     assert not tab.empty.isHidden()
     shown = {}
-    monkeypatch.setattr(calc, "run_dialog", _run_magic(
-        {"skin_bsa_percent": "60", "bilirubin": "4.2", "upper_gi_persistent": True,
-         "stool_ml_per_day": "800"}, shown))
+    monkeypatch.setattr(
+        calc,
+        "run_dialog",
+        _run_magic(
+            {
+                "skin_bsa_percent": "60",
+                "bilirubin": "4.2",
+                "upper_gi_persistent": True,
+                "stool_ml_per_day": "800",
+            },
+            shown,
+        ),
+    )
     tab.buttons["magic"].click()
     # Skin 3, liver 2, upper GI 1, lower GI 1 -> grade III by the liver stage, not max stage.
     assert shown["grade"] == "MAGIC acute GVHD: III"
@@ -64,8 +77,9 @@ def test_done_means_flow(qtbot, demo_window, demo_repo, monkeypatch):
     # The timeline shows the episode as a band in its own lane.
     assert "aGVHD grade III since D+21" in ws.timeline.accessibleDescription()
     # The board alert (ui/session.py merges complication_alerts into extra_alerts).
-    alerts = complication_alerts(demo_repo.list_records("complications"),
-                                 demo_repo.list_plans(), TODAY)
+    alerts = complication_alerts(
+        demo_repo.list_records("complications"), demo_repo.list_plans(), TODAY
+    )
     assert alerts == {ws.session.transplant.id: ["aGVHD grade III since D+21"]}
     window = ws.window()
     window.resize(1400, 900)
@@ -79,24 +93,26 @@ def test_done_means_flow(qtbot, demo_window, demo_repo, monkeypatch):
     assert "aGVHD grade III since D+21" in row.alerts
 
 
-def test_second_assessment_adds_to_the_episode_then_resolve(demo_window, demo_repo,
-                                                            monkeypatch):
+def test_second_assessment_adds_to_the_episode_then_resolve(demo_window, demo_repo, monkeypatch):
     ws = _open(demo_window, "DEMO-0010")
     tab = ws.complications
     shown = {}
-    monkeypatch.setattr(calc, "run_dialog", _run_magic(
-        {"skin_bsa_percent": "60", "bilirubin": "4.2"}, shown))
+    monkeypatch.setattr(
+        calc, "run_dialog", _run_magic({"skin_bsa_percent": "60", "bilirubin": "4.2"}, shown)
+    )
     tab.open_calculator("magic")
-    monkeypatch.setattr(calc, "run_dialog", _run_magic(
-        {"skin_bsa_percent": "10", "bilirubin": "1"}, shown))
+    monkeypatch.setattr(
+        calc, "run_dialog", _run_magic({"skin_bsa_percent": "10", "bilirubin": "1"}, shown)
+    )
     tab.open_calculator("magic")
     top = tab.tree.topLevelItem(0)
     assert tab.tree.topLevelItemCount() == 1 and top.childCount() == 2
     assert top.text(3) == "max III (now I)"
     messages = []
     tab.sig_status.connect(messages.append)
-    monkeypatch.setattr(calc.DateNoteDialog, "ask",
-                        lambda *a, **k: (TODAY, "responded to steroids"))
+    monkeypatch.setattr(
+        calc.DateNoteDialog, "ask", lambda *a, **k: (TODAY, "responded to steroids")
+    )
     tab.tree.setCurrentItem(top)
     assert tab.resolve_button.isEnabled()
     tab.resolve_button.click()
@@ -105,8 +121,10 @@ def test_second_assessment_adds_to_the_episode_then_resolve(demo_window, demo_re
     assert not tab.resolve_button.isEnabled()
     log = complication_log(demo_repo, ws.session.transplant.id)
     assert log.episodes[0].episode.resolution_note == "responded to steroids"
-    assert complication_alerts(demo_repo.list_records("complications"),
-                               demo_repo.list_plans(), TODAY) == {}
+    assert (
+        complication_alerts(demo_repo.list_records("complications"), demo_repo.list_plans(), TODAY)
+        == {}
+    )
     assert messages[-1] == "aGVHD episode resolved."
 
 
@@ -143,16 +161,22 @@ def timeline(qtbot, demo_repo):
 def test_set_episodes_draws_labelled_bands(timeline):
     before = timeline.accessibleDescription()
     onset = TODAY - dt.timedelta(days=4)
-    timeline.set_episodes([("aGVHD III", onset, None, "aGVHD grade III since D+17"),
-                           ("CRS 1", onset - dt.timedelta(days=10), onset, "CRS grade 1")])
+    timeline.set_episodes(
+        [
+            ("aGVHD III", onset, None, "aGVHD grade III since D+17"),
+            ("CRS 1", onset - dt.timedelta(days=10), onset, "CRS grade 1"),
+        ]
+    )
     rect = timeline.episode_rect(0)
     assert rect.width() == pytest.approx(5 * timeline.px_per_day)  # onset to today
     assert timeline.episode_rect(1).width() == pytest.approx(11 * timeline.px_per_day)
     assert timeline.episode_rect(1).top() > rect.top()
     tip = timeline.tooltip_at(QPointF(rect.center()))
     assert "aGVHD III" in tip and "since D+17" in tip
-    assert "Complications: aGVHD grade III since D+17; CRS grade 1." in \
-        timeline.accessibleDescription()
+    assert (
+        "Complications: aGVHD grade III since D+17; CRS grade 1."
+        in timeline.accessibleDescription()
+    )
     assert not timeline.grab().isNull()
     timeline.set_episodes([])
     assert timeline.accessibleDescription() == before

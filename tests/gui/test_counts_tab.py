@@ -22,8 +22,9 @@ CTX = Context(ACTOR, NOW)
 def tab(qtbot, demo_repo) -> CountsTab:
     patient = demo_repo.find_patient_by_mrn("DEMO-0009")  # Day +12
     transplant = demo_repo.list_transplants(patient.id)[0]
-    widget = CountsTab(demo_repo, lambda: CTX, patient, transplant,
-                       demo_repo.get_plan(transplant.id))
+    widget = CountsTab(
+        demo_repo, lambda: CTX, patient, transplant, demo_repo.get_plan(transplant.id)
+    )
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     return widget
@@ -81,20 +82,28 @@ def test_transfusion_checkbox(tab: CountsTab, monkeypatch) -> None:
     index = _cell(tab, _day(tab, 6), 6)
     assert tab.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
     assert tab.model.setData(index, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
-    assert tab.model.data(_cell(tab, _day(tab, 6), 6),
-                          Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert (
+        tab.model.data(_cell(tab, _day(tab, 6), 6), Qt.ItemDataRole.CheckStateRole)
+        == Qt.CheckState.Checked
+    )
     assert [t.product for t in tab.record.transfusions] == ["platelets"]
     monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: "wrong day"))
-    assert tab.model.setData(_cell(tab, _day(tab, 6), 6), Qt.CheckState.Unchecked,
-                             Qt.ItemDataRole.CheckStateRole)
+    assert tab.model.setData(
+        _cell(tab, _day(tab, 6), 6), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole
+    )
     assert tab.record.transfusions == ()
 
 
 def _engraft(tab: CountsTab, demo_repo) -> None:
     anc = [0.8, 0.4, 0.1, 0.05, 0.02, 0.02, 0.1, 0.3, 0.6, 0.9, 1.4, 2.0, 2.4]
     for day, value in enumerate(anc):
-        record_counts(demo_repo, CTX, tab.transplant.id, _day(tab, day),
-                      {"anc": value, "plt": 50.0 - 3 * day, "wbc": value * 1.5 + 0.1})
+        record_counts(
+            demo_repo,
+            CTX,
+            tab.transplant.id,
+            _day(tab, day),
+            {"anc": value, "plt": 50.0 - 3 * day, "wbc": value * 1.5 + 0.1},
+        )
     tab.reload()
 
 
@@ -104,11 +113,15 @@ def test_engraftment_panel_and_chart(tab: CountsTab, demo_repo) -> None:
     text = tab.engraftment_labels["neutrophil"].text()
     assert "Deciding values" in text and "Rule: CIBMTR/ASTCT 2021" in text
     chart = tab.chart.chart()
-    lines = [s for s in chart.series() if isinstance(s, QLineSeries)
-             and not isinstance(s, QScatterSeries)]
+    lines = [
+        s
+        for s in chart.series()
+        if isinstance(s, QLineSeries) and not isinstance(s, QScatterSeries)
+    ]
     names = [s.name() for s in lines]
-    assert {"ANC", "Platelets", "WBC", "ANC 0.5", "PLT 20", "PLT 50",
-            "ANC engraftment D+8"} <= set(names)
+    assert {"ANC", "Platelets", "WBC", "ANC 0.5", "PLT 20", "PLT 50", "ANC engraftment D+8"} <= set(
+        names
+    )
     assert any(isinstance(a, QLogValueAxis) for a in chart.axes())
     assert tab.chart.rubberBand() == QChartView.RubberBand.RectangleRubberBand
     tab.log_check.setChecked(False)
@@ -124,8 +137,9 @@ def test_engraftment_panel_and_chart(tab: CountsTab, demo_repo) -> None:
 
 def test_override_requires_reason_and_shows(tab: CountsTab, demo_repo, monkeypatch) -> None:
     _engraft(tab, demo_repo)
-    monkeypatch.setattr(OverrideDialog, "ask", staticmethod(
-        lambda *a: (_day(tab, 9), "manual differential")))
+    monkeypatch.setattr(
+        OverrideDialog, "ask", staticmethod(lambda *a: (_day(tab, 9), "manual differential"))
+    )
     saved: list[int] = []
     tab.sig_saved.connect(lambda: saved.append(1))
     tab.override_buttons["neutrophil"].click()
@@ -154,13 +168,23 @@ def test_graft_failure_banner(qtbot) -> None:
     from planner.storage.memory import InMemoryRepository
 
     repo = InMemoryRepository()
-    patient, transplant, plan = next(c for c in build_demo_clinic(CTX.today)
-                                     if c[0].mrn == "DEMO-0011")
-    repo.commit(Action(actor=CTX.actor, at=CTX.now, description="seed", patients=(patient,),
-                       transplants=(transplant,), plans=(plan,)))
+    patient, transplant, plan = next(
+        c for c in build_demo_clinic(CTX.today) if c[0].mrn == "DEMO-0011"
+    )
+    repo.commit(
+        Action(
+            actor=CTX.actor,
+            at=CTX.now,
+            description="seed",
+            patients=(patient,),
+            transplants=(transplant,),
+            plans=(plan,),
+        )
+    )
     for day in range(0, 40, 3):
-        record_counts(repo, CTX, transplant.id,
-                      transplant.day0 + dt.timedelta(days=day), {"anc": 0.1})
+        record_counts(
+            repo, CTX, transplant.id, transplant.day0 + dt.timedelta(days=day), {"anc": 0.1}
+        )
     widget = CountsTab(repo, lambda: CTX, patient, transplant, None)
     qtbot.addWidget(widget)
     assert not widget.graft_failure.isHidden()

@@ -31,8 +31,10 @@ def _tid(repo, mrn: str) -> str:
 
 
 def wait_preview(qtbot, dialog: ExportDialog) -> None:
-    qtbot.waitUntil(lambda: not dialog.is_rendering() and dialog.document.pageCount() > 0,
-                    timeout=RENDER_TIMEOUT)
+    qtbot.waitUntil(
+        lambda: not dialog.is_rendering() and dialog.document.pageCount() > 0,
+        timeout=RENDER_TIMEOUT,
+    )
 
 
 CENTRE = ClinicSettings(centre_name="Test Centre", phone_24h="+1 555 0100")
@@ -40,11 +42,9 @@ CENTRE = ClinicSettings(centre_name="Test Centre", phone_24h="+1 555 0100")
 
 @pytest.fixture
 def make_dialog(qtbot, demo_repo, settings):
-    def make(mrn: str = "DEMO-0003", repo=None,
-             centre: ClinicSettings = CENTRE) -> ExportDialog:
+    def make(mrn: str = "DEMO-0003", repo=None, centre: ClinicSettings = CENTRE) -> ExportDialog:
         repo = repo or demo_repo
-        dialog = ExportDialog(repo, lambda: Context(ACTOR, NOW), _tid(repo, mrn),
-                              centre, settings)
+        dialog = ExportDialog(repo, lambda: Context(ACTOR, NOW), _tid(repo, mrn), centre, settings)
         qtbot.addWidget(dialog)
         wait_preview(qtbot, dialog)
         return dialog
@@ -52,8 +52,14 @@ def make_dialog(qtbot, demo_repo, settings):
     return make
 
 
-def choose(qtbot, dialog: ExportDialog, *, kind: str | None = None, lang: str | None = None,
-           large: bool | None = None) -> None:
+def choose(
+    qtbot,
+    dialog: ExportDialog,
+    *,
+    kind: str | None = None,
+    lang: str | None = None,
+    large: bool | None = None,
+) -> None:
     if kind is not None:
         dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
     if lang is not None:
@@ -116,7 +122,8 @@ def test_preview_follows_options_and_shows_untranslated_steps(qtbot, make_dialog
 
 
 def test_save_writes_the_previewed_pdf_and_remembers_the_folder(
-        qtbot, make_dialog, save_as, settings, tmp_path):
+    qtbot, make_dialog, save_as, settings, tmp_path
+):
     dialog = make_dialog()
     offered = save_as(tmp_path / "chosen.pdf")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
@@ -130,7 +137,8 @@ def test_save_writes_the_previewed_pdf_and_remembers_the_folder(
 
 
 def test_overwrite_is_asked_once_and_no_keeps_the_file(
-        qtbot, make_dialog, save_as, answer, tmp_path):
+    qtbot, make_dialog, save_as, answer, tmp_path
+):
     target = tmp_path / "h.pdf"
     target.write_bytes(b"printed last week")
     dialog = make_dialog()
@@ -149,8 +157,11 @@ def test_overwrite_is_asked_once_and_no_keeps_the_file(
 
 def test_missing_glyph_warning_for_a_cjk_name(qtbot, demo_repo, make_dialog):
     patient = demo_repo.find_patient_by_mrn("DEMO-0013")
-    save_patient(demo_repo, Context(ACTOR, NOW),
-                 dataclasses.replace(patient, family_name="田中", given_name="博"))
+    save_patient(
+        demo_repo,
+        Context(ACTOR, NOW),
+        dataclasses.replace(patient, family_name="田中", given_name="博"),
+    )
     dialog = make_dialog("DEMO-0013")
     assert not dialog.warning.isHidden()
     assert "田" in dialog.warning.text() and "box" in dialog.warning.text()
@@ -181,23 +192,28 @@ def test_print_draws_every_page_and_records_it(qtbot, make_dialog, tmp_path, dem
     assert [(e.kind, e.output) for e in entries] == [("summary", "printer")]
 
 
-def test_settings_hold_no_patient_data(qtbot, make_dialog, save_as, settings, tmp_path,
-                                       demo_repo):
+def test_settings_hold_no_patient_data(qtbot, make_dialog, save_as, settings, tmp_path, demo_repo):
     dialog = make_dialog()
     save_as(tmp_path / "x.pdf")
     dialog.save()
     settings.sync()
     stored = Path(settings.fileName()).read_text(encoding="utf-8")
     patient = demo_repo.find_patient_by_mrn("DEMO-0003")
-    for word in (patient.mrn, patient.family_name, patient.given_name,
-                 patient.date_of_birth.isoformat()):
+    for word in (
+        patient.mrn,
+        patient.family_name,
+        patient.given_name,
+        patient.date_of_birth.isoformat(),
+    ):
         assert word not in stored
 
 
 # --- the "Done means", from the main window ----------------------------------------------
 
+
 def test_done_means_spanish_large_print_handout_and_english_summary(
-        qtbot, demo_window, demo_repo, save_as, tmp_path, monkeypatch):
+    qtbot, demo_window, demo_repo, save_as, tmp_path, monkeypatch
+):
     window = demo_window
     window.show()
     action = window.actions_by_name["export_documents"]
@@ -228,19 +244,23 @@ def test_done_means_spanish_large_print_handout_and_english_summary(
     assert summary.pages and "DEMO-0003" in summary.pages[0].extract_text()
     entries = history(demo_repo.get_record(tid, "documents"))
     assert [(e.kind, e.language, e.large_print) for e in entries] == [
-        ("handout", "es", True), ("summary", "en", False)]
+        ("handout", "es", True),
+        ("summary", "en", False),
+    ]
     events = [r.new for r in demo_repo.audit_log() if r.entity == "event"]
     assert any("Export handout (es, large print)" in (e or "") for e in events)
     assert shots and shots[0].exists()
 
     # Day 0 moves (through the patient tab): the tab says the handout is out of date.
     plan = demo_repo.get_plan(tid)
-    monkeypatch.setattr(MoveDay0Dialog, "ask", staticmethod(
-        lambda *_a: Day0Move(plan.day0 + dt.timedelta(days=2), "bed not free")))
+    monkeypatch.setattr(
+        MoveDay0Dialog,
+        "ask",
+        staticmethod(lambda *_a: Day0Move(plan.day0 + dt.timedelta(days=2), "bed not free")),
+    )
     ws.move_day0()
     assert not ws.documents_notice.isHidden()
-    assert ws.documents_notice.text() == ("Handout of 2026-03-10 is out of date: "
-                                          "print a new one.")
+    assert ws.documents_notice.text() == ("Handout of 2026-03-10 is out of date: print a new one.")
     ws.session.undo_stack.undo()
     assert ws.documents_notice.isHidden()
 

@@ -43,8 +43,15 @@ def tab(qtbot, demo_repo) -> HarvestTab:
 
 
 def _collection(tab: HarvestTab, conc: float, volume: float = 250) -> Collection:
-    return Collection(tab.log.next_collection_id(), TODAY, volume, 64, cd34_per_ul=conc,
-                      blood_volume_l=15, bags=("B1",))
+    return Collection(
+        tab.log.next_collection_id(),
+        TODAY,
+        volume,
+        64,
+        cd34_per_ul=conc,
+        blood_volume_l=15,
+        bags=("B1",),
+    )
 
 
 def test_empty_log_shows_targets_and_mday(tab: HarvestTab) -> None:
@@ -124,8 +131,9 @@ def test_new_collection_invents_no_weight_or_volume(qtbot, tab: HarvestTab) -> N
     qtbot.addWidget(dialog)
     assert dialog.product.text() == "not entered" and dialog.weight.text() == "not entered"
     assert "Dose:" not in dialog.preview.text()
-    assert ("Enter the product volume and the product CD34+ concentration and the "
-            "recipient weight") in dialog.preview.text()
+    assert (
+        "Enter the product volume and the product CD34+ concentration and the recipient weight"
+    ) in dialog.preview.text()
     assert dialog.conc.text() == "not entered"
     dialog.conc.setValue(1500)
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -149,14 +157,19 @@ def test_new_collection_weight_from_the_patient_record(qtbot) -> None:
 
 def test_stale_tab_edit_is_refused_as_a_conflict(tab: HarvestTab, monkeypatch, demo_repo) -> None:
     ctx = Context(ACTOR, NOW)
-    add_collection(demo_repo, ctx, tab.transplant.id, Collection("x1", TODAY, 250, 64,
-                                                                 cd34_per_ul=300))
+    add_collection(
+        demo_repo, ctx, tab.transplant.id, Collection("x1", TODAY, 250, 64, cd34_per_ul=300)
+    )
     tab.reload()
     # another workstation adds a collection after this tab read the log
-    add_collection(demo_repo, ctx, tab.transplant.id, Collection("x2", TODAY, 200, 64,
-                                                                 cd34_per_ul=300))
-    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(
-        lambda *a: Collection("x1", TODAY, 100, 64, cd34_per_ul=900)))
+    add_collection(
+        demo_repo, ctx, tab.transplant.id, Collection("x2", TODAY, 200, 64, cd34_per_ul=300)
+    )
+    monkeypatch.setattr(
+        CollectionDialog,
+        "ask",
+        staticmethod(lambda *a: Collection("x1", TODAY, 100, 64, cd34_per_ul=900)),
+    )
     messages: list[str] = []
     tab.sig_status.connect(messages.append)
     tab._edit(tab.log.collections[0])
@@ -213,14 +226,16 @@ def test_targets_doubled_for_tandem(qtbot, demo_repo) -> None:
     from dataclasses import replace
 
     patient, transplant, plan = _ids(demo_repo, "DEMO-0003")
-    widget = HarvestTab(demo_repo, lambda: Context(ACTOR, NOW), patient,
-                        replace(transplant, tandem=True), plan)
+    widget = HarvestTab(
+        demo_repo, lambda: Context(ACTOR, NOW), patient, replace(transplant, tandem=True), plan
+    )
     qtbot.addWidget(widget)
     assert "optimal 10 x10^6" in widget.targets_label.text()
     assert "tandem" in widget.targets_label.text()
 
 
 # --------------------------------------------------------------------------- the done flow
+
 
 def _messy_csv(day0: dt.date, mrn: str) -> str:
     lines = ["MRN,Surname,Collected,Test,Result,Units,Comment"]
@@ -254,9 +269,21 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     ws.tabs.setCurrentWidget(ws.harvest_tab)
     monkeypatch.setattr(CountDialog, "ask", staticmethod(lambda *a: (TODAY, 42.0)))
     ws.harvest_tab.count_button.click()
-    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(
-        lambda *a: Collection("c1", TODAY, 300, 64, cd34_per_ul=1200, blood_volume_l=16,
-                              bags=("B-0310-1", "B-0310-2"))))
+    monkeypatch.setattr(
+        CollectionDialog,
+        "ask",
+        staticmethod(
+            lambda *a: Collection(
+                "c1",
+                TODAY,
+                300,
+                64,
+                cd34_per_ul=1200,
+                blood_volume_l=16,
+                bags=("B-0310-1", "B-0310-2"),
+            )
+        ),
+    )
     ws.harvest_tab.add_button.click()
     assert ws.harvest_tab.total_label.text() == "Cumulative: 5.63 x10^6 CD34+/kg"
     assert ws.harvest_tab.stop_banner.text().startswith("Target reached: stop collection")
@@ -275,12 +302,14 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
 
     def fake_ask(parent, repo, context, settings, path_arg=None):
         dialog = ImportLabsDialog(parent, repo, context, settings, str(path))
-        dialog.mapping = dialog.mapping.__class__(mrn="MRN", date="Collected", analyte="Test",
-                                                  value="Result", unit="Units")
+        dialog.mapping = dialog.mapping.__class__(
+            mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units"
+        )
         dialog.preview()
         seen["summary"] = dialog.summary.text()
-        seen["reasons"] = [dialog.rejected_table.item(r, 1).text()
-                           for r in range(dialog.rejected_table.rowCount())]
+        seen["reasons"] = [
+            dialog.rejected_table.item(r, 1).text() for r in range(dialog.rejected_table.rowCount())
+        ]
         assert dialog.import_button.isEnabled()
         dialog.do_import()
         seen["after"] = dialog.summary.text()
@@ -291,16 +320,22 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     counts.import_button.click()
     assert "26 result(s) would be imported" in str(seen["summary"])
     reasons = " ".join(seen["reasons"])  # type: ignore[arg-type]
-    for expected in ("Unknown MRN", "ISO date", "Unknown unit", "pending", "Duplicate",
-                     "not a number", "future"):
+    for expected in (
+        "Unknown MRN",
+        "ISO date",
+        "Unknown unit",
+        "pending",
+        "Duplicate",
+        "not a number",
+        "future",
+    ):
         assert expected in reasons
     assert "26 result(s) imported" in str(seen["after"])
 
     # 3. Engraftment days on the chart, in the panel and on the board.
     assert counts.status is not None
     assert counts.status.neutrophil_date == transplant.day0 + dt.timedelta(days=9)
-    assert [m.label for m in counts.chart.data.markers_of("engraftment")] == [
-        "ANC engraftment D+9"]
+    assert [m.label for m in counts.chart.data.markers_of("engraftment")] == ["ANC engraftment D+9"]
     assert "2026-03-07" in counts.engraftment_labels["neutrophil"].text()
     board = {r.mrn: r for r in window.session.rows}
     assert "Neutrophil engraftment D+9" in board["DEMO-0009"].alerts
@@ -312,22 +347,27 @@ def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, de
 
     ctx = Context(ACTOR, NOW)
     for cid, volume in (("m1", 250), ("m2", 200)):
-        add_collection(demo_repo, ctx, tab.transplant.id,
-                       Collection(cid, TODAY, volume, 64, cd34_per_ul=300))
+        add_collection(
+            demo_repo, ctx, tab.transplant.id, Collection(cid, TODAY, volume, 64, cd34_per_ul=300)
+        )
     tab.reload()
     assert tab.remove_button.isEnabled()
     messages: list[str] = []
     tab.sig_status.connect(messages.append)
     tab.remove_selected()  # nothing selected: nothing removed, and the user is told
     assert "Select the collection" in messages[-1]
-    row = next(r for r in range(tab.model.rowCount())
-               if (c := tab.model.collection_at(r)) is not None and c.id == "m2")
+    row = next(
+        r
+        for r in range(tab.model.rowCount())
+        if (c := tab.model.collection_at(r)) is not None and c.id == "m2"
+    )
     tab.table.selectRow(row)
     monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: None))
     tab.remove_selected()  # cancelled: nothing removed
     assert len(load_harvest(demo_repo, tab.transplant.id)[0].collections) == 2
-    monkeypatch.setattr(StepDialogs, "ask_reason",
-                        staticmethod(lambda *a: "entered on the wrong patient"))
+    monkeypatch.setattr(
+        StepDialogs, "ask_reason", staticmethod(lambda *a: "entered on the wrong patient")
+    )
     tab.table.selectRow(row)
     tab.remove_selected()
     stored, _ = load_harvest(demo_repo, tab.transplant.id)

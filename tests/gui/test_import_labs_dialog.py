@@ -22,8 +22,10 @@ from ui.dialogs.import_labs_dialog import (
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "labs"
 CTX = Context(ACTOR, NOW)
-GOOD = "MRN,Date,Test,Result,Unit\nDEMO-0009,2026-03-01,ANC,0.4,10^9/L\n" \
-       "DEMO-0009,2026-03-01,PLT,22,K/uL\nNOPE,2026-03-01,ANC,1,10^9/L\n"
+GOOD = (
+    "MRN,Date,Test,Result,Unit\nDEMO-0009,2026-03-01,ANC,0.4,10^9/L\n"
+    "DEMO-0009,2026-03-01,PLT,22,K/uL\nNOPE,2026-03-01,ANC,1,10^9/L\n"
+)
 
 
 @pytest.fixture
@@ -32,6 +34,7 @@ def make(qtbot, demo_repo, settings):
         dialog = ImportLabsDialog(None, demo_repo, lambda: CTX, settings, str(path))
         qtbot.addWidget(dialog)
         return dialog
+
     return build
 
 
@@ -58,8 +61,9 @@ def test_preview_then_import(make, tmp_path, demo_repo) -> None:
 def test_messy_file_with_remembered_mapping(make, settings, monkeypatch) -> None:
     dialog = make(DATA / "messy_export.csv")
     assert header_of(DATA / "messy_export.csv")[:4] == ["MRN", "Surname", "Collected", "Test"]
-    mapping = ColumnMapping(mrn="MRN", date="Collected", analyte="Test", value="Result",
-                            unit="Units")
+    mapping = ColumnMapping(
+        mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units"
+    )
     monkeypatch.setattr(ColumnMappingDialog, "ask", staticmethod(lambda *a: mapping))
     dialog.columns_button.click()  # remembers and previews
     assert "MRN = MRN, date = Collected" in dialog.mapping_label.text()
@@ -73,8 +77,9 @@ def test_messy_file_with_remembered_mapping(make, settings, monkeypatch) -> None
 
 
 def test_mapping_dialog_requires_columns(qtbot) -> None:
-    dialog = ColumnMappingDialog(None, ColumnMapping(mrn="MRN", date="Date", analyte="Test",
-                                                     value="Result"), ["MRN", "Date"])
+    dialog = ColumnMappingDialog(
+        None, ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result"), ["MRN", "Date"]
+    )
     qtbot.addWidget(dialog)
     dialog.combos["value"].setCurrentText("")
     dialog._on_buttons_accepted()
@@ -88,9 +93,11 @@ def test_mapping_dialog_requires_columns(qtbot) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [(b"PK\x03\x04" + b"\x00" * 64, "not a text CSV"),
-     ("MRN,Date\nZo\u00eb,1\n".encode("latin-1"), "UTF"),
-     (b"A,B\n1,2\n", "not found")],
+    [
+        (b"PK\x03\x04" + b"\x00" * 64, "not a text CSV"),
+        ("MRN,Date\nZo\u00eb,1\n".encode("latin-1"), "UTF"),
+        (b"A,B\n1,2\n", "not found"),
+    ],
 )
 def test_refused_files_show_the_reason(make, tmp_path, content, message, demo_repo) -> None:
     path = tmp_path / "bad.csv"
@@ -134,7 +141,8 @@ def test_choose_file_seam(make, tmp_path, monkeypatch) -> None:
 def test_save_mapping_roundtrip(tmp_path) -> None:
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     assert load_mapping(settings).mrn == "MRN"
-    m = ColumnMapping(mrn="Patient", date="When", analyte="What", value="Val", unit=None,
-                      decimal_comma=True)
+    m = ColumnMapping(
+        mrn="Patient", date="When", analyte="What", value="Val", unit=None, decimal_comma=True
+    )
     save_mapping(settings, m)
     assert load_mapping(settings) == m

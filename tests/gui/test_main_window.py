@@ -43,8 +43,10 @@ def test_search_is_case_and_accent_insensitive(demo_window):
 def test_filters_narrow_the_board(demo_window, setup, expected):
     board = demo_window.board
     setup(board)
-    shown = [board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row())
-             for r in range(board.proxy.rowCount())]
+    shown = [
+        board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row())
+        for r in range(board.proxy.rowCount())
+    ]
     assert 0 < len(shown) < 14
     assert all(board.proxy.accepts(row) for row in shown)
     if expected is not None:
@@ -54,8 +56,10 @@ def test_filters_narrow_the_board(demo_window, setup, expected):
 def test_day_column_sorts_by_number(demo_window):
     board = demo_window.board
     board.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-    days = [board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row()).day
-            for r in range(board.proxy.rowCount())]
+    days = [
+        board.model.row_at(board.proxy.mapToSource(board.proxy.index(r, 0)).row()).day
+        for r in range(board.proxy.rowCount())
+    ]
     assert days == sorted(days)
 
 
@@ -117,13 +121,15 @@ def test_worklist_check_off_marks_done_and_undoes(demo_window, demo_repo):
     model = demo_window.worklist_model
     assert model.rowCount() > 0
     first = model.item(0)
-    assert model.setData(model.index(0, 0), Qt.CheckState.Checked,
-                         Qt.ItemDataRole.CheckStateRole)
+    assert model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
     plan = demo_repo.get_plan(first.transplant_id)
     rec = plan.step(first.step_id).record_for(first.offset)
     assert rec is not None and rec.actual_date == NOW.date()
-    assert all((i.step_id, i.offset) != (first.step_id, first.offset)
-               or i.transplant_id != first.transplant_id for i in demo_window.session.worklist)
+    assert all(
+        (i.step_id, i.offset) != (first.step_id, first.offset)
+        or i.transplant_id != first.transplant_id
+        for i in demo_window.session.worklist
+    )
     demo_window.actions_by_name["undo"].trigger()
     plan = demo_repo.get_plan(first.transplant_id)
     assert plan.step(first.step_id).record_for(first.offset) is None
@@ -189,13 +195,15 @@ def _full_board(repo, day=None):
 
 
 def test_an_edit_recomputes_only_its_transplant_and_equals_a_full_refresh(
-        demo_window, demo_repo, monkeypatch):
+    demo_window, demo_repo, monkeypatch
+):
     import planner.app.clinic as services
 
     parts: list[set[str] | None] = []
     real = services.load_clinic
-    monkeypatch.setattr(services, "load_clinic",
-                        lambda repo, ids=None: parts.append(ids) or real(repo, ids))
+    monkeypatch.setattr(
+        services, "load_clinic", lambda repo, ids=None: parts.append(ids) or real(repo, ids)
+    )
     item = demo_window.worklist_model.item(0)
     model = demo_window.worklist_model
     assert model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
@@ -222,8 +230,11 @@ def test_a_new_day_takes_the_full_refresh(make_window, demo_repo):
 
 def test_alert_tooltip_gives_the_rule_of_each_alert(demo_window):
     model = demo_window.model
-    column = next(i for i in range(model.columnCount())
-                  if model.headerData(i, Qt.Orientation.Horizontal) == "Alerts")
+    column = next(
+        i
+        for i in range(model.columnCount())
+        if model.headerData(i, Qt.Orientation.Horizontal) == "Alerts"
+    )
     row = next(i for i in range(model.rowCount()) if model.row_at(i).mrn == "DEMO-0004")
     tip = model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole)
     assert "IDM tests expire" in tip
@@ -236,16 +247,18 @@ def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, 
 
     parts: list[object] = []
     real = services.load_clinic
-    monkeypatch.setattr(services, "load_clinic",
-                        lambda repo, ids=None: parts.append(ids) or real(repo, ids))
+    monkeypatch.setattr(
+        services, "load_clinic", lambda repo, ids=None: parts.append(ids) or real(repo, ids)
+    )
     row = demo_window.session.rows[0]
     ws = demo_window.open_transplant(row.transplant_id)
     ws.sig_labs_saved.emit()
     assert parts == [None]
 
 
-def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(make_window, demo_repo,
-                                                                  settings, qtbot, monkeypatch):
+def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(
+    make_window, demo_repo, settings, qtbot, monkeypatch
+):
     import planner.app.snapshot as snapshot
     from planner.errors import StorageError
     from tests.gui.conftest import ACTOR
@@ -255,8 +268,9 @@ def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(make_window, d
         raise StorageError("The disk is full.")
 
     monkeypatch.setattr(snapshot, "save_board_snapshot", full_disk)
-    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=settings, keep_snapshot=True)
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
     qtbot.addWidget(window)
     window.close()  # no exception out of closeEvent
     assert not window.isVisible()

@@ -21,25 +21,34 @@ def _plan_session(repo, mrn="DEMO-0009"):
 
     patient = repo.find_patient_by_mrn(mrn)
     transplant = repo.list_transplants(patient.id)[0]
-    return PlanSession(repo, lambda: Context(ACTOR, NOW), patient, transplant,
-                       repo.get_plan(transplant.id))
+    return PlanSession(
+        repo, lambda: Context(ACTOR, NOW), patient, transplant, repo.get_plan(transplant.id)
+    )
 
 
 def test_step_table_model_passes_the_tester_and_edits_through_commands(
-        qapp, qtmodeltester, demo_repo):
+    qapp, qtmodeltester, demo_repo
+):
     session = _plan_session(demo_repo)
     model = StepTableModel(session)
     qtmodeltester.check(model)
-    row = next(r for r in range(model.rowCount())
-               if model.flags(model.index(r, DATE_COL)) & Qt.ItemFlag.ItemIsEditable)
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.flags(model.index(r, DATE_COL)) & Qt.ItemFlag.ItemIsEditable
+    )
     occ = model.occurrence(row)
     new_date = occ.date.toordinal() + 2
-    target = QDate.fromJulianDay(QDate(occ.date.year, occ.date.month, occ.date.day)
-                                 .toJulianDay() + 2)
+    target = QDate.fromJulianDay(
+        QDate(occ.date.year, occ.date.month, occ.date.day).toJulianDay() + 2
+    )
     assert model.setData(model.index(row, DATE_COL), target)
     assert session.undo_stack.count() == 1
-    moved = next(o for o in session.plan.occurrences()
-                 if o.step_id == occ.step_id and o.anchor_day == occ.anchor_day)
+    moved = next(
+        o
+        for o in session.plan.occurrences()
+        if o.step_id == occ.step_id and o.anchor_day == occ.anchor_day
+    )
     assert moved.date.toordinal() == new_date
     assert model.setData(model.index(0, NOTE_COL), "call pharmacy")
     assert session.plan.step(model.occurrence(0).step_id).note == "call pharmacy"
@@ -52,8 +61,7 @@ def test_step_table_model_passes_the_tester_and_edits_through_commands(
 def test_done_occurrences_are_not_date_editable(qapp, demo_repo):
     session = _plan_session(demo_repo)
     model = StepTableModel(session)
-    done_rows = [r for r in range(model.rowCount())
-                 if model.occurrence(r).status.value == "done"]
+    done_rows = [r for r in range(model.rowCount()) if model.occurrence(r).status.value == "done"]
     assert done_rows
     assert not model.flags(model.index(done_rows[0], DATE_COL)) & Qt.ItemFlag.ItemIsEditable
 
@@ -86,8 +94,10 @@ def test_uncaught_error_is_logged_without_its_message_and_shown(qapp, caplog):
 
 
 def test_planner_errors_are_shown_as_written():
-    assert user_message(ValidationError("x", "Weight of 700 kg is not plausible.")) == \
-        "Weight of 700 kg is not plausible."
+    assert (
+        user_message(ValidationError("x", "Weight of 700 kg is not plausible."))
+        == "Weight of 700 kg is not plausible."
+    )
     try:
         raise KeyError("secret")
     except KeyError:

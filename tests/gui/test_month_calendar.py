@@ -61,7 +61,8 @@ def test_cell_geometry_and_hit_test_agree(calendar):
     assert calendar.date_at(rect.center()) == D0
     # March 2026 starts on a Sunday: the grid starts on Monday 23 February.
     assert calendar.date_at(calendar.cell_rect(dt.date(2026, 2, 23)).center()) == dt.date(
-        2026, 2, 23)
+        2026, 2, 23
+    )
     assert calendar.cell_rect(dt.date(2026, 6, 1)).isEmpty()
 
 
@@ -75,14 +76,18 @@ def test_page_down_shows_the_next_month(qtbot, calendar):
     assert (calendar.year, calendar.month) == (2026, 2)
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    (Qt.Key.Key_Right, dt.date(2026, 3, 23)),
-    (Qt.Key.Key_Left, dt.date(2026, 3, 21)),
-    (Qt.Key.Key_Down, dt.date(2026, 3, 29)),
-    (Qt.Key.Key_Up, dt.date(2026, 3, 15)),
-    (Qt.Key.Key_Home, dt.date(2026, 3, 1)),
-    (Qt.Key.Key_End, dt.date(2026, 3, 31)),
-], ids=["right", "left", "down", "up", "home", "end"])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (Qt.Key.Key_Right, dt.date(2026, 3, 23)),
+        (Qt.Key.Key_Left, dt.date(2026, 3, 21)),
+        (Qt.Key.Key_Down, dt.date(2026, 3, 29)),
+        (Qt.Key.Key_Up, dt.date(2026, 3, 15)),
+        (Qt.Key.Key_Home, dt.date(2026, 3, 1)),
+        (Qt.Key.Key_End, dt.date(2026, 3, 31)),
+    ],
+    ids=["right", "left", "down", "up", "home", "end"],
+)
 def test_arrow_keys_move_the_selected_day(qtbot, calendar, key, expected):
     qtbot.keyClick(calendar, key)
     assert calendar.selected_date == expected
@@ -135,12 +140,15 @@ def test_accessible_description_reads_the_selected_day(calendar):
     assert "Infusion" in calendar.accessibleDescription()
 
 
-@pytest.mark.parametrize(("date", "months", "expected"), [
-    (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
-    (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
-    (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
-    (dt.date(2026, 1, 15), -1, dt.date(2025, 12, 15)),
-])
+@pytest.mark.parametrize(
+    ("date", "months", "expected"),
+    [
+        (dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+        (dt.date(2024, 1, 31), 1, dt.date(2024, 2, 29)),
+        (dt.date(2026, 12, 15), 1, dt.date(2027, 1, 15)),
+        (dt.date(2026, 1, 15), -1, dt.date(2025, 12, 15)),
+    ],
+)
 def test_add_months_clamps_to_month_end(date, months, expected):
     assert add_months(date, months) == expected
 

@@ -19,15 +19,26 @@ from ui.dialogs import calculator_dialogs as calc
 from ui.dialogs.calculator_dialogs import CALCULATORS, make_calculator_dialog
 
 TODAY = NOW.date()
-NEW_KEYS = ("fn", "es", "tma", "mucositis", "hc", "hctci", "kps", "abo", "cmv", "intensity",
-            "vaccine")
+NEW_KEYS = (
+    "fn",
+    "es",
+    "tma",
+    "mucositis",
+    "hc",
+    "hctci",
+    "kps",
+    "abo",
+    "cmv",
+    "intensity",
+    "vaccine",
+)
 
 
 def _dialog(qtbot, key, saved=None, **kwargs):
     store = [] if saved is None else saved
-    dialog = make_calculator_dialog(None, key, today=TODAY,
-                                    save=lambda r, d, reason: store.append((r, d, reason)),
-                                    **kwargs)
+    dialog = make_calculator_dialog(
+        None, key, today=TODAY, save=lambda r, d, reason: store.append((r, d, reason)), **kwargs
+    )
     qtbot.addWidget(dialog)
     return dialog
 
@@ -44,15 +55,34 @@ def _shown(dialog):
 # --- worked examples -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("readings", "anc", "predicted", "label", "rule"), [
-    ([("09:00", "38.1"), ("10:10", "38.2")], "0.3", False, "febrile neutropenia",
-     ">= 38 °C sustained 70 min (09:00 to 10:10)"),
-    ([("08:00", "38.3")], "0.8", True, "febrile neutropenia",
-     "ANC 0.8 < 1.0 and predicted to fall below 0.5 in 48 h"),
-    ([("08:00", "38.3")], "1.2", False, "no febrile neutropenia", "ANC 1.2 not neutropenic"),
-    ([("08:00", "38.1"), ("08:30", "37.8"), ("09:15", "38.1")], "0.1", False,
-     "no febrile neutropenia", "Not met: no fever"),
-], ids=["sustained", "predicted-fall", "not-neutropenic", "interrupted"])
+@pytest.mark.parametrize(
+    ("readings", "anc", "predicted", "label", "rule"),
+    [
+        (
+            [("09:00", "38.1"), ("10:10", "38.2")],
+            "0.3",
+            False,
+            "febrile neutropenia",
+            ">= 38 °C sustained 70 min (09:00 to 10:10)",
+        ),
+        (
+            [("08:00", "38.3")],
+            "0.8",
+            True,
+            "febrile neutropenia",
+            "ANC 0.8 < 1.0 and predicted to fall below 0.5 in 48 h",
+        ),
+        ([("08:00", "38.3")], "1.2", False, "no febrile neutropenia", "ANC 1.2 not neutropenic"),
+        (
+            [("08:00", "38.1"), ("08:30", "37.8"), ("09:15", "38.1")],
+            "0.1",
+            False,
+            "no febrile neutropenia",
+            "Not met: no fever",
+        ),
+    ],
+    ids=["sustained", "predicted-fall", "not-neutropenic", "interrupted"],
+)
 def test_f10_febrile_neutropenia(qtbot, readings, anc, predicted, label, rule):
     dialog = _dialog(qtbot, "fn")
     assert not dialog.save_button.isHidden()  # a complication: saved as an assessment
@@ -80,19 +110,45 @@ def test_f10_readings_are_rows_added_in_the_dialog(qtbot):
 
 
 # Measured values are typed (never pre-filled as normal): explicit normal results.
-ES_MEASURED = {"rash_bsa_percent": "0", "bilirubin_mg_dl": "0.8", "transaminase_x_uln": "1",
-               "creatinine_x_baseline": "1", "weight_gain_pct": "0"}
+ES_MEASURED = {
+    "rash_bsa_percent": "0",
+    "bilirubin_mg_dl": "0.8",
+    "transaminase_x_uln": "1",
+    "creatinine_x_baseline": "1",
+    "weight_gain_pct": "0",
+}
 
 
-@pytest.mark.parametrize(("values", "label", "rule"), [
-    ({"hours_after_engraftment": "48", "max_temp_c": "38.5", "rash_bsa_percent": "30",
-      "weight_gain_pct": "3"}, "Spitzer met, Maiolino met", "Spitzer: Met: 2 major"),
-    ({"hours_after_engraftment": "48", "max_temp_c": "38.5", "liquid_stools_per_day": "3"},
-     "Spitzer not met, Maiolino met", "Maiolino: Met: noninfectious fever plus diarrhoea"),
-    ({"hours_after_engraftment": "48", "rash_bsa_percent": "20",
-      "pulmonary_oedema_hypoxia": True}, "Spitzer not met, Maiolino not met",
-     "Spitzer: Not met: 1 major"),
-], ids=["both", "maiolino-only", "neither"])
+@pytest.mark.parametrize(
+    ("values", "label", "rule"),
+    [
+        (
+            {
+                "hours_after_engraftment": "48",
+                "max_temp_c": "38.5",
+                "rash_bsa_percent": "30",
+                "weight_gain_pct": "3",
+            },
+            "Spitzer met, Maiolino met",
+            "Spitzer: Met: 2 major",
+        ),
+        (
+            {"hours_after_engraftment": "48", "max_temp_c": "38.5", "liquid_stools_per_day": "3"},
+            "Spitzer not met, Maiolino met",
+            "Maiolino: Met: noninfectious fever plus diarrhoea",
+        ),
+        (
+            {
+                "hours_after_engraftment": "48",
+                "rash_bsa_percent": "20",
+                "pulmonary_oedema_hypoxia": True,
+            },
+            "Spitzer not met, Maiolino not met",
+            "Spitzer: Not met: 1 major",
+        ),
+    ],
+    ids=["both", "maiolino-only", "neither"],
+)
 def test_f16_engraftment_syndrome_both_sets(qtbot, values, label, rule):
     dialog = _dialog(qtbot, "es")
     _fill(dialog, **{**ES_MEASURED, **values})
@@ -109,8 +165,12 @@ def test_es_measured_values_are_not_entered_until_typed(qtbot, missing):
     for name in ES_MEASURED:
         assert dialog.editors[name].text() == ""
         assert dialog.editors[name].placeholderText() == "not entered"
-    _fill(dialog, hours_after_engraftment="48", max_temp_c="38.5",
-          **{k: v for k, v in ES_MEASURED.items() if k != missing})
+    _fill(
+        dialog,
+        hours_after_engraftment="48",
+        max_temp_c="38.5",
+        **{k: v for k, v in ES_MEASURED.items() if k != missing},
+    )
     label = next(f.label for f in calc.ES_FIELDS if f.name == missing).replace("&", "")
     assert dialog.grade is None and dialog.grade_label.text() == "No result"
     assert dialog.criteria_label.text() == f"Enter: {label}."
@@ -125,8 +185,9 @@ def test_tma_ldh_and_upcr_are_not_entered_until_typed(qtbot):
         assert dialog.editors[name].text() == ""
     assert dialog.editors["a1_ldh_x_uln"].placeholderText() == "not entered"
     _fill(dialog, a1_date="2026-02-19", a1_anaemia=True, a1_ldh_x_uln="1.5")
-    assert dialog.grade is None and "Urine protein:creatinine (first)" in \
-        dialog.criteria_label.text()
+    assert (
+        dialog.grade is None and "Urine protein:creatinine (first)" in dialog.criteria_label.text()
+    )
     dialog.set_value("a1_upcr_mg_mg", "0.2")
     assert dialog.grade is not None  # one assessment: the second's values are not needed
     dialog.set_value("a2_date", "2026-02-23")
@@ -137,17 +198,26 @@ def test_tma_ldh_and_upcr_are_not_entered_until_typed(qtbot):
 
 
 def _tma_assessment(n, date, **extra):
-    values = {f"a{n}_date": date, f"a{n}_anaemia": True, f"a{n}_thrombocytopenia": True,
-              f"a{n}_ldh_x_uln": "1.5", f"a{n}_hypertension": True}
+    values = {
+        f"a{n}_date": date,
+        f"a{n}_anaemia": True,
+        f"a{n}_thrombocytopenia": True,
+        f"a{n}_ldh_x_uln": "1.5",
+        f"a{n}_hypertension": True,
+    }
     values.update({f"a{n}_{k}": v for k, v in extra.items()})
     return values
 
 
-@pytest.mark.parametrize(("second", "upcr", "label", "rule"), [
-    ("2026-02-23", "0", "TA-TMA", "Diagnosed: >= 4 of 7 criteria on 2026-02-19"),
-    ("", "0", "no TA-TMA", "Not diagnosed: no 2 consecutive assessments"),
-    ("2026-02-23", "1.5", "TA-TMA, high risk", "Diagnosed"),
-], ids=["diagnosed", "one-assessment", "high-risk"])
+@pytest.mark.parametrize(
+    ("second", "upcr", "label", "rule"),
+    [
+        ("2026-02-23", "0", "TA-TMA", "Diagnosed: >= 4 of 7 criteria on 2026-02-19"),
+        ("", "0", "no TA-TMA", "Not diagnosed: no 2 consecutive assessments"),
+        ("2026-02-23", "1.5", "TA-TMA, high risk", "Diagnosed"),
+    ],
+    ids=["diagnosed", "one-assessment", "high-risk"],
+)
 def test_f19_ta_tma(qtbot, second, upcr, label, rule):
     # Day 0 2026-01-10: Day +40 is 2026-02-19, Day +44 is 2026-02-23.
     dialog = _dialog(qtbot, "tma")
@@ -161,13 +231,20 @@ def test_f19_ta_tma(qtbot, second, upcr, label, rule):
     assert dialog.grade.rank == {"no TA-TMA": 0, "TA-TMA": 1, "TA-TMA, high risk": 2}[label]
 
 
-@pytest.mark.parametrize(("items", "age", "label"), [
-    (("diabetes", "pulmonary_moderate", "prior_solid_tumour"), "55", "6 (high); HCT-CI/age 7"),
-    ((), "30", "0 (low); HCT-CI/age 0"),
-    (("obesity", "psychiatric"), "39", "2 (intermediate); HCT-CI/age 2"),
-    (("pulmonary_moderate", "pulmonary_severe", "hepatic_mild", "hepatic_moderate_severe"),
-     "62", "6 (high); HCT-CI/age 7"),
-], ids=["high", "none", "intermediate", "exclusive-pairs"])
+@pytest.mark.parametrize(
+    ("items", "age", "label"),
+    [
+        (("diabetes", "pulmonary_moderate", "prior_solid_tumour"), "55", "6 (high); HCT-CI/age 7"),
+        ((), "30", "0 (low); HCT-CI/age 0"),
+        (("obesity", "psychiatric"), "39", "2 (intermediate); HCT-CI/age 2"),
+        (
+            ("pulmonary_moderate", "pulmonary_severe", "hepatic_mild", "hepatic_moderate_severe"),
+            "62",
+            "6 (high); HCT-CI/age 7",
+        ),
+    ],
+    ids=["high", "none", "intermediate", "exclusive-pairs"],
+)
 def test_f13_hct_ci(qtbot, items, age, label):
     dialog = _dialog(qtbot, "hctci", defaults={"age_years": 70})
     assert dialog.editors["age_years"].text() == "70"  # the patient's age pre-filled
@@ -181,14 +258,17 @@ def test_f13_hct_ci(qtbot, items, age, label):
     assert dialog.save_button.isHidden()  # eligibility: shown and copied, not saved
 
 
-@pytest.mark.parametrize(("donor", "recipient", "label", "rule"), [
-    ("A", "O", "major", "Major: recipient has anti-A"),
-    ("O", "A", "minor", "Minor: donor plasma has anti-A"),
-    ("A", "B", "bidirectional", "Bidirectional"),
-    ("AB", "A", "major", "Major: recipient has anti-B"),
-    ("A", "AB", "minor", "Minor"),
-    ("O", "O", "compatible", "Compatible"),
-])
+@pytest.mark.parametrize(
+    ("donor", "recipient", "label", "rule"),
+    [
+        ("A", "O", "major", "Major: recipient has anti-A"),
+        ("O", "A", "minor", "Minor: donor plasma has anti-A"),
+        ("A", "B", "bidirectional", "Bidirectional"),
+        ("AB", "A", "major", "Major: recipient has anti-B"),
+        ("A", "AB", "minor", "Minor"),
+        ("O", "O", "compatible", "Compatible"),
+    ],
+)
 def test_f20_abo(qtbot, donor, recipient, label, rule):
     dialog = _dialog(qtbot, "abo")
     assert "Enter:" in dialog.criteria_label.text()  # no recorded groups: asks for them
@@ -221,18 +301,41 @@ def test_f21_cmv_and_letermovir_window(qtbot):
     assert "Letermovir:" not in dialog.notes_label.text()
 
 
-@pytest.mark.parametrize(("rows", "label", "rule"), [
-    ([("busulfan", "12.8", "mg/kg", "iv", ""), ("cyclophosphamide", "120", "mg/kg", "", "")],
-     "MAC", "MAC: iv busulfan 12.8 mg/kg > 7.2"),
-    ([("fludarabine", "120", "mg/m2", "", ""), ("busulfan", "6.4", "mg/kg", "iv", "")],
-     "RIC", "RIC: no myeloablative threshold"),
-    ([("fludarabine", "150", "mg/m2", "", ""), ("melphalan", "140", "mg/m2", "", "")],
-     "RIC", "RIC"),
-    ([("fludarabine", "90", "mg/m2", "", ""), ("cyclophosphamide", "29", "mg/kg", "", ""),
-      ("tbi", "200", "cGy", "", "1")], "NMA", "NMA: TBI <= 200 cGy"),
-    ([("cyclophosphamide", "120", "mg/kg", "", ""), ("tbi", "12", "Gy", "", "6")], "MAC",
-     "MAC: TBI 1200 cGy in 6 fractions >= 800"),
-], ids=["bucy", "flu-bu2", "flu-mel", "flu-cy-tbi", "cy-tbi"])
+@pytest.mark.parametrize(
+    ("rows", "label", "rule"),
+    [
+        (
+            [("busulfan", "12.8", "mg/kg", "iv", ""), ("cyclophosphamide", "120", "mg/kg", "", "")],
+            "MAC",
+            "MAC: iv busulfan 12.8 mg/kg > 7.2",
+        ),
+        (
+            [("fludarabine", "120", "mg/m2", "", ""), ("busulfan", "6.4", "mg/kg", "iv", "")],
+            "RIC",
+            "RIC: no myeloablative threshold",
+        ),
+        (
+            [("fludarabine", "150", "mg/m2", "", ""), ("melphalan", "140", "mg/m2", "", "")],
+            "RIC",
+            "RIC",
+        ),
+        (
+            [
+                ("fludarabine", "90", "mg/m2", "", ""),
+                ("cyclophosphamide", "29", "mg/kg", "", ""),
+                ("tbi", "200", "cGy", "", "1"),
+            ],
+            "NMA",
+            "NMA: TBI <= 200 cGy",
+        ),
+        (
+            [("cyclophosphamide", "120", "mg/kg", "", ""), ("tbi", "12", "Gy", "", "6")],
+            "MAC",
+            "MAC: TBI 1200 cGy in 6 fractions >= 800",
+        ),
+    ],
+    ids=["bucy", "flu-bu2", "flu-mel", "flu-cy-tbi", "cy-tbi"],
+)
 def test_f22_conditioning_intensity(qtbot, rows, label, rule):
     dialog = _dialog(qtbot, "intensity")
     _fill(dialog, components=rows)
@@ -251,11 +354,15 @@ def test_f22_regimen_defaults_from_the_plan(qtbot, demo_repo):
     assert dialog.grade is not None and dialog.grade.label == "MAC"
 
 
-@pytest.mark.parametrize(("today", "ivig", "label", "rule"), [
-    ("2024-03-01", "2023-05-01", "eligible", "Eligible"),
-    ("2024-03-01", "2023-09-15", "not eligible", "8 months after last IVIG (from 2024-05-15)"),
-    ("2023-12-01", "2023-05-01", "not eligible", "24 months after Day 0 (from 2024-01-10)"),
-], ids=["eligible", "ivig", "too-early"])
+@pytest.mark.parametrize(
+    ("today", "ivig", "label", "rule"),
+    [
+        ("2024-03-01", "2023-05-01", "eligible", "Eligible"),
+        ("2024-03-01", "2023-09-15", "not eligible", "8 months after last IVIG (from 2024-05-15)"),
+        ("2023-12-01", "2023-05-01", "not eligible", "24 months after Day 0 (from 2024-01-10)"),
+    ],
+    ids=["eligible", "ivig", "too-early"],
+)
 def test_f23_live_vaccine(qtbot, today, ivig, label, rule):
     dialog = _dialog(qtbot, "vaccine")
     dialog.date_edit.setDate(QDate.fromString(today, "yyyy-MM-dd"))  # the assessment date
@@ -284,22 +391,46 @@ def test_mucositis_hc_and_performance_status(qtbot):
 # --- refusals --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("key", "values", "field", "message"), [
-    ("fn", {"temperatures": [("09:00", "46")], "anc": "0.3"}, "temperatures",
-     "from 30 to 45 °C"),
-    ("fn", {"temperatures": [("9 o'clock", "38.5")], "anc": "0.3"}, "temperatures",
-     "not a time"),
-    ("fn", {"temperatures": [("09:00", "38.5")], "anc": "120"}, "anc", "from 0 to 100"),
-    ("es", {**ES_MEASURED, "hours_after_engraftment": "48", "rash_bsa_percent": "120"},
-     "rash_bsa_percent", "from 0 to 100 % BSA"),
-    ("tma", {"a1_date": "2026-02-19", "a1_ldh_x_uln": "150", "a1_upcr_mg_mg": "0.2"},
-     "a1_ldh_x_uln", "from 0 to 100 x ULN"),
-    ("hctci", {"age_years": "130"}, "age_years", "from 0 to 120 years"),
-    ("kps", {"score": "75", "age_years": "40"}, "score", "steps of 10"),
-    ("intensity", {"components": [("tbi", "30", "Gy", "", "6")]}, "components",
-     "from 0 to 2,000 cGy"),
-    ("vaccine", {"day0": "2022-13-40"}, "day0", "not a date; enter yyyy-mm-dd"),
-], ids=["temperature", "time", "anc", "rash", "ldh", "age", "kps-step", "tbi", "date"])
+@pytest.mark.parametrize(
+    ("key", "values", "field", "message"),
+    [
+        (
+            "fn",
+            {"temperatures": [("09:00", "46")], "anc": "0.3"},
+            "temperatures",
+            "from 30 to 45 °C",
+        ),
+        (
+            "fn",
+            {"temperatures": [("9 o'clock", "38.5")], "anc": "0.3"},
+            "temperatures",
+            "not a time",
+        ),
+        ("fn", {"temperatures": [("09:00", "38.5")], "anc": "120"}, "anc", "from 0 to 100"),
+        (
+            "es",
+            {**ES_MEASURED, "hours_after_engraftment": "48", "rash_bsa_percent": "120"},
+            "rash_bsa_percent",
+            "from 0 to 100 % BSA",
+        ),
+        (
+            "tma",
+            {"a1_date": "2026-02-19", "a1_ldh_x_uln": "150", "a1_upcr_mg_mg": "0.2"},
+            "a1_ldh_x_uln",
+            "from 0 to 100 x ULN",
+        ),
+        ("hctci", {"age_years": "130"}, "age_years", "from 0 to 120 years"),
+        ("kps", {"score": "75", "age_years": "40"}, "score", "steps of 10"),
+        (
+            "intensity",
+            {"components": [("tbi", "30", "Gy", "", "6")]},
+            "components",
+            "from 0 to 2,000 cGy",
+        ),
+        ("vaccine", {"day0": "2022-13-40"}, "day0", "not a date; enter yyyy-mm-dd"),
+    ],
+    ids=["temperature", "time", "anc", "rash", "ldh", "age", "kps-step", "tbi", "date"],
+)
 def test_out_of_range_is_refused_naming_the_range(qtbot, key, values, field, message):
     saved = []
     dialog = _dialog(qtbot, key, saved)
@@ -344,8 +475,7 @@ def test_mucositis_save_round_trip(qtbot, demo_repo):
 
 
 def test_result_the_record_does_not_accept_keeps_save_disabled(qtbot, monkeypatch):
-    monkeypatch.delitem(complication_service.EPISODE_TYPES, "Haemorrhagic cystitis",
-                        raising=False)
+    monkeypatch.delitem(complication_service.EPISODE_TYPES, "Haemorrhagic cystitis", raising=False)
     saved = []
     dialog = _dialog(qtbot, "hc", saved)
     dialog.set_value("microscopic_haematuria", True)

@@ -32,22 +32,38 @@ def _future_step(ws, *, tied=False):
     """A planned, not-done step entirely after today."""
     for step in ws.session.plan.steps:
         occs = list(ws.session.plan.step_occurrences(step))
-        if (step.regimen_tied == tied and all(o.status is StepStatus.PLANNED for o in occs)
-                and min(o.date for o in occs) > TODAY + dt.timedelta(days=3)):
+        if (
+            step.regimen_tied == tied
+            and all(o.status is StepStatus.PLANNED for o in occs)
+            and min(o.date for o in occs) > TODAY + dt.timedelta(days=3)
+        ):
             return step
     raise AssertionError("no suitable step in the demo plan")
 
 
 def test_create_patient_and_plan(demo_window, demo_repo, monkeypatch):
-    patient = Patient(id=new_id(), mrn="NEW-0001", family_name="Example", given_name="Ana",
-                      date_of_birth=dt.date(1975, 6, 1), sex="female", height_cm=165,
-                      weight_kg=60, weight_date=TODAY)
+    patient = Patient(
+        id=new_id(),
+        mrn="NEW-0001",
+        family_name="Example",
+        given_name="Ana",
+        date_of_birth=dt.date(1975, 6, 1),
+        sex="female",
+        height_cm=165,
+        weight_kg=60,
+        weight_date=TODAY,
+    )
     protocols = load_protocols()
 
     def fake_wizard(parent, p, protos, today):
-        transplant = Transplant(id=new_id(), patient_id=p.id, transplant_type="autologous",
-                                graft_source="pbsc", day0=TODAY + dt.timedelta(days=21),
-                                status=TransplantStatus.PLANNED)
+        transplant = Transplant(
+            id=new_id(),
+            patient_id=p.id,
+            transplant_type="autologous",
+            graft_source="pbsc",
+            day0=TODAY + dt.timedelta(days=21),
+            status=TransplantStatus.PLANNED,
+        )
         return PlanRequest(transplant, (protos["mel200-auto"], protos["follow-up-auto"]), {})
 
     monkeypatch.setattr(PatientDialog, "ask", lambda parent, p, today: patient)
@@ -79,8 +95,12 @@ def test_drag_on_timeline_moves_step_and_undo_restores(demo_window, demo_repo, q
     qtbot.mousePress(timeline, Qt.MouseButton.LeftButton, pos=start)
     qtbot.mouseMove(timeline, end)
     qtbot.mouseRelease(timeline, Qt.MouseButton.LeftButton, pos=end)
-    moved = [o.date for o in demo_repo.get_plan(ws.session.transplant.id)
-             .step_occurrences(demo_repo.get_plan(ws.session.transplant.id).step(step.id))]
+    moved = [
+        o.date
+        for o in demo_repo.get_plan(ws.session.transplant.id).step_occurrences(
+            demo_repo.get_plan(ws.session.transplant.id).step(step.id)
+        )
+    ]
     assert moved == [d + dt.timedelta(days=2) for d in before]
     demo_window.actions_by_name["undo"].trigger()
     plan = demo_repo.get_plan(ws.session.transplant.id)
@@ -95,8 +115,9 @@ def test_regimen_tied_step_asks_before_moving(demo_window, monkeypatch):
     ws = _open(demo_window, "DEMO-0001")  # work-up: conditioning still ahead
     step = _future_step(ws, tied=True)
     asked = []
-    monkeypatch.setattr(StepDialogs, "confirm",
-                        lambda parent, title, text: asked.append(text) or False)
+    monkeypatch.setattr(
+        StepDialogs, "confirm", lambda parent, title, text: asked.append(text) or False
+    )
     ws.timeline.sig_step_move_requested.emit(step.id, 1)
     assert asked and step.title in asked[0]
     assert ws.session.plan.step(step.id).shift == 0
@@ -121,14 +142,14 @@ def test_move_day0_with_reason_then_undo_redo(demo_window, demo_repo, monkeypatc
     ws = _open(demo_window, "DEMO-0001")
     old_day0 = ws.session.plan.day0
     new_day0 = old_day0 + dt.timedelta(days=14)
-    monkeypatch.setattr(MoveDay0Dialog, "ask",
-                        lambda parent, plan: Day0Move(new_day0, "donor delayed"))
+    monkeypatch.setattr(
+        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "donor delayed")
+    )
     demo_window.actions_by_name["move_day0"].trigger()
     tid = ws.session.transplant.id
     assert demo_repo.get_plan(tid).day0 == new_day0
     assert demo_repo.get_transplant(tid).day0 == new_day0
-    reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id)
-               if e.field == "day0"}
+    reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id) if e.field == "day0"}
     assert "donor delayed" in reasons
     # done steps kept their real dates
     for occ in ws.session.plan.occurrences():
@@ -147,16 +168,16 @@ def test_mark_done_and_skip_from_the_timeline_menu(demo_window, demo_repo, monke
     ws = _open(demo_window, "DEMO-0009")
     step = _future_step(ws)
     offset = step.days[0]
-    monkeypatch.setattr(StepDialogs, "ask_done",
-                        lambda parent, occ, today: DoneEntry(TODAY, "given early"))
+    monkeypatch.setattr(
+        StepDialogs, "ask_done", lambda parent, occ, today: DoneEntry(TODAY, "given early")
+    )
     ws.timeline.sig_step_action_requested.emit(step.id, "done", offset)
     rec = demo_repo.get_plan(ws.session.transplant.id).step(step.id).record_for(offset)
     assert rec is not None and rec.actual_date == TODAY and rec.by == ACTOR.user
     if len(step.days) > 1:
         monkeypatch.setattr(StepDialogs, "ask_reason", lambda parent, title, prompt: "refused")
         ws.timeline.sig_step_action_requested.emit(step.id, "skip", step.days[1])
-        rec2 = demo_repo.get_plan(ws.session.transplant.id).step(step.id).record_for(
-            step.days[1])
+        rec2 = demo_repo.get_plan(ws.session.transplant.id).step(step.id).record_for(step.days[1])
         assert rec2 is not None and rec2.status is StepStatus.SKIPPED
         assert rec2.reason == "refused"
 
@@ -169,13 +190,19 @@ def test_restart_restores_tabs_and_data(tmp_path, qtbot, monkeypatch):
 
     repo = open_repository(str(db), user="u", workstation="w")
     load_demo_clinic(repo, Context(ACTOR, NOW))
-    window = create_main_window(repo, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=QSettings(str(ini), QSettings.Format.IniFormat))
+    window = create_main_window(
+        repo,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        settings=QSettings(str(ini), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     ws = _open(window, "DEMO-0001")
     new_day0 = ws.session.plan.day0 + dt.timedelta(days=7)
-    monkeypatch.setattr(MoveDay0Dialog, "ask",
-                        lambda parent, plan: Day0Move(new_day0, "bed not available"))
+    monkeypatch.setattr(
+        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "bed not available")
+    )
     window.actions_by_name["move_day0"].trigger()
     plan_before = ws.session.plan
     window.close()
@@ -183,8 +210,13 @@ def test_restart_restores_tabs_and_data(tmp_path, qtbot, monkeypatch):
 
     repo2 = open_repository(str(db), user="u", workstation="w")
     try:
-        window2 = create_main_window(repo2, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                     settings=QSettings(str(ini), QSettings.Format.IniFormat))
+        window2 = create_main_window(
+            repo2,
+            actor=ACTOR,
+            clock=lambda: NOW,
+            demo=True,
+            settings=QSettings(str(ini), QSettings.Format.IniFormat),
+        )
         qtbot.addWidget(window2)
         window2.restore_state()
         reopened = window2.workspaces()
@@ -208,8 +240,9 @@ def test_date_edit_in_the_step_table_asks_for_regimen_steps(demo_window, monkeyp
     row = next(r for r in range(model.rowCount()) if model.occurrence(r).step_id == step.id)
     occ = model.occurrence(row)
     asked = []
-    monkeypatch.setattr(StepDialogs, "confirm",
-                        lambda parent, title, text: asked.append(text) or False)
+    monkeypatch.setattr(
+        StepDialogs, "confirm", lambda parent, title, text: asked.append(text) or False
+    )
     target = QDate(occ.date.year, occ.date.month, occ.date.day).addDays(1)
     model.setData(model.index(row, DATE_COL), target)
     assert asked and ws.session.plan.step(step.id).shift == 0
@@ -228,19 +261,20 @@ def test_cancel_a_whole_step_then_plan_it_again(demo_window, demo_repo, monkeypa
     ws = _open(demo_window, "DEMO-0009")
     step = _future_step(ws)
     tid = ws.session.transplant.id
-    monkeypatch.setattr(StepDialogs, "ask_reason",
-                        lambda parent, title, prompt: "stopped by the haematologist")
+    monkeypatch.setattr(
+        StepDialogs, "ask_reason", lambda parent, title, prompt: "stopped by the haematologist"
+    )
     ws.timeline.sig_step_action_requested.emit(step.id, "cancel", step.days[0])
     stored = demo_repo.get_plan(tid).step(step.id)
     assert stored.status is StepStatus.CANCELLED
     assert stored.status_reason == "stopped by the haematologist"
-    assert all(o.status is StepStatus.CANCELLED
-               for o in demo_repo.get_plan(tid).step_occurrences(stored))
+    assert all(
+        o.status is StepStatus.CANCELLED for o in demo_repo.get_plan(tid).step_occurrences(stored)
+    )
     reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id)}
     assert "stopped by the haematologist" in reasons
     demo_window._on_refresh_timer_timeout()
-    assert all(w.step_id != step.id for w in demo_window.session.worklist
-               if w.transplant_id == tid)
+    assert all(w.step_id != step.id for w in demo_window.session.worklist if w.transplant_id == tid)
     ws.timeline.sig_step_action_requested.emit(step.id, "replan", step.days[0])
     assert demo_repo.get_plan(tid).step(step.id).status is StepStatus.PLANNED
     demo_window.actions_by_name["undo"].trigger()  # undo the re-plan: cancelled again
@@ -252,15 +286,15 @@ def test_cancelling_without_a_reason_changes_nothing(demo_window, demo_repo, mon
     step = _future_step(ws)
     monkeypatch.setattr(StepDialogs, "ask_reason", lambda parent, title, prompt: None)
     ws.timeline.sig_step_action_requested.emit(step.id, "cancel", step.days[0])
-    assert demo_repo.get_plan(ws.session.transplant.id).step(step.id).status \
-        is StepStatus.PLANNED
+    assert demo_repo.get_plan(ws.session.transplant.id).step(step.id).status is StepStatus.PLANNED
 
 
 def test_the_board_refresh_keeps_the_edits_message(demo_window, monkeypatch):
     ws = _open(demo_window, "DEMO-0001")
     new_day0 = ws.session.plan.day0 + dt.timedelta(days=7)
-    monkeypatch.setattr(MoveDay0Dialog, "ask",
-                        lambda parent, plan: Day0Move(new_day0, "donor delayed"))
+    monkeypatch.setattr(
+        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "donor delayed")
+    )
     demo_window.actions_by_name["move_day0"].trigger()
     assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")
     demo_window._on_refresh_timer_timeout()  # the refresh the edit scheduled

@@ -28,8 +28,11 @@ CANARY = ("ZZCANARY", "Qwxyzpt", "990011223", "1951-02-03")
 def _files_containing(folder: Path, needles: tuple[str, ...]) -> list[str]:
     hits = []
     for path in folder.rglob("*"):
-        if path.is_file() and path.suffix not in (".db", ".pdf") and not path.name.endswith(
-                ("-wal", "-shm")):
+        if (
+            path.is_file()
+            and path.suffix not in (".db", ".pdf")
+            and not path.name.endswith(("-wal", "-shm"))
+        ):
             data = path.read_bytes()
             hits += [f"{path.name}: {n}" for n in needles if n.encode() in data]
     return hits
@@ -46,17 +49,41 @@ def test_canary_leaves_no_trace(tmp_path, qtbot, monkeypatch):
     log_file = configure_logging(log_dir)
     repo = open_repository(str(data / "clinic.db"), user="u", workstation="w")
     ctx = Context(ACTOR, NOW)
-    patient = save_patient(repo, ctx, Patient(
-        id="canary", mrn=CANARY[2], family_name=CANARY[0], given_name=CANARY[1],
-        date_of_birth=dt.date(1951, 2, 3), sex="female", height_cm=160, weight_kg=60,
-        weight_date=NOW.date()))
-    transplant, _ = create_transplant_plan(repo, ctx, Transplant(
-        id="t-canary", patient_id=patient.id, transplant_type="autologous",
-        graft_source="pbsc", day0=NOW.date() + dt.timedelta(days=20),
-        status=TransplantStatus.PLANNED), [load_protocols()["mel200-auto"]])
+    patient = save_patient(
+        repo,
+        ctx,
+        Patient(
+            id="canary",
+            mrn=CANARY[2],
+            family_name=CANARY[0],
+            given_name=CANARY[1],
+            date_of_birth=dt.date(1951, 2, 3),
+            sex="female",
+            height_cm=160,
+            weight_kg=60,
+            weight_date=NOW.date(),
+        ),
+    )
+    transplant, _ = create_transplant_plan(
+        repo,
+        ctx,
+        Transplant(
+            id="t-canary",
+            patient_id=patient.id,
+            transplant_type="autologous",
+            graft_source="pbsc",
+            day0=NOW.date() + dt.timedelta(days=20),
+            status=TransplantStatus.PLANNED,
+        ),
+        [load_protocols()["mel200-auto"]],
+    )
     settings_file = tmp_path / "settings.ini"
-    window = create_main_window(repo, actor=ACTOR, clock=lambda: NOW, settings=QSettings(
-        str(settings_file), QSettings.Format.IniFormat))
+    window = create_main_window(
+        repo,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        settings=QSettings(str(settings_file), QSettings.Format.IniFormat),
+    )
     qtbot.addWidget(window)
     old_hook = sys.excepthook
     install_excepthook(lambda: window, show=lambda parent, text: None)
@@ -64,8 +91,9 @@ def test_canary_leaves_no_trace(tmp_path, qtbot, monkeypatch):
         ws = window.open_transplant(transplant.id)
         assert ws is not None
         titles = [window.windowTitle(), window.tabs.tabText(window.tabs.currentIndex())]
-        plan, _ = reanchor(ws.session.plan, ws.session.plan.day0 + dt.timedelta(days=3),
-                           "infection")
+        plan, _ = reanchor(
+            ws.session.plan, ws.session.plan.day0 + dt.timedelta(days=3), "infection"
+        )
         ws.session.push(Snapshot(plan, ws.session.transplant), "Move Day 0", reason="infection")
         try:  # an uncaught error whose message quotes the patient
             raise RuntimeError(f"failed for {CANARY[0]} {CANARY[2]}")

@@ -146,9 +146,11 @@ def test_drag_back_to_start_requests_nothing(qtbot, view):
 
 def test_dragging_a_done_bar_is_refused(qtbot, view):
     start = _centre(view, "tl/seizure")  # first run is done
-    with qtbot.assertNotEmitted(view.sig_step_move_requested, wait=50), \
-            qtbot.assertNotEmitted(view.sig_step_drag_preview, wait=10), \
-            qtbot.waitSignal(view.sig_move_refused, timeout=1000) as refused:
+    with (
+        qtbot.assertNotEmitted(view.sig_step_move_requested, wait=50),
+        qtbot.assertNotEmitted(view.sig_step_drag_preview, wait=10),
+        qtbot.waitSignal(view.sig_move_refused, timeout=1000) as refused,
+    ):
         _drag(qtbot, view, start, 4 * view.px_per_day)
     assert refused.args[0] == "tl/seizure"
     assert "done" in refused.args[1]
@@ -167,13 +169,17 @@ def test_click_then_right_selects_the_next_bar_in_time_and_enter_activates(qtbot
     assert blocker.args == ["tl/seizure"]
 
 
-@pytest.mark.parametrize(("start", "key", "expected"), [
-    ("tl/bu", Qt.Key.Key_Down, "tl/infusion"),
-    ("tl/infusion", Qt.Key.Key_Down, "tl/mtx"),
-    ("tl/mtx", Qt.Key.Key_Up, "tl/infusion"),
-    ("tl/visit", Qt.Key.Key_Down, "tl/visit"),
-    ("tl/infusion", Qt.Key.Key_Left, "tl/cy"),
-], ids=["down-to-infusion", "down-to-prophylaxis", "up", "down-at-bottom", "left-in-time"])
+@pytest.mark.parametrize(
+    ("start", "key", "expected"),
+    [
+        ("tl/bu", Qt.Key.Key_Down, "tl/infusion"),
+        ("tl/infusion", Qt.Key.Key_Down, "tl/mtx"),
+        ("tl/mtx", Qt.Key.Key_Up, "tl/infusion"),
+        ("tl/visit", Qt.Key.Key_Down, "tl/visit"),
+        ("tl/infusion", Qt.Key.Key_Left, "tl/cy"),
+    ],
+    ids=["down-to-infusion", "down-to-prophylaxis", "up", "down-at-bottom", "left-in-time"],
+)
 def test_keyboard_navigation(qtbot, view, start, key, expected):
     view.select_step(start)
     qtbot.keyClick(view, key)
@@ -221,9 +227,10 @@ def test_fit_shows_the_whole_plan(view):
     assert view.bar_rect("tl/visit").right() <= view._canvas().right()
 
 
-@pytest.mark.parametrize(("action", "expected"), [("done", "done"), ("skip", "skip"),
-                                                  ("note", "note"), ("cancel", "cancel"),
-                                                  ("open", "open")])
+@pytest.mark.parametrize(
+    ("action", "expected"),
+    [("done", "done"), ("skip", "skip"), ("note", "note"), ("cancel", "cancel"), ("open", "open")],
+)
 def test_context_menu_actions_name_the_occurrence(qtbot, view, action, expected):
     # The third methotrexate diamond is Day +6: anchor offset 6.
     rect = [view._bar_rect(i) for i, b in enumerate(view._bars) if b.step_id == "tl/mtx"][2]
@@ -280,7 +287,9 @@ def test_accessible_names_and_status_icons(view):
         assert not status_icon(status).isNull()
 
 
-@pytest.mark.parametrize(("ppd", "days"), [(120, 1), (30, 2), (10, 7), (2, 28), (1.5, 91), (0.25, 364)])
+@pytest.mark.parametrize(
+    ("ppd", "days"), [(120, 1), (30, 2), (10, 7), (2, 28), (1.5, 91), (0.25, 364)]
+)
 def test_tick_spacing(ppd, days):
     assert tick_days(ppd) == days
 
@@ -291,8 +300,16 @@ def test_paints_with_a_selection(view, tmp_path):
 
 
 def _wheel(view, pos: QPointF, dy: int, modifiers):
-    event = QWheelEvent(pos, view.mapToGlobal(pos), QPoint(), QPoint(0, dy),
-                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    event = QWheelEvent(
+        pos,
+        view.mapToGlobal(pos),
+        QPoint(),
+        QPoint(0, dy),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
     QApplication.sendEvent(view, event)
 
 

@@ -19,8 +19,7 @@ from ui.main_window import MainWindow
 
 def _start_board(repo) -> StartBoard:
     key = SnapshotKey(repo.data_mark())
-    board = decode_start_board(build_snapshot(load_clinic(repo), key, NOW.date()), key,
-                               NOW.date())
+    board = decode_start_board(build_snapshot(load_clinic(repo), key, NOW.date()), key, NOW.date())
     assert board is not None
     return board
 
@@ -28,8 +27,9 @@ def _start_board(repo) -> StartBoard:
 @pytest.fixture
 def quick_window(qtbot, settings, demo_repo):
     board = _start_board(demo_repo)
-    window = create_main_window(None, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=settings, start_board=board)
+    window = create_main_window(
+        None, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, start_board=board
+    )
     qtbot.addWidget(window)
     window.show()
     return window, board
@@ -78,8 +78,9 @@ def test_actions_that_need_the_clinic_wait_for_it(quick_window, demo_repo, monke
 
     window, _ = quick_window
     calls: list[str] = []
-    monkeypatch.setattr(PatientDialog, "ask",
-                        staticmethod(lambda *_a: calls.append("new patient dialog")))
+    monkeypatch.setattr(
+        PatientDialog, "ask", staticmethod(lambda *_a: calls.append("new patient dialog"))
+    )
     window.actions_by_name["new_patient"].trigger()
     assert calls == []
     _live(window, demo_repo)
@@ -93,22 +94,24 @@ def test_board_only_actions_work_at_once(quick_window):
     assert window.worklist_model.rowCount() == len(window.session.worklist)
 
 
-def test_closing_stores_the_snapshot_the_next_start_shows(make_window, demo_repo, settings,
-                                                          qtbot):
-    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=settings, keep_snapshot=True)
+def test_closing_stores_the_snapshot_the_next_start_shows(make_window, demo_repo, settings, qtbot):
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
     qtbot.addWidget(window)
     assert demo_repo.board_snapshot() is None
     window.close()
-    board = decode_start_board(demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()),
-                               NOW.date())
+    board = decode_start_board(
+        demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
+    )
     assert board is not None
     assert board.rows == window.session.rows
 
 
 def test_after_a_pause_the_snapshot_is_stored_in_the_background(qtbot, settings, demo_repo):
-    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=settings, keep_snapshot=True)
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
     qtbot.addWidget(window)
     assert window.session._snapshot_timer.isActive()  # started by the load
     window.session.save_snapshot_async()
@@ -140,7 +143,8 @@ def _close_when_ready() -> QTimer:
 
 
 def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
-        qapp, isolated_run, settings, demo_repo):
+    qapp, isolated_run, settings, demo_repo
+):
     board = _start_board(demo_repo)
     opened: list[object] = []
 
@@ -149,35 +153,56 @@ def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
         return demo_repo
 
     timer = _close_when_ready()
-    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
-                          start_board=board, open_repo=open_repo, window_settings=settings)
+    code = app_module.run(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        start_board=board,
+        open_repo=open_repo,
+        window_settings=settings,
+    )
     timer.stop()
     assert code == 0
     assert opened == [demo_repo]
-    assert decode_start_board(demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()),
-                              NOW.date()) is not None  # stored at close for the next start
+    assert (
+        decode_start_board(
+            demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
+        )
+        is not None
+    )  # stored at close for the next start
 
 
 def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
-        qapp, isolated_run, settings, demo_repo, monkeypatch):
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
+    )
 
     def open_repo():
         raise StorageError("The database file is damaged (the integrity check failed).")
 
-    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
-                          start_board=_start_board(demo_repo), open_repo=open_repo,
-                          window_settings=settings)
+    code = app_module.run(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        start_board=_start_board(demo_repo),
+        open_repo=open_repo,
+        window_settings=settings,
+    )
     assert code == 2
     assert shown == ["The database file is damaged (the integrity check failed)."]
-    assert not any(isinstance(w, MainWindow) and w.isVisible()
-                   for w in QApplication.topLevelWidgets())
+    assert not any(
+        isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
 
 
 def test_the_second_start_of_the_program_paints_the_stored_board(
-        qapp, isolated_run, settings, tmp_path, monkeypatch):
+    qapp, isolated_run, settings, tmp_path, monkeypatch
+):
     """main.py end to end on an SQLite file: the first run stores, the second starts from it."""
     import main
 
@@ -211,16 +236,18 @@ def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo
     assert "opening" not in window.statusBar().currentMessage()
 
 
-def test_a_repository_that_keeps_no_snapshot_is_not_given_one(qtbot, settings, demo_repo,
-                                                              monkeypatch):
+def test_a_repository_that_keeps_no_snapshot_is_not_given_one(
+    qtbot, settings, demo_repo, monkeypatch
+):
     """PostgreSQL: nobody starts from a snapshot, so none is computed at close."""
     import planner.app.snapshot as snapshot
 
     computed: list[object] = []
     monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda _s: False))
     monkeypatch.setattr(snapshot, "build_snapshot", lambda *a, **k: computed.append(a))
-    window = create_main_window(demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True,
-                                settings=settings, keep_snapshot=True)
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
     qtbot.addWidget(window)
     window.session.save_snapshot_async()
     window.close()
@@ -247,7 +274,6 @@ def test_the_program_warns_about_a_synced_folder(tmp_path, monkeypatch):
     assert seen["storage_warning"] == ""
 
 
-
 def test_the_storage_warning_is_a_persistent_banner(demo_window):
     assert demo_window.storage_banner.isHidden()
     demo_window.show_storage_warning("The clinic database is in a folder that Dropbox ...")
@@ -266,8 +292,9 @@ def test_a_refused_start_is_shown_in_a_dialog_too(qapp, tmp_path, monkeypatch, c
     assert main.main(["demo-db", str(db)]) == 0
     os.chmod(db, 0o644)
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        staticmethod(lambda _parent, _title, text: shown.append(text)))
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
+    )
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # as on a desktop (the dialog is patched)
     assert main.main(["--db", str(db)]) == 2
     assert len(shown) == 1 and "can be read by other users" in shown[0]
@@ -280,8 +307,9 @@ def test_a_refused_start_is_shown_in_a_dialog_too(qapp, tmp_path, monkeypatch, c
 # --- closing, failing and retrying while the clinic is still opening -------------------
 
 
-def test_an_action_that_waited_is_dropped_when_the_window_closes(quick_window, demo_repo,
-                                                                 monkeypatch):
+def test_an_action_that_waited_is_dropped_when_the_window_closes(
+    quick_window, demo_repo, monkeypatch
+):
     from ui.dialogs.patient_dialog import PatientDialog
 
     window, _ = quick_window
@@ -328,7 +356,8 @@ def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, mon
 
 
 def test_closing_while_the_database_opens_starts_no_work_after_the_close(
-        qapp, isolated_run, settings, demo_repo, monkeypatch):
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
     import time
 
     from PySide6.QtCore import QThreadPool
@@ -336,8 +365,7 @@ def test_closing_while_the_database_opens_starts_no_work_after_the_close(
     from ui.session import ClinicSession
 
     loads: list[object] = []
-    monkeypatch.setattr(ClinicSession, "refresh_async",
-                        lambda self, on_error: loads.append(self))
+    monkeypatch.setattr(ClinicSession, "refresh_async", lambda self, on_error: loads.append(self))
 
     def slow_open():
         time.sleep(0.4)
@@ -353,9 +381,15 @@ def test_closing_while_the_database_opens_starts_no_work_after_the_close(
     guard.setSingleShot(True)
     guard.timeout.connect(lambda: QApplication.instance().exit(99))  # never hang the suite
     guard.start(5000)
-    code = app_module.run(None, actor=ACTOR, clock=lambda: NOW, demo=True,
-                          start_board=_start_board(demo_repo), open_repo=slow_open,
-                          window_settings=settings)
+    code = app_module.run(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        start_board=_start_board(demo_repo),
+        open_repo=slow_open,
+        window_settings=settings,
+    )
     guard.stop()
     QThreadPool.globalInstance().waitForDone()
     QApplication.processEvents()

@@ -21,8 +21,16 @@ def _reset_postgres(url: str) -> None:
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        for table in ("audit", "lab_samples", "records", "plans", "transplants", "patients",
-                      "meta", "alembic_version"):
+        for table in (
+            "audit",
+            "lab_samples",
+            "records",
+            "plans",
+            "transplants",
+            "patients",
+            "meta",
+            "alembic_version",
+        ):
             conn.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
         conn.execute(text("DROP FUNCTION IF EXISTS audit_append_only() CASCADE"))
     engine.dispose()
@@ -30,7 +38,8 @@ def _reset_postgres(url: str) -> None:
 
 # The PostgreSQL variant exists only when a test server is given.
 KINDS = ["memory", "sqlite"] + (
-    [pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else [])
+    [pytest.param("postgres", marks=pytest.mark.postgres)] if PG_URL else []
+)
 
 
 @pytest.fixture(params=KINDS)
@@ -41,8 +50,7 @@ def repo(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Repository]
     if kind == "memory":
         r = InMemoryRepository()
     elif kind == "sqlite":
-        r = open_repository(tmp_path / "planner.db", user=ACTOR.user,
-                            workstation=ACTOR.workstation)
+        r = open_repository(tmp_path / "planner.db", user=ACTOR.user, workstation=ACTOR.workstation)
     else:
         _reset_postgres(PG_URL)
         r = open_repository(PG_URL, user=ACTOR.user, workstation=ACTOR.workstation)

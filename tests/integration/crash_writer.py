@@ -33,9 +33,17 @@ def change_samples(patient_id: str, mrn: str, n: int) -> tuple[LabSample, ...]:
     """The lab samples of change n (fictional values; source "change n")."""
     day = FIRST_DAY + dt.timedelta(days=n % 3000)
     return tuple(
-        LabSample(patient_id, mrn, day, analyte, 0.1 * (n % 50) + i, CANONICAL_UNIT[analyte],
-                  source=f"change {n}")
-        for i, analyte in enumerate(ANALYTES_PER_CHANGE[:LABS_PER_CHANGE]))
+        LabSample(
+            patient_id,
+            mrn,
+            day,
+            analyte,
+            0.1 * (n % 50) + i,
+            CANONICAL_UNIT[analyte],
+            source=f"change {n}",
+        )
+        for i, analyte in enumerate(ANALYTES_PER_CHANGE[:LABS_PER_CHANGE])
+    )
 
 
 def change_number(text: str) -> int:
@@ -57,21 +65,30 @@ def main(argv: list[str]) -> int:
         assert plan is not None
         step_id = plan.steps[0].id
         record = repo.get_record(transplant.id, "checklists") or ClinicalRecord(
-            transplant.id, "checklists", {})
+            transplant.id, "checklists", {}
+        )
         n = change_number(patient.contacts)
         done = 0
         while limit is None or done < limit:
             n += 1
             marker = f"c{n}"
-            committed = repo.commit(Action(
-                actor=ACTOR, at=dt.datetime.now(dt.UTC).astimezone(),
-                description=f"change {n}", reason="crash test", patient_id=patient.id,
-                patients=(replace(patient, contacts=marker),),
-                plans=(set_step_note(plan, step_id, marker),),
-                records=(ClinicalRecord(record.transplant_id, record.kind, {"marker": marker},
-                                        record.version),),
-                lab_samples=change_samples(patient.id, patient.mrn, n),
-            ))
+            committed = repo.commit(
+                Action(
+                    actor=ACTOR,
+                    at=dt.datetime.now(dt.UTC).astimezone(),
+                    description=f"change {n}",
+                    reason="crash test",
+                    patient_id=patient.id,
+                    patients=(replace(patient, contacts=marker),),
+                    plans=(set_step_note(plan, step_id, marker),),
+                    records=(
+                        ClinicalRecord(
+                            record.transplant_id, record.kind, {"marker": marker}, record.version
+                        ),
+                    ),
+                    lab_samples=change_samples(patient.id, patient.mrn, n),
+                )
+            )
             patient, plan = committed.patients[0], committed.plans[0]
             record = committed.records[0]
             sys.stdout.write(f"{n}\n")

@@ -39,8 +39,7 @@ def clinic(repo):
 
 def _grade_iii():
     # Stool 1,200 mL/day -> lower GI stage 2 -> grade III (the pattern rule, not max stage).
-    return magic_assessment(skin_bsa_percent=30, bilirubin=1.0, stool_ml_per_day=1200,
-                            weight_kg=59)
+    return magic_assessment(skin_bsa_percent=30, bilirubin=1.0, stool_ml_per_day=1200, weight_kg=59)
 
 
 def test_first_assessment_starts_an_episode_in_one_commit(repo, clinic) -> None:
@@ -61,8 +60,9 @@ def test_first_assessment_starts_an_episode_in_one_commit(repo, clinic) -> None:
 def test_a_second_assessment_extends_the_active_episode(repo, clinic) -> None:
     tid = clinic["DEMO-0010"].id
     day = TODAY - dt.timedelta(days=3)
-    _, first = save_assessment(repo, CTX, tid, magic_assessment(skin_bsa_percent=10,
-                                                                bilirubin=0.5), day)
+    _, first = save_assessment(
+        repo, CTX, tid, magic_assessment(skin_bsa_percent=10, bilirubin=0.5), day
+    )
     log, second = save_assessment(repo, CTX, tid, _grade_iii(), TODAY)
     assert first == second
     episode = log.get(first).episode
@@ -83,21 +83,31 @@ def test_episode_id_of_another_type_is_refused(repo, clinic) -> None:
     tid = clinic["DEMO-0010"].id
     _, agvhd = save_assessment(repo, CTX, tid, _grade_iii(), TODAY)
     with pytest.raises(ValidationError, match="cannot be added"):
-        save_assessment(repo, CTX, tid, nih_cgvhd_assessment({"skin": 1}), TODAY,
-                        episode_id=agvhd)
+        save_assessment(repo, CTX, tid, nih_cgvhd_assessment({"skin": 1}), TODAY, episode_id=agvhd)
 
 
 def test_future_date_and_unconfirmed_results_are_refused(repo, clinic) -> None:
     tid = clinic["DEMO-0010"].id
     with pytest.raises(ValidationError, match="future"):
         save_assessment(repo, CTX, tid, _grade_iii(), TODAY + dt.timedelta(days=1))
-    disagree = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_ml_per_day=600,
-                                stool_episodes_per_day=8, weight_kg=70)
+    disagree = magic_assessment(
+        skin_bsa_percent=0,
+        bilirubin=0.5,
+        stool_ml_per_day=600,
+        stool_episodes_per_day=8,
+        weight_kg=70,
+    )
     assert disagree.needs_confirmation
     with pytest.raises(ValidationError, match="confirm"):
         save_assessment(repo, CTX, tid, disagree, TODAY)
-    log, eid = save_assessment(repo, CTX, tid, disagree, TODAY,
-                               override_reason="Episodes counted by nursing; stage 3 confirmed")
+    log, eid = save_assessment(
+        repo,
+        CTX,
+        tid,
+        disagree,
+        TODAY,
+        override_reason="Episodes counted by nursing; stage 3 confirmed",
+    )
     assert log.get(eid).episode.assessments[0].override_reason.startswith("Episodes")
     assert complication_log(repo, tid).get(eid).episode.max_grade == disagree
 
@@ -122,8 +132,10 @@ def test_start_by_hand_and_treatment_note(repo, clinic) -> None:
     tid = clinic["DEMO-0010"].id
     log, eid = start_episode(repo, CTX, tid, "Mucositis", TODAY, "mouth care")
     log = add_episode_note(repo, CTX, tid, eid, TODAY, "opioid PCA started")
-    assert [n.text for n in log.get(eid).episode.treatment_notes] == ["mouth care",
-                                                                      "opioid PCA started"]
+    assert [n.text for n in log.get(eid).episode.treatment_notes] == [
+        "mouth care",
+        "opioid PCA started",
+    ]
 
 
 def test_stale_version_conflicts(repo, clinic) -> None:
@@ -133,6 +145,7 @@ def test_stale_version_conflicts(repo, clinic) -> None:
     assert record is not None
     stale = ClinicalRecord(tid, "complications", dict(record.body), record.version - 1)
     from planner.records.ports import Action
+
     with pytest.raises(ConflictError):
         repo.commit(Action(actor=ACTOR, at=NOW, description="x", records=(stale,)))
 
@@ -160,19 +173,27 @@ def test_tick_checklist_item_is_one_audited_commit(repo, clinic) -> None:
     transplant = clinic["DEMO-0001"]
     workup = load_checklists()["pre-transplant-workup"]
     before = len(repo.audit_log())
-    states = tick_checklist_item(repo, CTX, transplant.id, workup, "idm", done=True,
-                                 date=dt.date(2026, 2, 16), note="all negative")
+    states = tick_checklist_item(
+        repo,
+        CTX,
+        transplant.id,
+        workup,
+        "idm",
+        done=True,
+        date=dt.date(2026, 2, 16),
+        note="all negative",
+    )
     entry = states[workup.id].get("idm")
     assert entry is not None and entry.done and entry.by == ACTOR.user
     stored, version = checklist_states(repo, transplant.id)
     assert stored == states and version >= 1
     assert len({a.action for a in repo.audit_log()[before:]}) == 1
-    states = tick_checklist_item(repo, CTX, transplant.id, workup, "dental", done=True,
-                                 date=TODAY)
+    states = tick_checklist_item(repo, CTX, transplant.id, workup, "dental", done=True, date=TODAY)
     assert set(states[workup.id].items) == {"idm", "dental"}
     with pytest.raises(ValidationError, match="future"):
-        tick_checklist_item(repo, CTX, transplant.id, workup, "dental", done=True,
-                            date=TODAY + dt.timedelta(days=2))
+        tick_checklist_item(
+            repo, CTX, transplant.id, workup, "dental", done=True, date=TODAY + dt.timedelta(days=2)
+        )
 
 
 def test_a_negative_result_does_not_open_an_episode(repo, clinic) -> None:
@@ -186,4 +207,6 @@ def test_a_negative_result_does_not_open_an_episode(repo, clinic) -> None:
     save_assessment(repo, CTX, tid, crs_grade_astct(38.6, "no_vasopressor"), TODAY)
     log, crs = save_assessment(repo, CTX, tid, no_crs, TODAY)
     assert [a.result.rank for a in log.get(crs).episode.assessments] == [
-        crs_grade_astct(38.6, "no_vasopressor").rank, 0]
+        crs_grade_astct(38.6, "no_vasopressor").rank,
+        0,
+    ]

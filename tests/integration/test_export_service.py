@@ -68,8 +68,9 @@ def test_export_writes_file_then_history_and_audit_in_one_commit(demo, tmp_path)
     counted = CountingRepo(demo)
     tid = _tid(demo, "DEMO-0004")
     before = len(demo.audit_log())
-    result = export_document(counted, CTX, tid, "handout", tmp_path / "h.pdf",
-                             language="es", large_print=True)
+    result = export_document(
+        counted, CTX, tid, "handout", tmp_path / "h.pdf", language="es", large_print=True
+    )
     assert _pages(result.path) > 5
     assert len(counted.commits) == 1
     action = counted.commits[0]
@@ -79,8 +80,12 @@ def test_export_writes_file_then_history_and_audit_in_one_commit(demo, tmp_path)
     assert {r.entity for r in rows} == {"event", "record:documents"}
     assert len({r.at_utc for r in rows}) == 1
     [entry] = history(demo.get_record(tid, "documents"))
-    assert (entry.kind, entry.language, entry.large_print, entry.no_phi) == ("handout", "es",
-                                                                             True, False)
+    assert (entry.kind, entry.language, entry.large_print, entry.no_phi) == (
+        "handout",
+        "es",
+        True,
+        False,
+    )
     assert entry.plan_version == demo.get_plan(tid).version
     assert entry.printed_on == NOW.date()
 
@@ -107,9 +112,11 @@ def test_handout_is_out_of_date_after_day0_moves(demo, tmp_path):
     move_day0(demo, CTX, plan, plan.day0 + dt.timedelta(days=3), "donor delayed")
     moved = demo.get_plan(tid)
     assert plan_outdated_documents(demo.get_record(tid, "documents"), moved) == [
-        "handout of 2026-03-10 is out of date"]
+        "handout of 2026-03-10 is out of date"
+    ]
     assert document_alerts(demo.list_records("documents"), demo.list_plans()) == {
-        tid: ["handout of 2026-03-10 is out of date"]}
+        tid: ["handout of 2026-03-10 is out of date"]
+    }
     export_document(demo, CTX, tid, "handout", tmp_path / "h2.pdf")
     assert plan_outdated_documents(demo.get_record(tid, "documents"), moved) == []
 
@@ -121,13 +128,21 @@ def test_team_documents_tolerate_missing_records_and_use_harvest(demo, tmp_path,
     assert _pages(result.path) >= 1
     transplant = demo.get_transplant(tid)
     log = HarvestLog.from_body(None, transplant)
-    for c in (Collection("a", dt.date(2026, 2, 2), 100, 80, cd34_total_e6=100),
-              # 1500/uL x 250 mL / 75 kg = 5.0
-              Collection("b", dt.date(2026, 2, 1), 250, 75, cd34_per_ul=1500),
-              Collection("c", dt.date(2026, 2, 3), 200, 80, cd34_total_e6=80)):
+    for c in (
+        Collection("a", dt.date(2026, 2, 2), 100, 80, cd34_total_e6=100),
+        # 1500/uL x 250 mL / 75 kg = 5.0
+        Collection("b", dt.date(2026, 2, 1), 250, 75, cd34_per_ul=1500),
+        Collection("c", dt.date(2026, 2, 3), 200, 80, cd34_total_e6=80),
+    ):
         log = log.with_collection(c)
-    demo.commit(Action(actor=ACTOR, at=NOW, description="Harvest", records=(ClinicalRecord(
-        tid, "harvest", log.to_body()),)))
+    demo.commit(
+        Action(
+            actor=ACTOR,
+            at=NOW,
+            description="Harvest",
+            records=(ClinicalRecord(tid, "harvest", log.to_body()),),
+        )
+    )
     job = prepare_job(demo, tid, kind, printed_on=NOW.date())
     # the same doses and running total as the harvest tab (planner.harvestlog)
     assert [r.cd34_per_kg for r in job.inputs.harvest] == [d.value for d in log.doses()]
@@ -156,8 +171,9 @@ def test_batch_of_three_on_two_workers_writes_three_valid_pdfs(tmp_path):
     tomorrow_ctx = Context(ACTOR, NOW + dt.timedelta(days=1))
     ids = transplants_with_visit_on(repo, tomorrow_ctx.today + dt.timedelta(days=1))
     assert len(ids) == 3
-    items = batch_export(repo, tomorrow_ctx, ids, "handout", tmp_path, language="es",
-                         large_print=True, max_workers=2)
+    items = batch_export(
+        repo, tomorrow_ctx, ids, "handout", tmp_path, language="es", large_print=True, max_workers=2
+    )
     assert [i.error for i in items] == ["", "", ""]
     files = sorted(tmp_path.iterdir())
     assert len(files) == 3
@@ -173,8 +189,16 @@ def test_batch_of_three_on_two_workers_writes_three_valid_pdfs(tmp_path):
         if shutil.which("qpdf"):
             subprocess.run(["qpdf", "--check", str(path)], check=True, capture_output=True)
         assert history(repo.get_record(item.transplant_id, "documents"))[0].language == "es"
-    again = batch_export(repo, tomorrow_ctx, ids[:1], "handout", tmp_path, language="es",
-                         large_print=True, max_workers=2)
+    again = batch_export(
+        repo,
+        tomorrow_ctx,
+        ids[:1],
+        "handout",
+        tmp_path,
+        language="es",
+        large_print=True,
+        max_workers=2,
+    )
     assert "already exists" in again[0].error
 
 
@@ -182,8 +206,9 @@ def test_batch_reports_a_failing_patient_and_writes_the_others(tmp_path):
     repo = InMemoryRepository()
     load_demo_clinic(repo, CTX)
     good = [t.id for t in repo.list_transplants()][:2]
-    items = batch_export(repo, CTX, [good[0], "missing", good[1]], "summary", tmp_path,
-                         max_workers=1)
+    items = batch_export(
+        repo, CTX, [good[0], "missing", good[1]], "summary", tmp_path, max_workers=1
+    )
     assert [bool(i.result) for i in items] == [True, False, True]
     assert items[1].error
     assert len(list(tmp_path.iterdir())) == 2
@@ -197,12 +222,12 @@ def test_team_summary_lists_complications_and_checklist_status(demo):
     from planner.records.checklists import load_checklists
 
     tid = _tid(demo, "DEMO-0010")  # allogeneic, Day +21
-    result = magic_assessment(skin_bsa_percent=60, bilirubin=4.2, upper_gi_persistent=True,
-                              stool_ml_per_day=800)
+    result = magic_assessment(
+        skin_bsa_percent=60, bilirubin=4.2, upper_gi_persistent=True, stool_ml_per_day=800
+    )
     save_assessment(demo, CTX, tid, result, NOW.date())
     template = next(t for t in load_checklists().values() if t.applies_to("allogeneic"))
-    tick_checklist_item(demo, CTX, tid, template, template.items[0].id, done=True,
-                        date=NOW.date())
+    tick_checklist_item(demo, CTX, tid, template, template.items[0].id, done=True, date=NOW.date())
     job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
     assert job.inputs.episodes and job.inputs.checklist
     assert job.inputs.checklist[0].startswith(f"{template.title}: 1 of ")
@@ -217,12 +242,38 @@ def _text(pdf: bytes) -> str:
 
 def test_damaged_harvest_log_is_reported_not_silently_shortened(demo):
     tid = _tid(demo, "DEMO-0010")
-    demo.commit(Action(actor=ACTOR, at=NOW, description="Harvest", records=(ClinicalRecord(
-        tid, "harvest", {"schema": 1, "collections": [
-            {"id": "c1", "date": "2026-02-01", "product_volume_ml": 250, "weight_kg": 75,
-             "cd34_per_ul": 1500},
-            {"id": "c2", "date": "not a date", "product_volume_ml": 250, "weight_kg": 75,
-             "cd34_per_ul": 900}]}),)))
+    demo.commit(
+        Action(
+            actor=ACTOR,
+            at=NOW,
+            description="Harvest",
+            records=(
+                ClinicalRecord(
+                    tid,
+                    "harvest",
+                    {
+                        "schema": 1,
+                        "collections": [
+                            {
+                                "id": "c1",
+                                "date": "2026-02-01",
+                                "product_volume_ml": 250,
+                                "weight_kg": 75,
+                                "cd34_per_ul": 1500,
+                            },
+                            {
+                                "id": "c2",
+                                "date": "not a date",
+                                "product_volume_ml": 250,
+                                "weight_kg": 75,
+                                "cd34_per_ul": 900,
+                            },
+                        ],
+                    },
+                ),
+            ),
+        )
+    )
     job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
     assert job.inputs.harvest == () and "not a date" in job.inputs.harvest_error
     assert "The harvest log could not be read" in _text(render(job).pdf)
@@ -235,8 +286,9 @@ def test_team_documents_show_the_apps_engraftment_with_transfusions_and_override
     from planner.records.recovery import assess
 
     tid = _tid(demo, "DEMO-0010")  # platelet transfusions on file (Day +6 and +9)
-    override_engraftment(demo, CTX, tid, "neutrophil", dt.date(2026, 3, 4),
-                         "G-CSF given; counts confirmed on film")
+    override_engraftment(
+        demo, CTX, tid, "neutrophil", dt.date(2026, 3, 4), "G-CSF given; counts confirmed on film"
+    )
     transplant = demo.get_transplant(tid)
     samples = demo.list_lab_samples(transplant.patient_id)
     record, _ = load_recovery(demo, tid)
@@ -256,10 +308,21 @@ def test_team_documents_show_the_apps_engraftment_with_transfusions_and_override
 
 def test_engraftment_that_cannot_be_computed_says_why(demo):
     tid = _tid(demo, "DEMO-0010")
-    demo.commit(Action(actor=ACTOR, at=NOW, description="Damage", records=(ClinicalRecord(
-        tid, "engraftment", {"schema": 1, "transfusions": [{"date": "2026-02-30",
-                                                             "product": "platelets"}]},
-        demo.get_record(tid, "engraftment").version),)))
+    demo.commit(
+        Action(
+            actor=ACTOR,
+            at=NOW,
+            description="Damage",
+            records=(
+                ClinicalRecord(
+                    tid,
+                    "engraftment",
+                    {"schema": 1, "transfusions": [{"date": "2026-02-30", "product": "platelets"}]},
+                    demo.get_record(tid, "engraftment").version,
+                ),
+            ),
+        )
+    )
     job = prepare_job(demo, tid, "summary", printed_on=NOW.date())
     text = _text(render(job).pdf)
     assert "Engraftment could not be computed: " in text

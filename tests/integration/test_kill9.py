@@ -26,8 +26,7 @@ from planner.storage import open_repository, verify_audit
 from tests.integration.crash_writer import LABS_PER_CHANGE
 from tests.integration.factories import action, patient, plan, transplant
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")]
 
 KILLS = 22
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +39,11 @@ class Child:
         env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.integration.crash_writer", str(db)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            env=env,
+        )
         self.acks: list[int] = []
         self.first = threading.Event()
         self._reader = threading.Thread(target=self._read, daemon=True)
@@ -68,8 +71,9 @@ def prepare(db: Path) -> None:
     repo = open_repository(db, user="setup", workstation="test-host")
     try:
         repo.commit(action("Add patient", patient_id="p1", patients=(patient(contacts="c0"),)))
-        repo.commit(action("Add transplant", patient_id="p1", transplants=(transplant(),),
-                           plans=(plan(),)))
+        repo.commit(
+            action("Add transplant", patient_id="p1", transplants=(transplant(),), plans=(plan(),))
+        )
     finally:
         repo.close()
 
@@ -102,9 +106,12 @@ def check_after_kill(db: Path, acked: int) -> int:
         # patient contacts + plan step note + record marker + one lab-import row
         assert set(per_change.values()) == {4}
         fields = {(r.entity, r.field) for r in audit if r.action == f"change {last}"}
-        assert fields == {("patient", "contacts"),
-                          ("plan", f"steps[{stored_plan.steps[0].id}].note"),
-                          ("record:checklists", "marker"), ("labs", "import")}
+        assert fields == {
+            ("patient", "contacts"),
+            ("plan", f"steps[{stored_plan.steps[0].id}].note"),
+            ("record:checklists", "marker"),
+            ("labs", "import"),
+        }
         assert verify_audit(repo) is None
         assert repo.get_patient("p1").version == last + 1
         assert stored_plan.version == last + 1

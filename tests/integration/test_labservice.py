@@ -56,8 +56,9 @@ class Counting:
 
 @pytest.fixture
 def clinic(repo: Repository) -> Counting:
-    repo.commit(action("Setup", patients=(patient(),),
-                       transplants=(replace(transplant(), day0=DAY0),)))
+    repo.commit(
+        action("Setup", patients=(patient(),), transplants=(replace(transplant(), day0=DAY0),))
+    )
     return Counting(repo)
 
 
@@ -75,8 +76,9 @@ def test_harvest_flow_one_commit_each(clinic: Counting) -> None:
     assert alert is not None and alert.kind == "stop"
     stored, version = load_harvest(repo, "t1")
     assert stored == log and version == 2
-    edited = edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600),
-                             version)
+    edited = edit_collection(
+        repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600), version
+    )
     assert len(edited.collections) == 1 and edited.total().value < 2
     audit = repo.audit_log()
     assert [e.action for e in audit[-3:]][-1] == "Edit apheresis collection"
@@ -84,7 +86,9 @@ def test_harvest_flow_one_commit_each(clinic: Counting) -> None:
 
 def test_concurrent_adds_from_stale_views_keep_both_collections(clinic: Counting) -> None:
     repo = _r(clinic)
-    add_collection(repo, CTX, "t1", Collection(new_collection_id(), TODAY, 250, 60, cd34_per_ul=500))
+    add_collection(
+        repo, CTX, "t1", Collection(new_collection_id(), TODAY, 250, 60, cd34_per_ul=500)
+    )
     # Two workstations read the same log, then each adds a collection.
     view_a, _ = load_harvest(repo, "t1")
     view_b, _ = load_harvest(repo, "t1")
@@ -161,8 +165,16 @@ def test_import_messy_dry_run_then_import_then_duplicates(clinic: Counting) -> N
     assert clinic.commits == 0 and repo.list_lab_samples() == []
     assert dry.dry_run and dry.accepted and dry.rejected
     reasons = " ".join(r.reason for r in dry.rejected)
-    for expected in ("Unknown MRN", "ISO date", "Unknown unit", "physical range", "pending",
-                     "Duplicate", "Conflicting", "not a number"):
+    for expected in (
+        "Unknown MRN",
+        "ISO date",
+        "Unknown unit",
+        "physical range",
+        "pending",
+        "Duplicate",
+        "Conflicting",
+        "not a number",
+    ):
         assert expected in reasons
     assert all(r.line > 1 for r in dry.rejected)
     assert "dry run, nothing saved" in dry.summary()
@@ -184,8 +196,10 @@ def test_import_conflict_with_stored_value(clinic: Counting) -> None:
     repo = _r(clinic)
     csv = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,0.4,10^9/L\n"
     import_labs(repo, CTX, csv, "a.csv", MESSY)
-    other = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,400,/uL\n" \
-            b"000123,2026-03-01,ANC,0.9,10^9/L\n"
+    other = (
+        b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,400,/uL\n"
+        b"000123,2026-03-01,ANC,0.9,10^9/L\n"
+    )
     report = import_labs(repo, CTX, other, "b.csv", MESSY)
     # 400/uL = 0.4: a duplicate of the stored value; 0.9 conflicts (in-file and stored)
     assert report.accepted == ()
@@ -202,8 +216,9 @@ def test_import_conflict_with_stored_value(clinic: Counting) -> None:
         (b"x", "labs.pdf", "cannot be imported"),
     ],
 )
-def test_hostile_files_refused_with_nothing_written(clinic: Counting, data: bytes, name: str,
-                                                    message: str) -> None:
+def test_hostile_files_refused_with_nothing_written(
+    clinic: Counting, data: bytes, name: str, message: str
+) -> None:
     with pytest.raises(LabImportError, match=message):
         import_labs(_r(clinic), CTX, data, name, MESSY)
     assert clinic.commits == 0
@@ -211,17 +226,27 @@ def test_hostile_files_refused_with_nothing_written(clinic: Counting, data: byte
 
 def test_oversize_refused(clinic: Counting) -> None:
     with pytest.raises(LabImportError, match="MB"):
-        import_labs(_r(clinic), CTX, b"MRN\n" + b"1\n" * 2000, "big.csv", MESSY,
-                    limits=Limits(max_bytes=1000))
+        import_labs(
+            _r(clinic),
+            CTX,
+            b"MRN\n" + b"1\n" * 2000,
+            "big.csv",
+            MESSY,
+            limits=Limits(max_bytes=1000),
+        )
     assert clinic.commits == 0
 
 
 def test_text_stays_literal(clinic: Counting) -> None:
-    csv = b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,NA,10^9/L\n" \
-          b"123,2026-03-01,ANC,0.5,10^9/L\n"
+    csv = (
+        b"MRN,Collected,Test,Result,Units\n000123,2026-03-01,ANC,NA,10^9/L\n"
+        b"123,2026-03-01,ANC,0.5,10^9/L\n"
+    )
     report = import_labs(_r(clinic), CTX, csv, "a.csv", MESSY, dry_run=True)
     assert [r.reason.split(":")[0] for r in report.rejected] == [
-        "The value 'NA' is not a number.", "Unknown MRN '123'"]
+        "The value 'NA' is not a number.",
+        "Unknown MRN '123'",
+    ]
 
 
 def test_record_counts_and_correction(clinic: Counting) -> None:
@@ -252,8 +277,9 @@ def test_override_transfusion(clinic: Counting) -> None:
     with pytest.raises(ValidationError, match="before Day 0"):
         override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 2, 1), "x")
     assert clinic.commits == 0
-    rec = override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3),
-                               "manual differential")
+    rec = override_engraftment(
+        repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3), "manual differential"
+    )
     assert rec.overrides["neutrophil"].by == ACTOR.user
     assert repo.audit_log()[-1].reason == "manual differential"
     rec = record_transfusion(repo, CTX, "t1", dt.date(2026, 3, 2), "platelets")

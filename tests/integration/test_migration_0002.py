@@ -39,11 +39,15 @@ def build_0001_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 assert not inspect(conn).has_table("records")
             # The 0001 tables are all a patient/transplant/plan commit touches.
             repo.commit(action("Add patient", patient_id="p1", patients=(patient(),)))
-            repo.commit(action("Add transplant", patient_id="p1",
-                               transplants=(transplant(),), plans=(plan(),)))
+            repo.commit(
+                action(
+                    "Add transplant", patient_id="p1", transplants=(transplant(),), plans=(plan(),)
+                )
+            )
             p = repo.get_patient("p1")
-            repo.commit(action("Edit", patient_id="p1",
-                               patients=(replace(p, contacts="before migration"),)))
+            repo.commit(
+                action("Edit", patient_id="p1", patients=(replace(p, contacts="before migration"),))
+            )
         finally:
             repo.close()
 
@@ -67,15 +71,21 @@ def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.Monke
             assert {"records", "lab_samples"} <= tables
             indexes = {i["name"] for i in inspect(conn).get_indexes("lab_samples")}
             assert "ix_lab_samples_patient_date" in indexes
-            assert conn.execute(text(
-                "SELECT value FROM meta WHERE key = 'schema_version'")).scalar() == "0002"
-        after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(),
-                 repo.audit_log())
+            assert (
+                conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
+                == "0002"
+            )
+        after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(), repo.audit_log())
         assert after == before
         assert repo.get_patient("p1").contacts == "before migration"
         # The new tables work, and the audit chain continues across the migration.
-        repo.commit(action("Log harvest", records=(record(cd34=2.5),),
-                           lab_samples=(lab(value=0.1, qualifier="<"),)))
+        repo.commit(
+            action(
+                "Log harvest",
+                records=(record(cd34=2.5),),
+                lab_samples=(lab(value=0.1, qualifier="<"),),
+            )
+        )
         assert repo.get_record("t1", "harvest") is not None
         assert repo.list_lab_samples("p1") == [lab(value=0.1, qualifier="<")]
         assert verify_audit(repo) is None
@@ -90,8 +100,9 @@ def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.Monke
         repo.close()
 
 
-def _open_read_only_state(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
-        list[object], list[object], list[object], list[object]]:
+def _open_read_only_state(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[object], list[object], list[object], list[object]]:
     """What the 0001 database holds, read with the 0001 schema (no migration)."""
     with monkeypatch.context() as m:
         m.setattr(schema, "SCHEMA_REVISIONS", ("0001",))
@@ -99,7 +110,11 @@ def _open_read_only_state(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[
         repo = _open(path)
         try:
             assert repo.pre_migration_backup is None
-            return (list(repo.list_patients()), list(repo.list_transplants()),
-                    list(repo.list_plans()), list(repo.audit_log()))
+            return (
+                list(repo.list_patients()),
+                list(repo.list_transplants()),
+                list(repo.list_plans()),
+                list(repo.audit_log()),
+            )
         finally:
             repo.close()

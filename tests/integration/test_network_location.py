@@ -20,33 +20,38 @@ MOUNTINFO = r"""22 27 0:21 / /proc rw,relatime - proc proc rw
 """
 
 
-@pytest.mark.parametrize(("path", "fs_type"), [
-    ("/mnt/clinic/data", "cifs"),
-    ("/mnt/clinic", "cifs"),
-    ("/mnt/clinicother/data", "ext4"),        # a prefix of the name is not the mount
-    ("/mnt/clinic two/planner", "nfs4"),      # \040 in mountinfo is a space
-    ("/home/nurse/Remote/x", "fuse.sshfs"),
-    ("/home/nurse/Documents", "ext4"),
-])
+@pytest.mark.parametrize(
+    ("path", "fs_type"),
+    [
+        ("/mnt/clinic/data", "cifs"),
+        ("/mnt/clinic", "cifs"),
+        ("/mnt/clinicother/data", "ext4"),  # a prefix of the name is not the mount
+        ("/mnt/clinic two/planner", "nfs4"),  # \040 in mountinfo is a space
+        ("/home/nurse/Remote/x", "fuse.sshfs"),
+        ("/home/nurse/Documents", "ext4"),
+    ],
+)
 def test_the_mount_holding_a_path_is_found(path: str, fs_type: str) -> None:
     assert mount_fs_type(path, MOUNTINFO) == fs_type
 
 
-@pytest.mark.parametrize(("text", "unc"), [
-    (r"\\server\share\planner.db", True),
-    (r"\\?\UNC\server\share\planner.db", True),
-    (r"\\?\C:\data\planner.db", False),
-    (r"C:\Users\nurse\planner.db", False),
-    ("/home/nurse/planner.db", False),
-])
+@pytest.mark.parametrize(
+    ("text", "unc"),
+    [
+        (r"\\server\share\planner.db", True),
+        (r"\\?\UNC\server\share\planner.db", True),
+        (r"\\?\C:\data\planner.db", False),
+        (r"C:\Users\nurse\planner.db", False),
+        ("/home/nurse/planner.db", False),
+    ],
+)
 def test_windows_network_paths_are_recognised(text: str, unc: bool) -> None:
     assert is_unc(text) is unc
 
 
 def test_a_local_disk_is_not_a_network_location() -> None:
     assert network_location(Path("/home/nurse/Documents/planner.db"), MOUNTINFO) is None
-    assert network_location(Path("/mnt/clinic/planner.db"), MOUNTINFO) == \
-        "a cifs network mount"
+    assert network_location(Path("/mnt/clinic/planner.db"), MOUNTINFO) == "a cifs network mount"
 
 
 @pytest.fixture
@@ -78,18 +83,20 @@ def test_the_quick_start_refuses_it_too(network_mount: Path, tmp_path: Path) -> 
     assert not (network_mount / "planner.db.lock").exists()
 
 
-@pytest.mark.parametrize(("path", "service"), [
-    ("/home/nurse/Dropbox/clinic/planner.db", "Dropbox"),
-    ("/home/nurse/Dropbox (Personal)/planner.db", "Dropbox"),
-    ("/Users/nurse/OneDrive - Clinic/planner.db", "OneDrive"),
-    ("/Users/nurse/Library/Mobile Documents/com~apple~CloudDocs/planner.db", "iCloud Drive"),
-    ("/home/nurse/Google Drive/planner.db", "Google Drive"),
-    ("/home/nurse/Documents/planner.db", None),
-    ("/home/nurse/dropboxes-old/planner.db", None),   # not the service's folder name
-    ("/home/nurse/Documents/Dropbox.db", None),        # the file's own name does not count
-])
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/home/nurse/Dropbox/clinic/planner.db", "Dropbox"),
+        ("/home/nurse/Dropbox (Personal)/planner.db", "Dropbox"),
+        ("/Users/nurse/OneDrive - Clinic/planner.db", "OneDrive"),
+        ("/Users/nurse/Library/Mobile Documents/com~apple~CloudDocs/planner.db", "iCloud Drive"),
+        ("/home/nurse/Google Drive/planner.db", "Google Drive"),
+        ("/home/nurse/Documents/planner.db", None),
+        ("/home/nurse/dropboxes-old/planner.db", None),  # not the service's folder name
+        ("/home/nurse/Documents/Dropbox.db", None),  # the file's own name does not count
+    ],
+)
 def test_synced_folders_are_recognised(path: str, service: str | None) -> None:
     assert location.synced_folder(Path(path)) == service
     warning = location.sync_warning(Path(path))
     assert (service in warning) if service else warning == ""
-

@@ -17,8 +17,9 @@ from planner.export.handout import HandoutInfo, times_a_day, write_handout
 from planner.export.names import default_file_name
 
 TODAY = dt.date(2026, 3, 10)
-SETTINGS = ClinicSettings(centre_name="Riverside Transplant Centre", phone_24h="+1 555 0100",
-                          fever_threshold_c=38.0)
+SETTINGS = ClinicSettings(
+    centre_name="Riverside Transplant Centre", phone_24h="+1 555 0100", fever_threshold_c=38.0
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,16 @@ def clinic() -> list[tuple[Patient, Transplant, Plan]]:
 def render(case: tuple[Patient, Transplant, Plan], **kw: object) -> tuple[bytes, HandoutInfo]:
     patient, transplant, plan = case
     out = io.BytesIO()
-    info = write_handout(out, patient=patient, transplant=transplant, plan=plan,
-                         settings=kw.pop("settings", SETTINGS), printed_on=TODAY,
-                         plan_version=3, **kw)  # type: ignore[arg-type]
+    info = write_handout(
+        out,
+        patient=patient,
+        transplant=transplant,
+        plan=plan,
+        settings=kw.pop("settings", SETTINGS),
+        printed_on=TODAY,
+        plan_version=3,
+        **kw,
+    )  # type: ignore[arg-type]
     return out.getvalue(), info
 
 
@@ -76,8 +84,16 @@ def test_threshold_comes_from_settings(clinic) -> None:
 def test_spanish_handout_uses_spanish_texts(clinic) -> None:
     pdf, info = render(clinic[2], language="es")  # Moreno, Spanish-speaking
     text = text_of(pdf)
-    for label in ("Día -6", "Día 0", "Día +12", "Su calendario de trasplante", "Cuándo llamarnos",
-                  "Comida segura", "Hoja de medicinas para su cuidador", "Página 1 de"):
+    for label in (
+        "Día -6",
+        "Día 0",
+        "Día +12",
+        "Su calendario de trasplante",
+        "Cuándo llamarnos",
+        "Comida segura",
+        "Hoja de medicinas para su cuidador",
+        "Página 1 de",
+    ):
         assert label in text
     assert "38,0 °C (100,4 °F)" in text
     assert "When to call us" not in text and "Day +12" not in text
@@ -113,8 +129,13 @@ def test_no_phi_variant_has_no_identifiers(clinic) -> None:
     meta = " ".join(str(v) for v in (reader.metadata or {}).values())
     outline = str(reader.outline)
     dob = patient.date_of_birth
-    for value in (patient.family_name, patient.given_name, patient.mrn, dob.isoformat(),
-                  f"1 January {dob.year}"):
+    for value in (
+        patient.family_name,
+        patient.given_name,
+        patient.mrn,
+        dob.isoformat(),
+        f"1 January {dob.year}",
+    ):
         assert value not in text
         assert value not in meta
         assert value not in outline
@@ -150,10 +171,17 @@ def test_missing_phone_asks_to_write_it(clinic) -> None:
     assert "Write the 24-hour phone number here" in text
 
 
-@pytest.mark.parametrize(("frequency", "count"), [
-    ("once daily", 1), ("every 12 hours", 2), ("twice daily", 2), ("every 8 hours", 3),
-    ("every 6 hours", 4), ("", 1),
-])
+@pytest.mark.parametrize(
+    ("frequency", "count"),
+    [
+        ("once daily", 1),
+        ("every 12 hours", 2),
+        ("twice daily", 2),
+        ("every 8 hours", 3),
+        ("every 6 hours", 4),
+        ("", 1),
+    ],
+)
 def test_times_a_day(frequency: str, count: int) -> None:
     assert times_a_day(frequency) == count
 
@@ -177,12 +205,19 @@ def test_crowded_calendar_cells_say_how_many_more_in_words():
     from planner.export.handout import write_handout
 
     today = _dt.date(2026, 3, 10)
-    patient, transplant, plan = next(c for c in build_demo_clinic(today)
-                                     if c[0].mrn == "DEMO-0003")
+    patient, transplant, plan = next(c for c in build_demo_clinic(today) if c[0].mrn == "DEMO-0003")
     out = _io.BytesIO()
-    write_handout(out, patient=patient, transplant=transplant, plan=plan,
-                  settings=ClinicSettings(), printed_on=today, plan_version=1,
-                  language="es", large_print=True)
+    write_handout(
+        out,
+        patient=patient,
+        transplant=transplant,
+        plan=plan,
+        settings=ClinicSettings(),
+        printed_on=today,
+        plan_version=1,
+        language="es",
+        large_print=True,
+    )
     text = " ".join(" ".join(p.extract_text().split()) for p in _Reader(out).pages)
     assert "más: vea la lista de cada día" in text
     assert "(+1)" not in text and "(+2)" not in text

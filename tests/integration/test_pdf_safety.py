@@ -35,15 +35,31 @@ def case() -> Case:
 
 def handout(case: Case, **kw: object) -> bytes:
     out = io.BytesIO()
-    write_handout(out, patient=case[0], transplant=case[1], plan=case[2], settings=SETTINGS,
-                  printed_on=TODAY, plan_version=1, **kw)  # type: ignore[arg-type]
+    write_handout(
+        out,
+        patient=case[0],
+        transplant=case[1],
+        plan=case[2],
+        settings=SETTINGS,
+        printed_on=TODAY,
+        plan_version=1,
+        **kw,
+    )  # type: ignore[arg-type]
     return out.getvalue()
 
 
 def team(writer: Callable[..., object], case: Case) -> bytes:
     out = io.BytesIO()
-    writer(out, patient=case[0], transplant=case[1], plan=case[2], settings=SETTINGS,
-           printed_on=TODAY, inputs=SummaryInputs(), plan_version=1)
+    writer(
+        out,
+        patient=case[0],
+        transplant=case[1],
+        plan=case[2],
+        settings=SETTINGS,
+        printed_on=TODAY,
+        inputs=SummaryInputs(),
+        plan_version=1,
+    )
     return out.getvalue()
 
 
@@ -61,8 +77,15 @@ def has_links(pdf: bytes) -> bool:
     return any("/Annots" in page for page in reader.pages) or b"/URI" in pdf
 
 
-HOSTILE = ["<font size=40>", "a < b & c", '<a href="http://evil">x</a>', "<b>x</b>",
-           "&amp; ]]>", '<img src="/etc/hostname"/>', '<font color="red" size="40">']
+HOSTILE = [
+    "<font size=40>",
+    "a < b & c",
+    '<a href="http://evil">x</a>',
+    "<b>x</b>",
+    "&amp; ]]>",
+    '<img src="/etc/hostname"/>',
+    '<font color="red" size="40">',
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -91,8 +114,16 @@ def test_escape_markup_escapes_then_breaks_lines() -> None:
     assert escape_markup("a < b & c\nd") == "a &lt; b &amp; c<br/>d"
 
 
-@pytest.mark.parametrize("name", ["Zoë Ñúñez-Łukasz", "Иван Петров", "Γιώργος", "Ærøskøbing",
-                                  unicodedata.normalize("NFD", "Nguyễn Thị Ánh")])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë Ñúñez-Łukasz",
+        "Иван Петров",
+        "Γιώργος",
+        "Ærøskøbing",
+        unicodedata.normalize("NFD", "Nguyễn Thị Ánh"),
+    ],
+)
 def test_unicode_names_extract_back(case: Case, name: str) -> None:
     family, given = name.rsplit(" ", 1) if " " in name else (name, "")
     text = re.sub(r"\s+", " ", text_of(handout(renamed(case, family, given))))
@@ -102,8 +133,15 @@ def test_unicode_names_extract_back(case: Case, name: str) -> None:
 @pytest.mark.parametrize("name", ["李小龍", "👶🏽 Baby"])
 def test_missing_glyphs_become_placeholder_and_are_reported(case: Case, name: str) -> None:
     out = io.BytesIO()
-    info = write_handout(out, patient=renamed(case, name)[0], transplant=case[1], plan=case[2],
-                         settings=SETTINGS, printed_on=TODAY, plan_version=1)
+    info = write_handout(
+        out,
+        patient=renamed(case, name)[0],
+        transplant=case[1],
+        plan=case[2],
+        settings=SETTINGS,
+        printed_on=TODAY,
+        plan_version=1,
+    )
     assert info.missing_glyphs
     assert set(info.missing_glyphs) <= set(name)
     assert PLACEHOLDER in text_of(out.getvalue())
@@ -111,15 +149,23 @@ def test_missing_glyphs_become_placeholder_and_are_reported(case: Case, name: st
 
 def test_team_documents_report_missing_glyphs(case: Case) -> None:
     out = io.BytesIO()
-    missing = write_team_summary(out, patient=renamed(case, "李")[0], transplant=case[1],
-                                 plan=case[2], settings=SETTINGS, printed_on=TODAY,
-                                 inputs=SummaryInputs(), plan_version=1)
+    missing = write_team_summary(
+        out,
+        patient=renamed(case, "李")[0],
+        transplant=case[1],
+        plan=case[2],
+        settings=SETTINGS,
+        printed_on=TODAY,
+        inputs=SummaryInputs(),
+        plan_version=1,
+    )
     assert missing == ("李",)
 
 
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf is not installed")
-@pytest.mark.parametrize("kind", ["handout", "handout-large-es", "handout-no-phi", "summary",
-                                  "handoff"])
+@pytest.mark.parametrize(
+    "kind", ["handout", "handout-large-es", "handout-no-phi", "summary", "handoff"]
+)
 def test_qpdf_check_passes(case: Case, kind: str, tmp_path: Path) -> None:
     pdf = {
         "handout": lambda: handout(case),
@@ -130,7 +176,8 @@ def test_qpdf_check_passes(case: Case, kind: str, tmp_path: Path) -> None:
     }[kind]()
     path = tmp_path / f"{kind}.pdf"
     path.write_bytes(pdf)
-    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        ["qpdf", "--check", str(path)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert not has_links(pdf)

@@ -43,8 +43,11 @@ def labs(patient: Patient, day0: dt.date) -> tuple[LabSample, ...]:
     for day in range(-3, 20):
         anc = 2.0 if day < 3 else (0.1 if day < 14 else 0.2 * (day - 11))
         for analyte, value in (("anc", anc), ("plt", 150.0 - 6 * day)):
-            samples.append(LabSample(patient.id, patient.mrn, day0 + dt.timedelta(days=day),
-                                     analyte, value, "10^9/L"))  # type: ignore[arg-type]
+            samples.append(
+                LabSample(
+                    patient.id, patient.mrn, day0 + dt.timedelta(days=day), analyte, value, "10^9/L"
+                )
+            )  # type: ignore[arg-type]
     return tuple(samples)
 
 
@@ -53,10 +56,13 @@ def inputs(case: Case) -> SummaryInputs:
     patient, _, plan = case
     engrafted = plan.day0 + dt.timedelta(days=15)
     return SummaryInputs(
-        harvest=(HarvestRow(plan.day0 - dt.timedelta(days=1), 3.25, 3.25),
-                 HarvestRow(plan.day0, 1.5, 4.75)),
-        engraftment=(EngraftmentResult("neutrophil", 0.5, "engrafted", engrafted,
-                                       "ASTCT 2021 rule"),),
+        harvest=(
+            HarvestRow(plan.day0 - dt.timedelta(days=1), 3.25, 3.25),
+            HarvestRow(plan.day0, 1.5, 4.75),
+        ),
+        engraftment=(
+            EngraftmentResult("neutrophil", 0.5, "engrafted", engrafted, "ASTCT 2021 rule"),
+        ),
         labs=labs(patient, plan.day0),
         checklist=("Consent signed 2026-01-20", "Dental clearance: pending"),
     )
@@ -64,8 +70,16 @@ def inputs(case: Case) -> SummaryInputs:
 
 def render(writer, case: Case, inputs: SummaryInputs) -> bytes:  # type: ignore[no-untyped-def]
     out = io.BytesIO()
-    writer(out, patient=case[0], transplant=case[1], plan=case[2], settings=SETTINGS,
-           printed_on=TODAY, inputs=inputs, plan_version=7)
+    writer(
+        out,
+        patient=case[0],
+        transplant=case[1],
+        plan=case[2],
+        settings=SETTINGS,
+        printed_on=TODAY,
+        inputs=inputs,
+        plan_version=7,
+    )
     return out.getvalue()
 
 
@@ -79,8 +93,15 @@ def test_team_summary_sections(case: Case, inputs: SummaryInputs) -> None:
     text = text_of(render(write_team_summary, case, inputs))
     assert "Transplant team summary" in text and "KOWALCZYK, Zoë" in text
     assert f"MRN {patient.mrn}" in text and "Plan version 7" in text
-    for heading in ("Patient and transplant", "Day 0 changes", "Harvest",
-                    "Engraftment and counts", "Checklist status", "Complications", "Plan"):
+    for heading in (
+        "Patient and transplant",
+        "Day 0 changes",
+        "Harvest",
+        "Engraftment and counts",
+        "Checklist status",
+        "Complications",
+        "Plan",
+    ):
         assert heading in text
     assert "Donor product delayed" in text
     assert "4.75" in text and "3.25" in text
@@ -110,8 +131,7 @@ def test_handoff_packet_sections(case: Case, inputs: SummaryInputs) -> None:
     assert "mycophenolate mofetil" in text
 
 
-def test_team_documents_keep_identifiers_out_of_metadata(case: Case,
-                                                         inputs: SummaryInputs) -> None:
+def test_team_documents_keep_identifiers_out_of_metadata(case: Case, inputs: SummaryInputs) -> None:
     patient = case[0]
     for writer in (write_team_summary, write_handoff_packet):
         reader = PdfReader(io.BytesIO(render(writer, case, inputs)))
@@ -127,12 +147,15 @@ def test_team_documents_are_deterministic(case: Case, inputs: SummaryInputs) -> 
 
 def test_count_chart_data_is_pure_and_keeps_lowest_same_day() -> None:
     day0 = dt.date(2026, 3, 1)
-    samples = [LabSample("p", "M", day0, "anc", 1.0, "10^9/L"),
-               LabSample("p", "M", day0, "anc", 0.4, "10^9/L"),
-               LabSample("p", "M", day0 + dt.timedelta(days=2), "anc", 0.6, "10^9/L"),
-               LabSample("p", "M", day0 - dt.timedelta(days=1), "hb", 90.0, "g/L")]
-    chart = count_chart_data(samples, day0, markers={"engrafted": day0 + dt.timedelta(days=5),
-                                                     "platelets": None})
+    samples = [
+        LabSample("p", "M", day0, "anc", 1.0, "10^9/L"),
+        LabSample("p", "M", day0, "anc", 0.4, "10^9/L"),
+        LabSample("p", "M", day0 + dt.timedelta(days=2), "anc", 0.6, "10^9/L"),
+        LabSample("p", "M", day0 - dt.timedelta(days=1), "hb", 90.0, "g/L"),
+    ]
+    chart = count_chart_data(
+        samples, day0, markers={"engrafted": day0 + dt.timedelta(days=5), "platelets": None}
+    )
     assert [s.analyte for s in chart.series] == ["anc"]
     assert chart.series[0].points == ((0, 0.4), (2, 0.6))
     assert chart.series[0].thresholds == (0.5,)

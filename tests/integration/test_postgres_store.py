@@ -16,8 +16,10 @@ from planner.storage import SqlRepository, open_repository, verify_audit
 from tests.integration.conftest import PG_URL, _reset_postgres
 from tests.integration.factories import ACTOR, action, patient
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not PG_URL, reason="PLANNER_TEST_DATABASE_URL is not set")]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(not PG_URL, reason="PLANNER_TEST_DATABASE_URL is not set"),
+]
 
 
 @pytest.fixture
@@ -33,10 +35,15 @@ def pg() -> Iterator[SqlRepository]:
 def test_audit_append_only_on_postgres(pg: SqlRepository) -> None:
     pg.commit(action(patients=(patient(),)))
     before = pg.audit_log()
-    for statement in ("UPDATE audit SET new = 'x' WHERE seq = 1", "DELETE FROM audit",
-                      "TRUNCATE audit"):
-        with (pytest.raises(DBAPIError, match="audit rows cannot be changed"),
-              pg.engine.begin() as conn):
+    for statement in (
+        "UPDATE audit SET new = 'x' WHERE seq = 1",
+        "DELETE FROM audit",
+        "TRUNCATE audit",
+    ):
+        with (
+            pytest.raises(DBAPIError, match="audit rows cannot be changed"),
+            pg.engine.begin() as conn,
+        ):
             conn.execute(text(statement))
     assert pg.audit_log() == before
     assert verify_audit(pg) is None

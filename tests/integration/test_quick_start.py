@@ -31,8 +31,13 @@ def _clinic(path: Path) -> None:
     """A file with one planned patient and the snapshot the app stores."""
     repo = _open(path)
     try:
-        repo.commit(f.action(patients=(f.patient(),), transplants=(f.transplant(),),
-                             plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),)))
+        repo.commit(
+            f.action(
+                patients=(f.patient(),),
+                transplants=(f.transplant(),),
+                plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
+            )
+        )
         save_board_snapshot(repo, TODAY)
     finally:
         repo.close()
@@ -161,8 +166,9 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('sqlalchemy', 'alembic', 'pandas', 'reportlab')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     assert out.strip() == "[]"
 
 

@@ -30,23 +30,27 @@ from tests.integration.factories import (
 )
 from tests.integration.test_repository_contract import seed
 
-BODY = {"collections": [{"day": 1, "cd34_per_kg": 2.5e6, "volume_ml": 210}],
-        "note": "Zoë «ß» line 1\nline 2", "target_cd34": 5.0, "complete": False,
-        "nothing": None}
+BODY = {
+    "collections": [{"day": 1, "cd34_per_kg": 2.5e6, "volume_ml": 210}],
+    "note": "Zoë «ß» line 1\nline 2",
+    "target_cd34": 5.0,
+    "complete": False,
+    "nothing": None,
+}
 
 
 # --- clinical records -------------------------------------------------------------
 
 
 def test_record_kinds() -> None:
-    assert RECORD_KINDS == ("harvest", "complications", "checklists", "engraftment",
-                            "documents")
+    assert RECORD_KINDS == ("harvest", "complications", "checklists", "engraftment", "documents")
 
 
 def test_record_round_trip(repo: Repository) -> None:
     seed(repo)
-    committed = repo.commit(action("Log harvest", patient_id="p1",
-                                   records=(ClinicalRecord("t1", "harvest", BODY),)))
+    committed = repo.commit(
+        action("Log harvest", patient_id="p1", records=(ClinicalRecord("t1", "harvest", BODY),))
+    )
     assert [r.version for r in committed.records] == [1]
     stored = repo.get_record("t1", "harvest")
     assert stored == ClinicalRecord("t1", "harvest", BODY, 1)
@@ -59,10 +63,15 @@ def test_record_round_trip(repo: Repository) -> None:
 
 
 def test_records_listed_by_transplant(repo: Repository) -> None:
-    repo.commit(action(patients=(patient(),), transplants=(
-        transplant("t9"), transplant("t1"), transplant("t5"))))
-    repo.commit(action(records=tuple(record("checklists", tid, n=tid)
-                                     for tid in ("t5", "t9", "t1"))))
+    repo.commit(
+        action(
+            patients=(patient(),),
+            transplants=(transplant("t9"), transplant("t1"), transplant("t5")),
+        )
+    )
+    repo.commit(
+        action(records=tuple(record("checklists", tid, n=tid) for tid in ("t5", "t9", "t1")))
+    )
     repo.commit(action(records=(record("documents", "t5"),)))
     assert [r.transplant_id for r in repo.list_records("checklists")] == ["t1", "t5", "t9"]
     assert [r.transplant_id for r in repo.list_records("documents")] == ["t5"]
@@ -70,8 +79,9 @@ def test_records_listed_by_transplant(repo: Repository) -> None:
 
 def test_record_with_its_new_transplant_in_one_action(repo: Repository) -> None:
     repo.commit(action(patients=(patient(),)))
-    committed = repo.commit(action(transplants=(transplant(),),
-                                   records=(record("engraftment", neutrophil_day=None),)))
+    committed = repo.commit(
+        action(transplants=(transplant(),), records=(record("engraftment", neutrophil_day=None),))
+    )
     assert committed.records[0].version == 1
     assert repo.get_record("t1", "engraftment") is not None
 
@@ -108,9 +118,14 @@ def test_stale_record_save_is_a_conflict_and_changes_nothing(repo: Repository) -
     p = repo.get_patient("p1")
     audit_before = repo.audit_log()
     with pytest.raises(ConflictError) as err:
-        repo.commit(action(actor=OTHER, patients=(replace(p, weight_kg=80.0),),
-                           records=(record_with(read_by_b, {"note": "B"}),),
-                           lab_samples=(lab(),)))
+        repo.commit(
+            action(
+                actor=OTHER,
+                patients=(replace(p, weight_kg=80.0),),
+                records=(record_with(read_by_b, {"note": "B"}),),
+                lab_samples=(lab(),),
+            )
+        )
     assert (err.value.entity, err.value.entity_id) == ("record", "t1/harvest")
     assert (err.value.expected_version, err.value.actual_version) == (1, 2)
     stored = repo.get_record("t1", "harvest")
@@ -132,9 +147,17 @@ def test_new_record_over_an_existing_one_is_a_conflict(repo: Repository) -> None
 def test_record_audit_one_row_per_changed_key(repo: Repository) -> None:
     seed(repo)
     start = len(repo.audit_log())
-    first = repo.commit(action("Start checklist", patient_id="p1", records=(
-        ClinicalRecord("t1", "checklists", {"consent": False, "items": ["echo"],
-                                            "version": 1}),)))
+    first = repo.commit(
+        action(
+            "Start checklist",
+            patient_id="p1",
+            records=(
+                ClinicalRecord(
+                    "t1", "checklists", {"consent": False, "items": ["echo"], "version": 1}
+                ),
+            ),
+        )
+    )
     rows = repo.audit_log()[start:]
     assert rows == list(first.audit)
     # Every top-level key, "version" included (it is body data, not the record's version).
@@ -145,8 +168,17 @@ def test_record_audit_one_row_per_changed_key(repo: Repository) -> None:
     ]
     assert {r.patient_id for r in rows} == {"p1"}
     rec = first.records[0]
-    second = repo.commit(action("Tick item", reason="done", records=(record_with(
-        rec, {"consent": True, "items": ["echo", "ecg"], "version": 1, "by": "jdoe"}),)))
+    second = repo.commit(
+        action(
+            "Tick item",
+            reason="done",
+            records=(
+                record_with(
+                    rec, {"consent": True, "items": ["echo", "ecg"], "version": 1, "by": "jdoe"}
+                ),
+            ),
+        )
+    )
     assert [(r.field, r.old, r.new) for r in second.audit] == [
         ("by", None, '"jdoe"'),
         ("consent", "false", "true"),
@@ -154,7 +186,10 @@ def test_record_audit_one_row_per_changed_key(repo: Repository) -> None:
     ]
     third = repo.commit(action(records=(record_with(second.records[0], {"consent": True}),)))
     assert [(r.field, r.old, r.new) for r in third.audit] == [
-        ("by", '"jdoe"', None), ("items", '["echo","ecg"]', None), ("version", "1", None)]
+        ("by", '"jdoe"', None),
+        ("items", '["echo","ecg"]', None),
+        ("version", "1", None),
+    ]
     assert {r.entity for r in third.audit} == {"record:checklists"}
     assert verify_audit(repo) is None
 
@@ -191,8 +226,9 @@ def test_record_for_a_missing_transplant_refused(repo: Repository) -> None:
     seed(repo)
     before = repo.audit_log()
     with pytest.raises(NotFoundError) as err:
-        repo.commit(action(records=(record("complications", "ghost", grade=2),),
-                           lab_samples=(lab(),)))
+        repo.commit(
+            action(records=(record("complications", "ghost", grade=2),), lab_samples=(lab(),))
+        )
     assert "ghost" not in str(err.value)
     assert repo.list_records("complications") == []
     assert repo.list_lab_samples() == []
@@ -209,8 +245,9 @@ def test_same_record_twice_in_one_action_is_a_programming_error(repo: Repository
 
 
 def two_patients(repo: Repository) -> None:
-    repo.commit(action(patients=(patient("p1", "000123"), patient("p2", "000456",
-                                                                   family="Second"))))
+    repo.commit(
+        action(patients=(patient("p1", "000123"), patient("p2", "000456", family="Second")))
+    )
 
 
 def test_lab_samples_round_trip_exactly(repo: Repository) -> None:
@@ -229,8 +266,7 @@ def test_lab_samples_round_trip_exactly(repo: Repository) -> None:
     got = repo.list_lab_samples()
     assert got == [samples[i] for i in (3, 4, 5, 2, 1, 6, 0)]  # patient, date, analyte
     first = got[0]
-    assert (first.value, first.qualifier, first.mrn, first.unit) == (0.1, "<", "000123",
-                                                                     "10^9/L")
+    assert (first.value, first.qualifier, first.mrn, first.unit) == (0.1, "<", "000123", "10^9/L")
     assert first.display_value == "<0.1"
     assert type(first.date) is dt.date and type(first.value) is float
     assert got[4].source == "labs.csv line 7"
@@ -245,20 +281,34 @@ def test_lab_samples_round_trip_exactly(repo: Repository) -> None:
 def test_lab_import_is_one_audit_row(repo: Repository) -> None:
     two_patients(repo)
     start = len(repo.audit_log())
-    samples = tuple(lab("p1", dt.date(2026, 4, 1) + dt.timedelta(days=n % 10),
-                        ("plt", "anc")[n % 2], 1.0 + n % 7) for n in range(40))
+    samples = tuple(
+        lab(
+            "p1",
+            dt.date(2026, 4, 1) + dt.timedelta(days=n % 10),
+            ("plt", "anc")[n % 2],
+            1.0 + n % 7,
+        )
+        for n in range(40)
+    )
     committed = repo.commit(action("Import labs", reason="daily import", lab_samples=samples))
     rows = repo.audit_log()[start:]
     assert rows == list(committed.audit) and len(rows) == 1
     row = rows[0]
     assert (row.entity, row.entity_id, row.field, row.old) == ("labs", "p1", "import", None)
     assert row.patient_id == "p1" and row.action == "Import labs"
-    assert json.loads(row.new or "") == {"samples": 40, "analytes": ["anc", "plt"],
-                                         "first_date": "2026-04-01",
-                                         "last_date": "2026-04-10"}
+    assert json.loads(row.new or "") == {
+        "samples": 40,
+        "analytes": ["anc", "plt"],
+        "first_date": "2026-04-01",
+        "last_date": "2026-04-10",
+    }
     assert "000123" not in (row.new or "")  # no MRN in the audit summary
-    several = repo.commit(action("Import labs", lab_samples=(
-        lab("p1", analyte="hb", value=90.0), lab("p2", mrn="000456"))))
+    several = repo.commit(
+        action(
+            "Import labs",
+            lab_samples=(lab("p1", analyte="hb", value=90.0), lab("p2", mrn="000456")),
+        )
+    )
     assert len(several.audit) == 1
     row = several.audit[0]
     assert (row.entity_id, row.patient_id) == ("", None)
@@ -296,9 +346,12 @@ def test_failing_audit_insert_rolls_back_samples_and_records(
 
     monkeypatch.setattr(repo, "_write_audit", broken)
     with pytest.raises(StorageError):
-        repo.commit(action(records=(record_with(rec, {"note": "lost"}),
-                                    record("engraftment", day=14)),
-                           lab_samples=tuple(lab(value=float(n)) for n in range(5))))
+        repo.commit(
+            action(
+                records=(record_with(rec, {"note": "lost"}), record("engraftment", day=14)),
+                lab_samples=tuple(lab(value=float(n)) for n in range(5)),
+            )
+        )
     monkeypatch.undo()
     assert repo.get_record("t1", "harvest") == rec
     assert repo.get_record("t1", "engraftment") is None
@@ -311,10 +364,20 @@ def test_repositories_write_identical_rows_for_records_and_labs(tmp_path: Path) 
     mem = InMemoryRepository()
     try:
         for r in (sql, mem):
-            r.commit(action(patients=(patient(), patient("p2", "000456", family="B")),
-                            transplants=(transplant(),), plans=(plan(),)))
-            rec = r.commit(action("Log harvest", records=(ClinicalRecord("t1", "harvest", BODY),),
-                                  lab_samples=(lab(), lab("p2", mrn="000456")))).records[0]
+            r.commit(
+                action(
+                    patients=(patient(), patient("p2", "000456", family="B")),
+                    transplants=(transplant(),),
+                    plans=(plan(),),
+                )
+            )
+            rec = r.commit(
+                action(
+                    "Log harvest",
+                    records=(ClinicalRecord("t1", "harvest", BODY),),
+                    lab_samples=(lab(), lab("p2", mrn="000456")),
+                )
+            ).records[0]
             r.commit(action("Edit harvest", records=(record_with(rec, {"note": "x"}),)))
         assert sql.audit_log() == mem.audit_log()
         assert sql.list_records("harvest") == mem.list_records("harvest")

@@ -35,8 +35,9 @@ INJECTION = "Robert'); DROP TABLE patients;--"
 def seed(repo: Repository) -> None:
     """One patient with one transplant and its plan."""
     repo.commit(action("Add patient", patient_id="p1", patients=(patient(),)))
-    repo.commit(action("Add transplant", patient_id="p1", transplants=(transplant(),),
-                       plans=(plan(),)))
+    repo.commit(
+        action("Add transplant", patient_id="p1", transplants=(transplant(),), plans=(plan(),))
+    )
 
 
 def test_patient_round_trip_keeps_text_exactly(repo: Repository) -> None:
@@ -53,11 +54,15 @@ def test_patient_round_trip_keeps_text_exactly(repo: Repository) -> None:
 
 
 def test_list_patients_ordered_by_family_then_given_name(repo: Repository) -> None:
-    repo.commit(action(patients=(
-        patient("p1", "A1", family="zeta", given="Bo"),
-        patient("p2", "A2", family="Alpha", given="Zed"),
-        patient("p3", "A3", family="alpha", given="Amy"),
-    )))
+    repo.commit(
+        action(
+            patients=(
+                patient("p1", "A1", family="zeta", given="Bo"),
+                patient("p2", "A2", family="Alpha", given="Zed"),
+                patient("p3", "A3", family="alpha", given="Amy"),
+            )
+        )
+    )
     assert [p.id for p in repo.list_patients()] == ["p3", "p2", "p1"]
 
 
@@ -138,9 +143,14 @@ def test_stale_save_is_a_conflict_and_changes_nothing(repo: Repository) -> None:
     repo.commit(action("Edit weight", patients=(replace(read_by_a, weight_kg=70.0),)))
     audit_before = repo.audit_log()
     with pytest.raises(ConflictError) as err:
-        repo.commit(action("Edit weight", actor=OTHER, plans=(set_step_note(
-            plan_b, plan_b.steps[0].id, "B's note"),),
-            patients=(replace(read_by_b, weight_kg=55.0),)))
+        repo.commit(
+            action(
+                "Edit weight",
+                actor=OTHER,
+                plans=(set_step_note(plan_b, plan_b.steps[0].id, "B's note"),),
+                patients=(replace(read_by_b, weight_kg=55.0),),
+            )
+        )
     assert (err.value.entity, err.value.entity_id) == ("patient", "p1")
     assert (err.value.expected_version, err.value.actual_version) == (1, 2)
     assert repo.get_patient("p1").weight_kg == 70.0  # A's value, not overwritten
@@ -161,9 +171,14 @@ def test_one_audit_row_per_changed_field(repo: Repository) -> None:
     seed(repo)
     start = len(repo.audit_log())
     p = repo.get_patient("p1")
-    committed = repo.commit(action(
-        "Edit patient", reason="re-weighed", patient_id="p1",
-        patients=(replace(p, weight_kg=58.25, family_name="Newname"),)))
+    committed = repo.commit(
+        action(
+            "Edit patient",
+            reason="re-weighed",
+            patient_id="p1",
+            patients=(replace(p, weight_kg=58.25, family_name="Newname"),),
+        )
+    )
     rows = repo.audit_log()[start:]
     assert rows == list(committed.audit)
     assert [(r.entity, r.entity_id, r.field, r.old, r.new) for r in rows] == [
@@ -207,8 +222,9 @@ def test_audit_log_for_one_patient(repo: Repository) -> None:
 def test_event_action_writes_one_event_row(repo: Repository) -> None:
     seed(repo)
     start = len(repo.audit_log())
-    committed = repo.commit(action("Print handout", patient_id="p1",
-                                   event="printed the patient calendar"))
+    committed = repo.commit(
+        action("Print handout", patient_id="p1", event="printed the patient calendar")
+    )
     assert committed.patients == () and len(committed.audit) == 1
     rows = repo.audit_log()[start:]
     assert len(rows) == 1
@@ -234,8 +250,12 @@ def test_failing_audit_write_rolls_back_the_whole_action(
 
     monkeypatch.setattr(repo, "_write_audit", broken)
     with pytest.raises(StorageError):
-        repo.commit(action(patients=(replace(p, weight_kg=99.0),),
-                           plans=(set_step_note(pl, pl.steps[0].id, "lost"),)))
+        repo.commit(
+            action(
+                patients=(replace(p, weight_kg=99.0),),
+                plans=(set_step_note(pl, pl.steps[0].id, "lost"),),
+            )
+        )
     monkeypatch.undo()
     assert repo.get_patient("p1") == p
     assert repo.get_plan("t1") == pl
@@ -285,8 +305,9 @@ def test_all_repositories_write_identical_audit_rows(tmp_path: object) -> None:
             seed(r)
             pl = r.get_plan("t1")
             assert pl is not None
-            r.commit(action("Move Day 0", reason="x",
-                            plans=(reanchor(pl, dt.date(2026, 4, 5), "x")[0],)))
+            r.commit(
+                action("Move Day 0", reason="x", plans=(reanchor(pl, dt.date(2026, 4, 5), "x")[0],))
+            )
             r.commit(action("Export", patient_id="p1", event="exported CSV"))
         assert sql.audit_log() == mem.audit_log()
         assert AT.utcoffset() == dt.timedelta(hours=1)

@@ -52,15 +52,21 @@ def sql(db_path: Path) -> Iterator[SqlRepository]:
 def fill(repo: SqlRepository, edits: int = 6) -> None:
     """A patient, a transplant with its plan, then ``edits`` saves (audit rows to tamper with)."""
     repo.commit(action("Add patient", patient_id="p1", patients=(patient(),)))
-    repo.commit(action("Add transplant", patient_id="p1", transplants=(transplant(),),
-                       plans=(plan(),)))
+    repo.commit(
+        action("Add transplant", patient_id="p1", transplants=(transplant(),), plans=(plan(),))
+    )
     p = repo.get_patient("p1")
     pl = repo.get_plan("t1")
     assert pl is not None
     for n in range(edits):
-        committed = repo.commit(action(
-            f"edit {n}", patient_id="p1", patients=(replace(p, contacts=f"c{n}"),),
-            plans=(set_step_note(pl, pl.steps[0].id, f"n{n}"),)))
+        committed = repo.commit(
+            action(
+                f"edit {n}",
+                patient_id="p1",
+                patients=(replace(p, contacts=f"c{n}"),),
+                plans=(set_step_note(pl, pl.steps[0].id, f"n{n}"),),
+            )
+        )
         p, pl = committed.patients[0], committed.plans[0]
 
 
@@ -73,10 +79,16 @@ def mode(path: Path) -> int:
 
 def test_pragmas_effective(sql: SqlRepository) -> None:
     with sql.engine.connect() as conn:
-        values = {name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
-                  for name in ("journal_mode", "synchronous", "foreign_keys", "secure_delete")}
-    assert values == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
-                      "secure_delete": 1}
+        values = {
+            name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "synchronous", "foreign_keys", "secure_delete")
+        }
+    assert values == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "secure_delete": 1,
+    }
 
 
 def test_write_transactions_take_the_lock_up_front(sql: SqlRepository) -> None:
@@ -122,8 +134,12 @@ def test_file_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     try:
         fill(repo, edits=1)
         assert repo.path == path
-        for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
-                  lock_path_for(path)):
+        for p in (
+            path,
+            path.with_name(path.name + "-wal"),
+            path.with_name(path.name + "-shm"),
+            lock_path_for(path),
+        ):
             assert mode(p) == 0o600, p.name
         assert mode(path.parent) == 0o700
         info = bk.backup(repo, tmp_path / "backups", now=NOW)
@@ -226,7 +242,8 @@ def test_newer_schema_refused(db_path: Path) -> None:
             _open(db_path)
         assert str(err.value) == (
             "This database was created by a newer version of Transplant Planner "
-            "(schema 0999); install that version or newer.")
+            "(schema 0999); install that version or newer."
+        )
     conn = sqlite3.connect(db_path)
     try:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0999",)
@@ -278,8 +295,10 @@ def test_backup_taken_before_migrating(
         assert (entry["schema_revision"], entry["label"]) == ("0002", "pre-migration")
         with repo.engine.connect() as conn:
             assert migrate.current_revision(conn) == "0003"
-            assert conn.execute(
-                text("SELECT value FROM meta WHERE key = 'test_migration'")).scalar() == "ran"
+            assert (
+                conn.execute(text("SELECT value FROM meta WHERE key = 'test_migration'")).scalar()
+                == "ran"
+            )
         assert repo.audit_log() == audit_rows
     finally:
         repo.close()
@@ -291,10 +310,15 @@ def test_backup_taken_before_migrating(
 def test_audit_append_only(sql: SqlRepository) -> None:
     fill(sql, edits=1)
     before = sql.audit_log()
-    for statement in ("UPDATE audit SET new = '\"x\"' WHERE seq = 1",
-                      "DELETE FROM audit WHERE seq = 1", "DELETE FROM audit"):
-        with (pytest.raises(DBAPIError, match="audit rows cannot be changed"),
-              sql.engine.begin() as conn):
+    for statement in (
+        "UPDATE audit SET new = '\"x\"' WHERE seq = 1",
+        "DELETE FROM audit WHERE seq = 1",
+        "DELETE FROM audit",
+    ):
+        with (
+            pytest.raises(DBAPIError, match="audit rows cannot be changed"),
+            sql.engine.begin() as conn,
+        ):
             conn.execute(text(statement))
     assert sql.audit_log() == before
 
@@ -336,15 +360,20 @@ def test_audit_tamper_detected(db_path: Path, tmp_path: Path) -> None:
     repo.close()
     assert _first_bad(db_path) is None
     work = tmp_path / "tamper"
-    edited = _tampered_copy(db_path, work, "edited.db",
-                            "UPDATE audit SET new = '\"c99\"' WHERE seq = 7")
+    edited = _tampered_copy(
+        db_path, work, "edited.db", "UPDATE audit SET new = '\"c99\"' WHERE seq = 7"
+    )
     assert _first_bad(edited) == 7
     deleted = _tampered_copy(db_path, work, "deleted.db", "DELETE FROM audit WHERE seq = 5")
     assert _first_bad(deleted) == 6  # the row now in position 5 does not fit there
     reordered = _tampered_copy(
-        db_path, work, "reordered.db",
-        "UPDATE audit SET seq = -1 WHERE seq = 3", "UPDATE audit SET seq = 3 WHERE seq = 4",
-        "UPDATE audit SET seq = 4 WHERE seq = -1")
+        db_path,
+        work,
+        "reordered.db",
+        "UPDATE audit SET seq = -1 WHERE seq = 3",
+        "UPDATE audit SET seq = 3 WHERE seq = 4",
+        "UPDATE audit SET seq = 4 WHERE seq = -1",
+    )
     assert _first_bad(reordered) == 3
     cut = _tampered_copy(db_path, work, "cut.db", f"DELETE FROM audit WHERE seq > {n - 2}")
     assert _first_bad(cut) is None  # a cut tail still chains ...
@@ -367,8 +396,7 @@ def test_audit_tamper_detected(db_path: Path, tmp_path: Path) -> None:
 def test_backup_is_verified_and_restorable(db_path: Path, tmp_path: Path) -> None:
     repo = _open(db_path)
     fill(repo, edits=3)
-    at_backup = (repo.list_patients(), repo.list_transplants(), repo.list_plans(),
-                 repo.audit_log())
+    at_backup = (repo.list_patients(), repo.list_transplants(), repo.list_plans(), repo.audit_log())
     folder = tmp_path / "backups"
     info = bk.backup(repo, folder, now=NOW)
     assert info.integrity == "ok" and info.audit_first_bad_seq is None
@@ -391,8 +419,12 @@ def test_backup_is_verified_and_restorable(db_path: Path, tmp_path: Path) -> Non
     assert mode(db_path) == 0o600
     repo = _open(db_path)
     try:
-        now_state = (repo.list_patients(), repo.list_transplants(), repo.list_plans(),
-                     repo.audit_log())
+        now_state = (
+            repo.list_patients(),
+            repo.list_transplants(),
+            repo.list_plans(),
+            repo.audit_log(),
+        )
         assert now_state == at_backup
         assert repo.get_patient("p1").contacts == "c2"
         assert verify_audit(repo) is None
@@ -403,8 +435,7 @@ def test_backup_is_verified_and_restorable(db_path: Path, tmp_path: Path) -> Non
 def test_backup_rotation_keeps_the_newest(sql: SqlRepository, tmp_path: Path) -> None:
     fill(sql, edits=0)
     folder = tmp_path / "rot"
-    made = [bk.backup(sql, folder, now=NOW + dt.timedelta(hours=h), keep=2).path
-            for h in range(4)]
+    made = [bk.backup(sql, folder, now=NOW + dt.timedelta(hours=h), keep=2).path for h in range(4)]
     kept = sorted(p.name for p in folder.glob("planner-*.db"))
     assert kept == [p.name for p in made[2:]]
     assert [b["path"] for b in bk.list_backups(folder)] == kept
@@ -416,7 +447,7 @@ def _corrupt(path: Path) -> None:
     page = int.from_bytes(data[16:18], "big")
     assert len(data) // page >= 3
     for offset in range(page, len(data), page):
-        data[offset:offset + 12] = b"\xa5" * 12
+        data[offset : offset + 12] = b"\xa5" * 12
     path.write_bytes(bytes(data))
 
 
@@ -459,15 +490,13 @@ def test_disk_full_is_a_clear_error_and_changes_nothing(sql: SqlRepository) -> N
         pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
         conn.exec_driver_sql(f"PRAGMA max_page_count = {int(pages or 0) + 1}")
     before = sql.audit_log()
-    big = tuple(patient(f"x{i}", f"X{i}", family="Bulk", contacts="z" * 1900)
-                for i in range(40))
+    big = tuple(patient(f"x{i}", f"X{i}", family="Bulk", contacts="z" * 1900) for i in range(40))
     with pytest.raises(StorageError, match="disk is full"):
         sql.commit(action("import", patients=big))
     assert [p.id for p in sql.list_patients()] == ["p1"]
     assert sql.audit_log() == before
     with sql.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-
 
 
 def test_unusable_folder_is_a_clear_error(tmp_path: Path) -> None:

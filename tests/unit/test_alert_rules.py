@@ -47,12 +47,19 @@ def test_every_alert_of_the_demo_clinic_has_its_rule_over_four_months(repo) -> N
     assert alert_rules.RECOVERY not in rules  # every counts alert found its own rule
 
 
-@pytest.mark.parametrize("text", [
-    "Neutrophil engraftment D+14", "Neutrophil engraftment D+14 (override)",
-    "ANC never below 0.5", "No ANC results since Day 0: engraftment unknown",
-    "Meets primary graft failure definition: confirm", "No engraftment by D+28: watch",
-    "CD34 target reached: stop collection", "Low CD34: consider plerixafor",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Neutrophil engraftment D+14",
+        "Neutrophil engraftment D+14 (override)",
+        "ANC never below 0.5",
+        "No ANC results since Day 0: engraftment unknown",
+        "Meets primary graft failure definition: confirm",
+        "No engraftment by D+28: watch",
+        "CD34 target reached: stop collection",
+        "Low CD34: consider plerixafor",
+    ],
+)
 def test_each_counts_and_harvest_alert_has_its_own_rule(text: str) -> None:
     assert alert_rules.recovery_rule(text) != alert_rules.RECOVERY
 
@@ -70,7 +77,11 @@ def test_the_recovery_module_makes_only_texts_with_a_rule(repo) -> None:
 
 
 def test_an_unreadable_record_says_so() -> None:
-    assert alert_rules.record_rule("Checklist record cannot be read.",
-                                   alert_rules.CHECKLISTS) == alert_rules.UNREADABLE
-    assert alert_rules.record_rule("IDM tests expire", alert_rules.CHECKLISTS) == \
-        alert_rules.CHECKLISTS
+    assert (
+        alert_rules.record_rule("Checklist record cannot be read.", alert_rules.CHECKLISTS)
+        == alert_rules.UNREADABLE
+    )
+    assert (
+        alert_rules.record_rule("IDM tests expire", alert_rules.CHECKLISTS)
+        == alert_rules.CHECKLISTS
+    )

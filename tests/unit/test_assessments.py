@@ -309,30 +309,29 @@ def test_f15_severe_not_upgraded_and_rank() -> None:
 # --- F16 engraftment syndrome ---------------------------------------------------------------
 
 # Measured values are required (never assumed normal); these are explicit normal results.
-MEASURED_NORMAL: dict[str, float] = {"rash_bsa_percent": 0.0, "bilirubin_mg_dl": 0.0,
-                                     "transaminase_x_uln": 1.0, "creatinine_x_baseline": 1.0,
-                                     "weight_gain_pct": 0.0}
+MEASURED_NORMAL: dict[str, float] = {
+    "rash_bsa_percent": 0.0,
+    "bilirubin_mg_dl": 0.0,
+    "transaminase_x_uln": 1.0,
+    "creatinine_x_baseline": 1.0,
+    "weight_gain_pct": 0.0,
+}
 
 
 def es(**values: object) -> EngraftmentFindings:
     return EngraftmentFindings(**{**MEASURED_NORMAL, **values})  # type: ignore[arg-type]
 
 
-
 @pytest.mark.parametrize(
     ("findings", "spitzer", "maiolino"),
     [
         (
-            es(
-                hours_after_engraftment=48, max_temp_c=38.5, rash_bsa_percent=30, weight_gain_pct=3
-            ),
+            es(hours_after_engraftment=48, max_temp_c=38.5, rash_bsa_percent=30, weight_gain_pct=3),
             True,
             True,
         ),
         (
-            es(
-                hours_after_engraftment=24, max_temp_c=38.5, liquid_stools_per_day=3
-            ),
+            es(hours_after_engraftment=24, max_temp_c=38.5, liquid_stools_per_day=3),
             False,
             True,
         ),
@@ -356,9 +355,7 @@ def test_f16_examples(findings: EngraftmentFindings, spitzer: bool, maiolino: bo
 
 
 def test_f16_rash_25_percent_not_major() -> None:
-    f = es(
-        hours_after_engraftment=0, max_temp_c=38.5, rash_bsa_percent=25, weight_gain_pct=3
-    )
+    f = es(hours_after_engraftment=0, max_temp_c=38.5, rash_bsa_percent=25, weight_gain_pct=3)
     s = engraftment_syndrome(f)["spitzer"]
     assert s.value is False
     assert any("25% BSA" in n for n in s.notes)
@@ -372,9 +369,7 @@ def test_es_timing_and_infection() -> None:
         pulmonary_oedema_hypoxia=True,
     )
     assert engraftment_syndrome(late)["spitzer"].value is False
-    early = es(
-        hours_after_first_neutrophils=-30, max_temp_c=38.5, rash_bsa_percent=30
-    )
+    early = es(hours_after_first_neutrophils=-30, max_temp_c=38.5, rash_bsa_percent=30)
     assert engraftment_syndrome(early)["maiolino"].value is False
     infected = es(
         hours_after_engraftment=10, max_temp_c=39, infection_identified=True, rash_bsa_percent=30
@@ -386,8 +381,9 @@ def test_es_timing_and_infection() -> None:
 
 @pytest.mark.parametrize("measured", sorted(MEASURED_NORMAL))
 def test_es_measured_values_are_required_not_assumed_normal(measured: str) -> None:
-    values = {k: v for k, v in {**MEASURED_NORMAL, "hours_after_engraftment": 24}.items()
-              if k != measured}
+    values = {
+        k: v for k, v in {**MEASURED_NORMAL, "hours_after_engraftment": 24}.items() if k != measured
+    }
     with pytest.raises(TypeError, match=measured):
         EngraftmentFindings(**values)  # type: ignore[arg-type]
 
@@ -505,8 +501,9 @@ def test_f19_examples(assessments: list[TmaAssessment], diagnosed: bool, high_ri
 def test_tma_window_and_other_routes() -> None:
     assert ta_tma_harmonized([four(40), four(55)]).value is False  # 15 days apart
     assert ta_tma_harmonized([four(40), four(54)]).value is True  # 14 days
-    three = TmaAssessment(date=DAY0, anaemia=True, thrombocytopenia=True, ldh_x_uln=1.5,
-                          upcr_mg_mg=0.2)
+    three = TmaAssessment(
+        date=DAY0, anaemia=True, thrombocytopenia=True, ldh_x_uln=1.5, upcr_mg_mg=0.2
+    )
     assert ta_tma_harmonized([three, three]).value is False
     assert ta_tma_harmonized([], biopsy_proven=True).value is True
     r = ta_tma_harmonized([four(40), four(44)], concurrent_agvhd_grade_2_4=True)

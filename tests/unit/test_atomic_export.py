@@ -26,17 +26,29 @@ def _leftovers(folder: Path) -> list[str]:
     return [p.name for p in folder.iterdir() if p.name.startswith(".tp-export-")]
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("handout_2026-03-10_1a2b.pdf", "handout_2026-03-10_1a2b.pdf"),
-    ("../../evil", "_.._evil"),
-    ("/etc/passwd", "_etc_passwd"),
-    ("a:b", "a_b"),
-    ("x.", "x"),
-    ("name with spaces .pdf ", "name_with_spaces_.pdf"),
-    ("..\\..\\windows", "_.._windows"),
-    ("María López.pdf", "Mar_a_L_pez.pdf"),
-], ids=["plain", "traversal", "absolute", "stream", "trailing-dot", "spaces", "backslash",
-        "non-ascii"])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("handout_2026-03-10_1a2b.pdf", "handout_2026-03-10_1a2b.pdf"),
+        ("../../evil", "_.._evil"),
+        ("/etc/passwd", "_etc_passwd"),
+        ("a:b", "a_b"),
+        ("x.", "x"),
+        ("name with spaces .pdf ", "name_with_spaces_.pdf"),
+        ("..\\..\\windows", "_.._windows"),
+        ("María López.pdf", "Mar_a_L_pez.pdf"),
+    ],
+    ids=[
+        "plain",
+        "traversal",
+        "absolute",
+        "stream",
+        "trailing-dot",
+        "spaces",
+        "backslash",
+        "non-ascii",
+    ],
+)
 def test_names_are_sanitised_to_the_allow_list(name, expected):
     got = safe_file_name(name)
     assert got == expected

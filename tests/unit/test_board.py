@@ -75,13 +75,26 @@ def protocol():
 
 
 def _patient() -> Patient:
-    return Patient(id="p1", mrn="000123", family_name="Test", given_name="Ana",
-                   date_of_birth=dt.date(1970, 5, 1), sex="female", coordinator="R. Patel")
+    return Patient(
+        id="p1",
+        mrn="000123",
+        family_name="Test",
+        given_name="Ana",
+        date_of_birth=dt.date(1970, 5, 1),
+        sex="female",
+        coordinator="R. Patel",
+    )
 
 
 def _transplant(day0: dt.date | None = DAY0) -> Transplant:
-    return Transplant(id="t1", patient_id="p1", transplant_type="autologous",
-                      graft_source="pbsc", day0=day0, status=TransplantStatus.ACTIVE)
+    return Transplant(
+        id="t1",
+        patient_id="p1",
+        transplant_type="autologous",
+        graft_source="pbsc",
+        day0=day0,
+        status=TransplantStatus.ACTIVE,
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,11 +185,22 @@ def test_json_shape_is_stable(protocol):
 
 def test_board_rows_skip_inactive_and_sort_by_day(protocol):
     early = _transplant(DAY0)
-    late = Transplant(id="t2", patient_id="p1", transplant_type="autologous",
-                      graft_source="pbsc", day0=DAY0 - dt.timedelta(days=50),
-                      status=TransplantStatus.ACTIVE)
-    done = Transplant(id="t3", patient_id="p1", transplant_type="autologous",
-                      graft_source="pbsc", day0=DAY0, status=TransplantStatus.COMPLETED)
+    late = Transplant(
+        id="t2",
+        patient_id="p1",
+        transplant_type="autologous",
+        graft_source="pbsc",
+        day0=DAY0 - dt.timedelta(days=50),
+        status=TransplantStatus.ACTIVE,
+    )
+    done = Transplant(
+        id="t3",
+        patient_id="p1",
+        transplant_type="autologous",
+        graft_source="pbsc",
+        day0=DAY0,
+        status=TransplantStatus.COMPLETED,
+    )
     plans = [instantiate(protocol, t.day0, transplant_id=t.id) for t in (early, late, done)]
     rows = board_rows([_patient()], [late, early, done], plans, DAY0)
     assert [r.transplant_id for r in rows] == ["t1", "t2"]

@@ -34,11 +34,18 @@ def _plans(today: dt.date) -> list[Plan]:
     # date), a "planned" record with a real date, a whole step skipped.
     first = plans[0]
     odd = tuple(
-        replace(s, window_after=-2) if i % 5 == 0
-        else replace(s, records=(OccurrenceRecord(s.days[0], StepStatus.PLANNED,
-                                                  today + dt.timedelta(days=3)),))
+        replace(s, window_after=-2)
+        if i % 5 == 0
+        else replace(
+            s,
+            records=(
+                OccurrenceRecord(s.days[0], StepStatus.PLANNED, today + dt.timedelta(days=3)),
+            ),
+        )
         if i % 7 == 0
-        else replace(s, status=StepStatus.SKIPPED) if i % 11 == 0 else s
+        else replace(s, status=StepStatus.SKIPPED)
+        if i % 11 == 0
+        else s
         for i, s in enumerate(first.steps)
     )
     return [*plans, replace(first, steps=odd)]
@@ -50,7 +57,8 @@ def _old_due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], 
         if occ.status is StepStatus.PLANNED and occ.date == today:
             due.append(occ)
         elif occ.status is StepStatus.PLANNED and (
-                occ.date + dt.timedelta(days=occ.window_after) < today):
+            occ.date + dt.timedelta(days=occ.window_after) < today
+        ):
             overdue.append(occ)
     return due, overdue
 
@@ -59,16 +67,23 @@ def _old_mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
     for name, anchor in plan.anchors.items():
         if anchor.numbering != "mday":
             continue
-        dates = [o.date for o in plan.occurrences()
-                 if o.anchor == name and o.phase in (Phase.MOBILISATION, Phase.COLLECTION)]
+        dates = [
+            o.date
+            for o in plan.occurrences()
+            if o.anchor == name and o.phase in (Phase.MOBILISATION, Phase.COLLECTION)
+        ]
         if dates:
             return plan.anchor_date(name), max(dates), name
     return None
 
 
 def _cases() -> list[tuple[Plan, dt.date]]:
-    return [(plan, base + dt.timedelta(days=shift))
-            for base in TODAYS for plan in _plans(base) for shift in SHIFTS]
+    return [
+        (plan, base + dt.timedelta(days=shift))
+        for base in TODAYS
+        for plan in _plans(base)
+        for shift in SHIFTS
+    ]
 
 
 @pytest.mark.parametrize("base", TODAYS)
@@ -76,15 +91,16 @@ def test_board_queries_equal_full_scans(base: dt.date) -> None:
     for plan in _plans(base):
         assert board._mobilisation_window(plan) == _old_mobilisation_window(plan)
         conditioning = [o.day for o in plan.occurrences() if o.phase is Phase.CONDITIONING]
-        assert board._first_conditioning_day(plan) == (min(conditioning) if conditioning
-                                                       else None)
+        assert board._first_conditioning_day(plan) == (min(conditioning) if conditioning else None)
         for shift in SHIFTS:
             today = base + dt.timedelta(days=shift)
             assert board.due_and_overdue(plan, today) == _old_due_and_overdue(plan, today)
             week = today + dt.timedelta(days=6)
             assert board._due_within(plan, today, 7) == [
-                o for o in plan.sorted_occurrences()
-                if o.status is StepStatus.PLANNED and today <= o.date <= week]
+                o
+                for o in plan.sorted_occurrences()
+                if o.status is StepStatus.PLANNED and today <= o.date <= week
+            ]
 
 
 @pytest.mark.parametrize("base", TODAYS)
@@ -97,12 +113,15 @@ def test_dated_queries_equal_filtered_occurrences(base: dt.date) -> None:
             last = first + dt.timedelta(days=13)
             closures = [first + dt.timedelta(days=2)]
             assert plan.occurrences_dated(first, last) == [
-                o for o in everything if first <= o.date <= last]
+                o for o in everything if first <= o.date <= last
+            ]
             assert plan.occurrences_dated(None, last, planned_only=True) == [
-                o for o in everything if o.date <= last and o.status is StepStatus.PLANNED]
+                o for o in everything if o.date <= last and o.status is StepStatus.PLANNED
+            ]
             flags: list[CalendarFlag] = calendar_flags(plan, closures, first=first, last=last)
-            assert flags == [f for f in calendar_flags(plan, closures)
-                             if first <= f.occurrence.date <= last]
+            assert flags == [
+                f for f in calendar_flags(plan, closures) if first <= f.occurrence.date <= last
+            ]
 
 
 def test_queries_before_and_after_a_full_build_agree() -> None:
@@ -125,8 +144,9 @@ def test_board_rows_survive_a_storage_round_trip() -> None:
     transplants = [t for _, t, _ in clinic]
     plans = [plan for _, _, plan in clinic]
     loaded = [plan_from_dict(plan_to_dict(plan)) for plan in plans]
-    assert (board.board_rows(patients, transplants, loaded, today)
-            == board.board_rows(patients, transplants, plans, today))
+    assert board.board_rows(patients, transplants, loaded, today) == board.board_rows(
+        patients, transplants, plans, today
+    )
 
 
 def test_step_from_dict_still_refuses_malformed_records() -> None:

@@ -20,12 +20,29 @@ from planner.domain.templates import (
 DAY0 = dt.date(2026, 3, 10)
 
 EXPECTED_IDS = {
-    "mel200-auto", "mel140-auto", "beam-auto", "bucy2-allo", "flu-bu4-allo", "flu-bu4-atg-allo",
-    "flu-bu2-allo", "flu-mel-allo", "cy-tbi-allo", "haplo-flu-cy-tbi-ptcy", "tbi2-nma-allo",
-    "gcsf-mobilisation-auto", "gcsf-plerixafor-mobilisation-auto", "donor-pbsc-mobilisation-allo",
-    "ciclosporin-methotrexate-gvhd", "tacrolimus-methotrexate-gvhd",
-    "tacrolimus-mini-methotrexate-gvhd", "ptcy-tacrolimus-mmf-gvhd", "grafalon-atg-gvhd",
-    "supportive-care-auto", "supportive-care-allo", "follow-up-auto", "follow-up-allo",
+    "mel200-auto",
+    "mel140-auto",
+    "beam-auto",
+    "bucy2-allo",
+    "flu-bu4-allo",
+    "flu-bu4-atg-allo",
+    "flu-bu2-allo",
+    "flu-mel-allo",
+    "cy-tbi-allo",
+    "haplo-flu-cy-tbi-ptcy",
+    "tbi2-nma-allo",
+    "gcsf-mobilisation-auto",
+    "gcsf-plerixafor-mobilisation-auto",
+    "donor-pbsc-mobilisation-allo",
+    "ciclosporin-methotrexate-gvhd",
+    "tacrolimus-methotrexate-gvhd",
+    "tacrolimus-mini-methotrexate-gvhd",
+    "ptcy-tacrolimus-mmf-gvhd",
+    "grafalon-atg-gvhd",
+    "supportive-care-auto",
+    "supportive-care-allo",
+    "follow-up-auto",
+    "follow-up-allo",
 }
 
 # clinical.md section 4.7: drug-name abbreviations and dose designations never shown.
@@ -119,10 +136,23 @@ def test_conditioning_templates_hold_the_day0_infusion(protocols: dict[str, Prot
 
 
 def test_chemotherapy_steps_are_regimen_tied(protocols: dict[str, Protocol]) -> None:
-    chemo = {"melphalan", "carmustine", "etoposide", "cytarabine", "busulfan", "cyclophosphamide",
-             "fludarabine", "methotrexate", "mesna"}
-    loose = [f"{p.id}/{s.id}" for p in protocols.values() for s in p.steps
-             if s.drug in chemo and not s.regimen_tied]
+    chemo = {
+        "melphalan",
+        "carmustine",
+        "etoposide",
+        "cytarabine",
+        "busulfan",
+        "cyclophosphamide",
+        "fludarabine",
+        "methotrexate",
+        "mesna",
+    }
+    loose = [
+        f"{p.id}/{s.id}"
+        for p in protocols.values()
+        for s in p.steps
+        if s.drug in chemo and not s.regimen_tied
+    ]
     assert loose == []
 
 
@@ -216,8 +246,9 @@ DAY_GRIDS = [
 
 
 @pytest.mark.parametrize(("template_id", "step_id", "days"), DAY_GRIDS)
-def test_day_grid(protocols: dict[str, Protocol], template_id: str, step_id: str,
-                  days: list[int]) -> None:
+def test_day_grid(
+    protocols: dict[str, Protocol], template_id: str, step_id: str, days: list[int]
+) -> None:
     plan = _plan(protocols, template_id)
     assert _days(plan, template_id, step_id) == days
     assert _dates(plan, template_id, step_id) == [DAY0 + dt.timedelta(days=d) for d in days]
@@ -226,31 +257,48 @@ def test_day_grid(protocols: dict[str, Protocol], template_id: str, step_id: str
 @pytest.mark.parametrize(
     ("template_id", "step_id", "dates"),
     [
-        pytest.param("bucy2-allo", "busulfan",
-                     [dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 3, 5),
-                      dt.date(2026, 3, 6)], id="bucy2-busulfan"),
-        pytest.param("bucy2-allo", "cyclophosphamide",
-                     [dt.date(2026, 3, 7), dt.date(2026, 3, 8)], id="bucy2-cyclophosphamide"),
+        pytest.param(
+            "bucy2-allo",
+            "busulfan",
+            [dt.date(2026, 3, 3), dt.date(2026, 3, 4), dt.date(2026, 3, 5), dt.date(2026, 3, 6)],
+            id="bucy2-busulfan",
+        ),
+        pytest.param(
+            "bucy2-allo",
+            "cyclophosphamide",
+            [dt.date(2026, 3, 7), dt.date(2026, 3, 8)],
+            id="bucy2-cyclophosphamide",
+        ),
         pytest.param("mel200-auto", "melphalan", [dt.date(2026, 3, 8)], id="mel200"),
-        pytest.param("ciclosporin-methotrexate-gvhd", "methotrexate-later",
-                     [dt.date(2026, 3, 13), dt.date(2026, 3, 16), dt.date(2026, 3, 21)],
-                     id="methotrexate"),
-        pytest.param("haplo-flu-cy-tbi-ptcy", "cyclophosphamide-post",
-                     [dt.date(2026, 3, 13), dt.date(2026, 3, 14)], id="haplo-ptcy"),
+        pytest.param(
+            "ciclosporin-methotrexate-gvhd",
+            "methotrexate-later",
+            [dt.date(2026, 3, 13), dt.date(2026, 3, 16), dt.date(2026, 3, 21)],
+            id="methotrexate",
+        ),
+        pytest.param(
+            "haplo-flu-cy-tbi-ptcy",
+            "cyclophosphamide-post",
+            [dt.date(2026, 3, 13), dt.date(2026, 3, 14)],
+            id="haplo-ptcy",
+        ),
         pytest.param("follow-up-allo", "registry-day100", [dt.date(2026, 6, 18)], id="day100"),
         pytest.param("follow-up-allo", "registry-1-year", [dt.date(2027, 3, 10)], id="one-year"),
     ],
 )
-def test_calendar_dates(protocols: dict[str, Protocol], template_id: str, step_id: str,
-                        dates: list[dt.date]) -> None:
+def test_calendar_dates(
+    protocols: dict[str, Protocol], template_id: str, step_id: str, dates: list[dt.date]
+) -> None:
     assert _dates(_plan(protocols, template_id), template_id, step_id) == dates
 
 
 @pytest.mark.parametrize(
-    "template_id", ["haplo-flu-cy-tbi-ptcy", "ptcy-tacrolimus-mmf-gvhd"],
+    "template_id",
+    ["haplo-flu-cy-tbi-ptcy", "ptcy-tacrolimus-mmf-gvhd"],
 )
 def test_ptcy_rule_no_calcineurin_inhibitor_or_mmf_before_day_5(
-    protocols: dict[str, Protocol], template_id: str,
+    protocols: dict[str, Protocol],
+    template_id: str,
 ) -> None:
     """clinical.md R7: CNI and MMF must not start before Day +5 in a PTCy plan."""
     plan = _plan(protocols, template_id)
@@ -258,8 +306,7 @@ def test_ptcy_rule_no_calcineurin_inhibitor_or_mmf_before_day_5(
     occ = [o for o in plan.occurrences() if o.drug in immuno]
     assert {o.drug for o in occ} == {"tacrolimus", "mycophenolate mofetil"}
     assert min(o.day for o in occ) == 5
-    ptcy_days = [o.day for o in plan.occurrences()
-                 if o.drug == "cyclophosphamide" and o.day > 0]
+    ptcy_days = [o.day for o in plan.occurrences() if o.drug == "cyclophosphamide" and o.day > 0]
     assert ptcy_days == [3, 4]
     assert max(ptcy_days) < min(o.day for o in occ)
 
@@ -268,16 +315,21 @@ def test_ptcy_rule_no_calcineurin_inhibitor_or_mmf_before_day_5(
 
 MOBILISATION = [
     pytest.param("gcsf-mobilisation-auto", "mobilisation", "apheresis", -35, id="auto-gcsf"),
-    pytest.param("gcsf-plerixafor-mobilisation-auto", "mobilisation", "apheresis", -35,
-                 id="auto-plerixafor"),
-    pytest.param("donor-pbsc-mobilisation-allo", "donor-mobilisation", "donor-apheresis", -4,
-                 id="donor"),
+    pytest.param(
+        "gcsf-plerixafor-mobilisation-auto", "mobilisation", "apheresis", -35, id="auto-plerixafor"
+    ),
+    pytest.param(
+        "donor-pbsc-mobilisation-allo", "donor-mobilisation", "donor-apheresis", -4, id="donor"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("template_id", "anchor", "apheresis", "default_day"), MOBILISATION)
 def test_mobilisation_anchor_is_mday_numbered(
-    protocols: dict[str, Protocol], template_id: str, anchor: str, apheresis: str,
+    protocols: dict[str, Protocol],
+    template_id: str,
+    anchor: str,
+    apheresis: str,
     default_day: int,
 ) -> None:
     proto = protocols[template_id]
@@ -291,7 +343,10 @@ def test_mobilisation_anchor_is_mday_numbered(
 
 @pytest.mark.parametrize(("template_id", "anchor", "apheresis", "default_day"), MOBILISATION)
 def test_apheresis_on_mday5_is_anchor_plus_4_days(
-    protocols: dict[str, Protocol], template_id: str, anchor: str, apheresis: str,
+    protocols: dict[str, Protocol],
+    template_id: str,
+    anchor: str,
+    apheresis: str,
     default_day: int,
 ) -> None:
     first_dose = dt.date(2026, 1, 20)
@@ -318,15 +373,24 @@ def test_donor_apheresis_defaults_to_day0(protocols: dict[str, Protocol]) -> Non
     [
         pytest.param("gcsf-mobilisation-auto", "filgrastim", [1, 2, 3, 4], id="auto-filgrastim"),
         pytest.param("gcsf-mobilisation-auto", "cd34-count", [5], id="auto-cd34"),
-        pytest.param("gcsf-plerixafor-mobilisation-auto", "filgrastim", [1, 2, 3, 4],
-                     id="plerixafor-filgrastim"),
+        pytest.param(
+            "gcsf-plerixafor-mobilisation-auto",
+            "filgrastim",
+            [1, 2, 3, 4],
+            id="plerixafor-filgrastim",
+        ),
         pytest.param("gcsf-plerixafor-mobilisation-auto", "plerixafor", [4], id="plerixafor"),
-        pytest.param("gcsf-plerixafor-mobilisation-auto", "filgrastim-apheresis-days", [5],
-                     id="plerixafor-filgrastim-morning"),
+        pytest.param(
+            "gcsf-plerixafor-mobilisation-auto",
+            "filgrastim-apheresis-days",
+            [5],
+            id="plerixafor-filgrastim-morning",
+        ),
     ],
 )
-def test_mobilisation_days(protocols: dict[str, Protocol], template_id: str, step_id: str,
-                           mdays: list[int]) -> None:
+def test_mobilisation_days(
+    protocols: dict[str, Protocol], template_id: str, step_id: str, mdays: list[int]
+) -> None:
     first_dose = dt.date(2026, 2, 1)
     plan = instantiate(protocols[template_id], DAY0, {"mobilisation": first_dose})
     occ = list(plan.step_occurrences(plan.step(f"{template_id}/{step_id}")))
@@ -339,8 +403,9 @@ def test_plerixafor_is_evening_before_apheresis(protocols: dict[str, Protocol]) 
     step = protocols["gcsf-plerixafor-mobilisation-auto"].step("plerixafor")
     assert step.dose is not None
     assert "evening" in step.dose.frequency
-    assert step.days == (protocols["gcsf-plerixafor-mobilisation-auto"].step("apheresis").days[0]
-                         - 1,)
+    assert step.days == (
+        protocols["gcsf-plerixafor-mobilisation-auto"].step("apheresis").days[0] - 1,
+    )
 
 
 # --- dose rules (amount, unit, per) -----------------------------------------------------------
@@ -377,17 +442,18 @@ DOSES = [
     pytest.param("tbi2-nma-allo", "total-body-irradiation", 2, "Gy", FLAT, id="nma-tbi"),
     pytest.param("tbi2-nma-allo", "fludarabine", 30, "mg", M2, id="nma-fludarabine"),
     pytest.param("gcsf-mobilisation-auto", "filgrastim", 10, "mcg", KG, id="mob-filgrastim"),
-    pytest.param("gcsf-plerixafor-mobilisation-auto", "plerixafor", 0.24, "mg", KG,
-                 id="plerixafor"),
+    pytest.param(
+        "gcsf-plerixafor-mobilisation-auto", "plerixafor", 0.24, "mg", KG, id="plerixafor"
+    ),
     pytest.param("ciclosporin-methotrexate-gvhd", "ciclosporin", 1.5, "mg", KG, id="ciclosporin"),
-    pytest.param("ciclosporin-methotrexate-gvhd", "methotrexate-day1", 15, "mg", M2,
-                 id="mtx-15"),
-    pytest.param("ciclosporin-methotrexate-gvhd", "methotrexate-later", 10, "mg", M2,
-                 id="mtx-10"),
-    pytest.param("tacrolimus-methotrexate-gvhd", "methotrexate-day1", 15, "mg", M2,
-                 id="tac-mtx-15"),
-    pytest.param("tacrolimus-mini-methotrexate-gvhd", "tacrolimus", 0.03, "mg", KG,
-                 id="mini-tacrolimus"),
+    pytest.param("ciclosporin-methotrexate-gvhd", "methotrexate-day1", 15, "mg", M2, id="mtx-15"),
+    pytest.param("ciclosporin-methotrexate-gvhd", "methotrexate-later", 10, "mg", M2, id="mtx-10"),
+    pytest.param(
+        "tacrolimus-methotrexate-gvhd", "methotrexate-day1", 15, "mg", M2, id="tac-mtx-15"
+    ),
+    pytest.param(
+        "tacrolimus-mini-methotrexate-gvhd", "tacrolimus", 0.03, "mg", KG, id="mini-tacrolimus"
+    ),
     pytest.param("tacrolimus-mini-methotrexate-gvhd", "methotrexate", 5, "mg", M2, id="mini-mtx"),
     pytest.param("ptcy-tacrolimus-mmf-gvhd", "cyclophosphamide", 50, "mg", KG, id="ptcy"),
     pytest.param("grafalon-atg-gvhd", "anti-thymocyte-globulin", 10, "mg", KG, id="grafalon"),
@@ -399,8 +465,14 @@ DOSES = [
 
 
 @pytest.mark.parametrize(("template_id", "step_id", "amount", "unit", "per"), DOSES)
-def test_dose_rule(protocols: dict[str, Protocol], template_id: str, step_id: str,
-                   amount: float, unit: str, per: DoseBasis) -> None:
+def test_dose_rule(
+    protocols: dict[str, Protocol],
+    template_id: str,
+    step_id: str,
+    amount: float,
+    unit: str,
+    per: DoseBasis,
+) -> None:
     dose = protocols[template_id].step(step_id).dose
     assert dose is not None
     assert (dose.amount, dose.unit, dose.per) == (amount, unit, per)
@@ -410,14 +482,19 @@ def test_dose_rule(protocols: dict[str, Protocol], template_id: str, step_id: st
     ("template_id", "step_id", "order_text"),
     [
         pytest.param("bucy2-allo", "busulfan", "3.2 mg/kg", id="busulfan"),
-        pytest.param("gcsf-plerixafor-mobilisation-auto", "plerixafor", "0.24 mg/kg",
-                     id="plerixafor-leading-zero"),
+        pytest.param(
+            "gcsf-plerixafor-mobilisation-auto",
+            "plerixafor",
+            "0.24 mg/kg",
+            id="plerixafor-leading-zero",
+        ),
         pytest.param("haplo-flu-cy-tbi-ptcy", "total-body-irradiation", "2 Gy", id="tbi"),
         pytest.param("mel200-auto", "melphalan", "200 mg/m2", id="no-trailing-zero"),
     ],
 )
-def test_order_text(protocols: dict[str, Protocol], template_id: str, step_id: str,
-                    order_text: str) -> None:
+def test_order_text(
+    protocols: dict[str, Protocol], template_id: str, step_id: str, order_text: str
+) -> None:
     dose = protocols[template_id].step(step_id).dose
     assert dose is not None
     assert dose.order_text == order_text
@@ -447,8 +524,9 @@ def test_supportive_care_anchor_can_be_set_to_real_conditioning_start(
 
 def test_registry_forms_are_registry_kind(protocols: dict[str, Protocol]) -> None:
     for template_id in ("follow-up-auto", "follow-up-allo"):
-        forms = {s.id: s.days for s in protocols[template_id].steps
-                 if s.kind is StepKind.REGISTRY_FORM}
+        forms = {
+            s.id: s.days for s in protocols[template_id].steps if s.kind is StepKind.REGISTRY_FORM
+        }
         assert forms["registry-pre-ted"] == (0,)
         assert forms["registry-day100"] == (100,)
         assert forms["registry-6-month"] == (180,)
@@ -458,11 +536,13 @@ def test_registry_forms_are_registry_kind(protocols: dict[str, Protocol]) -> Non
 
 def test_unverified_day_grids_say_so(protocols: dict[str, Protocol]) -> None:
     """clinical.md marks these grids unverified; the template must say so where it is read."""
-    for template_id, step_id in [("cy-tbi-allo", "total-body-irradiation"),
-                                 ("cy-tbi-allo", "cyclophosphamide"),
-                                 ("haplo-flu-cy-tbi-ptcy", "fludarabine"),
-                                 ("haplo-flu-cy-tbi-ptcy", "mycophenolate"),
-                                 ("flu-bu2-allo", "busulfan"),
-                                 ("tbi2-nma-allo", "fludarabine")]:
+    for template_id, step_id in [
+        ("cy-tbi-allo", "total-body-irradiation"),
+        ("cy-tbi-allo", "cyclophosphamide"),
+        ("haplo-flu-cy-tbi-ptcy", "fludarabine"),
+        ("haplo-flu-cy-tbi-ptcy", "mycophenolate"),
+        ("flu-bu2-allo", "busulfan"),
+        ("tbi2-nma-allo", "fludarabine"),
+    ]:
         assert "unverified" in protocols[template_id].step(step_id).notes, (template_id, step_id)
     assert "unverified" in protocols["cy-tbi-allo"].description

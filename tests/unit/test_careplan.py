@@ -80,13 +80,17 @@ EXPECTED = [
 
 def test_sample_plan_has_exactly_the_expected_occurrences() -> None:
     plan = make_plan()
-    got = [(o.step_id.split("/")[1], o.anchor_day, o.day, o.date, o.label)
-           for o in plan.occurrences()]
+    got = [
+        (o.step_id.split("/")[1], o.anchor_day, o.day, o.date, o.label) for o in plan.occurrences()
+    ]
     assert got == EXPECTED  # step order, then day order within a step
 
 
-@pytest.mark.parametrize(("step", "anchor_day", "day", "date", "label"), EXPECTED,
-                         ids=[f"{s}@{a}" for s, a, *_ in EXPECTED])
+@pytest.mark.parametrize(
+    ("step", "anchor_day", "day", "date", "label"),
+    EXPECTED,
+    ids=[f"{s}@{a}" for s, a, *_ in EXPECTED],
+)
 def test_each_occurrence(step: str, anchor_day: int, day: int, date: dt.date, label: str) -> None:
     occ = occ_map(make_plan())[(f"{T}/{step}", anchor_day)]
     assert (occ.day, occ.date, occ.planned_date, occ.label) == (day, date, date, label)
@@ -153,8 +157,9 @@ def test_bad_anchors_refused(anchors: dict[str, object], match: str) -> None:
         make_plan(anchors=anchors)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("day0", [dt.datetime(2025, 3, 10, 9), "2025-03-10", None],
-                         ids=["datetime", "string", "none"])
+@pytest.mark.parametrize(
+    "day0", [dt.datetime(2025, 3, 10, 9), "2025-03-10", None], ids=["datetime", "string", "none"]
+)
 def test_instantiate_refuses_a_non_date_day0(day0: object) -> None:
     with pytest.raises(ValidationError, match="calendar date"):
         instantiate(make_protocol(), day0)  # type: ignore[arg-type]
@@ -245,7 +250,11 @@ def test_reanchor_moves_planned_steps_and_lists_every_change() -> None:
     by_key = {(c.step_id, c.index): c for c in changes}
     inf = by_key[(f"{T}/infusion", 0)]
     assert (inf.old_date, inf.new_date, inf.old_day, inf.new_day) == (
-        D(2025, 3, 10), D(2025, 3, 12), 0, 0)
+        D(2025, 3, 10),
+        D(2025, 3, 12),
+        0,
+        0,
+    )
     assert inf.title == "Stem-cell infusion"
     for c in changes:
         assert (c.new_date - c.old_date).days == 2
@@ -262,8 +271,9 @@ def test_reanchor_keeps_fixed_anchors_and_moves_default_ones() -> None:
             assert new.label == occ.label
         else:
             assert new.date == shifted(occ.date, 7)
-    assert {c.step_id for c in changes} == {f"{T}/{s}" for s in
-                                            ("conditioning", "infusion", "review", "marrow")}
+    assert {c.step_id for c in changes} == {
+        f"{T}/{s}" for s in ("conditioning", "infusion", "review", "marrow")
+    }
     # With the default anchor the mobilisation steps move too.
     default = make_plan()
     moved2, changes2 = reanchor(default, D(2025, 3, 17), "infection")
@@ -295,10 +305,16 @@ def test_reanchor_keeps_done_occurrences_on_their_real_dates() -> None:
 def test_reanchor_freezes_done_records_that_have_no_date() -> None:
     plan = make_plan()
     step = plan.step(f"{T}/conditioning")
-    legacy = PlanStep(**{**step.__dict__,
-                         "records": (OccurrenceRecord(-6, StepStatus.DONE, None, by="x"),)})
-    plan = Plan(plan.id, plan.transplant_id, plan.day0, plan.anchors,
-                tuple(legacy if s.id == step.id else s for s in plan.steps))
+    legacy = PlanStep(
+        **{**step.__dict__, "records": (OccurrenceRecord(-6, StepStatus.DONE, None, by="x"),)}
+    )
+    plan = Plan(
+        plan.id,
+        plan.transplant_id,
+        plan.day0,
+        plan.anchors,
+        tuple(legacy if s.id == step.id else s for s in plan.steps),
+    )
     moved, changes = reanchor(plan, D(2025, 3, 14), "product issue")
     occ = occ_map(moved)[(f"{T}/conditioning", -6)]
     given = DAY0 - dt.timedelta(days=6)
@@ -346,7 +362,10 @@ def test_move_step_shifts_only_not_done_occurrences() -> None:
     after = occ_map(moved)
     assert after[(f"{T}/review", 1)].date == D(2025, 3, 11)
     assert [after[(f"{T}/review", d)].date for d in (3, 6, 11)] == [
-        D(2025, 3, 14), D(2025, 3, 17), D(2025, 3, 22)]
+        D(2025, 3, 14),
+        D(2025, 3, 17),
+        D(2025, 3, 22),
+    ]
     assert [after[(f"{T}/review", d)].label for d in (3, 6, 11)] == ["Day +4", "Day +7", "Day +12"]
     assert [(c.index, c.old_day, c.new_day) for c in changes] == [(1, 3, 4), (2, 6, 7), (3, 11, 12)]
     # Other steps are untouched.
@@ -399,14 +418,26 @@ def test_set_anchor_date_refusals(anchor: str, date: object, match: str) -> None
 
 
 def test_mark_done_records_who_and_when() -> None:
-    plan = mark_done(make_plan(), f"{T}/marrow", 28, D(2025, 4, 9), by="amy",
-                     at="2025-04-09T03:00:00Z", reason="slot")
+    plan = mark_done(
+        make_plan(),
+        f"{T}/marrow",
+        28,
+        D(2025, 4, 9),
+        by="amy",
+        at="2025-04-09T03:00:00Z",
+        reason="slot",
+    )
     rec = plan.step(f"{T}/marrow").records[0]
-    assert rec == OccurrenceRecord(28, StepStatus.DONE, D(2025, 4, 9), by="amy",
-                                   at="2025-04-09T03:00:00Z", reason="slot")
+    assert rec == OccurrenceRecord(
+        28, StepStatus.DONE, D(2025, 4, 9), by="amy", at="2025-04-09T03:00:00Z", reason="slot"
+    )
     occ = occ_map(plan)[(f"{T}/marrow", 28)]
     assert (occ.date, occ.day, occ.planned_date, occ.status) == (
-        D(2025, 4, 9), 30, D(2025, 4, 7), StepStatus.DONE)
+        D(2025, 4, 9),
+        30,
+        D(2025, 4, 7),
+        StepStatus.DONE,
+    )
     assert plan.step(f"{T}/marrow").is_done
     # A second entry replaces the first; undo makes it planned again.
     again = mark_done(plan, f"{T}/marrow", 28, D(2025, 4, 8), **BY)
@@ -446,8 +477,9 @@ def test_skip_occurrence_requires_a_reason() -> None:
     assert not skipped.step(f"{T}/review").is_done
 
 
-@pytest.mark.parametrize("status", [StepStatus.SKIPPED, StepStatus.CANCELLED],
-                         ids=["skipped", "cancelled"])
+@pytest.mark.parametrize(
+    "status", [StepStatus.SKIPPED, StepStatus.CANCELLED], ids=["skipped", "cancelled"]
+)
 def test_set_step_status(status: StepStatus) -> None:
     plan = make_plan()
     with pytest.raises(ValidationError, match="reason"):
@@ -458,7 +490,8 @@ def test_set_step_status(status: StepStatus) -> None:
     assert {o.status for o in changed.step_occurrences(step)} == {status}
     replanned = set_step_status(changed, f"{T}/review", StepStatus.PLANNED, "")
     assert {o.status for o in replanned.step_occurrences(replanned.step(f"{T}/review"))} == {
-        StepStatus.PLANNED}
+        StepStatus.PLANNED
+    }
 
 
 def test_set_step_status_refuses_done_without_dates() -> None:
@@ -471,8 +504,10 @@ def test_set_step_status_refuses_done_without_dates() -> None:
 
 
 def flags_of(plan: Plan, closures: Iterable[dt.date] = ()) -> list[tuple[str, dt.date, str]]:
-    return [(f.occurrence.step_id.split("/")[1], f.occurrence.date, f.reason)
-            for f in calendar_flags(plan, closures)]
+    return [
+        (f.occurrence.step_id.split("/")[1], f.occurrence.date, f.reason)
+        for f in calendar_flags(plan, closures)
+    ]
 
 
 def test_calendar_flags_weekends_for_visits_not_medicines() -> None:
@@ -512,8 +547,13 @@ def test_calendar_flags_follow_a_reanchor() -> None:
 def test_schedule_rows_are_sorted_by_date() -> None:
     rows = schedule_rows(make_plan())
     assert [r.date for r in rows] == sorted(r.date for r in rows)
-    assert rows[0].as_json() == {"day": -30, "date": "2025-02-08", "phase": "mobilisation",
-                                 "step_id": "gcsf", "title": "Filgrastim"}
+    assert rows[0].as_json() == {
+        "day": -30,
+        "date": "2025-02-08",
+        "phase": "mobilisation",
+        "step_id": "gcsf",
+        "title": "Filgrastim",
+    }
     assert rows[0].label == "M-Day 1"
 
 
@@ -550,14 +590,24 @@ def test_two_hundred_step_plan_reanchors() -> None:
 
 # --- properties -------------------------------------------------------------------------------------
 
-anchors_st = st.fixed_dictionaries({
-    "day0": st.just(AnchorState("day0", 0, "stem-cell infusion")),
-    "mob": st.builds(AnchorState, name=st.just("mob"), default_day=st.integers(-60, -5),
-                     numbering=st.sampled_from(["mday", "offset"]),
-                     fixed_date=st.none() | st.dates(D(2024, 1, 1), D(2026, 12, 31))),
-    "later": st.builds(AnchorState, name=st.just("later"), default_day=st.integers(1, 60),
-                       fixed_date=st.none() | st.dates(D(2024, 1, 1), D(2026, 12, 31))),
-})
+anchors_st = st.fixed_dictionaries(
+    {
+        "day0": st.just(AnchorState("day0", 0, "stem-cell infusion")),
+        "mob": st.builds(
+            AnchorState,
+            name=st.just("mob"),
+            default_day=st.integers(-60, -5),
+            numbering=st.sampled_from(["mday", "offset"]),
+            fixed_date=st.none() | st.dates(D(2024, 1, 1), D(2026, 12, 31)),
+        ),
+        "later": st.builds(
+            AnchorState,
+            name=st.just("later"),
+            default_day=st.integers(1, 60),
+            fixed_date=st.none() | st.dates(D(2024, 1, 1), D(2026, 12, 31)),
+        ),
+    }
+)
 
 
 @st.composite
@@ -570,18 +620,28 @@ def plans(draw: st.DrawFn) -> Plan:
         days = draw(st.lists(st.integers(-40, 120), min_size=1, max_size=6, unique=True))
         if anchors[anchor].numbering == "mday":
             days = [d for d in days if d != 0] or [1]
-        steps.append(PlanStep(
-            id=f"t/s{i}", template_id="t", title=f"Step {i}",
-            phase=draw(st.sampled_from(list(Phase))), kind=draw(st.sampled_from(list(StepKind))),
-            anchor=anchor, days=tuple(sorted(days)), shift=draw(st.integers(-5, 5)),
-            status=draw(st.sampled_from([StepStatus.PLANNED, StepStatus.SKIPPED])),
-        ))
+        steps.append(
+            PlanStep(
+                id=f"t/s{i}",
+                template_id="t",
+                title=f"Step {i}",
+                phase=draw(st.sampled_from(list(Phase))),
+                kind=draw(st.sampled_from(list(StepKind))),
+                anchor=anchor,
+                days=tuple(sorted(days)),
+                shift=draw(st.integers(-5, 5)),
+                status=draw(st.sampled_from([StepStatus.PLANNED, StepStatus.SKIPPED])),
+            )
+        )
     plan = Plan(id="p", transplant_id="tx", day0=day0, anchors=anchors, steps=tuple(steps))
     for step in steps:
         for offset in step.days:
             action = draw(st.sampled_from(["none", "none", "done", "skip"]))
-            if action == "done" and step.phase is Phase.INFUSION and (
-                    step.anchor == "day0" and offset == 0):
+            if (
+                action == "done"
+                and step.phase is Phase.INFUSION
+                and (step.anchor == "day0" and offset == 0)
+            ):
                 action = "none"  # a given Day 0 infusion pins Day 0: tested on its own
             if action == "done":
                 late = draw(st.integers(-3, 3))
@@ -627,11 +687,13 @@ def test_property_reanchor_there_and_back(plan: Plan, delta: int) -> None:
     assert back.day0 == plan.day0
     assert dates_of(back) == dates_of(plan)
     assert {k: o.day for k, o in occ_map(back).items()} == {
-        k: o.day for k, o in occ_map(plan).items()}
+        k: o.day for k, o in occ_map(plan).items()
+    }
     assert [c.reason for c in back.day0_history] == ["there", "back"]
     # Undoing the move lists the same occurrences as the move did.
     assert {(c.step_id, c.index) for c in changes} == {
-        (c.step_id, c.index) for c in diff_dates(plan, there)}
+        (c.step_id, c.index) for c in diff_dates(plan, there)
+    }
 
 
 @settings(max_examples=100)
@@ -652,8 +714,9 @@ def test_property_move_step_moves_only_that_steps_open_occurrences(
             assert new.date == shifted(occ.date, delta)
         else:
             assert new.date == occ.date
-    assert len(changes) == sum(1 for k, o in before.items()
-                               if k[0] == step.id and o.status is not StepStatus.DONE)
+    assert len(changes) == sum(
+        1 for k, o in before.items() if k[0] == step.id and o.status is not StepStatus.DONE
+    )
 
 
 def _infusion_id(plan: Plan) -> str:

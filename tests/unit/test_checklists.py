@@ -83,9 +83,17 @@ def _mutate(old: str, new: str) -> bytes:
 
 
 EXPECTED = {
-    "pre-transplant-workup", "donor-clearance", "pre-conditioning", "pre-infusion",
-    "daily-inpatient", "discharge-readiness", "day-30", "day-100", "survivorship-6-month",
-    "survivorship-1-year", "registry-forms",
+    "pre-transplant-workup",
+    "donor-clearance",
+    "pre-conditioning",
+    "pre-infusion",
+    "daily-inpatient",
+    "discharge-readiness",
+    "day-30",
+    "day-100",
+    "survivorship-6-month",
+    "survivorship-1-year",
+    "registry-forms",
 }
 
 
@@ -132,27 +140,56 @@ def test_minimal_parses() -> None:
 
 
 BAD = [
-    pytest.param('day = -21', 'day = "-21"', "item 'dental', field 'day'", id="day-as-text"),
-    pytest.param('day = -21', 'day = true', "item 'dental', field 'day'", id="day-as-bool"),
-    pytest.param('anchor = "admission"\nday = -21', 'anchor = "discharge"\nday = -21',
-                 "item 'dental', field 'anchor'", id="unknown-anchor"),
-    pytest.param('title = "Dental clearance"', 'title = "Dental clearance"\ncolour = "red"',
-                 "item 'dental', field 'colour'", id="unknown-item-key"),
-    pytest.param('expires_after_days = 30', 'expires_after_days = 0',
-                 "item 'idm', field 'expires_after_days'", id="zero-expiry"),
-    pytest.param('expires_after_days = 30', 'expires_after_days = 5',
-                 "item 'idm', field 'day'", id="expires-before-anchor"),
-    pytest.param('expires_after_days = 30\n', '',
-                 "item 'idm', field 'due_before'", id="due-before-without-expiry"),
-    pytest.param('transplant_types = ["allogeneic"]\n', 'transplant_types = ["xeno"]\n',
-                 "item 'abo-2', field 'transplant_types'", id="bad-type"),
-    pytest.param('review_status = "for local review"', 'review_status = "approved"',
-                 "field 'review_status'", id="review-status"),
-    pytest.param('schema = 1', 'schema = 2', "field 'schema'", id="schema"),
+    pytest.param("day = -21", 'day = "-21"', "item 'dental', field 'day'", id="day-as-text"),
+    pytest.param("day = -21", "day = true", "item 'dental', field 'day'", id="day-as-bool"),
+    pytest.param(
+        'anchor = "admission"\nday = -21',
+        'anchor = "discharge"\nday = -21',
+        "item 'dental', field 'anchor'",
+        id="unknown-anchor",
+    ),
+    pytest.param(
+        'title = "Dental clearance"',
+        'title = "Dental clearance"\ncolour = "red"',
+        "item 'dental', field 'colour'",
+        id="unknown-item-key",
+    ),
+    pytest.param(
+        "expires_after_days = 30",
+        "expires_after_days = 0",
+        "item 'idm', field 'expires_after_days'",
+        id="zero-expiry",
+    ),
+    pytest.param(
+        "expires_after_days = 30",
+        "expires_after_days = 5",
+        "item 'idm', field 'day'",
+        id="expires-before-anchor",
+    ),
+    pytest.param(
+        "expires_after_days = 30\n",
+        "",
+        "item 'idm', field 'due_before'",
+        id="due-before-without-expiry",
+    ),
+    pytest.param(
+        'transplant_types = ["allogeneic"]\n',
+        'transplant_types = ["xeno"]\n',
+        "item 'abo-2', field 'transplant_types'",
+        id="bad-type",
+    ),
+    pytest.param(
+        'review_status = "for local review"',
+        'review_status = "approved"',
+        "field 'review_status'",
+        id="review-status",
+    ),
+    pytest.param("schema = 1", "schema = 2", "field 'schema'", id="schema"),
     pytest.param('id = "dental"', 'id = "Dental!"', "field 'id'", id="bad-item-id"),
     pytest.param('id = "abo-2"', 'id = "dental"', "item 'dental', field 'id'", id="dup-id"),
-    pytest.param('source = "test"', 'source = "test"\nowner = "x"', "field 'owner'",
-                 id="unknown-top-key"),
+    pytest.param(
+        'source = "test"', 'source = "test"\nowner = "x"', "field 'owner'", id="unknown-top-key"
+    ),
 ]
 
 
@@ -170,14 +207,17 @@ def test_daily_items_must_not_be_dated() -> None:
         parse_checklist(data, FILE)
 
 
-@pytest.mark.parametrize("data", [
-    pytest.param(b"x" * (MAX_TEMPLATE_BYTES + 1), id="too-big"),
-    pytest.param("title = 'caf\xe9'".encode("latin-1"), id="latin-1"),
-    pytest.param(b"a=" + b"[" * 2000, id="deep-nesting"),
-    pytest.param(b"n = " + b"9" * 5000, id="huge-int"),
-    pytest.param(b"schema = ", id="not-toml"),
-    pytest.param(b"", id="empty"),
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"x" * (MAX_TEMPLATE_BYTES + 1), id="too-big"),
+        pytest.param("title = 'caf\xe9'".encode("latin-1"), id="latin-1"),
+        pytest.param(b"a=" + b"[" * 2000, id="deep-nesting"),
+        pytest.param(b"n = " + b"9" * 5000, id="huge-int"),
+        pytest.param(b"schema = ", id="not-toml"),
+        pytest.param(b"", id="empty"),
+    ],
+)
 def test_hostile_files_are_refused_cleanly(data: bytes) -> None:
     with pytest.raises(TemplateError) as err:
         parse_checklist(data, FILE)
@@ -250,18 +290,32 @@ def test_status_overdue_due_soon_planned(clinic) -> None:
 
 
 def _done(t, item_id, date, today=TODAY, state=None):
-    return tick_item(t, state, item_id, done=True, date=date, by="rp", at="x", note="",
-                     today=today)
+    return tick_item(t, state, item_id, done=True, date=date, by="rp", at="x", note="", today=today)
 
 
-@pytest.mark.parametrize(("done_on", "status", "warning"), [
-    (dt.date(2026, 2, 18), "expires early", "IDM tests expire 1 day before the planned collection"),
-    (dt.date(2026, 2, 16), "expires early", "IDM tests expire 3 days before the planned collection"),
-    (dt.date(2026, 2, 19), "done", ""),  # valid exactly to the collection day
-    (dt.date(2026, 3, 9), "done", ""),
-    (dt.date(2026, 2, 5), "expired", "IDM tests expired 3 days ago; repeat before the planned "
-                                     "collection"),
-], ids=["1-day", "3-days", "exactly-30", "fresh", "already-expired"])
+@pytest.mark.parametrize(
+    ("done_on", "status", "warning"),
+    [
+        (
+            dt.date(2026, 2, 18),
+            "expires early",
+            "IDM tests expire 1 day before the planned collection",
+        ),
+        (
+            dt.date(2026, 2, 16),
+            "expires early",
+            "IDM tests expire 3 days before the planned collection",
+        ),
+        (dt.date(2026, 2, 19), "done", ""),  # valid exactly to the collection day
+        (dt.date(2026, 3, 9), "done", ""),
+        (
+            dt.date(2026, 2, 5),
+            "expired",
+            "IDM tests expired 3 days ago; repeat before the planned collection",
+        ),
+    ],
+    ids=["1-day", "3-days", "exactly-30", "fresh", "already-expired"],
+)
 def test_expiry_wording(clinic, done_on, status, warning) -> None:
     _, _, plan = clinic["DEMO-0001"]  # collection on 21 Mar 2026
     t = parse_checklist(MINIMAL.encode(), FILE)
@@ -280,7 +334,8 @@ def test_expiry_alert_moves_with_day0(clinic) -> None:
     t = parse_checklist(MINIMAL.encode(), FILE)
     state = _done(t, "idm", dt.date(2026, 3, 9))  # valid to 8 Apr
     assert expiry_alerts({t.id: t}, {t.id: state}, plan, TODAY) == [
-        "IDM tests expire 1 day before the planned collection"]
+        "IDM tests expire 1 day before the planned collection"
+    ]
     earlier, _ = reanchor(plan, plan.day0 - dt.timedelta(days=1), "earlier slot")
     assert expiry_alerts({t.id: t}, {t.id: state}, earlier, TODAY) == []
 
@@ -319,15 +374,19 @@ def test_tick_refuses_future_and_missing_dates() -> None:
 def test_untick_keeps_the_reason() -> None:
     t = parse_checklist(MINIMAL.encode(), FILE)
     state = _done(t, "idm", TODAY)
-    state = tick_item(t, state, "idm", done=False, date=None, by="rp", at="", note="wrong patient",
-                      today=TODAY)
+    state = tick_item(
+        t, state, "idm", done=False, date=None, by="rp", at="", note="wrong patient", today=TODAY
+    )
     entry = state.get("idm")
     assert entry is not None and not entry.done and entry.note == "wrong patient"
 
 
 def test_body_round_trip() -> None:
-    states = {"a": ChecklistState("a", {"x": ItemState(True, TODAY, "rp", "t", "ok"),
-                                        "y": ItemState(False, note="later")})}
+    states = {
+        "a": ChecklistState(
+            "a", {"x": ItemState(True, TODAY, "rp", "t", "ok"), "y": ItemState(False, note="later")}
+        )
+    }
     body = checklists_to_body(states)
     assert checklists_from_body(body) == states
     with pytest.raises(ValidationError):
@@ -343,7 +402,12 @@ def test_checklist_alerts_from_records(clinic) -> None:
     good = ClinicalRecord(plan.transplant_id, "checklists", checklists_to_body({t.id: state}))
     _, _, other_plan = clinic["DEMO-0002"]
     bad = ClinicalRecord(other_plan.transplant_id, "checklists", {"x": ["broken"]})
-    alerts = checklist_alerts([good, bad], [plan, other_plan], TODAY, {t.id: t},
-                              {plan.transplant_id: transplant.transplant_type.value})
+    alerts = checklist_alerts(
+        [good, bad],
+        [plan, other_plan],
+        TODAY,
+        {t.id: t},
+        {plan.transplant_id: transplant.transplant_type.value},
+    )
     assert alerts[plan.transplant_id] == ["IDM tests expire 3 days before the planned collection"]
     assert alerts[other_plan.transplant_id] == ["Checklist record cannot be read."]

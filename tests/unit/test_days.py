@@ -114,8 +114,9 @@ def test_labels_never_say_minus_zero_and_carry_the_sign(day: int) -> None:
     assert int(short.removeprefix("D")) == day
 
 
-@pytest.mark.parametrize(("mday", "label"), [(1, "M-Day 1"), (4, "M-Day 4"), (12, "M-Day 12")],
-                         ids=["m1", "m4", "m12"])
+@pytest.mark.parametrize(
+    ("mday", "label"), [(1, "M-Day 1"), (4, "M-Day 4"), (12, "M-Day 12")], ids=["m1", "m4", "m12"]
+)
 def test_mobilisation_label(mday: int, label: str) -> None:
     assert mobilisation_label(mday) == label
 
@@ -145,8 +146,7 @@ def test_there_is_no_mday_zero() -> None:
     with pytest.raises(ValidationError, match="no M-Day 0") as err:
         date_for_mobilisation_day(0, FIRST_DOSE)
     assert err.value.field == "mday"
-    nearby = {mobilisation_day(FIRST_DOSE + dt.timedelta(days=k), FIRST_DOSE)
-              for k in range(-3, 4)}
+    nearby = {mobilisation_day(FIRST_DOSE + dt.timedelta(days=k), FIRST_DOSE) for k in range(-3, 4)}
     assert nearby == {-3, -2, -1, 1, 2, 3, 4}
 
 
@@ -182,8 +182,9 @@ def test_day28_window_dates() -> None:
     assert [d for d in range(20, 40) if window.contains(d)] == list(range(25, 32))
 
 
-@pytest.mark.parametrize(("before", "after"), [(-1, 0), (0, -1), (-3, -3)],
-                         ids=["before", "after", "both"])
+@pytest.mark.parametrize(
+    ("before", "after"), [(-1, 0), (0, -1), (-3, -3)], ids=["before", "after", "both"]
+)
 def test_negative_window_refused(before: int, after: int) -> None:
     with pytest.raises(ValidationError, match="cannot be negative"):
         DayWindow(28, before, after)
@@ -218,12 +219,28 @@ def test_datetimes_and_non_dates_refused(call: Callable[[], object]) -> None:
 
 dates = st.dates(min_value=D(1900, 1, 1), max_value=D(2200, 12, 31))
 offsets = st.integers(min_value=-5000, max_value=5000)
-edge_dates = st.sampled_from([
-    D(2024, 2, 28), D(2024, 2, 29), D(2024, 3, 1), D(2025, 2, 28), D(2025, 3, 1),
-    D(2025, 12, 31), D(2026, 1, 1), D(1900, 2, 28), D(1900, 3, 1), D(2000, 2, 29),
-    D(2100, 2, 28), D(2100, 3, 1), D(2025, 3, 9), D(2025, 3, 30), D(2025, 11, 2),
-    D(2025, 4, 30), D(2025, 6, 30), D(2025, 9, 30),
-])
+edge_dates = st.sampled_from(
+    [
+        D(2024, 2, 28),
+        D(2024, 2, 29),
+        D(2024, 3, 1),
+        D(2025, 2, 28),
+        D(2025, 3, 1),
+        D(2025, 12, 31),
+        D(2026, 1, 1),
+        D(1900, 2, 28),
+        D(1900, 3, 1),
+        D(2000, 2, 29),
+        D(2100, 2, 28),
+        D(2100, 3, 1),
+        D(2025, 3, 9),
+        D(2025, 3, 30),
+        D(2025, 11, 2),
+        D(2025, 4, 30),
+        D(2025, 6, 30),
+        D(2025, 9, 30),
+    ]
+)
 any_date = st.one_of(dates, edge_dates)
 
 
@@ -294,8 +311,16 @@ def restore_tz() -> Iterator[Callable[[str], None]]:
 def _battery() -> list[object]:
     """A fixed set of day computations whose answers must not depend on the zone."""
     out: list[object] = []
-    for day0 in (D(2025, 3, 9), D(2025, 3, 30), D(2025, 4, 6), D(2025, 10, 5), D(2025, 11, 2),
-                 D(2024, 2, 29), D(2025, 12, 31), D(1950, 6, 1)):
+    for day0 in (
+        D(2025, 3, 9),
+        D(2025, 3, 30),
+        D(2025, 4, 6),
+        D(2025, 10, 5),
+        D(2025, 11, 2),
+        D(2024, 2, 29),
+        D(2025, 12, 31),
+        D(1950, 6, 1),
+    ):
         for n in (-7, -1, 0, 1, 28, 100, 365):
             date = date_for_day(n, day0)
             out.append((date, transplant_day(date, day0), day_label(n), short_day_label(n)))
@@ -310,7 +335,9 @@ def _utc_offset_minutes(when: dt.datetime) -> int:
 
 
 EXPECTED_WINTER_OFFSET = {  # January, minutes east of UTC
-    "America/New_York": -300, "Asia/Kolkata": 330, "Pacific/Chatham": 825,
+    "America/New_York": -300,
+    "Asia/Kolkata": 330,
+    "Pacific/Chatham": 825,
     "Australia/Lord_Howe": 660,
 }
 
@@ -334,9 +361,17 @@ def test_property_zone_independence(
     day0: dt.date, day: int, date: dt.date, zone: str, restore_tz: Callable[[str], None]
 ) -> None:
     restore_tz("UTC")
-    expected = (date_for_day(day, day0), transplant_day(date, day0),
-                mobilisation_day(date, day0), day_label(day))
+    expected = (
+        date_for_day(day, day0),
+        transplant_day(date, day0),
+        mobilisation_day(date, day0),
+        day_label(day),
+    )
     restore_tz(zone)
-    got = (date_for_day(day, day0), transplant_day(date, day0),
-           mobilisation_day(date, day0), day_label(day))
+    got = (
+        date_for_day(day, day0),
+        transplant_day(date, day0),
+        mobilisation_day(date, day0),
+        day_label(day),
+    )
     assert got == expected

@@ -26,9 +26,16 @@ PRINTED = dt.date(2026, 3, 10)
 
 
 def entry(kind="handout", version=1, schedule="", printed_on=PRINTED, **kw) -> DocumentEntry:
-    return DocumentEntry(kind=kind, language=kw.pop("language", "en"),
-                         large_print=kw.pop("large_print", False), no_phi=kw.pop("no_phi", False),
-                         plan_version=version, schedule=schedule, printed_on=printed_on, **kw)
+    return DocumentEntry(
+        kind=kind,
+        language=kw.pop("language", "en"),
+        large_print=kw.pop("large_print", False),
+        no_phi=kw.pop("no_phi", False),
+        plan_version=version,
+        schedule=schedule,
+        printed_on=printed_on,
+        **kw,
+    )
 
 
 def record_of(*entries: DocumentEntry, tid="t1") -> ClinicalRecord:
@@ -44,8 +51,16 @@ def test_entry_round_trips_through_json_and_holds_no_path_or_patient_data():
     rec = record_of(e)
     assert rec.kind == "documents" and rec.version == 0
     text = json.dumps(rec.body)
-    assert set(rec.body["printed"][0]) == {"kind", "language", "large_print", "no_phi",
-                                           "plan_version", "schedule", "printed_on", "output"}
+    assert set(rec.body["printed"][0]) == {
+        "kind",
+        "language",
+        "large_print",
+        "no_phi",
+        "plan_version",
+        "schedule",
+        "printed_on",
+        "output",
+    }
     assert "/" not in text
     assert history(rec) == [e]
 
@@ -75,17 +90,23 @@ def test_handout_goes_out_of_date_when_the_plan_version_moves():
 
 
 def test_only_the_latest_document_of_each_kind_counts():
-    rec = record_of(entry(version=1, printed_on=dt.date(2026, 3, 1)),
-                    entry(version=2, printed_on=PRINTED))
+    rec = record_of(
+        entry(version=1, printed_on=dt.date(2026, 3, 1)), entry(version=2, printed_on=PRINTED)
+    )
     assert outdated_documents(rec, 2) == []
     assert outdated_documents(rec, 3) == ["handout of 2026-03-10 is out of date"]
 
 
 def test_handoff_alerts_too_but_the_team_summary_does_not():
-    rec = record_of(entry(kind="summary", version=1), entry(kind="handoff", version=1),
-                    entry(kind="handout", version=1))
-    assert outdated_documents(rec, 2) == ["handout of 2026-03-10 is out of date",
-                                          "hand-off packet of 2026-03-10 is out of date"]
+    rec = record_of(
+        entry(kind="summary", version=1),
+        entry(kind="handoff", version=1),
+        entry(kind="handout", version=1),
+    )
+    assert outdated_documents(rec, 2) == [
+        "handout of 2026-03-10 is out of date",
+        "hand-off packet of 2026-03-10 is out of date",
+    ]
 
 
 def test_schedule_fingerprint_follows_dates_not_ticks():
@@ -105,8 +126,16 @@ def test_ticking_a_step_done_does_not_make_the_handout_stale():
     plan = dataclasses.replace(make_plan(), version=1)
     rec = record_of(entry(version=1, schedule=schedule_fingerprint(plan)))
     done = dataclasses.replace(
-        mark_done(plan, "test-template/conditioning", -6, DAY0 - dt.timedelta(days=6),
-                  by="nurse", at="2025-03-04T10:00Z"), version=2)
+        mark_done(
+            plan,
+            "test-template/conditioning",
+            -6,
+            DAY0 - dt.timedelta(days=6),
+            by="nurse",
+            at="2025-03-04T10:00Z",
+        ),
+        version=2,
+    )
     assert plan_outdated_documents(rec, done) == []
     moved, _ = reanchor(done, DAY0 + dt.timedelta(days=3), "donor delayed")
     moved = dataclasses.replace(moved, version=3)
@@ -120,5 +149,6 @@ def test_document_alerts_by_transplant_for_the_board():
     fresh = record_of(entry(version=5, schedule=schedule_fingerprint(p2)), tid="t2")
     orphan = record_of(entry(version=1), tid="gone")
     assert document_alerts([stale, fresh, orphan], [p1, p2]) == {
-        "t1": ["handout of 2026-03-10 is out of date"]}
+        "t1": ["handout of 2026-03-10 is out of date"]
+    }
     assert document_alerts([], [p1]) == {}

@@ -646,9 +646,17 @@ def test_a_dose_given_before_the_weight_was_measured_is_not_recomputed():
     from planner.domain.patients import Patient
     from planner.domain.templates import DoseBasis, DoseRule
 
-    patient = Patient(id="p", mrn="1", family_name="A", given_name="B",
-                      date_of_birth=_dt.date(1970, 1, 1), sex="female", height_cm=165,
-                      weight_kg=59, weight_date=_dt.date(2026, 3, 10))
+    patient = Patient(
+        id="p",
+        mrn="1",
+        family_name="A",
+        given_name="B",
+        date_of_birth=_dt.date(1970, 1, 1),
+        sex="female",
+        height_cm=165,
+        weight_kg=59,
+        weight_date=_dt.date(2026, 3, 10),
+    )
     rule = DoseRule(amount=3.2, unit="mg", per=DoseBasis.PER_KG, route="IV")
     before = dose_line(rule, "busulfan", patient, _dt.date(2026, 3, 1))
     assert before is not None and not before.computed

@@ -528,13 +528,16 @@ def test_magic_without_stool_data_says_stage_0_was_assumed() -> None:
 def test_magic_episodes_without_weight_note_adult_thresholds() -> None:
     r = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_episodes_per_day=5)
     assert any(n.startswith("Weight not given: adult lower-GI thresholds") for n in r.notes)
-    weighed = magic_assessment(skin_bsa_percent=0, bilirubin=0.5, stool_episodes_per_day=5,
-                               weight_kg=70)
+    weighed = magic_assessment(
+        skin_bsa_percent=0, bilirubin=0.5, stool_episodes_per_day=5, weight_kg=70
+    )
     assert not any(n.startswith("Weight not given") for n in weighed.notes)
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1e-05, "0.00001"), (-0.00002, "-0.00002"),
-                                              (12000.0, "12,000"), (0.5, "0.5")])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(1e-05, "0.00001"), (-0.00002, "-0.00002"), (12000.0, "12,000"), (0.5, "0.5")],
+)
 def test_range_messages_never_use_exponent_notation(value: float, shown: str) -> None:
     from planner.clinical.grading import require_number
 

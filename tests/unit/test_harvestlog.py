@@ -29,8 +29,14 @@ TANDEM = Transplant("t1", "p1", "autologous", "pbsc", day0=dt.date(2026, 4, 14),
 ALLO = Transplant("t2", "p2", "allogeneic", "pbsc", day0=D, donor=Donor("MUD"))
 
 
-def coll(cid: str, day: int, conc: float | None = 1500, volume: float = 250, weight: float = 75,
-         **kw: object) -> Collection:
+def coll(
+    cid: str,
+    day: int,
+    conc: float | None = 1500,
+    volume: float = 250,
+    weight: float = 75,
+    **kw: object,
+) -> Collection:
     return Collection(cid, D + dt.timedelta(days=day), volume, weight, cd34_per_ul=conc, **kw)
 
 
@@ -38,8 +44,9 @@ def log_with(*doses: float, tandem_transplant: Transplant = AUTO) -> HarvestLog:
     log = HarvestLog.from_body(None, tandem_transplant)
     for i, dose in enumerate(doses):
         # total form: dose x10^6/kg at 75 kg
-        log = log.with_collection(Collection(f"c{i + 1}", D + dt.timedelta(days=i), 200, 75,
-                                             cd34_total_e6=dose * 75))
+        log = log.with_collection(
+            Collection(f"c{i + 1}", D + dt.timedelta(days=i), 200, 75, cd34_total_e6=dose * 75)
+        )
     return log
 
 
@@ -116,8 +123,11 @@ def test_allo_maximum() -> None:
 def test_plerixafor_prompt_below_threshold() -> None:
     log = log_with().with_pb_cd34(PbCd34(D, 6))
     prompt = plerixafor_prompt(log, D)
-    assert prompt is not None and "6/uL" in prompt.message and "below the threshold 10/uL" in (
-        prompt.message)
+    assert (
+        prompt is not None
+        and "6/uL" in prompt.message
+        and "below the threshold 10/uL" in (prompt.message)
+    )
     assert "2.1/2.2" in prompt.rule
     assert plerixafor_prompt(log.with_pb_cd34(PbCd34(D, 10)), D) is None  # 10 is not below 10
     assert plerixafor_prompt(log, D + dt.timedelta(days=1)) is None  # no count that day
@@ -137,8 +147,11 @@ def test_plerixafor_prompt_low_first_yield() -> None:
 def test_no_plerixafor_prompt_once_target_reached_or_given() -> None:
     log = log_with(5.0).with_pb_cd34(PbCd34(D, 3))
     assert plerixafor_prompt(log, D) is None
-    given = HarvestLog(Targets(2, 5), pb_cd34=(PbCd34(D, 3),),
-                       collections=(coll("c1", 0, 100, plerixafor_given=True),))
+    given = HarvestLog(
+        Targets(2, 5),
+        pb_cd34=(PbCd34(D, 3),),
+        collections=(coll("c1", 0, 100, plerixafor_given=True),),
+    )
     assert plerixafor_prompt(given, D) is None
 
 
@@ -160,13 +173,19 @@ def test_expected_yield_reference_example() -> None:
 
 
 def test_body_round_trip() -> None:
-    log = HarvestLog(Targets(2, 4.5), plerixafor_threshold=20,
-                     pb_cd34=(PbCd34(D, 12.5, "am"),),
-                     collections=(coll("c1", 0, blood_volume_l=15.5, bags=("B1", "B2")),
-                                  Collection("c2", D, 100, 70, cd34_total_e6=90)))
+    log = HarvestLog(
+        Targets(2, 4.5),
+        plerixafor_threshold=20,
+        pb_cd34=(PbCd34(D, 12.5, "am"),),
+        collections=(
+            coll("c1", 0, blood_volume_l=15.5, bags=("B1", "B2")),
+            Collection("c2", D, 100, 70, cd34_total_e6=90),
+        ),
+    )
     body = log.to_body()
     assert HarvestLog.from_body(body, AUTO) == log
     import json
+
     assert json.loads(json.dumps(body)) == body
 
 
@@ -200,8 +219,11 @@ def test_duplicate_bags_and_count_dates_refused() -> None:
 
 def test_day_table_mday_numbers() -> None:
     first = D - dt.timedelta(days=4)  # D is M-Day 5
-    log = log_with(2.0, 1.0).with_pb_cd34(PbCd34(D, 25)).with_pb_cd34(
-        PbCd34(D - dt.timedelta(days=1), 8))
+    log = (
+        log_with(2.0, 1.0)
+        .with_pb_cd34(PbCd34(D, 25))
+        .with_pb_cd34(PbCd34(D - dt.timedelta(days=1), 8))
+    )
     rows = day_table(log, first)
     assert [r.label for r in rows] == ["M-Day 4", "M-Day 5", "M-Day 6"]
     assert rows[1].pb_cd34 is not None and rows[1].collections[0][2].value == pytest.approx(2.0)
@@ -211,10 +233,12 @@ def test_day_table_mday_numbers() -> None:
 
 def test_board_alert_and_collecting() -> None:
     assert board_alert(log_with(3.0, 2.5), False, D + dt.timedelta(days=1)) == [
-        "CD34 target reached: stop collection"]
+        "CD34 target reached: stop collection"
+    ]
     assert board_alert(log_with(3.0, 2.5), False, D + dt.timedelta(days=30)) == []
     assert board_alert(log_with().with_pb_cd34(PbCd34(D, 3)), False, D) == [
-        "Low CD34: consider plerixafor"]
+        "Low CD34: consider plerixafor"
+    ]
     assert is_collecting(log_with(1.0), False)
     assert not is_collecting(log_with(5.0), False)
     assert not is_collecting(log_with(), False)

@@ -39,8 +39,11 @@ def test_weight_must_be_a_number(weight: object) -> None:
         make_patient(weight_kg=weight)
 
 
-@pytest.mark.parametrize(("height", "ok"), [(39.9, False), (40, True), (250, True), (251, False)],
-                         ids=["low", "min", "max", "high"])
+@pytest.mark.parametrize(
+    ("height", "ok"),
+    [(39.9, False), (40, True), (250, True), (251, False)],
+    ids=["low", "min", "max", "high"],
+)
 def test_height_range(height: float, ok: bool) -> None:
     if ok:
         assert make_patient(height_cm=height).height_cm == height
@@ -66,8 +69,11 @@ def test_date_of_birth_checked_against_today(dob: dt.date, match: str) -> None:
     assert err.value.field == "date_of_birth"
 
 
-@pytest.mark.parametrize("dob", [D(2026, 3, 10), D(1906, 3, 10), D(1905, 3, 11), D(1960, 5, 17)],
-                         ids=["born-today", "exactly-120", "120-and-364-days", "typical"])
+@pytest.mark.parametrize(
+    "dob",
+    [D(2026, 3, 10), D(1906, 3, 10), D(1905, 3, 11), D(1960, 5, 17)],
+    ids=["born-today", "exactly-120", "120-and-364-days", "typical"],
+)
 def test_plausible_date_of_birth_accepted(dob: dt.date) -> None:
     validate_patient(make_patient(date_of_birth=dob, weight_date=None), TODAY)
 
@@ -79,8 +85,9 @@ def test_date_of_birth_before_1900_refused_at_construction() -> None:
     assert make_patient(date_of_birth=D(1900, 1, 1)).date_of_birth == D(1900, 1, 1)
 
 
-@pytest.mark.parametrize("dob", [dt.datetime(1960, 5, 17, 0, 0), "1960-05-17", None],
-                         ids=["datetime", "text", "none"])
+@pytest.mark.parametrize(
+    "dob", [dt.datetime(1960, 5, 17, 0, 0), "1960-05-17", None], ids=["datetime", "text", "none"]
+)
 def test_date_of_birth_must_be_a_date(dob: object) -> None:
     with pytest.raises(ValidationError, match="calendar date"):
         make_patient(date_of_birth=dob)
@@ -96,29 +103,39 @@ def test_weight_date_checked(weight_date: dt.date, match: str) -> None:
         validate_patient(make_patient(weight_date=weight_date), TODAY)
 
 
-@pytest.mark.parametrize(("on", "age"), [(D(2025, 2, 28), 0), (D(2025, 3, 1), 1),
-                                         (D(2028, 2, 29), 4)],
-                         ids=["feb28", "mar1", "next-leap"])
+@pytest.mark.parametrize(
+    ("on", "age"),
+    [(D(2025, 2, 28), 0), (D(2025, 3, 1), 1), (D(2028, 2, 29), 4)],
+    ids=["feb28", "mar1", "next-leap"],
+)
 def test_age_of_a_leap_day_birthday(on: dt.date, age: int) -> None:
     assert make_patient(date_of_birth=D(2024, 2, 29), weight_date=None).age_on(on) == age
 
 
-@pytest.mark.parametrize("mrn", ["000123", "0", "A-0001", "00-00-01"],
-                         ids=["leading-zeros", "single-zero", "letters", "hyphens"])
+@pytest.mark.parametrize(
+    "mrn",
+    ["000123", "0", "A-0001", "00-00-01"],
+    ids=["leading-zeros", "single-zero", "letters", "hyphens"],
+)
 def test_mrn_kept_as_text(mrn: str) -> None:
     patient = make_patient(mrn=f"  {mrn} ")
     assert patient.mrn == mrn
     assert isinstance(patient.mrn, str)
 
 
-@pytest.mark.parametrize("mrn", [123, "", "-123", "12 34", "A" * 31, "12/34"],
-                         ids=["int", "empty", "leading-hyphen", "space", "too-long", "slash"])
+@pytest.mark.parametrize(
+    "mrn",
+    [123, "", "-123", "12 34", "A" * 31, "12/34"],
+    ids=["int", "empty", "leading-hyphen", "space", "too-long", "slash"],
+)
 def test_bad_mrn_refused(mrn: object) -> None:
     with pytest.raises(ValidationError):
         make_patient(mrn=mrn)
 
 
-@pytest.mark.parametrize("abo", ["C", "0", "a", "AB+", "O-"], ids=["C", "zero", "lower", "rh", "neg"])
+@pytest.mark.parametrize(
+    "abo", ["C", "0", "a", "AB+", "O-"], ids=["C", "zero", "lower", "rh", "neg"]
+)
 def test_bad_abo_refused(abo: str) -> None:
     with pytest.raises(ValidationError, match="not one of O, A, B, AB") as err:
         make_patient(abo=abo)
@@ -206,9 +223,11 @@ def test_transplant_choices_checked(overrides: dict[str, Any], field: str) -> No
     assert err.value.field == field
 
 
-@pytest.mark.parametrize(("overrides", "match"),
-                         [({"donor_type": "SIBLING"}, "Donor type"), ({"cmv_igg": "yes"}, "CMV")],
-                         ids=["type", "cmv"])
+@pytest.mark.parametrize(
+    ("overrides", "match"),
+    [({"donor_type": "SIBLING"}, "Donor type"), ({"cmv_igg": "yes"}, "CMV")],
+    ids=["type", "cmv"],
+)
 def test_donor_checked(overrides: dict[str, Any], match: str) -> None:
     with pytest.raises(ValidationError, match=match):
         make_donor(**overrides)

@@ -32,12 +32,32 @@ AUTO = Transplant("t2", "p1", "autologous", "pbsc", day0=DAY0)
 
 
 def s(day: int, value: float, analyte: str = "anc", pid: str = "p1", source: str = "") -> LabSample:
-    return LabSample(pid, "000123", DAY0 + dt.timedelta(days=day), analyte,  # type: ignore[arg-type]
-                     value, CANONICAL_UNIT[analyte], source=source)
+    return LabSample(
+        pid,
+        "000123",
+        DAY0 + dt.timedelta(days=day),
+        analyte,  # type: ignore[arg-type]
+        value,
+        CANONICAL_UNIT[analyte],
+        source=source,
+    )
 
 
-F7 = [(0, 2.1), (1, 1.2), (2, 0.6), (3, 0.3), (5, 0.05), (7, 0.01), (9, 0.02), (10, 0.2),
-      (11, 0.6), (12, 0.4), (13, 0.7), (14, 1.1), (15, 1.8)]
+F7 = [
+    (0, 2.1),
+    (1, 1.2),
+    (2, 0.6),
+    (3, 0.3),
+    (5, 0.05),
+    (7, 0.01),
+    (9, 0.02),
+    (10, 0.2),
+    (11, 0.6),
+    (12, 0.4),
+    (13, 0.7),
+    (14, 1.1),
+    (15, 1.8),
+]
 F8 = [10, 30, 25, 10, 15, 19, 23, 25, 40, 50, 56, 65, 72]
 
 
@@ -75,9 +95,11 @@ def test_transfusion_exactly_seven_days_before_qualifies() -> None:
 
 @pytest.mark.parametrize(
     ("transplant", "day", "expected"),
-    [(T, 31, "Meets primary graft failure definition: confirm"),
-     (CORD, 35, "No engraftment by D+28: watch"),
-     (T, 27, None)],
+    [
+        (T, 31, "Meets primary graft failure definition: confirm"),
+        (CORD, 35, "No engraftment by D+28: watch"),
+        (T, 27, None),
+    ],
 )
 def test_f9_graft_failure_on_board(transplant: Transplant, day: int, expected: str | None) -> None:
     samples = [s(d, 0.1) for d in range(0, day, 2)]
@@ -86,8 +108,7 @@ def test_f9_graft_failure_on_board(transplant: Transplant, day: int, expected: s
 
 
 def test_board_shows_engraftment_day() -> None:
-    alerts = board_alerts(T, None, [s(d, v) for d, v in F7], None, today(20),
-                          harvest_alerts=("X",))
+    alerts = board_alerts(T, None, [s(d, v) for d, v in F7], None, today(20), harvest_alerts=("X",))
     assert alerts == ["X", "Neutrophil engraftment D+13"]
     assert board_alerts(T, None, [s(d, v) for d, v in F7], None, today(150)) == []
     # News for a week after the date (Day +13 here), then the phase carries it.
@@ -109,7 +130,8 @@ def test_other_patients_samples_ignored() -> None:
 
 def test_override_with_reason_and_computed_kept() -> None:
     rec = RecoveryRecord().with_override(
-        Override("neutrophil", today(12), "manual differential on D+12", "dr", "2026-02-20"))
+        Override("neutrophil", today(12), "manual differential on D+12", "dr", "2026-02-20")
+    )
     status = assess(T, [s(d, v) for d, v in F7], rec, today(16))
     assert status.neutrophil.date == today(12) and status.neutrophil.overridden
     assert status.neutrophil.computed is not None
@@ -135,8 +157,10 @@ def test_override_not_engrafted_clears_graft_failure_question() -> None:
 
 def test_record_round_trip_and_transfusion_twice_refused() -> None:
     rec = RecoveryRecord(
-        transfusions=(Transfusion(today(5), "red_cells", "2 units"), Transfusion(today(3),
-                                                                              "platelets")),
+        transfusions=(
+            Transfusion(today(5), "red_cells", "2 units"),
+            Transfusion(today(3), "platelets"),
+        ),
         overrides={"platelet20": Override("platelet20", today(15), "why", "dr", "t")},
         superseded=(Superseded(today(2), "anc", 5.0, "entered by hand", "typo", "dr", "t"),),
     )
@@ -161,10 +185,15 @@ def test_effective_samples_drop_superseded() -> None:
 def test_chart_data_series_thresholds_markers() -> None:
     protocols = load_protocols()
     plan = instantiate_many([protocols["beam-auto"]], DAY0)
-    rec = RecoveryRecord(transfusions=(Transfusion(today(6), "platelets"),
-                                       Transfusion(today(8), "red_cells")))
-    samples = [s(d, v) for d, v in F7] + [s(1, 0.3), s(3, 40, "plt"), s(3, 35, "plt"),
-                                          s(4, 2.0, "wbc")]
+    rec = RecoveryRecord(
+        transfusions=(Transfusion(today(6), "platelets"), Transfusion(today(8), "red_cells"))
+    )
+    samples = [s(d, v) for d, v in F7] + [
+        s(1, 0.3),
+        s(3, 40, "plt"),
+        s(3, 35, "plt"),
+        s(4, 2.0, "wbc"),
+    ]
     chart = chart_data(AUTO, plan, samples, rec, today(16))
     assert [x.analyte for x in chart.series] == ["anc", "plt", "wbc"]
     anc = chart.series[0]
@@ -187,9 +216,10 @@ def test_chart_data_needs_day0() -> None:
 
 def test_demo_counts_engraft() -> None:
     patient = Patient("p1", "DEMO-1", "A", "B", dt.date(1970, 1, 1), "male")
-    clinic: list = [(patient, T, None),
-              (patient, Transplant("t9", "p1", "autologous", "pbsc", day0=today(40)),
-               None)]
+    clinic: list = [
+        (patient, T, None),
+        (patient, Transplant("t9", "p1", "autologous", "pbsc", day0=today(40)), None),
+    ]
     samples = demo_counts(clinic, today(30))
     assert samples and {x.patient_id for x in samples} == {"p1"}
     records = demo_records(clinic, today(30))
@@ -201,7 +231,8 @@ def test_demo_counts_engraft() -> None:
 
 def test_no_anc_data_is_not_graft_failure() -> None:
     assert board_alerts(T, None, [], None, today(31)) == [
-        "No ANC results since Day 0: engraftment unknown"]
+        "No ANC results since Day 0: engraftment unknown"
+    ]
     assert board_alerts(T, None, [s(-2, 0.1)], None, today(20)) == []
 
 
@@ -212,11 +243,17 @@ def test_clinic_alerts_collects_dates_and_texts() -> None:
 
     mobilising = Transplant("t5", "p5", "autologous", "pbsc", day0=today(40))
     log = HarvestLog.from_body(None, mobilising).with_collection(
-        Collection("c1", today(0), 250, 75, cd34_per_ul=1500))
+        Collection("c1", today(0), 250, 75, cd34_per_ul=1500)
+    )
     inactive = Transplant("t6", "p1", "autologous", "pbsc", day0=DAY0, status="completed")
     dates, alerts = clinic_alerts(
-        [T, mobilising, inactive], {}, [], [],
-        [ClinicalRecord("t5", "harvest", log.to_body())], today(1))
+        [T, mobilising, inactive],
+        {},
+        [],
+        [],
+        [ClinicalRecord("t5", "harvest", log.to_body())],
+        today(1),
+    )
     assert dates == {}
     assert alerts == {"t5": ["CD34 target reached: stop collection"]}
     dates, alerts = clinic_alerts([T], {}, [s(d, v) for d, v in F7], [], [], today(20))

@@ -45,14 +45,34 @@ def via_json(data: dict[str, Any]) -> dict[str, Any]:
 
 PATIENTS = [
     pytest.param(make_patient(), id="full"),
-    pytest.param(make_patient(mrn="000123", given_name="", height_cm=None, weight_kg=None,
-                              weight_date=None, abo="", cmv_igg="unknown"), id="minimal"),
-    pytest.param(make_patient(family_name="Ó Briain-Müller", given_name="Zoë", language="ga",
-                              contacts="Wife: 021 555 0101\nSon: 022 555 0202",
-                              date_of_birth=D(1950, 6, 1), weight_kg=350.0, height_cm=40.0),
-                 id="unicode-and-limits"),
-    pytest.param(make_patient(date_of_birth=D(2024, 2, 29), weight_kg=3.2,
-                              weight_date=D(2024, 3, 1)), id="leap-day-dob"),
+    pytest.param(
+        make_patient(
+            mrn="000123",
+            given_name="",
+            height_cm=None,
+            weight_kg=None,
+            weight_date=None,
+            abo="",
+            cmv_igg="unknown",
+        ),
+        id="minimal",
+    ),
+    pytest.param(
+        make_patient(
+            family_name="Ó Briain-Müller",
+            given_name="Zoë",
+            language="ga",
+            contacts="Wife: 021 555 0101\nSon: 022 555 0202",
+            date_of_birth=D(1950, 6, 1),
+            weight_kg=350.0,
+            height_cm=40.0,
+        ),
+        id="unicode-and-limits",
+    ),
+    pytest.param(
+        make_patient(date_of_birth=D(2024, 2, 29), weight_kg=3.2, weight_date=D(2024, 3, 1)),
+        id="leap-day-dob",
+    ),
 ]
 
 
@@ -73,13 +93,29 @@ def test_mrn_with_leading_zeros_stays_text_through_json() -> None:
 TRANSPLANTS = [
     pytest.param(make_transplant(), id="auto"),
     pytest.param(make_transplant(day0=None, intensity="", status="cancelled"), id="unscheduled"),
-    pytest.param(make_transplant(transplant_type="allogeneic", graft_source="marrow",
-                                 donor=make_donor(), intensity="RIC", tandem=False,
-                                 status="active", version=4), id="allo-donor"),
-    pytest.param(make_transplant(transplant_type="allogeneic", graft_source="cord",
-                                 donor=make_donor(donor_type="CORD", hla_match="5/6", abo="",
-                                                  cmv_igg="unknown", workup_status=""),
-                                 day0=D(2024, 2, 29)), id="cord"),
+    pytest.param(
+        make_transplant(
+            transplant_type="allogeneic",
+            graft_source="marrow",
+            donor=make_donor(),
+            intensity="RIC",
+            tandem=False,
+            status="active",
+            version=4,
+        ),
+        id="allo-donor",
+    ),
+    pytest.param(
+        make_transplant(
+            transplant_type="allogeneic",
+            graft_source="cord",
+            donor=make_donor(
+                donor_type="CORD", hla_match="5/6", abo="", cmv_igg="unknown", workup_status=""
+            ),
+            day0=D(2024, 2, 29),
+        ),
+        id="cord",
+    ),
     pytest.param(make_transplant(tandem=True, version=2), id="tandem"),
 ]
 
@@ -107,8 +143,9 @@ def _busy_plan() -> Plan:
 PLANS = [
     pytest.param(make_plan, id="fresh"),
     pytest.param(_busy_plan, id="records-anchors-history"),
-    pytest.param(lambda: make_plan([make_protocol(), make_protocol(id="second")]),
-                 id="two-templates"),
+    pytest.param(
+        lambda: make_plan([make_protocol(), make_protocol(id="second")]), id="two-templates"
+    ),
 ]
 
 
@@ -132,10 +169,16 @@ def test_busy_plan_keeps_what_matters() -> None:
     ]
     gcsf = back.step(f"{T}/gcsf")
     assert [(r.offset, r.actual_date, r.reason) for r in gcsf.records] == [
-        (1, D(2025, 2, 1), ""), (2, D(2025, 2, 3), "late entry")]
+        (1, D(2025, 2, 1), ""),
+        (2, D(2025, 2, 3), "late entry"),
+    ]
     dose = back.step(f"{T}/conditioning").dose
     assert dose is not None and (dose.amount, dose.unit, dose.per.value, dose.route) == (
-        100.0, "mg", "m2", "IV")
+        100.0,
+        "mg",
+        "m2",
+        "IV",
+    )
     assert back.step(f"{T}/review").shift == 2
     assert back.step(f"{T}/marrow").status is StepStatus.CANCELLED
     assert back.step(f"{T}/infusion").note == "Two bags; thaw one at a time."
@@ -149,8 +192,10 @@ def test_plan_of_another_format_refused() -> None:
 
 
 @settings(max_examples=40)
-@given(day0=st.dates(D(1990, 1, 1), D(2150, 12, 31)),
-       moves=st.lists(st.integers(-60, 60).filter(bool), max_size=3))
+@given(
+    day0=st.dates(D(1990, 1, 1), D(2150, 12, 31)),
+    moves=st.lists(st.integers(-60, 60).filter(bool), max_size=3),
+)
 def test_property_plan_round_trip_after_moves(day0: dt.date, moves: list[int]) -> None:
     plan = make_plan(day0=day0)
     # A done occurrence that moves are frozen around (a given infusion would pin Day 0).

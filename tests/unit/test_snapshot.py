@@ -74,11 +74,14 @@ def test_a_day_outside_the_stored_days_is_not_shown(stored):
     assert decode_start_board(payload, key, TODAY - dt.timedelta(days=1)) is None
 
 
-@pytest.mark.parametrize("change", [
-    {"data_mark": (999, 0)},        # a commit since: the data changed
-    {"closures": ()},               # the centre's closure days changed
-    {"app_version": "99.0"},        # another program version computed it
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data_mark": (999, 0)},  # a commit since: the data changed
+        {"closures": ()},  # the centre's closure days changed
+        {"app_version": "99.0"},  # another program version computed it
+    ],
+)
 def test_a_different_key_is_not_shown(stored, change):
     payload, key = stored
     other = dataclasses.replace(key, **change)
@@ -93,14 +96,32 @@ def test_another_format_is_not_shown(stored):
     assert decode_start_board(json.dumps(doc), key, TODAY) is None
 
 
-@pytest.mark.parametrize("payload", [
-    None, "", "not json", "[]", "{}", '{"key": 1}',
-    json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": {"2026-03-10": "[[[1]], []]"},
-                "sketches": {}}),
-    json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": ["2026-03-10"], "sketches": {}}),
-    json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": {"2026-03-10": "[[], []]"},
-                "sketches": {"t1": [10**12, 0, 0, "[[], []]"]}}),
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        "",
+        "not json",
+        "[]",
+        "{}",
+        '{"key": 1}',
+        json.dumps(
+            {
+                "key": SnapshotKey((0, 0)).as_json(),
+                "days": {"2026-03-10": "[[[1]], []]"},
+                "sketches": {},
+            }
+        ),
+        json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": ["2026-03-10"], "sketches": {}}),
+        json.dumps(
+            {
+                "key": SnapshotKey((0, 0)).as_json(),
+                "days": {"2026-03-10": "[[], []]"},
+                "sketches": {"t1": [10**12, 0, 0, "[[], []]"]},
+            }
+        ),
+    ],
+)
 def test_a_malformed_snapshot_is_not_shown(payload):
     assert decode_start_board(payload, SnapshotKey((0, 0)), TODAY) is None
 
@@ -121,18 +142,24 @@ def test_a_commit_after_saving_makes_the_snapshot_unusable():
     assert key is not None
     assert decode_start_board(repo.board_snapshot(), key, TODAY) is not None
     patient = repo.list_patients()[0]
-    save_patient(repo, Context(Actor("coordinator", "ws-1"), NOW),
-                 dataclasses.replace(patient, coordinator="Someone Else"))
+    save_patient(
+        repo,
+        Context(Actor("coordinator", "ws-1"), NOW),
+        dataclasses.replace(patient, coordinator="Someone Else"),
+    )
     assert repo.data_mark() > key.data_mark
     now_key = SnapshotKey(repo.data_mark())
     assert decode_start_board(repo.board_snapshot(), now_key, TODAY) is None
 
 
-
 def test_a_malformed_timeline_row_paints_empty_instead_of_failing():
-    payload = json.dumps({"key": SnapshotKey((0, 0)).as_json(),
-                          "days": {TODAY.isoformat(): "[[], []]"},
-                          "sketches": {"t1": [TODAY.toordinal(), 0, 1, "not json"]}})
+    payload = json.dumps(
+        {
+            "key": SnapshotKey((0, 0)).as_json(),
+            "days": {TODAY.isoformat(): "[[], []]"},
+            "sketches": {"t1": [TODAY.toordinal(), 0, 1, "not json"]},
+        }
+    )
     board = decode_start_board(payload, SnapshotKey((0, 0)), TODAY)
     assert board is not None
     assert board.sketches["t1"].bands == () and board.sketches["t1"].runs == ()

@@ -98,8 +98,9 @@ def test_scale_maps_dates_and_back():
     assert scale.date_at(-0.01) == D0 - dt.timedelta(days=1)
 
 
-@pytest.mark.parametrize(("dx", "days"), [(0, 0), (4.9, 0), (5.1, 1), (-14.9, -1), (-15.1, -2),
-                                         (100, 10)])
+@pytest.mark.parametrize(
+    ("dx", "days"), [(0, 0), (4.9, 0), (5.1, 1), (-14.9, -1), (-15.1, -2), (100, 10)]
+)
 def test_drag_snaps_to_nearest_day(dx, days):
     assert TimeScale(D0, 10.0).nearest_day_delta(dx) == days
 
@@ -115,9 +116,17 @@ def test_zoom_is_clamped_and_keeps_anchor_date():
     assert zoomed.date_at(anchor_x + shift) == before
 
 
-@pytest.mark.parametrize(("px", "level"), [(40, "occurrence"), (6, "occurrence"),
-                                           (5.9, "step"), (1.5, "step"), (1.49, "phase"),
-                                           (0.25, "phase")])
+@pytest.mark.parametrize(
+    ("px", "level"),
+    [
+        (40, "occurrence"),
+        (6, "occurrence"),
+        (5.9, "step"),
+        (1.5, "step"),
+        (1.49, "phase"),
+        (0.25, "phase"),
+    ],
+)
 def test_detail_level_thresholds(px, level):
     assert detail_level(px) == level
 
@@ -148,14 +157,21 @@ def test_status_splits_runs_and_overdue_uses_today(plan):
     today = D0 - dt.timedelta(days=5)
     bu = [b for b in step_bars(plan, today) if b.step_id == "tl/bu"]
     # Day -7 done, Day -6 passed without a record, Days -5 and -4 still to come.
-    assert [(b.status, b.diamond) for b in bu] == [("done", True), ("overdue", True),
-                                                   ("planned", False)]
+    assert [(b.status, b.diamond) for b in bu] == [
+        ("done", True),
+        ("overdue", True),
+        ("planned", False),
+    ]
 
 
 def test_lanes_in_phase_order_with_overlaps_packed(plan):
     lanes, bars = layout_lanes(step_bars(plan))
-    assert [lane.phase for lane in lanes] == [Phase.CONDITIONING, Phase.INFUSION,
-                                              Phase.GVHD_PROPHYLAXIS, Phase.FOLLOW_UP]
+    assert [lane.phase for lane in lanes] == [
+        Phase.CONDITIONING,
+        Phase.INFUSION,
+        Phase.GVHD_PROPHYLAXIS,
+        Phase.FOLLOW_UP,
+    ]
     # levetiracetam (-8..-2) overlaps busulfan (-7..-4) and cyclophosphamide (-3..-2);
     # busulfan and cyclophosphamide do not overlap each other, so they share a row.
     assert lanes[0].rows == 2
@@ -196,26 +212,38 @@ def test_phase_bands_follow_the_main_path(plan):
 def test_weekends_between_dates():
     first = dt.date(2026, 3, 9)  # Monday
     assert weekend_dates(first, first + dt.timedelta(days=13)) == [
-        dt.date(2026, 3, 14), dt.date(2026, 3, 15), dt.date(2026, 3, 21), dt.date(2026, 3, 22)]
+        dt.date(2026, 3, 14),
+        dt.date(2026, 3, 15),
+        dt.date(2026, 3, 21),
+        dt.date(2026, 3, 22),
+    ]
     assert weekend_dates(first, first - dt.timedelta(days=1)) == []
 
 
-@pytest.mark.parametrize(("top", "height", "expected"), [(0, 100, range(5)),
-                                                         (30, 40, range(1, 4)),
-                                                         (9_000, 100, range(450, 455)),
-                                                         (20_000, 100, range(500, 500))])
+@pytest.mark.parametrize(
+    ("top", "height", "expected"),
+    [
+        (0, 100, range(5)),
+        (30, 40, range(1, 4)),
+        (9_000, 100, range(450, 455)),
+        (20_000, 100, range(500, 500)),
+    ],
+)
 def test_only_visible_rows_are_drawn(top, height, expected):
     assert visible_rows(top, height, 20, 500) == expected
 
 
 def test_after_day0_the_path_is_read_by_day_number():
-    template = TEMPLATE.replace(b'day = 30\n', b'days = [0, 30, 180]\n')
+    template = TEMPLATE.replace(b"day = 30\n", b"days = [0, 30, 180]\n")
     plan = instantiate(parse_protocol(template, "tl.toml"), D0)
     bands = {b.phase: (b.start, b.end) for b in phase_bands(plan)}
     # A follow-up step on Day 0 (a registry form) does not make D0-D+100 "follow-up".
     assert bands[Phase.RECOVERY] == (D0 + dt.timedelta(days=1), D0 + dt.timedelta(days=100))
-    assert bands[Phase.FOLLOW_UP] == (D0 + dt.timedelta(days=101),
-                                      D0 + dt.timedelta(days=180))
+    assert bands[Phase.FOLLOW_UP] == (D0 + dt.timedelta(days=101), D0 + dt.timedelta(days=180))
     ordered = [b.phase for b in phase_bands(plan)]
-    assert ordered.index(Phase.CONDITIONING) < ordered.index(Phase.INFUSION) < \
-        ordered.index(Phase.RECOVERY) < ordered.index(Phase.FOLLOW_UP)
+    assert (
+        ordered.index(Phase.CONDITIONING)
+        < ordered.index(Phase.INFUSION)
+        < ordered.index(Phase.RECOVERY)
+        < ordered.index(Phase.FOLLOW_UP)
+    )

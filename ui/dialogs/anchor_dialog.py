@@ -45,7 +45,7 @@ def settable_anchors(plan: Plan) -> list[str]:
 
 
 def anchor_title(plan: Plan, name: str) -> str:
-    """"mobilisation: first G-CSF dose (M-Day 1)" for the anchor picker."""
+    """ "mobilisation: first G-CSF dose (M-Day 1)" for the anchor picker."""
     state = plan.anchors[name]
     text = f"{name}: {state.label}" if state.label else name
     mday = state.numbering == "mday" and "M-Day 1" not in text
@@ -124,9 +124,10 @@ class SetAnchorDialog(QDialog):
             count = len(self.changes)
             self.summary.setText(
                 "Pick the real date, then give the reason."
-                if self.new_date == self._plan.anchor_date(self.anchor_name) else
-                f"{count} date{'s' if count != 1 else ''} change. Steps already done keep "
-                "their real dates; the anchor no longer follows Day 0.")
+                if self.new_date == self._plan.anchor_date(self.anchor_name)
+                else f"{count} date{'s' if count != 1 else ''} change. Steps already done keep "
+                "their real dates; the anchor no longer follows Day 0."
+            )
         self._fill_table()
         ok.setEnabled(bool(self.changes) and bool(self.reason.text().strip()))
 

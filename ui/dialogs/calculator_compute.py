@@ -56,16 +56,19 @@ def _reading_time(text: str, day: dt.date, index: int) -> dt.datetime:
             return dt.datetime.combine(day, dt.time.fromisoformat(text.zfill(5)))
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        raise ValidationError("temperatures", f"Reading {index}: '{text}' is not a time; enter "
-                              "HH:MM or yyyy-mm-dd HH:MM.") from None
+        raise ValidationError(
+            "temperatures",
+            f"Reading {index}: '{text}' is not a time; enter HH:MM or yyyy-mm-dd HH:MM.",
+        ) from None
 
 
 def _cell_number(field: str, text: str, what: str, allowed: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValidationError(field, f"{what}: '{text}' is not a number; allowed {allowed}.") \
-            from None
+        raise ValidationError(
+            field, f"{what}: '{text}' is not a number; allowed {allowed}."
+        ) from None
 
 
 def _fn(v: dict[str, Any]) -> GradeResult:
@@ -82,17 +85,23 @@ def _es(v: dict[str, Any]) -> GradeResult:
     both = engraftment_syndrome(findings)
     s, m = both["spitzer"], both["maiolino"]
     met = [name for name, r in (("Spitzer", s), ("Maiolino", m)) if r.value]
-    label = (f"Spitzer {'met' if s.value else 'not met'}, "
-             f"Maiolino {'met' if m.value else 'not met'}")
+    label = f"Spitzer {'met' if s.value else 'not met'}, Maiolino {'met' if m.value else 'not met'}"
     return GradeResult(
-        value=len(met), label=label, criteria=ES_CRITERIA,
-        version=f"Spitzer {s.version}; Maiolino {m.version}", inputs=s.inputs,
+        value=len(met),
+        label=label,
+        criteria=ES_CRITERIA,
+        version=f"Spitzer {s.version}; Maiolino {m.version}",
+        inputs=s.inputs,
         deciding_rule=f"Spitzer: {s.deciding_rule} Maiolino: {m.deciding_rule}",
         notes=s.notes + m.notes,
-        components={"spitzer": bool(s.value), "maiolino": bool(m.value),
-                    "spitzer_major": s.components["major"],
-                    "spitzer_minor": s.components["minor"],
-                    "maiolino_signs": m.components["signs"]})
+        components={
+            "spitzer": bool(s.value),
+            "maiolino": bool(m.value),
+            "spitzer_major": s.components["major"],
+            "spitzer_minor": s.components["minor"],
+            "maiolino_signs": m.components["signs"],
+        },
+    )
 
 
 def _tma(v: dict[str, Any]) -> GradeResult:
@@ -101,11 +110,20 @@ def _tma(v: dict[str, Any]) -> GradeResult:
         date = v[f"a{n}_date"]
         if date is None:
             continue
-        keys = ("anaemia", "thrombocytopenia", "schistocytes", "hypertension",
-                "sc5b9_at_or_above_uln", "ldh_x_uln", "upcr_mg_mg")
-        missing = [spec.label for spec in TMA_FIELDS
-                   if spec.name in (f"a{n}_ldh_x_uln", f"a{n}_upcr_mg_mg")
-                   and v[spec.name] is None]
+        keys = (
+            "anaemia",
+            "thrombocytopenia",
+            "schistocytes",
+            "hypertension",
+            "sc5b9_at_or_above_uln",
+            "ldh_x_uln",
+            "upcr_mg_mg",
+        )
+        missing = [
+            spec.label
+            for spec in TMA_FIELDS
+            if spec.name in (f"a{n}_ldh_x_uln", f"a{n}_upcr_mg_mg") and v[spec.name] is None
+        ]
         if missing:  # a dated assessment needs its measured values: never assumed normal
             raise _MissingError(", ".join(missing))
         try:
@@ -113,15 +131,23 @@ def _tma(v: dict[str, Any]) -> GradeResult:
         except ValidationError as err:
             raise ValidationError(f"a{n}_{err.field}", str(err)) from None
     result = ta_tma_harmonized(
-        assessments, biopsy_proven=v["biopsy_proven"],
+        assessments,
+        biopsy_proven=v["biopsy_proven"],
         concurrent_agvhd_grade_2_4=v["concurrent_agvhd_grade_2_4"],
-        concurrent_infection=v["concurrent_infection"], organ_dysfunction=v["organ_dysfunction"])
+        concurrent_infection=v["concurrent_infection"],
+        organ_dysfunction=v["organ_dysfunction"],
+    )
     return replace(result, rank=2 if result.components["high_risk"] else int(bool(result.value)))
 
 
 def _mucositis(v: dict[str, Any]) -> GradeResult:
-    return oral_mucositis(soreness=v["soreness"], erythema=v["erythema"], ulcers=v["ulcers"],
-                          diet=v["diet"], ctcae_grade=int(v["ctcae_grade"]))
+    return oral_mucositis(
+        soreness=v["soreness"],
+        erythema=v["erythema"],
+        ulcers=v["ulcers"],
+        diet=v["diet"],
+        ctcae_grade=int(v["ctcae_grade"]),
+    )
 
 
 def _hct_ci(v: dict[str, Any]) -> GradeResult:
@@ -130,18 +156,24 @@ def _hct_ci(v: dict[str, Any]) -> GradeResult:
 
 def _cmv(v: dict[str, Any]) -> GradeResult:
     allo = v["allogeneic"]
-    result = cmv_assessment(v["donor_cmv_igg"] if allo else None, v["recipient_cmv_igg"],
-                            allogeneic=allo)
+    result = cmv_assessment(
+        v["donor_cmv_igg"] if allo else None, v["recipient_cmv_igg"], allogeneic=allo
+    )
     inputs = {**result.inputs, "day0": v["day0"], "extended": v["extended"]}
     if not result.components["letermovir_candidate"]:
         return replace(result, inputs=inputs)
     start_by, stop = letermovir_window(v["day0"], extended=v["extended"])
     stop_day = 200 if v["extended"] else 100
-    window = (f"Letermovir: start between Day 0 and {start_by.isoformat()} (Day +28), "
-              f"stop {stop.isoformat()} (Day +{stop_day}).")
-    return replace(result, inputs=inputs, notes=(*result.notes, window),
-                   components={**result.components, "letermovir_start_by": start_by,
-                               "letermovir_stop": stop})
+    window = (
+        f"Letermovir: start between Day 0 and {start_by.isoformat()} (Day +28), "
+        f"stop {stop.isoformat()} (Day +{stop_day})."
+    )
+    return replace(
+        result,
+        inputs=inputs,
+        notes=(*result.notes, window),
+        components={**result.components, "letermovir_start_by": start_by, "letermovir_stop": stop},
+    )
 
 
 def _regimen(rows: Sequence[Sequence[str]]) -> list[RegimenComponent]:
@@ -151,10 +183,8 @@ def _regimen(rows: Sequence[Sequence[str]]) -> list[RegimenComponent]:
         total = _cell_number("total_dose", dose, f"Row {i} total dose", "0-100,000")
         frac = _cell_number("fractions", fractions or "1", f"Row {i} fractions", "1-30")
         if frac != int(frac):
-            raise ValidationError("fractions", f"Row {i}: fractions must be a whole number "
-                                  "(1-30).")
-        components.append(RegimenComponent(agent, total, unit, (route or "iv").lower(),
-                                           int(frac)))
+            raise ValidationError("fractions", f"Row {i}: fractions must be a whole number (1-30).")
+        components.append(RegimenComponent(agent, total, unit, (route or "iv").lower(), int(frac)))
     return components
 
 
@@ -165,17 +195,30 @@ def _intensity(v: dict[str, Any]) -> GradeResult:
 
 def _vaccine(v: dict[str, Any]) -> GradeResult:
     return live_vaccine_eligibility(
-        day0=v["day0"], today=v[ASSESSMENT_DATE], on_immunosuppression=v["on_immunosuppression"],
-        ist_stop_date=v["ist_stop_date"], last_ivig_date=v["last_ivig_date"],
-        active_gvhd=v["active_gvhd"])
+        day0=v["day0"],
+        today=v[ASSESSMENT_DATE],
+        on_immunosuppression=v["on_immunosuppression"],
+        ist_stop_date=v["ist_stop_date"],
+        last_ivig_date=v["last_ivig_date"],
+        active_gvhd=v["active_gvhd"],
+    )
 
 
 # Conditioning agents as ``RegimenComponent`` names, from plan step drugs or titles.
-_AGENTS = {"busulfan": "busulfan", "melphalan": "melphalan", "fludarabine": "fludarabine",
-           "cyclophosphamide": "cyclophosphamide", "thiotepa": "thiotepa",
-           "treosulfan": "treosulfan", "carmustine": "carmustine", "etoposide": "etoposide",
-           "cytarabine": "cytarabine", "anti-thymocyte": "atg", "alemtuzumab": "alemtuzumab",
-           "total body irradiation": "tbi"}
+_AGENTS = {
+    "busulfan": "busulfan",
+    "melphalan": "melphalan",
+    "fludarabine": "fludarabine",
+    "cyclophosphamide": "cyclophosphamide",
+    "thiotepa": "thiotepa",
+    "treosulfan": "treosulfan",
+    "carmustine": "carmustine",
+    "etoposide": "etoposide",
+    "cytarabine": "cytarabine",
+    "anti-thymocyte": "atg",
+    "alemtuzumab": "alemtuzumab",
+    "total body irradiation": "tbi",
+}
 _PER_DAY = {"twice daily": 2, "every 12 hours": 2, "every 6 hours": 4, "four times daily": 4}
 
 
@@ -187,8 +230,12 @@ def regimen_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
     """
     rows: list[tuple[str, str, str, str, str]] = []
     for step in plan.steps:
-        if (step.phase is not Phase.CONDITIONING or step.dose is None or not step.regimen_tied
-                or step.status is StepStatus.CANCELLED):
+        if (
+            step.phase is not Phase.CONDITIONING
+            or step.dose is None
+            or not step.regimen_tied
+            or step.status is StepStatus.CANCELLED
+        ):
             continue
         name = (step.drug or step.title).lower()  # a drug's title may name another drug
         agent = next((a for key, a in _AGENTS.items() if key in name), None)
@@ -197,10 +244,18 @@ def regimen_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
         dose = step.dose
         count = len(step.days) * _PER_DAY.get(dose.frequency.strip().lower(), 1)
         suffix = {DoseBasis.PER_M2: "/m2", DoseBasis.PER_KG: "/kg", DoseBasis.FLAT: ""}[dose.per]
-        route = "" if agent != "busulfan" else (
-            "oral" if dose.route.strip().upper() == "PO" else "iv")
-        rows.append((agent, f"{dose.amount * count:g}", f"{dose.unit}{suffix}", route,
-                     str(count) if agent == "tbi" else ""))
+        route = (
+            "" if agent != "busulfan" else ("oral" if dose.route.strip().upper() == "PO" else "iv")
+        )
+        rows.append(
+            (
+                agent,
+                f"{dose.amount * count:g}",
+                f"{dose.unit}{suffix}",
+                route,
+                str(count) if agent == "tbi" else "",
+            )
+        )
     return rows
 
 

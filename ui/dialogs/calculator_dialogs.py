@@ -130,7 +130,6 @@ def run_dialog(dialog: QDialog) -> int:
     return dialog.exec()
 
 
-
 _COMPLICATIONS = "Complications"
 _ELIGIBILITY = "Eligibility and compatibility"
 
@@ -154,40 +153,140 @@ class Calculator:
 
 
 CALCULATORS: tuple[Calculator, ...] = (
-    Calculator("magic", "Acute GVHD (&MAGIC)...", "Acute GVHD: MAGIC staging and grade",
-               MAGIC_FIELDS, lambda v: magic_assessment(**v), allogeneic_only=True),
-    Calculator("nih", "Chronic GVHD (&NIH)...", "Chronic GVHD: NIH 2014 global severity",
-               NIH_FIELDS, _nih, allogeneic_only=True),
-    Calculator("vod", "SOS/&VOD (EBMT)...", "SOS/VOD: EBMT 2016 adult severity", VOD_FIELDS,
-               lambda v: vod_severity_ebmt2016(**v)),
-    Calculator("crs", "&CRS (ASTCT)...", "Cytokine release syndrome: ASTCT grade", CRS_FIELDS,
-               lambda v: crs_grade_astct(**v)),
-    Calculator("icans", "&ICANS (ASTCT)...", "ICANS: ASTCT grade (adult, ICE)", ICANS_FIELDS,
-               lambda v: icans_grade_astct(**v)),
-    Calculator("fn", "&Febrile neutropenia (IDSA)...", "Febrile neutropenia: IDSA 2010",
-               FN_FIELDS, _fn, with_date=True, menu=_COMPLICATIONS),
-    Calculator("es", "&Engraftment syndrome...", "Engraftment syndrome: Spitzer and Maiolino",
-               ES_FIELDS, _es, menu=_COMPLICATIONS),
-    Calculator("tma", "&TA-TMA (harmonised)...", "TA-TMA: harmonised criteria (2023)",
-               TMA_FIELDS, _tma, menu=_COMPLICATIONS),
-    Calculator("mucositis", "Oral &mucositis...", "Oral mucositis: WHO and CTCAE v5",
-               MUCOSITIS_FIELDS, _mucositis, menu=_COMPLICATIONS),
-    Calculator("hc", "&Haemorrhagic cystitis...", "Haemorrhagic cystitis: grade",
-               HC_FIELDS, lambda v: haemorrhagic_cystitis_grade(**v), menu=_COMPLICATIONS),
-    Calculator("hctci", "H&CT-CI...", "HCT-CI with age composite", HCT_CI_FIELDS, _hct_ci,
-               records=False, menu=_ELIGIBILITY),
-    Calculator("kps", "&Karnofsky/Lansky...", "Performance status: Karnofsky or Lansky",
-               KPS_FIELDS, lambda v: performance_status(v["score"], v["age_years"]),
-               records=False, menu=_ELIGIBILITY),
-    Calculator("abo", "&ABO compatibility...", "ABO compatibility (donor to recipient)",
-               ABO_FIELDS, lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
-               allogeneic_only=True, records=False, menu=_ELIGIBILITY),
-    Calculator("cmv", "C&MV and letermovir...", "CMV serostatus and letermovir window",
-               CMV_FIELDS, _cmv, records=False, menu=_ELIGIBILITY),
-    Calculator("intensity", "Conditioning &intensity...", "Conditioning intensity: MAC/RIC/NMA",
-               INTENSITY_FIELDS, _intensity, records=False, menu=_ELIGIBILITY),
-    Calculator("vaccine", "&Live vaccines (2-1-8)...", "Live-vaccine eligibility (2-1-8)",
-               VACCINE_FIELDS, _vaccine, records=False, with_date=True, menu=_ELIGIBILITY),
+    Calculator(
+        "magic",
+        "Acute GVHD (&MAGIC)...",
+        "Acute GVHD: MAGIC staging and grade",
+        MAGIC_FIELDS,
+        lambda v: magic_assessment(**v),
+        allogeneic_only=True,
+    ),
+    Calculator(
+        "nih",
+        "Chronic GVHD (&NIH)...",
+        "Chronic GVHD: NIH 2014 global severity",
+        NIH_FIELDS,
+        _nih,
+        allogeneic_only=True,
+    ),
+    Calculator(
+        "vod",
+        "SOS/&VOD (EBMT)...",
+        "SOS/VOD: EBMT 2016 adult severity",
+        VOD_FIELDS,
+        lambda v: vod_severity_ebmt2016(**v),
+    ),
+    Calculator(
+        "crs",
+        "&CRS (ASTCT)...",
+        "Cytokine release syndrome: ASTCT grade",
+        CRS_FIELDS,
+        lambda v: crs_grade_astct(**v),
+    ),
+    Calculator(
+        "icans",
+        "&ICANS (ASTCT)...",
+        "ICANS: ASTCT grade (adult, ICE)",
+        ICANS_FIELDS,
+        lambda v: icans_grade_astct(**v),
+    ),
+    Calculator(
+        "fn",
+        "&Febrile neutropenia (IDSA)...",
+        "Febrile neutropenia: IDSA 2010",
+        FN_FIELDS,
+        _fn,
+        with_date=True,
+        menu=_COMPLICATIONS,
+    ),
+    Calculator(
+        "es",
+        "&Engraftment syndrome...",
+        "Engraftment syndrome: Spitzer and Maiolino",
+        ES_FIELDS,
+        _es,
+        menu=_COMPLICATIONS,
+    ),
+    Calculator(
+        "tma",
+        "&TA-TMA (harmonised)...",
+        "TA-TMA: harmonised criteria (2023)",
+        TMA_FIELDS,
+        _tma,
+        menu=_COMPLICATIONS,
+    ),
+    Calculator(
+        "mucositis",
+        "Oral &mucositis...",
+        "Oral mucositis: WHO and CTCAE v5",
+        MUCOSITIS_FIELDS,
+        _mucositis,
+        menu=_COMPLICATIONS,
+    ),
+    Calculator(
+        "hc",
+        "&Haemorrhagic cystitis...",
+        "Haemorrhagic cystitis: grade",
+        HC_FIELDS,
+        lambda v: haemorrhagic_cystitis_grade(**v),
+        menu=_COMPLICATIONS,
+    ),
+    Calculator(
+        "hctci",
+        "H&CT-CI...",
+        "HCT-CI with age composite",
+        HCT_CI_FIELDS,
+        _hct_ci,
+        records=False,
+        menu=_ELIGIBILITY,
+    ),
+    Calculator(
+        "kps",
+        "&Karnofsky/Lansky...",
+        "Performance status: Karnofsky or Lansky",
+        KPS_FIELDS,
+        lambda v: performance_status(v["score"], v["age_years"]),
+        records=False,
+        menu=_ELIGIBILITY,
+    ),
+    Calculator(
+        "abo",
+        "&ABO compatibility...",
+        "ABO compatibility (donor to recipient)",
+        ABO_FIELDS,
+        lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
+        allogeneic_only=True,
+        records=False,
+        menu=_ELIGIBILITY,
+    ),
+    Calculator(
+        "cmv",
+        "C&MV and letermovir...",
+        "CMV serostatus and letermovir window",
+        CMV_FIELDS,
+        _cmv,
+        records=False,
+        menu=_ELIGIBILITY,
+    ),
+    Calculator(
+        "intensity",
+        "Conditioning &intensity...",
+        "Conditioning intensity: MAC/RIC/NMA",
+        INTENSITY_FIELDS,
+        _intensity,
+        records=False,
+        menu=_ELIGIBILITY,
+    ),
+    Calculator(
+        "vaccine",
+        "&Live vaccines (2-1-8)...",
+        "Live-vaccine eligibility (2-1-8)",
+        VACCINE_FIELDS,
+        _vaccine,
+        records=False,
+        with_date=True,
+        menu=_ELIGIBILITY,
+    ),
 )
 
 
@@ -199,9 +298,15 @@ def calculator(key: str) -> Calculator:
     raise KeyError(key)
 
 
-def make_calculator_dialog(parent: QWidget | None, key: str, *, save: SaveFn, today: dt.date,
-                           weight_kg: float | None = None,
-                           defaults: Mapping[str, object] | None = None) -> CalculatorDialog:
+def make_calculator_dialog(
+    parent: QWidget | None,
+    key: str,
+    *,
+    save: SaveFn,
+    today: dt.date,
+    weight_kg: float | None = None,
+    defaults: Mapping[str, object] | None = None,
+) -> CalculatorDialog:
     """Build the dialog of one calculator (MAGIC gets the patient's weight pre-filled).
 
     ``defaults`` pre-fill the fields of that name the calculator has (e.g. "age_years",
@@ -209,9 +314,15 @@ def make_calculator_dialog(parent: QWidget | None, key: str, *, save: SaveFn, to
     used by calculators that only show and copy their result.
     """
     calc = calculator(key)
-    dialog = CalculatorDialog(parent, title=calc.title, fields=calc.fields,
-                              compute=calc.compute, save=save if calc.records else None,
-                              today=today, with_date=calc.with_date)
+    dialog = CalculatorDialog(
+        parent,
+        title=calc.title,
+        fields=calc.fields,
+        compute=calc.compute,
+        save=save if calc.records else None,
+        today=today,
+        with_date=calc.with_date,
+    )
     if key == "magic" and weight_kg is not None:
         dialog.set_value("weight_kg", f"{weight_kg:g}")
     for name, value in (defaults or {}).items():
@@ -227,9 +338,15 @@ class DateNoteDialog:
     """Ask for a date (not after today) and a note; the seam tests patch."""
 
     @staticmethod
-    def ask(parent: QWidget | None, title: str, prompt: str, today: dt.date,
-            default: dt.date | None = None, *,
-            note_required: bool = False) -> tuple[dt.date, str] | None:
+    def ask(
+        parent: QWidget | None,
+        title: str,
+        prompt: str,
+        today: dt.date,
+        default: dt.date | None = None,
+        *,
+        note_required: bool = False,
+    ) -> tuple[dt.date, str] | None:
         """Returns (date, note), or None when cancelled."""
         dialog = QDialog(parent)
         dialog.setWindowTitle(title)
@@ -245,7 +362,8 @@ class DateNoteDialog:
         form.addRow("&Date:", date_edit)
         form.addRow("&Note:", note)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
         if note_required:

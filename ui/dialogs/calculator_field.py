@@ -60,7 +60,6 @@ class _MissingError(Exception):
     """A required field is empty."""
 
 
-
 class RowsEditor(QWidget):
     """A small table of text rows (temperature readings, regimen components).
 

@@ -59,9 +59,17 @@ class CalculatorDialog(QDialog):
         errors: field name -> the error label beside it.
     """
 
-    def __init__(self, parent: QWidget | None, *, title: str, fields: tuple[Field, ...],
-                 compute: ComputeFn, save: SaveFn | None, today: dt.date,
-                 with_date: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        *,
+        title: str,
+        fields: tuple[Field, ...],
+        compute: ComputeFn,
+        save: SaveFn | None,
+        today: dt.date,
+        with_date: bool = False,
+    ) -> None:
         """``save`` None: show and copy only; ``with_date``: compute gets the assessment date."""
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -178,8 +186,14 @@ class CalculatorDialog(QDialog):
         self.components_label = self._info("Stages and scores")
         self.inputs_label = self._info("Inputs used")
         self.notes_label = self._info("Notes")
-        for widget in (self.grade_label, self.criteria_label, self.rule_label,
-                       self.components_label, self.inputs_label, self.notes_label):
+        for widget in (
+            self.grade_label,
+            self.criteria_label,
+            self.rule_label,
+            self.components_label,
+            self.inputs_label,
+            self.notes_label,
+        ):
             form.addWidget(widget)
         self.confirm_box = QGroupBox("Clinician confirmation required")
         confirm_form = QFormLayout(self.confirm_box)
@@ -259,13 +273,15 @@ class CalculatorDialog(QDialog):
             try:
                 return dt.date.fromisoformat(text)
             except ValueError:
-                raise ValidationError(spec.name, f"'{text}' is not a date; enter yyyy-mm-dd.") \
-                    from None
+                raise ValidationError(
+                    spec.name, f"'{text}' is not a date; enter yyyy-mm-dd."
+                ) from None
         try:
             number = float(text)
         except ValueError:
-            raise ValidationError(spec.name, f"'{text}' is not a number; allowed "
-                                  f"{spec.hint}.") from None
+            raise ValidationError(
+                spec.name, f"'{text}' is not a number; allowed {spec.hint}."
+            ) from None
         if spec.kind.endswith("int"):
             if number != int(number):
                 raise ValidationError(spec.name, f"Enter a whole number ({spec.hint}).")
@@ -320,8 +336,12 @@ class CalculatorDialog(QDialog):
         if result is None:
             self.grade_label.setText("No result")
             self.criteria_label.setText(waiting)
-            for label in (self.rule_label, self.components_label, self.inputs_label,
-                          self.notes_label):
+            for label in (
+                self.rule_label,
+                self.components_label,
+                self.inputs_label,
+                self.notes_label,
+            ):
                 label.setText("")
             self.confirm_box.setVisible(False)
             return
@@ -347,8 +367,11 @@ class CalculatorDialog(QDialog):
 
     def _update_buttons(self) -> None:
         refusal = self.record_refusal()
-        ok = self.grade is not None and not refusal and (
-            not self.grade.needs_confirmation or bool(self.confirm_edit.text().strip()))
+        ok = (
+            self.grade is not None
+            and not refusal
+            and (not self.grade.needs_confirmation or bool(self.confirm_edit.text().strip()))
+        )
         self.save_button.setEnabled(ok)
         self.copy_button.setEnabled(self.grade is not None)
         self.record_note.setText(refusal)

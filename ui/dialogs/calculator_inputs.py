@@ -21,8 +21,15 @@ MAGIC_FIELDS = (
     Field("skin_bsa_percent", "&Rash extent", "number", "0-100 % BSA", default="0"),
     Field("bullae_desquamation", "Bullae and desquamation > 5% BSA", "bool"),
     Field("bilirubin", "&Bilirubin", "number", "0-50 mg/dL or 0-855 µmol/L"),
-    Field("bilirubin_unit", "Bilirubin &unit", "choice", "",
-          (("mg/dL", "mg/dL"), ("umol/L", "µmol/L")), "mg/dL", ("bilirubin_unit",)),
+    Field(
+        "bilirubin_unit",
+        "Bilirubin &unit",
+        "choice",
+        "",
+        (("mg/dL", "mg/dL"), ("umol/L", "µmol/L")),
+        "mg/dL",
+        ("bilirubin_unit",),
+    ),
     Field("upper_gi_persistent", "Persistent nausea, vomiting or anorexia (upper GI)", "bool"),
     Field("stool_ml_per_day", "Stool &volume", "optional-number", "0-10,000 mL/day, 3-day mean"),
     Field("stool_episodes_per_day", "Stool &episodes", "optional-int", "0-50 per day"),
@@ -33,40 +40,96 @@ MAGIC_FIELDS = (
 
 _SCORES = tuple((str(i), str(i)) for i in range(4))
 NIH_FIELDS = (
-    *(Field(organ, label, "choice", "score 0-3", _SCORES, "0") for organ, label in (
-        ("skin", "S&kin"), ("mouth", "&Mouth"), ("eyes", "&Eyes"), ("gi", "&GI tract"),
-        ("liver", "&Liver"), ("lungs", "Lungs (s&ymptoms)"), ("joints", "&Joints and fascia"),
-        ("genital", "Ge&nital tract"))),
+    *(
+        Field(organ, label, "choice", "score 0-3", _SCORES, "0")
+        for organ, label in (
+            ("skin", "S&kin"),
+            ("mouth", "&Mouth"),
+            ("eyes", "&Eyes"),
+            ("gi", "&GI tract"),
+            ("liver", "&Liver"),
+            ("lungs", "Lungs (s&ymptoms)"),
+            ("joints", "&Joints and fascia"),
+            ("genital", "Ge&nital tract"),
+        )
+    ),
     Field("fev1_percent", "&FEV1", "optional-number", "0-200 % predicted (replaces symptoms)"),
 )
 
 CRS_FIELDS = (
     Field("temperature_c", "&Temperature", "number", "30-45 °C"),
-    Field("hypotension", "&Hypotension", "choice", "", (
-        ("none", "none"), ("no_vasopressor", "not needing vasopressors"),
-        ("one_vasopressor", "one vasopressor"),
-        ("multiple_vasopressors", "several vasopressors (not vasopressin)")), "none"),
-    Field("oxygen", "&Oxygen", "choice", "", (
-        ("none", "none"), ("low_flow", "low flow (nasal cannula 6 L/min or less)"),
-        ("high_flow", "high flow, facemask, non-rebreather, Venturi"),
-        ("positive_pressure", "CPAP, BiPAP or ventilation")), "none"),
-    Field("fever_masked_by_therapy", "Fever masked by antipyretic or anti-cytokine therapy",
-          "bool"),
+    Field(
+        "hypotension",
+        "&Hypotension",
+        "choice",
+        "",
+        (
+            ("none", "none"),
+            ("no_vasopressor", "not needing vasopressors"),
+            ("one_vasopressor", "one vasopressor"),
+            ("multiple_vasopressors", "several vasopressors (not vasopressin)"),
+        ),
+        "none",
+    ),
+    Field(
+        "oxygen",
+        "&Oxygen",
+        "choice",
+        "",
+        (
+            ("none", "none"),
+            ("low_flow", "low flow (nasal cannula 6 L/min or less)"),
+            ("high_flow", "high flow, facemask, non-rebreather, Venturi"),
+            ("positive_pressure", "CPAP, BiPAP or ventilation"),
+        ),
+        "none",
+    ),
+    Field(
+        "fever_masked_by_therapy", "Fever masked by antipyretic or anti-cytokine therapy", "bool"
+    ),
 )
 
 ICANS_FIELDS = (
     Field("ice", "&ICE score", "optional-int", "0-10 (empty if unarousable)"),
-    Field("consciousness", "&Consciousness", "choice", "", (
-        ("alert", "alert"), ("awakens_spontaneously", "awakens spontaneously"),
-        ("awakens_to_voice", "awakens to voice"), ("awakens_to_touch", "awakens to touch"),
-        ("unarousable", "unarousable")), "alert"),
-    Field("seizure", "&Seizure", "choice", "", (
-        ("none", "none"), ("rapidly_resolving", "resolving rapidly or with intervention"),
-        ("prolonged_or_repetitive", "prolonged (> 5 min) or repetitive")), "none"),
+    Field(
+        "consciousness",
+        "&Consciousness",
+        "choice",
+        "",
+        (
+            ("alert", "alert"),
+            ("awakens_spontaneously", "awakens spontaneously"),
+            ("awakens_to_voice", "awakens to voice"),
+            ("awakens_to_touch", "awakens to touch"),
+            ("unarousable", "unarousable"),
+        ),
+        "alert",
+    ),
+    Field(
+        "seizure",
+        "&Seizure",
+        "choice",
+        "",
+        (
+            ("none", "none"),
+            ("rapidly_resolving", "resolving rapidly or with intervention"),
+            ("prolonged_or_repetitive", "prolonged (> 5 min) or repetitive"),
+        ),
+        "none",
+    ),
     Field("motor_weakness", "Deep focal motor weakness", "bool"),
-    Field("cerebral_oedema", "Cerebral &oedema", "choice", "", (
-        ("none", "none"), ("focal", "focal on imaging"),
-        ("diffuse", "diffuse, posturing, papilloedema")), "none"),
+    Field(
+        "cerebral_oedema",
+        "Cerebral &oedema",
+        "choice",
+        "",
+        (
+            ("none", "none"),
+            ("focal", "focal on imaging"),
+            ("diffuse", "diffuse, posturing, papilloedema"),
+        ),
+        "none",
+    ),
 )
 
 VOD_FIELDS = (
@@ -84,19 +147,31 @@ VOD_FIELDS = (
 # --- the further calculators (toxicity, eligibility, compatibility) ----------------------
 
 FN_FIELDS = (
-    Field("temperatures", "&Temperatures", "rows",
-          "30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM",
-          error_names=("temperature",), columns=("Time", "°C")),
+    Field(
+        "temperatures",
+        "&Temperatures",
+        "rows",
+        "30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM",
+        error_names=("temperature",),
+        columns=("Time", "°C"),
+    ),
     Field("anc", "&ANC", "number", "0-100 x10^9/L"),
-    Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h",
-          "bool"),
+    Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h", "bool"),
 )
 
 ES_FIELDS = (
-    Field("hours_after_engraftment", "Onset after &engraftment", "optional-number",
-          "-720 to 2160 h (negative: before)"),
-    Field("hours_after_first_neutrophils", "Onset after first &neutrophils", "optional-number",
-          "-720 to 2160 h (optional)"),
+    Field(
+        "hours_after_engraftment",
+        "Onset after &engraftment",
+        "optional-number",
+        "-720 to 2160 h (negative: before)",
+    ),
+    Field(
+        "hours_after_first_neutrophils",
+        "Onset after first &neutrophils",
+        "optional-number",
+        "-720 to 2160 h (optional)",
+    ),
     Field("max_temp_c", "Highest &temperature", "optional-number", "30-45 °C"),
     Field("infection_identified", "An infection explains the fever", "bool"),
     # Measured values have no default: "not entered" until typed (never assumed normal).
@@ -104,19 +179,23 @@ ES_FIELDS = (
     Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
     Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
     Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
-    Field("liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection",
-          default="0"),
-    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL",
-          error_names=("bilirubin",)),
+    Field(
+        "liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection", default="0"
+    ),
+    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", error_names=("bilirubin",)),
     Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN"),
     Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
     Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
     Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
 )
 
-_TMA_FLAGS = (("anaemia", "anaemia"), ("thrombocytopenia", "thrombocytopenia"),
-              ("schistocytes", "schistocytes"), ("hypertension", "hypertension"),
-              ("sc5b9_at_or_above_uln", "sC5b-9 at or above ULN"))
+_TMA_FLAGS = (
+    ("anaemia", "anaemia"),
+    ("thrombocytopenia", "thrombocytopenia"),
+    ("schistocytes", "schistocytes"),
+    ("hypertension", "hypertension"),
+    ("sc5b9_at_or_above_uln", "sC5b-9 at or above ULN"),
+)
 
 
 def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
@@ -125,13 +204,20 @@ def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
     # assessment's are needed only when its date is given (checked in ``_tma``).
     kind, need = ("number", "") if n == 1 else ("optional-number", " (with a date)")
     return (
-        Field(f"a{n}_date", f"Assessment {n} date", date_kind,
-              "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)")),
-        *(Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
-          for name, text in _TMA_FLAGS),
+        Field(
+            f"a{n}_date",
+            f"Assessment {n} date",
+            date_kind,
+            "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)"),
+        ),
+        *(
+            Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
+            for name, text in _TMA_FLAGS
+        ),
         Field(f"a{n}_ldh_x_uln", f"LDH ({first})", kind, f"0-100 x ULN{need}"),
-        Field(f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", kind,
-              f"0-100 mg/mg{need}"),
+        Field(
+            f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", kind, f"0-100 mg/mg{need}"
+        ),
     )
 
 
@@ -148,37 +234,70 @@ MUCOSITIS_FIELDS = (
     Field("soreness", "Soreness", "bool"),
     Field("erythema", "Erythema", "bool"),
     Field("ulcers", "Ulcers", "bool"),
-    Field("diet", "&Diet", "choice", "what the patient can eat", (
-        ("solids", "solids"), ("liquids_only", "liquids only"),
-        ("none", "alimentation not possible")), "solids"),
-    Field("ctcae_grade", "&CTCAE v5 grade", "choice", "0-5", tuple(
-        (str(i), f"{i}: {text}") for i, text in enumerate(CTCAE_MUCOSITIS)), "0"),
+    Field(
+        "diet",
+        "&Diet",
+        "choice",
+        "what the patient can eat",
+        (
+            ("solids", "solids"),
+            ("liquids_only", "liquids only"),
+            ("none", "alimentation not possible"),
+        ),
+        "solids",
+    ),
+    Field(
+        "ctcae_grade",
+        "&CTCAE v5 grade",
+        "choice",
+        "0-5",
+        tuple((str(i), f"{i}: {text}") for i, text in enumerate(CTCAE_MUCOSITIS)),
+        "0",
+    ),
 )
 
 HC_FIELDS = (
     Field("microscopic_haematuria", "Microscopic haematuria", "bool"),
     Field("macroscopic_haematuria", "Macroscopic haematuria", "bool"),
     Field("clots", "Clots", "bool"),
-    Field("obstruction_requiring_intervention",
-          "Obstruction or retention requiring intervention", "bool"),
-    Field("hours_since_conditioning", "&Hours since conditioning", "optional-number",
-          "0-87,600 h (72 h or less: early onset)"),
+    Field(
+        "obstruction_requiring_intervention",
+        "Obstruction or retention requiring intervention",
+        "bool",
+    ),
+    Field(
+        "hours_since_conditioning",
+        "&Hours since conditioning",
+        "optional-number",
+        "0-87,600 h (72 h or less: early onset)",
+    ),
 )
 
 HCT_CI_LABELS: dict[str, str] = {
-    "arrhythmia": "Arrhythmia", "cardiac": "Cardiac", "inflammatory_bowel_disease":
-    "Inflammatory bowel disease", "diabetes": "Diabetes", "cerebrovascular":
-    "Cerebrovascular disease", "psychiatric": "Psychiatric disturbance", "hepatic_mild":
-    "Hepatic, mild", "obesity": "Obesity", "infection": "Infection", "rheumatologic":
-    "Rheumatologic", "peptic_ulcer": "Peptic ulcer", "renal": "Renal, moderate/severe",
-    "pulmonary_moderate": "Pulmonary, moderate", "prior_solid_tumour": "Prior solid tumour",
-    "heart_valve": "Heart valve disease", "pulmonary_severe": "Pulmonary, severe",
+    "arrhythmia": "Arrhythmia",
+    "cardiac": "Cardiac",
+    "inflammatory_bowel_disease": "Inflammatory bowel disease",
+    "diabetes": "Diabetes",
+    "cerebrovascular": "Cerebrovascular disease",
+    "psychiatric": "Psychiatric disturbance",
+    "hepatic_mild": "Hepatic, mild",
+    "obesity": "Obesity",
+    "infection": "Infection",
+    "rheumatologic": "Rheumatologic",
+    "peptic_ulcer": "Peptic ulcer",
+    "renal": "Renal, moderate/severe",
+    "pulmonary_moderate": "Pulmonary, moderate",
+    "prior_solid_tumour": "Prior solid tumour",
+    "heart_valve": "Heart valve disease",
+    "pulmonary_severe": "Pulmonary, severe",
     "hepatic_moderate_severe": "Hepatic, moderate/severe",
 }
 
 HCT_CI_FIELDS = (
-    *(Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
-      for key, weight in HCT_CI_WEIGHTS.items()),
+    *(
+        Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
+        for key, weight in HCT_CI_WEIGHTS.items()
+    ),
     Field("age_years", "&Age", "number", "0-120 years (40 or more: +1 for HCT-CI/age)"),
 )
 
@@ -203,13 +322,23 @@ CMV_FIELDS = (
 )
 
 INTENSITY_FIELDS = (
-    Field("components", "Regimen &components", "rows",
-          "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
-          "melphalan mg/m2",
-          error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
-          columns=("Agent", "Total dose", "Unit", "Route", "Fractions")),
-    Field("centre_intent", "Centre's declared &intent", "choice", "", (
-        ("none", "not declared"), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")), "none"),
+    Field(
+        "components",
+        "Regimen &components",
+        "rows",
+        "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
+        "melphalan mg/m2",
+        error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
+        columns=("Agent", "Total dose", "Unit", "Route", "Fractions"),
+    ),
+    Field(
+        "centre_intent",
+        "Centre's declared &intent",
+        "choice",
+        "",
+        (("none", "not declared"), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")),
+        "none",
+    ),
 )
 
 VACCINE_FIELDS = (

@@ -14,11 +14,30 @@ from planner.clinical.grading import GradeResult
 
 
 def _key(name: str) -> str:
-    """"upper_gi_persistent" -> "upper GI persistent"."""
-    words = {"gi": "GI", "mg": "mg", "dl": "dL", "ml": "mL", "pct": "%", "uln": "ULN",
-             "ice": "ICE", "mof": "MOF", "mod": "MOD", "fev1": "FEV1", "bsa": "BSA",
-             "anc": "ANC", "ldh": "LDH", "upcr": "UPCR", "agvhd": "aGVHD", "abo": "ABO",
-             "cmv": "CMV", "igg": "IgG", "ivig": "IVIG", "ist": "IST", "hct": "HCT"}
+    """ "upper_gi_persistent" -> "upper GI persistent"."""
+    words = {
+        "gi": "GI",
+        "mg": "mg",
+        "dl": "dL",
+        "ml": "mL",
+        "pct": "%",
+        "uln": "ULN",
+        "ice": "ICE",
+        "mof": "MOF",
+        "mod": "MOD",
+        "fev1": "FEV1",
+        "bsa": "BSA",
+        "anc": "ANC",
+        "ldh": "LDH",
+        "upcr": "UPCR",
+        "agvhd": "aGVHD",
+        "abo": "ABO",
+        "cmv": "CMV",
+        "igg": "IgG",
+        "ivig": "IVIG",
+        "ist": "IST",
+        "hct": "HCT",
+    }
     return " ".join(words.get(w, w) for w in str(name).split("_"))
 
 
@@ -38,10 +57,12 @@ def _plain(value: object, sep: str = ", ") -> str:
 
 def describe_result(result: GradeResult) -> str:
     """Readable multi-line text of a result: criteria and version, rule, stages, inputs."""
-    lines = [f"{result.criteria}, version {result.version}: {result.label}",
-             f"Rule: {result.deciding_rule}",
-             f"Stages/scores: {_plain(result.components, ' · ')}",
-             f"Inputs: {_plain(result.inputs, '; ')}"]
+    lines = [
+        f"{result.criteria}, version {result.version}: {result.label}",
+        f"Rule: {result.deciding_rule}",
+        f"Stages/scores: {_plain(result.components, ' · ')}",
+        f"Inputs: {_plain(result.inputs, '; ')}",
+    ]
     lines += [f"Note: {n}" for n in result.notes]
     if result.needs_confirmation:
         lines.append("Clinician confirmation required.")

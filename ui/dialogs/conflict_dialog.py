@@ -28,14 +28,16 @@ class ConflictDialog(QDialog):
         text = QLabel(
             "Someone saved this plan on another workstation while you were editing it.\n"
             f"Their Day 0: {theirs.plan.day0:%a %d %b %Y}. Yours: {mine.plan.day0:%a %d %b %Y}."
-            f" {len(changes)} date(s) differ. Nothing has been overwritten.")
+            f" {len(changes)} date(s) differ. Nothing has been overwritten."
+        )
         text.setWordWrap(True)
         table = QTableWidget(len(changes), 3)
         table.setHorizontalHeaderLabels(["Step", "Their date", "Your date"])
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, ch in enumerate(changes):
-            for col, value in enumerate((ch.title, f"{ch.old_date:%a %d %b %Y}",
-                                         f"{ch.new_date:%a %d %b %Y}")):
+            for col, value in enumerate(
+                (ch.title, f"{ch.old_date:%a %d %b %Y}", f"{ch.new_date:%a %d %b %Y}")
+            ):
                 table.setItem(row, col, QTableWidgetItem(value))
         table.resizeColumnsToContents()
         buttons = QDialogButtonBox()

@@ -37,13 +37,18 @@ class DateChangesTable(QTableWidget):
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
-    def show_changes(self, changes: Sequence[DateChange],
-                     day_text: Callable[[DateChange], str]) -> None:
+    def show_changes(
+        self, changes: Sequence[DateChange], day_text: Callable[[DateChange], str]
+    ) -> None:
         """One row per change; ``day_text`` numbers the new date (Day -3, M-Day 2...)."""
         self.setRowCount(len(changes))
         for row, ch in enumerate(changes):
-            cells = (ch.title, f"{ch.old_date:%a %d %b %Y}", f"{ch.new_date:%a %d %b %Y}",
-                     day_text(ch))
+            cells = (
+                ch.title,
+                f"{ch.old_date:%a %d %b %Y}",
+                f"{ch.new_date:%a %d %b %Y}",
+                day_text(ch),
+            )
             for col, text in enumerate(cells):
                 self.setItem(row, col, QTableWidgetItem(text))
 
@@ -60,7 +65,8 @@ def date_picker(date: dt.date, accessible_name: str) -> QDateEdit:
 def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     """OK (named for what it does) and Cancel, wired to accept and reject."""
     buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert isinstance(ok, QPushButton)
     ok.setText(ok_text)

@@ -88,11 +88,15 @@ class MoveDay0Dialog(QDialog):
             self.summary.setText(
                 f"Day 0 moves {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
                 f"{'later' if delta > 0 else 'earlier'}, to {new_day0:%a %d %b %Y}: "
-                f"{len(self.changes)} date{'s' if len(self.changes) != 1 else ''} change.")
+                f"{len(self.changes)} date{'s' if len(self.changes) != 1 else ''} change."
+            )
         self._fill_table()
         done = sum(1 for o in self._plan.occurrences() if o.status is StepStatus.DONE)
-        self.kept.setText(f"{done} step{'s' if done != 1 else ''} already done keep "
-                          "their real dates." if done else "")
+        self.kept.setText(
+            f"{done} step{'s' if done != 1 else ''} already done keep their real dates."
+            if done
+            else ""
+        )
         ok.setEnabled(bool(self.changes) and bool(self.reason.text().strip()))
 
     def _guidance(self) -> str:
@@ -100,10 +104,14 @@ class MoveDay0Dialog(QDialog):
         if given is None:
             return "Pick the new Day 0, then give the reason."
         if given.date == self._plan.day0:
-            return (f"The infusion is recorded as given on {given.date:%a %d %b %Y}, so Day 0 "
-                    "stays there. If that record is wrong, correct it first.")
-        return (f"The infusion is recorded as given on {given.date:%a %d %b %Y}: Day 0 can "
-                "only move to that date.")
+            return (
+                f"The infusion is recorded as given on {given.date:%a %d %b %Y}, so Day 0 "
+                "stays there. If that record is wrong, correct it first."
+            )
+        return (
+            f"The infusion is recorded as given on {given.date:%a %d %b %Y}: Day 0 can "
+            "only move to that date."
+        )
 
     def _fill_table(self) -> None:
         self.table.show_changes(self.changes, lambda ch: day_label(ch.new_day))

@@ -55,8 +55,11 @@ from ui.errors import user_message
 from ui.workers import run_in_background
 
 FOLDER_KEY = "export/last_folder"  # a folder the user chose; never a file or patient name
-KIND_CHOICES = (("handout", "Patient handout"), ("summary", "Team summary"),
-                ("handoff", "Community hand-off packet"))
+KIND_CHOICES = (
+    ("handout", "Patient handout"),
+    ("summary", "Team summary"),
+    ("handoff", "Community hand-off packet"),
+)
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 PRINT_DPI_CAP = 300  # page images above this add memory, not legibility
 
@@ -72,9 +75,15 @@ class ExportDialog(QDialog):
         produced: history entries of what was saved or printed in this dialog.
     """
 
-    def __init__(self, repo: Repository, context: Callable[[], Context], transplant_id: str,
-                 centre: ClinicSettings, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        context: Callable[[], Context],
+        transplant_id: str,
+        centre: ClinicSettings,
+        settings: QSettings,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._repo = repo
         self._context = context
@@ -97,8 +106,10 @@ class ExportDialog(QDialog):
             self.language.addItem(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
         self.large_print = QCheckBox("&Large print (16 pt, one week per row)")
         self.no_phi = QCheckBox("&No identifiers (name, MRN, birth date left out)")
-        self.no_phi.setToolTip("Blank lines replace the name; the file name and the PDF "
-                               "metadata carry no patient data either.")
+        self.no_phi.setToolTip(
+            "Blank lines replace the name; the file name and the PDF "
+            "metadata carry no patient data either."
+        )
         self.patient_line = QLabel()
         self.patient_line.setTextFormat(Qt.TextFormat.PlainText)
         self.patient_line.setObjectName("exportPatient")
@@ -108,7 +119,8 @@ class ExportDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setTextFormat(Qt.TextFormat.PlainText)
         self.warning.setStyleSheet(
-            "background:#fff3cd;color:#664d03;border:1px solid #ffda6a;padding:6px;")
+            "background:#fff3cd;color:#664d03;border:1px solid #ffda6a;padding:6px;"
+        )
         self.warning.setVisible(False)
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -134,9 +146,15 @@ class ExportDialog(QDialog):
     # --- public --------------------------------------------------------------------------------
 
     @classmethod
-    def ask(cls, parent: QWidget | None, repo: Repository, context: Callable[[], Context],
-            transplant_id: str, centre: ClinicSettings,
-            settings: QSettings) -> list[DocumentEntry]:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        repo: Repository,
+        context: Callable[[], Context],
+        transplant_id: str,
+        centre: ClinicSettings,
+        settings: QSettings,
+    ) -> list[DocumentEntry]:
         """Run the dialog; returns what was saved or printed (empty: nothing)."""
         dialog = cls(repo, context, transplant_id, centre, settings, parent)
         dialog.exec()
@@ -152,14 +170,16 @@ class ExportDialog(QDialog):
             return False
         try:
             try:
-                result = save_rendered(self._repo, self._context(), self._job, self._rendered,
-                                       path, overwrite=False)
+                result = save_rendered(
+                    self._repo, self._context(), self._job, self._rendered, path, overwrite=False
+                )
             except TargetExistsError as exists:
                 if not self._confirm_overwrite(exists.path):
                     self._show_status("Not saved: the existing file was kept.")
                     return False
-                result = save_rendered(self._repo, self._context(), self._job, self._rendered,
-                                       path, overwrite=True)
+                result = save_rendered(
+                    self._repo, self._context(), self._job, self._rendered, path, overwrite=True
+                )
         except PlannerError as exc:
             self._show_status(user_message(exc))
             return False
@@ -174,8 +194,12 @@ class ExportDialog(QDialog):
             return
         name = default_file_name(self._job.kind, self._job.printed_on, secrets.token_hex(2))
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save document", str(self._default_folder() / name), "PDF files (*.pdf)",
-            options=QFileDialog.Option.DontConfirmOverwrite)  # we ask, once, in save_to
+            self,
+            "Save document",
+            str(self._default_folder() / name),
+            "PDF files (*.pdf)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # we ask, once, in save_to
         if path:
             self.save_to(Path(path))
 
@@ -195,14 +219,19 @@ class ExportDialog(QDialog):
                     printer.newPage()
                 points = self.document.pagePointSize(page)
                 image = self.document.render(
-                    page, QSize(round(points.width() * dpi / 72),
-                                round(points.height() * dpi / 72)))
+                    page, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72))
+                )
                 size = image.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
                 # The painter's origin is the top-left of the printable area.
                 painter.drawImage(
-                    (area.width() - size.width()) // 2, 0,
-                    image.scaled(size, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation))
+                    (area.width() - size.width()) // 2,
+                    0,
+                    image.scaled(
+                        size,
+                        Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    ),
+                )
         finally:
             painter.end()
         try:
@@ -264,15 +293,20 @@ class ExportDialog(QDialog):
         stored = self._settings.value(FOLDER_KEY, "")
         if isinstance(stored, str) and stored and Path(stored).is_dir():
             return Path(stored)
-        return Path(QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        return Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home()
+        )
 
     def _confirm_overwrite(self, path: Path) -> bool:
         """The one place that asks before an existing file is replaced."""
         answer = QMessageBox.question(
-            self, "Replace file?", f"{path.name} already exists in {path.parent}. Replace it?",
+            self,
+            "Replace file?",
+            f"{path.name} already exists in {path.parent}. Replace it?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes
 
     def _show_status(self, text: str) -> None:
@@ -292,11 +326,15 @@ class ExportDialog(QDialog):
         generation = self._generation
         try:
             job = prepare_job(
-                self._repo, self._transplant_id, str(self.kind.currentData()),
-                printed_on=self._context().today, settings=self._centre,
+                self._repo,
+                self._transplant_id,
+                str(self.kind.currentData()),
+                printed_on=self._context().today,
+                settings=self._centre,
                 language=str(self.language.currentData()) if handout else REFERENCE_LANGUAGE,
                 large_print=handout and self.large_print.isChecked(),
-                no_phi=handout and self.no_phi.isChecked())
+                no_phi=handout and self.no_phi.isChecked(),
+            )
         except PlannerError as exc:
             self._job = self._rendered = None
             self._set_busy(False)
@@ -304,13 +342,17 @@ class ExportDialog(QDialog):
             return
         self._job, self._rendered = job, None
         # The MRN confirms whose document this is (the tab shows it too); no name here.
-        self.patient_line.setText(f"Patient MRN {job.patient.mrn} · Day 0 "
-                                  f"{job.plan.day0:%d %b %Y} · plan version {job.plan.version}")
+        self.patient_line.setText(
+            f"Patient MRN {job.patient.mrn} · Day 0 "
+            f"{job.plan.day0:%d %b %Y} · plan version {job.plan.version}"
+        )
         self._set_busy(True)
         self._show_status("Rendering the preview...")
-        run_in_background(lambda: render(job),
-                          lambda result: self._on_rendered(generation, result),
-                          lambda exc: self._on_render_failed(generation, exc))
+        run_in_background(
+            lambda: render(job),
+            lambda result: self._on_rendered(generation, result),
+            lambda exc: self._on_render_failed(generation, exc),
+        )
 
     def _on_rendered(self, generation: int, rendered: Rendered) -> None:
         if generation != self._generation:
@@ -324,8 +366,11 @@ class ExportDialog(QDialog):
         self.document.load(self._buffer)
         self._show_warning(rendered)
         self._set_busy(False)
-        self._show_status(f"{self.document.pageCount()} pages, printed on "
-                          f"{self._job.printed_on:%d %b %Y}." if self._job else "")
+        self._show_status(
+            f"{self.document.pageCount()} pages, printed on {self._job.printed_on:%d %b %Y}."
+            if self._job
+            else ""
+        )
 
     def _on_render_failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -339,16 +384,22 @@ class ExportDialog(QDialog):
         if rendered.missing_glyphs:
             # Code points too: the screen font may lack the characters as well.
             chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in rendered.missing_glyphs[:12])
-            parts.append(f"The font cannot show {len(rendered.missing_glyphs)} character(s) "
-                         f"of this document: {chars}. They print as a box ("
-                         "\N{REPLACEMENT CHARACTER}); write them in by hand or correct the record.")
+            parts.append(
+                f"The font cannot show {len(rendered.missing_glyphs)} character(s) "
+                f"of this document: {chars}. They print as a box ("
+                "\N{REPLACEMENT CHARACTER}); write them in by hand or correct the record."
+            )
         if rendered.untranslated_steps:
             n = len(rendered.untranslated_steps)
-            parts.append(f"{n} step{'s have' if n != 1 else ' has'} no wording in this "
-                         "language and print with a general phrase and \"ask your team\".")
+            parts.append(
+                f"{n} step{'s have' if n != 1 else ' has'} no wording in this "
+                'language and print with a general phrase and "ask your team".'
+            )
         if self.kind.currentData() == "handout" and not self._centre.phone_24h.strip():
-            parts.append("No 24-hour phone number is set (phone_24h in centre.toml): the "
-                         "handout asks the patient to write it in by hand.")
+            parts.append(
+                "No 24-hour phone number is set (phone_24h in centre.toml): the "
+                "handout asks the patient to write it in by hand."
+            )
         self.warning.setText("\n\n".join(parts))
         self.warning.setVisible(bool(parts))
 

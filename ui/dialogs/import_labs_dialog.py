@@ -59,9 +59,14 @@ def load_mapping(settings: QSettings) -> ColumnMapping:
         comma = str(settings.value("decimal_comma", "false")).lower() == "true"
     finally:
         settings.endGroup()
-    return ColumnMapping(mrn=values["mrn"] or "MRN", date=values["date"] or "Date",
-                         analyte=values["analyte"] or "Test", value=values["value"] or "Result",
-                         unit=values["unit"] or None, decimal_comma=comma)
+    return ColumnMapping(
+        mrn=values["mrn"] or "MRN",
+        date=values["date"] or "Date",
+        analyte=values["analyte"] or "Test",
+        value=values["value"] or "Result",
+        unit=values["unit"] or None,
+        decimal_comma=comma,
+    )
 
 
 def save_mapping(settings: QSettings, mapping: ColumnMapping) -> None:
@@ -93,14 +98,17 @@ def header_of(path: Path, max_bytes: int = 64 * 1024) -> list[str]:
 class ColumnMappingDialog(QDialog):
     """Which column holds what. Use ``ColumnMappingDialog.ask``."""
 
-    def __init__(self, parent: QWidget | None, mapping: ColumnMapping,
-                 columns: list[str]) -> None:
+    def __init__(self, parent: QWidget | None, mapping: ColumnMapping, columns: list[str]) -> None:
         super().__init__(parent)
         self.setWindowTitle("Lab file columns")
         self.combos: dict[str, QComboBox] = {}
         form = QFormLayout(self)
-        form.addRow(QLabel("Long format: one result per row. Pick the column for each field "
-                           "(the names are remembered on this workstation)."))
+        form.addRow(
+            QLabel(
+                "Long format: one result per row. Pick the column for each field "
+                "(the names are remembered on this workstation)."
+            )
+        )
         for f, label, _, required in FIELDS:
             combo = QComboBox()
             combo.setEditable(True)
@@ -118,8 +126,9 @@ class ColumnMappingDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color:#a00000;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -132,17 +141,22 @@ class ColumnMappingDialog(QDialog):
             return
         try:
             self.mapping = ColumnMapping(
-                mrn=text["mrn"], date=text["date"], analyte=text["analyte"], value=text["value"],
+                mrn=text["mrn"],
+                date=text["date"],
+                analyte=text["analyte"],
+                value=text["value"],
                 unit=None if text["unit"] in ("", NO_COLUMN) else text["unit"],
-                decimal_comma=self.decimal_comma.isChecked())
+                decimal_comma=self.decimal_comma.isChecked(),
+            )
         except LabImportError as err:
             self.error.setText(str(err))
             return
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, mapping: ColumnMapping,
-            columns: list[str]) -> ColumnMapping | None:
+    def ask(
+        cls, parent: QWidget | None, mapping: ColumnMapping, columns: list[str]
+    ) -> ColumnMapping | None:
         """The edited mapping, or None when cancelled."""
         dialog = cls(parent, mapping, columns)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -158,9 +172,14 @@ class ImportLabsDialog(QDialog):
         imported: the report of the committed import, if one was made.
     """
 
-    def __init__(self, parent: QWidget | None, repo: Repository,
-                 context: Callable[[], Context], settings: QSettings | None,
-                 path: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        repo: Repository,
+        context: Callable[[], Context],
+        settings: QSettings | None,
+        path: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import lab results")
         self.resize(960, 600)
@@ -202,8 +221,9 @@ class ImportLabsDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.import_button = self.buttons.addButton("&Import",
-                                                    QDialogButtonBox.ButtonRole.ActionRole)
+        self.import_button = self.buttons.addButton(
+            "&Import", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.import_button.clicked.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self.accept)
@@ -230,8 +250,9 @@ class ImportLabsDialog(QDialog):
     @staticmethod
     def choose_file(parent: QWidget | None) -> str:
         """The file-open dialog (tests patch this)."""
-        path, _ = QFileDialog.getOpenFileName(parent, "Import lab results", "",
-                                              "Lab exports (*.csv *.txt *.tsv *.xlsx)")
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Import lab results", "", "Lab exports (*.csv *.txt *.tsv *.xlsx)"
+        )
         return path
 
     # --- state -------------------------------------------------------------------------------
@@ -240,13 +261,18 @@ class ImportLabsDialog(QDialog):
         m = self.mapping
         self.mapping_label.setText(
             f"Columns: MRN = {m.mrn}, date = {m.date}, test = {m.analyte}, result = {m.value}, "
-            f"unit = {m.unit or '(none)'}" + (", decimal comma" if m.decimal_comma else ""))
+            f"unit = {m.unit or '(none)'}" + (", decimal comma" if m.decimal_comma else "")
+        )
 
     def _update_buttons(self) -> None:
         has_file = bool(self.path_edit.text().strip())
         self.preview_button.setEnabled(has_file and self.imported is None)
-        can_import = (self.report is not None and self.report.dry_run
-                      and bool(self.report.accepted) and self.imported is None)
+        can_import = (
+            self.report is not None
+            and self.report.dry_run
+            and bool(self.report.accepted)
+            and self.imported is None
+        )
         self.import_button.setEnabled(can_import)
 
     def _on_path_edit_text_changed(self, _text: str) -> None:
@@ -288,8 +314,9 @@ class ImportLabsDialog(QDialog):
             if self._data is None:
                 self._data = self._read()
             name = Path(self.path_edit.text().strip()).name
-            return import_labs(self._repo, self._context(), self._data, name, self.mapping,
-                               dry_run=dry_run)
+            return import_labs(
+                self._repo, self._context(), self._data, name, self.mapping, dry_run=dry_run
+            )
         except LabImportError as err:
             self.error.setText(f"The file was refused: {err}")
         except OSError as err:
@@ -330,8 +357,14 @@ class ImportLabsDialog(QDialog):
         self.rejected_table.resizeRowsToContents()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, repo: Repository, context: Callable[[], Context],
-            settings: QSettings | None, path: str | None = None) -> ImportReport | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        repo: Repository,
+        context: Callable[[], Context],
+        settings: QSettings | None,
+        path: str | None = None,
+    ) -> ImportReport | None:
         """Run the dialog; the committed import's report, or None when nothing was imported."""
         dialog = cls(parent, repo, context, settings, path)
         if path:

@@ -84,7 +84,8 @@ class PatientDialog(QDialog):
         self.widgets: dict[str, QWidget] = {}
         self._build_fields(form)
         buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -161,12 +162,17 @@ class PatientDialog(QDialog):
         height = w["height_cm"].value() or None
         weight = w["weight_kg"].value() or None
         return {
-            "mrn": w["mrn"].text(), "family_name": w["family_name"].text(),
+            "mrn": w["mrn"].text(),
+            "family_name": w["family_name"].text(),
             "given_name": w["given_name"].text(),
             "date_of_birth": pydate(w["date_of_birth"].date()),
-            "sex": w["sex"].currentText(), "height_cm": height, "weight_kg": weight,
-            "diagnosis": w["diagnosis"].text(), "disease_status": w["disease_status"].text(),
-            "coordinator": w["coordinator"].text(), "language": w["language"].currentText(),
+            "sex": w["sex"].currentText(),
+            "height_cm": height,
+            "weight_kg": weight,
+            "diagnosis": w["diagnosis"].text(),
+            "disease_status": w["disease_status"].text(),
+            "coordinator": w["coordinator"].text(),
+            "language": w["language"].currentText(),
             "contacts": w["contacts"].toPlainText(),
         }
 
@@ -199,8 +205,7 @@ class PatientDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, patient: Patient | None,
-            today: dt.date) -> Patient | None:
+    def ask(cls, parent: QWidget | None, patient: Patient | None, today: dt.date) -> Patient | None:
         """Show the form; the validated patient, or None if cancelled."""
         dialog = cls(parent, patient, today)
         if dialog.exec() == QDialog.DialogCode.Accepted:

@@ -38,8 +38,13 @@ from planner.domain.templates import Category, Protocol
 from planner.errors import PlannerError
 from ui.dialogs.patient_dialog import pydate, qdate
 
-SLOTS = (Category.MOBILISATION, Category.CONDITIONING, Category.GVHD_PROPHYLAXIS,
-         Category.SUPPORTIVE_CARE, Category.FOLLOW_UP)
+SLOTS = (
+    Category.MOBILISATION,
+    Category.CONDITIONING,
+    Category.GVHD_PROPHYLAXIS,
+    Category.SUPPORTIVE_CARE,
+    Category.FOLLOW_UP,
+)
 NONE = "(none)"
 
 
@@ -55,8 +60,13 @@ class PlanRequest:
 class PlanWizard(QDialog):
     """Choose templates and Day 0 with a live preview. Use ``PlanWizard.ask``."""
 
-    def __init__(self, parent: QWidget | None, patient: Patient,
-                 protocols: Mapping[str, Protocol], today: dt.date) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        patient: Patient,
+        protocols: Mapping[str, Protocol],
+        today: dt.date,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New plan")
         self.resize(1100, 640)
@@ -83,7 +93,8 @@ class PlanWizard(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Plan preview")
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create plan")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -98,9 +109,12 @@ class PlanWizard(QDialog):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        for label, widget in (("&Transplant type", self.type_box),
-                              ("&Graft source", self.source_box),
-                              ("D&onor", self.donor_box), ("&Day 0", self.day0)):
+        for label, widget in (
+            ("&Transplant type", self.type_box),
+            ("&Graft source", self.source_box),
+            ("D&onor", self.donor_box),
+            ("&Day 0", self.day0),
+        ):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         mob = QHBoxLayout()
@@ -150,10 +164,12 @@ class PlanWizard(QDialog):
         """The transplant, templates and anchors as currently chosen (may raise)."""
         allo = self.type_box.currentText() == "allogeneic"
         transplant = Transplant(
-            id=new_id(), patient_id=self._patient.id,
+            id=new_id(),
+            patient_id=self._patient.id,
             transplant_type=TransplantType(self.type_box.currentText()),
             graft_source=GraftSource(self.source_box.currentText()),
-            day0=pydate(self.day0.date()), status=TransplantStatus.PLANNED,
+            day0=pydate(self.day0.date()),
+            status=TransplantStatus.PLANNED,
             donor=Donor(donor_type=DonorType(self.donor_box.currentText())) if allo else None,
         )
         protocols = tuple(self.chosen())
@@ -178,10 +194,12 @@ class PlanWizard(QDialog):
             return
         self.preview_plan = plan
         count = sum(1 for _ in plan.occurrences())
-        self.message.setText(f"{count} dated steps. Doses use height "
-                             f"{self._patient.height_cm or '?'} cm and weight "
-                             f"{self._patient.weight_kg or '?'} kg "
-                             f"(weighed {self._patient.weight_date or 'not recorded'}).")
+        self.message.setText(
+            f"{count} dated steps. Doses use height "
+            f"{self._patient.height_cm or '?'} cm and weight "
+            f"{self._patient.weight_kg or '?'} kg "
+            f"(weighed {self._patient.weight_date or 'not recorded'})."
+        )
         self._fill(plan)
         ok.setEnabled(True)
 
@@ -191,8 +209,13 @@ class PlanWizard(QDialog):
         steps = {s.id: s for s in plan.steps}
         for r, occ in enumerate(rows):
             line = dose_line(occ.dose, occ.drug, self._patient)
-            cells = (occ.label, f"{occ.date:%a %d %b %Y}", occ.phase.value, occ.title,
-                     line.text if line else "")
+            cells = (
+                occ.label,
+                f"{occ.date:%a %d %b %Y}",
+                occ.phase.value,
+                occ.title,
+                line.text if line else "",
+            )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 4 and line is not None:
@@ -203,11 +226,15 @@ class PlanWizard(QDialog):
         self.table.resizeColumnsToContents()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, patient: Patient, protocols: Mapping[str, Protocol],
-            today: dt.date) -> PlanRequest | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        patient: Patient,
+        protocols: Mapping[str, Protocol],
+        today: dt.date,
+    ) -> PlanRequest | None:
         """Show the wizard; the request, or None if cancelled."""
         dialog = cls(parent, patient, protocols, today)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.request()
         return None
-

@@ -36,7 +36,8 @@ def _dialog(parent: QWidget | None, title: str) -> tuple[QDialog, QFormLayout, Q
     dialog.setWindowTitle(title)
     form = QFormLayout()
     buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
@@ -96,7 +97,10 @@ class StepDialogs:
     def confirm(parent: QWidget | None, title: str, text: str) -> bool:
         """A yes/no question (default No)."""
         answer = QMessageBox.question(
-            parent, title, text,
+            parent,
+            title,
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes

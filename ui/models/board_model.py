@@ -10,10 +10,16 @@ from planner.app.board import BoardRow
 from ui.session import ClinicSession
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"), ("mrn", "MRN"), ("transplant_type", "Type"), ("day_label", "Day"),
+    ("name", "Name"),
+    ("mrn", "MRN"),
+    ("transplant_type", "Type"),
+    ("day_label", "Day"),
     # Alerts right after the phase: at 1366 px they must be on screen without scrolling.
-    ("phase", "Phase"), ("alerts", "Alerts"), ("due_today", "Due today"),
-    ("overdue", "Overdue"), ("coordinator", "Coordinator"),
+    ("phase", "Phase"),
+    ("alerts", "Alerts"),
+    ("due_today", "Due today"),
+    ("overdue", "Overdue"),
+    ("coordinator", "Coordinator"),
 )
 
 
@@ -30,8 +36,10 @@ def _cell(row: BoardRow, key: str) -> str:
 def alerts_tooltip(row: BoardRow) -> str:
     """Each alert with the rule that raised it (Standards: alerts show their rule)."""
     rules = row.alert_rules + ("",) * (len(row.alerts) - len(row.alert_rules))
-    return "\n\n".join(f"{text}\n    Why: {rule}" if rule else text
-                       for text, rule in zip(row.alerts, rules, strict=False))
+    return "\n\n".join(
+        f"{text}\n    Why: {rule}" if rule else text
+        for text, rule in zip(row.alerts, rules, strict=False)
+    )
 
 
 class BoardTableModel(QAbstractTableModel):
@@ -48,8 +56,9 @@ class BoardTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._session.rows):
             return None
         row = self._session.rows[index.row()]
@@ -65,11 +74,12 @@ class BoardTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.UserRole:
             return row.transplant_id
         if role == Qt.ItemDataRole.UserRole + 1 and key == "day_label":
-            return row.day if row.day is not None else -10**6
+            return row.day if row.day is not None else -(10**6)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section][1]
         return None

@@ -42,8 +42,9 @@ class StepTableModel(QAbstractTableModel):
     sig_refused = Signal(str)
     """Emitted with a one-sentence reason when an edit is refused."""
 
-    def __init__(self, session: PlanSession,
-                 move_handler: Callable[[str, int], None] | None = None) -> None:
+    def __init__(
+        self, session: PlanSession, move_handler: Callable[[str, int], None] | None = None
+    ) -> None:
         super().__init__()
         self._session = session
         # Moves go through the same handler as timeline drags (regimen confirmation).
@@ -66,8 +67,9 @@ class StepTableModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
@@ -83,8 +85,9 @@ class StepTableModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsEditable
         return base
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         occ = self._rows[index.row()]
@@ -129,8 +132,12 @@ class StepTableModel(QAbstractTableModel):
             return f"Planned {occ.planned_date:%a %d %b %Y}"
         return None
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
         occ = self._rows[index.row()]
@@ -147,8 +154,9 @@ class StepTableModel(QAbstractTableModel):
         return False
 
     def _move(self, occ: Occurrence, value: Any) -> bool:
-        new_date = (dt.date(value.year(), value.month(), value.day())
-                    if isinstance(value, QDate) else value)
+        new_date = (
+            dt.date(value.year(), value.month(), value.day()) if isinstance(value, QDate) else value
+        )
         delta = (new_date - occ.date).days
         if delta == 0:
             return False

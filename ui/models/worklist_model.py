@@ -39,8 +39,9 @@ class WorklistModel(QAbstractTableModel):
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return COLUMNS[section]
         return None
@@ -51,8 +52,9 @@ class WorklistModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._session.worklist):
             return None
         item = self._session.worklist[index.row()]
@@ -62,8 +64,12 @@ class WorklistModel(QAbstractTableModel):
             return _cells(item)[index.column()]
         return None
 
-    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
-                role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        value: Any,
+        role: int = Qt.ItemDataRole.EditRole,
+    ) -> bool:
         if index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
             checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
             if checked:
@@ -77,15 +83,25 @@ class WorklistModel(QAbstractTableModel):
 
 
 def _cells(item: WorklistItem) -> tuple[str, ...]:
-    return ("", item.name, item.mrn, item.day_label, item.title, f"{item.date:%a %d %b}",
-            "OVERDUE" if item.overdue else "due today")
+    return (
+        "",
+        item.name,
+        item.mrn,
+        item.day_label,
+        item.title,
+        f"{item.date:%a %d %b}",
+        "OVERDUE" if item.overdue else "due today",
+    )
 
 
 def worklist_html(items: list[WorklistItem], title: str) -> str:
     """The printable worklist: every value escaped, so text never becomes markup."""
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in ("[  ]", *_cells(i)[1:])) + "</tr>"
-        for i in items)
+        for i in items
+    )
     head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
-    return (f"<h2>{html.escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
-            f"<tr>{head}</tr>{rows}</table>")
+    return (
+        f"<h2>{html.escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
+        f"<tr>{head}</tr>{rows}</table>"
+    )

@@ -50,12 +50,18 @@ class BoardFilter(QSortFilterProxyModel):
         self.this_week = False
         self.overdue_only = False
 
-    def set_filters(self, *, search: str, coordinator: str, phase: str, this_week: bool,
-                    overdue_only: bool) -> None:
+    def set_filters(
+        self, *, search: str, coordinator: str, phase: str, this_week: bool, overdue_only: bool
+    ) -> None:
         """Apply all filters at once (nothing to do when none changed)."""
         key = search_key(search.strip())
         if (key, coordinator, phase, this_week, overdue_only) == (
-                self.search, self.coordinator, self.phase, self.this_week, self.overdue_only):
+            self.search,
+            self.coordinator,
+            self.phase,
+            self.this_week,
+            self.overdue_only,
+        ):
             return  # a model reset already re-filtered and re-sorted the rows
         self.beginFilterChange()
         self.search = key
@@ -77,12 +83,14 @@ class BoardFilter(QSortFilterProxyModel):
             return False
         return not (self.overdue_only and not row.overdue)
 
-    def filterAcceptsRow(self, source_row: int,
-                         source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         return self.accepts(self._board.row_at(source_row))
 
-    def lessThan(self, left: QModelIndex | QPersistentModelIndex,
-                 right: QModelIndex | QPersistentModelIndex) -> bool:
+    def lessThan(
+        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         if left.column() == 3:  # Day: numeric order, rows without a day last
             a = self._board.row_at(left.row()).day
             b = self._board.row_at(right.row()).day
@@ -170,9 +178,13 @@ class BoardView(QWidget):
         self.setTabOrder(self.phase, self.this_week)
         self.setTabOrder(self.this_week, self.overdue_only)
         self.setTabOrder(self.overdue_only, self.table)
-        for signal in (self.search.textChanged, self.coordinator.currentIndexChanged,
-                       self.phase.currentIndexChanged, self.this_week.toggled,
-                       self.overdue_only.toggled):
+        for signal in (
+            self.search.textChanged,
+            self.coordinator.currentIndexChanged,
+            self.phase.currentIndexChanged,
+            self.this_week.toggled,
+            self.overdue_only.toggled,
+        ):
             signal.connect(self._on_filter_changed)
         self.table.sig_row_activated.connect(self._on_table_row_activated)
         model.modelReset.connect(self._on_model_reset)
@@ -197,9 +209,12 @@ class BoardView(QWidget):
 
     def _on_filter_changed(self) -> None:
         self.proxy.set_filters(
-            search=self.search.text(), coordinator=self.coordinator.currentText() or ALL,
-            phase=self.phase.currentText() or ALL, this_week=self.this_week.isChecked(),
-            overdue_only=self.overdue_only.isChecked())
+            search=self.search.text(),
+            coordinator=self.coordinator.currentText() or ALL,
+            phase=self.phase.currentText() or ALL,
+            this_week=self.this_week.isChecked(),
+            overdue_only=self.overdue_only.isChecked(),
+        )
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(f"{shown} of {total}")
 

@@ -82,8 +82,13 @@ _PHASE_STYLE: dict[Phase, tuple[str, str, Qt.BrushStyle, str]] = {
     Phase.FOLLOW_UP: ("#e5e7eb", "#374151", Qt.BrushStyle.HorPattern, "FU"),
 }
 # Occurrence status -> (priority when several share a day, colour). Shapes differ too.
-_STATUS = {"overdue": (3, "#dc2626"), "planned": (2, "#1f2937"), "done": (1, "#15803d"),
-           "skipped": (0, "#9ca3af"), "cancelled": (0, "#9ca3af")}
+_STATUS = {
+    "overdue": (3, "#dc2626"),
+    "planned": (2, "#1f2937"),
+    "done": (1, "#15803d"),
+    "skipped": (0, "#9ca3af"),
+    "cancelled": (0, "#9ca3af"),
+}
 _STATUS_NAMES = tuple(sorted(_STATUS, key=lambda s: -_STATUS[s][0]))
 
 
@@ -161,8 +166,9 @@ def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _run_days(sketch: RowSketch, origin: dt.date,
-              today: dt.date) -> Iterable[tuple[int, int, int, int]]:
+def _run_days(
+    sketch: RowSketch, origin: dt.date, today: dt.date
+) -> Iterable[tuple[int, int, int, int]]:
     """(start, end, phase index, status priority) per run piece, in days from ``origin``.
 
     A planned run turns overdue day by day: the part whose window has passed is cut off
@@ -186,8 +192,10 @@ def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> 
     """Everything a row paints, as integer days from ``origin``."""
     if sketch is None:
         return _RowGeometry(_Spans(), _Spans(), (), (), None)
-    bands = [((b.start - origin).days, (b.end - origin).days + 1, _PHASE_INDEX[b.phase])
-             for b in sketch.bands]
+    bands = [
+        ((b.start - origin).days, (b.end - origin).days + 1, _PHASE_INDEX[b.phase])
+        for b in sketch.bands
+    ]
     per_phase: dict[int, list[tuple[int, int]]] = {}
     worst: dict[int, int] = {}
     for start, end, phase, prio in _run_days(sketch, origin, today):
@@ -197,8 +205,13 @@ def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> 
     bars = [(s, e, k) for k, spans in per_phase.items() for s, e in _merge(spans)]
     days = sorted(worst)
     by_prio = {_STATUS[name][0]: i for i, name in enumerate(_STATUS_NAMES)}
-    return _RowGeometry(_Spans.of(bands), _Spans.of(bars), tuple(days),
-                        tuple(by_prio[worst[d]] for d in days), (sketch.day0 - origin).days)
+    return _RowGeometry(
+        _Spans.of(bands),
+        _Spans.of(bars),
+        tuple(days),
+        tuple(by_prio[worst[d]] for d in days),
+        (sketch.day0 - origin).days,
+    )
 
 
 def _rows_date_range(rows: Iterable[ClinicRow], today: dt.date) -> tuple[dt.date, dt.date]:
@@ -228,8 +241,9 @@ def _month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def _diamond(cx: float, cy: float, r: float) -> QPolygonF:
-    return QPolygonF([QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r),
-                      QPointF(cx - r, cy)])
+    return QPolygonF(
+        [QPointF(cx, cy - r), QPointF(cx + r, cy), QPointF(cx, cy + r), QPointF(cx - r, cy)]
+    )
 
 
 class ClinicTimeline(QAbstractScrollArea):
@@ -259,7 +273,8 @@ class ClinicTimeline(QAbstractScrollArea):
         super().__init__(parent)
         self.setAccessibleName("Clinic timeline")
         self.setAccessibleDescription(
-            "One row per patient. Up and Down select, Enter opens, plus and minus zoom.")
+            "One row per patient. Up and Down select, Enter opens, plus and minus zoom."
+        )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -321,7 +336,7 @@ class ClinicTimeline(QAbstractScrollArea):
         return self._scale.px_per_day
 
     def detail_level(self) -> str:
-        """"phase", "step" or "occurrence": what the current zoom draws."""
+        """ "phase", "step" or "occurrence": what the current zoom draws."""
         return detail_level(self._scale.px_per_day)
 
     def set_px_per_day(self, px_per_day: float, anchor: float | None = None) -> None:
@@ -406,17 +421,25 @@ class ClinicTimeline(QAbstractScrollArea):
         self._small_fm = QFontMetrics(self._small)
         self._band = {_PHASE_INDEX[p]: QColor(s[0]) for p, s in _PHASE_STYLE.items()}
         self._strong = {_PHASE_INDEX[p]: QColor(s[1]) for p, s in _PHASE_STYLE.items()}
-        self._pattern = {_PHASE_INDEX[p]: QBrush(QColor(s[1]).lighter(130), s[2])
-                         for p, s in _PHASE_STYLE.items() if s[2] != Qt.BrushStyle.NoBrush}
-        self._phase_text = {_PHASE_INDEX[p]: (QStaticText(p.value.capitalize()),
-                                              QStaticText(s[3]))
-                            for p, s in _PHASE_STYLE.items()}
+        self._pattern = {
+            _PHASE_INDEX[p]: QBrush(QColor(s[1]).lighter(130), s[2])
+            for p, s in _PHASE_STYLE.items()
+            if s[2] != Qt.BrushStyle.NoBrush
+        }
+        self._phase_text = {
+            _PHASE_INDEX[p]: (QStaticText(p.value.capitalize()), QStaticText(s[3]))
+            for p, s in _PHASE_STYLE.items()
+        }
         for full, short in self._phase_text.values():
             full.prepare(font=self._small)
             short.prepare(font=self._small)
-        self._phase_text_w = {k: (self._small_fm.horizontalAdvance(f.text()),
-                                  self._small_fm.horizontalAdvance(s.text()))
-                              for k, (f, s) in self._phase_text.items()}
+        self._phase_text_w = {
+            k: (
+                self._small_fm.horizontalAdvance(f.text()),
+                self._small_fm.horizontalAdvance(s.text()),
+            )
+            for k, (f, s) in self._phase_text.items()
+        }
         self._status_colour = [QColor(_STATUS[n][1]) for n in _STATUS_NAMES]
         self._bg = QColor("#ffffff")
         self._weekend = QColor("#f1f3f5")
@@ -460,8 +483,9 @@ class ClinicTimeline(QAbstractScrollArea):
     def _label(self, index: int) -> QStaticText:
         text = self._labels.get(index)
         if text is None:
-            elided = self._fm.elidedText(self._rows[index].label, Qt.TextElideMode.ElideRight,
-                                         NAME_WIDTH - 12)
+            elided = self._fm.elidedText(
+                self._rows[index].label, Qt.TextElideMode.ElideRight, NAME_WIDTH - 12
+            )
             text = QStaticText(elided)
             text.prepare(font=self._font)
             self._labels[index] = text
@@ -494,8 +518,9 @@ class ClinicTimeline(QAbstractScrollArea):
         return stamp
 
     def _rows_in_view(self) -> range:
-        return visible_rows(self.verticalScrollBar().value(), self._rows_height(), ROW_HEIGHT,
-                            len(self._rows))
+        return visible_rows(
+            self.verticalScrollBar().value(), self._rows_height(), ROW_HEIGHT, len(self._rows)
+        )
 
     # --- painting ---------------------------------------------------------------------
 
@@ -526,8 +551,7 @@ class ClinicTimeline(QAbstractScrollArea):
                 if pattern is not None:
                     p.fillRect(rect, pattern)
                 if text_ok:
-                    self._band_text(p, kind, max(x0, left_edge), min(x1, right_edge),
-                                    y + _TEXT_Y)
+                    self._band_text(p, kind, max(x0, left_edge), min(x1, right_edge), y + _TEXT_Y)
             if level == "step":
                 self._paint_bars(p, g.bars, first, last, base, ppd, y)
             elif level == "occurrence":
@@ -539,8 +563,9 @@ class ClinicTimeline(QAbstractScrollArea):
             if first <= g.day0 < last:
                 self._paint_day0(p, base + (g.day0 + 0.5) * ppd, y + ROW_HEIGHT / 2)
 
-    def _paint_bars(self, p: QPainter, bars: _Spans, first: int, last: int, base: float,
-                    ppd: float, y: float) -> None:
+    def _paint_bars(
+        self, p: QPainter, bars: _Spans, first: int, last: int, base: float, ppd: float, y: float
+    ) -> None:
         main_y, side_y = y + _BAR_Y, y + _SIDE_Y
         for k in bars.overlapping(first, last):
             x0 = base + bars.starts[k] * ppd
@@ -580,8 +605,7 @@ class ClinicTimeline(QAbstractScrollArea):
             if day.weekday() == 5 or day == start:
                 x = base + (day - self._origin).days * ppd
                 days = 2 if day.weekday() == 5 else 1
-                p.fillRect(QRectF(x, AXIS_HEIGHT, days * ppd, bottom - AXIS_HEIGHT),
-                           self._weekend)
+                p.fillRect(QRectF(x, AXIS_HEIGHT, days * ppd, bottom - AXIS_HEIGHT), self._weekend)
 
     def _paint_axis(self, p: QPainter, first: int, last: int) -> None:
         """Months (or years) on the upper line; weeks or days on the lower line."""
@@ -609,8 +633,9 @@ class ClinicTimeline(QAbstractScrollArea):
         p.setPen(self._grid)
         p.drawLine(QPointF(NAME_WIDTH, AXIS_HEIGHT - 0.5), QPointF(width, AXIS_HEIGHT - 0.5))
 
-    def _paint_months(self, p: QPainter, start: dt.date, end: dt.date, base: float,
-                      half: float) -> None:
+    def _paint_months(
+        self, p: QPainter, start: dt.date, end: dt.date, base: float, half: float
+    ) -> None:
         ppd = self._scale.px_per_day
         fmt = "%b %Y" if ppd * 30 >= 60 else "%b" if ppd * 30 >= 26 else ""
         months = _month_starts(start, end)
@@ -642,12 +667,15 @@ class ClinicTimeline(QAbstractScrollArea):
                 p.setPen(self._text_pen)
             p.drawStaticText(QPointF(6, y + text_y), self._label(i))
         p.setPen(self._grid)
-        p.drawLine(QPointF(NAME_WIDTH - 0.5, 0), QPointF(NAME_WIDTH - 0.5,
-                                                         self.viewport().height()))
+        p.drawLine(
+            QPointF(NAME_WIDTH - 0.5, 0), QPointF(NAME_WIDTH - 0.5, self.viewport().height())
+        )
         p.setPen(self._text_pen)
-        p.drawText(QRectF(6, 0, NAME_WIDTH - 12, AXIS_HEIGHT),
-                   Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                   f"{len(self._rows)} patients")
+        p.drawText(
+            QRectF(6, 0, NAME_WIDTH - 12, AXIS_HEIGHT),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            f"{len(self._rows)} patients",
+        )
 
     def _today_x(self) -> float:
         return NAME_WIDTH - self._x + self._scale.x(self._today) + self._scale.px_per_day / 2
@@ -673,15 +701,18 @@ class ClinicTimeline(QAbstractScrollArea):
         p.fillRect(0, 0, width, height, self._bg)
         if not self._placed:  # no rows yet: no axis, no today line on a placeholder date
             p.setPen(self._muted_pen)
-            p.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter,
-                       "Loading the clinic...")
+            p.drawText(
+                QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, "Loading the clinic..."
+            )
             return
         ppd = self._scale.px_per_day
         first = math.floor(self._x / ppd)
         last = math.ceil((self._x + self._content_width()) / ppd) + 1
         rows = self._rows_in_view()
-        bottom = min(float(height), AXIS_HEIGHT + len(self._rows) * ROW_HEIGHT
-                     - self.verticalScrollBar().value())
+        bottom = min(
+            float(height),
+            AXIS_HEIGHT + len(self._rows) * ROW_HEIGHT - self.verticalScrollBar().value(),
+        )
         p.setClipRect(QRectF(NAME_WIDTH, AXIS_HEIGHT, width - NAME_WIDTH, height - AXIS_HEIGHT))
         self._paint_weekends(p, first, last, bottom)
         p.setFont(self._small)
@@ -695,8 +726,11 @@ class ClinicTimeline(QAbstractScrollArea):
         self._paint_names(p, rows)
         if not self._rows:
             p.setPen(self._muted_pen)
-            p.drawText(QRectF(NAME_WIDTH, AXIS_HEIGHT, width - NAME_WIDTH, 40),
-                       Qt.AlignmentFlag.AlignCenter, "No patients")
+            p.drawText(
+                QRectF(NAME_WIDTH, AXIS_HEIGHT, width - NAME_WIDTH, 40),
+                Qt.AlignmentFlag.AlignCenter,
+                "No patients",
+            )
         if self.hasFocus():
             p.setPen(QPen(self.palette().highlight().color(), 1, Qt.PenStyle.DotLine))
             p.drawRect(QRectF(0.5, 0.5, width - 1, height - 1))

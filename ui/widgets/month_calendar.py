@@ -36,8 +36,20 @@ from ui.widgets.status_style import occurrence_status, paint_shape, status_style
 HEADER_H = 34
 WEEKDAY_H = 20
 WEEKS = 6
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
-               "September", "October", "November", "December")
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 _TODAY_PEN = QPen(QColor("#0369a1"), 2.5)
 _DAY0_COLOUR = QColor("#7e22ce")
@@ -127,7 +139,8 @@ class MonthCalendar(QWidget):
         self._mdays = {}
         for occ in plan.occurrences():
             days.setdefault(occ.date, []).append(
-                (order[occ.phase], occ.title, occurrence_status(occ, today)))
+                (order[occ.phase], occ.title, occurrence_status(occ, today))
+            )
             if occ.numbering == "mday":
                 self._mdays[occ.date] = occ.label
         self._days = {d: [(t, s) for _, t, s in sorted(v)] for d, v in days.items()}
@@ -182,8 +195,12 @@ class MonthCalendar(QWidget):
     def cell_summary(self, date: dt.date) -> str:
         """One-line reading of a cell, for tooltips and screen readers."""
         entries = self._days.get(date, [])
-        steps = "; ".join(f"{title} ({status_style(status).label.lower()})"
-                          for title, status in entries) or "no steps"
+        steps = (
+            "; ".join(
+                f"{title} ({status_style(status).label.lower()})" for title, status in entries
+            )
+            or "no steps"
+        )
         today = ", today" if date == self._today else ""
         return f"{long_date(date)}{today}, {self.day_label(date)}: {steps}"
 
@@ -230,7 +247,8 @@ class MonthCalendar(QWidget):
         self.setAccessibleDescription(f"{title}. Selected: {self.cell_summary(self._selected)}")
         if QAccessible.isActive():
             QAccessible.updateAccessibility(
-                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged))
+                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
+            )
 
     # ------------------------------------------------------------------ painting
 
@@ -240,8 +258,11 @@ class MonthCalendar(QWidget):
         title.setBold(True)
         p.setFont(title)
         p.setPen(self.palette().windowText().color())
-        p.drawText(QRectF(0, 0, self.width(), HEADER_H), Qt.AlignmentFlag.AlignCenter,
-                   f"{MONTH_NAMES[self._month - 1]} {self._year}")
+        p.drawText(
+            QRectF(0, 0, self.width(), HEADER_H),
+            Qt.AlignmentFlag.AlignCenter,
+            f"{MONTH_NAMES[self._month - 1]} {self._year}",
+        )
         p.setFont(self._small)
         w = self.width() / 7
         for i, name in enumerate(WEEKDAYS):
@@ -269,10 +290,12 @@ class MonthCalendar(QWidget):
             if date == self._plan.day0:
                 p.setPen(_DAY0_COLOUR)
             fm = p.fontMetrics()
-            label = fm.elidedText(self.day_label(date), Qt.TextElideMode.ElideLeft,
-                                  int(inner.width() * 0.6))
-            p.drawText(first_line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                       label)
+            label = fm.elidedText(
+                self.day_label(date), Qt.TextElideMode.ElideLeft, int(inner.width() * 0.6)
+            )
+            p.drawText(
+                first_line, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label
+            )
         self._paint_entries(p, date, inner.adjusted(0, line_h + 3, 0, 0), line_h, text)
         if date == self._today:
             p.setPen(_TODAY_PEN)
@@ -282,13 +305,14 @@ class MonthCalendar(QWidget):
             p.setPen(_FOCUS_PEN)
             p.drawRect(rect.adjusted(3.5, 3.5, -3.5, -3.5))
 
-    def _paint_entries(self, p: QPainter, date: dt.date, area: QRectF, line_h: float,
-                       colour: QColor) -> None:
+    def _paint_entries(
+        self, p: QPainter, date: dt.date, area: QRectF, line_h: float, colour: QColor
+    ) -> None:
         entries = self._days.get(date)
         if not entries:
             return
         capacity = max(0, int(area.height() // line_h))
-        shown = entries if len(entries) <= capacity else entries[:max(0, capacity - 1)]
+        shown = entries if len(entries) <= capacity else entries[: max(0, capacity - 1)]
         fm = p.fontMetrics()
         mark = min(line_h - 4, 10.0)
         y = area.top()
@@ -296,15 +320,20 @@ class MonthCalendar(QWidget):
             paint_shape(p, QRectF(area.left(), y + (line_h - mark) / 2, mark, mark), status)
             p.setPen(colour)
             text_rect = QRectF(area.left() + mark + 3, y, area.width() - mark - 3, line_h)
-            p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(title, Qt.TextElideMode.ElideRight, int(text_rect.width())))
+            p.drawText(
+                text_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(title, Qt.TextElideMode.ElideRight, int(text_rect.width())),
+            )
             y += line_h
         hidden = len(entries) - len(shown)
         if hidden and capacity:
             p.setPen(colour)
-            p.drawText(QRectF(area.left(), y, area.width(), line_h),
-                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                       f"+{hidden} more")
+            p.drawText(
+                QRectF(area.left(), y, area.width(), line_h),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"+{hidden} more",
+            )
 
     # ------------------------------------------------------------- Qt overrides
 
@@ -312,8 +341,7 @@ class MonthCalendar(QWidget):
         if isinstance(e, QHelpEvent) and e.type() == QEvent.Type.ToolTip:
             date = self.date_at(QPointF(e.pos()))
             if date is not None and self._plan is not None:
-                QToolTip.showText(e.globalPos(), self.cell_summary(date).replace("; ", "\n"),
-                                  self)
+                QToolTip.showText(e.globalPos(), self.cell_summary(date).replace("; ", "\n"), self)
             else:
                 QToolTip.hideText()
                 e.ignore()
@@ -370,8 +398,7 @@ class MonthCalendar(QWidget):
         event.accept()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7,
-                 Qt.Key.Key_Down: 7}
+        moves = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Up: -7, Qt.Key.Key_Down: 7}
         key = Qt.Key(event.key())
         sel = self._selected
         if key in moves:

@@ -79,9 +79,14 @@ YEAR_TICK_DAYS = 56
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-ACTIONS = (("done", "Mark done..."), ("skip", "Skip..."), ("note", "Add note..."),
-           ("cancel", "Cancel the whole step..."), ("replan", "Plan the whole step again"),
-           ("open", "Open step..."))
+ACTIONS = (
+    ("done", "Mark done..."),
+    ("skip", "Skip..."),
+    ("note", "Add note..."),
+    ("cancel", "Cancel the whole step..."),
+    ("replan", "Plan the whole step again"),
+    ("open", "Open step..."),
+)
 
 _DAY0_PEN = QPen(QColor("#7e22ce"), 2.0)
 _TODAY_PEN = QPen(QColor("#0369a1"), 2.0, Qt.PenStyle.DashLine)
@@ -111,13 +116,13 @@ def tick_days(px_per_day: float) -> int:
 
 
 def short_date(date: dt.date, *, year: bool = False) -> str:
-    """"10 Mar" (or "10 Mar 2026"): unambiguous in every locale, unlike 03/10."""
+    """ "10 Mar" (or "10 Mar 2026"): unambiguous in every locale, unlike 03/10."""
     text = f"{date.day} {MONTHS[date.month - 1]}"
     return f"{text} {date.year}" if year else text
 
 
 def long_date(date: dt.date) -> str:
-    """"Tue 10 Mar 2026"."""
+    """ "Tue 10 Mar 2026"."""
     return f"{WEEKDAYS[date.weekday()]} {short_date(date, year=True)}"
 
 
@@ -209,8 +214,9 @@ class PlanTimeline(QWidget):
         """Current zoom in pixels per day."""
         return self._scale.px_per_day
 
-    def set_plan(self, plan: Plan, today: dt.date,
-                 closures: frozenset[dt.date] = frozenset()) -> None:
+    def set_plan(
+        self, plan: Plan, today: dt.date, closures: frozenset[dt.date] = frozenset()
+    ) -> None:
         """Show ``plan`` as of ``today``; keeps zoom, scroll position and selection."""
         first_load = self._plan is None
         left_date = None if first_load else self._scale.date_at(self._h.value())
@@ -251,8 +257,11 @@ class PlanTimeline(QWidget):
 
     def _marker_list(self) -> list[tuple[dt.date, QPen, str]]:
         assert self._plan is not None
-        return [(self._plan.day0, _DAY0_PEN, "Day 0"), (self._today, _TODAY_PEN, "Today"),
-                *((date, _EVENT_PEN, label) for date, label in self._events)]
+        return [
+            (self._plan.day0, _DAY0_PEN, "Day 0"),
+            (self._today, _TODAY_PEN, "Today"),
+            *((date, _EVENT_PEN, label) for date, label in self._events),
+        ]
 
     def episode_rect(self, index: int) -> QRectF:
         """Widget rectangle of episode band ``index``."""
@@ -263,7 +272,8 @@ class PlanTimeline(QWidget):
         right = self._scale.x(last) + ppd
         top = self._episode_top + LANE_PAD / 2 + index * ROW_H + (ROW_H - BAR_H) / 2
         return QRectF(left, top, max(right - left, 3.0), BAR_H).translated(
-            LABEL_W - self._h.value(), AXIS_H - self._v.value())
+            LABEL_W - self._h.value(), AXIS_H - self._v.value()
+        )
 
     def select_step(self, step_id: str) -> None:
         """Select the first bar of ``step_id`` ("" clears) and scroll it into view."""
@@ -289,8 +299,9 @@ class PlanTimeline(QWidget):
         """Zoom so that the whole plan fits the chart's width."""
         if self._plan is None:
             return
-        self._scale = fit_scale(self._first_date, self._last_date, self._canvas().width(),
-                                MARGIN_DAYS)
+        self._scale = fit_scale(
+            self._first_date, self._last_date, self._canvas().width(), MARGIN_DAYS
+        )
         self._place_labels()
         self._update_scrollbars()
         self._h.setValue(0)
@@ -308,16 +319,18 @@ class PlanTimeline(QWidget):
         bar = self._bars[index]
         occ = self._occurrence_at(index, self._date_at(pos.x()))
         step = self._plan.step(bar.step_id)
-        lines = [f"<b>{html.escape(bar.title)}</b>",
-                 f"{occ.label} &middot; {long_date(occ.date)}"]
+        lines = [f"<b>{html.escape(bar.title)}</b>", f"{occ.label} &middot; {long_date(occ.date)}"]
         if not bar.diamond:
             days = (bar.end - bar.start).days + 1
-            lines.append(f"{day_label((bar.start - self._plan.day0).days)} to "
-                         f"{day_label((bar.end - self._plan.day0).days)} ({days} days)")
+            lines.append(
+                f"{day_label((bar.start - self._plan.day0).days)} to "
+                f"{day_label((bar.end - self._plan.day0).days)} ({days} days)"
+            )
         lines.append(f"Status: {status_style(occurrence_status(occ, self._today)).label}")
         if step.dose is not None:
-            order = " ".join(t for t in (step.dose.order_text, step.dose.route,
-                                         step.dose.frequency) if t)
+            order = " ".join(
+                t for t in (step.dose.order_text, step.dose.route, step.dose.frequency) if t
+            )
             lines.append(f"Order: {html.escape(order)}")
         if bar.regimen_tied:
             lines.append("Tied to Day 0 by the regimen")
@@ -345,8 +358,12 @@ class PlanTimeline(QWidget):
         for occ in plan.occurrences():
             occs.setdefault(occ.step_id, []).append(occ)
         self._bar_occs = [
-            tuple(o for o in occs.get(b.step_id, ()) if b.start <= o.date <= b.end
-                  and occurrence_status(o, today) == b.status) or tuple(occs[b.step_id])
+            tuple(
+                o
+                for o in occs.get(b.step_id, ())
+                if b.start <= o.date <= b.end and occurrence_status(o, today) == b.status
+            )
+            or tuple(occs[b.step_id])
             for b in bars
         ]
         self._prev_in_row = [None] * len(bars)
@@ -364,8 +381,13 @@ class PlanTimeline(QWidget):
             start, end = spans.get(bar.lane, (bar.start, bar.end))
             spans[bar.lane] = (min(start, bar.start), max(end, bar.end))
         self._lane_spans = [spans[i] for i in range(len(lanes))]
-        dates = [plan.day0, *(b.start for b in bars), *(b.end for b in bars),
-                 *(e[1] for e in self._episodes), *(e[2] for e in self._episodes if e[2])]
+        dates = [
+            plan.day0,
+            *(b.start for b in bars),
+            *(b.end for b in bars),
+            *(e[1] for e in self._episodes),
+            *(e[2] for e in self._episodes if e[2]),
+        ]
         first, last = min(dates), max(dates)
         reach = dt.timedelta(days=TODAY_REACH_DAYS)
         if first - reach <= today <= last + reach:
@@ -385,8 +407,11 @@ class PlanTimeline(QWidget):
             title = self._bars[indices[0]].title
             need = fm.horizontalAdvance(title) + 4
             rects = {i: self._content_rect(i) for i in indices}
-            inner = {i: rects[i].width() - self._glyph_width(i) - 4 for i in indices
-                     if not self._bars[i].diamond}
+            inner = {
+                i: rects[i].width() - self._glyph_width(i) - 4
+                for i in indices
+                if not self._bars[i].diamond
+            }
             fits = [i for i, width in inner.items() if width >= need]
             if fits:
                 self._labels.update({i: ("inside", inner[i]) for i in fits})
@@ -469,8 +494,9 @@ class PlanTimeline(QWidget):
 
     def _bar_rect(self, index: int) -> QRectF:
         """Widget rectangle of one bar at the current zoom and scroll."""
-        return self._content_rect(index).translated(LABEL_W - self._h.value(),
-                                                    AXIS_H - self._v.value())
+        return self._content_rect(index).translated(
+            LABEL_W - self._h.value(), AXIS_H - self._v.value()
+        )
 
     def _bar_at(self, pos: QPointF) -> int | None:
         if not self._canvas().contains(pos):
@@ -528,8 +554,15 @@ class PlanTimeline(QWidget):
         lane = current.lane + step
         candidates = [i for i, b in enumerate(self._bars) if b.lane == lane]
         if candidates:
-            self._select(min(candidates, key=lambda i: (
-                abs((self._bars[i].start - current.start).days), self._bars[i].start)))
+            self._select(
+                min(
+                    candidates,
+                    key=lambda i: (
+                        abs((self._bars[i].start - current.start).days),
+                        self._bars[i].start,
+                    ),
+                )
+            )
 
     def _update_description(self) -> None:
         if self._plan is None:
@@ -539,18 +572,26 @@ class PlanTimeline(QWidget):
             if self._episodes:
                 text += " Complications: " + "; ".join(e[3] for e in self._episodes) + "."
             if self._events:
-                text += " Events: " + "; ".join(
-                    f"{label} {day_label((d - self._plan.day0).days)}"
-                    for d, label in self._events) + "."
+                text += (
+                    " Events: "
+                    + "; ".join(
+                        f"{label} {day_label((d - self._plan.day0).days)}"
+                        for d, label in self._events
+                    )
+                    + "."
+                )
             if self._selected is not None:
                 bar = self._bars[self._selected]
                 occ = self._bar_occs[self._selected][0]
-                text += (f" Selected: {bar.title}, {occ.label}, {long_date(bar.start)}, "
-                         f"{status_style(bar.status).label}.")
+                text += (
+                    f" Selected: {bar.title}, {occ.label}, {long_date(bar.start)}, "
+                    f"{status_style(bar.status).label}."
+                )
         self.setAccessibleDescription(text)
         if QAccessible.isActive():
             QAccessible.updateAccessibility(
-                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged))
+                QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
+            )
 
     # ------------------------------------------------------------ move gestures
 
@@ -623,8 +664,9 @@ class PlanTimeline(QWidget):
             action = menu.addAction(text)
             action.setData(key)
             action.setEnabled(not (key == "done" and occ.status.value == "done"))
-            action.triggered.connect(partial(self._on_menu_action_triggered, step_id, key,
-                                             occ.anchor_day))
+            action.triggered.connect(
+                partial(self._on_menu_action_triggered, step_id, key, occ.anchor_day)
+            )
         return menu
 
     def _on_menu_action_triggered(self, step_id: str, action: str, offset: int) -> None:
@@ -715,8 +757,11 @@ class PlanTimeline(QWidget):
             need = self.fontMetrics().horizontalAdvance(label) + 4
             # Inside the band when it fits, else just right of it.
             left = rect.left() + 4 if rect.width() - 6 >= need else rect.right() + 4
-            p.drawText(QRectF(left, rect.top() - 2, need, rect.height() + 4),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+            p.drawText(
+                QRectF(left, rect.top() - 2, need, rect.height() + 4),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                label,
+            )
 
     def _paint_label(self, p: QPainter, index: int, rect: QRectF) -> None:
         placed = self._labels.get(index)
@@ -726,8 +771,9 @@ class PlanTimeline(QWidget):
         bar = self._bars[index]
         align = Qt.AlignmentFlag.AlignVCenter
         if where == "inside":
-            text_rect = QRectF(rect.left() + self._glyph_width(index) + 2, rect.top(), room,
-                               rect.height())
+            text_rect = QRectF(
+                rect.left() + self._glyph_width(index) + 2, rect.top(), room, rect.height()
+            )
             p.setPen(status_style(bar.status).text)
             align |= Qt.AlignmentFlag.AlignLeft
         elif where == "right":
@@ -789,8 +835,7 @@ class PlanTimeline(QWidget):
             p.drawLine(QPointF(x, MARK_H + 2), QPointF(x, AXIS_H))
             p.setPen(text_pen)
             p.drawText(QPointF(x + 3, date_base), short_date(day, year=step >= YEAR_TICK_DAYS))
-            p.drawText(QPointF(x + 3, AXIS_H - 5),
-                       short_day_label((day - self._plan.day0).days))
+            p.drawText(QPointF(x + 3, AXIS_H - 5), short_day_label((day - self._plan.day0).days))
         taken = QRectF()
         for date, pen, text in self._marker_list():
             x = self._wx(self._scale.x(date)) + self._scale.px_per_day / 2
@@ -816,19 +861,24 @@ class PlanTimeline(QWidget):
             height = lane.rows * ROW_H + LANE_PAD
             p.fillRect(QRectF(0, y, 5, height), phase_colour(lane.phase).darker(140))
             p.setPen(self.palette().windowText().color())
-            p.drawText(QRectF(10, y, LABEL_W - 14, min(height, ROW_H + LANE_PAD)),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                       phase_label(lane.phase))
+            p.drawText(
+                QRectF(10, y, LABEL_W - 14, min(height, ROW_H + LANE_PAD)),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                phase_label(lane.phase),
+            )
             p.setPen(_LANE_LINE_PEN)
             p.drawLine(QPointF(0, y + height), QPointF(LABEL_W, y + height))
         if self._episodes:
             y = self._wy(self._episode_top)
-            p.fillRect(QRectF(0, y, 5, len(self._episodes) * ROW_H + LANE_PAD),
-                       _EPISODE_PEN.color())
+            p.fillRect(
+                QRectF(0, y, 5, len(self._episodes) * ROW_H + LANE_PAD), _EPISODE_PEN.color()
+            )
             p.setPen(self.palette().windowText().color())
-            p.drawText(QRectF(10, y, LABEL_W - 14, ROW_H + LANE_PAD),
-                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                       EPISODE_LANE_LABEL)
+            p.drawText(
+                QRectF(10, y, LABEL_W - 14, ROW_H + LANE_PAD),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                EPISODE_LANE_LABEL,
+            )
         p.restore()
         p.setPen(_LANE_LINE_PEN)
         p.drawLine(QPointF(LABEL_W - 0.5, 0), QPointF(LABEL_W - 0.5, canvas.bottom()))

@@ -44,17 +44,37 @@ class StatusStyle:
 
 
 _STYLES: dict[str, StatusStyle] = {
-    "planned": StatusStyle("Planned", QColor("#dbeafe"), QColor("#1d4ed8"),
-                           Qt.BrushStyle.NoBrush, "none"),
-    "done": StatusStyle("Done", QColor("#15803d"), QColor("#14532d"),
-                        Qt.BrushStyle.NoBrush, "check", text=QColor("#ffffff")),
-    "overdue": StatusStyle("Overdue", QColor("#fecaca"), QColor("#b91c1c"),
-                           Qt.BrushStyle.BDiagPattern, "alert"),
-    "skipped": StatusStyle("Skipped", QColor("#e5e7eb"), QColor("#6b7280"),
-                           Qt.BrushStyle.NoBrush, "strike", text=QColor("#4b5563")),
-    "cancelled": StatusStyle("Cancelled", QColor("#f3f4f6"), QColor("#9ca3af"),
-                             Qt.BrushStyle.NoBrush, "strike", dashed=True,
-                             text=QColor("#6b7280")),
+    "planned": StatusStyle(
+        "Planned", QColor("#dbeafe"), QColor("#1d4ed8"), Qt.BrushStyle.NoBrush, "none"
+    ),
+    "done": StatusStyle(
+        "Done",
+        QColor("#15803d"),
+        QColor("#14532d"),
+        Qt.BrushStyle.NoBrush,
+        "check",
+        text=QColor("#ffffff"),
+    ),
+    "overdue": StatusStyle(
+        "Overdue", QColor("#fecaca"), QColor("#b91c1c"), Qt.BrushStyle.BDiagPattern, "alert"
+    ),
+    "skipped": StatusStyle(
+        "Skipped",
+        QColor("#e5e7eb"),
+        QColor("#6b7280"),
+        Qt.BrushStyle.NoBrush,
+        "strike",
+        text=QColor("#4b5563"),
+    ),
+    "cancelled": StatusStyle(
+        "Cancelled",
+        QColor("#f3f4f6"),
+        QColor("#9ca3af"),
+        Qt.BrushStyle.NoBrush,
+        "strike",
+        dashed=True,
+        text=QColor("#6b7280"),
+    ),
 }
 
 # Lane tints: light enough that status fills stay the loudest thing on the timeline.
@@ -104,19 +124,22 @@ def phase_label(phase: Phase) -> str:
 
 
 def occurrence_status(occ: Occurrence, today: dt.date | None) -> str:
-    """"overdue" for a planned occurrence past its window, else the occurrence's status.
+    """ "overdue" for a planned occurrence past its window, else the occurrence's status.
 
     Same rule as ``planner.timeline._status``; kept here until that helper is public.
     """
-    if occ.status is StepStatus.PLANNED and today is not None and (
-        occ.date + dt.timedelta(days=occ.window_after) < today
+    if (
+        occ.status is StepStatus.PLANNED
+        and today is not None
+        and (occ.date + dt.timedelta(days=occ.window_after) < today)
     ):
         return "overdue"
     return occ.status.value
 
 
-def paint_shape(painter: QPainter, rect: QRectF, status: str, *, diamond: bool = False,
-                detail: bool = True) -> None:
+def paint_shape(
+    painter: QPainter, rect: QRectF, status: str, *, diamond: bool = False, detail: bool = True
+) -> None:
     """Paint a bar (or a diamond) in the status style, with its pattern and glyph.
 
     ``detail=False`` leaves out the glyph (zoomed-out timelines); the pattern stays.
@@ -155,12 +178,17 @@ def paint_glyph(painter: QPainter, rect: QRectF, status: str) -> None:
     box = QRectF(rect.left(), rect.center().y() - side / 2, side, side)
     if style.glyph == "check":
         painter.setPen(QPen(style.text, max(1.5, side / 7)))
-        painter.drawPolyline([QPointF(box.left() + side * 0.22, box.top() + side * 0.52),
-                              QPointF(box.left() + side * 0.42, box.top() + side * 0.72),
-                              QPointF(box.left() + side * 0.78, box.top() + side * 0.28)])
+        painter.drawPolyline(
+            [
+                QPointF(box.left() + side * 0.22, box.top() + side * 0.52),
+                QPointF(box.left() + side * 0.42, box.top() + side * 0.72),
+                QPointF(box.left() + side * 0.78, box.top() + side * 0.28),
+            ]
+        )
     elif style.glyph == "alert":
-        painter.setPen(QPen(style.edge, max(1.5, side / 6), Qt.PenStyle.SolidLine,
-                            Qt.PenCapStyle.RoundCap))
+        painter.setPen(
+            QPen(style.edge, max(1.5, side / 6), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        )
         x = box.center().x()
         painter.drawLine(QPointF(x, box.top() + side * 0.2), QPointF(x, box.top() + side * 0.55))
         painter.drawPoint(QPointF(x, box.top() + side * 0.78))
