@@ -1,6 +1,6 @@
 """The Checklists tab: pick a checklist, see its items dated from the plan, tick them.
 
-A view over ``RecordSession`` and the pure ``planner.checklists.checklist_view``:
+A view over the ``TransplantSession`` and the pure ``planner.records.checklists.checklist_view``:
 item dates are computed from the plan's anchors each time (so they follow Day 0),
 only ticks are stored. Keyboard: the item table takes focus; Space or Enter ticks
 (or unticks) the current item, asking for the date done and a note.
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.changes import PLAN, TRANSPLANT, Change
+from planner.app.checklists import tick_checklist_item
 from planner.errors import PlannerError
 from planner.records.checklists import (
     ChecklistTemplate,
@@ -34,8 +36,9 @@ from planner.records.checklists import (
     applicable_templates,
     checklist_view,
 )
+from planner.records.ports import CHECKLISTS
 from ui.dialogs import calculator_dialogs as calc
-from ui.record_session import RecordSession
+from ui.transplant_session import TransplantSession
 
 COLUMNS = ("Done", "Item", "Section", "Due", "Day", "Status", "Done on (by)", "Note or warning")
 _STATUS_COLOURS = {
@@ -80,11 +83,11 @@ class ChecklistTab(QWidget):
     sig_status = Signal(str)
     """Emitted with a short message after a tick or a refused one."""
 
-    def __init__(self, records: RecordSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: TransplantSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.records = records
+        self.session = session
         self.view: ChecklistView | None = None
-        self._templates = applicable_templates(records.templates, records.transplant_type)
+        self._templates = applicable_templates(session.checklist_templates(), self._transplant_type)
         self.picker = QComboBox()
         self.picker.setAccessibleName("Checklist")
         for t in self._templates:
@@ -134,12 +137,15 @@ class ChecklistTab(QWidget):
         layout.addWidget(self.warnings)
         layout.addWidget(self.table, 1)
         self.picker.currentIndexChanged.connect(self._on_picker_current_index_changed)
-        records.sig_changed.connect(self._on_records_changed)
-        records.plan_session.sig_plan_changed.connect(lambda _c: self.refresh())
-        day = (records.today - records.plan_session.plan.day0).days
-        self.select_template(default_template_id(day, records.transplant_type))
+        session.sig_changed.connect(self._on_session_changed)
+        day = (session.today - session.plan.day0).days
+        self.select_template(default_template_id(day, self._transplant_type))
 
     # --- public ----------------------------------------------------------------------
+
+    @property
+    def _transplant_type(self) -> str:
+        return self.session.transplant.transplant_type.value
 
     @property
     def template(self) -> ChecklistTemplate | None:
@@ -160,16 +166,14 @@ class ChecklistTab(QWidget):
         template = self.template
         if template is None:
             return
+        s = self.session
         try:
-            state = self.records.checklists().get(template.id)
+            state = s.record.checklists.get(template.id)
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
         keep = self.table.currentRow()
-        ps = self.records.plan_session
-        view = checklist_view(
-            template, state, ps.plan, self.records.today, self.records.transplant_type
-        )
+        view = checklist_view(template, state, s.plan, s.today, self._transplant_type)
         # Soonest first; undated (daily) items keep the template order.
         order = sorted(range(len(view.items)), key=lambda i: (view.items[i].due or dt.date.min, i))
         self.view = replace(view, items=tuple(view.items[i] for i in order))
@@ -189,7 +193,7 @@ class ChecklistTab(QWidget):
         if template is None or self.view is None or not 0 <= row < len(self.view.items):
             return
         iv = self.view.items[row]
-        today = self.records.today
+        today = self.session.today
         entry = iv.state
         untick = entry is not None and entry.done and template.repeat != "daily"
         if untick:
@@ -210,13 +214,13 @@ class ChecklistTab(QWidget):
             )
         if answer is None:
             return
+        tid, item_id = self.session.transplant.id, iv.item.id
+        date, note = (None if untick else answer[0]), answer[1]
         try:
-            self.records.tick(
-                template,
-                iv.item.id,
-                done=not untick,
-                date=None if untick else answer[0],
-                note=answer[1],
+            self.session.run(
+                lambda repo, ctx: tick_checklist_item(
+                    repo, ctx, tid, template, item_id, done=not untick, date=date, note=note
+                )
             )
         except PlannerError as err:
             self.sig_status.emit(str(err))
@@ -296,6 +300,6 @@ class ChecklistTab(QWidget):
     def _on_picker_current_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _on_records_changed(self, kind: str) -> None:
-        if kind == "checklists":
+    def _on_session_changed(self, change: Change) -> None:
+        if change.touches(CHECKLISTS, PLAN, TRANSPLANT):
             self.refresh()

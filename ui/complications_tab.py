@@ -1,8 +1,10 @@
 """The Complications tab: episodes with their grades over time, calculators, resolve.
 
-A view over ``RecordSession``: it re-reads the stored episodes after every save and
-never edits them itself. Calculators open through ``make_calculator_dialog`` and run
-through the ``calculator_dialogs.run_dialog`` seam.
+A view over the ``TransplantSession``'s complications record: it shows what is stored
+and refreshes after every change of it. Saving an assessment or resolving an episode is
+a use case of ``planner.app.complications`` run through the session (undoable).
+Calculators come from the registry of ``planner.clinical.calculators``, open through
+``make_calculator_dialog`` and run through the ``calculator_dialogs.run_dialog`` seam.
 """
 
 from __future__ import annotations
@@ -25,13 +27,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.changes import PLAN, TRANSPLANT, Change
+from planner.app.complications import resolve_episode, save_assessment
+from planner.clinical.calculators.registry import (
+    CALCULATORS,
+    COMPLICATIONS,
+    ELIGIBILITY,
+    known_inputs,
+)
+from planner.clinical.calculators.text import describe_result
 from planner.clinical.grading import GradeResult
 from planner.domain.days import short_day_label
 from planner.errors import PlannerError
 from planner.records.complication_log import StoredEpisode
 from planner.records.complications import Assessment
+from planner.records.ports import COMPLICATIONS as COMPLICATIONS_RECORD
 from ui.dialogs import calculator_dialogs as calc
-from ui.record_session import RecordSession
+from ui.transplant_session import TransplantSession
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Episode / assessment", "Date", "Day", "Grade", "Rule or status")
@@ -47,18 +59,20 @@ class ComplicationsTab(QWidget):
     sig_status = Signal(str)
     """Emitted with a short message after a save or a refused action."""
 
-    def __init__(self, records: RecordSession, parent: QWidget | None = None) -> None:
+    def __init__(self, session: TransplantSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.records = records
+        self.session = session
         self.buttons: dict[str, QPushButton] = {}
         self.menu_actions: dict[str, QAction] = {}
         bar = QHBoxLayout()
         bar.addWidget(QLabel("New assessment:"))
-        allo = records.transplant_type == "allogeneic"
+        allo = session.transplant.transplant_type.value == "allogeneic"
         self.more_menu = QMenu(self)
         self.more_menu.setAccessibleName("More calculators")
         section = ""
-        for c in calc.CALCULATORS:
+        for c in CALCULATORS:
+            if c.menu not in ("", COMPLICATIONS, ELIGIBILITY):
+                continue  # offered where it belongs (the plerixafor dose: Harvest)
             if c.menu:
                 if c.menu != section:
                     section = c.menu
@@ -115,7 +129,7 @@ class ComplicationsTab(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self._episodes: dict[str, StoredEpisode] = {}
-        records.sig_changed.connect(self._on_records_changed)
+        session.sig_changed.connect(self._on_session_changed)
         self.refresh()
 
     # --- public ----------------------------------------------------------------------
@@ -124,11 +138,11 @@ class ComplicationsTab(QWidget):
         """Re-read the stored episodes."""
         keep = self.selected_episode_id()
         try:
-            log = self.records.complications()
+            log = self.session.record.complications
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
-        day0 = self.records.plan_session.plan.day0
+        day0 = self.session.plan.day0
         self.tree.clear()
         self._episodes = {s.id: s for s in log.episodes}
         for stored in log.episodes:
@@ -180,36 +194,29 @@ class ComplicationsTab(QWidget):
 
     def calculator_defaults(self) -> dict[str, object]:
         """What the open record already knows, by calculator field name."""
-        session = self.records.plan_session
-        patient, transplant, plan = session.patient, session.transplant, session.plan
-        donor = transplant.donor
-        return {
-            "age_years": patient.age_on(self.records.today),
-            "recipient_abo": patient.abo,
-            "recipient_cmv_igg": patient.cmv_igg,
-            "donor_abo": "" if donor is None else donor.abo,
-            "donor_cmv_igg": None if donor is None else donor.cmv_igg,
-            "allogeneic": self.records.transplant_type == "allogeneic",
-            "day0": plan.day0,
-            "components": calc.regimen_rows(plan),
-        }
+        s = self.session
+        return dict(known_inputs(s.patient, s.transplant, s.plan, s.today))
 
     def open_calculator(self, key: str) -> GradeResult | None:
         """Open a calculator; returns the saved result (None when cancelled or not saved)."""
         saved: list[GradeResult] = []
 
-        def save(result: GradeResult, date: dt.date, reason: str) -> None:
-            eid = self.records.save_assessment(result, date, reason)
-            saved.append(result)
-            self._select(eid)
+        tid = self.session.transplant.id
 
-        patient = self.records.plan_session.patient
+        def save(result: GradeResult, date: dt.date, reason: str) -> None:
+            change = self.session.run(
+                lambda repo, ctx: save_assessment(
+                    repo, ctx, tid, result, date, override_reason=reason
+                )
+            )
+            saved.append(result)
+            self._select(change.subject)
+
         dialog = calc.make_calculator_dialog(
             self,
             key,
             save=save,
-            today=self.records.today,
-            weight_kg=patient.weight_kg,
+            today=self.session.today,
             defaults=self.calculator_defaults(),
         )
         calc.run_dialog(dialog)
@@ -228,12 +235,15 @@ class ComplicationsTab(QWidget):
             self,
             "Resolve episode",
             f"When did the {stored.episode.type} episode resolve?",
-            self.records.today,
+            self.session.today,
         )
         if answer is None:
             return
+        tid, eid = self.session.transplant.id, stored.id
         try:
-            self.records.resolve(stored.id, answer[0], answer[1])
+            self.session.run(
+                lambda repo, ctx: resolve_episode(repo, ctx, tid, eid, answer[0], answer[1])
+            )
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
@@ -269,7 +279,7 @@ class ComplicationsTab(QWidget):
         key = str(current.data(0, ID_ROLE))
         a = self._assessment(key)
         if a is not None:
-            text = f"{a.date:%a %d %b %Y}, assessed by {a.by}\n{calc.describe_result(a.result)}"
+            text = f"{a.date:%a %d %b %Y}, assessed by {a.by}\n{describe_result(a.result)}"
             if a.override_reason:
                 text += f"\nConfirmed by the clinician: {a.override_reason}"
             self.detail.setPlainText(text)
@@ -285,6 +295,6 @@ class ComplicationsTab(QWidget):
                 lines.append(f"Resolved {ep.resolution:%d %b %Y}. {ep.resolution_note}".strip())
             self.detail.setPlainText("\n".join(lines))
 
-    def _on_records_changed(self, kind: str) -> None:
-        if kind == "complications":
+    def _on_session_changed(self, change: Change) -> None:
+        if change.touches(COMPLICATIONS_RECORD, PLAN, TRANSPLANT):
             self.refresh()

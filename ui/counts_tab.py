@@ -1,10 +1,12 @@
 """Blood counts after transplant: an entry grid by date, engraftment, and the count chart.
 
 The grid shows one row per date (WBC, ANC, platelets, haemoglobin, and platelet / red-cell
-transfusions as check boxes); typing a value saves it at once through
-:mod:`planner.labservice` (one transaction). The engraftment panel shows the computed
-results of :mod:`planner.recovery` with their rule and deciding values, and an Override...
-button that requires a reason. The chart draws :func:`planner.recovery.chart_data`.
+transfusions as check boxes); typing a value saves it at once through a use case of
+``planner.app.counts`` run by the transplant session (one transaction, undoable). The
+engraftment panel shows the computed results of ``planner.records.recovery`` with their
+rule and deciding values, and an Override... button that requires a reason. The chart
+draws ``planner.records.recovery.chart_data``. The tab reads the session's record and
+keeps no copy of it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QAbstractAxis,
@@ -54,20 +57,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.context import Context
+from planner.app.changes import PLAN, SAMPLES, TRANSPLANT, Change
 from planner.app.counts import (
-    load_recovery,
     override_engraftment,
     record_counts,
     record_transfusion,
     remove_transfusion,
 )
+from planner.app.lab_import import ImportReport, import_labs
 from planner.domain.days import short_day_label
 from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
-from planner.domain.patients import Patient, Transplant
-from planner.domain.plans import Plan
-from planner.errors import PlannerError, ValidationError
-from planner.records.ports import Repository
+from planner.domain.patients import Transplant
+from planner.errors import PlannerError
+from planner.labimport.reader import ColumnMapping
+from planner.records.ports import ENGRAFTMENT
 from planner.records.recovery import (
     RESULT_KEYS,
     RecoveryChart,
@@ -75,11 +78,14 @@ from planner.records.recovery import (
     RecoveryStatus,
     assess,
     chart_data,
-    effective_samples,
 )
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.transplant_session import TransplantSession
+
+if TYPE_CHECKING:
+    from ui.session import UseCase
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -459,37 +465,24 @@ class OverrideDialog(QDialog):
 
 
 class CountsTab(QWidget):
-    """Counts, engraftment and the chart of one transplant.
+    """Counts, engraftment and the chart of one transplant: a view of the session's record.
 
     Signals:
-        sig_saved: counts, transfusions, an override or an import were saved.
         sig_status: a one-line message for the status bar.
     """
 
-    sig_saved = Signal()
-    """Emitted after anything was saved (the board should refresh)."""
     sig_status = Signal(str)
     """Emitted with a one-line message."""
 
     def __init__(
         self,
-        repo: Repository,
-        context: Callable[[], Context],
-        patient: Patient,
-        transplant: Transplant,
-        plan: Plan | None,
+        session: TransplantSession,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._repo = repo
-        self._context = context
+        self.session = session
         self._settings = settings
-        self.patient = patient
-        self.transplant = transplant
-        self.plan = plan
-        self.samples: list[LabSample] = []
-        self.record = RecoveryRecord()
         self.status: RecoveryStatus | None = None
         self.model = CountsGridModel(self._save_value, self._toggle_transfusion)
         self.grid = QTableView()
@@ -550,28 +543,37 @@ class CountsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(self.splitter, 1)
-        self.reload()
-
-    def set_plan(self, plan: Plan | None, transplant: Transplant) -> None:
-        """The plan or Day 0 changed."""
-        self.plan, self.transplant = plan, transplant
+        session.sig_changed.connect(self._on_session_changed)
         self._show()
 
-    def reload(self) -> None:
-        """Re-read the samples and the recovery record."""
-        try:
-            self.record, _ = load_recovery(self._repo, self.transplant.id)
-            self.samples = effective_samples(
-                self._repo.list_lab_samples(self.patient.id), self.record
-            )
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-        self._show()
+    @property
+    def transplant(self) -> Transplant:
+        """The transplant as stored now."""
+        return self.session.transplant
+
+    @property
+    def record(self) -> RecoveryRecord:
+        """Transfusions, overrides and superseded counts (the session's)."""
+        return self.session.record.recovery
+
+    @property
+    def samples(self) -> list[LabSample]:
+        """The patient's counts that no correction or undo superseded."""
+        return self.session.record.counts
+
+    def _on_session_changed(self, change: Change) -> None:
+        if change.touches(ENGRAFTMENT, SAMPLES, PLAN, TRANSPLANT):
+            self._show()
 
     def _show(self) -> None:
-        today = self._context().today
+        try:
+            record, samples = self.record, self.samples
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        today = self.session.today
         day0 = self.transplant.day0
-        self.model.set_data(self.samples, self.record, day0, today)
+        self.model.set_data(samples, record, day0, today)
         if day0 is None:
             self.status = None
             self.chart.set_data(None)
@@ -579,7 +581,7 @@ class CountsTab(QWidget):
                 label.setText("Set Day 0 to assess engraftment.")
             self.graft_failure.setVisible(False)
             return
-        self.status = assess(self.transplant, self.samples, self.record, today)
+        self.status = assess(self.transplant, samples, record, today)
         for key, label in self.engraftment_labels.items():
             result = self.status.result(key)
             label.setText(result.explanation())
@@ -591,7 +593,7 @@ class CountsTab(QWidget):
             self.graft_failure.setToolTip(flag.rule)
         self.chart.set_data(
             chart_data(
-                self.transplant, self.plan, self.samples, self.record, today, status=self.status
+                self.transplant, self.session.plan, samples, record, today, status=self.status
             ),
             self.log_check.isChecked(),
         )
@@ -599,10 +601,16 @@ class CountsTab(QWidget):
     def _on_log_check_toggled(self, on: bool) -> None:
         self.chart.set_data(self.chart.data, on)
 
-    def _saved(self, message: str) -> None:
-        self.reload()
-        self.sig_status.emit(message)
-        self.sig_saved.emit()
+    def _run(self, use_case: UseCase[Change], done: str) -> bool:
+        """Run an edit through the session (undoable); report it in the status bar."""
+        try:
+            change = self.session.run(use_case)
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return False
+        if change.parts:
+            self.sig_status.emit(done)
+        return True
 
     # --- edits -------------------------------------------------------------------------------
 
@@ -626,68 +634,66 @@ class CountsTab(QWidget):
             if asked is None:
                 return False
             reason = asked
-        try:
-            saved = record_counts(
-                self._repo, self._context(), self.transplant.id, date, {analyte: value}, reason
-            )
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-            return False
-        if saved:
-            self._saved(f"{label} {value:g} on {date:%d %b} saved.")
-        return True
+        tid = self.transplant.id
+        return self._run(
+            lambda repo, ctx: record_counts(repo, ctx, tid, date, {analyte: value}, reason),
+            f"{label} {value:g} on {date:%d %b} saved.",
+        )
 
     def _toggle_transfusion(self, date: dt.date, product: str, on: bool) -> bool:
         name = "platelet" if product == "platelets" else "red-cell"
-        try:
-            if on:
-                record_transfusion(self._repo, self._context(), self.transplant.id, date, product)
-            else:
-                reason = StepDialogs.ask_reason(
-                    self,
-                    "Remove transfusion",
-                    f"Why remove the {name} transfusion of {date:%d %b}?",
-                )
-                if reason is None:
-                    return False
-                remove_transfusion(
-                    self._repo, self._context(), self.transplant.id, date, product, reason
-                )
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-            return False
-        self._saved(
-            f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} on {date:%d %b}."
+        tid = self.transplant.id
+        done = f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} on {date:%d %b}."
+        if on:
+            return self._run(
+                lambda repo, ctx: record_transfusion(repo, ctx, tid, date, product), done
+            )
+        reason = StepDialogs.ask_reason(
+            self,
+            "Remove transfusion",
+            f"Why remove the {name} transfusion of {date:%d %b}?",
         )
-        return True
+        if reason is None:
+            return False
+        return self._run(
+            lambda repo, ctx: remove_transfusion(repo, ctx, tid, date, product, reason), done
+        )
 
     def add_counts(self, date: dt.date, values: dict[str, float], reason: str = "") -> None:
         """Save several counts of one date (the grid saves one cell at a time)."""
-        try:
-            record_counts(self._repo, self._context(), self.transplant.id, date, values, reason)
-        except (PlannerError, ValidationError) as err:
-            self.sig_status.emit(str(err))
-            return
-        self._saved(f"Counts of {date:%d %b} saved.")
+        tid = self.transplant.id
+        self._run(
+            lambda repo, ctx: record_counts(repo, ctx, tid, date, values, reason),
+            f"Counts of {date:%d %b} saved.",
+        )
 
     def override(self, key: str) -> None:
         """Ask for an override of one engraftment result (a reason is required)."""
         if self.status is None:
             self.sig_status.emit("Set Day 0 before assessing engraftment.")
             return
-        answer = OverrideDialog.ask(self, key, self.status, self._context().today)
+        answer = OverrideDialog.ask(self, key, self.status, self.session.today)
         if answer is None:
             return
         date, reason = answer
-        try:
-            override_engraftment(self._repo, self._context(), self.transplant.id, key, date, reason)
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-            return
-        self._saved(f"{RESULT_KEYS[key]}: override saved.")
+        tid = self.transplant.id
+        self._run(
+            lambda repo, ctx: override_engraftment(repo, ctx, tid, key, date, reason),
+            f"{RESULT_KEYS[key]}: override saved.",
+        )
 
     def import_labs(self) -> None:
-        """Open the import dialog; reload when something was imported."""
-        report = ImportLabsDialog.ask(self, self._repo, self._context, self._settings)
+        """Open the import dialog (the import is undoable in this tab)."""
+        report = ImportLabsDialog.ask(self, self.run_import, self._settings)
         if report is not None:
-            self._saved(report.summary())
+            self.sig_status.emit(report.summary())
+
+    def run_import(
+        self, data: bytes, name: str, mapping: ColumnMapping, dry_run: bool
+    ) -> ImportReport:
+        """Run a lab import (or its dry run) on the edit path of this transplant's session."""
+        if dry_run:
+            return self.session.read(
+                lambda repo, ctx: import_labs(repo, ctx, data, name, mapping, dry_run=True)
+            )
+        return self.session.run(lambda repo, ctx: import_labs(repo, ctx, data, name, mapping))

@@ -1,26 +1,26 @@
 """The harvest workspace of one transplant: blood CD34+ counts, collections, targets, alerts.
 
-Reads the transplant's harvest log through the repository port and saves every entry at once
-through :mod:`planner.labservice` (one transaction per entry). All numbers and alerts come
-from :mod:`planner.harvestlog`; this widget only shows them (formulas in tooltips).
+A view of the transplant session's harvest log: every entry is a use case of
+``planner.app.harvest`` run through the session (saved at once, undoable). All numbers
+and alerts come from ``planner.records.harvest_log``; this widget only shows them
+(formulas in tooltips). The plerixafor calculator is the registry's, filled in from the
+patient's record as it is when opened.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,30 +28,23 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.app.context import Context
+from planner.app.changes import PLAN, TRANSPLANT, Change
 from planner.app.harvest import (
     add_collection,
     edit_collection,
-    load_harvest,
     record_pb_cd34,
     remove_collection,
     save_harvest_settings,
 )
-from planner.clinical.dosing import (
-    creatinine_clearance_cg,
-    ideal_body_weight,
-    plerixafor_dose,
-)
+from planner.clinical.calculators.registry import known_inputs
 from planner.domain.days import mobilisation_day
 from planner.domain.numbers import format_number
-from planner.domain.patients import Patient, Transplant
-from planner.domain.plans import Plan
+from planner.domain.patients import Transplant
 from planner.errors import PlannerError, ValidationError
 from planner.records.harvest_log import (
     UNIT,
@@ -64,27 +57,19 @@ from planner.records.harvest_log import (
     plerixafor_prompt,
     stop_alert,
 )
-from planner.records.ports import Repository
+from planner.records.ports import HARVEST
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.transplant_session import TransplantSession
+
+if TYPE_CHECKING:
+    from ui.session import UseCase
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 STOP_STYLE = "background:#dff3e4;color:#0b5d1e;border:1px solid #0b5d1e;padding:6px;"
 MIN_STYLE = "background:#eef4fb;color:#12406e;border:1px solid #12406e;padding:6px;"
 WARN_STYLE = "background:#fff4d6;color:#6b4600;border:1px solid #b07800;padding:6px;"
-ADULT_AGE = 18
-PAEDIATRIC_CG = "Cockcroft-Gault is not validated under 18; use a measured creatinine clearance"
-
-
-def mobilisation_start(plan: Plan | None) -> dt.date | None:
-    """The first G-CSF dose (M-Day 1): the date of the plan's M-Day anchor, if any."""
-    if plan is None:
-        return None
-    for name, anchor in plan.anchors.items():
-        if anchor.numbering == "mday":
-            return plan.anchor_date(name)
-    return None
 
 
 def _num(value: float | None, decimals: int = 2) -> str:
@@ -500,140 +485,22 @@ class TargetsDialog(QDialog):
         return dialog.result_log
 
 
-# --------------------------------------------------------------------------- calculator
-
-
-class PlerixaforCalculator(QGroupBox):
-    """Plerixafor dose from weight and Cockcroft-Gault creatinine clearance (clinical.md 2.2, F5)."""
-
-    def __init__(self, patient: Patient, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__("Plerixafor dose (Cockcroft-Gault)", parent)
-        # The patient's real age: Cockcroft-Gault is not validated under 18, so a child gets
-        # no dose here (never an age raised to 18).
-        self.age = QSpinBox()
-        self.age.setRange(0, 120)
-        self.age.setValue(max(0, min(120, patient.age_on(today))))
-        self.age.setAccessibleName("Age")
-        self.sex = QComboBox()
-        self.sex.addItems(["female", "male"])
-        self.sex.setCurrentText(patient.sex.value)
-        # Nothing is assumed: a missing measurement shows as "not entered" (the range's
-        # minimum) and no dose is computed until the user types it.
-        self.weight = CollectionDialog._spin(0, 350, 1, " kg", patient.weight_kg or 0)
-        self.height_cm = CollectionDialog._spin(0, 250, 1, " cm", patient.height_cm or 0)
-        self.creatinine = CollectionDialog._spin(0, 20, 2, " mg/dL", 0)
-        for spin in (self.weight, self.height_cm, self.creatinine):
-            spin.setSpecialValueText("not entered")
-        self.creatinine.setAccessibleName("Serum creatinine")
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.PlainText)
-        self.result.setAccessibleName("Plerixafor dose")
-        self.warning = QLabel()
-        self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(WARN_STYLE)
-        self.warning.setVisible(False)
-        form = QFormLayout()
-        row = QHBoxLayout()
-        row.addWidget(self.age)
-        row.addWidget(self.sex)
-        form.addRow("Age / sex:", row)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.weight)
-        row2.addWidget(self.height_cm)
-        form.addRow("Weight / height:", row2)
-        form.addRow("Creatinine:", self.creatinine)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.result)
-        layout.addWidget(self.warning)
-        for spin in (self.weight, self.height_cm, self.creatinine):
-            spin.valueChanged.connect(self._on_input_changed)
-        self.age.valueChanged.connect(self._on_input_changed)
-        self.sex.currentTextChanged.connect(self._on_input_changed)
-        self._on_input_changed()
-
-    def _on_input_changed(self, *_args: object) -> None:
-        if self.age.value() < ADULT_AGE:
-            self.result.setText(PAEDIATRIC_CG)
-            self.result.setToolTip("")
-            self.warning.setVisible(False)
-            return
-        missing = [
-            name
-            for name, spin in (
-                ("weight", self.weight),
-                ("height", self.height_cm),
-                ("serum creatinine", self.creatinine),
-            )
-            if spin.value() == spin.minimum()
-        ]
-        if missing:
-            self.result.setText(f"Enter the {', '.join(missing)} to compute the dose.")
-            self.warning.setVisible(False)
-            return
-        try:
-            sex = self.sex.currentText()
-            crcl = creatinine_clearance_cg(
-                self.age.value(), self.weight.value(), self.creatinine.value(), sex
-            )
-            ibw = ideal_body_weight(self.height_cm.value(), sex)
-            dose = plerixafor_dose(self.weight.value(), crcl, ibw)
-        except ValidationError as err:
-            self.result.setText(str(err))
-            self.warning.setVisible(False)
-            return
-        female = " x 0.85 (female)" if sex == "female" else ""
-        cap = (
-            f"capped at the maximum {_num(dose.max_mg)} mg"
-            if dose.capped
-            else f"maximum {_num(dose.max_mg)} mg"
-        )
-        self.result.setText(
-            f"CrCl = (140 - {self.age.value()}) x {_num(self.weight.value())} kg / (72 x "
-            f"{_num(self.creatinine.value())}){female} = {_num(crcl, 1)} mL/min\n"
-            f"Dose: {_num(dose.dose_mg)} mg ({_num(dose.mg_per_kg)} mg/kg, {cap}"
-            f"{'; renal dose, CrCl <= 50' if dose.renal_adjusted else ''}) = "
-            f"{_num(dose.volume_ml)} mL of 20 mg/mL\n{dose.explanation}"
-        )
-        self.result.setToolTip(dose.source)
-        self.warning.setText(" ".join(dose.warnings))
-        self.warning.setVisible(bool(dose.warnings))
-
-
 # --------------------------------------------------------------------------- the tab
 
 
 class HarvestTab(QWidget):
-    """The harvest workspace of one transplant.
+    """The harvest workspace of one transplant: a view of the session's harvest log.
 
     Signals:
-        sig_saved: an entry was saved (the board should refresh).
         sig_status: a one-line message for the status bar.
     """
 
-    sig_saved = Signal()
-    """Emitted after an entry was saved."""
     sig_status = Signal(str)
     """Emitted with a one-line message."""
 
-    def __init__(
-        self,
-        repo: Repository,
-        context: Callable[[], Context],
-        patient: Patient,
-        transplant: Transplant,
-        plan: Plan | None,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, session: TransplantSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._repo = repo
-        self._context = context
-        self.patient = patient
-        self.transplant = transplant
-        self.plan = plan
-        self.log = HarvestLog.from_body(None, transplant)
-        self._version = 0  # the version of the stored log shown (edits carry it)
+        self.session = session
         self.stop_banner = QLabel()
         self.stop_banner.setObjectName("stopBanner")
         self.stop_banner.setWordWrap(True)
@@ -676,7 +543,12 @@ class HarvestTab(QWidget):
         self.remove_button.clicked.connect(self.remove_selected)
         self.targets_button = QPushButton("&Targets...")
         self.targets_button.clicked.connect(self.edit_targets)
-        self.calculator = PlerixaforCalculator(patient, context().today)
+        self.calculator_button = QPushButton("&Plerixafor dose...")
+        self.calculator_button.setToolTip(
+            "Plerixafor dose from weight and creatinine clearance (Cockcroft-Gault), with "
+            "the patient's recorded age, sex, weight and height filled in"
+        )
+        self.calculator_button.clicked.connect(self.open_plerixafor_calculator)
         buttons = QHBoxLayout()
         for b in (
             self.count_button,
@@ -684,6 +556,7 @@ class HarvestTab(QWidget):
             self.edit_button,
             self.remove_button,
             self.targets_button,
+            self.calculator_button,
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -694,38 +567,42 @@ class HarvestTab(QWidget):
         summary.addWidget(self.targets_label)
         summary.addWidget(self.forecast_label)
         summary.addStretch(1)
-        top = QHBoxLayout()
-        top.addLayout(summary, 3)
-        top.addWidget(self.calculator, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stop_banner)
         layout.addWidget(self.plerixafor_banner)
-        layout.addLayout(top)
+        layout.addLayout(summary)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        self.reload()
+        session.sig_changed.connect(self._on_session_changed)
+        self._show()
+
+    @property
+    def log(self) -> HarvestLog:
+        """The stored harvest log (the session's; this tab keeps no copy)."""
+        return self.session.record.harvest_log
+
+    @property
+    def transplant(self) -> Transplant:
+        """The transplant as stored now."""
+        return self.session.transplant
 
     @property
     def first_dose(self) -> dt.date | None:
         """M-Day 1 (None without a mobilisation anchor)."""
-        return mobilisation_start(self.plan)
+        return self.session.plan.mobilisation_start()
 
-    def set_plan(self, plan: Plan | None, transplant: Transplant) -> None:
-        """The plan or transplant changed (Day 0 or anchor moved)."""
-        self.plan, self.transplant = plan, transplant
-        self._show()
-
-    def reload(self) -> None:
-        """Re-read the stored log."""
-        try:
-            self.log, self._version = load_harvest(self._repo, self.transplant.id)
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-        self._show()
+    def _on_session_changed(self, change: Change) -> None:
+        if change.touches(HARVEST, PLAN, TRANSPLANT):
+            self._show()
 
     def _show(self) -> None:
-        log, tandem = self.log, self.transplant.tandem
-        today = self._context().today
+        try:
+            log = self.log
+        except PlannerError as err:
+            self.sig_status.emit(str(err))
+            return
+        tandem = self.transplant.tandem
+        today = self.session.today
         first = self.first_dose
         self.model.set_log(log, first)
         self.mday_label.setText(
@@ -763,7 +640,7 @@ class HarvestTab(QWidget):
             self.stop_banner.setText(alert.message)
             self.stop_banner.setToolTip(alert.rule)
             self.stop_banner.setStyleSheet(MIN_STYLE if alert.kind == "minimum" else STOP_STYLE)
-        prompt = plerixafor_prompt(log, self._latest_day(today), tandem)
+        prompt = plerixafor_prompt(log, self._latest_day(log, today), tandem)
         self.plerixafor_banner.setVisible(prompt is not None)
         if prompt is not None:
             self.plerixafor_banner.setText(prompt.message)
@@ -771,47 +648,50 @@ class HarvestTab(QWidget):
         self.edit_button.setEnabled(bool(log.collections))
         self.remove_button.setEnabled(bool(log.collections))
 
-    def _latest_day(self, today: dt.date) -> dt.date:
+    @staticmethod
+    def _latest_day(log: HarvestLog, today: dt.date) -> dt.date:
         """The day whose count drives the prompt: today, else the latest entry."""
-        dates = [p.date for p in self.log.pb_cd34] + [c.date for c in self.log.collections]
+        dates = [p.date for p in log.pb_cd34] + [c.date for c in log.collections]
         return today if today in dates or not dates else max(dates)
 
     # --- entries ---------------------------------------------------------------------------
 
-    def _save(self, action: Callable[[], HarvestLog], done: str) -> None:
+    def _save(self, use_case: UseCase[Change], done: str) -> bool:
+        """Run an edit through the session (undoable); report it in the status bar."""
         try:
-            action()
+            self.session.run(use_case)
         except PlannerError as err:
             self.sig_status.emit(str(err))
-            self.reload()
-            return
-        self.reload()  # the saved log and its new version (for the next edit's check)
+            return False
         self.sig_status.emit(done)
-        self.sig_saved.emit()
+        return True
 
     def enter_count(self) -> None:
         """Ask for a day's blood CD34+ count and save it."""
-        today = self._context().today
-        entry = CountDialog.ask(self, today)
+        entry = CountDialog.ask(self, self.session.today)
         if entry is None:
             return
         day, value = entry
+        tid = self.transplant.id
         self._save(
-            lambda: record_pb_cd34(self._repo, self._context(), self.transplant.id, day, value),
+            lambda repo, ctx: record_pb_cd34(repo, ctx, tid, day, value),
             f"Blood CD34+ {_num(value, 1)}/uL saved.",
         )
 
     def _new_collection(self) -> NewCollection:
-        """A new collection: today, a unique id, the patient's recorded weight if any."""
-        return NewCollection(new_collection_id(), self._context().today, self.patient.weight_kg)
+        """A new collection: today, a unique id, the patient's weight as recorded now."""
+        return NewCollection(
+            new_collection_id(), self.session.today, self.session.patient.weight_kg
+        )
 
     def add_collection(self) -> None:
         """Ask for a new collection and save it."""
         entry = CollectionDialog.ask(self, self._new_collection())
         if entry is None:
             return
+        tid = self.transplant.id
         self._save(
-            lambda: add_collection(self._repo, self._context(), self.transplant.id, entry),
+            lambda repo, ctx: add_collection(repo, ctx, tid, entry),
             f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
         )
 
@@ -833,14 +713,15 @@ class HarvestTab(QWidget):
             return
         what = f"the collection of {collection.date:%a %d %b %Y} ({collection.dose().text})"
         reason = StepDialogs.ask_reason(
-            self, "Remove collection", f"Why remove {what}? The audit trail keeps what was entered."
+            self,
+            "Remove collection",
+            f"Why remove {what}? The audit trail keeps what was entered.",
         )
         if reason is None:
             return
+        tid, cid = self.transplant.id, collection.id
         self._save(
-            lambda: remove_collection(
-                self._repo, self._context(), self.transplant.id, collection.id, reason
-            ),
+            lambda repo, ctx: remove_collection(repo, ctx, tid, cid, reason),
             f"Removed {what}.",
         )
 
@@ -851,14 +732,13 @@ class HarvestTab(QWidget):
 
     def _edit(self, start: Collection) -> None:
         """Edit a stored collection; refused (ConflictError) if the log changed elsewhere."""
-        version = self._version  # the version this tab read and showed
+        version = self.session.record.record(HARVEST).version  # the version shown
         entry = CollectionDialog.ask(self, start)
         if entry is None:
             return
+        tid = self.transplant.id
         self._save(
-            lambda: edit_collection(
-                self._repo, self._context(), self.transplant.id, entry, version
-            ),
+            lambda repo, ctx: edit_collection(repo, ctx, tid, entry, version),
             f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
         )
 
@@ -867,7 +747,20 @@ class HarvestTab(QWidget):
         edited = TargetsDialog.ask(self, self.log)
         if edited is None:
             return
+        tid = self.transplant.id
         self._save(
-            lambda: save_harvest_settings(self._repo, self._context(), self.transplant.id, edited),
-            "Targets saved.",
+            lambda repo, ctx: save_harvest_settings(repo, ctx, tid, edited), "Targets saved."
         )
+
+    def open_plerixafor_calculator(self) -> None:
+        """The plerixafor calculator, filled in from the patient's record as it is now."""
+        from ui.dialogs.calculator_dialogs import make_calculator_dialog, run_dialog
+
+        s = self.session
+        dialog = make_calculator_dialog(
+            self,
+            "plerixafor",
+            today=s.today,
+            defaults=known_inputs(s.patient, s.transplant, s.plan, s.today),
+        )
+        run_dialog(dialog)

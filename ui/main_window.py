@@ -1,7 +1,10 @@
 """The main window: clinic board and timeline, Today worklist, one tab per open patient.
 
-Wiring only: menus, toolbar and shortcuts call use cases in ``planner.services`` or
-push commands on the open patient's ``PlanSession``; rules live in ``planner``.
+Wiring only: menus, toolbar and shortcuts run use cases of ``planner.app`` through the
+clinic session (the one edit path) or push plan edits on the open patient's
+``TransplantSession``; rules live in ``planner``. Edits made on the Board or Today tab
+go on the clinic's own undo stack; each patient tab has its own. The board and every
+open tab follow each stored change (``ClinicSession.sig_change``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,14 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextDocument, QUndoGroup
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QKeySequence,
+    QTextDocument,
+    QUndoGroup,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,9 +47,8 @@ from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 if TYPE_CHECKING:
     from planner.app.board import WorklistItem
     from planner.domain.templates import Protocol
-    from planner.records.ports import ClinicalRecord
     from ui.patient_workspace import PatientWorkspace
-    from ui.plan_session import PlanSession, Snapshot
+    from ui.transplant_session import Snapshot, TransplantSession
 
 # The patient workspace, the dialogs, the plan session, the use cases and printing are
 # imported when first used: together they pull in the timeline, calendar, calculators,
@@ -78,8 +87,12 @@ class MainWindow(QMainWindow):
         self.state = WindowState(settings)
         self._settings = settings  # issue 6: the export dialog remembers its folder here
         self._load_demo = load_demo
-        self.plan_sessions: dict[str, PlanSession] = {}
+        self.sessions: dict[str, TransplantSession] = {}
         self.undo_group = QUndoGroup(self)
+        # Edits made on the Board and Today tabs (worklist ticks) are undone there.
+        self.clinic_undo = QUndoStack(self)
+        self.undo_group.addStack(self.clinic_undo)
+        self.undo_group.setActiveStack(self.clinic_undo)
         # No patient data in the title: it shows in task bars and screen shares.
         self.setWindowTitle("Transplant Planner" + (" - DEMO CLINIC" if session.demo else ""))
         self.model = BoardTableModel(session)
@@ -100,12 +113,6 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress)
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.setInterval(150)
-        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
-        # Transplants edited since the last refresh; None: refresh the whole clinic.
-        self._stale: set[str] | None = set()
         # A workstation left open overnight: day numbers, due and overdue follow the date.
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
@@ -292,6 +299,7 @@ class MainWindow(QMainWindow):
         self.session.sig_board_changed.connect(self._on_session_board_changed)
         self.session.sig_ready.connect(self._on_session_ready)
         self.session.sig_loading.connect(self._on_session_loading)
+        self.session.sig_message.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.board.sig_open_requested.connect(self.open_transplant)
         self.clinic_timeline.sig_patient_activated.connect(self.open_transplant)
         self.worklist_model.sig_check_off_requested.connect(self._on_worklist_check_off)
@@ -407,35 +415,24 @@ class MainWindow(QMainWindow):
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         ws = self.current_workspace()
-        self.undo_group.setActiveStack(ws.session.undo_stack if ws else None)  # type: ignore[arg-type]
+        self.undo_group.setActiveStack(ws.session.undo_stack if ws else self.clinic_undo)
 
     # --- opening patients ----------------------------------------------------------------------
 
-    def _plan_session(self, transplant_id: str) -> PlanSession:
-        from ui.plan_session import PlanSession
-
-        existing = self.plan_sessions.get(transplant_id)
+    def session_for(self, transplant_id: str) -> TransplantSession:
+        """The open session of a transplant (opened, without a tab, when needed)."""
+        existing = self.sessions.get(transplant_id)
         if existing is not None:
             return existing
-        repo = self.session.repo
-        transplant = repo.get_transplant(transplant_id)
-        plan = repo.get_plan(transplant_id)
-        if plan is None:
-            raise PlannerError("This transplant has no plan yet; create one with New plan.")
-        patient = repo.get_patient(transplant.patient_id)
-        ps = PlanSession(
-            repo,
-            self.session.context,
-            patient,
-            transplant,
-            plan,
-            resolve_conflict=lambda mine, theirs: self._ask_conflict(mine, theirs),
+        from ui.transplant_session import TransplantSession
+
+        ts = TransplantSession.open(
+            self.session, transplant_id, resolve_conflict=self._ask_conflict
         )
-        ps.sig_plan_changed.connect(lambda _c: self.refresh_soon(transplant_id))
-        ps.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        self.undo_group.addStack(ps.undo_stack)
-        self.plan_sessions[transplant_id] = ps
-        return ps
+        ts.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        self.undo_group.addStack(ts.undo_stack)
+        self.sessions[transplant_id] = ts
+        return ts
 
     def _ask_conflict(self, mine: Snapshot, theirs: Snapshot) -> bool:
         from ui.dialogs.conflict_dialog import ConflictDialog
@@ -457,22 +454,13 @@ class MainWindow(QMainWindow):
         from planner.app.events import record_event
 
         try:
-            ps = self._plan_session(transplant_id)
-            record_event(self.session.repo, self.session.context(), "View patient", ps.patient.id)
+            ts = self.session_for(transplant_id)
+            patient_id = ts.patient.id
+            self.session.perform(lambda r, c: record_event(r, c, "View patient", patient_id))
         except PlannerError as exc:
             self.show_error(exc)
             return None
-        ws = _workspace_type()(
-            ps,
-            self.session.closures,
-            documents=self._documents_record,
-            lab_settings=self._settings,  # Issue 4: import mapping memory
-            engrafted_on=self.session.engrafted.get,
-        )
-        # Issue 4: counts change board alerts. An import file may hold other patients'
-        # counts too, so the whole board is recomputed.
-        ws.sig_labs_saved.connect(self._refresh_all_now)
-        ws.records.sig_changed.connect(lambda _kind: self.refresh_soon(transplant_id))
+        ws = _workspace_type()(ts, lab_settings=self._settings)  # the import mapping memory
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         self.tabs.addTab(ws, ws.title)
         self.tabs.setCurrentWidget(ws)
@@ -519,12 +507,12 @@ class MainWindow(QMainWindow):
         if patient is None:
             return
         try:
-            saved = save_patient(self.session.repo, self.session.context(), patient)
+            self.session.perform(lambda repo, ctx: save_patient(repo, ctx, patient))
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.statusBar().showMessage(f"Patient {saved.mrn} saved.", 5000)
-        self.new_plan(saved.id)
+        self.statusBar().showMessage(f"Patient {patient.mrn} saved.", 5000)
+        self.new_plan(patient.id)
 
     def edit_patient(self) -> None:
         """Edit the current patient's details."""
@@ -538,13 +526,12 @@ class MainWindow(QMainWindow):
         if edited is None:
             return
         try:
-            ws.session.patient = save_patient(self.session.repo, self.session.context(), edited)
+            # Undoable in this tab; every open tab of the patient and the board follow.
+            ws.session.run(lambda repo, ctx: save_patient(repo, ctx, edited))
         except PlannerError as exc:
             self.show_error(exc)
             return
-        ws.session.sig_plan_changed.emit([])
-        # The name shows on the rows of every transplant of the patient.
-        self.refresh_soon(*(t.id for t in self.session.repo.list_transplants(edited.id)))
+        self.statusBar().showMessage(f"Patient {edited.mrn} saved.", 5000)
 
     def new_plan_for_current(self) -> None:
         """New plan for the patient of the current tab."""
@@ -556,24 +543,23 @@ class MainWindow(QMainWindow):
 
     def new_plan(self, patient_id: str) -> None:
         """Run the plan wizard for a patient and open the new plan."""
-        repo = self.session.repo
-        patient = repo.get_patient(patient_id)
         from planner.app.plans import create_transplant_plan
         from ui.dialogs.plan_wizard import PlanWizard
 
+        patient = self.session.read(lambda repo, _ctx: repo.get_patient(patient_id))
         request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
         if request is None:
-            self.session.refresh()
             return
         try:
-            transplant, _ = create_transplant_plan(
-                repo, self.session.context(), request.transplant, request.protocols, request.anchors
+            change = self.session.perform(
+                lambda repo, ctx: create_transplant_plan(
+                    repo, ctx, request.transplant, request.protocols, request.anchors
+                )
             )
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.session.refresh()
-        self.open_transplant(transplant.id)
+        self.open_transplant(change.subject)
 
     def move_day0(self) -> None:
         """Move Day 0 of the current patient's plan."""
@@ -613,22 +599,22 @@ class MainWindow(QMainWindow):
         from planner.domain.plans import mark_done
 
         try:
-            ps = self._plan_session(item.transplant_id)
+            ts = self.session_for(item.transplant_id)
             after = mark_done(
-                ps.plan,
+                ts.plan,
                 item.step_id,
                 item.offset,
                 self.session.today,
-                by=ps.actor_name,
-                at=ps.now_utc_text(),
+                by=ts.actor_name,
+                at=ts.now_utc_text(),
                 reason="checked off on the worklist",
             )
-            ps.push(after, f"Mark {item.title} done")
-            self.undo_group.setActiveStack(ps.undo_stack)
+            # Undone from the Today tab's Edit menu (the clinic's undo stack).
+            if not ts.push(after, f"Mark {item.title} done", stack=self.clinic_undo):
+                return
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.session.refresh_transplants({item.transplant_id})  # the list updates at once
         self.statusBar().showMessage(f"{item.title} marked done for {item.mrn}.", 5000)
 
     def worklist_document(self) -> QTextDocument:
@@ -639,27 +625,15 @@ class MainWindow(QMainWindow):
         )
         return doc
 
-    def _documents_record(self, transplant_id: str) -> ClinicalRecord | None:
-        return self.session.repo.get_record(transplant_id, "documents")
-
     def export_documents(self) -> None:
-        """Preview, save or print the current patient's documents; refresh alerts after."""
+        """Preview, save or print the current patient's documents."""
         ws = self.current_workspace()
         if ws is None:
             self.statusBar().showMessage("Open a patient to print or export documents.", 5000)
             return
         from ui.dialogs.export_dialog import ExportDialog
 
-        ExportDialog.ask(
-            self,
-            self.session.repo,
-            self.session.context,
-            ws.session.transplant.id,
-            self.session.centre,
-            self._settings,
-        )
-        ws.refresh_documents()
-        self.refresh_soon(ws.session.transplant.id)
+        ExportDialog.ask(self, ws.session, self.session.centre, self._settings)
 
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""
@@ -706,21 +680,6 @@ class MainWindow(QMainWindow):
             self.state.save_open_plans([ws.session.transplant.id for ws in self.workspaces()])
         self.state.sync()
 
-    def refresh_soon(self, *transplant_ids: str) -> None:
-        """Recompute the board shortly (edits in a burst, e.g. a drag, refresh once).
-
-        With ids, only those transplants' rows are recomputed; without, the clinic's.
-        """
-        if self._stale is not None and transplant_ids:
-            self._stale.update(transplant_ids)
-        else:
-            self._stale = None
-        self._refresh_timer.start()
-
-    def _refresh_all_now(self) -> None:
-        self._stale = None
-        self._on_refresh_timer_timeout()
-
     def refresh_clinic(self) -> None:
         """Reload the whole clinic (F5); also the way to retry a first load that failed."""
         if not self.session.attached:
@@ -731,21 +690,7 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
 
-    def _on_refresh_timer_timeout(self) -> None:
-        self._refresh_timer.stop()
-        stale, self._stale = self._stale, set()
-        if not self.session.ready:
-            return  # the live load is on its way and will bring the change
-        try:
-            if stale is None:
-                self.session.refresh()
-            elif stale:
-                self.session.refresh_transplants(stale)
-        except PlannerError as exc:
-            self.show_error(exc)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._refresh_timer.stop()
         self._day_timer.stop()
         self._pending = None  # an action that waited for the clinic is dropped with the window
         self.save_state()

@@ -1,14 +1,15 @@
-"""One patient's workspace: header, plan timeline, month calendar, step table.
+"""One patient's workspace: header, plan timeline, month calendar, step table, and the
+checklist, complication, harvest and counts tabs.
 
-Wiring only: widgets emit requests, this turns them into pure ``planner.careplan``
-edits and pushes them through the ``PlanSession`` (undoable, saved at once).
+Wiring only: widgets emit requests, this turns them into pure ``planner.domain.plans``
+edits and pushes them through the ``TransplantSession`` (undoable, saved at once).
+Every view reads the session's one record; after each stored change
+(``TransplantSession.sig_changed``) each refreshes only the parts the change touched.
 Dialogs are reached through their ``ask`` seams so tests can patch them.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.app.board import current_phase
+from planner.app.changes import ALL_PARTS, PATIENT, PLAN, SAMPLES, TRANSPLANT, Change
 from planner.app.plans import day0_move
 from planner.domain.days import short_day_label
 from planner.domain.patients import GraftSource, TransplantType
@@ -39,15 +41,14 @@ from planner.domain.plans import (
 from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_bands
 from planner.records.documents import plan_outdated_documents
-from planner.records.ports import ClinicalRecord
+from planner.records.ports import COMPLICATIONS, DOCUMENTS, ENGRAFTMENT
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
 from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.models.step_table_model import SORT_ROLE, StepTableModel
-from ui.plan_session import PlanSession, Snapshot
-from ui.record_session import RecordSession
+from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
 
@@ -65,27 +66,16 @@ class PatientWorkspace(QWidget):
 
     sig_status = Signal(str)
     """Emitted with a one-line message for the main window's status bar."""
-    sig_labs_saved = Signal()
-    """Issue 4: harvest entries, counts or a lab import were saved (refresh the board)."""
 
     def __init__(
         self,
-        session: PlanSession,
-        closures: frozenset[dt.date] = frozenset(),
+        session: TransplantSession,
         parent: QWidget | None = None,
         *,
-        documents: Callable[[str], ClinicalRecord | None] | None = None,
         lab_settings: QSettings | None = None,
-        engrafted_on: Callable[[str], dt.date | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.session = session
-        self._closures = closures
-        # The board knows recorded engraftment (from counts and overrides); the header
-        # asks it rather than recomputing from the lab samples.
-        self._engrafted_on = engrafted_on or (lambda _tid: None)
-        # Issue 6: reads the transplant's "documents" record for the out-of-date notice.
-        self._documents = documents
         self.documents_notice = QLabel()
         self.documents_notice.setObjectName("documentsNotice")
         self.documents_notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -116,16 +106,13 @@ class PatientWorkspace(QWidget):
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.calendar, "Ca&lendar")
         self.tabs.addTab(self.table, "&Steps")
-        # Issue 5 hook: checklists and complication episodes of this transplant.
-        self.records = RecordSession.for_plan_session(session)
-        self.checklists = ChecklistTab(self.records)
-        self.complications = ComplicationsTab(self.records)
+        self.checklists = ChecklistTab(session)
+        self.complications = ComplicationsTab(session)
         self.tabs.addTab(self.checklists, "C&hecklists")
         self.tabs.addTab(self.complications, "Com&plications")
         self.checklists.sig_status.connect(self.sig_status)
         self.complications.sig_status.connect(self.sig_status)
-        self.records.sig_changed.connect(self._on_records_changed)
-        self._add_harvest_and_counts_tabs(lab_settings)  # Issue 4 hook
+        self._add_harvest_and_counts_tabs(lab_settings)
         self.toolbar = QToolBar("Patient")
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -138,8 +125,8 @@ class PatientWorkspace(QWidget):
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
         self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
         self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)
-        session.sig_plan_changed.connect(self._on_session_plan_changed)
-        self._refresh()
+        session.sig_changed.connect(self._on_session_changed)
+        self._show(ALL_PARTS)
 
     def _action(
         self,
@@ -173,11 +160,24 @@ class PatientWorkspace(QWidget):
         """Tab title: MRN only (window titles and tabs show no names by default)."""
         return self.session.patient.mrn
 
-    def _refresh(self) -> None:
+    def _show(self, parts: frozenset[str]) -> None:
+        """Refresh what shows ``parts`` (the parts a change touched)."""
+        s = self.session
+        if parts & {PLAN, TRANSPLANT}:
+            self.actions_by_name["set_anchor"].setEnabled(bool(settable_anchors(s.plan)))
+            self.timeline.set_plan(s.plan, s.today, s.closures)
+            self.calendar.set_plan(s.plan, s.today)
+        if parts & {PATIENT, TRANSPLANT, PLAN, ENGRAFTMENT, SAMPLES}:
+            self._show_header()
+        if parts & {PLAN, TRANSPLANT, COMPLICATIONS}:
+            self._show_episodes()
+        if parts & {PLAN, DOCUMENTS}:
+            self.refresh_documents()
+
+    def _show_header(self) -> None:
         s = self.session
         today = s.today
-        self.actions_by_name["set_anchor"].setEnabled(bool(settable_anchors(s.plan)))
-        engrafted = self._engrafted_on(s.transplant.id)
+        engrafted = s.engrafted_on()
         reading = current_phase(s.transplant, s.plan, today, engrafted)
         day = (today - s.plan.day0).days
         p = s.patient
@@ -188,21 +188,12 @@ class PatientWorkspace(QWidget):
             f"today {short_day_label(day)} ({reading.phase})"
         )
         self.header.setToolTip(reading.rule)
-        self.timeline.set_plan(s.plan, today, self._closures)
-        # Issue 4: the recorded neutrophil engraftment day, as on the chart and the board.
+        # The recorded neutrophil engraftment day, as on the chart and the board.
         self.timeline.set_events([(engrafted, "ANC engraftment")] if engrafted else [])
-        self.calendar.set_plan(s.plan, today)
-        self._show_episodes()
-        self.refresh_documents()
-        # Issue 4 hook: Day 0 or the mobilisation anchor may have moved.
-        for tab in (self.harvest_tab, self.counts_tab):
-            if tab is not None:
-                tab.set_plan(s.plan, s.transplant)
 
     def refresh_documents(self) -> None:
         """Show "handout of DATE is out of date" when the plan changed since it was printed."""
-        record = self._documents(self.session.transplant.id) if self._documents else None
-        stale = plan_outdated_documents(record, self.session.plan)
+        stale = plan_outdated_documents(self.session.record.documents, self.session.plan)
         self.documents_notice.setText(
             "; ".join(s[:1].upper() + s[1:] for s in stale)
             + (": print a new one." if stale else "")
@@ -210,43 +201,34 @@ class PatientWorkspace(QWidget):
         self.documents_notice.setVisible(bool(stale))
 
     def _show_episodes(self) -> None:
-        """Issue 5 hook: complication episodes as bands on the timeline."""
+        """Complication episodes as bands on the timeline."""
         try:
-            log = self.records.complications()
+            log = self.session.record.complications
         except PlannerError as err:
             self.sig_status.emit(str(err))
             return
         self.timeline.set_episodes(episode_bands(log, self.session.plan.day0))
 
-    def _on_records_changed(self, kind: str) -> None:
-        if kind == "complications":
-            self._show_episodes()
-
     def _add_harvest_and_counts_tabs(self, settings: QSettings | None) -> None:
-        """Issue 4 hook: the Harvest tab (mobilisation anchor, autologous or allogeneic PBSC)
-        and the Counts tab (entry grid, engraftment, chart)."""
+        """The Harvest tab (a mobilisation anchor, an autologous or a PBSC transplant) and
+        the Counts tab (entry grid, engraftment, chart)."""
         from ui.counts_tab import CountsTab  # lazy: keeps pandas off the start-up path
         from ui.harvest_tab import HarvestTab
 
         s = self.session
-        repo, context = s._repo, s._context  # the plan session's port and clock
-        mobilising = any(a.numbering == "mday" for a in s.plan.anchors.values())
         pbsc = s.transplant.graft_source is GraftSource.PBSC
         self.harvest_tab: HarvestTab | None = None
-        if mobilising or s.transplant.transplant_type is TransplantType.AUTOLOGOUS or pbsc:
-            self.harvest_tab = HarvestTab(repo, context, s.patient, s.transplant, s.plan)
+        autologous = s.transplant.transplant_type is TransplantType.AUTOLOGOUS
+        if s.plan.mobilisation_anchor() is not None or autologous or pbsc:
+            self.harvest_tab = HarvestTab(s)
             self.tabs.addTab(self.harvest_tab, "Har&vest")
             self.harvest_tab.sig_status.connect(self.sig_status)
-            self.harvest_tab.sig_saved.connect(self.sig_labs_saved)
-        self.counts_tab: CountsTab | None = CountsTab(
-            repo, context, s.patient, s.transplant, s.plan, settings
-        )
+        self.counts_tab: CountsTab | None = CountsTab(s, settings)
         self.tabs.addTab(self.counts_tab, "Co&unts")
         self.counts_tab.sig_status.connect(self.sig_status)
-        self.counts_tab.sig_saved.connect(self.sig_labs_saved)
 
-    def _on_session_plan_changed(self, _changes: object) -> None:
-        self._refresh()
+    def _on_session_changed(self, change: Change) -> None:
+        self._show(change.parts)
 
     def set_anchor(self) -> None:
         """Set an anchor (mobilisation start...) to its real date, with a preview and a reason."""

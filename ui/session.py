@@ -1,9 +1,13 @@
-"""ClinicSession: the clinic-wide state of the running app.
+"""ClinicSession: the clinic-wide state of the running app, and the one edit path.
 
 It holds the repository (through the port), who is signed in, the clock, and the
 current board rows and worklist; widgets read from it and listen to its signals.
-It keeps no second copy of the records: rows are recomputed from the repository
-after each committed action. Loading a big clinic can run off the GUI thread.
+Every edit of the app runs here (``perform``): a use case commits it and returns a
+``Change``, the change goes on the undo stack of the view it was made in, the board
+rows of the transplants it touched are recomputed, and ``sig_change`` tells every
+open transplant session and view what was stored. Undo and redo take the same way
+(``replay``). No widget holds the repository. Loading a big clinic can run off the
+GUI thread.
 
 A quick start (``planner.snapshot``) first shows the board stored by the last run:
 ``start_board`` puts those rows up before the repository is even open; ``attach``
@@ -15,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -28,15 +32,21 @@ from ui.errors import LOG
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QUndoStack
+
+    from planner.app.changes import CarriesChange, Change
     from planner.app.context import Context
     from planner.app.snapshot import StartBoard
     from planner.domain.plans import Plan
     from planner.records.checklists import ChecklistTemplate
 
 # The use cases, checklists and the snapshot writer are imported where used: the board
-# painted from a snapshot at start-up needs none of them (DESIGN.md section 7).
+# painted from a snapshot at start-up needs none of them (the start-up budget, docs/architecture.md).
 
 Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, "Plan"], dict[str, dt.date]]
+T = TypeVar("T")
+R = TypeVar("R", bound="Change | CarriesChange")
+UseCase = Callable[["Repository", "Context"], T]
 
 # After an edit, wait for this much quiet before storing the board for the next start:
 # a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
@@ -54,6 +64,8 @@ class ClinicSession(QObject):
         sig_board_changed: the board rows and worklist were recomputed.
         sig_loading: a background load started (True) or ended (False).
         sig_ready: the first live load is in: the repository may be used.
+        sig_change: an edit, undo or redo was stored; args: the ``Change``.
+        sig_message: a sentence for the status bar (an undo that was refused).
     """
 
     sig_board_changed = Signal()
@@ -62,6 +74,11 @@ class ClinicSession(QObject):
     """Emitted True when a background load starts and False when it ends."""
     sig_ready = Signal()
     """Emitted once, when the first live rows replace the start board (or none)."""
+    sig_change = Signal(object)
+    """Emitted with the ``Change`` after an edit, undo or redo was stored and the board
+    rows it touched were recomputed."""
+    sig_message = Signal(str)
+    """Emitted with a one-sentence report for the status bar."""
 
     def __init__(
         self,
@@ -141,7 +158,8 @@ class ClinicSession(QObject):
 
     # --- live rows -------------------------------------------------------------------------
 
-    def _templates(self) -> Mapping[str, ChecklistTemplate]:
+    def checklist_templates(self) -> Mapping[str, ChecklistTemplate]:
+        """The checklist templates by id (parsed once, when first needed)."""
         if self._checklist_templates is None:
             from planner.records.checklists import load_checklists
 
@@ -151,7 +169,7 @@ class ClinicSession(QObject):
     def _compute(self, today: dt.date) -> Loaded:
         from planner.app.clinic import clinic_view
 
-        view = clinic_view(self.repo, today, sorted(self.closures), self._templates())
+        view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
         return view.rows, view.worklist, view.plans, view.engrafted
 
     def _apply(self, loaded: Loaded, today: dt.date) -> None:
@@ -197,7 +215,7 @@ class ClinicSession(QObject):
 
         ids = set(transplant_ids)
         part = clinic_view_of(
-            load_clinic(self.repo, ids), today, sorted(self.closures), self._templates()
+            load_clinic(self.repo, ids), today, sorted(self.closures), self.checklist_templates()
         )
         rows = [r for r in self.rows if r.transplant_id not in ids] + part.rows
         items = [w for w in self.worklist if w.transplant_id not in ids] + part.worklist
@@ -228,6 +246,59 @@ class ClinicSession(QObject):
 
         run_in_background(lambda: self._compute(today), done, failed)
 
+    # --- the edit path ------------------------------------------------------------------------
+
+    def read(self, use_case: UseCase[T]) -> T:
+        """Run a use case that only reads (a preview, a dry run) with the repository."""
+        return use_case(self.repo, self.context())
+
+    def perform(
+        self, use_case: UseCase[R], stack: QUndoStack | None = None, merge_key: str = ""
+    ) -> R:
+        """Run an edit: the use case commits it, then its change goes on ``stack`` (when it
+        can be undone) and every view is told. Returns what the use case returned (a
+        ``Change``, or a result carrying one: an import's report, an export's file).
+
+        Raises:
+            PlannerError: the use case refused or could not save; nothing was stored,
+                nothing was pushed.
+        """
+        from planner.app.changes import change_of
+
+        result = use_case(self.repo, self.context())
+        change = change_of(result)
+        if change is None:
+            return result
+        if stack is not None and change.undoable:
+            from ui.commands import ChangeCommand
+
+            stack.push(ChangeCommand(self, change, merge_key))
+        self.publish(change)
+        return result
+
+    def replay(self, write: UseCase[Change]) -> Change:
+        """Write an undo or a redo (``planner.app.changes.undo``/``redo``) and tell the views."""
+        change = write(self.repo, self.context())
+        self.publish(change)
+        return change
+
+    def publish(self, change: Change) -> None:
+        """Recompute the board rows ``change`` touched, then tell every view."""
+        if not change.parts:
+            return
+        if self._ready:
+            patients = change.patient_ids
+            ids = set(change.transplant_ids) | {
+                r.transplant_id for r in self.rows if r.patient_id in patients
+            }
+            if ids:
+                self.refresh_transplants(ids)
+        self.sig_change.emit(change)
+
+    def report(self, message: str) -> None:
+        """A sentence for the status bar."""
+        self.sig_message.emit(message)
+
     # --- the board snapshot for the next start -----------------------------------------------
 
     def snapshot_is_current(self) -> bool:
@@ -237,7 +308,9 @@ class ClinicSession(QObject):
     def _write_snapshot(self, today: dt.date) -> tuple[tuple[int, int], dt.date] | None:
         from planner.app.snapshot import save_board_snapshot
 
-        key = save_board_snapshot(self.repo, today, sorted(self.closures), self._templates())
+        key = save_board_snapshot(
+            self.repo, today, sorted(self.closures), self.checklist_templates()
+        )
         return (key.data_mark, today) if key is not None else None
 
     def _wants_snapshot(self) -> bool:

@@ -94,7 +94,7 @@ class BoardRow:
 def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
     """First and last date of mobilisation/collection steps on an M-Day anchor."""
     for name, anchor in plan.anchors.items():
-        if anchor.numbering != "mday":
+        if not anchor.is_mobilisation:
             continue
         dates = [
             o.date

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from planner.app.changes import Change, Documents, commit, stored_record
 from planner.app.context import Context
 from planner.records.checklists import (
     ChecklistState,
@@ -12,15 +13,12 @@ from planner.records.checklists import (
     checklists_to_body,
     tick_item,
 )
-from planner.records.complication_log import CHECKLISTS
-from planner.records.ports import Action, ClinicalRecord, Repository
+from planner.records.ports import CHECKLISTS, ClinicalRecord, Repository
 
 
 def checklist_states(repo: Repository, transplant_id: str) -> tuple[dict[str, ChecklistState], int]:
     """The stored checklist states of a transplant and the record version."""
-    record = repo.get_record(transplant_id, CHECKLISTS)
-    if record is None:
-        return {}, 0
+    record = stored_record(repo, transplant_id, CHECKLISTS)
     return checklists_from_body(record.body), record.version
 
 
@@ -34,10 +32,10 @@ def tick_checklist_item(
     done: bool,
     date: dt.date | None,
     note: str = "",
-) -> dict[str, ChecklistState]:
-    """Tick (or untick) one checklist item, in one commit; returns every checklist state."""
-    states, version = checklist_states(repo, transplant_id)
-    at = ctx.now.astimezone(dt.UTC).isoformat(timespec="seconds")
+) -> Change:
+    """Tick (or untick) one checklist item, in one commit."""
+    record = stored_record(repo, transplant_id, CHECKLISTS)
+    states = checklists_from_body(record.body)
     state = tick_item(
         template,
         states.get(template.id),
@@ -45,22 +43,19 @@ def tick_checklist_item(
         done=done,
         date=date,
         by=ctx.actor.user,
-        at=at,
+        at=ctx.utc_text,
         note=note,
         today=ctx.today,
     )
-    states = {**states, template.id: state}
-    record = ClinicalRecord(transplant_id, CHECKLISTS, checklists_to_body(states), version)
-    patient_id = repo.get_transplant(transplant_id).patient_id
+    body = checklists_to_body({**states, template.id: state})
     title = template.item(item_id).short
-    repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=f"{'Tick' if done else 'Untick'} {template.title}: {title}",
-            reason=note if not done else "",
-            patient_id=patient_id,
-            records=(record,),
-        )
+    return commit(
+        repo,
+        ctx,
+        f"{'Tick' if done else 'Untick'} {template.title}: {title}",
+        Documents(records=(record,)),
+        [ClinicalRecord(transplant_id, CHECKLISTS, body, record.version)],
+        reason=note if not done else "",
+        patient_id=repo.get_transplant(transplant_id).patient_id,
+        subject=item_id,
     )
-    return states

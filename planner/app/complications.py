@@ -1,15 +1,24 @@
-"""Use cases for complication episodes and assessments."""
+"""Use cases for complication episodes and their dated assessments.
+
+* ``save_assessment``: a calculator result (``GradeResult``) becomes a dated
+  assessment that starts an episode or extends the active one of its type.
+* ``start_episode``, ``resolve_episode``, ``add_episode_note``: episodes by hand.
+
+Each is one commit of the transplant's "complications" record and returns the
+``Change``; ``change.subject`` is the episode's id. Values out of physical range never
+get here: the calculators refuse them with the allowed range in the message.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 
+from planner.app.changes import Change, Documents, commit, stored_record
 from planner.app.context import Context
 from planner.clinical.grading import GradeResult
 from planner.errors import ValidationError
 from planner.records.complication_log import (
-    COMPLICATIONS,
     EPISODE_PREFIX,
     ComplicationLog,
     StoredEpisode,
@@ -22,7 +31,7 @@ from planner.records.complications import (
     new_episode,
     resolve,
 )
-from planner.records.ports import Action, ClinicalRecord, Repository
+from planner.records.ports import COMPLICATIONS, ClinicalRecord, Repository
 
 
 def complication_log(repo: Repository, transplant_id: str) -> ComplicationLog:
@@ -30,31 +39,36 @@ def complication_log(repo: Repository, transplant_id: str) -> ComplicationLog:
     return ComplicationLog.from_record(transplant_id, repo.get_record(transplant_id, COMPLICATIONS))
 
 
+def _read(repo: Repository, transplant_id: str) -> tuple[ClinicalRecord, ComplicationLog]:
+    record = stored_record(repo, transplant_id, COMPLICATIONS)
+    return record, ComplicationLog.from_record(transplant_id, record)
+
+
 def _new_id() -> str:
     return EPISODE_PREFIX + uuid.uuid4().hex[:12]
 
 
-def _commit_log(
-    repo: Repository, ctx: Context, log: ComplicationLog, description: str, reason: str = ""
-) -> ComplicationLog:
-    patient_id = repo.get_transplant(log.transplant_id).patient_id
-    record = ClinicalRecord(log.transplant_id, COMPLICATIONS, log.to_body(), log.version)
-    done = repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=description,
-            reason=reason,
-            patient_id=patient_id,
-            records=(record,),
-        )
+def _save_episode(
+    repo: Repository,
+    ctx: Context,
+    record: ClinicalRecord,
+    edit: StoredEpisode,
+    description: str,
+    reason: str = "",
+) -> Change:
+    """Commit the record read (``record``) with ``edit`` in place of the episode of its id."""
+    transplant_id = record.transplant_id
+    log = ComplicationLog.from_record(transplant_id, record).with_episode(edit)
+    return commit(
+        repo,
+        ctx,
+        description,
+        Documents(records=(record,)),
+        [ClinicalRecord(transplant_id, COMPLICATIONS, log.to_body(), record.version)],
+        reason=reason,
+        patient_id=repo.get_transplant(transplant_id).patient_id,
+        subject=edit.id,
     )
-    return ComplicationLog.from_record(log.transplant_id, done.records[0])
-
-
-def _check_date(name: str, date: dt.date, ctx: Context) -> None:
-    if date > ctx.today:
-        raise ValidationError(name, f"The date {date.isoformat()} is in the future.")
 
 
 def save_assessment(
@@ -66,17 +80,15 @@ def save_assessment(
     *,
     episode_id: str | None = None,
     override_reason: str = "",
-) -> tuple[ComplicationLog, str]:
+) -> Change:
     """Save a calculator result as a dated assessment, in one commit.
 
     It extends ``episode_id`` when given, else the active episode of its type, else
     starts a new episode with onset ``date``. A result that needs confirmation
     (e.g. stool volume and episodes disagree) is saved only with an override reason.
-
-    Returns:
-        The stored log and the id of the episode that holds the assessment.
+    ``change.subject`` is the id of the episode that holds the assessment.
     """
-    _check_date("date", date, ctx)
+    ctx.refuse_future(date, "An assessment")
     if result.needs_confirmation and not override_reason.strip():
         raise ValidationError(
             "override_reason",
@@ -84,7 +96,7 @@ def save_assessment(
             "with a reason before saving.",
         )
     episode_type = episode_type_for(result)
-    log = complication_log(repo, transplant_id)
+    record, log = _read(repo, transplant_id)
     assessment = Assessment(
         date=date, result=result, by=ctx.actor.user, at=ctx.now, override_reason=override_reason
     )
@@ -109,8 +121,7 @@ def save_assessment(
         stored = StoredEpisode(target.id, add_assessment(target.episode, assessment))
         verb = "Add to"
     description = f"{verb} {episode_type} episode: {result.criteria} {result.label}"
-    saved = _commit_log(repo, ctx, log.with_episode(stored), description, override_reason)
-    return saved, stored.id
+    return _save_episode(repo, ctx, record, stored, description, override_reason)
 
 
 def start_episode(
@@ -120,13 +131,12 @@ def start_episode(
     episode_type: str,
     onset: dt.date,
     note: str = "",
-) -> tuple[ComplicationLog, str]:
+) -> Change:
     """Start an episode by hand (no calculator), in one commit."""
-    _check_date("onset", onset, ctx)
-    log = complication_log(repo, transplant_id)
+    ctx.refuse_future(onset, "An episode's onset", "onset")
+    record, _ = _read(repo, transplant_id)
     stored = StoredEpisode(_new_id(), new_episode(episode_type, onset, treatment_note=note))
-    saved = _commit_log(repo, ctx, log.with_episode(stored), f"Start {stored.episode.type} episode")
-    return saved, stored.id
+    return _save_episode(repo, ctx, record, stored, f"Start {stored.episode.type} episode")
 
 
 def resolve_episode(
@@ -136,15 +146,13 @@ def resolve_episode(
     episode_id: str,
     date: dt.date,
     note: str = "",
-) -> ComplicationLog:
+) -> Change:
     """Resolve an episode on ``date``, in one commit."""
-    _check_date("resolution", date, ctx)
-    log = complication_log(repo, transplant_id)
+    ctx.refuse_future(date, "A resolution", "resolution")
+    record, log = _read(repo, transplant_id)
     target = log.get(episode_id)
     stored = StoredEpisode(episode_id, resolve(target.episode, date, note))
-    return _commit_log(
-        repo, ctx, log.with_episode(stored), f"Resolve {target.episode.type} episode", note
-    )
+    return _save_episode(repo, ctx, record, stored, f"Resolve {target.episode.type} episode", note)
 
 
 def add_episode_note(
@@ -154,12 +162,12 @@ def add_episode_note(
     episode_id: str,
     date: dt.date,
     text: str,
-) -> ComplicationLog:
+) -> Change:
     """Add a dated treatment note to an episode, in one commit."""
-    _check_date("date", date, ctx)
-    log = complication_log(repo, transplant_id)
+    ctx.refuse_future(date, "A treatment note")
+    record, log = _read(repo, transplant_id)
     target = log.get(episode_id)
     stored = StoredEpisode(episode_id, add_treatment_note(target.episode, date, text))
-    return _commit_log(
-        repo, ctx, log.with_episode(stored), f"Treatment note on {target.episode.type} episode"
+    return _save_episode(
+        repo, ctx, record, stored, f"Treatment note on {target.episode.type} episode"
     )

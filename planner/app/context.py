@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.errors import ValidationError
 from planner.records.ports import Actor
 
 
@@ -24,3 +25,19 @@ class Context:
     def today(self) -> dt.date:
         """The local calendar date of ``now``."""
         return self.now.date()
+
+    @property
+    def utc_text(self) -> str:
+        """``now`` in UTC as ISO text to the second: the "at" of done, skipped and ticked
+        entries."""
+        return self.now.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    def refuse_future(self, date: dt.date, what: str, field: str = "date") -> None:
+        """Refuse a record dated after today ("A collection on 2026-12-07 is in the
+        future."): what is recorded has happened.
+
+        Raises:
+            ValidationError: ``date`` is after today.
+        """
+        if date > self.today:
+            raise ValidationError(field, f"{what} on {date.isoformat()} is in the future.")

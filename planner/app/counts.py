@@ -1,15 +1,22 @@
-"""Use cases for blood counts, transfusions and engraftment overrides."""
+"""Use cases for blood counts, transfusions and engraftment overrides.
+
+Counts are lab samples: inserted, never updated or deleted. A corrected hand entry
+supersedes the stored sample through the transplant's recovery ("engraftment")
+record, in the same transaction; undoing an entry supersedes what it added, in the
+recovery record of every transplant of the patient (``hide_samples``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 
+from planner.app.changes import Change, Documents, commit, stored_record
 from planner.app.context import Context
-from planner.app.harvest import _not_future
 from planner.domain.labs import ANALYTE_LABEL, ANALYTES, CANONICAL_UNIT, Analyte, LabSample
+from planner.domain.patients import Transplant
 from planner.errors import ValidationError
-from planner.records.ports import Action, ClinicalRecord, Repository
+from planner.records.ports import ENGRAFTMENT, ClinicalRecord, Repository
 from planner.records.recovery import Override as EngraftmentOverride
 from planner.records.recovery import RecoveryRecord, Superseded, Transfusion
 
@@ -18,58 +25,63 @@ HAND_SOURCE = "entered by hand"
 
 def load_recovery(repo: Repository, transplant_id: str) -> tuple[RecoveryRecord, int]:
     """The transplant's recovery record and the version read (0 when new)."""
-    record = repo.get_record(transplant_id, "engraftment")
-    if record is None:
-        return RecoveryRecord(), 0
+    record = stored_record(repo, transplant_id, ENGRAFTMENT)
     return RecoveryRecord.from_body(record.body), record.version
 
 
-def _recovery_action(
+def patient_recovery(repo: Repository, patient_id: str) -> Documents:
+    """Every transplant of a patient with its recovery record: what an action adding the
+    patient's lab samples lists in ``before``, so that undoing it can supersede them
+    wherever the patient's counts are read."""
+    transplants = tuple(repo.list_transplants(patient_id))
+    records = tuple(stored_record(repo, t.id, ENGRAFTMENT) for t in transplants)
+    return Documents(transplants=transplants, records=records)
+
+
+def _save_recovery(
     repo: Repository,
     ctx: Context,
-    transplant_id: str,
+    transplant: Transplant,
+    record: ClinicalRecord,
     rec: RecoveryRecord,
-    version: int,
     description: str,
     reason: str = "",
-    samples: tuple[LabSample, ...] = (),
-) -> RecoveryRecord:
-    transplant = repo.get_transplant(transplant_id)
-    done = repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=description,
-            reason=reason,
-            patient_id=transplant.patient_id,
-            lab_samples=samples,
-            records=(ClinicalRecord(transplant_id, "engraftment", rec.to_body(), version),),
-        )
+) -> Change:
+    return commit(
+        repo,
+        ctx,
+        description,
+        Documents(records=(record,)),
+        [ClinicalRecord(transplant.id, ENGRAFTMENT, rec.to_body(), record.version)],
+        reason=reason,
+        patient_id=transplant.patient_id,
     )
-    return RecoveryRecord.from_body(done.records[0].body)
 
 
-def _utc(ctx: Context) -> str:
-    return ctx.now.astimezone(dt.UTC).isoformat(timespec="seconds")
+def _read(
+    repo: Repository, transplant_id: str
+) -> tuple[Transplant, ClinicalRecord, RecoveryRecord]:
+    transplant = repo.get_transplant(transplant_id)
+    record = stored_record(repo, transplant_id, ENGRAFTMENT)
+    return transplant, record, RecoveryRecord.from_body(record.body)
 
 
 def override_engraftment(
     repo: Repository, ctx: Context, transplant_id: str, key: str, date: dt.date | None, reason: str
-) -> RecoveryRecord:
+) -> Change:
     """Replace a computed engraftment result with the clinician's (reason required, audited)."""
-    entry = EngraftmentOverride(key, date, reason.strip(), ctx.actor.user, _utc(ctx))
-    transplant = repo.get_transplant(transplant_id)
+    entry = EngraftmentOverride(key, date, reason.strip(), ctx.actor.user, ctx.utc_text)
+    transplant, record, rec = _read(repo, transplant_id)
     if date is not None:
-        _not_future(date, ctx, "An engraftment date")
+        ctx.refuse_future(date, "An engraftment date")
         if transplant.day0 is not None and date < transplant.day0:
             raise ValidationError("date", "An engraftment date cannot be before Day 0.")
-    rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(
+    return _save_recovery(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         rec.with_override(entry),
-        version,
         f"Override engraftment ({key})",
         entry.reason,
     )
@@ -77,17 +89,17 @@ def override_engraftment(
 
 def clear_engraftment_override(
     repo: Repository, ctx: Context, transplant_id: str, key: str, reason: str
-) -> RecoveryRecord:
+) -> Change:
     """Go back to the computed result for ``key`` (reason required)."""
     if not reason.strip():
         raise ValidationError("reason", "Removing an override needs a reason.")
-    rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(
+    transplant, record, rec = _read(repo, transplant_id)
+    return _save_recovery(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         rec.without_override(key),
-        version,
         f"Remove engraftment override ({key})",
         reason,
     )
@@ -95,34 +107,34 @@ def clear_engraftment_override(
 
 def record_transfusion(
     repo: Repository, ctx: Context, transplant_id: str, date: dt.date, product: str, note: str = ""
-) -> RecoveryRecord:
+) -> Change:
     """Record a platelet or red-cell transfusion; one commit."""
     event = Transfusion(date, product, note)
-    _not_future(event.date, ctx, "A transfusion")
-    rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(
+    ctx.refuse_future(event.date, "A transfusion")
+    transplant, record, rec = _read(repo, transplant_id)
+    return _save_recovery(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         rec.with_transfusion(event),
-        version,
         f"Record {product.replace('_', ' ')} transfusion",
     )
 
 
 def remove_transfusion(
     repo: Repository, ctx: Context, transplant_id: str, date: dt.date, product: str, reason: str
-) -> RecoveryRecord:
+) -> Change:
     """Remove a transfusion entered by mistake (reason required)."""
     if not reason.strip():
         raise ValidationError("reason", "Removing a transfusion needs a reason.")
-    rec, version = load_recovery(repo, transplant_id)
-    return _recovery_action(
+    transplant, record, rec = _read(repo, transplant_id)
+    return _save_recovery(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         rec.without_transfusion(date, product),
-        version,
         "Remove transfusion",
         reason,
     )
@@ -135,25 +147,23 @@ def record_counts(
     date: dt.date,
     values: Mapping[str, float],
     reason: str = "",
-) -> list[LabSample]:
+) -> Change:
     """Save a day's hand-entered counts (10^9/L; Hb g/L) as lab samples; one commit.
 
     A value equal to the one stored is skipped. A different value for an analyte already
     stored that day is a correction: ``reason`` is required, and the stored sample(s) are
-    superseded in the transplant's engraftment record in the same transaction.
-
-    Returns:
-        The samples inserted.
+    superseded in the transplant's recovery record in the same transaction.
+    ``change.samples`` are the samples inserted (none when every value was already
+    stored: then nothing is written).
     """
-    transplant = repo.get_transplant(transplant_id)
-    patient = repo.get_patient(transplant.patient_id)
-    _not_future(date, ctx, "A count")
     if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
         raise ValidationError("date", "The count date must be a calendar date.")
-    rec, version = load_recovery(repo, transplant_id)
+    ctx.refuse_future(date, "A count")
+    transplant, record, rec = _read(repo, transplant_id)
+    patient = repo.get_patient(transplant.patient_id)
     stored = [s for s in repo.list_lab_samples(patient.id) if s.date == date]
     stored = [s for s in stored if not any(x.matches(s) for x in rec.superseded)]
-    source = f"{HAND_SOURCE} by {ctx.actor.user} at {_utc(ctx)}"
+    source = f"{HAND_SOURCE} by {ctx.actor.user} at {ctx.utc_text}"
     new: list[LabSample] = []
     superseded: list[Superseded] = []
     for analyte, value in values.items():
@@ -176,31 +186,32 @@ def record_counts(
                 )
             superseded += [
                 Superseded(
-                    s.date, s.analyte, s.value, s.source, reason.strip(), ctx.actor.user, _utc(ctx)
+                    s.date,
+                    s.analyte,
+                    s.value,
+                    s.source,
+                    reason.strip(),
+                    ctx.actor.user,
+                    ctx.utc_text,
                 )
                 for s in same_day
             ]
         new.append(sample)
-    if not new:
-        return []
-    records: tuple[ClinicalRecord, ...] = ()
-    if superseded:
-        records = (
-            ClinicalRecord(
-                transplant_id, "engraftment", rec.with_superseded(superseded).to_body(), version
-            ),
-        )
     names = ", ".join(ANALYTE_LABEL[s.analyte] for s in new)
-    repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=("Correct" if superseded else "Enter")
-            + f" counts {date.isoformat()}: {names}",
-            reason=reason.strip(),
-            patient_id=patient.id,
-            records=records,
-            lab_samples=tuple(new),
+    description = ("Correct" if superseded else "Enter") + f" counts {date.isoformat()}: {names}"
+    before = patient_recovery(repo, patient.id)
+    after = [
+        ClinicalRecord(
+            transplant_id, ENGRAFTMENT, rec.with_superseded(superseded).to_body(), record.version
         )
+    ]
+    return commit(
+        repo,
+        ctx,
+        description,
+        before,
+        after if superseded else [],
+        reason=reason.strip(),
+        patient_id=patient.id,
+        samples=tuple(new),
     )
-    return new

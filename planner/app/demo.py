@@ -26,7 +26,7 @@ from planner.domain.patients import (
     TransplantType,
 )
 from planner.domain.plans import Plan, StepStatus, instantiate_many, mark_done
-from planner.domain.templates import Protocol, get_protocol, load_protocols
+from planner.domain.templates import Protocol, get_protocol, load_protocols, mobilisation_anchor_of
 from planner.records.ports import Action, ClinicalRecord, Repository
 
 
@@ -369,11 +369,11 @@ def _mark_past_done(plan: Plan, today: dt.date, open_days: int = 0) -> Plan:
 def _anchors(case: DemoCase, protocols: Sequence[Protocol], today: dt.date) -> dict[str, dt.date]:
     if case.mobilisation_mday is None:
         return {}
-    names = [n for p in protocols for n, a in p.anchors.items() if a.numbering == "mday"]
-    if not names:
+    name = mobilisation_anchor_of(protocols)
+    if name is None:
         return {}
     first_dose = today - dt.timedelta(days=case.mobilisation_mday - 1)
-    return {names[0]: first_dose}
+    return {name: first_dose}
 
 
 def build_demo_clinic(

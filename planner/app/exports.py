@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from planner.app.changes import Change, Documents, commit, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
 from planner.app.context import Context
@@ -39,14 +40,19 @@ from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages
 from planner.records.checklists import checklist_view, load_checklists
-from planner.records.documents import KIND_LABEL, DocumentEntry, schedule_fingerprint, with_entry
+from planner.records.documents import (
+    DOCUMENT_KINDS,
+    KIND_LABEL,
+    DocumentEntry,
+    schedule_fingerprint,
+    with_entry,
+)
 from planner.records.harvest_log import HarvestLog
-from planner.records.ports import Action, Repository
+from planner.records.ports import DOCUMENTS, ENGRAFTMENT, HARVEST, Repository
 
 if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
     from planner.clinical.engraftment import EngraftmentResult
 
-DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
 BATCH_WORKERS: Final = 2
 _VISIT_KINDS: Final = frozenset({StepKind.VISIT, StepKind.PROCEDURE})
 
@@ -120,12 +126,15 @@ class ExportResult:
     Attributes:
         path: the file written; entry: the history entry recorded.
         missing_glyphs, untranslated_steps: as in ``Rendered``.
+        change: the document history recorded (not undoable: a printed page stays
+            printed).
     """
 
     path: Path
     entry: DocumentEntry
     missing_glyphs: tuple[str, ...] = ()
     untranslated_steps: tuple[str, ...] = ()
+    change: Change | None = None
 
 
 @dataclass(frozen=True)
@@ -224,8 +233,8 @@ def summary_inputs(repo: Repository, patient: Patient, plan: Plan, today: dt.dat
     """Optional team-document sections from what is on file; absent records give empty ones."""
     samples = repo.list_lab_samples(patient.id)
     transplant = repo.get_transplant(plan.transplant_id)
-    harvest = repo.get_record(plan.transplant_id, "harvest")
-    recovery = repo.get_record(plan.transplant_id, "engraftment")
+    harvest = repo.get_record(plan.transplant_id, HARVEST)
+    recovery = repo.get_record(plan.transplant_id, ENGRAFTMENT)
     episodes = complication_log(repo, plan.transplant_id).episodes
     rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None, transplant)
     # Engraftment is computed from these counts and the record in ``render`` (pandas, off
@@ -334,22 +343,22 @@ def render(job: RenderJob) -> Rendered:
 # --- saving and recording --------------------------------------------------------------------
 
 
-def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> DocumentEntry:
+def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> Change:
+    """Add the job to the transplant's document history, with the audited event."""
     entry = job.entry(output)
-    record = with_entry(repo.get_record(job.transplant.id, "documents"), job.transplant.id, entry)
+    stored = stored_record(repo, job.transplant.id, DOCUMENTS)
+    record = with_entry(stored, job.transplant.id, entry)
     verb = "Export" if output == "file" else "Print"
-    event = f"{verb} {job.description()}, plan version {job.plan.version}"
-    repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=f"{verb} {job.kind}",
-            event=event,
-            patient_id=job.patient.id,
-            records=(record,),
-        )
+    return commit(
+        repo,
+        ctx,
+        f"{verb} {job.kind}",
+        Documents(records=(stored,)),
+        [record],
+        event=f"{verb} {job.description()}, plan version {job.plan.version}",
+        patient_id=job.patient.id,
+        reversible=False,
     )
-    return entry
 
 
 def save_rendered(
@@ -371,11 +380,13 @@ def save_rendered(
     """
     target = export_target(out_path.parent, out_path.name)
     write_atomically(target, lambda stream: stream.write(rendered.pdf), overwrite=overwrite)
-    entry = _record(repo, ctx, job, "file")
-    return ExportResult(target, entry, rendered.missing_glyphs, rendered.untranslated_steps)
+    change = _record(repo, ctx, job, "file")
+    return ExportResult(
+        target, job.entry("file"), rendered.missing_glyphs, rendered.untranslated_steps, change
+    )
 
 
-def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> DocumentEntry:
+def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> Change:
     """Record that a job was sent to a printer (history and audit, one commit)."""
     return _record(repo, ctx, job, "printer")
 

@@ -1,150 +1,151 @@
-"""Use cases for the harvest log: blood CD34+ counts, collections, targets."""
+"""Use cases for the harvest log: blood CD34+ counts, collections, targets.
+
+Each reads the transplant's stored "harvest" record, applies one edit and commits it
+(one transaction with its audit rows); each returns the ``Change``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from planner.app.changes import Change, Documents, commit, stored_record
 from planner.app.context import Context
+from planner.domain.patients import Transplant
 from planner.errors import ConflictError, ValidationError
 from planner.records.harvest_log import Collection, HarvestLog, PbCd34
-from planner.records.ports import Action, ClinicalRecord, Repository
+from planner.records.ports import HARVEST, ClinicalRecord, Repository
 
 
 def load_harvest(repo: Repository, transplant_id: str) -> tuple[HarvestLog, int]:
     """The transplant's harvest log and the record version read (0 when new)."""
+    _, record, log = _read(repo, transplant_id)
+    return log, record.version
+
+
+def _read(repo: Repository, transplant_id: str) -> tuple[Transplant, ClinicalRecord, HarvestLog]:
     transplant = repo.get_transplant(transplant_id)
-    record = repo.get_record(transplant_id, "harvest")
-    if record is None:
-        return HarvestLog.from_body(None, transplant), 0
-    return HarvestLog.from_body(record.body, transplant), record.version
+    record = stored_record(repo, transplant_id, HARVEST)
+    return transplant, record, HarvestLog.from_body(record.body, transplant)
 
 
-def _save_harvest(
+def _save(
     repo: Repository,
     ctx: Context,
-    transplant_id: str,
+    transplant: Transplant,
+    record: ClinicalRecord,
     log: HarvestLog,
-    version: int,
     description: str,
+    *,
     reason: str = "",
-) -> HarvestLog:
-    transplant = repo.get_transplant(transplant_id)
-    done = repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=description,
-            reason=reason,
-            patient_id=transplant.patient_id,
-            records=(ClinicalRecord(transplant_id, "harvest", log.to_body(), version),),
-        )
+    subject: str = "",
+) -> Change:
+    return commit(
+        repo,
+        ctx,
+        description,
+        Documents(records=(record,)),
+        [ClinicalRecord(transplant.id, HARVEST, log.to_body(), record.version)],
+        reason=reason,
+        patient_id=transplant.patient_id,
+        subject=subject,
     )
-    return HarvestLog.from_body(done.records[0].body, transplant)
-
-
-def _not_future(date: dt.date, ctx: Context, what: str) -> None:
-    if date > ctx.today:
-        raise ValidationError("date", f"{what} on {date.isoformat()} is in the future.")
 
 
 def record_pb_cd34(
     repo: Repository, ctx: Context, transplant_id: str, date: dt.date, value: float, note: str = ""
-) -> HarvestLog:
+) -> Change:
     """Record (or correct) the day's blood CD34+ count (cells/uL); one commit."""
     count = PbCd34(date, value, note)
-    _not_future(count.date, ctx, "A blood CD34+ count")
-    log, version = load_harvest(repo, transplant_id)
+    ctx.refuse_future(count.date, "A blood CD34+ count")
+    transplant, record, log = _read(repo, transplant_id)
     replaced = any(p.date == count.date for p in log.pb_cd34)
-    return _save_harvest(
-        repo,
-        ctx,
-        transplant_id,
-        log.with_pb_cd34(count),
-        version,
-        ("Correct" if replaced else "Record") + " blood CD34+ count",
+    verb = "Correct" if replaced else "Record"
+    return _save(
+        repo, ctx, transplant, record, log.with_pb_cd34(count), f"{verb} blood CD34+ count"
     )
 
 
 def add_collection(
     repo: Repository, ctx: Context, transplant_id: str, collection: Collection
-) -> HarvestLog:
+) -> Change:
     """Add a new apheresis collection to the stored log; one commit.
 
-    The log is re-read, so collections another workstation added meanwhile are kept. Give
-    the collection a new id (:func:`planner.harvestlog.new_collection_id`).
+    The log is read afresh, so collections another workstation added meanwhile are kept.
+    Give the collection a new id (``planner.records.harvest_log.new_collection_id``).
 
     Raises:
         ValidationError: the id is already in the stored log (an add never replaces a
-            collection; use :func:`edit_collection`), or a value is implausible.
+            collection; use ``edit_collection``), or a value is implausible.
     """
-    _not_future(collection.date, ctx, "A collection")
-    log, version = load_harvest(repo, transplant_id)
-    return _save_harvest(
+    ctx.refuse_future(collection.date, "A collection")
+    transplant, record, log = _read(repo, transplant_id)
+    return _save(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         log.with_new_collection(collection),
-        version,
         "Add apheresis collection",
+        subject=collection.id,
     )
 
 
 def edit_collection(
     repo: Repository, ctx: Context, transplant_id: str, collection: Collection, version: int
-) -> HarvestLog:
+) -> Change:
     """Replace the stored collection with ``collection``'s id; one commit.
 
     Args:
-        version: the version of the harvest record the editor read (``load_harvest``).
+        version: the version of the harvest record the editor read.
 
     Raises:
         ConflictError: the stored log is newer than ``version`` (changed on another
             workstation); nothing is written.
         ValidationError: no collection with that id, or a value is implausible.
     """
-    _not_future(collection.date, ctx, "A collection")
-    log, stored_version = load_harvest(repo, transplant_id)
-    if stored_version != version:
-        raise ConflictError("record", f"{transplant_id}/harvest", version, stored_version)
+    ctx.refuse_future(collection.date, "A collection")
+    transplant, record, log = _read(repo, transplant_id)
+    if record.version != version:
+        raise ConflictError("record", f"{transplant_id}/harvest", version, record.version)
     if all(c.id != collection.id for c in log.collections):
         raise ValidationError("collection", "That collection is not in the log.")
-    # The record carries the version the editor read: the commit refuses it if another
-    # workstation saved in between.
-    return _save_harvest(
+    return _save(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         log.with_collection(collection),
-        version,
         "Edit apheresis collection",
+        subject=collection.id,
     )
 
 
 def remove_collection(
     repo: Repository, ctx: Context, transplant_id: str, collection_id: str, reason: str
-) -> HarvestLog:
+) -> Change:
     """Remove a collection entered by mistake (a reason is required); one commit."""
     if not reason.strip():
         raise ValidationError("reason", "Removing a collection needs a reason.")
-    log, version = load_harvest(repo, transplant_id)
+    transplant, record, log = _read(repo, transplant_id)
     if all(c.id != collection_id for c in log.collections):
         raise ValidationError("collection", "That collection is not in the log.")
-    return _save_harvest(
+    return _save(
         repo,
         ctx,
-        transplant_id,
+        transplant,
+        record,
         log.without_collection(collection_id),
-        version,
         "Remove apheresis collection",
-        reason,
+        reason=reason,
+        subject=collection_id,
     )
 
 
 def save_harvest_settings(
     repo: Repository, ctx: Context, transplant_id: str, log: HarvestLog
-) -> HarvestLog:
+) -> Change:
     """Save edited targets and thresholds (the counts and collections stored are kept)."""
-    stored, version = load_harvest(repo, transplant_id)
+    transplant, record, stored = _read(repo, transplant_id)
     merged = HarvestLog(
         log.targets,
         log.plerixafor_threshold,
@@ -152,4 +153,4 @@ def save_harvest_settings(
         stored.pb_cd34,
         stored.collections,
     )
-    return _save_harvest(repo, ctx, transplant_id, merged, version, "Edit harvest targets")
+    return _save(repo, ctx, transplant, record, merged, "Edit harvest targets")

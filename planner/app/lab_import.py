@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from planner.app.changes import Change, Documents, commit, empty_record
 from planner.app.context import Context
 from planner.domain.labs import ANALYTE_LABEL, LabSample
 from planner.labimport.reader import ColumnMapping, ImportResult, Limits, RejectedRow, read_lab_file
-from planner.records.ports import Action, Repository
+from planner.records.ports import ENGRAFTMENT, Repository
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class ImportReport:
         warnings: file-level notes.
         rows_read: data rows read from the file.
         patients: patient ids with accepted samples.
+        change: what the import stored (None for a dry run; a change touching nothing when
+            no row was accepted).
     """
 
     filename: str
@@ -34,6 +37,7 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
     rows_read: int = 0
     patients: frozenset[str] = field(default_factory=frozenset)
+    change: Change | None = None
 
     def summary(self) -> str:
         """One line: "12 rows read: 9 accepted, 3 rejected (dry run, nothing saved)"."""
@@ -130,16 +134,30 @@ def import_labs(
         rows_read=result.rows_read,
         patients=frozenset(s.patient_id for s in accepted),
     )
-    if dry_run or not accepted:
+    if dry_run:
         return report
-    repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description=f"Import lab results from {filename}",
-            reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
-            patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
-            lab_samples=tuple(accepted),
+    if not accepted:
+        return replace(
+            report, change=Change(f"Import lab results from {filename}", Documents(), Documents())
         )
+    change = commit(
+        repo,
+        ctx,
+        f"Import lab results from {filename}",
+        _recovery_of(repo, report.patients),
+        [],
+        reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
+        patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
+        samples=tuple(accepted),
     )
-    return report
+    return replace(report, change=change)
+
+
+def _recovery_of(repo: Repository, patients: frozenset[str]) -> Documents:
+    """The transplants of ``patients`` and their recovery records (two reads, not one per
+    transplant): what undoing the import needs to supersede its samples."""
+    transplants = tuple(t for t in repo.list_transplants() if t.patient_id in patients)
+    ids = {t.id for t in transplants}
+    stored = {r.transplant_id: r for r in repo.list_records(ENGRAFTMENT) if r.transplant_id in ids}
+    records = tuple(stored.get(t.id) or empty_record(t.id, ENGRAFTMENT) for t in transplants)
+    return Documents(transplants=transplants, records=records)

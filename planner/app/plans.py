@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
+from planner.app.changes import Change, Documents, commit
 from planner.app.context import Context
 from planner.domain.patients import Patient, Transplant, validate_transplant
 from planner.domain.plans import DateChange, Plan, instantiate_many, reanchor
 from planner.domain.templates import Protocol
 from planner.errors import ValidationError
-from planner.records.ports import Action, Repository
+from planner.records.ports import Repository
 
 
 def create_transplant_plan(
@@ -20,25 +21,27 @@ def create_transplant_plan(
     transplant: Transplant,
     protocols: Sequence[Protocol],
     anchors: Mapping[str, dt.date] | None = None,
-) -> tuple[Transplant, Plan]:
-    """Create a transplant and its plan from the chosen templates, in one commit."""
+) -> Change:
+    """Create a transplant and its plan from the chosen templates, in one commit.
+
+    Not undoable (the repository keeps every transplant); ``change.subject`` is the
+    new transplant's id.
+    """
     if transplant.day0 is None:
         raise ValidationError("day0", "Set Day 0 before creating the plan.")
     patient = repo.get_patient(transplant.patient_id)
     validate_transplant(transplant, patient)
     _check_applicable(transplant, protocols)
     plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
-    done = repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description="Create plan",
-            patient_id=patient.id,
-            transplants=(transplant,),
-            plans=(plan,),
-        )
+    return commit(
+        repo,
+        ctx,
+        "Create plan",
+        Documents(),
+        [transplant, plan],
+        patient_id=patient.id,
+        subject=transplant.id,
     )
-    return done.transplants[0], done.plans[0]
 
 
 def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
@@ -61,7 +64,7 @@ def day0_move(
 ) -> tuple[Plan, Transplant, list[DateChange]]:
     """The plan and transplant after moving Day 0, validated, with the dates that change.
 
-    Pure: the desktop app pushes the result as an undoable command, ``move_day0`` saves it.
+    Pure: the preview of the Move Day 0 dialog; ``move_day0`` saves it.
     """
     moved, changes = reanchor(plan, new_day0, reason)
     new_transplant = replace(transplant, day0=new_day0)
@@ -75,20 +78,62 @@ def move_day0(
     plan: Plan,
     new_day0: dt.date,
     reason: str,
-) -> tuple[Plan, Transplant, list[DateChange]]:
-    """Move Day 0 of a plan and its transplant together, in one audited commit."""
-    transplant = repo.get_transplant(plan.transplant_id)
-    patient = repo.get_patient(transplant.patient_id)
-    moved, new_transplant, changes = day0_move(plan, transplant, patient, new_day0, reason)
-    done = repo.commit(
-        Action(
-            actor=ctx.actor,
-            at=ctx.now,
-            description="Move Day 0",
-            reason=reason,
-            patient_id=patient.id,
-            transplants=(new_transplant,),
-            plans=(moved,),
-        )
+    *,
+    transplant: Transplant | None = None,
+    patient: Patient | None = None,
+) -> Change:
+    """Move Day 0 of a plan and its transplant together, in one audited commit.
+
+    ``plan`` (and ``transplant``, when given) are the versions the editor holds: one
+    saved meanwhile elsewhere is a ``ConflictError``. Without them, the stored ones.
+    """
+    transplant = transplant or repo.get_transplant(plan.transplant_id)
+    patient = patient or repo.get_patient(transplant.patient_id)
+    moved, new_transplant, _ = day0_move(plan, transplant, patient, new_day0, reason)
+    return commit(
+        repo,
+        ctx,
+        f"Move Day 0 to {new_day0.isoformat()}",
+        Documents(transplants=(transplant,), plans=(plan,)),
+        [new_transplant, moved],
+        reason=reason,
+        patient_id=patient.id,
     )
-    return done.plans[0], done.transplants[0], changes
+
+
+def save_plan(
+    repo: Repository,
+    ctx: Context,
+    before: Plan,
+    after: Plan,
+    description: str,
+    *,
+    reason: str = "",
+    patient_id: str | None = None,
+    transplants: tuple[Transplant, Transplant] | None = None,
+) -> Change:
+    """Save an edited plan: ``after`` is made from ``before`` (the version the editor
+    holds) by a pure function of ``planner.domain.plans`` (a step moved, marked done,
+    skipped, noted or cancelled, an anchor set, Day 0 moved).
+
+    Args:
+        transplants: (before, after) when the edit changes the transplant too (Day 0).
+
+    Raises:
+        ConflictError: the plan (or transplant) was saved elsewhere since it was read.
+        ValidationError: ``after`` belongs to another transplant.
+    """
+    if after.transplant_id != before.transplant_id:
+        raise ValidationError("plan", "An edited plan must stay with its transplant.")
+    if patient_id is None:
+        patient_id = repo.get_transplant(before.transplant_id).patient_id
+    old_transplant, new_transplant = transplants or (None, None)
+    return commit(
+        repo,
+        ctx,
+        description,
+        Documents.of([before, *([old_transplant] if old_transplant else [])]),
+        [after, *([new_transplant] if new_transplant else [])],
+        reason=reason,
+        patient_id=patient_id,
+    )

@@ -37,6 +37,10 @@ DEVINE_BASE_INCHES = 60.0
 
 MAX_BSA_CAP_M2 = 5.0
 MIN_AGE_YEARS = 18.0  # Cockcroft-Gault is validated in adults only
+PAEDIATRIC_CG = (
+    "Cockcroft-Gault is not validated under 18 years; use a measured creatinine clearance "
+    "(or a paediatric estimate such as the bedside Schwartz equation)."
+)
 MAX_AGE_YEARS = 120.0
 MIN_SCR_MG_DL = 0.1
 MAX_SCR_MG_DL = 20.0
@@ -556,7 +560,9 @@ def creatinine_clearance_cg(
     Raises:
         ValidationError: an input is outside its plausible range.
     """
-    age = _number(age_years, "age_years", "Age", MIN_AGE_YEARS, MAX_AGE_YEARS, "years")
+    age = _number(age_years, "age_years", "Age", 0, MAX_AGE_YEARS, "years")
+    if age < MIN_AGE_YEARS:
+        raise ValidationError("age_years", PAEDIATRIC_CG)
     weight = _weight(weight_kg)
     scr = _number(scr_mg_dl, "scr_mg_dl", "Serum creatinine", MIN_SCR_MG_DL, MAX_SCR_MG_DL, "mg/dL")
     crcl = (140 - age) * weight / (72 * scr)

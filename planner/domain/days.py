@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Final
 
 from planner.errors import ValidationError
 
@@ -31,6 +32,20 @@ def date_for_day(day: int, day0: dt.date) -> dt.date:
     return _require_date(day0, "Day 0") + dt.timedelta(days=day)
 
 
+MDAY: Final = "mday"
+"""An anchor numbered in mobilisation days: M-Day 1 is the anchor date (the first G-CSF
+dose), and there is no M-Day 0."""
+OFFSET: Final = "offset"
+"""An anchor numbered in plain days: day 0 is the anchor date (Day 0 is the infusion)."""
+NUMBERINGS: Final = (OFFSET, MDAY)
+
+
+def days_after_anchor(day: int, numbering: str) -> int:
+    """How many days after its anchor's date a step's ``day`` falls: M-Day n is n - 1 days
+    after the first G-CSF dose (there is no M-Day 0), an offset day n is n days after."""
+    return day - 1 if numbering == MDAY and day > 0 else day
+
+
 def mobilisation_day(date: dt.date, first_dose: dt.date) -> int:
     """Return the mobilisation day number: M-Day 1 is the first G-CSF dose.
 
@@ -45,7 +60,7 @@ def date_for_mobilisation_day(mday: int, first_dose: dt.date) -> dt.date:
     if mday == 0:
         raise ValidationError("mday", "There is no M-Day 0: M-Day 1 is the first G-CSF dose.")
     start = _require_date(first_dose, "first G-CSF dose")
-    return start + dt.timedelta(days=mday - 1 if mday > 0 else mday)
+    return start + dt.timedelta(days=days_after_anchor(mday, MDAY))
 
 
 def day_label(day: int) -> str:

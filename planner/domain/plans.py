@@ -19,7 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import NamedTuple
 
-from planner.domain.days import day_label, mobilisation_label
+from planner.domain.days import MDAY, OFFSET, day_label, days_after_anchor, mobilisation_label
 from planner.domain.patients import new_id
 from planner.domain.templates import (
     DAY0,
@@ -54,15 +54,20 @@ class AnchorState:
         name: "day0" or a template-declared name such as "mobilisation".
         default_day: position relative to Day 0 while not set to a real date.
         label: what the date is ("first G-CSF dose").
-        numbering: "mday" (M-Day 1 = anchor date) or "offset".
+        numbering: ``MDAY`` (M-Day 1 = anchor date) or ``OFFSET``.
         fixed_date: a real date the user set; it no longer follows Day 0.
     """
 
     name: str
     default_day: int
     label: str = ""
-    numbering: str = "offset"
+    numbering: str = OFFSET
     fixed_date: dt.date | None = None
+
+    @property
+    def is_mobilisation(self) -> bool:
+        """True for the anchor of the mobilisation (its days are M-Days)."""
+        return self.numbering == MDAY
 
 
 @dataclass(frozen=True)
@@ -172,7 +177,7 @@ class Occurrence(NamedTuple):
         date: the actual date when done, else the planned date.
         planned_date: where the plan puts it.
         anchor: the step's anchor; anchor_day: its number in that anchor's counting.
-        numbering: "mday" for mobilisation days, else "offset".
+        numbering: ``MDAY`` for mobilisation days, else ``OFFSET``.
         position: place among the step's occurrences (0-based; "index" is a tuple method).
         status: planned, done, skipped or cancelled.
         dose, drug, regimen_tied, window_before, window_after: from the step.
@@ -199,9 +204,14 @@ class Occurrence(NamedTuple):
     @property
     def label(self) -> str:
         """ "Day +3", or "M-Day 4" for a mobilisation-day step."""
-        if self.numbering == "mday":
+        if self.is_mobilisation:
             return mobilisation_label(self.anchor_day)
         return day_label(self.day)
+
+    @property
+    def is_mobilisation(self) -> bool:
+        """True for a step counted in M-Days (from the first G-CSF dose)."""
+        return self.numbering == MDAY
 
 
 @dataclass(frozen=True)
@@ -266,14 +276,21 @@ class Plan:
         raise ValidationError("step", f"The plan has no step '{step_id}'.")
 
     def _numbering(self, anchor: str) -> str:
-        return self.anchors[anchor].numbering if anchor in self.anchors else "offset"
+        return self.anchors[anchor].numbering if anchor in self.anchors else OFFSET
+
+    def mobilisation_anchor(self) -> str | None:
+        """The name of the anchor counted in M-Days (the first G-CSF dose), if any."""
+        return next((name for name, a in self.anchors.items() if a.is_mobilisation), None)
+
+    def mobilisation_start(self) -> dt.date | None:
+        """M-Day 1 (the first G-CSF dose), when the plan has a mobilisation anchor."""
+        name = self.mobilisation_anchor()
+        return self.anchor_date(name) if name is not None else None
 
     def planned_date(self, step: PlanStep, offset: int) -> dt.date:
         """Where the plan puts the occurrence of ``step`` at ``offset``."""
         base = self.anchor_date(step.anchor)
-        numbering = self._numbering(step.anchor)
-        # M-Day 1 is the anchor date itself: M-Day n is n-1 days later.
-        delta = offset - 1 if numbering == "mday" and offset > 0 else offset
+        delta = days_after_anchor(offset, self._numbering(step.anchor))
         return base + dt.timedelta(days=delta + step.shift)
 
     # A plan is immutable, so its occurrences are computed once per snapshot: the board,
@@ -302,7 +319,7 @@ class Plan:
     @cached_property
     def _spans(self) -> tuple[_Span, ...]:
         """The span of each step of ``_steps_by_id``, in the same order."""
-        anchors: dict[str, tuple[int, bool]] = {}
+        anchors: dict[str, tuple[int, str]] = {}
         return tuple(self._span(step, anchors) for step in self._steps_by_id.values())
 
     def _occurrences_of(self, step: PlanStep) -> tuple[Occurrence, ...]:
@@ -312,24 +329,24 @@ class Plan:
             occs = self._built[step.id] = tuple(self._make_occurrences(step))
         return occs
 
-    def _span(self, step: PlanStep, anchors: dict[str, tuple[int, bool]]) -> _Span:
+    def _span(self, step: PlanStep, anchors: dict[str, tuple[int, str]]) -> _Span:
         """Where a step's occurrences can fall, found without building them.
 
-        ``anchors`` caches each anchor's date ordinal and whether it counts M-Days.
+        ``anchors`` caches each anchor's date ordinal and numbering.
         """
         if step.anchor not in anchors:  # anchor_date refuses an unknown anchor
             anchors[step.anchor] = (
                 self.anchor_date(step.anchor).toordinal(),
-                self._numbering(step.anchor) == "mday",
+                self._numbering(step.anchor),
             )
-        base, mday = anchors[step.anchor]
+        base, numbering = anchors[step.anchor]
         if not step.days:
             return 0, -1, False  # no occurrences: in no range
-        # Same arithmetic as planned_date. Planned dates grow with the offset (M-Day n is
-        # n-1 days after the anchor), so the first and last offsets bound them.
+        # Same arithmetic as planned_date. Planned dates grow with the offset, so the
+        # first and last offsets bound them.
         lo, hi = min(step.days), max(step.days)
-        first = base + step.shift + (lo - 1 if mday and lo > 0 else lo)
-        last = base + step.shift + (hi - 1 if mday and hi > 0 else hi)
+        first = base + step.shift + days_after_anchor(lo, numbering)
+        last = base + step.shift + days_after_anchor(hi, numbering)
         if first < 1 or last > _LAST_ORDINAL:
             self.planned_date(step, lo)  # raise the OverflowError that building would
             self.planned_date(step, hi)
@@ -353,13 +370,12 @@ class Plan:
 
     def _make_occurrences(self, step: PlanStep) -> Iterator[Occurrence]:
         numbering = self._numbering(step.anchor)
-        # Same arithmetic as planned_date, hoisted out of the loop (hot at start-up).
+        # Same arithmetic as planned_date, with the anchor's date read once.
         base = self.anchor_date(step.anchor) + dt.timedelta(days=step.shift)
-        mday = numbering == "mday"
         records = {r.offset: r for r in step.records}
         day0 = self.day0
         for index, offset in enumerate(step.days):
-            planned = base + dt.timedelta(days=offset - 1 if mday and offset > 0 else offset)
+            planned = base + dt.timedelta(days=days_after_anchor(offset, numbering))
             rec = records.get(offset)
             status = rec.status if rec is not None else step.status
             when = rec.actual_date if rec is not None and rec.actual_date is not None else planned

@@ -42,6 +42,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from planner.domain.days import MDAY, NUMBERINGS, OFFSET
 from planner.domain.numbers import format_number
 from planner.errors import TemplateError, UnknownTemplateError
 
@@ -154,13 +155,18 @@ class AnchorDef:
         name: identifier used by steps (``anchor = "mobilisation"``).
         default_day: where the anchor sits relative to Day 0 until set to a real date.
         label: what the anchor date is ("first G-CSF dose").
-        numbering: "mday" for mobilisation days (M-Day 1 = anchor date), else "offset".
+        numbering: ``MDAY`` for mobilisation days (M-Day 1 = anchor date), else ``OFFSET``.
     """
 
     name: str
     default_day: int
     label: str = ""
-    numbering: str = "offset"
+    numbering: str = OFFSET
+
+    @property
+    def is_mobilisation(self) -> bool:
+        """True for the anchor of the mobilisation (its days are M-Days)."""
+        return self.numbering == MDAY
 
 
 @dataclass(frozen=True)
@@ -505,7 +511,7 @@ def _parse_step(file: str, index: int, raw: Any, anchors: Mapping[str, AnchorDef
         known = ", ".join([DAY0, *anchors])
         raise ctx.error(f"anchor '{anchor}' is not declared; known anchors: {known}.", "anchor")
     days = _parse_days(ctx, raw)
-    if anchor != DAY0 and anchors[anchor].numbering == "mday" and 0 in days:
+    if anchor != DAY0 and anchors[anchor].is_mobilisation and 0 in days:
         raise ctx.error("there is no M-Day 0; M-Day 1 is the anchor date.", "days")
     before, after = _parse_window(ctx, raw)
     kind = ctx.choice(raw, "kind", StepKind)
@@ -543,8 +549,8 @@ def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
             raise ctx.error(f"anchor '{name}' must be a table.", "anchors")
         sub = _Ctx(ctx.file, None)
         sub.reject_unknown(table, _ANCHOR_KEYS, f"anchor '{name}'")
-        numbering = sub.get(table, "numbering", str, required=False, default="offset")
-        if numbering not in ("offset", "mday"):
+        numbering = sub.get(table, "numbering", str, required=False, default=OFFSET)
+        if numbering not in NUMBERINGS:
             raise ctx.error("numbering must be offset or mday.", f"anchors.{name}.numbering")
         anchors[name] = AnchorDef(
             name=name,
@@ -619,6 +625,11 @@ def _sha256(data: bytes) -> str:
     import hashlib  # here, not at the top: the start-up board reads no template
 
     return hashlib.sha256(data).hexdigest()
+
+
+def mobilisation_anchor_of(protocols: Iterable[Protocol]) -> str | None:
+    """The name of the first M-Day anchor (the first G-CSF dose) the templates declare."""
+    return next((n for p in protocols for n, a in p.anchors.items() if a.is_mobilisation), None)
 
 
 def load_protocols() -> dict[str, Protocol]:

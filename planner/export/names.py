@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 from planner.errors import ValidationError
+from planner.records.documents import DOCUMENT_KINDS
 
-KINDS = ("handout", "summary", "handoff")
 _TOKEN = re.compile(r"^[a-z0-9]{1,16}$")
 
 
@@ -20,8 +20,10 @@ def default_file_name(kind: str, printed_on: dt.date, token: str) -> str:
         token: a short random or sequence token from the caller (lower-case letters and
             digits), so two files of one day do not collide.
     """
-    if kind not in KINDS:
-        raise ValidationError("kind", f"Document kind '{kind}' is not one of: {', '.join(KINDS)}.")
+    if kind not in DOCUMENT_KINDS:
+        raise ValidationError(
+            "kind", f"Document kind '{kind}' is not one of: {', '.join(DOCUMENT_KINDS)}."
+        )
     if not _TOKEN.match(token):
         raise ValidationError("token", "The file token must be 1-16 lower-case letters or digits.")
     return f"{kind}_{printed_on.isoformat()}_{token}.pdf"

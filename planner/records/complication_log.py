@@ -1,4 +1,9 @@
-"""The complications record of a transplant: episodes stored as one document."""
+"""The complications record of a transplant: its episodes, stored as one document.
+
+One ``ClinicalRecord`` of kind "complications" per transplant, one top-level key (one
+audited field) per episode id. Also the pure readers of it: board alerts ("aGVHD
+grade III since D+21") and timeline bands.
+"""
 
 from __future__ import annotations
 
@@ -16,17 +21,9 @@ from planner.records.complications import (
     TreatmentNote,
     episode_summary,
 )
-from planner.records.ports import ClinicalRecord
-
-COMPLICATIONS: Final = "complications"
-
-
-CHECKLISTS: Final = "checklists"
-
+from planner.records.ports import COMPLICATIONS, ClinicalRecord
 
 SCHEMA_KEY: Final = "schema"
-
-
 EPISODE_PREFIX: Final = "ep-"
 
 

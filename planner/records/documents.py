@@ -20,9 +20,8 @@ from typing import Any, Final
 
 from planner.domain.plans import Plan, StepStatus
 from planner.errors import ValidationError
-from planner.records.ports import ClinicalRecord
+from planner.records.ports import DOCUMENTS, ClinicalRecord
 
-RECORD_KIND: Final = "documents"
 DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
 # Documents that leave the team (with the patient or to the community team) are the
 # ones a stale copy can mislead; the team summary is printed fresh for each meeting.
@@ -31,6 +30,11 @@ KIND_LABEL: Final[dict[str, str]] = {
     "handout": "handout",
     "summary": "team summary",
     "handoff": "hand-off packet",
+}
+KIND_TITLE: Final[dict[str, str]] = {
+    "handout": "Patient handout",
+    "summary": "Team summary",
+    "handoff": "Community hand-off packet",
 }
 MAX_ENTRIES: Final = 200  # the record keeps the most recent entries only
 
@@ -123,7 +127,7 @@ def with_entry(
     entries = [e.as_json() for e in history(record)] + [entry.as_json()]
     return ClinicalRecord(
         transplant_id,
-        RECORD_KIND,
+        DOCUMENTS,
         {"printed": entries[-MAX_ENTRIES:]},
         record.version if record is not None else 0,
     )
@@ -172,7 +176,7 @@ def document_alerts(
     alerts: dict[str, list[str]] = {}
     for record in records:
         plan = by_transplant.get(record.transplant_id)
-        if record.kind != RECORD_KIND or plan is None:
+        if record.kind != DOCUMENTS or plan is None:
             continue
         found = plan_outdated_documents(record, plan)
         if found:

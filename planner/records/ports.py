@@ -24,13 +24,14 @@ if TYPE_CHECKING:  # annotations only: the start-up board imports this module (D
     from planner.records.audit import AuditEntry
 
 # The kinds of per-transplant clinical document (one of each kind per transplant).
-RECORD_KINDS: Final[tuple[str, ...]] = (
-    "harvest",
-    "complications",
-    "checklists",
-    "engraftment",
-    "documents",
-)
+HARVEST: Final = "harvest"
+COMPLICATIONS: Final = "complications"
+CHECKLISTS: Final = "checklists"
+ENGRAFTMENT: Final = "engraftment"
+"""The recovery record: transfusions, engraftment overrides, superseded counts."""
+DOCUMENTS: Final = "documents"
+"""The history of printed and exported documents."""
+RECORD_KINDS: Final[tuple[str, ...]] = (HARVEST, COMPLICATIONS, CHECKLISTS, ENGRAFTMENT, DOCUMENTS)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from planner.domain.days import OFFSET
 from planner.domain.patients import Donor, Patient, Transplant
 from planner.domain.plans import (
     AnchorState,
@@ -283,7 +284,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
             name=a["name"],
             default_day=a["default_day"],
             label=a.get("label", ""),
-            numbering=a.get("numbering", "offset"),
+            numbering=a.get("numbering", OFFSET),
             fixed_date=_date(a.get("fixed_date")),
         )
         for a in d["anchors"]

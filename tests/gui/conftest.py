@@ -52,3 +52,30 @@ def make_window(qtbot, settings):
 @pytest.fixture
 def demo_window(make_window, demo_repo):
     return make_window(demo_repo)
+
+
+@pytest.fixture
+def make_clinic(qapp, demo_repo):
+    """Factory: a live clinic session over the demo repository (as one workstation)."""
+    from ui.session import ClinicSession
+
+    def make(actor=ACTOR, repo=None):
+        clinic = ClinicSession(repo or demo_repo, actor, lambda: NOW)
+        clinic.refresh()
+        return clinic
+
+    return make
+
+
+@pytest.fixture
+def open_session(make_clinic):
+    """Factory: the transplant session of a demo patient, as the app opens it."""
+    from ui.transplant_session import TransplantSession
+
+    def open_(mrn="DEMO-0001", resolver=None, clinic=None):
+        clinic = clinic or make_clinic()
+        patient = clinic.repo.find_patient_by_mrn(mrn)
+        transplant = clinic.repo.list_transplants(patient.id)[0]
+        return TransplantSession.open(clinic, transplant.id, resolver)
+
+    return open_

@@ -10,12 +10,9 @@ from PySide6.QtCore import Qt
 
 from planner.app.complications import complication_log, save_assessment
 from planner.app.context import Context
+from planner.clinical.calculators.registry import CALCULATORS
 from tests.gui.conftest import ACTOR, NOW
-from ui.dialogs.calculator_dialogs import (
-    CALCULATORS,
-    DateNoteDialog,
-    make_calculator_dialog,
-)
+from ui.dialogs.calculator_dialogs import DateNoteDialog, make_calculator_dialog
 
 TODAY = NOW.date()
 
@@ -36,7 +33,7 @@ def magic(qtbot, saved):
         None,
         "magic",
         today=TODAY,
-        weight_kg=59,
+        defaults={"weight_kg": 59.0},
         save=lambda r, d, reason: saved.append((r, d, reason)),
     )
     qtbot.addWidget(dialog)
@@ -55,7 +52,9 @@ def test_magic_end_to_end_saves_an_episode(qtbot, demo_repo, tmp_path):
     def save(result, date, reason):
         save_assessment(demo_repo, ctx, tid, result, date, override_reason=reason)
 
-    dialog = make_calculator_dialog(None, "magic", save=save, today=TODAY, weight_kg=59)
+    dialog = make_calculator_dialog(
+        None, "magic", save=save, today=TODAY, defaults={"weight_kg": 59.0}
+    )
     qtbot.addWidget(dialog)
     assert dialog.editors["weight_kg"].text() == "59"  # the patient's weight pre-filled
     assert not dialog.save_button.isEnabled()  # bilirubin still empty

@@ -13,7 +13,7 @@ from planner.domain.plans import reanchor
 from tests.gui.conftest import NOW
 from ui.checklist_tab import default_template_id
 from ui.dialogs.calculator_dialogs import DateNoteDialog
-from ui.plan_session import Snapshot
+from ui.transplant_session import Snapshot
 
 TODAY = NOW.date()
 

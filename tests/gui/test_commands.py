@@ -1,4 +1,5 @@
-"""PlanSession commands: do, undo, redo, coalescing, failed saves, conflicts between workstations."""
+"""TransplantSession plan commands: do, undo, redo, coalescing, failed saves, conflicts
+between workstations."""
 
 from __future__ import annotations
 
@@ -7,28 +8,26 @@ from dataclasses import replace
 
 import pytest
 
-from planner.app.context import Context
 from planner.domain.plans import move_step, reanchor
 from planner.errors import StorageError
 from planner.records.ports import Actor
-from tests.gui.conftest import ACTOR, NOW
-from ui.plan_session import PlanSession, Snapshot
+from ui.transplant_session import Snapshot
 
 
-def _session(repo, mrn="DEMO-0001", resolver=None, actor=ACTOR):
-    patient = repo.find_patient_by_mrn(mrn)
-    transplant = repo.list_transplants(patient.id)[0]
-    plan = repo.get_plan(transplant.id)
-    return PlanSession(
-        repo, lambda: Context(actor, NOW), patient, transplant, plan, resolve_conflict=resolver
-    )
+@pytest.fixture
+def _session(open_session, make_clinic):
+    def make(_repo, mrn="DEMO-0001", resolver=None, actor=None):
+        clinic = make_clinic(actor) if actor is not None else None
+        return open_session(mrn, resolver, clinic=clinic)
+
+    return make
 
 
 def _any_step(session):
     return next(s for s in session.plan.steps if not s.is_done and not s.records)
 
 
-def test_push_saves_at_once_and_undo_redo_save_too(qapp, demo_repo):
+def test_push_saves_at_once_and_undo_redo_save_too(qapp, demo_repo, _session):
     session = _session(demo_repo)
     step = _any_step(session)
     after, _ = move_step(session.plan, step.id, 2)
@@ -44,16 +43,17 @@ def test_push_saves_at_once_and_undo_redo_save_too(qapp, demo_repo):
     assert [e.new for e in shifts] == ["2", "0", "2"]
 
 
-def test_plan_changed_signal_carries_the_date_changes(qapp, qtbot, demo_repo):
+def test_changed_signal_carries_the_date_changes(qapp, qtbot, demo_repo, _session):
     session = _session(demo_repo)
     step = _any_step(session)
     after, expected = move_step(session.plan, step.id, 1)
-    with qtbot.waitSignal(session.sig_plan_changed) as blocker:
+    with qtbot.waitSignal(session.sig_changed) as blocker:
         session.push(after, "Move")
-    assert blocker.args[0] == expected
+    assert blocker.args[0].date_changes == expected
+    assert blocker.args[0].parts == {"plan"}
 
 
-def test_day0_snapshot_moves_plan_and_transplant_together(qapp, demo_repo):
+def test_day0_snapshot_moves_plan_and_transplant_together(qapp, demo_repo, _session):
     session = _session(demo_repo)
     new_day0 = session.plan.day0 + dt.timedelta(days=10)
     plan, _ = reanchor(session.plan, new_day0, "donor delayed")
@@ -67,7 +67,7 @@ def test_day0_snapshot_moves_plan_and_transplant_together(qapp, demo_repo):
     assert demo_repo.get_transplant(session.transplant.id).day0 == plan.day0 - dt.timedelta(days=10)
 
 
-def test_failed_save_pushes_nothing(qapp, demo_repo, monkeypatch):
+def test_failed_save_pushes_nothing(qapp, demo_repo, monkeypatch, _session):
     session = _session(demo_repo)
     step = _any_step(session)
     before = session.plan
@@ -83,7 +83,7 @@ def test_failed_save_pushes_nothing(qapp, demo_repo, monkeypatch):
     assert session.plan == before
 
 
-def test_conflict_take_theirs(qapp, demo_repo):
+def test_conflict_take_theirs(qapp, demo_repo, _session):
     asked = []
     mine = _session(demo_repo, resolver=lambda m, t: asked.append((m, t)) or False)
     theirs = _session(demo_repo, actor=Actor("other", "ws-2"))
@@ -99,7 +99,7 @@ def test_conflict_take_theirs(qapp, demo_repo):
     assert mine.undo_stack.count() == 0
 
 
-def test_conflict_keep_mine_is_saved_and_audited(qapp, demo_repo):
+def test_conflict_keep_mine_is_saved_and_audited(qapp, demo_repo, _session):
     mine = _session(demo_repo, resolver=lambda m, t: True)
     theirs = _session(demo_repo, actor=Actor("other", "ws-2"))
     step = _any_step(mine)
@@ -112,8 +112,8 @@ def test_conflict_keep_mine_is_saved_and_audited(qapp, demo_repo):
     assert any("kept over a concurrent change" in d for d in descriptions)
 
 
-def test_failed_undo_drops_the_history_and_keeps_the_screen_true(
-    qapp, qtbot, demo_repo, monkeypatch
+def test_failed_undo_leaves_the_stack_and_keeps_the_screen_true(
+    qapp, qtbot, demo_repo, monkeypatch, _session
 ):
     session = _session(demo_repo)
     step = _any_step(session)
@@ -125,14 +125,15 @@ def test_failed_undo_drops_the_history_and_keeps_the_screen_true(
         raise StorageError("The disk is full.")
 
     monkeypatch.setattr(demo_repo, "commit", broken)
-    with qtbot.waitSignal(session.sig_save_failed):
+    with qtbot.waitSignal(session._clinic.sig_message) as blocker:
         session.undo_stack.undo()
+    assert "Could not undo 'Move'" in blocker.args[0] and "disk is full" in blocker.args[0]
     qtbot.waitUntil(lambda: session.undo_stack.count() == 0)
     assert session.plan.step(step.id).shift == 2  # the screen shows what is stored
     assert demo_repo.get_plan(session.transplant.id) == saved
 
 
-def test_push_reports_whether_the_edit_was_applied(qapp, demo_repo):
+def test_push_reports_whether_the_edit_was_applied(qapp, demo_repo, _session):
     mine = _session(demo_repo, resolver=lambda m, t: False)
     theirs = _session(demo_repo, actor=Actor("other", "ws-2"))
     step = _any_step(mine)

@@ -19,12 +19,8 @@ CTX = Context(ACTOR, NOW)
 
 
 @pytest.fixture
-def tab(qtbot, demo_repo) -> CountsTab:
-    patient = demo_repo.find_patient_by_mrn("DEMO-0009")  # Day +12
-    transplant = demo_repo.list_transplants(patient.id)[0]
-    widget = CountsTab(
-        demo_repo, lambda: CTX, patient, transplant, demo_repo.get_plan(transplant.id)
-    )
+def tab(qtbot, open_session) -> CountsTab:
+    widget = CountsTab(open_session("DEMO-0009"))  # Day +12
     qtbot.addWidget(widget)
     widget.resize(1300, 800)
     return widget
@@ -47,11 +43,9 @@ def test_grid_rows_from_day_minus_3_to_today(tab: CountsTab) -> None:
 
 
 def test_typing_a_value_saves_it(tab: CountsTab, demo_repo) -> None:
-    saved: list[int] = []
-    tab.sig_saved.connect(lambda: saved.append(1))
     assert tab.model.setData(_cell(tab, _day(tab, 5), 3), "0,3")  # ANC, decimal comma typed
-    assert saved == [1]
-    stored = demo_repo.list_lab_samples(tab.patient.id)
+    assert tab.session.undo_stack.count() == 1  # saved, and undoable
+    stored = demo_repo.list_lab_samples(tab.session.patient.id)
     assert [(s.analyte, s.value, s.date) for s in stored] == [("anc", 0.3, _day(tab, 5))]
     assert stored[0].source.startswith("entered by hand by coordinator")
     assert tab.model.data(_cell(tab, _day(tab, 5), 3)) == "0.3"
@@ -64,7 +58,7 @@ def test_out_of_range_and_text_refused(tab: CountsTab, demo_repo) -> None:
     assert not tab.model.setData(_cell(tab, _day(tab, 5), 4), "9000")
     assert "outside" in messages[-1]
     assert not tab.model.setData(_cell(tab, _day(tab, 5), 4), "lots")
-    assert demo_repo.list_lab_samples(tab.patient.id) == []
+    assert demo_repo.list_lab_samples(tab.session.patient.id) == []
 
 
 def test_correction_needs_reason(tab: CountsTab, demo_repo, monkeypatch) -> None:
@@ -74,7 +68,7 @@ def test_correction_needs_reason(tab: CountsTab, demo_repo, monkeypatch) -> None
     monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: "typo"))
     assert tab.model.setData(_cell(tab, _day(tab, 5), 3), "0.5")
     assert tab.model.data(_cell(tab, _day(tab, 5), 3)) == "0.5"
-    assert len(demo_repo.list_lab_samples(tab.patient.id)) == 2  # never deleted
+    assert len(demo_repo.list_lab_samples(tab.session.patient.id)) == 2  # never deleted
     assert tab.record.superseded[0].reason == "typo"
 
 
@@ -104,7 +98,7 @@ def _engraft(tab: CountsTab, demo_repo) -> None:
             _day(tab, day),
             {"anc": value, "plt": 50.0 - 3 * day, "wbc": value * 1.5 + 0.1},
         )
-    tab.reload()
+    tab.session.reload()
 
 
 def test_engraftment_panel_and_chart(tab: CountsTab, demo_repo) -> None:
@@ -140,10 +134,8 @@ def test_override_requires_reason_and_shows(tab: CountsTab, demo_repo, monkeypat
     monkeypatch.setattr(
         OverrideDialog, "ask", staticmethod(lambda *a: (_day(tab, 9), "manual differential"))
     )
-    saved: list[int] = []
-    tab.sig_saved.connect(lambda: saved.append(1))
     tab.override_buttons["neutrophil"].click()
-    assert saved == [1]
+    assert tab.session.undo_stack.count() == 1
     assert tab.status.neutrophil.overridden
     assert tab.status.neutrophil_date == _day(tab, 9)
     assert "manual differential" in tab.engraftment_labels["neutrophil"].text()
@@ -161,7 +153,7 @@ def test_override_dialog_ok_needs_reason(qtbot, tab: CountsTab, demo_repo) -> No
     assert ok.isEnabled()
 
 
-def test_graft_failure_banner(qtbot) -> None:
+def test_graft_failure_banner(qtbot, make_clinic, open_session) -> None:
     # A clinic holding only DEMO-0011 (Day +45) without the demo's synthetic counts.
     from planner.app.demo import build_demo_clinic
     from planner.records.ports import Action
@@ -185,7 +177,7 @@ def test_graft_failure_banner(qtbot) -> None:
         record_counts(
             repo, CTX, transplant.id, transplant.day0 + dt.timedelta(days=day), {"anc": 0.1}
         )
-    widget = CountsTab(repo, lambda: CTX, patient, transplant, None)
+    widget = CountsTab(open_session("DEMO-0011", clinic=make_clinic(repo=repo)))
     qtbot.addWidget(widget)
     assert not widget.graft_failure.isHidden()
     assert "meets the primary graft failure definition" in widget.graft_failure.text()

@@ -41,10 +41,10 @@ CENTRE = ClinicSettings(centre_name="Test Centre", phone_24h="+1 555 0100")
 
 
 @pytest.fixture
-def make_dialog(qtbot, demo_repo, settings):
+def make_dialog(qtbot, open_session, make_clinic, settings):
     def make(mrn: str = "DEMO-0003", repo=None, centre: ClinicSettings = CENTRE) -> ExportDialog:
-        repo = repo or demo_repo
-        dialog = ExportDialog(repo, lambda: Context(ACTOR, NOW), _tid(repo, mrn), centre, settings)
+        clinic = make_clinic(repo=repo) if repo is not None else None
+        dialog = ExportDialog(open_session(mrn, clinic=clinic), centre, settings)
         qtbot.addWidget(dialog)
         wait_preview(qtbot, dialog)
         return dialog

@@ -15,12 +15,10 @@ from tests.gui.conftest import ACTOR, NOW
 from ui.counts_tab import CountsTab
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.harvest_tab import (
-    PAEDIATRIC_CG,
     CollectionDialog,
     CountDialog,
     HarvestTab,
     NewCollection,
-    PlerixaforCalculator,
 )
 from ui.patient_workspace import PatientWorkspace
 
@@ -34,9 +32,8 @@ def _ids(repo, mrn: str) -> tuple:
 
 
 @pytest.fixture
-def tab(qtbot, demo_repo) -> HarvestTab:
-    patient, transplant, plan = _ids(demo_repo, "DEMO-0003")
-    widget = HarvestTab(demo_repo, lambda: Context(ACTOR, NOW), patient, transplant, plan)
+def tab(qtbot, open_session) -> HarvestTab:
+    widget = HarvestTab(open_session("DEMO-0003"))
     qtbot.addWidget(widget)
     widget.resize(1200, 700)
     return widget
@@ -64,10 +61,8 @@ def test_empty_log_shows_targets_and_mday(tab: HarvestTab) -> None:
 
 def test_low_count_prompts_plerixafor(tab: HarvestTab, monkeypatch, demo_repo) -> None:
     monkeypatch.setattr(CountDialog, "ask", staticmethod(lambda *a: (TODAY, 6.0)))
-    with_saved = []
-    tab.sig_saved.connect(lambda: with_saved.append(1))
     tab.count_button.click()
-    assert with_saved == [1]
+    assert tab.session.undo_stack.count() == 1  # saved, and undoable
     assert not tab.plerixafor_banner.isHidden()
     assert "below the threshold 10/uL" in tab.plerixafor_banner.text()
     assert "2.1/2.2" in tab.plerixafor_banner.toolTip()
@@ -126,7 +121,8 @@ def test_collection_dialog_preview(qtbot) -> None:
 
 def test_new_collection_invents_no_weight_or_volume(qtbot, tab: HarvestTab) -> None:
     new = tab._new_collection()
-    assert new.weight_kg == tab.patient.weight_kg and new.id != tab._new_collection().id
+    assert new.weight_kg == tab.session.patient.weight_kg
+    assert new.id != tab._new_collection().id
     dialog = CollectionDialog(None, NewCollection("n1", TODAY))  # no recorded weight
     qtbot.addWidget(dialog)
     assert dialog.product.text() == "not entered" and dialog.weight.text() == "not entered"
@@ -160,7 +156,7 @@ def test_stale_tab_edit_is_refused_as_a_conflict(tab: HarvestTab, monkeypatch, d
     add_collection(
         demo_repo, ctx, tab.transplant.id, Collection("x1", TODAY, 250, 64, cd34_per_ul=300)
     )
-    tab.reload()
+    tab.session.reload()
     # another workstation adds a collection after this tab read the log
     add_collection(
         demo_repo, ctx, tab.transplant.id, Collection("x2", TODAY, 200, 64, cd34_per_ul=300)
@@ -179,56 +175,13 @@ def test_stale_tab_edit_is_refused_as_a_conflict(tab: HarvestTab, monkeypatch, d
     assert len(tab.log.collections) == 2  # the tab now shows what is stored
 
 
-def test_plerixafor_calculator_refuses_cockcroft_gault_under_18(qtbot, demo_repo) -> None:
+def test_targets_doubled_for_tandem(qtbot, open_session) -> None:
     from dataclasses import replace
 
-    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
-    child = replace(patient, date_of_birth=TODAY.replace(year=TODAY.year - 15))
-    calc = PlerixaforCalculator(child, TODAY)
-    qtbot.addWidget(calc)
-    assert calc.age.value() == 15  # the real age, not raised to 18
-    calc.weight.setValue(50)
-    calc.height_cm.setValue(160)
-    calc.creatinine.setValue(0.6)
-    assert calc.result.text() == PAEDIATRIC_CG
-    assert "Dose:" not in calc.result.text()
-    calc.age.setValue(18)
-    assert "Dose:" in calc.result.text()
-
-
-def test_plerixafor_calculator_f5(qtbot, demo_repo) -> None:
-    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
-    calc = PlerixaforCalculator(patient, TODAY)
-    qtbot.addWidget(calc)
-    # Nothing is assumed: without a creatinine there is no dose.
-    assert "Enter the serum creatinine" in calc.result.text()
-    assert "Dose:" not in calc.result.text()
-    calc.sex.setCurrentText("male")
-    calc.age.setValue(65)
-    calc.weight.setValue(80)
-    calc.height_cm.setValue(178)
-    calc.creatinine.setValue(1.4)
-    assert "59.5 mL/min" in calc.result.text() and "Dose: 19.2 mg" in calc.result.text()
-    calc.sex.setCurrentText("female")
-    calc.age.setValue(70)
-    calc.weight.setValue(60)
-    calc.creatinine.setValue(1.3)
-    assert "38.1 mL/min" in calc.result.text() and "Dose: 9.6 mg" in calc.result.text()
-    assert "renal dose" in calc.result.text()
-    calc.weight.setValue(180)
-    calc.creatinine.setValue(0.8)
-    calc.height_cm.setValue(160)
-    assert "Dose: 40 mg" in calc.result.text() and "capped" in calc.result.text()
-    assert not calc.warning.isHidden() and "175%" in calc.warning.text()
-
-
-def test_targets_doubled_for_tandem(qtbot, demo_repo) -> None:
-    from dataclasses import replace
-
-    patient, transplant, plan = _ids(demo_repo, "DEMO-0003")
-    widget = HarvestTab(
-        demo_repo, lambda: Context(ACTOR, NOW), patient, replace(transplant, tandem=True), plan
-    )
+    session = open_session("DEMO-0003")
+    tandem = replace(session.transplant, tandem=True)
+    session.record = replace(session.record, transplant=tandem)
+    widget = HarvestTab(session)
     qtbot.addWidget(widget)
     assert "optimal 10 x10^6" in widget.targets_label.text()
     assert "tandem" in widget.targets_label.text()
@@ -300,8 +253,8 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     ws.tabs.setCurrentWidget(counts)
     seen: dict[str, object] = {}
 
-    def fake_ask(parent, repo, context, settings, path_arg=None):
-        dialog = ImportLabsDialog(parent, repo, context, settings, str(path))
+    def fake_ask(parent, run_import, settings, path_arg=None):
+        dialog = ImportLabsDialog(parent, run_import, settings, str(path))
         dialog.mapping = dialog.mapping.__class__(
             mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units"
         )
@@ -350,7 +303,7 @@ def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, de
         add_collection(
             demo_repo, ctx, tab.transplant.id, Collection(cid, TODAY, volume, 64, cd34_per_ul=300)
         )
-    tab.reload()
+    tab.session.reload()
     assert tab.remove_button.isEnabled()
     messages: list[str] = []
     tab.sig_status.connect(messages.append)
@@ -373,5 +326,5 @@ def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, de
     stored, _ = load_harvest(demo_repo, tab.transplant.id)
     assert [c.id for c in stored.collections] == ["m1"]
     assert "Removed the collection" in messages[-1]
-    reasons = {e.reason for e in demo_repo.audit_log(tab.patient.id)}
+    reasons = {e.reason for e in demo_repo.audit_log(tab.session.patient.id)}
     assert "entered on the wrong patient" in reasons

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings
 from planner.app.context import Context
 from planner.labimport.reader import ColumnMapping
 from tests.gui.conftest import ACTOR, NOW
+from ui.counts_tab import CountsTab
 from ui.dialogs.import_labs_dialog import (
     ColumnMappingDialog,
     ImportLabsDialog,
@@ -29,9 +30,12 @@ GOOD = (
 
 
 @pytest.fixture
-def make(qtbot, demo_repo, settings):
+def make(qtbot, open_session, settings):
+    counts = CountsTab(open_session("DEMO-0009"))  # the dialog runs on the tab's edit path
+    qtbot.addWidget(counts)
+
     def build(path: Path | str = "") -> ImportLabsDialog:
-        dialog = ImportLabsDialog(None, demo_repo, lambda: CTX, settings, str(path))
+        dialog = ImportLabsDialog(None, counts.run_import, settings, str(path))
         qtbot.addWidget(dialog)
         return dialog
 

@@ -207,13 +207,11 @@ def test_an_edit_recomputes_only_its_transplant_and_equals_a_full_refresh(
     item = demo_window.worklist_model.item(0)
     model = demo_window.worklist_model
     assert model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
-    demo_window._on_refresh_timer_timeout()  # the refresh the edit scheduled
     assert parts and all(ids == {item.transplant_id} for ids in parts)
     full = _full_board(demo_repo)
     assert demo_window.session.rows == full.rows
     assert demo_window.session.worklist == full.worklist
     demo_window.actions_by_name["undo"].trigger()
-    demo_window._on_refresh_timer_timeout()
     assert demo_window.session.worklist == _full_board(demo_repo).worklist
     assert demo_window.session.worklist[0] == item
 
@@ -241,8 +239,8 @@ def test_alert_tooltip_gives_the_rule_of_each_alert(demo_window):
     assert "Why: A checklist item with a validity period" in tip
 
 
-def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, monkeypatch):
-    """An import file may hold other patients' counts: every row is recomputed."""
+def test_counts_saved_from_a_patient_tab_recompute_that_patients_rows(demo_window, monkeypatch):
+    """A count changes the board's engraftment alerts: the patient's rows follow at once."""
     import planner.app.clinic as services
 
     parts: list[object] = []
@@ -250,10 +248,13 @@ def test_counts_saved_from_a_patient_tab_recompute_the_whole_board(demo_window, 
     monkeypatch.setattr(
         services, "load_clinic", lambda repo, ids=None: parts.append(ids) or real(repo, ids)
     )
-    row = demo_window.session.rows[0]
+    row = next(r for r in demo_window.session.rows if r.mrn == "DEMO-0009")
     ws = demo_window.open_transplant(row.transplant_id)
-    ws.sig_labs_saved.emit()
-    assert parts == [None]
+    counts = ws.counts_tab
+    day = ws.session.plan.day0 + dt.timedelta(days=2)
+    counts.add_counts(day, {"anc": 0.2})
+    assert parts == [{row.transplant_id}]
+    assert demo_window.session.rows == _full_board(demo_window.session.repo).rows
 
 
 def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(

@@ -12,24 +12,13 @@ from tests.gui.conftest import ACTOR, NOW
 from ui.errors import LOG, install_excepthook, redacted_traceback, user_message
 from ui.models.step_table_model import DATE_COL, NOTE_COL, StepTableModel
 from ui.models.worklist_model import WorklistModel
-from ui.plan_session import PlanSession
 from ui.session import ClinicSession
 
 
-def _plan_session(repo, mrn="DEMO-0009"):
-    from planner.app.context import Context
-
-    patient = repo.find_patient_by_mrn(mrn)
-    transplant = repo.list_transplants(patient.id)[0]
-    return PlanSession(
-        repo, lambda: Context(ACTOR, NOW), patient, transplant, repo.get_plan(transplant.id)
-    )
-
-
 def test_step_table_model_passes_the_tester_and_edits_through_commands(
-    qapp, qtmodeltester, demo_repo
+    qapp, qtmodeltester, open_session
 ):
-    session = _plan_session(demo_repo)
+    session = open_session("DEMO-0009")
     model = StepTableModel(session)
     qtmodeltester.check(model)
     row = next(
@@ -58,8 +47,8 @@ def test_step_table_model_passes_the_tester_and_edits_through_commands(
     assert session.undo_stack.index() == 0
 
 
-def test_done_occurrences_are_not_date_editable(qapp, demo_repo):
-    session = _plan_session(demo_repo)
+def test_done_occurrences_are_not_date_editable(qapp, open_session):
+    session = open_session("DEMO-0009")
     model = StepTableModel(session)
     done_rows = [r for r in range(model.rowCount()) if model.occurrence(r).status.value == "done"]
     assert done_rows

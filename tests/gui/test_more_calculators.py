@@ -10,13 +10,18 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel
 
 from planner.app.complications import complication_log, save_assessment
 from planner.app.context import Context
+from planner.clinical.calculators.compute import ES_CRITERIA, regimen_rows
+from planner.clinical.calculators.inputs import ES_FIELDS, HCT_CI_FIELDS
+from planner.clinical.calculators.registry import CALCULATORS
 from planner.records import complication_log as complication_service
 from tests.gui.conftest import ACTOR, NOW
 from ui.dialogs import calculator_dialogs as calc
-from ui.dialogs.calculator_dialogs import CALCULATORS, make_calculator_dialog
+from ui.dialogs.calculator_dialogs import make_calculator_dialog
+from ui.dialogs.rows_editor import RowsEditor
 
 TODAY = NOW.date()
 NEW_KEYS = (
@@ -97,7 +102,7 @@ def test_f10_febrile_neutropenia(qtbot, readings, anc, predicted, label, rule):
 def test_f10_readings_are_rows_added_in_the_dialog(qtbot):
     dialog = _dialog(qtbot, "fn")
     rows = dialog.editors["temperatures"]
-    assert isinstance(rows, calc.RowsEditor)
+    assert isinstance(rows, RowsEditor)
     rows.table.item(0, 0).setText("2026-03-09 23:30")
     rows.table.item(0, 1).setText("38.0")
     rows.add_row(["00:40", "38.1"])  # time only: on the assessment date (10 Mar)
@@ -153,7 +158,7 @@ def test_f16_engraftment_syndrome_both_sets(qtbot, values, label, rule):
     dialog = _dialog(qtbot, "es")
     _fill(dialog, **{**ES_MEASURED, **values})
     grade, shown_rule = _shown(dialog)
-    assert grade == f"{calc.ES_CRITERIA}: {label}"
+    assert grade == f"{ES_CRITERIA}: {label}"
     assert rule in shown_rule
     assert "Spitzer 2001" in dialog.criteria_label.text()
     assert "Maiolino 2004" in dialog.criteria_label.text()
@@ -171,7 +176,7 @@ def test_es_measured_values_are_not_entered_until_typed(qtbot, missing):
         max_temp_c="38.5",
         **{k: v for k, v in ES_MEASURED.items() if k != missing},
     )
-    label = next(f.label for f in calc.ES_FIELDS if f.name == missing).replace("&", "")
+    label = next(f.label for f in ES_FIELDS if f.name == missing).replace("&", "")
     assert dialog.grade is None and dialog.grade_label.text() == "No result"
     assert dialog.criteria_label.text() == f"Enter: {label}."
     assert not dialog.save_button.isEnabled()
@@ -248,8 +253,8 @@ def test_f19_ta_tma(qtbot, second, upcr, label, rule):
 def test_f13_hct_ci(qtbot, items, age, label):
     dialog = _dialog(qtbot, "hctci", defaults={"age_years": 70})
     assert dialog.editors["age_years"].text() == "70"  # the patient's age pre-filled
-    assert len([f for f in calc.HCT_CI_FIELDS if f.kind == "bool"]) == 17
-    hints = {h.text() for h in dialog.findChildren(calc.QLabel)}
+    assert len([f for f in HCT_CI_FIELDS if f.kind == "bool"]) == 17
+    hints = {h.text() for h in dialog.findChildren(QLabel)}
     assert {"weight 1", "weight 2", "weight 3"} <= hints  # weights shown beside the boxes
     _fill(dialog, age_years=age, **dict.fromkeys(items, True))
     grade, rule = _shown(dialog)
@@ -348,7 +353,7 @@ def test_f22_regimen_defaults_from_the_plan(qtbot, demo_repo):
     patient = demo_repo.find_patient_by_mrn("DEMO-0012")  # Cy/TBI
     tid = demo_repo.list_transplants(patient.id)[0].id
     plan = demo_repo.get_plan(tid)
-    rows = calc.regimen_rows(plan)
+    rows = regimen_rows(plan)
     assert ("tbi", "12", "Gy", "", "6") in rows
     dialog = _dialog(qtbot, "intensity", defaults={"components": rows})
     assert dialog.grade is not None and dialog.grade.label == "MAC"

@@ -273,7 +273,6 @@ def test_cancel_a_whole_step_then_plan_it_again(demo_window, demo_repo, monkeypa
     )
     reasons = {e.reason for e in demo_repo.audit_log(ws.session.patient.id)}
     assert "stopped by the haematologist" in reasons
-    demo_window._on_refresh_timer_timeout()
     assert all(w.step_id != step.id for w in demo_window.session.worklist if w.transplant_id == tid)
     ws.timeline.sig_step_action_requested.emit(step.id, "replan", step.days[0])
     assert demo_repo.get_plan(tid).step(step.id).status is StepStatus.PLANNED
@@ -297,5 +296,4 @@ def test_the_board_refresh_keeps_the_edits_message(demo_window, monkeypatch):
     )
     demo_window.actions_by_name["move_day0"].trigger()
     assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")
-    demo_window._on_refresh_timer_timeout()  # the refresh the edit scheduled
     assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")

@@ -20,7 +20,7 @@ from planner.storage import open_repository
 from tests.gui.conftest import ACTOR, NOW
 from ui.app import create_main_window
 from ui.errors import LOG, configure_logging, install_excepthook
-from ui.plan_session import Snapshot
+from ui.transplant_session import Snapshot
 
 CANARY = ("ZZCANARY", "Qwxyzpt", "990011223", "1951-02-03")
 
@@ -49,7 +49,7 @@ def test_canary_leaves_no_trace(tmp_path, qtbot, monkeypatch):
     log_file = configure_logging(log_dir)
     repo = open_repository(str(data / "clinic.db"), user="u", workstation="w")
     ctx = Context(ACTOR, NOW)
-    patient = save_patient(
+    save_patient(
         repo,
         ctx,
         Patient(
@@ -64,12 +64,12 @@ def test_canary_leaves_no_trace(tmp_path, qtbot, monkeypatch):
             weight_date=NOW.date(),
         ),
     )
-    transplant, _ = create_transplant_plan(
+    change = create_transplant_plan(
         repo,
         ctx,
         Transplant(
             id="t-canary",
-            patient_id=patient.id,
+            patient_id="canary",
             transplant_type="autologous",
             graft_source="pbsc",
             day0=NOW.date() + dt.timedelta(days=20),
@@ -88,7 +88,7 @@ def test_canary_leaves_no_trace(tmp_path, qtbot, monkeypatch):
     old_hook = sys.excepthook
     install_excepthook(lambda: window, show=lambda parent, text: None)
     try:
-        ws = window.open_transplant(transplant.id)
+        ws = window.open_transplant(change.subject)
         assert ws is not None
         titles = [window.windowTitle(), window.tabs.tabText(window.tabs.currentIndex())]
         plan, _ = reanchor(

@@ -7,20 +7,16 @@ import datetime as dt
 
 import pytest
 
-from planner.app.checklists import checklist_states, tick_checklist_item
-from planner.app.complications import (
-    add_episode_note,
-    complication_log,
-    resolve_episode,
-    save_assessment,
-    start_episode,
-)
+from planner.app import complications as use_cases
+from planner.app.checklists import checklist_states
+from planner.app.checklists import tick_checklist_item as tick_use_case
+from planner.app.complications import complication_log
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.clinical.grading import magic_assessment, nih_cgvhd_assessment
 from planner.clinical.toxicity import crs_grade_astct
 from planner.errors import ConflictError, ValidationError
-from planner.records.checklists import load_checklists
+from planner.records.checklists import checklists_from_body, load_checklists
 from planner.records.complication_log import ComplicationLog, complication_alerts, episode_bands
 from planner.records.ports import ClinicalRecord
 from tests.integration.factories import ACTOR
@@ -35,6 +31,38 @@ def clinic(repo):
     load_demo_clinic(repo, CTX)
     by_mrn = {p.mrn: p for p in repo.list_patients()}
     return {mrn: repo.list_transplants(p.id)[0] for mrn, p in by_mrn.items()}
+
+
+def _log(change):
+    """The complications log a change stored."""
+    [record] = [r for r in change.after.records if r.kind == "complications"]
+    return ComplicationLog.from_record(record.transplant_id, record)
+
+
+def save_assessment(*args, **kwargs):
+    """(stored log, episode id) of the use case's change."""
+    change = use_cases.save_assessment(*args, **kwargs)
+    return _log(change), change.subject
+
+
+def start_episode(*args, **kwargs):
+    change = use_cases.start_episode(*args, **kwargs)
+    return _log(change), change.subject
+
+
+def resolve_episode(*args, **kwargs):
+    return _log(use_cases.resolve_episode(*args, **kwargs))
+
+
+def add_episode_note(*args, **kwargs):
+    return _log(use_cases.add_episode_note(*args, **kwargs))
+
+
+def tick_checklist_item(*args, **kwargs):
+    """Every checklist state the tick's change stored."""
+    change = tick_use_case(*args, **kwargs)
+    [record] = [r for r in change.after.records if r.kind == "checklists"]
+    return checklists_from_body(record.body)
 
 
 def _grade_iii():

@@ -69,16 +69,17 @@ def _r(c: Counting) -> Repository:
 def test_harvest_flow_one_commit_each(clinic: Counting) -> None:
     repo = _r(clinic)
     record_pb_cd34(repo, CTX, "t1", TODAY, 25)
-    log = add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60.5, cd34_per_ul=1500))
+    change = add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60.5, cd34_per_ul=1500))
+    assert change.parts == {"harvest"} and change.subject == "c1"
+    log, _ = load_harvest(repo, "t1")
     assert clinic.commits == 2
     assert log.total().value == pytest.approx(1500 * 250 * 1000 / 60.5 / 1e6)
     alert = stop_alert(log, False)
     assert alert is not None and alert.kind == "stop"
     stored, version = load_harvest(repo, "t1")
     assert stored == log and version == 2
-    edited = edit_collection(
-        repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600), version
-    )
+    edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60.5, cd34_per_ul=600), version)
+    edited, _ = load_harvest(repo, "t1")
     assert len(edited.collections) == 1 and edited.total().value < 2
     audit = repo.audit_log()
     assert [e.action for e in audit[-3:]][-1] == "Edit apheresis collection"
@@ -131,15 +132,15 @@ def test_edit_version_is_checked_by_the_commit(clinic: Counting, monkeypatch) ->
 
     repo = _r(clinic)
     add_collection(repo, CTX, "t1", Collection("c1", TODAY, 250, 60, cd34_per_ul=500))
-    real = labservice.load_harvest
+    real = labservice._read
 
     def racing(r: Repository, tid: str):  # the other save lands right after our read
-        log, version = real(r, tid)
-        monkeypatch.setattr(labservice, "load_harvest", real)
+        read = real(r, tid)
+        monkeypatch.setattr(labservice, "_read", real)
         add_collection(repo, CTX, "t1", Collection("c2", TODAY, 200, 60, cd34_per_ul=400))
-        return log, version
+        return read
 
-    monkeypatch.setattr(labservice, "load_harvest", racing)
+    monkeypatch.setattr(labservice, "_read", racing)
     with pytest.raises(ConflictError):
         edit_collection(repo, CTX, "t1", Collection("c1", TODAY, 100, 60, cd34_per_ul=900), 1)
     stored, _ = load_harvest(repo, "t1")
@@ -252,9 +253,10 @@ def test_text_stays_literal(clinic: Counting) -> None:
 def test_record_counts_and_correction(clinic: Counting) -> None:
     repo = _r(clinic)
     day = dt.date(2026, 3, 1)
-    new = record_counts(repo, CTX, "t1", day, {"anc": 5.0, "plt": 30})
+    new = record_counts(repo, CTX, "t1", day, {"anc": 5.0, "plt": 30}).samples
     assert len(new) == 2 and clinic.commits == 1
-    assert record_counts(repo, CTX, "t1", day, {"anc": 5.0}) == []  # same value: nothing
+    same = record_counts(repo, CTX, "t1", day, {"anc": 5.0})  # same value: nothing
+    assert same.samples == () and not same.parts
     assert clinic.commits == 1
     with pytest.raises(ValidationError, match="needs a reason"):
         record_counts(repo, CTX, "t1", day, {"anc": 0.5})
@@ -277,12 +279,14 @@ def test_override_transfusion(clinic: Counting) -> None:
     with pytest.raises(ValidationError, match="before Day 0"):
         override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 2, 1), "x")
     assert clinic.commits == 0
-    rec = override_engraftment(
-        repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3), "manual differential"
-    )
+    override_engraftment(repo, CTX, "t1", "neutrophil", dt.date(2026, 3, 3), "manual differential")
+    rec, _ = load_recovery(repo, "t1")
     assert rec.overrides["neutrophil"].by == ACTOR.user
     assert repo.audit_log()[-1].reason == "manual differential"
-    rec = record_transfusion(repo, CTX, "t1", dt.date(2026, 3, 2), "platelets")
+    record_transfusion(repo, CTX, "t1", dt.date(2026, 3, 2), "platelets")
+    rec, _ = load_recovery(repo, "t1")
     assert rec.overrides and rec.transfusions
-    rec = clear_engraftment_override(repo, CTX, "t1", "neutrophil", "wrong patient")
+    change = clear_engraftment_override(repo, CTX, "t1", "neutrophil", "wrong patient")
+    assert change.parts == {"engraftment"}
+    rec, _ = load_recovery(repo, "t1")
     assert not rec.overrides and clinic.commits == 3

@@ -416,9 +416,6 @@ _BAD_NUMBERS = [
             lambda v: adjusted_body_weight(175, v, "male"), "weight_kg", id="adjbw-weight"
         ),
         pytest.param(
-            lambda v: creatinine_clearance_cg(v, 70, 1.0, "male"), "age_years", id="cg-age"
-        ),
-        pytest.param(
             lambda v: creatinine_clearance_cg(60, v, 1.0, "male"), "weight_kg", id="cg-weight"
         ),
         pytest.param(
@@ -433,6 +430,22 @@ def test_impossible_numbers_rejected(
     with pytest.raises(ValidationError, match=r"enter a number from \S+ to \S+") as caught:
         call(bad)
     assert caught.value.field == field
+
+
+@pytest.mark.parametrize("bad", [-5, 700, float("nan"), float("inf"), True, "70"])
+def test_cockcroft_gault_refuses_impossible_ages(bad: object) -> None:
+    with pytest.raises(ValidationError, match=r"enter a number from 0 to 120 years") as caught:
+        creatinine_clearance_cg(bad, 70, 1.0, "male")  # type: ignore[arg-type]
+    assert caught.value.field == "age_years"
+
+
+@pytest.mark.parametrize("age", [0, 12, 17.9])
+def test_cockcroft_gault_refuses_children_naming_why(age: float) -> None:
+    # An adult formula: a child is refused with the reason, never given an adult's number.
+    with pytest.raises(ValidationError, match="not validated under 18 years") as caught:
+        creatinine_clearance_cg(age, 40, 0.5, "male")
+    assert caught.value.field == "age_years"
+    assert creatinine_clearance_cg(18, 40, 0.5, "male") > 0
 
 
 @pytest.mark.parametrize("bad", [-1, 251, float("nan"), True, None])

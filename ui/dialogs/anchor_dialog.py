@@ -48,7 +48,7 @@ def anchor_title(plan: Plan, name: str) -> str:
     """ "mobilisation: first G-CSF dose (M-Day 1)" for the anchor picker."""
     state = plan.anchors[name]
     text = f"{name}: {state.label}" if state.label else name
-    mday = state.numbering == "mday" and "M-Day 1" not in text
+    mday = state.is_mobilisation and "M-Day 1" not in text
     return text + (" (M-Day 1)" if mday else "")
 
 
@@ -134,7 +134,7 @@ class SetAnchorDialog(QDialog):
     def _day_text(self, change: DateChange) -> str:
         """M-Day number for steps counted from an M-Day anchor, else the transplant day."""
         step = self._plan.step(change.step_id)
-        if step.anchor == self.anchor_name and self._plan.anchors[step.anchor].numbering == "mday":
+        if step.anchor == self.anchor_name and self._plan.anchors[step.anchor].is_mobilisation:
             return mobilisation_label(mobilisation_day(change.new_date, self.new_date))
         return day_label(change.new_day)
 

@@ -1,10 +1,10 @@
-"""The calculator dialog framework: a form of fields, a live result panel, Copy and Save.
+"""The calculator dialog: a form of fields, a live result panel, Copy and Save.
 
-Holds ``CalculatorDialog``, which lays out the ``Field`` inputs of one calculator
-(``ui.dialogs.calculator_field``), recomputes the result as values are typed, shows any
-refused value beside its field, and saves the result through the ``save`` callable it is
-given; and the callable types ``SaveFn`` and ``ComputeFn``. Which calculators exist, and
-how each dialog is built, is in ``ui.dialogs.calculator_dialogs``.
+``CalculatorDialog`` lays out the ``Field`` inputs of one calculator of
+``planner.clinical.calculators``, recomputes the result as values are typed, shows any
+refused value beside its field, and saves the result through the ``save`` callable it
+is given. Which calculators exist is ``planner.clinical.calculators.registry``; how a
+dialog is built for one is ``ui.dialogs.calculator_dialogs``.
 """
 
 from __future__ import annotations
@@ -32,21 +32,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.clinical.grading import GradeResult
-from planner.errors import PlannerError, ValidationError
-from planner.records.complication_log import episode_type_for
-from ui.dialogs.calculator_field import (
+from planner.clinical.calculators.fields import (
     ASSESSMENT_DATE,
     NOT_ENTERED,
     Field,
-    RowsEditor,
-    _MissingError,
+    MissingInputError,
+    read_text,
 )
-from ui.dialogs.calculator_result_text import _plain, describe_result
+from planner.clinical.calculators.registry import ComputeFn
+from planner.clinical.calculators.text import describe_result, plain
+from planner.clinical.grading import GradeResult
+from planner.errors import PlannerError, ValidationError
+from planner.records.complication_log import episode_type_for
 from ui.dialogs.patient_dialog import pydate, qdate
+from ui.dialogs.rows_editor import RowsEditor
 
 SaveFn = Callable[[GradeResult, dt.date, str], object]
-ComputeFn = Callable[[dict[str, Any]], GradeResult]
 _ERROR_STYLE = "color: #b91c1c;"
 
 
@@ -245,7 +246,12 @@ class CalculatorDialog(QDialog):
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(editor.findData(value))
         elif isinstance(editor, QLineEdit):
-            editor.setText(value.isoformat() if isinstance(value, dt.date) else str(value))
+            if isinstance(value, dt.date):
+                editor.setText(value.isoformat())
+            elif isinstance(value, float):
+                editor.setText(f"{value:g}")  # never "84.0": no trailing zero
+            else:
+                editor.setText(str(value))
         elif isinstance(editor, RowsEditor):
             assert isinstance(value, Sequence)
             editor.set_rows(value)
@@ -256,37 +262,15 @@ class CalculatorDialog(QDialog):
             return editor.isChecked()
         if isinstance(editor, QComboBox):
             if editor.currentData() == "":
-                raise _MissingError(spec.label.replace("&", ""))
+                raise MissingInputError(spec.label.replace("&", ""))
             return editor.currentData()
         if isinstance(editor, RowsEditor):
             rows = editor.rows()
             if not rows:
-                raise _MissingError(spec.label.replace("&", ""))
+                raise MissingInputError(spec.label.replace("&", ""))
             return rows
         assert isinstance(editor, QLineEdit)
-        text = editor.text().strip()
-        if not text:
-            if spec.kind.startswith("optional"):
-                return None
-            raise _MissingError(spec.label.replace("&", ""))
-        if spec.kind.endswith("date"):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                raise ValidationError(
-                    spec.name, f"'{text}' is not a date; enter yyyy-mm-dd."
-                ) from None
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValidationError(
-                spec.name, f"'{text}' is not a number; allowed {spec.hint}."
-            ) from None
-        if spec.kind.endswith("int"):
-            if number != int(number):
-                raise ValidationError(spec.name, f"Enter a whole number ({spec.hint}).")
-            return int(number)
-        return number
+        return read_text(spec, editor.text())
 
     def values(self) -> dict[str, Any]:
         """The typed values (raises ``ValidationError`` for text that is not a number)."""
@@ -295,10 +279,10 @@ class CalculatorDialog(QDialog):
         for spec in self._fields:
             try:
                 values[spec.name] = self._read(spec)
-            except _MissingError as exc:
+            except MissingInputError as exc:
                 missing.append(str(exc))
         if missing:
-            raise _MissingError(", ".join(missing))
+            raise MissingInputError(", ".join(missing))
         if self._with_date:
             values[ASSESSMENT_DATE] = pydate(self.date_edit.date())
         return values
@@ -323,7 +307,7 @@ class CalculatorDialog(QDialog):
         self.grade = None
         try:
             self.grade = self._compute(self.values())
-        except _MissingError as exc:
+        except MissingInputError as exc:
             self._show_result(None, f"Enter: {exc}.")
         except ValidationError as err:
             self._show_error(err)
@@ -348,8 +332,8 @@ class CalculatorDialog(QDialog):
         self.grade_label.setText(f"{result.criteria}: {result.label}")
         self.criteria_label.setText(f"Criteria: {result.criteria}, version {result.version}")
         self.rule_label.setText(f"Rule: {result.deciding_rule}")
-        self.components_label.setText(f"Stages/scores: {_plain(result.components, ' · ')}")
-        self.inputs_label.setText(f"Inputs: {_plain(result.inputs, '; ')}")
+        self.components_label.setText(f"Stages/scores: {plain(result.components, ' · ')}")
+        self.inputs_label.setText(f"Inputs: {plain(result.inputs, '; ')}")
         self.notes_label.setText("\n".join(f"Note: {n}" for n in result.notes))
         self.confirm_box.setVisible(result.needs_confirmation and self._save is not None)
 

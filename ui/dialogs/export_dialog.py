@@ -12,7 +12,6 @@ place that asks.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, QStandardPaths, Qt
@@ -35,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.context import Context
 from planner.app.exports import (
+    ExportResult,
     Rendered,
     RenderJob,
     prepare_job,
@@ -49,17 +48,13 @@ from planner.errors import PlannerError
 from planner.export.atomic import TargetExistsError
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages
-from planner.records.documents import DocumentEntry
-from planner.records.ports import Repository
+from planner.records.documents import DOCUMENT_KINDS, KIND_TITLE, DocumentEntry
 from ui.errors import user_message
+from ui.transplant_session import TransplantSession
 from ui.workers import run_in_background
 
 FOLDER_KEY = "export/last_folder"  # a folder the user chose; never a file or patient name
-KIND_CHOICES = (
-    ("handout", "Patient handout"),
-    ("summary", "Team summary"),
-    ("handoff", "Community hand-off packet"),
-)
+KIND_CHOICES = tuple((kind, KIND_TITLE[kind]) for kind in DOCUMENT_KINDS)
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 PRINT_DPI_CAP = 300  # page images above this add memory, not legibility
 
@@ -77,17 +72,14 @@ class ExportDialog(QDialog):
 
     def __init__(
         self,
-        repo: Repository,
-        context: Callable[[], Context],
-        transplant_id: str,
+        session: TransplantSession,
         centre: ClinicSettings,
         settings: QSettings,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self._repo = repo
-        self._context = context
-        self._transplant_id = transplant_id
+        self._session = session
+        self._transplant_id = session.transplant.id
         self._centre = centre
         self._settings = settings
         self._generation = 0
@@ -149,14 +141,12 @@ class ExportDialog(QDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        repo: Repository,
-        context: Callable[[], Context],
-        transplant_id: str,
+        session: TransplantSession,
         centre: ClinicSettings,
         settings: QSettings,
     ) -> list[DocumentEntry]:
         """Run the dialog; returns what was saved or printed (empty: nothing)."""
-        dialog = cls(repo, context, transplant_id, centre, settings, parent)
+        dialog = cls(session, centre, settings, parent)
         dialog.exec()
         return list(dialog.produced)
 
@@ -168,18 +158,21 @@ class ExportDialog(QDialog):
         """Save the previewed document to ``path``, asking before replacing a file."""
         if self._job is None or self._rendered is None:
             return False
+        job, rendered = self._job, self._rendered
+
+        def save(overwrite: bool) -> ExportResult:
+            return self._session.run(
+                lambda repo, ctx: save_rendered(repo, ctx, job, rendered, path, overwrite=overwrite)
+            )
+
         try:
             try:
-                result = save_rendered(
-                    self._repo, self._context(), self._job, self._rendered, path, overwrite=False
-                )
+                result = save(overwrite=False)
             except TargetExistsError as exists:
                 if not self._confirm_overwrite(exists.path):
                     self._show_status("Not saved: the existing file was kept.")
                     return False
-                result = save_rendered(
-                    self._repo, self._context(), self._job, self._rendered, path, overwrite=True
-                )
+                result = save(overwrite=True)
         except PlannerError as exc:
             self._show_status(user_message(exc))
             return False
@@ -234,8 +227,10 @@ class ExportDialog(QDialog):
                 )
         finally:
             painter.end()
+        job = self._job
         try:
-            self.produced.append(record_printed(self._repo, self._context(), self._job))
+            self._session.run(lambda repo, ctx: record_printed(repo, ctx, job))
+            self.produced.append(job.entry("printer"))
         except PlannerError as exc:
             self._show_status(user_message(exc))
             return
@@ -325,15 +320,18 @@ class ExportDialog(QDialog):
         self._generation += 1
         generation = self._generation
         try:
-            job = prepare_job(
-                self._repo,
-                self._transplant_id,
-                str(self.kind.currentData()),
-                printed_on=self._context().today,
-                settings=self._centre,
-                language=str(self.language.currentData()) if handout else REFERENCE_LANGUAGE,
-                large_print=handout and self.large_print.isChecked(),
-                no_phi=handout and self.no_phi.isChecked(),
+            kind = str(self.kind.currentData())
+            job = self._session.read(
+                lambda repo, ctx: prepare_job(
+                    repo,
+                    self._transplant_id,
+                    kind,
+                    printed_on=ctx.today,
+                    settings=self._centre,
+                    language=str(self.language.currentData()) if handout else REFERENCE_LANGUAGE,
+                    large_print=handout and self.large_print.isChecked(),
+                    no_phi=handout and self.no_phi.isChecked(),
+                )
             )
         except PlannerError as exc:
             self._job = self._rendered = None

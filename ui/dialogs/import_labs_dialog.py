@@ -1,9 +1,11 @@
 """Import a lab export: choose the file, map its columns, preview (dry run), import.
 
 The column mapping is remembered in ``QSettings`` (column names only, never patient data).
-The preview runs :func:`planner.labservice.import_labs` with ``dry_run=True`` and lists the
+The preview runs ``planner.app.lab_import.import_labs`` with ``dry_run=True`` and lists the
 accepted count and every rejected row with its reason; Import stores the accepted rows in
-one transaction. Whole-file refusals show the sentence of ``LabImportError``.
+one transaction (undoable where the dialog was opened). Whole-file refusals show the
+sentence of ``LabImportError``. The dialog holds no repository: it is given
+``run_import``, which runs the use case on the app's edit path.
 """
 
 from __future__ import annotations
@@ -33,11 +35,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.context import Context
-from planner.app.lab_import import ImportReport, import_labs
+from planner.app.lab_import import ImportReport
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
-from planner.records.ports import Repository
+
+ImportRunner = Callable[[bytes, str, ColumnMapping, bool], ImportReport]
+"""(file bytes, file name, mapping, dry run) -> the report of ``import_labs``."""
 
 SETTINGS_GROUP = "lab_import"
 # (field, label, default column name, required)
@@ -175,16 +178,14 @@ class ImportLabsDialog(QDialog):
     def __init__(
         self,
         parent: QWidget | None,
-        repo: Repository,
-        context: Callable[[], Context],
+        run_import: ImportRunner,
         settings: QSettings | None,
         path: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Import lab results")
         self.resize(960, 600)
-        self._repo = repo
-        self._context = context
+        self._run_import = run_import
         self._settings = settings
         self.mapping = load_mapping(settings) if settings is not None else load_mapping_default()
         self.report: ImportReport | None = None
@@ -314,9 +315,7 @@ class ImportLabsDialog(QDialog):
             if self._data is None:
                 self._data = self._read()
             name = Path(self.path_edit.text().strip()).name
-            return import_labs(
-                self._repo, self._context(), self._data, name, self.mapping, dry_run=dry_run
-            )
+            return self._run_import(self._data, name, self.mapping, dry_run)
         except LabImportError as err:
             self.error.setText(f"The file was refused: {err}")
         except OSError as err:
@@ -360,13 +359,12 @@ class ImportLabsDialog(QDialog):
     def ask(
         cls,
         parent: QWidget | None,
-        repo: Repository,
-        context: Callable[[], Context],
+        run_import: ImportRunner,
         settings: QSettings | None,
         path: str | None = None,
     ) -> ImportReport | None:
         """Run the dialog; the committed import's report, or None when nothing was imported."""
-        dialog = cls(parent, repo, context, settings, path)
+        dialog = cls(parent, run_import, settings, path)
         if path:
             dialog.preview()
         dialog.exec()

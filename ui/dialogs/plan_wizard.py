@@ -34,7 +34,7 @@ from planner.domain.patients import (
     new_id,
 )
 from planner.domain.plans import Plan, instantiate_many
-from planner.domain.templates import Category, Protocol
+from planner.domain.templates import Category, Protocol, mobilisation_anchor_of
 from planner.errors import PlannerError
 from ui.dialogs.patient_dialog import pydate, qdate
 
@@ -175,9 +175,9 @@ class PlanWizard(QDialog):
         protocols = tuple(self.chosen())
         anchors: dict[str, dt.date] = {}
         if self.mob_set.isChecked():
-            names = [n for p in protocols for n, a in p.anchors.items() if a.numbering == "mday"]
-            if names:
-                anchors[names[0]] = pydate(self.mob_date.date())
+            name = mobilisation_anchor_of(protocols)
+            if name is not None:
+                anchors[name] = pydate(self.mob_date.date())
         return PlanRequest(transplant, protocols, anchors)
 
     def _on_choice_changed(self) -> None:

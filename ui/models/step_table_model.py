@@ -1,8 +1,10 @@
 """Qt table model over the occurrences of the open plan; edits go through undo commands.
 
 The model reads the session's current plan and keeps no copy. ``setData`` never
-edits the plan: it builds the edited snapshot with a pure ``planner.careplan``
-function and pushes it through ``PlanSession.push`` (undoable, saved at once).
+edits the plan: it builds the edited plan with a pure ``planner.domain.plans``
+function and pushes it through ``TransplantSession.push`` (undoable, saved at once).
+It rebuilds its rows when a change touches the plan, and repaints the dose column
+when the patient (weight, height) changed.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Change
 from planner.clinical.step_doses import dose_line
 from planner.domain.plans import Occurrence, StepStatus, move_step, set_step_note
 from planner.errors import ValidationError
-from ui.plan_session import PlanSession
+from ui.transplant_session import TransplantSession
 
 COLUMNS = ("Day", "Date", "Phase", "Step", "Dose", "Status", "Note")
 DATE_COL = 1
+DOSE_COL = 4
 NOTE_COL = 6
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 _ROOT = QModelIndex()
@@ -43,7 +47,7 @@ class StepTableModel(QAbstractTableModel):
     """Emitted with a one-sentence reason when an edit is refused."""
 
     def __init__(
-        self, session: PlanSession, move_handler: Callable[[str, int], None] | None = None
+        self, session: TransplantSession, move_handler: Callable[[str, int], None] | None = None
     ) -> None:
         super().__init__()
         self._session = session
@@ -51,7 +55,7 @@ class StepTableModel(QAbstractTableModel):
         self._move_handler = move_handler
         self._rows: list[Occurrence] = []
         self._reload()
-        session.sig_plan_changed.connect(self._on_session_plan_changed)
+        session.sig_changed.connect(self._on_session_changed)
 
     def _reload(self) -> None:
         # The sorted occurrence list is a view of the plan, rebuilt on every change.
@@ -167,7 +171,12 @@ class StepTableModel(QAbstractTableModel):
         self._session.push(after, f"Move {occ.title}")
         return True
 
-    def _on_session_plan_changed(self, _changes: object) -> None:
-        self.beginResetModel()
-        self._reload()
-        self.endResetModel()
+    def _on_session_changed(self, change: Change) -> None:
+        if change.touches(PLAN, TRANSPLANT):
+            self.beginResetModel()
+            self._reload()
+            self.endResetModel()
+        elif change.touches(PATIENT) and self._rows:  # doses follow weight and height
+            self.dataChanged.emit(
+                self.index(0, DOSE_COL), self.index(len(self._rows) - 1, DOSE_COL)
+            )

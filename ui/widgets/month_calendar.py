@@ -141,7 +141,7 @@ class MonthCalendar(QWidget):
             days.setdefault(occ.date, []).append(
                 (order[occ.phase], occ.title, occurrence_status(occ, today))
             )
-            if occ.numbering == "mday":
+            if occ.is_mobilisation:
                 self._mdays[occ.date] = occ.label
         self._days = {d: [(t, s) for _, t, s in sorted(v)] for d, v in days.items()}
         if first_load:

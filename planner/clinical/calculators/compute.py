@@ -1,12 +1,12 @@
 """The compute functions of the calculators that need more than a keyword call.
 
-Each takes the dialog's values (field name -> typed value) and returns a ``GradeResult``
-from ``planner.toxicity``, ``planner.eligibility``, ``planner.compatibility`` or
-``planner.grading``: ``_fn`` (febrile neutropenia, from a table of readings), ``_es``
-(engraftment syndrome, Spitzer and Maiolino combined as ``ES_CRITERIA``), ``_tma``,
-``_mucositis``, ``_hct_ci``, ``_cmv`` (with the letermovir window), ``_intensity``
-(from regimen rows), ``_vaccine`` and ``_nih``. Also holds ``regimen_rows``, which
-pre-fills the conditioning-intensity regimen from a plan's conditioning steps.
+Each takes a form's values (field name -> typed value) and returns a ``GradeResult``
+of ``planner.clinical`` (toxicity, eligibility, compatibility, grading, dosing):
+febrile neutropenia from a table of readings, engraftment syndrome by Spitzer and
+Maiolino combined (``ES_CRITERIA``), TA-TMA with its high-risk rank, oral mucositis,
+HCT-CI, CMV serostatus with the letermovir window, conditioning intensity from regimen
+rows, live-vaccine eligibility, NIH chronic GVHD and the plerixafor dose. Also
+``regimen_rows``, which pre-fills a regimen from a plan's conditioning steps.
 """
 
 from __future__ import annotations
@@ -16,7 +16,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from planner.clinical.calculators.fields import ASSESSMENT_DATE, MissingInputError
+from planner.clinical.calculators.inputs import TMA_FIELDS
 from planner.clinical.compatibility import cmv_assessment, letermovir_window
+from planner.clinical.dosing import (
+    PLERIXAFOR_MG_PER_ML,
+    creatinine_clearance_cg,
+    format_dose,
+    ideal_body_weight,
+    plerixafor_dose,
+)
 from planner.clinical.eligibility import (
     HCT_CI_WEIGHTS,
     RegimenComponent,
@@ -33,11 +42,10 @@ from planner.clinical.toxicity import (
     oral_mucositis,
     ta_tma_harmonized,
 )
+from planner.domain.numbers import format_number
 from planner.domain.plans import Plan, StepStatus
 from planner.domain.templates import DoseBasis, Phase
 from planner.errors import ValidationError
-from ui.dialogs.calculator_field import ASSESSMENT_DATE, _MissingError
-from ui.dialogs.calculator_inputs import TMA_FIELDS
 
 ES_CRITERIA = "Engraftment syndrome Spitzer and Maiolino"
 """The criteria of the combined engraftment-syndrome result the dialog shows and saves."""
@@ -71,7 +79,7 @@ def _cell_number(field: str, text: str, what: str, allowed: str) -> float:
         ) from None
 
 
-def _fn(v: dict[str, Any]) -> GradeResult:
+def febrile_neutropenia_result(v: dict[str, Any]) -> GradeResult:
     readings = []
     for i, row in enumerate(v["temperatures"], start=1):
         when = _reading_time(row[0], v[ASSESSMENT_DATE], i)
@@ -80,7 +88,7 @@ def _fn(v: dict[str, Any]) -> GradeResult:
     return _ranked(febrile_neutropenia(readings, v["anc"], v["predicted_below_0_5_in_48h"]))
 
 
-def _es(v: dict[str, Any]) -> GradeResult:
+def engraftment_syndrome_result(v: dict[str, Any]) -> GradeResult:
     findings = EngraftmentFindings(**v)
     both = engraftment_syndrome(findings)
     s, m = both["spitzer"], both["maiolino"]
@@ -104,7 +112,7 @@ def _es(v: dict[str, Any]) -> GradeResult:
     )
 
 
-def _tma(v: dict[str, Any]) -> GradeResult:
+def ta_tma_result(v: dict[str, Any]) -> GradeResult:
     assessments = []
     for n in (1, 2):
         date = v[f"a{n}_date"]
@@ -125,7 +133,7 @@ def _tma(v: dict[str, Any]) -> GradeResult:
             if spec.name in (f"a{n}_ldh_x_uln", f"a{n}_upcr_mg_mg") and v[spec.name] is None
         ]
         if missing:  # a dated assessment needs its measured values: never assumed normal
-            raise _MissingError(", ".join(missing))
+            raise MissingInputError(", ".join(missing))
         try:
             assessments.append(TmaAssessment(date, **{k: v[f"a{n}_{k}"] for k in keys}))
         except ValidationError as err:
@@ -140,7 +148,7 @@ def _tma(v: dict[str, Any]) -> GradeResult:
     return replace(result, rank=2 if result.components["high_risk"] else int(bool(result.value)))
 
 
-def _mucositis(v: dict[str, Any]) -> GradeResult:
+def mucositis_result(v: dict[str, Any]) -> GradeResult:
     return oral_mucositis(
         soreness=v["soreness"],
         erythema=v["erythema"],
@@ -150,11 +158,11 @@ def _mucositis(v: dict[str, Any]) -> GradeResult:
     )
 
 
-def _hct_ci(v: dict[str, Any]) -> GradeResult:
+def hct_ci_result(v: dict[str, Any]) -> GradeResult:
     return hct_ci([k for k in HCT_CI_WEIGHTS if v[k]], v["age_years"])
 
 
-def _cmv(v: dict[str, Any]) -> GradeResult:
+def cmv_result(v: dict[str, Any]) -> GradeResult:
     allo = v["allogeneic"]
     result = cmv_assessment(
         v["donor_cmv_igg"] if allo else None, v["recipient_cmv_igg"], allogeneic=allo
@@ -188,12 +196,12 @@ def _regimen(rows: Sequence[Sequence[str]]) -> list[RegimenComponent]:
     return components
 
 
-def _intensity(v: dict[str, Any]) -> GradeResult:
+def intensity_result(v: dict[str, Any]) -> GradeResult:
     intent = None if v["centre_intent"] == "none" else v["centre_intent"]
     return conditioning_intensity(_regimen(v["components"]), centre_intent=intent)
 
 
-def _vaccine(v: dict[str, Any]) -> GradeResult:
+def vaccine_result(v: dict[str, Any]) -> GradeResult:
     return live_vaccine_eligibility(
         day0=v["day0"],
         today=v[ASSESSMENT_DATE],
@@ -259,8 +267,51 @@ def regimen_rows(plan: Plan) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
-def _nih(values: dict[str, Any]) -> GradeResult:
+def nih_result(values: dict[str, Any]) -> GradeResult:
     fev1 = values.pop("fev1_percent")
     scores = {k: int(v) for k, v in values.items()}
     lung = None if fev1 is None else nih_lung_fev1_score(fev1)
     return nih_cgvhd_assessment(scores, lung_fev1_score=lung)
+
+
+PLERIXAFOR_CRITERIA = "Plerixafor dose (Mozobil label, Cockcroft-Gault)"
+
+
+def plerixafor_result(v: dict[str, Any]) -> GradeResult:
+    """The plerixafor dose for a patient: Cockcroft-Gault creatinine clearance on the
+    actual weight, then the label's dose for that clearance (0.24 mg/kg, at most 40 mg;
+    0.16 mg/kg, at most 27 mg, when CrCl is 50 mL/min or less), with the 175%-of-ideal-
+    weight check. Refused under 18 years (Cockcroft-Gault is an adult formula)."""
+    sex = v["sex"]
+    crcl = creatinine_clearance_cg(v["age_years"], v["weight_kg"], v["creatinine_mg_dl"], sex)
+    ibw = ideal_body_weight(v["height_cm"], sex)
+    dose = plerixafor_dose(v["weight_kg"], crcl, ibw)
+    female = " x 0.85 (female)" if sex == "female" else ""
+    crcl_text = (
+        f"CrCl = (140 - {format_number(v['age_years'])}) x {format_number(v['weight_kg'])} kg"
+        f" / (72 x {format_number(v['creatinine_mg_dl'])} mg/dL){female} = "
+        f"{format_number(crcl, 1)} mL/min"
+    )
+    return GradeResult(
+        value=format_dose(dose.dose_mg, "mg"),
+        label=f"{format_dose(dose.dose_mg, 'mg')} ({format_number(dose.volume_ml)} mL of "
+        f"{format_number(PLERIXAFOR_MG_PER_ML)} mg/mL)",
+        criteria=PLERIXAFOR_CRITERIA,
+        version=dose.source,
+        inputs={
+            "age_years": v["age_years"],
+            "sex": sex,
+            "weight_kg": v["weight_kg"],
+            "height_cm": v["height_cm"],
+            "creatinine_mg_dl": v["creatinine_mg_dl"],
+        },
+        deciding_rule=f"{crcl_text}; {dose.explanation}.",
+        notes=dose.warnings,
+        components={
+            "crcl_ml_min": round(crcl, 1),
+            "mg_per_kg": dose.mg_per_kg,
+            "max_mg": dose.max_mg,
+            "capped": dose.capped,
+            "renal_adjusted": dose.renal_adjusted,
+        },
+    )

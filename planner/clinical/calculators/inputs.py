@@ -1,24 +1,29 @@
-"""The input fields of every grading calculator, one tuple of ``Field`` per calculator.
+"""The input fields of every calculator, one tuple of ``Field`` per calculator.
 
-Holds ``MAGIC_FIELDS``, ``NIH_FIELDS``, ``CRS_FIELDS``, ``ICANS_FIELDS`` and ``VOD_FIELDS``
-(the calculators with a button of their own), then ``FN_FIELDS``, ``ES_FIELDS``,
-``TMA_FIELDS``, ``MUCOSITIS_FIELDS``, ``HC_FIELDS``, ``HCT_CI_FIELDS`` (with
-``HCT_CI_LABELS``), ``KPS_FIELDS``, ``ABO_FIELDS``, ``CMV_FIELDS``, ``INTENSITY_FIELDS``
-and ``VACCINE_FIELDS``. Each field names the calculator's keyword argument, its label and
-its allowed range; the functions that turn the values into a result are in
-``ui.dialogs.calculator_compute``.
+Each field names the calculator's keyword argument, its label, its unit and its allowed
+range. The functions that turn the values into a result are in
+``planner.clinical.calculators.compute``; the registry that pairs them is
+``planner.clinical.calculators.registry``.
 """
 
 from __future__ import annotations
 
+from planner.clinical.calculators.fields import Field
 from planner.clinical.eligibility import HCT_CI_WEIGHTS
 from planner.clinical.toxicity import CTCAE_MUCOSITIS
-from ui.dialogs.calculator_field import Field
 
 # --- the calculators -------------------------------------------------------------------
 
 MAGIC_FIELDS = (
-    Field("skin_bsa_percent", "&Rash extent", "number", "0-100 % BSA", default="0"),
+    Field(
+        "skin_bsa_percent",
+        "&Rash extent",
+        "number",
+        "0-100 % BSA",
+        default="0",
+        unit="% BSA",
+        allowed=(0, 100),
+    ),
     Field("bullae_desquamation", "Bullae and desquamation > 5% BSA", "bool"),
     Field("bilirubin", "&Bilirubin", "number", "0-50 mg/dL or 0-855 µmol/L"),
     Field(
@@ -31,9 +36,30 @@ MAGIC_FIELDS = (
         ("bilirubin_unit",),
     ),
     Field("upper_gi_persistent", "Persistent nausea, vomiting or anorexia (upper GI)", "bool"),
-    Field("stool_ml_per_day", "Stool &volume", "optional-number", "0-10,000 mL/day, 3-day mean"),
-    Field("stool_episodes_per_day", "Stool &episodes", "optional-int", "0-50 per day"),
-    Field("weight_kg", "&Weight", "optional-number", "0.5-400 kg (50 kg or less: child)"),
+    Field(
+        "stool_ml_per_day",
+        "Stool &volume",
+        "optional-number",
+        "0-10,000 mL/day, 3-day mean",
+        unit="mL/day",
+        allowed=(0, 10_000),
+    ),
+    Field(
+        "stool_episodes_per_day",
+        "Stool &episodes",
+        "optional-int",
+        "0-50 per day",
+        unit="per day",
+        allowed=(0, 50),
+    ),
+    Field(
+        "weight_kg",
+        "&Weight",
+        "optional-number",
+        "0.5-400 kg (50 kg or less: child)",
+        unit="kg",
+        allowed=(0.5, 400),
+    ),
     Field("severe_pain_or_ileus", "Severe abdominal pain or ileus", "bool"),
     Field("grossly_bloody_stool", "Grossly bloody stool", "bool"),
 )
@@ -53,11 +79,18 @@ NIH_FIELDS = (
             ("genital", "Ge&nital tract"),
         )
     ),
-    Field("fev1_percent", "&FEV1", "optional-number", "0-200 % predicted (replaces symptoms)"),
+    Field(
+        "fev1_percent",
+        "&FEV1",
+        "optional-number",
+        "0-200 % predicted (replaces symptoms)",
+        unit="% predicted",
+        allowed=(0, 200),
+    ),
 )
 
 CRS_FIELDS = (
-    Field("temperature_c", "&Temperature", "number", "30-45 °C"),
+    Field("temperature_c", "&Temperature", "number", unit="°C", allowed=(30, 45)),
     Field(
         "hypotension",
         "&Hypotension",
@@ -90,7 +123,7 @@ CRS_FIELDS = (
 )
 
 ICANS_FIELDS = (
-    Field("ice", "&ICE score", "optional-int", "0-10 (empty if unarousable)"),
+    Field("ice", "&ICE score", "optional-int", "0-10 (empty if unarousable)", allowed=(0, 10)),
     Field(
         "consciousness",
         "&Consciousness",
@@ -133,14 +166,25 @@ ICANS_FIELDS = (
 )
 
 VOD_FIELDS = (
-    Field("time_since_onset_days", "&Days since first symptoms", "int", "0-365 days"),
-    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", error_names=("bilirubin",)),
+    Field(
+        "time_since_onset_days", "&Days since first symptoms", "int", unit="days", allowed=(0, 365)
+    ),
+    Field(
+        "bilirubin_mg_dl",
+        "&Bilirubin",
+        "number",
+        error_names=("bilirubin",),
+        unit="mg/dL",
+        allowed=(0, 50),
+    ),
     Field("bilirubin_doubled_48h", "Bilirubin doubled within 48 hours", "bool"),
-    Field("transaminase_x_uln", "&Transaminases", "number", "0-200 x ULN"),
-    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
-    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
+    Field("transaminase_x_uln", "&Transaminases", "number", unit="x ULN", allowed=(0, 200)),
+    Field(
+        "weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", unit="%", allowed=(-50, 100)
+    ),
+    Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
     Field("mod_mof", "Multi-organ dysfunction or failure", "bool"),
-    Field("n_risk_factors", "&Risk factors", "int", "0-20", default="0"),
+    Field("n_risk_factors", "&Risk factors", "int", default="0", allowed=(0, 20)),
 )
 
 
@@ -155,7 +199,7 @@ FN_FIELDS = (
         error_names=("temperature",),
         columns=("Time", "°C"),
     ),
-    Field("anc", "&ANC", "number", "0-100 x10^9/L"),
+    Field("anc", "&ANC", "number", unit="x10^9/L", allowed=(0, 100)),
     Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h", "bool"),
 )
 
@@ -165,27 +209,46 @@ ES_FIELDS = (
         "Onset after &engraftment",
         "optional-number",
         "-720 to 2160 h (negative: before)",
+        unit="h",
+        allowed=(-720, 2160),
     ),
     Field(
         "hours_after_first_neutrophils",
         "Onset after first &neutrophils",
         "optional-number",
         "-720 to 2160 h (optional)",
+        unit="h",
+        allowed=(-720, 2160),
     ),
-    Field("max_temp_c", "Highest &temperature", "optional-number", "30-45 °C"),
+    Field("max_temp_c", "Highest &temperature", "optional-number", unit="°C", allowed=(30, 45)),
     Field("infection_identified", "An infection explains the fever", "bool"),
     # Measured values have no default: "not entered" until typed (never assumed normal).
-    Field("rash_bsa_percent", "&Rash extent", "number", "0-100 % BSA"),
+    Field("rash_bsa_percent", "&Rash extent", "number", unit="% BSA", allowed=(0, 100)),
     Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
     Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
     Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
     Field(
-        "liquid_stools_per_day", "&Liquid stools", "int", "0-50 per day, no infection", default="0"
+        "liquid_stools_per_day",
+        "&Liquid stools",
+        "int",
+        "0-50 per day, no infection",
+        default="0",
+        unit="per day",
+        allowed=(0, 50),
     ),
-    Field("bilirubin_mg_dl", "&Bilirubin", "number", "0-50 mg/dL", error_names=("bilirubin",)),
-    Field("transaminase_x_uln", "Transamin&ases", "number", "0-200 x ULN"),
-    Field("creatinine_x_baseline", "&Creatinine", "number", "0.1-20 x baseline"),
-    Field("weight_gain_pct", "&Weight gain", "number", "-50 to 100 %"),
+    Field(
+        "bilirubin_mg_dl",
+        "&Bilirubin",
+        "number",
+        error_names=("bilirubin",),
+        unit="mg/dL",
+        allowed=(0, 50),
+    ),
+    Field("transaminase_x_uln", "Transamin&ases", "number", unit="x ULN", allowed=(0, 200)),
+    Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
+    Field(
+        "weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", unit="%", allowed=(-50, 100)
+    ),
     Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
 )
 
@@ -214,9 +277,21 @@ def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
             Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
             for name, text in _TMA_FLAGS
         ),
-        Field(f"a{n}_ldh_x_uln", f"LDH ({first})", kind, f"0-100 x ULN{need}"),
         Field(
-            f"a{n}_upcr_mg_mg", f"Urine protein:creatinine ({first})", kind, f"0-100 mg/mg{need}"
+            f"a{n}_ldh_x_uln",
+            f"LDH ({first})",
+            kind,
+            f"0-100 x ULN{need}",
+            unit="x ULN",
+            allowed=(0, 100),
+        ),
+        Field(
+            f"a{n}_upcr_mg_mg",
+            f"Urine protein:creatinine ({first})",
+            kind,
+            f"0-100 mg/mg{need}",
+            unit="mg/mg",
+            allowed=(0, 100),
         ),
     )
 
@@ -270,6 +345,8 @@ HC_FIELDS = (
         "&Hours since conditioning",
         "optional-number",
         "0-87,600 h (72 h or less: early onset)",
+        unit="h",
+        allowed=(0, 87_600),
     ),
 )
 
@@ -298,12 +375,33 @@ HCT_CI_FIELDS = (
         Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
         for key, weight in HCT_CI_WEIGHTS.items()
     ),
-    Field("age_years", "&Age", "number", "0-120 years (40 or more: +1 for HCT-CI/age)"),
+    Field(
+        "age_years",
+        "&Age",
+        "number",
+        "0-120 years (40 or more: +1 for HCT-CI/age)",
+        unit="years",
+        allowed=(0, 120),
+    ),
 )
 
 KPS_FIELDS = (
-    Field("score", "&Score", "int", "0-100 in steps of 10", error_names=("performance_score",)),
-    Field("age_years", "&Age", "number", "0-120 years (under 16: Lansky)"),
+    Field(
+        "score",
+        "&Score",
+        "int",
+        "0-100 in steps of 10",
+        error_names=("performance_score",),
+        allowed=(0, 100),
+    ),
+    Field(
+        "age_years",
+        "&Age",
+        "number",
+        "0-120 years (under 16: Lansky)",
+        unit="years",
+        allowed=(0, 120),
+    ),
 )
 
 _ABO = (("", "choose..."), ("O", "O"), ("A", "A"), ("B", "B"), ("AB", "AB"))
@@ -347,4 +445,19 @@ VACCINE_FIELDS = (
     Field("ist_stop_date", "Immunosuppression &stopped", "optional-date", "yyyy-mm-dd"),
     Field("last_ivig_date", "Last &IVIG", "optional-date", "yyyy-mm-dd"),
     Field("active_gvhd", "Active GVHD", "bool"),
+)
+
+PLERIXAFOR_FIELDS = (
+    Field("age_years", "&Age", "number", unit="years", allowed=(0, 120)),
+    Field("sex", "Se&x", "choice", "", (("", "choose..."), ("female", "female"), ("male", "male"))),
+    Field("weight_kg", "&Weight (actual)", "number", unit="kg", allowed=(1, 350)),
+    Field("height_cm", "&Height", "number", unit="cm", allowed=(40, 250)),
+    Field(
+        "creatinine_mg_dl",
+        "Serum &creatinine",
+        "number",
+        unit="mg/dL",
+        allowed=(0.1, 20),
+        error_names=("scr_mg_dl",),
+    ),
 )

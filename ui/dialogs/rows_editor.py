@@ -1,16 +1,9 @@
-"""The inputs of a grading calculator: how one is described, and the rows-table editor.
-
-Holds ``Field`` (one input of a calculator: its keyword, label, kind, allowed range and
-choices), ``RowsEditor`` (the small table behind a "rows" field), ``_MissingError`` (a
-required field is empty) and the shared constants ``NOT_ENTERED`` and ``ASSESSMENT_DATE``.
-The dialog that lays these out is in ``ui.dialogs.calculator_form``; the fields of each
-calculator are in ``ui.dialogs.calculator_inputs``.
-"""
+"""The small table behind a calculator's "rows" input (temperature readings, regimen
+components)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -23,41 +16,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-NOT_ENTERED = "not entered"
-"""Placeholder of an empty required number: the result and Save wait for it."""
-ASSESSMENT_DATE = "assessment_date"
-"""Key under which a ``with_date`` calculator receives the assessment date."""
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a calculator.
-
-    Attributes:
-        name: the calculator's keyword argument.
-        label: form label with a mnemonic ("&Rash extent").
-        kind: "number", "int", "optional-number", "optional-int", "bool", "choice",
-            "date", "optional-date" (typed yyyy-mm-dd) or "rows" (a table of text rows).
-        hint: the allowed range or unit, shown beside the field ("0-100 % BSA").
-        choices: (value, text) pairs for "choice".
-        default: initial value (text for numbers, value for choices, bool for checks).
-        error_names: ``ValidationError.field`` names reported at this field.
-        columns: the column headers of a "rows" field.
-    """
-
-    name: str
-    label: str
-    kind: str
-    hint: str = ""
-    choices: tuple[tuple[str, str], ...] = ()
-    default: object = None
-    error_names: tuple[str, ...] = ()
-    columns: tuple[str, ...] = ()
-
-
-class _MissingError(Exception):
-    """A required field is empty."""
 
 
 class RowsEditor(QWidget):

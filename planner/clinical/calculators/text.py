@@ -1,7 +1,7 @@
 """Plain text of a calculator result, for the result panel, the clipboard and the record.
 
 Holds ``describe_result`` (criteria and version, deciding rule, stages or scores, inputs,
-notes and the confirmation flag, one per line) and ``_plain``, which turns the stages and
+notes and the confirmation flag, one per line) and ``plain``, which turns the stages and
 inputs of a ``GradeResult`` into readable text ("upper_gi_persistent" -> "upper GI
 persistent", booleans as yes/no, empty values as "not given").
 """
@@ -41,11 +41,11 @@ def _key(name: str) -> str:
     return " ".join(words.get(w, w) for w in str(name).split("_"))
 
 
-def _plain(value: object, sep: str = ", ") -> str:
+def plain(value: object, sep: str = ", ") -> str:
     if isinstance(value, Mapping):
-        return sep.join(f"{_key(k)} {_plain(v)}" for k, v in value.items())
+        return sep.join(f"{_key(k)} {plain(v)}" for k, v in value.items())
     if isinstance(value, tuple | list):
-        return ", ".join(_plain(v) for v in value) or "none"
+        return ", ".join(plain(v) for v in value) or "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None:
@@ -60,8 +60,8 @@ def describe_result(result: GradeResult) -> str:
     lines = [
         f"{result.criteria}, version {result.version}: {result.label}",
         f"Rule: {result.deciding_rule}",
-        f"Stages/scores: {_plain(result.components, ' · ')}",
-        f"Inputs: {_plain(result.inputs, '; ')}",
+        f"Stages/scores: {plain(result.components, ' · ')}",
+        f"Inputs: {plain(result.inputs, '; ')}",
     ]
     lines += [f"Note: {n}" for n in result.notes]
     if result.needs_confirmation:

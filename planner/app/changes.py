@@ -1,0 +1,366 @@
+"""What an edit changed, and how it is undone and redone.
+
+Every use case commits one action and returns a ``Change``: the documents it read
+(``before``) and the same documents as stored after the commit (``after``). Views
+refresh the parts the change names; the desktop app pushes the change on an undo
+stack, and undo and redo are two more audited commits (``undo``, ``redo``) that write
+one side's contents over the other. Lab samples are never deleted: undoing an action
+that added samples marks them superseded in the recovery record of each transplant of
+their patient (the action lists those records and transplants in ``before``). This is
+the one edit path of the program (docs/architecture.md draws it).
+
+A document is a patient, a transplant, a plan or a clinical record; each is identified
+by a key (``doc_key``) and carries the version it was read at. ``commit`` writes only
+the documents whose content differs, each with the version of the document it
+replaces, so a document saved meanwhile by someone else makes the whole action fail
+with ``ConflictError`` and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Final, Protocol
+
+from planner.app.context import Context
+from planner.domain.labs import LabSample
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import DateChange, Plan, diff_dates
+from planner.records.ports import (
+    ENGRAFTMENT,
+    RECORD_KINDS,
+    Action,
+    ClinicalRecord,
+    Repository,
+)
+from planner.records.recovery import RecoveryRecord, Superseded
+
+Doc = Patient | Transplant | Plan | ClinicalRecord
+DocKey = tuple[str, str]
+
+PATIENT: Final = "patient"
+TRANSPLANT: Final = "transplant"
+PLAN: Final = "plan"
+SAMPLES: Final = "samples"
+"""Parts a change can touch, besides the record kinds of ``planner.records.ports``."""
+ALL_PARTS: Final = frozenset({PATIENT, TRANSPLANT, PLAN, SAMPLES, *RECORD_KINDS})
+"""Every part: what a view shows when it is first built."""
+
+
+class CarriesChange(Protocol):
+    """A use case's result that carries the change it stored, with more (an import's
+    report, an export's file)."""
+
+    @property
+    def change(self) -> Change | None:
+        """What was stored (None: nothing, e.g. a dry run)."""
+        ...
+
+
+def change_of(result: Change | CarriesChange) -> Change | None:
+    """The change a use case's result stored."""
+    return result if isinstance(result, Change) else result.change
+
+
+def doc_key(doc: Doc) -> DocKey:
+    """(part, id): ("patient", patient id), ("plan", transplant id), ("harvest", transplant id)."""
+    if isinstance(doc, Patient):
+        return PATIENT, doc.id
+    if isinstance(doc, Transplant):
+        return TRANSPLANT, doc.id
+    if isinstance(doc, Plan):
+        return PLAN, doc.transplant_id
+    return doc.kind, doc.transplant_id
+
+
+def _version(doc: Doc) -> int:
+    return doc.version
+
+
+def _with_version(doc: Doc, version: int) -> Doc:
+    return doc if doc.version == version else replace(doc, version=version)
+
+
+def same_content(a: Doc, b: Doc) -> bool:
+    """True when two versions of a document hold the same data (versions aside)."""
+    return _with_version(a, 0) == _with_version(b, 0)
+
+
+@dataclass(frozen=True)
+class Documents:
+    """A set of documents, at most one per key."""
+
+    patients: tuple[Patient, ...] = ()
+    transplants: tuple[Transplant, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    records: tuple[ClinicalRecord, ...] = ()
+
+    @classmethod
+    def of(cls, docs: Iterable[Doc]) -> Documents:
+        """The documents of ``docs`` (a later one replaces an earlier one of the same key)."""
+        keyed = {doc_key(d): d for d in docs}
+        values = list(keyed.values())
+        return cls(
+            patients=tuple(d for d in values if isinstance(d, Patient)),
+            transplants=tuple(d for d in values if isinstance(d, Transplant)),
+            plans=tuple(d for d in values if isinstance(d, Plan)),
+            records=tuple(d for d in values if isinstance(d, ClinicalRecord)),
+        )
+
+    def __iter__(self) -> Iterator[Doc]:
+        yield from self.patients
+        yield from self.transplants
+        yield from self.plans
+        yield from self.records
+
+    def keyed(self) -> dict[DocKey, Doc]:
+        """The documents by key."""
+        return {doc_key(d): d for d in self}
+
+    def merged(self, other: Documents) -> Documents:
+        """These documents with ``other``'s in place of the same keys."""
+        return Documents.of([*self, *other])
+
+    def record(self, kind: str, transplant_id: str) -> ClinicalRecord | None:
+        """The record of that kind and transplant, if present."""
+        return next(
+            (r for r in self.records if r.kind == kind and r.transplant_id == transplant_id), None
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed action changed.
+
+    Attributes:
+        description: what the user did ("Add apheresis collection"); the undo text.
+        before: the documents the action read, as stored before it.
+        after: the same documents as stored after it (new versions where written).
+        reason: why, where the action asked for a reason.
+        patient_id: whose record it is (None for clinic-wide actions).
+        samples: lab samples the action added (never updated or deleted).
+        subject: the id of what the action created or edited (an episode, a
+            collection), so a view can select it; "" when there is none.
+        reversible: False for a record of something done in the world (a document
+            printed or exported): undo cannot take it back.
+    """
+
+    description: str
+    before: Documents
+    after: Documents
+    reason: str = ""
+    patient_id: str | None = None
+    samples: tuple[LabSample, ...] = ()
+    subject: str = ""
+    reversible: bool = True
+
+    @cached_property
+    def changed_keys(self) -> frozenset[DocKey]:
+        """The keys of the documents whose content the action changed."""
+        old = self.before.keyed()
+        return frozenset(
+            key
+            for key, doc in self.after.keyed().items()
+            if key not in old or not same_content(old[key], doc)
+        )
+
+    @cached_property
+    def parts(self) -> frozenset[str]:
+        """What changed: "patient", "transplant", "plan", record kinds, "samples"."""
+        found = {part for part, _ in self.changed_keys}
+        return frozenset(found | ({SAMPLES} if self.samples else set()))
+
+    def touches(self, *parts: str) -> bool:
+        """True when the change touched any of ``parts``."""
+        return not self.parts.isdisjoint(parts)
+
+    @property
+    def transplant_ids(self) -> frozenset[str]:
+        """Transplants whose plan, transplant or records changed."""
+        return frozenset(key for part, key in self.changed_keys if part != PATIENT)
+
+    @property
+    def patient_ids(self) -> frozenset[str]:
+        """Patients whose details changed or who were given lab samples."""
+        edited = {key for part, key in self.changed_keys if part == PATIENT}
+        return frozenset(edited | {s.patient_id for s in self.samples})
+
+    @property
+    def undoable(self) -> bool:
+        """True when undo can write the documents back: something changed, and nothing
+        was created that the repository cannot remove (a new patient, transplant or plan).
+        A new record can: it is emptied."""
+        old = self.before.keyed()
+        return (
+            self.reversible
+            and bool(self.parts)
+            and all(
+                key in old or isinstance(doc, ClinicalRecord)
+                for key, doc in self.after.keyed().items()
+                if key in self.changed_keys
+            )
+        )
+
+    def undo_target(self, by: str, at: str) -> Documents:
+        """What an undo writes: ``before``, with the samples the action added superseded
+        (by ``by`` at ``at``) in every recovery record of their patient's transplants."""
+        if not self.samples:
+            return self.before
+        owner = {t.id: t.patient_id for t in self.before.transplants}
+        hidden = [
+            hide_samples(
+                r,
+                [s for s in self.samples if s.patient_id == owner.get(r.transplant_id)],
+                f"Undo: {self.description}",
+                by,
+                at,
+            )
+            for r in self.before.records
+            if r.kind == ENGRAFTMENT
+        ]
+        return self.before.merged(Documents(records=tuple(hidden)))
+
+    @property
+    def date_changes(self) -> list[DateChange]:
+        """The dates that moved, when the change touched one plan."""
+        old = {p.transplant_id: p for p in self.before.plans}
+        moved: list[DateChange] = []
+        for plan in self.after.plans:
+            if plan.transplant_id in old and (PLAN, plan.transplant_id) in self.changed_keys:
+                moved += diff_dates(old[plan.transplant_id], plan)
+        return moved
+
+    def merged_with(self, later: Change) -> Change:
+        """One change for this one followed by ``later`` (keyboard nudges in a row)."""
+        return replace(
+            self,
+            after=self.after.merged(later.after),
+            before=later.before.merged(self.before),
+            samples=self.samples + later.samples,
+            subject=later.subject or self.subject,
+        )
+
+
+def empty_record(transplant_id: str, kind: str) -> ClinicalRecord:
+    """A record not yet stored: an empty body at version 0 (its first save inserts it)."""
+    return ClinicalRecord(transplant_id, kind, {}, 0)
+
+
+def stored_record(repo: Repository, transplant_id: str, kind: str) -> ClinicalRecord:
+    """The stored record of that kind, or an empty one at version 0."""
+    return repo.get_record(transplant_id, kind) or empty_record(transplant_id, kind)
+
+
+def commit(
+    repo: Repository,
+    ctx: Context,
+    description: str,
+    before: Documents,
+    after: Iterable[Doc] | Documents,
+    *,
+    reason: str = "",
+    patient_id: str | None = None,
+    samples: tuple[LabSample, ...] = (),
+    subject: str = "",
+    event: str = "",
+    reversible: bool = True,
+) -> Change:
+    """Save ``after`` in one audited transaction and return the change.
+
+    Only documents whose content differs from ``before`` are written, each with the
+    version of the document of the same key in ``before`` (0 when new), so a document
+    saved meanwhile elsewhere fails the whole action with ``ConflictError``.
+
+    Raises:
+        ConflictError, NotFoundError, ValidationError, StorageError: see
+            ``Repository.commit``; nothing is written.
+    """
+    target = before.merged(after if isinstance(after, Documents) else Documents.of(after))
+    old = before.keyed()
+    writes = [
+        _with_version(doc, _version(old[key]) if key in old else 0)
+        for key, doc in target.keyed().items()
+        if key not in old or not same_content(old[key], doc)
+    ]
+    if not writes and not samples and not event:
+        return Change(description, before, target, reason, patient_id, (), subject, reversible)
+    written = Documents.of(writes)
+    done = repo.commit(
+        Action(
+            actor=ctx.actor,
+            at=ctx.now,
+            description=description,
+            reason=reason,
+            patient_id=patient_id,
+            patients=written.patients,
+            transplants=written.transplants,
+            plans=written.plans,
+            records=written.records,
+            lab_samples=samples,
+            event=event,
+        )
+    )
+    stored = Documents(done.patients, done.transplants, done.plans, done.records)
+    return Change(
+        description,
+        before,
+        target.merged(stored),
+        reason,
+        patient_id,
+        samples,
+        subject,
+        reversible,
+    )
+
+
+def replay(
+    repo: Repository,
+    ctx: Context,
+    description: str,
+    current: Documents,
+    target: Documents,
+    *,
+    reason: str = "",
+    patient_id: str | None = None,
+) -> Change:
+    """Write ``target``'s contents over the documents now stored (``current``): an undo or a
+    redo, audited like any other action."""
+    return commit(repo, ctx, description, current, target, reason=reason, patient_id=patient_id)
+
+
+def undo(repo: Repository, ctx: Context, change: Change, current: Documents) -> Change:
+    """Write back what ``change`` replaced; ``current`` is what is stored now."""
+    return replay(
+        repo,
+        ctx,
+        f"Undo: {change.description}",
+        current,
+        change.undo_target(ctx.actor.user, ctx.utc_text),
+        reason=change.reason,
+        patient_id=change.patient_id,
+    )
+
+
+def redo(repo: Repository, ctx: Context, change: Change, current: Documents) -> Change:
+    """Write ``change``'s documents again after an undo; ``current`` is what is stored now."""
+    return replay(
+        repo,
+        ctx,
+        change.description,
+        current,
+        change.after,
+        reason=change.reason,
+        patient_id=change.patient_id,
+    )
+
+
+def hide_samples(
+    record: ClinicalRecord, samples: Sequence[LabSample], reason: str, by: str, at: str
+) -> ClinicalRecord:
+    """A recovery record that also supersedes ``samples`` (lab samples are never deleted)."""
+    if not samples:
+        return record
+    entries = [Superseded(s.date, s.analyte, s.value, s.source, reason, by, at) for s in samples]
+    body = RecoveryRecord.from_body(record.body).with_superseded(entries).to_body()
+    return ClinicalRecord(record.transplant_id, ENGRAFTMENT, body, record.version)

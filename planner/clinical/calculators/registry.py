@@ -1,0 +1,295 @@
+"""The calculators the app offers, each with its inputs, its function and its criteria.
+
+A new calculator is one compute function (here or in ``compute``), one tuple of
+``Field`` (``inputs``) and one ``Calculator`` entry below; the desktop app builds its
+dialog, its button or menu entry from this list, with no Qt code of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from planner.clinical.calculators.compute import (
+    cmv_result,
+    engraftment_syndrome_result,
+    febrile_neutropenia_result,
+    hct_ci_result,
+    intensity_result,
+    mucositis_result,
+    nih_result,
+    plerixafor_result,
+    regimen_rows,
+    ta_tma_result,
+    vaccine_result,
+)
+from planner.clinical.calculators.fields import Field
+from planner.clinical.calculators.inputs import (
+    ABO_FIELDS,
+    CMV_FIELDS,
+    CRS_FIELDS,
+    ES_FIELDS,
+    FN_FIELDS,
+    HC_FIELDS,
+    HCT_CI_FIELDS,
+    ICANS_FIELDS,
+    INTENSITY_FIELDS,
+    KPS_FIELDS,
+    MAGIC_FIELDS,
+    MUCOSITIS_FIELDS,
+    NIH_FIELDS,
+    PLERIXAFOR_FIELDS,
+    TMA_FIELDS,
+    VACCINE_FIELDS,
+    VOD_FIELDS,
+)
+from planner.clinical.compatibility import abo_assessment
+from planner.clinical.eligibility import performance_status
+from planner.clinical.grading import GradeResult, magic_assessment
+from planner.clinical.toxicity import (
+    crs_grade_astct,
+    haemorrhagic_cystitis_grade,
+    icans_grade_astct,
+)
+from planner.clinical.vod import vod_severity_ebmt2016
+from planner.domain.patients import Patient, Transplant, TransplantType
+from planner.domain.plans import Plan
+
+ComputeFn = Callable[[dict[str, Any]], GradeResult]
+
+COMPLICATIONS: Final = "Complications"
+ELIGIBILITY: Final = "Eligibility and compatibility"
+HARVEST: Final = "Harvest"
+"""Menu sections: the Complications tab offers the first two, the Harvest tab the last."""
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """One calculator.
+
+    Attributes:
+        key: its identifier ("magic", "plerixafor").
+        button: the text of its button or menu entry, with an access key.
+        title: the dialog's title, naming the criteria.
+        fields: its inputs.
+        compute: values -> result (raises ``ValidationError`` naming the field, or
+            ``MissingInputError``).
+        source: the published criteria it implements (docs/clinical-sources.md).
+        allogeneic_only: offered for allogeneic transplants only.
+        records: its result is saved as a dated assessment of a complication
+            episode (False: shown and copied only).
+        with_date: the compute function receives the assessment date.
+        menu: "" for a button of its own, else the section of the "More calculators"
+            menu.
+    """
+
+    key: str
+    button: str
+    title: str
+    fields: tuple[Field, ...]
+    compute: ComputeFn
+    source: str
+    allogeneic_only: bool = False
+    records: bool = True
+    with_date: bool = False
+    menu: str = ""
+
+
+CALCULATORS: tuple[Calculator, ...] = (
+    Calculator(
+        "magic",
+        "Acute GVHD (&MAGIC)...",
+        "Acute GVHD: MAGIC staging and grade",
+        MAGIC_FIELDS,
+        lambda v: magic_assessment(**v),
+        "Harris et al., Biol Blood Marrow Transplant 2016;22:4-10 (MAGIC)",
+        allogeneic_only=True,
+    ),
+    Calculator(
+        "nih",
+        "Chronic GVHD (&NIH)...",
+        "Chronic GVHD: NIH 2014 global severity",
+        NIH_FIELDS,
+        nih_result,
+        "Jagasia et al., Biol Blood Marrow Transplant 2015;21:389-401 (NIH 2014)",
+        allogeneic_only=True,
+    ),
+    Calculator(
+        "vod",
+        "SOS/&VOD (EBMT)...",
+        "SOS/VOD: EBMT 2016 adult severity",
+        VOD_FIELDS,
+        lambda v: vod_severity_ebmt2016(**v),
+        "Mohty et al., Bone Marrow Transplant 2016;51:906-912 (EBMT adult criteria)",
+    ),
+    Calculator(
+        "crs",
+        "&CRS (ASTCT)...",
+        "Cytokine release syndrome: ASTCT grade",
+        CRS_FIELDS,
+        lambda v: crs_grade_astct(**v),
+        "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638 (ASTCT consensus)",
+    ),
+    Calculator(
+        "icans",
+        "&ICANS (ASTCT)...",
+        "ICANS: ASTCT grade (adult, ICE)",
+        ICANS_FIELDS,
+        lambda v: icans_grade_astct(**v),
+        "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638 (ASTCT consensus)",
+    ),
+    Calculator(
+        "fn",
+        "&Febrile neutropenia (IDSA)...",
+        "Febrile neutropenia: IDSA 2010",
+        FN_FIELDS,
+        febrile_neutropenia_result,
+        "Freifeld et al., Clin Infect Dis 2011;52:e56-e93 (IDSA 2010)",
+        with_date=True,
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "es",
+        "&Engraftment syndrome...",
+        "Engraftment syndrome: Spitzer and Maiolino",
+        ES_FIELDS,
+        engraftment_syndrome_result,
+        "Spitzer, Bone Marrow Transplant 2001;27:893-898; Maiolino et al., "
+        "Bone Marrow Transplant 2003;31:393-397",
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "tma",
+        "&TA-TMA (harmonised)...",
+        "TA-TMA: harmonised criteria (2023)",
+        TMA_FIELDS,
+        ta_tma_result,
+        "Schoettler et al., Transplant Cell Ther 2023;29:151-163 (harmonised criteria)",
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "mucositis",
+        "Oral &mucositis...",
+        "Oral mucositis: WHO and CTCAE v5",
+        MUCOSITIS_FIELDS,
+        mucositis_result,
+        "WHO Handbook for Reporting Results of Cancer Treatment (1979); CTCAE v5.0 (2017)",
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "hc",
+        "&Haemorrhagic cystitis...",
+        "Haemorrhagic cystitis: grade",
+        HC_FIELDS,
+        lambda v: haemorrhagic_cystitis_grade(**v),
+        "Droller et al., Urology 1982;20:256-258 (grades I-IV)",
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "hctci",
+        "H&CT-CI...",
+        "HCT-CI with age composite",
+        HCT_CI_FIELDS,
+        hct_ci_result,
+        "Sorror et al., Blood 2005;106:2912-2919; Sorror et al., J Clin Oncol 2014;32:3249-3256",
+        records=False,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "kps",
+        "&Karnofsky/Lansky...",
+        "Performance status: Karnofsky or Lansky",
+        KPS_FIELDS,
+        lambda v: performance_status(v["score"], v["age_years"]),
+        "Karnofsky and Burchenal (1949); Lansky et al., Cancer 1987;60:1651-1656",
+        records=False,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "abo",
+        "&ABO compatibility...",
+        "ABO compatibility (donor to recipient)",
+        ABO_FIELDS,
+        lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
+        "Daniel-Johnson and Schwartz, Transfusion 2011;51:1143-1149 (ABO-incompatible HCT)",
+        allogeneic_only=True,
+        records=False,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "cmv",
+        "C&MV and letermovir...",
+        "CMV serostatus and letermovir window",
+        CMV_FIELDS,
+        cmv_result,
+        "Marty et al., N Engl J Med 2017;377:2433-2444; Prevymis (letermovir) label",
+        records=False,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "intensity",
+        "Conditioning &intensity...",
+        "Conditioning intensity: MAC/RIC/NMA",
+        INTENSITY_FIELDS,
+        intensity_result,
+        "Bacigalupo et al., Biol Blood Marrow Transplant 2009;15:1628-1633 (CIBMTR workshop)",
+        records=False,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "vaccine",
+        "&Live vaccines (2-1-8)...",
+        "Live-vaccine eligibility (2-1-8)",
+        VACCINE_FIELDS,
+        vaccine_result,
+        "Tomblyn et al., Biol Blood Marrow Transplant 2009;15:1143-1238; Rubin et al., "
+        "Clin Infect Dis 2014;58:e44-e100 (IDSA)",
+        records=False,
+        with_date=True,
+        menu=ELIGIBILITY,
+    ),
+    Calculator(
+        "plerixafor",
+        "&Plerixafor dose...",
+        "Plerixafor dose (Cockcroft-Gault creatinine clearance)",
+        PLERIXAFOR_FIELDS,
+        plerixafor_result,
+        "Mozobil (plerixafor) prescribing information; Cockcroft and Gault, Nephron 1976;16:31-41",
+        records=False,
+        menu=HARVEST,
+    ),
+)
+
+
+def calculator(key: str) -> Calculator:
+    """The calculator with ``key`` ("magic", "nih", "vod", "crs", "icans", "fn", ...)."""
+    for calc in CALCULATORS:
+        if calc.key == key:
+            return calc
+    raise KeyError(key)
+
+
+def known_inputs(
+    patient: Patient, transplant: Transplant, plan: Plan, today: dt.date
+) -> Mapping[str, object]:
+    """The calculator inputs the record already holds, as recorded now (by field name):
+    age, sex, weight and height; ABO groups and CMV serostatus of recipient and donor;
+    Day 0; the conditioning regimen. A value not recorded is absent: nothing is assumed.
+    """
+    donor = transplant.donor
+    found: dict[str, object] = {
+        "age_years": patient.age_on(today),
+        "sex": patient.sex.value,
+        "recipient_abo": patient.abo,
+        "recipient_cmv_igg": patient.cmv_igg,
+        "donor_abo": "" if donor is None else donor.abo,
+        "donor_cmv_igg": None if donor is None else donor.cmv_igg,
+        "allogeneic": transplant.transplant_type is TransplantType.ALLOGENEIC,
+        "day0": plan.day0,
+        "components": regimen_rows(plan),
+        "weight_kg": patient.weight_kg,
+        "height_cm": patient.height_cm,
+    }
+    return {k: v for k, v in found.items() if v not in (None, "", [], ())}

@@ -1,0 +1,75 @@
+"""The undo command of every edit: one committed ``Change`` on a ``QUndoStack``.
+
+A use case has already saved the change when the command is pushed (so a refused
+edit pushes nothing); undo and redo are audited commits of their own, made through
+the clinic session, which then tells every view what they stored. Undo refuses, and
+the command leaves the stack, when a document it would write back was saved since by
+something else (another tab, another workstation): nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoCommand
+
+from planner.errors import PlannerError
+
+if TYPE_CHECKING:
+    from planner.app.changes import Change, Documents
+    from planner.app.context import Context
+    from planner.records.ports import Repository
+    from ui.session import ClinicSession
+
+Replay = Callable[["Repository", "Context"], "Change"]
+
+
+class ChangeCommand(QUndoCommand):
+    """An edit that was saved; undo and redo write one side of it over the other.
+
+    Commands with the same ``merge_key`` pushed one after another coalesce into one
+    undo step (nudging a step day by day with the keyboard).
+    """
+
+    MERGE_ID = 1
+
+    def __init__(self, clinic: ClinicSession, change: Change, merge_key: str = "") -> None:
+        super().__init__(change.description)
+        self._clinic = clinic
+        self.change = change
+        self.merge_key = merge_key
+        self._stored: Documents = change.after  # what is stored now, for the version checks
+        self._pushed = False  # QUndoStack.push redoes at once: the change is saved already
+
+    def id(self) -> int:
+        return self.MERGE_ID if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, ChangeCommand) or other.merge_key != self.merge_key:
+            return False
+        self.change = self.change.merged_with(other.change)
+        self._stored = other._stored
+        return True
+
+    def redo(self) -> None:
+        if not self._pushed:
+            self._pushed = True
+            return
+        from planner.app.changes import redo
+
+        self._replay(lambda repo, ctx: redo(repo, ctx, self.change, self._stored), "redo")
+
+    def undo(self) -> None:
+        from planner.app.changes import undo
+
+        self._replay(lambda repo, ctx: undo(repo, ctx, self.change, self._stored), "undo")
+
+    def _replay(self, write: Replay, verb: str) -> None:
+        try:
+            self._stored = self._clinic.replay(write).after
+        except PlannerError as exc:
+            # Qt has already moved past this command; it leaves the stack, and the
+            # screen keeps showing what is stored (nothing was written).
+            self.setObsolete(True)
+            self._clinic.report(f"Could not {verb} '{self.change.description}': {exc}")

@@ -1,0 +1,248 @@
+"""TransplantSession: one open transplant, its undo stack, and its views' only data.
+
+The session holds the transplant's ``TransplantRecord`` (patient, transplant, plan,
+clinical records, the patient's counts) and nothing else holds a copy: every tab of
+the workspace reads it. Edits run as use cases through the clinic session (saved at
+once, in one transaction with their audit rows) and go on this session's undo stack.
+Every stored change, whichever view or tab made it, comes back through
+``ClinicSession.sig_change``; the session absorbs what concerns it and emits
+``sig_changed`` with the change, and each view refreshes the parts it shows.
+
+A plan saved meanwhile on another workstation is a conflict: the injected
+``resolve_conflict`` callback shows both versions and the user chooses; nothing is
+overwritten silently. Other records meeting a conflict are reloaded and the edit is
+refused with a sentence saying so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from planner.app.changes import Change
+from planner.app.plans import save_plan
+from planner.app.transplant_record import TransplantRecord, load_transplant_record
+from planner.domain.patients import Patient, Transplant
+from planner.domain.plans import DateChange, Plan, diff_dates
+from planner.errors import ConflictError, PlannerError
+
+if TYPE_CHECKING:
+    from planner.app.changes import CarriesChange
+    from planner.app.context import Context
+    from planner.records.checklists import ChecklistTemplate
+    from planner.records.ports import Repository
+    from ui.session import ClinicSession, UseCase
+
+T = TypeVar("T")
+R = TypeVar("R", bound="Change | CarriesChange")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A plan with its transplant: what the conflict dialog compares."""
+
+    plan: Plan
+    transplant: Transplant
+
+
+# Returns True to keep my version (saved over theirs, consciously), False to take theirs.
+ConflictResolver = Callable[[Snapshot, Snapshot], bool]
+
+
+class TransplantSession(QObject):
+    """One open transplant.
+
+    Signals:
+        sig_changed: something this transplant shows was stored (an edit here or
+            elsewhere, an undo, a reload); args: the ``Change``.
+        sig_save_failed: an edit could not be saved; args: the sentence to show.
+    """
+
+    sig_changed = Signal(object)
+    """Emitted with the ``Change`` after the record absorbed it."""
+    sig_save_failed = Signal(str)
+    """Emitted with a one-sentence reason when a save failed."""
+
+    def __init__(
+        self,
+        clinic: ClinicSession,
+        record: TransplantRecord,
+        resolve_conflict: ConflictResolver | None = None,
+    ) -> None:
+        super().__init__()
+        self._clinic = clinic
+        self.record = record
+        self.undo_stack = QUndoStack(self)
+        self._resolve_conflict = resolve_conflict or (lambda mine, theirs: False)
+        clinic.sig_change.connect(self._on_clinic_sig_change)
+
+    @classmethod
+    def open(
+        cls,
+        clinic: ClinicSession,
+        transplant_id: str,
+        resolve_conflict: ConflictResolver | None = None,
+    ) -> TransplantSession:
+        """Read the transplant's record and open a session on it.
+
+        Raises:
+            PlannerError: no such transplant, or it has no plan yet.
+        """
+        record = clinic.read(lambda repo, _ctx: load_transplant_record(repo, transplant_id))
+        return cls(clinic, record, resolve_conflict)
+
+    # --- what the views read -------------------------------------------------------------
+
+    @property
+    def patient(self) -> Patient:
+        """The patient as stored now."""
+        return self.record.patient
+
+    @property
+    def transplant(self) -> Transplant:
+        """The transplant as stored now."""
+        return self.record.transplant
+
+    @property
+    def plan(self) -> Plan:
+        """The plan as stored now."""
+        return self.record.plan
+
+    @property
+    def snapshot(self) -> Snapshot:
+        """The current plan and transplant."""
+        return Snapshot(self.plan, self.transplant)
+
+    @property
+    def today(self) -> dt.date:
+        """Today's local date (the clinic's clock)."""
+        return self._clinic.today
+
+    @property
+    def closures(self) -> frozenset[dt.date]:
+        """The centre's closure days."""
+        return self._clinic.closures
+
+    @property
+    def actor_name(self) -> str:
+        """The signed-in user (recorded on done and skipped entries)."""
+        return self._clinic.actor.user
+
+    def now_utc_text(self) -> str:
+        """The current UTC time as ISO text, for done and skipped entries."""
+        return self._clinic.context().utc_text
+
+    def engrafted_on(self) -> dt.date | None:
+        """The neutrophil engraftment date the board knows (counts or an override)."""
+        return self._clinic.engrafted.get(self.transplant.id)
+
+    def checklist_templates(self) -> Mapping[str, ChecklistTemplate]:
+        """The checklist templates by id (loaded once for the clinic)."""
+        return self._clinic.checklist_templates()
+
+    def preview(self, after: Plan) -> list[DateChange]:
+        """The date changes an edit would make (for confirmation dialogs)."""
+        return diff_dates(self.plan, after)
+
+    # --- edits ---------------------------------------------------------------------------
+
+    def read(self, use_case: UseCase[T]) -> T:
+        """Run a use case that only reads (a preview, a dry run)."""
+        return self._clinic.read(use_case)
+
+    def run(
+        self, use_case: UseCase[R], *, merge_key: str = "", stack: QUndoStack | None = None
+    ) -> R:
+        """Run an edit of this transplant's records: saved at once, undoable on ``stack``
+        (default: this session's, which the patient tab's Edit menu undoes).
+
+        Raises:
+            PlannerError: refused or not saved (nothing changed). On a conflict with
+                another workstation the record is reloaded first.
+        """
+        try:
+            return self._clinic.perform(use_case, stack or self.undo_stack, merge_key)
+        except ConflictError:
+            self.reload()
+            raise
+        except PlannerError as exc:
+            self.sig_save_failed.emit(f"The change was not saved: {exc}")
+            raise
+
+    def push(
+        self,
+        after: Snapshot | Plan,
+        text: str,
+        *,
+        reason: str = "",
+        merge_key: str = "",
+        stack: QUndoStack | None = None,
+    ) -> bool:
+        """Save an edited plan (and transplant, when Day 0 moved) as an undoable command
+        on ``stack`` (default: this session's).
+
+        Returns False when a conflict was resolved in favour of another workstation's
+        version, so the edit was not applied.
+
+        Raises:
+            PlannerError: the edit could not be saved (nothing changed).
+        """
+        mine = after if isinstance(after, Snapshot) else Snapshot(after, self.transplant)
+        try:
+            self.run(
+                self._save(self.snapshot, mine, text, reason), merge_key=merge_key, stack=stack
+            )
+        except ConflictError:
+            theirs = self.snapshot  # ``run`` reloaded: the stored version
+            if not self._resolve_conflict(mine, theirs):
+                # Their version stays: our history no longer describes what is stored.
+                # Cleared once control is back in the event loop (we may be in an undo).
+                QTimer.singleShot(0, self, self.undo_stack.clear)
+                return False
+            kept = f"{text} (kept over a concurrent change)"
+            self.run(self._save(theirs, mine, kept, reason), stack=stack)
+        return True
+
+    def _save(self, base: Snapshot, mine: Snapshot, text: str, reason: str) -> UseCase[Change]:
+        moved = mine.transplant != base.transplant
+        patient_id = self.patient.id
+
+        def save(repo: Repository, ctx: Context) -> Change:
+            return save_plan(
+                repo,
+                ctx,
+                base.plan,
+                mine.plan,
+                text,
+                reason=reason,
+                patient_id=patient_id,
+                transplants=(base.transplant, mine.transplant) if moved else None,
+            )
+
+        return save
+
+    def reload(self) -> None:
+        """Re-read everything from the repository (another workstation may have saved)."""
+        old = self.record
+        self.record = self._clinic.read(
+            lambda repo, _ctx: load_transplant_record(repo, old.transplant.id)
+        )
+        known = set(old.samples)
+        change = Change(
+            "Reload",
+            old.as_documents(),
+            self.record.as_documents(),
+            samples=tuple(s for s in self.record.samples if s not in known),
+        )
+        if change.parts:
+            self.sig_changed.emit(change)
+
+    def _on_clinic_sig_change(self, change: Change) -> None:
+        if self.record.concerns(change):
+            self.record = self.record.absorb(change)
+            self.sig_changed.emit(change)
