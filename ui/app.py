@@ -138,7 +138,7 @@ def _open_behind_board(
     session = window.session
 
     def opened(repo: Repository) -> None:
-        session.sig_loading.emit(False)
+        session.set_loading(False)
         if session.finishing:
             return  # closed meanwhile: main.py closes the repository
         session.attach(repo)
@@ -146,13 +146,13 @@ def _open_behind_board(
 
     def failed(exc: BaseException) -> None:
         # The stored board must not stay on screen as if it were live.
-        session.sig_loading.emit(False)
+        session.set_loading(False)
         window.hide()
         QMessageBox.critical(None, "Transplant Planner", user_message(exc))
         app.exit(2)
 
     def start() -> None:
-        session.sig_loading.emit(True)
+        session.set_loading(True)
         run_in_background(open_repo, opened, failed)
 
     # Started from the event loop, after the stored board's first paint (posted paint

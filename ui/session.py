@@ -34,7 +34,7 @@ from ui.workers import run_in_background
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
-    from planner.app.changes import CarriesChange, Change
+    from planner.app.changes import CarriesChange, Change, Documents
     from planner.app.context import Context
     from planner.app.snapshot import StartBoard
     from planner.domain.plans import Plan
@@ -147,6 +147,10 @@ class ClinicSession(QObject):
         self.computed_for = board.today
         self.sig_board_changed.emit()
 
+    def set_loading(self, loading: bool) -> None:
+        """Say that the database is being opened or loaded (True) or no longer (False)."""
+        self.sig_loading.emit(loading)
+
     def attach(self, repo: Repository) -> None:
         """Hand over the repository opened behind the start board."""
         self._repo = repo
@@ -197,12 +201,16 @@ class ClinicSession(QObject):
         today = self.today
         self._apply(self._compute(today), today)
 
-    def refresh_transplants(self, transplant_ids: Collection[str]) -> None:
+    def refresh_transplants(
+        self, transplant_ids: Collection[str], known: Documents | None = None
+    ) -> None:
         """Recompute the rows of the given transplants only (after an edit of theirs).
 
         Milliseconds instead of a clinic-wide recompute, so an edit does not freeze the
         window of a big clinic; the result equals a full ``refresh`` (board order breaks
-        ties by transplant id). A new day, or rows not yet live, take the full path.
+        ties by transplant id). ``known``: documents as stored that need no reading (an
+        edit's change); the plans already on the board are not read again either. A new
+        day, or rows not yet live, take the full path.
         """
         today = self.today
         if not self._ready or self.computed_for != today or not self.repo.keeps_board_snapshot:
@@ -211,12 +219,13 @@ class ClinicSession(QObject):
             self.refresh()
             return
         from planner.app.board import board_order, worklist_order
+        from planner.app.changes import Documents
         from planner.app.clinic import clinic_view_of, load_clinic
 
         ids = set(transplant_ids)
-        part = clinic_view_of(
-            load_clinic(self.repo, ids), today, sorted(self.closures), self.checklist_templates()
-        )
+        on_board = Documents(plans=tuple(p for tid, p in self.plans.items() if tid in ids))
+        data = load_clinic(self.repo, ids, on_board.merged(known or Documents()))
+        part = clinic_view_of(data, today, sorted(self.closures), self.checklist_templates())
         rows = [r for r in self.rows if r.transplant_id not in ids] + part.rows
         items = [w for w in self.worklist if w.transplant_id not in ids] + part.worklist
         plans = {tid: p for tid, p in self.plans.items() if tid not in ids} | part.plans
@@ -234,14 +243,14 @@ class ClinicSession(QObject):
     def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
         """Recompute in a worker thread; the GUI stays responsive meanwhile."""
         today = self.today
-        self.sig_loading.emit(True)
+        self.set_loading(True)
 
         def done(loaded: Loaded) -> None:
             self._apply(loaded, today)
-            self.sig_loading.emit(False)
+            self.set_loading(False)
 
         def failed(exc: BaseException) -> None:
-            self.sig_loading.emit(False)
+            self.set_loading(False)
             on_error(exc)
 
         run_in_background(lambda: self._compute(today), done, failed)
@@ -292,7 +301,7 @@ class ClinicSession(QObject):
                 r.transplant_id for r in self.rows if r.patient_id in patients
             }
             if ids:
-                self.refresh_transplants(ids)
+                self.refresh_transplants(ids, change.after)
         self.sig_change.emit(change)
 
     def report(self, message: str) -> None:

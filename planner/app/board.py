@@ -15,7 +15,14 @@ from typing import NamedTuple
 from planner.app import alert_rules
 from planner.domain.days import mobilisation_day, mobilisation_label, short_day_label
 from planner.domain.patients import Patient, Transplant
-from planner.domain.plans import Occurrence, Plan, StepStatus, by_date_key, calendar_flags
+from planner.domain.plans import (
+    Occurrence,
+    Plan,
+    StepStatus,
+    by_date_key,
+    calendar_flags,
+    overdue_before,
+)
 from planner.domain.templates import Phase
 
 LOOKAHEAD_DAYS = 14
@@ -172,20 +179,15 @@ def _live_label(plan: Plan | None, today: dt.date, phase: str) -> tuple[int | No
     return day, short_day_label(day)
 
 
-def _is_overdue(occ: Occurrence, today: dt.date) -> bool:
-    return occ.status is StepStatus.PLANNED and (
-        occ.date + dt.timedelta(days=occ.window_after) < today
-    )
-
-
 def _last_due_or_overdue(plan: Plan, today: dt.date) -> dt.date:
     """The last date an occurrence can have and still be due or overdue today.
 
-    Overdue means date + window_after < today. Template windows are never negative, so
-    that is yesterday; a stored plan is not re-validated, so allow for a negative one.
+    Overdue means dated before ``overdue_before(today, window)``. Template windows are
+    never negative, so that is yesterday; a stored plan is not re-validated, so allow for
+    a negative one.
     """
     narrowest = min((s.window_after for s in plan.steps), default=0)
-    return today + dt.timedelta(days=max(0, -narrowest - 1))
+    return max(today, overdue_before(today, narrowest) - dt.timedelta(days=1))
 
 
 def _planned_by_date(plan: Plan, first: dt.date | None, last: dt.date) -> list[Occurrence]:
@@ -203,7 +205,7 @@ def due_and_overdue(plan: Plan, today: dt.date) -> tuple[list[Occurrence], list[
     for occ in _planned_by_date(plan, None, _last_due_or_overdue(plan, today)):
         if occ.status is StepStatus.PLANNED and occ.date == today:
             due.append(occ)
-        elif _is_overdue(occ, today):
+        elif occ.is_overdue(today):
             overdue.append(occ)
     return due, overdue
 

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
+from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.records.checklists import ChecklistTemplate, checklist_alerts, load_checklists
 from planner.records.documents import document_alerts
-from planner.records.ports import ClinicalRecord, Repository
+from planner.records.ports import (
+    CHECKLISTS,
+    COMPLICATIONS,
+    DOCUMENTS,
+    ENGRAFTMENT,
+    HARVEST,
+    RECORD_KINDS,
+    ClinicalRecord,
+    Repository,
+)
 
 
 @dataclass(frozen=True)
@@ -50,38 +61,55 @@ class ClinicData:
     samples: list[LabSample]
 
 
-_BOARD_RECORD_KINDS = ("harvest", "engraftment", "complications", "checklists", "documents")
-
-
-def load_clinic(repo: Repository, transplant_ids: Collection[str] | None = None) -> ClinicData:
+def load_clinic(
+    repo: Repository,
+    transplant_ids: Collection[str] | None = None,
+    known: Documents | None = None,
+) -> ClinicData:
     """Read everything the clinic board needs (only for ``transplant_ids`` when given).
 
     A board row depends only on its own transplant, patient, plan, records and counts,
     so rows computed from a part equal the same rows of the whole (after an edit, the
-    app recomputes the edited transplant's row instead of the clinic's).
+    app recomputes the edited transplant's row instead of the clinic's). ``known``:
+    documents already in hand, as stored (an edit's change, the plans on the board),
+    which are not read again.
     """
     if transplant_ids is not None:
-        return _load_part(repo, transplant_ids)
+        return _load_part(repo, transplant_ids, (known or Documents()).keyed())
     return ClinicData(
         patients=repo.list_patients(),
         transplants=repo.list_transplants(),
         plans=repo.list_plans(),
-        records={kind: repo.list_records(kind) for kind in _BOARD_RECORD_KINDS},
+        records={kind: repo.list_records(kind) for kind in RECORD_KINDS},
         samples=repo.list_lab_samples(analytes=("anc", "plt")),
     )
 
 
-def _load_part(repo: Repository, transplant_ids: Collection[str]) -> ClinicData:
+def _load_part(
+    repo: Repository, transplant_ids: Collection[str], known: Mapping[DocKey, Doc]
+) -> ClinicData:
+    def read(part: str, ident: str, get: Callable[[str], Doc | None]) -> Doc | None:
+        return known[(part, ident)] if (part, ident) in known else get(ident)
+
     ids = sorted(set(transplant_ids))
-    transplants = [repo.get_transplant(tid) for tid in ids]
-    patient_ids = sorted({t.patient_id for t in transplants})
+    transplants = [read(TRANSPLANT, tid, repo.get_transplant) for tid in ids]
+    patient_ids = sorted({t.patient_id for t in transplants if isinstance(t, Transplant)})
+    records = {
+        kind: [r for tid in ids if (r := read(kind, tid, partial(repo.get_record, kind=kind)))]
+        for kind in RECORD_KINDS
+    }
     return ClinicData(
-        patients=[repo.get_patient(pid) for pid in patient_ids],
-        transplants=transplants,
-        plans=[plan for tid in ids if (plan := repo.get_plan(tid)) is not None],
+        patients=[
+            p
+            for pid in patient_ids
+            if isinstance(p := read(PATIENT, pid, repo.get_patient), Patient)
+        ],
+        transplants=[t for t in transplants if isinstance(t, Transplant)],
+        plans=[p for tid in ids if isinstance(p := read(PLAN, tid, repo.get_plan), Plan)],
         records={
-            kind: [r for tid in ids if (r := repo.get_record(tid, kind)) is not None]
-            for kind in _BOARD_RECORD_KINDS
+            # A record an edit read but never stored (version 0) is not on the board.
+            kind: [r for r in found if isinstance(r, ClinicalRecord) and r.version > 0]
+            for kind, found in records.items()
         },
         samples=[
             s for pid in patient_ids for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))
@@ -118,12 +146,12 @@ def clinic_view_of(
         for tid, texts in recovery.items()
     }
     for extra, rule in (
-        (complication_alerts(records["complications"], plans, today), alert_rules.COMPLICATIONS),
+        (complication_alerts(records[COMPLICATIONS], plans, today), alert_rules.COMPLICATIONS),
         (
-            checklist_alerts(records["checklists"], plans, today, templates, types),
+            checklist_alerts(records[CHECKLISTS], plans, today, templates, types),
             alert_rules.CHECKLISTS,
         ),
-        (document_alerts(records["documents"], plans), alert_rules.DOCUMENTS),
+        (document_alerts(records[DOCUMENTS], plans), alert_rules.DOCUMENTS),
     ):
         for tid, texts in extra.items():
             alerts.setdefault(tid, []).extend(
@@ -150,7 +178,7 @@ def _recovery_alerts(
     today: dt.date,
 ) -> tuple[dict[str, dt.date], dict[str, list[str]]]:
     """Engraftment dates and harvest / engraftment alerts (graft-failure watch, stop)."""
-    harvest, engraftment = data.records["harvest"], data.records["engraftment"]
+    harvest, engraftment = data.records[HARVEST], data.records[ENGRAFTMENT]
     if not (harvest or engraftment or data.samples):
         return {}, {}
     # Imported here: planner.recovery needs pandas, which a clinic without counts

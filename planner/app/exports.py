@@ -340,6 +340,40 @@ def render(job: RenderJob) -> Rendered:
     return Rendered(out.getvalue(), tuple(missing))
 
 
+def document_warnings(
+    kind: str,
+    missing_glyphs: Sequence[str],
+    untranslated_steps: Sequence[str],
+    settings: ClinicSettings | None,
+) -> list[str]:
+    """What a coordinator must know before handing a document over, one sentence each:
+    characters the font cannot print, handout steps without wording in the chosen
+    language, a handout without the centre's 24-hour number. The desktop app and the
+    command line show the same sentences."""
+    notes: list[str] = []
+    if missing_glyphs:
+        # Code points too: the screen font may lack the characters as well.
+        chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing_glyphs[:12])
+        notes.append(
+            f"The font cannot show {len(missing_glyphs)} character(s) of this document: "
+            f"{chars}. They print as a box (\N{REPLACEMENT CHARACTER}); write them in by "
+            "hand or correct the record."
+        )
+    if untranslated_steps:
+        n = len(untranslated_steps)
+        shown = ", ".join(untranslated_steps[:5]) + ("..." if n > 5 else "")
+        notes.append(
+            f"{n} step{'s have' if n != 1 else ' has'} no wording in this language and "
+            f'print with a general phrase and "ask your team": {shown}.'
+        )
+    if kind == "handout" and not (settings and settings.phone_24h.strip()):
+        notes.append(
+            "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
+            "asks the patient to write it in by hand."
+        )
+    return notes
+
+
 # --- saving and recording --------------------------------------------------------------------
 
 

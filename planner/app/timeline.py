@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from planner.domain.plans import Occurrence, Plan, StepStatus
+from planner.domain.plans import Occurrence, Plan, shown_status
 from planner.domain.templates import Phase
 
 MIN_PX_PER_DAY = 0.25
@@ -108,23 +108,15 @@ class Bar:
     regimen_tied: bool = False
 
 
-def _status(occ: Occurrence, today: dt.date | None) -> str:
-    if (
-        occ.status is StepStatus.PLANNED
-        and today is not None
-        and (occ.date + dt.timedelta(days=occ.window_after) < today)
-    ):
-        return "overdue"
-    return occ.status.value
-
-
 def _runs(occs: Sequence[Occurrence], today: dt.date | None) -> list[list[Occurrence]]:
     """Split a step's occurrences into runs of consecutive days with the same status."""
     runs: list[list[Occurrence]] = []
     for occ in sorted(occs, key=lambda o: o.date):
         if runs:
             last = runs[-1][-1]
-            if (occ.date - last.date).days == 1 and _status(occ, today) == _status(last, today):
+            if (occ.date - last.date).days == 1 and occ.shown_status(today) == last.shown_status(
+                today
+            ):
                 runs[-1].append(occ)
                 continue
         runs.append([occ])
@@ -145,7 +137,7 @@ def step_bars(plan: Plan, today: dt.date | None = None) -> list[Bar]:
                     start=run[0].date,
                     end=run[-1].date,
                     diamond=len(run) == 1,
-                    status=_status(run[0], today),
+                    status=run[0].shown_status(today),
                     regimen_tied=step.regimen_tied,
                 )
             )
@@ -314,11 +306,7 @@ class StepRun(NamedTuple):
 
     def status_on(self, day: dt.date, today: dt.date) -> str:
         """The status the occurrence on ``day`` shows ``today`` (as ``step_bars`` does)."""
-        if self.status == StepStatus.PLANNED.value and (
-            day + dt.timedelta(days=self.window_after) < today
-        ):
-            return "overdue"
-        return self.status
+        return shown_status(self.status, day, self.window_after, today)
 
 
 SketchDetail = tuple[tuple[Band, ...], tuple[StepRun, ...]]

@@ -5,8 +5,7 @@
     transplant-planner export handout --patients MRN,MRN --out-dir DIR
     transplant-planner export handout --all-visits-tomorrow --out-dir DIR
 
-``add_export_parser`` registers the grammar; ``run_export`` runs it against a
-repository and returns the exit code and the text to print: 0 when everything was
+``run_export`` runs it (the grammar is ``planner.cli.parser``) against a repository and returns the exit code and the text to print: 0 when everything was
 written, 1 when some patients of a batch failed, 2 for a mistake in the request
 (one sentence, nothing written).
 """
@@ -17,7 +16,6 @@ import argparse
 import datetime as dt
 import secrets
 from pathlib import Path
-from typing import Any, Final
 
 from planner.app.context import Context
 from planner.app.exports import (
@@ -26,63 +24,20 @@ from planner.app.exports import (
     ExportResult,
     batch_export,
     check_variant,
+    document_warnings,
     export_document,
     transplants_with_visit_on,
 )
+from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.atomic import ExportWriteError
 from planner.export.names import default_file_name
-from planner.export.texts import REFERENCE_LANGUAGE
-from planner.records.documents import DOCUMENT_KINDS
 from planner.records.ports import Repository
-
-EXIT_OK: Final = 0
-EXIT_PARTIAL: Final = 1
-EXIT_BAD_INPUT: Final = 2
 
 
 class _RefusedError(Exception):
     """A mistake in the request: one sentence, exit code 2."""
-
-
-def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register ``export`` on an ``add_subparsers()`` object; returns the new parser."""
-    parser: argparse.ArgumentParser = subparsers.add_parser(
-        "export", help="write a handout, team summary or hand-off packet as PDF"
-    )
-    parser.add_argument("document", choices=DOCUMENT_KINDS, help="which document")
-    who = parser.add_mutually_exclusive_group(required=True)
-    who.add_argument("--patient", metavar="MRN", help="one patient, by MRN")
-    who.add_argument(
-        "--patients",
-        metavar="MRN,MRN",
-        help="several patients, by MRN, separated by commas (needs --out-dir)",
-    )
-    who.add_argument(
-        "--all-visits-tomorrow",
-        action="store_true",
-        help="everyone with a planned visit or procedure tomorrow (needs --out-dir)",
-    )
-    parser.add_argument("--out", metavar="FILE.pdf", help="the file to write (one patient)")
-    parser.add_argument(
-        "--out-dir", metavar="DIR", help="the folder for a batch (file names carry no patient data)"
-    )
-    parser.add_argument("--lang", default=REFERENCE_LANGUAGE, help="handout language (default en)")
-    parser.add_argument("--large-print", action="store_true", help="large-print handout")
-    parser.add_argument(
-        "--no-phi", action="store_true", help="handout without name, MRN or date of birth"
-    )
-    parser.add_argument(
-        "--overwrite", action="store_true", help="replace an existing file of the same name"
-    )
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=BATCH_WORKERS,
-        help=f"processes for a batch (default {BATCH_WORKERS})",
-    )
-    return parser
 
 
 def _transplant_of(repo: Repository, mrn: str) -> str:
@@ -94,15 +49,6 @@ def _transplant_of(repo: Repository, mrn: str) -> str:
     if not planned:
         raise _RefusedError(f"Patient {patient.mrn} has no transplant plan to print.")
     return max(planned, key=lambda t: (t.day0 or dt.date.min, t.id)).id
-
-
-def _glyph_note(missing: tuple[str, ...]) -> str:
-    if not missing:
-        return ""
-    shown = " ".join(missing[:10])
-    return (
-        f"\n  warning: the font lacks {len(missing)} character(s) ({shown}); they print as boxes."
-    )
 
 
 def _single(
@@ -128,27 +74,18 @@ def _single(
     )
     return EXIT_OK, (
         f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
-        + _glyph_note(result.missing_glyphs)
-        + _handout_notes(args.document, result, settings)
+        + _warnings(args.document, result, settings)
     )
 
 
-def _handout_notes(kind: str, result: ExportResult, settings: ClinicSettings | None) -> str:
-    """What a coordinator must know before handing the document to a patient."""
-    notes = []
-    if kind == "handout" and not (settings and settings.phone_24h.strip()):
-        notes.append(
-            "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
-            "asks the patient to write it in by hand."
-        )
-    if result.untranslated_steps:
-        notes.append(
-            f"{len(result.untranslated_steps)} step(s) have no wording in this "
-            "language and print a general sentence: "
-            + ", ".join(result.untranslated_steps[:5])
-            + ("..." if len(result.untranslated_steps) > 5 else "")
-            + "."
-        )
+def _warnings(
+    kind: str, result: ExportResult, settings: ClinicSettings | None, *, handout_phone: bool = True
+) -> str:
+    """The document's warnings (``document_warnings``), one "Warning:" line each; a batch
+    names the missing 24-hour number once, not per patient."""
+    notes = document_warnings(
+        kind if handout_phone else "", result.missing_glyphs, result.untranslated_steps, settings
+    )
     return "".join(f"\nWarning: {n}" for n in notes)
 
 
@@ -173,7 +110,9 @@ def _batch_ids(repo: Repository, ctx: Context, args: argparse.Namespace) -> list
 
 def _batch_line(item: BatchItem) -> str:
     if item.result is not None:
-        return f"{item.mrn}: wrote {item.result.path.name}{_glyph_note(item.result.missing_glyphs)}"
+        return f"{item.mrn}: wrote {item.result.path.name}" + _warnings(
+            item.result.entry.kind, item.result, None, handout_phone=False
+        )
     return f"{item.mrn}: not written: {item.error}"
 
 
@@ -200,7 +139,7 @@ def _batch(
         no_phi=args.no_phi,
         overwrite=args.overwrite,
         settings=settings,
-        max_workers=max(1, int(args.workers)),
+        max_workers=BATCH_WORKERS if args.workers is None else max(1, int(args.workers)),
     )
     written = sum(1 for i in items if i.result is not None)
     lines = [_batch_line(i) for i in items]

@@ -1,6 +1,8 @@
-"""Donor-recipient compatibility: ABO (clinical.md 8.9, F20) and CMV serostatus (8.10, F21).
+"""Donor-recipient compatibility: ABO (standard blood-bank definitions) and CMV serostatus
+pairing with letermovir candidacy (Prevymis label); sources in docs/clinical-sources.md.
 
-``abo_compatibility`` and ``cmv_pairing`` return plain strings (DESIGN.md section 9);
+``abo_compatibility`` and ``cmv_pairing`` return plain strings (a stable public API, re-exported
+by ``planner.compatibility``);
 ``abo_assessment`` and ``cmv_assessment`` return a :class:`planner.grading.GradeResult`
 with the rule that decided and the clinical notes. ``letermovir_window`` gives the
 label's start-by and stop dates from Day 0.
@@ -16,7 +18,7 @@ from planner.domain.days import date_for_day
 from planner.errors import ValidationError
 
 ABO_CRITERIA: Final = "ABO compatibility (donor -> recipient)"
-ABO_VERSION: Final = "standard definitions (clinical reference 8.9)"
+ABO_VERSION: Final = "standard definitions (clinical risk notes unverified)"
 
 _ANTIGENS: Final[dict[str, frozenset[str]]] = {
     "O": frozenset(),
@@ -88,10 +90,10 @@ def abo_assessment(donor: str, recipient: str) -> GradeResult:
     )
 
 
-# --- CMV (8.10, F21) -----------------------------------------------------------------
+# --- CMV (letermovir: Prevymis EU SmPC; FDA label update 2023) ------------------------
 
 CMV_CRITERIA: Final = "CMV serostatus pairing and letermovir prophylaxis"
-CMV_VERSION: Final = "clinical reference 8.10; letermovir EU SmPC / FDA label 2023"
+CMV_VERSION: Final = "letermovir (Prevymis) EU SmPC; FDA label update 2023 (Day +200)"
 LETERMOVIR_START_BY_DAY: Final = 28
 LETERMOVIR_STOP_DAY: Final = 100
 LETERMOVIR_EXTENDED_STOP_DAY: Final = 200

@@ -1,10 +1,13 @@
-"""Dose calculations and safe dose display (clinical reference sections 2.2, 4 and 9 F2-F5, F24).
+"""Dose calculations and safe dose display: BSA, ideal/adjusted weight, Cockcroft-Gault,
+plerixafor and ISMP dose formatting (published sources per rule: docs/clinical-sources.md).
 
 Every calculation keeps full precision; only display strings are rounded
-(clinical reference 4.1: never round an intermediate BSA before multiplying).
+(a design rule: never round an intermediate BSA before multiplying).
 Every computed dose carries an ``explanation`` naming the order, the formula, the
 weight used and its date, because a coordinator must be able to check a dose by
-hand (clinical reference 4.3: record basis, weight type, dosing weight, formula, cap).
+hand: record basis, weight type, dosing weight, formula and cap (ASBMT obesity position
+statement, Bubalo et al., Biol Blood Marrow Transplant 2014;20:600-616, issued no firm
+dosing standards, so the dose must show what it was based on).
 
 Impossible inputs raise ``planner.errors.ValidationError`` with a sentence that
 names the field and the accepted range. Weight conventions are configurable
@@ -53,14 +56,16 @@ PLERIXAFOR_RENAL_MAX_MG = 27.0
 PLERIXAFOR_RENAL_CRCL = 50.0  # label: CrCl <= 50 mL/min takes the reduced dose
 PLERIXAFOR_IBW_LIMIT_PCT = 175.0
 PLERIXAFOR_MG_PER_ML = 20.0
-PLERIXAFOR_SOURCE = "Plerixafor (Mozobil) label; clinical reference 2.2 and 4.5"
+PLERIXAFOR_SOURCE = (
+    "Plerixafor (Mozobil) prescribing information; Cockcroft and Gault, Nephron 1976;16:31-41"
+)
 
 DISPLAY_DECIMALS = 2  # computed doses: ISMP display, at most 2 decimals
 SMALL_DOSE_SIGNIFICANT = 2  # doses below 0.01 would display as "0": keep 2 significant digits
 
 
 class BsaFormula(StrEnum):
-    """Body-surface-area formulas (clinical reference 4.1)."""
+    """Body-surface-area formulas: Mosteller (1987) and DuBois and DuBois (1916)."""
 
     MOSTELLER = "mosteller"
     DUBOIS = "dubois"
@@ -116,7 +121,8 @@ def _formula(formula: object) -> BsaFormula:
 
 
 # ---------------------------------------------------------------------------
-# Number and dose display (ISMP / The Joint Commission, clinical reference 4.7)
+# Number and dose display (ISMP error-prone abbreviations list; The Joint Commission
+# "Do Not Use" list)
 # ---------------------------------------------------------------------------
 
 
@@ -180,7 +186,7 @@ def normalize_unit(unit: str) -> str:
 
 
 def format_dose(value: float, unit: str) -> str:
-    """Format a dose for orders, plans and PDFs following ISMP/TJC rules (clinical reference 4.7, F24).
+    """Format a dose for orders, plans and PDFs following the ISMP and Joint Commission rules.
 
     Leading zero, no trailing zeros, thousands separator, a space before the unit,
     "units"/"International Units" spelled out, "mcg" never "µg", "mL" never "cc".
@@ -208,7 +214,9 @@ def format_dose(value: float, unit: str) -> str:
     return f"{_display_amount(amount)} {safe_unit}"
 
 
-# FDA (Table 1) and ISMP (Table 2) tall-man lettering relevant to HCT (clinical reference 4.7).
+# FDA and ISMP Lists of Look-Alike Drug Names with Recommended Tall Man Letters (2023):
+# FDA (Table 1) and ISMP (Table 2) names relevant to HCT. valACYclovir/valGANciclovir on
+# the ISMP list is unverified.
 TALL_MAN_US: Mapping[str, str] = {
     name.lower(): name
     for name in (
@@ -226,7 +234,8 @@ TALL_MAN_US: Mapping[str, str] = {
     )
 }  # fmt: skip
 
-# The NZ/Australian style differs (clinical reference 4.7); pass it as ``table`` where used.
+# The NZ/Australian style differs (as used in the Te Aho o Te Kahu NZ SACT Regimen Library);
+# pass it as ``table`` where used.
 TALL_MAN_ANZ: Mapping[str, str] = {
     name.lower(): name
     for name in ("CYCLOPHOSPHamide", "ciclosPORIN", "metHOTREXATe", "CLONazepam", "proMETHazine")
@@ -259,7 +268,7 @@ def tall_man(drug_name: str, table: Mapping[str, str] | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------
-# Body-surface area (clinical reference 4.1, 4.4; F2)
+# Body-surface area (Mosteller 1987; DuBois and DuBois 1916; optional cap, a centre setting)
 # ---------------------------------------------------------------------------
 
 
@@ -325,7 +334,7 @@ def bsa(
     formula: str = "mosteller",
     cap_m2: float | None = None,
 ) -> BsaResult:
-    """Body-surface area with an optional cap (clinical reference 4.4, e.g. 2.0 m2).
+    """Body-surface area with an optional cap (a per-regimen centre setting, e.g. 2.0 m2).
 
     Args:
         height_cm: height in cm (40 to 250).
@@ -349,7 +358,7 @@ def bsa(
 
 
 # ---------------------------------------------------------------------------
-# Weights (clinical reference 4.2, 4.3; F3)
+# Weights (Devine ideal body weight; adjusted weight with factor 0.4 or 0.25)
 # ---------------------------------------------------------------------------
 
 
@@ -477,7 +486,7 @@ def _ideal_choice(wtype: WeightType, actual: float, ideal: float, pct: float) ->
     label = f"adjusted weight {format_number(factor * 100)}%"
     if actual < ideal:
         # Adding a negative "excess" would push the dose below actual weight; most
-        # conventions dose on actual weight instead (clinical reference 4.2, centre rule).
+        # conventions dose on actual weight instead (centre rule, unverified).
         text = (
             f"actual weight {_kg(actual)} used instead of {label}: actual is below ideal "
             f"{_kg(ideal)}, and most conventions then dose on actual weight"
@@ -537,7 +546,7 @@ def dosing_weight(
 
 
 # ---------------------------------------------------------------------------
-# Renal function and plerixafor (clinical reference 2.2, 4.5; F5)
+# Renal function and plerixafor (Cockcroft and Gault 1976; Mozobil prescribing information)
 # ---------------------------------------------------------------------------
 
 
@@ -618,7 +627,7 @@ def _plerixafor_warnings(
 
 
 def plerixafor_dose(weight_kg: float, crcl_ml_min: float, ibw_kg: float | None) -> PlerixaforDose:
-    """Plerixafor dose on actual weight, reduced when CrCl <= 50 mL/min (clinical reference 2.2, F5).
+    """Plerixafor dose on actual weight, reduced when CrCl <= 50 mL/min (Mozobil label).
 
     Args:
         weight_kg: actual body weight in kg (1 to 350).
@@ -664,7 +673,7 @@ def plerixafor_dose(weight_kg: float, crcl_ml_min: float, ibw_kg: float | None) 
 
 
 # ---------------------------------------------------------------------------
-# Order -> dose (clinical reference 4.3, 4.4; F4)
+# Order -> dose (per-drug weight conventions are centre rules: see docs/clinical-sources.md)
 # ---------------------------------------------------------------------------
 
 
@@ -774,7 +783,7 @@ def compute_dose(
     formula: str = "mosteller",
     drug: str = "",
 ) -> DoseResult:
-    """Compute one dose from an order rule and the patient's measurements (clinical reference F4).
+    """Compute one dose from an order rule and the patient's measurements.
 
     Per-m2 doses use the BSA of the weight the rule names (``rule.weight``), capped at
     ``rule.bsa_cap_m2``; per-kg doses use that weight directly; flat doses need no

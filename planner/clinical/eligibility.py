@@ -1,4 +1,4 @@
-"""Work-up and survivorship calculators (clinical.md 7.3, 8.4, 8.5, 8.8; F13, F22, F23).
+"""Work-up and survivorship calculators (sources per rule: docs/clinical-sources.md).
 
 HCT-CI with the age composite, Karnofsky/Lansky performance status, conditioning
 intensity (MAC/RIC/NMA) from the regimen, and live-vaccine eligibility (2-1-8).
@@ -24,7 +24,7 @@ from planner.clinical.grading import (
 )
 from planner.errors import ValidationError
 
-# --- HCT-CI (8.4, F13) ------------------------------------------------------------------
+# --- HCT-CI (Sorror et al., Blood 2005;106:2912-2919) ---------------------------------
 
 HCT_CI_WEIGHTS: Final[dict[str, int]] = {
     "arrhythmia": 1,
@@ -107,7 +107,7 @@ def hct_ci(items: Collection[str], age_years: float) -> GradeResult:
     )
 
 
-# --- performance status (8.5) -----------------------------------------------------------
+# --- performance status (Karnofsky; Lansky) --------------------------------------------
 
 LANSKY_MAX_AGE: Final = 16  # Lansky below 16 years (CIBMTR convention, unverified)
 
@@ -162,7 +162,7 @@ def performance_status(score: int, age_years: float) -> GradeResult:
     )
 
 
-# --- conditioning intensity (8.8, F22) --------------------------------------------------
+# --- conditioning intensity (Bacigalupo 2009; Giralt 2009; operational thresholds) ------
 
 
 class Route(StrEnum):
@@ -221,7 +221,8 @@ class RegimenComponent:
 
 @dataclass(frozen=True)
 class IntensityThresholds:
-    """Operational MAC thresholds (clinical reference 8.8; configurable, unverified wording)."""
+    """Operational MAC thresholds as commonly used in CIBMTR analyses (configurable;
+    exact wording unverified)."""
 
     tbi_single_cgy: float = 500.0  # MAC at >= this dose in one fraction
     tbi_fractionated_cgy: float = 800.0  # MAC at >= this dose fractionated
@@ -362,7 +363,7 @@ def conditioning_intensity(
     )
 
 
-# --- live vaccines: 2-1-8 (7.3, F23) -----------------------------------------------------
+# --- live vaccines: 2-1-8 (IDSA 2013, Rubin et al.; mnemonic unverified) ---------------
 
 LIVE_VACCINE_MONTHS_AFTER_HCT: Final = 24
 LIVE_VACCINE_MONTHS_OFF_IST: Final = 12

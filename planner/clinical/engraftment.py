@@ -1,12 +1,13 @@
 """Neutrophil and platelet engraftment, and the primary graft-failure watch.
 
-Rules: reference/clinical.md sections 5.1-5.3 and 9 F7-F9 (CIBMTR forms instructions,
-endorsed by the ASTCT 2021 consensus, Kharfan-Dabaja et al.). Every result carries the rule
-text and the measurements that decided it, so the screen can show *why*; a clinician may
-override a result with a reason (:func:`override`), and the computed result is kept.
+Rules: CIBMTR Forms Instruction Manual (Post-TED 2450, Form 2100), endorsed by the ASTCT
+consensus (Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649). Every result
+carries the rule text and the measurements that decided it, so the screen can show *why*; a
+clinician may override a result with a reason (:func:`override`), and the computed result is
+kept.
 
 Input series are pandas Series indexed by sample date (``date``, ``datetime``, ``Timestamp``
-or ISO text) with values in 10^9/L. Choices where the reference is silent:
+or ISO text) with values in 10^9/L. Choices where the published rules are silent:
 
 * Unsorted input is sorted by date; the order given never changes the result.
 * Several values on the same calendar day are collapsed to the **lowest** one (a note names
@@ -115,7 +116,7 @@ class EngraftmentResult:
 
 @dataclass(frozen=True)
 class GraftFailureFlag:
-    """A primary graft-failure alert for the board (clinical.md 5.3, F9).
+    """A primary graft-failure alert for the board (ASTCT 2021, Kharfan-Dabaja et al.).
 
     Attributes:
         level: "watch" (Day +28 without neutrophil engraftment) or
@@ -237,7 +238,7 @@ def neutrophil_engraftment(
     day0: dt.date | None = None,
     nadir_window_days: int = DEFAULT_NADIR_WINDOW_DAYS,
 ) -> EngraftmentResult:
-    """Neutrophil engraftment date by the CIBMTR/ASTCT rule (clinical.md 5.1, F7).
+    """Neutrophil engraftment date by the CIBMTR/ASTCT 2021 rule.
 
     The nadir is the first occurrence of the lowest ANC between Day 0 and Day
     +``nadir_window_days`` when ``day0`` is given (values before Day 0 are ignored), else over
@@ -361,7 +362,7 @@ def platelet_engraftment(
     *,
     day0: dt.date | None = None,
 ) -> EngraftmentResult:
-    """Platelet engraftment date by the CIBMTR/ASTCT rule (clinical.md 5.2, F8).
+    """Platelet engraftment date by the CIBMTR/ASTCT 2021 rule.
 
     A measurement qualifies when it is >= ``threshold`` and the last platelet transfusion on
     or before its date was at least 7 days earlier (a transfusion exactly 7 days before
@@ -506,7 +507,7 @@ def graft_failure_flag(
     graft_source: GraftSource | str,
     day: int,
 ) -> GraftFailureFlag | None:
-    """Primary graft-failure alert (clinical.md 5.3, F9); None when there is nothing to flag.
+    """Primary graft-failure alert (ASTCT 2021); None when there is nothing to flag.
 
     "watch" from Day +28 without neutrophil engraftment; "meets_primary_gf_definition" from
     Day +30 (PBSC, marrow) or Day +42 (cord). The definition also needs pancytopenia, which

@@ -1,4 +1,5 @@
-"""GVHD grading: MAGIC acute GVHD and NIH 2014 chronic GVHD (clinical.md 6.4, 6.5, F11, F12).
+"""GVHD grading: MAGIC acute GVHD (Harris et al., Biol Blood Marrow Transplant 2016;22:4-10)
+and NIH 2014 chronic GVHD (Jagasia et al., Biol Blood Marrow Transplant 2015;21:389-401).
 
 Also home of :class:`GradeResult`, the common answer of every calculator in
 ``planner.grading``, ``planner.vod``, ``planner.toxicity``, ``planner.eligibility``
@@ -6,10 +7,10 @@ and ``planner.compatibility``. Clinical safety asks that each result shows the
 criteria set and its version, the inputs, and the rule that decided it, so a
 clinician can check it and override it with a reason.
 
-The DESIGN.md section 9 names (``magic_skin_stage``, ``magic_liver_stage``,
-``magic_lower_gi_stage``, ``magic_grade``, ``nih_cgvhd_severity``) return plain
-ints and strings; ``magic_assessment``, ``magic_grade_assessment`` and
-``nih_cgvhd_assessment`` return the full :class:`GradeResult`.
+The public names (``magic_skin_stage``, ``magic_liver_stage``,
+``magic_lower_gi_stage``, ``magic_grade``, ``nih_cgvhd_severity``), importable from
+``planner.grading``, return plain ints and strings; ``magic_assessment``,
+``magic_grade_assessment`` and ``nih_cgvhd_assessment`` return the full :class:`GradeResult`.
 
 Values outside the physical range raise :class:`planner.errors.ValidationError`
 whose message names the accepted range.
@@ -228,7 +229,7 @@ def bilirubin_mg_dl(value: float, unit: str | BilirubinUnit = BilirubinUnit.MG_D
     return require_number("bilirubin", value, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin")
 
 
-# --- MAGIC acute GVHD (clinical.md 6.4, F11) -------------------------------------
+# --- MAGIC acute GVHD (Harris et al. 2016; staging footnotes: NCI PDQ HCT tables) ---
 
 MAGIC_CRITERIA: Final = "MAGIC acute GVHD"
 MAGIC_VERSION: Final = "2016 (Harris et al., BBMT 2016;22:4-10)"
@@ -375,7 +376,7 @@ def _magic_pattern(skin: int, liver: int, upper_gi: int, lower_gi: int) -> tuple
 
 
 def magic_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> int:
-    """Overall MAGIC grade 0-4 by the pattern rule of F11 (never the maximum stage)."""
+    """Overall MAGIC grade 0-4 by the MAGIC pattern table (never the maximum stage)."""
     _check_stages(skin, liver, upper_gi, lower_gi)
     return _magic_pattern(skin, liver, upper_gi, lower_gi)[0]
 
@@ -512,7 +513,7 @@ def magic_assessment(
     )
 
 
-# --- NIH 2014 chronic GVHD (clinical.md 6.5, F12) --------------------------------
+# --- NIH 2014 chronic GVHD (Jagasia et al. 2015) -----------------------------------
 
 NIH_CRITERIA: Final = "NIH chronic GVHD global severity"
 NIH_VERSION: Final = "2014 (Jagasia et al., BBMT 2015;21:389-401)"
@@ -603,7 +604,7 @@ def nih_cgvhd_assessment(
     lung_fev1_score: int | None = None,
     excluded: Collection[str] = (),
 ) -> GradeResult:
-    """NIH 2014 global severity with the F12 rules.
+    """NIH 2014 global severity (Jagasia et al. 2015).
 
     ``lung_fev1_score`` (0-3) replaces the symptom-based ``lungs`` score when given.
     Organs in ``excluded`` have abnormalities unequivocally explained by a

@@ -1,6 +1,8 @@
 """Stem-cell harvest arithmetic: CD34+ dose per product, cumulative yield, cord cell doses.
 
-Clinical reference sections 2.4, 2.5, 2.8 and 9 F6. Doses are per kg of the
+Unit arithmetic; collection targets per ASBMT mobilisation guidelines (Duong et al., Biol
+Blood Marrow Transplant 2014), cord unit doses as weighed in unit selection (Dehn et al.,
+Blood 2019; Politikos et al., Biol Blood Marrow Transplant 2020). Doses are per kg of the
 **recipient** (for autologous collections the patient). Inputs are validated
 because a typo in a concentration or weight silently changes whether a
 collection target is met.
@@ -43,7 +45,7 @@ def _weight(weight_kg: object) -> float:
 def cd34_dose(conc_per_ul: float, volume_ml: float, weight_kg: float) -> float:
     """CD34+ dose of one product in 10^6 cells per kg recipient weight.
 
-    ``conc x volume x 1000 / weight / 10^6`` (1 mL = 1000 uL), clinical reference 2.5.
+    ``conc x volume x 1000 / weight / 10^6`` (1 mL = 1000 uL; unit arithmetic).
 
     Args:
         conc_per_ul: product CD34+ concentration in cells/uL (0 to 100,000).
@@ -120,7 +122,7 @@ def target_met_on(daily_yields: Sequence[float], target: float) -> int | None:
 
 
 def cord_tnc_dose(unit_tnc: float, weight_kg: float) -> float:
-    """Total nucleated cells per kg recipient weight for a cord blood unit (clinical reference 2.8).
+    """Total nucleated cells per kg recipient weight for a cord blood unit (unit TNC / kg).
 
     Args:
         unit_tnc: total nucleated cells in the unit (cells, e.g. 1.8e9).
@@ -137,7 +139,7 @@ def cord_tnc_dose(unit_tnc: float, weight_kg: float) -> float:
 
 
 def cord_cd34_dose(unit_cd34: float, weight_kg: float) -> float:
-    """CD34+ cells per kg recipient weight for a cord blood unit (clinical reference 2.8).
+    """CD34+ cells per kg recipient weight for a cord blood unit (unit CD34+ / kg).
 
     Args:
         unit_cd34: CD34+ cells in the unit (cells, e.g. 4.5e6).

@@ -1,4 +1,4 @@
-"""Peri-transplant toxicity calculators (clinical.md 6.1, 6.3, 6.7-6.9, 6.11; F10, F16-F19).
+"""Peri-transplant toxicity calculators (full citations: docs/clinical-sources.md).
 
 Febrile neutropenia (IDSA 2010), CRS and ICANS (ASTCT 2019) with the ICE score,
 engraftment syndrome (Spitzer 2001 and Maiolino 2004), TA-TMA (harmonised 2023),
@@ -36,7 +36,7 @@ def _temp(name: str, value: object) -> float:
     return require_number(name, value, MIN_TEMP_C, MAX_TEMP_C, "°C", what="Temperature")
 
 
-# --- febrile neutropenia (6.1, F10) -------------------------------------------------
+# --- febrile neutropenia (IDSA 2010, Freifeld et al., Clin Infect Dis 2011) ---------
 
 FN_CRITERIA: Final = "Febrile neutropenia IDSA"
 FN_VERSION: Final = "2010 (Freifeld et al., CID 2011)"
@@ -133,7 +133,7 @@ def febrile_neutropenia(
     )
 
 
-# --- CRS (6.8, F17) -------------------------------------------------------------------
+# --- CRS (ASTCT consensus, Lee et al., Biol Blood Marrow Transplant 2019) -------------
 
 ASTCT_VERSION: Final = "2019 (Lee et al., BBMT 2019;25:625-638)"
 
@@ -236,7 +236,7 @@ def crs_grade_astct(
     )
 
 
-# --- ICANS (6.8, F18) -----------------------------------------------------------------
+# --- ICANS (ASTCT consensus, Lee et al. 2019; adult ICE score) ------------------------
 
 
 def ice_score(orientation: int, naming: int, commands: int, writing: int, attention: int) -> int:
@@ -346,7 +346,7 @@ def icans_grade_astct(
     )
 
 
-# --- engraftment syndrome (6.7, F16) --------------------------------------------------
+# --- engraftment syndrome (Spitzer 2001; Maiolino) ------------------------------------
 
 ES_SPITZER_HOURS: Final = 96.0
 ES_MAIOLINO_HOURS_BEFORE: Final = 24.0
@@ -547,7 +547,7 @@ def engraftment_syndrome(findings: EngraftmentFindings) -> dict[str, GradeResult
     }
 
 
-# --- TA-TMA (6.9, F19) ----------------------------------------------------------------
+# --- TA-TMA (Schoettler et al., Transplant Cell Ther 2023;29:151-163) -----------------
 
 TMA_WINDOW_DAYS: Final = 14
 TMA_MIN_CRITERIA: Final = 4
@@ -559,7 +559,7 @@ class TmaAssessment:
 
     ``ldh_x_uln`` and ``upcr_mg_mg`` are measured values and required (keyword-only: a
     value not measured is never taken as normal); the others are the clinician's yes/no
-    judgements as defined in clinical.md 6.9.
+    judgements as defined in the harmonised criteria (Schoettler et al. 2023).
     """
 
     date: dt.date
@@ -709,7 +709,7 @@ def ta_tma_harmonized(
     )
 
 
-# --- oral mucositis (6.3) ---------------------------------------------------------------
+# --- oral mucositis (WHO Handbook 1979; NCI CTCAE v5.0, 2017) -------------------------
 
 
 class Diet(StrEnum):
@@ -782,7 +782,7 @@ def oral_mucositis(
     )
 
 
-# --- haemorrhagic cystitis (6.11) -----------------------------------------------------
+# --- haemorrhagic cystitis (Droller 1982 / Bedi 1995 scale; wording unverified) --------
 
 HC_EARLY_ONSET_HOURS: Final = 72.0
 

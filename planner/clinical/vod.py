@@ -1,4 +1,5 @@
-"""SOS/VOD diagnosis and EBMT 2016 severity (clinical.md 6.6, F14, F15).
+"""SOS/VOD diagnosis and EBMT 2016 severity (Mohty et al., Bone Marrow Transplant
+2016;51:906-912; McDonald/Seattle and Jones/Baltimore criteria).
 
 Diagnostic sets: modified Seattle (McDonald), Baltimore (Jones), EBMT 2016 adult
 classical (within Day +21) and late onset (after Day +21). Severity: EBMT 2016 adult
@@ -209,7 +210,7 @@ def _ebmt2016(
     return False, f"Late onset not met: {len(found)} of 4 criteria (2 needed with imaging)."
 
 
-# --- EBMT 2016 severity (F15) ---------------------------------------------------------
+# --- EBMT 2016 severity (Mohty et al. 2016) --------------------------------------------
 
 SEVERITY_CRITERIA: Final = "SOS/VOD severity EBMT adult"
 SEVERITY_VERSION: Final = "2016 (Mohty et al., BMT 2016;51:906-912)"
@@ -244,7 +245,8 @@ def vod_severity_ebmt2016(
     >=2 x baseline). The result is the most severe column with >=2 criteria, counting
     a criterion also towards milder columns; weight 5-<10 % alone cannot make "severe".
     Any MOD/MOF -> very severe. With >=2 risk factors mild -> moderate, moderate -> severe.
-    (Confirm table against Mohty 2016 before release: clinical reference 11.2.)
+    (The weight-gain row and the classification rules are unverified against the
+    original Mohty 2016 table: confirm before release.)
     """
     days = require_int(
         "time_since_onset_days",

@@ -1,4 +1,4 @@
-"""Transplant day arithmetic on calendar dates (reference/clinical.md section 1.1).
+"""Transplant day arithmetic on calendar dates (the standard convention: Day 0 = infusion day).
 
 Day numbers are whole calendar days between two ``date`` objects, never timestamps,
 so the answer cannot depend on the workstation's time zone or on daylight saving.

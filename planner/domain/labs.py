@@ -1,7 +1,8 @@
 """Laboratory blood-count samples: the record shared by hand entry, lab import and engraftment.
 
 Counts (WBC, ANC, platelets) are always stored in 10^9/L and haemoglobin in g/L, whatever
-unit the source used (reference/reliability.md section 2.7: units explicit and normalised).
+unit the source used: units are explicit and normalised, and an unknown unit is refused,
+never guessed, because a misread unit changes an engraftment date.
 """
 
 from __future__ import annotations

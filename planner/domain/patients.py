@@ -1,4 +1,4 @@
-"""Patients, donors and transplants (DESIGN.md section 3) with validation.
+"""Patients, donors and transplants with validation.
 
 All records are frozen dataclasses; an edit makes a new record with
 ``dataclasses.replace``. Construction checks what a record can check alone
@@ -91,7 +91,7 @@ class TransplantType(StrEnum):
 
 
 class GraftSource(StrEnum):
-    """Where the stem cells come from (clinical.md section 8.7)."""
+    """Where the stem cells come from (the graft-source categories registries record)."""
 
     PBSC = "pbsc"
     MARROW = "marrow"
@@ -99,7 +99,8 @@ class GraftSource(StrEnum):
 
 
 class DonorType(StrEnum):
-    """Donor categories of clinical.md section 8.6."""
+    """Donor categories (CIBMTR related/unrelated definitions; MUD = 8/8 at HLA-A, -B, -C,
+    -DRB1, Dehn et al., Blood 2019)."""
 
     MRD = "MRD"
     MMRD = "MMRD"

@@ -4,9 +4,9 @@ A ``Plan`` is an immutable snapshot. Every edit is a function returning a new pl
 (and, where the user needs a preview, the list of date changes), so the UI can keep
 before/after snapshots for undo and storage can diff them for the audit trail.
 
-Dates follow clinical.md section 1.1: each step sits on days relative to one anchor
-(Day 0 or a named anchor such as the first G-CSF dose). Moving Day 0 moves every
-step that is not done; what was already done keeps its real date; anchors set to
+Dates follow the transplant day convention (Day 0 = infusion day): each step sits on days
+relative to one anchor (Day 0 or a named anchor such as the first G-CSF dose). Moving Day 0
+moves every step that is not done; what was already done keeps its real date; anchors set to
 real dates (a collection that happened) stay where they are.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from planner.domain.days import MDAY, OFFSET, day_label, days_after_anchor, mobilisation_label
 from planner.domain.patients import new_id
@@ -44,6 +44,25 @@ class StepStatus(StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
+
+
+OVERDUE: Final = "overdue"
+"""The status a planned occurrence shows once it is overdue (never stored)."""
+
+
+def overdue_before(today: dt.date, window_after: int) -> dt.date:
+    """Planned occurrences dated before this day are overdue ``today``: a step may run
+    ``window_after`` days late (its window, as in "Day +28 +/-3") before it is."""
+    return today - dt.timedelta(days=window_after)
+
+
+def shown_status(status: str, date: dt.date, window_after: int, today: dt.date | None) -> str:
+    """What an occurrence shows today: "overdue" for a planned one past its window,
+    else its recorded status ("planned", "done", "skipped", "cancelled")."""
+    planned = status == StepStatus.PLANNED
+    if planned and today is not None and date < overdue_before(today, window_after):
+        return OVERDUE
+    return str(status)
 
 
 @dataclass(frozen=True)
@@ -212,6 +231,14 @@ class Occurrence(NamedTuple):
     def is_mobilisation(self) -> bool:
         """True for a step counted in M-Days (from the first G-CSF dose)."""
         return self.numbering == MDAY
+
+    def shown_status(self, today: dt.date | None) -> str:
+        """ "overdue" when planned and past its window today, else its status."""
+        return shown_status(self.status, self.date, self.window_after, today)
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """True when planned and its date and window have passed."""
+        return self.shown_status(today) == OVERDUE
 
 
 @dataclass(frozen=True)
@@ -400,7 +427,7 @@ class Plan:
             )
 
     def occurrences(self) -> Iterator[Occurrence]:
-        """Every dated occurrence of every step, in step order (DESIGN.md section 9)."""
+        """Every dated occurrence of every step, in step order (public API)."""
         for _, occs in self._occurrences_by_step.values():
             yield from occs
 
@@ -544,7 +571,7 @@ def instantiate(
     transplant_id: str = "",
     plan_id: str | None = None,
 ) -> Plan:
-    """Make a plan from one template around ``day0`` (DESIGN.md section 9).
+    """Make a plan from one template around ``day0`` (public API: ``planner.careplan``).
 
     ``anchors`` sets named anchors to real dates (e.g. the first G-CSF dose).
     """
@@ -638,7 +665,7 @@ def infusion_given(plan: Plan) -> Occurrence | None:
 
 
 def reanchor(plan: Plan, new_day0: dt.date, reason: str) -> tuple[Plan, list[DateChange]]:
-    """Move Day 0: return the new plan and every date that changes (DESIGN.md section 9).
+    """Move Day 0: return the new plan and every date that changes (public API).
 
     Steps already done keep their real dates; anchors set to real dates stay put.
     A reason is required: Day 0 moves are audited and shown on the team summary.
@@ -798,7 +825,7 @@ def calendar_flags(
 
 @dataclass(frozen=True)
 class ScheduleRow:
-    """One row of ``transplant-planner schedule`` (DESIGN.md section 6)."""
+    """One row of ``transplant-planner schedule`` (its ``--json`` keys are a stable interface)."""
 
     day: int
     date: dt.date

@@ -4,7 +4,8 @@ A template is an editable example "for local review", never an endorsed protocol
 Every error names the file, the step and the field (``TemplateError``). Untrusted
 files are bounded: size cap, nesting cap, and the decoder's own failure modes
 (``RecursionError``, ``ValueError`` for huge integers, bad UTF-8) all become one
-clear message (reference/reliability.md section 3.3).
+clear message: ``tomllib`` cannot execute code, but deep nesting raises ``RecursionError``
+and integers over 4,300 digits raise ``ValueError`` (CPython issue #111264).
 
 File format (``schema = 1``)::
 
@@ -16,7 +17,7 @@ File format (``schema = 1``)::
     transplant_types = ["autologous"]
     graft_sources = ["pbsc"]
     review_status = "for local review"
-    source = "clinical reference R1; NZ SACT regimen library"
+    source = "Te Aho o Te Kahu NZ SACT Regimen Library (HSCT regimens, 2024-2025)"
 
     [anchors.mobilisation]          # optional extra anchors
     default_day = -30               # default position relative to Day 0
@@ -103,7 +104,7 @@ class DoseBasis(StrEnum):
 
 
 class WeightType(StrEnum):
-    """Which weight a per-kg (or BSA) dose uses (clinical.md section 4.2-4.3)."""
+    """Which weight a per-kg (or BSA) dose uses (per-drug choice is a centre rule, unverified)."""
 
     ACTUAL = "actual"
     IDEAL = "ideal"
@@ -633,7 +634,7 @@ def mobilisation_anchor_of(protocols: Iterable[Protocol]) -> str | None:
 
 
 def load_protocols() -> dict[str, Protocol]:
-    """The bundled templates by id (DESIGN.md section 9)."""
+    """The bundled templates by id (public API: ``planner.protocols.load_protocols``)."""
     from planner.domain.assets import list_resources
 
     protocols: dict[str, Protocol] = {}

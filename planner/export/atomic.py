@@ -1,4 +1,4 @@
-"""Safe export targets and atomic file writes (reference/reliability.md section 3.5).
+"""Safe export targets and atomic file writes (the "safe save" of KeePassXC).
 
 A document is written to a temporary file in the target's own folder (created 0600,
 so no other user can read a half-written handout), flushed and fsynced, then moved

@@ -1,6 +1,7 @@
 """A small facade over reportlab platypus shared by every PDF the planner writes.
 
-What it guarantees (style.md habit 13, reliability.md sections 3.2 and 3.10):
+What it guarantees (raw text in a reportlab ``Paragraph`` is markup: ``a < b`` crashes the
+export, and tags can hide text, add links or fetch files, CVE-2020-28463 and CVE-2023-33733):
 
 * all text given to it is treated as plain text: NFC-normalised, checked against the
   bundled font's glyphs (a character the font lacks becomes a visible placeholder and is

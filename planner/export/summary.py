@@ -1,6 +1,6 @@
 """Team documents: the transplant team summary and the community hand-off packet.
 
-Pure functions of domain objects writing to a binary stream (DESIGN.md section 2).
+Pure functions of domain objects writing to a binary stream (no database, Qt or clock inside).
 Optional sections take plain inputs that may be empty, gathered in ``SummaryInputs``.
 Doses always come from ``dose_line`` (ISMP formatting, basis and inputs shown) and
 drug names in tall-man lettering.

@@ -126,7 +126,7 @@ class HandoutTexts:
         return f"{value:.{decimals}f}".replace(".", self.get("format.decimal"))
 
     def temperature(self, celsius: float) -> str:
-        """ "38.0 °C (100.4 °F)": patient handouts give both scales (clinical.md 4.7)."""
+        """ "38.0 °C (100.4 °F)": patient handouts give both scales (handout display rule)."""
         fahrenheit = celsius * 9 / 5 + 32
         return self.fill("format.temperature", c=self.number(celsius), f=self.number(fahrenheit))
 

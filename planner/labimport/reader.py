@@ -2,7 +2,8 @@
 
 A pure function of its inputs (no database, no clock unless ``today`` is passed): the caller
 shows the result as a dry-run preview and stores the accepted samples in one transaction.
-Threats and rules: reference/reliability.md section 3.4 and 2.7, issue 4.
+Threats: oversized files and XLSX zip bombs (CPython zipfile docs, "Decompression pitfalls"),
+pandas' silent NA and number coercion, and units that are not explicit (refused, not guessed).
 
 Whole-file refusals raise :class:`LabImportError` with one sentence for the user: too big
 (checked before parsing), a binary file named .csv, an encoding other than UTF-8 / UTF-16

@@ -1,7 +1,8 @@
 """Audit rows: field-level differences between snapshots, and the tamper-evident hash chain.
 
 Pure functions shared by every repository, so the in-memory fake and the SQL
-store write identical audit trails (reference/reliability.md sections 2.2-2.3).
+store write identical audit trails: who, when, old and new value and reason, never altered
+(21 CFR Part 11 section 11.10(e); ONC 45 CFR 170.315(d)(2): altered logs must be detectable).
 Each row's hash covers the previous row's hash and the row's own canonical JSON,
 so an edited, deleted or reordered row breaks the chain from that point on.
 """

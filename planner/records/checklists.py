@@ -27,7 +27,7 @@ File format (``schema = 1``)::
     transplant_types = ["autologous", "allogeneic"]
     repeat = "once"                  # or "daily": done only when ticked today
     review_status = "for local review"
-    source = "clinical reference 1.3; FACT-JACIE B6.4.5"
+    source = "FACT-JACIE International Standards B6.4.5; centre work-up SOP"
 
     [[items]]
     id = "idm"

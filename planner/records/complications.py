@@ -1,4 +1,4 @@
-"""Dated assessments and complication episodes (issue 5; clinical.md 6).
+"""Dated assessments and complication episodes (grading criteria: docs/clinical-sources.md).
 
 An :class:`Assessment` is one calculator result (inputs, criteria, version and
 deciding rule live in its :class:`planner.grading.GradeResult`) with the clinical

@@ -1,7 +1,8 @@
 """Data for the blood-count chart after transplant: pure, shared by the PDF and the Qt chart.
 
 Turns lab samples into per-analyte series on the transplant-day axis, with the
-engraftment thresholds (clinical.md 5.1 and 5.2) and markers for engraftment days.
+engraftment thresholds (CIBMTR/ASTCT 2021: ANC 0.5, platelets 20 and 50 x10^9/L) and markers
+for engraftment days.
 Same-day repeats keep the lowest value, as the engraftment rules do.
 """
 

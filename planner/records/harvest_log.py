@@ -1,9 +1,10 @@
 """The harvest log of one transplant: daily blood CD34+ counts, apheresis collections, targets.
 
-Pure: records in, values and alerts out (clinical.md sections 2.1-2.5). Stored as the body of
-the transplant's ``ClinicalRecord`` of kind "harvest" (:meth:`HarvestLog.to_body` and
-:meth:`HarvestLog.from_body`). Every computed number is a :class:`Computed` that carries the
-formula with the values put in, so a coordinator can check it by hand.
+Pure: records in, values and alerts out (rules and sources: docs/clinical-sources.md,
+"Harvest"). Stored as the body of the transplant's ``ClinicalRecord`` of kind "harvest"
+(:meth:`HarvestLog.to_body` and :meth:`HarvestLog.from_body`). Every computed number is a
+:class:`Computed` that carries the formula with the values put in, so a coordinator can check
+it by hand.
 
 Doses are per kg of the **recipient** (the patient for autologous collections). Each
 collection keeps the weight it was computed with, so a later weight change never rewrites
@@ -33,14 +34,18 @@ from planner.domain.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG, Transplant, Tr
 from planner.errors import ValidationError
 
 SCHEMA: Final = 1
-# clinical.md 2.4: autologous minimum 2, optimal 4-5 (5 used); allogeneic minimum 2,
-# optimal 4, maximum 8 x10^6 CD34+/kg recipient weight. Doubled for a tandem transplant.
+# Duong et al., ASBMT mobilisation guidelines (Biol Blood Marrow Transplant 2014): minimum
+# 2 x10^6 CD34+/kg per transplant; allogeneic optimal 4, maximum 8 x10^6 CD34+/kg recipient
+# weight. Autologous optimal 4-5 (5 used) is common practice (unverified exact value).
+# Doubled for a tandem transplant (practice: cells stored for two transplants).
 AUTO_TARGETS: Final = (2.0, 5.0)
 ALLO_TARGETS: Final = (2.0, 4.0)
 ALLO_MAXIMUM: Final = 8.0
-# clinical.md 2.1/2.2: start-apheresis / pre-emptive plerixafor trigger, centre-specific.
+# Start-apheresis / pre-emptive plerixafor trigger: centre-specific (10/uL is common
+# practice, unverified as a guideline value).
 DEFAULT_PLERIXAFOR_THRESHOLD: Final = 10.0  # PB CD34+ cells/uL
-# clinical.md 2.2: pre-emptive algorithm example, < 1.3 x10^6/kg on the first apheresis day.
+# Published pre-emptive plerixafor algorithm (Bone Marrow Transplant 2012): < 1.3 x10^6/kg
+# on the first apheresis day.
 DEFAULT_FIRST_DAY_YIELD_TRIGGER: Final = 1.3
 MAX_PB_CD34: Final = 10_000.0  # cells/uL in blood; higher is a unit slip
 MAX_BLOOD_VOLUME_L: Final = 60.0
@@ -49,17 +54,19 @@ MAX_BAGS: Final = 20
 UNIT: Final = "x10^6 CD34+/kg"
 
 TARGET_RULE: Final = (
-    "clinical.md 2.4: minimum 2 x10^6 CD34+/kg per transplant, optimal 4-5 "
-    "(allogeneic: optimal 4, maximum 8), per kg recipient weight; doubled for tandem"
+    "minimum 2 x10^6 CD34+/kg per transplant, optimal 4-5 (allogeneic: optimal 4, maximum 8), "
+    "per kg recipient weight (Duong et al., ASBMT guidelines, Biol Blood Marrow Transplant "
+    "2014; autologous optimal 4-5 is common practice, unverified); doubled for tandem"
 )
 STOP_RULE: Final = (
-    "clinical.md 2.5: stop collecting when the cumulative yield reaches the target "
+    "centre practice: stop collecting when the cumulative yield reaches the target "
     "(or when the minimum is reached and the centre decides)"
 )
 PLERIXAFOR_RULE: Final = (
-    "clinical.md 2.1/2.2: pre-emptive plerixafor when the blood CD34+ count after G-CSF is "
-    "below the centre threshold (published triggers <7 to <20/uL; default 10/uL) or the first "
-    "apheresis yields < 1.3 x10^6/kg; plerixafor is not for leukaemia mobilisation"
+    "pre-emptive plerixafor when the blood CD34+ count after G-CSF is below the centre "
+    "threshold (published triggers <7 to <20/uL; default 10/uL) or the first apheresis yields "
+    "< 1.3 x10^6/kg (pre-emptive plerixafor algorithm, Bone Marrow Transplant 2012; centre "
+    "thresholds unverified); plerixafor is not for leukaemia mobilisation (Mozobil label)"
 )
 
 
@@ -212,7 +219,7 @@ class Collection:
         object.__setattr__(self, "bags", bags)
 
     def dose(self) -> Computed:
-        """Product dose in 10^6 CD34+/kg recipient weight, with the formula (clinical.md 2.5)."""
+        """Product dose in 10^6 CD34+/kg recipient weight, with the formula written out."""
         w = self.weight_kg
         if self.cd34_per_ul is not None:
             value = cd34_dose(self.cd34_per_ul, self.product_volume_ml, w)
@@ -230,7 +237,7 @@ class Collection:
             raise ValidationError(
                 "cd34_per_ul", f"A dose of {value:g} {UNIT} is not plausible; check the units."
             )
-        return Computed(value, UNIT, formula + " (clinical.md 2.5, per kg recipient weight)")
+        return Computed(value, UNIT, formula + " (per kg recipient weight)")
 
 
 @dataclass(frozen=True)
@@ -259,7 +266,7 @@ class Targets:
 
 
 def default_targets(transplant: Transplant) -> Targets:
-    """Targets of clinical.md 2.4 for the transplant type."""
+    """Default targets for the transplant type (Duong et al., ASBMT 2014; see TARGET_RULE)."""
     if transplant.transplant_type is TransplantType.AUTOLOGOUS:
         return Targets(*AUTO_TARGETS)
     return Targets(*ALLO_TARGETS, maximum=ALLO_MAXIMUM)
@@ -452,11 +459,7 @@ class HarvestLog:
         out = []
         for i, total in enumerate(totals):
             parts = " + ".join(_num(d.value) for d in doses[: i + 1])
-            out.append(
-                Computed(
-                    total, UNIT, f"{parts} = {_num(total)} {UNIT} (running sum, clinical.md 2.5)"
-                )
-            )
+            out.append(Computed(total, UNIT, f"{parts} = {_num(total)} {UNIT} (running sum)"))
         return out
 
     def total(self) -> Computed:
@@ -589,7 +592,7 @@ def stop_alert(log: HarvestLog, tandem: bool) -> HarvestAlert | None:
 
 
 def plerixafor_prompt(log: HarvestLog, day: dt.date, tandem: bool = False) -> HarvestAlert | None:
-    """Prompt pre-emptive plerixafor when the count of ``day`` is low (clinical.md 2.1/2.2).
+    """Prompt pre-emptive plerixafor when the count of ``day`` is low (see PLERIXAFOR_RULE).
 
     Triggers: the blood CD34+ count of ``day`` is below ``plerixafor_threshold``, or the first
     collection yielded less than ``first_day_yield_trigger``. No prompt once the optimal target
@@ -643,8 +646,8 @@ class Forecast:
 def forecast(log: HarvestLog, tandem: bool) -> Forecast:
     """How many more collections the optimal target needs, from the mean of the recent yields.
 
-    A practice heuristic, not a validated prediction (clinical.md 2.5 marks the yield
-    prediction unverified); it assumes future collections yield like the last ones.
+    A practice heuristic with no published validation, not a prediction; it assumes future
+    collections yield like the last ones.
     """
     _, optimal, _ = log.effective_targets(tandem)
     total = log.total().value
@@ -683,7 +686,7 @@ def forecast(log: HarvestLog, tandem: bool) -> Forecast:
 def expected_yield(
     pb_cd34: float, litres: float, weight_kg: float, efficiency: float = 0.5
 ) -> Computed:
-    """Expected yield from the blood count (clinical.md 2.5, practice heuristic, unverified).
+    """Expected yield from the blood count (practice heuristic, unverified: not validated).
 
     ``PB CD34+ (/uL) x litres processed x collection efficiency / weight``; e.g.
     30/uL x 15 L x 0.5 / 75 kg = 3.0 x10^6/kg.
@@ -697,7 +700,7 @@ def expected_yield(
         value,
         UNIT,
         f"{_num(pb)}/uL x {_num(vol)} L x {_num(eff)} / {_num(w)} kg = {_num(value)} {UNIT} "
-        "(practice heuristic, unverified; clinical.md 2.5)",
+        "(practice heuristic, unverified: no published validation)",
     )
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from planner.errors import ValidationError
 
-if TYPE_CHECKING:  # annotations only: the start-up board imports this module (DESIGN 7)
+if TYPE_CHECKING:  # annotations only: the start-up board imports this module (start-up time)
     from planner.domain.labs import LabSample
     from planner.domain.patients import Patient, Transplant
     from planner.domain.plans import Plan

@@ -1,6 +1,6 @@
 """Recovery after transplant: engraftment decisions, graft-failure watch, count-chart data.
 
-Pure functions of records and ``today`` (clinical.md section 5). The computed engraftment
+Pure functions of records and ``today`` (CIBMTR/ASTCT 2021 definitions). The computed engraftment
 comes from :mod:`planner.engraftment`; this module adds what is stored per transplant in the
 ``ClinicalRecord`` of kind "engraftment" (:class:`RecoveryRecord`): transfusion events,
 clinician overrides with their reason, and hand-entered counts that were corrected.
@@ -38,7 +38,7 @@ from planner.records.ports import ClinicalRecord
 
 SCHEMA: Final = 1
 PRODUCTS: Final[dict[str, str]] = {"platelets": "Platelets", "red_cells": "Red cells"}
-# Override keys: the three engraftment results of clinical.md 5.1 and 5.2.
+# Override keys: the three engraftment results (neutrophil; platelets >= 20 and >= 50).
 RESULT_KEYS: Final[dict[str, str]] = {
     "neutrophil": "Neutrophils (ANC >= 0.5)",
     "platelet20": "Platelets >= 20",
@@ -330,7 +330,7 @@ def assess(
     record: RecoveryRecord | None,
     today: dt.date,
 ) -> RecoveryStatus:
-    """Engraftment and graft-failure watch for one transplant (clinical.md 5.1-5.3).
+    """Engraftment and graft-failure watch for one transplant (CIBMTR/ASTCT 2021).
 
     Args:
         transplant: the transplant (Day 0 and graft source).

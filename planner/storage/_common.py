@@ -165,7 +165,7 @@ def lab_order(sample: LabSample) -> tuple[str, dt.date, str]:
 def lab_import_change(action: Action) -> PendingChange | None:
     """The single audit row of an action's lab samples (a PHI import event), if any.
 
-    One row whatever the number of samples (reference/reliability.md section 3.4): its
+    One row whatever the number of samples (an import is one audited PHI-import event): its
     entity_id is the patient id, or "" when the samples concern several patients.
     """
     samples = action.lab_samples

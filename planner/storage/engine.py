@@ -1,6 +1,6 @@
 """Building the SQLAlchemy Engine: SQLite (default, one workstation) or PostgreSQL (shared).
 
-SQLite rules (reference/reliability.md sections 1.2, 1.3, 1.6, 3.8):
+SQLite rules (why each holds: docs/architecture.md, "Storage"):
 
 * every connection sets ``journal_mode=WAL``, ``synchronous=FULL``, ``foreign_keys=ON``,
   ``secure_delete=ON`` and a short ``busy_timeout`` (plus ``fullfsync`` on macOS); the

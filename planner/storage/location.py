@@ -1,4 +1,4 @@
-"""Refuse an SQLite file on a network drive (reference/reliability.md sections 1.3, 3.9b).
+"""Refuse an SQLite file on a network drive (SQLite "How To Corrupt An SQLite Database File").
 
 SQLite's locking and its WAL shared memory do not work over network filesystems: two
 workstations can both write and corrupt the file. A clinic that shares its data uses the
@@ -111,7 +111,7 @@ def network_location(path: Path, mountinfo: str | None = None) -> str | None:
     return f"a {fs_type} network mount" if fs_type in NETWORK_FS_TYPES else None
 
 
-# Folder names that cloud services synchronise (reliability.md 3.9b: warn about them). A
+# Folder names that cloud services synchronise (warned about, not refused). A
 # syncing service can upload a half-written file or bring back an old copy of it.
 _SYNC_FOLDERS: tuple[tuple[str, str], ...] = (
     ("dropbox", "Dropbox"),

@@ -1,4 +1,4 @@
-"""One program instance per SQLite file (reference/reliability.md section 3.9a).
+"""One program instance per SQLite file: a second instance never writes silently.
 
 ``<database>.lock`` (0600) holds who has the database open: user, host, process id and
 start time. The operating system lock on it (``flock`` on POSIX, ``msvcrt.locking`` on

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
-from planner.cli.export import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL, add_export_parser, run_export
+from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
+from planner.cli.export import run_export
+from planner.cli.parser import add_export_parser
 from planner.records.documents import history
 from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
@@ -190,7 +192,8 @@ def test_handout_without_a_24_hour_number_or_with_untranslated_steps_warns(tmp_p
 
     from planner.app.context import Context
     from planner.app.demo import load_demo_clinic
-    from planner.cli.export import add_export_parser, run_export
+    from planner.cli.export import run_export
+    from planner.cli.parser import add_export_parser
     from planner.domain.patients import ClinicSettings
     from planner.storage.memory import InMemoryRepository
     from tests.integration.factories import ACTOR

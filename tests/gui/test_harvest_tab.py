@@ -65,7 +65,7 @@ def test_low_count_prompts_plerixafor(tab: HarvestTab, monkeypatch, demo_repo) -
     assert tab.session.undo_stack.count() == 1  # saved, and undoable
     assert not tab.plerixafor_banner.isHidden()
     assert "below the threshold 10/uL" in tab.plerixafor_banner.text()
-    assert "2.1/2.2" in tab.plerixafor_banner.toolTip()
+    assert "Mozobil label" in tab.plerixafor_banner.toolTip()  # the published source
     assert tab.model.data(tab.model.index(0, 2)) == "6"
     stored = demo_repo.get_record(tab.transplant.id, "harvest")
     assert stored is not None and stored.body["pb_cd34"][0]["value"] == 6.0

@@ -202,7 +202,9 @@ def test_an_edit_recomputes_only_its_transplant_and_equals_a_full_refresh(
     parts: list[set[str] | None] = []
     real = services.load_clinic
     monkeypatch.setattr(
-        services, "load_clinic", lambda repo, ids=None: parts.append(ids) or real(repo, ids)
+        services,
+        "load_clinic",
+        lambda repo, ids=None, known=None: parts.append(ids) or real(repo, ids, known),
     )
     item = demo_window.worklist_model.item(0)
     model = demo_window.worklist_model
@@ -246,7 +248,9 @@ def test_counts_saved_from_a_patient_tab_recompute_that_patients_rows(demo_windo
     parts: list[object] = []
     real = services.load_clinic
     monkeypatch.setattr(
-        services, "load_clinic", lambda repo, ids=None: parts.append(ids) or real(repo, ids)
+        services,
+        "load_clinic",
+        lambda repo, ids=None, known=None: parts.append(ids) or real(repo, ids, known),
     )
     row = next(r for r in demo_window.session.rows if r.mrn == "DEMO-0009")
     ws = demo_window.open_transplant(row.transplant_id)

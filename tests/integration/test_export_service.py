@@ -73,6 +73,8 @@ def test_export_writes_file_then_history_and_audit_in_one_commit(demo, tmp_path)
     )
     assert _pages(result.path) > 5
     assert len(counted.commits) == 1
+    assert result.change is not None and result.change.parts == {"documents"}
+    assert not result.change.undoable  # a document given out cannot be taken back
     action = counted.commits[0]
     assert action.event and "large print" in action.event and str(tmp_path) not in action.event
     assert [r.kind for r in action.records] == ["documents"]
@@ -179,7 +181,8 @@ def test_batch_of_three_on_two_workers_writes_three_valid_pdfs(tmp_path):
     assert len(files) == 3
     names = {p.mrn: p.display_name for p in repo.list_patients()}
     for item in items:
-        assert item.result is not None
+        assert item.result is not None and item.result.change is not None
+        assert item.result.change.transplant_ids == {item.transplant_id}
         path = item.result.path
         assert path.name.startswith("handout_2026-03-11_")
         assert item.mrn not in path.name

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plans import diff_dates
-from ui.plan_session import Snapshot
+from ui.transplant_session import Snapshot
 
 
 class ConflictDialog(QDialog):

@@ -38,6 +38,7 @@ from planner.app.exports import (
     ExportResult,
     Rendered,
     RenderJob,
+    document_warnings,
     prepare_job,
     record_printed,
     render,
@@ -378,26 +379,12 @@ class ExportDialog(QDialog):
         self._show_status(user_message(exc))
 
     def _show_warning(self, rendered: Rendered) -> None:
-        parts = []
-        if rendered.missing_glyphs:
-            # Code points too: the screen font may lack the characters as well.
-            chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in rendered.missing_glyphs[:12])
-            parts.append(
-                f"The font cannot show {len(rendered.missing_glyphs)} character(s) "
-                f"of this document: {chars}. They print as a box ("
-                "\N{REPLACEMENT CHARACTER}); write them in by hand or correct the record."
-            )
-        if rendered.untranslated_steps:
-            n = len(rendered.untranslated_steps)
-            parts.append(
-                f"{n} step{'s have' if n != 1 else ' has'} no wording in this "
-                'language and print with a general phrase and "ask your team".'
-            )
-        if self.kind.currentData() == "handout" and not self._centre.phone_24h.strip():
-            parts.append(
-                "No 24-hour phone number is set (phone_24h in centre.toml): the "
-                "handout asks the patient to write it in by hand."
-            )
+        parts = document_warnings(
+            str(self.kind.currentData()),
+            rendered.missing_glyphs,
+            rendered.untranslated_steps,
+            self._centre,
+        )
         self.warning.setText("\n\n".join(parts))
         self.warning.setVisible(bool(parts))
 

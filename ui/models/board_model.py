@@ -43,15 +43,28 @@ def alerts_tooltip(row: BoardRow) -> str:
 
 
 class BoardTableModel(QAbstractTableModel):
-    """One row per active transplant; reads the session's rows, keeps no copy."""
+    """One row per active transplant: a view of the session's rows.
+
+    The view sorts through its proxy, so the model keeps the transplants in a stable
+    order of its own: when the board is recomputed for the same transplants (after an
+    edit), only the rows that changed are reported (``dataChanged``), and the proxy
+    re-sorts those alone instead of the whole board.
+    """
 
     def __init__(self, session: ClinicSession) -> None:
         super().__init__()
         self._session = session
+        self._order: list[str] = []  # transplant ids, in this model's row order
+        self._rows: dict[str, BoardRow] = {}  # the session's rows by transplant id
+        self._take(session.rows)
         session.sig_board_changed.connect(self._on_session_board_changed)
 
+    def _take(self, rows: list[BoardRow]) -> None:
+        self._order = [r.transplant_id for r in rows]
+        self._rows = {r.transplant_id: r for r in rows}
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._session.rows)
+        return 0 if parent.isValid() else len(self._order)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -59,9 +72,9 @@ class BoardTableModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._session.rows):
+        if not index.isValid() or not 0 <= index.row() < len(self._order):
             return None
-        row = self._session.rows[index.row()]
+        row = self._rows[self._order[index.row()]]
         key = COLUMNS[index.column()][0]
         if role == Qt.ItemDataRole.DisplayRole:
             return _cell(row, key)
@@ -85,9 +98,18 @@ class BoardTableModel(QAbstractTableModel):
         return None
 
     def row_at(self, row: int) -> BoardRow:
-        """The board row shown at ``row``."""
-        return self._session.rows[row]
+        """The board row of this model's row ``row``."""
+        return self._rows[self._order[row]]
 
     def _on_session_board_changed(self) -> None:
-        self.beginResetModel()
-        self.endResetModel()
+        rows = self._session.rows
+        if len(rows) != len(self._order) or any(r.transplant_id not in self._rows for r in rows):
+            self.beginResetModel()
+            self._take(rows)
+            self.endResetModel()
+            return
+        old, self._rows = self._rows, {r.transplant_id: r for r in rows}
+        last = len(COLUMNS) - 1
+        for i, tid in enumerate(self._order):
+            if self._rows[tid] != old[tid]:
+                self.dataChanged.emit(self.index(i, 0), self.index(i, last))

@@ -188,6 +188,8 @@ class BoardView(QWidget):
             signal.connect(self._on_filter_changed)
         self.table.sig_row_activated.connect(self._on_table_row_activated)
         model.modelReset.connect(self._on_model_reset)
+        # An edit changes a few rows in place: their phase may be new to the filter.
+        model.dataChanged.connect(self._fill_filters)
         self._on_model_reset()
 
     def _fill_combo(self, combo: QComboBox, values: list[str]) -> None:
@@ -198,12 +200,15 @@ class BoardView(QWidget):
         combo.setCurrentText(current if current in values else ALL)
         combo.blockSignals(False)
 
-    def _on_model_reset(self) -> None:
+    def _fill_filters(self) -> None:
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
         self._fill_combo(self.coordinator, sorted({r.coordinator for r in rows if r.coordinator}))
         self._fill_combo(self.phase, sorted({r.phase for r in rows}))
         self._on_filter_changed()
-        if not self.columns_sized and rows:
+
+    def _on_model_reset(self) -> None:
+        self._fill_filters()
+        if not self.columns_sized and self.model.rowCount():
             self.table.resizeColumnsToContents()
             self.columns_sized = True
 

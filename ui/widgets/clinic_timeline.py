@@ -51,7 +51,7 @@ from planner.app.timeline import (
     visible_rows,
     weekend_dates,
 )
-from planner.domain.plans import Plan
+from planner.domain.plans import Plan, overdue_before
 from planner.domain.templates import Phase
 
 NAME_WIDTH = 230
@@ -178,8 +178,8 @@ def _run_days(
         start, end = (run.start - origin).days, (run.end - origin).days + 1
         phase = _PHASE_INDEX[run.phase]
         if run.status == "planned":
-            # Overdue when day + window_after < today, i.e. day < today - window_after.
-            cut = min(max((today - origin).days - run.window_after, start), end)
+            # The days before ``overdue_before`` are overdue (the rule of the plan).
+            cut = min(max((overdue_before(today, run.window_after) - origin).days, start), end)
             if cut > start:
                 yield start, cut, phase, _STATUS["overdue"][0]
             if end > cut:

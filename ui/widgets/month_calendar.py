@@ -31,7 +31,7 @@ from planner.domain.days import short_day_label
 from planner.domain.plans import Plan
 from planner.domain.templates import Phase
 from ui.widgets.plan_timeline import WEEKDAYS, long_date
-from ui.widgets.status_style import occurrence_status, paint_shape, status_style
+from ui.widgets.status_style import paint_shape, status_style
 
 HEADER_H = 34
 WEEKDAY_H = 20
@@ -139,7 +139,7 @@ class MonthCalendar(QWidget):
         self._mdays = {}
         for occ in plan.occurrences():
             days.setdefault(occ.date, []).append(
-                (order[occ.phase], occ.title, occurrence_status(occ, today))
+                (order[occ.phase], occ.title, occ.shown_status(today))
             )
             if occ.is_mobilisation:
                 self._mdays[occ.date] = occ.label

@@ -52,7 +52,6 @@ from planner.app.timeline import (
 from planner.domain.days import day_label, short_day_label
 from planner.domain.plans import Occurrence, Plan, StepStatus
 from ui.widgets.status_style import (
-    occurrence_status,
     paint_shape,
     phase_colour,
     phase_label,
@@ -326,7 +325,7 @@ class PlanTimeline(QWidget):
                 f"{day_label((bar.start - self._plan.day0).days)} to "
                 f"{day_label((bar.end - self._plan.day0).days)} ({days} days)"
             )
-        lines.append(f"Status: {status_style(occurrence_status(occ, self._today)).label}")
+        lines.append(f"Status: {status_style(occ.shown_status(self._today)).label}")
         if step.dose is not None:
             order = " ".join(
                 t for t in (step.dose.order_text, step.dose.route, step.dose.frequency) if t
@@ -361,7 +360,7 @@ class PlanTimeline(QWidget):
             tuple(
                 o
                 for o in occs.get(b.step_id, ())
-                if b.start <= o.date <= b.end and occurrence_status(o, today) == b.status
+                if b.start <= o.date <= b.end and o.shown_status(today) == b.status
             )
             or tuple(occs[b.step_id])
             for b in bars

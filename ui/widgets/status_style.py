@@ -9,13 +9,11 @@ and table icons all paint through this module so they never disagree.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from planner.domain.plans import Occurrence, StepStatus
 from planner.domain.templates import Phase
 
 STATUSES = ("planned", "done", "overdue", "skipped", "cancelled")
@@ -121,20 +119,6 @@ def phase_colour(phase: Phase) -> QColor:
 def phase_label(phase: Phase) -> str:
     """Lane header text of a phase ("GVHD prophylaxis")."""
     return _PHASE_LABELS[phase]
-
-
-def occurrence_status(occ: Occurrence, today: dt.date | None) -> str:
-    """ "overdue" for a planned occurrence past its window, else the occurrence's status.
-
-    Same rule as ``planner.timeline._status``; kept here until that helper is public.
-    """
-    if (
-        occ.status is StepStatus.PLANNED
-        and today is not None
-        and (occ.date + dt.timedelta(days=occ.window_after) < today)
-    ):
-        return "overdue"
-    return occ.status.value
 
 
 def paint_shape(

@@ -1,0 +1,190 @@
+"""One function per command of the command line; each returns the exit code.
+
+A user mistake raises ``UserError`` or a ``PlannerError``: ``run_command``'s caller
+prints it as one sentence and exits 2, never with a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
+from planner.cli.parser import UserError, parse_date
+from planner.cli.shell import Shell
+
+Command = Callable[[argparse.Namespace, Shell], int]
+
+
+def cmd_protocols(_: argparse.Namespace, shell: Shell) -> int:
+    """List bundled and local templates."""
+    from planner.domain.templates import all_protocols
+
+    protocols, errors = all_protocols(shell.local_templates())
+    for proto in sorted(protocols.values(), key=lambda p: (p.category.value, p.id)):
+        shell.out(
+            f"{proto.id:<36} {proto.category.value:<17} {proto.review_status:<17} {proto.title}"
+        )
+    for err in errors:
+        sys.stderr.write(f"warning: {err}\n")
+    return EXIT_OK
+
+
+def cmd_schedule(args: argparse.Namespace, shell: Shell) -> int:
+    """Print a template's dated schedule."""
+    from planner.domain.plans import instantiate, schedule_rows
+    from planner.domain.templates import all_protocols, get_protocol
+
+    day0 = parse_date(args.day0, "Day 0")
+    protocols, _ = all_protocols(shell.local_templates())
+    plan = instantiate(get_protocol(protocols, args.protocol_id), day0)
+    rows = schedule_rows(plan)
+    if args.json:
+        shell.out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        label = r.label if r.label.startswith("M-Day") else f"Day {r.day:+d}" if r.day else "Day 0"
+        shell.out(f"{label:<9} {r.date.isoformat()}  {r.phase:<17} {r.title}")
+    return EXIT_OK
+
+
+def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
+    """Print the clinic board for today."""
+    from planner.app.clinic import clinic_board
+
+    settings = shell.centre_settings()
+    repo = shell.open_repository(args)
+    try:
+        rows = clinic_board(repo, shell.clock().date(), sorted(settings.closures))
+    finally:
+        repo.close()
+    if args.json:
+        shell.out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for r in rows:
+        due = "; ".join(r.due_today) or "-"
+        alerts = "; ".join(r.alerts) or "-"
+        shell.out(f"{r.mrn:<12} {r.name:<28} {r.day_label:<9} {r.phase:<20} due: {due} | {alerts}")
+    return EXIT_OK
+
+
+def cmd_demo_db(args: argparse.Namespace, shell: Shell) -> int:
+    """Write the demo clinic to a new SQLite file."""
+    from planner.app.demo import load_demo_clinic
+    from planner.storage import open_repository
+
+    path = Path(shell.require_folder(args.path, "the demo database"))
+    if path.exists():
+        raise UserError(f"{path} already exists; choose a new file name.")
+    repo = open_repository(
+        str(path), user=shell.actor.user, workstation=shell.actor.workstation, now=shell.clock()
+    )
+    try:
+        count = load_demo_clinic(repo, shell.context())
+    finally:
+        repo.close()
+    shell.out(f"Wrote a demo clinic of {count} patients to {path}.")
+    return EXIT_OK
+
+
+def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
+    """Import counts; report accepted and rejected rows (exit 1 when some were rejected)."""
+    from planner.cli.labs import run_import_labs
+
+    repo = shell.open_repository(args)
+    try:
+        code, text = run_import_labs(repo, shell.context(), Path(args.file), args.dry_run)
+    finally:
+        repo.close()
+    if code == EXIT_BAD_INPUT:
+        sys.stderr.write(f"transplant-planner: {text}\n")
+    else:
+        shell.out(text)
+    return code
+
+
+def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
+    """Write handouts, team summaries or hand-off packets as PDF (one or a batch)."""
+    from planner.cli.export import run_export
+
+    settings = shell.centre_settings()
+    repo = shell.open_repository(args)
+    try:
+        code, text = run_export(repo, shell.context(), args, settings=settings)
+    finally:
+        repo.close()
+    if code == EXIT_OK:
+        shell.out(text)
+    else:
+        sys.stderr.write(f"transplant-planner: {text}\n")
+    return code
+
+
+def cmd_check(args: argparse.Namespace, shell: Shell) -> int:
+    """Integrity check and audit-chain verification; exit 1 when a problem is found."""
+    from planner.storage.backup import check
+
+    path = shell.sqlite_file(args, "check")
+    report = check(path)
+    integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
+    chain = (
+        "intact"
+        if report.audit_first_bad_seq is None
+        else f"broken at row {report.audit_first_bad_seq}"
+    )
+    shell.out(f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}.")
+    # The check reads a file the app would refuse to open: it says so rather than refusing.
+    private = os.name != "posix" or not os.stat(path).st_mode & 0o077
+    if not private:
+        shell.out(
+            f"Permissions: other users of this computer can read it; make it private with: "
+            f"chmod 600 '{path}'"
+        )
+    if not report.ok:
+        shell.out("Problems found: restore the last verified backup before working on.")
+    return EXIT_OK if report.ok and private else EXIT_PARTIAL
+
+
+def cmd_backup(args: argparse.Namespace, shell: Shell) -> int:
+    """Write a verified backup (SQLite online backup API, integrity-checked, rotated)."""
+    from planner.storage.backup import backup
+    from planner.storage.paths import data_dir
+
+    shell.sqlite_file(args, "backup")
+    dest = Path(args.dest) if args.dest else data_dir() / "backups"
+    repo = shell.open_repository(args)
+    try:
+        # The label names the database file (never a patient) so backups of several
+        # databases in one folder stay apart.
+        label = re.sub(r"[^A-Za-z0-9_-]", "", Path(shell.database_target(args)).stem)[:40]
+        info = backup(repo, dest, now=shell.clock(), label=label)
+    finally:
+        repo.close()
+    shell.out(f"Backup written and verified: {info.path} (sha256 {info.sha256[:12]}...).")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "protocols": cmd_protocols,
+    "schedule": cmd_schedule,
+    "board": cmd_board,
+    "demo-db": cmd_demo_db,
+    "check": cmd_check,
+    "backup": cmd_backup,
+    "export": cmd_export,
+    "import-labs": cmd_import_labs,
+}
+
+
+def run_command(args: argparse.Namespace, shell: Shell) -> int:
+    """Run the command ``args`` names.
+
+    Raises:
+        UserError, PlannerError: a mistake in the request (one sentence, exit 2).
+    """
+    return COMMANDS[args.command](args, shell)

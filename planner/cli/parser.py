@@ -1,0 +1,109 @@
+"""The command-line grammar (the README lists every command) and its one-sentence errors."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any, Final, NoReturn
+
+from planner.export.texts import REFERENCE_LANGUAGE
+from planner.records.documents import DOCUMENT_KINDS
+
+DB_ENV: Final = "TRANSPLANT_PLANNER_DB"
+
+
+class UserError(Exception):
+    """A mistake in the command line: reported in one sentence, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UserError(message[0].upper() + message[1:].rstrip(".") + ".")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options before the command, then the command's own."""
+    parser = _Parser(
+        prog="transplant-planner", description="Plan and follow stem-cell transplants."
+    )
+    parser.add_argument(
+        "--db",
+        help=f"SQLite file or PostgreSQL URL (default: the user data folder; also ${DB_ENV})",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo clinic (synthetic patients)"
+    )
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("protocols", help="list the protocol templates")
+    sch = sub.add_parser("schedule", help="print the dated schedule of a template")
+    sch.add_argument("protocol_id")
+    sch.add_argument("--day0", required=True, help="Day 0 as YYYY-MM-DD")
+    sch.add_argument("--json", action="store_true")
+    board = sub.add_parser("board", help="print the clinic board")
+    board.add_argument("--json", action="store_true")
+    demo = sub.add_parser("demo-db", help="write the demo clinic to a new SQLite file")
+    demo.add_argument("path")
+    sub.add_parser("check", help="check the database's integrity and audit trail")
+    backup = sub.add_parser("backup", help="write a verified backup")
+    backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
+    labs = sub.add_parser("import-labs", help="import blood counts from a CSV/XLSX lab export")
+    labs.add_argument("file")
+    labs.add_argument(
+        "--dry-run", action="store_true", help="report accepted and rejected rows; change nothing"
+    )
+    add_export_parser(sub)
+    return parser
+
+
+def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``export`` on an ``add_subparsers()`` object; returns the new parser."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "export", help="write a handout, team summary or hand-off packet as PDF"
+    )
+    parser.add_argument("document", choices=DOCUMENT_KINDS, help="which document")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--patient", metavar="MRN", help="one patient, by MRN")
+    who.add_argument(
+        "--patients",
+        metavar="MRN,MRN",
+        help="several patients, by MRN, separated by commas (needs --out-dir)",
+    )
+    who.add_argument(
+        "--all-visits-tomorrow",
+        action="store_true",
+        help="everyone with a planned visit or procedure tomorrow (needs --out-dir)",
+    )
+    parser.add_argument("--out", metavar="FILE.pdf", help="the file to write (one patient)")
+    parser.add_argument(
+        "--out-dir", metavar="DIR", help="the folder for a batch (file names carry no patient data)"
+    )
+    parser.add_argument("--lang", default=REFERENCE_LANGUAGE, help="handout language (default en)")
+    parser.add_argument("--large-print", action="store_true", help="large-print handout")
+    parser.add_argument(
+        "--no-phi", action="store_true", help="handout without name, MRN or date of birth"
+    )
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace an existing file of the same name"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes that render a batch (default: the program's, two)",
+    )
+    return parser
+
+
+def parse_date(text: str, what: str) -> dt.date:
+    """Strict ISO date; anything else is a user error naming the expected form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        if (
+            len(text) == 10
+            and text[4] == "-"
+            and text[7] == "-"
+            and text.replace("-", "").isdigit()
+        ):
+            raise UserError(f"{what} '{text}' is not a real calendar date.") from None
+        raise UserError(f"{what} '{text}' is not a date in the form YYYY-MM-DD.") from None

@@ -1,0 +1,199 @@
+"""The one edit path in the window: every record edit is undone and redone from the Edit
+menu's keys, no tab keeps a copy of the patient, and an edit in one tab reaches the
+other tabs and the board without a full reload."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from planner.app.plans import create_transplant_plan
+from planner.domain.patients import Transplant, TransplantStatus, TransplantType
+from planner.domain.templates import load_protocols
+from tests.gui.conftest import NOW
+from ui.dialogs import calculator_dialogs
+from ui.dialogs.calculator_dialogs import DateNoteDialog
+from ui.dialogs.patient_dialog import PatientDialog
+from ui.harvest_tab import CollectionDialog
+
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def window(demo_window, qtbot):
+    demo_window.show()
+    qtbot.waitExposed(demo_window)
+    demo_window.activateWindow()
+    return demo_window
+
+
+def _open(window, mrn):
+    tid = next(r.transplant_id for r in window.session.rows if r.mrn == mrn)
+    ws = window.open_transplant(tid)
+    assert ws is not None
+    return ws
+
+
+def _undo(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def _redo(qtbot, window):
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+
+
+def _edit_weight(window, monkeypatch, weight):
+    ws = window.current_workspace()
+    edited = dataclasses.replace(ws.session.patient, weight_kg=weight, weight_date=TODAY)
+    monkeypatch.setattr(PatientDialog, "ask", classmethod(lambda cls, *a: edited))
+    window.actions_by_name["edit_patient"].trigger()
+
+
+def test_a_new_weight_reaches_the_next_collection_and_the_calculator(window, monkeypatch):
+    ws = _open(window, "DEMO-0003")
+    assert ws.session.patient.weight_kg != 95.0
+    _edit_weight(window, monkeypatch, 95.0)
+    offered = []
+    monkeypatch.setattr(CollectionDialog, "ask", classmethod(lambda cls, _p, c: offered.append(c)))
+    ws.harvest_tab.add_button.click()
+    assert offered[0].weight_kg == 95.0  # the collection dialog starts from the new weight
+    shown = {}
+
+    def run(dialog):
+        shown["weight"] = dialog.editors["weight_kg"].text()
+        shown["result"] = dialog.grade
+        return 0
+
+    monkeypatch.setattr(calculator_dialogs, "run_dialog", run)
+    ws.harvest_tab.calculator_button.click()
+    assert shown["weight"] == "95"
+
+
+def test_patient_edit_undo_redo_from_the_keyboard(window, qtbot, monkeypatch, demo_repo):
+    ws = _open(window, "DEMO-0003")
+    before = ws.session.patient.weight_kg
+    _edit_weight(window, monkeypatch, 95.0)
+    assert demo_repo.get_patient(ws.session.patient.id).weight_kg == 95.0
+    _undo(qtbot, window)
+    assert demo_repo.get_patient(ws.session.patient.id).weight_kg == before
+    assert ws.session.patient.weight_kg == before  # the tab follows
+    _redo(qtbot, window)
+    assert ws.session.patient.weight_kg == 95.0
+
+
+def test_collection_undo_redo(window, qtbot, monkeypatch):
+    from planner.records.harvest_log import Collection
+
+    ws = _open(window, "DEMO-0003")
+    tab = ws.harvest_tab
+    entry = Collection("u1", TODAY, 250, 64, cd34_per_ul=800)
+    monkeypatch.setattr(CollectionDialog, "ask", classmethod(lambda cls, *a: entry))
+    tab.add_button.click()
+    assert tab.model.rowCount() == 1 and [c.id for c in tab.log.collections] == ["u1"]
+    assert window.actions_by_name["undo"].text() == "&Undo Add apheresis collection"
+    _undo(qtbot, window)
+    assert tab.log.collections == () and tab.model.collection_at(0) is None
+    _redo(qtbot, window)
+    assert [c.id for c in tab.log.collections] == ["u1"]
+
+
+def test_count_undo_redo(window, qtbot, demo_repo):
+    ws = _open(window, "DEMO-0009")
+    tab = ws.counts_tab
+    day = ws.session.plan.day0 + dt.timedelta(days=3)
+    row = tab.model.row_of(day)
+    assert tab.model.setData(tab.model.index(row, 3), "0.35")
+    assert tab.model.data(tab.model.index(row, 3)) == "0.35"
+    _undo(qtbot, window)
+    assert tab.model.data(tab.model.index(row, 3)) in ("", None)  # superseded, not deleted
+    assert any(s.value == 0.35 for s in demo_repo.list_lab_samples(ws.session.patient.id))
+    _redo(qtbot, window)
+    assert tab.model.data(tab.model.index(row, 3)) == "0.35"
+
+
+def test_checklist_tick_undo_redo(window, qtbot, monkeypatch):
+    ws = _open(window, "DEMO-0001")
+    tab = ws.checklists
+    monkeypatch.setattr(DateNoteDialog, "ask", staticmethod(lambda *a, **k: (TODAY, "")))
+    row = tab.row_of("dental")
+    tab.table.selectRow(row)
+    tab.toggle_current()
+    assert tab.view.items[tab.row_of("dental")].done
+    _undo(qtbot, window)
+    assert not tab.view.items[tab.row_of("dental")].done
+    _redo(qtbot, window)
+    assert tab.view.items[tab.row_of("dental")].done
+
+
+def test_assessment_undo_redo(window, qtbot, monkeypatch):
+    ws = _open(window, "DEMO-0010")
+    tab = ws.complications
+    episodes = len(ws.session.record.complications.episodes)
+
+    def run(dialog):
+        dialog.set_value("skin_bsa_percent", "30")
+        dialog.set_value("bilirubin", "1")
+        dialog.set_value("stool_ml_per_day", "1200")
+        dialog.save()
+        return 1
+
+    monkeypatch.setattr(calculator_dialogs, "run_dialog", run)
+    assert tab.open_calculator("magic") is not None
+    assert len(ws.session.record.complications.episodes) == episodes + 1
+    assert tab.tree.topLevelItemCount() == episodes + 1
+    _undo(qtbot, window)
+    assert tab.tree.topLevelItemCount() == episodes
+    _redo(qtbot, window)
+    assert tab.tree.topLevelItemCount() == episodes + 1
+
+
+def test_a_worklist_tick_is_undone_on_the_today_tab(window, qtbot, demo_repo):
+    window.tabs.setCurrentIndex(1)
+    model = window.worklist_model
+    item = model.item(0)
+    assert model.setData(model.index(0, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole)
+    assert item not in window.session.worklist
+    assert window.clinic_undo.count() == 1
+    _undo(qtbot, window)
+    assert item in window.session.worklist
+
+
+def test_an_edit_in_one_tab_reaches_the_other_tab_and_the_board(window, monkeypatch, demo_repo):
+    """Two transplants of one patient open in two tabs: no tab keeps its own copy."""
+    ctx = window.session.context()
+    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
+    second = create_transplant_plan(
+        demo_repo,
+        ctx,
+        Transplant(
+            id="t-second",
+            patient_id=patient.id,
+            transplant_type=TransplantType.AUTOLOGOUS,
+            graft_source="pbsc",
+            day0=TODAY + dt.timedelta(days=90),
+            status=TransplantStatus.PLANNED,
+            tandem=True,
+        ),
+        [load_protocols()["mel200-auto"]],
+    )
+    window.session.refresh()
+    other = window.open_transplant(second.subject)
+    first = _open(window, "DEMO-0003")
+    full = []
+    monkeypatch.setattr(window.session, "refresh", lambda: full.append(1))
+    renamed = dataclasses.replace(first.session.patient, family_name="Renamed", weight_kg=77.0)
+    monkeypatch.setattr(PatientDialog, "ask", classmethod(lambda cls, *a: renamed))
+    window.actions_by_name["edit_patient"].trigger()
+    assert other.session.patient.weight_kg == 77.0
+    assert "RENAMED" in other.header.text().upper()
+    assert other.harvest_tab._new_collection().weight_kg == 77.0
+    rows = [r for r in window.session.rows if r.patient_id == patient.id]
+    assert len(rows) == 2 and all("RENAMED" in r.name.upper() for r in rows)
+    assert full == []  # only the patient's rows were recomputed

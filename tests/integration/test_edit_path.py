@@ -1,0 +1,398 @@
+"""The one edit path: every use case returns a Change that names what it touched and
+what it stored; undo and redo write one side over the other, audited, and refuse to
+overwrite a document saved since. Against every repository."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from types import ModuleType
+
+import pytest
+
+from planner.app import (
+    changes,
+    checklists,
+    complications,
+    counts,
+    events,
+    exports,
+    harvest,
+    lab_import,
+    patients,
+    plans,
+)
+from planner.app.changes import Change, doc_key, redo, same_content, undo
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.clinical.grading import magic_assessment
+from planner.domain.patients import Transplant, TransplantStatus, TransplantType
+from planner.domain.plans import move_step
+from planner.domain.templates import load_protocols
+from planner.errors import ConflictError
+from planner.labimport.reader import ColumnMapping
+from planner.records.checklists import load_checklists
+from planner.records.harvest_log import Collection
+from planner.records.ports import Repository
+from planner.records.recovery import RecoveryRecord, effective_samples
+from tests.integration.factories import ACTOR
+
+NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+CTX = Context(ACTOR, NOW)
+USE_CASE_MODULES: tuple[ModuleType, ...] = (
+    patients,
+    plans,
+    harvest,
+    counts,
+    complications,
+    checklists,
+    lab_import,
+    exports,
+    events,
+)
+
+
+@pytest.fixture
+def demo(repo: Repository) -> Repository:
+    load_demo_clinic(repo, CTX)
+    return repo
+
+
+def _tid(repo: Repository, mrn: str) -> str:
+    patient = repo.find_patient_by_mrn(mrn)
+    assert patient is not None
+    return repo.list_transplants(patient.id)[0].id
+
+
+def _pid(repo: Repository, mrn: str) -> str:
+    patient = repo.find_patient_by_mrn(mrn)
+    assert patient is not None
+    return patient.id
+
+
+def _grade_iii():
+    return magic_assessment(skin_bsa_percent=30, bilirubin=1.0, stool_ml_per_day=1200, weight_kg=59)
+
+
+# Each use case that edits, as (name, call, the parts its change must name). The call
+# gets a repository holding the demo clinic.
+Call = Callable[[Repository], object]
+CASES: list[tuple[str, Call, set[str]]] = [
+    (
+        "save_patient",
+        lambda r: patients.save_patient(
+            r, CTX, dataclasses.replace(r.find_patient_by_mrn("DEMO-0003"), weight_kg=95.0)
+        ),
+        {"patient"},
+    ),
+    (
+        "create_transplant_plan",
+        lambda r: plans.create_transplant_plan(
+            r,
+            CTX,
+            Transplant(
+                id="t-new",
+                patient_id=_pid(r, "DEMO-0001"),
+                transplant_type=TransplantType.AUTOLOGOUS,
+                graft_source="pbsc",
+                day0=TODAY + dt.timedelta(days=60),
+                status=TransplantStatus.PLANNED,
+                tandem=True,
+            ),
+            [load_protocols()["mel200-auto"]],
+        ),
+        {"transplant", "plan"},
+    ),
+    (
+        "move_day0",
+        lambda r: plans.move_day0(
+            r, CTX, r.get_plan(_tid(r, "DEMO-0001")), TODAY + dt.timedelta(days=30), "donor"
+        ),
+        {"transplant", "plan"},
+    ),
+    (
+        "save_plan",
+        lambda r: plans.save_plan(
+            r,
+            CTX,
+            (plan := r.get_plan(_tid(r, "DEMO-0001"))),
+            move_step(plan, next(s.id for s in plan.steps if not s.records), 1)[0],
+            "Move a step",
+        ),
+        {"plan"},
+    ),
+    (
+        "record_pb_cd34",
+        lambda r: harvest.record_pb_cd34(r, CTX, _tid(r, "DEMO-0003"), TODAY, 25.0),
+        {"harvest"},
+    ),
+    (
+        "add_collection",
+        lambda r: harvest.add_collection(
+            r, CTX, _tid(r, "DEMO-0003"), Collection("c1", TODAY, 250, 64, cd34_per_ul=800)
+        ),
+        {"harvest"},
+    ),
+    (
+        "edit_collection",
+        lambda r: (
+            harvest.add_collection(
+                r, CTX, _tid(r, "DEMO-0003"), Collection("c1", TODAY, 250, 64, cd34_per_ul=800)
+            ),
+            harvest.edit_collection(
+                r,
+                CTX,
+                _tid(r, "DEMO-0003"),
+                Collection("c1", TODAY, 100, 64, cd34_per_ul=800),
+                harvest.load_harvest(r, _tid(r, "DEMO-0003"))[1],
+            ),
+        )[1],
+        {"harvest"},
+    ),
+    (
+        "remove_collection",
+        lambda r: (
+            harvest.add_collection(
+                r, CTX, _tid(r, "DEMO-0003"), Collection("c1", TODAY, 250, 64, cd34_per_ul=800)
+            ),
+            harvest.remove_collection(r, CTX, _tid(r, "DEMO-0003"), "c1", "wrong patient"),
+        )[1],
+        {"harvest"},
+    ),
+    (
+        "save_harvest_settings",
+        lambda r: harvest.save_harvest_settings(
+            r,
+            CTX,
+            _tid(r, "DEMO-0003"),
+            dataclasses.replace(
+                harvest.load_harvest(r, _tid(r, "DEMO-0003"))[0], plerixafor_threshold=15.0
+            ),
+        ),
+        {"harvest"},
+    ),
+    (
+        "record_counts",
+        lambda r: counts.record_counts(r, CTX, _tid(r, "DEMO-0009"), TODAY, {"anc": 0.4}),
+        {"samples"},
+    ),
+    (
+        "record_transfusion",
+        lambda r: counts.record_transfusion(r, CTX, _tid(r, "DEMO-0009"), TODAY, "platelets"),
+        {"engraftment"},
+    ),
+    (
+        "remove_transfusion",
+        lambda r: (
+            counts.record_transfusion(r, CTX, _tid(r, "DEMO-0009"), TODAY, "platelets"),
+            counts.remove_transfusion(
+                r, CTX, _tid(r, "DEMO-0009"), TODAY, "platelets", "wrong day"
+            ),
+        )[1],
+        {"engraftment"},
+    ),
+    (
+        "override_engraftment",
+        lambda r: counts.override_engraftment(
+            r, CTX, _tid(r, "DEMO-0009"), "neutrophil", None, "manual differential"
+        ),
+        {"engraftment"},
+    ),
+    (
+        "clear_engraftment_override",
+        lambda r: (
+            counts.override_engraftment(
+                r, CTX, _tid(r, "DEMO-0009"), "neutrophil", None, "manual differential"
+            ),
+            counts.clear_engraftment_override(r, CTX, _tid(r, "DEMO-0009"), "neutrophil", "x"),
+        )[1],
+        {"engraftment"},
+    ),
+    (
+        "save_assessment",
+        lambda r: complications.save_assessment(r, CTX, _tid(r, "DEMO-0010"), _grade_iii(), TODAY),
+        {"complications"},
+    ),
+    (
+        "start_episode",
+        lambda r: complications.start_episode(r, CTX, _tid(r, "DEMO-0010"), "Mucositis", TODAY),
+        {"complications"},
+    ),
+    (
+        "resolve_episode",
+        lambda r: complications.resolve_episode(
+            r,
+            CTX,
+            _tid(r, "DEMO-0010"),
+            complications.start_episode(
+                r, CTX, _tid(r, "DEMO-0010"), "Mucositis", TODAY - dt.timedelta(days=2)
+            ).subject,
+            TODAY,
+        ),
+        {"complications"},
+    ),
+    (
+        "add_episode_note",
+        lambda r: complications.add_episode_note(
+            r,
+            CTX,
+            _tid(r, "DEMO-0010"),
+            complications.start_episode(r, CTX, _tid(r, "DEMO-0010"), "Mucositis", TODAY).subject,
+            TODAY,
+            "mouth care",
+        ),
+        {"complications"},
+    ),
+    (
+        "tick_checklist_item",
+        lambda r: checklists.tick_checklist_item(
+            r,
+            CTX,
+            _tid(r, "DEMO-0001"),
+            load_checklists()["pre-transplant-workup"],
+            "dental",
+            done=True,
+            date=TODAY,
+        ),
+        {"checklists"},
+    ),
+    (
+        "import_labs",
+        lambda r: lab_import.import_labs(
+            r,
+            CTX,
+            b"MRN,Date,Test,Result,Unit\nDEMO-0009,2026-03-02,ANC,0.7,10^9/L\n",
+            "labs.csv",
+            ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit"),
+        ),
+        {"samples"},
+    ),
+    (
+        "record_printed",
+        lambda r: exports.record_printed(
+            r, CTX, exports.prepare_job(r, _tid(r, "DEMO-0003"), "handout", printed_on=TODAY)
+        ),
+        {"documents"},
+    ),
+    (
+        "record_event",
+        lambda r: events.record_event(r, CTX, "View patient", _pid(r, "DEMO-0003")),
+        set(),
+    ),
+]
+# Use cases that need a file system and rendering: their change is checked in
+# test_export_service (save_rendered, export_document, batch_export).
+ELSEWHERE = {"save_rendered", "export_document", "batch_export"}
+
+
+def _edit_use_cases() -> set[str]:
+    """Every function of the use-case modules whose first parameters are (repo, ctx)."""
+    found = set()
+    for module in USE_CASE_MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != module.__name__ or name.startswith("_"):
+                continue
+            params = list(inspect.signature(fn).parameters)
+            if params[:2] == ["repo", "ctx"]:
+                found.add(name)
+    return found
+
+
+def test_every_use_case_is_covered_by_the_contract() -> None:
+    """A new use case must join CASES: the contract below is then run on it."""
+    assert _edit_use_cases() == {name for name, _, _ in CASES} | ELSEWHERE
+
+
+@pytest.mark.parametrize(("name", "call", "parts"), CASES, ids=[c[0] for c in CASES])
+def test_a_use_case_returns_a_change_naming_what_it_touched(
+    demo: Repository, name: str, call: Call, parts: set[str]
+) -> None:
+    result = call(demo)
+    change = changes.change_of(result)  # type: ignore[arg-type]
+    assert isinstance(change, Change), name
+    assert change.parts == parts
+    for key in change.changed_keys:  # what the change says it stored is what is stored
+        part, ident = key
+        doc = next(d for d in change.after if doc_key(d) == key)
+        if part == "patient":
+            stored = demo.get_patient(ident)
+        elif part == "transplant":
+            stored = demo.get_transplant(ident)
+        elif part == "plan":
+            stored = demo.get_plan(ident)
+        else:
+            stored = demo.get_record(ident, part)
+        assert stored == doc, key
+    if parts - {"patient", "samples"}:
+        assert change.transplant_ids
+    if "patient" in parts or "samples" in parts:
+        assert change.patient_ids
+    assert change.description in {e.action for e in demo.audit_log()}
+
+
+def test_undo_and_redo_are_audited_commits_of_one_side_over_the_other(demo: Repository) -> None:
+    tid = _tid(demo, "DEMO-0003")
+    change = harvest.add_collection(
+        demo, CTX, tid, Collection("c1", TODAY, 250, 64, cd34_per_ul=800)
+    )
+    assert change.undoable
+    undone = undo(demo, CTX, change, change.after)
+    assert harvest.load_harvest(demo, tid)[0].collections == ()
+    assert undone.parts == {"harvest"}
+    redone = redo(demo, CTX, change, undone.after)
+    assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == ["c1"]
+    actions = [e.action for e in demo.audit_log()]  # one row per field: one run per action
+    runs = [a for i, a in enumerate(actions) if i == 0 or actions[i - 1] != a]
+    assert runs[-3:] == [
+        "Add apheresis collection",
+        "Undo: Add apheresis collection",
+        "Add apheresis collection",
+    ]
+    assert same_content(redone.after.records[0], change.after.records[0])
+
+
+def test_undo_refuses_to_overwrite_what_was_saved_since(demo: Repository) -> None:
+    tid = _tid(demo, "DEMO-0003")
+    first = harvest.add_collection(demo, CTX, tid, Collection("c1", TODAY, 250, 64, cd34_per_ul=8))
+    harvest.add_collection(demo, CTX, tid, Collection("c2", TODAY, 200, 64, cd34_per_ul=9))
+    with pytest.raises(ConflictError):
+        undo(demo, CTX, first, first.after)  # c2 would be lost: refused, nothing written
+    assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == ["c1", "c2"]
+
+
+def test_undoing_counts_supersedes_them_in_every_transplant_of_the_patient(
+    demo: Repository,
+) -> None:
+    tid = _tid(demo, "DEMO-0009")
+    pid = _pid(demo, "DEMO-0009")
+    change = counts.record_counts(demo, CTX, tid, TODAY, {"anc": 0.4, "plt": 12})
+    assert len(change.samples) == 2
+    stored = demo.list_lab_samples(pid)
+    undone = undo(demo, CTX, change, change.after)
+    record = RecoveryRecord.from_body(demo.get_record(tid, "engraftment").body)
+    visible = effective_samples(demo.list_lab_samples(pid), record)
+    assert not any(s in visible for s in change.samples)  # hidden, never deleted
+    assert len(demo.list_lab_samples(pid)) == len(stored)
+    redo(demo, CTX, change, undone.after)
+    record = RecoveryRecord.from_body(demo.get_record(tid, "engraftment").body)
+    assert all(s in effective_samples(demo.list_lab_samples(pid), record) for s in change.samples)
+
+
+def test_creating_is_not_undoable_and_events_touch_nothing(demo: Repository) -> None:
+    created = CASES[1][1](demo)
+    assert isinstance(created, Change) and not created.undoable
+    event = events.record_event(demo, CTX, "View patient", None)
+    assert not event.parts and not event.undoable
+    printed = CASES[-2][1](demo)
+    assert isinstance(printed, Change) and printed.parts == {"documents"}
+    assert not printed.undoable  # a printed page stays printed
+
+
+def test_a_change_lists_the_date_changes_of_its_plan(demo: Repository) -> None:
+    plan = demo.get_plan(_tid(demo, "DEMO-0001"))
+    change = plans.move_day0(demo, CTX, plan, plan.day0 + dt.timedelta(days=7), "donor delayed")
+    moved = change.date_changes
+    assert moved and all((c.new_date - c.old_date).days == 7 for c in moved)
