@@ -1,7 +1,7 @@
 """Budgets of the counts core: import 100,000 lab rows; engraftment for 500 patients.
 
 Run: ``.venv/bin/python -m benchmarks.bench_labs``
-Budgets (DESIGN.md section 7): 1.5 s and 1 s.
+Budgets (docs/architecture.md, "Performance budgets"): 1.5 s and 1 s.
 """
 
 from __future__ import annotations

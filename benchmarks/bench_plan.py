@@ -53,7 +53,7 @@ def bench_reanchor(floor: float) -> Figure:
 
 
 def bench_instantiate(floor: float) -> Figure:
-    """Instantiate every bundled template once (no budget in DESIGN.md; reported)."""
+    """Instantiate every bundled template once (no budget; reported)."""
     protocols = list(load_protocols().values())
 
     def run() -> None:

@@ -1,7 +1,7 @@
 """The board after an edit, 500-patient clinic: the edited transplant's rows vs the clinic's.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_refresh``
-Reported (no budget in DESIGN.md section 7): this is the pause the window takes after
+Reported (no budget in docs/architecture.md, "Performance budgets"): this is the pause the window takes after
 each edit, on the GUI thread, before the board shows the change.
 """
 

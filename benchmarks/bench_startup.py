@@ -1,7 +1,7 @@
 """Start-up to a painted, usable board with a 500-patient clinic vs the bare PySide6 window.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_startup``
-Budget (DESIGN.md section 7): at most 3x the bare window measured in the same run.
+Budget (docs/architecture.md, "Performance budgets"): at most 3x the bare window measured in the same run.
 
 Each child prints the wall-clock time at which its window was painted; the figure is
 that minus the time the parent started it (interpreter start included, exit excluded,

@@ -4,7 +4,7 @@ Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_timeline``
 
 Each case renders the timeline's viewport (1600x900 widget) into a QImage; the floor is
 a bare QWidget of the same size rendered the same way in the same run. Budget: 16 ms
-median per frame (DESIGN.md section 7). Nothing is asserted; figures are printed.
+median per frame (docs/architecture.md, "Performance budgets"). Nothing is asserted; figures are printed.
 """
 
 from __future__ import annotations

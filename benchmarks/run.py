@@ -1,4 +1,4 @@
-"""Run every benchmark and print figure, floor, ratio and budget (DESIGN.md section 7).
+"""Run every benchmark and print figure, floor, ratio and budget (docs/architecture.md, "Performance budgets").
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.run
 

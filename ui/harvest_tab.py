@@ -448,8 +448,9 @@ class TargetsDialog(QDialog):
         form.addRow(
             QLabel(
                 "Targets are doubled automatically for a tandem transplant "
-                "(clinical.md 2.4). Defaults: 2 / 5 autologous, 2 / 4 allogeneic; "
-                "threshold 10/uL (clinical.md 2.1, 2.2)."
+                "(practice). Defaults: minimum 2, optimal 5 autologous / 4 allogeneic "
+                "x10^6 CD34+/kg; plerixafor prompt below 10/uL (centre setting). Sources: "
+                "docs/clinical-sources.md, Harvest."
             )
         )
         form.addRow(self.error)

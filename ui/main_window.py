@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 # The patient workspace, the dialogs, the plan session, the use cases and printing are
 # imported when first used: together they pull in the timeline, calendar, calculators,
 # the export service and most of the planner, which the board painted at start-up does
-# not need (DESIGN.md section 7: start-up within 3x the bare window).
+# not need (the start-up budget: docs/architecture.md, "Quick start").
 
 
 def _workspace_type() -> type[PatientWorkspace]:
@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             self.print_worklist,
             QKeySequence.StandardKey.Print,
         )
-        # Issue 6: handouts, team summaries and hand-off packets of the current patient.
+        # Handouts, team summaries and hand-off packets of the current patient.
         self._add(
             "export_documents",
             "Print / e&xport...",

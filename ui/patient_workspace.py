@@ -52,7 +52,7 @@ from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
 
-if TYPE_CHECKING:  # Issue 4: the tabs import pandas; they are imported when a patient opens
+if TYPE_CHECKING:  # these tabs import pandas: they are imported when a patient opens
     from ui.counts_tab import CountsTab
     from ui.harvest_tab import HarvestTab
 

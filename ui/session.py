@@ -9,7 +9,7 @@ open transplant session and view what was stored. Undo and redo take the same wa
 (``replay``). No widget holds the repository. Loading a big clinic can run off the
 GUI thread.
 
-A quick start (``planner.snapshot``) first shows the board stored by the last run:
+A quick start (``planner.app.snapshot``) first shows the board stored by the last run:
 ``start_board`` puts those rows up before the repository is even open; ``attach``
 hands over the repository once it is; the first live load makes the session ``ready``.
 Until then nothing reads or writes the repository through the session.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Final
 
-# The same days as planner.engraftment (a test checks they agree); not imported from there
+# The same days as planner.clinical.engraftment (a test checks they agree); not imported from there
 # because it loads pandas, which a clinic without counts never needs.
 WATCH_DAY: Final = 28
 PRIMARY_GF_PBSC_DAY: Final = 30
@@ -40,7 +40,7 @@ DOCUMENTS: Final = (
 )
 UNREADABLE: Final = "A stored record could not be read; the patient's tab says which."
 
-# (start of the alert text, its rule): the texts planner.recovery and harvestlog make.
+# (start of the alert text, its rule): the texts planner.records.recovery and harvestlog make.
 _RECOVERY: Final = (
     (
         "Neutrophil engraftment",

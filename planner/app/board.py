@@ -27,7 +27,8 @@ from planner.domain.templates import Phase
 
 LOOKAHEAD_DAYS = 14
 # Without a recorded engraftment date, "pre-engraftment" is shown up to the Day +28
-# early-warning point of clinical.md section 5.3; after it the phase reads "recovery".
+# early-warning point of the graft-failure watch (Kharfan-Dabaja et al., Transplant Cell Ther
+# 2021, ASTCT graft-failure consensus); after it the phase reads "recovery".
 PRE_ENGRAFTMENT_LAST_DAY = 28
 
 
@@ -46,7 +47,7 @@ class PhaseReading:
 
 
 class Alert(NamedTuple):
-    """A board alert and the rule that raised it (``planner.alert_rules``)."""
+    """A board alert and the rule that raised it (``planner.app.alert_rules``)."""
 
     text: str
     rule: str = ""
@@ -87,7 +88,7 @@ class BoardRow:
     alert_rules: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, object]:
-        """The stable JSON shape of ``board --json`` (DESIGN.md section 6)."""
+        """The stable JSON shape of ``board --json`` (documented in the README)."""
         return {
             "mrn": self.mrn,
             "name": self.name,

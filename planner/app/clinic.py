@@ -181,7 +181,7 @@ def _recovery_alerts(
     harvest, engraftment = data.records[HARVEST], data.records[ENGRAFTMENT]
     if not (harvest or engraftment or data.samples):
         return {}, {}
-    # Imported here: planner.recovery needs pandas, which a clinic without counts
+    # Imported here: planner.records.recovery needs pandas, which a clinic without counts
     # (and the start-up path) need not load.
     from planner.records.recovery import clinic_alerts
 

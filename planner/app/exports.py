@@ -177,7 +177,7 @@ def _harvest_rows(
 ) -> tuple[tuple[HarvestRow, ...], str]:
     """Collections of the stored harvest log with the running total, as the app shows them.
 
-    Read with ``planner.harvestlog`` (the dose of each collection is ``Collection.dose``).
+    Read with ``planner.records.harvest_log`` (the dose of each collection is ``Collection.dose``).
     Returns the rows and "" or, when the stored log cannot be read, no rows and the reason:
     a malformed collection is never left out silently.
     """
@@ -198,7 +198,7 @@ def engraftment_results(
     record: Mapping[str, Any] | None,
     today: dt.date,
 ) -> tuple[tuple[EngraftmentResult, ...], tuple[LabSample, ...], str]:
-    """Engraftment as the app shows it: ``planner.recovery.assess`` on the stored record.
+    """Engraftment as the app shows it: ``planner.records.recovery.assess`` on the stored record.
 
     Platelet transfusions and clinician overrides of the "engraftment" record are applied,
     and samples a correction superseded are left out. Without counts since Day 0 only the

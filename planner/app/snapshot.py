@@ -3,7 +3,7 @@
 Opening a 500-patient clinic means reading and parsing every plan and computing every
 row, which takes about a second; the bare window takes a tenth of that. So the app
 stores what its first screen shows, and the next start paints that while the clinic is
-loaded behind it (DESIGN.md section 7; README, "Start-up").
+loaded behind it (docs/architecture.md, "Quick start").
 
 A snapshot is only shown when it is certainly what the live board would show:
 

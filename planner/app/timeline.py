@@ -239,7 +239,8 @@ BAND_PHASES = (
 
 # After Day 0 the path is read by day number, not from step phases: registry forms due on
 # Day 0 and visits from Day +7 belong to "follow-up" templates, yet a patient at D+12 is
-# recovering. Recovery runs to Day +100 (the first registry time point, clinical.md 1.2).
+# recovering. Recovery runs to Day +100 (the first registry time point: the CIBMTR
+# Day +100 follow-up form).
 RECOVERY_LAST_DAY = 100
 _BEFORE_DAY0 = (Phase.WORKUP, Phase.MOBILISATION, Phase.COLLECTION, Phase.CONDITIONING)
 

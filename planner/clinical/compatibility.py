@@ -1,9 +1,9 @@
 """Donor-recipient compatibility: ABO (standard blood-bank definitions) and CMV serostatus
 pairing with letermovir candidacy (Prevymis label); sources in docs/clinical-sources.md.
 
-``abo_compatibility`` and ``cmv_pairing`` return plain strings (a stable public API, re-exported
-by ``planner.compatibility``);
-``abo_assessment`` and ``cmv_assessment`` return a :class:`planner.grading.GradeResult`
+``abo_compatibility`` and ``cmv_pairing`` return plain strings (a stable public API, also
+importable as ``planner.compatibility``);
+``abo_assessment`` and ``cmv_assessment`` return a :class:`planner.clinical.grading.GradeResult`
 with the rule that decided and the clinical notes. ``letermovir_window`` gives the
 label's start-by and stop dates from Day 0.
 """

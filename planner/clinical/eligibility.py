@@ -2,7 +2,7 @@
 
 HCT-CI with the age composite, Karnofsky/Lansky performance status, conditioning
 intensity (MAC/RIC/NMA) from the regimen, and live-vaccine eligibility (2-1-8).
-Each answer is a :class:`planner.grading.GradeResult`.
+Each answer is a :class:`planner.clinical.grading.GradeResult`.
 """
 
 from __future__ import annotations

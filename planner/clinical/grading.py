@@ -2,14 +2,14 @@
 and NIH 2014 chronic GVHD (Jagasia et al., Biol Blood Marrow Transplant 2015;21:389-401).
 
 Also home of :class:`GradeResult`, the common answer of every calculator in
-``planner.grading``, ``planner.vod``, ``planner.toxicity``, ``planner.eligibility``
-and ``planner.compatibility``. Clinical safety asks that each result shows the
+``planner.clinical.grading``, ``planner.clinical.vod``, ``planner.clinical.toxicity``, ``planner.clinical.eligibility``
+and ``planner.clinical.compatibility``. Clinical safety asks that each result shows the
 criteria set and its version, the inputs, and the rule that decided it, so a
 clinician can check it and override it with a reason.
 
 The public names (``magic_skin_stage``, ``magic_liver_stage``,
 ``magic_lower_gi_stage``, ``magic_grade``, ``nih_cgvhd_severity``), importable from
-``planner.grading``, return plain ints and strings; ``magic_assessment``,
+``planner.clinical.grading``, return plain ints and strings; ``magic_assessment``,
 ``magic_grade_assessment`` and ``nih_cgvhd_assessment`` return the full :class:`GradeResult`.
 
 Values outside the physical range raise :class:`planner.errors.ValidationError`
@@ -127,7 +127,7 @@ FMT_DECIMALS: Final = 6  # 0.00001 stays "0.00001", never "1e-05"
 
 
 def _fmt(x: float) -> str:
-    """A number for a message, ISMP style (``planner.dosing.format_number``): "0.00001",
+    """A number for a message, ISMP style (``planner.clinical.dosing.format_number``): "0.00001",
     "10,000"; an infinite value is spelled out."""
     if isinstance(x, int | float) and not isinstance(x, bool) and math.isinf(x):
         return "infinity" if x > 0 else "minus infinity"

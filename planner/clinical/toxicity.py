@@ -1,9 +1,9 @@
 """Peri-transplant toxicity calculators (full citations: docs/clinical-sources.md).
 
 Febrile neutropenia (IDSA 2010), CRS and ICANS (ASTCT 2019) with the ICE score,
-engraftment syndrome (Spitzer 2001 and Maiolino 2004), TA-TMA (harmonised 2023),
+engraftment syndrome (Spitzer 2001 and Maiolino 2003), TA-TMA (harmonised 2023),
 oral mucositis (WHO and CTCAE v5, stored side by side) and haemorrhagic cystitis.
-Every answer is a :class:`planner.grading.GradeResult`.
+Every answer is a :class:`planner.clinical.grading.GradeResult`.
 """
 
 from __future__ import annotations
@@ -501,7 +501,7 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
 
 
 def engraftment_syndrome_maiolino(findings: EngraftmentFindings) -> GradeResult:
-    """Maiolino 2004: noninfectious fever + rash, pulmonary infiltrates or diarrhoea,
+    """Maiolino 2003: noninfectious fever + rash, pulmonary infiltrates or diarrhoea,
     from 24 h before the first neutrophils onward."""
     f = findings
     if f.hours_after_first_neutrophils is not None:
@@ -531,7 +531,7 @@ def engraftment_syndrome_maiolino(findings: EngraftmentFindings) -> GradeResult:
         value=met,
         label="criteria met" if met else "criteria not met",
         criteria="Engraftment syndrome Maiolino",
-        version="2004 (Maiolino et al., BMT 2004;33:957)",
+        version="2003 (Maiolino et al., Bone Marrow Transplant 2003;31:393-397)",
         inputs=f.inputs(),
         deciding_rule=rule,
         notes=(f"Fever threshold {MAIOLINO_FEVER_C:g} °C (unverified; configurable).",),

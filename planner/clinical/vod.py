@@ -4,7 +4,7 @@
 Diagnostic sets: modified Seattle (McDonald), Baltimore (Jones), EBMT 2016 adult
 classical (within Day +21) and late onset (after Day +21). Severity: EBMT 2016 adult
 grading (Mohty 2016) with the risk-factor upgrade. Each answer is a
-:class:`planner.grading.GradeResult` naming the criteria set and the rule that decided.
+:class:`planner.clinical.grading.GradeResult` naming the criteria set and the rule that decided.
 
 Interpretations (documented because the sources are terse):
 * Baltimore counts hepatomegaly whether or not painful ("usually painful" in Jones);
@@ -69,7 +69,7 @@ def vod_diagnosis(
 
     Args:
         day: transplant day of the assessment (Day 0 = infusion).
-        bilirubin_mg_dl: total bilirubin (use planner.grading.bilirubin_mg_dl to convert).
+        bilirubin_mg_dl: total bilirubin (use planner.clinical.grading.bilirubin_mg_dl to convert).
         hepatomegaly, ruq_pain: findings; "painful hepatomegaly" is both.
         weight_gain_pct: weight above baseline in percent.
         ascites: clinical ascites.

@@ -37,10 +37,10 @@ class SummaryInputs:
     """Optional sections of the team documents; every field may be empty.
 
     Attributes:
-        harvest: collections in date order (from ``planner.harvestlog``).
+        harvest: collections in date order (from ``planner.records.harvest_log``).
         harvest_error: why the stored harvest log could not be read ("" when it could).
         engraftment: neutrophil and platelet results as the app shows them
-            (``planner.recovery.assess``: transfusions and clinician overrides included).
+            (``planner.records.recovery.assess``: transfusions and clinician overrides included).
         engraftment_error: why engraftment could not be computed ("" when it could).
         engraftment_record: the stored body of the transplant's "engraftment" record
             (transfusions, overrides, superseded samples; None when there is none), from

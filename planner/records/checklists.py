@@ -14,7 +14,7 @@ An item may expire: ``expires_after_days`` says how long a result stays valid an
 markers: 30 days, valid at the collection). ``expiry_alerts`` words the board alert:
 "IDM tests expire 3 days before the planned collection".
 
-Templates are parsed like protocol templates (``planner.protocols``): size cap,
+Templates are parsed like protocol templates (``planner.domain.templates``): size cap,
 nesting cap, strict keys, and every error names the file, the item and the field.
 Templates are editable examples "for local review", never endorsed checklists.
 

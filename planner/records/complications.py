@@ -1,7 +1,7 @@
 """Dated assessments and complication episodes (grading criteria: docs/clinical-sources.md).
 
 An :class:`Assessment` is one calculator result (inputs, criteria, version and
-deciding rule live in its :class:`planner.grading.GradeResult`) with the clinical
+deciding rule live in its :class:`planner.clinical.grading.GradeResult`) with the clinical
 date, who assessed and when it was recorded. A :class:`ComplicationEpisode`
 collects assessments over time, treatment notes and a resolution date; its
 maximum grade follows from the assessments, so it cannot go stale.

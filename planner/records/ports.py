@@ -184,7 +184,7 @@ class Repository(Protocol):
         """Audit rows in chain order, all or for one patient."""
         ...
 
-    # --- the board snapshot for a quick start (planner.snapshot) ---------------------------
+    # --- the board snapshot for a quick start (planner.app.snapshot) ---------------------------
     # Derived data, not a record: it is not audited and never read as the truth; it only
     # lets the next start paint the board before the clinic is loaded.
 

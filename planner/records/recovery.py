@@ -1,14 +1,14 @@
 """Recovery after transplant: engraftment decisions, graft-failure watch, count-chart data.
 
 Pure functions of records and ``today`` (CIBMTR/ASTCT 2021 definitions). The computed engraftment
-comes from :mod:`planner.engraftment`; this module adds what is stored per transplant in the
+comes from :mod:`planner.clinical.engraftment`; this module adds what is stored per transplant in the
 ``ClinicalRecord`` of kind "engraftment" (:class:`RecoveryRecord`): transfusion events,
 clinician overrides with their reason, and hand-entered counts that were corrected.
 
 :func:`chart_data` prepares the ANC / platelet / WBC chart once for both the Qt chart and
 the PDF summary; :func:`board_alerts` gives the board's short texts.
 
-``planner.engraftment`` imports pandas; import this module lazily from start-up paths.
+``planner.clinical.engraftment`` imports pandas; import this module lazily from start-up paths.
 """
 
 from __future__ import annotations
@@ -504,7 +504,7 @@ def board_alerts(
     "Neutrophil engraftment D+12", "ANC never below 0.5", "No engraftment by D+28: watch",
     "Meets primary graft failure definition: confirm" (or "No ANC results since Day 0:
     engraftment unknown" when no ANC value exists after Day 0); ``harvest_alerts`` (from
-    ``planner.harvestlog.board_alert``, e.g. "CD34 target reached: stop collection") come first.
+    ``planner.records.harvest_log.board_alert``, e.g. "CD34 target reached: stop collection") come first.
     Engraftment texts are shown from Day 0 to Day +100.
     """
     out = list(harvest_alerts)
@@ -557,7 +557,7 @@ def demo_counts(
 
     Every patient from Day -3 up to today (at most Day +60): ANC, platelets, WBC and Hb
     falling to a nadir and recovering on a day chosen by graft source. Use it in
-    ``planner.demo.load_demo_clinic`` as ``lab_samples=tuple(demo_counts(fresh, ctx.today))``.
+    ``planner.app.demo.load_demo_clinic`` as ``lab_samples=tuple(demo_counts(fresh, ctx.today))``.
     Patients in ``skip_mrns`` get no counts (by default the one kept for trying the import).
     """
     out: list[LabSample] = []

@@ -2,7 +2,7 @@
 audit-chain verification and backups.
 
 Only ``main.py`` and tests build a repository; everything else sees the
-``planner.ports.Repository`` protocol.
+``planner.records.ports.Repository`` protocol.
 
     repo = open_repository(path_or_url, user="jsmith", workstation="WS-12")
     try:

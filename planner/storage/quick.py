@@ -5,7 +5,7 @@ imported: the window can paint the clinic board from the snapshot while the data
 is opened properly (engine, PRAGMAs, ``quick_check``) and the clinic is loaded behind it.
 
 The file is opened read-only for this one read. Whether the snapshot may be shown is
-decided by ``planner.snapshot`` (same data mark, same day, same settings, same program).
+decided by ``planner.app.snapshot`` (same data mark, same day, same settings, same program).
 """
 
 from __future__ import annotations

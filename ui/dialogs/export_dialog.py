@@ -3,8 +3,8 @@
 The preview is the very PDF that gets saved or printed: it is rendered once in a
 worker thread (``ui.workers.run_in_background``) and held in memory; QtPdf reads it
 from a ``QBuffer``, so no copy of the document is ever written to a temporary file
-(reference/reliability.md section 3.7). Saving goes through
-``planner.export_service.save_rendered`` (atomic write, then history and audit in one
+(a temporary file of a patient's document could outlive a crash). Saving goes through
+``planner.app.exports.save_rendered`` (atomic write, then history and audit in one
 commit). An existing file is replaced only after ``_confirm_overwrite``, the single
 place that asks.
 """

@@ -1,7 +1,7 @@
 """The clinic-wide timeline: one row per patient, phases as bands, Day 0, today, weekends.
 
-Drawing 500 patients x 60 steps naively cannot hold a 60 Hz frame (reference
-environment.md, Baselines), so this widget:
+Drawing 500 patients x 60 steps naively cannot hold a 60 Hz frame (16 ms; measured by
+``benchmarks.bench_timeline``), so this widget:
 
 * turns every plan into integer day ranges once, in ``set_rows`` (``_RowGeometry``);
 * paints only the rows in the viewport (``visible_rows``) and, per row, only the items
@@ -10,7 +10,7 @@ environment.md, Baselines), so this widget:
   then single occurrences;
 * creates every pen, brush, font and static text once, never per item.
 
-Layout arithmetic lives in ``planner.timeline``; this module maps it to a painter.
+Layout arithmetic lives in ``planner.app.timeline``; this module maps it to a painter.
 """
 
 from __future__ import annotations
@@ -283,7 +283,7 @@ class ClinicTimeline(QAbstractScrollArea):
         # Row geometry is built on first paint of each row: at start-up only the rows
         # in view cost anything, the rest of a 500-patient clinic waits until scrolled to.
         self._geometry: list[_RowGeometry | None] = []
-        # The clock is never read here (style 3c.3): a placeholder until set_rows.
+        # The clock is never read here (the shell reads it): a placeholder until set_rows.
         self._today = dt.date(2000, 1, 1)
         self._origin = self._today - dt.timedelta(days=MARGIN_DAYS)
         self._days = 2 * MARGIN_DAYS

@@ -1,6 +1,6 @@
 """PlanTimeline: the Gantt chart of one patient's plan.
 
-A pure view. It maps the pixel-free layout of ``planner.timeline`` (lanes, bars,
+A pure view. It maps the pixel-free layout of ``planner.app.timeline`` (lanes, bars,
 scale, level of detail) to a painter and turns mouse and keyboard gestures into
 signals; the caller turns those into undoable commands and hands back a new plan
 through ``set_plan``. The widget never edits a plan and never decides whether a

@@ -184,7 +184,7 @@ CALCULATORS: tuple[Calculator, ...] = (
         "Haemorrhagic cystitis: grade",
         HC_FIELDS,
         lambda v: haemorrhagic_cystitis_grade(**v),
-        "Droller et al., Urology 1982;20:256-258 (grades I-IV)",
+        "Droller et al., Urology 1982;20:256-258 (grades I-IV; the grade wording is unverified)",
         menu=COMPLICATIONS,
     ),
     Calculator(
@@ -193,7 +193,8 @@ CALCULATORS: tuple[Calculator, ...] = (
         "HCT-CI with age composite",
         HCT_CI_FIELDS,
         hct_ci_result,
-        "Sorror et al., Blood 2005;106:2912-2919; Sorror et al., J Clin Oncol 2014;32:3249-3256",
+        "Sorror et al., Blood 2005;106:2912-2919; Sorror et al., J Clin Oncol "
+        "2014;32:3249-3256 (the age point of the composite is unverified)",
         records=False,
         menu=ELIGIBILITY,
     ),
@@ -203,7 +204,8 @@ CALCULATORS: tuple[Calculator, ...] = (
         "Performance status: Karnofsky or Lansky",
         KPS_FIELDS,
         lambda v: performance_status(v["score"], v["age_years"]),
-        "Karnofsky and Burchenal (1949); Lansky et al., Cancer 1987;60:1651-1656",
+        "Karnofsky and Burchenal (1949); Lansky et al., Cancer 1987;60:1651-1656 (the "
+        "under-16 cut-off for Lansky is unverified)",
         records=False,
         menu=ELIGIBILITY,
     ),
@@ -213,7 +215,8 @@ CALCULATORS: tuple[Calculator, ...] = (
         "ABO compatibility (donor to recipient)",
         ABO_FIELDS,
         lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
-        "Daniel-Johnson and Schwartz, Transfusion 2011;51:1143-1149 (ABO-incompatible HCT)",
+        "Standard donor-to-recipient ABO definitions (e.g. Daniel-Johnson and Schwartz, "
+        "Transfusion 2011;51:1143-1149)",
         allogeneic_only=True,
         records=False,
         menu=ELIGIBILITY,
@@ -234,7 +237,9 @@ CALCULATORS: tuple[Calculator, ...] = (
         "Conditioning intensity: MAC/RIC/NMA",
         INTENSITY_FIELDS,
         intensity_result,
-        "Bacigalupo et al., Biol Blood Marrow Transplant 2009;15:1628-1633 (CIBMTR workshop)",
+        "Bacigalupo et al., Biol Blood Marrow Transplant 2009;15:1628-1633 (working "
+        "definitions); Giralt et al., Biol Blood Marrow Transplant 2009;15:367-369 (CIBMTR "
+        "reduced-intensity workshop); the operational thresholds are unverified",
         records=False,
         menu=ELIGIBILITY,
     ),
