@@ -14,7 +14,7 @@ from planner.domain.patients import Donor, Patient, Transplant
 from planner.domain.plans import Plan, instantiate, instantiate_many
 from planner.domain.templates import Protocol, parse_protocol
 
-DAY0 = dt.date(2025, 3, 10)  # clinical.md section 1.1 worked example
+DAY0 = dt.date(2025, 3, 10)  # worked example: Day -7 = 2025-03-03, Day +100 = 2025-06-18
 
 _HEADER = """\
 schema = 1

@@ -39,6 +39,7 @@ from planner.records.checklists import (
 from planner.records.ports import CHECKLISTS
 from ui.dialogs import calculator_dialogs as calc
 from ui.transplant_session import TransplantSession
+from ui.widgets.refresh import RefreshWhenShown
 
 COLUMNS = ("Done", "Item", "Section", "Due", "Day", "Status", "Done on (by)", "Note or warning")
 _STATUS_COLOURS = {
@@ -137,6 +138,7 @@ class ChecklistTab(QWidget):
         layout.addWidget(self.warnings)
         layout.addWidget(self.table, 1)
         self.picker.currentIndexChanged.connect(self._on_picker_current_index_changed)
+        self._refresher = RefreshWhenShown(self, self.refresh)
         session.sig_changed.connect(self._on_session_changed)
         day = (session.today - session.plan.day0).days
         self.select_template(default_template_id(day, self._transplant_type))
@@ -302,4 +304,4 @@ class ChecklistTab(QWidget):
 
     def _on_session_changed(self, change: Change) -> None:
         if change.touches(CHECKLISTS, PLAN, TRANSPLANT):
-            self.refresh()
+            self._refresher.request()

@@ -44,6 +44,7 @@ from planner.records.complications import Assessment
 from planner.records.ports import COMPLICATIONS as COMPLICATIONS_RECORD
 from ui.dialogs import calculator_dialogs as calc
 from ui.transplant_session import TransplantSession
+from ui.widgets.refresh import RefreshWhenShown
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Episode / assessment", "Date", "Day", "Grade", "Rule or status")
@@ -129,6 +130,7 @@ class ComplicationsTab(QWidget):
         layout.addWidget(self.empty)
         layout.addWidget(split, 1)
         self._episodes: dict[str, StoredEpisode] = {}
+        self._refresher = RefreshWhenShown(self, self.refresh)
         session.sig_changed.connect(self._on_session_changed)
         self.refresh()
 
@@ -297,4 +299,4 @@ class ComplicationsTab(QWidget):
 
     def _on_session_changed(self, change: Change) -> None:
         if change.touches(COMPLICATIONS_RECORD, PLAN, TRANSPLANT):
-            self.refresh()
+            self._refresher.request()

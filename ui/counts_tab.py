@@ -83,6 +83,7 @@ from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
+from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
     from ui.session import UseCase
@@ -543,6 +544,7 @@ class CountsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(self.splitter, 1)
+        self._refresher = RefreshWhenShown(self, self._show)
         session.sig_changed.connect(self._on_session_changed)
         self._show()
 
@@ -563,7 +565,7 @@ class CountsTab(QWidget):
 
     def _on_session_changed(self, change: Change) -> None:
         if change.touches(ENGRAFTMENT, SAMPLES, PLAN, TRANSPLANT):
-            self._show()
+            self._refresher.request()
 
     def _show(self) -> None:
         try:

@@ -61,6 +61,7 @@ from planner.records.ports import HARVEST
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
+from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
     from ui.session import UseCase
@@ -574,6 +575,7 @@ class HarvestTab(QWidget):
         layout.addLayout(summary)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        self._refresher = RefreshWhenShown(self, self._show)
         session.sig_changed.connect(self._on_session_changed)
         self._show()
 
@@ -594,7 +596,7 @@ class HarvestTab(QWidget):
 
     def _on_session_changed(self, change: Change) -> None:
         if change.touches(HARVEST, PLAN, TRANSPLANT):
-            self._show()
+            self._refresher.request()
 
     def _show(self) -> None:
         try:

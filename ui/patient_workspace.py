@@ -10,6 +10,7 @@ Dialogs are reached through their ``ask`` seams so tests can patch them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
@@ -51,6 +52,7 @@ from ui.models.step_table_model import SORT_ROLE, StepTableModel
 from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
+from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:  # these tabs import pandas: they are imported when a patient opens
     from ui.counts_tab import CountsTab
@@ -86,6 +88,9 @@ class PatientWorkspace(QWidget):
         self.header.setAccessibleName("Patient summary")
         self.timeline = PlanTimeline()
         self.calendar = MonthCalendar()
+        self._calendar_refresher = RefreshWhenShown(
+            self.calendar, lambda: self.calendar.set_plan(self.session.plan, self.session.today)
+        )
         # Date edits in the table take the timeline's path: regimen steps ask first.
         self.table_model = StepTableModel(
             session, move_handler=self._on_timeline_step_move_requested
@@ -99,9 +104,13 @@ class PatientWorkspace(QWidget):
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName("Plan steps")
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Sized to the contents when shown, not on every edit: measuring 200 rows per
+        # change would cost the edit its frame while the table is not even on screen.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the step title
         header.setResizeContentsPrecision(60)
+        self._table_sized = False
+        self.table_model.modelReset.connect(self._size_table_columns)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "&Timeline")
         self.tabs.addTab(self.calendar, "Ca&lendar")
@@ -122,6 +131,7 @@ class PatientWorkspace(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
         self.table_model.sig_refused.connect(self.sig_status)
+        self.tabs.currentChanged.connect(lambda _i: self._size_table_columns())
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
         self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
         self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)
@@ -160,17 +170,27 @@ class PatientWorkspace(QWidget):
         """Tab title: MRN only (window titles and tabs show no names by default)."""
         return self.session.patient.mrn
 
+    def _size_table_columns(self) -> None:
+        """Fit the step table's columns to their contents once it is on screen."""
+        if self.sender() is self.table_model:
+            self._table_sized = False  # new rows: measure again when next shown
+        if self._table_sized or self.tabs.currentWidget() is not self.table:
+            return
+        self.table.resizeColumnsToContents()
+        self._table_sized = True
+
     def _show(self, parts: frozenset[str]) -> None:
         """Refresh what shows ``parts`` (the parts a change touched)."""
         s = self.session
+        episodes = self._episodes() if parts & {PLAN, TRANSPLANT, COMPLICATIONS} else None
         if parts & {PLAN, TRANSPLANT}:
             self.actions_by_name["set_anchor"].setEnabled(bool(settable_anchors(s.plan)))
-            self.timeline.set_plan(s.plan, s.today, s.closures)
-            self.calendar.set_plan(s.plan, s.today)
+            self.timeline.set_plan(s.plan, s.today, s.closures, episodes)  # one layout
+            self._calendar_refresher.request()
+        elif episodes is not None:
+            self.timeline.set_episodes(episodes)
         if parts & {PATIENT, TRANSPLANT, PLAN, ENGRAFTMENT, SAMPLES}:
             self._show_header()
-        if parts & {PLAN, TRANSPLANT, COMPLICATIONS}:
-            self._show_episodes()
         if parts & {PLAN, DOCUMENTS}:
             self.refresh_documents()
 
@@ -200,14 +220,15 @@ class PatientWorkspace(QWidget):
         )
         self.documents_notice.setVisible(bool(stale))
 
-    def _show_episodes(self) -> None:
-        """Complication episodes as bands on the timeline."""
+    def _episodes(self) -> list[tuple[str, dt.date, dt.date | None, str]]:
+        """Complication episodes as bands for the timeline (none when the record is
+        damaged: the status bar says so)."""
         try:
             log = self.session.record.complications
         except PlannerError as err:
             self.sig_status.emit(str(err))
-            return
-        self.timeline.set_episodes(episode_bands(log, self.session.plan.day0))
+            return []
+        return episode_bands(log, self.session.plan.day0)
 
     def _add_harvest_and_counts_tabs(self, settings: QSettings | None) -> None:
         """The Harvest tab (a mobilisation anchor, an autologous or a PBSC transplant) and

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from planner.domain.numbers import _finite, _plain, format_number
+from planner.domain.numbers import finite_number, format_number, plain_decimal
 from planner.domain.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG, Sex
 from planner.domain.templates import DoseBasis, DoseRule, WeightType
 from planner.errors import ValidationError
@@ -131,7 +131,7 @@ def _display_amount(value: float) -> str:
     if 0 < abs(value) < 10**-DISPLAY_DECIMALS:
         exact = Decimal(repr(value))
         exponent = exact.adjusted() - (SMALL_DOSE_SIGNIFICANT - 1)
-        return _plain(exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
+        return plain_decimal(exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
     return format_number(value, DISPLAY_DECIMALS)
 
 
@@ -203,7 +203,7 @@ def format_dose(value: float, unit: str) -> str:
     Raises:
         ValidationError: the value is negative or not finite, or the unit is empty.
     """
-    amount = _finite(value, "dose")
+    amount = finite_number(value, "dose")
     if amount < 0:
         raise ValidationError(
             "dose", f"A dose cannot be negative (got {amount:g}); enter 0 or more."
@@ -840,7 +840,7 @@ def compute_dose(
 
 
 def _finite_positive(value: object, field: str, label: str) -> float:
-    number = _finite(value, field)
+    number = finite_number(value, field)
     if number <= 0:
         raise ValidationError(field, f"{label} must be greater than 0 (got {number:g}).")
     return number

@@ -22,6 +22,32 @@ def _require_date(value: object, name: str) -> dt.date:
     return value
 
 
+def calendar_date(value: object, name: str) -> dt.date:
+    """A calendar date given as a date or as ISO text ("2026-03-10"): the one way dates
+    are read back from stored documents and checked when given.
+
+    Raises:
+        ValidationError: a date and time (a day number must not depend on the hour), text
+            that is not an ISO date, or anything else; the message names ``name``.
+    """
+    label = name.replace("_", " ")
+    if isinstance(value, dt.datetime):
+        raise ValidationError(name, f"The {label} must be a calendar date, not a date and time.")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValidationError(name, f"The {label} '{value}' is not a calendar date (YYYY-MM-DD).")
+
+
+def optional_calendar_date(value: object, name: str) -> dt.date | None:
+    """``calendar_date``, or None for a value not given (None or empty text)."""
+    return None if value is None or value == "" else calendar_date(value, name)
+
+
 def transplant_day(date: dt.date, day0: dt.date) -> int:
     """Return the transplant day number of ``date`` (Day 0 = infusion date)."""
     return (_require_date(date, "date") - _require_date(day0, "Day 0")).days

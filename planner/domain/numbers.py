@@ -15,7 +15,7 @@ from planner.errors import ValidationError
 ORDER_DECIMALS = 4  # order amounts are typed by a clinician: show them nearly as entered
 
 
-def _finite(value: object, field: str) -> float:
+def finite_number(value: object, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValidationError(
             field, f"{field.capitalize()} must be a finite number, got {value!r}."
@@ -23,7 +23,7 @@ def _finite(value: object, field: str) -> float:
     return float(value)
 
 
-def _plain(number: Decimal) -> str:
+def plain_decimal(number: Decimal) -> str:
     """Fixed-point text with thousands separators and no trailing zeros."""
     if number == 0:
         return "0"  # also turns -0 into 0
@@ -46,7 +46,7 @@ def format_number(value: float, max_decimals: int = ORDER_DECIMALS) -> str:
     Raises:
         ValidationError: ``value`` is not a finite number.
     """
-    number = _finite(value, "value")
+    number = finite_number(value, "value")
     # repr() gives the shortest text that round-trips, so 2.675 rounds like a person would.
     exact = Decimal(repr(number))
-    return _plain(exact.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP))
+    return plain_decimal(exact.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP))

@@ -466,9 +466,14 @@ class Plan:
         """Dates no occurrence falls outside of (None when the plan has none).
 
         From the steps' spans, without building occurrences: the clinic timeline needs
-        the range of 500 plans on the GUI thread. It can be wider than the occurrences
-        (a done occurrence moved to its real date leaves its planned date inside).
+        the range of 500 plans on the GUI thread after every edit. It can be wider than
+        the occurrences (a done occurrence moved to its real date leaves its planned
+        date inside).
         """
+        return self._date_span
+
+    @cached_property
+    def _date_span(self) -> tuple[dt.date, dt.date] | None:
         spans = [(a, b) for a, b, _ in self._spans if a <= b]
         if not spans:
             return None

@@ -300,7 +300,7 @@ _DOSE_KEYS = {
 _ANCHOR_KEYS = {"default_day", "label", "numbering"}
 
 
-class _Ctx:
+class ParseContext:
     """Where we are in a file, so every error names file, step and field."""
 
     def __init__(self, file: str, step: str | None = None) -> None:
@@ -395,7 +395,8 @@ def _nesting_depth(value: Any, depth: int = 0) -> int:
     return depth
 
 
-def _decode(data: bytes, file: str) -> dict[str, Any]:
+def decode_toml(data: bytes, file: str) -> dict[str, Any]:
+    """A template file as TOML (size, encoding and syntax checked; errors name the file)."""
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateError(
             file,
@@ -421,7 +422,7 @@ def _decode(data: bytes, file: str) -> dict[str, Any]:
     return doc
 
 
-def _parse_days(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[int, ...]:
+def _parse_days(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, ...]:
     forms = [k for k in ("day", "days", "from") if k in raw]
     if len(forms) != 1:
         raise ctx.error("give exactly one of day, days, or from/to.", "days")
@@ -450,7 +451,9 @@ def _parse_days(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[int, ...]:
     return tuple(sorted(days))
 
 
-def _positive(ctx: _Ctx, table: Mapping[str, Any], key: str, *, required: bool) -> float | None:
+def _positive(
+    ctx: ParseContext, table: Mapping[str, Any], key: str, *, required: bool
+) -> float | None:
     value = ctx.get(table, key, (int, float), required=required)
     if value is None:
         return None
@@ -459,7 +462,7 @@ def _positive(ctx: _Ctx, table: Mapping[str, Any], key: str, *, required: bool) 
     return float(value)
 
 
-def _parse_dose(ctx: _Ctx, raw: Any) -> DoseRule:
+def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
     if not isinstance(raw, dict):
         raise ctx.error(
             'must be a table such as { amount = 200, unit = "mg", per = "m2" }.', "dose"
@@ -483,7 +486,7 @@ def _parse_dose(ctx: _Ctx, raw: Any) -> DoseRule:
     )
 
 
-def _parse_window(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[int, int]:
+def _parse_window(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, int]:
     if "window" in raw and ("window_before" in raw or "window_after" in raw):
         raise ctx.error("give either window or window_before/window_after.", "window")
     if "window" in raw:
@@ -499,7 +502,7 @@ def _parse_window(ctx: _Ctx, raw: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _parse_step(file: str, index: int, raw: Any, anchors: Mapping[str, AnchorDef]) -> StepTemplate:
-    ctx = _Ctx(file, f"#{index + 1}")
+    ctx = ParseContext(file, f"#{index + 1}")
     if not isinstance(raw, dict):
         raise ctx.error("each [[steps]] entry must be a table.")
     step_id = ctx.get(raw, "id", str)
@@ -535,7 +538,7 @@ def _parse_step(file: str, index: int, raw: Any, anchors: Mapping[str, AnchorDef
     )
 
 
-def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
+def _parse_anchors(ctx: ParseContext, raw: Any) -> dict[str, AnchorDef]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -548,7 +551,7 @@ def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
             )
         if not isinstance(table, dict):
             raise ctx.error(f"anchor '{name}' must be a table.", "anchors")
-        sub = _Ctx(ctx.file, None)
+        sub = ParseContext(ctx.file, None)
         sub.reject_unknown(table, _ANCHOR_KEYS, f"anchor '{name}'")
         numbering = sub.get(table, "numbering", str, required=False, default=OFFSET)
         if numbering not in NUMBERINGS:
@@ -563,7 +566,7 @@ def _parse_anchors(ctx: _Ctx, raw: Any) -> dict[str, AnchorDef]:
 
 
 def _string_list(
-    ctx: _Ctx, doc: Mapping[str, Any], key: str, allowed: Iterable[str]
+    ctx: ParseContext, doc: Mapping[str, Any], key: str, allowed: Iterable[str]
 ) -> tuple[str, ...]:
     values = ctx.get(doc, key, list)
     allowed_set = set(allowed)
@@ -574,8 +577,8 @@ def _string_list(
 
 def parse_protocol(data: bytes, file: str, *, origin: str = "bundled") -> Protocol:
     """Parse and validate one template file's bytes; raise ``TemplateError`` naming what is wrong."""
-    doc = _decode(data, file)
-    ctx = _Ctx(file)
+    doc = decode_toml(data, file)
+    ctx = ParseContext(file)
     ctx.reject_unknown(doc, _TOP_KEYS, "top-level")
     schema = ctx.get(doc, "schema", int)
     if schema != SCHEMA_VERSION:

@@ -51,9 +51,16 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from planner.domain.assets import list_resources
-from planner.domain.days import short_day_label
+from planner.domain.days import optional_calendar_date, short_day_label
 from planner.domain.plans import Plan
-from planner.domain.templates import ID_PATTERN, REVIEW_STATUSES, Phase, StepKind, _Ctx, _decode
+from planner.domain.templates import (
+    ID_PATTERN,
+    REVIEW_STATUSES,
+    ParseContext,
+    Phase,
+    StepKind,
+    decode_toml,
+)
 from planner.errors import PlannerError, TemplateError, ValidationError
 from planner.records.ports import ClinicalRecord
 
@@ -119,7 +126,7 @@ class ChecklistTemplateError(TemplateError):
         self.field = field
 
 
-class _ItemCtx(_Ctx):
+class _ItemCtx(ParseContext):
     """The protocol parser's context, naming items instead of steps."""
 
     def error(self, message: str, field_name: str | None = None) -> TemplateError:
@@ -204,7 +211,9 @@ class ChecklistTemplate:
         return tuple(i for i in self.items if transplant_type in i.transplant_types)
 
 
-def _types(ctx: _Ctx, table: Mapping[str, Any], default: tuple[str, ...] | None) -> tuple[str, ...]:
+def _types(
+    ctx: ParseContext, table: Mapping[str, Any], default: tuple[str, ...] | None
+) -> tuple[str, ...]:
     if "transplant_types" not in table and default is not None:
         return default
     values = ctx.get(table, "transplant_types", list)
@@ -215,7 +224,7 @@ def _types(ctx: _Ctx, table: Mapping[str, Any], default: tuple[str, ...] | None)
     return tuple(dict.fromkeys(values))
 
 
-def _anchor(ctx: _Ctx, table: Mapping[str, Any], key: str) -> str:
+def _anchor(ctx: ParseContext, table: Mapping[str, Any], key: str) -> str:
     value: str = ctx.get(table, key, str)
     if value not in ANCHORS:
         raise ctx.error(f"anchor '{value}' is not one of: {', '.join(ANCHORS)}.", key)
@@ -223,7 +232,7 @@ def _anchor(ctx: _Ctx, table: Mapping[str, Any], key: str) -> str:
 
 
 def _expiry(
-    ctx: _Ctx, raw: Mapping[str, Any], anchor: str | None, day: int | None
+    ctx: ParseContext, raw: Mapping[str, Any], anchor: str | None, day: int | None
 ) -> tuple[int | None, str | None]:
     expires = ctx.get(raw, "expires_after_days", int, required=False)
     if expires is None:
@@ -292,7 +301,7 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
     """
     ctx = _ItemCtx(file)
     try:
-        doc = _decode(data, file)
+        doc = decode_toml(data, file)
     except ChecklistTemplateError:
         raise
     except TemplateError as exc:  # same message; the checklist error type
@@ -355,17 +364,6 @@ def load_checklists() -> dict[str, ChecklistTemplate]:
 # --- state ---------------------------------------------------------------------------
 
 
-def _iso_date(name: str, value: object) -> dt.date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(name, f"The stored {name} is not a date.")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(name, f"The stored {name} '{value}' is not a date.") from None
-
-
 def _text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise ValidationError(name, f"The {name} must be text.")
@@ -417,7 +415,7 @@ class ItemState:
             raise ValidationError("checklists", "A stored checklist item is not a mapping.")
         return cls(
             done=body.get("done", False),
-            date=_iso_date("date", body.get("date")),
+            date=optional_calendar_date(body.get("date"), "date"),
             by=_text("by", body.get("by", "")),
             at=_text("at", body.get("at", "")),
             note=_text("note", body.get("note", "")),

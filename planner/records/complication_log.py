@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from planner.clinical.grading import ROMAN, GradeResult
+from planner.domain.days import calendar_date
 from planner.domain.plans import Plan
 from planner.errors import ValidationError
 from planner.records.complications import (
@@ -52,15 +53,6 @@ def episode_type_for(result: GradeResult) -> str:
         ) from None
 
 
-def _date(name: str, value: object) -> dt.date:
-    if not isinstance(value, str):
-        raise ValidationError(name, f"The stored {name} is not a date.")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(name, f"The stored {name} '{value}' is not a date.") from None
-
-
 def grade_result_from_dict(d: Mapping[str, Any]) -> GradeResult:
     """Rebuild a ``GradeResult`` from ``GradeResult.as_dict()``."""
     try:
@@ -98,7 +90,7 @@ def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
     try:
         at = dt.datetime.fromisoformat(str(d["at"]))
         return Assessment(
-            date=_date("date", d["date"]),
+            date=calendar_date(d["date"], "date"),
             result=grade_result_from_dict(d["result"]),
             by=str(d["by"]),
             at=at,
@@ -129,13 +121,13 @@ def episode_from_dict(d: Mapping[str, Any]) -> ComplicationEpisode:
     resolution = d.get("resolution")
     return ComplicationEpisode(
         type=str(d.get("type", "")),
-        onset=_date("onset", d.get("onset")),
+        onset=calendar_date(d.get("onset"), "onset"),
         assessments=tuple(assessment_from_dict(a) for a in d.get("assessments", ())),
         treatment_notes=tuple(
-            TreatmentNote(_date("date", n.get("date")), str(n.get("text", "")))
+            TreatmentNote(calendar_date(n.get("date"), "date"), str(n.get("text", "")))
             for n in d.get("treatment_notes", ())
         ),
-        resolution=None if resolution is None else _date("resolution", resolution),
+        resolution=None if resolution is None else calendar_date(resolution, "resolution"),
         resolution_note=str(d.get("resolution_note", "")),
     )
 

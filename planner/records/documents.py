@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from planner.domain.days import calendar_date
 from planner.domain.plans import Plan, StepStatus
 from planner.errors import ValidationError
 from planner.records.ports import DOCUMENTS, ClinicalRecord
@@ -91,7 +92,7 @@ class DocumentEntry:
             no_phi=bool(data.get("no_phi", False)),
             plan_version=int(data["plan_version"]),
             schedule=str(data.get("schedule", "")),
-            printed_on=dt.date.fromisoformat(str(data["printed_on"])),
+            printed_on=calendar_date(data["printed_on"], "printed_on"),
             output=str(data.get("output", "file")),
         )
 

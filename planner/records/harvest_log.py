@@ -28,7 +28,7 @@ from planner.clinical.harvest import (
     cd34_dose,
     cumulative_yield,
 )
-from planner.domain.days import mobilisation_day, mobilisation_label
+from planner.domain.days import calendar_date, mobilisation_day, mobilisation_label
 from planner.domain.numbers import format_number
 from planner.domain.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG, Transplant, TransplantType
 from planner.errors import ValidationError
@@ -108,19 +108,6 @@ def _number(value: object, name: str, label: str, low: float, high: float, unit:
     return number
 
 
-def _date(value: object, name: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        raise ValidationError(name, "Use a calendar date, not a date and time.")
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValidationError(name, f"'{value}' is not a date (YYYY-MM-DD).")
-
-
 # --------------------------------------------------------------------------- records
 
 
@@ -139,7 +126,7 @@ class PbCd34:
     note: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date", _date(self.date, "date"))
+        object.__setattr__(self, "date", calendar_date(self.date, "date"))
         object.__setattr__(
             self,
             "value",
@@ -178,7 +165,7 @@ class Collection:
     note: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date", _date(self.date, "date"))
+        object.__setattr__(self, "date", calendar_date(self.date, "date"))
         if not str(self.id).strip():
             raise ValidationError("id", "A collection needs an id.")
         _number(
@@ -420,7 +407,9 @@ class HarvestLog:
                     s.get("first_day_yield_trigger", DEFAULT_FIRST_DAY_YIELD_TRIGGER)
                 ),
                 pb_cd34=tuple(
-                    PbCd34(_date(p["date"], "date"), float(p["value"]), str(p.get("note", "")))
+                    PbCd34(
+                        calendar_date(p["date"], "date"), float(p["value"]), str(p.get("note", ""))
+                    )
                     for p in body.get("pb_cd34", ())
                 ),
                 collections=tuple(_collection(c) for c in body.get("collections", ())),
@@ -486,7 +475,7 @@ def _collection(c: Mapping[str, Any]) -> Collection:
 
     return Collection(
         id=str(c["id"]),
-        date=_date(c["date"], "date"),
+        date=calendar_date(c["date"], "date"),
         product_volume_ml=float(c["product_volume_ml"]),
         weight_kg=float(c["weight_kg"]),
         cd34_per_ul=opt("cd34_per_ul"),

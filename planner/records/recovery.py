@@ -28,7 +28,7 @@ from planner.clinical.engraftment import (
     override,
     platelet_engraftment,
 )
-from planner.domain.days import short_day_label
+from planner.domain.days import calendar_date, short_day_label
 from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -56,17 +56,6 @@ CHART_THRESHOLDS: Final[tuple[tuple[str, float, str], ...]] = (
 # --------------------------------------------------------------------------- the record
 
 
-def _date(value: object, name: str) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValidationError(name, f"'{value}' is not a date (YYYY-MM-DD).")
-
-
 @dataclass(frozen=True)
 class Transfusion:
     """A transfusion event (platelets or red cells).
@@ -82,7 +71,7 @@ class Transfusion:
     note: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "date", _date(self.date, "date"))
+        object.__setattr__(self, "date", calendar_date(self.date, "date"))
         if self.product not in PRODUCTS:
             raise ValidationError(
                 "product",
@@ -111,7 +100,7 @@ class Override:
         if self.key not in RESULT_KEYS:
             raise ValidationError("key", f"'{self.key}' is not one of: {', '.join(RESULT_KEYS)}.")
         if self.date is not None:
-            object.__setattr__(self, "date", _date(self.date, "date"))
+            object.__setattr__(self, "date", calendar_date(self.date, "date"))
         if not self.reason.strip():
             raise ValidationError("reason", "An override needs a reason.")
         if not self.by.strip():
@@ -245,13 +234,15 @@ class RecoveryRecord:
         try:
             return cls(
                 transfusions=tuple(
-                    Transfusion(_date(t["date"], "date"), str(t["product"]), str(t.get("note", "")))
+                    Transfusion(
+                        calendar_date(t["date"], "date"), str(t["product"]), str(t.get("note", ""))
+                    )
                     for t in body.get("transfusions", ())
                 ),
                 overrides={
                     k: Override(
                         k,
-                        None if o.get("date") is None else _date(o["date"], "date"),
+                        None if o.get("date") is None else calendar_date(o["date"], "date"),
                         str(o["reason"]),
                         str(o["by"]),
                         str(o.get("at", "")),
@@ -260,7 +251,7 @@ class RecoveryRecord:
                 },
                 superseded=tuple(
                     Superseded(
-                        _date(s["date"], "date"),
+                        calendar_date(s["date"], "date"),
                         str(s["analyte"]),
                         float(s["value"]),
                         str(s["source"]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planner.domain.days import OFFSET
+from planner.domain.days import OFFSET, optional_calendar_date
 from planner.domain.patients import Donor, Patient, Transplant
 from planner.domain.plans import (
     AnchorState,
@@ -33,10 +33,6 @@ _STATUS = {m.value: m for m in StepStatus}
 
 def _d(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def patient_to_dict(p: Patient) -> dict[str, Any]:
@@ -64,7 +60,7 @@ def patient_to_dict(p: Patient) -> dict[str, Any]:
 
 def patient_from_dict(d: dict[str, Any]) -> Patient:
     """Inverse of ``patient_to_dict``."""
-    dob = _date(d["date_of_birth"])
+    dob = optional_calendar_date(d["date_of_birth"], "date_of_birth")
     assert dob is not None
     return Patient(
         id=d["id"],
@@ -75,7 +71,7 @@ def patient_from_dict(d: dict[str, Any]) -> Patient:
         sex=d["sex"],
         height_cm=d.get("height_cm"),
         weight_kg=d.get("weight_kg"),
-        weight_date=_date(d.get("weight_date")),
+        weight_date=optional_calendar_date(d.get("weight_date"), "weight_date"),
         diagnosis=d.get("diagnosis", ""),
         disease_status=d.get("disease_status", ""),
         coordinator=d.get("coordinator", ""),
@@ -128,7 +124,7 @@ def transplant_from_dict(d: dict[str, Any]) -> Transplant:
         patient_id=d["patient_id"],
         transplant_type=d["transplant_type"],
         graft_source=d["graft_source"],
-        day0=_date(d.get("day0")),
+        day0=optional_calendar_date(d.get("day0"), "day0"),
         intensity=d.get("intensity", ""),
         status=d.get("status", "planned"),
         donor=donor_from_dict(d.get("donor")),
@@ -182,7 +178,7 @@ def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
     return OccurrenceRecord(
         offset=d["offset"],
         status=_STATUS[d["status"]],
-        actual_date=_date(d.get("actual_date")),
+        actual_date=optional_calendar_date(d.get("actual_date"), "actual_date"),
         by=d.get("by", ""),
         at=d.get("at", ""),
         reason=d.get("reason", ""),
@@ -277,7 +273,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
     """Inverse of ``plan_to_dict``."""
     if d.get("format") != FORMAT:
         raise ValueError(f"plan format {d.get('format')} is not {FORMAT}")
-    day0 = _date(d["day0"])
+    day0 = optional_calendar_date(d["day0"], "day0")
     assert day0 is not None
     anchors = {
         a["name"]: AnchorState(
@@ -285,13 +281,13 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
             default_day=a["default_day"],
             label=a.get("label", ""),
             numbering=a.get("numbering", OFFSET),
-            fixed_date=_date(a.get("fixed_date")),
+            fixed_date=optional_calendar_date(a.get("fixed_date"), "fixed_date"),
         )
         for a in d["anchors"]
     }
     history = []
     for c in d.get("day0_history", []):
-        old, new = _date(c["old"]), _date(c["new"])
+        old, new = optional_calendar_date(c["old"], "old"), optional_calendar_date(c["new"], "new")
         assert old is not None and new is not None
         history.append(Day0Change(old, new, c["reason"]))
     return Plan(

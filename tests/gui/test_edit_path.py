@@ -93,6 +93,7 @@ def test_collection_undo_redo(window, qtbot, monkeypatch):
 
     ws = _open(window, "DEMO-0003")
     tab = ws.harvest_tab
+    ws.tabs.setCurrentWidget(tab)
     entry = Collection("u1", TODAY, 250, 64, cd34_per_ul=800)
     monkeypatch.setattr(CollectionDialog, "ask", classmethod(lambda cls, *a: entry))
     tab.add_button.click()
@@ -107,6 +108,7 @@ def test_collection_undo_redo(window, qtbot, monkeypatch):
 def test_count_undo_redo(window, qtbot, demo_repo):
     ws = _open(window, "DEMO-0009")
     tab = ws.counts_tab
+    ws.tabs.setCurrentWidget(tab)
     day = ws.session.plan.day0 + dt.timedelta(days=3)
     row = tab.model.row_of(day)
     assert tab.model.setData(tab.model.index(row, 3), "0.35")
@@ -121,6 +123,7 @@ def test_count_undo_redo(window, qtbot, demo_repo):
 def test_checklist_tick_undo_redo(window, qtbot, monkeypatch):
     ws = _open(window, "DEMO-0001")
     tab = ws.checklists
+    ws.tabs.setCurrentWidget(tab)
     monkeypatch.setattr(DateNoteDialog, "ask", staticmethod(lambda *a, **k: (TODAY, "")))
     row = tab.row_of("dental")
     tab.table.selectRow(row)
@@ -135,6 +138,7 @@ def test_checklist_tick_undo_redo(window, qtbot, monkeypatch):
 def test_assessment_undo_redo(window, qtbot, monkeypatch):
     ws = _open(window, "DEMO-0010")
     tab = ws.complications
+    ws.tabs.setCurrentWidget(tab)
     episodes = len(ws.session.record.complications.episodes)
 
     def run(dialog):
@@ -197,3 +201,21 @@ def test_an_edit_in_one_tab_reaches_the_other_tab_and_the_board(window, monkeypa
     rows = [r for r in window.session.rows if r.patient_id == patient.id]
     assert len(rows) == 2 and all("RENAMED" in r.name.upper() for r in rows)
     assert full == []  # only the patient's rows were recomputed
+
+
+def test_a_hidden_tab_catches_up_when_shown(window, monkeypatch):
+    """Only the views on screen redraw at once; a hidden tab redraws when it is shown."""
+    from planner.domain.plans import reanchor
+    from ui.transplant_session import Snapshot
+
+    ws = _open(window, "DEMO-0001")
+    ws.tabs.setCurrentWidget(ws.timeline)
+    tab = ws.checklists
+    due = tab.view.items[tab.row_of("dental")].due  # dated from admission, before Day 0
+    plan, _ = reanchor(ws.session.plan, ws.session.plan.day0 + dt.timedelta(days=7), "bench")
+    ws.session.push(
+        Snapshot(plan, dataclasses.replace(ws.session.transplant, day0=plan.day0)), "Move Day 0"
+    )
+    assert tab.view.items[tab.row_of("dental")].due == due  # hidden: not redrawn yet
+    ws.tabs.setCurrentWidget(tab)
+    assert tab.view.items[tab.row_of("dental")].due == due + dt.timedelta(days=7)

@@ -1,7 +1,8 @@
 """The further calculator dialogs (febrile neutropenia, engraftment syndrome, TA-TMA,
 mucositis, haemorrhagic cystitis, HCT-CI, Karnofsky/Lansky, ABO, CMV, conditioning
-intensity, live vaccines): worked examples of clinical.md section 9 typed in, result
-and deciding rule shown; out-of-range values refused naming the range; saving."""
+intensity, live vaccines): worked examples of each rule (published sources in
+docs/clinical-sources.md) typed in, result and deciding rule shown; out-of-range values
+refused naming the range; saving."""
 
 from __future__ import annotations
 

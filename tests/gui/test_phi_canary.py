@@ -1,5 +1,5 @@
-"""PHI canary (reliability.md test 41): a scripted workflow for a canary patient leaves no
-trace of the name, MRN or date of birth in logs, settings, temp files or window titles."""
+"""PHI canary: a scripted workflow for a canary patient leaves no trace of the name, MRN or
+date of birth in logs, settings, temp files or window titles."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ and inserts ``LABS_PER_CHANGE`` lab samples whose source names the change (three
 records, the samples, four audit rows, one transaction). After
 ``commit`` returns, the child prints "n" and flushes, so the parent (which kills it
 with SIGKILL at random moments) knows which changes were acknowledged
-(reference/reliability.md section 1.9a). The text holds no patient data.
+(tests/integration/test_kill9.py). The text holds no patient data.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """kill -9 in the middle of saves loses at most the action in flight, never half of it.
 
-reference/reliability.md section 1.9a and section 5, tests 3 and 19: a child process
-saves changes through ``SqlRepository.commit`` in a loop and prints an acknowledgement
-after each commit; the parent kills it with SIGKILL at random moments and checks the
-database after every kill.
+A child process saves changes through ``SqlRepository.commit`` in a loop and prints an
+acknowledgement after each commit; the parent kills it with SIGKILL at random moments and
+checks the database after every kill: the integrity check passes, every acknowledged change
+is there with its audit rows, an unacknowledged change is there whole or not at all, and
+the audit chain verifies. While the child runs, a second instance on the same file is
+refused; once it is killed, its lock is free again.
 """
 
 from __future__ import annotations

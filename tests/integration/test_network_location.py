@@ -1,4 +1,6 @@
-"""reliability.md T-3.9b / test table 20: an SQLite file on a network drive is refused."""
+"""An SQLite file on a network drive (UNC path, NFS/SMB mount) is refused, pointing to the
+PostgreSQL server mode: file locking is unreliable there (SQLite, "How To Corrupt An SQLite
+Database File", section 2)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Records (harvest, complications, checklists, engraftment, documents) follow the plans'
 optimistic concurrency and field-level audit; lab samples are inserted in the action's
-transaction and audited as ONE import event per action (reliability.md section 3.4).
+transaction and audited as ONE import event per action, so an import is saved whole or
+not at all.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """One behavioural suite for every Repository (in-memory fake, SQLite, PostgreSQL).
 
-reference/reliability.md section 5, tests 14, 22, 25, 40 and style.md section 3c item 6.
+The fake and the SQL stores pass the same tests, so the fake can stand in for them: text
+(quotes, SQL fragments, leading zeros) round-trips exactly; a stale save is a conflict that
+changes nothing; a failing audit write rolls back the whole action; every changed field
+gets one complete audit row, hash-chained to the one before.
 """
 
 from __future__ import annotations

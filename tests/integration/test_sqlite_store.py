@@ -1,6 +1,10 @@
 """The SQLite store: settings, files, locking, migrations, append-only audit, backups.
 
-reference/reliability.md section 5, tests 1, 2, 10, 12, 19, 21, 23, 24, 42.
+What is checked: WAL and synchronous=FULL in force and weaker settings refused; an old
+SQLite refused; files 0600 in a 0700 folder, a world-readable database refused; a second
+instance refused and a stale lock recovered; a database made by a newer version refused;
+a backup taken before migrating; the audit table append-only and tampering detected;
+backups verified and restorable; a damaged copy detected at open; disk full a clear error.
 """
 
 from __future__ import annotations

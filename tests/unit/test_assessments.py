@@ -1,4 +1,5 @@
-"""Complication and eligibility calculators and episodes: clinical.md 6, 7.3, 8.4-8.8, F10-F23."""
+"""Complication and eligibility calculators and episodes (the published source of each rule
+is in docs/clinical-sources.md, Grading)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def at(hhmm: str) -> dt.datetime:
     return T(2025, 4, 1, int(h), int(m))
 
 
-# --- F10 febrile neutropenia -----------------------------------------------------------
+# --- febrile neutropenia (IDSA 2010, Freifeld et al.) ----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -98,7 +99,7 @@ def test_fn_refusals() -> None:
         febrile_neutropenia([], 0.3)
 
 
-# --- F14 SOS/VOD diagnosis ---------------------------------------------------------------
+# --- SOS/VOD diagnosis (modified Seattle, Baltimore, EBMT 2016 adult) --------------------
 
 
 @pytest.mark.parametrize(
@@ -239,7 +240,7 @@ def test_vod_refusals() -> None:
         vod_diagnosis("paris", day=5, bilirubin_mg_dl=2)
 
 
-# --- F15 EBMT severity ---------------------------------------------------------------------
+# --- SOS/VOD severity (EBMT 2016 adult, Mohty et al.) --------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -306,7 +307,7 @@ def test_f15_severe_not_upgraded_and_rank() -> None:
     assert (r.value, r.rank) == ("severe", 2)
 
 
-# --- F16 engraftment syndrome ---------------------------------------------------------------
+# --- engraftment syndrome (Spitzer 2001; Maiolino et al. 2003) ------------------------------
 
 # Measured values are required (never assumed normal); these are explicit normal results.
 MEASURED_NORMAL: dict[str, float] = {
@@ -388,7 +389,7 @@ def test_es_measured_values_are_required_not_assumed_normal(measured: str) -> No
         EngraftmentFindings(**values)  # type: ignore[arg-type]
 
 
-# --- F17 CRS ---------------------------------------------------------------------------------
+# --- CRS (ASTCT consensus, Lee et al. 2019) --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -426,7 +427,7 @@ def test_crs_flow_helper_and_rule() -> None:
         crs_grade_astct(38.5, "dopamine", "none")
 
 
-# --- F18 ICANS -------------------------------------------------------------------------------
+# --- ICANS (ASTCT consensus, Lee et al. 2019) ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -466,7 +467,7 @@ def test_icans_other_domains_and_ice_score() -> None:
     assert r.value == 1 and "ICE score" in r.deciding_rule
 
 
-# --- F19 TA-TMA -----------------------------------------------------------------------------
+# --- TA-TMA (harmonised definition, Schoettler et al. 2023) ---------------------------------
 
 DAY0 = D(2025, 3, 10)
 
@@ -578,7 +579,7 @@ def test_hc_onset_note() -> None:
     assert "acrolein" in early.notes[0] and "BK" in late.notes[0]
 
 
-# --- F13 HCT-CI ------------------------------------------------------------------------------
+# --- HCT-CI (Sorror et al. 2005; age composite Sorror et al. 2014) ---------------------------
 
 
 @pytest.mark.parametrize(
@@ -631,7 +632,7 @@ def test_performance_status_refusals(bad: object) -> None:
         performance_status(bad, 40)  # type: ignore[arg-type]
 
 
-# --- F22 conditioning intensity ----------------------------------------------------------------
+# --- conditioning intensity (Bacigalupo et al. 2009; Giralt et al. 2009) -----------------------
 
 RC = RegimenComponent
 
@@ -696,7 +697,7 @@ def test_conditioning_centre_intent_stored_and_compared() -> None:
         conditioning_intensity([RC("tbi", 30, "Gy")])
 
 
-# --- F23 live vaccines ----------------------------------------------------------------------
+# --- live vaccines, "2-1-8" (IDSA 2013, Rubin et al.) ---------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Export targets and atomic writes (reference/reliability.md section 3.5)."""
+"""Export targets and atomic writes: names from an allow-list, the target stays in the
+chosen folder, symlinks refused; a failed write leaves the previous file and no temp file."""
 
 from __future__ import annotations
 

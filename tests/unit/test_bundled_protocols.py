@@ -1,4 +1,5 @@
-"""The bundled protocol templates: they parse, and their days and doses match clinical.md."""
+"""The bundled protocol templates: they parse, and their days and doses match the sources
+they name (docs/clinical-sources.md, Bundled protocol templates)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ EXPECTED_IDS = {
     "follow-up-allo",
 }
 
-# clinical.md section 4.7: drug-name abbreviations and dose designations never shown.
+# Drug-name abbreviations and dose designations never shown (ISMP List of Error-Prone
+# Abbreviations, Symbols and Dose Designations; The Joint Commission "Do Not Use" list).
 BANNED = re.compile(r"\b(MTX|Cy|Bu|Flu|ATG|CSA|cc|IU|U|u|QD|QOD)\b|µg|μg")
 
 
@@ -175,7 +177,7 @@ def test_every_template_instantiates_inside_ten_years(protocols: dict[str, Proto
         assert all(abs(o.day) <= 3650 for o in occurrences), proto.id
 
 
-# --- day grids (clinical.md sections 1.4, 2, 3, 7, 8.1) ---------------------------------------
+# --- day grids (the regimen library, guideline or label each template's source names) ----------
 
 DAY_GRIDS = [
     pytest.param("mel200-auto", "melphalan", [-2], id="mel200-melphalan"),
@@ -300,7 +302,7 @@ def test_ptcy_rule_no_calcineurin_inhibitor_or_mmf_before_day_5(
     protocols: dict[str, Protocol],
     template_id: str,
 ) -> None:
-    """clinical.md R7: CNI and MMF must not start before Day +5 in a PTCy plan."""
+    """Luznik et al. 2008 PTCy platform: CNI and MMF must not start before Day +5."""
     plan = _plan(protocols, template_id)
     immuno = {"tacrolimus", "ciclosporin", "mycophenolate mofetil"}
     occ = [o for o in plan.occurrences() if o.drug in immuno]
@@ -535,7 +537,7 @@ def test_registry_forms_are_registry_kind(protocols: dict[str, Protocol]) -> Non
 
 
 def test_unverified_day_grids_say_so(protocols: dict[str, Protocol]) -> None:
-    """clinical.md marks these grids unverified; the template must say so where it is read."""
+    """No source confirms these grids; the template must say "unverified" where it is read."""
     for template_id, step_id in [
         ("cy-tbi-allo", "total-body-irradiation"),
         ("cy-tbi-allo", "cyclophosphamide"),

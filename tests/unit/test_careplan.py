@@ -1,4 +1,4 @@
-"""The care-plan core: instantiation, occurrences, re-anchoring and edits (DESIGN.md 9)."""
+"""The care-plan core: instantiation, occurrences, re-anchoring and edits."""
 
 from __future__ import annotations
 

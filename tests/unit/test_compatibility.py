@@ -1,4 +1,6 @@
-"""ABO compatibility and CMV pairing: clinical.md 8.9, 8.10, section 9 F20, F21."""
+"""ABO compatibility (standard donor-to-recipient definitions, e.g. Daniel-Johnson and
+Schwartz, Transfusion 2011) and CMV pairing with the letermovir window (Prevymis label;
+Marty et al., N Engl J Med 2017)."""
 
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ def test_f20_examples(donor: str, recipient: str, expected: str) -> None:
     assert abo_compatibility(donor, recipient) == expected
 
 
-# The full 16-cell table of clinical.md 8.9.
+# The full 16-cell table, donor -> recipient: compatible, major, minor or bidirectional.
 ABO_TABLE = {
     ("O", "O"): "compatible",
     ("A", "A"): "compatible",
@@ -83,7 +85,7 @@ def test_abo_assessment_names_rule_and_risk() -> None:
     assert "anti-A" in bi.deciding_rule and "anti-B" in bi.deciding_rule
 
 
-# --- CMV (F21) -------------------------------------------------------------------------
+# --- CMV pairing and letermovir candidacy (allogeneic, recipient positive) -------------
 
 
 @pytest.mark.parametrize(

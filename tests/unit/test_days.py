@@ -1,4 +1,5 @@
-"""Day arithmetic (clinical.md 1.1 and 9/F1; reliability.md 3.11)."""
+"""Day arithmetic: Day 0 is the infusion, no Day -0, M-Day 1 is the first G-CSF dose; day
+numbers from calendar dates, never timestamps (docs/clinical-sources.md, Day numbering)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from hypothesis import strategies as st
 
 from planner.domain.days import (
     DayWindow,
+    calendar_date,
     date_for_day,
     date_for_mobilisation_day,
     day_label,
     mobilisation_day,
     mobilisation_label,
+    optional_calendar_date,
     short_day_label,
     transplant_day,
 )
@@ -25,7 +28,7 @@ from planner.errors import ValidationError
 
 D = dt.date
 
-# --- F1 worked examples ----------------------------------------------------------------------
+# --- worked examples: Day 0 = 2025-03-10 -> Day -7 = 2025-03-03, Day +100 = 2025-06-18 --------
 
 WORKED_DAY0 = D(2025, 3, 10)
 
@@ -284,7 +287,7 @@ def test_mobilisation_day_inverse_from_numbers(first: dt.date, mday: int) -> Non
     assert gap == (mday - 1 if mday > 0 else mday)
 
 
-# --- zone independence (reliability.md 3.11) ---------------------------------------------------
+# --- zone independence: the same day numbers in every time zone, across DST --------------------
 
 ZONES = ["America/New_York", "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe"]
 
@@ -375,3 +378,17 @@ def test_property_zone_independence(
         day_label(day),
     )
     assert got == expected
+
+
+def test_stored_dates_are_read_one_way() -> None:
+    assert calendar_date("2026-03-10", "day0") == dt.date(2026, 3, 10)
+    assert calendar_date(dt.date(2026, 3, 10), "day0") == dt.date(2026, 3, 10)
+    with pytest.raises(ValidationError, match="calendar date, not a date and time") as caught:
+        calendar_date(dt.datetime(2026, 3, 10, 9), "day0")
+    assert caught.value.field == "day0"
+    for bad in ("10/03/2026", "2026-02-30", 20260310, None):
+        with pytest.raises(ValidationError, match="is not a calendar date"):
+            calendar_date(bad, "actual_date")
+    assert optional_calendar_date(None, "x") is None
+    assert optional_calendar_date("", "x") is None
+    assert optional_calendar_date("2026-03-10", "x") == dt.date(2026, 3, 10)

@@ -1,4 +1,5 @@
-"""Dose calculations and display: clinical reference 4.1-4.7 and section 9 F2-F5, F24."""
+"""Dose calculations and display: BSA, body weights, order -> dose, Cockcroft-Gault and
+plerixafor, ISMP display rules (sources in docs/clinical-sources.md, Dosing and display)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from planner.domain.patients import Sex
 from planner.domain.templates import DoseBasis, DoseRule, WeightType
 from planner.errors import ValidationError
 
-# --- BSA (4.1, 4.4, F2) -------------------------------------------------------
+# --- BSA (Mosteller 1987; DuBois and DuBois 1916; optional cap) ---------------
 
 
 @pytest.mark.parametrize(
@@ -94,7 +95,7 @@ def test_bsa_monotonic_in_weight(height: float, low: float, high: float, formula
     assert bsa(height, low, formula).value <= bsa(height, high, formula).value
 
 
-# --- Weights (4.2, F3) --------------------------------------------------------
+# --- Weights (Devine ideal weight; adjusted weight, f = 0.25 or 0.4) ----------
 
 
 @pytest.mark.parametrize(
@@ -201,7 +202,7 @@ def test_dosing_weight_unknown_type() -> None:
         dosing_weight("heaviest", 175, 110, "male")
 
 
-# --- Order -> dose (4.4, F4) --------------------------------------------------
+# --- Order -> dose (per m2 or per kg of the chosen dosing weight; BSA cap) ----
 
 MEL200 = DoseRule(200, "mg", DoseBasis.PER_M2)
 
@@ -330,7 +331,7 @@ def test_compute_dose_bad_inputs(
     assert caught.value.field == field
 
 
-# --- Renal function and plerixafor (2.2, 4.5, F5) ----------------------------
+# --- Renal function and plerixafor (Cockcroft and Gault 1976; Mozobil label) ---
 
 
 @pytest.mark.parametrize(
@@ -492,7 +493,7 @@ def test_other_invalid_inputs(call: Callable[[], object], field: str) -> None:
     assert caught.value.field == field
 
 
-# --- Display (4.7, F24) -------------------------------------------------------
+# --- Display (ISMP error-prone abbreviations; Joint Commission "Do Not Use") ---
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Engraftment and graft-failure rules: clinical reference 5.1-5.3 and section 9 F7, F8, F9."""
+"""Engraftment and graft-failure rules: CIBMTR Forms Instruction Manual and the ASTCT
+consensus (Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649)."""
 
 from __future__ import annotations
 
@@ -33,12 +34,13 @@ def series(days: list[int], values: list[float]) -> pd.Series:
     return pd.Series(values, index=[d(n) for n in days], dtype=float)
 
 
-# F7 reference example: Day +2 is a pre-nadir run, Day +11 is broken by Day +12.
+# Neutrophil worked example, engraftment on Day +13: Day +2 is a pre-nadir run, Day +11 is
+# broken by Day +12.
 F7_DAYS = [0, 1, 2, 3, 5, 7, 9, 10, 11, 12, 13, 14, 15]
 F7_ANC = [2.1, 1.2, 0.6, 0.3, 0.05, 0.01, 0.02, 0.2, 0.6, 0.4, 0.7, 1.1, 1.8]
 
 
-# --------------------------------------------------------------------------- F7 neutrophils
+# --------------------------------------------------------------------------- neutrophils
 
 
 @pytest.mark.parametrize("use_day0", [True, False], ids=["day0", "no-day0"])
@@ -98,7 +100,8 @@ def test_dip_after_recovery_keeps_first_date_and_notes_it() -> None:
 
 
 def test_later_deeper_nadir_outside_window_does_not_move_date() -> None:
-    # Secondary fall after Day +42 to 0.0 must not restart the count (design choice of F7).
+    # Secondary fall after Day +42 to 0.0 must not restart the count (design decision: the
+    # nadir is searched from Day 0 to Day +42 only).
     result = neutrophil_engraftment(
         series([0, 7, 12, 13, 14, 50, 55, 56, 57], [1, 0.1, 0.8, 0.9, 1, 0.0, 0.7, 0.8, 0.9]),
         day0=DAY0,
@@ -238,7 +241,7 @@ def test_shuffling_never_changes_platelet_result(  # type: ignore[no-untyped-def
         assert all((day - t).days >= 7 or t > day for day, _ in a.deciding_values for t in tx_dates)
 
 
-# --------------------------------------------------------------------------- F8 platelets
+# ---------------------------------------------- platelets (CIBMTR Forms Instruction Manual example)
 
 F8_DAYS = list(range(13))
 F8_PLT = [10, 30, 25, 10, 15, 19, 23, 25, 40, 50, 56, 65, 72]
@@ -362,7 +365,7 @@ def test_result_is_frozen() -> None:
     assert isinstance(result, EngraftmentResult)
 
 
-# --------------------------------------------------------------------------- F9 graft failure
+# --------------------------------------- graft failure (ASTCT 2021: Day +30, cord Day +42)
 
 
 @pytest.mark.parametrize(

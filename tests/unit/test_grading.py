@@ -1,4 +1,5 @@
-"""MAGIC acute GVHD and NIH chronic GVHD: clinical.md 6.4, 6.5, section 9 F11, F12."""
+"""MAGIC acute GVHD (Harris et al., Biol Blood Marrow Transplant 2016;22:4-10) and NIH 2014
+chronic GVHD (Jagasia et al., Biol Blood Marrow Transplant 2015;21:389-401)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from planner.clinical.grading import (
 )
 from planner.errors import ValidationError
 
-# --- F11 worked examples ---------------------------------------------------------
+# --- MAGIC worked examples: grade by the pattern table, never the maximum stage ---------
 
 
 @pytest.mark.parametrize(
@@ -424,7 +425,7 @@ def test_nih_severity_never_decreases(scores: dict[str, int], organ: str) -> Non
     assert order.index(nih_cgvhd_severity(higher)) >= order.index(nih_cgvhd_severity(scores))
 
 
-# --- F12 NIH chronic GVHD ----------------------------------------------------------------
+# --- NIH 2014 chronic GVHD global severity ----------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Harvest arithmetic: clinical reference 2.4, 2.5, 2.8 and section 9 F6."""
+"""Harvest arithmetic: CD34+ product dose, cumulative yield, the collection on which the
+target is met, cord TNC and CD34+ per kg (docs/clinical-sources.md, Harvest)."""
 
 from __future__ import annotations
 

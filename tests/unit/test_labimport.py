@@ -1,4 +1,5 @@
-"""Lab export import: reliability.md section 3.4 hostile files, units, duplicates (issue 4)."""
+"""Lab export import: hostile files (oversize, zip bombs, XXE, bad encodings), literal values
+kept (MRN zeros, surname "Null", "<0.1"), units, duplicates (issue 4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation of patients, donors and transplants (DESIGN.md 3)."""
+"""Validation of patients, donors and transplants (planner.domain.patients)."""
 
 from __future__ import annotations
 

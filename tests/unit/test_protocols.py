@@ -419,7 +419,7 @@ def test_too_many_steps_is_refused(minimal_text: str) -> None:
         parse_protocol((head + steps).encode(), FILE)
 
 
-# --- hostile or broken files (reliability.md section 3.3) --------------------------------------
+# --- hostile or broken files: one clear error, never a traceback or a side effect --------------
 
 HOSTILE = [
     pytest.param(b"a = " + b"[" * 2000 + b"]" * 2000, "nested", id="deep-nesting-2000"),

@@ -214,6 +214,11 @@ def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> 
     )
 
 
+def _row_key(row: ClinicRow) -> tuple[str, int, int]:
+    """A row's identity for reusing its geometry: the same plan or sketch object."""
+    return row.transplant_id, id(row.plan), id(row.sketch)
+
+
 def _rows_date_range(rows: Iterable[ClinicRow], today: dt.date) -> tuple[dt.date, dt.date]:
     """First and last date any occurrence or Day 0 may touch (today included).
 
@@ -301,12 +306,22 @@ class ClinicTimeline(QAbstractScrollArea):
         """Show ``rows`` (top to bottom); keeps zoom, scroll and the selected patient."""
         keep = self.selected_transplant_id()
         first, last = _rows_date_range(rows, today)
-        self._today = today
+        old_origin, old_today = self._origin, self._today
         self._origin = first - dt.timedelta(days=MARGIN_DAYS)
-        old_origin = self._scale.origin
         self._days = (last - self._origin).days + 1 + MARGIN_DAYS
+        # A row whose plan (or sketch) is the same object drawn on the same axis keeps its
+        # geometry: after an edit, only the edited patient's row is measured again.
+        same_axis = self._origin == old_origin and old_today == today
+        self._today = today
+        kept: dict[tuple[str, int, int], _RowGeometry] = {}
+        if same_axis:
+            kept = {
+                _row_key(row): geometry
+                for row, geometry in zip(self._rows, self._geometry, strict=True)
+                if geometry is not None
+            }
         self._rows = tuple(rows)
-        self._geometry = [None] * len(self._rows)
+        self._geometry = [kept.get(_row_key(row)) for row in self._rows]
         self._labels.clear()
         ids = [r.transplant_id for r in self._rows]
         self._selected = ids.index(keep) if keep in ids else -1

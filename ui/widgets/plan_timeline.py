@@ -214,9 +214,19 @@ class PlanTimeline(QWidget):
         return self._scale.px_per_day
 
     def set_plan(
-        self, plan: Plan, today: dt.date, closures: frozenset[dt.date] = frozenset()
+        self,
+        plan: Plan,
+        today: dt.date,
+        closures: frozenset[dt.date] = frozenset(),
+        episodes: Sequence[tuple[str, dt.date, dt.date | None, str]] | None = None,
     ) -> None:
-        """Show ``plan`` as of ``today``; keeps zoom, scroll position and selection."""
+        """Show ``plan`` as of ``today``; keeps zoom, scroll position and selection.
+
+        ``episodes``: new complication bands (see ``set_episodes``), laid out in the same
+        pass; None keeps the bands shown.
+        """
+        if episodes is not None:
+            self._episodes = list(episodes)
         first_load = self._plan is None
         left_date = None if first_load else self._scale.date_at(self._h.value())
         keep = self.selected_step_id
