@@ -17,6 +17,7 @@ SCRIPTS = (
     "bench_pdf",
     "bench_timeline",
     "bench_refresh",
+    "bench_edit",
     "bench_startup",
 )
 

@@ -3,7 +3,7 @@
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python tools/screenshots.py
 
 Writes PNGs into docs/: the board, a patient timeline, the month calendar, the
-Move Day 0 and the Set anchor date dialogs. Uses an in-memory demo clinic, never a real database.
+Move Day 0 and the Set anchor date dialogs, the plerixafor calculator. Uses an in-memory demo clinic, never a real database.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
+from planner.clinical.calculators.registry import known_inputs
 from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
 from ui.dialogs.anchor_dialog import SetAnchorDialog
+from ui.dialogs.calculator_dialogs import make_calculator_dialog
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -96,6 +98,23 @@ def main() -> int:
     anchor_dialog.show()
     _settle(app)
     _save(anchor_dialog, "anchor-dialog.png")
+    anchor_dialog.close()
+    # The plerixafor calculator of the Harvest tab, filled in from the patient's record.
+    harvest = window.open_transplant(
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0003")
+    )
+    assert harvest is not None and harvest.harvest_tab is not None
+    s = harvest.session
+    calculator = make_calculator_dialog(
+        window,
+        "plerixafor",
+        today=s.today,
+        defaults=known_inputs(s.patient, s.transplant, s.plan, s.today),
+    )
+    calculator.set_value("creatinine_mg_dl", "1.3")
+    calculator.show()
+    _settle(app)
+    _save(calculator, "plerixafor-dialog.png")
     return 0
 
 

@@ -34,6 +34,7 @@ from planner.records.checklists import (
     ChecklistView,
     ItemView,
     applicable_templates,
+    checklist_for_day,
     checklist_view,
 )
 from planner.records.ports import CHECKLISTS
@@ -52,23 +53,6 @@ _STATUS_COLOURS = {
 }
 
 _TICK_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def default_template_id(day: int, transplant_type: str) -> str:
-    """The checklist most likely wanted on transplant day ``day``."""
-    if day < -1:
-        return "pre-transplant-workup"
-    if day <= 0:
-        return "pre-infusion"
-    if day <= 28:
-        return "daily-inpatient"
-    if day <= 60:
-        return "day-30"
-    if day <= 140:
-        return "day-100"
-    if day <= 270:
-        return "survivorship-6-month"
-    return "survivorship-1-year"
 
 
 class ChecklistTab(QWidget):
@@ -141,7 +125,7 @@ class ChecklistTab(QWidget):
         self._refresher = RefreshWhenShown(self, self.refresh)
         session.sig_changed.connect(self._on_session_changed)
         day = (session.today - session.plan.day0).days
-        self.select_template(default_template_id(day, self._transplant_type))
+        self.select_template(checklist_for_day(day))
 
     # --- public ----------------------------------------------------------------------
 

@@ -34,7 +34,6 @@ from planner.records.ports import (
     ClinicalRecord,
     Repository,
 )
-from planner.records.recovery import RecoveryRecord, Superseded
 
 Doc = Patient | Transplant | Plan | ClinicalRecord
 DocKey = tuple[str, str]
@@ -361,6 +360,10 @@ def hide_samples(
     """A recovery record that also supersedes ``samples`` (lab samples are never deleted)."""
     if not samples:
         return record
+    # Imported here: the recovery record's module loads pandas (engraftment), which the
+    # start-up path and every edit without lab samples do without.
+    from planner.records.recovery import RecoveryRecord, Superseded
+
     entries = [Superseded(s.date, s.analyte, s.value, s.source, reason, by, at) for s in samples]
     body = RecoveryRecord.from_body(record.body).with_superseded(entries).to_body()
     return ClinicalRecord(record.transplant_id, ENGRAFTMENT, body, record.version)

@@ -348,6 +348,28 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
     )
 
 
+# The checklist a coordinator most likely wants on a transplant day, by the day it
+# applies up to: work-up before Day -1, pre-infusion on Days -1 and 0, daily inpatient
+# to Day +28 (the engraftment watch), then the follow-up visits (Day +30, Day +100,
+# 6 months, 1 year) from the midpoint between them.
+_CHECKLIST_BY_DAY: Final = (
+    (-2, "pre-transplant-workup"),
+    (0, "pre-infusion"),
+    (28, "daily-inpatient"),
+    (60, "day-30"),
+    (140, "day-100"),
+    (270, "survivorship-6-month"),
+)
+
+
+def checklist_for_day(day: int) -> str:
+    """The id of the checklist most likely wanted on transplant day ``day``."""
+    return next(
+        (template_id for last, template_id in _CHECKLIST_BY_DAY if day <= last),
+        "survivorship-1-year",
+    )
+
+
 def load_checklists() -> dict[str, ChecklistTemplate]:
     """The bundled checklist templates by id, in file-name order."""
     found: dict[str, ChecklistTemplate] = {}

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from planner.app.checklists import checklist_states
 from planner.domain.plans import reanchor
+from planner.records.checklists import checklist_for_day
 from tests.gui.conftest import NOW
-from ui.checklist_tab import default_template_id
 from ui.dialogs.calculator_dialogs import DateNoteDialog
 from ui.transplant_session import Snapshot
 
@@ -157,4 +157,4 @@ def test_picker_and_accessibility(workup):
     ],
 )
 def test_default_template_follows_the_day(day, expected):
-    assert default_template_id(day, "allogeneic") == expected
+    assert checklist_for_day(day) == expected
