@@ -28,7 +28,7 @@ from planner.app.changes import Change
 from planner.app.plans import save_plan
 from planner.app.transplant_record import TransplantRecord, load_transplant_record
 from planner.domain.patients import Patient, Transplant
-from planner.domain.plans import DateChange, Plan, diff_dates
+from planner.domain.plans import Plan
 from planner.errors import ConflictError, PlannerError
 
 if TYPE_CHECKING:
@@ -144,10 +144,6 @@ class TransplantSession(QObject):
     def checklist_templates(self) -> Mapping[str, ChecklistTemplate]:
         """The checklist templates by id (loaded once for the clinic)."""
         return self._clinic.checklist_templates()
-
-    def preview(self, after: Plan) -> list[DateChange]:
-        """The date changes an edit would make (for confirmation dialogs)."""
-        return diff_dates(self.plan, after)
 
     # --- edits ---------------------------------------------------------------------------
 

@@ -73,10 +73,6 @@ def doc_key(doc: Doc) -> DocKey:
     return doc.kind, doc.transplant_id
 
 
-def _version(doc: Doc) -> int:
-    return doc.version
-
-
 def _with_version(doc: Doc, version: int) -> Doc:
     return doc if doc.version == version else replace(doc, version=version)
 
@@ -120,12 +116,6 @@ class Documents:
     def merged(self, other: Documents) -> Documents:
         """These documents with ``other``'s in place of the same keys."""
         return Documents.of([*self, *other])
-
-    def record(self, kind: str, transplant_id: str) -> ClinicalRecord | None:
-        """The record of that kind and transplant, if present."""
-        return next(
-            (r for r in self.records if r.kind == kind and r.transplant_id == transplant_id), None
-        )
 
 
 @dataclass(frozen=True)
@@ -278,7 +268,7 @@ def commit(
     target = before.merged(after if isinstance(after, Documents) else Documents.of(after))
     old = before.keyed()
     writes = [
-        _with_version(doc, _version(old[key]) if key in old else 0)
+        _with_version(doc, old[key].version if key in old else 0)
         for key, doc in target.keyed().items()
         if key not in old or not same_content(old[key], doc)
     ]

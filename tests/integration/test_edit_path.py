@@ -381,6 +381,17 @@ def test_undoing_counts_supersedes_them_in_every_transplant_of_the_patient(
     assert all(s in effective_samples(demo.list_lab_samples(pid), record) for s in change.samples)
 
 
+def test_undoing_a_lab_import_supersedes_what_it_added(demo: Repository) -> None:
+    report = CASES[[c[0] for c in CASES].index("import_labs")][1](demo)
+    change = changes.change_of(report)  # type: ignore[arg-type]
+    assert change is not None and len(change.samples) == 1 and change.undoable
+    [sample] = change.samples
+    undo(demo, CTX, change, change.after)
+    for transplant in demo.list_transplants(sample.patient_id):
+        record = RecoveryRecord.from_body(demo.get_record(transplant.id, "engraftment").body)
+        assert sample not in effective_samples(demo.list_lab_samples(sample.patient_id), record)
+
+
 def test_creating_is_not_undoable_and_events_touch_nothing(demo: Repository) -> None:
     created = CASES[1][1](demo)
     assert isinstance(created, Change) and not created.undoable

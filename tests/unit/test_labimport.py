@@ -524,15 +524,14 @@ def test_five_thousand_good_rows_accepted() -> None:
     assert result.rejected == []
 
 
-def test_timing_100k_rows(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_hundred_thousand_rows_are_all_accepted() -> None:
+    # Correctness at the size of the import budget; its speed is measured by
+    # benchmarks/bench_labs.py against pandas.read_csv, not here.
     data = _many_rows(100_000)
     known = {f"{i:06d}": f"p{i}" for i in range(20)}
-    t0 = time.perf_counter()
     result = read_lab_file(data, "big.csv", LONG, known)
-    elapsed = time.perf_counter() - t0
     assert len(result.accepted) == 100_000
-    with capsys.disabled():
-        print(f"\n[timing] 100,000-row CSV import: {elapsed:.2f} s (budget 1.5 s)")  # noqa: T201
+    assert result.rejected == []
 
 
 def test_check_size_for_callers_before_reading() -> None:
