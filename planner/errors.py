@@ -67,5 +67,20 @@ class ConflictError(PlannerError):
         self.actual_version = actual_version
 
 
+class ChangedSinceError(PlannerError):
+    """An undo or redo would overwrite a document that another edit changed since.
+
+    Attributes:
+        part: what changed ("plan", "patient", "harvest", ...).
+    """
+
+    def __init__(self, part: str) -> None:
+        super().__init__(
+            f"the {part} was changed since by another edit (here or on another "
+            "workstation); undo that edit first, or correct it by hand."
+        )
+        self.part = part
+
+
 class StorageError(PlannerError):
     """The database cannot be opened or written (locked, damaged, too new, ...)."""

@@ -2,9 +2,11 @@
 
 A use case has already saved the change when the command is pushed (so a refused
 edit pushes nothing); undo and redo are audited commits of their own, made through
-the clinic session, which then tells every view what they stored. Undo refuses, and
-the command leaves the stack, when a document it would write back was saved since by
-something else (another tab, another workstation): nothing is overwritten.
+the clinic session, which then tells every view what they stored. Each checks that the
+stored documents still hold what this step left there (the command remembers it), so
+undoing several edits of one record walks back over them in turn; when something else
+changed a document since (another tab, another workstation), undo refuses, nothing is
+overwritten, and the command leaves the stack.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class ChangeCommand(QUndoCommand):
         self._clinic = clinic
         self.change = change
         self.merge_key = merge_key
-        self._stored: Documents = change.after  # what is stored now, for the version checks
+        self._stored: Documents = change.after  # what this step left stored
         self._pushed = False  # QUndoStack.push redoes at once: the change is saved already
 
     def id(self) -> int:

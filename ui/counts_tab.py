@@ -144,12 +144,21 @@ class CountsGridModel(QAbstractTableModel):
             start = min([day0 - dt.timedelta(days=3), *dates])
             dates |= {start + dt.timedelta(days=i) for i in range((today - start).days + 1)}
         dates.add(today)
-        self.beginResetModel()
-        self._day0 = day0
-        self._rows = [
+        rows = [
             _Day(d, by_day.get(d, {}), frozenset(tx.get(d, ())))
             for d in sorted(dates, reverse=True)
         ]
+        if day0 == self._day0 and [r.date for r in rows] == [r.date for r in self._rows]:
+            # Same days: report the changed rows in place, so the cell being typed in
+            # (and the user's place in the grid) survives the save of a value.
+            old, self._rows = self._rows, rows
+            for i, (before, after) in enumerate(zip(old, rows, strict=True)):
+                if before != after:
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+            return
+        self.beginResetModel()
+        self._day0 = day0
+        self._rows = rows
         self.endResetModel()
 
     def row_of(self, date: dt.date) -> int:

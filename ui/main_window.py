@@ -610,7 +610,8 @@ class MainWindow(QMainWindow):
                 reason="checked off on the worklist",
             )
             # Undone from the Today tab's Edit menu (the clinic's undo stack).
-            if not ts.push(after, f"Mark {item.title} done", stack=self.clinic_undo):
+            text = f"Mark {item.title} done ({item.mrn})"  # the Edit menu names the patient
+            if not ts.push(after, text, stack=self.clinic_undo):
                 return
         except PlannerError as exc:
             self.show_error(exc)

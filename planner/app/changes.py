@@ -4,10 +4,12 @@ Every use case commits one action and returns a ``Change``: the documents it rea
 (``before``) and the same documents as stored after the commit (``after``). Views
 refresh the parts the change names; the desktop app pushes the change on an undo
 stack, and undo and redo are two more audited commits (``undo``, ``redo``) that write
-one side's contents over the other. Lab samples are never deleted: undoing an action
-that added samples marks them superseded in the recovery record of each transplant of
-their patient (the action lists those records and transplants in ``before``). This is
-the one edit path of the program (docs/architecture.md draws it).
+one side's contents over the other, provided the stored documents still hold what the
+step left there (else ``ChangedSinceError``: nothing is overwritten). Lab samples are
+never deleted: undoing an action that added samples marks them superseded in the
+recovery record of each transplant of their patient (the action lists those records
+and transplants in ``before``), and its redo takes those marks away again. This is the
+one edit path of the program (docs/architecture.md draws it).
 
 A document is a patient, a transplant, a plan or a clinical record; each is identified
 by a key (``doc_key``) and carries the version it was read at. ``commit`` writes only
@@ -18,7 +20,7 @@ with ``ConflictError`` and nothing is overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Final, Protocol
@@ -27,6 +29,7 @@ from planner.app.context import Context
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, diff_dates
+from planner.errors import ChangedSinceError, NotFoundError
 from planner.records.ports import (
     ENGRAFTMENT,
     RECORD_KINDS,
@@ -191,25 +194,6 @@ class Change:
             )
         )
 
-    def undo_target(self, by: str, at: str) -> Documents:
-        """What an undo writes: ``before``, with the samples the action added superseded
-        (by ``by`` at ``at``) in every recovery record of their patient's transplants."""
-        if not self.samples:
-            return self.before
-        owner = {t.id: t.patient_id for t in self.before.transplants}
-        hidden = [
-            hide_samples(
-                r,
-                [s for s in self.samples if s.patient_id == owner.get(r.transplant_id)],
-                f"Undo: {self.description}",
-                by,
-                at,
-            )
-            for r in self.before.records
-            if r.kind == ENGRAFTMENT
-        ]
-        return self.before.merged(Documents(records=tuple(hidden)))
-
     @property
     def date_changes(self) -> list[DateChange]:
         """The dates that moved, when the change touched one plan."""
@@ -303,57 +287,114 @@ def commit(
     )
 
 
-def replay(
+def read_documents(repo: Repository, like: Documents) -> Documents:
+    """The documents of the same keys as ``like``, as stored now (a record never stored
+    reads as an empty one at version 0)."""
+    docs: list[Doc] = []
+    for part, ident in like.keyed():
+        if part == PATIENT:
+            docs.append(repo.get_patient(ident))
+        elif part == TRANSPLANT:
+            docs.append(repo.get_transplant(ident))
+        elif part == PLAN:
+            plan = repo.get_plan(ident)
+            if plan is None:
+                raise NotFoundError(f"The plan of transplant {ident} is not stored.")
+            docs.append(plan)
+        else:
+            docs.append(stored_record(repo, ident, part))
+    return Documents.of(docs)
+
+
+def undo(repo: Repository, ctx: Context, change: Change, expected: Documents) -> Change:
+    """Write back what ``change`` replaced.
+
+    Args:
+        expected: what the step left stored (``change.after``, or what its last redo
+            wrote); the stored documents must still hold that, whatever their version.
+
+    Raises:
+        ChangedSinceError: a document was changed since by another edit.
+    """
+    description = f"Undo: {change.description}"
+    if change.samples:
+        return _mark_samples(repo, ctx, change, description, superseded=True)
+    return _replay(repo, ctx, description, change, expected, change.before)
+
+
+def redo(repo: Repository, ctx: Context, change: Change, expected: Documents) -> Change:
+    """Write ``change``'s documents again after its undo (``expected``: what the undo
+    wrote). Raises ``ChangedSinceError`` like ``undo``."""
+    if change.samples:
+        return _mark_samples(repo, ctx, change, change.description, superseded=False)
+    return _replay(repo, ctx, change.description, change, expected, change.after)
+
+
+def _replay(
     repo: Repository,
     ctx: Context,
     description: str,
-    current: Documents,
+    change: Change,
+    expected: Documents,
     target: Documents,
-    *,
-    reason: str = "",
-    patient_id: str | None = None,
 ) -> Change:
-    """Write ``target``'s contents over the documents now stored (``current``): an undo or a
-    redo, audited like any other action."""
-    return commit(repo, ctx, description, current, target, reason=reason, patient_id=patient_id)
-
-
-def undo(repo: Repository, ctx: Context, change: Change, current: Documents) -> Change:
-    """Write back what ``change`` replaced; ``current`` is what is stored now."""
-    return replay(
-        repo,
-        ctx,
-        f"Undo: {change.description}",
-        current,
-        change.undo_target(ctx.actor.user, ctx.utc_text),
-        reason=change.reason,
-        patient_id=change.patient_id,
+    current = read_documents(repo, target)
+    left = expected.keyed()
+    for key, doc in current.keyed().items():
+        if key in left and not same_content(doc, left[key]):
+            raise ChangedSinceError(key[0])
+    return commit(
+        repo, ctx, description, current, target, reason=change.reason, patient_id=change.patient_id
     )
 
 
-def redo(repo: Repository, ctx: Context, change: Change, current: Documents) -> Change:
-    """Write ``change``'s documents again after an undo; ``current`` is what is stored now."""
-    return replay(
-        repo,
-        ctx,
-        change.description,
-        current,
-        change.after,
-        reason=change.reason,
-        patient_id=change.patient_id,
-    )
-
-
-def hide_samples(
-    record: ClinicalRecord, samples: Sequence[LabSample], reason: str, by: str, at: str
-) -> ClinicalRecord:
-    """A recovery record that also supersedes ``samples`` (lab samples are never deleted)."""
-    if not samples:
-        return record
+def _mark_samples(
+    repo: Repository, ctx: Context, change: Change, description: str, *, superseded: bool
+) -> Change:
+    """Undo (``superseded``) or redo an action that added lab samples, on the recovery
+    records as they are now: its samples are superseded (or no longer), and the
+    corrections it made are taken back (or made again). Other marks stay as they are."""
     # Imported here: the recovery record's module loads pandas (engraftment), which the
     # start-up path and every edit without lab samples do without.
     from planner.records.recovery import RecoveryRecord, Superseded
 
-    entries = [Superseded(s.date, s.analyte, s.value, s.source, reason, by, at) for s in samples]
-    body = RecoveryRecord.from_body(record.body).with_superseded(entries).to_body()
-    return ClinicalRecord(record.transplant_id, ENGRAFTMENT, body, record.version)
+    def marks(docs: Documents, tid: str) -> set[Superseded]:
+        found = next((r for r in docs.records if r.transplant_id == tid), None)
+        return set(RecoveryRecord.from_body(found.body).superseded) if found else set()
+
+    owner = {t.id: t.patient_id for t in change.before.transplants}
+    reason = f"Undo: {change.description}"
+    current = read_documents(repo, change.before)
+    target = []
+    for record in current.records:
+        if record.kind != ENGRAFTMENT:
+            continue
+        tid = record.transplant_id
+        made = marks(change.after, tid) - marks(change.before, tid)  # its corrections
+        mine = [s for s in change.samples if s.patient_id == owner.get(tid)]
+        rec = RecoveryRecord.from_body(record.body)
+        if superseded:
+            entries = [e for e in rec.superseded if e not in made] + [
+                Superseded(
+                    s.date, s.analyte, s.value, s.source, reason, ctx.actor.user, ctx.utc_text
+                )
+                for s in mine
+            ]
+        else:
+            undone = [
+                e for e in rec.superseded if e.reason == reason and any(e.matches(s) for s in mine)
+            ]
+            entries = [e for e in rec.superseded if e not in undone] + sorted(
+                made, key=lambda e: (e.date, e.analyte, e.source)
+            )
+        body = replace(rec, superseded=tuple(entries)).to_body()
+        target.append(ClinicalRecord(tid, ENGRAFTMENT, body, record.version))
+    return commit(
+        repo,
+        ctx,
+        description,
+        current,
+        target,
+        reason=change.reason,
+        patient_id=change.patient_id,
+    )

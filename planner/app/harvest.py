@@ -60,9 +60,8 @@ def record_pb_cd34(
     transplant, record, log = _read(repo, transplant_id)
     replaced = any(p.date == count.date for p in log.pb_cd34)
     verb = "Correct" if replaced else "Record"
-    return _save(
-        repo, ctx, transplant, record, log.with_pb_cd34(count), f"{verb} blood CD34+ count"
-    )
+    description = f"{verb} blood CD34+ count {count.date.isoformat()}: {value:g}/uL"
+    return _save(repo, ctx, transplant, record, log.with_pb_cd34(count), description)
 
 
 def add_collection(

@@ -219,3 +219,62 @@ def test_a_hidden_tab_catches_up_when_shown(window, monkeypatch):
     assert tab.view.items[tab.row_of("dental")].due == due  # hidden: not redrawn yet
     ws.tabs.setCurrentWidget(tab)
     assert tab.view.items[tab.row_of("dental")].due == due + dt.timedelta(days=7)
+
+
+def test_two_counts_of_one_patient_are_undone_in_turn(window, qtbot, demo_repo):
+    """Found in a new-user run: the second Ctrl+Z of two counts changed only the menu."""
+    ws = _open(window, "DEMO-0009")
+    tab = ws.counts_tab
+    ws.tabs.setCurrentWidget(tab)
+    day1 = ws.session.plan.day0 + dt.timedelta(days=4)
+    day2 = day1 + dt.timedelta(days=1)
+    row1, row2 = tab.model.row_of(day1), tab.model.row_of(day2)
+    assert tab.model.setData(tab.model.index(row1, 4), "15")  # platelets
+    assert tab.model.setData(tab.model.index(row2, 4), "12")
+    _undo(qtbot, window)
+    assert tab.model.data(tab.model.index(row2, 4)) in ("", None)
+    assert tab.model.data(tab.model.index(row1, 4)) == "15"
+    _undo(qtbot, window)
+    assert tab.model.data(tab.model.index(row1, 4)) in ("", None)
+    assert window.actions_by_name["redo"].isEnabled()
+    _redo(qtbot, window)
+    _redo(qtbot, window)
+    assert tab.model.data(tab.model.index(row1, 4)) == "15"
+    assert tab.model.data(tab.model.index(row2, 4)) == "12"
+
+
+def test_two_ticks_of_one_patient_on_the_today_tab_are_undone_in_turn(window, qtbot):
+    window.tabs.setCurrentIndex(1)
+    model = window.worklist_model
+    first = model.item(0)
+    same = [i for i in range(model.rowCount()) if model.item(i).mrn == first.mrn]
+    assert len(same) >= 2, "the demo has a patient with two items due"
+    second = model.item(same[1])
+    for item in (first, second):
+        row = next(i for i in range(model.rowCount()) if model.item(i) == item)
+        assert model.setData(
+            model.index(row, 0), Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+        )
+    assert window.actions_by_name["undo"].text() == f"&Undo Mark {second.title} done ({second.mrn})"
+    _undo(qtbot, window)
+    _undo(qtbot, window)
+    assert first in window.session.worklist and second in window.session.worklist
+
+
+def test_typing_a_count_keeps_the_place_in_the_grid(window, qtbot, demo_repo):
+    """Found in a new-user run: after Enter the grid lost its current cell."""
+    ws = _open(window, "DEMO-0009")
+    tab = ws.counts_tab
+    ws.tabs.setCurrentWidget(tab)
+    day = ws.session.plan.day0 + dt.timedelta(days=4)
+    index = tab.model.index(tab.model.row_of(day), 4)
+    tab.grid.setFocus()
+    tab.grid.setCurrentIndex(index)
+    qtbot.keyClicks(tab.grid, "1")  # the first key opens the cell's editor
+    editor = window.focusWidget()
+    qtbot.keyClicks(editor, "5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the view commits it from the event loop
+    qtbot.waitUntil(lambda: tab.model.data(index) == "15")
+    assert tab.grid.state() is not tab.grid.State.EditingState
+    assert tab.grid.currentIndex().isValid()
+    assert tab.grid.currentIndex().row() in (index.row(), index.row() + 1)

@@ -31,7 +31,7 @@ from planner.clinical.grading import magic_assessment
 from planner.domain.patients import Transplant, TransplantStatus, TransplantType
 from planner.domain.plans import move_step
 from planner.domain.templates import load_protocols
-from planner.errors import ConflictError
+from planner.errors import ChangedSinceError
 from planner.labimport.reader import ColumnMapping
 from planner.records.checklists import load_checklists
 from planner.records.harvest_log import Collection
@@ -358,7 +358,7 @@ def test_undo_refuses_to_overwrite_what_was_saved_since(demo: Repository) -> Non
     tid = _tid(demo, "DEMO-0003")
     first = harvest.add_collection(demo, CTX, tid, Collection("c1", TODAY, 250, 64, cd34_per_ul=8))
     harvest.add_collection(demo, CTX, tid, Collection("c2", TODAY, 200, 64, cd34_per_ul=9))
-    with pytest.raises(ConflictError):
+    with pytest.raises(ChangedSinceError, match="harvest was changed since"):
         undo(demo, CTX, first, first.after)  # c2 would be lost: refused, nothing written
     assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == ["c1", "c2"]
 
@@ -379,6 +379,56 @@ def test_undoing_counts_supersedes_them_in_every_transplant_of_the_patient(
     redo(demo, CTX, change, undone.after)
     record = RecoveryRecord.from_body(demo.get_record(tid, "engraftment").body)
     assert all(s in effective_samples(demo.list_lab_samples(pid), record) for s in change.samples)
+
+
+def test_edits_of_one_document_undo_and_redo_in_turn(demo: Repository) -> None:
+    """Undo walks back over several edits of one document (each undo leaves it as the
+    earlier edit left it), and redo walks forward again."""
+    tid = _tid(demo, "DEMO-0003")
+    edits = [
+        harvest.add_collection(demo, CTX, tid, Collection(cid, TODAY, 250, 64, cd34_per_ul=8))
+        for cid in ("c1", "c2", "c3")
+    ]
+    left = [e.after for e in edits]
+    for i in (2, 1, 0):
+        left[i] = undo(demo, CTX, edits[i], left[i]).after
+        assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == [
+            "c1",
+            "c2",
+            "c3",
+        ][:i]
+    for i in (0, 1, 2):
+        left[i] = redo(demo, CTX, edits[i], left[i]).after
+    assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == ["c1", "c2", "c3"]
+
+
+def test_count_entries_and_a_correction_undo_and_redo_in_turn(demo: Repository) -> None:
+    tid = _tid(demo, "DEMO-0009")
+    pid = _pid(demo, "DEMO-0009")
+
+    def shown() -> dict[tuple[dt.date, str], float]:
+        record = RecoveryRecord.from_body(demo.get_record(tid, "engraftment").body)
+        samples = effective_samples(demo.list_lab_samples(pid), record)
+        return {(s.date, s.analyte): s.value for s in samples if s.date >= TODAY - dt.timedelta(1)}
+
+    day1, day2 = TODAY - dt.timedelta(days=1), TODAY
+    edits = [
+        counts.record_counts(demo, CTX, tid, day1, {"plt": 15.0}),
+        counts.record_counts(demo, CTX, tid, day2, {"plt": 12.0}),
+        counts.record_counts(demo, CTX, tid, day1, {"plt": 51.0}, reason="typo: 15 for 51"),
+    ]
+    states = [shown()]
+    assert states[0][(day1, "plt")] == 51.0 and states[0][(day2, "plt")] == 12.0
+    left = [e.after for e in edits]
+    left[2] = undo(demo, CTX, edits[2], left[2]).after
+    assert shown()[(day1, "plt")] == 15.0  # the correction taken back
+    left[1] = undo(demo, CTX, edits[1], left[1]).after
+    assert (day2, "plt") not in shown() and shown()[(day1, "plt")] == 15.0
+    left[0] = undo(demo, CTX, edits[0], left[0]).after
+    assert (day1, "plt") not in shown()
+    for i in (0, 1, 2):
+        left[i] = redo(demo, CTX, edits[i], left[i]).after
+    assert shown() == states[0]
 
 
 def test_undoing_a_lab_import_supersedes_what_it_added(demo: Repository) -> None:
