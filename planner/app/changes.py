@@ -20,10 +20,10 @@ with ``ConflictError`` and nothing is overwritten.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import Final, Protocol
+from typing import Any, Final, Protocol
 
 from planner.app.context import Context
 from planner.domain.labs import LabSample
@@ -284,6 +284,35 @@ def commit(
         samples,
         subject,
         reversible,
+    )
+
+
+def save_record(
+    repo: Repository,
+    ctx: Context,
+    description: str,
+    read: ClinicalRecord,
+    body: Mapping[str, Any],
+    *,
+    patient_id: str,
+    reason: str = "",
+    subject: str = "",
+    event: str = "",
+    reversible: bool = True,
+) -> Change:
+    """Commit a new ``body`` for the clinical record ``read`` (the version the edit read):
+    the commit of every use case that edits one record."""
+    return commit(
+        repo,
+        ctx,
+        description,
+        Documents(records=(read,)),
+        [ClinicalRecord(read.transplant_id, read.kind, body, read.version)],
+        reason=reason,
+        patient_id=patient_id,
+        subject=subject,
+        event=event,
+        reversible=reversible,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.app.changes import Change, Documents, commit, stored_record
+from planner.app.changes import Change, save_record, stored_record
 from planner.app.context import Context
 from planner.records.checklists import (
     ChecklistState,
@@ -13,7 +13,7 @@ from planner.records.checklists import (
     checklists_to_body,
     tick_item,
 )
-from planner.records.ports import CHECKLISTS, ClinicalRecord, Repository
+from planner.records.ports import CHECKLISTS, Repository
 
 
 def checklist_states(repo: Repository, transplant_id: str) -> tuple[dict[str, ChecklistState], int]:
@@ -49,13 +49,13 @@ def tick_checklist_item(
     )
     body = checklists_to_body({**states, template.id: state})
     title = template.item(item_id).short
-    return commit(
+    return save_record(
         repo,
         ctx,
         f"{'Tick' if done else 'Untick'} {template.title}: {title}",
-        Documents(records=(record,)),
-        [ClinicalRecord(transplant_id, CHECKLISTS, body, record.version)],
-        reason=note if not done else "",
+        record,
+        body,
         patient_id=repo.get_transplant(transplant_id).patient_id,
+        reason=note if not done else "",
         subject=item_id,
     )

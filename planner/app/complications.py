@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from planner.app.changes import Change, Documents, commit, stored_record
+from planner.app.changes import Change, save_record, stored_record
 from planner.app.context import Context
 from planner.clinical.grading import GradeResult
 from planner.errors import ValidationError
@@ -57,16 +57,15 @@ def _save_episode(
     reason: str = "",
 ) -> Change:
     """Commit the record read (``record``) with ``edit`` in place of the episode of its id."""
-    transplant_id = record.transplant_id
-    log = ComplicationLog.from_record(transplant_id, record).with_episode(edit)
-    return commit(
+    log = ComplicationLog.from_record(record.transplant_id, record).with_episode(edit)
+    return save_record(
         repo,
         ctx,
         description,
-        Documents(records=(record,)),
-        [ClinicalRecord(transplant_id, COMPLICATIONS, log.to_body(), record.version)],
+        record,
+        log.to_body(),
+        patient_id=repo.get_transplant(record.transplant_id).patient_id,
         reason=reason,
-        patient_id=repo.get_transplant(transplant_id).patient_id,
         subject=edit.id,
     )
 

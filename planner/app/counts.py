@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from planner.app.changes import Change, Documents, commit, stored_record
+from planner.app.changes import Change, Documents, commit, save_record, stored_record
 from planner.app.context import Context
 from planner.domain.labs import ANALYTE_LABEL, ANALYTES, CANONICAL_UNIT, Analyte, LabSample
 from planner.domain.patients import Transplant
@@ -47,14 +47,14 @@ def _save_recovery(
     description: str,
     reason: str = "",
 ) -> Change:
-    return commit(
+    return save_record(
         repo,
         ctx,
         description,
-        Documents(records=(record,)),
-        [ClinicalRecord(transplant.id, ENGRAFTMENT, rec.to_body(), record.version)],
-        reason=reason,
+        record,
+        rec.to_body(),
         patient_id=transplant.patient_id,
+        reason=reason,
     )
 
 

@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from planner.app.changes import Change, Documents, commit, stored_record
+from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
 from planner.app.context import Context
@@ -381,16 +381,15 @@ def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> Chan
     """Add the job to the transplant's document history, with the audited event."""
     entry = job.entry(output)
     stored = stored_record(repo, job.transplant.id, DOCUMENTS)
-    record = with_entry(stored, job.transplant.id, entry)
     verb = "Export" if output == "file" else "Print"
-    return commit(
+    return save_record(
         repo,
         ctx,
         f"{verb} {job.kind}",
-        Documents(records=(stored,)),
-        [record],
-        event=f"{verb} {job.description()}, plan version {job.plan.version}",
+        stored,
+        with_entry(stored, job.transplant.id, entry).body,
         patient_id=job.patient.id,
+        event=f"{verb} {job.description()}, plan version {job.plan.version}",
         reversible=False,
     )
 

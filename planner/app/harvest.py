@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.app.changes import Change, Documents, commit, stored_record
+from planner.app.changes import Change, save_record, stored_record
 from planner.app.context import Context
 from planner.domain.patients import Transplant
 from planner.errors import ConflictError, ValidationError
@@ -39,14 +39,14 @@ def _save(
     reason: str = "",
     subject: str = "",
 ) -> Change:
-    return commit(
+    return save_record(
         repo,
         ctx,
         description,
-        Documents(records=(record,)),
-        [ClinicalRecord(transplant.id, HARVEST, log.to_body(), record.version)],
-        reason=reason,
+        record,
+        log.to_body(),
         patient_id=transplant.patient_id,
+        reason=reason,
         subject=subject,
     )
 
