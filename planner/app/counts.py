@@ -159,8 +159,13 @@ def record_counts(
     if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
         raise ValidationError("date", "The count date must be a calendar date.")
     ctx.refuse_future(date, "A count")
-    transplant, record, rec = _read(repo, transplant_id)
+    transplant = repo.get_transplant(transplant_id)
     patient = repo.get_patient(transplant.patient_id)
+    # Every transplant of the patient with its recovery record: what undo needs; the
+    # edited transplant's record is read with them, not a second time.
+    before = patient_recovery(repo, patient.id)
+    record = next(r for r in before.records if r.transplant_id == transplant_id)
+    rec = RecoveryRecord.from_body(record.body)
     stored = [s for s in repo.list_lab_samples(patient.id) if s.date == date]
     stored = [s for s in stored if not any(x.matches(s) for x in rec.superseded)]
     source = f"{HAND_SOURCE} by {ctx.actor.user} at {ctx.utc_text}"
@@ -199,7 +204,6 @@ def record_counts(
         new.append(sample)
     names = ", ".join(ANALYTE_LABEL[s.analyte] for s in new)
     description = ("Correct" if superseded else "Enter") + f" counts {date.isoformat()}: {names}"
-    before = patient_recovery(repo, patient.id)
     after = [
         ClinicalRecord(
             transplant_id, ENGRAFTMENT, rec.with_superseded(superseded).to_body(), record.version
