@@ -49,6 +49,7 @@ from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.models.step_table_model import SORT_ROLE, StepTableModel
+from ui.plan_checks_panel import PlanChecksPanel
 from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
@@ -122,6 +123,9 @@ class PatientWorkspace(QWidget):
         self.checklists.sig_status.connect(self.sig_status)
         self.complications.sig_status.connect(self.sig_status)
         self._add_harvest_and_counts_tabs(lab_settings)
+        self.plan_checks = PlanChecksPanel()
+        self.tabs.addTab(self.plan_checks, "Plan chec&ks")
+        self._checks_refresher = RefreshWhenShown(self.plan_checks, self._show_plan_checks)
         self.toolbar = QToolBar("Patient")
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
@@ -193,6 +197,14 @@ class PatientWorkspace(QWidget):
             self._show_header()
         if parts & {PLAN, DOCUMENTS}:
             self.refresh_documents()
+        if parts & {PATIENT, TRANSPLANT, PLAN}:
+            act = sum(1 for f in self.session.plan_findings() if f.action)
+            index = self.tabs.indexOf(self.plan_checks)
+            self.tabs.setTabText(index, f"Plan chec&ks ({act})" if act else "Plan chec&ks")
+            self._checks_refresher.request()
+
+    def _show_plan_checks(self) -> None:
+        self.plan_checks.show_findings(self.session.plan_findings())
 
     def _show_header(self) -> None:
         s = self.session

@@ -25,8 +25,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from planner.app.changes import Change
+from planner.app.plan_checks import transplant_findings
 from planner.app.plans import save_plan
 from planner.app.transplant_record import TransplantRecord, load_transplant_record
+from planner.clinical.plan_rules.facts import PatientFacts, facts_of
+from planner.clinical.plan_rules.findings import Finding
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, PlannerError
@@ -79,6 +82,8 @@ class TransplantSession(QObject):
         self.record = record
         self.undo_stack = QUndoStack(self)
         self._resolve_conflict = resolve_conflict or (lambda mine, theirs: False)
+        self._findings: list[Finding] = []
+        self._findings_key: tuple[object, ...] | None = None
         clinic.sig_change.connect(self._on_clinic_sig_change)
 
     @classmethod
@@ -122,6 +127,22 @@ class TransplantSession(QObject):
     def today(self) -> dt.date:
         """Today's local date (the clinic's clock)."""
         return self._clinic.today
+
+    @property
+    def facts(self) -> PatientFacts:
+        """What the record says about the patient, for the plan rules (age today)."""
+        return facts_of(self.patient, self.transplant, self.today)
+
+    def plan_findings(self) -> list[Finding]:
+        """The plan rules' findings on the current plan (recomputed when the record or
+        the day changes; views read it many times per paint)."""
+        key = (self.plan, self.patient, self.transplant, self.today)
+        if self._findings_key != key:
+            self._findings = transplant_findings(
+                self.patient, self.transplant, self.plan, self.today
+            )
+            self._findings_key = key
+        return self._findings
 
     @property
     def closures(self) -> frozenset[dt.date]:

@@ -10,6 +10,7 @@ from functools import partial
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
+from planner.app.plan_checks import plan_check_alerts
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -145,6 +146,8 @@ def clinic_view_of(
         tid: [Alert(text, alert_rules.recovery_rule(text)) for text in texts]
         for tid, texts in recovery.items()
     }
+    for tid, found in plan_check_alerts(data.patients, transplants, plans, today).items():
+        alerts.setdefault(tid, []).extend(found)
     for extra, rule in (
         (complication_alerts(records[COMPLICATIONS], plans, today), alert_rules.COMPLICATIONS),
         (

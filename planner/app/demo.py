@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 
 from planner.app.context import Context
+from planner.clinical.plan_rules.checks import apply_conditions
+from planner.clinical.plan_rules.clashes import refuse_clashes
+from planner.clinical.plan_rules.facts import facts_of
 from planner.domain.patients import (
     Donor,
     DonorType,
@@ -326,6 +329,13 @@ def _patient(case: DemoCase, today: dt.date) -> Patient:
         coordinator=case.coordinator,
         language=case.language,
         contacts="Caregiver: on file (demo)",
+        # Recorded the way a work-up would: serostatus and markers known, a creatinine
+        # from the same visit as the weight (the renal dose rules need it).
+        cmv_igg="negative" if int(case.mrn[-1]) % 3 == 0 else "positive",
+        hbsag="negative",
+        anti_hbc="negative",
+        creatinine_mg_dl=round(0.7 + case.age / 200, 2),
+        creatinine_date=today - dt.timedelta(days=max(0, min(14, case.day_today + 10))),
     )
 
 
@@ -387,6 +397,7 @@ def build_demo_clinic(
         day0 = today - dt.timedelta(days=case.day_today)
         chosen = [get_protocol(protocols, pid) for pid in case.templates]
         transplant = _transplant(case, patient, day0)
+        refuse_clashes(chosen)
         plan = instantiate_many(
             chosen,
             day0,
@@ -394,6 +405,7 @@ def build_demo_clinic(
             transplant_id=transplant.id,
             plan_id=_stable_id(case.mrn, "plan"),
         )
+        plan = apply_conditions(plan, facts_of(patient, transplant, today))
         clinic.append((patient, transplant, _mark_past_done(plan, today, case.open_days)))
     return clinic
 

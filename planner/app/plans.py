@@ -8,6 +8,9 @@ from dataclasses import replace
 
 from planner.app.changes import Change, Documents, commit
 from planner.app.context import Context
+from planner.clinical.plan_rules.checks import apply_conditions, split_course
+from planner.clinical.plan_rules.clashes import refuse_clashes
+from planner.clinical.plan_rules.facts import facts_of
 from planner.domain.patients import Patient, Transplant, validate_transplant
 from planner.domain.plans import DateChange, Plan, instantiate_many, reanchor
 from planner.domain.templates import Protocol
@@ -30,9 +33,7 @@ def create_transplant_plan(
     if transplant.day0 is None:
         raise ValidationError("day0", "Set Day 0 before creating the plan.")
     patient = repo.get_patient(transplant.patient_id)
-    validate_transplant(transplant, patient)
-    _check_applicable(transplant, protocols)
-    plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
+    plan = build_plan(patient, transplant, protocols, anchors, ctx.today)
     return commit(
         repo,
         ctx,
@@ -42,6 +43,29 @@ def create_transplant_plan(
         patient_id=patient.id,
         subject=transplant.id,
     )
+
+
+def build_plan(
+    patient: Patient,
+    transplant: Transplant,
+    protocols: Sequence[Protocol],
+    anchors: Mapping[str, dt.date] | None,
+    today: dt.date,
+) -> Plan:
+    """The plan the wizard previews and ``create_transplant_plan`` saves (pure).
+
+    Refuses templates that do not apply or clash (the plan rules: the same agent twice,
+    a calcineurin inhibitor before Day +5 or methotrexate with post-transplant
+    cyclophosphamide); cancels, with the rule as reason, steps whose condition the
+    record answers "no" (letermovir for a CMV-negative recipient).
+    """
+    if transplant.day0 is None:
+        raise ValidationError("day0", "Set Day 0 before creating the plan.")
+    validate_transplant(transplant, patient)
+    _check_applicable(transplant, protocols)
+    refuse_clashes(protocols)
+    plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
+    return apply_conditions(plan, facts_of(patient, transplant, today))
 
 
 def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
@@ -66,6 +90,9 @@ def day0_move(
 
     Pure: the preview of the Move Day 0 dialog; ``move_day0`` saves it.
     """
+    split = split_course(plan)
+    if split is not None:
+        raise ValidationError("day0", split.sentence)
     moved, changes = reanchor(plan, new_day0, reason)
     new_transplant = replace(transplant, day0=new_day0)
     validate_transplant(new_transplant, patient)

@@ -13,10 +13,14 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
-from planner.cli.parser import UserError, parse_date
+from planner.cli.parser import UserError, parse_date, parse_measure
 from planner.cli.shell import Shell
+
+if TYPE_CHECKING:
+    from planner.clinical.plan_rules.facts import PatientFacts
 
 Command = Callable[[argparse.Namespace, Shell], int]
 
@@ -35,21 +39,65 @@ def cmd_protocols(_: argparse.Namespace, shell: Shell) -> int:
     return EXIT_OK
 
 
+_SERO = {"pos": "positive", "neg": "negative", None: None}
+
+
+def _schedule_facts(args: argparse.Namespace) -> PatientFacts:
+    from planner.clinical.plan_rules.facts import PatientFacts
+    from planner.domain.patients import (
+        MAX_CREATININE_MG_DL,
+        MAX_HEIGHT_CM,
+        MAX_WEIGHT_KG,
+        MIN_CREATININE_MG_DL,
+        MIN_HEIGHT_CM,
+        MIN_WEIGHT_KG,
+    )
+
+    sex = {"F": "female", "M": "male"}.get(args.sex, args.sex)
+    return PatientFacts(
+        weight_kg=parse_measure(args.weight, "--weight", MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg"),
+        height_cm=parse_measure(args.height, "--height", MIN_HEIGHT_CM, MAX_HEIGHT_CM, "cm"),
+        sex=sex,
+        age_years=parse_measure(args.age, "--age", 0, 120, "years"),
+        creatinine_mg_dl=parse_measure(
+            args.creatinine, "--creatinine", MIN_CREATININE_MG_DL, MAX_CREATININE_MG_DL, "mg/dL"
+        ),
+        recipient_cmv=_SERO[args.cmv_recipient],
+        donor_cmv=_SERO[args.cmv_donor],
+        hbsag=_SERO[args.hbsag],
+        anti_hbc=_SERO[args.anti_hbc],
+        graft_source=args.graft_source,
+    )
+
+
 def cmd_schedule(args: argparse.Namespace, shell: Shell) -> int:
-    """Print a template's dated schedule."""
-    from planner.domain.plans import instantiate, schedule_rows
+    """Print the dated, dosed schedule of one template or a combination for a patient.
+
+    Clashing templates exit 2 with the rule; findings go to stderr as warnings.
+    """
+    from planner.app.schedule import dosed_schedule
     from planner.domain.templates import all_protocols, get_protocol
 
     day0 = parse_date(args.day0, "Day 0")
+    facts = _schedule_facts(args)
     protocols, _ = all_protocols(shell.local_templates())
-    plan = instantiate(get_protocol(protocols, args.protocol_id), day0)
-    rows = schedule_rows(plan)
+    if len(set(args.protocol_ids)) != len(args.protocol_ids):
+        raise UserError("The same template is named twice.")
+    chosen = [get_protocol(protocols, pid) for pid in args.protocol_ids]
+    schedule = dosed_schedule(chosen, day0, facts)
+    for finding in schedule.findings:
+        if finding.action:
+            sys.stderr.write(f"warning: [{finding.rule.id}] {finding.text}\n")
+    for text in schedule.left_out:
+        sys.stderr.write(f"left out: {text}\n")
     if args.json:
-        shell.out(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        shell.out(json.dumps([r.as_json() for r in schedule.rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for r in rows:
+    for r in schedule.rows:
         label = r.label if r.label.startswith("M-Day") else f"Day {r.day:+d}" if r.day else "Day 0"
-        shell.out(f"{label:<9} {r.date.isoformat()}  {r.phase:<17} {r.title}")
+        dose = f"  {r.dose}" if r.dose else ""
+        rules = f"  [{', '.join(r.rules)}]" if r.rules else ""
+        shell.out(f"{label:<9} {r.date.isoformat()}  {r.phase:<17} {r.title}{dose}{rules}")
     return EXIT_OK
 
 

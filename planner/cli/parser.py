@@ -35,9 +35,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("protocols", help="list the protocol templates")
-    sch = sub.add_parser("schedule", help="print the dated schedule of a template")
-    sch.add_argument("protocol_id")
+    sch = sub.add_parser(
+        "schedule",
+        help="print the dated schedule of one template or a combination, dosed for a patient",
+    )
+    sch.add_argument("protocol_ids", nargs="+", metavar="ID")
     sch.add_argument("--day0", required=True, help="Day 0 as YYYY-MM-DD")
+    sch.add_argument("--weight", help="actual weight in kg")
+    sch.add_argument("--height", help="height in cm")
+    sch.add_argument("--sex", choices=("F", "M", "female", "male"), help="F or M")
+    sch.add_argument("--age", help="age in years (Cockcroft-Gault needs 18 or more)")
+    sch.add_argument("--creatinine", help="serum creatinine in mg/dL")
+    for flag, what in (
+        ("--cmv-recipient", "recipient CMV IgG"),
+        ("--cmv-donor", "donor CMV IgG"),
+        ("--hbsag", "recipient HBsAg"),
+        ("--anti-hbc", "recipient anti-HBc"),
+    ):
+        sch.add_argument(flag, choices=("pos", "neg"), help=f"{what}: pos or neg")
+    sch.add_argument("--graft-source", choices=("pbsc", "marrow", "cord"))
     sch.add_argument("--json", action="store_true")
     board = sub.add_parser("board", help="print the clinic board")
     board.add_argument("--json", action="store_true")
@@ -92,6 +108,19 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="processes that render a batch (default: the program's, two)",
     )
     return parser
+
+
+def parse_measure(text: str | None, what: str, low: float, high: float, unit: str) -> float | None:
+    """A number option within its plausible range (None when not given)."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"{what} '{text}' is not a number.") from None
+    if value != value or not low <= value <= high:
+        raise UserError(f"{what} {text} {unit} is outside {low:g} to {high:g} {unit}.")
+    return value
 
 
 def parse_date(text: str, what: str) -> dt.date:

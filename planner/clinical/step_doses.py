@@ -1,7 +1,8 @@
 """The dose line of a plan step for one patient: what to show, and how it was computed.
 
 Every screen and document that shows a dose uses this, so a dose always appears
-with its order, the formula, the weight and the date of the measurements.
+with its order, the formula, the weight and the date of the measurements, and with
+the plan rules that changed or flagged it (``plan_dose_line``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.clinical.dosing import compute_dose, tall_man
+from planner.clinical.plan_rules.doses import decide_dose
+from planner.clinical.plan_rules.facts import PatientFacts
 from planner.domain.patients import Patient
+from planner.domain.plans import Plan, PlanStep
 from planner.domain.templates import DoseBasis, DoseRule
 from planner.errors import ValidationError
 
@@ -21,38 +25,40 @@ class DoseLine:
 
     Attributes:
         text: "363.62 mg (200 mg/m2)", or the order alone when it cannot be computed.
-        explanation: the formula and values used, or why it could not be computed.
-        computed: False when a measurement was missing.
+        explanation: the formula and values used, or why it could not be computed, then
+            each plan rule that acted.
+        computed: False when a measurement was missing or a rule stopped it.
+        rules: ids of the plan rules that changed or flagged the dose.
     """
 
     text: str
     explanation: str
     computed: bool
+    rules: tuple[str, ...] = ()
 
 
-def dose_line(
-    rule: DoseRule | None, drug: str, patient: Patient, on: dt.date | None = None
-) -> DoseLine | None:
-    """The dose of a step for ``patient`` (None for steps without a dose).
+def _measured(patient: Patient) -> PatientFacts:
+    return PatientFacts(
+        weight_kg=patient.weight_kg,
+        weight_date=patient.weight_date,
+        height_cm=patient.height_cm,
+        sex=patient.sex.value,
+    )
 
-    ``on`` is the date of the dose: one given before the recorded weight was measured
-    is not recomputed with that later weight (what was given is in the administration
-    record), so a plan or summary never shows a dose that was not the one given.
-    """
-    if rule is None:
-        return None
+
+def _line(rule: DoseRule, drug: str, facts: PatientFacts, on: dt.date | None) -> DoseLine:
     name = tall_man(drug) if drug else ""
     suffix = f" {rule.route}" if rule.route else ""
     if (
         on is not None
         and rule.per is not DoseBasis.FLAT
-        and patient.weight_date is not None
-        and on < patient.weight_date
+        and facts.weight_date is not None
+        and on < facts.weight_date
     ):
         return DoseLine(
             f"{rule.order_text}{suffix}",
             f"Not recomputed: given on {on.isoformat()}, before the recorded "
-            f"weight was measured ({patient.weight_date.isoformat()}); see the "
+            f"weight was measured ({facts.weight_date.isoformat()}); see the "
             "administration record for the dose given.",
             False,
         )
@@ -62,12 +68,48 @@ def dose_line(
     try:
         result = compute_dose(
             rule,
-            height_cm=patient.height_cm,
-            weight_kg=patient.weight_kg,
-            sex=patient.sex,
-            weight_date=patient.weight_date,
+            height_cm=facts.height_cm,
+            weight_kg=facts.weight_kg,
+            sex=facts.sex,
+            weight_date=facts.weight_date,
             drug=name,
         )
     except ValidationError as err:
         return DoseLine(f"{rule.order_text}{suffix}", f"Not computed: {err}", False)
     return DoseLine(f"{result.display} ({rule.order_text}){suffix}", result.explanation, True)
+
+
+def dose_line(
+    rule: DoseRule | None, drug: str, patient: Patient, on: dt.date | None = None
+) -> DoseLine | None:
+    """The dose of an order for ``patient``, without plan rules (None for no dose).
+
+    ``on`` is the date of the dose: one given before the recorded weight was measured
+    is not recomputed with that later weight (what was given is in the administration
+    record), so a plan or summary never shows a dose that was not the one given.
+    """
+    return None if rule is None else _line(rule, drug, _measured(patient), on)
+
+
+def plan_dose_line(
+    step: PlanStep, plan: Plan, facts: PatientFacts, on: dt.date | None = None
+) -> DoseLine | None:
+    """The dose of ``step`` after the plan rules, with each rule's reason (None: no dose).
+
+    A rule that needs a value not recorded (a creatinine for a renal rule) computes
+    nothing: the line shows the order and says what is missing.
+    """
+    decision = decide_dose(step, plan, facts)
+    if decision is None:
+        return None
+    assert step.dose is not None
+    reasons = " ".join(f"[{a.rule.id}] {a.text}" for a in decision.applied if a.text)
+    if decision.dose is None:
+        suffix = f" {step.dose.route}" if step.dose.route else ""
+        return DoseLine(f"{step.dose.order_text}{suffix}", reasons, False, decision.rule_ids)
+    line = _line(decision.dose, step.drug, facts, on)
+    rules = decision.rule_ids
+    if not line.computed and "dose-needs-measurement" not in rules:
+        rules = ("dose-needs-measurement", *rules)
+    explanation = f"{line.explanation} {reasons}".strip()
+    return DoseLine(line.text, explanation, line.computed, rules)

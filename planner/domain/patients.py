@@ -19,6 +19,9 @@ from typing import TypeVar
 from planner.errors import ValidationError
 
 MIN_WEIGHT_KG = 1.0
+# Serum creatinine as typed in mg/dL (the Cockcroft-Gault calculator's range).
+MIN_CREATININE_MG_DL = 0.1
+MAX_CREATININE_MG_DL = 20.0
 MAX_WEIGHT_KG = 350.0
 MIN_HEIGHT_CM = 40.0
 MAX_HEIGHT_CM = 250.0
@@ -191,6 +194,10 @@ class Patient:
         diagnosis, disease_status, coordinator, contacts: free text.
         language: handout language code ("en", "es", ...).
         abo, cmv_igg: recipient blood group and CMV serostatus.
+        creatinine_mg_dl, creatinine_date: latest serum creatinine (mg/dL) and its date,
+            for the renal dose rules (Cockcroft-Gault).
+        hbsag, anti_hbc: hepatitis B surface antigen and core antibody (positive,
+            negative or unknown), for the hepatitis B prophylaxis rule.
         version: optimistic-concurrency counter kept by storage.
     """
 
@@ -210,6 +217,10 @@ class Patient:
     language: str = "en"
     abo: str = ""
     cmv_igg: str = "unknown"
+    creatinine_mg_dl: float | None = None
+    creatinine_date: dt.date | None = None
+    hbsag: str = "unknown"
+    anti_hbc: str = "unknown"
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -240,6 +251,16 @@ class Patient:
             raise ValidationError("abo", f"ABO group '{self.abo}' is not one of O, A, B, AB.")
         if self.cmv_igg not in CMV_STATUSES:
             raise ValidationError("cmv_igg", "CMV IgG must be positive, negative or unknown.")
+        _check_range(
+            self.creatinine_mg_dl,
+            MIN_CREATININE_MG_DL,
+            MAX_CREATININE_MG_DL,
+            "creatinine_mg_dl",
+            "mg/dL",
+        )
+        for name, label in (("hbsag", "HBsAg"), ("anti_hbc", "Anti-HBc")):
+            if getattr(self, name) not in CMV_STATUSES:
+                raise ValidationError(name, f"{label} must be positive, negative or unknown.")
         if not re.fullmatch(r"[a-z]{2}", self.language):
             raise ValidationError("language", "Language must be a two-letter code such as en.")
         for name in ("diagnosis", "disease_status", "coordinator"):
@@ -281,6 +302,8 @@ def validate_patient(patient: Patient, today: dt.date) -> None:
             raise ValidationError("weight_date", "The weight cannot be dated in the future.")
         if patient.weight_date < patient.date_of_birth:
             raise ValidationError("weight_date", "The weight is dated before the date of birth.")
+    if patient.creatinine_date is not None and patient.creatinine_date > today:
+        raise ValidationError("creatinine_date", "The creatinine cannot be dated in the future.")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Final, NamedTuple
 
+from planner.domain.conditions import StepCondition
 from planner.domain.days import MDAY, OFFSET, day_label, days_after_anchor, mobilisation_label
 from planner.domain.patients import new_id
 from planner.domain.templates import (
@@ -116,7 +117,8 @@ class PlanStep:
         id: unique in the plan: "<template id>/<step id>".
         template_id: the template it came from ("" for steps added by hand).
         title, phase, kind, anchor, days, window_*, dose, drug, regimen_tied,
-        patient_text, until, notes: copied from the template step.
+        patient_text, until, notes, when: copied from the template step (``when``: the
+            patients it applies to; see planner.domain.conditions).
         shift: days the user moved the step off its template days (drag).
         status: planned, or skipped/cancelled for the whole step.
         status_reason: why it was skipped or cancelled.
@@ -144,6 +146,7 @@ class PlanStep:
     status_reason: str = ""
     records: tuple[OccurrenceRecord, ...] = ()
     note: str = ""
+    when: StepCondition | None = None
 
     def record_for(self, offset: int) -> OccurrenceRecord | None:
         """The record of the occurrence at ``offset``, if any."""
@@ -550,6 +553,7 @@ def _plan_step(protocol: Protocol, st: StepTemplate) -> PlanStep:
         patient_text=st.patient_text,
         until=st.until,
         notes=st.notes,
+        when=st.when,
     )
 
 

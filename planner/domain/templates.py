@@ -43,6 +43,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from planner.domain.conditions import FACT_VALUES, NUMERIC_FACTS, Clause, StepCondition
 from planner.domain.days import MDAY, NUMBERINGS, OFFSET
 from planner.domain.numbers import format_number
 from planner.errors import TemplateError, UnknownTemplateError
@@ -204,6 +205,7 @@ class StepTemplate:
     patient_text: str = ""
     until: str = ""
     notes: str = ""
+    when: StepCondition | None = None
 
 
 @dataclass(frozen=True)
@@ -286,7 +288,10 @@ _STEP_KEYS = {
     "patient_text",
     "until",
     "notes",
+    "when",
 }
+_WHEN_KEYS = {"rule", "any"}
+_CLAUSE_KEYS = {"fact", "is", "at_least", "below"}
 _DOSE_KEYS = {
     "amount",
     "unit",
@@ -486,6 +491,43 @@ def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
     )
 
 
+def _parse_clause(ctx: ParseContext, raw: Any) -> Clause:
+    if not isinstance(raw, dict):
+        raise ctx.error(
+            'each entry of when.any must be a table such as { fact = "hbsag", is = ["positive"] }.',
+            "when",
+        )
+    ctx.reject_unknown(raw, _CLAUSE_KEYS, "when.any")
+    fact = ctx.get(raw, "fact", str)
+    if fact in NUMERIC_FACTS:
+        low = ctx.get(raw, "at_least", (int, float), required=False)
+        high = ctx.get(raw, "below", (int, float), required=False)
+        if low is None and high is None:
+            raise ctx.error(f"'{fact}' needs at_least or below.", "when")
+        return Clause(fact, at_least=low, below=high)
+    if fact not in FACT_VALUES:
+        known = ", ".join([*FACT_VALUES, *NUMERIC_FACTS])
+        raise ctx.error(f"unknown fact '{fact}'; known: {known}.", "when")
+    values = ctx.get(raw, "is", list)
+    allowed = FACT_VALUES[fact]
+    if not values or any(v not in allowed for v in values):
+        raise ctx.error(f"'{fact}' values must be among: {', '.join(allowed)}.", "when")
+    return Clause(fact, tuple(values))
+
+
+def _parse_when(ctx: ParseContext, raw: Any) -> StepCondition:
+    if not isinstance(raw, dict):
+        raise ctx.error('must be a table such as { rule = "...", any = [...] }.', "when")
+    ctx.reject_unknown(raw, _WHEN_KEYS, "when")
+    rule = ctx.get(raw, "rule", str)
+    if not ID_PATTERN.match(rule):
+        raise ctx.error("rule must be lower-case letters, digits and hyphens.", "when.rule")
+    alternatives = ctx.get(raw, "any", list)
+    if not alternatives:
+        raise ctx.error("needs at least one entry.", "when.any")
+    return StepCondition(rule, tuple(_parse_clause(ctx, c) for c in alternatives))
+
+
 def _parse_window(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, int]:
     if "window" in raw and ("window_before" in raw or "window_after" in raw):
         raise ctx.error("give either window or window_before/window_after.", "window")
@@ -535,6 +577,7 @@ def _parse_step(file: str, index: int, raw: Any, anchors: Mapping[str, AnchorDef
         patient_text=ctx.text(raw, "patient_text", required=False),
         until=ctx.text(raw, "until", required=False, max_len=120),
         notes=ctx.text(raw, "notes", required=False),
+        when=_parse_when(ctx, raw["when"]) if "when" in raw else None,
     )
 
 

@@ -17,7 +17,8 @@ from typing import BinaryIO
 
 from reportlab.lib import colors
 
-from planner.clinical.step_doses import dose_line
+from planner.clinical.plan_rules.facts import PatientFacts, facts_of
+from planner.clinical.step_doses import plan_dose_line
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Occurrence, Plan, StepStatus
 from planner.domain.templates import Phase, StepKind
@@ -399,7 +400,7 @@ def times_a_day(frequency: str) -> int:
 def _medicine_sheet(
     doc: PdfDocument,
     texts: HandoutTexts,
-    patient: Patient,
+    facts: PatientFacts,
     plan: Plan,
     events: Sequence[_Event],
     printed_on: dt.date,
@@ -422,7 +423,9 @@ def _medicine_sheet(
     for ev in meds:
         occ = ev.occurrence
         step = plan.step(occ.step_id)
-        line = dose_line(step.dose, step.drug, patient)
+        # The same dose as the team summary: after the plan rules (letermovir with
+        # ciclosporin, renal doses), never the template's order alone.
+        line = plan_dose_line(step, plan, facts, occ.date)
         name = ev.short if texts.step(step.id) is not None or not step.drug else step.drug
         medicine = f"{name}\n{line.text}" if line is not None else name
         count = times_a_day(step.dose.frequency if step.dose else "")
@@ -491,7 +494,7 @@ def write_handout(
     _precautions(doc, texts)
     _follow_up(doc, texts, plan, events, printed_on)
     doc.page_break()
-    _medicine_sheet(doc, texts, patient, plan, events, printed_on)
+    _medicine_sheet(doc, texts, facts_of(patient, transplant, printed_on), plan, events, printed_on)
     info = doc.build()
     return HandoutInfo(
         pages=info.pages,

@@ -2,8 +2,9 @@
 
 Pure functions of domain objects writing to a binary stream (no database, Qt or clock inside).
 Optional sections take plain inputs that may be empty, gathered in ``SummaryInputs``.
-Doses always come from ``dose_line`` (ISMP formatting, basis and inputs shown) and
-drug names in tall-man lettering.
+Doses always come from ``plan_dose_line`` (the plan rules applied, ISMP formatting,
+basis, inputs and rules shown) and drug names in tall-man lettering; a "Plan checks"
+section lists every plan-rule finding with its rule and source.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.lib import colors
 
 from planner.clinical.dosing import tall_man
-from planner.clinical.step_doses import dose_line
+from planner.clinical.plan_rules.checks import plan_checks
+from planner.clinical.plan_rules.facts import PatientFacts, facts_of
+from planner.clinical.step_doses import plan_dose_line
 from planner.domain.days import day_label
 from planner.domain.numbers import format_number
 from planner.domain.patients import ClinicSettings, Patient, Transplant
@@ -126,11 +129,23 @@ def _status_text(status: StepStatus, planned: dt.date, actual: dt.date) -> str:
     return status.value
 
 
-def _plan_table(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
+def _plan_checks(doc: PdfDocument, plan: Plan, facts: PatientFacts, printed_on: dt.date) -> None:
+    doc.heading("Plan checks")
+    found = plan_checks(plan, facts, printed_on)
+    if not found:
+        doc.paragraph("The plan rules found nothing to act on and adjusted no dose.")
+        return
+    rows: list[list[object]] = [["Severity", "Finding, rule and source"]]
+    rows += [[f.severity + ("" if f.action else "\n(dose adjusted)"), f.sentence] for f in found]
+    w = doc.frame_width()
+    doc.table(rows, [w * 0.14, w * 0.86], style="small")
+
+
+def _plan_table(doc: PdfDocument, facts: PatientFacts, plan: Plan) -> None:
     rows: list[list[object]] = [["Day", "Date", "Step", "Dose and basis", "Status"]]
     for occ in plan.sorted_occurrences():
         step = plan.step(occ.step_id)
-        line = dose_line(step.dose, step.drug, patient, occ.date)
+        line = plan_dose_line(step, plan, facts, occ.date)
         title = occ.title if not step.drug else f"{occ.title}\n{tall_man(step.drug)}"
         dose = "" if line is None else f"{line.text}\n{line.explanation}"
         if step.dose is not None and step.dose.frequency:
@@ -285,7 +300,9 @@ def write_team_summary(
         [episode_summary(e, plan.day0) for e in inputs.episodes],
         "No complication episodes recorded.",
     )
-    _plan_table(doc, patient, plan)
+    facts = facts_of(patient, transplant, printed_on)
+    _plan_checks(doc, plan, facts, printed_on)
+    _plan_table(doc, facts, plan)
     return doc.build().missing_glyphs
 
 
@@ -305,12 +322,12 @@ def _monitoring(doc: PdfDocument, plan: Plan, printed_on: dt.date) -> None:
     doc.table(rows, [w * 0.1, w * 0.14, w * 0.6, w * 0.16])
 
 
-def _medicines(doc: PdfDocument, patient: Patient, plan: Plan) -> None:
+def _medicines(doc: PdfDocument, facts: PatientFacts, plan: Plan) -> None:
     rows: list[list[object]] = [["Medicine", "Dose and basis", "Schedule"]]
     for step in plan.steps:
         if step.kind is not StepKind.MEDICATION or step.status is not StepStatus.PLANNED:
             continue
-        line = dose_line(step.dose, step.drug, patient)
+        line = plan_dose_line(step, plan, facts)
         days = (
             ", ".join(day_label(d) for d in step.days)
             if step.anchor == "day0"
@@ -374,5 +391,5 @@ def write_handoff_packet(
         "No complication episodes recorded.",
     )
     _monitoring(doc, plan, printed_on)
-    _medicines(doc, patient, plan)
+    _medicines(doc, facts_of(patient, transplant, printed_on), plan)
     return doc.build().missing_glyphs

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from planner.domain.conditions import Clause, StepCondition
 from planner.domain.days import OFFSET, optional_calendar_date
 from planner.domain.patients import Donor, Patient, Transplant
 from planner.domain.plans import (
@@ -54,6 +55,10 @@ def patient_to_dict(p: Patient) -> dict[str, Any]:
         "language": p.language,
         "abo": p.abo,
         "cmv_igg": p.cmv_igg,
+        "creatinine_mg_dl": p.creatinine_mg_dl,
+        "creatinine_date": _d(p.creatinine_date),
+        "hbsag": p.hbsag,
+        "anti_hbc": p.anti_hbc,
         "version": p.version,
     }
 
@@ -79,6 +84,10 @@ def patient_from_dict(d: dict[str, Any]) -> Patient:
         language=d.get("language", "en"),
         abo=d.get("abo", ""),
         cmv_igg=d.get("cmv_igg", "unknown"),
+        creatinine_mg_dl=d.get("creatinine_mg_dl"),
+        creatinine_date=optional_calendar_date(d.get("creatinine_date"), "creatinine_date"),
+        hbsag=d.get("hbsag") or "unknown",
+        anti_hbc=d.get("anti_hbc") or "unknown",
         version=d.get("version", 0),
     )
 
@@ -185,6 +194,26 @@ def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
     )
 
 
+def _when_to_dict(when: StepCondition) -> dict[str, Any]:
+    return {
+        "rule": when.rule,
+        "any": [
+            {"fact": c.fact, "is": list(c.values), "at_least": c.at_least, "below": c.below}
+            for c in when.clauses
+        ],
+    }
+
+
+def _when_from_dict(d: dict[str, Any]) -> StepCondition:
+    return StepCondition(
+        d["rule"],
+        tuple(
+            Clause(c["fact"], tuple(c.get("is", ())), c.get("at_least"), c.get("below"))
+            for c in d["any"]
+        ),
+    )
+
+
 def step_to_dict(s: PlanStep) -> dict[str, Any]:
     """One plan step as a dict."""
     return {
@@ -208,6 +237,7 @@ def step_to_dict(s: PlanStep) -> dict[str, Any]:
         "status_reason": s.status_reason,
         "records": [_record_to_dict(r) for r in s.records],
         "note": s.note,
+        **({"when": _when_to_dict(s.when)} if s.when is not None else {}),
     }
 
 
@@ -237,6 +267,7 @@ def step_from_dict(d: dict[str, Any]) -> PlanStep:
         status_reason=d.get("status_reason", ""),
         records=tuple(map(_record_from_dict, d.get("records", ()))),
         note=d.get("note", ""),
+        when=_when_from_dict(d["when"]) if "when" in d else None,
     )
 
 

@@ -48,6 +48,11 @@ patients = Table(
     Column("abo", String(2), nullable=False),
     Column("cmv_igg", String(10), nullable=False),
     Column("version", Integer, nullable=False),
+    # 0003: the renal dose rules and the hepatitis B prophylaxis rule read these.
+    Column("creatinine_mg_dl", Float),
+    Column("creatinine_date", String(10)),
+    Column("hbsag", String(10)),
+    Column("anti_hbc", String(10)),
 )
 
 transplants = Table(

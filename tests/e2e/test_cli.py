@@ -46,7 +46,7 @@ def test_schedule_json_for_every_template(capsys, protocol_id):
     assert rows, "a template with no dated rows"
     day0 = dt.date(2026, 3, 10)
     for row in rows:
-        assert set(row) == {"day", "date", "phase", "step_id", "title"}
+        assert set(row) == {"day", "date", "phase", "step_id", "title", "dose", "rules"}
         assert (dt.date.fromisoformat(row["date"]) - day0).days == row["day"]
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates)

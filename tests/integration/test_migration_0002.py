@@ -21,6 +21,31 @@ def _open(path: Path, **kw: object) -> SqlRepository:
     return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)  # type: ignore[arg-type]
 
 
+# Columns added after 0001 (0003: the plan rules' patient facts).
+LATER_PATIENT_COLUMNS = ("creatinine_mg_dl", "creatinine_date", "hbsag", "anti_hbc")
+
+
+def _schema_0001(m: pytest.MonkeyPatch) -> None:
+    """Make this program read and write patients as schema 0001 stored them."""
+    from sqlalchemy import MetaData, Table
+
+    from planner.storage import _common
+
+    old = Table(
+        "patients",
+        MetaData(),
+        *(c._copy() for c in schema.patients.columns if c.name not in LATER_PATIENT_COLUMNS),
+    )
+    m.setattr(schema, "patients", old)
+    m.setattr(schema, "PATIENT_FIELDS", tuple(c.name for c in old.columns))
+    to_dict = _common.patient_to_dict
+    m.setattr(
+        _common,
+        "patient_to_dict",
+        lambda p: {k: v for k, v in to_dict(p).items() if k not in LATER_PATIENT_COLUMNS},
+    )
+
+
 def build_0001_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Create the file through the normal open path with only the 0001 migration run."""
     from alembic import command
@@ -32,6 +57,7 @@ def build_0001_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         m.setattr(migrate, "upgrade_to_head", upgrade_to_0001)
         m.setattr(schema, "SCHEMA_REVISIONS", ("0001",))
         m.setattr(schema, "HEAD_REVISION", "0001")
+        _schema_0001(m)
         repo = _open(path)
         try:
             with repo.engine.connect() as conn:
@@ -66,14 +92,14 @@ def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.Monke
         entry = bk.list_backups(saved.parent)[-1]
         assert (entry["schema_revision"], entry["label"]) == ("0001", "pre-migration")
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0002" == schema.HEAD_REVISION
+            assert migrate.current_revision(conn) == schema.HEAD_REVISION
             tables = set(inspect(conn).get_table_names())
             assert {"records", "lab_samples"} <= tables
             indexes = {i["name"] for i in inspect(conn).get_indexes("lab_samples")}
             assert "ix_lab_samples_patient_date" in indexes
             assert (
                 conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-                == "0002"
+                == schema.HEAD_REVISION
             )
         after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(), repo.audit_log())
         assert after == before
@@ -107,6 +133,7 @@ def _open_read_only_state(
     with monkeypatch.context() as m:
         m.setattr(schema, "SCHEMA_REVISIONS", ("0001",))
         m.setattr(schema, "HEAD_REVISION", "0001")
+        _schema_0001(m)
         repo = _open(path)
         try:
             assert repo.pre_migration_backup is None

@@ -261,15 +261,15 @@ NEXT_MIGRATION = '''
 """Test-only revision."""
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     op.execute("INSERT INTO meta (key, value) VALUES ('test_migration', 'ran')")
-    op.execute("UPDATE meta SET value = '0003' WHERE key = 'schema_version'")
+    op.execute("UPDATE meta SET value = '0004' WHERE key = 'schema_version'")
 '''
 
 
@@ -282,10 +282,10 @@ def test_backup_taken_before_migrating(
     repo.close()
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.script_location(), scripts)
-    (scripts / "versions" / "0003_test.py").write_text(NEXT_MIGRATION)
+    (scripts / "versions" / "0004_test.py").write_text(NEXT_MIGRATION)
     monkeypatch.setattr(migrate, "script_location", lambda: scripts)
-    monkeypatch.setattr(schema, "SCHEMA_REVISIONS", (*schema.SCHEMA_REVISIONS, "0003"))
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0003")
+    monkeypatch.setattr(schema, "SCHEMA_REVISIONS", (*schema.SCHEMA_REVISIONS, "0004"))
+    monkeypatch.setattr(schema, "HEAD_REVISION", "0004")
 
     repo = _open(db_path, now=NOW)
     try:
@@ -296,9 +296,9 @@ def test_backup_taken_before_migrating(
         assert report.ok
         assert report.audit_rows == len(audit_rows)
         entry = bk.list_backups(saved.parent)[-1]
-        assert (entry["schema_revision"], entry["label"]) == ("0002", "pre-migration")
+        assert (entry["schema_revision"], entry["label"]) == ("0003", "pre-migration")
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0003"
+            assert migrate.current_revision(conn) == "0004"
             assert (
                 conn.execute(text("SELECT value FROM meta WHERE key = 'test_migration'")).scalar()
                 == "ran"

@@ -193,7 +193,8 @@ DAY_GRIDS = [
     pytest.param("bucy2-allo", "cyclophosphamide", [-3, -2], id="bucy2-cyclophosphamide"),
     pytest.param("bucy2-allo", "mesna", [-3, -2], id="bucy2-mesna"),
     pytest.param("bucy2-allo", "infusion", [0], id="bucy2-infusion"),
-    pytest.param("flu-bu4-allo", "seizure-prophylaxis", list(range(-6, 0)), id="fb4-seizure"),
+    # Until 48 hours after the last busulfan dose (Day -2): through Day 0.
+    pytest.param("flu-bu4-allo", "seizure-prophylaxis", list(range(-6, 1)), id="fb4-seizure"),
     pytest.param("flu-bu4-allo", "fludarabine", [-5, -4, -3, -2], id="fb4-fludarabine"),
     pytest.param("flu-bu4-allo", "busulfan", [-5, -4, -3, -2], id="fb4-busulfan"),
     pytest.param("flu-bu4-atg-allo", "anti-thymocyte-globulin", [-3, -2, -1], id="fb4-atg"),
@@ -542,7 +543,6 @@ def test_unverified_day_grids_say_so(protocols: dict[str, Protocol]) -> None:
         ("cy-tbi-allo", "total-body-irradiation"),
         ("cy-tbi-allo", "cyclophosphamide"),
         ("haplo-flu-cy-tbi-ptcy", "fludarabine"),
-        ("haplo-flu-cy-tbi-ptcy", "mycophenolate"),
         ("flu-bu2-allo", "busulfan"),
         ("tbi2-nma-allo", "fludarabine"),
     ]:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.patients import Patient, new_id, validate_patient
+from planner.domain.patients import CMV_STATUSES, Patient, new_id, validate_patient
 from planner.errors import ValidationError
 
 
@@ -122,6 +122,21 @@ class PatientDialog(QDialog):
         self._add(form, "sex", "&Sex", sex)
         self._add(form, "height_cm", "&Height (cm)", self._spin(0, 260, 1))
         self._add(form, "weight_kg", "&Weight (kg)", self._spin(0, 400, 1))
+        creatinine = self._spin(0, 20, 2)
+        creatinine.setToolTip(
+            "Latest serum creatinine in mg/dL (dated today when changed): the renal dose "
+            "rules (plerixafor, fludarabine, melphalan) need it."
+        )
+        self._add(form, "creatinine_mg_dl", "C&reatinine (mg/dL)", creatinine)
+        for field, label in (
+            ("cmv_igg", "Recipient CM&V IgG"),
+            ("hbsag", "HBs&Ag"),
+            ("anti_hbc", "A&nti-HBc"),
+        ):
+            box = QComboBox()
+            box.addItems(list(CMV_STATUSES))
+            box.setCurrentText("unknown")
+            self._add(form, field, label, box)
         self._add(form, "diagnosis", "D&iagnosis", QLineEdit())
         self._add(form, "disease_status", "Disease s&tatus", QLineEdit())
         self._add(form, "coordinator", "&Coordinator", QLineEdit())
@@ -150,6 +165,9 @@ class PatientDialog(QDialog):
         w["sex"].setCurrentText(p.sex.value)  # type: ignore[attr-defined]
         w["height_cm"].setValue(p.height_cm or 0)  # type: ignore[attr-defined]
         w["weight_kg"].setValue(p.weight_kg or 0)  # type: ignore[attr-defined]
+        w["creatinine_mg_dl"].setValue(p.creatinine_mg_dl or 0)  # type: ignore[attr-defined]
+        for field in ("cmv_igg", "hbsag", "anti_hbc"):
+            w[field].setCurrentText(getattr(p, field))  # type: ignore[attr-defined]
         w["diagnosis"].setText(p.diagnosis)  # type: ignore[attr-defined]
         w["disease_status"].setText(p.disease_status)  # type: ignore[attr-defined]
         w["coordinator"].setText(p.coordinator)  # type: ignore[attr-defined]
@@ -169,6 +187,10 @@ class PatientDialog(QDialog):
             "sex": w["sex"].currentText(),
             "height_cm": height,
             "weight_kg": weight,
+            "creatinine_mg_dl": w["creatinine_mg_dl"].value() or None,
+            "cmv_igg": w["cmv_igg"].currentText(),
+            "hbsag": w["hbsag"].currentText(),
+            "anti_hbc": w["anti_hbc"].currentText(),
             "diagnosis": w["diagnosis"].text(),
             "disease_status": w["disease_status"].text(),
             "coordinator": w["coordinator"].text(),
@@ -185,9 +207,18 @@ class PatientDialog(QDialog):
             weighed = self._original.weight_date
             if values["weight_kg"] != self._original.weight_kg:
                 weighed = self._today
-            patient = replace(self._original, weight_date=weighed, **values)
+            measured = self._original.creatinine_date
+            if values["creatinine_mg_dl"] != self._original.creatinine_mg_dl:
+                measured = self._today
+            patient = replace(
+                self._original, weight_date=weighed, creatinine_date=measured, **values
+            )
         if patient.weight_kg is not None and patient.weight_date is None:
             patient = replace(patient, weight_date=self._today)
+        if patient.creatinine_mg_dl is None:
+            patient = replace(patient, creatinine_date=None)
+        elif patient.creatinine_date is None:
+            patient = replace(patient, creatinine_date=self._today)
         validate_patient(patient, self._today)
         return patient
 

@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.clinical.step_doses import dose_line
+from planner.app.plans import build_plan
+from planner.clinical.plan_rules.facts import facts_of
+from planner.clinical.step_doses import plan_dose_line
 from planner.domain.patients import (
     Donor,
     DonorType,
@@ -33,7 +35,7 @@ from planner.domain.patients import (
     TransplantType,
     new_id,
 )
-from planner.domain.plans import Plan, instantiate_many
+from planner.domain.plans import Plan
 from planner.domain.templates import Category, Protocol, mobilisation_anchor_of
 from planner.errors import PlannerError
 from ui.dialogs.patient_dialog import pydate, qdate
@@ -72,6 +74,7 @@ class PlanWizard(QDialog):
         self.resize(1100, 640)
         self._patient = patient
         self._protocols = protocols
+        self._today = today
         self.preview_plan: Plan | None = None
         self.type_box = QComboBox()
         self.type_box.addItems(["autologous", "allogeneic"])
@@ -184,8 +187,11 @@ class PlanWizard(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         try:
             req = self.request()
-            assert req.transplant.day0 is not None
-            plan = instantiate_many(req.protocols, req.transplant.day0, req.anchors)
+            # The same function as the save: clashing templates are refused here, with
+            # the rule and its source, and steps for other patients come cancelled.
+            plan = build_plan(
+                self._patient, req.transplant, req.protocols, req.anchors, self._today
+            )
         except PlannerError as err:
             self.preview_plan = None
             self.message.setText(str(err))
@@ -207,21 +213,25 @@ class PlanWizard(QDialog):
         rows = plan.sorted_occurrences()
         self.table.setRowCount(len(rows))
         steps = {s.id: s for s in plan.steps}
+        facts = facts_of(self._patient, self.request().transplant, self._today)
         for r, occ in enumerate(rows):
-            line = dose_line(occ.dose, occ.drug, self._patient)
+            line = plan_dose_line(steps[occ.step_id], plan, facts, occ.date)
             cells = (
                 occ.label,
                 f"{occ.date:%a %d %b %Y}",
                 occ.phase.value,
-                occ.title,
+                f"{occ.title} (cancelled: not indicated)"
+                if occ.status.value == "cancelled"
+                else occ.title,
                 line.text if line else "",
             )
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 4 and line is not None:
                     item.setToolTip(line.explanation)
-                if c == 3 and steps[occ.step_id].notes:
-                    item.setToolTip(steps[occ.step_id].notes)
+                step = steps[occ.step_id]
+                if c == 3 and (step.notes or step.status_reason):
+                    item.setToolTip("\n\n".join(t for t in (step.status_reason, step.notes) if t))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 

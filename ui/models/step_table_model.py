@@ -23,7 +23,8 @@ from PySide6.QtCore import (
 )
 
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Change
-from planner.clinical.step_doses import dose_line
+from planner.clinical.plan_rules.checks import findings_for_step
+from planner.clinical.step_doses import DoseLine, plan_dose_line
 from planner.domain.plans import Occurrence, StepStatus, move_step, set_step_note
 from planner.errors import ValidationError
 from ui.transplant_session import TransplantSession
@@ -119,19 +120,25 @@ class StepTableModel(QAbstractTableModel):
         if col == 3:
             return occ.title
         if col == 4:
-            line = dose_line(occ.dose, occ.drug, self._session.patient, occ.date)
+            line = self._dose(occ)
             return line.text if line else ""
         if col == 5:
             return occ.status.value
         return step.note
 
+    def _dose(self, occ: Occurrence) -> DoseLine | None:
+        session = self._session
+        return plan_dose_line(session.plan.step(occ.step_id), session.plan, session.facts, occ.date)
+
     def _tooltip(self, occ: Occurrence, col: int) -> str | None:
         if col == 4:
-            line = dose_line(occ.dose, occ.drug, self._session.patient, occ.date)
+            line = self._dose(occ)
             return line.explanation if line else None
         if col == 3:
             step = self._session.plan.step(occ.step_id)
-            return step.notes or None
+            checks = [f.sentence for f in findings_for_step(self._session.plan_findings(), step.id)]
+            cancelled = [step.status_reason] if step.status_reason else []
+            return "\n\n".join([*cancelled, *checks, step.notes]).strip() or None
         if col == 1 and occ.date != occ.planned_date:
             return f"Planned {occ.planned_date:%a %d %b %Y}"
         return None

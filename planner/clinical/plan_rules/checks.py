@@ -1,0 +1,222 @@
+"""Every plan rule run on one plan for one patient: what the "Plan checks" panel, the
+step tooltips, the board, the team summary and the command line show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
+from planner.clinical.plan_rules.clashes import plan_clashes
+from planner.clinical.plan_rules.doses import decide_dose
+from planner.clinical.plan_rules.facts import PatientFacts
+from planner.clinical.plan_rules.findings import Finding, by_severity
+from planner.domain.conditions import Answer
+from planner.domain.plans import Occurrence, Plan, PlanStep, StepStatus
+from planner.domain.templates import DoseBasis, Phase
+
+# How long before conditioning starts the weight check appears on the board.
+WEIGHT_CHECK_LEAD_DAYS = 14
+
+
+def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> Finding | None:
+    when = step.when
+    if when is None:
+        return None
+    rule = cat.get(when.rule)
+    known = facts.condition_facts()
+    answer = when.answer(known)
+    used = when.used(known)
+    cancelled = step.status is StepStatus.CANCELLED
+    if answer is Answer.UNKNOWN and not cancelled:
+        return Finding(
+            rule,
+            f'"{step.title}" is for patients with {when.text}; to confirm: {used}.',
+            (step.id,),
+        )
+    if answer is Answer.NOT_MET and not cancelled:
+        return Finding(
+            rule,
+            f'"{step.title}" is planned but is for patients with {when.text} ({used}): '
+            "cancel it with a reason, or record the value.",
+            (step.id,),
+        )
+    if answer is Answer.MET and cancelled:
+        return Finding(
+            rule,
+            f'"{step.title}" is cancelled but the patient now has {when.text} ({used}).',
+            (step.id,),
+        )
+    return None
+
+
+def condition_answer(step: PlanStep, facts: PatientFacts) -> Answer:
+    """Whether a step's condition holds for the recorded facts (MET when it has none)."""
+    return Answer.MET if step.when is None else step.when.answer(facts.condition_facts())
+
+
+def _dose_findings(
+    step: PlanStep, plan: Plan, facts: PatientFacts, cat: Catalogue
+) -> list[Finding]:
+    if step.status is StepStatus.CANCELLED or step.is_done:
+        return []
+    decision = decide_dose(step, plan, facts, cat)
+    if decision is None:
+        return []
+    found = []
+    for applied in (a for a in decision.applied if a.text):
+        # A dose a rule computed (lower, capped) is shown; a stop or a flag needs a person.
+        action = decision.dose is None or applied.rule.kind in ("creatinine_flag", "missing_value")
+        found.append(Finding(applied.rule, f"{step.title}: {applied.text}", (step.id,), action))
+    return found
+
+
+def _conditioning_dates(plan: Plan) -> tuple[dt.date, dt.date] | None:
+    dates = [
+        o.date
+        for o in plan.phase_occurrences(Phase.CONDITIONING)
+        if o.dose is not None and o.dose.per is not DoseBasis.FLAT
+    ]
+    return (min(dates), max(dates)) if dates else None
+
+
+def _weight_finding(
+    plan: Plan, facts: PatientFacts, today: dt.date, rule: RuleDef
+) -> Finding | None:
+    span = _conditioning_dates(plan)
+    if span is None:
+        return None
+    first, last = span
+    if not first - dt.timedelta(days=WEIGHT_CHECK_LEAD_DAYS) <= today <= last:
+        return None
+    days = int(rule.number("max_days") or 7)
+    oldest = first - dt.timedelta(days=days)
+    if facts.weight_date is not None and facts.weight_date >= oldest:
+        return None
+    when = (
+        "no weight date"
+        if facts.weight_date is None
+        else f"weighed {facts.weight_date.isoformat()}"
+    )
+    return Finding(
+        rule,
+        f"Weight for conditioning doses ({when}) is older than {days} days before "
+        f"conditioning starts on {first.isoformat()}: weigh the patient and update the record.",
+    )
+
+
+def _cover_findings(plan: Plan, rule: RuleDef) -> list[Finding]:
+    """A drug that needs cover (busulfan: seizure prophylaxis) until N days after its last dose."""
+    drug = rule.text("drug")
+    agents = set(rule.names("cover_agents"))
+    given = [
+        o
+        for o in plan.occurrences()
+        if o.drug.lower() == drug and o.status is not StepStatus.CANCELLED
+    ]
+    if not given:
+        return []
+    last = max(o.date for o in given)
+    needed = last + dt.timedelta(days=int(rule.number("days_after") or 0))
+    cover = [
+        o
+        for o in plan.occurrences()
+        if o.drug.lower() in agents and o.status is not StepStatus.CANCELLED
+    ]
+    covered_to = max((o.date for o in cover), default=None)
+    if covered_to is not None and covered_to >= needed:
+        return []
+    what = (
+        "no seizure prophylaxis step"
+        if covered_to is None
+        else f"cover ends {covered_to.isoformat()}"
+    )
+    steps = tuple(dict.fromkeys(o.step_id for o in cover)) or tuple(
+        dict.fromkeys(o.step_id for o in given)
+    )
+    return [
+        Finding(
+            rule,
+            f"Last {drug} dose {last.isoformat()}; {what}, before {needed.isoformat()}.",
+            steps,
+        )
+    ]
+
+
+def split_course(plan: Plan, catalogue: Catalogue | None = None) -> Finding | None:
+    """Moving Day 0 now would split a conditioning course: some doses given, some not.
+
+    Given doses keep their dates when Day 0 moves; the doses still planned would move
+    away from them, so the course would no longer be the regimen's day grid.
+    """
+    given: list[Occurrence] = []
+    planned: list[Occurrence] = []
+    for occ in plan.phase_occurrences(Phase.CONDITIONING):
+        if not occ.regimen_tied or occ.status in (StepStatus.CANCELLED, StepStatus.SKIPPED):
+            continue
+        (given if occ.status is StepStatus.DONE else planned).append(occ)
+    if not given or not planned:
+        return None
+    cat = catalogue or load_catalogue()
+    last = max(given, key=lambda o: o.date)
+    first = min(planned, key=lambda o: o.date)
+    return Finding(
+        cat.get("split-conditioning"),
+        f"Conditioning has started ({last.title} given on {last.date.isoformat()}) and "
+        f"{first.title} on {first.date.isoformat()} is still planned: moving Day 0 would "
+        "split the course. Finish or cancel the course first, or move single steps.",
+        tuple(dict.fromkeys(o.step_id for o in given + planned)),
+    )
+
+
+def apply_conditions(plan: Plan, facts: PatientFacts, by: str = "", at: str = "") -> Plan:
+    """The plan with each step whose condition is not met cancelled, with the rule as reason.
+
+    Used when a plan is made: a step for other patients (letermovir for a CMV-negative
+    recipient) is kept, cancelled with its reason, so it can be reinstated if the value
+    was wrong; an unknown value keeps the step planned (the checks flag it to confirm).
+    """
+    steps = []
+    for step in plan.steps:
+        if step.when is not None and condition_answer(step, facts) is Answer.NOT_MET:
+            reason = (
+                f"Not indicated (rule {step.when.rule}): for patients with {step.when.text}; "
+                f"recorded {step.when.used(facts.condition_facts())}."
+            )
+            step = replace(step, status=StepStatus.CANCELLED, status_reason=reason)
+        steps.append(step)
+    return replace(plan, steps=tuple(steps))
+
+
+def plan_checks(
+    plan: Plan,
+    facts: PatientFacts,
+    today: dt.date | None = None,
+    catalogue: Catalogue | None = None,
+) -> list[Finding]:
+    """Every finding of the plan rules on ``plan`` for this patient, most severe first.
+
+    ``today`` enables the checks that depend on the date (the weight before
+    conditioning); the command line's ``schedule`` runs without it.
+    """
+    cat = catalogue or load_catalogue()
+    found = plan_clashes(plan, cat)
+    for rule in cat.of_kind("covers_after"):
+        found += _cover_findings(plan, rule)
+    for step in plan.steps:
+        condition = _condition_finding(step, facts, cat)
+        if condition is not None:
+            found.append(condition)
+        found += _dose_findings(step, plan, facts, cat)
+    if today is not None:
+        for rule in cat.of_kind("weight_age"):
+            weight = _weight_finding(plan, facts, today, rule)
+            if weight is not None:
+                found.append(weight)
+    return by_severity(found)
+
+
+def findings_for_step(findings: list[Finding], step_id: str) -> list[Finding]:
+    """The findings that concern one step (its tooltip)."""
+    return [f for f in findings if step_id in f.step_ids]

@@ -1,0 +1,170 @@
+"""Templates that must not go together: the same agent twice, and what a
+post-transplant cyclophosphamide (PTCy) plan cannot hold.
+
+The checks read a plan's steps (each knows the template it came from), so they run
+the same on the wizard's choice, the command line's and a saved plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
+from planner.clinical.plan_rules.findings import Finding
+from planner.domain.days import day_label
+from planner.domain.plans import Occurrence, Plan, StepStatus, instantiate_many
+from planner.domain.templates import Protocol
+from planner.errors import ValidationError
+
+# Any date: clashes depend on day numbers only.
+_REFERENCE_DAY0 = dt.date(2000, 1, 3)
+
+
+def _active(plan: Plan) -> list[Occurrence]:
+    return [
+        o
+        for o in plan.occurrences()
+        if o.drug and o.status is not StepStatus.CANCELLED and o.status is not StepStatus.SKIPPED
+    ]
+
+
+def _template(step_id: str) -> str:
+    return step_id.split("/", 1)[0]
+
+
+def _days(occs: Sequence[Occurrence]) -> str:
+    """ "Day +3, Day +4" or, for a run of three or more, "Day +5 to Day +35"."""
+    days = sorted({o.day for o in occs})
+    runs: list[list[int]] = []
+    for d in days:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ", ".join(
+        f"{day_label(r[0])} to {day_label(r[-1])}"
+        if len(r) > 2
+        else ", ".join(day_label(d) for d in r)
+        for r in runs
+    )
+
+
+def _duplicates(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
+    by_agent: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in _active(plan):
+        by_agent[cat.agent(occ.drug)].append(occ)
+    found = []
+    for agent, occs in by_agent.items():
+        templates = sorted({_template(o.step_id) for o in occs})
+        if len(templates) < 2:
+            continue
+        is_class = agent in cat.agent_classes
+        dates: dict[object, set[str]] = defaultdict(set)
+        for o in occs:
+            dates[o.date].add(_template(o.step_id))
+        same_day = [o for o in occs if len(dates[o.date]) > 1]
+        if not same_day and not is_class:
+            continue
+        drugs = sorted({o.drug for o in occs})
+        where = f" on {_days(same_day)}" if same_day else ""
+        text = (
+            f"{' and '.join(drugs) if is_class else agent} from two templates"
+            f" ({' and '.join(templates)}){where}: "
+            + (
+                "two products of one class"
+                if is_class and len(drugs) > 1
+                else "the agent would be given twice"
+            )
+            + "."
+        )
+        steps = tuple(dict.fromkeys(o.step_id for o in occs))
+        found.append(Finding(rule, text, steps))
+    return found
+
+
+def _is_ptcy(plan: Plan, cat: Catalogue) -> bool:
+    return any(cat.agent(o.drug) == "cyclophosphamide" and o.day >= 1 for o in _active(plan))
+
+
+def _ptcy_not_before(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
+    first = int(rule.number("not_before_day") or 0)
+    agents = set(rule.names("agents"))
+    early: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in _active(plan):
+        if occ.day < first and (cat.agent(occ.drug) in agents or occ.drug.lower() in agents):
+            early[occ.step_id].append(occ)
+    return [
+        Finding(
+            rule,
+            f"{occs[0].drug} ({_template(step_id)}) on {_days(occs)}, before "
+            f"{day_label(first)}, in a plan with cyclophosphamide after transplant.",
+            (step_id,),
+        )
+        for step_id, occs in early.items()
+    ]
+
+
+def _ptcy_forbidden(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
+    agents = set(rule.names("agents"))
+    steps: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in _active(plan):
+        if cat.agent(occ.drug) in agents or occ.drug.lower() in agents:
+            steps[occ.step_id].append(occ)
+    return [
+        Finding(
+            rule,
+            f"{occs[0].drug} ({_template(step_id)}) on {_days(occs)} in a plan with "
+            "cyclophosphamide after transplant.",
+            (step_id,),
+        )
+        for step_id, occs in steps.items()
+    ]
+
+
+def plan_clashes(plan: Plan, catalogue: Catalogue | None = None) -> list[Finding]:
+    """Every clash in ``plan``: duplicate agents, and what a PTCy plan cannot hold."""
+    cat = catalogue or load_catalogue()
+    found: list[Finding] = []
+    for rule in cat.of_kind("duplicate_agent"):
+        found += _duplicates(plan, cat, rule)
+    if _is_ptcy(plan, cat):
+        for rule in cat.of_kind("ptcy_not_before"):
+            found += _ptcy_not_before(plan, cat, rule)
+        for rule in cat.of_kind("ptcy_forbidden"):
+            found += _ptcy_forbidden(plan, cat, rule)
+    return found
+
+
+def combination_clashes(
+    protocols: Sequence[Protocol], catalogue: Catalogue | None = None
+) -> list[Finding]:
+    """The clashes of a choice of templates (what the wizard and ``schedule`` refuse)."""
+    if len(protocols) < 2:
+        return []
+    cat = catalogue or load_catalogue()
+    found: list[Finding] = []
+    for rule in cat.of_kind("one_per_category"):
+        for category in rule.names("categories"):
+            same = [p.id for p in protocols if p.category.value == category]
+            if len(same) > 1:
+                found.append(Finding(rule, f"Two {category} templates: {' and '.join(same)}."))
+    return found + plan_clashes(instantiate_many(protocols, _REFERENCE_DAY0), cat)
+
+
+def clash_sentence(findings: Sequence[Finding]) -> str:
+    """One sentence naming the first clash's rule, templates and source."""
+    first = findings[0]
+    more = f" ({len(findings) - 1} more clash(es) in this choice.)" if len(findings) > 1 else ""
+    return (
+        f"These templates cannot go together (rule {first.rule.id}: {first.rule.title}): "
+        f"{first.text} Source: {first.rule.source}.{more}"
+    )
+
+
+def refuse_clashes(protocols: Sequence[Protocol]) -> None:
+    """Raise ``ValidationError`` (field "templates") when the templates clash."""
+    found = combination_clashes(protocols)
+    if found:
+        raise ValidationError("templates", clash_sentence(found))

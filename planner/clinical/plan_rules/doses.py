@@ -1,0 +1,262 @@
+"""Doses that depend on the patient and on the other drugs of the plan.
+
+``decide_dose`` takes a step's order and applies the catalogue's dose rules in a fixed
+order: interactions with other drugs in the plan (letermovir with ciclosporin), kidney
+function (plerixafor, fludarabine), flags (melphalan with a raised creatinine), daily
+maxima (mycophenolate mofetil), label options (plerixafor fixed dose). Every change
+carries the rule and the values it used; a rule that needs a value not recorded stops
+the computation and says which value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Final
+
+from planner.clinical.dosing import compute_dose
+from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
+from planner.clinical.plan_rules.facts import CrCl, PatientFacts
+from planner.domain.numbers import format_number
+from planner.domain.plans import Plan, PlanStep, StepStatus
+from planner.domain.templates import DoseBasis, DoseRule
+from planner.errors import ValidationError
+
+# Doses a day named by a step's frequency text ("three times daily", "every 8 hours").
+_PER_DAY: Final = (
+    (re.compile(r"\bonce (daily|a day)\b|\bevery 24 hours\b"), 1),
+    (re.compile(r"\btwice (daily|a day)\b|\bevery 12 hours\b"), 2),
+    (re.compile(r"\bthree times (daily|a day)\b|\bevery 8 hours\b"), 3),
+    (re.compile(r"\bfour times (daily|a day)\b|\bevery 6 hours\b"), 4),
+)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A rule that changed or flagged a dose, and what it did with which values."""
+
+    rule: RuleDef
+    text: str
+
+
+@dataclass(frozen=True)
+class DoseDecision:
+    """The order to compute for one step, after the plan rules.
+
+    Attributes:
+        dose: the order to compute, or None when a rule stopped the computation.
+        applied: the rules that changed or flagged it, in the order they acted.
+        blocked: why nothing is computed ("" when ``dose`` is set).
+    """
+
+    dose: DoseRule | None
+    applied: tuple[Applied, ...] = ()
+    blocked: str = ""
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """The ids of the rules that acted (``schedule --json`` key ``rules``)."""
+        return tuple(dict.fromkeys(a.rule.id for a in self.applied))
+
+
+def doses_per_day(frequency: str) -> int | None:
+    """How many doses a day a frequency text means, or None when it does not say."""
+    text = frequency.lower()
+    for pattern, count in _PER_DAY:
+        if pattern.search(text):
+            return count
+    return None
+
+
+def _order(raw: object, base: DoseRule) -> DoseRule:
+    """A rule's ``dose`` table as an order, keeping the step's route and frequency."""
+    table = dict(raw) if isinstance(raw, dict) else {}
+    return DoseRule(
+        amount=float(table["amount"]),
+        unit=str(table.get("unit", base.unit)),
+        per=DoseBasis(table.get("per", base.per.value)),
+        weight=base.weight,
+        route=base.route,
+        frequency=base.frequency,
+        max_dose=table.get("max_dose"),
+    )
+
+
+def _active_partner(plan: Plan, drugs: tuple[str, ...]) -> PlanStep | None:
+    for step in plan.steps:
+        if step.drug.lower() in drugs and step.status is not StepStatus.CANCELLED:
+            return step
+    return None
+
+
+def _interactions(
+    cat: Catalogue, drug: str, dose: DoseRule, plan: Plan
+) -> tuple[DoseRule, list[Applied]]:
+    applied: list[Applied] = []
+    for rule in cat.of_kind("interaction"):
+        if rule.text("drug") != drug:
+            continue
+        partner = _active_partner(plan, rule.names("with_drugs"))
+        if partner is None:
+            continue
+        dose = _order(rule.params.get("dose"), dose)
+        first = plan.planned_date(partner, partner.days[0]) if partner.days else plan.day0
+        applied.append(
+            Applied(
+                rule,
+                f"{dose.order_text} because the plan holds {partner.drug} "
+                f'("{partner.title}", from {first.isoformat()}).',
+            )
+        )
+    return dose, applied
+
+
+def _in_range(rule: RuleDef, crcl: float) -> bool:
+    at_most, at_least, below = (
+        rule.number(k) for k in ("crcl_at_most", "crcl_at_least", "crcl_below")
+    )
+    return (
+        (at_most is None or crcl <= at_most)
+        and (at_least is None or crcl >= at_least)
+        and (below is None or crcl < below)
+    )
+
+
+def _renal_change(rule: RuleDef, dose: DoseRule, crcl: CrCl) -> tuple[DoseRule | None, Applied]:
+    withhold = rule.text("withhold")
+    if withhold:
+        return None, Applied(rule, f"{withhold} {crcl.used}.")
+    factor = rule.number("factor")
+    if factor is not None:
+        reduced = replace(dose, amount=dose.amount * factor)
+        text = f"{dose.order_text} x {format_number(factor)} = {reduced.order_text}: {crcl.used}."
+        return reduced, Applied(rule, text)
+    changed = _order(rule.params.get("dose"), dose)
+    limit = (
+        ""
+        if changed.max_dose is None
+        else f", maximum {format_number(changed.max_dose)} {changed.unit}"
+    )
+    return changed, Applied(rule, f"{changed.order_text}{limit}: {crcl.used}.")
+
+
+def _renal(
+    cat: Catalogue, drug: str, dose: DoseRule, facts: PatientFacts
+) -> tuple[DoseRule | None, list[Applied], str]:
+    rules = [r for r in cat.of_kind("renal") if r.text("drug") == drug]
+    if not rules:
+        return dose, [], ""
+    try:
+        crcl = facts.crcl()
+    except ValidationError as err:
+        needs = cat.get("dose-needs-measurement")
+        titles = "; ".join(r.title for r in rules)
+        text = f"Not computed: the {drug} dose depends on kidney function ({titles}). {err}"
+        # One sentence (the missing value); the renal rules are named by id only.
+        return None, [Applied(needs, text), *(Applied(r, "") for r in rules)], text
+    for rule in rules:
+        if _in_range(rule, crcl.ml_min):
+            changed, applied = _renal_change(rule, dose, crcl)
+            blocked = "" if changed is not None else f"Not computed: {applied.text}"
+            return changed, [applied], blocked
+    return dose, [], ""
+
+
+def _creatinine_flags(
+    cat: Catalogue, drug: str, dose: DoseRule, facts: PatientFacts
+) -> list[Applied]:
+    found = []
+    for rule in cat.of_kind("creatinine_flag"):
+        if rule.text("drug") != drug or dose.amount < (rule.number("amount_at_least") or 0):
+            continue
+        limit = rule.number("creatinine_above") or 0
+        if facts.creatinine_mg_dl is not None and facts.creatinine_mg_dl > limit:
+            found.append(
+                Applied(
+                    rule,
+                    f"{rule.text('text')} Serum creatinine {format_number(facts.creatinine_mg_dl)} mg/dL.",
+                )
+            )
+    return found
+
+
+def _raw_dose(dose: DoseRule, facts: PatientFacts) -> float | None:
+    try:
+        result = compute_dose(
+            replace(dose, max_dose=None),
+            height_cm=facts.height_cm,
+            weight_kg=facts.weight_kg,
+            sex=facts.sex,
+        )
+    except ValidationError:
+        return None
+    return result.value
+
+
+def _daily_maximum(
+    cat: Catalogue, drug: str, dose: DoseRule, facts: PatientFacts
+) -> tuple[DoseRule, list[Applied]]:
+    for rule in cat.of_kind("daily_maximum"):
+        if rule.text("drug") != drug:
+            continue
+        per_day = doses_per_day(dose.frequency)
+        most = rule.number("max_per_day") or 0
+        unit = rule.text("unit")
+        if per_day is None:
+            return dose, [
+                Applied(
+                    rule,
+                    f'Frequency "{dose.frequency}" does not say how many doses a day: check the maximum of {format_number(most)} {unit} a day.',
+                )
+            ]
+        cap = most / per_day
+        raw = _raw_dose(dose, facts)
+        if raw is None or raw <= cap:
+            return dose, []
+        limited = replace(dose, max_dose=min(cap, dose.max_dose or cap))
+        text = (
+            f"Limited to {format_number(cap)} {unit} a dose: maximum {format_number(most)} {unit} "
+            f"a day at {per_day} doses a day (the order gives {format_number(raw, 1)} {unit})."
+        )
+        return limited, [Applied(rule, text)]
+    return dose, []
+
+
+def _fixed_options(cat: Catalogue, drug: str, facts: PatientFacts, renal: bool) -> list[Applied]:
+    found = []
+    for rule in cat.of_kind("fixed_option"):
+        if rule.text("drug") != drug or facts.weight_kg is None:
+            continue
+        if facts.weight_kg > (rule.number("weight_at_most") or 0):
+            continue
+        fixed = rule.number("renal_fixed_mg") if renal else rule.number("fixed_mg")
+        found.append(
+            Applied(
+                rule,
+                f"Label option: a fixed dose of {format_number(fixed or 0)} mg for patients of "
+                f"{format_number(rule.number('weight_at_most') or 0)} kg or less "
+                f"(weight {format_number(facts.weight_kg)} kg).",
+            )
+        )
+    return found
+
+
+def decide_dose(
+    step: PlanStep, plan: Plan, facts: PatientFacts, catalogue: Catalogue | None = None
+) -> DoseDecision | None:
+    """The order to compute for ``step`` of ``plan`` for this patient (None: no dose)."""
+    if step.dose is None:
+        return None
+    cat = catalogue or load_catalogue()
+    drug = step.drug.strip().lower()
+    dose, applied = _interactions(cat, drug, step.dose, plan)
+    renal_dose, renal_applied, blocked = _renal(cat, drug, dose, facts)
+    applied += renal_applied
+    if renal_dose is None:
+        return DoseDecision(None, tuple(applied), blocked)
+    renal = renal_dose is not dose
+    applied += _creatinine_flags(cat, drug, renal_dose, facts)
+    limited, maxima = _daily_maximum(cat, drug, renal_dose, facts)
+    applied += maxima
+    applied += _fixed_options(cat, drug, facts, renal)
+    return DoseDecision(limited, tuple(applied))
