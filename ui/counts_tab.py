@@ -4,7 +4,9 @@ The grid shows one row per date (WBC, ANC, platelets, haemoglobin, and platelet 
 transfusions as check boxes); typing a value saves it at once through a use case of
 ``planner.app.counts`` run by the transplant session (one transaction, undoable). The
 engraftment panel shows the computed results of ``planner.records.recovery`` with their
-rule and deciding values, and an Override... button that requires a reason. The chart
+rule and deciding values, and an Override... button that requires a reason. Above the chart,
+a red banner shows the primary graft-failure watch (before engraftment) and an amber one the
+secondary graft-failure and poor-graft-function patterns (after it), each to confirm. The chart
 draws ``planner.records.recovery.chart_data``. The tab reads the session's record and
 keeps no copy of it.
 """
@@ -533,6 +535,14 @@ class CountsTab(QWidget):
         self.graft_failure.setStyleSheet(
             "background:#fde2e1;color:#8b0000;border:1px solid #8b0000;padding:6px;"
         )
+        self.graft_function = QLabel()
+        self.graft_function.setObjectName("graftFunctionBanner")
+        self.graft_function.setAccessibleName("Graft function after engraftment")
+        self.graft_function.setWordWrap(True)
+        self.graft_function.setTextFormat(Qt.TextFormat.PlainText)
+        self.graft_function.setStyleSheet(
+            "background:#fff4d6;color:#6b4500;border:1px solid #b07d00;padding:6px;"
+        )
         tools = QHBoxLayout()
         tools.addWidget(self.import_button)
         tools.addStretch(1)
@@ -542,6 +552,7 @@ class CountsTab(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.graft_failure)
+        right_layout.addWidget(self.graft_function)
         right_layout.addWidget(self.chart, 3)
         right_layout.addWidget(panel)
         self.splitter = QSplitter()
@@ -591,6 +602,7 @@ class CountsTab(QWidget):
             for label in self.engraftment_labels.values():
                 label.setText("Set Day 0 to assess engraftment.")
             self.graft_failure.setVisible(False)
+            self.graft_function.setVisible(False)
             return
         self.status = assess(self.transplant, samples, record, today)
         for key, label in self.engraftment_labels.items():
@@ -602,6 +614,10 @@ class CountsTab(QWidget):
         if flag is not None:
             self.graft_failure.setText(flag.message)
             self.graft_failure.setToolTip(flag.rule)
+        after = [p for p in (self.status.secondary, self.status.poor_function) if p is not None]
+        self.graft_function.setVisible(bool(after))
+        self.graft_function.setText("\n".join(p.message(day0) for p in after))
+        self.graft_function.setToolTip("\n\n".join(p.rule for p in after))
         self.chart.set_data(
             chart_data(
                 self.transplant, self.session.plan, samples, record, today, status=self.status

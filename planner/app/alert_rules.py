@@ -16,6 +16,13 @@ from typing import Final
 WATCH_DAY: Final = 28
 PRIMARY_GF_PBSC_DAY: Final = 30
 PRIMARY_GF_CORD_DAY: Final = 42
+# The poor-graft-function screen's defaults (planner.clinical.engraftment.
+# PoorGraftFunctionThresholds; a test checks they agree): a centre setting.
+PGF_FROM_DAY: Final = 28
+PGF_MIN_DAYS: Final = 14
+PGF_ANC: Final = 1.0
+PGF_PLT: Final = 20.0
+PGF_HB_G_L: Final = 80.0
 
 CALENDAR: Final = (
     "A clinic step (visit, test, procedure, infusion) planned in the next 14 days on a "
@@ -65,6 +72,25 @@ _RECOVERY: Final = (
         "No engraftment by D+28",
         f"Graft-failure watch: no neutrophil engraftment by Day +{WATCH_DAY}; primary graft "
         f"failure is defined at Day +{PRIMARY_GF_PBSC_DAY} (Day +{PRIMARY_GF_CORD_DAY} for cord blood).",
+    ),
+    (
+        "Secondary graft failure pattern",
+        "After neutrophil engraftment (the initial date stands), ANC < 0.5 x10^9/L on 3 "
+        "consecutive results on different days (Rondón et al., Biol Blood Marrow Transplant "
+        "2008;14:859-866); shown until the ANC is >= 0.5 on 3 consecutive results. ASTCT 2021 "
+        "(Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649): secondary graft "
+        "failure is a decline needing blood products or growth factors after neutrophil and "
+        "platelet recovery; a clinician confirms it and excludes relapse, infection and drugs "
+        "(marrow, donor chimerism). Not the primary graft-failure work-up (Counts tab).",
+    ),
+    (
+        "Poor graft function pattern",
+        f"After neutrophil engraftment, from Day +{PGF_FROM_DAY}, two or three of ANC <= "
+        f"{PGF_ANC:g}, platelets <= {PGF_PLT:g} x10^9/L, haemoglobin <= {PGF_HB_G_L:g} g/L on "
+        f"every result for {PGF_MIN_DAYS} days or more (centre setting: ASTCT 2021 gives no "
+        "numbers). ASTCT 2021 (Kharfan-Dabaja et al.): frequent transfusion or growth-factor "
+        "dependence without another explanation; a clinician confirms (hypocellular marrow, "
+        "full donor chimerism, no relapse, drugs or infection). Counts tab.",
     ),
     (
         "CD34 target reached",

@@ -16,8 +16,11 @@ or ISO text) with values in 10^9/L. Choices where the published rules are silent
   never advance, a recovery date.
 * NaN values (and NaT dates) are dropped with a note; negative or infinite values are refused.
 * Gaps between draws are allowed: "consecutive" means consecutive *measurements*.
-* A fall below the threshold after the engraftment date does not move the date (the first
-  date stands); a note asks the clinician to confirm.
+* The nadir is the nadir *before* engraftment: the neutrophil date is the first qualifying
+  run after the ANC first fell below 0.5, and a later fall (however deep) never moves or
+  erases it. A loss of neutrophils after engraftment is secondary graft failure or poor graft
+  function, a different work-up (ASTCT 2021): :func:`secondary_graft_failure_pattern` and
+  :func:`poor_graft_function_pattern` flag the patterns for a clinician to confirm.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from planner.domain.days import short_day_label
 from planner.domain.labs import ANALYTES, LabSample
 from planner.domain.patients import GraftSource
 from planner.errors import ValidationError
@@ -228,8 +232,14 @@ def _fmt(points: Iterable[Point]) -> str:
 
 NEUTROPHIL_RULE: Final = (
     f"{RULE_SOURCE}: first of 3 consecutive values >= 0.5 x10^9/L on different days "
-    "after the post-transplant nadir"
+    "after the post-transplant nadir (the nadir before engraftment: a later fall does not "
+    "move the date)"
 )
+
+
+def _first_min(points: Sequence[Point], indices: Iterable[int]) -> int:
+    """Index of the first occurrence of the lowest value among ``indices``."""
+    return min(indices, key=lambda i: (points[i][1], i))
 
 
 def neutrophil_engraftment(
@@ -240,17 +250,21 @@ def neutrophil_engraftment(
 ) -> EngraftmentResult:
     """Neutrophil engraftment date by the CIBMTR/ASTCT 2021 rule.
 
-    The nadir is the first occurrence of the lowest ANC between Day 0 and Day
-    +``nadir_window_days`` when ``day0`` is given (values before Day 0 are ignored), else over
-    the whole series. After the nadir, the engraftment date is the first of three consecutive
-    measurements (on different days, gaps allowed) all >= 0.5 x10^9/L; a run before the
-    nadir is ignored. If the nadir is >= 0.5 the ANC never fell below 0.5 ("never_below").
+    The date is the first of three consecutive measurements (on different days, gaps allowed)
+    all >= 0.5 x10^9/L after the ANC first fell below 0.5 x10^9/L; a run before that fall
+    (the pre-nadir counts of the first days) is ignored. The nadir reported is the first
+    occurrence of the lowest ANC before that date: the nadir *before* engraftment. Once
+    engraftment has occurred the initial date stands: a later fall, however deep, does not
+    re-define the nadir (a note names it; :func:`secondary_graft_failure_pattern` assesses
+    it). If the ANC never fell below 0.5 between Day 0 and Day +``nadir_window_days`` (when
+    ``day0`` is given; else over the whole series) the status is "never_below".
 
     Args:
         anc: ANC in 10^9/L indexed by sample date (any order; NaN dropped with a note).
         day0: the transplant's Day 0; strongly recommended (pre-transplant values are then
-            ignored and the nadir window is anchored).
-        nadir_window_days: the last transplant day of the nadir search window.
+            ignored and the window for the first fall below 0.5 is anchored).
+        nadir_window_days: the last transplant day on which the first fall below 0.5 is
+            looked for; a first fall after it is not a post-transplant nadir.
 
     Returns:
         An :class:`EngraftmentResult` with the rule, nadir and deciding values.
@@ -268,7 +282,7 @@ def neutrophil_engraftment(
         points = [(d, v) for d, v in points if d >= day0]
         if before:
             notes.append(f"{before} value(s) before Day 0 ({day0.isoformat()}) were not used.")
-        rule += f"; nadir searched from Day 0 to Day +{nadir_window_days}"
+        rule += f"; the fall below 0.5 is looked for from Day 0 to Day +{nadir_window_days}"
     result = EngraftmentResult(
         lineage="neutrophil", threshold=ANC_THRESHOLD, status="not_engrafted", date=None, rule=rule
     )
@@ -282,11 +296,12 @@ def neutrophil_engraftment(
             return dataclasses.replace(result, notes=tuple(notes))
     else:
         window = list(range(len(points)))
-    nadir_i = min(window, key=lambda i: (points[i][1], i))  # first occurrence of the minimum
-    nadir_date, nadir_value = points[nadir_i]
-    result = dataclasses.replace(result, nadir_date=nadir_date, nadir_value=nadir_value)
 
-    if nadir_value >= ANC_THRESHOLD:
+    qualifies = [v >= ANC_THRESHOLD for _, v in points]
+    first_low = next((i for i in window if not qualifies[i]), None)
+    if first_low is None:
+        nadir_i = _first_min(points, window)
+        nadir_date, nadir_value = points[nadir_i]
         notes.append(f"ANC never fell below 0.5 x10^9/L (lowest {nadir_value:g}).")
         last = points[-1][0]
         if day0 is not None and (last - day0).days < nadir_window_days:
@@ -296,18 +311,27 @@ def neutrophil_engraftment(
         return dataclasses.replace(
             result,
             status="never_below",
+            nadir_date=nadir_date,
+            nadir_value=nadir_value,
             deciding_values=((nadir_date, nadir_value),),
             notes=tuple(notes),
         )
 
-    qualifies = [v >= ANC_THRESHOLD for _, v in points]
-    start = _first_run(points, qualifies, nadir_i + 1)
+    start = _first_run(points, qualifies, first_low + 1)
     if start is None:
+        nadir_i = _first_min(points, range(len(points)))
         after = points[nadir_i + 1 :]
         if after and all(qualifies[nadir_i + 1 :]):
             notes.append(f"Recovery in progress: {len(after)} of 3 values >= 0.5 after the nadir.")
-        return dataclasses.replace(result, deciding_values=tuple(after[-3:]), notes=tuple(notes))
+        return dataclasses.replace(
+            result,
+            nadir_date=points[nadir_i][0],
+            nadir_value=points[nadir_i][1],
+            deciding_values=tuple(after[-3:]),
+            notes=tuple(notes),
+        )
 
+    nadir_date, nadir_value = points[_first_min(points, range(start))]
     run = points[start : start + CONSECUTIVE]
     if any(v == ANC_THRESHOLD for _, v in run):
         notes.append(
@@ -318,10 +342,17 @@ def neutrophil_engraftment(
     if later_low:
         notes.append(
             f"ANC fell below 0.5 again after the engraftment date ({_fmt(later_low[:3])}); "
-            "the first date stands, clinician confirms."
+            "the initial date stands (a later loss is secondary graft failure or poor graft "
+            "function, not a new engraftment), clinician confirms."
         )
     return dataclasses.replace(
-        result, status="engrafted", date=run[0][0], deciding_values=tuple(run), notes=tuple(notes)
+        result,
+        status="engrafted",
+        date=run[0][0],
+        nadir_date=nadir_date,
+        nadir_value=nadir_value,
+        deciding_values=tuple(run),
+        notes=tuple(notes),
     )
 
 
@@ -565,6 +596,334 @@ def graft_failure_flag(
             ),
         )
     return None
+
+
+# --------------------------------------------------------------------------- after engraftment
+
+ASTCT_2021: Final = "Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649"
+RONDON_2008: Final = "Rondón et al., Biol Blood Marrow Transplant 2008;14:859-866"
+SECONDARY_GF_RULE: Final = (
+    "Secondary graft failure pattern: after neutrophil engraftment, ANC < 0.5 x10^9/L on 3 "
+    f"consecutive results on different days ({RONDON_2008}). ASTCT 2021 ({ASTCT_2021}): "
+    "secondary graft failure is a decline in haematopoietic function (neutrophils, platelets "
+    "and/or haemoglobin) needing blood products or growth factors after neutrophil and "
+    "platelet recovery; a clinician confirms it, excludes relapse, infection and drugs, and "
+    "tells it from poor graft function (marrow cellularity, donor chimerism)"
+)
+PGF_RULE_SOURCE: Final = (
+    f"ASTCT 2021 ({ASTCT_2021}): poor graft function is frequent dependence on red-cell "
+    "and/or platelet transfusions and/or growth factor support without another explanation "
+    "(relapse, drugs, infection). The count thresholds, Day +28 and 14 days of this screen are "
+    "a centre setting: the consensus gives no numbers (unverified)"
+)
+
+
+def _day_text(date: dt.date, day0: dt.date | None) -> str:
+    """ "D+18" when Day 0 is known, else the ISO date."""
+    return short_day_label((date - day0).days) if day0 is not None else date.isoformat()
+
+
+@dataclass(frozen=True)
+class SecondaryGraftFailurePattern:
+    """A loss of neutrophils after engraftment, for the clinician to confirm.
+
+    Attributes:
+        engrafted_on: the initial neutrophil engraftment date (it stands).
+        since: the first of the three consecutive results < 0.5 x10^9/L (the latest such fall).
+        deciding_values: those three (date, value) pairs.
+        recovered_on: the first of three consecutive results >= 0.5 after the fall; None
+            while the fall is ongoing.
+        rule: the rule in words with its sources.
+        notes: what else the clinician must see (an earlier fall, platelets not recovered).
+    """
+
+    engrafted_on: dt.date
+    since: dt.date
+    deciding_values: tuple[Point, ...]
+    recovered_on: dt.date | None
+    rule: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ongoing(self) -> bool:
+        """True until the ANC is >= 0.5 again on three consecutive results."""
+        return self.recovered_on is None
+
+    def headline(self, day0: dt.date | None = None) -> str:
+        """The board text: "Secondary graft failure pattern: ANC < 0.5 on 3 consecutive
+        results since D+18 after engraftment on D+9: confirm"."""
+        return (
+            "Secondary graft failure pattern: ANC < 0.5 on 3 consecutive results since "
+            f"{_day_text(self.since, day0)} after engraftment on "
+            f"{_day_text(self.engrafted_on, day0)}: confirm"
+        )
+
+    def message(self, day0: dt.date | None = None) -> str:
+        """The Counts tab's text: the headline, the deciding values, what to confirm."""
+        parts = [f"{self.headline(day0)}.", f"Deciding values: {_fmt(self.deciding_values)}."]
+        if self.recovered_on is not None:
+            parts.append(
+                f"ANC >= 0.5 again on 3 consecutive results from "
+                f"{_day_text(self.recovered_on, day0)}."
+            )
+        parts.append(
+            "The initial engraftment date stands. Confirm: not explained by relapse, "
+            "infection or drugs; marrow and donor chimerism to tell secondary graft failure "
+            "from poor graft function (ASTCT 2021)."
+        )
+        parts.extend(self.notes)
+        return " ".join(parts)
+
+
+def _low_episodes(qualifies: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first, last) indices of each stretch of CONSECUTIVE or more values below threshold."""
+    episodes: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ok in enumerate([*qualifies, True]):
+        if not ok and start is None:
+            start = i
+        elif ok and start is not None:
+            if i - start >= CONSECUTIVE:
+                episodes.append((start, i - 1))
+            start = None
+    return episodes
+
+
+def secondary_graft_failure_pattern(
+    anc: pd.Series,
+    engrafted_on: dt.date | EngraftmentResult | None,
+    *,
+    day0: dt.date | None = None,
+    platelet: EngraftmentResult | None = None,
+) -> SecondaryGraftFailurePattern | None:
+    """The secondary graft-failure pattern after neutrophil engraftment; None when absent.
+
+    After the engraftment date, three consecutive ANC results (on different days, gaps
+    allowed) below 0.5 x10^9/L (Rondón et al. 2008). The latest such fall is reported, with
+    the date the ANC was >= 0.5 again on three consecutive results, if it was. A transient
+    low value (one or two results) is no pattern. Secondary graft failure itself is a clinical
+    diagnosis (ASTCT 2021): the result says what to confirm.
+
+    Args:
+        anc: ANC in 10^9/L indexed by sample date.
+        engrafted_on: the neutrophil engraftment date, or the neutrophil
+            :class:`EngraftmentResult` (only "engrafted" with a date is assessed).
+        day0: the transplant's Day 0 (for day labels; values before it are ignored).
+        platelet: the platelet (>= 20) result; a note says when platelets have not recovered.
+    """
+    if isinstance(engrafted_on, EngraftmentResult):
+        engrafted_on = engrafted_on.date if engrafted_on.status == "engrafted" else None
+    if engrafted_on is None:
+        return None
+    engrafted_on = _as_date(engrafted_on)
+    if engrafted_on is None:
+        return None
+    points = [(d, v) for d, v in _clean(anc, "ANC").points if d > engrafted_on]
+    qualifies = [v >= ANC_THRESHOLD for _, v in points]
+    episodes = _low_episodes(qualifies)
+    if not episodes:
+        return None
+    first, last = episodes[-1]
+    recovered = _first_run(points, qualifies, last + 1)
+    notes: list[str] = []
+    if len(episodes) > 1:
+        earlier = ", ".join(_day_text(points[s][0], day0) for s, _ in episodes[:-1])
+        notes.append(f"Earlier fall(s) below 0.5 on 3 consecutive results from: {earlier}.")
+    if platelet is not None and platelet.status != "engrafted":
+        notes.append(
+            "Platelet recovery (>= 20 x10^9/L) has not been reached: ASTCT 2021 speaks of "
+            "secondary graft failure after neutrophil and platelet recovery; confirm."
+        )
+    return SecondaryGraftFailurePattern(
+        engrafted_on=engrafted_on,
+        since=points[first][0],
+        deciding_values=tuple(points[first : first + CONSECUTIVE]),
+        recovered_on=points[recovered][0] if recovered is not None else None,
+        rule=SECONDARY_GF_RULE,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class PoorGraftFunctionThresholds:
+    """The poor-graft-function screen's thresholds: a centre setting (ASTCT 2021 gives none).
+
+    A result counts as a cytopenia when it is *at or below* the threshold.
+
+    Attributes:
+        anc: ANC in 10^9/L. plt: platelets in 10^9/L. hb: haemoglobin in g/L.
+        from_day: only results from this transplant day on are read.
+        min_days: how long (first to latest low result, in days) a cytopenia must last.
+        min_lineages: how many lineages must be cytopenic (2 or 3 of ANC, platelets, Hb).
+    """
+
+    anc: float = 1.0
+    plt: float = 20.0
+    hb: float = 80.0
+    from_day: int = 28
+    min_days: int = 14
+    min_lineages: int = 2
+
+    def rule(self) -> str:
+        """The screen in words, with its source."""
+        return (
+            f"Poor graft function pattern: from Day +{self.from_day}, at least "
+            f"{self.min_lineages} of ANC <= {self.anc:g} x10^9/L, platelets <= {self.plt:g} "
+            f"x10^9/L and haemoglobin <= {self.hb:g} g/L on every result for {self.min_days} "
+            f"days or more, up to the latest result. {PGF_RULE_SOURCE}"
+        )
+
+
+DEFAULT_PGF_THRESHOLDS: Final = PoorGraftFunctionThresholds()
+_PGF_NAMES: Final = {"anc": "ANC", "plt": "platelets", "hb": "Hb"}
+
+
+@dataclass(frozen=True)
+class Cytopenia:
+    """One lineage at or below its threshold on every result from ``since`` to ``last``.
+
+    Attributes:
+        analyte: "anc", "plt" or "hb". threshold: in its unit (10^9/L; Hb g/L).
+        values: the (date, value) results of the stretch, in date order.
+    """
+
+    analyte: str
+    threshold: float
+    values: tuple[Point, ...]
+
+    @property
+    def since(self) -> dt.date:
+        """The first low result of the stretch."""
+        return self.values[0][0]
+
+    @property
+    def last(self) -> dt.date:
+        """The latest result (still low)."""
+        return self.values[-1][0]
+
+    @property
+    def days(self) -> int:
+        """Days from the first to the latest low result."""
+        return (self.last - self.since).days
+
+    def text(self) -> str:
+        """ "ANC <= 1" or "Hb <= 80 g/L"."""
+        unit = " g/L" if self.analyte == "hb" else ""
+        return f"{_PGF_NAMES[self.analyte]} <= {self.threshold:g}{unit}"
+
+
+@dataclass(frozen=True)
+class PoorGraftFunctionPattern:
+    """Two or three lasting cytopenias after engraftment, for the clinician to confirm.
+
+    Attributes:
+        cytopenias: the lineages at or below threshold long enough.
+        transfusions: transfusion dates (any product) since the first of those cytopenias.
+        thresholds: the screen's thresholds.
+        rule: the screen in words, with its source.
+    """
+
+    cytopenias: tuple[Cytopenia, ...]
+    transfusions: tuple[dt.date, ...]
+    thresholds: PoorGraftFunctionThresholds
+    rule: str
+
+    def headline(self, day0: dt.date | None = None) -> str:
+        """The board text: "Poor graft function pattern: ANC <= 1, platelets <= 20 for 14
+        days or more from D+28: confirm"."""
+        what = ", ".join(c.text() for c in self.cytopenias)
+        start = (
+            short_day_label(self.thresholds.from_day)
+            if day0 is not None
+            else f"Day +{self.thresholds.from_day}"
+        )
+        return (
+            f"Poor graft function pattern: {what} for {self.thresholds.min_days} days or more "
+            f"from {start}: confirm"
+        )
+
+    def message(self, day0: dt.date | None = None) -> str:
+        """The Counts tab's text: the headline, each cytopenia, transfusions, what to confirm."""
+        parts = [f"{self.headline(day0)}."]
+        for c in self.cytopenias:
+            parts.append(
+                f"{c.text()} on all {len(c.values)} results from {_day_text(c.since, day0)} to "
+                f"{_day_text(c.last, day0)} ({c.days} days)."
+            )
+        if self.transfusions:
+            parts.append(
+                f"{len(self.transfusions)} transfusion(s) recorded since "
+                f"{_day_text(min(c.since for c in self.cytopenias), day0)}."
+            )
+        else:
+            parts.append(
+                "No transfusion recorded in that time: confirm transfusion or "
+                "growth-factor dependence."
+            )
+        parts.append(
+            "Confirm: transfusion or growth-factor dependence, hypocellular marrow, full donor "
+            "chimerism, no relapse, drugs or infection to explain it (ASTCT 2021)."
+        )
+        return " ".join(parts)
+
+
+def _cytopenia(
+    series: pd.Series, analyte: str, threshold: float, start: dt.date, min_days: int
+) -> Cytopenia | None:
+    """The latest stretch of results at or below ``threshold`` from ``start``, if long enough."""
+    points = [(d, v) for d, v in _clean(series, _PGF_NAMES[analyte]).points if d >= start]
+    stretch: list[Point] = []
+    for d, v in reversed(points):
+        if v > threshold:
+            break
+        stretch.append((d, v))
+    if not stretch or (stretch[0][0] - stretch[-1][0]).days < min_days:
+        return None
+    return Cytopenia(analyte, threshold, tuple(reversed(stretch)))
+
+
+def poor_graft_function_pattern(
+    anc: pd.Series,
+    plt: pd.Series,
+    hb: pd.Series,
+    *,
+    day0: dt.date,
+    transfusions: Iterable[object] = (),
+    thresholds: PoorGraftFunctionThresholds = DEFAULT_PGF_THRESHOLDS,
+) -> PoorGraftFunctionPattern | None:
+    """The poor-graft-function screen; None when fewer lineages are cytopenic long enough.
+
+    From Day +``from_day``, a lineage is cytopenic when every result from some date up to its
+    latest result is at or below its threshold, over ``min_days`` days or more (gaps between
+    draws allowed). The pattern needs ``min_lineages`` such lineages. Call it after neutrophil
+    engraftment (before it, the primary graft-failure watch applies). ASTCT 2021 defines poor
+    graft function by transfusion or growth-factor dependence without another explanation;
+    the result lists the transfusions recorded and what the clinician must confirm.
+
+    Args:
+        anc, plt: ANC and platelets in 10^9/L; hb: haemoglobin in g/L (Series by date).
+        day0: the transplant's Day 0.
+        transfusions: transfusion dates (platelets and red cells).
+        thresholds: the screen's thresholds (centre setting).
+    """
+    day0_date = _as_date(day0)
+    if day0_date is None:
+        raise ValidationError("day0", "The poor graft function screen needs Day 0.")
+    start = day0_date + dt.timedelta(days=thresholds.from_day)
+    found = [
+        c
+        for analyte, series, threshold in (
+            ("anc", anc, thresholds.anc),
+            ("plt", plt, thresholds.plt),
+            ("hb", hb, thresholds.hb),
+        )
+        if (c := _cytopenia(series, analyte, threshold, start, thresholds.min_days)) is not None
+    ]
+    if len(found) < thresholds.min_lineages:
+        return None
+    first = min(c.since for c in found)
+    given = [t for t in _transfusion_dates(transfusions) if t >= first]
+    return PoorGraftFunctionPattern(tuple(found), tuple(given), thresholds, thresholds.rule())
 
 
 # --------------------------------------------------------------------------- samples

@@ -22,11 +22,15 @@ from planner.clinical.engraftment import (
     WATCH_DAY,
     EngraftmentResult,
     GraftFailureFlag,
+    PoorGraftFunctionPattern,
+    SecondaryGraftFailurePattern,
     count_series,
     graft_failure_flag,
     neutrophil_engraftment,
     override,
     platelet_engraftment,
+    poor_graft_function_pattern,
+    secondary_graft_failure_pattern,
 )
 from planner.domain.days import calendar_date, short_day_label
 from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
@@ -286,7 +290,9 @@ class RecoveryStatus:
         day: today's transplant day (None without Day 0).
         neutrophil, platelet20, platelet50: the results (``.overridden`` when a clinician
             replaced the computed one; ``.explanation()`` gives status, deciding values, rule).
-        graft_failure: the primary graft-failure flag, if any.
+        graft_failure: the primary graft-failure flag, if any (never once engrafted).
+        secondary: the secondary graft-failure pattern after engraftment, if any.
+        poor_function: the poor-graft-function pattern after engraftment, if any.
     """
 
     day: int | None
@@ -294,6 +300,8 @@ class RecoveryStatus:
     platelet20: EngraftmentResult
     platelet50: EngraftmentResult
     graft_failure: GraftFailureFlag | None
+    secondary: SecondaryGraftFailurePattern | None = None
+    poor_function: PoorGraftFunctionPattern | None = None
 
     def result(self, key: str) -> EngraftmentResult:
         """The result for "neutrophil", "platelet20" or "platelet50"."""
@@ -323,6 +331,10 @@ def assess(
 ) -> RecoveryStatus:
     """Engraftment and graft-failure watch for one transplant (CIBMTR/ASTCT 2021).
 
+    Before neutrophil engraftment: the primary graft-failure watch. After it (the initial
+    date, computed or overridden, stands): the secondary graft-failure and poor-graft-function
+    patterns (``planner.clinical.engraftment``), each for a clinician to confirm.
+
     Args:
         transplant: the transplant (Day 0 and graft source).
         samples: lab samples; only the transplant's patient's are used.
@@ -344,7 +356,13 @@ def assess(
         if day is not None and day >= 0
         else None
     )
-    return RecoveryStatus(day, neutrophil, p20, p50, flag)
+    secondary = secondary_graft_failure_pattern(anc, neutrophil, day0=day0, platelet=p20)
+    poor = None
+    if day0 is not None and neutrophil.status != "not_engrafted":
+        all_tx = [t.date for t in record.transfusions]
+        hb = count_series(own, "hb")
+        poor = poor_graft_function_pattern(anc, plt, hb, day0=day0, transfusions=all_tx)
+    return RecoveryStatus(day, neutrophil, p20, p50, flag, secondary, poor)
 
 
 # --------------------------------------------------------------------------- chart data
@@ -494,7 +512,10 @@ def board_alerts(
 
     "Neutrophil engraftment D+12", "ANC never below 0.5", "No engraftment by D+28: watch",
     "Meets primary graft failure definition: confirm" (or "No ANC results since Day 0:
-    engraftment unknown" when no ANC value exists after Day 0); ``harvest_alerts`` (from
+    engraftment unknown" when no ANC value exists after Day 0); after engraftment, while
+    ongoing, "Secondary graft failure pattern: ANC < 0.5 on 3 consecutive results since D+18
+    after engraftment on D+9: confirm", else "Poor graft function pattern: ...: confirm"
+    (the primary graft-failure texts never follow an engraftment); ``harvest_alerts`` (from
     ``planner.records.harvest_log.board_alert``, e.g. "CD34 target reached: stop collection") come first.
     Engraftment texts are shown from Day 0 to Day +100.
     """
@@ -526,6 +547,10 @@ def board_alerts(
             if flag.level == "meets_primary_gf_definition"
             else "No engraftment by D+28: watch"
         )
+    if status.secondary is not None and status.secondary.ongoing:
+        out.append(status.secondary.headline(day0))
+    elif status.poor_function is not None:
+        out.append(status.poor_function.headline(day0))
     return out
 
 
