@@ -22,6 +22,7 @@ from planner.clinical.grading import (
     require_int,
     require_number,
 )
+from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
 # --- HCT-CI (Sorror et al., Blood 2005;106:2912-2919) ---------------------------------
@@ -52,18 +53,131 @@ HCT_CI_EXCLUSIVE: Final = (
 )
 HCT_CI_AGE_THRESHOLD: Final = 40
 
+# Thresholds of the items the index defines by a measured value (Sorror et al., Blood
+# 2005;106:2912-2919, Table 1): pulmonary moderate DLco and/or FEV1 66-80%, severe <= 65%
+# (% predicted); renal serum creatinine > 2 mg/dL; hepatic mild bilirubin > ULN to 1.5 x
+# ULN or AST/ALT > ULN to 2.5 x ULN, moderate/severe bilirubin > 1.5 x ULN or AST/ALT
+# > 2.5 x ULN; obesity body-mass index > 35 kg/m2.
+PULMONARY_SEVERE_MAX_PCT: Final = 65.0
+PULMONARY_MODERATE_MAX_PCT: Final = 80.0
+RENAL_CREATININE_MG_DL: Final = 2.0
+HEPATIC_BILIRUBIN_SEVERE_X_ULN: Final = 1.5
+HEPATIC_TRANSAMINASE_SEVERE_X_ULN: Final = 2.5
+OBESITY_BMI: Final = 35.0
+ADULT_AGE_YEARS: Final = 18
+
 
 def hct_ci_risk_group(score: int) -> str:
-    """0 low, 1-2 intermediate, >=3 high."""
+    """0 low, 1-2 intermediate, >=3 high (Sorror 2005)."""
     return "low" if score == 0 else "intermediate" if score <= 2 else "high"
 
 
-def hct_ci(items: Collection[str], age_years: float) -> GradeResult:
+def hct_ci_age_group(score: int) -> str:
+    """HCT-CI/age group: "0-2", "3-4" or "5 or more" (Sorror et al., J Clin Oncol
+    2014;32:3249-3256: scores 0-2 had comparable risks whatever the conditioning; 3-4 and
+    >= 5 higher mortality after high-dose than nonmyeloablative regimens)."""
+    return "0-2" if score <= 2 else "3-4" if score <= 4 else "5 or more"
+
+
+def _optional(
+    name: str, value: float | None, low: float, high: float, unit: str, what: str
+) -> float | None:
+    return None if value is None else require_number(name, value, low, high, unit, what=what)
+
+
+def _derived_items(
+    fev1: float | None,
+    dlco: float | None,
+    creatinine: float | None,
+    bilirubin: float | None,
+    transaminase: float | None,
+    bmi: float | None,
+    age: float,
+    notes: list[str],
+) -> dict[str, str]:
+    """HCT-CI items derived from measured values: item -> the value that derived it."""
+    derived: dict[str, str] = {}
+    lungs = [(name, v) for name, v in (("FEV1", fev1), ("DLCO", dlco)) if v is not None]
+    severe = [f"{n} {format_number(v)}% <= 65%" for n, v in lungs if v <= PULMONARY_SEVERE_MAX_PCT]
+    moderate = [
+        f"{n} {format_number(v)}% in 66-80%"
+        for n, v in lungs
+        if PULMONARY_SEVERE_MAX_PCT < v <= PULMONARY_MODERATE_MAX_PCT
+    ]
+    if severe:
+        derived["pulmonary_severe"] = "; ".join(severe)
+    elif moderate:
+        derived["pulmonary_moderate"] = "; ".join(moderate)
+    if creatinine is not None and creatinine > RENAL_CREATININE_MG_DL:
+        derived["renal"] = f"creatinine {format_number(creatinine)} mg/dL > 2 mg/dL"
+    liver_severe = [
+        text
+        for text, ok in (
+            (
+                f"bilirubin {format_number(bilirubin or 0)} x ULN > 1.5 x ULN",
+                bilirubin is not None and bilirubin > HEPATIC_BILIRUBIN_SEVERE_X_ULN,
+            ),
+            (
+                f"AST/ALT {format_number(transaminase or 0)} x ULN > 2.5 x ULN",
+                transaminase is not None and transaminase > HEPATIC_TRANSAMINASE_SEVERE_X_ULN,
+            ),
+        )
+        if ok
+    ]
+    liver_mild = [
+        text
+        for text, ok in (
+            (
+                f"bilirubin {format_number(bilirubin or 0)} x ULN > ULN to 1.5 x ULN",
+                bilirubin is not None and 1.0 < bilirubin <= HEPATIC_BILIRUBIN_SEVERE_X_ULN,
+            ),
+            (
+                f"AST/ALT {format_number(transaminase or 0)} x ULN > ULN to 2.5 x ULN",
+                transaminase is not None
+                and 1.0 < transaminase <= HEPATIC_TRANSAMINASE_SEVERE_X_ULN,
+            ),
+        )
+        if ok
+    ]
+    if liver_severe:
+        derived["hepatic_moderate_severe"] = "; ".join(liver_severe)
+    elif liver_mild:
+        derived["hepatic_mild"] = "; ".join(liver_mild)
+    if bmi is not None:
+        if age < ADULT_AGE_YEARS:
+            notes.append(
+                f"BMI {format_number(bmi, 1)} kg/m2 not used under {ADULT_AGE_YEARS} years "
+                "(children are judged by BMI-for-age): tick Obesity if it applies."
+            )
+        elif bmi > OBESITY_BMI:
+            derived["obesity"] = f"BMI {format_number(bmi, 1)} kg/m2 > 35 kg/m2"
+    return derived
+
+
+def hct_ci(
+    items: Collection[str],
+    age_years: float,
+    *,
+    fev1_percent: float | None = None,
+    dlco_percent: float | None = None,
+    creatinine_mg_dl: float | None = None,
+    bilirubin_x_uln: float | None = None,
+    ast_alt_x_uln: float | None = None,
+    height_cm: float | None = None,
+    weight_kg: float | None = None,
+) -> GradeResult:
     """HCT-CI score (Sorror 2005) and the HCT-CI/age composite (+1 at age >= 40, Sorror 2014).
 
-    ``items`` are keys of HCT_CI_WEIGHTS. Mutually exclusive pairs count once, at
-    the higher weight. ``value`` is the score; ``components`` has score,
-    risk_group, hct_ci_age and the items counted.
+    ``items`` are the ticked keys of HCT_CI_WEIGHTS. Measured values (all optional) derive
+    the items the index defines by a threshold: FEV1 and DLCO % predicted (66-80
+    pulmonary moderate, <= 65 severe; the worse of the two counts), serum creatinine
+    (> 2 mg/dL renal), bilirubin and AST/ALT as multiples of the upper limit of normal
+    (hepatic mild or moderate/severe), and the body-mass index from height and weight
+    (> 35 kg/m2 obesity, adults only; BMI rounded to 1 decimal). A ticked item counts
+    whatever the values; an item both ticked and derived counts once; of a mild/severe
+    pair only the higher counts. ``value`` is the score; ``components`` has score,
+    risk_group, hct_ci_age, hct_ci_age_group, the items counted and, for each derived
+    item, the value that derived it.
     """
     if isinstance(items, str):
         raise ValidationError("items", "HCT-CI items must be a collection of item names.")
@@ -74,8 +188,23 @@ def hct_ci(items: Collection[str], age_years: float) -> GradeResult:
             f"Unknown HCT-CI item(s) {', '.join(unknown)}; use: {', '.join(HCT_CI_WEIGHTS)}.",
         )
     age = require_number("age_years", age_years, 0.0, 120.0, "years", what="Age")
-    counted = set(items)
+    fev1 = _optional("fev1_percent", fev1_percent, 0.0, 200.0, "% predicted", "FEV1")
+    dlco = _optional("dlco_percent", dlco_percent, 0.0, 200.0, "% predicted", "DLCO")
+    creatinine = _optional(
+        "creatinine_mg_dl", creatinine_mg_dl, 0.1, 20.0, "mg/dL", "Serum creatinine"
+    )
+    bilirubin = _optional("bilirubin_x_uln", bilirubin_x_uln, 0.0, 50.0, "x ULN", "Bilirubin")
+    transaminase = _optional("ast_alt_x_uln", ast_alt_x_uln, 0.0, 200.0, "x ULN", "AST/ALT")
+    height = _optional("height_cm", height_cm, 40.0, 250.0, "cm", "Height")
+    weight = _optional("weight_kg", weight_kg, 1.0, 350.0, "kg", "Weight")
     notes: list[str] = []
+    bmi: float | None = None
+    if (height is None) != (weight is None):
+        notes.append("BMI needs both height and weight: obesity not derived.")
+    elif height is not None and weight is not None:
+        bmi = round(weight / (height / 100) ** 2, 1)
+    derived = _derived_items(fev1, dlco, creatinine, bilirubin, transaminase, bmi, age, notes)
+    counted = set(items) | set(derived)
     for lower, higher in HCT_CI_EXCLUSIVE:
         if lower in counted and higher in counted:
             counted.discard(lower)
@@ -85,24 +214,50 @@ def hct_ci(items: Collection[str], age_years: float) -> GradeResult:
     group = hct_ci_risk_group(score)
     age_point = 1 if age >= HCT_CI_AGE_THRESHOLD else 0
     composite = score + age_point
-    summed = " + ".join(f"{k} {HCT_CI_WEIGHTS[k]}" for k in ordered) or "no comorbidity"
+    age_group = hct_ci_age_group(composite)
+
+    def why(key: str) -> str:
+        how = [
+            w for w, ok in (("ticked", key in items), (derived.get(key, ""), key in derived)) if ok
+        ]
+        return f"{key} {HCT_CI_WEIGHTS[key]} ({', '.join(how)})"
+
+    summed = " + ".join(why(k) for k in ordered) or "no comorbidity"
     rule = (
         f"Score {score} ({summed}): {group} risk (0 low, 1-2 intermediate, >=3 high); "
-        f"HCT-CI/age {composite} (age {age:g} {'>=' if age_point else '<'} 40)."
+        f"HCT-CI/age {composite} (age {format_number(age)} "
+        f"{'>=' if age_point else '<'} 40): group {age_group} (groups 0-2, 3-4, 5 or more)."
     )
+    measured = {
+        name: value
+        for name, value in (
+            ("fev1_percent", fev1),
+            ("dlco_percent", dlco),
+            ("creatinine_mg_dl", creatinine),
+            ("bilirubin_x_uln", bilirubin),
+            ("ast_alt_x_uln", transaminase),
+            ("height_cm", height),
+            ("weight_kg", weight),
+            ("bmi_kg_m2", bmi),
+        )
+        if value is not None
+    }
     return GradeResult(
         value=score,
-        label=f"{score} ({group}); HCT-CI/age {composite}",
+        label=f"{score} ({group}); HCT-CI/age {composite} (group {age_group})",
         criteria="HCT-CI with age composite",
-        version="Sorror 2005 (Blood 106:2912); age composite Sorror 2014 (unverified)",
-        inputs={"items": tuple(sorted(items)), "age_years": age},
+        version="Sorror 2005 (Blood 2005;106:2912-2919); HCT-CI/age Sorror 2014 "
+        "(J Clin Oncol 2014;32:3249-3256)",
+        inputs={"items": tuple(sorted(items)), "age_years": age, **measured},
         deciding_rule=rule,
         notes=tuple(notes),
         components={
             "score": score,
             "risk_group": group,
             "hct_ci_age": composite,
+            "hct_ci_age_group": age_group,
             "counted": tuple(ordered),
+            "derived": derived,
         },
     )
 
@@ -163,6 +318,20 @@ def performance_status(score: int, age_years: float) -> GradeResult:
 
 
 # --- conditioning intensity (Bacigalupo 2009; Giralt 2009; operational thresholds) ------
+#
+# Myeloablative (MAC) when any agent reaches its threshold (Bacigalupo et al., Biol Blood
+# Marrow Transplant 2009;15:1628-1633, working definitions): TBI >= 5 Gy single or >= 8 Gy
+# fractionated; busulfan > 8 mg/kg oral or the IV equivalent > 6.4 mg/kg (IV busulfan
+# 0.8 mg/kg matches oral 1 mg/kg, the busulfan injection label); melphalan > 140 mg/m2;
+# thiotepa >= 10 mg/kg. Treosulfan: 36-42 g/m2 (with fludarabine) is grouped with the
+# myeloablative, reduced-toxicity regimens and 30 g/m2 with RIC (EBMT Handbook, 8th ed.,
+# 2024, chapter 13, citing Shimoni et al. 2018 and Beelen et al., Lancet Haematol
+# 2020;7:e28-e39), so treosulfan >= 36 g/m2 counts as MAC (design decision within that
+# source's range). Carmustine-based high-dose regimens for autologous rescue (BEAM, BEAC:
+# carmustine, etoposide, cytarabine with melphalan or cyclophosphamide) are myeloablative
+# by Bacigalupo's definition (irreversible cytopenia, stem-cell support required) and are
+# the standard high-dose autologous regimens in lymphoma (EBMT Handbook 2024, 13.6),
+# although their melphalan (140 mg/m2) is under the single-agent threshold.
 
 
 class Route(StrEnum):
@@ -180,8 +349,9 @@ class RegimenComponent:
         agent: lower-case agent name, e.g. "tbi", "busulfan", "melphalan",
             "fludarabine", "cyclophosphamide", "atg", "thiotepa", "treosulfan".
         total_dose: total dose over the course, in ``unit``.
-        unit: "cGy" or "Gy" for TBI, "mg/kg" for busulfan, "mg/m2" for melphalan, any
-            unit for other agents (no threshold uses them).
+        unit: "cGy" or "Gy" for TBI, "mg/kg" for busulfan and thiotepa, "mg/m2" for
+            melphalan, "g/m2" or "mg/m2" for treosulfan, any unit for other agents (no
+            threshold uses them).
         route: for busulfan ("iv" or "oral").
         fractions: for TBI, the number of fractions (1 = single fraction).
     """
@@ -221,18 +391,22 @@ class RegimenComponent:
 
 @dataclass(frozen=True)
 class IntensityThresholds:
-    """Operational MAC thresholds as commonly used in CIBMTR analyses (configurable;
-    exact wording unverified)."""
+    """MAC thresholds (Bacigalupo et al. 2009 working definitions; treosulfan from the EBMT
+    Handbook 2024); configurable per centre."""
 
     tbi_single_cgy: float = 500.0  # MAC at >= this dose in one fraction
     tbi_fractionated_cgy: float = 800.0  # MAC at >= this dose fractionated
-    busulfan_iv_mg_kg: float = 7.2  # MAC above
-    busulfan_oral_mg_kg: float = 9.0  # MAC above
-    melphalan_mg_m2: float = 150.0  # MAC above, single agent
+    busulfan_iv_mg_kg: float = 6.4  # MAC above (IV equivalent of 8 mg/kg oral)
+    busulfan_oral_mg_kg: float = 8.0  # MAC above
+    melphalan_mg_m2: float = 140.0  # MAC above
+    thiotepa_mg_kg: float = 10.0  # MAC at or above
+    treosulfan_g_m2: float = 36.0  # MAC at or above
     nma_tbi_max_cgy: float = 200.0  # TBI at or below this (with or without Flu) is NMA
 
 
 SEROTHERAPY: Final = frozenset({"atg", "alemtuzumab"})
+HIGH_DOSE_CARMUSTINE: Final = frozenset({"carmustine", "etoposide", "cytarabine"})
+"""With melphalan (BEAM) or cyclophosphamide (BEAC): a high-dose autologous regimen."""
 NMA_AGENTS: Final = frozenset({"tbi", "fludarabine", "cyclophosphamide"}) | SEROTHERAPY
 
 
@@ -245,8 +419,7 @@ class Intensity(StrEnum):
 
 
 def _dose_in(component: RegimenComponent, *units: str) -> float:
-    unit = component.unit.strip().lower().replace("²", "2").replace(" ", "")
-    if unit not in units:
+    if _unit(component) not in units:
         raise ValidationError(
             "unit",
             f"{component.agent} dose must be in {' or '.join(units)}, not '{component.unit}'.",
@@ -254,35 +427,71 @@ def _dose_in(component: RegimenComponent, *units: str) -> float:
     return component.total_dose
 
 
+def _dose(value: float) -> float:
+    """A total dose rounded to 6 decimals, so 0.8 x 8 compares as 6.4 (no float noise)."""
+    return round(value, 6)
+
+
+def _unit(component: RegimenComponent) -> str:
+    return component.unit.strip().lower().replace("²", "2").replace(" ", "")
+
+
+def _tbi_reason(c: RegimenComponent, t: IntensityThresholds) -> str | None:
+    cgy = c.tbi_cgy()
+    if c.fractions == 1 and cgy >= t.tbi_single_cgy:
+        return f"TBI {cgy:g} cGy single fraction >= {t.tbi_single_cgy:g}"
+    if c.fractions > 1 and cgy >= t.tbi_fractionated_cgy:
+        return f"TBI {cgy:g} cGy in {c.fractions} fractions >= {t.tbi_fractionated_cgy:g}"
+    return None
+
+
+def _chemo_reason(c: RegimenComponent, t: IntensityThresholds, notes: list[str]) -> str | None:
+    """The MAC threshold a chemotherapy component reaches, or None."""
+    if c.agent == "busulfan":
+        dose = _dose(_dose_in(c, "mg/kg"))
+        limit = t.busulfan_iv_mg_kg if c.route is Route.IV else t.busulfan_oral_mg_kg
+        return f"{c.route} busulfan {dose:g} mg/kg > {limit:g}" if dose > limit else None
+    if c.agent == "melphalan":
+        dose = _dose(_dose_in(c, "mg/m2"))
+        limit = t.melphalan_mg_m2
+        text = f"melphalan {format_number(dose)} mg/m2 > {format_number(limit)}"
+        return text if dose > limit else None
+    if c.agent == "thiotepa":
+        if _unit(c) != "mg/kg":
+            notes.append(
+                f"Thiotepa in '{c.unit}': the MAC threshold is "
+                f"{format_number(t.thiotepa_mg_kg)} mg/kg; "
+                "clinician confirms."
+            )
+            return None
+        dose = _dose(c.total_dose)
+        limit = t.thiotepa_mg_kg
+        text = f"thiotepa {format_number(dose)} mg/kg >= {format_number(limit)}"
+        return text if dose >= limit else None
+    if c.agent == "treosulfan":
+        grams = _dose_in(c, "g/m2", "mg/m2")
+        grams = _dose(grams / 1000 if _unit(c) == "mg/m2" else grams)
+        limit = t.treosulfan_g_m2
+        text = f"treosulfan {format_number(grams)} g/m2 >= {format_number(limit)}"
+        return text if grams >= limit else None
+    return None
+
+
 def _mac_reasons(
     components: Sequence[RegimenComponent], t: IntensityThresholds, notes: list[str]
 ) -> list[str]:
     reasons: list[str] = []
-    agents = {c.agent for c in components}
     for c in components:
-        if c.agent == "tbi":
-            cgy = c.tbi_cgy()
-            if c.fractions == 1 and cgy >= t.tbi_single_cgy:
-                reasons.append(f"TBI {cgy:g} cGy single fraction >= {t.tbi_single_cgy:g}")
-            elif c.fractions > 1 and cgy >= t.tbi_fractionated_cgy:
-                reasons.append(
-                    f"TBI {cgy:g} cGy in {c.fractions} fractions >= {t.tbi_fractionated_cgy:g}"
-                )
-        elif c.agent == "busulfan":
-            dose = _dose_in(c, "mg/kg")
-            limit = t.busulfan_iv_mg_kg if c.route is Route.IV else t.busulfan_oral_mg_kg
-            if dose > limit:
-                reasons.append(f"{c.route} busulfan {dose:g} mg/kg > {limit:g}")
-        elif c.agent == "melphalan":
-            dose = _dose_in(c, "mg/m2")
-            if dose > t.melphalan_mg_m2:
-                if agents - SEROTHERAPY == {"melphalan"}:
-                    reasons.append(f"single-agent melphalan {dose:g} mg/m2 > {t.melphalan_mg_m2:g}")
-                else:
-                    notes.append(
-                        f"Melphalan {dose:g} mg/m2 in combination: the MAC threshold is "
-                        "for single-agent melphalan; clinician confirms."
-                    )
+        reason = _tbi_reason(c, t) if c.agent == "tbi" else _chemo_reason(c, t, notes)
+        if reason is not None:
+            reasons.append(reason)
+    agents = {c.agent for c in components}
+    partners = sorted(agents & {"melphalan", "cyclophosphamide"})
+    if agents >= HIGH_DOSE_CARMUSTINE and partners:
+        reasons.append(
+            f"carmustine, etoposide and cytarabine with {' and '.join(partners)} "
+            "(BEAM/BEAC): high-dose regimen for autologous rescue"
+        )
     return reasons
 
 
@@ -294,10 +503,12 @@ def conditioning_intensity(
 ) -> GradeResult:
     """Computed MAC | RIC | NMA from the regimen's agents and total doses.
 
-    MAC: TBI >= 500 cGy single or >= 800 cGy fractionated, busulfan > 7.2 mg/kg IV
-    (> 9 oral), or single-agent melphalan > 150 mg/m2. NMA: only TBI <= 200 cGy,
-    fludarabine, cyclophosphamide and serotherapy, with TBI or Flu/Cy. Otherwise RIC.
-    The centre's declared intent is stored beside the computed value.
+    MAC: TBI >= 500 cGy single or >= 800 cGy fractionated, busulfan > 6.4 mg/kg IV
+    (> 8 oral), melphalan > 140 mg/m2, thiotepa >= 10 mg/kg, treosulfan >= 36 g/m2, or
+    carmustine, etoposide and cytarabine with melphalan or cyclophosphamide (BEAM/BEAC).
+    NMA: only TBI <= 200 cGy, fludarabine, cyclophosphamide and serotherapy, with TBI or
+    Flu/Cy. Otherwise RIC. The centre's declared intent is stored beside the computed
+    value.
     """
     t = thresholds or IntensityThresholds()
     if not components:
@@ -338,7 +549,8 @@ def conditioning_intensity(
         value=computed.value,
         label=computed.value,
         criteria="Conditioning intensity (CIBMTR operational)",
-        version="Bacigalupo 2009; Giralt 2009; operational thresholds (unverified, configurable)",
+        version="Bacigalupo 2009 (BBMT 2009;15:1628-1633) working definitions; treosulfan "
+        "and BEAM: EBMT Handbook 2024, chapter 13 (configurable)",
         inputs={
             "components": tuple(
                 {

@@ -7,10 +7,14 @@ and ``planner.clinical.compatibility``. Clinical safety asks that each result sh
 criteria set and its version, the inputs, and the rule that decided it, so a
 clinician can check it and override it with a reason.
 
-The public names (``magic_skin_stage``, ``magic_liver_stage``,
-``magic_lower_gi_stage``, ``magic_grade``, ``nih_cgvhd_severity``), importable from
-``planner.clinical.grading``, return plain ints and strings; ``magic_assessment``,
-``magic_grade_assessment`` and ``nih_cgvhd_assessment`` return the full :class:`GradeResult`.
+The public names (``magic_skin_stage``, ``magic_liver_stage`` (mg/dL),
+``magic_liver_stage_umol`` (µmol/L), ``magic_lower_gi_stage``, ``magic_grade``,
+``nih_cgvhd_severity``), importable from ``planner.clinical.grading``, return plain ints
+and strings; ``magic_assessment``, ``magic_grade_assessment`` and ``nih_cgvhd_assessment``
+return the full :class:`GradeResult`.
+
+A bilirubin is a :class:`Bilirubin` (value and unit); every rule compares it with the
+cut-off published for its unit (:class:`BilirubinCutoff`), never with a converted value.
 
 Values outside the physical range raise :class:`planner.errors.ValidationError`
 whose message names the accepted range.
@@ -64,7 +68,8 @@ class GradeResult:
         label: how to show ``value`` ("III", "moderate", "major", "yes").
         criteria: the criteria set ("MAGIC acute GVHD", "ASTCT CRS", ...).
         version: its version and source ("2016 (Harris et al., BBMT 2016)").
-        inputs: the values the calculator was given, after unit conversion.
+        inputs: the values the calculator was given, as entered (a bilirubin as text
+            with its unit, "34 µmol/L").
         deciding_rule: one sentence naming the rule that produced ``value``.
         notes: warnings and explanations (disagreeing inputs, excluded organs).
         components: intermediate results (organ stages, sub-scores, both scales).
@@ -200,6 +205,13 @@ ROMAN: Final = ("0", "I", "II", "III", "IV", "V")
 
 
 # --- bilirubin units -------------------------------------------------------------
+#
+# A bilirubin is graded in the unit it was entered in, against the cut-off the source
+# publishes for that unit. Converting µmol/L to mg/dL first (÷ 17.1) puts the published SI
+# cut-offs on the wrong side: 34 µmol/L is 1.99 mg/dL, below the 2 mg/dL of the EBMT
+# SOS/VOD criteria, which print the SI value as 34 µmol/L (Mohty et al., Bone Marrow
+# Transplant 2016;51:906-912). ``Bilirubin`` carries the unit with the value and
+# ``BilirubinCutoff`` holds each threshold in both units.
 
 BILIRUBIN_UMOL_PER_MG_DL: Final = 17.1
 MAX_BILIRUBIN_MG_DL: Final = 50.0
@@ -212,21 +224,133 @@ class BilirubinUnit(StrEnum):
     MG_DL = "mg/dl"
     UMOL_L = "umol/l"
 
+    @property
+    def label(self) -> str:
+        """The unit as people write it ("mg/dL", "µmol/L")."""
+        return "mg/dL" if self is BilirubinUnit.MG_DL else "µmol/L"
+
+    @property
+    def highest(self) -> float:
+        """The highest plausible total bilirubin in this unit (50 mg/dL, 855 µmol/L)."""
+        return MAX_BILIRUBIN_MG_DL if self is BilirubinUnit.MG_DL else MAX_BILIRUBIN_UMOL_L
+
+
+def bilirubin_unit(unit: str | BilirubinUnit) -> BilirubinUnit:
+    """The unit named by ``unit`` ("mg/dL", "µmol/L", "umol/L"; any case), or ValidationError."""
+    text = unit.replace("µ", "u").replace("μ", "u") if isinstance(unit, str) else unit
+    return require_choice("bilirubin_unit", BilirubinUnit, text)
+
+
+@dataclass(frozen=True)
+class BilirubinCutoff:
+    """One published bilirubin threshold, as the source prints it in each unit.
+
+    Attributes:
+        mg_dl: the threshold in mg/dL.
+        umol_l: the threshold in µmol/L (the source's own SI figure, not mg/dL x 17.1,
+            unless the source gives none; then the rule says which was used).
+    """
+
+    mg_dl: float
+    umol_l: float
+
+    def value_in(self, unit: BilirubinUnit) -> float:
+        """The threshold in ``unit``."""
+        return self.mg_dl if unit is BilirubinUnit.MG_DL else self.umol_l
+
+    def text(self, unit: BilirubinUnit) -> str:
+        """ "2 mg/dL" or "34 µmol/L"."""
+        return f"{_fmt(self.value_in(unit))} {unit.label}"
+
+
+@dataclass(frozen=True)
+class Bilirubin:
+    """A total bilirubin as entered: its number and its unit, never converted to grade it.
+
+    Build one with ``Bilirubin.entered(value, unit)``, which refuses impossible values
+    with the range in the unit typed (0-50 mg/dL, 0-855 µmol/L).
+    """
+
+    value: float
+    unit: BilirubinUnit
+
+    def __post_init__(self) -> None:
+        unit = bilirubin_unit(self.unit)
+        value = require_number(
+            "bilirubin", self.value, 0.0, unit.highest, unit.label, what="Bilirubin"
+        )
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "value", value)
+
+    @classmethod
+    def entered(cls, value: object, unit: str | BilirubinUnit = BilirubinUnit.MG_DL) -> Bilirubin:
+        """The bilirubin typed as ``value`` in ``unit`` (ValidationError when impossible)."""
+        chosen = bilirubin_unit(unit)
+        number = require_number(
+            "bilirubin", value, 0.0, chosen.highest, chosen.label, what="Bilirubin"
+        )
+        return cls(number, chosen)
+
+    @property
+    def text(self) -> str:
+        """The value as entered with its unit ("34 µmol/L", "2.5 mg/dL")."""
+        return f"{_fmt(self.value)} {self.unit.label}"
+
+    @property
+    def input_key(self) -> str:
+        """The key a result stores the value under, naming its unit ("bilirubin_mg_dl",
+        "bilirubin_umol_l")."""
+        return "bilirubin_mg_dl" if self.unit is BilirubinUnit.MG_DL else "bilirubin_umol_l"
+
+    def at_least(self, cutoff: BilirubinCutoff) -> bool:
+        """True when the value is at or above the cut-off published for its unit."""
+        return self.value >= cutoff.value_in(self.unit)
+
+    def above(self, cutoff: BilirubinCutoff) -> bool:
+        """True when the value is above the cut-off published for its unit."""
+        return self.value > cutoff.value_in(self.unit)
+
+    def compared(self, cutoff: BilirubinCutoff, *, strict: bool = False) -> str:
+        """ "bilirubin 34 µmol/L >= 34 µmol/L" or "... < 34 µmol/L": value, sign and cut-off."""
+        met = self.above(cutoff) if strict else self.at_least(cutoff)
+        sign = (">" if strict else ">=") if met else ("<=" if strict else "<")
+        return f"bilirubin {self.text} {sign} {cutoff.text(self.unit)}"
+
+
+def given_bilirubin(
+    bilirubin: float | Bilirubin | None,
+    unit: str | BilirubinUnit,
+    bilirubin_mg_dl: float | None,
+) -> Bilirubin:
+    """The bilirubin a calculator was given: ``bilirubin`` in ``unit`` (or a ``Bilirubin``),
+    or the older keyword ``bilirubin_mg_dl``; exactly one of the two."""
+    if bilirubin is not None and bilirubin_mg_dl is not None:
+        raise ValidationError(
+            "bilirubin",
+            "Give the bilirubin once: as bilirubin with its unit, or as bilirubin_mg_dl.",
+        )
+    if bilirubin is None and bilirubin_mg_dl is None:
+        raise ValidationError(
+            "bilirubin", "Enter the bilirubin (mg/dL or µmol/L): it is never assumed normal."
+        )
+    if isinstance(bilirubin, Bilirubin):
+        return bilirubin
+    if bilirubin_mg_dl is not None:
+        return Bilirubin.entered(bilirubin_mg_dl, BilirubinUnit.MG_DL)
+    return Bilirubin.entered(bilirubin, unit)
+
 
 def bilirubin_mg_dl(value: float, unit: str | BilirubinUnit = BilirubinUnit.MG_DL) -> float:
     """Convert a total bilirubin to mg/dL (µmol/L ÷ 17.1), refusing impossible values.
 
-    The conversion is rounded to 6 decimals so that 51.3 µmol/L is exactly 3.0 mg/dL
-    and does not cross a staging threshold through floating-point noise.
+    For display and export only: a rule grades the value in the unit it was entered in
+    (``Bilirubin``), because the published SI cut-offs are not mg/dL x 17.1. The
+    conversion is rounded to 6 decimals (51.3 µmol/L is exactly 3.0 mg/dL).
     """
-    unit_text = unit.replace("µ", "u").replace("μ", "u") if isinstance(unit, str) else unit
-    chosen = require_choice("bilirubin_unit", BilirubinUnit, unit_text)
-    if chosen is BilirubinUnit.UMOL_L:
-        umol = require_number(
-            "bilirubin", value, 0.0, MAX_BILIRUBIN_UMOL_L, "µmol/L", what="Bilirubin"
-        )
-        return round(umol / BILIRUBIN_UMOL_PER_MG_DL, 6)
-    return require_number("bilirubin", value, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin")
+    bili = Bilirubin.entered(value, unit)
+    if bili.unit is BilirubinUnit.UMOL_L:
+        return round(bili.value / BILIRUBIN_UMOL_PER_MG_DL, 6)
+    return bili.value
 
 
 # --- MAGIC acute GVHD (Harris et al. 2016; staging footnotes: NCI PDQ HCT tables) ---
@@ -261,7 +385,8 @@ def magic_skin_stage(bsa_percent: float, *, bullae_desquamation: bool = False) -
 def magic_liver_stage(bilirubin_mg_dl: float) -> int:
     """Liver stage 0-4 from total bilirubin in mg/dL (design decision for the table gaps).
 
-    <2.0 -> 0, 2.0-3.0 -> 1, >3.0-6.0 -> 2, >6.0-15.0 -> 3, >15.0 -> 4.
+    <2.0 -> 0, 2.0-3.0 -> 1, >3.0-6.0 -> 2, >6.0-15.0 -> 3, >15.0 -> 4. A value in
+    µmol/L goes to ``magic_liver_stage_umol`` (never divide it by 17.1 and call this).
     """
     bili = require_number(
         "bilirubin", bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin"
@@ -275,6 +400,51 @@ def magic_liver_stage(bilirubin_mg_dl: float) -> int:
     if bili <= 15.0:
         return 3
     return 4
+
+
+def magic_liver_stage_umol(bilirubin_umol_l: float) -> int:
+    """Liver stage 0-4 from total bilirubin in µmol/L, by the published SI bands.
+
+    <34 -> 0, 34-50 -> 1, 51-102 -> 2, 103-255 -> 3, >255 -> 4 (the µmol/L bands of the
+    consensus liver staging that MAGIC kept; Harris et al., Biol Blood Marrow Transplant
+    2016;22:4-10 print mg/dL). A value between two bands (50.5) takes the lower stage,
+    as ``magic_liver_stage`` does for 3.05 mg/dL (design decision).
+    """
+    bili = require_number(
+        "bilirubin", bilirubin_umol_l, 0.0, MAX_BILIRUBIN_UMOL_L, "µmol/L", what="Bilirubin"
+    )
+    if bili < 34:
+        return 0
+    if bili < 51:
+        return 1
+    if bili < 103:
+        return 2
+    if bili <= 255:
+        return 3
+    return 4
+
+
+MAGIC_LIVER_BANDS: Final[Mapping[BilirubinUnit, tuple[str, ...]]] = MappingProxyType(
+    {
+        BilirubinUnit.MG_DL: ("<2", "2-3", "3.1-6", "6.1-15", ">15"),
+        BilirubinUnit.UMOL_L: ("<34", "34-50", "51-102", "103-255", ">255"),
+    }
+)
+"""The band of each liver stage 0-4 as the staging table prints it, by unit."""
+
+
+def magic_liver_stage_of(bilirubin: Bilirubin) -> tuple[int, str]:
+    """Liver stage of a bilirubin in its own unit, and the sentence naming the band used
+    ("bilirubin 34 µmol/L is in the 34-50 µmol/L band: liver stage 1")."""
+    if bilirubin.unit is BilirubinUnit.MG_DL:
+        stage = magic_liver_stage(bilirubin.value)
+    else:
+        stage = magic_liver_stage_umol(bilirubin.value)
+    band = MAGIC_LIVER_BANDS[bilirubin.unit][stage]
+    return stage, (
+        f"Liver: bilirubin {bilirubin.text} is in the {band} {bilirubin.unit.label} band "
+        f"({bilirubin.unit.label} table): liver stage {stage}."
+    )
 
 
 def magic_upper_gi_stage(persistent_nausea_vomiting_anorexia: bool) -> int:
@@ -473,7 +643,10 @@ def magic_assessment(
 ) -> GradeResult:
     """MAGIC organ stages and overall grade from raw bedside values.
 
-    Lower GI uses adult thresholds when ``weight_kg`` is over 50 kg or not given,
+    ``bilirubin`` is graded in ``bilirubin_unit`` ("mg/dL" or "µmol/L") against that
+    unit's bands; the value is stored as entered under ``inputs["bilirubin_mg_dl"]`` or
+    ``inputs["bilirubin_umol_l"]`` and a note names the band used. Lower GI uses adult thresholds when ``weight_kg`` is over
+    50 kg or not given,
     otherwise paediatric mL/kg/day and episode thresholds. When stool volume and
     episode count suggest different stages, the higher is used and the result
     asks for clinician confirmation (the source gives no tie-break).
@@ -481,11 +654,12 @@ def magic_assessment(
     notes: list[str] = []
     if weight_kg is not None:
         require_number("weight_kg", weight_kg, 0.5, MAX_WEIGHT_KG, "kg", what="Weight")
-    bili = bilirubin_mg_dl(bilirubin, bilirubin_unit)
+    bili = Bilirubin.entered(bilirubin, bilirubin_unit)
     skin = magic_skin_stage(skin_bsa_percent, bullae_desquamation=bullae_desquamation)
     if bullae_desquamation and skin < 3:
         notes.append("Bullae/desquamation noted but rash <=50% BSA: stage 4 needs erythroderma.")
-    liver = magic_liver_stage(bili)
+    liver, liver_rule = magic_liver_stage_of(bili)
+    notes.append(liver_rule)
     upper = magic_upper_gi_stage(upper_gi_persistent)
     pain_or_blood = require_bool("severe_pain_or_ileus", severe_pain_or_ileus) | require_bool(
         "grossly_bloody_stool", grossly_bloody_stool
@@ -498,7 +672,7 @@ def magic_assessment(
     inputs: dict[str, object] = {
         "skin_bsa_percent": skin_bsa_percent,
         "bullae_desquamation": bullae_desquamation,
-        "bilirubin_mg_dl": bili,
+        bili.input_key: bili.value,
         "upper_gi_persistent": upper_gi_persistent,
         "stool_ml_per_day": stool_ml_per_day,
         "stool_episodes_per_day": stool_episodes_per_day,
@@ -506,8 +680,6 @@ def magic_assessment(
         "severe_pain_or_ileus": severe_pain_or_ileus,
         "grossly_bloody_stool": grossly_bloody_stool,
     }
-    if bilirubin_unit.lower().replace("µ", "u").replace("μ", "u") != "mg/dl":
-        inputs["bilirubin_entered"] = f"{_fmt(bilirubin)} {bilirubin_unit}"
     return magic_grade_assessment(
         skin, liver, upper, lower, inputs=inputs, notes=tuple(notes), needs_confirmation=confirm
     )

@@ -16,15 +16,19 @@ from enum import StrEnum
 from typing import Final
 
 from planner.clinical.grading import (
-    MAX_BILIRUBIN_MG_DL,
     ROMAN,
+    Bilirubin,
+    BilirubinCutoff,
+    BilirubinUnit,
     GradeResult,
+    given_bilirubin,
     require_bool,
     require_choice,
     require_date,
     require_int,
     require_number,
 )
+from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
 MIN_TEMP_C: Final = 30.0
@@ -349,6 +353,12 @@ def icans_grade_astct(
 # --- engraftment syndrome (Spitzer 2001; Maiolino) ------------------------------------
 
 ES_SPITZER_HOURS: Final = 96.0
+# Spitzer's minor criterion "total bilirubin >= 2 mg/dL" (Spitzer, Bone Marrow Transplant
+# 2001;27:893-898) has no SI figure in the source: 2 mg/dL is 34.2 µmol/L, used here as
+# 34 µmol/L, the figure the EBMT SOS/VOD criteria print for 2 mg/dL (Mohty et al., Bone
+# Marrow Transplant 2016;51:906-912). The result says so when µmol/L is entered.
+SPITZER_BILIRUBIN: Final = BilirubinCutoff(mg_dl=2.0, umol_l=34.0)
+SPITZER_TRANSAMINASE_X_ULN: Final = 2.0
 ES_MAIOLINO_HOURS_BEFORE: Final = 24.0
 MAIOLINO_FEVER_C: Final = (
     38.0  # "noninfectious fever": threshold not given in the source (unverified)
@@ -372,10 +382,12 @@ class EngraftmentFindings:
             infiltrates and hypoxia (Spitzer major).
         pulmonary_infiltrates: pulmonary infiltrates (Maiolino).
         liquid_stools_per_day: liquid stools per day without infection.
-        bilirubin_mg_dl, transaminase_x_uln, creatinine_x_baseline, weight_gain_pct:
-            for Spitzer minor criteria.
+        bilirubin, bilirubin_unit: total bilirubin as entered ("mg/dL" or "µmol/L"), or
+            the older ``bilirubin_mg_dl``; ``bilirubin_level`` holds it with its unit.
+        transaminase_x_uln, creatinine_x_baseline, weight_gain_pct: for Spitzer minor
+            criteria.
 
-    ``rash_bsa_percent``, ``bilirubin_mg_dl``, ``transaminase_x_uln``,
+    ``rash_bsa_percent``, the bilirubin, ``transaminase_x_uln``,
     ``creatinine_x_baseline`` and ``weight_gain_pct`` are measured values and required
     (keyword-only): a value not measured is never taken as normal.
         encephalopathy: transient unexplained encephalopathy.
@@ -391,7 +403,10 @@ class EngraftmentFindings:
     pulmonary_oedema_hypoxia: bool = False
     pulmonary_infiltrates: bool = False
     liquid_stools_per_day: int = 0
-    bilirubin_mg_dl: float = field(kw_only=True)
+    bilirubin_mg_dl: float | None = field(default=None, kw_only=True)
+    bilirubin: float | None = field(default=None, kw_only=True)
+    bilirubin_unit: str = field(default="mg/dL", kw_only=True)
+    bilirubin_level: Bilirubin = field(init=False, repr=False, compare=False)
     transaminase_x_uln: float = field(kw_only=True)
     creatinine_x_baseline: float = field(kw_only=True)
     weight_gain_pct: float = field(kw_only=True)
@@ -423,8 +438,10 @@ class EngraftmentFindings:
         require_int(
             "liquid_stools_per_day", self.liquid_stools_per_day, 0, 50, what="Liquid stools per day"
         )
-        require_number(
-            "bilirubin", self.bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin"
+        object.__setattr__(
+            self,
+            "bilirubin_level",
+            given_bilirubin(self.bilirubin, self.bilirubin_unit, self.bilirubin_mg_dl),
         )
         require_number(
             "transaminase_x_uln", self.transaminase_x_uln, 0.0, 200.0, "x ULN", what="Transaminases"
@@ -442,8 +459,16 @@ class EngraftmentFindings:
         )
 
     def inputs(self) -> dict[str, object]:
-        """The findings as a plain mapping (for GradeResult.inputs)."""
-        return dict(self.__dict__)
+        """The findings as a plain mapping (for GradeResult.inputs); the bilirubin as
+        entered, under the key naming its unit ("bilirubin_umol_l")."""
+        bilirubin_keys = ("bilirubin_mg_dl", "bilirubin", "bilirubin_unit", "bilirubin_level")
+        found: dict[str, object] = {}
+        for key, value in self.__dict__.items():
+            if key == "bilirubin_level":
+                found[self.bilirubin_level.input_key] = self.bilirubin_level.value
+            elif key not in bilirubin_keys:
+                found[key] = value
+        return found
 
 
 def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
@@ -465,10 +490,23 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
         )
         if ok
     ]
+    bili = f.bilirubin_level
+    hepatic = [
+        text
+        for text, ok in (
+            (bili.compared(SPITZER_BILIRUBIN), bili.at_least(SPITZER_BILIRUBIN)),
+            (
+                f"transaminases {format_number(f.transaminase_x_uln)} x ULN >= "
+                f"{format_number(SPITZER_TRANSAMINASE_X_ULN)} x ULN",
+                f.transaminase_x_uln >= SPITZER_TRANSAMINASE_X_ULN,
+            ),
+        )
+        if ok
+    ]
     minor = [
         name
         for name, ok in (
-            ("hepatic dysfunction", f.bilirubin_mg_dl >= 2.0 or f.transaminase_x_uln >= 2.0),
+            (f"hepatic dysfunction ({' and '.join(hepatic)})", bool(hepatic)),
             ("creatinine >= 2x baseline", f.creatinine_x_baseline >= 2.0),
             ("weight gain >= 2.5%", f.weight_gain_pct >= 2.5),
             ("transient encephalopathy", f.encephalopathy),
@@ -476,6 +514,17 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
         if ok
     ]
     notes: list[str] = []
+    if not hepatic:
+        notes.append(
+            f"No hepatic dysfunction: {bili.compared(SPITZER_BILIRUBIN)}, transaminases "
+            f"{format_number(f.transaminase_x_uln)} x ULN < "
+            f"{format_number(SPITZER_TRANSAMINASE_X_ULN)} x ULN."
+        )
+    if bili.unit is BilirubinUnit.UMOL_L:
+        notes.append(
+            "Spitzer gives bilirubin >= 2 mg/dL only; 34 µmol/L is used (2 mg/dL = 34.2 "
+            "µmol/L, printed as 34 µmol/L by the EBMT SOS/VOD criteria, Mohty 2016)."
+        )
     if 0 < f.rash_bsa_percent <= 25:
         notes.append("Rash <= 25% BSA is not a Spitzer major criterion.")
     in_window = (

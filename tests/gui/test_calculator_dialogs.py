@@ -65,14 +65,13 @@ def test_magic_end_to_end_saves_an_episode(qtbot, demo_repo, tmp_path):
         bilirubin_unit="umol/L",
         stool_ml_per_day="1200",
     )
-    # 51.3 umol/L = 3.0 mg/dL -> liver stage 1; stool 1,200 mL -> lower GI stage 2 -> grade III.
+    # 51.3 umol/L -> liver stage 2 (SI band 51-102); stool 1,200 mL -> lower GI 2 -> grade III.
     assert dialog.grade_label.text() == "MAGIC acute GVHD: III"
     assert "Grade III" in dialog.rule_label.text()
     assert "lower GI stage 2" in dialog.rule_label.text()
     assert "2016" in dialog.criteria_label.text()
-    assert "skin 2 · liver 1 · upper GI 0 · lower GI 2" in dialog.components_label.text()
-    assert "liver 1" in dialog.components_label.text()
-    assert "bilirubin entered 51.3 umol/L" in dialog.inputs_label.text()
+    assert "skin 2 · liver 2 · upper GI 0 · lower GI 2" in dialog.components_label.text()
+    assert "bilirubin µmol/L 51.3" in dialog.inputs_label.text()
     dialog.date_edit.setDate(dialog.date_edit.date().addDays(-1))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -161,7 +160,7 @@ def test_save_errors_are_shown_and_keep_the_dialog_open(qtbot):
             "vod",
             {
                 "time_since_onset_days": "3",
-                "bilirubin_mg_dl": "5.5",
+                "bilirubin": "5.5",
                 "transaminase_x_uln": "1",
                 "weight_gain_pct": "4",
                 "creatinine_x_baseline": "1.0",
@@ -191,12 +190,12 @@ def test_vod_bilirubin_error_is_shown_at_its_field(qtbot):
     _fill(
         dialog,
         time_since_onset_days="3",
-        bilirubin_mg_dl="60",
+        bilirubin="60",
         transaminase_x_uln="1",
         weight_gain_pct="4",
         creatinine_x_baseline="1",
     )
-    assert "from 0 to 50 mg/dL" in dialog.errors["bilirubin_mg_dl"].text()
+    assert "from 0 to 50 mg/dL" in dialog.errors["bilirubin"].text()
 
 
 def test_fields_have_accessible_names_and_ranges(magic):

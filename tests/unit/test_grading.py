@@ -183,9 +183,9 @@ def test_umol_conversion_hits_thresholds_exactly(umol: float, stage: int) -> Non
 
 def test_umol_assessment_records_entered_value() -> None:
     r = magic_assessment(skin_bsa_percent=0, bilirubin=51.3, bilirubin_unit="µmol/L")
-    assert r.components["liver"] == 1
-    assert r.inputs["bilirubin_mg_dl"] == 3.0
-    assert r.inputs["bilirubin_entered"] == "51.3 µmol/L"
+    assert r.components["liver"] == 2  # SI table: 51-102 µmol/L is stage 2
+    assert r.inputs["bilirubin_umol_l"] == 51.3
+    assert any("51.3 µmol/L is in the 51-102 µmol/L band" in n for n in r.notes)
 
 
 # --- out-of-range refusals name the range --------------------------------------------

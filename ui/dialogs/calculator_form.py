@@ -2,15 +2,16 @@
 
 ``CalculatorDialog`` lays out the ``Field`` inputs of one calculator of
 ``planner.clinical.calculators``, recomputes the result as values are typed, shows any
-refused value beside its field, and saves the result through the ``save`` callable it
-is given. Which calculators exist is ``planner.clinical.calculators.registry``; how a
+refused value beside its field, shows beside a field what the result derived from
+measured values (``components["derived"]``, e.g. an HCT-CI item counted from FEV1), and
+saves the result through the ``save`` callable it is given. Which calculators exist is ``planner.clinical.calculators.registry``; how a
 dialog is built for one is ``ui.dialogs.calculator_dialogs``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -82,6 +83,7 @@ class CalculatorDialog(QDialog):
         self.grade: GradeResult | None = None
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        self.hints: dict[str, QLabel] = {}
         self.date_edit = QDateEdit(qdate(today))
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         self.date_edit.setCalendarPopup(True)
@@ -171,6 +173,7 @@ class CalculatorDialog(QDialog):
         grid.addWidget(error, row, 3)
         self.editors[spec.name] = editor
         self.errors[spec.name] = error
+        self.hints[spec.name] = hint
 
     def _build_result_panel(self) -> QVBoxLayout:
         panel = QVBoxLayout()
@@ -316,7 +319,18 @@ class CalculatorDialog(QDialog):
             self._show_result(self.grade, "")
         self._update_buttons()
 
+    def _show_derived(self, result: GradeResult | None) -> None:
+        """Beside each field a result derived from measured values (``components
+        ["derived"]``: field name -> the value that derived it), say so: an item counted
+        from a value is shown even where its box is not ticked."""
+        derived = {} if result is None else result.components.get("derived", {})
+        for spec in self._fields:
+            reason = derived.get(spec.name) if isinstance(derived, Mapping) else None
+            label = self.hints[spec.name]
+            label.setText(f"{spec.hint} · counted: {reason}" if reason else spec.hint)
+
     def _show_result(self, result: GradeResult | None, waiting: str) -> None:
+        self._show_derived(result)
         if result is None:
             self.grade_label.setText("No result")
             self.criteria_label.setText(waiting)

@@ -4,7 +4,8 @@ Each takes a form's values (field name -> typed value) and returns a ``GradeResu
 of ``planner.clinical`` (toxicity, eligibility, compatibility, grading, dosing):
 febrile neutropenia from a table of readings, engraftment syndrome by Spitzer and
 Maiolino combined (``ES_CRITERIA``), TA-TMA with its high-risk rank, oral mucositis,
-HCT-CI, CMV serostatus with the letermovir window, conditioning intensity from regimen
+HCT-CI (items ticked or derived from measured values), the EBMT 2016 adult SOS/VOD
+diagnosis, CMV serostatus with the letermovir window, conditioning intensity from regimen
 rows, live-vaccine eligibility, NIH chronic GVHD and the plerixafor dose. Also
 ``regimen_rows``, which pre-fills a regimen from a plan's conditioning steps.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from planner.clinical.calculators.fields import ASSESSMENT_DATE, MissingInputError
 from planner.clinical.calculators.inputs import TMA_FIELDS
+from planner.clinical.chimerism import chimerism_assessment
 from planner.clinical.compatibility import cmv_assessment, letermovir_window
 from planner.clinical.dosing import (
     PLERIXAFOR_MG_PER_ML,
@@ -42,6 +44,7 @@ from planner.clinical.toxicity import (
     oral_mucositis,
     ta_tma_harmonized,
 )
+from planner.clinical.vod import VodCriteria, vod_diagnosis
 from planner.domain.numbers import format_number
 from planner.domain.plans import Plan, StepStatus
 from planner.domain.templates import DoseBasis, Phase
@@ -158,8 +161,38 @@ def mucositis_result(v: dict[str, Any]) -> GradeResult:
     )
 
 
+HCT_CI_MEASURED = (
+    "fev1_percent",
+    "dlco_percent",
+    "creatinine_mg_dl",
+    "bilirubin_x_uln",
+    "ast_alt_x_uln",
+    "height_cm",
+    "weight_kg",
+)
+"""The measured values of the HCT-CI form that derive items (each may stay empty)."""
+
+
 def hct_ci_result(v: dict[str, Any]) -> GradeResult:
-    return hct_ci([k for k in HCT_CI_WEIGHTS if v[k]], v["age_years"])
+    measured = {k: v.get(k) for k in HCT_CI_MEASURED}
+    return hct_ci([k for k in HCT_CI_WEIGHTS if v[k]], v["age_years"], **measured)
+
+
+def vod_diagnosis_2016_result(v: dict[str, Any]) -> GradeResult:
+    """EBMT 2016 adult diagnosis from the form: painful hepatomegaly is one finding."""
+    painful = v["painful_hepatomegaly"]
+    return vod_diagnosis(
+        VodCriteria.EBMT_2016_ADULT,
+        day=v["onset_day"],
+        bilirubin=v["bilirubin"],
+        bilirubin_unit=v["bilirubin_unit"],
+        hepatomegaly=painful,
+        ruq_pain=painful,
+        weight_gain_pct=v["weight_gain_pct"],
+        ascites=v["ascites"],
+        imaging_evidence=v["imaging_evidence"],
+        histology=v["histology"],
+    )
 
 
 def cmv_result(v: dict[str, Any]) -> GradeResult:
@@ -314,4 +347,16 @@ def plerixafor_result(v: dict[str, Any]) -> GradeResult:
             "capped": dose.capped,
             "renal_adjusted": dose.renal_adjusted,
         },
+    )
+
+
+def chimerism_result(v: dict[str, Any]) -> GradeResult:
+    """Donor chimerism of one lineage (ASTCT 2021) on the sample date (the dialog's
+    assessment date), with the trend from the previous result of that lineage if given."""
+    return chimerism_assessment(
+        v["donor_percent"],
+        v["lineage"],
+        date=v[ASSESSMENT_DATE],
+        previous_percent=v["previous_percent"],
+        previous_date=v["previous_date"],
     )

@@ -14,6 +14,27 @@ from planner.clinical.toxicity import CTCAE_MUCOSITIS
 
 # --- the calculators -------------------------------------------------------------------
 
+BILIRUBIN_UNITS = (("mg/dL", "mg/dL"), ("umol/L", "µmol/L"))
+
+
+def bilirubin_fields(label: str = "&Bilirubin", hint: str = "") -> tuple[Field, Field]:
+    """A total bilirubin and its unit (mg/dL or µmol/L): the calculator grades the value
+    against the cut-off published for the unit chosen, and checks the range (0-50 mg/dL,
+    0-855 µmol/L) itself."""
+    return (
+        Field("bilirubin", label, "number", hint or "0-50 mg/dL or 0-855 µmol/L"),
+        Field(
+            "bilirubin_unit",
+            "Bilirubin &unit",
+            "choice",
+            "",
+            BILIRUBIN_UNITS,
+            "mg/dL",
+            ("bilirubin_unit",),
+        ),
+    )
+
+
 MAGIC_FIELDS = (
     Field(
         "skin_bsa_percent",
@@ -25,16 +46,7 @@ MAGIC_FIELDS = (
         allowed=(0, 100),
     ),
     Field("bullae_desquamation", "Bullae and desquamation > 5% BSA", "bool"),
-    Field("bilirubin", "&Bilirubin", "number", "0-50 mg/dL or 0-855 µmol/L"),
-    Field(
-        "bilirubin_unit",
-        "Bilirubin &unit",
-        "choice",
-        "",
-        (("mg/dL", "mg/dL"), ("umol/L", "µmol/L")),
-        "mg/dL",
-        ("bilirubin_unit",),
-    ),
+    *bilirubin_fields(),
     Field("upper_gi_persistent", "Persistent nausea, vomiting or anorexia (upper GI)", "bool"),
     Field(
         "stool_ml_per_day",
@@ -169,14 +181,7 @@ VOD_FIELDS = (
     Field(
         "time_since_onset_days", "&Days since first symptoms", "int", unit="days", allowed=(0, 365)
     ),
-    Field(
-        "bilirubin_mg_dl",
-        "&Bilirubin",
-        "number",
-        error_names=("bilirubin",),
-        unit="mg/dL",
-        allowed=(0, 50),
-    ),
+    *bilirubin_fields(),
     Field("bilirubin_doubled_48h", "Bilirubin doubled within 48 hours", "bool"),
     Field("transaminase_x_uln", "&Transaminases", "number", unit="x ULN", allowed=(0, 200)),
     Field(
@@ -185,6 +190,93 @@ VOD_FIELDS = (
     Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
     Field("mod_mof", "Multi-organ dysfunction or failure", "bool"),
     Field("n_risk_factors", "&Risk factors", "int", default="0", allowed=(0, 20)),
+)
+
+_WEIGHT_GAIN = Field(
+    "weight_gain_pct",
+    "&Weight gain",
+    "number",
+    "-50 to 100 % above baseline",
+    unit="%",
+    allowed=(-50, 100),
+)
+
+VOD_DX_2016_FIELDS = (
+    Field(
+        "onset_day",
+        "&Onset on Day",
+        "int",
+        "-30 to 3,650 (transplant day of the first signs)",
+        error_names=("day",),
+        allowed=(-30, 3650),
+    ),
+    *bilirubin_fields(),
+    Field("painful_hepatomegaly", "Painful hepatomegaly (right upper quadrant pain)", "bool"),
+    _WEIGHT_GAIN,
+    Field("ascites", "Ascites", "bool"),
+    Field(
+        "imaging_evidence",
+        "Haemodynamic or ultrasound evidence of SOS/VOD (late onset)",
+        "bool",
+    ),
+    Field("histology", "Histologically proven SOS/VOD (late onset)", "bool"),
+)
+
+VOD_DX_2023_FIELDS = (
+    *bilirubin_fields(),
+    Field("painful_hepatomegaly", "Painful hepatomegaly (right upper quadrant pain)", "bool"),
+    _WEIGHT_GAIN,
+    Field("ascites", "Ascites", "bool"),
+    Field(
+        "ultrasound_or_elastography",
+        "Ultrasound (e.g. HokUS-10) or elastography suggestive of SOS/VOD",
+        "bool",
+    ),
+    Field("histology", "Histologically proven SOS/VOD", "bool"),
+    Field(
+        "hvpg_mmhg",
+        "&HVPG",
+        "optional-number",
+        "0-60 mmHg, if measured (10 or more: proven)",
+        unit="mmHg",
+        allowed=(0, 60),
+    ),
+    Field(
+        "onset_day",
+        "&Onset on Day",
+        "optional-int",
+        "optional: Day +21 or earlier classical, later late onset",
+        allowed=(-30, 3650),
+    ),
+)
+
+VOD_DX_PAEDIATRIC_FIELDS = (
+    Field(
+        "refractory_thrombocytopenia",
+        "Unexplained consumptive, transfusion-refractory thrombocytopenia",
+        "bool",
+        "1 or more weight-adjusted platelet transfusions a day",
+    ),
+    Field(
+        "weight_gain_3_days_despite_diuretics",
+        "Unexplained weight gain on 3 consecutive days despite diuretics",
+        "bool",
+    ),
+    _WEIGHT_GAIN,
+    Field(
+        "hepatomegaly_above_baseline",
+        "Hepatomegaly above baseline (best confirmed by imaging)",
+        "bool",
+    ),
+    Field("ascites_above_baseline", "Ascites above baseline (best confirmed by imaging)", "bool"),
+    Field(
+        "bilirubin_rising_3_days",
+        "Bilirubin rising from baseline on 3 consecutive days",
+        "bool",
+    ),
+    *bilirubin_fields(
+        "&Bilirubin (highest, last 72 h)", "0-50 mg/dL or 0-855 µmol/L; 2 mg/dL or 34 µmol/L counts"
+    ),
 )
 
 
@@ -236,14 +328,7 @@ ES_FIELDS = (
         unit="per day",
         allowed=(0, 50),
     ),
-    Field(
-        "bilirubin_mg_dl",
-        "&Bilirubin",
-        "number",
-        error_names=("bilirubin",),
-        unit="mg/dL",
-        allowed=(0, 50),
-    ),
+    *bilirubin_fields(),
     Field("transaminase_x_uln", "Transamin&ases", "number", unit="x ULN", allowed=(0, 200)),
     Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
     Field(
@@ -383,6 +468,63 @@ HCT_CI_FIELDS = (
         unit="years",
         allowed=(0, 120),
     ),
+    # Measured values derive the items the index defines by a threshold; empty: not used.
+    Field(
+        "fev1_percent",
+        "&FEV1",
+        "optional-number",
+        "% predicted: 66-80 moderate, 65 or less severe",
+        unit="% predicted",
+        allowed=(0, 200),
+    ),
+    Field(
+        "dlco_percent",
+        "&DLCO",
+        "optional-number",
+        "% predicted: 66-80 moderate, 65 or less severe",
+        unit="% predicted",
+        allowed=(0, 200),
+    ),
+    Field(
+        "creatinine_mg_dl",
+        "Serum &creatinine",
+        "optional-number",
+        "mg/dL: over 2 renal",
+        unit="mg/dL",
+        allowed=(0.1, 20),
+    ),
+    Field(
+        "bilirubin_x_uln",
+        "&Bilirubin",
+        "optional-number",
+        "x ULN: over 1 mild, over 1.5 moderate/severe",
+        unit="x ULN",
+        allowed=(0, 50),
+    ),
+    Field(
+        "ast_alt_x_uln",
+        "AST/A&LT (higher)",
+        "optional-number",
+        "x ULN: over 1 mild, over 2.5 moderate/severe",
+        unit="x ULN",
+        allowed=(0, 200),
+    ),
+    Field(
+        "height_cm",
+        "&Height",
+        "optional-number",
+        "40-250 cm (for BMI; over 35 obesity)",
+        unit="cm",
+        allowed=(40, 250),
+    ),
+    Field(
+        "weight_kg",
+        "&Weight",
+        "optional-number",
+        "1-350 kg (for BMI)",
+        unit="kg",
+        allowed=(1, 350),
+    ),
 )
 
 KPS_FIELDS = (
@@ -425,7 +567,7 @@ INTENSITY_FIELDS = (
         "Regimen &components",
         "rows",
         "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
-        "melphalan mg/m2",
+        "melphalan mg/m2; thiotepa mg/kg;\ntreosulfan g/m2",
         error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
         columns=("Agent", "Total dose", "Unit", "Route", "Fractions"),
     ),
@@ -460,4 +602,31 @@ PLERIXAFOR_FIELDS = (
         allowed=(0.1, 20),
         error_names=("scr_mg_dl",),
     ),
+)
+
+# The dialog's assessment date is the sample date of the result.
+CHIMERISM_FIELDS = (
+    Field(
+        "lineage",
+        "&Lineage",
+        "choice",
+        "",
+        (
+            ("", "choose..."),
+            ("t_cell", "T cells (CD3+)"),
+            ("myeloid", "Myeloid cells (CD33+)"),
+            ("whole_blood", "Whole blood (unfractionated)"),
+        ),
+        "",
+    ),
+    Field("donor_percent", "Donor &percentage", "number", unit="% donor", allowed=(0, 100)),
+    Field(
+        "previous_percent",
+        "P&revious donor percentage",
+        "optional-number",
+        "same lineage; 0-100 % donor",
+        unit="% donor",
+        allowed=(0, 100),
+    ),
+    Field("previous_date", "Previous result da&te", "optional-date", "yyyy-mm-dd"),
 )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from planner.clinical.calculators.compute import (
+    chimerism_result,
     cmv_result,
     engraftment_syndrome_result,
     febrile_neutropenia_result,
@@ -24,10 +25,12 @@ from planner.clinical.calculators.compute import (
     regimen_rows,
     ta_tma_result,
     vaccine_result,
+    vod_diagnosis_2016_result,
 )
 from planner.clinical.calculators.fields import Field
 from planner.clinical.calculators.inputs import (
     ABO_FIELDS,
+    CHIMERISM_FIELDS,
     CMV_FIELDS,
     CRS_FIELDS,
     ES_FIELDS,
@@ -43,6 +46,9 @@ from planner.clinical.calculators.inputs import (
     PLERIXAFOR_FIELDS,
     TMA_FIELDS,
     VACCINE_FIELDS,
+    VOD_DX_2016_FIELDS,
+    VOD_DX_2023_FIELDS,
+    VOD_DX_PAEDIATRIC_FIELDS,
     VOD_FIELDS,
 )
 from planner.clinical.compatibility import abo_assessment
@@ -53,7 +59,11 @@ from planner.clinical.toxicity import (
     haemorrhagic_cystitis_grade,
     icans_grade_astct,
 )
-from planner.clinical.vod import vod_severity_ebmt2016
+from planner.clinical.vod import (
+    vod_diagnosis_ebmt2023,
+    vod_diagnosis_paediatric,
+    vod_severity_ebmt2016,
+)
 from planner.domain.patients import Patient, Transplant, TransplantType
 from planner.domain.plans import Plan
 
@@ -123,6 +133,41 @@ CALCULATORS: tuple[Calculator, ...] = (
         VOD_FIELDS,
         lambda v: vod_severity_ebmt2016(**v),
         "Mohty et al., Bone Marrow Transplant 2016;51:906-912 (EBMT adult criteria)",
+    ),
+    # SOS/VOD diagnosis: shown and copied, not saved. The "SOS/VOD" episode of the
+    # complications record orders its assessments by severity rank; a yes/no or
+    # probable/clinical/proven diagnosis ranked beside severity would corrupt its maximum.
+    Calculator(
+        "vod_dx_2016",
+        "SOS/VOD &diagnosis, adult (EBMT 2016)...",
+        "SOS/VOD diagnosis: EBMT 2016 adult criteria",
+        VOD_DX_2016_FIELDS,
+        vod_diagnosis_2016_result,
+        "Mohty et al., Bone Marrow Transplant 2016;51:906-912 (EBMT adult diagnostic "
+        "criteria, classical and late onset)",
+        records=False,
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "vod_dx_2023",
+        "SOS/VOD diagnosis, adult &refined (EBMT 2023)...",
+        "SOS/VOD diagnosis: EBMT 2023 refined adult criteria",
+        VOD_DX_2023_FIELDS,
+        lambda v: vod_diagnosis_ebmt2023(**v),
+        "Mohty et al., Bone Marrow Transplant 2023;58:749-754 (refined EBMT adult criteria: "
+        "probable, clinical, proven)",
+        records=False,
+        menu=COMPLICATIONS,
+    ),
+    Calculator(
+        "vod_dx_paed",
+        "SOS/VOD diagnosis, &paediatric (EBMT 2018)...",
+        "SOS/VOD diagnosis: EBMT 2018 paediatric criteria",
+        VOD_DX_PAEDIATRIC_FIELDS,
+        lambda v: vod_diagnosis_paediatric(**v),
+        "Corbacioglu et al., Bone Marrow Transplant 2018;53:138-145 (EBMT paediatric criteria)",
+        records=False,
+        menu=COMPLICATIONS,
     ),
     Calculator(
         "crs",
@@ -194,7 +239,7 @@ CALCULATORS: tuple[Calculator, ...] = (
         HCT_CI_FIELDS,
         hct_ci_result,
         "Sorror et al., Blood 2005;106:2912-2919; Sorror et al., J Clin Oncol "
-        "2014;32:3249-3256 (the age point of the composite is unverified)",
+        "2014;32:3249-3256 (HCT-CI/age: age 40 or more adds 1 point)",
         records=False,
         menu=ELIGIBILITY,
     ),
@@ -239,7 +284,8 @@ CALCULATORS: tuple[Calculator, ...] = (
         intensity_result,
         "Bacigalupo et al., Biol Blood Marrow Transplant 2009;15:1628-1633 (working "
         "definitions); Giralt et al., Biol Blood Marrow Transplant 2009;15:367-369 (CIBMTR "
-        "reduced-intensity workshop); the operational thresholds are unverified",
+        "reduced-intensity workshop); treosulfan and BEAM: EBMT Handbook, 8th ed., 2024, "
+        "chapter 13",
         records=False,
         menu=ELIGIBILITY,
     ),
@@ -265,11 +311,26 @@ CALCULATORS: tuple[Calculator, ...] = (
         records=False,
         menu=HARVEST,
     ),
+    Calculator(
+        "chimerism",
+        "Chimeri&sm...",
+        "Donor chimerism: ASTCT 2021",
+        CHIMERISM_FIELDS,
+        chimerism_result,
+        "Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649 (ASTCT: full > 95% "
+        "donor in myeloid and lymphoid lineages); < 5% donor: Rondón et al., Biol Blood "
+        "Marrow Transplant 2008;14:859-866 (the consensus wording for mixed chimerism and "
+        "rejection is unverified)",
+        allogeneic_only=True,
+        records=False,
+        with_date=True,
+        menu=ELIGIBILITY,
+    ),
 )
 
 
 def calculator(key: str) -> Calculator:
-    """The calculator with ``key`` ("magic", "nih", "vod", "crs", "icans", "fn", ...)."""
+    """The calculator with ``key`` ("magic", "nih", "vod", "vod_dx_2016", "crs", "fn", ...)."""
     for calc in CALCULATORS:
         if calc.key == key:
             return calc

@@ -12,9 +12,15 @@ from collections.abc import Mapping
 
 from planner.clinical.grading import GradeResult
 
+_UNITS = {"_mg_dl": "_mg/dL", "_umol_l": "_µmol/L", "_kg_m2": "_kg/m2", "_mmhg": "_mmHg"}
+
 
 def _key(name: str) -> str:
-    """ "upper_gi_persistent" -> "upper GI persistent"."""
+    """ "upper_gi_persistent" -> "upper GI persistent"; "bilirubin_umol_l" -> "bilirubin µmol/L"."""
+    name = str(name)
+    for suffix, unit in _UNITS.items():
+        if name.endswith(suffix):
+            name = name[: -len(suffix)] + unit
     words = {
         "gi": "GI",
         "mg": "mg",
@@ -37,6 +43,12 @@ def _key(name: str) -> str:
         "ivig": "IVIG",
         "ist": "IST",
         "hct": "HCT",
+        "ci": "CI",
+        "bmi": "BMI",
+        "hvpg": "HVPG",
+        "dlco": "DLCO",
+        "ast": "AST",
+        "alt": "ALT",
     }
     return " ".join(words.get(w, w) for w in str(name).split("_"))
 
