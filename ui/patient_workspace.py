@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 from planner.app.board import current_phase
 from planner.app.changes import ALL_PARTS, PATIENT, PLAN, SAMPLES, TRANSPLANT, Change
 from planner.app.plans import day0_move
+from planner.clinical.plan_rules.checks import findings_for_step
+from planner.clinical.step_doses import plan_dose_line
 from planner.domain.days import short_day_label
 from planner.domain.patients import GraftSource, TransplantType
 from planner.domain.plans import (
@@ -88,6 +90,7 @@ class PatientWorkspace(QWidget):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setAccessibleName("Patient summary")
         self.timeline = PlanTimeline()
+        self.timeline.step_details = self._step_details
         self.calendar = MonthCalendar()
         self._calendar_refresher = RefreshWhenShown(
             self.calendar, lambda: self.calendar.set_plan(self.session.plan, self.session.today)
@@ -202,6 +205,21 @@ class PatientWorkspace(QWidget):
             index = self.tabs.indexOf(self.plan_checks)
             self.tabs.setTabText(index, f"Plan chec&ks ({act})" if act else "Plan chec&ks")
             self._checks_refresher.request()
+
+    def _step_details(self, step_id: str, date: dt.date) -> list[str]:
+        """The timeline tooltip's dose (after the plan rules) and the rules on the step."""
+        s = self.session
+        step = s.plan.step(step_id)
+        lines = [f"Cancelled: {step.status_reason}"] if step.status_reason else []
+        dose = plan_dose_line(step, s.plan, s.facts, date)
+        if dose is not None:
+            lines.append(f"Dose: {dose.text}: {dose.explanation}")
+        lines += [
+            f"Plan check ({f.severity}): {f.sentence}"
+            for f in findings_for_step(s.plan_findings(), step_id)
+            if f.action
+        ]
+        return lines
 
     def _show_plan_checks(self) -> None:
         self.plan_checks.show_findings(self.session.plan_findings())

@@ -22,11 +22,6 @@ def transplant_findings(
     return plan_checks(plan, facts_of(patient, transplant, today), today)
 
 
-def _still_running(plan: Plan, today: dt.date) -> bool:
-    span = plan.date_span()
-    return span is not None and span[1] >= today
-
-
 def plan_check_alerts(
     patients: Iterable[Patient],
     transplants: Iterable[Transplant],
@@ -37,14 +32,14 @@ def plan_check_alerts(
 
     A dose a rule already adjusted is not an alert (it is on the plan, with its rule);
     a clash, a step to confirm, a dose not computed for a missing value, and an old
-    weight before conditioning are. Plans that ended before today are not checked.
+    weight before conditioning are.
     """
     by_patient = {p.id: p for p in patients}
     by_transplant = {t.id: t for t in transplants}
     alerts: dict[str, list[Alert]] = {}
     for plan in plans:
         transplant = by_transplant.get(plan.transplant_id)
-        if transplant is None or not transplant.is_active or not _still_running(plan, today):
+        if transplant is None or not transplant.is_active:
             continue
         patient = by_patient.get(transplant.patient_id)
         if patient is None:

@@ -143,3 +143,17 @@ def test_a_cleared_creatinine_clears_its_date(qtbot, demo_repo):
     dialog.widgets["creatinine_mg_dl"].setValue(0)  # shows "not recorded"
     saved = dialog.build_patient()
     assert saved.creatinine_mg_dl is None and saved.creatinine_date is None
+
+
+def test_timeline_tooltip_shows_the_adjusted_dose_and_the_rule(demo_window, qtbot):
+    from PySide6.QtCore import QPointF
+
+    demo_window.show()
+    ws = _open(demo_window, "DEMO-0005")
+    timeline = ws.timeline
+    step_id = "supportive-care-allo/letermovir"
+    rect = timeline.bar_rect(step_id)
+    assert not rect.isEmpty(), "the letermovir bar is on screen (it starts on Day 0)"
+    tip = timeline.tooltip_at(QPointF(rect.center()))
+    assert "Dose: 240 mg PO" in tip
+    assert "letermovir-with-ciclosporin" in tip

@@ -17,7 +17,7 @@ import bisect
 import datetime as dt
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -187,6 +187,9 @@ class PlanTimeline(QWidget):
         self._drag_refused = False
         # Complication episode bands (label, onset, resolution or None, description).
         self._episodes: list[tuple[str, dt.date, dt.date | None, str]] = []
+        # (step id, date) -> lines for the tooltip: the dose after the plan rules and the
+        # rule findings on the step (set by the workspace; the widget knows no patient).
+        self.step_details: Callable[[str, dt.date], Sequence[str]] | None = None
         self._events: list[tuple[dt.date, str]] = []
         self._episode_top = 0.0
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
@@ -341,6 +344,8 @@ class PlanTimeline(QWidget):
                 t for t in (step.dose.order_text, step.dose.route, step.dose.frequency) if t
             )
             lines.append(f"Order: {html.escape(order)}")
+        if self.step_details is not None:
+            lines.extend(html.escape(t) for t in self.step_details(bar.step_id, occ.date))
         if bar.regimen_tied:
             lines.append("Tied to Day 0 by the regimen")
         if step.note:

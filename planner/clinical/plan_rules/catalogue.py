@@ -75,10 +75,22 @@ class Catalogue:
 
     rules: Mapping[str, RuleDef]
     agent_classes: Mapping[str, tuple[str, ...]]
+    # Indexes built once: the board runs the rules on every active plan.
+    _by_kind: dict[str, list[RuleDef]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _class_of: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for rule in self.rules.values():
+            self._by_kind.setdefault(rule.kind, []).append(rule)
+        for cls, members in self.agent_classes.items():
+            for member in members:
+                self._class_of[member] = cls
 
     def of_kind(self, kind: str) -> list[RuleDef]:
         """The rules a check interprets, in file order."""
-        return [r for r in self.rules.values() if r.kind == kind]
+        return self._by_kind.get(kind, [])
 
     def get(self, rule_id: str) -> RuleDef:
         """The rule with ``rule_id`` (KeyError names it when a template cites an unknown rule)."""
@@ -87,10 +99,7 @@ class Catalogue:
     def agent(self, drug: str) -> str:
         """The class a drug belongs to for duplicate checks, else the drug itself."""
         name = drug.strip().lower()
-        for cls, members in self.agent_classes.items():
-            if name in members:
-                return cls
-        return name
+        return self._class_of.get(name, name)
 
 
 def _rule(ctx: ParseContext, raw: Any) -> RuleDef:

@@ -59,7 +59,7 @@ def condition_answer(step: PlanStep, facts: PatientFacts) -> Answer:
 def _dose_findings(
     step: PlanStep, plan: Plan, facts: PatientFacts, cat: Catalogue
 ) -> list[Finding]:
-    if step.status is StepStatus.CANCELLED or step.is_done:
+    if step.dose is None or step.status is StepStatus.CANCELLED or step.is_done:
         return []
     decision = decide_dose(step, plan, facts, cat)
     if decision is None:
@@ -106,24 +106,28 @@ def _weight_finding(
     )
 
 
+def _drug_occurrences(plan: Plan, drugs: set[str]) -> list[Occurrence]:
+    """Occurrences (not cancelled) of the steps giving one of ``drugs``; only those steps'
+    occurrences are built."""
+    return [
+        o
+        for s in plan.steps
+        if s.drug.lower() in drugs
+        for o in plan.step_occurrences(s)
+        if o.status is not StepStatus.CANCELLED
+    ]
+
+
 def _cover_findings(plan: Plan, rule: RuleDef) -> list[Finding]:
     """A drug that needs cover (busulfan: seizure prophylaxis) until N days after its last dose."""
     drug = rule.text("drug")
     agents = set(rule.names("cover_agents"))
-    given = [
-        o
-        for o in plan.occurrences()
-        if o.drug.lower() == drug and o.status is not StepStatus.CANCELLED
-    ]
+    given = _drug_occurrences(plan, {drug})
     if not given:
         return []
     last = max(o.date for o in given)
     needed = last + dt.timedelta(days=int(rule.number("days_after") or 0))
-    cover = [
-        o
-        for o in plan.occurrences()
-        if o.drug.lower() in agents and o.status is not StepStatus.CANCELLED
-    ]
+    cover = _drug_occurrences(plan, agents)
     covered_to = max((o.date for o in cover), default=None)
     if covered_to is not None and covered_to >= needed:
         return []

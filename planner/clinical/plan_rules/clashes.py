@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
 from planner.clinical.plan_rules.findings import Finding
 from planner.domain.days import day_label
-from planner.domain.plans import Occurrence, Plan, StepStatus, instantiate_many
+from planner.domain.plans import Plan, PlanStep, StepStatus, instantiate_many
 from planner.domain.templates import Protocol
 from planner.errors import ValidationError
 
@@ -22,19 +23,46 @@ from planner.errors import ValidationError
 _REFERENCE_DAY0 = dt.date(2000, 1, 3)
 
 
-def _active(plan: Plan) -> list[Occurrence]:
-    return [
-        o
-        for o in plan.occurrences()
-        if o.drug and o.status is not StepStatus.CANCELLED and o.status is not StepStatus.SKIPPED
-    ]
+class Dose(NamedTuple):
+    """One dated dose of a drug step (lighter than an ``Occurrence``: the board checks
+    every active plan)."""
+
+    step_id: str
+    drug: str
+    date: dt.date
+    day: int
+
+
+_NOT_GIVEN = (StepStatus.CANCELLED, StepStatus.SKIPPED)
+
+
+def _drug_steps(plan: Plan) -> list[PlanStep]:
+    return [s for s in plan.steps if s.drug and s.status is not StepStatus.CANCELLED]
+
+
+def _doses(plan: Plan, steps: Sequence[PlanStep]) -> list[Dose]:
+    """The doses of ``steps`` still to give or given, with their dates and day numbers."""
+    doses: list[Dose] = []
+    for step in steps:
+        records = {r.offset: r for r in step.records}
+        for offset in step.days:
+            rec = records.get(offset)
+            if rec is not None and rec.status in _NOT_GIVEN:
+                continue
+            date = (
+                rec.actual_date
+                if rec is not None and rec.actual_date is not None
+                else plan.planned_date(step, offset)
+            )
+            doses.append(Dose(step.id, step.drug, date, (date - plan.day0).days))
+    return doses
 
 
 def _template(step_id: str) -> str:
     return step_id.split("/", 1)[0]
 
 
-def _days(occs: Sequence[Occurrence]) -> str:
+def _days(occs: Sequence[Dose]) -> str:
     """ "Day +3, Day +4" or, for a run of three or more, "Day +5 to Day +35"."""
     days = sorted({o.day for o in occs})
     runs: list[list[int]] = []
@@ -51,9 +79,9 @@ def _days(occs: Sequence[Occurrence]) -> str:
     )
 
 
-def _duplicates(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
-    by_agent: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in _active(plan):
+def _duplicates(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[Finding]:
+    by_agent: dict[str, list[Dose]] = defaultdict(list)
+    for occ in active:
         by_agent[cat.agent(occ.drug)].append(occ)
     found = []
     for agent, occs in by_agent.items():
@@ -84,15 +112,15 @@ def _duplicates(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
     return found
 
 
-def _is_ptcy(plan: Plan, cat: Catalogue) -> bool:
-    return any(cat.agent(o.drug) == "cyclophosphamide" and o.day >= 1 for o in _active(plan))
+def _is_ptcy(active: list[Dose], cat: Catalogue) -> bool:
+    return any(o.day >= 1 and cat.agent(o.drug) == "cyclophosphamide" for o in active)
 
 
-def _ptcy_not_before(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
+def _ptcy_not_before(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[Finding]:
     first = int(rule.number("not_before_day") or 0)
     agents = set(rule.names("agents"))
-    early: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in _active(plan):
+    early: dict[str, list[Dose]] = defaultdict(list)
+    for occ in active:
         if occ.day < first and (cat.agent(occ.drug) in agents or occ.drug.lower() in agents):
             early[occ.step_id].append(occ)
     return [
@@ -106,10 +134,10 @@ def _ptcy_not_before(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]
     ]
 
 
-def _ptcy_forbidden(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
+def _ptcy_forbidden(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[Finding]:
     agents = set(rule.names("agents"))
-    steps: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in _active(plan):
+    steps: dict[str, list[Dose]] = defaultdict(list)
+    for occ in active:
         if cat.agent(occ.drug) in agents or occ.drug.lower() in agents:
             steps[occ.step_id].append(occ)
     return [
@@ -124,16 +152,34 @@ def _ptcy_forbidden(plan: Plan, cat: Catalogue, rule: RuleDef) -> list[Finding]:
 
 
 def plan_clashes(plan: Plan, catalogue: Catalogue | None = None) -> list[Finding]:
-    """Every clash in ``plan``: duplicate agents, and what a PTCy plan cannot hold."""
+    """Every clash in ``plan``: duplicate agents, and what a PTCy plan cannot hold.
+
+    Doses are dated only for the steps a check needs (an agent in two templates, the
+    cyclophosphamide, the agents a PTCy plan restricts): the board runs this on every
+    active plan.
+    """
     cat = catalogue or load_catalogue()
+    steps = _drug_steps(plan)
+    templates: dict[str, set[str]] = defaultdict(set)
+    for step in steps:
+        templates[cat.agent(step.drug)].add(_template(step.id))
+    shared = {agent for agent, ids in templates.items() if len(ids) > 1}
     found: list[Finding] = []
-    for rule in cat.of_kind("duplicate_agent"):
-        found += _duplicates(plan, cat, rule)
-    if _is_ptcy(plan, cat):
+    if shared:
+        active = _doses(plan, [s for s in steps if cat.agent(s.drug) in shared])
+        for rule in cat.of_kind("duplicate_agent"):
+            found += _duplicates(active, cat, rule)
+    cyclophosphamide = [s for s in steps if cat.agent(s.drug) == "cyclophosphamide"]
+    if _is_ptcy(_doses(plan, cyclophosphamide), cat):
+        rules = cat.of_kind("ptcy_not_before") + cat.of_kind("ptcy_forbidden")
+        names = {name for rule in rules for name in rule.names("agents")}
+        restricted = _doses(
+            plan, [s for s in steps if cat.agent(s.drug) in names or s.drug.lower() in names]
+        )
         for rule in cat.of_kind("ptcy_not_before"):
-            found += _ptcy_not_before(plan, cat, rule)
+            found += _ptcy_not_before(restricted, cat, rule)
         for rule in cat.of_kind("ptcy_forbidden"):
-            found += _ptcy_forbidden(plan, cat, rule)
+            found += _ptcy_forbidden(restricted, cat, rule)
     return found
 
 
