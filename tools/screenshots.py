@@ -19,12 +19,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.clinical.calculators.registry import known_inputs
+from planner.protocols import load_protocols
 from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
 from ui.dialogs.anchor_dialog import SetAnchorDialog
 from ui.dialogs.calculator_dialogs import make_calculator_dialog
 from ui.dialogs.day0_dialog import MoveDay0Dialog
+from ui.dialogs.plan_wizard import PlanWizard
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -115,6 +117,25 @@ def main() -> int:
     calculator.show()
     _settle(app)
     _save(calculator, "plerixafor-dialog.png")
+    calculator.close()
+    # Plan checks: Flu/Bu4 with ciclosporin-methotrexate, a CMV-positive recipient.
+    checked = window.open_transplant(
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0005")
+    )
+    assert checked is not None
+    checked.tabs.setCurrentWidget(checked.plan_checks)
+    _settle(app)
+    _save(window, "plan-checks.png")
+    # The plan wizard refusing a haploidentical template with a second PTCy template.
+    wizard = PlanWizard(window, checked.session.patient, load_protocols(), checked.session.today)
+    wizard.type_box.setCurrentText("allogeneic")
+    boxes = list(wizard.slot_boxes.values())
+    boxes[1].setCurrentIndex(boxes[1].findData("haplo-flu-cy-tbi-ptcy"))
+    boxes[2].setCurrentIndex(boxes[2].findData("ptcy-tacrolimus-mmf-gvhd"))
+    wizard.show()
+    _settle(app)
+    _save(wizard, "wizard-clash.png")
+    wizard.close()
     return 0
 
 

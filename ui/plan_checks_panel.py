@@ -2,7 +2,7 @@
 
 A finding someone must act on (a clash, a step to confirm, a dose not computed for a
 missing value, an old weight before conditioning) comes first, by severity; a dose a
-rule adjusted (letermovir with ciclosporin, a renal dose) is listed as "adjusted".
+rule adjusted (letermovir with ciclosporin, a renal dose) is listed as "dose adjusted".
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class PlanChecksPanel(QWidget):
         ordered = act + [f for f in findings if not f.action]
         self.table.setRowCount(len(ordered))
         for row, finding in enumerate(ordered):
-            severity = finding.severity if finding.action else f"{finding.severity} (adjusted)"
+            severity = finding.severity if finding.action else "dose adjusted"
             for col, text in enumerate((severity, finding.rule.id, finding.text)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(finding.sentence)

@@ -136,7 +136,7 @@ def _plan_checks(doc: PdfDocument, plan: Plan, facts: PatientFacts, printed_on: 
         doc.paragraph("The plan rules found nothing to act on and adjusted no dose.")
         return
     rows: list[list[object]] = [["Severity", "Finding, rule and source"]]
-    rows += [[f.severity + ("" if f.action else "\n(dose adjusted)"), f.sentence] for f in found]
+    rows += [[f.severity if f.action else "dose adjusted", f.sentence] for f in found]
     w = doc.frame_width()
     doc.table(rows, [w * 0.14, w * 0.86], style="small")
 
@@ -150,6 +150,9 @@ def _plan_table(doc: PdfDocument, facts: PatientFacts, plan: Plan) -> None:
         dose = "" if line is None else f"{line.text}\n{line.explanation}"
         if step.dose is not None and step.dose.frequency:
             dose = f"{dose}\n{step.dose.frequency}"
+        if step.status is StepStatus.CANCELLED and step.status_reason:
+            # A step for other patients: why it is not given, not a dose.
+            dose = f"Cancelled: {step.status_reason}"
         rows.append(
             [
                 occ.label,

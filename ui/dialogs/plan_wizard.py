@@ -89,6 +89,13 @@ class PlanWizard(QDialog):
         self.mob_date.setDisplayFormat("yyyy-MM-dd")
         self.mob_date.setCalendarPopup(True)
         self.slot_boxes: dict[Category, QComboBox] = {c: QComboBox() for c in SLOTS}
+        for box in self.slot_boxes.values():
+            # Long template titles must not squeeze the preview: show 40 characters and
+            # the full title in the drop-down.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(40)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.table = QTableWidget(0, 5)
