@@ -4,6 +4,7 @@ conditioning course (issue 11)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -92,3 +93,31 @@ def test_move_day0_refuses_to_split_a_started_course() -> None:
         move_day0(repo, CTX, stored, dt.date(2027, 2, 3), "Donor delayed")
     assert "split-conditioning" in str(err.value) and "Busulfan" in str(err.value)
     assert repo.get_plan(transplant.id) == stored
+
+
+def test_the_board_shows_plan_checks_to_act_on_with_their_rule() -> None:
+    from planner.app.clinic import clinic_view
+
+    repo = InMemoryRepository()
+    patient = _patient(repo)  # CMV IgG and hepatitis B markers not recorded
+    transplant = _transplant(patient)
+    create_transplant_plan(
+        repo, CTX, transplant, [PROTOCOLS["flu-bu4-allo"], PROTOCOLS["supportive-care-allo"]]
+    )
+    (row,) = clinic_view(repo, NOW.date()).rows
+    checks = [(a, r) for a, r in zip(row.alerts, row.alert_rules, strict=True) if "Plan check" in a]
+    texts = " ".join(a for a, _ in checks)
+    assert "to confirm" in texts and "Letermovir" in texts
+    assert any("letermovir-cmv-seropositive" in r and "Source:" in r for _, r in checks)
+    # Recording the serostatus and the markers clears them (and no creatinine: fludarabine says so).
+    save_patient(
+        repo,
+        CTX,
+        dataclasses.replace(
+            repo.get_patient(patient.id), cmv_igg="positive", hbsag="negative", anti_hbc="negative"
+        ),
+    )
+    (row,) = clinic_view(repo, NOW.date()).rows
+    texts = " ".join(a for a in row.alerts if "Plan check" in a)
+    assert "to confirm" not in texts
+    assert "Needs serum creatinine" in texts
