@@ -69,7 +69,7 @@ from planner.app.counts import (
 from planner.app.lab_import import ImportReport, import_labs
 from planner.domain.days import short_day_label
 from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
-from planner.domain.patients import Transplant
+from planner.domain.patients import Transplant, TransplantType
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping
 from planner.records.ports import ENGRAFTMENT
@@ -81,6 +81,7 @@ from planner.records.recovery import (
     assess,
     chart_data,
 )
+from ui.chimerism_panel import ChimerismPanel
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
@@ -555,6 +556,10 @@ class CountsTab(QWidget):
         right_layout.addWidget(self.graft_function)
         right_layout.addWidget(self.chart, 3)
         right_layout.addWidget(panel)
+        self.chimerism: ChimerismPanel | None = None
+        if session.transplant.transplant_type is TransplantType.ALLOGENEIC:
+            self.chimerism = ChimerismPanel(session, self._run, self.sig_status.emit)
+            right_layout.addWidget(self.chimerism)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.grid)
         self.splitter.addWidget(right)
@@ -596,6 +601,8 @@ class CountsTab(QWidget):
         today = self.session.today
         day0 = self.transplant.day0
         self.model.set_data(samples, record, day0, today)
+        if self.chimerism is not None:
+            self.chimerism.show_results(record.chimerism, day0)
         if day0 is None:
             self.status = None
             self.chart.set_data(None)

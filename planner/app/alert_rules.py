@@ -93,6 +93,13 @@ _RECOVERY: Final = (
         "full donor chimerism, no relapse, drugs or infection). Counts tab.",
     ),
     (
+        "Chimerism",
+        "ASTCT 2021 (Kharfan-Dabaja et al.): full donor chimerism is > 95% donor cells; 5-95% "
+        "mixed; < 5% loss of donor cells (Rondon et al. 2008); a falling donor share can "
+        "precede rejection or relapse. The latest result of each lineage that is not full, or "
+        "falls (Counts tab).",
+    ),
+    (
         "CD34 target reached",
         "The collections' cumulative CD34+ dose per kg reached the target (or the maximum): "
         "stop collecting. The Harvest tab shows each dose and the target.",

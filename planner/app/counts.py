@@ -16,6 +16,7 @@ from planner.app.context import Context
 from planner.domain.labs import ANALYTE_LABEL, ANALYTES, CANONICAL_UNIT, Analyte, LabSample
 from planner.domain.patients import Transplant
 from planner.errors import ValidationError
+from planner.records.chimerism_log import ChimerismResult
 from planner.records.ports import ENGRAFTMENT, ClinicalRecord, Repository
 from planner.records.recovery import Override as EngraftmentOverride
 from planner.records.recovery import RecoveryRecord, Superseded, Transfusion
@@ -119,6 +120,43 @@ def record_transfusion(
         record,
         rec.with_transfusion(event),
         f"Record {product.replace('_', ' ')} transfusion",
+    )
+
+
+def record_chimerism(
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    date: dt.date,
+    lineage: str,
+    donor_percent: float,
+) -> Change:
+    """Record a donor chimerism result (one per lineage and date); one commit."""
+    result = ChimerismResult(date, lineage, donor_percent, ctx.actor.user, ctx.utc_text)
+    ctx.refuse_future(result.date, "A chimerism result")
+    transplant, record, rec = _read(repo, transplant_id)
+    if transplant.day0 is not None and result.date < transplant.day0:
+        raise ValidationError("date", "A donor chimerism result cannot be before Day 0.")
+    return _save_recovery(
+        repo, ctx, transplant, record, rec.with_chimerism(result), "Record chimerism"
+    )
+
+
+def remove_chimerism(
+    repo: Repository, ctx: Context, transplant_id: str, date: dt.date, lineage: str, reason: str
+) -> Change:
+    """Remove a chimerism result entered by mistake (reason required)."""
+    if not reason.strip():
+        raise ValidationError("reason", "Removing a chimerism result needs a reason.")
+    transplant, record, rec = _read(repo, transplant_id)
+    return _save_recovery(
+        repo,
+        ctx,
+        transplant,
+        record,
+        rec.without_chimerism(date, lineage),
+        "Remove chimerism",
+        reason,
     )
 
 

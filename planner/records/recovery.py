@@ -37,6 +37,12 @@ from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ValidationError
+from planner.records.chimerism_log import (
+    ChimerismResult,
+    chimerism_alerts,
+    refuse_duplicate,
+    sorted_results,
+)
 from planner.records.harvest_log import HarvestLog, board_alert
 from planner.records.ports import ClinicalRecord
 
@@ -146,17 +152,34 @@ class RecoveryRecord:
         transfusions: transfusion events sorted by date.
         overrides: by key ("neutrophil", "platelet20", "platelet50").
         superseded: stored samples replaced by a correction.
+        chimerism: donor chimerism results (``planner.records.chimerism_log``).
     """
 
     transfusions: tuple[Transfusion, ...] = ()
     overrides: Mapping[str, Override] = field(default_factory=dict)
     superseded: tuple[Superseded, ...] = ()
+    chimerism: tuple[ChimerismResult, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(
             self,
             "transfusions",
             tuple(sorted(self.transfusions, key=lambda t: (t.date, t.product))),
+        )
+        object.__setattr__(self, "chimerism", sorted_results(self.chimerism))
+
+    def with_chimerism(self, result: ChimerismResult) -> RecoveryRecord:
+        """The record with a chimerism result added (one per lineage and date)."""
+        refuse_duplicate(self.chimerism, result)
+        return replace(self, chimerism=(*self.chimerism, result))
+
+    def without_chimerism(self, date: dt.date, lineage: str) -> RecoveryRecord:
+        """The record without that result."""
+        return replace(
+            self,
+            chimerism=tuple(
+                r for r in self.chimerism if not (r.date == date and r.lineage == lineage)
+            ),
         )
 
     def with_transfusion(self, transfusion: Transfusion) -> RecoveryRecord:
@@ -226,6 +249,7 @@ class RecoveryRecord:
                 }
                 for s in self.superseded
             ],
+            **({"chimerism": [r.to_dict() for r in self.chimerism]} if self.chimerism else {}),
         }
 
     @classmethod
@@ -265,6 +289,7 @@ class RecoveryRecord:
                     )
                     for s in body.get("superseded", ())
                 ),
+                chimerism=tuple(ChimerismResult.from_dict(r) for r in body.get("chimerism", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError(
@@ -682,6 +707,9 @@ def clinic_alerts(
             harvest_alerts=texts,
             status=status,
         )
+        if record is not None and record.chimerism:
+            # Chimerism is checked at Day +30, +100, 6 months...: on the board at any day.
+            texts += chimerism_alerts(record.chimerism, t.day0)
         if texts:
             alerts[t.id] = texts
     return dates, alerts

@@ -195,6 +195,19 @@ CASES: list[tuple[str, Call, set[str]]] = [
         {"engraftment"},
     ),
     (
+        "record_chimerism",
+        lambda r: counts.record_chimerism(r, CTX, _tid(r, "DEMO-0009"), TODAY, "t_cell", 88.0),
+        {"engraftment"},
+    ),
+    (
+        "remove_chimerism",
+        lambda r: (
+            counts.record_chimerism(r, CTX, _tid(r, "DEMO-0009"), TODAY, "t_cell", 88.0),
+            counts.remove_chimerism(r, CTX, _tid(r, "DEMO-0009"), TODAY, "t_cell", "wrong patient"),
+        )[1],
+        {"engraftment"},
+    ),
+    (
         "override_engraftment",
         lambda r: counts.override_engraftment(
             r, CTX, _tid(r, "DEMO-0009"), "neutrophil", None, "manual differential"

@@ -71,8 +71,13 @@ class CalculatorDialog(QDialog):
         save: SaveFn | None,
         today: dt.date,
         with_date: bool = False,
+        save_text: str = "",
     ) -> None:
-        """``save`` None: show and copy only; ``with_date``: compute gets the assessment date."""
+        """``save`` None: show and copy only; ``with_date``: compute gets the assessment date.
+
+        ``save_text`` (e.g. "&Record result"): ``save`` stores the result in a record of its
+        own, not as an assessment of a complication episode.
+        """
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setAccessibleName(title)
@@ -80,6 +85,7 @@ class CalculatorDialog(QDialog):
         self._compute = compute
         self._save = save
         self._with_date = with_date
+        self._save_text = save_text
         self.grade: GradeResult | None = None
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -218,8 +224,8 @@ class CalculatorDialog(QDialog):
         self.copy_button.setAccessibleName("Copy the result to the clipboard")
         self.copy_button.clicked.connect(self.copy_result)
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button = QPushButton("&Save assessment")
-        self.save_button.setAccessibleName("Save assessment")
+        self.save_button = QPushButton(self._save_text or "&Save assessment")
+        self.save_button.setAccessibleName((self._save_text or "Save assessment").replace("&", ""))
         if self._save is not None:
             self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         else:
@@ -353,7 +359,7 @@ class CalculatorDialog(QDialog):
 
     def record_refusal(self) -> str:
         """Why the complications record would not accept the current result ("" if it would)."""
-        if self.grade is None or self._save is None:
+        if self.grade is None or self._save is None or self._save_text:
             return ""
         try:
             episode_type_for(self.grade)

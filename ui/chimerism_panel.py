@@ -1,0 +1,155 @@
+"""Donor chimerism results of an allogeneic transplant, on its Counts tab.
+
+Each result is read by the ASTCT 2021 definitions with the trend from the previous result
+of its lineage (``planner.records.chimerism_log``); recording one uses the Chimerism
+calculator's dialog, built from the registry, and saves through the edit path (undoable).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.app.changes import Change
+from planner.app.counts import record_chimerism, remove_chimerism
+from planner.clinical.calculators.registry import calculator
+from planner.clinical.calculators.text import describe_result
+from planner.clinical.chimerism import LINEAGES
+from planner.clinical.grading import GradeResult
+from planner.domain.days import short_day_label
+from planner.domain.numbers import format_number
+from planner.records.chimerism_log import ChimerismResult, readings
+from ui.dialogs import calculator_dialogs
+from ui.dialogs.calculator_form import CalculatorDialog
+from ui.dialogs.step_dialogs import StepDialogs
+
+if TYPE_CHECKING:
+    from ui.session import UseCase
+    from ui.transplant_session import TransplantSession
+
+COLUMNS = ("Date", "Day", "Lineage", "Donor %", "Reading")
+Run = Callable[["UseCase[Change]", str], bool]
+
+
+class ChimerismPanel(QGroupBox):
+    """The recorded results, newest first, with "Record" and "Remove" buttons."""
+
+    def __init__(
+        self,
+        session: TransplantSession,
+        run: Run,
+        status: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Donor chimerism (ASTCT 2021)", parent)
+        self.session = session
+        self._run = run
+        self._status = status
+        self._shown: list[ChimerismResult] = []
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAccessibleName("Donor chimerism results")
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.record_button = QPushButton("Record chi&merism...")
+        self.record_button.clicked.connect(self.record)
+        self.remove_button = QPushButton("Remove...")
+        self.remove_button.setAccessibleName("Remove the selected chimerism result")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+
+    def show_results(self, results: tuple[ChimerismResult, ...], day0: dt.date | None) -> None:
+        """Show ``results`` newest first; the tooltip of a row has the rule and notes."""
+        rows = list(reversed(readings(results)))
+        self._shown = [r for r, _ in rows]
+        self.table.setRowCount(len(rows))
+        for row, (result, grade) in enumerate(rows):
+            day = short_day_label((result.date - day0).days) if day0 else ""
+            cells = (
+                result.date.isoformat(),
+                day,
+                LINEAGES[result.lineage],
+                format_number(result.donor_percent),
+                _reading(grade),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(describe_result(grade))
+                self.table.setItem(row, col, item)
+        self.remove_button.setEnabled(bool(rows))
+        self.table.resizeColumnsToContents()
+
+    def record(self) -> None:
+        """Open the Chimerism dialog; "Record result" saves it (one undoable edit)."""
+        spec = calculator("chimerism")
+        tid = self.session.transplant.id
+
+        def save(_grade: GradeResult, date: dt.date, _reason: str) -> object:
+            # A refusal (a duplicate, a date before Day 0) raises PlannerError: the dialog
+            # shows it and stays open with what was typed.
+            values: dict[str, Any] = dialog.values()
+            lineage, percent = str(values["lineage"]), float(values["donor_percent"])
+            change = self.session.run(
+                lambda repo, ctx: record_chimerism(repo, ctx, tid, date, lineage, percent)
+            )
+            self._status(
+                f"Chimerism {LINEAGES[lineage]} {format_number(percent)}% on {date:%d %b} recorded."
+            )
+            return change
+
+        dialog = CalculatorDialog(
+            self,
+            title=spec.title,
+            fields=spec.fields,
+            compute=spec.compute,
+            save=save,
+            today=self.session.today,
+            with_date=spec.with_date,
+            save_text="&Record result",
+        )
+        calculator_dialogs.run_dialog(dialog)
+
+    def remove_selected(self) -> None:
+        """Remove the selected result, with a reason (undoable)."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self._shown):
+            return
+        result = self._shown[row]
+        what = f"{LINEAGES[result.lineage]} result of {result.date:%d %b %Y}"
+        reason = StepDialogs.ask_reason(self, "Remove chimerism result", f"Why remove the {what}?")
+        if reason is None:
+            return
+        tid = self.session.transplant.id
+        self._run(
+            lambda repo, ctx: remove_chimerism(repo, ctx, tid, result.date, result.lineage, reason),
+            f"Chimerism {what} removed.",
+        )
+
+
+def _reading(grade: GradeResult) -> str:
+    change = grade.components.get("change_points")
+    if isinstance(change, int | float) and change < 0:
+        return f"{grade.label}, falling {format_number(-change)} points"
+    return grade.label
