@@ -212,8 +212,9 @@ class PatientWorkspace(QWidget):
         step = s.plan.step(step_id)
         lines = [f"Cancelled: {step.status_reason}"] if step.status_reason else []
         dose = plan_dose_line(step, s.plan, s.facts, date)
-        if dose is not None:
-            lines.append(f"Dose: {dose.text}: {dose.explanation}")
+        if dose is not None and step.dose is not None:
+            how = f" {step.dose.frequency}" if step.dose.frequency else ""
+            lines.append(f"Dose: {dose.text}{how}: {dose.explanation}")
         lines += [
             f"Plan check ({f.severity}): {f.sentence}"
             for f in findings_for_step(s.plan_findings(), step_id)

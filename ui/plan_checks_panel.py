@@ -58,7 +58,7 @@ class PlanChecksPanel(QWidget):
         ordered = act + [f for f in findings if not f.action]
         self.table.setRowCount(len(ordered))
         for row, finding in enumerate(ordered):
-            severity = finding.severity if finding.action else "dose adjusted"
+            severity = finding.label
             for col, text in enumerate((severity, finding.rule.id, finding.text)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(finding.sentence)

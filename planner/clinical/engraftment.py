@@ -224,6 +224,33 @@ def _first_run(points: Sequence[Point], qualifies: Sequence[bool], start: int) -
     return None
 
 
+def _engraftment_run(
+    points: Sequence[Point], qualifies: Sequence[bool], first_low: int, window: Sequence[int]
+) -> int | None:
+    """Where the engraftment run starts: the first run of 3 values >= 0.5 after the aplasia.
+
+    The aplasia is the first stretch of 3 consecutive results below 0.5 starting inside the
+    nadir window; a single dip before it (counts still falling after conditioning: 0.45,
+    then 0.6, 0.7, 0.55, then 0.2, 0.05, ...) is not the nadir. Without such a stretch
+    (sparse sampling) the first run after the first fall below 0.5 counts. Either way a
+    later fall, however deep, never moves the date (design decisions; the CIBMTR rule counts
+    "after the nadir" without defining a nadir of sparse or fluctuating counts).
+    """
+    in_window = set(window)
+    low_run = 0
+    for i in range(first_low, len(points)):
+        if qualifies[i]:
+            low_run = 0
+            continue
+        low_run += 1
+        if low_run == CONSECUTIVE and (i - CONSECUTIVE + 1) in in_window:
+            after = _first_run(points, qualifies, i + 1)
+            if after is not None:
+                return after
+            break
+    return _first_run(points, qualifies, first_low + 1)
+
+
 def _fmt(points: Iterable[Point]) -> str:
     return ", ".join(f"{v:g} on {d.isoformat()}" for d, v in points)
 
@@ -317,7 +344,7 @@ def neutrophil_engraftment(
             notes=tuple(notes),
         )
 
-    start = _first_run(points, qualifies, first_low + 1)
+    start = _engraftment_run(points, qualifies, first_low, window)
     if start is None:
         nadir_i = _first_min(points, range(len(points)))
         after = points[nadir_i + 1 :]

@@ -407,17 +407,18 @@ def magic_liver_stage_umol(bilirubin_umol_l: float) -> int:
 
     <34 -> 0, 34-50 -> 1, 51-102 -> 2, 103-255 -> 3, >255 -> 4 (the µmol/L bands of the
     consensus liver staging that MAGIC kept; Harris et al., Biol Blood Marrow Transplant
-    2016;22:4-10 print mg/dL). A value between two bands (50.5) takes the lower stage,
-    as ``magic_liver_stage`` does for 3.05 mg/dL (design decision).
+    2016;22:4-10 print mg/dL). A value between two printed bands (50.5) takes the higher
+    stage, as ``magic_liver_stage`` does for 3.05 mg/dL: each band is closed at its upper
+    limit (design decision, the same in both units).
     """
     bili = require_number(
         "bilirubin", bilirubin_umol_l, 0.0, MAX_BILIRUBIN_UMOL_L, "µmol/L", what="Bilirubin"
     )
     if bili < 34:
         return 0
-    if bili < 51:
+    if bili <= 50:
         return 1
-    if bili < 103:
+    if bili <= 102:
         return 2
     if bili <= 255:
         return 3

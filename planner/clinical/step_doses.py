@@ -14,7 +14,7 @@ from planner.clinical.dosing import compute_dose, tall_man
 from planner.clinical.plan_rules.doses import decide_dose
 from planner.clinical.plan_rules.facts import PatientFacts
 from planner.domain.patients import Patient
-from planner.domain.plans import Plan, PlanStep
+from planner.domain.plans import Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, DoseRule
 from planner.errors import ValidationError
 
@@ -97,16 +97,20 @@ def plan_dose_line(
     """The dose of ``step`` after the plan rules, with each rule's reason (None: no dose).
 
     A rule that needs a value not recorded (a creatinine for a renal rule) computes
-    nothing: the line shows the order and says what is missing.
+    nothing: the line shows the order and says what is missing. A dose dated before the
+    recorded creatinine is not recomputed with it; a cancelled step has no dose line.
     """
-    decision = decide_dose(step, plan, facts)
+    if step.status is StepStatus.CANCELLED:
+        return None  # not given: its reason is shown instead (status_reason)
+    decision = decide_dose(step, plan, facts, on=on)
     if decision is None:
         return None
     assert step.dose is not None
     reasons = " ".join(f"[{a.rule.id}] {a.text}" for a in decision.applied if a.text)
     if decision.dose is None:
         suffix = f" {step.dose.route}" if step.dose.route else ""
-        return DoseLine(f"{step.dose.order_text}{suffix}", reasons, False, decision.rule_ids)
+        explanation = reasons or decision.blocked
+        return DoseLine(f"{step.dose.order_text}{suffix}", explanation, False, decision.rule_ids)
     line = _line(decision.dose, step.drug, facts, on)
     rules = decision.rule_ids
     if not line.computed and "dose-needs-measurement" not in rules:

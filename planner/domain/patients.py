@@ -49,6 +49,11 @@ LABELS = {
     "status": "Status",
     "hla_match": "HLA match",
     "workup_status": "Work-up status",
+    "creatinine_mg_dl": "Serum creatinine",
+    "creatinine_date": "Creatinine date",
+    "cmv_igg": "CMV IgG",
+    "hbsag": "HBsAg",
+    "anti_hbc": "Anti-HBc",
 }
 
 
@@ -302,8 +307,15 @@ def validate_patient(patient: Patient, today: dt.date) -> None:
             raise ValidationError("weight_date", "The weight cannot be dated in the future.")
         if patient.weight_date < patient.date_of_birth:
             raise ValidationError("weight_date", "The weight is dated before the date of birth.")
-    if patient.creatinine_date is not None and patient.creatinine_date > today:
-        raise ValidationError("creatinine_date", "The creatinine cannot be dated in the future.")
+    if patient.creatinine_date is not None:
+        if patient.creatinine_date > today:
+            raise ValidationError(
+                "creatinine_date", "The creatinine cannot be dated in the future."
+            )
+        if patient.creatinine_date < patient.date_of_birth:
+            raise ValidationError(
+                "creatinine_date", "The creatinine is dated before the date of birth."
+            )
 
 
 @dataclass(frozen=True)

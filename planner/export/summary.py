@@ -136,7 +136,7 @@ def _plan_checks(doc: PdfDocument, plan: Plan, facts: PatientFacts, printed_on: 
         doc.paragraph("The plan rules found nothing to act on and adjusted no dose.")
         return
     rows: list[list[object]] = [["Severity", "Finding, rule and source"]]
-    rows += [[f.severity if f.action else "dose adjusted", f.sentence] for f in found]
+    rows += [[f.label, f.sentence] for f in found]
     w = doc.frame_width()
     doc.table(rows, [w * 0.14, w * 0.86], style="small")
 

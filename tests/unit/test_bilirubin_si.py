@@ -80,7 +80,8 @@ def test_unknown_unit_and_double_or_missing_bilirubin_are_refused() -> None:
         (33.9, 0),
         (34, 1),
         (50, 1),
-        (50.5, 1),
+        (50.5, 2),  # between printed bands: up, as 3.05 mg/dL is stage 2
+        (102.5, 3),
         (51, 2),
         (102, 2),
         (103, 3),

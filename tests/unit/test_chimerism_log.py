@@ -65,11 +65,10 @@ def test_readings_trend_per_lineage():
             [result(30, "myeloid", 4.9)],
             ["Chimerism myeloid cells (CD33+) 4.9% donor D+30: donor cells below 5%: confirm"],
         ),
+        ([result(30, "t_cell", 100), result(60, "t_cell", 97)], []),  # still full: tab only
         (
-            [result(30, "t_cell", 100), result(60, "t_cell", 97)],
-            [
-                "Chimerism T cells (CD3+) 97% donor D+60: full donor chimerism, falling from 100%: confirm"
-            ],
+            [result(30, "t_cell", 97), result(60, "t_cell", 90)],
+            ["Chimerism T cells (CD3+) 90% donor D+60: mixed chimerism, falling from 97%: confirm"],
         ),
         ([result(30, "t_cell", 90), result(60, "t_cell", 99)], []),  # the latest counts
     ],

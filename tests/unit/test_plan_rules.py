@@ -378,7 +378,18 @@ def test_busulfan_seizure_cover_to_48_hours_after_the_last_dose():
         ),
     )
     found = [f for f in plan_checks(short, adult()) if f.rule.id == "busulfan-seizure-prophylaxis"]
-    assert found and "before" in found[0].text
+    assert found and "cover ends" in found[0].text
+    late = replace(
+        plan,
+        steps=tuple(
+            replace(s, days=tuple(d for d in s.days if d > -5))
+            if s.id.endswith("seizure-prophylaxis")
+            else s
+            for s in plan.steps
+        ),
+    )
+    found = [f for f in plan_checks(late, adult()) if f.rule.id == "busulfan-seizure-prophylaxis"]
+    assert found and "after the first busulfan dose" in found[0].text
 
 
 def test_every_bundled_template_alone_passes_the_plan_rules_with_full_facts():
@@ -419,3 +430,160 @@ def test_any_pair_of_conditioning_templates_clashes():
     for a, b in itertools.combinations(conditioning, 2):
         if set(a.transplant_types) & set(b.transplant_types):
             assert combination_clashes([a, b]), (a.id, b.id)
+
+
+# --- what the review of these rules found ---------------------------------------------
+
+
+def test_melphalan_140_is_not_told_to_consider_140():
+    plan = plan_of("mel140-auto")
+    dose = line(plan, "mel140-auto/melphalan", adult(creatinine_mg_dl=2.5))
+    assert dose is not None and "melphalan-renal" not in dose.rules
+
+
+def test_an_unreadable_frequency_makes_the_daily_maximum_a_finding_to_act_on():
+    plan = plan_of("haplo-flu-cy-tbi-ptcy")
+    step = plan.step("haplo-flu-cy-tbi-ptcy/mycophenolate")
+    assert step.dose is not None
+    odd = replace(step, dose=replace(step.dose, frequency="with meals"))
+    plan = replace(plan, steps=tuple(odd if s is step else s for s in plan.steps))
+    found = [f for f in plan_checks(plan, adult(weight_kg=120)) if f.rule.id == "mmf-daily-maximum"]
+    assert found and found[0].action and "by hand" in found[0].text
+
+
+@pytest.mark.parametrize(
+    ("frequency", "cap"), [("TID", "1,000 mg"), ("BID", "1,500 mg"), ("q8h", "1,000 mg")]
+)
+def test_abbreviated_frequencies_count_doses_a_day(frequency, cap):
+    plan = plan_of("haplo-flu-cy-tbi-ptcy")
+    step = plan.step("haplo-flu-cy-tbi-ptcy/mycophenolate")
+    assert step.dose is not None
+    odd = replace(step, dose=replace(step.dose, frequency=frequency))
+    plan = replace(plan, steps=tuple(odd if s is step else s for s in plan.steps))
+    dose = line(plan, odd.id, adult(weight_kg=120))
+    assert dose is not None and dose.text.startswith(cap)
+
+
+def test_a_step_the_team_cancelled_is_not_flagged_against_its_condition():
+    facts = adult(recipient_cmv="positive", hbsag="negative", anti_hbc="negative")
+    plan = apply_conditions(plan_of(*ALLO), facts)
+    step = plan.step("supportive-care-allo/letermovir")
+    own = replace(step, status=StepStatus.CANCELLED, status_reason="Interaction; PCR monitoring")
+    plan = replace(plan, steps=tuple(own if s is step else s for s in plan.steps))
+    assert not [f for f in plan_checks(plan, facts) if f.rule.id == "letermovir-cmv-seropositive"]
+    # One the rule cancelled is flagged when the record now says the patient qualifies.
+    negative = apply_conditions(plan_of(*ALLO), adult(recipient_cmv="negative"))
+    found = [f for f in plan_checks(negative, facts) if f.rule.id == "letermovir-cmv-seropositive"]
+    assert found and "now has" in found[0].text
+
+
+def test_a_rule_the_catalogue_does_not_hold_is_a_finding_not_a_crash():
+    plan = plan_of(*ALLO)
+    step = plan.step("supportive-care-allo/letermovir")
+    assert step.when is not None
+    odd = replace(step, when=replace(step.when, rule="no-such-rule"))
+    plan = replace(plan, steps=tuple(odd if s is step else s for s in plan.steps))
+    found = [f for f in plan_checks(plan, adult()) if f.rule.id == "no-such-rule"]
+    assert found and "not in the plan rules" in found[0].sentence
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (
+            'kind = "interaction"\ndrug = "letermovir"\nwith_drugs = "ciclosporin"\ndose = { amount = 240, unit = "mg" }',
+            "with_drugs",
+        ),
+        (
+            'kind = "interaction"\nwith_drugs = ["ciclosporin"]\ndose = { amount = 240, unit = "mg" }',
+            "drug",
+        ),
+        (
+            'kind = "renal"\ndrug = "x"\ncrcl_below = 30\ndose = { amount = 1, unit = "mg", per = "m3" }',
+            "per",
+        ),
+        ('kind = "renal"\ndrug = "x"\ncrcl_below = 30\ndose = { unit = "mg" }', "amount"),
+        ('kind = "renal"\ndrug = "x"\ndose = { amount = 1, unit = "mg" }', "crcl"),
+        (
+            'kind = "renal"\ndrug = "x"\ncrcl_below = 30\nfactor = 0.5\nwithhold = "no"',
+            "exactly one",
+        ),
+        (
+            'kind = "daily_maximum"\ndrug = "x"\nmax_per_day = 3000\nunit = "mg"\nmax_dose = 1',
+            "max_dose",
+        ),
+    ],
+)
+def test_a_malformed_rule_parameter_is_refused_when_the_file_is_read(body, words):
+    data = (
+        f'schema = 1\n[[rules]]\nid = "x"\nseverity = "high"\ntitle = "t"\nsource = "s"\n{body}\n'
+    )
+    with pytest.raises(TemplateError) as err:
+        parse_catalogue(data.encode(), "rules/bad.toml")
+    assert words in str(err.value)
+
+
+def test_a_dose_before_the_creatinine_is_not_recomputed_with_it():
+    plan = plan_of("haplo-flu-cy-tbi-ptcy")
+    step = plan.step("haplo-flu-cy-tbi-ptcy/fludarabine")
+    given = plan.planned_date(step, step.days[0])
+    facts = PatientFacts(height_cm=180, creatinine_date=given + dt.timedelta(days=3), **CRCL_30)
+    dose = plan_dose_line(step, plan, facts, given)
+    assert dose is not None and not dose.computed
+    assert "Not recomputed" in dose.explanation and "mg/m2)" not in dose.text
+
+
+@pytest.mark.parametrize(("age", "flagged"), [(7, False), (8, True)])
+def test_a_creatinine_older_than_7_days_before_the_dose_is_flagged(age, flagged):
+    plan = plan_of("haplo-flu-cy-tbi-ptcy")
+    step = plan.step("haplo-flu-cy-tbi-ptcy/fludarabine")
+    first = plan.planned_date(step, step.days[0])
+    facts = adult(height_cm=180, creatinine_date=first - dt.timedelta(days=age))
+    found = [f for f in plan_checks(plan, facts) if f.rule.id == "creatinine-age"]
+    assert bool(found) is flagged
+    if flagged:
+        assert found[0].action
+
+
+# Male, 50 years, 70 kg: CrCl = 90 x 70 / (72 x creatinine) = 87.5 / creatinine.
+@pytest.mark.parametrize(
+    ("creatinine", "dose", "rule"),
+    [
+        (0.9, "0.5 mg PO", None),  # 97.2 mL/min
+        (1.75, "0.5 mg PO", None),  # exactly 50: the normal dose
+        (1.76, "0.25 mg PO", "entecavir-renal-30-50"),  # 49.7
+        (2.9, "0.25 mg PO", "entecavir-renal-30-50"),  # 30.2
+        (5.0, "0.15 mg PO", "entecavir-renal-10-30"),  # 17.5
+        (10.0, "0.05 mg PO", "entecavir-renal-below-10"),  # 8.75
+    ],
+)
+def test_entecavir_renal_dose(creatinine, dose, rule):
+    facts = adult(hbsag="positive", creatinine_mg_dl=creatinine)
+    plan = apply_conditions(plan_of(*ALLO), facts)
+    got = line(plan, "supportive-care-allo/hepatitis-b-prophylaxis", facts)
+    assert got is not None and got.text == dose
+    assert (rule in got.rules) if rule else not got.rules
+
+
+def test_clearance_is_compared_as_shown():
+    # 29.96 mL/min shows as "30 mL/min" and is in the 30-70 band, never "below 30".
+    plan = plan_of("haplo-flu-cy-tbi-ptcy")
+    facts = PatientFacts(
+        height_cm=180, age_years=50.0, weight_kg=120.0, sex="male", creatinine_mg_dl=5.006
+    )
+    dose = line(plan, "haplo-flu-cy-tbi-ptcy/fludarabine", facts)
+    assert dose is not None and dose.computed and dose.rules == ("fludarabine-renal",)
+    assert "CrCl 30 mL/min" in dose.explanation
+
+
+def test_the_renal_fixed_dose_option_is_13_mg():
+    plan = plan_of("gcsf-plerixafor-mobilisation-auto")
+    facts = PatientFacts(weight_kg=70, sex="female", age_years=72, creatinine_mg_dl=1.6056)
+    dose = line(plan, "gcsf-plerixafor-mobilisation-auto/plerixafor", facts)
+    assert dose is not None
+    assert "fixed dose of 13 mg" in dose.explanation and "50 mL/min or less" in dose.explanation
+
+
+def test_a_cancelled_step_has_no_dose_line():
+    plan = apply_conditions(plan_of(*ALLO), adult(recipient_cmv="negative"))
+    assert line(plan, "supportive-care-allo/letermovir", adult()) is None

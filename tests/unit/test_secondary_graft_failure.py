@@ -105,6 +105,20 @@ def test_design_decision_a_run_after_the_first_fall_is_the_initial_engraftment()
     assert pattern is not None and pattern.since == d(8)
 
 
+def test_a_single_dip_before_the_aplasia_is_not_the_nadir() -> None:
+    """Counts still falling after conditioning (one value of 0.45, then 0.6, 0.7, 0.55) and
+    then the aplasia (three or more results below 0.5) and recovery: engraftment is the run
+    after the aplasia (D+15), never the run after the dip (D+2); nothing secondary."""
+    points = [
+        (0, 2.1), (1, 0.45), (2, 0.6), (3, 0.7), (4, 0.55), (5, 0.2), (6, 0.05), (7, 0.01),
+        (8, 0.0), (10, 0.01), (12, 0.02), (14, 0.3), (15, 0.6), (16, 0.9), (17, 1.4),
+    ]  # fmt: skip
+    result = neutrophil_engraftment(series(points), day0=DAY0)
+    assert result.date == d(15)
+    assert result.nadir_date == d(8)
+    assert secondary_graft_failure_pattern(series(points), result, day0=DAY0) is None
+
+
 # --------------------------------------------------------------------------- board and tab
 
 

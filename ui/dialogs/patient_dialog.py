@@ -124,10 +124,16 @@ class PatientDialog(QDialog):
         self._add(form, "weight_kg", "&Weight (kg)", self._spin(0, 400, 1))
         creatinine = self._spin(0, 20, 2)
         creatinine.setToolTip(
-            "Latest serum creatinine in mg/dL (dated today when changed): the renal dose "
-            "rules (plerixafor, fludarabine, melphalan) need it."
+            "Latest serum creatinine in mg/dL, with the date the sample was taken: the renal "
+            "dose rules (plerixafor, fludarabine, entecavir, melphalan) need both."
         )
         self._add(form, "creatinine_mg_dl", "C&reatinine (mg/dL)", creatinine)
+        sampled = QDateEdit()
+        sampled.setDisplayFormat("yyyy-MM-dd")
+        sampled.setCalendarPopup(True)
+        sampled.setDate(qdate(self._today))
+        sampled.setMaximumDate(qdate(self._today))
+        self._add(form, "creatinine_date", "Creatinine sam&ple date", sampled)
         for field, label in (
             ("cmv_igg", "Recipient CM&V IgG"),
             ("hbsag", "HBs&Ag"),
@@ -166,6 +172,8 @@ class PatientDialog(QDialog):
         w["height_cm"].setValue(p.height_cm or 0)  # type: ignore[attr-defined]
         w["weight_kg"].setValue(p.weight_kg or 0)  # type: ignore[attr-defined]
         w["creatinine_mg_dl"].setValue(p.creatinine_mg_dl or 0)  # type: ignore[attr-defined]
+        if p.creatinine_date is not None:
+            w["creatinine_date"].setDate(qdate(p.creatinine_date))  # type: ignore[attr-defined]
         for field in ("cmv_igg", "hbsag", "anti_hbc"):
             w[field].setCurrentText(getattr(p, field))  # type: ignore[attr-defined]
         w["diagnosis"].setText(p.diagnosis)  # type: ignore[attr-defined]
@@ -188,6 +196,7 @@ class PatientDialog(QDialog):
             "height_cm": height,
             "weight_kg": weight,
             "creatinine_mg_dl": w["creatinine_mg_dl"].value() or None,
+            "creatinine_date": pydate(w["creatinine_date"].date()),
             "cmv_igg": w["cmv_igg"].currentText(),
             "hbsag": w["hbsag"].currentText(),
             "anti_hbc": w["anti_hbc"].currentText(),
@@ -207,18 +216,11 @@ class PatientDialog(QDialog):
             weighed = self._original.weight_date
             if values["weight_kg"] != self._original.weight_kg:
                 weighed = self._today
-            measured = self._original.creatinine_date
-            if values["creatinine_mg_dl"] != self._original.creatinine_mg_dl:
-                measured = self._today
-            patient = replace(
-                self._original, weight_date=weighed, creatinine_date=measured, **values
-            )
+            patient = replace(self._original, weight_date=weighed, **values)
         if patient.weight_kg is not None and patient.weight_date is None:
             patient = replace(patient, weight_date=self._today)
         if patient.creatinine_mg_dl is None:
             patient = replace(patient, creatinine_date=None)
-        elif patient.creatinine_date is None:
-            patient = replace(patient, creatinine_date=self._today)
         validate_patient(patient, self._today)
         return patient
 

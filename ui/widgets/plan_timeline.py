@@ -339,7 +339,7 @@ class PlanTimeline(QWidget):
                 f"{day_label((bar.end - self._plan.day0).days)} ({days} days)"
             )
         lines.append(f"Status: {status_style(occ.shown_status(self._today)).label}")
-        if step.dose is not None:
+        if step.dose is not None and self.step_details is None:
             order = " ".join(
                 t for t in (step.dose.order_text, step.dose.route, step.dose.frequency) if t
             )

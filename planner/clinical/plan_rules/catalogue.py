@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
 
-from planner.domain.templates import ID_PATTERN, ParseContext, decode_toml
+from planner.domain.templates import DOSE_UNITS, ID_PATTERN, DoseBasis, ParseContext, decode_toml
 
 SEVERITIES: Final = ("high", "medium", "low")
 KINDS: Final = (
@@ -28,9 +28,55 @@ KINDS: Final = (
     "covers_after",
     "condition",
     "weight_age",
+    "measurement_age",
     "missing_value",
     "edit",
 )
+_NUM: Final = (int, float)
+# The parameters of each kind: name -> (accepted types, required). A rule with a parameter
+# of the wrong type, a missing one or an unknown one is refused when the file is read, so a
+# typo never disables a rule silently.
+_PARAMS: Final[dict[str, dict[str, tuple[tuple[type, ...], bool]]]] = {
+    "interaction": {"drug": ((str,), True), "with_drugs": ((list,), True), "dose": ((dict,), True)},
+    "renal": {
+        "drug": ((str,), True),
+        "crcl_at_most": (_NUM, False),
+        "crcl_at_least": (_NUM, False),
+        "crcl_below": (_NUM, False),
+        "factor": (_NUM, False),
+        "dose": ((dict,), False),
+        "withhold": ((str,), False),
+    },
+    "fixed_option": {
+        "drug": ((str,), True),
+        "weight_at_most": (_NUM, True),
+        "fixed_mg": (_NUM, True),
+        "renal_crcl_at_most": (_NUM, True),
+        "renal_fixed_mg": (_NUM, True),
+    },
+    "creatinine_flag": {
+        "drug": ((str,), True),
+        "creatinine_above": (_NUM, True),
+        "amount_above": (_NUM, True),
+        "text": ((str,), True),
+    },
+    "daily_maximum": {"drug": ((str,), True), "max_per_day": (_NUM, True), "unit": ((str,), True)},
+    "duplicate_agent": {},
+    "one_per_category": {"categories": ((list,), True)},
+    "ptcy_not_before": {"agents": ((list,), True), "not_before_day": ((int,), True)},
+    "ptcy_forbidden": {"agents": ((list,), True)},
+    "covers_after": {
+        "drug": ((str,), True),
+        "cover_agents": ((list,), True),
+        "days_after": ((int,), True),
+    },
+    "condition": {},
+    "weight_age": {"max_days": ((int,), True)},
+    "measurement_age": {"max_days": ((int,), True)},
+    "missing_value": {},
+    "edit": {},
+}
+_DOSE_TABLE: Final = {"amount", "unit", "per", "max_dose"}
 _COMMON: Final = {"id", "kind", "severity", "title", "source"}
 RULES_FILE: Final = "rules/plan-rules.toml"
 
@@ -93,8 +139,18 @@ class Catalogue:
         return self._by_kind.get(kind, [])
 
     def get(self, rule_id: str) -> RuleDef:
-        """The rule with ``rule_id`` (KeyError names it when a template cites an unknown rule)."""
-        return self.rules[rule_id]
+        """The rule with ``rule_id``; an id the catalogue does not hold (a local template's
+        typo, a rule renamed after a plan was made) is a rule of its own that says so."""
+        found = self.rules.get(rule_id)
+        if found is not None:
+            return found
+        return RuleDef(
+            rule_id,
+            "condition",
+            "medium",
+            f"Rule '{rule_id}' named by a template is not in the plan rules",
+            f"not found in {RULES_FILE}: check the template",
+        )
 
     def agent(self, drug: str) -> str:
         """The class a drug belongs to for duplicate checks, else the drug itself."""
@@ -116,7 +172,36 @@ def _rule(ctx: ParseContext, raw: Any) -> RuleDef:
     if severity not in SEVERITIES:
         raise ctx.error(f"'{severity}' is not one of: {', '.join(SEVERITIES)}.", "severity")
     params = {k: v for k, v in raw.items() if k not in _COMMON}
+    _check_params(ctx, kind, params)
     return RuleDef(rule_id, kind, severity, ctx.text(raw, "title"), ctx.text(raw, "source"), params)
+
+
+def _check_params(ctx: ParseContext, kind: str, params: Mapping[str, Any]) -> None:
+    spec = _PARAMS[kind]
+    ctx.reject_unknown(params, set(spec), f"{kind} rule")
+    for name, (types, required) in spec.items():
+        value = ctx.get(params, name, types, required=required)
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise ctx.error("must be a list of names.", name)
+    if "dose" in params:
+        _check_dose(ctx, params["dose"])
+    if kind == "renal":
+        if not {"crcl_at_most", "crcl_at_least", "crcl_below"} & set(params):
+            raise ctx.error("needs crcl_at_most, crcl_at_least or crcl_below.", "crcl_at_most")
+        acts = [k for k in ("factor", "dose", "withhold") if k in params]
+        if len(acts) != 1:
+            raise ctx.error("needs exactly one of factor, dose or withhold.", "dose")
+
+
+def _check_dose(ctx: ParseContext, table: Mapping[str, Any]) -> None:
+    ctx.reject_unknown(table, _DOSE_TABLE, "dose")
+    amount = ctx.get(table, "amount", _NUM)
+    if not amount > 0:
+        raise ctx.error("must be a positive number.", "dose.amount")
+    if table.get("unit", "mg") not in DOSE_UNITS:
+        raise ctx.error(f"unit must be one of: {', '.join(DOSE_UNITS)}.", "dose.unit")
+    ctx.choice(table, "per", DoseBasis, default="flat")
+    ctx.get(table, "max_dose", _NUM, required=False)
 
 
 def parse_catalogue(data: bytes, file: str) -> Catalogue:

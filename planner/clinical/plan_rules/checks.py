@@ -18,6 +18,8 @@ from planner.domain.templates import DoseBasis, Phase
 
 # How long before conditioning starts the weight check appears on the board.
 WEIGHT_CHECK_LEAD_DAYS = 14
+# How a step cancelled by its condition's rule starts its reason.
+NOT_INDICATED = "Not indicated"
 
 
 def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> Finding | None:
@@ -28,7 +30,7 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
     known = facts.condition_facts()
     answer = when.answer(known)
     used = when.used(known)
-    cancelled = step.status is StepStatus.CANCELLED
+    cancelled = step.status in (StepStatus.CANCELLED, StepStatus.SKIPPED)
     if answer is Answer.UNKNOWN and not cancelled:
         return Finding(
             rule,
@@ -42,7 +44,8 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
             "cancel it with a reason, or record the value.",
             (step.id,),
         )
-    if answer is Answer.MET and cancelled:
+    if answer is Answer.MET and step.status_reason.startswith(NOT_INDICATED):
+        # Only a cancellation this rule made: a team's own reason stands.
         return Finding(
             rule,
             f'"{step.title}" is cancelled but the patient now has {when.text} ({used}).',
@@ -61,15 +64,22 @@ def _dose_findings(
 ) -> list[Finding]:
     if step.dose is None or step.status is StepStatus.CANCELLED or step.is_done:
         return []
-    decision = decide_dose(step, plan, facts, cat)
+    # The dose still to give first decides (its date against the creatinine's).
+    to_give = [o for o in plan.step_occurrences(step) if o.status is StepStatus.PLANNED]
+    decision = decide_dose(step, plan, facts, cat, to_give[0].date if to_give else None)
     if decision is None:
         return []
-    found = []
-    for applied in (a for a in decision.applied if a.text):
-        # A dose a rule computed (lower, capped) is shown; a stop or a flag needs a person.
-        action = decision.dose is None or applied.rule.kind in ("creatinine_flag", "missing_value")
-        found.append(Finding(applied.rule, f"{step.title}: {applied.text}", (step.id,), action))
-    return found
+    return [
+        Finding(
+            a.rule,
+            f"{step.title}: {a.text}",
+            (step.id,),
+            action=a.action or decision.dose is None,
+            changed=a.changed,
+        )
+        for a in decision.applied
+        if a.text
+    ]
 
 
 def _conditioning_dates(plan: Plan) -> tuple[dt.date, dt.date] | None:
@@ -125,24 +135,27 @@ def _cover_findings(plan: Plan, rule: RuleDef) -> list[Finding]:
     given = _drug_occurrences(plan, {drug})
     if not given:
         return []
-    last = max(o.date for o in given)
+    first, last = min(o.date for o in given), max(o.date for o in given)
     needed = last + dt.timedelta(days=int(rule.number("days_after") or 0))
     cover = _drug_occurrences(plan, agents)
+    covered_from = min((o.date for o in cover), default=None)
     covered_to = max((o.date for o in cover), default=None)
-    if covered_to is not None and covered_to >= needed:
+    if covered_from is None or covered_to is None:
+        what = "no seizure prophylaxis step"
+    elif covered_from <= first and covered_to >= needed:
         return []
-    what = (
-        "no seizure prophylaxis step"
-        if covered_to is None
-        else f"cover ends {covered_to.isoformat()}"
-    )
+    elif covered_from > first:
+        what = f"cover starts {covered_from.isoformat()}, after the first {drug} dose"
+    else:
+        what = f"cover ends {covered_to.isoformat()}"
     steps = tuple(dict.fromkeys(o.step_id for o in cover)) or tuple(
         dict.fromkeys(o.step_id for o in given)
     )
     return [
         Finding(
             rule,
-            f"Last {drug} dose {last.isoformat()}; {what}, before {needed.isoformat()}.",
+            f"{drug.capitalize()} {first.isoformat()} to {last.isoformat()}: {what}; cover is "
+            f"needed from the first dose to {needed.isoformat()}.",
             steps,
         )
     ]
@@ -185,7 +198,7 @@ def apply_conditions(plan: Plan, facts: PatientFacts, by: str = "", at: str = ""
     for step in plan.steps:
         if step.when is not None and condition_answer(step, facts) is Answer.NOT_MET:
             reason = (
-                f"Not indicated (rule {step.when.rule}): for patients with {step.when.text}; "
+                f"{NOT_INDICATED} (rule {step.when.rule}): for patients with {step.when.text}; "
                 f"recorded {step.when.used(facts.condition_facts())}."
             )
             step = replace(step, status=StepStatus.CANCELLED, status_reason=reason)

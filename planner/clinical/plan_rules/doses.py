@@ -2,14 +2,15 @@
 
 ``decide_dose`` takes a step's order and applies the catalogue's dose rules in a fixed
 order: interactions with other drugs in the plan (letermovir with ciclosporin), kidney
-function (plerixafor, fludarabine), flags (melphalan with a raised creatinine), daily
-maxima (mycophenolate mofetil), label options (plerixafor fixed dose). Every change
-carries the rule and the values it used; a rule that needs a value not recorded stops
-the computation and says which value.
+function (plerixafor, fludarabine, entecavir), flags (melphalan with a raised creatinine,
+a creatinine too old for the dose), daily maxima (mycophenolate mofetil), label options
+(plerixafor fixed dose). Every change carries the rule and the values it used; a rule that
+needs a value not recorded stops the computation and says which value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from typing import Final
@@ -22,21 +23,33 @@ from planner.domain.plans import Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, DoseRule
 from planner.errors import ValidationError
 
-# Doses a day named by a step's frequency text ("three times daily", "every 8 hours").
+# Doses a day named by a step's frequency text ("three times daily", "every 8 hours",
+# the Latin abbreviations some centres type in local templates).
 _PER_DAY: Final = (
-    (re.compile(r"\bonce (daily|a day)\b|\bevery 24 hours\b"), 1),
-    (re.compile(r"\btwice (daily|a day)\b|\bevery 12 hours\b"), 2),
-    (re.compile(r"\bthree times (daily|a day)\b|\bevery 8 hours\b"), 3),
-    (re.compile(r"\bfour times (daily|a day)\b|\bevery 6 hours\b"), 4),
+    (re.compile(r"\bonce (daily|a day)\b|\bevery 24 hours\b|\bq24h\b|\bod\b|\bqd\b"), 1),
+    (re.compile(r"\btwice (daily|a day)\b|\bevery 12 hours\b|\bq12h\b|\bbid\b|\bbd\b"), 2),
+    (re.compile(r"\bthree times (daily|a day)\b|\bevery 8 hours\b|\bq8h\b|\btid\b|\btds\b"), 3),
+    (re.compile(r"\bfour times (daily|a day)\b|\bevery 6 hours\b|\bq6h\b|\bqid\b|\bqds\b"), 4),
 )
+# Mass units a daily maximum can be compared in (milligrams per unit).
+_MG_PER: Final = {"mg": 1.0, "g": 1000.0, "mcg": 0.001}
 
 
 @dataclass(frozen=True)
 class Applied:
-    """A rule that changed or flagged a dose, and what it did with which values."""
+    """A rule that changed or flagged a dose, and what it did with which values.
+
+    Attributes:
+        rule: the rule.
+        text: what it did, with the values ("" when only its id is listed).
+        changed: it changed the order (a lower dose, a cap).
+        action: someone must act (a stop, a flag, a value to measure).
+    """
 
     rule: RuleDef
     text: str
+    changed: bool = False
+    action: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,7 @@ def doses_per_day(frequency: str) -> int | None:
     return None
 
 
-def _order(raw: object, base: DoseRule) -> DoseRule:
+def rule_order(raw: object, base: DoseRule) -> DoseRule:
     """A rule's ``dose`` table as an order, keeping the step's route and frequency."""
     table = dict(raw) if isinstance(raw, dict) else {}
     return DoseRule(
@@ -99,13 +112,14 @@ def _interactions(
         partner = _active_partner(plan, rule.names("with_drugs"))
         if partner is None:
             continue
-        dose = _order(rule.params.get("dose"), dose)
+        dose = rule_order(rule.params.get("dose"), dose)
         first = plan.planned_date(partner, partner.days[0]) if partner.days else plan.day0
         applied.append(
             Applied(
                 rule,
                 f"{dose.order_text} because the plan holds {partner.drug} "
                 f'("{partner.title}", from {first.isoformat()}).',
+                changed=True,
             )
         )
     return dose, applied
@@ -125,41 +139,70 @@ def _in_range(rule: RuleDef, crcl: float) -> bool:
 def _renal_change(rule: RuleDef, dose: DoseRule, crcl: CrCl) -> tuple[DoseRule | None, Applied]:
     withhold = rule.text("withhold")
     if withhold:
-        return None, Applied(rule, f"{withhold} {crcl.used}.")
+        return None, Applied(rule, f"{withhold} {crcl.used}.", action=True)
     factor = rule.number("factor")
     if factor is not None:
         reduced = replace(dose, amount=dose.amount * factor)
         text = f"{dose.order_text} x {format_number(factor)} = {reduced.order_text}: {crcl.used}."
-        return reduced, Applied(rule, text)
-    changed = _order(rule.params.get("dose"), dose)
+        return reduced, Applied(rule, text, changed=True)
+    changed = rule_order(rule.params.get("dose"), dose)
     limit = (
         ""
         if changed.max_dose is None
         else f", maximum {format_number(changed.max_dose)} {changed.unit}"
     )
-    return changed, Applied(rule, f"{changed.order_text}{limit}: {crcl.used}.")
+    return changed, Applied(rule, f"{changed.order_text}{limit}: {crcl.used}.", changed=True)
 
 
 def _renal(
-    cat: Catalogue, drug: str, dose: DoseRule, facts: PatientFacts
+    cat: Catalogue, drug: str, dose: DoseRule, facts: PatientFacts, on: dt.date | None
 ) -> tuple[DoseRule | None, list[Applied], str]:
     rules = [r for r in cat.of_kind("renal") if r.text("drug") == drug]
     if not rules:
         return dose, [], ""
+    needs = cat.get("dose-needs-measurement")
+    if on is not None and facts.creatinine_date is not None and on < facts.creatinine_date:
+        # Like the weight: a dose before the creatinine was measured is what was given
+        # then, which the administration record holds; never recompute it.
+        text = (
+            f"Not recomputed: dated {on.isoformat()}, before the recorded creatinine "
+            f"({facts.creatinine_date.isoformat()}); see the administration record."
+        )
+        return None, [Applied(r, "") for r in rules], text
     try:
         crcl = facts.crcl()
     except ValidationError as err:
-        needs = cat.get("dose-needs-measurement")
         titles = "; ".join(r.title for r in rules)
         text = f"Not computed: the {drug} dose depends on kidney function ({titles}). {err}"
         # One sentence (the missing value); the renal rules are named by id only.
-        return None, [Applied(needs, text), *(Applied(r, "") for r in rules)], text
+        return None, [Applied(needs, text, action=True), *(Applied(r, "") for r in rules)], text
+    found = [*_creatinine_age(cat, facts, on)]
     for rule in rules:
         if _in_range(rule, crcl.ml_min):
             changed, applied = _renal_change(rule, dose, crcl)
             blocked = "" if changed is not None else f"Not computed: {applied.text}"
-            return changed, [applied], blocked
-    return dose, [], ""
+            return changed, [*found, applied], blocked
+    return dose, found, ""
+
+
+def _creatinine_age(cat: Catalogue, facts: PatientFacts, on: dt.date | None) -> list[Applied]:
+    """A creatinine measured too long before the dose it decides."""
+    if on is None or facts.creatinine_date is None:
+        return []
+    found = []
+    for rule in cat.of_kind("measurement_age"):
+        days = int(rule.number("max_days") or 0)
+        age = (on - facts.creatinine_date).days
+        if age > days:
+            found.append(
+                Applied(
+                    rule,
+                    f"The creatinine ({facts.creatinine_date.isoformat()}) is {age} days older "
+                    f"than this dose ({on.isoformat()}); measure it again within {days} days.",
+                    action=True,
+                )
+            )
+    return found
 
 
 def _creatinine_flags(
@@ -167,14 +210,16 @@ def _creatinine_flags(
 ) -> list[Applied]:
     found = []
     for rule in cat.of_kind("creatinine_flag"):
-        if rule.text("drug") != drug or dose.amount < (rule.number("amount_at_least") or 0):
+        if rule.text("drug") != drug or dose.amount <= (rule.number("amount_above") or 0):
             continue
         limit = rule.number("creatinine_above") or 0
         if facts.creatinine_mg_dl is not None and facts.creatinine_mg_dl > limit:
             found.append(
                 Applied(
                     rule,
-                    f"{rule.text('text')} Serum creatinine {format_number(facts.creatinine_mg_dl)} mg/dL.",
+                    f"{rule.text('text')} Serum creatinine "
+                    f"{format_number(facts.creatinine_mg_dl)} mg/dL.",
+                    action=True,
                 )
             )
     return found
@@ -199,26 +244,28 @@ def _daily_maximum(
     for rule in cat.of_kind("daily_maximum"):
         if rule.text("drug") != drug:
             continue
+        most, unit = rule.number("max_per_day") or 0, rule.text("unit")
         per_day = doses_per_day(dose.frequency)
-        most = rule.number("max_per_day") or 0
-        unit = rule.text("unit")
-        if per_day is None:
-            return dose, [
-                Applied(
-                    rule,
-                    f'Frequency "{dose.frequency}" does not say how many doses a day: check the maximum of {format_number(most)} {unit} a day.',
-                )
-            ]
-        cap = most / per_day
+        if per_day is None or dose.unit not in _MG_PER or unit not in _MG_PER:
+            why = (
+                f'frequency "{dose.frequency}" does not say how many doses a day'
+                if per_day is None
+                else f"the order is in {dose.unit}"
+            )
+            text = f"Check the maximum of {format_number(most)} {unit} a day by hand: {why}."
+            return dose, [Applied(rule, text, action=True)]
+        # The cap per dose, in the order's unit.
+        cap = most * _MG_PER[unit] / _MG_PER[dose.unit] / per_day
         raw = _raw_dose(dose, facts)
         if raw is None or raw <= cap:
             return dose, []
         limited = replace(dose, max_dose=min(cap, dose.max_dose or cap))
         text = (
-            f"Limited to {format_number(cap)} {unit} a dose: maximum {format_number(most)} {unit} "
-            f"a day at {per_day} doses a day (the order gives {format_number(raw, 1)} {unit})."
+            f"Limited to {format_number(cap)} {dose.unit} a dose: maximum {format_number(most)} "
+            f"{unit} a day at {per_day} doses a day (the order gives {format_number(raw, 1)} "
+            f"{dose.unit})."
         )
-        return limited, [Applied(rule, text)]
+        return limited, [Applied(rule, text, changed=True)]
     return dose, []
 
 
@@ -227,34 +274,49 @@ def _fixed_options(cat: Catalogue, drug: str, facts: PatientFacts, renal: bool) 
     for rule in cat.of_kind("fixed_option"):
         if rule.text("drug") != drug or facts.weight_kg is None:
             continue
-        if facts.weight_kg > (rule.number("weight_at_most") or 0):
+        heaviest = rule.number("weight_at_most") or 0
+        if facts.weight_kg > heaviest:
             continue
         fixed = rule.number("renal_fixed_mg") if renal else rule.number("fixed_mg")
+        kidneys = (
+            f" with creatinine clearance {format_number(rule.number('renal_crcl_at_most') or 0)} "
+            "mL/min or less"
+            if renal
+            else ""
+        )
         found.append(
             Applied(
                 rule,
                 f"Label option: a fixed dose of {format_number(fixed or 0)} mg for patients of "
-                f"{format_number(rule.number('weight_at_most') or 0)} kg or less "
-                f"(weight {format_number(facts.weight_kg)} kg).",
+                f"{format_number(heaviest)} kg or less{kidneys} (weight "
+                f"{format_number(facts.weight_kg)} kg).",
             )
         )
     return found
 
 
 def decide_dose(
-    step: PlanStep, plan: Plan, facts: PatientFacts, catalogue: Catalogue | None = None
+    step: PlanStep,
+    plan: Plan,
+    facts: PatientFacts,
+    catalogue: Catalogue | None = None,
+    on: dt.date | None = None,
 ) -> DoseDecision | None:
-    """The order to compute for ``step`` of ``plan`` for this patient (None: no dose)."""
+    """The order to compute for ``step`` of ``plan`` for this patient (None: no dose).
+
+    ``on`` is the date of the dose: one before the recorded creatinine is not recomputed
+    with it, and a creatinine too old for it is flagged.
+    """
     if step.dose is None:
         return None
     cat = catalogue or load_catalogue()
     drug = step.drug.strip().lower()
     dose, applied = _interactions(cat, drug, step.dose, plan)
-    renal_dose, renal_applied, blocked = _renal(cat, drug, dose, facts)
+    renal_dose, renal_applied, blocked = _renal(cat, drug, dose, facts, on)
     applied += renal_applied
     if renal_dose is None:
         return DoseDecision(None, tuple(applied), blocked)
-    renal = renal_dose is not dose
+    renal = any(a.rule.kind == "renal" and a.changed for a in renal_applied)
     applied += _creatinine_flags(cat, drug, renal_dose, facts)
     limited, maxima = _daily_maximum(cat, drug, renal_dose, facts)
     applied += maxima

@@ -89,8 +89,13 @@ class PatientFacts:
             raise ValidationError("creatinine_mg_dl", f"Needs {', '.join(missing)}.")
         assert self.age_years is not None and self.weight_kg is not None
         assert self.creatinine_mg_dl is not None and self.sex is not None
-        value = creatinine_clearance_cg(
-            self.age_years, self.weight_kg, self.creatinine_mg_dl, self.sex
+        # Compared as shown (1 decimal): a clearance printed "30 mL/min" is 30 for the
+        # cut-offs too, never 29.999 on the other side of one.
+        value = round(
+            creatinine_clearance_cg(
+                self.age_years, self.weight_kg, self.creatinine_mg_dl, self.sex
+            ),
+            1,
         )
         dated = f" on {self.creatinine_date.isoformat()}" if self.creatinine_date else ""
         used = (

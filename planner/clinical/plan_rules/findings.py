@@ -18,13 +18,22 @@ class Finding:
         text: what was found, with the values used.
         step_ids: the plan steps it concerns (for tooltips and the panel).
         action: True when someone must act (a clash, a missing value, a step to confirm);
-            False for a dose the rule already adjusted (shown, not alarmed).
+            False for a dose the rule already adjusted or a label option (shown, not alarmed).
+        changed: the rule changed a dose (shown as "dose adjusted"; else "note").
     """
 
     rule: RuleDef
     text: str
     step_ids: tuple[str, ...] = ()
     action: bool = True
+    changed: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the panel and the summary show in the severity column."""
+        if self.action:
+            return self.severity
+        return "dose adjusted" if self.changed else "note"
 
     @property
     def severity(self) -> str:
