@@ -35,11 +35,13 @@ from planner.domain.patients import GraftSource, TransplantType
 from planner.domain.plans import (
     StepStatus,
     mark_done,
+    move_occurrences,
     move_step,
     set_anchor_date,
     set_step_note,
     set_step_status,
     skip_occurrence,
+    undo_occurrence_record,
 )
 from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_bands
@@ -97,7 +99,7 @@ class PatientWorkspace(QWidget):
         )
         # Date edits in the table take the timeline's path: regimen steps ask first.
         self.table_model = StepTableModel(
-            session, move_handler=self._on_timeline_step_move_requested
+            session, move_handler=self._on_timeline_occurrences_move_requested
         )
         self.table_proxy = QSortFilterProxyModel(self)
         self.table_proxy.setSourceModel(self.table_model)
@@ -140,6 +142,9 @@ class PatientWorkspace(QWidget):
         self.table_model.sig_refused.connect(self.sig_status)
         self.tabs.currentChanged.connect(lambda _i: self._size_table_columns())
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
+        self.timeline.sig_occurrences_move_requested.connect(
+            self._on_timeline_occurrences_move_requested
+        )
         self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
         self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)
         session.sig_changed.connect(self._on_session_changed)
@@ -210,7 +215,7 @@ class PatientWorkspace(QWidget):
         """The timeline tooltip's dose (after the plan rules) and the rules on the step."""
         s = self.session
         step = s.plan.step(step_id)
-        lines = [f"Cancelled: {step.status_reason}"] if step.status_reason else []
+        lines: list[str] = []  # record reasons and the step's status reason: the tooltip has them
         dose = plan_dose_line(step, s.plan, s.facts, date)
         if dose is not None and step.dose is not None:
             how = f" {step.dose.frequency}" if step.dose.frequency else ""
@@ -349,6 +354,37 @@ class PatientWorkspace(QWidget):
         self.session.push(after, f"Move {step.title}", merge_key=f"move:{step_id}")
         self.sig_status.emit(f"{step.title}: {len(changes)} date(s) moved by {delta:+d} days.")
 
+    def _on_timeline_occurrences_move_requested(
+        self, step_id: str, offsets: tuple[int, ...] | None, delta: int
+    ) -> None:
+        """Move some occurrences (a dragged bar, one row of the Steps table) or, with
+        ``offsets`` None, the whole series; a regimen step asks first."""
+        if offsets is None:
+            self._on_timeline_step_move_requested(step_id, delta)
+            return
+        step = self.session.plan.step(step_id)
+        count = len(offsets)
+        what = "this occurrence" if count == 1 else f"these {count} occurrences"
+        if step.regimen_tied and not StepDialogs.confirm(
+            self,
+            "Move a regimen step?",
+            f"{step.title} is tied to its day relative to Day 0 by the regimen. Move {what} "
+            f"{abs(delta)} day{'s' if abs(delta) != 1 else ''} "
+            f"{'later' if delta > 0 else 'earlier'} anyway?",
+        ):
+            return
+        try:
+            after, changes = move_occurrences(self.session.plan, step_id, offsets, delta)
+        except ValidationError as err:
+            self.sig_status.emit(str(err))
+            return
+        key = f"move:{step_id}:{','.join(map(str, offsets))}"
+        self.session.push(after, f"Move {step.title} ({what})", merge_key=key)
+        self.sig_status.emit(
+            f"{step.title}: {len(changes)} date(s) moved by {delta:+d} days; the rest of the "
+            "series stays (Ctrl+drag or Ctrl+Shift+arrow moves the whole series)."
+        )
+
     def _on_timeline_step_activated(self, step_id: str) -> None:
         self.tabs.setCurrentWidget(self.table)
         for row in range(self.table_proxy.rowCount()):
@@ -406,6 +442,9 @@ class PatientWorkspace(QWidget):
                     set_step_status(plan, step_id, StepStatus.PLANNED, ""),
                     f"Plan {step.title} again",
                 )
+            elif action == "undo_record" and occ is not None:
+                after = undo_occurrence_record(plan, step_id, offset)
+                self.session.push(after, f"Undo the {occ.status.value} record of {step.title}")
             elif action == "open":
                 self._on_timeline_step_activated(step_id)
         except ValidationError as err:

@@ -92,13 +92,16 @@ class AnchorState:
 
 @dataclass(frozen=True)
 class OccurrenceRecord:
-    """What happened to one occurrence of a step (done or skipped), and who said so.
+    """What happened to one occurrence of a step, and who said so.
 
     Attributes:
         offset: the occurrence's day in its anchor's numbering.
-        status: done or skipped.
-        actual_date: when it really happened (done only).
+        status: done or skipped; planned for an occurrence only moved.
+        actual_date: when it really happened (done), or the date a skip was recorded for
+            (a recorded event keeps its date when the series or Day 0 moves).
         by: user name; at: ISO UTC time of the entry; reason: why (skips, late entries).
+        shift: days this one occurrence was moved off the step's days (its own move,
+            beside the step's ``shift``; it follows Day 0 like the rest of the step).
     """
 
     offset: int
@@ -107,6 +110,7 @@ class OccurrenceRecord:
     by: str = ""
     at: str = ""
     reason: str = ""
+    shift: int = 0
 
 
 @dataclass(frozen=True)
@@ -321,7 +325,9 @@ class Plan:
         """Where the plan puts the occurrence of ``step`` at ``offset``."""
         base = self.anchor_date(step.anchor)
         delta = days_after_anchor(offset, self._numbering(step.anchor))
-        return base + dt.timedelta(days=delta + step.shift)
+        rec = step.record_for(offset) if step.records else None
+        own = rec.shift if rec is not None else 0
+        return base + dt.timedelta(days=delta + step.shift + own)
 
     # A plan is immutable, so its occurrences are computed once per snapshot: the board,
     # the timeline and the worklist all read them, for hundreds of plans at start-up.
@@ -405,9 +411,11 @@ class Plan:
         records = {r.offset: r for r in step.records}
         day0 = self.day0
         for index, offset in enumerate(step.days):
-            planned = base + dt.timedelta(days=days_after_anchor(offset, numbering))
             rec = records.get(offset)
-            status = rec.status if rec is not None else step.status
+            planned = base + dt.timedelta(
+                days=days_after_anchor(offset, numbering) + (rec.shift if rec is not None else 0)
+            )
+            status = rec.status if rec is not None and rec.status is not _PLANNED else step.status
             when = rec.actual_date if rec is not None and rec.actual_date is not None else planned
             yield Occurrence(
                 step.id,
@@ -652,13 +660,21 @@ def diff_dates(before: Plan, after: Plan) -> list[DateChange]:
     return changes
 
 
+_RECORDED = (StepStatus.DONE, StepStatus.SKIPPED)
+_PLANNED = StepStatus.PLANNED
+
+
 def _freeze_done(step: PlanStep, plan: Plan) -> PlanStep:
-    """Give every done occurrence without a recorded date its planned date, so it stays put."""
-    if not any(r.status is StepStatus.DONE and r.actual_date is None for r in step.records):
+    """Give every done or skipped occurrence without a date its current date, so it stays put.
+
+    A recorded event (given on Thu 10 Dec, skipped on Thu 10 Dec) is a fact about that
+    date: moving the series or Day 0 moves what is still planned, never the record.
+    """
+    if not any(r.status in _RECORDED and r.actual_date is None for r in step.records):
         return step
     records = tuple(
         replace(r, actual_date=plan.planned_date(step, r.offset))
-        if r.status is StepStatus.DONE and r.actual_date is None
+        if r.status in _RECORDED and r.actual_date is None
         else r
         for r in step.records
     )
@@ -753,7 +769,16 @@ def mark_done(
         raise ValidationError("actual_date", "The date it happened must be a calendar date.")
     step = plan.step(step_id)
     _check_offset(step, offset)
-    rec = OccurrenceRecord(offset, StepStatus.DONE, actual_date, by=by, at=at, reason=reason)
+    old = step.record_for(offset)
+    rec = OccurrenceRecord(
+        offset,
+        StepStatus.DONE,
+        actual_date,
+        by=by,
+        at=at,
+        reason=reason,
+        shift=old.shift if old is not None else 0,  # where it was moved, if undone later
+    )
     records = (*(r for r in step.records if r.offset != offset), rec)
     return _replace_step(plan, replace(step, records=records))
 
@@ -766,16 +791,72 @@ def skip_occurrence(
         raise ValidationError("reason", "Give a reason for skipping.")
     step = plan.step(step_id)
     _check_offset(step, offset)
-    rec = OccurrenceRecord(offset, StepStatus.SKIPPED, None, by=by, at=at, reason=reason.strip())
+    old = step.record_for(offset)
+    if old is not None and old.status is StepStatus.DONE:
+        when = old.actual_date.isoformat() if old.actual_date else "its day"
+        raise ValidationError(
+            "offset",
+            f"'{step.title}' is recorded as done on {when}; undo that record before skipping it.",
+        )
+    rec = OccurrenceRecord(
+        offset,
+        StepStatus.SKIPPED,
+        plan.planned_date(step, offset),
+        by=by,
+        at=at,
+        reason=reason.strip(),
+        shift=old.shift if old is not None else 0,
+    )
     records = (*(r for r in step.records if r.offset != offset), rec)
     return _replace_step(plan, replace(step, records=records))
 
 
 def undo_occurrence_record(plan: Plan, step_id: str, offset: int) -> Plan:
-    """Take back a done/skipped entry (the occurrence is planned again)."""
+    """Take back a done/skipped entry (the occurrence is planned again, where it was moved)."""
     step = plan.step(step_id)
-    records = tuple(r for r in step.records if r.offset != offset)
+    old = step.record_for(offset)
+    kept = (
+        ()
+        if old is None or not old.shift
+        else (OccurrenceRecord(offset, StepStatus.PLANNED, shift=old.shift),)
+    )
+    records = (*(r for r in step.records if r.offset != offset), *kept)
     return _replace_step(plan, replace(step, records=records))
+
+
+def move_occurrences(
+    plan: Plan, step_id: str, offsets: Sequence[int], delta_days: int
+) -> tuple[Plan, list[DateChange]]:
+    """Move some occurrences of a step (one weekly test, one run of days) by ``delta_days``.
+
+    The rest of the series stays; an occurrence already done or skipped is refused (its
+    record is about its date). The move is relative, so it follows Day 0 like the step.
+    """
+    if delta_days == 0:
+        return plan, []
+    step = plan.step(step_id)
+    for offset in offsets:
+        _check_offset(step, offset)
+        rec = step.record_for(offset)
+        if rec is not None and rec.status in _RECORDED:
+            raise ValidationError(
+                "offset",
+                f"'{step.title}' on {plan.planned_date(step, offset):%a %d %b} is recorded as "
+                f"{rec.status.value}; its date cannot move.",
+            )
+    chosen = set(offsets)
+    records = []
+    for rec in step.records:
+        if rec.offset in chosen:
+            shift = rec.shift + delta_days
+            if shift:
+                records.append(replace(rec, shift=shift))
+            chosen.discard(rec.offset)
+        else:
+            records.append(rec)
+    records += [OccurrenceRecord(o, StepStatus.PLANNED, shift=delta_days) for o in sorted(chosen)]
+    moved = _replace_step(plan, replace(step, records=tuple(records)))
+    return moved, diff_dates(plan, moved)
 
 
 def set_step_status(plan: Plan, step_id: str, status: StepStatus, reason: str) -> Plan:
@@ -794,6 +875,23 @@ def set_step_note(plan: Plan, step_id: str, note: str) -> Plan:
     if len(note) > 2000:
         raise ValidationError("note", "A note is limited to 2,000 characters.")
     return _replace_step(plan, replace(plan.step(step_id), note=note.strip()))
+
+
+def occurrence_notes(plan: Plan, occ: Occurrence) -> list[str]:
+    """What a colleague must read about one occurrence: its record's reason (who, when),
+    the step's cancel or skip reason, and the team's note on the step."""
+    step = plan.step(occ.step_id)
+    lines = []
+    rec = step.record_for(occ.anchor_day)
+    if rec is not None and rec.status in _RECORDED:
+        who = ", ".join(x for x in (rec.by, rec.at[:10]) if x)
+        said = f": {rec.reason}" if rec.reason else ""
+        lines.append(f"{rec.status.value.capitalize()}{said}" + (f" ({who})" if who else ""))
+    if step.status_reason:
+        lines.append(f"{step.status.value.capitalize()}: {step.status_reason}")
+    if step.note:
+        lines.append(f"Note: {step.note}")
+    return lines
 
 
 @dataclass(frozen=True)

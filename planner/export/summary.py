@@ -24,7 +24,7 @@ from planner.clinical.step_doses import plan_dose_line
 from planner.domain.days import day_label
 from planner.domain.numbers import format_number
 from planner.domain.patients import ClinicSettings, Patient, Transplant
-from planner.domain.plans import Plan, StepStatus
+from planner.domain.plans import Plan, StepStatus, occurrence_notes
 from planner.domain.templates import StepKind
 from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.pdfkit import FONT, DocMeta, PdfDocument
@@ -147,6 +147,9 @@ def _plan_table(doc: PdfDocument, facts: PatientFacts, plan: Plan) -> None:
         step = plan.step(occ.step_id)
         line = plan_dose_line(step, plan, facts, occ.date)
         title = occ.title if not step.drug else f"{occ.title}\n{tall_man(step.drug)}"
+        notes = occurrence_notes(plan, occ)
+        if notes and not (step.status is StepStatus.CANCELLED and step.status_reason):
+            title = f"{title}\n" + "\n".join(notes)  # reasons and notes, for the team
         dose = "" if line is None else f"{line.text}\n{line.explanation}"
         if step.dose is not None and step.dose.frequency:
             dose = f"{dose}\n{step.dose.frequency}"

@@ -180,6 +180,7 @@ def _record_to_dict(r: OccurrenceRecord) -> dict[str, Any]:
         "by": r.by,
         "at": r.at,
         "reason": r.reason,
+        **({"shift": r.shift} if r.shift else {}),
     }
 
 
@@ -191,6 +192,7 @@ def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
         by=d.get("by", ""),
         at=d.get("at", ""),
         reason=d.get("reason", ""),
+        shift=d.get("shift", 0),
     )
 
 

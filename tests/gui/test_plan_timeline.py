@@ -127,15 +127,28 @@ def test_paints_at_every_level_of_detail(view):
     assert not view.grab().isNull()
 
 
-def test_drag_snaps_to_days_and_requests_one_move(qtbot, view):
-    start = _centre(view, "tl/bu")
+def test_drag_snaps_to_days_and_moves_the_grabbed_bar_only(qtbot, view):
+    start = _centre(view, "tl/bu")  # the first run: Days -7 and -6 (overdue)
     previews = []
     view.sig_step_drag_preview.connect(lambda s, d: previews.append((s, d)))
-    with qtbot.waitSignal(view.sig_step_move_requested, timeout=1000) as blocker:
+    with (
+        qtbot.assertNotEmitted(view.sig_step_move_requested, wait=10),
+        qtbot.waitSignal(view.sig_occurrences_move_requested, timeout=1000) as blocker,
+    ):
         _drag(qtbot, view, start, 3 * view.px_per_day + 2)
-    assert blocker.args == ["tl/bu", 3]
+    assert blocker.args == ["tl/bu", (-7, -6), 3]
     assert previews[-1] == ("tl/bu", 3)
     assert view.selected_step_id == "tl/bu"
+
+
+def test_ctrl_drag_moves_the_whole_series(qtbot, view):
+    start = _centre(view, "tl/bu")
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, start)
+    end = start + QPoint(round(2 * view.px_per_day), 0)
+    with qtbot.waitSignal(view.sig_step_move_requested, timeout=1000) as blocker:
+        qtbot.mouseMove(view, end)
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, end)
+    assert blocker.args == ["tl/bu", 2]
 
 
 def test_drag_back_to_start_requests_nothing(qtbot, view):
@@ -186,11 +199,24 @@ def test_keyboard_navigation(qtbot, view, start, key, expected):
     assert view.selected_step_id == expected
 
 
-def test_shift_arrow_requests_one_day_move(qtbot, view):
-    view.select_step("tl/mtx")
-    with qtbot.waitSignal(view.sig_step_move_requested, timeout=1000) as blocker:
+def test_shift_arrow_moves_the_selected_occurrence_ctrl_the_series(qtbot, view):
+    view.select_step("tl/mtx")  # Day +1, one of four single-day occurrences
+    with qtbot.waitSignal(view.sig_occurrences_move_requested, timeout=1000) as blocker:
         qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
-    assert blocker.args == ["tl/mtx", -1]
+    assert blocker.args == ["tl/mtx", (1,), -1]
+    both = Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.ControlModifier
+    with qtbot.waitSignal(view.sig_step_move_requested, timeout=1000) as blocker:
+        qtbot.keyClick(view, Qt.Key.Key_Right, both)
+    assert blocker.args == ["tl/mtx", 1]
+
+
+def test_skip_and_mark_done_are_not_offered_on_a_recorded_occurrence(view):
+    rect = view.bar_rect("tl/seizure")  # its first run is done
+    menu = view._context_menu_at(rect.center())
+    assert menu is not None
+    state = {a.data(): a.isEnabled() for a in menu.actions() if a.data()}
+    assert state["done"] is False and state["skip"] is False
+    assert state["undo_record"] is True
 
 
 def test_shift_arrow_on_a_done_bar_is_refused(qtbot, view):

@@ -471,7 +471,7 @@ def test_skip_occurrence_requires_a_reason() -> None:
     skipped = skip_occurrence(plan, f"{T}/review", 3, reason=" patient away ", **BY)
     rec = skipped.step(f"{T}/review").record_for(3)
     assert rec is not None and rec.status is StepStatus.SKIPPED and rec.reason == "patient away"
-    assert rec.actual_date is None
+    assert rec.actual_date == D(2025, 3, 13)  # the date the skip is about stays with it
     occ = occ_map(skipped)[(f"{T}/review", 3)]
     assert occ.status is StepStatus.SKIPPED and occ.date == D(2025, 3, 13)
     assert not skipped.step(f"{T}/review").is_done
@@ -664,7 +664,8 @@ def test_property_reanchor_moves_planned_by_delta(plan: Plan, delta: int) -> Non
     expected_changes = set()
     for key, occ in before.items():
         new = after[key]
-        if occ.status is StepStatus.DONE:
+        if _recorded(plan, occ):
+            # A recorded event (given, or skipped for that date) keeps its date.
             assert new.date == occ.date
             assert new.day == occ.day - delta
         elif plan.anchors[occ.anchor].fixed_date is not None:
@@ -710,13 +711,19 @@ def test_property_move_step_moves_only_that_steps_open_occurrences(
     before, after = occ_map(plan), occ_map(moved)
     for key, occ in before.items():
         new = after[key]
-        if key[0] == step.id and occ.status is not StepStatus.DONE:
+        if key[0] == step.id and not _recorded(plan, occ):
             assert new.date == shifted(occ.date, delta)
         else:
-            assert new.date == occ.date
+            assert new.date == occ.date  # other steps, and records about their dates
     assert len(changes) == sum(
-        1 for k, o in before.items() if k[0] == step.id and o.status is not StepStatus.DONE
+        1 for k, o in before.items() if k[0] == step.id and not _recorded(plan, o)
     )
+
+
+def _recorded(plan: Plan, occ: Occurrence) -> bool:
+    """A done or skipped record of this occurrence (a whole step skipped has none)."""
+    rec = plan.step(occ.step_id).record_for(occ.anchor_day)
+    return rec is not None and rec.status in (StepStatus.DONE, StepStatus.SKIPPED)
 
 
 def _infusion_id(plan: Plan) -> str:

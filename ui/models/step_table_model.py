@@ -25,7 +25,13 @@ from PySide6.QtCore import (
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Change
 from planner.clinical.plan_rules.checks import findings_for_step
 from planner.clinical.step_doses import DoseLine, plan_dose_line
-from planner.domain.plans import Occurrence, StepStatus, move_step, set_step_note
+from planner.domain.plans import (
+    Occurrence,
+    StepStatus,
+    move_occurrences,
+    occurrence_notes,
+    set_step_note,
+)
 from planner.errors import ValidationError
 from ui.transplant_session import TransplantSession
 
@@ -48,7 +54,9 @@ class StepTableModel(QAbstractTableModel):
     """Emitted with a one-sentence reason when an edit is refused."""
 
     def __init__(
-        self, session: TransplantSession, move_handler: Callable[[str, int], None] | None = None
+        self,
+        session: TransplantSession,
+        move_handler: Callable[[str, tuple[int, ...] | None, int], None] | None = None,
     ) -> None:
         super().__init__()
         self._session = session
@@ -123,7 +131,10 @@ class StepTableModel(QAbstractTableModel):
             line = self._dose(occ)
             return line.text if line else ""
         if col == 5:
-            return occ.status.value
+            # The reason is what a colleague needs next to "skipped" or "cancelled".
+            rec = step.record_for(occ.anchor_day)
+            reason = rec.reason if rec is not None and rec.reason else step.status_reason
+            return f"{occ.status.value}: {reason}" if reason else occ.status.value
         return step.note
 
     def _dose(self, occ: Occurrence) -> DoseLine | None:
@@ -141,6 +152,8 @@ class StepTableModel(QAbstractTableModel):
             return "\n\n".join([*cancelled, *checks, step.notes]).strip() or None
         if col == 1 and occ.date != occ.planned_date:
             return f"Planned {occ.planned_date:%a %d %b %Y}"
+        if col in (5, 6):
+            return "\n".join(occurrence_notes(self._session.plan, occ)) or None
         return None
 
     def setData(
@@ -171,10 +184,11 @@ class StepTableModel(QAbstractTableModel):
         delta = (new_date - occ.date).days
         if delta == 0:
             return False
+        # A row is one occurrence: its date edit moves that occurrence, not the series.
         if self._move_handler is not None:
-            self._move_handler(occ.step_id, delta)
+            self._move_handler(occ.step_id, (occ.anchor_day,), delta)
             return True
-        after, _ = move_step(self._session.plan, occ.step_id, delta)
+        after, _ = move_occurrences(self._session.plan, occ.step_id, (occ.anchor_day,), delta)
         self._session.push(after, f"Move {occ.title}")
         return True
 

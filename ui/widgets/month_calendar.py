@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from planner.domain.days import short_day_label
-from planner.domain.plans import Plan
+from planner.domain.plans import Plan, occurrence_notes
 from planner.domain.templates import Phase
 from ui.widgets.plan_timeline import WEEKDAYS, long_date
 from ui.widgets.status_style import paint_shape, status_style
@@ -94,6 +94,7 @@ class MonthCalendar(QWidget):
         self._plan: Plan | None = None
         self._today = dt.date.min
         self._days: dict[dt.date, list[tuple[str, str]]] = {}
+        self._notes: dict[dt.date, list[str]] = {}  # reasons and notes, for the tooltip
         self._mdays: dict[dt.date, str] = {}
         self._selected = dt.date(2000, 1, 1)
         self._year, self._month = 2000, 1
@@ -137,10 +138,14 @@ class MonthCalendar(QWidget):
         order = {p: i for i, p in enumerate(Phase)}
         days: dict[dt.date, list[tuple[int, str, str]]] = {}
         self._mdays = {}
+        self._notes = {}
         for occ in plan.occurrences():
             days.setdefault(occ.date, []).append(
                 (order[occ.phase], occ.title, occ.shown_status(today))
             )
+            notes = occurrence_notes(plan, occ)
+            if notes:
+                self._notes.setdefault(occ.date, []).append(f"{occ.title}: {' '.join(notes)}")
             if occ.is_mobilisation:
                 self._mdays[occ.date] = occ.label
         self._days = {d: [(t, s) for _, t, s in sorted(v)] for d, v in days.items()}
@@ -202,7 +207,10 @@ class MonthCalendar(QWidget):
             or "no steps"
         )
         today = ", today" if date == self._today else ""
-        return f"{long_date(date)}{today}, {self.day_label(date)}: {steps}"
+        notes = "; ".join(self._notes.get(date, []))
+        return f"{long_date(date)}{today}, {self.day_label(date)}: {steps}" + (
+            f"; {notes}" if notes else ""
+        )
 
     # ------------------------------------------------------------------ helpers
 

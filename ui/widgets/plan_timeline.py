@@ -84,6 +84,7 @@ ACTIONS = (
     ("note", "Add note..."),
     ("cancel", "Cancel the whole step..."),
     ("replan", "Plan the whole step again"),
+    ("undo_record", "Undo the done or skip record"),
     ("open", "Open step..."),
 )
 
@@ -133,7 +134,10 @@ class PlanTimeline(QWidget):
         px_per_day: the current zoom.
 
     Signals:
-        sig_step_move_requested: a drag or Shift+arrow asks to move a step by whole days.
+        sig_step_move_requested: a Ctrl+drag or Ctrl+Shift+arrow asks to move the whole
+            series of a step by whole days.
+        sig_occurrences_move_requested: a drag or Shift+arrow asks to move the occurrences
+            of the grabbed bar only (one weekly test, one run of days).
         sig_step_drag_preview: the snapped offset of a running drag changed.
         sig_step_activated: a step was double-clicked or Enter was pressed on it.
         sig_step_action_requested: a context-menu action was chosen on an occurrence.
@@ -142,7 +146,11 @@ class PlanTimeline(QWidget):
     """
 
     sig_step_move_requested = Signal(str, int)
-    """(step_id, delta_days): move the step's not-done occurrences; sent once per gesture."""
+    """(step_id, delta_days): move the step's whole series (what is not recorded); sent once
+    per gesture."""
+
+    sig_occurrences_move_requested = Signal(str, object, int)
+    """(step_id, offsets, delta_days): move these occurrences of the step only."""
 
     sig_step_drag_preview = Signal(str, int)
     """(step_id, delta_days) while dragging; 0 again when the drag returns or is cancelled."""
@@ -185,6 +193,7 @@ class PlanTimeline(QWidget):
         self._press: tuple[int, float] | None = None
         self._drag_delta: int | None = None
         self._drag_refused = False
+        self._drag_series = False  # Ctrl held at the press: the whole series moves
         # Complication episode bands (label, onset, resolution or None, description).
         self._episodes: list[tuple[str, dt.date, dt.date | None, str]] = []
         # (step id, date) -> lines for the tooltip: the dose after the plan rules and the
@@ -348,6 +357,13 @@ class PlanTimeline(QWidget):
             lines.extend(html.escape(t) for t in self.step_details(bar.step_id, occ.date))
         if bar.regimen_tied:
             lines.append("Tied to Day 0 by the regimen")
+        rec = step.record_for(occ.anchor_day)
+        if rec is not None and rec.status.value in ("done", "skipped"):
+            who = ", ".join(x for x in (rec.by, rec.at[:10]) if x)
+            said = f": {rec.reason}" if rec.reason else ""
+            lines.append(html.escape(f"{rec.status.value.capitalize()}{said} ({who})"))
+        if step.status_reason:
+            lines.append(html.escape(f"{step.status.value.capitalize()}: {step.status_reason}"))
         if step.note:
             lines.append(f"Note: {html.escape(step.note)}")
         return "<br>".join(lines)
@@ -610,19 +626,32 @@ class PlanTimeline(QWidget):
     # ------------------------------------------------------------ move gestures
 
     def _refuse_move(self, index: int) -> bool:
-        """True (and a status-bar message) when the bar cannot be moved: it is done."""
+        """True (and a status-bar message) when the bar cannot be moved: it is recorded as
+        done or skipped (a record is about its date)."""
         bar = self._bars[index]
-        if bar.status != "done":
+        if bar.status not in ("done", "skipped"):
             return False
-        message = f"'{bar.title}' is done on these dates; done steps cannot be moved."
+        message = (
+            f"'{bar.title}' is {bar.status} on these dates; recorded occurrences keep their "
+            "dates (undo the record to move it)."
+        )
         QApplication.sendEvent(self, QStatusTipEvent(message))
         self.sig_move_refused.emit(bar.step_id, message)
         return True
 
-    def _request_move(self, delta: int) -> None:
+    def _bar_offsets(self, index: int) -> tuple[int, ...]:
+        """The grabbed bar's occurrences (their days in the anchor's numbering)."""
+        return tuple(o.anchor_day for o in self._bar_occs[index])
+
+    def _request_move(self, delta: int, *, series: bool = False) -> None:
         if self._selected is None or self._refuse_move(self._selected):
             return
-        self.sig_step_move_requested.emit(self.selected_step_id, delta)
+        if series:
+            self.sig_step_move_requested.emit(self.selected_step_id, delta)
+        else:
+            self.sig_occurrences_move_requested.emit(
+                self.selected_step_id, self._bar_offsets(self._selected), delta
+            )
 
     def _drag_to(self, x: float) -> None:
         if self._press is None or self._drag_refused:
@@ -642,16 +671,19 @@ class PlanTimeline(QWidget):
             self.update()
 
     def _end_drag(self, *, cancel: bool = False) -> None:
-        press, delta = self._press, self._drag_delta
+        press, delta, series = self._press, self._drag_delta, self._drag_series
         self._press, self._drag_delta, self._drag_refused = None, None, False
+        self._drag_series = False
         if press is None or delta is None:
             return
         step_id = self._bars[press[0]].step_id
         if cancel:
             if delta:
                 self.sig_step_drag_preview.emit(step_id, 0)
-        elif delta:
+        elif delta and series:
             self.sig_step_move_requested.emit(step_id, delta)
+        elif delta:
+            self.sig_occurrences_move_requested.emit(step_id, self._bar_offsets(press[0]), delta)
         self.update()
 
     # ------------------------------------------------------------ context menu
@@ -675,9 +707,13 @@ class PlanTimeline(QWidget):
                 continue
             if key in ("cancel", "replan", "open"):
                 menu.addSeparator()
+            if key == "undo_record" and occ.status.value not in ("done", "skipped"):
+                continue
             action = menu.addAction(text)
             action.setData(key)
-            action.setEnabled(not (key == "done" and occ.status.value == "done"))
+            # Done or skipped: a record exists; Mark done and Skip would overwrite it.
+            recorded = occ.status.value in ("done", "skipped")
+            action.setEnabled(not (key in ("done", "skip") and recorded))
             action.triggered.connect(
                 partial(self._on_menu_action_triggered, step_id, key, occ.anchor_day)
             )
@@ -974,6 +1010,7 @@ class PlanTimeline(QWidget):
         if index is not None and event.button() == Qt.MouseButton.LeftButton:
             # Dx is measured from here, in widget pixels; scrolling mid-drag is not supported.
             self._press = (index, event.position().x())
+            self._drag_series = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -1023,7 +1060,8 @@ class PlanTimeline(QWidget):
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
             step = 1 if key == Qt.Key.Key_Right else -1
             if moving:
-                self._request_move(step)
+                series = bool(mods & Qt.KeyboardModifier.ControlModifier)
+                self._request_move(step, series=series)
             else:
                 self._step_in_time(step)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
