@@ -30,15 +30,19 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QPoint,
     QPointF,
     QSettings,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -50,6 +54,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QRadioButton,
     QSplitter,
@@ -64,6 +69,7 @@ from planner.app.counts import (
     override_engraftment,
     record_counts,
     record_transfusion,
+    remove_count,
     remove_transfusion,
 )
 from planner.app.lab_import import ImportReport, import_labs
@@ -119,10 +125,12 @@ class CountsGridModel(QAbstractTableModel):
         self,
         save: Callable[[dt.date, str, float], bool],
         toggle: Callable[[dt.date, str, bool], bool],
+        remove: Callable[[dt.date, str], bool] | None = None,
     ) -> None:
         super().__init__()
         self._save = save
         self._toggle = toggle
+        self._remove = remove
         self._rows: list[_Day] = []
         self._day0: dt.date | None = None
 
@@ -163,6 +171,10 @@ class CountsGridModel(QAbstractTableModel):
         self._day0 = day0
         self._rows = rows
         self.endResetModel()
+
+    def day_at(self, row: int) -> _Day:
+        """The date and stored values of ``row``."""
+        return self._rows[row]
 
     def row_of(self, date: dt.date) -> int:
         """The row showing ``date`` (-1 if none)."""
@@ -233,6 +245,10 @@ class CountsGridModel(QAbstractTableModel):
         if 2 <= col < 2 + len(GRID_ANALYTES) and role == Qt.ItemDataRole.EditRole:
             text = str(value).strip().replace(",", ".")
             if not text:
+                # A cleared cell takes back the stored count (with a reason; undoable).
+                analyte = GRID_ANALYTES[col - 2]
+                if analyte in r.values and self._remove is not None:
+                    return self._remove(r.date, analyte)
                 return False
             try:
                 number = float(text)
@@ -497,8 +513,12 @@ class CountsTab(QWidget):
         self.session = session
         self._settings = settings
         self.status: RecoveryStatus | None = None
-        self.model = CountsGridModel(self._save_value, self._toggle_transfusion)
+        self.model = CountsGridModel(self._save_value, self._toggle_transfusion, self._remove_value)
         self.grid = QTableView()
+        # Delete or Backspace on a count, or "Remove this count..." in its menu, takes it back.
+        self.grid.installEventFilter(self)
+        self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.grid.customContextMenuRequested.connect(self._on_grid_menu_requested)
         self.grid.setModel(self.model)
         self.grid.setAccessibleName("Blood counts by date")
         self.grid.verticalHeader().setVisible(False)
@@ -673,6 +693,52 @@ class CountsTab(QWidget):
             lambda repo, ctx: record_counts(repo, ctx, tid, date, {analyte: value}, reason),
             f"{label} {value:g} on {date:%d %b} saved.",
         )
+
+    def _remove_value(self, date: dt.date, analyte: str) -> bool:
+        """Take back the stored count of ``analyte`` on ``date``, with a reason."""
+        label = ANALYTE_LABEL[analyte]
+        reason = StepDialogs.ask_reason(
+            self, "Remove a count", f"Why remove {label} of {date:%d %b %Y}?"
+        )
+        if reason is None:
+            return False
+        tid = self.transplant.id
+        return self._run(
+            lambda repo, ctx: remove_count(repo, ctx, tid, date, analyte, reason),
+            f"{label} of {date:%d %b} removed (Undo brings it back).",
+        )
+
+    def _grid_count_at(self, index: QModelIndex) -> tuple[dt.date, str] | None:
+        col = index.column()
+        if not index.isValid() or not 2 <= col < 2 + len(GRID_ANALYTES):
+            return None
+        day = self.model.day_at(index.row())
+        analyte = GRID_ANALYTES[col - 2]
+        return (day.date, analyte) if analyte in day.values else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.grid
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+            and self.grid.state() != QAbstractItemView.State.EditingState
+        ):
+            found = self._grid_count_at(self.grid.currentIndex())
+            if found is not None:
+                self._remove_value(*found)
+                return True
+        return super().eventFilter(watched, event)
+
+    def _on_grid_menu_requested(self, pos: QPoint) -> None:
+        found = self._grid_count_at(self.grid.indexAt(pos))
+        if found is None:
+            return
+        menu = QMenu(self)
+        action = menu.addAction("Remove this count...")
+        action.triggered.connect(lambda: self._remove_value(*found))
+        menu.exec(self.grid.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _toggle_transfusion(self, date: dt.date, product: str, on: bool) -> bool:
         name = "platelet" if product == "platelets" else "red-cell"

@@ -257,3 +257,47 @@ def record_counts(
         patient_id=patient.id,
         samples=tuple(new),
     )
+
+
+def remove_count(
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    date: dt.date,
+    analyte: str,
+    reason: str,
+) -> Change:
+    """Take back a count entered in the wrong row (reason required); one commit.
+
+    Samples are never deleted: the stored ones of that date and analyte are superseded in
+    the transplant's recovery record, with who, when and why; undo brings them back.
+    """
+    if not reason.strip():
+        raise ValidationError("reason", "Removing a count needs a reason.")
+    if analyte not in ANALYTES:
+        raise ValidationError("analyte", f"'{analyte}' is not one of: {', '.join(ANALYTES)}.")
+    transplant, record, rec = _read(repo, transplant_id)
+    stored = [
+        s
+        for s in repo.list_lab_samples(transplant.patient_id)
+        if s.date == date and s.analyte == analyte and not any(x.matches(s) for x in rec.superseded)
+    ]
+    if not stored:
+        raise ValidationError(
+            "date", f"No {ANALYTE_LABEL[analyte]} is stored for {date.isoformat()}."
+        )
+    entries = [
+        Superseded(
+            s.date, s.analyte, s.value, s.source, reason.strip(), ctx.actor.user, ctx.utc_text
+        )
+        for s in stored
+    ]
+    return _save_recovery(
+        repo,
+        ctx,
+        transplant,
+        record,
+        rec.with_superseded(entries),
+        f"Remove {ANALYTE_LABEL[analyte]} {date.isoformat()}",
+        reason,
+    )

@@ -181,3 +181,37 @@ def test_graft_failure_banner(qtbot, make_clinic, open_session) -> None:
     qtbot.addWidget(widget)
     assert not widget.graft_failure.isHidden()
     assert "meets the primary graft failure definition" in widget.graft_failure.text()
+
+
+def test_a_count_in_the_wrong_row_is_removed_with_delete_and_undone(
+    qtbot, tab: CountsTab, demo_repo, monkeypatch
+) -> None:
+    tab.show()
+    assert tab.model.setData(_cell(tab, _day(tab, 5), 3), "0.3")
+    asked: list[str] = []
+    monkeypatch.setattr(
+        StepDialogs, "ask_reason", staticmethod(lambda *a: asked.append(a[2]) or "wrong row")
+    )
+    tab.grid.setFocus()
+    tab.grid.setCurrentIndex(_cell(tab, _day(tab, 5), 3))
+    qtbot.keyClick(tab.grid, Qt.Key.Key_Delete)
+    assert asked and "ANC" in asked[0]
+    assert tab.model.data(_cell(tab, _day(tab, 5), 3)) in ("", None)
+    stored = demo_repo.list_lab_samples(tab.session.patient.id)
+    assert len(stored) == 1  # never deleted: superseded with the reason
+    assert tab.record.superseded[-1].reason == "wrong row"
+    assert tab.session.undo_stack.canUndo()
+    tab.session.undo_stack.undo()
+    assert tab.model.data(_cell(tab, _day(tab, 5), 3)) == "0.3"
+
+
+def test_clearing_a_cell_removes_its_count_and_cancelling_keeps_it(
+    tab: CountsTab, monkeypatch
+) -> None:
+    assert tab.model.setData(_cell(tab, _day(tab, 6), 3), "0.2")
+    monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: None))
+    assert not tab.model.setData(_cell(tab, _day(tab, 6), 3), "")
+    assert tab.model.data(_cell(tab, _day(tab, 6), 3)) == "0.2"
+    monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: "entered twice"))
+    assert tab.model.setData(_cell(tab, _day(tab, 6), 3), "")
+    assert tab.model.data(_cell(tab, _day(tab, 6), 3)) in ("", None)

@@ -195,6 +195,14 @@ CASES: list[tuple[str, Call, set[str]]] = [
         {"engraftment"},
     ),
     (
+        "remove_count",
+        lambda r: (
+            counts.record_counts(r, CTX, _tid(r, "DEMO-0009"), TODAY, {"anc": 0.4}),
+            counts.remove_count(r, CTX, _tid(r, "DEMO-0009"), TODAY, "anc", "wrong row"),
+        )[1],
+        {"engraftment"},
+    ),
+    (
         "record_chimerism",
         lambda r: counts.record_chimerism(r, CTX, _tid(r, "DEMO-0009"), TODAY, "t_cell", 88.0),
         {"engraftment"},
