@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.app.changes import Change, save_record, stored_record
+from planner.app.changes import Change, Documents, commit, save_record, stored_record
 from planner.app.context import Context
 from planner.domain.patients import Transplant
+from planner.domain.plans import Plan, StepStatus, mark_done
+from planner.domain.templates import Phase, StepKind
 from planner.errors import ConflictError, ValidationError
 from planner.records.harvest_log import Collection, HarvestLog, PbCd34
 from planner.records.ports import HARVEST, ClinicalRecord, Repository
@@ -78,14 +80,69 @@ def add_collection(
     """
     ctx.refuse_future(collection.date, "A collection")
     transplant, record, log = _read(repo, transplant_id)
-    return _save(
+    new_log = log.with_new_collection(collection)
+    plan = repo.get_plan(transplant_id)
+    ticked = _tick_apheresis(plan, collection.date, ctx) if plan is not None else None
+    if plan is None or ticked is None:
+        return _save(
+            repo,
+            ctx,
+            transplant,
+            record,
+            new_log,
+            "Add apheresis collection",
+            subject=collection.id,
+        )
+    # The collection and the plan's apheresis occurrence it fulfils, in one commit (one
+    # undo): the plan no longer says "due today" for a collection already recorded.
+    return commit(
         repo,
         ctx,
-        transplant,
-        record,
-        log.with_new_collection(collection),
         "Add apheresis collection",
+        Documents(plans=(plan,), records=(record,)),
+        [
+            ClinicalRecord(record.transplant_id, record.kind, new_log.to_body(), record.version),
+            ticked,
+        ],
+        patient_id=transplant.patient_id,
         subject=collection.id,
+    )
+
+
+# How far from its planned date a collection still fulfils a planned apheresis (a day
+# moved for a slot or a late count); further away it is another collection day.
+APHERESIS_MATCH_DAYS = 3
+
+
+def _tick_apheresis(plan: Plan, date: dt.date, ctx: Context) -> Plan | None:
+    """The plan with the apheresis occurrence nearest ``date`` marked done on ``date``.
+
+    Only planned (not recorded) apheresis procedures of the collection phase within
+    ``APHERESIS_MATCH_DAYS`` count (never the cryopreservation that follows); None when
+    there is none.
+    """
+    candidates = [
+        occ
+        for step in plan.steps
+        if step.phase is Phase.COLLECTION
+        and step.kind is StepKind.PROCEDURE
+        and "apheresis" in f"{step.id} {step.title}".lower()
+        for occ in plan.step_occurrences(step)
+        if occ.status is StepStatus.PLANNED
+        and step.record_for(occ.anchor_day) is None
+        and abs((occ.date - date).days) <= APHERESIS_MATCH_DAYS
+    ]
+    if not candidates:
+        return None
+    occ = min(candidates, key=lambda o: (abs((o.date - date).days), o.date))
+    return mark_done(
+        plan,
+        occ.step_id,
+        occ.anchor_day,
+        date,
+        by=ctx.actor.user,
+        at=ctx.utc_text,
+        reason="collection recorded in the Harvest tab",
     )
 
 

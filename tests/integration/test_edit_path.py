@@ -134,7 +134,7 @@ CASES: list[tuple[str, Call, set[str]]] = [
         lambda r: harvest.add_collection(
             r, CTX, _tid(r, "DEMO-0003"), Collection("c1", TODAY, 250, 64, cd34_per_ul=800)
         ),
-        {"harvest"},
+        {"harvest", "plan"},  # DEMO-0003's apheresis is due today: the collection ticks it
     ),
     (
         "edit_collection",
@@ -362,7 +362,7 @@ def test_undo_and_redo_are_audited_commits_of_one_side_over_the_other(demo: Repo
     assert change.undoable
     undone = undo(demo, CTX, change, change.after)
     assert harvest.load_harvest(demo, tid)[0].collections == ()
-    assert undone.parts == {"harvest"}
+    assert undone.parts == {"harvest", "plan"}
     redone = redo(demo, CTX, change, undone.after)
     assert [c.id for c in harvest.load_harvest(demo, tid)[0].collections] == ["c1"]
     actions = [e.action for e in demo.audit_log()]  # one row per field: one run per action
