@@ -83,6 +83,26 @@ def fit_scale(first: dt.date, last: dt.date, width: float, margin_days: int = 2)
     return TimeScale(origin, width / max(days, 1))
 
 
+# What "Fit" shows first: the transplant through Day +100 (or the last step that is not
+# long-term follow-up), never ten years of yearly visits squeezed into one screen.
+WORKING_LAST_DAY = 100
+
+
+def working_span(
+    plan: Plan, today: dt.date, whole: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date]:
+    """The span "Fit" shows first: the plan's first date to the later of Day +100, the last
+    occurrence outside the follow-up phase and a week after today, within ``whole``."""
+    first, last = whole
+    active = [o.date for o in plan.occurrences() if o.phase is not Phase.FOLLOW_UP]
+    end = max(
+        plan.day0 + dt.timedelta(days=WORKING_LAST_DAY),
+        max(active, default=first),
+        today + dt.timedelta(days=7),
+    )
+    return first, min(end, last)
+
+
 @dataclass(frozen=True)
 class Bar:
     """A run of consecutive occurrences of one step, or a single-day diamond.

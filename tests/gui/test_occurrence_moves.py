@@ -93,3 +93,23 @@ def test_a_skip_reason_shows_where_colleagues_read(demo_window):
     )
     assert model.index(row, 5).data() == "skipped: patient on holiday"
     assert "patient on holiday" in ws.calendar.cell_summary(target.date)
+
+
+def test_fit_shows_the_transplant_first_and_the_whole_plan_when_pressed_again(demo_window):
+    from planner.app.timeline import WORKING_LAST_DAY
+
+    ws = _open(demo_window, "DEMO-0010")
+    timeline = ws.timeline
+    timeline.resize(1200, 400)
+    timeline.fit()
+    day0 = ws.session.plan.day0
+    first_visible, last_visible = timeline._scale.visible_dates(
+        timeline._h.value(), timeline._canvas().width()
+    )
+    assert last_visible >= day0 + dt.timedelta(days=WORKING_LAST_DAY)
+    assert last_visible < day0 + dt.timedelta(days=WORKING_LAST_DAY + 30)  # not ten years
+    working = timeline.px_per_day
+    timeline.fit()
+    assert timeline.px_per_day < working  # the whole plan, years of follow-up
+    timeline.fit()
+    assert timeline.px_per_day == working

@@ -48,6 +48,7 @@ from planner.app.timeline import (
     fit_scale,
     layout_lanes,
     step_bars,
+    working_span,
 )
 from planner.domain.days import day_label, short_day_label
 from planner.domain.plans import Occurrence, Plan, StepStatus
@@ -317,12 +318,17 @@ class PlanTimeline(QWidget):
         self._zoom(1 / ZOOM_STEP, self._canvas().width() / 2)
 
     def fit(self) -> None:
-        """Zoom so that the whole plan fits the chart's width."""
+        """Zoom to the working span (the transplant to Day +100, see ``working_span``);
+        pressed again at that zoom, to the whole plan (years of follow-up)."""
         if self._plan is None:
             return
-        self._scale = fit_scale(
-            self._first_date, self._last_date, self._canvas().width(), MARGIN_DAYS
-        )
+        whole = (self._first_date, self._last_date)
+        first, last = working_span(self._plan, self._today, whole)
+        width = self._canvas().width()
+        working = fit_scale(first, last, width, MARGIN_DAYS)
+        if math.isclose(working.px_per_day, self._scale.px_per_day) and (first, last) != whole:
+            working = fit_scale(*whole, width, MARGIN_DAYS)
+        self._scale = working
         self._place_labels()
         self._update_scrollbars()
         self._h.setValue(0)
@@ -970,6 +976,17 @@ class PlanTimeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_axis(p, canvas, first, last)
         self._paint_lane_labels(p, canvas)
+        self._paint_focus_frame(p, canvas)
+
+    def _paint_focus_frame(self, p: QPainter, canvas: QRectF) -> None:
+        """A frame round the timeline while it has focus: the keys (arrows, +, -, Enter)
+        act here even before a bar is selected, so the focus must show before that too."""
+        if not self.hasFocus():
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(self.palette().highlight().color(), 2))
+        p.drawRect(QRectF(1, 1, canvas.right() - 2, canvas.bottom() - 2))
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
