@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -81,7 +81,7 @@ class ChecklistTab(QWidget):
         picker_label.setBuddy(self.picker)
         self.progress = QLabel()
         self.progress.setAccessibleName("Checklist progress")
-        self.tick_button = QPushButton("&Tick or untick...")
+        self.tick_button = QPushButton("T&ick or untick...")  # Alt+T: the Timeline tab
         self.tick_button.setAccessibleName("Tick or untick the current item")
         self.tick_button.clicked.connect(self.toggle_current)
         top = QHBoxLayout()
@@ -111,6 +111,8 @@ class ChecklistTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.toggle_current())
+        # The box looks clickable, so a click on it ticks (asks the date), like Space.
+        self.table.clicked.connect(self._on_table_clicked)
         # Wrapped titles: re-fit row heights when the columns change width.
         header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         # Space/Enter on a row ticks it: an event filter, because the view itself
@@ -240,6 +242,7 @@ class ChecklistTab(QWidget):
         done = QTableWidgetItem("\u2611" if iv.done else "\u2610")
         done.setData(Qt.ItemDataRole.AccessibleTextRole, "done" if iv.done else "not done")
         done.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        done.setToolTip("Click, or press Space or Enter, to tick or untick")
         entry = iv.state
         who = ""
         if entry is not None and entry.done and entry.date is not None:
@@ -282,6 +285,11 @@ class ChecklistTab(QWidget):
             self.toggle_current()
             return True
         return super().eventFilter(watched, event)
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.column() == 0:
+            self.table.setCurrentCell(index.row(), 0)
+            self.toggle_current()
 
     def _on_picker_current_index_changed(self, _index: int) -> None:
         self.refresh()

@@ -158,3 +158,22 @@ def test_picker_and_accessibility(workup):
 )
 def test_default_template_follows_the_day(day, expected):
     assert checklist_for_day(day) == expected
+
+
+def test_a_click_on_the_box_ticks_it(qtbot, workup, demo_repo, monkeypatch):
+    tab = workup.checklists
+    window = workup.window()
+    window.resize(1366, 768)
+    with qtbot.waitExposed(window):
+        window.show()
+    calls = _answer(monkeypatch, dt.date(2026, 3, 1))
+    row = tab.row_of("dental")
+    rect = tab.table.visualRect(tab.table.model().index(row, 0))
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert calls and calls[0][0] == "Tick item"
+    assert _cell(tab, "dental", 0) == "\u2611"
+    # A click elsewhere in the row only selects it.
+    calls.clear()
+    rect = tab.table.visualRect(tab.table.model().index(tab.row_of("idm"), 1))
+    qtbot.mouseClick(tab.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert calls == []
