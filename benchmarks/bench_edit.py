@@ -102,7 +102,7 @@ def main(patients: int = 500) -> list[Figure]:
             _settle(app)
             shift = [1]
 
-            def answer(*_a: object) -> Day0Move:
+            def answer(*_a: object, **_k: object) -> Day0Move:
                 shift[0] = -shift[0]  # back and forth: every call is a real move
                 return Day0Move(ws.session.plan.day0 + dt.timedelta(days=shift[0]), "bench")
 

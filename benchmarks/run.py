@@ -18,6 +18,7 @@ SCRIPTS = (
     "bench_timeline",
     "bench_refresh",
     "bench_edit",
+    "bench_preview",
     "bench_startup",
 )
 

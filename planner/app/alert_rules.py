@@ -4,11 +4,14 @@ Board alerts are short texts made by several modules (calendar, overdue steps, c
 and harvest, complications, checklists, printed documents); the texts carry the values
 ("IDM tests expire 25 days before the planned collection"). This module names the rule
 that made each one, so a coordinator never has to guess why a patient is flagged
-(Standards: every computed alert shows its rule and the values it used).
+(Standards: every computed alert shows its rule and the values it used), and how severe
+it is (``SEVERITY``: the one table that decides which alerts the board shows first).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
 # The same days as planner.clinical.engraftment (a test checks they agree); not imported from there
@@ -47,70 +50,137 @@ DOCUMENTS: Final = (
 )
 UNREADABLE: Final = "A stored record could not be read; the patient's tab says which."
 
+# The rules of the counts and harvest alerts (planner.records.recovery, harvest_log,
+# chimerism_log), named so the severity table below can list them.
+ENGRAFTMENT_NEWS: Final = (
+    "CIBMTR/ASTCT: the first of three consecutive days with ANC >= 0.5 x10^9/L after the "
+    "nadir, or a clinician's override; on the board for a week (Counts tab)."
+)
+NEVER_BELOW: Final = (
+    f"ANC has stayed >= 0.5 x10^9/L since Day 0, so there is no engraftment date; said "
+    f"from Day +{WATCH_DAY} (Counts tab)."
+)
+NO_ANC: Final = "No ANC value after Day 0: engraftment cannot be assessed. Enter or import counts."
+PRIMARY_GRAFT_FAILURE: Final = (
+    f"ASTCT 2021: no ANC >= 0.5 x10^9/L by Day +{PRIMARY_GF_PBSC_DAY} (PBSC, marrow) or Day +{PRIMARY_GF_CORD_DAY} "
+    "(cord blood); a clinician confirms (pancytopenia is part of the definition)."
+)
+GRAFT_FAILURE_WATCH: Final = (
+    f"Graft-failure watch: no neutrophil engraftment by Day +{WATCH_DAY}; primary graft "
+    f"failure is defined at Day +{PRIMARY_GF_PBSC_DAY} (Day +{PRIMARY_GF_CORD_DAY} for cord blood)."
+)
+SECONDARY_GRAFT_FAILURE: Final = (
+    "After neutrophil engraftment (the initial date stands), ANC < 0.5 x10^9/L on 3 "
+    "consecutive results on different days (Rondón et al., Biol Blood Marrow Transplant "
+    "2008;14:859-866); shown until the ANC is >= 0.5 on 3 consecutive results. ASTCT 2021 "
+    "(Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649): secondary graft "
+    "failure is a decline needing blood products or growth factors after neutrophil and "
+    "platelet recovery; a clinician confirms it and excludes relapse, infection and drugs "
+    "(marrow, donor chimerism). Not the primary graft-failure work-up (Counts tab)."
+)
+POOR_GRAFT_FUNCTION: Final = (
+    f"After neutrophil engraftment, from Day +{PGF_FROM_DAY}, two or three of ANC <= "
+    f"{PGF_ANC:g}, platelets <= {PGF_PLT:g} x10^9/L, haemoglobin <= {PGF_HB_G_L:g} g/L on "
+    f"every result for {PGF_MIN_DAYS} days or more (centre setting: ASTCT 2021 gives no "
+    "numbers). ASTCT 2021 (Kharfan-Dabaja et al.): frequent transfusion or growth-factor "
+    "dependence without another explanation; a clinician confirms (hypocellular marrow, "
+    "full donor chimerism, no relapse, drugs or infection). Counts tab."
+)
+CHIMERISM: Final = (
+    "ASTCT 2021 (Kharfan-Dabaja et al.): full donor chimerism is > 95% donor cells; 5-95% "
+    "mixed; < 5% loss of donor cells (Rondon et al. 2008); a falling donor share can "
+    "precede rejection or relapse. The latest result of each lineage that is not full, or "
+    "falls (Counts tab)."
+)
+CD34_TARGET: Final = (
+    "The collections' cumulative CD34+ dose per kg reached the target (or the maximum): "
+    "stop collecting. The Harvest tab shows each dose and the target."
+)
+LOW_CD34: Final = (
+    "Peripheral-blood CD34+ below the centre's threshold on a collection day: consider "
+    "plerixafor (Harvest tab, with the calculator)."
+)
+
 # (start of the alert text, its rule): the texts planner.records.recovery and harvestlog make.
 _RECOVERY: Final = (
-    (
-        "Neutrophil engraftment",
-        "CIBMTR/ASTCT: the first of three consecutive days with ANC >= 0.5 x10^9/L after the "
-        "nadir, or a clinician's override; on the board for a week (Counts tab).",
-    ),
-    (
-        "ANC never below 0.5",
-        f"ANC has stayed >= 0.5 x10^9/L since Day 0, so there is no engraftment date; said "
-        f"from Day +{WATCH_DAY} (Counts tab).",
-    ),
-    (
-        "No ANC results since Day 0",
-        "No ANC value after Day 0: engraftment cannot be assessed. Enter or import counts.",
-    ),
-    (
-        "Meets primary graft failure definition",
-        f"ASTCT 2021: no ANC >= 0.5 x10^9/L by Day +{PRIMARY_GF_PBSC_DAY} (PBSC, marrow) or Day +{PRIMARY_GF_CORD_DAY} "
-        "(cord blood); a clinician confirms (pancytopenia is part of the definition).",
-    ),
-    (
-        "No engraftment by D+28",
-        f"Graft-failure watch: no neutrophil engraftment by Day +{WATCH_DAY}; primary graft "
-        f"failure is defined at Day +{PRIMARY_GF_PBSC_DAY} (Day +{PRIMARY_GF_CORD_DAY} for cord blood).",
-    ),
-    (
-        "Secondary graft failure pattern",
-        "After neutrophil engraftment (the initial date stands), ANC < 0.5 x10^9/L on 3 "
-        "consecutive results on different days (Rondón et al., Biol Blood Marrow Transplant "
-        "2008;14:859-866); shown until the ANC is >= 0.5 on 3 consecutive results. ASTCT 2021 "
-        "(Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649): secondary graft "
-        "failure is a decline needing blood products or growth factors after neutrophil and "
-        "platelet recovery; a clinician confirms it and excludes relapse, infection and drugs "
-        "(marrow, donor chimerism). Not the primary graft-failure work-up (Counts tab).",
-    ),
-    (
-        "Poor graft function pattern",
-        f"After neutrophil engraftment, from Day +{PGF_FROM_DAY}, two or three of ANC <= "
-        f"{PGF_ANC:g}, platelets <= {PGF_PLT:g} x10^9/L, haemoglobin <= {PGF_HB_G_L:g} g/L on "
-        f"every result for {PGF_MIN_DAYS} days or more (centre setting: ASTCT 2021 gives no "
-        "numbers). ASTCT 2021 (Kharfan-Dabaja et al.): frequent transfusion or growth-factor "
-        "dependence without another explanation; a clinician confirms (hypocellular marrow, "
-        "full donor chimerism, no relapse, drugs or infection). Counts tab.",
-    ),
-    (
-        "Chimerism",
-        "ASTCT 2021 (Kharfan-Dabaja et al.): full donor chimerism is > 95% donor cells; 5-95% "
-        "mixed; < 5% loss of donor cells (Rondon et al. 2008); a falling donor share can "
-        "precede rejection or relapse. The latest result of each lineage that is not full, or "
-        "falls (Counts tab).",
-    ),
-    (
-        "CD34 target reached",
-        "The collections' cumulative CD34+ dose per kg reached the target (or the maximum): "
-        "stop collecting. The Harvest tab shows each dose and the target.",
-    ),
-    (
-        "Low CD34",
-        "Peripheral-blood CD34+ below the centre's threshold on a collection day: consider "
-        "plerixafor (Harvest tab, with the calculator).",
-    ),
+    ("Neutrophil engraftment", ENGRAFTMENT_NEWS),
+    ("ANC never below 0.5", NEVER_BELOW),
+    ("No ANC results since Day 0", NO_ANC),
+    ("Meets primary graft failure definition", PRIMARY_GRAFT_FAILURE),
+    ("No engraftment by D+28", GRAFT_FAILURE_WATCH),
+    ("Secondary graft failure pattern", SECONDARY_GRAFT_FAILURE),
+    ("Poor graft function pattern", POOR_GRAFT_FUNCTION),
+    ("Chimerism", CHIMERISM),
+    ("CD34 target reached", CD34_TARGET),
+    ("Low CD34", LOW_CD34),
 )
 RECOVERY: Final = "From the counts and harvest records (Counts and Harvest tabs)."
+
+# --- severity ------------------------------------------------------------------------------
+#
+# Every alert is "high", "medium" or "low"; the board, ``board --json`` and the patient
+# header show the most severe first (the order of the sources breaks ties). The three
+# levels are the plan rules' own (planner/clinical/plan_rules/findings.py), so a plan
+# check keeps the severity its rule gives it (resources/rules/plan-rules.toml) and sorts
+# among the others on the same scale.
+HIGH: Final = "high"
+MEDIUM: Final = "medium"
+LOW: Final = "low"
+SEVERITIES: Final = (HIGH, MEDIUM, LOW)  # most severe first
+
+# The severity of every other source, by its rule: the one table that orders the board.
+SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # high: clinical safety, a decision about the patient today. An active complication
+        # episode is high whether or not a grade is recorded yet (no grade is not a mild
+        # grade). Primary graft failure, the secondary graft failure and poor graft
+        # function patterns and a chimerism result that is not full donor need a
+        # clinician's confirmation and work-up (ASTCT 2021, Kharfan-Dabaja et al., Transplant
+        # Cell Ther 2021;27:642-649); the Day +28 watch is this program's early warning of
+        # the first, so it is high too. "Stop collection" is high because it is a same-day
+        # decision: one more apheresis after the target puts the patient or donor through
+        # a procedure (and its line) for no benefit. A record that cannot be read may hide
+        # any of these.
+        COMPLICATIONS: HIGH,
+        PRIMARY_GRAFT_FAILURE: HIGH,
+        GRAFT_FAILURE_WATCH: HIGH,
+        SECONDARY_GRAFT_FAILURE: HIGH,
+        POOR_GRAFT_FUNCTION: HIGH,
+        CHIMERISM: HIGH,
+        CD34_TARGET: HIGH,
+        UNREADABLE: HIGH,
+        # medium: work the coordinator must do or news to pass on, not a safety signal by
+        # itself: overdue steps, checklist items expiring before the date they must cover,
+        # the plerixafor prompt (a drug to order before the next collection), engraftment
+        # news, counts missing to assess engraftment (the work is to enter them; once
+        # entered, the graft-failure watch above decides), documents printed before the
+        # plan changed.
+        OVERDUE: MEDIUM,
+        CHECKLISTS: MEDIUM,
+        LOW_CD34: MEDIUM,
+        ENGRAFTMENT_NEWS: MEDIUM,
+        NEVER_BELOW: MEDIUM,
+        NO_ANC: MEDIUM,
+        DOCUMENTS: MEDIUM,
+        RECOVERY: MEDIUM,
+        # low: schedule notes; a weekend or closure clash is settled by moving a booking.
+        CALENDAR: LOW,
+    }
+)
+
+
+def severity_of(rule: str) -> str:
+    """The severity of an alert raised by ``rule``.
+
+    A rule not in the table (an alert made without one) is medium: above the schedule
+    notes, never above a known safety alert.
+    """
+    return SEVERITY.get(rule, MEDIUM)
+
+
+def severity_rank(severity: str) -> int:
+    """0 for high, 1 for medium, 2 for low (sort key: most severe first)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
 def recovery_rule(text: str) -> str:

@@ -46,11 +46,42 @@ class PhaseReading:
     rule: str
 
 
+# Before a high alert wherever alerts are plain text (the board's cell, ``board``'s lines):
+# severity must read without colour (colour-blind users, grey-scale printouts).
+HIGH_MARK = "!"
+
+
 class Alert(NamedTuple):
-    """A board alert and the rule that raised it (``planner.app.alert_rules``)."""
+    """A board alert, the rule that raised it and its severity (``planner.app.alert_rules``).
+
+    Attributes:
+        text: what the board shows.
+        rule: why ("" when unknown).
+        severity: "high", "medium" or "low"; a text without a rule is medium.
+    """
 
     text: str
     rule: str = ""
+    severity: str = alert_rules.MEDIUM
+
+    @classmethod
+    def of(cls, text: str, rule: str) -> Alert:
+        """The alert with the severity ``alert_rules.SEVERITY`` gives ``rule``."""
+        return cls(text, rule, alert_rules.severity_of(rule))
+
+    @property
+    def marked(self) -> str:
+        """The text, after "! " when the alert is high (readable without colour)."""
+        return f"{HIGH_MARK} {self.text}" if self.severity == alert_rules.HIGH else self.text
+
+    def as_json(self) -> dict[str, str]:
+        """One alert of ``board --json``: text, severity, rule."""
+        return {"text": self.text, "severity": self.severity, "rule": self.rule}
+
+
+def most_severe_first(alerts: Iterable[Alert]) -> list[Alert]:
+    """``alerts`` high, then medium, then low; the order given is kept within a severity."""
+    return sorted(alerts, key=lambda a: alert_rules.severity_rank(a.severity))
 
 
 @dataclass(frozen=True)
@@ -66,9 +97,12 @@ class BoardRow:
         phase: see ``PhaseReading``; phase_rule: why.
         due_today: titles of planned occurrences dated today.
         overdue: titles of planned occurrences whose date (and window) has passed.
-        alerts: short warnings (weekend/closure clashes in the next two weeks, ...).
+        alerts: short warnings, most severe first (``alert_items`` has them with their
+            rule and severity).
         due_this_week: titles of planned occurrences dated today to six days ahead.
         alert_rules: the rule behind each alert, in the same order ("" when unknown).
+        alert_severities: the severity of each alert, in the same order (medium when
+            missing).
     """
 
     patient_id: str
@@ -86,16 +120,35 @@ class BoardRow:
     alerts: tuple[str, ...]
     due_this_week: tuple[str, ...] = ()
     alert_rules: tuple[str, ...] = ()
+    alert_severities: tuple[str, ...] = ()
+
+    @property
+    def alert_items(self) -> tuple[Alert, ...]:
+        """Each alert with its rule and severity, most severe first."""
+        n = len(self.alerts)
+        rules = self.alert_rules[:n] + ("",) * (n - len(self.alert_rules))
+        severities = self.alert_severities[:n] + (alert_rules.MEDIUM,) * (
+            n - len(self.alert_severities)
+        )
+        return tuple(map(Alert, self.alerts, rules, severities))
+
+    @property
+    def high_alerts(self) -> tuple[Alert, ...]:
+        """The alerts of high severity (clinical safety), in board order."""
+        return tuple(a for a in self.alert_items if a.severity == alert_rules.HIGH)
 
     def as_json(self) -> dict[str, object]:
-        """The stable JSON shape of ``board --json`` (documented in the README)."""
+        """The stable JSON shape of ``board --json`` (documented in the README).
+
+        ``alerts`` are objects (text, severity, rule), most severe first.
+        """
         return {
             "mrn": self.mrn,
             "name": self.name,
             "day": self.day,
             "phase": self.phase,
             "due_today": list(self.due_today),
-            "alerts": list(self.alerts),
+            "alerts": [a.as_json() for a in self.alert_items],
         }
 
 
@@ -215,12 +268,34 @@ def _due_within(plan: Plan, today: dt.date, days: int) -> list[Occurrence]:
     return _planned_by_date(plan, today, today + dt.timedelta(days=days - 1))
 
 
-def _calendar_alerts(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> list[str]:
+CALENDAR_LINE = "Weekend/closure: "
+
+
+def _calendar_alert(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> Alert | None:
+    """One line for every weekend and closure clash of the next two weeks, or None.
+
+    The line names each step and date ("(clinic closed)" when the day is a closure: a
+    weekend shows in the day's name); the rule repeats each note with its reason.
+    """
     horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
-    return [
-        f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})"
-        for f in calendar_flags(plan, closures, first=today, last=horizon)
-    ]
+    flags = sorted(
+        calendar_flags(plan, closures, first=today, last=horizon),
+        key=lambda f: by_date_key(f.occurrence),
+    )
+    if not flags:
+        return None
+    closed = "clinic closed"
+    text = CALENDAR_LINE + ", ".join(
+        f"{f.occurrence.title} {f.occurrence.date:%a %d %b}"
+        + (f" ({closed})" if f.reason == closed else "")
+        for f in flags
+    )
+    notes = "; ".join(
+        f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})" for f in flags
+    )
+    return Alert(
+        text, f"{alert_rules.CALENDAR} {notes}.", alert_rules.severity_of(alert_rules.CALENDAR)
+    )
 
 
 def _unique(titles: Iterable[str]) -> tuple[str, ...]:
@@ -238,17 +313,20 @@ def board_row(
 ) -> BoardRow:
     """The board row of one transplant.
 
-    ``extra_alerts`` (counts, harvest, complications, checklists, documents) come after
-    the overdue count and the calendar alerts; a plain text has no rule to show.
+    Its alerts are most severe first (``alert_rules.SEVERITY``); within a severity the
+    overdue count and the weekend/closure line come before ``extra_alerts`` (counts,
+    harvest, complications, plan checks, checklists, documents), in the order given. A
+    plain text has no rule to show and is medium.
     """
     reading = current_phase(transplant, plan, today, engrafted_on)
     day, label = _live_label(plan, today, reading.phase)
     due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
-    texts = _calendar_alerts(plan, today, closures) if plan is not None else []
-    alerts = [Alert(text, alert_rules.CALENDAR) for text in texts]
-    if overdue:
-        alerts.insert(0, Alert(f"{len(overdue)} overdue", alert_rules.OVERDUE))
+    alerts = [Alert.of(f"{len(overdue)} overdue", alert_rules.OVERDUE)] if overdue else []
+    calendar = _calendar_alert(plan, today, closures) if plan is not None else None
+    if calendar is not None:
+        alerts.append(calendar)
     alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
+    alerts = most_severe_first(alerts)
     return BoardRow(
         patient_id=patient.id,
         transplant_id=transplant.id,
@@ -265,6 +343,7 @@ def board_row(
         alerts=tuple(a.text for a in alerts),
         due_this_week=_unique(o.title for o in _due_within(plan, today, 7)) if plan else (),
         alert_rules=tuple(a.rule for a in alerts),
+        alert_severities=tuple(a.severity for a in alerts),
     )
 
 

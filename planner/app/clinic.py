@@ -142,24 +142,23 @@ def clinic_view_of(
     engrafted, recovery = _recovery_alerts(data, today)
     templates = checklist_templates if checklist_templates is not None else load_checklists()
     types = {t.id: t.transplant_type.value for t in transplants}
+    # The sources in the order that breaks ties within a severity (board_row sorts by it):
+    # counts and harvest, complications, plan checks, checklists, documents.
     alerts: dict[str, list[Alert]] = {
-        tid: [Alert(text, alert_rules.recovery_rule(text)) for text in texts]
+        tid: [Alert.of(text, alert_rules.recovery_rule(text)) for text in texts]
         for tid, texts in recovery.items()
     }
+    _add_records(
+        alerts, complication_alerts(records[COMPLICATIONS], plans, today), alert_rules.COMPLICATIONS
+    )
     for tid, found in plan_check_alerts(data.patients, transplants, plans, today).items():
         alerts.setdefault(tid, []).extend(found)
-    for extra, rule in (
-        (complication_alerts(records[COMPLICATIONS], plans, today), alert_rules.COMPLICATIONS),
-        (
-            checklist_alerts(records[CHECKLISTS], plans, today, templates, types),
-            alert_rules.CHECKLISTS,
-        ),
-        (document_alerts(records[DOCUMENTS], plans), alert_rules.DOCUMENTS),
-    ):
-        for tid, texts in extra.items():
-            alerts.setdefault(tid, []).extend(
-                Alert(text, alert_rules.record_rule(text, rule)) for text in texts
-            )
+    _add_records(
+        alerts,
+        checklist_alerts(records[CHECKLISTS], plans, today, templates, types),
+        alert_rules.CHECKLISTS,
+    )
+    _add_records(alerts, document_alerts(records[DOCUMENTS], plans), alert_rules.DOCUMENTS)
     return ClinicView(
         rows=board_rows(
             data.patients,
@@ -174,6 +173,14 @@ def clinic_view_of(
         plans={p.transplant_id: p for p in plans},
         engrafted=engrafted,
     )
+
+
+def _add_records(alerts: dict[str, list[Alert]], found: Mapping[str, list[str]], rule: str) -> None:
+    """Add the alert texts of one kind of record (or the one saying it cannot be read)."""
+    for tid, texts in found.items():
+        alerts.setdefault(tid, []).extend(
+            Alert.of(text, alert_rules.record_rule(text, rule)) for text in texts
+        )
 
 
 def _recovery_alerts(

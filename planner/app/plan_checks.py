@@ -30,9 +30,10 @@ def plan_check_alerts(
 ) -> Mapping[str, list[Alert]]:
     """Board alerts of the findings someone must act on, by transplant id.
 
-    A dose a rule already adjusted is not an alert (it is on the plan, with its rule);
-    a clash, a step to confirm, a dose not computed for a missing value, and an old
-    weight before conditioning are.
+    Each alert keeps its finding's severity (the rule's: high, medium or low). A dose a
+    rule already adjusted is not an alert (it is on the plan, with its rule); a clash, a
+    step to confirm, a dose not computed for a missing value, and an old weight before
+    conditioning are.
     """
     by_patient = {p.id: p for p in patients}
     by_transplant = {t.id: t for t in transplants}
@@ -47,6 +48,6 @@ def plan_check_alerts(
         found = [f for f in transplant_findings(patient, transplant, plan, today) if f.action]
         if found:
             alerts[transplant.id] = [
-                Alert(f"Plan check ({f.severity}): {f.text}", f.sentence) for f in found
+                Alert(f"Plan check ({f.severity}): {f.text}", f.sentence, f.severity) for f in found
             ]
     return alerts

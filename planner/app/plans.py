@@ -12,7 +12,7 @@ from planner.clinical.plan_rules.checks import apply_conditions, split_course
 from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import facts_of
 from planner.domain.patients import Patient, Transplant, validate_transplant
-from planner.domain.plans import DateChange, Plan, instantiate_many, reanchor
+from planner.domain.plans import DateChange, Plan, infusion_given, instantiate_many, reanchor
 from planner.domain.templates import Protocol
 from planner.errors import ValidationError
 from planner.records.ports import Repository
@@ -79,20 +79,46 @@ def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> 
             )
 
 
+DAY0_MOVE_HORIZON_DAYS = 365
+"""How far after today a Day 0 may be moved. Not a clinical rule: a typing slip (2099
+for 2029) must be refused, and no transplant is scheduled more than a year ahead."""
+
+
 def day0_move(
     plan: Plan,
     transplant: Transplant,
     patient: Patient,
     new_day0: dt.date,
     reason: str,
+    *,
+    today: dt.date,
 ) -> tuple[Plan, Transplant, list[DateChange]]:
     """The plan and transplant after moving Day 0, validated, with the dates that change.
 
-    Pure: the preview of the Move Day 0 dialog; ``move_day0`` saves it.
+    Pure: the preview of the Move Day 0 dialog; ``move_day0`` saves it. A new Day 0 is
+    refused before ``today`` (Day 0 is the day of the infusion: one already given is
+    recorded, and Day 0 then moves to its recorded date, which ``reanchor`` allows) or
+    more than ``DAY0_MOVE_HORIZON_DAYS`` after it.
     """
     split = split_course(plan)
     if split is not None:
         raise ValidationError("day0", split.sentence)
+    if infusion_given(plan) is None:  # once given, reanchor allows only its real date
+        latest = today + dt.timedelta(days=DAY0_MOVE_HORIZON_DAYS)
+        if new_day0 < today:
+            raise ValidationError(
+                "day0",
+                f"Day 0 cannot move to {new_day0.isoformat()}, before today "
+                f"({today.isoformat()}). If the infusion was already given, mark it done on "
+                "its real date first: Day 0 can then move to that date.",
+            )
+        if new_day0 > latest:
+            raise ValidationError(
+                "day0",
+                f"Day 0 cannot move to {new_day0.isoformat()}, more than "
+                f"{DAY0_MOVE_HORIZON_DAYS} days after today: choose a date up to "
+                f"{latest.isoformat()} (check the year).",
+            )
     moved, changes = reanchor(plan, new_day0, reason)
     new_transplant = replace(transplant, day0=new_day0)
     validate_transplant(new_transplant, patient)
@@ -116,7 +142,9 @@ def move_day0(
     """
     transplant = transplant or repo.get_transplant(plan.transplant_id)
     patient = patient or repo.get_patient(transplant.patient_id)
-    moved, new_transplant, _ = day0_move(plan, transplant, patient, new_day0, reason)
+    moved, new_transplant, _ = day0_move(
+        plan, transplant, patient, new_day0, reason, today=ctx.today
+    )
     return commit(
         repo,
         ctx,

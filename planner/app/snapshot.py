@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from planner import __version__
+from planner.app.alert_rules import SEVERITIES
 from planner.app.board import BoardRow, WorklistItem
 from planner.app.timeline import Band, RowSketch, SketchDetail, StepRun, row_sketch
 from planner.domain.templates import Phase
@@ -38,12 +39,15 @@ if TYPE_CHECKING:
     from planner.records.checklists import ChecklistTemplate
     from planner.records.ports import Repository
 
-FORMAT = 2  # 2: board rows carry their alerts' rules
+# 2: board rows carry their alerts' rules; 3: and their severities, most severe first
+# (a format-2 row would paint every alert as medium, in the old order: not shown).
+FORMAT = 3
 SNAPSHOT_DAYS = 4
 
 # What a malformed document can raise while it is decoded (never a crash at start-up).
 _MALFORMED = (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError)
 
+_ROW_FIELDS = 16  # the fields of a stored board row (_row_json)
 _PHASES = tuple(Phase)
 _PHASE_INDEX = {p: i for i, p in enumerate(_PHASES)}
 
@@ -107,10 +111,21 @@ def _row_json(r: BoardRow) -> list[Any]:
         list(r.alerts),
         list(r.due_this_week),
         list(r.alert_rules),
+        list(r.alert_severities),
     ]
 
 
+def _severities(v: Sequence[Any], alerts: int) -> tuple[str, ...]:
+    """The stored severities: one known severity per alert (else the snapshot is not shown)."""
+    found = tuple(str(s) for s in v)
+    if len(found) != alerts or not set(found) <= set(SEVERITIES):
+        raise ValueError("board snapshot: alert severities do not match the alerts")
+    return found
+
+
 def _row_of(v: Sequence[Any]) -> BoardRow:
+    if len(v) != _ROW_FIELDS:
+        raise ValueError("board snapshot: a row of another format")
     return BoardRow(
         str(v[0]),
         str(v[1]),
@@ -127,6 +142,7 @@ def _row_of(v: Sequence[Any]) -> BoardRow:
         tuple(v[12]),
         tuple(v[13]),
         tuple(v[14]),
+        _severities(v[15], len(v[12])),
     )
 
 

@@ -102,7 +102,11 @@ def cmd_schedule(args: argparse.Namespace, shell: Shell) -> int:
 
 
 def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
-    """Print the clinic board for today."""
+    """Print the clinic board for today; each row's alerts most severe first.
+
+    In the text form a high alert starts with "!" (as on the desktop board); ``--json``
+    gives each alert's text, severity and rule.
+    """
     from planner.app.clinic import clinic_board
 
     settings = shell.centre_settings()
@@ -116,7 +120,7 @@ def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
         return EXIT_OK
     for r in rows:
         due = "; ".join(r.due_today) or "-"
-        alerts = "; ".join(r.alerts) or "-"
+        alerts = "; ".join(a.marked for a in r.alert_items) or "-"
         shell.out(f"{r.mrn:<12} {r.name:<28} {r.day_label:<9} {r.phase:<20} due: {due} | {alerts}")
     return EXIT_OK
 

@@ -109,6 +109,12 @@ def test_demo_db_then_board_json(capsys, tmp_path):
     for row in rows:
         assert list(row) == ["mrn", "name", "day", "phase", "due_today", "alerts"]
         assert row["day"] is None or isinstance(row["day"], int)
+        for alert in row["alerts"]:
+            assert list(alert) == ["text", "severity", "rule"]
+            assert alert["severity"] in ("high", "medium", "low")
+            assert alert["text"] and alert["rule"]
+        ranks = [("high", "medium", "low").index(a["severity"]) for a in row["alerts"]]
+        assert ranks == sorted(ranks), "alerts most severe first"
     phases = {r["phase"] for r in rows}
     assert {
         "work-up",
@@ -197,7 +203,7 @@ def test_closure_days_from_centre_settings_raise_board_alerts(capsys, tmp_path):
     db = tmp_path / "demo.db"
     assert run_cli(capsys, "demo-db", str(db))[0] == 0
     code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
-    assert not any("clinic closed" in a for r in json.loads(out) for a in r["alerts"])
+    assert not any("clinic closed" in a["text"] for r in json.loads(out) for a in r["alerts"])
     today = dt.date.today()
     closed = ", ".join((today + dt.timedelta(days=i)).isoformat() for i in range(14))
     data = Path(os.environ["TRANSPLANT_PLANNER_DATA"])
@@ -205,7 +211,11 @@ def test_closure_days_from_centre_settings_raise_board_alerts(capsys, tmp_path):
     (data / "centre.toml").write_text(f"closures = [{closed}]\n", encoding="utf-8")
     code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
     assert code == 0
-    assert any("clinic closed" in a for r in json.loads(out) for a in r["alerts"])
+    closed = [a for r in json.loads(out) for a in r["alerts"] if "clinic closed" in a["text"]]
+    assert closed and all(a["severity"] == "low" for a in closed)
+    # One weekend/closure line per patient, however many steps clash.
+    for r in json.loads(out):
+        assert sum(a["text"].startswith("Weekend/closure: ") for a in r["alerts"]) <= 1
 
 
 def test_bad_centre_settings_warn_and_keep_working(capsys, tmp_path):
@@ -235,7 +245,9 @@ def test_board_json_carries_the_same_alerts_and_phases_as_the_desktop_board(caps
         repo.close()
     for row in view.rows:
         assert cli[row.mrn]["phase"] == row.phase
-        assert cli[row.mrn]["alerts"] == list(row.alerts)
+        assert cli[row.mrn]["alerts"] == [
+            {"text": a.text, "severity": a.severity, "rule": a.rule} for a in row.alert_items
+        ]
     # engraftment from the demo counts reaches the command line too
     assert "engrafted" in {r["phase"] for r in cli.values()}
 
@@ -253,5 +265,8 @@ def test_demo_work_up_patient_shows_expiring_tests_on_the_board(capsys):
     assert code == 0
     row = next(r for r in json.loads(out) if r["mrn"] == "DEMO-0004")
     assert any(
-        "IDM tests expire" in a and "before the planned collection" in a for a in row["alerts"]
+        "IDM tests expire" in a["text"]
+        and "before the planned collection" in a["text"]
+        and a["severity"] == "medium"
+        for a in row["alerts"]
     )

@@ -93,7 +93,7 @@ def test_a_moved_occurrence_survives_storage(plan):
 def test_occurrence_notes_carry_reasons_and_the_team_note(plan):
     skipped = skip_occurrence(plan, CMV, 7, reason="patient away", **BY)
     noted = set_step_note(skipped, CMV, "draw with the morning bloods")
-    occ = [o for o in noted.step_occurrences(noted.step(CMV))][1]
+    occ = list(noted.step_occurrences(noted.step(CMV)))[1]
     notes = occurrence_notes(noted, occ)
     assert notes[0].startswith("Skipped: patient away (rn, 2026-12-10)")
     assert notes[-1] == "Note: draw with the morning bloods"
