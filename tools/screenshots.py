@@ -83,8 +83,16 @@ def main() -> int:
         next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004")
     )
     assert workup is not None
-    dialog = MoveDay0Dialog(window, workup.session.plan)
-    dialog.date_edit.setDate(dialog.date_edit.date().addDays(7))
+    dialog = MoveDay0Dialog(
+        window,
+        workup.session.plan,
+        today=workup.session.today,
+        transplant=workup.session.transplant,
+        patient=workup.session.patient,
+    )
+    current = dialog.date_edit.date()
+    assert current is not None
+    dialog.date_edit.set_date(current + dt.timedelta(days=7))
     dialog.reason.setText("Donor collection postponed one week")
     dialog.show()
     _settle(app)
@@ -95,7 +103,9 @@ def main() -> int:
     )
     assert mobilising is not None
     anchor_dialog = SetAnchorDialog(window, mobilising.session.plan)
-    anchor_dialog.date_edit.setDate(anchor_dialog.date_edit.date().addDays(2))
+    current = anchor_dialog.date_edit.date()
+    assert current is not None
+    anchor_dialog.date_edit.set_date(current + dt.timedelta(days=2))
     anchor_dialog.reason.setText("G-CSF start moved: apheresis slots full that week")
     anchor_dialog.show()
     _settle(app)

@@ -33,7 +33,7 @@ def test_the_dialog_previews_every_change_and_needs_a_reason(demo_window, qtbot)
     assert dialog.new_date == plan.anchor_date(anchor)
     assert not ok.isEnabled()  # nothing changes yet
     assert dialog.summary.text() == "Pick the real date, then give the reason."
-    dialog.date_edit.setDate(dialog.date_edit.date().addDays(2))
+    dialog.date_edit.set_date(dialog.date_edit.date() + dt.timedelta(days=2))
     _, expected = set_anchor_date(plan, anchor, plan.anchor_date(anchor) + dt.timedelta(days=2))
     assert dialog.table.rowCount() == len(expected) > 0
     assert not ok.isEnabled()  # still no reason
@@ -77,7 +77,29 @@ def test_steps_counted_from_the_anchor_show_their_new_m_day(demo_window, qtbot):
     ws, _ = _mobilising(demo_window)
     dialog = SetAnchorDialog(None, ws.session.plan)
     qtbot.addWidget(dialog)
-    dialog.date_edit.setDate(dialog.date_edit.date().addDays(2))
-    days = {dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())}
+    dialog.date_edit.set_date(dialog.date_edit.date() + dt.timedelta(days=2))
+    days = {dialog.table.text(r, 3) for r in range(dialog.table.rowCount())}
     assert days and all(d.startswith("M-Day ") for d in days)
     assert "(M-Day 1) (M-Day 1)" not in dialog.anchor.currentText()
+
+
+def test_the_dialog_opens_in_the_reason_and_typing_it_recomputes_nothing(demo_window, qtbot):
+    from PySide6.QtCore import Qt
+
+    ws, _ = _mobilising(demo_window)
+    dialog = SetAnchorDialog(None, ws.session.plan)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.focusWidget() is dialog.reason
+    resets = []
+    dialog.table.model().modelReset.connect(lambda: resets.append(1))
+    qtbot.keyClicks(dialog.reason, "G-CSF started late")
+    assert resets == [] and dialog.isVisible()
+    edit = dialog.date_edit.line_edit
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    new = dialog.new_date + dt.timedelta(days=2)
+    qtbot.keyClicks(edit, new.isoformat())
+    assert dialog.new_date == new and len(resets) == 1  # once, for the complete date
+    assert dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()

@@ -30,7 +30,7 @@ def _record(qtbot, monkeypatch, panel, lineage: str, percent: str, date: dt.date
     def run(dialog: CalculatorDialog) -> int:
         dialog.show()
         qtbot.waitExposed(dialog)
-        dialog.date_edit.setDate(dialog.date_edit.date().addDays((date - TODAY).days))
+        dialog.date_edit.set_date(date)
         _choose(qtbot, dialog.editors["lineage"], lineage)
         _type(qtbot, dialog.editors["donor_percent"], percent)
         seen["button"] = dialog.save_button.text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel
 
@@ -375,7 +375,7 @@ def test_f22_regimen_defaults_from_the_plan(qtbot, demo_repo):
 )
 def test_f23_live_vaccine(qtbot, today, ivig, label, rule):
     dialog = _dialog(qtbot, "vaccine")
-    dialog.date_edit.setDate(QDate.fromString(today, "yyyy-MM-dd"))  # the assessment date
+    dialog.date_edit.set_date(dt.date.fromisoformat(today))  # the assessment date
     _fill(dialog, day0="2022-01-10", ist_stop_date="2022-12-01", last_ivig_date=ivig)
     grade, shown_rule = _shown(dialog)
     assert grade == f"Live-vaccine eligibility (2-1-8): {label}"
@@ -473,7 +473,7 @@ def test_mucositis_save_round_trip(qtbot, demo_repo):
     assert not dialog.save_button.isEnabled()
     dialog.confirm_edit.setText("ulcers hidden by the mouth guard")
     assert dialog.save_button.isEnabled()
-    dialog.date_edit.setDate(dialog.date_edit.date().addDays(-2))
+    dialog.date_edit.set_date(TODAY - dt.timedelta(days=2))
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert dialog.result() == dialog.DialogCode.Accepted
     (stored,) = complication_log(demo_repo, tid).episodes

@@ -124,7 +124,9 @@ def test_patient_dialog_records_creatinine_and_serostatus_from_the_keyboard(qtbo
     spin.setFocus()
     qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(spin, "1.35")
-    dialog.widgets["creatinine_date"].setDate(dialog.widgets["creatinine_date"].date().addDays(-3))
+    sampled = dialog.widgets["creatinine_date"].line_edit
+    sampled.setFocus()
+    qtbot.keyClicks(sampled, (TODAY - dt.timedelta(days=3)).isoformat())
     hbsag = dialog.widgets["hbsag"]
     hbsag.setFocus()
     hbsag.setCurrentText("positive")
@@ -141,7 +143,7 @@ def test_a_cleared_creatinine_clears_its_date(qtbot, demo_repo):
     assert patient.creatinine_mg_dl is not None
     dialog = PatientDialog(None, patient, TODAY + dt.timedelta(days=1))
     qtbot.addWidget(dialog)
-    dialog.widgets["creatinine_mg_dl"].setValue(0)  # shows "not recorded"
+    dialog.widgets["creatinine_mg_dl"].clear()  # empty: not recorded
     saved = dialog.build_patient()
     assert saved.creatinine_mg_dl is None and saved.creatinine_date is None
 

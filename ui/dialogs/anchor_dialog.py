@@ -27,7 +27,6 @@ from planner.domain.plans import DateChange, Plan, set_anchor_date
 from planner.domain.templates import DAY0
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
-from ui.dialogs.patient_dialog import pydate, qdate
 
 
 @dataclass(frozen=True)
@@ -85,9 +84,13 @@ class SetAnchorDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.buttons)
         self.anchor.currentIndexChanged.connect(self._on_anchor_changed)
-        self.date_edit.dateChanged.connect(self._on_input_changed)
-        self.reason.textChanged.connect(self._on_input_changed)
+        # The preview follows the anchor and the date, not the reason's keystrokes.
+        self.date_edit.changed.connect(self._on_date_changed)
+        self.date_edit.validity_changed.connect(self._update_ok)
+        self.reason.textChanged.connect(self._update_ok)
         self._on_anchor_changed()
+        # Open ready to type the reason: the first key typed never lands on a button.
+        self.reason.setFocus()
 
     @property
     def anchor_name(self) -> str:
@@ -95,9 +98,9 @@ class SetAnchorDialog(QDialog):
         return str(self.anchor.currentData())
 
     @property
-    def new_date(self) -> dt.date:
-        """The date in the date field."""
-        return pydate(self.date_edit.date())
+    def new_date(self) -> dt.date | None:
+        """The date in the date field (None while what is typed is not a date)."""
+        return self.date_edit.date()
 
     def _on_anchor_changed(self) -> None:
         name = self.anchor_name
@@ -108,34 +111,57 @@ class SetAnchorDialog(QDialog):
             + ("(a real date set earlier)." if fixed else "(the template's default day).")
         )
         self.date_edit.blockSignals(True)
-        self.date_edit.setDate(qdate(current))
+        self.date_edit.set_date(current)
         self.date_edit.blockSignals(False)
-        self._on_input_changed()
+        self.date_edit.set_day0(self._plan.day0)
+        self._on_date_changed()
 
-    def _on_input_changed(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        try:
-            _, changes = set_anchor_date(self._plan, self.anchor_name, self.new_date)
-            self.changes = sorted(changes, key=lambda c: (c.old_date, c.title))
-        except ValidationError as err:
-            self.changes = []
-            self.summary.setText(str(err))
+    def _on_date_changed(self, *_args: object) -> None:
+        new_date = self.new_date
+        self.changes = []
+        if new_date is None:
+            self.summary.setText("")  # the field says what is wrong with the text
         else:
-            count = len(self.changes)
-            self.summary.setText(
-                "Pick the real date, then give the reason."
-                if self.new_date == self._plan.anchor_date(self.anchor_name)
-                else f"{count} date{'s' if count != 1 else ''} change. Steps already done keep "
-                "their real dates; the anchor no longer follows Day 0."
-            )
+            try:
+                _, changes = set_anchor_date(self._plan, self.anchor_name, new_date)
+                self.changes = sorted(changes, key=lambda c: (c.old_date, c.title))
+            except ValidationError as err:
+                self.summary.setText("")
+                self.date_edit.set_error(str(err))
+            else:
+                count = len(self.changes)
+                self.summary.setText(
+                    "Pick the real date, then give the reason."
+                    if new_date == self._plan.anchor_date(self.anchor_name)
+                    else f"{count} date{'s' if count != 1 else ''} change. Steps already done "
+                    "keep their real dates; the anchor no longer follows Day 0."
+                )
         self._fill_table()
-        ok.setEnabled(bool(self.changes) and bool(self.reason.text().strip()))
+        self._update_ok()
+
+    def _update_ok(self, *_args: object) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(
+            self.date_edit.is_valid() and bool(self.changes) and bool(self.reason.text().strip())
+        )
+
+    def accept(self) -> None:
+        """Close with the change, only when OK would: Enter never bypasses a refusal."""
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            self.date_edit.show_error()
+            return
+        super().accept()
 
     def _day_text(self, change: DateChange) -> str:
         """M-Day number for steps counted from an M-Day anchor, else the transplant day."""
         step = self._plan.step(change.step_id)
-        if step.anchor == self.anchor_name and self._plan.anchors[step.anchor].is_mobilisation:
-            return mobilisation_label(mobilisation_day(change.new_date, self.new_date))
+        anchor_date = self.new_date
+        if (
+            anchor_date is not None
+            and step.anchor == self.anchor_name
+            and self._plan.anchors[step.anchor].is_mobilisation
+        ):
+            return mobilisation_label(mobilisation_day(change.new_date, anchor_date))
         return day_label(change.new_day)
 
     def _fill_table(self) -> None:
@@ -145,6 +171,6 @@ class SetAnchorDialog(QDialog):
     def ask(cls, parent: QWidget | None, plan: Plan) -> AnchorMove | None:
         """Show the preview; the chosen change, or None if cancelled."""
         dialog = cls(parent, plan)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_date is not None:
             return AnchorMove(dialog.anchor_name, dialog.new_date, dialog.reason.text().strip())
         return None

@@ -19,7 +19,6 @@ import datetime as dt
 from collections.abc import Mapping
 
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from planner.clinical.calculators.registry import calculator
 from ui.dialogs.calculator_form import CalculatorDialog, SaveFn
-from ui.dialogs.patient_dialog import pydate, qdate
+from ui.widgets.date_field import DateField, DateLimit
 
 
 def run_dialog(dialog: QDialog) -> int:
@@ -90,11 +89,11 @@ class DateNoteDialog:
         dialog.setWindowTitle(title)
         form = QFormLayout()
         form.addRow(QLabel(prompt))
-        date_edit = QDateEdit(qdate(min(default or today, today)))
-        date_edit.setDisplayFormat("yyyy-MM-dd")
-        date_edit.setCalendarPopup(True)
-        date_edit.setMaximumDate(qdate(today))
-        date_edit.setAccessibleName("Date")
+        date_edit = DateField(
+            min(default or today, today),
+            accessible_name="Date",
+            maximum=DateLimit(today, "after today: what is recorded has happened"),
+        )
         note = QLineEdit()
         note.setAccessibleName("Note")
         form.addRow("&Date:", date_edit)
@@ -102,7 +101,18 @@ class DateNoteDialog:
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(dialog.accept)
+        # Cancel is never the default: Enter or a space typed in a field never cancels.
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
+
+        def accept() -> None:  # only with an acceptable date; else the refusal shows
+            if date_edit.is_valid():
+                dialog.accept()
+            else:
+                date_edit.show_error()
+                date_edit.setFocus()
+
+        buttons.accepted.connect(accept)
         buttons.rejected.connect(dialog.reject)
         if note_required:
             ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -111,6 +121,9 @@ class DateNoteDialog:
         layout = QVBoxLayout(dialog)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        date_edit.setFocus()
         if run_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
-        return pydate(date_edit.date()), note.text().strip()
+        date = date_edit.date()
+        assert date is not None  # accepted only with a valid date
+        return date, note.text().strip()

@@ -2,7 +2,8 @@
 
 ``CalculatorDialog`` lays out the ``Field`` inputs of one calculator of
 ``planner.clinical.calculators``, recomputes the result as values are typed, shows any
-refused value beside its field, shows beside a field what the result derived from
+refused value under its field (every refused value at once, wrapped to the form's width),
+shows beside a field what the result derived from
 measured values (``components["derived"]``, e.g. an HCT-CI item counted from FEV1), and
 saves the result through the ``save`` callable it is given. Which calculators exist is ``planner.clinical.calculators.registry``; how a
 dialog is built for one is ``ui.dialogs.calculator_dialogs``.
@@ -19,7 +20,6 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -45,8 +45,8 @@ from planner.clinical.calculators.text import describe_result, plain
 from planner.clinical.grading import GradeResult
 from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_type_for
-from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.rows_editor import RowsEditor
+from ui.widgets.date_field import DateField, DateLimit
 
 SaveFn = Callable[[GradeResult, dt.date, str], object]
 _ERROR_STYLE = "color: #b91c1c;"
@@ -90,20 +90,23 @@ class CalculatorDialog(QDialog):
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.hints: dict[str, QLabel] = {}
-        self.date_edit = QDateEdit(qdate(today))
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setMaximumDate(qdate(today))
-        self.date_edit.setAccessibleName("Assessment date")
-        self.date_edit.dateChanged.connect(self._recalculate)
+        self.date_edit = DateField(
+            today,
+            accessible_name="Assessment date",
+            maximum=DateLimit(today, "after today: an assessment cannot be dated in the future"),
+        )
+        self.date_edit.changed.connect(self._recalculate)
+        self.date_edit.validity_changed.connect(self._recalculate)
         inputs = QGroupBox("Findings")
         grid = QGridLayout(inputs)
         date_label = QLabel("Assessment &date:")
         date_label.setBuddy(self.date_edit)
         grid.addWidget(date_label, 0, 0)
-        grid.addWidget(self.date_edit, 0, 1)
-        for row, spec in enumerate(fields, start=1):
-            self._add_field(grid, row, spec)
+        grid.addWidget(self.date_edit, 0, 1, 1, 3)
+        # Each field takes two rows: the field, then its refusal under it across the
+        # form, wrapped: beside the field a long refusal was cut off at the dialog's edge.
+        for number, spec in enumerate(fields):
+            self._add_field(grid, 1 + 2 * number, spec)
         grid.setColumnStretch(3, 1)
         self.general_error = self._error_label("Calculation error")
         layout = QHBoxLayout(self)
@@ -176,7 +179,7 @@ class CalculatorDialog(QDialog):
         else:
             grid.addWidget(hint, row, 2)
         error = self._error_label(f"{plain} error")
-        grid.addWidget(error, row, 3)
+        grid.addWidget(error, row + 1, 1, 1, 3)
         self.editors[spec.name] = editor
         self.errors[spec.name] = error
         self.hints[spec.name] = hint
@@ -281,19 +284,34 @@ class CalculatorDialog(QDialog):
         assert isinstance(editor, QLineEdit)
         return read_text(spec, editor.text())
 
-    def values(self) -> dict[str, Any]:
-        """The typed values (raises ``ValidationError`` for text that is not a number)."""
+    def read_values(self) -> tuple[dict[str, Any], dict[str, ValidationError], list[str]]:
+        """Every field read: (values, field name -> its refusal, labels of empty fields)."""
         missing: list[str] = []
+        refused: dict[str, ValidationError] = {}
         values: dict[str, Any] = {}
         for spec in self._fields:
             try:
                 values[spec.name] = self._read(spec)
             except MissingInputError as exc:
                 missing.append(str(exc))
+            except ValidationError as err:
+                # A copy, without traceback or context: kept, their frames would hold
+                # this dictionary and the dialog in a cycle only the garbage collector
+                # frees, and a dialog freed there can take Qt down with it.
+                refused[spec.name] = ValidationError(err.field, str(err))
+        if self._with_date:
+            values[ASSESSMENT_DATE] = self.date_edit.date()
+        return values, refused, missing
+
+    def values(self) -> dict[str, Any]:
+        """The typed values (raises ``ValidationError`` for text that is not a number)."""
+        values, refused, missing = self.read_values()
+        if refused:
+            raise next(iter(refused.values()))
         if missing:
             raise MissingInputError(", ".join(missing))
-        if self._with_date:
-            values[ASSESSMENT_DATE] = pydate(self.date_edit.date())
+        if self._with_date and values[ASSESSMENT_DATE] is None:
+            raise ValidationError("assessment_date", self.date_edit.error_text())
         return values
 
     def _field_for_error(self, error_field: str) -> str | None:
@@ -310,19 +328,31 @@ class CalculatorDialog(QDialog):
         label.setText(str(err))
         label.setVisible(True)
 
-    def _recalculate(self) -> None:
+    def _recalculate(self, *_args: object) -> None:
         for label in (*self.errors.values(), self.general_error):
             label.setVisible(False)
         self.grade = None
-        try:
-            self.grade = self._compute(self.values())
-        except MissingInputError as exc:
-            self._show_result(None, f"Enter: {exc}.")
-        except ValidationError as err:
+        values, refused, missing = self.read_values()
+        # Every refused value is shown at once, each under its field; the calculator
+        # runs (and may refuse a combination) only when each value is acceptable.
+        for err in refused.values():
             self._show_error(err)
-            self._show_result(None, "A value is refused; see the message beside it.")
+        if refused:
+            self._show_result(None, "A value is refused; see the message under it.")
+        elif self._with_date and values[ASSESSMENT_DATE] is None:
+            self._show_result(None, "The assessment date is refused; see the message under it.")
+        elif missing:
+            self._show_result(None, f"Enter: {', '.join(missing)}.")
         else:
-            self._show_result(self.grade, "")
+            try:
+                self.grade = self._compute(values)
+            except MissingInputError as exc:  # inputs needed only with others' answers
+                self._show_result(None, f"Enter: {exc}.")
+            except ValidationError as err:
+                self._show_error(err)
+                self._show_result(None, "A value is refused; see the message under it.")
+            else:
+                self._show_result(self.grade, "")
         self._update_buttons()
 
     def _show_derived(self, result: GradeResult | None) -> None:
@@ -373,6 +403,7 @@ class CalculatorDialog(QDialog):
         refusal = self.record_refusal()
         ok = (
             self.grade is not None
+            and self.date_edit.is_valid()
             and not refusal
             and (not self.grade.needs_confirmation or bool(self.confirm_edit.text().strip()))
         )
@@ -385,7 +416,9 @@ class CalculatorDialog(QDialog):
         """Copy the criteria, version, rule, inputs and notes to the clipboard; returns the text."""
         if self.grade is None:
             return ""
-        text = f"{pydate(self.date_edit.date()):%d %b %Y}\n{describe_result(self.grade)}"
+        date = self.date_edit.date()
+        when = f"{date:%d %b %Y}\n" if date is not None else ""
+        text = f"{when}{describe_result(self.grade)}"
         QGuiApplication.clipboard().setText(text)
         return text
 
@@ -393,9 +426,13 @@ class CalculatorDialog(QDialog):
         """Save the result as a dated assessment through ``save``; close on success."""
         if self.grade is None or self._save is None or not self.save_button.isEnabled():
             return
+        date = self.date_edit.date()
+        if date is None:
+            self.date_edit.show_error()
+            return
         reason = self.confirm_edit.text().strip() if self.grade.needs_confirmation else ""
         try:
-            self._save(self.grade, pydate(self.date_edit.date()), reason)
+            self._save(self.grade, date, reason)
         except PlannerError as err:
             self.general_error.setText(str(err))
             self.general_error.setVisible(True)

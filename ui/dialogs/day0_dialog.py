@@ -1,4 +1,11 @@
-"""Move Day 0: pick the new date, see every date that changes, give a reason."""
+"""Move Day 0: pick the new date, see every date that changes, give a reason.
+
+The preview is computed when the date changes, never on a keystroke of the reason, by
+the use case's own pure function (``planner.app.plans.day0_move``) when the dialog is
+given the transplant, its patient and today: a refused date (before today, more than a
+year ahead, away from a given infusion) is explained under the date and the dialog stays
+open with what was typed.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.plans import day0_move
 from planner.domain.days import day_label
+from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, StepStatus, infusion_given, reanchor
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
-from ui.dialogs.patient_dialog import pydate
+
+_PREVIEW_REASON = "preview"  # the preview needs a reason; the one typed is used on OK
 
 
 @dataclass(frozen=True)
@@ -31,15 +41,31 @@ class Day0Move:
 
 
 class MoveDay0Dialog(QDialog):
-    """Preview of a Day 0 move. Use ``MoveDay0Dialog.ask``."""
+    """Preview of a Day 0 move. Use ``MoveDay0Dialog.ask``.
 
-    def __init__(self, parent: QWidget | None, plan: Plan) -> None:
+    With ``today``, ``transplant`` and ``patient`` the preview is the use case's own
+    check (``day0_move``); without them (tools) only the plan's own rules apply.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        plan: Plan,
+        *,
+        today: dt.date | None = None,
+        transplant: Transplant | None = None,
+        patient: Patient | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Move Day 0")
         self.resize(900, 560)
         self._plan = plan
+        self._today = today
+        self._transplant = transplant
+        self._patient = patient
         self.changes: list[DateChange] = []
         self.date_edit = date_picker(plan.day0, "New Day 0")
+        self.date_edit.set_day0(plan.day0)  # "Day +7": how far from the Day 0 it replaces
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("e.g. donor delayed; infection; product issue")
         self.reason.setAccessibleName("Reason for moving Day 0")
@@ -58,46 +84,66 @@ class MoveDay0Dialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(self.kept)
         layout.addWidget(self.buttons)
-        self.date_edit.dateChanged.connect(self._on_input_changed)
-        self.reason.textChanged.connect(self._on_input_changed)
-        self._on_input_changed()
-
-    @property
-    def new_day0(self) -> dt.date:
-        """The date in the date field."""
-        return pydate(self.date_edit.date())
-
-    def _on_input_changed(self) -> None:
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        new_day0 = self.new_day0
-        if new_day0 == self._plan.day0:  # nothing picked yet: guidance, not an error
-            self.changes = []
-            self.summary.setText(self._guidance())
-            self._fill_table()
-            self.kept.setText("")
-            ok.setEnabled(False)
-            return
-        try:
-            _, changes = reanchor(self._plan, new_day0, self.reason.text() or "preview")
-            self.changes = sorted(changes, key=lambda c: (c.old_date, c.title))
-        except ValidationError as err:
-            self.changes = []
-            self.summary.setText(str(err))
-        else:
-            delta = (new_day0 - self._plan.day0).days
-            self.summary.setText(
-                f"Day 0 moves {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
-                f"{'later' if delta > 0 else 'earlier'}, to {new_day0:%a %d %b %Y}: "
-                f"{len(self.changes)} date{'s' if len(self.changes) != 1 else ''} change."
-            )
-        self._fill_table()
-        done = sum(1 for o in self._plan.occurrences() if o.status is StepStatus.DONE)
+        done = sum(1 for o in plan.occurrences() if o.status is StepStatus.DONE)
         self.kept.setText(
             f"{done} step{'s' if done != 1 else ''} already done keep their real dates."
             if done
             else ""
         )
-        ok.setEnabled(bool(self.changes) and bool(self.reason.text().strip()))
+        self.date_edit.changed.connect(self._on_date_changed)
+        self.date_edit.validity_changed.connect(self._update_ok)
+        self.reason.textChanged.connect(self._update_ok)  # the preview does not change
+        self._on_date_changed()
+        # Open ready to type the reason: the first key typed never lands on a button.
+        self.reason.setFocus()
+
+    @property
+    def new_day0(self) -> dt.date | None:
+        """The date in the date field (None while what is typed is not a date)."""
+        return self.date_edit.date()
+
+    def _preview(self, new_day0: dt.date) -> list[DateChange]:
+        if self._today and self._transplant is not None and self._patient is not None:
+            _, _, changes = day0_move(
+                self._plan,
+                self._transplant,
+                self._patient,
+                new_day0,
+                _PREVIEW_REASON,
+                today=self._today,
+            )
+        else:
+            _, changes = reanchor(self._plan, new_day0, _PREVIEW_REASON)
+        return sorted(changes, key=lambda c: (c.old_date, c.title))
+
+    def _on_date_changed(self, *_args: object) -> None:
+        new_day0 = self.new_day0
+        self.changes = []
+        if new_day0 is None:
+            self.summary.setText("")  # the field says what is wrong with the text
+        elif new_day0 == self._plan.day0:  # nothing picked yet: guidance, not an error
+            self.summary.setText(self._guidance())
+        else:
+            try:
+                self.changes = self._preview(new_day0)
+            except ValidationError as err:
+                self.summary.setText("")
+                self.date_edit.set_error(str(err))
+            else:
+                delta = (new_day0 - self._plan.day0).days
+                self.summary.setText(
+                    f"Day 0 moves {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
+                    f"{'later' if delta > 0 else 'earlier'}, to {new_day0:%a %d %b %Y}: "
+                    f"{len(self.changes)} date{'s' if len(self.changes) != 1 else ''} change."
+                )
+        self.table.show_changes(self.changes, lambda ch: day_label(ch.new_day))
+        self._update_ok()
+
+    def _update_ok(self, *_args: object) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(
+            self.date_edit.is_valid() and bool(self.changes) and bool(self.reason.text().strip())
+        )
 
     def _guidance(self) -> str:
         given = infusion_given(self._plan)
@@ -113,13 +159,25 @@ class MoveDay0Dialog(QDialog):
             "only move to that date."
         )
 
-    def _fill_table(self) -> None:
-        self.table.show_changes(self.changes, lambda ch: day_label(ch.new_day))
+    def accept(self) -> None:
+        """Close with the move, only when OK would: Enter never bypasses a refusal."""
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            self.date_edit.show_error()
+            return
+        super().accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, plan: Plan) -> Day0Move | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        plan: Plan,
+        *,
+        today: dt.date | None = None,
+        transplant: Transplant | None = None,
+        patient: Patient | None = None,
+    ) -> Day0Move | None:
         """Show the preview; the chosen move, or None if cancelled."""
-        dialog = cls(parent, plan)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        dialog = cls(parent, plan, today=today, transplant=transplant, patient=patient)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_day0 is not None:
             return Day0Move(dialog.new_day0, dialog.reason.text().strip())
         return None

@@ -1,4 +1,9 @@
-"""Create or edit a patient: a form whose errors appear next to the field they concern."""
+"""Create or edit a patient: a form whose errors appear next to the field they concern.
+
+Nothing is guessed: a number is read from what was typed or refused (a spin box turned
+"abc999" into 99.0 cm), a new patient's date of birth and sex start empty and must be
+given, and every refusal is shown at once under its field with the input kept.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,10 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,20 +25,11 @@ from PySide6.QtWidgets import (
 
 from planner.domain.patients import CMV_STATUSES, Patient, new_id, validate_patient
 from planner.errors import ValidationError
-
-
-def qdate(value: dt.date) -> QDate:
-    """A QDate from a calendar date."""
-    return QDate(value.year, value.month, value.day)
-
-
-def pydate(value: QDate) -> dt.date:
-    """A calendar date from a QDate."""
-    return dt.date(value.year(), value.month(), value.day())
+from ui.widgets.date_field import ERROR_STYLE, DateField, DateLimit, fit_dialog_height
 
 
 class FieldErrors:
-    """Red one-line messages under form fields, keyed by ``ValidationError.field``."""
+    """Red messages under form fields, keyed by ``ValidationError.field``."""
 
     def __init__(self) -> None:
         self._labels: dict[str, QLabel] = {}
@@ -44,7 +37,7 @@ class FieldErrors:
     def label_for(self, field: str) -> QLabel:
         """The (hidden until needed) error label of ``field``."""
         label = QLabel()
-        label.setStyleSheet("color:#b91c1c;")
+        label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.setVisible(False)
         label.setAccessibleName(f"Error for {field}")
@@ -52,11 +45,15 @@ class FieldErrors:
         return label
 
     def show(self, err: ValidationError) -> QLabel | None:
-        """Show ``err`` under its field; returns the label, or None if no field matches."""
+        """Show ``err`` under its field alone; returns the label, or None if no field matches."""
         self.clear()
-        label = self._labels.get(err.field)
+        return self.add(err.field, str(err))
+
+    def add(self, field: str, message: str) -> QLabel | None:
+        """Show ``message`` under ``field`` too; the label, or None if no field matches."""
+        label = self._labels.get(field)
         if label is not None:
-            label.setText(str(err))
+            label.setText(message)
             label.setVisible(True)
         return label
 
@@ -65,6 +62,40 @@ class FieldErrors:
         for label in self._labels.values():
             label.clear()
             label.setVisible(False)
+
+
+NUMBERS = {
+    # field: (what it is, unit, an example), for the refusal of text that is not a number
+    "height_cm": ("the height", "cm", "172.5"),
+    "weight_kg": ("the weight", "kg", "68.4"),
+    "creatinine_mg_dl": ("the creatinine", "mg/dL", "0.9"),
+}
+# Where a refusal about a field the form does not show is shown.
+_SHOWN_AT = {"weight_date": "weight_kg"}
+
+
+def read_number(field: str, text: str) -> float | None:
+    """The number typed for ``field`` (None when empty: not recorded).
+
+    A decimal comma is read as a point; anything else that is not a number is refused,
+    never trimmed to the digits it contains.
+
+    Raises:
+        ValidationError: the text is not a number.
+    """
+    text = text.strip()
+    if not text:
+        return None
+    what, unit, example = NUMBERS[field]
+    try:
+        number = float(text.replace(",", ".", 1))
+    except ValueError:
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):  # NaN or infinite
+        raise ValidationError(
+            field, f"“{text}” is not a number: enter {what} in {unit}, e.g. {example}."
+        )
+    return number
 
 
 class PatientDialog(QDialog):
@@ -78,7 +109,8 @@ class PatientDialog(QDialog):
         self.result_patient: Patient | None = None
         self.errors = FieldErrors()
         self.general_error = QLabel()
-        self.general_error.setStyleSheet("color:#b91c1c;")
+        self.general_error.setStyleSheet(ERROR_STYLE)
+        self.general_error.setWordWrap(True)
         self.general_error.setVisible(False)
         form = QFormLayout()
         self.widgets: dict[str, QWidget] = {}
@@ -86,6 +118,7 @@ class PatientDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -94,6 +127,7 @@ class PatientDialog(QDialog):
         layout.addWidget(buttons)
         if patient is not None:
             self._load(patient)
+        self.widgets["mrn"].setFocus()
 
     def _add(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> None:
         widget.setAccessibleName(label.replace("&", ""))
@@ -102,7 +136,8 @@ class PatientDialog(QDialog):
         inner = QVBoxLayout(box)
         inner.setContentsMargins(0, 0, 0, 0)
         inner.addWidget(widget)
-        inner.addWidget(self.errors.label_for(field))
+        if not isinstance(widget, DateField):  # a date field shows its own refusals
+            inner.addWidget(self.errors.label_for(field))
         form.addRow(label, box)
         lbl = form.labelForField(box)
         if isinstance(lbl, QLabel):
@@ -112,27 +147,30 @@ class PatientDialog(QDialog):
         self._add(form, "mrn", "&MRN", QLineEdit())
         self._add(form, "family_name", "&Family name", QLineEdit())
         self._add(form, "given_name", "&Given name", QLineEdit())
-        dob = QDateEdit()
-        dob.setDisplayFormat("yyyy-MM-dd")
-        dob.setCalendarPopup(True)
-        dob.setDate(QDate(1970, 1, 1))
+        dob = DateField(
+            None,
+            maximum=DateLimit(self._today, "after today: a date of birth cannot be in the future"),
+            empty="Enter the date of birth.",
+        )
         self._add(form, "date_of_birth", "&Date of birth", dob)
         sex = QComboBox()
         sex.addItems(["female", "male"])
+        sex.setPlaceholderText("choose")
+        sex.setCurrentIndex(-1)  # nothing is assumed: the dosing formulas depend on it
         self._add(form, "sex", "&Sex", sex)
-        self._add(form, "height_cm", "&Height (cm)", self._spin(0, 260, 1))
-        self._add(form, "weight_kg", "&Weight (kg)", self._spin(0, 400, 1))
-        creatinine = self._spin(0, 20, 2)
+        self._add(form, "height_cm", "&Height (cm)", self._number("e.g. 172.5"))
+        self._add(form, "weight_kg", "&Weight (kg)", self._number("e.g. 68.4"))
+        creatinine = self._number("e.g. 0.9")
         creatinine.setToolTip(
             "Latest serum creatinine in mg/dL, with the date the sample was taken: the renal "
             "dose rules (plerixafor, fludarabine, entecavir, melphalan) need both."
         )
         self._add(form, "creatinine_mg_dl", "C&reatinine (mg/dL)", creatinine)
-        sampled = QDateEdit()
-        sampled.setDisplayFormat("yyyy-MM-dd")
-        sampled.setCalendarPopup(True)
-        sampled.setDate(qdate(self._today))
-        sampled.setMaximumDate(qdate(self._today))
+        sampled = DateField(
+            None,
+            maximum=DateLimit(self._today, "after today: a sample cannot be dated in the future"),
+            empty="",  # optional: needed only with a creatinine value
+        )
         self._add(form, "creatinine_date", "Creatinine sam&ple date", sampled)
         for field, label in (
             ("cmv_igg", "Recipient CM&V IgG"),
@@ -155,48 +193,60 @@ class PatientDialog(QDialog):
         self._add(form, "contacts", "C&ontacts", contacts)
 
     @staticmethod
-    def _spin(low: float, high: float, decimals: int) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setRange(low, high)
-        spin.setDecimals(decimals)
-        spin.setSpecialValueText("not recorded")  # 0 shows as "not recorded"
-        return spin
+    def _number(example: str) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(f"not recorded ({example})")
+        return edit
 
     def _load(self, p: Patient) -> None:
-        w = self.widgets
-        w["mrn"].setText(p.mrn)  # type: ignore[attr-defined]
-        w["family_name"].setText(p.family_name)  # type: ignore[attr-defined]
-        w["given_name"].setText(p.given_name)  # type: ignore[attr-defined]
-        w["date_of_birth"].setDate(qdate(p.date_of_birth))  # type: ignore[attr-defined]
-        w["sex"].setCurrentText(p.sex.value)  # type: ignore[attr-defined]
-        w["height_cm"].setValue(p.height_cm or 0)  # type: ignore[attr-defined]
-        w["weight_kg"].setValue(p.weight_kg or 0)  # type: ignore[attr-defined]
-        w["creatinine_mg_dl"].setValue(p.creatinine_mg_dl or 0)  # type: ignore[attr-defined]
-        if p.creatinine_date is not None:
-            w["creatinine_date"].setDate(qdate(p.creatinine_date))  # type: ignore[attr-defined]
-        for field in ("cmv_igg", "hbsag", "anti_hbc"):
-            w[field].setCurrentText(getattr(p, field))  # type: ignore[attr-defined]
-        w["diagnosis"].setText(p.diagnosis)  # type: ignore[attr-defined]
-        w["disease_status"].setText(p.disease_status)  # type: ignore[attr-defined]
-        w["coordinator"].setText(p.coordinator)  # type: ignore[attr-defined]
-        w["language"].setCurrentText(p.language)  # type: ignore[attr-defined]
-        w["contacts"].setPlainText(p.contacts)  # type: ignore[attr-defined]
-
-    def values(self) -> dict[str, Any]:
-        """The typed-in values, as Patient fields (0 height/weight means not recorded)."""
         w: Any = self.widgets
-        height = w["height_cm"].value() or None
-        weight = w["weight_kg"].value() or None
-        return {
+        w["mrn"].setText(p.mrn)
+        w["family_name"].setText(p.family_name)
+        w["given_name"].setText(p.given_name)
+        w["date_of_birth"].set_date(p.date_of_birth)
+        w["sex"].setCurrentText(p.sex.value)
+        for field in NUMBERS:
+            value = getattr(p, field)
+            w[field].setText("" if value is None else f"{value:g}")
+        w["creatinine_date"].set_date(p.creatinine_date)
+        for field in ("cmv_igg", "hbsag", "anti_hbc"):
+            w[field].setCurrentText(getattr(p, field))
+        w["diagnosis"].setText(p.diagnosis)
+        w["disease_status"].setText(p.disease_status)
+        w["coordinator"].setText(p.coordinator)
+        w["language"].setCurrentText(p.language)
+        w["contacts"].setPlainText(p.contacts)
+
+    def read(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """(the typed values as Patient fields, field -> why its text is refused).
+
+        A refused field's value is None (or "" for the sex); empty numbers are None
+        (not recorded).
+        """
+        w: Any = self.widgets
+        errors: dict[str, str] = {}
+        numbers: dict[str, float | None] = {}
+        for field in NUMBERS:
+            try:
+                numbers[field] = read_number(field, w[field].text())
+            except ValidationError as err:
+                numbers[field] = None
+                errors[field] = str(err)
+        for field in ("date_of_birth", "creatinine_date"):
+            if not w[field].is_valid():
+                errors[field] = w[field].error_text()
+        if w["sex"].currentIndex() < 0:
+            errors["sex"] = "Choose the sex."
+        if numbers["creatinine_mg_dl"] is not None and w["creatinine_date"].text().strip() == "":
+            errors["creatinine_date"] = "Enter the date the creatinine sample was taken."
+        values = {
             "mrn": w["mrn"].text(),
             "family_name": w["family_name"].text(),
             "given_name": w["given_name"].text(),
-            "date_of_birth": pydate(w["date_of_birth"].date()),
-            "sex": w["sex"].currentText(),
-            "height_cm": height,
-            "weight_kg": weight,
-            "creatinine_mg_dl": w["creatinine_mg_dl"].value() or None,
-            "creatinine_date": pydate(w["creatinine_date"].date()),
+            "date_of_birth": w["date_of_birth"].date(),
+            "sex": w["sex"].currentText() if w["sex"].currentIndex() >= 0 else "",
+            **numbers,
+            "creatinine_date": w["creatinine_date"].date(),
             "cmv_igg": w["cmv_igg"].currentText(),
             "hbsag": w["hbsag"].currentText(),
             "anti_hbc": w["anti_hbc"].currentText(),
@@ -206,10 +256,14 @@ class PatientDialog(QDialog):
             "language": w["language"].currentText(),
             "contacts": w["contacts"].toPlainText(),
         }
+        return values, errors
 
-    def build_patient(self) -> Patient:
-        """A validated Patient from the form; raises ValidationError."""
-        values = self.values()
+    def values(self) -> dict[str, Any]:
+        """The typed-in values, as Patient fields (empty height/weight: not recorded)."""
+        return self.read()[0]
+
+    def _patient_from(self, values: dict[str, Any]) -> Patient:
+        """The validated Patient of ``values``; raises the first ValidationError."""
         if self._original is None:
             patient = Patient(id=new_id(), **values)
         else:
@@ -224,17 +278,85 @@ class PatientDialog(QDialog):
         validate_patient(patient, self._today)
         return patient
 
+    def check(self) -> tuple[Patient | None, dict[str, str]]:
+        """(the patient, {}) when the form is acceptable, else (None, every refusal).
+
+        The record's own checks stop at the first refusal: each refused field is set
+        to a neutral value and the checks run again, so every refusal is found at once.
+        """
+        values, errors = self.read()
+        neutral: dict[str, Any] = {
+            "mrn": "X",
+            "family_name": "X",
+            "given_name": "",
+            # Old enough that no date recorded after birth is refused because of it.
+            "date_of_birth": dt.date(self._today.year - 100, 1, 1),
+            "sex": "female",
+            "height_cm": None,
+            "weight_kg": None,
+            "creatinine_mg_dl": None,
+            "creatinine_date": None,
+            "cmv_igg": "unknown",
+            "hbsag": "unknown",
+            "anti_hbc": "unknown",
+            "diagnosis": "",
+            "disease_status": "",
+            "coordinator": "",
+            "language": "en",
+            "contacts": "",
+        }
+        trial = {k: neutral[k] if k in errors else v for k, v in values.items()}
+        for _ in range(len(trial) + 1):
+            try:
+                patient = self._patient_from(trial)
+            except ValidationError as err:
+                field = _SHOWN_AT.get(err.field, err.field)
+                errors.setdefault(field, str(err))
+                if err.field not in neutral or trial[err.field] == neutral[err.field]:
+                    break  # nothing left to neutralise: stop with what was found
+                trial[err.field] = neutral[err.field]
+            else:
+                return (None, errors) if errors else (patient, {})
+        return None, errors
+
+    def build_patient(self) -> Patient:
+        """A validated Patient from the form; raises the first ValidationError."""
+        patient, errors = self.check()
+        if patient is None:
+            field, message = next(iter(errors.items()))
+            raise ValidationError(field, message)
+        return patient
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        self.errors.clear()
+        general: list[str] = []
+        for field, widget in self.widgets.items():
+            if isinstance(widget, DateField):
+                if field in errors:
+                    widget.show_error()
+                    if widget.error_text() != errors[field]:
+                        widget.set_error(errors[field])
+                else:
+                    widget.set_error("")
+        for field, message in errors.items():
+            shown = self.widgets.get(field)
+            if shown is None:
+                general.append(message)
+            elif not isinstance(shown, DateField):
+                self.errors.add(field, message)
+        self.general_error.setText("\n".join(general))
+        self.general_error.setVisible(bool(general))
+        fit_dialog_height(self)  # every wrapped message in full
+        first = next((w for f, w in self.widgets.items() if f in errors), None)
+        if first is not None:
+            first.setFocus()
+
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.result_patient = self.build_patient()
-        except ValidationError as err:
-            label = self.errors.show(err)
-            self.general_error.setText("" if label else str(err))
-            self.general_error.setVisible(label is None)
-            widget = self.widgets.get(err.field)
-            if widget is not None:
-                widget.setFocus()
-            return
+        patient, errors = self.check()
+        self._show_errors(errors)
+        if patient is None:
+            return  # the dialog stays open with what was typed
+        self.result_patient = patient
         self.accept()
 
     @classmethod

@@ -1,4 +1,9 @@
-"""New plan: transplant details, Day 0, templates per slot, and a dated preview with doses."""
+"""New plan: transplant details, Day 0, templates per slot, and a dated preview with doses.
+
+A plan whose doses are per kg or per m2 is created for a patient without the weight or
+height they need only when the coordinator confirms it (the doses then stay "not
+computed" until the measurement is recorded): the wizard names the missing value.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,10 +39,16 @@ from planner.domain.patients import (
     TransplantType,
     new_id,
 )
-from planner.domain.plans import Plan
-from planner.domain.templates import Category, Protocol, mobilisation_anchor_of
-from planner.errors import PlannerError
-from ui.dialogs.patient_dialog import pydate, qdate
+from planner.domain.plans import Plan, StepStatus
+from planner.domain.templates import (
+    Category,
+    DoseBasis,
+    Protocol,
+    WeightType,
+    mobilisation_anchor_of,
+)
+from planner.errors import PlannerError, ValidationError
+from ui.widgets.date_field import ERROR_STYLE, DateField
 
 SLOTS = (
     Category.MOBILISATION,
@@ -48,6 +58,37 @@ SLOTS = (
     Category.FOLLOW_UP,
 )
 NONE = "(none)"
+
+
+def missing_measurements(plan: Plan, patient: Patient) -> str:
+    """What the plan's weight- or BSA-based doses need and the patient lacks, as a
+    sentence ("" when nothing is missing).
+
+    Per-kg doses need the weight; per-m2 doses (body-surface area) and doses on an
+    ideal or adjusted weight also need the height (``planner.clinical.dosing``).
+    """
+    needs: dict[str, list[str]] = {"weight": [], "height": []}
+    for step in plan.steps:
+        rule = step.dose
+        if rule is None or rule.per is DoseBasis.FLAT or step.status is StepStatus.CANCELLED:
+            continue
+        order = f"{step.title} ({rule.order_text})"
+        if patient.weight_kg is None:
+            needs["weight"].append(order)
+        if patient.height_cm is None and (
+            rule.per is DoseBasis.PER_M2 or rule.weight is not WeightType.ACTUAL
+        ):
+            needs["height"].append(order)
+    missing = [name for name, orders in needs.items() if orders]
+    if not missing:
+        return ""
+    orders = list(dict.fromkeys(needs["weight"] + needs["height"]))
+    shown = ", ".join(orders[:3]) + (f" and {len(orders) - 3} more" if len(orders) > 3 else "")
+    return (
+        f"The patient has no recorded {' and no '.join(missing)}: the doses of {shown} "
+        f"cannot be computed. Record the {' and '.join(missing)} (Edit patient) first, or "
+        "confirm below to create the plan with those doses not computed."
+    )
 
 
 @dataclass(frozen=True)
@@ -81,13 +122,9 @@ class PlanWizard(QDialog):
         self.source_box = QComboBox()
         self.donor_box = QComboBox()
         self.donor_box.addItems(["MRD", "MUD", "MMUD", "HAPLO", "MMRD", "CORD", "SYN"])
-        self.day0 = QDateEdit(qdate(today + dt.timedelta(days=30)))
-        self.day0.setDisplayFormat("yyyy-MM-dd")
-        self.day0.setCalendarPopup(True)
+        self.day0 = DateField(today + dt.timedelta(days=30), empty="Enter Day 0.")
         self.mob_set = QCheckBox("First G-CSF dose on")
-        self.mob_date = QDateEdit(qdate(today))
-        self.mob_date.setDisplayFormat("yyyy-MM-dd")
-        self.mob_date.setCalendarPopup(True)
+        self.mob_date = DateField(today, accessible_name="First G-CSF dose")
         self.slot_boxes: dict[Category, QComboBox] = {c: QComboBox() for c in SLOTS}
         for box in self.slot_boxes.values():
             # Long template titles must not squeeze the preview: show 40 characters and
@@ -98,6 +135,13 @@ class PlanWizard(QDialog):
             box.setMinimumContentsLength(40)
         self.message = QLabel()
         self.message.setWordWrap(True)
+        self.missing = QLabel()
+        self.missing.setWordWrap(True)
+        self.missing.setStyleSheet(ERROR_STYLE)
+        self.missing.setAccessibleName("Missing measurements")
+        self.missing.setVisible(False)
+        self.confirm_missing = QCheckBox("Create the plan with these doses not computed")
+        self.confirm_missing.setVisible(False)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["Day", "Date", "Phase", "Step", "Dose"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -112,9 +156,11 @@ class PlanWizard(QDialog):
         for widget in (self.type_box, self.source_box, self.donor_box, *self.slot_boxes.values()):
             widget.currentIndexChanged.connect(self._on_choice_changed)
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
-        self.day0.dateChanged.connect(self._on_choice_changed)
-        self.mob_date.dateChanged.connect(self._on_choice_changed)
+        for field in (self.day0, self.mob_date):
+            field.changed.connect(self._on_choice_changed)
+            field.validity_changed.connect(self._on_choice_changed)
         self.mob_set.toggled.connect(self._on_choice_changed)
+        self.confirm_missing.toggled.connect(self._update_ok)
         self._on_type_changed()
 
     def _layout(self) -> None:
@@ -140,6 +186,8 @@ class PlanWizard(QDialog):
         left.addLayout(form)
         left.addWidget(templates)
         left.addWidget(self.message)
+        left.addWidget(self.missing)
+        left.addWidget(self.confirm_missing)
         left.addStretch(1)
         body = QHBoxLayout()
         body.addLayout(left, 1)
@@ -173,12 +221,15 @@ class PlanWizard(QDialog):
     def request(self) -> PlanRequest:
         """The transplant, templates and anchors as currently chosen (may raise)."""
         allo = self.type_box.currentText() == "allogeneic"
+        day0 = self.day0.date()
+        if day0 is None:
+            raise ValidationError("day0", "Day 0: " + self.day0.error_text())
         transplant = Transplant(
             id=new_id(),
             patient_id=self._patient.id,
             transplant_type=TransplantType(self.type_box.currentText()),
             graft_source=GraftSource(self.source_box.currentText()),
-            day0=pydate(self.day0.date()),
+            day0=day0,
             status=TransplantStatus.PLANNED,
             donor=Donor(donor_type=DonorType(self.donor_box.currentText())) if allo else None,
         )
@@ -186,12 +237,20 @@ class PlanWizard(QDialog):
         anchors: dict[str, dt.date] = {}
         if self.mob_set.isChecked():
             name = mobilisation_anchor_of(protocols)
+            mob_date = self.mob_date.date()
+            if mob_date is None:
+                raise ValidationError(
+                    "mobilisation", "First G-CSF dose: " + self.mob_date.error_text()
+                )
             if name is not None:
-                anchors[name] = pydate(self.mob_date.date())
+                anchors[name] = mob_date
         return PlanRequest(transplant, protocols, anchors)
 
-    def _on_choice_changed(self) -> None:
+    def _on_choice_changed(self, *_args: object) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.mob_date.set_day0(self.day0.date())
+        self.missing.setVisible(False)
+        self.confirm_missing.setVisible(False)
         try:
             req = self.request()
             # The same function as the save: clashing templates are refused here, with
@@ -214,7 +273,24 @@ class PlanWizard(QDialog):
             f"(weighed {self._patient.weight_date or 'not recorded'})."
         )
         self._fill(plan)
-        ok.setEnabled(True)
+        missing = missing_measurements(plan, self._patient)
+        self.missing.setText(missing)
+        self.missing.setVisible(bool(missing))
+        self.confirm_missing.setVisible(bool(missing))
+        self._update_ok()
+
+    def _update_ok(self, *_args: object) -> None:
+        """OK needs a preview, and a confirmation when doses cannot be computed."""
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(
+            self.preview_plan is not None
+            and (self.confirm_missing.isHidden() or self.confirm_missing.isChecked())
+        )
+
+    def accept(self) -> None:
+        """Close only when OK would: Enter never bypasses a refusal or the confirmation."""
+        if self.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled():
+            super().accept()
 
     def _fill(self, plan: Plan) -> None:
         rows = plan.sorted_occurrences()

@@ -1,5 +1,10 @@
 """Small dialogs for one step: mark done (with the real date), skip (with a reason), note;
-and the confirmation asked before a regimen-tied step leaves its relative day."""
+and the confirmation asked before a regimen-tied step leaves its relative day.
+
+Each opens with the keyboard in the field to fill, and Cancel is never the default
+button: a reason typed at once never presses a button (a space on a focused Cancel
+used to cancel the dialog).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plans import Occurrence
-from ui.dialogs.patient_dialog import pydate, qdate
+from ui.widgets.date_field import DateField, DateLimit
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ def _dialog(parent: QWidget | None, title: str) -> tuple[QDialog, QFormLayout, Q
     buttons = QDialogButtonBox(
         QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
     )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
@@ -46,26 +52,50 @@ def _dialog(parent: QWidget | None, title: str) -> tuple[QDialog, QFormLayout, Q
     return dialog, form, buttons
 
 
+def run_step_dialog(dialog: QDialog) -> int:
+    """Run a dialog modally (the seam GUI tests replace to type into it)."""
+    return dialog.exec()
+
+
+def _accept_when_valid(dialog: QDialog, field: DateField) -> None:
+    """Close only with an acceptable date; else the refusal shows under the field."""
+    if field.is_valid():
+        dialog.accept()
+        return
+    field.show_error()
+    field.setFocus()
+
+
 class StepDialogs:
     """The seams the workspace calls; tests patch these static methods."""
 
     @staticmethod
     def ask_done(parent: QWidget | None, occ: Occurrence, today: dt.date) -> DoneEntry | None:
-        """Ask for the real date (defaults to the planned date, never after today)."""
-        dialog, form, _ = _dialog(parent, "Mark done")
+        """Ask for the real date (defaults to the planned date, never after today).
+
+        A date after today is refused under the field, which keeps what was typed.
+        """
+        dialog, form, buttons = _dialog(parent, "Mark done")
         form.addRow(QLabel(f"{occ.title} - {occ.label}, planned {occ.planned_date:%a %d %b}"))
-        date_edit = QDateEdit(qdate(min(occ.planned_date, today)))
-        date_edit.setDisplayFormat("yyyy-MM-dd")
-        date_edit.setCalendarPopup(True)
-        date_edit.setMaximumDate(qdate(today))
-        date_edit.setAccessibleName("Date done")
+        date_edit = DateField(
+            min(occ.planned_date, today),
+            accessible_name="Date done",
+            maximum=DateLimit(today, "after today: a done date cannot be in the future"),
+            empty="Enter the date it was done.",
+        )
         note = QLineEdit()
         note.setAccessibleName("Note")
         form.addRow("&Done on:", date_edit)
         form.addRow("&Note:", note)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        # OK (and Enter) close only with an acceptable date; else the refusal shows.
+        buttons.accepted.disconnect(dialog.accept)
+        buttons.accepted.connect(lambda: _accept_when_valid(dialog, date_edit))
+        date_edit.setFocus()
+        if run_step_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
-        return DoneEntry(pydate(date_edit.date()), note.text().strip())
+        done_on = date_edit.date()
+        assert done_on is not None  # accepted only with a valid date
+        return DoneEntry(done_on, note.text().strip())
 
     @staticmethod
     def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
@@ -75,9 +105,10 @@ class StepDialogs:
         reason.setAccessibleName("Reason")
         form.addRow(prompt, reason)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(False)
+        ok.setEnabled(False)  # Enter with no reason presses nothing
         reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        reason.setFocus()
+        if run_step_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         return reason.text().strip()
 
@@ -89,7 +120,8 @@ class StepDialogs:
         text.setAccessibleName("Note")
         text.setTabChangesFocus(True)
         form.addRow(text)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        text.setFocus()
+        if run_step_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         return text.toPlainText()
 

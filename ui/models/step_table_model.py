@@ -9,13 +9,11 @@ when the patient (weight, height) changed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QDate,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -34,6 +32,7 @@ from planner.domain.plans import (
 )
 from planner.errors import ValidationError
 from ui.transplant_session import TransplantSession
+from ui.widgets.date_field import to_date
 
 COLUMNS = ("Day", "Date", "Phase", "Step", "Dose", "Status", "Note")
 DATE_COL = 1
@@ -108,8 +107,8 @@ class StepTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(occ, col)
         if role == Qt.ItemDataRole.EditRole:
-            if col == DATE_COL:
-                return QDate(occ.date.year, occ.date.month, occ.date.day)
+            if col == DATE_COL:  # ISO text: the app's one date format (DateFieldDelegate)
+                return occ.date.isoformat()
             return self._display(occ, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(occ, col)
@@ -178,9 +177,9 @@ class StepTableModel(QAbstractTableModel):
         return False
 
     def _move(self, occ: Occurrence, value: Any) -> bool:
-        new_date = (
-            dt.date(value.year(), value.month(), value.day()) if isinstance(value, QDate) else value
-        )
+        new_date = to_date(value)  # a date, a QDate or ISO text; anything else is refused
+        if new_date is None:
+            raise ValidationError("date", f"“{value}” is not a date: enter it as YYYY-MM-DD.")
         delta = (new_date - occ.date).days
         if delta == 0:
             return False
