@@ -48,6 +48,12 @@ from ui.widgets.refresh import RefreshWhenShown
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Episode / assessment", "Date", "Day", "Grade", "Rule or status")
+# Buttons whose registry access key is taken on this screen: Alt+V is the Harvest tab,
+# Alt+N the Patient menu (ui/actions.py allots those); "More c&alculators" leaves O free.
+_BUTTON_TEXTS = {
+    "nih": "Chronic &GVHD (NIH)...",
+    "vod": "S&OS/VOD (EBMT)...",
+}
 
 
 class ComplicationsTab(QWidget):
@@ -86,7 +92,7 @@ class ComplicationsTab(QWidget):
                     action.setToolTip("For allogeneic transplants only.")
                 self.menu_actions[c.key] = action
                 continue
-            button = QPushButton(c.button)
+            button = QPushButton(_BUTTON_TEXTS.get(c.key, c.button))
             button.setAccessibleName(f"New {c.title} assessment")
             button.clicked.connect(lambda _=False, key=c.key: self.open_calculator(key))
             if c.allogeneic_only and not allo:
@@ -94,7 +100,7 @@ class ComplicationsTab(QWidget):
                 button.setToolTip("For allogeneic transplants only.")
             bar.addWidget(button)
             self.buttons[c.key] = button
-        self.more_button = QPushButton("M&ore calculators")
+        self.more_button = QPushButton("More c&alculators")
         self.more_button.setAccessibleName(
             "More calculators: complications, eligibility and compatibility"
         )

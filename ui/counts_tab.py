@@ -44,7 +44,6 @@ from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -89,9 +88,9 @@ from planner.records.recovery import (
 )
 from ui.chimerism_panel import ChimerismPanel
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
-from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
+from ui.widgets.date_field import DateField, DateLimit
 from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
@@ -284,7 +283,12 @@ class CountChartView(QChartView):
             self.log_scale = log_scale
         self.data = data
         chart = QChart()
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        # One row above the plot: on the right, a dozen entries (counts, thresholds,
+        # engraftment days, transfusions) ran past the chart's foot at 1366x768. A label
+        # too long for its share of the row is elided; its tooltip gives it in full.
+        legend = chart.legend()
+        legend.setAlignment(Qt.AlignmentFlag.AlignTop)
+        legend.setShowToolTips(True)
         chart.setMargins(chart.margins())
         if data is None or not data.series:
             chart.setTitle("No blood counts yet")
@@ -453,9 +457,11 @@ class OverrideDialog(QDialog):
         computed = result.computed or result
         self.engrafted = QRadioButton("Engrafted on")
         self.not_engrafted = QRadioButton("Not engrafted")
-        self.date_edit = QDateEdit(qdate(result.date or today))
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = DateField(
+            result.date or today,
+            accessible_name="Engraftment date",
+            maximum=DateLimit(today, "after today: engraftment is recorded once it happened"),
+        )
         (self.engrafted if result.date else self.not_engrafted).setChecked(True)
         self.reason = QLineEdit()
         self.reason.setAccessibleName("Reason for the override")
@@ -472,11 +478,24 @@ class OverrideDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(False)
+        ok.setEnabled(False)  # Enter with no reason presses nothing
+        ok.setDefault(True)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
+        self.reason.setFocus()  # a reason typed at once never lands on a button
+
+    def accept(self) -> None:
+        """Close only with a reason and, when engrafted, an acceptable date."""
+        if not self.reason.text().strip():
+            return
+        if self.engrafted.isChecked() and not self.date_edit.is_valid():
+            self.date_edit.show_error()
+            self.date_edit.setFocus()
+            return
+        super().accept()
 
     @classmethod
     def ask(
@@ -486,7 +505,7 @@ class OverrideDialog(QDialog):
         dialog = cls(parent, key, status, today)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        date = pydate(dialog.date_edit.date()) if dialog.engrafted.isChecked() else None
+        date = dialog.date_edit.date() if dialog.engrafted.isChecked() else None
         return date, dialog.reason.text().strip()
 
 
@@ -524,7 +543,7 @@ class CountsTab(QWidget):
         self.grid.verticalHeader().setVisible(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chart = CountChartView()
-        self.log_check = QCheckBox("&Log scale")
+        self.log_check = QCheckBox("Lo&g scale")  # Alt+L: the Calendar tab
         self.log_check.setChecked(True)
         self.log_check.toggled.connect(self._on_log_check_toggled)
         self.reset_zoom_button = QPushButton("Reset &zoom")

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -58,9 +57,9 @@ from planner.records.harvest_log import (
     stop_alert,
 )
 from planner.records.ports import HARVEST
-from ui.dialogs.patient_dialog import pydate, qdate
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
+from ui.widgets.date_field import DateField, DateLimit
 from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
@@ -199,9 +198,11 @@ class CountDialog(QDialog):
     def __init__(self, parent: QWidget | None, today: dt.date) -> None:
         super().__init__(parent)
         self.setWindowTitle("Blood CD34+ count")
-        self.date_edit = QDateEdit(qdate(today))
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
+        self.date_edit = DateField(
+            today,
+            accessible_name="Date of the count",
+            maximum=DateLimit(today, "after today: a count is recorded once measured"),
+        )
         self.value = QDoubleSpinBox()
         self.value.setRange(0, 10_000)
         self.value.setDecimals(1)
@@ -213,9 +214,18 @@ class CountDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def accept(self) -> None:
+        """Close only with an acceptable date; else the refusal shows under it."""
+        if not self.date_edit.is_valid():
+            self.date_edit.show_error()
+            self.date_edit.setFocus()
+            return
+        super().accept()
 
     @classmethod
     def ask(cls, parent: QWidget | None, today: dt.date) -> tuple[dt.date, float] | None:
@@ -223,7 +233,9 @@ class CountDialog(QDialog):
         dialog = cls(parent, today)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        return pydate(dialog.date_edit.date()), dialog.value.value()
+        date = dialog.date_edit.date()
+        assert date is not None  # accepted only with a valid date
+        return date, dialog.value.value()
 
 
 @dataclass(frozen=True)
@@ -250,15 +262,28 @@ class CollectionDialog(QDialog):
     from the patient's record (else "not entered"); OK is refused until both are typed.
     """
 
-    def __init__(self, parent: QWidget | None, collection: Collection | NewCollection) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        collection: Collection | NewCollection,
+        today: dt.date | None = None,
+    ) -> None:
+        """``today``: the latest collection date accepted (refused under the date)."""
         super().__init__(parent)
         self.setWindowTitle("Apheresis collection")
         self._id = collection.id
+        self._start_date = collection.date
         self._tried = False  # OK was pressed: keep the missing-field messages shown
         existing = collection if isinstance(collection, Collection) else None
-        self.date_edit = QDateEdit(qdate(collection.date))
-        self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setCalendarPopup(True)
+        # A collection dated after today is refused here, under the date, with the
+        # dialog open: the use case refuses it too, but only after the input is gone.
+        self.date_edit = DateField(
+            collection.date,
+            accessible_name="Collection date",
+            maximum=None
+            if today is None
+            else DateLimit(today, "after today: a collection is recorded once collected"),
+        )
         self.blood = self._spin(0, 60, 1, " L", existing.blood_volume_l or 0 if existing else 0)
         self.product = self._spin(0, 5000, 1, " mL", existing.product_volume_ml if existing else 0)
         self.product.setSpecialValueText(NOT_ENTERED)
@@ -318,6 +343,7 @@ class CollectionDialog(QDialog):
         for w in (self.blood, self.product, self.conc, self.total, self.weight):
             w.valueChanged.connect(self._on_value_changed)
         self.by_conc.toggled.connect(self._on_value_changed)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self._on_value_changed()
 
     @staticmethod
@@ -367,10 +393,16 @@ class CollectionDialog(QDialog):
         Raises:
             ValidationError: a value is missing or implausible.
         """
+        date = self.date_edit.date()
+        if date is None:
+            raise ValidationError("date", self.date_edit.error_text())
+        return self._entered(date)
+
+    def _entered(self, date: dt.date) -> Collection:
         by_conc = self.by_conc.isChecked()
         return Collection(
             id=self._id,
-            date=pydate(self.date_edit.date()),
+            date=date,
             product_volume_ml=self.product.value(),
             weight_kg=self.weight.value(),
             cd34_per_ul=self.conc.value() if by_conc else None,
@@ -400,7 +432,10 @@ class CollectionDialog(QDialog):
             self.error.setText("")
             return
         try:
-            self.preview.setText("Dose: " + self.collection().dose().formula)
+            # The dose does not depend on the date: a refused date (shown under it)
+            # does not hide the dose of what else was typed.
+            date = self.date_edit.date() or self._start_date
+            self.preview.setText("Dose: " + self._entered(date).dose().formula)
             self.error.setText("")
         except ValidationError as err:
             self.preview.setText("")
@@ -408,7 +443,10 @@ class CollectionDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         self._tried = True
-        if self._show_missing(shown=True):
+        date_ok = self.date_edit.is_valid()
+        if not date_ok:
+            self.date_edit.show_error()  # under the date; the dialog keeps the input
+        if self._show_missing(shown=True) or not date_ok:
             return  # nothing is assumed: the user must type the missing values
         try:
             self.collection().dose()
@@ -419,10 +457,13 @@ class CollectionDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, collection: Collection | NewCollection
+        cls,
+        parent: QWidget | None,
+        collection: Collection | NewCollection,
+        today: dt.date | None = None,
     ) -> Collection | None:
-        """The edited collection, or None when cancelled."""
-        dialog = cls(parent, collection)
+        """The edited collection, or None when cancelled; none dated after ``today``."""
+        dialog = cls(parent, collection, today)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.collection()
@@ -532,20 +573,22 @@ class HarvestTab(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        # Access keys clear of the menus (Alt+E Edit) and the patient tabs (Alt+T
+        # Timeline, Alt+P Complications): ui/actions.py.
         self.count_button = QPushButton("Blood &CD34+ count...")
         self.count_button.clicked.connect(self.enter_count)
         self.add_button = QPushButton("&Add collection...")
         self.add_button.clicked.connect(self.add_collection)
-        self.edit_button = QPushButton("&Edit collection...")
+        self.edit_button = QPushButton("Ed&it collection...")
         self.edit_button.clicked.connect(self.edit_selected)
         self.remove_button = QPushButton("&Remove collection...")
         self.remove_button.setToolTip(
             "Remove a collection entered by mistake (with a reason; the audit trail keeps it)"
         )
         self.remove_button.clicked.connect(self.remove_selected)
-        self.targets_button = QPushButton("&Targets...")
+        self.targets_button = QPushButton("Tar&gets...")
         self.targets_button.clicked.connect(self.edit_targets)
-        self.calculator_button = QPushButton("&Plerixafor dose...")
+        self.calculator_button = QPushButton("Plerixafor d&ose...")
         self.calculator_button.setToolTip(
             "Plerixafor dose from weight and creatinine clearance (Cockcroft-Gault), with "
             "the patient's recorded age, sex, weight and height filled in"
@@ -689,7 +732,7 @@ class HarvestTab(QWidget):
 
     def add_collection(self) -> None:
         """Ask for a new collection and save it."""
-        entry = CollectionDialog.ask(self, self._new_collection())
+        entry = CollectionDialog.ask(self, self._new_collection(), self.session.today)
         if entry is None:
             return
         tid = self.transplant.id
@@ -736,7 +779,7 @@ class HarvestTab(QWidget):
     def _edit(self, start: Collection) -> None:
         """Edit a stored collection; refused (ConflictError) if the log changed elsewhere."""
         version = self.session.record.record(HARVEST).version  # the version shown
-        entry = CollectionDialog.ask(self, start)
+        entry = CollectionDialog.ask(self, start, self.session.today)
         if entry is None:
             return
         tid = self.transplant.id

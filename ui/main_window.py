@@ -10,23 +10,28 @@ open tab follow each stored change (``ClinicSession.sig_change``).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QKeySequence,
+    QGuiApplication,
     QTextDocument,
     QUndoGroup,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QTabWidget,
@@ -36,8 +41,19 @@ from PySide6.QtWidgets import (
 )
 
 from planner.errors import PlannerError
+from ui.actions import (
+    ACTIONS,
+    MAIN_TABS,
+    MAIN_TOOLBAR,
+    MENUS,
+    ActionSpec,
+    Scope,
+    literal,
+    make_action,
+)
 from ui.errors import user_message
 from ui.models.board_model import BoardTableModel
+from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
 from ui.session import ClinicSession
 from ui.settings import WindowState
@@ -62,11 +78,61 @@ def _workspace_type() -> type[PatientWorkspace]:
     return PatientWorkspace
 
 
-# Actions that only look at the board already on screen; every other action reads or
-# writes the clinic and waits for the live load after a quick start.
-_BOARD_ONLY_ACTIONS = frozenset(
-    {"quit", "find", "show_board", "show_today", "zoom_in", "zoom_out", "fit", "refresh"}
-)  # refresh: see refresh_clinic
+def _size_to_current_page(tabs: QTabWidget) -> None:
+    """Let only the current page's minimum size count in ``tabs``.
+
+    A tab widget is as large as its largest page, shown or not: the Counts page of an
+    allogeneic patient (chart, engraftment, chimerism) made every page of the patient
+    taller than a 768-pixel screen. A page not shown asks for no room at all.
+    """
+    pages = [page for i in range(tabs.count()) if (page := tabs.widget(i)) is not None]
+    policies = {page: page.sizePolicy() for page in pages}
+    ignored = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+
+    def follow(index: int) -> None:
+        current = tabs.widget(index)
+        for page, policy in policies.items():
+            page.setSizePolicy(policy if page is current else ignored)
+
+    tabs.currentChanged.connect(follow)
+    follow(tabs.currentIndex())
+
+
+def _with_subject(prefix: str, text: str) -> str:
+    """The undo or redo text naming the edit, as QUndoGroup's own actions word it:
+    ``&Undo`` and ``Move Day 0`` -> ``&Undo Move Day 0``."""
+    return f"{prefix} {text}" if text else prefix
+
+
+# The first start's size when the screen has room for it.
+FIRST_SIZE = QSize(1280, 800)
+# The window frame around the client area: before the window is shown its title bar
+# and borders are unknown, and a frame pushed past the screen's edge hides the status
+# bar, where refusals are shown.
+FRAME_MARGINS = QMargins(8, 32, 8, 8)
+
+
+def client_area(available: QRect) -> QRect:
+    """Where the window's client area may lie on a screen whose free area is ``available``."""
+    return available.marginsRemoved(FRAME_MARGINS)
+
+
+def first_geometry(available: QRect, preferred: QSize = FIRST_SIZE) -> QRect:
+    """The first start: ``preferred``, shrunk to the screen's free area, centred."""
+    area = client_area(available)
+    rect = QRect(area.topLeft(), preferred.boundedTo(area.size()))
+    rect.moveCenter(area.center())
+    return rect
+
+
+def fitted(geometry: QRect, available: QRect) -> QRect:
+    """``geometry`` shrunk to the screen's free area and moved inside it (a window saved
+    on a larger monitor)."""
+    area = client_area(available)
+    rect = QRect(geometry.topLeft(), geometry.size().boundedTo(area.size()))
+    rect.moveLeft(min(max(rect.left(), area.left()), area.right() - rect.width() + 1))
+    rect.moveTop(min(max(rect.top(), area.top()), area.bottom() - rect.height() + 1))
+    return rect
 
 
 class MainWindow(QMainWindow):
@@ -144,7 +210,8 @@ class MainWindow(QMainWindow):
         self.empty_panel = QWidget()
         empty = QHBoxLayout(self.empty_panel)
         empty.addWidget(QLabel("This clinic database has no patients yet."))
-        self.load_demo_button = QPushButton("Load the &demo clinic")
+        # Not "&demo": Alt+D is the Today tab.
+        self.load_demo_button = QPushButton("Load the de&mo clinic")
         self.load_demo_button.setEnabled(self._load_demo is not None)
         empty.addWidget(self.load_demo_button)
         self.new_patient_button = QPushButton("Add the first &patient")
@@ -167,114 +234,76 @@ class MainWindow(QMainWindow):
         self.worklist_view = QTableView()
         self.worklist_view.setModel(self.worklist_model)
         self.worklist_view.setAccessibleName("Today's worklist")
-        self.worklist_view.horizontalHeader().setStretchLastSection(True)
+        # Tab leaves the table (the print button is next); arrows move between cells.
+        self.worklist_view.setTabKeyNavigation(False)
+        self._size_worklist_columns()
         print_button = QPushButton("&Print worklist...")
         print_button.clicked.connect(self.print_worklist)
         tlayout.addWidget(self.worklist_view)
         tlayout.addWidget(print_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.tabs.addTab(board_page, "&Board")
-        self.tabs.addTab(today_page, "&Today")
+        self.tabs.addTab(board_page, MAIN_TABS["board"])
+        self.tabs.addTab(today_page, MAIN_TABS["today"])
+        # A long tab title is elided (its tooltip holds it) rather than widening the window.
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         for i in (0, 1):  # the board and the worklist cannot be closed
             self.tabs.tabBar().setTabButton(i, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.setCentralWidget(self.tabs)
 
-    def _add(
-        self,
-        name: str,
-        text: str,
-        slot: Callable[[], object],
-        shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip or text.replace("&", "").rstrip("."))
-        if name in _BOARD_ONLY_ACTIONS:
-            action.triggered.connect(lambda _=False: slot())
-        else:  # it reads or writes the clinic: wait for the live load (quick start)
-            action.triggered.connect(lambda _=False: self.when_ready(slot))
-        self.actions_by_name[name] = action
-        return action
+    def _size_worklist_columns(self) -> None:
+        """The step's title gets the room; the other columns are as wide as their text.
+
+        Stretching the last column (Status) gave "due today" most of the table and left
+        the step title a hundred pixels at 1366.
+        """
+        header = self.worklist_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Done") + 16)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        step = WORKLIST_COLUMNS.index("Step")
+        header.setSectionResizeMode(step, QHeaderView.ResizeMode.Stretch)
+        # A very long name is elided in its cell; the step keeps the room.
+        header.setMaximumSectionSize(self.fontMetrics().horizontalAdvance("M") * 20)
 
     def _build_actions(self) -> None:
-        self._add("new_patient", "&New patient...", self.new_patient, QKeySequence.StandardKey.New)
-        self._add(
-            "open_patient",
-            "&Open selected patient",
-            self.open_selected,
-            QKeySequence.StandardKey.Open,
-        )
-        self._add("edit_patient", "&Edit patient...", self.edit_patient, "Ctrl+E")
-        self._add("new_plan", "New &plan...", self.new_plan_for_current, "Ctrl+Shift+N")
-        self._add("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
-        self._add(
-            "print_worklist",
-            "&Print worklist...",
-            self.print_worklist,
-            QKeySequence.StandardKey.Print,
-        )
-        # Handouts, team summaries and hand-off packets of the current patient.
-        self._add(
-            "export_documents",
-            "Print / e&xport...",
-            self.export_documents,
-            "Ctrl+Shift+P",
-            "Preview, save or print the current patient's documents",
-        )
-        self._add(
-            "close_tab",
-            "&Close patient tab",
-            self.close_current_tab,
-            QKeySequence.StandardKey.Close,
-        )
-        self._add("quit", "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self._add("find", "&Find patient", self.focus_search, QKeySequence.StandardKey.Find)
-        self._add("refresh", "&Refresh", self.refresh_clinic, QKeySequence.StandardKey.Refresh)
-        self._add("show_board", "&Board", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self._add("show_today", "&Today", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2")
-        self._add("zoom_in", "Zoom &in", lambda: self._timeline_call("zoom_in"), "Ctrl+=")
-        self._add("zoom_out", "Zoom &out", lambda: self._timeline_call("zoom_out"), "Ctrl+-")
-        self._add("fit", "&Fit", lambda: self._timeline_call("fit"), "Ctrl+0")
-        if self._load_demo is not None and self.session.demo:
-            # Only the demo database offers this in the menu; a real clinic database is
-            # offered the demo only while empty (the panel on the board), with a question.
-            self._add("load_demo", "Reload &demo patients", self.load_demo)
-        undo = self.undo_group.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.undo_group.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        self.actions_by_name["undo"] = undo
-        self.actions_by_name["redo"] = redo
+        """Every action of ``ui.actions.ACTIONS`` the window offers, each with its keys."""
+        demo_menu = self._load_demo is not None and self.session.demo
+        for spec in ACTIONS:
+            if spec.name == "load_demo" and not demo_menu:
+                continue
+            action = make_action(spec, self, partial(self._run, spec))
+            self.addAction(action)  # its keys work even with the menu bar hidden
+            self.actions_by_name[spec.name] = action
+        # Undo and redo name the edit they would undo, and follow the current tab's stack.
+        undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
+        group = self.undo_group
+        group.canUndoChanged.connect(undo.setEnabled)
+        group.canRedoChanged.connect(redo.setEnabled)
+        group.undoTextChanged.connect(lambda text: undo.setText(_with_subject("&Undo", text)))
+        group.redoTextChanged.connect(lambda text: redo.setText(_with_subject("&Redo", text)))
+        undo.setEnabled(group.canUndo())
+        redo.setEnabled(group.canRedo())
+
+    def _run(self, spec: ActionSpec) -> None:
+        """Run an action: the window's method, or the current patient tab's."""
+
+        def call() -> None:
+            if spec.scope is Scope.WINDOW:
+                getattr(self, spec.slot)()
+                return
+            ws = self.current_workspace()
+            if ws is None:
+                self.statusBar().showMessage(f"{spec.label}: open a patient first.", 5000)
+                return
+            getattr(ws, spec.slot)()
+
+        if spec.needs_clinic:
+            self.when_ready(call)  # it reads or writes the clinic: wait for the live load
+        else:
+            call()
 
     def _build_menus_and_toolbar(self) -> None:
         a = self.actions_by_name
-        menus: dict[str, list[str | None]] = {
-            "&File": [
-                "new_patient",
-                "open_patient",
-                "close_tab",
-                None,
-                "export_documents",
-                "print_worklist",
-                "load_demo",
-                None,
-                "quit",
-            ],
-            "&Edit": ["undo", "redo", None, "find"],
-            "&Patient": ["edit_patient", "new_plan", "move_day0"],
-            "&View": [
-                "show_board",
-                "show_today",
-                None,
-                "zoom_in",
-                "zoom_out",
-                "fit",
-                None,
-                "refresh",
-            ],
-        }
-        for title, names in menus.items():
+        for title, names in MENUS:
             menu = self.menuBar().addMenu(title)
             for name in names:
                 if name is None:
@@ -283,15 +312,7 @@ class MainWindow(QMainWindow):
                     menu.addAction(a[name])
         toolbar = QToolBar("Main")
         toolbar.setObjectName("mainToolbar")
-        for name in (
-            "new_patient",
-            "new_plan",
-            "move_day0",
-            "undo",
-            "redo",
-            "export_documents",
-            "print_worklist",
-        ):
+        for name in MAIN_TOOLBAR:
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
 
@@ -323,16 +344,24 @@ class MainWindow(QMainWindow):
 
     def current_workspace(self) -> PatientWorkspace | None:
         """The open patient tab, if the current tab is one."""
-        widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, _workspace_type()) else None
+        return self._workspace_on(self.tabs.currentWidget())
 
     def workspaces(self) -> list[PatientWorkspace]:
         """Every open patient tab, in tab order."""
         return [
-            w
-            for i in range(self.tabs.count())
-            if isinstance(w := self.tabs.widget(i), _workspace_type())
+            ws for i in range(self.tabs.count()) if (ws := self._workspace_on(self.tabs.widget(i)))
         ]
+
+    @staticmethod
+    def _workspace_on(page: QWidget | None) -> PatientWorkspace | None:
+        """The workspace a tab page holds (None: the Board or Today)."""
+        inner = page.widget() if isinstance(page, QScrollArea) else page
+        return inner if isinstance(inner, _workspace_type()) else None
+
+    def _index_of(self, ws: PatientWorkspace) -> int:
+        return next(
+            i for i in range(self.tabs.count()) if self._workspace_on(self.tabs.widget(i)) is ws
+        )
 
     def show_storage_warning(self, warning: str) -> None:
         """A persistent notice about where the database is kept (a synced folder)."""
@@ -449,7 +478,7 @@ class MainWindow(QMainWindow):
             return None
         for ws in self.workspaces():
             if ws.session.transplant.id == transplant_id:
-                self.tabs.setCurrentWidget(ws)
+                self.tabs.setCurrentIndex(self._index_of(ws))
                 return ws
         from planner.app.events import record_event
 
@@ -462,8 +491,17 @@ class MainWindow(QMainWindow):
             return None
         ws = _workspace_type()(ts, lab_settings=self._settings)  # the import mapping memory
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
-        self.tabs.addTab(ws, ws.title)
-        self.tabs.setCurrentWidget(ws)
+        # The page scrolls rather than grow the window past the screen when a tab needs
+        # more room than a 1366x768 screen has; with room to spare it never scrolls.
+        _size_to_current_page(ws.tabs)
+        page = QScrollArea()
+        page.setWidget(ws)
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        index = self.tabs.addTab(page, literal(ws.title))
+        self.tabs.setTabToolTip(index, ws.title)
+        self.tabs.setCurrentIndex(index)
         ws.timeline.setFocus()
         return ws
 
@@ -480,10 +518,10 @@ class MainWindow(QMainWindow):
             self._on_tabs_close_requested(index)
 
     def _on_tabs_close_requested(self, index: int) -> None:
-        widget = self.tabs.widget(index)
-        if isinstance(widget, _workspace_type()):
+        page = self.tabs.widget(index)
+        if page is not None and self._workspace_on(page) is not None:
             self.tabs.removeTab(index)
-            widget.deleteLater()
+            page.deleteLater()  # with its workspace
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -492,6 +530,34 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
         self.board.search.setFocus()
         self.board.search.selectAll()
+
+    def show_board(self) -> None:
+        """Go to the Board tab."""
+        self.tabs.setCurrentIndex(0)
+
+    def show_today(self) -> None:
+        """Go to the Today tab (the worklist)."""
+        self.tabs.setCurrentIndex(1)
+
+    def undo(self) -> None:
+        """Undo the last edit of the current tab (a patient's, or the clinic's)."""
+        self.undo_group.undo()
+
+    def redo(self) -> None:
+        """Redo the edit undone last in the current tab."""
+        self.undo_group.redo()
+
+    def zoom_in(self) -> None:
+        """Zoom the timeline on screen in: the patient's, or the clinic's."""
+        self._timeline_call("zoom_in")
+
+    def zoom_out(self) -> None:
+        """Zoom the timeline on screen out."""
+        self._timeline_call("zoom_out")
+
+    def fit(self) -> None:
+        """Fit the timeline on screen to its width."""
+        self._timeline_call("fit")
 
     def _timeline_call(self, name: str) -> None:
         ws = self.current_workspace()
@@ -518,6 +584,7 @@ class MainWindow(QMainWindow):
         """Edit the current patient's details."""
         ws = self.current_workspace()
         if ws is None:
+            self.statusBar().showMessage("Open a patient to edit their details.", 5000)
             return
         from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
@@ -560,14 +627,6 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         self.open_transplant(change.subject)
-
-    def move_day0(self) -> None:
-        """Move Day 0 of the current patient's plan."""
-        ws = self.current_workspace()
-        if ws is None:
-            self.statusBar().showMessage("Open a patient to move Day 0.", 5000)
-            return
-        ws.move_day0()
 
     def load_demo(self) -> None:
         """Add the demo clinic's synthetic patients (demo database, or an empty one)."""
@@ -656,13 +715,26 @@ class MainWindow(QMainWindow):
         """Geometry, splitters and columns (before the window is first shown)."""
         geometry = self.state.load_bytes("geometry")
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1280, 800)  # first start: fits a 1366x768 laptop with its task bar
+            self.setGeometry(first_geometry(self.available_geometry()))
+        elif not self.windowState() & (
+            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+        ):
+            # Saved on a larger screen, or one unplugged since: back inside this one.
+            self.setGeometry(fitted(self.geometry(), self.available_geometry()))
         if (win := self.state.load_bytes("window_state")) is not None:
             self.restoreState(win)
         if (split := self.state.load_bytes("board_splitter")) is not None:
             self.splitter.restoreState(split)
         if (header := self.state.load_bytes("board_header")) is not None:
             self.board.columns_sized = self.board.table.horizontalHeader().restoreState(header)
+            # The user's widths, under today's policy (a header saved by an older version
+            # stretched its last column).
+            self.board.apply_column_policy()
+
+    def available_geometry(self) -> QRect:
+        """The free area (without task bars) of the screen the window opens on."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
 
     def restore_open_patients(self) -> None:
         """Reopen the patients open last time (once the clinic is loaded)."""

@@ -11,10 +11,11 @@ Dialogs are reached through their ``ask`` seams so tests can patch them.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
@@ -47,14 +48,17 @@ from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_bands
 from planner.records.documents import plan_outdated_documents
 from planner.records.ports import COMPLICATIONS, DOCUMENTS, ENGRAFTMENT
+from ui.actions import PATIENT_TABS, PATIENT_TOOLBAR, SPECS, make_action
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
 from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
 from ui.dialogs.day0_dialog import MoveDay0Dialog
 from ui.dialogs.step_dialogs import StepDialogs
-from ui.models.step_table_model import SORT_ROLE, StepTableModel
+from ui.models.step_table_model import DATE_COL, SORT_ROLE, StepTableModel
 from ui.plan_checks_panel import PlanChecksPanel
 from ui.transplant_session import Snapshot, TransplantSession
+from ui.widgets.date_field import DateFieldDelegate
+from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.month_calendar import MonthCalendar
 from ui.widgets.plan_timeline import PlanTimeline
 from ui.widgets.refresh import RefreshWhenShown
@@ -88,7 +92,9 @@ class PatientWorkspace(QWidget):
         self.documents_notice.setTextFormat(Qt.TextFormat.PlainText)
         self.documents_notice.setStyleSheet("color:#8a4b00;font-weight:bold;")
         self.documents_notice.setVisible(False)
-        self.header = QLabel()
+        self.documents_notice.setWordWrap(True)  # a long notice wraps: the window never grows
+        # A long name is elided (the tooltip holds it), never widening the window.
+        self.header = ElidedLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setAccessibleName("Patient summary")
         self.timeline = PlanTimeline()
@@ -109,6 +115,11 @@ class PatientWorkspace(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setAccessibleName("Plan steps")
+        # Dates are typed as YYYY-MM-DD in the cell, as in every dialog, and refused
+        # there, never wrapped into another date.
+        self.date_delegate = DateFieldDelegate(lambda: self.session.plan.day0, self.table)
+        self.table.setItemDelegateForColumn(DATE_COL, self.date_delegate)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         header = self.table.horizontalHeader()
         # Sized to the contents when shown, not on every edit: measuring 200 rows per
         # change would cost the edit its frame while the table is not even on screen.
@@ -118,18 +129,19 @@ class PatientWorkspace(QWidget):
         self._table_sized = False
         self.table_model.modelReset.connect(self._size_table_columns)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.timeline, "&Timeline")
-        self.tabs.addTab(self.calendar, "Ca&lendar")
-        self.tabs.addTab(self.table, "&Steps")
+        # Access keys: ui/actions.py allots them with the window's menus and tabs.
+        self.tabs.addTab(self.timeline, PATIENT_TABS["timeline"])
+        self.tabs.addTab(self.calendar, PATIENT_TABS["calendar"])
+        self.tabs.addTab(self.table, PATIENT_TABS["steps"])
         self.checklists = ChecklistTab(session)
         self.complications = ComplicationsTab(session)
-        self.tabs.addTab(self.checklists, "C&hecklists")
-        self.tabs.addTab(self.complications, "Com&plications")
+        self.tabs.addTab(self.checklists, PATIENT_TABS["checklists"])
+        self.tabs.addTab(self.complications, PATIENT_TABS["complications"])
         self.checklists.sig_status.connect(self.sig_status)
         self.complications.sig_status.connect(self.sig_status)
         self._add_harvest_and_counts_tabs(lab_settings)
         self.plan_checks = PlanChecksPanel()
-        self.tabs.addTab(self.plan_checks, "Plan chec&ks")
+        self.tabs.addTab(self.plan_checks, PATIENT_TABS["plan_checks"])
         self._checks_refresher = RefreshWhenShown(self.plan_checks, self._show_plan_checks)
         self.toolbar = QToolBar("Patient")
         self.actions_by_name: dict[str, QAction] = {}
@@ -140,6 +152,7 @@ class PatientWorkspace(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.tabs)
         self.table_model.sig_refused.connect(self.sig_status)
+        self.date_delegate.refused.connect(self.sig_status)
         self.tabs.currentChanged.connect(lambda _i: self._size_table_columns())
         self.timeline.sig_step_move_requested.connect(self._on_timeline_step_move_requested)
         self.timeline.sig_occurrences_move_requested.connect(
@@ -148,34 +161,38 @@ class PatientWorkspace(QWidget):
         self.timeline.sig_step_action_requested.connect(self._on_timeline_step_action_requested)
         self.timeline.sig_step_activated.connect(self._on_timeline_step_activated)
         session.sig_changed.connect(self._on_session_changed)
+        # The header shows the board row's phase and high alerts: follow every board
+        # recompute (a complication or harvest edit, a full refresh, a new day).
+        session.sig_board_changed.connect(self._show_header)
         self._show(ALL_PARTS)
 
-    def _action(
-        self,
-        name: str,
-        text: str,
-        slot: object,
-        shortcut: QKeySequence | QKeySequence.StandardKey | str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.toolbar.addAction(action)
-        self.addAction(action)
-        self.actions_by_name[name] = action
-        return action
-
     def _build_actions(self) -> None:
-        self._action("move_day0", "Move &Day 0...", self.move_day0, "Ctrl+D")
-        # Mobilisation really started on another day than the template's default.
-        self._action("set_anchor", "Set &anchor date...", self.set_anchor, "Ctrl+Shift+D")
-        self._action("zoom_in", "Zoom in", self.timeline.zoom_in, QKeySequence.StandardKey.ZoomIn)
-        self._action(
-            "zoom_out", "Zoom out", self.timeline.zoom_out, QKeySequence.StandardKey.ZoomOut
-        )
-        self._action("fit", "Fit", self.timeline.fit, "Ctrl+0")
+        """The toolbar, from ``ui.actions``: each runs on this workspace.
+
+        The keys (Ctrl+D, Ctrl+0...) are the main window's actions, which run the same
+        methods on the current patient tab: a second owner here made Qt refuse both as
+        an "Ambiguous shortcut overload". The tooltips still name the keys.
+        """
+        for name in PATIENT_TOOLBAR:
+            spec = SPECS[name]
+            action = make_action(spec, self, partial(self._run, spec.slot), with_shortcut=False)
+            self.toolbar.addAction(action)
+            self.actions_by_name[name] = action
+
+    def _run(self, slot: str) -> None:
+        getattr(self, slot)()  # looked up when run: a test may replace the method
+
+    def zoom_in(self) -> None:
+        """Zoom the plan timeline in."""
+        self.timeline.zoom_in()
+
+    def zoom_out(self) -> None:
+        """Zoom the plan timeline out."""
+        self.timeline.zoom_out()
+
+    def fit(self) -> None:
+        """Fit the whole plan into the timeline's width."""
+        self.timeline.fit()
 
     @property
     def title(self) -> str:
@@ -208,7 +225,8 @@ class PatientWorkspace(QWidget):
         if parts & {PATIENT, TRANSPLANT, PLAN}:
             act = sum(1 for f in self.session.plan_findings() if f.action)
             index = self.tabs.indexOf(self.plan_checks)
-            self.tabs.setTabText(index, f"Plan chec&ks ({act})" if act else "Plan chec&ks")
+            title = PATIENT_TABS["plan_checks"]
+            self.tabs.setTabText(index, f"{title} ({act})" if act else title)
             self._checks_refresher.request()
 
     def _step_details(self, step_id: str, date: dt.date) -> list[str]:
@@ -237,13 +255,23 @@ class PatientWorkspace(QWidget):
         reading = current_phase(s.transplant, s.plan, today, engrafted)
         day = (today - s.plan.day0).days
         p = s.patient
-        self.header.setText(
+        # The live clinic board's row (engraftment from counts, every alert source) gives
+        # the phase and the high alerts, so the header never says what the board contradicts.
+        row = s.board_row()
+        phase, rule = (row.phase, row.phase_rule) if row else (reading.phase, reading.rule)
+        high = row.high_alerts if row else ()
+        text = (
             f"{p.display_name}   MRN {p.mrn}   born {p.date_of_birth:%d %b %Y} "
             f"(age {p.age_on(today)})   {s.transplant.transplant_type.value} "
             f"{s.transplant.graft_source.value.upper()}   Day 0 {s.plan.day0:%a %d %b %Y}   "
-            f"today {short_day_label(day)} ({reading.phase})"
+            f"today {short_day_label(day)} ({phase})"
         )
-        self.header.setToolTip(reading.rule)
+        if high:
+            text += "\n! High alerts: " + "; ".join(a.text for a in high)
+        self.header.setText(text)
+        self.header.setToolTip(
+            "\n\n".join([rule, *(f"HIGH: {a.text}\n    Why: {a.rule or '-'}" for a in high)])
+        )
         # The recorded neutrophil engraftment day, as on the chart and the board.
         self.timeline.set_events([(engrafted, "ANC engraftment")] if engrafted else [])
 
@@ -278,10 +306,10 @@ class PatientWorkspace(QWidget):
         autologous = s.transplant.transplant_type is TransplantType.AUTOLOGOUS
         if s.plan.mobilisation_anchor() is not None or autologous or pbsc:
             self.harvest_tab = HarvestTab(s)
-            self.tabs.addTab(self.harvest_tab, "Har&vest")
+            self.tabs.addTab(self.harvest_tab, PATIENT_TABS["harvest"])
             self.harvest_tab.sig_status.connect(self.sig_status)
         self.counts_tab: CountsTab | None = CountsTab(s, settings)
-        self.tabs.addTab(self.counts_tab, "Co&unts")
+        self.tabs.addTab(self.counts_tab, PATIENT_TABS["counts"])
         self.counts_tab.sig_status.connect(self.sig_status)
 
     def _on_session_changed(self, change: Change) -> None:
@@ -314,13 +342,15 @@ class PatientWorkspace(QWidget):
 
     def move_day0(self) -> None:
         """Ask for a new Day 0 with a preview and a reason; apply as one undoable command."""
-        move = MoveDay0Dialog.ask(self, self.session.plan)
+        s = self.session
+        move = MoveDay0Dialog.ask(
+            self, s.plan, today=s.today, transplant=s.transplant, patient=s.patient
+        )
         if move is None:
             return
-        s = self.session
         try:
             plan, transplant, changes = day0_move(
-                s.plan, s.transplant, s.patient, move.new_day0, move.reason
+                s.plan, s.transplant, s.patient, move.new_day0, move.reason, today=s.today
             )
         except ValidationError as err:
             self.sig_status.emit(str(err))

@@ -160,6 +160,10 @@ class ClinicSession(QObject):
         """True once the repository is there (it may still be loading the clinic)."""
         return self._repo is not None
 
+    def row_of(self, transplant_id: str) -> BoardRow | None:
+        """The board row of a transplant as the board shows it now (None: not on the board)."""
+        return next((r for r in self.rows if r.transplant_id == transplant_id), None)
+
     # --- live rows -------------------------------------------------------------------------
 
     def checklist_templates(self) -> Mapping[str, ChecklistTemplate]:

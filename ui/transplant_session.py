@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QUndoStack
 
+from planner.app.board import BoardRow
 from planner.app.changes import Change
 from planner.app.plan_checks import transplant_findings
 from planner.app.plans import save_plan
@@ -132,6 +133,15 @@ class TransplantSession(QObject):
     def facts(self) -> PatientFacts:
         """What the record says about the patient, for the plan rules (age today)."""
         return facts_of(self.patient, self.transplant, self.today)
+
+    def board_row(self) -> BoardRow | None:
+        """This transplant's row of the live clinic board (None before the board is in)."""
+        return self._clinic.row_of(self.transplant.id)
+
+    @property
+    def sig_board_changed(self) -> SignalInstance:
+        """The clinic board was recomputed (an edit anywhere, a refresh, a new day)."""
+        return self._clinic.sig_board_changed
 
     def plan_findings(self) -> list[Finding]:
         """The plan rules' findings on the current plan (recomputed when the record or

@@ -61,7 +61,9 @@ def test_a_new_weight_reaches_the_next_collection_and_the_calculator(window, mon
     assert ws.session.patient.weight_kg != 95.0
     _edit_weight(window, monkeypatch, 95.0)
     offered = []
-    monkeypatch.setattr(CollectionDialog, "ask", classmethod(lambda cls, _p, c: offered.append(c)))
+    monkeypatch.setattr(
+        CollectionDialog, "ask", classmethod(lambda cls, _p, c, *_: offered.append(c))
+    )
     ws.harvest_tab.add_button.click()
     assert offered[0].weight_kg == 95.0  # the collection dialog starts from the new weight
     shown = {}

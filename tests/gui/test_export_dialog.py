@@ -256,7 +256,7 @@ def test_done_means_spanish_large_print_handout_and_english_summary(
     monkeypatch.setattr(
         MoveDay0Dialog,
         "ask",
-        staticmethod(lambda *_a: Day0Move(plan.day0 + dt.timedelta(days=2), "bed not free")),
+        staticmethod(lambda *_a, **_k: Day0Move(plan.day0 + dt.timedelta(days=2), "bed not free")),
     )
     ws.move_day0()
     assert not ws.documents_notice.isHidden()

@@ -103,7 +103,7 @@ def test_fit_shows_the_transplant_first_and_the_whole_plan_when_pressed_again(de
     timeline.resize(1200, 400)
     timeline.fit()
     day0 = ws.session.plan.day0
-    first_visible, last_visible = timeline._scale.visible_dates(
+    _first_visible, last_visible = timeline._scale.visible_dates(
         timeline._h.value(), timeline._canvas().width()
     )
     assert last_visible >= day0 + dt.timedelta(days=WORKING_LAST_DAY)

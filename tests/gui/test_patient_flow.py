@@ -143,7 +143,7 @@ def test_move_day0_with_reason_then_undo_redo(demo_window, demo_repo, monkeypatc
     old_day0 = ws.session.plan.day0
     new_day0 = old_day0 + dt.timedelta(days=14)
     monkeypatch.setattr(
-        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "donor delayed")
+        MoveDay0Dialog, "ask", lambda parent, plan, **_k: Day0Move(new_day0, "donor delayed")
     )
     demo_window.actions_by_name["move_day0"].trigger()
     tid = ws.session.transplant.id
@@ -201,7 +201,7 @@ def test_restart_restores_tabs_and_data(tmp_path, qtbot, monkeypatch):
     ws = _open(window, "DEMO-0001")
     new_day0 = ws.session.plan.day0 + dt.timedelta(days=7)
     monkeypatch.setattr(
-        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "bed not available")
+        MoveDay0Dialog, "ask", lambda parent, plan, **_k: Day0Move(new_day0, "bed not available")
     )
     window.actions_by_name["move_day0"].trigger()
     plan_before = ws.session.plan
@@ -292,7 +292,7 @@ def test_the_board_refresh_keeps_the_edits_message(demo_window, monkeypatch):
     ws = _open(demo_window, "DEMO-0001")
     new_day0 = ws.session.plan.day0 + dt.timedelta(days=7)
     monkeypatch.setattr(
-        MoveDay0Dialog, "ask", lambda parent, plan: Day0Move(new_day0, "donor delayed")
+        MoveDay0Dialog, "ask", lambda parent, plan, **_k: Day0Move(new_day0, "donor delayed")
     )
     demo_window.actions_by_name["move_day0"].trigger()
     assert demo_window.statusBar().currentMessage().startswith("Day 0 moved to")

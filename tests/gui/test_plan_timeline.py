@@ -147,7 +147,9 @@ def test_ctrl_drag_moves_the_whole_series(qtbot, view):
     end = start + QPoint(round(2 * view.px_per_day), 0)
     with qtbot.waitSignal(view.sig_step_move_requested, timeout=1000) as blocker:
         qtbot.mouseMove(view, end)
-        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, end)
+        qtbot.mouseRelease(
+            view, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier, end
+        )
     assert blocker.args == ["tl/bu", 2]
 
 

@@ -23,10 +23,22 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+ALERTS_COLUMN = next(i for i, (key, _) in enumerate(COLUMNS) if key == "alerts")
+# The row's alerts (``BoardRow.alert_items``: text, rule, severity; most severe first),
+# for the board's alerts delegate.
+ALERTS_ROLE = Qt.ItemDataRole.UserRole + 2
+
 _ROOT = QModelIndex()
 
 
+def alerts_text(row: BoardRow) -> str:
+    """The Alerts cell as text: most severe first, a high alert after "!"."""
+    return "; ".join(a.marked for a in row.alert_items)
+
+
 def _cell(row: BoardRow, key: str) -> str:
+    if key == "alerts":
+        return alerts_text(row)
     value = getattr(row, key)
     if isinstance(value, tuple):
         return "; ".join(value)
@@ -34,11 +46,11 @@ def _cell(row: BoardRow, key: str) -> str:
 
 
 def alerts_tooltip(row: BoardRow) -> str:
-    """Each alert with the rule that raised it (Standards: alerts show their rule)."""
-    rules = row.alert_rules + ("",) * (len(row.alerts) - len(row.alert_rules))
+    """Every alert, most severe first, with its severity and the rule that raised it
+    (Standards: alerts show their rule)."""
     return "\n\n".join(
-        f"{text}\n    Why: {rule}" if rule else text
-        for text, rule in zip(row.alerts, rules, strict=False)
+        f"{a.severity.upper()}: {a.text}" + (f"\n    Why: {a.rule}" if a.rule else "")
+        for a in row.alert_items
     )
 
 
@@ -84,6 +96,8 @@ class BoardTableModel(QAbstractTableModel):
             return alerts_tooltip(row) or None
         if role == Qt.ItemDataRole.ToolTipRole and isinstance(getattr(row, key), tuple):
             return "\n".join(getattr(row, key)) or None  # full text of a capped column
+        if role == ALERTS_ROLE and key == "alerts":
+            return row.alert_items
         if role == Qt.ItemDataRole.UserRole:
             return row.transplant_id
         if role == Qt.ItemDataRole.UserRole + 1 and key == "day_label":

@@ -1,33 +1,215 @@
-"""The clinic board table with its filters: search, coordinator, phase, this week, overdue."""
+"""The clinic board table with its filters: search, coordinator, phase, this week, overdue.
+
+The Alerts cell is painted by ``AlertsDelegate``: most severe first, a coloured dot per
+alert line, every high alert in full (its row grows to hold it), the others elided; the
+tooltip lists every alert with its severity and rule.
+"""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import (
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from planner.app.board import BoardRow
-from ui.models.board_model import BoardTableModel
+from planner.app import alert_rules
+from planner.app.board import Alert, BoardRow
+from ui.models.board_model import ALERTS_COLUMN, ALERTS_ROLE, BoardTableModel
 
 ALL = "All"
+
+# The dot before each alert line. Each colour has at least 4.5:1 contrast on white
+# (WCAG 2.1, success criterion 1.4.3), so the high text drawn in it reads as well as black;
+# the "!" before a high alert says the same without colour.
+SEVERITY_COLOURS = {
+    alert_rules.HIGH: QColor("#b91c1c"),
+    alert_rules.MEDIUM: QColor("#b45309"),
+    alert_rules.LOW: QColor("#6b7280"),
+}
+# Pixels beside the text, as the default delegate leaves; the lines use the full height,
+# and a row that must grow gets one more pixel for the grid line below its cells.
+_HMARGIN = 3
+_GRID = 1
+
+
+def wrapped_lines(text: str, font: QFont, width: int, max_lines: int | None = None) -> list[str]:
+    """``text`` in lines at most ``width`` pixels wide, broken between words where it can.
+
+    With ``max_lines``, the last line holds the rest of the text, elided ("...").
+    """
+    if max_lines is not None and max_lines <= 0:
+        return []
+    width = max(width, 1)
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    layout.setTextOption(option)
+    units = text.encode("utf-16-le")  # Qt counts text positions in UTF-16 code units
+    metrics = QFontMetrics(font)
+    lines: list[str] = []
+    layout.beginLayout()
+    try:
+        while (line := layout.createLine()).isValid():
+            line.setLineWidth(width)
+            start, length = line.textStart(), line.textLength()
+            if max_lines is not None and len(lines) == max_lines - 1:
+                rest = units[2 * start :].decode("utf-16-le")
+                lines.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width))
+                break
+            lines.append(units[2 * start : 2 * (start + length)].decode("utf-16-le").rstrip())
+    finally:
+        layout.endLayout()
+    return lines
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """One painted line of the Alerts cell.
+
+    Attributes:
+        text: what it says; severity: the dot's colour ("" on a continuation line).
+        high: part of a high alert (drawn in the high colour).
+    """
+
+    text: str
+    severity: str
+    high: bool
+
+
+def alert_cell_lines(
+    alerts: Sequence[Alert], font: QFont, width: int, max_lines: int | None = None
+) -> list[AlertLine]:
+    """The lines of the Alerts cell: each high alert in full from a line of its own, then
+    the other alerts on the lines left (one when ``max_lines`` is None), elided.
+
+    ``alerts`` are most severe first (``BoardRow.alert_items``).
+    """
+    lines: list[AlertLine] = []
+    others = [a for a in alerts if a.severity != alert_rules.HIGH]
+    for alert in alerts:
+        if alert.severity == alert_rules.HIGH:
+            for i, text in enumerate(wrapped_lines(alert.marked, font, width)):
+                lines.append(AlertLine(text, alert.severity if i == 0 else "", True))
+    if others:
+        room = 1 if max_lines is None else max_lines - len(lines)
+        text = "; ".join(a.marked for a in others)
+        for i, part in enumerate(wrapped_lines(text, font, width, room)):
+            lines.append(AlertLine(part, others[0].severity if i == 0 else "", False))
+    return lines
+
+
+class AlertsDelegate(QStyledItemDelegate):
+    """Paints the Alerts cell from ``ALERTS_ROLE`` (see the module docstring)."""
+
+    @staticmethod
+    def _dot_column(metrics: QFontMetrics) -> int:
+        return metrics.height()
+
+    def text_width(self, cell_width: int, font: QFont) -> int:
+        """The width the alert texts have in a cell ``cell_width`` pixels wide."""
+        return cell_width - 2 * _HMARGIN - self._dot_column(QFontMetrics(font))
+
+    def row_height(self, alerts: Sequence[Alert], cell_width: int, font: QFont) -> int:
+        """The height that shows every high alert of ``alerts`` in full, and one more line."""
+        lines = alert_cell_lines(alerts, font, self.text_width(cell_width, font))
+        return len(lines) * QFontMetrics(font).lineSpacing() + _GRID
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.data(ALERTS_ROLE):
+            hint.setWidth(hint.width() + self._dot_column(QFontMetrics(option.font)))
+        return hint
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        alerts = index.data(ALERTS_ROLE)
+        if not alerts:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the background, selection and focus only: the lines are drawn below
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        rect = opt.rect.adjusted(_HMARGIN, 0, -_HMARGIN, 0)
+        metrics = QFontMetrics(opt.font)
+        step = metrics.lineSpacing()
+        capacity = max(1, rect.height() // step)
+        dot = self._dot_column(metrics)
+        lines = alert_cell_lines(alerts, opt.font, rect.width() - dot, capacity)[:capacity]
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
+        text_colour = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        # The high colour is for a light background; on a selection or a dark theme the
+        # text keeps the palette's colour (the dot and the "!" still mark it).
+        light = palette.color(QPalette.ColorRole.Base).lightness() > 127
+        top = rect.top() + max(0, (rect.height() - len(lines) * step) // 2)
+        size = max(4, metrics.height() // 2)
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for i, line in enumerate(lines):
+            y = top + i * step
+            if line.severity:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(SEVERITY_COLOURS.get(line.severity, text_colour))
+                painter.drawEllipse(
+                    QRect(rect.left() + (dot - size) // 2, y + (step - size) // 2, size, size)
+                )
+            high = line.high and light and not selected
+            painter.setPen(SEVERITY_COLOURS[alert_rules.HIGH] if high else text_colour)
+            painter.drawText(
+                QRect(rect.left() + dot, y, rect.width() - dot, step),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                line.text,
+            )
+        painter.restore()
 
 
 def search_key(text: str) -> str:
@@ -95,7 +277,18 @@ class BoardFilter(QSortFilterProxyModel):
             a = self._board.row_at(left.row()).day
             b = self._board.row_at(right.row()).day
             return (a is None, a or 0) < (b is None, b or 0)
+        if left.column() == ALERTS_COLUMN:  # the most severe first, then the most alerts
+            return _alerts_key(self._board.row_at(left.row())) < _alerts_key(
+                self._board.row_at(right.row())
+            )
         return str(left.data()) < str(right.data())
+
+
+def _alerts_key(row: BoardRow) -> tuple[int, int, str]:
+    """Sort key of the Alerts column: most severe first, more alerts first, then the text."""
+    items = row.alert_items
+    rank = alert_rules.severity_rank(items[0].severity) if items else len(alert_rules.SEVERITIES)
+    return rank, -len(items), "; ".join(row.alerts)
 
 
 class BoardTable(QTableView):
@@ -141,24 +334,30 @@ class BoardView(QWidget):
         self.coordinator.setAccessibleName("Filter by coordinator")
         self.phase = QComboBox()
         self.phase.setAccessibleName("Filter by phase")
-        self.this_week = QCheckBox("Due this &week")
+        self.this_week = QCheckBox("Due this wee&k")  # Alt+W: the View menu
         self.overdue_only = QCheckBox("&Overdue only")
         self.table = BoardTable()
         self.table.setModel(self.proxy)
+        self.alerts_delegate = AlertsDelegate(self.table)
+        self.table.setItemDelegateForColumn(ALERTS_COLUMN, self.alerts_delegate)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.setAccessibleName("Clinic board")
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # Tab and Shift+Tab leave the table (to the clinic timeline, back to the filters);
+        # the arrows move within it.
+        self.table.setTabKeyNavigation(False)
         # Size columns from the first rows only: measuring 500 rows costs a pause.
         self.table.horizontalHeader().setResizeContentsPrecision(40)
         # Columns are sized to their contents once, on the first rows; after that the
         # widths are the user's (or the ones restored from the last session).
         self.columns_sized = False
-        # Long lists (alerts, due steps) are capped; the tooltip holds the full text.
-        self.table.horizontalHeader().setMaximumSectionSize(340)
+        # The width this view last gave the Alerts column and its text's width, while it
+        # follows the table's width (see _give_alerts_room); None: the widths are the user's.
+        self._alerts_width: tuple[int, int] | None = None
+        self.table.viewport().installEventFilter(self)
+        self.apply_column_policy()
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
@@ -187,10 +386,102 @@ class BoardView(QWidget):
         ):
             signal.connect(self._on_filter_changed)
         self.table.sig_row_activated.connect(self._on_table_row_activated)
+        # Down goes to the results, Enter opens the selected (or first) patient found.
+        self.search.installEventFilter(self)
+        self.search.returnPressed.connect(self.open_from_search)
         model.modelReset.connect(self._on_model_reset)
         # An edit changes a few rows in place: their phase may be new to the filter.
         model.dataChanged.connect(self._fill_filters)
+        # Rows with a high alert grow to show it in full: after any change of the rows
+        # shown, their order, or the Alerts column's width. One pass after a burst (a new
+        # day changes every row, one signal each), not one per signal.
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_alert_rows)
+        for rows_signal in (
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.dataChanged,
+        ):
+            rows_signal.connect(self._fit_soon)
+        self.table.horizontalHeader().sectionResized.connect(self._on_section_resized)
         self._on_model_reset()
+        self.fit_alert_rows()
+
+    def apply_column_policy(self) -> None:
+        """Every column between a floor and a ceiling; the user resizes any of them.
+
+        Stretching the last column gave the coordinator's name the spare width, and three
+        list columns at 340 pixels pushed Overdue and Coordinator off a 1366 screen.
+        Called again after the last session's header is restored (it holds modes too).
+        """
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("D+100") + 12)
+        header.setMaximumSectionSize(3 * self._column_cap())
+
+    def _column_cap(self) -> int:
+        """The widest a column is sized to its text: long lists (due steps) and names are
+        elided there, the tooltip holds the full text."""
+        return self.table.fontMetrics().horizontalAdvance("M") * 20
+
+    def _size_columns(self) -> None:
+        """Each column as wide as its text, up to the cap."""
+        self.table.resizeColumnsToContents()
+        header, cap = self.table.horizontalHeader(), self._column_cap()
+        for column in range(header.count()):
+            if header.sectionSize(column) > cap:
+                header.resizeSection(column, cap)
+
+    def _give_alerts_room(self) -> None:
+        """The Alerts column takes the width the other columns leave (never less than its
+        text's), as the table's width changes, until a column is resized by hand."""
+        if self._alerts_width is None:
+            return
+        given, text = self._alerts_width
+        header = self.table.horizontalHeader()
+        if header.sectionSize(ALERTS_COLUMN) != given:
+            self._alerts_width = None  # resized by the user: the widths are theirs now
+            return
+        room = self.table.viewport().width() - (header.length() - given)
+        width = min(max(text, room), header.maximumSectionSize())
+        self._alerts_width = (width, text)
+        header.resizeSection(ALERTS_COLUMN, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._give_alerts_room()
+            return False
+        if (
+            watched is self.search
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Down
+            and not event.modifiers()
+        ):
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_results(self) -> None:
+        """Move the focus to the first row shown, selected (Down in the search field)."""
+        if self.proxy.rowCount() == 0:
+            return
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.setCurrentIndex(self.proxy.index(0, 0))
+
+    def open_from_search(self) -> None:
+        """Open the selected row's patient, or the first row's (Enter in the search field)."""
+        selected = self.table.selectionModel().selectedRows()
+        if selected:
+            self._on_table_row_activated(selected[0].row())
+        elif self.proxy.rowCount():
+            self._on_table_row_activated(0)
 
     def _fill_combo(self, combo: QComboBox, values: list[str]) -> None:
         current = combo.currentText() or ALL
@@ -209,8 +500,34 @@ class BoardView(QWidget):
     def _on_model_reset(self) -> None:
         self._fill_filters()
         if not self.columns_sized and self.model.rowCount():
-            self.table.resizeColumnsToContents()
+            self._size_columns()
             self.columns_sized = True
+            text = self.table.columnWidth(ALERTS_COLUMN)
+            self._alerts_width = (text, text)
+            self._give_alerts_room()
+
+    def _fit_soon(self, *_signal_args: object) -> None:
+        self._fit_timer.start()
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == ALERTS_COLUMN:
+            # Later: while the header sizes several columns, columnWidth is still the old one.
+            self._fit_soon()
+
+    def fit_alert_rows(self) -> None:
+        """Give each row with a high alert the height that shows it in full (others: the
+        default height). Only rows with a high alert are measured."""
+        table = self.table
+        base = table.verticalHeader().defaultSectionSize()
+        width = table.columnWidth(ALERTS_COLUMN)
+        font = table.font()
+        for r in range(self.proxy.rowCount()):
+            alerts = self.proxy.index(r, ALERTS_COLUMN).data(ALERTS_ROLE) or ()
+            height = base
+            if any(a.severity == alert_rules.HIGH for a in alerts):
+                height = max(base, self.alerts_delegate.row_height(alerts, width, font))
+            if table.rowHeight(r) != height:
+                table.setRowHeight(r, height)
 
     def _on_filter_changed(self) -> None:
         self.proxy.set_filters(

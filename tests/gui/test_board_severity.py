@@ -1,0 +1,165 @@
+"""The desktop board shows the most severe alerts first: a high alert in full, in red with
+"!", without hovering; the tooltip lists every alert with its severity and rule; the
+patient header repeats the board row's high alerts and its phase."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QImage
+
+from planner.app.complications import save_assessment
+from planner.clinical.grading import magic_grade_assessment
+from tests.gui.conftest import NOW
+from ui.models.board_model import ALERTS_COLUMN, ALERTS_ROLE
+from ui.patient_workspace import PatientWorkspace
+from ui.widgets.board_view import SEVERITY_COLOURS, alert_cell_lines
+
+TODAY = NOW.date()
+AGVHD = "aGVHD grade III since D+45"
+RED = SEVERITY_COLOURS["high"].rgb()
+
+
+@pytest.fixture
+def window(qtbot, demo_window):
+    """The demo clinic with an aGVHD grade III recorded today for DEMO-0011 (D+45, 5 steps
+    overdue, two weekend clashes), through the app's edit path, on screen."""
+    session = demo_window.session
+    tid = next(r.transplant_id for r in session.rows if r.mrn == "DEMO-0011")
+    session.perform(
+        lambda repo, ctx: save_assessment(repo, ctx, tid, magic_grade_assessment(2, 2, 0, 0), TODAY)
+    )
+    demo_window.resize(1366, 800)
+    with qtbot.waitExposed(demo_window):
+        demo_window.show()
+    return demo_window
+
+
+def _fitted(view) -> bool:
+    """Every row shown has the height its alerts need (the view fits them after changes)."""
+    table, base = view.table, view.table.verticalHeader().defaultSectionSize()
+    width, font = table.columnWidth(ALERTS_COLUMN), table.font()
+    for r in range(view.proxy.rowCount()):
+        alerts = view.proxy.index(r, ALERTS_COLUMN).data(ALERTS_ROLE) or ()
+        need = view.alerts_delegate.row_height(alerts, width, font)
+        high = any(a.severity == "high" for a in alerts)
+        if table.rowHeight(r) != (max(base, need) if high else base):
+            return False
+    return True
+
+
+def _search(qtbot, window, text: str) -> None:
+    view = window.board
+    view.search.setFocus()
+    view.search.selectAll()
+    qtbot.keyClick(view.search, Qt.Key.Key_Delete)
+    qtbot.keyClicks(view.search, text)
+    qtbot.waitUntil(lambda: view.proxy.rowCount() == 1 and _fitted(view))
+
+
+def _red_pixels(window, row: int) -> int:
+    table = window.board.table
+    rect = table.visualRect(window.board.proxy.index(row, ALERTS_COLUMN))
+    image = table.viewport().grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB32)
+    return sum(
+        1
+        for y in range(image.height())
+        for x in range(image.width())
+        if QColor(image.pixel(x, y)).rgb() == RED
+    )
+
+
+def test_a_high_alert_comes_first_marked_and_in_full(qtbot, window):
+    view = window.board
+    _search(qtbot, window, "DEMO-0011")
+    index = view.proxy.index(0, ALERTS_COLUMN)
+    assert index.data().startswith(f"! {AGVHD}; 5 overdue; Weekend/closure: CMV blood test")
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.index(f"HIGH: {AGVHD}\n    Why: An active complication") < tip.index(
+        "MEDIUM: 5 overdue\n    Why:"
+    )
+    assert tip.index("MEDIUM: 5 overdue") < tip.index("LOW: Weekend/closure: CMV blood test")
+    assert "CMV blood test (quantitative PCR) on Sat 14 Mar (weekend)" in tip  # each note
+    # Painted: the red dot and text of the high alert, without hovering.
+    assert _red_pixels(window, 0) > 0
+
+    # A narrow column: the row grows until the whole high alert shows, the rest elided.
+    header = view.table.horizontalHeader()
+    header.resizeSection(ALERTS_COLUMN, 120)
+    table, alerts = view.table, index.data(ALERTS_ROLE)
+    base = table.verticalHeader().defaultSectionSize()
+    qtbot.waitUntil(lambda: table.rowHeight(0) > base)
+    height = table.rowHeight(0)
+    assert height == view.alerts_delegate.row_height(alerts, 120, table.font())
+    font = table.font()
+    width = view.alerts_delegate.text_width(120, font)
+    capacity = height // table.fontMetrics().lineSpacing()
+    lines = alert_cell_lines(alerts, font, width, capacity)
+    assert " ".join(line.text for line in lines if line.high) == f"! {AGVHD}"
+    assert len(lines) == capacity and lines[-1].text.endswith("…")
+    # Wide again: back to the default height.
+    header.resizeSection(ALERTS_COLUMN, 340)
+    qtbot.waitUntil(lambda: table.rowHeight(0) == base)
+    assert _fitted(view)
+
+
+def test_a_row_without_high_alerts_has_no_red(qtbot, window):
+    _search(qtbot, window, "DEMO-0004")  # an expiring checklist item: medium
+    index = window.board.proxy.index(0, ALERTS_COLUMN)
+    assert index.data() == "IDM tests expire 25 days before the planned collection"
+    assert index.data(Qt.ItemDataRole.ToolTipRole).startswith("MEDIUM: IDM tests expire")
+    assert _red_pixels(window, 0) == 0
+
+
+def test_clicking_the_alerts_header_sorts_the_high_alerts_to_the_top(qtbot, window):
+    view = window.board
+    header = view.table.horizontalHeader()
+    x = header.sectionViewportPosition(ALERTS_COLUMN) + header.sectionSize(ALERTS_COLUMN) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert header.sortIndicatorSection() == ALERTS_COLUMN
+    top = view.model.row_at(view.proxy.mapToSource(view.proxy.index(0, 0)).row())
+    assert top.mrn == "DEMO-0011"
+    second = view.model.row_at(view.proxy.mapToSource(view.proxy.index(1, 0)).row())
+    assert not second.high_alerts
+
+
+def test_the_patient_header_repeats_the_board_rows_high_alerts(qtbot, window):
+    view = window.board
+    _search(qtbot, window, "DEMO-0011")
+    table = view.table
+    rect = table.visualRect(view.proxy.index(0, ALERTS_COLUMN))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert table.currentIndex().row() == 0
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    ws = window.current_workspace()
+    assert isinstance(ws, PatientWorkspace)
+    assert ws.session.patient.mrn == "DEMO-0011"
+    text = ws.header.text()
+    assert "(engrafted)" in text
+    assert text.endswith(f"\n! High alerts: {AGVHD}")
+    assert f"HIGH: {AGVHD}\n    Why: An active complication" in ws.header.toolTip()
+    assert "overdue" not in text  # medium alerts stay on the board
+
+
+def test_the_patient_header_takes_the_board_rows_phase(qtbot, window):
+    session = window.session
+    _search(qtbot, window, "DEMO-0004")
+    qtbot.keyClick(window.board.table, Qt.Key.Key_Down)
+    qtbot.keyClick(window.board.table, Qt.Key.Key_Return)
+    ws = window.current_workspace()
+    assert isinstance(ws, PatientWorkspace)
+    assert "(work-up)" in ws.header.text()
+    assert "High alerts" not in ws.header.text()
+    # The board row says otherwise (as when the live clinic knows more): the header follows.
+    tid = ws.session.transplant.id
+    session.rows = [
+        dataclasses.replace(r, phase="mobilising", phase_rule="Rule of the board row.")
+        if r.transplant_id == tid
+        else r
+        for r in session.rows
+    ]
+    ws._show_header()
+    assert "(mobilising)" in ws.header.text()
+    assert ws.header.toolTip() == "Rule of the board row."
