@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -56,6 +57,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSplitter,
     QTableView,
     QToolTip,
@@ -593,12 +595,28 @@ class CountsTab(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.graft_failure)
         right_layout.addWidget(self.graft_function)
-        right_layout.addWidget(self.chart, 3)
-        right_layout.addWidget(panel)
+        # The chart above, the engraftment results (long rule texts) and chimerism below in
+        # a scroll area: at 768 pixels the results scroll instead of painting over the chart.
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.addWidget(panel)
         self.chimerism: ChimerismPanel | None = None
         if session.transplant.transplant_type is TransplantType.ALLOGENEIC:
             self.chimerism = ChimerismPanel(session, self._run, self.sig_status.emit)
-            right_layout.addWidget(self.chimerism)
+            details_layout.addWidget(self.chimerism)
+        details_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.chart.setMinimumHeight(220)
+        charts = QSplitter(Qt.Orientation.Vertical)
+        charts.addWidget(self.chart)
+        charts.addWidget(scroll)
+        charts.setStretchFactor(0, 3)
+        charts.setStretchFactor(1, 2)
+        right_layout.addWidget(charts, 1)
         self.splitter = QSplitter()
         self.splitter.addWidget(self.grid)
         self.splitter.addWidget(right)
