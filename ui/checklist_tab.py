@@ -99,6 +99,7 @@ class ChecklistTab(QWidget):
         self.warnings.setStyleSheet("color: #b45309; font-weight: bold;")
         self.warnings.setAccessibleName("Expiry warnings")
         self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.setAccessibleName("Checklist items")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

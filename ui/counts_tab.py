@@ -536,6 +536,7 @@ class CountsTab(QWidget):
         self.status: RecoveryStatus | None = None
         self.model = CountsGridModel(self._save_value, self._toggle_transfusion, self._remove_value)
         self.grid = QTableView()
+        self.grid.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         # Delete or Backspace on a count, or "Remove this count..." in its menu, takes it back.
         self.grid.installEventFilter(self)
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

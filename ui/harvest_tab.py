@@ -566,6 +566,7 @@ class HarvestTab(QWidget):
         self.forecast_label.setWordWrap(True)
         self.model = HarvestTableModel()
         self.table = QTableView()
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
         self.table.setAccessibleName("Harvest log by M-Day")
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -135,3 +135,24 @@ def test_down_with_nothing_found_stays_in_the_search_box(window, qtbot):
     qtbot.keyClick(board.search, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is board.search
     assert window.current_workspace() is None
+
+
+@pytest.mark.parametrize(
+    ("mrn", "page", "table"),
+    [
+        ("DEMO-0001", "checklists", lambda ws: ws.checklists.table),
+        ("DEMO-0003", "harvest_tab", lambda ws: ws.harvest_tab.table),
+        ("DEMO-0011", "counts_tab", lambda ws: ws.counts_tab.grid),
+        ("DEMO-0011", "counts_tab", lambda ws: ws.counts_tab.chimerism.table),
+        ("DEMO-0005", "plan_checks", lambda ws: ws.plan_checks.table),
+    ],
+    ids=["checklist", "harvest", "counts-grid", "chimerism", "plan-checks"],
+)
+def test_tab_leaves_every_table_of_a_patient_page(window, qtbot, mrn, page, table):
+    ws = _open(window, mrn)
+    ws.tabs.setCurrentWidget(getattr(ws, page))
+    view = table(ws)
+    qtbot.waitUntil(view.isVisible)
+    _focus(qtbot, view)
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert not _inside(QApplication.focusWidget(), view)

@@ -32,6 +32,7 @@ class ConflictDialog(QDialog):
         )
         text.setWordWrap(True)
         table = QTableWidget(len(changes), 3)
+        table.setTabKeyNavigation(False)  # Tab reaches the dialog's buttons
         table.setHorizontalHeaderLabels(["Step", "Their date", "Your date"])
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, ch in enumerate(changes):

@@ -143,6 +143,7 @@ class PlanWizard(QDialog):
         self.confirm_missing = QCheckBox("Create the plan with these doses not computed")
         self.confirm_missing.setVisible(False)
         self.table = QTableWidget(0, 5)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels(["Day", "Date", "Phase", "Step", "Dose"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Plan preview")
