@@ -258,11 +258,13 @@ class MainWindow(QMainWindow):
         header = self.worklist_view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Done") + 16)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Measured when the Today tab is shown, over the first rows only: ResizeToContents
+        # re-measured every cell of a 500-patient worklist on each change, start-up included.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(60)
         step = WORKLIST_COLUMNS.index("Step")
         header.setSectionResizeMode(step, QHeaderView.ResizeMode.Stretch)
-        # A very long name is elided in its cell; the step keeps the room.
-        header.setMaximumSectionSize(self.fontMetrics().horizontalAdvance("M") * 20)
+        self._worklist_sized = False
 
     def _build_actions(self) -> None:
         """Every action of ``ui.actions.ACTIONS`` the window offers, each with its keys."""
@@ -355,7 +357,9 @@ class MainWindow(QMainWindow):
     @staticmethod
     def _workspace_on(page: QWidget | None) -> PatientWorkspace | None:
         """The workspace a tab page holds (None: the Board or Today)."""
-        inner = page.widget() if isinstance(page, QScrollArea) else page
+        if not isinstance(page, QScrollArea):
+            return None  # the Board and Today pages: no need to import the workspace (pandas)
+        inner = page.widget()
         return inner if isinstance(inner, _workspace_type()) else None
 
     def _index_of(self, ws: PatientWorkspace) -> int:
@@ -445,6 +449,22 @@ class MainWindow(QMainWindow):
     def _on_tabs_current_changed(self, _index: int) -> None:
         ws = self.current_workspace()
         self.undo_group.setActiveStack(ws.session.undo_stack if ws else self.clinic_undo)
+        if self.tabs.currentWidget() is self.worklist_view.parentWidget():
+            self._fit_worklist_columns()
+
+    def _fit_worklist_columns(self) -> None:
+        """Size the worklist's columns to their text once, when Today is first shown; a
+        very long name is elided in its cell so the step keeps the room."""
+        if self._worklist_sized:
+            return
+        self._worklist_sized = True
+        view = self.worklist_view
+        view.resizeColumnsToContents()
+        cap = self.fontMetrics().horizontalAdvance("M") * 20
+        step = WORKLIST_COLUMNS.index("Step")
+        for column in range(view.model().columnCount()):
+            if column != step and view.columnWidth(column) > cap:
+                view.setColumnWidth(column, cap)
 
     # --- opening patients ----------------------------------------------------------------------
 

@@ -98,6 +98,7 @@ class PatientWorkspace(QWidget):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setAccessibleName("Patient summary")
         self.timeline = PlanTimeline()
+        self._events_shown: list[tuple[dt.date, str]] = []
         self.timeline.step_details = self._step_details
         self.calendar = MonthCalendar()
         self._calendar_refresher = RefreshWhenShown(
@@ -273,7 +274,10 @@ class PatientWorkspace(QWidget):
             "\n\n".join([rule, *(f"HIGH: {a.text}\n    Why: {a.rule or '-'}" for a in high)])
         )
         # The recorded neutrophil engraftment day, as on the chart and the board.
-        self.timeline.set_events([(engrafted, "ANC engraftment")] if engrafted else [])
+        events = [(engrafted, "ANC engraftment")] if engrafted else []
+        if events != self._events_shown:  # the header follows every board recompute;
+            self._events_shown = events  # the timeline repaints only when this changed
+            self.timeline.set_events(events)
 
     def refresh_documents(self) -> None:
         """Show "handout of DATE is out of date" when the plan changed since it was printed."""

@@ -395,6 +395,7 @@ class BoardView(QWidget):
         # Rows with a high alert grow to show it in full: after any change of the rows
         # shown, their order, or the Alerts column's width. One pass after a burst (a new
         # day changes every row, one signal each), not one per signal.
+        self._tall_rows: set[int] = set()  # view rows given more than the default height
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -521,13 +522,25 @@ class BoardView(QWidget):
         base = table.verticalHeader().defaultSectionSize()
         width = table.columnWidth(ALERTS_COLUMN)
         font = table.font()
-        for r in range(self.proxy.rowCount()):
-            alerts = self.proxy.index(r, ALERTS_COLUMN).data(ALERTS_ROLE) or ()
-            height = base
-            if any(a.severity == alert_rules.HIGH for a in alerts):
-                height = max(base, self.alerts_delegate.row_height(alerts, width, font))
-            if table.rowHeight(r) != height:
-                table.setRowHeight(r, height)
+        # The board runs this after every edit: read the rows in Python and touch only the
+        # rows with a high alert and those made taller before (500 model lookups cost 6 ms).
+        wanted: dict[int, int] = {}
+        for source_row in range(self.model.rowCount()):
+            row = self.model.row_at(source_row)
+            if alert_rules.HIGH not in row.alert_severities:
+                continue
+            view_row = self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
+            if view_row < 0:  # filtered out
+                continue
+            alerts = row.alert_items
+            wanted[view_row] = max(base, self.alerts_delegate.row_height(alerts, width, font))
+        for view_row in self._tall_rows - wanted.keys():
+            if view_row < self.proxy.rowCount() and table.rowHeight(view_row) != base:
+                table.setRowHeight(view_row, base)
+        for view_row, height in wanted.items():
+            if table.rowHeight(view_row) != height:
+                table.setRowHeight(view_row, height)
+        self._tall_rows = {r for r, h in wanted.items() if h != base}
 
     def _on_filter_changed(self) -> None:
         self.proxy.set_filters(
