@@ -113,3 +113,23 @@ def test_fit_shows_the_transplant_first_and_the_whole_plan_when_pressed_again(de
     assert timeline.px_per_day < working  # the whole plan, years of follow-up
     timeline.fit()
     assert timeline.px_per_day == working
+
+
+def test_the_timeline_stays_where_it_was_after_edits_undo_and_redo(demo_window, qtbot):
+    from planner.domain.plans import move_step, set_step_note
+
+    demo_window.resize(1366, 768)
+    demo_window.show()
+    ws = _open(demo_window, "DEMO-0010")
+    timeline = ws.timeline
+    timeline.zoom_in()
+    timeline._h.setValue(timeline._h.value() + 37)  # mid-day, as after a drag of the view
+    left = timeline._scale.date_at(timeline._h.value())
+    stack = ws.session.undo_stack
+    ws.session.push(set_step_note(ws.session.plan, CMV, "morning bloods"), "note")
+    after, _ = move_step(ws.session.plan, CMV, 1)
+    ws.session.push(after, "move")
+    stack.undo()
+    stack.redo()
+    stack.undo()
+    assert timeline._scale.date_at(timeline._h.value()) == left

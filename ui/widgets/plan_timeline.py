@@ -242,6 +242,9 @@ class PlanTimeline(QWidget):
             self._episodes = list(episodes)
         first_load = self._plan is None
         left_date = None if first_load else self._scale.date_at(self._h.value())
+        # The part of a day the view was scrolled into: kept, so an edit, undo or redo never
+        # shifts the view (snapping to the day's start drifted it a day at a time).
+        within_day = 0.0 if left_date is None else self._h.value() - self._scale.x(left_date)
         keep = self.selected_step_id
         self._plan, self._today = plan, today
         self._closures = tuple(sorted(closures))
@@ -252,7 +255,7 @@ class PlanTimeline(QWidget):
         self._update_scrollbars()
         if left_date is None:  # first plan: open on the week before today
             left_date = max(origin, today - dt.timedelta(days=7))
-        self._h.setValue(round(self._scale.x(left_date)))
+        self._h.setValue(round(self._scale.x(left_date) + within_day))
         self._selected = next((i for i, b in enumerate(self._bars) if b.step_id == keep), None)
         self._update_description()
         self.update()
