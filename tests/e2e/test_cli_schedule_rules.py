@@ -1,5 +1,5 @@
 """``transplant-planner schedule`` for a pharmacist: combined templates, doses for a
-given patient with the rules that changed or flagged them, clashes refused (issue 11)."""
+given patient with the rules that changed or flagged them, clashes refused."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Chimerism results recorded on the Counts tab of an allogeneic transplant: typed in the
 Chimerism dialog, saved on the edit path (undoable), read with the ASTCT 2021 definitions
-and the trend, and on the board when not full donor (issue 11)."""
+and the trend, and on the board when not full donor."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Plan checks in the window: the patient's "Plan checks" tab, step tooltips, the
-wizard refusing clashing templates, and the patient facts the rules read (issue 11)."""
+wizard refusing clashing templates, and the patient facts the rules read."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The demo's team summaries and handouts print doses after the plan rules, with a
-"Plan checks" section naming each rule and source (issue 11)."""
+"Plan checks" section naming each rule and source."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Recorded chimerism results: stored in the recovery record, read with the trend of
-their lineage, and on the board when not full donor or falling (issue 11)."""
+their lineage, and on the board when not full donor or falling."""
 
 from __future__ import annotations
 

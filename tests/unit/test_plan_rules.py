@@ -1,5 +1,5 @@
 """Plan rules: doses that know the patient and the other drugs, template clashes,
-steps for some patients only, and checks on edits (issue 11).
+steps for some patients only, and checks on edits.
 
 Cases are built from the sources the rules cite (Mozobil and fludarabine labels,
 Prevymis label, Luznik 2008, ECIL-5, Tomblyn 2009); boundaries included.

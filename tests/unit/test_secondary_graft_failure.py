@@ -55,7 +55,7 @@ def samples(points: list[tuple[int, float]], analyte: str = "anc") -> list[LabSa
 
 
 # Nadir 0.05 on Day +5; ANC >= 0.5 on Days +9, +10, +11 (engraftment Day +9); then 0.01
-# every day from Day +18: the review's case.
+# every day from Day +18 (a deeper fall after engraftment).
 BEFORE = [(0, 2.0), (3, 0.3), (5, 0.05), (7, 0.2), (9, 0.6), (10, 0.9), (11, 1.4), (14, 2.0)]
 LATER_FALL = BEFORE + [(16, 1.8)] + [(n, 0.01) for n in range(18, 32)]
 
