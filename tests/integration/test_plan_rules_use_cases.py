@@ -1,6 +1,6 @@
 """The plan rules on the edit path: creating a plan refuses clashes and cancels steps
 for other patients with the rule as reason; Move Day 0 refuses to split a started
-conditioning course (issue 11)."""
+conditioning course."""
 
 from __future__ import annotations
 
