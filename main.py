@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.cli.exit_codes import EXIT_BAD_INPUT
-from planner.cli.parser import UserError, build_parser
+from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_CLOSED_PIPE, EXIT_OK
+from planner.cli.parser import PROGRAM, UserError, build_parser
 from planner.cli.shell import Shell
 from planner.errors import PlannerError
 from planner.records.ports import Actor
@@ -58,7 +58,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     settings, problem = shell.centre_settings_and_problem()
     try:
         quick, start_board = shell.quick_start(args, settings)
-    except PlannerError as exc:
+    except (UserError, PlannerError) as exc:  # e.g. a zero-length database file
         _show_start_error(str(exc))
         raise
     lock = quick.lock if quick is not None else None
@@ -85,7 +85,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     try:
         try:
             repo = None if start_board is not None else open_repo()
-        except PlannerError as exc:
+        except (UserError, PlannerError) as exc:
             _show_start_error(str(exc))
             raise
         return run(
@@ -121,16 +121,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     shell = Shell(clock=lambda: local_now(), actor=actor())
     try:
         args = build_parser().parse_args(argv)
-        if args.command:
+        if args.version:
+            shell.out(f"{PROGRAM} {shell.version()}")
+            code = EXIT_OK
+        elif args.command:
             from planner.cli.commands import run_command
 
-            return run_command(args, shell)
-        return run_gui(args, shell)
+            code = run_command(args, shell)
+        else:
+            return run_gui(args, shell)
+        # Output to a pipe is buffered: a reader that stopped early is found here, not
+        # at exit, where Python would print a traceback-like "Exception ignored" note.
+        sys.stdout.flush()
+        return code
     except (UserError, PlannerError) as exc:
-        sys.stderr.write(f"transplant-planner: {exc}\n")
+        sys.stderr.write(f"{PROGRAM}: {exc}\n")
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_CLOSED_PIPE
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: the reader has gone (``| head``), and the
+    interpreter's final flush of what is still buffered must not fail loudly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (tests)
+        pass
 
 
 if __name__ == "__main__":

@@ -99,6 +99,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # Only the demo database offers this in the menu; a real clinic database is offered
     # the demo only while empty (the panel on the board), with a question.
     ActionSpec("load_demo", "Reload &demo patients", "load_demo"),
+    ActionSpec(
+        "backup_now",
+        "&Back up now",
+        "backup_now",
+        ("Ctrl+Shift+B",),
+        tip="Write a verified backup of the clinic database into its backups folder",
+    ),
+    # The app does not restore under itself: the action says how (see
+    # MainWindow.restore_from_backup).
+    ActionSpec(
+        "restore_backup",
+        "&Restore from backup...",
+        "restore_from_backup",
+        ("Ctrl+Shift+R",),
+        needs_clinic=False,
+        tip="How to put a verified backup back in place",
+    ),
     # Ctrl+Q on every platform: Windows has no standard key for Quit, so the menu would
     # show none there.
     ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), needs_clinic=False),
@@ -135,6 +152,9 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "export_documents",
             "print_worklist",
             "load_demo",
+            None,
+            "backup_now",
+            "restore_backup",
             None,
             "quit",
         ),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -51,7 +52,7 @@ from ui.actions import (
     literal,
     make_action,
 )
-from ui.errors import user_message
+from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
@@ -724,6 +725,65 @@ class MainWindow(QMainWindow):
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
             self.worklist_document().print_(printer)
 
+    # --- backups -------------------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        """Write a verified backup now (File > Back up now); the status bar names it."""
+        try:
+            made = self.session.repo.backup_now(self.session.clock())
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        self.statusBar().showMessage(
+            f"Backup written and verified: {made}"
+            if made
+            else "This database is not a file here; back it up where it is kept (its server).",
+            10000,
+        )
+
+    def restore_instructions(self) -> str:
+        """How to restore: the command for this database, with its backups folder."""
+        where = self.session.repo.backup_location() if self.session.attached else None
+        database, folder = where or ("FILE", "the backups folder beside the database")
+        return (
+            "To restore a backup, close Transplant Planner on every workstation, then run:\n\n"
+            f'transplant-planner --db "{database}" restore BACKUP\n\n'
+            f"with BACKUP one of the planner-....db files in {folder}. The backup is "
+            "verified first, the current database is kept aside (never deleted) and the "
+            "restore is recorded in the audit trail."
+        )
+
+    def restore_from_backup(self) -> None:
+        """File > Restore from backup...: say how, rather than restore under the app.
+
+        A live restore would replace the file under this window's open patient tabs,
+        undo history and record versions, and under the instance lock this window
+        holds; the command line restores with the app closed, takes the lock itself
+        and refuses while any workstation still has the database open.
+        """
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Restore from backup",
+            self.restore_instructions(),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.exec()
+
+    def _backup_at_close(self) -> None:
+        """The verified backup of the day, at most one a day; a failure is logged (the
+        window is gone) and never keeps the app from closing."""
+        if not self.session.attached or self.session.demo:  # synthetic patients only
+            return
+        try:
+            made = self.session.repo.backup_now(self.session.clock(), once_a_day=True)
+        except PlannerError as exc:
+            LOG.warning("no backup at close: %s", type(exc).__name__)
+            return
+        if made:
+            LOG.info("backup at close written and verified")
+
     # --- window state --------------------------------------------------------------------------
 
     def restore_state(self) -> None:
@@ -789,4 +849,5 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.hide()  # storing the board for the next start may take a moment
         self.session.finish()
+        self._backup_at_close()
         super().closeEvent(event)

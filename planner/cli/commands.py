@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
+from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK
+from planner.cli.maintenance import cmd_backup, cmd_check, cmd_restore
 from planner.cli.parser import UserError, parse_date, parse_measure
 from planner.cli.shell import Shell
 
@@ -78,7 +77,7 @@ def cmd_schedule(args: argparse.Namespace, shell: Shell) -> int:
     from planner.app.schedule import dosed_schedule
     from planner.domain.templates import all_protocols, get_protocol
 
-    day0 = parse_date(args.day0, "Day 0")
+    day0 = parse_date(args.day0, "--day0")
     facts = _schedule_facts(args)
     protocols, _ = all_protocols(shell.local_templates())
     if len(set(args.protocol_ids)) != len(args.protocol_ids):
@@ -110,7 +109,7 @@ def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
     from planner.app.clinic import clinic_board
 
     settings = shell.centre_settings()
-    repo = shell.open_repository(args)
+    repo = shell.open_repository(args, existing=True)
     try:
         rows = clinic_board(repo, shell.clock().date(), sorted(settings.closures))
     finally:
@@ -148,7 +147,9 @@ def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
     """Import counts; report accepted and rejected rows (exit 1 when some were rejected)."""
     from planner.cli.labs import run_import_labs
 
-    repo = shell.open_repository(args)
+    # Results are matched to patients already in the database: a database created here
+    # (a mistyped --db) could accept no row, so a missing one is refused, dry run or not.
+    repo = shell.open_repository(args, existing=True)
     try:
         code, text = run_import_labs(repo, shell.context(), Path(args.file), args.dry_run)
     finally:
@@ -165,7 +166,7 @@ def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
     from planner.cli.export import run_export
 
     settings = shell.centre_settings()
-    repo = shell.open_repository(args)
+    repo = shell.open_repository(args, existing=True)
     try:
         code, text = run_export(repo, shell.context(), args, settings=settings)
     finally:
@@ -177,50 +178,6 @@ def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
     return code
 
 
-def cmd_check(args: argparse.Namespace, shell: Shell) -> int:
-    """Integrity check and audit-chain verification; exit 1 when a problem is found."""
-    from planner.storage.backup import check
-
-    path = shell.sqlite_file(args, "check")
-    report = check(path)
-    integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
-    chain = (
-        "intact"
-        if report.audit_first_bad_seq is None
-        else f"broken at row {report.audit_first_bad_seq}"
-    )
-    shell.out(f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}.")
-    # The check reads a file the app would refuse to open: it says so rather than refusing.
-    private = os.name != "posix" or not os.stat(path).st_mode & 0o077
-    if not private:
-        shell.out(
-            f"Permissions: other users of this computer can read it; make it private with: "
-            f"chmod 600 '{path}'"
-        )
-    if not report.ok:
-        shell.out("Problems found: restore the last verified backup before working on.")
-    return EXIT_OK if report.ok and private else EXIT_PARTIAL
-
-
-def cmd_backup(args: argparse.Namespace, shell: Shell) -> int:
-    """Write a verified backup (SQLite online backup API, integrity-checked, rotated)."""
-    from planner.storage.backup import backup
-    from planner.storage.paths import data_dir
-
-    shell.sqlite_file(args, "backup")
-    dest = Path(args.dest) if args.dest else data_dir() / "backups"
-    repo = shell.open_repository(args)
-    try:
-        # The label names the database file (never a patient) so backups of several
-        # databases in one folder stay apart.
-        label = re.sub(r"[^A-Za-z0-9_-]", "", Path(shell.database_target(args)).stem)[:40]
-        info = backup(repo, dest, now=shell.clock(), label=label)
-    finally:
-        repo.close()
-    shell.out(f"Backup written and verified: {info.path} (sha256 {info.sha256[:12]}...).")
-    return EXIT_OK
-
-
 COMMANDS: dict[str, Command] = {
     "protocols": cmd_protocols,
     "schedule": cmd_schedule,
@@ -228,6 +185,7 @@ COMMANDS: dict[str, Command] = {
     "demo-db": cmd_demo_db,
     "check": cmd_check,
     "backup": cmd_backup,
+    "restore": cmd_restore,
     "export": cmd_export,
     "import-labs": cmd_import_labs,
 }

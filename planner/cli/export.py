@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import secrets
 from pathlib import Path
 
@@ -29,9 +30,9 @@ from planner.app.exports import (
     transplants_with_visit_on,
 )
 from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
-from planner.domain.patients import ClinicSettings
+from planner.domain.patients import ClinicSettings, Patient
 from planner.errors import PlannerError
-from planner.export.atomic import ExportWriteError
+from planner.export.atomic import ExportWriteError, TargetExistsError
 from planner.export.names import default_file_name
 from planner.records.ports import Repository
 
@@ -40,11 +41,30 @@ class _RefusedError(Exception):
     """A mistake in the request: one sentence, exit code 2."""
 
 
+def _patient_by_mrn(repo: Repository, mrn: str) -> Patient:
+    """The patient with this MRN, whatever the letter case typed ("ab123" finds "AB123").
+
+    An exact match wins; two patients whose MRNs differ only in case are refused rather
+    than guessed between.
+    """
+    patient = repo.find_patient_by_mrn(mrn)
+    if patient is not None:
+        return patient
+    wanted = mrn.casefold()
+    matches = [p for p in repo.list_patients() if p.mrn.casefold() == wanted]
+    if not matches:
+        raise _RefusedError(f"No patient has MRN {mrn}.")
+    if len(matches) > 1:
+        raise _RefusedError(
+            f"MRN {mrn} matches {', '.join(sorted(p.mrn for p in matches))} when letter case "
+            "is ignored; type it exactly."
+        )
+    return matches[0]
+
+
 def _transplant_of(repo: Repository, mrn: str) -> str:
     """The transplant to print for an MRN: the one with a plan and the latest Day 0."""
-    patient = repo.find_patient_by_mrn(mrn.strip())
-    if patient is None:
-        raise _RefusedError(f"No patient has MRN {mrn.strip()}.")
+    patient = _patient_by_mrn(repo, mrn.strip())
     planned = [t for t in repo.list_transplants(patient.id) if repo.get_plan(t.id) is not None]
     if not planned:
         raise _RefusedError(f"Patient {patient.mrn} has no transplant plan to print.")
@@ -60,6 +80,7 @@ def _single(
     out = Path(args.out).expanduser()
     if out.is_dir():  # a folder: the default, patient-data-free name inside it
         out = out / default_file_name(args.document, ctx.today, secrets.token_hex(3))
+    _check_writable_folder(out.parent, "--out")
     result: ExportResult = export_document(
         repo,
         ctx,
@@ -76,6 +97,21 @@ def _single(
         f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
         + _warnings(args.document, result, settings)
     )
+
+
+def _check_writable_folder(folder: Path, option: str) -> None:
+    """Refuse a folder that is missing or not writable before any document is rendered:
+    that is a mistake in the request (exit 2), not a failing disk (exit 1)."""
+    if not folder.is_dir():
+        raise _RefusedError(f"The folder {folder} for {option} does not exist; check the path.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _RefusedError(
+            f"The folder {folder} for {option} is not writable for you; choose another folder."
+        )
+
+
+def _exists_sentence(path: Path) -> str:
+    return f"{path.name} already exists; {_CLI_EXISTS_ENDING}"
 
 
 def _warnings(
@@ -108,12 +144,21 @@ def _batch_ids(repo: Repository, ctx: Context, args: argparse.Namespace) -> list
     return list(dict.fromkeys(ids))
 
 
+_APP_EXISTS_ENDING = "choose another name or allow overwriting it."
+_CLI_EXISTS_ENDING = "add --overwrite to replace it, or choose another name."
+
+
 def _batch_line(item: BatchItem) -> str:
     if item.result is not None:
         return f"{item.mrn}: wrote {item.result.path.name}" + _warnings(
             item.result.entry.kind, item.result, None, handout_phone=False
         )
-    return f"{item.mrn}: not written: {item.error}"
+    error = item.error
+    # The batch reports the app's own sentence, which says "allow overwriting": the
+    # command line's way to allow it is --overwrite.
+    if error.endswith(_APP_EXISTS_ENDING):
+        error = error.removesuffix(_APP_EXISTS_ENDING) + _CLI_EXISTS_ENDING
+    return f"{item.mrn}: not written: {error}"
 
 
 def _batch(
@@ -122,8 +167,7 @@ def _batch(
     if not args.out_dir or args.out:
         raise _RefusedError("Give --out-dir DIR for several patients (--out is for one patient).")
     out_dir = Path(args.out_dir).expanduser()
-    if not out_dir.is_dir():
-        raise _RefusedError(f"The folder {out_dir} does not exist.")
+    _check_writable_folder(out_dir, "--out-dir")
     check_variant(args.document, args.lang, args.large_print, args.no_phi)
     ids = _batch_ids(repo, ctx, args)
     if not ids:
@@ -163,6 +207,8 @@ def run_export(
         if args.patient:
             return _single(repo, ctx, args, settings)
         return _batch(repo, ctx, args, settings)
+    except TargetExistsError as exc:
+        return EXIT_BAD_INPUT, _exists_sentence(exc.path)
     except ExportWriteError as exc:  # the disk, not the request: not a usage error
         return EXIT_PARTIAL, str(exc)
     except (_RefusedError, PlannerError) as exc:

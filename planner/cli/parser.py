@@ -10,6 +10,12 @@ from planner.export.texts import REFERENCE_LANGUAGE
 from planner.records.documents import DOCUMENT_KINDS
 
 DB_ENV: Final = "TRANSPLANT_PLANNER_DB"
+PROGRAM: Final = "transplant-planner"
+
+# Schedules add hundreds of days to Day 0: a date near year 1 or 9999 would overflow
+# deep inside the date arithmetic, and no transplant is planned outside these years.
+EARLIEST_DATE: Final = dt.date(1900, 1, 1)
+LATEST_DATE: Final = dt.date(2200, 12, 31)
 
 
 class UserError(Exception):
@@ -21,18 +27,37 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(message[0].upper() + message[1:].rstrip(".") + ".")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line: global options before the command, then the command's own."""
-    parser = _Parser(
-        prog="transplant-planner", description="Plan and follow stem-cell transplants."
-    )
-    parser.add_argument(
+# Options of the whole program: accepted before the command and after it.
+GLOBAL_OPTIONS: Final[tuple[tuple[str, dict[str, Any]], ...]] = (
+    (
         "--db",
-        help=f"SQLite file or PostgreSQL URL (default: the user data folder; also ${DB_ENV})",
-    )
+        {"help": f"SQLite file or PostgreSQL URL (default: the user data folder; also ${DB_ENV})"},
+    ),
+    ("--demo", {"action": "store_true", "help": "open the demo clinic (synthetic patients)"}),
+)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, after_command: bool) -> None:
+    """The ``GLOBAL_OPTIONS``, on the program and again on every command.
+
+    Users type ``board --db x.db`` as often as ``--db x.db board``. On a command the
+    options default to ``SUPPRESS``: argparse then leaves out what was not typed after
+    the command, so a value typed before it is kept.
+    """
+    known = getattr(parser, "_option_string_actions", {})
+    for flag, options in GLOBAL_OPTIONS:
+        if flag not in known:  # a command's own option of that name wins
+            extra: dict[str, Any] = {"default": argparse.SUPPRESS} if after_command else {}
+            parser.add_argument(flag, **options, **extra)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: global options before or after the command, then the command's own."""
+    parser = _Parser(prog=PROGRAM, description="Plan and follow stem-cell transplants.")
     parser.add_argument(
-        "--demo", action="store_true", help="open the demo clinic (synthetic patients)"
+        "--version", action="store_true", help="print the program's version and exit"
     )
+    _add_global_options(parser, after_command=False)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("protocols", help="list the protocol templates")
     sch = sub.add_parser(
@@ -60,14 +85,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo-db", help="write the demo clinic to a new SQLite file")
     demo.add_argument("path")
     sub.add_parser("check", help="check the database's integrity and audit trail")
-    backup = sub.add_parser("backup", help="write a verified backup")
-    backup.add_argument("--dest", help="folder for the backup (default: the data folder)")
+    backup = sub.add_parser("backup", help="write a verified backup (also while the app is open)")
+    backup.add_argument(
+        "--dest", help="folder for the backup (default: the backups folder beside the database)"
+    )
+    backup.add_argument(
+        "--keep", type=int, default=None, help="backups of this database to keep (default 20)"
+    )
+    restore = sub.add_parser(
+        "restore", help="replace the database with a verified backup (the app must be closed)"
+    )
+    restore.add_argument("backup", help="the backup file (planner-....db)")
     labs = sub.add_parser("import-labs", help="import blood counts from a CSV/XLSX lab export")
     labs.add_argument("file")
     labs.add_argument(
         "--dry-run", action="store_true", help="report accepted and rejected rows; change nothing"
     )
     add_export_parser(sub)
+    for command in sub.choices.values():
+        _add_global_options(command, after_command=True)
     return parser
 
 
@@ -124,9 +160,10 @@ def parse_measure(text: str | None, what: str, low: float, high: float, unit: st
 
 
 def parse_date(text: str, what: str) -> dt.date:
-    """Strict ISO date; anything else is a user error naming the expected form."""
+    """Strict ISO date between 1900 and 2200; anything else is a user error naming the
+    expected form."""
     try:
-        return dt.date.fromisoformat(text)
+        value = dt.date.fromisoformat(text)
     except ValueError:
         if (
             len(text) == 10
@@ -136,3 +173,6 @@ def parse_date(text: str, what: str) -> dt.date:
         ):
             raise UserError(f"{what} '{text}' is not a real calendar date.") from None
         raise UserError(f"{what} '{text}' is not a date in the form YYYY-MM-DD.") from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise UserError(f"{what} {text} is outside {EARLIEST_DATE.year}-{LATEST_DATE.year}.")
+    return value

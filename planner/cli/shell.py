@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.app.context import Context
-from planner.cli.parser import DB_ENV, UserError
+from planner.cli.parser import DB_ENV, PROGRAM, UserError
 from planner.domain.patients import ClinicSettings
 from planner.records.ports import Actor
 
@@ -47,8 +47,32 @@ class Shell:
         return Context(self.actor, self.clock())
 
     def out(self, text: str) -> None:
-        """Print a line of a command's result."""
+        """Print a line of a command's result.
+
+        A reader that stops early (``| head``) closes the pipe: the write raises
+        ``BrokenPipeError``, which ``main.main`` ends quietly.
+        """
         sys.stdout.write(text + "\n")
+
+    @staticmethod
+    def version() -> str:
+        """The installed package's version; from a source checkout that was never
+        installed, the version in ``pyproject.toml``."""
+        from importlib.metadata import PackageNotFoundError
+        from importlib.metadata import version as installed_version
+
+        try:
+            return installed_version(PROGRAM)
+        except PackageNotFoundError:
+            import tomllib
+
+            pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+            try:
+                return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+            except (OSError, KeyError, tomllib.TOMLDecodeError):
+                from planner import __version__
+
+                return __version__
 
     # --- centre settings ---------------------------------------------------------------------
 
@@ -102,30 +126,64 @@ class Shell:
         return str(default_database_path())
 
     def sqlite_file(self, args: argparse.Namespace, what: str) -> Path:
-        """The SQLite file a maintenance command works on (refusing a server URL)."""
+        """The SQLite file a maintenance command works on (refusing a server URL, a
+        missing file and an empty one)."""
         target = self.database_target(args)
         if "://" in target:
             raise UserError(
                 f"{what} works on SQLite files; use the server's own tools for PostgreSQL."
             )
         path = Path(target)
-        if not path.is_file():
-            raise UserError(f"There is no database file at {path}.")
+        self.refuse_missing_or_empty(target)
         return path
 
+    @staticmethod
+    def refuse_empty(target: str) -> None:
+        """A zero-length file is not a clinic: SQLite would quietly make it a new, empty
+        database, and the clinic would seem to have lost every patient."""
+        from planner.storage.files import is_url
+
+        if not is_url(target) and os.path.isfile(target) and os.path.getsize(target) == 0:
+            raise UserError(
+                f"{target} is empty (0 bytes): not a clinic database; restore a backup or "
+                "remove the file."
+            )
+
+    @classmethod
+    def refuse_missing_or_empty(cls, target: str) -> None:
+        """A command that reads must find a database: a mistyped ``--db`` must not
+        create an empty clinic and report that all is well."""
+        from planner.storage.files import is_url
+
+        if not is_url(target) and not os.path.exists(target):
+            raise UserError(
+                f"There is no database at {target}; check the path, or create one with "
+                "demo-db or by opening the app."
+            )
+        if not is_url(target) and not os.path.isfile(target):
+            raise UserError(f"{target} is not a file: not a clinic database; check the path.")
+        cls.refuse_empty(target)
+
     def open_repository(
-        self, args: argparse.Namespace, lock: InstanceLock | None = None
+        self, args: argparse.Namespace, lock: InstanceLock | None = None, *, existing: bool = False
     ) -> SqlRepository:
         """Open the chosen database; with ``--demo``, fill an empty demo database first.
 
         ``lock``: the instance lock a quick start already holds on the file.
+        ``existing``: the command only reads, so the database must exist already (the
+        demo clinic is the exception: it is made on first use).
         """
         from planner.app.demo import load_demo_clinic
         from planner.storage import open_repository
 
+        target = self.database_target(args)
+        if existing and not (args.demo and not args.db):
+            self.refuse_missing_or_empty(target)
+        else:
+            self.refuse_empty(target)
         # The lock and any pre-migration backup are stamped with the clock's time.
         repo = open_repository(
-            self.database_target(args),
+            target,
             user=self.actor.user,
             workstation=self.actor.workstation,
             now=self.clock(),
@@ -149,6 +207,7 @@ class Shell:
         target = self.database_target(args)
         if is_url(target):
             return None, None
+        self.refuse_empty(target)
         quick = quick_open(
             Path(os.path.abspath(target)),
             user=self.actor.user,

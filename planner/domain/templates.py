@@ -36,7 +36,9 @@ File format (``schema = 1``)::
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -694,10 +696,47 @@ def load_protocols() -> dict[str, Protocol]:
     return protocols
 
 
+_NOT_REGULAR = "is not a regular file (a folder, pipe, device or link to one); it is skipped."
+
+
+def _read_local_template(path: Path) -> bytes:
+    """The bytes of one local template file, or a ``TemplateError`` in one sentence.
+
+    Only a regular file (or a link to one) is read, and at most ``MAX_TEMPLATE_BYTES``
+    of it: a pipe would block the app on opening, and a device such as ``/dev/zero``
+    would be read until memory runs out.
+    """
+    too_big = f"the file is larger than {MAX_TEMPLATE_BYTES // 1024} KB; it is skipped."
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise TemplateError(path.name, _NOT_REGULAR)
+        # O_NONBLOCK: if the entry became a pipe since the check, opening it must not wait
+        # for a writer; the second check on the open file then refuses it.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise TemplateError(path.name, _NOT_REGULAR)
+            if info.st_size > MAX_TEMPLATE_BYTES:
+                raise TemplateError(path.name, too_big)
+            data = file.read(MAX_TEMPLATE_BYTES + 1)
+    except FileNotFoundError:
+        raise TemplateError(path.name, "is a link to nothing; it is skipped.") from None
+    except OSError as exc:
+        raise TemplateError(
+            path.name, f"cannot be read ({exc.strerror or type(exc).__name__}); it is skipped."
+        ) from None
+    if len(data) > MAX_TEMPLATE_BYTES:  # it grew after the size check
+        raise TemplateError(path.name, too_big)
+    return data
+
+
 def load_local_protocols(folder: Path) -> tuple[dict[str, Protocol], list[TemplateError]]:
     """Templates a centre added in its data folder, plus the errors of files that failed.
 
-    A bad local file never hides the others: its error is returned for display.
+    A bad local file never hides the others: its error is returned for display. Entries
+    that are not regular files (a folder named ``x.toml``, a pipe, a device) are refused
+    with a sentence each, never read.
     """
     found: dict[str, Protocol] = {}
     errors: list[TemplateError] = []
@@ -705,11 +744,7 @@ def load_local_protocols(folder: Path) -> tuple[dict[str, Protocol], list[Templa
         return found, errors
     for path in sorted(folder.glob("*.toml")):
         try:
-            if path.stat().st_size > MAX_TEMPLATE_BYTES:
-                raise TemplateError(
-                    path.name, f"the file is larger than {MAX_TEMPLATE_BYTES // 1024} KB."
-                )
-            proto = parse_protocol(path.read_bytes(), path.name, origin="local")
+            proto = parse_protocol(_read_local_template(path), path.name, origin="local")
         except TemplateError as exc:
             errors.append(exc)
             continue

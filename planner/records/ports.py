@@ -209,6 +209,23 @@ class Repository(Protocol):
         """Replace the stored board snapshot (one small transaction)."""
         ...
 
+    # --- backups (an SQLite file; a server is backed up on the server) ------------------------
+
+    def backup_location(self) -> tuple[str, str] | None:
+        """(the database file, its backup folder), or None when there is no file."""
+        ...
+
+    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
+        """Take a verified backup into the backup folder; return the backup file.
+
+        None: no backup was taken (``once_a_day`` and one was taken on ``now``'s date,
+        or there is no file to back up).
+
+        Raises:
+            StorageError: the copy failed its integrity or audit-chain check.
+        """
+        ...
+
     def close(self) -> None:
         """Release the database (and the single-instance lock)."""
         ...

@@ -4,14 +4,17 @@
   miss the -wal or catch a half-written page), converts the copy to a single
   self-contained file, runs ``integrity_check`` and the audit-chain check on it, records
   its SHA-256 and the audit chain head in ``manifest.json`` and keeps the ``keep``
-  newest backups.
+  newest backups of the same label. It only reads the database, so it does not take
+  the instance lock: a backup is made while the app has the database open (the backup
+  API copies one consistent snapshot; in WAL mode the app's writes do not wait for it).
 * ``check`` re-verifies a backup file: integrity, audit chain, SHA-256 against the
   manifest.
-* ``restore`` verifies a backup, takes a safety backup of the current database (or,
-  when it is too damaged for that, renames it aside) and writes the backup into place
-  through the backup API.
+* ``restore`` verifies a backup, takes the instance lock, renames the current database
+  (with its -wal and -shm, which belong to it) aside, puts the backup in place and
+  records the restore in the audit trail.
 
-Every file is created 0600; names carry only a timestamp, never patient data.
+Every file is created 0600; names carry only a timestamp and the database file's name
+(``label_for``), never patient data.
 """
 
 from __future__ import annotations
@@ -33,12 +36,25 @@ from sqlalchemy import Engine
 
 from planner.errors import StorageError
 from planner.records.audit import GENESIS_HASH, AuditEntry, verify_chain
-from planner.storage.files import prepare_sqlite_file
 from planner.storage.lock import InstanceLock
 
 MANIFEST = "manifest.json"
 DEFAULT_KEEP = 20
-_NAME = re.compile(r"^planner-\d{8}T\d{12}Z(-[a-z-]+)?(-\d+)?\.db$")
+# One pattern for the label and the file name, so that every backup this module names
+# is one it later finds (a label the name pattern refused was never rotated or listed).
+_LABEL = r"[A-Za-z0-9_-]{1,40}"
+# The counter that keeps two backups of one instant apart follows a dot, which a label
+# cannot hold: "clinic-2" stays one label.
+_NAME = re.compile(
+    r"^planner-(?P<stamp>\d{8}T\d{12}Z)(?:-(?P<label>" + _LABEL + r"))?(?:\.\d+)?\.db$"
+)
+
+
+def label_for(database: Path) -> str:
+    """The backup label of a database file: its name without suffix, reduced to the
+    characters a label allows ("Clinic.db" -> "Clinic", "bmt 2026.db" -> "bmt2026")."""
+    label = re.sub(r"[^A-Za-z0-9_-]", "", Path(database).stem)[:40]
+    return label or "database"
 
 
 @dataclass(frozen=True)
@@ -53,7 +69,7 @@ class BackupInfo:
         audit_rows, audit_head: the audit chain's length and last hash in the copy.
         audit_first_bad_seq: where the copied chain breaks, or None when it verifies.
         schema_revision: the copy's Alembic revision.
-        label: why it was taken ("", "pre-migration", "pre-restore").
+        label: the database it was taken of (``label_for``) or why ("pre-migration").
     """
 
     path: Path
@@ -103,13 +119,14 @@ class RestoreInfo:
 
     Attributes:
         restored_from: the backup file.
-        safety_backup: the backup taken of the replaced database, if it had content.
-        damaged_moved_to: where a database too damaged to back up was renamed to.
+        kept_aside: where the replaced database was renamed to (its -wal and -shm
+            beside it), or None when there was no database.
+        report: the check of the restored database, its restore row included.
     """
 
     restored_from: Path
-    safety_backup: BackupInfo | None
-    damaged_moved_to: Path | None
+    kept_aside: Path | None
+    report: CheckReport
 
 
 def sha256_of(path: Path) -> str:
@@ -197,6 +214,17 @@ def _source_connection(source: Any) -> Iterator[sqlite3.Connection]:
     if isinstance(source, sqlite3.Connection):
         yield source
         return
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        if not path.is_file():
+            raise StorageError(f"There is no database file at {path}.")
+        # Read-only and without the instance lock: the app may have the file open.
+        reader = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            yield reader
+        finally:
+            reader.close()
+        return
     engine: Engine = source if isinstance(source, Engine) else source.engine
     if engine.dialect.name != "sqlite":
         raise StorageError(
@@ -218,29 +246,42 @@ def _backup_name(folder: Path, now: dt.datetime, label: str) -> Path:
     path = folder / f"planner-{stamp}{suffix}.db"
     n = 1
     while path.exists():
-        path = folder / f"planner-{stamp}{suffix}-{n}.db"
+        path = folder / f"planner-{stamp}{suffix}.{n}.db"
         n += 1
     return path
 
 
 def backup(
-    source: Any, dest_dir: Path, *, now: dt.datetime, keep: int = DEFAULT_KEEP, label: str = ""
+    source: Any,
+    dest_dir: Path,
+    *,
+    now: dt.datetime,
+    keep: int = DEFAULT_KEEP,
+    label: str = "",
+    allow_broken_chain: bool = False,
 ) -> BackupInfo:
     """Take a verified backup of an SQLite database into ``dest_dir``.
 
     Args:
-        source: a ``SqlRepository``, its Engine, or a raw ``sqlite3.Connection``.
+        source: a database file (read without the instance lock, so while the app has
+            it open), a ``SqlRepository``, its Engine, or a raw ``sqlite3.Connection``.
         dest_dir: the backup folder (created 0700 when missing).
         now: the time to record (timezone-aware).
-        keep: how many backups to keep (the oldest beyond this are deleted).
-        label: a short lower-case tag for the file name ("pre-migration").
+        keep: how many backups of this label to keep (older ones are deleted).
+        label: letters, digits, "_" and "-" (``label_for``, "pre-migration").
+        allow_broken_chain: record a copy whose audit chain breaks instead of refusing
+            it (the safety copy taken before a migration: a copy of what is there).
 
     Raises:
-        StorageError: the copy failed its integrity check (it is deleted), or the
-            source cannot be read.
+        StorageError: the copy failed its integrity check or its audit chain is broken
+            (it is deleted), or the source cannot be read.
     """
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
+    if keep < 1:
+        raise ValueError("keep at least one backup")
+    if label and not re.fullmatch(_LABEL, label):
+        raise ValueError(f"a backup label is letters, digits, '_' or '-', not {label!r}")
     dest_dir = Path(dest_dir)
     _private_dir(dest_dir)
     path = _backup_name(dest_dir, now, label)
@@ -261,11 +302,22 @@ def backup(
         raise StorageError(
             f"The backup could not be made ({type(exc).__name__}); the database was not changed."
         ) from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     if integrity != ("ok",):
         path.unlink(missing_ok=True)
         raise StorageError(
-            "The backup copy failed its integrity check and was deleted; the database "
-            "itself may be damaged. Restore the last verified backup."
+            "The backup copy failed its integrity check and was deleted, so the database "
+            "itself may be damaged: restore the last verified backup "
+            "(transplant-planner --db FILE restore BACKUP)."
+        )
+    if first_bad is not None and not allow_broken_chain:
+        path.unlink(missing_ok=True)
+        raise StorageError(
+            f"The database's audit trail is broken at row {first_bad}, so no backup was "
+            "made: restore the last verified backup (transplant-planner --db FILE restore "
+            "BACKUP)."
         )
     info = BackupInfo(
         path=path,
@@ -282,19 +334,43 @@ def backup(
     entry = {k: (v.name if isinstance(v, Path) else v) for k, v in dataclasses.asdict(info).items()}
     manifest["backups"] = [b for b in manifest["backups"] if b.get("path") != path.name]
     manifest["backups"].append(entry)
-    _rotate(dest_dir, manifest, keep)
+    _rotate(dest_dir, manifest, keep, label)
     _write_manifest(dest_dir, manifest)
     return info
 
 
-def _rotate(folder: Path, manifest: dict[str, Any], keep: int) -> None:
-    if keep < 1:
-        raise ValueError("keep at least one backup")
-    files = sorted(p for p in folder.iterdir() if _NAME.match(p.name) and p.is_file())
-    for old in files[:-keep]:
+def _rotate(folder: Path, manifest: dict[str, Any], keep: int, label: str) -> None:
+    """Delete all but the ``keep`` newest backups of ``label``; drop vanished entries.
+
+    Each label rotates on its own: backups of two databases in one folder (and the
+    safety copies taken before migrations) never push each other out.
+    """
+    ours: list[tuple[tuple[str, int], Path]] = []
+    for p in folder.iterdir():
+        m = _NAME.match(p.name)
+        if m and (m["label"] or "") == label and p.is_file():
+            counter = p.name.rsplit(".", 2)[1] if p.name.count(".") == 2 else "0"
+            ours.append(((m["stamp"], int(counter)), p))
+    ours.sort()
+    for _, old in ours[:-keep]:
         old.unlink()
-    kept = {p.name for p in files[-keep:]}
-    manifest["backups"] = [b for b in manifest["backups"] if b.get("path") in kept]
+    present = {p.name for p in folder.iterdir() if _NAME.match(p.name)}
+    manifest["backups"] = [b for b in manifest["backups"] if b.get("path") in present]
+
+
+def backup_due(dest_dir: Path, label: str, now: dt.datetime) -> bool:
+    """True unless the manifest holds a backup of ``label`` taken on ``now``'s date
+    (in ``now``'s time zone): the app backs up at close at most once a day."""
+    for entry in _read_manifest(Path(dest_dir))["backups"]:
+        if entry.get("label") != label:
+            continue
+        try:
+            taken = dt.datetime.fromisoformat(str(entry.get("created_utc")))
+        except ValueError:
+            continue
+        if taken.utcoffset() is not None and taken.astimezone(now.tzinfo).date() == now.date():
+            return False
+    return True
 
 
 def list_backups(dest_dir: Path) -> list[dict[str, Any]]:
@@ -328,15 +404,45 @@ def check(path: Path) -> CheckReport:
     )
 
 
-def _move_aside(target: Path, now: dt.datetime) -> Path:
+def problem(report: CheckReport) -> str:
+    """What is wrong with a checked file, as a clause ("" when it is sound)."""
+    if report.integrity != ("ok",):
+        return "it fails the integrity check"
+    if report.audit_first_bad_seq is not None:
+        return f"its audit trail is broken at row {report.audit_first_bad_seq}"
+    if report.manifest_sha256 is not None and report.manifest_sha256 != report.sha256:
+        return "its checksum differs from the one recorded in the manifest"
+    return ""
+
+
+def _keep_aside(target: Path, now: dt.datetime) -> Path | None:
+    """Rename the database and its -wal and -shm aside (they belong together: the -wal
+    may hold its last edits, and left beside the restored file SQLite would replay it
+    into the restore). Returns the new name of the database, None when there was none."""
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    moved = target.with_name(f"{target.name}.damaged-{stamp}")
-    for suffix in ("-wal", "-shm"):
+    kept = target.with_name(f"{target.name}.before-restore-{stamp}")
+    n = 1
+    while any(kept.with_name(kept.name + s).exists() for s in ("", "-wal", "-shm")):
+        kept = target.with_name(f"{target.name}.before-restore-{stamp}.{n}")
+        n += 1
+    for suffix in ("-wal", "-shm", "-journal"):
         side = target.with_name(target.name + suffix)
         if side.exists():
-            os.replace(side, moved.with_name(moved.name + suffix))
-    os.replace(target, moved)
-    return moved
+            os.replace(side, kept.with_name(kept.name + suffix))
+    if not target.exists():
+        return None
+    os.replace(target, kept)
+    return kept
+
+
+def _put_back(kept: Path | None, target: Path) -> None:
+    """Undo ``_keep_aside`` after a failed copy: the database as it was, where it was."""
+    if kept is None:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        side = kept.with_name(kept.name + suffix)
+        if side.exists():
+            os.replace(side, target.with_name(target.name + suffix))
 
 
 def restore(
@@ -345,59 +451,89 @@ def restore(
     *,
     now: dt.datetime,
     user: str = "restore",
-    backup_dir: Path | None = None,
+    workstation: str = "",
 ) -> RestoreInfo:
     """Replace the database ``target`` with a verified backup.
 
-    The target must not be open anywhere (its instance lock is taken). Its current
-    content is first backed up into ``backup_dir`` (default: ``backups`` beside it);
-    a target too damaged to back up is renamed to ``<name>.damaged-<time>`` instead.
+    The backup is checked (integrity, audit chain, manifest checksum) first. The target
+    must not be open in the app (its instance lock is taken). The current database is
+    never deleted: it is renamed aside with its -wal and -shm (``kept_aside``). The
+    backup is copied into place through the backup API, the restore is recorded in the
+    audit trail (as ``user`` on ``workstation``) and the result is checked.
 
     Raises:
         StorageError: the backup fails its check, or the target is in use.
     """
+    from planner.records.ports import Action, Actor  # the audit row of the restore
+    from planner.storage.lock import LockHeldError
+    from planner.storage.opening import open_repository
+
     backup_file, target = Path(backup_file), Path(os.path.abspath(target))
+    if backup_file.resolve() == target.resolve():
+        raise StorageError(f"{backup_file.name} is the database itself; choose a backup of it.")
     report = check(backup_file)
     if not report.ok:
         raise StorageError(
-            f"The backup {backup_file.name} failed verification (integrity, audit chain "
-            "or checksum); choose another backup."
+            f"The backup {backup_file.name} cannot be restored because {problem(report)}; "
+            "choose another backup."
         )
-    existed = target.exists() and target.stat().st_size > 0
-    if target.exists() and target.stat().st_mode & 0o077 and os.name == "posix":
-        os.chmod(target, 0o600)  # it is being replaced; keep its successor private
-    prepare_sqlite_file(target, create=True)
-    lock = InstanceLock(target, user=user, now=now)
-    safety: BackupInfo | None = None
-    moved: Path | None = None
+    if not target.parent.is_dir():
+        raise StorageError(f"The folder {target.parent} does not exist.")
     try:
-        if existed:
-            try:
-                conn = sqlite3.connect(target, isolation_level=None)
-                try:
-                    safety = backup(
-                        conn, backup_dir or target.parent / "backups", now=now, label="pre-restore"
-                    )
-                finally:
-                    conn.close()
-            except StorageError:
-                moved = _move_aside(target, now)
-                _create_private(target)
-        src = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro", uri=True)
-        dst = sqlite3.connect(target, isolation_level=None)
+        lock = InstanceLock(target, user=user, host=workstation, now=now)
+    except LockHeldError as exc:
+        raise StorageError(
+            f"The database is open in Transplant Planner ({exc.holder}); close it there "
+            "before restoring."
+        ) from None
+    try:
+        kept = _keep_aside(target, now)
+        staging = target.with_name(target.name + ".restoring")
+        staging.unlink(missing_ok=True)
+        _create_private(staging)
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=WAL")
-            if _integrity(dst) != ("ok",):
+            src = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro", uri=True)
+            dst = sqlite3.connect(staging, isolation_level=None)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")  # no -wal left beside the copy
+                if _integrity(dst) != ("ok",):
+                    raise StorageError(
+                        "The restored copy failed its integrity check; try an older backup."
+                    )
+            except sqlite3.Error as exc:
                 raise StorageError(
-                    "The restored database failed its integrity check; try an older backup."
-                )
+                    f"The backup could not be copied into place ({type(exc).__name__}); "
+                    "the database was left as it was."
+                ) from None
+            finally:
+                src.close()
+                dst.close()
+            os.replace(staging, target)
+        except BaseException:
+            _put_back(kept, target)
+            raise
         finally:
-            src.close()
-            dst.close()
+            staging.unlink(missing_ok=True)
+        repo = open_repository(
+            target, user=user, workstation=workstation, now=now, lock=lock, create=False
+        )
+        try:
+            aside = f"; the replaced database was kept as {kept.name}" if kept else ""
+            repo.commit(
+                Action(
+                    actor=Actor(user, workstation),
+                    at=now,
+                    description="Restore from backup",
+                    event=f"Restored from backup {backup_file.name} "
+                    f"(sha256 {report.sha256[:12]}){aside}",
+                )
+            )
+        finally:
+            repo.close()
     finally:
         lock.release()
-    return RestoreInfo(restored_from=backup_file, safety_backup=safety, damaged_moved_to=moved)
+    return RestoreInfo(restored_from=backup_file, kept_aside=kept, report=check(target))
 
 
 def check_anchors(entries: list[AuditEntry], dest_dir: Path) -> int | None:

@@ -30,7 +30,7 @@ BUSY_TIMEOUT_MS = 2000
 
 DAMAGED_MESSAGE = (
     "The database file is damaged (the integrity check failed). Do not keep working in it: "
-    "restore the last verified backup (transplant-planner backup/restore)."
+    "restore the last verified backup (transplant-planner --db FILE restore BACKUP)."
 )
 
 # PRAGMA name -> (value to set, value read back)

@@ -5,6 +5,10 @@ start time. The operating system lock on it (``flock`` on POSIX, ``msvcrt.lockin
 Windows) is what counts: it is released when the process ends, however it ends, so a
 lock file left by a crashed program is simply taken over. The file itself is never
 deleted (deleting a lock file races with a second program opening it).
+
+The lock is for writers: the app and a restore take it. A backup only reads, through
+SQLite's online backup API, which copies one consistent snapshot while the app goes on
+writing, so ``backup`` does not take it (``check`` neither).
 """
 
 from __future__ import annotations
@@ -47,6 +51,18 @@ else:  # pragma: no cover - Windows
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined,unused-ignore]
 
 
+class LockHeldError(StorageError):
+    """The database is locked by another program instance.
+
+    Attributes:
+        holder: who holds it, as a clause ("jsmith on WS-12, process 4242").
+    """
+
+    def __init__(self, message: str, holder: str) -> None:
+        super().__init__(message)
+        self.holder = holder
+
+
 def lock_path_for(database: Path) -> Path:
     """The lock file next to a database file."""
     return database.with_name(database.name + ".lock")
@@ -87,7 +103,11 @@ class InstanceLock:
                 info = self._read(fd)
             finally:
                 os.close(fd)
-            raise StorageError(_describe(info))
+            raise LockHeldError(
+                _describe(info),
+                f"{info.get('user', 'another user')} on {info.get('host', 'another computer')}, "
+                f"process {info.get('pid', '?')}",
+            )
         self._fd: int | None = fd
         started = now or dt.datetime.now(dt.UTC)
         if not host:

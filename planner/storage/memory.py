@@ -8,6 +8,7 @@ contract test suite (tests/integration/test_repository_contract.py).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -224,6 +225,15 @@ class InMemoryRepository:
         """Replace the stored board snapshot."""
         self._check_open()
         self._snapshot = payload
+
+    def backup_location(self) -> tuple[str, str] | None:
+        """None: nothing in memory outlives the program to be backed up."""
+        return None
+
+    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
+        """None: there is no file to back up."""
+        self._check_open()
+        return None
 
     def close(self) -> None:
         """Nothing to release; later calls raise ``StorageError``."""

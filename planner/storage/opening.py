@@ -84,7 +84,11 @@ def _migrate(
         from planner.storage.backup import backup
 
         folder = backup_dir or path.parent / "backups"
-        backup_path = backup(engine, folder, now=now, label="pre-migration").path
+        # A copy of what is there, even with a broken audit chain: the migration must
+        # not run without one, and ``check`` still reports the break.
+        backup_path = backup(
+            engine, folder, now=now, label="pre-migration", allow_broken_chain=True
+        ).path
     with engine.begin() as conn:
         migrate.upgrade_to_head(conn)
         if fresh:

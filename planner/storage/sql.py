@@ -71,11 +71,20 @@ def map_write_error(exc: BaseException) -> StorageError:
         )
     if "malformed" in msg or "not a database" in msg:
         return StorageError(
-            "The database file is damaged; the change was not saved. Restore the last "
-            "verified backup (transplant-planner backup/restore)."
+            "The database file is damaged, so the change was not saved: restore the last "
+            "verified backup (transplant-planner --db FILE restore BACKUP)."
         )
+    # The driver's first line says what failed ("disk I/O error", "no such table: x");
+    # quoted parts may hold values (a name) and later lines (PostgreSQL's DETAIL) do, so
+    # those are left out.
+    import re
+
+    lines = str(orig).strip().splitlines()
+    reason = re.sub(r"\"[^\"]*\"|'[^']*'", "...", lines[0])[:160] if lines else ""
     return StorageError(
-        f"The change could not be saved ({type(orig).__name__}); nothing was changed."
+        f"The change could not be saved ({type(orig).__name__}"
+        + (f": {reason}" if reason else "")
+        + "); nothing was changed."
     )
 
 
@@ -471,6 +480,26 @@ class SqlRepository:
                 conn.execute(insert(meta).values(key=SNAPSHOT_META_KEY, value=payload))
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
+
+    def backup_location(self) -> tuple[str, str] | None:
+        """(the SQLite file, the ``backups`` folder beside it); None on PostgreSQL."""
+        if self.path is None:
+            return None
+        return str(self.path), str(self.path.parent / "backups")
+
+    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
+        """A verified backup into the ``backups`` folder beside the file (the folder of
+        the pre-migration backups and the command line's default)."""
+        from planner.storage import backup as bk  # only when a backup is taken
+
+        if self._closed:
+            raise StorageError("The database is closed.")
+        if self.path is None:
+            return None
+        folder, label = self.path.parent / "backups", bk.label_for(self.path)
+        if once_a_day and not bk.backup_due(folder, label, now):
+            return None
+        return str(bk.backup(self, folder, now=now, label=label).path)
 
     def close(self) -> None:
         """Release the connection pool and the single-instance lock (idempotent)."""

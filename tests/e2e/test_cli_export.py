@@ -121,7 +121,7 @@ def test_existing_file_needs_overwrite(repo, tmp_path):
     code, text = run_export(repo, CTX, parse(*args))
     assert (code, text) == (
         EXIT_BAD_INPUT,
-        "h.pdf already exists; choose another name or allow overwriting it.",
+        "h.pdf already exists; add --overwrite to replace it, or choose another name.",
     )
     assert target.read_bytes() == b"keep me"
     code, _ = run_export(repo, CTX, parse(*args, "--overwrite"))

@@ -413,13 +413,13 @@ def test_backup_is_verified_and_restorable(db_path: Path, tmp_path: Path) -> Non
 
     fill_more = repo.get_patient("p1")
     repo.commit(action("later edit", patients=(replace(fill_more, contacts="after"),)))
-    with pytest.raises(StorageError, match="in use"):
+    with pytest.raises(StorageError, match="open in Transplant Planner"):
         bk.restore(info.path, db_path, now=NOW)  # never under a running instance
     repo.close()
 
     result = bk.restore(info.path, db_path, now=NOW + dt.timedelta(minutes=1))
-    assert result.safety_backup is not None and result.damaged_moved_to is None
-    assert bk.check(result.safety_backup.path).ok
+    assert result.kept_aside is not None and bk.check(result.kept_aside).ok
+    assert result.report.ok
     assert mode(db_path) == 0o600
     repo = _open(db_path)
     try:
@@ -429,7 +429,10 @@ def test_backup_is_verified_and_restorable(db_path: Path, tmp_path: Path) -> Non
             repo.list_plans(),
             repo.audit_log(),
         )
-        assert now_state == at_backup
+        # The backup's state, and one audit row more: the restore itself.
+        assert now_state[:3] == at_backup[:3]
+        assert now_state[3][:-1] == at_backup[3]
+        assert now_state[3][-1].entity == "event" and "Restored" in now_state[3][-1].new
         assert repo.get_patient("p1").contacts == "c2"
         assert verify_audit(repo) is None
     finally:
@@ -465,9 +468,9 @@ def test_corrupted_copy_detected_at_open(db_path: Path, tmp_path: Path) -> None:
     with pytest.raises(StorageError) as err:
         _open(copy)
     assert str(err.value) == eng.DAMAGED_MESSAGE
-    assert "restore the last verified backup (transplant-planner backup/restore)" in str(err.value)
+    assert "transplant-planner --db FILE restore BACKUP" in str(err.value)
     assert not bk.check(copy).ok
-    with pytest.raises(StorageError, match="failed verification"):
+    with pytest.raises(StorageError, match="cannot be restored because it fails the integrity"):
         bk.restore(copy, tmp_path / "restored.db", now=NOW)
 
 
@@ -480,7 +483,8 @@ def test_restore_over_a_damaged_database(db_path: Path, tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="damaged"):
         _open(db_path)
     result = bk.restore(info.path, db_path, now=NOW)
-    assert result.damaged_moved_to is not None and result.damaged_moved_to.exists()
+    assert result.kept_aside is not None and result.kept_aside.exists()
+    assert not bk.check(result.kept_aside).ok  # kept as it was, damage and all
     repo = _open(db_path)
     try:
         assert repo.get_patient("p1").contacts == "c19"

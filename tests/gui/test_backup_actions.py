@@ -1,0 +1,103 @@
+"""File > Back up now, File > Restore from backup..., and the backup of the day at close.
+
+What is checked: both actions are in the File menu with their own access keys; Back up
+now writes a verified backup beside the database and says so; the window's close
+takes a backup at most once a day; Restore from backup... names the command for this
+database and its backups folder instead of restoring under the open window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.storage import backup as bk
+from planner.storage import open_repository
+from tests.gui.conftest import ACTOR, NOW
+from ui.actions import MENUS, SPECS, access_key
+
+
+@pytest.fixture
+def clinic_db(tmp_path: Path) -> Path:
+    db = tmp_path / "clinic" / "Clinic.db"
+    db.parent.mkdir(mode=0o700)
+    repo = open_repository(db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        load_demo_clinic(repo, Context(ACTOR, NOW))
+    finally:
+        repo.close()
+    return db
+
+
+def _backups(db: Path) -> list[Path]:
+    return sorted((db.parent / "backups").glob("planner-*-Clinic.db"))
+
+
+def _close_window_at(make_window, db: Path, when: dt.datetime) -> None:
+    repo = open_repository(db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False, clock=lambda: when)
+        window.close()
+    finally:
+        repo.close()
+
+
+def test_both_actions_are_in_the_file_menu_with_their_own_keys(demo_window) -> None:
+    file_menu = dict(MENUS)["&File"]
+    assert "backup_now" in file_menu and "restore_backup" in file_menu
+    keys = [access_key(SPECS[n].text) for n in file_menu if n is not None]
+    assert access_key(SPECS["backup_now"].text) == "B"
+    assert access_key(SPECS["restore_backup"].text) == "R"
+    assert len(keys) == len(set(keys))
+    texts = [a.text() for a in demo_window.menuBar().actions()[0].menu().actions()]
+    assert "&Back up now" in texts and "&Restore from backup..." in texts
+
+
+def test_back_up_now_writes_a_verified_backup(make_window, clinic_db: Path) -> None:
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False)
+        window.actions_by_name["backup_now"].trigger()
+        (made,) = _backups(clinic_db)
+        assert bk.check(made).ok
+        assert str(made) in window.statusBar().currentMessage()
+    finally:
+        repo.close()
+
+
+def test_back_up_now_without_a_file_says_so(demo_window) -> None:
+    demo_window.actions_by_name["backup_now"].trigger()
+    assert "not a file here" in demo_window.statusBar().currentMessage()
+
+
+def test_closing_backs_up_at_most_once_a_day(make_window, clinic_db: Path) -> None:
+    _close_window_at(make_window, clinic_db, NOW)
+    (first,) = _backups(clinic_db)
+    assert bk.check(first).ok
+    _close_window_at(make_window, clinic_db, NOW + dt.timedelta(hours=6))
+    assert _backups(clinic_db) == [first]  # the same day: no second backup
+    _close_window_at(make_window, clinic_db, NOW + dt.timedelta(days=1))
+    assert len(_backups(clinic_db)) == 2
+
+
+def test_restore_from_backup_names_the_command(
+    make_window, clinic_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False)
+        window.actions_by_name["restore_backup"].trigger()
+    finally:
+        repo.close()
+    (text,) = shown
+    assert f'transplant-planner --db "{clinic_db}" restore BACKUP' in text
+    assert str(clinic_db.parent / "backups") in text
+    assert "close Transplant Planner" in text
+    assert not _backups(clinic_db)  # nothing was restored or written
