@@ -35,6 +35,20 @@ fi
 
 # --- Python environment ----------------------------------------------------------------------
 python_bin="${PYTHON:-python3}"
+new_enough='import sys; sys.exit(sys.version_info < (3, 11))'
+if ! command -v "$python_bin" >/dev/null 2>&1 || ! "$python_bin" -c "$new_enough" 2>/dev/null; then
+  echo "Transplant Planner needs Python 3.11 or newer; '$python_bin' is not (set PYTHON=/path/to/python3.11)." >&2
+  exit 2
+fi
+if ! "$python_bin" -c 'import venv, ensurepip' 2>/dev/null; then
+  echo "'$python_bin' has no venv module: install it (python3-venv on Debian/Ubuntu) and run this again." >&2
+  exit 2
+fi
+# A .venv left by an earlier run with another Python, or half-built, is rebuilt, not reused.
+if [ -e .venv ] && ! .venv/bin/python -c "$new_enough" 2>/dev/null; then
+  echo "Rebuilding .venv (it is broken or uses a Python older than 3.11)."
+  rm -rf .venv
+fi
 if [ ! -x .venv/bin/python ]; then
   "$python_bin" -m venv .venv
 fi
