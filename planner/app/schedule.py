@@ -13,7 +13,7 @@ from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import PatientFacts
 from planner.clinical.plan_rules.findings import Finding
 from planner.clinical.step_doses import plan_dose_line
-from planner.domain.plans import Plan, StepStatus, instantiate_many
+from planner.domain.plans import Plan, ScheduleRow, StepStatus, instantiate_many
 from planner.domain.templates import Protocol
 
 
@@ -22,33 +22,20 @@ class DosedRow:
     """One occurrence with its dose (``--json`` keys are a stable interface).
 
     Attributes:
-        day, date, phase, step_id, title, label: as in ``ScheduleRow``.
+        row: day, date, phase, step_id, title and label (``ScheduleRow``).
         dose: the dose as printed (ISMP style), or None for no dose or one not computed.
         rules: ids of the plan rules that changed or flagged the row.
         explanation: how the dose was computed, or why not.
     """
 
-    day: int
-    date: dt.date
-    phase: str
-    step_id: str
-    title: str
-    label: str
+    row: ScheduleRow
     dose: str | None
     rules: tuple[str, ...]
     explanation: str = ""
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape: day, date, phase, step_id, title, dose, rules."""
-        return {
-            "day": self.day,
-            "date": self.date.isoformat(),
-            "phase": self.phase,
-            "step_id": self.step_id,
-            "title": self.title,
-            "dose": self.dose,
-            "rules": list(self.rules),
-        }
+        return {**self.row.as_json(), "dose": self.dose, "rules": list(self.rules)}
 
 
 @dataclass(frozen=True)
@@ -87,12 +74,7 @@ def dosed_schedule(
         rules = (line.rules if line else ()) + _step_rules(findings, step.id)
         rows.append(
             DosedRow(
-                day=occ.day,
-                date=occ.date,
-                phase=occ.phase.value,
-                step_id=occ.step_id.split("/", 1)[-1],
-                title=occ.title,
-                label=occ.label,
+                row=ScheduleRow.of(occ),
                 dose=line.text if line is not None and line.computed else None,
                 rules=tuple(dict.fromkeys(rules)),
                 explanation=line.explanation if line is not None else "",

@@ -92,10 +92,11 @@ def cmd_schedule(args: argparse.Namespace, shell: Shell) -> int:
     if args.json:
         shell.out(json.dumps([r.as_json() for r in schedule.rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for r in schedule.rows:
+    for dosed in schedule.rows:
+        r = dosed.row
         label = r.label if r.label.startswith("M-Day") else f"Day {r.day:+d}" if r.day else "Day 0"
-        dose = f"  {r.dose}" if r.dose else ""
-        rules = f"  [{', '.join(r.rules)}]" if r.rules else ""
+        dose = f"  {dosed.dose}" if dosed.dose else ""
+        rules = f"  [{', '.join(dosed.rules)}]" if dosed.rules else ""
         shell.out(f"{label:<9} {r.date.isoformat()}  {r.phase:<17} {r.title}{dose}{rules}")
     return EXIT_OK
 

@@ -951,17 +951,19 @@ class ScheduleRow:
             "title": self.title,
         }
 
+    @classmethod
+    def of(cls, occ: Occurrence) -> ScheduleRow:
+        """The row of one occurrence (``step_id`` without its template prefix)."""
+        return cls(
+            day=occ.day,
+            date=occ.date,
+            phase=occ.phase.value,
+            step_id=occ.step_id.split("/", 1)[-1],
+            title=occ.title,
+            label=occ.label,
+        )
+
 
 def schedule_rows(plan: Plan) -> list[ScheduleRow]:
     """The plan's occurrences as schedule rows, by date."""
-    return [
-        ScheduleRow(
-            day=o.day,
-            date=o.date,
-            phase=o.phase.value,
-            step_id=o.step_id.split("/", 1)[-1],
-            title=o.title,
-            label=o.label,
-        )
-        for o in plan.sorted_occurrences()
-    ]
+    return [ScheduleRow.of(o) for o in plan.sorted_occurrences()]

@@ -51,7 +51,7 @@ from planner.app.timeline import (
     working_span,
 )
 from planner.domain.days import day_label, short_day_label
-from planner.domain.plans import Occurrence, Plan, StepStatus
+from planner.domain.plans import Occurrence, Plan, StepStatus, occurrence_notes
 from ui.widgets.status_style import (
     paint_shape,
     phase_colour,
@@ -366,15 +366,9 @@ class PlanTimeline(QWidget):
             lines.extend(html.escape(t) for t in self.step_details(bar.step_id, occ.date))
         if bar.regimen_tied:
             lines.append("Tied to Day 0 by the regimen")
-        rec = step.record_for(occ.anchor_day)
-        if rec is not None and rec.status.value in ("done", "skipped"):
-            who = ", ".join(x for x in (rec.by, rec.at[:10]) if x)
-            said = f": {rec.reason}" if rec.reason else ""
-            lines.append(html.escape(f"{rec.status.value.capitalize()}{said} ({who})"))
-        if step.status_reason:
-            lines.append(html.escape(f"{step.status.value.capitalize()}: {step.status_reason}"))
-        if step.note:
-            lines.append(f"Note: {html.escape(step.note)}")
+        # The record's reason, the step's status reason and the team's note: the same lines
+        # as the Steps table, the calendar and the team summary.
+        lines += [html.escape(text) for text in occurrence_notes(self._plan, occ)]
         return "<br>".join(lines)
 
     # ------------------------------------------------------------------- layout
