@@ -56,12 +56,14 @@ from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
-from ui.session import ClinicSession
+from ui.session import VIEW_WAITS, ClinicSession
 from ui.settings import WindowState
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
+
     from planner.app.board import WorklistItem
     from planner.domain.templates import Protocol
     from ui.patient_workspace import PatientWorkspace
@@ -239,7 +241,9 @@ class MainWindow(QMainWindow):
         self.worklist_view.setTabKeyNavigation(False)
         self._size_worklist_columns()
         print_button = QPushButton("&Print worklist...")
-        print_button.clicked.connect(self.print_worklist)
+        # Printing is audited in the database: from the stored start board it waits for
+        # the live clinic like the menu's Print worklist.
+        print_button.clicked.connect(lambda: self.when_ready(self.print_worklist))
         tlayout.addWidget(self.worklist_view)
         tlayout.addWidget(print_button, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(board_page, MAIN_TABS["board"])
@@ -501,15 +505,14 @@ class MainWindow(QMainWindow):
             if ws.session.transplant.id == transplant_id:
                 self.tabs.setCurrentIndex(self._index_of(ws))
                 return ws
-        from planner.app.events import record_event
-
         try:
             ts = self.session_for(transplant_id)
-            patient_id = ts.patient.id
-            self.session.perform(lambda r, c: record_event(r, c, "View patient", patient_id))
         except PlannerError as exc:
             self.show_error(exc)
             return None
+        # The record opens from what was read; the audit row of the view is written now,
+        # or waits in the session until the database can be written.
+        view_waits = not self.session.record_view(ts.patient.id)
         ws = _workspace_type()(ts, lab_settings=self._settings)  # the import mapping memory
         ws.sig_status.connect(lambda msg: self.statusBar().showMessage(msg, 8000))
         # The page scrolls rather than grow the window past the screen when a tab needs
@@ -524,6 +527,8 @@ class MainWindow(QMainWindow):
         self.tabs.setTabToolTip(index, ws.title)
         self.tabs.setCurrentIndex(index)
         ws.timeline.setFocus()
+        if view_waits:
+            self.statusBar().showMessage(VIEW_WAITS, 15000)
         return ws
 
     def open_selected(self) -> None:
@@ -723,7 +728,40 @@ class MainWindow(QMainWindow):
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         if QPrintDialog(printer, self).exec() == QPrintDialog.DialogCode.Accepted:
-            self.worklist_document().print_(printer)
+            self.print_worklist_to(printer)
+
+    def print_worklist_to(self, printer: QPrinter) -> bool:
+        """Record the printout in the audit trail, then print the worklist on ``printer``.
+
+        The row comes first: paper cannot be taken back, so a worklist is never printed
+        without its row; when the row cannot be written a dialog says so and nothing is
+        printed. Returns True when printed.
+        """
+        from planner.app.audited_output import patients_phrase, record_output
+
+        document = self.worklist_document()
+        patients = [item.patient_id for item in self.session.worklist]
+        if patients:  # an empty worklist holds no patient data
+            event = f"Print worklist ({patients_phrase(patients)})"
+            try:
+                self.session.perform(
+                    lambda repo, ctx: record_output(
+                        repo,
+                        ctx,
+                        event,
+                        outcome="The worklist was not printed",
+                        what="the print",
+                    )
+                )
+            except PlannerError as exc:
+                self.refuse_output(exc)
+                return False
+        document.print_(printer)
+        return True
+
+    def refuse_output(self, exc: PlannerError) -> None:
+        """Say in a dialog why patient data was not printed or exported."""
+        QMessageBox.warning(self, "Transplant Planner", user_message(exc))
 
     # --- backups -------------------------------------------------------------------------------
 
@@ -843,9 +881,19 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
 
+    def report_unwritten_views(self) -> None:
+        """At the close: write the patient views still waiting for their audit row, and
+        say in a dialog how many could not be (they are not kept; see
+        ``planner.app.view_queue``). The log gets the count only."""
+        if not self.session.views or self.session.write_views():
+            return
+        LOG.warning("%d patient view(s) not recorded in the audit trail", len(self.session.views))
+        QMessageBox.warning(self, "Transplant Planner", self.session.views.unwritten_sentence())
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._day_timer.stop()
         self._pending = None  # an action that waited for the clinic is dropped with the window
+        self.report_unwritten_views()
         self.save_state()
         self.hide()  # storing the board for the next start may take a moment
         self.session.finish()

@@ -9,6 +9,11 @@ open transplant session and view what was stored. Undo and redo take the same wa
 (``replay``). No widget holds the repository. Loading a big clinic can run off the
 GUI thread.
 
+Opening a patient only reads: the audit row of the view waits in ``views`` (a
+``planner.app.view_queue.ViewQueue``) until the database can be written, so a full disk
+or a locked database never keeps a record from opening. Waiting views are written with
+their own time at the next edit that is saved, on a timer, and at the close.
+
 A quick start (``planner.app.snapshot``) first shows the board stored by the last run:
 ``start_board`` puts those rows up before the repository is even open; ``attach``
 hands over the repository once it is; the first live load makes the session ``ready``.
@@ -25,6 +30,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from planner.app.board import BoardRow, WorklistItem
 from planner.app.timeline import RowSketch
+from planner.app.view_queue import ViewQueue
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
@@ -51,6 +57,15 @@ UseCase = Callable[["Repository", "Context"], T]
 # After an edit, wait for this much quiet before storing the board for the next start:
 # a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
 SNAPSHOT_IDLE_MS = 20_000
+# While patient views wait for a writable database, try again this often: a lock or a
+# full disk is usually cleared within minutes, and a retry costs one small commit.
+VIEW_RETRY_MS = 30_000
+
+VIEW_WAITS = (
+    "The view of this patient could not be recorded yet; it will be recorded when the "
+    "database can be written."
+)
+VIEWS_WRITTEN = "The patient views that were waiting are now recorded in the audit trail."
 
 
 class ClinicSession(QObject):
@@ -114,6 +129,11 @@ class ClinicSession(QObject):
         self._snapshot_timer.setSingleShot(True)
         self._snapshot_timer.setInterval(SNAPSHOT_IDLE_MS)
         self._snapshot_timer.timeout.connect(self.save_snapshot_async)
+        self.views = ViewQueue()
+        self._views_failed = False  # a view waited: say so when it is finally written
+        self._views_timer = QTimer(self)
+        self._views_timer.setInterval(VIEW_RETRY_MS)
+        self._views_timer.timeout.connect(self.write_views)
 
     @property
     def repo(self) -> Repository:
@@ -282,6 +302,7 @@ class ClinicSession(QObject):
         change = change_of(result)
         if change is None:
             return result
+        self._after_write()
         if stack is not None and change.undoable:
             from ui.commands import ChangeCommand
 
@@ -292,6 +313,7 @@ class ClinicSession(QObject):
     def replay(self, write: UseCase[Change]) -> Change:
         """Write an undo or a redo (``planner.app.changes.undo``/``redo``) and tell the views."""
         change = write(self.repo, self.context())
+        self._after_write()
         self.publish(change)
         return change
 
@@ -307,6 +329,49 @@ class ClinicSession(QObject):
             if ids:
                 self.refresh_transplants(ids, change.after)
         self.sig_change.emit(change)
+
+    # --- views waiting for their audit row ----------------------------------------------
+
+    def record_view(self, patient_id: str) -> bool:
+        """Audit the opening of a patient's record: written now if the database allows,
+        else queued with its time and user (``views``); a refusal of the database is
+        never raised, so the record opens whatever the database's state.
+
+        Returns:
+            True when the row is written; False when it waits (say so to the user).
+        """
+        self.views.add(self.context(), patient_id)
+        return self.write_views()
+
+    def write_views(self) -> bool:
+        """Write the views waiting for their row, oldest first; True when none waits.
+
+        Views that had waited and are now written are reported in the status bar; while
+        some still wait, a timer tries again.
+        """
+        if not self.views:
+            self._views_timer.stop()
+            return True
+        if self._repo is None:
+            return False
+        earlier = self._views_failed
+        self.views.write(self._repo)
+        if self.views:
+            self._views_failed = True
+            if not self.finishing:
+                self._views_timer.start()
+            return False
+        self._views_timer.stop()
+        self._views_failed = False
+        if earlier:
+            self.report(VIEWS_WRITTEN)
+        return True
+
+    def _after_write(self) -> None:
+        """A write just succeeded: the database takes writes again, so write the views
+        that waited (a failure here leaves them waiting and never fails the edit)."""
+        if self.views:
+            self.write_views()
 
     def report(self, message: str) -> None:
         """A sentence for the status bar."""
@@ -356,6 +421,7 @@ class ClinicSession(QObject):
         """
         self.finishing = True
         self._snapshot_timer.stop()
+        self._views_timer.stop()
         QThreadPool.globalInstance().waitForDone()
         if self._repo is not None and self._ready:
             try:

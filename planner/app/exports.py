@@ -6,9 +6,9 @@ Three steps, so the app can preview exactly what it then saves or prints:
    the repository and checks the request; the job holds plain picklable values.
 2. ``render`` is a pure function of the job returning the PDF bytes (it runs in a
    worker thread for the preview, or in a worker process for a batch).
-3. ``save_rendered`` writes the bytes atomically, then records the document history
-   and the audited export event in one commit. ``record_printed`` does the same for
-   a printout.
+3. ``save_rendered`` writes the bytes to a temporary file beside the target, records
+   the document history and the audited export event in one commit, then gives the
+   file its name. ``record_printed`` records a printout, before it is printed.
 
 ``export_document`` chains the three; ``batch_export`` renders many on two cores.
 """
@@ -26,6 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from planner.app.audited_output import refusal
 from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
@@ -34,7 +35,7 @@ from planner.domain.labs import LabSample
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan, StepStatus
 from planner.domain.templates import StepKind
-from planner.errors import NotFoundError, PlannerError, ValidationError
+from planner.errors import NotFoundError, PlannerError, StorageError, ValidationError
 from planner.export.atomic import export_target, write_atomically
 from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.names import default_file_name
@@ -403,25 +404,53 @@ def save_rendered(
     *,
     overwrite: bool,
 ) -> ExportResult:
-    """Write rendered bytes atomically, then record history and audit in one commit.
+    """Write rendered bytes atomically, recording history and audit in one commit.
 
-    The commit follows the write, so the history never lists a file that was not made.
+    The document is written and synced under a temporary name in the target's folder,
+    the commit made, and only then is the file renamed into place; a commit that fails
+    removes the temporary file. So a document never appears without its audit row. The
+    other order (file, then row) would leave a patient's document on disk, unrecorded,
+    whenever the database cannot be written; in this order the rare rename that fails
+    after the commit leaves a row of an attempted export and no file.
 
     Raises:
-        TargetExistsError: the file exists and ``overwrite`` is False.
+        TargetExistsError: the file exists and ``overwrite`` is False (nothing recorded).
+        UnrecordedOutputError: the database could not be written; no file was left.
         ExportPathError, ExportWriteError: see ``planner.export.atomic``.
     """
     target = export_target(out_path.parent, out_path.name)
-    write_atomically(target, lambda stream: stream.write(rendered.pdf), overwrite=overwrite)
-    change = _record(repo, ctx, job, "file")
+    recorded: list[Change] = []
+
+    def record() -> None:
+        try:
+            recorded.append(_record(repo, ctx, job, "file"))
+        except StorageError as exc:
+            raise refusal("No file was written", "the export", exc) from exc
+
+    write_atomically(
+        target,
+        lambda stream: stream.write(rendered.pdf),
+        overwrite=overwrite,
+        before_publish=record,
+    )
     return ExportResult(
-        target, job.entry("file"), rendered.missing_glyphs, rendered.untranslated_steps, change
+        target, job.entry("file"), rendered.missing_glyphs, rendered.untranslated_steps, recorded[0]
     )
 
 
 def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> Change:
-    """Record that a job was sent to a printer (history and audit, one commit)."""
-    return _record(repo, ctx, job, "printer")
+    """Record that a job is sent to a printer (history and audit, one commit).
+
+    Called before printing: paper cannot be taken back, so a print that fails after it
+    leaves a row of an attempt rather than a printout without one.
+
+    Raises:
+        UnrecordedOutputError: the database could not be written; do not print.
+    """
+    try:
+        return _record(repo, ctx, job, "printer")
+    except StorageError as exc:
+        raise refusal("Nothing was printed", "the print", exc) from exc
 
 
 def export_document(

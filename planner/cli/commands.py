@@ -105,14 +105,26 @@ def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
     """Print the clinic board for today; each row's alerts most severe first.
 
     In the text form a high alert starts with "!" (as on the desktop board); ``--json``
-    gives each alert's text, severity and rule.
+    gives each alert's text, severity and rule. The JSON is patient data leaving for a
+    file or another program: it is audited like an export ("Export board as JSON
+    (12 patients)") and refused in one sentence when the row cannot be written. The text
+    form is the terminal's view of the board, which no screen records.
     """
+    from planner.app.audited_output import patients_phrase, record_output
     from planner.app.clinic import clinic_board
 
     settings = shell.centre_settings()
     repo = shell.open_repository(args, existing=True)
     try:
         rows = clinic_board(repo, shell.clock().date(), sorted(settings.closures))
+        if args.json and rows:  # an empty board holds no patient data
+            record_output(
+                repo,
+                shell.context(),
+                f"Export board as JSON ({patients_phrase(r.patient_id for r in rows)})",
+                outcome="The board was not exported",
+                what="the export",
+            )
     finally:
         repo.close()
     if args.json:

@@ -187,7 +187,8 @@ def _batch(
     )
     written = sum(1 for i in items if i.result is not None)
     lines = [_batch_line(i) for i in items]
-    lines.append(f"{written} of {len(items)} {args.document}s written to {out_dir}.")
+    plural = "summaries" if args.document == "summary" else f"{args.document}s"
+    lines.append(f"{written} of {len(items)} {plural} written to {out_dir}.")
     return (EXIT_OK if written == len(items) else EXIT_PARTIAL), "\n".join(lines)
 
 
@@ -202,6 +203,10 @@ def run_export(
 
     A failed write (disk full) gives exit code 1. A mistake (unknown MRN or language, an existing file without ``--overwrite``, a
     missing ``--out``) gives exit code 2 and one sentence; nothing is written then.
+    A document whose audit row cannot be written (the database is locked, read-only or
+    on a full disk) is refused the same way, exit code 2, and no file is left: patient
+    data never leaves without its row (``planner.app.exports.save_rendered``). In a
+    batch that patient's line says so and the others go on.
     """
     try:
         if args.patient:

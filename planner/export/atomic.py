@@ -11,6 +11,7 @@ so (the app asks the user first).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -141,8 +142,26 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def write_atomically(target: Path, write: Callable[[BinaryIO], T], *, overwrite: bool) -> T:
+def _why_not_written(exc: OSError) -> str:
+    """The reason in words a coordinator acts on ("the disk is full", not "Errno 28")."""
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return "the disk is full"
+    return exc.strerror or type(exc).__name__
+
+
+def write_atomically(
+    target: Path,
+    write: Callable[[BinaryIO], T],
+    *,
+    overwrite: bool,
+    before_publish: Callable[[], object] | None = None,
+) -> T:
     """Write a file through ``write(stream)``, all or nothing; return what ``write`` returned.
+
+    ``before_publish`` runs once the whole file is on disk under its temporary name and
+    before it takes the target's name (an export records its audit row there). When it
+    raises, the temporary file is removed and its exception propagates: the target never
+    appears.
 
     Raises:
         TargetExistsError: the file exists and ``overwrite`` is False.
@@ -158,14 +177,17 @@ def write_atomically(target: Path, write: Callable[[BinaryIO], T], *, overwrite:
             result = write(stream)
             stream.flush()
             os.fsync(stream.fileno())
+        if before_publish is not None:
+            _check_target(target, overwrite)  # a name taken meanwhile: refuse before it runs
+            before_publish()
         _publish(tmp, target, overwrite)
         tmp = ""
         _fsync_folder(target.parent)
         return result
     except OSError as exc:
         raise ExportWriteError(
-            f"Could not write {target.name}: {exc.strerror or exc}. "
-            "Any previous file of that name is unchanged."
+            f"Could not write {target.name} ({_why_not_written(exc)}); any previous file of "
+            "that name is unchanged."
         ) from None
     finally:
         if tmp:

@@ -163,7 +163,7 @@ def test_disk_full_at_fsync_keeps_the_previous_file_and_no_temp(tmp_path, monkey
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("planner.export.atomic.os.fsync", full)
-    with pytest.raises(ExportWriteError, match="No space left"):
+    with pytest.raises(ExportWriteError, match=r"^Could not write a\.pdf \(the disk is full\);"):
         write_atomically(target, lambda f: f.write(b"new"), overwrite=True)
     assert target.read_bytes() == b"previous version"
     assert _leftovers(tmp_path) == []

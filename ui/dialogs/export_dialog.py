@@ -4,9 +4,11 @@ The preview is the very PDF that gets saved or printed: it is rendered once in a
 worker thread (``ui.workers.run_in_background``) and held in memory; QtPdf reads it
 from a ``QBuffer``, so no copy of the document is ever written to a temporary file
 (a temporary file of a patient's document could outlive a crash). Saving goes through
-``planner.app.exports.save_rendered`` (atomic write, then history and audit in one
-commit). An existing file is replaced only after ``_confirm_overwrite``, the single
-place that asks.
+``planner.app.exports.save_rendered`` (the file under a temporary name, history and
+audit in one commit, then the file's own name); printing records history and audit
+before the first page goes to the printer. Either is refused in a dialog, with nothing
+left on disk or paper, when the audit row cannot be written. An existing file is
+replaced only after ``_confirm_overwrite``, the single place that asks.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.audited_output import UnrecordedOutputError
 from planner.app.exports import (
     ExportResult,
     Rendered,
@@ -174,6 +177,9 @@ class ExportDialog(QDialog):
                     self._show_status("Not saved: the existing file was kept.")
                     return False
                 result = save(overwrite=True)
+        except UnrecordedOutputError as exc:
+            self._refuse(exc)
+            return False
         except PlannerError as exc:
             self._show_status(user_message(exc))
             return False
@@ -201,9 +207,24 @@ class ExportDialog(QDialog):
         """Draw every preview page onto ``printer`` (scaled to its page, aspect kept)."""
         if self._job is None:
             return
+        job = self._job
+        # Recorded before the printer starts: paper cannot be taken back, so no page is
+        # printed without its audit row (a printer that then fails leaves a row of the
+        # attempt).
+        try:
+            self._session.run(lambda repo, ctx: record_printed(repo, ctx, job))
+        except UnrecordedOutputError as exc:
+            self._refuse(exc)
+            return
+        except PlannerError as exc:
+            self._show_status(user_message(exc))
+            return
+        self.produced.append(job.entry("printer"))
         painter = QPainter()
         if not painter.begin(printer):
-            self._show_status("The printer could not be started.")
+            self._show_status(
+                "The printer could not be started; the print was recorded as attempted."
+            )
             return
         try:
             dpi = min(printer.resolution(), PRINT_DPI_CAP)
@@ -228,13 +249,6 @@ class ExportDialog(QDialog):
                 )
         finally:
             painter.end()
-        job = self._job
-        try:
-            self._session.run(lambda repo, ctx: record_printed(repo, ctx, job))
-            self.produced.append(job.entry("printer"))
-        except PlannerError as exc:
-            self._show_status(user_message(exc))
-            return
         self._show_status(f"Sent {self.document.pageCount()} pages to the printer.")
 
     def print_(self) -> None:
@@ -307,6 +321,12 @@ class ExportDialog(QDialog):
 
     def _show_status(self, text: str) -> None:
         self.status.setText(text)
+
+    def _refuse(self, exc: UnrecordedOutputError) -> None:
+        """Nothing was saved or printed because the audit row could not be written: a
+        dialog says so (the status line keeps the sentence after it closes)."""
+        self._show_status(str(exc))
+        QMessageBox.warning(self, "Print / export", str(exc))
 
     def _set_busy(self, busy: bool) -> None:
         self._rendering = busy
