@@ -17,6 +17,7 @@ from planner.cli.parser import UserError
 from planner.cli.shell import Shell
 
 if TYPE_CHECKING:
+    from planner.records.audit import AuditProblem
     from planner.storage.backup import CheckReport
 
 RESTORE_HINT = "transplant-planner --db FILE restore BACKUP"
@@ -24,21 +25,34 @@ RESTORE_HINT = "transplant-planner --db FILE restore BACKUP"
 
 def _summary(report: CheckReport) -> str:
     integrity = "ok" if report.integrity == ("ok",) else "; ".join(report.integrity[:5])
-    chain = (
-        "intact"
-        if report.audit_first_bad_seq is None
-        else f"broken at row {report.audit_first_bad_seq}"
-    )
-    return f"Integrity: {integrity}. Audit trail: {report.audit_rows} rows, {chain}."
+    return f"Integrity: {integrity}. {_audit_line(report.audit_rows, report.audit_problems)}"
+
+
+def _audit_line(rows: int, problems: tuple[AuditProblem, ...]) -> str:
+    state = "verified" if not problems else f"{len(problems)} problem(s)"
+    return f"Audit trail: {rows} rows, {state}."
+
+
+def _print_problems(shell: Shell, problems: tuple[AuditProblem, ...]) -> None:
+    """One line per problem: where (row or table and id), what, expected and found."""
+    for found in problems[:50]:
+        shell.out(f"  {found.sentence()}")
+    if len(problems) > 50:
+        shell.out(f"  ... and {len(problems) - 50} more.")
 
 
 def cmd_check(args: argparse.Namespace, shell: Shell) -> int:
-    """Integrity check and audit-chain verification; exit 1 when a problem is found."""
+    """Integrity check and the full audit check (keyed chain, anchors, documents against
+    their audit rows); exit 1 when a problem is found. SQLite file or PostgreSQL URL."""
     from planner.storage.backup import check
 
+    target = shell.database_target(args)
+    if "://" in target:
+        return _check_server(target, shell)
     path = shell.sqlite_file(args, "check")
     report = check(path)
     shell.out(_summary(report))
+    _print_problems(shell, report.audit_problems)
     # The check reads a file the app would refuse to open: it says so rather than refusing.
     private = os.name != "posix" or not os.stat(path).st_mode & 0o077
     if not private:
@@ -49,6 +63,35 @@ def cmd_check(args: argparse.Namespace, shell: Shell) -> int:
     if not report.ok:
         shell.out(f"Problems found: restore the last verified backup ({RESTORE_HINT}).")
     return EXIT_OK if report.ok and private else EXIT_PARTIAL
+
+
+def _check_server(url: str, shell: Shell) -> int:
+    """The audit check of a PostgreSQL database (its pages are the server's to check):
+    read only, with this workstation's key file and anchor."""
+    from sqlalchemy.exc import DBAPIError
+
+    from planner.storage.audit_trail import anchor_file_for, key_file_for, read_anchor, read_key
+    from planner.storage.audit_trail import verify as verify_audit
+    from planner.storage.engine import map_open_error, postgres_engine
+
+    key = read_key(key_file_for(None))
+    anchor = read_anchor(anchor_file_for(None, url), "this workstation's anchor")
+    engine = postgres_engine(url)
+    try:
+        with engine.connect() as conn:
+            report = verify_audit(conn, key, [anchor] if anchor is not None else [])
+            conn.rollback()
+    except DBAPIError as exc:
+        raise map_open_error(exc) from None
+    finally:
+        engine.dispose()
+    shell.out(
+        f"Integrity: checked by the PostgreSQL server. {_audit_line(report.rows, report.problems)}"
+    )
+    _print_problems(shell, report.problems)
+    if report.problems:
+        shell.out("Problems found: restore the server's last verified dump (pg_restore).")
+    return EXIT_OK if not report.problems else EXIT_PARTIAL
 
 
 def cmd_backup(args: argparse.Namespace, shell: Shell) -> int:

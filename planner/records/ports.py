@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # annotations only: the start-up board imports this module (s
     from planner.domain.labs import LabSample
     from planner.domain.patients import Patient, Transplant
     from planner.domain.plans import Plan
-    from planner.records.audit import AuditEntry
+    from planner.records.audit import AuditEntry, AuditKey
 
 # The kinds of per-transplant clinical document (one of each kind per transplant).
 HARVEST: Final = "harvest"
@@ -117,7 +117,13 @@ class Committed:
 
 
 class Repository(Protocol):
-    """Storage of patients, transplants, plans, records, lab samples and the audit trail."""
+    """Storage of patients, transplants, plans, records, lab samples and the audit trail.
+
+    Attributes:
+        audit_key: the key of the audit chain (kept outside the database).
+    """
+
+    audit_key: AuditKey
 
     def list_patients(self) -> list[Patient]:
         """Every patient, ordered by family name then given name."""

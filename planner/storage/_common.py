@@ -18,7 +18,16 @@ from planner.domain.labs import ANALYTES, LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, ValidationError
-from planner.records.audit import AuditEntry, FieldChange, chain_hash, dict_changes, plan_changes
+from planner.records.audit import (
+    KEYED_SCHEME,
+    AuditEntry,
+    AuditKey,
+    FieldChange,
+    chain_hash,
+    dict_changes,
+    document_hash,
+    plan_changes,
+)
 from planner.records.ports import RECORD_KINDS, Action, ClinicalRecord
 from planner.records.serialize import (
     patient_from_dict,
@@ -48,10 +57,12 @@ def dumps(d: Any) -> str:
 
 @dataclass(frozen=True)
 class PendingChange:
-    """A field change and the patient it concerns (None for clinic-wide rows)."""
+    """A field change, the patient it concerns (None for clinic-wide rows) and the hash of
+    the changed document after the action (None for events and lab imports)."""
 
     change: FieldChange
     patient_id: str | None
+    doc_hash: str | None = None
 
 
 def utc_fields(at: dt.datetime) -> tuple[str, int]:
@@ -78,9 +89,13 @@ def event_change(action: Action) -> PendingChange | None:
 
 
 def build_entries(
-    action: Action, pending: Sequence[PendingChange], last_seq: int, last_hash: str
+    action: Action,
+    pending: Sequence[PendingChange],
+    last_seq: int,
+    last_hash: str,
+    key: AuditKey,
 ) -> list[AuditEntry]:
-    """Chained audit rows for ``pending``, continuing after ``last_seq``/``last_hash``."""
+    """Audit rows for ``pending`` keyed by ``key``, chained after ``last_seq``/``last_hash``."""
     at_utc, offset_min = utc_fields(action.at)
     entries: list[AuditEntry] = []
     previous = last_hash
@@ -100,8 +115,10 @@ def build_entries(
             "new": item.change.new,
             "reason": action.reason,
             "app_version": __version__,
+            "doc_hash": item.doc_hash,
+            "scheme": KEYED_SCHEME,
         }
-        digest = chain_hash(previous, fields)
+        digest = chain_hash(previous, fields, key)
         entries.append(AuditEntry(**fields, hash=digest))
         previous = digest
     return entries
@@ -308,7 +325,8 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
         if changes or stored is None:
             new["version"] = actual + 1
             prepared.patients.append(Write("patient", p.id, stored is None, actual, new))
-            prepared.pending.extend(PendingChange(c, p.id) for c in changes)
+            digest = document_hash(new)
+            prepared.pending.extend(PendingChange(c, p.id, digest) for c in changes)
             prepared.result_patients.append(patient_from_dict(new))
         else:
             assert stored is not None
@@ -325,7 +343,8 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
         if changes or stored is None:
             new["version"] = actual + 1
             prepared.transplants.append(Write("transplant", t.id, stored is None, actual, new))
-            prepared.pending.extend(PendingChange(c, t.patient_id) for c in changes)
+            digest = document_hash(new)
+            prepared.pending.extend(PendingChange(c, t.patient_id, digest) for c in changes)
             prepared.result_transplants.append(transplant_from_dict(new))
         else:
             assert stored is not None
@@ -348,7 +367,8 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
         if changes or stored is None:
             new["version"] = actual + 1
             prepared.plans.append(Write("plan", plan.id, stored is None, actual, new))
-            prepared.pending.extend(PendingChange(c, patient_id) for c in changes)
+            digest = document_hash(new)
+            prepared.pending.extend(PendingChange(c, patient_id, digest) for c in changes)
             prepared.result_plans.append(plan_from_dict(new))
         else:
             assert stored is not None
@@ -398,7 +418,17 @@ def _prepare_record(
             RecordWrite(rec.transplant_id, rec.kind, stored is None, actual, body, actual + 1)
         )
         patient_id = str(transplant["patient_id"])
-        prepared.pending.extend(PendingChange(c, patient_id) for c in changes)
+        stored_form = {
+            "transplant_id": rec.transplant_id,
+            "kind": rec.kind,
+            "body": body,
+            "version": actual + 1,
+        }
+        digest = document_hash(stored_form)
+        if not changes:  # an empty new record: still one row to hold its hash
+            entity = RECORD_ENTITY_PREFIX + rec.kind
+            changes = [FieldChange(entity, rec.transplant_id, "body", None, "{}")]
+        prepared.pending.extend(PendingChange(c, patient_id, digest) for c in changes)
         prepared.result_records.append(
             ClinicalRecord(rec.transplant_id, rec.kind, body, actual + 1)
         )

@@ -32,10 +32,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from planner.errors import StorageError
-from planner.records.audit import GENESIS_HASH, AuditEntry, verify_chain
+from planner.records.audit import Anchor, AuditEntry, AuditKey, AuditProblem, anchor_problem
+from planner.storage.audit_trail import (
+    AuditReport,
+    audit_entries,
+    key_beside,
+    key_file_for,
+    read_anchor,
+    read_key,
+    stored_key_id,
+    verify,
+    write_key,
+)
 from planner.storage.lock import InstanceLock
 
 MANIFEST = "manifest.json"
@@ -91,8 +103,11 @@ class CheckReport:
         path: the file checked.
         integrity: the rows of ``PRAGMA integrity_check`` (("ok",) when sound).
         audit_rows, audit_head: the chain's length and last hash.
-        audit_first_bad_seq: where the audit chain breaks, or None.
+        audit_first_bad_seq: the first audit row a problem names, or None.
         sha256: the file's digest; manifest_sha256: the manifest's record, if any.
+        audit_problems: each failure of the audit check, named (row or table, expected,
+            found): the keyed chain, the anchors, the stored documents.
+        audit_keyed: whether the chain has keyed rows.
     """
 
     path: Path
@@ -102,13 +117,15 @@ class CheckReport:
     audit_first_bad_seq: int | None
     sha256: str
     manifest_sha256: str | None
+    audit_problems: tuple[AuditProblem, ...] = ()
+    audit_keyed: bool = False
 
     @property
     def ok(self) -> bool:
-        """Sound file, intact chain, and the manifest's digest matches (when recorded)."""
+        """Sound file, verified audit, and the manifest's digest matches (when recorded)."""
         return (
             self.integrity == ("ok",)
-            and self.audit_first_bad_seq is None
+            and not self.audit_problems
             and (self.manifest_sha256 is None or self.manifest_sha256 == self.sha256)
         )
 
@@ -145,17 +162,32 @@ def _integrity(conn: sqlite3.Connection) -> tuple[str, ...]:
         return (f"{type(exc).__name__}: {exc}",)
 
 
-def _audit(conn: sqlite3.Connection) -> tuple[int, str, int | None]:
-    """Rows, head hash and first bad seq of the audit chain in a raw connection."""
-    names = [f.name for f in dataclasses.fields(AuditEntry)]
-    cols = ", ".join(f'"{n}"' for n in names)  # constant column names, not input
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[Any]:
+    """A read-only SQLAlchemy connection to an SQLite file (never creates or writes it)."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    engine = create_engine(
+        "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=NullPool
+    )
     try:
-        rows = conn.execute(f"SELECT {cols} FROM audit ORDER BY seq").fetchall()  # noqa: S608
-    except sqlite3.DatabaseError:
-        return 0, GENESIS_HASH, 1
-    entries = [AuditEntry(**dict(zip(names, row, strict=True))) for row in rows]
-    head = entries[-1].hash if entries else GENESIS_HASH
-    return len(entries), head, verify_chain(entries)
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+def _audit_report(path: Path, key: AuditKey | None, anchors: list[Anchor]) -> AuditReport:
+    """Every audit check of an SQLite file (``audit_trail.verify``)."""
+    with _read_only(path) as conn:
+        return verify(conn, key, anchors)
+
+
+def _file_key_id(path: Path) -> str | None:
+    try:
+        with _read_only(path) as conn:
+            return stored_key_id(conn)
+    except Exception:  # noqa: BLE001 - an old or damaged file simply has no key id
+        return None
 
 
 def _revision(conn: sqlite3.Connection) -> str | None:
@@ -251,6 +283,43 @@ def _backup_name(folder: Path, now: dt.datetime, label: str) -> Path:
     return path
 
 
+def _source_path(source: Any) -> Path | None:
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source)
+    path = getattr(source, "path", None)
+    return Path(path) if path is not None else None
+
+
+def _source_key(source: Any) -> AuditKey | None:
+    """The audit key of a backup's source: the repository's, or the file beside it."""
+    key = getattr(source, "audit_key", None)
+    if isinstance(key, AuditKey):
+        return key
+    path = _source_path(source)
+    return read_key(key_file_for(path)) if path is not None else None
+
+
+def _source_key_file(source: Any) -> Path | None:
+    """Where the source's key file is, recorded so ``check`` finds it for the backup."""
+    path = _source_path(source)
+    if path is None:
+        return None
+    found = key_file_for(path)
+    return found if found.is_file() else None
+
+
+def _source_anchor_file(source: Any) -> Path | None:
+    anchor = getattr(source, "anchor_file", None)
+    if anchor is not None:
+        return Path(anchor)
+    path = _source_path(source)
+    if path is None:
+        return None
+    from planner.storage.audit_trail import anchor_file_for
+
+    return anchor_file_for(path)
+
+
 def backup(
     source: Any,
     dest_dir: Path,
@@ -259,6 +328,8 @@ def backup(
     keep: int = DEFAULT_KEEP,
     label: str = "",
     allow_broken_chain: bool = False,
+    key: AuditKey | None = None,
+    database: str | None = None,
 ) -> BackupInfo:
     """Take a verified backup of an SQLite database into ``dest_dir``.
 
@@ -271,6 +342,10 @@ def backup(
         label: letters, digits, "_" and "-" (``label_for``, "pre-migration").
         allow_broken_chain: record a copy whose audit chain breaks instead of refusing
             it (the safety copy taken before a migration: a copy of what is there).
+        key: the audit key (default: the repository's, or the file beside a database
+            file); the copy's keyed chain is verified with it.
+        database: the label of the database it is a copy of (default: ``label``),
+            recorded so that ``check`` compares the database with its own backups only.
 
     Raises:
         StorageError: the copy failed its integrity check or its audit chain is broken
@@ -283,6 +358,11 @@ def backup(
     if label and not re.fullmatch(_LABEL, label):
         raise ValueError(f"a backup label is letters, digits, '_' or '-', not {label!r}")
     dest_dir = Path(dest_dir)
+    key = key if key is not None else _source_key(source)
+    # Read before the copy: an anchor is written after its commit, so the one read now
+    # names a row the copy holds.
+    anchor_file = _source_anchor_file(source)
+    anchor = read_anchor(anchor_file, "the anchor beside the database") if anchor_file else None
     _private_dir(dest_dir)
     path = _backup_name(dest_dir, now, label)
     _create_private(path)
@@ -293,10 +373,10 @@ def backup(
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
                 integrity = _integrity(dst)
-                rows, head, first_bad = _audit(dst)
                 revision = _revision(dst)
             finally:
                 dst.close()
+        report = _audit_report(path, key, [anchor] if anchor else [])
     except sqlite3.Error as exc:
         path.unlink(missing_ok=True)
         raise StorageError(
@@ -312,26 +392,35 @@ def backup(
             "itself may be damaged: restore the last verified backup "
             "(transplant-planner --db FILE restore BACKUP)."
         )
-    if first_bad is not None and not allow_broken_chain:
+    if report.problems and not allow_broken_chain:
         path.unlink(missing_ok=True)
         raise StorageError(
-            f"The database's audit trail is broken at row {first_bad}, so no backup was "
-            "made: restore the last verified backup (transplant-planner --db FILE restore "
-            "BACKUP)."
+            f"The database's audit trail does not verify, so no backup was made: "
+            f"{report.problems[0].sentence()} Restore the last verified backup "
+            "(transplant-planner --db FILE restore BACKUP)."
         )
     info = BackupInfo(
         path=path,
         sha256=sha256_of(path),
         created_utc=now.astimezone(dt.UTC).isoformat(timespec="seconds"),
         integrity="ok",
-        audit_rows=rows,
-        audit_head=head,
-        audit_first_bad_seq=first_bad,
+        audit_rows=report.rows,
+        audit_head=report.head,
+        audit_first_bad_seq=report.first_bad_seq,
         schema_revision=revision,
         label=label,
     )
     manifest = _read_manifest(dest_dir)
     entry = {k: (v.name if isinstance(v, Path) else v) for k, v in dataclasses.asdict(info).items()}
+    # The head anchored outside the database: a chain later cut or rewritten no longer
+    # holds it (``check``). Its MAC stops an anchor being moved to an earlier row.
+    entry["database"] = database if database is not None else label
+    if key is not None:
+        entry["audit_key_id"] = key.key_id
+        key_file = _source_key_file(source)
+        if key_file is not None:
+            entry["key_file"] = str(key_file.resolve())
+        entry["anchor_mac"] = Anchor.mac_of(key, report.rows, report.head)
     manifest["backups"] = [b for b in manifest["backups"] if b.get("path") != path.name]
     manifest["backups"].append(entry)
     _rotate(dest_dir, manifest, keep, label)
@@ -378,38 +467,141 @@ def list_backups(dest_dir: Path) -> list[dict[str, Any]]:
     return list(_read_manifest(Path(dest_dir))["backups"])
 
 
-def check(path: Path) -> CheckReport:
-    """Check a backup (or a closed database) file: integrity, audit chain, manifest digest."""
+def manifest_anchors(folder: Path, database: str) -> list[Anchor]:
+    """The chain heads recorded by the backups of ``database`` in ``folder``'s manifest
+    (those a restore superseded left out)."""
+    anchors: list[Anchor] = []
+    for entry in _read_manifest(Path(folder))["backups"]:
+        if entry.get("superseded") or entry.get("database", entry.get("label")) != database:
+            continue
+        try:
+            seq, head = int(entry.get("audit_rows", 0)), str(entry.get("audit_head", ""))
+        except (TypeError, ValueError):
+            seq, head = -1, ""
+        name = str(entry.get("path", "?"))
+        # An entry written before backups carried a MAC is compared by position only.
+        anchors.append(Anchor(seq, head, str(entry.get("anchor_mac", "")), f"backup {name}"))
+    return anchors
+
+
+def find_key(key_id: str | None, near: Path) -> AuditKey | None:
+    """The audit key whose id is ``key_id``, looked for where a backup's database keeps
+    it: the configured key file, the backup's folder and the folder above it, the data
+    folder."""
+    if key_id is None:
+        return None
+    from planner.storage.paths import data_dir
+
+    near = Path(near).resolve()
+    candidates = [key_file_for(None)] if os.environ.get("TRANSPLANT_PLANNER_AUDIT_KEY") else []
+    recorded = (_manifest_entry(near) or {}).get("key_file")
+    if isinstance(recorded, str):
+        candidates.append(Path(recorded))
+    for folder in (near.parent, near.parent.parent):
+        candidates += sorted(folder.glob("*.audit-key"))
+    candidates.append(data_dir() / "audit.key")
+    for candidate in candidates:
+        try:
+            key = read_key(candidate)
+        except StorageError:
+            continue
+        if key is not None and key.key_id == key_id:
+            return key
+    return None
+
+
+def _manifest_entry(path: Path) -> dict[str, Any] | None:
+    for entry in _read_manifest(path.parent)["backups"]:
+        if isinstance(entry, dict) and entry.get("path") == path.name:
+            return dict(entry)
+    return None
+
+
+def check(
+    path: Path, *, key: AuditKey | None = None, backups_dir: Path | None = None
+) -> CheckReport:
+    """Check a backup or a database file: integrity, the keyed audit chain, its anchors,
+    the stored documents against their audit rows, and the manifest digest.
+
+    A backup (listed in its folder's manifest) is checked with the key its manifest
+    entry names. A database is checked with the key beside it, against the anchor beside
+    it and the heads its backups recorded (``backups_dir``, default ``backups`` beside).
+    """
     path = Path(path)
     if not path.is_file():
         raise StorageError(f"There is no file at {path}.")
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         integrity = _integrity(conn)
-        rows, head, first_bad = _audit(conn)
     finally:
         conn.close()
-    recorded = None
-    for entry in _read_manifest(path.parent)["backups"]:
-        if entry.get("path") == path.name:
-            recorded = entry.get("sha256")
+    entry = _manifest_entry(path)
+    anchors: list[Anchor] = []
+    if entry is not None:
+        key_id = entry.get("audit_key_id") or _file_key_id(path)
+        key = key or find_key(key_id, path)
+    else:
+        key = key or read_key(key_file_for(path))
+        from planner.storage.audit_trail import anchor_file_for
+
+        beside = read_anchor(anchor_file_for(path), "the anchor beside the database")
+        anchors = [beside] if beside is not None else []
+        folder = backups_dir or path.parent / "backups"
+        anchors += manifest_anchors(folder, label_for(path))
+    audit = _audit_report(path, key, anchors)
+    if entry is None:
+        audit = _database_expectations(path, audit, key, anchors)
     return CheckReport(
         path=path,
         integrity=integrity,
-        audit_rows=rows,
-        audit_head=head,
-        audit_first_bad_seq=first_bad,
+        audit_rows=audit.rows,
+        audit_head=audit.head,
+        audit_first_bad_seq=audit.first_bad_seq,
         sha256=sha256_of(path),
-        manifest_sha256=recorded,
+        manifest_sha256=entry.get("sha256") if entry is not None else None,
+        audit_problems=audit.problems,
+        audit_keyed=audit.keyed,
     )
+
+
+def _database_expectations(
+    path: Path, audit: AuditReport, key: AuditKey | None, anchors: list[Anchor]
+) -> AuditReport:
+    """What a keyed database always has: keyed rows once it has a key file and rows (a
+    chain rewritten entirely in the old unkeyed scheme has none), and the anchor beside
+    it once it has keyed rows (deleting it would hide a cut tail)."""
+    extra: list[AuditProblem] = []
+    if key is not None and audit.rows and not audit.keyed:
+        extra.append(
+            AuditProblem(
+                "table audit",
+                "the database has an audit key but no keyed rows, so the chain was rewritten",
+                "keyed rows",
+                "only unkeyed rows",
+            )
+        )
+    beside = [a for a in anchors if a.source == "the anchor beside the database"]
+    if audit.keyed and not beside:
+        extra.append(
+            AuditProblem(
+                "the anchor beside the database",
+                "the anchor file is missing, so rows cut from the end could not be seen",
+                f"{path.name}.audit-anchor",
+                "no file",
+            )
+        )
+    if not extra:
+        return audit
+    return dataclasses.replace(audit, problems=(*audit.problems, *extra))
 
 
 def problem(report: CheckReport) -> str:
     """What is wrong with a checked file, as a clause ("" when it is sound)."""
     if report.integrity != ("ok",):
         return "it fails the integrity check"
-    if report.audit_first_bad_seq is not None:
-        return f"its audit trail is broken at row {report.audit_first_bad_seq}"
+    if report.audit_problems:
+        first = report.audit_problems[0]
+        return f"its audit trail does not verify ({first.where}: {first.what})"
     if report.manifest_sha256 is not None and report.manifest_sha256 != report.sha256:
         return "its checksum differs from the one recorded in the manifest"
     return ""
@@ -425,13 +617,18 @@ def _keep_aside(target: Path, now: dt.datetime) -> Path | None:
     while any(kept.with_name(kept.name + s).exists() for s in ("", "-wal", "-shm")):
         kept = target.with_name(f"{target.name}.before-restore-{stamp}.{n}")
         n += 1
-    for suffix in ("-wal", "-shm", "-journal"):
+    for suffix in ("-wal", "-shm", "-journal", ".audit-anchor"):
         side = target.with_name(target.name + suffix)
         if side.exists():
             os.replace(side, kept.with_name(kept.name + suffix))
     if not target.exists():
         return None
     os.replace(target, kept)
+    # The kept database stays verifiable: a copy of the key goes with it (the restored
+    # one, of the same lineage, keeps using the original).
+    key = read_key(key_beside(target))
+    if key is not None:
+        write_key(key_beside(kept), key)
     return kept
 
 
@@ -439,7 +636,8 @@ def _put_back(kept: Path | None, target: Path) -> None:
     """Undo ``_keep_aside`` after a failed copy: the database as it was, where it was."""
     if kept is None:
         return
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    key_beside(kept).unlink(missing_ok=True)
+    for suffix in ("", "-wal", "-shm", "-journal", ".audit-anchor"):
         side = kept.with_name(kept.name + suffix)
         if side.exists():
             os.replace(side, target.with_name(target.name + suffix))
@@ -515,6 +713,8 @@ def restore(
             raise
         finally:
             staging.unlink(missing_ok=True)
+        _carry_key(backup_file, target)
+        _supersede_anchors(target)
         repo = open_repository(
             target, user=user, workstation=workstation, now=now, lock=lock, create=False
         )
@@ -536,17 +736,61 @@ def restore(
     return RestoreInfo(restored_from=backup_file, kept_aside=kept, report=check(target))
 
 
-def check_anchors(entries: list[AuditEntry], dest_dir: Path) -> int | None:
+def _carry_key(backup_file: Path, target: Path) -> None:
+    """Put the backup's audit key beside a restored database that has none (restoring
+    into a new folder), so its keyed rows stay verifiable."""
+    beside = key_file_for(target)
+    if read_key(beside) is not None:
+        return
+    entry = _manifest_entry(backup_file)
+    key = find_key((entry or {}).get("audit_key_id") or _file_key_id(target), backup_file)
+    if key is not None:
+        write_key(beside, key)
+
+
+def _supersede_anchors(target: Path) -> None:
+    """Mark the backups whose recorded head the restored chain does not hold (taken
+    after the backup now restored): a restore rewinds the chain on purpose, and their
+    anchors would otherwise report it as tampering."""
+    folder = target.parent / "backups"
+    manifest = _read_manifest(folder)
+    if not manifest["backups"]:
+        return
+    with _read_only(target) as conn:
+        entries = audit_entries(conn)
+    database = label_for(target)
+    changed = False
+    for entry in manifest["backups"]:
+        if entry.get("superseded") or entry.get("database", entry.get("label")) != database:
+            continue
+        anchor = Anchor(int(entry.get("audit_rows", 0)), str(entry.get("audit_head", "")), "", "")
+        if anchor_problem(entries, anchor, None) is not None:
+            entry["superseded"] = True
+            changed = True
+    if changed:
+        _write_manifest(folder, manifest)
+
+
+def check_anchors(
+    entries: list[AuditEntry],
+    dest_dir: Path,
+    key: AuditKey | None = None,
+    database: str | None = None,
+) -> int | None:
     """Compare the audit chain with the heads anchored in a backup manifest.
 
-    A chain rewritten or cut short after a backup still verifies on its own; the head
-    recorded in the manifest does not match it any more. Returns the anchored seq of
-    the first manifest entry that does not match (its row missing or its hash
-    different), or None when every anchor matches.
+    A chain rewritten or cut short after a backup no longer holds the head the manifest
+    recorded. Returns the anchored seq of the first manifest entry that does not match
+    (its row missing or its hash different), or None when every anchor matches.
+    ``database``: only that database's backups (default: every entry).
     """
-    by_seq = {e.seq: e.hash for e in entries}
     for entry in _read_manifest(Path(dest_dir))["backups"]:
+        if database is not None and entry.get("database", entry.get("label")) != database:
+            continue
+        if entry.get("superseded"):
+            continue
         seq, head = int(entry.get("audit_rows", 0)), str(entry.get("audit_head", ""))
-        if seq and by_seq.get(seq) != head:
+        mac = str(entry.get("anchor_mac", "")) if key is not None else ""
+        if seq and anchor_problem(entries, Anchor(seq, head, mac, "backup"), key) is not None:
             return seq
     return None

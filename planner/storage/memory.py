@@ -16,7 +16,7 @@ from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import NotFoundError, StorageError
-from planner.records.audit import GENESIS_HASH, AuditEntry
+from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
 from planner.records.ports import Action, ClinicalRecord, Committed
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
@@ -69,13 +69,14 @@ class _View:
 class InMemoryRepository:
     """Storage in plain dicts (records kept in their serialised form, like the database)."""
 
-    def __init__(self) -> None:
+    def __init__(self, audit_key: AuditKey | None = None) -> None:
         self._patients: dict[str, dict[str, Any]] = {}
         self._transplants: dict[str, dict[str, Any]] = {}
         self._plans: dict[str, dict[str, Any]] = {}
         self._records: dict[tuple[str, str], dict[str, Any]] = {}
         self._labs: list[LabSample] = []  # insertion order; LabSample is immutable
         self._audit: list[AuditEntry] = []
+        self.audit_key = audit_key or AuditKey.generate()  # lives as long as its rows
         self._snapshot: str | None = None
         self._closed = False
 
@@ -172,7 +173,7 @@ class InMemoryRepository:
         prepared = prepare_commit(action, _View(self))
         last_seq = self._audit[-1].seq if self._audit else 0
         last_hash = self._audit[-1].hash if self._audit else GENESIS_HASH
-        entries = build_entries(action, prepared.pending, last_seq, last_hash)
+        entries = build_entries(action, prepared.pending, last_seq, last_hash, self.audit_key)
         # Nothing has changed yet; if writing the audit rows fails, nothing will.
         self._write_audit(entries)
         for w in prepared.patients:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 
 from planner import __version__
 from planner.errors import StorageError
-from planner.records.audit import verify_chain
-from planner.records.ports import Repository
+from planner.records.audit import AuditKey, verify_chain
+from planner.records.ports import Actor, Repository
 from planner.storage import migrate, schema
 from planner.storage.engine import (
     map_open_error,
@@ -44,6 +44,8 @@ class OpenedDatabase:
         created: True when this open created the database.
         migrated_from: the revision before a migration, or None when none ran.
         pre_migration_backup: the verified backup taken before migrating, if any.
+        audit_key: the key of the audit chain (a file outside the database).
+        anchor_file: where the chain's head is anchored after each commit.
     """
 
     engine: Engine
@@ -52,6 +54,36 @@ class OpenedDatabase:
     created: bool
     migrated_from: str | None
     pre_migration_backup: Path | None
+    audit_key: AuditKey | None = None
+    anchor_file: Path | None = None
+
+
+def _key_audit(
+    engine: Engine, path: Path | None, url: str | None, actor: Actor, now: dt.datetime
+) -> tuple[AuditKey, Path]:
+    """Load (or create) the audit key and key the chain the first time; see
+    ``planner.storage.audit_trail``."""
+    from sqlalchemy import text
+
+    from planner.storage.audit_trail import (
+        anchor_file_for,
+        key_database,
+        key_file_for,
+        key_for_database,
+        write_anchor,
+    )
+    from planner.storage.sql import AUDIT_CHAIN_LOCK
+
+    anchor = anchor_file_for(path, url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
+        key, unkeyed = key_for_database(conn, key_file_for(path))
+        written = key_database(conn, key, actor, now) if unkeyed else 0
+        head = conn.execute(text("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")).first()
+    if written and head is not None:
+        write_anchor(anchor, key, int(head.seq), str(head.hash))
+    return key, anchor
 
 
 def _too_new(revision: str) -> StorageError:
@@ -86,8 +118,17 @@ def _migrate(
         folder = backup_dir or path.parent / "backups"
         # A copy of what is there, even with a broken audit chain: the migration must
         # not run without one, and ``check`` still reports the break.
+        from planner.storage.audit_trail import key_file_for, read_key
+        from planner.storage.backup import label_for
+
         backup_path = backup(
-            engine, folder, now=now, label="pre-migration", allow_broken_chain=True
+            engine,
+            folder,
+            now=now,
+            label="pre-migration",
+            allow_broken_chain=True,
+            key=read_key(key_file_for(path)),
+            database=label_for(path),
         ).path
     with engine.begin() as conn:
         migrate.upgrade_to_head(conn)
@@ -114,6 +155,7 @@ def open_database(
     released if the open fails, as a lock taken here would be).
     """
     when = now or dt.datetime.now(dt.UTC)
+    actor = Actor(user, workstation)
     if url_or_path is not None and is_url(url_or_path):
         pg_engine = postgres_engine(str(url_or_path))
         try:
@@ -124,7 +166,15 @@ def open_database(
         except BaseException:
             pg_engine.dispose()
             raise
-        return OpenedDatabase(pg_engine, None, None, created, migrated_from, None)
+        try:
+            key, anchor = _key_audit(pg_engine, None, str(url_or_path), actor, when)
+        except DBAPIError as exc:
+            pg_engine.dispose()
+            raise map_open_error(exc) from None
+        except BaseException:
+            pg_engine.dispose()
+            raise
+        return OpenedDatabase(pg_engine, None, None, created, migrated_from, None, key, anchor)
 
     check_sqlite_version()
     path = Path(
@@ -148,6 +198,7 @@ def open_database(
         created, migrated_from, backup_path = _migrate(
             engine, path=path, backup_dir=backup_dir, now=when
         )
+        key, anchor = _key_audit(engine, path, None, actor, when)
         opened = True
     except (DBAPIError, sqlite3.Error) as exc:
         raise map_open_error(exc) from None
@@ -156,7 +207,7 @@ def open_database(
             if engine is not None:
                 engine.dispose()
             lock.release()
-    return OpenedDatabase(engine, path, lock, created, migrated_from, backup_path)
+    return OpenedDatabase(engine, path, lock, created, migrated_from, backup_path, key, anchor)
 
 
 def open_repository(
@@ -201,9 +252,11 @@ def open_repository(
         path=opened.path,
         lock=opened.lock,
         pre_migration_backup=opened.pre_migration_backup,
+        audit_key=opened.audit_key,
+        anchor_file=opened.anchor_file,
     )
 
 
 def verify_audit(repo: Repository) -> int | None:
     """The seq of the first audit row that breaks the hash chain, or None when it verifies."""
-    return verify_chain(repo.audit_log())
+    return verify_chain(repo.audit_log(), repo.audit_key)

@@ -98,6 +98,9 @@ audit = Table(
     Column("reason", Text, nullable=False),
     Column("app_version", String(32), nullable=False),
     Column("hash", String(64), nullable=False),
+    # 0004: the keyed chain (planner.records.audit).
+    Column("doc_hash", String(64)),
+    Column("scheme", String(16), nullable=False, server_default="sha256"),
     sqlite_autoincrement=True,
 )
 

@@ -24,7 +24,7 @@ from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, StorageError
-from planner.records.audit import GENESIS_HASH, AuditEntry
+from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
 from planner.records.ports import Action, ClinicalRecord, Committed
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
@@ -143,7 +143,9 @@ def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
 
 
 def _entry(row: Any) -> AuditEntry:
-    return AuditEntry(**{f.name: row._mapping[f.name] for f in dataclasses.fields(AuditEntry)})
+    # Columns the row lacks (read through an older schema) keep the dataclass defaults.
+    m = row._mapping
+    return AuditEntry(**{f.name: m[f.name] for f in dataclasses.fields(AuditEntry) if f.name in m})
 
 
 class _SqlView:
@@ -211,6 +213,8 @@ class SqlRepository:
         engine: the Engine (one pooled connection for SQLite).
         path: the SQLite file, or None for PostgreSQL.
         pre_migration_backup: the backup taken before this open migrated the schema.
+        audit_key: the key of the audit chain (``planner.storage.audit_trail``).
+        anchor_file: where the chain's head is anchored after each commit, or None.
     """
 
     def __init__(
@@ -220,10 +224,15 @@ class SqlRepository:
         path: Path | None = None,
         lock: InstanceLock | None = None,
         pre_migration_backup: Path | None = None,
+        audit_key: AuditKey | None = None,
+        anchor_file: Path | None = None,
     ) -> None:
         self.engine = engine
         self.path = path
         self.pre_migration_backup = pre_migration_backup
+        # Tests build a repository on a bare engine: a key of their own, no anchor file.
+        self.audit_key = audit_key or AuditKey.generate()
+        self.anchor_file = anchor_file
         self._lock = lock
         self._closed = False
         self._postgres = engine.dialect.name == "postgresql"
@@ -371,7 +380,9 @@ class SqlRepository:
                     select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc()).limit(1)
                 ).first()
                 last_seq, last_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-                entries = build_entries(action, prepared.pending, last_seq, last_hash)
+                entries = build_entries(
+                    action, prepared.pending, last_seq, last_hash, self.audit_key
+                )
                 for w in prepared.patients:
                     self._save(conn, s.patients, w, dict(w.new))
                 for w in prepared.transplants:
@@ -395,6 +406,10 @@ class SqlRepository:
                     self._write_audit(conn, entries)
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
+        if entries and self.anchor_file is not None:
+            from planner.storage.audit_trail import write_anchor
+
+            write_anchor(self.anchor_file, self.audit_key, entries[-1].seq, entries[-1].hash)
         return Committed(
             patients=tuple(prepared.result_patients),
             transplants=tuple(prepared.result_transplants),
@@ -446,7 +461,9 @@ class SqlRepository:
             )
 
     def _write_audit(self, conn: Connection, entries: list[AuditEntry]) -> None:
-        conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
+        columns = set(s.audit.c.keys())
+        rows = [{k: v for k, v in dataclasses.asdict(e).items() if k in columns} for e in entries]
+        conn.execute(insert(s.audit), rows)
 
     @property
     def keeps_board_snapshot(self) -> bool:

@@ -149,9 +149,9 @@ def test_a_broken_audit_chain_is_refused(
     code, out, err = run_cli(capsys, "--db", str(db), "backup", "--dest", str(tmp_path / "bk"))
 
     assert code == 2 and out == ""
-    assert err.count("\n") == 1 and "audit trail is broken at row 2" in err
+    assert err.count("\n") == 1 and "audit row 2: the row or the chain before it was changed" in err
     assert not list((tmp_path / "bk").glob("planner-*.db"))  # the copy was deleted
-    with pytest.raises(StorageError, match="broken at row 2"):
+    with pytest.raises(StorageError, match="audit row 2: the row or the chain before"):
         bk.backup(db, tmp_path / "bk", now=NOW)
 
 

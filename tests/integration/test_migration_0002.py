@@ -6,11 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, inspect, text
 
-from planner.storage import SqlRepository, migrate, open_repository, schema, verify_audit
+from planner.records.audit import LEGACY_SCHEME, AuditEntry, AuditKey, chain_hash
+from planner.storage import (
+    SqlRepository,
+    _common,
+    migrate,
+    open_repository,
+    opening,
+    schema,
+    sql,
+    verify_audit,
+)
 from planner.storage import backup as bk
 from tests.integration.factories import ACTOR, action, lab, patient, plan, record, transplant
 
@@ -37,6 +48,15 @@ def _schema_0001(m: pytest.MonkeyPatch) -> None:
         *(c._copy() for c in schema.patients.columns if c.name not in LATER_PATIENT_COLUMNS),
     )
     m.setattr(schema, "patients", old)
+    # The audit rows of a program from before the keyed chain: plain SHA-256, no key file.
+    old_audit = Table(
+        "audit",
+        MetaData(),
+        *(c._copy() for c in schema.audit.columns if c.name not in ("doc_hash", "scheme")),
+    )
+    m.setattr(schema, "audit", old_audit)
+    m.setattr(sql, "build_entries", _legacy_entries)
+    m.setattr(opening, "_key_audit", lambda *args: (AuditKey.generate(), None))
     m.setattr(schema, "PATIENT_FIELDS", tuple(c.name for c in old.columns))
     to_dict = _common.patient_to_dict
     m.setattr(
@@ -44,6 +64,20 @@ def _schema_0001(m: pytest.MonkeyPatch) -> None:
         "patient_to_dict",
         lambda p: {k: v for k, v in to_dict(p).items() if k not in LATER_PATIENT_COLUMNS},
     )
+
+
+def _legacy_entries(
+    action: Any, pending: Any, last_seq: int, last_hash: str, key: AuditKey
+) -> list[AuditEntry]:
+    entries = _common.build_entries(action, pending, last_seq, last_hash, key)
+    legacy: list[AuditEntry] = []
+    previous = last_hash
+    for e in entries:
+        fields = {**e.__dict__, "doc_hash": None, "scheme": LEGACY_SCHEME}
+        del fields["hash"]
+        previous = chain_hash(previous, fields)
+        legacy.append(AuditEntry(**fields, hash=previous))
+    return legacy
 
 
 def build_0001_database(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -101,8 +135,18 @@ def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.Monke
                 conn.execute(text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
                 == schema.HEAD_REVISION
             )
-        after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(), repo.audit_log())
-        assert after == before
+        audit = repo.audit_log()
+        after = (repo.list_patients(), repo.list_transplants(), repo.list_plans(), audit)
+        kept = len(before[3])
+        assert after[:3] == before[:3] and audit[:kept] == before[3]
+        # Keying the chain recorded each stored document after the unkeyed rows.
+        keyed = audit[kept:]
+        assert keyed[0].action == "Key audit trail" and keyed[0].scheme == "hmac-sha256"
+        assert {(e.entity, e.entity_id) for e in keyed[1:]} == {
+            ("patient", "p1"),
+            ("transplant", "t1"),
+            ("plan", "plan1"),
+        }
         assert repo.get_patient("p1").contacts == "before migration"
         # The new tables work, and the audit chain continues across the migration.
         repo.commit(

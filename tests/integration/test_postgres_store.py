@@ -54,3 +54,44 @@ def test_newer_schema_refused_on_postgres(pg: SqlRepository) -> None:
         conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     with pytest.raises(StorageError, match=r"newer version of Transplant Planner \(schema 0999\)"):
         open_repository(PG_URL, user="u", workstation="w")
+
+
+def _check_server(capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    import main
+
+    code = main.main(["--db", PG_URL, "check"])
+    out, err = capsys.readouterr()
+    assert err == ""
+    return code, out
+
+
+def test_check_runs_on_postgres_and_names_a_document_edited_behind_the_app(
+    pg: SqlRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pg.commit(action(patients=(patient(),)))
+    code, out = _check_server(capsys)
+    assert code == 0 and "checked by the PostgreSQL server" in out and "verified" in out, out
+
+    with pg.engine.begin() as conn:
+        conn.execute(text("UPDATE patients SET weight_kg = 95 WHERE id = 'p1'"))
+    code, out = _check_server(capsys)
+
+    assert code == 1
+    assert "table patients, id p1: the document differs from the one audit row 1" in out
+
+
+def test_check_on_postgres_catches_rows_cut_from_the_end(
+    pg: SqlRepository, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pg.commit(action(patients=(patient(),)))
+    pg.commit(action("View patient", patient_id="p1", event="viewed"))
+    n = len(pg.audit_log())
+    with pg.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit DISABLE TRIGGER audit_no_change"))
+        conn.execute(text(f"DELETE FROM audit WHERE seq = {n}"))
+        conn.execute(text("ALTER TABLE audit ENABLE TRIGGER audit_no_change"))
+
+    code, out = _check_server(capsys)
+
+    assert code == 1
+    assert f"this workstation's anchor: the audit trail ends at row {n - 1} but row {n}" in out

@@ -362,7 +362,7 @@ def test_failing_audit_insert_rolls_back_samples_and_records(
 
 def test_repositories_write_identical_rows_for_records_and_labs(tmp_path: Path) -> None:
     sql = open_repository(tmp_path / "same.db", user="u", workstation="w")
-    mem = InMemoryRepository()
+    mem = InMemoryRepository(audit_key=sql.audit_key)
     try:
         for r in (sql, mem):
             r.commit(

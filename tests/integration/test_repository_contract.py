@@ -17,7 +17,7 @@ import pytest
 from planner import __version__
 from planner.domain.plans import reanchor, set_step_note
 from planner.errors import ConflictError, NotFoundError, StorageError, ValidationError
-from planner.records.audit import GENESIS_HASH, verify_chain
+from planner.records.audit import GENESIS_HASH, AuditKey, verify_chain
 from planner.records.ports import Repository
 from planner.records.serialize import plan_to_dict
 from planner.storage import verify_audit
@@ -273,11 +273,14 @@ def test_chain_verifies_and_links_every_row(repo: Repository) -> None:
     rows = repo.audit_log()
     assert [r.seq for r in rows] == list(range(1, len(rows) + 1))
     assert verify_audit(repo) is None
-    assert verify_chain(rows) is None
+    assert verify_chain(rows, repo.audit_key) is None
     assert rows[0].hash != GENESIS_HASH
     assert len({r.hash for r in rows}) == len(rows)
     tampered = [*rows[:2], replace(rows[2], new='"B"'), *rows[3:]]
-    assert verify_chain(tampered) == 3
+    assert verify_chain(tampered, repo.audit_key) == 3
+    # Without the key the keyed rows cannot be verified, and another key fails them.
+    assert verify_chain(rows) == 1
+    assert verify_chain(rows, AuditKey.generate()) == 1
 
 
 def test_naive_time_is_refused(repo: Repository) -> None:
@@ -302,7 +305,7 @@ def test_all_repositories_write_identical_audit_rows(tmp_path: object) -> None:
 
     assert isinstance(tmp_path, Path)
     sql = open_repository(tmp_path / "same.db", user="u", workstation="w")
-    mem = InMemoryRepository()
+    mem = InMemoryRepository(audit_key=sql.audit_key)
     try:
         for r in (sql, mem):
             seed(r)

@@ -2,7 +2,7 @@
 
 What is checked: edits made after the backup are gone after the restore; the replaced
 database is kept aside (with its -wal, which is not replayed into the restore) and
-named in the output; ``check`` then says intact; the audit trail holds the restore; a
+named in the output; ``check`` then says verified; the audit trail holds the restore; a
 damaged backup and a database the app has open are refused in one sentence (exit 2).
 """
 
@@ -76,7 +76,7 @@ def test_restore_round_trip_keeps_the_current_file_and_skips_a_leftover_wal(
     assert code == 0, err
     kept = next(db.parent.glob("Clinic.db.before-restore-*[0-9Z]"))
     assert f"kept as {kept}" in out
-    assert "Audit trail:" in out and "intact" in out
+    assert "Audit trail:" in out and "verified" in out
     wal = db.with_name(db.name + "-wal")  # a read-only check may leave an empty one
     assert not wal.exists() or wal.stat().st_size == 0  # the old one moved aside
     assert kept.with_name(kept.name + "-wal").exists()
@@ -95,7 +95,7 @@ def test_restore_round_trip_keeps_the_current_file_and_skips_a_leftover_wal(
     finally:
         old.close()
     code, out, _ = run_cli(capsys, "--db", str(db), "check")
-    assert code == 0 and "intact" in out, out
+    assert code == 0 and "verified" in out, out
 
 
 def test_restore_of_a_damaged_backup_is_refused_in_one_sentence(

@@ -34,6 +34,7 @@ from planner.storage import (
 )
 from planner.storage import backup as bk
 from planner.storage import engine as eng
+from planner.storage.audit_trail import key_beside
 from planner.storage.lock import lock_path_for
 from tests.integration.factories import ACTOR, action, patient, plan, transplant
 
@@ -257,19 +258,20 @@ def test_newer_schema_refused(db_path: Path) -> None:
     assert not (db_path.parent / "backups").exists()
 
 
-NEXT_MIGRATION = '''
+NEXT_REVISION = f"{int(schema.HEAD_REVISION) + 1:04d}"
+NEXT_MIGRATION = f'''
 """Test-only revision."""
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "{NEXT_REVISION}"
+down_revision = "{schema.HEAD_REVISION}"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     op.execute("INSERT INTO meta (key, value) VALUES ('test_migration', 'ran')")
-    op.execute("UPDATE meta SET value = '0004' WHERE key = 'schema_version'")
+    op.execute("UPDATE meta SET value = '{NEXT_REVISION}' WHERE key = 'schema_version'")
 '''
 
 
@@ -282,10 +284,11 @@ def test_backup_taken_before_migrating(
     repo.close()
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.script_location(), scripts)
-    (scripts / "versions" / "0004_test.py").write_text(NEXT_MIGRATION)
+    head = schema.HEAD_REVISION
+    (scripts / "versions" / f"{NEXT_REVISION}_test.py").write_text(NEXT_MIGRATION)
     monkeypatch.setattr(migrate, "script_location", lambda: scripts)
-    monkeypatch.setattr(schema, "SCHEMA_REVISIONS", (*schema.SCHEMA_REVISIONS, "0004"))
-    monkeypatch.setattr(schema, "HEAD_REVISION", "0004")
+    monkeypatch.setattr(schema, "SCHEMA_REVISIONS", (*schema.SCHEMA_REVISIONS, NEXT_REVISION))
+    monkeypatch.setattr(schema, "HEAD_REVISION", NEXT_REVISION)
 
     repo = _open(db_path, now=NOW)
     try:
@@ -296,9 +299,9 @@ def test_backup_taken_before_migrating(
         assert report.ok
         assert report.audit_rows == len(audit_rows)
         entry = bk.list_backups(saved.parent)[-1]
-        assert (entry["schema_revision"], entry["label"]) == ("0003", "pre-migration")
+        assert (entry["schema_revision"], entry["label"]) == (head, "pre-migration")
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0004"
+            assert migrate.current_revision(conn) == NEXT_REVISION
             assert (
                 conn.execute(text("SELECT value FROM meta WHERE key = 'test_migration'")).scalar()
                 == "ran"
@@ -344,6 +347,7 @@ def _tampered_copy(source: Path, folder: Path, name: str, *statements: str) -> P
         src.close()
         dst.close()
     os.chmod(copy, 0o600)
+    shutil.copy(key_beside(source), key_beside(copy))  # the copy's own key file
     return copy
 
 

@@ -1,0 +1,341 @@
+"""The audit trail's key and anchor files, keying an existing chain, and its full check.
+
+* The key (``AuditKey``) is a file outside the database, created 0600 the first time a
+  database is opened by this version: beside an SQLite file (``clinic.db.audit-key``,
+  so a copied folder carries it) or, for PostgreSQL, in the workstation's data folder
+  (every workstation of the clinic needs the same file). ``TRANSPLANT_PLANNER_AUDIT_KEY``
+  names another file. The database stores only the key's public id, so a missing or
+  wrong key is told apart from tampering.
+* The anchor is the head of the chain (seq, hash, and an HMAC of both) written outside
+  the database after every commit: beside an SQLite file, or in the data folder per
+  PostgreSQL server. Rows cut from the end of the chain leave the anchor pointing past it.
+* ``key_database`` records every document then stored in keyed rows the first time a
+  database is keyed, so from then on every document has an audit row with its hash.
+* ``verify`` runs every check on one connection (SQLite file or PostgreSQL) and names
+  each failure with row, table, expected and found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, inspect, select
+from sqlalchemy.exc import DBAPIError
+
+from planner.errors import StorageError
+from planner.records.audit import (
+    GENESIS_HASH,
+    KEYED_SCHEME,
+    Anchor,
+    AuditEntry,
+    AuditKey,
+    AuditProblem,
+    FieldChange,
+    StoredDocument,
+    anchor_problem,
+    chain_problem,
+    document_hash,
+    document_problems,
+)
+from planner.records.ports import Action, Actor
+from planner.storage import schema as s
+from planner.storage._common import EVENT_ENTITY, PendingChange, build_entries
+from planner.storage.paths import data_dir
+
+KEY_ENV = "TRANSPLANT_PLANNER_AUDIT_KEY"
+META_KEY_ID = "audit_key_id"
+_KEY_FILE_MAX = 256
+_log = logging.getLogger(__name__)
+
+
+def key_beside(path: Path) -> Path:
+    """The key file beside an SQLite file (where it is kept unless configured)."""
+    return path.with_name(path.name + ".audit-key")
+
+
+def key_file_for(path: Path | None) -> Path:
+    """Where the audit key of a database is kept (``path`` None: a PostgreSQL server)."""
+    override = os.environ.get(KEY_ENV)
+    if override:
+        return Path(override)
+    if path is not None:
+        return key_beside(path)
+    return data_dir() / "audit.key"
+
+
+def anchor_file_for(path: Path | None, url: str | None = None) -> Path:
+    """Where the chain's anchor is kept: beside an SQLite file, or in the data folder
+    under a name derived from the server address (never its password)."""
+    if path is not None:
+        return path.with_name(path.name + ".audit-anchor")
+    from sqlalchemy.engine import make_url
+
+    address = make_url(url or "").set(password=None).render_as_string(hide_password=True)
+    digest = hashlib.sha256(address.encode()).hexdigest()[:16]
+    return data_dir() / f"audit-anchor-{digest}.json"
+
+
+def _write_private(path: Path, text: str, *, exclusive: bool) -> None:
+    """Write ``text`` to a new 0600 file (``exclusive``: never over an existing one;
+    otherwise through a temporary file renamed over the old one)."""
+    target = path if exclusive else path.with_name(path.name + ".tmp")
+    if not exclusive:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+    old = os.umask(0o077)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    finally:
+        os.umask(old)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    if not exclusive:
+        os.replace(target, path)
+
+
+def read_key(path: Path) -> AuditKey | None:
+    """The key in ``path``, None when there is no file.
+
+    Raises:
+        StorageError: the file is not a private regular file, or not a key.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StorageError(f"The audit key {path} cannot be read ({exc.strerror}).") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StorageError(f"The audit key {path} is not a regular file.")
+    if os.name == "posix" and info.st_mode & 0o077:
+        raise StorageError(
+            f"The audit key {path} can be read by other users; make it private with: "
+            f"chmod 600 '{path}'"
+        )
+    if info.st_size > _KEY_FILE_MAX:
+        raise StorageError(f"The audit key {path} is not a key file (it is too large).")
+    try:
+        return AuditKey(bytes.fromhex(path.read_text(encoding="ascii").strip()))
+    except (OSError, ValueError):
+        raise StorageError(f"The audit key {path} is damaged; it is not a key.") from None
+
+
+def create_key(path: Path) -> AuditKey:
+    """A new key written to ``path`` (0600, never over an existing file)."""
+    key = AuditKey.generate()
+    write_key(path, key)
+    return key
+
+
+def write_key(path: Path, key: AuditKey) -> None:
+    """Write an existing key to ``path`` (0600, never over an existing file)."""
+    try:
+        _write_private(path, key.secret.hex() + "\n", exclusive=True)
+    except OSError as exc:
+        raise StorageError(
+            f"The audit key cannot be written to {path} ({exc.strerror}); "
+            "check the folder is writable."
+        ) from None
+
+
+def read_anchor(path: Path, source: str) -> Anchor | None:
+    """The anchor in ``path``, None when there is none.
+
+    A damaged anchor file reads as an anchor that does not verify, never as none.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Anchor(int(data["seq"]), str(data["head"]), str(data["mac"]), source)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return Anchor(-1, "", "damaged", source)
+
+
+def write_anchor(path: Path, key: AuditKey, seq: int, head: str) -> bool:
+    """Record the chain's head outside the database; False (and a log line without any
+    record data) when the file cannot be written.
+
+    The commit it follows has already succeeded, so a failure here must not undo it: the
+    anchor then lags behind, which ``verify`` accepts (an anchor only has to name a row
+    that is still there, unchanged).
+    """
+    data = {"seq": seq, "head": head, "mac": Anchor.mac_of(key, seq, head)}
+    try:
+        _write_private(path, json.dumps(data), exclusive=False)
+    except OSError as exc:
+        _log.warning("The audit anchor could not be written (%s).", exc.strerror)
+        return False
+    return True
+
+
+def stored_key_id(conn: Connection) -> str | None:
+    """The key id recorded in the database, None before it was keyed."""
+    found = conn.execute(select(s.meta.c.value).where(s.meta.c.key == META_KEY_ID)).scalar()
+    return str(found) if found is not None else None
+
+
+def key_for_database(conn: Connection, path: Path) -> tuple[AuditKey, bool]:
+    """The key of the database on ``conn`` (created when it has none yet) and whether the
+    database still has to be keyed (``key_database``).
+
+    Raises:
+        StorageError: the database was keyed and its key file is missing or another one.
+    """
+    recorded = stored_key_id(conn)
+    key = read_key(path)
+    if key is None:
+        if recorded is not None:
+            raise StorageError(
+                f"The audit key of this database is missing (expected at {path}, key id "
+                f"{recorded}): copy it back from where the database came from, or set "
+                f"{KEY_ENV} to its file."
+            )
+        key = create_key(path)
+    elif recorded is not None and recorded != key.key_id:
+        raise StorageError(
+            f"The audit key at {path} belongs to another database (key id {key.key_id}; "
+            f"this database needs {recorded})."
+        )
+    return key, recorded is None
+
+
+def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
+    """Every stored document with the patient it belongs to, in the form the repository
+    reads it (so its hash is the one written at commit)."""
+    from planner.storage.sql import _patient_dict, _plan_dict, _record_dict, _transplant_dict
+
+    owner: dict[str, str] = {}
+    for row in conn.execute(select(s.patients)):
+        d = _patient_dict(row)
+        yield StoredDocument("patients", "patient", str(d["id"]), d), str(d["id"])
+    for row in conn.execute(select(s.transplants)):
+        d = _transplant_dict(row)
+        owner[str(d["id"])] = str(d["patient_id"])
+        yield StoredDocument("transplants", "transplant", str(d["id"]), d), str(d["patient_id"])
+    for row in conn.execute(select(s.plans)):
+        # The columns that repeat the document's fields (for queries) are compared too:
+        # a Day 0 changed in the column alone would move the plan on the board.
+        d = {**_plan_dict(row), "id": row.id, "transplant_id": row.transplant_id}
+        d["day0"] = row.day0
+        patient = owner.get(str(row.transplant_id), "")
+        yield StoredDocument("plans", "plan", str(row.id), d), patient
+    for row in conn.execute(select(s.records)):
+        d = _record_dict(row)
+        entity = "record:" + str(d["kind"])
+        patient = owner.get(str(d["transplant_id"]), "")
+        yield StoredDocument("records", entity, str(d["transplant_id"]), d), patient
+
+
+def _head(conn: Connection) -> tuple[int, str]:
+    row = conn.execute(
+        select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc()).limit(1)
+    ).first()
+    return (int(row.seq), str(row.hash)) if row else (0, GENESIS_HASH)
+
+
+def key_database(conn: Connection, key: AuditKey, actor: Actor, at: dt.datetime) -> int:
+    """Key a database's chain: record the key id and, when rows or documents exist, one
+    keyed row per stored document with its hash (chained onto the unkeyed rows, which
+    it thereby covers). Returns the number of rows written."""
+    conn.execute(insert(s.meta).values(key=META_KEY_ID, value=key.key_id))
+    documents = list(stored_documents(conn))
+    last_seq, last_hash = _head(conn)
+    if not documents and last_seq == 0:
+        return 0
+    note = f"Audit trail keyed: {len(documents)} stored documents recorded with their hashes"
+    pending = [PendingChange(FieldChange(EVENT_ENTITY, "", "event", None, json.dumps(note)), None)]
+    pending += [
+        PendingChange(
+            FieldChange(doc.entity, doc.entity_id, "document", None, None),
+            patient or None,
+            document_hash(doc.document),
+        )
+        for doc, patient in documents
+    ]
+    action = Action(actor=actor, at=at, description="Key audit trail")
+    entries = build_entries(action, pending, last_seq, last_hash, key)
+    conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
+    return len(entries)
+
+
+def audit_entries(conn: Connection) -> list[AuditEntry]:
+    """Every audit row in chain order; rows of a schema from before keying (no
+    ``doc_hash``/``scheme`` columns: an old backup) read as unkeyed rows."""
+    present = {c["name"] for c in inspect(conn).get_columns("audit")}
+    names = [f.name for f in dataclasses.fields(AuditEntry) if f.name in present]
+    cols = [s.audit.c[n] for n in names]
+    rows = conn.execute(select(*cols).order_by(s.audit.c.seq)).all()
+    return [AuditEntry(**dict(zip(names, row, strict=True))) for row in rows]
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """What ``verify`` found.
+
+    Attributes:
+        rows, head: the chain's length and last hash.
+        keyed: whether the chain has keyed rows (a database last written before keying
+            has none; its documents are then not compared).
+        problems: each failure, named (empty when everything verifies).
+    """
+
+    rows: int
+    head: str
+    keyed: bool
+    problems: tuple[AuditProblem, ...]
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        """The first audit row a problem names, or None."""
+        seqs = [p.seq for p in self.problems if p.seq is not None]
+        return min(seqs) if seqs else (1 if self.problems else None)
+
+
+def verify(conn: Connection, key: AuditKey | None, anchors: Sequence[Anchor] = ()) -> AuditReport:
+    """Check the chain (keyed hashes), each anchor and every stored document."""
+    try:
+        entries = audit_entries(conn)
+    except (DBAPIError, sqlite3.DatabaseError, ValueError, TypeError) as exc:  # damaged file
+        problem = AuditProblem(
+            "table audit", "the audit table cannot be read", "rows", type(exc).__name__, 1
+        )
+        return AuditReport(0, GENESIS_HASH, False, (problem,))
+    problems: list[AuditProblem] = []
+    recorded = stored_key_id(conn) if inspect(conn).has_table("meta") else None
+    if key is not None and recorded is not None and recorded != key.key_id:
+        problems.append(
+            AuditProblem(
+                "the audit key",
+                "the key file is not this database's key",
+                f"key id {recorded}",
+                f"key id {key.key_id}",
+            )
+        )
+        key = None
+    chain = chain_problem(entries, key)
+    if chain is not None:
+        problems.append(chain)
+    for anchor in anchors:
+        found = anchor_problem(entries, anchor, key)
+        if found is not None:
+            problems.append(found)
+    keyed = any(e.scheme == KEYED_SCHEME for e in entries)
+    if keyed:
+        documents = [doc for doc, _patient in stored_documents(conn)]
+        problems.extend(document_problems(entries, documents))
+    head = entries[-1].hash if entries else GENESIS_HASH
+    return AuditReport(len(entries), head, keyed, tuple(problems))
