@@ -768,7 +768,9 @@ class MainWindow(QMainWindow):
     def backup_now(self) -> None:
         """Write a verified backup now (File > Back up now); the status bar names it."""
         try:
-            made = self.session.repo.backup_now(self.session.clock())
+            made = self.session.repo.backup_now(
+                self.session.clock(), keep=self.session.centre.backup_keep
+            )
         except PlannerError as exc:
             self.show_error(exc)
             return
@@ -815,7 +817,9 @@ class MainWindow(QMainWindow):
         if not self.session.attached or self.session.demo:  # synthetic patients only
             return
         try:
-            made = self.session.repo.backup_now(self.session.clock(), once_a_day=True)
+            made = self.session.repo.backup_now(
+                self.session.clock(), once_a_day=True, keep=self.session.centre.backup_keep
+            )
         except PlannerError as exc:
             LOG.warning("no backup at close: %s", type(exc).__name__)
             return

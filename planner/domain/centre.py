@@ -15,7 +15,7 @@ from planner.domain.patients import ClinicSettings
 from planner.errors import TemplateError
 
 MAX_BYTES = 64 * 1024
-_KEYS = {"centre_name", "phone_24h", "fever_threshold_c", "closures"}
+_KEYS = {"centre_name", "phone_24h", "fever_threshold_c", "closures", "backup_keep"}
 
 EXAMPLE = """\
 # Transplant Planner centre settings (example; edit for your centre)
@@ -24,6 +24,8 @@ phone_24h = "+1 555 0100"
 fever_threshold_c = 38.0
 # Days the clinic is closed: steps that need a clinic slot on these days are flagged.
 closures = [2026-12-25, 2027-01-01]
+# How many of the app's own backups of the database to keep (newest first).
+backup_keep = 20
 """
 
 
@@ -48,7 +50,14 @@ def parse_centre_settings(data: bytes, file: str) -> ClinicSettings:
         centre_name=_text(doc, "centre_name", defaults.centre_name, file),
         phone_24h=_text(doc, "phone_24h", defaults.phone_24h, file),
         fever_threshold_c=_fever(doc.get("fever_threshold_c", defaults.fever_threshold_c), file),
+        backup_keep=_keep(doc.get("backup_keep", defaults.backup_keep), file),
     )
+
+
+def _keep(value: Any, file: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
+        raise TemplateError(file, "must be a whole number from 1 to 1000.", field="backup_keep")
+    return value
 
 
 def _text(doc: dict[str, Any], key: str, default: str, file: str) -> str:

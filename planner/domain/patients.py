@@ -391,9 +391,11 @@ class ClinicSettings:
         closures: dates the clinic is closed (public holidays, ...).
         centre_name, phone_24h: printed on handouts.
         fever_threshold_c: "call us" temperature.
+        backup_keep: how many of the app's own backups of a database to keep.
     """
 
     closures: frozenset[dt.date] = field(default_factory=frozenset)
     centre_name: str = "Transplant Centre"
     phone_24h: str = ""
     fever_threshold_c: float = 38.0
+    backup_keep: int = 20

@@ -221,8 +221,11 @@ class Repository(Protocol):
         """(the database file, its backup folder), or None when there is no file."""
         ...
 
-    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
-        """Take a verified backup into the backup folder; return the backup file.
+    def backup_now(
+        self, now: dt.datetime, *, once_a_day: bool = False, keep: int = 20
+    ) -> str | None:
+        """Take a verified backup into the backup folder, keeping the ``keep`` newest of
+        this database; return the backup file.
 
         None: no backup was taken (``once_a_day`` and one was taken on ``now``'s date,
         or there is no file to back up).

@@ -231,7 +231,9 @@ class InMemoryRepository:
         """None: nothing in memory outlives the program to be backed up."""
         return None
 
-    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
+    def backup_now(
+        self, now: dt.datetime, *, once_a_day: bool = False, keep: int = 20
+    ) -> str | None:
         """None: there is no file to back up."""
         self._check_open()
         return None

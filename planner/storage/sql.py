@@ -504,7 +504,9 @@ class SqlRepository:
             return None
         return str(self.path), str(self.path.parent / "backups")
 
-    def backup_now(self, now: dt.datetime, *, once_a_day: bool = False) -> str | None:
+    def backup_now(
+        self, now: dt.datetime, *, once_a_day: bool = False, keep: int = 20
+    ) -> str | None:
         """A verified backup into the ``backups`` folder beside the file (the folder of
         the pre-migration backups and the command line's default)."""
         from planner.storage import backup as bk  # only when a backup is taken
@@ -516,7 +518,7 @@ class SqlRepository:
         folder, label = self.path.parent / "backups", bk.label_for(self.path)
         if once_a_day and not bk.backup_due(folder, label, now):
             return None
-        return str(bk.backup(self, folder, now=now, label=label).path)
+        return str(bk.backup(self, folder, now=now, label=label, keep=keep).path)
 
     def close(self) -> None:
         """Release the connection pool and the single-instance lock (idempotent)."""

@@ -101,3 +101,18 @@ def test_restore_from_backup_names_the_command(
     assert str(clinic_db.parent / "backups") in text
     assert "close Transplant Planner" in text
     assert not _backups(clinic_db)  # nothing was restored or written
+
+
+def test_back_up_now_keeps_the_number_the_centre_set(make_window, clinic_db: Path) -> None:
+    from dataclasses import replace
+
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False)
+        window.session.centre = replace(window.session.centre, backup_keep=2)
+        for _ in range(3):
+            window.actions_by_name["backup_now"].trigger()
+        # One clock instant: the later copies carry a counter (".1", ".2") in their name.
+        assert len(list((clinic_db.parent / "backups").glob("planner-*-Clinic*.db"))) == 2
+    finally:
+        repo.close()

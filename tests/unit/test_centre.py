@@ -47,3 +47,15 @@ def test_bad_file_gives_defaults_and_the_error(tmp_path):
     settings, error = load_centre_settings(path)
     assert settings.closures == frozenset()
     assert error is not None and error.field == "closures"
+
+
+def test_backup_keep_is_read_and_checked() -> None:
+    from planner.domain.centre import parse_centre_settings
+    from planner.errors import TemplateError
+
+    assert parse_centre_settings(b"backup_keep = 5\n", "centre.toml").backup_keep == 5
+    assert parse_centre_settings(b"", "centre.toml").backup_keep == 20
+    for bad in (b"backup_keep = 0\n", b"backup_keep = true\n", b'backup_keep = "7"\n'):
+        with pytest.raises(TemplateError, match="whole number from 1 to 1000") as err:
+            parse_centre_settings(bad, "centre.toml")
+        assert err.value.field == "backup_keep"
