@@ -56,7 +56,7 @@ if [ ! -x .venv/bin/uv ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check uv
 fi
 extras=".[postgres]"
-[ "$mode" = test ] && extras=".[dev,postgres]"
+[ "$mode" = test ] && extras=".[dev,postgres,bundle]"
 # uv must trust the system certificate store (TLS may pass through a proxy certificate).
 # --compile-bytecode matters: PYTHONDONTWRITEBYTECODE is common here and start-up is
 # three times slower when every import recompiles.
@@ -113,4 +113,12 @@ status=$?
 set -e
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 [ "$status" = 5 ] && echo "pytest collected no tests" >&2
+# The one-folder bundle (README, "Deploying in a clinic"): built and started, only for
+# the whole suite (no pytest arguments), as CI runs it. About two minutes on 2 cores.
+if [ "$#" -le 1 ]; then
+  echo "== bundle"
+  if ! .venv/bin/python tools/check_bundle.py; then
+    [ "$status" != 0 ] || status=1
+  fi
+fi
 exit "$status"
