@@ -8,6 +8,7 @@ prints one plain sentence on stderr and exits with code 2, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
@@ -55,10 +56,12 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     With a board stored for today by the last run (``planner.app.snapshot``), the window
     paints it first and the database is opened and the clinic loaded behind it.
     """
-    settings, problem = shell.centre_settings_and_problem()
     try:
+        # Reading the centre's settings needs no data folder; checking the database file
+        # refuses e.g. a zero-length file. A refusal is one sentence, in a dialog too.
+        settings, problem = shell.centre_settings_and_problem()
         quick, start_board = shell.quick_start(args, settings)
-    except (UserError, PlannerError) as exc:  # e.g. a zero-length database file
+    except (UserError, PlannerError) as exc:
         _show_start_error(str(exc))
         raise
     lock = quick.lock if quick is not None else None
@@ -71,16 +74,20 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     from planner.app.demo import load_demo_clinic
     from planner.storage.files import is_url
     from planner.storage.location import sync_warning
-    from planner.storage.paths import log_dir, window_settings_path
+    from planner.storage.paths import data_dir, data_folder, log_dir, window_settings_path
     from ui.app import run
+    from ui.settings import keep_qt_settings_in, private_settings
 
     target = shell.database_target(args)
     warning = "" if is_url(target) else sync_warning(Path(target))
-    window_settings = None
-    if (ini := window_settings_path()) is not None:
-        from PySide6.QtCore import QSettings
-
-        window_settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    # A data folder that cannot be made costs the window layout and the log file, not
+    # the app: the log set-up says so in one line and logs to the terminal instead.
+    with contextlib.suppress(PlannerError):
+        data_dir()
+    # Every settings file of the run, Qt's file-dialog history included, goes into the
+    # data folder, 0600: nothing is written beside it (ui/settings.py says how).
+    keep_qt_settings_in(data_folder())
+    window_settings = private_settings(window_settings_path())
 
     try:
         try:

@@ -8,9 +8,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.app.snapshot import StartBoard
+from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
 from planner.domain.templates import Protocol, all_protocols
 from planner.records.ports import Actor, Repository
@@ -60,6 +62,14 @@ def create_main_window(
     return window
 
 
+def app_icon() -> QIcon:
+    """The window and taskbar icon, from PNGs: no dependence on Qt's SVG image plugin."""
+    icon = QIcon()
+    for size in (48, 256):
+        icon.addFile(str(resource("icons", f"transplant-planner-{size}.png")))
+    return icon
+
+
 def _bundled_protocols() -> Mapping[str, Protocol]:
     return all_protocols(None)[0]
 
@@ -91,6 +101,10 @@ def run(
     assert isinstance(app, QApplication)
     app.setOrganizationName("TransplantPlanner")
     app.setApplicationName("Transplant Planner")
+    app.setWindowIcon(app_icon())
+    # Names packaging/transplant-planner.desktop, so that the desktop shows its icon and
+    # groups the windows under it (QGuiApplication.desktopFileName in the Qt docs).
+    app.setDesktopFileName("transplant-planner")
     if log_dir is not None:
         configure_logging(log_dir)
     window = create_main_window(

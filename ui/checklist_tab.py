@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
@@ -39,6 +40,7 @@ from planner.records.checklists import (
 )
 from planner.records.ports import CHECKLISTS
 from ui.dialogs import calculator_dialogs as calc
+from ui.dialogs.saving import ask_until_saved
 from ui.transplant_session import TransplantSession
 from ui.widgets.refresh import RefreshWhenShown
 
@@ -186,33 +188,40 @@ class ChecklistTab(QWidget):
         entry = iv.state
         untick = entry is not None and entry.done and template.repeat != "daily"
         if untick:
-            answer = calc.DateNoteDialog.ask(
-                self,
-                "Untick item",
-                f"Untick \u201c{iv.item.short}\u201d? Say why.",
-                today,
-                note_required=True,
-            )
+            prompt = f"Untick \u201c{iv.item.short}\u201d? Say why."
+            options: dict[str, Any] = {"note_required": True}
         else:
-            answer = calc.DateNoteDialog.ask(
-                self,
-                "Tick item",
-                f"When was \u201c{iv.item.short}\u201d done?",
-                today,
-                default=iv.due if iv.due is not None and iv.due < today else today,
-            )
-        if answer is None:
-            return
+            prompt = f"When was \u201c{iv.item.short}\u201d done?"
+            options = {"default": iv.due if iv.due is not None and iv.due < today else today}
         tid, item_id = self.session.transplant.id, iv.item.id
-        date, note = (None if untick else answer[0]), answer[1]
-        try:
+
+        def save(answer: tuple[dt.date, str]) -> bool:
+            date, note = (None if untick else answer[0]), answer[1]
             self.session.run(
                 lambda repo, ctx: tick_checklist_item(
                     repo, ctx, tid, template, item_id, done=not untick, date=date, note=note
                 )
             )
-        except PlannerError as err:
+            return True
+
+        try:
+            # A tick refused or not saved brings the dialog back with what was typed
+            # and why (ui.dialogs.saving).
+            saved = ask_until_saved(
+                lambda **again: calc.DateNoteDialog.ask(
+                    self,
+                    "Untick item" if untick else "Tick item",
+                    prompt,
+                    today,
+                    **options,
+                    **again,
+                ),
+                save,
+            )
+        except PlannerError as err:  # a conflict: the record was reloaded
             self.sig_status.emit(str(err))
+            return
+        if not saved:
             return
         self.sig_status.emit(f"{iv.item.short}: {'unticked' if untick else 'done'}.")
 

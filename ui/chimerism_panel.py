@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.changes import Change
 from planner.app.counts import record_chimerism, remove_chimerism
 from planner.clinical.calculators.registry import calculator
 from planner.clinical.calculators.text import describe_result
@@ -31,17 +30,17 @@ from planner.clinical.chimerism import LINEAGES
 from planner.clinical.grading import GradeResult
 from planner.domain.days import short_day_label
 from planner.domain.numbers import format_number
+from planner.errors import PlannerError
 from planner.records.chimerism_log import ChimerismResult, readings
 from ui.dialogs import calculator_dialogs
 from ui.dialogs.calculator_form import CalculatorDialog
+from ui.dialogs.saving import ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
 
 if TYPE_CHECKING:
-    from ui.session import UseCase
     from ui.transplant_session import TransplantSession
 
 COLUMNS = ("Date", "Day", "Lineage", "Donor %", "Reading")
-Run = Callable[["UseCase[Change]", str], bool]
 
 
 class ChimerismPanel(QGroupBox):
@@ -50,13 +49,11 @@ class ChimerismPanel(QGroupBox):
     def __init__(
         self,
         session: TransplantSession,
-        run: Run,
         status: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__("Donor chimerism (ASTCT 2021)", parent)
         self.session = session
-        self._run = run
         self._status = status
         self._shown: list[ChimerismResult] = []
         self.table = QTableWidget(0, len(COLUMNS))
@@ -139,14 +136,30 @@ class ChimerismPanel(QGroupBox):
             return
         result = self._shown[row]
         what = f"{LINEAGES[result.lineage]} result of {result.date:%d %b %Y}"
-        reason = StepDialogs.ask_reason(self, "Remove chimerism result", f"Why remove the {what}?")
-        if reason is None:
-            return
         tid = self.session.transplant.id
-        self._run(
-            lambda repo, ctx: remove_chimerism(repo, ctx, tid, result.date, result.lineage, reason),
-            f"Chimerism {what} removed.",
-        )
+
+        def save(reason: str) -> bool:
+            # Through the session, which raises: a removal refused or not saved brings
+            # the dialog back with the reason typed and why (ui.dialogs.saving).
+            self.session.run(
+                lambda repo, ctx: remove_chimerism(
+                    repo, ctx, tid, result.date, result.lineage, reason
+                )
+            )
+            return True
+
+        try:
+            removed = ask_until_saved(
+                lambda **again: StepDialogs.ask_reason(
+                    self, "Remove chimerism result", f"Why remove the {what}?", **again
+                ),
+                save,
+            )
+        except PlannerError as err:  # a conflict: the record was reloaded
+            self._status(str(err))
+            return
+        if removed:
+            self._status(f"Chimerism {what} removed.")
 
 
 def _reading(grade: GradeResult) -> str:

@@ -43,6 +43,7 @@ from planner.records.complication_log import StoredEpisode
 from planner.records.complications import Assessment
 from planner.records.ports import COMPLICATIONS as COMPLICATIONS_RECORD
 from ui.dialogs import calculator_dialogs as calc
+from ui.dialogs.saving import ask_until_saved
 from ui.transplant_session import TransplantSession
 from ui.widgets.refresh import RefreshWhenShown
 
@@ -239,23 +240,32 @@ class ComplicationsTab(QWidget):
         if stored is None or stored.episode.resolution is not None:
             self.sig_status.emit("Select an active episode to resolve.")
             return
-        answer = calc.DateNoteDialog.ask(
-            self,
-            "Resolve episode",
-            f"When did the {stored.episode.type} episode resolve?",
-            self.session.today,
-        )
-        if answer is None:
-            return
         tid, eid = self.session.transplant.id, stored.id
-        try:
+
+        def save(answer: tuple[dt.date, str]) -> bool:
             self.session.run(
                 lambda repo, ctx: resolve_episode(repo, ctx, tid, eid, answer[0], answer[1])
             )
-        except PlannerError as err:
+            return True
+
+        try:
+            # Refused or not saved: the dialog comes back with what was typed and why
+            # (ui.dialogs.saving).
+            resolved = ask_until_saved(
+                lambda **again: calc.DateNoteDialog.ask(
+                    self,
+                    "Resolve episode",
+                    f"When did the {stored.episode.type} episode resolve?",
+                    self.session.today,
+                    **again,
+                ),
+                save,
+            )
+        except PlannerError as err:  # a conflict: the record was reloaded
             self.sig_status.emit(str(err))
             return
-        self.sig_status.emit(f"{stored.episode.type} episode resolved.")
+        if resolved:
+            self.sig_status.emit(f"{stored.episode.type} episode resolved.")
 
     # --- private ---------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCharts import (
     QAbstractAxis,
@@ -90,6 +90,7 @@ from planner.records.recovery import (
 )
 from ui.chimerism_panel import ChimerismPanel
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
+from ui.dialogs.saving import SaveErrorLine, ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
@@ -99,6 +100,7 @@ if TYPE_CHECKING:
     from ui.session import UseCase
 
 Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
 _ROOT = QModelIndex()
 COLORS = {"anc": "#1f6fb2", "plt": "#b23a1f", "wbc": "#6a6a6a", "hb": "#7a4fa0"}
 TX_COLUMNS = (("platelets", "PLT tx"), ("red_cells", "RBC tx"))
@@ -448,10 +450,21 @@ class CountChartView(QChartView):
 
 
 class OverrideDialog(QDialog):
-    """Override an engraftment result with a date (or "not engrafted") and a reason."""
+    """Override an engraftment result with a date (or "not engrafted") and a reason.
+
+    ``typed`` and ``error``: the override typed before and why it was not saved (asked
+    again, ``ui.dialogs.saving``).
+    """
 
     def __init__(
-        self, parent: QWidget | None, key: str, status: RecoveryStatus, today: dt.date
+        self,
+        parent: QWidget | None,
+        key: str,
+        status: RecoveryStatus,
+        today: dt.date,
+        *,
+        typed: tuple[dt.date | None, str] | None = None,
+        error: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Override: {RESULT_KEYS[key]}")
@@ -466,6 +479,12 @@ class OverrideDialog(QDialog):
         )
         (self.engrafted if result.date else self.not_engrafted).setChecked(True)
         self.reason = QLineEdit()
+        if typed is not None:
+            typed_date, typed_reason = typed
+            if typed_date is not None:
+                self.date_edit.set_date(typed_date)
+            (self.engrafted if typed_date is not None else self.not_engrafted).setChecked(True)
+            self.reason.setText(typed_reason)
         self.reason.setAccessibleName("Reason for the override")
         self.reason.setPlaceholderText("e.g. manual differential; count drawn after transfusion")
         explanation = QLabel("Computed: " + computed.explanation())
@@ -480,12 +499,13 @@ class OverrideDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(False)  # Enter with no reason presses nothing
+        ok.setEnabled(bool(self.reason.text().strip()))  # Enter with no reason presses nothing
         ok.setDefault(True)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         self.reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        form.addRow(SaveErrorLine(error))
         form.addRow(self.buttons)
         self.reason.setFocus()  # a reason typed at once never lands on a button
 
@@ -501,10 +521,17 @@ class OverrideDialog(QDialog):
 
     @classmethod
     def ask(
-        cls, parent: QWidget | None, key: str, status: RecoveryStatus, today: dt.date
+        cls,
+        parent: QWidget | None,
+        key: str,
+        status: RecoveryStatus,
+        today: dt.date,
+        *,
+        typed: tuple[dt.date | None, str] | None = None,
+        error: str = "",
     ) -> tuple[dt.date | None, str] | None:
         """(date or None for not engrafted, reason), or None when cancelled."""
-        dialog = cls(parent, key, status, today)
+        dialog = cls(parent, key, status, today, typed=typed, error=error)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         date = dialog.date_edit.date() if dialog.engrafted.isChecked() else None
@@ -604,7 +631,7 @@ class CountsTab(QWidget):
         details_layout.addWidget(panel)
         self.chimerism: ChimerismPanel | None = None
         if session.transplant.transplant_type is TransplantType.ALLOGENEIC:
-            self.chimerism = ChimerismPanel(session, self._run, self.sig_status.emit)
+            self.chimerism = ChimerismPanel(session, self.sig_status.emit)
             details_layout.addWidget(self.chimerism)
         details_layout.addStretch(1)
         scroll = QScrollArea()
@@ -704,6 +731,22 @@ class CountsTab(QWidget):
             self.sig_status.emit(done)
         return True
 
+    def _ask_and_run(
+        self, ask: Callable[..., T | None], edit: Callable[[T], UseCase[Change]], done: str
+    ) -> bool:
+        """Ask, then run the edit like ``_run``; an edit refused or not saved brings the
+        dialog back with what was typed and why (``ui.dialogs.saving``)."""
+        try:
+            change = ask_until_saved(ask, lambda answer: self.session.run(edit(answer)))
+        except PlannerError as err:  # a conflict: the record was reloaded
+            self.sig_status.emit(str(err))
+            return False
+        if change is None:
+            return False
+        if change.parts:
+            self.sig_status.emit(done)
+        return True
+
     # --- edits -------------------------------------------------------------------------------
 
     def _save_value(self, date: dt.date, analyte: str, value: float) -> bool:
@@ -716,33 +759,30 @@ class CountsTab(QWidget):
             self.sig_status.emit(f"{label} {value:g} is outside {low:g}-{high:g}; not saved.")
             return False
         existing = [s for s in self.samples if s.date == date and s.analyte == analyte]
-        reason = ""
-        if existing and any(s.value != value for s in existing):
-            asked = StepDialogs.ask_reason(
-                self,
-                "Correct a count",
-                f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?",
-            )
-            if asked is None:
-                return False
-            reason = asked
         tid = self.transplant.id
-        return self._run(
-            lambda repo, ctx: record_counts(repo, ctx, tid, date, {analyte: value}, reason),
-            f"{label} {value:g} on {date:%d %b} saved.",
-        )
+        done = f"{label} {value:g} on {date:%d %b} saved."
+
+        def edit(reason: str) -> UseCase[Change]:
+            return lambda repo, ctx: record_counts(repo, ctx, tid, date, {analyte: value}, reason)
+
+        if existing and any(s.value != value for s in existing):
+            prompt = f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?"
+            return self._ask_and_run(
+                lambda **again: StepDialogs.ask_reason(self, "Correct a count", prompt, **again),
+                edit,
+                done,
+            )
+        return self._run(edit(""), done)
 
     def _remove_value(self, date: dt.date, analyte: str) -> bool:
         """Take back the stored count of ``analyte`` on ``date``, with a reason."""
         label = ANALYTE_LABEL[analyte]
-        reason = StepDialogs.ask_reason(
-            self, "Remove a count", f"Why remove {label} of {date:%d %b %Y}?"
-        )
-        if reason is None:
-            return False
         tid = self.transplant.id
-        return self._run(
-            lambda repo, ctx: remove_count(repo, ctx, tid, date, analyte, reason),
+        return self._ask_and_run(
+            lambda **again: StepDialogs.ask_reason(
+                self, "Remove a count", f"Why remove {label} of {date:%d %b %Y}?", **again
+            ),
+            lambda reason: lambda repo, ctx: remove_count(repo, ctx, tid, date, analyte, reason),
             f"{label} of {date:%d %b} removed (Undo brings it back).",
         )
 
@@ -786,15 +826,17 @@ class CountsTab(QWidget):
             return self._run(
                 lambda repo, ctx: record_transfusion(repo, ctx, tid, date, product), done
             )
-        reason = StepDialogs.ask_reason(
-            self,
-            "Remove transfusion",
-            f"Why remove the {name} transfusion of {date:%d %b}?",
-        )
-        if reason is None:
-            return False
-        return self._run(
-            lambda repo, ctx: remove_transfusion(repo, ctx, tid, date, product, reason), done
+        return self._ask_and_run(
+            lambda **again: StepDialogs.ask_reason(
+                self,
+                "Remove transfusion",
+                f"Why remove the {name} transfusion of {date:%d %b}?",
+                **again,
+            ),
+            lambda reason: (
+                lambda repo, ctx: remove_transfusion(repo, ctx, tid, date, product, reason)
+            ),
+            done,
         )
 
     def add_counts(self, date: dt.date, values: dict[str, float], reason: str = "") -> None:
@@ -810,13 +852,12 @@ class CountsTab(QWidget):
         if self.status is None:
             self.sig_status.emit("Set Day 0 before assessing engraftment.")
             return
-        answer = OverrideDialog.ask(self, key, self.status, self.session.today)
-        if answer is None:
-            return
-        date, reason = answer
-        tid = self.transplant.id
-        self._run(
-            lambda repo, ctx: override_engraftment(repo, ctx, tid, key, date, reason),
+        status, tid = self.status, self.transplant.id
+        self._ask_and_run(
+            lambda **again: OverrideDialog.ask(self, key, status, self.session.today, **again),
+            lambda answer: (
+                lambda repo, ctx: override_engraftment(repo, ctx, tid, key, answer[0], answer[1])
+            ),
             f"{RESULT_KEYS[key]}: override saved.",
         )
 

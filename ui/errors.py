@@ -7,6 +7,7 @@ message (it may quote a name or an MRN) and no local variables.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -20,15 +21,39 @@ from planner.errors import PlannerError
 LOG = logging.getLogger("transplant_planner")
 
 
-def configure_logging(log_dir: Path) -> Path:
-    """Log to ``log_dir/app.log`` (mode 0600); returns the file path."""
+def configure_logging(log_dir: Path) -> Path | None:
+    """Log to ``log_dir/app.log`` (folder 0700, file 0600); returns the file path.
+
+    A log folder that cannot be made or written (a read-only data folder, a file named
+    ``logs``) must not stop the app: the log goes to stderr instead, after one line
+    saying why, and None is returned.
+    """
     path = log_dir / "app.log"
-    path.touch(mode=0o600, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            if os.name == "posix":
+                os.fchmod(fd, 0o600)  # a file left by an older version: private too
+        finally:
+            os.close(fd)
+        handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError as exc:
+        reason = (
+            "a file of that name is in the way"
+            if isinstance(exc, FileExistsError)
+            else (exc.strerror or type(exc).__name__)
+        )
+        sys.stderr.write(
+            f"transplant-planner: warning: the log folder {log_dir} cannot be written "
+            f"({reason}); logging to the terminal instead.\n"
+        )
+        handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     LOG.addHandler(handler)
     LOG.setLevel(logging.INFO)
-    return path
+    return path if isinstance(handler, logging.FileHandler) else None
 
 
 def redacted_traceback(exc_type: type[BaseException], tb: TracebackType | None) -> str:

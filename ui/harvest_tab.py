@@ -10,8 +10,9 @@ patient's record as it is when opened.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
@@ -57,6 +58,7 @@ from planner.records.harvest_log import (
     stop_alert,
 )
 from planner.records.ports import HARVEST
+from ui.dialogs.saving import SaveErrorLine, ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from ui.session import UseCase
 
 Index = QModelIndex | QPersistentModelIndex
+T = TypeVar("T")
 _ROOT = QModelIndex()
 STOP_STYLE = "background:#dff3e4;color:#0b5d1e;border:1px solid #0b5d1e;padding:6px;"
 MIN_STYLE = "background:#eef4fb;color:#12406e;border:1px solid #12406e;padding:6px;"
@@ -193,13 +196,24 @@ class HarvestTableModel(QAbstractTableModel):
 
 
 class CountDialog(QDialog):
-    """Enter a day's blood CD34+ count. Use ``CountDialog.ask``."""
+    """Enter a day's blood CD34+ count. Use ``CountDialog.ask``.
 
-    def __init__(self, parent: QWidget | None, today: dt.date) -> None:
+    ``typed`` and ``error``: the count typed before and why it was not saved (asked again,
+    ``ui.dialogs.saving``).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        today: dt.date,
+        *,
+        typed: tuple[dt.date, float] | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Blood CD34+ count")
         self.date_edit = DateField(
-            today,
+            typed[0] if typed is not None else today,
             accessible_name="Date of the count",
             maximum=DateLimit(today, "after today: a count is recorded once measured"),
         )
@@ -208,9 +222,12 @@ class CountDialog(QDialog):
         self.value.setDecimals(1)
         self.value.setSuffix(" /uL")
         self.value.setAccessibleName("Blood CD34+ cells per microlitre")
+        if typed is not None:
+            self.value.setValue(typed[1])
         form = QFormLayout(self)
         form.addRow("&Date:", self.date_edit)
         form.addRow("Blood &CD34+:", self.value)
+        form.addRow(SaveErrorLine(error))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -228,9 +245,16 @@ class CountDialog(QDialog):
         super().accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, today: dt.date) -> tuple[dt.date, float] | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        today: dt.date,
+        *,
+        typed: tuple[dt.date, float] | None = None,
+        error: str = "",
+    ) -> tuple[dt.date, float] | None:
         """(date, cells/uL), or None when cancelled."""
-        dialog = cls(parent, today)
+        dialog = cls(parent, today, typed=typed, error=error)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         date = dialog.date_edit.date()
@@ -461,9 +485,17 @@ class CollectionDialog(QDialog):
         parent: QWidget | None,
         collection: Collection | NewCollection,
         today: dt.date | None = None,
+        *,
+        typed: Collection | None = None,
+        error: str = "",
     ) -> Collection | None:
-        """The edited collection, or None when cancelled; none dated after ``today``."""
-        dialog = cls(parent, collection, today)
+        """The edited collection, or None when cancelled; none dated after ``today``.
+
+        ``typed`` and ``error``: the collection typed before and why it was not saved
+        (asked again, ``ui.dialogs.saving``); the dialog starts from what was typed.
+        """
+        dialog = cls(parent, typed if typed is not None else collection, today)
+        dialog.error.setText(error)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.collection()
@@ -520,12 +552,25 @@ class TargetsDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, log: HarvestLog) -> HarvestLog | None:
-        """The log with new targets, or None when cancelled."""
-        dialog = cls(parent, log)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        log: HarvestLog,
+        *,
+        typed: HarvestLog | None = None,
+        error: str = "",
+    ) -> HarvestLog | None:
+        """The log with new targets, or None when cancelled (``typed`` and ``error``: the
+        targets typed before and why they were not saved, ``ui.dialogs.saving``)."""
+        dialog = cls(parent, typed if typed is not None else log)
+        dialog.error.setText(error)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_log
+
+
+def _collection_saved(entry: Collection) -> str:
+    return f"Collection of {entry.date:%d %b} saved: {entry.dose().text}."
 
 
 # --------------------------------------------------------------------------- the tab
@@ -703,26 +748,40 @@ class HarvestTab(QWidget):
 
     # --- entries ---------------------------------------------------------------------------
 
-    def _save(self, use_case: UseCase[Change], done: str) -> bool:
-        """Run an edit through the session (undoable); report it in the status bar."""
+    def _ask_and_save(
+        self,
+        ask: Callable[..., T | None],
+        edit: Callable[[T], UseCase[Change]],
+        done: Callable[[T], str],
+    ) -> None:
+        """Ask, run the edit through the session (undoable) and report it in the status
+        bar; an edit refused or not saved brings the dialog back with what was typed and
+        why (``ui.dialogs.saving``). A conflict reloads the log and is reported."""
+
+        def save(answer: T) -> str:
+            self.session.run(edit(answer))
+            return done(answer)
+
         try:
-            self.session.run(use_case)
+            message = ask_until_saved(ask, save)
         except PlannerError as err:
             self.sig_status.emit(str(err))
-            return False
-        self.sig_status.emit(done)
-        return True
+            return
+        if message is not None:
+            self.sig_status.emit(message)
 
     def enter_count(self) -> None:
         """Ask for a day's blood CD34+ count and save it."""
-        entry = CountDialog.ask(self, self.session.today)
-        if entry is None:
-            return
-        day, value = entry
         tid = self.transplant.id
-        self._save(
-            lambda repo, ctx: record_pb_cd34(repo, ctx, tid, day, value),
-            f"Blood CD34+ {_num(value, 1)}/uL saved.",
+
+        def edit(entry: tuple[dt.date, float]) -> UseCase[Change]:
+            day, value = entry
+            return lambda repo, ctx: record_pb_cd34(repo, ctx, tid, day, value)
+
+        self._ask_and_save(
+            lambda **again: CountDialog.ask(self, self.session.today, **again),
+            edit,
+            lambda entry: f"Blood CD34+ {_num(entry[1], 1)}/uL saved.",
         )
 
     def _new_collection(self) -> NewCollection:
@@ -733,13 +792,11 @@ class HarvestTab(QWidget):
 
     def add_collection(self) -> None:
         """Ask for a new collection and save it."""
-        entry = CollectionDialog.ask(self, self._new_collection(), self.session.today)
-        if entry is None:
-            return
-        tid = self.transplant.id
-        self._save(
-            lambda repo, ctx: add_collection(repo, ctx, tid, entry),
-            f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
+        start, tid = self._new_collection(), self.transplant.id
+        self._ask_and_save(
+            lambda **again: CollectionDialog.ask(self, start, self.session.today, **again),
+            lambda entry: lambda repo, ctx: add_collection(repo, ctx, tid, entry),
+            _collection_saved,
         )
 
     def edit_selected(self) -> None:
@@ -759,17 +816,16 @@ class HarvestTab(QWidget):
             self.sig_status.emit("Select the collection to remove in the table first.")
             return
         what = f"the collection of {collection.date:%a %d %b %Y} ({collection.dose().text})"
-        reason = StepDialogs.ask_reason(
-            self,
-            "Remove collection",
-            f"Why remove {what}? The audit trail keeps what was entered.",
-        )
-        if reason is None:
-            return
         tid, cid = self.transplant.id, collection.id
-        self._save(
-            lambda repo, ctx: remove_collection(repo, ctx, tid, cid, reason),
-            f"Removed {what}.",
+        self._ask_and_save(
+            lambda **again: StepDialogs.ask_reason(
+                self,
+                "Remove collection",
+                f"Why remove {what}? The audit trail keeps what was entered.",
+                **again,
+            ),
+            lambda reason: lambda repo, ctx: remove_collection(repo, ctx, tid, cid, reason),
+            lambda _reason: f"Removed {what}.",
         )
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
@@ -780,23 +836,20 @@ class HarvestTab(QWidget):
     def _edit(self, start: Collection) -> None:
         """Edit a stored collection; refused (ConflictError) if the log changed elsewhere."""
         version = self.session.record.record(HARVEST).version  # the version shown
-        entry = CollectionDialog.ask(self, start, self.session.today)
-        if entry is None:
-            return
         tid = self.transplant.id
-        self._save(
-            lambda repo, ctx: edit_collection(repo, ctx, tid, entry, version),
-            f"Collection of {entry.date:%d %b} saved: {entry.dose().text}.",
+        self._ask_and_save(
+            lambda **again: CollectionDialog.ask(self, start, self.session.today, **again),
+            lambda entry: lambda repo, ctx: edit_collection(repo, ctx, tid, entry, version),
+            _collection_saved,
         )
 
     def edit_targets(self) -> None:
         """Edit targets and thresholds."""
-        edited = TargetsDialog.ask(self, self.log)
-        if edited is None:
-            return
         tid = self.transplant.id
-        self._save(
-            lambda repo, ctx: save_harvest_settings(repo, ctx, tid, edited), "Targets saved."
+        self._ask_and_save(
+            lambda **again: TargetsDialog.ask(self, self.log, **again),
+            lambda edited: lambda repo, ctx: save_harvest_settings(repo, ctx, tid, edited),
+            lambda _edited: "Targets saved.",
         )
 
     def open_plerixafor_calculator(self) -> None:

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from planner.app.board import WorklistItem
+    from planner.domain.patients import Patient
     from planner.domain.templates import Protocol
     from ui.patient_workspace import PatientWorkspace
     from ui.transplant_session import Snapshot, TransplantSession
@@ -594,14 +595,21 @@ class MainWindow(QMainWindow):
         """Create a patient, then offer to plan the transplant."""
         from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
+        from ui.dialogs.saving import ask_until_saved
 
-        patient = PatientDialog.ask(self, None, self.session.today)
-        if patient is None:
-            return
+        def save(p: Patient) -> Patient:
+            self.session.perform(lambda repo, ctx: save_patient(repo, ctx, p))
+            return p
+
         try:
-            self.session.perform(lambda repo, ctx: save_patient(repo, ctx, patient))
+            # A failed save brings the dialog back with what was typed (ui/dialogs/saving.py).
+            patient = ask_until_saved(
+                lambda **again: PatientDialog.ask(self, None, self.session.today, **again), save
+            )
         except PlannerError as exc:
             self.show_error(exc)
+            return
+        if patient is None:
             return
         self.statusBar().showMessage(f"Patient {patient.mrn} saved.", 5000)
         self.new_plan(patient.id)
@@ -614,15 +622,24 @@ class MainWindow(QMainWindow):
             return
         from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
+        from ui.dialogs.saving import ask_until_saved
 
-        edited = PatientDialog.ask(self, ws.session.patient, self.session.today)
-        if edited is None:
-            return
-        try:
+        def save(p: Patient) -> Patient:
             # Undoable in this tab; every open tab of the patient and the board follow.
-            ws.session.run(lambda repo, ctx: save_patient(repo, ctx, edited))
+            ws.session.run(lambda repo, ctx: save_patient(repo, ctx, p))
+            return p
+
+        try:
+            edited = ask_until_saved(
+                lambda **again: PatientDialog.ask(
+                    self, ws.session.patient, self.session.today, **again
+                ),
+                save,
+            )
         except PlannerError as exc:
             self.show_error(exc)
+            return
+        if edited is None:
             return
         self.statusBar().showMessage(f"Patient {edited.mrn} saved.", 5000)
 

@@ -51,9 +51,10 @@ from planner.records.ports import COMPLICATIONS, DOCUMENTS, ENGRAFTMENT
 from ui.actions import PATIENT_TABS, PATIENT_TOOLBAR, SPECS, make_action
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
-from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
-from ui.dialogs.day0_dialog import MoveDay0Dialog
-from ui.dialogs.step_dialogs import StepDialogs
+from ui.dialogs.anchor_dialog import AnchorMove, SetAnchorDialog, settable_anchors
+from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
+from ui.dialogs.saving import ask_until_saved
+from ui.dialogs.step_dialogs import DoneEntry, StepDialogs
 from ui.models.step_table_model import DATE_COL, SORT_ROLE, StepTableModel
 from ui.plan_checks_panel import PlanChecksPanel
 from ui.transplant_session import Snapshot, TransplantSession
@@ -320,55 +321,60 @@ class PatientWorkspace(QWidget):
         self._show(change.parts)
 
     def set_anchor(self) -> None:
-        """Set an anchor (mobilisation start...) to its real date, with a preview and a reason."""
+        """Set an anchor (mobilisation start...) to its real date, with a preview and a reason.
+
+        A change refused or not saved brings the dialog back with what was typed and why.
+        """
         if not settable_anchors(self.session.plan):
             self.sig_status.emit("This plan has no anchor besides Day 0 (use Move Day 0).")
             return
-        move = SetAnchorDialog.ask(self, self.session.plan)
-        if move is None:
-            return
-        try:
+
+        def save(move: AnchorMove) -> str:
             plan, changes = set_anchor_date(self.session.plan, move.anchor, move.date)
-        except ValidationError as err:
-            self.sig_status.emit(str(err))
-            return
-        if not self.session.push(
-            plan, f"Set {move.anchor} to {move.date.isoformat()}", reason=move.reason
-        ):
-            self.sig_status.emit("The anchor was not set: the other workstation's plan was kept.")
-            return
-        self.sig_status.emit(
-            f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
-            f"{len(changes)} dates changed."
+            text = f"Set {move.anchor} to {move.date.isoformat()}"
+            if not self.session.push(plan, text, reason=move.reason):
+                return "The anchor was not set: the other workstation's plan was kept."
+            return (
+                f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
+                f"{len(changes)} dates changed."
+            )
+
+        message = ask_until_saved(
+            lambda **again: SetAnchorDialog.ask(self, self.session.plan, **again), save
         )
+        if message is not None:
+            self.sig_status.emit(message)
 
     # --- edits -------------------------------------------------------------------------------
 
     def move_day0(self) -> None:
-        """Ask for a new Day 0 with a preview and a reason; apply as one undoable command."""
+        """Ask for a new Day 0 with a preview and a reason; apply as one undoable command.
+
+        A move refused or not saved (the disk full, the database busy) brings the dialog
+        back with the date and reason typed and why.
+        """
         s = self.session
-        move = MoveDay0Dialog.ask(
-            self, s.plan, today=s.today, transplant=s.transplant, patient=s.patient
-        )
-        if move is None:
-            return
-        try:
+
+        def save(move: Day0Move) -> str:
             plan, transplant, changes = day0_move(
                 s.plan, s.transplant, s.patient, move.new_day0, move.reason, today=s.today
             )
-        except ValidationError as err:
-            self.sig_status.emit(str(err))
-            return
-        if not self.session.push(
-            Snapshot(plan, transplant),
-            f"Move Day 0 to {move.new_day0.isoformat()}",
-            reason=move.reason,
-        ):
-            self.sig_status.emit("Day 0 was not moved: the other workstation's plan was kept.")
-            return
-        self.sig_status.emit(
-            f"Day 0 moved to {move.new_day0:%a %d %b %Y}; {len(changes)} dates changed."
+            if not s.push(
+                Snapshot(plan, transplant),
+                f"Move Day 0 to {move.new_day0.isoformat()}",
+                reason=move.reason,
+            ):
+                return "Day 0 was not moved: the other workstation's plan was kept."
+            return f"Day 0 moved to {move.new_day0:%a %d %b %Y}; {len(changes)} dates changed."
+
+        message = ask_until_saved(
+            lambda **again: MoveDay0Dialog.ask(
+                self, s.plan, today=s.today, transplant=s.transplant, patient=s.patient, **again
+            ),
+            save,
         )
+        if message is not None:
+            self.sig_status.emit(message)
 
     def _on_timeline_step_move_requested(self, step_id: str, delta: int) -> None:
         step = self.session.plan.step(step_id)
@@ -428,49 +434,65 @@ class PatientWorkspace(QWidget):
                 break
 
     def _on_timeline_step_action_requested(self, step_id: str, action: str, offset: int) -> None:
+        """Done, skip, note or cancel from the timeline's menu. A record that cannot be
+        saved brings its dialog back with what was typed and why (``ui.dialogs.saving``)."""
         plan = self.session.plan
         step = plan.step(step_id)
         occ = next((o for o in plan.step_occurrences(step) if o.anchor_day == offset), None)
+        s = self.session
+
+        def done(entry: DoneEntry) -> None:
+            after = mark_done(
+                s.plan,
+                step_id,
+                offset,
+                entry.actual_date,
+                by=s.actor_name,
+                at=s.now_utc_text(),
+                reason=entry.note,
+            )
+            s.push(after, f"Mark {step.title} done")
+
+        def skip(reason: str) -> None:
+            after = skip_occurrence(
+                s.plan, step_id, offset, reason=reason, by=s.actor_name, at=s.now_utc_text()
+            )
+            s.push(after, f"Skip {step.title}", reason=reason)
+
+        def cancel(reason: str) -> None:
+            after = set_step_status(s.plan, step_id, StepStatus.CANCELLED, reason)
+            s.push(after, f"Cancel {step.title}", reason=reason)
+
         try:
             if action == "done" and occ is not None:
-                entry = StepDialogs.ask_done(self, occ, self.session.today)
-                if entry is not None:
-                    after = mark_done(
-                        plan,
-                        step_id,
-                        offset,
-                        entry.actual_date,
-                        by=self.session.actor_name,
-                        at=self.session.now_utc_text(),
-                        reason=entry.note,
-                    )
-                    self.session.push(after, f"Mark {step.title} done")
-            elif action == "skip":
-                reason = StepDialogs.ask_reason(self, "Skip", f"Why is {step.title} skipped?")
-                if reason is not None:
-                    after = skip_occurrence(
-                        plan,
-                        step_id,
-                        offset,
-                        reason=reason,
-                        by=self.session.actor_name,
-                        at=self.session.now_utc_text(),
-                    )
-                    self.session.push(after, f"Skip {step.title}", reason=reason)
-            elif action == "note":
-                text = StepDialogs.ask_note(self, step.note)
-                if text is not None:
-                    self.session.push(set_step_note(plan, step_id, text), f"Note on {step.title}")
-            elif action == "cancel":
-                reason = StepDialogs.ask_reason(
-                    self,
-                    "Cancel step",
-                    f"Why is {step.title} cancelled? Occurrences already done or skipped keep "
-                    "their record.",
+                ask_until_saved(
+                    lambda **again: StepDialogs.ask_done(self, occ, s.today, **again), done
                 )
-                if reason is not None:
-                    after = set_step_status(plan, step_id, StepStatus.CANCELLED, reason)
-                    self.session.push(after, f"Cancel {step.title}", reason=reason)
+            elif action == "skip":
+                ask_until_saved(
+                    lambda **again: StepDialogs.ask_reason(
+                        self, "Skip", f"Why is {step.title} skipped?", **again
+                    ),
+                    skip,
+                )
+            elif action == "note":
+                ask_until_saved(
+                    lambda **again: StepDialogs.ask_note(self, step.note, **again),
+                    lambda text: s.push(
+                        set_step_note(s.plan, step_id, text), f"Note on {step.title}"
+                    ),
+                )
+            elif action == "cancel":
+                ask_until_saved(
+                    lambda **again: StepDialogs.ask_reason(
+                        self,
+                        "Cancel step",
+                        f"Why is {step.title} cancelled? Occurrences already done or skipped "
+                        "keep their record.",
+                        **again,
+                    ),
+                    cancel,
+                )
             elif action == "replan":
                 self.session.push(
                     set_step_status(plan, step_id, StepStatus.PLANNED, ""),

@@ -214,7 +214,7 @@ def run_export(
         return _batch(repo, ctx, args, settings)
     except TargetExistsError as exc:
         return EXIT_BAD_INPUT, _exists_sentence(exc.path)
-    except ExportWriteError as exc:  # the disk, not the request: not a usage error
-        return EXIT_PARTIAL, str(exc)
+    except ExportWriteError as exc:  # one sentence, nothing written: exit 2 like any refusal
+        return EXIT_BAD_INPUT, str(exc)
     except (_RefusedError, PlannerError) as exc:
         return EXIT_BAD_INPUT, str(exc)

@@ -235,8 +235,16 @@ def _plain(value: Any) -> Any:
 
 
 def document_hash(document: Mapping[str, Any]) -> str:
-    """SHA-256 of a stored document's canonical JSON (its version included)."""
+    """SHA-256 of a stored row's canonical JSON (its version included), for the small
+    documents stored as columns (patients, transplants)."""
     return hashlib.sha256(_json(_plain(document)).encode()).hexdigest()
+
+
+def stored_text_hash(columns: Sequence[Any], text: str) -> str:
+    """SHA-256 of a document stored as JSON text (a plan, a clinical record): its key
+    columns and the text exactly as stored, so nothing is parsed or re-serialised (a
+    200-step plan is hashed in well under a millisecond)."""
+    return hashlib.sha256((_json(list(columns)) + "\n" + text).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -403,13 +411,13 @@ class StoredDocument:
     Attributes:
         table: the table it is in ("plans").
         entity, entity_id: as audit rows name it ("plan", "P-1").
-        document: the stored dict (version included).
+        digest: its hash as stored now (``document_hash`` or ``stored_text_hash``).
     """
 
     table: str
     entity: str
     entity_id: str
-    document: Mapping[str, Any]
+    digest: str
 
 
 def document_problems(
@@ -430,7 +438,7 @@ def document_problems(
         key = (doc.entity, doc.entity_id)
         seen.add(key)
         where = f"table {doc.table}, id {doc.entity_id}"
-        found = document_hash(doc.document)
+        found = doc.digest
         row = last.get(key)
         if row is None:
             problems.append(

@@ -27,6 +27,7 @@ from planner.records.audit import (
     dict_changes,
     document_hash,
     plan_changes,
+    stored_text_hash,
 )
 from planner.records.ports import RECORD_KINDS, Action, ClinicalRecord
 from planner.records.serialize import (
@@ -223,6 +224,17 @@ def plan_document(plan_dict: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in plan_dict.items() if k != "version"}
 
 
+def plan_columns(plan_dict: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The columns of a stored plan besides its document, as its audit hash covers them
+    (a Day 0 changed in the column alone would move the plan on the board)."""
+    return (plan_dict["id"], plan_dict["transplant_id"], plan_dict["day0"], plan_dict["version"])
+
+
+def record_columns(transplant_id: str, kind: str, version: int) -> tuple[Any, ...]:
+    """The columns of a stored clinical record besides its body, for its audit hash."""
+    return (transplant_id, kind, version)
+
+
 class StoredView(Protocol):
     """Read access to the stored records, inside the committing transaction.
 
@@ -250,13 +262,15 @@ class StoredView(Protocol):
 
 @dataclass(frozen=True)
 class Write:
-    """One record to insert (``stored_version`` 0) or update, with its new dict."""
+    """One record to insert (``stored_version`` 0) or update, with its new dict (and, for
+    a plan, the JSON text to store, computed once for the store and the audit hash)."""
 
     entity: str
     record_id: str
     insert: bool
     stored_version: int
     new: dict[str, Any]
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -269,6 +283,7 @@ class RecordWrite:
     stored_version: int
     body: dict[str, Any]
     version: int
+    text: str = ""
 
 
 @dataclass
@@ -366,8 +381,9 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
         patient_id = str(transplant["patient_id"])
         if changes or stored is None:
             new["version"] = actual + 1
-            prepared.plans.append(Write("plan", plan.id, stored is None, actual, new))
-            digest = document_hash(new)
+            text = dumps(plan_document(new))
+            prepared.plans.append(Write("plan", plan.id, stored is None, actual, new, text))
+            digest = stored_text_hash(plan_columns(new), text)
             prepared.pending.extend(PendingChange(c, patient_id, digest) for c in changes)
             prepared.result_plans.append(plan_from_dict(new))
         else:
@@ -414,17 +430,12 @@ def _prepare_record(
         prefix="",
     )
     if changes or stored is None:
+        text = dumps(body)
         prepared.records.append(
-            RecordWrite(rec.transplant_id, rec.kind, stored is None, actual, body, actual + 1)
+            RecordWrite(rec.transplant_id, rec.kind, stored is None, actual, body, actual + 1, text)
         )
         patient_id = str(transplant["patient_id"])
-        stored_form = {
-            "transplant_id": rec.transplant_id,
-            "kind": rec.kind,
-            "body": body,
-            "version": actual + 1,
-        }
-        digest = document_hash(stored_form)
+        digest = stored_text_hash(record_columns(rec.transplant_id, rec.kind, actual + 1), text)
         if not changes:  # an empty new record: still one row to hold its hash
             entity = RECORD_ENTITY_PREFIX + rec.kind
             changes = [FieldChange(entity, rec.transplant_id, "body", None, "{}")]

@@ -47,10 +47,18 @@ from planner.records.audit import (
     chain_problem,
     document_hash,
     document_problems,
+    stored_text_hash,
 )
 from planner.records.ports import Action, Actor
 from planner.storage import schema as s
-from planner.storage._common import EVENT_ENTITY, PendingChange, build_entries
+from planner.storage._common import (
+    EVENT_ENTITY,
+    RECORD_ENTITY_PREFIX,
+    PendingChange,
+    build_entries,
+    plan_columns,
+    record_columns,
+)
 from planner.storage.paths import data_dir
 
 KEY_ENV = "TRANSPLANT_PLANNER_AUDIT_KEY"
@@ -219,28 +227,39 @@ def key_for_database(conn: Connection, path: Path) -> tuple[AuditKey, bool]:
 def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
     """Every stored document with the patient it belongs to, in the form the repository
     reads it (so its hash is the one written at commit)."""
-    from planner.storage.sql import _patient_dict, _plan_dict, _record_dict, _transplant_dict
+    from planner.storage.sql import _patient_dict, _transplant_dict
 
     owner: dict[str, str] = {}
     for row in conn.execute(select(s.patients)):
         d = _patient_dict(row)
-        yield StoredDocument("patients", "patient", str(d["id"]), d), str(d["id"])
+        digest = document_hash(d)
+        yield StoredDocument("patients", "patient", str(d["id"]), digest), str(d["id"])
     for row in conn.execute(select(s.transplants)):
         d = _transplant_dict(row)
         owner[str(d["id"])] = str(d["patient_id"])
-        yield StoredDocument("transplants", "transplant", str(d["id"]), d), str(d["patient_id"])
+        digest = document_hash(d)
+        yield (
+            StoredDocument("transplants", "transplant", str(d["id"]), digest),
+            str(d["patient_id"]),
+        )
     for row in conn.execute(select(s.plans)):
-        # The columns that repeat the document's fields (for queries) are compared too:
-        # a Day 0 changed in the column alone would move the plan on the board.
-        d = {**_plan_dict(row), "id": row.id, "transplant_id": row.transplant_id}
-        d["day0"] = row.day0
+        columns = plan_columns(
+            {
+                "id": row.id,
+                "transplant_id": row.transplant_id,
+                "day0": row.day0,
+                "version": row.version,
+            }
+        )
+        digest = stored_text_hash(columns, str(row.document))
         patient = owner.get(str(row.transplant_id), "")
-        yield StoredDocument("plans", "plan", str(row.id), d), patient
+        yield StoredDocument("plans", "plan", str(row.id), digest), patient
     for row in conn.execute(select(s.records)):
-        d = _record_dict(row)
-        entity = "record:" + str(d["kind"])
-        patient = owner.get(str(d["transplant_id"]), "")
-        yield StoredDocument("records", entity, str(d["transplant_id"]), d), patient
+        columns = record_columns(str(row.transplant_id), str(row.kind), int(row.version))
+        digest = stored_text_hash(columns, str(row.body))
+        entity = RECORD_ENTITY_PREFIX + str(row.kind)
+        patient = owner.get(str(row.transplant_id), "")
+        yield StoredDocument("records", entity, str(row.transplant_id), digest), patient
 
 
 def _head(conn: Connection) -> tuple[int, str]:
@@ -265,7 +284,7 @@ def key_database(conn: Connection, key: AuditKey, actor: Actor, at: dt.datetime)
         PendingChange(
             FieldChange(doc.entity, doc.entity_id, "document", None, None),
             patient or None,
-            document_hash(doc.document),
+            doc.digest,
         )
         for doc, patient in documents
     ]

@@ -70,15 +70,38 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
+POSTGRES_EXTRA = "pip install 'transplant-planner[postgres]'"
+"""How to install the PostgreSQL driver (the ``postgres`` extra of pyproject.toml)."""
+
+
 def postgres_engine(url: str) -> Engine:
-    """An Engine for the shared PostgreSQL server."""
+    """An Engine for the shared PostgreSQL server.
+
+    Raises:
+        StorageError: not a PostgreSQL address, or its driver is not installed (the
+            sentence names the extra that installs it).
+    """
     parsed = make_url(url)
     if not parsed.drivername.startswith("postgresql"):
         raise StorageError(
             f"Unsupported database type '{parsed.drivername}'; use a file path or a "
             "postgresql+psycopg:// address."
         )
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        # create_engine imports the driver named by the address (SQLAlchemy's
+        # Dialect.import_dbapi); the psycopg driver is an optional extra.
+        return create_engine(parsed, pool_pre_ping=True)
+    except ImportError:
+        if parsed.get_driver_name() == "psycopg":
+            raise StorageError(
+                "The PostgreSQL driver (psycopg) is not installed; install it with: "
+                f"{POSTGRES_EXTRA}"
+            ) from None
+        raise StorageError(
+            f"The PostgreSQL driver {parsed.get_driver_name()} named by the address is not "
+            f"installed; use a postgresql+psycopg:// address and install its driver with: "
+            f"{POSTGRES_EXTRA}"
+        ) from None
 
 
 def read_pragma(dbapi_connection: Any, name: str) -> object:

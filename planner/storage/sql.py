@@ -63,7 +63,7 @@ def map_write_error(exc: BaseException) -> StorageError:
         return StorageError("The database is busy; the change was not saved. Try again.")
     if "full" in msg:
         return StorageError(
-            "The disk is full; the change was not saved. Free some space and try again."
+            "The disk is full, so the change was not saved; free some space and try again."
         )
     if "readonly" in msg or "read-only" in msg:
         return StorageError(
@@ -394,7 +394,7 @@ class SqlRepository:
                         "id": w.record_id,
                         "transplant_id": w.new["transplant_id"],
                         "day0": w.new["day0"],
-                        "document": dumps(plan_document(w.new)),
+                        "document": w.text or dumps(plan_document(w.new)),
                         "version": w.new["version"],
                     }
                     self._save(conn, s.plans, w, row)
@@ -435,7 +435,7 @@ class SqlRepository:
     @staticmethod
     def _save_record(conn: Connection, w: RecordWrite) -> None:
         t = s.records
-        body = dumps(w.body)
+        body = w.text or dumps(w.body)
         if w.insert:
             conn.execute(
                 insert(t).values(

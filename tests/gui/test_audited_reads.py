@@ -22,7 +22,7 @@ from ui.dialogs import export_dialog
 from ui.dialogs.export_dialog import ExportDialog
 from ui.session import VIEW_WAITS, VIEWS_WRITTEN
 
-FULL = "The disk is full; the change was not saved. Free some space and try again."
+FULL = "The disk is full, so the change was not saved; free some space and try again."
 LATER = NOW + dt.timedelta(minutes=25)
 RENDER_TIMEOUT = 20000
 
@@ -198,7 +198,7 @@ def test_a_document_is_not_saved_when_its_export_cannot_be_recorded(
     assert list(folder.iterdir()) == []  # neither the file nor its temporary copy
     assert warnings == [
         "No file was written, because the export could not be recorded in the audit trail: "
-        "the disk is full; the change was not saved. Free some space and try again."
+        "the disk is full, so the change was not saved; free some space and try again."
     ]
     assert export.status.text() == warnings[0]
     assert export.produced == [] and _documents(demo_repo) == []
@@ -248,6 +248,6 @@ def test_the_worklist_is_not_printed_when_its_row_cannot_be_written(
     assert not (tmp_path / "worklist.pdf").exists()
     assert warnings == [
         "The worklist was not printed, because the print could not be recorded in the audit "
-        "trail: the disk is full; the change was not saved. Free some space and try again."
+        "trail: the disk is full, so the change was not saved; free some space and try again."
     ]
     assert _events(demo_repo) == []

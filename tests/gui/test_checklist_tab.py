@@ -39,10 +39,17 @@ def _cell(tab, item_id, column):
 
 
 def _answer(monkeypatch, date, note=""):
+    """Answer the date-and-note dialog; asked again after a refused save (with what was
+    typed and the reason), cancel it."""
     calls = []
 
-    def ask(parent, title, prompt, today, default=None, *, note_required=False):
+    def ask(
+        parent, title, prompt, today, default=None, *, note_required=False, typed=None, error=""
+    ):
         calls.append((title, prompt, default, note_required))
+        if typed is not None:
+            calls.append(("asked again", typed, error))
+            return None
         return date, note
 
     monkeypatch.setattr(DateNoteDialog, "ask", ask)
@@ -111,13 +118,16 @@ def test_cancel_changes_nothing(workup, demo_repo, monkeypatch):
 
 
 def test_future_date_is_refused_with_a_message(workup, monkeypatch):
-    _answer(monkeypatch, TODAY + dt.timedelta(days=3))
     tab = workup.checklists
     messages = []
     tab.sig_status.connect(messages.append)
     tab.table.selectRow(tab.row_of("dental"))
+    calls = _answer(monkeypatch, TODAY + dt.timedelta(days=3))
     tab.toggle_current()
-    assert messages and "future" in messages[0]
+    again = [c for c in calls if c[0] == "asked again"]
+    assert len(again) == 1  # the dialog came back with the date typed and the refusal
+    assert again[0][1][0] == TODAY + dt.timedelta(days=3) and "future" in again[0][2]
+    assert messages == []
     assert _cell(tab, "dental", 0) == "\u2610"
 
 

@@ -96,12 +96,22 @@ def test_collections_dose_formula_and_stop_alert(tab: HarvestTab, monkeypatch) -
 
 
 def test_bad_collection_reported_not_saved(tab: HarvestTab, monkeypatch) -> None:
+    """A collection the use case refuses comes back in its dialog with the reason;
+    cancelling it then saves nothing."""
     future = Collection("c1", TODAY + dt.timedelta(days=2), 250, 64, cd34_per_ul=800)
-    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(lambda *a: future))
-    messages: list[str] = []
-    tab.sig_status.connect(messages.append)
+    asked_again: list[tuple[Collection, str]] = []
+
+    def ask(*_a, typed=None, error=""):
+        if typed is None:
+            return future
+        asked_again.append((typed, error))
+        return None  # the user cancels
+
+    monkeypatch.setattr(CollectionDialog, "ask", staticmethod(ask))
     tab.add_button.click()
-    assert "future" in messages[-1]
+    assert len(asked_again) == 1
+    typed, error = asked_again[0]
+    assert typed == future and "future" in error
     assert tab.log.collections == ()
 
 

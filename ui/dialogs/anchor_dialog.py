@@ -3,7 +3,8 @@
 Templates place anchors other than Day 0 at a default day relative to Day 0 (first
 G-CSF dose at Day -14, say). When mobilisation really starts on another day, the
 coordinator sets the real date: the anchor stops following Day 0, and its M-Day
-numbering and every step counted from it follow the new date.
+numbering and every step counted from it follow the new date. A change that could not
+be saved (``ui.dialogs.saving``) opens the dialog again with what was typed and why.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from planner.domain.plans import DateChange, Plan, set_anchor_date
 from planner.domain.templates import DAY0
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
+from ui.dialogs.saving import SaveErrorLine
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,19 @@ def anchor_title(plan: Plan, name: str) -> str:
 
 
 class SetAnchorDialog(QDialog):
-    """Preview of setting an anchor to a real date. Use ``SetAnchorDialog.ask``."""
+    """Preview of setting an anchor to a real date. Use ``SetAnchorDialog.ask``.
 
-    def __init__(self, parent: QWidget | None, plan: Plan) -> None:
+    ``typed`` and ``error``: the change typed before and why it was not saved (asked again).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        plan: Plan,
+        *,
+        typed: AnchorMove | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Set an anchor date")
         self.resize(900, 560)
@@ -72,6 +84,7 @@ class SetAnchorDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = DateChangesTable()
+        self.error = SaveErrorLine(error)
         self.buttons = ok_cancel(self, "Set date")
         form = QFormLayout()
         form.addRow("&Anchor:", self.anchor)
@@ -82,6 +95,7 @@ class SetAnchorDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
+        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.anchor.currentIndexChanged.connect(self._on_anchor_changed)
         # The preview follows the anchor and the date, not the reason's keystrokes.
@@ -89,6 +103,12 @@ class SetAnchorDialog(QDialog):
         self.date_edit.validity_changed.connect(self._update_ok)
         self.reason.textChanged.connect(self._update_ok)
         self._on_anchor_changed()
+        if typed is not None:
+            index = self.anchor.findData(typed.anchor)
+            if index >= 0:
+                self.anchor.setCurrentIndex(index)  # refills the date and the preview
+            self.date_edit.set_date(typed.date)
+            self.reason.setText(typed.reason)
         # Open ready to type the reason: the first key typed never lands on a button.
         self.reason.setFocus()
 
@@ -168,9 +188,17 @@ class SetAnchorDialog(QDialog):
         self.table.show_changes(self.changes, self._day_text)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, plan: Plan) -> AnchorMove | None:
-        """Show the preview; the chosen change, or None if cancelled."""
-        dialog = cls(parent, plan)
+    def ask(
+        cls,
+        parent: QWidget | None,
+        plan: Plan,
+        *,
+        typed: AnchorMove | None = None,
+        error: str = "",
+    ) -> AnchorMove | None:
+        """Show the preview; the chosen change, or None if cancelled (``typed`` and
+        ``error``: asked again after a failed save, see ``ui.dialogs.saving``)."""
+        dialog = cls(parent, plan, typed=typed, error=error)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_date is not None:
             return AnchorMove(dialog.anchor_name, dialog.new_date, dialog.reason.text().strip())
         return None

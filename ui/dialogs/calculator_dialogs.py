@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from planner.clinical.calculators.registry import calculator
 from ui.dialogs.calculator_form import CalculatorDialog, SaveFn
+from ui.dialogs.saving import SaveErrorLine
 from ui.widgets.date_field import DateField, DateLimit
 
 
@@ -83,18 +84,21 @@ class DateNoteDialog:
         default: dt.date | None = None,
         *,
         note_required: bool = False,
+        typed: tuple[dt.date, str] | None = None,
+        error: str = "",
     ) -> tuple[dt.date, str] | None:
-        """Returns (date, note), or None when cancelled."""
+        """Returns (date, note), or None when cancelled (``typed`` and ``error``: what was
+        typed before and why it was not saved, asked again; ``ui.dialogs.saving``)."""
         dialog = QDialog(parent)
         dialog.setWindowTitle(title)
         form = QFormLayout()
         form.addRow(QLabel(prompt))
         date_edit = DateField(
-            min(default or today, today),
+            typed[0] if typed is not None else min(default or today, today),
             accessible_name="Date",
             maximum=DateLimit(today, "after today: what is recorded has happened"),
         )
-        note = QLineEdit()
+        note = QLineEdit(typed[1] if typed is not None else "")
         note.setAccessibleName("Note")
         form.addRow("&Date:", date_edit)
         form.addRow("&Note:", note)
@@ -116,10 +120,11 @@ class DateNoteDialog:
         buttons.rejected.connect(dialog.reject)
         if note_required:
             ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-            ok.setEnabled(False)
+            ok.setEnabled(bool(note.text().strip()))
             note.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         layout = QVBoxLayout(dialog)
         layout.addLayout(form)
+        layout.addWidget(SaveErrorLine(error))
         layout.addWidget(buttons)
         date_edit.setFocus()
         if run_dialog(dialog) != QDialog.DialogCode.Accepted:

@@ -4,7 +4,8 @@ The preview is computed when the date changes, never on a keystroke of the reaso
 the use case's own pure function (``planner.app.plans.day0_move``) when the dialog is
 given the transplant, its patient and today: a refused date (before today, more than a
 year ahead, away from a given infusion) is explained under the date and the dialog stays
-open with what was typed.
+open with what was typed. A move that could not be saved (``ui.dialogs.saving``) opens the
+dialog again with the date and reason typed and the reason it failed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, StepStatus, infusion_given, reanchor
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
+from ui.dialogs.saving import SaveErrorLine
 
 _PREVIEW_REASON = "preview"  # the preview needs a reason; the one typed is used on OK
 
@@ -45,6 +47,7 @@ class MoveDay0Dialog(QDialog):
 
     With ``today``, ``transplant`` and ``patient`` the preview is the use case's own
     check (``day0_move``); without them (tools) only the plan's own rules apply.
+    ``typed`` and ``error``: the move typed before and why it was not saved (asked again).
     """
 
     def __init__(
@@ -55,6 +58,8 @@ class MoveDay0Dialog(QDialog):
         today: dt.date | None = None,
         transplant: Transplant | None = None,
         patient: Patient | None = None,
+        typed: Day0Move | None = None,
+        error: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Move Day 0")
@@ -74,6 +79,7 @@ class MoveDay0Dialog(QDialog):
         self.table = DateChangesTable()
         self.kept = QLabel()
         self.kept.setWordWrap(True)
+        self.error = SaveErrorLine(error)
         self.buttons = ok_cancel(self, "Move Day 0")
         form = QFormLayout()
         form.addRow(f"Day 0 is {plan.day0:%a %d %b %Y}. New &Day 0:", self.date_edit)
@@ -83,6 +89,7 @@ class MoveDay0Dialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table)
         layout.addWidget(self.kept)
+        layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         done = sum(1 for o in plan.occurrences() if o.status is StepStatus.DONE)
         self.kept.setText(
@@ -93,6 +100,9 @@ class MoveDay0Dialog(QDialog):
         self.date_edit.changed.connect(self._on_date_changed)
         self.date_edit.validity_changed.connect(self._update_ok)
         self.reason.textChanged.connect(self._update_ok)  # the preview does not change
+        if typed is not None:
+            self.date_edit.set_date(typed.new_day0)  # refills the preview
+            self.reason.setText(typed.reason)
         self._on_date_changed()
         # Open ready to type the reason: the first key typed never lands on a button.
         self.reason.setFocus()
@@ -175,9 +185,20 @@ class MoveDay0Dialog(QDialog):
         today: dt.date | None = None,
         transplant: Transplant | None = None,
         patient: Patient | None = None,
+        typed: Day0Move | None = None,
+        error: str = "",
     ) -> Day0Move | None:
-        """Show the preview; the chosen move, or None if cancelled."""
-        dialog = cls(parent, plan, today=today, transplant=transplant, patient=patient)
+        """Show the preview; the chosen move, or None if cancelled (``typed`` and
+        ``error``: asked again after a failed save, see ``ui.dialogs.saving``)."""
+        dialog = cls(
+            parent,
+            plan,
+            today=today,
+            transplant=transplant,
+            patient=patient,
+            typed=typed,
+            error=error,
+        )
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.new_day0 is not None:
             return Day0Move(dialog.new_day0, dialog.reason.text().strip())
         return None

@@ -2,7 +2,9 @@
 
 Nothing is guessed: a number is read from what was typed or refused (a spin box turned
 "abc999" into 99.0 cm), a new patient's date of birth and sex start empty and must be
-given, and every refusal is shown at once under its field with the input kept.
+given, and every refusal is shown at once under its field with the input kept. A
+patient that could not be saved can be asked for again with what was typed and why
+(``typed`` and ``error``, ``ui.dialogs.saving``).
 """
 
 from __future__ import annotations
@@ -99,9 +101,21 @@ def read_number(field: str, text: str) -> float | None:
 
 
 class PatientDialog(QDialog):
-    """The patient form. Use ``PatientDialog.ask``."""
+    """The patient form. Use ``PatientDialog.ask``.
 
-    def __init__(self, parent: QWidget | None, patient: Patient | None, today: dt.date) -> None:
+    ``patient``: the stored patient (None: a new one). ``typed`` and ``error``: the
+    patient typed before and why it was not saved; the form starts from what was typed.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        patient: Patient | None,
+        today: dt.date,
+        *,
+        typed: Patient | None = None,
+        error: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit patient" if patient else "New patient")
         self._original = patient
@@ -125,8 +139,12 @@ class PatientDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general_error)
         layout.addWidget(buttons)
-        if patient is not None:
-            self._load(patient)
+        start = typed if typed is not None else patient
+        if start is not None:
+            self._load(start)
+        if error:
+            self.general_error.setText(error)
+            self.general_error.setVisible(True)
         self.widgets["mrn"].setFocus()
 
     def _add(self, form: QFormLayout, field: str, label: str, widget: QWidget) -> None:
@@ -360,9 +378,17 @@ class PatientDialog(QDialog):
         self.accept()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, patient: Patient | None, today: dt.date) -> Patient | None:
+    def ask(
+        cls,
+        parent: QWidget | None,
+        patient: Patient | None,
+        today: dt.date,
+        *,
+        typed: Patient | None = None,
+        error: str = "",
+    ) -> Patient | None:
         """Show the form; the validated patient, or None if cancelled."""
-        dialog = cls(parent, patient, today)
+        dialog = cls(parent, patient, today, typed=typed, error=error)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.result_patient
         return None

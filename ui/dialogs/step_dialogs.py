@@ -3,7 +3,8 @@ and the confirmation asked before a regimen-tied step leaves its relative day.
 
 Each opens with the keyboard in the field to fill, and Cancel is never the default
 button: a reason typed at once never presses a button (a space on a focused Cancel
-used to cancel the dialog).
+used to cancel the dialog). Asked again after a failed save (``ui.dialogs.saving``),
+each shows what was typed (``typed``) and why it was not saved (``error``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plans import Occurrence
+from ui.dialogs.saving import SaveErrorLine
 from ui.widgets.date_field import DateField, DateLimit
 
 
@@ -35,7 +37,9 @@ class DoneEntry:
     note: str
 
 
-def _dialog(parent: QWidget | None, title: str) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
+def _dialog(
+    parent: QWidget | None, title: str, error: str = ""
+) -> tuple[QDialog, QFormLayout, QDialogButtonBox]:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     form = QFormLayout()
@@ -48,6 +52,7 @@ def _dialog(parent: QWidget | None, title: str) -> tuple[QDialog, QFormLayout, Q
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addLayout(form)
+    layout.addWidget(SaveErrorLine(error))
     layout.addWidget(buttons)
     return dialog, form, buttons
 
@@ -70,20 +75,27 @@ class StepDialogs:
     """The seams the workspace calls; tests patch these static methods."""
 
     @staticmethod
-    def ask_done(parent: QWidget | None, occ: Occurrence, today: dt.date) -> DoneEntry | None:
+    def ask_done(
+        parent: QWidget | None,
+        occ: Occurrence,
+        today: dt.date,
+        *,
+        typed: DoneEntry | None = None,
+        error: str = "",
+    ) -> DoneEntry | None:
         """Ask for the real date (defaults to the planned date, never after today).
 
         A date after today is refused under the field, which keeps what was typed.
         """
-        dialog, form, buttons = _dialog(parent, "Mark done")
+        dialog, form, buttons = _dialog(parent, "Mark done", error)
         form.addRow(QLabel(f"{occ.title} - {occ.label}, planned {occ.planned_date:%a %d %b}"))
         date_edit = DateField(
-            min(occ.planned_date, today),
+            typed.actual_date if typed is not None else min(occ.planned_date, today),
             accessible_name="Date done",
             maximum=DateLimit(today, "after today: a done date cannot be in the future"),
             empty="Enter the date it was done.",
         )
-        note = QLineEdit()
+        note = QLineEdit(typed.note if typed is not None else "")
         note.setAccessibleName("Note")
         form.addRow("&Done on:", date_edit)
         form.addRow("&Note:", note)
@@ -98,14 +110,21 @@ class StepDialogs:
         return DoneEntry(done_on, note.text().strip())
 
     @staticmethod
-    def ask_reason(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    def ask_reason(
+        parent: QWidget | None,
+        title: str,
+        prompt: str,
+        *,
+        typed: str | None = None,
+        error: str = "",
+    ) -> str | None:
         """Ask for a required reason; OK stays disabled until one is typed."""
-        dialog, form, buttons = _dialog(parent, title)
-        reason = QLineEdit()
+        dialog, form, buttons = _dialog(parent, title, error)
+        reason = QLineEdit(typed or "")
         reason.setAccessibleName("Reason")
         form.addRow(prompt, reason)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(False)  # Enter with no reason presses nothing
+        ok.setEnabled(bool(reason.text().strip()))  # Enter with no reason presses nothing
         reason.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
         reason.setFocus()
         if run_step_dialog(dialog) != QDialog.DialogCode.Accepted:
@@ -113,10 +132,12 @@ class StepDialogs:
         return reason.text().strip()
 
     @staticmethod
-    def ask_note(parent: QWidget | None, current: str) -> str | None:
+    def ask_note(
+        parent: QWidget | None, current: str, *, typed: str | None = None, error: str = ""
+    ) -> str | None:
         """Edit the team's note on a step."""
-        dialog, form, _ = _dialog(parent, "Step note")
-        text = QPlainTextEdit(current)
+        dialog, form, _ = _dialog(parent, "Step note", error)
+        text = QPlainTextEdit(current if typed is None else typed)
         text.setAccessibleName("Note")
         text.setTabChangesFocus(True)
         form.addRow(text)
