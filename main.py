@@ -56,6 +56,11 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     With a board stored for today by the last run (``planner.app.snapshot``), the window
     paints it first and the database is opened and the clinic loaded behind it.
     """
+    from ui.display import display_problem
+
+    problem = display_problem()
+    if problem:  # Qt would abort with lines about platform plugins
+        raise UserError(problem)
     try:
         # Reading the centre's settings needs no data folder; checking the database file
         # refuses e.g. a zero-length file. A refusal is one sentence, in a dialog too.
