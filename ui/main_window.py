@@ -65,8 +65,10 @@ if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
     from planner.app.board import WorklistItem
+    from planner.app.changes import Change
     from planner.domain.patients import Patient
     from planner.domain.templates import Protocol
+    from ui.dialogs.plan_wizard import PlanRequest
     from ui.patient_workspace import PatientWorkspace
     from ui.transplant_session import Snapshot, TransplantSession
 
@@ -655,21 +657,30 @@ class MainWindow(QMainWindow):
         """Run the plan wizard for a patient and open the new plan."""
         from planner.app.plans import create_transplant_plan
         from ui.dialogs.plan_wizard import PlanWizard
+        from ui.dialogs.saving import ask_until_saved
 
         patient = self.session.read(lambda repo, _ctx: repo.get_patient(patient_id))
-        request = PlanWizard.ask(self, patient, self.protocols, self.session.today)
-        if request is None:
-            return
-        try:
-            change = self.session.perform(
+
+        def save(request: PlanRequest) -> Change:
+            return self.session.perform(
                 lambda repo, ctx: create_transplant_plan(
                     repo, ctx, request.transplant, request.protocols, request.anchors
                 )
             )
+
+        try:
+            # A failed save brings the wizard back with its choices (ui/dialogs/saving.py).
+            change = ask_until_saved(
+                lambda **again: PlanWizard.ask(
+                    self, patient, self.protocols, self.session.today, **again
+                ),
+                save,
+            )
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.open_transplant(change.subject)
+        if change is not None:
+            self.open_transplant(change.subject)
 
     def load_demo(self) -> None:
         """Add the demo clinic's synthetic patients (demo database, or an empty one)."""

@@ -402,3 +402,50 @@ def test_a_failed_patient_edit_keeps_what_was_typed(
     assert shown == {"coordinator": "Nurse Okafor", "error": DISK_FULL}
     assert len(commits) == 2
     assert demo_repo.get_patient(pid).coordinator == "Nurse Okafor"
+
+
+def test_a_failed_new_plan_brings_the_wizard_back_with_its_choices(
+    demo_window, demo_repo, qtbot, monkeypatch, modals
+):
+    from ui.dialogs.plan_wizard import PlanWizard
+
+    patient = next(p for p in demo_repo.list_patients() if p.mrn == "DEMO-0005")
+    plans_before = len(demo_repo.list_plans())
+    commits = _fail_next_commit(monkeypatch, demo_repo, StorageError(DISK_FULL))
+    day0 = TODAY + dt.timedelta(days=40)
+    shown: dict[str, object] = {}
+
+    def choose_and_ok(dialog: QWidget) -> None:
+        assert isinstance(dialog, PlanWizard)
+        dialog.type_box.setFocus()
+        qtbot.keyClick(dialog.type_box, Qt.Key.Key_Down)  # autologous -> allogeneic
+        slot = list(dialog.slot_boxes.values())[1]
+        slot.setCurrentIndex(slot.findData("haplo-flu-cy-tbi-ptcy"))
+        _type(qtbot, dialog.day0.line_edit, day0.isoformat())
+        _press_ok(qtbot, dialog)
+
+    def look_and_ok_again(dialog: QWidget) -> None:
+        assert isinstance(dialog, PlanWizard)
+        shown.update(
+            type=dialog.type_box.currentText(),
+            template=list(dialog.slot_boxes.values())[1].currentData(),
+            day0=dialog.day0.date(),
+            error=_error_shown(dialog),
+        )
+        _press_ok(qtbot, dialog)
+
+    answering = modals([choose_and_ok, look_and_ok_again])
+    demo_window.new_plan(patient.id)
+    answering.stop()
+    assert shown == {
+        "type": "allogeneic",
+        "template": "haplo-flu-cy-tbi-ptcy",
+        "day0": day0,
+        "error": DISK_FULL,
+    }
+    # The failed create, the create, then the view of the new plan as it opens.
+    assert len(commits) == 3
+    assert len(demo_repo.list_plans()) == plans_before + 1
+    ws = demo_window.current_workspace()
+    assert ws is not None and ws.session.plan.day0 == day0
+    assert "haplo-flu-cy-tbi-ptcy" in {t.id for t in ws.session.plan.templates}

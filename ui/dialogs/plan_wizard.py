@@ -48,6 +48,7 @@ from planner.domain.templates import (
     mobilisation_anchor_of,
 )
 from planner.errors import PlannerError, ValidationError
+from ui.dialogs.saving import SaveErrorLine
 from ui.widgets.date_field import ERROR_STYLE, DateField
 
 SLOTS = (
@@ -142,6 +143,7 @@ class PlanWizard(QDialog):
         self.missing.setVisible(False)
         self.confirm_missing = QCheckBox("Create the plan with these doses not computed")
         self.confirm_missing.setVisible(False)
+        self.save_error = SaveErrorLine()
         self.table = QTableWidget(0, 5)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels(["Day", "Date", "Phase", "Step", "Dose"])
@@ -195,6 +197,7 @@ class PlanWizard(QDialog):
         body.addWidget(self.table, 2)
         outer = QVBoxLayout(self)
         outer.addLayout(body)
+        outer.addWidget(self.save_error)
         outer.addWidget(self.buttons)
 
     def _on_type_changed(self) -> None:
@@ -319,6 +322,24 @@ class PlanWizard(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
 
+    def restore(self, typed: PlanRequest, error: str) -> None:
+        """Show what was chosen before a failed save, and why it was not saved."""
+        t = typed.transplant
+        self.type_box.setCurrentText(t.transplant_type.value)  # refills the other boxes
+        self.source_box.setCurrentText(t.graft_source.value)
+        if t.donor is not None:
+            self.donor_box.setCurrentText(t.donor.donor_type.value)
+        self.day0.set_date(t.day0)
+        ids = {p.id for p in typed.protocols}
+        for box in self.slot_boxes.values():
+            index = next((i for i in range(box.count()) if box.itemData(i) in ids), 0)
+            box.setCurrentIndex(index)
+        if typed.anchors:
+            self.mob_set.setChecked(True)
+            self.mob_date.set_date(next(iter(typed.anchors.values())))
+        self.save_error.setText(error)
+        self.save_error.setVisible(bool(error))
+
     @classmethod
     def ask(
         cls,
@@ -326,9 +347,15 @@ class PlanWizard(QDialog):
         patient: Patient,
         protocols: Mapping[str, Protocol],
         today: dt.date,
+        *,
+        typed: PlanRequest | None = None,
+        error: str = "",
     ) -> PlanRequest | None:
-        """Show the wizard; the request, or None if cancelled."""
+        """Show the wizard; the request, or None if cancelled. ``typed`` and ``error``:
+        the request whose save failed and why (``ui.dialogs.saving``)."""
         dialog = cls(parent, patient, protocols, today)
+        if typed is not None:
+            dialog.restore(typed, error)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             return dialog.request()
         return None
