@@ -363,9 +363,12 @@ def backup(
     # names a row the copy holds.
     anchor_file = _source_anchor_file(source)
     anchor = read_anchor(anchor_file, "the anchor beside the database") if anchor_file else None
-    _private_dir(dest_dir)
-    path = _backup_name(dest_dir, now, label)
-    _create_private(path)
+    try:
+        _private_dir(dest_dir)
+        path = _backup_name(dest_dir, now, label)
+        _create_private(path)
+    except OSError as exc:
+        raise _folder_error(dest_dir, exc) from None
     try:
         with _source_connection(source) as src:
             dst = sqlite3.connect(path, isolation_level=None)
@@ -379,8 +382,10 @@ def backup(
         report = _audit_report(path, key, [anchor] if anchor else [])
     except sqlite3.Error as exc:
         path.unlink(missing_ok=True)
+        # SQLite's message names the condition ("database or disk is full"), never data.
         raise StorageError(
-            f"The backup could not be made ({type(exc).__name__}); the database was not changed."
+            f"The backup could not be made ({type(exc).__name__}: {str(exc)[:120]}); "
+            "the database was not changed."
         ) from None
     except BaseException:
         path.unlink(missing_ok=True)
@@ -423,9 +428,20 @@ def backup(
         entry["anchor_mac"] = Anchor.mac_of(key, report.rows, report.head)
     manifest["backups"] = [b for b in manifest["backups"] if b.get("path") != path.name]
     manifest["backups"].append(entry)
-    _rotate(dest_dir, manifest, keep, label)
-    _write_manifest(dest_dir, manifest)
+    try:
+        _rotate(dest_dir, manifest, keep, label)
+        _write_manifest(dest_dir, manifest)
+    except OSError as exc:  # a copy the manifest does not hold is not a verified backup
+        path.unlink(missing_ok=True)
+        raise _folder_error(dest_dir, exc) from None
     return info
+
+
+def _folder_error(folder: Path, exc: OSError) -> StorageError:
+    return StorageError(
+        f"The backup folder {folder} cannot be written ({exc.strerror or type(exc).__name__}); "
+        "make it writable or choose another (--dest). The database was not changed."
+    )
 
 
 def _rotate(folder: Path, manifest: dict[str, Any], keep: int, label: str) -> None:

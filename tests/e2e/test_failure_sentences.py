@@ -162,3 +162,55 @@ def test_a_postgres_address_without_the_driver_names_the_extra(capsys, tmp_path,
         f"pip install 'transplant-planner[{_postgres_extra()}]'",
     )
     assert out == ""
+
+
+# --- backups into folders that cannot take them ------------------------------------------------
+
+
+def _backup_refused(capsys, demo_db: Path, folder: Path, reason: str, *extra: str) -> None:
+    code, out, err = run_cli(capsys, "--db", str(demo_db), "backup", *extra)
+    assert out == ""
+    assert_one_sentence(
+        code,
+        err,
+        f"The backup folder {folder} cannot be written ({reason}); make it writable or "
+        "choose another (--dest). The database was not changed.",
+    )
+
+
+def test_a_backup_into_a_read_only_destination_is_one_sentence(capsys, tmp_path, demo_db):
+    dest = tmp_path / "nightly"
+    dest.mkdir()
+    with read_only_folder(dest) as reason:
+        _backup_refused(capsys, demo_db, dest, reason, "--dest", str(dest))
+        # A folder to be made inside it fails the same way.
+        _backup_refused(capsys, demo_db, dest / "new", reason, "--dest", str(dest / "new"))
+    assert list(dest.iterdir()) == []
+
+
+def test_a_read_only_backups_folder_beside_the_database_is_one_sentence(capsys, demo_db):
+    backups = demo_db.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    before = sorted(p.name for p in backups.iterdir())
+    with read_only_folder(backups) as reason:
+        _backup_refused(capsys, demo_db, backups, reason)
+    assert sorted(p.name for p in backups.iterdir()) == before
+
+
+def test_a_backup_onto_a_full_disk_is_one_sentence_and_leaves_nothing(
+    capsys, tmp_path, monkeypatch, demo_db
+):
+    dest = tmp_path / "full"
+    with full_folder(dest, monkeypatch) as how:
+        if how != "tmpfs":
+            pytest.skip("a full disk for SQLite's own writes needs a tmpfs (root with mount)")
+        code, out, err = run_cli(capsys, "--db", str(demo_db), "backup", "--dest", str(dest))
+        left = sorted(p.name for p in dest.iterdir())
+    assert out == ""
+    assert_one_sentence(
+        code,
+        err,
+        "The backup could not be made (OperationalError: database or disk is full); the "
+        "database was not changed.",
+    )
+    assert left == ["filler"]

@@ -116,3 +116,24 @@ def test_back_up_now_keeps_the_number_the_centre_set(make_window, clinic_db: Pat
         assert len(list((clinic_db.parent / "backups").glob("planner-*-Clinic*.db"))) == 2
     finally:
         repo.close()
+
+
+def test_back_up_now_into_a_read_only_folder_says_why(make_window, clinic_db: Path) -> None:
+    from tests.failing_disks import read_only_folder
+
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    backups = clinic_db.parent / "backups"
+    backups.mkdir(exist_ok=True)
+    try:
+        window = make_window(repo, demo=False)
+        shown: list[str] = []
+        window.show_error = lambda exc: shown.append(str(exc))
+        with read_only_folder(backups) as reason:
+            window.actions_by_name["backup_now"].trigger()
+        assert shown == [
+            f"The backup folder {backups} cannot be written ({reason}); make it writable or "
+            "choose another (--dest). The database was not changed."
+        ]
+        assert list(backups.iterdir()) == []
+    finally:
+        repo.close()
