@@ -236,8 +236,14 @@ def _plain(value: Any) -> Any:
 
 def document_hash(document: Mapping[str, Any]) -> str:
     """SHA-256 of a stored row's canonical JSON (its version included), for the small
-    documents stored as columns (patients, transplants)."""
-    return hashlib.sha256(_json(_plain(document)).encode()).hexdigest()
+    documents stored as columns (patients, transplants).
+
+    Empty (None) columns are left out, so a migration that adds a nullable column (as
+    0003 did) leaves every stored hash valid; a value emptied behind the program's back
+    still changes the hash.
+    """
+    present = {k: v for k, v in document.items() if v is not None}
+    return hashlib.sha256(_json(_plain(present)).encode()).hexdigest()
 
 
 def stored_text_hash(columns: Sequence[Any], text: str) -> str:

@@ -281,3 +281,32 @@ def test_a_restored_database_verifies_and_newer_backups_do_not_flag_it(
     assert code == 0, out
     superseded = [b for b in bk.list_backups(folder) if b.get("superseded")]
     assert len(superseded) == 1  # the backup taken after the one restored
+
+
+def test_a_column_added_by_a_later_migration_keeps_the_documents_verified(
+    clinic: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import Column, MetaData, Table, Text
+
+    from planner.storage import schema
+
+    # What a migration adding a nullable column to a document table does (0003 did so),
+    # and the program that reads it.
+    conn = sqlite3.connect(clinic)
+    try:
+        conn.execute("ALTER TABLE patients ADD COLUMN future_field TEXT")
+        conn.commit()
+    finally:
+        conn.close()
+    later = Table(
+        "patients",
+        MetaData(),
+        *(c._copy() for c in schema.patients.columns),
+        Column("future_field", Text),
+    )
+    monkeypatch.setattr(schema, "patients", later)
+    monkeypatch.setattr(schema, "PATIENT_FIELDS", tuple(c.name for c in later.columns))
+
+    code, out = _check(capsys, clinic)
+
+    assert code == 0, out
