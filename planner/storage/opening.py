@@ -160,13 +160,6 @@ def open_database(
         pg_engine = postgres_engine(str(url_or_path))
         try:
             created, migrated_from, _ = _migrate(pg_engine, path=None, backup_dir=None, now=when)
-        except DBAPIError as exc:
-            pg_engine.dispose()
-            raise map_open_error(exc) from None
-        except BaseException:
-            pg_engine.dispose()
-            raise
-        try:
             key, anchor = _key_audit(pg_engine, None, str(url_or_path), actor, when)
         except DBAPIError as exc:
             pg_engine.dispose()

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-import main
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
@@ -24,23 +23,12 @@ from planner.errors import StorageError
 from planner.records.ports import Action, Actor, Committed
 from planner.storage.memory import InMemoryRepository
 from planner.storage.sql import SqlRepository
+from tests.cli_run import run_cli
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 CTX = Context(Actor("coordinator", "ws-1"), NOW)
 PROGRAM = "transplant-planner: "
 READ_ONLY = "The database cannot be written (read-only file or folder); the change was not saved."
-
-
-@pytest.fixture(autouse=True)
-def _isolated_data(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
-    monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -13,22 +13,10 @@ from pathlib import Path
 import pytest
 
 import main
+from tests.cli_run import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = "transplant-planner: "
-
-
-@pytest.fixture(autouse=True)
-def _isolated_data(tmp_path, monkeypatch):
-    # Never touch the developer's real data folder.
-    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
-    monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_sentence(code: int, err: str, sentence: str) -> None:

@@ -10,12 +10,6 @@ import pytest
 import main
 
 
-@pytest.fixture(autouse=True)
-def _isolated_data(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
-    monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
-
-
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main.main(["schedule", *argv])
     out, err = capsys.readouterr()

@@ -12,19 +12,13 @@ from pathlib import Path
 
 import pytest
 
-import main
 from planner.errors import StorageError
 from planner.storage import paths
+from tests.cli_run import run_cli
 from tests.failing_disks import full_folder, read_only_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = "transplant-planner: "
-
-
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def assert_one_sentence(code: int, err: str, sentence: str) -> None:

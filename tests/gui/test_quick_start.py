@@ -296,6 +296,7 @@ def test_a_refused_start_is_shown_in_a_dialog_too(qapp, tmp_path, monkeypatch, c
         QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
     )
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")  # as on a desktop (the dialog is patched)
+    monkeypatch.setattr("ui.display.display_problem", lambda: "")  # a display is there
     assert main.main(["--db", str(db)]) == 2
     assert len(shown) == 1 and "can be read by other users" in shown[0]
     assert "can be read by other users" in capsys.readouterr().err

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-import main
 from planner.errors import StorageError
 from planner.storage import SqlRepository, open_repository
 from planner.storage import backup as bk
 from planner.storage.memory import InMemoryRepository
+from tests.cli_run import run_cli
 from tests.integration.factories import ACTOR, action, patient
 
 NOW = dt.datetime(2026, 3, 10, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -45,12 +45,6 @@ def _clinic(path: Path, contacts: str = "first") -> None:
         repo.commit(action("edit", patient_id="p1", patients=(replace(p, contacts=contacts),)))
     finally:
         repo.close()
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _contacts(backup: Path) -> str:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-import main
 from planner.storage import SqlRepository, open_repository, verify_audit
 from planner.storage import backup as bk
+from tests.cli_run import run_cli
 from tests.integration.factories import ACTOR, action, patient
 
 
@@ -32,12 +32,6 @@ def _open(path: Path) -> SqlRepository:
 def _edit(repo: SqlRepository, contacts: str) -> None:
     p = repo.get_patient("p1")
     repo.commit(action("edit", patient_id="p1", patients=(replace(p, contacts=contacts),)))
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
