@@ -25,7 +25,7 @@ from planner.storage.memory import InMemoryRepository
 from ui.app import create_main_window
 from ui.dialogs.anchor_dialog import SetAnchorDialog
 from ui.dialogs.calculator_dialogs import make_calculator_dialog
-from ui.dialogs.day0_dialog import MoveDay0Dialog
+from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
 from ui.dialogs.plan_wizard import PlanWizard
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -98,6 +98,21 @@ def main() -> int:
     _settle(app)
     _save(dialog, "day0-dialog.png")
     dialog.close()
+    # The same dialog back after its save failed: what was typed, and why.
+    typed = Day0Move(current + dt.timedelta(days=7), "Donor collection postponed one week")
+    retry = MoveDay0Dialog(
+        window,
+        workup.session.plan,
+        today=workup.session.today,
+        transplant=workup.session.transplant,
+        patient=workup.session.patient,
+        typed=typed,
+        error="The disk is full, so the change was not saved; free some space and try again.",
+    )
+    retry.show()
+    _settle(app)
+    _save(retry, "day0-save-failed.png")
+    retry.close()
     mobilising = window.open_transplant(  # mobilisation starts in six days
         next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0001")
     )
