@@ -289,8 +289,43 @@ class Patient:
         return years
 
 
+# The Bidi_Control characters of Unicode UAX #9 (Table 1): they reorder the text around
+# them on screen and on paper ("Trojan Source", CVE-2021-42574), so a name holding one
+# can print differently from what was typed. Names in right-to-left scripts need none.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_ENTERED_TEXT = (
+    "mrn",
+    "family_name",
+    "given_name",
+    "diagnosis",
+    "disease_status",
+    "coordinator",
+    "contacts",
+)
+
+
+def refuse_bidi_controls(text: str, field_name: str) -> None:
+    """Refuse text holding a bidirectional control character, naming it."""
+    found = next((ch for ch in text if ch in BIDI_CONTROLS), None)
+    if found is not None:
+        raise ValidationError(
+            field_name,
+            f"{label(field_name)} contains an invisible text-direction character "
+            f"(U+{ord(found):04X}); type it again without it.",
+        )
+
+
 def validate_patient(patient: Patient, today: dt.date) -> None:
-    """Checks that need today's date: birth not in the future, age plausible, weighed in the past."""
+    """Checks made when a patient is entered or edited: no text-direction controls in its
+    text; birth not in the future, age plausible, weighed in the past.
+
+    Records stored before the direction check still load (it is not in ``Patient``'s own
+    checks); the next edit asks for the text without the character.
+    """
+    for name in _ENTERED_TEXT:
+        refuse_bidi_controls(getattr(patient, name), name)
     if patient.date_of_birth > today:
         raise ValidationError(
             "date_of_birth",

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit
 
 import ui.dialogs.step_dialogs as step_dialogs
 from planner.domain.plans import StepStatus
@@ -170,6 +170,30 @@ def test_a_corrected_form_saves_exactly_what_was_typed(qtbot, new_patient):
     assert saved.date_of_birth == dt.date(1961, 12, 25)
     assert saved.sex.value == "male"
     assert (saved.height_cm, saved.weight_kg) == (172.5, 68.4)
+
+
+def test_a_text_direction_control_in_a_name_is_refused_next_to_it(qtbot, new_patient):
+    dialog, finished = new_patient
+    w = dialog.widgets
+    qtbot.keyClicks(w["mrn"], "MRN-79")
+    # Pasted from elsewhere with a right-to-left override in front (Ctrl+V).
+    QApplication.clipboard().setText("\u202eRAFAKO")
+    w["family_name"].setFocus()
+    qtbot.keyClick(w["family_name"], Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert w["family_name"].text() == "\u202eRAFAKO"
+    qtbot.keyClicks(w["date_of_birth"].line_edit, "1961-12-25")
+    w["sex"].setFocus()
+    qtbot.keyClicks(w["sex"], "f")
+    qtbot.keyClick(w["family_name"], Qt.Key.Key_Return)
+    assert finished == []
+    assert _error(dialog, "family_name") == (
+        "Family name contains an invisible text-direction character (U+202E); type it again "
+        "without it."
+    )
+    _retype(qtbot, w["family_name"], "Okafor")
+    qtbot.keyClick(w["family_name"], Qt.Key.Key_Return)
+    assert finished == [QDialog.DialogCode.Accepted]
+    assert dialog.result_patient.family_name == "Okafor"
 
 
 def test_a_creatinine_needs_its_sample_date(qtbot, new_patient):

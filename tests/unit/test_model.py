@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -239,3 +240,31 @@ def test_records_are_frozen() -> None:
         patient.mrn = "999"  # type: ignore[misc]
     assert isinstance(patient, Patient)
     assert isinstance(make_donor(), Donor)
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "code"),
+    [
+        ("family_name", "\u202eAnnaR", "U+202E"),  # right-to-left override
+        ("given_name", "Ana\u2067", "U+2067"),  # right-to-left isolate
+        ("diagnosis", "AML\u200f", "U+200F"),  # right-to-left mark
+        ("contacts", "Call \u202aBob", "U+202A"),
+    ],
+    ids=["rlo-family", "rli-given", "rlm-diagnosis", "lre-contacts"],
+)
+def test_text_direction_controls_are_refused_at_entry(field: str, text: str, code: str) -> None:
+    patient = make_patient(**{field: text})  # stored records holding one still load
+    with pytest.raises(
+        ValidationError, match=re.escape(f"invisible text-direction character ({code})")
+    ) as err:
+        validate_patient(patient, TODAY)
+    assert err.value.field == field
+
+
+def test_names_in_right_to_left_scripts_need_no_control_and_are_accepted() -> None:
+    arabic = make_patient(
+        family_name="\u0627\u0644\u062d\u0633\u0646", given_name="\u0639\u0644\u064a"
+    )
+    hebrew = make_patient(family_name="\u05db\u05d4\u05df", given_name="\u05e9\u05e8\u05d4")
+    for patient in (arabic, hebrew):
+        validate_patient(patient, TODAY)
