@@ -127,6 +127,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("move_day0", "Move &Day 0...", "move_day0", ("Ctrl+D",), _P),
     # Mobilisation really started on another day than the template's default.
     ActionSpec("set_anchor", "Set &anchor date...", "set_anchor", ("Ctrl+Shift+D",), _P),
+    # Printed views of the current patient: each through the print dialog, audited.
+    ActionSpec("print_timeline", "Print &timeline...", "print_timeline", ("Ctrl+Shift+T",), _P),
+    ActionSpec("print_calendar", "Print ca&lendar...", "print_calendar", ("Ctrl+Shift+L",), _P),
+    ActionSpec(
+        "print_checklists", "Print chec&klists...", "print_checklists", ("Ctrl+Shift+K",), _P
+    ),
     ActionSpec("show_board", "&Board", "show_board", ("Ctrl+1",), needs_clinic=False),
     ActionSpec("show_today", "&Today", "show_today", ("Ctrl+2",), needs_clinic=False),
     # Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+Shift+= is not Ctrl++.
@@ -161,7 +167,20 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ),
     ("&Edit", ("undo", "redo", None, "find")),
     # Not "&Patient": Alt+P is the patient's Complications tab.
-    ("Patie&nt", ("edit_patient", "new_plan", None, "move_day0", "set_anchor")),
+    (
+        "Patie&nt",
+        (
+            "edit_patient",
+            "new_plan",
+            None,
+            "move_day0",
+            "set_anchor",
+            None,
+            "print_timeline",
+            "print_calendar",
+            "print_checklists",
+        ),
+    ),
     # Not "&View": Alt+V is the patient's Harvest tab.
     (
         "Vie&w",

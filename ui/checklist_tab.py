@@ -9,6 +9,7 @@ only ticks are stored. Keyboard: the item table takes focus; Space or Enter tick
 from __future__ import annotations
 
 import datetime as dt
+import html
 from dataclasses import replace
 from typing import Any
 
@@ -171,6 +172,37 @@ class ChecklistTab(QWidget):
         self._fill(self.view)
         if 0 <= keep < self.table.rowCount():
             self.table.selectRow(keep)
+
+    def printable_html(self, heading: str) -> str:
+        """Every checklist of the transplant as printable HTML, each from a new page.
+
+        Every value is escaped, so text from a template or a note never becomes markup.
+
+        Raises:
+            PlannerError: a checklist record could not be read.
+        """
+        s = self.session
+        esc = html.escape
+        parts = []
+        for n, template in enumerate(self._templates):
+            state = s.record.checklists.get(template.id)
+            view = checklist_view(template, state, s.plan, s.today, self._transplant_type)
+            items = sorted(view.items, key=lambda iv: iv.due or dt.date.min)
+            rows = "".join(
+                "<tr>"
+                + "".join(f"<td>{esc(cell.text())}</td>" for cell in self._cells(iv))
+                + "</tr>"
+                for iv in items
+            )
+            head = "".join(f"<th align='left'>{esc(c)}</th>" for c in COLUMNS)
+            brk = " style='page-break-before: always'" if n else ""
+            parts.append(
+                f"<p{brk}>{esc(heading)}</p><h2>{esc(template.title)}</h2>"
+                f"<p>{view.done_count} of {len(view.items)} done</p>"
+                f"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
+                f"<tr>{head}</tr>{rows}</table>"
+            )
+        return "".join(parts)
 
     def row_of(self, item_id: str) -> int:
         """The table row of an item (-1 when not shown)."""

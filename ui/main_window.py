@@ -56,6 +56,7 @@ from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
+from ui.printing import print_document
 from ui.session import VIEW_WAITS, ClinicSession
 from ui.settings import WindowState
 from ui.widgets.board_view import BoardView
@@ -784,7 +785,9 @@ class MainWindow(QMainWindow):
             except PlannerError as exc:
                 self.refuse_output(exc)
                 return False
-        document.print_(printer)
+        # Only the pages chosen in the print dialog (QTextDocument.print_ is not used: the
+        # range is drawn page by page in one place for every printout, ui/printing.py).
+        print_document(document, printer)
         return True
 
     def refuse_output(self, exc: PlannerError) -> None:

@@ -11,14 +11,18 @@ Dialogs are reached through their ``ask`` seams so tests can patch them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QDialog,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.audited_output import record_output
 from planner.app.board import current_phase
 from planner.app.changes import ALL_PARTS, PATIENT, PLAN, SAMPLES, TRANSPLANT, Change
 from planner.app.plans import day0_move
@@ -55,13 +60,15 @@ from ui.dialogs.anchor_dialog import AnchorMove, SetAnchorDialog, settable_ancho
 from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
 from ui.dialogs.saving import ask_until_saved
 from ui.dialogs.step_dialogs import DoneEntry, StepDialogs
+from ui.errors import user_message
 from ui.models.step_table_model import DATE_COL, SORT_ROLE, StepTableModel
 from ui.plan_checks_panel import PlanChecksPanel
+from ui.printing import logical_page, print_document, print_pages
 from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.date_field import DateFieldDelegate
 from ui.widgets.elided_label import ElidedLabel
-from ui.widgets.month_calendar import MonthCalendar
-from ui.widgets.plan_timeline import PlanTimeline
+from ui.widgets.month_calendar import CalendarPrint, MonthCalendar
+from ui.widgets.plan_timeline import PlanTimeline, TimelinePrint
 from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:  # these tabs import pandas: they are imported when a patient opens
@@ -183,6 +190,95 @@ class PatientWorkspace(QWidget):
 
     def _run(self, slot: str) -> None:
         getattr(self, slot)()  # looked up when run: a test may replace the method
+
+    # --- printing --------------------------------------------------------------------------
+
+    def print_timeline(self) -> None:
+        """Print the plan timeline (a month per page width) through the print dialog."""
+        self._ask_printer(self.print_timeline_to, self._timeline_print)
+
+    def print_calendar(self) -> None:
+        """Print the month calendar (a month per page) through the print dialog."""
+        self._ask_printer(self.print_calendar_to, self._calendar_print)
+
+    def print_checklists(self) -> None:
+        """Print every checklist of the transplant through the print dialog."""
+        self._ask_printer(self.print_checklists_to, None)
+
+    def print_timeline_to(self, printer: QPrinter) -> bool:
+        """Record, then print the timeline on ``printer`` (the chosen pages); True when
+        printed, False when refused (nothing printed)."""
+        job = self._timeline_print(printer)
+        return self._audited_print("timeline", lambda: print_pages(printer, job.count, job.paint))
+
+    def print_calendar_to(self, printer: QPrinter) -> bool:
+        """Record, then print the month calendar on ``printer`` (see ``print_timeline_to``)."""
+        job = self._calendar_print(printer)
+        return self._audited_print("calendar", lambda: print_pages(printer, job.count, job.paint))
+
+    def print_checklists_to(self, printer: QPrinter) -> bool:
+        """Record, then print the checklists on ``printer`` (see ``print_timeline_to``)."""
+        try:
+            document = QTextDocument()
+            document.setHtml(self.checklists.printable_html(self._print_heading()))
+        except PlannerError as exc:
+            self.sig_status.emit(user_message(exc))
+            return False
+        return self._audited_print("checklists", lambda: print_document(document, printer))
+
+    def _print_heading(self) -> str:
+        p = self.session.patient
+        return f"{p.display_name}   MRN {p.mrn}   Day 0 {self.session.plan.day0:%d %b %Y}"
+
+    def _timeline_print(self, printer: QPrinter) -> TimelinePrint:
+        return TimelinePrint(self.timeline, logical_page(printer), self._print_heading())
+
+    def _calendar_print(self, printer: QPrinter) -> CalendarPrint:
+        # The calendar tab may not have been shown yet: give it the plan first.
+        self.calendar.set_plan(self.session.plan, self.session.today)
+        return CalendarPrint(self.calendar, logical_page(printer), self._print_heading())
+
+    def _ask_printer(
+        self,
+        print_to: Callable[[QPrinter], bool],
+        layout: Callable[[QPrinter], TimelinePrint | CalendarPrint] | None,
+    ) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if layout is not None:  # offer the page range with the document's page numbers
+            dialog.setMinMax(1, max(1, layout(printer).count))
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            print_to(printer)
+
+    def _audited_print(self, what: str, produce: Callable[[], int]) -> bool:
+        """Write the "Print ``what``" audit row, then ``produce`` the pages.
+
+        The row comes first: paper cannot be taken back, so nothing is printed without
+        its row; when the row cannot be written a dialog says so and nothing is printed.
+        """
+        event = f"Print {what}"
+        patient_id = self.session.patient.id
+        try:
+            self.session.run(
+                lambda repo, ctx: record_output(
+                    repo,
+                    ctx,
+                    event,
+                    outcome=f"The {what} was not printed",
+                    what="the print",
+                    patient_id=patient_id,
+                )
+            )
+        except PlannerError as exc:
+            QMessageBox.warning(self, "Transplant Planner", user_message(exc))
+            return False
+        pages = produce()
+        self.sig_status.emit(
+            f"Printed {pages} page{'s' if pages != 1 else ''} of the {what}."
+            if pages
+            else f"Nothing of the {what} was printed (no page chosen, or the printer failed)."
+        )
+        return True
 
     def zoom_in(self) -> None:
         """Zoom the plan timeline in."""

@@ -54,6 +54,7 @@ from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages
 from planner.records.documents import DOCUMENT_KINDS, KIND_TITLE, DocumentEntry
 from ui.errors import user_message
+from ui.printing import chosen_pages
 from ui.transplant_session import TransplantSession
 from ui.workers import run_in_background
 
@@ -204,10 +205,15 @@ class ExportDialog(QDialog):
             self.save_to(Path(path))
 
     def print_to(self, printer: QPrinter) -> None:
-        """Draw every preview page onto ``printer`` (scaled to its page, aspect kept)."""
+        """Draw the preview pages the print dialog chose onto ``printer`` (scaled to its
+        page, aspect kept; every page unless a page range was chosen)."""
         if self._job is None:
             return
         job = self._job
+        pages = chosen_pages(printer, self.document.pageCount())
+        if not pages:
+            self._show_status("The chosen pages are not in the document; nothing was printed.")
+            return
         # Recorded before the printer starts: paper cannot be taken back, so no page is
         # printed without its audit row (a printer that then fails leaves a row of the
         # attempt).
@@ -229,8 +235,8 @@ class ExportDialog(QDialog):
         try:
             dpi = min(printer.resolution(), PRINT_DPI_CAP)
             area = printer.pageLayout().paintRectPixels(printer.resolution())
-            for page in range(self.document.pageCount()):
-                if page:
+            for n, page in enumerate(pages):
+                if n:
                     printer.newPage()
                 points = self.document.pagePointSize(page)
                 image = self.document.render(
@@ -249,7 +255,7 @@ class ExportDialog(QDialog):
                 )
         finally:
             painter.end()
-        self._show_status(f"Sent {self.document.pageCount()} pages to the printer.")
+        self._show_status(f"Sent {len(pages)} pages to the printer.")
 
     def print_(self) -> None:
         """Print through the system print dialog."""

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QResizeEvent,
 )
@@ -30,26 +31,13 @@ from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 from planner.domain.days import short_day_label
 from planner.domain.plans import Plan, occurrence_notes
 from planner.domain.templates import Phase
-from ui.widgets.plan_timeline import WEEKDAYS, long_date
+from ui.printing import pixel_font
+from ui.widgets.plan_timeline import MONTH_NAMES, PRINT_HEAD_H, WEEKDAYS, long_date
 from ui.widgets.status_style import paint_shape, status_style
 
 HEADER_H = 34
 WEEKDAY_H = 20
 WEEKS = 6
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 _TODAY_PEN = QPen(QColor("#0369a1"), 2.5)
 _DAY0_COLOUR = QColor("#7e22ce")
@@ -98,6 +86,7 @@ class MonthCalendar(QWidget):
         self._mdays: dict[dt.date, str] = {}
         self._selected = dt.date(2000, 1, 1)
         self._year, self._month = 2000, 1
+        self._printing = False  # a printed page shows no selection and no focus
         self._small = QFont(self.font())
         self._prev = self._button("<", "Previous month (Page Up)", -1)
         self._next = self._button(">", "Next month (Page Down)", 1)
@@ -248,7 +237,10 @@ class MonthCalendar(QWidget):
 
     def _update_fonts(self) -> None:
         self._small = QFont(self.font())
-        self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        if self.font().pixelSize() > 0:  # a printed copy's font (ui.printing.pixel_font)
+            self._small.setPixelSize(max(9, round(self.font().pixelSize() * 0.85)))
+        else:
+            self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
 
     def _update_description(self) -> None:
         title = f"{MONTH_NAMES[self._month - 1]} {self._year}"
@@ -282,7 +274,7 @@ class MonthCalendar(QWidget):
             p.fillRect(rect, _WEEKEND)
         if not inside:
             p.fillRect(rect, _OUTSIDE)
-        if date == self._selected:
+        if date == self._selected and not self._printing:
             p.fillRect(rect, _SELECTED)
         p.setPen(_GRID_PEN)
         p.drawRect(rect)
@@ -309,7 +301,7 @@ class MonthCalendar(QWidget):
             p.setPen(_TODAY_PEN)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(rect.adjusted(1.5, 1.5, -1.5, -1.5))
-        if date == self._selected and self.hasFocus():
+        if date == self._selected and self.hasFocus() and not self._printing:
             p.setPen(_FOCUS_PEN)
             p.drawRect(rect.adjusted(3.5, 3.5, -3.5, -3.5))
 
@@ -357,13 +349,15 @@ class MonthCalendar(QWidget):
         return super().event(e)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
+        self._paint_month(QPainter(self), QRectF(event.rect()))
+
+    def _paint_month(self, p: QPainter, dirty: QRectF) -> None:
+        """The month shown, on screen or on a printed page (the cells within ``dirty``)."""
         p.fillRect(self.rect(), self.palette().base())
         self._paint_header(p)
         line_h = float(p.fontMetrics().height())
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         start = self._grid_start()
-        dirty = QRectF(event.rect())
         for i in range(7 * WEEKS):
             date = start + dt.timedelta(days=i)
             rect = self.cell_rect(date)
@@ -423,3 +417,51 @@ class MonthCalendar(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
+
+
+class CalendarPrint:
+    """The months of a plan on paper, one month per page, drawn by the calendar's own
+    paint routines on an off-screen copy at the printer's resolution."""
+
+    def __init__(self, source: MonthCalendar, page: QRectF, heading: str) -> None:
+        """Lay out every month with a step of ``source``'s plan on pages of ``page`` size."""
+        if source._plan is None:
+            raise ValueError("no plan to print")
+        self._heading = heading
+        view = MonthCalendar()
+        view.setFont(pixel_font(source.font()))
+        palette = view.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor("white"))  # no grey ink on paper
+        view.setPalette(palette)
+        view.set_plan(source._plan, source._today)
+        view._printing = True
+        view.resize(int(page.width()), int(page.height() - PRINT_HEAD_H))
+        self._view = view
+        # Only months with a step: years of follow-up would otherwise print a page per
+        # empty month.
+        dates = list(view._days) or [source._plan.day0]
+        self._months = sorted({(d.year, d.month) for d in dates})
+
+    @property
+    def count(self) -> int:
+        """How many pages (months) the calendar takes."""
+        return len(self._months)
+
+    def paint(self, p: QPainter, index: int, rect: QRectF) -> None:
+        """Draw page ``index`` into ``rect`` (see ``ui.printing.print_pages``)."""
+        view = self._view
+        view.show_month(*self._months[index])
+        p.save()
+        p.translate(rect.topLeft())
+        p.setPen(QColor("black"))
+        p.setFont(view.font())
+        head = QRectF(0, 0, rect.width(), PRINT_HEAD_H - 6)
+        p.drawText(head, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._heading)
+        p.drawText(
+            head,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            f"page {index + 1} of {self.count}",
+        )
+        p.translate(0, PRINT_HEAD_H)
+        view._paint_month(p, QRectF(view.rect()))
+        p.restore()

@@ -14,6 +14,7 @@ axis. The lane labels (left) and the axis (top) stay put while the chart scrolls
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import html
 import math
@@ -28,11 +29,13 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFocusEvent,
+    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
+    QPalette,
     QPen,
     QResizeEvent,
     QStatusTipEvent,
@@ -52,6 +55,7 @@ from planner.app.timeline import (
 )
 from planner.domain.days import day_label, short_day_label
 from planner.domain.plans import Occurrence, Plan, StepStatus, occurrence_notes
+from ui.printing import pixel_font
 from ui.widgets.status_style import (
     paint_shape,
     phase_colour,
@@ -76,6 +80,20 @@ TICK_DAYS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
 MIN_TICK_PX = 52.0
 # From this label spacing on, dates carry the year: the view spans months or years.
 YEAR_TICK_DAYS = 56
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -202,6 +220,8 @@ class PlanTimeline(QWidget):
         self.step_details: Callable[[str, dt.date], Sequence[str]] | None = None
         self._events: list[tuple[dt.date, str]] = []
         self._episode_top = 0.0
+        # While a page is printed: (scroll x, scroll y, chart area) of that page.
+        self._print_view: tuple[float, float, QRectF] | None = None
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
         self._v = QScrollBar(Qt.Orientation.Vertical, self)
         self._h.setAccessibleName("Scroll timeline in time")
@@ -467,6 +487,8 @@ class PlanTimeline(QWidget):
 
     def _canvas(self) -> QRectF:
         """The scrolling chart area, in widget coordinates."""
+        if self._print_view is not None:
+            return QRectF(self._print_view[2])
         right = self.width() - (self._v.width() if self._v.isVisible() else 0)
         bottom = self.height() - self._h.height()
         return QRectF(LABEL_W, AXIS_H, max(0, right - LABEL_W), max(0, bottom - AXIS_H))
@@ -504,14 +526,21 @@ class PlanTimeline(QWidget):
 
     # --------------------------------------------------------------- geometry
 
+    def _scroll_x(self) -> float:
+        """How far the chart is scrolled in time (a printed page's own offset)."""
+        return self._h.value() if self._print_view is None else self._print_view[0]
+
+    def _scroll_y(self) -> float:
+        return self._v.value() if self._print_view is None else self._print_view[1]
+
     def _wx(self, content_x: float) -> float:
-        return LABEL_W + content_x - self._h.value()
+        return LABEL_W + content_x - self._scroll_x()
 
     def _wy(self, content_y: float) -> float:
-        return AXIS_H + content_y - self._v.value()
+        return AXIS_H + content_y - self._scroll_y()
 
     def _date_at(self, widget_x: float) -> dt.date:
-        return self._scale.date_at(widget_x - LABEL_W + self._h.value())
+        return self._scale.date_at(widget_x - LABEL_W + self._scroll_x())
 
     def _content_rect(self, index: int) -> QRectF:
         """Rectangle of one bar in content coordinates at the current zoom."""
@@ -528,7 +557,7 @@ class PlanTimeline(QWidget):
     def _bar_rect(self, index: int) -> QRectF:
         """Widget rectangle of one bar at the current zoom and scroll."""
         return self._content_rect(index).translated(
-            LABEL_W - self._h.value(), AXIS_H - self._v.value()
+            LABEL_W - self._scroll_x(), AXIS_H - self._scroll_y()
         )
 
     def _bar_at(self, pos: QPointF) -> int | None:
@@ -960,7 +989,13 @@ class PlanTimeline(QWidget):
         if self._plan is None:
             p.drawText(canvas, Qt.AlignmentFlag.AlignCenter, "No plan")
             return
-        first, last = self._scale.visible_dates(self._h.value(), canvas.width())
+        self._paint_chart(p, canvas)
+        self._paint_focus_frame(p, canvas)
+
+    def _paint_chart(self, p: QPainter, canvas: QRectF) -> None:
+        """The chart, its axis and lane labels: on screen and on a printed page."""
+        assert self._plan is not None
+        first, last = self._scale.visible_dates(self._scroll_x(), canvas.width())
         p.save()
         p.setClipRect(canvas)
         self._paint_background(p, canvas)
@@ -973,7 +1008,6 @@ class PlanTimeline(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_axis(p, canvas, first, last)
         self._paint_lane_labels(p, canvas)
-        self._paint_focus_frame(p, canvas)
 
     def _paint_focus_frame(self, p: QPainter, canvas: QRectF) -> None:
         """A frame round the timeline while it has focus: the keys (arrows, +, -, Enter)
@@ -1092,3 +1126,91 @@ class PlanTimeline(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
+
+
+PRINT_HEAD_H = 30.0
+"""Height of a printed page's heading (patient, month, page number), logical pixels."""
+
+
+def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first day of every month from ``first``'s to ``last``'s."""
+    out = [first.replace(day=1)]
+    while out[-1] < last.replace(day=1):
+        out.append(_next_month(out[-1]))
+    return out
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1, day=1)
+
+
+class TimelinePrint:
+    """A plan timeline on paper: one month across the page width, the lanes continued on
+    further pages when they do not fit the page height.
+
+    Drawn by the widget's own paint routines on an off-screen copy, so the view on screen
+    (zoom, scroll, selection) is left alone, and at the printer's resolution.
+    """
+
+    def __init__(self, source: PlanTimeline, page: QRectF, heading: str) -> None:
+        """Lay ``source``'s plan out on pages of ``page`` size (logical pixels)."""
+        if source._plan is None:
+            raise ValueError("no plan to print")
+        self._heading = heading
+        self._page = QRectF(page)
+        view = PlanTimeline()
+        view.setFont(pixel_font(source.font()))
+        palette = view.palette()
+        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+            palette.setColor(role, QColor("white"))  # no grey ink under the axis on paper
+        view.setPalette(palette)
+        view._events = list(source._events)
+        view.set_plan(source._plan, source._today, frozenset(source._closures), source._episodes)
+        self._view = view
+        chart_h = max(float(ROW_H), page.height() - PRINT_HEAD_H - AXIS_H)
+        self._slice_h = max(float(ROW_H), math.floor(chart_h / ROW_H) * ROW_H)
+        slices = max(1, math.ceil(view._content_h / self._slice_h))
+        # Only months with a step or an episode: years of follow-up would otherwise print
+        # a page per empty month.
+        spans = [(b.start, b.end) for b in view._bars]
+        spans += [(start, end or view._last_date) for _l, start, end, _d in view._episodes]
+        months = [
+            month
+            for month in month_starts(view._first_date, view._last_date)
+            if any(start < _next_month(month) and end >= month for start, end in spans)
+        ]
+        self._pages = [(month, n * self._slice_h) for month in months for n in range(slices)]
+
+    @property
+    def count(self) -> int:
+        """How many pages the timeline takes."""
+        return len(self._pages)
+
+    def paint(self, p: QPainter, index: int, rect: QRectF) -> None:
+        """Draw page ``index`` into ``rect`` (see ``ui.printing.print_pages``)."""
+        view = self._view
+        month, top = self._pages[index]
+        days = calendar.monthrange(month.year, month.month)[1]
+        chart_w = rect.width() - LABEL_W
+        view._scale = TimeScale(view._scale.origin, chart_w / days)
+        view._place_labels()
+        height = min(self._slice_h, view._content_h - top)
+        canvas = QRectF(LABEL_W, AXIS_H, chart_w, max(height, 0.0))
+        view._print_view = (view._scale.x(month), top, canvas)
+        p.save()
+        p.translate(rect.topLeft())
+        heading = QFont(view.font())
+        heading.setBold(True)
+        p.setFont(heading)
+        p.setPen(QColor("black"))
+        head = QRectF(0, 0, rect.width(), PRINT_HEAD_H - 6)
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        p.drawText(head, left, f"{self._heading}   {MONTH_NAMES[month.month - 1]} {month.year}")
+        p.setFont(view.font())
+        p.drawText(head, right, f"page {index + 1} of {self.count}")
+        p.translate(0, PRINT_HEAD_H)
+        p.setFont(view.font())
+        view._paint_chart(p, canvas)
+        p.restore()
+        view._print_view = None
