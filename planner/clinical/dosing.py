@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from planner.domain.numbers import finite_number, format_number, plain_decimal
+from planner.domain.numbers import DEFAULT_LOCALE, finite_number, format_number, plain_decimal
 from planner.domain.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG, Sex
 from planner.domain.templates import DoseBasis, DoseRule, WeightType
 from planner.errors import ValidationError
@@ -126,13 +126,14 @@ def _formula(formula: object) -> BsaFormula:
 # ---------------------------------------------------------------------------
 
 
-def _display_amount(value: float) -> str:
+def _display_amount(value: float, locale: str = DEFAULT_LOCALE) -> str:
     """Round a computed dose for display; a tiny dose keeps significant digits instead of "0"."""
     if 0 < abs(value) < 10**-DISPLAY_DECIMALS:
         exact = Decimal(repr(value))
         exponent = exact.adjusted() - (SMALL_DOSE_SIGNIFICANT - 1)
-        return plain_decimal(exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP))
-    return format_number(value, DISPLAY_DECIMALS)
+        rounded = exact.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+        return plain_decimal(rounded, locale)
+    return format_number(value, DISPLAY_DECIMALS, locale)
 
 
 # Unit spellings that are error-prone (ISMP) mapped to the safe spelling; keys are
@@ -185,7 +186,7 @@ def normalize_unit(unit: str) -> str:
     return "/".join(_UNIT_WORDS.get(part.strip().lower(), part.strip()) for part in parts)
 
 
-def format_dose(value: float, unit: str) -> str:
+def format_dose(value: float, unit: str, locale: str = DEFAULT_LOCALE) -> str:
     """Format a dose for orders, plans and PDFs following the ISMP and Joint Commission rules.
 
     Leading zero, no trailing zeros, thousands separator, a space before the unit,
@@ -196,6 +197,7 @@ def format_dose(value: float, unit: str) -> str:
     Args:
         value: the dose amount (not negative).
         unit: dose unit, e.g. "mg", "µg", "U", "IU/kg", "cc".
+        locale: the language whose decimal and thousands signs are used ("es": "0,5 mg").
 
     Returns:
         Text such as "0.5 mg", "10,000 units" or "300 mcg".
@@ -211,7 +213,7 @@ def format_dose(value: float, unit: str) -> str:
     safe_unit = normalize_unit(unit)
     if safe_unit == "units" and amount == 1:
         safe_unit = "unit"
-    return f"{_display_amount(amount)} {safe_unit}"
+    return f"{_display_amount(amount, locale)} {safe_unit}"
 
 
 # FDA and ISMP Lists of Look-Alike Drug Names with Recommended Tall Man Letters (2023):

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from planner.clinical.dosing import compute_dose, tall_man
+from planner.clinical.dosing import compute_dose, format_dose, tall_man
 from planner.clinical.plan_rules.doses import decide_dose
 from planner.clinical.plan_rules.facts import PatientFacts
+from planner.domain.numbers import DEFAULT_LOCALE
 from planner.domain.patients import Patient
 from planner.domain.plans import Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, DoseRule
@@ -46,9 +47,16 @@ def _measured(patient: Patient) -> PatientFacts:
     )
 
 
-def _line(rule: DoseRule, drug: str, facts: PatientFacts, on: dt.date | None) -> DoseLine:
+def _line(
+    rule: DoseRule,
+    drug: str,
+    facts: PatientFacts,
+    on: dt.date | None,
+    locale: str = DEFAULT_LOCALE,
+) -> DoseLine:
     name = tall_man(drug) if drug else ""
     suffix = f" {rule.route}" if rule.route else ""
+    order = rule.order_text_in(locale)
     if (
         on is not None
         and rule.per is not DoseBasis.FLAT
@@ -56,14 +64,14 @@ def _line(rule: DoseRule, drug: str, facts: PatientFacts, on: dt.date | None) ->
         and on < facts.weight_date
     ):
         return DoseLine(
-            f"{rule.order_text}{suffix}",
+            f"{order}{suffix}",
             f"Not recomputed: given on {on.isoformat()}, before the recorded "
             f"weight was measured ({facts.weight_date.isoformat()}); see the "
             "administration record for the dose given.",
             False,
         )
     if rule.per is DoseBasis.FLAT:
-        text = f"{rule.order_text}{suffix}"
+        text = f"{order}{suffix}"
         return DoseLine(text, f"{name} {text}, flat dose (not weight-based).".strip(), True)
     try:
         result = compute_dose(
@@ -75,8 +83,9 @@ def _line(rule: DoseRule, drug: str, facts: PatientFacts, on: dt.date | None) ->
             drug=name,
         )
     except ValidationError as err:
-        return DoseLine(f"{rule.order_text}{suffix}", f"Not computed: {err}", False)
-    return DoseLine(f"{result.display} ({rule.order_text}){suffix}", result.explanation, True)
+        return DoseLine(f"{order}{suffix}", f"Not computed: {err}", False)
+    shown = format_dose(result.value, result.unit, locale)
+    return DoseLine(f"{shown} ({order}){suffix}", result.explanation, True)
 
 
 def dose_line(
@@ -92,9 +101,16 @@ def dose_line(
 
 
 def plan_dose_line(
-    step: PlanStep, plan: Plan, facts: PatientFacts, on: dt.date | None = None
+    step: PlanStep,
+    plan: Plan,
+    facts: PatientFacts,
+    on: dt.date | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> DoseLine | None:
     """The dose of ``step`` after the plan rules, with each rule's reason (None: no dose).
+
+    ``locale`` gives the decimal sign of ``text`` (a Spanish handout prints "505,96 mg");
+    the explanation is for the team and stays in English.
 
     A rule that needs a value not recorded (a creatinine for a renal rule) computes
     nothing: the line shows the order and says what is missing. A dose dated before the
@@ -110,8 +126,9 @@ def plan_dose_line(
     if decision.dose is None:
         suffix = f" {step.dose.route}" if step.dose.route else ""
         explanation = reasons or decision.blocked
-        return DoseLine(f"{step.dose.order_text}{suffix}", explanation, False, decision.rule_ids)
-    line = _line(decision.dose, step.drug, facts, on)
+        order = step.dose.order_text_in(locale)
+        return DoseLine(f"{order}{suffix}", explanation, False, decision.rule_ids)
+    line = _line(decision.dose, step.drug, facts, on, locale)
     rules = decision.rule_ids
     if not line.computed and "dose-needs-measurement" not in rules:
         rules = ("dose-needs-measurement", *rules)

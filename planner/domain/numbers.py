@@ -3,16 +3,25 @@ thousands separators).
 
 ISMP, "List of Error-Prone Abbreviations, Symbols, and Dose Designations" (2021):
 a trailing zero ("5.0 mg") is read as 50 and a missing leading zero (".5 mg") as 5.
+
+The decimal and grouping signs are the language's, from the Unicode CLDR data through
+Babel (https://babel.pocoo.org/en/latest/numbers.html): Spanish writes "505,96" where
+English writes "505.96". The ISMP rules hold in every language.
 """
 
 from __future__ import annotations
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+
+from babel import Locale
+from babel.numbers import format_decimal
 
 from planner.errors import ValidationError
 
 ORDER_DECIMALS = 4  # order amounts are typed by a clinician: show them nearly as entered
+DEFAULT_LOCALE = "en"
 
 
 def finite_number(value: object, field: str) -> float:
@@ -23,25 +32,33 @@ def finite_number(value: object, field: str) -> float:
     return float(value)
 
 
-def plain_decimal(number: Decimal) -> str:
-    """Fixed-point text with thousands separators and no trailing zeros."""
+def plain_decimal(number: Decimal, locale: str = DEFAULT_LOCALE) -> str:
+    """Fixed-point text with the language's thousands and decimal signs, no trailing zeros."""
     if number == 0:
         return "0"  # also turns -0 into 0
-    text = format(number, ",f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+    # The locale's standard pattern ("#,##0.###") has no minimum of decimals, and without
+    # quantization Babel keeps every decimal of ``number``: the caller has rounded it.
+    return format_decimal(number, locale=_locale(locale), decimal_quantization=False)
 
 
-def format_number(value: float, max_decimals: int = ORDER_DECIMALS) -> str:
+@cache
+def _locale(code: str) -> Locale:
+    """The parsed CLDR locale (parsing each time would dominate a board's formatting)."""
+    return Locale.parse(code)
+
+
+def format_number(
+    value: float, max_decimals: int = ORDER_DECIMALS, locale: str = DEFAULT_LOCALE
+) -> str:
     """Format a number the ISMP way: leading zero, no trailing zeros, thousands separator.
 
     Args:
         value: the number to show.
         max_decimals: round half-up to at most this many decimals (display only).
+        locale: a CLDR locale ("en", "es") giving the decimal and thousands signs.
 
     Returns:
-        Text such as "0.5", "5", "10,000" or "363.6".
+        Text such as "0.5", "5", "10,000" or "363.6" ("0,5", "10.000", "363,6" in "es").
 
     Raises:
         ValidationError: ``value`` is not a finite number.
@@ -49,4 +66,5 @@ def format_number(value: float, max_decimals: int = ORDER_DECIMALS) -> str:
     number = finite_number(value, "value")
     # repr() gives the shortest text that round-trips, so 2.675 rounds like a person would.
     exact = Decimal(repr(number))
-    return plain_decimal(exact.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP))
+    rounded = exact.quantize(Decimal(1).scaleb(-max_decimals), rounding=ROUND_HALF_UP)
+    return plain_decimal(rounded, locale)

@@ -47,7 +47,7 @@ from typing import Any
 
 from planner.domain.conditions import FACT_VALUES, NUMERIC_FACTS, Clause, StepCondition
 from planner.domain.days import MDAY, NUMBERINGS, OFFSET
-from planner.domain.numbers import format_number
+from planner.domain.numbers import DEFAULT_LOCALE, format_number
 from planner.errors import TemplateError, UnknownTemplateError
 
 SCHEMA_VERSION = 1
@@ -147,8 +147,12 @@ class DoseRule:
     @property
     def order_text(self) -> str:
         """The order as written: "200 mg/m2", "3.2 mg/kg", "2 Gy"."""
+        return self.order_text_in(DEFAULT_LOCALE)
+
+    def order_text_in(self, locale: str) -> str:
+        """The order with the decimal sign of ``locale``: "3,2 mg/kg" in Spanish."""
         suffix = {DoseBasis.PER_M2: "/m2", DoseBasis.PER_KG: "/kg", DoseBasis.FLAT: ""}[self.per]
-        return f"{format_number(self.amount)} {self.unit}{suffix}"
+        return f"{format_number(self.amount, locale=locale)} {self.unit}{suffix}"
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,7 @@ def _cell(
 ) -> str:
     """Markup of one calendar cell: date, transplant day, the day's events (all escaped)."""
     day = (when - plan.day0).days
-    head = texts.date(when, short=True).rsplit(" ", 1)[0] if large else str(when.day)
+    head = texts.day_month(when) if large else str(when.day)
     # A no-break space keeps "Day" and its number together in narrow cells.
     label = doc.text(texts.day_label(day).replace(" ", "\u00a0"))
     parts = [
@@ -164,7 +164,7 @@ def _month_grid(
     month: int,
 ) -> None:
     weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    rows: list[list[object]] = [list(texts.items("format.weekdays"))]
+    rows: list[list[object]] = [list(texts.weekdays())]
     marks: list[tuple[int, int, str]] = []
     for r, week in enumerate(weeks, start=1):
         row: list[object] = []
@@ -196,7 +196,7 @@ def _week_rows(
 ) -> None:
     """Large print: one week per row, every day of the window in one long table."""
     monday = start - dt.timedelta(days=start.weekday())
-    rows: list[list[object]] = [list(texts.items("format.weekdays_short"))]
+    rows: list[list[object]] = [list(texts.weekdays("abbreviated"))]
     marks: list[tuple[int, int, str]] = []
     r = 1
     while monday <= end:
@@ -265,7 +265,7 @@ def _calendar(
             if (year, month) != (start.year, start.month):
                 doc.page_break()
             _month_grid(doc, texts, plan, days, year, month)
-        month_name = f"{texts.items('format.months')[month - 1]} {year}"
+        month_name = texts.month_name(year, month)
         doc.heading(texts.fill("calendar.day_by_day", month=month_name), 1, style="h2")
         span = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
         _day_by_day(doc, texts, plan, days, span, "landscape")
@@ -425,7 +425,7 @@ def _medicine_sheet(
         step = plan.step(occ.step_id)
         # The same dose as the team summary: after the plan rules (letermovir with
         # ciclosporin, renal doses), never the template's order alone.
-        line = plan_dose_line(step, plan, facts, occ.date)
+        line = plan_dose_line(step, plan, facts, occ.date, texts.locale)
         name = ev.short if texts.step(step.id) is not None or not step.drug else step.drug
         medicine = f"{name}\n{line.text}" if line is not None else name
         count = times_a_day(step.dose.frequency if step.dose else "")

@@ -21,7 +21,7 @@ from planner.clinical.dosing import tall_man
 from planner.clinical.plan_rules.checks import plan_checks
 from planner.clinical.plan_rules.facts import PatientFacts, facts_of
 from planner.clinical.step_doses import plan_dose_line
-from planner.domain.days import day_label
+from planner.domain.days import day_label, mobilisation_day, mobilisation_label
 from planner.domain.numbers import format_number
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan, StepStatus, occurrence_notes
@@ -35,6 +35,12 @@ if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed 
     pass
 
 BASE_PT = 9.0
+# Nothing on a team document is smaller than this: table cells, chart labels and the
+# page furniture alike.
+MIN_PT = 9.0
+# CD34+ yields are shown to two decimals (collection targets are whole or tenths of
+# x10^6/kg); the ISMP rules then drop trailing zeros: 4.6875 prints as 4.69, 4.5 as 4.5.
+CD34_DECIMALS = 2
 HANDOFF_UNTIL_DAY = 100
 _MONITOR_KINDS = frozenset({StepKind.LAB, StepKind.VISIT, StepKind.PROCEDURE})
 _SERIES_COLOURS = (
@@ -70,6 +76,16 @@ def _fmt_measure(value: float | None, unit: str) -> str:
     return f"{format_number(value)} {unit}" if value is not None else "not recorded"
 
 
+def _blood_group(abo: str, cmv_igg: str) -> str:
+    """ABO and CMV IgG in words, saying plainly what is not recorded (never "?")."""
+    cmv_known = cmv_igg not in ("", "unknown")
+    if not abo and not cmv_known:
+        return "not recorded"
+    group = f"ABO {abo}" if abo else "ABO not recorded"
+    cmv = f"CMV IgG {cmv_igg}" if cmv_known else "CMV IgG not recorded"
+    return f"{group}; {cmv}"
+
+
 def _details(
     doc: PdfDocument, patient: Patient, transplant: Transplant, plan: Plan, printed_on: dt.date
 ) -> None:
@@ -88,8 +104,8 @@ def _details(
         ["Height", _fmt_measure(patient.height_cm, "cm"), "Weight", weight],
         ["Diagnosis", patient.diagnosis, "Disease status", patient.disease_status],
         [
-            "ABO / CMV IgG",
-            f"{patient.abo or '?'} / {patient.cmv_igg}",
+            "ABO and CMV",
+            _blood_group(patient.abo, patient.cmv_igg),
             "Coordinator",
             patient.coordinator,
         ],
@@ -107,8 +123,8 @@ def _details(
             [
                 "Donor",
                 f"{donor.donor_type.value} {donor.hla_match}".strip(),
-                "Donor ABO / CMV",
-                f"{donor.abo or '?'} / {donor.cmv_igg}",
+                "Donor ABO and CMV",
+                _blood_group(donor.abo, donor.cmv_igg),
             ]
         )
     templates = "; ".join(f"{t.title} (v{t.version}, {t.checksum[:8]})" for t in plan.templates)
@@ -117,7 +133,7 @@ def _details(
     doc.heading("Patient and transplant")
     doc.table(
         rows,
-        [w * 0.14, w * 0.42, w * 0.14, w * 0.30],
+        [w * 0.15, w * 0.38, w * 0.17, w * 0.30],
         header=False,
         extra=[("SPAN", (1, len(rows) - 1), (3, len(rows) - 1))],
     )
@@ -167,7 +183,7 @@ def _plan_table(doc: PdfDocument, facts: PatientFacts, plan: Plan) -> None:
         )
     w = doc.frame_width()
     doc.heading("Plan")
-    doc.table(rows, [w * 0.08, w * 0.11, w * 0.28, w * 0.41, w * 0.12], style="small")
+    doc.table(rows, [w * 0.10, w * 0.12, w * 0.30, w * 0.38, w * 0.10], style="small")
 
 
 def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow], error: str = "") -> None:
@@ -178,13 +194,18 @@ def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow], error:
     if not rows_in:
         doc.paragraph("No collections recorded.")
         return
+    first_dose = plan.mobilisation_start()
     rows: list[list[object]] = [["Date", "Day", "CD34+ x10^6/kg", "Cumulative x10^6/kg"]]
     rows += [
         [
             r.date.isoformat(),
-            day_label((r.date - plan.day0).days),
-            format_number(r.cd34_per_kg),
-            format_number(r.cumulative),
+            # Collections are counted from the first G-CSF dose, as on the board and
+            # the harvest tab; Day numbers only without a mobilisation anchor.
+            mobilisation_label(mobilisation_day(r.date, first_dose))
+            if first_dose is not None
+            else day_label((r.date - plan.day0).days),
+            format_number(r.cd34_per_kg, CD34_DECIMALS),
+            format_number(r.cumulative, CD34_DECIMALS),
         ]
         for r in rows_in
     ]
@@ -195,13 +216,13 @@ def _harvest(doc: PdfDocument, plan: Plan, rows_in: Sequence[HarvestRow], error:
 def _series_plot(series: CountSeries, chart: CountChart, width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 40, 25, width - 55, height - 45
+    plot.x, plot.y, plot.width, plot.height = 40, 28, width - 55, height - 50
     plot.data = [list(series.points)]
     plot.lines[0].strokeColor = _SERIES_COLOURS[0]
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = chart.first_day, chart.last_day
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax = 0, series.max_value * 1.1
     for axis in (plot.xValueAxis, plot.yValueAxis):
-        axis.labels.fontName, axis.labels.fontSize = FONT, 7
+        axis.labels.fontName, axis.labels.fontSize = FONT, MIN_PT
     drawing.add(plot)
     top = series.max_value * 1.1
     for value in series.thresholds:
@@ -216,10 +237,10 @@ def _series_plot(series: CountSeries, chart: CountChart, width: float, height: f
     drawing.add(
         String(
             plot.x,
-            height - 12,
+            height - 13,
             f"{series.label} ({series.unit}) by transplant day",
             fontName=FONT,
-            fontSize=8,
+            fontSize=MIN_PT,
         )
     )
     return drawing
@@ -294,6 +315,7 @@ def write_team_summary(
             plan_version,
         ),
         BASE_PT,
+        MIN_PT,
     )
     _details(doc, patient, transplant, plan, printed_on)
     _day0_changes(doc, plan)
@@ -386,6 +408,7 @@ def write_handoff_packet(
             plan_version,
         ),
         BASE_PT,
+        MIN_PT,
     )
     _details(doc, patient, transplant, plan, printed_on)
     _contacts(doc, patient, settings)

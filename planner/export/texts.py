@@ -4,6 +4,10 @@ Every word a patient reads comes from these files, never from code: the section 
 (``handout.toml``) and, optionally, translations of template steps (``steps.toml``, keyed
 by "template-id/step-id" or by the bare step id). English is the reference language: a
 language file missing a key fails loudly with the list of missing keys.
+
+Numbers, dates, month and day names are never typed into these files: they come from the
+Unicode CLDR data through Babel (https://babel.pocoo.org/en/latest/dates.html), for the
+locale a language file names in ``format.locale`` ("en_GB", "es_ES").
 """
 
 from __future__ import annotations
@@ -13,7 +17,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.numbers import format_decimal
 
 from planner.domain.assets import resource
 from planner.errors import PlannerError
@@ -74,6 +82,14 @@ class HandoutTexts:
         self.lang = lang
         self._data = data
         self._steps = steps
+        try:  # a language file names its locale; a wrong one fails here, not mid-document
+            Locale.parse(self.locale)
+        except (ValueError, TypeError, UnknownLocaleError):
+            raise PlannerError(
+                f"Handout texts for '{lang}' name an unknown locale "
+                f"'{self._node('format.locale')}' in format.locale "
+                "(use a CLDR code such as en_GB or es_ES)."
+            ) from None
 
     def get(self, path: str) -> str:
         """The text at a dotted path ("cover.heading")."""
@@ -105,25 +121,37 @@ class HandoutTexts:
         """ "Day -6", "Day 0", "Day +12" in this language."""
         return self.fill("format.day_label", n=f"{day:+d}" if day else "0")
 
+    @property
+    def locale(self) -> str:
+        """The CLDR locale of this language's numbers and dates ("es_ES")."""
+        return self.get("format.locale")
+
     def date(self, when: dt.date, *, short: bool = False) -> str:
-        """A date written out, e.g. "Tuesday 10 March 2026" or "10 Mar 2026"."""
-        return self.fill(
-            "format.date_short" if short else "format.date",
-            weekday=self.items("format.weekdays")[when.weekday()],
-            day=when.day,
-            month=self.items("format.months")[when.month - 1],
-            month_short=self.items("format.months_short")[when.month - 1],
-            year=when.year,
-        )
+        """A date written out, e.g. "Tuesday, 10 March 2026" or "10 Mar 2026"."""
+        return format_date(when, "medium" if short else "full", locale=self.locale)
+
+    def day_month(self, when: dt.date) -> str:
+        """Day and short month, for a calendar cell: "10 Mar", "10 mar"."""
+        return format_skeleton("dMMM", when, locale=self.locale)
+
+    def month_name(self, year: int, month: int) -> str:
+        """A month in running text: "March 2026", "marzo de 2026"."""
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
 
     def month_title(self, year: int, month: int) -> str:
-        """ "March 2026"."""
-        name = self.items("format.months")[month - 1]
-        return f"{name[:1].upper()}{name[1:]} {year}"
+        """ "March 2026" as a heading (capitalised: Spanish month names are lower case)."""
+        name = self.month_name(year, month)
+        return f"{name[:1].upper()}{name[1:]}"
+
+    def weekdays(self, width: Literal["wide", "abbreviated"] = "wide") -> tuple[str, ...]:
+        """Day names Monday first, as column heads ("wide" or "abbreviated")."""
+        names = get_day_names(width, context="stand-alone", locale=self.locale)
+        return tuple(names[i] for i in range(7))
 
     def number(self, value: float, decimals: int = 1) -> str:
-        """A number with this language's decimal separator."""
-        return f"{value:.{decimals}f}".replace(".", self.get("format.decimal"))
+        """A number with exactly ``decimals`` decimals and this language's signs ("38,0")."""
+        pattern = "#,##0." + "0" * decimals if decimals > 0 else "#,##0"
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def temperature(self, celsius: float) -> str:
         """ "38.0 °C (100.4 °F)": patient handouts give both scales (handout display rule)."""

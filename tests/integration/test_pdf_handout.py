@@ -62,7 +62,7 @@ def test_english_handout_has_calendar_contacts_and_threshold(clinic) -> None:
     for label in ("Day -6", "Day 0", "Day +12", "Day +100"):
         assert label in text
     assert "Your transplant calendar" in text
-    assert "Friday 13 March 2026" in text  # Day 0 on the cover
+    assert "Friday, 13 March 2026" in text  # Day 0 on the cover, written by Babel (en_GB)
     assert "+1 555 0100" in text
     assert "38.0 °C (100.4 °F)" in text
     assert "What to expect" in text and "Medicines to protect your new stem cells" in text
