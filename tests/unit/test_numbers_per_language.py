@@ -92,3 +92,17 @@ def test_language_files_type_no_month_day_names_or_decimal_signs(lang: str) -> N
 def test_an_unknown_locale_in_a_language_file_is_refused() -> None:
     with pytest.raises(PlannerError, match="unknown locale 'zz_NOPE'"):
         HandoutTexts("zz", {"format": {"locale": "zz_NOPE"}}, {})
+
+
+def test_the_english_fast_path_matches_babel() -> None:
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    from planner.domain.numbers import plain_decimal
+
+    for text in ("0.5", "5", "12.25", "999.999", "1000", "10000.5", "1234567.0625", "-0.75"):
+        number = Decimal(text)
+        assert plain_decimal(number, "en") == format_decimal(
+            number, locale="en", decimal_quantization=False
+        ), text
