@@ -141,12 +141,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("fit", "&Fit", "fit", ("Ctrl+0",), needs_clinic=False),
     # Refresh waits for nothing: it is also the way to retry a first load that failed.
     ActionSpec("refresh", "&Refresh", "refresh_clinic", (_K.Refresh,), needs_clinic=False),
+    ActionSpec("user_guide", "&User guide", "show_user_guide", ("F1",), needs_clinic=False),
+    ActionSpec(
+        "about", "&About Transplant Planner", "show_about", ("Ctrl+Shift+F1",), needs_clinic=False
+    ),
 )
 
 SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in ACTIONS}
 
 # Menu titles and entries (None: a separator). A name the window does not build
 # (load_demo outside the demo) is left out.
+HELP_MENU = "Help"
+
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     (
         "&File",
@@ -186,6 +192,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
         "Vie&w",
         ("show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None, "refresh"),
     ),
+    # No access key: H, E, L and P are the Checklists, Edit, Calendar and Complications
+    # keys, and a name built around a free letter would hide Help. F1 opens the guide and
+    # F10 (or Alt alone) reaches this menu from the keyboard.
+    (HELP_MENU, ("user_guide", None, "about")),
 )
 
 MAIN_TOOLBAR: tuple[str, ...] = (
@@ -219,7 +229,7 @@ PATIENT_TABS: dict[str, str] = {
 }
 
 TOP_ACCESS_KEYS: tuple[str, ...] = (
-    *(title for title, _ in MENUS),
+    *(title for title, _ in MENUS if title != HELP_MENU),
     *MAIN_TABS.values(),
     *PATIENT_TABS.values(),
 )

@@ -824,6 +824,27 @@ class MainWindow(QMainWindow):
             "restore is recorded in the audit trail."
         )
 
+    def show_user_guide(self) -> None:
+        """Help > User guide (F1): docs/user-guide.md with its screenshots."""
+        from ui.help import GuideDialog, guide_path
+
+        path = guide_path()
+        if path is None:
+            self.statusBar().showMessage(
+                "This installation has no user guide; it is docs/user-guide.md in the "
+                "program's source.",
+                10000,
+            )
+            return
+        GuideDialog(self, path).exec()
+
+    def show_about(self) -> None:
+        """Help > About: version, licence, the templates' status, where the files are."""
+        from ui.help import about_text
+
+        where = self.session.repo.storage_locations() if self.session.attached else []
+        QMessageBox.about(self, "About Transplant Planner", about_text(where))
+
     def restore_from_backup(self) -> None:
         """File > Restore from backup...: say how, rather than restore under the app.
 

@@ -217,6 +217,11 @@ class Repository(Protocol):
 
     # --- backups (an SQLite file; a server is backed up on the server) ------------------------
 
+    def storage_locations(self) -> list[tuple[str, str]]:
+        """(what, where) of the files behind this repository, for the About box: the
+        database, its backups folder, the audit key (none for one in memory)."""
+        ...
+
     def backup_location(self) -> tuple[str, str] | None:
         """(the database file, its backup folder), or None when there is no file."""
         ...

@@ -227,6 +227,10 @@ class InMemoryRepository:
         self._check_open()
         self._snapshot = payload
 
+    def storage_locations(self) -> list[tuple[str, str]]:
+        """Nothing: the records live in memory only."""
+        return []
+
     def backup_location(self) -> tuple[str, str] | None:
         """None: nothing in memory outlives the program to be backed up."""
         return None

@@ -504,6 +504,20 @@ class SqlRepository:
             return None
         return str(self.path), str(self.path.parent / "backups")
 
+    def storage_locations(self) -> list[tuple[str, str]]:
+        """The database (file, or the server without its password), its backups folder
+        and the audit key file."""
+        from planner.storage.audit_trail import key_file_for
+
+        if self.path is None:
+            server = self.engine.url.render_as_string(hide_password=True)
+            return [("Database", server), ("Audit key", str(key_file_for(None)))]
+        return [
+            ("Database", str(self.path)),
+            ("Backups", str(self.path.parent / "backups")),
+            ("Audit key", str(key_file_for(self.path))),
+        ]
+
     def backup_now(
         self, now: dt.datetime, *, once_a_day: bool = False, keep: int = 20
     ) -> str | None:
