@@ -693,6 +693,9 @@ def restore(
         )
     if not target.parent.is_dir():
         raise StorageError(f"The folder {target.parent} does not exist.")
+    # Found, or the check above would have refused a keyed backup: None when unkeyed.
+    entry = _manifest_entry(backup_file) or {}
+    backup_key = find_key(entry.get("audit_key_id") or _file_key_id(backup_file), backup_file)
     try:
         lock = InstanceLock(target, user=user, host=workstation, now=now)
     except LockHeldError as exc:
@@ -729,7 +732,8 @@ def restore(
             raise
         finally:
             staging.unlink(missing_ok=True)
-        _carry_key(backup_file, target)
+        if backup_key is not None:
+            _key_beside_restored(target, backup_key)
         _supersede_anchors(target)
         repo = open_repository(
             target, user=user, workstation=workstation, now=now, lock=lock, create=False
@@ -752,16 +756,16 @@ def restore(
     return RestoreInfo(restored_from=backup_file, kept_aside=kept, report=check(target))
 
 
-def _carry_key(backup_file: Path, target: Path) -> None:
-    """Put the backup's audit key beside a restored database that has none (restoring
-    into a new folder), so its keyed rows stay verifiable."""
-    beside = key_file_for(target)
-    if read_key(beside) is not None:
+def _key_beside_restored(target: Path, key: AuditKey) -> None:
+    """Put the restored backup's audit key beside it when the one there is another
+    (restoring a copy of another database) or there is none (a new folder), so its keyed
+    rows stay verifiable. The key replaced went aside with the replaced database."""
+    beside = key_beside(target)
+    current = read_key(beside)
+    if current is not None and current.key_id == key.key_id:
         return
-    entry = _manifest_entry(backup_file)
-    key = find_key((entry or {}).get("audit_key_id") or _file_key_id(target), backup_file)
-    if key is not None:
-        write_key(beside, key)
+    beside.unlink(missing_ok=True)
+    write_key(beside, key)
 
 
 def _supersede_anchors(target: Path) -> None:

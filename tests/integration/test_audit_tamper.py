@@ -310,3 +310,30 @@ def test_a_column_added_by_a_later_migration_keeps_the_documents_verified(
     code, out = _check(capsys, clinic)
 
     assert code == 0, out
+
+
+def test_a_backup_of_another_database_restores_with_its_own_key(
+    clinic: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other_folder = tmp_path / "other"
+    other_folder.mkdir(mode=0o700)
+    other = other_folder / "Other.db"
+    repo = _open(other)
+    try:
+        repo.commit(action("Add patient", patient_id="p9", patients=(patient("p9", "000999"),)))
+    finally:
+        repo.close()
+    copy = bk.backup(other, other_folder / "backups", now=NOW, label="Other").path
+    own_key = key_beside(clinic).read_text()
+
+    code = main.main(["--db", str(clinic), "restore", str(copy)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+
+    assert key_beside(clinic).read_text() == key_beside(other).read_text()
+    kept = next(clinic.parent.glob("Clinic.db.before-restore-*[0-9]Z"))
+    assert key_beside(kept).read_text() == own_key  # the replaced database keeps its key
+    code, out = _check(capsys, clinic)
+    assert code == 0, out
+    code, out = _check(capsys, kept)
+    assert code == 0, out
