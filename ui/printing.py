@@ -53,6 +53,27 @@ def pixel_font(font: QFont) -> QFont:
     return out
 
 
+def _each_page(printer: QPrinter, pages: list[int], draw: Callable[[QPainter, int], None]) -> int:
+    """Start the painter, call ``draw`` for each of ``pages`` on a page of its own (the
+    painter's state restored between pages), and end; how many pages were printed (0:
+    none chosen, or the printer could not be started)."""
+    if not pages:
+        return 0
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        for n, page in enumerate(pages):
+            if n:
+                printer.newPage()
+            painter.save()
+            draw(painter, page)
+            painter.restore()
+    finally:
+        painter.end()
+    return len(pages)
+
+
 def print_pages(printer: QPrinter, count: int, paint: PagePainter) -> int:
     """Draw the chosen pages of a ``count``-page document on ``printer``.
 
@@ -60,26 +81,15 @@ def print_pages(printer: QPrinter, count: int, paint: PagePainter) -> int:
     top-left. Returns how many pages were printed (0: none chosen, or the printer could
     not be started).
     """
-    pages = chosen_pages(printer, count)
-    if not pages:
-        return 0
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        scale = printer.resolution() / LOGICAL_DPI
-        page_rect = logical_page(printer)
-        for n, page in enumerate(pages):
-            if n:
-                printer.newPage()
-            painter.save()
-            painter.scale(scale, scale)
-            painter.setClipRect(page_rect)
-            paint(painter, page, page_rect)
-            painter.restore()
-    finally:
-        painter.end()
-    return len(pages)
+    scale = printer.resolution() / LOGICAL_DPI
+    page_rect = logical_page(printer)
+
+    def draw(painter: QPainter, page: int) -> None:
+        painter.scale(scale, scale)
+        painter.setClipRect(page_rect)
+        paint(painter, page, page_rect)
+
+    return _each_page(printer, chosen_pages(printer, count), draw)
 
 
 def print_document(document: QTextDocument, printer: QPrinter) -> int:
@@ -94,23 +104,12 @@ def print_document(document: QTextDocument, printer: QPrinter) -> int:
     area = printer.pageLayout().paintRectPixels(printer.resolution())
     doc.setPageSize(QSizeF(area.width(), area.height()))
     height = float(area.height())
-    pages = chosen_pages(printer, doc.pageCount())
-    if not pages:
-        return 0
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        for n, page in enumerate(pages):
-            if n:
-                printer.newPage()
-            painter.save()
-            painter.translate(0, -page * height)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = QRectF(0, page * height, area.width(), height)
-            painter.setClipRect(context.clip)
-            doc.documentLayout().draw(painter, context)
-            painter.restore()
-    finally:
-        painter.end()
-    return len(pages)
+
+    def draw(painter: QPainter, page: int) -> None:
+        painter.translate(0, -page * height)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = QRectF(0, page * height, area.width(), height)
+        painter.setClipRect(context.clip)
+        doc.documentLayout().draw(painter, context)
+
+    return _each_page(printer, chosen_pages(printer, doc.pageCount()), draw)

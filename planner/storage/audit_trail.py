@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -59,6 +58,7 @@ from planner.storage._common import (
     plan_columns,
     record_columns,
 )
+from planner.storage.files import write_private
 from planner.storage.paths import data_dir
 
 KEY_ENV = "TRANSPLANT_PLANNER_AUDIT_KEY"
@@ -92,27 +92,6 @@ def anchor_file_for(path: Path | None, url: str | None = None) -> Path:
     address = make_url(url or "").set(password=None).render_as_string(hide_password=True)
     digest = hashlib.sha256(address.encode()).hexdigest()[:16]
     return data_dir() / f"audit-anchor-{digest}.json"
-
-
-def _write_private(path: Path, text: str, *, exclusive: bool, sync: bool = True) -> None:
-    """Write ``text`` to a new 0600 file (``exclusive``: never over an existing one;
-    otherwise through a temporary file renamed over the old one; ``sync``: fsync it)."""
-    target = path if exclusive else path.with_name(path.name + ".tmp")
-    if not exclusive:
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()
-    old = os.umask(0o077)
-    try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    finally:
-        os.umask(old)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(text)
-        fh.flush()
-        if sync:
-            os.fsync(fh.fileno())
-    if not exclusive:
-        os.replace(target, path)
 
 
 def read_key(path: Path) -> AuditKey | None:
@@ -152,7 +131,7 @@ def create_key(path: Path) -> AuditKey:
 def write_key(path: Path, key: AuditKey) -> None:
     """Write an existing key to ``path`` (0600, never over an existing file)."""
     try:
-        _write_private(path, key.secret.hex() + "\n", exclusive=True)
+        write_private(path, key.secret.hex() + "\n", replace=False)
     except OSError as exc:
         raise StorageError(
             f"The audit key cannot be written to {path} ({exc.strerror}); "
@@ -186,7 +165,7 @@ def write_anchor(path: Path, key: AuditKey, seq: int, head: str) -> bool:
     try:
         # No fsync on every commit (an edit's latency): after a power cut the anchor may
         # name an earlier row, which still verifies; the rename keeps it whole.
-        _write_private(path, json.dumps(data), exclusive=False, sync=False)
+        write_private(path, json.dumps(data), replace=True, sync=False)
     except OSError as exc:
         _log.warning("The audit anchor could not be written (%s).", exc.strerror)
         return False
@@ -262,22 +241,25 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
         yield StoredDocument("records", entity, str(row.transplant_id), digest), patient
 
 
-def _head(conn: Connection) -> tuple[int, str]:
+def chain_head(conn: Connection) -> tuple[int, str]:
+    """(seq, hash) of the chain's last row; (0, GENESIS_HASH) before the first."""
     row = conn.execute(
         select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc()).limit(1)
     ).first()
     return (int(row.seq), str(row.hash)) if row else (0, GENESIS_HASH)
 
 
-def key_database(conn: Connection, key: AuditKey, actor: Actor, at: dt.datetime) -> int:
+def key_database(
+    conn: Connection, key: AuditKey, actor: Actor, at: dt.datetime
+) -> list[AuditEntry]:
     """Key a database's chain: record the key id and, when rows or documents exist, one
     keyed row per stored document with its hash (chained onto the unkeyed rows, which
-    it thereby covers). Returns the number of rows written."""
+    it thereby covers). Returns the rows written."""
     conn.execute(insert(s.meta).values(key=META_KEY_ID, value=key.key_id))
     documents = list(stored_documents(conn))
-    last_seq, last_hash = _head(conn)
+    last_seq, last_hash = chain_head(conn)
     if not documents and last_seq == 0:
-        return 0
+        return []
     note = f"Audit trail keyed: {len(documents)} stored documents recorded with their hashes"
     pending = [PendingChange(FieldChange(EVENT_ENTITY, "", "event", None, json.dumps(note)), None)]
     pending += [
@@ -291,7 +273,7 @@ def key_database(conn: Connection, key: AuditKey, actor: Actor, at: dt.datetime)
     action = Action(actor=actor, at=at, description="Key audit trail")
     entries = build_entries(action, pending, last_seq, last_hash, key)
     conn.execute(insert(s.audit), [dataclasses.asdict(e) for e in entries])
-    return len(entries)
+    return entries
 
 
 def audit_entries(conn: Connection) -> list[AuditEntry]:

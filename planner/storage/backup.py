@@ -48,6 +48,7 @@ from planner.storage.audit_trail import (
     verify,
     write_key,
 )
+from planner.storage.files import create_private, write_private
 from planner.storage.lock import InstanceLock
 
 MANIFEST = "manifest.json"
@@ -198,15 +199,6 @@ def _revision(conn: sqlite3.Connection) -> str | None:
     return str(row[0]) if row else None
 
 
-def _create_private(path: Path) -> None:
-    old = os.umask(0o077)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    finally:
-        os.umask(old)
-    os.close(fd)
-
-
 def _private_dir(folder: Path) -> None:
     if not folder.exists():
         old = os.umask(0o077)
@@ -229,16 +221,7 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _write_manifest(folder: Path, data: dict[str, Any]) -> None:
-    final = folder / MANIFEST
-    tmp = folder / (MANIFEST + ".tmp")
-    with contextlib.suppress(FileNotFoundError):
-        tmp.unlink()
-    _create_private(tmp)
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=True)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, final)
+    write_private(folder / MANIFEST, json.dumps(data, indent=2, sort_keys=True), replace=True)
 
 
 @contextlib.contextmanager
@@ -366,7 +349,7 @@ def backup(
     try:
         _private_dir(dest_dir)
         path = _backup_name(dest_dir, now, label)
-        _create_private(path)
+        create_private(path)
     except OSError as exc:
         raise _folder_error(dest_dir, exc) from None
     try:
@@ -707,7 +690,7 @@ def restore(
         kept = _keep_aside(target, now)
         staging = target.with_name(target.name + ".restoring")
         staging.unlink(missing_ok=True)
-        _create_private(staging)
+        create_private(staging)
         try:
             src = sqlite3.connect(backup_file.resolve().as_uri() + "?mode=ro", uri=True)
             dst = sqlite3.connect(staging, isolation_level=None)

@@ -51,6 +51,35 @@ def _private_umask() -> Iterator[None]:
         os.umask(old)
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600), never over an existing one."""
+    with _private_umask():
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def write_private(path: Path, text: str, *, replace: bool, sync: bool = True) -> None:
+    """Write ``text`` to a 0600 file.
+
+    ``replace``: through a temporary file renamed over ``path``, so a reader sees the old
+    text or the new, whole; otherwise ``path`` must not exist yet. ``sync``: fsync the
+    text before the rename (a manifest, a key); an anchor rewritten on every commit
+    skips it.
+    """
+    target = path.with_name(path.name + ".tmp") if replace else path
+    if replace:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+    create_private(target)
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        if sync:
+            os.fsync(fh.fileno())
+    if replace:
+        os.replace(target, path)
+
+
 def _make_folder(folder: Path) -> None:
     missing = []
     probe = folder

@@ -79,10 +79,9 @@ def _key_audit(
         if engine.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK})
         key, unkeyed = key_for_database(conn, key_file_for(path))
-        written = key_database(conn, key, actor, now) if unkeyed else 0
-        head = conn.execute(text("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")).first()
-    if written and head is not None:
-        write_anchor(anchor, key, int(head.seq), str(head.hash))
+        written = key_database(conn, key, actor, now) if unkeyed else []
+    if written:
+        write_anchor(anchor, key, written[-1].seq, written[-1].hash)
     return key, anchor
 
 

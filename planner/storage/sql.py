@@ -24,7 +24,7 @@ from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, StorageError
-from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
+from planner.records.audit import AuditEntry, AuditKey
 from planner.records.ports import Action, ClinicalRecord, Committed
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
@@ -41,6 +41,7 @@ from planner.storage._common import (
     record_from_stored,
     transplant_order,
 )
+from planner.storage.audit_trail import chain_head, write_anchor
 from planner.storage.lock import InstanceLock
 from planner.storage.quick import DATA_MARK_SQL, SNAPSHOT_META_KEY, SNAPSHOT_SQL
 
@@ -376,10 +377,7 @@ class SqlRepository:
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK}
                     )
                 prepared = prepare_commit(action, _SqlView(conn))
-                head = conn.execute(
-                    select(s.audit.c.seq, s.audit.c.hash).order_by(s.audit.c.seq.desc()).limit(1)
-                ).first()
-                last_seq, last_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+                last_seq, last_hash = chain_head(conn)
                 entries = build_entries(
                     action, prepared.pending, last_seq, last_hash, self.audit_key
                 )
@@ -407,8 +405,6 @@ class SqlRepository:
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
         if entries and self.anchor_file is not None:
-            from planner.storage.audit_trail import write_anchor
-
             write_anchor(self.anchor_file, self.audit_key, entries[-1].seq, entries[-1].hash)
         return Committed(
             patients=tuple(prepared.result_patients),
