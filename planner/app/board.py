@@ -152,21 +152,6 @@ class BoardRow:
         }
 
 
-def _mobilisation_window(plan: Plan) -> tuple[dt.date, dt.date, str] | None:
-    """First and last date of mobilisation/collection steps on an M-Day anchor."""
-    for name, anchor in plan.anchors.items():
-        if not anchor.is_mobilisation:
-            continue
-        dates = [
-            o.date
-            for o in plan.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
-            if o.anchor == name
-        ]
-        if dates:
-            return plan.anchor_date(name), max(dates), name
-    return None
-
-
 def _first_conditioning_day(plan: Plan) -> int | None:
     days = [o.day for o in plan.phase_occurrences(Phase.CONDITIONING)]
     return min(days) if days else None
@@ -205,7 +190,7 @@ def current_phase(
         return _after_day0(day, engrafted_on, today)
     if day == 0:
         return PhaseReading("infusion", "Today is Day 0.")
-    window = _mobilisation_window(plan)
+    window = plan.mobilisation_window()
     if window is not None and window[0] <= today <= window[1]:
         mday = mobilisation_day(today, window[0])
         return PhaseReading(
@@ -227,7 +212,7 @@ def _live_label(plan: Plan | None, today: dt.date, phase: str) -> tuple[int | No
         return None, ""
     day = (today - plan.day0).days
     if phase == "mobilising":
-        window = _mobilisation_window(plan)
+        window = plan.mobilisation_window()
         if window is not None:
             return day, mobilisation_label(mobilisation_day(today, window[0]))
     return day, short_day_label(day)

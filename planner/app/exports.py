@@ -26,7 +26,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from planner.app.audited_output import refusal
+from planner.app.audited_output import record_output, refusal
 from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
@@ -39,8 +39,10 @@ from planner.errors import NotFoundError, PlannerError, StorageError, Validation
 from planner.export.atomic import export_target, write_atomically
 from planner.export.inputs import HarvestRow, SummaryInputs
 from planner.export.names import default_file_name
-from planner.export.texts import REFERENCE_LANGUAGE, available_languages
-from planner.records.checklists import checklist_view, load_checklists
+from planner.export.pdfkit import BuildInfo
+from planner.export.texts import REFERENCE_LANGUAGE, available_languages, centre_text_errors
+from planner.export.views import VIEW_KINDS
+from planner.records.checklists import applicable_templates, checklist_view, load_checklists
 from planner.records.documents import (
     DOCUMENT_KINDS,
     KIND_LABEL,
@@ -151,14 +153,23 @@ class BatchItem:
 # --- preparing -------------------------------------------------------------------------------
 
 
-def check_variant(kind: str, language: str, large_print: bool, no_phi: bool) -> None:
-    """Refuse a document kind or variant that does not exist (one sentence)."""
+def check_variant(
+    kind: str,
+    language: str,
+    large_print: bool,
+    no_phi: bool,
+    settings: ClinicSettings | None = None,
+) -> None:
+    """Refuse a document kind or variant that does not exist (one sentence).
+
+    ``settings`` names the centre's own handout texts (its added languages count).
+    """
     if kind not in DOCUMENT_KINDS:
         raise ValidationError(
             "kind", f"Unknown document '{kind}'; choose one of: {', '.join(DOCUMENT_KINDS)}."
         )
     if kind == "handout":
-        languages = available_languages()
+        languages = available_languages((settings or ClinicSettings()).handout_folder)
         if language not in languages:
             raise ValidationError(
                 "language",
@@ -285,7 +296,7 @@ def prepare_job(
         ValidationError: unknown kind or language, or a variant the kind lacks.
         NotFoundError: no such transplant, or it has no plan yet.
     """
-    check_variant(kind, language, large_print, no_phi)
+    check_variant(kind, language, large_print, no_phi, settings)
     transplant = repo.get_transplant(transplant_id)
     plan = repo.get_plan(transplant_id)
     if plan is None:
@@ -367,6 +378,11 @@ def document_warnings(
             f"{n} step{'s have' if n != 1 else ' has'} no wording in this language and "
             f'print with a general phrase and "ask your team": {shown}.'
         )
+    folder = settings.handout_folder if settings else None
+    if kind == "handout" and folder is not None:
+        notes += [
+            f"The centre's handout texts were not used: {err}" for err in centre_text_errors(folder)
+        ]
     if kind == "handout" and not (settings and settings.phone_24h.strip()):
         notes.append(
             "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
@@ -545,7 +561,7 @@ def batch_export(
         ValidationError: an unknown kind or language (before anything is written).
         ExportPathError: ``out_dir`` is not a folder.
     """
-    check_variant(kind, language, large_print, no_phi)
+    check_variant(kind, language, large_print, no_phi, settings)
     day = printed_on or ctx.today
     items: dict[str, BatchItem] = {}
     jobs: list[RenderJob] = []
@@ -583,3 +599,115 @@ def _mrn_of(repo: Repository, transplant_id: str) -> str:
         return repo.get_patient(repo.get_transplant(transplant_id).patient_id).mrn
     except PlannerError:
         return "?"
+
+
+# --- the patient's views as PDF --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ViewExportResult:
+    """What ``export_view`` wrote.
+
+    Attributes:
+        path: the file; pages: its page count.
+        missing_glyphs: characters the font lacks (printed as U+FFFD; the caller warns).
+    """
+
+    path: Path
+    pages: int
+    missing_glyphs: tuple[str, ...] = ()
+
+
+def render_view(
+    repo: Repository,
+    transplant_id: str,
+    view: str,
+    *,
+    today: dt.date,
+    settings: ClinicSettings | None = None,
+    no_phi: bool = False,
+) -> tuple[bytes, BuildInfo]:
+    """The PDF of a patient's view (timeline, calendar or checklists) as of ``today``.
+
+    Raises:
+        ValidationError: an unknown view.
+        NotFoundError: no such transplant, or it has no plan yet.
+    """
+    from planner.export.views_pdf import write_calendar, write_checklists, write_timeline
+
+    if view not in VIEW_KINDS:
+        raise ValidationError(
+            "view", f"Unknown view '{view}'; choose one of: {', '.join(VIEW_KINDS)}."
+        )
+    transplant = repo.get_transplant(transplant_id)
+    plan = repo.get_plan(transplant_id)
+    if plan is None:
+        raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
+    common: dict[str, Any] = {
+        "patient": repo.get_patient(transplant.patient_id),
+        "plan": plan,
+        "settings": settings or ClinicSettings(),
+        "printed_on": today,
+        "no_phi": no_phi,
+    }
+    out = io.BytesIO()
+    if view == "checklists":
+        kind = transplant.transplant_type.value
+        states, _ = checklist_states(repo, transplant_id)
+        views = [
+            checklist_view(t, states.get(t.id), plan, today, kind)
+            for t in applicable_templates(load_checklists(), kind)
+        ]
+        info = write_checklists(out, checklists=views, **common)
+    else:
+        writer = write_timeline if view == "timeline" else write_calendar
+        info = writer(out, today=today, **common)
+    return out.getvalue(), info
+
+
+def export_view(
+    repo: Repository,
+    ctx: Context,
+    transplant_id: str,
+    view: str,
+    out_path: Path,
+    *,
+    no_phi: bool = False,
+    overwrite: bool = False,
+    settings: ClinicSettings | None = None,
+) -> ViewExportResult:
+    """Render a patient's view and write it to ``out_path``, audited like every export.
+
+    As in ``save_rendered``: the file is written under a temporary name, the "Export
+    timeline" row committed, then the file renamed into place; a row that cannot be
+    written leaves no file.
+
+    Raises:
+        TargetExistsError, UnrecordedOutputError, ExportPathError, ExportWriteError: see
+            ``save_rendered``; ValidationError, NotFoundError: see ``render_view``.
+    """
+    pdf, info = render_view(
+        repo, transplant_id, view, today=ctx.today, settings=settings, no_phi=no_phi
+    )
+    target = export_target(out_path.parent, out_path.name)
+    patient_id = repo.get_transplant(transplant_id).patient_id
+    version = repo.get_plan(transplant_id)
+    event = (
+        f"Export {view}{' (no identifiers)' if no_phi else ''}"
+        f", plan version {version.version if version is not None else 0}"
+    )
+
+    def record() -> None:
+        record_output(
+            repo,
+            ctx,
+            event,
+            outcome="No file was written",
+            what="the export",
+            patient_id=patient_id,
+        )
+
+    write_atomically(
+        target, lambda stream: stream.write(pdf), overwrite=overwrite, before_publish=record
+    )
+    return ViewExportResult(target, info.pages, info.missing_glyphs)

@@ -4,6 +4,8 @@
                                       [--large-print] [--no-phi] [--overwrite]
     transplant-planner export handout --patients MRN,MRN --out-dir DIR
     transplant-planner export handout --all-visits-tomorrow --out-dir DIR
+    transplant-planner export timeline|calendar|checklists --patient MRN --out FILE.pdf
+                                      [--no-phi] [--overwrite]
 
 ``run_export`` runs it (the grammar is ``planner.cli.parser``) against a repository and returns the exit code and the text to print: 0 when everything was
 written, 1 when some patients of a batch failed, 2 for a mistake in the request
@@ -27,6 +29,7 @@ from planner.app.exports import (
     check_variant,
     document_warnings,
     export_document,
+    export_view,
     transplants_with_visit_on,
 )
 from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
@@ -34,6 +37,8 @@ from planner.domain.patients import ClinicSettings, Patient
 from planner.errors import PlannerError
 from planner.export.atomic import ExportWriteError, TargetExistsError
 from planner.export.names import default_file_name
+from planner.export.texts import REFERENCE_LANGUAGE
+from planner.export.views import VIEW_KINDS, view_file_name
 from planner.records.ports import Repository
 
 
@@ -76,6 +81,8 @@ def _single(
 ) -> tuple[int, str]:
     if not args.out or args.out_dir:
         raise _RefusedError("Give --out FILE.pdf for one patient (--out-dir is for batches).")
+    if args.document in VIEW_KINDS:
+        return _view(repo, ctx, args, settings)
     tid = _transplant_of(repo, args.patient)
     out = Path(args.out).expanduser()
     if out.is_dir():  # a folder: the default, patient-data-free name inside it
@@ -96,6 +103,38 @@ def _single(
     return EXIT_OK, (
         f"Wrote {result.entry.kind} ({_variant(args)}) to {result.path}."
         + _warnings(args.document, result, settings)
+    )
+
+
+def _view(
+    repo: Repository, ctx: Context, args: argparse.Namespace, settings: ClinicSettings | None
+) -> tuple[int, str]:
+    """``export timeline|calendar|checklists --patient MRN --out FILE.pdf [--no-phi]``."""
+    if args.lang != REFERENCE_LANGUAGE or args.large_print:
+        raise _RefusedError(
+            f"The {args.document} is printed in English, normal print; --lang and "
+            "--large-print are for handouts."
+        )
+    tid = _transplant_of(repo, args.patient)
+    out = Path(args.out).expanduser()
+    if out.is_dir():  # a folder: the default, patient-data-free name inside it
+        out = out / view_file_name(args.document, ctx.today, secrets.token_hex(3))
+    _check_writable_folder(out.parent, "--out")
+    result = export_view(
+        repo,
+        ctx,
+        tid,
+        args.document,
+        out,
+        no_phi=args.no_phi,
+        overwrite=args.overwrite,
+        settings=settings,
+    )
+    variant = " (no identifiers)" if args.no_phi else ""
+    pages = f"{result.pages} page{'s' if result.pages != 1 else ''}"
+    notes = document_warnings("", result.missing_glyphs, (), settings)
+    return EXIT_OK, f"Wrote the {args.document}{variant}, {pages}, to {result.path}." + "".join(
+        f"\nWarning: {n}" for n in notes
     )
 
 
@@ -164,11 +203,16 @@ def _batch_line(item: BatchItem) -> str:
 def _batch(
     repo: Repository, ctx: Context, args: argparse.Namespace, settings: ClinicSettings | None
 ) -> tuple[int, str]:
+    if args.document in VIEW_KINDS:
+        raise _RefusedError(
+            f"The {args.document} is written for one patient at a time: give --patient MRN "
+            "--out FILE.pdf."
+        )
     if not args.out_dir or args.out:
         raise _RefusedError("Give --out-dir DIR for several patients (--out is for one patient).")
     out_dir = Path(args.out_dir).expanduser()
     _check_writable_folder(out_dir, "--out-dir")
-    check_variant(args.document, args.lang, args.large_print, args.no_phi)
+    check_variant(args.document, args.lang, args.large_print, args.no_phi, settings)
     ids = _batch_ids(repo, ctx, args)
     if not ids:
         return EXIT_OK, "Nobody has a planned visit or procedure tomorrow; nothing written."

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any, Final, NoReturn
 
 from planner.export.texts import REFERENCE_LANGUAGE
+from planner.export.views import VIEW_KINDS
 from planner.records.documents import DOCUMENT_KINDS
 
 DB_ENV: Final = "TRANSPLANT_PLANNER_DB"
@@ -110,9 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register ``export`` on an ``add_subparsers()`` object; returns the new parser."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "export", help="write a handout, team summary or hand-off packet as PDF"
+        "export",
+        help="write a handout, team summary or hand-off packet, or the patient's timeline, "
+        "calendar or checklists, as PDF",
     )
-    parser.add_argument("document", choices=DOCUMENT_KINDS, help="which document")
+    parser.add_argument(
+        "document", choices=(*DOCUMENT_KINDS, *VIEW_KINDS), help="which document or view"
+    )
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--patient", metavar="MRN", help="one patient, by MRN")
     who.add_argument(
@@ -132,7 +137,9 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--lang", default=REFERENCE_LANGUAGE, help="handout language (default en)")
     parser.add_argument("--large-print", action="store_true", help="large-print handout")
     parser.add_argument(
-        "--no-phi", action="store_true", help="handout without name, MRN or date of birth"
+        "--no-phi",
+        action="store_true",
+        help="handout, timeline, calendar or checklists without name, MRN or date of birth",
     )
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an existing file of the same name"

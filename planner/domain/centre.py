@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +85,15 @@ def _closures(value: Any, file: str) -> frozenset[dt.date]:
 
 
 def load_centre_settings(path: Path) -> tuple[ClinicSettings, TemplateError | None]:
-    """The settings at ``path`` (defaults if absent), plus the error of a bad file."""
+    """The settings at ``path`` (defaults if absent), plus the error of a bad file.
+
+    The centre's handout texts are looked for in ``handouts/`` beside the file.
+    """
+    texts = str(path.parent / "handouts")
     if not path.is_file():
-        return ClinicSettings(), None
+        return ClinicSettings(handout_texts=texts), None
     try:
-        return parse_centre_settings(path.read_bytes(), path.name), None
+        settings = parse_centre_settings(path.read_bytes(), path.name)
     except TemplateError as err:
-        return ClinicSettings(), err
+        return ClinicSettings(handout_texts=texts), err
+    return replace(settings, handout_texts=texts), None

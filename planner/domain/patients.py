@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TypeVar
 
 from planner.errors import ValidationError
@@ -427,6 +428,8 @@ class ClinicSettings:
         centre_name, phone_24h: printed on handouts.
         fever_threshold_c: "call us" temperature.
         backup_keep: how many of the app's own backups of a database to keep.
+        handout_texts: the folder of the centre's own handout texts (an added language,
+            reworded keys), beside its settings file; "" for the bundled texts only.
     """
 
     closures: frozenset[dt.date] = field(default_factory=frozenset)
@@ -434,3 +437,9 @@ class ClinicSettings:
     phone_24h: str = ""
     fever_threshold_c: float = 38.0
     backup_keep: int = 20
+    handout_texts: str = ""
+
+    @property
+    def handout_folder(self) -> Path | None:
+        """``handout_texts`` as a path, or None."""
+        return Path(self.handout_texts) if self.handout_texts else None

@@ -316,6 +316,20 @@ class Plan:
         """The name of the anchor counted in M-Days (the first G-CSF dose), if any."""
         return next((name for name, a in self.anchors.items() if a.is_mobilisation), None)
 
+    def mobilisation_window(self) -> tuple[dt.date, dt.date, str] | None:
+        """M-Day 1, the last mobilisation or collection date on that anchor, and its name."""
+        for name, anchor in self.anchors.items():
+            if not anchor.is_mobilisation:
+                continue
+            dates = [
+                o.date
+                for o in self.phase_occurrences(Phase.MOBILISATION, Phase.COLLECTION)
+                if o.anchor == name
+            ]
+            if dates:
+                return self.anchor_date(name), max(dates), name
+        return None
+
     def mobilisation_start(self) -> dt.date | None:
         """M-Day 1 (the first G-CSF dose), when the plan has a mobilisation anchor."""
         name = self.mobilisation_anchor()

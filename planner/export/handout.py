@@ -10,29 +10,40 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from reportlab.lib import colors
+from reportlab.platypus import CondPageBreak, Flowable
 
 from planner.clinical.plan_rules.facts import PatientFacts, facts_of
 from planner.clinical.step_doses import plan_dose_line
 from planner.domain.patients import ClinicSettings, Patient, Transplant
-from planner.domain.plans import Occurrence, Plan, StepStatus
-from planner.domain.templates import Phase, StepKind
-from planner.export.pdfkit import DocMeta, PdfDocument, TickBoxes
-from planner.export.texts import HandoutTexts, load_texts
+from planner.domain.plans import Occurrence, Plan, PlanStep, StepStatus
+from planner.domain.templates import Phase, StepKind, load_protocols
+from planner.export.pdfkit import DocMeta, PdfDocument, TickBoxes, WriteLine
+from planner.export.texts import HandoutTexts, StepText, load_texts
 
-NORMAL_BASE_PT = 11.0
+NORMAL_BASE_PT = 12.0
 LARGE_BASE_PT = 16.0
 CALENDAR_UNTIL_DAY = 100
 MIN_CALENDAR_DAYS = 28
-MAX_CELL_EVENTS = 5
-LARGE_MAX_CELL_EVENTS = 3
+NEXT_DATES = 6
+GRID_CELL_EVENTS = 3
+MEDSHEET_DAYS = 28
 FOLLOW_UP_DAYS = 800  # follow-up visits and vaccines listed up to about 2 years
+# A month grid fills at least this share of its page, so it reads as a wall calendar and
+# no page is left mostly empty before the next month starts on a new page.
+GRID_PAGE_SHARE = 0.62
 _HIDDEN_KINDS = frozenset({StepKind.REGISTRY_FORM})
+# The caregiver's sheet lists what is taken at home: tablets and injections under the skin,
+# outside the inpatient conditioning and infusion days. Intravenous drugs are given by the
+# team, and vaccines (no home dose) at the clinic.
+_HOME_ROUTES = frozenset({"PO", "SC"})
+_INPATIENT_PHASES = frozenset({Phase.CONDITIONING, Phase.INFUSION})
 _DAY0_FILL = colors.HexColor("#fff3b0")
 _OUTSIDE_FILL = colors.HexColor("#f1f3f5")
 
@@ -70,6 +81,11 @@ class _Event:
     text: str
 
 
+@functools.cache
+def _bundled_template_ids() -> frozenset[str]:
+    return frozenset(load_protocols())
+
+
 class _Wording:
     """Step wording in the handout language, remembering steps without a translation."""
 
@@ -77,9 +93,13 @@ class _Wording:
         self.texts, self.plan = texts, plan
         self.untranslated: set[str] = set()
 
+    def find(self, step: PlanStep) -> StepText | None:
+        """The step's wording; a bare step id ("admission") matches bundled templates only."""
+        return self.texts.step(step.id, bare=step.template_id in _bundled_template_ids())
+
     def event(self, occ: Occurrence) -> _Event:
         step = self.plan.step(occ.step_id)
-        found = self.texts.step(step.id)
+        found = self.find(step)
         if found is not None:
             return _Event(occ, found.short or step.title, found.text or found.short)
         kind = self.texts.get(f"kinds.{step.kind.value}")
@@ -97,6 +117,39 @@ def _events(plan: Plan, wording: _Wording) -> list[_Event]:
         if o.kind not in _HIDDEN_KINDS
         and o.status not in (StepStatus.SKIPPED, StepStatus.CANCELLED)
     ]
+
+
+def _heading(doc: PdfDocument, value: str, level: int = 0, *, style: str | None = None) -> None:
+    """A heading that starts a new page only when little room is left below it.
+
+    Not reportlab's keepWithNext: that binds a heading to the whole table after it, so a
+    long table that does not fit below moves to the next page and leaves this one nearly
+    empty. Here the heading needs room for itself and a few lines; the table then flows.
+    """
+    doc.add(CondPageBreak(doc.base_size * 10))
+    flowable = doc.heading_para(value, level, style=style)
+    flowable.keepWithNext = 0
+    doc.add(flowable)
+
+
+class _DayNames:
+    """The day label a patient reads for a date: an injection day while stem cells are
+    mobilised (the harvest's M-Day numbering), otherwise the transplant day."""
+
+    def __init__(self, texts: HandoutTexts, plan: Plan) -> None:
+        self.texts, self.day0 = texts, plan.day0
+        self.mdays: dict[dt.date, int] = {}
+        window = plan.mobilisation_window()
+        if window is not None:
+            first, last, _ = window  # first: M-Day 1
+            for n in range(1, (last - first).days + 2):
+                self.mdays[first + dt.timedelta(days=n - 1)] = n
+
+    def label(self, when: dt.date) -> str:
+        """ "Day -3", or "Injection day 4" on a mobilisation day."""
+        if when in self.mdays:
+            return self.texts.fill("format.mday_label", n=self.mdays[when])
+        return self.texts.day_label((when - self.day0).days)
 
 
 def _window(plan: Plan, printed_on: dt.date) -> tuple[dt.date, dt.date]:
@@ -126,103 +179,88 @@ def _by_date(events: Sequence[_Event]) -> dict[dt.date, list[_Event]]:
     return days
 
 
-def _cell(
-    doc: PdfDocument,
-    texts: HandoutTexts,
-    when: dt.date,
-    plan: Plan,
-    events: Sequence[_Event],
-    *,
-    large: bool,
+_BEFORE_NUMBER = re.compile(r" (?=[-+\u2212]?\d)")
+
+
+def _nbsp(text: str) -> str:
+    """Keeps a number with the word before it ("Day -3", "Día 5 de inyecciones")."""
+    return _BEFORE_NUMBER.sub("\u00a0", text)
+
+
+def _grid_cell(
+    doc: PdfDocument, texts: HandoutTexts, when: dt.date, names: _DayNames, events: Sequence[_Event]
 ) -> str:
-    """Markup of one calendar cell: date, transplant day, the day's events (all escaped)."""
-    day = (when - plan.day0).days
-    head = texts.day_month(when) if large else str(when.day)
-    # A no-break space keeps "Day" and its number together in narrow cells.
-    label = doc.text(texts.day_label(day).replace(" ", "\u00a0"))
-    parts = [
-        f"<b>{doc.text(head)}</b><br/>{label}" if large else f"<b>{doc.text(head)}</b>  {label}"
-    ]
-    limit = LARGE_MAX_CELL_EVENTS if large else MAX_CELL_EVENTS
-    parts += [f"• {doc.text(ev.short)}" for ev in events[:limit]]
-    if len(events) > limit:
-        parts.append(f"• {doc.text(texts.fill('calendar.more', n=len(events) - limit))}")
+    """Markup of one month-grid cell: date, day label, the day's short texts (all escaped)."""
+    parts = [f"<b>{when.day}</b>", doc.text(_nbsp(names.label(when)))]
+    parts += [f"• {doc.text(ev.short)}" for ev in events[:GRID_CELL_EVENTS]]
+    if len(events) > GRID_CELL_EVENTS:
+        more = texts.fill("calendar.more", n=len(events) - GRID_CELL_EVENTS)
+        parts.append(f"• {doc.text(more)}")
     return "<br/>".join(parts)
 
 
-def _grid_style(cells: list[tuple[int, int, str]]) -> list[tuple[object, ...]]:
-    fills = {"day0": _DAY0_FILL, "outside": _OUTSIDE_FILL}
-    return [("BACKGROUND", (c, r), (c, r), fills[kind]) for c, r, kind in cells]
+def _stacked_height(flowables: Sequence[Flowable], width: float) -> float:
+    return sum(  # type: ignore[no-any-return]  # reportlab ships no type hints
+        f.wrap(width, 1e6)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables
+    )
+
+
+def _row_heights(natural: Sequence[float], least: float, budget: float) -> list[float]:
+    """Rows at least ``least`` tall, lowered so that they fit ``budget`` where they can."""
+    while least > 0 and sum(max(n, least) for n in natural) > budget:
+        least -= 2.0
+    return [max(n, least) for n in natural]
 
 
 def _month_grid(
     doc: PdfDocument,
     texts: HandoutTexts,
     plan: Plan,
+    names: _DayNames,
     days: dict[dt.date, list[_Event]],
-    year: int,
-    month: int,
-) -> None:
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    rows: list[list[object]] = [list(texts.weekdays())]
-    marks: list[tuple[int, int, str]] = []
+    month: tuple[int, int],
+    above: Sequence[Flowable],
+) -> list[Flowable]:
+    """A wall-calendar month: heading and a 7-column grid filling most of a page.
+
+    ``above`` is what shares the page above the month (the calendar's heading).
+    """
+    year, number = month
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
+    width = doc.frame_width() / 7
+    head = [doc.para(name, "cell_bold") for name in texts.weekdays("abbreviated")]
+    rows: list[list[object]] = [list(head)]
+    fills: list[tuple[object, ...]] = []
+    natural: list[float] = []
     for r, week in enumerate(weeks, start=1):
         row: list[object] = []
         for c, when in enumerate(week):
-            if when.month != month:
+            if when.month != number:
                 row.append("")
-                marks.append((c, r, "outside"))
+                fills.append(("BACKGROUND", (c, r), (c, r), _OUTSIDE_FILL))
                 continue
-            row.append(
-                doc.markup_para(
-                    _cell(doc, texts, when, plan, days.get(when, []), large=False), "grid"
-                )
-            )
+            cell = _grid_cell(doc, texts, when, names, days.get(when, []))
+            row.append(doc.markup_para(cell, "grid"))
             if when == plan.day0:
-                marks.append((c, r, "day0"))
+                fills.append(("BACKGROUND", (c, r), (c, r), _DAY0_FILL))
+        cells = [p for p in row if isinstance(p, Flowable)]
+        natural.append(max((p.wrap(width - 6, 1e6)[1] for p in cells), default=0) + 8)
         rows.append(row)
-    width = doc.frame_width("landscape") / 7
-    doc.heading(texts.month_title(year, month), 1)
-    doc.table(rows, [width] * 7, extra=_grid_style(marks))
-
-
-def _week_rows(
-    doc: PdfDocument,
-    texts: HandoutTexts,
-    plan: Plan,
-    days: dict[dt.date, list[_Event]],
-    start: dt.date,
-    end: dt.date,
-) -> None:
-    """Large print: one week per row, every day of the window in one long table."""
-    monday = start - dt.timedelta(days=start.weekday())
-    rows: list[list[object]] = [list(texts.weekdays("abbreviated"))]
-    marks: list[tuple[int, int, str]] = []
-    r = 1
-    while monday <= end:
-        row: list[object] = []
-        for c in range(7):
-            when = monday + dt.timedelta(days=c)
-            row.append(
-                doc.markup_para(
-                    _cell(doc, texts, when, plan, days.get(when, []), large=True), "cell"
-                )
-            )
-            if when == plan.day0:
-                marks.append((c, r, "day0"))
-        rows.append(row)
-        monday += dt.timedelta(days=7)
-        r += 1
-    doc.table(rows, [doc.frame_width("landscape") / 7] * 7, extra=_grid_style(marks))
+    title = doc.heading_para(texts.month_title(year, number), 1)
+    fixed = _stacked_height([*above, title], doc.frame_width())
+    fixed += max(p.wrap(width - 6, 1e6)[1] for p in head) + 8
+    budget = doc.frame_height() - fixed - doc.base_size
+    least = doc.frame_height() * GRID_PAGE_SHARE / len(weeks)
+    heights = [None, *_row_heights(natural, least, budget)]
+    return [title, doc.grid(rows, [width] * 7, heights, extra=fills)]
 
 
 def _day_by_day(
     doc: PdfDocument,
     texts: HandoutTexts,
-    plan: Plan,
+    names: _DayNames,
     days: dict[dt.date, list[_Event]],
     dates: Sequence[dt.date],
-    orientation: str,
 ) -> None:
     rows: list[list[object]] = [
         [
@@ -234,18 +272,52 @@ def _day_by_day(
     for when in dates:
         if when in days:
             lines = "\n".join(f"• {ev.text}" for ev in days[when])
-            rows.append([texts.date(when), texts.day_label((when - plan.day0).days), lines])
+            rows.append([texts.date(when), _nbsp(names.label(when)), lines])
     if len(rows) == 1:
         doc.paragraph(texts.get("calendar.nothing"))
         return
-    width = doc.frame_width(orientation)
-    doc.table(rows, [width * 0.24, width * 0.12, width * 0.64])
+    width = doc.frame_width()
+    doc.table(rows, [width * 0.27, width * 0.17, width * 0.56])
+
+
+def _agenda(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    names: _DayNames,
+    days: dict[dt.date, list[_Event]],
+    dates: Sequence[dt.date],
+) -> None:
+    """Large print: the days that have something planned, one row each with what happens."""
+    rows: list[list[object]] = [
+        [texts.get("followup.column_date"), texts.get("followup.column_what")]
+    ]
+    fills: list[tuple[object, ...]] = []
+    for when in dates:
+        if when not in days:
+            continue
+        head = f"<b>{doc.text(texts.date(when), bold=True)}</b><br/>{doc.text(_nbsp(names.label(when)))}"
+        what = "<br/>".join(
+            f"• <b>{doc.text(ev.short, bold=True)}</b>: {doc.text(ev.text)}"
+            if ev.text and ev.text != ev.short
+            else f"• <b>{doc.text(ev.short, bold=True)}</b>"
+            for ev in days[when]
+        )
+        rows.append([doc.markup_para(head, "cell"), doc.markup_para(what, "cell")])
+        if when == plan.day0:
+            fills.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), _DAY0_FILL))
+    if len(rows) == 1:
+        doc.paragraph(texts.get("calendar.nothing"))
+        return
+    width = doc.frame_width()
+    doc.table(rows, [width * 0.36, width * 0.64], extra=fills)
 
 
 def _calendar(
     doc: PdfDocument,
     texts: HandoutTexts,
     plan: Plan,
+    names: _DayNames,
     events: Sequence[_Event],
     printed_on: dt.date,
     *,
@@ -253,56 +325,101 @@ def _calendar(
 ) -> None:
     start, end = _window(plan, printed_on)
     days = _by_date(events)
-    doc.page_break("landscape")
-    doc.heading(texts.get("calendar.heading"))
-    doc.paragraph(texts.get("calendar.intro"))
-    if large:
-        _week_rows(doc, texts, plan, days, start, end)
-    for year, month in _months(start, end):
-        first = dt.date(year, month, 1)
-        last = dt.date(year, month, calendar.monthrange(year, month)[1])
-        if not large:
-            if (year, month) != (start.year, start.month):
-                doc.page_break()
-            _month_grid(doc, texts, plan, days, year, month)
-        month_name = texts.month_name(year, month)
-        doc.heading(texts.fill("calendar.day_by_day", month=month_name), 1, style="h2")
+    intro = [doc.heading_para(texts.get("calendar.heading")), doc.para(texts.get("calendar.intro"))]
+    months = _months(start, end)
+    if large:  # a month at a time, only the days with something planned
+        doc.add(*intro)
+        for year, number in months:
+            first = dt.date(year, number, 1)
+            count = calendar.monthrange(year, number)[1]
+            span = [first + dt.timedelta(days=i) for i in range(count)]
+            _heading(doc, texts.month_title(year, number), 1)
+            _agenda(doc, texts, plan, names, days, [d for d in span if start <= d <= end])
+        return
+    for k, month in enumerate(months):
+        above = intro if k == 0 else []
+        doc.keep([*above, *_month_grid(doc, texts, plan, names, days, month, above)])
+    for year, number in months:
+        first = dt.date(year, number, 1)
+        last = dt.date(year, number, calendar.monthrange(year, number)[1])
+        month_name = texts.month_name(year, number)
+        _heading(doc, texts.fill("calendar.day_by_day", month=month_name), 1, style="h2")
         span = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
-        _day_by_day(doc, texts, plan, days, span, "landscape")
+        _day_by_day(doc, texts, names, days, [d for d in span if start <= d <= end])
 
 
-def _cover(
+def _call_us(doc: PdfDocument, texts: HandoutTexts, settings: ClinicSettings) -> None:
+    """Who to call and when: the first thing on the first page, with a line for the number."""
+    _heading(doc, texts.get("call.heading"))
+    if settings.phone_24h:
+        doc.paragraph(texts.fill("call.phone", phone=settings.phone_24h), "big")
+    else:
+        doc.paragraph(texts.get("call.phone_missing"), "big")
+        doc.add(WriteLine(doc.base_size * 2.4))
+        doc.spacer(doc.base_size * 0.6)
+    doc.paragraph(texts.get("call.intro"))
+    fever = texts.fill("call.fever", temperature=texts.temperature(settings.fever_threshold_c))
+    doc.bullets([fever, *texts.items("call.signs")])
+    doc.paragraph(texts.get("call.emergency"), "h2")
+
+
+def _next_dates(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    names: _DayNames,
+    events: Sequence[_Event],
+    printed_on: dt.date,
+) -> None:
+    ahead = [ev for ev in events if ev.occurrence.date >= printed_on][:NEXT_DATES]
+    _heading(doc, texts.get("cover.next_heading"))
+    if not ahead:
+        doc.paragraph(texts.get("cover.next_none"))
+        return
+    _dated_table(doc, texts, names, ahead)
+
+
+def _first_page(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    patient: Patient,
+    settings: ClinicSettings,
+    no_phi: bool,
+) -> None:
+    _heading(doc, texts.get("cover.heading"), style="title")
+    if no_phi:
+        doc.paragraph(f"{texts.get('cover.name_label')}:", "big")
+        doc.add(WriteLine(doc.base_size * 2.4))
+        doc.paragraph(texts.get("cover.name_blank"), "small")
+    else:
+        name = f"{patient.given_name} {patient.family_name}".strip()
+        doc.paragraph(f"{texts.get('cover.name_label')}: {name}", "big")
+    doc.paragraph(texts.get("cover.intro"))
+    _call_us(doc, texts, settings)
+
+
+def _about(
     doc: PdfDocument,
     texts: HandoutTexts,
     patient: Patient,
     transplant: Transplant,
     plan: Plan,
+    names: _DayNames,
     settings: ClinicSettings,
     printed_on: dt.date,
     version: int,
-    no_phi: bool,
 ) -> None:
-    doc.heading(texts.get("cover.heading"), style="title")
-    doc.paragraph(texts.get("cover.intro"))
-    if no_phi:
-        doc.paragraph(f"{texts.get('cover.name_label')}: ______________________________", "big")
-        doc.paragraph(texts.get("cover.name_blank"), "small")
-    else:
-        name = f"{patient.given_name} {patient.family_name}".strip()
-        doc.paragraph(f"{texts.get('cover.name_label')}: {name}", "big")
-    doc.paragraph(texts.get("cover.transplant_label"), "h2")
+    _heading(doc, texts.get("cover.transplant_label"))
     doc.paragraph(texts.get(f"transplant_type.{transplant.transplant_type.value}"))
     doc.paragraph(texts.get(f"graft_source.{transplant.graft_source.value}"))
     doc.paragraph(texts.get("cover.day0_label"), "h2")
     doc.paragraph(texts.date(plan.day0), "big")
     doc.paragraph(texts.get("cover.days_note"))
+    if names.mdays:
+        doc.paragraph(texts.get("cover.mday_note"))
     doc.paragraph(texts.get("cover.centre_label"), "h2")
     doc.paragraph(settings.centre_name)
     if patient.coordinator:
         doc.paragraph(f"{texts.get('cover.coordinator_label')}: {patient.coordinator}")
-    doc.paragraph(texts.get("cover.phone_label"), "h2")
-    doc.paragraph(settings.phone_24h or texts.get("cover.phone_missing"), "big")
-    doc.spacer(doc.base_size)
     doc.paragraph(
         texts.fill("cover.plan_note", version=version, date=texts.date(printed_on)), "small"
     )
@@ -313,33 +430,21 @@ def _expect(
 ) -> None:
     ahead = {ev.occurrence.phase for ev in events if ev.occurrence.date >= printed_on}
     phases = [p for p in Phase if p in ahead] or [Phase.FOLLOW_UP]
-    doc.heading(texts.get("expect.heading"))
+    _heading(doc, texts.get("expect.heading"))
     doc.paragraph(texts.get("expect.intro"))
     for phase in phases:
-        doc.heading(texts.get(f"expect.phases.{phase.value}.title"), 1)
+        _heading(doc, texts.get(f"expect.phases.{phase.value}.title"), 1)
         doc.bullets(texts.items(f"expect.phases.{phase.value}.points"))
-
-
-def _call_us(doc: PdfDocument, texts: HandoutTexts, settings: ClinicSettings) -> None:
-    doc.heading(texts.get("call.heading"))
-    if settings.phone_24h:
-        doc.paragraph(texts.fill("call.phone", phone=settings.phone_24h), "big")
-    else:
-        doc.paragraph(texts.get("call.phone_missing"), "big")
-    doc.paragraph(texts.get("call.intro"))
-    fever = texts.fill("call.fever", temperature=texts.temperature(settings.fever_threshold_c))
-    doc.bullets([fever, *texts.items("call.signs")])
-    doc.paragraph(texts.get("call.emergency"), "h2")
 
 
 def _precautions(doc: PdfDocument, texts: HandoutTexts) -> None:
     for section in ("infection", "food"):
-        doc.heading(texts.get(f"{section}.heading"))
+        _heading(doc, texts.get(f"{section}.heading"))
         doc.bullets(texts.items(f"{section}.points"))
 
 
 def _dated_table(
-    doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event]
+    doc: PdfDocument, texts: HandoutTexts, names: _DayNames, events: Sequence[_Event]
 ) -> None:
     rows: list[list[object]] = [
         [
@@ -349,15 +454,20 @@ def _dated_table(
         ]
     ]
     rows += [
-        [texts.date(ev.occurrence.date), texts.day_label(ev.occurrence.day), ev.short]
+        [texts.date(ev.occurrence.date), _nbsp(names.label(ev.occurrence.date)), ev.short]
         for ev in events
     ]
     width = doc.frame_width()
-    doc.table(rows, [width * 0.36, width * 0.16, width * 0.48])
+    doc.table(rows, [width * 0.36, width * 0.2, width * 0.44])
 
 
 def _follow_up(
-    doc: PdfDocument, texts: HandoutTexts, plan: Plan, events: Sequence[_Event], printed_on: dt.date
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    names: _DayNames,
+    events: Sequence[_Event],
+    printed_on: dt.date,
 ) -> None:
     horizon = plan.day0 + dt.timedelta(days=FOLLOW_UP_DAYS)
     ahead = [
@@ -367,17 +477,17 @@ def _follow_up(
     ]
     visits = [ev for ev in ahead if ev.occurrence.kind is not StepKind.MEDICATION]
     vaccines = [ev for ev in ahead if ev.occurrence.kind is StepKind.MEDICATION]
-    doc.heading(texts.get("followup.heading"))
-    doc.heading(texts.get("followup.visits_heading"), 1)
+    _heading(doc, texts.get("followup.heading"))
+    _heading(doc, texts.get("followup.visits_heading"), 1)
     if visits:
-        _dated_table(doc, texts, plan, visits)
+        _dated_table(doc, texts, names, visits)
     else:
         doc.paragraph(texts.get("followup.visits_none"))
-    doc.heading(texts.get("followup.vaccines_heading"), 1)
+    _heading(doc, texts.get("followup.vaccines_heading"), 1)
     doc.paragraph(texts.get("followup.vaccines_intro"))
     doc.bullets(texts.items("followup.vaccine_points"))
     if vaccines:
-        _dated_table(doc, texts, plan, vaccines)
+        _dated_table(doc, texts, names, vaccines)
     else:
         doc.paragraph(texts.get("followup.vaccines_none"))
 
@@ -397,50 +507,93 @@ def times_a_day(frequency: str) -> int:
     return 1
 
 
+def taken_at_home(step: PlanStep) -> bool:
+    """True for a medicine the patient or a carer gives at home (see ``_HOME_ROUTES``)."""
+    return (
+        step.kind is StepKind.MEDICATION
+        and step.dose is not None
+        and step.dose.route.upper() in _HOME_ROUTES
+        and step.phase not in _INPATIENT_PHASES
+    )
+
+
+def _medicine_week(
+    doc: PdfDocument,
+    wording: _Wording,
+    facts: PatientFacts,
+    plan: Plan,
+    week: Sequence[_Event],
+    monday: dt.date,
+    shown: tuple[dt.date, dt.date],
+) -> None:
+    """One week of the caregiver's sheet: a row per medicine, a column per day."""
+    texts = wording.texts
+    dates = [monday + dt.timedelta(days=i) for i in range(7)]
+    rows: list[list[object]] = [
+        [
+            texts.get("medsheet.column_medicine"),
+            *(
+                f"{name}\n{d.day}"
+                for name, d in zip(texts.weekdays("abbreviated"), dates, strict=True)
+            ),
+        ]
+    ]
+    fills: list[tuple[object, ...]] = [
+        ("BACKGROUND", (c, 1), (c, -1), _OUTSIDE_FILL)
+        for c, d in enumerate(dates, start=1)
+        if not shown[0] <= d <= shown[1]
+    ]
+    box = doc.base_size * 0.8
+    by_step: dict[str, list[_Event]] = {}
+    for ev in week:
+        by_step.setdefault(ev.occurrence.step_id, []).append(ev)
+    for step_id, evs in by_step.items():
+        step = plan.step(step_id)
+        # The same dose as the team summary: after the plan rules (letermovir with
+        # ciclosporin, renal doses), never the template's order alone.
+        line = plan_dose_line(step, plan, facts, evs[0].occurrence.date, texts.locale)
+        name = evs[0].short if wording.find(step) is not None or not step.drug else step.drug
+        count = times_a_day(step.dose.frequency if step.dose else "")
+        how = texts.get("medsheet.once") if count == 1 else texts.fill("medsheet.times", n=count)
+        label = "\n".join(x for x in (name, line.text if line else "", how) if x)
+        on = {ev.occurrence.date for ev in evs}
+        rows.append([label, *(TickBoxes(count, box) if d in on else "" for d in dates)])
+    _heading(doc, texts.fill("medsheet.week", date=texts.date(monday)), 1, style="h2")
+    width = doc.frame_width()
+    day = width * 0.62 / 7
+    doc.table(rows, [width - 7 * day, *[day] * 7], extra=fills)
+
+
 def _medicine_sheet(
     doc: PdfDocument,
-    texts: HandoutTexts,
+    wording: _Wording,
     facts: PatientFacts,
     plan: Plan,
     events: Sequence[_Event],
     printed_on: dt.date,
 ) -> None:
-    _, end = _window(plan, printed_on)
+    """The caregiver's tick sheet: home medicines of the next four weeks, week by week."""
+    texts = wording.texts
+    end = printed_on + dt.timedelta(days=MEDSHEET_DAYS - 1)
     meds = [
         ev
         for ev in events
-        if ev.occurrence.kind is StepKind.MEDICATION and printed_on <= ev.occurrence.date <= end
+        if printed_on <= ev.occurrence.date <= end
+        and taken_at_home(plan.step(ev.occurrence.step_id))
     ]
-    doc.heading(texts.get("medsheet.heading"))
+    _heading(doc, texts.get("medsheet.heading"))
     doc.paragraph(texts.get("medsheet.intro"))
     if not meds:
         doc.paragraph(texts.get("medsheet.none"))
         return
-    box = max(doc.base_size, 10.0)
-    rows: list[list[object]] = [
-        [texts.get(f"medsheet.column_{c}") for c in ("date", "day", "medicine", "how", "given")]
-    ]
-    for ev in meds:
-        occ = ev.occurrence
-        step = plan.step(occ.step_id)
-        # The same dose as the team summary: after the plan rules (letermovir with
-        # ciclosporin, renal doses), never the template's order alone.
-        line = plan_dose_line(step, plan, facts, occ.date, texts.locale)
-        name = ev.short if texts.step(step.id) is not None or not step.drug else step.drug
-        medicine = f"{name}\n{line.text}" if line is not None else name
-        count = times_a_day(step.dose.frequency if step.dose else "")
-        how = texts.get("medsheet.once") if count == 1 else texts.fill("medsheet.times", n=count)
-        rows.append(
-            [
-                texts.date(occ.date, short=True),
-                texts.day_label(occ.day),
-                medicine,
-                how,
-                TickBoxes(count, box),
-            ]
-        )
-    width = doc.frame_width()
-    doc.table(rows, [width * 0.18, width * 0.12, width * 0.38, width * 0.16, width * 0.16])
+    doc.paragraph(texts.get("medsheet.period"))
+    monday = printed_on - dt.timedelta(days=printed_on.weekday())
+    while monday <= end:
+        sunday = monday + dt.timedelta(days=6)
+        week = [ev for ev in meds if monday <= ev.occurrence.date <= sunday]
+        if week:
+            _medicine_week(doc, wording, facts, plan, week, monday, (printed_on, end))
+        monday += dt.timedelta(days=7)
 
 
 def write_handout(
@@ -470,7 +623,7 @@ def write_handout(
     Returns:
         What was written, including characters the font could not show.
     """
-    texts = load_texts(language)
+    texts = load_texts(language, settings.handout_folder)
     base = LARGE_BASE_PT if large_print else NORMAL_BASE_PT
     meta = DocMeta(
         title=texts.get("meta.document_title"),
@@ -483,18 +636,21 @@ def write_handout(
         ),
         page_text=texts.get("format.page"),
     )
-    doc = PdfDocument(out, meta, base, LARGE_BASE_PT if large_print else 0.0)
+    # Every text of the handout is at least the body size: 12 pt, or 16 pt in large print
+    # (the large-print guidance of the RNIB and the APH is 16 pt or more).
+    doc = PdfDocument(out, meta, base, base, hyphenation=texts.locale)
     wording = _Wording(texts, plan)
     events = _events(plan, wording)
-    _cover(doc, texts, patient, transplant, plan, settings, printed_on, plan_version, no_phi)
-    _calendar(doc, texts, plan, events, printed_on, large=large_print)
-    doc.page_break("portrait")
+    names = _DayNames(texts, plan)
+    facts = facts_of(patient, transplant, printed_on)
+    _first_page(doc, texts, patient, settings, no_phi)
+    _next_dates(doc, texts, names, events, printed_on)
+    _about(doc, texts, patient, transplant, plan, names, settings, printed_on, plan_version)
+    _calendar(doc, texts, plan, names, events, printed_on, large=large_print)
     _expect(doc, texts, events, printed_on)
-    _call_us(doc, texts, settings)
     _precautions(doc, texts)
-    _follow_up(doc, texts, plan, events, printed_on)
-    doc.page_break()
-    _medicine_sheet(doc, texts, facts_of(patient, transplant, printed_on), plan, events, printed_on)
+    _follow_up(doc, texts, plan, names, events, printed_on)
+    _medicine_sheet(doc, wording, facts, plan, events, printed_on)
     info = doc.build()
     return HandoutInfo(
         pages=info.pages,

@@ -18,13 +18,13 @@ export, and tags can hide text, add links or fetch files, CVE-2020-28463 and CVE
 from __future__ import annotations
 
 import functools
-import io
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
+import pyphen
 from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -32,7 +32,6 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -49,6 +48,7 @@ from reportlab.platypus import (
 )
 
 from planner.domain.assets import resource
+from planner.export.fonts import FontSet, MappedTTFont
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -73,18 +73,23 @@ rl_config.trustedHosts = []
 
 @functools.cache
 def register_fonts() -> frozenset[int]:
-    """Register the bundled DejaVu family once; return the code points all faces cover."""
+    """Register the bundled fonts once; return the code points some face can draw."""
+    return font_set().covered
+
+
+@functools.cache
+def font_set() -> FontSet:
+    """The DejaVu family (the primary face) and the Noto fallbacks, registered once."""
     covered: frozenset[int] | None = None
     for name, file_name in _FONT_FILES.items():
-        data = resource("fonts", file_name).read_bytes()
-        font = TTFont(name, io.BytesIO(data))
+        font = MappedTTFont(name, resource("fonts", file_name).read_bytes())
         pdfmetrics.registerFont(font)
-        cmap = frozenset(font.face.charToGlyph)
-        covered = cmap if covered is None else covered & cmap
+        covered = font.cmap_codes if covered is None else covered & font.cmap_codes
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
     )
-    return covered or frozenset()
+    # A character is the primary face's only when all four DejaVu faces have it.
+    return FontSet(covered or frozenset())
 
 
 def escape_markup(text: str) -> str:
@@ -93,7 +98,7 @@ def escape_markup(text: str) -> str:
 
 
 class GlyphGuard:
-    """Replaces characters the font cannot draw with a placeholder and remembers them."""
+    """Replaces characters no bundled face can draw with a placeholder and remembers them."""
 
     def __init__(self, covered: frozenset[int]) -> None:
         self._covered = covered
@@ -151,11 +156,36 @@ class BuildInfo:
     missing_glyphs: tuple[str, ...]
 
 
-def make_styles(base: float, minimum: float = 0.0) -> dict[str, ParagraphStyle]:
+@functools.cache
+def hyphenator(locale: str) -> Callable[[str], Iterable[tuple[str, str]]] | None:
+    """Where a word of ``locale`` ("es_ES") may break, from Pyphen's dictionaries.
+
+    Pyphen carries the LibreOffice/TeX hyphenation patterns (https://pyphen.org); reportlab
+    asks it for break points when a word does not fit its line and adds the hyphen. Three
+    letters at least stay on each side ("Quimio-terapia", never "Q-uimioterapia").
+    """
+    # English uses the US patterns whatever the spelling: the British set in Pyphen leaves
+    # drug names unbroken ("Cotrimoxazole", "trimoxazole") that then overrun a narrow cell.
+    patterns = "en_US" if locale.split("_")[0] == "en" else locale
+    if not locale or not pyphen.language_fallback(patterns):
+        return None
+    iterate: Callable[[str], Iterable[tuple[str, str]]] = pyphen.Pyphen(
+        lang=patterns, left=3, right=3
+    ).iterate
+    return iterate
+
+
+def make_styles(
+    base: float, minimum: float = 0.0, hyphenation: str = ""
+) -> dict[str, ParagraphStyle]:
     """Every paragraph style of a document from its base size (data, one place).
 
     ``minimum`` is the smallest size any style may use (16 pt for large print).
+    ``hyphenation`` is the text's CLDR locale: words wrap at spaces and, when a word does
+    not fit its line, at a dictionary hyphenation point; never between two letters at
+    random (reportlab's last resort, splitting a word anywhere, is turned off).
     """
+    hyphenate = hyphenator(hyphenation)
 
     def style(name: str, size: float, font: str = FONT, **kw: Any) -> ParagraphStyle:
         size = max(size, minimum)
@@ -167,6 +197,9 @@ def make_styles(base: float, minimum: float = 0.0) -> dict[str, ParagraphStyle]:
             alignment=TA_LEFT,
             bulletFontName=FONT,
             bulletFontSize=size,
+            hyphenationLang=hyphenate or "",
+            embeddedHyphenation=2,
+            splitLongWords=0,
             **kw,
         )
 
@@ -219,11 +252,36 @@ class TickBoxes(Flowable):  # type: ignore[misc]  # reportlab ships no type hint
         self.count, self.size = count, size
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        return self.count * self.size * 1.6, self.size
+        # As many boxes on a row as the cell is wide, then the next row (four doses a day
+        # in a narrow day column of the medicine sheet).
+        pitch = self.size * 1.6
+        self._per_row = max(1, min(self.count, int((avail_width + self.size * 0.6) // pitch)))
+        rows = -(-self.count // self._per_row)
+        return self._per_row * pitch, rows * pitch - self.size * 0.6
 
     def draw(self) -> None:
+        pitch = self.size * 1.6
+        per_row = getattr(self, "_per_row", self.count)
+        rows = -(-self.count // per_row)
         for i in range(self.count):
-            self.canv.rect(i * self.size * 1.6, 0, self.size, self.size)
+            row, col = divmod(i, per_row)
+            self.canv.rect(col * pitch, (rows - 1 - row) * pitch, self.size, self.size)
+
+
+class WriteLine(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A ruled line to write on by hand (a phone number, a name), ``height`` tall."""
+
+    def __init__(self, height: float, fraction: float = 0.8) -> None:
+        super().__init__()
+        self.height, self.fraction = height, fraction
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width * self.fraction
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setLineWidth(1)
+        self.canv.line(0, 1, self.width, 1)
 
 
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
@@ -259,39 +317,56 @@ class PdfDocument:
     """
 
     def __init__(
-        self, out: BinaryIO, meta: DocMeta, base_size: float = 10.0, min_size: float = 0.0
+        self,
+        out: BinaryIO,
+        meta: DocMeta,
+        base_size: float = 10.0,
+        min_size: float = 0.0,
+        hyphenation: str = "en_GB",  # team documents are in English
     ) -> None:
         self.out = out
         self.base_size = base_size
         self.min_size = min_size
         self.story: list[Flowable] = []
         self.guard = GlyphGuard(register_fonts())
-        self.styles = make_styles(base_size, min_size)
+        self.styles = make_styles(base_size, min_size, hyphenation)
         self._keys = 0
         self.meta = DocMeta(**{k: self.guard.clean(v) for k, v in vars(meta).items()})
 
     # -- text ------------------------------------------------------------------------------
-    def text(self, value: object) -> str:
-        """Plain text made safe for Paragraph markup (glyph-checked, NFC, escaped)."""
-        return escape_markup(self.guard.clean(str(value)))
+    def text(self, value: object, *, bold: bool = False) -> str:
+        """Plain text made safe for Paragraph markup (glyph-checked, NFC, escaped).
+
+        Runs the primary face lacks are wrapped in ``<font>`` tags of a fallback face,
+        shaped and in visual order (``planner.export.fonts``). A ``<font>`` tag sets the
+        weight of its own (reportlab does not carry ``<b>`` into it): ``bold`` picks the
+        fallbacks' bold faces, for text inside ``<b>`` or in a bold style.
+        """
+        return font_set().markup(self.guard.clean(str(value)), bold=bold)
 
     def para(self, value: object, style: str = "body") -> Paragraph:
         """A Paragraph of plain text."""
-        return Paragraph(self.text(value), self.styles[style])
+        return Paragraph(self.text(value, bold=self._bold(style)), self.styles[style])
+
+    def _bold(self, style: str) -> bool:
+        return self.styles[style].fontName in (FONT_BOLD, FONT_BOLD_ITALIC)
 
     # -- content ---------------------------------------------------------------------------
     def heading(self, value: str, level: int = 0, *, style: str | None = None) -> None:
         """A section heading with an outline entry (level 0 or 1)."""
+        self.story.append(self.heading_para(value, level, style=style))
+
+    def heading_para(self, value: str, level: int = 0, *, style: str | None = None) -> Paragraph:
+        """A section heading with an outline entry, to place with ``keep``."""
         self._keys += 1
         clean = self.guard.clean(value)
-        self.story.append(
-            _Heading(
-                escape_markup(clean),
-                self.styles[style or f"h{level + 1}"],
-                f"s{self._keys}",
-                clean,
-                level,
-            )
+        name = style or f"h{level + 1}"
+        return _Heading(
+            font_set().markup(clean, bold=self._bold(name)),
+            self.styles[name],
+            f"s{self._keys}",
+            clean,
+            level,
         )
 
     def paragraph(self, value: str, style: str = "body") -> None:
@@ -309,7 +384,8 @@ class PdfDocument:
     def bullets(self, items: Iterable[str], style: str = "bullet") -> None:
         """A bulleted list of plain-text items."""
         for item in items:
-            self.story.append(Paragraph(self.text(item), self.styles[style], bulletText="•"))
+            markup = self.text(item, bold=self._bold(style))
+            self.story.append(Paragraph(markup, self.styles[style], bulletText="•"))
 
     def spacer(self, height: float) -> None:
         """Vertical space in points."""
@@ -339,6 +415,21 @@ class PdfDocument:
         extra: Sequence[tuple[Any, ...]] = (),
     ) -> Table:
         """A grid table; strings become wrapped plain-text paragraphs."""
+        table = self.grid(rows, widths, None, header=header, style=style, extra=extra)
+        self.story.append(table)
+        return table
+
+    def grid(
+        self,
+        rows: Sequence[Sequence[object]],
+        widths: Sequence[float],
+        heights: Sequence[float | None] | None,
+        *,
+        header: bool = True,
+        style: str = "cell",
+        extra: Sequence[tuple[Any, ...]] = (),
+    ) -> Table:
+        """A grid table not yet placed (for ``keep``); ``heights``: row heights or None."""
         cells = [
             [
                 c
@@ -348,7 +439,12 @@ class PdfDocument:
             ]
             for r, row in enumerate(rows)
         ]
-        table = Table(cells, colWidths=list(widths), repeatRows=1 if header else 0)
+        table = Table(
+            cells,
+            colWidths=list(widths),
+            rowHeights=list(heights) if heights else None,
+            repeatRows=1 if header else 0,
+        )
         commands: list[tuple[Any, ...]] = [
             ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#8d99ae")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -359,7 +455,6 @@ class PdfDocument:
         if header:
             commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")))
         table.setStyle(TableStyle([*commands, *extra]))
-        self.story.append(table)
         return table
 
     # -- output ----------------------------------------------------------------------------
@@ -367,6 +462,11 @@ class PdfDocument:
         """Usable width of a page."""
         size = A4 if orientation == "portrait" else landscape(A4)
         return float(size[0] - 2 * MARGIN)
+
+    def frame_height(self, orientation: str = "portrait") -> float:
+        """Usable height of a page, between the header and footer bands."""
+        size = A4 if orientation == "portrait" else landscape(A4)
+        return float(size[1] - 2 * MARGIN - 2 * self._furniture_size * 2.2)
 
     def build(self) -> BuildInfo:
         """Write the PDF to ``out`` and report pages and missing glyphs."""
@@ -420,14 +520,13 @@ class PdfDocument:
     def _furniture(self, canv: Canvas, doc: BaseDocTemplate) -> None:
         meta, fs = self.meta, self._furniture_size
         width, height = canv._pagesize
+        fonts = font_set()
         canv.saveState()
         canv.setFillColor(colors.black)
-        canv.setFont(FONT_BOLD, fs)
         top = height - MARGIN - fs
-        canv.drawString(MARGIN, top, meta.title)
+        fonts.draw(canv, MARGIN, top, meta.title, fs, FONT_BOLD, bold=True)
         if meta.banner:
-            canv.setFont(FONT, fs)
-            canv.drawRightString(width - MARGIN, top, meta.banner)
+            fonts.draw(canv, width - MARGIN, top, meta.banner, fs, FONT, right=True)
         canv.setLineWidth(0.5)
         canv.line(MARGIN, top - fs * 0.5, width - MARGIN, top - fs * 0.5)
         canv.line(MARGIN, MARGIN + fs * 1.5, width - MARGIN, MARGIN + fs * 1.5)
@@ -437,5 +536,4 @@ class PdfDocument:
         canv.translate(MARGIN + pdfmetrics.stringWidth(head, FONT, fs), MARGIN)
         canv.doForm(_PAGE_TOTAL_FORM)
         canv.restoreState()
-        canv.setFont(FONT, fs)
-        canv.drawRightString(width - MARGIN, MARGIN, meta.footer)
+        fonts.draw(canv, width - MARGIN, MARGIN, meta.footer, fs, FONT, right=True)

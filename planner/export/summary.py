@@ -116,7 +116,7 @@ def _details(
             "Status",
             transplant.status.value,
         ],
-        ["Day 0", plan.day0.isoformat(), "Today", day_label((printed_on - plan.day0).days)],
+        ["Day 0", plan.day0.isoformat(), "Today", _today_label(plan, printed_on)],
     ]
     if donor is not None:
         rows.append(
@@ -290,6 +290,15 @@ def _day0_changes(doc: PdfDocument, plan: Plan) -> None:
     rows += [[c.old.isoformat(), c.new.isoformat(), c.reason] for c in plan.day0_history]
     w = doc.frame_width()
     doc.table(rows, [w * 0.18, w * 0.18, w * 0.64])
+
+
+def _today_label(plan: Plan, printed_on: dt.date) -> str:
+    """ "Day -35", with the M-Day while stem cells are mobilised ("Day -35, M-Day 5")."""
+    label = day_label((printed_on - plan.day0).days)
+    window = plan.mobilisation_window()
+    if window is not None and window[0] <= printed_on <= window[1]:
+        return f"{label}, {mobilisation_label(mobilisation_day(printed_on, window[0]))}"
+    return label
 
 
 def write_team_summary(

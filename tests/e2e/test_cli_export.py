@@ -210,15 +210,29 @@ def test_handout_without_a_24_hour_number_or_with_untranslated_steps_warns(tmp_p
             "--patient",
             "DEMO-0010",
             "--lang",
-            "es",
+            "fr",
             "--out",
             str(tmp_path / "h.pdf"),
         ]
     )
-    code, text = run_export(repo, Context(ACTOR, now), args, settings=ClinicSettings())
+    # A language the centre added in its data folder, with no step wording yet; and a
+    # reworded English file with a key English lacks, which is refused in one sentence.
+    from planner.domain.assets import resource
+
+    texts = tmp_path / "handouts"
+    english = resource("handouts", "en", "handout.toml").read_text("utf-8")
+    (texts / "fr").mkdir(parents=True)
+    (texts / "fr" / "handout.toml").write_text(
+        english.replace('locale = "en_GB"', 'locale = "fr_FR"'), encoding="utf-8"
+    )
+    (texts / "en").mkdir()
+    (texts / "en" / "handout.toml").write_text('[cover]\nslogan = "x"\n', encoding="utf-8")
+    settings = ClinicSettings(handout_texts=str(texts))
+    code, text = run_export(repo, Context(ACTOR, now), args, settings=settings)
     assert code == 0
     assert "No 24-hour phone number is set" in text
     assert "no wording in this language" in text
+    assert "The centre's handout texts were not used:" in text and "slogan" in text
     args = parser.parse_args(
         ["export", "handout", "--patient", "DEMO-0001", "--out", str(tmp_path / "h2.pdf")]
     )

@@ -305,8 +305,9 @@ CASES: list[tuple[str, Call, set[str]]] = [
     ),
 ]
 # Use cases that need a file system and rendering: their change is checked in
-# test_export_service (save_rendered, export_document, batch_export).
-ELSEWHERE = {"save_rendered", "export_document", "batch_export"}
+# test_export_service (save_rendered, export_document, batch_export) and
+# tests/e2e/test_cli_export_views.py (export_view: its audit row, and no file without it).
+ELSEWHERE = {"save_rendered", "export_document", "batch_export", "export_view"}
 
 
 def _edit_use_cases() -> set[str]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
 
 from planner.app.demo import build_demo_clinic
+from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import PlannerError, ValidationError
@@ -101,10 +103,18 @@ def test_spanish_handout_uses_spanish_texts(clinic) -> None:
     assert PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/Lang"] == "es"
 
 
-def test_untranslated_step_is_reported_not_hidden(clinic) -> None:
-    _, info = render(clinic[4], language="es")  # templates without Spanish wording
+def test_untranslated_step_is_reported_not_hidden(clinic, tmp_path) -> None:
+    # A centre's added language without step wording: every step is reported.
+    english = resource("handouts", "en", "handout.toml").read_text("utf-8")
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "handout.toml").write_text(
+        english.replace('locale = "en_GB"', 'locale = "fr_FR"'), encoding="utf-8"
+    )
+    settings = replace(SETTINGS, handout_texts=str(tmp_path))
+    _, info = render(clinic[4], language="fr", settings=settings)
     assert info.untranslated_steps
     assert all("/" in s for s in info.untranslated_steps)
+    assert not render(clinic[4], language="es")[1].untranslated_steps
 
 
 def test_unknown_language_lists_available(clinic) -> None:
@@ -166,9 +176,14 @@ def test_same_inputs_give_identical_bytes(clinic) -> None:
     assert render(clinic[4], large_print=True)[0] == render(clinic[4], large_print=True)[0]
 
 
-def test_missing_phone_asks_to_write_it(clinic) -> None:
-    text = text_of(render(clinic[4], settings=ClinicSettings(centre_name="C"))[0])
-    assert "Write the 24-hour phone number here" in text
+def test_missing_phone_asks_to_write_it_on_a_line_on_page_one(clinic) -> None:
+    pdf = render(clinic[4], settings=ClinicSettings(centre_name="C"))[0]
+    first = PdfReader(io.BytesIO(pdf)).pages[0]
+    text = " ".join(first.extract_text().split())
+    assert "When to call us" in text
+    assert "Write the 24-hour phone number on this line:" in text
+    stream = first.get_contents().get_data().decode("latin-1")  # type: ignore[union-attr]
+    assert re.search(r"[\d.]+ [\d.]+ m [\d.]+ [\d.]+ l S", stream), "no line to write on"
 
 
 @pytest.mark.parametrize(
@@ -216,8 +231,26 @@ def test_crowded_calendar_cells_say_how_many_more_in_words():
         printed_on=today,
         plan_version=1,
         language="es",
-        large_print=True,
     )
     text = " ".join(" ".join(p.extract_text().split()) for p in _Reader(out).pages)
     assert "más: vea la lista de cada día" in text
     assert "(+1)" not in text and "(+2)" not in text
+
+
+def test_a_centre_template_keeps_its_own_wording_for_a_bundled_step_id(clinic) -> None:
+    patient, transplant, plan = clinic[2]  # Moreno: admission for conditioning ahead
+    assert any(s.id.endswith("/admission") for s in plan.steps)
+    own = tuple(
+        replace(
+            s,
+            id="riverside-mel/admission",
+            template_id="riverside-mel",
+            title="Ward 9",
+            patient_text="Come to Ward 9 at ten.",
+        )
+        if s.id.endswith("/admission")
+        else s
+        for s in plan.steps
+    )
+    text = text_of(render((patient, transplant, replace(plan, steps=own)), large_print=True)[0])
+    assert "Come to Ward 9 at ten." in text

@@ -21,6 +21,7 @@ from planner.app.demo import build_demo_clinic
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan
 from planner.export.handout import write_handout
+from planner.export.pdfkit import DocMeta, PdfDocument
 from planner.export.summary import (
     HarvestRow,
     SummaryInputs,
@@ -151,10 +152,15 @@ def test_summary_text_is_at_least_9_pt_everywhere(clinic: list[Case]) -> None:
 
 
 def test_the_size_measure_sees_small_text() -> None:
-    # The standard handout (11 pt) has small print at 0.8 x 11 pt and page furniture at
+    # A document at an 11 pt base has small print at 0.8 x 11 pt and page furniture at
     # 0.75 x 11 pt: a measure blind to either could not guard the summary's 9 pt floor.
-    case = build_demo_clinic(TODAY)[MOBILISING]
-    sizes = {s for s, _ in rendered_sizes(render_handout(case, "en"))}
+    out = io.BytesIO()
+    doc = PdfDocument(out, DocMeta("T", "A", "S", "K", "en", "F"), 11.0)
+    doc.heading("Heading", style="title")
+    doc.paragraph("Body text")
+    doc.paragraph("Small print", "small")
+    doc.build()
+    sizes = {s for s, _ in rendered_sizes(out.getvalue())}
     assert {8.25, 8.8, 11.0, 22.0} <= sizes
 
 
@@ -185,7 +191,8 @@ def test_known_blood_groups_are_printed_in_words(clinic: list[Case]) -> None:
 
 def test_spanish_handout_writes_decimals_with_a_comma(clinic: list[Case]) -> None:
     text = text_of(render_handout(clinic[MOBILISING], "es"))
-    assert "505,96 mg (300 mg/m2) IV" in text  # the caregiver's medicine sheet
+    assert "640 mcg (10 mcg/kg) SC" in text  # the caregiver's medicine sheet
+    assert "505,96" not in text  # intravenous chemotherapy is given in hospital, not at home
     assert "38,0 °C (100,4 °F)" in text  # when to call
     assert not re.search(r"\d\.\d", text), re.findall(r".{20}\d\.\d.{20}", text)[:3]
     assert "martes, 14 de abril de 2026" in text  # Day 0 on the cover, from Babel
@@ -193,6 +200,14 @@ def test_spanish_handout_writes_decimals_with_a_comma(clinic: list[Case]) -> Non
 
 def test_english_handout_writes_decimals_with_a_point(clinic: list[Case]) -> None:
     text = text_of(render_handout(clinic[MOBILISING], "en"))
-    assert "505.96 mg (300 mg/m2) IV" in text
+    assert "640 mcg (10 mcg/kg) SC" in text
+    assert "505.96" not in text
     assert "38.0 °C (100.4 °F)" in text
     assert not re.search(r"\d,\d{1,2}\b(?!\d)", text), re.findall(r".{20}\d,\d.{20}", text)[:3]
+
+
+def test_today_row_names_the_m_day_while_mobilising(clinic: list[Case]) -> None:
+    text = text_of(render_team(write_team_summary, clinic[MOBILISING], SummaryInputs()))
+    assert re.search(r"Today Day -\d+, M-Day 5\b", text)
+    after = text_of(render_team(write_team_summary, clinic[ALLOGENEIC], SummaryInputs()))
+    assert "M-Day" not in section(after, "Patient and transplant", "Templates")

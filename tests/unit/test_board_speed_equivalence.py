@@ -89,7 +89,7 @@ def _cases() -> list[tuple[Plan, dt.date]]:
 @pytest.mark.parametrize("base", TODAYS)
 def test_board_queries_equal_full_scans(base: dt.date) -> None:
     for plan in _plans(base):
-        assert board._mobilisation_window(plan) == _old_mobilisation_window(plan)
+        assert plan.mobilisation_window() == _old_mobilisation_window(plan)
         conditioning = [o.day for o in plan.occurrences() if o.phase is Phase.CONDITIONING]
         assert board._first_conditioning_day(plan) == (min(conditioning) if conditioning else None)
         for shift in SHIFTS:
