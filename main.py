@@ -114,6 +114,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
             open_repo=open_repo,
             storage_warning=warning,
             window_settings=window_settings,
+            translation_cache=data_folder() / "translations",
         )
     finally:
         # A worker may still be opening or reading (the window closed meanwhile): the

@@ -64,6 +64,8 @@ UV_SYSTEM_CERTS=1 .venv/bin/uv pip install --quiet --python .venv/bin/python \
   --compile-bytecode -e "$extras"
 # The editable project itself is not covered by --compile-bytecode.
 .venv/bin/python -m compileall -q -j 0 planner ui resources main.py >/dev/null
+# The interface translations (.ts in git, .qm built here; ui/translation.py).
+.venv/bin/python tools/build_translations.py >/dev/null
 
 if [ "$mode" = demo ]; then
   if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ -z "${QT_QPA_PLATFORM:-}" ]; then

@@ -16,6 +16,10 @@ Access keys are allotted across everything on screen at once: the menu bar, the
 window's Board and Today tabs and a patient's tabs (``TOP_ACCESS_KEYS``). The patient
 tabs keep the letters coordinators already use (Alt+T Timeline, Alt+P Complications,
 Alt+V Harvest...); the menus and the Today tab give way: Patie&nt, Vie&w, To&day.
+
+The texts are English source texts marked for translation (context "actions"); what is
+shown is ``shown(text)``, and each language picks its own access keys under the same
+rule (tests/gui/test_translation.py checks the Spanish ones).
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
+
+from ui.translation import QT_TRANSLATE_NOOP
 
 Shortcut = QKeySequence.StandardKey | str
 
@@ -69,6 +75,16 @@ class ActionSpec:
         """The text without its access key or trailing dots ("Move Day 0")."""
         return plain_text(self.text).rstrip(".")
 
+    @property
+    def shown_text(self) -> str:
+        """The text in the interface's language ("Mover el &Día 0...")."""
+        return shown(self.text)
+
+    @property
+    def shown_label(self) -> str:
+        """The shown text without its access key or trailing dots."""
+        return plain_text(self.shown_text).rstrip(".")
+
     def key_sequences(self) -> list[QKeySequence]:
         """Every key sequence of the action on this platform, without repeats."""
         out: list[QKeySequence] = []
@@ -85,65 +101,183 @@ _W, _P = Scope.WINDOW, Scope.PATIENT
 _K = QKeySequence.StandardKey
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("new_patient", "&New patient...", "new_patient", (_K.New,)),
-    ActionSpec("open_patient", "&Open selected patient", "open_selected", (_K.Open,)),
-    ActionSpec("close_tab", "&Close patient tab", "close_current_tab", (_K.Close,)),
+    ActionSpec(
+        "new_patient", QT_TRANSLATE_NOOP("actions", "&New patient..."), "new_patient", (_K.New,)
+    ),
+    ActionSpec(
+        "open_patient",
+        QT_TRANSLATE_NOOP("actions", "&Open selected patient"),
+        "open_selected",
+        (_K.Open,),
+    ),
+    ActionSpec(
+        "close_tab",
+        QT_TRANSLATE_NOOP("actions", "&Close patient tab"),
+        "close_current_tab",
+        (_K.Close,),
+    ),
     ActionSpec(
         "export_documents",
-        "Print / e&xport...",
+        QT_TRANSLATE_NOOP("actions", "Print / e&xport..."),
         "export_documents",
         ("Ctrl+Shift+P",),
-        tip="Preview, save or print the current patient's documents",
+        tip=QT_TRANSLATE_NOOP("actions", "Preview, save or print the current patient's documents"),
     ),
-    ActionSpec("print_worklist", "&Print worklist...", "print_worklist", (_K.Print,)),
+    ActionSpec(
+        "print_worklist",
+        QT_TRANSLATE_NOOP("actions", "&Print worklist..."),
+        "print_worklist",
+        (_K.Print,),
+    ),
+    # The board as filtered and sorted on screen, landscape, audited like the worklist.
+    # Access key A: B and O are Back up and Open in this menu.
+    ActionSpec(
+        "print_board",
+        QT_TRANSLATE_NOOP("actions", "Print bo&ard..."),
+        "print_board",
+        ("Ctrl+Shift+O",),
+        tip=QT_TRANSLATE_NOOP("actions", "Print the board's rows as filtered and sorted"),
+    ),
     # Only the demo database offers this in the menu; a real clinic database is offered
     # the demo only while empty (the panel on the board), with a question.
-    ActionSpec("load_demo", "Reload &demo patients", "load_demo"),
+    ActionSpec("load_demo", QT_TRANSLATE_NOOP("actions", "Reload &demo patients"), "load_demo"),
     ActionSpec(
         "backup_now",
-        "&Back up now",
+        QT_TRANSLATE_NOOP("actions", "&Back up now"),
         "backup_now",
         ("Ctrl+Shift+B",),
-        tip="Write a verified backup of the clinic database into its backups folder",
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Write a verified backup of the clinic database into its backups folder"
+        ),
     ),
     # The app does not restore under itself: the action says how (see
     # MainWindow.restore_from_backup).
     ActionSpec(
         "restore_backup",
-        "&Restore from backup...",
+        QT_TRANSLATE_NOOP("actions", "&Restore from backup..."),
         "restore_from_backup",
         ("Ctrl+Shift+R",),
         needs_clinic=False,
-        tip="How to put a verified backup back in place",
+        tip=QT_TRANSLATE_NOOP("actions", "How to put a verified backup back in place"),
     ),
     # Ctrl+Q on every platform: Windows has no standard key for Quit, so the menu would
     # show none there.
-    ActionSpec("quit", "&Quit", "close", ("Ctrl+Q",), needs_clinic=False),
-    ActionSpec("undo", "&Undo", "undo", (_K.Undo,), needs_clinic=False),
-    ActionSpec("redo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), needs_clinic=False),
-    ActionSpec("find", "&Find patient", "focus_search", (_K.Find,), needs_clinic=False),
-    ActionSpec("edit_patient", "&Edit patient...", "edit_patient", ("Ctrl+E",)),
-    ActionSpec("new_plan", "New &plan...", "new_plan_for_current", ("Ctrl+Shift+N",)),
-    ActionSpec("move_day0", "Move &Day 0...", "move_day0", ("Ctrl+D",), _P),
-    # Mobilisation really started on another day than the template's default.
-    ActionSpec("set_anchor", "Set &anchor date...", "set_anchor", ("Ctrl+Shift+D",), _P),
-    # Printed views of the current patient: each through the print dialog, audited.
-    ActionSpec("print_timeline", "Print &timeline...", "print_timeline", ("Ctrl+Shift+T",), _P),
-    ActionSpec("print_calendar", "Print ca&lendar...", "print_calendar", ("Ctrl+Shift+L",), _P),
     ActionSpec(
-        "print_checklists", "Print chec&klists...", "print_checklists", ("Ctrl+Shift+K",), _P
+        "quit", QT_TRANSLATE_NOOP("actions", "&Quit"), "close", ("Ctrl+Q",), needs_clinic=False
     ),
-    ActionSpec("show_board", "&Board", "show_board", ("Ctrl+1",), needs_clinic=False),
-    ActionSpec("show_today", "&Today", "show_today", ("Ctrl+2",), needs_clinic=False),
-    # Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+Shift+= is not Ctrl++.
-    ActionSpec("zoom_in", "Zoom &in", "zoom_in", (_K.ZoomIn, "Ctrl+="), needs_clinic=False),
-    ActionSpec("zoom_out", "Zoom &out", "zoom_out", (_K.ZoomOut,), needs_clinic=False),
-    ActionSpec("fit", "&Fit", "fit", ("Ctrl+0",), needs_clinic=False),
-    # Refresh waits for nothing: it is also the way to retry a first load that failed.
-    ActionSpec("refresh", "&Refresh", "refresh_clinic", (_K.Refresh,), needs_clinic=False),
-    ActionSpec("user_guide", "&User guide", "show_user_guide", ("F1",), needs_clinic=False),
     ActionSpec(
-        "about", "&About Transplant Planner", "show_about", ("Ctrl+Shift+F1",), needs_clinic=False
+        "undo", QT_TRANSLATE_NOOP("actions", "&Undo"), "undo", (_K.Undo,), needs_clinic=False
+    ),
+    ActionSpec(
+        "redo",
+        QT_TRANSLATE_NOOP("actions", "&Redo"),
+        "redo",
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "find",
+        QT_TRANSLATE_NOOP("actions", "&Find patient"),
+        "focus_search",
+        (_K.Find,),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "edit_patient",
+        QT_TRANSLATE_NOOP("actions", "&Edit patient..."),
+        "edit_patient",
+        ("Ctrl+E",),
+    ),
+    ActionSpec(
+        "new_plan",
+        QT_TRANSLATE_NOOP("actions", "New &plan..."),
+        "new_plan_for_current",
+        ("Ctrl+Shift+N",),
+    ),
+    ActionSpec(
+        "move_day0", QT_TRANSLATE_NOOP("actions", "Move &Day 0..."), "move_day0", ("Ctrl+D",), _P
+    ),
+    # Mobilisation really started on another day than the template's default.
+    ActionSpec(
+        "set_anchor",
+        QT_TRANSLATE_NOOP("actions", "Set &anchor date..."),
+        "set_anchor",
+        ("Ctrl+Shift+D",),
+        _P,
+    ),
+    # Printed views of the current patient: each through the print dialog, audited.
+    ActionSpec(
+        "print_timeline",
+        QT_TRANSLATE_NOOP("actions", "Print &timeline..."),
+        "print_timeline",
+        ("Ctrl+Shift+T",),
+        _P,
+    ),
+    ActionSpec(
+        "print_calendar",
+        QT_TRANSLATE_NOOP("actions", "Print ca&lendar..."),
+        "print_calendar",
+        ("Ctrl+Shift+L",),
+        _P,
+    ),
+    ActionSpec(
+        "print_checklists",
+        QT_TRANSLATE_NOOP("actions", "Print chec&klists..."),
+        "print_checklists",
+        ("Ctrl+Shift+K",),
+        _P,
+    ),
+    ActionSpec(
+        "show_board",
+        QT_TRANSLATE_NOOP("actions", "&Board"),
+        "show_board",
+        ("Ctrl+1",),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "show_today",
+        QT_TRANSLATE_NOOP("actions", "&Today"),
+        "show_today",
+        ("Ctrl+2",),
+        needs_clinic=False,
+    ),
+    # Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+Shift+= is not Ctrl++.
+    ActionSpec(
+        "zoom_in",
+        QT_TRANSLATE_NOOP("actions", "Zoom &in"),
+        "zoom_in",
+        (_K.ZoomIn, "Ctrl+="),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "zoom_out",
+        QT_TRANSLATE_NOOP("actions", "Zoom &out"),
+        "zoom_out",
+        (_K.ZoomOut,),
+        needs_clinic=False,
+    ),
+    ActionSpec("fit", QT_TRANSLATE_NOOP("actions", "&Fit"), "fit", ("Ctrl+0",), needs_clinic=False),
+    # Refresh waits for nothing: it is also the way to retry a first load that failed.
+    ActionSpec(
+        "refresh",
+        QT_TRANSLATE_NOOP("actions", "&Refresh"),
+        "refresh_clinic",
+        (_K.Refresh,),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "user_guide",
+        QT_TRANSLATE_NOOP("actions", "&User guide"),
+        "show_user_guide",
+        ("F1",),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "about",
+        QT_TRANSLATE_NOOP("actions", "&About Transplant Planner"),
+        "show_about",
+        ("Ctrl+Shift+F1",),
+        needs_clinic=False,
     ),
 )
 
@@ -151,11 +285,11 @@ SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in ACTIONS}
 
 # Menu titles and entries (None: a separator). A name the window does not build
 # (load_demo outside the demo) is left out.
-HELP_MENU = "Help"
+HELP_MENU = QT_TRANSLATE_NOOP("actions", "Help")
 
 MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     (
-        "&File",
+        QT_TRANSLATE_NOOP("actions", "&File"),
         (
             "new_patient",
             "open_patient",
@@ -163,6 +297,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             None,
             "export_documents",
             "print_worklist",
+            "print_board",
             "load_demo",
             None,
             "backup_now",
@@ -171,10 +306,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "quit",
         ),
     ),
-    ("&Edit", ("undo", "redo", None, "find")),
+    (QT_TRANSLATE_NOOP("actions", "&Edit"), ("undo", "redo", None, "find")),
     # Not "&Patient": Alt+P is the patient's Complications tab.
     (
-        "Patie&nt",
+        QT_TRANSLATE_NOOP("actions", "Patie&nt"),
         (
             "edit_patient",
             "new_plan",
@@ -189,7 +324,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ),
     # Not "&View": Alt+V is the patient's Harvest tab.
     (
-        "Vie&w",
+        QT_TRANSLATE_NOOP("actions", "Vie&w"),
         ("show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None, "refresh"),
     ),
     # No access key: H, E, L and P are the Checklists, Edit, Calendar and Complications
@@ -197,6 +332,11 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     # F10 (or Alt alone) reaches this menu from the keyboard.
     (HELP_MENU, ("user_guide", None, "about")),
 )
+
+# View > Language, after the View menu's entries (its own access key among them): the
+# language choices are built by the window (ui/translation.py), not actions of this table.
+LANGUAGE_MENU = QT_TRANSLATE_NOOP("actions", "&Language")
+LANGUAGE_MENU_OF = QT_TRANSLATE_NOOP("actions", "Vie&w")
 
 MAIN_TOOLBAR: tuple[str, ...] = (
     "new_patient",
@@ -213,19 +353,22 @@ MAIN_TOOLBAR: tuple[str, ...] = (
 PATIENT_TOOLBAR: tuple[str, ...] = ("move_day0", "set_anchor", "zoom_in", "zoom_out", "fit")
 
 # The main window's own tabs. Not "&Today": Alt+T is the patient's Timeline.
-MAIN_TABS: dict[str, str] = {"board": "&Board", "today": "To&day"}
+MAIN_TABS: dict[str, str] = {
+    "board": QT_TRANSLATE_NOOP("actions", "&Board"),
+    "today": QT_TRANSLATE_NOOP("actions", "To&day"),
+}
 
 # A patient's tabs, in order (Harvest only for a mobilisation, an autologous or a PBSC
 # transplant).
 PATIENT_TABS: dict[str, str] = {
-    "timeline": "&Timeline",
-    "calendar": "Ca&lendar",
-    "steps": "&Steps",
-    "checklists": "C&hecklists",
-    "complications": "Com&plications",
-    "harvest": "Har&vest",
-    "counts": "Co&unts",
-    "plan_checks": "Plan chec&ks",
+    "timeline": QT_TRANSLATE_NOOP("actions", "&Timeline"),
+    "calendar": QT_TRANSLATE_NOOP("actions", "Ca&lendar"),
+    "steps": QT_TRANSLATE_NOOP("actions", "&Steps"),
+    "checklists": QT_TRANSLATE_NOOP("actions", "C&hecklists"),
+    "complications": QT_TRANSLATE_NOOP("actions", "Com&plications"),
+    "harvest": QT_TRANSLATE_NOOP("actions", "Har&vest"),
+    "counts": QT_TRANSLATE_NOOP("actions", "Co&unts"),
+    "plan_checks": QT_TRANSLATE_NOOP("actions", "Plan chec&ks"),
 }
 
 TOP_ACCESS_KEYS: tuple[str, ...] = (
@@ -233,9 +376,22 @@ TOP_ACCESS_KEYS: tuple[str, ...] = (
     *MAIN_TABS.values(),
     *PATIENT_TABS.values(),
 )
-"""Every text on screen whatever the patient tab shows: no two share an access key."""
+"""Every text on screen whatever the patient tab shows: no two share an access key.
+
+In Spanish they take A, E, P, V (menus), T, H (Board, Today) and C, D, S, L, N, R, O, B
+(the patient tabs): a button or label on a patient page takes another letter."""
 
 _ACCESS_KEY = re.compile(r"&(.)")
+
+
+def shown(text: str) -> str:
+    """A text of this module (an action, a menu, a tab) in the interface's language."""
+    return QCoreApplication.translate("actions", text)
+
+
+def shown_top_access_keys() -> list[str]:
+    """``TOP_ACCESS_KEYS`` as shown in the interface's language."""
+    return [shown(text) for text in TOP_ACCESS_KEYS]
 
 
 def access_key(text: str) -> str:
@@ -268,15 +424,15 @@ def make_action(
     ``with_shortcut`` False: the key is another action's (the window's); the tooltip
     still names it, so a toolbar button teaches the key.
     """
-    action = QAction(spec.text, parent)
+    action = QAction(spec.shown_text, parent)
     action.setObjectName(spec.name)
     keys = spec.key_sequences()
     if with_shortcut:
         action.setShortcuts(keys)
     elif keys:
-        shown = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{spec.label} ({shown})")
-    action.setStatusTip(spec.tip or spec.label)
+        key = keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{spec.shown_label} ({key})")
+    action.setStatusTip(shown(spec.tip) if spec.tip else spec.shown_label)
     action.triggered.connect(lambda _checked=False: run())
     return action
 

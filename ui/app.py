@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -19,6 +19,8 @@ from planner.records.ports import Actor, Repository
 from ui.errors import LOG, configure_logging, install_excepthook, user_message
 from ui.main_window import MainWindow
 from ui.session import ClinicSession
+from ui.settings import WindowState
+from ui.translation import install_translators, resolve_language
 from ui.workers import run_in_background
 
 
@@ -89,6 +91,7 @@ def run(
     open_repo: Callable[[], Repository] | None = None,
     window_settings: QSettings | None = None,
     storage_warning: str = "",
+    translation_cache: Path | None = None,
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code.
 
@@ -96,6 +99,8 @@ def run(
     and ``open_repo`` opens the repository in a worker thread behind it.
     ``window_settings``: where window state is kept (default: the user's QSettings).
     ``storage_warning``: a sentence about where the database is kept, shown as a banner.
+    ``translation_cache``: where a catalogue not built at install is compiled (the data
+    folder's ``translations``; ui/translation.py).
     """
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
@@ -107,6 +112,9 @@ def run(
     app.setDesktopFileName("transplant-planner")
     if log_dir is not None:
         configure_logging(log_dir)
+    # Before any widget exists: texts are translated when widgets are built.
+    choice = WindowState(window_settings or QSettings()).load_language()
+    language = install_translators(app, resolve_language(choice), cache=translation_cache)
     window = create_main_window(
         repo,
         actor=actor,
@@ -123,6 +131,13 @@ def run(
     install_excepthook(lambda: app.activeWindow() or window)
     window.show_settings_problem(settings_problem)
     window.show_storage_warning(storage_warning)
+    if language.problems:
+        window.statusBar().showMessage(
+            QCoreApplication.translate(
+                "app", "The interface could not be fully translated ({language}): {problems}"
+            ).format(language=language.language, problems="; ".join(language.problems)),
+            20000,
+        )
     window.show()
     session = window.session
 
@@ -132,7 +147,12 @@ def run(
         window.protocols = protocols
         for err in template_errors:
             LOG.warning("local template skipped: %s", type(err).__name__)
-            window.statusBar().showMessage(f"A local template was skipped: {err}", 15000)
+            window.statusBar().showMessage(
+                QCoreApplication.translate("app", "A local template was skipped: {error}").format(
+                    error=err
+                ),
+                15000,
+            )
 
     session.sig_ready.connect(load_templates)
     session.sig_ready.connect(window.restore_open_patients)

@@ -42,10 +42,36 @@ from planner.records.checklists import (
 from planner.records.ports import CHECKLISTS
 from ui.dialogs import calculator_dialogs as calc
 from ui.dialogs.saving import ask_until_saved
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.refresh import RefreshWhenShown
 
-COLUMNS = ("Done", "Item", "Section", "Due", "Day", "Status", "Done on (by)", "Note or warning")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ChecklistTab", "Done"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Item"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Section"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Due"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Day"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Status"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Done on (by)"),
+    QT_TRANSLATE_NOOP("ChecklistTab", "Note or warning"),
+)
+# An item's status as shown (``ItemView.status`` is the planner's English word).
+_STATUS_TEXTS = {
+    "done": QT_TRANSLATE_NOOP("ChecklistTab", "done"),
+    "done today": QT_TRANSLATE_NOOP("ChecklistTab", "done today"),
+    "open today": QT_TRANSLATE_NOOP("ChecklistTab", "open today"),
+    "overdue": QT_TRANSLATE_NOOP("ChecklistTab", "overdue"),
+    "due soon": QT_TRANSLATE_NOOP("ChecklistTab", "due soon"),
+    "planned": QT_TRANSLATE_NOOP("ChecklistTab", "planned"),
+    "expired": QT_TRANSLATE_NOOP("ChecklistTab", "expired"),
+    "expires early": QT_TRANSLATE_NOOP("ChecklistTab", "expires early"),
+}
+_ANCHOR_TEXTS = {
+    "day0": QT_TRANSLATE_NOOP("ChecklistTab", "Day 0"),
+    "collection": QT_TRANSLATE_NOOP("ChecklistTab", "Collection"),
+    "admission": QT_TRANSLATE_NOOP("ChecklistTab", "Admission"),
+}
 _STATUS_COLOURS = {
     "overdue": "#b91c1c",
     "expired": "#b91c1c",
@@ -77,15 +103,15 @@ class ChecklistTab(QWidget):
         self.view: ChecklistView | None = None
         self._templates = applicable_templates(session.checklist_templates(), self._transplant_type)
         self.picker = QComboBox()
-        self.picker.setAccessibleName("Checklist")
+        self.picker.setAccessibleName(self.tr("Checklist"))
         for t in self._templates:
             self.picker.addItem(t.title, t.id)
-        picker_label = QLabel("&Checklist:")
+        picker_label = QLabel(self.tr("&Checklist:"))
         picker_label.setBuddy(self.picker)
         self.progress = QLabel()
-        self.progress.setAccessibleName("Checklist progress")
-        self.tick_button = QPushButton("T&ick or untick...")  # Alt+T: the Timeline tab
-        self.tick_button.setAccessibleName("Tick or untick the current item")
+        self.progress.setAccessibleName(self.tr("Checklist progress"))
+        self.tick_button = QPushButton(self.tr("T&ick or untick..."))  # Alt+T: the Timeline tab
+        self.tick_button.setAccessibleName(self.tr("Tick or untick the current item"))
         self.tick_button.clicked.connect(self.toggle_current)
         top = QHBoxLayout()
         top.addWidget(picker_label)
@@ -95,16 +121,16 @@ class ChecklistTab(QWidget):
         self.anchors = QLabel()
         self.anchors.setWordWrap(True)
         self.anchors.setTextFormat(Qt.TextFormat.PlainText)
-        self.anchors.setAccessibleName("Anchor dates")
+        self.anchors.setAccessibleName(self.tr("Anchor dates"))
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setTextFormat(Qt.TextFormat.PlainText)
         self.warnings.setStyleSheet("color: #b45309; font-weight: bold;")
-        self.warnings.setAccessibleName("Expiry warnings")
+        self.warnings.setAccessibleName(self.tr("Expiry warnings"))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.setAccessibleName("Checklist items")
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.table.setAccessibleName(self.tr("Checklist items"))
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -194,11 +220,11 @@ class ChecklistTab(QWidget):
                 + "</tr>"
                 for iv in items
             )
-            head = "".join(f"<th align='left'>{esc(c)}</th>" for c in COLUMNS)
+            head = "".join(f"<th align='left'>{esc(self.tr(c))}</th>" for c in COLUMNS)
             brk = " style='page-break-before: always'" if n else ""
             parts.append(
                 f"<p{brk}>{esc(heading)}</p><h2>{esc(template.title)}</h2>"
-                f"<p>{view.done_count} of {len(view.items)} done</p>"
+                f"<p>{esc(self._progress(view))}</p>"
                 f"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
                 f"<tr>{head}</tr>{rows}</table>"
             )
@@ -220,10 +246,10 @@ class ChecklistTab(QWidget):
         entry = iv.state
         untick = entry is not None and entry.done and template.repeat != "daily"
         if untick:
-            prompt = f"Untick \u201c{iv.item.short}\u201d? Say why."
+            prompt = self.tr("Untick \u201c{item}\u201d? Say why.").format(item=iv.item.short)
             options: dict[str, Any] = {"note_required": True}
         else:
-            prompt = f"When was \u201c{iv.item.short}\u201d done?"
+            prompt = self.tr("When was \u201c{item}\u201d done?").format(item=iv.item.short)
             options = {"default": iv.due if iv.due is not None and iv.due < today else today}
         tid, item_id = self.session.transplant.id, iv.item.id
 
@@ -242,7 +268,7 @@ class ChecklistTab(QWidget):
             saved = ask_until_saved(
                 lambda **again: calc.DateNoteDialog.ask(
                     self,
-                    "Untick item" if untick else "Tick item",
+                    self.tr("Untick item") if untick else self.tr("Tick item"),
                     prompt,
                     today,
                     **options,
@@ -255,17 +281,25 @@ class ChecklistTab(QWidget):
             return
         if not saved:
             return
-        self.sig_status.emit(f"{iv.item.short}: {'unticked' if untick else 'done'}.")
+        self.sig_status.emit(
+            (self.tr("{item}: unticked.") if untick else self.tr("{item}: done.")).format(
+                item=iv.item.short
+            )
+        )
 
     # --- private ---------------------------------------------------------------------
 
     def _fill(self, view: ChecklistView) -> None:
         template = view.template
-        words = {"day0": "Day 0", "collection": "Collection", "admission": "Admission"}
         self.anchors.setText(
-            "   ".join(f"{words[n]} {a.date:%a %d %b %Y}" for n, a in view.anchors.items())
+            "   ".join(
+                self.tr("{anchor} {date}").format(
+                    anchor=self.tr(_ANCHOR_TEXTS[n]), date=format_date(a.date, "%a %d %b %Y")
+                )
+                for n, a in view.anchors.items()
+            )
             + (
-                "   (daily checklist: items count as done when ticked today)"
+                "   " + self.tr("(daily checklist: items count as done when ticked today)")
                 if template.repeat == "daily"
                 else ""
             )
@@ -273,29 +307,33 @@ class ChecklistTab(QWidget):
         self.anchors.setToolTip("\n".join(a.rule for a in view.anchors.values()))
         self.warnings.setText("\n".join(f"\u26a0 {w}" for w in view.warnings))
         self.warnings.setVisible(bool(view.warnings))
-        self.progress.setText(f"{view.done_count} of {len(view.items)} done")
+        self.progress.setText(self._progress(view))
         self.table.setRowCount(len(view.items))
         for row, iv in enumerate(view.items):
             for col, cell in enumerate(self._cells(iv)):
                 self.table.setItem(row, col, cell)
         self.table.resizeRowsToContents()
 
+    def _progress(self, view: ChecklistView) -> str:
+        return self.tr("{done} of {total} done").format(done=view.done_count, total=len(view.items))
+
     def _cells(self, iv: ItemView) -> list[QTableWidgetItem]:
         done = QTableWidgetItem("\u2611" if iv.done else "\u2610")
-        done.setData(Qt.ItemDataRole.AccessibleTextRole, "done" if iv.done else "not done")
+        done.setData(
+            Qt.ItemDataRole.AccessibleTextRole, self.tr("done") if iv.done else self.tr("not done")
+        )
         done.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-        done.setToolTip("Click, or press Space or Enter, to tick or untick")
+        done.setToolTip(self.tr("Click, or press Space or Enter, to tick or untick"))
         entry = iv.state
         who = ""
         if entry is not None and entry.done and entry.date is not None:
-            who = f"{entry.date:%d %b %Y} ({entry.by})"
+            who = f"{format_date(entry.date, '%d %b %Y')} ({entry.by})"
         note = iv.warning or (entry.note if entry is not None else "")
         if not note and iv.earliest is not None and not iv.done:
-            note = (
-                f"Valid for {iv.item.expires_after_days} days: do on or after "
-                f"{iv.earliest:%d %b %Y}"
+            note = self.tr("Valid for {n} days: do on or after {date}").format(
+                n=iv.item.expires_after_days, date=format_date(iv.earliest, "%d %b %Y")
             )
-        status = QTableWidgetItem(iv.status)
+        status = QTableWidgetItem(self.tr(_STATUS_TEXTS.get(iv.status, iv.status)))
         colour = _STATUS_COLOURS.get(iv.status)
         if colour:
             status.setForeground(QBrush(QColor(colour)))
@@ -305,7 +343,7 @@ class ChecklistTab(QWidget):
             done,
             title,
             QTableWidgetItem(iv.item.section),
-            QTableWidgetItem("" if iv.due is None else f"{iv.due:%a %d %b %Y}"),
+            QTableWidgetItem("" if iv.due is None else format_date(iv.due, "%a %d %b %Y")),
             QTableWidgetItem(iv.day_label),
             status,
             QTableWidgetItem(who),

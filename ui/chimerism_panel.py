@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -36,11 +37,18 @@ from ui.dialogs import calculator_dialogs
 from ui.dialogs.calculator_form import CalculatorDialog
 from ui.dialogs.saving import ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 
 if TYPE_CHECKING:
     from ui.transplant_session import TransplantSession
 
-COLUMNS = ("Date", "Day", "Lineage", "Donor %", "Reading")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ChimerismPanel", "Date"),
+    QT_TRANSLATE_NOOP("ChimerismPanel", "Day"),
+    QT_TRANSLATE_NOOP("ChimerismPanel", "Lineage"),
+    QT_TRANSLATE_NOOP("ChimerismPanel", "Donor %"),
+    QT_TRANSLATE_NOOP("ChimerismPanel", "Reading"),
+)
 
 
 class ChimerismPanel(QGroupBox):
@@ -52,23 +60,24 @@ class ChimerismPanel(QGroupBox):
         status: Callable[[str], None],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Donor chimerism (ASTCT 2021)", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Donor chimerism (ASTCT 2021)"))
         self.session = session
         self._status = status
         self._shown: list[ChimerismResult] = []
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAccessibleName("Donor chimerism results")
+        self.table.setAccessibleName(self.tr("Donor chimerism results"))
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.record_button = QPushButton("Record chi&merism...")
+        self.record_button = QPushButton(self.tr("Record chi&merism..."))
         self.record_button.clicked.connect(self.record)
-        self.remove_button = QPushButton("Remove...")
-        self.remove_button.setAccessibleName("Remove the selected chimerism result")
+        self.remove_button = QPushButton(self.tr("Remove..."))
+        self.remove_button.setAccessibleName(self.tr("Remove the selected chimerism result"))
         self.remove_button.clicked.connect(self.remove_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
@@ -113,7 +122,11 @@ class ChimerismPanel(QGroupBox):
                 lambda repo, ctx: record_chimerism(repo, ctx, tid, date, lineage, percent)
             )
             self._status(
-                f"Chimerism {LINEAGES[lineage]} {format_number(percent)}% on {date:%d %b} recorded."
+                self.tr("Chimerism {lineage} {percent}% on {date} recorded.").format(
+                    lineage=LINEAGES[lineage],
+                    percent=format_number(percent),
+                    date=format_date(date, "%d %b"),
+                )
             )
             return change
 
@@ -125,7 +138,7 @@ class ChimerismPanel(QGroupBox):
             save=save,
             today=self.session.today,
             with_date=spec.with_date,
-            save_text="&Record result",
+            save_text=self.tr("&Record result"),
         )
         calculator_dialogs.run_dialog(dialog)
 
@@ -135,7 +148,9 @@ class ChimerismPanel(QGroupBox):
         if not 0 <= row < len(self._shown):
             return
         result = self._shown[row]
-        what = f"{LINEAGES[result.lineage]} result of {result.date:%d %b %Y}"
+        what = self.tr("{lineage} result of {date}").format(
+            lineage=LINEAGES[result.lineage], date=format_date(result.date, "%d %b %Y")
+        )
         tid = self.session.transplant.id
 
         def save(reason: str) -> bool:
@@ -151,7 +166,10 @@ class ChimerismPanel(QGroupBox):
         try:
             removed = ask_until_saved(
                 lambda **again: StepDialogs.ask_reason(
-                    self, "Remove chimerism result", f"Why remove the {what}?", **again
+                    self,
+                    self.tr("Remove chimerism result"),
+                    self.tr("Why remove the {what}?").format(what=what),
+                    **again,
                 ),
                 save,
             )
@@ -159,11 +177,13 @@ class ChimerismPanel(QGroupBox):
             self._status(str(err))
             return
         if removed:
-            self._status(f"Chimerism {what} removed.")
+            self._status(self.tr("Chimerism {what} removed.").format(what=what))
 
 
 def _reading(grade: GradeResult) -> str:
     change = grade.components.get("change_points")
     if isinstance(change, int | float) and change < 0:
-        return f"{grade.label}, falling {format_number(-change)} points"
+        return QCoreApplication.translate("ChimerismPanel", "{reading}, falling {n} points").format(
+            reading=grade.label, n=format_number(-change)
+        )
     return grade.label

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from planner.errors import PlannerError
@@ -74,4 +75,11 @@ class ChangeCommand(QUndoCommand):
             # Qt has already moved past this command; it leaves the stack, and the
             # screen keeps showing what is stored (nothing was written).
             self.setObsolete(True)
-            self._clinic.report(f"Could not {verb} '{self.change.description}': {exc}")
+            message = (
+                QCoreApplication.translate("ChangeCommand", "Could not undo '{change}': {reason}")
+                if verb == "undo"
+                else QCoreApplication.translate(
+                    "ChangeCommand", "Could not redo '{change}': {reason}"
+                )
+            )
+            self._clinic.report(message.format(change=self.change.description, reason=exc))

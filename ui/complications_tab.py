@@ -44,16 +44,28 @@ from planner.records.complications import Assessment
 from planner.records.ports import COMPLICATIONS as COMPLICATIONS_RECORD
 from ui.dialogs import calculator_dialogs as calc
 from ui.dialogs.saving import ask_until_saved
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.refresh import RefreshWhenShown
 
 ID_ROLE = Qt.ItemDataRole.UserRole
-COLUMNS = ("Episode / assessment", "Date", "Day", "Grade", "Rule or status")
-# Buttons whose registry access key is taken on this screen: Alt+V is the Harvest tab,
-# Alt+N the Patient menu (ui/actions.py allots those); "More c&alculators" leaves O free.
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ComplicationsTab", "Episode / assessment"),
+    QT_TRANSLATE_NOOP("ComplicationsTab", "Date"),
+    QT_TRANSLATE_NOOP("ComplicationsTab", "Day"),
+    QT_TRANSLATE_NOOP("ComplicationsTab", "Grade"),
+    QT_TRANSLATE_NOOP("ComplicationsTab", "Rule or status"),
+)
+# The calculator buttons' texts, here to be translated, each language with access keys
+# clear of that language's menus and tabs (ui/actions.py). In English the registry's
+# keys of two are taken on this screen (Alt+V the Harvest tab, Alt+N the Patient menu),
+# and "More c&alculators" leaves O free.
 _BUTTON_TEXTS = {
-    "nih": "Chronic &GVHD (NIH)...",
-    "vod": "S&OS/VOD (EBMT)...",
+    "magic": QT_TRANSLATE_NOOP("ComplicationsTab", "Acute GVHD (&MAGIC)..."),
+    "nih": QT_TRANSLATE_NOOP("ComplicationsTab", "Chronic &GVHD (NIH)..."),
+    "vod": QT_TRANSLATE_NOOP("ComplicationsTab", "S&OS/VOD (EBMT)..."),
+    "crs": QT_TRANSLATE_NOOP("ComplicationsTab", "&CRS (ASTCT)..."),
+    "icans": QT_TRANSLATE_NOOP("ComplicationsTab", "&ICANS (ASTCT)..."),
 }
 
 
@@ -73,10 +85,10 @@ class ComplicationsTab(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.menu_actions: dict[str, QAction] = {}
         bar = QHBoxLayout()
-        bar.addWidget(QLabel("New assessment:"))
+        bar.addWidget(QLabel(self.tr("New assessment:")))
         allo = session.transplant.transplant_type.value == "allogeneic"
         self.more_menu = QMenu(self)
-        self.more_menu.setAccessibleName("More calculators")
+        self.more_menu.setAccessibleName(self.tr("More calculators"))
         section = ""
         for c in CALCULATORS:
             if c.menu not in ("", COMPLICATIONS, ELIGIBILITY):
@@ -90,43 +102,47 @@ class ComplicationsTab(QWidget):
                 action.triggered.connect(lambda _=False, key=c.key: self.open_calculator(key))
                 if c.allogeneic_only and not allo:
                     action.setEnabled(False)
-                    action.setToolTip("For allogeneic transplants only.")
+                    action.setToolTip(self.tr("For allogeneic transplants only."))
                 self.menu_actions[c.key] = action
                 continue
-            button = QPushButton(_BUTTON_TEXTS.get(c.key, c.button))
-            button.setAccessibleName(f"New {c.title} assessment")
+            button = QPushButton(
+                self.tr(_BUTTON_TEXTS[c.key]) if c.key in _BUTTON_TEXTS else c.button
+            )
+            button.setAccessibleName(self.tr("New {title} assessment").format(title=c.title))
             button.clicked.connect(lambda _=False, key=c.key: self.open_calculator(key))
             if c.allogeneic_only and not allo:
                 button.setEnabled(False)
-                button.setToolTip("For allogeneic transplants only.")
+                button.setToolTip(self.tr("For allogeneic transplants only."))
             bar.addWidget(button)
             self.buttons[c.key] = button
-        self.more_button = QPushButton("More c&alculators")
+        self.more_button = QPushButton(self.tr("More c&alculators"))
         self.more_button.setAccessibleName(
-            "More calculators: complications, eligibility and compatibility"
+            self.tr("More calculators: complications, eligibility and compatibility")
         )
         self.more_button.setMenu(self.more_menu)
         bar.addWidget(self.more_button)
         bar.addStretch(1)
-        self.resolve_button = QPushButton("&Resolve episode...")
-        self.resolve_button.setAccessibleName("Resolve the selected episode")
+        self.resolve_button = QPushButton(self.tr("&Resolve episode..."))
+        self.resolve_button.setAccessibleName(self.tr("Resolve the selected episode"))
         self.resolve_button.clicked.connect(self.resolve_selected)
         bar.addWidget(self.resolve_button)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(COLUMNS))
-        self.tree.setHeaderLabels(list(COLUMNS))
-        self.tree.setAccessibleName("Complication episodes")
+        self.tree.setHeaderLabels([self.tr(c) for c in COLUMNS])
+        self.tree.setAccessibleName(self.tr("Complication episodes"))
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._on_tree_current_item_changed)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
-        self.detail.setAccessibleName("Assessment detail")
+        self.detail.setAccessibleName(self.tr("Assessment detail"))
         self.detail.setTabChangesFocus(True)
         self.empty = QLabel(
-            "No complication episodes recorded. Use a calculator above to "
-            "record a dated assessment."
+            self.tr(
+                "No complication episodes recorded. Use a calculator above to "
+                "record a dated assessment."
+            )
         )
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.tree)
@@ -157,19 +173,21 @@ class ComplicationsTab(QWidget):
         for stored in log.episodes:
             ep = stored.episode
             best, now = ep.max_grade, ep.current_grade
-            grade = "" if best is None else f"max {best.label}"
+            grade = "" if best is None else self.tr("max {grade}").format(grade=best.label)
             if best is not None and now is not None and now.rank != best.rank:
-                grade += f" (now {now.label})"
+                grade = self.tr("max {grade} (now {now})").format(grade=best.label, now=now.label)
             status = (
-                "active"
+                self.tr("active")
                 if ep.resolution is None
-                else f"resolved {ep.resolution:%d %b %Y} "
-                f"({short_day_label((ep.resolution - day0).days)})"
+                else self.tr("resolved {date} ({day})").format(
+                    date=format_date(ep.resolution, "%d %b %Y"),
+                    day=short_day_label((ep.resolution - day0).days),
+                )
             )
             top = QTreeWidgetItem(
                 [
                     ep.type,
-                    f"{ep.onset:%a %d %b %Y}",
+                    format_date(ep.onset, "%a %d %b %Y"),
                     short_day_label((ep.onset - day0).days),
                     grade,
                     status,
@@ -180,7 +198,7 @@ class ComplicationsTab(QWidget):
                 child = QTreeWidgetItem(
                     [
                         a.result.criteria,
-                        f"{a.date:%a %d %b %Y}",
+                        format_date(a.date, "%a %d %b %Y"),
                         short_day_label((a.date - day0).days),
                         a.result.label,
                         a.result.deciding_rule,
@@ -230,7 +248,11 @@ class ComplicationsTab(QWidget):
         )
         calc.run_dialog(dialog)
         if saved:
-            self.sig_status.emit(f"Saved {saved[0].criteria} {saved[0].label}.")
+            self.sig_status.emit(
+                self.tr("Saved {criteria} {grade}.").format(
+                    criteria=saved[0].criteria, grade=saved[0].label
+                )
+            )
             return saved[0]
         return None
 
@@ -238,7 +260,7 @@ class ComplicationsTab(QWidget):
         """Resolve the selected active episode (asks for the date and a note)."""
         stored = self._episodes.get(self.selected_episode_id())
         if stored is None or stored.episode.resolution is not None:
-            self.sig_status.emit("Select an active episode to resolve.")
+            self.sig_status.emit(self.tr("Select an active episode to resolve."))
             return
         tid, eid = self.session.transplant.id, stored.id
 
@@ -254,8 +276,10 @@ class ComplicationsTab(QWidget):
             resolved = ask_until_saved(
                 lambda **again: calc.DateNoteDialog.ask(
                     self,
-                    "Resolve episode",
-                    f"When did the {stored.episode.type} episode resolve?",
+                    self.tr("Resolve episode"),
+                    self.tr("When did the {type} episode resolve?").format(
+                        type=stored.episode.type
+                    ),
                     self.session.today,
                     **again,
                 ),
@@ -265,7 +289,9 @@ class ComplicationsTab(QWidget):
             self.sig_status.emit(str(err))
             return
         if resolved:
-            self.sig_status.emit(f"{stored.episode.type} episode resolved.")
+            self.sig_status.emit(
+                self.tr("{type} episode resolved.").format(type=stored.episode.type)
+            )
 
     # --- private ---------------------------------------------------------------------
 
@@ -297,20 +323,37 @@ class ComplicationsTab(QWidget):
         key = str(current.data(0, ID_ROLE))
         a = self._assessment(key)
         if a is not None:
-            text = f"{a.date:%a %d %b %Y}, assessed by {a.by}\n{describe_result(a.result)}"
+            text = (
+                self.tr("{date}, assessed by {user}").format(
+                    date=format_date(a.date, "%a %d %b %Y"), user=a.by
+                )
+                + "\n"
+                + describe_result(a.result)
+            )
             if a.override_reason:
-                text += f"\nConfirmed by the clinician: {a.override_reason}"
+                text += "\n" + self.tr("Confirmed by the clinician: {reason}").format(
+                    reason=a.override_reason
+                )
             self.detail.setPlainText(text)
             return
         stored = self._episodes.get(key)
         if stored is not None:
             ep = stored.episode
+            count = len(ep.assessments)
             lines = [
-                f"{ep.type}: onset {ep.onset:%a %d %b %Y}, {len(ep.assessments)} assessment(s)."
+                (
+                    self.tr("{type}: onset {date}, 1 assessment.")
+                    if count == 1
+                    else self.tr("{type}: onset {date}, {n} assessments.")
+                ).format(type=ep.type, date=format_date(ep.onset, "%a %d %b %Y"), n=count)
             ]
-            lines += [f"{n.date:%d %b %Y}: {n.text}" for n in ep.treatment_notes]
+            lines += [f"{format_date(n.date, '%d %b %Y')}: {n.text}" for n in ep.treatment_notes]
             if ep.resolution is not None:
-                lines.append(f"Resolved {ep.resolution:%d %b %Y}. {ep.resolution_note}".strip())
+                lines.append(
+                    self.tr("Resolved {date}. {note}")
+                    .format(date=format_date(ep.resolution, "%d %b %Y"), note=ep.resolution_note)
+                    .strip()
+                )
             self.detail.setPlainText("\n".join(lines))
 
     def _on_session_changed(self, change: Change) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -92,6 +93,7 @@ from ui.chimerism_panel import ChimerismPanel
 from ui.dialogs.import_labs_dialog import ImportLabsDialog
 from ui.dialogs.saving import SaveErrorLine, ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
 from ui.widgets.refresh import RefreshWhenShown
@@ -103,7 +105,19 @@ Index = QModelIndex | QPersistentModelIndex
 T = TypeVar("T")
 _ROOT = QModelIndex()
 COLORS = {"anc": "#1f6fb2", "plt": "#b23a1f", "wbc": "#6a6a6a", "hb": "#7a4fa0"}
-TX_COLUMNS = (("platelets", "PLT tx"), ("red_cells", "RBC tx"))
+TX_COLUMNS = (
+    ("platelets", QT_TRANSLATE_NOOP("CountsGridModel", "PLT tx")),
+    ("red_cells", QT_TRANSLATE_NOOP("CountsGridModel", "RBC tx")),
+)
+HEADERS = (
+    QT_TRANSLATE_NOOP("CountsGridModel", "Date"),
+    QT_TRANSLATE_NOOP("CountsGridModel", "Day"),
+    QT_TRANSLATE_NOOP("CountsGridModel", "WBC"),
+    QT_TRANSLATE_NOOP("CountsGridModel", "ANC"),
+    QT_TRANSLATE_NOOP("CountsGridModel", "PLT"),
+    QT_TRANSLATE_NOOP("CountsGridModel", "Hb g/L"),
+    *(t for _, t in TX_COLUMNS),
+)
 GRID_ANALYTES: tuple[str, ...] = ("wbc", "anc", "plt", "hb")
 LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
 
@@ -195,10 +209,9 @@ class CountsGridModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            names = ["Date", "Day", "WBC", "ANC", "PLT", "Hb g/L", *(t for _, t in TX_COLUMNS)]
-            return names[section]
+            return QCoreApplication.translate("CountsGridModel", HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < 5:
-            return "x10^9/L (K/uL)"
+            return QCoreApplication.translate("CountsGridModel", "x10^9/L (K/uL)")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -224,7 +237,7 @@ class CountsGridModel(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
-                return r.date.strftime("%a %d %b")
+                return format_date(r.date, "%a %d %b")
             if col == 1:
                 return short_day_label((r.date - self._day0).days) if self._day0 else ""
             sample = r.values.get(GRID_ANALYTES[col - 2])
@@ -295,12 +308,12 @@ class CountChartView(QChartView):
         legend.setShowToolTips(True)
         chart.setMargins(chart.margins())
         if data is None or not data.series:
-            chart.setTitle("No blood counts yet")
+            chart.setTitle(self.tr("No blood counts yet"))
             self.setChart(chart)
             return
-        chart.setTitle("Blood counts by transplant day (x10^9/L)")
+        chart.setTitle(self.tr("Blood counts by transplant day (x10^9/L)"))
         x = QValueAxis()
-        x.setTitleText("Transplant day")
+        x.setTitleText(self.tr("Transplant day"))
         x.setLabelFormat("%+d")
         x.setRange(data.first_day - 0.5, data.last_day + 0.5)
         x.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -345,7 +358,7 @@ class CountChartView(QChartView):
             axis.setBase(10)
             axis.setLabelFormat("%g")
             axis.setRange(LOG_FLOOR, 10 ** math.ceil(math.log10(top * 1.5)))
-            axis.setTitleText("x10^9/L (log)")
+            axis.setTitleText(self.tr("x10^9/L (log)"))
             chart.addAxis(axis, Qt.AlignmentFlag.AlignLeft)
             return axis, axis
         tops = {"left": 1.0, "right": 60.0}
@@ -354,10 +367,10 @@ class CountChartView(QChartView):
             tops[side] = max([tops[side], *(p.value for p in s.points)])
         left = QValueAxis()
         left.setRange(0, tops["left"] * 1.1)
-        left.setTitleText("ANC, WBC x10^9/L")
+        left.setTitleText(self.tr("ANC, WBC x10^9/L"))
         right = QValueAxis()
         right.setRange(0, tops["right"] * 1.1)
-        right.setTitleText("Platelets x10^9/L")
+        right.setTitleText(self.tr("Platelets x10^9/L"))
         left.applyNiceNumbers()
         right.applyNiceNumbers()
         chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
@@ -383,13 +396,13 @@ class CountChartView(QChartView):
         shapes = (
             (
                 "transfusion_platelets",
-                "Platelet transfusion",
+                self.tr("Platelet transfusion"),
                 "#b23a1f",
                 QScatterSeries.MarkerShape.MarkerShapeTriangle,
             ),
             (
                 "transfusion_red_cells",
-                "Red-cell transfusion",
+                self.tr("Red-cell transfusion"),
                 "#8b0000",
                 QScatterSeries.MarkerShape.MarkerShapeRectangle,
             ),
@@ -427,7 +440,7 @@ class CountChartView(QChartView):
         nearest = min(series.points, key=lambda p: abs(p.day - point.x()))
         self.hover_text = (
             f"{series.label} {short_day_label(nearest.day)} "
-            f"({nearest.date:%a %d %b}): {nearest.qualifier}{nearest.value:g} "
+            f"({format_date(nearest.date, '%a %d %b')}): {nearest.qualifier}{nearest.value:g} "
             f"{series.unit}"
         )
         QToolTip.showText(self.cursor().pos(), self.hover_text, self)
@@ -467,15 +480,17 @@ class OverrideDialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Override: {RESULT_KEYS[key]}")
+        self.setWindowTitle(self.tr("Override: {result}").format(result=RESULT_KEYS[key]))
         result = status.result(key)
         computed = result.computed or result
-        self.engrafted = QRadioButton("Engrafted on")
-        self.not_engrafted = QRadioButton("Not engrafted")
+        self.engrafted = QRadioButton(self.tr("Engrafted on"))
+        self.not_engrafted = QRadioButton(self.tr("Not engrafted"))
         self.date_edit = DateField(
             result.date or today,
-            accessible_name="Engraftment date",
-            maximum=DateLimit(today, "after today: engraftment is recorded once it happened"),
+            accessible_name=self.tr("Engraftment date"),
+            maximum=DateLimit(
+                today, self.tr("after today: engraftment is recorded once it happened")
+            ),
         )
         (self.engrafted if result.date else self.not_engrafted).setChecked(True)
         self.reason = QLineEdit()
@@ -485,16 +500,20 @@ class OverrideDialog(QDialog):
                 self.date_edit.set_date(typed_date)
             (self.engrafted if typed_date is not None else self.not_engrafted).setChecked(True)
             self.reason.setText(typed_reason)
-        self.reason.setAccessibleName("Reason for the override")
-        self.reason.setPlaceholderText("e.g. manual differential; count drawn after transfusion")
-        explanation = QLabel("Computed: " + computed.explanation())
+        self.reason.setAccessibleName(self.tr("Reason for the override"))
+        self.reason.setPlaceholderText(
+            self.tr("e.g. manual differential; count drawn after transfusion")
+        )
+        explanation = QLabel(
+            self.tr("Computed: {explanation}").format(explanation=computed.explanation())
+        )
         explanation.setWordWrap(True)
         explanation.setTextFormat(Qt.TextFormat.PlainText)
         form = QFormLayout(self)
         form.addRow(explanation)
         form.addRow(self.engrafted, self.date_edit)
         form.addRow(self.not_engrafted)
-        form.addRow("&Reason (required):", self.reason)
+        form.addRow(self.tr("&Reason (required):"), self.reason)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -569,28 +588,28 @@ class CountsTab(QWidget):
         self.grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.grid.customContextMenuRequested.connect(self._on_grid_menu_requested)
         self.grid.setModel(self.model)
-        self.grid.setAccessibleName("Blood counts by date")
+        self.grid.setAccessibleName(self.tr("Blood counts by date"))
         self.grid.verticalHeader().setVisible(False)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.chart = CountChartView()
-        self.log_check = QCheckBox("Lo&g scale")  # Alt+L: the Calendar tab
+        self.log_check = QCheckBox(self.tr("Lo&g scale"))  # Alt+L: the Calendar tab
         self.log_check.setChecked(True)
         self.log_check.toggled.connect(self._on_log_check_toggled)
-        self.reset_zoom_button = QPushButton("Reset &zoom")
+        self.reset_zoom_button = QPushButton(self.tr("Reset &zoom"))
         self.reset_zoom_button.clicked.connect(self.chart.reset_zoom)
-        self.import_button = QPushButton("&Import lab file...")
+        self.import_button = QPushButton(self.tr("&Import lab file..."))
         self.import_button.clicked.connect(self.import_labs)
         self.engraftment_labels: dict[str, QLabel] = {}
         self.override_buttons: dict[str, QPushButton] = {}
-        panel = QGroupBox("Engraftment (CIBMTR/ASTCT 2021)")
+        panel = QGroupBox(self.tr("Engraftment (CIBMTR/ASTCT 2021)"))
         grid = QGridLayout(panel)
         for row, (key, title) in enumerate(RESULT_KEYS.items()):
             label = QLabel()
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setAccessibleName(title)
-            button = QPushButton("Override...")
-            button.setAccessibleName(f"Override {title}")
+            button = QPushButton(self.tr("Override..."))
+            button.setAccessibleName(self.tr("Override {result}").format(result=title))
             button.clicked.connect(lambda _checked=False, k=key: self.override(k))
             grid.addWidget(QLabel(f"<b>{title}</b>"), row, 0, Qt.AlignmentFlag.AlignTop)
             grid.addWidget(label, row, 1)
@@ -607,7 +626,7 @@ class CountsTab(QWidget):
         )
         self.graft_function = QLabel()
         self.graft_function.setObjectName("graftFunctionBanner")
-        self.graft_function.setAccessibleName("Graft function after engraftment")
+        self.graft_function.setAccessibleName(self.tr("Graft function after engraftment"))
         self.graft_function.setWordWrap(True)
         self.graft_function.setTextFormat(Qt.TextFormat.PlainText)
         self.graft_function.setStyleSheet(
@@ -692,7 +711,7 @@ class CountsTab(QWidget):
             self.status = None
             self.chart.set_data(None)
             for label in self.engraftment_labels.values():
-                label.setText("Set Day 0 to assess engraftment.")
+                label.setText(self.tr("Set Day 0 to assess engraftment."))
             self.graft_failure.setVisible(False)
             self.graft_function.setVisible(False)
             return
@@ -752,23 +771,32 @@ class CountsTab(QWidget):
     def _save_value(self, date: dt.date, analyte: str, value: float) -> bool:
         label = ANALYTE_LABEL[analyte]
         if math.isnan(value):
-            self.sig_status.emit(f"{label}: type a number.")
+            self.sig_status.emit(self.tr("{count}: type a number.").format(count=label))
             return False
         low, high = PHYSICAL_RANGE[analyte]
         if not low <= value <= high:
-            self.sig_status.emit(f"{label} {value:g} is outside {low:g}-{high:g}; not saved.")
+            self.sig_status.emit(
+                self.tr("{count} {value} is outside {low}-{high}; not saved.").format(
+                    count=label, value=f"{value:g}", low=f"{low:g}", high=f"{high:g}"
+                )
+            )
             return False
         existing = [s for s in self.samples if s.date == date and s.analyte == analyte]
         tid = self.transplant.id
-        done = f"{label} {value:g} on {date:%d %b} saved."
+        done = self.tr("{count} {value} on {date} saved.").format(
+            count=label, value=f"{value:g}", date=format_date(date, "%d %b")
+        )
 
         def edit(reason: str) -> UseCase[Change]:
             return lambda repo, ctx: record_counts(repo, ctx, tid, date, {analyte: value}, reason)
 
         if existing and any(s.value != value for s in existing):
-            prompt = f"{label} on {date:%d %b} is {existing[0].display_value}. Why correct it?"
+            prompt = self.tr("{count} on {date} is {value}. Why correct it?").format(
+                count=label, date=format_date(date, "%d %b"), value=existing[0].display_value
+            )
+            title = self.tr("Correct a count")
             return self._ask_and_run(
-                lambda **again: StepDialogs.ask_reason(self, "Correct a count", prompt, **again),
+                lambda **again: StepDialogs.ask_reason(self, title, prompt, **again),
                 edit,
                 done,
             )
@@ -780,10 +808,17 @@ class CountsTab(QWidget):
         tid = self.transplant.id
         return self._ask_and_run(
             lambda **again: StepDialogs.ask_reason(
-                self, "Remove a count", f"Why remove {label} of {date:%d %b %Y}?", **again
+                self,
+                self.tr("Remove a count"),
+                self.tr("Why remove {count} of {date}?").format(
+                    count=label, date=format_date(date, "%d %b %Y")
+                ),
+                **again,
             ),
             lambda reason: lambda repo, ctx: remove_count(repo, ctx, tid, date, analyte, reason),
-            f"{label} of {date:%d %b} removed (Undo brings it back).",
+            self.tr("{count} of {date} removed (Undo brings it back).").format(
+                count=label, date=format_date(date, "%d %b")
+            ),
         )
 
     def _grid_count_at(self, index: QModelIndex) -> tuple[dt.date, str] | None:
@@ -813,15 +848,27 @@ class CountsTab(QWidget):
         if found is None:
             return
         menu = QMenu(self)
-        action = menu.addAction("Remove this count...")
+        action = menu.addAction(self.tr("Remove this count..."))
         action.triggered.connect(lambda: self._remove_value(*found))
         menu.exec(self.grid.viewport().mapToGlobal(pos))
         menu.deleteLater()
 
     def _toggle_transfusion(self, date: dt.date, product: str, on: bool) -> bool:
-        name = "platelet" if product == "platelets" else "red-cell"
+        platelets = product == "platelets"
         tid = self.transplant.id
-        done = f"{name.capitalize()} transfusion {'recorded' if on else 'removed'} on {date:%d %b}."
+        when = format_date(date, "%d %b")
+        if on:
+            done = (
+                self.tr("Platelet transfusion recorded on {date}.")
+                if platelets
+                else self.tr("Red-cell transfusion recorded on {date}.")
+            ).format(date=when)
+        else:
+            done = (
+                self.tr("Platelet transfusion removed on {date}.")
+                if platelets
+                else self.tr("Red-cell transfusion removed on {date}.")
+            ).format(date=when)
         if on:
             return self._run(
                 lambda repo, ctx: record_transfusion(repo, ctx, tid, date, product), done
@@ -829,8 +876,12 @@ class CountsTab(QWidget):
         return self._ask_and_run(
             lambda **again: StepDialogs.ask_reason(
                 self,
-                "Remove transfusion",
-                f"Why remove the {name} transfusion of {date:%d %b}?",
+                self.tr("Remove transfusion"),
+                (
+                    self.tr("Why remove the platelet transfusion of {date}?")
+                    if platelets
+                    else self.tr("Why remove the red-cell transfusion of {date}?")
+                ).format(date=when),
                 **again,
             ),
             lambda reason: (
@@ -844,13 +895,13 @@ class CountsTab(QWidget):
         tid = self.transplant.id
         self._run(
             lambda repo, ctx: record_counts(repo, ctx, tid, date, values, reason),
-            f"Counts of {date:%d %b} saved.",
+            self.tr("Counts of {date} saved.").format(date=format_date(date, "%d %b")),
         )
 
     def override(self, key: str) -> None:
         """Ask for an override of one engraftment result (a reason is required)."""
         if self.status is None:
-            self.sig_status.emit("Set Day 0 before assessing engraftment.")
+            self.sig_status.emit(self.tr("Set Day 0 before assessing engraftment."))
             return
         status, tid = self.status, self.transplant.id
         self._ask_and_run(
@@ -858,7 +909,7 @@ class CountsTab(QWidget):
             lambda answer: (
                 lambda repo, ctx: override_engraftment(repo, ctx, tid, key, answer[0], answer[1])
             ),
-            f"{RESULT_KEYS[key]}: override saved.",
+            self.tr("{result}: override saved.").format(result=RESULT_KEYS[key]),
         )
 
     def import_labs(self) -> None:

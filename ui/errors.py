@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from planner.errors import PlannerError
@@ -67,10 +68,11 @@ def user_message(exc: BaseException) -> str:
     """What the dialog says: planner errors are written for users; others are not shown."""
     if isinstance(exc, PlannerError):
         return str(exc)
-    return (
-        f"An unexpected error occurred ({type(exc).__name__}). Your saved work is safe; "
-        "the last action may not have been completed. Details were written to the log."
-    )
+    return QCoreApplication.translate(
+        "errors",
+        "An unexpected error occurred ({error}). Your saved work is safe; "
+        "the last action may not have been completed. Details were written to the log.",
+    ).format(error=type(exc).__name__)
 
 
 def install_excepthook(

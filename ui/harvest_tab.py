@@ -14,7 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -60,6 +67,7 @@ from planner.records.harvest_log import (
 from planner.records.ports import HARVEST
 from ui.dialogs.saving import SaveErrorLine, ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
 from ui.widgets.refresh import RefreshWhenShown
@@ -95,15 +103,15 @@ class _Row:
 
 
 COLUMNS = (
-    "M-Day",
-    "Date",
-    "Blood CD34+ /uL",
-    "Blood vol. L",
-    "Product mL",
-    "Product CD34+",
-    "Bags",
-    "Dose " + UNIT,
-    "Cumulative",
+    QT_TRANSLATE_NOOP("HarvestTableModel", "M-Day"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Date"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Blood CD34+ /uL"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Blood vol. L"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Product mL"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Product CD34+"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Bags"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Dose {unit}"),
+    QT_TRANSLATE_NOOP("HarvestTableModel", "Cumulative"),
 )
 
 
@@ -147,7 +155,9 @@ class HarvestTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return QCoreApplication.translate("HarvestTableModel", COLUMNS[section]).format(
+                unit=UNIT
+            )
         return None
 
     def collection_at(self, row: int) -> Collection | None:
@@ -164,13 +174,15 @@ class HarvestTableModel(QAbstractTableModel):
             if col == 0:
                 return r.label
             if col == 1:
-                return r.date.strftime("%a %d %b")
+                return format_date(r.date, "%a %d %b")
             if col == 2:
                 return r.pb
             if c is None:
                 return ""
             product = (
-                f"{_num(c.cd34_per_ul)} /uL"
+                QCoreApplication.translate("HarvestTableModel", "{value} /uL").format(
+                    value=_num(c.cd34_per_ul)
+                )
                 if c.cd34_per_ul is not None
                 else f"{_num(c.cd34_total_e6)} x10^6"
             )
@@ -211,22 +223,22 @@ class CountDialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Blood CD34+ count")
+        self.setWindowTitle(self.tr("Blood CD34+ count"))
         self.date_edit = DateField(
             typed[0] if typed is not None else today,
-            accessible_name="Date of the count",
-            maximum=DateLimit(today, "after today: a count is recorded once measured"),
+            accessible_name=self.tr("Date of the count"),
+            maximum=DateLimit(today, self.tr("after today: a count is recorded once measured")),
         )
         self.value = QDoubleSpinBox()
         self.value.setRange(0, 10_000)
         self.value.setDecimals(1)
-        self.value.setSuffix(" /uL")
-        self.value.setAccessibleName("Blood CD34+ cells per microlitre")
+        self.value.setSuffix(self.tr(" /uL"))
+        self.value.setAccessibleName(self.tr("Blood CD34+ cells per microlitre"))
         if typed is not None:
             self.value.setValue(typed[1])
         form = QFormLayout(self)
-        form.addRow("&Date:", self.date_edit)
-        form.addRow("Blood &CD34+:", self.value)
+        form.addRow(self.tr("&Date:"), self.date_edit)
+        form.addRow(self.tr("Blood &CD34+:"), self.value)
         form.addRow(SaveErrorLine(error))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -276,7 +288,16 @@ class NewCollection:
     weight_kg: float | None = None
 
 
-NOT_ENTERED = "not entered"
+NOT_ENTERED = QT_TRANSLATE_NOOP("CollectionDialog", "not entered")
+# The required fields of a collection, as named in "Enter ..." (keys: ``_missing``).
+_REQUIRED_TEXTS = {
+    "product volume": QT_TRANSLATE_NOOP("CollectionDialog", "the product volume"),
+    "product CD34+ concentration": QT_TRANSLATE_NOOP(
+        "CollectionDialog", "the product CD34+ concentration"
+    ),
+    "product CD34+ total": QT_TRANSLATE_NOOP("CollectionDialog", "the product CD34+ total"),
+    "recipient weight": QT_TRANSLATE_NOOP("CollectionDialog", "the recipient weight"),
+}
 
 
 class CollectionDialog(QDialog):
@@ -294,7 +315,7 @@ class CollectionDialog(QDialog):
     ) -> None:
         """``today``: the latest collection date accepted (refused under the date)."""
         super().__init__(parent)
-        self.setWindowTitle("Apheresis collection")
+        self.setWindowTitle(self.tr("Apheresis collection"))
         self._id = collection.id
         self._start_date = collection.date
         self._tried = False  # OK was pressed: keep the missing-field messages shown
@@ -303,17 +324,18 @@ class CollectionDialog(QDialog):
         # dialog open: the use case refuses it too, but only after the input is gone.
         self.date_edit = DateField(
             collection.date,
-            accessible_name="Collection date",
+            accessible_name=self.tr("Collection date"),
             maximum=None
             if today is None
-            else DateLimit(today, "after today: a collection is recorded once collected"),
+            else DateLimit(today, self.tr("after today: a collection is recorded once collected")),
         )
         self.blood = self._spin(0, 60, 1, " L", existing.blood_volume_l or 0 if existing else 0)
         self.product = self._spin(0, 5000, 1, " mL", existing.product_volume_ml if existing else 0)
-        self.product.setSpecialValueText(NOT_ENTERED)
-        self.product.setAccessibleName("Product volume")
-        self.by_conc = QRadioButton("Concentration (cells/uL)")
-        self.by_total = QRadioButton("Total (x10^6 cells)")
+        not_entered = self.tr(NOT_ENTERED)
+        self.product.setSpecialValueText(not_entered)
+        self.product.setAccessibleName(self.tr("Product volume"))
+        self.by_conc = QRadioButton(self.tr("Concentration (cells/uL)"))
+        self.by_total = QRadioButton(self.tr("Total (x10^6 cells)"))
         self.conc = self._spin(0, 100_000, 1, " /uL", existing.cd34_per_ul or 0 if existing else 0)
         self.total = self._spin(
             0, 1_000_000, 1, " x10^6", existing.cd34_total_e6 or 0 if existing else 0
@@ -326,16 +348,16 @@ class CollectionDialog(QDialog):
         # A product CD34+ value of 0 would save a collection worth nothing: it reads as
         # "not entered" and OK waits for a real value.
         for spin in (self.conc, self.total):
-            spin.setSpecialValueText(NOT_ENTERED)
+            spin.setSpecialValueText(not_entered)
         # Range minimum 0 is the "not entered" value (a real weight is at least 1 kg).
         self.weight = self._spin(0, 350, 1, " kg", collection.weight_kg or 0)
-        self.weight.setSpecialValueText(NOT_ENTERED)
-        self.weight.setAccessibleName("Recipient weight")
+        self.weight.setSpecialValueText(not_entered)
+        self.weight.setAccessibleName(self.tr("Recipient weight"))
         self.product_error = self._field_error()
         self.weight_error = self._field_error()
         self.bags = QLineEdit(", ".join(existing.bags) if existing else "")
-        self.bags.setPlaceholderText("e.g. B-0312-1, B-0312-2")
-        self.plerixafor = QCheckBox("Plerixafor given before this collection")
+        self.bags.setPlaceholderText(self.tr("e.g. B-0312-1, B-0312-2"))
+        self.plerixafor = QCheckBox(self.tr("Plerixafor given before this collection"))
         self.plerixafor.setChecked(existing.plerixafor_given if existing else False)
         self.note = QLineEdit(existing.note if existing else "")
         self.preview = QLabel()
@@ -345,15 +367,15 @@ class CollectionDialog(QDialog):
         self.error.setStyleSheet("color:#a00000;")
         self.error.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("&Date:", self.date_edit)
-        form.addRow("&Blood volume processed:", self.blood)
-        form.addRow("&Product volume:", self._with_error(self.product, self.product_error))
+        form.addRow(self.tr("&Date:"), self.date_edit)
+        form.addRow(self.tr("&Blood volume processed:"), self.blood)
+        form.addRow(self.tr("&Product volume:"), self._with_error(self.product, self.product_error))
         form.addRow(self.by_conc, self.conc)
         form.addRow(self.by_total, self.total)
-        form.addRow("Recipient &weight:", self._with_error(self.weight, self.weight_error))
-        form.addRow("Ba&g ids:", self.bags)
+        form.addRow(self.tr("Recipient &weight:"), self._with_error(self.weight, self.weight_error))
+        form.addRow(self.tr("Ba&g ids:"), self.bags)
         form.addRow("", self.plerixafor)
-        form.addRow("&Note:", self.note)
+        form.addRow(self.tr("&Note:"), self.note)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -444,7 +466,11 @@ class CollectionDialog(QDialog):
             ("product volume", self.product_error),
             ("recipient weight", self.weight_error),
         ):
-            label.setText(f"Enter the {name}." if shown and name in missing else "")
+            label.setText(
+                self.tr("Enter {field}.").format(field=self.tr(_REQUIRED_TEXTS[name]))
+                if shown and name in missing
+                else ""
+            )
         return missing
 
     def _on_value_changed(self, *_args: object) -> None:
@@ -452,14 +478,19 @@ class CollectionDialog(QDialog):
         self.total.setEnabled(not self.by_conc.isChecked())
         missing = self._show_missing(shown=self._tried)
         if missing:
-            self.preview.setText(f"Enter the {' and the '.join(missing)} to compute the dose.")
+            fields = self.tr(" and ").join(self.tr(_REQUIRED_TEXTS[name]) for name in missing)
+            self.preview.setText(
+                self.tr("Enter {fields} to compute the dose.").format(fields=fields)
+            )
             self.error.setText("")
             return
         try:
             # The dose does not depend on the date: a refused date (shown under it)
             # does not hide the dose of what else was typed.
             date = self.date_edit.date() or self._start_date
-            self.preview.setText("Dose: " + self._entered(date).dose().formula)
+            self.preview.setText(
+                self.tr("Dose: {formula}").format(formula=self._entered(date).dose().formula)
+            )
             self.error.setText("")
         except ValidationError as err:
             self.preview.setText("")
@@ -506,25 +537,31 @@ class TargetsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, log: HarvestLog) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Collection targets")
+        self.setWindowTitle(self.tr("Collection targets"))
         self._log = log
         self.minimum = CollectionDialog._spin(0.1, 100, 1, "", log.targets.minimum)
         self.optimal = CollectionDialog._spin(0.1, 100, 1, "", log.targets.optimal)
-        self.threshold = CollectionDialog._spin(0, 1000, 1, " /uL", log.plerixafor_threshold)
+        self.threshold = CollectionDialog._spin(
+            0, 1000, 1, self.tr(" /uL"), log.plerixafor_threshold
+        )
         self.first_day = CollectionDialog._spin(0, 100, 1, "", log.first_day_yield_trigger)
         self.error = QLabel()
         self.error.setStyleSheet("color:#a00000;")
         form = QFormLayout(self)
-        form.addRow(f"Minimum per transplant ({UNIT}):", self.minimum)
-        form.addRow(f"Optimal per transplant ({UNIT}):", self.optimal)
-        form.addRow("Plerixafor prompt below blood CD34+:", self.threshold)
-        form.addRow(f"... or first collection below ({UNIT}):", self.first_day)
+        form.addRow(self.tr("Minimum per transplant ({unit}):").format(unit=UNIT), self.minimum)
+        form.addRow(self.tr("Optimal per transplant ({unit}):").format(unit=UNIT), self.optimal)
+        form.addRow(self.tr("Plerixafor prompt below blood CD34+:"), self.threshold)
+        form.addRow(
+            self.tr("... or first collection below ({unit}):").format(unit=UNIT), self.first_day
+        )
         form.addRow(
             QLabel(
-                "Targets are doubled automatically for a tandem transplant "
-                "(practice). Defaults: minimum 2, optimal 5 autologous / 4 allogeneic "
-                "x10^6 CD34+/kg; plerixafor prompt below 10/uL (centre setting). Sources: "
-                "docs/clinical-sources.md, Harvest."
+                self.tr(
+                    "Targets are doubled automatically for a tandem transplant "
+                    "(practice). Defaults: minimum 2, optimal 5 autologous / 4 allogeneic "
+                    "x10^6 CD34+/kg; plerixafor prompt below 10/uL (centre setting). Sources: "
+                    "docs/clinical-sources.md, Harvest."
+                )
             )
         )
         form.addRow(self.error)
@@ -570,7 +607,9 @@ class TargetsDialog(QDialog):
 
 
 def _collection_saved(entry: Collection) -> str:
-    return f"Collection of {entry.date:%d %b} saved: {entry.dose().text}."
+    return QCoreApplication.translate("HarvestTab", "Collection of {date} saved: {dose}.").format(
+        date=format_date(entry.date, "%d %b"), dose=entry.dose().text
+    )
 
 
 # --------------------------------------------------------------------------- the tab
@@ -593,7 +632,7 @@ class HarvestTab(QWidget):
         self.stop_banner.setObjectName("stopBanner")
         self.stop_banner.setWordWrap(True)
         self.stop_banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.stop_banner.setAccessibleName("Collection alert")
+        self.stop_banner.setAccessibleName(self.tr("Collection alert"))
         self.plerixafor_banner = QLabel()
         self.plerixafor_banner.setObjectName("plerixaforBanner")
         self.plerixafor_banner.setWordWrap(True)
@@ -604,7 +643,7 @@ class HarvestTab(QWidget):
         self.total_label.setTextFormat(Qt.TextFormat.PlainText)
         self.total_label.setStyleSheet("font-size:14pt;font-weight:bold;")
         self.progress = QProgressBar()
-        self.progress.setAccessibleName("Cumulative yield against the optimal target")
+        self.progress.setAccessibleName(self.tr("Cumulative yield against the optimal target"))
         self.targets_label = QLabel()
         self.targets_label.setWordWrap(True)
         self.forecast_label = QLabel()
@@ -613,7 +652,7 @@ class HarvestTab(QWidget):
         self.table = QTableView()
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Harvest log by M-Day")
+        self.table.setAccessibleName(self.tr("Harvest log by M-Day"))
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -621,23 +660,27 @@ class HarvestTab(QWidget):
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         # Access keys clear of the menus (Alt+E Edit) and the patient tabs (Alt+T
         # Timeline, Alt+P Complications): ui/actions.py.
-        self.count_button = QPushButton("Blood &CD34+ count...")
+        self.count_button = QPushButton(self.tr("Blood &CD34+ count..."))
         self.count_button.clicked.connect(self.enter_count)
-        self.add_button = QPushButton("&Add collection...")
+        self.add_button = QPushButton(self.tr("&Add collection..."))
         self.add_button.clicked.connect(self.add_collection)
-        self.edit_button = QPushButton("Ed&it collection...")
+        self.edit_button = QPushButton(self.tr("Ed&it collection..."))
         self.edit_button.clicked.connect(self.edit_selected)
-        self.remove_button = QPushButton("&Remove collection...")
+        self.remove_button = QPushButton(self.tr("&Remove collection..."))
         self.remove_button.setToolTip(
-            "Remove a collection entered by mistake (with a reason; the audit trail keeps it)"
+            self.tr(
+                "Remove a collection entered by mistake (with a reason; the audit trail keeps it)"
+            )
         )
         self.remove_button.clicked.connect(self.remove_selected)
-        self.targets_button = QPushButton("Tar&gets...")
+        self.targets_button = QPushButton(self.tr("Tar&gets..."))
         self.targets_button.clicked.connect(self.edit_targets)
-        self.calculator_button = QPushButton("Plerixafor d&ose...")
+        self.calculator_button = QPushButton(self.tr("Plerixafor d&ose..."))
         self.calculator_button.setToolTip(
-            "Plerixafor dose from weight and creatinine clearance (Cockcroft-Gault), with "
-            "the patient's recorded age, sex, weight and height filled in"
+            self.tr(
+                "Plerixafor dose from weight and creatinine clearance (Cockcroft-Gault), with "
+                "the patient's recorded age, sex, weight and height filled in"
+            )
         )
         self.calculator_button.clicked.connect(self.open_plerixafor_calculator)
         buttons = QHBoxLayout()
@@ -698,32 +741,46 @@ class HarvestTab(QWidget):
         first = self.first_dose
         self.model.set_log(log, first)
         self.mday_label.setText(
-            f"Today {today:%a %d %b %Y}"
-            + (
-                f", M-Day {mobilisation_day(today, first)}"
-                if first
-                else ", no mobilisation anchor in the plan"
+            self.tr("Today {date}, M-Day {n}").format(
+                date=format_date(today, "%a %d %b %Y"), n=mobilisation_day(today, first)
+            )
+            if first
+            else self.tr("Today {date}, no mobilisation anchor in the plan").format(
+                date=format_date(today, "%a %d %b %Y")
             )
         )
         total = log.total()
         minimum, optimal, maximum = log.effective_targets(tandem)
-        self.total_label.setText(f"Cumulative: {total.text}")
+        self.total_label.setText(self.tr("Cumulative: {total}").format(total=total.text))
         self.total_label.setToolTip(total.formula)
         self.progress.setRange(0, max(1, round(optimal.value * 100)))
         self.progress.setValue(min(round(total.value * 100), self.progress.maximum()))
-        self.progress.setFormat(f"{_num(total.value)} of {_num(optimal.value)} (optimal)")
+        self.progress.setFormat(
+            self.tr("{total} of {optimal} (optimal)").format(
+                total=_num(total.value), optimal=_num(optimal.value)
+            )
+        )
+        targets = (
+            self.tr("Minimum {minimum}; optimal {optimal}; maximum {maximum}")
+            if maximum
+            else self.tr("Minimum {minimum}; optimal {optimal}")
+        ).format(
+            minimum=minimum.text, optimal=optimal.text, maximum=maximum.text if maximum else ""
+        )
         self.targets_label.setText(
-            f"Minimum {minimum.text}; optimal {optimal.text}"
-            + (f"; maximum {maximum.text}" if maximum else "")
-            + (" (tandem: doubled)" if tandem else "")
+            self.tr("{targets} (tandem: doubled)").format(targets=targets) if tandem else targets
         )
         self.targets_label.setToolTip(optimal.formula)
         fc = forecast(log, tandem)
         if fc.collections_needed is None:
-            self.forecast_label.setText(f"Forecast: {fc.formula}.")
+            self.forecast_label.setText(self.tr("Forecast: {formula}.").format(formula=fc.formula))
         else:
             self.forecast_label.setText(
-                f"Forecast: {fc.collections_needed} more collection(s) to the optimal target."
+                self.tr("Forecast: 1 more collection to the optimal target.")
+                if fc.collections_needed == 1
+                else self.tr("Forecast: {n} more collections to the optimal target.").format(
+                    n=fc.collections_needed
+                )
             )
         self.forecast_label.setToolTip(fc.formula)
         alert = stop_alert(log, tandem)
@@ -781,7 +838,7 @@ class HarvestTab(QWidget):
         self._ask_and_save(
             lambda **again: CountDialog.ask(self, self.session.today, **again),
             edit,
-            lambda entry: f"Blood CD34+ {_num(entry[1], 1)}/uL saved.",
+            lambda entry: self.tr("Blood CD34+ {value}/uL saved.").format(value=_num(entry[1], 1)),
         )
 
     def _new_collection(self) -> NewCollection:
@@ -813,19 +870,23 @@ class HarvestTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         collection = self.model.collection_at(rows[0].row()) if rows else None
         if collection is None:
-            self.sig_status.emit("Select the collection to remove in the table first.")
+            self.sig_status.emit(self.tr("Select the collection to remove in the table first."))
             return
-        what = f"the collection of {collection.date:%a %d %b %Y} ({collection.dose().text})"
+        what = self.tr("the collection of {date} ({dose})").format(
+            date=format_date(collection.date, "%a %d %b %Y"), dose=collection.dose().text
+        )
         tid, cid = self.transplant.id, collection.id
         self._ask_and_save(
             lambda **again: StepDialogs.ask_reason(
                 self,
-                "Remove collection",
-                f"Why remove {what}? The audit trail keeps what was entered.",
+                self.tr("Remove collection"),
+                self.tr("Why remove {what}? The audit trail keeps what was entered.").format(
+                    what=what
+                ),
                 **again,
             ),
             lambda reason: lambda repo, ctx: remove_collection(repo, ctx, tid, cid, reason),
-            lambda _reason: f"Removed {what}.",
+            lambda _reason: self.tr("Removed {what}.").format(what=what),
         )
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
@@ -849,7 +910,7 @@ class HarvestTab(QWidget):
         self._ask_and_save(
             lambda **again: TargetsDialog.ask(self, self.log, **again),
             lambda edited: lambda repo, ctx: save_harvest_settings(repo, ctx, tid, edited),
-            lambda _edited: "Targets saved.",
+            lambda _edited: self.tr("Targets saved."),
         )
 
     def open_plerixafor_calculator(self) -> None:

@@ -6,14 +6,22 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from planner import __version__
+from ui.translation import QT_TRANSLATE_NOOP
 
 GUIDE = "user-guide.md"
 IMAGE_WIDTH = 760  # screenshots are 1366 px wide: shown at the dialog's width, to scale
+
+# The names of the places the repository reports (``storage_locations``), shown translated.
+PLACES = (
+    QT_TRANSLATE_NOOP("help", "Database"),
+    QT_TRANSLATE_NOOP("help", "Backups"),
+    QT_TRANSLATE_NOOP("help", "Audit key"),
+)
 
 
 def guide_path() -> Path | None:
@@ -36,10 +44,10 @@ class GuideDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, path: Path) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Transplant Planner: user guide")
+        self.setWindowTitle(self.tr("Transplant Planner: user guide"))
         self.resize(900, 700)
         self.browser = QTextBrowser()
-        self.browser.setAccessibleName("User guide")
+        self.browser.setAccessibleName(self.tr("User guide"))
         self.browser.setOpenExternalLinks(False)
         self.browser.setSearchPaths([str(path.parent)])
         self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path.parent) + "/"))
@@ -54,15 +62,20 @@ class GuideDialog(QDialog):
 
 def about_text(where: list[tuple[str, str]]) -> str:
     """The About box: version, licence, the templates' status, and where the files are."""
-    places = "<br>".join(f"{_escape(what)}: {_escape(path)}" for what, path in where)
-    return (
-        f"<h3>Transplant Planner {__version__}</h3>"
+    places = "<br>".join(
+        f"{_escape(QCoreApplication.translate('help', what) if what in PLACES else what)}: "
+        f"{_escape(path)}"
+        for what, path in where
+    )
+    return QCoreApplication.translate(
+        "help",
+        "<h3>Transplant Planner {version}</h3>"
         "<p>Planning and follow-up of haematopoietic stem cell transplants.</p>"
         "<p>The templates, doses and rules are <b>examples for local review</b>, not "
         "medical advice: the programme checks and adapts them before use.</p>"
         "<p>Free software under the GNU General Public License, version 3 or later; it "
-        "comes with no warranty.</p>" + (f"<p>{places}</p>" if places else "")
-    )
+        "comes with no warranty.</p>",
+    ).format(version=__version__) + (f"<p>{places}</p>" if places else "")
 
 
 def _escape(text: str) -> str:

@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QMargins, QRect, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QGuiApplication,
+    QPageLayout,
     QTextDocument,
     QUndoGroup,
     QUndoStack,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -44,13 +47,17 @@ from PySide6.QtWidgets import (
 from planner.errors import PlannerError
 from ui.actions import (
     ACTIONS,
+    LANGUAGE_MENU,
+    LANGUAGE_MENU_OF,
     MAIN_TABS,
     MAIN_TOOLBAR,
     MENUS,
+    SPECS,
     ActionSpec,
     Scope,
     literal,
     make_action,
+    shown,
 )
 from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
@@ -58,7 +65,9 @@ from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
 from ui.printing import print_document
 from ui.session import VIEW_WAITS, ClinicSession
+from ui.session import shown as session_text
 from ui.settings import WindowState
+from ui.translation import format_date, language_choices
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
 
@@ -71,6 +80,7 @@ if TYPE_CHECKING:
     from planner.domain.templates import Protocol
     from ui.dialogs.plan_wizard import PlanRequest
     from ui.patient_workspace import PatientWorkspace
+    from ui.printing import TablePrint
     from ui.transplant_session import Snapshot, TransplantSession
 
 # The patient workspace, the dialogs, the plan session, the use cases and printing are
@@ -167,11 +177,13 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(self.clinic_undo)
         self.undo_group.setActiveStack(self.clinic_undo)
         # No patient data in the title: it shows in task bars and screen shares.
-        self.setWindowTitle("Transplant Planner" + (" - DEMO CLINIC" if session.demo else ""))
+        self.setWindowTitle(
+            self.tr("Transplant Planner - DEMO CLINIC") if session.demo else "Transplant Planner"
+        )
         self.model = BoardTableModel(session)
         self.board = BoardView(self.model)
         self.clinic_timeline = ClinicTimeline()
-        self.clinic_timeline.setAccessibleName("Clinic timeline")
+        self.clinic_timeline.setAccessibleName(self.tr("Clinic timeline"))
         self.worklist_model = WorklistModel(session)
         self.tabs = QTabWidget()
         self.tabs.setTabsClosable(True)
@@ -198,7 +210,7 @@ class MainWindow(QMainWindow):
     # --- construction ------------------------------------------------------------------------
 
     def _build_central(self) -> None:
-        self.banner = QLabel("DEMO CLINIC: synthetic patients, not real data")
+        self.banner = QLabel(self.tr("DEMO CLINIC: synthetic patients, not real data"))
         self.banner.setObjectName("demoBanner")
         self.banner.setStyleSheet("background:#fde68a;color:#111;padding:4px;font-weight:bold;")
         self.banner.setVisible(self.session.demo)
@@ -216,12 +228,12 @@ class MainWindow(QMainWindow):
         self.storage_banner.setVisible(False)
         self.empty_panel = QWidget()
         empty = QHBoxLayout(self.empty_panel)
-        empty.addWidget(QLabel("This clinic database has no patients yet."))
+        empty.addWidget(QLabel(self.tr("This clinic database has no patients yet.")))
         # Not "&demo": Alt+D is the Today tab.
-        self.load_demo_button = QPushButton("Load the de&mo clinic")
+        self.load_demo_button = QPushButton(self.tr("Load the de&mo clinic"))
         self.load_demo_button.setEnabled(self._load_demo is not None)
         empty.addWidget(self.load_demo_button)
-        self.new_patient_button = QPushButton("Add the first &patient")
+        self.new_patient_button = QPushButton(self.tr("Add the first &patient"))
         empty.addWidget(self.new_patient_button)
         empty.addStretch(1)
         self.empty_panel.setVisible(False)
@@ -240,18 +252,18 @@ class MainWindow(QMainWindow):
         tlayout = QVBoxLayout(today_page)
         self.worklist_view = QTableView()
         self.worklist_view.setModel(self.worklist_model)
-        self.worklist_view.setAccessibleName("Today's worklist")
+        self.worklist_view.setAccessibleName(self.tr("Today's worklist"))
         # Tab leaves the table (the print button is next); arrows move between cells.
         self.worklist_view.setTabKeyNavigation(False)
         self._size_worklist_columns()
-        print_button = QPushButton("&Print worklist...")
+        print_button = QPushButton(self.tr("&Print worklist..."))
         # Printing is audited in the database: from the stored start board it waits for
         # the live clinic like the menu's Print worklist.
         print_button.clicked.connect(lambda: self.when_ready(self.print_worklist))
         tlayout.addWidget(self.worklist_view)
         tlayout.addWidget(print_button, 0, Qt.AlignmentFlag.AlignRight)
-        self.tabs.addTab(board_page, MAIN_TABS["board"])
-        self.tabs.addTab(today_page, MAIN_TABS["today"])
+        self.tabs.addTab(board_page, shown(MAIN_TABS["board"]))
+        self.tabs.addTab(today_page, shown(MAIN_TABS["today"]))
         # A long tab title is elided (its tooltip holds it) rather than widening the window.
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         for i in (0, 1):  # the board and the worklist cannot be closed
@@ -266,7 +278,7 @@ class MainWindow(QMainWindow):
         """
         header = self.worklist_view.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance("Done") + 16)
+        header.setMinimumSectionSize(self.fontMetrics().horizontalAdvance(self.tr("Done")) + 16)
         # Measured when the Today tab is shown, over the first rows only: ResizeToContents
         # re-measured every cell of a 500-patient worklist on each change, start-up included.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -289,8 +301,9 @@ class MainWindow(QMainWindow):
         group = self.undo_group
         group.canUndoChanged.connect(undo.setEnabled)
         group.canRedoChanged.connect(redo.setEnabled)
-        group.undoTextChanged.connect(lambda text: undo.setText(_with_subject("&Undo", text)))
-        group.redoTextChanged.connect(lambda text: redo.setText(_with_subject("&Redo", text)))
+        undo_text, redo_text = SPECS["undo"].shown_text, SPECS["redo"].shown_text
+        group.undoTextChanged.connect(lambda text: undo.setText(_with_subject(undo_text, text)))
+        group.redoTextChanged.connect(lambda text: redo.setText(_with_subject(redo_text, text)))
         undo.setEnabled(group.canUndo())
         redo.setEnabled(group.canRedo())
 
@@ -303,7 +316,10 @@ class MainWindow(QMainWindow):
                 return
             ws = self.current_workspace()
             if ws is None:
-                self.statusBar().showMessage(f"{spec.label}: open a patient first.", 5000)
+                self.statusBar().showMessage(
+                    self.tr("{action}: open a patient first.").format(action=spec.shown_label),
+                    5000,
+                )
                 return
             getattr(ws, spec.slot)()
 
@@ -315,17 +331,43 @@ class MainWindow(QMainWindow):
     def _build_menus_and_toolbar(self) -> None:
         a = self.actions_by_name
         for title, names in MENUS:
-            menu = self.menuBar().addMenu(title)
+            menu = self.menuBar().addMenu(shown(title))
             for name in names:
                 if name is None:
                     menu.addSeparator()
                 elif name in a:
                     menu.addAction(a[name])
-        toolbar = QToolBar("Main")
+            if title == LANGUAGE_MENU_OF:
+                menu.addSeparator()
+                self._build_language_menu(menu.addMenu(shown(LANGUAGE_MENU)))
+        toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         for name in MAIN_TOOLBAR:
             toolbar.addAction(a[name])
         self.addToolBar(toolbar)
+
+    def _build_language_menu(self, menu: QMenu) -> None:
+        """View > Language: the stored choice is checked; a new one applies at the next
+        start (texts are translated as widgets are built), which the status bar says."""
+        self.language_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        chosen = self.state.load_language()
+        for code, text in language_choices():
+            action = QAction(text, self)
+            action.setObjectName(f"language_{code}")
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.triggered.connect(partial(self.choose_language, code))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[code] = action
+
+    def choose_language(self, code: str) -> None:
+        """Keep the interface language for the next start and say when it applies."""
+        self.state.save_language(code)
+        self.statusBar().showMessage(
+            self.tr("The language will change the next time Transplant Planner starts."), 10000
+        )
 
     def _connect(self) -> None:
         self.session.sig_board_changed.connect(self._on_session_board_changed)
@@ -383,7 +425,9 @@ class MainWindow(QMainWindow):
 
     def show_settings_problem(self, problem: str) -> None:
         """A persistent notice that centre.toml could not be used (closure days, phone...)."""
-        self.settings_banner.setText(f"Centre settings: {problem}" if problem else "")
+        self.settings_banner.setText(
+            self.tr("Centre settings: {problem}").format(problem=problem) if problem else ""
+        )
         self.settings_banner.setVisible(bool(problem))
 
     def when_ready(self, action: Callable[[], object]) -> None:
@@ -396,7 +440,10 @@ class MainWindow(QMainWindow):
             action()
             return
         self._pending = action
-        self.statusBar().showMessage("Opening the clinic database... one moment.")
+        self.statusBar().showMessage(self._opening_text())
+
+    def _opening_text(self) -> str:
+        return self.tr("Opening the clinic database... one moment.")
 
     def _on_session_ready(self) -> None:
         pending, self._pending = self._pending, None
@@ -410,7 +457,9 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         self.statusBar().showMessage(
-            f"The clinic could not be loaded: {user_message(exc)} Press F5 to try again."
+            self.tr("The clinic could not be loaded: {reason} Press F5 to try again.").format(
+                reason=user_message(exc)
+            )
         )
 
     def show_error(self, exc: BaseException) -> None:
@@ -421,17 +470,25 @@ class MainWindow(QMainWindow):
         rows = self.session.rows
         count = len(rows)
         self.empty_panel.setVisible(count == 0 and not self.session.demo)
-        summary = (
-            f"{count} active transplant{'s' if count != 1 else ''} - "
-            f"today {self.session.today:%a %d %b %Y}"
+        active = (
+            self.tr("1 active transplant")
+            if count == 1
+            else self.tr("{count} active transplants").format(count=count)
+        )
+        summary = self.tr("{active} - today {date}").format(
+            active=active, date=format_date(self.session.today, "%a %d %b %Y")
         )
         bar = self.statusBar()
         if self.session.from_snapshot:  # the board saved at the last close, same data
-            self._summary = f"{summary} - opening the clinic database..."
+            self._summary = self.tr("{summary} - opening the clinic database...").format(
+                summary=summary
+            )
             bar.showMessage(self._summary)
-        elif bar.currentMessage() in ("", self._summary) or bar.currentMessage().startswith(
-            ("Loading the clinic", "Opening the clinic")
-        ):
+        elif bar.currentMessage() in (
+            "",
+            self._summary,
+            self._loading_text(),
+        ) or bar.currentMessage().startswith(self._opening_text()):
             # The refresh after an edit must not wipe the edit's own message
             # ("Day 0 moved to ...; 77 dates changed").
             self._summary = summary
@@ -453,7 +510,10 @@ class MainWindow(QMainWindow):
     def _on_session_loading(self, loading: bool) -> None:
         self.progress.setVisible(loading)
         if loading:
-            self.statusBar().showMessage("Loading the clinic...")
+            self.statusBar().showMessage(self._loading_text())
+
+    def _loading_text(self) -> str:
+        return self.tr("Loading the clinic...")
 
     def _on_tabs_current_changed(self, _index: int) -> None:
         ws = self.current_workspace()
@@ -532,7 +592,7 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(index)
         ws.timeline.setFocus()
         if view_waits:
-            self.statusBar().showMessage(VIEW_WAITS, 15000)
+            self.statusBar().showMessage(session_text(VIEW_WAITS), 15000)
         return ws
 
     def open_selected(self) -> None:
@@ -614,14 +674,14 @@ class MainWindow(QMainWindow):
             return
         if patient is None:
             return
-        self.statusBar().showMessage(f"Patient {patient.mrn} saved.", 5000)
+        self.statusBar().showMessage(self.tr("Patient {mrn} saved.").format(mrn=patient.mrn), 5000)
         self.new_plan(patient.id)
 
     def edit_patient(self) -> None:
         """Edit the current patient's details."""
         ws = self.current_workspace()
         if ws is None:
-            self.statusBar().showMessage("Open a patient to edit their details.", 5000)
+            self.statusBar().showMessage(self.tr("Open a patient to edit their details."), 5000)
             return
         from planner.app.patients import save_patient
         from ui.dialogs.patient_dialog import PatientDialog
@@ -644,7 +704,7 @@ class MainWindow(QMainWindow):
             return
         if edited is None:
             return
-        self.statusBar().showMessage(f"Patient {edited.mrn} saved.", 5000)
+        self.statusBar().showMessage(self.tr("Patient {mrn} saved.").format(mrn=edited.mrn), 5000)
 
     def new_plan_for_current(self) -> None:
         """New plan for the patient of the current tab."""
@@ -652,7 +712,9 @@ class MainWindow(QMainWindow):
         if ws is not None:
             self.new_plan(ws.session.patient.id)
         else:
-            self.statusBar().showMessage("Open a patient first, or create a new patient.", 5000)
+            self.statusBar().showMessage(
+                self.tr("Open a patient first, or create a new patient."), 5000
+            )
 
     def new_plan(self, patient_id: str) -> None:
         """Run the plan wizard for a patient and open the new plan."""
@@ -692,19 +754,23 @@ class MainWindow(QMainWindow):
 
             if self.session.rows:
                 self.statusBar().showMessage(
-                    "The demo clinic can only be loaded into an empty database.", 8000
+                    self.tr("The demo clinic can only be loaded into an empty database."), 8000
                 )
                 return
             if not StepDialogs.confirm(
                 self,
-                "Load the demo clinic?",
-                "Add 14 synthetic demo patients to this empty database? Use it for "
-                "training only; for real work start a new, empty database.",
+                self.tr("Load the demo clinic?"),
+                self.tr(
+                    "Add 14 synthetic demo patients to this empty database? Use it for "
+                    "training only; for real work start a new, empty database."
+                ),
             ):
                 return
         count = self._load_demo()
         self.session.refresh()
-        self.statusBar().showMessage(f"Loaded {count} demo patients.", 5000)
+        self.statusBar().showMessage(
+            self.tr("Loaded {count} demo patients.").format(count=count), 5000
+        )
 
     def _on_worklist_check_off(self, item: WorklistItem) -> None:
         if not self.session.ready:
@@ -730,13 +796,20 @@ class MainWindow(QMainWindow):
         except PlannerError as exc:
             self.show_error(exc)
             return
-        self.statusBar().showMessage(f"{item.title} marked done for {item.mrn}.", 5000)
+        self.statusBar().showMessage(
+            self.tr("{step} marked done for {mrn}.").format(step=item.title, mrn=item.mrn), 5000
+        )
 
     def worklist_document(self) -> QTextDocument:
         """The printable worklist (escaped HTML in a QTextDocument)."""
         doc = QTextDocument()
         doc.setHtml(
-            worklist_html(self.session.worklist, f"Worklist {self.session.today:%a %d %b %Y}")
+            worklist_html(
+                self.session.worklist,
+                self.tr("Worklist {date}").format(
+                    date=format_date(self.session.today, "%a %d %b %Y")
+                ),
+            )
         )
         return doc
 
@@ -744,7 +817,9 @@ class MainWindow(QMainWindow):
         """Preview, save or print the current patient's documents."""
         ws = self.current_workspace()
         if ws is None:
-            self.statusBar().showMessage("Open a patient to print or export documents.", 5000)
+            self.statusBar().showMessage(
+                self.tr("Open a patient to print or export documents."), 5000
+            )
             return
         from ui.dialogs.export_dialog import ExportDialog
 
@@ -790,6 +865,85 @@ class MainWindow(QMainWindow):
         print_document(document, printer)
         return True
 
+    def print_board(self) -> None:
+        """Print the board's rows as filtered and sorted on screen through the print dialog."""
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.board_print(printer).count)  # the range in the board's pages
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            self.print_board_to(printer)
+
+    def board_print(self, printer: QPrinter) -> TablePrint:
+        """The board laid out for ``printer``: the rows the board shows, in its order, the
+        columns it shows in its order, fitted to the page width."""
+        from ui.printing import TablePrint, logical_page
+
+        table, proxy = self.board.table, self.board.proxy
+        header = table.horizontalHeader()
+        columns = [
+            header.logicalIndex(visual)
+            for visual in range(header.count())
+            if not table.isColumnHidden(header.logicalIndex(visual))
+        ]
+        horizontal = Qt.Orientation.Horizontal
+        rows = [
+            [str(proxy.index(row, column).data() or "") for column in columns]
+            for row in range(proxy.rowCount())
+        ]
+        title = self.tr("Clinic board {date}: {shown} of {total} active transplants").format(
+            date=format_date(self.session.today, "%a %d %b %Y"),
+            shown=proxy.rowCount(),
+            total=self.model.rowCount(),
+        )
+        return TablePrint(
+            title,
+            [str(proxy.headerData(column, horizontal)) for column in columns],
+            rows,
+            logical_page(printer),
+            table.font(),
+        )
+
+    def print_board_to(self, printer: QPrinter) -> bool:
+        """Record the printout, then print the board on ``printer`` (landscape, the pages
+        chosen); True when printed, False when the row could not be written (a dialog
+        says so and nothing is printed)."""
+        from planner.app.audited_output import patients_phrase, record_output
+        from ui.printing import print_pages
+
+        self.session.refresh_if_new_day()  # never print yesterday's board under today's date
+        # Nine columns of names, days and alerts: the board is printed landscape.
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        job = self.board_print(printer)
+        proxy = self.board.proxy
+        patients = [
+            self.model.row_at(proxy.mapToSource(proxy.index(row, 0)).row()).patient_id
+            for row in range(proxy.rowCount())
+        ]
+        if patients:  # an empty board holds no patient data
+            event = f"Print board ({patients_phrase(patients)})"
+            try:
+                self.session.perform(
+                    lambda repo, ctx: record_output(
+                        repo, ctx, event, outcome="The board was not printed", what="the print"
+                    )
+                )
+            except PlannerError as exc:
+                self.refuse_output(exc)
+                return False
+        pages = print_pages(printer, job.count, job.paint)
+        self.statusBar().showMessage(
+            self.tr("Printed %n page(s) of the board.", "", pages)
+            if pages
+            else self.tr(
+                "Nothing of the board was printed (no page chosen, or the printer failed)."
+            ),
+            8000,
+        )
+        return True
+
     def refuse_output(self, exc: PlannerError) -> None:
         """Say in a dialog why patient data was not printed or exported."""
         QMessageBox.warning(self, "Transplant Planner", user_message(exc))
@@ -806,23 +960,29 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         self.statusBar().showMessage(
-            f"Backup written and verified: {made}"
+            self.tr("Backup written and verified: {file}").format(file=made)
             if made
-            else "This database is not a file here; back it up where it is kept (its server).",
+            else self.tr(
+                "This database is not a file here; back it up where it is kept (its server)."
+            ),
             10000,
         )
 
     def restore_instructions(self) -> str:
         """How to restore: the command for this database, with its backups folder."""
         where = self.session.repo.backup_location() if self.session.attached else None
-        database, folder = where or ("FILE", "the backups folder beside the database")
-        return (
-            "To restore a backup, close Transplant Planner on every workstation, then run:\n\n"
-            f'transplant-planner --db "{database}" restore BACKUP\n\n'
-            f"with BACKUP one of the planner-....db files in {folder}. The backup is "
+        database, folder = where or (
+            self.tr("FILE"),
+            self.tr("the backups folder beside the database"),
+        )
+        # The command's words stay English (the command line is not translated).
+        return self.tr(
+            "To restore a backup, close Transplant Planner on every workstation, then run:"
+            "\n\n{command}\n\n"
+            "with BACKUP one of the planner-....db files in {folder}. The backup is "
             "verified first, the current database is kept aside (never deleted) and the "
             "restore is recorded in the audit trail."
-        )
+        ).format(command=f'transplant-planner --db "{database}" restore BACKUP', folder=folder)
 
     def show_user_guide(self) -> None:
         """Help > User guide (F1): docs/user-guide.md with its screenshots."""
@@ -831,8 +991,10 @@ class MainWindow(QMainWindow):
         path = guide_path()
         if path is None:
             self.statusBar().showMessage(
-                "This installation has no user guide; it is docs/user-guide.md in the "
-                "program's source.",
+                self.tr(
+                    "This installation has no user guide; it is docs/user-guide.md in the "
+                    "program's source."
+                ),
                 10000,
             )
             return
@@ -843,7 +1005,7 @@ class MainWindow(QMainWindow):
         from ui.help import about_text
 
         where = self.session.repo.storage_locations() if self.session.attached else []
-        QMessageBox.about(self, "About Transplant Planner", about_text(where))
+        QMessageBox.about(self, self.tr("About Transplant Planner"), about_text(where))
 
     def restore_from_backup(self) -> None:
         """File > Restore from backup...: say how, rather than restore under the app.
@@ -855,7 +1017,7 @@ class MainWindow(QMainWindow):
         """
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            "Restore from backup",
+            self.tr("Restore from backup"),
             self.restore_instructions(),
             QMessageBox.StandardButton.Ok,
             self,
@@ -930,7 +1092,7 @@ class MainWindow(QMainWindow):
     def refresh_clinic(self) -> None:
         """Reload the whole clinic (F5); also the way to retry a first load that failed."""
         if not self.session.attached:
-            self.statusBar().showMessage("Opening the clinic database... one moment.", 5000)
+            self.statusBar().showMessage(self._opening_text(), 5000)
             return
         try:
             self.session.refresh()

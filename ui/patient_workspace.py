@@ -16,7 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QAction, QTextDocument
+from PySide6.QtGui import QAction, QPageLayout, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -53,7 +53,7 @@ from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_bands
 from planner.records.documents import plan_outdated_documents
 from planner.records.ports import COMPLICATIONS, DOCUMENTS, ENGRAFTMENT
-from ui.actions import PATIENT_TABS, PATIENT_TOOLBAR, SPECS, make_action
+from ui.actions import PATIENT_TABS, PATIENT_TOOLBAR, SPECS, make_action, shown
 from ui.checklist_tab import ChecklistTab
 from ui.complications_tab import ComplicationsTab
 from ui.dialogs.anchor_dialog import AnchorMove, SetAnchorDialog, settable_anchors
@@ -64,11 +64,13 @@ from ui.errors import user_message
 from ui.models.step_table_model import DATE_COL, SORT_ROLE, StepTableModel
 from ui.plan_checks_panel import PlanChecksPanel
 from ui.printing import logical_page, print_document, print_pages
+from ui.timeline_print import TimelineBandsPrint
+from ui.translation import format_date
 from ui.transplant_session import Snapshot, TransplantSession
 from ui.widgets.date_field import DateFieldDelegate
 from ui.widgets.elided_label import ElidedLabel
 from ui.widgets.month_calendar import CalendarPrint, MonthCalendar
-from ui.widgets.plan_timeline import PlanTimeline, TimelinePrint
+from ui.widgets.plan_timeline import PlanTimeline
 from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:  # these tabs import pandas: they are imported when a patient opens
@@ -104,7 +106,7 @@ class PatientWorkspace(QWidget):
         # A long name is elided (the tooltip holds it), never widening the window.
         self.header = ElidedLabel()
         self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.header.setAccessibleName("Patient summary")
+        self.header.setAccessibleName(self.tr("Patient summary"))
         self.timeline = PlanTimeline()
         self._events_shown: list[tuple[dt.date, str]] = []
         self.timeline.step_details = self._step_details
@@ -123,7 +125,7 @@ class PatientWorkspace(QWidget):
         self.table.setModel(self.table_proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-        self.table.setAccessibleName("Plan steps")
+        self.table.setAccessibleName(self.tr("Plan steps"))
         # Dates are typed as YYYY-MM-DD in the cell, as in every dialog, and refused
         # there, never wrapped into another date.
         self.date_delegate = DateFieldDelegate(lambda: self.session.plan.day0, self.table)
@@ -139,20 +141,20 @@ class PatientWorkspace(QWidget):
         self.table_model.modelReset.connect(self._size_table_columns)
         self.tabs = QTabWidget()
         # Access keys: ui/actions.py allots them with the window's menus and tabs.
-        self.tabs.addTab(self.timeline, PATIENT_TABS["timeline"])
-        self.tabs.addTab(self.calendar, PATIENT_TABS["calendar"])
-        self.tabs.addTab(self.table, PATIENT_TABS["steps"])
+        self.tabs.addTab(self.timeline, shown(PATIENT_TABS["timeline"]))
+        self.tabs.addTab(self.calendar, shown(PATIENT_TABS["calendar"]))
+        self.tabs.addTab(self.table, shown(PATIENT_TABS["steps"]))
         self.checklists = ChecklistTab(session)
         self.complications = ComplicationsTab(session)
-        self.tabs.addTab(self.checklists, PATIENT_TABS["checklists"])
-        self.tabs.addTab(self.complications, PATIENT_TABS["complications"])
+        self.tabs.addTab(self.checklists, shown(PATIENT_TABS["checklists"]))
+        self.tabs.addTab(self.complications, shown(PATIENT_TABS["complications"]))
         self.checklists.sig_status.connect(self.sig_status)
         self.complications.sig_status.connect(self.sig_status)
         self._add_harvest_and_counts_tabs(lab_settings)
         self.plan_checks = PlanChecksPanel()
-        self.tabs.addTab(self.plan_checks, PATIENT_TABS["plan_checks"])
+        self.tabs.addTab(self.plan_checks, shown(PATIENT_TABS["plan_checks"]))
         self._checks_refresher = RefreshWhenShown(self.plan_checks, self._show_plan_checks)
-        self.toolbar = QToolBar("Patient")
+        self.toolbar = QToolBar(self.tr("Patient"))
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         layout = QVBoxLayout(self)
@@ -228,10 +230,18 @@ class PatientWorkspace(QWidget):
 
     def _print_heading(self) -> str:
         p = self.session.patient
-        return f"{p.display_name}   MRN {p.mrn}   Day 0 {self.session.plan.day0:%d %b %Y}"
+        return self.tr("{name}   MRN {mrn}   Day 0 {day0}").format(
+            name=p.display_name, mrn=p.mrn, day0=format_date(self.session.plan.day0, "%d %b %Y")
+        )
 
-    def _timeline_print(self, printer: QPrinter) -> TimelinePrint:
-        return TimelinePrint(self.timeline, logical_page(printer), self._print_heading())
+    def _timeline_print(self, printer: QPrinter) -> TimelineBandsPrint:
+        # The layout of the exported timeline PDF (planner.export.views): months across a
+        # landscape page, each label wrapped in its own column, never cut at the edge.
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape)
+        s = self.session
+        return TimelineBandsPrint(
+            s.plan, s.today, s.closures, logical_page(printer), self._print_heading(), self.font()
+        )
 
     def _calendar_print(self, printer: QPrinter) -> CalendarPrint:
         # The calendar tab may not have been shown yet: give it the plan first.
@@ -241,7 +251,7 @@ class PatientWorkspace(QWidget):
     def _ask_printer(
         self,
         print_to: Callable[[QPrinter], bool],
-        layout: Callable[[QPrinter], TimelinePrint | CalendarPrint] | None,
+        layout: Callable[[QPrinter], TimelineBandsPrint | CalendarPrint] | None,
     ) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
@@ -272,13 +282,23 @@ class PatientWorkspace(QWidget):
         except PlannerError as exc:
             QMessageBox.warning(self, "Transplant Planner", user_message(exc))
             return False
-        pages = produce()
-        self.sig_status.emit(
-            f"Printed {pages} page{'s' if pages != 1 else ''} of the {what}."
-            if pages
-            else f"Nothing of the {what} was printed (no page chosen, or the printer failed)."
-        )
+        self.sig_status.emit(self._printed_sentence(what, produce()))
         return True
+
+    def _printed_sentence(self, what: str, pages: int) -> str:
+        """What was printed, in the status bar."""
+        name = {
+            "timeline": self.tr("timeline"),
+            "calendar": self.tr("calendar"),
+            "checklists": self.tr("checklists"),
+        }.get(what, what)
+        if pages == 1:
+            return self.tr("Printed 1 page of the {what}.").format(what=name)
+        if pages:
+            return self.tr("Printed {pages} pages of the {what}.").format(pages=pages, what=name)
+        return self.tr(
+            "Nothing of the {what} was printed (no page chosen, or the printer failed)."
+        ).format(what=name)
 
     def zoom_in(self) -> None:
         """Zoom the plan timeline in."""
@@ -323,7 +343,7 @@ class PatientWorkspace(QWidget):
         if parts & {PATIENT, TRANSPLANT, PLAN}:
             act = sum(1 for f in self.session.plan_findings() if f.action)
             index = self.tabs.indexOf(self.plan_checks)
-            title = PATIENT_TABS["plan_checks"]
+            title = shown(PATIENT_TABS["plan_checks"])
             self.tabs.setTabText(index, f"{title} ({act})" if act else title)
             self._checks_refresher.request()
 
@@ -335,9 +355,15 @@ class PatientWorkspace(QWidget):
         dose = plan_dose_line(step, s.plan, s.facts, date)
         if dose is not None and step.dose is not None:
             how = f" {step.dose.frequency}" if step.dose.frequency else ""
-            lines.append(f"Dose: {dose.text}{how}: {dose.explanation}")
+            lines.append(
+                self.tr("Dose: {dose}: {why}").format(
+                    dose=f"{dose.text}{how}", why=dose.explanation
+                )
+            )
         lines += [
-            f"Plan check ({f.severity}): {f.sentence}"
+            self.tr("Plan check ({severity}): {sentence}").format(
+                severity=f.severity, sentence=f.sentence
+            )
             for f in findings_for_step(s.plan_findings(), step_id)
             if f.action
         ]
@@ -358,20 +384,31 @@ class PatientWorkspace(QWidget):
         row = s.board_row()
         phase, rule = (row.phase, row.phase_rule) if row else (reading.phase, reading.rule)
         high = row.high_alerts if row else ()
-        text = (
-            f"{p.display_name}   MRN {p.mrn}   born {p.date_of_birth:%d %b %Y} "
-            f"(age {p.age_on(today)})   {s.transplant.transplant_type.value} "
-            f"{s.transplant.graft_source.value.upper()}   Day 0 {s.plan.day0:%a %d %b %Y}   "
-            f"today {short_day_label(day)} ({phase})"
+        text = self.tr(
+            "{name}   MRN {mrn}   born {born} (age {age})   {type} {source}   "
+            "Day 0 {day0}   today {day} ({phase})"
+        ).format(
+            name=p.display_name,
+            mrn=p.mrn,
+            born=format_date(p.date_of_birth, "%d %b %Y"),
+            age=p.age_on(today),
+            type=s.transplant.transplant_type.value,
+            source=s.transplant.graft_source.value.upper(),
+            day0=format_date(s.plan.day0, "%a %d %b %Y"),
+            day=short_day_label(day),
+            phase=phase,
         )
         if high:
-            text += "\n! High alerts: " + "; ".join(a.text for a in high)
+            text += "\n" + self.tr("! High alerts: {alerts}").format(
+                alerts="; ".join(a.text for a in high)
+            )
         self.header.setText(text)
+        high_tip = self.tr("HIGH: {alert}\n    Why: {rule}")
         self.header.setToolTip(
-            "\n\n".join([rule, *(f"HIGH: {a.text}\n    Why: {a.rule or '-'}" for a in high)])
+            "\n\n".join([rule, *(high_tip.format(alert=a.text, rule=a.rule or "-") for a in high)])
         )
         # The recorded neutrophil engraftment day, as on the chart and the board.
-        events = [(engrafted, "ANC engraftment")] if engrafted else []
+        events = [(engrafted, self.tr("ANC engraftment"))] if engrafted else []
         if events != self._events_shown:  # the header follows every board recompute;
             self._events_shown = events  # the timeline repaints only when this changed
             self.timeline.set_events(events)
@@ -380,8 +417,11 @@ class PatientWorkspace(QWidget):
         """Show "handout of DATE is out of date" when the plan changed since it was printed."""
         stale = plan_outdated_documents(self.session.record.documents, self.session.plan)
         self.documents_notice.setText(
-            "; ".join(s[:1].upper() + s[1:] for s in stale)
-            + (": print a new one." if stale else "")
+            self.tr("{documents}: print a new one.").format(
+                documents="; ".join(s[:1].upper() + s[1:] for s in stale)
+            )
+            if stale
+            else ""
         )
         self.documents_notice.setVisible(bool(stale))
 
@@ -407,10 +447,10 @@ class PatientWorkspace(QWidget):
         autologous = s.transplant.transplant_type is TransplantType.AUTOLOGOUS
         if s.plan.mobilisation_anchor() is not None or autologous or pbsc:
             self.harvest_tab = HarvestTab(s)
-            self.tabs.addTab(self.harvest_tab, PATIENT_TABS["harvest"])
+            self.tabs.addTab(self.harvest_tab, shown(PATIENT_TABS["harvest"]))
             self.harvest_tab.sig_status.connect(self.sig_status)
         self.counts_tab: CountsTab | None = CountsTab(s, settings)
-        self.tabs.addTab(self.counts_tab, PATIENT_TABS["counts"])
+        self.tabs.addTab(self.counts_tab, shown(PATIENT_TABS["counts"]))
         self.counts_tab.sig_status.connect(self.sig_status)
 
     def _on_session_changed(self, change: Change) -> None:
@@ -422,17 +462,18 @@ class PatientWorkspace(QWidget):
         A change refused or not saved brings the dialog back with what was typed and why.
         """
         if not settable_anchors(self.session.plan):
-            self.sig_status.emit("This plan has no anchor besides Day 0 (use Move Day 0).")
+            self.sig_status.emit(self.tr("This plan has no anchor besides Day 0 (use Move Day 0)."))
             return
 
         def save(move: AnchorMove) -> str:
             plan, changes = set_anchor_date(self.session.plan, move.anchor, move.date)
             text = f"Set {move.anchor} to {move.date.isoformat()}"
             if not self.session.push(plan, text, reason=move.reason):
-                return "The anchor was not set: the other workstation's plan was kept."
-            return (
-                f"{move.anchor.capitalize()} set to {move.date:%a %d %b %Y}; "
-                f"{len(changes)} dates changed."
+                return self.tr("The anchor was not set: the other workstation's plan was kept.")
+            return self.tr("{anchor} set to {date}; {count} dates changed.").format(
+                anchor=move.anchor.capitalize(),
+                date=format_date(move.date, "%a %d %b %Y"),
+                count=len(changes),
             )
 
         message = ask_until_saved(
@@ -460,8 +501,10 @@ class PatientWorkspace(QWidget):
                 f"Move Day 0 to {move.new_day0.isoformat()}",
                 reason=move.reason,
             ):
-                return "Day 0 was not moved: the other workstation's plan was kept."
-            return f"Day 0 moved to {move.new_day0:%a %d %b %Y}; {len(changes)} dates changed."
+                return self.tr("Day 0 was not moved: the other workstation's plan was kept.")
+            return self.tr("Day 0 moved to {date}; {count} dates changed.").format(
+                date=format_date(move.new_day0, "%a %d %b %Y"), count=len(changes)
+            )
 
         message = ask_until_saved(
             lambda **again: MoveDay0Dialog.ask(
@@ -476,10 +519,10 @@ class PatientWorkspace(QWidget):
         step = self.session.plan.step(step_id)
         if step.regimen_tied and not StepDialogs.confirm(
             self,
-            "Move a regimen step?",
-            f"{step.title} is tied to its day relative to Day 0 by the regimen. "
-            f"Move it {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
-            f"{'later' if delta > 0 else 'earlier'} anyway?",
+            self.tr("Move a regimen step?"),
+            self.tr(
+                "{step} is tied to its day relative to Day 0 by the regimen. Move it {days} anyway?"
+            ).format(step=step.title, days=self._days_phrase(delta)),
         ):
             return
         try:
@@ -488,7 +531,18 @@ class PatientWorkspace(QWidget):
             self.sig_status.emit(str(err))
             return
         self.session.push(after, f"Move {step.title}", merge_key=f"move:{step_id}")
-        self.sig_status.emit(f"{step.title}: {len(changes)} date(s) moved by {delta:+d} days.")
+        self.sig_status.emit(
+            self.tr("{step}: {count} date(s) moved by {delta} days.").format(
+                step=step.title, count=len(changes), delta=f"{delta:+d}"
+            )
+        )
+
+    def _days_phrase(self, delta: int) -> str:
+        """ "1 day later", "3 days earlier": how far a move goes."""
+        n = abs(delta)
+        if delta > 0:
+            return self.tr("1 day later") if n == 1 else self.tr("{n} days later").format(n=n)
+        return self.tr("1 day earlier") if n == 1 else self.tr("{n} days earlier").format(n=n)
 
     def _on_timeline_occurrences_move_requested(
         self, step_id: str, offsets: tuple[int, ...] | None, delta: int
@@ -500,13 +554,20 @@ class PatientWorkspace(QWidget):
             return
         step = self.session.plan.step(step_id)
         count = len(offsets)
+        # Stored in the undo history (English, as every change description).
         what = "this occurrence" if count == 1 else f"these {count} occurrences"
+        shown_what = (
+            self.tr("this occurrence")
+            if count == 1
+            else self.tr("these {count} occurrences").format(count=count)
+        )
         if step.regimen_tied and not StepDialogs.confirm(
             self,
-            "Move a regimen step?",
-            f"{step.title} is tied to its day relative to Day 0 by the regimen. Move {what} "
-            f"{abs(delta)} day{'s' if abs(delta) != 1 else ''} "
-            f"{'later' if delta > 0 else 'earlier'} anyway?",
+            self.tr("Move a regimen step?"),
+            self.tr(
+                "{step} is tied to its day relative to Day 0 by the regimen. "
+                "Move {what} {days} anyway?"
+            ).format(step=step.title, what=shown_what, days=self._days_phrase(delta)),
         ):
             return
         try:
@@ -517,8 +578,10 @@ class PatientWorkspace(QWidget):
         key = f"move:{step_id}:{','.join(map(str, offsets))}"
         self.session.push(after, f"Move {step.title} ({what})", merge_key=key)
         self.sig_status.emit(
-            f"{step.title}: {len(changes)} date(s) moved by {delta:+d} days; the rest of the "
-            "series stays (Ctrl+drag or Ctrl+Shift+arrow moves the whole series)."
+            self.tr(
+                "{step}: {count} date(s) moved by {delta} days; the rest of the "
+                "series stays (Ctrl+drag or Ctrl+Shift+arrow moves the whole series)."
+            ).format(step=step.title, count=len(changes), delta=f"{delta:+d}")
         )
 
     def _on_timeline_step_activated(self, step_id: str) -> None:
@@ -567,7 +630,10 @@ class PatientWorkspace(QWidget):
             elif action == "skip":
                 ask_until_saved(
                     lambda **again: StepDialogs.ask_reason(
-                        self, "Skip", f"Why is {step.title} skipped?", **again
+                        self,
+                        self.tr("Skip"),
+                        self.tr("Why is {step} skipped?").format(step=step.title),
+                        **again,
                     ),
                     skip,
                 )
@@ -582,9 +648,11 @@ class PatientWorkspace(QWidget):
                 ask_until_saved(
                     lambda **again: StepDialogs.ask_reason(
                         self,
-                        "Cancel step",
-                        f"Why is {step.title} cancelled? Occurrences already done or skipped "
-                        "keep their record.",
+                        self.tr("Cancel step"),
+                        self.tr(
+                            "Why is {step} cancelled? Occurrences already done or skipped "
+                            "keep their record."
+                        ).format(step=step.title),
                         **again,
                     ),
                     cancel,

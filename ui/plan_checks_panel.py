@@ -19,8 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from planner.clinical.plan_rules.findings import Finding
+from ui.translation import QT_TRANSLATE_NOOP
 
-COLUMNS = ("Severity", "Rule", "Finding")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("PlanChecksPanel", "Severity"),
+    QT_TRANSLATE_NOOP("PlanChecksPanel", "Rule"),
+    QT_TRANSLATE_NOOP("PlanChecksPanel", "Finding"),
+)
+# ``Finding.label`` as shown: a rule's severity, or what a rule did to a dose.
+LABELS = {
+    "high": QT_TRANSLATE_NOOP("PlanChecksPanel", "high"),
+    "medium": QT_TRANSLATE_NOOP("PlanChecksPanel", "medium"),
+    "low": QT_TRANSLATE_NOOP("PlanChecksPanel", "low"),
+    "dose adjusted": QT_TRANSLATE_NOOP("PlanChecksPanel", "dose adjusted"),
+    "note": QT_TRANSLATE_NOOP("PlanChecksPanel", "note"),
+}
 
 
 class PlanChecksPanel(QWidget):
@@ -33,11 +46,11 @@ class PlanChecksPanel(QWidget):
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
-        self.table.setAccessibleName("Plan checks")
+        self.table.setAccessibleName(self.tr("Plan checks"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -51,15 +64,17 @@ class PlanChecksPanel(QWidget):
         """Show ``findings`` (most severe first); each row's tooltip has rule and source."""
         act = [f for f in findings if f.action]
         self.summary.setText(
-            f"{len(act)} finding(s) to act on; {len(findings) - len(act)} dose(s) adjusted by a "
-            "rule. Rules and sources: resources/rules/plan-rules.toml (hover a row)."
+            self.tr(
+                "Findings to act on: {act}; doses adjusted by a rule: {adjusted}. Rules and "
+                "sources: resources/rules/plan-rules.toml (hover a row)."
+            ).format(act=len(act), adjusted=len(findings) - len(act))
             if findings
-            else "The plan rules found nothing to act on and adjusted no dose."
+            else self.tr("The plan rules found nothing to act on and adjusted no dose.")
         )
         ordered = act + [f for f in findings if not f.action]
         self.table.setRowCount(len(ordered))
         for row, finding in enumerate(ordered):
-            severity = finding.label
+            severity = self.tr(LABELS.get(finding.label, finding.label))
             for col, text in enumerate((severity, finding.rule.id, finding.text)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(finding.sentence)

@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 from planner.app.board import BoardRow, WorklistItem
 from planner.app.timeline import RowSketch
@@ -35,6 +35,7 @@ from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui.errors import LOG
+from ui.translation import QT_TRANSLATE_NOOP
 from ui.workers import run_in_background
 
 if TYPE_CHECKING:
@@ -61,11 +62,20 @@ SNAPSHOT_IDLE_MS = 20_000
 # full disk is usually cleared within minutes, and a retry costs one small commit.
 VIEW_RETRY_MS = 30_000
 
-VIEW_WAITS = (
+# English source texts, shown through ``shown()``.
+VIEW_WAITS = QT_TRANSLATE_NOOP(
+    "ClinicSession",
     "The view of this patient could not be recorded yet; it will be recorded when the "
-    "database can be written."
+    "database can be written.",
 )
-VIEWS_WRITTEN = "The patient views that were waiting are now recorded in the audit trail."
+VIEWS_WRITTEN = QT_TRANSLATE_NOOP(
+    "ClinicSession", "The patient views that were waiting are now recorded in the audit trail."
+)
+
+
+def shown(text: str) -> str:
+    """One of this module's texts in the interface's language."""
+    return QCoreApplication.translate("ClinicSession", text)
 
 
 class ClinicSession(QObject):
@@ -364,7 +374,7 @@ class ClinicSession(QObject):
         self._views_timer.stop()
         self._views_failed = False
         if earlier:
-            self.report(VIEWS_WRITTEN)
+            self.report(shown(VIEWS_WRITTEN))
         return True
 
     def _after_write(self) -> None:

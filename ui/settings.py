@@ -18,6 +18,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+LANGUAGE_KEY = "view/language"
+"""The interface language (ui/translation.py), kept with the window layout."""
+
 QT_PROJECT_FILE = "QtProject.conf"
 """The file of ``QSettings(QSettings.UserScope, "QtProject")``, Qt's own settings (the
 file dialog's history) once the user-scope path is the data folder."""
@@ -89,6 +92,17 @@ class WindowState:
         if isinstance(value, str):
             return [value] if value else []
         return [str(v) for v in value] if isinstance(value, list) else []
+
+    def load_language(self) -> str:
+        """The interface language chosen (View > Language): "system" (the default, the
+        system's locale decides) or a language code such as "es"."""
+        value = self._s.value(LANGUAGE_KEY, "system")
+        return value if isinstance(value, str) and value else "system"
+
+    def save_language(self, choice: str) -> None:
+        """Keep the interface language for the next start (written at once)."""
+        self._s.setValue(LANGUAGE_KEY, choice)
+        self._s.sync()
 
     def sync(self) -> None:
         """Write to disk now."""

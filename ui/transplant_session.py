@@ -198,7 +198,9 @@ class TransplantSession(QObject):
             self.reload()
             raise
         except PlannerError as exc:
-            self.sig_save_failed.emit(f"The change was not saved: {exc}")
+            self.sig_save_failed.emit(
+                self.tr("The change was not saved: {reason}").format(reason=exc)
+            )
             raise
 
     def push(

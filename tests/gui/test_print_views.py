@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,212 @@ def test_the_worklist_prints_only_the_chosen_pages(make_window, demo_repo, tmp_p
     beyond = tmp_path / "worklist-9.pdf"
     assert window.print_worklist_to(_printer(beyond, (9, 9)))
     assert not beyond.exists() or _page_count(beyond) == 0
+
+
+# --- the board and the worklist --------------------------------------------------------------
+
+
+def _page_texts(path: Path) -> list[str]:
+    return _text(path).split("\f")[: _page_count(path)]
+
+
+def _page_size(path: Path) -> tuple[float, float]:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    found = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info.stdout, re.MULTILINE)
+    assert found is not None
+    return float(found.group(1)), float(found.group(2))
+
+
+def _words_outside_the_page(path: Path) -> list[str]:
+    """Words whose box reaches past the page's edge (pdftotext -bbox)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    width, height = _page_size(path)
+    return [
+        m.group(5)
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>',
+            html,
+        )
+        if float(m.group(1)) < 0
+        or float(m.group(3)) > width
+        or float(m.group(2)) < 0
+        or float(m.group(4)) > height
+    ]
+
+
+@pytest.fixture
+def window_warnings(monkeypatch) -> list[str]:
+    from ui import main_window
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        main_window.QMessageBox,
+        "warning",
+        staticmethod(lambda _parent, _title, text, *_a: shown.append(text)),
+    )
+    return shown
+
+
+@pytest.fixture
+def big_board(make_window, demo_repo):
+    """A window whose board prints on at least three pages (a large table font)."""
+    window = make_window(demo_repo)
+    font = window.board.table.font()
+    font.setPixelSize(24)
+    window.board.table.setFont(font)
+    return window
+
+
+def test_the_board_prints_landscape_with_its_header_on_every_page(big_board, demo_repo, tmp_path):
+    whole = tmp_path / "board.pdf"
+    assert big_board.print_board_to(_printer(whole))
+    pages = _page_texts(whole)
+    assert len(pages) >= 3
+    width, height = _page_size(whole)
+    assert width > height  # landscape
+    for n, page in enumerate(pages, start=1):
+        assert "MRN" in page and "Alerts" in page  # the header row repeated
+        assert f"page {n} of {len(pages)}" in page
+    for row in big_board.session.rows:
+        assert row.mrn in _text(whole)  # every row, no row lost between pages
+    assert _words_outside_the_page(whole) == []
+    patients = len({r.patient_id for r in big_board.session.rows})
+    assert _print_events(demo_repo) == [f'"Print board ({patients} patients)"']
+
+
+def test_the_board_prints_only_the_chosen_page(big_board, demo_repo, tmp_path):
+    whole, second = tmp_path / "board.pdf", tmp_path / "board-2.pdf"
+    assert big_board.print_board_to(_printer(whole))
+    assert _page_count(whole) >= 3
+    assert big_board.print_board_to(_printer(second, (2, 2)))
+    assert _page_count(second) == 1
+    page = _page_texts(second)[0]
+    assert f"page 2 of {_page_count(whole)}" in page
+    assert page.strip() == _page_texts(whole)[1].strip()
+    assert len(_print_events(demo_repo)) == 2  # each printout has its row
+
+
+def test_the_printed_board_follows_the_filter_and_the_sort(make_window, demo_repo, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window = make_window(demo_repo)
+    window.board.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # MRN, Z to A
+    path = tmp_path / "sorted.pdf"
+    assert window.print_board_to(_printer(path))
+    mrns = re.findall(r"DEMO-\d{4}", _text(path))
+    assert mrns == sorted(mrns, reverse=True) and len(mrns) == len(window.session.rows)
+    window.board.search.setText("DEMO-0003")
+    path = tmp_path / "filtered.pdf"
+    assert window.print_board_to(_printer(path))
+    assert re.findall(r"DEMO-\d{4}", _text(path)) == ["DEMO-0003"]
+    assert f"1 of {len(window.session.rows)} active transplants" in _text(path)
+    assert _print_events(demo_repo)[-1] == '"Print board (1 patient)"'
+
+
+def test_the_board_is_not_printed_when_its_row_cannot_be_written(
+    make_window, demo_repo, failing_commits, window_warnings, tmp_path
+):
+    window = make_window(demo_repo)
+    path = tmp_path / "board.pdf"
+    failing_commits[0] = True
+    assert not window.print_board_to(_printer(path))
+    assert not path.exists()
+    assert window_warnings == [
+        "The board was not printed, because the print could not be recorded in the audit "
+        "trail: the disk is full, so the change was not saved; free some space and try again."
+    ]
+    assert _print_events(demo_repo) == []
+
+
+def test_the_row_of_the_board_is_written_before_the_first_page(
+    make_window, demo_repo, tmp_path, monkeypatch
+):
+    from ui import printing
+
+    window = make_window(demo_repo)
+    seen: list[list[str]] = []
+    real = printing.print_pages
+
+    def spy(printer, count, paint):
+        seen.append(_print_events(demo_repo))
+        return real(printer, count, paint)
+
+    monkeypatch.setattr(printing, "print_pages", spy)
+    assert window.print_board_to(_printer(tmp_path / "b.pdf"))
+    assert len(seen) == 1 and seen[0][0].startswith('"Print board (')
+
+
+@pytest.mark.parametrize(
+    ("action", "what"), [("print_board", "board"), ("print_worklist", "worklist")]
+)
+def test_the_file_menu_prints_the_board_and_the_worklist(
+    make_window, demo_repo, tmp_path, monkeypatch, qtbot, action, what
+):
+    window = make_window(demo_repo)
+    path = tmp_path / f"{what}.pdf"
+
+    def accept(dialog):
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(path))
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    file_menu = window.menuBar().actions()[0].menu()
+    assert window.actions_by_name[action] in file_menu.actions()
+    window.actions_by_name[action].trigger()
+    qtbot.waitUntil(path.exists)
+    assert _page_count(path) >= 1
+    [event] = _print_events(demo_repo)
+    assert event.startswith(f'"Print {what} (')
+
+
+def test_the_worklist_print_is_recorded_with_its_patients(make_window, demo_repo, tmp_path):
+    window = make_window(demo_repo)
+    assert window.print_worklist_to(_printer(tmp_path / "w.pdf"))
+    patients = len({item.patient_id for item in window.session.worklist})
+    assert patients > 1
+    assert _print_events(demo_repo) == [f'"Print worklist ({patients} patients)"']
+
+
+def _word_boxes(path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    """Each page's words with their boxes (pdftotext -bbox)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = []
+    for page in html.split("<page ")[1:]:
+        pages.append(
+            [
+                (float(a), float(b), float(c), float(d), word)
+                for a, b, c, d, word in re.findall(
+                    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                    r'yMax="([\d.]+)">([^<]*)</word>',
+                    page,
+                )
+            ]
+        )
+    return pages
+
+
+def test_the_printed_timeline_is_landscape_with_every_label_whole(workspace, tmp_path):
+    path = tmp_path / "timeline.pdf"
+    assert workspace.print_timeline_to(_printer(path))
+    width, height = _page_size(path)
+    assert width > height
+    assert _words_outside_the_page(path) == []
+    raw = subprocess.run(
+        ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # "ﬂ" ligatures back to "fl"; a label wrapped after a hyphen ("non-/live") joined.
+    flowing = " ".join(re.sub(r"-\n", "-", unicodedata.normalize("NFKC", raw)).split())
+    plan = workspace.session.plan
+    for title in {occ.title for occ in plan.occurrences()}:
+        assert " ".join(title.split()) in flowing  # wrapped in its column, every word kept
+    # No label runs into the axis or the next label: no two words overlap.
+    for words in _word_boxes(path):
+        for n, (x0, y0, x1, y1, word) in enumerate(words):
+            for a0, b0, a1, b1, other in words[n + 1 :]:
+                overlap = min(x1, a1) - max(x0, a0) > 0.5 and min(y1, b1) - max(y0, b0) > 0.5
+                assert not overlap, (word, other)

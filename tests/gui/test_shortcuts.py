@@ -377,7 +377,8 @@ def _menu_entries_reach_their_actions(window, qtbot, monkeypatch, context: Conte
     assert isinstance(menu, QMenu)
     title = menu.title()
     failures = []
-    for action in [a for a in menu.actions() if access_key(a.text())]:
+    # A submenu (View > Language) is not an action of the registry: its own test opens it.
+    for action in [a for a in menu.actions() if access_key(a.text()) and a.menu() is None]:
         spec = SPECS[action.objectName()]
         context.reset(window)
         check = arm(window, spec, monkeypatch)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +30,7 @@ from planner.domain.templates import DAY0
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
 from ui.dialogs.saving import SaveErrorLine
+from ui.translation import format_date
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,9 @@ def anchor_title(plan: Plan, name: str) -> str:
     state = plan.anchors[name]
     text = f"{name}: {state.label}" if state.label else name
     mday = state.is_mobilisation and "M-Day 1" not in text
-    return text + (" (M-Day 1)" if mday else "")
+    if not mday:
+        return text
+    return QCoreApplication.translate("anchor_dialog", "{anchor} (M-Day 1)").format(anchor=text)
 
 
 class SetAnchorDialog(QDialog):
@@ -68,29 +72,31 @@ class SetAnchorDialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Set an anchor date")
+        self.setWindowTitle(self.tr("Set an anchor date"))
         self.resize(900, 560)
         self._plan = plan
         self.changes: list[DateChange] = []
         self.anchor = QComboBox()
-        self.anchor.setAccessibleName("Anchor")
+        self.anchor.setAccessibleName(self.tr("Anchor"))
         for name in settable_anchors(plan):
             self.anchor.addItem(anchor_title(plan, name), name)
-        self.date_edit = date_picker(plan.day0, "Real date of the anchor")
+        self.date_edit = date_picker(plan.day0, self.tr("Real date of the anchor"))
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. G-CSF started two days late; bed availability")
-        self.reason.setAccessibleName("Reason for setting the anchor date")
+        self.reason.setPlaceholderText(
+            self.tr("e.g. G-CSF started two days late; bed availability")
+        )
+        self.reason.setAccessibleName(self.tr("Reason for setting the anchor date"))
         self.current = QLabel()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = DateChangesTable()
         self.error = SaveErrorLine(error)
-        self.buttons = ok_cancel(self, "Set date")
+        self.buttons = ok_cancel(self, self.tr("Set date"))
         form = QFormLayout()
-        form.addRow("&Anchor:", self.anchor)
+        form.addRow(self.tr("&Anchor:"), self.anchor)
         form.addRow("", self.current)
-        form.addRow("Real &date:", self.date_edit)
-        form.addRow("&Reason:", self.reason)
+        form.addRow(self.tr("Real &date:"), self.date_edit)
+        form.addRow(self.tr("&Reason:"), self.reason)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -127,8 +133,11 @@ class SetAnchorDialog(QDialog):
         current = self._plan.anchor_date(name)
         fixed = self._plan.anchors[name].fixed_date is not None
         self.current.setText(
-            f"Now {current:%a %d %b %Y} "
-            + ("(a real date set earlier)." if fixed else "(the template's default day).")
+            (
+                self.tr("Now {date} (a real date set earlier).")
+                if fixed
+                else self.tr("Now {date} (the template's default day).")
+            ).format(date=format_date(current, "%a %d %b %Y"))
         )
         self.date_edit.blockSignals(True)
         self.date_edit.set_date(current)
@@ -150,12 +159,21 @@ class SetAnchorDialog(QDialog):
                 self.date_edit.set_error(str(err))
             else:
                 count = len(self.changes)
-                self.summary.setText(
-                    "Pick the real date, then give the reason."
-                    if new_date == self._plan.anchor_date(self.anchor_name)
-                    else f"{count} date{'s' if count != 1 else ''} change. Steps already done "
-                    "keep their real dates; the anchor no longer follows Day 0."
-                )
+                if new_date == self._plan.anchor_date(self.anchor_name):
+                    self.summary.setText(self.tr("Pick the real date, then give the reason."))
+                else:
+                    self.summary.setText(
+                        (
+                            self.tr("1 date changes.")
+                            if count == 1
+                            else self.tr("{n} dates change.").format(n=count)
+                        )
+                        + " "
+                        + self.tr(
+                            "Steps already done keep their real dates; the anchor no longer "
+                            "follows Day 0."
+                        )
+                    )
         self._fill_table()
         self._update_ok()
 

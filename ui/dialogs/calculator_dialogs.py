@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -95,13 +96,18 @@ class DateNoteDialog:
         form.addRow(QLabel(prompt))
         date_edit = DateField(
             typed[0] if typed is not None else min(default or today, today),
-            accessible_name="Date",
-            maximum=DateLimit(today, "after today: what is recorded has happened"),
+            accessible_name=QCoreApplication.translate("DateNoteDialog", "Date"),
+            maximum=DateLimit(
+                today,
+                QCoreApplication.translate(
+                    "DateNoteDialog", "after today: what is recorded has happened"
+                ),
+            ),
         )
         note = QLineEdit(typed[1] if typed is not None else "")
-        note.setAccessibleName("Note")
-        form.addRow("&Date:", date_edit)
-        form.addRow("&Note:", note)
+        note.setAccessibleName(QCoreApplication.translate("DateNoteDialog", "Note"))
+        form.addRow(QCoreApplication.translate("DateNoteDialog", "&Date:"), date_edit)
+        form.addRow(QCoreApplication.translate("DateNoteDialog", "&Note:"), note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from planner.clinical.calculators.fields import (
     ASSESSMENT_DATE,
-    NOT_ENTERED,
     Field,
     MissingInputError,
     read_text,
@@ -46,6 +45,7 @@ from planner.clinical.grading import GradeResult
 from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_type_for
 from ui.dialogs.rows_editor import RowsEditor
+from ui.translation import format_date
 from ui.widgets.date_field import DateField, DateLimit
 
 SaveFn = Callable[[GradeResult, dt.date, str], object]
@@ -92,14 +92,16 @@ class CalculatorDialog(QDialog):
         self.hints: dict[str, QLabel] = {}
         self.date_edit = DateField(
             today,
-            accessible_name="Assessment date",
-            maximum=DateLimit(today, "after today: an assessment cannot be dated in the future"),
+            accessible_name=self.tr("Assessment date"),
+            maximum=DateLimit(
+                today, self.tr("after today: an assessment cannot be dated in the future")
+            ),
         )
         self.date_edit.changed.connect(self._recalculate)
         self.date_edit.validity_changed.connect(self._recalculate)
-        inputs = QGroupBox("Findings")
+        inputs = QGroupBox(self.tr("Findings"))
         grid = QGridLayout(inputs)
-        date_label = QLabel("Assessment &date:")
+        date_label = QLabel(self.tr("Assessment &date:"))
         date_label.setBuddy(self.date_edit)
         grid.addWidget(date_label, 0, 0)
         grid.addWidget(self.date_edit, 0, 1, 1, 3)
@@ -108,7 +110,7 @@ class CalculatorDialog(QDialog):
         for number, spec in enumerate(fields):
             self._add_field(grid, 1 + 2 * number, spec)
         grid.setColumnStretch(3, 1)
-        self.general_error = self._error_label("Calculation error")
+        self.general_error = self._error_label(self.tr("Calculation error"))
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         left.addWidget(inputs)
@@ -156,11 +158,16 @@ class CalculatorDialog(QDialog):
                 editor = combo
             else:
                 line = QLineEdit("" if spec.default is None else str(spec.default))
-                placeholder = "yyyy-mm-dd" if spec.kind.endswith("date") else ""
+                placeholder = self.tr("yyyy-mm-dd") if spec.kind.endswith("date") else ""
                 if spec.kind in ("number", "int"):
-                    placeholder = NOT_ENTERED  # a required value: nothing is assumed
+                    # A required value: nothing is assumed (the planner's NOT_ENTERED).
+                    placeholder = self.tr("not entered")
                 if spec.kind.startswith("optional"):
-                    placeholder = f"optional {placeholder}".strip()
+                    placeholder = (
+                        self.tr("optional {placeholder}").format(placeholder=placeholder)
+                        if placeholder
+                        else self.tr("optional")
+                    )
                 line.setPlaceholderText(placeholder)
                 line.setMaximumWidth(110)
                 line.textChanged.connect(self._recalculate)
@@ -170,15 +177,17 @@ class CalculatorDialog(QDialog):
             grid.addWidget(label, row, 0)
             grid.addWidget(editor, row, 1)
         editor.setAccessibleName(plain)
-        editor.setAccessibleDescription(f"Allowed: {spec.hint}" if spec.hint else "")
+        editor.setAccessibleDescription(
+            self.tr("Allowed: {hint}").format(hint=spec.hint) if spec.hint else ""
+        )
         hint = QLabel(spec.hint)
-        hint.setAccessibleName(f"{plain} allowed range")
+        hint.setAccessibleName(self.tr("{field} allowed range").format(field=plain))
         hint.setStyleSheet("color: palette(placeholder-text);")
         if spec.kind == "rows":
             grid.addWidget(hint, row, 0, Qt.AlignmentFlag.AlignBottom)
         else:
             grid.addWidget(hint, row, 2)
-        error = self._error_label(f"{plain} error")
+        error = self._error_label(self.tr("{field} error").format(field=plain))
         grid.addWidget(error, row + 1, 1, 1, 3)
         self.editors[spec.name] = editor
         self.errors[spec.name] = error
@@ -186,19 +195,19 @@ class CalculatorDialog(QDialog):
 
     def _build_result_panel(self) -> QVBoxLayout:
         panel = QVBoxLayout()
-        box = QGroupBox("Result")
+        box = QGroupBox(self.tr("Result"))
         form = QVBoxLayout(box)
         self.grade_label = QLabel()
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.grade_label.setFont(font)
-        self.grade_label.setAccessibleName("Grade")
-        self.criteria_label = self._info("Criteria and version")
-        self.rule_label = self._info("Deciding rule")
-        self.components_label = self._info("Stages and scores")
-        self.inputs_label = self._info("Inputs used")
-        self.notes_label = self._info("Notes")
+        self.grade_label.setAccessibleName(self.tr("Grade"))
+        self.criteria_label = self._info(self.tr("Criteria and version"))
+        self.rule_label = self._info(self.tr("Deciding rule"))
+        self.components_label = self._info(self.tr("Stages and scores"))
+        self.inputs_label = self._info(self.tr("Inputs used"))
+        self.notes_label = self._info(self.tr("Notes"))
         for widget in (
             self.grade_label,
             self.criteria_label,
@@ -208,33 +217,34 @@ class CalculatorDialog(QDialog):
             self.notes_label,
         ):
             form.addWidget(widget)
-        self.confirm_box = QGroupBox("Clinician confirmation required")
+        self.confirm_box = QGroupBox(self.tr("Clinician confirmation required"))
         confirm_form = QFormLayout(self.confirm_box)
         self.confirm_edit = QLineEdit()
-        self.confirm_edit.setAccessibleName("Confirmation reason")
-        self.confirm_edit.setPlaceholderText("why the suggested value is right")
+        self.confirm_edit.setAccessibleName(self.tr("Confirmation reason"))
+        self.confirm_edit.setPlaceholderText(self.tr("why the suggested value is right"))
         self.confirm_edit.textChanged.connect(self._update_buttons)
-        confirm_form.addRow("&Reason:", self.confirm_edit)
+        confirm_form.addRow(self.tr("&Reason:"), self.confirm_edit)
         self.confirm_box.setVisible(False)
         form.addWidget(self.confirm_box)
         form.addStretch(1)
         panel.addWidget(box, 1)
-        self.record_note = self._info("Why the result cannot be saved")
+        self.record_note = self._info(self.tr("Why the result cannot be saved"))
         self.record_note.setVisible(False)
         panel.addWidget(self.record_note)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.copy_button = QPushButton("C&opy result")
-        self.copy_button.setAccessibleName("Copy the result to the clipboard")
+        self.copy_button = QPushButton(self.tr("C&opy result"))
+        self.copy_button.setAccessibleName(self.tr("Copy the result to the clipboard"))
         self.copy_button.clicked.connect(self.copy_result)
         self.buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_button = QPushButton(self._save_text or "&Save assessment")
-        self.save_button.setAccessibleName((self._save_text or "Save assessment").replace("&", ""))
+        save_text = self._save_text or self.tr("&Save assessment")
+        self.save_button = QPushButton(save_text)
+        self.save_button.setAccessibleName(save_text.replace("&", ""))
         if self._save is not None:
             self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         else:
             self.save_button.setVisible(False)
             close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-            close.setText("Close")
+            close.setText(self.tr("Close"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         panel.addWidget(self.buttons)
@@ -338,19 +348,21 @@ class CalculatorDialog(QDialog):
         for err in refused.values():
             self._show_error(err)
         if refused:
-            self._show_result(None, "A value is refused; see the message under it.")
+            self._show_result(None, self.tr("A value is refused; see the message under it."))
         elif self._with_date and values[ASSESSMENT_DATE] is None:
-            self._show_result(None, "The assessment date is refused; see the message under it.")
+            self._show_result(
+                None, self.tr("The assessment date is refused; see the message under it.")
+            )
         elif missing:
-            self._show_result(None, f"Enter: {', '.join(missing)}.")
+            self._show_result(None, self.tr("Enter: {fields}.").format(fields=", ".join(missing)))
         else:
             try:
                 self.grade = self._compute(values)
             except MissingInputError as exc:  # inputs needed only with others' answers
-                self._show_result(None, f"Enter: {exc}.")
+                self._show_result(None, self.tr("Enter: {fields}.").format(fields=exc))
             except ValidationError as err:
                 self._show_error(err)
-                self._show_result(None, "A value is refused; see the message under it.")
+                self._show_result(None, self.tr("A value is refused; see the message under it."))
             else:
                 self._show_result(self.grade, "")
         self._update_buttons()
@@ -363,12 +375,16 @@ class CalculatorDialog(QDialog):
         for spec in self._fields:
             reason = derived.get(spec.name) if isinstance(derived, Mapping) else None
             label = self.hints[spec.name]
-            label.setText(f"{spec.hint} · counted: {reason}" if reason else spec.hint)
+            label.setText(
+                self.tr("{hint} · counted: {reason}").format(hint=spec.hint, reason=reason)
+                if reason
+                else spec.hint
+            )
 
     def _show_result(self, result: GradeResult | None, waiting: str) -> None:
         self._show_derived(result)
         if result is None:
-            self.grade_label.setText("No result")
+            self.grade_label.setText(self.tr("No result"))
             self.criteria_label.setText(waiting)
             for label in (
                 self.rule_label,
@@ -380,11 +396,21 @@ class CalculatorDialog(QDialog):
             self.confirm_box.setVisible(False)
             return
         self.grade_label.setText(f"{result.criteria}: {result.label}")
-        self.criteria_label.setText(f"Criteria: {result.criteria}, version {result.version}")
-        self.rule_label.setText(f"Rule: {result.deciding_rule}")
-        self.components_label.setText(f"Stages/scores: {plain(result.components, ' · ')}")
-        self.inputs_label.setText(f"Inputs: {plain(result.inputs, '; ')}")
-        self.notes_label.setText("\n".join(f"Note: {n}" for n in result.notes))
+        self.criteria_label.setText(
+            self.tr("Criteria: {criteria}, version {version}").format(
+                criteria=result.criteria, version=result.version
+            )
+        )
+        self.rule_label.setText(self.tr("Rule: {rule}").format(rule=result.deciding_rule))
+        self.components_label.setText(
+            self.tr("Stages/scores: {scores}").format(scores=plain(result.components, " · "))
+        )
+        self.inputs_label.setText(
+            self.tr("Inputs: {inputs}").format(inputs=plain(result.inputs, "; "))
+        )
+        self.notes_label.setText(
+            "\n".join(self.tr("Note: {note}").format(note=n) for n in result.notes)
+        )
         self.confirm_box.setVisible(result.needs_confirmation and self._save is not None)
 
     def record_refusal(self) -> str:
@@ -394,9 +420,11 @@ class CalculatorDialog(QDialog):
         try:
             episode_type_for(self.grade)
         except ValidationError as err:
-            return f"{err} Use Copy result."
+            return self.tr("{reason} Use Copy result.").format(reason=err)
         if self.grade.rank is None:
-            return f"{self.grade.criteria} results have no grade order to track. Use Copy result."
+            return self.tr(
+                "{criteria} results have no grade order to track. Use Copy result."
+            ).format(criteria=self.grade.criteria)
         return ""
 
     def _update_buttons(self) -> None:
@@ -417,7 +445,7 @@ class CalculatorDialog(QDialog):
         if self.grade is None:
             return ""
         date = self.date_edit.date()
-        when = f"{date:%d %b %Y}\n" if date is not None else ""
+        when = format_date(date, "%d %b %Y") + "\n" if date is not None else ""
         text = f"{when}{describe_result(self.grade)}"
         QGuiApplication.clipboard().setText(text)
         return text

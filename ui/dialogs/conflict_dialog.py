@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plans import diff_dates
+from ui.translation import format_date
 from ui.transplant_session import Snapshot
 
 
@@ -22,28 +23,44 @@ class ConflictDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, mine: Snapshot, theirs: Snapshot) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Changed on another workstation")
+        self.setWindowTitle(self.tr("Changed on another workstation"))
         self.keep_mine = False
         changes = diff_dates(theirs.plan, mine.plan)
+        differ = (
+            self.tr("1 date differs.")
+            if len(changes) == 1
+            else self.tr("{n} dates differ.").format(n=len(changes))
+        )
         text = QLabel(
-            "Someone saved this plan on another workstation while you were editing it.\n"
-            f"Their Day 0: {theirs.plan.day0:%a %d %b %Y}. Yours: {mine.plan.day0:%a %d %b %Y}."
-            f" {len(changes)} date(s) differ. Nothing has been overwritten."
+            self.tr(
+                "Someone saved this plan on another workstation while you were editing it.\n"
+                "Their Day 0: {theirs}. Yours: {mine}. {differ} Nothing has been overwritten."
+            ).format(
+                theirs=format_date(theirs.plan.day0, "%a %d %b %Y"),
+                mine=format_date(mine.plan.day0, "%a %d %b %Y"),
+                differ=differ,
+            )
         )
         text.setWordWrap(True)
         table = QTableWidget(len(changes), 3)
         table.setTabKeyNavigation(False)  # Tab reaches the dialog's buttons
-        table.setHorizontalHeaderLabels(["Step", "Their date", "Your date"])
+        table.setHorizontalHeaderLabels(
+            [self.tr("Step"), self.tr("Their date"), self.tr("Your date")]
+        )
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, ch in enumerate(changes):
             for col, value in enumerate(
-                (ch.title, f"{ch.old_date:%a %d %b %Y}", f"{ch.new_date:%a %d %b %Y}")
+                (
+                    ch.title,
+                    format_date(ch.old_date, "%a %d %b %Y"),
+                    format_date(ch.new_date, "%a %d %b %Y"),
+                )
             ):
                 table.setItem(row, col, QTableWidgetItem(value))
         table.resizeColumnsToContents()
         buttons = QDialogButtonBox()
-        theirs_btn = QPushButton("Take &their version")
-        mine_btn = QPushButton("Keep &my version")
+        theirs_btn = QPushButton(self.tr("Take &their version"))
+        mine_btn = QPushButton(self.tr("Keep &my version"))
         buttons.addButton(theirs_btn, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.addButton(mine_btn, QDialogButtonBox.ButtonRole.AcceptRole)
         theirs_btn.setDefault(True)

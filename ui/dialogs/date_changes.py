@@ -15,7 +15,13 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,9 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.plans import DateChange
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.widgets.date_field import DateField, DateLimit
 
-HEADERS = ("Step", "Old date", "New date", "Day")
+HEADERS = (
+    QT_TRANSLATE_NOOP("DateChangesModel", "Step"),
+    QT_TRANSLATE_NOOP("DateChangesModel", "Old date"),
+    QT_TRANSLATE_NOOP("DateChangesModel", "New date"),
+    QT_TRANSLATE_NOOP("DateChangesModel", "Day"),
+)
 _ROOT = QModelIndex()
 
 
@@ -60,7 +72,7 @@ class DateChangesModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section]
+            return QCoreApplication.translate("DateChangesModel", HEADERS[section])
         return None
 
     def data(
@@ -73,9 +85,9 @@ class DateChangesModel(QAbstractTableModel):
         if col == 0:
             return ch.title
         if col == 1:
-            return f"{ch.old_date:%a %d %b %Y}"
+            return format_date(ch.old_date, "%a %d %b %Y")
         if col == 2:
-            return f"{ch.new_date:%a %d %b %Y}"
+            return format_date(ch.new_date, "%a %d %b %Y")
         return self._day_text(ch)
 
 
@@ -86,7 +98,7 @@ class DateChangesTable(QTableView):
         super().__init__(parent)
         self.changes_model = DateChangesModel()
         self.setModel(self.changes_model)
-        self.setAccessibleName("Dates that change")
+        self.setAccessibleName(self.tr("Dates that change"))
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.verticalHeader().setVisible(False)

@@ -30,6 +30,7 @@ from planner.domain.plans import DateChange, Plan, StepStatus, infusion_given, r
 from planner.errors import ValidationError
 from ui.dialogs.date_changes import DateChangesTable, date_picker, ok_cancel
 from ui.dialogs.saving import SaveErrorLine
+from ui.translation import format_date
 
 _PREVIEW_REASON = "preview"  # the preview needs a reason; the one typed is used on OK
 
@@ -62,28 +63,33 @@ class MoveDay0Dialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Move Day 0")
+        self.setWindowTitle(self.tr("Move Day 0"))
         self.resize(900, 560)
         self._plan = plan
         self._today = today
         self._transplant = transplant
         self._patient = patient
         self.changes: list[DateChange] = []
-        self.date_edit = date_picker(plan.day0, "New Day 0")
+        self.date_edit = date_picker(plan.day0, self.tr("New Day 0"))
         self.date_edit.set_day0(plan.day0)  # "Day +7": how far from the Day 0 it replaces
         self.reason = QLineEdit()
-        self.reason.setPlaceholderText("e.g. donor delayed; infection; product issue")
-        self.reason.setAccessibleName("Reason for moving Day 0")
+        self.reason.setPlaceholderText(self.tr("e.g. donor delayed; infection; product issue"))
+        self.reason.setAccessibleName(self.tr("Reason for moving Day 0"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = DateChangesTable()
         self.kept = QLabel()
         self.kept.setWordWrap(True)
         self.error = SaveErrorLine(error)
-        self.buttons = ok_cancel(self, "Move Day 0")
+        self.buttons = ok_cancel(self, self.tr("Move Day 0"))
         form = QFormLayout()
-        form.addRow(f"Day 0 is {plan.day0:%a %d %b %Y}. New &Day 0:", self.date_edit)
-        form.addRow("&Reason:", self.reason)
+        form.addRow(
+            self.tr("Day 0 is {date}. New &Day 0:").format(
+                date=format_date(plan.day0, "%a %d %b %Y")
+            ),
+            self.date_edit,
+        )
+        form.addRow(self.tr("&Reason:"), self.reason)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.summary)
@@ -92,11 +98,12 @@ class MoveDay0Dialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         done = sum(1 for o in plan.occurrences() if o.status is StepStatus.DONE)
-        self.kept.setText(
-            f"{done} step{'s' if done != 1 else ''} already done keep their real dates."
-            if done
-            else ""
-        )
+        if done == 1:
+            self.kept.setText(self.tr("1 step already done keeps its real date."))
+        elif done:
+            self.kept.setText(
+                self.tr("{n} steps already done keep their real dates.").format(n=done)
+            )
         self.date_edit.changed.connect(self._on_date_changed)
         self.date_edit.validity_changed.connect(self._update_ok)
         self.reason.textChanged.connect(self._update_ok)  # the preview does not change
@@ -140,14 +147,32 @@ class MoveDay0Dialog(QDialog):
                 self.summary.setText("")
                 self.date_edit.set_error(str(err))
             else:
-                delta = (new_day0 - self._plan.day0).days
-                self.summary.setText(
-                    f"Day 0 moves {abs(delta)} day{'s' if abs(delta) != 1 else ''} "
-                    f"{'later' if delta > 0 else 'earlier'}, to {new_day0:%a %d %b %Y}: "
-                    f"{len(self.changes)} date{'s' if len(self.changes) != 1 else ''} change."
-                )
+                self.summary.setText(self._moves(new_day0))
         self.table.show_changes(self.changes, lambda ch: day_label(ch.new_day))
         self._update_ok()
+
+    def _moves(self, new_day0: dt.date) -> str:
+        """ "Day 0 moves 3 days later, to ...: 12 dates change." """
+        delta = (new_day0 - self._plan.day0).days
+        if delta > 0:
+            moves = (
+                self.tr("Day 0 moves 1 day later, to {date}:")
+                if delta == 1
+                else self.tr("Day 0 moves {n} days later, to {date}:")
+            )
+        else:
+            moves = (
+                self.tr("Day 0 moves 1 day earlier, to {date}:")
+                if delta == -1
+                else self.tr("Day 0 moves {n} days earlier, to {date}:")
+            )
+        count = len(self.changes)
+        change = (
+            self.tr("1 date changes.")
+            if count == 1
+            else self.tr("{n} dates change.").format(n=count)
+        )
+        return moves.format(n=abs(delta), date=format_date(new_day0, "%a %d %b %Y")) + " " + change
 
     def _update_ok(self, *_args: object) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -158,16 +183,15 @@ class MoveDay0Dialog(QDialog):
     def _guidance(self) -> str:
         given = infusion_given(self._plan)
         if given is None:
-            return "Pick the new Day 0, then give the reason."
+            return self.tr("Pick the new Day 0, then give the reason.")
         if given.date == self._plan.day0:
-            return (
-                f"The infusion is recorded as given on {given.date:%a %d %b %Y}, so Day 0 "
-                "stays there. If that record is wrong, correct it first."
-            )
-        return (
-            f"The infusion is recorded as given on {given.date:%a %d %b %Y}: Day 0 can "
-            "only move to that date."
-        )
+            return self.tr(
+                "The infusion is recorded as given on {date}, so Day 0 stays there. "
+                "If that record is wrong, correct it first."
+            ).format(date=format_date(given.date, "%a %d %b %Y"))
+        return self.tr(
+            "The infusion is recorded as given on {date}: Day 0 can only move to that date."
+        ).format(date=format_date(given.date, "%a %d %b %Y"))
 
     def accept(self) -> None:
         """Close with the move, only when OK would: Enter never bypasses a refusal."""

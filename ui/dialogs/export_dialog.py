@@ -51,16 +51,16 @@ from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.atomic import TargetExistsError
 from planner.export.names import default_file_name
-from planner.export.texts import REFERENCE_LANGUAGE, available_languages
+from planner.export.texts import REFERENCE_LANGUAGE, available_languages, load_texts
 from planner.records.documents import DOCUMENT_KINDS, KIND_TITLE, DocumentEntry
 from ui.errors import user_message
 from ui.printing import chosen_pages
+from ui.translation import format_date
 from ui.transplant_session import TransplantSession
 from ui.workers import run_in_background
 
 FOLDER_KEY = "export/last_folder"  # a folder the user chose; never a file or patient name
 KIND_CHOICES = tuple((kind, KIND_TITLE[kind]) for kind in DOCUMENT_KINDS)
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 PRINT_DPI_CAP = 300  # page images above this add memory, not legibility
 
 
@@ -94,18 +94,22 @@ class ExportDialog(QDialog):
         self._bytes = QByteArray()
         self._buffer = QBuffer(self)
         self.produced: list[DocumentEntry] = []
-        self.setWindowTitle("Print / export")  # no patient data in window titles
+        self.setWindowTitle(self.tr("Print / export"))  # no patient data in window titles
         self.kind = QComboBox()
         for key, text in KIND_CHOICES:
             self.kind.addItem(text, key)
         self.language = QComboBox()
-        for code in available_languages():
-            self.language.addItem(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
-        self.large_print = QCheckBox("&Large print (16 pt, one week per row)")
-        self.no_phi = QCheckBox("&No identifiers (name, MRN, birth date left out)")
+        folder = centre.handout_folder
+        for code in available_languages(folder):
+            name = load_texts(code, folder).get("meta.language_name")
+            self.language.addItem(f"{name} ({code})", code)
+        self.large_print = QCheckBox(self.tr("&Large print (16 pt)"))
+        self.no_phi = QCheckBox(self.tr("&No identifiers (name, MRN, birth date left out)"))
         self.no_phi.setToolTip(
-            "Blank lines replace the name; the file name and the PDF "
-            "metadata carry no patient data either."
+            self.tr(
+                "Blank lines replace the name; the file name and the PDF "
+                "metadata carry no patient data either."
+            )
         )
         self.patient_line = QLabel()
         self.patient_line.setTextFormat(Qt.TextFormat.PlainText)
@@ -131,11 +135,11 @@ class ExportDialog(QDialog):
         self.view.setDocument(self.document)
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.setAccessibleName("Document preview")
+        self.view.setAccessibleName(self.tr("Document preview"))
         self.view.setMinimumSize(520, 560)
-        self.save_button = QPushButton("&Save...")
-        self.print_button = QPushButton("&Print...")
-        self.close_button = QPushButton("Close")
+        self.save_button = QPushButton(self.tr("&Save..."))
+        self.print_button = QPushButton(self.tr("&Print..."))
+        self.close_button = QPushButton(self.tr("Close"))
         self._layout()
         self._connect()
         self._on_options_changed()
@@ -175,7 +179,7 @@ class ExportDialog(QDialog):
                 result = save(overwrite=False)
             except TargetExistsError as exists:
                 if not self._confirm_overwrite(exists.path):
-                    self._show_status("Not saved: the existing file was kept.")
+                    self._show_status(self.tr("Not saved: the existing file was kept."))
                     return False
                 result = save(overwrite=True)
         except UnrecordedOutputError as exc:
@@ -186,7 +190,7 @@ class ExportDialog(QDialog):
             return False
         self._settings.setValue(FOLDER_KEY, str(result.path.parent))
         self.produced.append(result.entry)
-        self._show_status(f"Saved {result.path.name}.")
+        self._show_status(self.tr("Saved {name}.").format(name=result.path.name))
         return True
 
     def save(self) -> None:
@@ -196,9 +200,9 @@ class ExportDialog(QDialog):
         name = default_file_name(self._job.kind, self._job.printed_on, secrets.token_hex(2))
         path, _ = QFileDialog.getSaveFileName(
             self,
-            "Save document",
+            self.tr("Save document"),
             str(self._default_folder() / name),
-            "PDF files (*.pdf)",
+            self.tr("PDF files (*.pdf)"),
             options=QFileDialog.Option.DontConfirmOverwrite,
         )  # we ask, once, in save_to
         if path:
@@ -212,7 +216,9 @@ class ExportDialog(QDialog):
         job = self._job
         pages = chosen_pages(printer, self.document.pageCount())
         if not pages:
-            self._show_status("The chosen pages are not in the document; nothing was printed.")
+            self._show_status(
+                self.tr("The chosen pages are not in the document; nothing was printed.")
+            )
             return
         # Recorded before the printer starts: paper cannot be taken back, so no page is
         # printed without its audit row (a printer that then fails leaves a row of the
@@ -229,7 +235,7 @@ class ExportDialog(QDialog):
         painter = QPainter()
         if not painter.begin(printer):
             self._show_status(
-                "The printer could not be started; the print was recorded as attempted."
+                self.tr("The printer could not be started; the print was recorded as attempted.")
             )
             return
         try:
@@ -255,7 +261,11 @@ class ExportDialog(QDialog):
                 )
         finally:
             painter.end()
-        self._show_status(f"Sent {len(pages)} pages to the printer.")
+        self._show_status(
+            self.tr("Sent 1 page to the printer.")
+            if len(pages) == 1
+            else self.tr("Sent {n} pages to the printer.").format(n=len(pages))
+        )
 
     def print_(self) -> None:
         """Print through the system print dialog."""
@@ -267,8 +277,8 @@ class ExportDialog(QDialog):
 
     def _layout(self) -> None:
         form = QFormLayout()
-        form.addRow("&Document:", self.kind)
-        form.addRow("&Language:", self.language)
+        form.addRow(self.tr("&Document:"), self.kind)
+        form.addRow(self.tr("&Language:"), self.language)
         form.addRow(self.large_print)
         form.addRow(self.no_phi)
         side = QVBoxLayout()
@@ -318,8 +328,10 @@ class ExportDialog(QDialog):
         """The one place that asks before an existing file is replaced."""
         answer = QMessageBox.question(
             self,
-            "Replace file?",
-            f"{path.name} already exists in {path.parent}. Replace it?",
+            self.tr("Replace file?"),
+            self.tr("{name} already exists in {folder}. Replace it?").format(
+                name=path.name, folder=path.parent
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -332,7 +344,7 @@ class ExportDialog(QDialog):
         """Nothing was saved or printed because the audit row could not be written: a
         dialog says so (the status line keeps the sentence after it closes)."""
         self._show_status(str(exc))
-        QMessageBox.warning(self, "Print / export", str(exc))
+        QMessageBox.warning(self, self.tr("Print / export"), str(exc))
 
     def _set_busy(self, busy: bool) -> None:
         self._rendering = busy
@@ -368,11 +380,14 @@ class ExportDialog(QDialog):
         self._job, self._rendered = job, None
         # The MRN confirms whose document this is (the tab shows it too); no name here.
         self.patient_line.setText(
-            f"Patient MRN {job.patient.mrn} · Day 0 "
-            f"{job.plan.day0:%d %b %Y} · plan version {job.plan.version}"
+            self.tr("Patient MRN {mrn} · Day 0 {day0} · plan version {version}").format(
+                mrn=job.patient.mrn,
+                day0=format_date(job.plan.day0, "%d %b %Y"),
+                version=job.plan.version,
+            )
         )
         self._set_busy(True)
-        self._show_status("Rendering the preview...")
+        self._show_status(self.tr("Rendering the preview..."))
         run_in_background(
             lambda: render(job),
             lambda result: self._on_rendered(generation, result),
@@ -391,8 +406,13 @@ class ExportDialog(QDialog):
         self.document.load(self._buffer)
         self._show_warning(rendered)
         self._set_busy(False)
+        pages = self.document.pageCount()
         self._show_status(
-            f"{self.document.pageCount()} pages, printed on {self._job.printed_on:%d %b %Y}."
+            (
+                self.tr("1 page, printed on {date}.")
+                if pages == 1
+                else self.tr("{n} pages, printed on {date}.")
+            ).format(n=pages, date=format_date(self._job.printed_on, "%d %b %Y"))
             if self._job
             else ""
         )

@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,20 +38,22 @@ from PySide6.QtWidgets import (
 from planner.app.lab_import import ImportReport
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
+from ui.translation import QT_TRANSLATE_NOOP
 
 ImportRunner = Callable[[bytes, str, ColumnMapping, bool], ImportReport]
 """(file bytes, file name, mapping, dry run) -> the report of ``import_labs``."""
 
 SETTINGS_GROUP = "lab_import"
-# (field, label, default column name, required)
+# (field, label, default column name, required); the labels are translated where shown,
+# the column names are the lab file's and never are.
 FIELDS: tuple[tuple[str, str, str, bool], ...] = (
-    ("mrn", "MRN", "MRN", True),
-    ("date", "Sample date", "Date", True),
-    ("analyte", "Test name", "Test", True),
-    ("value", "Result", "Result", True),
-    ("unit", "Unit", "Unit", False),
+    ("mrn", QT_TRANSLATE_NOOP("ColumnMappingDialog", "MRN"), "MRN", True),
+    ("date", QT_TRANSLATE_NOOP("ColumnMappingDialog", "Sample date"), "Date", True),
+    ("analyte", QT_TRANSLATE_NOOP("ColumnMappingDialog", "Test name"), "Test", True),
+    ("value", QT_TRANSLATE_NOOP("ColumnMappingDialog", "Result"), "Result", True),
+    ("unit", QT_TRANSLATE_NOOP("ColumnMappingDialog", "Unit"), "Unit", False),
 )
-NO_COLUMN = "(none)"
+NO_COLUMN = QT_TRANSLATE_NOOP("ColumnMappingDialog", "(none)")
 
 
 def load_mapping(settings: QSettings) -> ColumnMapping:
@@ -103,27 +105,31 @@ class ColumnMappingDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, mapping: ColumnMapping, columns: list[str]) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Lab file columns")
+        self.setWindowTitle(self.tr("Lab file columns"))
         self.combos: dict[str, QComboBox] = {}
+        self._no_column = self.tr(NO_COLUMN)
         form = QFormLayout(self)
         form.addRow(
             QLabel(
-                "Long format: one result per row. Pick the column for each field "
-                "(the names are remembered on this workstation)."
+                self.tr(
+                    "Long format: one result per row. Pick the column for each field "
+                    "(the names are remembered on this workstation)."
+                )
             )
         )
-        for f, label, _, required in FIELDS:
+        for f, source, _, required in FIELDS:
+            label = self.tr(source)
             combo = QComboBox()
             combo.setEditable(True)
             if not required:
-                combo.addItem(NO_COLUMN)
+                combo.addItem(self._no_column)
             combo.addItems(columns)
-            current = getattr(mapping, f) or (NO_COLUMN if not required else "")
+            current = getattr(mapping, f) or (self._no_column if not required else "")
             combo.setCurrentText(current)
-            combo.setAccessibleName(f"{label} column")
+            combo.setAccessibleName(self.tr("{field} column").format(field=label))
             self.combos[f] = combo
-            form.addRow(f"{label}:", combo)
-        self.decimal_comma = QCheckBox("Results use a decimal comma (1,5)")
+            form.addRow(self.tr("{field}:").format(field=label), combo)
+        self.decimal_comma = QCheckBox(self.tr("Results use a decimal comma (1,5)"))
         self.decimal_comma.setChecked(mapping.decimal_comma)
         form.addRow(self.decimal_comma)
         self.error = QLabel()
@@ -140,7 +146,9 @@ class ColumnMappingDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         text = {f: c.currentText().strip() for f, c in self.combos.items()}
         if any(not text[f] for f, _, _, required in FIELDS if required):
-            self.error.setText("Choose a column for MRN, sample date, test name and result.")
+            self.error.setText(
+                self.tr("Choose a column for MRN, sample date, test name and result.")
+            )
             return
         try:
             self.mapping = ColumnMapping(
@@ -148,7 +156,7 @@ class ColumnMappingDialog(QDialog):
                 date=text["date"],
                 analyte=text["analyte"],
                 value=text["value"],
-                unit=None if text["unit"] in ("", NO_COLUMN) else text["unit"],
+                unit=None if text["unit"] in ("", self._no_column) else text["unit"],
                 decimal_comma=self.decimal_comma.isChecked(),
             )
         except LabImportError as err:
@@ -183,7 +191,7 @@ class ImportLabsDialog(QDialog):
         path: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Import lab results")
+        self.setWindowTitle(self.tr("Import lab results"))
         self.resize(960, 600)
         self._run_import = run_import
         self._settings = settings
@@ -192,28 +200,30 @@ class ImportLabsDialog(QDialog):
         self.imported: ImportReport | None = None
         self._data: bytes | None = None
         self.path_edit = QLineEdit(path or "")
-        self.path_edit.setAccessibleName("Lab file")
-        self.path_edit.setPlaceholderText("CSV (UTF-8) or .xlsx lab export")
+        self.path_edit.setAccessibleName(self.tr("Lab file"))
+        self.path_edit.setPlaceholderText(self.tr("CSV (UTF-8) or .xlsx lab export"))
         self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
-        self.choose_button = QPushButton("&Choose...")
+        self.choose_button = QPushButton(self.tr("&Choose..."))
         self.choose_button.clicked.connect(self._on_choose_button_clicked)
-        self.columns_button = QPushButton("C&olumns...")
+        self.columns_button = QPushButton(self.tr("C&olumns..."))
         self.columns_button.clicked.connect(self._on_columns_button_clicked)
         self.mapping_label = QLabel()
         self.mapping_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.preview_button = QPushButton("&Preview (dry run)")
+        self.preview_button = QPushButton(self.tr("&Preview (dry run)"))
         self.preview_button.clicked.connect(self.preview)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setAccessibleName("Import summary")
+        self.summary.setAccessibleName(self.tr("Import summary"))
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color:#a00000;font-weight:bold;")
         self.rejected_table = QTableWidget(0, 3)
-        self.rejected_table.setHorizontalHeaderLabels(["Line", "Reason", "Row as read"])
-        self.rejected_table.setAccessibleName("Rejected rows")
+        self.rejected_table.setHorizontalHeaderLabels(
+            [self.tr("Line"), self.tr("Reason"), self.tr("Row as read")]
+        )
+        self.rejected_table.setAccessibleName(self.tr("Rejected rows"))
         self.rejected_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.rejected_table.verticalHeader().setVisible(False)
         self.rejected_table.setWordWrap(True)
@@ -223,13 +233,13 @@ class ImportLabsDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.import_button = self.buttons.addButton(
-            "&Import", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Import"), QDialogButtonBox.ButtonRole.ActionRole
         )
         self.import_button.clicked.connect(self.do_import)
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self.accept)
         row = QHBoxLayout()
-        row.addWidget(QLabel("&File:"))
+        row.addWidget(QLabel(self.tr("&File:")))
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
         row.addWidget(self.columns_button)
@@ -252,7 +262,12 @@ class ImportLabsDialog(QDialog):
     def choose_file(parent: QWidget | None) -> str:
         """The file-open dialog (tests patch this)."""
         path, _ = QFileDialog.getOpenFileName(
-            parent, "Import lab results", "", "Lab exports (*.csv *.txt *.tsv *.xlsx)"
+            parent,
+            QCoreApplication.translate("ImportLabsDialog", "Import lab results"),
+            "",
+            QCoreApplication.translate(
+                "ImportLabsDialog", "Lab exports (*.csv *.txt *.tsv *.xlsx)"
+            ),
         )
         return path
 
@@ -261,8 +276,23 @@ class ImportLabsDialog(QDialog):
     def _show_mapping(self) -> None:
         m = self.mapping
         self.mapping_label.setText(
-            f"Columns: MRN = {m.mrn}, date = {m.date}, test = {m.analyte}, result = {m.value}, "
-            f"unit = {m.unit or '(none)'}" + (", decimal comma" if m.decimal_comma else "")
+            (
+                self.tr(
+                    "Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, "
+                    "unit = {unit}, decimal comma"
+                )
+                if m.decimal_comma
+                else self.tr(
+                    "Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, "
+                    "unit = {unit}"
+                )
+            ).format(
+                mrn=m.mrn,
+                date=m.date,
+                test=m.analyte,
+                result=m.value,
+                unit=m.unit or QCoreApplication.translate("ColumnMappingDialog", NO_COLUMN),
+            )
         )
 
     def _update_buttons(self) -> None:
@@ -317,11 +347,13 @@ class ImportLabsDialog(QDialog):
             name = Path(self.path_edit.text().strip()).name
             return self._run_import(self._data, name, self.mapping, dry_run)
         except LabImportError as err:
-            self.error.setText(f"The file was refused: {err}")
+            self.error.setText(self.tr("The file was refused: {reason}").format(reason=err))
         except OSError as err:
-            self.error.setText(f"The file cannot be read: {err.strerror or err}.")
+            self.error.setText(
+                self.tr("The file cannot be read: {reason}.").format(reason=err.strerror or err)
+            )
         except PlannerError as err:
-            self.error.setText(f"Not imported: {err}")
+            self.error.setText(self.tr("Not imported: {reason}").format(reason=err))
         self._data = None
         self.summary.setText("")
         self.rejected_table.setRowCount(0)
@@ -344,7 +376,7 @@ class ImportLabsDialog(QDialog):
         self._update_buttons()
 
     def _show(self, report: ImportReport) -> None:
-        notes = "".join(f"\nNote: {w}" for w in report.warnings)
+        notes = "".join("\n" + self.tr("Note: {note}").format(note=w) for w in report.warnings)
         self.summary.setText(report.summary() + notes)
         rows = sorted(report.rejected, key=lambda r: r.line)
         self.rejected_table.setRowCount(len(rows))

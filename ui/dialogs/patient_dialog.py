@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -25,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.patients import CMV_STATUSES, Patient, new_id, validate_patient
+from planner.domain.patients import CMV_STATUSES, Patient, Sex, new_id, validate_patient
 from planner.errors import ValidationError
+from ui.translation import QT_TRANSLATE_NOOP
 from ui.widgets.date_field import ERROR_STYLE, DateField, DateLimit, fit_dialog_height
 
 
@@ -42,7 +44,9 @@ class FieldErrors:
         label.setStyleSheet(ERROR_STYLE)
         label.setWordWrap(True)
         label.setVisible(False)
-        label.setAccessibleName(f"Error for {field}")
+        label.setAccessibleName(
+            QCoreApplication.translate("FieldErrors", "Error for {field}").format(field=field)
+        )
         self._labels[field] = label
         return label
 
@@ -68,10 +72,21 @@ class FieldErrors:
 
 NUMBERS = {
     # field: (what it is, unit, an example), for the refusal of text that is not a number
-    "height_cm": ("the height", "cm", "172.5"),
-    "weight_kg": ("the weight", "kg", "68.4"),
-    "creatinine_mg_dl": ("the creatinine", "mg/dL", "0.9"),
+    "height_cm": (QT_TRANSLATE_NOOP("patient_dialog", "the height"), "cm", "172.5"),
+    "weight_kg": (QT_TRANSLATE_NOOP("patient_dialog", "the weight"), "kg", "68.4"),
+    "creatinine_mg_dl": (
+        QT_TRANSLATE_NOOP("patient_dialog", "the creatinine"),
+        "mg/dL",
+        "0.9",
+    ),
 }
+# The serological statuses as shown (stored in English, CMV_STATUSES).
+_STATUS_TEXTS = (
+    QT_TRANSLATE_NOOP("patient_dialog", "positive"),
+    QT_TRANSLATE_NOOP("patient_dialog", "negative"),
+    QT_TRANSLATE_NOOP("patient_dialog", "unknown"),
+)
+HANDOUT_LANGUAGES = ("en", "es")
 # Where a refusal about a field the form does not show is shown.
 _SHOWN_AT = {"weight_date": "weight_kg"}
 
@@ -95,7 +110,16 @@ def read_number(field: str, text: str) -> float | None:
         number = float("nan")
     if number != number or number in (float("inf"), float("-inf")):  # NaN or infinite
         raise ValidationError(
-            field, f"“{text}” is not a number: enter {what} in {unit}, e.g. {example}."
+            field,
+            QCoreApplication.translate(
+                "patient_dialog",
+                "“{text}” is not a number: enter {what} in {unit}, e.g. {example}.",
+            ).format(
+                text=text,
+                what=QCoreApplication.translate("patient_dialog", what),
+                unit=unit,
+                example=example,
+            ),
         )
     return number
 
@@ -117,7 +141,7 @@ class PatientDialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Edit patient" if patient else "New patient")
+        self.setWindowTitle(self.tr("Edit patient") if patient else self.tr("New patient"))
         self._original = patient
         self._today = today
         self.result_patient: Patient | None = None
@@ -162,58 +186,67 @@ class PatientDialog(QDialog):
             lbl.setBuddy(widget)
 
     def _build_fields(self, form: QFormLayout) -> None:
-        self._add(form, "mrn", "&MRN", QLineEdit())
-        self._add(form, "family_name", "&Family name", QLineEdit())
-        self._add(form, "given_name", "&Given name", QLineEdit())
+        self._add(form, "mrn", self.tr("&MRN"), QLineEdit())
+        self._add(form, "family_name", self.tr("&Family name"), QLineEdit())
+        self._add(form, "given_name", self.tr("&Given name"), QLineEdit())
         dob = DateField(
             None,
-            maximum=DateLimit(self._today, "after today: a date of birth cannot be in the future"),
-            empty="Enter the date of birth.",
+            maximum=DateLimit(
+                self._today, self.tr("after today: a date of birth cannot be in the future")
+            ),
+            empty=self.tr("Enter the date of birth."),
         )
-        self._add(form, "date_of_birth", "&Date of birth", dob)
+        self._add(form, "date_of_birth", self.tr("&Date of birth"), dob)
         sex = QComboBox()
-        sex.addItems(["female", "male"])
-        sex.setPlaceholderText("choose")
+        # Shown translated; the stored value is the item's data.
+        sex.addItem(self.tr("female"), Sex.FEMALE.value)
+        sex.addItem(self.tr("male"), Sex.MALE.value)
+        sex.setPlaceholderText(self.tr("choose"))
         sex.setCurrentIndex(-1)  # nothing is assumed: the dosing formulas depend on it
-        self._add(form, "sex", "&Sex", sex)
-        self._add(form, "height_cm", "&Height (cm)", self._number("e.g. 172.5"))
-        self._add(form, "weight_kg", "&Weight (kg)", self._number("e.g. 68.4"))
-        creatinine = self._number("e.g. 0.9")
+        self._add(form, "sex", self.tr("&Sex"), sex)
+        self._add(form, "height_cm", self.tr("&Height (cm)"), self._number(self.tr("e.g. 172.5")))
+        self._add(form, "weight_kg", self.tr("&Weight (kg)"), self._number(self.tr("e.g. 68.4")))
+        creatinine = self._number(self.tr("e.g. 0.9"))
         creatinine.setToolTip(
-            "Latest serum creatinine in mg/dL, with the date the sample was taken: the renal "
-            "dose rules (plerixafor, fludarabine, entecavir, melphalan) need both."
+            self.tr(
+                "Latest serum creatinine in mg/dL, with the date the sample was taken: the renal "
+                "dose rules (plerixafor, fludarabine, entecavir, melphalan) need both."
+            )
         )
-        self._add(form, "creatinine_mg_dl", "C&reatinine (mg/dL)", creatinine)
+        self._add(form, "creatinine_mg_dl", self.tr("C&reatinine (mg/dL)"), creatinine)
         sampled = DateField(
             None,
-            maximum=DateLimit(self._today, "after today: a sample cannot be dated in the future"),
+            maximum=DateLimit(
+                self._today, self.tr("after today: a sample cannot be dated in the future")
+            ),
             empty="",  # optional: needed only with a creatinine value
         )
-        self._add(form, "creatinine_date", "Creatinine sam&ple date", sampled)
+        self._add(form, "creatinine_date", self.tr("Creatinine sam&ple date"), sampled)
         for field, label in (
-            ("cmv_igg", "Recipient CM&V IgG"),
-            ("hbsag", "HBs&Ag"),
-            ("anti_hbc", "A&nti-HBc"),
+            ("cmv_igg", self.tr("Recipient CM&V IgG")),
+            ("hbsag", self.tr("HBs&Ag")),
+            ("anti_hbc", self.tr("A&nti-HBc")),
         ):
             box = QComboBox()
-            box.addItems(list(CMV_STATUSES))
-            box.setCurrentText("unknown")
+            for status in CMV_STATUSES:
+                box.addItem(QCoreApplication.translate("patient_dialog", status), status)
+            box.setCurrentIndex(box.findData("unknown"))
             self._add(form, field, label, box)
-        self._add(form, "diagnosis", "D&iagnosis", QLineEdit())
-        self._add(form, "disease_status", "Disease s&tatus", QLineEdit())
-        self._add(form, "coordinator", "&Coordinator", QLineEdit())
+        self._add(form, "diagnosis", self.tr("D&iagnosis"), QLineEdit())
+        self._add(form, "disease_status", self.tr("Disease s&tatus"), QLineEdit())
+        self._add(form, "coordinator", self.tr("&Coordinator"), QLineEdit())
         language = QComboBox()
-        language.addItems(["en", "es"])
-        self._add(form, "language", "Handout &language", language)
+        for code in HANDOUT_LANGUAGES:  # codes, shown as they are stored
+            language.addItem(code, code)
+        self._add(form, "language", self.tr("Handout &language"), language)
         contacts = QPlainTextEdit()
         contacts.setFixedHeight(60)
         contacts.setTabChangesFocus(True)
-        self._add(form, "contacts", "C&ontacts", contacts)
+        self._add(form, "contacts", self.tr("C&ontacts"), contacts)
 
-    @staticmethod
-    def _number(example: str) -> QLineEdit:
+    def _number(self, example: str) -> QLineEdit:
         edit = QLineEdit()
-        edit.setPlaceholderText(f"not recorded ({example})")
+        edit.setPlaceholderText(self.tr("not recorded ({example})").format(example=example))
         return edit
 
     def _load(self, p: Patient) -> None:
@@ -222,17 +255,19 @@ class PatientDialog(QDialog):
         w["family_name"].setText(p.family_name)
         w["given_name"].setText(p.given_name)
         w["date_of_birth"].set_date(p.date_of_birth)
-        w["sex"].setCurrentText(p.sex.value)
+        w["sex"].setCurrentIndex(w["sex"].findData(p.sex.value))
         for field in NUMBERS:
             value = getattr(p, field)
             w[field].setText("" if value is None else f"{value:g}")
         w["creatinine_date"].set_date(p.creatinine_date)
         for field in ("cmv_igg", "hbsag", "anti_hbc"):
-            w[field].setCurrentText(getattr(p, field))
+            w[field].setCurrentIndex(w[field].findData(getattr(p, field)))
         w["diagnosis"].setText(p.diagnosis)
         w["disease_status"].setText(p.disease_status)
         w["coordinator"].setText(p.coordinator)
-        w["language"].setCurrentText(p.language)
+        # A code the list lacks leaves the choice as it is, as choosing a text it lacks did.
+        if (index := w["language"].findData(p.language)) >= 0:
+            w["language"].setCurrentIndex(index)
         w["contacts"].setPlainText(p.contacts)
 
     def read(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -254,24 +289,24 @@ class PatientDialog(QDialog):
             if not w[field].is_valid():
                 errors[field] = w[field].error_text()
         if w["sex"].currentIndex() < 0:
-            errors["sex"] = "Choose the sex."
+            errors["sex"] = self.tr("Choose the sex.")
         if numbers["creatinine_mg_dl"] is not None and w["creatinine_date"].text().strip() == "":
-            errors["creatinine_date"] = "Enter the date the creatinine sample was taken."
+            errors["creatinine_date"] = self.tr("Enter the date the creatinine sample was taken.")
         values = {
             "mrn": w["mrn"].text(),
             "family_name": w["family_name"].text(),
             "given_name": w["given_name"].text(),
             "date_of_birth": w["date_of_birth"].date(),
-            "sex": w["sex"].currentText() if w["sex"].currentIndex() >= 0 else "",
+            "sex": w["sex"].currentData() if w["sex"].currentIndex() >= 0 else "",
             **numbers,
             "creatinine_date": w["creatinine_date"].date(),
-            "cmv_igg": w["cmv_igg"].currentText(),
-            "hbsag": w["hbsag"].currentText(),
-            "anti_hbc": w["anti_hbc"].currentText(),
+            "cmv_igg": w["cmv_igg"].currentData(),
+            "hbsag": w["hbsag"].currentData(),
+            "anti_hbc": w["anti_hbc"].currentData(),
             "diagnosis": w["diagnosis"].text(),
             "disease_status": w["disease_status"].text(),
             "coordinator": w["coordinator"].text(),
-            "language": w["language"].currentText(),
+            "language": w["language"].currentData(),
             "contacts": w["contacts"].toPlainText(),
         }
         return values, errors

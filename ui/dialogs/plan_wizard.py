@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -49,6 +50,7 @@ from planner.domain.templates import (
 )
 from planner.errors import PlannerError, ValidationError
 from ui.dialogs.saving import SaveErrorLine
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.widgets.date_field import ERROR_STYLE, DateField
 
 SLOTS = (
@@ -58,7 +60,26 @@ SLOTS = (
     Category.SUPPORTIVE_CARE,
     Category.FOLLOW_UP,
 )
-NONE = "(none)"
+NONE = QT_TRANSLATE_NOOP("PlanWizard", "(none)")
+# The slots' names as shown (the categories' values are stored in English).
+SLOT_TITLES = {
+    Category.MOBILISATION: QT_TRANSLATE_NOOP("PlanWizard", "Mobilisation"),
+    Category.CONDITIONING: QT_TRANSLATE_NOOP("PlanWizard", "Conditioning"),
+    Category.GVHD_PROPHYLAXIS: QT_TRANSLATE_NOOP("PlanWizard", "GVHD prophylaxis"),
+    Category.SUPPORTIVE_CARE: QT_TRANSLATE_NOOP("PlanWizard", "Supportive care"),
+    Category.FOLLOW_UP: QT_TRANSLATE_NOOP("PlanWizard", "Follow-up"),
+}
+TRANSPLANT_TYPES = (
+    ("autologous", QT_TRANSLATE_NOOP("PlanWizard", "autologous")),
+    ("allogeneic", QT_TRANSLATE_NOOP("PlanWizard", "allogeneic")),
+)
+GRAFT_SOURCES = (
+    ("pbsc", QT_TRANSLATE_NOOP("PlanWizard", "pbsc")),
+    ("marrow", QT_TRANSLATE_NOOP("PlanWizard", "marrow")),
+    ("cord", QT_TRANSLATE_NOOP("PlanWizard", "cord")),
+)
+# Registry abbreviations, shown as they are (CIBMTR donor categories).
+DONOR_CODES = ("MRD", "MUD", "MMUD", "HAPLO", "MMRD", "CORD", "SYN")
 
 
 def missing_measurements(plan: Plan, patient: Patient) -> str:
@@ -84,12 +105,33 @@ def missing_measurements(plan: Plan, patient: Patient) -> str:
     if not missing:
         return ""
     orders = list(dict.fromkeys(needs["weight"] + needs["height"]))
-    shown = ", ".join(orders[:3]) + (f" and {len(orders) - 3} more" if len(orders) > 3 else "")
-    return (
-        f"The patient has no recorded {' and no '.join(missing)}: the doses of {shown} "
-        f"cannot be computed. Record the {' and '.join(missing)} (Edit patient) first, or "
-        "confirm below to create the plan with those doses not computed."
-    )
+    shown = ", ".join(orders[:3])
+    if len(orders) > 3:
+        shown = QCoreApplication.translate("missing_measurements", "{orders} and {n} more").format(
+            orders=shown, n=len(orders) - 3
+        )
+    if missing == ["weight", "height"]:
+        text = QCoreApplication.translate(
+            "missing_measurements",
+            "The patient has no recorded weight and no height: the doses of {orders} cannot "
+            "be computed. Record the weight and height (Edit patient) first, or confirm below "
+            "to create the plan with those doses not computed.",
+        )
+    elif missing == ["weight"]:
+        text = QCoreApplication.translate(
+            "missing_measurements",
+            "The patient has no recorded weight: the doses of {orders} cannot be computed. "
+            "Record the weight (Edit patient) first, or confirm below to create the plan with "
+            "those doses not computed.",
+        )
+    else:
+        text = QCoreApplication.translate(
+            "missing_measurements",
+            "The patient has no recorded height: the doses of {orders} cannot be computed. "
+            "Record the height (Edit patient) first, or confirm below to create the plan with "
+            "those doses not computed.",
+        )
+    return text.format(orders=shown)
 
 
 @dataclass(frozen=True)
@@ -112,20 +154,22 @@ class PlanWizard(QDialog):
         today: dt.date,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("New plan")
+        self.setWindowTitle(self.tr("New plan"))
         self.resize(1100, 640)
         self._patient = patient
         self._protocols = protocols
         self._today = today
         self.preview_plan: Plan | None = None
         self.type_box = QComboBox()
-        self.type_box.addItems(["autologous", "allogeneic"])
+        for value, text in TRANSPLANT_TYPES:
+            self.type_box.addItem(self.tr(text), value)
         self.source_box = QComboBox()
         self.donor_box = QComboBox()
-        self.donor_box.addItems(["MRD", "MUD", "MMUD", "HAPLO", "MMRD", "CORD", "SYN"])
-        self.day0 = DateField(today + dt.timedelta(days=30), empty="Enter Day 0.")
-        self.mob_set = QCheckBox("First G-CSF dose on")
-        self.mob_date = DateField(today, accessible_name="First G-CSF dose")
+        for code in DONOR_CODES:
+            self.donor_box.addItem(code, code)
+        self.day0 = DateField(today + dt.timedelta(days=30), empty=self.tr("Enter Day 0."))
+        self.mob_set = QCheckBox(self.tr("First G-CSF dose on"))
+        self.mob_date = DateField(today, accessible_name=self.tr("First G-CSF dose"))
         self.slot_boxes: dict[Category, QComboBox] = {c: QComboBox() for c in SLOTS}
         for box in self.slot_boxes.values():
             # Long template titles must not squeeze the preview: show 40 characters and
@@ -139,20 +183,22 @@ class PlanWizard(QDialog):
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setStyleSheet(ERROR_STYLE)
-        self.missing.setAccessibleName("Missing measurements")
+        self.missing.setAccessibleName(self.tr("Missing measurements"))
         self.missing.setVisible(False)
-        self.confirm_missing = QCheckBox("Create the plan with these doses not computed")
+        self.confirm_missing = QCheckBox(self.tr("Create the plan with these doses not computed"))
         self.confirm_missing.setVisible(False)
         self.save_error = SaveErrorLine()
         self.table = QTableWidget(0, 5)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
-        self.table.setHorizontalHeaderLabels(["Day", "Date", "Phase", "Step", "Dose"])
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Day"), self.tr("Date"), self.tr("Phase"), self.tr("Step"), self.tr("Dose")]
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setAccessibleName("Plan preview")
+        self.table.setAccessibleName(self.tr("Plan preview"))
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create plan")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Create plan"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self._layout()
@@ -169,22 +215,23 @@ class PlanWizard(QDialog):
     def _layout(self) -> None:
         form = QFormLayout()
         for label, widget in (
-            ("&Transplant type", self.type_box),
-            ("&Graft source", self.source_box),
-            ("D&onor", self.donor_box),
-            ("&Day 0", self.day0),
+            (self.tr("&Transplant type"), self.type_box),
+            (self.tr("&Graft source"), self.source_box),
+            (self.tr("D&onor"), self.donor_box),
+            (self.tr("&Day 0"), self.day0),
         ):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
         mob = QHBoxLayout()
         mob.addWidget(self.mob_set)
         mob.addWidget(self.mob_date)
-        form.addRow("Mobilisation", mob)
-        templates = QGroupBox("Templates (examples for local review)")
+        form.addRow(self.tr("Mobilisation"), mob)
+        templates = QGroupBox(self.tr("Templates (examples for local review)"))
         tform = QFormLayout(templates)
         for cat, box in self.slot_boxes.items():
-            box.setAccessibleName(f"{cat.value} template")
-            tform.addRow(cat.value.replace("-", " ").capitalize(), box)
+            title = self.tr(SLOT_TITLES[cat])
+            box.setAccessibleName(self.tr("{slot} template").format(slot=title))
+            tform.addRow(title, box)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(templates)
@@ -201,18 +248,19 @@ class PlanWizard(QDialog):
         outer.addWidget(self.buttons)
 
     def _on_type_changed(self) -> None:
-        allo = self.type_box.currentText() == "allogeneic"
+        allo = self.type_box.currentData() == "allogeneic"
         self.source_box.blockSignals(True)
         self.source_box.clear()
-        self.source_box.addItems(["pbsc", "marrow", "cord"] if allo else ["pbsc", "marrow"])
+        for value, text in GRAFT_SOURCES if allo else GRAFT_SOURCES[:2]:
+            self.source_box.addItem(self.tr(text), value)
         self.source_box.blockSignals(False)
         self.donor_box.setEnabled(allo)
         for cat, box in self.slot_boxes.items():
             box.blockSignals(True)
             box.clear()
-            box.addItem(NONE)
+            box.addItem(self.tr(NONE))
             for proto in sorted(self._protocols.values(), key=lambda p: p.title):
-                if proto.category is cat and self.type_box.currentText() in proto.transplant_types:
+                if proto.category is cat and self.type_box.currentData() in proto.transplant_types:
                     box.addItem(proto.title, proto.id)
             box.blockSignals(False)
         self._on_choice_changed()
@@ -224,18 +272,20 @@ class PlanWizard(QDialog):
 
     def request(self) -> PlanRequest:
         """The transplant, templates and anchors as currently chosen (may raise)."""
-        allo = self.type_box.currentText() == "allogeneic"
+        allo = self.type_box.currentData() == "allogeneic"
         day0 = self.day0.date()
         if day0 is None:
-            raise ValidationError("day0", "Day 0: " + self.day0.error_text())
+            raise ValidationError(
+                "day0", self.tr("Day 0: {reason}").format(reason=self.day0.error_text())
+            )
         transplant = Transplant(
             id=new_id(),
             patient_id=self._patient.id,
-            transplant_type=TransplantType(self.type_box.currentText()),
-            graft_source=GraftSource(self.source_box.currentText()),
+            transplant_type=TransplantType(self.type_box.currentData()),
+            graft_source=GraftSource(self.source_box.currentData()),
             day0=day0,
             status=TransplantStatus.PLANNED,
-            donor=Donor(donor_type=DonorType(self.donor_box.currentText())) if allo else None,
+            donor=Donor(donor_type=DonorType(self.donor_box.currentData())) if allo else None,
         )
         protocols = tuple(self.chosen())
         anchors: dict[str, dt.date] = {}
@@ -244,7 +294,8 @@ class PlanWizard(QDialog):
             mob_date = self.mob_date.date()
             if mob_date is None:
                 raise ValidationError(
-                    "mobilisation", "First G-CSF dose: " + self.mob_date.error_text()
+                    "mobilisation",
+                    self.tr("First G-CSF dose: {reason}").format(reason=self.mob_date.error_text()),
                 )
             if name is not None:
                 anchors[name] = mob_date
@@ -271,10 +322,15 @@ class PlanWizard(QDialog):
         self.preview_plan = plan
         count = sum(1 for _ in plan.occurrences())
         self.message.setText(
-            f"{count} dated steps. Doses use height "
-            f"{self._patient.height_cm or '?'} cm and weight "
-            f"{self._patient.weight_kg or '?'} kg "
-            f"(weighed {self._patient.weight_date or 'not recorded'})."
+            self.tr(
+                "{n} dated steps. Doses use height {height} cm and weight {weight} kg "
+                "(weighed {weighed})."
+            ).format(
+                n=count,
+                height=self._patient.height_cm or "?",
+                weight=self._patient.weight_kg or "?",
+                weighed=self._patient.weight_date or self.tr("not recorded"),
+            )
         )
         self._fill(plan)
         missing = missing_measurements(plan, self._patient)
@@ -305,9 +361,9 @@ class PlanWizard(QDialog):
             line = plan_dose_line(steps[occ.step_id], plan, facts, occ.date)
             cells = (
                 occ.label,
-                f"{occ.date:%a %d %b %Y}",
+                format_date(occ.date, "%a %d %b %Y"),
                 occ.phase.value,
-                f"{occ.title} (cancelled: not indicated)"
+                self.tr("{step} (cancelled: not indicated)").format(step=occ.title)
                 if occ.status.value == "cancelled"
                 else occ.title,
                 line.text if line else "",
@@ -325,10 +381,11 @@ class PlanWizard(QDialog):
     def restore(self, typed: PlanRequest, error: str) -> None:
         """Show what was chosen before a failed save, and why it was not saved."""
         t = typed.transplant
-        self.type_box.setCurrentText(t.transplant_type.value)  # refills the other boxes
-        self.source_box.setCurrentText(t.graft_source.value)
+        # The type refills the other boxes.
+        self.type_box.setCurrentIndex(self.type_box.findData(t.transplant_type.value))
+        self.source_box.setCurrentIndex(self.source_box.findData(t.graft_source.value))
         if t.donor is not None:
-            self.donor_box.setCurrentText(t.donor.donor_type.value)
+            self.donor_box.setCurrentIndex(self.donor_box.findData(t.donor.donor_type.value))
         self.day0.set_date(t.day0)
         ids = {p.id for p in typed.protocols}
         for box in self.slot_boxes.values():

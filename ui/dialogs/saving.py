@@ -35,7 +35,7 @@ class SaveErrorLine(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setStyleSheet("color:#a00000;")
-        self.setAccessibleName("Why it was not saved")
+        self.setAccessibleName(self.tr("Why it was not saved"))
         self.setText(error)
         self.setVisible(bool(error))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from planner.domain.plans import Occurrence
 from ui.dialogs.saving import SaveErrorLine
+from ui.translation import format_date
 from ui.widgets.date_field import DateField, DateLimit
 
 
@@ -87,18 +89,31 @@ class StepDialogs:
 
         A date after today is refused under the field, which keeps what was typed.
         """
-        dialog, form, buttons = _dialog(parent, "Mark done", error)
-        form.addRow(QLabel(f"{occ.title} - {occ.label}, planned {occ.planned_date:%a %d %b}"))
+        dialog, form, buttons = _dialog(
+            parent, QCoreApplication.translate("StepDialogs", "Mark done"), error
+        )
+        form.addRow(
+            QLabel(
+                QCoreApplication.translate("StepDialogs", "{step} - {day}, planned {date}").format(
+                    step=occ.title, day=occ.label, date=format_date(occ.planned_date, "%a %d %b")
+                )
+            )
+        )
         date_edit = DateField(
             typed.actual_date if typed is not None else min(occ.planned_date, today),
-            accessible_name="Date done",
-            maximum=DateLimit(today, "after today: a done date cannot be in the future"),
-            empty="Enter the date it was done.",
+            accessible_name=QCoreApplication.translate("StepDialogs", "Date done"),
+            maximum=DateLimit(
+                today,
+                QCoreApplication.translate(
+                    "StepDialogs", "after today: a done date cannot be in the future"
+                ),
+            ),
+            empty=QCoreApplication.translate("StepDialogs", "Enter the date it was done."),
         )
         note = QLineEdit(typed.note if typed is not None else "")
-        note.setAccessibleName("Note")
-        form.addRow("&Done on:", date_edit)
-        form.addRow("&Note:", note)
+        note.setAccessibleName(QCoreApplication.translate("StepDialogs", "Note"))
+        form.addRow(QCoreApplication.translate("StepDialogs", "&Done on:"), date_edit)
+        form.addRow(QCoreApplication.translate("StepDialogs", "&Note:"), note)
         # OK (and Enter) close only with an acceptable date; else the refusal shows.
         buttons.accepted.disconnect(dialog.accept)
         buttons.accepted.connect(lambda: _accept_when_valid(dialog, date_edit))
@@ -121,7 +136,7 @@ class StepDialogs:
         """Ask for a required reason; OK stays disabled until one is typed."""
         dialog, form, buttons = _dialog(parent, title, error)
         reason = QLineEdit(typed or "")
-        reason.setAccessibleName("Reason")
+        reason.setAccessibleName(QCoreApplication.translate("StepDialogs", "Reason"))
         form.addRow(prompt, reason)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(reason.text().strip()))  # Enter with no reason presses nothing
@@ -136,9 +151,11 @@ class StepDialogs:
         parent: QWidget | None, current: str, *, typed: str | None = None, error: str = ""
     ) -> str | None:
         """Edit the team's note on a step."""
-        dialog, form, _ = _dialog(parent, "Step note", error)
+        dialog, form, _ = _dialog(
+            parent, QCoreApplication.translate("StepDialogs", "Step note"), error
+        )
         text = QPlainTextEdit(current if typed is None else typed)
-        text.setAccessibleName("Note")
+        text.setAccessibleName(QCoreApplication.translate("StepDialogs", "Note"))
         text.setTabChangesFocus(True)
         form.addRow(text)
         text.setFocus()

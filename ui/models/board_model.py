@@ -4,23 +4,51 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from planner.app.board import BoardRow
 from ui.session import ClinicSession
+from ui.translation import QT_TRANSLATE_NOOP
 
+# (key, header): the headers are English source texts, shown translated (headerData).
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("mrn", "MRN"),
-    ("transplant_type", "Type"),
-    ("day_label", "Day"),
+    ("name", QT_TRANSLATE_NOOP("BoardTableModel", "Name")),
+    ("mrn", QT_TRANSLATE_NOOP("BoardTableModel", "MRN")),
+    ("transplant_type", QT_TRANSLATE_NOOP("BoardTableModel", "Type")),
+    ("day_label", QT_TRANSLATE_NOOP("BoardTableModel", "Day")),
     # Alerts right after the phase: at 1366 px they must be on screen without scrolling.
-    ("phase", "Phase"),
-    ("alerts", "Alerts"),
-    ("due_today", "Due today"),
-    ("overdue", "Overdue"),
-    ("coordinator", "Coordinator"),
+    ("phase", QT_TRANSLATE_NOOP("BoardTableModel", "Phase")),
+    ("alerts", QT_TRANSLATE_NOOP("BoardTableModel", "Alerts")),
+    ("due_today", QT_TRANSLATE_NOOP("BoardTableModel", "Due today")),
+    ("overdue", QT_TRANSLATE_NOOP("BoardTableModel", "Overdue")),
+    ("coordinator", QT_TRANSLATE_NOOP("BoardTableModel", "Coordinator")),
 )
+
+# The phases of planner.app.board (PhaseReading.phase), shown translated: the board keeps
+# the English value for filtering and sorting.
+PHASES = (
+    QT_TRANSLATE_NOOP("phases", "work-up"),
+    QT_TRANSLATE_NOOP("phases", "mobilising"),
+    QT_TRANSLATE_NOOP("phases", "conditioning"),
+    QT_TRANSLATE_NOOP("phases", "infusion"),
+    QT_TRANSLATE_NOOP("phases", "pre-engraftment"),
+    QT_TRANSLATE_NOOP("phases", "engrafted"),
+    QT_TRANSLATE_NOOP("phases", "recovery"),
+    QT_TRANSLATE_NOOP("phases", "day +100"),
+    QT_TRANSLATE_NOOP("phases", "late phase"),
+    QT_TRANSLATE_NOOP("phases", "long-term follow-up"),
+)
+
+
+def shown_phase(phase: str) -> str:
+    """A board phase in the interface's language (one not in ``PHASES`` as it is)."""
+    return QCoreApplication.translate("phases", phase) if phase in PHASES else phase
 
 
 ALERTS_COLUMN = next(i for i, (key, _) in enumerate(COLUMNS) if key == "alerts")
@@ -39,6 +67,8 @@ def alerts_text(row: BoardRow) -> str:
 def _cell(row: BoardRow, key: str) -> str:
     if key == "alerts":
         return alerts_text(row)
+    if key == "phase":
+        return shown_phase(row.phase)
     value = getattr(row, key)
     if isinstance(value, tuple):
         return "; ".join(value)
@@ -48,8 +78,9 @@ def _cell(row: BoardRow, key: str) -> str:
 def alerts_tooltip(row: BoardRow) -> str:
     """Every alert, most severe first, with its severity and the rule that raised it
     (Standards: alerts show their rule)."""
+    why = QCoreApplication.translate("BoardTableModel", "Why: {rule}")
     return "\n\n".join(
-        f"{a.severity.upper()}: {a.text}" + (f"\n    Why: {a.rule}" if a.rule else "")
+        f"{a.severity.upper()}: {a.text}" + (f"\n    {why.format(rule=a.rule)}" if a.rule else "")
         for a in row.alert_items
     )
 
@@ -108,7 +139,7 @@ class BoardTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
+            return QCoreApplication.translate("BoardTableModel", COLUMNS[section][1])
         return None
 
     def row_at(self, row: int) -> BoardRow:

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -31,10 +32,21 @@ from planner.domain.plans import (
     set_step_note,
 )
 from planner.errors import ValidationError
+from ui.translation import ENGLISH, QT_TRANSLATE_NOOP, format_date, shown_language
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import to_date
+from ui.widgets.status_style import phase_label, status_word
 
-COLUMNS = ("Day", "Date", "Phase", "Step", "Dose", "Status", "Note")
+# English source texts, shown translated (headerData).
+COLUMNS = (
+    QT_TRANSLATE_NOOP("StepTableModel", "Day"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Date"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Phase"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Step"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Dose"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Status"),
+    QT_TRANSLATE_NOOP("StepTableModel", "Note"),
+)
 DATE_COL = 1
 DOSE_COL = 4
 NOTE_COL = 6
@@ -83,7 +95,7 @@ class StepTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return QCoreApplication.translate("StepTableModel", COLUMNS[section])
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -121,9 +133,10 @@ class StepTableModel(QAbstractTableModel):
         if col == 0:
             return occ.label
         if col == 1:
-            return f"{occ.date:%a %d %b %Y}"
+            return format_date(occ.date, "%a %d %b %Y")
         if col == 2:
-            return occ.phase.value
+            # The stored value in English (as before), the phase's name in another language.
+            return occ.phase.value if shown_language() == ENGLISH else phase_label(occ.phase)
         if col == 3:
             return occ.title
         if col == 4:
@@ -133,7 +146,8 @@ class StepTableModel(QAbstractTableModel):
             # The reason is what a colleague needs next to "skipped" or "cancelled".
             rec = step.record_for(occ.anchor_day)
             reason = rec.reason if rec is not None and rec.reason else step.status_reason
-            return f"{occ.status.value}: {reason}" if reason else occ.status.value
+            word = status_word(occ.status.value)
+            return f"{word}: {reason}" if reason else word
         return step.note
 
     def _dose(self, occ: Occurrence) -> DoseLine | None:
@@ -150,7 +164,9 @@ class StepTableModel(QAbstractTableModel):
             cancelled = [step.status_reason] if step.status_reason else []
             return "\n\n".join([*cancelled, *checks, step.notes]).strip() or None
         if col == 1 and occ.date != occ.planned_date:
-            return f"Planned {occ.planned_date:%a %d %b %Y}"
+            return self.tr("Planned {date}").format(
+                date=format_date(occ.planned_date, "%a %d %b %Y")
+            )
         if col in (5, 6):
             return "\n".join(occurrence_notes(self._session.plan, occ)) or None
         return None
@@ -179,7 +195,10 @@ class StepTableModel(QAbstractTableModel):
     def _move(self, occ: Occurrence, value: Any) -> bool:
         new_date = to_date(value)  # a date, a QDate or ISO text; anything else is refused
         if new_date is None:
-            raise ValidationError("date", f"“{value}” is not a date: enter it as YYYY-MM-DD.")
+            raise ValidationError(
+                "date",
+                self.tr("“{value}” is not a date: enter it as YYYY-MM-DD.").format(value=value),
+            )
         delta = (new_date - occ.date).days
         if delta == 0:
             return False

@@ -5,12 +5,36 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from planner.app.board import WorklistItem
 from ui.session import ClinicSession
+from ui.translation import QT_TRANSLATE_NOOP, format_date
 
-COLUMNS = ("Done", "Patient", "MRN", "Day", "Step", "Planned", "Status")
+# English source texts, shown translated (``headers``).
+COLUMNS = (
+    QT_TRANSLATE_NOOP("WorklistModel", "Done"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Patient"),
+    QT_TRANSLATE_NOOP("WorklistModel", "MRN"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Day"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Step"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Planned"),
+    QT_TRANSLATE_NOOP("WorklistModel", "Status"),
+)
+
+
+def headers() -> list[str]:
+    """The column headers in the interface's language."""
+    return [QCoreApplication.translate("WorklistModel", c) for c in COLUMNS]
+
+
 _ROOT = QModelIndex()
 
 
@@ -43,7 +67,7 @@ class WorklistModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
+            return QCoreApplication.translate("WorklistModel", COLUMNS[section])
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -89,8 +113,10 @@ def _cells(item: WorklistItem) -> tuple[str, ...]:
         item.mrn,
         item.day_label,
         item.title,
-        f"{item.date:%a %d %b}",
-        "OVERDUE" if item.overdue else "due today",
+        format_date(item.date, "%a %d %b"),
+        QCoreApplication.translate("WorklistModel", "OVERDUE")
+        if item.overdue
+        else QCoreApplication.translate("WorklistModel", "due today"),
     )
 
 
@@ -100,7 +126,7 @@ def worklist_html(items: list[WorklistItem], title: str) -> str:
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in ("[  ]", *_cells(i)[1:])) + "</tr>"
         for i in items
     )
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in COLUMNS)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in headers())
     return (
         f"<h2>{html.escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
         f"<tr>{head}</tr>{rows}</table>"

@@ -51,9 +51,9 @@ from PySide6.QtWidgets import (
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow
-from ui.models.board_model import ALERTS_COLUMN, ALERTS_ROLE, BoardTableModel
+from ui.models.board_model import ALERTS_COLUMN, ALERTS_ROLE, BoardTableModel, shown_phase
 
-ALL = "All"
+ALL = "All"  # the filters' value for "no filter" (each combo shows it translated)
 
 # The dot before each alert line. Each colour has at least 4.5:1 contrast on white
 # (WCAG 2.1, success criterion 1.4.3), so the high text drawn in it reads as well as black;
@@ -327,15 +327,15 @@ class BoardView(QWidget):
         self.model = model
         self.proxy = BoardFilter(model)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name or MRN (Ctrl+F)")
+        self.search.setPlaceholderText(self.tr("Search name or MRN (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search patients by name or MRN")
+        self.search.setAccessibleName(self.tr("Search patients by name or MRN"))
         self.coordinator = QComboBox()
-        self.coordinator.setAccessibleName("Filter by coordinator")
+        self.coordinator.setAccessibleName(self.tr("Filter by coordinator"))
         self.phase = QComboBox()
-        self.phase.setAccessibleName("Filter by phase")
-        self.this_week = QCheckBox("Due this wee&k")  # Alt+W: the View menu
-        self.overdue_only = QCheckBox("&Overdue only")
+        self.phase.setAccessibleName(self.tr("Filter by phase"))
+        self.this_week = QCheckBox(self.tr("Due this wee&k"))  # Alt+W: the View menu
+        self.overdue_only = QCheckBox(self.tr("&Overdue only"))
         self.table = BoardTable()
         self.table.setModel(self.proxy)
         self.alerts_delegate = AlertsDelegate(self.table)
@@ -344,7 +344,7 @@ class BoardView(QWidget):
         self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.table.setAccessibleName("Clinic board")
+        self.table.setAccessibleName(self.tr("Clinic board"))
         # Tab and Shift+Tab leave the table (to the clinic timeline, back to the filters);
         # the arrows move within it.
         self.table.setTabKeyNavigation(False)
@@ -361,9 +361,9 @@ class BoardView(QWidget):
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
-        bar.addWidget(QLabel("Coordinator"))
+        bar.addWidget(QLabel(self.tr("Coordinator")))
         bar.addWidget(self.coordinator)
-        bar.addWidget(QLabel("Phase"))
+        bar.addWidget(QLabel(self.tr("Phase")))
         bar.addWidget(self.phase)
         bar.addWidget(self.this_week)
         bar.addWidget(self.overdue_only)
@@ -484,18 +484,22 @@ class BoardView(QWidget):
         elif self.proxy.rowCount():
             self._on_table_row_activated(0)
 
-    def _fill_combo(self, combo: QComboBox, values: list[str]) -> None:
-        current = combo.currentText() or ALL
+    def _fill_combo(self, combo: QComboBox, values: list[tuple[str, str]]) -> None:
+        """(value, shown text) items after "All"; the value filters, the text is shown."""
+        current = combo.currentData() or ALL
         combo.blockSignals(True)
         combo.clear()
-        combo.addItems([ALL, *values])
-        combo.setCurrentText(current if current in values else ALL)
+        combo.addItem(self.tr("All"), ALL)
+        for value, text in values:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
         combo.blockSignals(False)
 
     def _fill_filters(self) -> None:
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
-        self._fill_combo(self.coordinator, sorted({r.coordinator for r in rows if r.coordinator}))
-        self._fill_combo(self.phase, sorted({r.phase for r in rows}))
+        coordinators = sorted({r.coordinator for r in rows if r.coordinator})
+        self._fill_combo(self.coordinator, [(c, c) for c in coordinators])
+        self._fill_combo(self.phase, [(p, shown_phase(p)) for p in sorted({r.phase for r in rows})])
         self._on_filter_changed()
 
     def _on_model_reset(self) -> None:
@@ -545,13 +549,13 @@ class BoardView(QWidget):
     def _on_filter_changed(self) -> None:
         self.proxy.set_filters(
             search=self.search.text(),
-            coordinator=self.coordinator.currentText() or ALL,
-            phase=self.phase.currentText() or ALL,
+            coordinator=self.coordinator.currentData() or ALL,
+            phase=self.phase.currentData() or ALL,
             this_week=self.this_week.isChecked(),
             overdue_only=self.overdue_only.isChecked(),
         )
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"{shown} of {total}")
+        self.count.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
 
     def _on_table_row_activated(self, proxy_row: int) -> None:
         source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))

@@ -53,6 +53,7 @@ from planner.app.timeline import (
 )
 from planner.domain.plans import Plan, overdue_before
 from planner.domain.templates import Phase
+from ui.translation import format_date
 
 NAME_WIDTH = 230
 AXIS_HEIGHT = 36
@@ -276,9 +277,9 @@ class ClinicTimeline(QAbstractScrollArea):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAccessibleName("Clinic timeline")
+        self.setAccessibleName(self.tr("Clinic timeline"))
         self.setAccessibleDescription(
-            "One row per patient. Up and Down select, Enter opens, plus and minus zoom."
+            self.tr("One row per patient. Up and Down select, Enter opens, plus and minus zoom.")
         )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
@@ -467,7 +468,7 @@ class ClinicTimeline(QAbstractScrollArea):
         self._day0_brush = QBrush(QColor("#fbbf24"))
         self._select = QColor("#dbeafe")
         self._select_name = QColor("#2563eb")
-        self._no_plan = QStaticText("no plan yet")
+        self._no_plan = QStaticText(self.tr("no plan yet"))
         self._no_plan.prepare(font=self._small)
         self._day_numbers = {d: QStaticText(str(d)) for d in range(1, 32)}
         for text in self._day_numbers.values():
@@ -641,7 +642,9 @@ class ClinicTimeline(QAbstractScrollArea):
                 x = base + (monday - self._origin).days * ppd
                 p.drawLine(QPointF(x, half), QPointF(x, AXIS_HEIGHT))
                 if ppd >= 7:
-                    p.drawText(QPointF(x + 2, AXIS_HEIGHT - 5), f"{monday.day} {monday:%b}")
+                    p.drawText(
+                        QPointF(x + 2, AXIS_HEIGHT - 5), f"{monday.day} {format_date(monday, '%b')}"
+                    )
                 elif ppd >= 3:
                     p.drawStaticText(QPointF(x + 2, half + 2), self._day_numbers[monday.day])
                 monday += dt.timedelta(days=7)
@@ -659,7 +662,7 @@ class ClinicTimeline(QAbstractScrollArea):
             p.setPen(self._grid)
             p.drawLine(QPointF(x, 0), QPointF(x, half))
             # January carries the year whenever month names alone are shown.
-            text = month.strftime("%Y" if month.month == 1 and fmt != "%b %Y" else fmt)
+            text = format_date(month, "%Y" if month.month == 1 and fmt != "%b %Y" else fmt)
             if not text:
                 continue
             # The first month's label sticks to the left edge until the next one pushes it.
@@ -689,7 +692,7 @@ class ClinicTimeline(QAbstractScrollArea):
         p.drawText(
             QRectF(6, 0, NAME_WIDTH - 12, AXIS_HEIGHT),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            f"{len(self._rows)} patients",
+            self.tr("{count} patients").format(count=len(self._rows)),
         )
 
     def _today_x(self) -> float:
@@ -702,11 +705,12 @@ class ClinicTimeline(QAbstractScrollArea):
         p.setPen(self._today_pen)
         p.drawLine(QPointF(x, top), QPointF(x, bottom))
         if label:  # an opaque chip, so week labels underneath do not garble it
-            text_w = self._small_fm.horizontalAdvance("Today") + 6
+            today = self.tr("Today")
+            text_w = self._small_fm.horizontalAdvance(today) + 6
             chip = QRectF(x + 1, AXIS_HEIGHT / 2 + 1, text_w, AXIS_HEIGHT / 2 - 2)
             p.fillRect(chip, self._today_pen.color())
             p.setPen(self._bg)
-            p.drawText(chip, Qt.AlignmentFlag.AlignCenter, "Today")
+            p.drawText(chip, Qt.AlignmentFlag.AlignCenter, today)
 
     # --- Qt overrides -----------------------------------------------------------------
 

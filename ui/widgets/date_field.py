@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.days import day_label
+from ui.translation import format_date
 
 # Exactly four digits, two, two. ``date.fromisoformat`` alone would also take
 # "20261213" and week dates ("2026-W50-1"): a typing slip must not become a date.
@@ -84,26 +85,42 @@ def parse_iso_date(
     minimum: DateLimit | None = None,
     maximum: DateLimit | None = None,
     *,
-    empty: str = "Enter a date as YYYY-MM-DD.",
+    empty: str | None = None,
 ) -> tuple[dt.date | None, str]:
     """(the date, "") for acceptable text, else (None, why it is refused).
 
-    ``empty`` is the message for empty text; "" lets an empty field be valid (None, "").
+    ``empty`` is the message for empty text (None: "Enter a date as YYYY-MM-DD."); ""
+    lets an empty field be valid (None, "").
     """
     text = text.strip()
     if not text:
-        return None, empty
+        return None, enter_date_text() if empty is None else empty
     if not _ISO.fullmatch(text):
-        return None, f"“{text}” must be YYYY-MM-DD (year-month-day, e.g. 2026-12-13)."
+        return None, QCoreApplication.translate(
+            "DateField", "“{text}” must be YYYY-MM-DD (year-month-day, e.g. 2026-12-13)."
+        ).format(text=text)
     try:
         date = dt.date.fromisoformat(text)
     except ValueError:
-        return None, f"{text} is not a real date."
+        return None, QCoreApplication.translate("DateField", "{text} is not a real date.").format(
+            text=text
+        )
     if minimum is not None and date < minimum.date:
-        return None, f"{text} is {minimum.reason}."
+        return None, _outside(text, minimum)
     if maximum is not None and date > maximum.date:
-        return None, f"{text} is {maximum.reason}."
+        return None, _outside(text, maximum)
     return date, ""
+
+
+def _outside(text: str, limit: DateLimit) -> str:
+    return QCoreApplication.translate("DateField", "{text} is {reason}.").format(
+        text=text, reason=limit.reason
+    )
+
+
+def enter_date_text() -> str:
+    """The refusal of an empty date field."""
+    return QCoreApplication.translate("DateField", "Enter a date as YYYY-MM-DD.")
 
 
 class _IsoLineEdit(QLineEdit):
@@ -157,7 +174,7 @@ class _CalendarPopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
-        self.calendar.setAccessibleName("Calendar")
+        self.calendar.setAccessibleName(self.tr("Calendar"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calendar)
@@ -186,15 +203,16 @@ class DateField(QWidget):
         self,
         date: dt.date | None = None,
         *,
-        accessible_name: str = "Date",
+        accessible_name: str | None = None,
         minimum: DateLimit | None = None,
         maximum: DateLimit | None = None,
         day0: dt.date | None = None,
-        empty: str = "Enter a date as YYYY-MM-DD.",
+        empty: str | None = None,
         compact: bool = False,
         parent: QWidget | None = None,
     ) -> None:
-        """``empty``: the refusal of an empty field ("" makes the field optional).
+        """``empty``: the refusal of an empty field ("" makes the field optional; None:
+        "Enter a date as YYYY-MM-DD."). ``accessible_name`` None: "Date".
 
         ``compact``: for a table cell: no label or error line; the refusal shows as a
         tooltip under the field and the date in words as the field's tooltip.
@@ -210,14 +228,14 @@ class DateField(QWidget):
         self._finished = False  # editing finished once: show refusals of short text too
         self._external = ""  # a refusal from outside (a use case), shown until the next edit
         self.line_edit = _IsoLineEdit(in_cell=compact)
-        self.line_edit.setPlaceholderText("YYYY-MM-DD")
-        self.line_edit.setToolTip("Type the date as YYYY-MM-DD, or pick it (Alt+Down).")
+        self.line_edit.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.line_edit.setToolTip(self.tr("Type the date as YYYY-MM-DD, or pick it (Alt+Down)."))
         width = self.line_edit.fontMetrics().horizontalAdvance("8888-88-88W") + 16
         self.line_edit.setMinimumWidth(width)
         self.line_edit.setMaximumWidth(width + 40)
         self.calendar_button = QToolButton()
         self.calendar_button.setText("▾")
-        self.calendar_button.setToolTip("Pick the date from a calendar (Alt+Down)")
+        self.calendar_button.setToolTip(self.tr("Pick the date from a calendar (Alt+Down)"))
         self.calendar_button.clicked.connect(self.open_calendar)
         self.info = QLabel()
         self.info.setTextFormat(Qt.TextFormat.PlainText)
@@ -248,7 +266,7 @@ class DateField(QWidget):
         self.line_edit.calendar_requested.connect(self.open_calendar)
         self.line_edit.cell_event.connect(self._forward_to_cell)
         self._popup: _CalendarPopup | None = None
-        self.setAccessibleName(accessible_name)
+        self.setAccessibleName(self.tr("Date") if accessible_name is None else accessible_name)
         self.line_edit.textChanged.connect(self._on_text_changed)
         self.line_edit.textEdited.connect(self._on_text_edited)
         self.line_edit.editingFinished.connect(self.show_error)
@@ -295,9 +313,11 @@ class DateField(QWidget):
         """Name the field where screen readers read it: the line edit, and its button."""
         super().setAccessibleName(name)
         self.line_edit.setAccessibleName(name)
-        self.calendar_button.setAccessibleName(f"Pick {name.lower()} from a calendar")
-        self.info.setAccessibleName(f"{name} in words")
-        self.error.setAccessibleName(f"Error for {name.lower()}")
+        self.calendar_button.setAccessibleName(
+            self.tr("Pick {name} from a calendar").format(name=name.lower())
+        )
+        self.info.setAccessibleName(self.tr("{name} in words").format(name=name))
+        self.error.setAccessibleName(self.tr("Error for {name}").format(name=name.lower()))
 
     # --- refusals --------------------------------------------------------------------------
 
@@ -355,12 +375,12 @@ class DateField(QWidget):
         if date is None:
             text = ""
         else:
-            text = f"{date:%a %d %b %Y}"
+            text = format_date(date, "%a %d %b %Y")
             if self._day0 is not None:
                 text += f" · {day_label((date - self._day0).days)}"
         self.info.setText(text)
         if self._compact:
-            self.line_edit.setToolTip(text or message or "Type the date as YYYY-MM-DD.")
+            self.line_edit.setToolTip(text or message or self.tr("Type the date as YYYY-MM-DD."))
 
     def _forward_to_cell(self, event: QEvent) -> None:
         """In a table cell, the delegate listens on this widget, not on the line edit
@@ -450,7 +470,10 @@ class DateFieldDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget:
         field = DateField(
-            compact=True, accessible_name="Date", parent=parent, empty="Enter a date."
+            compact=True,
+            accessible_name=self.tr("Date"),
+            parent=parent,
+            empty=self.tr("Enter a date."),
         )
         field.set_day0(self._day0() if self._day0 else None)
         return field

@@ -31,8 +31,14 @@ from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 from planner.domain.days import short_day_label
 from planner.domain.plans import Plan, occurrence_notes
 from planner.domain.templates import Phase
-from ui.printing import pixel_font
-from ui.widgets.plan_timeline import MONTH_NAMES, PRINT_HEAD_H, WEEKDAYS, long_date
+from ui.printing import page_of, pixel_font
+from ui.widgets.plan_timeline import (
+    PRINT_HEAD_H,
+    long_date,
+    month_abbreviation,
+    month_name,
+    weekday_abbreviation,
+)
 from ui.widgets.status_style import paint_shape, status_style
 
 HEADER_H = 34
@@ -88,18 +94,18 @@ class MonthCalendar(QWidget):
         self._year, self._month = 2000, 1
         self._printing = False  # a printed page shows no selection and no focus
         self._small = QFont(self.font())
-        self._prev = self._button("<", "Previous month (Page Up)", -1)
-        self._next = self._button(">", "Next month (Page Down)", 1)
-        self._prev.setAccessibleName("Previous month")
-        self._next.setAccessibleName("Next month")
+        self._prev = self._button("<", self.tr("Previous month (Page Up)"), -1)
+        self._next = self._button(">", self.tr("Next month (Page Down)"), 1)
+        self._prev.setAccessibleName(self.tr("Previous month"))
+        self._next.setAccessibleName(self.tr("Next month"))
         self._today_button = QToolButton(self)
-        self._today_button.setText("Today")
-        self._today_button.setAccessibleName("Go to today")
+        self._today_button.setText(self.tr("Today"))
+        self._today_button.setAccessibleName(self.tr("Go to today"))
         self._today_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._today_button.clicked.connect(self._on_today_button_clicked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMinimumSize(7 * 64, HEADER_H + WEEKDAY_H + WEEKS * 48)
-        self.setAccessibleName("Plan month calendar")
+        self.setAccessibleName(self.tr("Plan month calendar"))
         self._update_fonts()
         self._update_description()
 
@@ -189,17 +195,16 @@ class MonthCalendar(QWidget):
     def cell_summary(self, date: dt.date) -> str:
         """One-line reading of a cell, for tooltips and screen readers."""
         entries = self._days.get(date, [])
-        steps = (
-            "; ".join(
-                f"{title} ({status_style(status).label.lower()})" for title, status in entries
-            )
-            or "no steps"
+        steps = "; ".join(
+            f"{title} ({status_style(status).shown_label.lower()})" for title, status in entries
+        ) or self.tr("no steps")
+        when = (
+            self.tr("{date}, today").format(date=long_date(date))
+            if date == self._today
+            else long_date(date)
         )
-        today = ", today" if date == self._today else ""
         notes = "; ".join(self._notes.get(date, []))
-        return f"{long_date(date)}{today}, {self.day_label(date)}: {steps}" + (
-            f"; {notes}" if notes else ""
-        )
+        return f"{when}, {self.day_label(date)}: {steps}" + (f"; {notes}" if notes else "")
 
     # ------------------------------------------------------------------ helpers
 
@@ -243,8 +248,12 @@ class MonthCalendar(QWidget):
             self._small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
 
     def _update_description(self) -> None:
-        title = f"{MONTH_NAMES[self._month - 1]} {self._year}"
-        self.setAccessibleDescription(f"{title}. Selected: {self.cell_summary(self._selected)}")
+        title = f"{month_name(self._month)} {self._year}"
+        self.setAccessibleDescription(
+            self.tr("{month}. Selected: {cell}").format(
+                month=title, cell=self.cell_summary(self._selected)
+            )
+        )
         if QAccessible.isActive():
             QAccessible.updateAccessibility(
                 QAccessibleEvent(self, QAccessible.Event.DescriptionChanged)
@@ -261,12 +270,16 @@ class MonthCalendar(QWidget):
         p.drawText(
             QRectF(0, 0, self.width(), HEADER_H),
             Qt.AlignmentFlag.AlignCenter,
-            f"{MONTH_NAMES[self._month - 1]} {self._year}",
+            f"{month_name(self._month)} {self._year}",
         )
         p.setFont(self._small)
         w = self.width() / 7
-        for i, name in enumerate(WEEKDAYS):
-            p.drawText(QRectF(i * w, HEADER_H, w, WEEKDAY_H), Qt.AlignmentFlag.AlignCenter, name)
+        for i in range(7):
+            p.drawText(
+                QRectF(i * w, HEADER_H, w, WEEKDAY_H),
+                Qt.AlignmentFlag.AlignCenter,
+                weekday_abbreviation(i),
+            )
 
     def _paint_cell(self, p: QPainter, date: dt.date, rect: QRectF, line_h: float) -> None:
         inside = date.month == self._month
@@ -283,7 +296,7 @@ class MonthCalendar(QWidget):
         p.setPen(text)
         p.setFont(self.font())
         first_line = QRectF(inner.left(), inner.top(), inner.width(), line_h + 2)
-        number = str(date.day) if date.day != 1 else f"{date.day} {MONTH_NAMES[date.month - 1][:3]}"
+        number = str(date.day) if date.day != 1 else f"{date.day} {month_abbreviation(date.month)}"
         p.drawText(first_line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, number)
         p.setFont(self._small)
         if self._plan is not None:
@@ -332,7 +345,7 @@ class MonthCalendar(QWidget):
             p.drawText(
                 QRectF(area.left(), y, area.width(), line_h),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"+{hidden} more",
+                self.tr("+{count} more").format(count=hidden),
             )
 
     # ------------------------------------------------------------- Qt overrides
@@ -460,7 +473,7 @@ class CalendarPrint:
         p.drawText(
             head,
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            f"page {index + 1} of {self.count}",
+            page_of(index + 1, self.count),
         )
         p.translate(0, PRINT_HEAD_H)
         view._paint_month(p, QRectF(view.rect()))

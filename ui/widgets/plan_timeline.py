@@ -21,7 +21,14 @@ import math
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QPointF,
+    QRectF,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
@@ -55,12 +62,14 @@ from planner.app.timeline import (
 )
 from planner.domain.days import day_label, short_day_label
 from planner.domain.plans import Occurrence, Plan, StepStatus, occurrence_notes
-from ui.printing import pixel_font
+from ui.printing import page_of, pixel_font
+from ui.translation import QT_TRANSLATE_NOOP
 from ui.widgets.status_style import (
     paint_shape,
     phase_colour,
     phase_label,
     status_style,
+    status_word,
 )
 
 # Axis rows, top to bottom: Day 0 / today tags, dates, day numbers.
@@ -80,31 +89,72 @@ TICK_DAYS = (1, 2, 7, 14, 28, 56, 91, 182, 364)
 MIN_TICK_PX = 52.0
 # From this label spacing on, dates carry the year: the view spans months or years.
 YEAR_TICK_DAYS = 56
+# Day and month names are English source texts (context "dates"), shown translated by
+# the functions below; "10 Mar" is unambiguous in every language, unlike 03/10.
 MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+    QT_TRANSLATE_NOOP("dates", "January"),
+    QT_TRANSLATE_NOOP("dates", "February"),
+    QT_TRANSLATE_NOOP("dates", "March"),
+    QT_TRANSLATE_NOOP("dates", "April"),
+    QT_TRANSLATE_NOOP("dates", "May"),
+    QT_TRANSLATE_NOOP("dates", "June"),
+    QT_TRANSLATE_NOOP("dates", "July"),
+    QT_TRANSLATE_NOOP("dates", "August"),
+    QT_TRANSLATE_NOOP("dates", "September"),
+    QT_TRANSLATE_NOOP("dates", "October"),
+    QT_TRANSLATE_NOOP("dates", "November"),
+    QT_TRANSLATE_NOOP("dates", "December"),
 )
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Short month names have a context of their own: "May" is also the full name.
+MONTHS = (
+    QT_TRANSLATE_NOOP("months_short", "Jan"),
+    QT_TRANSLATE_NOOP("months_short", "Feb"),
+    QT_TRANSLATE_NOOP("months_short", "Mar"),
+    QT_TRANSLATE_NOOP("months_short", "Apr"),
+    QT_TRANSLATE_NOOP("months_short", "May"),
+    QT_TRANSLATE_NOOP("months_short", "Jun"),
+    QT_TRANSLATE_NOOP("months_short", "Jul"),
+    QT_TRANSLATE_NOOP("months_short", "Aug"),
+    QT_TRANSLATE_NOOP("months_short", "Sep"),
+    QT_TRANSLATE_NOOP("months_short", "Oct"),
+    QT_TRANSLATE_NOOP("months_short", "Nov"),
+    QT_TRANSLATE_NOOP("months_short", "Dec"),
+)
+WEEKDAYS = (
+    QT_TRANSLATE_NOOP("dates", "Mon"),
+    QT_TRANSLATE_NOOP("dates", "Tue"),
+    QT_TRANSLATE_NOOP("dates", "Wed"),
+    QT_TRANSLATE_NOOP("dates", "Thu"),
+    QT_TRANSLATE_NOOP("dates", "Fri"),
+    QT_TRANSLATE_NOOP("dates", "Sat"),
+    QT_TRANSLATE_NOOP("dates", "Sun"),
+)
 
+
+def month_name(month: int) -> str:
+    """The name of ``month`` (1-12) in the interface's language ("March")."""
+    return QCoreApplication.translate("dates", MONTH_NAMES[month - 1])
+
+
+def month_abbreviation(month: int) -> str:
+    """The short name of ``month`` (1-12) in the interface's language ("Mar")."""
+    return QCoreApplication.translate("months_short", MONTHS[month - 1])
+
+
+def weekday_abbreviation(weekday: int) -> str:
+    """The short name of a weekday (0 Monday - 6 Sunday) in the interface's language."""
+    return QCoreApplication.translate("dates", WEEKDAYS[weekday])
+
+
+# The actions of a bar's menu: (key, English source text shown translated).
 ACTIONS = (
-    ("done", "Mark done..."),
-    ("skip", "Skip..."),
-    ("note", "Add note..."),
-    ("cancel", "Cancel the whole step..."),
-    ("replan", "Plan the whole step again"),
-    ("undo_record", "Undo the done or skip record"),
-    ("open", "Open step..."),
+    ("done", QT_TRANSLATE_NOOP("PlanTimeline", "Mark done...")),
+    ("skip", QT_TRANSLATE_NOOP("PlanTimeline", "Skip...")),
+    ("note", QT_TRANSLATE_NOOP("PlanTimeline", "Add note...")),
+    ("cancel", QT_TRANSLATE_NOOP("PlanTimeline", "Cancel the whole step...")),
+    ("replan", QT_TRANSLATE_NOOP("PlanTimeline", "Plan the whole step again")),
+    ("undo_record", QT_TRANSLATE_NOOP("PlanTimeline", "Undo the done or skip record")),
+    ("open", QT_TRANSLATE_NOOP("PlanTimeline", "Open step...")),
 )
 
 _DAY0_PEN = QPen(QColor("#7e22ce"), 2.0)
@@ -119,7 +169,7 @@ _SELECT_PEN = QPen(QColor("#111827"), 2.0)
 _FOCUS_PEN = QPen(QColor("#2563eb"), 1.0, Qt.PenStyle.DotLine)
 _GHOST_PEN = QPen(QColor("#111827"), 1.5, Qt.PenStyle.DashLine)
 # Complication episodes (issue 5): their own lane above the phase lanes.
-EPISODE_LANE_LABEL = "Complications"
+EPISODE_LANE_LABEL = QT_TRANSLATE_NOOP("PlanTimeline", "Complications")
 _EPISODE_FILL = QColor("#fee2e2")
 _EPISODE_PEN = QPen(QColor("#b91c1c"), 1.0)
 _EPISODE_OPEN_PEN = QPen(QColor("#b91c1c"), 1.0, Qt.PenStyle.DashLine)
@@ -136,13 +186,13 @@ def tick_days(px_per_day: float) -> int:
 
 def short_date(date: dt.date, *, year: bool = False) -> str:
     """ "10 Mar" (or "10 Mar 2026"): unambiguous in every locale, unlike 03/10."""
-    text = f"{date.day} {MONTHS[date.month - 1]}"
+    text = f"{date.day} {month_abbreviation(date.month)}"
     return f"{text} {date.year}" if year else text
 
 
 def long_date(date: dt.date) -> str:
     """ "Tue 10 Mar 2026"."""
-    return f"{WEEKDAYS[date.weekday()]} {short_date(date, year=True)}"
+    return f"{weekday_abbreviation(date.weekday())} {short_date(date, year=True)}"
 
 
 class PlanTimeline(QWidget):
@@ -224,15 +274,15 @@ class PlanTimeline(QWidget):
         self._print_view: tuple[float, float, QRectF] | None = None
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
         self._v = QScrollBar(Qt.Orientation.Vertical, self)
-        self._h.setAccessibleName("Scroll timeline in time")
-        self._v.setAccessibleName("Scroll timeline lanes")
+        self._h.setAccessibleName(self.tr("Scroll timeline in time"))
+        self._v.setAccessibleName(self.tr("Scroll timeline lanes"))
         self._h.valueChanged.connect(self._on_scrollbar_value_changed)
         self._v.valueChanged.connect(self._on_scrollbar_value_changed)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
         self.setMinimumSize(LABEL_W + 120, AXIS_H + 3 * ROW_H)
-        self.setAccessibleName("Plan timeline")
-        self.setAccessibleDescription("No plan loaded.")
+        self.setAccessibleName(self.tr("Plan timeline"))
+        self.setAccessibleDescription(self.tr("No plan loaded."))
 
     # ----------------------------------------------------------------- public API
 
@@ -303,8 +353,8 @@ class PlanTimeline(QWidget):
     def _marker_list(self) -> list[tuple[dt.date, QPen, str]]:
         assert self._plan is not None
         return [
-            (self._plan.day0, _DAY0_PEN, "Day 0"),
-            (self._today, _TODAY_PEN, "Today"),
+            (self._plan.day0, _DAY0_PEN, self.tr("Day 0")),
+            (self._today, _TODAY_PEN, self.tr("Today")),
             *((date, _EVENT_PEN, label) for date, label in self._events),
         ]
 
@@ -373,19 +423,26 @@ class PlanTimeline(QWidget):
         if not bar.diamond:
             days = (bar.end - bar.start).days + 1
             lines.append(
-                f"{day_label((bar.start - self._plan.day0).days)} to "
-                f"{day_label((bar.end - self._plan.day0).days)} ({days} days)"
+                self.tr("{start} to {end} ({days} days)").format(
+                    start=day_label((bar.start - self._plan.day0).days),
+                    end=day_label((bar.end - self._plan.day0).days),
+                    days=days,
+                )
             )
-        lines.append(f"Status: {status_style(occ.shown_status(self._today)).label}")
+        lines.append(
+            self.tr("Status: {status}").format(
+                status=status_style(occ.shown_status(self._today)).shown_label
+            )
+        )
         if step.dose is not None and self.step_details is None:
             order = " ".join(
                 t for t in (step.dose.order_text, step.dose.route, step.dose.frequency) if t
             )
-            lines.append(f"Order: {html.escape(order)}")
+            lines.append(self.tr("Order: {order}").format(order=html.escape(order)))
         if self.step_details is not None:
             lines.extend(html.escape(t) for t in self.step_details(bar.step_id, occ.date))
         if bar.regimen_tied:
-            lines.append("Tied to Day 0 by the regimen")
+            lines.append(self.tr("Tied to Day 0 by the regimen"))
         # The record's reason, the step's status reason and the team's note: the same lines
         # as the Steps table, the calendar and the team summary.
         lines += [html.escape(text) for text in occurrence_notes(self._plan, occ)]
@@ -628,26 +685,28 @@ class PlanTimeline(QWidget):
 
     def _update_description(self) -> None:
         if self._plan is None:
-            text = "No plan loaded."
+            text = self.tr("No plan loaded.")
         else:
-            text = f"{len(self._bars)} bars in {len(self._lanes)} phase lanes."
+            text = self.tr("{bars} bars in {lanes} phase lanes.").format(
+                bars=len(self._bars), lanes=len(self._lanes)
+            )
             if self._episodes:
-                text += " Complications: " + "; ".join(e[3] for e in self._episodes) + "."
-            if self._events:
-                text += (
-                    " Events: "
-                    + "; ".join(
-                        f"{label} {day_label((d - self._plan.day0).days)}"
-                        for d, label in self._events
-                    )
-                    + "."
+                text += " " + self.tr("Complications: {episodes}.").format(
+                    episodes="; ".join(e[3] for e in self._episodes)
                 )
+            if self._events:
+                events = "; ".join(
+                    f"{label} {day_label((d - self._plan.day0).days)}" for d, label in self._events
+                )
+                text += " " + self.tr("Events: {events}.").format(events=events)
             if self._selected is not None:
                 bar = self._bars[self._selected]
                 occ = self._bar_occs[self._selected][0]
-                text += (
-                    f" Selected: {bar.title}, {occ.label}, {long_date(bar.start)}, "
-                    f"{status_style(bar.status).label}."
+                text += " " + self.tr("Selected: {step}, {occurrence}, {date}, {status}.").format(
+                    step=bar.title,
+                    occurrence=occ.label,
+                    date=long_date(bar.start),
+                    status=status_style(bar.status).shown_label,
                 )
         self.setAccessibleDescription(text)
         if QAccessible.isActive():
@@ -663,10 +722,10 @@ class PlanTimeline(QWidget):
         bar = self._bars[index]
         if bar.status not in ("done", "skipped"):
             return False
-        message = (
-            f"'{bar.title}' is {bar.status} on these dates; recorded occurrences keep their "
+        message = self.tr(
+            "'{step}' is {status} on these dates; recorded occurrences keep their "
             "dates (undo the record to move it)."
-        )
+        ).format(step=bar.title, status=status_word(bar.status))
         QApplication.sendEvent(self, QStatusTipEvent(message))
         self.sig_move_refused.emit(bar.step_id, message)
         return True
@@ -733,7 +792,11 @@ class PlanTimeline(QWidget):
         # A step is cancelled (drug stopped, test not needed) or planned again as a whole.
         hidden = "replan" if planned else "cancel"
         menu = QMenu(self)
-        menu.setAccessibleName(f"Actions for {self._bars[index].title}, {occ.label}")
+        menu.setAccessibleName(
+            self.tr("Actions for {step}, {occurrence}").format(
+                step=self._bars[index].title, occurrence=occ.label
+            )
+        )
         for key, text in ACTIONS:
             if key == hidden:
                 continue
@@ -741,7 +804,7 @@ class PlanTimeline(QWidget):
                 menu.addSeparator()
             if key == "undo_record" and occ.status.value not in ("done", "skipped"):
                 continue
-            action = menu.addAction(text)
+            action = menu.addAction(QCoreApplication.translate("PlanTimeline", text))
             action.setData(key)
             # Done or skipped: a record exists; Mark done and Skip would overwrite it.
             recorded = occ.status.value in ("done", "skipped")
@@ -890,7 +953,10 @@ class PlanTimeline(QWidget):
         if self._drag_delta and self._press is not None:
             rect = self._bar_rect(self._press[0]).translated(self._drag_delta * ppd, 0)
             p.setPen(self.palette().text().color())
-            p.drawText(QPointF(rect.left(), rect.top() - 3), f"{self._drag_delta:+d} d")
+            p.drawText(
+                QPointF(rect.left(), rect.top() - 3),
+                self.tr("{delta} d").format(delta=f"{self._drag_delta:+d}"),
+            )
 
     def _paint_markers(self, p: QPainter, canvas: QRectF) -> None:
         assert self._plan is not None
@@ -959,15 +1025,15 @@ class PlanTimeline(QWidget):
             p.drawText(
                 QRectF(10, y, LABEL_W - 14, ROW_H + LANE_PAD),
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                EPISODE_LANE_LABEL,
+                QCoreApplication.translate("PlanTimeline", EPISODE_LANE_LABEL),
             )
         p.restore()
         p.setPen(_LANE_LINE_PEN)
         p.drawLine(QPointF(LABEL_W - 0.5, 0), QPointF(LABEL_W - 0.5, canvas.bottom()))
         p.setPen(self.palette().placeholderText().color())
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        p.drawText(QRectF(0, MARK_H, LABEL_W - 8, AXIS_ROW_H), right, "Date")
-        p.drawText(QRectF(0, MARK_H + AXIS_ROW_H, LABEL_W - 8, AXIS_ROW_H), right, "Day")
+        p.drawText(QRectF(0, MARK_H, LABEL_W - 8, AXIS_ROW_H), right, self.tr("Date"))
+        p.drawText(QRectF(0, MARK_H + AXIS_ROW_H, LABEL_W - 8, AXIS_ROW_H), right, self.tr("Day"))
 
     # ------------------------------------------------------------- Qt overrides
 
@@ -1206,9 +1272,9 @@ class TimelinePrint:
         head = QRectF(0, 0, rect.width(), PRINT_HEAD_H - 6)
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        p.drawText(head, left, f"{self._heading}   {MONTH_NAMES[month.month - 1]} {month.year}")
+        p.drawText(head, left, f"{self._heading}   {month_name(month.month)} {month.year}")
         p.setFont(view.font())
-        p.drawText(head, right, f"page {index + 1} of {self.count}")
+        p.drawText(head, right, page_of(index + 1, self.count))
         p.translate(0, PRINT_HEAD_H)
         p.setFont(view.font())
         view._paint_chart(p, canvas)

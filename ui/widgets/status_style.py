@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from planner.domain.templates import Phase
+from ui.translation import QT_TRANSLATE_NOOP
 
 STATUSES = ("planned", "done", "overdue", "skipped", "cancelled")
 
@@ -24,7 +25,8 @@ class StatusStyle:
     """How one status is drawn.
 
     Attributes:
-        label: the word shown in tooltips and legends.
+        label: the word shown in tooltips and legends, in English (``shown_label``: in
+            the interface's language).
         fill: background of a bar; edge: its outline colour.
         pattern: a brush pattern drawn over the fill (NoBrush for none).
         glyph: "check", "none", "alert" or "strike" (see ``paint_glyph``).
@@ -40,13 +42,22 @@ class StatusStyle:
     dashed: bool = False
     text: QColor = field(default_factory=lambda: QColor("#111827"))
 
+    @property
+    def shown_label(self) -> str:
+        """``label`` in the interface's language."""
+        return QCoreApplication.translate("status_style", self.label)
+
 
 _STYLES: dict[str, StatusStyle] = {
     "planned": StatusStyle(
-        "Planned", QColor("#dbeafe"), QColor("#1d4ed8"), Qt.BrushStyle.NoBrush, "none"
+        QT_TRANSLATE_NOOP("status_style", "Planned"),
+        QColor("#dbeafe"),
+        QColor("#1d4ed8"),
+        Qt.BrushStyle.NoBrush,
+        "none",
     ),
     "done": StatusStyle(
-        "Done",
+        QT_TRANSLATE_NOOP("status_style", "Done"),
         QColor("#15803d"),
         QColor("#14532d"),
         Qt.BrushStyle.NoBrush,
@@ -54,10 +65,14 @@ _STYLES: dict[str, StatusStyle] = {
         text=QColor("#ffffff"),
     ),
     "overdue": StatusStyle(
-        "Overdue", QColor("#fecaca"), QColor("#b91c1c"), Qt.BrushStyle.BDiagPattern, "alert"
+        QT_TRANSLATE_NOOP("status_style", "Overdue"),
+        QColor("#fecaca"),
+        QColor("#b91c1c"),
+        Qt.BrushStyle.BDiagPattern,
+        "alert",
     ),
     "skipped": StatusStyle(
-        "Skipped",
+        QT_TRANSLATE_NOOP("status_style", "Skipped"),
         QColor("#e5e7eb"),
         QColor("#6b7280"),
         Qt.BrushStyle.NoBrush,
@@ -65,7 +80,7 @@ _STYLES: dict[str, StatusStyle] = {
         text=QColor("#4b5563"),
     ),
     "cancelled": StatusStyle(
-        "Cancelled",
+        QT_TRANSLATE_NOOP("status_style", "Cancelled"),
         QColor("#f3f4f6"),
         QColor("#9ca3af"),
         Qt.BrushStyle.NoBrush,
@@ -89,15 +104,15 @@ _PHASE_COLOURS: dict[Phase, QColor] = {
 }
 
 _PHASE_LABELS: dict[Phase, str] = {
-    Phase.WORKUP: "Work-up",
-    Phase.MOBILISATION: "Mobilisation",
-    Phase.COLLECTION: "Collection",
-    Phase.CONDITIONING: "Conditioning",
-    Phase.INFUSION: "Infusion",
-    Phase.GVHD_PROPHYLAXIS: "GVHD prophylaxis",
-    Phase.SUPPORTIVE_CARE: "Supportive care",
-    Phase.RECOVERY: "Recovery",
-    Phase.FOLLOW_UP: "Follow-up",
+    Phase.WORKUP: QT_TRANSLATE_NOOP("status_style", "Work-up"),
+    Phase.MOBILISATION: QT_TRANSLATE_NOOP("status_style", "Mobilisation"),
+    Phase.COLLECTION: QT_TRANSLATE_NOOP("status_style", "Collection"),
+    Phase.CONDITIONING: QT_TRANSLATE_NOOP("status_style", "Conditioning"),
+    Phase.INFUSION: QT_TRANSLATE_NOOP("status_style", "Infusion"),
+    Phase.GVHD_PROPHYLAXIS: QT_TRANSLATE_NOOP("status_style", "GVHD prophylaxis"),
+    Phase.SUPPORTIVE_CARE: QT_TRANSLATE_NOOP("status_style", "Supportive care"),
+    Phase.RECOVERY: QT_TRANSLATE_NOOP("status_style", "Recovery"),
+    Phase.FOLLOW_UP: QT_TRANSLATE_NOOP("status_style", "Follow-up"),
 }
 
 _ICONS: dict[tuple[str, int], QIcon] = {}
@@ -117,8 +132,23 @@ def phase_colour(phase: Phase) -> QColor:
 
 
 def phase_label(phase: Phase) -> str:
-    """Lane header text of a phase ("GVHD prophylaxis")."""
-    return _PHASE_LABELS[phase]
+    """Lane header text of a phase ("GVHD prophylaxis"), in the interface's language."""
+    return QCoreApplication.translate("status_style", _PHASE_LABELS[phase])
+
+
+# A step's status word as the Steps table shows it (the stored value, lower case).
+_STATUS_WORDS = (
+    QT_TRANSLATE_NOOP("status_style", "planned"),
+    QT_TRANSLATE_NOOP("status_style", "done"),
+    QT_TRANSLATE_NOOP("status_style", "skipped"),
+    QT_TRANSLATE_NOOP("status_style", "cancelled"),
+    QT_TRANSLATE_NOOP("status_style", "overdue"),
+)
+
+
+def status_word(status: str) -> str:
+    """A status value ("skipped") in the interface's language (unknown ones as they are)."""
+    return QCoreApplication.translate("status_style", status) if status in _STATUS_WORDS else status
 
 
 def paint_shape(

@@ -1,0 +1,2486 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_ES">
+<context>
+    <name>CalculatorDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="95"/>
+        <source>Assessment date</source>
+        <translation>Fecha de la valoración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="97"/>
+        <source>after today: an assessment cannot be dated in the future</source>
+        <translation>posterior a hoy: una valoración no puede tener fecha futura</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="102"/>
+        <source>Findings</source>
+        <translation>Hallazgos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="104"/>
+        <source>Assessment &amp;date:</source>
+        <translation>Fecha de la &amp;valoración:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="113"/>
+        <source>Calculation error</source>
+        <translation>Error de cálculo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="161"/>
+        <source>yyyy-mm-dd</source>
+        <translation>aaaa-mm-dd</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="164"/>
+        <source>not entered</source>
+        <translation>sin introducir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="167"/>
+        <source>optional {placeholder}</source>
+        <translation>opcional {placeholder}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="169"/>
+        <source>optional</source>
+        <translation>opcional</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="181"/>
+        <source>Allowed: {hint}</source>
+        <translation>Permitido: {hint}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="184"/>
+        <source>{field} allowed range</source>
+        <translation>{field}: intervalo permitido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="190"/>
+        <source>{field} error</source>
+        <translation>{field}: error</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="198"/>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="205"/>
+        <source>Grade</source>
+        <translation>Grado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="206"/>
+        <source>Criteria and version</source>
+        <translation>Criterios y versión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="207"/>
+        <source>Deciding rule</source>
+        <translation>Regla determinante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="208"/>
+        <source>Stages and scores</source>
+        <translation>Estadios y puntuaciones</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="209"/>
+        <source>Inputs used</source>
+        <translation>Datos utilizados</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="210"/>
+        <source>Notes</source>
+        <translation>Notas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="220"/>
+        <source>Clinician confirmation required</source>
+        <translation>Requiere confirmación del médico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="223"/>
+        <source>Confirmation reason</source>
+        <translation>Motivo de la confirmación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="224"/>
+        <source>why the suggested value is right</source>
+        <translation>por qué el valor propuesto es correcto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="226"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="231"/>
+        <source>Why the result cannot be saved</source>
+        <translation>Por qué no se puede guardar el resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="235"/>
+        <source>C&amp;opy result</source>
+        <translation>Co&amp;piar resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="236"/>
+        <source>Copy the result to the clipboard</source>
+        <translation>Copiar el resultado al portapapeles</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="239"/>
+        <source>&amp;Save assessment</source>
+        <translation>&amp;Guardar valoración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="247"/>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="351"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="365"/>
+        <source>A value is refused; see the message under it.</source>
+        <translation>Se ha rechazado un valor; vea el mensaje debajo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="354"/>
+        <source>The assessment date is refused; see the message under it.</source>
+        <translation>Se ha rechazado la fecha de la valoración; vea el mensaje debajo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="357"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="362"/>
+        <source>Enter: {fields}.</source>
+        <translation>Introduzca: {fields}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="379"/>
+        <source>{hint} · counted: {reason}</source>
+        <translation>{hint} · contado: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="387"/>
+        <source>No result</source>
+        <translation>Sin resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="400"/>
+        <source>Criteria: {criteria}, version {version}</source>
+        <translation>Criterios: {criteria}, versión {version}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="404"/>
+        <source>Rule: {rule}</source>
+        <translation>Regla: {rule}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="406"/>
+        <source>Stages/scores: {scores}</source>
+        <translation>Estadios/puntuaciones: {scores}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="409"/>
+        <source>Inputs: {inputs}</source>
+        <translation>Datos: {inputs}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="412"/>
+        <source>Note: {note}</source>
+        <translation>Nota: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="423"/>
+        <source>{reason} Use Copy result.</source>
+        <translation>{reason} Use Copiar resultado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_form.py" line="426"/>
+        <source>{criteria} results have no grade order to track. Use Copy result.</source>
+        <translation>Los resultados de {criteria} no tienen un orden de grados que seguir. Use Copiar resultado.</translation>
+    </message>
+</context>
+<context>
+    <name>ChecklistTab</name>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="50"/>
+        <source>Done</source>
+        <translation>Hecho</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="51"/>
+        <source>Item</source>
+        <translation>Elemento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="52"/>
+        <source>Section</source>
+        <translation>Sección</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="53"/>
+        <source>Due</source>
+        <translation>Previsto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="54"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="55"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="56"/>
+        <source>Done on (by)</source>
+        <translation>Hecho el (por)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="57"/>
+        <source>Note or warning</source>
+        <translation>Nota o aviso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="61"/>
+        <location filename="../../ui/checklist_tab.py" line="323"/>
+        <source>done</source>
+        <translation>hecho</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="62"/>
+        <source>done today</source>
+        <translation>hecho hoy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="63"/>
+        <source>open today</source>
+        <translation>pendiente hoy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="64"/>
+        <source>overdue</source>
+        <translation>atrasado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="65"/>
+        <source>due soon</source>
+        <translation>próximo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="66"/>
+        <source>planned</source>
+        <translation>planificado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="67"/>
+        <source>expired</source>
+        <translation>caducado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="68"/>
+        <source>expires early</source>
+        <translation>caduca antes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="71"/>
+        <source>Day 0</source>
+        <translation>Día 0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="72"/>
+        <source>Collection</source>
+        <translation>Aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="73"/>
+        <source>Admission</source>
+        <translation>Ingreso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="106"/>
+        <source>Checklist</source>
+        <translation>Lista de verificación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="109"/>
+        <source>&amp;Checklist:</source>
+        <translation>Lista de veri&amp;ficación:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="112"/>
+        <source>Checklist progress</source>
+        <translation>Progreso de la lista de verificación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="113"/>
+        <source>T&amp;ick or untick...</source>
+        <translation>&amp;Marcar o desmarcar...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="114"/>
+        <source>Tick or untick the current item</source>
+        <translation>Marcar o desmarcar el elemento actual</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="124"/>
+        <source>Anchor dates</source>
+        <translation>Fechas de referencia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="129"/>
+        <source>Expiry warnings</source>
+        <translation>Avisos de caducidad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="133"/>
+        <source>Checklist items</source>
+        <translation>Elementos de la lista de verificación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="249"/>
+        <source>Untick “{item}”? Say why.</source>
+        <translation>¿Desmarcar «{item}»? Indique el motivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="252"/>
+        <source>When was “{item}” done?</source>
+        <translation>¿Cuándo se hizo «{item}»?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="271"/>
+        <source>Untick item</source>
+        <translation>Desmarcar elemento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="271"/>
+        <source>Tick item</source>
+        <translation>Marcar elemento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="285"/>
+        <source>{item}: unticked.</source>
+        <translation>{item}: desmarcado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="285"/>
+        <source>{item}: done.</source>
+        <translation>{item}: hecho.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="296"/>
+        <source>{anchor} {date}</source>
+        <translation>{anchor} {date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="302"/>
+        <source>(daily checklist: items count as done when ticked today)</source>
+        <translation>(lista diaria: los elementos cuentan como hechos si se marcan hoy)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="318"/>
+        <source>{done} of {total} done</source>
+        <translation>{done} de {total} hechos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="323"/>
+        <source>not done</source>
+        <translation>no hecho</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="326"/>
+        <source>Click, or press Space or Enter, to tick or untick</source>
+        <translation>Haga clic o pulse Espacio o Intro para marcar o desmarcar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/checklist_tab.py" line="333"/>
+        <source>Valid for {n} days: do on or after {date}</source>
+        <translation>Válido {n} días: hacer el {date} o después</translation>
+    </message>
+</context>
+<context>
+    <name>ChimerismPanel</name>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="46"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="47"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="48"/>
+        <source>Lineage</source>
+        <translation>Línea celular</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="49"/>
+        <source>Donor %</source>
+        <translation>% donante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="50"/>
+        <source>Reading</source>
+        <translation>Interpretación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="64"/>
+        <source>Donor chimerism (ASTCT 2021)</source>
+        <translation>Quimerismo del donante (ASTCT 2021)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="74"/>
+        <source>Donor chimerism results</source>
+        <translation>Resultados de quimerismo del donante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="77"/>
+        <source>Record chi&amp;merism...</source>
+        <translation>Registrar qui&amp;merismo...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="79"/>
+        <source>Remove...</source>
+        <translation>Eliminar...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="80"/>
+        <source>Remove the selected chimerism result</source>
+        <translation>Eliminar el resultado de quimerismo seleccionado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="125"/>
+        <source>Chimerism {lineage} {percent}% on {date} recorded.</source>
+        <translation>Quimerismo {lineage} {percent}% del {date} registrado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="141"/>
+        <source>&amp;Record result</source>
+        <translation>Re&amp;gistrar resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="151"/>
+        <source>{lineage} result of {date}</source>
+        <translation>resultado de {lineage} del {date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="170"/>
+        <source>Remove chimerism result</source>
+        <translation>Eliminar resultado de quimerismo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="171"/>
+        <source>Why remove the {what}?</source>
+        <translation>¿Por qué eliminar el {what}?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="180"/>
+        <source>Chimerism {what} removed.</source>
+        <translation>Quimerismo: {what} eliminado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/chimerism_panel.py" line="186"/>
+        <source>{reading}, falling {n} points</source>
+        <translation>{reading}, baja {n} puntos</translation>
+    </message>
+</context>
+<context>
+    <name>CollectionDialog</name>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="291"/>
+        <source>not entered</source>
+        <translation>sin introducir</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="294"/>
+        <source>the product volume</source>
+        <translation>el volumen del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="295"/>
+        <source>the product CD34+ concentration</source>
+        <translation>la concentración de CD34+ del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="298"/>
+        <source>the product CD34+ total</source>
+        <translation>el total de CD34+ del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="299"/>
+        <source>the recipient weight</source>
+        <translation>el peso del receptor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="318"/>
+        <source>Apheresis collection</source>
+        <translation>Aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="327"/>
+        <source>Collection date</source>
+        <translation>Fecha de la aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="330"/>
+        <source>after today: a collection is recorded once collected</source>
+        <translation>posterior a hoy: una aféresis se registra una vez realizada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="336"/>
+        <source>Product volume</source>
+        <translation>Volumen del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="337"/>
+        <source>Concentration (cells/uL)</source>
+        <translation>Concentración (células/uL)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="338"/>
+        <source>Total (x10^6 cells)</source>
+        <translation>Total (x10^6 células)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="355"/>
+        <source>Recipient weight</source>
+        <translation>Peso del receptor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="359"/>
+        <source>e.g. B-0312-1, B-0312-2</source>
+        <translation>p. ej. B-0312-1, B-0312-2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="360"/>
+        <source>Plerixafor given before this collection</source>
+        <translation>Plerixafor administrado antes de esta aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="370"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="371"/>
+        <source>&amp;Blood volume processed:</source>
+        <translation>&amp;Volumen de sangre procesado:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="372"/>
+        <source>&amp;Product volume:</source>
+        <translation>Volumen del &amp;producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="375"/>
+        <source>Recipient &amp;weight:</source>
+        <translation>P&amp;eso del receptor:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="376"/>
+        <source>Ba&amp;g ids:</source>
+        <translation>&amp;Identificadores de bolsa:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="378"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Nota:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="470"/>
+        <source>Enter {field}.</source>
+        <translation>Introduzca {field}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="481"/>
+        <source> and </source>
+        <translation> y </translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="483"/>
+        <source>Enter {fields} to compute the dose.</source>
+        <translation>Introduzca {fields} para calcular la dosis.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="492"/>
+        <source>Dose: {formula}</source>
+        <translation>Dosis: {formula}</translation>
+    </message>
+</context>
+<context>
+    <name>ColumnMappingDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="50"/>
+        <source>MRN</source>
+        <translation>NHC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="51"/>
+        <source>Sample date</source>
+        <translation>Fecha de la muestra</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="52"/>
+        <source>Test name</source>
+        <translation>Nombre de la prueba</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="53"/>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="54"/>
+        <source>Unit</source>
+        <translation>Unidad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="56"/>
+        <source>(none)</source>
+        <translation>(ninguna)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="108"/>
+        <source>Lab file columns</source>
+        <translation>Columnas del archivo de laboratorio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="115"/>
+        <source>Long format: one result per row. Pick the column for each field (the names are remembered on this workstation).</source>
+        <translation>Formato largo: un resultado por fila. Elija la columna de cada campo (los nombres se recuerdan en este puesto).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="129"/>
+        <source>{field} column</source>
+        <translation>Columna de {field}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="131"/>
+        <source>{field}:</source>
+        <translation>{field}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="132"/>
+        <source>Results use a decimal comma (1,5)</source>
+        <translation>Los resultados usan coma decimal (1,5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="150"/>
+        <source>Choose a column for MRN, sample date, test name and result.</source>
+        <translation>Elija una columna para NHC, fecha de la muestra, nombre de la prueba y resultado.</translation>
+    </message>
+</context>
+<context>
+    <name>ComplicationsTab</name>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="53"/>
+        <source>Episode / assessment</source>
+        <translation>Episodio / valoración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="54"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="55"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="56"/>
+        <source>Grade</source>
+        <translation>Grado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="57"/>
+        <source>Rule or status</source>
+        <translation>Regla o estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="64"/>
+        <source>Acute GVHD (&amp;MAGIC)...</source>
+        <translation>EICR a&amp;guda (MAGIC)...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="65"/>
+        <source>Chronic &amp;GVHD (NIH)...</source>
+        <translation>EICR crónica (N&amp;IH)...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="66"/>
+        <source>S&amp;OS/VOD (EBMT)...</source>
+        <translation>SOS/EVO (EB&amp;MT)...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="67"/>
+        <source>&amp;CRS (ASTCT)...</source>
+        <translation>CRS, cito&amp;quinas (ASTCT)...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="68"/>
+        <source>&amp;ICANS (ASTCT)...</source>
+        <translation>ICANS, neuroto&amp;xicidad (ASTCT)...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="88"/>
+        <source>New assessment:</source>
+        <translation>Nueva valoración:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="91"/>
+        <source>More calculators</source>
+        <translation>Más calculadoras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="105"/>
+        <location filename="../../ui/complications_tab.py" line="115"/>
+        <source>For allogeneic transplants only.</source>
+        <translation>Solo para trasplantes alogénicos.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="111"/>
+        <source>New {title} assessment</source>
+        <translation>Nueva valoración: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="118"/>
+        <source>More c&amp;alculators</source>
+        <translation>Más calc&amp;uladoras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="120"/>
+        <source>More calculators: complications, eligibility and compatibility</source>
+        <translation>Más calculadoras: complicaciones, elegibilidad y compatibilidad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="125"/>
+        <source>&amp;Resolve episode...</source>
+        <translation>&amp;Fin del episodio...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="126"/>
+        <source>Resolve the selected episode</source>
+        <translation>Resolver el episodio seleccionado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="132"/>
+        <source>Complication episodes</source>
+        <translation>Episodios de complicaciones</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="139"/>
+        <source>Assessment detail</source>
+        <translation>Detalle de la valoración</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="143"/>
+        <source>No complication episodes recorded. Use a calculator above to record a dated assessment.</source>
+        <translation>No hay episodios de complicaciones registrados. Use una calculadora de arriba para registrar una valoración con fecha.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="176"/>
+        <source>max {grade}</source>
+        <translation>máx. {grade}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="178"/>
+        <source>max {grade} (now {now})</source>
+        <translation>máx. {grade} (ahora {now})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="180"/>
+        <source>active</source>
+        <translation>activo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="182"/>
+        <source>resolved {date} ({day})</source>
+        <translation>resuelto el {date} ({day})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="252"/>
+        <source>Saved {criteria} {grade}.</source>
+        <translation>Guardado: {criteria} {grade}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="263"/>
+        <source>Select an active episode to resolve.</source>
+        <translation>Seleccione un episodio activo para resolverlo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="279"/>
+        <source>Resolve episode</source>
+        <translation>Resolver episodio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="280"/>
+        <source>When did the {type} episode resolve?</source>
+        <translation>¿Cuándo se resolvió el episodio de {type}?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="293"/>
+        <source>{type} episode resolved.</source>
+        <translation>Episodio de {type} resuelto.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="327"/>
+        <source>{date}, assessed by {user}</source>
+        <translation>{date}, valorado por {user}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="334"/>
+        <source>Confirmed by the clinician: {reason}</source>
+        <translation>Confirmado por el médico: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="345"/>
+        <source>{type}: onset {date}, 1 assessment.</source>
+        <translation>{type}: inicio el {date}, 1 valoración.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="347"/>
+        <source>{type}: onset {date}, {n} assessments.</source>
+        <translation>{type}: inicio el {date}, {n} valoraciones.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/complications_tab.py" line="353"/>
+        <source>Resolved {date}. {note}</source>
+        <translation>Resuelto el {date}. {note}</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="26"/>
+        <source>Changed on another workstation</source>
+        <translation>Modificado en otro puesto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="30"/>
+        <source>1 date differs.</source>
+        <translation>Difiere 1 fecha.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="32"/>
+        <source>{n} dates differ.</source>
+        <translation>Difieren {n} fechas.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="36"/>
+        <source>Someone saved this plan on another workstation while you were editing it.
+Their Day 0: {theirs}. Yours: {mine}. {differ} Nothing has been overwritten.</source>
+        <translation>Alguien guardó este plan en otro puesto mientras usted lo editaba.
+Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobrescrito nada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <source>Step</source>
+        <translation>Paso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <source>Their date</source>
+        <translation>Fecha del otro puesto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <source>Your date</source>
+        <translation>Su fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="62"/>
+        <source>Take &amp;their version</source>
+        <translation>Usar la versión del &amp;otro puesto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="63"/>
+        <source>Keep &amp;my version</source>
+        <translation>&amp;Mantener mi versión</translation>
+    </message>
+</context>
+<context>
+    <name>CountChartView</name>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="311"/>
+        <source>No blood counts yet</source>
+        <translation>Aún no hay recuentos sanguíneos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="314"/>
+        <source>Blood counts by transplant day (x10^9/L)</source>
+        <translation>Recuentos sanguíneos por día del trasplante (x10^9/L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="316"/>
+        <source>Transplant day</source>
+        <translation>Día del trasplante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="361"/>
+        <source>x10^9/L (log)</source>
+        <translation>x10^9/L (log)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="370"/>
+        <source>ANC, WBC x10^9/L</source>
+        <translation>RAN, leucocitos x10^9/L</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="373"/>
+        <source>Platelets x10^9/L</source>
+        <translation>Plaquetas x10^9/L</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="399"/>
+        <source>Platelet transfusion</source>
+        <translation>Transfusión de plaquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="405"/>
+        <source>Red-cell transfusion</source>
+        <translation>Transfusión de hematíes</translation>
+    </message>
+</context>
+<context>
+    <name>CountDialog</name>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="226"/>
+        <source>Blood CD34+ count</source>
+        <translation>Recuento de CD34+ en sangre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="229"/>
+        <source>Date of the count</source>
+        <translation>Fecha del recuento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="230"/>
+        <source>after today: a count is recorded once measured</source>
+        <translation>posterior a hoy: un recuento se registra una vez medido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="235"/>
+        <source> /uL</source>
+        <translation> /uL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="236"/>
+        <source>Blood CD34+ cells per microlitre</source>
+        <translation>Células CD34+ en sangre por microlitro</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="240"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="241"/>
+        <source>Blood &amp;CD34+:</source>
+        <translation>&amp;CD34+ en sangre:</translation>
+    </message>
+</context>
+<context>
+    <name>CountsGridModel</name>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="109"/>
+        <source>PLT tx</source>
+        <translation>Tx plaq.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="110"/>
+        <source>RBC tx</source>
+        <translation>Tx hem.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="113"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="114"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="115"/>
+        <source>WBC</source>
+        <translation>Leuc.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="116"/>
+        <source>ANC</source>
+        <translation>RAN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="117"/>
+        <source>PLT</source>
+        <translation>Plaq.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="118"/>
+        <source>Hb g/L</source>
+        <translation>Hb g/L</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="214"/>
+        <source>x10^9/L (K/uL)</source>
+        <translation>x10^9/L (K/uL)</translation>
+    </message>
+</context>
+<context>
+    <name>CountsTab</name>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="591"/>
+        <source>Blood counts by date</source>
+        <translation>Recuentos sanguíneos por fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="595"/>
+        <source>Lo&amp;g scale</source>
+        <translation>Escala lo&amp;garítmica</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="598"/>
+        <source>Reset &amp;zoom</source>
+        <translation>Restablecer &amp;zoom</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="600"/>
+        <source>&amp;Import lab file...</source>
+        <translation>&amp;Importar archivo de laboratorio...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="604"/>
+        <source>Engraftment (CIBMTR/ASTCT 2021)</source>
+        <translation>Injerto (CIBMTR/ASTCT 2021)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="611"/>
+        <source>Override...</source>
+        <translation>Corregir...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="612"/>
+        <source>Override {result}</source>
+        <translation>Corregir: {result}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="629"/>
+        <source>Graft function after engraftment</source>
+        <translation>Función del injerto tras el injerto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="714"/>
+        <source>Set Day 0 to assess engraftment.</source>
+        <translation>Fije el Día 0 para valorar el injerto.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="774"/>
+        <source>{count}: type a number.</source>
+        <translation>{count}: escriba un número.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="779"/>
+        <source>{count} {value} is outside {low}-{high}; not saved.</source>
+        <translation>{count} {value} está fuera de {low}-{high}; no se ha guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="786"/>
+        <source>{count} {value} on {date} saved.</source>
+        <translation>{count} {value} del {date} guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="794"/>
+        <source>{count} on {date} is {value}. Why correct it?</source>
+        <translation>{count} del {date} es {value}. ¿Por qué corregirlo?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="797"/>
+        <source>Correct a count</source>
+        <translation>Corregir un recuento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="812"/>
+        <source>Remove a count</source>
+        <translation>Eliminar un recuento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="813"/>
+        <source>Why remove {count} of {date}?</source>
+        <translation>¿Por qué eliminar {count} del {date}?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="819"/>
+        <source>{count} of {date} removed (Undo brings it back).</source>
+        <translation>{count} del {date} eliminado (Deshacer lo recupera).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="851"/>
+        <source>Remove this count...</source>
+        <translation>Eliminar este recuento...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="862"/>
+        <source>Platelet transfusion recorded on {date}.</source>
+        <translation>Transfusión de plaquetas registrada el {date}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="864"/>
+        <source>Red-cell transfusion recorded on {date}.</source>
+        <translation>Transfusión de hematíes registrada el {date}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="868"/>
+        <source>Platelet transfusion removed on {date}.</source>
+        <translation>Transfusión de plaquetas del {date} eliminada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="870"/>
+        <source>Red-cell transfusion removed on {date}.</source>
+        <translation>Transfusión de hematíes del {date} eliminada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="879"/>
+        <source>Remove transfusion</source>
+        <translation>Eliminar transfusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="881"/>
+        <source>Why remove the platelet transfusion of {date}?</source>
+        <translation>¿Por qué eliminar la transfusión de plaquetas del {date}?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="883"/>
+        <source>Why remove the red-cell transfusion of {date}?</source>
+        <translation>¿Por qué eliminar la transfusión de hematíes del {date}?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="898"/>
+        <source>Counts of {date} saved.</source>
+        <translation>Recuentos del {date} guardados.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="904"/>
+        <source>Set Day 0 before assessing engraftment.</source>
+        <translation>Fije el Día 0 antes de valorar el injerto.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="912"/>
+        <source>{result}: override saved.</source>
+        <translation>{result}: corrección guardada.</translation>
+    </message>
+</context>
+<context>
+    <name>DateChangesModel</name>
+    <message>
+        <location filename="../../ui/dialogs/date_changes.py" line="40"/>
+        <source>Step</source>
+        <translation>Paso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/date_changes.py" line="41"/>
+        <source>Old date</source>
+        <translation>Fecha anterior</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/date_changes.py" line="42"/>
+        <source>New date</source>
+        <translation>Fecha nueva</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/date_changes.py" line="43"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+</context>
+<context>
+    <name>DateChangesTable</name>
+    <message>
+        <location filename="../../ui/dialogs/date_changes.py" line="101"/>
+        <source>Dates that change</source>
+        <translation>Fechas que cambian</translation>
+    </message>
+</context>
+<context>
+    <name>DateNoteDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/calculator_dialogs.py" line="99"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_dialogs.py" line="102"/>
+        <source>after today: what is recorded has happened</source>
+        <translation>posterior a hoy: lo que se registra ya ha ocurrido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_dialogs.py" line="108"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_dialogs.py" line="109"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/calculator_dialogs.py" line="110"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Nota:</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="97"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="347"/>
+        <source>Print / export</source>
+        <translation>Imprimir / exportar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="106"/>
+        <source>&amp;Large print (16 pt)</source>
+        <translation>&amp;Letra grande (16 pt)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="107"/>
+        <source>&amp;No identifiers (name, MRN, birth date left out)</source>
+        <translation>&amp;Sin identificadores (sin nombre, NHC ni fecha de nacimiento)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="110"/>
+        <source>Blank lines replace the name; the file name and the PDF metadata carry no patient data either.</source>
+        <translation>Unas líneas en blanco sustituyen al nombre; el nombre del archivo y los metadatos del PDF tampoco llevan datos del paciente.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="138"/>
+        <source>Document preview</source>
+        <translation>Vista previa del documento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="140"/>
+        <source>&amp;Save...</source>
+        <translation>&amp;Guardar...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="141"/>
+        <source>&amp;Print...</source>
+        <translation>&amp;Imprimir...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="142"/>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="182"/>
+        <source>Not saved: the existing file was kept.</source>
+        <translation>No se ha guardado: se ha conservado el archivo existente.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="193"/>
+        <source>Saved {name}.</source>
+        <translation>Guardado {name}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="203"/>
+        <source>Save document</source>
+        <translation>Guardar documento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="205"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>Archivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="220"/>
+        <source>The chosen pages are not in the document; nothing was printed.</source>
+        <translation>Las páginas elegidas no están en el documento; no se ha impreso nada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="238"/>
+        <source>The printer could not be started; the print was recorded as attempted.</source>
+        <translation>No se pudo iniciar la impresora; la impresión se ha registrado como intentada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="265"/>
+        <source>Sent 1 page to the printer.</source>
+        <translation>Se ha enviado 1 página a la impresora.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="267"/>
+        <source>Sent {n} pages to the printer.</source>
+        <translation>Se han enviado {n} páginas a la impresora.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="280"/>
+        <source>&amp;Document:</source>
+        <translation>&amp;Documento:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="281"/>
+        <source>&amp;Language:</source>
+        <translation>Idio&amp;ma:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="331"/>
+        <source>Replace file?</source>
+        <translation>¿Sustituir el archivo?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="332"/>
+        <source>{name} already exists in {folder}. Replace it?</source>
+        <translation>{name} ya existe en {folder}. ¿Desea sustituirlo?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="383"/>
+        <source>Patient MRN {mrn} · Day 0 {day0} · plan version {version}</source>
+        <translation>Paciente NHC {mrn} · Día 0 {day0} · versión del plan {version}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="390"/>
+        <source>Rendering the preview...</source>
+        <translation>Generando la vista previa...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="412"/>
+        <source>1 page, printed on {date}.</source>
+        <translation>1 página, impresa el {date}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/export_dialog.py" line="414"/>
+        <source>{n} pages, printed on {date}.</source>
+        <translation>{n} páginas, impresas el {date}.</translation>
+    </message>
+</context>
+<context>
+    <name>FieldErrors</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="48"/>
+        <source>Error for {field}</source>
+        <translation>Error en {field}</translation>
+    </message>
+</context>
+<context>
+    <name>HarvestTab</name>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="610"/>
+        <source>Collection of {date} saved: {dose}.</source>
+        <translation>Aféresis del {date} guardada: {dose}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="635"/>
+        <source>Collection alert</source>
+        <translation>Aviso de aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="646"/>
+        <source>Cumulative yield against the optimal target</source>
+        <translation>Rendimiento acumulado frente al objetivo óptimo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="655"/>
+        <source>Harvest log by M-Day</source>
+        <translation>Registro de la recolección por Día M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="663"/>
+        <source>Blood &amp;CD34+ count...</source>
+        <translation>Recuento de CD34+ en san&amp;gre...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="665"/>
+        <source>&amp;Add collection...</source>
+        <translation>Añadir a&amp;féresis...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="667"/>
+        <source>Ed&amp;it collection...</source>
+        <translation>Ed&amp;itar aféresis...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="669"/>
+        <source>&amp;Remove collection...</source>
+        <translation>Eli&amp;minar aféresis...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="672"/>
+        <source>Remove a collection entered by mistake (with a reason; the audit trail keeps it)</source>
+        <translation>Eliminar una aféresis introducida por error (con un motivo; el registro de auditoría la conserva)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="676"/>
+        <source>Tar&amp;gets...</source>
+        <translation>Ob&amp;jetivos...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="678"/>
+        <source>Plerixafor d&amp;ose...</source>
+        <translation>Dosis de pleri&amp;xafor...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="681"/>
+        <source>Plerixafor dose from weight and creatinine clearance (Cockcroft-Gault), with the patient&apos;s recorded age, sex, weight and height filled in</source>
+        <translation>Dosis de plerixafor según el peso y el aclaramiento de creatinina (Cockcroft-Gault), con la edad, el sexo, el peso y la talla registrados del paciente ya introducidos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="744"/>
+        <source>Today {date}, M-Day {n}</source>
+        <translation>Hoy {date}, Día M {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="748"/>
+        <source>Today {date}, no mobilisation anchor in the plan</source>
+        <translation>Hoy {date}, el plan no tiene referencia de movilización</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="754"/>
+        <source>Cumulative: {total}</source>
+        <translation>Acumulado: {total}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="759"/>
+        <source>{total} of {optimal} (optimal)</source>
+        <translation>{total} de {optimal} (óptimo)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="764"/>
+        <source>Minimum {minimum}; optimal {optimal}; maximum {maximum}</source>
+        <translation>Mínimo {minimum}; óptimo {optimal}; máximo {maximum}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="766"/>
+        <source>Minimum {minimum}; optimal {optimal}</source>
+        <translation>Mínimo {minimum}; óptimo {optimal}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="771"/>
+        <source>{targets} (tandem: doubled)</source>
+        <translation>{targets} (tándem: duplicado)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="776"/>
+        <source>Forecast: {formula}.</source>
+        <translation>Previsión: {formula}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="779"/>
+        <source>Forecast: 1 more collection to the optimal target.</source>
+        <translation>Previsión: 1 aféresis más hasta el objetivo óptimo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="781"/>
+        <source>Forecast: {n} more collections to the optimal target.</source>
+        <translation>Previsión: {n} aféresis más hasta el objetivo óptimo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="841"/>
+        <source>Blood CD34+ {value}/uL saved.</source>
+        <translation>CD34+ en sangre {value}/uL guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="873"/>
+        <source>Select the collection to remove in the table first.</source>
+        <translation>Seleccione primero en la tabla la aféresis que desea eliminar.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="875"/>
+        <source>the collection of {date} ({dose})</source>
+        <translation>la aféresis del {date} ({dose})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="882"/>
+        <source>Remove collection</source>
+        <translation>Eliminar aféresis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="883"/>
+        <source>Why remove {what}? The audit trail keeps what was entered.</source>
+        <translation>¿Por qué eliminar {what}? El registro de auditoría conserva lo introducido.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="889"/>
+        <source>Removed {what}.</source>
+        <translation>Eliminada {what}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="913"/>
+        <source>Targets saved.</source>
+        <translation>Objetivos guardados.</translation>
+    </message>
+</context>
+<context>
+    <name>HarvestTableModel</name>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="106"/>
+        <source>M-Day</source>
+        <translation>Día M</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="107"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="108"/>
+        <source>Blood CD34+ /uL</source>
+        <translation>CD34+ en sangre /uL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="109"/>
+        <source>Blood vol. L</source>
+        <translation>Vol. sangre L</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="110"/>
+        <source>Product mL</source>
+        <translation>Producto mL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="111"/>
+        <source>Product CD34+</source>
+        <translation>CD34+ del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="112"/>
+        <source>Bags</source>
+        <translation>Bolsas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="113"/>
+        <source>Dose {unit}</source>
+        <translation>Dosis {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="114"/>
+        <source>Cumulative</source>
+        <translation>Acumulado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="183"/>
+        <source>{value} /uL</source>
+        <translation>{value} /uL</translation>
+    </message>
+</context>
+<context>
+    <name>ImportLabsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="194"/>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="266"/>
+        <source>Import lab results</source>
+        <translation>Importar resultados de laboratorio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="203"/>
+        <source>Lab file</source>
+        <translation>Archivo de laboratorio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="204"/>
+        <source>CSV (UTF-8) or .xlsx lab export</source>
+        <translation>Exportación de laboratorio CSV (UTF-8) o .xlsx</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="206"/>
+        <source>&amp;Choose...</source>
+        <translation>&amp;Elegir...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="208"/>
+        <source>C&amp;olumns...</source>
+        <translation>C&amp;olumnas...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="212"/>
+        <source>&amp;Preview (dry run)</source>
+        <translation>&amp;Vista previa (simulación)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="217"/>
+        <source>Import summary</source>
+        <translation>Resumen de la importación</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <source>Line</source>
+        <translation>Línea</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <source>Row as read</source>
+        <translation>Fila tal como se leyó</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="226"/>
+        <source>Rejected rows</source>
+        <translation>Filas rechazadas</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="236"/>
+        <source>&amp;Import</source>
+        <translation>&amp;Importar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="242"/>
+        <source>&amp;File:</source>
+        <translation>&amp;Archivo:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="268"/>
+        <source>Lab exports (*.csv *.txt *.tsv *.xlsx)</source>
+        <translation>Exportaciones de laboratorio (*.csv *.txt *.tsv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="281"/>
+        <source>Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, unit = {unit}, decimal comma</source>
+        <translation>Columnas: NHC = {mrn}, fecha = {date}, prueba = {test}, resultado = {result}, unidad = {unit}, coma decimal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="286"/>
+        <source>Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, unit = {unit}</source>
+        <translation>Columnas: NHC = {mrn}, fecha = {date}, prueba = {test}, resultado = {result}, unidad = {unit}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="350"/>
+        <source>The file was refused: {reason}</source>
+        <translation>Se ha rechazado el archivo: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="353"/>
+        <source>The file cannot be read: {reason}.</source>
+        <translation>No se puede leer el archivo: {reason}.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="356"/>
+        <source>Not imported: {reason}</source>
+        <translation>No se ha importado: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/import_labs_dialog.py" line="379"/>
+        <source>Note: {note}</source>
+        <translation>Nota: {note}</translation>
+    </message>
+</context>
+<context>
+    <name>MoveDay0Dialog</name>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="66"/>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="84"/>
+        <source>Move Day 0</source>
+        <translation>Mover el Día 0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="73"/>
+        <source>New Day 0</source>
+        <translation>Nuevo Día 0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="76"/>
+        <source>e.g. donor delayed; infection; product issue</source>
+        <translation>p. ej. retraso del donante; infección; problema del producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="77"/>
+        <source>Reason for moving Day 0</source>
+        <translation>Motivo para mover el Día 0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="87"/>
+        <source>Day 0 is {date}. New &amp;Day 0:</source>
+        <translation>El Día 0 es el {date}. Nuevo &amp;Día 0:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="92"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="102"/>
+        <source>1 step already done keeps its real date.</source>
+        <translation>1 paso ya hecho conserva su fecha real.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="105"/>
+        <source>{n} steps already done keep their real dates.</source>
+        <translation>{n} pasos ya hechos conservan sus fechas reales.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="159"/>
+        <source>Day 0 moves 1 day later, to {date}:</source>
+        <translation>El Día 0 se retrasa 1 día, al {date}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="161"/>
+        <source>Day 0 moves {n} days later, to {date}:</source>
+        <translation>El Día 0 se retrasa {n} días, al {date}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="165"/>
+        <source>Day 0 moves 1 day earlier, to {date}:</source>
+        <translation>El Día 0 se adelanta 1 día, al {date}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="167"/>
+        <source>Day 0 moves {n} days earlier, to {date}:</source>
+        <translation>El Día 0 se adelanta {n} días, al {date}:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="171"/>
+        <source>1 date changes.</source>
+        <translation>Cambia 1 fecha.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="173"/>
+        <source>{n} dates change.</source>
+        <translation>Cambian {n} fechas.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="186"/>
+        <source>Pick the new Day 0, then give the reason.</source>
+        <translation>Elija el nuevo Día 0 y después indique el motivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="189"/>
+        <source>The infusion is recorded as given on {date}, so Day 0 stays there. If that record is wrong, correct it first.</source>
+        <translation>La infusión consta como administrada el {date}, así que el Día 0 se queda en esa fecha. Si ese registro es erróneo, corríjalo primero.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/day0_dialog.py" line="193"/>
+        <source>The infusion is recorded as given on {date}: Day 0 can only move to that date.</source>
+        <translation>La infusión consta como administrada el {date}: el Día 0 solo puede moverse a esa fecha.</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="483"/>
+        <source>Override: {result}</source>
+        <translation>Corregir: {result}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="486"/>
+        <source>Engrafted on</source>
+        <translation>Injerto el</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="487"/>
+        <source>Not engrafted</source>
+        <translation>Sin injerto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="490"/>
+        <source>Engraftment date</source>
+        <translation>Fecha del injerto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="492"/>
+        <source>after today: engraftment is recorded once it happened</source>
+        <translation>posterior a hoy: el injerto se registra una vez ocurrido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="503"/>
+        <source>Reason for the override</source>
+        <translation>Motivo de la corrección</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="505"/>
+        <source>e.g. manual differential; count drawn after transfusion</source>
+        <translation>p. ej. fórmula manual; recuento extraído tras una transfusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="508"/>
+        <source>Computed: {explanation}</source>
+        <translation>Calculado: {explanation}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counts_tab.py" line="516"/>
+        <source>&amp;Reason (required):</source>
+        <translation>&amp;Motivo (obligatorio):</translation>
+    </message>
+</context>
+<context>
+    <name>PatientDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="144"/>
+        <source>Edit patient</source>
+        <translation>Editar paciente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="144"/>
+        <source>New patient</source>
+        <translation>Nuevo paciente</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="189"/>
+        <source>&amp;MRN</source>
+        <translation>N&amp;HC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="190"/>
+        <source>&amp;Family name</source>
+        <translation>Ape&amp;llidos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="191"/>
+        <source>&amp;Given name</source>
+        <translation>No&amp;mbre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="195"/>
+        <source>after today: a date of birth cannot be in the future</source>
+        <translation>posterior a hoy: la fecha de nacimiento no puede ser futura</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="197"/>
+        <source>Enter the date of birth.</source>
+        <translation>Introduzca la fecha de nacimiento.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="199"/>
+        <source>&amp;Date of birth</source>
+        <translation>&amp;Fecha de nacimiento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="202"/>
+        <source>female</source>
+        <translation>mujer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="203"/>
+        <source>male</source>
+        <translation>hombre</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="204"/>
+        <source>choose</source>
+        <translation>elija</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="206"/>
+        <source>&amp;Sex</source>
+        <translation>&amp;Sexo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="207"/>
+        <source>&amp;Height (cm)</source>
+        <translation>&amp;Talla (cm)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="207"/>
+        <source>e.g. 172.5</source>
+        <translation>p. ej. 172,5</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="208"/>
+        <source>&amp;Weight (kg)</source>
+        <translation>&amp;Peso (kg)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="208"/>
+        <source>e.g. 68.4</source>
+        <translation>p. ej. 68,4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="209"/>
+        <source>e.g. 0.9</source>
+        <translation>p. ej. 0,9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="212"/>
+        <source>Latest serum creatinine in mg/dL, with the date the sample was taken: the renal dose rules (plerixafor, fludarabine, entecavir, melphalan) need both.</source>
+        <translation>Última creatinina sérica en mg/dL, con la fecha en que se tomó la muestra: las reglas de dosis renal (plerixafor, fludarabina, entecavir, melfalán) necesitan ambos datos.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="216"/>
+        <source>C&amp;reatinine (mg/dL)</source>
+        <translation>C&amp;reatinina (mg/dL)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="220"/>
+        <source>after today: a sample cannot be dated in the future</source>
+        <translation>posterior a hoy: una muestra no puede tener fecha futura</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="224"/>
+        <source>Creatinine sam&amp;ple date</source>
+        <translation>Fecha de la m&amp;uestra de creatinina</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="226"/>
+        <source>Recipient CM&amp;V IgG</source>
+        <translation>IgG CM&amp;V del receptor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="227"/>
+        <source>HBs&amp;Ag</source>
+        <translation>HBs&amp;Ag</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="228"/>
+        <source>A&amp;nti-HBc</source>
+        <translation>A&amp;nti-HBc</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="235"/>
+        <source>D&amp;iagnosis</source>
+        <translation>&amp;Diagnóstico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="236"/>
+        <source>Disease s&amp;tatus</source>
+        <translation>&amp;Estado de la enfermedad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="237"/>
+        <source>&amp;Coordinator</source>
+        <translation>&amp;Coordinador/a</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="241"/>
+        <source>Handout &amp;language</source>
+        <translation>&amp;Idioma de la hoja informativa</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="245"/>
+        <source>C&amp;ontacts</source>
+        <translation>C&amp;ontactos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="249"/>
+        <source>not recorded ({example})</source>
+        <translation>sin registrar ({example})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="290"/>
+        <source>Choose the sex.</source>
+        <translation>Elija el sexo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="292"/>
+        <source>Enter the date the creatinine sample was taken.</source>
+        <translation>Introduzca la fecha en que se tomó la muestra de creatinina.</translation>
+    </message>
+</context>
+<context>
+    <name>PlanChecksPanel</name>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="25"/>
+        <source>Severity</source>
+        <translation>Gravedad</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="26"/>
+        <source>Rule</source>
+        <translation>Regla</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="27"/>
+        <source>Finding</source>
+        <translation>Hallazgo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="31"/>
+        <source>high</source>
+        <translation>alta</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="32"/>
+        <source>medium</source>
+        <translation>media</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="33"/>
+        <source>low</source>
+        <translation>baja</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="34"/>
+        <source>dose adjusted</source>
+        <translation>dosis ajustada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="35"/>
+        <source>note</source>
+        <translation>nota</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="53"/>
+        <source>Plan checks</source>
+        <translation>Comprobaciones del plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="68"/>
+        <source>Findings to act on: {act}; doses adjusted by a rule: {adjusted}. Rules and sources: resources/rules/plan-rules.toml (hover a row).</source>
+        <translation>Hallazgos que requieren acción: {act}; dosis ajustadas por una regla: {adjusted}. Reglas y fuentes: resources/rules/plan-rules.toml (pase el ratón por una fila).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/plan_checks_panel.py" line="72"/>
+        <source>The plan rules found nothing to act on and adjusted no dose.</source>
+        <translation>Las reglas del plan no han encontrado nada que requiera acción ni han ajustado ninguna dosis.</translation>
+    </message>
+</context>
+<context>
+    <name>PlanWizard</name>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="63"/>
+        <source>(none)</source>
+        <translation>(ninguna)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="66"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="228"/>
+        <source>Mobilisation</source>
+        <translation>Movilización</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="67"/>
+        <source>Conditioning</source>
+        <translation>Acondicionamiento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="68"/>
+        <source>GVHD prophylaxis</source>
+        <translation>Profilaxis de la EICR</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="69"/>
+        <source>Supportive care</source>
+        <translation>Tratamiento de soporte</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="70"/>
+        <source>Follow-up</source>
+        <translation>Seguimiento</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="73"/>
+        <source>autologous</source>
+        <translation>autólogo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="74"/>
+        <source>allogeneic</source>
+        <translation>alogénico</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="77"/>
+        <source>pbsc</source>
+        <translation>sangre periférica</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="78"/>
+        <source>marrow</source>
+        <translation>médula ósea</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="79"/>
+        <source>cord</source>
+        <translation>cordón umbilical</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="157"/>
+        <source>New plan</source>
+        <translation>Nuevo plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="170"/>
+        <source>Enter Day 0.</source>
+        <translation>Introduzca el Día 0.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="171"/>
+        <source>First G-CSF dose on</source>
+        <translation>Primera dosis de G-CSF el</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="172"/>
+        <source>First G-CSF dose</source>
+        <translation>Primera dosis de G-CSF</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="186"/>
+        <source>Missing measurements</source>
+        <translation>Mediciones que faltan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="188"/>
+        <source>Create the plan with these doses not computed</source>
+        <translation>Crear el plan con estas dosis sin calcular</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <source>Day</source>
+        <translation>Día</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <source>Phase</source>
+        <translation>Fase</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <source>Step</source>
+        <translation>Paso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <source>Dose</source>
+        <translation>Dosis</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="197"/>
+        <source>Plan preview</source>
+        <translation>Vista previa del plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="201"/>
+        <source>Create plan</source>
+        <translation>Crear plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="218"/>
+        <source>&amp;Transplant type</source>
+        <translation>&amp;Tipo de trasplante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="219"/>
+        <source>&amp;Graft source</source>
+        <translation>&amp;Fuente de progenitores</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="220"/>
+        <source>D&amp;onor</source>
+        <translation>D&amp;onante</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="221"/>
+        <source>&amp;Day 0</source>
+        <translation>&amp;Día 0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="229"/>
+        <source>Templates (examples for local review)</source>
+        <translation>Plantillas (ejemplos para revisión local)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="233"/>
+        <source>{slot} template</source>
+        <translation>Plantilla de {slot}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="279"/>
+        <source>Day 0: {reason}</source>
+        <translation>Día 0: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="298"/>
+        <source>First G-CSF dose: {reason}</source>
+        <translation>Primera dosis de G-CSF: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="326"/>
+        <source>{n} dated steps. Doses use height {height} cm and weight {weight} kg (weighed {weighed}).</source>
+        <translation>{n} pasos con fecha. Las dosis usan talla {height} cm y peso {weight} kg (pesado el {weighed}).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="332"/>
+        <source>not recorded</source>
+        <translation>sin registrar</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="366"/>
+        <source>{step} (cancelled: not indicated)</source>
+        <translation>{step} (cancelado: no indicado)</translation>
+    </message>
+</context>
+<context>
+    <name>RowsEditor</name>
+    <message>
+        <location filename="../../ui/dialogs/rows_editor.py" line="44"/>
+        <source>Add row</source>
+        <translation>Añadir fila</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rows_editor.py" line="45"/>
+        <source>Add a row to {name}</source>
+        <translation>Añadir una fila a {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rows_editor.py" line="47"/>
+        <source>Remove row</source>
+        <translation>Eliminar fila</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/rows_editor.py" line="48"/>
+        <source>Remove the selected row of {name}</source>
+        <translation>Eliminar la fila seleccionada de {name}</translation>
+    </message>
+</context>
+<context>
+    <name>SaveErrorLine</name>
+    <message>
+        <location filename="../../ui/dialogs/saving.py" line="38"/>
+        <source>Why it was not saved</source>
+        <translation>Por qué no se ha guardado</translation>
+    </message>
+</context>
+<context>
+    <name>SetAnchorDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="75"/>
+        <source>Set an anchor date</source>
+        <translation>Fijar una fecha de referencia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="80"/>
+        <source>Anchor</source>
+        <translation>Referencia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="83"/>
+        <source>Real date of the anchor</source>
+        <translation>Fecha real de la referencia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="86"/>
+        <source>e.g. G-CSF started two days late; bed availability</source>
+        <translation>p. ej. el G-CSF empezó dos días tarde; disponibilidad de cama</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="88"/>
+        <source>Reason for setting the anchor date</source>
+        <translation>Motivo para fijar la fecha de referencia</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="94"/>
+        <source>Set date</source>
+        <translation>Fijar fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="96"/>
+        <source>&amp;Anchor:</source>
+        <translation>R&amp;eferencia:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="98"/>
+        <source>Real &amp;date:</source>
+        <translation>&amp;Fecha real:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="99"/>
+        <source>&amp;Reason:</source>
+        <translation>&amp;Motivo:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="137"/>
+        <source>Now {date} (a real date set earlier).</source>
+        <translation>Ahora {date} (una fecha real fijada antes).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="139"/>
+        <source>Now {date} (the template&apos;s default day).</source>
+        <translation>Ahora {date} (el día por defecto de la plantilla).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="163"/>
+        <source>Pick the real date, then give the reason.</source>
+        <translation>Elija la fecha real y después indique el motivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="167"/>
+        <source>1 date changes.</source>
+        <translation>Cambia 1 fecha.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="169"/>
+        <source>{n} dates change.</source>
+        <translation>Cambian {n} fechas.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="173"/>
+        <source>Steps already done keep their real dates; the anchor no longer follows Day 0.</source>
+        <translation>Los pasos ya hechos conservan sus fechas reales; la referencia deja de seguir al Día 0.</translation>
+    </message>
+</context>
+<context>
+    <name>StepDialogs</name>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="93"/>
+        <source>Mark done</source>
+        <translation>Marcar como hecho</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="97"/>
+        <source>{step} - {day}, planned {date}</source>
+        <translation>{step} - {day}, previsto el {date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="104"/>
+        <source>Date done</source>
+        <translation>Fecha de realización</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="107"/>
+        <source>after today: a done date cannot be in the future</source>
+        <translation>posterior a hoy: la fecha de realización no puede ser futura</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="111"/>
+        <source>Enter the date it was done.</source>
+        <translation>Introduzca la fecha en que se hizo.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="114"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="158"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="115"/>
+        <source>&amp;Done on:</source>
+        <translation>&amp;Hecho el:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="116"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Nota:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="139"/>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="155"/>
+        <source>Step note</source>
+        <translation>Nota del paso</translation>
+    </message>
+</context>
+<context>
+    <name>TargetsDialog</name>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="540"/>
+        <source>Collection targets</source>
+        <translation>Objetivos de recolección</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="545"/>
+        <source> /uL</source>
+        <translation> /uL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="551"/>
+        <source>Minimum per transplant ({unit}):</source>
+        <translation>Mínimo por trasplante ({unit}):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="552"/>
+        <source>Optimal per transplant ({unit}):</source>
+        <translation>Óptimo por trasplante ({unit}):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="553"/>
+        <source>Plerixafor prompt below blood CD34+:</source>
+        <translation>Aviso de plerixafor por debajo de CD34+ en sangre:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="555"/>
+        <source>... or first collection below ({unit}):</source>
+        <translation>... o primera aféresis por debajo de ({unit}):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="560"/>
+        <source>Targets are doubled automatically for a tandem transplant (practice). Defaults: minimum 2, optimal 5 autologous / 4 allogeneic x10^6 CD34+/kg; plerixafor prompt below 10/uL (centre setting). Sources: docs/clinical-sources.md, Harvest.</source>
+        <translation>Los objetivos se duplican automáticamente en un trasplante en tándem (práctica habitual). Valores por defecto: mínimo 2, óptimo 5 autólogo / 4 alogénico x10^6 CD34+/kg; aviso de plerixafor por debajo de 10/uL (ajuste del centro). Fuentes: docs/clinical-sources.md, Harvest.</translation>
+    </message>
+</context>
+<context>
+    <name>anchor_dialog</name>
+    <message>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="57"/>
+        <source>{anchor} (M-Day 1)</source>
+        <translation>{anchor} (Día M 1)</translation>
+    </message>
+</context>
+<context>
+    <name>missing_measurements</name>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="110"/>
+        <source>{orders} and {n} more</source>
+        <translation>{orders} y {n} más</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="114"/>
+        <source>The patient has no recorded weight and no height: the doses of {orders} cannot be computed. Record the weight and height (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
+        <translation>El paciente no tiene peso ni talla registrados: no se pueden calcular las dosis de {orders}. Registre primero el peso y la talla (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="121"/>
+        <source>The patient has no recorded weight: the doses of {orders} cannot be computed. Record the weight (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
+        <translation>El paciente no tiene peso registrado: no se pueden calcular las dosis de {orders}. Registre primero el peso (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="128"/>
+        <source>The patient has no recorded height: the doses of {orders} cannot be computed. Record the height (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
+        <translation>El paciente no tiene talla registrada: no se pueden calcular las dosis de {orders}. Registre primero la talla (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
+    </message>
+</context>
+<context>
+    <name>patient_dialog</name>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="75"/>
+        <source>the height</source>
+        <translation>la talla</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="76"/>
+        <source>the weight</source>
+        <translation>el peso</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="78"/>
+        <source>the creatinine</source>
+        <translation>la creatinina</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="85"/>
+        <source>positive</source>
+        <translation>positivo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="86"/>
+        <source>negative</source>
+        <translation>negativo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="87"/>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="114"/>
+        <source>“{text}” is not a number: enter {what} in {unit}, e.g. {example}.</source>
+        <translation>«{text}» no es un número: introduzca {what} en {unit}, p. ej. {example}.</translation>
+    </message>
+</context>
+</TS>
