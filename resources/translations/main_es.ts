@@ -49,7 +49,7 @@
         <translation>Coordinador/a</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="81"/>
+        <location filename="../../ui/models/board_model.py" line="97"/>
         <source>Why: {rule}</source>
         <translation>Por qué: {rule}</translation>
     </message>
@@ -1585,6 +1585,19 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/translation.py" line="74"/>
         <source>&amp;System</source>
         <translation>&amp;Sistema</translation>
+    </message>
+</context>
+<context>
+    <name>transplant_types</name>
+    <message>
+        <location filename="../../ui/models/board_model.py" line="51"/>
+        <source>autologous</source>
+        <translation>autólogo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/board_model.py" line="52"/>
+        <source>allogeneic</source>
+        <translation>alogénico</translation>
     </message>
 </context>
 </TS>

@@ -46,6 +46,20 @@ PHASES = (
 )
 
 
+# Transplant types (Transplant.transplant_type), shown translated like the phases.
+TRANSPLANT_TYPES = (
+    QT_TRANSLATE_NOOP("transplant_types", "autologous"),
+    QT_TRANSLATE_NOOP("transplant_types", "allogeneic"),
+)
+
+
+def shown_transplant_type(value: str) -> str:
+    """A transplant type in the interface's language."""
+    if value in TRANSPLANT_TYPES:
+        return QCoreApplication.translate("transplant_types", value)
+    return value
+
+
 def shown_phase(phase: str) -> str:
     """A board phase in the interface's language (one not in ``PHASES`` as it is)."""
     return QCoreApplication.translate("phases", phase) if phase in PHASES else phase
@@ -69,6 +83,8 @@ def _cell(row: BoardRow, key: str) -> str:
         return alerts_text(row)
     if key == "phase":
         return shown_phase(row.phase)
+    if key == "transplant_type":
+        return shown_transplant_type(row.transplant_type)
     value = getattr(row, key)
     if isinstance(value, tuple):
         return "; ".join(value)

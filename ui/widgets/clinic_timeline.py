@@ -54,6 +54,7 @@ from planner.app.timeline import (
 from planner.domain.plans import Plan, overdue_before
 from planner.domain.templates import Phase
 from ui.translation import format_date
+from ui.widgets.status_style import phase_label
 
 NAME_WIDTH = 230
 AXIS_HEIGHT = 36
@@ -443,7 +444,7 @@ class ClinicTimeline(QAbstractScrollArea):
             if s[2] != Qt.BrushStyle.NoBrush
         }
         self._phase_text = {
-            _PHASE_INDEX[p]: (QStaticText(p.value.capitalize()), QStaticText(s[3]))
+            _PHASE_INDEX[p]: (QStaticText(phase_label(p)), QStaticText(s[3]))
             for p, s in _PHASE_STYLE.items()
         }
         for full, short in self._phase_text.values():
