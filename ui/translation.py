@@ -27,6 +27,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QDate, QLibraryInfo, QLocale, QTranslator
 
+from planner.domain import i18n as planner_i18n
 from ui.errors import LOG
 
 SYSTEM = "system"
@@ -191,6 +192,8 @@ def install_translators(
     global _shown
     loaded = Loaded(language)
     _shown = language
+    # The planner's own sentences (alerts, rules, calculators) follow the interface.
+    planner_i18n.set_language(language)
     if language == ENGLISH:
         LOG.info("interface language: en")
         return loaded
@@ -227,3 +230,4 @@ def remove_translators(app: QCoreApplication, loaded: Loaded) -> None:
         app.removeTranslator(translator)
     loaded.translators.clear()
     _shown = ENGLISH
+    planner_i18n.set_language(ENGLISH)

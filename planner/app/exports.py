@@ -31,6 +31,7 @@ from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
 from planner.app.context import Context
+from planner.domain.i18n import english
 from planner.domain.labs import LabSample
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan, StepStatus
@@ -323,7 +324,16 @@ def prepare_job(
 
 
 def render(job: RenderJob) -> Rendered:
-    """The PDF of a job: a pure function (safe in a worker thread or process)."""
+    """The PDF of a job: a pure function (safe in a worker thread or process).
+
+    Team documents are English whatever the interface's language (``english``); a
+    handout's words come from its own language files.
+    """
+    with english():
+        return _render(job)
+
+
+def _render(job: RenderJob) -> Rendered:
     from planner.export.handout import write_handout
     from planner.export.summary import write_handoff_packet, write_team_summary
 
@@ -627,12 +637,28 @@ def render_view(
     settings: ClinicSettings | None = None,
     no_phi: bool = False,
 ) -> tuple[bytes, BuildInfo]:
-    """The PDF of a patient's view (timeline, calendar or checklists) as of ``today``.
+    """The PDF of a patient's view (timeline, calendar or checklists) as of ``today``,
+    in English like the team documents.
 
     Raises:
         ValidationError: an unknown view.
         NotFoundError: no such transplant, or it has no plan yet.
     """
+    with english():
+        return _render_view(
+            repo, transplant_id, view, today=today, settings=settings, no_phi=no_phi
+        )
+
+
+def _render_view(
+    repo: Repository,
+    transplant_id: str,
+    view: str,
+    *,
+    today: dt.date,
+    settings: ClinicSettings | None = None,
+    no_phi: bool = False,
+) -> tuple[bytes, BuildInfo]:
     from planner.export.views_pdf import write_calendar, write_checklists, write_timeline
 
     if view not in VIEW_KINDS:

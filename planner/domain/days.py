@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
+from planner.domain.i18n import tr
 from planner.errors import ValidationError
 
 
@@ -100,8 +101,8 @@ def short_day_label(day: int) -> str:
 
 
 def mobilisation_label(mday: int) -> str:
-    """Label of a mobilisation day: "M-Day 4"."""
-    return f"M-Day {mday}"
+    """Label of a mobilisation day: "M-Day 4" (in the interface's language)."""
+    return tr("M-Day {n}").format(n=mday)
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,7 @@
     <message>
         <location filename="../../ui/widgets/date_field.py" line="116"/>
         <source>{text} is {reason}.</source>
-        <translation>{text}: {reason}.</translation>
+        <translation>{text} es {reason}.</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/date_field.py" line="123"/>
