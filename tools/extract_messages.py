@@ -28,9 +28,16 @@ FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def part_of(path: str) -> str:
-    """The catalogue of a file of ``planner/`` ("app/board.py" -> "app")."""
-    head, _, rest = path.partition("/")
-    return head if rest else "planner"
+    """The catalogue of a file of ``planner/``: its package ("app/board.py" -> "app"),
+    and for the large ``clinical`` package its module or subpackage
+    ("clinical/grading.py" -> "clinical-grading", "clinical/calculators/x.py" ->
+    "clinical-calculators"), so that several people can translate at once."""
+    parts = path.split("/")
+    if len(parts) == 1:
+        return "planner"
+    if parts[0] == "clinical":
+        return f"clinical-{parts[1].removesuffix('.py')}"
+    return parts[0]
 
 
 def extracted() -> dict[str, Catalog]:
@@ -81,8 +88,13 @@ def _ids(catalogue: Catalog) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report, exit 1 if behind")
+    parser.add_argument(
+        "--part", action="append", help="update only this catalogue (e.g. app); repeatable"
+    )
     args = parser.parse_args(argv)
     templates = extracted()
+    if args.part:
+        templates = {k: v for k, v in templates.items() if k in args.part}
     behind = []
     for language in sorted(p for p in LOCALE.iterdir() if p.is_dir()):
         for part, template in sorted(templates.items()):
@@ -98,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 with po.open("wb") as stream:
                     write_po(stream, catalogue, width=100, sort_by_file=True)
         for stale in sorted(language.glob("*.po")):
-            if stale.stem not in templates:
+            if not args.part and stale.stem not in templates:
                 behind.append(stale)
                 if not args.check:
                     stale.unlink()
