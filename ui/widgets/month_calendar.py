@@ -33,7 +33,6 @@ from planner.domain.plans import Plan, occurrence_notes
 from planner.domain.templates import Phase
 from ui.printing import page_of, pixel_font
 from ui.widgets.plan_timeline import (
-    PRINT_HEAD_H,
     long_date,
     month_abbreviation,
     month_name,
@@ -52,6 +51,9 @@ _FOCUS_PEN = QPen(QColor("#1d4ed8"), 1.0, Qt.PenStyle.DotLine)
 _WEEKEND = QColor(0, 0, 0, 16)
 _OUTSIDE = QColor(0, 0, 0, 28)
 _SELECTED = QColor(37, 99, 235, 45)
+
+PRINT_HEAD_H = 30.0
+"""Height of a printed page's heading (patient, month, page number), logical pixels."""
 
 
 def add_months(date: dt.date, months: int) -> dt.date:

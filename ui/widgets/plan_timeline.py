@@ -14,7 +14,6 @@ axis. The lane labels (left) and the axis (top) stay put while the chart scrolls
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 import html
 import math
@@ -36,13 +35,11 @@ from PySide6.QtGui import (
     QColor,
     QContextMenuEvent,
     QFocusEvent,
-    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPalette,
     QPen,
     QResizeEvent,
     QStatusTipEvent,
@@ -62,7 +59,6 @@ from planner.app.timeline import (
 )
 from planner.domain.days import day_label, short_day_label
 from planner.domain.plans import Occurrence, Plan, StepStatus, occurrence_notes
-from ui.printing import page_of, pixel_font
 from ui.translation import QT_TRANSLATE_NOOP
 from ui.widgets.status_style import (
     paint_shape,
@@ -271,7 +267,6 @@ class PlanTimeline(QWidget):
         self._events: list[tuple[dt.date, str]] = []
         self._episode_top = 0.0
         # While a page is printed: (scroll x, scroll y, chart area) of that page.
-        self._print_view: tuple[float, float, QRectF] | None = None
         self._h = QScrollBar(Qt.Orientation.Horizontal, self)
         self._v = QScrollBar(Qt.Orientation.Vertical, self)
         self._h.setAccessibleName(self.tr("Scroll timeline in time"))
@@ -544,8 +539,6 @@ class PlanTimeline(QWidget):
 
     def _canvas(self) -> QRectF:
         """The scrolling chart area, in widget coordinates."""
-        if self._print_view is not None:
-            return QRectF(self._print_view[2])
         right = self.width() - (self._v.width() if self._v.isVisible() else 0)
         bottom = self.height() - self._h.height()
         return QRectF(LABEL_W, AXIS_H, max(0, right - LABEL_W), max(0, bottom - AXIS_H))
@@ -584,11 +577,11 @@ class PlanTimeline(QWidget):
     # --------------------------------------------------------------- geometry
 
     def _scroll_x(self) -> float:
-        """How far the chart is scrolled in time (a printed page's own offset)."""
-        return self._h.value() if self._print_view is None else self._print_view[0]
+        """How far the chart is scrolled in time."""
+        return self._h.value()
 
     def _scroll_y(self) -> float:
-        return self._v.value() if self._print_view is None else self._print_view[1]
+        return self._v.value()
 
     def _wx(self, content_x: float) -> float:
         return LABEL_W + content_x - self._scroll_x()
@@ -1192,91 +1185,3 @@ class PlanTimeline(QWidget):
             super().keyPressEvent(event)
             return
         event.accept()
-
-
-PRINT_HEAD_H = 30.0
-"""Height of a printed page's heading (patient, month, page number), logical pixels."""
-
-
-def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    """The first day of every month from ``first``'s to ``last``'s."""
-    out = [first.replace(day=1)]
-    while out[-1] < last.replace(day=1):
-        out.append(_next_month(out[-1]))
-    return out
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1, day=1)
-
-
-class TimelinePrint:
-    """A plan timeline on paper: one month across the page width, the lanes continued on
-    further pages when they do not fit the page height.
-
-    Drawn by the widget's own paint routines on an off-screen copy, so the view on screen
-    (zoom, scroll, selection) is left alone, and at the printer's resolution.
-    """
-
-    def __init__(self, source: PlanTimeline, page: QRectF, heading: str) -> None:
-        """Lay ``source``'s plan out on pages of ``page`` size (logical pixels)."""
-        if source._plan is None:
-            raise ValueError("no plan to print")
-        self._heading = heading
-        self._page = QRectF(page)
-        view = PlanTimeline()
-        view.setFont(pixel_font(source.font()))
-        palette = view.palette()
-        for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
-            palette.setColor(role, QColor("white"))  # no grey ink under the axis on paper
-        view.setPalette(palette)
-        view._events = list(source._events)
-        view.set_plan(source._plan, source._today, frozenset(source._closures), source._episodes)
-        self._view = view
-        chart_h = max(float(ROW_H), page.height() - PRINT_HEAD_H - AXIS_H)
-        self._slice_h = max(float(ROW_H), math.floor(chart_h / ROW_H) * ROW_H)
-        slices = max(1, math.ceil(view._content_h / self._slice_h))
-        # Only months with a step or an episode: years of follow-up would otherwise print
-        # a page per empty month.
-        spans = [(b.start, b.end) for b in view._bars]
-        spans += [(start, end or view._last_date) for _l, start, end, _d in view._episodes]
-        months = [
-            month
-            for month in month_starts(view._first_date, view._last_date)
-            if any(start < _next_month(month) and end >= month for start, end in spans)
-        ]
-        self._pages = [(month, n * self._slice_h) for month in months for n in range(slices)]
-
-    @property
-    def count(self) -> int:
-        """How many pages the timeline takes."""
-        return len(self._pages)
-
-    def paint(self, p: QPainter, index: int, rect: QRectF) -> None:
-        """Draw page ``index`` into ``rect`` (see ``ui.printing.print_pages``)."""
-        view = self._view
-        month, top = self._pages[index]
-        days = calendar.monthrange(month.year, month.month)[1]
-        chart_w = rect.width() - LABEL_W
-        view._scale = TimeScale(view._scale.origin, chart_w / days)
-        view._place_labels()
-        height = min(self._slice_h, view._content_h - top)
-        canvas = QRectF(LABEL_W, AXIS_H, chart_w, max(height, 0.0))
-        view._print_view = (view._scale.x(month), top, canvas)
-        p.save()
-        p.translate(rect.topLeft())
-        heading = QFont(view.font())
-        heading.setBold(True)
-        p.setFont(heading)
-        p.setPen(QColor("black"))
-        head = QRectF(0, 0, rect.width(), PRINT_HEAD_H - 6)
-        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        p.drawText(head, left, f"{self._heading}   {month_name(month.month)} {month.year}")
-        p.setFont(view.font())
-        p.drawText(head, right, page_of(index + 1, self.count))
-        p.translate(0, PRINT_HEAD_H)
-        p.setFont(view.font())
-        view._paint_chart(p, canvas)
-        p.restore()
-        view._print_view = None
