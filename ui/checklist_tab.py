@@ -226,7 +226,7 @@ class ChecklistTab(QWidget):
                 f"<p{brk}>{esc(heading)}</p><h2>{esc(template.title)}</h2>"
                 f"<p>{esc(self._progress(view))}</p>"
                 f"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
-                f"<tr>{head}</tr>{rows}</table>"
+                f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
             )
         return "".join(parts)
 

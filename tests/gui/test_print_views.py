@@ -436,3 +436,15 @@ def test_the_printed_timeline_is_landscape_with_every_label_whole(workspace, tmp
             for a0, b0, a1, b1, other in words[n + 1 :]:
                 overlap = min(x1, a1) - max(x0, a0) > 0.5 and min(y1, b1) - max(y0, b0) > 0.5
                 assert not overlap, (word, other)
+
+
+def test_a_long_worklist_repeats_its_header_on_every_page(make_window, demo_repo, tmp_path):
+    window = make_window(demo_repo)
+    window.session.worklist = list(window.session.worklist) * 40  # several pages
+    path = tmp_path / "long.pdf"
+    assert window.print_worklist_to(_printer(path))
+    from pypdf import PdfReader
+
+    pages = PdfReader(str(path)).pages
+    assert len(pages) >= 3
+    assert all("MRN" in page.extract_text() for page in pages)

@@ -121,7 +121,10 @@ def _cells(item: WorklistItem) -> tuple[str, ...]:
 
 
 def worklist_html(items: list[WorklistItem], title: str) -> str:
-    """The printable worklist: every value escaped, so text never becomes markup."""
+    """The printable worklist: every value escaped, so text never becomes markup.
+
+    The header row is a ``thead``: Qt repeats it at the top of every printed page.
+    """
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in ("[  ]", *_cells(i)[1:])) + "</tr>"
         for i in items
@@ -129,5 +132,5 @@ def worklist_html(items: list[WorklistItem], title: str) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in headers())
     return (
         f"<h2>{html.escape(title)}</h2><table border='1' cellspacing='0' cellpadding='4'>"
-        f"<tr>{head}</tr>{rows}</table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
     )
