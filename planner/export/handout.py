@@ -212,7 +212,42 @@ def _row_heights(natural: Sequence[float], least: float, budget: float) -> list[
     return [max(n, least) for n in natural]
 
 
-def _month_grid(
+@dataclass(frozen=True)
+class _Week:
+    """One row of a month grid: its cells, their fills (column, colour) and natural height."""
+
+    cells: list[object]
+    fills: list[tuple[int, object]]
+    natural: float
+
+
+def _week(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    names: _DayNames,
+    days: dict[dt.date, list[_Event]],
+    week: Sequence[dt.date],
+    month: int,
+) -> _Week:
+    width = doc.frame_width() / 7
+    cells: list[object] = []
+    fills: list[tuple[int, object]] = []
+    for c, when in enumerate(week):
+        if when.month != month:
+            cells.append("")
+            fills.append((c, _OUTSIDE_FILL))
+            continue
+        cells.append(
+            doc.markup_para(_grid_cell(doc, texts, when, names, days.get(when, [])), "grid")
+        )
+        if when == plan.day0:
+            fills.append((c, _DAY0_FILL))
+    paras = [p for p in cells if isinstance(p, Flowable)]
+    return _Week(cells, fills, max((p.wrap(width - 6, 1e6)[1] for p in paras), default=0) + 8)
+
+
+def _month_pages(
     doc: PdfDocument,
     texts: HandoutTexts,
     plan: Plan,
@@ -220,39 +255,47 @@ def _month_grid(
     days: dict[dt.date, list[_Event]],
     month: tuple[int, int],
     above: Sequence[Flowable],
-) -> list[Flowable]:
-    """A wall-calendar month: heading and a 7-column grid filling most of a page.
+) -> list[list[Flowable]]:
+    """A wall-calendar month: a heading and a 7-column grid filling most of its page.
 
-    ``above`` is what shares the page above the month (the calendar's heading).
+    A busy month taller than a page is cut between weeks into pages of its own, each
+    with the heading and the weekday row and filling most of its page too: left to split
+    where the page ends, its last weeks would sit alone on a nearly empty page.
+    ``above`` is what shares the first page (the calendar's heading).
     """
     year, number = month
-    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
+    weeks = [
+        _week(doc, texts, plan, names, days, week, number)
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, number)
+    ]
     width = doc.frame_width() / 7
     head = [doc.para(name, "cell_bold") for name in texts.weekdays("abbreviated")]
-    rows: list[list[object]] = [list(head)]
-    fills: list[tuple[object, ...]] = []
-    natural: list[float] = []
-    for r, week in enumerate(weeks, start=1):
-        row: list[object] = []
-        for c, when in enumerate(week):
-            if when.month != number:
-                row.append("")
-                fills.append(("BACKGROUND", (c, r), (c, r), _OUTSIDE_FILL))
-                continue
-            cell = _grid_cell(doc, texts, when, names, days.get(when, []))
-            row.append(doc.markup_para(cell, "grid"))
-            if when == plan.day0:
-                fills.append(("BACKGROUND", (c, r), (c, r), _DAY0_FILL))
-        cells = [p for p in row if isinstance(p, Flowable)]
-        natural.append(max((p.wrap(width - 6, 1e6)[1] for p in cells), default=0) + 8)
-        rows.append(row)
-    title = doc.heading_para(texts.month_title(year, number), 1)
-    fixed = _stacked_height([*above, title], doc.frame_width())
-    fixed += max(p.wrap(width - 6, 1e6)[1] for p in head) + 8
-    budget = doc.frame_height() - fixed - doc.base_size
-    least = doc.frame_height() * GRID_PAGE_SHARE / len(weeks)
-    heights = [None, *_row_heights(natural, least, budget)]
-    return [title, doc.grid(rows, [width] * 7, heights, extra=fills)]
+    head_h = float(max(p.wrap(width - 6, 1e6)[1] for p in head)) + 8
+    title_h = _stacked_height([doc.heading_para(texts.month_title(year, number), 1)], width * 7)
+
+    def budget(first: bool) -> float:
+        top = _stacked_height(above, width * 7) if first else 0.0
+        return doc.frame_height() - top - title_h - head_h - doc.base_size
+
+    chunks: list[list[_Week]] = [[]]
+    for week in weeks:
+        used = sum(w.natural for w in chunks[-1])
+        if chunks[-1] and used + week.natural > budget(len(chunks) == 1):
+            chunks.append([])
+        chunks[-1].append(week)
+    pages: list[list[Flowable]] = []
+    for k, chunk in enumerate(chunks):
+        least = doc.frame_height() * GRID_PAGE_SHARE / max(len(chunk), 4)
+        heights = [None, *_row_heights([w.natural for w in chunk], least, budget(k == 0))]
+        fills = [
+            ("BACKGROUND", (c, r), (c, r), colour)
+            for r, w in enumerate(chunk, start=1)
+            for c, colour in w.fills
+        ]
+        grid = doc.grid([head, *(w.cells for w in chunk)], [width] * 7, heights, extra=fills)
+        title = doc.heading_para(texts.month_title(year, number), 1)
+        pages.append([*(above if k == 0 else []), title, grid])
+    return pages
 
 
 def _day_by_day(
@@ -337,8 +380,8 @@ def _calendar(
             _agenda(doc, texts, plan, names, days, [d for d in span if start <= d <= end])
         return
     for k, month in enumerate(months):
-        above = intro if k == 0 else []
-        doc.keep([*above, *_month_grid(doc, texts, plan, names, days, month, above)])
+        for page in _month_pages(doc, texts, plan, names, days, month, intro if k == 0 else []):
+            doc.keep(page)
     for year, number in months:
         first = dt.date(year, number, 1)
         last = dt.date(year, number, calendar.monthrange(year, number)[1])

@@ -26,8 +26,8 @@ from planner.export.handout import LARGE_BASE_PT, NORMAL_BASE_PT, write_handout
 
 TODAY = dt.date(2026, 12, 6)
 SETTINGS = ClinicSettings(centre_name="Riverside Transplant Centre", fever_threshold_c=38.0)
-# A mobilising patient (injection days), one in conditioning (busy cells), one a year out.
-PATIENTS = ("DEMO-0003", "DEMO-0006", "DEMO-0013")
+# Every demo patient: mobilising (injection days), in conditioning (busy cells), a year out...
+PATIENTS = tuple(f"DEMO-{n:04d}" for n in range(1, 15))
 CASES = [(m, lang, large) for m in PATIENTS for lang in ("en", "es") for large in (False, True)]
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 
