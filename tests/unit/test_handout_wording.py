@@ -57,6 +57,8 @@ SPANISH_NAMES = {
     "mycophenolate mofetil": "micofenolato",
     "plerixafor": "plerixafor",
     "tacrolimus": "tacrolimus",
+    "thiotepa": "tiotepa",
+    "treosulfan": "treosulfán",
     "trimethoprim-sulfamethoxazole": "cotrimoxazol",
     "ursodeoxycholic acid": "ácido ursodesoxicólico",
 }
