@@ -1,6 +1,41 @@
-"""Errors the core raises: each carries one plain sentence for the user."""
+"""Errors the core raises: each carries one plain sentence for the user, in the
+interface's language (``planner.domain.i18n``)."""
 
 from __future__ import annotations
+
+
+def tr(text: str) -> str:
+    """``planner.domain.i18n.tr`` (imported when first used: planner.domain imports this
+    module before i18n is loaded)."""
+    from planner.domain import i18n
+
+    return i18n.tr(text)
+
+
+def tr_noop(text: str) -> str:
+    """Marks ``text`` for the catalogue (``planner.domain.i18n.tr_noop``)."""
+    return text
+
+
+# The records a conflict or an undo names (``ConflictError.entity``,
+# ``ChangedSinceError.part``) with their article, shown translated.
+_PARTS = {
+    "plan": tr_noop("the plan"),
+    "patient": tr_noop("the patient"),
+    "transplant": tr_noop("the transplant"),
+    "record": tr_noop("the record"),
+    "harvest": tr_noop("the harvest"),
+    "engraftment": tr_noop("the engraftment"),
+    "complications": tr_noop("the complications"),
+    "checklists": tr_noop("the checklists"),
+    "documents": tr_noop("the documents"),
+}
+
+
+def _the(name: str) -> str:
+    """ "the plan" in the interface's language ("the <name>" for another name)."""
+    known = _PARTS.get(name)
+    return tr(known) if known is not None else f"the {name}"
 
 
 class PlannerError(Exception):
@@ -27,9 +62,9 @@ class TemplateError(PlannerError):
     ) -> None:
         where = file
         if step is not None:
-            where += f", step '{step}'"
+            where += tr(", step '{step}'").format(step=step)
         if field is not None:
-            where += f", field '{field}'"
+            where += tr(", field '{field}'").format(field=field)
         super().__init__(f"{where}: {message}")
         self.file = file
         self.step = step
@@ -58,8 +93,14 @@ class ConflictError(PlannerError):
         self, entity: str, entity_id: str, expected_version: int, actual_version: int
     ) -> None:
         super().__init__(
-            f"The {entity} was changed on another workstation (version {actual_version}, "
-            f"you edited version {expected_version}); reload it and apply your change again."
+            tr(
+                "{entity} was changed on another workstation (version {actual}, you "
+                "edited version {expected}); reload it and apply your change again."
+            ).format(
+                entity=_the(entity)[:1].upper() + _the(entity)[1:],
+                actual=actual_version,
+                expected=expected_version,
+            )
         )
         self.entity = entity
         self.entity_id = entity_id
@@ -76,8 +117,10 @@ class ChangedSinceError(PlannerError):
 
     def __init__(self, part: str) -> None:
         super().__init__(
-            f"the {part} was changed since by another edit (here or on another "
-            "workstation); undo that edit first, or correct it by hand."
+            tr(
+                "{part} was changed since by another edit (here or on another "
+                "workstation); undo that edit first, or correct it by hand."
+            ).format(part=_the(part))
         )
         self.part = part
 

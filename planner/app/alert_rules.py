@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
+from planner.domain.i18n import tr, tr_noop
+
 # The same days as planner.clinical.engraftment (a test checks they agree); not imported from there
 # because it loads pandas, which a clinic without counts never needs.
 WATCH_DAY: Final = 28
@@ -27,49 +29,58 @@ PGF_ANC: Final = 1.0
 PGF_PLT: Final = 20.0
 PGF_HB_G_L: Final = 80.0
 
-CALENDAR: Final = (
+CALENDAR: Final = tr_noop(
     "A clinic step (visit, test, procedure, infusion) planned in the next 14 days on a "
     "weekend or on a closure day of the centre settings (centre.toml)."
 )
-OVERDUE: Final = (
+OVERDUE: Final = tr_noop(
     "Planned occurrences whose date plus the step's allowed delay (its window) has passed; "
     "the Overdue column names them."
 )
-CHECKLISTS: Final = (
+CHECKLISTS: Final = tr_noop(
     "A checklist item with a validity period (infectious-disease markers, for example) "
     "that is missing or will have expired by the date it must cover; the patient's "
     "Checklists tab shows each item's rule and dates."
 )
-COMPLICATIONS: Final = (
+COMPLICATIONS: Final = tr_noop(
     "An active complication episode and its maximum grade; the grading system, criteria "
     "and values are in the patient's Complications tab."
 )
-DOCUMENTS: Final = (
+DOCUMENTS: Final = tr_noop(
     "A handout or summary printed before the plan last changed: print it again "
     "(Print / export) so the patient does not keep the old dates."
 )
-UNREADABLE: Final = "A stored record could not be read; the patient's tab says which."
+UNREADABLE: Final = tr_noop("A stored record could not be read; the patient's tab says which.")
 
 # The rules of the counts and harvest alerts (planner.records.recovery, harvest_log,
 # chimerism_log), named so the severity table below can list them.
-ENGRAFTMENT_NEWS: Final = (
+ENGRAFTMENT_NEWS: Final = tr_noop(
     "CIBMTR/ASTCT: the first of three consecutive days with ANC >= 0.5 x10^9/L after the "
     "nadir, or a clinician's override; on the board for a week (Counts tab)."
 )
-NEVER_BELOW: Final = (
-    f"ANC has stayed >= 0.5 x10^9/L since Day 0, so there is no engraftment date; said "
-    f"from Day +{WATCH_DAY} (Counts tab)."
+_NEVER_BELOW: Final = tr_noop(
+    "ANC has stayed >= 0.5 x10^9/L since Day 0, so there is no engraftment date; said "
+    "from Day +{watch_day} (Counts tab)."
 )
-NO_ANC: Final = "No ANC value after Day 0: engraftment cannot be assessed. Enter or import counts."
-PRIMARY_GRAFT_FAILURE: Final = (
-    f"ASTCT 2021: no ANC >= 0.5 x10^9/L by Day +{PRIMARY_GF_PBSC_DAY} (PBSC, marrow) or Day +{PRIMARY_GF_CORD_DAY} "
+NEVER_BELOW: Final = _NEVER_BELOW.format(watch_day=WATCH_DAY)
+NO_ANC: Final = tr_noop(
+    "No ANC value after Day 0: engraftment cannot be assessed. Enter or import counts."
+)
+_PRIMARY_GRAFT_FAILURE: Final = tr_noop(
+    "ASTCT 2021: no ANC >= 0.5 x10^9/L by Day +{pbsc_day} (PBSC, marrow) or Day +{cord_day} "
     "(cord blood); a clinician confirms (pancytopenia is part of the definition)."
 )
-GRAFT_FAILURE_WATCH: Final = (
-    f"Graft-failure watch: no neutrophil engraftment by Day +{WATCH_DAY}; primary graft "
-    f"failure is defined at Day +{PRIMARY_GF_PBSC_DAY} (Day +{PRIMARY_GF_CORD_DAY} for cord blood)."
+PRIMARY_GRAFT_FAILURE: Final = _PRIMARY_GRAFT_FAILURE.format(
+    pbsc_day=PRIMARY_GF_PBSC_DAY, cord_day=PRIMARY_GF_CORD_DAY
 )
-SECONDARY_GRAFT_FAILURE: Final = (
+_GRAFT_FAILURE_WATCH: Final = tr_noop(
+    "Graft-failure watch: no neutrophil engraftment by Day +{watch_day}; primary graft "
+    "failure is defined at Day +{pbsc_day} (Day +{cord_day} for cord blood)."
+)
+GRAFT_FAILURE_WATCH: Final = _GRAFT_FAILURE_WATCH.format(
+    watch_day=WATCH_DAY, pbsc_day=PRIMARY_GF_PBSC_DAY, cord_day=PRIMARY_GF_CORD_DAY
+)
+SECONDARY_GRAFT_FAILURE: Final = tr_noop(
     "After neutrophil engraftment (the initial date stands), ANC < 0.5 x10^9/L on 3 "
     "consecutive results on different days (Rondón et al., Biol Blood Marrow Transplant "
     "2008;14:859-866); shown until the ANC is >= 0.5 on 3 consecutive results. ASTCT 2021 "
@@ -78,25 +89,33 @@ SECONDARY_GRAFT_FAILURE: Final = (
     "platelet recovery; a clinician confirms it and excludes relapse, infection and drugs "
     "(marrow, donor chimerism). Not the primary graft-failure work-up (Counts tab)."
 )
-POOR_GRAFT_FUNCTION: Final = (
-    f"After neutrophil engraftment, from Day +{PGF_FROM_DAY}, two or three of ANC <= "
-    f"{PGF_ANC:g}, platelets <= {PGF_PLT:g} x10^9/L, haemoglobin <= {PGF_HB_G_L:g} g/L on "
-    f"every result for {PGF_MIN_DAYS} days or more (centre setting: ASTCT 2021 gives no "
+_POOR_GRAFT_FUNCTION: Final = tr_noop(
+    "After neutrophil engraftment, from Day +{from_day}, two or three of ANC <= "
+    "{anc}, platelets <= {plt} x10^9/L, haemoglobin <= {hb} g/L on "
+    "every result for {min_days} days or more (centre setting: ASTCT 2021 gives no "
     "numbers). ASTCT 2021 (Kharfan-Dabaja et al.): frequent transfusion or growth-factor "
     "dependence without another explanation; a clinician confirms (hypocellular marrow, "
     "full donor chimerism, no relapse, drugs or infection). Counts tab."
 )
-CHIMERISM: Final = (
+_PGF_VALUES: Final = {
+    "from_day": PGF_FROM_DAY,
+    "anc": f"{PGF_ANC:g}",
+    "plt": f"{PGF_PLT:g}",
+    "hb": f"{PGF_HB_G_L:g}",
+    "min_days": PGF_MIN_DAYS,
+}
+POOR_GRAFT_FUNCTION: Final = _POOR_GRAFT_FUNCTION.format(**_PGF_VALUES)
+CHIMERISM: Final = tr_noop(
     "ASTCT 2021 (Kharfan-Dabaja et al.): full donor chimerism is > 95% donor cells; 5-95% "
     "mixed; < 5% loss of donor cells (Rondon et al. 2008); a falling donor share can "
     "precede rejection or relapse. The latest result of each lineage that is not full, or "
     "falls (Counts tab)."
 )
-CD34_TARGET: Final = (
+CD34_TARGET: Final = tr_noop(
     "The collections' cumulative CD34+ dose per kg reached the target (or the maximum): "
     "stop collecting. The Harvest tab shows each dose and the target."
 )
-LOW_CD34: Final = (
+LOW_CD34: Final = tr_noop(
     "Peripheral-blood CD34+ below the centre's threshold on a collection day: consider "
     "plerixafor (Harvest tab, with the calculator)."
 )
@@ -114,7 +133,7 @@ _RECOVERY: Final = (
     ("CD34 target reached", CD34_TARGET),
     ("Low CD34", LOW_CD34),
 )
-RECOVERY: Final = "From the counts and harvest records (Counts and Harvest tabs)."
+RECOVERY: Final = tr_noop("From the counts and harvest records (Counts and Harvest tabs).")
 
 # --- severity ------------------------------------------------------------------------------
 #
@@ -184,7 +203,9 @@ def severity_rank(severity: str) -> int:
 
 
 def recovery_rule(text: str) -> str:
-    """The rule of a counts or harvest alert, by the text the recovery modules make."""
+    """The rule of a counts or harvest alert, by the English text the recovery modules
+    make (``planner.app.clinic`` makes the alerts in English too when the interface is
+    not: the prefixes below are English)."""
     for start, rule in _RECOVERY:
         if text.startswith(start):
             return rule
@@ -192,5 +213,47 @@ def recovery_rule(text: str) -> str:
 
 
 def record_rule(text: str, rule: str) -> str:
-    """``rule``, unless the alert says its record could not be read."""
+    """``rule``, unless the alert (its English text) says its record could not be read."""
     return UNREADABLE if text.endswith("cannot be read.") else rule
+
+
+# The rules made from a template and values, by their English text (``shown``).
+_FILLED: Final[Mapping[str, tuple[str, Mapping[str, object]]]] = MappingProxyType(
+    {
+        NEVER_BELOW: (_NEVER_BELOW, {"watch_day": WATCH_DAY}),
+        PRIMARY_GRAFT_FAILURE: (
+            _PRIMARY_GRAFT_FAILURE,
+            {"pbsc_day": PRIMARY_GF_PBSC_DAY, "cord_day": PRIMARY_GF_CORD_DAY},
+        ),
+        GRAFT_FAILURE_WATCH: (
+            _GRAFT_FAILURE_WATCH,
+            {
+                "watch_day": WATCH_DAY,
+                "pbsc_day": PRIMARY_GF_PBSC_DAY,
+                "cord_day": PRIMARY_GF_CORD_DAY,
+            },
+        ),
+        POOR_GRAFT_FUNCTION: (_POOR_GRAFT_FUNCTION, _PGF_VALUES),
+    }
+)
+
+
+def shown(rule: str) -> str:
+    """``rule`` as the board shows it, in the interface's language.
+
+    The English rule stays the key of ``SEVERITY``; only what is shown is translated.
+    """
+    filled = _FILLED.get(rule)
+    if filled is not None:
+        template, values = filled
+        return tr(template).format(**values)
+    return tr(rule)
+
+
+_SEVERITY_WORDS: Final = {HIGH: tr_noop("high"), MEDIUM: tr_noop("medium"), LOW: tr_noop("low")}
+
+
+def shown_severity(severity: str) -> str:
+    """ "high", "medium" or "low" in the interface's language (anything else as it is)."""
+    word = _SEVERITY_WORDS.get(severity)
+    return tr(word) if word is not None else severity

@@ -16,8 +16,19 @@ from collections.abc import Iterable
 from planner.app.changes import Change
 from planner.app.context import Context
 from planner.app.events import record_event
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import PlannerError, StorageError
 from planner.records.ports import Repository
+
+# The outcomes and outputs of ``refusal`` as callers word them (English, shown translated).
+NO_FILE = tr_noop("No file was written")
+NOTHING_PRINTED = tr_noop("Nothing was printed")
+THE_EXPORT = tr_noop("the export")
+THE_PRINT = tr_noop("the print")
+_OTHER_WORDS = (
+    tr_noop("The worklist was not printed"),
+    tr_noop("The board was not printed"),
+)
 
 
 class UnrecordedOutputError(PlannerError):
@@ -39,7 +50,9 @@ def refusal(outcome: str, what: str, exc: PlannerError) -> UnrecordedOutputError
     if len(reason) > 1 and reason[0].isupper() and reason[1].islower():
         reason = reason[0].lower() + reason[1:]
     return UnrecordedOutputError(
-        f"{outcome}, because {what} could not be recorded in the audit trail: {reason}"
+        tr("{outcome}, because {what} could not be recorded in the audit trail: {reason}").format(
+            outcome=tr(outcome), what=tr(what), reason=reason
+        )
     )
 
 

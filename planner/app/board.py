@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from planner.app import alert_rules
-from planner.domain.days import mobilisation_day, mobilisation_label, short_day_label
+from planner.domain.days import mobilisation_day, mobilisation_label, short_date, short_day_label
+from planner.domain.i18n import tr, tr_n, tr_noop
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import (
+    CLINIC_CLOSED,
     Occurrence,
     Plan,
     StepStatus,
@@ -38,8 +40,8 @@ class PhaseReading:
 
     Attributes:
         phase: work-up, mobilising, conditioning, infusion, pre-engraftment, engrafted,
-            recovery, day +100, late phase, long-term follow-up.
-        rule: one sentence naming the values used.
+            recovery, day +100, late phase, long-term follow-up (English ids, compared).
+        rule: one sentence naming the values used, in the interface's language.
     """
 
     phase: str
@@ -66,8 +68,9 @@ class Alert(NamedTuple):
 
     @classmethod
     def of(cls, text: str, rule: str) -> Alert:
-        """The alert with the severity ``alert_rules.SEVERITY`` gives ``rule``."""
-        return cls(text, rule, alert_rules.severity_of(rule))
+        """The alert with the severity ``alert_rules.SEVERITY`` gives ``rule`` (the English
+        rule), its rule shown in the interface's language."""
+        return cls(text, alert_rules.shown(rule), alert_rules.severity_of(rule))
 
     @property
     def marked(self) -> str:
@@ -94,13 +97,15 @@ class BoardRow:
         transplant_type, coordinator: for filters.
         day: transplant day number today (None before Day 0 is set).
         day_label: "D-3", "D+12", or "M-Day 4" while mobilising.
-        phase: see ``PhaseReading``; phase_rule: why.
+        phase: see ``PhaseReading`` (an English id: filtered on and stored; the views
+            translate it); phase_rule: why, in the interface's language.
         due_today: titles of planned occurrences dated today.
         overdue: titles of planned occurrences whose date (and window) has passed.
-        alerts: short warnings, most severe first (``alert_items`` has them with their
-            rule and severity).
+        alerts: short warnings in the interface's language, most severe first
+            (``alert_items`` has them with their rule and severity).
         due_this_week: titles of planned occurrences dated today to six days ahead.
-        alert_rules: the rule behind each alert, in the same order ("" when unknown).
+        alert_rules: the rule behind each alert, in the same order ("" when unknown), in
+            the interface's language (the severities were decided on the English rules).
         alert_severities: the severity of each alert, in the same order (medium when
             missing).
     """
@@ -159,20 +164,34 @@ def _first_conditioning_day(plan: Plan) -> int | None:
 
 def _after_day0(day: int, engrafted_on: dt.date | None, today: dt.date) -> PhaseReading:
     if day > 365:
-        return PhaseReading("long-term follow-up", f"Day {day:+d} is beyond Day +365.")
+        return PhaseReading(
+            "long-term follow-up", tr("Day {day} is beyond Day +365.").format(day=f"{day:+d}")
+        )
     if day > 120:
-        return PhaseReading("late phase", f"Day {day:+d} is between Day +121 and Day +365.")
+        return PhaseReading(
+            "late phase",
+            tr("Day {day} is between Day +121 and Day +365.").format(day=f"{day:+d}"),
+        )
     if day >= 90:
-        return PhaseReading("day +100", f"Day {day:+d} is in the Day +100 window (+90 to +120).")
+        return PhaseReading(
+            "day +100",
+            tr("Day {day} is in the Day +100 window (+90 to +120).").format(day=f"{day:+d}"),
+        )
     if engrafted_on is not None and engrafted_on <= today:
         return PhaseReading(
-            "engrafted", f"Neutrophil engraftment recorded on {engrafted_on.isoformat()}."
+            "engrafted",
+            tr("Neutrophil engraftment recorded on {date}.").format(date=engrafted_on.isoformat()),
         )
     if day <= PRE_ENGRAFTMENT_LAST_DAY:
-        return PhaseReading("pre-engraftment", f"Day {day:+d}, no engraftment date recorded.")
+        return PhaseReading(
+            "pre-engraftment",
+            tr("Day {day}, no engraftment date recorded.").format(day=f"{day:+d}"),
+        )
     return PhaseReading(
         "recovery",
-        f"Day {day:+d}, after Day +{PRE_ENGRAFTMENT_LAST_DAY}; no engraftment date recorded.",
+        tr("Day {day}, after Day +{last}; no engraftment date recorded.").format(
+            day=f"{day:+d}", last=PRE_ENGRAFTMENT_LAST_DAY
+        ),
     )
 
 
@@ -184,27 +203,32 @@ def current_phase(
 ) -> PhaseReading:
     """Which phase the patient is in today, with the rule that decided it."""
     if transplant.day0 is None or plan is None:
-        return PhaseReading("work-up", "No plan with a Day 0 yet.")
+        return PhaseReading("work-up", tr("No plan with a Day 0 yet."))
     day = (today - plan.day0).days
     if day > 0:
         return _after_day0(day, engrafted_on, today)
     if day == 0:
-        return PhaseReading("infusion", "Today is Day 0.")
+        return PhaseReading("infusion", tr("Today is Day 0."))
     window = plan.mobilisation_window()
     if window is not None and window[0] <= today <= window[1]:
         mday = mobilisation_day(today, window[0])
         return PhaseReading(
             "mobilising",
-            f"{mobilisation_label(mday)}: between the first "
-            "G-CSF dose and the last planned collection.",
+            tr("{label}: between the first G-CSF dose and the last planned collection.").format(
+                label=mobilisation_label(mday)
+            ),
         )
     first = _first_conditioning_day(plan)
     if first is not None and day >= first:
         return PhaseReading(
             "conditioning",
-            f"Day {day:+d} is on or after the first conditioning day (Day {first:+d}).",
+            tr("Day {day} is on or after the first conditioning day (Day {first}).").format(
+                day=f"{day:+d}", first=f"{first:+d}"
+            ),
         )
-    return PhaseReading("work-up", f"Day {day:+d} is before conditioning starts.")
+    return PhaseReading(
+        "work-up", tr("Day {day} is before conditioning starts.").format(day=f"{day:+d}")
+    )
 
 
 def _live_label(plan: Plan | None, today: dt.date, phase: str) -> tuple[int | None, str]:
@@ -253,7 +277,7 @@ def _due_within(plan: Plan, today: dt.date, days: int) -> list[Occurrence]:
     return _planned_by_date(plan, today, today + dt.timedelta(days=days - 1))
 
 
-CALENDAR_LINE = "Weekend/closure: "
+CALENDAR_LINE = tr_noop("Weekend/closure: ")
 
 
 def _calendar_alert(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> Alert | None:
@@ -269,17 +293,22 @@ def _calendar_alert(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> 
     )
     if not flags:
         return None
-    closed = "clinic closed"
-    text = CALENDAR_LINE + ", ".join(
-        f"{f.occurrence.title} {f.occurrence.date:%a %d %b}"
-        + (f" ({closed})" if f.reason == closed else "")
+    closed = CLINIC_CLOSED
+    text = tr(CALENDAR_LINE) + ", ".join(
+        tr("{step} {date}").format(step=f.occurrence.title, date=short_date(f.occurrence.date))
+        + (tr(" ({reason})").format(reason=tr(closed)) if f.reason == closed else "")
         for f in flags
     )
     notes = "; ".join(
-        f"{f.occurrence.title} on {f.occurrence.date:%a %d %b} ({f.reason})" for f in flags
+        tr("{step} on {date} ({reason})").format(
+            step=f.occurrence.title, date=short_date(f.occurrence.date), reason=tr(f.reason)
+        )
+        for f in flags
     )
     return Alert(
-        text, f"{alert_rules.CALENDAR} {notes}.", alert_rules.severity_of(alert_rules.CALENDAR)
+        text,
+        tr("{rule} {notes}.").format(rule=alert_rules.shown(alert_rules.CALENDAR), notes=notes),
+        alert_rules.severity_of(alert_rules.CALENDAR),
     )
 
 
@@ -306,7 +335,16 @@ def board_row(
     reading = current_phase(transplant, plan, today, engrafted_on)
     day, label = _live_label(plan, today, reading.phase)
     due, overdue = due_and_overdue(plan, today) if plan is not None else ([], [])
-    alerts = [Alert.of(f"{len(overdue)} overdue", alert_rules.OVERDUE)] if overdue else []
+    alerts = (
+        [
+            Alert.of(
+                tr_n("{n} overdue", "{n} overdue", len(overdue)).format(n=len(overdue)),
+                alert_rules.OVERDUE,
+            )
+        ]
+        if overdue
+        else []
+    )
     calendar = _calendar_alert(plan, today, closures) if plan is not None else None
     if calendar is not None:
         alerts.append(calendar)

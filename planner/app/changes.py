@@ -26,6 +26,7 @@ from functools import cached_property
 from typing import Any, Final, Protocol
 
 from planner.app.context import Context
+from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, diff_dates
@@ -328,7 +329,9 @@ def read_documents(repo: Repository, like: Documents) -> Documents:
         elif part == PLAN:
             plan = repo.get_plan(ident)
             if plan is None:
-                raise NotFoundError(f"The plan of transplant {ident} is not stored.")
+                raise NotFoundError(
+                    tr("The plan of transplant {id} is not stored.").format(id=ident)
+                )
             docs.append(plan)
         else:
             docs.append(stored_record(repo, ident, part))

@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
 from planner.app.plan_checks import plan_check_alerts
+from planner.domain import i18n
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -139,26 +141,36 @@ def clinic_view_of(
     from planner.records.complication_log import complication_alerts
 
     plans, transplants, records = data.plans, data.transplants, data.records
-    engrafted, recovery = _recovery_alerts(data, today)
+    (engrafted, recovery), (_, recovery_en) = _shown_and_english(
+        partial(_recovery_alerts, data, today)
+    )
     templates = checklist_templates if checklist_templates is not None else load_checklists()
     types = {t.id: t.transplant_type.value for t in transplants}
     # The sources in the order that breaks ties within a severity (board_row sorts by it):
     # counts and harvest, complications, plan checks, checklists, documents.
     alerts: dict[str, list[Alert]] = {
-        tid: [Alert.of(text, alert_rules.recovery_rule(text)) for text in texts]
-        for tid, texts in recovery.items()
+        tid: [Alert.of(text, alert_rules.recovery_rule(english)) for text, english in pairs]
+        for tid, pairs in _paired(recovery, recovery_en).items()
     }
     _add_records(
-        alerts, complication_alerts(records[COMPLICATIONS], plans, today), alert_rules.COMPLICATIONS
+        alerts,
+        _shown_and_english(partial(complication_alerts, records[COMPLICATIONS], plans, today)),
+        alert_rules.COMPLICATIONS,
     )
     for tid, found in plan_check_alerts(data.patients, transplants, plans, today).items():
         alerts.setdefault(tid, []).extend(found)
     _add_records(
         alerts,
-        checklist_alerts(records[CHECKLISTS], plans, today, templates, types),
+        _shown_and_english(
+            partial(checklist_alerts, records[CHECKLISTS], plans, today, templates, types)
+        ),
         alert_rules.CHECKLISTS,
     )
-    _add_records(alerts, document_alerts(records[DOCUMENTS], plans), alert_rules.DOCUMENTS)
+    _add_records(
+        alerts,
+        _shown_and_english(partial(document_alerts, records[DOCUMENTS], plans)),
+        alert_rules.DOCUMENTS,
+    )
     return ClinicView(
         rows=board_rows(
             data.patients,
@@ -175,11 +187,48 @@ def clinic_view_of(
     )
 
 
-def _add_records(alerts: dict[str, list[Alert]], found: Mapping[str, list[str]], rule: str) -> None:
-    """Add the alert texts of one kind of record (or the one saying it cannot be read)."""
-    for tid, texts in found.items():
+_T = TypeVar("_T")
+
+
+def _shown_and_english(compute: Callable[[], _T]) -> tuple[_T, _T]:
+    """What ``compute`` gives in the interface's language, and in English.
+
+    An alert's rule, and so its severity, is found from its English text
+    (``alert_rules.recovery_rule``, ``record_rule``); the alerts are made a second time
+    in English only when the interface is in another language.
+    """
+    shown = compute()
+    if i18n.current() == i18n.ENGLISH:
+        return shown, shown
+    with i18n.english():
+        return shown, compute()
+
+
+def _paired(
+    shown: Mapping[str, list[str]], english: Mapping[str, list[str]]
+) -> dict[str, list[tuple[str, str]]]:
+    """Each shown alert text with its English text, by transplant id.
+
+    The two runs differ only in language, so their alerts come in the same order; if
+    they ever did not, the shown text stands for itself.
+    """
+    pairs: dict[str, list[tuple[str, str]]] = {}
+    for tid, texts in shown.items():
+        words = english.get(tid, [])
+        pairs[tid] = list(zip(texts, words if len(words) == len(texts) else texts, strict=True))
+    return pairs
+
+
+def _add_records(
+    alerts: dict[str, list[Alert]],
+    found: tuple[Mapping[str, list[str]], Mapping[str, list[str]]],
+    rule: str,
+) -> None:
+    """Add the alert texts of one kind of record (or the one saying it cannot be read),
+    given in the interface's language and in English."""
+    for tid, pairs in _paired(*found).items():
         alerts.setdefault(tid, []).extend(
-            Alert.of(text, alert_rules.record_rule(text, rule)) for text in texts
+            Alert.of(text, alert_rules.record_rule(english, rule)) for text, english in pairs
         )
 
 

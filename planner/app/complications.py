@@ -17,6 +17,7 @@ import uuid
 from planner.app.changes import Change, save_record, stored_record
 from planner.app.context import Context
 from planner.clinical.grading import GradeResult
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 from planner.records.complication_log import (
     EPISODE_PREFIX,
@@ -87,12 +88,16 @@ def save_assessment(
     (e.g. stool volume and episodes disagree) is saved only with an override reason.
     ``change.subject`` is the id of the episode that holds the assessment.
     """
-    ctx.refuse_future(date, "An assessment")
+    ctx.refuse_future(date, tr_noop("An assessment"))
+    # Stored, compared (undo) and audited in English; refusals word the result as shown.
+    shown, result = result, result.recorded()
     if result.needs_confirmation and not override_reason.strip():
         raise ValidationError(
             "override_reason",
-            "The criteria leave this choice to the clinician: confirm the suggested value "
-            "with a reason before saving.",
+            tr(
+                "The criteria leave this choice to the clinician: confirm the suggested value "
+                "with a reason before saving."
+            ),
         )
     episode_type = episode_type_for(result)
     record, log = _read(repo, transplant_id)
@@ -105,8 +110,10 @@ def save_assessment(
         # it would open an episode of something the patient does not have.
         raise ValidationError(
             "result",
-            f"{result.criteria}: {result.label} is not recorded as a new episode; "
-            f"there is no active {episode_type} episode to add it to.",
+            tr(
+                "{criteria}: {grade} is not recorded as a new episode; "
+                "there is no active {episode} episode to add it to."
+            ).format(criteria=shown.criteria, grade=shown.label, episode=episode_type),
         )
     if target is None:
         stored = StoredEpisode(_new_id(), new_episode(episode_type, date, assessment=assessment))
@@ -115,7 +122,9 @@ def save_assessment(
         if target.episode.type != episode_type:
             raise ValidationError(
                 "episode",
-                f"A {result.criteria} result cannot be added to a {target.episode.type} episode.",
+                tr("A {criteria} result cannot be added to a {episode} episode.").format(
+                    criteria=shown.criteria, episode=target.episode.type
+                ),
             )
         stored = StoredEpisode(target.id, add_assessment(target.episode, assessment))
         verb = "Add to"
@@ -132,7 +141,7 @@ def start_episode(
     note: str = "",
 ) -> Change:
     """Start an episode by hand (no calculator), in one commit."""
-    ctx.refuse_future(onset, "An episode's onset", "onset")
+    ctx.refuse_future(onset, tr_noop("An episode's onset"), "onset")
     record, _ = _read(repo, transplant_id)
     stored = StoredEpisode(_new_id(), new_episode(episode_type, onset, treatment_note=note))
     return _save_episode(repo, ctx, record, stored, f"Start {stored.episode.type} episode")
@@ -147,7 +156,7 @@ def resolve_episode(
     note: str = "",
 ) -> Change:
     """Resolve an episode on ``date``, in one commit."""
-    ctx.refuse_future(date, "A resolution", "resolution")
+    ctx.refuse_future(date, tr_noop("A resolution"), "resolution")
     record, log = _read(repo, transplant_id)
     target = log.get(episode_id)
     stored = StoredEpisode(episode_id, resolve(target.episode, date, note))
@@ -163,7 +172,7 @@ def add_episode_note(
     text: str,
 ) -> Change:
     """Add a dated treatment note to an episode, in one commit."""
-    ctx.refuse_future(date, "A treatment note")
+    ctx.refuse_future(date, tr_noop("A treatment note"))
     record, log = _read(repo, transplant_id)
     target = log.get(episode_id)
     stored = StoredEpisode(episode_id, add_treatment_note(target.episode, date, text))

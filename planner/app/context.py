@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.domain.i18n import tr
 from planner.errors import ValidationError
 from planner.records.ports import Actor
 
@@ -34,10 +35,16 @@ class Context:
 
     def refuse_future(self, date: dt.date, what: str, field: str = "date") -> None:
         """Refuse a record dated after today ("A collection on 2026-12-07 is in the
-        future."): what is recorded has happened.
+        future."): what is recorded has happened. ``what`` is English, marked with
+        ``tr_noop`` where it is written, and shown translated.
 
         Raises:
             ValidationError: ``date`` is after today.
         """
         if date > self.today:
-            raise ValidationError(field, f"{what} on {date.isoformat()} is in the future.")
+            raise ValidationError(
+                field,
+                tr("{what} on {date} is in the future.").format(
+                    what=tr(what), date=date.isoformat()
+                ),
+            )

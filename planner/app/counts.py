@@ -13,7 +13,15 @@ from collections.abc import Mapping
 
 from planner.app.changes import Change, Documents, commit, save_record, stored_record
 from planner.app.context import Context
-from planner.domain.labs import ANALYTE_LABEL, ANALYTES, CANONICAL_UNIT, Analyte, LabSample
+from planner.domain.i18n import tr, tr_noop
+from planner.domain.labs import (
+    ANALYTE_LABEL,
+    ANALYTES,
+    CANONICAL_UNIT,
+    Analyte,
+    LabSample,
+    analyte_label,
+)
 from planner.domain.patients import Transplant
 from planner.errors import ValidationError
 from planner.records.chimerism_log import ChimerismResult
@@ -74,9 +82,9 @@ def override_engraftment(
     entry = EngraftmentOverride(key, date, reason.strip(), ctx.actor.user, ctx.utc_text)
     transplant, record, rec = _read(repo, transplant_id)
     if date is not None:
-        ctx.refuse_future(date, "An engraftment date")
+        ctx.refuse_future(date, tr_noop("An engraftment date"))
         if transplant.day0 is not None and date < transplant.day0:
-            raise ValidationError("date", "An engraftment date cannot be before Day 0.")
+            raise ValidationError("date", tr("An engraftment date cannot be before Day 0."))
     return _save_recovery(
         repo,
         ctx,
@@ -93,7 +101,7 @@ def clear_engraftment_override(
 ) -> Change:
     """Go back to the computed result for ``key`` (reason required)."""
     if not reason.strip():
-        raise ValidationError("reason", "Removing an override needs a reason.")
+        raise ValidationError("reason", tr("Removing an override needs a reason."))
     transplant, record, rec = _read(repo, transplant_id)
     return _save_recovery(
         repo,
@@ -111,7 +119,7 @@ def record_transfusion(
 ) -> Change:
     """Record a platelet or red-cell transfusion; one commit."""
     event = Transfusion(date, product, note)
-    ctx.refuse_future(event.date, "A transfusion")
+    ctx.refuse_future(event.date, tr_noop("A transfusion"))
     transplant, record, rec = _read(repo, transplant_id)
     return _save_recovery(
         repo,
@@ -133,10 +141,10 @@ def record_chimerism(
 ) -> Change:
     """Record a donor chimerism result (one per lineage and date); one commit."""
     result = ChimerismResult(date, lineage, donor_percent, ctx.actor.user, ctx.utc_text)
-    ctx.refuse_future(result.date, "A chimerism result")
+    ctx.refuse_future(result.date, tr_noop("A chimerism result"))
     transplant, record, rec = _read(repo, transplant_id)
     if transplant.day0 is not None and result.date < transplant.day0:
-        raise ValidationError("date", "A donor chimerism result cannot be before Day 0.")
+        raise ValidationError("date", tr("A donor chimerism result cannot be before Day 0."))
     return _save_recovery(
         repo, ctx, transplant, record, rec.with_chimerism(result), "Record chimerism"
     )
@@ -147,7 +155,7 @@ def remove_chimerism(
 ) -> Change:
     """Remove a chimerism result entered by mistake (reason required)."""
     if not reason.strip():
-        raise ValidationError("reason", "Removing a chimerism result needs a reason.")
+        raise ValidationError("reason", tr("Removing a chimerism result needs a reason."))
     transplant, record, rec = _read(repo, transplant_id)
     return _save_recovery(
         repo,
@@ -165,7 +173,7 @@ def remove_transfusion(
 ) -> Change:
     """Remove a transfusion entered by mistake (reason required)."""
     if not reason.strip():
-        raise ValidationError("reason", "Removing a transfusion needs a reason.")
+        raise ValidationError("reason", tr("Removing a transfusion needs a reason."))
     transplant, record, rec = _read(repo, transplant_id)
     return _save_recovery(
         repo,
@@ -195,8 +203,8 @@ def record_counts(
     stored: then nothing is written).
     """
     if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
-        raise ValidationError("date", "The count date must be a calendar date.")
-    ctx.refuse_future(date, "A count")
+        raise ValidationError("date", tr("The count date must be a calendar date."))
+    ctx.refuse_future(date, tr_noop("A count"))
     transplant = repo.get_transplant(transplant_id)
     patient = repo.get_patient(transplant.patient_id)
     # Every transplant of the patient with its recovery record: what undo needs; the
@@ -211,7 +219,12 @@ def record_counts(
     superseded: list[Superseded] = []
     for analyte, value in values.items():
         if analyte not in ANALYTES:
-            raise ValidationError("analyte", f"'{analyte}' is not one of: {', '.join(ANALYTES)}.")
+            raise ValidationError(
+                "analyte",
+                tr("'{analyte}' is not one of: {known}.").format(
+                    analyte=analyte, known=", ".join(ANALYTES)
+                ),
+            )
         a: Analyte = analyte
         sample = LabSample(
             patient.id, patient.mrn, date, a, value, CANONICAL_UNIT[a], source=source
@@ -224,8 +237,10 @@ def record_counts(
                 listed = ", ".join(f"{s.display_value} ({s.source})" for s in same_day)
                 raise ValidationError(
                     "reason",
-                    f"{ANALYTE_LABEL[a]} on {date.isoformat()} is already stored "
-                    f"({listed}); a correction needs a reason.",
+                    tr(
+                        "{analyte} on {date} is already stored ({listed}); "
+                        "a correction needs a reason."
+                    ).format(analyte=analyte_label(a), date=date.isoformat(), listed=listed),
                 )
             superseded += [
                 Superseded(
@@ -273,9 +288,14 @@ def remove_count(
     the transplant's recovery record, with who, when and why; undo brings them back.
     """
     if not reason.strip():
-        raise ValidationError("reason", "Removing a count needs a reason.")
+        raise ValidationError("reason", tr("Removing a count needs a reason."))
     if analyte not in ANALYTES:
-        raise ValidationError("analyte", f"'{analyte}' is not one of: {', '.join(ANALYTES)}.")
+        raise ValidationError(
+            "analyte",
+            tr("'{analyte}' is not one of: {known}.").format(
+                analyte=analyte, known=", ".join(ANALYTES)
+            ),
+        )
     transplant, record, rec = _read(repo, transplant_id)
     stored = [
         s
@@ -284,7 +304,10 @@ def remove_count(
     ]
     if not stored:
         raise ValidationError(
-            "date", f"No {ANALYTE_LABEL[analyte]} is stored for {date.isoformat()}."
+            "date",
+            tr("No {analyte} is stored for {date}.").format(
+                analyte=analyte_label(analyte), date=date.isoformat()
+            ),
         )
     entries = [
         Superseded(

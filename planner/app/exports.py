@@ -26,12 +26,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from planner.app.audited_output import record_output, refusal
+from planner.app.audited_output import (
+    NO_FILE,
+    NOTHING_PRINTED,
+    THE_EXPORT,
+    THE_PRINT,
+    record_output,
+    refusal,
+)
 from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
 from planner.app.context import Context
-from planner.domain.i18n import english
+from planner.domain.i18n import english, tr, tr_n
 from planner.domain.labs import LabSample
 from planner.domain.patients import ClinicSettings, Patient, Transplant
 from planner.domain.plans import Plan, StepStatus
@@ -167,21 +174,28 @@ def check_variant(
     """
     if kind not in DOCUMENT_KINDS:
         raise ValidationError(
-            "kind", f"Unknown document '{kind}'; choose one of: {', '.join(DOCUMENT_KINDS)}."
+            "kind",
+            tr("Unknown document '{kind}'; choose one of: {known}.").format(
+                kind=kind, known=", ".join(DOCUMENT_KINDS)
+            ),
         )
     if kind == "handout":
         languages = available_languages((settings or ClinicSettings()).handout_folder)
         if language not in languages:
             raise ValidationError(
                 "language",
-                f"There are no handout texts in '{language}'; available: {', '.join(languages)}.",
+                tr("There are no handout texts in '{language}'; available: {known}.").format(
+                    language=language, known=", ".join(languages)
+                ),
             )
         return
     if language != REFERENCE_LANGUAGE or large_print or no_phi:
         raise ValidationError(
             "variant",
-            f"The {KIND_LABEL[kind]} is a team document: English, normal print, "
-            "with identifiers; languages and variants are for handouts.",
+            tr(
+                "The {document} is a team document: English, normal print, "
+                "with identifiers; languages and variants are for handouts."
+            ).format(document=KIND_LABEL[kind]),
         )
 
 
@@ -301,11 +315,16 @@ def prepare_job(
     transplant = repo.get_transplant(transplant_id)
     plan = repo.get_plan(transplant_id)
     if plan is None:
-        raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
+        raise NotFoundError(tr("This transplant has no plan yet; there is nothing to print."))
     patient = repo.get_patient(transplant.patient_id)
-    inputs = (
-        summary_inputs(repo, patient, plan, printed_on) if kind != "handout" else SummaryInputs()
-    )
+    # The team documents print in English: their sentences (checklist warnings, a record
+    # that cannot be read) are made in English whatever the interface's language.
+    with english():
+        inputs = (
+            summary_inputs(repo, patient, plan, printed_on)
+            if kind != "handout"
+            else SummaryInputs()
+        )
     return RenderJob(
         kind=kind,
         patient=patient,
@@ -377,26 +396,35 @@ def document_warnings(
         # Code points too: the screen font may lack the characters as well.
         chars = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing_glyphs[:12])
         notes.append(
-            f"The font cannot show {len(missing_glyphs)} character(s) of this document: "
-            f"{chars}. They print as a box (\N{REPLACEMENT CHARACTER}); write them in by "
-            "hand or correct the record."
+            tr(
+                "The font cannot show {n} character(s) of this document: {chars}. They print "
+                "as a box ({box}); write them in by hand or correct the record."
+            ).format(n=len(missing_glyphs), chars=chars, box="\N{REPLACEMENT CHARACTER}")
         )
     if untranslated_steps:
         n = len(untranslated_steps)
         shown = ", ".join(untranslated_steps[:5]) + ("..." if n > 5 else "")
         notes.append(
-            f"{n} step{'s have' if n != 1 else ' has'} no wording in this language and "
-            f'print with a general phrase and "ask your team": {shown}.'
+            tr_n(
+                "{n} step has no wording in this language and print with a general phrase "
+                'and "ask your team": {steps}.',
+                "{n} steps have no wording in this language and print with a general phrase "
+                'and "ask your team": {steps}.',
+                n,
+            ).format(n=n, steps=shown)
         )
     folder = settings.handout_folder if settings else None
     if kind == "handout" and folder is not None:
         notes += [
-            f"The centre's handout texts were not used: {err}" for err in centre_text_errors(folder)
+            tr("The centre's handout texts were not used: {error}").format(error=err)
+            for err in centre_text_errors(folder)
         ]
     if kind == "handout" and not (settings and settings.phone_24h.strip()):
         notes.append(
-            "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
-            "asks the patient to write it in by hand."
+            tr(
+                "No 24-hour phone number is set (phone_24h in centre.toml): the handout "
+                "asks the patient to write it in by hand."
+            )
         )
     return notes
 
@@ -451,7 +479,7 @@ def save_rendered(
         try:
             recorded.append(_record(repo, ctx, job, "file"))
         except StorageError as exc:
-            raise refusal("No file was written", "the export", exc) from exc
+            raise refusal(NO_FILE, THE_EXPORT, exc) from exc
 
     write_atomically(
         target,
@@ -476,7 +504,7 @@ def record_printed(repo: Repository, ctx: Context, job: RenderJob) -> Change:
     try:
         return _record(repo, ctx, job, "printer")
     except StorageError as exc:
-        raise refusal("Nothing was printed", "the print", exc) from exc
+        raise refusal(NOTHING_PRINTED, THE_PRINT, exc) from exc
 
 
 def export_document(
@@ -663,12 +691,15 @@ def _render_view(
 
     if view not in VIEW_KINDS:
         raise ValidationError(
-            "view", f"Unknown view '{view}'; choose one of: {', '.join(VIEW_KINDS)}."
+            "view",
+            tr("Unknown view '{view}'; choose one of: {known}.").format(
+                view=view, known=", ".join(VIEW_KINDS)
+            ),
         )
     transplant = repo.get_transplant(transplant_id)
     plan = repo.get_plan(transplant_id)
     if plan is None:
-        raise NotFoundError("This transplant has no plan yet; there is nothing to print.")
+        raise NotFoundError(tr("This transplant has no plan yet; there is nothing to print."))
     common: dict[str, Any] = {
         "patient": repo.get_patient(transplant.patient_id),
         "plan": plan,
@@ -728,8 +759,8 @@ def export_view(
             repo,
             ctx,
             event,
-            outcome="No file was written",
-            what="the export",
+            outcome=NO_FILE,
+            what=THE_EXPORT,
             patient_id=patient_id,
         )
 

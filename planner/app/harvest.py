@@ -10,6 +10,7 @@ import datetime as dt
 
 from planner.app.changes import Change, Documents, commit, save_record, stored_record
 from planner.app.context import Context
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.patients import Transplant
 from planner.domain.plans import Plan, StepStatus, mark_done
 from planner.domain.templates import Phase, StepKind
@@ -58,7 +59,7 @@ def record_pb_cd34(
 ) -> Change:
     """Record (or correct) the day's blood CD34+ count (cells/uL); one commit."""
     count = PbCd34(date, value, note)
-    ctx.refuse_future(count.date, "A blood CD34+ count")
+    ctx.refuse_future(count.date, tr_noop("A blood CD34+ count"))
     transplant, record, log = _read(repo, transplant_id)
     replaced = any(p.date == count.date for p in log.pb_cd34)
     verb = "Correct" if replaced else "Record"
@@ -78,7 +79,7 @@ def add_collection(
         ValidationError: the id is already in the stored log (an add never replaces a
             collection; use ``edit_collection``), or a value is implausible.
     """
-    ctx.refuse_future(collection.date, "A collection")
+    ctx.refuse_future(collection.date, tr_noop("A collection"))
     transplant, record, log = _read(repo, transplant_id)
     new_log = log.with_new_collection(collection)
     plan = repo.get_plan(transplant_id)
@@ -159,12 +160,12 @@ def edit_collection(
             workstation); nothing is written.
         ValidationError: no collection with that id, or a value is implausible.
     """
-    ctx.refuse_future(collection.date, "A collection")
+    ctx.refuse_future(collection.date, tr_noop("A collection"))
     transplant, record, log = _read(repo, transplant_id)
     if record.version != version:
         raise ConflictError("record", f"{transplant_id}/harvest", version, record.version)
     if all(c.id != collection.id for c in log.collections):
-        raise ValidationError("collection", "That collection is not in the log.")
+        raise ValidationError("collection", tr("That collection is not in the log."))
     return _save(
         repo,
         ctx,
@@ -181,10 +182,10 @@ def remove_collection(
 ) -> Change:
     """Remove a collection entered by mistake (a reason is required); one commit."""
     if not reason.strip():
-        raise ValidationError("reason", "Removing a collection needs a reason.")
+        raise ValidationError("reason", tr("Removing a collection needs a reason."))
     transplant, record, log = _read(repo, transplant_id)
     if all(c.id != collection_id for c in log.collections):
-        raise ValidationError("collection", "That collection is not in the log.")
+        raise ValidationError("collection", tr("That collection is not in the log."))
     return _save(
         repo,
         ctx,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 
 from planner.app.changes import Change, Documents, commit, empty_record
 from planner.app.context import Context
-from planner.domain.labs import ANALYTE_LABEL, LabSample
+from planner.domain.i18n import tr
+from planner.domain.labs import LabSample, analyte_label
 from planner.labimport.reader import ColumnMapping, ImportResult, Limits, RejectedRow, read_lab_file
 from planner.records.ports import ENGRAFTMENT, Repository
 
@@ -41,18 +42,32 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line: "12 rows read: 9 accepted, 3 rejected (dry run, nothing saved)"."""
-        verb = "would be imported" if self.dry_run else "imported"
-        tail = " (dry run, nothing saved)" if self.dry_run else ""
-        return (
-            f"{self.filename}: {self.rows_read} row(s) read; {len(self.accepted)} "
-            f"result(s) {verb} for {len(self.patients)} patient(s); "
-            f"{len(self.rejected)} rejected{tail}."
+        sentence = (
+            tr(
+                "{file}: {rows} row(s) read; {accepted} result(s) would be imported for "
+                "{patients} patient(s); {rejected} rejected (dry run, nothing saved)."
+            )
+            if self.dry_run
+            else tr(
+                "{file}: {rows} row(s) read; {accepted} result(s) imported for "
+                "{patients} patient(s); {rejected} rejected."
+            )
+        )
+        return sentence.format(
+            file=self.filename,
+            rows=self.rows_read,
+            accepted=len(self.accepted),
+            patients=len(self.patients),
+            rejected=len(self.rejected),
         )
 
     def lines(self) -> list[str]:
         """The summary, the warnings and one line per rejected row with its reason."""
-        out = [self.summary(), *(f"Note: {w}" for w in self.warnings)]
-        out += [f"Line {r.line}: {r.reason}" for r in sorted(self.rejected, key=lambda r: r.line)]
+        out = [self.summary(), *(tr("Note: {note}").format(note=w) for w in self.warnings)]
+        out += [
+            tr("Line {line}: {reason}").format(line=r.line, reason=r.reason)
+            for r in sorted(self.rejected, key=lambda r: r.line)
+        ]
         return out
 
 
@@ -73,17 +88,20 @@ def _against_stored(
         line = lines.get(i, 0)
         same = [t for t in there if t.value == s.value and t.qualifier == s.qualifier]
         if same:
-            reason = (
-                f"Duplicate: {ANALYTE_LABEL[s.analyte]} {s.display_value} on "
-                f"{s.date.isoformat()} is already stored ({same[0].source or 'no source'})."
+            reason = tr(
+                "Duplicate: {analyte} {value} on {date} is already stored ({source})."
+            ).format(
+                analyte=analyte_label(s.analyte),
+                value=s.display_value,
+                date=s.date.isoformat(),
+                source=same[0].source or tr("no source"),
             )
         else:
             values = ", ".join(t.display_value for t in there)
-            reason = (
-                f"Conflicts with the stored {ANALYTE_LABEL[s.analyte]} of "
-                f"{s.date.isoformat()} ({values}); not imported, review and correct "
-                "by hand."
-            )
+            reason = tr(
+                "Conflicts with the stored {analyte} of {date} ({values}); not imported, "
+                "review and correct by hand."
+            ).format(analyte=analyte_label(s.analyte), date=s.date.isoformat(), values=values)
         rejected.append(
             RejectedRow(
                 line, reason, (s.mrn, s.date.isoformat(), s.analyte, s.display_value), s.analyte

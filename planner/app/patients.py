@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from planner.app.changes import Change, Documents, commit
 from planner.app.context import Context
+from planner.domain.i18n import tr
 from planner.domain.patients import Patient, validate_patient
 from planner.errors import ConflictError, ValidationError
 from planner.records.ports import Repository
@@ -19,7 +20,9 @@ def save_patient(repo: Repository, ctx: Context, patient: Patient, reason: str =
     validate_patient(patient, ctx.today)
     other = repo.find_patient_by_mrn(patient.mrn)
     if other is not None and other.id != patient.id:
-        raise ValidationError("mrn", f"MRN {patient.mrn} already belongs to another patient.")
+        raise ValidationError(
+            "mrn", tr("MRN {mrn} already belongs to another patient.").format(mrn=patient.mrn)
+        )
     before = Documents()
     if patient.version:
         stored = repo.get_patient(patient.id)

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+from planner.app import alert_rules
 from planner.app.board import Alert
 from planner.clinical.plan_rules.checks import plan_checks
 from planner.clinical.plan_rules.facts import facts_of
 from planner.clinical.plan_rules.findings import Finding
+from planner.domain.i18n import tr
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 
@@ -48,6 +50,13 @@ def plan_check_alerts(
         found = [f for f in transplant_findings(patient, transplant, plan, today) if f.action]
         if found:
             alerts[transplant.id] = [
-                Alert(f"Plan check ({f.severity}): {f.text}", f.sentence, f.severity) for f in found
+                Alert(
+                    tr("Plan check ({severity}): {text}").format(
+                        severity=alert_rules.shown_severity(f.severity), text=f.text
+                    ),
+                    f.sentence,
+                    f.severity,
+                )
+                for f in found
             ]
     return alerts

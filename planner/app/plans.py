@@ -11,6 +11,7 @@ from planner.app.context import Context
 from planner.clinical.plan_rules.checks import apply_conditions, split_course
 from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import facts_of
+from planner.domain.i18n import english, tr
 from planner.domain.patients import Patient, Transplant, validate_transplant
 from planner.domain.plans import DateChange, Plan, infusion_given, instantiate_many, reanchor
 from planner.domain.templates import Protocol
@@ -31,7 +32,7 @@ def create_transplant_plan(
     new transplant's id.
     """
     if transplant.day0 is None:
-        raise ValidationError("day0", "Set Day 0 before creating the plan.")
+        raise ValidationError("day0", tr("Set Day 0 before creating the plan."))
     patient = repo.get_patient(transplant.patient_id)
     plan = build_plan(patient, transplant, protocols, anchors, ctx.today)
     return commit(
@@ -60,12 +61,14 @@ def build_plan(
     record answers "no" (letermovir for a CMV-negative recipient).
     """
     if transplant.day0 is None:
-        raise ValidationError("day0", "Set Day 0 before creating the plan.")
+        raise ValidationError("day0", tr("Set Day 0 before creating the plan."))
     validate_transplant(transplant, patient)
     _check_applicable(transplant, protocols)
     refuse_clashes(protocols)
     plan = instantiate_many(protocols, transplant.day0, anchors, transplant_id=transplant.id)
-    return apply_conditions(plan, facts_of(patient, transplant, today))
+    # The reasons of the steps it cancels are stored with the plan: English.
+    with english():
+        return apply_conditions(plan, facts_of(patient, transplant, today))
 
 
 def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
@@ -73,9 +76,11 @@ def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> 
         if transplant.transplant_type.value not in proto.transplant_types:
             raise ValidationError(
                 "templates",
-                f"Template {proto.id} is for "
-                f"{' or '.join(proto.transplant_types)} transplants, not "
-                f"{transplant.transplant_type.value}.",
+                tr("Template {template} is for {types} transplants, not {type}.").format(
+                    template=proto.id,
+                    types=tr(" or ").join(proto.transplant_types),
+                    type=transplant.transplant_type.value,
+                ),
             )
 
 
@@ -108,16 +113,23 @@ def day0_move(
         if new_day0 < today:
             raise ValidationError(
                 "day0",
-                f"Day 0 cannot move to {new_day0.isoformat()}, before today "
-                f"({today.isoformat()}). If the infusion was already given, mark it done on "
-                "its real date first: Day 0 can then move to that date.",
+                tr(
+                    "Day 0 cannot move to {date}, before today ({today}). If the infusion "
+                    "was already given, mark it done on its real date first: Day 0 can then "
+                    "move to that date."
+                ).format(date=new_day0.isoformat(), today=today.isoformat()),
             )
         if new_day0 > latest:
             raise ValidationError(
                 "day0",
-                f"Day 0 cannot move to {new_day0.isoformat()}, more than "
-                f"{DAY0_MOVE_HORIZON_DAYS} days after today: choose a date up to "
-                f"{latest.isoformat()} (check the year).",
+                tr(
+                    "Day 0 cannot move to {date}, more than {days} days after today: choose "
+                    "a date up to {latest} (check the year)."
+                ).format(
+                    date=new_day0.isoformat(),
+                    days=DAY0_MOVE_HORIZON_DAYS,
+                    latest=latest.isoformat(),
+                ),
             )
     moved, changes = reanchor(plan, new_day0, reason)
     new_transplant = replace(transplant, day0=new_day0)
@@ -179,7 +191,7 @@ def save_plan(
         ValidationError: ``after`` belongs to another transplant.
     """
     if after.transplant_id != before.transplant_id:
-        raise ValidationError("plan", "An edited plan must stay with its transplant.")
+        raise ValidationError("plan", tr("An edited plan must stay with its transplant."))
     if patient_id is None:
         patient_id = repo.get_transplant(before.transplant_id).patient_id
     old_transplant, new_transplant = transplants or (None, None)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from planner.app.changes import Change, Documents, empty_record
+from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -137,7 +138,7 @@ def load_transplant_record(repo: Repository, transplant_id: str) -> TransplantRe
     transplant = repo.get_transplant(transplant_id)
     plan = repo.get_plan(transplant_id)
     if plan is None:
-        raise PlannerError("This transplant has no plan yet; create one with New plan.")
+        raise PlannerError(tr("This transplant has no plan yet; create one with New plan."))
     patient = repo.get_patient(transplant.patient_id)
     records = {
         kind: record

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from planner.app.context import Context
+from planner.domain.i18n import tr, tr_n
 from planner.errors import PlannerError
 
 if TYPE_CHECKING:
@@ -100,10 +101,17 @@ class ViewQueue:
         n = len(self._waiting)
         first, last = self._waiting[0].ctx.now, self._waiting[-1].ctx.now
         start, end = f"{first:%Y-%m-%d %H:%M}", f"{last:%Y-%m-%d %H:%M}"
-        when = f"at {start}" if start == end else f"between {start} and {end}"
-        views = "view" if n == 1 else "views"
-        return (
-            f"{n} patient {views} opened {when} could not be recorded in the audit trail, "
-            "because the database could not be written; they are not kept after closing, "
-            "so tell whoever keeps the audit trail."
+        when = (
+            tr("at {time}").format(time=start)
+            if start == end
+            else tr("between {start} and {end}").format(start=start, end=end)
         )
+        return tr_n(
+            "{n} patient view opened {when} could not be recorded in the audit trail, "
+            "because the database could not be written; they are not kept after closing, "
+            "so tell whoever keeps the audit trail.",
+            "{n} patient views opened {when} could not be recorded in the audit trail, "
+            "because the database could not be written; they are not kept after closing, "
+            "so tell whoever keeps the audit trail.",
+            n,
+        ).format(n=n, when=when)

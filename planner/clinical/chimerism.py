@@ -29,13 +29,14 @@ import math
 from typing import Final, Literal
 
 from planner.clinical.grading import GradeResult
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
 ChimerismLineage = Literal["whole_blood", "t_cell", "myeloid"]
 Category = Literal["full", "mixed", "loss"]
 
-CRITERIA: Final = "Donor chimerism (ASTCT 2021)"
+CRITERIA: Final = tr_noop("Donor chimerism (ASTCT 2021)")
 VERSION: Final = (
     "Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649; < 5% donor: Rondón et al., "
     "Biol Blood Marrow Transplant 2008;14:859-866"
@@ -45,16 +46,20 @@ FULL_ABOVE: Final = 95.0
 LOSS_BELOW: Final = 5.0
 """Loss of the graft: fewer than this percentage of donor cells (Rondón et al. 2008)."""
 
+# Shown with ``tr`` (English here: the texts are also stored and compared).
 LINEAGES: Final[dict[str, str]] = {
-    "whole_blood": "whole blood (unfractionated)",
-    "t_cell": "T cells (CD3+)",
-    "myeloid": "myeloid cells (CD33+)",
+    "whole_blood": tr_noop("whole blood (unfractionated)"),
+    "t_cell": tr_noop("T cells (CD3+)"),
+    "myeloid": tr_noop("myeloid cells (CD33+)"),
 }
-_OTHER: Final[dict[str, str]] = {"t_cell": "myeloid (CD33+)", "myeloid": "T-cell (CD3+)"}
+_OTHER: Final[dict[str, str]] = {
+    "t_cell": tr_noop("myeloid (CD33+)"),
+    "myeloid": tr_noop("T-cell (CD3+)"),
+}
 LABELS: Final[dict[str, str]] = {
-    "full": "full donor chimerism",
-    "mixed": "mixed chimerism",
-    "loss": "donor cells below 5%",
+    "full": tr_noop("full donor chimerism"),
+    "mixed": tr_noop("mixed chimerism"),
+    "loss": tr_noop("donor cells below 5%"),
 }
 RANK: Final[dict[str, int]] = {"full": 0, "mixed": 1, "loss": 2}
 TREND_SOURCE: Final = "review, Bone Marrow Transplant 2008, doi:10.1038/bmt.2008.212"
@@ -62,11 +67,16 @@ TREND_SOURCE: Final = "review, Bone Marrow Transplant 2008, doi:10.1038/bmt.2008
 
 def _percent(value: object, field: str, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(field, f"{what} must be a percentage from 0 to 100.")
+        raise ValidationError(
+            field, tr("{what} must be a percentage from 0 to 100.").format(what=what)
+        )
     number = float(value)
     if not math.isfinite(number) or not 0 <= number <= 100:
         raise ValidationError(
-            field, f"{what} of {value!r}% is not possible; enter a percentage from 0 to 100."
+            field,
+            tr("{what} of {value}% is not possible; enter a percentage from 0 to 100.").format(
+                what=what, value=repr(value)
+            ),
         )
     return number
 
@@ -78,7 +88,7 @@ def _capital(text: str) -> str:
 
 def chimerism_category(donor_percent: float) -> Category:
     """ "full" above 95%, "loss" below 5%, else "mixed" (95 and 5 themselves are mixed)."""
-    percent = _percent(donor_percent, "donor_percent", "Donor chimerism")
+    percent = _percent(donor_percent, "donor_percent", tr("Donor chimerism"))
     if percent > FULL_ABOVE:
         return "full"
     if percent < LOSS_BELOW:
@@ -88,56 +98,71 @@ def chimerism_category(donor_percent: float) -> Category:
 
 def _rule(category: Category, lineage_text: str, pct: str) -> str:
     if category == "full":
-        return f"{lineage_text}: {pct}% donor > 95%: full donor chimerism in this lineage."
-    if category == "loss":
-        return (
-            f"{lineage_text}: {pct}% donor < 5%: loss of donor cells (graft failure with "
+        text = tr("{lineage}: {pct}% donor > 95%: full donor chimerism in this lineage.")
+    elif category == "loss":
+        text = tr(
+            "{lineage}: {pct}% donor < 5%: loss of donor cells (graft failure with "
             "autologous reconstitution, or graft rejection); confirm."
         )
-    return f"{lineage_text}: {pct}% donor, from 5% to 95%: mixed (partial) chimerism."
+    else:
+        text = tr("{lineage}: {pct}% donor, from 5% to 95%: mixed (partial) chimerism.")
+    return text.format(lineage=lineage_text, pct=pct)
 
 
 def _lineage_note(category: Category, lineage: str) -> str:
     if lineage == "whole_blood":
-        return (
+        return tr(
             "Unfractionated blood: ASTCT 2021 defines chimerism by lineage (myeloid and "
             "lymphoid); T-cell (CD3+) and myeloid (CD33+) results decide."
         )
     if category == "full":
-        return (
-            f"ASTCT 2021 calls chimerism full when both myeloid and lymphoid lineages are "
-            f"> 95% donor: check the {_OTHER[lineage]} result."
-        )
-    return f"Compare with the {_OTHER[lineage]} result of the same sample."
+        return tr(
+            "ASTCT 2021 calls chimerism full when both myeloid and lymphoid lineages are "
+            "> 95% donor: check the {other} result."
+        ).format(other=tr(_OTHER[lineage]))
+    return tr("Compare with the {other} result of the same sample.").format(
+        other=tr(_OTHER[lineage])
+    )
 
 
 def _trend_note(
     current: float, previous: float, date: dt.date | None, previous_date: dt.date | None
 ) -> tuple[str, float]:
     change = round(current - previous, 6)
-    when = f" on {previous_date.isoformat()}" if previous_date else ""
-    now = f" on {date.isoformat()}" if date else ""
+    when = tr(" on {date}").format(date=previous_date.isoformat()) if previous_date else ""
+    now = tr(" on {date}").format(date=date.isoformat()) if date else ""
     was, now_pct = format_number(previous), format_number(current)
     if change < 0:
-        text = (
-            f"Falling donor chimerism: {was}%{when} to {now_pct}%{now} "
-            f"({format_number(-change)} percentage points lower). A rising share of recipient "
-            f"cells can precede graft rejection or relapse ({TREND_SOURCE}): repeat the test "
+        text = tr(
+            "Falling donor chimerism: {was}%{when} to {now}%{now_when} "
+            "({points} percentage points lower). A rising share of recipient "
+            "cells can precede graft rejection or relapse ({source}): repeat the test "
             "and tell the transplant physician."
+        ).format(
+            was=was,
+            when=when,
+            now=now_pct,
+            now_when=now,
+            points=format_number(-change),
+            source=TREND_SOURCE,
         )
         if chimerism_category(previous) != chimerism_category(current):
-            text += (
-                f" The result moved from {LABELS[chimerism_category(previous)]} to "
-                f"{LABELS[chimerism_category(current)]}."
+            text += tr(" The result moved from {before} to {after}.").format(
+                before=tr(LABELS[chimerism_category(previous)]),
+                after=tr(LABELS[chimerism_category(current)]),
             )
         return text, change
     if change > 0:
         return (
-            f"Rising donor chimerism: {was}%{when} to {now_pct}%{now} "
-            f"({format_number(change)} percentage points higher).",
+            tr(
+                "Rising donor chimerism: {was}%{when} to {now}%{now_when} "
+                "({points} percentage points higher)."
+            ).format(was=was, when=when, now=now_pct, now_when=now, points=format_number(change)),
             change,
         )
-    return f"Donor chimerism unchanged since the previous result ({was}%{when}).", change
+    return tr("Donor chimerism unchanged since the previous result ({was}%{when}).").format(
+        was=was, when=when
+    ), change
 
 
 def chimerism_assessment(
@@ -163,45 +188,52 @@ def chimerism_assessment(
     """
     if lineage not in LINEAGES:
         raise ValidationError(
-            "lineage", f"Lineage '{lineage}' is not one of: {', '.join(LINEAGES)}."
+            "lineage",
+            tr("Lineage '{lineage}' is not one of: {known}.").format(
+                lineage=lineage, known=", ".join(LINEAGES)
+            ),
         )
-    percent = _percent(donor_percent, "donor_percent", "Donor chimerism")
+    percent = _percent(donor_percent, "donor_percent", tr("Donor chimerism"))
     category = chimerism_category(percent)
     if previous_date is not None and previous_percent is None:
         raise ValidationError(
-            "previous_percent", "A previous result date needs the previous donor percentage."
+            "previous_percent",
+            tr("A previous result date needs the previous donor percentage."),
         )
     if previous_date is not None and date is not None and previous_date >= date:
         raise ValidationError(
             "previous_date",
-            f"The previous result ({previous_date.isoformat()}) must be before this one "
-            f"({date.isoformat()}).",
+            tr("The previous result ({before}) must be before this one ({date}).").format(
+                before=previous_date.isoformat(), date=date.isoformat()
+            ),
         )
     notes = [_lineage_note(category, lineage)]
-    components: dict[str, object] = {"lineage": LINEAGES[lineage], "donor_pct": percent}
+    components: dict[str, object] = {"lineage": tr(LINEAGES[lineage]), "donor_pct": percent}
     if previous_percent is not None:
-        previous = _percent(previous_percent, "previous_percent", "The previous result")
+        previous = _percent(previous_percent, "previous_percent", tr("The previous result"))
         text, change = _trend_note(percent, previous, date, previous_date)
         notes.append(text)
         components["change_points"] = change
     if category == "loss":
         notes.append(
-            "Graft rejection is immune-mediated (ASTCT 2021); the clinician decides between "
-            "rejection and other causes of graft failure."
+            tr(
+                "Graft rejection is immune-mediated (ASTCT 2021); the clinician decides between "
+                "rejection and other causes of graft failure."
+            )
         )
     return GradeResult(
         value=category,
-        label=LABELS[category],
+        label=tr(LABELS[category]),
         criteria=CRITERIA,
         version=VERSION,
         inputs={
             "date": date,
-            "lineage": LINEAGES[lineage],
+            "lineage": tr(LINEAGES[lineage]),
             "donor_pct": percent,
             "previous_donor_pct": previous_percent,
             "previous_date": previous_date,
         },
-        deciding_rule=_rule(category, _capital(LINEAGES[lineage]), format_number(percent)),
+        deciding_rule=_rule(category, _capital(tr(LINEAGES[lineage])), format_number(percent)),
         notes=tuple(notes),
         components=components,
         rank=RANK[category],

@@ -15,10 +15,25 @@ from typing import Final
 
 from planner.clinical.grading import GradeResult, require_bool, require_date
 from planner.domain.days import date_for_day
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 
-ABO_CRITERIA: Final = "ABO compatibility (donor -> recipient)"
+ABO_CRITERIA: Final = tr_noop("ABO compatibility (donor -> recipient)")
 ABO_VERSION: Final = "standard definitions (clinical risk notes unverified)"
+
+# The fields as a refusal names them (the English is the field name with spaces).
+_FIELD_NAMES: Final[dict[str, str]] = {
+    "donor_abo": tr_noop("donor abo"),
+    "recipient_abo": tr_noop("recipient abo"),
+    "donor_cmv_igg": tr_noop("donor cmv igg"),
+    "recipient_cmv_igg": tr_noop("recipient cmv igg"),
+}
+_ABO_LABELS: Final[dict[str, str]] = {
+    "compatible": tr_noop("compatible"),
+    "major": tr_noop("major"),
+    "minor": tr_noop("minor"),
+    "bidirectional": tr_noop("bidirectional"),
+}
 
 _ANTIGENS: Final[dict[str, frozenset[str]]] = {
     "O": frozenset(),
@@ -28,16 +43,16 @@ _ANTIGENS: Final[dict[str, frozenset[str]]] = {
 }
 
 _ABO_NOTES: Final[dict[str, str]] = {
-    "compatible": "No ABO incompatibility.",
-    "major": (
+    "compatible": tr_noop("No ABO incompatibility."),
+    "major": tr_noop(
         "Recipient isohaemagglutinins against donor red cells: haemolysis at infusion "
         "(red-cell depletion of marrow), delayed red-cell engraftment, pure red-cell aplasia."
     ),
-    "minor": (
+    "minor": tr_noop(
         "Donor plasma antibodies against recipient red cells: plasma depletion; "
         "passenger-lymphocyte haemolysis around Days +5 to +15."
     ),
-    "bidirectional": "Both major and minor incompatibility: both sets of risks.",
+    "bidirectional": tr_noop("Both major and minor incompatibility: both sets of risks."),
 }
 
 
@@ -46,7 +61,16 @@ def _abo(name: str, value: object) -> str:
         group = value.strip().upper()
         if group in _ANTIGENS:
             return group
-    raise ValidationError(name, f"{name.replace('_', ' ')} '{value}' is not one of O, A, B, AB.")
+    raise ValidationError(
+        name,
+        tr("{field} '{value}' is not one of O, A, B, AB.").format(
+            field=_field_name(name), value=value
+        ),
+    )
+
+
+def _field_name(name: str) -> str:
+    return tr(_FIELD_NAMES[name]) if name in _FIELD_NAMES else name.replace("_", " ")
 
 
 def _abo_rule(donor: str, recipient: str) -> tuple[str, str]:
@@ -56,18 +80,22 @@ def _abo_rule(donor: str, recipient: str) -> tuple[str, str]:
     major = sorted(donor_ag & recipient_ab)
     minor = sorted(recipient_ag & donor_ab)
     if major and minor:
-        return "bidirectional", (
-            f"Bidirectional: recipient anti-{'/'.join(major)} against donor red cells and "
-            f"donor anti-{'/'.join(minor)} against recipient red cells."
-        )
+        return "bidirectional", tr(
+            "Bidirectional: recipient anti-{major} against donor red cells and "
+            "donor anti-{minor} against recipient red cells."
+        ).format(major="/".join(major), minor="/".join(minor))
     if major:
-        return "major", f"Major: recipient has anti-{'/'.join(major)} against donor red cells."
+        return "major", tr("Major: recipient has anti-{major} against donor red cells.").format(
+            major="/".join(major)
+        )
     if minor:
         return (
             "minor",
-            f"Minor: donor plasma has anti-{'/'.join(minor)} against recipient red cells.",
+            tr("Minor: donor plasma has anti-{minor} against recipient red cells.").format(
+                minor="/".join(minor)
+            ),
         )
-    return "compatible", "Compatible: no antibody of either side meets an antigen of the other."
+    return "compatible", tr("Compatible: no antibody of either side meets an antigen of the other.")
 
 
 def abo_compatibility(donor: str, recipient: str) -> str:
@@ -81,18 +109,18 @@ def abo_assessment(donor: str, recipient: str) -> GradeResult:
     category, rule = _abo_rule(d, r)
     return GradeResult(
         value=category,
-        label=category,
+        label=tr(_ABO_LABELS[category]),
         criteria=ABO_CRITERIA,
         version=ABO_VERSION,
         inputs={"donor_abo": d, "recipient_abo": r},
         deciding_rule=rule,
-        notes=(_ABO_NOTES[category], "Rh compatibility is assessed separately."),
+        notes=(tr(_ABO_NOTES[category]), tr("Rh compatibility is assessed separately.")),
     )
 
 
 # --- CMV (letermovir: Prevymis EU SmPC; FDA label update 2023) ------------------------
 
-CMV_CRITERIA: Final = "CMV serostatus pairing and letermovir prophylaxis"
+CMV_CRITERIA: Final = tr_noop("CMV serostatus pairing and letermovir prophylaxis")
 CMV_VERSION: Final = "letermovir (Prevymis) EU SmPC; FDA label update 2023 (Day +200)"
 LETERMOVIR_START_BY_DAY: Final = 28
 LETERMOVIR_STOP_DAY: Final = 100
@@ -118,7 +146,10 @@ def _cmv_sign(name: str, value: object) -> str:
         if text in _UNKNOWN:
             return "?"
     raise ValidationError(
-        name, f"{name.replace('_', ' ')} '{value}' must be positive, negative or unknown."
+        name,
+        tr("{field} '{value}' must be positive, negative or unknown.").format(
+            field=_field_name(name), value=value
+        ),
     )
 
 
@@ -140,33 +171,37 @@ def cmv_assessment(
     """CMV pairing, risk note and letermovir candidacy (allogeneic and R+)."""
     require_bool("allogeneic", allogeneic)
     if not allogeneic and donor_igg is not None:
-        raise ValidationError("donor_cmv_igg", "An autologous transplant has no donor CMV status.")
+        raise ValidationError(
+            "donor_cmv_igg", tr("An autologous transplant has no donor CMV status.")
+        )
     pairing = cmv_pairing(donor_igg if allogeneic else None, recipient_igg)
     recipient = pairing[-1]
     donor = pairing[1] if allogeneic else ""
     notes: list[str] = []
     if recipient == "?" or donor == "?":
-        notes.append("CMV IgG unknown: test before transplant (drives prophylaxis).")
+        notes.append(tr("CMV IgG unknown: test before transplant (drives prophylaxis)."))
     candidate = allogeneic and recipient == "+"
     if candidate:
-        rule = "Letermovir candidate: allogeneic transplant with CMV-seropositive recipient (R+)."
+        rule = tr(
+            "Letermovir candidate: allogeneic transplant with CMV-seropositive recipient (R+)."
+        )
         notes.append(
-            "R+ carries the highest reactivation risk; PCR monitoring continues on letermovir."
+            tr("R+ carries the highest reactivation risk; PCR monitoring continues on letermovir.")
         )
         if donor == "-":
-            notes.append("D-/R+ had the most reactivation in one cohort.")
+            notes.append(tr("D-/R+ had the most reactivation in one cohort."))
     elif not allogeneic:
-        rule = "Not a letermovir candidate: the label indication is allogeneic HCT."
+        rule = tr("Not a letermovir candidate: the label indication is allogeneic HCT.")
     elif recipient == "-":
-        rule = (
+        rule = tr(
             "Not a letermovir candidate: recipient seronegative (R-); CMV monitoring still applies."
         )
         if donor == "+":
-            notes.append("D+/R-: primary infection risk about 9-21%.")
+            notes.append(tr("D+/R-: primary infection risk about 9-21%."))
         elif donor == "-":
-            notes.append("D-/R-: lowest risk; CMV-safe blood products.")
+            notes.append(tr("D-/R-: lowest risk; CMV-safe blood products."))
     else:
-        rule = "Letermovir candidacy undecided: recipient CMV IgG unknown."
+        rule = tr("Letermovir candidacy undecided: recipient CMV IgG unknown.")
     return GradeResult(
         value=pairing,
         label=pairing,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import DEFAULT_LOCALE, finite_number, format_number, plain_decimal
 from planner.domain.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG, Sex
 from planner.domain.templates import DoseBasis, DoseRule, WeightType
@@ -40,7 +41,7 @@ DEVINE_BASE_INCHES = 60.0
 
 MAX_BSA_CAP_M2 = 5.0
 MIN_AGE_YEARS = 18.0  # Cockcroft-Gault is validated in adults only
-PAEDIATRIC_CG = (
+PAEDIATRIC_CG = tr_noop(
     "Cockcroft-Gault is not validated under 18 years; use a measured creatinine clearance "
     "(or a paediatric estimate such as the bedside Schwartz equation)."
 )
@@ -80,25 +81,43 @@ BSA_FORMULA_NAMES = {BsaFormula.MOSTELLER: "Mosteller", BsaFormula.DUBOIS: "DuBo
 
 
 def _number(value: object, field: str, label: str, low: float, high: float, unit: str) -> float:
-    """Return ``value`` as a float, or raise naming the accepted range ``[low, high]``."""
-    allowed = f"enter a number from {format_number(low)} to {format_number(high)} {unit}".rstrip()
+    """Return ``value`` as a float, or raise naming the accepted range ``[low, high]``.
+
+    ``label`` is English (marked with ``tr_noop``); the message shows it translated.
+    """
+    allowed = (
+        tr("enter a number from {low} to {high} {unit}")
+        .format(low=format_number(low), high=format_number(high), unit=unit)
+        .rstrip()
+    )
+    name = tr(label)
     # bool is an int subclass: True would silently mean 1 kg.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(field, f"{label} must be a number; {allowed}.")
+        raise ValidationError(
+            field, tr("{label} must be a number; {allowed}.").format(label=name, allowed=allowed)
+        )
     number = float(value)
     if not math.isfinite(number):
-        raise ValidationError(field, f"{label} must be a finite number; {allowed}.")
+        raise ValidationError(
+            field,
+            tr("{label} must be a finite number; {allowed}.").format(label=name, allowed=allowed),
+        )
     if not low <= number <= high:
         shown = f"{number:g} {unit}".rstrip()
-        raise ValidationError(field, f"{label} of {shown} is not plausible; {allowed}.")
+        raise ValidationError(
+            field,
+            tr("{label} of {value} is not plausible; {allowed}.").format(
+                label=name, value=shown, allowed=allowed
+            ),
+        )
     return number
 
 
 def _height(height_cm: object) -> float:
-    return _number(height_cm, "height_cm", "Height", MIN_HEIGHT_CM, MAX_HEIGHT_CM, "cm")
+    return _number(height_cm, "height_cm", tr_noop("Height"), MIN_HEIGHT_CM, MAX_HEIGHT_CM, "cm")
 
 
-def _weight(weight_kg: object, field: str = "weight_kg", label: str = "Weight") -> float:
+def _weight(weight_kg: object, field: str = "weight_kg", label: str = tr_noop("Weight")) -> float:
     return _number(weight_kg, field, label, MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
 
 
@@ -108,7 +127,7 @@ def _sex(sex: object) -> Sex:
             return Sex(sex.strip().lower())
         except ValueError:
             pass
-    raise ValidationError("sex", f"Sex '{sex}' is not one of: male, female.")
+    raise ValidationError("sex", tr("Sex '{sex}' is not one of: male, female.").format(sex=sex))
 
 
 def _formula(formula: object) -> BsaFormula:
@@ -117,7 +136,10 @@ def _formula(formula: object) -> BsaFormula:
             return BsaFormula(formula.strip().lower())
         except ValueError:
             pass
-    raise ValidationError("formula", f"BSA formula '{formula}' is not one of: mosteller, dubois.")
+    raise ValidationError(
+        "formula",
+        tr("BSA formula '{formula}' is not one of: mosteller, dubois.").format(formula=formula),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -166,6 +188,9 @@ _UNIT_WORDS = {
 }
 
 
+_SPELLED_UNITS = frozenset((tr_noop("unit"), tr_noop("units"), tr_noop("International Units")))
+
+
 def normalize_unit(unit: str) -> str:
     """Spell a dose unit the safe way: "U" -> "units", "IU" -> "International Units", "µg" -> "mcg".
 
@@ -181,7 +206,7 @@ def normalize_unit(unit: str) -> str:
         ValidationError: the unit is empty or not text.
     """
     if not isinstance(unit, str) or not unit.strip():
-        raise ValidationError("unit", "A dose unit (such as mg, mcg, units or mL) is required.")
+        raise ValidationError("unit", tr("A dose unit (such as mg, mcg, units or mL) is required."))
     parts = unit.strip().split("/")
     return "/".join(_UNIT_WORDS.get(part.strip().lower(), part.strip()) for part in parts)
 
@@ -208,12 +233,18 @@ def format_dose(value: float, unit: str, locale: str = DEFAULT_LOCALE) -> str:
     amount = finite_number(value, "dose")
     if amount < 0:
         raise ValidationError(
-            "dose", f"A dose cannot be negative (got {amount:g}); enter 0 or more."
+            "dose",
+            tr("A dose cannot be negative (got {amount}); enter 0 or more.").format(
+                amount=f"{amount:g}"
+            ),
         )
     safe_unit = normalize_unit(unit)
     if safe_unit == "units" and amount == 1:
         safe_unit = "unit"
-    return f"{_display_amount(amount, locale)} {safe_unit}"
+    # The spelled-out units are words (ISMP: never "U" or "IU"): shown in the interface's
+    # language, symbols (mg, mcg, mL) as they are.
+    shown = "/".join(tr(part) if part in _SPELLED_UNITS else part for part in safe_unit.split("/"))
+    return f"{_display_amount(amount, locale)} {shown}"
 
 
 # FDA and ISMP Lists of Look-Alike Drug Names with Recommended Tall Man Letters (2023):
@@ -264,7 +295,7 @@ def tall_man(drug_name: str, table: Mapping[str, str] | None = None) -> str:
         ValidationError: ``drug_name`` is not text.
     """
     if not isinstance(drug_name, str):
-        raise ValidationError("drug", "The drug name must be text.")
+        raise ValidationError("drug", tr("The drug name must be text."))
     names = TALL_MAN_US if table is None else table
     return _WORD.sub(lambda word: names.get(word.group().lower(), word.group()), drug_name)
 
@@ -355,7 +386,7 @@ def bsa(
     uncapped = compute(height_cm, weight_kg)
     if cap_m2 is None:
         return BsaResult(uncapped, uncapped, which, capped=False)
-    cap = _number(cap_m2, "bsa_cap_m2", "BSA cap", 0.1, MAX_BSA_CAP_M2, "m2")
+    cap = _number(cap_m2, "bsa_cap_m2", tr_noop("BSA cap"), 0.1, MAX_BSA_CAP_M2, "m2")
     return BsaResult(min(uncapped, cap), uncapped, which, capped=uncapped > cap, cap_m2=cap)
 
 
@@ -381,20 +412,24 @@ def ideal_body_weight(height_cm: float, sex: Sex | str) -> float:
     if height < MIN_IBW_HEIGHT_CM:
         raise ValidationError(
             "height_cm",
-            f"Ideal body weight (Devine) is an adult formula, used here for heights from "
-            f"{MIN_IBW_HEIGHT_CM:g} to {MAX_HEIGHT_CM:g} cm; at {height:g} cm use actual weight.",
+            tr(
+                "Ideal body weight (Devine) is an adult formula, used here for heights from "
+                "{low} to {high} cm; at {height} cm use actual weight."
+            ).format(low=f"{MIN_IBW_HEIGHT_CM:g}", high=f"{MAX_HEIGHT_CM:g}", height=f"{height:g}"),
         )
     base = DEVINE_BASE_KG[_sex(sex)]
     return base + DEVINE_KG_PER_INCH * (height * INCHES_PER_CM - DEVINE_BASE_INCHES)
 
 
 def _factor(factor: object) -> float:
-    value = _number(factor, "factor", "Adjustment factor", 0.0, 1.0, "")
+    value = _number(factor, "factor", tr_noop("Adjustment factor"), 0.0, 1.0, "")
     if value in (0.0, 1.0):
         # 0 would be ideal weight and 1 actual weight: almost certainly a mistyped factor.
         raise ValidationError(
             "factor",
-            f"Adjustment factor {value:g} is not plausible; enter a number between 0 and 1.",
+            tr(
+                "Adjustment factor {value} is not plausible; enter a number between 0 and 1."
+            ).format(value=f"{value:g}"),
         )
     return value
 
@@ -436,7 +471,7 @@ def percent_ideal_body_weight(weight_kg: float, ideal_kg: float) -> float:
     Raises:
         ValidationError: a weight is outside its plausible range.
     """
-    ideal = _weight(ideal_kg, "ideal_kg", "Ideal body weight")
+    ideal = _weight(ideal_kg, "ideal_kg", tr_noop("Ideal body weight"))
     return 100 * _weight(weight_kg) / ideal
 
 
@@ -472,32 +507,45 @@ def _kg(value: float) -> str:
 
 def _ideal_choice(wtype: WeightType, actual: float, ideal: float, pct: float) -> WeightChoice:
     """Choose among ideal, adjusted and lesser-of weights once IBW is known."""
-    of_ideal = f"actual {_kg(actual)} is {format_number(pct, 0)}% of ideal"
+    of_ideal = tr("actual {actual} is {percent}% of ideal").format(
+        actual=_kg(actual), percent=format_number(pct, 0)
+    )
     if wtype is WeightType.IDEAL:
-        text = f"ideal weight (Devine) {_kg(ideal)}; {of_ideal}"
+        text = tr("ideal weight (Devine) {ideal}; {of_ideal}").format(
+            ideal=_kg(ideal), of_ideal=of_ideal
+        )
         if actual < ideal:
-            text += "; note the actual weight is below ideal and the rule still asks for ideal"
+            text += tr("; note the actual weight is below ideal and the rule still asks for ideal")
         return WeightChoice(ideal, wtype, "ideal", actual, ideal, pct, text)
     if wtype is WeightType.LESSER_IDEAL_ACTUAL:
         used, value = ("ideal", ideal) if ideal <= actual else ("actual", actual)
-        text = (
-            f"{used} weight {_kg(value)}, the lesser of ideal {_kg(ideal)} and actual {_kg(actual)}"
+        lesser = (
+            tr("ideal weight {value}, the lesser of ideal {ideal} and actual {actual}")
+            if used == "ideal"
+            else tr("actual weight {value}, the lesser of ideal {ideal} and actual {actual}")
         )
+        text = lesser.format(value=_kg(value), ideal=_kg(ideal), actual=_kg(actual))
         return WeightChoice(value, wtype, used, actual, ideal, pct, text)
     factor = _ADJUSTMENT[wtype]
-    label = f"adjusted weight {format_number(factor * 100)}%"
+    label = tr("adjusted weight {percent}%").format(percent=format_number(factor * 100))
     if actual < ideal:
         # Adding a negative "excess" would push the dose below actual weight; most
         # conventions dose on actual weight instead (centre rule, unverified).
-        text = (
-            f"actual weight {_kg(actual)} used instead of {label}: actual is below ideal "
-            f"{_kg(ideal)}, and most conventions then dose on actual weight"
-        )
+        text = tr(
+            "actual weight {actual} used instead of {label}: actual is below ideal {ideal}, "
+            "and most conventions then dose on actual weight"
+        ).format(actual=_kg(actual), label=label, ideal=_kg(ideal))
         return WeightChoice(actual, wtype, "actual", actual, ideal, pct, text)
     value = ideal + factor * (actual - ideal)
-    text = (
-        f"{label} {_kg(value)} = ideal {_kg(ideal)} + {format_number(factor)} x "
-        f"(actual {_kg(actual)} - ideal {_kg(ideal)}); {of_ideal}"
+    text = tr(
+        "{label} {value} = ideal {ideal} + {factor} x (actual {actual} - ideal {ideal}); {of_ideal}"
+    ).format(
+        label=label,
+        value=_kg(value),
+        ideal=_kg(ideal),
+        factor=format_number(factor),
+        actual=_kg(actual),
+        of_ideal=of_ideal,
     )
     return WeightChoice(value, wtype, "adjusted", actual, ideal, pct, text)
 
@@ -527,21 +575,25 @@ def dosing_weight(
     except ValueError:
         allowed = ", ".join(w.value for w in WeightType)
         raise ValidationError(
-            "weight_type", f"Weight type '{weight_type}' is not one of: {allowed}."
+            "weight_type",
+            tr("Weight type '{weight_type}' is not one of: {allowed}.").format(
+                weight_type=weight_type, allowed=allowed
+            ),
         ) from None
     actual = _weight(weight_kg)
     if wtype is WeightType.ACTUAL:
-        return WeightChoice(
-            actual, wtype, "actual", actual, None, None, f"actual weight {_kg(actual)}"
-        )
+        text = tr("actual weight {actual}").format(actual=_kg(actual))
+        return WeightChoice(actual, wtype, "actual", actual, None, None, text)
     if height_cm is None:
         raise ValidationError(
             "height_cm",
-            f"Height is missing; the '{wtype.value}' weight needs it for ideal body weight.",
+            tr(
+                "Height is missing; the '{weight_type}' weight needs it for ideal body weight."
+            ).format(weight_type=wtype.value),
         )
     if sex is None:
         raise ValidationError(
-            "sex", "Sex is missing; ideal body weight (Devine) differs for male and female."
+            "sex", tr("Sex is missing; ideal body weight (Devine) differs for male and female.")
         )
     ideal = ideal_body_weight(height_cm, sex)
     return _ideal_choice(wtype, actual, ideal, percent_ideal_body_weight(actual, ideal))
@@ -571,11 +623,18 @@ def creatinine_clearance_cg(
     Raises:
         ValidationError: an input is outside its plausible range.
     """
-    age = _number(age_years, "age_years", "Age", 0, MAX_AGE_YEARS, "years")
+    age = _number(age_years, "age_years", tr_noop("Age"), 0, MAX_AGE_YEARS, tr("years"))
     if age < MIN_AGE_YEARS:
-        raise ValidationError("age_years", PAEDIATRIC_CG)
+        raise ValidationError("age_years", tr(PAEDIATRIC_CG))
     weight = _weight(weight_kg)
-    scr = _number(scr_mg_dl, "scr_mg_dl", "Serum creatinine", MIN_SCR_MG_DL, MAX_SCR_MG_DL, "mg/dL")
+    scr = _number(
+        scr_mg_dl,
+        "scr_mg_dl",
+        tr_noop("Serum creatinine"),
+        MIN_SCR_MG_DL,
+        MAX_SCR_MG_DL,
+        "mg/dL",
+    )
     crcl = (140 - age) * weight / (72 * scr)
     return crcl * 0.85 if _sex(sex) is Sex.FEMALE else crcl
 
@@ -616,14 +675,15 @@ def _plerixafor_warnings(
 ) -> tuple[float | None, tuple[str, ...]]:
     if ibw_kg is None:
         return None, (
-            "Ideal body weight was not given, so the 175% of ideal weight check was not done.",
+            tr("Ideal body weight was not given, so the 175% of ideal weight check was not done."),
         )
     pct = percent_ideal_body_weight(weight, ibw_kg)
     if pct > PLERIXAFOR_IBW_LIMIT_PCT:
         return pct, (
-            f"Actual weight {_kg(weight)} is {format_number(pct, 0)}% of ideal body weight "
-            f"{_kg(ibw_kg)}; plerixafor dosing above 175% of ideal weight has not been studied "
-            "(label).",
+            tr(
+                "Actual weight {actual} is {percent}% of ideal body weight {ideal}; plerixafor "
+                "dosing above 175% of ideal weight has not been studied (label)."
+            ).format(actual=_kg(weight), percent=format_number(pct, 0), ideal=_kg(ibw_kg)),
         )
     return pct, ()
 
@@ -644,7 +704,12 @@ def plerixafor_dose(weight_kg: float, crcl_ml_min: float, ibw_kg: float | None) 
     """
     weight = _weight(weight_kg)
     crcl = _number(
-        crcl_ml_min, "crcl_ml_min", "Creatinine clearance", 0.0, MAX_CRCL_ML_MIN, "mL/min"
+        crcl_ml_min,
+        "crcl_ml_min",
+        tr_noop("Creatinine clearance"),
+        0.0,
+        MAX_CRCL_ML_MIN,
+        "mL/min",
     )
     renal = crcl <= PLERIXAFOR_RENAL_CRCL
     per_kg = PLERIXAFOR_RENAL_MG_PER_KG if renal else PLERIXAFOR_MG_PER_KG
@@ -652,13 +717,12 @@ def plerixafor_dose(weight_kg: float, crcl_ml_min: float, ibw_kg: float | None) 
     uncapped = per_kg * weight
     dose = min(uncapped, max_mg)
     pct, warnings = _plerixafor_warnings(weight, ibw_kg)
-    renal_text = "CrCl 50 mL/min or less" if renal else "CrCl above 50 mL/min"
-    explanation = (
-        f"plerixafor {format_number(per_kg)} mg/kg x actual weight {_kg(weight)} = "
-        f"{format_dose(uncapped, 'mg')}"
+    renal_text = tr("CrCl 50 mL/min or less") if renal else tr("CrCl above 50 mL/min")
+    explanation = tr("plerixafor {per_kg} mg/kg x actual weight {weight} = {dose}").format(
+        per_kg=format_number(per_kg), weight=_kg(weight), dose=format_dose(uncapped, "mg")
     )
     if uncapped > max_mg:
-        explanation += f", limited to the maximum {format_dose(max_mg, 'mg')}"
+        explanation += tr(", limited to the maximum {dose}").format(dose=format_dose(max_mg, "mg"))
     explanation += f" ({renal_text}: CrCl {format_number(crcl, 1)} mL/min)"
     return PlerixaforDose(
         dose_mg=dose,
@@ -728,27 +792,42 @@ def _require_inputs(
     order = rule.order_text
     if weight_kg is None:
         raise ValidationError(
-            "weight_kg", f"Weight is missing; the {order} dose needs the patient's weight."
+            "weight_kg",
+            tr("Weight is missing; the {order} dose needs the patient's weight.").format(
+                order=order
+            ),
         )
     if rule.per is DoseBasis.PER_M2 and height_cm is None:
         raise ValidationError(
-            "height_cm", f"Height is missing; the {order} dose needs it for body-surface area."
+            "height_cm",
+            tr("Height is missing; the {order} dose needs it for body-surface area.").format(
+                order=order
+            ),
         )
     if rule.weight is not WeightType.ACTUAL and (height_cm is None or sex is None):
-        missing = "Height" if height_cm is None else "Sex"
+        missing = (
+            tr(
+                "Height is missing; the {order} dose uses the '{weight_type}' weight, which "
+                "needs ideal body weight (height and sex)."
+            )
+            if height_cm is None
+            else tr(
+                "Sex is missing; the {order} dose uses the '{weight_type}' weight, which "
+                "needs ideal body weight (height and sex)."
+            )
+        )
         raise ValidationError(
             "height_cm" if height_cm is None else "sex",
-            f"{missing} is missing; the {order} dose uses the '{rule.weight.value}' weight, "
-            "which needs ideal body weight (height and sex).",
+            missing.format(order=order, weight_type=rule.weight.value),
         )
 
 
 def _weighed(weight_date: dt.date | None) -> str:
     if weight_date is None:
-        return "weight date not recorded"
+        return tr("weight date not recorded")
     if not isinstance(weight_date, dt.date):
-        raise ValidationError("weight_date", "The weight date must be a calendar date.")
-    return f"weighed {weight_date.isoformat()}"
+        raise ValidationError("weight_date", tr("The weight date must be a calendar date."))
+    return tr("weighed {date}").format(date=weight_date.isoformat())
 
 
 @dataclass(frozen=True)
@@ -767,11 +846,15 @@ def _scale(rule: DoseRule, height_cm: float | None, choice: WeightChoice, formul
     area = bsa(height_cm, choice.value_kg, formula, rule.bsa_cap_m2)
     multiplier = f"x {format_number(area.value, DISPLAY_DECIMALS)} m2"
     if area.capped:
-        multiplier += (
-            f" (BSA capped at {format_number(area.value, DISPLAY_DECIMALS)} m2; "
-            f"uncapped {format_number(area.uncapped, DISPLAY_DECIMALS)} m2)"
+        multiplier += tr(" (BSA capped at {capped} m2; uncapped {uncapped} m2)").format(
+            capped=format_number(area.value, DISPLAY_DECIMALS),
+            uncapped=format_number(area.uncapped, DISPLAY_DECIMALS),
         )
-    note = f"BSA {area.formula_name} from height {format_number(_height(height_cm))} cm and {choice.explanation}"
+    note = tr("BSA {formula} from height {height} cm and {weight}").format(
+        formula=area.formula_name,
+        height=format_number(_height(height_cm)),
+        weight=choice.explanation,
+    )
     return _Scaled(rule.amount * area.value, multiplier, note, area)
 
 
@@ -807,7 +890,7 @@ def compute_dose(
     Raises:
         ValidationError: a needed measurement is missing or implausible.
     """
-    _finite_positive(rule.amount, "amount", "The order amount")
+    _finite_positive(rule.amount, "amount", tr_noop("The order amount"))
     name = tall_man(drug).strip()
     prefix = f"{name} " if name else ""
     weighed = _weighed(weight_date)
@@ -820,7 +903,9 @@ def compute_dose(
     value, max_applied = _apply_max(scaled.raw, rule.max_dose)
     result_text = format_dose(scaled.raw, rule.unit)
     if max_applied:
-        result_text += f", limited to the maximum {format_dose(value, rule.unit)}"
+        result_text += tr(", limited to the maximum {dose}").format(
+            dose=format_dose(value, rule.unit)
+        )
     explanation = f"{prefix}{rule.order_text} {scaled.multiplier} = {result_text} ({scaled.basis_note}, {weighed})"
     area = scaled.bsa
     return DoseResult(
@@ -844,20 +929,27 @@ def compute_dose(
 def _finite_positive(value: object, field: str, label: str) -> float:
     number = finite_number(value, field)
     if number <= 0:
-        raise ValidationError(field, f"{label} must be greater than 0 (got {number:g}).")
+        raise ValidationError(
+            field,
+            tr("{label} must be greater than 0 (got {value}).").format(
+                label=tr(label), value=f"{number:g}"
+            ),
+        )
     return number
 
 
 def _apply_max(raw: float, max_dose: float | None) -> tuple[float, bool]:
     if max_dose is None:
         return raw, False
-    ceiling = _finite_positive(max_dose, "max_dose", "The maximum dose")
+    ceiling = _finite_positive(max_dose, "max_dose", tr_noop("The maximum dose"))
     return (ceiling, True) if raw > ceiling else (raw, False)
 
 
 def _flat_dose(rule: DoseRule, prefix: str, weight_date: dt.date | None) -> DoseResult:
     value, max_applied = _apply_max(rule.amount, rule.max_dose)
-    text = f"{prefix}{rule.order_text} = {format_dose(value, rule.unit)} (flat dose, not based on weight or BSA)"
+    text = tr("{drug}{order} = {dose} (flat dose, not based on weight or BSA)").format(
+        drug=prefix, order=rule.order_text, dose=format_dose(value, rule.unit)
+    )
     return DoseResult(
         value=value,
         unit=rule.unit,

@@ -22,6 +22,7 @@ from planner.clinical.grading import (
     require_int,
     require_number,
 )
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -67,6 +68,19 @@ OBESITY_BMI: Final = 35.0
 ADULT_AGE_YEARS: Final = 18
 
 
+# The risk group as a rule and a label show it (the group itself stays English).
+_RISK_TEXTS: Final = {
+    "low": tr_noop("low risk"),
+    "intermediate": tr_noop("intermediate risk"),
+    "high": tr_noop("high risk"),
+}
+_LABELS: Final = {
+    "low": tr_noop("{score} (low); HCT-CI/age {composite} (group {age_group})"),
+    "intermediate": tr_noop("{score} (intermediate); HCT-CI/age {composite} (group {age_group})"),
+    "high": tr_noop("{score} (high); HCT-CI/age {composite} (group {age_group})"),
+}
+
+
 def hct_ci_risk_group(score: int) -> str:
     """0 low, 1-2 intermediate, >=3 high (Sorror 2005)."""
     return "low" if score == 0 else "intermediate" if score <= 2 else "high"
@@ -98,9 +112,13 @@ def _derived_items(
     """HCT-CI items derived from measured values: item -> the value that derived it."""
     derived: dict[str, str] = {}
     lungs = [(name, v) for name, v in (("FEV1", fev1), ("DLCO", dlco)) if v is not None]
-    severe = [f"{n} {format_number(v)}% <= 65%" for n, v in lungs if v <= PULMONARY_SEVERE_MAX_PCT]
+    severe = [
+        tr("{test} {value}% <= 65%").format(test=n, value=format_number(v))
+        for n, v in lungs
+        if v <= PULMONARY_SEVERE_MAX_PCT
+    ]
     moderate = [
-        f"{n} {format_number(v)}% in 66-80%"
+        tr("{test} {value}% in 66-80%").format(test=n, value=format_number(v))
         for n, v in lungs
         if PULMONARY_SEVERE_MAX_PCT < v <= PULMONARY_MODERATE_MAX_PCT
     ]
@@ -109,16 +127,22 @@ def _derived_items(
     elif moderate:
         derived["pulmonary_moderate"] = "; ".join(moderate)
     if creatinine is not None and creatinine > RENAL_CREATININE_MG_DL:
-        derived["renal"] = f"creatinine {format_number(creatinine)} mg/dL > 2 mg/dL"
+        derived["renal"] = tr("creatinine {value} mg/dL > 2 mg/dL").format(
+            value=format_number(creatinine)
+        )
     liver_severe = [
         text
         for text, ok in (
             (
-                f"bilirubin {format_number(bilirubin or 0)} x ULN > 1.5 x ULN",
+                tr("bilirubin {value} x ULN > 1.5 x ULN").format(
+                    value=format_number(bilirubin or 0)
+                ),
                 bilirubin is not None and bilirubin > HEPATIC_BILIRUBIN_SEVERE_X_ULN,
             ),
             (
-                f"AST/ALT {format_number(transaminase or 0)} x ULN > 2.5 x ULN",
+                tr("AST/ALT {value} x ULN > 2.5 x ULN").format(
+                    value=format_number(transaminase or 0)
+                ),
                 transaminase is not None and transaminase > HEPATIC_TRANSAMINASE_SEVERE_X_ULN,
             ),
         )
@@ -128,11 +152,15 @@ def _derived_items(
         text
         for text, ok in (
             (
-                f"bilirubin {format_number(bilirubin or 0)} x ULN > ULN to 1.5 x ULN",
+                tr("bilirubin {value} x ULN > ULN to 1.5 x ULN").format(
+                    value=format_number(bilirubin or 0)
+                ),
                 bilirubin is not None and 1.0 < bilirubin <= HEPATIC_BILIRUBIN_SEVERE_X_ULN,
             ),
             (
-                f"AST/ALT {format_number(transaminase or 0)} x ULN > ULN to 2.5 x ULN",
+                tr("AST/ALT {value} x ULN > ULN to 2.5 x ULN").format(
+                    value=format_number(transaminase or 0)
+                ),
                 transaminase is not None
                 and 1.0 < transaminase <= HEPATIC_TRANSAMINASE_SEVERE_X_ULN,
             ),
@@ -146,11 +174,13 @@ def _derived_items(
     if bmi is not None:
         if age < ADULT_AGE_YEARS:
             notes.append(
-                f"BMI {format_number(bmi, 1)} kg/m2 not used under {ADULT_AGE_YEARS} years "
-                "(children are judged by BMI-for-age): tick Obesity if it applies."
+                tr(
+                    "BMI {bmi} kg/m2 not used under {age} years "
+                    "(children are judged by BMI-for-age): tick Obesity if it applies."
+                ).format(bmi=format_number(bmi, 1), age=ADULT_AGE_YEARS)
             )
         elif bmi > OBESITY_BMI:
-            derived["obesity"] = f"BMI {format_number(bmi, 1)} kg/m2 > 35 kg/m2"
+            derived["obesity"] = tr("BMI {bmi} kg/m2 > 35 kg/m2").format(bmi=format_number(bmi, 1))
     return derived
 
 
@@ -180,14 +210,16 @@ def hct_ci(
     item, the value that derived it.
     """
     if isinstance(items, str):
-        raise ValidationError("items", "HCT-CI items must be a collection of item names.")
+        raise ValidationError("items", tr("HCT-CI items must be a collection of item names."))
     unknown = sorted(set(items) - HCT_CI_WEIGHTS.keys())
     if unknown:
         raise ValidationError(
             "items",
-            f"Unknown HCT-CI item(s) {', '.join(unknown)}; use: {', '.join(HCT_CI_WEIGHTS)}.",
+            tr("Unknown HCT-CI item(s) {unknown}; use: {known}.").format(
+                unknown=", ".join(unknown), known=", ".join(HCT_CI_WEIGHTS)
+            ),
         )
-    age = require_number("age_years", age_years, 0.0, 120.0, "years", what="Age")
+    age = require_number("age_years", age_years, 0.0, 120.0, "years", what=tr_noop("Age"))
     fev1 = _optional("fev1_percent", fev1_percent, 0.0, 200.0, "% predicted", "FEV1")
     dlco = _optional("dlco_percent", dlco_percent, 0.0, 200.0, "% predicted", "DLCO")
     creatinine = _optional(
@@ -200,7 +232,7 @@ def hct_ci(
     notes: list[str] = []
     bmi: float | None = None
     if (height is None) != (weight is None):
-        notes.append("BMI needs both height and weight: obesity not derived.")
+        notes.append(tr("BMI needs both height and weight: obesity not derived."))
     elif height is not None and weight is not None:
         bmi = round(weight / (height / 100) ** 2, 1)
     derived = _derived_items(fev1, dlco, creatinine, bilirubin, transaminase, bmi, age, notes)
@@ -208,7 +240,11 @@ def hct_ci(
     for lower, higher in HCT_CI_EXCLUSIVE:
         if lower in counted and higher in counted:
             counted.discard(lower)
-            notes.append(f"{lower} and {higher} are exclusive: only {higher} counted.")
+            notes.append(
+                tr("{lower} and {higher} are exclusive: only {higher} counted.").format(
+                    lower=lower, higher=higher
+                )
+            )
     ordered = [k for k in HCT_CI_WEIGHTS if k in counted]
     score = sum(HCT_CI_WEIGHTS[k] for k in ordered)
     group = hct_ci_risk_group(score)
@@ -218,15 +254,28 @@ def hct_ci(
 
     def why(key: str) -> str:
         how = [
-            w for w, ok in (("ticked", key in items), (derived.get(key, ""), key in derived)) if ok
+            w
+            for w, ok in (
+                (tr("ticked"), key in items),
+                (derived.get(key, ""), key in derived),
+            )
+            if ok
         ]
         return f"{key} {HCT_CI_WEIGHTS[key]} ({', '.join(how)})"
 
-    summed = " + ".join(why(k) for k in ordered) or "no comorbidity"
-    rule = (
-        f"Score {score} ({summed}): {group} risk (0 low, 1-2 intermediate, >=3 high); "
-        f"HCT-CI/age {composite} (age {format_number(age)} "
-        f"{'>=' if age_point else '<'} 40): group {age_group} (groups 0-2, 3-4, 5 or more)."
+    summed = " + ".join(why(k) for k in ordered) or tr("no comorbidity")
+    rule = tr(
+        "Score {score} ({summed}): {risk} (0 low, 1-2 intermediate, >=3 high); "
+        "HCT-CI/age {composite} (age {age} {sign} 40): group {age_group} "
+        "(groups 0-2, 3-4, 5 or more)."
+    ).format(
+        score=score,
+        summed=summed,
+        risk=tr(_RISK_TEXTS[group]),
+        composite=composite,
+        age=format_number(age),
+        sign=">=" if age_point else "<",
+        age_group=age_group,
     )
     measured = {
         name: value
@@ -244,8 +293,8 @@ def hct_ci(
     }
     return GradeResult(
         value=score,
-        label=f"{score} ({group}); HCT-CI/age {composite} (group {age_group})",
-        criteria="HCT-CI with age composite",
+        label=tr(_LABELS[group]).format(score=score, composite=composite, age_group=age_group),
+        criteria=tr_noop("HCT-CI with age composite"),
         version="Sorror 2005 (Blood 2005;106:2912-2919); HCT-CI/age Sorror 2014 "
         "(J Clin Oncol 2014;32:3249-3256)",
         inputs={"items": tuple(sorted(items)), "age_years": age, **measured},
@@ -267,53 +316,67 @@ def hct_ci(
 LANSKY_MAX_AGE: Final = 16  # Lansky below 16 years (CIBMTR convention, unverified)
 
 KARNOFSKY: Final[dict[int, str]] = {
-    100: "normal, no complaints, no evidence of disease",
-    90: "able to carry on normal activity; minor signs or symptoms",
-    80: "normal activity with effort; some signs or symptoms",
-    70: "cares for self; unable to carry on normal activity or active work",
-    60: "requires occasional assistance but able to care for most needs",
-    50: "requires considerable assistance and frequent medical care",
-    40: "disabled; requires special care and assistance",
-    30: "severely disabled; hospitalisation indicated",
-    20: "very sick; active supportive treatment necessary",
-    10: "moribund",
-    0: "dead",
+    100: tr_noop("normal, no complaints, no evidence of disease"),
+    90: tr_noop("able to carry on normal activity; minor signs or symptoms"),
+    80: tr_noop("normal activity with effort; some signs or symptoms"),
+    70: tr_noop("cares for self; unable to carry on normal activity or active work"),
+    60: tr_noop("requires occasional assistance but able to care for most needs"),
+    50: tr_noop("requires considerable assistance and frequent medical care"),
+    40: tr_noop("disabled; requires special care and assistance"),
+    30: tr_noop("severely disabled; hospitalisation indicated"),
+    20: tr_noop("very sick; active supportive treatment necessary"),
+    10: tr_noop("moribund"),
+    0: tr_noop("dead"),
 }
 LANSKY: Final[dict[int, str]] = {
-    100: "fully active, normal",
-    90: "minor restrictions in strenuous physical activity",
-    80: "active, but tires more quickly",
-    70: "greater restriction of play and less time spent in play activity",
-    60: "up and around, but active play minimal; keeps busy with quieter activities",
-    50: "lying around much of the day, no active play; participates in quiet play",
-    40: "mainly in bed; participates in quiet activities",
-    30: "in bed; needs assistance even for quiet play",
-    20: "sleeping often; play entirely limited to very passive activities",
-    10: "does not play; does not get out of bed",
-    0: "unresponsive",
+    100: tr_noop("fully active, normal"),
+    90: tr_noop("minor restrictions in strenuous physical activity"),
+    80: tr_noop("active, but tires more quickly"),
+    70: tr_noop("greater restriction of play and less time spent in play activity"),
+    60: tr_noop("up and around, but active play minimal; keeps busy with quieter activities"),
+    50: tr_noop("lying around much of the day, no active play; participates in quiet play"),
+    40: tr_noop("mainly in bed; participates in quiet activities"),
+    30: tr_noop("in bed; needs assistance even for quiet play"),
+    20: tr_noop("sleeping often; play entirely limited to very passive activities"),
+    10: tr_noop("does not play; does not get out of bed"),
+    0: tr_noop("unresponsive"),
 }
 
 
 def performance_status(score: int, age_years: float) -> GradeResult:
     """Karnofsky (age >= 16) or Lansky (age < 16) score, 0-100 in steps of 10."""
-    age = require_number("age_years", age_years, 0.0, 120.0, "years", what="Age")
+    age = require_number("age_years", age_years, 0.0, 120.0, "years", what=tr_noop("Age"))
     lansky = age < LANSKY_MAX_AGE
     scale = "Lansky" if lansky else "Karnofsky"
-    value = require_int("performance_score", score, 0, 100, what=f"{scale} score")
+    value = require_int(
+        "performance_score",
+        score,
+        0,
+        100,
+        what=tr("{scale} score").format(scale=scale),
+    )
     if value % 10:
         raise ValidationError(
             "performance_score",
-            f"{scale} score {value} is not on the scale; use 0 to 100 in steps of 10.",
+            tr("{scale} score {value} is not on the scale; use 0 to 100 in steps of 10.").format(
+                scale=scale, value=value
+            ),
         )
-    text = (LANSKY if lansky else KARNOFSKY)[value]
+    text = tr((LANSKY if lansky else KARNOFSKY)[value])
     return GradeResult(
         value=value,
         label=f"{'Lansky' if lansky else 'KPS'} {value}",
         criteria=f"{scale} performance status",
         version="Karnofsky 1949; Lansky 1987 (under 16 years: CIBMTR convention, unverified)",
         inputs={"score": value, "age_years": age},
-        deciding_rule=f"{scale} scale (age {age:g} {'<' if lansky else '>='} "
-        f"{LANSKY_MAX_AGE}): {value} = {text}.",
+        deciding_rule=tr("{scale} scale (age {age} {sign} {cut}): {value} = {text}.").format(
+            scale=scale,
+            age=f"{age:g}",
+            sign="<" if lansky else ">=",
+            cut=LANSKY_MAX_AGE,
+            value=value,
+            text=text,
+        ),
     )
 
 
@@ -364,7 +427,7 @@ class RegimenComponent:
 
     def __post_init__(self) -> None:
         if not isinstance(self.agent, str) or not self.agent.strip():
-            raise ValidationError("agent", "Each regimen component needs an agent name.")
+            raise ValidationError("agent", tr("Each regimen component needs an agent name."))
         object.__setattr__(self, "agent", self.agent.strip().lower())
         require_number(
             "total_dose",
@@ -372,10 +435,10 @@ class RegimenComponent:
             0.0,
             100_000.0,
             self.unit,
-            what=f"{self.agent} total dose",
+            what=tr("{agent} total dose").format(agent=tr(self.agent)),
         )
         object.__setattr__(self, "route", require_choice("route", Route, self.route))
-        require_int("fractions", self.fractions, 1, 30, what="TBI fractions")
+        require_int("fractions", self.fractions, 1, 30, what=tr_noop("TBI fractions"))
 
     def tbi_cgy(self) -> float:
         """TBI dose in cGy (from cGy or Gy)."""
@@ -385,8 +448,10 @@ class RegimenComponent:
         elif unit == "gy":
             dose = self.total_dose * 100
         else:
-            raise ValidationError("unit", f"TBI dose must be in cGy or Gy, not '{self.unit}'.")
-        return require_number("tbi_dose", dose, 0.0, 2000.0, "cGy", what="TBI dose")
+            raise ValidationError(
+                "unit", tr("TBI dose must be in cGy or Gy, not '{unit}'.").format(unit=self.unit)
+            )
+        return require_number("tbi_dose", dose, 0.0, 2000.0, "cGy", what=tr_noop("TBI dose"))
 
 
 @dataclass(frozen=True)
@@ -404,6 +469,16 @@ class IntensityThresholds:
     nma_tbi_max_cgy: float = 200.0  # TBI at or below this (with or without Flu) is NMA
 
 
+# Agent names as shown (``tr(agent)``); the names themselves stay as compared.
+_AGENT_TEXTS: Final = (
+    tr_noop("busulfan"),
+    tr_noop("melphalan"),
+    tr_noop("thiotepa"),
+    tr_noop("treosulfan"),
+    tr_noop("cyclophosphamide"),
+    tr_noop("fludarabine"),
+    tr_noop("carmustine"),
+)
 SEROTHERAPY: Final = frozenset({"atg", "alemtuzumab"})
 HIGH_DOSE_CARMUSTINE: Final = frozenset({"carmustine", "etoposide", "cytarabine"})
 """With melphalan (BEAM) or cyclophosphamide (BEAC): a high-dose autologous regimen."""
@@ -422,7 +497,9 @@ def _dose_in(component: RegimenComponent, *units: str) -> float:
     if _unit(component) not in units:
         raise ValidationError(
             "unit",
-            f"{component.agent} dose must be in {' or '.join(units)}, not '{component.unit}'.",
+            tr("{agent} dose must be in {units}, not '{unit}'.").format(
+                agent=tr(component.agent), units=tr(" or ").join(units), unit=component.unit
+            ),
         )
     return component.total_dose
 
@@ -439,9 +516,13 @@ def _unit(component: RegimenComponent) -> str:
 def _tbi_reason(c: RegimenComponent, t: IntensityThresholds) -> str | None:
     cgy = c.tbi_cgy()
     if c.fractions == 1 and cgy >= t.tbi_single_cgy:
-        return f"TBI {cgy:g} cGy single fraction >= {t.tbi_single_cgy:g}"
+        return tr("TBI {dose} cGy single fraction >= {cut}").format(
+            dose=f"{cgy:g}", cut=f"{t.tbi_single_cgy:g}"
+        )
     if c.fractions > 1 and cgy >= t.tbi_fractionated_cgy:
-        return f"TBI {cgy:g} cGy in {c.fractions} fractions >= {t.tbi_fractionated_cgy:g}"
+        return tr("TBI {dose} cGy in {n} fractions >= {cut}").format(
+            dose=f"{cgy:g}", n=c.fractions, cut=f"{t.tbi_fractionated_cgy:g}"
+        )
     return None
 
 
@@ -450,29 +531,38 @@ def _chemo_reason(c: RegimenComponent, t: IntensityThresholds, notes: list[str])
     if c.agent == "busulfan":
         dose = _dose(_dose_in(c, "mg/kg"))
         limit = t.busulfan_iv_mg_kg if c.route is Route.IV else t.busulfan_oral_mg_kg
-        return f"{c.route} busulfan {dose:g} mg/kg > {limit:g}" if dose > limit else None
+        text = tr("{route} busulfan {dose} mg/kg > {cut}").format(
+            route=c.route, dose=f"{dose:g}", cut=f"{limit:g}"
+        )
+        return text if dose > limit else None
     if c.agent == "melphalan":
         dose = _dose(_dose_in(c, "mg/m2"))
         limit = t.melphalan_mg_m2
-        text = f"melphalan {format_number(dose)} mg/m2 > {format_number(limit)}"
+        text = tr("melphalan {dose} mg/m2 > {cut}").format(
+            dose=format_number(dose), cut=format_number(limit)
+        )
         return text if dose > limit else None
     if c.agent == "thiotepa":
         if _unit(c) != "mg/kg":
             notes.append(
-                f"Thiotepa in '{c.unit}': the MAC threshold is "
-                f"{format_number(t.thiotepa_mg_kg)} mg/kg; "
-                "clinician confirms."
+                tr(
+                    "Thiotepa in '{unit}': the MAC threshold is {cut} mg/kg; clinician confirms."
+                ).format(unit=c.unit, cut=format_number(t.thiotepa_mg_kg))
             )
             return None
         dose = _dose(c.total_dose)
         limit = t.thiotepa_mg_kg
-        text = f"thiotepa {format_number(dose)} mg/kg >= {format_number(limit)}"
+        text = tr("thiotepa {dose} mg/kg >= {cut}").format(
+            dose=format_number(dose), cut=format_number(limit)
+        )
         return text if dose >= limit else None
     if c.agent == "treosulfan":
         grams = _dose_in(c, "g/m2", "mg/m2")
         grams = _dose(grams / 1000 if _unit(c) == "mg/m2" else grams)
         limit = t.treosulfan_g_m2
-        text = f"treosulfan {format_number(grams)} g/m2 >= {format_number(limit)}"
+        text = tr("treosulfan {dose} g/m2 >= {cut}").format(
+            dose=format_number(grams), cut=format_number(limit)
+        )
         return text if grams >= limit else None
     return None
 
@@ -489,8 +579,10 @@ def _mac_reasons(
     partners = sorted(agents & {"melphalan", "cyclophosphamide"})
     if agents >= HIGH_DOSE_CARMUSTINE and partners:
         reasons.append(
-            f"carmustine, etoposide and cytarabine with {' and '.join(partners)} "
-            "(BEAM/BEAC): high-dose regimen for autologous rescue"
+            tr(
+                "carmustine, etoposide and cytarabine with {partners} "
+                "(BEAM/BEAC): high-dose regimen for autologous rescue"
+            ).format(partners=tr(" and ").join(tr(a) for a in partners))
         )
     return reasons
 
@@ -512,17 +604,17 @@ def conditioning_intensity(
     """
     t = thresholds or IntensityThresholds()
     if not components:
-        raise ValidationError("components", "A regimen needs at least one component.")
+        raise ValidationError("components", tr("A regimen needs at least one component."))
     for c in components:
         if not isinstance(c, RegimenComponent):
-            raise ValidationError("components", "Each component must be a RegimenComponent.")
+            raise ValidationError("components", tr("Each component must be a RegimenComponent."))
     intent: Intensity | None = None
     if centre_intent is not None:
         try:
             intent = Intensity(str(centre_intent).strip().upper())
         except ValueError:
             raise ValidationError(
-                "centre_intent", "Centre intent must be MAC, RIC or NMA."
+                "centre_intent", tr("Centre intent must be MAC, RIC or NMA.")
             ) from None
     notes: list[str] = []
     agents = {c.agent for c in components}
@@ -536,15 +628,21 @@ def conditioning_intensity(
         if only_nma_agents and tbi_low and ("tbi" in agents or flu_cy):
             computed = Intensity.NMA
             rule = (
-                "NMA: TBI <= 200 cGy with or without fludarabine"
+                tr("NMA: TBI <= 200 cGy with or without fludarabine (with or without serotherapy).")
                 if "tbi" in agents
-                else "NMA: fludarabine/cyclophosphamide"
-            ) + " (with or without serotherapy)."
+                else tr("NMA: fludarabine/cyclophosphamide (with or without serotherapy).")
+            )
         else:
             computed = Intensity.RIC
-            rule = "RIC: no myeloablative threshold reached and not a nonmyeloablative combination."
+            rule = tr(
+                "RIC: no myeloablative threshold reached and not a nonmyeloablative combination."
+            )
     if intent is not None and intent is not computed:
-        notes.append(f"Centre-declared intent {intent} differs from computed {computed}.")
+        notes.append(
+            tr("Centre-declared intent {intent} differs from computed {computed}.").format(
+                intent=intent, computed=computed
+            )
+        )
     return GradeResult(
         value=computed.value,
         label=computed.value,
@@ -612,33 +710,43 @@ def live_vaccine_eligibility(
     stop = None if ist_stop_date is None else require_date("ist_stop_date", ist_stop_date)
     ivig = None if last_ivig_date is None else require_date("last_ivig_date", last_ivig_date)
     if now < d0:
-        raise ValidationError("today", "The assessment date is before Day 0.")
+        raise ValidationError("today", tr("The assessment date is before Day 0."))
     if on_ist and stop is not None:
         raise ValidationError(
-            "ist_stop_date", "Immunosuppression cannot be both ongoing and stopped."
+            "ist_stop_date", tr("Immunosuppression cannot be both ongoing and stopped.")
         )
-    dates = {"24 months after Day 0": add_months(d0, LIVE_VACCINE_MONTHS_AFTER_HCT)}
+    dates = {tr_noop("24 months after Day 0"): add_months(d0, LIVE_VACCINE_MONTHS_AFTER_HCT)}
     if stop is not None:
-        dates["12 months off immunosuppression"] = add_months(stop, LIVE_VACCINE_MONTHS_OFF_IST)
+        dates[tr_noop("12 months off immunosuppression")] = add_months(
+            stop, LIVE_VACCINE_MONTHS_OFF_IST
+        )
     if ivig is not None:
-        dates["8 months after last IVIG"] = add_months(ivig, LIVE_VACCINE_MONTHS_AFTER_IVIG)
-    failing = [f"{name} (from {when.isoformat()})" for name, when in dates.items() if now < when]
+        dates[tr_noop("8 months after last IVIG")] = add_months(
+            ivig, LIVE_VACCINE_MONTHS_AFTER_IVIG
+        )
+    failing = [
+        tr("{condition} (from {date})").format(condition=tr(name), date=when.isoformat())
+        for name, when in dates.items()
+        if now < when
+    ]
     if on_ist:
-        failing.append("still on immunosuppression")
+        failing.append(tr("still on immunosuppression"))
     if gvhd:
-        failing.append("active GVHD")
+        failing.append(tr("active GVHD"))
     eligible = not failing
     earliest = None if (on_ist or gvhd) else max(dates.values())
     rule = (
-        "Eligible: >= 24 months after HCT, >= 12 months off immunosuppression, >= 8 months "
-        "since IVIG, no active GVHD."
+        tr(
+            "Eligible: >= 24 months after HCT, >= 12 months off immunosuppression, >= 8 months "
+            "since IVIG, no active GVHD."
+        )
         if eligible
-        else f"Not eligible: {'; '.join(failing)}."
+        else tr("Not eligible: {reasons}.").format(reasons="; ".join(failing))
     )
     return GradeResult(
         value=eligible,
-        label="eligible" if eligible else "not eligible",
-        criteria="Live-vaccine eligibility (2-1-8)",
+        label=tr("eligible") if eligible else tr("not eligible"),
+        criteria=tr_noop("Live-vaccine eligibility (2-1-8)"),
         version="IDSA 2013 (Rubin); 2-1-8 mnemonic unverified",
         inputs={
             "day0": d0,

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import ANALYTES, LabSample
 from planner.domain.patients import GraftSource
 from planner.errors import ValidationError
@@ -99,21 +100,32 @@ class EngraftmentResult:
 
     def explanation(self) -> str:
         """One paragraph for the screen or the PDF: status, deciding values, rule, notes."""
-        name = "Neutrophil" if self.lineage == "neutrophil" else "Platelet"
-        what = f"{name} engraftment (>= {self.threshold:g} x10^9/L)"
+        what = (
+            tr("Neutrophil engraftment (>= {threshold} x10^9/L)")
+            if self.lineage == "neutrophil"
+            else tr("Platelet engraftment (>= {threshold} x10^9/L)")
+        ).format(threshold=f"{self.threshold:g}")
         if self.status == "engrafted":
-            head = f"{what}: {self.date.isoformat() if self.date else '?'}."
+            head = tr("{what}: {date}.").format(
+                what=what, date=self.date.isoformat() if self.date else "?"
+            )
         elif self.status == "never_below":
-            head = f"{what}: not applicable, counts never fell below {self.threshold:g}."
+            head = tr("{what}: not applicable, counts never fell below {threshold}.").format(
+                what=what, threshold=f"{self.threshold:g}"
+            )
         else:
-            head = f"{what}: not yet reached."
+            head = tr("{what}: not yet reached.").format(what=what)
         parts = [head]
         if self.deciding_values:
             values = ", ".join(f"{d.isoformat()} {v:g}" for d, v in self.deciding_values)
-            parts.append(f"Deciding values: {values}.")
+            parts.append(tr("Deciding values: {values}.").format(values=values))
         if self.nadir_date is not None and self.nadir_value is not None:
-            parts.append(f"Nadir {self.nadir_value:g} on {self.nadir_date.isoformat()}.")
-        parts.append(f"Rule: {self.rule}.")
+            parts.append(
+                tr("Nadir {value} on {date}.").format(
+                    value=f"{self.nadir_value:g}", date=self.nadir_date.isoformat()
+                )
+            )
+        parts.append(tr("Rule: {rule}.").format(rule=self.rule))
         parts.extend(self.notes)
         return " ".join(parts)
 
@@ -162,7 +174,12 @@ def _as_date(value: object) -> dt.date | None:
             return dt.date.fromisoformat(value.strip()[:10])
         except ValueError:
             pass
-    raise ValidationError("date", f"Sample date {value!r} is not a calendar date (use YYYY-MM-DD).")
+    raise ValidationError(
+        "date",
+        tr("Sample date {value} is not a calendar date (use YYYY-MM-DD).").format(
+            value=repr(value)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -171,31 +188,50 @@ class _Clean:
     notes: tuple[str, ...]
 
 
+# The names of the count series as sentences show them (the English names are the
+# fields of the refusals).
+_SERIES_NAMES: Final = {
+    "ANC": tr_noop("ANC"),
+    "platelet": tr_noop("platelet"),
+    "platelets": tr_noop("platelets"),
+    "Hb": tr_noop("Hb"),
+}
+
+
 def _clean(series: pd.Series, what: str) -> _Clean:
     """Sort by date, drop NaN, collapse same-day values to the lowest, refuse impossible values."""
+    name = tr(_SERIES_NAMES.get(what, what))
     if not isinstance(series, pd.Series):
-        raise ValidationError(what, f"{what} must be a pandas Series indexed by date.")
+        raise ValidationError(
+            what, tr("{series} must be a pandas Series indexed by date.").format(series=name)
+        )
     try:
         values = series.to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
-        raise ValidationError(what, f"{what} values must be numbers in 10^9/L.") from None
+        raise ValidationError(
+            what, tr("{series} values must be numbers in 10^9/L.").format(series=name)
+        ) from None
     notes: list[str] = []
     dropped: list[str] = []
     by_day: dict[dt.date, list[float]] = {}
     for label, value in zip(series.index.tolist(), values.tolist(), strict=True):
         day = _as_date(label)
         if day is None or math.isnan(value):
-            dropped.append(day.isoformat() if day is not None else "no date")
+            dropped.append(day.isoformat() if day is not None else tr("no date"))
             continue
         if math.isinf(value) or value < 0:
             raise ValidationError(
-                what, f"{what} value {value:g} on {day.isoformat()} is not a possible count."
+                what,
+                tr("{series} value {value} on {date} is not a possible count.").format(
+                    series=name, value=f"{value:g}", date=day.isoformat()
+                ),
             )
         by_day.setdefault(day, []).append(value)
     if dropped:
         notes.append(
-            f"{len(dropped)} {what} value(s) without a number or date were ignored "
-            f"({', '.join(sorted(dropped))})."
+            tr("{n} {series} value(s) without a number or date were ignored ({dates}).").format(
+                n=len(dropped), series=name, dates=", ".join(sorted(dropped))
+            )
         )
     points: list[Point] = []
     for day in sorted(by_day):
@@ -204,8 +240,15 @@ def _clean(series: pd.Series, what: str) -> _Clean:
         if len(day_values) > 1:
             listed = ", ".join(f"{v:g}" for v in sorted(day_values))
             notes.append(
-                f"{day.isoformat()} has {len(day_values)} {what} values ({listed}); "
-                f"the lowest ({lowest:g}) is used."
+                tr(
+                    "{date} has {n} {series} values ({values}); the lowest ({lowest}) is used."
+                ).format(
+                    date=day.isoformat(),
+                    n=len(day_values),
+                    series=name,
+                    values=listed,
+                    lowest=f"{lowest:g}",
+                )
             )
         points.append((day, lowest))
     return _Clean(tuple(points), tuple(notes))
@@ -252,16 +295,18 @@ def _engraftment_run(
 
 
 def _fmt(points: Iterable[Point]) -> str:
-    return ", ".join(f"{v:g} on {d.isoformat()}" for d, v in points)
+    on = tr("{value} on {date}")
+    return ", ".join(on.format(value=f"{v:g}", date=d.isoformat()) for d, v in points)
 
 
 # --------------------------------------------------------------------------- neutrophils
 
-NEUTROPHIL_RULE: Final = (
-    f"{RULE_SOURCE}: first of 3 consecutive values >= 0.5 x10^9/L on different days "
+_NEUTROPHIL_RULE: Final = tr_noop(
+    "{source}: first of 3 consecutive values >= 0.5 x10^9/L on different days "
     "after the post-transplant nadir (the nadir before engraftment: a later fall does not "
     "move the date)"
 )
+NEUTROPHIL_RULE: Final = _NEUTROPHIL_RULE.format(source=RULE_SOURCE)  # English, for reference
 
 
 def _first_min(points: Sequence[Point], indices: Iterable[int]) -> int:
@@ -299,27 +344,33 @@ def neutrophil_engraftment(
     if day0 is not None:
         day0 = _as_date(day0)
     if nadir_window_days < 0:
-        raise ValidationError("nadir_window_days", "The nadir window must be 0 days or more.")
+        raise ValidationError("nadir_window_days", tr("The nadir window must be 0 days or more."))
     clean = _clean(anc, "ANC")
     notes = list(clean.notes)
     points = list(clean.points)
-    rule = NEUTROPHIL_RULE
+    rule = tr(_NEUTROPHIL_RULE).format(source=RULE_SOURCE)
     if day0 is not None:
         before = sum(1 for d, _ in points if d < day0)
         points = [(d, v) for d, v in points if d >= day0]
         if before:
-            notes.append(f"{before} value(s) before Day 0 ({day0.isoformat()}) were not used.")
-        rule += f"; the fall below 0.5 is looked for from Day 0 to Day +{nadir_window_days}"
+            notes.append(_before_day0(before, day0))
+        rule += tr("; the fall below 0.5 is looked for from Day 0 to Day +{days}").format(
+            days=nadir_window_days
+        )
     result = EngraftmentResult(
         lineage="neutrophil", threshold=ANC_THRESHOLD, status="not_engrafted", date=None, rule=rule
     )
     if not points:
-        return dataclasses.replace(result, notes=(*notes, "There are no ANC values to assess."))
+        return dataclasses.replace(result, notes=(*notes, tr("There are no ANC values to assess.")))
     if day0 is not None:
         window_end = day0 + dt.timedelta(days=nadir_window_days)
         window = [i for i, (d, _) in enumerate(points) if d <= window_end]
         if not window:
-            notes.append(f"There are no ANC values between Day 0 and Day +{nadir_window_days}.")
+            notes.append(
+                tr("There are no ANC values between Day 0 and Day +{days}.").format(
+                    days=nadir_window_days
+                )
+            )
             return dataclasses.replace(result, notes=tuple(notes))
     else:
         window = list(range(len(points)))
@@ -329,11 +380,17 @@ def neutrophil_engraftment(
     if first_low is None:
         nadir_i = _first_min(points, window)
         nadir_date, nadir_value = points[nadir_i]
-        notes.append(f"ANC never fell below 0.5 x10^9/L (lowest {nadir_value:g}).")
+        notes.append(
+            tr("ANC never fell below 0.5 x10^9/L (lowest {lowest}).").format(
+                lowest=f"{nadir_value:g}"
+            )
+        )
         last = points[-1][0]
         if day0 is not None and (last - day0).days < nadir_window_days:
             notes.append(
-                f"Provisional: values reach only Day +{(last - day0).days}; the ANC may still fall."
+                tr("Provisional: values reach only Day +{day}; the ANC may still fall.").format(
+                    day=(last - day0).days
+                )
             )
         return dataclasses.replace(
             result,
@@ -349,7 +406,11 @@ def neutrophil_engraftment(
         nadir_i = _first_min(points, range(len(points)))
         after = points[nadir_i + 1 :]
         if after and all(qualifies[nadir_i + 1 :]):
-            notes.append(f"Recovery in progress: {len(after)} of 3 values >= 0.5 after the nadir.")
+            notes.append(
+                tr("Recovery in progress: {n} of 3 values >= 0.5 after the nadir.").format(
+                    n=len(after)
+                )
+            )
         return dataclasses.replace(
             result,
             nadir_date=points[nadir_i][0],
@@ -362,15 +423,19 @@ def neutrophil_engraftment(
     run = points[start : start + CONSECUTIVE]
     if any(v == ANC_THRESHOLD for _, v in run):
         notes.append(
-            "A deciding value is exactly 0.5; CIBMTR asks for the manual differential "
-            "when available."
+            tr(
+                "A deciding value is exactly 0.5; CIBMTR asks for the manual differential "
+                "when available."
+            )
         )
     later_low = [(d, v) for d, v in points[start + CONSECUTIVE :] if v < ANC_THRESHOLD]
     if later_low:
         notes.append(
-            f"ANC fell below 0.5 again after the engraftment date ({_fmt(later_low[:3])}); "
-            "the initial date stands (a later loss is secondary graft failure or poor graft "
-            "function, not a new engraftment), clinician confirms."
+            tr(
+                "ANC fell below 0.5 again after the engraftment date ({values}); the initial "
+                "date stands (a later loss is secondary graft failure or poor graft function, "
+                "not a new engraftment), clinician confirms."
+            ).format(values=_fmt(later_low[:3]))
         )
     return dataclasses.replace(
         result,
@@ -386,11 +451,17 @@ def neutrophil_engraftment(
 # --------------------------------------------------------------------------- platelets
 
 
-def _platelet_rule(threshold: float) -> str:
-    return (
-        f"{RULE_SOURCE}: first of 3 consecutive values >= {threshold:g} x10^9/L on different "
-        f"days, each at least {TRANSFUSION_FREE_DAYS} days after the last platelet transfusion"
+def _before_day0(count: int, day0: dt.date) -> str:
+    return tr("{n} value(s) before Day 0 ({date}) were not used.").format(
+        n=count, date=day0.isoformat()
     )
+
+
+def _platelet_rule(threshold: float) -> str:
+    return tr(
+        "{source}: first of 3 consecutive values >= {threshold} x10^9/L on different days, "
+        "each at least {days} days after the last platelet transfusion"
+    ).format(source=RULE_SOURCE, threshold=f"{threshold:g}", days=TRANSFUSION_FREE_DAYS)
 
 
 def _check_threshold(threshold: object) -> float:
@@ -399,7 +470,7 @@ def _check_threshold(threshold: object) -> float:
         or not isinstance(threshold, int | float)
         or not 0 < threshold <= 2000
     ):
-        raise ValidationError("threshold", "The platelet threshold must be a count above 0.")
+        raise ValidationError("threshold", tr("The platelet threshold must be a count above 0."))
     return float(threshold)
 
 
@@ -408,7 +479,7 @@ def _transfusion_dates(transfusions: Iterable[object]) -> list[dt.date]:
     for t in transfusions:
         day = _as_date(t)
         if day is None:
-            raise ValidationError("transfusions", "A platelet transfusion has no date.")
+            raise ValidationError("transfusions", tr("A platelet transfusion has no date."))
         tx_dates.append(day)
     return sorted(tx_dates)
 
@@ -450,13 +521,13 @@ def platelet_engraftment(
         before = sum(1 for d, _ in points if d < day0)
         points = [(d, v) for d, v in points if d >= day0]
         if before:
-            notes.append(f"{before} value(s) before Day 0 ({day0.isoformat()}) were not used.")
+            notes.append(_before_day0(before, day0))
     result = EngraftmentResult(
         lineage="platelet", threshold=threshold, status="not_engrafted", date=None, rule=rule
     )
     if not points:
         return dataclasses.replace(
-            result, notes=(*notes, "There are no platelet values to assess.")
+            result, notes=(*notes, tr("There are no platelet values to assess."))
         )
     nadir_i = min(range(len(points)), key=lambda i: (points[i][1], i))
     nadir_date, nadir_value = points[nadir_i]
@@ -465,8 +536,10 @@ def platelet_engraftment(
 
     if nadir_value >= threshold and not relevant_tx:
         notes.append(
-            f"Platelets never fell below {threshold:g} x10^9/L (lowest {nadir_value:g}) "
-            "and no platelet transfusion was given (CIBMTR: not applicable)."
+            tr(
+                "Platelets never fell below {threshold} x10^9/L (lowest {lowest}) and no "
+                "platelet transfusion was given (CIBMTR: not applicable)."
+            ).format(threshold=f"{threshold:g}", lowest=f"{nadir_value:g}")
         )
         return dataclasses.replace(
             result,
@@ -498,20 +571,24 @@ def platelet_engraftment(
     last = last_tx_on_or_before(run[0][0])
     if last is not None:
         notes.append(
-            f"Last platelet transfusion before the date: {last.isoformat()} "
-            f"({(run[0][0] - last).days} days earlier)."
+            tr("Last platelet transfusion before the date: {date} ({days} days earlier).").format(
+                date=last.isoformat(), days=(run[0][0] - last).days
+            )
         )
     later_low = [(d, v) for d, v in points[start + CONSECUTIVE :] if v < threshold]
     if later_low:
         notes.append(
-            f"Platelets fell below {threshold:g} again after the engraftment date "
-            f"({_fmt(later_low[:3])}); the first date stands, clinician confirms."
+            tr(
+                "Platelets fell below {threshold} again after the engraftment date ({values}); "
+                "the first date stands, clinician confirms."
+            ).format(threshold=f"{threshold:g}", values=_fmt(later_low[:3]))
         )
     later_tx = [t for t in tx_dates if t > run[-1][0]]
     if later_tx:
         notes.append(
-            f"Platelet transfusion(s) after the engraftment date "
-            f"({', '.join(t.isoformat() for t in later_tx[:3])}); clinician confirms."
+            tr(
+                "Platelet transfusion(s) after the engraftment date ({dates}); clinician confirms."
+            ).format(dates=", ".join(t.isoformat() for t in later_tx[:3]))
         )
     return dataclasses.replace(
         result, status="engrafted", date=run[0][0], deciding_values=tuple(run), notes=tuple(notes)
@@ -519,6 +596,13 @@ def platelet_engraftment(
 
 
 # --------------------------------------------------------------------------- override
+
+# The statuses as the override's summary names them (the statuses are the keys).
+_STATUS_WORDS: Final = {
+    "engrafted": tr_noop("engrafted"),
+    "not_engrafted": tr_noop("not engrafted"),
+    "never_below": tr_noop("never below"),
+}
 
 
 def override(
@@ -534,21 +618,24 @@ def override(
     reason = (reason or "").strip()
     by = (by or "").strip()
     if not reason:
-        raise ValidationError("reason", "An override needs a reason.")
+        raise ValidationError("reason", tr("An override needs a reason."))
     if not by:
-        raise ValidationError("by", "An override needs the name of the clinician.")
+        raise ValidationError("by", tr("An override needs the name of the clinician."))
     computed = result.computed or result
     status: Status = "engrafted" if date is not None else "not_engrafted"
+    shown = tr(_STATUS_WORDS.get(computed.status, computed.status.replace("_", " ")))
     summary = (
-        f"Computed: {computed.status.replace('_', ' ')}"
-        + (f" on {computed.date.isoformat()}" if computed.date else "")
-        + f" ({computed.rule})."
+        tr("Computed: {status} on {date} ({rule}).").format(
+            status=shown, date=computed.date.isoformat(), rule=computed.rule
+        )
+        if computed.date
+        else tr("Computed: {status} ({rule}).").format(status=shown, rule=computed.rule)
     )
     return dataclasses.replace(
         computed,
         status=status,
         date=date,
-        rule=f"Clinician override by {by}: {reason}",
+        rule=tr("Clinician override by {by}: {reason}").format(by=by, reason=reason),
         deciding_values=(),
         notes=(summary, *computed.notes),
         computed=computed,
@@ -558,6 +645,13 @@ def override(
 
 
 # --------------------------------------------------------------------------- graft failure
+
+# The graft sources as the graft-failure sentences name them.
+_GRAFT_WORDS: Final = {
+    "pbsc": tr_noop("PBSC"),
+    "marrow": tr_noop("bone marrow"),
+    "cord": tr_noop("cord blood"),
+}
 
 
 def graft_failure_flag(
@@ -586,16 +680,19 @@ def graft_failure_flag(
         source = GraftSource(str(graft_source).lower())
     except ValueError:
         raise ValidationError(
-            "graft_source", f"Graft source '{graft_source}' is not one of: pbsc, marrow, cord."
+            "graft_source",
+            tr("Graft source '{source}' is not one of: pbsc, marrow, cord.").format(
+                source=graft_source
+            ),
         ) from None
     if isinstance(day, bool) or not isinstance(day, int):
-        raise ValidationError("day", "The transplant day must be a whole number.")
+        raise ValidationError("day", tr("The transplant day must be a whole number."))
     limit = PRIMARY_GF_DAY[source]
-    label = {"pbsc": "PBSC", "marrow": "bone marrow", "cord": "cord blood"}[source.value]
-    rule = (
-        f"ASTCT 2021 (Kharfan-Dabaja): primary graft failure = no ANC >= 0.5 x10^9/L by Day "
-        f"+{limit} for {label}, with pancytopenia; watch from Day +{WATCH_DAY}"
-    )
+    label = tr(_GRAFT_WORDS[source.value])
+    rule = tr(
+        "ASTCT 2021 (Kharfan-Dabaja): primary graft failure = no ANC >= 0.5 x10^9/L by Day "
+        "+{limit} for {graft}, with pancytopenia; watch from Day +{watch}"
+    ).format(limit=limit, graft=label, watch=WATCH_DAY)
     if day >= limit:
         return GraftFailureFlag(
             level="meets_primary_gf_definition",
@@ -603,11 +700,11 @@ def graft_failure_flag(
             graft_source=source,
             limit_day=limit,
             rule=rule,
-            message=(
-                f"Day +{day} without neutrophil engraftment: meets the primary graft failure "
-                f"definition for {label} (Day +{limit}) if there is pancytopenia; "
+            message=tr(
+                "Day +{day} without neutrophil engraftment: meets the primary graft failure "
+                "definition for {graft} (Day +{limit}) if there is pancytopenia; "
                 "the clinician must confirm pancytopenia."
-            ),
+            ).format(day=day, graft=label, limit=limit),
         )
     if day >= WATCH_DAY:
         return GraftFailureFlag(
@@ -616,11 +713,11 @@ def graft_failure_flag(
             graft_source=source,
             limit_day=limit,
             rule=rule,
-            message=(
-                f"Day +{day} without neutrophil engraftment: watch for primary graft failure "
-                f"(definition met at Day +{limit} for {label} with pancytopenia; "
+            message=tr(
+                "Day +{day} without neutrophil engraftment: watch for primary graft failure "
+                "(definition met at Day +{limit} for {graft} with pancytopenia; "
                 "the clinician must confirm pancytopenia)."
-            ),
+            ).format(day=day, graft=label, limit=limit),
         )
     return None
 
@@ -629,20 +726,23 @@ def graft_failure_flag(
 
 ASTCT_2021: Final = "Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649"
 RONDON_2008: Final = "Rondón et al., Biol Blood Marrow Transplant 2008;14:859-866"
-SECONDARY_GF_RULE: Final = (
+_SECONDARY_GF_RULE: Final = tr_noop(
     "Secondary graft failure pattern: after neutrophil engraftment, ANC < 0.5 x10^9/L on 3 "
-    f"consecutive results on different days ({RONDON_2008}). ASTCT 2021 ({ASTCT_2021}): "
+    "consecutive results on different days ({rondon}). ASTCT 2021 ({astct}): "
     "secondary graft failure is a decline in haematopoietic function (neutrophils, platelets "
     "and/or haemoglobin) needing blood products or growth factors after neutrophil and "
     "platelet recovery; a clinician confirms it, excludes relapse, infection and drugs, and "
     "tells it from poor graft function (marrow cellularity, donor chimerism)"
 )
-PGF_RULE_SOURCE: Final = (
-    f"ASTCT 2021 ({ASTCT_2021}): poor graft function is frequent dependence on red-cell "
+_PGF_RULE_SOURCE: Final = tr_noop(
+    "ASTCT 2021 ({astct}): poor graft function is frequent dependence on red-cell "
     "and/or platelet transfusions and/or growth factor support without another explanation "
     "(relapse, drugs, infection). The count thresholds, Day +28 and 14 days of this screen are "
     "a centre setting: the consensus gives no numbers (unverified)"
 )
+# The English texts, for reference; results carry them in the interface's language.
+SECONDARY_GF_RULE: Final = _SECONDARY_GF_RULE.format(rondon=RONDON_2008, astct=ASTCT_2021)
+PGF_RULE_SOURCE: Final = _PGF_RULE_SOURCE.format(astct=ASTCT_2021)
 
 
 def _day_text(date: dt.date, day0: dt.date | None) -> str:
@@ -679,24 +779,29 @@ class SecondaryGraftFailurePattern:
     def headline(self, day0: dt.date | None = None) -> str:
         """The board text: "Secondary graft failure pattern: ANC < 0.5 on 3 consecutive
         results since D+18 after engraftment on D+9: confirm"."""
-        return (
+        return tr(
             "Secondary graft failure pattern: ANC < 0.5 on 3 consecutive results since "
-            f"{_day_text(self.since, day0)} after engraftment on "
-            f"{_day_text(self.engrafted_on, day0)}: confirm"
-        )
+            "{since} after engraftment on {engrafted}: confirm"
+        ).format(since=_day_text(self.since, day0), engrafted=_day_text(self.engrafted_on, day0))
 
     def message(self, day0: dt.date | None = None) -> str:
         """The Counts tab's text: the headline, the deciding values, what to confirm."""
-        parts = [f"{self.headline(day0)}.", f"Deciding values: {_fmt(self.deciding_values)}."]
+        parts = [
+            f"{self.headline(day0)}.",
+            tr("Deciding values: {values}.").format(values=_fmt(self.deciding_values)),
+        ]
         if self.recovered_on is not None:
             parts.append(
-                f"ANC >= 0.5 again on 3 consecutive results from "
-                f"{_day_text(self.recovered_on, day0)}."
+                tr("ANC >= 0.5 again on 3 consecutive results from {day}.").format(
+                    day=_day_text(self.recovered_on, day0)
+                )
             )
         parts.append(
-            "The initial engraftment date stands. Confirm: not explained by relapse, "
-            "infection or drugs; marrow and donor chimerism to tell secondary graft failure "
-            "from poor graft function (ASTCT 2021)."
+            tr(
+                "The initial engraftment date stands. Confirm: not explained by relapse, "
+                "infection or drugs; marrow and donor chimerism to tell secondary graft failure "
+                "from poor graft function (ASTCT 2021)."
+            )
         )
         parts.extend(self.notes)
         return " ".join(parts)
@@ -755,18 +860,24 @@ def secondary_graft_failure_pattern(
     notes: list[str] = []
     if len(episodes) > 1:
         earlier = ", ".join(_day_text(points[s][0], day0) for s, _ in episodes[:-1])
-        notes.append(f"Earlier fall(s) below 0.5 on 3 consecutive results from: {earlier}.")
+        notes.append(
+            tr("Earlier fall(s) below 0.5 on 3 consecutive results from: {days}.").format(
+                days=earlier
+            )
+        )
     if platelet is not None and platelet.status != "engrafted":
         notes.append(
-            "Platelet recovery (>= 20 x10^9/L) has not been reached: ASTCT 2021 speaks of "
-            "secondary graft failure after neutrophil and platelet recovery; confirm."
+            tr(
+                "Platelet recovery (>= 20 x10^9/L) has not been reached: ASTCT 2021 speaks of "
+                "secondary graft failure after neutrophil and platelet recovery; confirm."
+            )
         )
     return SecondaryGraftFailurePattern(
         engrafted_on=engrafted_on,
         since=points[first][0],
         deciding_values=tuple(points[first : first + CONSECUTIVE]),
         recovered_on=points[recovered][0] if recovered is not None else None,
-        rule=SECONDARY_GF_RULE,
+        rule=tr(_SECONDARY_GF_RULE).format(rondon=RONDON_2008, astct=ASTCT_2021),
         notes=tuple(notes),
     )
 
@@ -793,16 +904,23 @@ class PoorGraftFunctionThresholds:
 
     def rule(self) -> str:
         """The screen in words, with its source."""
-        return (
-            f"Poor graft function pattern: from Day +{self.from_day}, at least "
-            f"{self.min_lineages} of ANC <= {self.anc:g} x10^9/L, platelets <= {self.plt:g} "
-            f"x10^9/L and haemoglobin <= {self.hb:g} g/L on every result for {self.min_days} "
-            f"days or more, up to the latest result. {PGF_RULE_SOURCE}"
+        return tr(
+            "Poor graft function pattern: from Day +{from_day}, at least {lineages} of ANC <= "
+            "{anc} x10^9/L, platelets <= {plt} x10^9/L and haemoglobin <= {hb} g/L on every "
+            "result for {days} days or more, up to the latest result. {source}"
+        ).format(
+            from_day=self.from_day,
+            lineages=self.min_lineages,
+            anc=f"{self.anc:g}",
+            plt=f"{self.plt:g}",
+            hb=f"{self.hb:g}",
+            days=self.min_days,
+            source=tr(_PGF_RULE_SOURCE).format(astct=ASTCT_2021),
         )
 
 
 DEFAULT_PGF_THRESHOLDS: Final = PoorGraftFunctionThresholds()
-_PGF_NAMES: Final = {"anc": "ANC", "plt": "platelets", "hb": "Hb"}
+_PGF_NAMES: Final = {"anc": tr_noop("ANC"), "plt": tr_noop("platelets"), "hb": tr_noop("Hb")}
 
 
 @dataclass(frozen=True)
@@ -836,7 +954,7 @@ class Cytopenia:
     def text(self) -> str:
         """ "ANC <= 1" or "Hb <= 80 g/L"."""
         unit = " g/L" if self.analyte == "hb" else ""
-        return f"{_PGF_NAMES[self.analyte]} <= {self.threshold:g}{unit}"
+        return f"{tr(_PGF_NAMES[self.analyte])} <= {self.threshold:g}{unit}"
 
 
 @dataclass(frozen=True)
@@ -862,34 +980,44 @@ class PoorGraftFunctionPattern:
         start = (
             short_day_label(self.thresholds.from_day)
             if day0 is not None
-            else f"Day +{self.thresholds.from_day}"
+            else tr("Day +{day}").format(day=self.thresholds.from_day)
         )
-        return (
-            f"Poor graft function pattern: {what} for {self.thresholds.min_days} days or more "
-            f"from {start}: confirm"
-        )
+        return tr(
+            "Poor graft function pattern: {what} for {days} days or more from {start}: confirm"
+        ).format(what=what, days=self.thresholds.min_days, start=start)
 
     def message(self, day0: dt.date | None = None) -> str:
         """The Counts tab's text: the headline, each cytopenia, transfusions, what to confirm."""
         parts = [f"{self.headline(day0)}."]
         for c in self.cytopenias:
             parts.append(
-                f"{c.text()} on all {len(c.values)} results from {_day_text(c.since, day0)} to "
-                f"{_day_text(c.last, day0)} ({c.days} days)."
+                tr("{what} on all {n} results from {since} to {last} ({days} days).").format(
+                    what=c.text(),
+                    n=len(c.values),
+                    since=_day_text(c.since, day0),
+                    last=_day_text(c.last, day0),
+                    days=c.days,
+                )
             )
         if self.transfusions:
             parts.append(
-                f"{len(self.transfusions)} transfusion(s) recorded since "
-                f"{_day_text(min(c.since for c in self.cytopenias), day0)}."
+                tr("{n} transfusion(s) recorded since {day}.").format(
+                    n=len(self.transfusions),
+                    day=_day_text(min(c.since for c in self.cytopenias), day0),
+                )
             )
         else:
             parts.append(
-                "No transfusion recorded in that time: confirm transfusion or "
-                "growth-factor dependence."
+                tr(
+                    "No transfusion recorded in that time: confirm transfusion or "
+                    "growth-factor dependence."
+                )
             )
         parts.append(
-            "Confirm: transfusion or growth-factor dependence, hypocellular marrow, full donor "
-            "chimerism, no relapse, drugs or infection to explain it (ASTCT 2021)."
+            tr(
+                "Confirm: transfusion or growth-factor dependence, hypocellular marrow, full "
+                "donor chimerism, no relapse, drugs or infection to explain it (ASTCT 2021)."
+            )
         )
         return " ".join(parts)
 
@@ -935,7 +1063,7 @@ def poor_graft_function_pattern(
     """
     day0_date = _as_date(day0)
     if day0_date is None:
-        raise ValidationError("day0", "The poor graft function screen needs Day 0.")
+        raise ValidationError("day0", tr("The poor graft function screen needs Day 0."))
     start = day0_date + dt.timedelta(days=thresholds.from_day)
     found = [
         c
@@ -967,7 +1095,10 @@ def count_series(
     """
     if analyte not in ANALYTES:
         raise ValidationError(
-            "analyte", f"Analyte '{analyte}' is not one of: {', '.join(ANALYTES)}."
+            "analyte",
+            tr("Analyte '{analyte}' is not one of: {allowed}.").format(
+                analyte=analyte, allowed=", ".join(ANALYTES)
+            ),
         )
     dates: list[dt.date] = []
     values: list[float] = []

@@ -30,6 +30,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, TypeVar
 
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -77,6 +78,9 @@ class GradeResult:
             must confirm or override the suggested value.
         rank: an ordinal for comparing results of one calculator (filled from an
             int ``value``); complication episodes use it for the maximum grade.
+        english: the same result worded in English, when this one is worded in the
+            interface's language (``planner.domain.i18n``): what is stored is English
+            whatever the reader's language (``recorded``, ``as_dict``).
     """
 
     value: int | str | bool
@@ -89,6 +93,7 @@ class GradeResult:
     components: Mapping[str, object] = field(default_factory=lambda: _EMPTY)
     needs_confirmation: bool = False
     rank: int | None = None
+    english: GradeResult | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", _freeze(self.inputs))
@@ -109,8 +114,14 @@ class GradeResult:
             lines.append("Clinician confirmation required.")
         return "\n".join(lines)
 
+    def recorded(self) -> GradeResult:
+        """The result as it is stored and audited: worded in English."""
+        return self.english if self.english is not None else self
+
     def as_dict(self) -> dict[str, object]:
-        """JSON-ready copy (dates as ISO strings) for storage and export."""
+        """JSON-ready copy (dates as ISO strings) for storage and export, in English."""
+        if self.english is not None:
+            return self.english.as_dict()
         return {
             "value": self.value,
             "label": self.label,
@@ -135,37 +146,50 @@ def _fmt(x: float) -> str:
     """A number for a message, ISMP style (``planner.clinical.dosing.format_number``): "0.00001",
     "10,000"; an infinite value is spelled out."""
     if isinstance(x, int | float) and not isinstance(x, bool) and math.isinf(x):
-        return "infinity" if x > 0 else "minus infinity"
+        return tr("infinity") if x > 0 else tr("minus infinity")
     return format_number(x, FMT_DECIMALS)
 
 
 def require_number(
     name: str, value: object, low: float, high: float, unit: str = "", *, what: str | None = None
 ) -> float:
-    """Return ``value`` as float, or raise ValidationError naming the range low-high."""
-    label = what or name.replace("_", " ")
-    unit_text = f" {unit}" if unit else ""
+    """Return ``value`` as float, or raise ValidationError naming the range low-high
+    (``what``: the name shown, translated with ``tr``)."""
+    label = tr(what) if what else name.replace("_", " ")
+    unit_text = f" {tr(unit)}" if unit else ""
     if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
         raise ValidationError(
-            name, f"{label} must be a number from {_fmt(low)} to {_fmt(high)}{unit_text}."
+            name,
+            tr("{what} must be a number from {low} to {high}{unit}.").format(
+                what=label, low=_fmt(low), high=_fmt(high), unit=unit_text
+            ),
         )
     if not low <= value <= high:
         raise ValidationError(
             name,
-            f"{label} of {_fmt(value)}{unit_text} is out of range; "
-            f"enter a value from {_fmt(low)} to {_fmt(high)}{unit_text}.",
+            tr(
+                "{what} of {value}{unit} is out of range; enter a value from {low} to {high}{unit}."
+            ).format(what=label, value=_fmt(value), low=_fmt(low), high=_fmt(high), unit=unit_text),
         )
     return float(value)
 
 
 def require_int(name: str, value: object, low: int, high: int, *, what: str | None = None) -> int:
     """Return ``value`` if it is a whole number in low-high, else raise ValidationError."""
-    label = what or name.replace("_", " ")
+    label = tr(what) if what else name.replace("_", " ")
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(name, f"{label} must be a whole number from {low} to {high}.")
+        raise ValidationError(
+            name,
+            tr("{what} must be a whole number from {low} to {high}.").format(
+                what=label, low=low, high=high
+            ),
+        )
     if not low <= value <= high:
         raise ValidationError(
-            name, f"{label} of {value} is out of range; enter a whole number from {low} to {high}."
+            name,
+            tr(
+                "{what} of {value} is out of range; enter a whole number from {low} to {high}."
+            ).format(what=label, value=value, low=low, high=high),
         )
     return value
 
@@ -173,7 +197,10 @@ def require_int(name: str, value: object, low: int, high: int, *, what: str | No
 def require_bool(name: str, value: object) -> bool:
     """Return ``value`` if it is a bool (not a truthy string), else raise ValidationError."""
     if not isinstance(value, bool):
-        raise ValidationError(name, f"{name.replace('_', ' ')} must be yes or no (true/false).")
+        raise ValidationError(
+            name,
+            tr("{what} must be yes or no (true/false).").format(what=name.replace("_", " ")),
+        )
     return value
 
 
@@ -181,7 +208,10 @@ def require_date(name: str, value: object) -> dt.date:
     """Return ``value`` if it is a calendar date (a datetime is refused)."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise ValidationError(
-            name, f"{name.replace('_', ' ')} must be a calendar date, not {type(value).__name__}."
+            name,
+            tr("{what} must be a calendar date, not {kind}.").format(
+                what=name.replace("_", " "), kind=type(value).__name__
+            ),
         )
     return value
 
@@ -198,7 +228,12 @@ def require_choice(name: str, enum: type[E], value: object) -> E:
             if member.value == value.strip().lower():
                 return member
     allowed = ", ".join(m.value for m in enum)
-    raise ValidationError(name, f"{name.replace('_', ' ')} '{value}' is not one of: {allowed}.")
+    raise ValidationError(
+        name,
+        tr("{what} '{value}' is not one of: {allowed}.").format(
+            what=name.replace("_", " "), value=value, allowed=allowed
+        ),
+    )
 
 
 ROMAN: Final = ("0", "I", "II", "III", "IV", "V")
@@ -277,7 +312,7 @@ class Bilirubin:
     def __post_init__(self) -> None:
         unit = bilirubin_unit(self.unit)
         value = require_number(
-            "bilirubin", self.value, 0.0, unit.highest, unit.label, what="Bilirubin"
+            "bilirubin", self.value, 0.0, unit.highest, unit.label, what=tr_noop("Bilirubin")
         )
         object.__setattr__(self, "unit", unit)
         object.__setattr__(self, "value", value)
@@ -287,7 +322,7 @@ class Bilirubin:
         """The bilirubin typed as ``value`` in ``unit`` (ValidationError when impossible)."""
         chosen = bilirubin_unit(unit)
         number = require_number(
-            "bilirubin", value, 0.0, chosen.highest, chosen.label, what="Bilirubin"
+            "bilirubin", value, 0.0, chosen.highest, chosen.label, what=tr_noop("Bilirubin")
         )
         return cls(number, chosen)
 
@@ -314,7 +349,9 @@ class Bilirubin:
         """ "bilirubin 34 µmol/L >= 34 µmol/L" or "... < 34 µmol/L": value, sign and cut-off."""
         met = self.above(cutoff) if strict else self.at_least(cutoff)
         sign = (">" if strict else ">=") if met else ("<=" if strict else "<")
-        return f"bilirubin {self.text} {sign} {cutoff.text(self.unit)}"
+        return tr("bilirubin {value} {sign} {cutoff}").format(
+            value=self.text, sign=sign, cutoff=cutoff.text(self.unit)
+        )
 
 
 def given_bilirubin(
@@ -327,11 +364,11 @@ def given_bilirubin(
     if bilirubin is not None and bilirubin_mg_dl is not None:
         raise ValidationError(
             "bilirubin",
-            "Give the bilirubin once: as bilirubin with its unit, or as bilirubin_mg_dl.",
+            tr("Give the bilirubin once: as bilirubin with its unit, or as bilirubin_mg_dl."),
         )
     if bilirubin is None and bilirubin_mg_dl is None:
         raise ValidationError(
-            "bilirubin", "Enter the bilirubin (mg/dL or µmol/L): it is never assumed normal."
+            "bilirubin", tr("Enter the bilirubin (mg/dL or µmol/L): it is never assumed normal.")
         )
     if isinstance(bilirubin, Bilirubin):
         return bilirubin
@@ -355,7 +392,7 @@ def bilirubin_mg_dl(value: float, unit: str | BilirubinUnit = BilirubinUnit.MG_D
 
 # --- MAGIC acute GVHD (Harris et al. 2016; staging footnotes: NCI PDQ HCT tables) ---
 
-MAGIC_CRITERIA: Final = "MAGIC acute GVHD"
+MAGIC_CRITERIA: Final = tr_noop("MAGIC acute GVHD")
 MAGIC_VERSION: Final = "2016 (Harris et al., BBMT 2016;22:4-10)"
 
 MAX_STOOL_ML_DAY: Final = 10_000.0
@@ -371,7 +408,9 @@ def magic_skin_stage(bsa_percent: float, *, bullae_desquamation: bool = False) -
     <25 % -> 1, 25-50 % -> 2, >50 % -> 3; stage 4 needs generalised erythroderma
     (>50 %) plus bullae and desquamation >5 % BSA (``bullae_desquamation``).
     """
-    bsa = require_number("skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what="Rash extent")
+    bsa = require_number(
+        "skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what=tr_noop("Rash extent")
+    )
     require_bool("bullae_desquamation", bullae_desquamation)
     if bsa == 0:
         return 0
@@ -389,7 +428,7 @@ def magic_liver_stage(bilirubin_mg_dl: float) -> int:
     µmol/L goes to ``magic_liver_stage_umol`` (never divide it by 17.1 and call this).
     """
     bili = require_number(
-        "bilirubin", bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what="Bilirubin"
+        "bilirubin", bilirubin_mg_dl, 0.0, MAX_BILIRUBIN_MG_DL, "mg/dL", what=tr_noop("Bilirubin")
     )
     if bili < 2.0:
         return 0
@@ -412,7 +451,12 @@ def magic_liver_stage_umol(bilirubin_umol_l: float) -> int:
     limit (design decision, the same in both units).
     """
     bili = require_number(
-        "bilirubin", bilirubin_umol_l, 0.0, MAX_BILIRUBIN_UMOL_L, "µmol/L", what="Bilirubin"
+        "bilirubin",
+        bilirubin_umol_l,
+        0.0,
+        MAX_BILIRUBIN_UMOL_L,
+        "µmol/L",
+        what=tr_noop("Bilirubin"),
     )
     if bili < 34:
         return 0
@@ -442,10 +486,9 @@ def magic_liver_stage_of(bilirubin: Bilirubin) -> tuple[int, str]:
     else:
         stage = magic_liver_stage_umol(bilirubin.value)
     band = MAGIC_LIVER_BANDS[bilirubin.unit][stage]
-    return stage, (
-        f"Liver: bilirubin {bilirubin.text} is in the {band} {bilirubin.unit.label} band "
-        f"({bilirubin.unit.label} table): liver stage {stage}."
-    )
+    return stage, tr(
+        "Liver: bilirubin {value} is in the {band} {unit} band ({unit} table): liver stage {stage}."
+    ).format(value=bilirubin.text, band=band, unit=bilirubin.unit.label, stage=stage)
 
 
 def magic_upper_gi_stage(persistent_nausea_vomiting_anorexia: bool) -> int:
@@ -465,7 +508,12 @@ def magic_lower_gi_stage(
     with or without ileus, or grossly bloody stool -> 4 regardless of volume.
     """
     volume = require_number(
-        "stool_ml_per_day", stool_ml_per_day, 0.0, MAX_STOOL_ML_DAY, "mL/day", what="Stool volume"
+        "stool_ml_per_day",
+        stool_ml_per_day,
+        0.0,
+        MAX_STOOL_ML_DAY,
+        "mL/day",
+        what=tr_noop("Stool volume"),
     )
     if require_bool("severe_pain_or_ileus", severe_pain_or_ileus) or require_bool(
         "grossly_bloody_stool", grossly_bloody_stool
@@ -491,7 +539,7 @@ def magic_lower_gi_stage_paediatric(stool_ml_per_kg_day: float) -> int:
         0.0,
         MAX_STOOL_ML_KG_DAY,
         "mL/kg/day",
-        what="Stool volume",
+        what=tr_noop("Stool volume"),
     )
     if volume < 10:
         return 0
@@ -508,42 +556,68 @@ def magic_lower_gi_stage_episodes(episodes_per_day: int, *, paediatric: bool = F
     Adults: <3 -> 0, 3-4 -> 1, 5-7 -> 2, >7 -> 3. Children: <4 -> 0, 4-6 -> 1, 7-10 -> 2, >10 -> 3.
     """
     n = require_int(
-        "stool_episodes_per_day", episodes_per_day, 0, MAX_STOOL_EPISODES_DAY, what="Stool episodes"
+        "stool_episodes_per_day",
+        episodes_per_day,
+        0,
+        MAX_STOOL_EPISODES_DAY,
+        what=tr_noop("Stool episodes"),
     )
     bands = (4, 7, 11) if paediatric else (3, 5, 8)
     return sum(n >= b for b in bands)
 
 
 def _check_stages(skin: int, liver: int, upper_gi: int, lower_gi: int) -> None:
-    require_int("skin_stage", skin, 0, 4, what="Skin stage")
-    require_int("liver_stage", liver, 0, 4, what="Liver stage")
-    require_int("upper_gi_stage", upper_gi, 0, 1, what="Upper GI stage")
-    require_int("lower_gi_stage", lower_gi, 0, 4, what="Lower GI stage")
+    require_int("skin_stage", skin, 0, 4, what=tr_noop("Skin stage"))
+    require_int("liver_stage", liver, 0, 4, what=tr_noop("Liver stage"))
+    require_int("upper_gi_stage", upper_gi, 0, 1, what=tr_noop("Upper GI stage"))
+    require_int("lower_gi_stage", lower_gi, 0, 4, what=tr_noop("Lower GI stage"))
+
+
+_ORGANS: Final = {
+    "skin": tr_noop("skin"),
+    "liver": tr_noop("liver"),
+    "upper GI": tr_noop("upper GI"),
+    "lower GI": tr_noop("lower GI"),
+}
+
+
+def _and(items: list[str]) -> str:
+    return tr(" and ").join(items)
+
+
+def _organ_stage(organ: str, stage: int) -> str:
+    return tr("{organ} stage {stage}").format(organ=tr(_ORGANS[organ]), stage=stage)
 
 
 def _magic_pattern(skin: int, liver: int, upper_gi: int, lower_gi: int) -> tuple[int, str]:
     stages = {"skin": skin, "liver": liver, "lower GI": lower_gi}
-    four = [k for k, v in stages.items() if v == 4]
+    four = [tr(_ORGANS[k]) for k, v in stages.items() if v == 4]
     if four:
-        return 4, f"Grade IV: stage 4 {' and '.join(four)}."
-    three = [f"{k} stage {v}" for k, v in (("liver", liver), ("lower GI", lower_gi)) if v in (2, 3)]
+        return 4, tr("Grade IV: stage 4 {organs}.").format(organs=_and(four))
+    three = [
+        _organ_stage(k, v) for k, v in (("liver", liver), ("lower GI", lower_gi)) if v in (2, 3)
+    ]
     if three:
-        return 3, f"Grade III: {' and '.join(three)} (liver or lower GI stage 2-3)."
+        return 3, tr("Grade III: {stages} (liver or lower GI stage 2-3).").format(
+            stages=_and(three)
+        )
     two = []
     if skin == 3:
-        two.append("skin stage 3")
+        two.append(_organ_stage("skin", 3))
     two += [
-        f"{k} stage 1"
+        _organ_stage(k, 1)
         for k, v in (("liver", liver), ("upper GI", upper_gi), ("lower GI", lower_gi))
         if v == 1
     ]
     if two:
-        return 2, (
-            f"Grade II: {' and '.join(two)} (skin stage 3 or stage 1 liver, upper GI or lower GI)."
-        )
+        return 2, tr(
+            "Grade II: {stages} (skin stage 3 or stage 1 liver, upper GI or lower GI)."
+        ).format(stages=_and(two))
     if skin in (1, 2):
-        return 1, f"Grade I: skin stage {skin} only, no liver or GI involvement."
-    return 0, "Grade 0: no organ at stage 1-4."
+        return 1, tr("Grade I: skin stage {stage} only, no liver or GI involvement.").format(
+            stage=skin
+        )
+    return 0, tr("Grade 0: no organ at stage 1-4.")
 
 
 def magic_grade(skin: int, liver: int, upper_gi: int, lower_gi: int) -> int:
@@ -589,11 +663,11 @@ def _lower_gi_suggestion(
     """Return (lower GI stage, needs confirmation)."""
     paediatric = weight_kg is not None and weight_kg <= ADULT_MIN_WEIGHT_KG
     if stool_ml_per_day is None and stool_episodes_per_day is None and not pain_or_blood:
-        notes.append("No stool volume or episodes given: lower GI stage 0 assumed.")
+        notes.append(tr("No stool volume or episodes given: lower GI stage 0 assumed."))
     elif weight_kg is None and stool_ml_per_day is not None:
-        notes.append("Weight not given: adult lower-GI thresholds (mL/day) used.")
+        notes.append(tr("Weight not given: adult lower-GI thresholds (mL/day) used."))
     elif weight_kg is None:
-        notes.append("Weight not given: adult lower-GI thresholds (episodes per day) used.")
+        notes.append(tr("Weight not given: adult lower-GI thresholds (episodes per day) used."))
     by_volume: int | None = None
     if stool_ml_per_day is not None:
         ml = require_number(
@@ -602,14 +676,15 @@ def _lower_gi_suggestion(
             0.0,
             MAX_STOOL_ML_DAY,
             "mL/day",
-            what="Stool volume",
+            what=tr_noop("Stool volume"),
         )
         if paediatric:
             assert weight_kg is not None
             by_volume = magic_lower_gi_stage_paediatric(ml / weight_kg)
             notes.append(
-                f"Paediatric thresholds (weight {_fmt(weight_kg)} kg <= 50 kg): "
-                f"{_fmt(round(ml / weight_kg, 1))} mL/kg/day."
+                tr(
+                    "Paediatric thresholds (weight {weight} kg <= 50 kg): {volume} mL/kg/day."
+                ).format(weight=_fmt(weight_kg), volume=_fmt(round(ml / weight_kg, 1)))
             )
         else:
             by_volume = magic_lower_gi_stage(ml)
@@ -620,8 +695,10 @@ def _lower_gi_suggestion(
         return 4, False
     if by_volume is not None and by_episodes is not None and by_volume != by_episodes:
         notes.append(
-            f"Stool volume suggests lower GI stage {by_volume}, episodes suggest stage "
-            f"{by_episodes}: the higher is shown; the clinician confirms the stage."
+            tr(
+                "Stool volume suggests lower GI stage {volume}, episodes suggest stage "
+                "{episodes}: the higher is shown; the clinician confirms the stage."
+            ).format(volume=by_volume, episodes=by_episodes)
         )
         return max(by_volume, by_episodes), True
     if by_volume is not None:
@@ -654,11 +731,13 @@ def magic_assessment(
     """
     notes: list[str] = []
     if weight_kg is not None:
-        require_number("weight_kg", weight_kg, 0.5, MAX_WEIGHT_KG, "kg", what="Weight")
+        require_number("weight_kg", weight_kg, 0.5, MAX_WEIGHT_KG, "kg", what=tr_noop("Weight"))
     bili = Bilirubin.entered(bilirubin, bilirubin_unit)
     skin = magic_skin_stage(skin_bsa_percent, bullae_desquamation=bullae_desquamation)
     if bullae_desquamation and skin < 3:
-        notes.append("Bullae/desquamation noted but rash <=50% BSA: stage 4 needs erythroderma.")
+        notes.append(
+            tr("Bullae/desquamation noted but rash <=50% BSA: stage 4 needs erythroderma.")
+        )
     liver, liver_rule = magic_liver_stage_of(bili)
     notes.append(liver_rule)
     upper = magic_upper_gi_stage(upper_gi_persistent)
@@ -669,7 +748,7 @@ def magic_assessment(
         stool_ml_per_day, stool_episodes_per_day, weight_kg, pain_or_blood, notes
     )
     if pain_or_blood:
-        notes.append("Lower GI stage 4: severe pain/ileus or grossly bloody stool, any volume.")
+        notes.append(tr("Lower GI stage 4: severe pain/ileus or grossly bloody stool, any volume."))
     inputs: dict[str, object] = {
         "skin_bsa_percent": skin_bsa_percent,
         "bullae_desquamation": bullae_desquamation,
@@ -688,16 +767,37 @@ def magic_assessment(
 
 # --- NIH 2014 chronic GVHD (Jagasia et al. 2015) -----------------------------------
 
-NIH_CRITERIA: Final = "NIH chronic GVHD global severity"
+NIH_CRITERIA: Final = tr_noop("NIH chronic GVHD global severity")
 NIH_VERSION: Final = "2014 (Jagasia et al., BBMT 2015;21:389-401)"
 NIH_ORGANS: Final = ("skin", "mouth", "eyes", "gi", "liver", "lungs", "joints", "genital")
 NIH_SEVERITIES: Final = ("none", "mild", "moderate", "severe")
+_NIH_LABELS: Final = {
+    "none": tr_noop("none"),
+    "mild": tr_noop("mild"),
+    "moderate": tr_noop("moderate"),
+    "severe": tr_noop("severe"),
+}
+_NIH_ORGAN_NAMES: Final = {
+    "skin": tr_noop("skin"),
+    "mouth": tr_noop("mouth"),
+    "eyes": tr_noop("eyes"),
+    "gi": tr_noop("gi"),
+    "liver": tr_noop("liver"),
+    "lungs": tr_noop("lungs"),
+    "joints": tr_noop("joints"),
+    "genital": tr_noop("genital"),
+}
+
+
+def _organs(names: list[str]) -> str:
+    """ "eyes, skin": NIH organ names as the rules list them, in the interface's language."""
+    return ", ".join(tr(_NIH_ORGAN_NAMES.get(n, n)) for n in names)
 
 
 def nih_lung_fev1_score(fev1_percent_predicted: float) -> int:
     """NIH lung score from FEV1 % predicted: >=80 -> 0, 60-79 -> 1, 40-59 -> 2, <=39 -> 3."""
     fev1 = require_number(
-        "fev1_percent", fev1_percent_predicted, 0.0, 200.0, "% predicted", what="FEV1"
+        "fev1_percent", fev1_percent_predicted, 0.0, 200.0, "% predicted", what=tr_noop("FEV1")
     )
     if fev1 >= 80:
         return 0
@@ -718,7 +818,9 @@ class Sclerosis(StrEnum):
 
 def nih_skin_score(bsa_percent: float, sclerosis: str | Sclerosis = Sclerosis.NONE) -> int:
     """NIH skin score: the higher of the BSA score (1-18 -> 1, 19-50 -> 2, >50 -> 3) and sclerosis."""
-    bsa = require_number("skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what="Skin extent")
+    bsa = require_number(
+        "skin_bsa_percent", bsa_percent, 0.0, 100.0, "% BSA", what=tr_noop("Skin extent")
+    )
     scl = require_choice("sclerosis", Sclerosis, sclerosis)
     by_bsa = 0 if bsa == 0 else 1 if bsa <= 18 else 2 if bsa <= 50 else 3
     by_sclerosis = {Sclerosis.NONE: 0, Sclerosis.SUPERFICIAL: 2, Sclerosis.DEEP: 3}[scl]
@@ -727,14 +829,23 @@ def nih_skin_score(bsa_percent: float, sclerosis: str | Sclerosis = Sclerosis.NO
 
 def _check_nih_scores(scores: Mapping[str, int]) -> dict[str, int]:
     if not isinstance(scores, Mapping):
-        raise ValidationError("scores", "Organ scores must map organ names to scores 0-3.")
+        raise ValidationError("scores", tr("Organ scores must map organ names to scores 0-3."))
     checked: dict[str, int] = {}
     for organ, score in scores.items():
         if organ not in NIH_ORGANS:
             raise ValidationError(
-                "scores", f"Unknown organ '{organ}'; use one of: {', '.join(NIH_ORGANS)}."
+                "scores",
+                tr("Unknown organ '{organ}'; use one of: {known}.").format(
+                    organ=organ, known=", ".join(NIH_ORGANS)
+                ),
             )
-        checked[organ] = require_int(organ, score, 0, 3, what=f"NIH {organ} score")
+        checked[organ] = require_int(
+            organ,
+            score,
+            0,
+            3,
+            what=tr("NIH {organ} score").format(organ=tr(_NIH_ORGAN_NAMES[organ])),
+        )
     return checked
 
 
@@ -744,22 +855,25 @@ def _nih_rule(scores: Mapping[str, int]) -> tuple[str, str]:
     involved = sorted(k for k, v in scores.items() if v >= 1)
     threes = sorted(k for k, v in scores.items() if v == 3)
     if threes:
-        return "severe", f"Severe: score 3 in {', '.join(threes)}."
+        return "severe", tr("Severe: score 3 in {organs}.").format(organs=_organs(threes))
     if lung >= 2:
-        return "severe", f"Severe: lung score {lung}."
+        return "severe", tr("Severe: lung score {score}.").format(score=lung)
     if lung == 1:
-        return "moderate", "Moderate: lung score 1."
+        return "moderate", tr("Moderate: lung score 1.")
     twos = sorted(k for k, v in others.items() if v == 2)
     if twos:
-        return "moderate", f"Moderate: non-lung score 2 in {', '.join(twos)}."
-    if len(involved) >= 3:
-        return "moderate", f"Moderate: {len(involved)} organs involved ({', '.join(involved)})."
-    if involved:
-        return "mild", (
-            f"Mild: {len(involved)} organ(s) involved ({', '.join(involved)}), "
-            "each score <=1, lung 0."
+        return "moderate", tr("Moderate: non-lung score 2 in {organs}.").format(
+            organs=_organs(twos)
         )
-    return "none", "None: no organ involved."
+    if len(involved) >= 3:
+        return "moderate", tr("Moderate: {n} organs involved ({organs}).").format(
+            n=len(involved), organs=_organs(involved)
+        )
+    if involved:
+        return "mild", tr("Mild: {n} organ(s) involved ({organs}), each score <=1, lung 0.").format(
+            n=len(involved), organs=_organs(involved)
+        )
+    return "none", tr("None: no organ involved.")
 
 
 def nih_cgvhd_severity(scores: Mapping[str, int]) -> str:
@@ -787,22 +901,35 @@ def nih_cgvhd_assessment(
     notes: list[str] = []
     used = dict(checked)
     if lung_fev1_score is not None:
-        fev1 = require_int("lung_fev1_score", lung_fev1_score, 0, 3, what="FEV1 lung score")
+        fev1 = require_int(
+            "lung_fev1_score", lung_fev1_score, 0, 3, what=tr_noop("FEV1 lung score")
+        )
         symptom = checked.get("lungs")
         if symptom is not None and symptom != fev1:
-            notes.append(f"Lung symptom score {symptom} replaced by FEV1 score {fev1}.")
+            notes.append(
+                tr("Lung symptom score {symptom} replaced by FEV1 score {fev1}.").format(
+                    symptom=symptom, fev1=fev1
+                )
+            )
         used["lungs"] = fev1
     for organ in excluded:
         if organ not in NIH_ORGANS:
             raise ValidationError(
-                "excluded", f"Unknown organ '{organ}'; use one of: {', '.join(NIH_ORGANS)}."
+                "excluded",
+                tr("Unknown organ '{organ}'; use one of: {known}.").format(
+                    organ=organ, known=", ".join(NIH_ORGANS)
+                ),
             )
         if used.pop(organ, 0):
-            notes.append(f"{organ} excluded: abnormality attributed to a non-GVHD cause.")
+            notes.append(
+                tr("{organ} excluded: abnormality attributed to a non-GVHD cause.").format(
+                    organ=tr(_NIH_ORGAN_NAMES[organ])
+                )
+            )
     severity, rule = _nih_rule(used)
     return GradeResult(
         value=severity,
-        label=severity,
+        label=tr(_NIH_LABELS[severity]),
         criteria=NIH_CRITERIA,
         version=NIH_VERSION,
         inputs={

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG
 from planner.errors import ValidationError
 
@@ -26,20 +27,37 @@ TARGET_REL_TOLERANCE = 1e-9
 
 
 def _number(value: object, field: str, label: str, low: float, high: float, unit: str) -> float:
-    """Return ``value`` as a float, or raise naming the accepted range."""
-    allowed = f"enter a number from {low:,g} to {high:,g} {unit}"
+    """Return ``value`` as a float, or raise naming the accepted range (``label`` and
+    ``unit`` are shown in the interface's language)."""
+    unit = tr(unit)
+    allowed = tr("enter a number from {low} to {high} {unit}").format(
+        low=f"{low:,g}", high=f"{high:,g}", unit=unit
+    )
+    name = tr(label)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(field, f"{label} must be a number; {allowed}.")
+        raise ValidationError(
+            field, tr("{label} must be a number; {allowed}.").format(label=name, allowed=allowed)
+        )
     number = float(value)
     if not math.isfinite(number):
-        raise ValidationError(field, f"{label} must be a finite number; {allowed}.")
+        raise ValidationError(
+            field,
+            tr("{label} must be a finite number; {allowed}.").format(label=name, allowed=allowed),
+        )
     if not low <= number <= high:
-        raise ValidationError(field, f"{label} of {number:g} {unit} is not plausible; {allowed}.")
+        raise ValidationError(
+            field,
+            tr("{label} of {value} is not plausible; {allowed}.").format(
+                label=name, value=f"{number:g} {unit}", allowed=allowed
+            ),
+        )
     return number
 
 
 def _weight(weight_kg: object) -> float:
-    return _number(weight_kg, "weight_kg", "Recipient weight", MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
+    return _number(
+        weight_kg, "weight_kg", tr_noop("Recipient weight"), MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg"
+    )
 
 
 def cd34_dose(conc_per_ul: float, volume_ml: float, weight_kg: float) -> float:
@@ -59,12 +77,17 @@ def cd34_dose(conc_per_ul: float, volume_ml: float, weight_kg: float) -> float:
         ValidationError: an input is outside its plausible range.
     """
     conc = _number(
-        conc_per_ul, "conc_per_ul", "CD34+ concentration", 0.0, MAX_CD34_PER_UL, "cells/uL"
+        conc_per_ul,
+        "conc_per_ul",
+        tr_noop("CD34+ concentration"),
+        0.0,
+        MAX_CD34_PER_UL,
+        tr_noop("cells/uL"),
     )
-    volume = _number(volume_ml, "volume_ml", "Product volume", 0.0, MAX_PRODUCT_ML, "mL")
+    volume = _number(volume_ml, "volume_ml", tr_noop("Product volume"), 0.0, MAX_PRODUCT_ML, "mL")
     if volume == 0:
         raise ValidationError(
-            "volume_ml", "Product volume must be greater than 0; enter up to 5,000 mL."
+            "volume_ml", tr("Product volume must be greater than 0; enter up to 5,000 mL.")
         )
     return conc * volume * 1000 / _weight(weight_kg) / 1e6
 
@@ -72,9 +95,8 @@ def cd34_dose(conc_per_ul: float, volume_ml: float, weight_kg: float) -> float:
 def _yields(daily: Iterable[float]) -> list[float]:
     values = list(daily)
     for index, value in enumerate(values, start=1):
-        _number(
-            value, "daily_yields", f"Yield of collection {index}", 0.0, MAX_YIELD_PER_KG, "x10^6/kg"
-        )
+        label = tr("Yield of collection {n}").format(n=index)
+        _number(value, "daily_yields", label, 0.0, MAX_YIELD_PER_KG, "x10^6/kg")
     return [float(value) for value in values]
 
 
@@ -112,9 +134,11 @@ def target_met_on(daily_yields: Sequence[float], target: float) -> int | None:
     Raises:
         ValidationError: the target or a yield is implausible.
     """
-    goal = _number(target, "target", "Collection target", 0.0, MAX_YIELD_PER_KG, "x10^6/kg")
+    goal = _number(
+        target, "target", tr_noop("Collection target"), 0.0, MAX_YIELD_PER_KG, "x10^6/kg"
+    )
     if goal == 0:
-        raise ValidationError("target", "Collection target must be greater than 0 x10^6/kg.")
+        raise ValidationError("target", tr("Collection target must be greater than 0 x10^6/kg."))
     for number, total in enumerate(cumulative_yield(daily_yields), start=1):
         if total >= goal or math.isclose(total, goal, rel_tol=TARGET_REL_TOLERANCE):
             return number
@@ -134,7 +158,9 @@ def cord_tnc_dose(unit_tnc: float, weight_kg: float) -> float:
     Raises:
         ValidationError: an input is outside its plausible range.
     """
-    cells = _number(unit_tnc, "unit_tnc", "Cord unit TNC", 0.0, MAX_CORD_CELLS, "cells")
+    cells = _number(
+        unit_tnc, "unit_tnc", tr_noop("Cord unit TNC"), 0.0, MAX_CORD_CELLS, tr_noop("cells")
+    )
     return cells / _weight(weight_kg)
 
 
@@ -151,5 +177,7 @@ def cord_cd34_dose(unit_cd34: float, weight_kg: float) -> float:
     Raises:
         ValidationError: an input is outside its plausible range.
     """
-    cells = _number(unit_cd34, "unit_cd34", "Cord unit CD34+", 0.0, MAX_CORD_CELLS, "cells")
+    cells = _number(
+        unit_cd34, "unit_cd34", tr_noop("Cord unit CD34+"), 0.0, MAX_CORD_CELLS, tr_noop("cells")
+    )
     return cells / _weight(weight_kg)

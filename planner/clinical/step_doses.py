@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from planner.clinical.dosing import compute_dose, format_dose, tall_man
 from planner.clinical.plan_rules.doses import decide_dose
 from planner.clinical.plan_rules.facts import PatientFacts
+from planner.domain.i18n import tr
 from planner.domain.numbers import DEFAULT_LOCALE
 from planner.domain.patients import Patient
 from planner.domain.plans import Plan, PlanStep, StepStatus
@@ -65,14 +66,16 @@ def _line(
     ):
         return DoseLine(
             f"{order}{suffix}",
-            f"Not recomputed: given on {on.isoformat()}, before the recorded "
-            f"weight was measured ({facts.weight_date.isoformat()}); see the "
-            "administration record for the dose given.",
+            tr(
+                "Not recomputed: given on {date}, before the recorded weight was measured "
+                "({measured}); see the administration record for the dose given."
+            ).format(date=on.isoformat(), measured=facts.weight_date.isoformat()),
             False,
         )
     if rule.per is DoseBasis.FLAT:
         text = f"{order}{suffix}"
-        return DoseLine(text, f"{name} {text}, flat dose (not weight-based).".strip(), True)
+        flat = tr("{drug} {order}, flat dose (not weight-based).").format(drug=name, order=text)
+        return DoseLine(text, flat.strip(), True)
     try:
         result = compute_dose(
             rule,
@@ -83,7 +86,7 @@ def _line(
             drug=name,
         )
     except ValidationError as err:
-        return DoseLine(f"{order}{suffix}", f"Not computed: {err}", False)
+        return DoseLine(f"{order}{suffix}", tr("Not computed: {reason}").format(reason=err), False)
     shown = format_dose(result.value, result.unit, locale)
     return DoseLine(f"{shown} ({order}){suffix}", result.explanation, True)
 
@@ -110,7 +113,8 @@ def plan_dose_line(
     """The dose of ``step`` after the plan rules, with each rule's reason (None: no dose).
 
     ``locale`` gives the decimal sign of ``text`` (a Spanish handout prints "505,96 mg");
-    the explanation is for the team and stays in English.
+    the explanation is in the interface's language (English in the team documents, which
+    are written inside ``i18n.english()``).
 
     A rule that needs a value not recorded (a creatinine for a renal rule) computes
     nothing: the line shows the order and says what is missing. A dose dated before the

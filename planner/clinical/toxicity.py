@@ -28,6 +28,7 @@ from planner.clinical.grading import (
     require_int,
     require_number,
 )
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -37,12 +38,12 @@ MAX_ANC: Final = 100.0
 
 
 def _temp(name: str, value: object) -> float:
-    return require_number(name, value, MIN_TEMP_C, MAX_TEMP_C, "°C", what="Temperature")
+    return require_number(name, value, MIN_TEMP_C, MAX_TEMP_C, "°C", what=tr_noop("Temperature"))
 
 
 # --- febrile neutropenia (IDSA 2010, Freifeld et al., Clin Infect Dis 2011) ---------
 
-FN_CRITERIA: Final = "Febrile neutropenia IDSA"
+FN_CRITERIA: Final = tr_noop("Febrile neutropenia IDSA")
 FN_VERSION: Final = "2010 (Freifeld et al., CID 2011)"
 FEVER_SINGLE_C: Final = 38.3
 FEVER_SUSTAINED_C: Final = 38.0
@@ -56,15 +57,19 @@ def _fever(readings: Sequence[tuple[dt.datetime, float]]) -> tuple[bool, str]:
     checked: list[tuple[dt.datetime, float]] = []
     for i, reading in enumerate(readings):
         if not isinstance(reading, tuple) or len(reading) != 2:
-            raise ValidationError("temperatures", "Each temperature reading is (time, °C).")
+            raise ValidationError("temperatures", tr("Each temperature reading is (time, °C)."))
         when, value = reading
         if not isinstance(when, dt.datetime):
-            raise ValidationError("temperatures", f"Reading {i + 1} needs a date and time.")
+            raise ValidationError(
+                "temperatures", tr("Reading {n} needs a date and time.").format(n=i + 1)
+            )
         checked.append((when, _temp("temperature", value)))
     checked.sort(key=lambda r: r[0])
     for when, value in checked:
         if value >= FEVER_SINGLE_C:
-            return True, f"single reading {value:g} °C >= {FEVER_SINGLE_C:g} °C at {when:%H:%M}"
+            return True, tr("single reading {value} °C >= {cut} °C at {time}").format(
+                value=f"{value:g}", cut=f"{FEVER_SINGLE_C:g}", time=f"{when:%H:%M}"
+            )
     start: dt.datetime | None = None
     for when, value in checked:
         if value < FEVER_SUSTAINED_C:
@@ -73,13 +78,18 @@ def _fever(readings: Sequence[tuple[dt.datetime, float]]) -> tuple[bool, str]:
         start = start or when
         minutes = (when - start).total_seconds() / 60
         if minutes >= FEVER_SUSTAINED_MINUTES:
-            return True, (
-                f">= {FEVER_SUSTAINED_C:g} °C sustained {minutes:g} min "
-                f"({start:%H:%M} to {when:%H:%M})"
+            return True, tr(">= {cut} °C sustained {minutes} min ({start} to {end})").format(
+                cut=f"{FEVER_SUSTAINED_C:g}",
+                minutes=f"{minutes:g}",
+                start=f"{start:%H:%M}",
+                end=f"{when:%H:%M}",
             )
-    return False, (
-        f"no reading >= {FEVER_SINGLE_C:g} °C and no run >= {FEVER_SUSTAINED_C:g} °C "
-        f"over {FEVER_SUSTAINED_MINUTES} min"
+    return False, tr(
+        "no reading >= {single} °C and no run >= {sustained} °C over {minutes} min"
+    ).format(
+        single=f"{FEVER_SINGLE_C:g}",
+        sustained=f"{FEVER_SUSTAINED_C:g}",
+        minutes=FEVER_SUSTAINED_MINUTES,
     )
 
 
@@ -94,36 +104,44 @@ def febrile_neutropenia(
     with no reading < 38.0 °C in between. Neutropenia: ANC < 0.5 x10^9/L, or ANC < 1.0
     predicted to fall below 0.5 within 48 h. (ESMO uses other thresholds.)
     """
-    count = require_number("anc", anc, 0.0, MAX_ANC, "x10^9/L", what="ANC")
+    count = require_number("anc", anc, 0.0, MAX_ANC, "x10^9/L", what=tr_noop("ANC"))
     predicted = require_bool("predicted_below_0_5_in_48h", predicted_below_0_5_in_48h)
     if not temperatures:
-        raise ValidationError("temperatures", "Enter at least one temperature reading.")
+        raise ValidationError("temperatures", tr("Enter at least one temperature reading."))
     fever, fever_rule = _fever(temperatures)
     if count < ANC_NEUTROPENIA:
-        neutropenic, neut_rule = True, f"ANC {count:g} < {ANC_NEUTROPENIA:g}"
+        neutropenic, neut_rule = (
+            True,
+            tr("ANC {anc} < {cut}").format(anc=f"{count:g}", cut=f"{ANC_NEUTROPENIA:g}"),
+        )
     elif count < ANC_PREDICTED and predicted:
         neutropenic, neut_rule = (
             True,
-            f"ANC {count:g} < 1.0 and predicted to fall below 0.5 in 48 h",
+            tr("ANC {anc} < 1.0 and predicted to fall below 0.5 in 48 h").format(anc=f"{count:g}"),
         )
     else:
         neutropenic, neut_rule = (
             False,
-            f"ANC {count:g} not neutropenic"
-            + ("" if count >= ANC_PREDICTED else " (no fall below 0.5 predicted)"),
+            (
+                tr("ANC {anc} not neutropenic")
+                if count >= ANC_PREDICTED
+                else tr("ANC {anc} not neutropenic (no fall below 0.5 predicted)")
+            ).format(anc=f"{count:g}"),
         )
     met = fever and neutropenic
     notes: list[str] = []
     if neutropenic and count < ANC_PROFOUND:
-        notes.append("Profound neutropenia (ANC < 0.1).")
-    rule = (
-        ("Met: " if met else "Not met: ")
-        + ("fever, " if fever else "no fever: ")
-        + (f"{fever_rule}; {neut_rule}.")
-    )
+        notes.append(tr("Profound neutropenia (ANC < 0.1)."))
+    if met:
+        rule = tr("Met: fever, {fever}; {neutropenia}.")
+    elif fever:
+        rule = tr("Not met: fever, {fever}; {neutropenia}.")
+    else:
+        rule = tr("Not met: no fever: {fever}; {neutropenia}.")
+    rule = rule.format(fever=fever_rule, neutropenia=neut_rule)
     return GradeResult(
         value=met,
-        label="febrile neutropenia" if met else "no febrile neutropenia",
+        label=tr("febrile neutropenia") if met else tr("no febrile neutropenia"),
         criteria=FN_CRITERIA,
         version=FN_VERSION,
         inputs={
@@ -176,7 +194,9 @@ _OXYGEN_GRADE: Final = {
 
 def oxygen_support_for_nasal_cannula(litres_per_min: float) -> OxygenSupport:
     """Nasal-cannula flow to support class: <= 6 L/min low flow, > 6 L/min high flow."""
-    flow = require_number("oxygen_l_min", litres_per_min, 0.0, 80.0, "L/min", what="Oxygen flow")
+    flow = require_number(
+        "oxygen_l_min", litres_per_min, 0.0, 80.0, "L/min", what=tr_noop("Oxygen flow")
+    )
     if flow == 0:
         return OxygenSupport.NONE
     return OxygenSupport.LOW_FLOW if flow <= 6 else OxygenSupport.HIGH_FLOW
@@ -203,29 +223,36 @@ def crs_grade_astct(
     confirm = False
     if not febrile and not masked:
         grade = 0
-        rule = "No CRS: fever >= 38.0 °C is required when not masked by therapy."
+        rule = tr("No CRS: fever >= 38.0 °C is required when not masked by therapy.")
         if hypo_grade or oxy_grade:
-            notes.append("Hypotension/hypoxia without fever: look for another cause.")
+            notes.append(tr("Hypotension/hypoxia without fever: look for another cause."))
     else:
         grade = max(hypo_grade, oxy_grade, 1 if febrile else 0)
         if grade == 0:
             confirm = True
-            rule = "No grade: fever masked by therapy and no hypotension or hypoxia."
-            notes.append("Fever masked by therapy: grade follows hypotension and hypoxia only.")
+            rule = tr("No grade: fever masked by therapy and no hypotension or hypoxia.")
+            notes.append(tr("Fever masked by therapy: grade follows hypotension and hypoxia only."))
         elif hypo_grade == 0 and oxy_grade == 0:
-            rule = "Grade 1: fever without hypotension or hypoxia."
+            rule = tr("Grade 1: fever without hypotension or hypoxia.")
         else:
-            driver = "hypotension" if hypo_grade >= oxy_grade else "hypoxia"
-            rule = (
-                f"Grade {grade}: the more severe of hypotension ({hypo.value}, grade "
-                f"{hypo_grade}) and hypoxia ({oxy.value}, grade {oxy_grade}) is {driver}."
+            driver = tr("hypotension") if hypo_grade >= oxy_grade else tr("hypoxia")
+            rule = tr(
+                "Grade {grade}: the more severe of hypotension ({hypotension}, grade "
+                "{hypotension_grade}) and hypoxia ({oxygen}, grade {oxygen_grade}) is {driver}."
+            ).format(
+                grade=grade,
+                hypotension=hypo.value,
+                hypotension_grade=hypo_grade,
+                oxygen=oxy.value,
+                oxygen_grade=oxy_grade,
+                driver=driver,
             )
             if not febrile:
-                rule += " Fever not required: masked by antipyretic/anti-cytokine therapy."
+                rule += tr(" Fever not required: masked by antipyretic/anti-cytokine therapy.")
     return GradeResult(
         value=grade,
-        label=f"grade {grade}" if grade else "no CRS",
-        criteria="ASTCT CRS",
+        label=tr("grade {grade}").format(grade=grade) if grade else tr("no CRS"),
+        criteria=tr_noop("ASTCT CRS"),
         version=ASTCT_VERSION,
         inputs={
             "temperature_c": temp,
@@ -246,11 +273,11 @@ def crs_grade_astct(
 def ice_score(orientation: int, naming: int, commands: int, writing: int, attention: int) -> int:
     """ICE score 0-10: orientation 0-4, naming 0-3, commands 0-1, writing 0-1, attention 0-1."""
     return (
-        require_int("ice_orientation", orientation, 0, 4, what="ICE orientation")
-        + require_int("ice_naming", naming, 0, 3, what="ICE naming")
-        + require_int("ice_commands", commands, 0, 1, what="ICE commands")
-        + require_int("ice_writing", writing, 0, 1, what="ICE writing")
-        + require_int("ice_attention", attention, 0, 1, what="ICE attention")
+        require_int("ice_orientation", orientation, 0, 4, what=tr_noop("ICE orientation"))
+        + require_int("ice_naming", naming, 0, 3, what=tr_noop("ICE naming"))
+        + require_int("ice_commands", commands, 0, 1, what=tr_noop("ICE commands"))
+        + require_int("ice_writing", writing, 0, 1, what=tr_noop("ICE writing"))
+        + require_int("ice_attention", attention, 0, 1, what=tr_noop("ICE attention"))
     )
 
 
@@ -291,6 +318,16 @@ _SEIZURE_GRADE: Final = {
 _OEDEMA_GRADE: Final = {CerebralOedema.NONE: 0, CerebralOedema.FOCAL: 3, CerebralOedema.DIFFUSE: 4}
 
 
+# The ICANS domains as a rule names them.
+_ICANS_DOMAINS: Final = {
+    "ICE score": tr_noop("ICE score"),
+    "level of consciousness": tr_noop("level of consciousness"),
+    "seizure": tr_noop("seizure"),
+    "motor findings": tr_noop("motor findings"),
+    "raised ICP/cerebral oedema": tr_noop("raised ICP/cerebral oedema"),
+}
+
+
 def icans_grade_astct(
     ice: int | None,
     consciousness: str | Consciousness = Consciousness.ALERT,
@@ -311,11 +348,11 @@ def icans_grade_astct(
     if ice is None:
         if level is not Consciousness.UNAROUSABLE:
             raise ValidationError(
-                "ice", "Enter the ICE score (0-10) unless the patient is unarousable."
+                "ice", tr("Enter the ICE score (0-10) unless the patient is unarousable.")
             )
         ice_grade = 4
     else:
-        score = require_int("ice", ice, 0, 10, what="ICE score")
+        score = require_int("ice", ice, 0, 10, what=tr_noop("ICE score"))
         ice_grade = 0 if score == 10 else 1 if score >= 7 else 2 if score >= 3 else 3
         if level is Consciousness.UNAROUSABLE:
             ice_grade = 4  # ICE 0 because unarousable
@@ -327,16 +364,18 @@ def icans_grade_astct(
         "raised ICP/cerebral oedema": _OEDEMA_GRADE[oedema],
     }
     grade = max(domains.values())
-    deciding = [k for k, v in domains.items() if v == grade]
+    deciding = [tr(_ICANS_DOMAINS[k]) for k, v in domains.items() if v == grade]
     rule = (
-        f"Grade {grade}: most severe domain {' and '.join(deciding)}."
+        tr("Grade {grade}: most severe domain {domains}.").format(
+            grade=grade, domains=tr(" and ").join(deciding)
+        )
         if grade
-        else "No ICANS: ICE 10 and no domain abnormal."
+        else tr("No ICANS: ICE 10 and no domain abnormal.")
     )
     return GradeResult(
         value=grade,
-        label=f"grade {grade}" if grade else "no ICANS",
-        criteria="ASTCT ICANS (adult, ICE)",
+        label=tr("grade {grade}").format(grade=grade) if grade else tr("no ICANS"),
+        criteria=tr_noop("ASTCT ICANS (adult, ICE)"),
         version=ASTCT_VERSION,
         inputs={
             "ice": ice,
@@ -416,12 +455,12 @@ class EngraftmentFindings:
         if self.hours_after_engraftment is None and self.hours_after_first_neutrophils is None:
             raise ValidationError(
                 "hours_after_engraftment",
-                "Give the onset time relative to engraftment or to the first neutrophils.",
+                tr("Give the onset time relative to engraftment or to the first neutrophils."),
             )
         for name in ("hours_after_engraftment", "hours_after_first_neutrophils"):
             value = getattr(self, name)
             if value is not None:
-                require_number(name, value, -720.0, 2160.0, "h", what="Onset time")
+                require_number(name, value, -720.0, 2160.0, "h", what=tr_noop("Onset time"))
         if self.max_temp_c is not None:
             _temp("max_temp_c", self.max_temp_c)
         for name in (
@@ -433,10 +472,19 @@ class EngraftmentFindings:
         ):
             require_bool(name, getattr(self, name))
         require_number(
-            "rash_bsa_percent", self.rash_bsa_percent, 0.0, 100.0, "% BSA", what="Rash extent"
+            "rash_bsa_percent",
+            self.rash_bsa_percent,
+            0.0,
+            100.0,
+            "% BSA",
+            what=tr_noop("Rash extent"),
         )
         require_int(
-            "liquid_stools_per_day", self.liquid_stools_per_day, 0, 50, what="Liquid stools per day"
+            "liquid_stools_per_day",
+            self.liquid_stools_per_day,
+            0,
+            50,
+            what=tr_noop("Liquid stools per day"),
         )
         object.__setattr__(
             self,
@@ -444,7 +492,12 @@ class EngraftmentFindings:
             given_bilirubin(self.bilirubin, self.bilirubin_unit, self.bilirubin_mg_dl),
         )
         require_number(
-            "transaminase_x_uln", self.transaminase_x_uln, 0.0, 200.0, "x ULN", what="Transaminases"
+            "transaminase_x_uln",
+            self.transaminase_x_uln,
+            0.0,
+            200.0,
+            "x ULN",
+            what=tr_noop("Transaminases"),
         )
         require_number(
             "creatinine_x_baseline",
@@ -452,10 +505,10 @@ class EngraftmentFindings:
             0.1,
             20.0,
             "x baseline",
-            what="Creatinine",
+            what=tr_noop("Creatinine"),
         )
         require_number(
-            "weight_gain_pct", self.weight_gain_pct, -50.0, 100.0, "%", what="Weight gain"
+            "weight_gain_pct", self.weight_gain_pct, -50.0, 100.0, "%", what=tr_noop("Weight gain")
         )
 
     def inputs(self) -> dict[str, object]:
@@ -479,14 +532,14 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
         name
         for name, ok in (
             (
-                "fever >= 38.3 °C without infection",
+                tr("fever >= 38.3 °C without infection"),
                 temp >= FEVER_SINGLE_C and not f.infection_identified,
             ),
             (
-                "rash > 25% BSA not due to medication",
+                tr("rash > 25% BSA not due to medication"),
                 f.rash_bsa_percent > 25 and not f.rash_drug_attributable,
             ),
-            ("noncardiogenic pulmonary oedema with hypoxia", f.pulmonary_oedema_hypoxia),
+            (tr("noncardiogenic pulmonary oedema with hypoxia"), f.pulmonary_oedema_hypoxia),
         )
         if ok
     ]
@@ -496,8 +549,10 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
         for text, ok in (
             (bili.compared(SPITZER_BILIRUBIN), bili.at_least(SPITZER_BILIRUBIN)),
             (
-                f"transaminases {format_number(f.transaminase_x_uln)} x ULN >= "
-                f"{format_number(SPITZER_TRANSAMINASE_X_ULN)} x ULN",
+                tr("transaminases {value} x ULN >= {cut} x ULN").format(
+                    value=format_number(f.transaminase_x_uln),
+                    cut=format_number(SPITZER_TRANSAMINASE_X_ULN),
+                ),
                 f.transaminase_x_uln >= SPITZER_TRANSAMINASE_X_ULN,
             ),
         )
@@ -506,41 +561,65 @@ def engraftment_syndrome_spitzer(findings: EngraftmentFindings) -> GradeResult:
     minor = [
         name
         for name, ok in (
-            (f"hepatic dysfunction ({' and '.join(hepatic)})", bool(hepatic)),
-            ("creatinine >= 2x baseline", f.creatinine_x_baseline >= 2.0),
-            ("weight gain >= 2.5%", f.weight_gain_pct >= 2.5),
-            ("transient encephalopathy", f.encephalopathy),
+            (
+                tr("hepatic dysfunction ({findings})").format(findings=tr(" and ").join(hepatic)),
+                bool(hepatic),
+            ),
+            (tr("creatinine >= 2x baseline"), f.creatinine_x_baseline >= 2.0),
+            (tr("weight gain >= 2.5%"), f.weight_gain_pct >= 2.5),
+            (tr("transient encephalopathy"), f.encephalopathy),
         )
         if ok
     ]
     notes: list[str] = []
     if not hepatic:
         notes.append(
-            f"No hepatic dysfunction: {bili.compared(SPITZER_BILIRUBIN)}, transaminases "
-            f"{format_number(f.transaminase_x_uln)} x ULN < "
-            f"{format_number(SPITZER_TRANSAMINASE_X_ULN)} x ULN."
+            tr(
+                "No hepatic dysfunction: {bilirubin}, transaminases {value} x ULN < {cut} x ULN."
+            ).format(
+                bilirubin=bili.compared(SPITZER_BILIRUBIN),
+                value=format_number(f.transaminase_x_uln),
+                cut=format_number(SPITZER_TRANSAMINASE_X_ULN),
+            )
         )
     if bili.unit is BilirubinUnit.UMOL_L:
         notes.append(
-            "Spitzer gives bilirubin >= 2 mg/dL only; 34 µmol/L is used (2 mg/dL = 34.2 "
-            "µmol/L, printed as 34 µmol/L by the EBMT SOS/VOD criteria, Mohty 2016)."
+            tr(
+                "Spitzer gives bilirubin >= 2 mg/dL only; 34 µmol/L is used (2 mg/dL = 34.2 "
+                "µmol/L, printed as 34 µmol/L by the EBMT SOS/VOD criteria, Mohty 2016)."
+            )
         )
     if 0 < f.rash_bsa_percent <= 25:
-        notes.append("Rash <= 25% BSA is not a Spitzer major criterion.")
+        notes.append(tr("Rash <= 25% BSA is not a Spitzer major criterion."))
     in_window = (
         f.hours_after_engraftment is not None and abs(f.hours_after_engraftment) <= ES_SPITZER_HOURS
     )
-    counts = f"{len(major)} major ({'; '.join(major) or 'none'}), {len(minor)} minor"
+    counts = tr("{major_n} major ({major}), {minor_n} minor").format(
+        major_n=len(major), major="; ".join(major) or tr("none"), minor_n=len(minor)
+    )
     if not in_window:
-        met, rule = False, f"Not met: onset not within {ES_SPITZER_HOURS:g} h of engraftment."
+        met, rule = (
+            False,
+            tr("Not met: onset not within {hours} h of engraftment.").format(
+                hours=f"{ES_SPITZER_HOURS:g}"
+            ),
+        )
     elif len(major) >= 3 or (len(major) == 2 and minor):
-        met, rule = True, f"Met: {counts} ({'; '.join(minor) or 'none'})."
+        met, rule = (
+            True,
+            tr("Met: {counts} ({minor}).").format(
+                counts=counts, minor="; ".join(minor) or tr("none")
+            ),
+        )
     else:
-        met, rule = False, f"Not met: {counts}; needs 3 major or 2 major + 1 minor."
+        met, rule = (
+            False,
+            tr("Not met: {counts}; needs 3 major or 2 major + 1 minor.").format(counts=counts),
+        )
     return GradeResult(
         value=met,
-        label="criteria met" if met else "criteria not met",
-        criteria="Engraftment syndrome Spitzer",
+        label=tr("criteria met") if met else tr("criteria not met"),
+        criteria=tr_noop("Engraftment syndrome Spitzer"),
         version="2001 (Spitzer, BMT 2001;27:893)",
         inputs=f.inputs(),
         deciding_rule=rule,
@@ -562,28 +641,35 @@ def engraftment_syndrome_maiolino(findings: EngraftmentFindings) -> GradeResult:
     signs = [
         name
         for name, ok in (
-            ("skin rash", f.rash_bsa_percent > 0),
-            ("pulmonary infiltrates", f.pulmonary_infiltrates or f.pulmonary_oedema_hypoxia),
-            ("diarrhoea >= 2 liquid stools/day", f.liquid_stools_per_day >= 2),
+            (tr("skin rash"), f.rash_bsa_percent > 0),
+            (tr("pulmonary infiltrates"), f.pulmonary_infiltrates or f.pulmonary_oedema_hypoxia),
+            (tr("diarrhoea >= 2 liquid stools/day"), f.liquid_stools_per_day >= 2),
         )
         if ok
     ]
     if not in_window:
-        met, rule = False, "Not met: onset more than 24 h before the first neutrophils."
+        met, rule = False, tr("Not met: onset more than 24 h before the first neutrophils.")
     elif not fever:
-        met, rule = False, "Not met: no noninfectious fever."
+        met, rule = False, tr("Not met: no noninfectious fever.")
     elif signs:
-        met, rule = True, f"Met: noninfectious fever plus {'; '.join(signs)}."
+        met, rule = (
+            True,
+            tr("Met: noninfectious fever plus {signs}.").format(signs="; ".join(signs)),
+        )
     else:
-        met, rule = False, "Not met: fever without rash, pulmonary infiltrates or diarrhoea."
+        met, rule = False, tr("Not met: fever without rash, pulmonary infiltrates or diarrhoea.")
     return GradeResult(
         value=met,
-        label="criteria met" if met else "criteria not met",
-        criteria="Engraftment syndrome Maiolino",
+        label=tr("criteria met") if met else tr("criteria not met"),
+        criteria=tr_noop("Engraftment syndrome Maiolino"),
         version="2003 (Maiolino et al., Bone Marrow Transplant 2003;31:393-397)",
         inputs=f.inputs(),
         deciding_rule=rule,
-        notes=(f"Fever threshold {MAIOLINO_FEVER_C:g} °C (unverified; configurable).",),
+        notes=(
+            tr("Fever threshold {value} °C (unverified; configurable).").format(
+                value=f"{MAIOLINO_FEVER_C:g}"
+            ),
+        ),
         components={"signs": tuple(signs)},
     )
 
@@ -631,14 +717,14 @@ class TmaAssessment:
             "sc5b9_at_or_above_uln",
         ):
             require_bool(name, getattr(self, name))
-        require_number("ldh_x_uln", self.ldh_x_uln, 0.0, 100.0, "x ULN", what="LDH")
+        require_number("ldh_x_uln", self.ldh_x_uln, 0.0, 100.0, "x ULN", what=tr_noop("LDH"))
         require_number(
             "upcr_mg_mg",
             self.upcr_mg_mg,
             0.0,
             100.0,
             "mg/mg",
-            what="Urine protein:creatinine ratio",
+            what=tr_noop("Urine protein:creatinine ratio"),
         )
 
     def criteria(self) -> tuple[str, ...]:
@@ -646,13 +732,13 @@ class TmaAssessment:
         return tuple(
             name
             for name, ok in (
-                ("anaemia", self.anaemia),
-                ("thrombocytopenia", self.thrombocytopenia),
-                ("LDH > ULN", self.ldh_x_uln > 1.0),
-                ("schistocytes", self.schistocytes),
-                ("hypertension", self.hypertension),
-                ("sC5b-9 >= ULN", self.sc5b9_at_or_above_uln),
-                ("proteinuria rUPCR >= 1", self.upcr_mg_mg >= 1.0),
+                (tr_noop("anaemia"), self.anaemia),
+                (tr_noop("thrombocytopenia"), self.thrombocytopenia),
+                (tr_noop("LDH > ULN"), self.ldh_x_uln > 1.0),
+                (tr_noop("schistocytes"), self.schistocytes),
+                (tr_noop("hypertension"), self.hypertension),
+                (tr_noop("sC5b-9 >= ULN"), self.sc5b9_at_or_above_uln),
+                (tr_noop("proteinuria rUPCR >= 1"), self.upcr_mg_mg >= 1.0),
             )
             if ok
         )
@@ -662,9 +748,9 @@ class TmaAssessment:
         return tuple(
             name
             for name, ok in (
-                ("sC5b-9 >= ULN", self.sc5b9_at_or_above_uln),
-                ("rUPCR >= 1 mg/mg", self.upcr_mg_mg >= 1.0),
-                ("LDH >= 2x ULN", self.ldh_x_uln >= 2.0),
+                (tr_noop("sC5b-9 >= ULN"), self.sc5b9_at_or_above_uln),
+                (tr_noop("rUPCR >= 1 mg/mg"), self.upcr_mg_mg >= 1.0),
+                (tr_noop("LDH >= 2x ULN"), self.ldh_x_uln >= 2.0),
             )
             if ok
         )
@@ -693,7 +779,9 @@ def ta_tma_harmonized(
         require_bool(name, flag)
     for a in assessments:
         if not isinstance(a, TmaAssessment):
-            raise ValidationError("assessments", "Each TA-TMA assessment must be a TmaAssessment.")
+            raise ValidationError(
+                "assessments", tr("Each TA-TMA assessment must be a TmaAssessment.")
+            )
     ordered = sorted(assessments, key=lambda a: a.date)
     pair: tuple[TmaAssessment, TmaAssessment] | None = None
     for first, second in itertools.pairwise(ordered):
@@ -705,37 +793,46 @@ def ta_tma_harmonized(
             pair = (first, second)
     diagnosed = biopsy_proven or pair is not None
     if biopsy_proven:
-        rule = "Diagnosed: biopsy-proven TMA."
+        rule = tr("Diagnosed: biopsy-proven TMA.")
     elif pair is not None:
-        rule = (
-            f"Diagnosed: >= {TMA_MIN_CRITERIA} of 7 criteria on {pair[0].date} "
-            f"({', '.join(pair[0].criteria())}) and {pair[1].date} "
-            f"({', '.join(pair[1].criteria())})."
+        rule = tr(
+            "Diagnosed: >= {n} of 7 criteria on {first} ({first_criteria}) and {second} "
+            "({second_criteria})."
+        ).format(
+            n=TMA_MIN_CRITERIA,
+            first=pair[0].date,
+            first_criteria=", ".join(tr(c) for c in pair[0].criteria()),
+            second=pair[1].date,
+            second_criteria=", ".join(tr(c) for c in pair[1].criteria()),
         )
     else:
         best = max((len(a.criteria()) for a in ordered), default=0)
-        rule = (
-            f"Not diagnosed: no 2 consecutive assessments within {TMA_WINDOW_DAYS} days with "
-            f">= {TMA_MIN_CRITERIA} criteria (most at one assessment: {best})."
-        )
+        rule = tr(
+            "Not diagnosed: no 2 consecutive assessments within {days} days with "
+            ">= {n} criteria (most at one assessment: {best})."
+        ).format(days=TMA_WINDOW_DAYS, n=TMA_MIN_CRITERIA, best=best)
     considered = list(pair) if pair is not None else (ordered[-1:] if biopsy_proven else [])
     features = sorted({f for a in considered for f in a.high_risk_features()})
     features += [
         name
         for name, ok in (
-            ("concurrent grade 2-4 aGVHD", concurrent_agvhd_grade_2_4),
-            ("concurrent infection", concurrent_infection),
-            ("organ dysfunction", organ_dysfunction),
+            (tr_noop("concurrent grade 2-4 aGVHD"), concurrent_agvhd_grade_2_4),
+            (tr_noop("concurrent infection"), concurrent_infection),
+            (tr_noop("organ dysfunction"), organ_dysfunction),
         )
         if ok
     ]
     high_risk = diagnosed and bool(features)
-    notes = (f"High-risk features: {', '.join(features)}.",) if high_risk else ()
-    label = ("TA-TMA, high risk" if high_risk else "TA-TMA") if diagnosed else "no TA-TMA"
+    notes = (
+        (tr("High-risk features: {features}.").format(features=", ".join(tr(f) for f in features)),)
+        if high_risk
+        else ()
+    )
+    label = (tr("TA-TMA, high risk") if high_risk else "TA-TMA") if diagnosed else tr("no TA-TMA")
     return GradeResult(
         value=diagnosed,
         label=label,
-        criteria="TA-TMA harmonised",
+        criteria=tr_noop("TA-TMA harmonised"),
         version="2023 (Schoettler et al., Transplant Cell Ther 2023;29:151-163)",
         inputs={
             "assessments": tuple(
@@ -770,12 +867,12 @@ class Diet(StrEnum):
 
 
 CTCAE_MUCOSITIS: Final = (
-    "none",
-    "asymptomatic or mild symptoms; intervention not indicated",
-    "moderate pain or ulcer not interfering with oral intake; modified diet indicated",
-    "severe pain; interfering with oral intake",
-    "life-threatening consequences; urgent intervention indicated",
-    "death",
+    tr_noop("none"),
+    tr_noop("asymptomatic or mild symptoms; intervention not indicated"),
+    tr_noop("moderate pain or ulcer not interfering with oral intake; modified diet indicated"),
+    tr_noop("severe pain; interfering with oral intake"),
+    tr_noop("life-threatening consequences; urgent intervention indicated"),
+    tr_noop("death"),
 )
 
 
@@ -797,25 +894,27 @@ def oral_mucositis(
     for name, flag in (("soreness", soreness), ("erythema", erythema), ("ulcers", ulcers)):
         require_bool(name, flag)
     food = require_choice("diet", Diet, diet)
-    ctcae = require_int("ctcae_grade", ctcae_grade, 0, 5, what="CTCAE mucositis grade")
+    ctcae = require_int("ctcae_grade", ctcae_grade, 0, 5, what=tr_noop("CTCAE mucositis grade"))
     notes: list[str] = []
     if food is Diet.NONE:
-        who, rule = 4, "WHO 4: alimentation not possible."
+        who, rule = 4, tr("WHO 4: alimentation not possible.")
     elif food is Diet.LIQUIDS_ONLY:
-        who, rule = 3, "WHO 3: ulcers, liquid diet only."
+        who, rule = 3, tr("WHO 3: ulcers, liquid diet only.")
         if not ulcers:
-            notes.append("Liquid diet only without ulcers: WHO grade is functional; confirm.")
+            notes.append(tr("Liquid diet only without ulcers: WHO grade is functional; confirm."))
     elif ulcers:
-        who, rule = 2, "WHO 2: erythema/ulcers, can eat solids."
+        who, rule = 2, tr("WHO 2: erythema/ulcers, can eat solids.")
     elif soreness or erythema:
-        who, rule = 1, "WHO 1: soreness with or without erythema."
+        who, rule = 1, tr("WHO 1: soreness with or without erythema.")
     else:
-        who, rule = 0, "WHO 0: none."
-    rule += f" CTCAE v5 grade {ctcae}: {CTCAE_MUCOSITIS[ctcae]}."
+        who, rule = 0, tr("WHO 0: none.")
+    rule += tr(" CTCAE v5 grade {grade}: {text}.").format(
+        grade=ctcae, text=tr(CTCAE_MUCOSITIS[ctcae])
+    )
     return GradeResult(
         value=who,
-        label=f"WHO {who} / CTCAE {ctcae}",
-        criteria="Oral mucositis WHO and CTCAE",
+        label=tr("WHO {who} / CTCAE {ctcae}").format(who=who, ctcae=ctcae),
+        criteria=tr_noop("Oral mucositis WHO and CTCAE"),
         version="WHO Handbook 1979; CTCAE v5.0 (2017)",
         inputs={
             "soreness": soreness,
@@ -859,15 +958,15 @@ def haemorrhagic_cystitis_grade(
     for name, flag in flags.items():
         require_bool(name, flag)
     if obstruction_requiring_intervention:
-        grade, rule = 4, "Grade IV: clots with obstruction/retention requiring intervention."
+        grade, rule = 4, tr("Grade IV: clots with obstruction/retention requiring intervention.")
     elif clots:
-        grade, rule = 3, "Grade III: macroscopic haematuria with clots."
+        grade, rule = 3, tr("Grade III: macroscopic haematuria with clots.")
     elif macroscopic_haematuria:
-        grade, rule = 2, "Grade II: macroscopic haematuria."
+        grade, rule = 2, tr("Grade II: macroscopic haematuria.")
     elif microscopic_haematuria:
-        grade, rule = 1, "Grade I: microscopic haematuria."
+        grade, rule = 1, tr("Grade I: microscopic haematuria.")
     else:
-        grade, rule = 0, "No haematuria."
+        grade, rule = 0, tr("No haematuria.")
     notes: list[str] = []
     inputs: dict[str, object] = dict(flags)
     if hours_since_conditioning is not None:
@@ -877,19 +976,19 @@ def haemorrhagic_cystitis_grade(
             0.0,
             87600.0,
             "h",
-            what="Time since conditioning",
+            what=tr_noop("Time since conditioning"),
         )
         inputs["hours_since_conditioning"] = hours
         if grade:
             notes.append(
-                "Early onset (<= 72 h): cyclophosphamide/acrolein."
+                tr("Early onset (<= 72 h): cyclophosphamide/acrolein.")
                 if hours <= HC_EARLY_ONSET_HOURS
-                else "Late onset: consider BK polyomavirus (test urine/blood BK PCR)."
+                else tr("Late onset: consider BK polyomavirus (test urine/blood BK PCR).")
             )
     return GradeResult(
         value=grade,
-        label=ROMAN[grade] if grade else "none",
-        criteria="Haemorrhagic cystitis",
+        label=ROMAN[grade] if grade else tr("none"),
+        criteria=tr_noop("Haemorrhagic cystitis"),
         version="Droller 1982 / Bedi 1995 (wording unverified)",
         inputs=inputs,
         deciding_rule=rule,

@@ -36,6 +36,7 @@ from planner.clinical.grading import (
     require_int,
     require_number,
 )
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -44,7 +45,7 @@ MIN_DAY: Final = -30
 
 def _fmt(value: float | None) -> str:
     """A number for a rule ("10", "12.5"); "not measured" for None."""
-    return "not measured" if value is None else format_number(value)
+    return tr("not measured") if value is None else format_number(value)
 
 
 MAX_DAY: Final = 3650
@@ -66,7 +67,7 @@ class VodCriteria(StrEnum):
     EBMT_2016_ADULT = "ebmt_2016_adult"
 
 
-EBMT2016_CRITERIA: Final = "SOS/VOD EBMT adult"
+EBMT2016_CRITERIA: Final = tr_noop("SOS/VOD EBMT adult")
 EBMT2016_VERSION: Final = "2016 (Mohty et al., BMT 2016;51:906-912)"
 
 _VERSIONS: Final = {
@@ -82,7 +83,9 @@ WEIGHT_GAIN_PCT: Final = 5.0  # "weight gain > 5%" (Baltimore, EBMT adult and pa
 
 
 def _weight(weight_gain_pct: object) -> float:
-    return require_number("weight_gain_pct", weight_gain_pct, -50.0, 100.0, "%", what="Weight gain")
+    return require_number(
+        "weight_gain_pct", weight_gain_pct, -50.0, 100.0, "%", what=tr_noop("Weight gain")
+    )
 
 
 def _flags(**flags: object) -> dict[str, bool]:
@@ -121,7 +124,7 @@ def vod_diagnosis(
         seattle_rule: "or" (hepatomegaly or RUQ pain) or "with" (both) for modified Seattle.
     """
     chosen = require_choice("criteria_set", VodCriteria, criteria_set)
-    d = require_int("day", day, MIN_DAY, MAX_DAY, what="Transplant day")
+    d = require_int("day", day, MIN_DAY, MAX_DAY, what=tr_noop("Transplant day"))
     bili = given_bilirubin(bilirubin, bilirubin_unit, bilirubin_mg_dl)
     weight = _weight(weight_gain_pct)
     flags = _flags(
@@ -132,7 +135,9 @@ def vod_diagnosis(
         histology=histology,
     )
     if seattle_rule not in ("or", "with"):
-        raise ValidationError("seattle_rule", "Seattle hepatomegaly rule must be 'or' or 'with'.")
+        raise ValidationError(
+            "seattle_rule", tr("Seattle hepatomegaly rule must be 'or' or 'with'.")
+        )
     inputs: dict[str, object] = {
         "day": d,
         bili.input_key: bili.value,
@@ -151,7 +156,7 @@ def vod_diagnosis(
     criteria, version = _VERSIONS[chosen]
     return GradeResult(
         value=met,
-        label="criteria met" if met else "criteria not met",
+        label=tr("criteria met") if met else tr("criteria not met"),
         criteria=criteria,
         version=version,
         inputs=inputs,
@@ -169,25 +174,40 @@ def _seattle(
         name
         for name, ok in (
             (bili.compared(SEATTLE_BILIRUBIN, strict=True), bili.above(SEATTLE_BILIRUBIN)),
-            (f"hepatomegaly {rule} RUQ pain", liver),
-            ("weight gain >2%", weight > 2.0),
+            (
+                tr("hepatomegaly or RUQ pain")
+                if rule == "or"
+                else tr("hepatomegaly with RUQ pain"),
+                liver,
+            ),
+            (tr("weight gain >2%"), weight > 2.0),
         )
         if ok
     ]
     if day > SEATTLE_LAST_DAY:
-        return False, f"Not met: Day {day:+d} is beyond Day +{SEATTLE_LAST_DAY}.", found
+        return False, _beyond(day, SEATTLE_LAST_DAY), found
     if len(found) >= 2:
         return (
             True,
-            f"Met: {len(found)} of 3 by Day +{SEATTLE_LAST_DAY} ({'; '.join(found)}).",
+            tr("Met: {n} of 3 by Day +{last} ({found}).").format(
+                n=len(found), last=SEATTLE_LAST_DAY, found="; ".join(found)
+            ),
             found,
         )
-    return (
-        False,
-        f"Not met: {len(found)} of 3 criteria (2 needed)"
-        + (f" ({'; '.join(found)})." if found else "."),
-        found,
-    )
+    return False, _not_met(found, 3), found
+
+
+def _beyond(day: int, last: int) -> str:
+    return tr("Not met: Day {day} is beyond Day +{last}.").format(day=f"{day:+d}", last=last)
+
+
+def _not_met(found: list[str], of: int) -> str:
+    """ "Not met: 1 of 3 criteria (2 needed) (ascites)."."""
+    if found:
+        return tr("Not met: {n} of {of} criteria (2 needed) ({found}).").format(
+            n=len(found), of=of, found="; ".join(found)
+        )
+    return tr("Not met: {n} of {of} criteria (2 needed).").format(n=0, of=of)
 
 
 def _baltimore(
@@ -196,29 +216,38 @@ def _baltimore(
     others = [
         name
         for name, ok in (
-            ("hepatomegaly", hepatomegaly),
-            ("weight gain >5%", weight > WEIGHT_GAIN_PCT),
-            ("ascites", ascites),
+            (tr("hepatomegaly"), hepatomegaly),
+            (tr("weight gain >5%"), weight > WEIGHT_GAIN_PCT),
+            (tr("ascites"), ascites),
         )
         if ok
     ]
     found = [bili.compared(BALTIMORE_BILIRUBIN)] if bili.at_least(BALTIMORE_BILIRUBIN) else []
     found += others
     if day > BALTIMORE_LAST_DAY:
-        return False, f"Not met: Day {day:+d} is beyond Day +{BALTIMORE_LAST_DAY}.", found
+        return False, _beyond(day, BALTIMORE_LAST_DAY), found
     if not bili.at_least(BALTIMORE_BILIRUBIN):
         cut = BALTIMORE_BILIRUBIN.text(bili.unit)
         return (
             False,
-            f"Not met: bilirubin <{cut} ({bili.text} entered; bilirubin >={cut} is required).",
+            tr(
+                "Not met: bilirubin <{cut} ({value} entered; bilirubin >={cut} is required)."
+            ).format(cut=cut, value=bili.text),
             found,
         )
     if len(others) >= 2:
-        return True, f"Met: {bili.compared(BALTIMORE_BILIRUBIN)} plus {'; '.join(others)}.", found
+        return (
+            True,
+            tr("Met: {bilirubin} plus {others}.").format(
+                bilirubin=bili.compared(BALTIMORE_BILIRUBIN), others="; ".join(others)
+            ),
+            found,
+        )
     return (
         False,
-        f"Not met: {bili.compared(BALTIMORE_BILIRUBIN)} but only {len(others)} of 3 other "
-        "criteria (2 needed).",
+        tr("Not met: {bilirubin} but only {n} of 3 other criteria (2 needed).").format(
+            bilirubin=bili.compared(BALTIMORE_BILIRUBIN), n=len(others)
+        ),
         found,
     )
 
@@ -235,9 +264,9 @@ def _ebmt2016(
     others = [
         name
         for name, ok in (
-            ("painful hepatomegaly", painful_hepatomegaly),
-            ("weight gain >5%", weight > WEIGHT_GAIN_PCT),
-            ("ascites", ascites),
+            (tr("painful hepatomegaly"), painful_hepatomegaly),
+            (tr("weight gain >5%"), weight > WEIGHT_GAIN_PCT),
+            (tr("ascites"), ascites),
         )
         if ok
     ]
@@ -248,45 +277,56 @@ def _ebmt2016(
         if classical:
             return (
                 True,
-                f"Classical (onset by Day +21): {bili.compared(EBMT_BILIRUBIN)} plus "
-                f"{'; '.join(others)}.",
+                tr("Classical (onset by Day +21): {bilirubin} plus {others}.").format(
+                    bilirubin=bili.compared(EBMT_BILIRUBIN), others="; ".join(others)
+                ),
                 found,
             )
         return (
             False,
-            f"Classical criteria not met (onset Day {day:+d}, by Day +21): bilirubin >= "
-            f"{EBMT_BILIRUBIN.text(bili.unit)} plus 2 of painful hepatomegaly, weight gain "
-            f">5%, ascites are required ({bili.compared(EBMT_BILIRUBIN)}; "
-            f"{len(others)} of the 3 others).",
+            tr(
+                "Classical criteria not met (onset Day {day}, by Day +21): bilirubin >= "
+                "{cut} plus 2 of painful hepatomegaly, weight gain "
+                ">5%, ascites are required ({bilirubin}; {n} of the 3 others)."
+            ).format(
+                day=f"{day:+d}",
+                cut=EBMT_BILIRUBIN.text(bili.unit),
+                bilirubin=bili.compared(EBMT_BILIRUBIN),
+                n=len(others),
+            ),
             found,
         )
     if classical:
         return (
             True,
-            f"Late onset (Day {day:+d}): classical criteria beyond Day +21 ({'; '.join(found)}).",
+            tr("Late onset (Day {day}): classical criteria beyond Day +21 ({found}).").format(
+                day=f"{day:+d}", found="; ".join(found)
+            ),
             found,
         )
     if histology:
-        return True, "Late onset: histologically proven SOS/VOD.", [*found, "histology"]
+        return True, tr("Late onset: histologically proven SOS/VOD."), [*found, tr("histology")]
     if len(found) >= 2 and imaging:
         return (
             True,
-            f"Late onset (Day {day:+d}): {'; '.join(found)} plus haemodynamic/ultrasound evidence.",
-            [*found, "haemodynamic/ultrasound evidence"],
+            tr("Late onset (Day {day}): {found} plus haemodynamic/ultrasound evidence.").format(
+                day=f"{day:+d}", found="; ".join(found)
+            ),
+            [*found, tr("haemodynamic/ultrasound evidence")],
         )
     if len(found) >= 2:
         return (
             False,
-            f"Late onset not met: {'; '.join(found)} but no haemodynamic/ultrasound "
-            "evidence or histology.",
+            tr(
+                "Late onset not met: {found} but no haemodynamic/ultrasound evidence or histology."
+            ).format(found="; ".join(found)),
             found,
         )
-    return (
-        False,
-        f"Late onset not met: {len(found)} of 4 criteria (2 needed with imaging)"
-        + (f" ({'; '.join(found)})." if found else "."),
-        found,
-    )
+    if found:
+        rule = tr("Late onset not met: {n} of 4 criteria (2 needed with imaging) ({found}).")
+    else:
+        rule = tr("Late onset not met: {n} of 4 criteria (2 needed with imaging).")
+    return False, rule.format(n=len(found), found="; ".join(found)), found
 
 
 # --- EBMT 2023 refined adult criteria (Mohty et al., BMT 2023;58:749-754) ---------------
@@ -299,9 +339,15 @@ def _ebmt2016(
 # another cause. (Criteria as tabulated by Mohty in the EBMT Handbook, 8th ed., 2024,
 # chapter 49, Table 49.2.)
 
-EBMT2023_CRITERIA: Final = "SOS/VOD EBMT 2023 refined adult"
+EBMT2023_CRITERIA: Final = tr_noop("SOS/VOD EBMT 2023 refined adult")
 EBMT2023_VERSION: Final = "2023 (Mohty et al., BMT 2023;58:749-754)"
 EBMT2023_CATEGORIES: Final = ("not met", "probable", "clinical", "proven")
+_EBMT2023_LABELS: Final = (
+    tr_noop("criteria not met"),
+    tr_noop("probable SOS/VOD"),
+    tr_noop("clinical SOS/VOD"),
+    tr_noop("proven SOS/VOD"),
+)
 HVPG_PROVEN_MMHG: Final = 10.0
 
 
@@ -343,32 +389,34 @@ def vod_diagnosis_ebmt2023(
     hvpg = (
         None
         if hvpg_mmhg is None
-        else require_number("hvpg_mmhg", hvpg_mmhg, 0.0, 60.0, "mmHg", what="HVPG")
+        else require_number("hvpg_mmhg", hvpg_mmhg, 0.0, 60.0, "mmHg", what=tr_noop("HVPG"))
     )
     onset = (
         None
         if onset_day is None
-        else require_int("onset_day", onset_day, MIN_DAY, MAX_DAY, what="Day of onset")
+        else require_int("onset_day", onset_day, MIN_DAY, MAX_DAY, what=tr_noop("Day of onset"))
     )
     high = bili.at_least(EBMT_BILIRUBIN)
     clinical_signs = [
         name
         for name, ok in (
-            ("painful hepatomegaly", painful_hepatomegaly),
-            ("weight gain >5%", weight > WEIGHT_GAIN_PCT),
-            ("ascites", ascites),
+            (tr("painful hepatomegaly"), painful_hepatomegaly),
+            (tr("weight gain >5%"), weight > WEIGHT_GAIN_PCT),
+            (tr("ascites"), ascites),
         )
         if ok
     ]
     probable = ([bili.compared(EBMT_BILIRUBIN)] if high else []) + clinical_signs
     if ultrasound_or_elastography:
-        probable.append("ultrasound/elastography suggestive of SOS/VOD")
+        probable.append(tr("ultrasound/elastography suggestive of SOS/VOD"))
     proof = [
         name
         for name, ok in (
-            ("histologically proven", histology),
+            (tr("histologically proven"), histology),
             (
-                f"HVPG {_fmt(hvpg)} mmHg >= {_fmt(HVPG_PROVEN_MMHG)} mmHg",
+                tr("HVPG {value} mmHg >= {cut} mmHg").format(
+                    value=_fmt(hvpg), cut=_fmt(HVPG_PROVEN_MMHG)
+                ),
                 hvpg is not None and hvpg >= HVPG_PROVEN_MMHG,
             ),
         )
@@ -376,34 +424,40 @@ def vod_diagnosis_ebmt2023(
     ]
     if proof:
         category = 3
-        rule = f"Proven SOS/VOD: {' and '.join(proof)}."
+        rule = tr("Proven SOS/VOD: {proof}.").format(proof=tr(" and ").join(proof))
     elif high and len(clinical_signs) >= 2:
         category = 2
-        rule = (
-            f"Clinical SOS/VOD: {bili.compared(EBMT_BILIRUBIN)} plus {'; '.join(clinical_signs)}."
+        rule = tr("Clinical SOS/VOD: {bilirubin} plus {signs}.").format(
+            bilirubin=bili.compared(EBMT_BILIRUBIN), signs="; ".join(clinical_signs)
         )
     elif len(probable) >= 2:
         category = 1
-        rule = f"Probable SOS/VOD: {len(probable)} of 5 criteria ({'; '.join(probable)})."
+        rule = tr("Probable SOS/VOD: {n} of 5 criteria ({found}).").format(
+            n=len(probable), found="; ".join(probable)
+        )
     else:
         category = 0
         rule = (
-            f"Not met: {len(probable)} of 5 probable criteria (2 needed)"
-            + (f" ({'; '.join(probable)})" if probable else "")
-            + f"; {bili.compared(EBMT_BILIRUBIN)}."
+            tr("Not met: {n} of 5 probable criteria (2 needed) ({found}); {bilirubin}.")
+            if probable
+            else tr("Not met: {n} of 5 probable criteria (2 needed); {bilirubin}.")
+        ).format(
+            n=len(probable), found="; ".join(probable), bilirubin=bili.compared(EBMT_BILIRUBIN)
         )
     if category == 1 and high:
-        rule += " Clinical needs 2 of painful hepatomegaly, weight gain >5%, ascites."
+        rule += tr(" Clinical needs 2 of painful hepatomegaly, weight gain >5%, ascites.")
     elif category == 1:
-        rule += f" Clinical needs bilirubin >= {EBMT_BILIRUBIN.text(bili.unit)} ({bili.text})."
+        rule += tr(" Clinical needs bilirubin >= {cut} ({value}).").format(
+            cut=EBMT_BILIRUBIN.text(bili.unit), value=bili.text
+        )
     timing = ""
     if onset is not None and category:
         timing = (
-            " (classical, onset by Day +21)"
+            tr(" (classical, onset by Day +21)")
             if onset <= EBMT_CLASSICAL_LAST_DAY
-            else " (late onset, after Day +21)"
+            else tr(" (late onset, after Day +21)")
         )
-    label = "criteria not met" if category == 0 else f"{EBMT2023_CATEGORIES[category]} SOS/VOD"
+    label = tr(_EBMT2023_LABELS[category])
     inputs: dict[str, object] = {
         bili.input_key: bili.value,
         "weight_gain_pct": weight,
@@ -418,7 +472,7 @@ def vod_diagnosis_ebmt2023(
         version=EBMT2023_VERSION,
         inputs=inputs,
         deciding_rule=rule,
-        notes=("The signs count only when not attributable to another cause.",),
+        notes=(tr("The signs count only when not attributable to another cause."),),
         components={
             "criteria_met": tuple(probable + proof),
             "category": EBMT2023_CATEGORIES[category],
@@ -437,7 +491,7 @@ def vod_diagnosis_ebmt2023(
 # bilirubin from a baseline on 3 consecutive days, or bilirubin >= 2 mg/dL within 72 h.
 # Other potential differential diagnoses excluded. Bilirubin is not obligatory.
 
-PAEDIATRIC_CRITERIA: Final = "SOS/VOD EBMT paediatric"
+PAEDIATRIC_CRITERIA: Final = tr_noop("SOS/VOD EBMT paediatric")
 PAEDIATRIC_VERSION: Final = "2018 (Corbacioglu et al., BMT 2018;53:138-145)"
 
 
@@ -469,41 +523,61 @@ def vod_diagnosis_paediatric(
     weight_reasons = [
         text
         for text, ok in (
-            ("on 3 consecutive days despite diuretics", weight_gain_3_days_despite_diuretics),
-            (f"{_fmt(weight)}% > 5% above baseline", weight > WEIGHT_GAIN_PCT),
+            (tr("on 3 consecutive days despite diuretics"), weight_gain_3_days_despite_diuretics),
+            (
+                tr("{value}% > 5% above baseline").format(value=_fmt(weight)),
+                weight > WEIGHT_GAIN_PCT,
+            ),
         )
         if ok
     ]
     bili_reasons = [
         text
         for text, ok in (
-            ("rising on 3 consecutive days", bilirubin_rising_3_days),
-            (bili.compared(EBMT_BILIRUBIN) + " within 72 h", bili.at_least(EBMT_BILIRUBIN)),
+            (tr("rising on 3 consecutive days"), bilirubin_rising_3_days),
+            (
+                tr("{bilirubin} within 72 h").format(bilirubin=bili.compared(EBMT_BILIRUBIN)),
+                bili.at_least(EBMT_BILIRUBIN),
+            ),
         )
         if ok
     ]
     found = [
         name
         for name, ok in (
-            ("consumptive transfusion-refractory thrombocytopenia", refractory_thrombocytopenia),
-            (f"weight gain ({' and '.join(weight_reasons)})", bool(weight_reasons)),
-            ("hepatomegaly above baseline", hepatomegaly_above_baseline),
-            ("ascites above baseline", ascites_above_baseline),
-            (f"bilirubin ({' and '.join(bili_reasons)})", bool(bili_reasons)),
+            (
+                tr("consumptive transfusion-refractory thrombocytopenia"),
+                refractory_thrombocytopenia,
+            ),
+            (
+                tr("weight gain ({reasons})").format(reasons=tr(" and ").join(weight_reasons)),
+                bool(weight_reasons),
+            ),
+            (tr("hepatomegaly above baseline"), hepatomegaly_above_baseline),
+            (tr("ascites above baseline"), ascites_above_baseline),
+            (
+                tr("bilirubin ({reasons})").format(reasons=tr(" and ").join(bili_reasons)),
+                bool(bili_reasons),
+            ),
         )
         if ok
     ]
     met = len(found) >= 2
-    rule = (
-        f"{'Met' if met else 'Not met'}: {len(found)} of 5 criteria (2 needed, any time "
-        "after HCT)" + (f": {'; '.join(found)}." if found else ".")
-    )
-    notes = ["Other potential differential diagnoses must be excluded."]
+    if found:
+        rule = (
+            tr("Met: {n} of 5 criteria (2 needed, any time after HCT): {found}.")
+            if met
+            else tr("Not met: {n} of 5 criteria (2 needed, any time after HCT): {found}.")
+        )
+    else:
+        rule = tr("Not met: {n} of 5 criteria (2 needed, any time after HCT).")
+    rule = rule.format(n=len(found), found="; ".join(found))
+    notes = [tr("Other potential differential diagnoses must be excluded.")]
     if met and not bili_reasons:
-        notes.append("Anicteric SOS/VOD: the paediatric criteria do not require bilirubin.")
+        notes.append(tr("Anicteric SOS/VOD: the paediatric criteria do not require bilirubin."))
     return GradeResult(
         value=met,
-        label="criteria met" if met else "criteria not met",
+        label=tr("criteria met") if met else tr("criteria not met"),
         criteria=PAEDIATRIC_CRITERIA,
         version=PAEDIATRIC_VERSION,
         inputs={bili.input_key: bili.value, "weight_gain_pct": weight, **flags},
@@ -516,10 +590,25 @@ def vod_diagnosis_paediatric(
 
 # --- EBMT 2016 severity (Mohty et al. 2016) --------------------------------------------
 
-SEVERITY_CRITERIA: Final = "SOS/VOD severity EBMT adult"
+SEVERITY_CRITERIA: Final = tr_noop("SOS/VOD severity EBMT adult")
 SEVERITY_VERSION: Final = "2016 (Mohty et al., BMT 2016;51:906-912)"
 VOD_SEVERITIES: Final = ("mild", "moderate", "severe", "very severe")
+_SEVERITY_LABELS: Final = (
+    tr_noop("mild"),
+    tr_noop("moderate"),
+    tr_noop("severe"),
+    tr_noop("very severe"),
+)
 _MILD, _MODERATE, _SEVERE, _VERY_SEVERE = range(4)
+# The severity criteria as a rule names them.
+_LEVEL_NAMES: Final = {
+    "time since onset": tr_noop("time since onset"),
+    "bilirubin": tr_noop("bilirubin"),
+    "transaminases": tr_noop("transaminases"),
+    "weight": tr_noop("weight"),
+    "creatinine": tr_noop("creatinine"),
+    "bilirubin doubling in 48 h": tr_noop("bilirubin doubling in 48 h"),
+}
 
 
 def _level(
@@ -549,13 +638,16 @@ def _bilirubin_column_note(bili: Bilirubin, level: int) -> str:
     """ "Bilirubin 85 µmol/L: severe column (>= 85 and < 136 µmol/L)."."""
     unit = bili.unit
     cuts = [c.text(unit) for c in SEVERITY_BILIRUBIN]
+    between = tr(">= {low} and < {high}")
     band = (
         f"< {cuts[0]}",
-        f">= {cuts[0]} and < {cuts[1]}",
-        f">= {cuts[1]} and < {cuts[2]}",
+        between.format(low=cuts[0], high=cuts[1]),
+        between.format(low=cuts[1], high=cuts[2]),
         f">= {cuts[2]}",
     )[level]
-    return f"Bilirubin {bili.text}: {VOD_SEVERITIES[level]} column ({band})."
+    return tr("Bilirubin {value}: {severity} column ({band}).").format(
+        value=bili.text, severity=tr(_SEVERITY_LABELS[level]), band=band
+    )
 
 
 def vod_severity_ebmt2016(
@@ -589,21 +681,28 @@ def vod_severity_ebmt2016(
         time_since_onset_days,
         0,
         365,
-        what="Time since first symptoms (days)",
+        what=tr_noop("Time since first symptoms (days)"),
     )
     bili = given_bilirubin(bilirubin, bilirubin_unit, bilirubin_mg_dl)
     doubled = require_bool("bilirubin_doubled_48h", bilirubin_doubled_48h)
     trans = require_number(
-        "transaminase_x_uln", transaminase_x_uln, 0.0, 200.0, "x ULN", what="Transaminases"
+        "transaminase_x_uln", transaminase_x_uln, 0.0, 200.0, "x ULN", what=tr_noop("Transaminases")
     )
     weight = require_number(
-        "weight_gain_pct", weight_gain_pct, -50.0, 100.0, "%", what="Weight gain"
+        "weight_gain_pct", weight_gain_pct, -50.0, 100.0, "%", what=tr_noop("Weight gain")
     )
     creat = require_number(
-        "creatinine_x_baseline", creatinine_x_baseline, 0.1, 20.0, "x baseline", what="Creatinine"
+        "creatinine_x_baseline",
+        creatinine_x_baseline,
+        0.1,
+        20.0,
+        "x baseline",
+        what=tr_noop("Creatinine"),
     )
     mof = require_bool("mod_mof", mod_mof)
-    risk = require_int("n_risk_factors", n_risk_factors, 0, 20, what="Number of risk factors")
+    risk = require_int(
+        "n_risk_factors", n_risk_factors, 0, 20, what=tr_noop("Number of risk factors")
+    )
     inputs = {
         "time_since_onset_days": days,
         bili.input_key: bili.value,
@@ -625,30 +724,37 @@ def vod_severity_ebmt2016(
         levels["bilirubin doubling in 48 h"] = _SEVERE
     notes: list[str] = [_bilirubin_column_note(bili, levels["bilirubin"])]
     if mof:
-        grade, rule = _VERY_SEVERE, "Very severe: multi-organ dysfunction/failure present."
+        grade, rule = _VERY_SEVERE, tr("Very severe: multi-organ dysfunction/failure present.")
     else:
-        grade, rule = _MILD, "Mild: fewer than 2 criteria in any more severe column."
+        grade, rule = _MILD, tr("Mild: fewer than 2 criteria in any more severe column.")
         for level in (_VERY_SEVERE, _SEVERE, _MODERATE):
             met = sorted(k for k, v in levels.items() if v >= level)
             if len(met) >= 2:
                 grade = level
-                rule = (
-                    f"{VOD_SEVERITIES[level].capitalize()}: {len(met)} criteria at this "
-                    f"severity or worse ({', '.join(met)})."
+                severity = tr(_SEVERITY_LABELS[level])
+                rule = tr("{severity}: {n} criteria at this severity or worse ({met}).").format(
+                    severity=severity[:1].upper() + severity[1:],
+                    n=len(met),
+                    met=", ".join(tr(_LEVEL_NAMES[k]) for k in met),
                 )
                 break
         if levels["weight"] == _SEVERE and grade == _MODERATE:
-            notes.append("Weight gain 5-<10% counts as severe only with another severe criterion.")
+            notes.append(
+                tr("Weight gain 5-<10% counts as severe only with another severe criterion.")
+            )
         if risk >= 2 and grade in (_MILD, _MODERATE):
             notes.append(
-                f"{risk} risk factors: upgraded from {VOD_SEVERITIES[grade]} "
-                f"to {VOD_SEVERITIES[grade + 1]}."
+                tr("{n} risk factors: upgraded from {before} to {after}.").format(
+                    n=risk,
+                    before=tr(_SEVERITY_LABELS[grade]),
+                    after=tr(_SEVERITY_LABELS[grade + 1]),
+                )
             )
-            rule += f" Upgraded one grade for {risk} risk factors."
+            rule += tr(" Upgraded one grade for {n} risk factors.").format(n=risk)
             grade += 1
     return GradeResult(
         value=VOD_SEVERITIES[grade],
-        label=VOD_SEVERITIES[grade],
+        label=tr(_SEVERITY_LABELS[grade]),
         criteria=SEVERITY_CRITERIA,
         version=SEVERITY_VERSION,
         inputs=inputs,

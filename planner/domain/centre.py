@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from planner.domain.i18n import tr
 from planner.domain.patients import ClinicSettings
 from planner.errors import TemplateError
 
@@ -33,16 +34,22 @@ backup_keep = 20
 def parse_centre_settings(data: bytes, file: str) -> ClinicSettings:
     """Validate a centre settings file; raise ``TemplateError`` naming the field."""
     if len(data) > MAX_BYTES:
-        raise TemplateError(file, f"the file is larger than {MAX_BYTES // 1024} KB.")
+        raise TemplateError(
+            file, tr("the file is larger than {limit} KB.").format(limit=MAX_BYTES // 1024)
+        )
     try:
         doc = tomllib.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError, ValueError) as exc:
-        raise TemplateError(file, f"cannot be read as UTF-8 TOML ({exc}).") from None
+        raise TemplateError(
+            file, tr("cannot be read as UTF-8 TOML ({error}).").format(error=exc)
+        ) from None
     unknown = sorted(set(doc) - _KEYS)
     if unknown:
         raise TemplateError(
             file,
-            f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(_KEYS))}.",
+            tr("unknown setting(s) {unknown}; allowed: {allowed}.").format(
+                unknown=", ".join(unknown), allowed=", ".join(sorted(_KEYS))
+            ),
             field=unknown[0],
         )
     defaults = ClinicSettings()
@@ -57,21 +64,23 @@ def parse_centre_settings(data: bytes, file: str) -> ClinicSettings:
 
 def _keep(value: Any, file: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
-        raise TemplateError(file, "must be a whole number from 1 to 1000.", field="backup_keep")
+        raise TemplateError(file, tr("must be a whole number from 1 to 1000."), field="backup_keep")
     return value
 
 
 def _text(doc: dict[str, Any], key: str, default: str, file: str) -> str:
     value = doc.get(key, default)
     if not isinstance(value, str) or len(value) > 200:
-        raise TemplateError(file, "must be text of at most 200 characters.", field=key)
+        raise TemplateError(file, tr("must be text of at most 200 characters."), field=key)
     return value.strip()
 
 
 def _fever(value: Any, file: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 37.5 <= value <= 39.0:
         raise TemplateError(
-            file, "must be a temperature from 37.5 to 39.0 (degrees C).", field="fever_threshold_c"
+            file,
+            tr("must be a temperature from 37.5 to 39.0 (degrees C)."),
+            field="fever_threshold_c",
         )
     return float(value)
 
@@ -80,7 +89,9 @@ def _closures(value: Any, file: str) -> frozenset[dt.date]:
     if not isinstance(value, list) or not all(
         isinstance(d, dt.date) and not isinstance(d, dt.datetime) for d in value
     ):
-        raise TemplateError(file, "must be a list of dates such as [2026-12-25].", field="closures")
+        raise TemplateError(
+            file, tr("must be a list of dates such as [2026-12-25]."), field="closures"
+        )
     return frozenset(value)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
+from planner.domain.i18n import tr, tr_noop
+
 Facts = Mapping[str, "str | float | None"]
 
 # Categorical facts and their recorded values; "age" is the one number (years).
@@ -26,16 +28,39 @@ FACT_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "haematological_malignancy": ("yes", "no"),
 }
 NUMERIC_FACTS: Final = ("age",)
+# In English; the condition's words are translated where they are made (``text``, ``used``).
 FACT_LABEL: Final[dict[str, str]] = {
-    "recipient_cmv": "recipient CMV IgG",
-    "donor_cmv": "donor CMV IgG",
-    "hbsag": "recipient HBsAg",
-    "anti_hbc": "recipient anti-HBc",
-    "sex": "sex",
-    "graft_source": "graft source",
-    "haematological_malignancy": "haematological malignancy",
-    "age": "age (years)",
+    "recipient_cmv": tr_noop("recipient CMV IgG"),
+    "donor_cmv": tr_noop("donor CMV IgG"),
+    "hbsag": tr_noop("recipient HBsAg"),
+    "anti_hbc": tr_noop("recipient anti-HBc"),
+    "sex": tr_noop("sex"),
+    "graft_source": tr_noop("graft source"),
+    "haematological_malignancy": tr_noop("haematological malignancy"),
+    "age": tr_noop("age (years)"),
 }
+# The recorded values as a condition's words show them (the values stay the keys).
+_VALUE_WORDS: Final = {
+    "positive": tr_noop("positive"),
+    "negative": tr_noop("negative"),
+    "female": tr_noop("female"),
+    "male": tr_noop("male"),
+    "pbsc": tr_noop("pbsc"),
+    "marrow": tr_noop("marrow"),
+    "cord": tr_noop("cord"),
+    "yes": tr_noop("yes"),
+    "no": tr_noop("no"),
+}
+
+
+def _label(fact: str) -> str:
+    known = FACT_LABEL.get(fact)
+    return tr(known) if known is not None else fact
+
+
+def _value(value: object) -> str:
+    word = _VALUE_WORDS.get(str(value))
+    return tr(word) if word is not None else str(value)
 
 
 class Answer(StrEnum):
@@ -58,15 +83,17 @@ class Clause:
     @property
     def text(self) -> str:
         """ "recipient CMV IgG positive", "age (years) 18 or more"."""
-        label = FACT_LABEL.get(self.fact, self.fact)
+        label = _label(self.fact)
         if self.values:
-            return f"{label} {' or '.join(self.values)}"
+            either = tr(" or ")
+            return f"{label} {either.join(_value(v) for v in self.values)}"
         parts = []
         if self.at_least is not None:
-            parts.append(f"{self.at_least:g} or more")
+            parts.append(tr("{n} or more").format(n=f"{self.at_least:g}"))
         if self.below is not None:
-            parts.append(f"below {self.below:g}")
-        return f"{label} {' and '.join(parts)}"
+            parts.append(tr("below {n}").format(n=f"{self.below:g}"))
+        both = tr(" and ")
+        return f"{label} {both.join(parts)}"
 
     def answer(self, facts: Facts) -> Answer:
         """MET, NOT_MET, or UNKNOWN when the fact is not recorded."""
@@ -98,7 +125,7 @@ class StepCondition:
     @property
     def text(self) -> str:
         """The condition in words: "recipient HBsAg positive, or recipient anti-HBc positive"."""
-        return ", or ".join(c.text for c in self.clauses)
+        return tr(", or ").join(c.text for c in self.clauses)
 
     def answer(self, facts: Facts) -> Answer:
         """MET if any clause is met; NOT_MET if all are not met; else UNKNOWN."""
@@ -112,4 +139,7 @@ class StepCondition:
     def used(self, facts: Facts) -> str:
         """The recorded values the answer used: "recipient CMV IgG: negative"."""
         seen = dict.fromkeys(c.fact for c in self.clauses)
-        return "; ".join(f"{FACT_LABEL.get(f, f)}: {facts.get(f) or 'not recorded'}" for f in seen)
+        missing = tr("not recorded")
+        return "; ".join(
+            f"{_label(f)}: {_value(facts.get(f)) if facts.get(f) else missing}" for f in seen
+        )

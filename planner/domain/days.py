@@ -12,15 +12,39 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-from planner.domain.i18n import tr
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 
 
 def _require_date(value: object, name: str) -> dt.date:
     # datetime is a subclass of date; a timestamp here would smuggle in a time zone.
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-        raise ValidationError(name, f"{name} must be a calendar date, not {type(value).__name__}.")
+        raise ValidationError(
+            name,
+            tr("{name} must be a calendar date, not {kind}.").format(
+                name=name, kind=type(value).__name__
+            ),
+        )
     return value
+
+
+# The names of the dates people type or see refused (``name`` with spaces), translated
+# where a refusal names them; any other name is shown as it is.
+_DATE_NAMES: Final = (
+    tr_noop("date"),
+    tr_noop("date of birth"),
+    tr_noop("weight date"),
+    tr_noop("creatinine date"),
+    tr_noop("actual date"),
+    tr_noop("onset"),
+    tr_noop("resolution"),
+    tr_noop("fixed date"),
+    tr_noop("printed on"),
+)
+
+
+def _date_name(label: str) -> str:
+    return tr(label) if label in _DATE_NAMES else label
 
 
 def calendar_date(value: object, name: str) -> dt.date:
@@ -33,7 +57,12 @@ def calendar_date(value: object, name: str) -> dt.date:
     """
     label = name.replace("_", " ")
     if isinstance(value, dt.datetime):
-        raise ValidationError(name, f"The {label} must be a calendar date, not a date and time.")
+        raise ValidationError(
+            name,
+            tr("The {label} must be a calendar date, not a date and time.").format(
+                label=_date_name(label)
+            ),
+        )
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -41,7 +70,12 @@ def calendar_date(value: object, name: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise ValidationError(name, f"The {label} '{value}' is not a calendar date (YYYY-MM-DD).")
+    raise ValidationError(
+        name,
+        tr("The {label} '{value}' is not a calendar date (YYYY-MM-DD).").format(
+            label=_date_name(label), value=value
+        ),
+    )
 
 
 def optional_calendar_date(value: object, name: str) -> dt.date | None:
@@ -85,14 +119,14 @@ def mobilisation_day(date: dt.date, first_dose: dt.date) -> int:
 def date_for_mobilisation_day(mday: int, first_dose: dt.date) -> dt.date:
     """Return the calendar date of mobilisation day ``mday`` (M-Day 1 = ``first_dose``)."""
     if mday == 0:
-        raise ValidationError("mday", "There is no M-Day 0: M-Day 1 is the first G-CSF dose.")
+        raise ValidationError("mday", tr("There is no M-Day 0: M-Day 1 is the first G-CSF dose."))
     start = _require_date(first_dose, "first G-CSF dose")
     return start + dt.timedelta(days=days_after_anchor(mday, MDAY))
 
 
 def day_label(day: int) -> str:
-    """Long label: "Day -3", "Day 0", "Day +12"."""
-    return f"Day {day:+d}" if day else "Day 0"
+    """Long label: "Day -3", "Day 0", "Day +12" (in the interface's language)."""
+    return tr("Day {n}").format(n=f"{day:+d}") if day else tr("Day 0")
 
 
 def short_day_label(day: int) -> str:
@@ -121,7 +155,7 @@ class DayWindow:
 
     def __post_init__(self) -> None:
         if self.before < 0 or self.after < 0:
-            raise ValidationError("window", "A window's tolerance cannot be negative.")
+            raise ValidationError("window", tr("A window's tolerance cannot be negative."))
 
     @property
     def first(self) -> int:
@@ -149,3 +183,39 @@ class DayWindow:
         if self.before == self.after:
             return f"{base} +/-{self.before}"
         return f"{base} -{self.before}/+{self.after}"
+
+
+# Abbreviations as ``%a`` and ``%b`` give them in English, whatever the workstation's locale.
+_WEEKDAYS: Final = (
+    tr_noop("Mon"),
+    tr_noop("Tue"),
+    tr_noop("Wed"),
+    tr_noop("Thu"),
+    tr_noop("Fri"),
+    tr_noop("Sat"),
+    tr_noop("Sun"),
+)
+_MONTHS: Final = (
+    tr_noop("Jan"),
+    tr_noop("Feb"),
+    tr_noop("Mar"),
+    tr_noop("Apr"),
+    tr_noop("May"),
+    tr_noop("Jun"),
+    tr_noop("Jul"),
+    tr_noop("Aug"),
+    tr_noop("Sep"),
+    tr_noop("Oct"),
+    tr_noop("Nov"),
+    tr_noop("Dec"),
+)
+
+
+def short_date(date: dt.date, *, year: bool = False) -> str:
+    """ "Mon 09 Mar" (with ``year``, "Mon 09 Mar 2026") in the interface's language."""
+    text = tr("{weekday} {day} {month}").format(
+        weekday=tr(_WEEKDAYS[date.weekday()]),
+        day=f"{date.day:02d}",
+        month=tr(_MONTHS[date.month - 1]),
+    )
+    return f"{text} {date.year}" if year else text

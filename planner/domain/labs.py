@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 
 Analyte = Literal["wbc", "anc", "plt", "hb"]
@@ -25,11 +26,12 @@ CANONICAL_UNIT: Final[dict[str, str]] = {
     "plt": COUNT_UNIT,
     "hb": HB_UNIT,
 }
+# In English (audit descriptions use them); ``analyte_label`` gives them as shown.
 ANALYTE_LABEL: Final[dict[str, str]] = {
-    "wbc": "WBC",
-    "anc": "ANC",
-    "plt": "Platelets",
-    "hb": "Haemoglobin",
+    "wbc": tr_noop("WBC"),
+    "anc": tr_noop("ANC"),
+    "plt": tr_noop("Platelets"),
+    "hb": tr_noop("Haemoglobin"),
 }
 # Physically possible ranges in the canonical unit (inclusive). A value outside is a unit
 # slip or a typo, never a result: hb 10-250 g/L is 1-25 g/dL.
@@ -42,6 +44,11 @@ PHYSICAL_RANGE: Final[dict[str, tuple[float, float]]] = {
 
 
 _QUALIFIERS: Final = frozenset(("", "<", ">"))
+
+
+def analyte_label(analyte: str) -> str:
+    """The name of ``analyte`` ("ANC") in the interface's language."""
+    return tr(ANALYTE_LABEL[analyte])
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,29 +82,41 @@ class LabSample:
         if type(date) is not dt.date and (
             isinstance(date, dt.datetime) or not isinstance(date, dt.date)
         ):
-            raise ValidationError("date", "The sample date must be a calendar date.")
+            raise ValidationError("date", tr("The sample date must be a calendar date."))
         unit = CANONICAL_UNIT.get(analyte)
         if unit is None:
             raise ValidationError(
-                "analyte", f"Analyte '{analyte}' is not one of: {', '.join(ANALYTES)}."
+                "analyte",
+                tr("Analyte '{analyte}' is not one of: {known}.").format(
+                    analyte=analyte, known=", ".join(ANALYTES)
+                ),
             )
         if self.unit != unit:
             raise ValidationError(
                 "unit",
-                f"{ANALYTE_LABEL[analyte]} must be stored in {unit}, not '{self.unit}'.",
+                tr("{analyte} must be stored in {unit}, not '{given}'.").format(
+                    analyte=analyte_label(analyte), unit=unit, given=self.unit
+                ),
             )
         if self.qualifier not in _QUALIFIERS:
-            raise ValidationError("qualifier", "The qualifier must be '', '<' or '>'.")
+            raise ValidationError("qualifier", tr("The qualifier must be '', '<' or '>'."))
         if type(value) is not float and (
             isinstance(value, bool) or not isinstance(value, int | float)
         ):
-            raise ValidationError("value", "The sample value must be a finite number.")
+            raise ValidationError("value", tr("The sample value must be a finite number."))
         low, high = PHYSICAL_RANGE[analyte]
         if not low <= value <= high:  # also refuses NaN and infinities
             raise ValidationError(
                 "value",
-                f"{ANALYTE_LABEL[analyte]} {value:g} {unit} is outside the physical "
-                f"range {low:g}-{high:g} {unit}.",
+                tr(
+                    "{analyte} {value} {unit} is outside the physical range {low}-{high} {unit}."
+                ).format(
+                    analyte=analyte_label(analyte),
+                    value=f"{value:g}",
+                    unit=unit,
+                    low=f"{low:g}",
+                    high=f"{high:g}",
+                ),
             )
 
     @property

@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
+from planner.domain.i18n import tr
 from planner.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -28,7 +29,10 @@ DEFAULT_LOCALE = "en"
 def finite_number(value: object, field: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValidationError(
-            field, f"{field.capitalize()} must be a finite number, got {value!r}."
+            field,
+            tr("{name} must be a finite number, got {value}.").format(
+                name=field.capitalize(), value=repr(value)
+            ),
         )
     return float(value)
 

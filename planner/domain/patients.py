@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 
 MIN_WEIGHT_KG = 1.0
@@ -31,36 +32,37 @@ EARLIEST_BIRTH_YEAR = 1900
 MRN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,29}$")
 
 # ValidationError.field is always the attribute name (forms map errors to widgets by
-# it); messages use these human labels.
+# it); messages use these human labels, in the interface's language (``label``).
 LABELS = {
-    "mrn": "MRN",
-    "family_name": "Family name",
-    "given_name": "Given name",
-    "date_of_birth": "Date of birth",
-    "sex": "Sex",
-    "weight_kg": "Weight",
-    "height_cm": "Height",
-    "diagnosis": "Diagnosis",
-    "disease_status": "Disease status",
-    "coordinator": "Coordinator",
-    "contacts": "Contacts",
-    "donor_type": "Donor type",
-    "transplant_type": "Transplant type",
-    "graft_source": "Graft source",
-    "status": "Status",
-    "hla_match": "HLA match",
-    "workup_status": "Work-up status",
-    "creatinine_mg_dl": "Serum creatinine",
-    "creatinine_date": "Creatinine date",
-    "cmv_igg": "CMV IgG",
-    "hbsag": "HBsAg",
-    "anti_hbc": "Anti-HBc",
+    "mrn": tr_noop("MRN"),
+    "family_name": tr_noop("Family name"),
+    "given_name": tr_noop("Given name"),
+    "date_of_birth": tr_noop("Date of birth"),
+    "sex": tr_noop("Sex"),
+    "weight_kg": tr_noop("Weight"),
+    "height_cm": tr_noop("Height"),
+    "diagnosis": tr_noop("Diagnosis"),
+    "disease_status": tr_noop("Disease status"),
+    "coordinator": tr_noop("Coordinator"),
+    "contacts": tr_noop("Contacts"),
+    "donor_type": tr_noop("Donor type"),
+    "transplant_type": tr_noop("Transplant type"),
+    "graft_source": tr_noop("Graft source"),
+    "status": tr_noop("Status"),
+    "hla_match": tr_noop("HLA match"),
+    "workup_status": tr_noop("Work-up status"),
+    "creatinine_mg_dl": tr_noop("Serum creatinine"),
+    "creatinine_date": tr_noop("Creatinine date"),
+    "cmv_igg": tr_noop("CMV IgG"),
+    "hbsag": tr_noop("HBsAg"),
+    "anti_hbc": tr_noop("Anti-HBc"),
 }
 
 
 def label(field_name: str) -> str:
-    """The human label of a field ("weight_kg" -> "Weight")."""
-    return LABELS.get(field_name, field_name.replace("_", " ").capitalize())
+    """The human label of a field ("weight_kg" -> "Weight"), in the interface's language."""
+    known = LABELS.get(field_name)
+    return tr(known) if known is not None else field_name.replace("_", " ").capitalize()
 
 
 def new_id() -> str:
@@ -74,14 +76,19 @@ def clean_text(value: str, field_name: str, *, required: bool = False, max_len: 
     """NFC-normalise and trim free text; refuse control characters and oversize values."""
     name = label(field_name)
     if not isinstance(value, str):
-        raise ValidationError(field_name, f"{name} must be text.")
+        raise ValidationError(field_name, tr("{name} must be text.").format(name=name))
     text = unicodedata.normalize("NFC", value).strip()
     if required and not text:
-        raise ValidationError(field_name, f"{name} is required.")
+        raise ValidationError(field_name, tr("{name} is required.").format(name=name))
     if len(text) > max_len:
-        raise ValidationError(field_name, f"{name} is longer than {max_len} characters.")
+        raise ValidationError(
+            field_name,
+            tr("{name} is longer than {n} characters.").format(name=name, n=max_len),
+        )
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in text):
-        raise ValidationError(field_name, f"{name} contains control characters.")
+        raise ValidationError(
+            field_name, tr("{name} contains control characters.").format(name=name)
+        )
     return text
 
 
@@ -142,7 +149,10 @@ def _choice(enum: type[E], value: object, field_name: str) -> E:
     except ValueError:
         allowed = ", ".join(m.value for m in enum)
         raise ValidationError(
-            field_name, f"{label(field_name)} '{value}' is not one of: {allowed}."
+            field_name,
+            tr("{name} '{value}' is not one of: {allowed}.").format(
+                name=label(field_name), value=value, allowed=allowed
+            ),
         ) from None
 
 
@@ -151,12 +161,13 @@ def _check_range(value: float | None, low: float, high: float, field_name: str, 
         return
     name = label(field_name)
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise ValidationError(field_name, f"{name} must be a number.")
+        raise ValidationError(field_name, tr("{name} must be a number.").format(name=name))
     if not low <= value <= high:
         raise ValidationError(
             field_name,
-            f"{name} of {value:g} {unit} is not plausible; "
-            f"enter a value from {low:g} to {high:g} {unit}.",
+            tr(
+                "{name} of {value} {unit} is not plausible; enter a value from {low} to {high} {unit}."
+            ).format(name=name, value=f"{value:g}", unit=unit, low=f"{low:g}", high=f"{high:g}"),
         )
 
 
@@ -181,9 +192,14 @@ class Donor:
     def __post_init__(self) -> None:
         object.__setattr__(self, "donor_type", _choice(DonorType, self.donor_type, "donor_type"))
         if self.abo and self.abo not in ABO_GROUPS:
-            raise ValidationError("abo", f"ABO group '{self.abo}' is not one of O, A, B, AB.")
+            raise ValidationError(
+                "abo", tr("ABO group '{abo}' is not one of O, A, B, AB.").format(abo=self.abo)
+            )
         if self.cmv_igg not in CMV_STATUSES:
-            raise ValidationError("cmv_igg", "CMV IgG must be positive, negative or unknown.")
+            raise ValidationError(
+                "cmv_igg",
+                tr("{name} must be positive, negative or unknown.").format(name="CMV IgG"),
+            )
 
 
 @dataclass(frozen=True)
@@ -233,7 +249,7 @@ class Patient:
         mrn = clean_text(self.mrn, "mrn", required=True, max_len=30)
         if not MRN_PATTERN.match(mrn):
             raise ValidationError(
-                "mrn", "MRN may contain only letters, digits and hyphens (up to 30)."
+                "mrn", tr("MRN may contain only letters, digits and hyphens (up to 30).")
             )
         object.__setattr__(self, "mrn", mrn)
         object.__setattr__(
@@ -244,19 +260,25 @@ class Patient:
         if isinstance(self.date_of_birth, dt.datetime) or not isinstance(
             self.date_of_birth, dt.date
         ):
-            raise ValidationError("date_of_birth", "Date of birth must be a calendar date.")
+            raise ValidationError("date_of_birth", tr("Date of birth must be a calendar date."))
         if self.date_of_birth.year < EARLIEST_BIRTH_YEAR:
             raise ValidationError(
                 "date_of_birth",
-                f"Date of birth {self.date_of_birth.isoformat()} is before "
-                f"{EARLIEST_BIRTH_YEAR}; check the year.",
+                tr("Date of birth {date} is before {year}; check the year.").format(
+                    date=self.date_of_birth.isoformat(), year=EARLIEST_BIRTH_YEAR
+                ),
             )
         _check_range(self.weight_kg, MIN_WEIGHT_KG, MAX_WEIGHT_KG, "weight_kg", "kg")
         _check_range(self.height_cm, MIN_HEIGHT_CM, MAX_HEIGHT_CM, "height_cm", "cm")
         if self.abo and self.abo not in ABO_GROUPS:
-            raise ValidationError("abo", f"ABO group '{self.abo}' is not one of O, A, B, AB.")
+            raise ValidationError(
+                "abo", tr("ABO group '{abo}' is not one of O, A, B, AB.").format(abo=self.abo)
+            )
         if self.cmv_igg not in CMV_STATUSES:
-            raise ValidationError("cmv_igg", "CMV IgG must be positive, negative or unknown.")
+            raise ValidationError(
+                "cmv_igg",
+                tr("{name} must be positive, negative or unknown.").format(name="CMV IgG"),
+            )
         _check_range(
             self.creatinine_mg_dl,
             MIN_CREATININE_MG_DL,
@@ -266,9 +288,11 @@ class Patient:
         )
         for name, label in (("hbsag", "HBsAg"), ("anti_hbc", "Anti-HBc")):
             if getattr(self, name) not in CMV_STATUSES:
-                raise ValidationError(name, f"{label} must be positive, negative or unknown.")
+                raise ValidationError(
+                    name, tr("{name} must be positive, negative or unknown.").format(name=label)
+                )
         if not re.fullmatch(r"[a-z]{2}", self.language):
-            raise ValidationError("language", "Language must be a two-letter code such as en.")
+            raise ValidationError("language", tr("Language must be a two-letter code such as en."))
         for name in ("diagnosis", "disease_status", "coordinator"):
             object.__setattr__(self, name, clean_text(getattr(self, name), name))
         object.__setattr__(self, "contacts", clean_text(self.contacts, "contacts", max_len=2000))
@@ -313,8 +337,10 @@ def refuse_bidi_controls(text: str, field_name: str) -> None:
     if found is not None:
         raise ValidationError(
             field_name,
-            f"{label(field_name)} contains an invisible text-direction character "
-            f"(U+{ord(found):04X}); type it again without it.",
+            tr(
+                "{name} contains an invisible text-direction character ({code}); "
+                "type it again without it."
+            ).format(name=label(field_name), code=f"U+{ord(found):04X}"),
         )
 
 
@@ -330,27 +356,32 @@ def validate_patient(patient: Patient, today: dt.date) -> None:
     if patient.date_of_birth > today:
         raise ValidationError(
             "date_of_birth",
-            f"Date of birth {patient.date_of_birth.isoformat()} is in the future.",
+            tr("Date of birth {date} is in the future.").format(
+                date=patient.date_of_birth.isoformat()
+            ),
         )
     if patient.age_on(today) > MAX_AGE_YEARS:
         raise ValidationError(
             "date_of_birth",
-            f"Date of birth {patient.date_of_birth.isoformat()} gives an age over "
-            f"{MAX_AGE_YEARS} years; check the year.",
+            tr("Date of birth {date} gives an age over {years} years; check the year.").format(
+                date=patient.date_of_birth.isoformat(), years=MAX_AGE_YEARS
+            ),
         )
     if patient.weight_date is not None:
         if patient.weight_date > today:
-            raise ValidationError("weight_date", "The weight cannot be dated in the future.")
+            raise ValidationError("weight_date", tr("The weight cannot be dated in the future."))
         if patient.weight_date < patient.date_of_birth:
-            raise ValidationError("weight_date", "The weight is dated before the date of birth.")
+            raise ValidationError(
+                "weight_date", tr("The weight is dated before the date of birth.")
+            )
     if patient.creatinine_date is not None:
         if patient.creatinine_date > today:
             raise ValidationError(
-                "creatinine_date", "The creatinine cannot be dated in the future."
+                "creatinine_date", tr("The creatinine cannot be dated in the future.")
             )
         if patient.creatinine_date < patient.date_of_birth:
             raise ValidationError(
-                "creatinine_date", "The creatinine is dated before the date of birth."
+                "creatinine_date", tr("The creatinine is dated before the date of birth.")
             )
 
 
@@ -393,13 +424,13 @@ class Transplant:
         )
         object.__setattr__(self, "status", _choice(TransplantStatus, self.status, "status"))
         if self.intensity not in ("", "MAC", "RIC", "NMA"):
-            raise ValidationError("intensity", "Intensity must be MAC, RIC, NMA or empty.")
+            raise ValidationError("intensity", tr("Intensity must be MAC, RIC, NMA or empty."))
         if self.transplant_type is TransplantType.AUTOLOGOUS and self.donor is not None:
-            raise ValidationError("donor", "An autologous transplant has no donor.")
+            raise ValidationError("donor", tr("An autologous transplant has no donor."))
         if self.transplant_type is TransplantType.AUTOLOGOUS and (
             self.graft_source is GraftSource.CORD
         ):
-            raise ValidationError("graft_source", "An autologous graft cannot be cord blood.")
+            raise ValidationError("graft_source", tr("An autologous graft cannot be cord blood."))
 
     @property
     def is_active(self) -> bool:
@@ -410,12 +441,13 @@ class Transplant:
 def validate_transplant(transplant: Transplant, patient: Patient) -> None:
     """Checks across records: Day 0 after birth, the right patient."""
     if transplant.patient_id != patient.id:
-        raise ValidationError("patient_id", "The transplant belongs to another patient.")
+        raise ValidationError("patient_id", tr("The transplant belongs to another patient."))
     if transplant.day0 is not None and transplant.day0 <= patient.date_of_birth:
         raise ValidationError(
             "day0",
-            f"Day 0 ({transplant.day0.isoformat()}) is not after the date of birth "
-            f"({patient.date_of_birth.isoformat()}).",
+            tr("Day 0 ({day0}) is not after the date of birth ({birth}).").format(
+                day0=transplant.day0.isoformat(), birth=patient.date_of_birth.isoformat()
+            ),
         )
 
 

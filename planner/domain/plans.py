@@ -20,7 +20,15 @@ from functools import cached_property
 from typing import Final, NamedTuple
 
 from planner.domain.conditions import StepCondition
-from planner.domain.days import MDAY, OFFSET, day_label, days_after_anchor, mobilisation_label
+from planner.domain.days import (
+    MDAY,
+    OFFSET,
+    day_label,
+    days_after_anchor,
+    mobilisation_label,
+    short_date,
+)
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.patients import new_id
 from planner.domain.templates import (
     DAY0,
@@ -49,6 +57,19 @@ class StepStatus(StrEnum):
 
 OVERDUE: Final = "overdue"
 """The status a planned occurrence shows once it is overdue (never stored)."""
+
+# A status as a word in a sentence, in the interface's language (``status_word``).
+_STATUS_WORDS: Final = {
+    StepStatus.PLANNED: tr_noop("planned"),
+    StepStatus.DONE: tr_noop("done"),
+    StepStatus.SKIPPED: tr_noop("skipped"),
+    StepStatus.CANCELLED: tr_noop("cancelled"),
+}
+
+
+def status_word(status: StepStatus) -> str:
+    """ "done", "skipped"... in the interface's language."""
+    return tr(_STATUS_WORDS.get(status, status.value))
 
 
 def overdue_before(today: dt.date, window_after: int) -> dt.date:
@@ -297,7 +318,9 @@ class Plan:
         try:
             anchor = self.anchors[name]
         except KeyError:
-            raise ValidationError("anchor", f"The plan has no anchor '{name}'.") from None
+            raise ValidationError(
+                "anchor", tr("The plan has no anchor '{name}'.").format(name=name)
+            ) from None
         if anchor.fixed_date is not None:
             return anchor.fixed_date
         return self.day0 + dt.timedelta(days=anchor.default_day)
@@ -307,7 +330,7 @@ class Plan:
         for st in self.steps:
             if st.id == step_id:
                 return st
-        raise ValidationError("step", f"The plan has no step '{step_id}'.")
+        raise ValidationError("step", tr("The plan has no step '{step}'.").format(step=step_id))
 
     def _numbering(self, anchor: str) -> str:
         return self.anchors[anchor].numbering if anchor in self.anchors else OFFSET
@@ -584,12 +607,21 @@ def _fix_anchors(
 ) -> dict[str, AnchorState]:
     for name, date in (anchors or {}).items():
         if name == DAY0:
-            raise ValidationError("anchors", "Set Day 0 with the day0 argument, not as an anchor.")
+            raise ValidationError(
+                "anchors", tr("Set Day 0 with the day0 argument, not as an anchor.")
+            )
         if name not in states:
             known = ", ".join(sorted(states))
-            raise ValidationError("anchors", f"The plan has no anchor '{name}'; known: {known}.")
+            raise ValidationError(
+                "anchors",
+                tr("The plan has no anchor '{name}'; known: {known}.").format(
+                    name=name, known=known
+                ),
+            )
         if isinstance(date, dt.datetime) or not isinstance(date, dt.date):
-            raise ValidationError("anchors", f"Anchor '{name}' must be a calendar date.")
+            raise ValidationError(
+                "anchors", tr("Anchor '{name}' must be a calendar date.").format(name=name)
+            )
         states[name] = replace(states[name], fixed_date=date)
     return states
 
@@ -619,12 +651,12 @@ def instantiate_many(
 ) -> Plan:
     """Make one plan from several templates (mobilisation, conditioning, prophylaxis, ...)."""
     if isinstance(day0, dt.datetime) or not isinstance(day0, dt.date):
-        raise ValidationError("day0", "Day 0 must be a calendar date.")
+        raise ValidationError("day0", tr("Day 0 must be a calendar date."))
     if not protocols:
-        raise ValidationError("templates", "Choose at least one template.")
+        raise ValidationError("templates", tr("Choose at least one template."))
     ids = [p.id for p in protocols]
     if len(set(ids)) != len(ids):
-        raise ValidationError("templates", "The same template was chosen twice.")
+        raise ValidationError("templates", tr("The same template was chosen twice."))
     states = _anchor_states((a for p in protocols for a in p.anchors.values()), {})
     states = _fix_anchors(states, anchors)
     steps = tuple(_plan_step(p, st) for p in protocols for st in p.steps)
@@ -642,7 +674,9 @@ def instantiate_many(
 def add_protocol(plan: Plan, protocol: Protocol) -> Plan:
     """Add a template's steps to an existing plan."""
     if any(ref.id == protocol.id for ref in plan.templates):
-        raise ValidationError("templates", f"The plan already uses template {protocol.id}.")
+        raise ValidationError(
+            "templates", tr("The plan already uses template {id}.").format(id=protocol.id)
+        )
     states = _anchor_states(protocol.anchors.values(), plan.anchors)
     steps = plan.steps + tuple(_plan_step(protocol, st) for st in protocol.steps)
     ref = TemplateRef(protocol.id, protocol.version, protocol.checksum, protocol.title)
@@ -712,19 +746,23 @@ def reanchor(plan: Plan, new_day0: dt.date, reason: str) -> tuple[Plan, list[Dat
     (the infusion happened a day late, say): day numbers count from the real infusion.
     """
     if isinstance(new_day0, dt.datetime) or not isinstance(new_day0, dt.date):
-        raise ValidationError("day0", "The new Day 0 must be a calendar date.")
+        raise ValidationError("day0", tr("The new Day 0 must be a calendar date."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("reason", "Give a reason for moving Day 0.")
+        raise ValidationError("reason", tr("Give a reason for moving Day 0."))
     if new_day0 == plan.day0:
-        raise ValidationError("day0", f"Day 0 is already {new_day0.isoformat()}.")
+        raise ValidationError(
+            "day0", tr("Day 0 is already {date}.").format(date=new_day0.isoformat())
+        )
     given = infusion_given(plan)
     if given is not None and new_day0 != given.date:
         raise ValidationError(
             "day0",
-            f"The stem-cell infusion is recorded as given on {given.date:%a %d %b %Y}, so "
-            "that is Day 0: every day number after it counts from it. If that record is "
-            "wrong, correct it first (undo it on the timeline or the worklist).",
+            tr(
+                "The stem-cell infusion is recorded as given on {date}, so that is Day 0: "
+                "every day number after it counts from it. If that record is wrong, correct "
+                "it first (undo it on the timeline or the worklist)."
+            ).format(date=short_date(given.date, year=True)),
         )
     frozen = replace(plan, steps=tuple(_freeze_done(s, plan) for s in plan.steps))
     moved = replace(
@@ -745,7 +783,9 @@ def move_step(plan: Plan, step_id: str, delta_days: int) -> tuple[Plan, list[Dat
         return plan, []
     step = plan.step(step_id)
     if step.is_done:
-        raise ValidationError("step", f"'{step.title}' is done; its dates are real dates now.")
+        raise ValidationError(
+            "step", tr("'{step}' is done; its dates are real dates now.").format(step=step.title)
+        )
     frozen = _freeze_done(step, plan)
     moved = _replace_step(plan, replace(frozen, shift=step.shift + delta_days))
     return moved, diff_dates(plan, moved)
@@ -754,9 +794,13 @@ def move_step(plan: Plan, step_id: str, delta_days: int) -> tuple[Plan, list[Dat
 def set_anchor_date(plan: Plan, anchor: str, date: dt.date | None) -> tuple[Plan, list[DateChange]]:
     """Set a named anchor to a real date (or back to its default with ``None``)."""
     if anchor == DAY0 or anchor not in plan.anchors:
-        raise ValidationError("anchor", f"'{anchor}' is not an anchor that can be set here.")
+        raise ValidationError(
+            "anchor", tr("'{anchor}' is not an anchor that can be set here.").format(anchor=anchor)
+        )
     if date is not None and (isinstance(date, dt.datetime) or not isinstance(date, dt.date)):
-        raise ValidationError("anchor", f"Anchor '{anchor}' must be a calendar date.")
+        raise ValidationError(
+            "anchor", tr("Anchor '{name}' must be a calendar date.").format(name=anchor)
+        )
     states = dict(plan.anchors)
     states[anchor] = replace(states[anchor], fixed_date=date)
     moved = replace(plan, anchors=states)
@@ -765,7 +809,10 @@ def set_anchor_date(plan: Plan, anchor: str, date: dt.date | None) -> tuple[Plan
 
 def _check_offset(step: PlanStep, offset: int) -> None:
     if offset not in step.days:
-        raise ValidationError("offset", f"'{step.title}' has no occurrence on day {offset}.")
+        raise ValidationError(
+            "offset",
+            tr("'{step}' has no occurrence on day {day}.").format(step=step.title, day=offset),
+        )
 
 
 def mark_done(
@@ -780,7 +827,7 @@ def mark_done(
 ) -> Plan:
     """Record that one occurrence happened on ``actual_date``."""
     if isinstance(actual_date, dt.datetime) or not isinstance(actual_date, dt.date):
-        raise ValidationError("actual_date", "The date it happened must be a calendar date.")
+        raise ValidationError("actual_date", tr("The date it happened must be a calendar date."))
     step = plan.step(step_id)
     _check_offset(step, offset)
     old = step.record_for(offset)
@@ -802,15 +849,17 @@ def skip_occurrence(
 ) -> Plan:
     """Record that one occurrence will not happen, and why."""
     if not reason.strip():
-        raise ValidationError("reason", "Give a reason for skipping.")
+        raise ValidationError("reason", tr("Give a reason for skipping."))
     step = plan.step(step_id)
     _check_offset(step, offset)
     old = step.record_for(offset)
     if old is not None and old.status is StepStatus.DONE:
-        when = old.actual_date.isoformat() if old.actual_date else "its day"
+        when = old.actual_date.isoformat() if old.actual_date else tr("its day")
         raise ValidationError(
             "offset",
-            f"'{step.title}' is recorded as done on {when}; undo that record before skipping it.",
+            tr(
+                "'{step}' is recorded as done on {date}; undo that record before skipping it."
+            ).format(step=step.title, date=when),
         )
     rec = OccurrenceRecord(
         offset,
@@ -855,8 +904,11 @@ def move_occurrences(
         if rec is not None and rec.status in _RECORDED:
             raise ValidationError(
                 "offset",
-                f"'{step.title}' on {plan.planned_date(step, offset):%a %d %b} is recorded as "
-                f"{rec.status.value}; its date cannot move.",
+                tr("'{step}' on {date} is recorded as {status}; its date cannot move.").format(
+                    step=step.title,
+                    date=short_date(plan.planned_date(step, offset)),
+                    status=status_word(rec.status),
+                ),
             )
     chosen = set(offsets)
     records = []
@@ -877,9 +929,12 @@ def set_step_status(plan: Plan, step_id: str, status: StepStatus, reason: str) -
     """Skip, cancel or re-plan a whole step."""
     if status is StepStatus.DONE:
         # A done step without dates would move with Day 0; mark each occurrence done instead.
-        raise ValidationError("status", "Mark each occurrence done with the date it happened.")
+        raise ValidationError("status", tr("Mark each occurrence done with the date it happened."))
     if status is not StepStatus.PLANNED and not reason.strip():
-        raise ValidationError("reason", f"Give a reason for marking the step {status.value}.")
+        raise ValidationError(
+            "reason",
+            tr("Give a reason for marking the step {status}.").format(status=status_word(status)),
+        )
     step = plan.step(step_id)
     return _replace_step(plan, replace(step, status=status, status_reason=reason.strip()))
 
@@ -887,7 +942,7 @@ def set_step_status(plan: Plan, step_id: str, status: StepStatus, reason: str) -
 def set_step_note(plan: Plan, step_id: str, note: str) -> Plan:
     """Replace the team's note on a step."""
     if len(note) > 2000:
-        raise ValidationError("note", "A note is limited to 2,000 characters.")
+        raise ValidationError("note", tr("A note is limited to 2,000 characters."))
     return _replace_step(plan, replace(plan.step(step_id), note=note.strip()))
 
 
@@ -900,12 +955,17 @@ def occurrence_notes(plan: Plan, occ: Occurrence) -> list[str]:
     if rec is not None and rec.status in _RECORDED:
         who = ", ".join(x for x in (rec.by, rec.at[:10]) if x)
         said = f": {rec.reason}" if rec.reason else ""
-        lines.append(f"{rec.status.value.capitalize()}{said}" + (f" ({who})" if who else ""))
+        lines.append(f"{status_word(rec.status).capitalize()}{said}" + (f" ({who})" if who else ""))
     if step.status_reason:
-        lines.append(f"{step.status.value.capitalize()}: {step.status_reason}")
+        lines.append(f"{status_word(step.status).capitalize()}: {step.status_reason}")
     if step.note:
-        lines.append(f"Note: {step.note}")
+        lines.append(tr("Note: {note}").format(note=step.note))
     return lines
+
+
+# The reasons of a ``CalendarFlag`` (compared in English, translated where shown).
+CLINIC_CLOSED: Final = tr_noop("clinic closed")
+WEEKEND: Final = tr_noop("weekend")
 
 
 @dataclass(frozen=True)
@@ -938,9 +998,9 @@ def calendar_flags(
         if occ.kind not in kinds or occ.status is not StepStatus.PLANNED:
             continue
         if occ.date in closed:
-            flags.append(CalendarFlag(occ, "clinic closed"))
+            flags.append(CalendarFlag(occ, CLINIC_CLOSED))
         elif occ.date.weekday() >= 5:
-            flags.append(CalendarFlag(occ, "weekend"))
+            flags.append(CalendarFlag(occ, WEEKEND))
     return flags
 
 

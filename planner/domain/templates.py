@@ -47,6 +47,7 @@ from typing import Any
 
 from planner.domain.conditions import FACT_VALUES, NUMERIC_FACTS, Clause, StepCondition
 from planner.domain.days import MDAY, NUMBERINGS, OFFSET
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import DEFAULT_LOCALE, format_number
 from planner.errors import TemplateError, UnknownTemplateError
 
@@ -332,14 +333,21 @@ class ParseContext:
     ) -> Any:
         if key not in table:
             if required:
-                raise self.error("is required but missing.", key)
+                raise self.error(tr("is required but missing."), key)
             return default
         value = table[key]
         # bool is an int subclass; a template saying `day = true` is a mistake.
         if isinstance(value, bool) and bool not in _as_tuple(kind):
-            raise self.error(f"must be {_kind_name(kind)}, not true/false.", key)
+            raise self.error(
+                tr("must be {kind}, not true/false.").format(kind=_kind_name(kind)), key
+            )
         if not isinstance(value, kind):
-            raise self.error(f"must be {_kind_name(kind)}, not {type(value).__name__}.", key)
+            raise self.error(
+                tr("must be {kind}, not {given}.").format(
+                    kind=_kind_name(kind), given=type(value).__name__
+                ),
+                key,
+            )
         return value
 
     def text(
@@ -347,9 +355,9 @@ class ParseContext:
     ) -> str:
         value: str = self.get(table, key, str, required=required, default="")
         if required and not value.strip():
-            raise self.error("must not be empty.", key)
+            raise self.error(tr("must not be empty."), key)
         if len(value) > max_len:
-            raise self.error(f"is longer than {max_len} characters.", key)
+            raise self.error(tr("is longer than {n} characters.").format(n=max_len), key)
         return value.strip()
 
     def choice(
@@ -360,14 +368,22 @@ class ParseContext:
             return enum(raw)
         except ValueError:
             allowed = ", ".join(m.value for m in enum)
-            raise self.error(f"'{raw}' is not one of: {allowed}.", key) from None
+            raise self.error(
+                tr("'{value}' is not one of: {allowed}.").format(value=raw, allowed=allowed), key
+            ) from None
 
     def day(self, value: Any, field_name: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(f"must be a whole number of days, not {value!r}.", field_name)
+            raise self.error(
+                tr("must be a whole number of days, not {value}.").format(value=repr(value)),
+                field_name,
+            )
         if abs(value) > DAY_LIMIT:
             raise self.error(
-                f"day {value} is more than {DAY_LIMIT} days from its anchor.", field_name
+                tr("day {day} is more than {limit} days from its anchor.").format(
+                    day=value, limit=DAY_LIMIT
+                ),
+                field_name,
             )
         return value
 
@@ -375,7 +391,9 @@ class ParseContext:
         unknown = sorted(set(table) - allowed)
         if unknown:
             raise self.error(
-                f"unknown {what} key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}.",
+                tr("unknown {what} key(s) {unknown}; allowed: {allowed}.").format(
+                    what=what, unknown=", ".join(unknown), allowed=", ".join(sorted(allowed))
+                ),
                 unknown[0],
             )
 
@@ -386,14 +404,14 @@ def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        bool: "true or false",
-        list: "a list",
-        dict: "a table",
+        str: tr_noop("text"),
+        int: tr_noop("a whole number"),
+        float: tr_noop("a number"),
+        bool: tr_noop("true or false"),
+        list: tr_noop("a list"),
+        dict: tr_noop("a table"),
     }
-    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+    return tr(" or ").join(tr(names[k]) if k in names else k.__name__ for k in _as_tuple(kind))
 
 
 def _nesting_depth(value: Any, depth: int = 0) -> int:
@@ -411,54 +429,63 @@ def decode_toml(data: bytes, file: str) -> dict[str, Any]:
     if len(data) > MAX_TEMPLATE_BYTES:
         raise TemplateError(
             file,
-            f"the file is {len(data):,} bytes; templates are limited to "
-            f"{MAX_TEMPLATE_BYTES // 1024} KB.",
+            tr("the file is {size} bytes; templates are limited to {limit} KB.").format(
+                size=f"{len(data):,}", limit=MAX_TEMPLATE_BYTES // 1024
+            ),
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise TemplateError(file, f"the file is not UTF-8 text (byte {exc.start}).") from None
+        raise TemplateError(
+            file, tr("the file is not UTF-8 text (byte {n}).").format(n=exc.start)
+        ) from None
     import tomllib  # here, not at the top: the start-up board reads no template
 
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(file, f"not valid TOML: {exc}.") from None
+        raise TemplateError(file, tr("not valid TOML: {error}.").format(error=exc)) from None
     except RecursionError:
-        raise TemplateError(file, f"nested more than {MAX_NESTING} levels deep.") from None
+        raise TemplateError(
+            file, tr("nested more than {n} levels deep.").format(n=MAX_NESTING)
+        ) from None
     except ValueError as exc:  # e.g. integers longer than Python's digit limit
-        raise TemplateError(file, f"contains a value that cannot be read ({exc}).") from None
+        raise TemplateError(
+            file, tr("contains a value that cannot be read ({error}).").format(error=exc)
+        ) from None
     if _nesting_depth(doc) > MAX_NESTING:
-        raise TemplateError(file, f"nested more than {MAX_NESTING} levels deep.")
+        raise TemplateError(file, tr("nested more than {n} levels deep.").format(n=MAX_NESTING))
     return doc
 
 
 def _parse_days(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, ...]:
     forms = [k for k in ("day", "days", "from") if k in raw]
     if len(forms) != 1:
-        raise ctx.error("give exactly one of day, days, or from/to.", "days")
+        raise ctx.error(tr("give exactly one of day, days, or from/to."), "days")
     if "day" in raw:
         days: list[int] = [ctx.day(raw["day"], "day")]
     elif "days" in raw:
         values = ctx.get(raw, "days", list)
         if not values:
-            raise ctx.error("must list at least one day.", "days")
+            raise ctx.error(tr("must list at least one day."), "days")
         days = [ctx.day(v, "days") for v in values]
     else:
         first = ctx.day(raw["from"], "from")
         last = ctx.day(ctx.get(raw, "to", int), "to")
         every = ctx.get(raw, "every", int, required=False, default=1)
         if last < first:
-            raise ctx.error(f"'to' ({last}) is before 'from' ({first}).", "to")
+            raise ctx.error(
+                tr("'to' ({last}) is before 'from' ({first}).").format(last=last, first=first), "to"
+            )
         if not 1 <= every <= 366:
-            raise ctx.error("must be from 1 to 366 days.", "every")
+            raise ctx.error(tr("must be from 1 to 366 days."), "every")
         days = list(range(first, last + 1, every))
     if len(days) > MAX_OCCURRENCES_PER_STEP:
-        raise ctx.error(f"has more than {MAX_OCCURRENCES_PER_STEP} days.", "days")
+        raise ctx.error(tr("has more than {n} days.").format(n=MAX_OCCURRENCES_PER_STEP), "days")
     if len(set(days)) != len(days):
-        raise ctx.error("lists the same day twice.", "days")
+        raise ctx.error(tr("lists the same day twice."), "days")
     if "every" in raw and "from" not in raw:
-        raise ctx.error("'every' needs from/to.", "every")
+        raise ctx.error(tr("'every' needs from/to."), "every")
     return tuple(sorted(days))
 
 
@@ -469,21 +496,26 @@ def _positive(
     if value is None:
         return None
     if not value > 0 or value != value or value in (float("inf"),):
-        raise ctx.error("must be a positive number.", key)
+        raise ctx.error(tr("must be a positive number."), key)
     return float(value)
 
 
 def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
     if not isinstance(raw, dict):
         raise ctx.error(
-            'must be a table such as { amount = 200, unit = "mg", per = "m2" }.', "dose"
+            tr('must be a table such as { amount = 200, unit = "mg", per = "m2" }.'), "dose"
         )
     ctx.reject_unknown(raw, _DOSE_KEYS, "dose")
     amount = _positive(ctx, raw, "amount", required=True)
     assert amount is not None
     unit = ctx.text(raw, "unit")
     if unit not in DOSE_UNITS:
-        raise ctx.error(f"unit '{unit}' is not one of: {', '.join(DOSE_UNITS)}.", "dose.unit")
+        raise ctx.error(
+            tr("unit '{unit}' is not one of: {allowed}.").format(
+                unit=unit, allowed=", ".join(DOSE_UNITS)
+            ),
+            "dose.unit",
+        )
     return DoseRule(
         amount=amount,
         unit=unit,
@@ -500,7 +532,9 @@ def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
 def _parse_clause(ctx: ParseContext, raw: Any) -> Clause:
     if not isinstance(raw, dict):
         raise ctx.error(
-            'each entry of when.any must be a table such as { fact = "hbsag", is = ["positive"] }.',
+            tr(
+                'each entry of when.any must be a table such as { fact = "hbsag", is = ["positive"] }.'
+            ),
             "when",
         )
     ctx.reject_unknown(raw, _CLAUSE_KEYS, "when.any")
@@ -509,34 +543,41 @@ def _parse_clause(ctx: ParseContext, raw: Any) -> Clause:
         low = ctx.get(raw, "at_least", (int, float), required=False)
         high = ctx.get(raw, "below", (int, float), required=False)
         if low is None and high is None:
-            raise ctx.error(f"'{fact}' needs at_least or below.", "when")
+            raise ctx.error(tr("'{fact}' needs at_least or below.").format(fact=fact), "when")
         return Clause(fact, at_least=low, below=high)
     if fact not in FACT_VALUES:
         known = ", ".join([*FACT_VALUES, *NUMERIC_FACTS])
-        raise ctx.error(f"unknown fact '{fact}'; known: {known}.", "when")
+        raise ctx.error(
+            tr("unknown fact '{fact}'; known: {known}.").format(fact=fact, known=known), "when"
+        )
     values = ctx.get(raw, "is", list)
     allowed = FACT_VALUES[fact]
     if not values or any(v not in allowed for v in values):
-        raise ctx.error(f"'{fact}' values must be among: {', '.join(allowed)}.", "when")
+        raise ctx.error(
+            tr("'{fact}' values must be among: {allowed}.").format(
+                fact=fact, allowed=", ".join(allowed)
+            ),
+            "when",
+        )
     return Clause(fact, tuple(values))
 
 
 def _parse_when(ctx: ParseContext, raw: Any) -> StepCondition:
     if not isinstance(raw, dict):
-        raise ctx.error('must be a table such as { rule = "...", any = [...] }.', "when")
+        raise ctx.error(tr('must be a table such as { rule = "...", any = [...] }.'), "when")
     ctx.reject_unknown(raw, _WHEN_KEYS, "when")
     rule = ctx.get(raw, "rule", str)
     if not ID_PATTERN.match(rule):
-        raise ctx.error("rule must be lower-case letters, digits and hyphens.", "when.rule")
+        raise ctx.error(tr("rule must be lower-case letters, digits and hyphens."), "when.rule")
     alternatives = ctx.get(raw, "any", list)
     if not alternatives:
-        raise ctx.error("needs at least one entry.", "when.any")
+        raise ctx.error(tr("needs at least one entry."), "when.any")
     return StepCondition(rule, tuple(_parse_clause(ctx, c) for c in alternatives))
 
 
 def _parse_window(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, int]:
     if "window" in raw and ("window_before" in raw or "window_after" in raw):
-        raise ctx.error("give either window or window_before/window_after.", "window")
+        raise ctx.error(tr("give either window or window_before/window_after."), "window")
     if "window" in raw:
         both = ctx.get(raw, "window", int)
         before = after = both
@@ -545,26 +586,31 @@ def _parse_window(ctx: ParseContext, raw: Mapping[str, Any]) -> tuple[int, int]:
         after = ctx.get(raw, "window_after", int, required=False, default=0)
     for name, value in (("window", before), ("window", after)):
         if not 0 <= value <= 60:
-            raise ctx.error("must be from 0 to 60 days.", name)
+            raise ctx.error(tr("must be from 0 to 60 days."), name)
     return before, after
 
 
 def _parse_step(file: str, index: int, raw: Any, anchors: Mapping[str, AnchorDef]) -> StepTemplate:
     ctx = ParseContext(file, f"#{index + 1}")
     if not isinstance(raw, dict):
-        raise ctx.error("each [[steps]] entry must be a table.")
+        raise ctx.error(tr("each [[steps]] entry must be a table."))
     step_id = ctx.get(raw, "id", str)
     if not ID_PATTERN.match(step_id):
-        raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
+        raise ctx.error(tr("must be lower-case letters, digits and hyphens."), "id")
     ctx.step = step_id
     ctx.reject_unknown(raw, _STEP_KEYS, "step")
     anchor = ctx.get(raw, "anchor", str, required=False, default=DAY0)
     if anchor != DAY0 and anchor not in anchors:
         known = ", ".join([DAY0, *anchors])
-        raise ctx.error(f"anchor '{anchor}' is not declared; known anchors: {known}.", "anchor")
+        raise ctx.error(
+            tr("anchor '{anchor}' is not declared; known anchors: {known}.").format(
+                anchor=anchor, known=known
+            ),
+            "anchor",
+        )
     days = _parse_days(ctx, raw)
     if anchor != DAY0 and anchors[anchor].is_mobilisation and 0 in days:
-        raise ctx.error("there is no M-Day 0; M-Day 1 is the anchor date.", "days")
+        raise ctx.error(tr("there is no M-Day 0; M-Day 1 is the anchor date."), "days")
     before, after = _parse_window(ctx, raw)
     kind = ctx.choice(raw, "kind", StepKind)
     dose = _parse_dose(ctx, raw["dose"]) if "dose" in raw else None
@@ -591,20 +637,21 @@ def _parse_anchors(ctx: ParseContext, raw: Any) -> dict[str, AnchorDef]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise ctx.error("must be a table of anchors.", "anchors")
+        raise ctx.error(tr("must be a table of anchors."), "anchors")
     anchors: dict[str, AnchorDef] = {}
     for name, table in raw.items():
         if name == DAY0 or not ID_PATTERN.match(name):
             raise ctx.error(
-                f"anchor name '{name}' is reserved or not a plain identifier.", "anchors"
+                tr("anchor name '{name}' is reserved or not a plain identifier.").format(name=name),
+                "anchors",
             )
         if not isinstance(table, dict):
-            raise ctx.error(f"anchor '{name}' must be a table.", "anchors")
+            raise ctx.error(tr("anchor '{name}' must be a table.").format(name=name), "anchors")
         sub = ParseContext(ctx.file, None)
         sub.reject_unknown(table, _ANCHOR_KEYS, f"anchor '{name}'")
         numbering = sub.get(table, "numbering", str, required=False, default=OFFSET)
         if numbering not in NUMBERINGS:
-            raise ctx.error("numbering must be offset or mday.", f"anchors.{name}.numbering")
+            raise ctx.error(tr("numbering must be offset or mday."), f"anchors.{name}.numbering")
         anchors[name] = AnchorDef(
             name=name,
             default_day=sub.day(sub.get(table, "default_day", int), f"anchors.{name}.default_day"),
@@ -620,7 +667,12 @@ def _string_list(
     values = ctx.get(doc, key, list)
     allowed_set = set(allowed)
     if not values or not all(isinstance(v, str) and v in allowed_set for v in values):
-        raise ctx.error(f"must list one or more of: {', '.join(sorted(allowed_set))}.", key)
+        raise ctx.error(
+            tr("must list one or more of: {allowed}.").format(
+                allowed=", ".join(sorted(allowed_set))
+            ),
+            key,
+        )
     return tuple(values)
 
 
@@ -632,28 +684,34 @@ def parse_protocol(data: bytes, file: str, *, origin: str = "bundled") -> Protoc
     schema = ctx.get(doc, "schema", int)
     if schema != SCHEMA_VERSION:
         raise ctx.error(
-            f"schema {schema} is not supported (this version reads {SCHEMA_VERSION}).", "schema"
+            tr("schema {schema} is not supported (this version reads {version}).").format(
+                schema=schema, version=SCHEMA_VERSION
+            ),
+            "schema",
         )
     template_id = ctx.get(doc, "id", str)
     if not ID_PATTERN.match(template_id):
-        raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
+        raise ctx.error(tr("must be lower-case letters, digits and hyphens."), "id")
     review_status = ctx.text(doc, "review_status")
     if review_status not in REVIEW_STATUSES:
-        raise ctx.error(f"must be one of: {', '.join(REVIEW_STATUSES)}.", "review_status")
+        raise ctx.error(
+            tr("must be one of: {allowed}.").format(allowed=", ".join(REVIEW_STATUSES)),
+            "review_status",
+        )
     intensity = ctx.text(doc, "intensity", required=False)
     if intensity not in ("", "MAC", "RIC", "NMA"):
-        raise ctx.error("must be MAC, RIC or NMA.", "intensity")
+        raise ctx.error(tr("must be MAC, RIC or NMA."), "intensity")
     anchors = _parse_anchors(ctx, doc.get("anchors"))
     raw_steps = ctx.get(doc, "steps", list)
     if not raw_steps:
-        raise ctx.error("a template needs at least one [[steps]] entry.", "steps")
+        raise ctx.error(tr("a template needs at least one [[steps]] entry."), "steps")
     if len(raw_steps) > MAX_STEPS:
-        raise ctx.error(f"has more than {MAX_STEPS} steps.", "steps")
+        raise ctx.error(tr("has more than {n} steps.").format(n=MAX_STEPS), "steps")
     steps = tuple(_parse_step(file, i, raw, anchors) for i, raw in enumerate(raw_steps))
     seen: set[str] = set()
     for st in steps:
         if st.id in seen:
-            raise TemplateError(file, "the step id is used twice.", step=st.id, field="id")
+            raise TemplateError(file, tr("the step id is used twice."), step=st.id, field="id")
         seen.add(st.id)
     return Protocol(
         id=template_id,
@@ -694,13 +752,17 @@ def load_protocols() -> dict[str, Protocol]:
         proto = parse_protocol(res.read_bytes(), f"protocols/{res.name}")
         if proto.id in protocols:
             raise TemplateError(
-                res.name, f"template id '{proto.id}' is used by two files.", field="id"
+                res.name,
+                tr("template id '{id}' is used by two files.").format(id=proto.id),
+                field="id",
             )
         protocols[proto.id] = proto
     return protocols
 
 
-_NOT_REGULAR = "is not a regular file (a folder, pipe, device or link to one); it is skipped."
+_NOT_REGULAR = tr_noop(
+    "is not a regular file (a folder, pipe, device or link to one); it is skipped."
+)
 
 
 def _read_local_template(path: Path) -> bytes:
@@ -710,25 +772,30 @@ def _read_local_template(path: Path) -> bytes:
     of it: a pipe would block the app on opening, and a device such as ``/dev/zero``
     would be read until memory runs out.
     """
-    too_big = f"the file is larger than {MAX_TEMPLATE_BYTES // 1024} KB; it is skipped."
+    too_big = tr("the file is larger than {limit} KB; it is skipped.").format(
+        limit=MAX_TEMPLATE_BYTES // 1024
+    )
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
-            raise TemplateError(path.name, _NOT_REGULAR)
+            raise TemplateError(path.name, tr(_NOT_REGULAR))
         # O_NONBLOCK: if the entry became a pipe since the check, opening it must not wait
         # for a writer; the second check on the open file then refuses it.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         with os.fdopen(fd, "rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise TemplateError(path.name, _NOT_REGULAR)
+                raise TemplateError(path.name, tr(_NOT_REGULAR))
             if info.st_size > MAX_TEMPLATE_BYTES:
                 raise TemplateError(path.name, too_big)
             data = file.read(MAX_TEMPLATE_BYTES + 1)
     except FileNotFoundError:
-        raise TemplateError(path.name, "is a link to nothing; it is skipped.") from None
+        raise TemplateError(path.name, tr("is a link to nothing; it is skipped.")) from None
     except OSError as exc:
         raise TemplateError(
-            path.name, f"cannot be read ({exc.strerror or type(exc).__name__}); it is skipped."
+            path.name,
+            tr("cannot be read ({reason}); it is skipped.").format(
+                reason=exc.strerror or type(exc).__name__
+            ),
         ) from None
     if len(data) > MAX_TEMPLATE_BYTES:  # it grew after the size check
         raise TemplateError(path.name, too_big)
@@ -754,7 +821,11 @@ def load_local_protocols(folder: Path) -> tuple[dict[str, Protocol], list[Templa
             continue
         if proto.id in found:
             errors.append(
-                TemplateError(path.name, f"template id '{proto.id}' is used twice.", field="id")
+                TemplateError(
+                    path.name,
+                    tr("template id '{id}' is used twice.").format(id=proto.id),
+                    field="id",
+                )
             )
             continue
         found[proto.id] = proto
@@ -772,8 +843,10 @@ def all_protocols(local_folder: Path | None) -> tuple[dict[str, Protocol], list[
             errors.append(
                 TemplateError(
                     proto.path,
-                    f"template id '{pid}' repeats a bundled "
-                    "template; give the local copy its own id.",
+                    tr(
+                        "template id '{id}' repeats a bundled template; give the local copy "
+                        "its own id."
+                    ).format(id=pid),
                     field="id",
                 )
             )
@@ -789,5 +862,7 @@ def get_protocol(protocols: Mapping[str, Protocol], template_id: str) -> Protoco
     except KeyError:
         known = ", ".join(sorted(protocols))
         raise UnknownTemplateError(
-            f"There is no template '{template_id}'. Known templates: {known}."
+            tr("There is no template '{id}'. Known templates: {known}.").format(
+                id=template_id, known=known
+            )
         ) from None

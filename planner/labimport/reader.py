@@ -32,6 +32,7 @@ from typing import Final, TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import (
     ANALYTE_LABEL,
     ANALYTES,
@@ -122,19 +123,25 @@ class ColumnMapping:
     def __post_init__(self) -> None:
         if self.wide is None and (self.analyte is None or self.value is None):
             raise LabImportError(
-                "The column mapping needs either analyte and value columns (long format) "
-                "or one column per analyte (wide format)."
+                tr(
+                    "The column mapping needs either analyte and value columns (long format) "
+                    "or one column per analyte (wide format)."
+                )
             )
         for analyte in [*(self.wide or {}), *self.wide_units, *self.units]:
             if analyte not in ANALYTES:
                 raise LabImportError(
-                    f"'{analyte}' in the column mapping is not one of: {', '.join(ANALYTES)}."
+                    tr("'{analyte}' in the column mapping is not one of: {analytes}.").format(
+                        analyte=analyte, analytes=", ".join(ANALYTES)
+                    )
                 )
         for name, analyte in self.analyte_names.items():
             if analyte not in ANALYTES:
                 raise LabImportError(
-                    f"Analyte name '{name}' is mapped to '{analyte}', "
-                    f"which is not one of: {', '.join(ANALYTES)}."
+                    tr(
+                        "Analyte name '{name}' is mapped to '{analyte}', which is not one of: "
+                        "{analytes}."
+                    ).format(name=name, analyte=analyte, analytes=", ".join(ANALYTES))
                 )
 
 
@@ -249,8 +256,10 @@ def check_size(nbytes: int, limits: Limits = Limits()) -> None:
     """
     if nbytes > limits.max_bytes:
         raise LabImportError(
-            f"The file is {nbytes / MB:.1f} MB; lab files up to "
-            f"{limits.max_bytes / MB:g} MB can be imported. Export a shorter date range."
+            tr(
+                "The file is {size} MB; lab files up to {limit} MB can be imported. Export a "
+                "shorter date range."
+            ).format(size=f"{nbytes / MB:.1f}", limit=f"{limits.max_bytes / MB:g}")
         )
 
 
@@ -277,7 +286,7 @@ def read_lab_file(
         LabImportError: the whole file is refused (size, type, encoding, zip bomb, columns).
     """
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise LabImportError("The lab file could not be read (no bytes were given).")
+        raise LabImportError(tr("The lab file could not be read (no bytes were given)."))
     data = bytes(data)
     check_size(len(data), limits)
     name = PurePath(filename).name
@@ -288,11 +297,13 @@ def read_lab_file(
         table = _read_csv(data, mapping, limits)
     elif ext == ".xls":
         raise LabImportError(
-            "Old Excel .xls files cannot be imported; save the export as .xlsx or CSV UTF-8."
+            tr("Old Excel .xls files cannot be imported; save the export as .xlsx or CSV UTF-8.")
         )
     else:
         raise LabImportError(
-            f"'{ext or name}' files cannot be imported; use a CSV (UTF-8) or .xlsx lab export."
+            tr("'{kind}' files cannot be imported; use a CSV (UTF-8) or .xlsx lab export.").format(
+                kind=ext or name
+            )
         )
     return _validate(table, name, mapping, known_mrns, today, limits)
 
@@ -309,7 +320,7 @@ _BINARY_SIGNATURES: Final = (
     b"MZ",  # Windows executable
     b"\x7fELF",
 )
-_NOT_TEXT: Final = (
+_NOT_TEXT: Final = tr_noop(
     "This is not a text CSV file (it looks like a binary or spreadsheet file); "
     "export the lab results as CSV UTF-8 or choose the .xlsx file."
 )
@@ -318,16 +329,16 @@ _NOT_TEXT: Final = (
 def _decode(data: bytes) -> tuple[str, str]:
     """Strict decoding: UTF-8 (BOM optional) or UTF-16 with BOM. Returns (text, encoding)."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise LabImportError("UTF-32 files are not supported; save the export as CSV UTF-8.")
+        raise LabImportError(tr("UTF-32 files are not supported; save the export as CSV UTF-8."))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             raise LabImportError(
-                "The file says it is UTF-16 but is damaged; save the export as CSV UTF-8."
+                tr("The file says it is UTF-16 but is damaged; save the export as CSV UTF-8.")
             ) from None
     if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:65536]:
-        raise LabImportError(_NOT_TEXT)
+        raise LabImportError(tr(_NOT_TEXT))
     encoding = "UTF-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
     try:
         return data.decode("utf-8-sig"), encoding
@@ -336,11 +347,13 @@ def _decode(data: bytes) -> tuple[str, str]:
         sample = data[:65536]
         controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
         if controls > len(sample) // 100:
-            raise LabImportError(_NOT_TEXT) from None
+            raise LabImportError(tr(_NOT_TEXT)) from None
         raise LabImportError(
-            f"Unsupported encoding: the file is not UTF-8 (first unreadable byte on line "
-            f"{line}; probably Windows-1252/ANSI). Save the export as 'CSV UTF-8' and import "
-            "it again."
+            tr(
+                "Unsupported encoding: the file is not UTF-8 (first unreadable byte on line "
+                "{line}; probably Windows-1252/ANSI). Save the export as 'CSV UTF-8' and import "
+                "it again."
+            ).format(line=line)
         ) from None
 
 
@@ -353,7 +366,11 @@ def _sniff_delimiter(first_line: str) -> str:
 def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
     text, encoding = _decode(data)
     text = unicodedata.normalize("NFC", text)
-    warnings = [] if encoding.startswith("UTF-8") else [f"The file was read as {encoding}."]
+    warnings = (
+        []
+        if encoding.startswith("UTF-8")
+        else [tr("The file was read as {encoding}.").format(encoding=encoding)]
+    )
     delimiter = mapping.delimiter or _sniff_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header: list[str] | None = None
@@ -370,23 +387,27 @@ def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
                 header = record
                 if len(header) > limits.max_columns:
                     raise LabImportError(
-                        f"The file has {len(header)} columns; at most {limits.max_columns} "
-                        "can be imported."
+                        tr("The file has {n} columns; at most {limit} can be imported.").format(
+                            n=len(header), limit=limits.max_columns
+                        )
                     )
                 continue
             if len(rows) >= limits.max_rows:
                 raise LabImportError(
-                    f"The file has more than {limits.max_rows:,} rows; export a shorter date range."
+                    tr("The file has more than {limit} rows; export a shorter date range.").format(
+                        limit=f"{limits.max_rows:,}"
+                    )
                 )
             rows.append(record)
             lines.append(start)
     except csv.Error as err:
         raise LabImportError(
-            f"The CSV file is damaged near line {reader.line_num} ({err}); "
-            "check for an unclosed quote."
+            tr(
+                "The CSV file is damaged near line {line} ({error}); check for an unclosed quote."
+            ).format(line=reader.line_num, error=err)
         ) from None
     if header is None:
-        raise LabImportError("The file is empty: there is no header row.")
+        raise LabImportError(tr("The file is empty: there is no header row."))
     return _Table([h.strip() for h in header], rows, lines, {}, warnings)
 
 
@@ -400,25 +421,33 @@ def _check_zip(data: bytes, limits: Limits) -> None:
             infos = zf.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         raise LabImportError(
-            "The file is not a readable .xlsx workbook (damaged, password-protected or an "
-            "old .xls renamed); open it in Excel and save it as .xlsx or CSV UTF-8."
+            tr(
+                "The file is not a readable .xlsx workbook (damaged, password-protected or an "
+                "old .xls renamed); open it in Excel and save it as .xlsx or CSV UTF-8."
+            )
         ) from None
     if len(infos) > limits.max_zip_members:
         raise LabImportError(
-            f"The workbook holds {len(infos):,} parts; this is not a normal lab export."
+            tr("The workbook holds {n} parts; this is not a normal lab export.").format(
+                n=f"{len(infos):,}"
+            )
         )
     total = sum(i.file_size for i in infos)
     if total > limits.max_unpacked_bytes:
         raise LabImportError(
-            f"The workbook declares {total / MB:,.0f} MB when unpacked (limit "
-            f"{limits.max_unpacked_bytes / MB:g} MB); it was refused without opening it."
+            tr(
+                "The workbook declares {size} MB when unpacked (limit {limit} MB); it was "
+                "refused without opening it."
+            ).format(size=f"{total / MB:,.0f}", limit=f"{limits.max_unpacked_bytes / MB:g}")
         )
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > MB and ratio > limits.max_compression_ratio:
             raise LabImportError(
-                f"The workbook part '{info.filename[:60]}' is compressed {ratio:,.0f} to 1, "
-                "far beyond a normal spreadsheet; it was refused without opening it."
+                tr(
+                    "The workbook part '{part}' is compressed {ratio} to 1, far beyond a normal "
+                    "spreadsheet; it was refused without opening it."
+                ).format(part=info.filename[:60], ratio=f"{ratio:,.0f}")
             )
 
 
@@ -450,8 +479,10 @@ def _xlsx_rows(data: bytes, mapping: ColumnMapping, limits: Limits) -> Iterator[
 
     if not getattr(openpyxl.xml, "DEFUSEDXML", False):
         raise LabImportError(
-            "Spreadsheet import is disabled because the defusedxml package is missing; "
-            "import a CSV UTF-8 file or ask IT to repair the installation."
+            tr(
+                "Spreadsheet import is disabled because the defusedxml package is missing; "
+                "import a CSV UTF-8 file or ask IT to repair the installation."
+            )
         )
     try:
         wb = openpyxl.load_workbook(
@@ -459,15 +490,18 @@ def _xlsx_rows(data: bytes, mapping: ColumnMapping, limits: Limits) -> Iterator[
         )
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError):
         raise LabImportError(
-            "The file could not be read as an .xlsx workbook; open it in Excel and save it "
-            "again, or export CSV UTF-8."
+            tr(
+                "The file could not be read as an .xlsx workbook; open it in Excel and save it "
+                "again, or export CSV UTF-8."
+            )
         ) from None
     try:
         if mapping.sheet is not None:
             if mapping.sheet not in wb.sheetnames:
                 raise LabImportError(
-                    f"The workbook has no sheet '{mapping.sheet}'; its sheets are: "
-                    f"{', '.join(wb.sheetnames)}."
+                    tr("The workbook has no sheet '{sheet}'; its sheets are: {sheets}.").format(
+                        sheet=mapping.sheet, sheets=", ".join(wb.sheetnames)
+                    )
                 )
             ws = wb[mapping.sheet]
         else:
@@ -475,7 +509,10 @@ def _xlsx_rows(data: bytes, mapping: ColumnMapping, limits: Limits) -> Iterator[
         yield from ws.iter_rows(values_only=True, max_col=limits.max_columns)
     except (KeyError, ValueError, TypeError, SyntaxError, zipfile.BadZipFile):
         raise LabImportError(
-            "The workbook is damaged and could not be read; save it again as .xlsx or CSV UTF-8."
+            tr(
+                "The workbook is damaged and could not be read; save it again as .xlsx or "
+                "CSV UTF-8."
+            )
         ) from None
     finally:
         wb.close()
@@ -499,18 +536,20 @@ def _read_xlsx(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
             continue
         if len(rows) >= limits.max_rows:
             raise LabImportError(
-                f"The sheet has more than {limits.max_rows:,} rows; export a shorter date range."
+                tr("The sheet has more than {limit} rows; export a shorter date range.").format(
+                    limit=f"{limits.max_rows:,}"
+                )
             )
         cells = [_cell_text(v) for v in values]
         if 0 <= mrn_i < len(values) and isinstance(values[mrn_i], int | float):
-            pre_reject[len(rows)] = (
+            pre_reject[len(rows)] = tr(
                 "The MRN is stored as a number in the spreadsheet, so leading zeros may be "
                 "lost; format the MRN column as text and export again."
             )
         rows.append(cells)
         lines.append(number)
     if header is None:
-        raise LabImportError("The sheet is empty: there is no header row.")
+        raise LabImportError(tr("The sheet is empty: there is no header row."))
     return _Table(header, rows, lines, pre_reject, [], check_width=False)
 
 
@@ -521,17 +560,17 @@ _NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _COMMA_NUMBER: Final = re.compile(r"[+-]?\d+,\d+")
 _MIN_DATE: Final = dt.date(1970, 1, 1)
 _NON_RESULTS: Final[dict[str, str]] = {
-    "pending": "the result is pending",
-    "haemolysed": "the sample was haemolysed",
-    "hemolysed": "the sample was haemolysed",
-    "hemolyzed": "the sample was haemolysed",
-    "haemolyzed": "the sample was haemolysed",
-    "clotted": "the sample was clotted",
-    "cancelled": "the test was cancelled",
-    "canceled": "the test was cancelled",
-    "not done": "the test was not done",
-    "see comment": "the result is in a comment",
-    "insufficient": "the sample was insufficient",
+    "pending": tr_noop("the result is pending"),
+    "haemolysed": tr_noop("the sample was haemolysed"),
+    "hemolysed": tr_noop("the sample was haemolysed"),
+    "hemolyzed": tr_noop("the sample was haemolysed"),
+    "haemolyzed": tr_noop("the sample was haemolysed"),
+    "clotted": tr_noop("the sample was clotted"),
+    "cancelled": tr_noop("the test was cancelled"),
+    "canceled": tr_noop("the test was cancelled"),
+    "not done": tr_noop("the test was not done"),
+    "see comment": tr_noop("the result is in a comment"),
+    "insufficient": tr_noop("the sample was insufficient"),
 }
 
 T = TypeVar("T")
@@ -563,14 +602,18 @@ def _require_columns(table: _Table, mapping: ColumnMapping) -> None:
     if missing:
         shown = ", ".join(f"'{h}'" for h in table.header[:30] if h)
         raise LabImportError(
-            f"Column(s) {', '.join(repr(m) for m in missing)} not found; the file's columns "
-            f"are: {shown}. Check the column mapping."
+            tr(
+                "Column(s) {missing} not found; the file's columns are: {columns}. Check the "
+                "column mapping."
+            ).format(missing=", ".join(repr(m) for m in missing), columns=shown)
         )
     twice = [c for c in dict.fromkeys(wanted) if table.header.count(c) > 1]
     if twice:
         raise LabImportError(
-            f"Column(s) {', '.join(repr(c) for c in twice)} appear more than once in the "
-            "header; rename them in the export."
+            tr(
+                "Column(s) {columns} appear more than once in the header; rename them in the "
+                "export."
+            ).format(columns=", ".join(repr(c) for c in twice))
         )
 
 
@@ -646,31 +689,35 @@ class _Reasons:
 
 def _parse_date(text: str, today: dt.date | None) -> tuple[dt.date | None, str | None]:
     if text == "":
-        return None, "The sample date is missing."
+        return None, tr("The sample date is missing.")
     match = _ISO_DATE.fullmatch(text)
     if match is None:
-        return None, (
-            f"The date '{_short(text)}' is not an ISO date (YYYY-MM-DD); dates such as "
-            "03/04/2025 are ambiguous."
-        )
+        return None, tr(
+            "The date '{date}' is not an ISO date (YYYY-MM-DD); dates such as 03/04/2025 are "
+            "ambiguous."
+        ).format(date=_short(text))
     try:
         day = dt.date.fromisoformat(match.group(1))
     except ValueError:
-        return None, f"The date '{text}' does not exist."
+        return None, tr("The date '{date}' does not exist.").format(date=text)
     if day < _MIN_DATE:
-        return None, f"The date '{text}' is before 1970."
+        return None, tr("The date '{date}' is before 1970.").format(date=text)
     if today is not None and day > today:
-        return None, f"The date '{text}' is in the future."
+        return None, tr("The date '{date}' is in the future.").format(date=text)
     return day, None
 
 
 def _parse_value(text: str, decimal_comma: bool) -> tuple[str, float, str | None]:
     """(qualifier, number, reason-or-None) for one value cell."""
     if text == "":
-        return "", math.nan, "The value is missing."
+        return "", math.nan, tr("The value is missing.")
     known = _NON_RESULTS.get(text.casefold().rstrip("."))
     if known is not None:
-        return "", math.nan, f"The value '{text}' is not a result: {known}."
+        return (
+            "",
+            math.nan,
+            tr("The value '{value}' is not a result: {why}.").format(value=text, why=tr(known)),
+        )
     qualifier = text[0] if text[0] in "<>" else ""
     number = text[1:].strip() if qualifier else text
     if _COMMA_NUMBER.fullmatch(number):
@@ -678,24 +725,23 @@ def _parse_value(text: str, decimal_comma: bool) -> tuple[str, float, str | None
             return (
                 "",
                 math.nan,
-                (
-                    f"The value '{_short(text)}' has a comma (decimal comma or thousands "
-                    "separator?); declare decimal commas in the column mapping or export with a "
-                    "decimal point."
-                ),
+                tr(
+                    "The value '{value}' has a comma (decimal comma or thousands separator?); "
+                    "declare decimal commas in the column mapping or export with a decimal point."
+                ).format(value=_short(text)),
             )
         number = number.replace(",", ".")
     elif decimal_comma and "." in number:
         return (
             "",
             math.nan,
-            (
-                f"The value '{_short(text)}' has a decimal point but the mapping declares decimal "
-                "commas; it is ambiguous."
-            ),
+            tr(
+                "The value '{value}' has a decimal point but the mapping declares decimal commas; "
+                "it is ambiguous."
+            ).format(value=_short(text)),
         )
     if not _NUMBER.fullmatch(number):
-        return "", math.nan, f"The value '{_short(text)}' is not a number."
+        return "", math.nan, tr("The value '{value}' is not a number.").format(value=_short(text))
     return qualifier, float(number), None
 
 
@@ -704,13 +750,14 @@ def _parse_unit(analyte: str, unit: str) -> tuple[float, str | None]:
     if unit == "":
         return (
             math.nan,
-            "The unit is missing; add a unit column or declare the unit in the mapping.",
+            tr("The unit is missing; add a unit column or declare the unit in the mapping."),
         )
     factor = unit_factor(analyte, unit)
     if factor is None:
-        return math.nan, (
-            f"Unknown unit '{_short(unit)}' for {ANALYTE_LABEL[analyte]}; accepted units: "
-            f"{_ACCEPTED_UNITS_TEXT[analyte]}."
+        return math.nan, tr("Unknown unit '{unit}' for {analyte}; accepted units: {units}.").format(
+            unit=_short(unit),
+            analyte=tr(ANALYTE_LABEL[analyte]),
+            units=_ACCEPTED_UNITS_TEXT[analyte],
         )
     return factor, None
 
@@ -727,7 +774,7 @@ def _validate(
     warnings = list(table.warnings)
     blank = {i for i, r in enumerate(table.rows) if not any(c.strip() for c in r)}
     if blank:
-        warnings.append(f"{len(blank)} empty row(s) were skipped.")
+        warnings.append(tr("{n} empty row(s) were skipped.").format(n=len(blank)))
     c = _long(table, mapping, blank)
     n = len(c.row)
     reasons = _Reasons(n)
@@ -740,7 +787,9 @@ def _validate(
             [
                 None
                 if len(table.rows[r]) == width
-                else f"The row has {len(table.rows[r])} cells but the header has {width} columns."
+                else tr("The row has {cells} cells but the header has {columns} columns.").format(
+                    cells=len(table.rows[r]), columns=width
+                )
                 for r in c.row
             ]
         )
@@ -750,7 +799,7 @@ def _validate(
             max(len(a), len(b), len(d), len(e), len(f)) > cap
             for a, b, d, e, f in zip(c.mrn, c.date, c.analyte, c.value, c.unit, strict=True)
         ],
-        f"A cell is longer than {cap:,} characters.",
+        tr("A cell is longer than {n} characters.").format(n=f"{cap:,}"),
     )
 
     # MRN -> patient
@@ -759,11 +808,13 @@ def _validate(
         _per_unique(
             c.mrn,
             lambda m: (
-                "The MRN is missing."
+                tr("The MRN is missing.")
                 if m == ""
                 else None
                 if m in known_mrns
-                else f"Unknown MRN '{_short(m)}': no patient in the planner has it."
+                else tr("Unknown MRN '{mrn}': no patient in the planner has it.").format(
+                    mrn=_short(m)
+                )
             ),
         )
     )
@@ -782,10 +833,10 @@ def _validate(
         [a == "" for a in analytes],
         _per_unique(
             c.analyte,
-            lambda a: (
-                f"The analyte '{_short(a)}' is not imported (only WBC, ANC, platelets "
-                "and haemoglobin are)."
-            ),
+            lambda a: tr(
+                "The analyte '{analyte}' is not imported (only WBC, ANC, platelets and "
+                "haemoglobin are)."
+            ).format(analyte=_short(a)),
         ),
     )
 
@@ -813,9 +864,17 @@ def _validate(
         messages: list[str | None] = [None] * n
         for i in np.flatnonzero(out & reasons.open).tolist():
             a, unit = analytes[i], CANONICAL_UNIT[analytes[i]]
-            messages[i] = (
-                f"{ANALYTE_LABEL[a]} {number[i]:g} {unit} (as written: '{_short(c.value[i])}' "
-                f"{_short(units[i])}) is outside the physical range {lo[i]:g}-{hi[i]:g} {unit}."
+            messages[i] = tr(
+                "{analyte} {value} {unit} (as written: '{written}' {written_unit}) is outside "
+                "the physical range {low}-{high} {unit}."
+            ).format(
+                analyte=tr(ANALYTE_LABEL[a]),
+                value=f"{number[i]:g}",
+                unit=unit,
+                written=_short(c.value[i]),
+                written_unit=_short(units[i]),
+                low=f"{lo[i]:g}",
+                high=f"{hi[i]:g}",
             )
         reasons.add(out, messages)
 
@@ -858,16 +917,21 @@ def _duplicates(
         members = group["i"].tolist()
         if group["vkey"].nunique() > 1:
             listed = ", ".join(
-                f"line {lines[c.row[i]]}: {qualifiers[i]}{number[i]:g}" for i in members
+                tr("line {line}: {value}").format(
+                    line=lines[c.row[i]], value=f"{qualifiers[i]}{number[i]:g}"
+                )
+                for i in members
             )
             for i in members:
-                messages[i] = (
-                    f"Conflicting values for the same MRN, date and analyte ({listed}); none "
-                    "was imported, review and enter the right one."
-                )
+                messages[i] = tr(
+                    "Conflicting values for the same MRN, date and analyte ({values}); none was "
+                    "imported, review and enter the right one."
+                ).format(values=listed)
         else:
             for i in members[1:]:
-                messages[i] = f"Duplicate of line {lines[c.row[members[0]]]} (imported once)."
+                messages[i] = tr("Duplicate of line {line} (imported once).").format(
+                    line=lines[c.row[members[0]]]
+                )
     reasons.add_parsed(messages)
 
 

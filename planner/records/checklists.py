@@ -52,6 +52,7 @@ from typing import Any, Final
 
 from planner.domain.assets import list_resources
 from planner.domain.days import optional_calendar_date, short_day_label
+from planner.domain.i18n import tr, tr_n, tr_noop
 from planner.domain.plans import Plan
 from planner.domain.templates import (
     ID_PATTERN,
@@ -70,9 +71,9 @@ MAX_DAY: Final = 3650
 MAX_EXPIRY_DAYS: Final = 3650
 ANCHORS: Final = ("day0", "collection", "admission")
 ANCHOR_WORDS: Final = {
-    "day0": "Day 0",
-    "collection": "the planned collection",
-    "admission": "the planned admission",
+    "day0": tr_noop("Day 0"),
+    "collection": tr_noop("the planned collection"),
+    "admission": tr_noop("the planned admission"),
 }
 REPEATS: Final = ("once", "daily")
 TRANSPLANT_TYPES: Final = ("autologous", "allogeneic")
@@ -116,9 +117,9 @@ class ChecklistTemplateError(TemplateError):
     ) -> None:
         where = file
         if item is not None:
-            where += f", item '{item}'"
+            where += tr(", item '{item}'").format(item=item)
         if field is not None:
-            where += f", field '{field}'"
+            where += tr(", field '{field}'").format(field=field)
         PlannerError.__init__(self, f"{where}: {message}")
         self.file = file
         self.step = item
@@ -198,7 +199,12 @@ class ChecklistTemplate:
         for it in self.items:
             if it.id == item_id:
                 return it
-        raise ValidationError("item", f"The checklist '{self.title}' has no item '{item_id}'.")
+        raise ValidationError(
+            "item",
+            tr("The checklist '{title}' has no item '{item}'.").format(
+                title=self.title, item=item_id
+            ),
+        )
 
     def applies_to(self, transplant_type: str) -> bool:
         """True when the template is for this transplant type."""
@@ -219,7 +225,8 @@ def _types(
     values = ctx.get(table, "transplant_types", list)
     if not values or any(v not in TRANSPLANT_TYPES for v in values):
         raise ctx.error(
-            f"must list one or more of: {', '.join(TRANSPLANT_TYPES)}.", "transplant_types"
+            tr("must list one or more of: {types}.").format(types=", ".join(TRANSPLANT_TYPES)),
+            "transplant_types",
         )
     return tuple(dict.fromkeys(values))
 
@@ -227,7 +234,12 @@ def _types(
 def _anchor(ctx: ParseContext, table: Mapping[str, Any], key: str) -> str:
     value: str = ctx.get(table, key, str)
     if value not in ANCHORS:
-        raise ctx.error(f"anchor '{value}' is not one of: {', '.join(ANCHORS)}.", key)
+        raise ctx.error(
+            tr("anchor '{anchor}' is not one of: {anchors}.").format(
+                anchor=value, anchors=", ".join(ANCHORS)
+            ),
+            key,
+        )
     return value
 
 
@@ -238,17 +250,21 @@ def _expiry(
     if expires is None:
         if "due_before" in raw:
             raise ctx.error(
-                "needs expires_after_days: the anchor the result must still be valid at.",
+                tr("needs expires_after_days: the anchor the result must still be valid at."),
                 "due_before",
             )
         return None, None
     if not 1 <= expires <= MAX_EXPIRY_DAYS:
-        raise ctx.error(f"must be from 1 to {MAX_EXPIRY_DAYS} days.", "expires_after_days")
+        raise ctx.error(
+            tr("must be from 1 to {n} days.").format(n=MAX_EXPIRY_DAYS), "expires_after_days"
+        )
     due_before = _anchor(ctx, raw, "due_before") if "due_before" in raw else anchor
     if due_before == anchor and day is not None and -day > expires:
         raise ctx.error(
-            f"the item is due {-day} days before its anchor but expires after "
-            f"{expires} days: it would expire before the anchor.",
+            tr(
+                "the item is due {due} days before its anchor but expires after {expires} days: "
+                "it would expire before the anchor."
+            ).format(due=-day, expires=expires),
             "day",
         )
     return expires, due_before
@@ -259,10 +275,10 @@ def _parse_item(
 ) -> ChecklistItem:
     ctx = _ItemCtx(file, f"#{index + 1}")
     if not isinstance(raw, dict):
-        raise ctx.error("each [[items]] entry must be a table.")
+        raise ctx.error(tr("each [[items]] entry must be a table."))
     item_id = ctx.get(raw, "id", str)
     if not ID_PATTERN.match(item_id):
-        raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
+        raise ctx.error(tr("must be lower-case letters, digits and hyphens."), "id")
     ctx.step = item_id
     ctx.reject_unknown(raw, _ITEM_KEYS, "item")
     anchor: str | None = None
@@ -270,14 +286,14 @@ def _parse_item(
     if repeat == "daily":
         for key in ("anchor", "day", "expires_after_days", "due_before"):
             if key in raw:
-                raise ctx.error("a daily checklist's items are not dated.", key)
+                raise ctx.error(tr("a daily checklist's items are not dated."), key)
     else:
         anchor = _anchor(ctx, raw, "anchor")
         day = ctx.day(ctx.get(raw, "day", int), "day")
     expires, due_before = _expiry(ctx, raw, anchor, day)
     item_types = _types(ctx, raw, types)
     if not set(item_types) <= set(types):
-        raise ctx.error("lists a transplant type the template is not for.", "transplant_types")
+        raise ctx.error(tr("lists a transplant type the template is not for."), "transplant_types")
     title = ctx.text(raw, "title", max_len=300)
     return ChecklistItem(
         id=item_id,
@@ -310,28 +326,41 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
     schema = ctx.get(doc, "schema", int)
     if schema != SCHEMA_VERSION:
         raise ctx.error(
-            f"schema {schema} is not supported (this version reads {SCHEMA_VERSION}).", "schema"
+            tr("schema {schema} is not supported (this version reads {version}).").format(
+                schema=schema, version=SCHEMA_VERSION
+            ),
+            "schema",
         )
     template_id = ctx.get(doc, "id", str)
     if not ID_PATTERN.match(template_id):
-        raise ctx.error("must be lower-case letters, digits and hyphens.", "id")
+        raise ctx.error(tr("must be lower-case letters, digits and hyphens."), "id")
     review_status = ctx.text(doc, "review_status")
     if review_status not in REVIEW_STATUSES:
-        raise ctx.error(f"must be one of: {', '.join(REVIEW_STATUSES)}.", "review_status")
+        raise ctx.error(
+            tr("must be one of: {values}.").format(values=", ".join(REVIEW_STATUSES)),
+            "review_status",
+        )
     repeat = ctx.get(doc, "repeat", str, required=False, default="once")
     if repeat not in REPEATS:
-        raise ctx.error(f"'{repeat}' is not one of: {', '.join(REPEATS)}.", "repeat")
+        raise ctx.error(
+            tr("'{value}' is not one of: {values}.").format(
+                value=repeat, values=", ".join(REPEATS)
+            ),
+            "repeat",
+        )
     types = _types(ctx, doc, None)
     raw_items = ctx.get(doc, "items", list)
     if not raw_items:
-        raise ctx.error("a checklist needs at least one [[items]] entry.", "items")
+        raise ctx.error(tr("a checklist needs at least one [[items]] entry."), "items")
     if len(raw_items) > MAX_ITEMS:
-        raise ctx.error(f"has more than {MAX_ITEMS} items.", "items")
+        raise ctx.error(tr("has more than {n} items.").format(n=MAX_ITEMS), "items")
     items = tuple(_parse_item(file, i, raw, repeat, types) for i, raw in enumerate(raw_items))
     seen: set[str] = set()
     for it in items:
         if it.id in seen:
-            raise ChecklistTemplateError(file, "the item id is used twice.", item=it.id, field="id")
+            raise ChecklistTemplateError(
+                file, tr("the item id is used twice."), item=it.id, field="id"
+            )
         seen.add(it.id)
     return ChecklistTemplate(
         id=template_id,
@@ -377,7 +406,9 @@ def load_checklists() -> dict[str, ChecklistTemplate]:
         template = parse_checklist(res.read_bytes(), f"checklists/{res.name}")
         if template.id in found:
             raise ChecklistTemplateError(
-                res.name, f"checklist id '{template.id}' is used by two files.", field="id"
+                res.name,
+                tr("checklist id '{id}' is used by two files.").format(id=template.id),
+                field="id",
             )
         found[template.id] = template
     return found
@@ -386,11 +417,19 @@ def load_checklists() -> dict[str, ChecklistTemplate]:
 # --- state ---------------------------------------------------------------------------
 
 
+# The stored fields of an item state, by name, as the refusals name them.
+_FIELD_NAMES: Final = {"note": tr_noop("note"), "by": tr_noop("by"), "at": tr_noop("at")}
+
+
 def _text(name: str, value: object) -> str:
+    field_name = tr(_FIELD_NAMES.get(name, name))
     if not isinstance(value, str):
-        raise ValidationError(name, f"The {name} must be text.")
+        raise ValidationError(name, tr("The {field} must be text.").format(field=field_name))
     if len(value) > MAX_NOTE:
-        raise ValidationError(name, f"The {name} is longer than {MAX_NOTE} characters.")
+        raise ValidationError(
+            name,
+            tr("The {field} is longer than {n} characters.").format(field=field_name, n=MAX_NOTE),
+        )
     return value.strip()
 
 
@@ -414,9 +453,9 @@ class ItemState:
 
     def __post_init__(self) -> None:
         if not isinstance(self.done, bool):
-            raise ValidationError("done", "Done must be yes or no.")
+            raise ValidationError("done", tr("Done must be yes or no."))
         if self.done and self.date is None:
-            raise ValidationError("date", "A done item needs the date it was done.")
+            raise ValidationError("date", tr("A done item needs the date it was done."))
         object.__setattr__(self, "note", _text("note", self.note))
         object.__setattr__(self, "by", _text("by", self.by))
 
@@ -434,7 +473,7 @@ class ItemState:
     def from_body(cls, body: Mapping[str, Any]) -> ItemState:
         """Read a stored item state (``ValidationError`` when it is malformed)."""
         if not isinstance(body, Mapping):
-            raise ValidationError("checklists", "A stored checklist item is not a mapping.")
+            raise ValidationError("checklists", tr("A stored checklist item is not a mapping."))
         return cls(
             done=body.get("done", False),
             date=optional_calendar_date(body.get("date"), "date"),
@@ -473,7 +512,10 @@ class ChecklistState:
         """Read one stored checklist."""
         if not isinstance(body, Mapping):
             raise ValidationError(
-                "checklists", f"The stored checklist '{template_id}' is not a mapping."
+                "checklists",
+                tr("The stored checklist '{checklist}' is not a mapping.").format(
+                    checklist=template_id
+                ),
             )
         return cls(template_id, {str(k): ItemState.from_body(v) for k, v in body.items()})
 
@@ -507,9 +549,11 @@ def tick_item(
     template.item(item_id)  # raises for an unknown item
     if done:
         if date is None:
-            raise ValidationError("date", "Enter the date the item was done.")
+            raise ValidationError("date", tr("Enter the date the item was done."))
         if date > today:
-            raise ValidationError("date", f"The done date {date.isoformat()} is in the future.")
+            raise ValidationError(
+                "date", tr("The done date {date} is in the future.").format(date=date.isoformat())
+            )
     base = state if state is not None else ChecklistState(template.id)
     entry = ItemState(done=done, date=date if done else None, by=by, at=at, note=note)
     return base.with_item(item_id, entry)
@@ -530,37 +574,47 @@ class AnchorReading:
 def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
     """Dates of the checklist anchors (day0, collection, admission) for ``plan``."""
     occs = list(plan.occurrences())
-    readings = {"day0": AnchorReading("day0", plan.day0, "Day 0: the infusion date.")}
+    readings = {"day0": AnchorReading("day0", plan.day0, tr("Day 0: the infusion date."))}
     collection = [o for o in occs if o.phase is Phase.COLLECTION]
     if collection:
         # The apheresis itself, not the CD34+ count drawn the same morning.
         first = min(collection, key=lambda o: (o.date, o.kind is not StepKind.PROCEDURE))
         readings["collection"] = AnchorReading(
-            "collection", first.date, f"Collection: {first.title}, {first.label}."
+            "collection",
+            first.date,
+            tr("Collection: {step}, {day}.").format(step=first.title, day=first.label),
         )
     else:
         readings["collection"] = AnchorReading(
-            "collection", plan.day0, "Collection: no collection step in the plan; Day 0 used."
+            "collection",
+            plan.day0,
+            tr("Collection: no collection step in the plan; Day 0 used."),
         )
     admission = [o for o in occs if o.step_id == "admission"]
     conditioning = [o for o in occs if o.phase is Phase.CONDITIONING]
     if admission:
         first = min(admission, key=lambda o: o.date)
         readings["admission"] = AnchorReading(
-            "admission", first.date, f"Admission: the plan's admission step, {first.label}."
+            "admission",
+            first.date,
+            tr("Admission: the plan's admission step, {day}.").format(day=first.label),
         )
     elif conditioning:
         first = min(conditioning, key=lambda o: o.date)
         readings["admission"] = AnchorReading(
             "admission",
             first.date - dt.timedelta(days=1),
-            f"Admission: the day before the first conditioning day ({first.title}, {first.label}).",
+            tr("Admission: the day before the first conditioning day ({step}, {day}).").format(
+                step=first.title, day=first.label
+            ),
         )
     else:
         readings["admission"] = AnchorReading(
             "admission",
             plan.day0 + dt.timedelta(days=DEFAULT_ADMISSION_DAY),
-            f"Admission: no conditioning in the plan; Day {DEFAULT_ADMISSION_DAY} used.",
+            tr("Admission: no conditioning in the plan; Day {day} used.").format(
+                day=DEFAULT_ADMISSION_DAY
+            ),
         )
     return readings
 
@@ -618,14 +672,13 @@ class ChecklistView:
         return tuple(i.warning for i in self.items if i.warning)
 
 
-def _verb(name: str) -> tuple[str, str]:
-    """("expire", "expired") for a plural name, else ("expires", "expired")."""
-    plural = name.endswith("s") and not name.endswith("ss")
-    return ("expire" if plural else "expires"), "expired"
+def _plural_name(name: str) -> bool:
+    """True for a name read as plural in English ("IDM tests"): "expire", not "expires"."""
+    return name.endswith("s") and not name.endswith("ss")
 
 
 def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"
+    return tr_n("{n} day", "{n} days", n).format(n=n)
 
 
 def _expiry_warning(
@@ -634,20 +687,25 @@ def _expiry_warning(
     """(status, warning, expires_on) of a done item that expires."""
     assert item.expires_after_days is not None
     expires_on = done_on + dt.timedelta(days=item.expires_after_days)
-    word = ANCHOR_WORDS[anchor.name]
-    present, past = _verb(item.short)
+    word = tr(ANCHOR_WORDS[anchor.name])
     if anchor.date < today:
         return "done", "", expires_on  # the event is past: nothing left to be valid for
     if expires_on < today:
         ago = (today - expires_on).days
-        return (
-            "expired",
-            (f"{item.short} {past} {_days(ago)} ago; repeat before {word}"),
-            expires_on,
-        )
+        text = tr("{item} expired {days} ago; repeat before {anchor}")
+        return "expired", text.format(item=item.short, days=_days(ago), anchor=word), expires_on
     if expires_on < anchor.date:
         gap = (anchor.date - expires_on).days
-        return "expires early", f"{item.short} {present} {_days(gap)} before {word}", expires_on
+        text = (
+            tr("{item} expire {days} before {anchor}")
+            if _plural_name(item.short)
+            else tr("{item} expires {days} before {anchor}")
+        )
+        return (
+            "expires early",
+            text.format(item=item.short, days=_days(gap), anchor=word),
+            expires_on,
+        )
     return "done", "", expires_on
 
 
@@ -662,7 +720,7 @@ def _item_view(
     if daily:
         done_today = state is not None and state.done and state.date == today
         return ItemView(
-            item, None, None, "daily", state, "done today" if done_today else "open today"
+            item, None, None, tr("daily"), state, "done today" if done_today else "open today"
         )
     assert item.anchor is not None and item.day is not None
     due = anchors[item.anchor].date + dt.timedelta(days=item.day)
@@ -751,7 +809,7 @@ def checklist_alerts(
         try:
             states = checklists_from_body(record.body)
         except ValidationError:
-            found[record.transplant_id] = ["Checklist record cannot be read."]
+            found[record.transplant_id] = [tr("Checklist record cannot be read.")]
             continue
         kind = (transplant_types or {}).get(record.transplant_id)
         alerts = expiry_alerts(templates, states, plan, today, kind)

@@ -16,6 +16,7 @@ from typing import Any
 from planner.clinical.chimerism import LINEAGES, chimerism_assessment
 from planner.clinical.grading import GradeResult
 from planner.domain.days import calendar_date, short_day_label
+from planner.domain.i18n import tr
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -74,8 +75,10 @@ def refuse_duplicate(results: Sequence[ChimerismResult], new: ChimerismResult) -
     if any(r.date == new.date and r.lineage == new.lineage for r in results):
         raise ValidationError(
             "chimerism",
-            f"A {LINEAGES[new.lineage]} chimerism result on {new.date.isoformat()} is "
-            "already recorded; remove it first to correct it.",
+            tr(
+                "A {lineage} chimerism result on {date} is already recorded; remove it first "
+                "to correct it."
+            ).format(lineage=tr(LINEAGES[new.lineage]), date=new.date.isoformat()),
         )
 
 
@@ -115,11 +118,22 @@ def chimerism_alerts(results: Sequence[ChimerismResult], day0: dt.date | None) -
         if grade.value == "full":
             continue
         when = short_day_label((result.date - day0).days) if day0 else result.date.isoformat()
-        text = (
-            f"Chimerism {LINEAGES[result.lineage]} {format_number(result.donor_percent)}% donor "
-            f"{when}: {grade.label}"
-        )
+        lineage = tr(LINEAGES[result.lineage])
+        percent = format_number(result.donor_percent)
         if falling:
-            text += f", falling from {format_number(result.donor_percent - change)}%"
-        out.append(text + ": confirm")
+            text = tr(
+                "Chimerism {lineage} {percent}% donor {day}: {reading}, falling from "
+                "{before}%: confirm"
+            ).format(
+                lineage=lineage,
+                percent=percent,
+                day=when,
+                reading=grade.label,
+                before=format_number(result.donor_percent - change),
+            )
+        else:
+            text = tr("Chimerism {lineage} {percent}% donor {day}: {reading}: confirm").format(
+                lineage=lineage, percent=percent, day=when, reading=grade.label
+            )
+        out.append(text)
     return out

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from planner.clinical.grading import ROMAN, GradeResult
 from planner.domain.days import calendar_date
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.plans import Plan
 from planner.errors import ValidationError
 from planner.records.complications import (
@@ -30,16 +31,17 @@ EPISODE_PREFIX: Final = "ep-"
 
 # Which episode a calculator's result belongs to (``GradeResult.criteria``).
 EPISODE_TYPES: Final[Mapping[str, str]] = {
-    "MAGIC acute GVHD": "aGVHD",
-    "NIH chronic GVHD global severity": "cGVHD",
-    "SOS/VOD severity EBMT adult": "SOS/VOD",
-    "ASTCT CRS": "CRS",
-    "ASTCT ICANS (adult, ICE)": "ICANS",
-    "Febrile neutropenia IDSA": "Febrile neutropenia",
-    "Engraftment syndrome Spitzer and Maiolino": "Engraftment syndrome",
-    "TA-TMA harmonised": "TA-TMA",
-    "Oral mucositis WHO and CTCAE": "Mucositis",
-    "Haemorrhagic cystitis": "Haemorrhagic cystitis",
+    # The values are stored (the episode's type) and translated where shown.
+    "MAGIC acute GVHD": tr_noop("aGVHD"),
+    "NIH chronic GVHD global severity": tr_noop("cGVHD"),
+    "SOS/VOD severity EBMT adult": tr_noop("SOS/VOD"),
+    "ASTCT CRS": tr_noop("CRS"),
+    "ASTCT ICANS (adult, ICE)": tr_noop("ICANS"),
+    "Febrile neutropenia IDSA": tr_noop("Febrile neutropenia"),
+    "Engraftment syndrome Spitzer and Maiolino": tr_noop("Engraftment syndrome"),
+    "TA-TMA harmonised": tr_noop("TA-TMA"),
+    "Oral mucositis WHO and CTCAE": tr_noop("Mucositis"),
+    "Haemorrhagic cystitis": tr_noop("Haemorrhagic cystitis"),
 }
 
 
@@ -49,7 +51,10 @@ def episode_type_for(result: GradeResult) -> str:
         return EPISODE_TYPES[result.criteria]
     except KeyError:
         raise ValidationError(
-            "criteria", f"{result.criteria} results are not tracked as complication episodes."
+            "criteria",
+            tr("{criteria} results are not tracked as complication episodes.").format(
+                criteria=result.criteria
+            ),
         ) from None
 
 
@@ -70,7 +75,7 @@ def grade_result_from_dict(d: Mapping[str, Any]) -> GradeResult:
         )
     except (KeyError, TypeError) as exc:
         raise ValidationError(
-            "result", f"A stored calculator result is incomplete ({exc})."
+            "result", tr("A stored calculator result is incomplete ({error}).").format(error=exc)
         ) from None
 
 
@@ -97,7 +102,9 @@ def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
             override_reason=str(d.get("override_reason", "")),
         )
     except (KeyError, ValueError) as exc:
-        raise ValidationError("assessment", f"A stored assessment is incomplete ({exc}).") from None
+        raise ValidationError(
+            "assessment", tr("A stored assessment is incomplete ({error}).").format(error=exc)
+        ) from None
 
 
 def episode_to_dict(e: ComplicationEpisode) -> dict[str, Any]:
@@ -117,7 +124,7 @@ def episode_to_dict(e: ComplicationEpisode) -> dict[str, Any]:
 def episode_from_dict(d: Mapping[str, Any]) -> ComplicationEpisode:
     """Rebuild an episode (``ValidationError`` when the stored body is malformed)."""
     if not isinstance(d, Mapping):
-        raise ValidationError("episode", "A stored episode is not a mapping.")
+        raise ValidationError("episode", tr("A stored episode is not a mapping."))
     resolution = d.get("resolution")
     return ComplicationEpisode(
         type=str(d.get("type", "")),
@@ -159,7 +166,9 @@ class ComplicationLog:
         for stored in self.episodes:
             if stored.id == episode_id:
                 return stored
-        raise ValidationError("episode", f"There is no complication episode '{episode_id}'.")
+        raise ValidationError(
+            "episode", tr("There is no complication episode '{id}'.").format(id=episode_id)
+        )
 
     def active_of_type(self, episode_type: str) -> StoredEpisode | None:
         """The latest active episode of a type, if any."""
@@ -209,7 +218,7 @@ def complication_alerts(
         try:
             log = ComplicationLog.from_record(record.transplant_id, record)
         except ValidationError:
-            found[record.transplant_id] = ["Complication record cannot be read."]
+            found[record.transplant_id] = [tr("Complication record cannot be read.")]
             continue
         texts = [
             episode_summary(s.episode, day0)
@@ -224,12 +233,13 @@ def complication_alerts(
 def band_label(episode: ComplicationEpisode) -> str:
     """Short timeline label: "aGVHD III", "cGVHD moderate", "CRS 2"."""
     best = episode.max_grade
+    kind = tr(episode.type)
     if best is None:
-        return episode.type
+        return kind
     if best.criteria == "MAGIC acute GVHD" and isinstance(best.value, int):
-        return f"{episode.type} {ROMAN[best.value]}"
+        return f"{kind} {ROMAN[best.value]}"
     label = best.label.removeprefix("grade ")
-    return f"{episode.type} {label}"
+    return f"{kind} {label}"
 
 
 def episode_bands(

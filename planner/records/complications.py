@@ -18,20 +18,31 @@ from dataclasses import dataclass, replace
 
 from planner.clinical.grading import GradeResult, require_date
 from planner.domain.days import short_day_label, transplant_day
+from planner.domain.i18n import tr, tr_noop
 from planner.errors import ValidationError
 
 MAX_TEXT: int = 2000
+# The text fields of an episode, as the refusals name them.
+_FIELD_NAMES: dict[str, str] = {
+    "type": tr_noop("type"),
+    "by": tr_noop("by"),
+    "override_reason": tr_noop("override reason"),
+    "treatment_note": tr_noop("treatment note"),
+    "resolution_note": tr_noop("resolution note"),
+}
 
 
 def _text(name: str, value: object, *, required: bool) -> str:
+    field_name = tr(_FIELD_NAMES.get(name, name.replace("_", " ")))
     if not isinstance(value, str):
-        raise ValidationError(name, f"{name.replace('_', ' ')} must be text.")
+        raise ValidationError(name, tr("{field} must be text.").format(field=field_name))
     text = value.strip()
     if required and not text:
-        raise ValidationError(name, f"{name.replace('_', ' ')} must not be empty.")
+        raise ValidationError(name, tr("{field} must not be empty.").format(field=field_name))
     if len(text) > MAX_TEXT:
         raise ValidationError(
-            name, f"{name.replace('_', ' ')} is longer than {MAX_TEXT} characters."
+            name,
+            tr("{field} is longer than {n} characters.").format(field=field_name, n=MAX_TEXT),
         )
     return text
 
@@ -57,7 +68,7 @@ class Assessment:
     def __post_init__(self) -> None:
         require_date("date", self.date)
         if not isinstance(self.result, GradeResult):
-            raise ValidationError("result", "An assessment needs a calculator result.")
+            raise ValidationError("result", tr("An assessment needs a calculator result."))
         object.__setattr__(self, "by", _text("by", self.by, required=True))
         if not isinstance(self.at, dt.datetime):
             raise ValidationError("at", "The recording time must be a date and time.")
@@ -110,13 +121,14 @@ class ComplicationEpisode:
         object.__setattr__(self, "treatment_notes", tuple(self.treatment_notes))
         for a in self.assessments:
             if not isinstance(a, Assessment):
-                raise ValidationError("assessments", "Episode assessments must be Assessments.")
+                raise ValidationError("assessments", tr("Episode assessments must be Assessments."))
             _check_ranked(a)
             if a.date < self.onset:
                 raise ValidationError(
                     "assessments",
-                    f"An assessment dated {a.date.isoformat()} is before the onset "
-                    f"{self.onset.isoformat()}.",
+                    tr("An assessment dated {date} is before the onset {onset}.").format(
+                        date=a.date.isoformat(), onset=self.onset.isoformat()
+                    ),
                 )
         object.__setattr__(
             self, "assessments", tuple(sorted(self.assessments, key=lambda a: (a.date, a.at)))
@@ -126,15 +138,17 @@ class ComplicationEpisode:
             if self.resolution < self.onset:
                 raise ValidationError(
                     "resolution",
-                    f"The resolution date {self.resolution.isoformat()} is before the onset "
-                    f"{self.onset.isoformat()}.",
+                    tr("The resolution date {date} is before the onset {onset}.").format(
+                        date=self.resolution.isoformat(), onset=self.onset.isoformat()
+                    ),
                 )
             late = [a for a in self.assessments if a.date > self.resolution]
             if late:
                 raise ValidationError(
                     "resolution",
-                    f"The resolution date {self.resolution.isoformat()} is before the "
-                    f"assessment of {late[0].date.isoformat()}.",
+                    tr("The resolution date {date} is before the assessment of {assessed}.").format(
+                        date=self.resolution.isoformat(), assessed=late[0].date.isoformat()
+                    ),
                 )
         object.__setattr__(
             self, "resolution_note", _text("resolution_note", self.resolution_note, required=False)
@@ -170,7 +184,9 @@ def _check_ranked(assessment: Assessment) -> None:
     if assessment.result.rank is None:
         raise ValidationError(
             "assessment",
-            f"{assessment.result.criteria} gives no grade to track in an episode.",
+            tr("{criteria} gives no grade to track in an episode.").format(
+                criteria=assessment.result.criteria
+            ),
         )
 
 
@@ -204,12 +220,13 @@ def add_assessment(episode: ComplicationEpisode, assessment: Assessment) -> Comp
     Refused for a resolved episode, or an assessment dated before the onset.
     """
     if not isinstance(assessment, Assessment):
-        raise ValidationError("assessment", "Only an Assessment can be added to an episode.")
+        raise ValidationError("assessment", tr("Only an Assessment can be added to an episode."))
     if episode.resolution is not None:
         raise ValidationError(
             "assessment",
-            f"The {episode.type} episode resolved on {episode.resolution.isoformat()}; "
-            "start a new episode for a recurrence.",
+            tr(
+                "The {episode} episode resolved on {date}; start a new episode for a recurrence."
+            ).format(episode=tr(episode.type), date=episode.resolution.isoformat()),
         )
     return replace(episode, assessments=(*episode.assessments, assessment))
 
@@ -220,7 +237,7 @@ def add_treatment_note(
     """Return the episode with a dated treatment note added."""
     note = TreatmentNote(date, text)
     if note.date < episode.onset:
-        raise ValidationError("treatment_note", "A treatment note cannot predate the onset.")
+        raise ValidationError("treatment_note", tr("A treatment note cannot predate the onset."))
     return replace(episode, treatment_notes=(*episode.treatment_notes, note))
 
 
@@ -229,7 +246,9 @@ def resolve(episode: ComplicationEpisode, date: dt.date, note: str = "") -> Comp
     if episode.resolution is not None:
         raise ValidationError(
             "resolution",
-            f"The {episode.type} episode already resolved on {episode.resolution.isoformat()}.",
+            tr("The {episode} episode already resolved on {date}.").format(
+                episode=tr(episode.type), date=episode.resolution.isoformat()
+            ),
         )
     return replace(episode, resolution=require_date("resolution", date), resolution_note=note)
 
@@ -239,21 +258,28 @@ def _grade_text(episode_type: str, result: GradeResult) -> str:
         label = result.label
         if label.lower().startswith("grade "):
             label = label[6:]
-        return f"{episode_type} grade {label}"
-    return f"{episode_type} {result.label}"
+        return tr("{episode} grade {grade}").format(episode=episode_type, grade=label)
+    return tr("{episode} {grade}").format(episode=episode_type, grade=result.label)
 
 
 def episode_summary(episode: ComplicationEpisode, day0: dt.date) -> str:
     """Board text: "aGVHD grade III since D+21"; "(now II)" when the latest grade is lower;
-    "aGVHD grade III D+21 to D+60 (resolved)" once resolved."""
+    "aGVHD grade III D+21 to D+60 (resolved)" once resolved.
+
+    The stored type ("aGVHD") is translated here, where it is shown; a type typed by hand
+    that is not in the catalogue shows as typed.
+    """
     since = short_day_label(transplant_day(episode.onset, day0))
     best = episode.max_grade
-    text = episode.type if best is None else _grade_text(episode.type, best)
+    kind = tr(episode.type)
+    text = kind if best is None else _grade_text(kind, best)
     if episode.resolution is not None:
         until = short_day_label(transplant_day(episode.resolution, day0))
-        return f"{text} {since} to {until} (resolved)"
-    text = f"{text} since {since}"
+        return tr("{episode} {onset} to {until} (resolved)").format(
+            episode=text, onset=since, until=until
+        )
+    text = tr("{episode} since {onset}").format(episode=text, onset=since)
     current = episode.current_grade
     if best is not None and current is not None and current.rank != best.rank:
-        text += f" (now {current.label})"
+        text = tr("{episode} (now {grade})").format(episode=text, grade=current.label)
     return text

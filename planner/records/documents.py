@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from planner.domain.days import calendar_date
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.plans import Plan, StepStatus
 from planner.errors import ValidationError
 from planner.records.ports import DOCUMENTS, ClinicalRecord
@@ -33,9 +34,15 @@ KIND_LABEL: Final[dict[str, str]] = {
     "handoff": "hand-off packet",
 }
 KIND_TITLE: Final[dict[str, str]] = {
-    "handout": "Patient handout",
-    "summary": "Team summary",
-    "handoff": "Community hand-off packet",
+    "handout": tr_noop("Patient handout"),
+    "summary": tr_noop("Team summary"),
+    "handoff": tr_noop("Community hand-off packet"),
+}
+# The board's sentence for an out-of-date document of each alerted kind (KIND_LABEL
+# stays English: it is also written in the audit trail).
+_OUT_OF_DATE: Final[dict[str, str]] = {
+    "handout": tr_noop("handout of {date} is out of date"),
+    "handoff": tr_noop("hand-off packet of {date} is out of date"),
 }
 MAX_ENTRIES: Final = 200  # the record keeps the most recent entries only
 
@@ -66,7 +73,10 @@ class DocumentEntry:
     def __post_init__(self) -> None:
         if self.kind not in DOCUMENT_KINDS:
             raise ValidationError(
-                "kind", f"Document kind '{self.kind}' is not one of: {', '.join(DOCUMENT_KINDS)}."
+                "kind",
+                tr("Document kind '{kind}' is not one of: {kinds}.").format(
+                    kind=self.kind, kinds=", ".join(DOCUMENT_KINDS)
+                ),
             )
 
     def as_json(self) -> dict[str, Any]:
@@ -158,7 +168,7 @@ def outdated_documents(
         if entry.kind in ALERT_KINDS:
             latest[entry.kind] = entry
     return [
-        f"{KIND_LABEL[kind]} of {entry.printed_on.isoformat()} is out of date"
+        tr(_OUT_OF_DATE[kind]).format(date=entry.printed_on.isoformat())
         for kind, entry in sorted(latest.items(), key=lambda kv: ALERT_KINDS.index(kv[0]))
         if _stale(entry, plan_version, schedule)
     ]

@@ -29,6 +29,7 @@ from planner.clinical.harvest import (
     cumulative_yield,
 )
 from planner.domain.days import calendar_date, mobilisation_day, mobilisation_label
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.domain.patients import MAX_WEIGHT_KG, MIN_WEIGHT_KG, Transplant, TransplantType
 from planner.errors import ValidationError
@@ -53,16 +54,16 @@ FORECAST_RECENT: Final = 2  # mean of the last two yields predicts the next ones
 MAX_BAGS: Final = 20
 UNIT: Final = "x10^6 CD34+/kg"
 
-TARGET_RULE: Final = (
+TARGET_RULE: Final = tr_noop(
     "minimum 2 x10^6 CD34+/kg per transplant, optimal 4-5 (allogeneic: optimal 4, maximum 8), "
     "per kg recipient weight (Duong et al., ASBMT guidelines, Biol Blood Marrow Transplant "
     "2014; autologous optimal 4-5 is common practice, unverified); doubled for tandem"
 )
-STOP_RULE: Final = (
+STOP_RULE: Final = tr_noop(
     "centre practice: stop collecting when the cumulative yield reaches the target "
     "(or when the minimum is reached and the centre decides)"
 )
-PLERIXAFOR_RULE: Final = (
+PLERIXAFOR_RULE: Final = tr_noop(
     "pre-emptive plerixafor when the blood CD34+ count after G-CSF is below the centre "
     "threshold (published triggers <7 to <20/uL; default 10/uL) or the first apheresis yields "
     "< 1.3 x10^6/kg (pre-emptive plerixafor algorithm, Bone Marrow Transplant 2012; centre "
@@ -98,12 +99,19 @@ def _num(value: float, decimals: int = 2) -> str:
 
 def _number(value: object, name: str, label: str, low: float, high: float, unit: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValidationError(name, f"{label} must be a number from {low:g} to {high:g} {unit}.")
+        raise ValidationError(
+            name,
+            tr("{label} must be a number from {low} to {high} {unit}.").format(
+                label=label, low=f"{low:g}", high=f"{high:g}", unit=unit
+            ),
+        )
     number = float(value)
     if not math.isfinite(number) or not low <= number <= high:
         raise ValidationError(
             name,
-            f"{label} of {number:g} {unit} is not plausible; enter {low:g} to {high:g} {unit}.",
+            tr("{label} of {value} {unit} is not plausible; enter {low} to {high} {unit}.").format(
+                label=label, value=f"{number:g}", unit=unit, low=f"{low:g}", high=f"{high:g}"
+            ),
         )
     return number
 
@@ -130,7 +138,7 @@ class PbCd34:
         object.__setattr__(
             self,
             "value",
-            _number(self.value, "pb_cd34", "Blood CD34+ count", 0.0, MAX_PB_CD34, "cells/uL"),
+            _number(self.value, "pb_cd34", tr("Blood CD34+ count"), 0.0, MAX_PB_CD34, "cells/uL"),
         )
 
 
@@ -167,42 +175,51 @@ class Collection:
     def __post_init__(self) -> None:
         object.__setattr__(self, "date", calendar_date(self.date, "date"))
         if not str(self.id).strip():
-            raise ValidationError("id", "A collection needs an id.")
+            raise ValidationError("id", tr("A collection needs an id."))
         _number(
-            self.product_volume_ml, "product_volume_ml", "Product volume", 0.1, MAX_PRODUCT_ML, "mL"
+            self.product_volume_ml,
+            "product_volume_ml",
+            tr("Product volume"),
+            0.1,
+            MAX_PRODUCT_ML,
+            "mL",
         )
-        _number(self.weight_kg, "weight_kg", "Recipient weight", MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
+        _number(
+            self.weight_kg, "weight_kg", tr("Recipient weight"), MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg"
+        )
         if (self.cd34_per_ul is None) == (self.cd34_total_e6 is None):
             raise ValidationError(
                 "cd34_per_ul",
-                "Enter the product CD34+ either as a concentration (cells/uL) or as a total "
-                "(x10^6 cells), not both and not neither.",
+                tr(
+                    "Enter the product CD34+ either as a concentration (cells/uL) or as a total "
+                    "(x10^6 cells), not both and not neither."
+                ),
             )
         if self.cd34_per_ul is not None:
             _number(
                 self.cd34_per_ul,
                 "cd34_per_ul",
-                "CD34+ concentration",
+                tr("CD34+ concentration"),
                 0.0,
                 MAX_CD34_PER_UL,
                 "cells/uL",
             )
         if self.cd34_total_e6 is not None:
-            _number(self.cd34_total_e6, "cd34_total_e6", "CD34+ total", 0.0, 1e6, "x10^6 cells")
+            _number(self.cd34_total_e6, "cd34_total_e6", tr("CD34+ total"), 0.0, 1e6, "x10^6 cells")
         if self.blood_volume_l is not None:
             _number(
                 self.blood_volume_l,
                 "blood_volume_l",
-                "Blood volume processed",
+                tr("Blood volume processed"),
                 0.1,
                 MAX_BLOOD_VOLUME_L,
                 "L",
             )
         bags = tuple(str(b).strip() for b in self.bags if str(b).strip())
         if len(bags) > MAX_BAGS:
-            raise ValidationError("bags", f"At most {MAX_BAGS} bags per collection.")
+            raise ValidationError("bags", tr("At most {n} bags per collection.").format(n=MAX_BAGS))
         if len(set(bags)) != len(bags):
-            raise ValidationError("bags", "A bag id is listed twice.")
+            raise ValidationError("bags", tr("A bag id is listed twice."))
         object.__setattr__(self, "bags", bags)
 
     def dose(self) -> Computed:
@@ -210,9 +227,14 @@ class Collection:
         w = self.weight_kg
         if self.cd34_per_ul is not None:
             value = cd34_dose(self.cd34_per_ul, self.product_volume_ml, w)
-            formula = (
-                f"{_num(self.cd34_per_ul)} cells/uL x {_num(self.product_volume_ml)} mL x 1000 "
-                f"/ {_num(w)} kg / 10^6 = {_num(value)} {UNIT}"
+            formula = tr(
+                "{cd34} cells/uL x {volume} mL x 1000 / {weight} kg / 10^6 = {dose} {unit}"
+            ).format(
+                cd34=_num(self.cd34_per_ul),
+                volume=_num(self.product_volume_ml),
+                weight=_num(w),
+                dose=_num(value),
+                unit=UNIT,
             )
         else:
             assert self.cd34_total_e6 is not None
@@ -222,9 +244,14 @@ class Collection:
             )
         if value > MAX_YIELD_PER_KG:
             raise ValidationError(
-                "cd34_per_ul", f"A dose of {value:g} {UNIT} is not plausible; check the units."
+                "cd34_per_ul",
+                tr("A dose of {dose} {unit} is not plausible; check the units.").format(
+                    dose=f"{value:g}", unit=UNIT
+                ),
             )
-        return Computed(value, UNIT, formula + " (per kg recipient weight)")
+        return Computed(
+            value, UNIT, tr("{formula} (per kg recipient weight)").format(formula=formula)
+        )
 
 
 @dataclass(frozen=True)
@@ -242,14 +269,16 @@ class Targets:
     maximum: float | None = None
 
     def __post_init__(self) -> None:
-        _number(self.minimum, "minimum", "Minimum target", 0.1, MAX_YIELD_PER_KG, UNIT)
-        _number(self.optimal, "optimal", "Optimal target", 0.1, MAX_YIELD_PER_KG, UNIT)
+        _number(self.minimum, "minimum", tr("Minimum target"), 0.1, MAX_YIELD_PER_KG, UNIT)
+        _number(self.optimal, "optimal", tr("Optimal target"), 0.1, MAX_YIELD_PER_KG, UNIT)
         if self.optimal < self.minimum:
-            raise ValidationError("optimal", "The optimal target cannot be below the minimum.")
+            raise ValidationError("optimal", tr("The optimal target cannot be below the minimum."))
         if self.maximum is not None:
-            _number(self.maximum, "maximum", "Maximum", 0.1, MAX_YIELD_PER_KG, UNIT)
+            _number(self.maximum, "maximum", tr("Maximum"), 0.1, MAX_YIELD_PER_KG, UNIT)
             if self.maximum < self.optimal:
-                raise ValidationError("maximum", "The maximum cannot be below the optimal target.")
+                raise ValidationError(
+                    "maximum", tr("The maximum cannot be below the optimal target.")
+                )
 
 
 def default_targets(transplant: Transplant) -> Targets:
@@ -281,7 +310,7 @@ class HarvestLog:
         _number(
             self.plerixafor_threshold,
             "plerixafor_threshold",
-            "Plerixafor threshold",
+            tr("Plerixafor threshold"),
             0.0,
             1000.0,
             "cells/uL",
@@ -289,7 +318,7 @@ class HarvestLog:
         _number(
             self.first_day_yield_trigger,
             "first_day_yield_trigger",
-            "First-day yield trigger",
+            tr("First-day yield trigger"),
             0.0,
             MAX_YIELD_PER_KG,
             UNIT,
@@ -300,10 +329,10 @@ class HarvestLog:
         )
         days = [p.date for p in self.pb_cd34]
         if len(set(days)) != len(days):
-            raise ValidationError("pb_cd34", "Only one blood CD34+ count per date.")
+            raise ValidationError("pb_cd34", tr("Only one blood CD34+ count per date."))
         ids = [c.id for c in self.collections]
         if len(set(ids)) != len(ids):
-            raise ValidationError("collections", "Two collections have the same id.")
+            raise ValidationError("collections", tr("Two collections have the same id."))
 
     # --- edits (pure, return a new log) --------------------------------------------------
 
@@ -331,8 +360,10 @@ class HarvestLog:
         if any(c.id == collection.id for c in self.collections):
             raise ValidationError(
                 "id",
-                f"A collection with id {collection.id} is already in the log; it was not "
-                "added again (edit it instead).",
+                tr(
+                    "A collection with id {id} is already in the log; it was not added again "
+                    "(edit it instead)."
+                ).format(id=collection.id),
             )
         return self.with_collection(collection)
 
@@ -388,7 +419,7 @@ class HarvestLog:
         if not body:
             return cls(default_targets(transplant))
         if body.get("schema") != SCHEMA:
-            raise ValidationError("schema", "This harvest log was saved by a newer version.")
+            raise ValidationError("schema", tr("This harvest log was saved by a newer version."))
         try:
             t = body.get("targets") or {}
             default = default_targets(transplant)
@@ -416,7 +447,7 @@ class HarvestLog:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError(
-                "harvest", f"The stored harvest log is damaged ({exc})."
+                "harvest", tr("The stored harvest log is damaged ({error}).").format(error=exc)
             ) from None
 
     # --- computed values ------------------------------------------------------------------
@@ -424,18 +455,28 @@ class HarvestLog:
     def effective_targets(self, tandem: bool) -> tuple[Computed, Computed, Computed | None]:
         """(minimum, optimal, maximum) for this transplant, doubled for tandem."""
         factor = 2 if tandem else 1
-        how = " x 2 (tandem: two transplants)" if tandem else ""
         t = self.targets
 
         def make(value: float, name: str) -> Computed:
+            formula = (
+                tr("{target} {value} x 2 (tandem: two transplants) = {total} {unit} ({rule})")
+                if tandem
+                else tr("{target} {value} = {total} {unit} ({rule})")
+            )
             return Computed(
                 value * factor,
                 UNIT,
-                f"{name} {_num(value)}{how} = {_num(value * factor)} {UNIT} ({TARGET_RULE})",
+                formula.format(
+                    target=name,
+                    value=_num(value),
+                    total=_num(value * factor),
+                    unit=UNIT,
+                    rule=tr(TARGET_RULE),
+                ),
             )
 
-        maximum = make(t.maximum, "maximum") if t.maximum is not None else None
-        return make(t.minimum, "minimum"), make(t.optimal, "optimal"), maximum
+        maximum = make(t.maximum, tr("maximum")) if t.maximum is not None else None
+        return make(t.minimum, tr("minimum")), make(t.optimal, tr("optimal")), maximum
 
     def doses(self) -> list[Computed]:
         """Product dose per collection, in collection order."""
@@ -448,7 +489,10 @@ class HarvestLog:
         out = []
         for i, total in enumerate(totals):
             parts = " + ".join(_num(d.value) for d in doses[: i + 1])
-            out.append(Computed(total, UNIT, f"{parts} = {_num(total)} {UNIT} (running sum)"))
+            formula = tr("{parts} = {total} {unit} (running sum)").format(
+                parts=parts, total=_num(total), unit=UNIT
+            )
+            out.append(Computed(total, UNIT, formula))
         return out
 
     def total(self) -> Computed:
@@ -456,7 +500,7 @@ class HarvestLog:
         cumulative = self.cumulative()
         if cumulative:
             return cumulative[-1]
-        return Computed(0.0, UNIT, f"no collection yet = 0 {UNIT}")
+        return Computed(0.0, UNIT, tr("no collection yet = 0 {unit}").format(unit=UNIT))
 
 
 def new_collection_id() -> str:
@@ -559,23 +603,29 @@ def stop_alert(log: HarvestLog, tandem: bool) -> HarvestAlert | None:
     if maximum is not None and total.value > maximum.value:
         return HarvestAlert(
             "maximum",
-            f"Target reached: stop collection. Cumulative {total.text} is above the "
-            f"maximum {maximum.text}.",
-            STOP_RULE + "; allogeneic maximum 8 x10^6/kg (ASBMT 2014)",
+            tr(
+                "Target reached: stop collection. Cumulative {total} is above the maximum "
+                "{maximum}."
+            ).format(total=total.text, maximum=maximum.text),
+            tr("{rule}; allogeneic maximum 8 x10^6/kg (ASBMT 2014)").format(rule=tr(STOP_RULE)),
         )
     if _reached(total.value, optimal.value):
         return HarvestAlert(
             "stop",
-            f"Target reached: stop collection. Cumulative {total.text} >= optimal target "
-            f"{optimal.text} ({total.formula}).",
-            STOP_RULE,
+            tr(
+                "Target reached: stop collection. Cumulative {total} >= optimal target "
+                "{optimal} ({formula})."
+            ).format(total=total.text, optimal=optimal.text, formula=total.formula),
+            tr(STOP_RULE),
         )
     if _reached(total.value, minimum.value):
         return HarvestAlert(
             "minimum",
-            f"Minimum reached: cumulative {total.text} >= minimum {minimum.text}; optimal "
-            f"{optimal.text} not yet reached. Continue or stop is the centre's decision.",
-            STOP_RULE,
+            tr(
+                "Minimum reached: cumulative {total} >= minimum {minimum}; optimal {optimal} "
+                "not yet reached. Continue or stop is the centre's decision."
+            ).format(total=total.text, minimum=minimum.text, optimal=optimal.text),
+            tr(STOP_RULE),
         )
     return None
 
@@ -596,19 +646,27 @@ def plerixafor_prompt(log: HarvestLog, day: dt.date, tandem: bool = False) -> Ha
     if count is not None and count.value < log.plerixafor_threshold:
         return HarvestAlert(
             "plerixafor",
-            f"Blood CD34+ {_num(count.value)}/uL on {day.isoformat()} is below the threshold "
-            f"{_num(log.plerixafor_threshold)}/uL: consider pre-emptive plerixafor "
-            "(0.24 mg/kg actual weight, max 40 mg; CrCl <= 50 mL/min: 0.16 mg/kg, max 27 mg).",
-            PLERIXAFOR_RULE,
+            tr(
+                "Blood CD34+ {count}/uL on {date} is below the threshold {threshold}/uL: "
+                "consider pre-emptive plerixafor (0.24 mg/kg actual weight, max 40 mg; "
+                "CrCl <= 50 mL/min: 0.16 mg/kg, max 27 mg)."
+            ).format(
+                count=_num(count.value),
+                date=day.isoformat(),
+                threshold=_num(log.plerixafor_threshold),
+            ),
+            tr(PLERIXAFOR_RULE),
         )
     if len(log.collections) == 1 and log.collections[0].date == day:
         first = log.collections[0].dose()
         if first.value < log.first_day_yield_trigger:
             return HarvestAlert(
                 "plerixafor",
-                f"First collection yielded {first.text} (< {_num(log.first_day_yield_trigger)} "
-                f"{UNIT}): consider pre-emptive plerixafor before the next apheresis.",
-                PLERIXAFOR_RULE,
+                tr(
+                    "First collection yielded {dose} (< {trigger} {unit}): consider "
+                    "pre-emptive plerixafor before the next apheresis."
+                ).format(dose=first.text, trigger=_num(log.first_day_yield_trigger), unit=UNIT),
+                tr(PLERIXAFOR_RULE),
             )
     return None
 
@@ -647,12 +705,13 @@ def forecast(log: HarvestLog, tandem: bool) -> Forecast:
             0.0,
             None,
             0,
-            f"cumulative {_num(total)} >= target "
-            f"{_num(optimal.value)}: no further collection needed",
+            tr("cumulative {total} >= target {target}: no further collection needed").format(
+                total=_num(total), target=_num(optimal.value)
+            ),
         )
     recent = [d.value for d in log.doses()[-FORECAST_RECENT:]]
     if not recent:
-        return Forecast(optimal, remaining, None, None, "no collection yet to forecast from")
+        return Forecast(optimal, remaining, None, None, tr("no collection yet to forecast from"))
     mean = math.fsum(recent) / len(recent)
     shown = " + ".join(_num(v) for v in recent)
     if mean <= 0:
@@ -661,13 +720,22 @@ def forecast(log: HarvestLog, tandem: bool) -> Forecast:
             remaining,
             0.0,
             None,
-            f"recent yields ({shown}) are 0: the target cannot be forecast",
+            tr("recent yields ({yields}) are 0: the target cannot be forecast").format(
+                yields=shown
+            ),
         )
     needed = math.ceil(remaining / mean - TARGET_REL_TOLERANCE)
-    formula = (
-        f"ceil((target {_num(optimal.value)} - cumulative {_num(total)}) / mean of last "
-        f"{len(recent)} ({shown}) / {len(recent)} = {_num(mean)}) = {needed} collection(s) "
-        "(practice heuristic: assumes the next collections yield like the last ones)"
+    formula = tr(
+        "ceil((target {target} - cumulative {total}) / mean of last {n} ({yields}) / {n} = "
+        "{mean}) = {needed} collection(s) (practice heuristic: assumes the next collections "
+        "yield like the last ones)"
+    ).format(
+        target=_num(optimal.value),
+        total=_num(total),
+        n=len(recent),
+        yields=shown,
+        mean=_num(mean),
+        needed=needed,
     )
     return Forecast(optimal, remaining, mean, needed, formula)
 
@@ -680,16 +748,27 @@ def expected_yield(
     ``PB CD34+ (/uL) x litres processed x collection efficiency / weight``; e.g.
     30/uL x 15 L x 0.5 / 75 kg = 3.0 x10^6/kg.
     """
-    pb = _number(pb_cd34, "pb_cd34", "Blood CD34+ count", 0.0, MAX_PB_CD34, "cells/uL")
-    vol = _number(litres, "blood_volume_l", "Blood volume processed", 0.1, MAX_BLOOD_VOLUME_L, "L")
-    w = _number(weight_kg, "weight_kg", "Recipient weight", MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
-    eff = _number(efficiency, "efficiency", "Collection efficiency", 0.01, 1.0, "")
+    pb = _number(pb_cd34, "pb_cd34", tr("Blood CD34+ count"), 0.0, MAX_PB_CD34, "cells/uL")
+    vol = _number(
+        litres, "blood_volume_l", tr("Blood volume processed"), 0.1, MAX_BLOOD_VOLUME_L, "L"
+    )
+    w = _number(weight_kg, "weight_kg", tr("Recipient weight"), MIN_WEIGHT_KG, MAX_WEIGHT_KG, "kg")
+    eff = _number(efficiency, "efficiency", tr("Collection efficiency"), 0.01, 1.0, "")
     value = pb * vol * eff / w
     return Computed(
         value,
         UNIT,
-        f"{_num(pb)}/uL x {_num(vol)} L x {_num(eff)} / {_num(w)} kg = {_num(value)} {UNIT} "
-        "(practice heuristic, unverified: no published validation)",
+        tr(
+            "{pb}/uL x {volume} L x {efficiency} / {weight} kg = {value} {unit} "
+            "(practice heuristic, unverified: no published validation)"
+        ).format(
+            pb=_num(pb),
+            volume=_num(vol),
+            efficiency=_num(eff),
+            weight=_num(w),
+            value=_num(value),
+            unit=UNIT,
+        ),
     )
 
 
@@ -708,8 +787,8 @@ def board_alert(log: HarvestLog, tandem: bool, today: dt.date) -> list[str]:
     if alert is not None and alert.kind in ("stop", "maximum"):
         last = log.collections[-1].date
         if (today - last).days <= 3:  # a fresh decision, not a months-old harvest
-            out.append("CD34 target reached: stop collection")
+            out.append(tr("CD34 target reached: stop collection"))
     prompt = plerixafor_prompt(log, today, tandem)
     if prompt is not None:
-        out.append("Low CD34: consider plerixafor")
+        out.append(tr("Low CD34: consider plerixafor"))
     return out

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from planner.domain.i18n import tr
 from planner.errors import ValidationError
 
 if TYPE_CHECKING:  # annotations only: the start-up board imports this module (start-up time)
@@ -67,10 +68,13 @@ class ClinicalRecord:
     def __post_init__(self) -> None:
         if self.kind not in RECORD_KINDS:
             raise ValidationError(
-                "kind", f"Unknown record kind; expected one of: {', '.join(RECORD_KINDS)}."
+                "kind",
+                tr("Unknown record kind; expected one of: {kinds}.").format(
+                    kinds=", ".join(RECORD_KINDS)
+                ),
             )
         if not isinstance(self.body, Mapping):
-            raise ValidationError("body", "A clinical record's body must be a mapping.")
+            raise ValidationError("body", tr("A clinical record's body must be a mapping."))
 
 
 @dataclass(frozen=True)

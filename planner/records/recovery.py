@@ -33,6 +33,7 @@ from planner.clinical.engraftment import (
     secondary_graft_failure_pattern,
 )
 from planner.domain.days import calendar_date, short_day_label
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -47,12 +48,15 @@ from planner.records.harvest_log import HarvestLog, board_alert
 from planner.records.ports import ClinicalRecord
 
 SCHEMA: Final = 1
-PRODUCTS: Final[dict[str, str]] = {"platelets": "Platelets", "red_cells": "Red cells"}
+PRODUCTS: Final[dict[str, str]] = {
+    "platelets": tr_noop("Platelets"),
+    "red_cells": tr_noop("Red cells"),
+}
 # Override keys: the three engraftment results (neutrophil; platelets >= 20 and >= 50).
 RESULT_KEYS: Final[dict[str, str]] = {
-    "neutrophil": "Neutrophils (ANC >= 0.5)",
-    "platelet20": "Platelets >= 20",
-    "platelet50": "Platelets >= 50",
+    "neutrophil": tr_noop("Neutrophils (ANC >= 0.5)"),
+    "platelet20": tr_noop("Platelets >= 20"),
+    "platelet50": tr_noop("Platelets >= 50"),
 }
 GCSF_DRUGS: Final = frozenset(("filgrastim", "lenograstim", "pegfilgrastim"))
 BOARD_LAST_DAY: Final = 100  # after Day +100 the board no longer shows engraftment texts
@@ -85,7 +89,9 @@ class Transfusion:
         if self.product not in PRODUCTS:
             raise ValidationError(
                 "product",
-                f"Transfusion product '{self.product}' is not one of: platelets, red_cells.",
+                tr("Transfusion product '{product}' is not one of: platelets, red_cells.").format(
+                    product=self.product
+                ),
             )
 
 
@@ -108,13 +114,18 @@ class Override:
 
     def __post_init__(self) -> None:
         if self.key not in RESULT_KEYS:
-            raise ValidationError("key", f"'{self.key}' is not one of: {', '.join(RESULT_KEYS)}.")
+            raise ValidationError(
+                "key",
+                tr("'{key}' is not one of: {keys}.").format(
+                    key=self.key, keys=", ".join(RESULT_KEYS)
+                ),
+            )
         if self.date is not None:
             object.__setattr__(self, "date", calendar_date(self.date, "date"))
         if not self.reason.strip():
-            raise ValidationError("reason", "An override needs a reason.")
+            raise ValidationError("reason", tr("An override needs a reason."))
         if not self.by.strip():
-            raise ValidationError("by", "An override needs the clinician's name.")
+            raise ValidationError("by", tr("An override needs the clinician's name."))
 
 
 @dataclass(frozen=True)
@@ -190,8 +201,10 @@ class RecoveryRecord:
         ):
             raise ValidationError(
                 "transfusion",
-                f"A {PRODUCTS[transfusion.product].lower()} transfusion on "
-                f"{transfusion.date.isoformat()} is already recorded.",
+                tr("A {product} transfusion on {date} is already recorded.").format(
+                    product=tr(PRODUCTS[transfusion.product]).lower(),
+                    date=transfusion.date.isoformat(),
+                ),
             )
         return replace(self, transfusions=(*self.transfusions, transfusion))
 
@@ -258,7 +271,9 @@ class RecoveryRecord:
         if not body:
             return cls()
         if body.get("schema") != SCHEMA:
-            raise ValidationError("schema", "This engraftment record was saved by a newer version.")
+            raise ValidationError(
+                "schema", tr("This engraftment record was saved by a newer version.")
+            )
         try:
             return cls(
                 transfusions=tuple(
@@ -293,7 +308,8 @@ class RecoveryRecord:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValidationError(
-                "engraftment", f"The stored engraftment record is damaged ({exc})."
+                "engraftment",
+                tr("The stored engraftment record is damaged ({error}).").format(error=exc),
             ) from None
 
 
@@ -479,7 +495,7 @@ def chart_data(
     range; engraftment markers come from ``status`` (computed when not given).
     """
     if transplant.day0 is None:
-        raise ValidationError("day0", "The chart needs Day 0.")
+        raise ValidationError("day0", tr("The chart needs Day 0."))
     day0 = transplant.day0
     record = record or RecoveryRecord()
     own = effective_samples([s for s in samples if s.patient_id == transplant.patient_id], record)
@@ -490,16 +506,17 @@ def chart_data(
         result = status.result(key)
         if result.status == "engrafted" and result.date is not None:
             d = (result.date - day0).days
-            markers.append(
-                ChartMarker(d, "engraftment", f"{short} engraftment {short_day_label(d)}")
-            )
+            label = tr("{result} engraftment {day}").format(result=short, day=short_day_label(d))
+            markers.append(ChartMarker(d, "engraftment", label))
     for t in record.transfusions:
         d = (t.date - day0).days
         markers.append(
             ChartMarker(
                 d,
                 f"transfusion_{t.product}",
-                f"{PRODUCTS[t.product]} transfusion {short_day_label(d)}",
+                tr("{product} transfusion {day}").format(
+                    product=tr(PRODUCTS[t.product]), day=short_day_label(d)
+                ),
             )
         )
     days = [p.day for s in series for p in s.points] + [m.day for m in markers]
@@ -513,7 +530,9 @@ def chart_data(
                 if o.drug.lower() in GCSF_DRUGS and first <= o.day <= last
             }
         )
-        markers.extend(ChartMarker(d, "gcsf", f"G-CSF {short_day_label(d)}") for d in gcsf)
+        markers.extend(
+            ChartMarker(d, "gcsf", tr("G-CSF {day}").format(day=short_day_label(d))) for d in gcsf
+        )
     markers.sort(key=lambda m: (m.day, m.kind))
     wanted = set(analytes)
     thresholds = tuple(t for t in CHART_THRESHOLDS if t[0] in wanted)
@@ -556,21 +575,23 @@ def board_alerts(
         and ((today - n.date).days <= ENGRAFTMENT_NEWS_DAYS)
     ):
         # News for a week; after that the board's phase ("engrafted") carries it.
+        day = short_day_label((n.date - day0).days)
         out.append(
-            f"Neutrophil engraftment {short_day_label((n.date - day0).days)}"
-            + (" (override)" if n.overridden else "")
+            tr("Neutrophil engraftment {day} (override)").format(day=day)
+            if n.overridden
+            else tr("Neutrophil engraftment {day}").format(day=day)
         )
     elif n.status == "never_below" and (today - day0).days >= WATCH_DAY:
-        out.append("ANC never below 0.5")  # earlier it is provisional: it may still fall
+        out.append(tr("ANC never below 0.5"))  # earlier it is provisional: it may still fall
     flag = status.graft_failure
     if flag is not None and n.nadir_date is None and not n.overridden:
         # No ANC value since Day 0: the data are missing, not the engraftment.
-        out.append("No ANC results since Day 0: engraftment unknown")
+        out.append(tr("No ANC results since Day 0: engraftment unknown"))
     elif flag is not None:
         out.append(
-            "Meets primary graft failure definition: confirm"
+            tr("Meets primary graft failure definition: confirm")
             if flag.level == "meets_primary_gf_definition"
-            else "No engraftment by D+28: watch"
+            else tr("No engraftment by D+28: watch")
         )
     if status.secondary is not None and status.secondary.ongoing:
         out.append(status.secondary.headline(day0))

@@ -45,6 +45,7 @@ from planner.clinical.toxicity import (
     ta_tma_harmonized,
 )
 from planner.clinical.vod import VodCriteria, vod_diagnosis
+from planner.domain.i18n import tr
 from planner.domain.numbers import format_number
 from planner.domain.plans import Plan, StepStatus
 from planner.domain.templates import DoseBasis, Phase
@@ -69,7 +70,9 @@ def _reading_time(text: str, day: dt.date, index: int) -> dt.datetime:
     except ValueError:
         raise ValidationError(
             "temperatures",
-            f"Reading {index}: '{text}' is not a time; enter HH:MM or yyyy-mm-dd HH:MM.",
+            tr("Reading {n}: '{text}' is not a time; enter HH:MM or yyyy-mm-dd HH:MM.").format(
+                n=index, text=text
+            ),
         ) from None
 
 
@@ -78,7 +81,10 @@ def _cell_number(field: str, text: str, what: str, allowed: str) -> float:
         return float(text)
     except ValueError:
         raise ValidationError(
-            field, f"{what}: '{text}' is not a number; allowed {allowed}."
+            field,
+            tr("{what}: '{text}' is not a number; allowed {allowed}.").format(
+                what=what, text=text, allowed=allowed
+            ),
         ) from None
 
 
@@ -86,7 +92,7 @@ def febrile_neutropenia_result(v: dict[str, Any]) -> GradeResult:
     readings = []
     for i, row in enumerate(v["temperatures"], start=1):
         when = _reading_time(row[0], v[ASSESSMENT_DATE], i)
-        temp = _cell_number("temperature", row[1], f"Reading {i}", "30-45 °C")
+        temp = _cell_number("temperature", row[1], tr("Reading {n}").format(n=i), "30-45 °C")
         readings.append((when, temp))
     return _ranked(febrile_neutropenia(readings, v["anc"], v["predicted_below_0_5_in_48h"]))
 
@@ -96,7 +102,10 @@ def engraftment_syndrome_result(v: dict[str, Any]) -> GradeResult:
     both = engraftment_syndrome(findings)
     s, m = both["spitzer"], both["maiolino"]
     met = [name for name, r in (("Spitzer", s), ("Maiolino", m)) if r.value]
-    label = f"Spitzer {'met' if s.value else 'not met'}, Maiolino {'met' if m.value else 'not met'}"
+    label = tr("Spitzer {spitzer}, Maiolino {maiolino}").format(
+        spitzer=tr("met") if s.value else tr("not met"),
+        maiolino=tr("met") if m.value else tr("not met"),
+    )
     return GradeResult(
         value=len(met),
         label=label,
@@ -131,7 +140,7 @@ def ta_tma_result(v: dict[str, Any]) -> GradeResult:
             "upcr_mg_mg",
         )
         missing = [
-            spec.label
+            tr(spec.label)
             for spec in TMA_FIELDS
             if spec.name in (f"a{n}_ldh_x_uln", f"a{n}_upcr_mg_mg") and v[spec.name] is None
         ]
@@ -205,10 +214,9 @@ def cmv_result(v: dict[str, Any]) -> GradeResult:
         return replace(result, inputs=inputs)
     start_by, stop = letermovir_window(v["day0"], extended=v["extended"])
     stop_day = 200 if v["extended"] else 100
-    window = (
-        f"Letermovir: start between Day 0 and {start_by.isoformat()} (Day +28), "
-        f"stop {stop.isoformat()} (Day +{stop_day})."
-    )
+    window = tr(
+        "Letermovir: start between Day 0 and {start} (Day +28), stop {stop} (Day +{day})."
+    ).format(start=start_by.isoformat(), stop=stop.isoformat(), day=stop_day)
     return replace(
         result,
         inputs=inputs,
@@ -221,10 +229,15 @@ def _regimen(rows: Sequence[Sequence[str]]) -> list[RegimenComponent]:
     components = []
     for i, row in enumerate(rows, start=1):
         agent, dose, unit, route, fractions = (list(row) + [""] * 5)[:5]
-        total = _cell_number("total_dose", dose, f"Row {i} total dose", "0-100,000")
-        frac = _cell_number("fractions", fractions or "1", f"Row {i} fractions", "1-30")
+        total = _cell_number("total_dose", dose, tr("Row {n} total dose").format(n=i), "0-100,000")
+        frac = _cell_number(
+            "fractions", fractions or "1", tr("Row {n} fractions").format(n=i), "1-30"
+        )
         if frac != int(frac):
-            raise ValidationError("fractions", f"Row {i}: fractions must be a whole number (1-30).")
+            raise ValidationError(
+                "fractions",
+                tr("Row {n}: fractions must be a whole number (1-30).").format(n=i),
+            )
         components.append(RegimenComponent(agent, total, unit, (route or "iv").lower(), int(frac)))
     return components
 
@@ -319,7 +332,7 @@ def plerixafor_result(v: dict[str, Any]) -> GradeResult:
     crcl = creatinine_clearance_cg(v["age_years"], v["weight_kg"], v["creatinine_mg_dl"], sex)
     ibw = ideal_body_weight(v["height_cm"], sex)
     dose = plerixafor_dose(v["weight_kg"], crcl, ibw)
-    female = " x 0.85 (female)" if sex == "female" else ""
+    female = tr(" x 0.85 (female)") if sex == "female" else ""
     crcl_text = (
         f"CrCl = (140 - {format_number(v['age_years'])}) x {format_number(v['weight_kg'])} kg"
         f" / (72 x {format_number(v['creatinine_mg_dl'])} mg/dL){female} = "
@@ -327,8 +340,11 @@ def plerixafor_result(v: dict[str, Any]) -> GradeResult:
     )
     return GradeResult(
         value=format_dose(dose.dose_mg, "mg"),
-        label=f"{format_dose(dose.dose_mg, 'mg')} ({format_number(dose.volume_ml)} mL of "
-        f"{format_number(PLERIXAFOR_MG_PER_ML)} mg/mL)",
+        label=tr("{dose} ({volume} mL of {strength} mg/mL)").format(
+            dose=format_dose(dose.dose_mg, "mg"),
+            volume=format_number(dose.volume_ml),
+            strength=format_number(PLERIXAFOR_MG_PER_ML),
+        ),
         criteria=PLERIXAFOR_CRITERIA,
         version=dose.source,
         inputs={

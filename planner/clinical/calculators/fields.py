@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
+from planner.domain.i18n import tr
 from planner.domain.numbers import format_number
 from planner.errors import ValidationError
 
@@ -42,7 +43,7 @@ class MissingInputError(Exception):
 
 @dataclass(frozen=True)
 class Field:
-    """One input of a calculator.
+    """One input of a calculator, worded in English (``translated``: as a form shows it).
 
     Attributes:
         name: the calculator's keyword argument.
@@ -78,6 +79,21 @@ class Field:
         if not self.hint and self.allowed is not None:
             object.__setattr__(self, "hint", self.range_text)
 
+    def translated(self) -> Field:
+        """The field as a form shows it, in the interface's language (``planner.domain.i18n``):
+        label, hint, unit, choice texts and column headers; names and values unchanged."""
+        hint = self.hint
+        if hint and hint == self.range_text:  # the default hint: the range, its unit translated
+            hint = ""
+        return replace(
+            self,
+            label=tr(self.label),
+            hint=tr(hint) if hint else "",
+            choices=tuple((value, _choice_text(text)) for value, text in self.choices),
+            columns=tuple(tr(c) for c in self.columns),
+            unit=tr(self.unit) if self.unit else "",
+        )
+
     @property
     def plain_label(self) -> str:
         """The label without its access-key mark ("Rash extent")."""
@@ -102,6 +118,14 @@ class Field:
         return f"{format_number(low)}-{format_number(high)} {self.unit}".strip()
 
 
+def _choice_text(text: str) -> str:
+    """A choice's text translated; a numbered one ("2: moderate pain...") keeps its number."""
+    number, sep, rest = text.partition(": ")
+    if sep and number.isdigit():
+        return f"{number}: {tr(rest)}"
+    return tr(text)
+
+
 def read_text(field: Field, text: str) -> object:
     """The value of ``field`` typed as ``text``.
 
@@ -123,25 +147,45 @@ def read_text(field: Field, text: str) -> object:
             return dt.date.fromisoformat(text)
         except ValueError:
             raise ValidationError(
-                field.name, f"{field.plain_label}: '{text}' is not a date; enter yyyy-mm-dd."
+                field.name,
+                tr("{field}: '{text}' is not a date; enter yyyy-mm-dd.").format(
+                    field=field.plain_label, text=text
+                ),
             ) from None
-    allowed = f"allowed {field.hint}" if field.hint else "enter a number"
+    allowed = tr("allowed {range}").format(range=field.hint) if field.hint else tr("enter a number")
     try:
         number = float(text)
     except ValueError:
         raise ValidationError(
-            field.name, f"{field.plain_label}: '{text}' is not a number; {allowed}."
+            field.name,
+            tr("{field}: '{text}' is not a number; {allowed}.").format(
+                field=field.plain_label, text=text, allowed=allowed
+            ),
         ) from None
     if not math.isfinite(number):
-        raise ValidationError(field.name, f"{field.plain_label}: enter a finite number.")
+        raise ValidationError(
+            field.name, tr("{field}: enter a finite number.").format(field=field.plain_label)
+        )
     if field.kind.endswith("int") and number != int(number):
-        raise ValidationError(field.name, f"{field.plain_label}: enter a whole number ({allowed}).")
+        raise ValidationError(
+            field.name,
+            tr("{field}: enter a whole number ({allowed}).").format(
+                field=field.plain_label, allowed=allowed
+            ),
+        )
     if field.allowed is not None and not field.allowed[0] <= number <= field.allowed[1]:
         low, high = field.allowed
         raise ValidationError(
             field.name,
-            f"{field.plain_label} of {format_number(number)} is not plausible; enter a number "
-            f"from {format_number(low)} to {format_number(high)} {field.unit}".rstrip()
+            tr("{field} of {value} is not plausible; enter a number from {low} to {high} {unit}")
+            .format(
+                field=field.plain_label,
+                value=format_number(number),
+                low=format_number(low),
+                high=format_number(high),
+                unit=field.unit,
+            )
+            .rstrip()
             + ".",
         )
     return int(number) if field.kind.endswith("int") else number

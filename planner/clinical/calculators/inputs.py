@@ -11,21 +11,24 @@ from __future__ import annotations
 from planner.clinical.calculators.fields import Field
 from planner.clinical.eligibility import HCT_CI_WEIGHTS
 from planner.clinical.toxicity import CTCAE_MUCOSITIS
+from planner.domain.i18n import tr_noop
 
 # --- the calculators -------------------------------------------------------------------
 
 BILIRUBIN_UNITS = (("mg/dL", "mg/dL"), ("umol/L", "µmol/L"))
 
 
-def bilirubin_fields(label: str = "&Bilirubin", hint: str = "") -> tuple[Field, Field]:
+def bilirubin_fields(
+    label: str = tr_noop("&Bilirubin"), hint: str = tr_noop("0-50 mg/dL or 0-855 µmol/L")
+) -> tuple[Field, Field]:
     """A total bilirubin and its unit (mg/dL or µmol/L): the calculator grades the value
     against the cut-off published for the unit chosen, and checks the range (0-50 mg/dL,
     0-855 µmol/L) itself."""
     return (
-        Field("bilirubin", label, "number", hint or "0-50 mg/dL or 0-855 µmol/L"),
+        Field("bilirubin", label, "number", hint),
         Field(
             "bilirubin_unit",
-            "Bilirubin &unit",
+            tr_noop("Bilirubin &unit"),
             "choice",
             "",
             BILIRUBIN_UNITS,
@@ -38,140 +41,150 @@ def bilirubin_fields(label: str = "&Bilirubin", hint: str = "") -> tuple[Field, 
 MAGIC_FIELDS = (
     Field(
         "skin_bsa_percent",
-        "&Rash extent",
+        tr_noop("&Rash extent"),
         "number",
-        "0-100 % BSA",
+        tr_noop("0-100 % BSA"),
         default="0",
-        unit="% BSA",
+        unit=tr_noop("% BSA"),
         allowed=(0, 100),
     ),
-    Field("bullae_desquamation", "Bullae and desquamation > 5% BSA", "bool"),
+    Field("bullae_desquamation", tr_noop("Bullae and desquamation > 5% BSA"), "bool"),
     *bilirubin_fields(),
-    Field("upper_gi_persistent", "Persistent nausea, vomiting or anorexia (upper GI)", "bool"),
+    Field(
+        "upper_gi_persistent", tr_noop("Persistent nausea, vomiting or anorexia (upper GI)"), "bool"
+    ),
     Field(
         "stool_ml_per_day",
-        "Stool &volume",
+        tr_noop("Stool &volume"),
         "optional-number",
-        "0-10,000 mL/day, 3-day mean",
-        unit="mL/day",
+        tr_noop("0-10,000 mL/day, 3-day mean"),
+        unit=tr_noop("mL/day"),
         allowed=(0, 10_000),
     ),
     Field(
         "stool_episodes_per_day",
-        "Stool &episodes",
+        tr_noop("Stool &episodes"),
         "optional-int",
-        "0-50 per day",
-        unit="per day",
+        tr_noop("0-50 per day"),
+        unit=tr_noop("per day"),
         allowed=(0, 50),
     ),
     Field(
         "weight_kg",
-        "&Weight",
+        tr_noop("&Weight"),
         "optional-number",
-        "0.5-400 kg (50 kg or less: child)",
-        unit="kg",
+        tr_noop("0.5-400 kg (50 kg or less: child)"),
+        unit=tr_noop("kg"),
         allowed=(0.5, 400),
     ),
-    Field("severe_pain_or_ileus", "Severe abdominal pain or ileus", "bool"),
-    Field("grossly_bloody_stool", "Grossly bloody stool", "bool"),
+    Field("severe_pain_or_ileus", tr_noop("Severe abdominal pain or ileus"), "bool"),
+    Field("grossly_bloody_stool", tr_noop("Grossly bloody stool"), "bool"),
 )
 
 _SCORES = tuple((str(i), str(i)) for i in range(4))
 NIH_FIELDS = (
     *(
-        Field(organ, label, "choice", "score 0-3", _SCORES, "0")
+        Field(organ, label, "choice", tr_noop("score 0-3"), _SCORES, "0")
         for organ, label in (
-            ("skin", "S&kin"),
-            ("mouth", "&Mouth"),
-            ("eyes", "&Eyes"),
-            ("gi", "&GI tract"),
-            ("liver", "&Liver"),
-            ("lungs", "Lungs (s&ymptoms)"),
-            ("joints", "&Joints and fascia"),
-            ("genital", "Ge&nital tract"),
+            ("skin", tr_noop("S&kin")),
+            ("mouth", tr_noop("&Mouth")),
+            ("eyes", tr_noop("&Eyes")),
+            ("gi", tr_noop("&GI tract")),
+            ("liver", tr_noop("&Liver")),
+            ("lungs", tr_noop("Lungs (s&ymptoms)")),
+            ("joints", tr_noop("&Joints and fascia")),
+            ("genital", tr_noop("Ge&nital tract")),
         )
     ),
     Field(
         "fev1_percent",
-        "&FEV1",
+        tr_noop("&FEV1"),
         "optional-number",
-        "0-200 % predicted (replaces symptoms)",
-        unit="% predicted",
+        tr_noop("0-200 % predicted (replaces symptoms)"),
+        unit=tr_noop("% predicted"),
         allowed=(0, 200),
     ),
 )
 
 CRS_FIELDS = (
-    Field("temperature_c", "&Temperature", "number", unit="°C", allowed=(30, 45)),
+    Field("temperature_c", tr_noop("&Temperature"), "number", unit="°C", allowed=(30, 45)),
     Field(
         "hypotension",
-        "&Hypotension",
+        tr_noop("&Hypotension"),
         "choice",
         "",
         (
-            ("none", "none"),
-            ("no_vasopressor", "not needing vasopressors"),
-            ("one_vasopressor", "one vasopressor"),
-            ("multiple_vasopressors", "several vasopressors (not vasopressin)"),
+            ("none", tr_noop("none")),
+            ("no_vasopressor", tr_noop("not needing vasopressors")),
+            ("one_vasopressor", tr_noop("one vasopressor")),
+            ("multiple_vasopressors", tr_noop("several vasopressors (not vasopressin)")),
         ),
         "none",
     ),
     Field(
         "oxygen",
-        "&Oxygen",
+        tr_noop("&Oxygen"),
         "choice",
         "",
         (
-            ("none", "none"),
-            ("low_flow", "low flow (nasal cannula 6 L/min or less)"),
-            ("high_flow", "high flow, facemask, non-rebreather, Venturi"),
-            ("positive_pressure", "CPAP, BiPAP or ventilation"),
+            ("none", tr_noop("none")),
+            ("low_flow", tr_noop("low flow (nasal cannula 6 L/min or less)")),
+            ("high_flow", tr_noop("high flow, facemask, non-rebreather, Venturi")),
+            ("positive_pressure", tr_noop("CPAP, BiPAP or ventilation")),
         ),
         "none",
     ),
     Field(
-        "fever_masked_by_therapy", "Fever masked by antipyretic or anti-cytokine therapy", "bool"
+        "fever_masked_by_therapy",
+        tr_noop("Fever masked by antipyretic or anti-cytokine therapy"),
+        "bool",
     ),
 )
 
 ICANS_FIELDS = (
-    Field("ice", "&ICE score", "optional-int", "0-10 (empty if unarousable)", allowed=(0, 10)),
+    Field(
+        "ice",
+        tr_noop("&ICE score"),
+        "optional-int",
+        tr_noop("0-10 (empty if unarousable)"),
+        allowed=(0, 10),
+    ),
     Field(
         "consciousness",
-        "&Consciousness",
+        tr_noop("&Consciousness"),
         "choice",
         "",
         (
-            ("alert", "alert"),
-            ("awakens_spontaneously", "awakens spontaneously"),
-            ("awakens_to_voice", "awakens to voice"),
-            ("awakens_to_touch", "awakens to touch"),
-            ("unarousable", "unarousable"),
+            ("alert", tr_noop("alert")),
+            ("awakens_spontaneously", tr_noop("awakens spontaneously")),
+            ("awakens_to_voice", tr_noop("awakens to voice")),
+            ("awakens_to_touch", tr_noop("awakens to touch")),
+            ("unarousable", tr_noop("unarousable")),
         ),
         "alert",
     ),
     Field(
         "seizure",
-        "&Seizure",
+        tr_noop("&Seizure"),
         "choice",
         "",
         (
-            ("none", "none"),
-            ("rapidly_resolving", "resolving rapidly or with intervention"),
-            ("prolonged_or_repetitive", "prolonged (> 5 min) or repetitive"),
+            ("none", tr_noop("none")),
+            ("rapidly_resolving", tr_noop("resolving rapidly or with intervention")),
+            ("prolonged_or_repetitive", tr_noop("prolonged (> 5 min) or repetitive")),
         ),
         "none",
     ),
-    Field("motor_weakness", "Deep focal motor weakness", "bool"),
+    Field("motor_weakness", tr_noop("Deep focal motor weakness"), "bool"),
     Field(
         "cerebral_oedema",
-        "Cerebral &oedema",
+        tr_noop("Cerebral &oedema"),
         "choice",
         "",
         (
-            ("none", "none"),
-            ("focal", "focal on imaging"),
-            ("diffuse", "diffuse, posturing, papilloedema"),
+            ("none", tr_noop("none")),
+            ("focal", tr_noop("focal on imaging")),
+            ("diffuse", tr_noop("diffuse, posturing, papilloedema")),
         ),
         "none",
     ),
@@ -179,73 +192,98 @@ ICANS_FIELDS = (
 
 VOD_FIELDS = (
     Field(
-        "time_since_onset_days", "&Days since first symptoms", "int", unit="days", allowed=(0, 365)
+        "time_since_onset_days",
+        tr_noop("&Days since first symptoms"),
+        "int",
+        unit=tr_noop("days"),
+        allowed=(0, 365),
     ),
     *bilirubin_fields(),
-    Field("bilirubin_doubled_48h", "Bilirubin doubled within 48 hours", "bool"),
-    Field("transaminase_x_uln", "&Transaminases", "number", unit="x ULN", allowed=(0, 200)),
+    Field("bilirubin_doubled_48h", tr_noop("Bilirubin doubled within 48 hours"), "bool"),
     Field(
-        "weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", unit="%", allowed=(-50, 100)
+        "transaminase_x_uln",
+        tr_noop("&Transaminases"),
+        "number",
+        unit=tr_noop("x ULN"),
+        allowed=(0, 200),
     ),
-    Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
-    Field("mod_mof", "Multi-organ dysfunction or failure", "bool"),
-    Field("n_risk_factors", "&Risk factors", "int", default="0", allowed=(0, 20)),
+    Field(
+        "weight_gain_pct",
+        tr_noop("&Weight gain"),
+        "number",
+        tr_noop("-50 to 100 %"),
+        unit=tr_noop("%"),
+        allowed=(-50, 100),
+    ),
+    Field(
+        "creatinine_x_baseline",
+        tr_noop("&Creatinine"),
+        "number",
+        unit=tr_noop("x baseline"),
+        allowed=(0.1, 20),
+    ),
+    Field("mod_mof", tr_noop("Multi-organ dysfunction or failure"), "bool"),
+    Field("n_risk_factors", tr_noop("&Risk factors"), "int", default="0", allowed=(0, 20)),
 )
 
 _WEIGHT_GAIN = Field(
     "weight_gain_pct",
-    "&Weight gain",
+    tr_noop("&Weight gain"),
     "number",
-    "-50 to 100 % above baseline",
-    unit="%",
+    tr_noop("-50 to 100 % above baseline"),
+    unit=tr_noop("%"),
     allowed=(-50, 100),
 )
 
 VOD_DX_2016_FIELDS = (
     Field(
         "onset_day",
-        "&Onset on Day",
+        tr_noop("&Onset on Day"),
         "int",
-        "-30 to 3,650 (transplant day of the first signs)",
+        tr_noop("-30 to 3,650 (transplant day of the first signs)"),
         error_names=("day",),
         allowed=(-30, 3650),
     ),
     *bilirubin_fields(),
-    Field("painful_hepatomegaly", "Painful hepatomegaly (right upper quadrant pain)", "bool"),
+    Field(
+        "painful_hepatomegaly", tr_noop("Painful hepatomegaly (right upper quadrant pain)"), "bool"
+    ),
     _WEIGHT_GAIN,
-    Field("ascites", "Ascites", "bool"),
+    Field("ascites", tr_noop("Ascites"), "bool"),
     Field(
         "imaging_evidence",
-        "Haemodynamic or ultrasound evidence of SOS/VOD (late onset)",
+        tr_noop("Haemodynamic or ultrasound evidence of SOS/VOD (late onset)"),
         "bool",
     ),
-    Field("histology", "Histologically proven SOS/VOD (late onset)", "bool"),
+    Field("histology", tr_noop("Histologically proven SOS/VOD (late onset)"), "bool"),
 )
 
 VOD_DX_2023_FIELDS = (
     *bilirubin_fields(),
-    Field("painful_hepatomegaly", "Painful hepatomegaly (right upper quadrant pain)", "bool"),
+    Field(
+        "painful_hepatomegaly", tr_noop("Painful hepatomegaly (right upper quadrant pain)"), "bool"
+    ),
     _WEIGHT_GAIN,
-    Field("ascites", "Ascites", "bool"),
+    Field("ascites", tr_noop("Ascites"), "bool"),
     Field(
         "ultrasound_or_elastography",
-        "Ultrasound (e.g. HokUS-10) or elastography suggestive of SOS/VOD",
+        tr_noop("Ultrasound (e.g. HokUS-10) or elastography suggestive of SOS/VOD"),
         "bool",
     ),
-    Field("histology", "Histologically proven SOS/VOD", "bool"),
+    Field("histology", tr_noop("Histologically proven SOS/VOD"), "bool"),
     Field(
         "hvpg_mmhg",
-        "&HVPG",
+        tr_noop("&HVPG"),
         "optional-number",
-        "0-60 mmHg, if measured (10 or more: proven)",
-        unit="mmHg",
+        tr_noop("0-60 mmHg, if measured (10 or more: proven)"),
+        unit=tr_noop("mmHg"),
         allowed=(0, 60),
     ),
     Field(
         "onset_day",
-        "&Onset on Day",
+        tr_noop("&Onset on Day"),
         "optional-int",
-        "optional: Day +21 or earlier classical, later late onset",
+        tr_noop("optional: Day +21 or earlier classical, later late onset"),
         allowed=(-30, 3650),
     ),
 )
@@ -253,29 +291,34 @@ VOD_DX_2023_FIELDS = (
 VOD_DX_PAEDIATRIC_FIELDS = (
     Field(
         "refractory_thrombocytopenia",
-        "Unexplained consumptive, transfusion-refractory thrombocytopenia",
+        tr_noop("Unexplained consumptive, transfusion-refractory thrombocytopenia"),
         "bool",
-        "1 or more weight-adjusted platelet transfusions a day",
+        tr_noop("1 or more weight-adjusted platelet transfusions a day"),
     ),
     Field(
         "weight_gain_3_days_despite_diuretics",
-        "Unexplained weight gain on 3 consecutive days despite diuretics",
+        tr_noop("Unexplained weight gain on 3 consecutive days despite diuretics"),
         "bool",
     ),
     _WEIGHT_GAIN,
     Field(
         "hepatomegaly_above_baseline",
-        "Hepatomegaly above baseline (best confirmed by imaging)",
+        tr_noop("Hepatomegaly above baseline (best confirmed by imaging)"),
         "bool",
     ),
-    Field("ascites_above_baseline", "Ascites above baseline (best confirmed by imaging)", "bool"),
+    Field(
+        "ascites_above_baseline",
+        tr_noop("Ascites above baseline (best confirmed by imaging)"),
+        "bool",
+    ),
     Field(
         "bilirubin_rising_3_days",
-        "Bilirubin rising from baseline on 3 consecutive days",
+        tr_noop("Bilirubin rising from baseline on 3 consecutive days"),
         "bool",
     ),
     *bilirubin_fields(
-        "&Bilirubin (highest, last 72 h)", "0-50 mg/dL or 0-855 µmol/L; 2 mg/dL or 34 µmol/L counts"
+        tr_noop("&Bilirubin (highest, last 72 h)"),
+        tr_noop("0-50 mg/dL or 0-855 µmol/L; 2 mg/dL or 34 µmol/L counts"),
     ),
 )
 
@@ -285,97 +328,142 @@ VOD_DX_PAEDIATRIC_FIELDS = (
 FN_FIELDS = (
     Field(
         "temperatures",
-        "&Temperatures",
+        tr_noop("&Temperatures"),
         "rows",
-        "30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM",
+        tr_noop("30-45 °C; time HH:MM\n(assessment date)\nor yyyy-mm-dd HH:MM"),
         error_names=("temperature",),
-        columns=("Time", "°C"),
+        columns=(tr_noop("Time"), "°C"),
     ),
-    Field("anc", "&ANC", "number", unit="x10^9/L", allowed=(0, 100)),
-    Field("predicted_below_0_5_in_48h", "ANC predicted to fall below 0.5 within 48 h", "bool"),
+    Field("anc", tr_noop("&ANC"), "number", unit=tr_noop("x10^9/L"), allowed=(0, 100)),
+    Field(
+        "predicted_below_0_5_in_48h", tr_noop("ANC predicted to fall below 0.5 within 48 h"), "bool"
+    ),
 )
 
 ES_FIELDS = (
     Field(
         "hours_after_engraftment",
-        "Onset after &engraftment",
+        tr_noop("Onset after &engraftment"),
         "optional-number",
-        "-720 to 2160 h (negative: before)",
-        unit="h",
+        tr_noop("-720 to 2160 h (negative: before)"),
+        unit=tr_noop("h"),
         allowed=(-720, 2160),
     ),
     Field(
         "hours_after_first_neutrophils",
-        "Onset after first &neutrophils",
+        tr_noop("Onset after first &neutrophils"),
         "optional-number",
-        "-720 to 2160 h (optional)",
-        unit="h",
+        tr_noop("-720 to 2160 h (optional)"),
+        unit=tr_noop("h"),
         allowed=(-720, 2160),
     ),
-    Field("max_temp_c", "Highest &temperature", "optional-number", unit="°C", allowed=(30, 45)),
-    Field("infection_identified", "An infection explains the fever", "bool"),
+    Field(
+        "max_temp_c",
+        tr_noop("Highest &temperature"),
+        "optional-number",
+        unit="°C",
+        allowed=(30, 45),
+    ),
+    Field("infection_identified", tr_noop("An infection explains the fever"), "bool"),
     # Measured values have no default: "not entered" until typed (never assumed normal).
-    Field("rash_bsa_percent", "&Rash extent", "number", unit="% BSA", allowed=(0, 100)),
-    Field("rash_drug_attributable", "Rash attributable to a medication", "bool"),
-    Field("pulmonary_oedema_hypoxia", "Noncardiogenic pulmonary oedema with hypoxia", "bool"),
-    Field("pulmonary_infiltrates", "Pulmonary infiltrates", "bool"),
+    Field(
+        "rash_bsa_percent",
+        tr_noop("&Rash extent"),
+        "number",
+        unit=tr_noop("% BSA"),
+        allowed=(0, 100),
+    ),
+    Field("rash_drug_attributable", tr_noop("Rash attributable to a medication"), "bool"),
+    Field(
+        "pulmonary_oedema_hypoxia", tr_noop("Noncardiogenic pulmonary oedema with hypoxia"), "bool"
+    ),
+    Field("pulmonary_infiltrates", tr_noop("Pulmonary infiltrates"), "bool"),
     Field(
         "liquid_stools_per_day",
-        "&Liquid stools",
+        tr_noop("&Liquid stools"),
         "int",
-        "0-50 per day, no infection",
+        tr_noop("0-50 per day, no infection"),
         default="0",
-        unit="per day",
+        unit=tr_noop("per day"),
         allowed=(0, 50),
     ),
     *bilirubin_fields(),
-    Field("transaminase_x_uln", "Transamin&ases", "number", unit="x ULN", allowed=(0, 200)),
-    Field("creatinine_x_baseline", "&Creatinine", "number", unit="x baseline", allowed=(0.1, 20)),
     Field(
-        "weight_gain_pct", "&Weight gain", "number", "-50 to 100 %", unit="%", allowed=(-50, 100)
+        "transaminase_x_uln",
+        tr_noop("Transamin&ases"),
+        "number",
+        unit=tr_noop("x ULN"),
+        allowed=(0, 200),
     ),
-    Field("encephalopathy", "Transient unexplained encephalopathy", "bool"),
+    Field(
+        "creatinine_x_baseline",
+        tr_noop("&Creatinine"),
+        "number",
+        unit=tr_noop("x baseline"),
+        allowed=(0.1, 20),
+    ),
+    Field(
+        "weight_gain_pct",
+        tr_noop("&Weight gain"),
+        "number",
+        tr_noop("-50 to 100 %"),
+        unit=tr_noop("%"),
+        allowed=(-50, 100),
+    ),
+    Field("encephalopathy", tr_noop("Transient unexplained encephalopathy"), "bool"),
 )
 
+# (field, label in the first assessment, label in the second): whole texts, so that each
+# is translated as a whole.
 _TMA_FLAGS = (
-    ("anaemia", "anaemia"),
-    ("thrombocytopenia", "thrombocytopenia"),
-    ("schistocytes", "schistocytes"),
-    ("hypertension", "hypertension"),
-    ("sc5b9_at_or_above_uln", "sC5b-9 at or above ULN"),
+    ("anaemia", tr_noop("Anaemia (first)"), tr_noop("Anaemia (second)")),
+    (
+        "thrombocytopenia",
+        tr_noop("Thrombocytopenia (first)"),
+        tr_noop("Thrombocytopenia (second)"),
+    ),
+    ("schistocytes", tr_noop("Schistocytes (first)"), tr_noop("Schistocytes (second)")),
+    ("hypertension", tr_noop("Hypertension (first)"), tr_noop("Hypertension (second)")),
+    (
+        "sc5b9_at_or_above_uln",
+        tr_noop("SC5b-9 at or above ULN (first)"),
+        tr_noop("SC5b-9 at or above ULN (second)"),
+    ),
 )
 
 
 def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
-    first = "first" if n == 1 else "second"
+    first = n == 1
     # LDH and UPCR are measured: no default ("not entered" until typed). The second
     # assessment's are needed only when its date is given (checked in ``_tma``).
-    kind, need = ("number", "") if n == 1 else ("optional-number", " (with a date)")
+    kind = "number" if first else "optional-number"
     return (
         Field(
             f"a{n}_date",
-            f"Assessment {n} date",
+            tr_noop("Assessment 1 date") if first else tr_noop("Assessment 2 date"),
             date_kind,
-            "yyyy-mm-dd" + ("" if n == 1 else " (empty: one assessment)"),
+            tr_noop("yyyy-mm-dd") if first else tr_noop("yyyy-mm-dd (empty: one assessment)"),
         ),
         *(
-            Field(f"a{n}_{name}", f"{text[0].upper()}{text[1:]} ({first})", "bool")
-            for name, text in _TMA_FLAGS
+            Field(f"a{n}_{name}", text_first if first else text_second, "bool")
+            for name, text_first, text_second in _TMA_FLAGS
         ),
         Field(
             f"a{n}_ldh_x_uln",
-            f"LDH ({first})",
+            tr_noop("LDH (first)") if first else tr_noop("LDH (second)"),
             kind,
-            f"0-100 x ULN{need}",
-            unit="x ULN",
+            tr_noop("0-100 x ULN") if first else tr_noop("0-100 x ULN (with a date)"),
+            unit=tr_noop("x ULN"),
             allowed=(0, 100),
         ),
         Field(
             f"a{n}_upcr_mg_mg",
-            f"Urine protein:creatinine ({first})",
+            tr_noop("Urine protein:creatinine (first)")
+            if first
+            else tr_noop("Urine protein:creatinine (second)"),
             kind,
-            f"0-100 mg/mg{need}",
-            unit="mg/mg",
+            tr_noop("0-100 mg/mg") if first else tr_noop("0-100 mg/mg (with a date)"),
+            unit=tr_noop("mg/mg"),
             allowed=(0, 100),
         ),
     )
@@ -384,31 +472,31 @@ def _tma_fields(n: int, date_kind: str) -> tuple[Field, ...]:
 TMA_FIELDS = (
     *_tma_fields(1, "date"),
     *_tma_fields(2, "optional-date"),
-    Field("biopsy_proven", "Biopsy-proven TMA", "bool"),
-    Field("concurrent_agvhd_grade_2_4", "Concurrent grade 2-4 acute GVHD", "bool"),
-    Field("concurrent_infection", "Concurrent infection", "bool"),
-    Field("organ_dysfunction", "Organ dysfunction", "bool"),
+    Field("biopsy_proven", tr_noop("Biopsy-proven TMA"), "bool"),
+    Field("concurrent_agvhd_grade_2_4", tr_noop("Concurrent grade 2-4 acute GVHD"), "bool"),
+    Field("concurrent_infection", tr_noop("Concurrent infection"), "bool"),
+    Field("organ_dysfunction", tr_noop("Organ dysfunction"), "bool"),
 )
 
 MUCOSITIS_FIELDS = (
-    Field("soreness", "Soreness", "bool"),
-    Field("erythema", "Erythema", "bool"),
-    Field("ulcers", "Ulcers", "bool"),
+    Field("soreness", tr_noop("Soreness"), "bool"),
+    Field("erythema", tr_noop("Erythema"), "bool"),
+    Field("ulcers", tr_noop("Ulcers"), "bool"),
     Field(
         "diet",
-        "&Diet",
+        tr_noop("&Diet"),
         "choice",
-        "what the patient can eat",
+        tr_noop("what the patient can eat"),
         (
-            ("solids", "solids"),
-            ("liquids_only", "liquids only"),
-            ("none", "alimentation not possible"),
+            ("solids", tr_noop("solids")),
+            ("liquids_only", tr_noop("liquids only")),
+            ("none", tr_noop("alimentation not possible")),
         ),
         "solids",
     ),
     Field(
         "ctcae_grade",
-        "&CTCAE v5 grade",
+        tr_noop("&CTCAE v5 grade"),
         "choice",
         "0-5",
         tuple((str(i), f"{i}: {text}") for i, text in enumerate(CTCAE_MUCOSITIS)),
@@ -417,112 +505,114 @@ MUCOSITIS_FIELDS = (
 )
 
 HC_FIELDS = (
-    Field("microscopic_haematuria", "Microscopic haematuria", "bool"),
-    Field("macroscopic_haematuria", "Macroscopic haematuria", "bool"),
-    Field("clots", "Clots", "bool"),
+    Field("microscopic_haematuria", tr_noop("Microscopic haematuria"), "bool"),
+    Field("macroscopic_haematuria", tr_noop("Macroscopic haematuria"), "bool"),
+    Field("clots", tr_noop("Clots"), "bool"),
     Field(
         "obstruction_requiring_intervention",
-        "Obstruction or retention requiring intervention",
+        tr_noop("Obstruction or retention requiring intervention"),
         "bool",
     ),
     Field(
         "hours_since_conditioning",
-        "&Hours since conditioning",
+        tr_noop("&Hours since conditioning"),
         "optional-number",
-        "0-87,600 h (72 h or less: early onset)",
-        unit="h",
+        tr_noop("0-87,600 h (72 h or less: early onset)"),
+        unit=tr_noop("h"),
         allowed=(0, 87_600),
     ),
 )
 
 HCT_CI_LABELS: dict[str, str] = {
-    "arrhythmia": "Arrhythmia",
-    "cardiac": "Cardiac",
-    "inflammatory_bowel_disease": "Inflammatory bowel disease",
-    "diabetes": "Diabetes",
-    "cerebrovascular": "Cerebrovascular disease",
-    "psychiatric": "Psychiatric disturbance",
-    "hepatic_mild": "Hepatic, mild",
-    "obesity": "Obesity",
-    "infection": "Infection",
-    "rheumatologic": "Rheumatologic",
-    "peptic_ulcer": "Peptic ulcer",
-    "renal": "Renal, moderate/severe",
-    "pulmonary_moderate": "Pulmonary, moderate",
-    "prior_solid_tumour": "Prior solid tumour",
-    "heart_valve": "Heart valve disease",
-    "pulmonary_severe": "Pulmonary, severe",
-    "hepatic_moderate_severe": "Hepatic, moderate/severe",
+    "arrhythmia": tr_noop("Arrhythmia"),
+    "cardiac": tr_noop("Cardiac"),
+    "inflammatory_bowel_disease": tr_noop("Inflammatory bowel disease"),
+    "diabetes": tr_noop("Diabetes"),
+    "cerebrovascular": tr_noop("Cerebrovascular disease"),
+    "psychiatric": tr_noop("Psychiatric disturbance"),
+    "hepatic_mild": tr_noop("Hepatic, mild"),
+    "obesity": tr_noop("Obesity"),
+    "infection": tr_noop("Infection"),
+    "rheumatologic": tr_noop("Rheumatologic"),
+    "peptic_ulcer": tr_noop("Peptic ulcer"),
+    "renal": tr_noop("Renal, moderate/severe"),
+    "pulmonary_moderate": tr_noop("Pulmonary, moderate"),
+    "prior_solid_tumour": tr_noop("Prior solid tumour"),
+    "heart_valve": tr_noop("Heart valve disease"),
+    "pulmonary_severe": tr_noop("Pulmonary, severe"),
+    "hepatic_moderate_severe": tr_noop("Hepatic, moderate/severe"),
 }
+
+_HCT_CI_WEIGHT_HINTS = {1: tr_noop("weight 1"), 2: tr_noop("weight 2"), 3: tr_noop("weight 3")}
 
 HCT_CI_FIELDS = (
     *(
-        Field(key, HCT_CI_LABELS[key], "bool", f"weight {weight}")
+        Field(key, HCT_CI_LABELS[key], "bool", _HCT_CI_WEIGHT_HINTS[weight])
         for key, weight in HCT_CI_WEIGHTS.items()
     ),
     Field(
         "age_years",
-        "&Age",
+        tr_noop("&Age"),
         "number",
-        "0-120 years (40 or more: +1 for HCT-CI/age)",
-        unit="years",
+        tr_noop("0-120 years (40 or more: +1 for HCT-CI/age)"),
+        unit=tr_noop("years"),
         allowed=(0, 120),
     ),
     # Measured values derive the items the index defines by a threshold; empty: not used.
     Field(
         "fev1_percent",
-        "&FEV1",
+        tr_noop("&FEV1"),
         "optional-number",
-        "% predicted: 66-80 moderate, 65 or less severe",
-        unit="% predicted",
+        tr_noop("% predicted: 66-80 moderate, 65 or less severe"),
+        unit=tr_noop("% predicted"),
         allowed=(0, 200),
     ),
     Field(
         "dlco_percent",
-        "&DLCO",
+        tr_noop("&DLCO"),
         "optional-number",
-        "% predicted: 66-80 moderate, 65 or less severe",
-        unit="% predicted",
+        tr_noop("% predicted: 66-80 moderate, 65 or less severe"),
+        unit=tr_noop("% predicted"),
         allowed=(0, 200),
     ),
     Field(
         "creatinine_mg_dl",
-        "Serum &creatinine",
+        tr_noop("Serum &creatinine"),
         "optional-number",
-        "mg/dL: over 2 renal",
+        tr_noop("mg/dL: over 2 renal"),
         unit="mg/dL",
         allowed=(0.1, 20),
     ),
     Field(
         "bilirubin_x_uln",
-        "&Bilirubin",
+        tr_noop("&Bilirubin"),
         "optional-number",
-        "x ULN: over 1 mild, over 1.5 moderate/severe",
-        unit="x ULN",
+        tr_noop("x ULN: over 1 mild, over 1.5 moderate/severe"),
+        unit=tr_noop("x ULN"),
         allowed=(0, 50),
     ),
     Field(
         "ast_alt_x_uln",
-        "AST/A&LT (higher)",
+        tr_noop("AST/A&LT (higher)"),
         "optional-number",
-        "x ULN: over 1 mild, over 2.5 moderate/severe",
-        unit="x ULN",
+        tr_noop("x ULN: over 1 mild, over 2.5 moderate/severe"),
+        unit=tr_noop("x ULN"),
         allowed=(0, 200),
     ),
     Field(
         "height_cm",
-        "&Height",
+        tr_noop("&Height"),
         "optional-number",
-        "40-250 cm (for BMI; over 35 obesity)",
-        unit="cm",
+        tr_noop("40-250 cm (for BMI; over 35 obesity)"),
+        unit=tr_noop("cm"),
         allowed=(40, 250),
     ),
     Field(
         "weight_kg",
-        "&Weight",
+        tr_noop("&Weight"),
         "optional-number",
-        "1-350 kg (for BMI)",
-        unit="kg",
+        tr_noop("1-350 kg (for BMI)"),
+        unit=tr_noop("kg"),
         allowed=(1, 350),
     ),
 )
@@ -530,73 +620,103 @@ HCT_CI_FIELDS = (
 KPS_FIELDS = (
     Field(
         "score",
-        "&Score",
+        tr_noop("&Score"),
         "int",
-        "0-100 in steps of 10",
+        tr_noop("0-100 in steps of 10"),
         error_names=("performance_score",),
         allowed=(0, 100),
     ),
     Field(
         "age_years",
-        "&Age",
+        tr_noop("&Age"),
         "number",
-        "0-120 years (under 16: Lansky)",
-        unit="years",
+        tr_noop("0-120 years (under 16: Lansky)"),
+        unit=tr_noop("years"),
         allowed=(0, 120),
     ),
 )
 
-_ABO = (("", "choose..."), ("O", "O"), ("A", "A"), ("B", "B"), ("AB", "AB"))
+_ABO = (("", tr_noop("choose...")), ("O", "O"), ("A", "A"), ("B", "B"), ("AB", "AB"))
 ABO_FIELDS = (
-    Field("donor_abo", "&Donor ABO group", "choice", "O, A, B or AB", _ABO, ""),
-    Field("recipient_abo", "&Recipient ABO group", "choice", "O, A, B or AB", _ABO, ""),
+    Field("donor_abo", tr_noop("&Donor ABO group"), "choice", tr_noop("O, A, B or AB"), _ABO, ""),
+    Field(
+        "recipient_abo",
+        tr_noop("&Recipient ABO group"),
+        "choice",
+        tr_noop("O, A, B or AB"),
+        _ABO,
+        "",
+    ),
 )
 
-_CMV = (("positive", "positive"), ("negative", "negative"), ("unknown", "unknown"))
+_CMV = (
+    ("positive", tr_noop("positive")),
+    ("negative", tr_noop("negative")),
+    ("unknown", tr_noop("unknown")),
+)
 CMV_FIELDS = (
-    Field("donor_cmv_igg", "&Donor CMV IgG", "choice", "", _CMV, "unknown"),
-    Field("recipient_cmv_igg", "&Recipient CMV IgG", "choice", "", _CMV, "unknown"),
-    Field("allogeneic", "Allogeneic transplant", "bool", default=True),
-    Field("day0", "Day &0", "date", "yyyy-mm-dd (letermovir window)"),
-    Field("extended", "At risk of late CMV (letermovir to Day +200)", "bool"),
+    Field("donor_cmv_igg", tr_noop("&Donor CMV IgG"), "choice", "", _CMV, "unknown"),
+    Field("recipient_cmv_igg", tr_noop("&Recipient CMV IgG"), "choice", "", _CMV, "unknown"),
+    Field("allogeneic", tr_noop("Allogeneic transplant"), "bool", default=True),
+    Field("day0", tr_noop("Day &0"), "date", tr_noop("yyyy-mm-dd (letermovir window)")),
+    Field("extended", tr_noop("At risk of late CMV (letermovir to Day +200)"), "bool"),
 )
 
 INTENSITY_FIELDS = (
     Field(
         "components",
-        "Regimen &components",
+        tr_noop("Regimen &components"),
         "rows",
-        "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
-        "melphalan mg/m2; thiotepa mg/kg;\ntreosulfan g/m2",
+        tr_noop(
+            "total course dose;\nTBI cGy or Gy + fractions;\nbusulfan mg/kg, iv or oral;\n"
+            "melphalan mg/m2; thiotepa mg/kg;\ntreosulfan g/m2"
+        ),
         error_names=("agent", "total_dose", "unit", "route", "fractions", "tbi_dose"),
-        columns=("Agent", "Total dose", "Unit", "Route", "Fractions"),
+        columns=(
+            tr_noop("Agent"),
+            tr_noop("Total dose"),
+            tr_noop("Unit"),
+            tr_noop("Route"),
+            tr_noop("Fractions"),
+        ),
     ),
     Field(
         "centre_intent",
-        "Centre's declared &intent",
+        tr_noop("Centre's declared &intent"),
         "choice",
         "",
-        (("none", "not declared"), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")),
+        (("none", tr_noop("not declared")), ("MAC", "MAC"), ("RIC", "RIC"), ("NMA", "NMA")),
         "none",
     ),
 )
 
 VACCINE_FIELDS = (
-    Field("day0", "Day &0", "date", "yyyy-mm-dd"),
-    Field("on_immunosuppression", "Still on immunosuppression", "bool"),
-    Field("ist_stop_date", "Immunosuppression &stopped", "optional-date", "yyyy-mm-dd"),
-    Field("last_ivig_date", "Last &IVIG", "optional-date", "yyyy-mm-dd"),
-    Field("active_gvhd", "Active GVHD", "bool"),
+    Field("day0", tr_noop("Day &0"), "date", tr_noop("yyyy-mm-dd")),
+    Field("on_immunosuppression", tr_noop("Still on immunosuppression"), "bool"),
+    Field(
+        "ist_stop_date",
+        tr_noop("Immunosuppression &stopped"),
+        "optional-date",
+        tr_noop("yyyy-mm-dd"),
+    ),
+    Field("last_ivig_date", tr_noop("Last &IVIG"), "optional-date", tr_noop("yyyy-mm-dd")),
+    Field("active_gvhd", tr_noop("Active GVHD"), "bool"),
 )
 
 PLERIXAFOR_FIELDS = (
-    Field("age_years", "&Age", "number", unit="years", allowed=(0, 120)),
-    Field("sex", "Se&x", "choice", "", (("", "choose..."), ("female", "female"), ("male", "male"))),
-    Field("weight_kg", "&Weight (actual)", "number", unit="kg", allowed=(1, 350)),
-    Field("height_cm", "&Height", "number", unit="cm", allowed=(40, 250)),
+    Field("age_years", tr_noop("&Age"), "number", unit=tr_noop("years"), allowed=(0, 120)),
+    Field(
+        "sex",
+        tr_noop("Se&x"),
+        "choice",
+        "",
+        (("", tr_noop("choose...")), ("female", tr_noop("female")), ("male", tr_noop("male"))),
+    ),
+    Field("weight_kg", tr_noop("&Weight (actual)"), "number", unit=tr_noop("kg"), allowed=(1, 350)),
+    Field("height_cm", tr_noop("&Height"), "number", unit=tr_noop("cm"), allowed=(40, 250)),
     Field(
         "creatinine_mg_dl",
-        "Serum &creatinine",
+        tr_noop("Serum &creatinine"),
         "number",
         unit="mg/dL",
         allowed=(0.1, 20),
@@ -608,25 +728,33 @@ PLERIXAFOR_FIELDS = (
 CHIMERISM_FIELDS = (
     Field(
         "lineage",
-        "&Lineage",
+        tr_noop("&Lineage"),
         "choice",
         "",
         (
-            ("", "choose..."),
-            ("t_cell", "T cells (CD3+)"),
-            ("myeloid", "Myeloid cells (CD33+)"),
-            ("whole_blood", "Whole blood (unfractionated)"),
+            ("", tr_noop("choose...")),
+            ("t_cell", tr_noop("T cells (CD3+)")),
+            ("myeloid", tr_noop("Myeloid cells (CD33+)")),
+            ("whole_blood", tr_noop("Whole blood (unfractionated)")),
         ),
         "",
     ),
-    Field("donor_percent", "Donor &percentage", "number", unit="% donor", allowed=(0, 100)),
     Field(
-        "previous_percent",
-        "P&revious donor percentage",
-        "optional-number",
-        "same lineage; 0-100 % donor",
-        unit="% donor",
+        "donor_percent",
+        tr_noop("Donor &percentage"),
+        "number",
+        unit=tr_noop("% donor"),
         allowed=(0, 100),
     ),
-    Field("previous_date", "Previous result da&te", "optional-date", "yyyy-mm-dd"),
+    Field(
+        "previous_percent",
+        tr_noop("P&revious donor percentage"),
+        "optional-number",
+        tr_noop("same lineage; 0-100 % donor"),
+        unit=tr_noop("% donor"),
+        allowed=(0, 100),
+    ),
+    Field(
+        "previous_date", tr_noop("Previous result da&te"), "optional-date", tr_noop("yyyy-mm-dd")
+    ),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from planner.clinical.calculators.compute import (
@@ -64,20 +64,22 @@ from planner.clinical.vod import (
     vod_diagnosis_paediatric,
     vod_severity_ebmt2016,
 )
+from planner.domain.i18n import ENGLISH, current, english, tr, tr_noop
 from planner.domain.patients import Patient, Transplant, TransplantType
 from planner.domain.plans import Plan
 
 ComputeFn = Callable[[dict[str, Any]], GradeResult]
 
-COMPLICATIONS: Final = "Complications"
-ELIGIBILITY: Final = "Eligibility and compatibility"
-HARVEST: Final = "Harvest"
-"""Menu sections: the Complications tab offers the first two, the Harvest tab the last."""
+COMPLICATIONS: Final = tr_noop("Complications")
+ELIGIBILITY: Final = tr_noop("Eligibility and compatibility")
+HARVEST: Final = tr_noop("Harvest")
+"""Menu sections: the Complications tab offers the first two, the Harvest tab the last
+(compared as they are: shown with ``tr(menu)``)."""
 
 
 @dataclass(frozen=True)
 class Calculator:
-    """One calculator.
+    """One calculator, worded in English (``translated``: as the interface shows it).
 
     Attributes:
         key: its identifier ("magic", "plerixafor").
@@ -106,12 +108,39 @@ class Calculator:
     with_date: bool = False
     menu: str = ""
 
+    def translated(self) -> Calculator:
+        """The calculator in the interface's language (``planner.domain.i18n``): button,
+        title and fields translated, ``menu`` kept (it is compared; show it with ``tr``).
+        Its results are worded in that language and carry their English wording
+        (``GradeResult.english``), which is what is stored."""
+        return replace(
+            self,
+            button=tr(self.button),
+            title=tr(self.title),
+            fields=tuple(f.translated() for f in self.fields),
+            compute=_worded(self.compute),
+        )
+
+
+def _worded(compute: ComputeFn) -> ComputeFn:
+    """``compute`` answering in the current language, with the English twin attached."""
+
+    def run(values: dict[str, Any]) -> GradeResult:
+        shown = compute(dict(values))
+        if current() == ENGLISH:
+            return shown
+        with english():
+            stored = compute(dict(values))
+        return replace(shown, english=stored.recorded())
+
+    return run
+
 
 CALCULATORS: tuple[Calculator, ...] = (
     Calculator(
         "magic",
-        "Acute GVHD (&MAGIC)...",
-        "Acute GVHD: MAGIC staging and grade",
+        tr_noop("Acute GVHD (&MAGIC)..."),
+        tr_noop("Acute GVHD: MAGIC staging and grade"),
         MAGIC_FIELDS,
         lambda v: magic_assessment(**v),
         "Harris et al., Biol Blood Marrow Transplant 2016;22:4-10 (MAGIC)",
@@ -119,8 +148,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "nih",
-        "Chronic GVHD (&NIH)...",
-        "Chronic GVHD: NIH 2014 global severity",
+        tr_noop("Chronic GVHD (&NIH)..."),
+        tr_noop("Chronic GVHD: NIH 2014 global severity"),
         NIH_FIELDS,
         nih_result,
         "Jagasia et al., Biol Blood Marrow Transplant 2015;21:389-401 (NIH 2014)",
@@ -128,8 +157,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "vod",
-        "SOS/&VOD (EBMT)...",
-        "SOS/VOD: EBMT 2016 adult severity",
+        tr_noop("SOS/&VOD (EBMT)..."),
+        tr_noop("SOS/VOD: EBMT 2016 adult severity"),
         VOD_FIELDS,
         lambda v: vod_severity_ebmt2016(**v),
         "Mohty et al., Bone Marrow Transplant 2016;51:906-912 (EBMT adult criteria)",
@@ -139,8 +168,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     # probable/clinical/proven diagnosis ranked beside severity would corrupt its maximum.
     Calculator(
         "vod_dx_2016",
-        "SOS/VOD &diagnosis, adult (EBMT 2016)...",
-        "SOS/VOD diagnosis: EBMT 2016 adult criteria",
+        tr_noop("SOS/VOD &diagnosis, adult (EBMT 2016)..."),
+        tr_noop("SOS/VOD diagnosis: EBMT 2016 adult criteria"),
         VOD_DX_2016_FIELDS,
         vod_diagnosis_2016_result,
         "Mohty et al., Bone Marrow Transplant 2016;51:906-912 (EBMT adult diagnostic "
@@ -150,8 +179,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "vod_dx_2023",
-        "SOS/VOD diagnosis, adult &refined (EBMT 2023)...",
-        "SOS/VOD diagnosis: EBMT 2023 refined adult criteria",
+        tr_noop("SOS/VOD diagnosis, adult &refined (EBMT 2023)..."),
+        tr_noop("SOS/VOD diagnosis: EBMT 2023 refined adult criteria"),
         VOD_DX_2023_FIELDS,
         lambda v: vod_diagnosis_ebmt2023(**v),
         "Mohty et al., Bone Marrow Transplant 2023;58:749-754 (refined EBMT adult criteria: "
@@ -161,8 +190,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "vod_dx_paed",
-        "SOS/VOD diagnosis, &paediatric (EBMT 2018)...",
-        "SOS/VOD diagnosis: EBMT 2018 paediatric criteria",
+        tr_noop("SOS/VOD diagnosis, &paediatric (EBMT 2018)..."),
+        tr_noop("SOS/VOD diagnosis: EBMT 2018 paediatric criteria"),
         VOD_DX_PAEDIATRIC_FIELDS,
         lambda v: vod_diagnosis_paediatric(**v),
         "Corbacioglu et al., Bone Marrow Transplant 2018;53:138-145 (EBMT paediatric criteria)",
@@ -171,24 +200,24 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "crs",
-        "&CRS (ASTCT)...",
-        "Cytokine release syndrome: ASTCT grade",
+        tr_noop("&CRS (ASTCT)..."),
+        tr_noop("Cytokine release syndrome: ASTCT grade"),
         CRS_FIELDS,
         lambda v: crs_grade_astct(**v),
         "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638 (ASTCT consensus)",
     ),
     Calculator(
         "icans",
-        "&ICANS (ASTCT)...",
-        "ICANS: ASTCT grade (adult, ICE)",
+        tr_noop("&ICANS (ASTCT)..."),
+        tr_noop("ICANS: ASTCT grade (adult, ICE)"),
         ICANS_FIELDS,
         lambda v: icans_grade_astct(**v),
         "Lee et al., Biol Blood Marrow Transplant 2019;25:625-638 (ASTCT consensus)",
     ),
     Calculator(
         "fn",
-        "&Febrile neutropenia (IDSA)...",
-        "Febrile neutropenia: IDSA 2010",
+        tr_noop("&Febrile neutropenia (IDSA)..."),
+        tr_noop("Febrile neutropenia: IDSA 2010"),
         FN_FIELDS,
         febrile_neutropenia_result,
         "Freifeld et al., Clin Infect Dis 2011;52:e56-e93 (IDSA 2010)",
@@ -197,8 +226,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "es",
-        "&Engraftment syndrome...",
-        "Engraftment syndrome: Spitzer and Maiolino",
+        tr_noop("&Engraftment syndrome..."),
+        tr_noop("Engraftment syndrome: Spitzer and Maiolino"),
         ES_FIELDS,
         engraftment_syndrome_result,
         "Spitzer, Bone Marrow Transplant 2001;27:893-898; Maiolino et al., "
@@ -207,8 +236,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "tma",
-        "&TA-TMA (harmonised)...",
-        "TA-TMA: harmonised criteria (2023)",
+        tr_noop("&TA-TMA (harmonised)..."),
+        tr_noop("TA-TMA: harmonised criteria (2023)"),
         TMA_FIELDS,
         ta_tma_result,
         "Schoettler et al., Transplant Cell Ther 2023;29:151-163 (harmonised criteria)",
@@ -216,8 +245,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "mucositis",
-        "Oral &mucositis...",
-        "Oral mucositis: WHO and CTCAE v5",
+        tr_noop("Oral &mucositis..."),
+        tr_noop("Oral mucositis: WHO and CTCAE v5"),
         MUCOSITIS_FIELDS,
         mucositis_result,
         "WHO Handbook for Reporting Results of Cancer Treatment (1979); CTCAE v5.0 (2017)",
@@ -225,8 +254,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "hc",
-        "&Haemorrhagic cystitis...",
-        "Haemorrhagic cystitis: grade",
+        tr_noop("&Haemorrhagic cystitis..."),
+        tr_noop("Haemorrhagic cystitis: grade"),
         HC_FIELDS,
         lambda v: haemorrhagic_cystitis_grade(**v),
         "Droller et al., Urology 1982;20:256-258 (grades I-IV; the grade wording is unverified)",
@@ -234,8 +263,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "hctci",
-        "H&CT-CI...",
-        "HCT-CI with age composite",
+        tr_noop("H&CT-CI..."),
+        tr_noop("HCT-CI with age composite"),
         HCT_CI_FIELDS,
         hct_ci_result,
         "Sorror et al., Blood 2005;106:2912-2919; Sorror et al., J Clin Oncol "
@@ -245,8 +274,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "kps",
-        "&Karnofsky/Lansky...",
-        "Performance status: Karnofsky or Lansky",
+        tr_noop("&Karnofsky/Lansky..."),
+        tr_noop("Performance status: Karnofsky or Lansky"),
         KPS_FIELDS,
         lambda v: performance_status(v["score"], v["age_years"]),
         "Karnofsky and Burchenal (1949); Lansky et al., Cancer 1987;60:1651-1656 (the "
@@ -256,8 +285,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "abo",
-        "&ABO compatibility...",
-        "ABO compatibility (donor to recipient)",
+        tr_noop("&ABO compatibility..."),
+        tr_noop("ABO compatibility (donor to recipient)"),
         ABO_FIELDS,
         lambda v: abo_assessment(v["donor_abo"], v["recipient_abo"]),
         "Standard donor-to-recipient ABO definitions (e.g. Daniel-Johnson and Schwartz, "
@@ -268,8 +297,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "cmv",
-        "C&MV and letermovir...",
-        "CMV serostatus and letermovir window",
+        tr_noop("C&MV and letermovir..."),
+        tr_noop("CMV serostatus and letermovir window"),
         CMV_FIELDS,
         cmv_result,
         "Marty et al., N Engl J Med 2017;377:2433-2444; Prevymis (letermovir) label",
@@ -278,8 +307,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "intensity",
-        "Conditioning &intensity...",
-        "Conditioning intensity: MAC/RIC/NMA",
+        tr_noop("Conditioning &intensity..."),
+        tr_noop("Conditioning intensity: MAC/RIC/NMA"),
         INTENSITY_FIELDS,
         intensity_result,
         "Bacigalupo et al., Biol Blood Marrow Transplant 2009;15:1628-1633 (working "
@@ -291,8 +320,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "vaccine",
-        "&Live vaccines (2-1-8)...",
-        "Live-vaccine eligibility (2-1-8)",
+        tr_noop("&Live vaccines (2-1-8)..."),
+        tr_noop("Live-vaccine eligibility (2-1-8)"),
         VACCINE_FIELDS,
         vaccine_result,
         "Tomblyn et al., Biol Blood Marrow Transplant 2009;15:1143-1238; Rubin et al., "
@@ -303,8 +332,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "plerixafor",
-        "&Plerixafor dose...",
-        "Plerixafor dose (Cockcroft-Gault creatinine clearance)",
+        tr_noop("&Plerixafor dose..."),
+        tr_noop("Plerixafor dose (Cockcroft-Gault creatinine clearance)"),
         PLERIXAFOR_FIELDS,
         plerixafor_result,
         "Mozobil (plerixafor) prescribing information; Cockcroft and Gault, Nephron 1976;16:31-41",
@@ -313,8 +342,8 @@ CALCULATORS: tuple[Calculator, ...] = (
     ),
     Calculator(
         "chimerism",
-        "Chimeri&sm...",
-        "Donor chimerism: ASTCT 2021",
+        tr_noop("Chimeri&sm..."),
+        tr_noop("Donor chimerism: ASTCT 2021"),
         CHIMERISM_FIELDS,
         chimerism_result,
         "Kharfan-Dabaja et al., Transplant Cell Ther 2021;27:642-649 (ASTCT: full > 95% "
@@ -330,11 +359,17 @@ CALCULATORS: tuple[Calculator, ...] = (
 
 
 def calculator(key: str) -> Calculator:
-    """The calculator with ``key`` ("magic", "nih", "vod", "vod_dx_2016", "crs", "fn", ...)."""
+    """The calculator with ``key`` ("magic", "nih", "vod", "vod_dx_2016", "crs", "fn", ...),
+    in the interface's language."""
     for calc in CALCULATORS:
         if calc.key == key:
-            return calc
+            return calc.translated()
     raise KeyError(key)
+
+
+def calculators() -> tuple[Calculator, ...]:
+    """Every calculator in the interface's language (``CALCULATORS`` is the English source)."""
+    return tuple(c.translated() for c in CALCULATORS)
 
 
 def known_inputs(

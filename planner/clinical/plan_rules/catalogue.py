@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final
 
+from planner.domain.i18n import tr
 from planner.domain.templates import DOSE_UNITS, ID_PATTERN, DoseBasis, ParseContext, decode_toml
 
 SEVERITIES: Final = ("high", "medium", "low")
@@ -148,8 +149,8 @@ class Catalogue:
             rule_id,
             "condition",
             "medium",
-            f"Rule '{rule_id}' named by a template is not in the plan rules",
-            f"not found in {RULES_FILE}: check the template",
+            tr("Rule '{rule}' named by a template is not in the plan rules").format(rule=rule_id),
+            tr("not found in {file}: check the template").format(file=RULES_FILE),
         )
 
     def agent(self, drug: str) -> str:

@@ -13,12 +13,14 @@ from planner.clinical.plan_rules.doses import decide_dose
 from planner.clinical.plan_rules.facts import PatientFacts
 from planner.clinical.plan_rules.findings import Finding, by_severity
 from planner.domain.conditions import Answer
+from planner.domain.i18n import tr
 from planner.domain.plans import Occurrence, Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, Phase
 
 # How long before conditioning starts the weight check appears on the board.
 WEIGHT_CHECK_LEAD_DAYS = 14
-# How a step cancelled by its condition's rule starts its reason.
+# How a step cancelled by its condition's rule starts its reason (stored with the step,
+# and compared: never translated).
 NOT_INDICATED = "Not indicated"
 
 
@@ -34,21 +36,27 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
     if answer is Answer.UNKNOWN and not cancelled:
         return Finding(
             rule,
-            f'"{step.title}" is for patients with {when.text}; to confirm: {used}.',
+            tr('"{step}" is for patients with {condition}; to confirm: {used}.').format(
+                step=step.title, condition=when.text, used=used
+            ),
             (step.id,),
         )
     if answer is Answer.NOT_MET and not cancelled:
         return Finding(
             rule,
-            f'"{step.title}" is planned but is for patients with {when.text} ({used}): '
-            "cancel it with a reason, or record the value.",
+            tr(
+                '"{step}" is planned but is for patients with {condition} ({used}): '
+                "cancel it with a reason, or record the value."
+            ).format(step=step.title, condition=when.text, used=used),
             (step.id,),
         )
     if answer is Answer.MET and step.status_reason.startswith(NOT_INDICATED):
         # Only a cancellation this rule made: a team's own reason stands.
         return Finding(
             rule,
-            f'"{step.title}" is cancelled but the patient now has {when.text} ({used}).',
+            tr('"{step}" is cancelled but the patient now has {condition} ({used}).').format(
+                step=step.title, condition=when.text, used=used
+            ),
             (step.id,),
         )
     return None
@@ -105,14 +113,16 @@ def _weight_finding(
     if facts.weight_date is not None and facts.weight_date >= oldest:
         return None
     when = (
-        "no weight date"
+        tr("no weight date")
         if facts.weight_date is None
-        else f"weighed {facts.weight_date.isoformat()}"
+        else tr("weighed {date}").format(date=facts.weight_date.isoformat())
     )
     return Finding(
         rule,
-        f"Weight for conditioning doses ({when}) is older than {days} days before "
-        f"conditioning starts on {first.isoformat()}: weigh the patient and update the record.",
+        tr(
+            "Weight for conditioning doses ({when}) is older than {days} days before "
+            "conditioning starts on {date}: weigh the patient and update the record."
+        ).format(when=when, days=days, date=first.isoformat()),
     )
 
 
@@ -141,21 +151,30 @@ def _cover_findings(plan: Plan, rule: RuleDef) -> list[Finding]:
     covered_from = min((o.date for o in cover), default=None)
     covered_to = max((o.date for o in cover), default=None)
     if covered_from is None or covered_to is None:
-        what = "no seizure prophylaxis step"
+        what = tr("no seizure prophylaxis step")
     elif covered_from <= first and covered_to >= needed:
         return []
     elif covered_from > first:
-        what = f"cover starts {covered_from.isoformat()}, after the first {drug} dose"
+        what = tr("cover starts {date}, after the first {drug} dose").format(
+            date=covered_from.isoformat(), drug=drug
+        )
     else:
-        what = f"cover ends {covered_to.isoformat()}"
+        what = tr("cover ends {date}").format(date=covered_to.isoformat())
     steps = tuple(dict.fromkeys(o.step_id for o in cover)) or tuple(
         dict.fromkeys(o.step_id for o in given)
     )
     return [
         Finding(
             rule,
-            f"{drug.capitalize()} {first.isoformat()} to {last.isoformat()}: {what}; cover is "
-            f"needed from the first dose to {needed.isoformat()}.",
+            tr(
+                "{drug} {first} to {last}: {what}; cover is needed from the first dose to {needed}."
+            ).format(
+                drug=drug.capitalize(),
+                first=first.isoformat(),
+                last=last.isoformat(),
+                what=what,
+                needed=needed.isoformat(),
+            ),
             steps,
         )
     ]
@@ -180,9 +199,16 @@ def split_course(plan: Plan, catalogue: Catalogue | None = None) -> Finding | No
     first = min(planned, key=lambda o: o.date)
     return Finding(
         cat.get("split-conditioning"),
-        f"Conditioning has started ({last.title} given on {last.date.isoformat()}) and "
-        f"{first.title} on {first.date.isoformat()} is still planned: moving Day 0 would "
-        "split the course. Finish or cancel the course first, or move single steps.",
+        tr(
+            "Conditioning has started ({given} given on {given_date}) and {planned} on "
+            "{planned_date} is still planned: moving Day 0 would split the course. Finish or "
+            "cancel the course first, or move single steps."
+        ).format(
+            given=last.title,
+            given_date=last.date.isoformat(),
+            planned=first.title,
+            planned_date=first.date.isoformat(),
+        ),
         tuple(dict.fromkeys(o.step_id for o in given + planned)),
     )
 
@@ -190,7 +216,7 @@ def split_course(plan: Plan, catalogue: Catalogue | None = None) -> Finding | No
 def apply_conditions(plan: Plan, facts: PatientFacts, by: str = "", at: str = "") -> Plan:
     """The plan with each step whose condition is not met cancelled, with the rule as reason.
 
-    Used when a plan is made: a step for other patients (letermovir for a CMV-negative
+    Used when a plan is made (the reason is stored with the step, so it stays English): a step for other patients (letermovir for a CMV-negative
     recipient) is kept, cancelled with its reason, so it can be reinstated if the value
     was wrong; an unknown value keeps the step planned (the checks flag it to confirm).
     """

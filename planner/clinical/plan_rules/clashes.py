@@ -15,6 +15,7 @@ from typing import NamedTuple
 from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
 from planner.clinical.plan_rules.findings import Finding
 from planner.domain.days import day_label
+from planner.domain.i18n import tr, tr_n, tr_noop
 from planner.domain.plans import Plan, PlanStep, StepStatus, instantiate_many
 from planner.domain.templates import Protocol
 from planner.errors import ValidationError
@@ -34,6 +35,15 @@ class Dose(NamedTuple):
 
 
 _NOT_GIVEN = (StepStatus.CANCELLED, StepStatus.SKIPPED)
+# The wizard's slots as a sentence names them (English: the category values themselves).
+_CATEGORY_WORDS = {
+    "mobilisation": tr_noop("mobilisation"),
+    "conditioning": tr_noop("conditioning"),
+    "gvhd-prophylaxis": tr_noop("gvhd-prophylaxis"),
+    "supportive-care": tr_noop("supportive-care"),
+    "follow-up": tr_noop("follow-up"),
+    "work-up": tr_noop("work-up"),
+}
 
 
 def _drug_steps(plan: Plan) -> list[PlanStep]:
@@ -72,11 +82,19 @@ def _days(occs: Sequence[Dose]) -> str:
         else:
             runs.append([d])
     return ", ".join(
-        f"{day_label(r[0])} to {day_label(r[-1])}"
+        tr("{first} to {last}").format(first=day_label(r[0]), last=day_label(r[-1]))
         if len(r) > 2
         else ", ".join(day_label(d) for d in r)
         for r in runs
     )
+
+
+def _and(names: Sequence[str]) -> str:
+    """ "a and b and c", in the interface's language."""
+    text = names[0]
+    for name in names[1:]:
+        text = tr("{first} and {second}").format(first=text, second=name)
+    return text
 
 
 def _duplicates(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[Finding]:
@@ -96,16 +114,21 @@ def _duplicates(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[Findi
         if not same_day and not is_class:
             continue
         drugs = sorted({o.drug for o in occs})
-        where = f" on {_days(same_day)}" if same_day else ""
-        text = (
-            f"{' and '.join(drugs) if is_class else agent} from two templates"
-            f" ({' and '.join(templates)}){where}: "
-            + (
-                "two products of one class"
-                if is_class and len(drugs) > 1
-                else "the agent would be given twice"
-            )
-            + "."
+        what = (
+            tr("two products of one class")
+            if is_class and len(drugs) > 1
+            else tr("the agent would be given twice")
+        )
+        sentence = (
+            tr("{agents} from two templates ({templates}) on {days}: {what}.")
+            if same_day
+            else tr("{agents} from two templates ({templates}): {what}.")
+        )
+        text = sentence.format(
+            agents=_and(drugs) if is_class else agent,
+            templates=_and(templates),
+            days=_days(same_day),
+            what=what,
         )
         steps = tuple(dict.fromkeys(o.step_id for o in occs))
         found.append(Finding(rule, text, steps))
@@ -126,8 +149,15 @@ def _ptcy_not_before(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[
     return [
         Finding(
             rule,
-            f"{occs[0].drug} ({_template(step_id)}) on {_days(occs)}, before "
-            f"{day_label(first)}, in a plan with cyclophosphamide after transplant.",
+            tr(
+                "{drug} ({template}) on {days}, before {first}, in a plan with cyclophosphamide "
+                "after transplant."
+            ).format(
+                drug=occs[0].drug,
+                template=_template(step_id),
+                days=_days(occs),
+                first=day_label(first),
+            ),
             (step_id,),
         )
         for step_id, occs in early.items()
@@ -143,8 +173,9 @@ def _ptcy_forbidden(active: list[Dose], cat: Catalogue, rule: RuleDef) -> list[F
     return [
         Finding(
             rule,
-            f"{occs[0].drug} ({_template(step_id)}) on {_days(occs)} in a plan with "
-            "cyclophosphamide after transplant.",
+            tr(
+                "{drug} ({template}) on {days} in a plan with cyclophosphamide after transplant."
+            ).format(drug=occs[0].drug, template=_template(step_id), days=_days(occs)),
             (step_id,),
         )
         for step_id, occs in steps.items()
@@ -195,17 +226,31 @@ def combination_clashes(
         for category in rule.names("categories"):
             same = [p.id for p in protocols if p.category.value == category]
             if len(same) > 1:
-                found.append(Finding(rule, f"Two {category} templates: {' and '.join(same)}."))
+                text = tr("Two {category} templates: {templates}.").format(
+                    category=tr(_CATEGORY_WORDS.get(category, category)), templates=_and(same)
+                )
+                found.append(Finding(rule, text))
     return found + plan_clashes(instantiate_many(protocols, _REFERENCE_DAY0), cat)
 
 
 def clash_sentence(findings: Sequence[Finding]) -> str:
     """One sentence naming the first clash's rule, templates and source."""
     first = findings[0]
-    more = f" ({len(findings) - 1} more clash(es) in this choice.)" if len(findings) > 1 else ""
+    extra = len(findings) - 1
+    more = (
+        tr_n(
+            " ({n} more clash(es) in this choice.)", " ({n} more clash(es) in this choice.)", extra
+        ).format(n=extra)
+        if extra
+        else ""
+    )
     return (
-        f"These templates cannot go together (rule {first.rule.id}: {first.rule.title}): "
-        f"{first.text} Source: {first.rule.source}.{more}"
+        tr(
+            "These templates cannot go together (rule {rule}: {title}): {text} Source: {source}."
+        ).format(
+            rule=first.rule.id, title=first.rule.title, text=first.text, source=first.rule.source
+        )
+        + more
     )
 
 

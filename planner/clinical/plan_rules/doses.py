@@ -18,6 +18,7 @@ from typing import Final
 from planner.clinical.dosing import compute_dose
 from planner.clinical.plan_rules.catalogue import Catalogue, RuleDef, load_catalogue
 from planner.clinical.plan_rules.facts import CrCl, PatientFacts
+from planner.domain.i18n import tr
 from planner.domain.numbers import format_number
 from planner.domain.plans import Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, DoseRule
@@ -117,8 +118,12 @@ def _interactions(
         applied.append(
             Applied(
                 rule,
-                f"{dose.order_text} because the plan holds {partner.drug} "
-                f'("{partner.title}", from {first.isoformat()}).',
+                tr('{order} because the plan holds {drug} ("{step}", from {date}).').format(
+                    order=dose.order_text,
+                    drug=partner.drug,
+                    step=partner.title,
+                    date=first.isoformat(),
+                ),
                 changed=True,
             )
         )
@@ -149,7 +154,9 @@ def _renal_change(rule: RuleDef, dose: DoseRule, crcl: CrCl) -> tuple[DoseRule |
     limit = (
         ""
         if changed.max_dose is None
-        else f", maximum {format_number(changed.max_dose)} {changed.unit}"
+        else tr(", maximum {amount} {unit}").format(
+            amount=format_number(changed.max_dose), unit=changed.unit
+        )
     )
     return changed, Applied(rule, f"{changed.order_text}{limit}: {crcl.used}.", changed=True)
 
@@ -164,23 +171,29 @@ def _renal(
     if on is not None and facts.creatinine_date is not None and on < facts.creatinine_date:
         # Like the weight: a dose before the creatinine was measured is what was given
         # then, which the administration record holds; never recompute it.
-        text = (
-            f"Not recomputed: dated {on.isoformat()}, before the recorded creatinine "
-            f"({facts.creatinine_date.isoformat()}); see the administration record."
-        )
+        text = tr(
+            "Not recomputed: dated {date}, before the recorded creatinine ({measured}); see "
+            "the administration record."
+        ).format(date=on.isoformat(), measured=facts.creatinine_date.isoformat())
         return None, [Applied(r, "") for r in rules], text
     try:
         crcl = facts.crcl()
     except ValidationError as err:
         titles = "; ".join(r.title for r in rules)
-        text = f"Not computed: the {drug} dose depends on kidney function ({titles}). {err}"
+        text = tr(
+            "Not computed: the {drug} dose depends on kidney function ({titles}). {reason}"
+        ).format(drug=drug, titles=titles, reason=err)
         # One sentence (the missing value); the renal rules are named by id only.
         return None, [Applied(needs, text, action=True), *(Applied(r, "") for r in rules)], text
     found = [*_creatinine_age(cat, facts, on)]
     for rule in rules:
         if _in_range(rule, crcl.ml_min):
             changed, applied = _renal_change(rule, dose, crcl)
-            blocked = "" if changed is not None else f"Not computed: {applied.text}"
+            blocked = (
+                ""
+                if changed is not None
+                else tr("Not computed: {reason}").format(reason=applied.text)
+            )
             return changed, [*found, applied], blocked
     return dose, found, ""
 
@@ -197,8 +210,15 @@ def _creatinine_age(cat: Catalogue, facts: PatientFacts, on: dt.date | None) -> 
             found.append(
                 Applied(
                     rule,
-                    f"The creatinine ({facts.creatinine_date.isoformat()}) is {age} days older "
-                    f"than this dose ({on.isoformat()}); measure it again within {days} days.",
+                    tr(
+                        "The creatinine ({measured}) is {age} days older than this dose "
+                        "({date}); measure it again within {days} days."
+                    ).format(
+                        measured=facts.creatinine_date.isoformat(),
+                        age=age,
+                        date=on.isoformat(),
+                        days=days,
+                    ),
                     action=True,
                 )
             )
@@ -217,8 +237,9 @@ def _creatinine_flags(
             found.append(
                 Applied(
                     rule,
-                    f"{rule.text('text')} Serum creatinine "
-                    f"{format_number(facts.creatinine_mg_dl)} mg/dL.",
+                    tr("{text} Serum creatinine {value} mg/dL.").format(
+                        text=rule.text("text"), value=format_number(facts.creatinine_mg_dl)
+                    ),
                     action=True,
                 )
             )
@@ -248,11 +269,15 @@ def _daily_maximum(
         per_day = doses_per_day(dose.frequency)
         if per_day is None or dose.unit not in _MG_PER or unit not in _MG_PER:
             why = (
-                f'frequency "{dose.frequency}" does not say how many doses a day'
+                tr('frequency "{frequency}" does not say how many doses a day').format(
+                    frequency=dose.frequency
+                )
                 if per_day is None
-                else f"the order is in {dose.unit}"
+                else tr("the order is in {unit}").format(unit=dose.unit)
             )
-            text = f"Check the maximum of {format_number(most)} {unit} a day by hand: {why}."
+            text = tr("Check the maximum of {amount} {unit} a day by hand: {why}.").format(
+                amount=format_number(most), unit=unit, why=why
+            )
             return dose, [Applied(rule, text, action=True)]
         # The cap per dose, in the order's unit.
         cap = most * _MG_PER[unit] / _MG_PER[dose.unit] / per_day
@@ -260,10 +285,16 @@ def _daily_maximum(
         if raw is None or raw <= cap:
             return dose, []
         limited = replace(dose, max_dose=min(cap, dose.max_dose or cap))
-        text = (
-            f"Limited to {format_number(cap)} {dose.unit} a dose: maximum {format_number(most)} "
-            f"{unit} a day at {per_day} doses a day (the order gives {format_number(raw, 1)} "
-            f"{dose.unit})."
+        text = tr(
+            "Limited to {cap} {unit} a dose: maximum {most} {most_unit} a day at {per_day} "
+            "doses a day (the order gives {raw} {unit})."
+        ).format(
+            cap=format_number(cap),
+            unit=dose.unit,
+            most=format_number(most),
+            most_unit=unit,
+            per_day=per_day,
+            raw=format_number(raw, 1),
         )
         return limited, [Applied(rule, text, changed=True)]
     return dose, []
@@ -279,19 +310,22 @@ def _fixed_options(cat: Catalogue, drug: str, facts: PatientFacts, renal: bool) 
             continue
         fixed = rule.number("renal_fixed_mg") if renal else rule.number("fixed_mg")
         kidneys = (
-            f" with creatinine clearance {format_number(rule.number('renal_crcl_at_most') or 0)} "
-            "mL/min or less"
+            tr(" with creatinine clearance {crcl} mL/min or less").format(
+                crcl=format_number(rule.number("renal_crcl_at_most") or 0)
+            )
             if renal
             else ""
         )
-        found.append(
-            Applied(
-                rule,
-                f"Label option: a fixed dose of {format_number(fixed or 0)} mg for patients of "
-                f"{format_number(heaviest)} kg or less{kidneys} (weight "
-                f"{format_number(facts.weight_kg)} kg).",
-            )
+        text = tr(
+            "Label option: a fixed dose of {fixed} mg for patients of {heaviest} kg or "
+            "less{kidneys} (weight {weight} kg)."
+        ).format(
+            fixed=format_number(fixed or 0),
+            heaviest=format_number(heaviest),
+            kidneys=kidneys,
+            weight=format_number(facts.weight_kg),
         )
+        found.append(Applied(rule, text))
     return found
 
 

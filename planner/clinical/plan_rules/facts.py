@@ -14,6 +14,7 @@ from typing import Final
 
 from planner.clinical.dosing import creatinine_clearance_cg
 from planner.domain.conditions import Facts
+from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import format_number
 from planner.domain.patients import Patient, Transplant
 from planner.errors import ValidationError
@@ -26,6 +27,10 @@ _HAEM_MALIGNANCY: Final = re.compile(
     r"myeloproliferative|myelofibrosis|amyloidosis",
     re.IGNORECASE,
 )
+
+
+# The sexes as a sentence names them (the record's values are the keys).
+_SEX_WORDS: Final = {"male": tr_noop("male"), "female": tr_noop("female")}
 
 
 @dataclass(frozen=True)
@@ -68,12 +73,12 @@ class PatientFacts:
         }
 
     def missing_for_crcl(self) -> list[str]:
-        """What Cockcroft-Gault needs that is not recorded."""
+        """What Cockcroft-Gault needs that is not recorded (translate with ``tr`` to show)."""
         needed = (
-            ("serum creatinine", self.creatinine_mg_dl),
-            ("age", self.age_years),
-            ("weight", self.weight_kg),
-            ("sex", self.sex),
+            (tr_noop("serum creatinine"), self.creatinine_mg_dl),
+            (tr_noop("age"), self.age_years),
+            (tr_noop("weight"), self.weight_kg),
+            (tr_noop("sex"), self.sex),
         )
         return [name for name, value in needed if value is None]
 
@@ -86,7 +91,10 @@ class PatientFacts:
         """
         missing = self.missing_for_crcl()
         if missing:
-            raise ValidationError("creatinine_mg_dl", f"Needs {', '.join(missing)}.")
+            raise ValidationError(
+                "creatinine_mg_dl",
+                tr("Needs {values}.").format(values=", ".join(tr(m) for m in missing)),
+            )
         assert self.age_years is not None and self.weight_kg is not None
         assert self.creatinine_mg_dl is not None and self.sex is not None
         # Compared as shown (1 decimal): a clearance printed "30 mL/min" is 30 for the
@@ -97,11 +105,22 @@ class PatientFacts:
             ),
             1,
         )
-        dated = f" on {self.creatinine_date.isoformat()}" if self.creatinine_date else ""
-        used = (
-            f"CrCl {format_number(value, 1)} mL/min (Cockcroft-Gault: age "
-            f"{format_number(self.age_years)}, actual weight {format_number(self.weight_kg)} kg, "
-            f"{self.sex}, serum creatinine {format_number(self.creatinine_mg_dl)} mg/dL{dated})"
+        dated = (
+            tr(" on {date}").format(date=self.creatinine_date.isoformat())
+            if self.creatinine_date
+            else ""
+        )
+        sex = _SEX_WORDS.get(self.sex)
+        used = tr(
+            "CrCl {crcl} mL/min (Cockcroft-Gault: age {age}, actual weight {weight} kg, {sex}, "
+            "serum creatinine {creatinine} mg/dL{dated})"
+        ).format(
+            crcl=format_number(value, 1),
+            age=format_number(self.age_years),
+            weight=format_number(self.weight_kg),
+            sex=tr(sex) if sex else self.sex,
+            creatinine=format_number(self.creatinine_mg_dl),
+            dated=dated,
         )
         return CrCl(value, used)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from planner.clinical.plan_rules.catalogue import RuleDef
+from planner.domain.i18n import tr
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -43,7 +44,9 @@ class Finding:
     @property
     def sentence(self) -> str:
         """The finding with its rule and source, as printed and shown in tooltips."""
-        return f"{self.text} Rule {self.rule.id}: {self.rule.title}. Source: {self.rule.source}."
+        return tr("{text} Rule {rule}: {title}. Source: {source}.").format(
+            text=self.text, rule=self.rule.id, title=self.rule.title, source=self.rule.source
+        )
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
