@@ -30,6 +30,7 @@ from planner.clinical.calculators.text import describe_result
 from planner.clinical.chimerism import LINEAGES
 from planner.clinical.grading import GradeResult
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr
 from planner.domain.numbers import format_number
 from planner.errors import PlannerError
 from planner.records.chimerism_log import ChimerismResult, readings
@@ -97,7 +98,7 @@ class ChimerismPanel(QGroupBox):
             cells = (
                 result.date.isoformat(),
                 day,
-                LINEAGES[result.lineage],
+                tr(LINEAGES[result.lineage]),
                 format_number(result.donor_percent),
                 _reading(grade),
             )
@@ -123,7 +124,7 @@ class ChimerismPanel(QGroupBox):
             )
             self._status(
                 self.tr("Chimerism {lineage} {percent}% on {date} recorded.").format(
-                    lineage=LINEAGES[lineage],
+                    lineage=tr(LINEAGES[lineage]),
                     percent=format_number(percent),
                     date=format_date(date, "%d %b"),
                 )
@@ -149,7 +150,7 @@ class ChimerismPanel(QGroupBox):
             return
         result = self._shown[row]
         what = self.tr("{lineage} result of {date}").format(
-            lineage=LINEAGES[result.lineage], date=format_date(result.date, "%d %b %Y")
+            lineage=tr(LINEAGES[result.lineage]), date=format_date(result.date, "%d %b %Y")
         )
         tid = self.session.transplant.id
 

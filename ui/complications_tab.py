@@ -30,14 +30,15 @@ from PySide6.QtWidgets import (
 from planner.app.changes import PLAN, TRANSPLANT, Change
 from planner.app.complications import resolve_episode, save_assessment
 from planner.clinical.calculators.registry import (
-    CALCULATORS,
     COMPLICATIONS,
     ELIGIBILITY,
+    calculators,
     known_inputs,
 )
 from planner.clinical.calculators.text import describe_result
 from planner.clinical.grading import GradeResult
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr
 from planner.errors import PlannerError
 from planner.records.complication_log import StoredEpisode
 from planner.records.complications import Assessment
@@ -90,13 +91,13 @@ class ComplicationsTab(QWidget):
         self.more_menu = QMenu(self)
         self.more_menu.setAccessibleName(self.tr("More calculators"))
         section = ""
-        for c in CALCULATORS:
+        for c in calculators():
             if c.menu not in ("", COMPLICATIONS, ELIGIBILITY):
                 continue  # offered where it belongs (the plerixafor dose: Harvest)
             if c.menu:
                 if c.menu != section:
                     section = c.menu
-                    self.more_menu.addSection(section)
+                    self.more_menu.addSection(tr(section))
                 action = self.more_menu.addAction(c.button)
                 action.setToolTip(c.title)
                 action.triggered.connect(lambda _=False, key=c.key: self.open_calculator(key))

@@ -76,6 +76,7 @@ from planner.app.counts import (
 )
 from planner.app.lab_import import ImportReport, import_labs
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr
 from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
 from planner.domain.patients import Transplant, TransplantType
 from planner.errors import PlannerError
@@ -480,7 +481,7 @@ class OverrideDialog(QDialog):
         error: str = "",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Override: {result}").format(result=RESULT_KEYS[key]))
+        self.setWindowTitle(self.tr("Override: {result}").format(result=tr(RESULT_KEYS[key])))
         result = status.result(key)
         computed = result.computed or result
         self.engrafted = QRadioButton(self.tr("Engrafted on"))
@@ -603,7 +604,8 @@ class CountsTab(QWidget):
         self.override_buttons: dict[str, QPushButton] = {}
         panel = QGroupBox(self.tr("Engraftment (CIBMTR/ASTCT 2021)"))
         grid = QGridLayout(panel)
-        for row, (key, title) in enumerate(RESULT_KEYS.items()):
+        for row, (key, english_title) in enumerate(RESULT_KEYS.items()):
+            title = tr(english_title)
             label = QLabel()
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
@@ -909,7 +911,7 @@ class CountsTab(QWidget):
             lambda answer: (
                 lambda repo, ctx: override_engraftment(repo, ctx, tid, key, answer[0], answer[1])
             ),
-            self.tr("{result}: override saved.").format(result=RESULT_KEYS[key]),
+            self.tr("{result}: override saved.").format(result=tr(RESULT_KEYS[key])),
         )
 
     def import_labs(self) -> None:

@@ -82,6 +82,17 @@ def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> 
                     type=transplant.transplant_type.value,
                 ),
             )
+        if transplant.graft_source.value not in proto.graft_sources:
+            # A cord-blood regimen for a blood stem-cell graft (or the reverse) is a wrong
+            # plan, not a variant: the doses and days belong to the graft.
+            raise ValidationError(
+                "templates",
+                tr("Template {template} is for {sources} grafts, not {source}.").format(
+                    template=proto.id,
+                    sources=tr(" or ").join(proto.graft_sources),
+                    source=transplant.graft_source.value,
+                ),
+            )
 
 
 DAY0_MOVE_HORIZON_DAYS = 365

@@ -288,3 +288,19 @@ def test_the_patient_tabs_access_keys_clash_with_nothing_in_spanish(
             assert not [str(o) for o in owners if keys[o.key] > 1], type(page).__name__
     finally:
         remove_translators(qapp, loaded)
+
+
+def test_the_more_calculators_menu_and_board_tooltips_read_in_spanish(spanish, open_session, qtbot):
+    """Texts the planner makes (calculator titles, menu sections, severities) follow the
+    interface too, and the values the code compares stay English."""
+    from planner.app.alert_rules import shown_severity
+    from ui.complications_tab import ComplicationsTab
+
+    tab = ComplicationsTab(open_session("DEMO-0010"))
+    qtbot.addWidget(tab)
+    menu = tab.more_menu.actions()
+    sections = [a.text() for a in menu if a.isSeparator() and a.text()]
+    entries = [a.toolTip() for a in menu if not a.isSeparator()]
+    assert sections == ["Complicaciones", "Idoneidad y compatibilidad"]
+    assert "Diagnóstico de SOS/EVO: criterios EBMT 2016 en adultos" in entries
+    assert shown_severity("high") == "alta"

@@ -339,3 +339,25 @@ def test_a_date_typed_in_the_steps_table_moves_the_step(demo_window, qtbot):
         return new in {o.date for o in plan.step_occurrences(plan.step(step.id))}
 
     qtbot.waitUntil(moved)  # committed from the cell: the date typed, not another
+
+
+def test_the_wizard_offers_cord_regimens_for_a_cord_graft_only(qtbot, demo_repo):
+    from planner.domain.templates import Category
+
+    patient = next(p for p in demo_repo.list_patients() if p.mrn == "DEMO-0001")
+    wizard = PlanWizard(None, patient, load_protocols(), TODAY)
+    qtbot.addWidget(wizard)
+    wizard.type_box.setCurrentIndex(wizard.type_box.findData("allogeneic"))
+    conditioning = wizard.slot_boxes[Category.CONDITIONING]
+    offered = lambda: {conditioning.itemData(i) for i in range(1, conditioning.count())}  # noqa: E731
+    wizard.source_box.setCurrentIndex(wizard.source_box.findData("pbsc"))
+    conditioning.setCurrentIndex(conditioning.findData("flu-mel-allo"))
+    assert "cord-flu-cy-tbi2-allo" not in offered() and "flu-mel-allo" in offered()
+    wizard.source_box.setCurrentIndex(wizard.source_box.findData("cord"))
+    assert {"cord-flu-cy-tbi2-allo", "cord-flu-cy-tbi-mac-allo"} <= offered()
+    assert "flu-mel-allo" not in offered()
+    assert conditioning.currentIndex() == 0  # the pbsc choice no longer applies
+    wizard.source_box.setCurrentIndex(wizard.source_box.findData("pbsc"))
+    conditioning.setCurrentIndex(conditioning.findData("flu-mel-allo"))
+    wizard.source_box.setCurrentIndex(wizard.source_box.findData("marrow"))
+    assert conditioning.currentData() == "flu-mel-allo"  # kept: it applies to marrow too

@@ -42,6 +42,7 @@ from planner.clinical.calculators.fields import (
 from planner.clinical.calculators.registry import ComputeFn
 from planner.clinical.calculators.text import describe_result, plain
 from planner.clinical.grading import GradeResult
+from planner.domain.i18n import tr
 from planner.errors import PlannerError, ValidationError
 from planner.records.complication_log import episode_type_for
 from ui.dialogs.rows_editor import RowsEditor
@@ -395,10 +396,10 @@ class CalculatorDialog(QDialog):
                 label.setText("")
             self.confirm_box.setVisible(False)
             return
-        self.grade_label.setText(f"{result.criteria}: {result.label}")
+        self.grade_label.setText(f"{tr(result.criteria)}: {result.label}")
         self.criteria_label.setText(
             self.tr("Criteria: {criteria}, version {version}").format(
-                criteria=result.criteria, version=result.version
+                criteria=tr(result.criteria), version=result.version
             )
         )
         self.rule_label.setText(self.tr("Rule: {rule}").format(rule=result.deciding_rule))
@@ -424,7 +425,7 @@ class CalculatorDialog(QDialog):
         if self.grade.rank is None:
             return self.tr(
                 "{criteria} results have no grade order to track. Use Copy result."
-            ).format(criteria=self.grade.criteria)
+            ).format(criteria=tr(self.grade.criteria))
         return ""
 
     def _update_buttons(self) -> None:

@@ -47,6 +47,7 @@ from planner.app.exports import (
     render,
     save_rendered,
 )
+from planner.domain.i18n import tr
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.atomic import TargetExistsError
@@ -96,7 +97,8 @@ class ExportDialog(QDialog):
         self.produced: list[DocumentEntry] = []
         self.setWindowTitle(self.tr("Print / export"))  # no patient data in window titles
         self.kind = QComboBox()
-        for key, text in KIND_CHOICES:
+        for key, english in KIND_CHOICES:
+            text = tr(english)
             self.kind.addItem(text, key)
         self.language = QComboBox()
         folder = centre.handout_folder

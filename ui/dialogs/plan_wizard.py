@@ -205,6 +205,7 @@ class PlanWizard(QDialog):
         for widget in (self.type_box, self.source_box, self.donor_box, *self.slot_boxes.values()):
             widget.currentIndexChanged.connect(self._on_choice_changed)
         self.type_box.currentIndexChanged.connect(self._on_type_changed)
+        self.source_box.currentIndexChanged.connect(self._fill_slots)
         for field in (self.day0, self.mob_date):
             field.changed.connect(self._on_choice_changed)
             field.validity_changed.connect(self._on_choice_changed)
@@ -255,13 +256,25 @@ class PlanWizard(QDialog):
             self.source_box.addItem(self.tr(text), value)
         self.source_box.blockSignals(False)
         self.donor_box.setEnabled(allo)
+        self._fill_slots()
+
+    def _fill_slots(self) -> None:
+        """Offer in each slot the templates for the chosen type and graft source (a cord
+        regimen only for a cord graft), keeping a choice that still applies."""
+        kind, graft = self.type_box.currentData(), self.source_box.currentData()
         for cat, box in self.slot_boxes.items():
+            kept = box.currentData()
             box.blockSignals(True)
             box.clear()
             box.addItem(self.tr(NONE))
             for proto in sorted(self._protocols.values(), key=lambda p: p.title):
-                if proto.category is cat and self.type_box.currentData() in proto.transplant_types:
+                if (
+                    proto.category is cat
+                    and kind in proto.transplant_types
+                    and graft in proto.graft_sources
+                ):
                     box.addItem(proto.title, proto.id)
+            box.setCurrentIndex(max(0, box.findData(kept)) if kept else 0)
             box.blockSignals(False)
         self._on_choice_changed()
 

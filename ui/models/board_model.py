@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from planner.app.alert_rules import shown_severity
 from planner.app.board import BoardRow
 from ui.session import ClinicSession
 from ui.translation import QT_TRANSLATE_NOOP
@@ -96,7 +97,8 @@ def alerts_tooltip(row: BoardRow) -> str:
     (Standards: alerts show their rule)."""
     why = QCoreApplication.translate("BoardTableModel", "Why: {rule}")
     return "\n\n".join(
-        f"{a.severity.upper()}: {a.text}" + (f"\n    {why.format(rule=a.rule)}" if a.rule else "")
+        f"{shown_severity(a.severity).upper()}: {a.text}"
+        + (f"\n    {why.format(rule=a.rule)}" if a.rule else "")
         for a in row.alert_items
     )
 
