@@ -30,6 +30,7 @@ PROTOCOLS = load_protocols()
 NEW = (
     "cord-flu-cy-tbi2-allo",
     "cord-flu-cy-tbi-mac-allo",
+    "ciclosporin-mmf-cord-gvhd",
     "tbf-allo",
     "treo-flu-allo",
     "bu-mel-auto",
@@ -56,6 +57,11 @@ EXPECTED = [
     ("cord-flu-cy-tbi-mac-allo", "mesna", [-7, -6], (60, "mg", KG)),
     ("cord-flu-cy-tbi-mac-allo", "total-body-irradiation", [-4, -3, -2, -1], (1.65, "Gy", FLAT)),
     ("cord-flu-cy-tbi-mac-allo", "filgrastim", list(range(1, 22)), (5, "mcg", KG)),
+    # Cord blood GVHD prophylaxis (Minnesota / BMT CTN): ciclosporin from Day -3 dosed to
+    # levels (no dose set), mycophenolate mofetil 15 mg/kg every 8 hours Day -3 to Day +30.
+    ("ciclosporin-mmf-cord-gvhd", "ciclosporin", [-3], None),
+    ("ciclosporin-mmf-cord-gvhd", "mycophenolate", list(range(-3, 31)), (15, "mg", KG)),
+    ("ciclosporin-mmf-cord-gvhd", "taper-review", [100], None),
     # TBF: thiotepa 10 mg/kg, busulfan 9.6 mg/kg IV, fludarabine 150 mg/m2.
     ("tbf-allo", "thiotepa", [-6, -5], (5, "mg", KG)),
     ("tbf-allo", "busulfan", [-4, -3, -2], (3.2, "mg", KG)),
@@ -91,14 +97,17 @@ EXPECTED = [
 
 # Each new template with the templates it is planned with, and an existing template of
 # the same kind planned the same way: the new plan must raise no rule the old one does not.
+# A cord plan takes the cord GVHD template; its blood stem-cell equivalent takes the
+# ciclosporin and mycophenolate template for blood stem cells (OLD_COMPANIONS), since each
+# GVHD template is refused for the other graft.
+CORD_COMPANIONS = ["ciclosporin-mmf-cord-gvhd", "supportive-care-allo", "follow-up-allo"]
+PBSC_COMPANIONS = ["ciclosporin-mmf-nma-gvhd", "supportive-care-allo", "follow-up-allo"]
 COMPANIONS = {
-    "cord-flu-cy-tbi2-allo": (
-        ["ciclosporin-mmf-nma-gvhd", "supportive-care-allo", "follow-up-allo"],
-        "tbi2-nma-allo",
-    ),
-    "cord-flu-cy-tbi-mac-allo": (
-        ["ciclosporin-mmf-nma-gvhd", "supportive-care-allo", "follow-up-allo"],
-        "tbi2-nma-allo",
+    "cord-flu-cy-tbi2-allo": (CORD_COMPANIONS, "tbi2-nma-allo"),
+    "cord-flu-cy-tbi-mac-allo": (CORD_COMPANIONS, "tbi2-nma-allo"),
+    "ciclosporin-mmf-cord-gvhd": (
+        ["cord-flu-cy-tbi2-allo", "supportive-care-allo", "follow-up-allo"],
+        "ciclosporin-mmf-nma-gvhd",
     ),
     "tbf-allo": (["ptcy-tacrolimus-mmf-gvhd", "supportive-care-allo"], "flu-bu4-allo"),
     "treo-flu-allo": (["ciclosporin-methotrexate-gvhd", "supportive-care-allo"], "flu-mel-allo"),
@@ -112,6 +121,12 @@ COMPANIONS = {
         "gcsf-mobilisation-auto",
     ),
     "car-t-cd19-lymphoma": (["supportive-care-auto", "follow-up-auto"], "mel200-auto"),
+}
+# The companions of the equivalent where they differ from the new template's.
+OLD_COMPANIONS = {
+    "cord-flu-cy-tbi2-allo": PBSC_COMPANIONS,
+    "cord-flu-cy-tbi-mac-allo": PBSC_COMPANIONS,
+    "ciclosporin-mmf-cord-gvhd": ["tbi2-nma-allo", "supportive-care-allo", "follow-up-allo"],
 }
 
 
@@ -345,9 +360,40 @@ def test_no_rule_an_existing_equivalent_does_not_raise(template_id: str, who: st
     patient = _adult() if who == "adult" else _child()
     companions, equivalent = COMPANIONS[template_id]
     new = _rules(patient, [template_id, *companions])
-    old = _rules(patient, [equivalent, *companions])
-    assert new <= old | {"fludarabine-renal", "dose-needs-measurement", "creatinine-age"}, new - old
+    old = _rules(patient, [equivalent, *OLD_COMPANIONS.get(template_id, companions)])
+    # mmf-daily-maximum caps mycophenolate mofetil every 8 hours at 1 g a dose, as it does
+    # in the existing three-times-daily templates (test_cord_mycophenolate_is_capped...);
+    # the blood stem-cell equivalent gives it every 12 hours, under the cap.
+    expected = {"fludarabine-renal", "dose-needs-measurement", "creatinine-age"}
+    if "ciclosporin-mmf-cord-gvhd" in (template_id, *companions):
+        expected.add("mmf-daily-maximum")
+    assert new <= old | expected, new - old
     assert not new & {"duplicate-agent", "busulfan-seizure-prophylaxis", "ptcy-no-early-cni-mmf"}
+
+
+@pytest.mark.parametrize(
+    ("template_id", "who", "expected"),
+    [
+        pytest.param("ciclosporin-mmf-cord-gvhd", "adult", "1,000", id="cord-adult-capped"),
+        pytest.param("ciclosporin-mmf-cord-gvhd", "child", "450", id="cord-child"),
+        pytest.param("ptcy-tacrolimus-mmf-gvhd", "adult", "1,000", id="ptcy-adult-capped"),
+    ],
+)
+def test_cord_mycophenolate_is_capped_at_1_g_a_dose_like_the_haploidentical_one(
+    template_id: str, who: str, expected: str
+) -> None:
+    patient = _adult() if who == "adult" else _child()
+    proto = PROTOCOLS[template_id]
+    transplant = _transplant(proto)
+    plan = build_plan(patient, transplant, [proto], None, TODAY)
+    step = plan.step(f"{template_id}/mycophenolate")
+    facts = facts_of(patient, transplant, TODAY)
+    line = plan_dose_line(step, plan, facts, plan.planned_date(step, step.days[0]))
+    assert line is not None and line.computed, line
+    assert re.match(rf"({expected}|{expected.replace(',', '')})(\.0+)? mg", line.text), line.text
+    # 70 kg x 15 mg/kg is 1,050 mg: the adult's dose is the one the rule limits
+    capped = "mmf-daily-maximum" in _rules(patient, [template_id])
+    assert capped is (who == "adult")
 
 
 def test_two_anti_thymocyte_globulins_are_refused() -> None:
