@@ -673,53 +673,39 @@ def render_view(
         NotFoundError: no such transplant, or it has no plan yet.
     """
     with english():
-        return _render_view(
-            repo, transplant_id, view, today=today, settings=settings, no_phi=no_phi
-        )
+        from planner.export.views_pdf import write_calendar, write_checklists, write_timeline
 
-
-def _render_view(
-    repo: Repository,
-    transplant_id: str,
-    view: str,
-    *,
-    today: dt.date,
-    settings: ClinicSettings | None = None,
-    no_phi: bool = False,
-) -> tuple[bytes, BuildInfo]:
-    from planner.export.views_pdf import write_calendar, write_checklists, write_timeline
-
-    if view not in VIEW_KINDS:
-        raise ValidationError(
-            "view",
-            tr("Unknown view '{view}'; choose one of: {known}.").format(
-                view=view, known=", ".join(VIEW_KINDS)
-            ),
-        )
-    transplant = repo.get_transplant(transplant_id)
-    plan = repo.get_plan(transplant_id)
-    if plan is None:
-        raise NotFoundError(tr("This transplant has no plan yet; there is nothing to print."))
-    common: dict[str, Any] = {
-        "patient": repo.get_patient(transplant.patient_id),
-        "plan": plan,
-        "settings": settings or ClinicSettings(),
-        "printed_on": today,
-        "no_phi": no_phi,
-    }
-    out = io.BytesIO()
-    if view == "checklists":
-        kind = transplant.transplant_type.value
-        states, _ = checklist_states(repo, transplant_id)
-        views = [
-            checklist_view(t, states.get(t.id), plan, today, kind)
-            for t in applicable_templates(load_checklists(), kind)
-        ]
-        info = write_checklists(out, checklists=views, **common)
-    else:
-        writer = write_timeline if view == "timeline" else write_calendar
-        info = writer(out, today=today, **common)
-    return out.getvalue(), info
+        if view not in VIEW_KINDS:
+            raise ValidationError(
+                "view",
+                tr("Unknown view '{view}'; choose one of: {known}.").format(
+                    view=view, known=", ".join(VIEW_KINDS)
+                ),
+            )
+        transplant = repo.get_transplant(transplant_id)
+        plan = repo.get_plan(transplant_id)
+        if plan is None:
+            raise NotFoundError(tr("This transplant has no plan yet; there is nothing to print."))
+        common: dict[str, Any] = {
+            "patient": repo.get_patient(transplant.patient_id),
+            "plan": plan,
+            "settings": settings or ClinicSettings(),
+            "printed_on": today,
+            "no_phi": no_phi,
+        }
+        out = io.BytesIO()
+        if view == "checklists":
+            kind = transplant.transplant_type.value
+            states, _ = checklist_states(repo, transplant_id)
+            views = [
+                checklist_view(t, states.get(t.id), plan, today, kind)
+                for t in applicable_templates(load_checklists(), kind)
+            ]
+            info = write_checklists(out, checklists=views, **common)
+        else:
+            writer = write_timeline if view == "timeline" else write_calendar
+            info = writer(out, today=today, **common)
+        return out.getvalue(), info
 
 
 def export_view(

@@ -72,25 +72,25 @@ def build_plan(
 
 
 def _check_applicable(transplant: Transplant, protocols: Sequence[Protocol]) -> None:
+    """Each template must be written for the transplant's type and its graft: a cord-blood
+    regimen for a blood or marrow graft (or the reverse) is a wrong plan, not a variant,
+    since the doses and days belong to the graft."""
+    kind, graft = transplant.transplant_type.value, transplant.graft_source.value
     for proto in protocols:
-        if transplant.transplant_type.value not in proto.transplant_types:
+        if kind not in proto.transplant_types:
+            message = tr("Template {template} is for {types} transplants, not {type}.")
             raise ValidationError(
                 "templates",
-                tr("Template {template} is for {types} transplants, not {type}.").format(
-                    template=proto.id,
-                    types=tr(" or ").join(proto.transplant_types),
-                    type=transplant.transplant_type.value,
+                message.format(
+                    template=proto.id, types=tr(" or ").join(proto.transplant_types), type=kind
                 ),
             )
-        if transplant.graft_source.value not in proto.graft_sources:
-            # A cord-blood regimen for a blood stem-cell graft (or the reverse) is a wrong
-            # plan, not a variant: the doses and days belong to the graft.
+        if graft not in proto.graft_sources:
+            message = tr("Template {template} is for {sources} grafts, not {source}.")
             raise ValidationError(
                 "templates",
-                tr("Template {template} is for {sources} grafts, not {source}.").format(
-                    template=proto.id,
-                    sources=tr(" or ").join(proto.graft_sources),
-                    source=transplant.graft_source.value,
+                message.format(
+                    template=proto.id, sources=tr(" or ").join(proto.graft_sources), source=graft
                 ),
             )
 

@@ -298,6 +298,11 @@ def _month_pages(
     return pages
 
 
+def _header(texts: HandoutTexts, *columns: str) -> list[object]:
+    """A table's header row: "Date", "Day", "What" in the handout's language."""
+    return [texts.get(f"followup.column_{c}") for c in columns]
+
+
 def _day_by_day(
     doc: PdfDocument,
     texts: HandoutTexts,
@@ -305,13 +310,7 @@ def _day_by_day(
     days: dict[dt.date, list[_Event]],
     dates: Sequence[dt.date],
 ) -> None:
-    rows: list[list[object]] = [
-        [
-            texts.get("followup.column_date"),
-            texts.get("followup.column_day"),
-            texts.get("followup.column_what"),
-        ]
-    ]
+    rows: list[list[object]] = [_header(texts, "date", "day", "what")]
     for when in dates:
         if when in days:
             lines = "\n".join(f"• {ev.text}" for ev in days[when])
@@ -332,9 +331,7 @@ def _agenda(
     dates: Sequence[dt.date],
 ) -> None:
     """Large print: the days that have something planned, one row each with what happens."""
-    rows: list[list[object]] = [
-        [texts.get("followup.column_date"), texts.get("followup.column_what")]
-    ]
+    rows: list[list[object]] = [_header(texts, "date", "what")]
     fills: list[tuple[object, ...]] = []
     for when in dates:
         if when not in days:
@@ -489,13 +486,7 @@ def _precautions(doc: PdfDocument, texts: HandoutTexts) -> None:
 def _dated_table(
     doc: PdfDocument, texts: HandoutTexts, names: _DayNames, events: Sequence[_Event]
 ) -> None:
-    rows: list[list[object]] = [
-        [
-            texts.get("followup.column_date"),
-            texts.get("followup.column_day"),
-            texts.get("followup.column_what"),
-        ]
-    ]
+    rows: list[list[object]] = [_header(texts, "date", "day", "what")]
     rows += [
         [texts.date(ev.occurrence.date), _nbsp(names.label(ev.occurrence.date)), ev.short]
         for ev in events
