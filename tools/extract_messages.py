@@ -22,6 +22,17 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
+# Texts of the bundled data files that the interface shows: (folder under resources/,
+# dotted paths into each file; "[]" walks a list of tables). Sources, notes and
+# descriptions are clinical references and stay as written.
+DATA_TEXTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "data-protocols": ("protocols", ("title", "steps[].title", "anchors.*.label")),
+    "data-checklists": (
+        "checklists",
+        ("title", "items[].title", "items[].short", "items[].section"),
+    ),
+    "data-rules": ("rules", ("rules[].title", "rules[].text", "rules[].withhold")),
+}
 KEYWORDS = {"tr": None, "tr_noop": None, "tr_n": (1, 2)}
 LOCALE = ROOT / "resources" / "locale"
 FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -53,6 +64,38 @@ def extracted() -> dict[str, Catalog]:
         part = part_of(filename.replace("\\", "/"))
         template = templates.setdefault(part, Catalog(project="Transplant Planner", fuzzy=False))
         template.add(message, locations=[(f"planner/{filename}", lineno)], auto_comments=comments)
+    return templates
+
+
+def _walk(node: object, path: list[str]) -> list[str]:
+    """The strings at a dotted path of parsed TOML ("steps[].title", "anchors.*.label")."""
+    if not path:
+        return [node] if isinstance(node, str) else []
+    head, rest = path[0], path[1:]
+    if head.endswith("[]"):
+        items = node.get(head[:-2], []) if isinstance(node, dict) else []
+        return [t for item in items if isinstance(item, dict) for t in _walk(item, rest)]
+    if head == "*":
+        return [
+            t for v in (node.values() if isinstance(node, dict) else []) for t in _walk(v, rest)
+        ]
+    return _walk(node.get(head), rest) if isinstance(node, dict) else []
+
+
+def data_templates() -> dict[str, Catalog]:
+    """The shown texts of the bundled data files, as one template catalogue per kind."""
+    import tomllib
+
+    templates: dict[str, Catalog] = {}
+    for part, (folder, paths) in DATA_TEXTS.items():
+        template = Catalog(project="Transplant Planner", fuzzy=False)
+        for file in sorted((ROOT / "resources" / folder).glob("*.toml")):
+            doc = tomllib.loads(file.read_text("utf-8"))
+            where = f"resources/{folder}/{file.name}"
+            for path in paths:
+                for text in _walk(doc, path.split(".")):
+                    template.add(text, locations=[(where, 0)])
+        templates[part] = template
     return templates
 
 
@@ -92,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         "--part", action="append", help="update only this catalogue (e.g. app); repeatable"
     )
     args = parser.parse_args(argv)
-    templates = extracted()
+    templates = {**extracted(), **data_templates()}
     if args.part:
         templates = {k: v for k, v in templates.items() if k in args.part}
     behind = []

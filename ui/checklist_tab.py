@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from planner.app.changes import PLAN, TRANSPLANT, Change
 from planner.app.checklists import tick_checklist_item
+from planner.domain import i18n
 from planner.errors import PlannerError
 from planner.records.checklists import (
     ChecklistTemplate,
@@ -105,7 +106,9 @@ class ChecklistTab(QWidget):
         self.picker = QComboBox()
         self.picker.setAccessibleName(self.tr("Checklist"))
         for t in self._templates:
-            self.picker.addItem(t.title, t.id)
+            # Titles, items and sections of the bundled checklists are shown in the
+            # interface's language (data-checklists catalogue); ids and records stay English.
+            self.picker.addItem(i18n.tr(t.title), t.id)
         picker_label = QLabel(self.tr("&Checklist:"))
         picker_label.setBuddy(self.picker)
         self.progress = QLabel()
@@ -223,7 +226,7 @@ class ChecklistTab(QWidget):
             head = "".join(f"<th align='left'>{esc(self.tr(c))}</th>" for c in COLUMNS)
             brk = " style='page-break-before: always'" if n else ""
             parts.append(
-                f"<p{brk}>{esc(heading)}</p><h2>{esc(template.title)}</h2>"
+                f"<p{brk}>{esc(heading)}</p><h2>{esc(i18n.tr(template.title))}</h2>"
                 f"<p>{esc(self._progress(view))}</p>"
                 f"<table border='1' cellspacing='0' cellpadding='3' width='100%'>"
                 f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
@@ -245,11 +248,12 @@ class ChecklistTab(QWidget):
         today = self.session.today
         entry = iv.state
         untick = entry is not None and entry.done and template.repeat != "daily"
+        name = i18n.tr(iv.item.short)
         if untick:
-            prompt = self.tr("Untick \u201c{item}\u201d? Say why.").format(item=iv.item.short)
+            prompt = self.tr("Untick \u201c{item}\u201d? Say why.").format(item=name)
             options: dict[str, Any] = {"note_required": True}
         else:
-            prompt = self.tr("When was \u201c{item}\u201d done?").format(item=iv.item.short)
+            prompt = self.tr("When was \u201c{item}\u201d done?").format(item=name)
             options = {"default": iv.due if iv.due is not None and iv.due < today else today}
         tid, item_id = self.session.transplant.id, iv.item.id
 
@@ -282,9 +286,7 @@ class ChecklistTab(QWidget):
         if not saved:
             return
         self.sig_status.emit(
-            (self.tr("{item}: unticked.") if untick else self.tr("{item}: done.")).format(
-                item=iv.item.short
-            )
+            (self.tr("{item}: unticked.") if untick else self.tr("{item}: done.")).format(item=name)
         )
 
     # --- private ---------------------------------------------------------------------
@@ -337,12 +339,12 @@ class ChecklistTab(QWidget):
         colour = _STATUS_COLOURS.get(iv.status)
         if colour:
             status.setForeground(QBrush(QColor(colour)))
-        title = QTableWidgetItem(iv.item.title)
+        title = QTableWidgetItem(i18n.tr(iv.item.title))
         title.setToolTip(iv.item.notes)
         cells = [
             done,
             title,
-            QTableWidgetItem(iv.item.section),
+            QTableWidgetItem(i18n.tr(iv.item.section)),
             QTableWidgetItem("" if iv.due is None else format_date(iv.due, "%a %d %b %Y")),
             QTableWidgetItem(iv.day_label),
             status,

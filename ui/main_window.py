@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.i18n import tr
 from planner.errors import PlannerError
 from ui.actions import (
     ACTIONS,
@@ -797,7 +798,7 @@ class MainWindow(QMainWindow):
             self.show_error(exc)
             return
         self.statusBar().showMessage(
-            self.tr("{step} marked done for {mrn}.").format(step=item.title, mrn=item.mrn), 5000
+            self.tr("{step} marked done for {mrn}.").format(step=tr(item.title), mrn=item.mrn), 5000
         )
 
     def worklist_document(self) -> QTextDocument:

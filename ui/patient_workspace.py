@@ -37,6 +37,7 @@ from planner.app.plans import day0_move
 from planner.clinical.plan_rules.checks import findings_for_step
 from planner.clinical.step_doses import plan_dose_line
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr
 from planner.domain.patients import GraftSource, TransplantType
 from planner.domain.plans import (
     StepStatus,
@@ -522,7 +523,7 @@ class PatientWorkspace(QWidget):
             self.tr("Move a regimen step?"),
             self.tr(
                 "{step} is tied to its day relative to Day 0 by the regimen. Move it {days} anyway?"
-            ).format(step=step.title, days=self._days_phrase(delta)),
+            ).format(step=tr(step.title), days=self._days_phrase(delta)),
         ):
             return
         try:
@@ -533,7 +534,7 @@ class PatientWorkspace(QWidget):
         self.session.push(after, f"Move {step.title}", merge_key=f"move:{step_id}")
         self.sig_status.emit(
             self.tr("{step}: {count} date(s) moved by {delta} days.").format(
-                step=step.title, count=len(changes), delta=f"{delta:+d}"
+                step=tr(step.title), count=len(changes), delta=f"{delta:+d}"
             )
         )
 
@@ -567,7 +568,7 @@ class PatientWorkspace(QWidget):
             self.tr(
                 "{step} is tied to its day relative to Day 0 by the regimen. "
                 "Move {what} {days} anyway?"
-            ).format(step=step.title, what=shown_what, days=self._days_phrase(delta)),
+            ).format(step=tr(step.title), what=shown_what, days=self._days_phrase(delta)),
         ):
             return
         try:
@@ -581,7 +582,7 @@ class PatientWorkspace(QWidget):
             self.tr(
                 "{step}: {count} date(s) moved by {delta} days; the rest of the "
                 "series stays (Ctrl+drag or Ctrl+Shift+arrow moves the whole series)."
-            ).format(step=step.title, count=len(changes), delta=f"{delta:+d}")
+            ).format(step=tr(step.title), count=len(changes), delta=f"{delta:+d}")
         )
 
     def _on_timeline_step_activated(self, step_id: str) -> None:
@@ -632,7 +633,7 @@ class PatientWorkspace(QWidget):
                     lambda **again: StepDialogs.ask_reason(
                         self,
                         self.tr("Skip"),
-                        self.tr("Why is {step} skipped?").format(step=step.title),
+                        self.tr("Why is {step} skipped?").format(step=tr(step.title)),
                         **again,
                     ),
                     skip,
@@ -652,7 +653,7 @@ class PatientWorkspace(QWidget):
                         self.tr(
                             "Why is {step} cancelled? Occurrences already done or skipped "
                             "keep their record."
-                        ).format(step=step.title),
+                        ).format(step=tr(step.title)),
                         **again,
                     ),
                     cancel,

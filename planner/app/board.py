@@ -295,13 +295,13 @@ def _calendar_alert(plan: Plan, today: dt.date, closures: Iterable[dt.date]) -> 
         return None
     closed = CLINIC_CLOSED
     text = tr(CALENDAR_LINE) + ", ".join(
-        tr("{step} {date}").format(step=f.occurrence.title, date=short_date(f.occurrence.date))
+        tr("{step} {date}").format(step=tr(f.occurrence.title), date=short_date(f.occurrence.date))
         + (tr(" ({reason})").format(reason=tr(closed)) if f.reason == closed else "")
         for f in flags
     )
     notes = "; ".join(
         tr("{step} on {date} ({reason})").format(
-            step=f.occurrence.title, date=short_date(f.occurrence.date), reason=tr(f.reason)
+            step=tr(f.occurrence.title), date=short_date(f.occurrence.date), reason=tr(f.reason)
         )
         for f in flags
     )

@@ -202,7 +202,7 @@ class ChecklistTemplate:
         raise ValidationError(
             "item",
             tr("The checklist '{title}' has no item '{item}'.").format(
-                title=self.title, item=item_id
+                title=tr(self.title), item=item_id
             ),
         )
 
@@ -582,7 +582,7 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
         readings["collection"] = AnchorReading(
             "collection",
             first.date,
-            tr("Collection: {step}, {day}.").format(step=first.title, day=first.label),
+            tr("Collection: {step}, {day}.").format(step=tr(first.title), day=first.label),
         )
     else:
         readings["collection"] = AnchorReading(
@@ -605,7 +605,7 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
             "admission",
             first.date - dt.timedelta(days=1),
             tr("Admission: the day before the first conditioning day ({step}, {day}).").format(
-                step=first.title, day=first.label
+                step=tr(first.title), day=first.label
             ),
         )
     else:
@@ -688,12 +688,15 @@ def _expiry_warning(
     assert item.expires_after_days is not None
     expires_on = done_on + dt.timedelta(days=item.expires_after_days)
     word = tr(ANCHOR_WORDS[anchor.name])
+    # The bundled short name in the interface's language; "expire" or "expires" is
+    # chosen from the English name, which the catalogue's sentences both cover.
+    name = tr(item.short)
     if anchor.date < today:
         return "done", "", expires_on  # the event is past: nothing left to be valid for
     if expires_on < today:
         ago = (today - expires_on).days
         text = tr("{item} expired {days} ago; repeat before {anchor}")
-        return "expired", text.format(item=item.short, days=_days(ago), anchor=word), expires_on
+        return "expired", text.format(item=name, days=_days(ago), anchor=word), expires_on
     if expires_on < anchor.date:
         gap = (anchor.date - expires_on).days
         text = (
@@ -703,7 +706,7 @@ def _expiry_warning(
         )
         return (
             "expires early",
-            text.format(item=item.short, days=_days(gap), anchor=word),
+            text.format(item=name, days=_days(gap), anchor=word),
             expires_on,
         )
     return "done", "", expires_on

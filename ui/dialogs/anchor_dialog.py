@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.domain.days import day_label, mobilisation_day, mobilisation_label
+from planner.domain.i18n import tr
 from planner.domain.plans import DateChange, Plan, set_anchor_date
 from planner.domain.templates import DAY0
 from planner.errors import ValidationError
@@ -50,8 +51,9 @@ def settable_anchors(plan: Plan) -> list[str]:
 def anchor_title(plan: Plan, name: str) -> str:
     """ "mobilisation: first G-CSF dose (M-Day 1)" for the anchor picker."""
     state = plan.anchors[name]
-    text = f"{name}: {state.label}" if state.label else name
-    mday = state.is_mobilisation and "M-Day 1" not in text
+    # The label is stored in English (checked for "M-Day 1"), shown in the interface's language.
+    text = f"{name}: {tr(state.label)}" if state.label else name
+    mday = state.is_mobilisation and "M-Day 1" not in f"{name}: {state.label}"
     if not mday:
         return text
     return QCoreApplication.translate("anchor_dialog", "{anchor} (M-Day 1)").format(anchor=text)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.i18n import tr
 from planner.domain.plans import diff_dates
 from ui.translation import format_date
 from ui.transplant_session import Snapshot
@@ -51,7 +52,7 @@ class ConflictDialog(QDialog):
         for row, ch in enumerate(changes):
             for col, value in enumerate(
                 (
-                    ch.title,
+                    tr(ch.title),
                     format_date(ch.old_date, "%a %d %b %Y"),
                     format_date(ch.new_date, "%a %d %b %Y"),
                 )

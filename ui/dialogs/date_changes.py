@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.i18n import tr
 from planner.domain.plans import DateChange
 from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.widgets.date_field import DateField, DateLimit
@@ -83,7 +84,7 @@ class DateChangesModel(QAbstractTableModel):
         ch = self._changes[index.row()]
         col = index.column()
         if col == 0:
-            return ch.title
+            return tr(ch.title)
         if col == 1:
             return format_date(ch.old_date, "%a %d %b %Y")
         if col == 2:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from planner.app.plans import build_plan
 from planner.clinical.plan_rules.facts import facts_of
 from planner.clinical.step_doses import plan_dose_line
+from planner.domain.i18n import tr
 from planner.domain.patients import (
     Donor,
     DonorType,
@@ -94,7 +95,7 @@ def missing_measurements(plan: Plan, patient: Patient) -> str:
         rule = step.dose
         if rule is None or rule.per is DoseBasis.FLAT or step.status is StepStatus.CANCELLED:
             continue
-        order = f"{step.title} ({rule.order_text})"
+        order = f"{tr(step.title)} ({rule.order_text})"
         if patient.weight_kg is None:
             needs["weight"].append(order)
         if patient.height_cm is None and (
@@ -267,13 +268,14 @@ class PlanWizard(QDialog):
             box.blockSignals(True)
             box.clear()
             box.addItem(self.tr(NONE))
-            for proto in sorted(self._protocols.values(), key=lambda p: p.title):
+            # Shown (and listed alphabetically) in the interface's language; chosen by id.
+            for proto in sorted(self._protocols.values(), key=lambda p: tr(p.title)):
                 if (
                     proto.category is cat
                     and kind in proto.transplant_types
                     and graft in proto.graft_sources
                 ):
-                    box.addItem(proto.title, proto.id)
+                    box.addItem(tr(proto.title), proto.id)
             box.setCurrentIndex(max(0, box.findData(kept)) if kept else 0)
             box.blockSignals(False)
         self._on_choice_changed()
@@ -376,9 +378,9 @@ class PlanWizard(QDialog):
                 occ.label,
                 format_date(occ.date, "%a %d %b %Y"),
                 occ.phase.value,
-                self.tr("{step} (cancelled: not indicated)").format(step=occ.title)
+                self.tr("{step} (cancelled: not indicated)").format(step=tr(occ.title))
                 if occ.status.value == "cancelled"
-                else occ.title,
+                else tr(occ.title),
                 line.text if line else "",
             )
             for c, text in enumerate(cells):

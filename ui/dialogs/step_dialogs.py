@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.domain.i18n import tr
 from planner.domain.plans import Occurrence
 from ui.dialogs.saving import SaveErrorLine
 from ui.translation import format_date
@@ -95,7 +96,9 @@ class StepDialogs:
         form.addRow(
             QLabel(
                 QCoreApplication.translate("StepDialogs", "{step} - {day}, planned {date}").format(
-                    step=occ.title, day=occ.label, date=format_date(occ.planned_date, "%a %d %b")
+                    step=tr(occ.title),
+                    day=occ.label,
+                    date=format_date(occ.planned_date, "%a %d %b"),
                 )
             )
         )

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
 
 from planner.app.alert_rules import shown_severity
 from planner.app.board import BoardRow
+from planner.domain.i18n import tr
 from ui.session import ClinicSession
 from ui.translation import QT_TRANSLATE_NOOP
 
@@ -88,7 +89,8 @@ def _cell(row: BoardRow, key: str) -> str:
         return shown_transplant_type(row.transplant_type)
     value = getattr(row, key)
     if isinstance(value, tuple):
-        return "; ".join(value)
+        # Step titles (due today, overdue): kept in English on the row, shown translated.
+        return "; ".join(tr(v) for v in value)
     return str(value)
 
 

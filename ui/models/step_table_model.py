@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Change
 from planner.clinical.plan_rules.checks import findings_for_step
 from planner.clinical.step_doses import DoseLine, plan_dose_line
+from planner.domain.i18n import tr
 from planner.domain.plans import (
     Occurrence,
     StepStatus,
@@ -138,7 +139,8 @@ class StepTableModel(QAbstractTableModel):
             # The stored value in English (as before), the phase's name in another language.
             return occ.phase.value if shown_language() == ENGLISH else phase_label(occ.phase)
         if col == 3:
-            return occ.title
+            # Shown in the interface's language; stored, sorted and audited in English.
+            return tr(occ.title)
         if col == 4:
             line = self._dose(occ)
             return line.text if line else ""

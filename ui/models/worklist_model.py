@@ -15,6 +15,7 @@ from PySide6.QtCore import (
 )
 
 from planner.app.board import WorklistItem
+from planner.domain.i18n import tr
 from ui.session import ClinicSession
 from ui.translation import QT_TRANSLATE_NOOP, format_date
 
@@ -112,7 +113,7 @@ def _cells(item: WorklistItem) -> tuple[str, ...]:
         item.name,
         item.mrn,
         item.day_label,
-        item.title,
+        tr(item.title),
         format_date(item.date, "%a %d %b"),
         QCoreApplication.translate("WorklistModel", "OVERDUE")
         if item.overdue

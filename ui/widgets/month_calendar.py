@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolButton, QToolTip, QWidget
 
 from planner.domain.days import short_day_label
+from planner.domain.i18n import tr
 from planner.domain.plans import Plan, occurrence_notes
 from planner.domain.templates import Phase
 from ui.printing import page_of, pixel_font
@@ -142,10 +143,11 @@ class MonthCalendar(QWidget):
             )
             notes = occurrence_notes(plan, occ)
             if notes:
-                self._notes.setdefault(occ.date, []).append(f"{occ.title}: {' '.join(notes)}")
+                self._notes.setdefault(occ.date, []).append(f"{tr(occ.title)}: {' '.join(notes)}")
             if occ.is_mobilisation:
                 self._mdays[occ.date] = occ.label
-        self._days = {d: [(t, s) for _, t, s in sorted(v)] for d, v in days.items()}
+        # Sorted by the stored (English) title so the order does not change with the language.
+        self._days = {d: [(tr(t), s) for _, t, s in sorted(v)] for d, v in days.items()}
         if first_load:
             self._select(today)
         self._update_description()

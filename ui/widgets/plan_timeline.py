@@ -58,6 +58,7 @@ from planner.app.timeline import (
     working_span,
 )
 from planner.domain.days import day_label, short_day_label
+from planner.domain.i18n import tr
 from planner.domain.plans import Occurrence, Plan, StepStatus, occurrence_notes
 from ui.translation import QT_TRANSLATE_NOOP
 from ui.widgets.status_style import (
@@ -414,7 +415,10 @@ class PlanTimeline(QWidget):
         bar = self._bars[index]
         occ = self._occurrence_at(index, self._date_at(pos.x()))
         step = self._plan.step(bar.step_id)
-        lines = [f"<b>{html.escape(bar.title)}</b>", f"{occ.label} &middot; {long_date(occ.date)}"]
+        lines = [
+            f"<b>{html.escape(tr(bar.title))}</b>",
+            f"{occ.label} &middot; {long_date(occ.date)}",
+        ]
         if not bar.diamond:
             days = (bar.end - bar.start).days + 1
             lines.append(
@@ -509,7 +513,7 @@ class PlanTimeline(QWidget):
         ppd = self._scale.px_per_day
         self._labels = {}
         for indices in self._step_bars.values():
-            title = self._bars[indices[0]].title
+            title = tr(self._bars[indices[0]].title)
             need = fm.horizontalAdvance(title) + 4
             rects = {i: self._content_rect(i) for i in indices}
             inner = {
@@ -696,7 +700,7 @@ class PlanTimeline(QWidget):
                 bar = self._bars[self._selected]
                 occ = self._bar_occs[self._selected][0]
                 text += " " + self.tr("Selected: {step}, {occurrence}, {date}, {status}.").format(
-                    step=bar.title,
+                    step=tr(bar.title),
                     occurrence=occ.label,
                     date=long_date(bar.start),
                     status=status_style(bar.status).shown_label,
@@ -718,7 +722,7 @@ class PlanTimeline(QWidget):
         message = self.tr(
             "'{step}' is {status} on these dates; recorded occurrences keep their "
             "dates (undo the record to move it)."
-        ).format(step=bar.title, status=status_word(bar.status))
+        ).format(step=tr(bar.title), status=status_word(bar.status))
         QApplication.sendEvent(self, QStatusTipEvent(message))
         self.sig_move_refused.emit(bar.step_id, message)
         return True
@@ -787,7 +791,7 @@ class PlanTimeline(QWidget):
         menu = QMenu(self)
         menu.setAccessibleName(
             self.tr("Actions for {step}, {occurrence}").format(
-                step=self._bars[index].title, occurrence=occ.label
+                step=tr(self._bars[index].title), occurrence=occ.label
             )
         )
         for key, text in ACTIONS:
@@ -922,7 +926,7 @@ class PlanTimeline(QWidget):
             text_rect = QRectF(rect.left() - 4 - room, rect.top() - 2, room, rect.height() + 4)
             p.setPen(self.palette().text().color())
             align |= Qt.AlignmentFlag.AlignRight
-        text = self.fontMetrics().elidedText(bar.title, Qt.TextElideMode.ElideRight, int(room))
+        text = self.fontMetrics().elidedText(tr(bar.title), Qt.TextElideMode.ElideRight, int(room))
         p.drawText(text_rect, align, text)
 
     def _paint_selection(self, p: QPainter) -> None:

@@ -37,7 +37,7 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
         return Finding(
             rule,
             tr('"{step}" is for patients with {condition}; to confirm: {used}.').format(
-                step=step.title, condition=when.text, used=used
+                step=tr(step.title), condition=when.text, used=used
             ),
             (step.id,),
         )
@@ -47,7 +47,7 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
             tr(
                 '"{step}" is planned but is for patients with {condition} ({used}): '
                 "cancel it with a reason, or record the value."
-            ).format(step=step.title, condition=when.text, used=used),
+            ).format(step=tr(step.title), condition=when.text, used=used),
             (step.id,),
         )
     if answer is Answer.MET and step.status_reason.startswith(NOT_INDICATED):
@@ -55,7 +55,7 @@ def _condition_finding(step: PlanStep, facts: PatientFacts, cat: Catalogue) -> F
         return Finding(
             rule,
             tr('"{step}" is cancelled but the patient now has {condition} ({used}).').format(
-                step=step.title, condition=when.text, used=used
+                step=tr(step.title), condition=when.text, used=used
             ),
             (step.id,),
         )
@@ -80,7 +80,7 @@ def _dose_findings(
     return [
         Finding(
             a.rule,
-            f"{step.title}: {a.text}",
+            f"{tr(step.title)}: {a.text}",
             (step.id,),
             action=a.action or decision.dose is None,
             changed=a.changed,
@@ -204,9 +204,9 @@ def split_course(plan: Plan, catalogue: Catalogue | None = None) -> Finding | No
             "{planned_date} is still planned: moving Day 0 would split the course. Finish or "
             "cancel the course first, or move single steps."
         ).format(
-            given=last.title,
+            given=tr(last.title),
             given_date=last.date.isoformat(),
-            planned=first.title,
+            planned=tr(first.title),
             planned_date=first.date.isoformat(),
         ),
         tuple(dict.fromkeys(o.step_id for o in given + planned)),

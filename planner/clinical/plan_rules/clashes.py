@@ -248,7 +248,10 @@ def clash_sentence(findings: Sequence[Finding]) -> str:
         tr(
             "These templates cannot go together (rule {rule}: {title}): {text} Source: {source}."
         ).format(
-            rule=first.rule.id, title=first.rule.title, text=first.text, source=first.rule.source
+            rule=first.rule.id,
+            title=tr(first.rule.title),
+            text=first.text,
+            source=first.rule.source,
         )
         + more
     )

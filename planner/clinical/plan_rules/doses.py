@@ -121,7 +121,7 @@ def _interactions(
                 tr('{order} because the plan holds {drug} ("{step}", from {date}).').format(
                     order=dose.order_text,
                     drug=partner.drug,
-                    step=partner.title,
+                    step=tr(partner.title),
                     date=first.isoformat(),
                 ),
                 changed=True,
@@ -144,7 +144,7 @@ def _in_range(rule: RuleDef, crcl: float) -> bool:
 def _renal_change(rule: RuleDef, dose: DoseRule, crcl: CrCl) -> tuple[DoseRule | None, Applied]:
     withhold = rule.text("withhold")
     if withhold:
-        return None, Applied(rule, f"{withhold} {crcl.used}.", action=True)
+        return None, Applied(rule, f"{tr(withhold)} {crcl.used}.", action=True)
     factor = rule.number("factor")
     if factor is not None:
         reduced = replace(dose, amount=dose.amount * factor)
@@ -179,7 +179,7 @@ def _renal(
     try:
         crcl = facts.crcl()
     except ValidationError as err:
-        titles = "; ".join(r.title for r in rules)
+        titles = "; ".join(tr(r.title) for r in rules)
         text = tr(
             "Not computed: the {drug} dose depends on kidney function ({titles}). {reason}"
         ).format(drug=drug, titles=titles, reason=err)
@@ -238,7 +238,7 @@ def _creatinine_flags(
                 Applied(
                     rule,
                     tr("{text} Serum creatinine {value} mg/dL.").format(
-                        text=rule.text("text"), value=format_number(facts.creatinine_mg_dl)
+                        text=tr(rule.text("text")), value=format_number(facts.creatinine_mg_dl)
                     ),
                     action=True,
                 )

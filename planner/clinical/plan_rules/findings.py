@@ -44,8 +44,10 @@ class Finding:
     @property
     def sentence(self) -> str:
         """The finding with its rule and source, as printed and shown in tooltips."""
+        # The title is the bundled rule's English text, translated here where it is shown;
+        # the source is a published reference and stays as written.
         return tr("{text} Rule {rule}: {title}. Source: {source}.").format(
-            text=self.text, rule=self.rule.id, title=self.rule.title, source=self.rule.source
+            text=self.text, rule=self.rule.id, title=tr(self.rule.title), source=self.rule.source
         )
 
 
