@@ -62,6 +62,7 @@ from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
 from ui.dialogs.saving import ask_until_saved
 from ui.dialogs.step_dialogs import DoneEntry, StepDialogs
 from ui.errors import user_message
+from ui.models.board_model import shown_graft_source, shown_phase, shown_transplant_type
 from ui.models.step_table_model import DATE_COL, SORT_ROLE, StepTableModel
 from ui.plan_checks_panel import PlanChecksPanel
 from ui.printing import logical_page, print_document, print_pages
@@ -393,11 +394,11 @@ class PatientWorkspace(QWidget):
             mrn=p.mrn,
             born=format_date(p.date_of_birth, "%d %b %Y"),
             age=p.age_on(today),
-            type=s.transplant.transplant_type.value,
-            source=s.transplant.graft_source.value.upper(),
+            type=shown_transplant_type(s.transplant.transplant_type.value),
+            source=shown_graft_source(s.transplant.graft_source.value),
             day0=format_date(s.plan.day0, "%a %d %b %Y"),
             day=short_day_label(day),
-            phase=phase,
+            phase=shown_phase(phase),
         )
         if high:
             text += "\n" + self.tr("! High alerts: {alerts}").format(

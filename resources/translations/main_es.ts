@@ -4,52 +4,52 @@
 <context>
     <name>BoardTableModel</name>
     <message>
-        <location filename="../../ui/models/board_model.py" line="21"/>
+        <location filename="../../ui/models/board_model.py" line="23"/>
         <source>Name</source>
         <translation>Nombre</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="22"/>
+        <location filename="../../ui/models/board_model.py" line="24"/>
         <source>MRN</source>
         <translation>NHC</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="23"/>
+        <location filename="../../ui/models/board_model.py" line="25"/>
         <source>Type</source>
         <translation>Tipo</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="24"/>
+        <location filename="../../ui/models/board_model.py" line="26"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="26"/>
+        <location filename="../../ui/models/board_model.py" line="28"/>
         <source>Phase</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="27"/>
+        <location filename="../../ui/models/board_model.py" line="29"/>
         <source>Alerts</source>
         <translation>Alertas</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="28"/>
+        <location filename="../../ui/models/board_model.py" line="30"/>
         <source>Due today</source>
         <translation>Para hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="29"/>
+        <location filename="../../ui/models/board_model.py" line="31"/>
         <source>Overdue</source>
         <translation>Atrasado</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="30"/>
+        <location filename="../../ui/models/board_model.py" line="32"/>
         <source>Coordinator</source>
         <translation>Coordinador/a</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="97"/>
+        <location filename="../../ui/models/board_model.py" line="116"/>
         <source>Why: {rule}</source>
         <translation>Por qué: {rule}</translation>
     </message>
@@ -141,27 +141,27 @@
 <context>
     <name>ClinicTimeline</name>
     <message>
-        <location filename="../../ui/widgets/clinic_timeline.py" line="280"/>
+        <location filename="../../ui/widgets/clinic_timeline.py" line="281"/>
         <source>Clinic timeline</source>
         <translation>Cronograma de la clínica</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/clinic_timeline.py" line="282"/>
+        <location filename="../../ui/widgets/clinic_timeline.py" line="283"/>
         <source>One row per patient. Up and Down select, Enter opens, plus and minus zoom.</source>
         <translation>Una fila por paciente. Arriba y Abajo seleccionan, Intro abre, más y menos amplían o reducen.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/clinic_timeline.py" line="471"/>
+        <location filename="../../ui/widgets/clinic_timeline.py" line="472"/>
         <source>no plan yet</source>
         <translation>aún sin plan</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/clinic_timeline.py" line="695"/>
+        <location filename="../../ui/widgets/clinic_timeline.py" line="696"/>
         <source>{count} patients</source>
         <translation>{count} pacientes</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/clinic_timeline.py" line="708"/>
+        <location filename="../../ui/widgets/clinic_timeline.py" line="709"/>
         <source>Today</source>
         <translation>Hoy</translation>
     </message>
@@ -258,163 +258,163 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
+        <location filename="../../ui/main_window.py" line="182"/>
         <source>Transplant Planner - DEMO CLINIC</source>
         <translation>Transplant Planner - CLÍNICA DE DEMOSTRACIÓN</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="186"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>Clinic timeline</source>
         <translation>Cronograma de la clínica</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>DEMO CLINIC: synthetic patients, not real data</source>
         <translation>CLÍNICA DE DEMOSTRACIÓN: pacientes ficticios, no son datos reales</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="232"/>
         <source>This clinic database has no patients yet.</source>
         <translation>Esta base de datos de la clínica aún no tiene pacientes.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>Load the de&amp;mo clinic</source>
         <translation>Cargar la clínica de de&amp;mostración</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="237"/>
         <source>Add the first &amp;patient</source>
         <translation>Añadir el pr&amp;imer paciente</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>Today&apos;s worklist</source>
         <translation>Lista de trabajo de hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="259"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>&amp;Print worklist...</source>
         <translation>&amp;Imprimir lista de trabajo...</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Done</source>
         <translation>Hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>{action}: open a patient first.</source>
         <translation>{action}: abra antes un paciente.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="344"/>
         <source>Main</source>
         <translation>Principal</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>The language will change the next time Transplant Planner starts.</source>
         <translation>El idioma cambiará la próxima vez que se inicie Transplant Planner.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Centre settings: {problem}</source>
         <translation>Configuración del centro: {problem}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>Opening the clinic database... one moment.</source>
         <translation>Abriendo la base de datos de la clínica... un momento.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>The clinic could not be loaded: {reason} Press F5 to try again.</source>
         <translation>No se pudo cargar la clínica: {reason} Pulse F5 para volver a intentarlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>1 active transplant</source>
         <translation>1 trasplante activo</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>{count} active transplants</source>
         <translation>{count} trasplantes activos</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>{active} - today {date}</source>
         <translation>{active} - hoy {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="483"/>
+        <location filename="../../ui/main_window.py" line="484"/>
         <source>{summary} - opening the clinic database...</source>
         <translation>{summary} - abriendo la base de datos de la clínica...</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="516"/>
+        <location filename="../../ui/main_window.py" line="517"/>
         <source>Loading the clinic...</source>
         <translation>Cargando la clínica...</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="677"/>
-        <location filename="../../ui/main_window.py" line="707"/>
+        <location filename="../../ui/main_window.py" line="678"/>
+        <location filename="../../ui/main_window.py" line="708"/>
         <source>Patient {mrn} saved.</source>
         <translation>Paciente {mrn} guardado.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="684"/>
+        <location filename="../../ui/main_window.py" line="685"/>
         <source>Open a patient to edit their details.</source>
         <translation>Abra un paciente para editar sus datos.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="716"/>
+        <location filename="../../ui/main_window.py" line="717"/>
         <source>Open a patient first, or create a new patient.</source>
         <translation>Abra antes un paciente o cree uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="757"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>The demo clinic can only be loaded into an empty database.</source>
         <translation>La clínica de demostración solo se puede cargar en una base de datos vacía.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="762"/>
+        <location filename="../../ui/main_window.py" line="763"/>
         <source>Load the demo clinic?</source>
         <translation>¿Cargar la clínica de demostración?</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="764"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>Add 14 synthetic demo patients to this empty database? Use it for training only; for real work start a new, empty database.</source>
         <translation>¿Añadir 14 pacientes ficticios de demostración a esta base de datos vacía? Úsela solo para formación; para el trabajo real empiece con una base de datos nueva y vacía.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="772"/>
+        <location filename="../../ui/main_window.py" line="773"/>
         <source>Loaded {count} demo patients.</source>
         <translation>Se cargaron {count} pacientes de demostración.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="800"/>
+        <location filename="../../ui/main_window.py" line="801"/>
         <source>{step} marked done for {mrn}.</source>
         <translation>{step} marcado como hecho para {mrn}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="809"/>
+        <location filename="../../ui/main_window.py" line="810"/>
         <source>Worklist {date}</source>
         <translation>Lista de trabajo {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="821"/>
+        <location filename="../../ui/main_window.py" line="822"/>
         <source>Open a patient to print or export documents.</source>
         <translation>Abra un paciente para imprimir o exportar documentos.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="896"/>
+        <location filename="../../ui/main_window.py" line="897"/>
         <source>Clinic board {date}: {shown} of {total} active transplants</source>
         <translation>Tablero de la clínica {date}: {shown} de {total} trasplantes activos</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="938"/>
+        <location filename="../../ui/main_window.py" line="939"/>
         <source>Printed %n page(s) of the board.</source>
         <translation>
             <numerusform>Se imprimió %n página del tablero.</numerusform>
@@ -422,32 +422,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="941"/>
+        <location filename="../../ui/main_window.py" line="942"/>
         <source>Nothing of the board was printed (no page chosen, or the printer failed).</source>
         <translation>No se imprimió nada del tablero: no se eligió ninguna página o falló la impresora.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="963"/>
+        <location filename="../../ui/main_window.py" line="964"/>
         <source>Backup written and verified: {file}</source>
         <translation>Copia de seguridad escrita y verificada: {file}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="966"/>
+        <location filename="../../ui/main_window.py" line="967"/>
         <source>This database is not a file here; back it up where it is kept (its server).</source>
         <translation>Esta base de datos no es un archivo de este equipo; haga la copia donde se guarda (en su servidor).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="975"/>
+        <location filename="../../ui/main_window.py" line="976"/>
         <source>FILE</source>
         <translation>ARCHIVO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="977"/>
         <source>the backups folder beside the database</source>
         <translation>la carpeta de copias de seguridad junto a la base de datos</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="980"/>
+        <location filename="../../ui/main_window.py" line="981"/>
         <source>To restore a backup, close Transplant Planner on every workstation, then run:
 
 {command}
@@ -460,17 +460,17 @@ with BACKUP one of the planner-....db files in {folder}. The backup is verified 
 donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verifica la copia, la base de datos actual se guarda aparte (nunca se borra) y la restauración queda en el registro de auditoría.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="995"/>
+        <location filename="../../ui/main_window.py" line="996"/>
         <source>This installation has no user guide; it is docs/user-guide.md in the program&apos;s source.</source>
         <translation>Esta instalación no incluye la guía del usuario; es docs/user-guide.md en el código fuente del programa.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1008"/>
+        <location filename="../../ui/main_window.py" line="1009"/>
         <source>About Transplant Planner</source>
         <translation>Acerca de Transplant Planner</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1020"/>
+        <location filename="../../ui/main_window.py" line="1021"/>
         <source>Restore from backup</source>
         <translation>Restaurar desde una copia de seguridad</translation>
     </message>
@@ -478,57 +478,57 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>MonthCalendar</name>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="97"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="100"/>
         <source>Previous month (Page Up)</source>
         <translation>Mes anterior (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="98"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="101"/>
         <source>Next month (Page Down)</source>
         <translation>Mes siguiente (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="99"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="102"/>
         <source>Previous month</source>
         <translation>Mes anterior</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="100"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="103"/>
         <source>Next month</source>
         <translation>Mes siguiente</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="102"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="105"/>
         <source>Today</source>
         <translation>Hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="103"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="106"/>
         <source>Go to today</source>
         <translation>Ir a hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="108"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="111"/>
         <source>Plan month calendar</source>
         <translation>Calendario mensual del plan</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="200"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="204"/>
         <source>no steps</source>
         <translation>sin pasos</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="202"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="206"/>
         <source>{date}, today</source>
         <translation>{date}, hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="253"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="257"/>
         <source>{month}. Selected: {cell}</source>
         <translation>{month}. Seleccionado: {cell}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/month_calendar.py" line="348"/>
+        <location filename="../../ui/widgets/month_calendar.py" line="352"/>
         <source>+{count} more</source>
         <translation>+{count} más</translation>
     </message>
@@ -536,190 +536,190 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>PatientWorkspace</name>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="109"/>
+        <location filename="../../ui/patient_workspace.py" line="111"/>
         <source>Patient summary</source>
         <translation>Resumen del paciente</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="128"/>
+        <location filename="../../ui/patient_workspace.py" line="130"/>
         <source>Plan steps</source>
         <translation>Pasos del plan</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="157"/>
+        <location filename="../../ui/patient_workspace.py" line="159"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="233"/>
+        <location filename="../../ui/patient_workspace.py" line="235"/>
         <source>{name}   MRN {mrn}   Day 0 {day0}</source>
         <translation>{name}   NHC {mrn}   Día 0 {day0}</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="291"/>
+        <location filename="../../ui/patient_workspace.py" line="293"/>
         <source>timeline</source>
         <translation>cronograma</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="292"/>
+        <location filename="../../ui/patient_workspace.py" line="294"/>
         <source>calendar</source>
         <translation>calendario</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="293"/>
+        <location filename="../../ui/patient_workspace.py" line="295"/>
         <source>checklists</source>
         <translation>listas de verificación</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="296"/>
+        <location filename="../../ui/patient_workspace.py" line="298"/>
         <source>Printed 1 page of the {what}.</source>
         <translation>Se imprimió 1 página ({what}).</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="298"/>
+        <location filename="../../ui/patient_workspace.py" line="300"/>
         <source>Printed {pages} pages of the {what}.</source>
         <translation>Se imprimieron {pages} páginas ({what}).</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="300"/>
+        <location filename="../../ui/patient_workspace.py" line="302"/>
         <source>Nothing of the {what} was printed (no page chosen, or the printer failed).</source>
         <translation>No se imprimió nada ({what}): no se eligió ninguna página o falló la impresora.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="359"/>
+        <location filename="../../ui/patient_workspace.py" line="361"/>
         <source>Dose: {dose}: {why}</source>
         <translation>Dosis: {dose}: {why}</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="364"/>
+        <location filename="../../ui/patient_workspace.py" line="366"/>
         <source>Plan check ({severity}): {sentence}</source>
         <translation>Comprobación del plan ({severity}): {sentence}</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="388"/>
+        <location filename="../../ui/patient_workspace.py" line="390"/>
         <source>{name}   MRN {mrn}   born {born} (age {age})   {type} {source}   Day 0 {day0}   today {day} ({phase})</source>
         <translation>{name}   NHC {mrn}   nacimiento {born} ({age} años)   {type} {source}   Día 0 {day0}   hoy {day} ({phase})</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="402"/>
+        <location filename="../../ui/patient_workspace.py" line="404"/>
         <source>! High alerts: {alerts}</source>
         <translation>! Alertas altas: {alerts}</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="406"/>
+        <location filename="../../ui/patient_workspace.py" line="408"/>
         <source>HIGH: {alert}
     Why: {rule}</source>
         <translation>ALTA: {alert}
     Por qué: {rule}</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="411"/>
+        <location filename="../../ui/patient_workspace.py" line="413"/>
         <source>ANC engraftment</source>
         <translation>Injerto de neutrófilos</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="420"/>
+        <location filename="../../ui/patient_workspace.py" line="422"/>
         <source>{documents}: print a new one.</source>
         <translation>{documents}: imprima uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="465"/>
+        <location filename="../../ui/patient_workspace.py" line="467"/>
         <source>This plan has no anchor besides Day 0 (use Move Day 0).</source>
         <translation>Este plan no tiene más fecha de referencia que el Día 0 (use Mover el Día 0).</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="472"/>
+        <location filename="../../ui/patient_workspace.py" line="474"/>
         <source>The anchor was not set: the other workstation&apos;s plan was kept.</source>
         <translation>No se fijó la fecha de referencia: se mantuvo el plan del otro puesto.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="473"/>
+        <location filename="../../ui/patient_workspace.py" line="475"/>
         <source>{anchor} set to {date}; {count} dates changed.</source>
         <translation>{anchor}: fijada el {date}; {count} fechas cambiadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="504"/>
+        <location filename="../../ui/patient_workspace.py" line="506"/>
         <source>Day 0 was not moved: the other workstation&apos;s plan was kept.</source>
         <translation>No se movió el Día 0: se mantuvo el plan del otro puesto.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="505"/>
+        <location filename="../../ui/patient_workspace.py" line="507"/>
         <source>Day 0 moved to {date}; {count} dates changed.</source>
         <translation>Día 0 movido al {date}; {count} fechas cambiadas.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="522"/>
-        <location filename="../../ui/patient_workspace.py" line="566"/>
+        <location filename="../../ui/patient_workspace.py" line="524"/>
+        <location filename="../../ui/patient_workspace.py" line="568"/>
         <source>Move a regimen step?</source>
         <translation>¿Mover un paso del esquema?</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="524"/>
+        <location filename="../../ui/patient_workspace.py" line="526"/>
         <source>{step} is tied to its day relative to Day 0 by the regimen. Move it {days} anyway?</source>
         <translation>El esquema fija {step} en su día respecto al Día 0. ¿Moverlo {days} de todos modos?</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="535"/>
+        <location filename="../../ui/patient_workspace.py" line="537"/>
         <source>{step}: {count} date(s) moved by {delta} days.</source>
         <translation>{step}: {count} fecha(s) movida(s) {delta} días.</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="544"/>
+        <location filename="../../ui/patient_workspace.py" line="546"/>
         <source>1 day later</source>
         <translation>1 día más tarde</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="544"/>
+        <location filename="../../ui/patient_workspace.py" line="546"/>
         <source>{n} days later</source>
         <translation>{n} días más tarde</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="545"/>
+        <location filename="../../ui/patient_workspace.py" line="547"/>
         <source>1 day earlier</source>
         <translation>1 día antes</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="545"/>
+        <location filename="../../ui/patient_workspace.py" line="547"/>
         <source>{n} days earlier</source>
         <translation>{n} días antes</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="560"/>
+        <location filename="../../ui/patient_workspace.py" line="562"/>
         <source>this occurrence</source>
         <translation>esta fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="562"/>
+        <location filename="../../ui/patient_workspace.py" line="564"/>
         <source>these {count} occurrences</source>
         <translation>estas {count} fechas</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="568"/>
+        <location filename="../../ui/patient_workspace.py" line="570"/>
         <source>{step} is tied to its day relative to Day 0 by the regimen. Move {what} {days} anyway?</source>
         <translation>El esquema fija {step} en su día respecto al Día 0. ¿Mover {what} {days} de todos modos?</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="582"/>
+        <location filename="../../ui/patient_workspace.py" line="584"/>
         <source>{step}: {count} date(s) moved by {delta} days; the rest of the series stays (Ctrl+drag or Ctrl+Shift+arrow moves the whole series).</source>
         <translation>{step}: {count} fecha(s) movida(s) {delta} días; el resto de la serie no cambia (Ctrl+arrastrar o Ctrl+Mayús+flecha mueve toda la serie).</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="634"/>
+        <location filename="../../ui/patient_workspace.py" line="636"/>
         <source>Skip</source>
         <translation>Omitir</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="635"/>
+        <location filename="../../ui/patient_workspace.py" line="637"/>
         <source>Why is {step} skipped?</source>
         <translation>¿Por qué se omite {step}?</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="651"/>
+        <location filename="../../ui/patient_workspace.py" line="653"/>
         <source>Cancel step</source>
         <translation>Cancelar el paso</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="653"/>
+        <location filename="../../ui/patient_workspace.py" line="655"/>
         <source>Why is {step} cancelled? Occurrences already done or skipped keep their record.</source>
         <translation>¿Por qué se cancela {step}? Las fechas ya hechas u omitidas conservan su registro.</translation>
     </message>
@@ -727,138 +727,138 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>PlanTimeline</name>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="151"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="148"/>
         <source>Mark done...</source>
         <translation>Marcar como hecho...</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="152"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="149"/>
         <source>Skip...</source>
         <translation>Omitir...</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="153"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="150"/>
         <source>Add note...</source>
         <translation>Añadir nota...</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="154"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="151"/>
         <source>Cancel the whole step...</source>
         <translation>Cancelar todo el paso...</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="155"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="152"/>
         <source>Plan the whole step again</source>
         <translation>Volver a planificar todo el paso</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="156"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="153"/>
         <source>Undo the done or skip record</source>
         <translation>Deshacer el registro de hecho u omitido</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="157"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="154"/>
         <source>Open step...</source>
         <translation>Abrir el paso...</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="172"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="169"/>
         <source>Complications</source>
         <translation>Complicaciones</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="277"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="273"/>
         <source>Scroll timeline in time</source>
         <translation>Desplazar el cronograma en el tiempo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="278"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="274"/>
         <source>Scroll timeline lanes</source>
         <translation>Desplazar las filas del cronograma</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="284"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="280"/>
         <source>Plan timeline</source>
         <translation>Cronograma del plan</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="285"/>
-        <location filename="../../ui/widgets/plan_timeline.py" line="688"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="281"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="685"/>
         <source>No plan loaded.</source>
         <translation>No hay ningún plan cargado.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="356"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="352"/>
         <source>Day 0</source>
         <translation>Día 0</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="357"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="353"/>
         <source>Today</source>
         <translation>Hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="426"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="425"/>
         <source>{start} to {end} ({days} days)</source>
         <translation>{start} a {end} ({days} días)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="433"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="432"/>
         <source>Status: {status}</source>
         <translation>Estado: {status}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="441"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="440"/>
         <source>Order: {order}</source>
         <translation>Pauta: {order}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="445"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="444"/>
         <source>Tied to Day 0 by the regimen</source>
         <translation>Fijado al Día 0 por el esquema</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="690"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="687"/>
         <source>{bars} bars in {lanes} phase lanes.</source>
         <translation>{bars} barras en {lanes} filas de fase.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="694"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="691"/>
         <source>Complications: {episodes}.</source>
         <translation>Complicaciones: {episodes}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="701"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="698"/>
         <source>Events: {events}.</source>
         <translation>Eventos: {events}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="705"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="702"/>
         <source>Selected: {step}, {occurrence}, {date}, {status}.</source>
         <translation>Seleccionado: {step}, {occurrence}, {date}, {status}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="726"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="723"/>
         <source>&apos;{step}&apos; is {status} on these dates; recorded occurrences keep their dates (undo the record to move it).</source>
         <translation>«{step}» está {status} en estas fechas; las fechas registradas se mantienen (deshaga el registro para moverlo).</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="796"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="793"/>
         <source>Actions for {step}, {occurrence}</source>
         <translation>Acciones para {step}, {occurrence}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="958"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="955"/>
         <source>{delta} d</source>
         <translation>{delta} d</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="1035"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="1032"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="1036"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="1033"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
@@ -866,47 +866,47 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>StepTableModel</name>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="42"/>
+        <location filename="../../ui/models/step_table_model.py" line="43"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="43"/>
+        <location filename="../../ui/models/step_table_model.py" line="44"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="44"/>
+        <location filename="../../ui/models/step_table_model.py" line="45"/>
         <source>Phase</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="45"/>
+        <location filename="../../ui/models/step_table_model.py" line="46"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="46"/>
+        <location filename="../../ui/models/step_table_model.py" line="47"/>
         <source>Dose</source>
         <translation>Dosis</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="47"/>
+        <location filename="../../ui/models/step_table_model.py" line="48"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="48"/>
+        <location filename="../../ui/models/step_table_model.py" line="49"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="167"/>
+        <location filename="../../ui/models/step_table_model.py" line="169"/>
         <source>Planned {date}</source>
         <translation>Previsto el {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/models/step_table_model.py" line="200"/>
+        <location filename="../../ui/models/step_table_model.py" line="202"/>
         <source>“{value}” is not a date: enter it as YYYY-MM-DD.</source>
         <translation>«{value}» no es una fecha: escríbala como AAAA-MM-DD.</translation>
     </message>
@@ -922,47 +922,47 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>WorklistModel</name>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="23"/>
+        <location filename="../../ui/models/worklist_model.py" line="24"/>
         <source>Done</source>
         <translation>Hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="24"/>
+        <location filename="../../ui/models/worklist_model.py" line="25"/>
         <source>Patient</source>
         <translation>Paciente</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="25"/>
+        <location filename="../../ui/models/worklist_model.py" line="26"/>
         <source>MRN</source>
         <translation>NHC</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="26"/>
+        <location filename="../../ui/models/worklist_model.py" line="27"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="27"/>
+        <location filename="../../ui/models/worklist_model.py" line="28"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="28"/>
+        <location filename="../../ui/models/worklist_model.py" line="29"/>
         <source>Planned</source>
         <translation>Previsto</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="29"/>
+        <location filename="../../ui/models/worklist_model.py" line="30"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="117"/>
+        <location filename="../../ui/models/worklist_model.py" line="118"/>
         <source>OVERDUE</source>
         <translation>ATRASADO</translation>
     </message>
     <message>
-        <location filename="../../ui/models/worklist_model.py" line="119"/>
+        <location filename="../../ui/models/worklist_model.py" line="120"/>
         <source>due today</source>
         <translation>para hoy</translation>
     </message>
@@ -1231,97 +1231,97 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>dates</name>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="95"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="92"/>
         <source>January</source>
         <translation>Enero</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="96"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="93"/>
         <source>February</source>
         <translation>Febrero</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="97"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="94"/>
         <source>March</source>
         <translation>Marzo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="98"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="95"/>
         <source>April</source>
         <translation>Abril</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="99"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="96"/>
         <source>May</source>
         <translation>Mayo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="100"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="97"/>
         <source>June</source>
         <translation>Junio</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="101"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="98"/>
         <source>July</source>
         <translation>Julio</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="102"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="99"/>
         <source>August</source>
         <translation>Agosto</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="103"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="100"/>
         <source>September</source>
         <translation>Septiembre</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="104"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="101"/>
         <source>October</source>
         <translation>Octubre</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="105"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="102"/>
         <source>November</source>
         <translation>Noviembre</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="106"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="103"/>
         <source>December</source>
         <translation>Diciembre</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="124"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="121"/>
         <source>Mon</source>
         <translation>Lun</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="125"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="122"/>
         <source>Tue</source>
         <translation>Mar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="126"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="123"/>
         <source>Wed</source>
         <translation>Mié</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="127"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="124"/>
         <source>Thu</source>
         <translation>Jue</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="128"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="125"/>
         <source>Fri</source>
         <translation>Vie</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="129"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="126"/>
         <source>Sat</source>
         <translation>Sáb</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="130"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="127"/>
         <source>Sun</source>
         <translation>Dom</translation>
     </message>
@@ -1332,6 +1332,24 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/errors.py" line="71"/>
         <source>An unexpected error occurred ({error}). Your saved work is safe; the last action may not have been completed. Details were written to the log.</source>
         <translation>Se produjo un error inesperado ({error}). El trabajo guardado está a salvo; puede que la última acción no se haya completado. Los detalles se han escrito en el registro.</translation>
+    </message>
+</context>
+<context>
+    <name>graft_sources</name>
+    <message>
+        <location filename="../../ui/models/board_model.py" line="60"/>
+        <source>pbsc</source>
+        <translation>sangre periférica</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/board_model.py" line="61"/>
+        <source>marrow</source>
+        <translation>médula ósea</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/board_model.py" line="62"/>
+        <source>cord</source>
+        <translation>cordón umbilical</translation>
     </message>
 </context>
 <context>
@@ -1360,62 +1378,62 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>months_short</name>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="110"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="107"/>
         <source>Jan</source>
         <translation>ene</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="111"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="108"/>
         <source>Feb</source>
         <translation>feb</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="112"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="109"/>
         <source>Mar</source>
         <translation>mar</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="113"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="110"/>
         <source>Apr</source>
         <translation>abr</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="114"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="111"/>
         <source>May</source>
         <translation>may</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="115"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="112"/>
         <source>Jun</source>
         <translation>jun</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="116"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="113"/>
         <source>Jul</source>
         <translation>jul</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="117"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="114"/>
         <source>Aug</source>
         <translation>ago</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="118"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="115"/>
         <source>Sep</source>
         <translation>sep</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="119"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="116"/>
         <source>Oct</source>
         <translation>oct</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="120"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="117"/>
         <source>Nov</source>
         <translation>nov</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="121"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="118"/>
         <source>Dec</source>
         <translation>dic</translation>
     </message>
@@ -1423,52 +1441,52 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>phases</name>
     <message>
-        <location filename="../../ui/models/board_model.py" line="36"/>
+        <location filename="../../ui/models/board_model.py" line="38"/>
         <source>work-up</source>
         <translation>estudio pretrasplante</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="37"/>
+        <location filename="../../ui/models/board_model.py" line="39"/>
         <source>mobilising</source>
         <translation>movilización</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="38"/>
+        <location filename="../../ui/models/board_model.py" line="40"/>
         <source>conditioning</source>
         <translation>acondicionamiento</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="39"/>
+        <location filename="../../ui/models/board_model.py" line="41"/>
         <source>infusion</source>
         <translation>infusión</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="40"/>
+        <location filename="../../ui/models/board_model.py" line="42"/>
         <source>pre-engraftment</source>
         <translation>preinjerto</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="41"/>
+        <location filename="../../ui/models/board_model.py" line="43"/>
         <source>engrafted</source>
         <translation>injertado</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="42"/>
+        <location filename="../../ui/models/board_model.py" line="44"/>
         <source>recovery</source>
         <translation>recuperación</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="43"/>
+        <location filename="../../ui/models/board_model.py" line="45"/>
         <source>day +100</source>
         <translation>día +100</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="44"/>
+        <location filename="../../ui/models/board_model.py" line="46"/>
         <source>late phase</source>
         <translation>fase tardía</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="45"/>
+        <location filename="../../ui/models/board_model.py" line="47"/>
         <source>long-term follow-up</source>
         <translation>seguimiento a largo plazo</translation>
     </message>
@@ -1582,7 +1600,7 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>translation</name>
     <message>
-        <location filename="../../ui/translation.py" line="74"/>
+        <location filename="../../ui/translation.py" line="75"/>
         <source>&amp;System</source>
         <translation>&amp;Sistema</translation>
     </message>
@@ -1590,12 +1608,12 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>transplant_types</name>
     <message>
-        <location filename="../../ui/models/board_model.py" line="51"/>
+        <location filename="../../ui/models/board_model.py" line="53"/>
         <source>autologous</source>
         <translation>autólogo</translation>
     </message>
     <message>
-        <location filename="../../ui/models/board_model.py" line="52"/>
+        <location filename="../../ui/models/board_model.py" line="54"/>
         <source>allogeneic</source>
         <translation>alogénico</translation>
     </message>

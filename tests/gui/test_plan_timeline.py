@@ -359,3 +359,35 @@ def test_selecting_a_step_out_of_view_brings_it_to_the_middle(view):
     rect, canvas = view.bar_rect("tl/visit"), view._canvas()
     assert not rect.isEmpty()
     assert abs(rect.center().x() - canvas.center().x()) < canvas.width() / 4
+
+
+def test_titles_outside_their_bars_never_overlap_in_a_row(qtbot) -> None:
+    """Every demo plan at the opening zoom: a title placed left or right of its marker
+    keeps clear of every other title placed outside in the same row."""
+    from planner.app.demo import build_demo_clinic
+
+    widget = PlanTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(1280, 600)
+    fm = widget.fontMetrics()
+    for _patient, _transplant, demo_plan in build_demo_clinic(TODAY):
+        widget.set_plan(demo_plan, TODAY, frozenset())
+        rows: dict[float, list[tuple[float, float]]] = {}
+        for index, (side, room) in widget._labels.items():
+            if side == "inside":
+                continue
+            rect = widget._content_rect(index)
+            width = min(fm.horizontalAdvance(widget._bars[index].title) + 4, room) + 8
+            span = (
+                (rect.right(), rect.right() + width)
+                if side == "right"
+                else (
+                    rect.left() - width,
+                    rect.left(),
+                )
+            )
+            rows.setdefault(rect.top(), []).append(span)
+        for spans in rows.values():
+            spans.sort()
+            for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+                assert start >= end - 0.5, demo_plan.transplant_id

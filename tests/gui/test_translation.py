@@ -112,6 +112,7 @@ def test_main_window_in_spanish(spanish, make_window, demo_repo, qtbot, monkeypa
         "Complicacio&nes",
     ]
     assert "   NHC DEMO-0011   nacimiento " in ws.header.text()
+    assert "alogénico" in ws.header.text() and "(injertado)" in ws.header.text()
     assert ws.table_model.headerData(3, Qt.Orientation.Horizontal) == "Paso"
     # A dialog: its own text, and Qt's standard button from qtbase_es.qm.
     seen: dict[str, object] = {}

@@ -55,6 +55,22 @@ TRANSPLANT_TYPES = (
 )
 
 
+# Graft sources (Transplant.graft_source), shown translated.
+GRAFT_SOURCES = (
+    QT_TRANSLATE_NOOP("graft_sources", "pbsc"),
+    QT_TRANSLATE_NOOP("graft_sources", "marrow"),
+    QT_TRANSLATE_NOOP("graft_sources", "cord"),
+)
+
+
+def shown_graft_source(value: str) -> str:
+    """A graft source in the interface's language ("PBSC" in English, as the team says)."""
+    if value in GRAFT_SOURCES:
+        shown = QCoreApplication.translate("graft_sources", value)
+        return shown.upper() if shown == value else shown
+    return value
+
+
 def shown_transplant_type(value: str) -> str:
     """A transplant type in the interface's language."""
     if value in TRANSPLANT_TYPES:

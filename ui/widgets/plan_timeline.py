@@ -512,6 +512,14 @@ class PlanTimeline(QWidget):
         fm = self.fontMetrics()
         ppd = self._scale.px_per_day
         self._labels = {}
+        # Titles already placed outside their bars, per row: a later title must not be
+        # drawn over them (a step's title left of its marker overlapped the title another
+        # step had put right of its own in the same gap).
+        taken: dict[float, list[tuple[float, float]]] = {}
+
+        def free(row: float, start: float, end: float) -> bool:
+            return all(end <= a or start >= b for a, b in taken.get(row, ()))
+
         for indices in self._step_bars.values():
             title = tr(self._bars[indices[0]].title)
             need = fm.horizontalAdvance(title) + 4
@@ -530,10 +538,13 @@ class PlanTimeline(QWidget):
             right = (self._scale.x(nxt) if nxt else rects[last].right() + 1e4) - rects[last].right()
             left = rects[first].left() - (self._scale.x(prev) + ppd if prev else 0.0)
             wanted = min(need, 60.0) + 8
-            if right >= wanted:
+            row, end, start = rects[last].top(), rects[last].right(), rects[first].left()
+            if right >= wanted and free(row, end, end + min(need, right - 8) + 8):
                 self._labels[last] = ("right", right - 8)
-            elif left >= wanted:
+                taken.setdefault(row, []).append((end, end + min(need, right - 8) + 8))
+            elif left >= wanted and free(row, start - min(need, left - 8) - 8, start):
                 self._labels[first] = ("left", left - 8)
+                taken.setdefault(row, []).append((start - min(need, left - 8) - 8, start))
             elif inner and max(inner.values()) >= 24:
                 best = max(inner, key=lambda i: inner[i])
                 self._labels[best] = ("inside", inner[best])
