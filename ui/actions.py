@@ -241,6 +241,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+2",),
         needs_clinic=False,
     ),
+    ActionSpec(
+        "show_forms",
+        QT_TRANSLATE_NOOP("actions", "Re&gistry forms due..."),
+        "show_forms",
+        ("Ctrl+3",),
+    ),
     # Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+Shift+= is not Ctrl++.
     ActionSpec(
         "zoom_in",
@@ -325,7 +331,17 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     # Not "&View": Alt+V is the patient's Harvest tab.
     (
         QT_TRANSLATE_NOOP("actions", "Vie&w"),
-        ("show_board", "show_today", None, "zoom_in", "zoom_out", "fit", None, "refresh"),
+        (
+            "show_board",
+            "show_today",
+            "show_forms",
+            None,
+            "zoom_in",
+            "zoom_out",
+            "fit",
+            None,
+            "refresh",
+        ),
     ),
     # No access key: H, E, L and P are the Checklists, Edit, Calendar and Complications
     # keys, and a name built around a free letter would hide Help. F1 opens the guide and

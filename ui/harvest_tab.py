@@ -683,6 +683,12 @@ class HarvestTab(QWidget):
             )
         )
         self.calculator_button.clicked.connect(self.open_plerixafor_calculator)
+        # No access key: every letter of "Infusion" already has an owner on this page.
+        self.infusion_button = QPushButton(self.tr("Infusion..."))
+        self.infusion_button.setToolTip(
+            self.tr("Products infused (ISBT 128 DIN), doses per kg and infusion reactions")
+        )
+        self.infusion_button.clicked.connect(self.open_infusion)
         buttons = QHBoxLayout()
         for b in (
             self.count_button,
@@ -691,6 +697,7 @@ class HarvestTab(QWidget):
             self.remove_button,
             self.targets_button,
             self.calculator_button,
+            self.infusion_button,
         ):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -912,6 +919,12 @@ class HarvestTab(QWidget):
             lambda edited: lambda repo, ctx: save_harvest_settings(repo, ctx, tid, edited),
             lambda _edited: self.tr("Targets saved."),
         )
+
+    def open_infusion(self) -> None:
+        """The infusion record: products infused and reactions, each saved at once."""
+        from ui.infusion_dialog import InfusionDialog
+
+        InfusionDialog(self, self.session).exec()
 
     def open_plerixafor_calculator(self) -> None:
         """The plerixafor calculator, filled in from the patient's record as it is now."""

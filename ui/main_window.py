@@ -630,6 +630,13 @@ class MainWindow(QMainWindow):
         """Go to the Today tab (the worklist)."""
         self.tabs.setCurrentIndex(1)
 
+    def show_forms(self) -> None:
+        """The registry forms past due, in their window or due soon, across the clinic."""
+        from ui.dialogs.forms_dialog import FormsDialog
+
+        self.forms_dialog = FormsDialog(self.session, self.open_transplant, self)
+        self.forms_dialog.show()
+
     def undo(self) -> None:
         """Undo the last edit of the current tab (a patient's, or the clinic's)."""
         self.undo_group.undo()
@@ -777,12 +784,14 @@ class MainWindow(QMainWindow):
         if not self.session.ready:
             self.when_ready(lambda: self._on_worklist_check_off(item))
             return
-        from planner.domain.plans import mark_done
+        from planner.app.graft_secured import mark_step_done
 
         try:
             ts = self.session_for(item.transplant_id)
-            after = mark_done(
-                ts.plan,
+            # Refused for a conditioning dose before the graft is secured; the override
+            # is given from the patient's own mark-done dialog.
+            after = mark_step_done(
+                ts.record,
                 item.step_id,
                 item.offset,
                 self.session.today,

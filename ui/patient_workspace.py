@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QPageLayout, QTextDocument
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from planner.app.audited_output import record_output
 from planner.app.board import current_phase
 from planner.app.changes import ALL_PARTS, PATIENT, PLAN, SAMPLES, TRANSPLANT, Change
+from planner.app.graft_secured import mark_step_done, needs_override
 from planner.app.plans import day0_move
 from planner.clinical.plan_rules.checks import findings_for_step
 from planner.clinical.step_doses import plan_dose_line
@@ -41,7 +42,6 @@ from planner.domain.i18n import tr
 from planner.domain.patients import GraftSource, TransplantType
 from planner.domain.plans import (
     StepStatus,
-    mark_done,
     move_occurrences,
     move_step,
     set_anchor_date,
@@ -603,16 +603,25 @@ class PatientWorkspace(QWidget):
         s = self.session
 
         def done(entry: DoneEntry) -> None:
-            after = mark_done(
-                s.plan,
+            # A conditioning dose is refused while the graft is not secured; the dialog
+            # then comes back offering an override with a reason (planner.app.graft_secured).
+            after = mark_step_done(
+                s.record,
                 step_id,
                 offset,
                 entry.actual_date,
                 by=s.actor_name,
                 at=s.now_utc_text(),
                 reason=entry.note,
+                override=entry.override,
             )
-            s.push(after, f"Mark {step.title} done")
+            s.push(after, f"Mark {step.title} done", reason=entry.override)
+
+        def ask_done(**again: Any) -> DoneEntry | None:
+            assert occ is not None  # asked only for an occurrence of the plan
+            if again and needs_override(s.record, step_id):
+                again["can_override"] = True
+            return StepDialogs.ask_done(self, occ, s.today, **again)
 
         def skip(reason: str) -> None:
             after = skip_occurrence(
@@ -626,9 +635,7 @@ class PatientWorkspace(QWidget):
 
         try:
             if action == "done" and occ is not None:
-                ask_until_saved(
-                    lambda **again: StepDialogs.ask_done(self, occ, s.today, **again), done
-                )
+                ask_until_saved(ask_done, done)
             elif action == "skip":
                 ask_until_saved(
                     lambda **again: StepDialogs.ask_reason(

@@ -42,6 +42,18 @@ CHECKLISTS: Final = tr_noop(
     "that is missing or will have expired by the date it must cover; the patient's "
     "Checklists tab shows each item's rule and dates."
 )
+CHECKLIST_OVERDUE: Final = tr_noop(
+    "An item of a checklist whose deadlines hold after the event (the registry forms, "
+    "CIBMTR and EBMT) past its due date and not ticked; the patient's Checklists tab lists "
+    "them with their dates."
+)
+GRAFT_SECURED: Final = tr_noop(
+    "From 7 days before the first conditioning step to Day 0: the graft must be secured "
+    "before conditioning (FACT-JACIE Standards). Autologous: stored CD34+ at or above the "
+    'minimum target; allogeneic: donor cleared and a collection on the plan, or "Graft '
+    'availability confirmed" ticked. A conditioning dose is refused as given until then, '
+    "unless an override is recorded with a reason."
+)
 COMPLICATIONS: Final = tr_noop(
     "An active complication episode and its maximum grade; the grading system, criteria "
     "and values are in the patient's Complications tab."
@@ -161,6 +173,9 @@ SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
         # a procedure (and its line) for no benefit. A record that cannot be read may hide
         # any of these.
         COMPLICATIONS: HIGH,
+        # Conditioning without a graft leaves the patient without marrow: a decision to
+        # take before the first dose.
+        GRAFT_SECURED: HIGH,
         PRIMARY_GRAFT_FAILURE: HIGH,
         GRAFT_FAILURE_WATCH: HIGH,
         SECONDARY_GRAFT_FAILURE: HIGH,
@@ -176,6 +191,7 @@ SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
         # plan changed.
         OVERDUE: MEDIUM,
         CHECKLISTS: MEDIUM,
+        CHECKLIST_OVERDUE: MEDIUM,
         LOW_CD34: MEDIUM,
         ENGRAFTMENT_NEWS: MEDIUM,
         NEVER_BELOW: MEDIUM,

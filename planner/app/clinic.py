@@ -11,12 +11,18 @@ from typing import TypeVar
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
+from planner.app.graft_secured import graft_alerts
 from planner.app.plan_checks import plan_check_alerts
 from planner.domain import i18n
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
-from planner.records.checklists import ChecklistTemplate, checklist_alerts, load_checklists
+from planner.records.checklists import (
+    ChecklistTemplate,
+    checklist_alerts,
+    load_checklists,
+    overdue_alerts,
+)
 from planner.records.documents import document_alerts
 from planner.records.ports import (
     CHECKLISTS,
@@ -165,6 +171,27 @@ def clinic_view_of(
             partial(checklist_alerts, records[CHECKLISTS], plans, today, templates, types)
         ),
         alert_rules.CHECKLISTS,
+    )
+    _add_records(
+        alerts,
+        _shown_and_english(
+            partial(overdue_alerts, records[CHECKLISTS], plans, today, templates, types)
+        ),
+        alert_rules.CHECKLIST_OVERDUE,
+    )
+    _add_records(
+        alerts,
+        _shown_and_english(
+            partial(
+                graft_alerts,
+                transplants,
+                {p.transplant_id: p for p in plans},
+                records[HARVEST],
+                records[CHECKLISTS],
+                today,
+            )
+        ),
+        alert_rules.GRAFT_SECURED,
     )
     _add_records(
         alerts,

@@ -416,14 +416,30 @@ def build_demo_clinic(
 DEMO_WORKUP_DONE = {"idm": 25, "consent": 12, "hct-ci": 20, "performance-status": 20, "dental": 30}
 
 
+# Allogeneic demo patients in conditioning whose graft is secured: the "Graft availability
+# confirmed" item of the pre-conditioning checklist was ticked this many days before Day 0.
+DEMO_GRAFT_CONFIRMED = {"DEMO-0005": 10, "DEMO-0007": 12}
+
+
 def demo_checklists(
     clinic: Sequence[tuple[Patient, Transplant, Plan]], today: dt.date
 ) -> list[ClinicalRecord]:
-    """Work-up checklist ticks for DEMO-0004 (stored as its "checklists" record)."""
+    """Work-up checklist ticks for DEMO-0004, and the graft confirmed for the allogeneic
+    patients in conditioning (stored as their "checklists" records)."""
     from planner.records.checklists import ChecklistState, ItemState, checklists_to_body
 
     records = []
-    for patient, transplant, _ in clinic:
+    for patient, transplant, plan in clinic:
+        if patient.mrn in DEMO_GRAFT_CONFIRMED:
+            day = plan.day0 - dt.timedelta(days=DEMO_GRAFT_CONFIRMED[patient.mrn])
+            ticked = ItemState(done=True, date=day, by="demo", at=f"{day.isoformat()}T12:00:00Z")
+            confirmed = ChecklistState("pre-conditioning", {"product-available": ticked})
+            records.append(
+                ClinicalRecord(
+                    transplant.id, "checklists", checklists_to_body({"pre-conditioning": confirmed})
+                )
+            )
+            continue
         if patient.mrn != "DEMO-0004":
             continue
         items = {
@@ -444,6 +460,39 @@ def demo_checklists(
     return records
 
 
+# Autologous demo patients in conditioning or later with their stem cells stored: two
+# collections three weeks before Day 0 (x10^6 CD34+ cells in each product).
+DEMO_COLLECTIONS = {"DEMO-0006": (420.0, 310.0)}
+
+
+def demo_harvests(
+    clinic: Sequence[tuple[Patient, Transplant, Plan]],
+) -> list[ClinicalRecord]:
+    """The harvest logs of the autologous demo patients whose graft is stored, so the
+    graft-secured rule finds their CD34+ cells (planner.app.graft_secured)."""
+    from planner.records.harvest_log import Collection, HarvestLog, default_targets
+
+    records = []
+    for patient, transplant, plan in clinic:
+        totals = DEMO_COLLECTIONS.get(patient.mrn)
+        if totals is None or patient.weight_kg is None:
+            continue
+        log = HarvestLog(default_targets(transplant))
+        for n, total in enumerate(totals):
+            log = log.with_collection(
+                Collection(
+                    id=f"demo-{n + 1}",
+                    date=plan.day0 - dt.timedelta(days=22 - n),
+                    product_volume_ml=250.0,
+                    weight_kg=patient.weight_kg,
+                    cd34_total_e6=total,
+                    note="demo",
+                )
+            )
+        records.append(ClinicalRecord(transplant.id, "harvest", log.to_body()))
+    return records
+
+
 def load_demo_clinic(repo: Repository, ctx: Context) -> int:
     """Write the demo clinic in one commit; return the number of patients written."""
     clinic = build_demo_clinic(ctx.today)
@@ -458,6 +507,7 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
 
     records = demo_records(fresh, ctx.today)
     checklists = demo_checklists(fresh, ctx.today)
+    harvests = demo_harvests(fresh)
     repo.commit(
         Action(
             actor=ctx.actor,
@@ -473,6 +523,7 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
                     for tid, rec in records.items()
                 ),
                 *checklists,
+                *harvests,
             ),
         )
     )

@@ -59,7 +59,15 @@ from planner.records.documents import (
     with_entry,
 )
 from planner.records.harvest_log import HarvestLog
-from planner.records.ports import DOCUMENTS, ENGRAFTMENT, HARVEST, Repository
+from planner.records.infusion_log import InfusionLog, product_line, reaction_line, total_lines
+from planner.records.ports import (
+    DOCUMENTS,
+    ENGRAFTMENT,
+    HARVEST,
+    INFUSION,
+    ClinicalRecord,
+    Repository,
+)
 
 if TYPE_CHECKING:  # engraftment imports pandas; only its result type is needed here
     from planner.clinical.engraftment import EngraftmentResult
@@ -264,6 +272,9 @@ def summary_inputs(repo: Repository, patient: Patient, plan: Plan, today: dt.dat
     recovery = repo.get_record(plan.transplant_id, ENGRAFTMENT)
     episodes = complication_log(repo, plan.transplant_id).episodes
     rows, harvest_error = _harvest_rows(harvest.body if harvest is not None else None, transplant)
+    infusion, reactions, infusion_error = _infusion_lines(
+        repo.get_record(plan.transplant_id, INFUSION)
+    )
     # Engraftment is computed from these counts and the record in ``render`` (pandas, off
     # the GUI thread).
     return SummaryInputs(
@@ -273,7 +284,22 @@ def summary_inputs(repo: Repository, patient: Patient, plan: Plan, today: dt.dat
         labs=tuple(samples),
         episodes=tuple(e.episode for e in episodes),
         checklist=_checklist_lines(repo, plan, today),
+        infusion=infusion,
+        infusion_reactions=reactions,
+        infusion_error=infusion_error,
     )
+
+
+def _infusion_lines(
+    record: ClinicalRecord | None,
+) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """(product and total lines, reaction lines, why the record could not be read)."""
+    try:
+        log = InfusionLog.from_body(record.body if record is not None else None)
+    except ValidationError as exc:
+        return (), (), str(exc)
+    products = (*(product_line(p) for p in log.products), *total_lines(log))
+    return products, tuple(reaction_line(r, log) for r in log.reactions), ""
 
 
 def _checklist_lines(repo: Repository, plan: Plan, today: dt.date) -> tuple[str, ...]:

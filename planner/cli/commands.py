@@ -137,6 +137,39 @@ def cmd_board(args: argparse.Namespace, shell: Shell) -> int:
     return EXIT_OK
 
 
+def cmd_forms(args: argparse.Namespace, shell: Shell) -> int:
+    """List the registry forms of the clinic: past due, in their window, or due in the next
+    31 days (``--all``: every form). ``--json`` is patient data leaving for another program:
+    audited like ``board --json``."""
+    from planner.app.audited_output import patients_phrase, record_output
+    from planner.app.forms import forms_due
+
+    repo = shell.open_repository(args, existing=True)
+    try:
+        found = forms_due(repo, shell.clock().date(), everything=args.all)
+        if args.json and found:
+            record_output(
+                repo,
+                shell.context(),
+                f"Export registry forms as JSON ({patients_phrase(f.patient_id for f in found)})",
+                outcome="The forms were not exported",
+                what="the export",
+            )
+    finally:
+        repo.close()
+    if args.json:
+        shell.out(json.dumps([f.as_json() for f in found], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not found:
+        shell.out("No registry form is past due or due in the next 31 days.")
+    for f in found:
+        shell.out(
+            f"{f.mrn:<12} {f.due.isoformat()}  window to {f.window_end.isoformat()}  "
+            f"{f.status:<10} {f.form}"
+        )
+    return EXIT_OK
+
+
 def cmd_demo_db(args: argparse.Namespace, shell: Shell) -> int:
     """Write the demo clinic to a new SQLite file."""
     from planner.app.demo import load_demo_clinic
@@ -195,6 +228,7 @@ COMMANDS: dict[str, Command] = {
     "protocols": cmd_protocols,
     "schedule": cmd_schedule,
     "board": cmd_board,
+    "forms": cmd_forms,
     "demo-db": cmd_demo_db,
     "check": cmd_check,
     "backup": cmd_backup,

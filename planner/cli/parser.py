@@ -83,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     sch.add_argument("--json", action="store_true")
     board = sub.add_parser("board", help="print the clinic board")
     board.add_argument("--json", action="store_true")
+    forms = sub.add_parser(
+        "forms",
+        help="list the registry forms past due, in their window, or due in the next 31 days",
+    )
+    forms.add_argument(
+        "--json", action="store_true", help="keys: mrn, form, due, window_end, status"
+    )
+    forms.add_argument(
+        "--all", action="store_true", help="every registry form, done and later ones too"
+    )
     demo = sub.add_parser("demo-db", help="write the demo clinic to a new SQLite file")
     demo.add_argument("path")
     sub.add_parser("check", help="check the database's integrity and audit trail")

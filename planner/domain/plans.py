@@ -123,6 +123,8 @@ class OccurrenceRecord:
         by: user name; at: ISO UTC time of the entry; reason: why (skips, late entries).
         shift: days this one occurrence was moved off the step's days (its own move,
             beside the step's ``shift``; it follows Day 0 like the rest of the step).
+        override: why a rule that refuses this entry was overridden (a conditioning dose
+            given before the graft was secured); ``by`` and ``at`` say who and when.
     """
 
     offset: int
@@ -132,6 +134,7 @@ class OccurrenceRecord:
     at: str = ""
     reason: str = ""
     shift: int = 0
+    override: str = ""
 
 
 @dataclass(frozen=True)
@@ -824,8 +827,10 @@ def mark_done(
     by: str,
     at: str,
     reason: str = "",
+    override: str = "",
 ) -> Plan:
-    """Record that one occurrence happened on ``actual_date``."""
+    """Record that one occurrence happened on ``actual_date`` (``override``: why a rule
+    that refused it was overridden)."""
     if isinstance(actual_date, dt.datetime) or not isinstance(actual_date, dt.date):
         raise ValidationError("actual_date", tr("The date it happened must be a calendar date."))
     step = plan.step(step_id)
@@ -839,6 +844,7 @@ def mark_done(
         at=at,
         reason=reason,
         shift=old.shift if old is not None else 0,  # where it was moved, if undone later
+        override=override.strip(),
     )
     records = (*(r for r in step.records if r.offset != offset), rec)
     return _replace_step(plan, replace(step, records=records))

@@ -48,6 +48,10 @@ class SummaryInputs:
         labs: count samples for the chart.
         episodes: complication episodes.
         checklist: status lines ("Consent signed 2026-02-01", ...).
+        infusion: the products infused and the doses per kg, one line each
+            (``planner.records.infusion_log``: ``product_line``, ``total_lines``).
+        infusion_reactions: the infusion reactions with their grade, one line each.
+        infusion_error: why the stored infusion record could not be read ("" when it could).
     """
 
     harvest: tuple[HarvestRow, ...] = ()
@@ -58,3 +62,6 @@ class SummaryInputs:
     labs: tuple[LabSample, ...] = ()
     episodes: tuple[ComplicationEpisode, ...] = ()
     checklist: tuple[str, ...] = ()
+    infusion: tuple[str, ...] = ()
+    infusion_reactions: tuple[str, ...] = ()
+    infusion_error: str = ""

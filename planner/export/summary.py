@@ -273,6 +273,23 @@ def _engraftment(doc: PdfDocument, plan: Plan, inputs: SummaryInputs) -> None:
     )
 
 
+def _infusion(doc: PdfDocument, inputs: SummaryInputs) -> None:
+    """The products infused with their DIN and doses per kg, then the reactions."""
+    doc.heading("Infusion")
+    if inputs.infusion_error:
+        doc.paragraph(f"The infusion record could not be read: {inputs.infusion_error}")
+        return
+    if not inputs.infusion:
+        doc.paragraph("No infused product recorded.")
+    else:
+        doc.bullets(inputs.infusion)
+    if inputs.infusion_reactions:
+        doc.paragraph("Infusion reactions:")
+        doc.bullets(inputs.infusion_reactions)
+    elif inputs.infusion:
+        doc.paragraph("No infusion reaction recorded.")
+
+
 def _lines(doc: PdfDocument, title: str, lines: Sequence[str], empty: str) -> None:
     doc.heading(title)
     if lines:
@@ -329,6 +346,7 @@ def write_team_summary(
     _details(doc, patient, transplant, plan, printed_on)
     _day0_changes(doc, plan)
     _harvest(doc, plan, inputs.harvest, inputs.harvest_error)
+    _infusion(doc, inputs)
     _engraftment(doc, plan, inputs)
     _lines(doc, "Checklist status", inputs.checklist, "No checklist items recorded.")
     _lines(
@@ -421,6 +439,7 @@ def write_handoff_packet(
     )
     _details(doc, patient, transplant, plan, printed_on)
     _contacts(doc, patient, settings)
+    _infusion(doc, inputs)
     _engraftment(doc, plan, inputs)
     _lines(
         doc,

@@ -26,6 +26,7 @@ File format (``schema = 1``)::
     title = "Pre-transplant work-up"
     transplant_types = ["autologous", "allogeneic"]
     repeat = "once"                  # or "daily": done only when ticked today
+    overdue_on_board = false         # true: an item past due shows on the board until ticked
     review_status = "for local review"
     source = "FACT-JACIE International Standards B6.4.5; centre work-up SOP"
 
@@ -38,6 +39,7 @@ File format (``schema = 1``)::
     day = -7                         # due day relative to the anchor
     expires_after_days = 30
     due_before = "collection"
+    window_after_days = 120          # still on time this long after the due date (forms)
     transplant_types = ["allogeneic"]   # optional, narrows the template's
     notes = "FACT-JACIE: within 30 days before collection."
 """
@@ -51,7 +53,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from planner.domain.assets import list_resources
-from planner.domain.days import optional_calendar_date, short_day_label
+from planner.domain.days import optional_calendar_date, short_date, short_day_label
 from planner.domain.i18n import tr, tr_n, tr_noop
 from planner.domain.plans import Plan
 from planner.domain.templates import (
@@ -90,6 +92,7 @@ _TOP_KEYS: Final = {
     "title",
     "transplant_types",
     "repeat",
+    "overdue_on_board",
     "review_status",
     "source",
     "description",
@@ -104,6 +107,7 @@ _ITEM_KEYS: Final = {
     "day",
     "expires_after_days",
     "due_before",
+    "window_after_days",
     "transplant_types",
     "notes",
 }
@@ -152,6 +156,9 @@ class ChecklistItem:
         due_before: the anchor the result must still be valid at.
         transplant_types: the transplant types the item applies to.
         notes: source and rationale, shown to the team.
+        window_after_days: how long after its due date the item may still be done on
+            time (a registry form's window: CIBMTR forms are past due 120 days after their
+            time point); None: due on its date.
     """
 
     id: str
@@ -164,6 +171,7 @@ class ChecklistItem:
     due_before: str | None = None
     transplant_types: tuple[str, ...] = TRANSPLANT_TYPES
     notes: str = ""
+    window_after_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +186,9 @@ class ChecklistTemplate:
         source: the guidelines it paraphrases.
         description: free text.
         items: in file order.
+        overdue_on_board: an item past due is a board alert until ticked (registry
+            forms: their deadlines hold whatever happened since; a work-up list is
+            settled by the transplant itself and would only add noise).
         checksum: SHA-256 of the file bytes.
         path: the file it came from.
     """
@@ -193,6 +204,7 @@ class ChecklistTemplate:
     items: tuple[ChecklistItem, ...]
     checksum: str = ""
     path: str = ""
+    overdue_on_board: bool = False
 
     def item(self, item_id: str) -> ChecklistItem:
         """The item with ``item_id``."""
@@ -284,7 +296,7 @@ def _parse_item(
     anchor: str | None = None
     day: int | None = None
     if repeat == "daily":
-        for key in ("anchor", "day", "expires_after_days", "due_before"):
+        for key in ("anchor", "day", "expires_after_days", "due_before", "window_after_days"):
             if key in raw:
                 raise ctx.error(tr("a daily checklist's items are not dated."), key)
     else:
@@ -306,7 +318,17 @@ def _parse_item(
         due_before=due_before,
         transplant_types=item_types,
         notes=ctx.text(raw, "notes", required=False),
+        window_after_days=_window(ctx, raw),
     )
+
+
+def _window(ctx: ParseContext, raw: Mapping[str, Any]) -> int | None:
+    if "window_after_days" not in raw:
+        return None
+    days: int = ctx.get(raw, "window_after_days", int)
+    if not 0 <= days <= 3650:
+        raise ctx.error(tr("must be a whole number of days from 0 to 3650."), "window_after_days")
+    return days
 
 
 def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate:
@@ -374,6 +396,7 @@ def parse_checklist(data: bytes, file: str = "<checklist>") -> ChecklistTemplate
         items=items,
         checksum=hashlib.sha256(data).hexdigest(),
         path=file,
+        overdue_on_board=ctx.get(doc, "overdue_on_board", bool, required=False, default=False),
     )
 
 
@@ -651,6 +674,18 @@ class ItemView:
         """Ticked (for daily items: ticked today)."""
         return self.status in ("done", "done today", "expired", "expires early")
 
+    @property
+    def window_end(self) -> dt.date | None:
+        """The last day the item is on time: its due date plus ``window_after_days``."""
+        if self.due is None:
+            return None
+        return self.due + dt.timedelta(days=self.item.window_after_days or 0)
+
+    def past_due(self, today: dt.date) -> bool:
+        """Not done and its window closed before ``today``."""
+        end = self.window_end
+        return not self.done and end is not None and end < today
+
 
 @dataclass(frozen=True)
 class ChecklistView:
@@ -818,6 +853,50 @@ def checklist_alerts(
         alerts = expiry_alerts(templates, states, plan, today, kind)
         if alerts:
             found[record.transplant_id] = alerts
+    return found
+
+
+def overdue_alerts(
+    records: Iterable[ClinicalRecord],
+    plans: Iterable[Plan],
+    today: dt.date,
+    templates: Mapping[str, ChecklistTemplate],
+    transplant_types: Mapping[str, str],
+) -> dict[str, list[str]]:
+    """Board alerts by transplant id: each checklist marked ``overdue_on_board`` with
+    items not ticked whose window has closed (``ItemView.past_due``), whether or not anyone
+    opened the checklist yet ("Registry forms due (CIBMTR and EBMT): 4 items past due, the
+    first since ..."). The same rule as the Forms due list. A record that cannot be read
+    is left to ``checklist_alerts``.
+    """
+    states_of: dict[str, dict[str, ChecklistState]] = {}
+    for record in records:
+        if record.kind == "checklists":
+            try:
+                states_of[record.transplant_id] = checklists_from_body(record.body)
+            except ValidationError:
+                continue
+    found: dict[str, list[str]] = {}
+    for plan in plans:
+        kind = transplant_types.get(plan.transplant_id)
+        if kind is None:
+            continue
+        states = states_of.get(plan.transplant_id, {})
+        for template in applicable_templates(templates, kind):
+            if not template.overdue_on_board:
+                continue
+            view = checklist_view(template, states.get(template.id), plan, today, kind)
+            late = [i for i in view.items if i.past_due(today)]
+            if late:
+                first = min(i.window_end for i in late if i.window_end is not None)
+                text = tr_n(
+                    "{checklist}: {n} item past due since {date}",
+                    "{checklist}: {n} items past due, the first since {date}",
+                    len(late),
+                ).format(
+                    checklist=tr(template.title), n=len(late), date=short_date(first, year=True)
+                )
+                found.setdefault(plan.transplant_id, []).append(text)
     return found
 
 

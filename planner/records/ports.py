@@ -32,7 +32,16 @@ ENGRAFTMENT: Final = "engraftment"
 """The recovery record: transfusions, engraftment overrides, superseded counts."""
 DOCUMENTS: Final = "documents"
 """The history of printed and exported documents."""
-RECORD_KINDS: Final[tuple[str, ...]] = (HARVEST, COMPLICATIONS, CHECKLISTS, ENGRAFTMENT, DOCUMENTS)
+INFUSION: Final = "infusion"
+"""The products infused (ISBT 128 DIN, doses per kg) and the infusion reactions."""
+RECORD_KINDS: Final[tuple[str, ...]] = (
+    HARVEST,
+    COMPLICATIONS,
+    CHECKLISTS,
+    ENGRAFTMENT,
+    DOCUMENTS,
+    INFUSION,
+)
 
 
 @dataclass(frozen=True)

@@ -181,6 +181,8 @@ def _record_to_dict(r: OccurrenceRecord) -> dict[str, Any]:
         "at": r.at,
         "reason": r.reason,
         **({"shift": r.shift} if r.shift else {}),
+        # Only when given, so a plan stored before this field keeps its audited hash.
+        **({"override": r.override} if r.override else {}),
     }
 
 
@@ -193,6 +195,7 @@ def _record_from_dict(d: dict[str, Any]) -> OccurrenceRecord:
         at=d.get("at", ""),
         reason=d.get("reason", ""),
         shift=d.get("shift", 0),
+        override=d.get("override", ""),
     )
 
 

@@ -4,204 +4,204 @@
 <context>
     <name>CalculatorDialog</name>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="95"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="96"/>
         <source>Assessment date</source>
         <translation>Fecha de la valoración</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="97"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="98"/>
         <source>after today: an assessment cannot be dated in the future</source>
         <translation>posterior a hoy: una valoración no puede tener fecha futura</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="102"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="103"/>
         <source>Findings</source>
         <translation>Hallazgos</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="104"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="105"/>
         <source>Assessment &amp;date:</source>
         <translation>Fecha de la &amp;valoración:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="113"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="114"/>
         <source>Calculation error</source>
         <translation>Error de cálculo</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="161"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="162"/>
         <source>yyyy-mm-dd</source>
         <translation>aaaa-mm-dd</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="164"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="165"/>
         <source>not entered</source>
         <translation>sin introducir</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="167"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="168"/>
         <source>optional {placeholder}</source>
         <translation>opcional {placeholder}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="169"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="170"/>
         <source>optional</source>
         <translation>opcional</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="181"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="182"/>
         <source>Allowed: {hint}</source>
         <translation>Permitido: {hint}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="184"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="185"/>
         <source>{field} allowed range</source>
         <translation>{field}: intervalo permitido</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="190"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="191"/>
         <source>{field} error</source>
         <translation>{field}: error</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="198"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="199"/>
         <source>Result</source>
         <translation>Resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="205"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="206"/>
         <source>Grade</source>
         <translation>Grado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="206"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="207"/>
         <source>Criteria and version</source>
         <translation>Criterios y versión</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="207"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="208"/>
         <source>Deciding rule</source>
         <translation>Regla determinante</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="208"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="209"/>
         <source>Stages and scores</source>
         <translation>Estadios y puntuaciones</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="209"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="210"/>
         <source>Inputs used</source>
         <translation>Datos utilizados</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="210"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="211"/>
         <source>Notes</source>
         <translation>Notas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="220"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="221"/>
         <source>Clinician confirmation required</source>
         <translation>Requiere confirmación del médico</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="223"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="224"/>
         <source>Confirmation reason</source>
         <translation>Motivo de la confirmación</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="224"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="225"/>
         <source>why the suggested value is right</source>
         <translation>por qué el valor propuesto es correcto</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="226"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="227"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Motivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="231"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="232"/>
         <source>Why the result cannot be saved</source>
         <translation>Por qué no se puede guardar el resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="235"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="236"/>
         <source>C&amp;opy result</source>
         <translation>Co&amp;piar resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="236"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="237"/>
         <source>Copy the result to the clipboard</source>
         <translation>Copiar el resultado al portapapeles</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="239"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="240"/>
         <source>&amp;Save assessment</source>
         <translation>&amp;Guardar valoración</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="247"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="248"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="351"/>
-        <location filename="../../ui/dialogs/calculator_form.py" line="365"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="352"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="366"/>
         <source>A value is refused; see the message under it.</source>
         <translation>Se ha rechazado un valor; vea el mensaje debajo.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="354"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="355"/>
         <source>The assessment date is refused; see the message under it.</source>
         <translation>Se ha rechazado la fecha de la valoración; vea el mensaje debajo.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="357"/>
-        <location filename="../../ui/dialogs/calculator_form.py" line="362"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="358"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="363"/>
         <source>Enter: {fields}.</source>
         <translation>Introduzca: {fields}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="379"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="380"/>
         <source>{hint} · counted: {reason}</source>
         <translation>{hint} · contado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="387"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="388"/>
         <source>No result</source>
         <translation>Sin resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="400"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="401"/>
         <source>Criteria: {criteria}, version {version}</source>
         <translation>Criterios: {criteria}, versión {version}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="404"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="405"/>
         <source>Rule: {rule}</source>
         <translation>Regla: {rule}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="406"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="407"/>
         <source>Stages/scores: {scores}</source>
         <translation>Estadios/puntuaciones: {scores}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="409"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="410"/>
         <source>Inputs: {inputs}</source>
         <translation>Datos: {inputs}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="412"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="413"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="423"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="424"/>
         <source>{reason} Use Copy result.</source>
         <translation>{reason} Use Copiar resultado.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/calculator_form.py" line="426"/>
+        <location filename="../../ui/dialogs/calculator_form.py" line="427"/>
         <source>{criteria} results have no grade order to track. Use Copy result.</source>
         <translation>Los resultados de {criteria} no tienen un orden de grados que seguir. Use Copiar resultado.</translation>
     </message>
@@ -209,198 +209,198 @@
 <context>
     <name>ChecklistTab</name>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="50"/>
+        <location filename="../../ui/checklist_tab.py" line="51"/>
         <source>Done</source>
         <translation>Hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="51"/>
+        <location filename="../../ui/checklist_tab.py" line="52"/>
         <source>Item</source>
         <translation>Elemento</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="52"/>
+        <location filename="../../ui/checklist_tab.py" line="53"/>
         <source>Section</source>
         <translation>Sección</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="53"/>
+        <location filename="../../ui/checklist_tab.py" line="54"/>
         <source>Due</source>
         <translation>Previsto</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="54"/>
+        <location filename="../../ui/checklist_tab.py" line="55"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="55"/>
+        <location filename="../../ui/checklist_tab.py" line="56"/>
         <source>Status</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="56"/>
+        <location filename="../../ui/checklist_tab.py" line="57"/>
         <source>Done on (by)</source>
         <translation>Hecho el (por)</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="57"/>
+        <location filename="../../ui/checklist_tab.py" line="58"/>
         <source>Note or warning</source>
         <translation>Nota o aviso</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="61"/>
-        <location filename="../../ui/checklist_tab.py" line="323"/>
+        <location filename="../../ui/checklist_tab.py" line="62"/>
+        <location filename="../../ui/checklist_tab.py" line="325"/>
         <source>done</source>
         <translation>hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="62"/>
+        <location filename="../../ui/checklist_tab.py" line="63"/>
         <source>done today</source>
         <translation>hecho hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="63"/>
+        <location filename="../../ui/checklist_tab.py" line="64"/>
         <source>open today</source>
         <translation>pendiente hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="64"/>
+        <location filename="../../ui/checklist_tab.py" line="65"/>
         <source>overdue</source>
         <translation>atrasado</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="65"/>
+        <location filename="../../ui/checklist_tab.py" line="66"/>
         <source>due soon</source>
         <translation>próximo</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="66"/>
+        <location filename="../../ui/checklist_tab.py" line="67"/>
         <source>planned</source>
         <translation>planificado</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="67"/>
+        <location filename="../../ui/checklist_tab.py" line="68"/>
         <source>expired</source>
         <translation>caducado</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="68"/>
+        <location filename="../../ui/checklist_tab.py" line="69"/>
         <source>expires early</source>
         <translation>caduca antes</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="71"/>
+        <location filename="../../ui/checklist_tab.py" line="72"/>
         <source>Day 0</source>
         <translation>Día 0</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="72"/>
+        <location filename="../../ui/checklist_tab.py" line="73"/>
         <source>Collection</source>
         <translation>Aféresis</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="73"/>
+        <location filename="../../ui/checklist_tab.py" line="74"/>
         <source>Admission</source>
         <translation>Ingreso</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="106"/>
+        <location filename="../../ui/checklist_tab.py" line="107"/>
         <source>Checklist</source>
         <translation>Lista de verificación</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="109"/>
+        <location filename="../../ui/checklist_tab.py" line="112"/>
         <source>&amp;Checklist:</source>
         <translation>Lista de veri&amp;ficación:</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="112"/>
+        <location filename="../../ui/checklist_tab.py" line="115"/>
         <source>Checklist progress</source>
         <translation>Progreso de la lista de verificación</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="113"/>
+        <location filename="../../ui/checklist_tab.py" line="116"/>
         <source>T&amp;ick or untick...</source>
         <translation>&amp;Marcar o desmarcar...</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="114"/>
+        <location filename="../../ui/checklist_tab.py" line="117"/>
         <source>Tick or untick the current item</source>
         <translation>Marcar o desmarcar el elemento actual</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="124"/>
+        <location filename="../../ui/checklist_tab.py" line="127"/>
         <source>Anchor dates</source>
         <translation>Fechas de referencia</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="129"/>
+        <location filename="../../ui/checklist_tab.py" line="132"/>
         <source>Expiry warnings</source>
         <translation>Avisos de caducidad</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="133"/>
+        <location filename="../../ui/checklist_tab.py" line="136"/>
         <source>Checklist items</source>
         <translation>Elementos de la lista de verificación</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="249"/>
+        <location filename="../../ui/checklist_tab.py" line="253"/>
         <source>Untick “{item}”? Say why.</source>
         <translation>¿Desmarcar «{item}»? Indique el motivo.</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="252"/>
+        <location filename="../../ui/checklist_tab.py" line="256"/>
         <source>When was “{item}” done?</source>
         <translation>¿Cuándo se hizo «{item}»?</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="271"/>
+        <location filename="../../ui/checklist_tab.py" line="275"/>
         <source>Untick item</source>
         <translation>Desmarcar elemento</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="271"/>
+        <location filename="../../ui/checklist_tab.py" line="275"/>
         <source>Tick item</source>
         <translation>Marcar elemento</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="285"/>
+        <location filename="../../ui/checklist_tab.py" line="289"/>
         <source>{item}: unticked.</source>
         <translation>{item}: desmarcado.</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="285"/>
+        <location filename="../../ui/checklist_tab.py" line="289"/>
         <source>{item}: done.</source>
         <translation>{item}: hecho.</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="296"/>
+        <location filename="../../ui/checklist_tab.py" line="298"/>
         <source>{anchor} {date}</source>
         <translation>{anchor} {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="302"/>
+        <location filename="../../ui/checklist_tab.py" line="304"/>
         <source>(daily checklist: items count as done when ticked today)</source>
         <translation>(lista diaria: los elementos cuentan como hechos si se marcan hoy)</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="318"/>
+        <location filename="../../ui/checklist_tab.py" line="320"/>
         <source>{done} of {total} done</source>
         <translation>{done} de {total} hechos</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="323"/>
+        <location filename="../../ui/checklist_tab.py" line="325"/>
         <source>not done</source>
         <translation>no hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="326"/>
+        <location filename="../../ui/checklist_tab.py" line="328"/>
         <source>Click, or press Space or Enter, to tick or untick</source>
         <translation>Haga clic o pulse Espacio o Intro para marcar o desmarcar</translation>
     </message>
     <message>
-        <location filename="../../ui/checklist_tab.py" line="333"/>
+        <location filename="../../ui/checklist_tab.py" line="335"/>
         <source>Valid for {n} days: do on or after {date}</source>
         <translation>Válido {n} días: hacer el {date} o después</translation>
     </message>
@@ -408,87 +408,87 @@
 <context>
     <name>ChimerismPanel</name>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="46"/>
+        <location filename="../../ui/chimerism_panel.py" line="47"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="47"/>
+        <location filename="../../ui/chimerism_panel.py" line="48"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="48"/>
+        <location filename="../../ui/chimerism_panel.py" line="49"/>
         <source>Lineage</source>
         <translation>Línea celular</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="49"/>
+        <location filename="../../ui/chimerism_panel.py" line="50"/>
         <source>Donor %</source>
         <translation>% donante</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="50"/>
+        <location filename="../../ui/chimerism_panel.py" line="51"/>
         <source>Reading</source>
         <translation>Interpretación</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="64"/>
+        <location filename="../../ui/chimerism_panel.py" line="65"/>
         <source>Donor chimerism (ASTCT 2021)</source>
         <translation>Quimerismo del donante (ASTCT 2021)</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="74"/>
+        <location filename="../../ui/chimerism_panel.py" line="75"/>
         <source>Donor chimerism results</source>
         <translation>Resultados de quimerismo del donante</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="77"/>
+        <location filename="../../ui/chimerism_panel.py" line="78"/>
         <source>Record chi&amp;merism...</source>
         <translation>Registrar qui&amp;merismo...</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="79"/>
+        <location filename="../../ui/chimerism_panel.py" line="80"/>
         <source>Remove...</source>
         <translation>Eliminar...</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="80"/>
+        <location filename="../../ui/chimerism_panel.py" line="81"/>
         <source>Remove the selected chimerism result</source>
         <translation>Eliminar el resultado de quimerismo seleccionado</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="125"/>
+        <location filename="../../ui/chimerism_panel.py" line="126"/>
         <source>Chimerism {lineage} {percent}% on {date} recorded.</source>
         <translation>Quimerismo {lineage} {percent}% del {date} registrado.</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="141"/>
+        <location filename="../../ui/chimerism_panel.py" line="142"/>
         <source>&amp;Record result</source>
         <translation>Re&amp;gistrar resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="151"/>
+        <location filename="../../ui/chimerism_panel.py" line="152"/>
         <source>{lineage} result of {date}</source>
         <translation>resultado de {lineage} del {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="170"/>
+        <location filename="../../ui/chimerism_panel.py" line="171"/>
         <source>Remove chimerism result</source>
         <translation>Eliminar resultado de quimerismo</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="171"/>
+        <location filename="../../ui/chimerism_panel.py" line="172"/>
         <source>Why remove the {what}?</source>
         <translation>¿Por qué eliminar el {what}?</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="180"/>
+        <location filename="../../ui/chimerism_panel.py" line="181"/>
         <source>Chimerism {what} removed.</source>
         <translation>Quimerismo: {what} eliminado.</translation>
     </message>
     <message>
-        <location filename="../../ui/chimerism_panel.py" line="186"/>
+        <location filename="../../ui/chimerism_panel.py" line="187"/>
         <source>{reading}, falling {n} points</source>
         <translation>{reading}, baja {n} puntos</translation>
     </message>
@@ -682,178 +682,178 @@
 <context>
     <name>ComplicationsTab</name>
     <message>
-        <location filename="../../ui/complications_tab.py" line="53"/>
+        <location filename="../../ui/complications_tab.py" line="54"/>
         <source>Episode / assessment</source>
         <translation>Episodio / valoración</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="54"/>
+        <location filename="../../ui/complications_tab.py" line="55"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="55"/>
+        <location filename="../../ui/complications_tab.py" line="56"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="56"/>
+        <location filename="../../ui/complications_tab.py" line="57"/>
         <source>Grade</source>
         <translation>Grado</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="57"/>
+        <location filename="../../ui/complications_tab.py" line="58"/>
         <source>Rule or status</source>
         <translation>Regla o estado</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="64"/>
+        <location filename="../../ui/complications_tab.py" line="65"/>
         <source>Acute GVHD (&amp;MAGIC)...</source>
         <translation>EICR a&amp;guda (MAGIC)...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="65"/>
+        <location filename="../../ui/complications_tab.py" line="66"/>
         <source>Chronic &amp;GVHD (NIH)...</source>
         <translation>EICR crónica (N&amp;IH)...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="66"/>
+        <location filename="../../ui/complications_tab.py" line="67"/>
         <source>S&amp;OS/VOD (EBMT)...</source>
         <translation>SOS/EVO (EB&amp;MT)...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="67"/>
+        <location filename="../../ui/complications_tab.py" line="68"/>
         <source>&amp;CRS (ASTCT)...</source>
         <translation>CRS, cito&amp;quinas (ASTCT)...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="68"/>
+        <location filename="../../ui/complications_tab.py" line="69"/>
         <source>&amp;ICANS (ASTCT)...</source>
         <translation>ICANS, neuroto&amp;xicidad (ASTCT)...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="88"/>
+        <location filename="../../ui/complications_tab.py" line="89"/>
         <source>New assessment:</source>
         <translation>Nueva valoración:</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="91"/>
+        <location filename="../../ui/complications_tab.py" line="92"/>
         <source>More calculators</source>
         <translation>Más calculadoras</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="105"/>
-        <location filename="../../ui/complications_tab.py" line="115"/>
+        <location filename="../../ui/complications_tab.py" line="106"/>
+        <location filename="../../ui/complications_tab.py" line="116"/>
         <source>For allogeneic transplants only.</source>
         <translation>Solo para trasplantes alogénicos.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="111"/>
+        <location filename="../../ui/complications_tab.py" line="112"/>
         <source>New {title} assessment</source>
         <translation>Nueva valoración: {title}</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="118"/>
+        <location filename="../../ui/complications_tab.py" line="119"/>
         <source>More c&amp;alculators</source>
         <translation>Más calc&amp;uladoras</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="120"/>
+        <location filename="../../ui/complications_tab.py" line="121"/>
         <source>More calculators: complications, eligibility and compatibility</source>
         <translation>Más calculadoras: complicaciones, elegibilidad y compatibilidad</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="125"/>
+        <location filename="../../ui/complications_tab.py" line="126"/>
         <source>&amp;Resolve episode...</source>
         <translation>&amp;Fin del episodio...</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="126"/>
+        <location filename="../../ui/complications_tab.py" line="127"/>
         <source>Resolve the selected episode</source>
         <translation>Resolver el episodio seleccionado</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="132"/>
+        <location filename="../../ui/complications_tab.py" line="133"/>
         <source>Complication episodes</source>
         <translation>Episodios de complicaciones</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="139"/>
+        <location filename="../../ui/complications_tab.py" line="140"/>
         <source>Assessment detail</source>
         <translation>Detalle de la valoración</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="143"/>
+        <location filename="../../ui/complications_tab.py" line="144"/>
         <source>No complication episodes recorded. Use a calculator above to record a dated assessment.</source>
         <translation>No hay episodios de complicaciones registrados. Use una calculadora de arriba para registrar una valoración con fecha.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="176"/>
+        <location filename="../../ui/complications_tab.py" line="177"/>
         <source>max {grade}</source>
         <translation>máx. {grade}</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="178"/>
+        <location filename="../../ui/complications_tab.py" line="179"/>
         <source>max {grade} (now {now})</source>
         <translation>máx. {grade} (ahora {now})</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="180"/>
+        <location filename="../../ui/complications_tab.py" line="181"/>
         <source>active</source>
         <translation>activo</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="182"/>
+        <location filename="../../ui/complications_tab.py" line="183"/>
         <source>resolved {date} ({day})</source>
         <translation>resuelto el {date} ({day})</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="252"/>
+        <location filename="../../ui/complications_tab.py" line="253"/>
         <source>Saved {criteria} {grade}.</source>
         <translation>Guardado: {criteria} {grade}.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="263"/>
+        <location filename="../../ui/complications_tab.py" line="264"/>
         <source>Select an active episode to resolve.</source>
         <translation>Seleccione un episodio activo para resolverlo.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="279"/>
+        <location filename="../../ui/complications_tab.py" line="280"/>
         <source>Resolve episode</source>
         <translation>Resolver episodio</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="280"/>
+        <location filename="../../ui/complications_tab.py" line="281"/>
         <source>When did the {type} episode resolve?</source>
         <translation>¿Cuándo se resolvió el episodio de {type}?</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="293"/>
+        <location filename="../../ui/complications_tab.py" line="294"/>
         <source>{type} episode resolved.</source>
         <translation>Episodio de {type} resuelto.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="327"/>
+        <location filename="../../ui/complications_tab.py" line="328"/>
         <source>{date}, assessed by {user}</source>
         <translation>{date}, valorado por {user}</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="334"/>
+        <location filename="../../ui/complications_tab.py" line="335"/>
         <source>Confirmed by the clinician: {reason}</source>
         <translation>Confirmado por el médico: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="345"/>
+        <location filename="../../ui/complications_tab.py" line="346"/>
         <source>{type}: onset {date}, 1 assessment.</source>
         <translation>{type}: inicio el {date}, 1 valoración.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="347"/>
+        <location filename="../../ui/complications_tab.py" line="348"/>
         <source>{type}: onset {date}, {n} assessments.</source>
         <translation>{type}: inicio el {date}, {n} valoraciones.</translation>
     </message>
     <message>
-        <location filename="../../ui/complications_tab.py" line="353"/>
+        <location filename="../../ui/complications_tab.py" line="354"/>
         <source>Resolved {date}. {note}</source>
         <translation>Resuelto el {date}. {note}</translation>
     </message>
@@ -861,49 +861,49 @@
 <context>
     <name>ConflictDialog</name>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="26"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="27"/>
         <source>Changed on another workstation</source>
         <translation>Modificado en otro puesto</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="30"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="31"/>
         <source>1 date differs.</source>
         <translation>Difiere 1 fecha.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="32"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="33"/>
         <source>{n} dates differ.</source>
         <translation>Difieren {n} fechas.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="36"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="37"/>
         <source>Someone saved this plan on another workstation while you were editing it.
 Their Day 0: {theirs}. Yours: {mine}. {differ} Nothing has been overwritten.</source>
         <translation>Alguien guardó este plan en otro puesto mientras usted lo editaba.
 Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobrescrito nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="49"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="49"/>
         <source>Their date</source>
         <translation>Fecha del otro puesto</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="48"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="49"/>
         <source>Your date</source>
         <translation>Su fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="62"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="63"/>
         <source>Take &amp;their version</source>
         <translation>Usar la versión del &amp;otro puesto</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/conflict_dialog.py" line="63"/>
+        <location filename="../../ui/dialogs/conflict_dialog.py" line="64"/>
         <source>Keep &amp;my version</source>
         <translation>&amp;Mantener mi versión</translation>
     </message>
@@ -911,42 +911,42 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>CountChartView</name>
     <message>
-        <location filename="../../ui/counts_tab.py" line="311"/>
+        <location filename="../../ui/counts_tab.py" line="312"/>
         <source>No blood counts yet</source>
         <translation>Aún no hay recuentos sanguíneos</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="314"/>
+        <location filename="../../ui/counts_tab.py" line="315"/>
         <source>Blood counts by transplant day (x10^9/L)</source>
         <translation>Recuentos sanguíneos por día del trasplante (x10^9/L)</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="316"/>
+        <location filename="../../ui/counts_tab.py" line="317"/>
         <source>Transplant day</source>
         <translation>Día del trasplante</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="361"/>
+        <location filename="../../ui/counts_tab.py" line="362"/>
         <source>x10^9/L (log)</source>
         <translation>x10^9/L (log)</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="370"/>
+        <location filename="../../ui/counts_tab.py" line="371"/>
         <source>ANC, WBC x10^9/L</source>
         <translation>RAN, leucocitos x10^9/L</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="373"/>
+        <location filename="../../ui/counts_tab.py" line="374"/>
         <source>Platelets x10^9/L</source>
         <translation>Plaquetas x10^9/L</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="399"/>
+        <location filename="../../ui/counts_tab.py" line="400"/>
         <source>Platelet transfusion</source>
         <translation>Transfusión de plaquetas</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="405"/>
+        <location filename="../../ui/counts_tab.py" line="406"/>
         <source>Red-cell transfusion</source>
         <translation>Transfusión de hematíes</translation>
     </message>
@@ -992,47 +992,47 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>CountsGridModel</name>
     <message>
-        <location filename="../../ui/counts_tab.py" line="109"/>
+        <location filename="../../ui/counts_tab.py" line="110"/>
         <source>PLT tx</source>
         <translation>Tx plaq.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="110"/>
+        <location filename="../../ui/counts_tab.py" line="111"/>
         <source>RBC tx</source>
         <translation>Tx hem.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="113"/>
+        <location filename="../../ui/counts_tab.py" line="114"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="114"/>
+        <location filename="../../ui/counts_tab.py" line="115"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="115"/>
+        <location filename="../../ui/counts_tab.py" line="116"/>
         <source>WBC</source>
         <translation>Leuc.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="116"/>
+        <location filename="../../ui/counts_tab.py" line="117"/>
         <source>ANC</source>
         <translation>RAN</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="117"/>
+        <location filename="../../ui/counts_tab.py" line="118"/>
         <source>PLT</source>
         <translation>Plaq.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="118"/>
+        <location filename="../../ui/counts_tab.py" line="119"/>
         <source>Hb g/L</source>
         <translation>Hb g/L</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="214"/>
+        <location filename="../../ui/counts_tab.py" line="215"/>
         <source>x10^9/L (K/uL)</source>
         <translation>x10^9/L (K/uL)</translation>
     </message>
@@ -1040,142 +1040,142 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>CountsTab</name>
     <message>
-        <location filename="../../ui/counts_tab.py" line="591"/>
+        <location filename="../../ui/counts_tab.py" line="592"/>
         <source>Blood counts by date</source>
         <translation>Recuentos sanguíneos por fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="595"/>
+        <location filename="../../ui/counts_tab.py" line="596"/>
         <source>Lo&amp;g scale</source>
         <translation>Escala lo&amp;garítmica</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="598"/>
+        <location filename="../../ui/counts_tab.py" line="599"/>
         <source>Reset &amp;zoom</source>
         <translation>Restablecer &amp;zoom</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="600"/>
+        <location filename="../../ui/counts_tab.py" line="601"/>
         <source>&amp;Import lab file...</source>
         <translation>&amp;Importar archivo de laboratorio...</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="604"/>
+        <location filename="../../ui/counts_tab.py" line="605"/>
         <source>Engraftment (CIBMTR/ASTCT 2021)</source>
         <translation>Injerto (CIBMTR/ASTCT 2021)</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="611"/>
+        <location filename="../../ui/counts_tab.py" line="613"/>
         <source>Override...</source>
         <translation>Corregir...</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="612"/>
+        <location filename="../../ui/counts_tab.py" line="614"/>
         <source>Override {result}</source>
         <translation>Corregir: {result}</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="629"/>
+        <location filename="../../ui/counts_tab.py" line="631"/>
         <source>Graft function after engraftment</source>
         <translation>Función del injerto tras el injerto</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="714"/>
+        <location filename="../../ui/counts_tab.py" line="716"/>
         <source>Set Day 0 to assess engraftment.</source>
         <translation>Fije el Día 0 para valorar el injerto.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="774"/>
+        <location filename="../../ui/counts_tab.py" line="776"/>
         <source>{count}: type a number.</source>
         <translation>{count}: escriba un número.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="779"/>
+        <location filename="../../ui/counts_tab.py" line="781"/>
         <source>{count} {value} is outside {low}-{high}; not saved.</source>
         <translation>{count} {value} está fuera de {low}-{high}; no se ha guardado.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="786"/>
+        <location filename="../../ui/counts_tab.py" line="788"/>
         <source>{count} {value} on {date} saved.</source>
         <translation>{count} {value} del {date} guardado.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="794"/>
+        <location filename="../../ui/counts_tab.py" line="796"/>
         <source>{count} on {date} is {value}. Why correct it?</source>
         <translation>{count} del {date} es {value}. ¿Por qué corregirlo?</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="797"/>
+        <location filename="../../ui/counts_tab.py" line="799"/>
         <source>Correct a count</source>
         <translation>Corregir un recuento</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="812"/>
+        <location filename="../../ui/counts_tab.py" line="814"/>
         <source>Remove a count</source>
         <translation>Eliminar un recuento</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="813"/>
+        <location filename="../../ui/counts_tab.py" line="815"/>
         <source>Why remove {count} of {date}?</source>
         <translation>¿Por qué eliminar {count} del {date}?</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="819"/>
+        <location filename="../../ui/counts_tab.py" line="821"/>
         <source>{count} of {date} removed (Undo brings it back).</source>
         <translation>{count} del {date} eliminado (Deshacer lo recupera).</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="851"/>
+        <location filename="../../ui/counts_tab.py" line="853"/>
         <source>Remove this count...</source>
         <translation>Eliminar este recuento...</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="862"/>
+        <location filename="../../ui/counts_tab.py" line="864"/>
         <source>Platelet transfusion recorded on {date}.</source>
         <translation>Transfusión de plaquetas registrada el {date}.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="864"/>
+        <location filename="../../ui/counts_tab.py" line="866"/>
         <source>Red-cell transfusion recorded on {date}.</source>
         <translation>Transfusión de hematíes registrada el {date}.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="868"/>
+        <location filename="../../ui/counts_tab.py" line="870"/>
         <source>Platelet transfusion removed on {date}.</source>
         <translation>Transfusión de plaquetas del {date} eliminada.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="870"/>
+        <location filename="../../ui/counts_tab.py" line="872"/>
         <source>Red-cell transfusion removed on {date}.</source>
         <translation>Transfusión de hematíes del {date} eliminada.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="879"/>
+        <location filename="../../ui/counts_tab.py" line="881"/>
         <source>Remove transfusion</source>
         <translation>Eliminar transfusión</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="881"/>
+        <location filename="../../ui/counts_tab.py" line="883"/>
         <source>Why remove the platelet transfusion of {date}?</source>
         <translation>¿Por qué eliminar la transfusión de plaquetas del {date}?</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="883"/>
+        <location filename="../../ui/counts_tab.py" line="885"/>
         <source>Why remove the red-cell transfusion of {date}?</source>
         <translation>¿Por qué eliminar la transfusión de hematíes del {date}?</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="898"/>
+        <location filename="../../ui/counts_tab.py" line="900"/>
         <source>Counts of {date} saved.</source>
         <translation>Recuentos del {date} guardados.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="904"/>
+        <location filename="../../ui/counts_tab.py" line="906"/>
         <source>Set Day 0 before assessing engraftment.</source>
         <translation>Fije el Día 0 antes de valorar el injerto.</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="912"/>
+        <location filename="../../ui/counts_tab.py" line="914"/>
         <source>{result}: override saved.</source>
         <translation>{result}: corrección guardada.</translation>
     </message>
@@ -1183,22 +1183,22 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>DateChangesModel</name>
     <message>
-        <location filename="../../ui/dialogs/date_changes.py" line="40"/>
+        <location filename="../../ui/dialogs/date_changes.py" line="41"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/date_changes.py" line="41"/>
+        <location filename="../../ui/dialogs/date_changes.py" line="42"/>
         <source>Old date</source>
         <translation>Fecha anterior</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/date_changes.py" line="42"/>
+        <location filename="../../ui/dialogs/date_changes.py" line="43"/>
         <source>New date</source>
         <translation>Fecha nueva</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/date_changes.py" line="43"/>
+        <location filename="../../ui/dialogs/date_changes.py" line="44"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
@@ -1206,7 +1206,7 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>DateChangesTable</name>
     <message>
-        <location filename="../../ui/dialogs/date_changes.py" line="101"/>
+        <location filename="../../ui/dialogs/date_changes.py" line="102"/>
         <source>Dates that change</source>
         <translation>Fechas que cambian</translation>
     </message>
@@ -1242,123 +1242,123 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="97"/>
-        <location filename="../../ui/dialogs/export_dialog.py" line="347"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="98"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="349"/>
         <source>Print / export</source>
         <translation>Imprimir / exportar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="106"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="108"/>
         <source>&amp;Large print (16 pt)</source>
         <translation>&amp;Letra grande (16 pt)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="107"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="109"/>
         <source>&amp;No identifiers (name, MRN, birth date left out)</source>
         <translation>&amp;Sin identificadores (sin nombre, NHC ni fecha de nacimiento)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="110"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="112"/>
         <source>Blank lines replace the name; the file name and the PDF metadata carry no patient data either.</source>
         <translation>Unas líneas en blanco sustituyen al nombre; el nombre del archivo y los metadatos del PDF tampoco llevan datos del paciente.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="138"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="140"/>
         <source>Document preview</source>
         <translation>Vista previa del documento</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="140"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="142"/>
         <source>&amp;Save...</source>
         <translation>&amp;Guardar...</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="141"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="143"/>
         <source>&amp;Print...</source>
         <translation>&amp;Imprimir...</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="142"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="144"/>
         <source>Close</source>
         <translation>Cerrar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="182"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="184"/>
         <source>Not saved: the existing file was kept.</source>
         <translation>No se ha guardado: se ha conservado el archivo existente.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="193"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="195"/>
         <source>Saved {name}.</source>
         <translation>Guardado {name}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="203"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="205"/>
         <source>Save document</source>
         <translation>Guardar documento</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="205"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="207"/>
         <source>PDF files (*.pdf)</source>
         <translation>Archivos PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="220"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="222"/>
         <source>The chosen pages are not in the document; nothing was printed.</source>
         <translation>Las páginas elegidas no están en el documento; no se ha impreso nada.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="238"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="240"/>
         <source>The printer could not be started; the print was recorded as attempted.</source>
         <translation>No se pudo iniciar la impresora; la impresión se ha registrado como intentada.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="265"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="267"/>
         <source>Sent 1 page to the printer.</source>
         <translation>Se ha enviado 1 página a la impresora.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="267"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="269"/>
         <source>Sent {n} pages to the printer.</source>
         <translation>Se han enviado {n} páginas a la impresora.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="280"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="282"/>
         <source>&amp;Document:</source>
         <translation>&amp;Documento:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="281"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="283"/>
         <source>&amp;Language:</source>
         <translation>Idio&amp;ma:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="331"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="333"/>
         <source>Replace file?</source>
         <translation>¿Sustituir el archivo?</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="332"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="334"/>
         <source>{name} already exists in {folder}. Replace it?</source>
         <translation>{name} ya existe en {folder}. ¿Desea sustituirlo?</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="383"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="385"/>
         <source>Patient MRN {mrn} · Day 0 {day0} · plan version {version}</source>
         <translation>Paciente NHC {mrn} · Día 0 {day0} · versión del plan {version}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="390"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="392"/>
         <source>Rendering the preview...</source>
         <translation>Generando la vista previa...</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="412"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="414"/>
         <source>1 page, printed on {date}.</source>
         <translation>1 página, impresa el {date}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="414"/>
+        <location filename="../../ui/dialogs/export_dialog.py" line="416"/>
         <source>{n} pages, printed on {date}.</source>
         <translation>{n} páginas, impresas el {date}.</translation>
     </message>
@@ -1369,6 +1369,49 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <location filename="../../ui/dialogs/patient_dialog.py" line="48"/>
         <source>Error for {field}</source>
         <translation>Error en {field}</translation>
+    </message>
+</context>
+<context>
+    <name>FormsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="46"/>
+        <source>Registry forms due</source>
+        <translation>Formularios del registro pendientes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="51"/>
+        <source>Show &amp;every form (done and later ones too)</source>
+        <translation>Mostrar &amp;todos los formularios (también hechos y posteriores)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="56"/>
+        <source>MRN</source>
+        <translation>NHC</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="57"/>
+        <source>Form</source>
+        <translation>Formulario</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="58"/>
+        <source>Due</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="59"/>
+        <source>Window ends</source>
+        <translation>Fin del plazo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="60"/>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/forms_dialog.py" line="100"/>
+        <source>{n} forms listed; {past} past due.</source>
+        <translation>{n} formularios en la lista; {past} vencidos.</translation>
     </message>
 </context>
 <context>
@@ -1434,87 +1477,97 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Dosis de plerixafor según el peso y el aclaramiento de creatinina (Cockcroft-Gault), con la edad, el sexo, el peso y la talla registrados del paciente ya introducidos</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="744"/>
+        <location filename="../../ui/harvest_tab.py" line="687"/>
+        <source>Infusion...</source>
+        <translation>Infusión...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="689"/>
+        <source>Products infused (ISBT 128 DIN), doses per kg and infusion reactions</source>
+        <translation>Productos infundidos (DIN ISBT 128), dosis por kg y reacciones a la infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/harvest_tab.py" line="751"/>
         <source>Today {date}, M-Day {n}</source>
         <translation>Hoy {date}, Día M {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="748"/>
+        <location filename="../../ui/harvest_tab.py" line="755"/>
         <source>Today {date}, no mobilisation anchor in the plan</source>
         <translation>Hoy {date}, el plan no tiene referencia de movilización</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="754"/>
+        <location filename="../../ui/harvest_tab.py" line="761"/>
         <source>Cumulative: {total}</source>
         <translation>Acumulado: {total}</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="759"/>
+        <location filename="../../ui/harvest_tab.py" line="766"/>
         <source>{total} of {optimal} (optimal)</source>
         <translation>{total} de {optimal} (óptimo)</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="764"/>
+        <location filename="../../ui/harvest_tab.py" line="771"/>
         <source>Minimum {minimum}; optimal {optimal}; maximum {maximum}</source>
         <translation>Mínimo {minimum}; óptimo {optimal}; máximo {maximum}</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="766"/>
+        <location filename="../../ui/harvest_tab.py" line="773"/>
         <source>Minimum {minimum}; optimal {optimal}</source>
         <translation>Mínimo {minimum}; óptimo {optimal}</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="771"/>
+        <location filename="../../ui/harvest_tab.py" line="778"/>
         <source>{targets} (tandem: doubled)</source>
         <translation>{targets} (tándem: duplicado)</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="776"/>
+        <location filename="../../ui/harvest_tab.py" line="783"/>
         <source>Forecast: {formula}.</source>
         <translation>Previsión: {formula}.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="779"/>
+        <location filename="../../ui/harvest_tab.py" line="786"/>
         <source>Forecast: 1 more collection to the optimal target.</source>
         <translation>Previsión: 1 aféresis más hasta el objetivo óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="781"/>
+        <location filename="../../ui/harvest_tab.py" line="788"/>
         <source>Forecast: {n} more collections to the optimal target.</source>
         <translation>Previsión: {n} aféresis más hasta el objetivo óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="841"/>
+        <location filename="../../ui/harvest_tab.py" line="848"/>
         <source>Blood CD34+ {value}/uL saved.</source>
         <translation>CD34+ en sangre {value}/uL guardado.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="873"/>
+        <location filename="../../ui/harvest_tab.py" line="880"/>
         <source>Select the collection to remove in the table first.</source>
         <translation>Seleccione primero en la tabla la aféresis que desea eliminar.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="875"/>
+        <location filename="../../ui/harvest_tab.py" line="882"/>
         <source>the collection of {date} ({dose})</source>
         <translation>la aféresis del {date} ({dose})</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="882"/>
+        <location filename="../../ui/harvest_tab.py" line="889"/>
         <source>Remove collection</source>
         <translation>Eliminar aféresis</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="883"/>
+        <location filename="../../ui/harvest_tab.py" line="890"/>
         <source>Why remove {what}? The audit trail keeps what was entered.</source>
         <translation>¿Por qué eliminar {what}? El registro de auditoría conserva lo introducido.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="889"/>
+        <location filename="../../ui/harvest_tab.py" line="896"/>
         <source>Removed {what}.</source>
         <translation>Eliminada {what}.</translation>
     </message>
     <message>
-        <location filename="../../ui/harvest_tab.py" line="913"/>
+        <location filename="../../ui/harvest_tab.py" line="920"/>
         <source>Targets saved.</source>
         <translation>Objetivos guardados.</translation>
     </message>
@@ -1677,6 +1730,154 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
     </message>
 </context>
 <context>
+    <name>InfusionDialog</name>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="337"/>
+        <source>Infusion</source>
+        <translation>Infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="344"/>
+        <source>DIN</source>
+        <translation>DIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="345"/>
+        <source>Product code</source>
+        <translation>Código de producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="346"/>
+        <source>Source</source>
+        <translation>Origen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="347"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="348"/>
+        <source>Volume</source>
+        <translation>Volumen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="349"/>
+        <source>Started</source>
+        <translation>Inicio</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="350"/>
+        <source>TNC/kg</source>
+        <translation>CNT/kg</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="351"/>
+        <source>CD34+/kg</source>
+        <translation>CD34+/kg</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="352"/>
+        <source>CD3+/kg or HLA</source>
+        <translation>CD3+/kg o HLA</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="355"/>
+        <source>Products infused</source>
+        <translation>Productos infundidos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="365"/>
+        <source>Infusion reactions</source>
+        <translation>Reacciones a la infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="366"/>
+        <source>&amp;Add product...</source>
+        <translation>Añadir &amp;producto...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="368"/>
+        <source>&amp;Remove product...</source>
+        <translation>&amp;Retirar producto...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="370"/>
+        <source>Add r&amp;eaction...</source>
+        <translation>Añadir r&amp;eacción...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="372"/>
+        <source>Remo&amp;ve reaction...</source>
+        <translation>Retirar reacció&amp;n...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="389"/>
+        <source>Infusion reactions:</source>
+        <translation>Reacciones a la infusión:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="420"/>
+        <source>cryopreserved</source>
+        <translation>criopreservado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="420"/>
+        <source>fresh</source>
+        <translation>fresco</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="466"/>
+        <source>Product {din} saved.</source>
+        <translation>Producto {din} guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="475"/>
+        <source>Reaction of grade {grade} saved.</source>
+        <translation>Reacción de grado {grade} guardada.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="487"/>
+        <source>Select the product to remove in the table first.</source>
+        <translation>Seleccione primero en la tabla el producto que quiere retirar.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="493"/>
+        <source>Remove product</source>
+        <translation>Retirar producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="494"/>
+        <source>Why remove the product {din}? The audit trail keeps it.</source>
+        <translation>¿Por qué retirar el producto {din}? El registro de auditoría lo conserva.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="498"/>
+        <source>Removed the product {din}.</source>
+        <translation>Producto {din} retirado.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="505"/>
+        <source>Select the reaction to remove in the list first.</source>
+        <translation>Seleccione primero en la lista la reacción que quiere retirar.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="511"/>
+        <source>Remove reaction</source>
+        <translation>Retirar reacción</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="512"/>
+        <source>Why remove this reaction? The audit trail keeps it.</source>
+        <translation>¿Por qué retirar esta reacción? El registro de auditoría la conserva.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="516"/>
+        <source>Removed the reaction.</source>
+        <translation>Reacción retirada.</translation>
+    </message>
+</context>
+<context>
     <name>MoveDay0Dialog</name>
     <message>
         <location filename="../../ui/dialogs/day0_dialog.py" line="66"/>
@@ -1768,47 +1969,47 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../ui/counts_tab.py" line="483"/>
+        <location filename="../../ui/counts_tab.py" line="484"/>
         <source>Override: {result}</source>
         <translation>Corregir: {result}</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="486"/>
+        <location filename="../../ui/counts_tab.py" line="487"/>
         <source>Engrafted on</source>
         <translation>Injerto el</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="487"/>
+        <location filename="../../ui/counts_tab.py" line="488"/>
         <source>Not engrafted</source>
         <translation>Sin injerto</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="490"/>
+        <location filename="../../ui/counts_tab.py" line="491"/>
         <source>Engraftment date</source>
         <translation>Fecha del injerto</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="492"/>
+        <location filename="../../ui/counts_tab.py" line="493"/>
         <source>after today: engraftment is recorded once it happened</source>
         <translation>posterior a hoy: el injerto se registra una vez ocurrido</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="503"/>
+        <location filename="../../ui/counts_tab.py" line="504"/>
         <source>Reason for the override</source>
         <translation>Motivo de la corrección</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="505"/>
+        <location filename="../../ui/counts_tab.py" line="506"/>
         <source>e.g. manual differential; count drawn after transfusion</source>
         <translation>p. ej. fórmula manual; recuento extraído tras una transfusión</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="508"/>
+        <location filename="../../ui/counts_tab.py" line="509"/>
         <source>Computed: {explanation}</source>
         <translation>Calculado: {explanation}</translation>
     </message>
     <message>
-        <location filename="../../ui/counts_tab.py" line="516"/>
+        <location filename="../../ui/counts_tab.py" line="517"/>
         <source>&amp;Reason (required):</source>
         <translation>&amp;Motivo (obligatorio):</translation>
     </message>
@@ -1966,12 +2167,12 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>sin registrar ({example})</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_dialog.py" line="290"/>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="292"/>
         <source>Choose the sex.</source>
         <translation>Elija el sexo.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/patient_dialog.py" line="292"/>
+        <location filename="../../ui/dialogs/patient_dialog.py" line="294"/>
         <source>Enter the date the creatinine sample was taken.</source>
         <translation>Introduzca la fecha en que se tomó la muestra de creatinina.</translation>
     </message>
@@ -2037,180 +2238,426 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>PlanWizard</name>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="63"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="64"/>
         <source>(none)</source>
         <translation>(ninguna)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="66"/>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="228"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="67"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="230"/>
         <source>Mobilisation</source>
         <translation>Movilización</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="67"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="68"/>
         <source>Conditioning</source>
         <translation>Acondicionamiento</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="68"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="69"/>
         <source>GVHD prophylaxis</source>
         <translation>Profilaxis de la EICR</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="69"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="70"/>
         <source>Supportive care</source>
         <translation>Tratamiento de soporte</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="70"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="71"/>
         <source>Follow-up</source>
         <translation>Seguimiento</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="73"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="74"/>
         <source>autologous</source>
         <translation>autólogo</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="74"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="75"/>
         <source>allogeneic</source>
         <translation>alogénico</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="77"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="78"/>
         <source>pbsc</source>
         <translation>sangre periférica</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="78"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="79"/>
         <source>marrow</source>
         <translation>médula ósea</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="79"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="80"/>
         <source>cord</source>
         <translation>cordón umbilical</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="157"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="158"/>
         <source>New plan</source>
         <translation>Nuevo plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="170"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="171"/>
         <source>Enter Day 0.</source>
         <translation>Introduzca el Día 0.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="171"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="172"/>
         <source>First G-CSF dose on</source>
         <translation>Primera dosis de G-CSF el</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="172"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="173"/>
         <source>First G-CSF dose</source>
         <translation>Primera dosis de G-CSF</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="186"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="187"/>
         <source>Missing measurements</source>
         <translation>Mediciones que faltan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="188"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="189"/>
         <source>Create the plan with these doses not computed</source>
         <translation>Crear el plan con estas dosis sin calcular</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="195"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="195"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="195"/>
         <source>Phase</source>
         <translation>Fase</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="195"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="194"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="195"/>
         <source>Dose</source>
         <translation>Dosis</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="197"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="198"/>
         <source>Plan preview</source>
         <translation>Vista previa del plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="201"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="202"/>
         <source>Create plan</source>
         <translation>Crear plan</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="218"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="220"/>
         <source>&amp;Transplant type</source>
         <translation>&amp;Tipo de trasplante</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="219"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="221"/>
         <source>&amp;Graft source</source>
         <translation>&amp;Fuente de progenitores</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="220"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="222"/>
         <source>D&amp;onor</source>
         <translation>D&amp;onante</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="221"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="223"/>
         <source>&amp;Day 0</source>
         <translation>&amp;Día 0</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="229"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="231"/>
         <source>Templates (examples for local review)</source>
         <translation>Plantillas (ejemplos para revisión local)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="233"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="235"/>
         <source>{slot} template</source>
         <translation>Plantilla de {slot}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="279"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="294"/>
         <source>Day 0: {reason}</source>
         <translation>Día 0: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="298"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="313"/>
         <source>First G-CSF dose: {reason}</source>
         <translation>Primera dosis de G-CSF: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="326"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="341"/>
         <source>{n} dated steps. Doses use height {height} cm and weight {weight} kg (weighed {weighed}).</source>
         <translation>{n} pasos con fecha. Las dosis usan talla {height} cm y peso {weight} kg (pesado el {weighed}).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="332"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="347"/>
         <source>not recorded</source>
         <translation>sin registrar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="366"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="381"/>
         <source>{step} (cancelled: not indicated)</source>
         <translation>{step} (cancelado: no indicado)</translation>
+    </message>
+</context>
+<context>
+    <name>ProductDialog</name>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="91"/>
+        <source>Infused product</source>
+        <translation>Producto infundido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="95"/>
+        <source>e.g. A9999 09 123456 00 9</source>
+        <translation>p. ej. A9999 09 123456 00 9</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="96"/>
+        <source>Donation identification number with check character</source>
+        <translation>Número de identificación de la donación con carácter de control</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="98"/>
+        <source>e.g. S1398</source>
+        <translation>p. ej. S1398</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="99"/>
+        <source>ISBT 128 product code</source>
+        <translation>Código de producto ISBT 128</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="106"/>
+        <source>Cryopreserved (thawed)</source>
+        <translation>Criopreservado (descongelado)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="107"/>
+        <source>Fresh</source>
+        <translation>Fresco</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="113"/>
+        <source>Infusion date</source>
+        <translation>Fecha de la infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="114"/>
+        <source>after today: an infusion is recorded once given</source>
+        <translation>posterior a hoy: una infusión se registra una vez administrada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="117"/>
+        <source>HH:MM</source>
+        <translation>HH:MM</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="118"/>
+        <source>Infusion start time</source>
+        <translation>Hora de inicio de la infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="121"/>
+        <source>Recipient weight</source>
+        <translation>Peso del receptor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="139"/>
+        <source>Total nucleated cells in the product</source>
+        <translation>Células nucleadas totales en el producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="140"/>
+        <source>CD34+ cells in the product</source>
+        <translation>Células CD34+ en el producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="141"/>
+        <source>CD3+ cells in the product</source>
+        <translation>Células CD3+ en el producto</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="143"/>
+        <source>not reported</source>
+        <translation>no informado</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="146"/>
+        <source>cord units: e.g. 5/6</source>
+        <translation>unidades de cordón: p. ej. 5/6</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="147"/>
+        <source>HLA match of the cord unit</source>
+        <translation>Compatibilidad HLA de la unidad de cordón</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="151"/>
+        <source>&amp;DIN:</source>
+        <translation>&amp;DIN:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="152"/>
+        <source>Product &amp;code:</source>
+        <translation>&amp;Código de producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="153"/>
+        <source>&amp;Source:</source>
+        <translation>&amp;Origen:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="154"/>
+        <source>S&amp;tate:</source>
+        <translation>Es&amp;tado:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="155"/>
+        <source>&amp;Volume infused:</source>
+        <translation>&amp;Volumen infundido:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="156"/>
+        <source>D&amp;ate:</source>
+        <translation>&amp;Fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="157"/>
+        <source>Start ti&amp;me:</source>
+        <translation>Hora de &amp;inicio:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="158"/>
+        <source>Recipient &amp;weight:</source>
+        <translation>P&amp;eso del receptor:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="159"/>
+        <source>T&amp;NC in product:</source>
+        <translation>C&amp;NT en el producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="160"/>
+        <source>CD&amp;34+ in product:</source>
+        <translation>CD&amp;34+ en el producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="161"/>
+        <source>CD3+ in &amp;product:</source>
+        <translation>CD3+ en el &amp;producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="162"/>
+        <source>&amp;HLA match:</source>
+        <translation>Compatibilidad H&amp;LA:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="163"/>
+        <source>N&amp;ote:</source>
+        <translation>Not&amp;a:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="191"/>
+        <source>Enter the recipient weight.</source>
+        <translation>Introduzca el peso del receptor.</translation>
+    </message>
+</context>
+<context>
+    <name>ReactionDialog</name>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="249"/>
+        <source>Infusion reaction</source>
+        <translation>Reacción a la infusión</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="254"/>
+        <source>Date of the reaction</source>
+        <translation>Fecha de la reacción</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="255"/>
+        <source>after today: a reaction is recorded once seen</source>
+        <translation>posterior a hoy: una reacción se registra una vez observada</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="258"/>
+        <source>HH:MM</source>
+        <translation>HH:MM</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="259"/>
+        <source>Time the reaction began</source>
+        <translation>Hora de inicio de la reacción</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="261"/>
+        <source>e.g. fever and rigors</source>
+        <translation>p. ej. fiebre y escalofríos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="262"/>
+        <source>What was seen</source>
+        <translation>Qué se observó</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="266"/>
+        <source>Grade (CTCAE v5.0 infusion related reaction)</source>
+        <translation>Grado (reacción relacionada con la infusión, CTCAE v5.0)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="268"/>
+        <source>not known</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="274"/>
+        <source>what was done</source>
+        <translation>qué se hizo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="277"/>
+        <source>&amp;Date:</source>
+        <translation>&amp;Fecha:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="278"/>
+        <source>&amp;Time:</source>
+        <translation>&amp;Hora:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="279"/>
+        <source>&amp;What was seen:</source>
+        <translation>&amp;Qué se observó:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="280"/>
+        <source>&amp;Grade (CTCAE):</source>
+        <translation>&amp;Grado (CTCAE):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="281"/>
+        <source>&amp;Product:</source>
+        <translation>&amp;Producto:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/infusion_dialog.py" line="282"/>
+        <source>&amp;Note:</source>
+        <translation>&amp;Nota:</translation>
     </message>
 </context>
 <context>
@@ -2247,77 +2694,77 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>SetAnchorDialog</name>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="75"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="77"/>
         <source>Set an anchor date</source>
         <translation>Fijar una fecha de referencia</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="80"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="82"/>
         <source>Anchor</source>
         <translation>Referencia</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="83"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="85"/>
         <source>Real date of the anchor</source>
         <translation>Fecha real de la referencia</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="86"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="88"/>
         <source>e.g. G-CSF started two days late; bed availability</source>
         <translation>p. ej. el G-CSF empezó dos días tarde; disponibilidad de cama</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="88"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="90"/>
         <source>Reason for setting the anchor date</source>
         <translation>Motivo para fijar la fecha de referencia</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="94"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="96"/>
         <source>Set date</source>
         <translation>Fijar fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="96"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="98"/>
         <source>&amp;Anchor:</source>
         <translation>R&amp;eferencia:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="98"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="100"/>
         <source>Real &amp;date:</source>
         <translation>&amp;Fecha real:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="99"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="101"/>
         <source>&amp;Reason:</source>
         <translation>&amp;Motivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="137"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="139"/>
         <source>Now {date} (a real date set earlier).</source>
         <translation>Ahora {date} (una fecha real fijada antes).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="139"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="141"/>
         <source>Now {date} (the template&apos;s default day).</source>
         <translation>Ahora {date} (el día por defecto de la plantilla).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="163"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="165"/>
         <source>Pick the real date, then give the reason.</source>
         <translation>Elija la fecha real y después indique el motivo.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="167"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="169"/>
         <source>1 date changes.</source>
         <translation>Cambia 1 fecha.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="169"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="171"/>
         <source>{n} dates change.</source>
         <translation>Cambian {n} fechas.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="173"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="175"/>
         <source>Steps already done keep their real dates; the anchor no longer follows Day 0.</source>
         <translation>Los pasos ya hechos conservan sus fechas reales; la referencia deja de seguir al Día 0.</translation>
     </message>
@@ -2325,53 +2772,68 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>StepDialogs</name>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="93"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="87"/>
+        <source>Override</source>
+        <translation>Excepción</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="88"/>
+        <source>Why is this dose given before the graft is secured? (Recorded with your name and the time.)</source>
+        <translation>¿Por qué se administra esta dosis antes de asegurar el injerto? (Se registra con su nombre y la hora.)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="120"/>
         <source>Mark done</source>
         <translation>Marcar como hecho</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="97"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="124"/>
         <source>{step} - {day}, planned {date}</source>
         <translation>{step} - {day}, previsto el {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="104"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="133"/>
         <source>Date done</source>
         <translation>Fecha de realización</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="107"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="136"/>
         <source>after today: a done date cannot be in the future</source>
         <translation>posterior a hoy: la fecha de realización no puede ser futura</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="111"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="140"/>
         <source>Enter the date it was done.</source>
         <translation>Introduzca la fecha en que se hizo.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="114"/>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="158"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="143"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="196"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="115"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="144"/>
         <source>&amp;Done on:</source>
         <translation>&amp;Hecho el:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="116"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="145"/>
         <source>&amp;Note:</source>
         <translation>&amp;Nota:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="139"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="152"/>
+        <source>&amp;Override...</source>
+        <translation>&amp;Excepción...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="177"/>
         <source>Reason</source>
         <translation>Motivo</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/step_dialogs.py" line="155"/>
+        <location filename="../../ui/dialogs/step_dialogs.py" line="193"/>
         <source>Step note</source>
         <translation>Nota del paso</translation>
     </message>
@@ -2417,7 +2879,7 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>anchor_dialog</name>
     <message>
-        <location filename="../../ui/dialogs/anchor_dialog.py" line="57"/>
+        <location filename="../../ui/dialogs/anchor_dialog.py" line="59"/>
         <source>{anchor} (M-Day 1)</source>
         <translation>{anchor} (Día M 1)</translation>
     </message>
@@ -2425,22 +2887,22 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>missing_measurements</name>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="110"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="111"/>
         <source>{orders} and {n} more</source>
         <translation>{orders} y {n} más</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="114"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="115"/>
         <source>The patient has no recorded weight and no height: the doses of {orders} cannot be computed. Record the weight and height (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
         <translation>El paciente no tiene peso ni talla registrados: no se pueden calcular las dosis de {orders}. Registre primero el peso y la talla (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="121"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="122"/>
         <source>The patient has no recorded weight: the doses of {orders} cannot be computed. Record the weight (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
         <translation>El paciente no tiene peso registrado: no se pueden calcular las dosis de {orders}. Registre primero el peso (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/plan_wizard.py" line="128"/>
+        <location filename="../../ui/dialogs/plan_wizard.py" line="129"/>
         <source>The patient has no recorded height: the doses of {orders} cannot be computed. Record the height (Edit patient) first, or confirm below to create the plan with those doses not computed.</source>
         <translation>El paciente no tiene talla registrada: no se pueden calcular las dosis de {orders}. Registre primero la talla (Editar paciente) o confirme abajo para crear el plan con esas dosis sin calcular.</translation>
     </message>

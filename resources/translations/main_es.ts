@@ -358,63 +358,63 @@
         <translation>Cargando la clínica...</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="678"/>
-        <location filename="../../ui/main_window.py" line="708"/>
+        <location filename="../../ui/main_window.py" line="685"/>
+        <location filename="../../ui/main_window.py" line="715"/>
         <source>Patient {mrn} saved.</source>
         <translation>Paciente {mrn} guardado.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="685"/>
+        <location filename="../../ui/main_window.py" line="692"/>
         <source>Open a patient to edit their details.</source>
         <translation>Abra un paciente para editar sus datos.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="717"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>Open a patient first, or create a new patient.</source>
         <translation>Abra antes un paciente o cree uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="758"/>
+        <location filename="../../ui/main_window.py" line="765"/>
         <source>The demo clinic can only be loaded into an empty database.</source>
         <translation>La clínica de demostración solo se puede cargar en una base de datos vacía.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="763"/>
+        <location filename="../../ui/main_window.py" line="770"/>
         <source>Load the demo clinic?</source>
         <translation>¿Cargar la clínica de demostración?</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="765"/>
+        <location filename="../../ui/main_window.py" line="772"/>
         <source>Add 14 synthetic demo patients to this empty database? Use it for training only; for real work start a new, empty database.</source>
         <translation>¿Añadir 14 pacientes ficticios de demostración a esta base de datos vacía? Úsela solo para formación; para el trabajo real empiece con una base de datos nueva y vacía.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="773"/>
+        <location filename="../../ui/main_window.py" line="780"/>
         <source>Loaded {count} demo patients.</source>
         <translation>Se cargaron {count} pacientes de demostración.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="801"/>
+        <location filename="../../ui/main_window.py" line="810"/>
         <source>{step} marked done for {mrn}.</source>
         <translation>{step} marcado como hecho para {mrn}.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="810"/>
+        <location filename="../../ui/main_window.py" line="819"/>
         <source>Worklist {date}</source>
         <translation>Lista de trabajo {date}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="822"/>
+        <location filename="../../ui/main_window.py" line="831"/>
         <source>Open a patient to print or export documents.</source>
         <translation>Abra un paciente para imprimir o exportar documentos.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="897"/>
+        <location filename="../../ui/main_window.py" line="906"/>
         <source>Clinic board {date}: {shown} of {total} active transplants</source>
         <translation>Tablero de la clínica {date}: {shown} de {total} trasplantes activos</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/main_window.py" line="939"/>
+        <location filename="../../ui/main_window.py" line="948"/>
         <source>Printed %n page(s) of the board.</source>
         <translation>
             <numerusform>Se imprimió %n página del tablero.</numerusform>
@@ -422,32 +422,32 @@
         </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="942"/>
+        <location filename="../../ui/main_window.py" line="951"/>
         <source>Nothing of the board was printed (no page chosen, or the printer failed).</source>
         <translation>No se imprimió nada del tablero: no se eligió ninguna página o falló la impresora.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="964"/>
+        <location filename="../../ui/main_window.py" line="973"/>
         <source>Backup written and verified: {file}</source>
         <translation>Copia de seguridad escrita y verificada: {file}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="967"/>
+        <location filename="../../ui/main_window.py" line="976"/>
         <source>This database is not a file here; back it up where it is kept (its server).</source>
         <translation>Esta base de datos no es un archivo de este equipo; haga la copia donde se guarda (en su servidor).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="976"/>
+        <location filename="../../ui/main_window.py" line="985"/>
         <source>FILE</source>
         <translation>ARCHIVO</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="977"/>
+        <location filename="../../ui/main_window.py" line="986"/>
         <source>the backups folder beside the database</source>
         <translation>la carpeta de copias de seguridad junto a la base de datos</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="981"/>
+        <location filename="../../ui/main_window.py" line="990"/>
         <source>To restore a backup, close Transplant Planner on every workstation, then run:
 
 {command}
@@ -460,17 +460,17 @@ with BACKUP one of the planner-....db files in {folder}. The backup is verified 
 donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verifica la copia, la base de datos actual se guarda aparte (nunca se borra) y la restauración queda en el registro de auditoría.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="996"/>
+        <location filename="../../ui/main_window.py" line="1005"/>
         <source>This installation has no user guide; it is docs/user-guide.md in the program&apos;s source.</source>
         <translation>Esta instalación no incluye la guía del usuario; es docs/user-guide.md en el código fuente del programa.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1009"/>
+        <location filename="../../ui/main_window.py" line="1018"/>
         <source>About Transplant Planner</source>
         <translation>Acerca de Transplant Planner</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="1021"/>
+        <location filename="../../ui/main_window.py" line="1030"/>
         <source>Restore from backup</source>
         <translation>Restaurar desde una copia de seguridad</translation>
     </message>
@@ -704,22 +704,22 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <translation>{step}: {count} fecha(s) movida(s) {delta} días; el resto de la serie no cambia (Ctrl+arrastrar o Ctrl+Mayús+flecha mueve toda la serie).</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="636"/>
+        <location filename="../../ui/patient_workspace.py" line="643"/>
         <source>Skip</source>
         <translation>Omitir</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="637"/>
+        <location filename="../../ui/patient_workspace.py" line="644"/>
         <source>Why is {step} skipped?</source>
         <translation>¿Por qué se omite {step}?</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="653"/>
+        <location filename="../../ui/patient_workspace.py" line="660"/>
         <source>Cancel step</source>
         <translation>Cancelar el paso</translation>
     </message>
     <message>
-        <location filename="../../ui/patient_workspace.py" line="655"/>
+        <location filename="../../ui/patient_workspace.py" line="662"/>
         <source>Why is {step} cancelled? Occurrences already done or skipped keep their record.</source>
         <translation>¿Por qué se cancela {step}? Las fechas ya hechas u omitidas conservan su registro.</translation>
     </message>
@@ -783,7 +783,7 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     </message>
     <message>
         <location filename="../../ui/widgets/plan_timeline.py" line="281"/>
-        <location filename="../../ui/widgets/plan_timeline.py" line="685"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="696"/>
         <source>No plan loaded.</source>
         <translation>No hay ningún plan cargado.</translation>
     </message>
@@ -818,47 +818,47 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <translation>Fijado al Día 0 por el esquema</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="687"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="698"/>
         <source>{bars} bars in {lanes} phase lanes.</source>
         <translation>{bars} barras en {lanes} filas de fase.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="691"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="702"/>
         <source>Complications: {episodes}.</source>
         <translation>Complicaciones: {episodes}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="698"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="709"/>
         <source>Events: {events}.</source>
         <translation>Eventos: {events}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="702"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="713"/>
         <source>Selected: {step}, {occurrence}, {date}, {status}.</source>
         <translation>Seleccionado: {step}, {occurrence}, {date}, {status}.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="723"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="734"/>
         <source>&apos;{step}&apos; is {status} on these dates; recorded occurrences keep their dates (undo the record to move it).</source>
         <translation>«{step}» está {status} en estas fechas; las fechas registradas se mantienen (deshaga el registro para moverlo).</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="793"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="804"/>
         <source>Actions for {step}, {occurrence}</source>
         <translation>Acciones para {step}, {occurrence}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="955"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="966"/>
         <source>{delta} d</source>
         <translation>{delta} d</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="1032"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="1043"/>
         <source>Date</source>
         <translation>Fecha</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/plan_timeline.py" line="1033"/>
+        <location filename="../../ui/widgets/plan_timeline.py" line="1044"/>
         <source>Day</source>
         <translation>Día</translation>
     </message>
@@ -1099,7 +1099,7 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     </message>
     <message>
         <location filename="../../ui/actions.py" line="232"/>
-        <location filename="../../ui/actions.py" line="357"/>
+        <location filename="../../ui/actions.py" line="373"/>
         <source>&amp;Board</source>
         <translation>&amp;Tablero</translation>
     </message>
@@ -1109,108 +1109,113 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <translation>&amp;Hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="247"/>
+        <location filename="../../ui/actions.py" line="246"/>
+        <source>Re&amp;gistry forms due...</source>
+        <translation>Formularios del re&amp;gistro...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/actions.py" line="253"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Ampliar</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="254"/>
+        <location filename="../../ui/actions.py" line="260"/>
         <source>Zoom &amp;out</source>
         <translation>&amp;Reducir</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="259"/>
+        <location filename="../../ui/actions.py" line="265"/>
         <source>&amp;Fit</source>
         <translation>A&amp;justar</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="263"/>
+        <location filename="../../ui/actions.py" line="269"/>
         <source>&amp;Refresh</source>
         <translation>Act&amp;ualizar</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="270"/>
+        <location filename="../../ui/actions.py" line="276"/>
         <source>&amp;User guide</source>
         <translation>&amp;Guía del usuario</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="277"/>
+        <location filename="../../ui/actions.py" line="283"/>
         <source>&amp;About Transplant Planner</source>
         <translation>A&amp;cerca de Transplant Planner</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="288"/>
+        <location filename="../../ui/actions.py" line="294"/>
         <source>Help</source>
         <translation>Ayuda</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="292"/>
+        <location filename="../../ui/actions.py" line="298"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="309"/>
+        <location filename="../../ui/actions.py" line="315"/>
         <source>&amp;Edit</source>
         <translation>&amp;Editar</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="312"/>
+        <location filename="../../ui/actions.py" line="318"/>
         <source>Patie&amp;nt</source>
         <translation>&amp;Paciente</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="327"/>
-        <location filename="../../ui/actions.py" line="339"/>
+        <location filename="../../ui/actions.py" line="333"/>
+        <location filename="../../ui/actions.py" line="355"/>
         <source>Vie&amp;w</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="338"/>
+        <location filename="../../ui/actions.py" line="354"/>
         <source>&amp;Language</source>
         <translation>&amp;Idioma</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="358"/>
+        <location filename="../../ui/actions.py" line="374"/>
         <source>To&amp;day</source>
         <translation>&amp;Hoy</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="364"/>
+        <location filename="../../ui/actions.py" line="380"/>
         <source>&amp;Timeline</source>
         <translation>&amp;Cronograma</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="365"/>
+        <location filename="../../ui/actions.py" line="381"/>
         <source>Ca&amp;lendar</source>
         <translation>Calen&amp;dario</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="366"/>
+        <location filename="../../ui/actions.py" line="382"/>
         <source>&amp;Steps</source>
         <translation>Pa&amp;sos</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="367"/>
+        <location filename="../../ui/actions.py" line="383"/>
         <source>C&amp;hecklists</source>
         <translation>&amp;Listas de verificación</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="368"/>
+        <location filename="../../ui/actions.py" line="384"/>
         <source>Com&amp;plications</source>
         <translation>Complicacio&amp;nes</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="369"/>
+        <location filename="../../ui/actions.py" line="385"/>
         <source>Har&amp;vest</source>
         <translation>&amp;Recolección</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="370"/>
+        <location filename="../../ui/actions.py" line="386"/>
         <source>Co&amp;unts</source>
         <translation>Recuent&amp;os</translation>
     </message>
     <message>
-        <location filename="../../ui/actions.py" line="371"/>
+        <location filename="../../ui/actions.py" line="387"/>
         <source>Plan chec&amp;ks</source>
         <translation>Compro&amp;baciones del plan</translation>
     </message>

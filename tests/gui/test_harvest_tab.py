@@ -305,6 +305,17 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     assert board["DEMO-0009"].phase == "engrafted"
 
 
+def _select(tab: HarvestTab, row: int) -> None:
+    """Select ``row`` whatever keyboard modifiers an earlier test left set (``selectRow``
+    toggles the row while Qt believes Ctrl is held)."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    flags = (
+        QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+    )
+    tab.table.selectionModel().select(tab.model.index(row, 0), flags)
+
+
 def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, demo_repo) -> None:
     from ui.dialogs.step_dialogs import StepDialogs
 
@@ -324,14 +335,14 @@ def test_remove_a_collection_entered_by_mistake(tab: HarvestTab, monkeypatch, de
         for r in range(tab.model.rowCount())
         if (c := tab.model.collection_at(r)) is not None and c.id == "m2"
     )
-    tab.table.selectRow(row)
-    monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a: None))
+    _select(tab, row)
+    monkeypatch.setattr(StepDialogs, "ask_reason", staticmethod(lambda *a, **k: None))
     tab.remove_selected()  # cancelled: nothing removed
     assert len(load_harvest(demo_repo, tab.transplant.id)[0].collections) == 2
     monkeypatch.setattr(
-        StepDialogs, "ask_reason", staticmethod(lambda *a: "entered on the wrong patient")
+        StepDialogs, "ask_reason", staticmethod(lambda *a, **k: "entered on the wrong patient")
     )
-    tab.table.selectRow(row)
+    _select(tab, row)
     tab.remove_selected()
     stored, _ = load_harvest(demo_repo, tab.transplant.id)
     assert [c.id for c in stored.collections] == ["m1"]

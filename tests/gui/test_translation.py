@@ -270,15 +270,21 @@ def test_the_app_starts_in_the_stored_language(qapp, settings, demo_repo, monkey
     monkeypatch.setattr(app_module, "install_translators", install)
     seen: list[list[str]] = []
     # Windows of earlier tests may not be deleted yet: look only at the one run() makes.
-    earlier = {id(w) for w in QApplication.topLevelWidgets()}
+    # The earlier ones are held here (an id alone could be reused by the new window once
+    # an old one is freed, and the loop would then never end).
+    earlier = list(QApplication.topLevelWidgets())
+    ticks = [0]
 
     def close_when_ready() -> None:
+        ticks[0] += 1
         for widget in QApplication.topLevelWidgets():
-            if id(widget) in earlier:
+            if any(widget is old for old in earlier):
                 continue
             if isinstance(widget, MainWindow) and widget.session.ready:
                 seen.append([a.text() for a in widget.menuBar().actions()])
                 widget.close()
+        if ticks[0] > 1500:  # 30 s: fail with what was seen rather than hang
+            QApplication.instance().exit(3)
 
     timer = QTimer()
     timer.timeout.connect(close_when_ready)

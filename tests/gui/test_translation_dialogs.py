@@ -96,6 +96,7 @@ def test_the_catalogue_is_current_with_the_code(tmp_path):
                     "complications_tab.py",
                     "counts_tab.py",
                     "harvest_tab.py",
+                    "infusion_dialog.py",
                     "chimerism_panel.py",
                     "plan_checks_panel.py",
                 )

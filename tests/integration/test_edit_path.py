@@ -20,6 +20,7 @@ from planner.app import (
     events,
     exports,
     harvest,
+    infusion,
     lab_import,
     patients,
     plans,
@@ -52,6 +53,7 @@ USE_CASE_MODULES: tuple[ModuleType, ...] = (
     lab_import,
     exports,
     events,
+    infusion,
 )
 
 
@@ -307,7 +309,18 @@ CASES: list[tuple[str, Call, set[str]]] = [
 # Use cases that need a file system and rendering: their change is checked in
 # test_export_service (save_rendered, export_document, batch_export) and
 # tests/e2e/test_cli_export_views.py (export_view: its audit row, and no file without it).
-ELSEWHERE = {"save_rendered", "export_document", "batch_export", "export_view"}
+ELSEWHERE = {
+    "save_rendered",
+    "export_document",
+    "batch_export",
+    "export_view",
+    # tests/integration/test_infusion_use_cases.py: audit rows, undo and redo, refusals
+    # that write nothing, undo refused after a later edit (memory and SQLite stores).
+    "add_product",
+    "remove_product",
+    "add_reaction",
+    "remove_reaction",
+}
 
 
 def _edit_use_cases() -> set[str]:

@@ -44,7 +44,14 @@ BODY = {
 
 
 def test_record_kinds() -> None:
-    assert RECORD_KINDS == ("harvest", "complications", "checklists", "engraftment", "documents")
+    assert RECORD_KINDS == (
+        "harvest",
+        "complications",
+        "checklists",
+        "engraftment",
+        "documents",
+        "infusion",
+    )
 
 
 def test_record_round_trip(repo: Repository) -> None:

@@ -281,9 +281,12 @@ def test_the_clinic_board_puts_a_graded_complication_before_overdue_and_calendar
     assert row.alert_items[0].text == "aGVHD grade III since D+45"
     assert row.alert_items[0].severity == HIGH
     assert row.alert_items[0].rule == alert_rules.COMPLICATIONS
-    assert row.alert_severities == (HIGH, MEDIUM, LOW)
+    # Medium: the overdue steps, then the registry forms past due (checklists come after
+    # the plan in the tie order); low: the weekend clinic test.
+    assert row.alert_severities == (HIGH, MEDIUM, MEDIUM, LOW)
     assert row.alerts[1].endswith("overdue")
-    assert row.alerts[2].startswith("Weekend/closure: CMV blood test")
+    assert row.alert_items[2].rule == alert_rules.CHECKLIST_OVERDUE
+    assert row.alerts[3].startswith("Weekend/closure: CMV blood test")
 
 
 def test_the_snapshot_carries_the_severities_exactly(graded_repo):

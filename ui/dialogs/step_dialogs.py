@@ -34,10 +34,12 @@ from ui.widgets.date_field import DateField, DateLimit
 
 @dataclass(frozen=True)
 class DoneEntry:
-    """When an occurrence really happened, and a note for late or changed entries."""
+    """When an occurrence really happened, a note for late or changed entries, and why a
+    refusal was overridden (empty when none was asked)."""
 
     actual_date: dt.date
     note: str
+    override: str = ""
 
 
 def _dialog(
@@ -74,6 +76,26 @@ def _accept_when_valid(dialog: QDialog, field: DateField) -> None:
     field.setFocus()
 
 
+def _ask_override(dialog: QDialog, field: DateField, reason: list[str]) -> None:
+    """Ask why the refusal is overridden; with a reason (and a valid date), close."""
+    if not field.is_valid():
+        field.show_error()
+        field.setFocus()
+        return
+    why = StepDialogs.ask_reason(
+        dialog,
+        QCoreApplication.translate("StepDialogs", "Override"),
+        QCoreApplication.translate(
+            "StepDialogs",
+            "Why is this dose given before the graft is secured? "
+            "(Recorded with your name and the time.)",
+        ),
+    )
+    if why:
+        reason[:] = [why]
+        dialog.accept()
+
+
 class StepDialogs:
     """The seams the workspace calls; tests patch these static methods."""
 
@@ -85,10 +107,14 @@ class StepDialogs:
         *,
         typed: DoneEntry | None = None,
         error: str = "",
+        can_override: bool = False,
     ) -> DoneEntry | None:
         """Ask for the real date (defaults to the planned date, never after today).
 
         A date after today is refused under the field, which keeps what was typed.
+        ``can_override``: the save was refused by a rule that may be overridden (a
+        conditioning dose before the graft is secured); an "Override..." button asks
+        why and closes the dialog with the reason, which is recorded with the dose.
         """
         dialog, form, buttons = _dialog(
             parent, QCoreApplication.translate("StepDialogs", "Mark done"), error
@@ -120,12 +146,22 @@ class StepDialogs:
         # OK (and Enter) close only with an acceptable date; else the refusal shows.
         buttons.accepted.disconnect(dialog.accept)
         buttons.accepted.connect(lambda: _accept_when_valid(dialog, date_edit))
+        # A reason given before a save that failed for another cause is kept.
+        override = [typed.override] if typed is not None and typed.override else []
+        if can_override and error:
+            button = buttons.addButton(
+                QCoreApplication.translate("StepDialogs", "&Override..."),
+                QDialogButtonBox.ButtonRole.ActionRole,
+            )
+            button.setObjectName("override")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda: _ask_override(dialog, date_edit, override))
         date_edit.setFocus()
         if run_step_dialog(dialog) != QDialog.DialogCode.Accepted:
             return None
         done_on = date_edit.date()
         assert done_on is not None  # accepted only with a valid date
-        return DoneEntry(done_on, note.text().strip())
+        return DoneEntry(done_on, note.text().strip(), override[0] if override else "")
 
     @staticmethod
     def ask_reason(
