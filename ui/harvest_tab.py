@@ -65,7 +65,7 @@ from planner.records.harvest_log import (
     stop_alert,
 )
 from planner.records.ports import HARVEST
-from ui.dialogs.saving import SaveErrorLine, ask_until_saved
+from ui.dialogs.saving import SaveErrorLine, ask_save_and_report
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
@@ -826,13 +826,7 @@ class HarvestTab(QWidget):
             self.session.run(edit(answer))
             return done(answer)
 
-        try:
-            message = ask_until_saved(ask, save)
-        except PlannerError as err:
-            self.sig_status.emit(str(err))
-            return
-        if message is not None:
-            self.sig_status.emit(message)
+        ask_save_and_report(ask, save, self.sig_status.emit)
 
     def enter_count(self) -> None:
         """Ask for a day's blood CD34+ count and save it."""

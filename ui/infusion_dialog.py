@@ -37,7 +37,7 @@ from planner.app.infusion import add_product, add_reaction, remove_product, remo
 from planner.domain.i18n import tr
 from planner.domain.isbt128 import parse_din
 from planner.domain.numbers import format_number
-from planner.errors import PlannerError, ValidationError
+from planner.errors import ValidationError
 from planner.records.infusion_log import (
     SOURCE_LABELS,
     InfusedProduct,
@@ -49,7 +49,7 @@ from planner.records.infusion_log import (
     total_lines,
 )
 from planner.records.ports import INFUSION
-from ui.dialogs.saving import SaveErrorLine, ask_until_saved
+from ui.dialogs.saving import SaveErrorLine, ask_save_and_report
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
@@ -449,13 +449,7 @@ class InfusionDialog(QDialog):
             self.session.run(edit(answer))
             return done(answer)
 
-        try:
-            message = ask_until_saved(ask, save)
-        except PlannerError as err:
-            self.status.setText(str(err))
-            return
-        if message is not None:
-            self.status.setText(message)
+        ask_save_and_report(ask, save, self.status.setText)
 
     def add_product(self) -> None:
         """Ask for a product infused and save it."""

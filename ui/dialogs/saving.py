@@ -60,3 +60,19 @@ def ask_until_saved(ask: Callable[..., T | None], save: Callable[[T], R]) -> R |
         except PlannerError as exc:
             again = {"typed": answer, "error": str(exc)}
     return None
+
+
+def ask_save_and_report(
+    ask: Callable[..., T | None],
+    save: Callable[[T], str],
+    report: Callable[[str], object],
+) -> None:
+    """``ask_until_saved``, then ``report`` the sentence ``save`` returned, or the
+    refusal (a conflict: the record was reloaded) when it could not be saved."""
+    try:
+        message = ask_until_saved(ask, save)
+    except PlannerError as err:
+        report(str(err))
+        return
+    if message is not None:
+        report(message)
