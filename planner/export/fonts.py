@@ -28,10 +28,11 @@ shown on the page. What happens on the way:
    are written as their NFKC letters), characters outside the Basic Multilingual Plane as
    UTF-16 surrogate pairs. So copying or extracting text gives the letters in logical order
    (PDF readers reverse right-to-left runs drawn in visual order, as pdftotext and pypdf do).
-   Limits: a Devanagari vowel sign drawn before its consonant, and a reph drawn after it,
-   are extracted in drawing order (the PDF way around that, marked content with
-   /ActualText, is not available through reportlab); pdftotext puts marks raised off the
-   baseline (Arabic harakat, Hebrew points) on a line of their own, pypdf does not.
+   A Devanagari vowel sign drawn before its consonant, and a reph drawn after it, would
+   extract in drawing order; the letters of such a cluster are handed out again in drawing
+   order (``_reordered_cluster_texts``), so they read back as typed. Limit: pdftotext puts
+   marks raised off the baseline (Arabic harakat, Hebrew points) on a line of their own,
+   pypdf does not.
 
 When every character of a text is in DejaVu Sans and needs no other handling (Latin, Greek,
 Cyrillic, symbols), nothing of this runs: the text is only escaped.
@@ -167,6 +168,35 @@ def to_unicode_cmap(name: str, texts: Sequence[str]) -> str:
         lines += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
     lines += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines)
+
+
+def _reordered_cluster_texts(font: MappedTTFont, text: str, infos: Sequence[Any]) -> dict[int, str]:
+    """Texts for the glyphs of left-to-right clusters drawn out of logical order.
+
+    A Devanagari vowel sign written after its consonant is drawn before it (ि in हि), and a
+    reph after the consonant it precedes; a reader extracts glyphs in drawing order, so each
+    glyph's own letter would come out reordered ("िह"). For such a cluster (HarfBuzz's
+    cluster: the glyphs of one run of letters) the letters are handed out again in drawing
+    order: one to each glyph, the rest to the last, so the glyphs read back as written.
+    Clusters that already read right, or have more glyphs than letters, keep their texts.
+    """
+    starts = [info.cluster for info in infos]
+    bounds = [*sorted(set(starts)), len(text)]
+    found: dict[int, str] = {}
+    i = 0
+    while i < len(infos):
+        j = i
+        while j + 1 < len(infos) and starts[j + 1] == starts[i]:
+            j += 1
+        start = starts[i]
+        letters = text[start : bounds[bounds.index(start) + 1]]
+        glyphs = range(i, j + 1)
+        own = "".join(font.glyph_texts.get(infos[k].codepoint, "") for k in glyphs)
+        if own != letters and len(letters) >= len(glyphs):
+            for n, k in enumerate(glyphs):
+                found[k] = letters[n] if k < j else letters[n:]
+        i = j + 1
+    return found
 
 
 class MappedTTFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
@@ -405,9 +435,13 @@ class FontSet:
         scale = 1000 / font.face.unitsPerEm
         pieces: list[tuple[str, float]] = []
         blank = font.face.charToGlyph.get(0x20)
+        reordered = {} if rtl else _reordered_cluster_texts(font, text, infos)
         for i, (info, pos) in enumerate(zip(infos, positions, strict=True)):
             gid, rise = info.codepoint, pos.y_offset * scale / 1000
             advance = pos.x_advance + x_offsets[i + 1] - x_offsets[i]
+            if i in reordered:
+                pieces.append((chr(font.glyph_code(gid, advance, reordered[i])), rise))
+                continue
             text = font.glyph_texts.get(gid, "")
             if not rtl or len(text) < 2 or blank is None:
                 pieces.append((chr(font.glyph_code(gid, advance)), rise))

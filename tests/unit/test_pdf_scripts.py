@@ -246,3 +246,19 @@ def test_same_input_gives_the_same_bytes_whatever_came_before() -> None:
     (digest,) = digests
     assert len(digest.strip()) == 64
     assert handout("حداد كريم")[0] == handout("حداد كريم")[0]
+
+
+@pytest.mark.parametrize("word", ["हिन्दी", "कर्म", "विकास शर्मा", "प्रिया"])
+def test_devanagari_drawn_out_of_order_extracts_as_written(word: str, tmp_path: Path) -> None:
+    """A vowel sign drawn before its consonant (ि) and a reph drawn after it (र्) read
+    back in the order they were typed, with pypdf and with pdftotext."""
+    out = io.BytesIO()
+    doc = PdfDocument(out, DocMeta("T", "A", "S", "K", "en", "F"), 12.0)
+    doc.paragraph(f"Name: {word}")
+    doc.build()
+    pdf = out.getvalue()
+    assert word in " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    path = tmp_path / "d.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert word in " ".join(text.split())
