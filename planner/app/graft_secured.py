@@ -89,7 +89,15 @@ def graft_check(
     harvest: HarvestLog,
     checklists: Mapping[str, ChecklistState],
 ) -> GraftCheck:
-    """Is the graft secured? (the rule of the module docstring, with its values)."""
+    """Is the graft secured? (the rule of the module docstring, with its values).
+
+    "Graft availability confirmed" ticked secures any graft: for an autograft it is the
+    record of cells not in this transplant's harvest log (collected for an earlier
+    transplant of a tandem, stored elsewhere, or a CAR-T product received).
+    """
+    confirmed = _confirmed(checklists)
+    if confirmed is not None:
+        return confirmed
     if transplant.transplant_type is TransplantType.AUTOLOGOUS:
         total = harvest.total()
         minimum, _, _ = harvest.effective_targets(transplant.tandem)
@@ -102,15 +110,6 @@ def graft_check(
             else tr("stored CD34+ {total} is below the minimum target {minimum}.")
         )
         return GraftCheck(reached, template.format(total=total.text, minimum=minimum.text))
-    state = checklists.get(CHECKLIST_ID)
-    item = state.get(PRODUCT_ITEM) if state is not None else None
-    if item is not None and item.done and item.date is not None:
-        return GraftCheck(
-            True,
-            tr('"Graft availability confirmed" ticked on {date}.').format(
-                date=item.date.isoformat()
-            ),
-        )
     workup = transplant.donor.workup_status.strip() if transplant.donor is not None else ""
     cleared = workup.casefold().startswith(CLEARED)
     collection = _collection_date(plan)
@@ -130,6 +129,28 @@ def graft_check(
         missing.append(tr("no donor collection on the plan"))
     missing.append(tr('"Graft availability confirmed" not ticked'))
     return GraftCheck(False, "; ".join(missing) + ".")
+
+
+def _confirmed(checklists: Mapping[str, ChecklistState]) -> GraftCheck | None:
+    state = checklists.get(CHECKLIST_ID)
+    item = state.get(PRODUCT_ITEM) if state is not None else None
+    if item is not None and item.done and item.date is not None:
+        return GraftCheck(
+            True,
+            tr('"Graft availability confirmed" ticked on {date}.').format(
+                date=item.date.isoformat()
+            ),
+        )
+    return None
+
+
+def _readable_check(record: TransplantRecord) -> GraftCheck:
+    """``graft_check`` of a transplant's stored records; a record that cannot be read
+    leaves the graft not secured, with a sentence saying so (an override still applies)."""
+    try:
+        return graft_check(record.transplant, record.plan, record.harvest_log, record.checklists)
+    except PlannerError:
+        return GraftCheck(False, tr("a record cannot be read, so the graft cannot be checked."))
 
 
 def graft_override(plan: Plan) -> OccurrenceRecord | None:
@@ -225,7 +246,7 @@ def mark_step_done(
         and step.kind is StepKind.MEDICATION
         and graft_override(plan) is None
     ):
-        check = graft_check(record.transplant, plan, record.harvest_log, record.checklists)
+        check = _readable_check(record)
         if not check.secured:
             if not override.strip():
                 raise GraftNotSecuredError(
@@ -247,6 +268,4 @@ def needs_override(record: TransplantRecord, step_id: str) -> bool:
         return False
     if graft_override(record.plan) is not None:
         return False
-    return not graft_check(
-        record.transplant, record.plan, record.harvest_log, record.checklists
-    ).secured
+    return not _readable_check(record).secured

@@ -870,16 +870,17 @@ def overdue_alerts(
     is left to ``checklist_alerts``.
     """
     states_of: dict[str, dict[str, ChecklistState]] = {}
+    unreadable: set[str] = set()
     for record in records:
         if record.kind == "checklists":
             try:
                 states_of[record.transplant_id] = checklists_from_body(record.body)
             except ValidationError:
-                continue
+                unreadable.add(record.transplant_id)  # checklist_alerts says so
     found: dict[str, list[str]] = {}
     for plan in plans:
         kind = transplant_types.get(plan.transplant_id)
-        if kind is None:
+        if kind is None or plan.transplant_id in unreadable:
             continue
         states = states_of.get(plan.transplant_id, {})
         for template in applicable_templates(templates, kind):
@@ -888,7 +889,9 @@ def overdue_alerts(
             view = checklist_view(template, states.get(template.id), plan, today, kind)
             late = [i for i in view.items if i.past_due(today)]
             if late:
-                first = min(i.window_end for i in late if i.window_end is not None)
+                # Past due from the day after the window's last day.
+                closed = min(i.window_end for i in late if i.window_end is not None)
+                first = closed + dt.timedelta(days=1)
                 text = tr_n(
                     "{checklist}: {n} item past due since {date}",
                     "{checklist}: {n} items past due, the first since {date}",

@@ -12,6 +12,7 @@ from planner.app import alert_rules
 from planner.app.clinic import clinic_view
 from planner.app.context import Context
 from planner.app.demo import build_demo_clinic, load_demo_clinic
+from planner.domain.days import short_date
 from planner.errors import TemplateError
 from planner.records.checklists import (
     ChecklistState,
@@ -130,3 +131,23 @@ def test_forms_json_from_the_command_line(tmp_path, capsys, monkeypatch) -> None
     assert {r["status"] for r in rows} <= {"past due", "in window", "upcoming"}
     code, out, _ = run_cli(capsys, "--db", str(db), "forms")
     assert code == 0 and "window to" in out
+
+
+def test_an_unreadable_checklist_record_gives_no_past_due_count(clinic) -> None:
+    """The board says the record cannot be read (checklist_alerts); counting every form as
+    not done would add a false count beside it."""
+    _, transplant, _ = clinic["DEMO-0013"]
+    broken = ClinicalRecord(transplant.id, "checklists", {"registry-forms": "oops"}, version=1)
+    assert _alerts(clinic["DEMO-0013"], records=[broken]) == []
+
+
+def test_past_due_since_is_the_day_after_the_window(clinic) -> None:
+    from planner.records.checklists import checklist_view
+
+    case = clinic["DEMO-0008"]
+    plan = case[2]
+    view = checklist_view(TEMPLATES["registry-forms"], None, plan, plan.day0, "autologous")
+    consent = next(i for i in view.items if i.item.id == "data-consent")
+    assert consent.window_end is not None and consent.window_end < plan.day0
+    text = _alerts(case, today=plan.day0)[0]  # the consent alone is past due
+    assert text.endswith(short_date(consent.window_end + dt.timedelta(days=1), year=True))

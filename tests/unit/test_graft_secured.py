@@ -122,9 +122,38 @@ def test_autologous_is_secured_from_the_minimum_target(doses, tandem, secured):
     assert ("4 x10^6 CD34+/kg" if tandem else "2 x10^6 CD34+/kg") in check.sentence
 
 
-def test_a_ticked_product_item_does_not_secure_an_autograft():
+def test_a_ticked_product_item_secures_an_autograft_not_in_the_harvest_log():
+    # A CAR-T product received, or cells collected for an earlier transplant of a tandem.
     t, plan = _auto()
-    assert not graft_check(t, plan, _log(t), _ticked(DAY0 - dt.timedelta(days=9))).secured
+    assert not graft_check(t, plan, _log(t), {}).secured
+    check = graft_check(t, plan, _log(t), _ticked(DAY0 - dt.timedelta(days=9)))
+    assert check.secured and "ticked on" in check.sentence
+
+
+def test_an_unreadable_record_refuses_with_a_sentence_and_takes_an_override():
+    t, plan = _allo("pending medical")
+    broken = ClinicalRecord(t.id, HARVEST, {"schema": 99}, 1)
+    record = TransplantRecord(_patient(), t, plan, {HARVEST: broken})
+    step_id, offset, _ = _conditioning_dose(plan)
+    assert needs_override(record, step_id)
+    with pytest.raises(GraftNotSecuredError, match="a record cannot be read"):
+        mark_step_done(record, step_id, offset, DAY0, by="ana", at="x")
+    after = mark_step_done(record, step_id, offset, DAY0, by="ana", at="x", override="checked")
+    assert after.step(step_id).record_for(offset).override == "checked"
+
+
+def test_the_spanish_demo_stores_english_reasons():
+    from planner.domain import i18n
+
+    i18n.set_language("es")
+    try:
+        repo = InMemoryRepository()
+        load_demo_clinic(repo, Context(Actor("coordinator", "ws-1"), NOW))
+    finally:
+        i18n.set_language("en")
+    reasons = [s.status_reason for p in repo.list_plans() for s in p.steps if s.status_reason]
+    assert reasons and all(r.startswith("Not indicated (rule ") for r in reasons)
+    assert not any("receptor" in r for r in reasons)
 
 
 @pytest.mark.parametrize(

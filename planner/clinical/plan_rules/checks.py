@@ -13,7 +13,7 @@ from planner.clinical.plan_rules.doses import decide_dose
 from planner.clinical.plan_rules.facts import PatientFacts
 from planner.clinical.plan_rules.findings import Finding, by_severity
 from planner.domain.conditions import Answer
-from planner.domain.i18n import tr
+from planner.domain.i18n import english, tr
 from planner.domain.plans import Occurrence, Plan, PlanStep, StepStatus
 from planner.domain.templates import DoseBasis, Phase
 
@@ -221,14 +221,15 @@ def apply_conditions(plan: Plan, facts: PatientFacts, by: str = "", at: str = ""
     was wrong; an unknown value keeps the step planned (the checks flag it to confirm).
     """
     steps = []
-    for step in plan.steps:
-        if step.when is not None and condition_answer(step, facts) is Answer.NOT_MET:
-            reason = (
-                f"{NOT_INDICATED} (rule {step.when.rule}): for patients with {step.when.text}; "
-                f"recorded {step.when.used(facts.condition_facts())}."
-            )
-            step = replace(step, status=StepStatus.CANCELLED, status_reason=reason)
-        steps.append(step)
+    with english():  # whatever the interface's language, and whoever calls
+        for step in plan.steps:
+            if step.when is not None and condition_answer(step, facts) is Answer.NOT_MET:
+                reason = (
+                    f"{NOT_INDICATED} (rule {step.when.rule}): for patients with "
+                    f"{step.when.text}; recorded {step.when.used(facts.condition_facts())}."
+                )
+                step = replace(step, status=StepStatus.CANCELLED, status_reason=reason)
+            steps.append(step)
     return replace(plan, steps=tuple(steps))
 
 
