@@ -49,6 +49,7 @@ from planner.records.infusion_log import (
     total_lines,
 )
 from planner.records.ports import INFUSION
+from ui.dialogs.date_changes import ok_cancel
 from ui.dialogs.saving import SaveErrorLine, ask_save_and_report
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
@@ -162,13 +163,7 @@ class ProductDialog(QDialog):
         form.addRow(self.tr("&HLA match:"), self.hla)
         form.addRow(self.tr("N&ote:"), self.note)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
         self.source.currentIndexChanged.connect(self._on_source_changed)
         self._on_source_changed()
 
@@ -281,13 +276,7 @@ class ReactionDialog(QDialog):
         form.addRow(self.tr("&Product:"), self.product)
         form.addRow(self.tr("&Note:"), self.note)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(self))
 
     def accept(self) -> None:
         """Close only with a reaction that passes its checks; else say why and stay."""

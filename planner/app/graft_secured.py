@@ -163,6 +163,17 @@ def graft_override(plan: Plan) -> OccurrenceRecord | None:
     return None
 
 
+def _alert_window_start(transplant: Transplant, plan: Plan, today: dt.date) -> dt.date | None:
+    """The first conditioning date when ``today`` is in the alert's window (from seven
+    days before it to Day 0, transplant on the board); None otherwise."""
+    if transplant.status in _OFF_BOARD:
+        return None
+    first = first_conditioning(plan)
+    if first is None or today < first - dt.timedelta(days=ALERT_DAYS_BEFORE) or today > plan.day0:
+        return None
+    return first
+
+
 def graft_alert(
     transplant: Transplant,
     plan: Plan,
@@ -172,10 +183,8 @@ def graft_alert(
 ) -> str | None:
     """The board text from seven days before the first conditioning step to Day 0, while
     the graft is not secured; None otherwise."""
-    if transplant.status in _OFF_BOARD:
-        return None
-    first = first_conditioning(plan)
-    if first is None or today < first - dt.timedelta(days=ALERT_DAYS_BEFORE) or today > plan.day0:
+    first = _alert_window_start(transplant, plan, today)
+    if first is None:
         return None
     check = graft_check(transplant, plan, harvest, checklists)
     if check.secured:
@@ -202,7 +211,8 @@ def graft_alerts(
     out: dict[str, list[str]] = {}
     for t in transplants:
         plan = plans.get(t.id)
-        if plan is None:
+        # Out of the window there is nothing to say: its records are not read.
+        if plan is None or _alert_window_start(t, plan, today) is None:
             continue
         try:
             log = HarvestLog.from_body(_body(harvest_by.get(t.id)), t)

@@ -138,8 +138,9 @@ def date_picker(
     return DateField(date, accessible_name=accessible_name, minimum=minimum, maximum=maximum)
 
 
-def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    """OK (named for what it does) and Cancel, wired to accept and reject.
+def ok_cancel(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+    """OK (named for what it does, when ``ok_text`` is given) and Cancel, wired to accept
+    and reject.
 
     Cancel is never the default button: Enter in a field never cancels.
     """
@@ -148,7 +149,8 @@ def ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     )
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert isinstance(ok, QPushButton)
-    ok.setText(ok_text)
+    if ok_text:
+        ok.setText(ok_text)
     ok.setDefault(True)
     cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
     cancel.setAutoDefault(False)
