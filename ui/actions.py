@@ -189,6 +189,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+E",),
     ),
     ActionSpec(
+        "edit_transplant",
+        QT_TRANSLATE_NOOP("actions", "T&ransplant record..."),
+        "edit_transplant",
+        ("Ctrl+Shift+E",),
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Number, graft, donor and status of the open transplant, with its history"
+        ),
+    ),
+    ActionSpec(
         "new_plan",
         QT_TRANSLATE_NOOP("actions", "New &plan..."),
         "new_plan_for_current",
@@ -318,6 +327,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
         QT_TRANSLATE_NOOP("actions", "Patie&nt"),
         (
             "edit_patient",
+            "edit_transplant",
             "new_plan",
             None,
             "move_day0",

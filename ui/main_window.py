@@ -77,7 +77,7 @@ if TYPE_CHECKING:
 
     from planner.app.board import WorklistItem
     from planner.app.changes import Change
-    from planner.domain.patients import Patient
+    from planner.domain.patients import Patient, Transplant
     from planner.domain.templates import Protocol
     from ui.dialogs.plan_wizard import PlanRequest
     from ui.patient_workspace import PatientWorkspace
@@ -713,6 +713,44 @@ class MainWindow(QMainWindow):
         if edited is None:
             return
         self.statusBar().showMessage(self.tr("Patient {mrn} saved.").format(mrn=edited.mrn), 5000)
+
+    def edit_transplant(self) -> None:
+        """Edit the open transplant's record: number, graft, donor, status."""
+        ws = self.current_workspace()
+        if ws is None:
+            self.statusBar().showMessage(
+                self.tr("Open a patient to edit their transplant record."), 5000
+            )
+            return
+        from planner.app.transplants import save_transplant
+        from planner.domain.patients import status_label
+        from ui.dialogs.saving import ask_until_saved
+        from ui.dialogs.transplant_dialog import TransplantDialog
+
+        def save(t: Transplant) -> Transplant:
+            # Undoable in this tab; the board and every open tab of the patient follow.
+            ws.session.run(lambda repo, ctx: save_transplant(repo, ctx, t))
+            return t
+
+        try:
+            edited = ask_until_saved(
+                lambda **again: TransplantDialog.ask(
+                    self, ws.session.patient, ws.session.transplant, self.session.today, **again
+                ),
+                save,
+            )
+        except PlannerError as exc:
+            self.show_error(exc)
+            return
+        if edited is None:
+            return
+        message = self.tr("Transplant record saved.")
+        if not edited.is_active:
+            message = self.tr(
+                "Transplant record saved: {status}, off the board (tick Closed transplants "
+                "to list it)."
+            ).format(status=status_label(edited.status))
+        self.statusBar().showMessage(message, 8000)
 
     def new_plan_for_current(self) -> None:
         """New plan for the patient of the current tab."""

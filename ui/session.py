@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 # The use cases, checklists and the snapshot writer are imported where used: the board
 # painted from a snapshot at start-up needs none of them (the start-up budget, docs/architecture.md).
 
-Loaded = tuple[list[BoardRow], list[WorklistItem], dict[str, "Plan"], dict[str, dt.date]]
+Loaded = tuple[
+    list[BoardRow], list[WorklistItem], dict[str, "Plan"], dict[str, dt.date], list[BoardRow]
+]
 T = TypeVar("T")
 R = TypeVar("R", bound="Change | CarriesChange")
 UseCase = Callable[["Repository", "Context"], T]
@@ -123,6 +125,9 @@ class ClinicSession(QObject):
         self.centre = centre or ClinicSettings()
         self.closures: frozenset[dt.date] = self.centre.closures
         self.rows: list[BoardRow] = []
+        # The transplants that left the board (completed, cancelled, deceased), for its
+        # "closed" filter; empty until the live rows are loaded.
+        self.closed_rows: list[BoardRow] = []
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
@@ -208,12 +213,12 @@ class ClinicSession(QObject):
         from planner.app.clinic import clinic_view
 
         view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
-        return view.rows, view.worklist, view.plans, view.engrafted
+        return view.rows, view.worklist, view.plans, view.engrafted, view.closed
 
     def _apply(self, loaded: Loaded, today: dt.date) -> None:
         if self.finishing:
             return  # a load that ended after the window closed
-        self.rows, self.worklist, self.plans, self.engrafted = loaded
+        self.rows, self.worklist, self.plans, self.engrafted, self.closed_rows = loaded
         self.sketches, self.from_snapshot = {}, False
         self.computed_for = today
         self.sig_board_changed.emit()
@@ -252,7 +257,7 @@ class ClinicSession(QObject):
             # changes come with it (an SQLite file has no other writer while open).
             self.refresh()
             return
-        from planner.app.board import board_order, worklist_order
+        from planner.app.board import board_order, closed_order, worklist_order
         from planner.app.changes import Documents
         from planner.app.clinic import clinic_view_of, load_clinic
 
@@ -264,12 +269,14 @@ class ClinicSession(QObject):
         items = [w for w in self.worklist if w.transplant_id not in ids] + part.worklist
         plans = {tid: p for tid, p in self.plans.items() if tid not in ids} | part.plans
         engrafted = {tid: d for tid, d in self.engrafted.items() if tid not in ids}
+        closed = [r for r in self.closed_rows if r.transplant_id not in ids] + part.closed
         self._apply(
             (
                 sorted(rows, key=board_order),
                 sorted(items, key=worklist_order),
                 plans,
                 engrafted | part.engrafted,
+                sorted(closed, key=closed_order),
             ),
             today,
         )

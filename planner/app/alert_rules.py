@@ -54,6 +54,10 @@ GRAFT_SECURED: Final = tr_noop(
     'availability confirmed" ticked. A conditioning dose is refused as given until then, '
     "unless an override is recorded with a reason."
 )
+ON_HOLD: Final = tr_noop(
+    "The transplant is on hold (its status, set in the transplant record with a date and "
+    "a reason): its plan is kept and still dated; confirm the dates before it resumes."
+)
 COMPLICATIONS: Final = tr_noop(
     "An active complication episode and its maximum grade; the grading system, criteria "
     "and values are in the patient's Complications tab."
@@ -192,6 +196,7 @@ SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
         OVERDUE: MEDIUM,
         CHECKLISTS: MEDIUM,
         CHECKLIST_OVERDUE: MEDIUM,
+        ON_HOLD: MEDIUM,
         LOW_CD34: MEDIUM,
         ENGRAFTMENT_NEWS: MEDIUM,
         NEVER_BELOW: MEDIUM,

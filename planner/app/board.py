@@ -15,7 +15,7 @@ from typing import NamedTuple
 from planner.app import alert_rules
 from planner.domain.days import mobilisation_day, mobilisation_label, short_date, short_day_label
 from planner.domain.i18n import tr, tr_n, tr_noop
-from planner.domain.patients import Patient, Transplant
+from planner.domain.patients import Patient, Transplant, TransplantStatus, status_label
 from planner.domain.plans import (
     CLINIC_CLOSED,
     Occurrence,
@@ -348,6 +348,9 @@ def board_row(
     calendar = _calendar_alert(plan, today, closures) if plan is not None else None
     if calendar is not None:
         alerts.append(calendar)
+    held = _on_hold_alert(transplant)
+    if held is not None:
+        alerts.append(held)
     alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
     alerts = most_severe_first(alerts)
     return BoardRow(
@@ -368,6 +371,17 @@ def board_row(
         alert_rules=tuple(a.rule for a in alerts),
         alert_severities=tuple(a.severity for a in alerts),
     )
+
+
+def _on_hold_alert(transplant: Transplant) -> Alert | None:
+    """ "On hold since 2026-12-01: infection" for a transplant on hold."""
+    if transplant.status is not TransplantStatus.ON_HOLD:
+        return None
+    last = transplant.last_status_change
+    if last is None:
+        return Alert.of(tr("On hold"), alert_rules.ON_HOLD)
+    text = tr("On hold since {date}").format(date=short_date(last.on))
+    return Alert.of(f"{text}: {last.reason}" if last.reason else text, alert_rules.ON_HOLD)
 
 
 def board_order(row: BoardRow) -> tuple[bool, int, str, str]:
@@ -412,6 +426,59 @@ def board_rows(
     ]
     rows.sort(key=board_order)
     return rows
+
+
+def closed_rows(
+    patients: Iterable[Patient],
+    transplants: Iterable[Transplant],
+    plans: Iterable[Plan],
+    today: dt.date,
+) -> list[BoardRow]:
+    """Rows for the transplants that left the board (completed, cancelled, deceased), for
+    the board's "closed" filter: the status as the phase, its date and reason as the
+    rule, no alerts (nothing is planned for them any more). A cancelled transplant has
+    no day number; the others count from their Day 0. In ``closed_order``.
+    """
+    by_patient = {p.id: p for p in patients}
+    by_transplant = {p.transplant_id: p for p in plans}
+    rows: list[BoardRow] = []
+    for t in transplants:
+        patient = by_patient.get(t.patient_id)
+        if t.is_active or patient is None:
+            continue
+        plan = by_transplant.get(t.id)
+        cancelled = t.status is TransplantStatus.CANCELLED
+        day, label = (None, "") if cancelled else _live_label(plan, today, t.status.value)
+        last = t.last_status_change
+        rule = status_label(t.status).capitalize()
+        if last is not None:
+            rule = tr("{status} on {date}").format(status=rule, date=last.on.isoformat())
+            if last.reason:
+                rule += f": {last.reason}"
+        row = BoardRow(
+            patient_id=patient.id,
+            transplant_id=t.id,
+            mrn=patient.mrn,
+            name=patient.display_name,
+            transplant_type=t.transplant_type.value,
+            coordinator=patient.coordinator,
+            day=day,
+            day_label=label,
+            phase=t.status.value,
+            phase_rule=rule,
+            due_today=(),
+            overdue=(),
+            alerts=(),
+        )
+        rows.append(row)
+    rows.sort(key=closed_order)
+    return rows
+
+
+def closed_order(row: BoardRow) -> tuple[str, str, str]:
+    """Closed rows by name, then MRN and transplant id (the order rows recomputed for a few
+    transplants merge into)."""
+    return row.name, row.mrn, row.transplant_id
 
 
 @dataclass(frozen=True)

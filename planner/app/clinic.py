@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 
 from planner.app import alert_rules
-from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, worklist
+from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, closed_rows, worklist
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
 from planner.app.graft_secured import graft_alerts
 from planner.app.plan_checks import plan_check_alerts
@@ -44,12 +44,15 @@ class ClinicView:
         rows: board rows; worklist: due and overdue steps across patients.
         plans: plans by transplant id; engrafted: neutrophil engraftment dates by
             transplant id (computed from counts, or a clinician's override).
+        closed: rows of the transplants that left the board (completed, cancelled,
+            deceased), in name order, for the board's filter.
     """
 
     rows: list[BoardRow]
     worklist: list[WorklistItem]
     plans: dict[str, Plan]
     engrafted: dict[str, dt.date]
+    closed: list[BoardRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,7 @@ def clinic_view_of(
         worklist=worklist(data.patients, transplants, plans, today),
         plans={p.transplant_id: p for p in plans},
         engrafted=engrafted,
+        closed=closed_rows(data.patients, transplants, plans, today),
     )
 
 

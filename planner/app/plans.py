@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from planner.app.changes import Change, Documents, commit
 from planner.app.context import Context
+from planner.app.transplants import next_transplant_number, refuse_if_deceased
 from planner.clinical.plan_rules.checks import apply_conditions, split_course
 from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import facts_of
@@ -29,11 +30,15 @@ def create_transplant_plan(
     """Create a transplant and its plan from the chosen templates, in one commit.
 
     Not undoable (the repository keeps every transplant); ``change.subject`` is the
-    new transplant's id.
+    new transplant's id. A transplant left at number 1 takes the patient's next number
+    (a second transplant is number 2; the transplant record edits it).
     """
     if transplant.day0 is None:
         raise ValidationError("day0", tr("Set Day 0 before creating the plan."))
     patient = repo.get_patient(transplant.patient_id)
+    refuse_if_deceased(repo, patient.id)
+    if transplant.number == 1:
+        transplant = replace(transplant, number=next_transplant_number(repo, patient.id))
     plan = build_plan(patient, transplant, protocols, anchors, ctx.today)
     return commit(
         repo,

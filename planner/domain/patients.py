@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
@@ -56,6 +56,16 @@ LABELS = {
     "cmv_igg": tr_noop("CMV IgG"),
     "hbsag": tr_noop("HBsAg"),
     "anti_hbc": tr_noop("Anti-HBc"),
+    "cibmtr_crid": tr_noop("CIBMTR research ID (CRID)"),
+    "ebmt_id": tr_noop("EBMT registry ID"),
+    "relation": tr_noop("Donor relation"),
+    "donor_sex": tr_noop("Donor sex"),
+    "age_years": tr_noop("Donor age"),
+    "registry_id": tr_noop("Donor registry ID"),
+    "manipulation": tr_noop("Graft manipulation"),
+    "number": tr_noop("Transplant number"),
+    "status_date": tr_noop("Status date"),
+    "status_reason": tr_noop("Status reason"),
 }
 
 
@@ -128,16 +138,62 @@ class DonorType(StrEnum):
 
 
 class TransplantStatus(StrEnum):
-    """Where a transplant stands administratively."""
+    """Where a transplant stands administratively.
+
+    Planned, active and on hold are on the clinic board; completed, cancelled and
+    deceased have left it (``CLOSED_STATUSES``; the board shows them on request).
+    """
 
     PLANNED = "planned"
     ACTIVE = "active"
+    ON_HOLD = "on_hold"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+    DECEASED = "deceased"
+
+
+CLOSED_STATUSES = frozenset(
+    {TransplantStatus.COMPLETED, TransplantStatus.CANCELLED, TransplantStatus.DECEASED}
+)
+"""Statuses that take a transplant off the clinic board."""
+
+
+class DonorRelation(StrEnum):
+    """How the donor is related to the recipient ("" when not recorded)."""
+
+    NOT_RECORDED = ""
+    SIBLING = "sibling"
+    IDENTICAL_TWIN = "identical twin"
+    PARENT = "parent"
+    CHILD = "child"
+    OTHER_RELATIVE = "other relative"
+    UNRELATED = "unrelated"
+
+
+class GraftManipulation(StrEnum):
+    """What the laboratory did to the graft before infusion (the categories registries
+    record: none, CD34+ selection, T-cell depletion, volume or red-cell reduction)."""
+
+    NONE = "none"
+    CD34_SELECTED = "CD34+ selected"
+    T_CELL_DEPLETED = "T-cell depleted"
+    ALPHA_BETA_DEPLETED = "alpha-beta T-cell depleted"
+    PLASMA_OR_RBC_REDUCED = "plasma or red cells reduced"
+    OTHER = "other"
 
 
 ABO_GROUPS = ("O", "A", "B", "AB")
 CMV_STATUSES = ("positive", "negative", "unknown")
+DONOR_SEXES = ("", "female", "male")
+MAX_DONOR_AGE_YEARS = 80
+MAX_TRANSPLANT_NUMBER = 9
+REGISTRY_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,29}$")
+CRID_PATTERN = re.compile(r"^[0-9]{1,12}$")
+"""The CIBMTR research ID (CRID) is a number FormsNet3 assigns once per person."""
+HLA_MATCH_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})$")
+HLA_DENOMINATORS = (6, 8, 10, 12)
+"""Loci counted: 6 (cord units, HLA-A, -B antigen and -DRB1 allele), 8 (A, B, C, DRB1),
+10 (+ DQB1), 12 (+ DPB1)."""
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -181,6 +237,11 @@ class Donor:
         abo: O, A, B or AB.
         cmv_igg: positive, negative or unknown.
         workup_status: free text ("cleared", "pending medical", ...).
+        relation: sibling, parent, ... unrelated ("" when not recorded).
+        sex: female, male or "" (not recorded).
+        age_years: age at donation in whole years (None: not recorded; a cord unit 0).
+        registry_id: the donor's or cord unit's registry identifier (free of the
+            recipient's data).
     """
 
     donor_type: DonorType
@@ -188,9 +249,29 @@ class Donor:
     abo: str = ""
     cmv_igg: str = "unknown"
     workup_status: str = ""
+    relation: DonorRelation = DonorRelation.NOT_RECORDED
+    sex: str = ""
+    age_years: int | None = None
+    registry_id: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "donor_type", _choice(DonorType, self.donor_type, "donor_type"))
+        object.__setattr__(self, "relation", _choice(DonorRelation, self.relation, "relation"))
+        if self.sex not in DONOR_SEXES:
+            raise ValidationError("sex", tr("Donor sex must be female, male or not recorded."))
+        if self.age_years is not None and (
+            isinstance(self.age_years, bool)
+            or not isinstance(self.age_years, int)
+            or not 0 <= self.age_years <= MAX_DONOR_AGE_YEARS
+        ):
+            raise ValidationError(
+                "age_years",
+                tr("Donor age must be a whole number of years from 0 to {high}.").format(
+                    high=MAX_DONOR_AGE_YEARS
+                ),
+            )
+        for name in ("hla_match", "workup_status", "registry_id"):
+            object.__setattr__(self, name, clean_text(getattr(self, name), name, max_len=60))
         if self.abo and self.abo not in ABO_GROUPS:
             raise ValidationError(
                 "abo", tr("ABO group '{abo}' is not one of O, A, B, AB.").format(abo=self.abo)
@@ -200,6 +281,85 @@ class Donor:
                 "cmv_igg",
                 tr("{name} must be positive, negative or unknown.").format(name="CMV IgG"),
             )
+
+
+RELATION_LABELS: dict[DonorRelation, str] = {
+    DonorRelation.NOT_RECORDED: tr_noop("not recorded"),
+    DonorRelation.SIBLING: tr_noop("sibling"),
+    DonorRelation.IDENTICAL_TWIN: tr_noop("identical twin"),
+    DonorRelation.PARENT: tr_noop("parent"),
+    DonorRelation.CHILD: tr_noop("child"),
+    DonorRelation.OTHER_RELATIVE: tr_noop("other relative"),
+    DonorRelation.UNRELATED: tr_noop("unrelated"),
+}
+MANIPULATION_LABELS: dict[GraftManipulation, str] = {
+    GraftManipulation.NONE: tr_noop("unmanipulated"),
+    GraftManipulation.CD34_SELECTED: tr_noop("CD34+ selected"),
+    GraftManipulation.T_CELL_DEPLETED: tr_noop("T-cell depleted"),
+    GraftManipulation.ALPHA_BETA_DEPLETED: tr_noop("alpha-beta T-cell depleted"),
+    GraftManipulation.PLASMA_OR_RBC_REDUCED: tr_noop("plasma or red cells reduced"),
+    GraftManipulation.OTHER: tr_noop("other"),
+}
+
+
+# Which relations each donor type allows (CIBMTR definitions: a related donor is a
+# relative; MUD, MMUD and cord blood are unrelated; a syngeneic donor is an identical twin).
+_RELATIONS_OF: dict[DonorType, frozenset[DonorRelation]] = {
+    DonorType.MRD: frozenset({DonorRelation.SIBLING, DonorRelation.OTHER_RELATIVE}),
+    DonorType.MMRD: frozenset(
+        {
+            DonorRelation.SIBLING,
+            DonorRelation.PARENT,
+            DonorRelation.CHILD,
+            DonorRelation.OTHER_RELATIVE,
+        }
+    ),
+    DonorType.HAPLO: frozenset(
+        {
+            DonorRelation.SIBLING,
+            DonorRelation.PARENT,
+            DonorRelation.CHILD,
+            DonorRelation.OTHER_RELATIVE,
+        }
+    ),
+    DonorType.MUD: frozenset({DonorRelation.UNRELATED}),
+    DonorType.MMUD: frozenset({DonorRelation.UNRELATED}),
+    DonorType.CORD: frozenset({DonorRelation.UNRELATED, DonorRelation.SIBLING}),
+    DonorType.SYN: frozenset({DonorRelation.IDENTICAL_TWIN}),
+}
+
+
+def validate_donor(donor: Donor) -> None:
+    """Checks made when a donor is entered or edited: the relation fits the donor type,
+    the HLA match reads "matched/typed" over 6, 8, 10 or 12 loci, the registry ID has
+    only letters, digits and separators.
+
+    Not in ``Donor``'s own checks, so records stored before them still load.
+    """
+    allowed = _RELATIONS_OF[donor.donor_type]
+    if donor.relation is not DonorRelation.NOT_RECORDED and donor.relation not in allowed:
+        raise ValidationError(
+            "relation",
+            tr("A {type} donor cannot be the recipient's {relation}.").format(
+                type=donor.donor_type.value, relation=tr(RELATION_LABELS[donor.relation])
+            ),
+        )
+    if donor.hla_match:
+        match = HLA_MATCH_PATTERN.match(donor.hla_match)
+        if match is None or int(match[2]) not in HLA_DENOMINATORS or int(match[1]) > int(match[2]):
+            raise ValidationError(
+                "hla_match",
+                tr("HLA match '{value}' must read matched/typed, such as 8/8, 9/10 or 4/6.").format(
+                    value=donor.hla_match
+                ),
+            )
+    if donor.registry_id and not REGISTRY_ID_PATTERN.match(donor.registry_id):
+        raise ValidationError(
+            "registry_id",
+            tr("Donor registry ID may contain only letters, digits, spaces, '.', '/' and '-'."),
+        )
+    for name in ("hla_match", "workup_status", "registry_id"):
+        refuse_bidi_controls(getattr(donor, name), name)
 
 
 @dataclass(frozen=True)
@@ -220,6 +380,8 @@ class Patient:
             for the renal dose rules (Cockcroft-Gault).
         hbsag, anti_hbc: hepatitis B surface antigen and core antibody (positive,
             negative or unknown), for the hepatitis B prophylaxis rule.
+        cibmtr_crid: the CIBMTR research ID (a number assigned once per person) or "".
+        ebmt_id: the EBMT registry's patient identifier or "".
         version: optimistic-concurrency counter kept by storage.
     """
 
@@ -243,6 +405,8 @@ class Patient:
     creatinine_date: dt.date | None = None
     hbsag: str = "unknown"
     anti_hbc: str = "unknown"
+    cibmtr_crid: str = ""
+    ebmt_id: str = ""
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -296,6 +460,19 @@ class Patient:
         for name in ("diagnosis", "disease_status", "coordinator"):
             object.__setattr__(self, name, clean_text(getattr(self, name), name))
         object.__setattr__(self, "contacts", clean_text(self.contacts, "contacts", max_len=2000))
+        crid = clean_text(self.cibmtr_crid, "cibmtr_crid", max_len=12)
+        if crid and not CRID_PATTERN.match(crid):
+            raise ValidationError(
+                "cibmtr_crid", tr("The CIBMTR research ID (CRID) is a number of up to 12 digits.")
+            )
+        object.__setattr__(self, "cibmtr_crid", crid)
+        ebmt = clean_text(self.ebmt_id, "ebmt_id", max_len=30)
+        if ebmt and not REGISTRY_ID_PATTERN.match(ebmt):
+            raise ValidationError(
+                "ebmt_id",
+                tr("EBMT registry ID may contain only letters, digits, spaces, '.', '/' and '-'."),
+            )
+        object.__setattr__(self, "ebmt_id", ebmt)
 
     @property
     def display_name(self) -> str:
@@ -386,6 +563,27 @@ def validate_patient(patient: Patient, today: dt.date) -> None:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One entry of a transplant's status history.
+
+    Attributes:
+        status: the status entered.
+        on: the date it took effect (not the date it was typed).
+        reason: why (required for on hold, cancelled, deceased and any reopening).
+    """
+
+    status: TransplantStatus
+    on: dt.date
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", _choice(TransplantStatus, self.status, "status"))
+        if isinstance(self.on, dt.datetime) or not isinstance(self.on, dt.date):
+            raise ValidationError("status_date", tr("The status date must be a calendar date."))
+        object.__setattr__(self, "reason", clean_text(self.reason, "status_reason", max_len=500))
+
+
+@dataclass(frozen=True)
 class Transplant:
     """One transplant of a patient (a patient may have several, e.g. tandem).
 
@@ -396,9 +594,14 @@ class Transplant:
         graft_source: PBSC, marrow or cord.
         day0: planned or actual infusion date; None while not yet scheduled.
         intensity: centre-declared MAC/RIC/NMA or "".
-        status: planned, active, completed, cancelled.
+        status: planned, active, on hold, completed, cancelled, deceased.
         donor: the donor of an allogeneic transplant.
         tandem: True when a second transplant is planned (doubles CD34 targets).
+        number: the patient's first, second, ... transplant (registries count every
+            transplant; a tandem's second is number 2).
+        manipulation: what was done to the graft before infusion.
+        status_history: every status change, oldest first (empty for a transplant
+            whose status was never changed after it was created).
         version: optimistic-concurrency counter kept by storage.
     """
 
@@ -411,6 +614,9 @@ class Transplant:
     status: TransplantStatus = TransplantStatus.PLANNED
     donor: Donor | None = None
     tandem: bool = False
+    number: int = 1
+    manipulation: GraftManipulation = GraftManipulation.NONE
+    status_history: tuple[StatusChange, ...] = ()
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -423,6 +629,12 @@ class Transplant:
             self, "graft_source", _choice(GraftSource, self.graft_source, "graft_source")
         )
         object.__setattr__(self, "status", _choice(TransplantStatus, self.status, "status"))
+        object.__setattr__(
+            self,
+            "manipulation",
+            _choice(GraftManipulation, self.manipulation, "manipulation"),
+        )
+        object.__setattr__(self, "status_history", tuple(self.status_history))
         if self.intensity not in ("", "MAC", "RIC", "NMA"):
             raise ValidationError("intensity", tr("Intensity must be MAC, RIC, NMA or empty."))
         if self.transplant_type is TransplantType.AUTOLOGOUS and self.donor is not None:
@@ -431,11 +643,150 @@ class Transplant:
             self.graft_source is GraftSource.CORD
         ):
             raise ValidationError("graft_source", tr("An autologous graft cannot be cord blood."))
+        if (
+            isinstance(self.number, bool)
+            or not isinstance(self.number, int)
+            or not 1 <= self.number <= MAX_TRANSPLANT_NUMBER
+        ):
+            raise ValidationError(
+                "number",
+                tr("The transplant number must be from 1 to {high}.").format(
+                    high=MAX_TRANSPLANT_NUMBER
+                ),
+            )
+        if self.status_history and self.status_history[-1].status is not self.status:
+            raise ValidationError(
+                "status", tr("The status differs from the last entry of its history.")
+            )
 
     @property
     def is_active(self) -> bool:
-        """Shown on the clinic board (planned or active)."""
-        return self.status in (TransplantStatus.PLANNED, TransplantStatus.ACTIVE)
+        """Shown on the clinic board (planned, active or on hold)."""
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def last_status_change(self) -> StatusChange | None:
+        """The latest status change (None: the status it was created with)."""
+        return self.status_history[-1] if self.status_history else None
+
+
+# The status changes a coordinator may record (anything else is refused, saying which
+# changes are possible). Leaving "deceased" exists only to correct a wrong entry.
+ALLOWED_STATUS_CHANGES: dict[TransplantStatus, frozenset[TransplantStatus]] = {
+    TransplantStatus.PLANNED: frozenset(
+        {
+            TransplantStatus.ACTIVE,
+            TransplantStatus.ON_HOLD,
+            TransplantStatus.CANCELLED,
+            TransplantStatus.DECEASED,
+        }
+    ),
+    TransplantStatus.ACTIVE: frozenset(
+        {
+            TransplantStatus.ON_HOLD,
+            TransplantStatus.COMPLETED,
+            TransplantStatus.CANCELLED,
+            TransplantStatus.DECEASED,
+        }
+    ),
+    TransplantStatus.ON_HOLD: frozenset(
+        {
+            TransplantStatus.PLANNED,
+            TransplantStatus.ACTIVE,
+            TransplantStatus.CANCELLED,
+            TransplantStatus.DECEASED,
+        }
+    ),
+    TransplantStatus.COMPLETED: frozenset({TransplantStatus.ACTIVE, TransplantStatus.DECEASED}),
+    TransplantStatus.CANCELLED: frozenset({TransplantStatus.PLANNED}),
+    TransplantStatus.DECEASED: frozenset(
+        {
+            TransplantStatus.PLANNED,
+            TransplantStatus.ACTIVE,
+            TransplantStatus.ON_HOLD,
+            TransplantStatus.COMPLETED,
+        }
+    ),
+}
+
+_REASON_NEEDED = frozenset(
+    {TransplantStatus.ON_HOLD, TransplantStatus.CANCELLED, TransplantStatus.DECEASED}
+)
+
+
+def status_label(status: TransplantStatus | str) -> str:
+    """A status as users read it ("on hold"), in the interface's language."""
+    return tr(STATUS_LABELS[TransplantStatus(status)])
+
+
+STATUS_LABELS: dict[TransplantStatus, str] = {
+    TransplantStatus.PLANNED: tr_noop("planned"),
+    TransplantStatus.ACTIVE: tr_noop("active"),
+    TransplantStatus.ON_HOLD: tr_noop("on hold"),
+    TransplantStatus.COMPLETED: tr_noop("completed"),
+    TransplantStatus.CANCELLED: tr_noop("cancelled"),
+    TransplantStatus.DECEASED: tr_noop("deceased"),
+}
+
+
+def with_status(
+    transplant: Transplant,
+    status: TransplantStatus,
+    on: dt.date,
+    reason: str,
+    *,
+    today: dt.date,
+) -> Transplant:
+    """The transplant with a new status recorded in its history (pure).
+
+    Refuses a change the table above does not allow, a date in the future or before the
+    previous change, a missing reason where one is needed (on hold, cancelled, deceased,
+    and any way back from a closed status), and "completed" before Day 0.
+    """
+    status = _choice(TransplantStatus, status, "status")
+    current = transplant.status
+    if status is current:
+        raise ValidationError(
+            "status", tr("The transplant is already {status}.").format(status=status_label(status))
+        )
+    allowed = ALLOWED_STATUS_CHANGES[current]
+    if status not in allowed:
+        choices = tr(" or ").join(status_label(s) for s in TransplantStatus if s in allowed)
+        raise ValidationError(
+            "status",
+            tr("A {current} transplant can become {choices}, not {status}.").format(
+                current=status_label(current), choices=choices, status=status_label(status)
+            ),
+        )
+    change = StatusChange(status, on, reason)
+    if on > today:
+        raise ValidationError(
+            "status_date",
+            tr("The status date {date} is in the future.").format(date=on.isoformat()),
+        )
+    previous = transplant.last_status_change
+    if previous is not None and on < previous.on:
+        raise ValidationError(
+            "status_date",
+            tr("The status date {date} is before the previous change ({before}).").format(
+                date=on.isoformat(), before=previous.on.isoformat()
+            ),
+        )
+    if not change.reason and (status in _REASON_NEEDED or current in CLOSED_STATUSES):
+        raise ValidationError(
+            "status_reason",
+            tr("Say why the transplant becomes {status}.").format(status=status_label(status)),
+        )
+    if status is TransplantStatus.COMPLETED and (transplant.day0 is None or transplant.day0 > on):
+        raise ValidationError(
+            "status",
+            tr("A transplant cannot be completed before its Day 0."),
+        )
+    return replace(
+        transplant,
+        status=status,
+        status_history=(*transplant.status_history, change),
+    )
 
 
 def validate_transplant(transplant: Transplant, patient: Patient) -> None:
@@ -448,6 +799,15 @@ def validate_transplant(transplant: Transplant, patient: Patient) -> None:
             tr("Day 0 ({day0}) is not after the date of birth ({birth}).").format(
                 day0=transplant.day0.isoformat(), birth=patient.date_of_birth.isoformat()
             ),
+        )
+    donor = transplant.donor
+    if donor is None:
+        return
+    validate_donor(donor)
+    if (donor.donor_type is DonorType.CORD) != (transplant.graft_source is GraftSource.CORD):
+        raise ValidationError(
+            "donor_type",
+            tr("A cord blood graft needs a cord blood donor, and a cord blood donor a cord graft."),
         )
 
 

@@ -23,7 +23,15 @@ from planner.clinical.plan_rules.facts import PatientFacts, facts_of
 from planner.clinical.step_doses import plan_dose_line
 from planner.domain.days import day_label, mobilisation_day, mobilisation_label
 from planner.domain.numbers import format_number
-from planner.domain.patients import ClinicSettings, Patient, Transplant
+from planner.domain.patients import (
+    ClinicSettings,
+    Donor,
+    DonorRelation,
+    GraftManipulation,
+    Patient,
+    Transplant,
+    status_label,
+)
 from planner.domain.plans import Plan, StepStatus, occurrence_notes
 from planner.domain.templates import StepKind
 from planner.export.inputs import HarvestRow, SummaryInputs
@@ -86,6 +94,41 @@ def _blood_group(abo: str, cmv_igg: str) -> str:
     return f"{group}; {cmv}"
 
 
+def _transplant_text(t: Transplant) -> str:
+    """ "allogeneic, pbsc, CD34+ selected, RIC; transplant 2 (tandem)"."""
+    parts = [t.transplant_type.value, t.graft_source.value]
+    if t.manipulation is not GraftManipulation.NONE:
+        parts.append(t.manipulation.value)
+    if t.intensity:
+        parts.append(t.intensity)
+    number = f"transplant {t.number}" + (" (tandem)" if t.tandem else "")
+    return f"{', '.join(parts)}; {number}"
+
+
+def _status_text_of(t: Transplant) -> str:
+    """ "on hold since 2026-03-01: infection" (the status alone when never changed)."""
+    text = status_label(t.status)
+    last = t.last_status_change
+    if last is not None:
+        text += f" since {last.on.isoformat()}" + (f": {last.reason}" if last.reason else "")
+    return text
+
+
+def _donor_text(donor: Donor) -> str:
+    """ "MUD 10/10, unrelated, female, 31 years, registry ID 9999-0001-2; work-up cleared"."""
+    parts = [f"{donor.donor_type.value} {donor.hla_match}".strip()]
+    if donor.relation is not DonorRelation.NOT_RECORDED:
+        parts.append(donor.relation.value)
+    if donor.sex:
+        parts.append(donor.sex)
+    if donor.age_years is not None:
+        parts.append(f"{donor.age_years} years")
+    if donor.registry_id:
+        parts.append(f"registry ID {donor.registry_id}")
+    text = ", ".join(parts)
+    return f"{text}; work-up {donor.workup_status}" if donor.workup_status else text
+
+
 def _details(
     doc: PdfDocument, patient: Patient, transplant: Transplant, plan: Plan, printed_on: dt.date
 ) -> None:
@@ -110,19 +153,19 @@ def _details(
             patient.coordinator,
         ],
         [
-            "Transplant",
-            f"{transplant.transplant_type.value}, {transplant.graft_source.value}"
-            f"{', ' + transplant.intensity if transplant.intensity else ''}",
-            "Status",
-            transplant.status.value,
+            "CIBMTR CRID",
+            patient.cibmtr_crid or "not assigned",
+            "EBMT ID",
+            patient.ebmt_id or "not assigned",
         ],
+        ["Transplant", _transplant_text(transplant), "Status", _status_text_of(transplant)],
         ["Day 0", plan.day0.isoformat(), "Today", _today_label(plan, printed_on)],
     ]
     if donor is not None:
         rows.append(
             [
                 "Donor",
-                f"{donor.donor_type.value} {donor.hla_match}".strip(),
+                _donor_text(donor),
                 "Donor ABO and CMV",
                 _blood_group(donor.abo, donor.cmv_igg),
             ]

@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from planner.domain.conditions import Clause, StepCondition
-from planner.domain.days import OFFSET, optional_calendar_date
-from planner.domain.patients import Donor, Patient, Transplant
+from planner.domain.days import OFFSET, calendar_date, optional_calendar_date
+from planner.domain.patients import Donor, GraftManipulation, Patient, StatusChange, Transplant
 from planner.domain.plans import (
     AnchorState,
     Day0Change,
@@ -59,6 +59,8 @@ def patient_to_dict(p: Patient) -> dict[str, Any]:
         "creatinine_date": _d(p.creatinine_date),
         "hbsag": p.hbsag,
         "anti_hbc": p.anti_hbc,
+        "cibmtr_crid": p.cibmtr_crid,
+        "ebmt_id": p.ebmt_id,
         "version": p.version,
     }
 
@@ -88,6 +90,8 @@ def patient_from_dict(d: dict[str, Any]) -> Patient:
         creatinine_date=optional_calendar_date(d.get("creatinine_date"), "creatinine_date"),
         hbsag=d.get("hbsag") or "unknown",
         anti_hbc=d.get("anti_hbc") or "unknown",
+        cibmtr_crid=d.get("cibmtr_crid") or "",
+        ebmt_id=d.get("ebmt_id") or "",
         version=d.get("version", 0),
     )
 
@@ -102,6 +106,10 @@ def donor_to_dict(donor: Donor | None) -> dict[str, Any] | None:
         "abo": donor.abo,
         "cmv_igg": donor.cmv_igg,
         "workup_status": donor.workup_status,
+        "relation": donor.relation.value,
+        "sex": donor.sex,
+        "age_years": donor.age_years,
+        "registry_id": donor.registry_id,
     }
 
 
@@ -122,6 +130,12 @@ def transplant_to_dict(t: Transplant) -> dict[str, Any]:
         "status": t.status.value,
         "donor": donor_to_dict(t.donor),
         "tandem": t.tandem,
+        "number": t.number,
+        "manipulation": t.manipulation.value,
+        "status_history": [
+            {"status": c.status.value, "on": c.on.isoformat(), "reason": c.reason}
+            for c in t.status_history
+        ],
         "version": t.version,
     }
 
@@ -138,6 +152,12 @@ def transplant_from_dict(d: dict[str, Any]) -> Transplant:
         status=d.get("status", "planned"),
         donor=donor_from_dict(d.get("donor")),
         tandem=bool(d.get("tandem", False)),
+        number=d.get("number") or 1,
+        manipulation=GraftManipulation(d.get("manipulation") or "none"),
+        status_history=tuple(
+            StatusChange(c["status"], calendar_date(c["on"], "status_date"), c.get("reason", ""))
+            for c in d.get("status_history") or ()
+        ),
         version=d.get("version", 0),
     )
 

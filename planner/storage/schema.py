@@ -53,6 +53,9 @@ patients = Table(
     Column("creatinine_date", String(10)),
     Column("hbsag", String(10)),
     Column("anti_hbc", String(10)),
+    # 0005: registry identifiers.
+    Column("cibmtr_crid", String(12)),
+    Column("ebmt_id", String(30)),
 )
 
 transplants = Table(
@@ -68,6 +71,10 @@ transplants = Table(
     Column("donor", Text),  # JSON text of the donor dict, or NULL
     Column("tandem", Boolean, nullable=False),
     Column("version", Integer, nullable=False),
+    # 0005: the transplant record (JSON list of status changes, or NULL).
+    Column("number", Integer),
+    Column("manipulation", String(40)),
+    Column("status_history", Text),
 )
 
 plans = Table(

@@ -97,6 +97,8 @@ def _transplant_dict(row: Any) -> dict[str, Any]:
     d = {name: row._mapping[name] for name in s.TRANSPLANT_FIELDS}
     d["donor"] = json.loads(d["donor"]) if d["donor"] is not None else None
     d["tandem"] = bool(d["tandem"])
+    history = d.get("status_history")
+    d["status_history"] = json.loads(history) if history else []
     return d
 
 
@@ -386,6 +388,8 @@ class SqlRepository:
                 for w in prepared.transplants:
                     row = dict(w.new)
                     row["donor"] = dumps(row["donor"]) if row["donor"] is not None else None
+                    if "status_history" in row:
+                        row["status_history"] = dumps(row["status_history"])
                     self._save(conn, s.transplants, w, row)
                 for w in prepared.plans:
                     row = {

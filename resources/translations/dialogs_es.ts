@@ -2176,6 +2176,22 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <source>Enter the date the creatinine sample was taken.</source>
         <translation>Introduzca la fecha en que se tomó la muestra de creatinina.</translation>
     </message>
+    <message>
+        <source>not yet assigned</source>
+        <translation>aún no asignado</translation>
+    </message>
+    <message>
+        <source>The number FormsNet3 assigns once per person (CRID).</source>
+        <translation>El número que FormsNet3 asigna una vez por persona (CRID).</translation>
+    </message>
+    <message>
+        <source>CI&amp;BMTR research ID</source>
+        <translation>ID de investigación CI&amp;BMTR</translation>
+    </message>
+    <message>
+        <source>&amp;EBMT registry ID</source>
+        <translation>ID de re&amp;gistro EBMT</translation>
+    </message>
 </context>
 <context>
     <name>PlanChecksPanel</name>
@@ -2943,6 +2959,173 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <location filename="../../ui/dialogs/patient_dialog.py" line="114"/>
         <source>“{text}” is not a number: enter {what} in {unit}, e.g. {example}.</source>
         <translation>«{text}» no es un número: introduzca {what} en {unit}, p. ej. {example}.</translation>
+    </message>
+</context>
+<context>
+    <name>TransplantDialog</name>
+    <message>
+        <source>Transplant record: {name}</source>
+        <translation>Registro del trasplante: {name}</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>sin fijar</translation>
+    </message>
+    <message>
+        <source>{type} transplant, Day 0 {day0} (Move Day 0 changes it).</source>
+        <translation>Trasplante {type}, Día 0 {day0} (se cambia con Mover el Día 0).</translation>
+    </message>
+    <message>
+        <source>Transplant</source>
+        <translation>Trasplante</translation>
+    </message>
+    <message>
+        <source>The patient&apos;s first, second, ... transplant, as the registries count.</source>
+        <translation>Primer, segundo, ... trasplante del paciente, como cuentan los registros.</translation>
+    </message>
+    <message>
+        <source>&amp;Number</source>
+        <translation>&amp;Número</translation>
+    </message>
+    <message>
+        <source>Part of a planned &amp;tandem</source>
+        <translation>Parte de un &amp;tándem previsto</translation>
+    </message>
+    <message>
+        <source>not declared</source>
+        <translation>no declarada</translation>
+    </message>
+    <message>
+        <source>&amp;Intensity</source>
+        <translation>&amp;Intensidad</translation>
+    </message>
+    <message>
+        <source>&amp;Graft source</source>
+        <translation>Origen del in&amp;jerto</translation>
+    </message>
+    <message>
+        <source>Graft &amp;manipulation</source>
+        <translation>&amp;Manipulación del injerto</translation>
+    </message>
+    <message>
+        <source>Donor</source>
+        <translation>Donante</translation>
+    </message>
+    <message>
+        <source>Donor t&amp;ype</source>
+        <translation>Tipo de &amp;donante</translation>
+    </message>
+    <message>
+        <source>&amp;Relation</source>
+        <translation>&amp;Parentesco</translation>
+    </message>
+    <message>
+        <source>matched/typed, e.g. 8/8, 9/10, 4/6</source>
+        <translation>compatibles/tipados, p. ej. 8/8, 9/10, 4/6</translation>
+    </message>
+    <message>
+        <source>&amp;HLA match</source>
+        <translation>Compatibilidad &amp;HLA</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>no registrado</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>mujer</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>hombre</translation>
+    </message>
+    <message>
+        <source>Donor s&amp;ex</source>
+        <translation>&amp;Sexo del donante</translation>
+    </message>
+    <message>
+        <source> years</source>
+        <translation> años</translation>
+    </message>
+    <message>
+        <source>Donor &amp;age</source>
+        <translation>&amp;Edad del donante</translation>
+    </message>
+    <message>
+        <source>Donor A&amp;BO</source>
+        <translation>A&amp;BO del donante</translation>
+    </message>
+    <message>
+        <source>Donor &amp;CMV IgG</source>
+        <translation>IgG &amp;CMV del donante</translation>
+    </message>
+    <message>
+        <source>Donor registry I&amp;D</source>
+        <translation>ID de re&amp;gistro del donante</translation>
+    </message>
+    <message>
+        <source>e.g. cleared, pending medical</source>
+        <translation>p. ej. apto, pendiente de valoración médica</translation>
+    </message>
+    <message>
+        <source>&amp;Work-up status</source>
+        <translation>Estado de la e&amp;valuación</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>sin cambio</translation>
+    </message>
+    <message>
+        <source>Change &amp;status to</source>
+        <translation>Cambiar el estado &amp;a</translation>
+    </message>
+    <message>
+        <source>after today: record a change that happened</source>
+        <translation>posterior a hoy: registre un cambio que ya ocurrió</translation>
+    </message>
+    <message>
+        <source>Status date</source>
+        <translation>Fecha del estado</translation>
+    </message>
+    <message>
+        <source>Stat&amp;us date</source>
+        <translation>&amp;Fecha del estado</translation>
+    </message>
+    <message>
+        <source>required for on hold, cancelled, deceased, reopening</source>
+        <translation>obligatorio para en espera, cancelado, fallecido y reapertura</translation>
+    </message>
+    <message>
+        <source>Reas&amp;on</source>
+        <translation>M&amp;otivo</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Status history</source>
+        <translation>Historial de estados</translation>
+    </message>
+    <message>
+        <source>Now {status}.</source>
+        <translation>Ahora {status}.</translation>
+    </message>
+    <message>
+        <source>Now {status} since {date}.</source>
+        <translation>Ahora {status} desde el {date}.</translation>
+    </message>
+    <message>
+        <source>Reason: {reason}</source>
+        <translation>Motivo: {reason}</translation>
     </message>
 </context>
 </TS>

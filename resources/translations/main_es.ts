@@ -111,6 +111,14 @@
         <source>{shown} of {total}</source>
         <translation>{shown} de {total}</translation>
     </message>
+    <message>
+        <source>C&amp;losed transplants</source>
+        <translation>Trasplantes &amp;cerrados</translation>
+    </message>
+    <message>
+        <source>Also list the completed, cancelled and deceased transplants.</source>
+        <translation>Mostrar también los trasplantes completados, cancelados y de pacientes fallecidos.</translation>
+    </message>
 </context>
 <context>
     <name>ChangeCommand</name>
@@ -473,6 +481,18 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/main_window.py" line="1030"/>
         <source>Restore from backup</source>
         <translation>Restaurar desde una copia de seguridad</translation>
+    </message>
+    <message>
+        <source>Open a patient to edit their transplant record.</source>
+        <translation>Abra un paciente para editar el registro de su trasplante.</translation>
+    </message>
+    <message>
+        <source>Transplant record saved.</source>
+        <translation>Registro del trasplante guardado.</translation>
+    </message>
+    <message>
+        <source>Transplant record saved: {status}, off the board (tick Closed transplants to list it).</source>
+        <translation>Registro del trasplante guardado: {status}, fuera del tablero (marque Trasplantes cerrados para verlo).</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1239,14 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Plan chec&amp;ks</source>
         <translation>Compro&amp;baciones del plan</translation>
     </message>
+    <message>
+        <source>T&amp;ransplant record...</source>
+        <translation>Registro del &amp;trasplante...</translation>
+    </message>
+    <message>
+        <source>Number, graft, donor and status of the open transplant, with its history</source>
+        <translation>Número, injerto, donante y estado del trasplante abierto, con su historial</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
@@ -1494,6 +1522,18 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/models/board_model.py" line="47"/>
         <source>long-term follow-up</source>
         <translation>seguimiento a largo plazo</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>completado</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
+    <message>
+        <source>deceased</source>
+        <translation>fallecido</translation>
     </message>
 </context>
 <context>

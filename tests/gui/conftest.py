@@ -11,6 +11,7 @@ from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
+from tests.gui.modals import Modals, Step
 from ui.app import create_main_window
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -79,3 +80,17 @@ def open_session(make_clinic):
         return TransplantSession.open(clinic, transplant.id, resolver)
 
     return open_
+
+
+@pytest.fixture
+def modals():
+    """Factory of ``Modals``; their timers stop with the test, whatever happened."""
+    made: list[Modals] = []
+
+    def make(steps: list[Step]) -> Modals:
+        made.append(Modals(steps))
+        return made[-1]
+
+    yield make
+    for answering in made:
+        answering.timer.stop()

@@ -9,13 +9,11 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
-import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
@@ -26,6 +24,7 @@ from planner.storage import open_repository
 from planner.storage.paths import APP_NAME
 from tests.failing_disks import full_folder, read_only_folder
 from tests.gui.conftest import ACTOR, NOW
+from tests.gui.modals import press_ok, type_into
 from ui.dialogs import export_dialog
 from ui.dialogs.anchor_dialog import SetAnchorDialog, settable_anchors
 from ui.dialogs.day0_dialog import MoveDay0Dialog
@@ -142,64 +141,6 @@ def test_a_read_only_data_folder_leaves_the_app_running(tmp_path):
 # --- an edit that cannot be saved keeps what was typed ----------------------------------------
 
 
-class Modals:
-    """Answers modal dialogs as they open: the n-th step gets the n-th dialog shown."""
-
-    def __init__(self, steps: list[Callable[[QWidget], None]]) -> None:
-        self.steps = list(steps)
-        self.seen: list[QWidget] = []
-        self.timer = QTimer()
-        self.timer.timeout.connect(self._tick)
-        self.timer.start(20)
-
-    def _tick(self) -> None:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or not dialog.isVisible() or any(dialog is d for d in self.seen):
-            return
-        self.seen.append(dialog)
-        if self.steps:
-            self.steps.pop(0)(dialog)
-
-    def stop(self) -> None:
-        self.timer.stop()
-        assert self.steps == [], "a dialog expected did not open"
-
-
-@pytest.fixture
-def modals():
-    """Factory of ``Modals``; their timers stop with the test, whatever happened."""
-    made: list[Modals] = []
-
-    def make(steps: list[Callable[[QWidget], None]]) -> Modals:
-        made.append(Modals(steps))
-        return made[-1]
-
-    yield make
-    for answering in made:
-        answering.timer.stop()
-
-
-def _type(qtbot, edit: QLineEdit, text: str) -> None:
-    edit.setFocus()
-    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(edit, text)
-
-
-def _press_ok(qtbot, dialog: QWidget) -> None:
-    # The dialog's own OK or Save (a date field's calendar popup has a button box too).
-    accept = (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Save)
-    oks = [
-        b.button(kind)
-        for b in dialog.findChildren(QDialogButtonBox)
-        for kind in accept
-        if b.button(kind) is not None
-    ]
-    assert len(oks) == 1
-    ok = oks[0]
-    assert ok.isEnabled()
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
-
-
 def _error_shown(dialog: QWidget) -> str:
     line = dialog.findChild(SaveErrorLine)
     assert line is not None
@@ -237,9 +178,9 @@ def test_a_failed_move_day0_keeps_the_date_and_reason_typed(
 
     def type_and_ok(dialog: QWidget) -> None:
         assert isinstance(dialog, MoveDay0Dialog)
-        _type(qtbot, dialog.date_edit.line_edit, new_day0.isoformat())
-        _type(qtbot, dialog.reason, "donor delayed")
-        _press_ok(qtbot, dialog)
+        type_into(qtbot, dialog.date_edit.line_edit, new_day0.isoformat())
+        type_into(qtbot, dialog.reason, "donor delayed")
+        press_ok(qtbot, dialog)
 
     def look_and_ok_again(dialog: QWidget) -> None:
         assert isinstance(dialog, MoveDay0Dialog)
@@ -249,7 +190,7 @@ def test_a_failed_move_day0_keeps_the_date_and_reason_typed(
             error=_error_shown(dialog),
             rows=dialog.table.rowCount(),
         )
-        _press_ok(qtbot, dialog)  # the disk has room again
+        press_ok(qtbot, dialog)  # the disk has room again
 
     answering = modals([type_and_ok, look_and_ok_again])
     ws.move_day0()
@@ -281,9 +222,9 @@ def test_a_failed_anchor_date_keeps_the_date_and_reason_typed(
         typed.update(anchor=dialog.anchor_name)
         new = ws.session.plan.anchor_date(dialog.anchor_name) + dt.timedelta(days=2)
         typed.update(date=new)
-        _type(qtbot, dialog.date_edit.line_edit, new.isoformat())
-        _type(qtbot, dialog.reason, "G-CSF started two days late")
-        _press_ok(qtbot, dialog)
+        type_into(qtbot, dialog.date_edit.line_edit, new.isoformat())
+        type_into(qtbot, dialog.reason, "G-CSF started two days late")
+        press_ok(qtbot, dialog)
 
     def look_and_cancel(dialog: QWidget) -> None:
         assert isinstance(dialog, SetAnchorDialog)
@@ -325,14 +266,14 @@ def test_a_failed_skip_keeps_the_reason_typed(demo_window, demo_repo, qtbot, mon
     def type_and_ok(dialog: QWidget) -> None:
         reason = dialog.findChild(QLineEdit)
         assert reason is not None
-        _type(qtbot, reason, "patient refused")
-        _press_ok(qtbot, dialog)
+        type_into(qtbot, reason, "patient refused")
+        press_ok(qtbot, dialog)
 
     def look_and_ok_again(dialog: QWidget) -> None:
         reason = dialog.findChild(QLineEdit)
         assert reason is not None
         shown.update(reason=reason.text(), error=_error_shown(dialog))
-        _press_ok(qtbot, dialog)
+        press_ok(qtbot, dialog)
 
     answering = modals([type_and_ok, look_and_ok_again])
     ws.timeline.sig_step_action_requested.emit(step.id, "skip", offset)
@@ -385,8 +326,8 @@ def test_a_failed_patient_edit_keeps_what_was_typed(
 
     def type_and_ok(dialog: QWidget) -> None:
         assert isinstance(dialog, PatientDialog)
-        _type(qtbot, dialog.widgets["coordinator"], "Nurse Okafor")
-        _press_ok(qtbot, dialog)
+        type_into(qtbot, dialog.widgets["coordinator"], "Nurse Okafor")
+        press_ok(qtbot, dialog)
 
     def look_and_ok_again(dialog: QWidget) -> None:
         assert isinstance(dialog, PatientDialog)
@@ -394,7 +335,7 @@ def test_a_failed_patient_edit_keeps_what_was_typed(
             coordinator=dialog.widgets["coordinator"].text(),
             error=dialog.general_error.text() if dialog.general_error.isVisibleTo(dialog) else "",
         )
-        _press_ok(qtbot, dialog)
+        press_ok(qtbot, dialog)
 
     answering = modals([type_and_ok, look_and_ok_again])
     demo_window.edit_patient()
@@ -421,8 +362,8 @@ def test_a_failed_new_plan_brings_the_wizard_back_with_its_choices(
         qtbot.keyClick(dialog.type_box, Qt.Key.Key_Down)  # autologous -> allogeneic
         slot = list(dialog.slot_boxes.values())[1]
         slot.setCurrentIndex(slot.findData("haplo-flu-cy-tbi-ptcy"))
-        _type(qtbot, dialog.day0.line_edit, day0.isoformat())
-        _press_ok(qtbot, dialog)
+        type_into(qtbot, dialog.day0.line_edit, day0.isoformat())
+        press_ok(qtbot, dialog)
 
     def look_and_ok_again(dialog: QWidget) -> None:
         assert isinstance(dialog, PlanWizard)
@@ -432,7 +373,7 @@ def test_a_failed_new_plan_brings_the_wizard_back_with_its_choices(
             day0=dialog.day0.date(),
             error=_error_shown(dialog),
         )
-        _press_ok(qtbot, dialog)
+        press_ok(qtbot, dialog)
 
     answering = modals([choose_and_ok, look_and_ok_again])
     demo_window.new_plan(patient.id)

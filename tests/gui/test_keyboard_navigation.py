@@ -40,7 +40,7 @@ def test_tab_and_shift_tab_leave_the_board_table(window, qtbot):
     assert QApplication.focusWidget() is window.clinic_timeline  # the next thing on the board
     _focus(qtbot, table)
     qtbot.keyClick(table, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-    assert QApplication.focusWidget() is window.board.overdue_only  # back to the filters
+    assert QApplication.focusWidget() is window.board.show_closed  # back to the filters
 
 
 def test_arrows_still_move_within_the_board_table(window, qtbot):

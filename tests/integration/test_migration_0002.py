@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, inspect, text
 
+from planner.domain.patients import TransplantStatus, with_status
 from planner.records.audit import LEGACY_SCHEME, AuditEntry, AuditKey, chain_hash
 from planner.storage import (
     SqlRepository,
@@ -32,8 +33,17 @@ def _open(path: Path, **kw: object) -> SqlRepository:
     return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)  # type: ignore[arg-type]
 
 
-# Columns added after 0001 (0003: the plan rules' patient facts).
-LATER_PATIENT_COLUMNS = ("creatinine_mg_dl", "creatinine_date", "hbsag", "anti_hbc")
+# Columns added after 0001 (0003: the plan rules' patient facts; 0005: the registry IDs
+# and the transplant record).
+LATER_PATIENT_COLUMNS = (
+    "creatinine_mg_dl",
+    "creatinine_date",
+    "hbsag",
+    "anti_hbc",
+    "cibmtr_crid",
+    "ebmt_id",
+)
+LATER_TRANSPLANT_COLUMNS = ("number", "manipulation", "status_history")
 
 
 def _schema_0001(m: pytest.MonkeyPatch) -> None:
@@ -48,6 +58,13 @@ def _schema_0001(m: pytest.MonkeyPatch) -> None:
         *(c._copy() for c in schema.patients.columns if c.name not in LATER_PATIENT_COLUMNS),
     )
     m.setattr(schema, "patients", old)
+    old_transplants = Table(
+        "transplants",
+        MetaData(),
+        *(c._copy() for c in schema.transplants.columns if c.name not in LATER_TRANSPLANT_COLUMNS),
+    )
+    m.setattr(schema, "transplants", old_transplants)
+    m.setattr(schema, "TRANSPLANT_FIELDS", tuple(c.name for c in old_transplants.columns))
     # The audit rows of a program from before the keyed chain: plain SHA-256, no key file.
     old_audit = Table(
         "audit",
@@ -63,6 +80,14 @@ def _schema_0001(m: pytest.MonkeyPatch) -> None:
         _common,
         "patient_to_dict",
         lambda p: {k: v for k, v in to_dict(p).items() if k not in LATER_PATIENT_COLUMNS},
+    )
+    transplant_to_dict = _common.transplant_to_dict
+    m.setattr(
+        _common,
+        "transplant_to_dict",
+        lambda t: {
+            k: v for k, v in transplant_to_dict(t).items() if k not in LATER_TRANSPLANT_COLUMNS
+        },
     )
 
 
@@ -157,6 +182,17 @@ def test_0001_database_migrates_to_0002(db_path: Path, monkeypatch: pytest.Monke
             )
         )
         assert repo.get_record("t1", "harvest") is not None
+        # 0005: a transplant stored before reads as the first, unmanipulated, with no
+        # status change; the new fields are written and read back.
+        old = repo.get_transplant("t1")
+        assert (old.number, old.manipulation.value, old.status_history) == (1, "none", ())
+        held = with_status(old, TransplantStatus.ON_HOLD, NOW.date(), "infection", today=NOW.date())
+        repo.commit(action("Hold", patient_id="p1", transplants=(replace(held, number=2),)))
+        stored = repo.get_transplant("t1")
+        assert (stored.number, stored.status_history) == (2, held.status_history)
+        crid = replace(repo.get_patient("p1"), cibmtr_crid="123456789", ebmt_id="EB-1")
+        repo.commit(action("Registry", patient_id="p1", patients=(crid,)))
+        assert repo.get_patient("p1").cibmtr_crid == "123456789"
         assert repo.list_lab_samples("p1") == [lab(value=0.1, qualifier="<")]
         assert verify_audit(repo) is None
     finally:

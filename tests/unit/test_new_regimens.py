@@ -161,7 +161,11 @@ def _transplant(protocol: Protocol) -> Transplant:
     return make_transplant(
         transplant_type="allogeneic" if allogeneic else "autologous",
         graft_source=protocol.graft_sources[0],
-        donor=make_donor() if allogeneic else None,
+        donor=(
+            make_donor(donor_type="CORD" if protocol.graft_sources[0] == "cord" else "MUD")
+            if allogeneic
+            else None
+        ),
         day0=DAY0,
     )
 

@@ -18,7 +18,10 @@ PROTOCOLS = load_protocols()
 
 def _allogeneic(graft: str):
     return make_transplant(
-        transplant_type="allogeneic", graft_source=graft, donor=make_donor(), intensity="NMA"
+        transplant_type="allogeneic",
+        graft_source=graft,
+        donor=make_donor(donor_type="CORD" if graft == "cord" else "MUD"),
+        intensity="NMA",
     )
 
 

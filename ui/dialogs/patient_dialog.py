@@ -235,6 +235,13 @@ class PatientDialog(QDialog):
         self._add(form, "diagnosis", self.tr("D&iagnosis"), QLineEdit())
         self._add(form, "disease_status", self.tr("Disease s&tatus"), QLineEdit())
         self._add(form, "coordinator", self.tr("&Coordinator"), QLineEdit())
+        crid = QLineEdit()
+        crid.setPlaceholderText(self.tr("not yet assigned"))
+        crid.setToolTip(self.tr("The number FormsNet3 assigns once per person (CRID)."))
+        self._add(form, "cibmtr_crid", self.tr("CI&BMTR research ID"), crid)
+        ebmt = QLineEdit()
+        ebmt.setPlaceholderText(self.tr("not yet assigned"))
+        self._add(form, "ebmt_id", self.tr("&EBMT registry ID"), ebmt)
         language = QComboBox()
         for code in HANDOUT_LANGUAGES:  # codes, shown as they are stored
             language.addItem(code, code)
@@ -265,6 +272,8 @@ class PatientDialog(QDialog):
         w["diagnosis"].setText(p.diagnosis)
         w["disease_status"].setText(p.disease_status)
         w["coordinator"].setText(p.coordinator)
+        w["cibmtr_crid"].setText(p.cibmtr_crid)
+        w["ebmt_id"].setText(p.ebmt_id)
         # A code the list lacks leaves the choice as it is, as choosing a text it lacks did.
         if (index := w["language"].findData(p.language)) >= 0:
             w["language"].setCurrentIndex(index)
@@ -306,6 +315,8 @@ class PatientDialog(QDialog):
             "diagnosis": w["diagnosis"].text(),
             "disease_status": w["disease_status"].text(),
             "coordinator": w["coordinator"].text(),
+            "cibmtr_crid": w["cibmtr_crid"].text(),
+            "ebmt_id": w["ebmt_id"].text(),
             "language": w["language"].currentData(),
             "contacts": w["contacts"].toPlainText(),
         }
@@ -355,6 +366,8 @@ class PatientDialog(QDialog):
             "diagnosis": "",
             "disease_status": "",
             "coordinator": "",
+            "cibmtr_crid": "",
+            "ebmt_id": "",
             "language": "en",
             "contacts": "",
         }

@@ -259,10 +259,20 @@ class PlanWizard(QDialog):
         self.donor_box.setEnabled(allo)
         self._fill_slots()
 
+    def _fit_donor_to_graft(self, graft: str) -> None:
+        """A cord graft's donor is a cord unit, and only a cord graft has one."""
+        cord = graft == GraftSource.CORD.value
+        if cord:
+            self.donor_box.setCurrentIndex(self.donor_box.findData(DonorType.CORD.value))
+        elif self.donor_box.currentData() == DonorType.CORD.value:
+            self.donor_box.setCurrentIndex(self.donor_box.findData(DonorType.MUD.value))
+        self.donor_box.setEnabled(self.type_box.currentData() == "allogeneic" and not cord)
+
     def _fill_slots(self) -> None:
         """Offer in each slot the templates for the chosen type and graft source (a cord
         regimen only for a cord graft), keeping a choice that still applies."""
         kind, graft = self.type_box.currentData(), self.source_box.currentData()
+        self._fit_donor_to_graft(graft)
         for cat, box in self.slot_boxes.items():
             kept = box.currentData()
             box.blockSignals(True)

@@ -45,6 +45,10 @@ PHASES = (
     QT_TRANSLATE_NOOP("phases", "day +100"),
     QT_TRANSLATE_NOOP("phases", "late phase"),
     QT_TRANSLATE_NOOP("phases", "long-term follow-up"),
+    # The statuses that take a transplant off the board: the phase of a closed row.
+    QT_TRANSLATE_NOOP("phases", "completed"),
+    QT_TRANSLATE_NOOP("phases", "cancelled"),
+    QT_TRANSLATE_NOOP("phases", "deceased"),
 )
 
 
@@ -122,7 +126,8 @@ def alerts_tooltip(row: BoardRow) -> str:
 
 
 class BoardTableModel(QAbstractTableModel):
-    """One row per active transplant: a view of the session's rows.
+    """One row per active transplant: a view of the session's rows (with the closed
+    transplants after them when ``show_closed`` is on).
 
     The view sorts through its proxy, so the model keeps the transplants in a stable
     order of its own: when the board is recomputed for the same transplants (after an
@@ -135,8 +140,23 @@ class BoardTableModel(QAbstractTableModel):
         self._session = session
         self._order: list[str] = []  # transplant ids, in this model's row order
         self._rows: dict[str, BoardRow] = {}  # the session's rows by transplant id
-        self._take(session.rows)
+        self.show_closed = False
+        self._take(self._shown())
         session.sig_board_changed.connect(self._on_session_board_changed)
+
+    def _shown(self) -> list[BoardRow]:
+        rows = self._session.rows
+        return rows + self._session.closed_rows if self.show_closed else rows
+
+    def set_show_closed(self, show: bool) -> None:
+        """Add the completed, cancelled and deceased transplants to the rows, or take them
+        away."""
+        if show == self.show_closed:
+            return
+        self.show_closed = show
+        self.beginResetModel()
+        self._take(self._shown())
+        self.endResetModel()
 
     def _take(self, rows: list[BoardRow]) -> None:
         self._order = [r.transplant_id for r in rows]
@@ -183,7 +203,7 @@ class BoardTableModel(QAbstractTableModel):
         return self._rows[self._order[row]]
 
     def _on_session_board_changed(self) -> None:
-        rows = self._session.rows
+        rows = self._shown()
         if len(rows) != len(self._order) or any(r.transplant_id not in self._rows for r in rows):
             self.beginResetModel()
             self._take(rows)

@@ -336,6 +336,11 @@ class BoardView(QWidget):
         self.phase.setAccessibleName(self.tr("Filter by phase"))
         self.this_week = QCheckBox(self.tr("Due this wee&k"))  # Alt+W: the View menu
         self.overdue_only = QCheckBox(self.tr("&Overdue only"))
+        # Completed, cancelled and deceased transplants: off the board unless asked for.
+        self.show_closed = QCheckBox(self.tr("C&losed transplants"))
+        self.show_closed.setToolTip(
+            self.tr("Also list the completed, cancelled and deceased transplants.")
+        )
         self.table = BoardTable()
         self.table.setModel(self.proxy)
         self.alerts_delegate = AlertsDelegate(self.table)
@@ -367,6 +372,7 @@ class BoardView(QWidget):
         bar.addWidget(self.phase)
         bar.addWidget(self.this_week)
         bar.addWidget(self.overdue_only)
+        bar.addWidget(self.show_closed)
         bar.addWidget(self.count)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -376,7 +382,8 @@ class BoardView(QWidget):
         self.setTabOrder(self.coordinator, self.phase)
         self.setTabOrder(self.phase, self.this_week)
         self.setTabOrder(self.this_week, self.overdue_only)
-        self.setTabOrder(self.overdue_only, self.table)
+        self.setTabOrder(self.overdue_only, self.show_closed)
+        self.setTabOrder(self.show_closed, self.table)
         for signal in (
             self.search.textChanged,
             self.coordinator.currentIndexChanged,
@@ -385,6 +392,7 @@ class BoardView(QWidget):
             self.overdue_only.toggled,
         ):
             signal.connect(self._on_filter_changed)
+        self.show_closed.toggled.connect(model.set_show_closed)
         self.table.sig_row_activated.connect(self._on_table_row_activated)
         # Down goes to the results, Enter opens the selected (or first) patient found.
         self.search.installEventFilter(self)
