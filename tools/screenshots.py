@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.clinical.calculators.registry import known_inputs
+from planner.domain.templates import Category
 from planner.protocols import load_protocols
 from planner.records.ports import Actor
 from planner.storage.memory import InMemoryRepository
@@ -27,6 +28,7 @@ from ui.dialogs.anchor_dialog import SetAnchorDialog
 from ui.dialogs.calculator_dialogs import make_calculator_dialog
 from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
 from ui.dialogs.plan_wizard import PlanWizard
+from ui.dialogs.transplant_dialog import TransplantDialog
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -154,13 +156,43 @@ def main() -> int:
     # The plan wizard refusing a haploidentical template with a second PTCy template.
     wizard = PlanWizard(window, checked.session.patient, load_protocols(), checked.session.today)
     wizard.type_box.setCurrentText("allogeneic")
-    boxes = list(wizard.slot_boxes.values())
-    boxes[1].setCurrentIndex(boxes[1].findData("haplo-flu-cy-tbi-ptcy"))
-    boxes[2].setCurrentIndex(boxes[2].findData("ptcy-tacrolimus-mmf-gvhd"))
+    conditioning = wizard.slot_boxes[Category.CONDITIONING]
+    conditioning.setCurrentIndex(conditioning.findData("haplo-flu-cy-tbi-ptcy"))
+    gvhd = wizard.slot_boxes[Category.GVHD_PROPHYLAXIS]
+    gvhd.setCurrentIndex(gvhd.findData("ptcy-tacrolimus-mmf-gvhd"))
     wizard.show()
     _settle(app)
     _save(wizard, "wizard-clash.png")
     wizard.close()
+    # The wizard planning CAR T cells: its own kind, slot and cell product.
+    car_t = PlanWizard(window, checked.session.patient, load_protocols(), checked.session.today)
+    car_t.type_box.setCurrentIndex(car_t.type_box.findData("car-t"))
+    slot = car_t.slot_boxes[Category.CELL_THERAPY]
+    slot.setCurrentIndex(slot.findData("car-t-cd19-lymphoma"))
+    car_t.show()
+    _settle(app)
+    _save(car_t, "wizard-car-t.png")
+    car_t.close()
+    # The transplant record of an allogeneic patient, with a status change being typed.
+    record = window.open_transplant(
+        next(r.transplant_id for r in window.session.rows if r.mrn == "DEMO-0004")
+    )
+    assert record is not None
+    dialog = TransplantDialog(
+        window, record.session.patient, record.session.transplant, record.session.today
+    )
+    dialog.widgets["status"].setCurrentIndex(dialog.widgets["status"].findData("on_hold"))
+    dialog.widgets["status_reason"].setText("Donor medical clearance delayed")
+    dialog.show()
+    _settle(app)
+    _save(dialog, "transplant-record.png")
+    dialog.close()
+    # The board with the closed transplants listed (the demo's cancelled one).
+    window.tabs.setCurrentIndex(0)
+    window.board.show_closed.setChecked(True)
+    _settle(app)
+    _save(window, "board-closed.png")
+    window.board.show_closed.setChecked(False)
     return 0
 
 

@@ -316,8 +316,11 @@ class PatientWorkspace(QWidget):
 
     @property
     def title(self) -> str:
-        """Tab title: MRN only (window titles and tabs show no names by default)."""
-        return self.session.patient.mrn
+        """Tab title: the MRN (window titles and tabs show no names by default), with the
+        transplant's number from a patient's second transplant on ("DEMO-0016 #2")."""
+        number = self.session.transplant.number
+        mrn = self.session.patient.mrn
+        return f"{mrn} #{number}" if number > 1 else mrn
 
     def _size_table_columns(self) -> None:
         """Fit the step table's columns to their contents once it is on screen."""

@@ -67,6 +67,11 @@ DOCUMENTS: Final = tr_noop(
     "(Print / export) so the patient does not keep the old dates."
 )
 UNREADABLE: Final = tr_noop("A stored record could not be read; the patient's tab says which.")
+VISIT_WINDOW: Final = tr_noop(
+    "A planned clinic visit whose window (its date minus and plus the days of tolerance of "
+    "its step, as in Day +100 +/-7) includes today: it can take place on any day up to the "
+    "window's last day, after which it is overdue."
+)
 
 # The rules of the counts and harvest alerts (planner.records.recovery, harvest_log,
 # chimerism_log), named so the severity table below can list them.
@@ -205,6 +210,8 @@ SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
         RECOVERY: MEDIUM,
         # low: schedule notes; a weekend or closure clash is settled by moving a booking.
         CALENDAR: LOW,
+        # An open visit window is a booking to make, not yet late (overdue is medium).
+        VISIT_WINDOW: LOW,
     }
 )
 

@@ -15,7 +15,13 @@ from typing import NamedTuple
 from planner.app import alert_rules
 from planner.domain.days import mobilisation_day, mobilisation_label, short_date, short_day_label
 from planner.domain.i18n import tr, tr_n, tr_noop
-from planner.domain.patients import Patient, Transplant, TransplantStatus, status_label
+from planner.domain.patients import (
+    Patient,
+    Transplant,
+    TransplantStatus,
+    TransplantType,
+    status_label,
+)
 from planner.domain.plans import (
     CLINIC_CLOSED,
     Occurrence,
@@ -25,7 +31,7 @@ from planner.domain.plans import (
     calendar_flags,
     overdue_before,
 )
-from planner.domain.templates import Phase
+from planner.domain.templates import Phase, StepKind
 
 LOOKAHEAD_DAYS = 14
 # Without a recorded engraftment date, "pre-engraftment" is shown up to the Day +28
@@ -162,6 +168,10 @@ def _first_conditioning_day(plan: Plan) -> int | None:
     return min(days) if days else None
 
 
+CAR_T_WATCH_DAYS = 29
+"""Days after a CAR T-cell infusion shown as "monitoring" (to Day +28)."""
+
+
 def _after_day0(day: int, engrafted_on: dt.date | None, today: dt.date) -> PhaseReading:
     if day > 365:
         return PhaseReading(
@@ -205,6 +215,16 @@ def current_phase(
     if transplant.day0 is None or plan is None:
         return PhaseReading("work-up", tr("No plan with a Day 0 yet."))
     day = (today - plan.day0).days
+    if day > 0 and transplant.transplant_type is TransplantType.CAR_T and day < CAR_T_WATCH_DAYS:
+        # No engraftment after CAR T cells: the weeks after infusion are for watching
+        # for cytokine release syndrome and neurotoxicity (labels: daily for a week,
+        # then for at least 2 weeks; CRS and ICANS can start later, to about Day +28).
+        return PhaseReading(
+            "monitoring",
+            tr("Day {day} after the CAR T-cell infusion: watch for CRS and ICANS.").format(
+                day=f"{day:+d}"
+            ),
+        )
     if day > 0:
         return _after_day0(day, engrafted_on, today)
     if day == 0:
@@ -351,6 +371,9 @@ def board_row(
     held = _on_hold_alert(transplant)
     if held is not None:
         alerts.append(held)
+    visits = _visit_window_alert(plan, today) if plan is not None else None
+    if visits is not None:
+        alerts.append(visits)
     alerts.extend(a if isinstance(a, Alert) else Alert(a) for a in extra_alerts)
     alerts = most_severe_first(alerts)
     return BoardRow(
@@ -382,6 +405,67 @@ def _on_hold_alert(transplant: Transplant) -> Alert | None:
         return Alert.of(tr("On hold"), alert_rules.ON_HOLD)
     text = tr("On hold since {date}").format(date=short_date(last.on))
     return Alert.of(f"{text}: {last.reason}" if last.reason else text, alert_rules.ON_HOLD)
+
+
+def open_visit_windows(plan: Plan, today: dt.date) -> list[Occurrence]:
+    """The planned visits whose window holds ``today``, by date.
+
+    A visit's window is its date minus ``window_before`` to its date plus
+    ``window_after`` (Day +100 +/-7), both days included; a visit without one (both 0)
+    is simply due on its day. Past the window a planned visit is overdue
+    (``due_and_overdue``), so no visit is open and overdue at once.
+    """
+    found: list[Occurrence] = []
+    # Only the visit steps with a window are read (a few occurrences each), never the
+    # daily medicines around today.
+    visit = StepKind.VISIT  # read once: an enum member is a slow attribute to look up
+    for step in plan.steps:
+        if step.kind is not visit:
+            continue
+        before, after = max(step.window_before, 0), max(step.window_after, 0)
+        if not (before or after):
+            continue
+        # Open today: dated from ``after`` days ago to ``before`` days ahead.
+        first, last = today - dt.timedelta(days=after), today + dt.timedelta(days=before)
+        found.extend(
+            occ
+            for occ in plan.step_occurrences(step)
+            if first <= occ.date <= last
+            and occ.status is StepStatus.PLANNED
+            and not occ.is_overdue(today)
+        )
+    return sorted(found, key=by_date_key)
+
+
+def _visit_window_alert(plan: Plan, today: dt.date) -> Alert | None:
+    """ "Visit window open: Day +100 clinic visit until Mon 15 Mar" (low), or None.
+
+    One line for every planned visit whose window is open today; the rule names each
+    visit with its planned date and its window.
+    """
+    visits = [(o, w) for o in open_visit_windows(plan, today) if (w := o.window)]
+    if not visits:
+        return None
+    text = tr("Visit window open: {visits}").format(
+        visits=", ".join(
+            tr("{step} until {date}").format(step=tr(o.title), date=short_date(last))
+            for o, (_first, last) in visits
+        )
+    )
+    notes = "; ".join(
+        tr("{step} planned {date}, window {first} to {last}").format(
+            step=tr(o.title),
+            date=short_date(o.date),
+            first=short_date(first),
+            last=short_date(last),
+        )
+        for o, (first, last) in visits
+    )
+    return Alert(
+        text,
+        tr("{rule} {notes}.").format(rule=alert_rules.shown(alert_rules.VISIT_WINDOW), notes=notes),
+        alert_rules.severity_of(alert_rules.VISIT_WINDOW),
+    )
 
 
 def board_order(row: BoardRow) -> tuple[bool, int, str, str]:

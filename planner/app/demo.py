@@ -27,6 +27,7 @@ from planner.domain.patients import (
     Transplant,
     TransplantStatus,
     TransplantType,
+    with_status,
 )
 from planner.domain.plans import Plan, StepStatus, instantiate_many, mark_done
 from planner.domain.templates import Protocol, get_protocol, load_protocols, mobilisation_anchor_of
@@ -46,6 +47,9 @@ class DemoCase:
         language: handout language.
         open_days: steps of the last ``open_days`` days are left unrecorded, so the
             board shows what overdue work looks like.
+        tandem_after: a planned second transplant of a tandem, its Day 0 this many days
+            after the first's (same templates less the mobilisation).
+        cancelled: (days ago, reason) of a transplant cancelled in work-up.
     """
 
     mrn: str
@@ -65,6 +69,8 @@ class DemoCase:
     mobilisation_mday: int | None = None
     language: str = "en"
     open_days: int = 0
+    tandem_after: int | None = None
+    cancelled: tuple[int, str] | None = None
 
 
 AUTO_FU = ("supportive-care-auto", "follow-up-auto")
@@ -301,6 +307,76 @@ CASES: tuple[DemoCase, ...] = (
         420,
         language="es",
     ),
+    # A double cord blood transplant after reduced-intensity Flu/Cy/TBI, in recovery.
+    DemoCase(
+        "DEMO-0015",
+        "Kowalczyk",
+        "Zofia",
+        "female",
+        42,
+        164,
+        61,
+        "AML, CR2, no matched donor",
+        "M. Rossi",
+        "allogeneic",
+        "cord",
+        "CORD",
+        ("cord-flu-cy-tbi2-allo", "ciclosporin-mmf-cord-gvhd", *ALLO_FU),
+        9,
+    ),
+    # A tandem autograft for myeloma: the first done, the second planned (Day 0 in 20 days).
+    DemoCase(
+        "DEMO-0016",
+        "Mensah",
+        "Kwame",
+        "male",
+        52,
+        181,
+        88,
+        "Multiple myeloma, high-risk cytogenetics, PR after first autograft",
+        "R. Patel",
+        "autologous",
+        "pbsc",
+        None,
+        ("mel200-auto", *AUTO_FU),
+        70,
+        tandem_after=90,
+    ),
+    # CAR T cells for relapsed large B-cell lymphoma, in the first week of monitoring.
+    DemoCase(
+        "DEMO-0017",
+        "Haddad",
+        "Layla",
+        "female",
+        57,
+        167,
+        66,
+        "Large B-cell lymphoma, second relapse",
+        "J. Nguyen",
+        "car-t",
+        "cell-product",
+        None,
+        ("car-t-cd19-lymphoma",),
+        5,
+    ),
+    # A transplant cancelled in work-up: off the board, listed under Closed transplants.
+    DemoCase(
+        "DEMO-0018",
+        "Ivanova",
+        "Olga",
+        "female",
+        47,
+        170,
+        68,
+        "MDS with excess blasts",
+        "M. Rossi",
+        "allogeneic",
+        "pbsc",
+        "MUD",
+        ("flu-bu4-allo", "ciclosporin-methotrexate-gvhd", *ALLO_FU),
+        -28,
+        cancelled=(3, "Disease progression in work-up; transplant not going ahead"),
+    ),
 )
 
 
@@ -339,7 +415,7 @@ def _patient(case: DemoCase, today: dt.date) -> Patient:
     )
 
 
-def _transplant(case: DemoCase, patient: Patient, day0: dt.date) -> Transplant:
+def _transplant(case: DemoCase, patient: Patient, day0: dt.date, today: dt.date) -> Transplant:
     donor = (
         Donor(
             donor_type=DonorType(case.donor_type),
@@ -349,7 +425,7 @@ def _transplant(case: DemoCase, patient: Patient, day0: dt.date) -> Transplant:
         else None
     )
     status = TransplantStatus.ACTIVE if case.day_today >= -14 else TransplantStatus.PLANNED
-    return Transplant(
+    transplant = Transplant(
         id=_stable_id(case.mrn, "transplant"),
         patient_id=patient.id,
         transplant_type=TransplantType(case.transplant_type),
@@ -357,7 +433,13 @@ def _transplant(case: DemoCase, patient: Patient, day0: dt.date) -> Transplant:
         day0=day0,
         status=status,
         donor=donor,
+        tandem=case.tandem_after is not None,
     )
+    if case.cancelled is not None:
+        ago, reason = case.cancelled
+        on = today - dt.timedelta(days=ago)
+        transplant = with_status(transplant, TransplantStatus.CANCELLED, on, reason, today=today)
+    return transplant
 
 
 def _mark_past_done(plan: Plan, today: dt.date, open_days: int = 0) -> Plan:
@@ -396,7 +478,7 @@ def build_demo_clinic(
         patient = _patient(case, today)
         day0 = today - dt.timedelta(days=case.day_today)
         chosen = [get_protocol(protocols, pid) for pid in case.templates]
-        transplant = _transplant(case, patient, day0)
+        transplant = _transplant(case, patient, day0, today)
         refuse_clashes(chosen)
         plan = instantiate_many(
             chosen,
@@ -407,7 +489,36 @@ def build_demo_clinic(
         )
         plan = apply_conditions(plan, facts_of(patient, transplant, today))
         clinic.append((patient, transplant, _mark_past_done(plan, today, case.open_days)))
+        if case.tandem_after is not None:
+            clinic.append(_second_of_tandem(case, patient, transplant, chosen, today, protocols))
     return clinic
+
+
+def _second_of_tandem(
+    case: DemoCase,
+    patient: Patient,
+    first: Transplant,
+    chosen: Sequence[Protocol],
+    today: dt.date,
+    protocols: Mapping[str, Protocol],
+) -> tuple[Patient, Transplant, Plan]:
+    """The planned second transplant of a tandem: the first's templates less any
+    mobilisation (the cells for both were collected before the first)."""
+    assert first.day0 is not None and case.tandem_after is not None
+    day0 = first.day0 + dt.timedelta(days=case.tandem_after)
+    second = dc_replace(
+        first,
+        id=_stable_id(case.mrn, "transplant-2"),
+        day0=day0,
+        status=TransplantStatus.PLANNED,
+        number=2,
+    )
+    again = [p for p in chosen if mobilisation_anchor_of([p]) is None]
+    plan = instantiate_many(
+        again, day0, None, transplant_id=second.id, plan_id=_stable_id(case.mrn, "plan-2")
+    )
+    plan = apply_conditions(plan, facts_of(patient, second, today))
+    return patient, second, _mark_past_done(plan, today)
 
 
 # Work-up items ticked for a demo patient in work-up, by days before today: the infectious-
@@ -513,7 +624,8 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
             actor=ctx.actor,
             at=ctx.now,
             description="Load demo clinic",
-            patients=tuple(p for p, _, _ in fresh),
+            # A tandem's two transplants have one patient.
+            patients=tuple({p.id: p for p, _, _ in fresh}.values()),
             transplants=tuple(t for _, t, _ in fresh),
             plans=tuple(dc_replace(pl, version=0) for _, _, pl in fresh),
             lab_samples=tuple(demo_counts(fresh, ctx.today)),
@@ -527,4 +639,4 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
             ),
         )
     )
-    return len(fresh)
+    return len({p.id for p, _, _ in fresh})

@@ -571,7 +571,8 @@ def batch_file_name(kind: str, printed_on: dt.date, transplant_id: str) -> str:
 
 
 def transplants_with_visit_on(repo: Repository, day: dt.date) -> list[str]:
-    """Transplants with a planned visit or procedure on ``day``, by MRN."""
+    """Transplants on the board (not completed, cancelled or deceased) with a planned
+    visit or procedure on ``day``, by MRN."""
     found: list[tuple[str, str]] = []
     for plan in repo.list_plans():
         if any(
@@ -579,6 +580,8 @@ def transplants_with_visit_on(repo: Repository, day: dt.date) -> list[str]:
             for o in plan.sorted_occurrences()
         ):
             transplant = repo.get_transplant(plan.transplant_id)
+            if not transplant.is_active:
+                continue
             found.append((repo.get_patient(transplant.patient_id).mrn, plan.transplant_id))
     return [tid for _, tid in sorted(found)]
 

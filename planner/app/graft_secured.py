@@ -12,7 +12,10 @@ a conditioning dose done:
 * allogeneic: the donor's work-up is "cleared" and a donor collection is on the plan,
   or the "Graft availability confirmed" item of the pre-conditioning checklist is
   ticked. That tick is the only record of a cryopreserved product or cord units
-  received, so it stands for them.
+  received, so it stands for them;
+* CAR T-cell therapy: the plan's "product received" step is done (the product's label
+  asks for its availability to be confirmed before lymphodepletion starts), or the
+  same tick. Lymphodepletion is the conditioning of this programme kind.
 
 The board shows the alert from seven days before the first conditioning step until Day
 0. A conditioning medication is refused as given while the graft is not secured, unless
@@ -33,7 +36,7 @@ from planner.app import alert_rules
 from planner.app.transplant_record import TransplantRecord
 from planner.clinical.harvest import TARGET_REL_TOLERANCE
 from planner.domain.i18n import tr
-from planner.domain.patients import Transplant, TransplantStatus, TransplantType
+from planner.domain.patients import CLOSED_STATUSES, Transplant, TransplantType
 from planner.domain.plans import OccurrenceRecord, Plan, StepStatus, mark_done
 from planner.domain.templates import Phase, StepKind
 from planner.errors import PlannerError, ValidationError
@@ -46,7 +49,8 @@ CHECKLIST_ID: Final = "pre-conditioning"
 PRODUCT_ITEM: Final = "product-available"
 CLEARED: Final = "cleared"
 _GONE: Final = (StepStatus.SKIPPED, StepStatus.CANCELLED)
-_OFF_BOARD: Final = (TransplantStatus.CANCELLED, TransplantStatus.COMPLETED)
+PRODUCT_STEP: Final = "product-available"
+"""The id, within its template, of a plan step that records a cell product received."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ def graft_check(
             else tr("stored CD34+ {total} is below the minimum target {minimum}.")
         )
         return GraftCheck(reached, template.format(total=total.text, minimum=minimum.text))
+    if transplant.transplant_type is TransplantType.CAR_T:
+        return _product_received(plan)
     workup = transplant.donor.workup_status.strip() if transplant.donor is not None else ""
     cleared = workup.casefold().startswith(CLEARED)
     collection = _collection_date(plan)
@@ -129,6 +135,29 @@ def graft_check(
         missing.append(tr("no donor collection on the plan"))
     missing.append(tr('"Graft availability confirmed" not ticked'))
     return GraftCheck(False, "; ".join(missing) + ".")
+
+
+def _product_received(plan: Plan) -> GraftCheck:
+    """A CAR T-cell product is secured when the plan's product-received step is done."""
+    for step in plan.steps:
+        if step.id.rsplit("/", 1)[-1] != PRODUCT_STEP:
+            continue
+        done = [r for r in step.records if r.status is StepStatus.DONE]
+        if done:
+            when = done[0].actual_date or plan.planned_date(step, done[0].offset)
+            return GraftCheck(
+                True,
+                tr("CAR T-cell product received (recorded on {date}).").format(
+                    date=when.isoformat()
+                ),
+            )
+    return GraftCheck(
+        False,
+        tr(
+            'the CAR T-cell product is not recorded as received (its plan step, or "Graft '
+            'availability confirmed").'
+        ),
+    )
 
 
 def _confirmed(checklists: Mapping[str, ChecklistState]) -> GraftCheck | None:
@@ -166,7 +195,7 @@ def graft_override(plan: Plan) -> OccurrenceRecord | None:
 def _alert_window_start(transplant: Transplant, plan: Plan, today: dt.date) -> dt.date | None:
     """The first conditioning date when ``today`` is in the alert's window (from seven
     days before it to Day 0, transplant on the board); None otherwise."""
-    if transplant.status in _OFF_BOARD:
+    if transplant.status in CLOSED_STATUSES:
         return None
     first = first_conditioning(plan)
     if first is None or today < first - dt.timedelta(days=ALERT_DAYS_BEFORE) or today > plan.day0:

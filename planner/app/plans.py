@@ -13,7 +13,7 @@ from planner.clinical.plan_rules.checks import apply_conditions, split_course
 from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import facts_of
 from planner.domain.i18n import english, tr
-from planner.domain.patients import Patient, Transplant, validate_transplant
+from planner.domain.patients import Patient, Transplant, status_label, validate_transplant
 from planner.domain.plans import DateChange, Plan, infusion_given, instantiate_many, reanchor
 from planner.domain.templates import Protocol
 from planner.errors import ValidationError
@@ -121,6 +121,14 @@ def day0_move(
     recorded, and Day 0 then moves to its recorded date, which ``reanchor`` allows) or
     more than ``DAY0_MOVE_HORIZON_DAYS`` after it.
     """
+    if not transplant.is_active:
+        raise ValidationError(
+            "day0",
+            tr(
+                "This transplant is {status}: its Day 0 does not move. Reopen it in the "
+                "transplant record first if it goes ahead."
+            ).format(status=status_label(transplant.status)),
+        )
     split = split_course(plan)
     if split is not None:
         raise ValidationError("day0", split.sentence)

@@ -28,7 +28,7 @@ from enum import StrEnum
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import DEFAULT_LOCALE, finite_number, format_number, plain_decimal
 from planner.domain.patients import MAX_HEIGHT_CM, MAX_WEIGHT_KG, MIN_HEIGHT_CM, MIN_WEIGHT_KG, Sex
-from planner.domain.templates import DoseBasis, DoseRule, WeightType
+from planner.domain.templates import DoseBasis, DoseRule, WeightBand, WeightType
 from planner.errors import ValidationError
 
 # Devine is an adult formula; below this height it extrapolates towards zero or
@@ -762,6 +762,8 @@ class DoseResult:
         uncapped_value: the dose before ``max_dose``.
         weight_date: when the weight was measured, if known.
         explanation: order, values used, formula, weight and date in one line.
+        band: the weight band whose amount was used (banded orders), else None; then
+            ``order_text`` is that band's order ("1.2 mg/kg").
     """
 
     value: float
@@ -778,6 +780,7 @@ class DoseResult:
     uncapped_value: float
     weight_date: dt.date | None
     explanation: str
+    band: WeightBand | None = None
 
     @property
     def display(self) -> str:
@@ -898,6 +901,8 @@ def compute_dose(
         return _flat_dose(rule, prefix, weight_date)
     _require_inputs(rule, height_cm, weight_kg, sex)
     assert weight_kg is not None  # _require_inputs checked it
+    if rule.bands:
+        return _banded_dose(rule, prefix, weight_kg, weight_date)
     choice = dosing_weight(rule.weight, height_cm, weight_kg, sex)
     scaled = _scale(rule, height_cm, choice, formula)
     value, max_applied = _apply_max(scaled.raw, rule.max_dose)
@@ -923,6 +928,78 @@ def compute_dose(
         uncapped_value=scaled.raw,
         weight_date=weight_date,
         explanation=explanation,
+    )
+
+
+def _banded_dose(
+    rule: DoseRule, prefix: str, weight_kg: float, weight_date: dt.date | None
+) -> DoseResult:
+    """A weight-banded order: the amount per kg of the band that holds the actual weight.
+
+    The explanation names the band, its boundaries and the weight: "busulfan 1.2 mg/kg
+    for a weight of 9 to under 16 kg: 14.6 kg x 1.2 = 17.52 mg (actual weight 14.6 kg,
+    weighed 2026-02-20)".
+    """
+    order = rule.order_text
+    if rule.per is not DoseBasis.PER_KG or rule.weight is not WeightType.ACTUAL:
+        raise ValidationError(
+            "bands",
+            tr(
+                "The {order} order is not per kg of actual body weight, which weight bands "
+                "need; work out this dose by hand."
+            ).format(order=order),
+        )
+    if rule.amount != max(b.amount for b in rule.bands):
+        # A plan rule that scales ``amount`` (a renal factor) does not know the bands:
+        # computing the band's amount would silently drop its change.
+        raise ValidationError(
+            "amount",
+            tr(
+                "The {order} order was changed to {amount} {unit}/kg by a rule that does not "
+                "apply to weight bands; work out this dose by hand."
+            ).format(order=order, amount=format_number(rule.amount), unit=rule.unit),
+        )
+    choice = dosing_weight(WeightType.ACTUAL, None, weight_kg, None)
+    band = rule.band_for(choice.value_kg)
+    if band is None:
+        raise ValidationError(
+            "weight_kg",
+            tr("No weight band of the {order} order holds a weight of {weight}.").format(
+                order=order, weight=_kg(choice.value_kg)
+            ),
+        )
+    raw = band.amount * choice.value_kg
+    value, max_applied = _apply_max(raw, rule.max_dose)
+    result_text = format_dose(raw, rule.unit)
+    if max_applied:
+        result_text += tr(", limited to the maximum {dose}").format(
+            dose=format_dose(value, rule.unit)
+        )
+    band_order = band.order_text_in(rule.unit)
+    used = tr("{order} for a weight of {band}: {weight} x {amount} = {dose}").format(
+        order=band_order,
+        band=band.range_text_in(),
+        weight=_kg(choice.value_kg),
+        amount=format_number(band.amount),
+        dose=result_text,
+    )
+    explanation = f"{prefix}{used} ({choice.explanation}, {_weighed(weight_date)})"
+    return DoseResult(
+        value=value,
+        unit=rule.unit,
+        order_text=band_order,
+        basis=rule.per,
+        weight_type=rule.weight,
+        dosing_weight_kg=choice.value_kg,
+        bsa_uncapped_m2=None,
+        bsa_m2=None,
+        formula=None,
+        capped=False,
+        max_dose_applied=max_applied,
+        uncapped_value=raw,
+        weight_date=weight_date,
+        explanation=explanation,
+        band=band,
     )
 
 

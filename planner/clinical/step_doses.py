@@ -26,7 +26,8 @@ class DoseLine:
     """A dose as shown: ``text`` for the cell, ``explanation`` for the tooltip/print.
 
     Attributes:
-        text: "363.62 mg (200 mg/m2)", or the order alone when it cannot be computed.
+        text: "363.62 mg (200 mg/m2)", or the order alone when it cannot be computed; a
+            weight-banded order shows the amount of the patient's band ("17.52 mg (1.2 mg/kg)").
         explanation: the formula and values used, or why it could not be computed, then
             each plan rule that acted.
         computed: False when a measurement was missing or a rule stopped it.
@@ -88,6 +89,9 @@ def _line(
     except ValidationError as err:
         return DoseLine(f"{order}{suffix}", tr("Not computed: {reason}").format(reason=err), False)
     shown = format_dose(result.value, result.unit, locale)
+    if result.band is not None:
+        # The amount of the patient's band ("1.2 mg/kg"); the band is in the explanation.
+        order = result.band.order_text_in(rule.unit, locale)
     return DoseLine(f"{shown} ({order}){suffix}", result.explanation, True)
 
 

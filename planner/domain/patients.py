@@ -110,10 +110,17 @@ class Sex(StrEnum):
 
 
 class TransplantType(StrEnum):
-    """Autologous (own cells) or allogeneic (donor cells)."""
+    """Autologous (own cells), allogeneic (donor cells), or CAR T-cell therapy.
+
+    CAR T-cell therapy is its own programme kind, not a transplant: the patient's own T
+    cells, collected by leukapheresis and engineered, are infused on Day 0 after
+    lymphodepletion (FACT Standards for Immune Effector Cells). It has no stem-cell
+    harvest, no donor and no engraftment to declare.
+    """
 
     AUTOLOGOUS = "autologous"
     ALLOGENEIC = "allogeneic"
+    CAR_T = "car-t"
 
 
 class GraftSource(StrEnum):
@@ -122,6 +129,8 @@ class GraftSource(StrEnum):
     PBSC = "pbsc"
     MARROW = "marrow"
     CORD = "cord"
+    CELL_PRODUCT = "cell-product"
+    """An engineered cell product (CAR T cells): the graft of a CAR T-cell therapy."""
 
 
 class DonorType(StrEnum):
@@ -643,6 +652,16 @@ class Transplant:
             self.graft_source is GraftSource.CORD
         ):
             raise ValidationError("graft_source", tr("An autologous graft cannot be cord blood."))
+        car_t = self.transplant_type is TransplantType.CAR_T
+        if car_t != (self.graft_source is GraftSource.CELL_PRODUCT):
+            raise ValidationError(
+                "graft_source",
+                tr("A CAR T-cell therapy infuses a cell product, and only it does."),
+            )
+        if car_t and self.donor is not None:
+            raise ValidationError(
+                "donor", tr("A CAR T-cell therapy here uses the patient's own cells: no donor.")
+            )
         if (
             isinstance(self.number, bool)
             or not isinstance(self.number, int)

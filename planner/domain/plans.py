@@ -263,6 +263,15 @@ class Occurrence(NamedTuple):
         """True for a step counted in M-Days (from the first G-CSF dose)."""
         return self.numbering == MDAY
 
+    @property
+    def window(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day of its window (its date minus ``window_before`` to its
+        date plus ``window_after``, as in Day +28 +/-3), or None when it has none."""
+        before, after = max(self.window_before, 0), max(self.window_after, 0)
+        if not (before or after):
+            return None
+        return self.date - dt.timedelta(days=before), self.date + dt.timedelta(days=after)
+
     def shown_status(self, today: dt.date | None) -> str:
         """ "overdue" when planned and past its window today, else its status."""
         return shown_status(self.status, self.date, self.window_after, today)

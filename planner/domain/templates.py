@@ -97,6 +97,9 @@ class Category(StrEnum):
     SUPPORTIVE_CARE = "supportive-care"
     FOLLOW_UP = "follow-up"
     WORKUP = "work-up"
+    CELL_THERAPY = "cell-therapy"
+    """An immune effector cell therapy's calendar (CAR T cells): its own programme kind,
+    with its own wizard slot in place of mobilisation, conditioning and GVHD prophylaxis."""
 
 
 class DoseBasis(StrEnum):
@@ -119,6 +122,69 @@ class WeightType(StrEnum):
 
 # The basis lives in ``per``: a compound unit here would read "mg/m2/m2".
 DOSE_UNITS = ("mg", "mcg", "g", "units", "mL", "Gy")
+MAX_WEIGHT_BANDS = 20
+
+
+@dataclass(frozen=True)
+class WeightBand:
+    """One band of a weight-banded order: the amount per kg for the weights it holds.
+
+    A boundary is written the way the source writes it, so each says whether the weight
+    on it belongs to the band: ``at_least_kg`` (inclusive) or ``above_kg`` (exclusive)
+    below, ``below_kg`` (exclusive) or ``up_to_kg`` (inclusive) above. The first band has
+    no lower boundary (it starts at 0 kg), the last no upper one (every heavier weight).
+
+    Attributes:
+        amount: the order amount per kg for a weight in this band.
+        lower_kg: the lower boundary, or None for the first band.
+        lower_inclusive: True when ``lower_kg`` itself is in the band (``at_least_kg``).
+        upper_kg: the upper boundary, or None for the last (open-ended) band.
+        upper_inclusive: True when ``upper_kg`` itself is in the band (``up_to_kg``).
+    """
+
+    amount: float
+    lower_kg: float | None = None
+    lower_inclusive: bool = True
+    upper_kg: float | None = None
+    upper_inclusive: bool = False
+
+    def holds(self, weight_kg: float) -> bool:
+        """True when ``weight_kg`` falls in this band (boundaries as written)."""
+        if self.lower_kg is not None and (
+            weight_kg < self.lower_kg or (weight_kg == self.lower_kg and not self.lower_inclusive)
+        ):
+            return False
+        return self.upper_kg is None or not (
+            weight_kg > self.upper_kg or (weight_kg == self.upper_kg and not self.upper_inclusive)
+        )
+
+    def range_text_in(self, locale: str = DEFAULT_LOCALE) -> str:
+        """The weights of the band in words: "9 to under 16 kg", "over 34 kg"."""
+        low = None if self.lower_kg is None else format_number(self.lower_kg, locale=locale)
+        high = None if self.upper_kg is None else format_number(self.upper_kg, locale=locale)
+        if low is None and high is None:
+            return tr("any weight")
+        if low is None:
+            text = tr("up to {upper} kg") if self.upper_inclusive else tr("under {upper} kg")
+        elif high is None:
+            text = tr("{lower} kg or more") if self.lower_inclusive else tr("over {lower} kg")
+        elif self.lower_inclusive:
+            text = (
+                tr("{lower} to {upper} kg")
+                if self.upper_inclusive
+                else tr("{lower} to under {upper} kg")
+            )
+        else:
+            text = (
+                tr("over {lower} to {upper} kg")
+                if self.upper_inclusive
+                else tr("over {lower} to under {upper} kg")
+            )
+        return text.format(lower=low, upper=high)
+
+    def order_text_in(self, unit: str, locale: str = DEFAULT_LOCALE) -> str:
+        """The band's order: "1.2 mg/kg" ("1,2 mg/kg" in Spanish)."""
+        return f"{format_number(self.amount, locale=locale)} {unit}/kg"
 
 
 @dataclass(frozen=True)
@@ -134,6 +200,10 @@ class DoseRule:
         frequency: "once daily", "every 12 hours", ...
         bsa_cap_m2: optional BSA cap for per-m2 doses.
         max_dose: optional ceiling of one computed dose, in ``unit``.
+        bands: weight bands, lightest first, for an amount per kg that depends on the
+            actual body weight (paediatric busulfan); empty for one amount. A banded
+            rule's ``amount`` is the largest amount of its bands (what a threshold
+            compares); the dose itself uses the amount of the patient's band.
     """
 
     amount: float
@@ -144,6 +214,7 @@ class DoseRule:
     frequency: str = ""
     bsa_cap_m2: float | None = None
     max_dose: float | None = None
+    bands: tuple[WeightBand, ...] = ()
 
     @property
     def order_text(self) -> str:
@@ -151,9 +222,23 @@ class DoseRule:
         return self.order_text_in(DEFAULT_LOCALE)
 
     def order_text_in(self, locale: str) -> str:
-        """The order with the decimal sign of ``locale``: "3,2 mg/kg" in Spanish."""
+        """The order with the decimal sign of ``locale``: "3,2 mg/kg" in Spanish.
+
+        A banded order gives its range: "0.8 to 1.2 mg/kg by weight band".
+        """
+        if self.bands:
+            amounts = [b.amount for b in self.bands]
+            return tr("{low} to {high} {unit}/kg by weight band").format(
+                low=format_number(min(amounts), locale=locale),
+                high=format_number(max(amounts), locale=locale),
+                unit=self.unit,
+            )
         suffix = {DoseBasis.PER_M2: "/m2", DoseBasis.PER_KG: "/kg", DoseBasis.FLAT: ""}[self.per]
         return f"{format_number(self.amount, locale=locale)} {self.unit}{suffix}"
+
+    def band_for(self, weight_kg: float) -> WeightBand | None:
+        """The band that holds ``weight_kg`` (None: no bands, or none holds it)."""
+        return next((b for b in self.bands if b.holds(weight_kg)), None)
 
 
 @dataclass(frozen=True)
@@ -308,7 +393,9 @@ _DOSE_KEYS = {
     "frequency",
     "bsa_cap_m2",
     "max_dose",
+    "bands",
 }
+_BAND_KEYS = {"amount", "at_least_kg", "above_kg", "below_kg", "up_to_kg"}
 _ANCHOR_KEYS = {"default_day", "label", "numbering"}
 
 
@@ -506,6 +593,8 @@ def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
             tr('must be a table such as { amount = 200, unit = "mg", per = "m2" }.'), "dose"
         )
     ctx.reject_unknown(raw, _DOSE_KEYS, "dose")
+    if "bands" in raw:
+        return _parse_banded_dose(ctx, raw)
     amount = _positive(ctx, raw, "amount", required=True)
     assert amount is not None
     unit = ctx.text(raw, "unit")
@@ -527,6 +616,243 @@ def _parse_dose(ctx: ParseContext, raw: Any) -> DoseRule:
         bsa_cap_m2=_positive(ctx, raw, "bsa_cap_m2", required=False),
         max_dose=_positive(ctx, raw, "max_dose", required=False),
     )
+
+
+def _parse_banded_dose(ctx: ParseContext, raw: Mapping[str, Any]) -> DoseRule:
+    """A dose whose amount per kg depends on the actual body weight's band.
+
+    Written ``per = "kg"`` with ``bands``, lightest first, each band a table with its
+    ``amount`` and its boundaries as the source gives them (see ``WeightBand``)::
+
+        bands = [
+          { below_kg = 9, amount = 1.0 },
+          { at_least_kg = 9, below_kg = 16, amount = 1.2 },
+          { at_least_kg = 16, up_to_kg = 23, amount = 1.1 },
+          { above_kg = 23, up_to_kg = 34, amount = 0.95 },
+          { above_kg = 34, amount = 0.8 },
+        ]
+
+    Each band starts exactly where the one before it ends, with the boundary weight in
+    one band only, the first from 0 kg and the last open-ended: every weight has one band.
+    """
+    if "amount" in raw:
+        raise ctx.error(
+            tr("give either amount or bands, not both: each band has its own amount."), "amount"
+        )
+    if raw.get("per") != DoseBasis.PER_KG.value:
+        raise ctx.error(tr('weight bands give an amount per kg: per must be "kg".'), "per")
+    if raw.get("weight", WeightType.ACTUAL.value) != WeightType.ACTUAL.value:
+        raise ctx.error(
+            tr('weight bands are chosen by actual body weight: weight must be "actual".'),
+            "weight",
+        )
+    bands = _parse_bands(ctx, raw["bands"])
+    base = _parse_dose(ctx, {**{k: v for k, v in raw.items() if k != "bands"}, "amount": 1})
+    return DoseRule(
+        amount=max(b.amount for b in bands),
+        unit=base.unit,
+        per=base.per,
+        weight=base.weight,
+        route=base.route,
+        frequency=base.frequency,
+        bsa_cap_m2=base.bsa_cap_m2,
+        max_dose=base.max_dose,
+        bands=bands,
+    )
+
+
+def _band_number(ctx: ParseContext, raw: Mapping[str, Any], key: str, field_name: str) -> float:
+    """A band's positive number; errors name the band ("dose.bands[2].amount")."""
+    where = f"{field_name}.{key}"
+    if key not in raw:
+        raise ctx.error(tr("is required but missing."), where)
+    value = raw[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ctx.error(
+            tr("must be {kind}, not {given}.").format(
+                kind=_kind_name((int, float)), given=type(value).__name__
+            ),
+            where,
+        )
+    if not value > 0 or value != value or value == float("inf"):
+        raise ctx.error(tr("must be a positive number."), where)
+    return float(value)
+
+
+def _band_boundary(
+    ctx: ParseContext, raw: Mapping[str, Any], field_name: str, keys: tuple[str, str]
+) -> tuple[float | None, bool]:
+    """One side of a band: (boundary, inclusive), or (None, ...) when not given."""
+    given = [k for k in keys if k in raw]
+    if len(given) == 2:
+        raise ctx.error(
+            tr("give {first} or {second}, not both: the boundary weight is in one band.").format(
+                first=keys[0], second=keys[1]
+            ),
+            f"{field_name}.{given[1]}",
+        )
+    if not given:  # the dataclass defaults, so that a stored band compares equal
+        return None, keys[0] == "at_least_kg"
+    value = _band_number(ctx, raw, given[0], field_name)
+    return value, given[0] in ("at_least_kg", "up_to_kg")
+
+
+def _band_end(band: WeightBand) -> str:
+    """How the next band must start after ``band``: "at_least_kg = 16"."""
+    assert band.upper_kg is not None
+    key = "above_kg" if band.upper_inclusive else "at_least_kg"
+    return f"{key} = {format_number(band.upper_kg, 3)}"
+
+
+def _parse_band(ctx: ParseContext, raw: Any, field_name: str) -> WeightBand:
+    if not isinstance(raw, dict):
+        raise ctx.error(
+            tr("each weight band must be a table such as { below_kg = 9, amount = 1 }."),
+            field_name,
+        )
+    unknown = sorted(set(raw) - _BAND_KEYS)
+    if unknown:
+        raise ctx.error(
+            tr("unknown {what} key(s) {unknown}; allowed: {allowed}.").format(
+                what=tr("weight band"),
+                unknown=", ".join(unknown),
+                allowed=", ".join(sorted(_BAND_KEYS)),
+            ),
+            f"{field_name}.{unknown[0]}",
+        )
+    amount = _band_number(ctx, raw, "amount", field_name)
+    lower, lower_inclusive = _band_boundary(ctx, raw, field_name, ("at_least_kg", "above_kg"))
+    upper, upper_inclusive = _band_boundary(ctx, raw, field_name, ("up_to_kg", "below_kg"))
+    return WeightBand(amount, lower, lower_inclusive, upper, upper_inclusive)
+
+
+def _parse_bands(ctx: ParseContext, raw: Any) -> tuple[WeightBand, ...]:
+    field_name = "dose.bands"
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise ctx.error(
+            tr(
+                "must list at least 2 weight bands, lightest first; for one amount give "
+                "amount instead."
+            ),
+            field_name,
+        )
+    if len(raw) > MAX_WEIGHT_BANDS:
+        raise ctx.error(tr("has more than {n} bands.").format(n=MAX_WEIGHT_BANDS), field_name)
+    bands = [_parse_band(ctx, b, f"{field_name}[{i + 1}]") for i, b in enumerate(raw)]
+    for number, band in enumerate(bands, start=1):
+        _check_band(ctx, bands, number, band, f"{field_name}[{number}]")
+    return tuple(bands)
+
+
+def _check_band(
+    ctx: ParseContext, bands: list[WeightBand], number: int, band: WeightBand, field_name: str
+) -> None:
+    """Band ``number`` (from 1) against its own boundaries and the band before it."""
+    last = number == len(bands)
+    if number == 1 and band.lower_kg is not None:
+        raise ctx.error(
+            tr("the first (lightest) band starts at 0 kg: give it no at_least_kg or above_kg."),
+            field_name,
+        )
+    if last and band.upper_kg is not None:
+        raise ctx.error(
+            tr(
+                "the last band must be open-ended (no below_kg or up_to_kg), so that every "
+                "heavier weight has a dose."
+            ),
+            field_name,
+        )
+    if not last and band.upper_kg is None:
+        raise ctx.error(
+            tr("only the last band may be open-ended: band {n} needs below_kg or up_to_kg.").format(
+                n=number
+            ),
+            field_name,
+        )
+    if band.lower_kg is not None and band.upper_kg is not None and band.lower_kg >= band.upper_kg:
+        raise ctx.error(
+            tr(
+                "band {n} runs from {lower} kg to {upper} kg: its lower boundary must be below "
+                "its upper one."
+            ).format(
+                n=number,
+                lower=format_number(band.lower_kg, 3),
+                upper=format_number(band.upper_kg, 3),
+            ),
+            field_name,
+        )
+    if number == 1:
+        return
+    before = bands[number - 2]
+    assert before.upper_kg is not None  # checked when band ``number - 1`` was
+    if band.upper_kg is not None and band.upper_kg <= before.upper_kg:
+        raise ctx.error(
+            tr(
+                "list the bands lightest first: band {n} ends at {upper} kg, not above band "
+                "{previous} ({previous_upper} kg)."
+            ).format(
+                n=number,
+                upper=format_number(band.upper_kg, 3),
+                previous=number - 1,
+                previous_upper=format_number(before.upper_kg, 3),
+            ),
+            field_name,
+        )
+    _check_contiguous(ctx, before, band, number, field_name)
+
+
+def _check_contiguous(
+    ctx: ParseContext, before: WeightBand, band: WeightBand, number: int, field_name: str
+) -> None:
+    """Band ``number`` starts exactly where the band before it ends: no gap, no overlap."""
+    assert before.upper_kg is not None
+    expected = _band_end(before)
+    values = {
+        "n": number,
+        "previous": number - 1,
+        "expected": expected,
+        "end": format_number(before.upper_kg, 3),
+    }
+    if band.lower_kg is None:
+        raise ctx.error(
+            tr("band {n} needs its lower boundary: {expected}, where band {previous} ends.").format(
+                **values
+            ),
+            field_name,
+        )
+    values["start"] = format_number(band.lower_kg, 3)
+    if band.lower_kg > before.upper_kg:
+        raise ctx.error(
+            tr(
+                "gap: no band holds the weights between {end} and {start} kg; band {n} must "
+                "start where band {previous} ends ({expected})."
+            ).format(**values),
+            field_name,
+        )
+    if band.lower_kg < before.upper_kg:
+        raise ctx.error(
+            tr(
+                "overlap: weights from {start} to {end} kg are in band {previous} and band {n}; "
+                "band {n} must start where band {previous} ends ({expected})."
+            ).format(**values),
+            field_name,
+        )
+    if not before.upper_inclusive and not band.lower_inclusive:
+        raise ctx.error(
+            tr(
+                "gap: a weight of exactly {end} kg is in no band (band {previous} ends below it, "
+                "band {n} starts above it); band {n} must start with {expected}."
+            ).format(**values),
+            field_name,
+        )
+    if before.upper_inclusive and band.lower_inclusive:
+        raise ctx.error(
+            tr(
+                "overlap: a weight of exactly {end} kg is in band {previous} and band {n}; "
+                "band {n} must start with {expected}."
+            ).format(**values),
+            field_name,
+        )
 
 
 def _parse_clause(ctx: ParseContext, raw: Any) -> Clause:
@@ -718,8 +1044,12 @@ def parse_protocol(data: bytes, file: str, *, origin: str = "bundled") -> Protoc
         version=ctx.text(doc, "version", max_len=40),
         title=ctx.text(doc, "title", max_len=160),
         category=ctx.choice(doc, "category", Category),
-        transplant_types=_string_list(ctx, doc, "transplant_types", ("autologous", "allogeneic")),
-        graft_sources=_string_list(ctx, doc, "graft_sources", ("pbsc", "marrow", "cord")),
+        transplant_types=_string_list(
+            ctx, doc, "transplant_types", ("autologous", "allogeneic", "car-t")
+        ),
+        graft_sources=_string_list(
+            ctx, doc, "graft_sources", ("pbsc", "marrow", "cord", "cell-product")
+        ),
         review_status=review_status,
         source=ctx.text(doc, "source"),
         intensity=intensity,

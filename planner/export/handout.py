@@ -403,6 +403,39 @@ def _call_us(doc: PdfDocument, texts: HandoutTexts, settings: ClinicSettings) ->
     doc.paragraph(texts.get("call.emergency"), "h2")
 
 
+RESTRICTION_SHOWN_DAYS = 30
+"""How long after it starts a rule with an end ("no driving until at least Day +14") is
+still printed on page 1: its end is the team's decision, so the handout does not guess it."""
+
+
+def _restrictions(
+    doc: PdfDocument,
+    texts: HandoutTexts,
+    plan: Plan,
+    events: Sequence[_Event],
+    printed_on: dt.date,
+) -> None:
+    """Rules the patient keeps for a while (stay near the centre, no driving after CAR T
+    cells): the plan's teaching steps that last ("until ..."), on the first page."""
+    since = printed_on - dt.timedelta(days=RESTRICTION_SHOWN_DAYS)
+    rules = [
+        ev
+        for ev in events
+        if ev.occurrence.kind is StepKind.EDUCATION
+        and ev.occurrence.date >= since
+        and plan.step(ev.occurrence.step_id).until
+    ]
+    if not rules:
+        return
+    _heading(doc, texts.get("restrictions.heading"))
+    doc.bullets(
+        [
+            texts.fill("restrictions.from", date=texts.date(ev.occurrence.date), text=ev.text)
+            for ev in rules
+        ]
+    )
+
+
 def _next_dates(
     doc: PdfDocument,
     texts: HandoutTexts,
@@ -678,6 +711,7 @@ def write_handout(
     names = _DayNames(texts, plan)
     facts = facts_of(patient, transplant, printed_on)
     _first_page(doc, texts, patient, settings, no_phi)
+    _restrictions(doc, texts, plan, events, printed_on)
     _next_dates(doc, texts, names, events, printed_on)
     _about(doc, texts, patient, transplant, plan, names, settings, printed_on, plan_version)
     _calendar(doc, texts, plan, names, events, printed_on, large=large_print)

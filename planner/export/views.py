@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from planner.domain.plans import Occurrence, Plan
+from planner.domain.plans import Occurrence, Plan, StepStatus
 from planner.errors import ValidationError
 
 VIEW_KINDS: Final[tuple[str, ...]] = ("timeline", "calendar", "checklists")
@@ -61,20 +61,49 @@ def shown_status(occ: Occurrence, today: dt.date) -> str:
 
 @dataclass(frozen=True)
 class Lane:
-    """One step's row in a month: its label and the status of each of its days there."""
+    """One step's row in a month: its label and the status of each of its days there.
+
+    ``windows``: the first and last day of the window of each planned occurrence that
+    has one (Day +28 +/-3: its date minus and plus the step's tolerance), not clipped to
+    the month; the label then ends with the tolerance, "(+/-3 d)".
+    """
 
     label: str
     days: Mapping[dt.date, str]
+    windows: tuple[tuple[dt.date, dt.date], ...] = ()
+
+
+def window_note(before: int, after: int) -> str:
+    """ "+/-3 d" for a window of 3 days either side, "-2/+5 d" for an uneven one."""
+    return f"+/-{before} d" if before == after else f"-{before}/+{after} d"
+
+
+def _window(occ: Occurrence) -> tuple[dt.date, dt.date] | None:
+    """The window of a planned occurrence that has one (see ``Lane``)."""
+    return occ.window if occ.status is StepStatus.PLANNED else None
 
 
 def month_lanes(plan: Plan, month: dt.date, today: dt.date) -> list[Lane]:
     """The steps with a day in ``month``, by their first day there, then by title."""
     last = month_days(month)[-1]
     found: dict[str, tuple[dt.date, str, dict[dt.date, str]]] = {}
+    windows: dict[str, list[tuple[dt.date, dt.date]]] = {}
+    notes: dict[str, str] = {}
     for occ in plan.sorted_occurrences():
         if not month <= occ.date <= last:
             continue
         _first, _title, days = found.setdefault(occ.step_id, (occ.date, occ.title, {}))
         days[occ.date] = shown_status(occ, today)
-    ordered = sorted(found.values(), key=lambda v: (v[0], v[1].casefold()))
-    return [Lane(title, days) for _first, title, days in ordered]
+        window = _window(occ)
+        if window is not None:
+            windows.setdefault(occ.step_id, []).append(window)
+            notes[occ.step_id] = window_note(max(occ.window_before, 0), max(occ.window_after, 0))
+    ordered = sorted(found.items(), key=lambda kv: (kv[1][0], kv[1][1].casefold()))
+    return [
+        Lane(
+            f"{title} ({notes[step_id]})" if step_id in notes else title,
+            days,
+            tuple(windows.get(step_id, ())),
+        )
+        for step_id, (_first, title, days) in ordered
+    ]

@@ -57,6 +57,11 @@ _WEEKEND = colors.HexColor("#f1f3f5")
 _CLOSED = colors.HexColor("#ffe8cc")
 _DAY0 = colors.HexColor("#c1121f")
 _TODAY = colors.HexColor("#1c7ed6")
+# A step's window (Day +28 +/-3): a light band behind its day, outlined to read in grey;
+# a weekend in it a shade darker, a closure day keeps its own colour.
+_WINDOW_FILL = colors.HexColor("#e3ecf9")
+_WINDOW_WEEKEND = colors.HexColor("#d3dded")
+_WINDOW_EDGE = colors.HexColor("#7f9cc7")
 # Fill and outline of a step's day by what was recorded (see _LEGEND).
 _STATUS_INK: dict[str, tuple[colors.Color, colors.Color]] = {
     "done": (colors.HexColor("#2a9d8f"), colors.HexColor("#1b6b61")),
@@ -287,6 +292,7 @@ class _MonthBand(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
             y -= h
             para.drawOn(c, 2, y + (h - para.height) / 2)
             bar = min(7.0, h - 4)
+            self._draw_windows(lane, y, h, bar)
             for day, status in lane.days.items():
                 fill, stroke = _STATUS_INK[status]
                 x = self._x(day) + 1
@@ -301,6 +307,27 @@ class _MonthBand(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
             c.line(0, y, self.width, y)
         c.setStrokeColor(_LIGHT)
         c.line(self.label_w, y, self.label_w, top + self._axis_h)
+
+    def _draw_windows(self, lane: Lane, y: float, h: float, bar: float) -> None:
+        """The lane's windows in this month, behind its days, a little taller than them."""
+        c = self.canv
+        band = min(bar + 4, h - 2)
+        bottom = y + (h - band) / 2
+        first, last = self.days[0], self.days[-1]
+        for start, end in lane.windows:
+            start, end = max(start, first), min(end, last)
+            if start > end:
+                continue
+            count = (end - start).days + 1
+            for n in range(count):
+                day = start + dt.timedelta(days=n)
+                if day in self.closures:
+                    continue
+                c.setFillColor(_WINDOW_WEEKEND if day.weekday() >= 5 else _WINDOW_FILL)
+                c.rect(self._x(day), bottom, self.day_w, band, stroke=0, fill=1)
+            c.setStrokeColor(_WINDOW_EDGE)
+            c.setLineWidth(0.4)
+            c.rect(self._x(start), bottom, count * self.day_w, band, stroke=1, fill=0)
 
     def _draw_marks(self, top: float, bottom: float) -> None:
         c = self.canv
@@ -341,9 +368,12 @@ class _MonthBand(Flowable):  # type: ignore[misc]  # reportlab ships no type hin
             c.setFillColor(colors.black)
             c.drawString(x + 9, y + 0.5, word)
             x += 14 + pdfmetrics.stringWidth(word, FONT, 6.5) + 8
-        for fill, word in ((_WEEKEND, "weekend"), (_CLOSED, "clinic closed")):
+        shaded = [(_WEEKEND, _GRID, "weekend"), (_CLOSED, _GRID, "clinic closed")]
+        if any(lane.windows for lane in self.lanes):
+            shaded.append((_WINDOW_FILL, _WINDOW_EDGE, "window (+/- days)"))
+        for fill, edge, word in shaded:
             c.setFillColor(fill)
-            c.setStrokeColor(_GRID)
+            c.setStrokeColor(edge)
             c.rect(x, y, 12, 6, stroke=1, fill=1)
             c.setFillColor(colors.black)
             c.drawString(x + 15, y + 0.5, word)

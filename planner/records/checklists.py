@@ -78,7 +78,7 @@ ANCHOR_WORDS: Final = {
     "admission": tr_noop("the planned admission"),
 }
 REPEATS: Final = ("once", "daily")
-TRANSPLANT_TYPES: Final = ("autologous", "allogeneic")
+TRANSPLANT_TYPES: Final = ("autologous", "allogeneic", "car-t")
 # Without an admission step or conditioning days (e.g. a plan of follow-up templates
 # only), admission is taken as Day -8: a week of conditioning plus the admission day.
 DEFAULT_ADMISSION_DAY: Final = -8

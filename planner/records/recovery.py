@@ -35,7 +35,7 @@ from planner.clinical.engraftment import (
 from planner.domain.days import calendar_date, short_day_label
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import ANALYTE_LABEL, CANONICAL_UNIT, LabSample
-from planner.domain.patients import Patient, Transplant
+from planner.domain.patients import Patient, Transplant, TransplantType
 from planner.domain.plans import Plan
 from planner.errors import ValidationError
 from planner.records.chimerism_log import (
@@ -392,6 +392,11 @@ def assess(
     p20 = _apply(platelet_engraftment(plt, tx, 20, day0=day0), record.overrides.get("platelet20"))
     p50 = _apply(platelet_engraftment(plt, tx, 50, day0=day0), record.overrides.get("platelet50"))
     day = (today - day0).days if day0 is not None else None
+    if transplant.transplant_type is TransplantType.CAR_T:
+        # No graft to fail: CAR T cells are not given to restore blood counts, so the graft-
+        # failure and poor-graft-function definitions (for HCT) do not apply; count
+        # recovery is still shown.
+        return RecoveryStatus(day, neutrophil, p20, p50, None, None, None)
     flag = (
         graft_failure_flag(neutrophil, transplant.graft_source, day)
         if day is not None and day >= 0
@@ -567,6 +572,8 @@ def board_alerts(
     day0 = transplant.day0
     if day0 is None or not 0 <= (today - day0).days <= BOARD_LAST_DAY:
         return out
+    if transplant.transplant_type is TransplantType.CAR_T:
+        return out  # no engraftment to declare after CAR T cells (see ``assess``)
     status = status or assess(transplant, samples, engraftment_record, today)
     n = status.neutrophil
     if (

@@ -22,7 +22,7 @@ from planner.domain.plans import (
     StepStatus,
     TemplateRef,
 )
-from planner.domain.templates import DoseBasis, DoseRule, Phase, StepKind, WeightType
+from planner.domain.templates import DoseBasis, DoseRule, Phase, StepKind, WeightBand, WeightType
 
 FORMAT = 1
 
@@ -162,10 +162,32 @@ def transplant_from_dict(d: dict[str, Any]) -> Transplant:
     )
 
 
+def _band_to_dict(band: WeightBand) -> dict[str, Any]:
+    """A weight band with the boundary keys of the template ("at_least_kg", "below_kg")."""
+    out: dict[str, Any] = {"amount": band.amount}
+    if band.lower_kg is not None:
+        out["at_least_kg" if band.lower_inclusive else "above_kg"] = band.lower_kg
+    if band.upper_kg is not None:
+        out["up_to_kg" if band.upper_inclusive else "below_kg"] = band.upper_kg
+    return out
+
+
+def _band_from_dict(d: dict[str, Any]) -> WeightBand:
+    lower = d.get("at_least_kg", d.get("above_kg"))
+    upper = d.get("up_to_kg", d.get("below_kg"))
+    return WeightBand(
+        amount=d["amount"],
+        lower_kg=lower,
+        lower_inclusive="above_kg" not in d,
+        upper_kg=upper,
+        upper_inclusive="up_to_kg" in d,
+    )
+
+
 def _dose_to_dict(dose: DoseRule | None) -> dict[str, Any] | None:
     if dose is None:
         return None
-    return {
+    out: dict[str, Any] = {
         "amount": dose.amount,
         "unit": dose.unit,
         "per": dose.per.value,
@@ -175,6 +197,9 @@ def _dose_to_dict(dose: DoseRule | None) -> dict[str, Any] | None:
         "bsa_cap_m2": dose.bsa_cap_m2,
         "max_dose": dose.max_dose,
     }
+    if dose.bands:  # absent for one amount: a plan without bands is stored as before
+        out["bands"] = [_band_to_dict(b) for b in dose.bands]
+    return out
 
 
 def _dose_from_dict(d: dict[str, Any] | None) -> DoseRule | None:
@@ -189,6 +214,7 @@ def _dose_from_dict(d: dict[str, Any] | None) -> DoseRule | None:
         frequency=d.get("frequency", ""),
         bsa_cap_m2=d.get("bsa_cap_m2"),
         max_dose=d.get("max_dose"),
+        bands=tuple(_band_from_dict(b) for b in d.get("bands") or ()),
     )
 
 

@@ -2429,6 +2429,14 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <source>{step} (cancelled: not indicated)</source>
         <translation>{step} (cancelado: no indicado)</translation>
     </message>
+    <message>
+        <source>CAR T-cell therapy</source>
+        <translation>terapia con células CAR-T</translation>
+    </message>
+    <message>
+        <source>CAR T-cell product</source>
+        <translation>producto de células CAR-T</translation>
+    </message>
 </context>
 <context>
     <name>ProductDialog</name>
@@ -3126,6 +3134,10 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
     <message>
         <source>Reason: {reason}</source>
         <translation>Motivo: {reason}</translation>
+    </message>
+    <message>
+        <source>CAR T-cell therapy, infusion on Day 0 {day0} (Move Day 0 changes it).</source>
+        <translation>Terapia con células CAR-T, infusión el Día 0 {day0} (se cambia con Mover el Día 0).</translation>
     </message>
 </context>
 </TS>

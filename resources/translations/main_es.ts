@@ -882,6 +882,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Day</source>
         <translation>Día</translation>
     </message>
+    <message>
+        <source>Window: {first} to {last}</source>
+        <translation>Ventana: {first} a {last}</translation>
+    </message>
 </context>
 <context>
     <name>StepTableModel</name>
@@ -1384,6 +1388,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>cord</source>
         <translation>cordón umbilical</translation>
     </message>
+    <message>
+        <source>CAR T-cell product</source>
+        <translation>producto de células CAR-T</translation>
+    </message>
 </context>
 <context>
     <name>help</name>
@@ -1535,6 +1543,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>deceased</source>
         <translation>fallecido</translation>
     </message>
+    <message>
+        <source>monitoring</source>
+        <translation>vigilancia</translation>
+    </message>
 </context>
 <context>
     <name>printing</name>
@@ -1661,6 +1673,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/models/board_model.py" line="54"/>
         <source>allogeneic</source>
         <translation>alogénico</translation>
+    </message>
+    <message>
+        <source>CAR-T</source>
+        <translation>CAR-T</translation>
     </message>
 </context>
 </TS>

@@ -88,11 +88,11 @@ def test_bad_input_is_one_sentence_and_exit_2(capsys, tmp_path, argv, fragment):
 def test_demo_db_then_board_json(capsys, tmp_path):
     db = tmp_path / "demo.db"
     code, out, _ = run_cli(capsys, "demo-db", str(db))
-    assert code == 0 and "14 patients" in out
+    assert code == 0 and "18 patients" in out
     code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
     assert code == 0
     rows = json.loads(out)
-    assert len(rows) == 14
+    assert len(rows) == 18
     for row in rows:
         assert list(row) == ["mrn", "name", "day", "phase", "due_today", "alerts"]
         assert row["day"] is None or isinstance(row["day"], int)
@@ -146,7 +146,7 @@ def test_env_variable_selects_database(capsys, tmp_path, monkeypatch):
     assert run_cli(capsys, "demo-db", str(db))[0] == 0
     monkeypatch.setenv("TRANSPLANT_PLANNER_DB", str(db))
     code, out, _ = run_cli(capsys, "board", "--json")
-    assert code == 0 and len(json.loads(out)) == 14
+    assert code == 0 and len(json.loads(out)) == 18
 
 
 def test_python_main_py_matches_entry_point(tmp_path):
@@ -212,7 +212,7 @@ def test_bad_centre_settings_warn_and_keep_working(capsys, tmp_path):
     data.mkdir(parents=True, exist_ok=True)
     (data / "centre.toml").write_text("closures = [1]\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "--db", str(db), "board", "--json")
-    assert code == 0 and len(json.loads(out)) == 14
+    assert code == 0 and len(json.loads(out)) == 18
     assert "closures" in err and "default settings" in err
 
 
@@ -224,15 +224,17 @@ def test_board_json_carries_the_same_alerts_and_phases_as_the_desktop_board(caps
     assert run_cli(capsys, "demo-db", str(db))[0] == 0
     code, out, _ = run_cli(capsys, "--db", str(db), "board", "--json")
     assert code == 0
-    cli = {r["mrn"]: r for r in json.loads(out)}
+    # A tandem's two transplants are two rows of one MRN, each with its own day.
+    cli = {(r["mrn"], r["day"]): r for r in json.loads(out)}
     repo = open_repository(str(db), user="t", workstation="t")
     try:
         view = clinic_view(repo, dt.date.today())
     finally:
         repo.close()
+    assert len(cli) == len(view.rows)
     for row in view.rows:
-        assert cli[row.mrn]["phase"] == row.phase
-        assert cli[row.mrn]["alerts"] == [
+        assert cli[(row.mrn, row.day)]["phase"] == row.phase
+        assert cli[(row.mrn, row.day)]["alerts"] == [
             {"text": a.text, "severity": a.severity, "rule": a.rule} for a in row.alert_items
         ]
     # engraftment from the demo counts reaches the command line too
@@ -243,7 +245,7 @@ def test_demo_never_writes_into_the_database_of_the_environment(capsys, tmp_path
     clinic_db = tmp_path / "clinic.db"
     monkeypatch.setenv("TRANSPLANT_PLANNER_DB", str(clinic_db))
     code, out, _ = run_cli(capsys, "--demo", "board", "--json")
-    assert code == 0 and len(json.loads(out)) == 14
+    assert code == 0 and len(json.loads(out)) == 18
     assert not clinic_db.exists()
 
 

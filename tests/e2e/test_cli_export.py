@@ -160,7 +160,7 @@ def test_batch_everyone_with_a_visit_tomorrow_on_two_cores(repo, tmp_path):
         parse("handout", "--all-visits-tomorrow", "--out-dir", str(tmp_path), "--lang", "es"),
     )
     assert code == EXIT_OK, text
-    assert len(list(tmp_path.glob("handout_2026-03-11_*.pdf"))) == 3
+    assert len(list(tmp_path.glob("handout_2026-03-11_*.pdf"))) == 4
     code, text = run_export(
         repo,
         ctx,
@@ -176,12 +176,22 @@ def test_batch_everyone_with_a_visit_tomorrow_on_two_cores(repo, tmp_path):
         ),
     )
     assert code == EXIT_PARTIAL
-    assert "0 of 3 handouts written" in text and "already exists" in text
+    assert "0 of 4 handouts written" in text and "already exists" in text
 
 
 def test_nobody_tomorrow_is_not_an_error(repo, tmp_path):
+    from planner.app.exports import transplants_with_visit_on
+
+    # The first day whose tomorrow has no visit (the demo's CAR-T patient is seen daily).
+    day = next(
+        NOW + dt.timedelta(days=n)
+        for n in range(60)
+        if not transplants_with_visit_on(repo, (NOW + dt.timedelta(days=n + 1)).date())
+    )
     code, text = run_export(
-        repo, CTX, parse("handout", "--all-visits-tomorrow", "--out-dir", str(tmp_path))
+        repo,
+        Context(CTX.actor, day),
+        parse("handout", "--all-visits-tomorrow", "--out-dir", str(tmp_path)),
     )
     assert code == EXIT_OK
     assert "nothing written" in text

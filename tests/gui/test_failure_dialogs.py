@@ -19,6 +19,7 @@ from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.domain.patients import ClinicSettings
 from planner.domain.plans import StepStatus
+from planner.domain.templates import Category
 from planner.errors import StorageError
 from planner.storage import open_repository
 from planner.storage.paths import APP_NAME
@@ -360,7 +361,7 @@ def test_a_failed_new_plan_brings_the_wizard_back_with_its_choices(
         assert isinstance(dialog, PlanWizard)
         dialog.type_box.setFocus()
         qtbot.keyClick(dialog.type_box, Qt.Key.Key_Down)  # autologous -> allogeneic
-        slot = list(dialog.slot_boxes.values())[1]
+        slot = dialog.slot_boxes[Category.CONDITIONING]
         slot.setCurrentIndex(slot.findData("haplo-flu-cy-tbi-ptcy"))
         type_into(qtbot, dialog.day0.line_edit, day0.isoformat())
         press_ok(qtbot, dialog)
@@ -369,7 +370,7 @@ def test_a_failed_new_plan_brings_the_wizard_back_with_its_choices(
         assert isinstance(dialog, PlanWizard)
         shown.update(
             type=dialog.type_box.currentText(),
-            template=list(dialog.slot_boxes.values())[1].currentData(),
+            template=dialog.slot_boxes[Category.CONDITIONING].currentData(),
             day0=dialog.day0.date(),
             error=_error_shown(dialog),
         )

@@ -12,7 +12,7 @@ from tests.gui.conftest import NOW
 
 def test_board_lists_every_demo_patient(demo_window, qtmodeltester):
     model = demo_window.model
-    assert model.rowCount() == 14
+    assert model.rowCount() == 18  # a tandem: two rows; a cancelled transplant: none
     qtmodeltester.check(model)
     labels = {model.index(r, 3).data() for r in range(model.rowCount())}
     assert {"D+12", "D0", "D-3", "M-Day 3"} <= labels
@@ -27,7 +27,7 @@ def test_search_is_case_and_accent_insensitive(demo_window):
     board.search.setText("zoe")  # matches "Zoë"
     assert board.proxy.rowCount() == 1
     board.search.clear()
-    assert board.proxy.rowCount() == 14
+    assert board.proxy.rowCount() == 18
 
 
 @pytest.mark.parametrize(
@@ -111,10 +111,10 @@ def test_empty_database_offers_the_demo_clinic(make_window, qtbot, monkeypatch):
     assert window.model.rowCount() == 0  # declined: nothing added
     monkeypatch.setattr(StepDialogs, "confirm", lambda parent, title, text: True)
     qtbot.mouseClick(window.load_demo_button, Qt.MouseButton.LeftButton)
-    assert window.model.rowCount() == 14
+    assert window.model.rowCount() == 18
     assert not window.empty_panel.isVisible()
     window.load_demo()  # a clinic with patients refuses a second load
-    assert window.model.rowCount() == 14
+    assert window.model.rowCount() == 18
 
 
 def test_worklist_check_off_marks_done_and_undoes(demo_window, demo_repo):
@@ -180,11 +180,11 @@ def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_rep
 
     clock = {"now": NOW}
     window = make_window(demo_repo, clock=lambda: clock["now"])
-    day = {r.mrn: r.day for r in window.session.rows}
+    day = {r.transplant_id: r.day for r in window.session.rows}
     assert window.session.refresh_if_new_day() is False
     clock["now"] = NOW + _dt.timedelta(days=1)
     assert window.session.refresh_if_new_day() is True
-    assert all(r.day == day[r.mrn] + 1 for r in window.session.rows if r.day is not None)
+    assert all(r.day == day[r.transplant_id] + 1 for r in window.session.rows if r.day is not None)
 
 
 def _full_board(repo, day=None):

@@ -9,6 +9,7 @@ from dataclasses import replace
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
+from planner.domain.templates import Category
 from planner.protocols import load_protocols
 from tests.gui.conftest import NOW
 from ui.dialogs.patient_dialog import PatientDialog
@@ -81,21 +82,23 @@ def test_the_wizard_refuses_clashing_templates_with_the_rule(qtbot, demo_repo):
     wizard.type_box.setFocus()
     qtbot.keyClick(wizard.type_box, Qt.Key.Key_Down)  # autologous -> allogeneic
     assert wizard.type_box.currentText() == "allogeneic"
-    slots = list(wizard.slot_boxes.values())
-    _choose(slots[1], "haplo-flu-cy-tbi-ptcy")
+    slots = wizard.slot_boxes
+    _choose(slots[Category.CONDITIONING], "haplo-flu-cy-tbi-ptcy")
     ok = wizard.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
-    _choose(slots[2], "ptcy-tacrolimus-mmf-gvhd")
+    _choose(slots[Category.GVHD_PROPHYLAXIS], "ptcy-tacrolimus-mmf-gvhd")
     assert not ok.isEnabled()
     assert "cannot go together" in wizard.message.text()
     assert "duplicate-agent" in wizard.message.text()
     qtbot.keyClick(wizard, Qt.Key.Key_Return)
     assert wizard.isVisible()  # Enter does not create a clashing plan
-    _choose(slots[2], "tacrolimus-methotrexate-gvhd")
+    _choose(slots[Category.GVHD_PROPHYLAXIS], "tacrolimus-methotrexate-gvhd")
     # Tacrolimus in both templates: the first rule named is the duplicate, then 3 more.
     assert "(rule duplicate-agent:" in wizard.message.text()
     assert "3 more clash(es)" in wizard.message.text()
-    slots[2].setCurrentIndex(0)  # (none): the haplo template holds its own prophylaxis
+    slots[Category.GVHD_PROPHYLAXIS].setCurrentIndex(
+        0
+    )  # (none): the haplo template holds its own prophylaxis
     assert ok.isEnabled()
 
 
@@ -105,9 +108,8 @@ def test_the_wizard_previews_steps_for_other_patients_as_cancelled(qtbot, demo_r
     wizard = PlanWizard(None, negative, load_protocols(), TODAY)
     qtbot.addWidget(wizard)
     wizard.type_box.setCurrentText("allogeneic")
-    slots = list(wizard.slot_boxes.values())
-    _choose(slots[1], "flu-bu4-allo")
-    _choose(slots[3], "supportive-care-allo")
+    _choose(wizard.slot_boxes[Category.CONDITIONING], "flu-bu4-allo")
+    _choose(wizard.slot_boxes[Category.SUPPORTIVE_CARE], "supportive-care-allo")
     titles = [wizard.table.item(r, 3).text() for r in range(wizard.table.rowCount())]
     leter = [t for t in titles if t.startswith("Letermovir (")]
     assert leter and all("cancelled" in t for t in leter)

@@ -93,7 +93,7 @@ def test_main_window_in_spanish(spanish, make_window, demo_repo, qtbot, monkeypa
     ]
     assert headers[:4] == ["Nombre", "NHC", "Tipo", "Día"]
     shown = {window.model.index(r, 2).data() for r in range(window.model.rowCount())}
-    assert shown == {"autólogo", "alogénico"}  # the stored value stays English
+    assert shown == {"autólogo", "alogénico", "CAR-T"}  # the stored value stays English
     assert window.actions_by_name["move_day0"].text() == "Mover el &Día 0..."
     assert window.board.this_week.text() == "Para esta &semana"
     assert re.match(

@@ -202,7 +202,11 @@ def test_the_new_plan_wizard_is_in_spanish_and_builds_the_same_plan(spanish, dem
     qtbot.addWidget(wizard)
     assert wizard.windowTitle() == "Nuevo plan"
     types = wizard.type_box
-    assert [types.itemText(i) for i in range(types.count())] == ["autólogo", "alogénico"]
+    assert [types.itemText(i) for i in range(types.count())] == [
+        "autólogo",
+        "alogénico",
+        "terapia con células CAR-T",
+    ]
     assert wizard.source_box.currentText() == "sangre periférica"
     assert {"Acondicionamiento", "Profilaxis de la EICR", "&Tipo de trasplante"} <= set(
         _texts(wizard)

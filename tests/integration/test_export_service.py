@@ -167,18 +167,18 @@ def test_bad_requests_are_refused_before_anything_is_written(demo, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_batch_of_three_on_two_workers_writes_three_valid_pdfs(tmp_path):
+def test_batch_of_four_on_two_workers_writes_four_valid_pdfs(tmp_path):
     repo = InMemoryRepository()
     load_demo_clinic(repo, CTX)
     tomorrow_ctx = Context(ACTOR, NOW + dt.timedelta(days=1))
     ids = transplants_with_visit_on(repo, tomorrow_ctx.today + dt.timedelta(days=1))
-    assert len(ids) == 3
+    assert len(ids) == 4
     items = batch_export(
         repo, tomorrow_ctx, ids, "handout", tmp_path, language="es", large_print=True, max_workers=2
     )
-    assert [i.error for i in items] == ["", "", ""]
+    assert [i.error for i in items] == [""] * 4
     files = sorted(tmp_path.iterdir())
-    assert len(files) == 3
+    assert len(files) == 4
     names = {p.mrn: p.display_name for p in repo.list_patients()}
     for item in items:
         assert item.result is not None and item.result.change is not None

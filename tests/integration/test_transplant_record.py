@@ -14,6 +14,7 @@ from planner.app.changes import undo
 from planner.app.clinic import clinic_view
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
+from planner.app.exports import transplants_with_visit_on
 from planner.app.plans import create_transplant_plan
 from planner.app.transplants import next_transplant_number, save_transplant
 from planner.domain.patients import (
@@ -191,6 +192,30 @@ def test_a_cancelled_transplant_does_not_count_for_the_next_number(demo: Reposit
     assert next_transplant_number(demo, t.patient_id) == 1
 
 
-def test_closed_rows_sort_by_name_and_skip_open_transplants(demo: Repository) -> None:
+def test_the_demo_lists_its_cancelled_transplant_as_closed_and_prints_nothing_for_it(
+    demo: Repository,
+) -> None:
     rows = closed_rows(demo.list_patients(), demo.list_transplants(), demo.list_plans(), TODAY)
-    assert rows == []
+    assert [(r.mrn, r.phase) for r in rows] == [("DEMO-0018", "cancelled")]
+    cancelled = _transplant(demo, "DEMO-0018")
+    plan = demo.get_plan(cancelled.id)
+    assert plan is not None
+    visits = {o.date for o in plan.occurrences() if o.kind.value in ("visit", "procedure")}
+    for day in sorted(visits)[:5]:
+        assert cancelled.id not in transplants_with_visit_on(demo, day)
+
+
+def test_the_day_0_of_a_closed_transplant_does_not_move(demo: Repository) -> None:
+    from planner.app.plans import day0_move
+
+    t = _transplant(demo, "DEMO-0018")  # cancelled in the demo
+    plan = demo.get_plan(t.id)
+    assert plan is not None and t.day0 is not None
+    patient = demo.get_patient(t.patient_id)
+    with pytest.raises(ValidationError, match="is cancelled: its Day 0 does not move"):
+        day0_move(plan, t, patient, t.day0 + dt.timedelta(days=7), "x", today=TODAY)
+
+
+def test_a_tandem_has_two_rows_each_with_its_own_day(demo: Repository) -> None:
+    rows = [r for r in clinic_view(demo, TODAY).rows if r.mrn == "DEMO-0016"]
+    assert sorted(r.day_label for r in rows) == ["D+70", "D-20"]

@@ -94,6 +94,7 @@ EXPECTED = {
     "survivorship-6-month",
     "survivorship-1-year",
     "registry-forms",
+    "registry-forms-car-t",
 }
 
 

@@ -120,13 +120,15 @@ COMPANIONS = {
         ["mel200-auto", "supportive-care-auto"],
         "gcsf-mobilisation-auto",
     ),
-    "car-t-cd19-lymphoma": (["supportive-care-auto", "follow-up-auto"], "mel200-auto"),
+    # CAR T cells are their own programme kind: the template stands alone.
+    "car-t-cd19-lymphoma": ([], "mel200-auto"),
 }
 # The companions of the equivalent where they differ from the new template's.
 OLD_COMPANIONS = {
     "cord-flu-cy-tbi2-allo": PBSC_COMPANIONS,
     "cord-flu-cy-tbi-mac-allo": PBSC_COMPANIONS,
     "ciclosporin-mmf-cord-gvhd": ["tbi2-nma-allo", "supportive-care-allo", "follow-up-allo"],
+    "car-t-cd19-lymphoma": ["supportive-care-auto", "follow-up-auto"],
 }
 
 
@@ -158,8 +160,9 @@ def _child() -> Patient:
 
 def _transplant(protocol: Protocol) -> Transplant:
     allogeneic = "allogeneic" in protocol.transplant_types
+    kind = protocol.transplant_types[0]
     return make_transplant(
-        transplant_type="allogeneic" if allogeneic else "autologous",
+        transplant_type=kind,
         graft_source=protocol.graft_sources[0],
         donor=(
             make_donor(donor_type="CORD" if protocol.graft_sources[0] == "cord" else "MUD")
@@ -409,5 +412,20 @@ def test_two_anti_thymocyte_globulins_are_refused() -> None:
 
 def test_car_t_with_a_conditioning_regimen_is_refused() -> None:
     protocols = [PROTOCOLS["car-t-cd19-lymphoma"], PROTOCOLS["mel200-auto"]]
-    with pytest.raises(ValidationError, match="one-regimen-per-slot"):
+    with pytest.raises(
+        ValidationError, match="mel200-auto is for autologous transplants, not car-t"
+    ):
         build_plan(_adult(), _transplant(protocols[0]), protocols, None, TODAY)
+
+
+def test_car_t_is_its_own_programme_kind_with_a_cell_product() -> None:
+    proto = PROTOCOLS["car-t-cd19-lymphoma"]
+    assert (proto.category.value, proto.transplant_types, proto.graft_sources) == (
+        "cell-therapy",
+        ("car-t",),
+        ("cell-product",),
+    )
+    with pytest.raises(ValidationError, match="is for car-t transplants, not autologous"):
+        build_plan(_adult(), make_transplant(transplant_type="autologous"), [proto], None, TODAY)
+    with pytest.raises(ValidationError, match="CAR T-cell therapy infuses a cell product"):
+        make_transplant(transplant_type="car-t", graft_source="pbsc")

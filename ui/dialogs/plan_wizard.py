@@ -55,6 +55,7 @@ from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.widgets.date_field import ERROR_STYLE, DateField
 
 SLOTS = (
+    Category.CELL_THERAPY,
     Category.MOBILISATION,
     Category.CONDITIONING,
     Category.GVHD_PROPHYLAXIS,
@@ -64,6 +65,7 @@ SLOTS = (
 NONE = QT_TRANSLATE_NOOP("PlanWizard", "(none)")
 # The slots' names as shown (the categories' values are stored in English).
 SLOT_TITLES = {
+    Category.CELL_THERAPY: QT_TRANSLATE_NOOP("PlanWizard", "CAR T-cell therapy"),
     Category.MOBILISATION: QT_TRANSLATE_NOOP("PlanWizard", "Mobilisation"),
     Category.CONDITIONING: QT_TRANSLATE_NOOP("PlanWizard", "Conditioning"),
     Category.GVHD_PROPHYLAXIS: QT_TRANSLATE_NOOP("PlanWizard", "GVHD prophylaxis"),
@@ -73,12 +75,21 @@ SLOT_TITLES = {
 TRANSPLANT_TYPES = (
     ("autologous", QT_TRANSLATE_NOOP("PlanWizard", "autologous")),
     ("allogeneic", QT_TRANSLATE_NOOP("PlanWizard", "allogeneic")),
+    ("car-t", QT_TRANSLATE_NOOP("PlanWizard", "CAR T-cell therapy")),
 )
 GRAFT_SOURCES = (
     ("pbsc", QT_TRANSLATE_NOOP("PlanWizard", "pbsc")),
     ("marrow", QT_TRANSLATE_NOOP("PlanWizard", "marrow")),
     ("cord", QT_TRANSLATE_NOOP("PlanWizard", "cord")),
+    ("cell-product", QT_TRANSLATE_NOOP("PlanWizard", "CAR T-cell product")),
 )
+# The graft sources each kind takes (an autograft is never cord blood; CAR T cells are a
+# cell product of their own).
+SOURCES_OF = {
+    "autologous": ("pbsc", "marrow"),
+    "allogeneic": ("pbsc", "marrow", "cord"),
+    "car-t": ("cell-product",),
+}
 # Registry abbreviations, shown as they are (CIBMTR donor categories).
 DONOR_CODES = ("MRD", "MUD", "MMUD", "HAPLO", "MMRD", "CORD", "SYN")
 
@@ -224,12 +235,13 @@ class PlanWizard(QDialog):
         ):
             widget.setAccessibleName(label.replace("&", ""))
             form.addRow(label, widget)
-        mob = QHBoxLayout()
+        mob = self._mob_row = QHBoxLayout()
         mob.addWidget(self.mob_set)
         mob.addWidget(self.mob_date)
         form.addRow(self.tr("Mobilisation"), mob)
+        self._form = form
         templates = QGroupBox(self.tr("Templates (examples for local review)"))
-        tform = QFormLayout(templates)
+        tform = self._slot_form = QFormLayout(templates)
         for cat, box in self.slot_boxes.items():
             title = self.tr(SLOT_TITLES[cat])
             box.setAccessibleName(self.tr("{slot} template").format(slot=title))
@@ -253,10 +265,13 @@ class PlanWizard(QDialog):
         allo = self.type_box.currentData() == "allogeneic"
         self.source_box.blockSignals(True)
         self.source_box.clear()
-        for value, text in GRAFT_SOURCES if allo else GRAFT_SOURCES[:2]:
-            self.source_box.addItem(self.tr(text), value)
+        for value, text in GRAFT_SOURCES:
+            if value in SOURCES_OF[self.type_box.currentData()]:
+                self.source_box.addItem(self.tr(text), value)
         self.source_box.blockSignals(False)
         self.donor_box.setEnabled(allo)
+        # CAR T cells need no stem-cell mobilisation (their leukapheresis is an anchor).
+        self._form.setRowVisible(self._mob_row, self.type_box.currentData() != "car-t")
         self._fill_slots()
 
     def _fit_donor_to_graft(self, graft: str) -> None:
@@ -288,6 +303,9 @@ class PlanWizard(QDialog):
                     box.addItem(tr(proto.title), proto.id)
             box.setCurrentIndex(max(0, box.findData(kept)) if kept else 0)
             box.blockSignals(False)
+            # A slot with no template for this kind (GVHD prophylaxis for an autograft,
+            # conditioning for CAR T cells) is not offered at all.
+            self._slot_form.setRowVisible(box, box.count() > 1)
         self._on_choice_changed()
 
     def chosen(self) -> list[Protocol]:

@@ -61,6 +61,16 @@ from ui.widgets.date_field import DateField, DateLimit, fit_dialog_height
 NO_CHANGE = ""
 
 
+def sources_of(kind: TransplantType) -> list[GraftSource]:
+    """The graft sources a transplant of ``kind`` can have (as ``Transplant`` checks)."""
+    if kind is TransplantType.CAR_T:
+        return [GraftSource.CELL_PRODUCT]
+    banned = {GraftSource.CELL_PRODUCT} | (
+        {GraftSource.CORD} if kind is TransplantType.AUTOLOGOUS else set()
+    )
+    return [g for g in GraftSource if g not in banned]
+
+
 class TransplantDialog(QDialog):
     """The transplant record form. Use ``TransplantDialog.ask``.
 
@@ -110,11 +120,12 @@ class TransplantDialog(QDialog):
     def _summary(self) -> QLabel:
         t = self._stored
         day0 = format_date(t.day0, "%a %d %b %Y") if t.day0 is not None else self.tr("not set")
-        label = QLabel(
-            self.tr("{type} transplant, Day 0 {day0} (Move Day 0 changes it).").format(
-                type=shown_transplant_type(t.transplant_type.value).capitalize(), day0=day0
-            )
-        )
+        if t.transplant_type is TransplantType.CAR_T:
+            text = self.tr("CAR T-cell therapy, infusion on Day 0 {day0} (Move Day 0 changes it).")
+        else:
+            text = self.tr("{type} transplant, Day 0 {day0} (Move Day 0 changes it).")
+        type_text = shown_transplant_type(t.transplant_type.value).capitalize()
+        label = QLabel(text.format(type=type_text, day0=day0))
         label.setWordWrap(True)
         return label
 
@@ -148,11 +159,7 @@ class TransplantDialog(QDialog):
             intensity.addItem(value, value)
         self._add(form, "intensity", self.tr("&Intensity"), intensity)
         source = QComboBox()
-        for graft in GraftSource:
-            if self._stored.transplant_type is TransplantType.AUTOLOGOUS and (
-                graft is GraftSource.CORD
-            ):
-                continue
+        for graft in sources_of(self._stored.transplant_type):
             source.addItem(shown_graft_source(graft.value), graft.value)
         self._add(form, "graft_source", self.tr("&Graft source"), source)
         manipulation = QComboBox()

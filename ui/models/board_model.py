@@ -45,6 +45,7 @@ PHASES = (
     QT_TRANSLATE_NOOP("phases", "day +100"),
     QT_TRANSLATE_NOOP("phases", "late phase"),
     QT_TRANSLATE_NOOP("phases", "long-term follow-up"),
+    QT_TRANSLATE_NOOP("phases", "monitoring"),
     # The statuses that take a transplant off the board: the phase of a closed row.
     QT_TRANSLATE_NOOP("phases", "completed"),
     QT_TRANSLATE_NOOP("phases", "cancelled"),
@@ -53,24 +54,26 @@ PHASES = (
 
 
 # Transplant types (Transplant.transplant_type), shown translated like the phases.
-TRANSPLANT_TYPES = (
-    QT_TRANSLATE_NOOP("transplant_types", "autologous"),
-    QT_TRANSLATE_NOOP("transplant_types", "allogeneic"),
-)
+TRANSPLANT_TYPES = {
+    "autologous": QT_TRANSLATE_NOOP("transplant_types", "autologous"),
+    "allogeneic": QT_TRANSLATE_NOOP("transplant_types", "allogeneic"),
+    "car-t": QT_TRANSLATE_NOOP("transplant_types", "CAR-T"),
+}
 
 
 # Graft sources (Transplant.graft_source), shown translated.
-GRAFT_SOURCES = (
-    QT_TRANSLATE_NOOP("graft_sources", "pbsc"),
-    QT_TRANSLATE_NOOP("graft_sources", "marrow"),
-    QT_TRANSLATE_NOOP("graft_sources", "cord"),
-)
+GRAFT_SOURCES = {
+    "pbsc": QT_TRANSLATE_NOOP("graft_sources", "pbsc"),
+    "marrow": QT_TRANSLATE_NOOP("graft_sources", "marrow"),
+    "cord": QT_TRANSLATE_NOOP("graft_sources", "cord"),
+    "cell-product": QT_TRANSLATE_NOOP("graft_sources", "CAR T-cell product"),
+}
 
 
 def shown_graft_source(value: str) -> str:
     """A graft source in the interface's language ("PBSC" in English, as the team says)."""
     if value in GRAFT_SOURCES:
-        shown = QCoreApplication.translate("graft_sources", value)
+        shown = QCoreApplication.translate("graft_sources", GRAFT_SOURCES[value])
         return shown.upper() if shown == value else shown
     return value
 
@@ -78,7 +81,7 @@ def shown_graft_source(value: str) -> str:
 def shown_transplant_type(value: str) -> str:
     """A transplant type in the interface's language."""
     if value in TRANSPLANT_TYPES:
-        return QCoreApplication.translate("transplant_types", value)
+        return QCoreApplication.translate("transplant_types", TRANSPLANT_TYPES[value])
     return value
 
 

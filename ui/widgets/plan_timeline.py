@@ -171,6 +171,11 @@ _EPISODE_FILL = QColor("#fee2e2")
 _EPISODE_PEN = QPen(QColor("#b91c1c"), 1.0)
 _EPISODE_OPEN_PEN = QPen(QColor("#b91c1c"), 1.0, Qt.PenStyle.DashLine)
 _EPISODE_LANE = QColor(254, 242, 242, 160)
+# Visit windows (Day +28 +/-3): a light band on the occurrence's row, behind its marker,
+# in the planned outline's blue; the outline reads without colour.
+_WINDOW_FILL = QColor(29, 78, 216, 34)
+_WINDOW_PEN = QPen(QColor(29, 78, 216, 130), 1.0)
+_WINDOW_PAD = 2.0
 
 
 def tick_days(px_per_day: float) -> int:
@@ -250,6 +255,13 @@ class PlanTimeline(QWidget):
         self._prev_in_row: list[dt.date | None] = []
         self._next_in_row: list[dt.date | None] = []
         self._step_bars: dict[str, list[int]] = {}
+        # The windows of planned occurrences that have one: (first day, last day as date
+        # ordinals, bar index, occurrence), by first day; ``_window_firsts`` for bisecting
+        # and ``_window_reach`` (the longest, in days) find the ones in view without
+        # looking at the others.
+        self._windows: list[tuple[int, int, int, Occurrence]] = []
+        self._window_firsts: list[int] = []
+        self._window_reach = 0
         self._labels: dict[int, tuple[str, float]] = {}
         self._first_date = dt.date.min
         self._last_date = dt.date.min
@@ -378,6 +390,39 @@ class PlanTimeline(QWidget):
                 return self._bar_rect(i)
         return QRectF()
 
+    def window_rects(self) -> list[tuple[QRectF, Occurrence]]:
+        """Widget rectangles of the windows in view (Day +28 +/-3: a light band on the
+        occurrence's row, from its first to its last day), with their occurrences.
+
+        Only planned occurrences with a non-zero window have one, and only the windows at
+        least partly inside the chart are looked at (a frame touches what it shows); none
+        when zoomed out to phase bands.
+        """
+        if self._plan is None or not self._windows:
+            return []
+        if detail_level(self._scale.px_per_day) == "phase":
+            return []
+        canvas = self._canvas()
+        first, last = self._scale.visible_dates(self._scroll_x(), canvas.width())
+        first_day, last_day = first.toordinal(), last.toordinal()
+        lo = bisect.bisect_left(self._window_firsts, first_day - self._window_reach)
+        hi = bisect.bisect_right(self._window_firsts, last_day)
+        ppd = self._scale.px_per_day
+        origin = self._scale.origin.toordinal()
+        height = ROW_H - 2 * _WINDOW_PAD
+        found: list[tuple[QRectF, Occurrence]] = []
+        for k in range(lo, hi):
+            start, end, index, occ = self._windows[k]
+            if end < first_day:
+                continue
+            top = self._wy(self._bar_y[index]) + _WINDOW_PAD
+            if top > canvas.bottom() or top + height < canvas.top():
+                continue
+            left = self._wx((start - origin) * ppd)
+            right = self._wx((end + 1 - origin) * ppd)
+            found.append((QRectF(left, top, right - left, height), occ))
+        return found
+
     def zoom_in(self) -> None:
         """Zoom in around the middle of the chart."""
         self._zoom(ZOOM_STEP, self._canvas().width() / 2)
@@ -404,21 +449,30 @@ class PlanTimeline(QWidget):
         self.update()
 
     def tooltip_at(self, pos: QPointF) -> str:
-        """Rich-text tooltip of the occurrence under ``pos`` ("" over empty space)."""
+        """Rich-text tooltip of the occurrence under ``pos``, or of the window band under it
+        ("" over empty space)."""
         index = self._bar_at(pos)
+        occ: Occurrence | None = None
         if index is None and self._canvas().contains(pos):
             for i, band in enumerate(self._episodes):
                 if self.episode_rect(i).adjusted(-2, -2, 2, 2).contains(pos):
                     return f"<b>{html.escape(band[0])}</b><br>{html.escape(band[3])}"
+            occ = next((o for rect, o in self.window_rects() if rect.contains(pos)), None)
+            if occ is not None:
+                index = self._bar_of(occ)
         if index is None or self._plan is None:
             return ""
         bar = self._bars[index]
-        occ = self._occurrence_at(index, self._date_at(pos.x()))
+        if occ is None:
+            occ = self._occurrence_at(index, self._date_at(pos.x()))
         step = self._plan.step(bar.step_id)
         lines = [
             f"<b>{html.escape(tr(bar.title))}</b>",
             f"{occ.label} &middot; {long_date(occ.date)}",
         ]
+        window = self._window_text(occ)
+        if window:
+            lines.append(window)
         if not bar.diamond:
             days = (bar.end - bar.start).days + 1
             lines.append(
@@ -446,6 +500,26 @@ class PlanTimeline(QWidget):
         # as the Steps table, the calendar and the team summary.
         lines += [html.escape(text) for text in occurrence_notes(self._plan, occ)]
         return "<br>".join(lines)
+
+    def _window_text(self, occ: Occurrence) -> str:
+        """ "Window: 2026-03-07 to 2026-03-13" for a planned occurrence with a window."""
+        window = occ.window if occ.status is StepStatus.PLANNED else None
+        if window is None:
+            return ""
+        return self.tr("Window: {first} to {last}").format(
+            first=window[0].isoformat(), last=window[1].isoformat()
+        )
+
+    def _bar_of(self, occ: Occurrence) -> int | None:
+        """The bar that holds ``occ``."""
+        return next(
+            (
+                i
+                for i in self._step_bars.get(occ.step_id, ())
+                if self._bars[i].start <= occ.date <= self._bars[i].end
+            ),
+            None,
+        )
 
     # ------------------------------------------------------------------- layout
 
@@ -475,6 +549,7 @@ class PlanTimeline(QWidget):
             or tuple(occs[b.step_id])
             for b in bars
         ]
+        self._layout_windows(bars)
         self._prev_in_row = [None] * len(bars)
         self._next_in_row = [None] * len(bars)
         self._step_bars = {}
@@ -497,11 +572,29 @@ class PlanTimeline(QWidget):
             *(e[1] for e in self._episodes),
             *(e[2] for e in self._episodes if e[2]),
         ]
+        if self._windows:  # a window reaching past the first or last step is shown whole
+            dates.append(dt.date.fromordinal(self._windows[0][0]))
+            dates.append(dt.date.fromordinal(max(w[1] for w in self._windows)))
         first, last = min(dates), max(dates)
         reach = dt.timedelta(days=TODAY_REACH_DAYS)
         if first - reach <= today <= last + reach:
             first, last = min(first, today), max(last, today)
         self._first_date, self._last_date = first, last
+
+    def _layout_windows(self, bars: Sequence[Bar]) -> None:
+        """The windows of the planned occurrences of each bar (once per plan, not per frame)."""
+        windows: list[tuple[int, int, int, Occurrence]] = []
+        for index, (bar, occs) in enumerate(zip(bars, self._bar_occs, strict=True)):
+            for occ in occs:
+                if occ.status is not StepStatus.PLANNED or not bar.start <= occ.date <= bar.end:
+                    continue
+                window = occ.window
+                if window is not None:
+                    windows.append((window[0].toordinal(), window[1].toordinal(), index, occ))
+        windows.sort(key=lambda w: (w[0], w[2]))
+        self._windows = windows
+        self._window_firsts = [w[0] for w in windows]
+        self._window_reach = max((last - first for first, last, _i, _o in windows), default=0)
 
     def _place_labels(self) -> None:
         """Decide, per zoom, where each step's title goes: inside, right or left of a bar.
@@ -716,6 +809,9 @@ class PlanTimeline(QWidget):
                     date=long_date(bar.start),
                     status=status_style(bar.status).shown_label,
                 )
+                window = self._window_text(occ)
+                if window:
+                    text += f" {window}."
         self.setAccessibleDescription(text)
         if QAccessible.isActive():
             QAccessible.updateAccessibility(
@@ -894,6 +990,17 @@ class PlanTimeline(QWidget):
                 if detail:
                     self._paint_label(p, i, rect)
         self._paint_selection(p)
+
+    def _paint_windows(self, p: QPainter) -> None:
+        """The windows in view, behind the markers (drawn after them)."""
+        windows = self.window_rects()
+        if not windows:
+            return
+        p.setPen(_WINDOW_PEN)
+        p.setBrush(_WINDOW_FILL)
+        for rect, _occ in windows:
+            p.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
+        p.setBrush(Qt.BrushStyle.NoBrush)
 
     def _paint_episodes(self, p: QPainter, canvas: QRectF) -> None:
         if not self._episodes:
@@ -1074,6 +1181,7 @@ class PlanTimeline(QWidget):
         p.setClipRect(canvas)
         self._paint_background(p, canvas)
         self._paint_days(p, canvas, first, last)
+        self._paint_windows(p)
         self._paint_markers(p, canvas)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self._paint_bars(p, canvas, detail_level(self._scale.px_per_day))
