@@ -17,6 +17,8 @@ SCRIPTS = (
     "bench_pdf",
     "bench_timeline",
     "bench_refresh",
+    "bench_board_sort",
+    "bench_gc",
     "bench_edit",
     "bench_preview",
     "bench_startup",

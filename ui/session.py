@@ -239,6 +239,7 @@ class ClinicSession(QObject):
         """Recompute the board and the worklist from the repository (blocking)."""
         today = self.today
         self._apply(self._compute(today), today)
+        _freeze_loaded()
 
     def refresh_transplants(
         self, transplant_ids: Collection[str], known: Documents | None = None
@@ -288,6 +289,7 @@ class ClinicSession(QObject):
 
         def done(loaded: Loaded) -> None:
             self._apply(loaded, today)
+            _freeze_loaded()
             self.set_loading(False)
 
         def failed(exc: BaseException) -> None:
@@ -445,3 +447,18 @@ class ClinicSession(QObject):
                 self.save_snapshot()
             except PlannerError as exc:
                 LOG.warning("board snapshot not stored at close: %s", type(exc).__name__)
+
+
+def _freeze_loaded() -> None:
+    """Move what a full load left alive (the board, the plans: a quarter of a million
+    objects at 500 patients) out of the garbage collector's reach.
+
+    A full collection walks every tracked object: 150-220 ms at 500 patients, felt as a
+    stalled frame while scrolling. These objects live until the next full load, and they
+    are freed by reference counting as usual when replaced; only cyclic garbage made
+    before the freeze would stay, and a load makes none that matters. See gc.freeze in
+    the Python documentation (3.7+).
+    """
+    import gc
+
+    gc.freeze()

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from planner.app import alert_rules
 from planner.app.alert_rules import shown_severity
 from planner.app.board import BoardRow
 from planner.domain.i18n import tr
@@ -90,6 +91,23 @@ def shown_phase(phase: str) -> str:
     return QCoreApplication.translate("phases", phase) if phase in PHASES else phase
 
 
+NO_DAY = 10**9  # rows without a day sort after every day
+
+
+def sort_key(row: BoardRow, key: str) -> int | str:
+    """The sort value of a cell: the day number for Day (rows without one last); for
+    Alerts the most severe first, then the most alerts, then the text; else its text."""
+    if key == "day_label":
+        return row.day if row.day is not None else NO_DAY
+    if key == "alerts":
+        items = row.alert_items
+        rank = (
+            alert_rules.severity_rank(items[0].severity) if items else len(alert_rules.SEVERITIES)
+        )
+        return f"{rank}{999 - min(len(items), 999):03d}" + "; ".join(row.alerts)
+    return _cell(row, key)
+
+
 ALERTS_COLUMN = next(i for i, (key, _) in enumerate(COLUMNS) if key == "alerts")
 # The row's alerts (``BoardRow.alert_items``: text, rule, severity; most severe first),
 # for the board's alerts delegate.
@@ -132,10 +150,12 @@ class BoardTableModel(QAbstractTableModel):
     """One row per active transplant: a view of the session's rows (with the closed
     transplants after them when ``show_closed`` is on).
 
-    The view sorts through its proxy, so the model keeps the transplants in a stable
-    order of its own: when the board is recomputed for the same transplants (after an
-    edit), only the rows that changed are reported (``dataChanged``), and the proxy
-    re-sorts those alone instead of the whole board.
+    The model sorts itself (``sort``, which the board's proxy forwards a header click
+    to): the sort keys are read once per row and sorted by Python's sort, instead of Qt
+    asking ``data`` for two keys on every comparison (a Python call each: 1.2 s for 5,000
+    rows). Its base order is the session's (board order); a sort is stable over it. When
+    the board is recomputed for the same transplants (after an edit), only the rows that
+    changed are reported (``dataChanged``), after a layout change if the order moved.
     """
 
     def __init__(self, session: ClinicSession) -> None:
@@ -143,6 +163,9 @@ class BoardTableModel(QAbstractTableModel):
         self._session = session
         self._order: list[str] = []  # transplant ids, in this model's row order
         self._rows: dict[str, BoardRow] = {}  # the session's rows by transplant id
+        self._base: list[str] = []  # transplant ids in the session's order
+        self._sort_key: str | None = None  # COLUMNS key sorted by (None: session order)
+        self._descending = False
         self.show_closed = False
         self._take(self._shown())
         session.sig_board_changed.connect(self._on_session_board_changed)
@@ -162,8 +185,39 @@ class BoardTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _take(self, rows: list[BoardRow]) -> None:
-        self._order = [r.transplant_id for r in rows]
+        self._base = [r.transplant_id for r in rows]
         self._rows = {r.transplant_id: r for r in rows}
+        self._order = self._sorted()
+
+    def _sorted(self) -> list[str]:
+        """The base order sorted by the current column (stable, so ties keep it)."""
+        key = self._sort_key
+        if key is None:
+            return list(self._base)
+        rows = self._rows
+        return sorted(
+            self._base, key=lambda tid: sort_key(rows[tid], key), reverse=self._descending
+        )
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (-1: the session's order) and say so as a layout change."""
+        self._sort_key = COLUMNS[column][0] if 0 <= column < len(COLUMNS) else None
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Apply the current sort; persistent indexes (selection, current) follow their
+        transplants."""
+        new = self._sorted()
+        if new == self._order:
+            return
+        self.layoutAboutToBeChanged.emit()
+        where = {tid: i for i, tid in enumerate(new)}
+        old = self.persistentIndexList()
+        moved = [self.index(where[self._order[p.row()]], p.column()) for p in old]
+        self._order = new
+        self.changePersistentIndexList(old, moved)
+        self.layoutChanged.emit()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._order)
@@ -213,6 +267,8 @@ class BoardTableModel(QAbstractTableModel):
             self.endResetModel()
             return
         old, self._rows = self._rows, {r.transplant_id: r for r in rows}
+        self._base = [r.transplant_id for r in rows]
+        self._relayout()
         last = len(COLUMNS) - 1
         for i, tid in enumerate(self._order):
             if self._rows[tid] != old[tid]:

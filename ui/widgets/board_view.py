@@ -51,7 +51,12 @@ from PySide6.QtWidgets import (
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow
-from ui.models.board_model import ALERTS_COLUMN, ALERTS_ROLE, BoardTableModel, shown_phase
+from ui.models.board_model import (
+    ALERTS_COLUMN,
+    ALERTS_ROLE,
+    BoardTableModel,
+    shown_phase,
+)
 
 ALL = "All"  # the filters' value for "no filter" (each combo shows it translated)
 
@@ -220,7 +225,8 @@ def search_key(text: str) -> str:
 
 
 class BoardFilter(QSortFilterProxyModel):
-    """Filters board rows; sorts the Day column by day number, not by text."""
+    """Filters board rows; sorting is the model's (``BoardTableModel.sort``: the Day column
+    by day number, not by text), so the proxy keeps the model's order."""
 
     def __init__(self, source: BoardTableModel) -> None:
         super().__init__()
@@ -265,30 +271,15 @@ class BoardFilter(QSortFilterProxyModel):
             return False
         return not (self.overdue_only and not row.overdue)
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click sorts the model; the proxy only filters (its own sort column
+        stays -1, so it never compares rows itself)."""
+        self._board.sort(column, order)
+
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         return self.accepts(self._board.row_at(source_row))
-
-    def lessThan(
-        self, left: QModelIndex | QPersistentModelIndex, right: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        if left.column() == 3:  # Day: numeric order, rows without a day last
-            a = self._board.row_at(left.row()).day
-            b = self._board.row_at(right.row()).day
-            return (a is None, a or 0) < (b is None, b or 0)
-        if left.column() == ALERTS_COLUMN:  # the most severe first, then the most alerts
-            return _alerts_key(self._board.row_at(left.row())) < _alerts_key(
-                self._board.row_at(right.row())
-            )
-        return str(left.data()) < str(right.data())
-
-
-def _alerts_key(row: BoardRow) -> tuple[int, int, str]:
-    """Sort key of the Alerts column: most severe first, more alerts first, then the text."""
-    items = row.alert_items
-    rank = alert_rules.severity_rank(items[0].severity) if items else len(alert_rules.SEVERITIES)
-    return rank, -len(items), "; ".join(row.alerts)
 
 
 class BoardTable(QTableView):
