@@ -190,8 +190,10 @@ def main() -> int:
     # The board with the closed transplants listed (the demo's cancelled one).
     window.tabs.setCurrentIndex(0)
     window.board.show_closed.setChecked(True)
+    window.board.search.setText("Ivanova")  # the demo's cancelled transplant
     _settle(app)
     _save(window, "board-closed.png")
+    window.board.search.clear()
     window.board.show_closed.setChecked(False)
     return 0
 

@@ -206,6 +206,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "move_day0", QT_TRANSLATE_NOOP("actions", "Move &Day 0..."), "move_day0", ("Ctrl+D",), _P
     ),
+    # Any transplant's infusion (cord units, marrow, CAR T cells too), not only from the
+    # Harvest tab, which only a stem-cell collection has.
+    ActionSpec(
+        "infusion",
+        QT_TRANSLATE_NOOP("actions", "&Infusion record..."),
+        "open_infusion",
+        ("Ctrl+Shift+I",),
+        _P,
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Products infused (ISBT 128 DIN), doses per kg and infusion reactions"
+        ),
+    ),
     # Mobilisation really started on another day than the template's default.
     ActionSpec(
         "set_anchor",
@@ -332,6 +344,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             None,
             "move_day0",
             "set_anchor",
+            "infusion",
             None,
             "print_timeline",
             "print_calendar",

@@ -53,7 +53,7 @@ from ui.dialogs.date_changes import ok_cancel
 from ui.dialogs.saving import SaveErrorLine, ask_save_and_report
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
-from ui.widgets.date_field import DateField, DateLimit
+from ui.widgets.date_field import DateField, DateLimit, fit_dialog_height
 
 if TYPE_CHECKING:
     from ui.session import UseCase
@@ -85,11 +85,14 @@ class ProductDialog(QDialog):
         today: dt.date,
         weight_kg: float | None,
         *,
+        day0: dt.date | None = None,
         typed: InfusedProduct | None = None,
         error: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Infused product"))
+        # The infusion is on Day 0: start there once it has come (today before it).
+        default_date = day0 if day0 is not None and day0 <= today else today
         self._id = typed.id if typed is not None else new_entry_id("p")
         self.result_product: InfusedProduct | None = None
         self.din = QLineEdit(parse_din(typed.din).text if typed is not None else "")
@@ -110,7 +113,7 @@ class ProductDialog(QDialog):
             self.state.setCurrentIndex(1)
         self.volume = _spin(5000, 1, " mL", typed.volume_ml if typed is not None else 0)
         self.date_edit = DateField(
-            typed.date if typed is not None else today,
+            typed.date if typed is not None else default_date,
             accessible_name=self.tr("Infusion date"),
             maximum=DateLimit(today, self.tr("after today: an infusion is recorded once given")),
         )
@@ -208,6 +211,7 @@ class ProductDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(str(exc))
             self.error.setVisible(True)
+            fit_dialog_height(self)  # the whole sentence, however many lines it wraps to
             return
         super().accept()
 
@@ -218,11 +222,12 @@ class ProductDialog(QDialog):
         today: dt.date,
         weight_kg: float | None,
         *,
+        day0: dt.date | None = None,
         typed: InfusedProduct | None = None,
         error: str = "",
     ) -> InfusedProduct | None:
         """The product typed, or None when cancelled."""
-        dialog = cls(parent, today, weight_kg, typed=typed, error=error)
+        dialog = cls(parent, today, weight_kg, day0=day0, typed=typed, error=error)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return dialog.result_product
@@ -296,6 +301,7 @@ class ReactionDialog(QDialog):
         except ValidationError as exc:
             self.error.setText(str(exc))
             self.error.setVisible(True)
+            fit_dialog_height(self)  # the whole sentence, however many lines it wraps to
             return
         super().accept()
 
@@ -444,7 +450,9 @@ class InfusionDialog(QDialog):
         """Ask for a product infused and save it."""
         tid, s = self.session.transplant.id, self.session
         self._ask_and_save(
-            lambda **again: ProductDialog.ask(self, s.today, s.patient.weight_kg, **again),
+            lambda **again: ProductDialog.ask(
+                self, s.today, s.patient.weight_kg, day0=s.transplant.day0, **again
+            ),
             lambda p: lambda repo, ctx: add_product(repo, ctx, tid, p),
             lambda p: self.tr("Product {din} saved.").format(din=parse_din(p.din).text),
         )

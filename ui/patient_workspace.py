@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.app.audited_output import record_output
-from planner.app.board import current_phase
+from planner.app.board import closed_rows, current_phase
 from planner.app.changes import ALL_PARTS, PATIENT, PLAN, SAMPLES, TRANSPLANT, Change
 from planner.app.graft_secured import mark_step_done, needs_override
 from planner.app.plans import day0_move
@@ -314,6 +314,12 @@ class PatientWorkspace(QWidget):
         """Fit the whole plan into the timeline's width."""
         self.timeline.fit()
 
+    def open_infusion(self) -> None:
+        """The infusion record of this transplant: products infused and reactions."""
+        from ui.infusion_dialog import InfusionDialog
+
+        InfusionDialog(self, self.session).exec()
+
     @property
     def title(self) -> str:
         """Tab title: the MRN (window titles and tabs show no names by default), with the
@@ -387,6 +393,9 @@ class PatientWorkspace(QWidget):
         # The live clinic board's row (engraftment from counts, every alert source) gives
         # the phase and the high alerts, so the header never says what the board contradicts.
         row = s.board_row()
+        if row is None and not s.transplant.is_active:
+            # Off the board (completed, cancelled, deceased): its status, date and reason.
+            row = closed_rows([s.patient], [s.transplant], [s.plan], today)[0]
         phase, rule = (row.phase, row.phase_rule) if row else (reading.phase, reading.rule)
         high = row.high_alerts if row else ()
         text = self.tr(

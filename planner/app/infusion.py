@@ -11,6 +11,7 @@ from planner.app.changes import Change, save_record, stored_record
 from planner.app.context import Context
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.isbt128 import parse_din
+from planner.domain.patients import Transplant
 from planner.errors import ValidationError
 from planner.records.infusion_log import InfusedProduct, InfusionLog, Reaction
 from planner.records.ports import INFUSION, ClinicalRecord, Repository
@@ -35,10 +36,11 @@ def add_product(
     """Record a product infused; one commit.
 
     Raises:
-        ValidationError: the infusion date is after today, or the product's id or DIN is
-            already recorded for this transplant.
+        ValidationError: the infusion date is after today, or not Day 0 or Day +1 of the
+            transplant, or the product's id or DIN is already recorded for this transplant.
     """
     ctx.refuse_future(product.date, tr_noop("An infusion"))
+    _refuse_off_day0(repo.get_transplant(transplant_id), product)
     patient_id, record, log = _read(repo, transplant_id)
     return save_record(
         repo,
@@ -48,6 +50,32 @@ def add_product(
         log.with_product(product).to_body(),
         patient_id=patient_id,
         subject=product.id,
+    )
+
+
+LAST_INFUSION_DAY = 1
+"""Day 0 is the day of the infusion; a product split over two days (a second cord unit, a
+second bag the next morning) may be given on Day +1. Any other day means Day 0 is wrong."""
+
+
+def _refuse_off_day0(transplant: Transplant, product: InfusedProduct) -> None:
+    """Refuse a product dated on another day than Day 0 (or Day +1): the plan would count
+    its days from a date the graft was not given."""
+    if transplant.day0 is None:
+        return
+    day = (product.date - transplant.day0).days
+    if 0 <= day <= LAST_INFUSION_DAY:
+        return
+    raise ValidationError(
+        "date",
+        tr(
+            "An infusion on {date} is Day {day}, but Day 0 is {day0}. If the product was "
+            "given that day, move Day 0 to it first (Patient > Move Day 0)."
+        ).format(
+            date=product.date.isoformat(),
+            day=f"{day:+d}",
+            day0=transplant.day0.isoformat(),
+        ),
     )
 
 

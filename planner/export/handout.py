@@ -690,7 +690,9 @@ def write_handout(
     Returns:
         What was written, including characters the font could not show.
     """
-    texts = load_texts(language, settings.handout_folder)
+    texts = load_texts(language, settings.handout_folder).for_programme(
+        transplant.transplant_type.value
+    )
     base = LARGE_BASE_PT if large_print else NORMAL_BASE_PT
     meta = DocMeta(
         title=texts.get("meta.document_title"),

@@ -238,7 +238,29 @@ class HandoutTexts:
         """The keys of every step wording this language has, sorted."""
         return tuple(sorted(self._steps))
 
+    def for_programme(self, kind: str) -> HandoutTexts:
+        """These texts with the wording of a programme kind first: a top-level table named
+        after the kind (``[car-t.cover]`` heading = ...) replaces the texts it gives, so a
+        CAR T-cell patient does not read of "stem cells" and "transplant"; every other text
+        is the general one."""
+        if not isinstance(self._data.get(kind), Mapping):
+            return self
+        copy = object.__new__(HandoutTexts)
+        copy.__dict__.update(self.__dict__)
+        copy._overlay = kind
+        return copy
+
+    _overlay = ""
+
     def _node(self, path: str) -> object:
+        if self._overlay:
+            try:
+                return self._walk(f"{self._overlay}.{path}")
+            except PlannerError:
+                pass
+        return self._walk(path)
+
+    def _walk(self, path: str) -> object:
         node: object = self._data
         for part in path.split("."):
             if not isinstance(node, Mapping) or part not in node:

@@ -167,13 +167,18 @@ class InfusedProduct:
             raise ValidationError("id", tr("An infused product needs an id."))
         object.__setattr__(self, "din", parse_din(self.din).stored)
         code = str(self.product_code).replace(" ", "").upper()
+        if not code:
+            raise ValidationError(
+                "product_code",
+                tr("Enter the ISBT 128 product code from the bag label (e.g. S1398)."),
+            )
         if not _PRODUCT_CODE.fullmatch(code):
             raise ValidationError(
                 "product_code",
                 tr(
                     "The product code {code} is not an ISBT 128 product code: a letter and four "
                     "digits (S1234), optionally followed by three characters (S1234V00)."
-                ).format(code=code or "-"),
+                ).format(code=code),
             )
         object.__setattr__(self, "product_code", code)
         object.__setattr__(self, "source", ProductSource(self.source))

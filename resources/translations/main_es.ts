@@ -1251,6 +1251,14 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Number, graft, donor and status of the open transplant, with its history</source>
         <translation>Número, injerto, donante y estado del trasplante abierto, con su historial</translation>
     </message>
+    <message>
+        <source>&amp;Infusion record...</source>
+        <translation>Registro de la &amp;infusión...</translation>
+    </message>
+    <message>
+        <source>Products infused (ISBT 128 DIN), doses per kg and infusion reactions</source>
+        <translation>Productos infundidos (DIN ISBT 128), dosis por kg y reacciones a la infusión</translation>
+    </message>
 </context>
 <context>
     <name>app</name>

@@ -120,3 +120,20 @@ def test_after_car_t_cells_the_board_shows_monitoring_not_engraftment(demo: Repo
     later = TODAY + dt.timedelta(days=24)  # Day +29: the watch is over
     (row,) = [r for r in clinic_view(demo, later).rows if r.mrn == CAR_T]
     assert row.phase != "monitoring"
+
+
+def test_the_car_t_handout_speaks_of_car_t_cells_not_stem_cells(
+    demo: Repository, tmp_path: Path
+) -> None:
+    for lang, words, gone in (
+        ("en", "Your CAR T-cell therapy guide", "stem cells"),
+        ("es", "Su guía de la terapia con células CAR-T", "células madre"),
+    ):
+        out = tmp_path / f"{lang}.pdf"
+        export_document(demo, CTX, _tid(demo, CAR_T), "handout", out, language=lang)
+        text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+        assert words in text.replace("\n", " ")
+        assert gone not in text
+    auto = tmp_path / "auto.pdf"
+    export_document(demo, CTX, _tid(demo, "DEMO-0013"), "handout", auto)
+    assert "Your transplant guide" in PdfReader(auto).pages[0].extract_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -24,6 +25,7 @@ from tests.integration.factories import ACTOR
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 CTX = Context(ACTOR, NOW)
+DAY0 = TODAY - dt.timedelta(days=12)  # DEMO-0009's: an infusion is recorded on Day 0
 
 
 @pytest.fixture
@@ -46,7 +48,7 @@ def product(pid: str = "p1", din: str = "A9999 09 123456 9", **over: object) -> 
         "source": ProductSource.APHERESIS,
         "cryopreserved": True,
         "volume_ml": 250.0,
-        "date": TODAY,
+        "date": DAY0,
         "time": "10:30",
         "weight_kg": 80.0,
         "tnc": 4.0e10,
@@ -177,3 +179,17 @@ def test_a_damaged_record_is_said_in_the_summary(demo: Repository) -> None:
     assert plan is not None
     inputs = summary_inputs(demo, demo.get_patient(transplant.patient_id), plan, TODAY)
     assert inputs.infusion == () and "damaged" in inputs.infusion_error
+
+
+def test_a_product_dated_off_day_0_is_refused_and_day_plus_1_is_accepted(
+    demo: Repository,
+) -> None:
+    tid = _tid(demo, "DEMO-0009")
+    for day in (-1, 2):
+        with pytest.raises(ValidationError, match=re.escape(f"is Day {day:+d}, but Day 0 is")):
+            infusion.add_product(demo, CTX, tid, product(date=DAY0 + dt.timedelta(days=day)))
+    assert demo.get_record(tid, "infusion") is None
+    infusion.add_product(demo, CTX, tid, product(date=DAY0 + dt.timedelta(days=1)))
+    assert [p.date for p in infusion.load_infusion(demo, tid)[0].products] == [
+        DAY0 + dt.timedelta(days=1)
+    ]

@@ -270,8 +270,7 @@ class PlanWizard(QDialog):
                 self.source_box.addItem(self.tr(text), value)
         self.source_box.blockSignals(False)
         self.donor_box.setEnabled(allo)
-        # CAR T cells need no stem-cell mobilisation (their leukapheresis is an anchor).
-        self._form.setRowVisible(self._mob_row, self.type_box.currentData() != "car-t")
+        self._form.setRowVisible(self.donor_box, allo)
         self._fill_slots()
 
     def _fit_donor_to_graft(self, graft: str) -> None:
@@ -288,6 +287,9 @@ class PlanWizard(QDialog):
         regimen only for a cord graft), keeping a choice that still applies."""
         kind, graft = self.type_box.currentData(), self.source_box.currentData()
         self._fit_donor_to_graft(graft)
+        # G-CSF mobilisation is for blood stem cells only: not for marrow, cord blood or
+        # CAR T cells (whose leukapheresis is an anchor of their own template).
+        self._form.setRowVisible(self._mob_row, graft == GraftSource.PBSC.value)
         for cat, box in self.slot_boxes.items():
             kept = box.currentData()
             box.blockSignals(True)
@@ -332,7 +334,7 @@ class PlanWizard(QDialog):
         )
         protocols = tuple(self.chosen())
         anchors: dict[str, dt.date] = {}
-        if self.mob_set.isChecked():
+        if self.mob_set.isChecked() and self.source_box.currentData() == GraftSource.PBSC.value:
             name = mobilisation_anchor_of(protocols)
             mob_date = self.mob_date.date()
             if mob_date is None:

@@ -16,10 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from planner.errors import ConflictError, PlannerError
+from ui.widgets.date_field import fit_dialog_height
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +40,12 @@ class SaveErrorLine(QLabel):
         self.setAccessibleName(self.tr("Why it was not saved"))
         self.setText(error)
         self.setVisible(bool(error))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """A dialog opened again with the reason of a failed save sized itself before the
+        reason's wrapped lines were known: once on screen, it grows to show them all."""
+        super().showEvent(event)
+        QTimer.singleShot(0, self, lambda: fit_dialog_height(self))
 
 
 def ask_until_saved(ask: Callable[..., T | None], save: Callable[[T], R]) -> R | None:
