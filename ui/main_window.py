@@ -634,8 +634,17 @@ class MainWindow(QMainWindow):
         """The registry forms past due, in their window or due soon, across the clinic."""
         from ui.dialogs.forms_dialog import FormsDialog
 
-        self.forms_dialog = FormsDialog(self.session, self.open_transplant, self)
+        self.forms_dialog = FormsDialog(self.session, self._open_checklists, self)
         self.forms_dialog.show()
+
+    def _open_checklists(self, transplant_id: str) -> None:
+        """Open the transplant on its Checklists tab, where a form is ticked, and bring
+        the window in front of the forms list."""
+        ws = self.open_transplant(transplant_id)
+        if ws is not None:
+            ws.tabs.setCurrentWidget(ws.checklists)
+            self.raise_()
+            self.activateWindow()
 
     def undo(self) -> None:
         """Undo the last edit of the current tab (a patient's, or the clinic's)."""

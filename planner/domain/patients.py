@@ -355,7 +355,14 @@ def validate_donor(donor: Donor) -> None:
         )
     if donor.hla_match:
         match = HLA_MATCH_PATTERN.match(donor.hla_match)
-        if match is None or int(match[2]) not in HLA_DENOMINATORS or int(match[1]) > int(match[2]):
+        if match is not None and int(match[1]) > int(match[2]):
+            raise ValidationError(
+                "hla_match",
+                tr(
+                    "HLA match '{value}': more loci matched ({matched}) than typed ({typed})."
+                ).format(value=donor.hla_match, matched=match[1], typed=match[2]),
+            )
+        if match is None or int(match[2]) not in HLA_DENOMINATORS:
             raise ValidationError(
                 "hla_match",
                 tr("HLA match '{value}' must read matched/typed, such as 8/8, 9/10 or 4/6.").format(

@@ -1,5 +1,5 @@
 """View > Registry forms due: the clinic's registry forms with their windows, opened from
-the keyboard; a double click opens the patient."""
+the keyboard; a double click opens the patient on the Checklists tab."""
 
 from __future__ import annotations
 
@@ -27,5 +27,6 @@ def test_ctrl_3_lists_the_past_due_forms_and_a_double_click_opens_the_patient(qt
     assert dialog.table.rowCount() > shown  # done and later forms too
     first = dialog.forms[0]
     dialog._open(0)
-    assert window.current_workspace() is not None
-    assert window.current_workspace().session.transplant.id == first.transplant_id
+    ws = window.current_workspace()
+    assert ws is not None and ws.session.transplant.id == first.transplant_id
+    assert ws.tabs.currentWidget() is ws.checklists  # where the form is ticked
