@@ -133,6 +133,16 @@ def _read_toml(lang: str, name: str) -> dict[str, Any]:
         ) from None
 
 
+PROGRAMME_OVERLAYS = frozenset({"car-t"})
+"""Top-level tables of programme wording (``HandoutTexts.for_programme``). Optional in a
+language: where one is missing, the general text is used, so a centre's language written
+before a programme's wording existed keeps working."""
+
+
+def _in_overlay(key: str) -> bool:
+    return key.split(".", 1)[0] in PROGRAMME_OVERLAYS
+
+
 def placeholders(text: str) -> frozenset[str]:
     """The {names} a text has for the program to fill in; ValueError on unbalanced braces."""
     return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None)
@@ -273,7 +283,8 @@ class HandoutTexts:
 def _bundled(lang: str) -> _Layer:
     data = _read_toml(lang, HANDOUT_FILE)
     if lang != REFERENCE_LANGUAGE:
-        missing = _flat_keys(_read_toml(REFERENCE_LANGUAGE, HANDOUT_FILE)) - _flat_keys(data)
+        reference = _flat_keys(_read_toml(REFERENCE_LANGUAGE, HANDOUT_FILE))
+        missing = {k for k in reference - _flat_keys(data) if not _in_overlay(k)}
         if missing:
             raise PlannerError(f"Handout texts for '{lang}' lack: {', '.join(sorted(missing))}.")
     return _Layer(data, _read_toml(lang, STEPS_FILE))
@@ -454,7 +465,7 @@ def _check_sections(data: Mapping[str, Any], file: str, *, new: bool, lang: str)
     for key, value in sorted(own.items()):
         _check_value(key, value, ref_leaves.get(key), file, refused)
     if new:
-        missing = sorted(set(ref_leaves) - set(own))
+        missing = sorted(k for k in set(ref_leaves) - set(own) if not _in_overlay(k))
         if missing:
             more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
             raise TemplateError(

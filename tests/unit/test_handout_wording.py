@@ -370,3 +370,20 @@ def test_an_edited_centre_file_is_read_again(tmp_path: Path) -> None:
     path.write_text('[cover]\nintro = "Third {x}."\n', encoding="utf-8")
     assert load_texts("en", tmp_path).get("cover.intro") == load_texts("en").get("cover.intro")
     assert len(centre_text_errors(tmp_path)) == 1
+
+
+def test_a_centre_language_without_the_car_t_wording_is_still_offered(tmp_path: Path) -> None:
+    """Programme wording is optional: a language written before it existed keeps working,
+    and a CAR-T handout in it uses its general texts."""
+    path = french(tmp_path)
+    text = path.read_text("utf-8")
+    cut = text.index("# CAR T-cell therapy:")
+    path.write_text(text[:cut], "utf-8")
+    assert "[car-t." not in path.read_text("utf-8")
+    assert centre_text_errors(tmp_path) == ()
+    assert "fr" in available_languages(tmp_path)
+    texts = load_texts("fr", tmp_path).for_programme("car-t")
+    assert texts.get("cover.heading") == "Votre guide de greffe"
+    english = load_texts("en").for_programme("car-t")
+    assert english.get("cover.heading") == "Your CAR T-cell therapy guide"
+    assert english.get("call.heading") == load_texts("en").get("call.heading")  # not overlaid
