@@ -28,6 +28,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select
 from sqlalchemy.exc import DBAPIError
@@ -209,11 +210,11 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
     from planner.storage.sql import _patient_dict, _transplant_dict
 
     owner: dict[str, str] = {}
-    for row in conn.execute(select(s.patients)):
+    for row in conn.execute(_present_columns(conn, s.patients)):
         d = _patient_dict(row)
         digest = document_hash(d)
         yield StoredDocument("patients", "patient", str(d["id"]), digest), str(d["id"])
-    for row in conn.execute(select(s.transplants)):
+    for row in conn.execute(_present_columns(conn, s.transplants)):
         d = _transplant_dict(row)
         owner[str(d["id"])] = str(d["patient_id"])
         digest = document_hash(d)
@@ -239,6 +240,13 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
         entity = RECORD_ENTITY_PREFIX + str(row.kind)
         patient = owner.get(str(row.transplant_id), "")
         yield StoredDocument("records", entity, str(row.transplant_id), digest), patient
+
+
+def _present_columns(conn: Connection, table: Any) -> Any:
+    """SELECT of the table's columns this file has: the backup taken before a migration
+    is verified while the file still has the older schema."""
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    return select(*[c for c in table.columns if c.name in present])
 
 
 def chain_head(conn: Connection) -> tuple[int, str]:

@@ -90,15 +90,21 @@ def map_write_error(exc: BaseException) -> StorageError:
 
 
 def _patient_dict(row: Any) -> dict[str, Any]:
-    return {name: row._mapping[name] for name in s.PATIENT_FIELDS}
+    # Only the columns read: a file not yet migrated (verified by the backup taken before
+    # its migration) has fewer, and its documents' hashes were made without them.
+    mapping = row._mapping
+    return {name: mapping[name] for name in s.PATIENT_FIELDS if name in mapping}
 
 
 def _transplant_dict(row: Any) -> dict[str, Any]:
-    d = {name: row._mapping[name] for name in s.TRANSPLANT_FIELDS}
+    mapping = row._mapping
+    d = {name: mapping[name] for name in s.TRANSPLANT_FIELDS if name in mapping}
     d["donor"] = json.loads(d["donor"]) if d["donor"] is not None else None
     d["tandem"] = bool(d["tandem"])
-    history = d.get("status_history")
-    d["status_history"] = json.loads(history) if history else []
+    if d.get("status_history") is not None:
+        # NULL stays None: a transplant stored before 0005 keeps the hash it was audited
+        # with (document_hash leaves empty columns out).
+        d["status_history"] = json.loads(d["status_history"])
     return d
 
 
