@@ -801,7 +801,7 @@ def with_status(
     if not change.reason and (status in _REASON_NEEDED or current in CLOSED_STATUSES):
         raise ValidationError(
             "status_reason",
-            tr("Say why the transplant becomes {status}.").format(status=status_label(status)),
+            tr("Give the reason for the change to {status}.").format(status=status_label(status)),
         )
     if status is TransplantStatus.COMPLETED and (transplant.day0 is None or transplant.day0 > on):
         raise ValidationError(

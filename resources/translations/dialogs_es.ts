@@ -3104,8 +3104,8 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>&amp;Fecha del estado</translation>
     </message>
     <message>
-        <source>required for on hold, cancelled, deceased, reopening</source>
-        <translation>obligatorio para en espera, cancelado, fallecido y reapertura</translation>
+        <source>needed to hold, cancel or reopen</source>
+        <translation>obligatorio para poner en espera, cancelar o reabrir</translation>
     </message>
     <message>
         <source>Reas&amp;on</source>

@@ -94,7 +94,7 @@ def test_cancelling_takes_the_transplant_off_the_board_and_undo_brings_it_back(
     answering = modals([cancel_without_reason])
     _press_record_key(qtbot, window)
     answering.stop()
-    assert refused == ["Say why the transplant becomes cancelled."]
+    assert refused == ["Give the reason for the change to cancelled."]
     assert demo_repo.get_transplant(tid).status is TransplantStatus.CANCELLED
     assert tid not in {r.transplant_id for r in window.session.rows}
     board = window.board

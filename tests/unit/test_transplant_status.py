@@ -58,13 +58,13 @@ def test_each_status_change_is_allowed_or_refused_by_the_table(
 
 @pytest.mark.parametrize("new", [S.ON_HOLD, S.CANCELLED, S.DECEASED])
 def test_on_hold_cancelled_and_deceased_need_a_reason(new: TransplantStatus) -> None:
-    with pytest.raises(ValidationError, match="Say why") as err:
+    with pytest.raises(ValidationError, match="Give the reason for the change to") as err:
         with_status(_at(S.PLANNED), new, TODAY, "  ", today=TODAY)
     assert err.value.field == "status_reason"
 
 
 def test_reopening_a_closed_transplant_needs_a_reason_and_starting_it_does_not() -> None:
-    with pytest.raises(ValidationError, match="Say why"):
+    with pytest.raises(ValidationError, match="Give the reason for the change to"):
         with_status(_at(S.CANCELLED), S.PLANNED, TODAY, "", today=TODAY)
     assert with_status(_at(S.PLANNED), S.ACTIVE, TODAY, "", today=TODAY).status is S.ACTIVE
 

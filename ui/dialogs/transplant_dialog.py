@@ -227,7 +227,7 @@ class TransplantDialog(QDialog):
         )
         self._add(form, "status_date", self.tr("Stat&us date"), date)
         reason = QLineEdit()
-        reason.setPlaceholderText(self.tr("required for on hold, cancelled, deceased, reopening"))
+        reason.setPlaceholderText(self.tr("needed to hold, cancel or reopen"))
         self._add(form, "status_reason", self.tr("Reas&on"), reason)
         outer.addLayout(form)
         status.currentIndexChanged.connect(self._on_status_chosen)
