@@ -53,7 +53,7 @@ from ui.dialogs.date_changes import ok_cancel
 from ui.dialogs.saving import SaveErrorLine, ask_save_and_report
 from ui.dialogs.step_dialogs import StepDialogs
 from ui.transplant_session import TransplantSession
-from ui.widgets.date_field import DateField, DateLimit, fit_dialog_height
+from ui.widgets.date_field import DateField, DateLimit
 
 if TYPE_CHECKING:
     from ui.session import UseCase
@@ -209,9 +209,7 @@ class ProductDialog(QDialog):
         try:
             self.result_product = self._product()
         except ValidationError as exc:
-            self.error.setText(str(exc))
-            self.error.setVisible(True)
-            fit_dialog_height(self)  # the whole sentence, however many lines it wraps to
+            self.error.say(str(exc))
             return
         super().accept()
 
@@ -299,9 +297,7 @@ class ReactionDialog(QDialog):
                 self.note.text().strip(),
             )
         except ValidationError as exc:
-            self.error.setText(str(exc))
-            self.error.setVisible(True)
-            fit_dialog_height(self)  # the whole sentence, however many lines it wraps to
+            self.error.say(str(exc))
             return
         super().accept()
 

@@ -490,7 +490,7 @@ def build_demo_clinic(
         plan = apply_conditions(plan, facts_of(patient, transplant, today))
         clinic.append((patient, transplant, _mark_past_done(plan, today, case.open_days)))
         if case.tandem_after is not None:
-            clinic.append(_second_of_tandem(case, patient, transplant, chosen, today, protocols))
+            clinic.append(_second_of_tandem(case, patient, transplant, chosen, today))
     return clinic
 
 
@@ -500,7 +500,6 @@ def _second_of_tandem(
     first: Transplant,
     chosen: Sequence[Protocol],
     today: dt.date,
-    protocols: Mapping[str, Protocol],
 ) -> tuple[Patient, Transplant, Plan]:
     """The planned second transplant of a tandem: the first's templates less any
     mobilisation (the cells for both were collected before the first)."""

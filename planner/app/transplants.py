@@ -152,9 +152,3 @@ def refuse_if_deceased(repo: Repository, patient_id: str) -> None:
                     date=on
                 ),
             )
-
-
-def closed_on(transplant: Transplant) -> dt.date | None:
-    """The date a closed transplant left the board (None when open or not dated)."""
-    last = transplant.last_status_change
-    return last.on if transplant.status in CLOSED_STATUSES and last is not None else None

@@ -41,6 +41,12 @@ class SaveErrorLine(QLabel):
         self.setText(error)
         self.setVisible(bool(error))
 
+    def say(self, text: str) -> None:
+        """Show why the last OK was refused, the dialog grown to hold all of it."""
+        self.setText(text)
+        self.setVisible(True)
+        fit_dialog_height(self)
+
     def showEvent(self, event: QShowEvent) -> None:
         """A dialog opened again with the reason of a failed save sized itself before the
         reason's wrapped lines were known: once on screen, it grows to show them all."""

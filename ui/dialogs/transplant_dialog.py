@@ -345,9 +345,8 @@ class TransplantDialog(QDialog):
             if isinstance(self.widgets.get(err.field), DateField):
                 self.widgets[err.field].set_error(str(err))  # type: ignore[attr-defined]
             elif shown is None:
-                self.save_error.setText(str(err))
-                self.save_error.setVisible(True)
-            fit_dialog_height(self)
+                self.save_error.say(str(err))
+            fit_dialog_height(self)  # the message under its field
             widget = self.widgets.get(err.field)
             if widget is not None:
                 widget.setFocus()
