@@ -134,6 +134,8 @@ def test_the_car_t_handout_speaks_of_car_t_cells_not_stem_cells(
         text = " ".join(p.extract_text() for p in PdfReader(out).pages)
         assert words in text.replace("\n", " ")
         assert gone not in text
+        own = text.replace("Transplant Centre", "").lower()  # the centre's name, as set
+        assert "trasplante" not in own and "transplant" not in own
     auto = tmp_path / "auto.pdf"
     export_document(demo, CTX, _tid(demo, "DEMO-0013"), "handout", auto)
     assert "Your transplant guide" in PdfReader(auto).pages[0].extract_text()
