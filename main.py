@@ -73,7 +73,8 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     opened: list[SqlRepository] = []
 
     def open_repo() -> SqlRepository:
-        opened.append(shell.open_repository(args, lock))
+        # The file check runs beside the clinic's load (ui.app starts it).
+        opened.append(shell.open_repository(args, lock, defer_check=True))
         return opened[-1]
 
     from planner.app.demo import load_demo_clinic

@@ -16,6 +16,7 @@ from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
 from planner.domain.templates import Protocol, all_protocols
 from planner.records.ports import Actor, Repository
+from ui import probe
 from ui.errors import LOG, configure_logging, install_excepthook, user_message
 from ui.main_window import MainWindow
 from ui.session import ClinicSession
@@ -140,6 +141,7 @@ def run(
         )
     window.show()
     session = window.session
+    probe.install(app, window)  # the benchmarks' timing probe, when asked for
 
     def load_templates() -> None:
         # After the first paint: a local template that fails to parse is reported then.
@@ -158,11 +160,38 @@ def run(
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
         session.refresh_async(window.show_load_error)
+        _check_file(app, window, repo)
     else:
         if open_repo is None:
             raise ValueError("run() needs a repository or a way to open one")
         _open_behind_board(app, window, open_repo)
     return int(app.exec())
+
+
+def _refuse(app: QApplication, window: MainWindow, exc: BaseException) -> None:
+    """The database cannot be used after all: say why and end (exit code 2).
+
+    The stored board must not stay on screen as if it were live.
+    """
+    window.session.set_loading(False)
+    window.hide()
+    QMessageBox.critical(None, "Transplant Planner", user_message(exc))
+    app.exit(2)
+
+
+def _check_file(app: QApplication, window: MainWindow, repo: Repository) -> None:
+    """Run the database file's check beside the clinic's load (a worker thread).
+
+    It reads the whole file, so its time grows with the programme's history; the board
+    is read meanwhile, and the repository refuses writes until the check has passed.
+    A damaged file ends the app as a damaged file at open does.
+    """
+
+    def failed(exc: BaseException) -> None:
+        if not window.session.finishing:
+            _refuse(app, window, exc)
+
+    run_in_background(repo.check_file, lambda _ok: None, failed)
 
 
 def _open_behind_board(
@@ -177,17 +206,11 @@ def _open_behind_board(
             return  # closed meanwhile: main.py closes the repository
         session.attach(repo)
         session.refresh_async(window.show_load_error)
-
-    def failed(exc: BaseException) -> None:
-        # The stored board must not stay on screen as if it were live.
-        session.set_loading(False)
-        window.hide()
-        QMessageBox.critical(None, "Transplant Planner", user_message(exc))
-        app.exit(2)
+        _check_file(app, window, repo)
 
     def start() -> None:
         session.set_loading(True)
-        run_in_background(open_repo, opened, failed)
+        run_in_background(open_repo, opened, lambda exc: _refuse(app, window, exc))
 
     # Started from the event loop, after the stored board's first paint (posted paint
     # events come before timers); a close before that still ends the loop normally.

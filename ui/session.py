@@ -36,7 +36,7 @@ from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui.errors import LOG
 from ui.translation import QT_TRANSLATE_NOOP
-from ui.workers import run_in_background
+from ui.workers import collector_paused, run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -69,6 +69,12 @@ VIEW_WAITS = QT_TRANSLATE_NOOP(
     "ClinicSession",
     "The view of this patient could not be recorded yet; it will be recorded when the "
     "database can be written.",
+)
+CLOSED_UNREAD = QT_TRANSLATE_NOOP(
+    "ClinicSession", "The closed transplants could not be read: {reason}"
+)
+CLOSED_UNREAD_WHY = QT_TRANSLATE_NOOP(
+    "ClinicSession", "the database did not answer. Untick and tick the box to try again."
 )
 VIEWS_WRITTEN = QT_TRANSLATE_NOOP(
     "ClinicSession", "The patient views that were waiting are now recorded in the audit trail."
@@ -126,8 +132,10 @@ class ClinicSession(QObject):
         self.closures: frozenset[dt.date] = self.centre.closures
         self.rows: list[BoardRow] = []
         # The transplants that left the board (completed, cancelled, deceased), for its
-        # "closed" filter; empty until the live rows are loaded.
+        # "closed" filter: read only once the board asks for them (``want_closed``), as
+        # a programme's history only grows; empty until then.
         self.closed_rows: list[BoardRow] = []
+        self._closed_wanted = False
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
@@ -210,10 +218,42 @@ class ClinicSession(QObject):
         return self._checklist_templates
 
     def _compute(self, today: dt.date) -> Loaded:
-        from planner.app.clinic import clinic_view
+        from planner.app.clinic import clinic_view, closed_view
 
-        view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
-        return view.rows, view.worklist, view.plans, view.engrafted, view.closed
+        with collector_paused():
+            view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
+            closed = closed_view(self.repo, today) if self._closed_wanted else []
+        return view.rows, view.worklist, view.plans, view.engrafted, closed
+
+    def want_closed(self, wanted: bool) -> None:
+        """Keep the rows of the closed transplants (read now, in a worker thread) or drop
+        them; ``sig_board_changed`` says when they are there."""
+        if wanted == self._closed_wanted:
+            return
+        self._closed_wanted = wanted
+        if not wanted:
+            self.closed_rows = []
+            return
+        if not self._ready:
+            return  # the live load, when it comes, reads them
+
+        from planner.app.clinic import closed_view
+
+        today = self.today
+
+        def done(rows: list[BoardRow]) -> None:
+            if self._closed_wanted and not self.finishing:
+                self.closed_rows = rows
+                self.sig_board_changed.emit()
+
+        run_in_background(lambda: closed_view(self.repo, today), done, self._closed_failed)
+
+    def _closed_failed(self, exc: BaseException) -> None:
+        # Untick and tick again to retry.
+        self._closed_wanted = False
+        LOG.warning("closed transplants not read: %s", type(exc).__name__)
+        reason = str(exc) if isinstance(exc, PlannerError) else shown(CLOSED_UNREAD_WHY)
+        self.report(shown(CLOSED_UNREAD).format(reason=reason))
 
     def _apply(self, loaded: Loaded, today: dt.date) -> None:
         if self.finishing:
@@ -270,7 +310,11 @@ class ClinicSession(QObject):
         items = [w for w in self.worklist if w.transplant_id not in ids] + part.worklist
         plans = {tid: p for tid, p in self.plans.items() if tid not in ids} | part.plans
         engrafted = {tid: d for tid, d in self.engrafted.items() if tid not in ids}
-        closed = [r for r in self.closed_rows if r.transplant_id not in ids] + part.closed
+        closed = (
+            [r for r in self.closed_rows if r.transplant_id not in ids] + part.closed
+            if self._closed_wanted
+            else []
+        )
         self._apply(
             (
                 sorted(rows, key=board_order),
@@ -406,7 +450,12 @@ class ClinicSession(QObject):
         from planner.app.snapshot import save_board_snapshot
 
         key = save_board_snapshot(
-            self.repo, today, sorted(self.closures), self.checklist_templates()
+            self.repo,
+            today,
+            sorted(self.closures),
+            self.checklist_templates(),
+            # Closing does not wait for the coming days' boards: it stores the shown one.
+            stop=lambda: self.finishing,
         )
         return (key.data_mark, today) if key is not None else None
 
@@ -415,9 +464,24 @@ class ClinicSession(QObject):
         return self.keep_snapshot and self._ready and self.repo.keeps_board_snapshot
 
     def save_snapshot(self) -> None:
-        """Store the board of today and the next days for the next start (blocking)."""
-        if self._wants_snapshot() and not self.snapshot_is_current():
-            self._snapshot_saved_for = self._write_snapshot(self.today)
+        """At close: store the board on screen for the next start, unless the stored one
+        is current (milliseconds: no clinic read; the idle snapshot holds the coming days
+        too).
+
+        The shown rows are what the data holds now: every write of a document goes
+        through ``perform``, which recomputes the rows it touched before it returns,
+        and the other writes (views recorded in the audit) change no row.
+        """
+        today = self.today
+        if not self._wants_snapshot() or self.snapshot_is_current():
+            return
+        if self.from_snapshot or self.computed_for != today:
+            return  # no live board of today to store
+        from planner.app.snapshot import SnapshotKey, save_shown_board
+
+        key = SnapshotKey(self.repo.data_mark(), tuple(sorted(self.closures)))
+        save_shown_board(self.repo, key, today, (self.rows, self.worklist), self.plans.values())
+        self._snapshot_saved_for = (key.data_mark, today)
 
     def save_snapshot_async(self) -> None:
         """Store the snapshot in a worker thread (after the user paused)."""

@@ -521,7 +521,8 @@ def closed_rows(
     """Rows for the transplants that left the board (completed, cancelled, deceased), for
     the board's "closed" filter: the status as the phase, its date and reason as the
     rule, no alerts (nothing is planned for them any more). A cancelled transplant has
-    no day number; the others count from their Day 0. In ``closed_order``.
+    no day number; the others count from their Day 0 (the plan's, or the transplant's
+    when no plan is given: the two move together). In ``closed_order``.
     """
     by_patient = {p.id: p for p in patients}
     by_transplant = {p.transplant_id: p for p in plans}
@@ -531,8 +532,11 @@ def closed_rows(
         if t.is_active or patient is None:
             continue
         plan = by_transplant.get(t.id)
-        cancelled = t.status is TransplantStatus.CANCELLED
-        day, label = (None, "") if cancelled else _live_label(plan, today, t.status.value)
+        day0 = plan.day0 if plan is not None else t.day0
+        day = (
+            None if t.status is TransplantStatus.CANCELLED or day0 is None else (today - day0).days
+        )
+        label = short_day_label(day) if day is not None else ""
         last = t.last_status_change
         rule = status_label(t.status).capitalize()
         if last is not None:

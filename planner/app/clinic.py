@@ -33,6 +33,7 @@ from planner.records.ports import (
     RECORD_KINDS,
     ClinicalRecord,
     Repository,
+    Scope,
 )
 
 
@@ -45,7 +46,9 @@ class ClinicView:
         plans: plans by transplant id; engrafted: neutrophil engraftment dates by
             transplant id (computed from counts, or a clinician's override).
         closed: rows of the transplants that left the board (completed, cancelled,
-            deceased), in name order, for the board's filter.
+            deceased) among those read, in name order: a clinic-wide read covers the
+            open transplants only, so this holds the ones an edit just closed
+            (``closed_view`` reads them all, for the board's filter).
     """
 
     rows: list[BoardRow]
@@ -60,7 +63,8 @@ class ClinicData:
     """What the board reads from the repository, read once for one or several days.
 
     Attributes:
-        patients, transplants, plans: everyone.
+        patients, transplants, plans: the open transplants (``Scope.OPEN``) and their
+            patients, or the transplants asked for.
         records: the clinical records by kind (harvest, engraftment, complications,
             checklists, documents).
         samples: ANC and platelet samples (engraftment, graft-failure watch).
@@ -80,7 +84,9 @@ def load_clinic(
 ) -> ClinicData:
     """Read everything the clinic board needs (only for ``transplant_ids`` when given).
 
-    A board row depends only on its own transplant, patient, plan, records and counts,
+    The clinic-wide read covers the open transplants (``Scope.OPEN``): completed,
+    cancelled and deceased ones are not on the board, and a programme's history only
+    grows. A board row depends only on its own transplant, patient, plan, records and counts,
     so rows computed from a part equal the same rows of the whole (after an edit, the
     app recomputes the edited transplant's row instead of the clinic's). ``known``:
     documents already in hand, as stored (an edit's change, the plans on the board),
@@ -89,11 +95,11 @@ def load_clinic(
     if transplant_ids is not None:
         return _load_part(repo, transplant_ids, (known or Documents()).keyed())
     return ClinicData(
-        patients=repo.list_patients(),
-        transplants=repo.list_transplants(),
-        plans=repo.list_plans(),
-        records={kind: repo.list_records(kind) for kind in RECORD_KINDS},
-        samples=repo.list_lab_samples(analytes=("anc", "plt")),
+        patients=repo.list_patients(Scope.OPEN),
+        transplants=repo.list_transplants(scope=Scope.OPEN),
+        plans=repo.list_plans(Scope.OPEN),
+        records={kind: repo.list_records(kind, Scope.OPEN) for kind in RECORD_KINDS},
+        samples=repo.list_lab_samples(analytes=("anc", "plt"), scope=Scope.OPEN),
     )
 
 
@@ -137,6 +143,18 @@ def clinic_view(
 ) -> ClinicView:
     """The clinic on ``today``: one place, so the desktop board and ``board --json`` agree."""
     return clinic_view_of(load_clinic(repo), today, closures, checklist_templates)
+
+
+def closed_view(repo: Repository, today: dt.date) -> list[BoardRow]:
+    """Rows of every completed, cancelled and deceased transplant, for the board's filter.
+
+    Reads the closed transplants and their patients only (a closed row counts from the
+    transplant's Day 0 and needs no plan), so a long history costs this list, asked for,
+    and not the board.
+    """
+    return closed_rows(
+        repo.list_patients(Scope.CLOSED), repo.list_transplants(scope=Scope.CLOSED), (), today
+    )
 
 
 def clinic_view_of(

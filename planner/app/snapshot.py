@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -277,19 +277,30 @@ def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) ->
 # --- writing -------------------------------------------------------------------------------
 
 
+class SnapshotStoppedError(Exception):
+    """The snapshot being computed was no longer wanted (the window is closing)."""
+
+
 def build_snapshot(
     data: ClinicData,
     key: SnapshotKey,
     today: dt.date,
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
     days: int = SNAPSHOT_DAYS,
+    stop: Callable[[], bool] = lambda: False,
 ) -> str:
-    """The snapshot of ``data`` for ``today`` and the following days."""
+    """The snapshot of ``data`` for ``today`` and the following days.
+
+    Raises:
+        SnapshotStoppedError: ``stop()`` became true between two days.
+    """
     # Imported here: decoding at start-up must not load the use cases (start-up budget).
     from planner.app.clinic import clinic_view_of
 
     views = {}
     for i in range(days):
+        if stop():
+            raise SnapshotStoppedError
         day = today + dt.timedelta(days=i)
         view = clinic_view_of(data, day, key.closures, checklist_templates)
         views[day] = (view.rows, view.worklist)
@@ -301,17 +312,42 @@ def save_board_snapshot(
     today: dt.date,
     closures: Sequence[dt.date] = (),
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+    stop: Callable[[], bool] = lambda: False,
 ) -> SnapshotKey | None:
     """Read the clinic, compute the boards of the coming days, store them; return the key.
 
     The mark is read before the data: a commit in between leaves a mark older than the
     data, so the next start finds them different and loads the clinic (never the other
-    way round). Does nothing (returns None) where the repository keeps no snapshot.
+    way round). Does nothing (returns None) where the repository keeps no snapshot, or
+    when ``stop()`` becomes true before it is stored.
     """
     if not repo.keeps_board_snapshot:
         return None
     from planner.app.clinic import load_clinic
 
     key = SnapshotKey(repo.data_mark(), tuple(sorted(closures)))
-    repo.store_board_snapshot(build_snapshot(load_clinic(repo), key, today, checklist_templates))
+    try:
+        payload = build_snapshot(load_clinic(repo), key, today, checklist_templates, stop=stop)
+    except SnapshotStoppedError:
+        return None
+    repo.store_board_snapshot(payload)
     return key
+
+
+def save_shown_board(
+    repo: Repository,
+    key: SnapshotKey,
+    today: dt.date,
+    shown: tuple[Sequence[BoardRow], Sequence[WorklistItem]],
+    plans: Iterable[Plan],
+) -> None:
+    """Store the board already on screen as today's snapshot (no clinic read).
+
+    What closing stores when the clinic changed since the last snapshot: encoding the
+    rows in hand takes milliseconds, where reading the clinic and computing the coming
+    days would hold the closing process for seconds. ``key`` must carry the data mark
+    the shown rows were computed at. The next start of another day loads the clinic
+    first, as it does without a snapshot.
+    """
+    if repo.keeps_board_snapshot:
+        repo.store_board_snapshot(encode_snapshot(key, {today: shown}, plans))

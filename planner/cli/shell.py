@@ -165,13 +165,20 @@ class Shell:
         cls.refuse_empty(target)
 
     def open_repository(
-        self, args: argparse.Namespace, lock: InstanceLock | None = None, *, existing: bool = False
+        self,
+        args: argparse.Namespace,
+        lock: InstanceLock | None = None,
+        *,
+        existing: bool = False,
+        defer_check: bool = False,
     ) -> SqlRepository:
         """Open the chosen database; with ``--demo``, fill an empty demo database first.
 
         ``lock``: the instance lock a quick start already holds on the file.
         ``existing``: the command only reads, so the database must exist already (the
         demo clinic is the exception: it is made on first use).
+        ``defer_check``: the desktop app runs the file's check beside its first load
+        (``open_repository``'s ``defer_check``).
         """
         from planner.app.demo import load_demo_clinic
         from planner.storage import open_repository
@@ -188,8 +195,10 @@ class Shell:
             workstation=self.actor.workstation,
             now=self.clock(),
             lock=lock,
+            defer_check=defer_check,
         )
         if args.demo and not args.db and not repo.list_patients():
+            repo.check_file()  # an empty file: at once
             load_demo_clinic(repo, self.context())
         return repo
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from planner.domain.i18n import tr
@@ -129,6 +130,33 @@ class Committed:
     records: tuple[ClinicalRecord, ...] = ()
 
 
+class Scope(StrEnum):
+    """Which transplants a clinic-wide read covers.
+
+    A programme's history only grows, so what the board, the worklist and the clinic
+    timeline show is read with ``OPEN``: its cost follows the live clinic, not the
+    years of completed, cancelled and deceased transplants behind it (``CLOSED``,
+    read when the board is asked for them). A patient or a lab sample is in a scope
+    when the patient has a transplant in it.
+    """
+
+    ALL = "all"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def scope_statuses(scope: Scope) -> frozenset[str] | None:
+    """The transplant status values in ``scope`` (None: every status)."""
+    from planner.domain.patients import CLOSED_STATUSES, TransplantStatus
+
+    if scope is Scope.ALL:
+        return None
+    closed = frozenset(s.value for s in CLOSED_STATUSES)
+    if scope is Scope.CLOSED:
+        return closed
+    return frozenset(s.value for s in TransplantStatus) - closed
+
+
 class Repository(Protocol):
     """Storage of patients, transplants, plans, records, lab samples and the audit trail.
 
@@ -138,8 +166,8 @@ class Repository(Protocol):
 
     audit_key: AuditKey
 
-    def list_patients(self) -> list[Patient]:
-        """Every patient, ordered by family name then given name."""
+    def list_patients(self, scope: Scope = Scope.ALL) -> list[Patient]:
+        """Every patient (of transplants in ``scope``), ordered by family then given name."""
         ...
 
     def get_patient(self, patient_id: str) -> Patient:
@@ -150,8 +178,10 @@ class Repository(Protocol):
         """The patient with this MRN (exact text match), if any."""
         ...
 
-    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
-        """Transplants of one patient, or of everyone."""
+    def list_transplants(
+        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+    ) -> list[Transplant]:
+        """Transplants (in ``scope``) of one patient, or of everyone."""
         ...
 
     def get_transplant(self, transplant_id: str) -> Transplant:
@@ -162,8 +192,8 @@ class Repository(Protocol):
         """The plan of a transplant, if it has one."""
         ...
 
-    def list_plans(self) -> list[Plan]:
-        """Every plan (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (for the clinic board)."""
         ...
 
     def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
@@ -174,14 +204,18 @@ class Repository(Protocol):
         """
         ...
 
-    def list_records(self, kind: str) -> list[ClinicalRecord]:
-        """Every record of one kind, ordered by transplant id."""
+    def list_records(self, kind: str, scope: Scope = Scope.ALL) -> list[ClinicalRecord]:
+        """Every record of one kind (of transplants in ``scope``), ordered by transplant id."""
         ...
 
     def list_lab_samples(
-        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+        self,
+        patient_id: str | None = None,
+        analytes: Sequence[str] | None = None,
+        scope: Scope = Scope.ALL,
     ) -> list[LabSample]:
-        """Lab samples of one patient (None: everyone), optionally only some analytes.
+        """Lab samples of one patient (None: everyone in ``scope``), optionally only some
+        analytes.
 
         Ordered by patient, date, analyte, then insertion order (two values of one
         analyte on one day are both kept).
@@ -222,6 +256,15 @@ class Repository(Protocol):
 
     def board_snapshot(self) -> str | None:
         """The stored board snapshot, if any."""
+        ...
+
+    def check_file(self) -> None:
+        """Run the file check an open deferred (SQLite ``quick_check``; nothing to do
+        otherwise); writes are refused until it has passed.
+
+        Raises:
+            StorageError: the file is damaged.
+        """
         ...
 
     def store_board_snapshot(self, payload: str) -> None:

@@ -114,8 +114,9 @@ def read_pragma(dbapi_connection: Any, name: str) -> object:
     return row[0] if row else None
 
 
-def verify_sqlite(engine: Engine) -> None:
-    """Refuse weaker PRAGMAs than required and a file that fails ``quick_check``."""
+def verify_sqlite(engine: Engine, *, quick: bool = True) -> None:
+    """Refuse weaker PRAGMAs than required and a file that fails ``quick_check``
+    (``quick``: run it now; otherwise the caller does, ``SqlRepository.check_file``)."""
     try:
         raw = engine.raw_connection()
     except DBAPIError as exc:
@@ -131,8 +132,7 @@ def verify_sqlite(engine: Engine) -> None:
                     "refusing to work without durable saves. Keep the database on a "
                     "local disk."
                 )
-        result = quick_check(raw.driver_connection)
-        if result != ["ok"]:
+        if quick and quick_check(raw.driver_connection) != ["ok"]:
             raise StorageError(DAMAGED_MESSAGE)
     except sqlite3.DatabaseError as exc:
         raise map_open_error(exc) from None

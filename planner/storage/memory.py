@@ -17,7 +17,7 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import NotFoundError, StorageError
 from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
-from planner.records.ports import Action, ClinicalRecord, Committed
+from planner.records.ports import Action, ClinicalRecord, Committed, Scope, scope_statuses
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
     EVENT_ENTITY,
@@ -84,10 +84,31 @@ class InMemoryRepository:
         if self._closed:
             raise StorageError("The database is closed.")
 
-    def list_patients(self) -> list[Patient]:
-        """Every patient, ordered by family name then given name."""
+    def _transplant_ids(self, scope: Scope) -> set[str] | None:
+        """Ids of the transplants in ``scope`` (None: every one)."""
+        statuses = scope_statuses(scope)
+        if statuses is None:
+            return None
+        return {tid for tid, d in self._transplants.items() if str(d["status"]) in statuses}
+
+    def _patient_ids(self, scope: Scope) -> set[str] | None:
+        ids = self._transplant_ids(scope)
+        if ids is None:
+            return None
+        return {self._transplants[tid]["patient_id"] for tid in ids}
+
+    def list_patients(self, scope: Scope = Scope.ALL) -> list[Patient]:
+        """Every patient (of transplants in ``scope``), ordered by family then given name."""
         self._check_open()
-        return sorted((patient_from_dict(d) for d in self._patients.values()), key=patient_order)
+        wanted = self._patient_ids(scope)
+        return sorted(
+            (
+                patient_from_dict(d)
+                for pid, d in self._patients.items()
+                if wanted is None or pid in wanted
+            ),
+            key=patient_order,
+        )
 
     def get_patient(self, patient_id: str) -> Patient:
         """One patient; ``NotFoundError`` when absent."""
@@ -105,13 +126,17 @@ class InMemoryRepository:
                 return patient_from_dict(d)
         return None
 
-    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
-        """Transplants of one patient, or of everyone."""
+    def list_transplants(
+        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+    ) -> list[Transplant]:
+        """Transplants (in ``scope``) of one patient, or of everyone."""
         self._check_open()
+        wanted = self._transplant_ids(scope)
         found = (
             transplant_from_dict(d)
-            for d in self._transplants.values()
-            if patient_id is None or d["patient_id"] == patient_id
+            for tid, d in self._transplants.items()
+            if (patient_id is None or d["patient_id"] == patient_id)
+            and (wanted is None or tid in wanted)
         )
         return sorted(found, key=transplant_order)
 
@@ -131,10 +156,18 @@ class InMemoryRepository:
                 return plan_from_dict(d)
         return None
 
-    def list_plans(self) -> list[Plan]:
-        """Every plan (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (for the clinic board)."""
         self._check_open()
-        return sorted((plan_from_dict(d) for d in self._plans.values()), key=plan_order)
+        wanted = self._transplant_ids(scope)
+        return sorted(
+            (
+                plan_from_dict(d)
+                for d in self._plans.values()
+                if wanted is None or d["transplant_id"] in wanted
+            ),
+            key=plan_order,
+        )
 
     def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
         """The transplant's record of this kind, if saved."""
@@ -143,27 +176,33 @@ class InMemoryRepository:
         d = self._records.get((transplant_id, kind))
         return record_from_stored(copy.deepcopy(d)) if d is not None else None
 
-    def list_records(self, kind: str) -> list[ClinicalRecord]:
-        """Every record of one kind, ordered by transplant id."""
+    def list_records(self, kind: str, scope: Scope = Scope.ALL) -> list[ClinicalRecord]:
+        """Every record of one kind (of transplants in ``scope``), ordered by transplant id."""
         self._check_open()
         check_kind(kind)
+        wanted = self._transplant_ids(scope)
         return [
             record_from_stored(copy.deepcopy(d))
-            for (_tid, k), d in sorted(self._records.items())
-            if k == kind
+            for (tid, k), d in sorted(self._records.items())
+            if k == kind and (wanted is None or tid in wanted)
         ]
 
     def list_lab_samples(
-        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+        self,
+        patient_id: str | None = None,
+        analytes: Sequence[str] | None = None,
+        scope: Scope = Scope.ALL,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         self._check_open()
         wanted = set(analytes) if analytes is not None else None
+        patients = self._patient_ids(scope)
         found = [
             x
             for x in self._labs
             if (patient_id is None or x.patient_id == patient_id)
             and (wanted is None or x.analyte in wanted)
+            and (patients is None or x.patient_id in patients)
         ]
         return sorted(found, key=lab_order)
 
@@ -216,6 +255,10 @@ class InMemoryRepository:
         self._check_open()
         last = next((e.seq for e in reversed(self._audit) if e.entity != EVENT_ENTITY), 0)
         return last, len(self._labs)
+
+    def check_file(self) -> None:
+        """Nothing to check: there is no file."""
+        self._check_open()
 
     def board_snapshot(self) -> str | None:
         """The stored board snapshot, if any."""

@@ -46,6 +46,7 @@ class OpenedDatabase:
         pre_migration_backup: the verified backup taken before migrating, if any.
         audit_key: the key of the audit chain (a file outside the database).
         anchor_file: where the chain's head is anchored after each commit.
+        unchecked: the file's ``quick_check`` was deferred (``defer_check``).
     """
 
     engine: Engine
@@ -56,6 +57,7 @@ class OpenedDatabase:
     pre_migration_backup: Path | None
     audit_key: AuditKey | None = None
     anchor_file: Path | None = None
+    unchecked: bool = False
 
 
 def _key_audit(
@@ -147,11 +149,13 @@ def open_database(
     backup_dir: Path | None = None,
     now: dt.datetime | None = None,
     lock: InstanceLock | None = None,
+    defer_check: bool = False,
 ) -> OpenedDatabase:
     """Open (and create or migrate) the database; see ``open_repository``.
 
     ``lock``: the instance lock the quick start already took on this file (it is
-    released if the open fails, as a lock taken here would be).
+    released if the open fails, as a lock taken here would be). ``defer_check``: see
+    ``open_repository``.
     """
     when = now or dt.datetime.now(dt.UTC)
     actor = Actor(user, workstation)
@@ -186,7 +190,8 @@ def open_database(
     opened = False
     try:
         engine = sqlite_engine(path)
-        verify_sqlite(engine)
+        # A file about to be migrated is always checked first.
+        verify_sqlite(engine, quick=not defer_check or _needs_migration(engine))
         created, migrated_from, backup_path = _migrate(
             engine, path=path, backup_dir=backup_dir, now=when
         )
@@ -199,7 +204,22 @@ def open_database(
             if engine is not None:
                 engine.dispose()
             lock.release()
-    return OpenedDatabase(engine, path, lock, created, migrated_from, backup_path, key, anchor)
+    return OpenedDatabase(
+        engine,
+        path,
+        lock,
+        created,
+        migrated_from,
+        backup_path,
+        key,
+        anchor,
+        unchecked=defer_check and not created and migrated_from is None,
+    )
+
+
+def _needs_migration(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return migrate.current_revision(conn) != schema.HEAD_REVISION
 
 
 def open_repository(
@@ -211,6 +231,7 @@ def open_repository(
     backup_dir: Path | None = None,
     now: dt.datetime | None = None,
     lock: InstanceLock | None = None,
+    defer_check: bool = False,
 ) -> SqlRepository:
     """Open the database and return its repository.
 
@@ -224,6 +245,10 @@ def open_repository(
             the database).
         now: the opening time (default: the clock), for the lock and backup names.
         lock: the instance lock already held on this file (by ``quick.quick_open``).
+        defer_check: leave an up-to-date SQLite file's ``quick_check`` to
+            ``SqlRepository.check_file`` (the app runs it beside the clinic's load: it
+            reads the whole file, so its time grows with the programme's history); the
+            repository refuses writes until the check has passed.
 
     Raises:
         StorageError: the database is in use by another instance, damaged, made by a
@@ -238,6 +263,7 @@ def open_repository(
         backup_dir=backup_dir,
         now=now,
         lock=lock,
+        defer_check=defer_check,
     )
     return SqlRepository(
         opened.engine,
@@ -246,6 +272,7 @@ def open_repository(
         pre_migration_backup=opened.pre_migration_backup,
         audit_key=opened.audit_key,
         anchor_file=opened.anchor_file,
+        unchecked=opened.unchecked,
     )
 
 

@@ -67,7 +67,8 @@ transplants = Table(
     Column("graft_source", String(16), nullable=False),
     Column("day0", String(10)),
     Column("intensity", String(8), nullable=False),
-    Column("status", String(16), nullable=False),
+    # 0006: indexed; the board reads the open transplants only.
+    Column("status", String(16), nullable=False, index=True),
     Column("donor", Text),  # JSON text of the donor dict, or NULL
     Column("tandem", Boolean, nullable=False),
     Column("version", Integer, nullable=False),

@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -25,7 +26,7 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.records.audit import AuditEntry, AuditKey
-from planner.records.ports import Action, ClinicalRecord, Committed
+from planner.records.ports import Action, ClinicalRecord, Committed, Scope, scope_statuses
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
 from planner.storage._common import (
@@ -42,8 +43,15 @@ from planner.storage._common import (
     transplant_order,
 )
 from planner.storage.audit_trail import chain_head, write_anchor
+from planner.storage.engine import DAMAGED_MESSAGE, quick_check
 from planner.storage.lock import InstanceLock
 from planner.storage.quick import DATA_MARK_SQL, SNAPSHOT_META_KEY, SNAPSHOT_SQL
+
+# Why a write waits for the file check the quick start runs beside the clinic's load.
+CHECK_PENDING = (
+    "The database file is still being checked (a moment after each start); the change "
+    "was not saved. Try again in a few seconds."
+)
 
 # Key of the PostgreSQL advisory lock that serialises appends to the audit chain.
 AUDIT_CHAIN_LOCK = 7_311_042
@@ -87,6 +95,26 @@ def map_write_error(exc: BaseException) -> StorageError:
         + (f": {reason}" if reason else "")
         + "); nothing was changed."
     )
+
+
+def _transplants_in(scope: Scope) -> Select[Any] | None:
+    """The ids of the transplants in ``scope`` as a subquery (None: every transplant).
+
+    Served by ``ix_transplants_status`` (0006): the board's reads cost what the live
+    clinic holds, however many closed transplants lie behind it.
+    """
+    statuses = scope_statuses(scope)
+    if statuses is None:
+        return None
+    return select(s.transplants.c.id).where(s.transplants.c.status.in_(sorted(statuses)))
+
+
+def _patients_in(scope: Scope) -> Select[Any] | None:
+    """The ids of the patients with a transplant in ``scope`` (None: every patient)."""
+    statuses = scope_statuses(scope)
+    if statuses is None:
+        return None
+    return select(s.transplants.c.patient_id).where(s.transplants.c.status.in_(sorted(statuses)))
 
 
 def _patient_dict(row: Any) -> dict[str, Any]:
@@ -224,6 +252,7 @@ class SqlRepository:
         pre_migration_backup: the backup taken before this open migrated the schema.
         audit_key: the key of the audit chain (``planner.storage.audit_trail``).
         anchor_file: where the chain's head is anchored after each commit, or None.
+        unchecked: the file's ``quick_check`` is still to run (``check_file``).
     """
 
     def __init__(
@@ -235,8 +264,12 @@ class SqlRepository:
         pre_migration_backup: Path | None = None,
         audit_key: AuditKey | None = None,
         anchor_file: Path | None = None,
+        unchecked: bool = False,
     ) -> None:
         self.engine = engine
+        # The file's quick_check was deferred (open_repository's defer_check): writes
+        # wait for check_file. None: checked; else why a write is refused.
+        self._unwritable: str | None = CHECK_PENDING if unchecked else None
         self.path = path
         self.pre_migration_backup = pre_migration_backup
         # Tests build a repository on a bare engine: a key of their own, no anchor file.
@@ -256,10 +289,13 @@ class SqlRepository:
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
 
-    def list_patients(self) -> list[Patient]:
-        """Every patient, ordered by family name then given name."""
+    def list_patients(self, scope: Scope = Scope.ALL) -> list[Patient]:
+        """Every patient (of transplants in ``scope``), ordered by family then given name."""
+        query = select(s.patients)
+        if (wanted := _patients_in(scope)) is not None:
+            query = query.where(s.patients.c.id.in_(wanted))
         with self._read() as conn:
-            rows = conn.execute(select(s.patients)).all()
+            rows = conn.execute(query).all()
         return sorted((patient_from_dict(_patient_dict(r)) for r in rows), key=patient_order)
 
     def get_patient(self, patient_id: str) -> Patient:
@@ -276,11 +312,15 @@ class SqlRepository:
             row = conn.execute(select(s.patients).where(s.patients.c.mrn == mrn)).first()
         return patient_from_dict(_patient_dict(row)) if row is not None else None
 
-    def list_transplants(self, patient_id: str | None = None) -> list[Transplant]:
-        """Transplants of one patient, or of everyone."""
+    def list_transplants(
+        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+    ) -> list[Transplant]:
+        """Transplants (in ``scope``) of one patient, or of everyone."""
         query = select(s.transplants)
         if patient_id is not None:
             query = query.where(s.transplants.c.patient_id == patient_id)
+        if (statuses := scope_statuses(scope)) is not None:
+            query = query.where(s.transplants.c.status.in_(sorted(statuses)))
         with self._read() as conn:
             rows = conn.execute(query).all()
         return sorted(
@@ -305,10 +345,13 @@ class SqlRepository:
             ).first()
         return plan_from_dict(_plan_dict(row)) if row is not None else None
 
-    def list_plans(self) -> list[Plan]:
-        """Every plan (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (for the clinic board)."""
+        query = select(s.plans)
+        if (wanted := _transplants_in(scope)) is not None:
+            query = query.where(s.plans.c.transplant_id.in_(wanted))
         with self._read() as conn:
-            rows = conn.execute(select(s.plans)).all()
+            rows = conn.execute(query).all()
         return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
 
     def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
@@ -322,19 +365,21 @@ class SqlRepository:
             ).first()
         return record_from_stored(_record_dict(row)) if row is not None else None
 
-    def list_records(self, kind: str) -> list[ClinicalRecord]:
-        """Every record of one kind, ordered by transplant id."""
+    def list_records(self, kind: str, scope: Scope = Scope.ALL) -> list[ClinicalRecord]:
+        """Every record of one kind (of transplants in ``scope``), ordered by transplant id."""
         check_kind(kind)
+        query = select(s.records).where(s.records.c.kind == kind)
+        if (wanted := _transplants_in(scope)) is not None:
+            query = query.where(s.records.c.transplant_id.in_(wanted))
         with self._read() as conn:
-            rows = conn.execute(
-                select(s.records)
-                .where(s.records.c.kind == kind)
-                .order_by(s.records.c.transplant_id)
-            ).all()
+            rows = conn.execute(query.order_by(s.records.c.transplant_id)).all()
         return [record_from_stored(_record_dict(r)) for r in rows]
 
     def list_lab_samples(
-        self, patient_id: str | None = None, analytes: Sequence[str] | None = None
+        self,
+        patient_id: str | None = None,
+        analytes: Sequence[str] | None = None,
+        scope: Scope = Scope.ALL,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         t = s.lab_samples
@@ -352,6 +397,8 @@ class SqlRepository:
             query = query.where(t.c.patient_id == patient_id)
         if analytes is not None:
             query = query.where(t.c.analyte.in_(list(analytes)))
+        if (patients := _patients_in(scope)) is not None:
+            query = query.where(t.c.patient_id.in_(patients))
         query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
         with self._read() as conn:
             rows = conn.execute(query).all()
@@ -369,6 +416,33 @@ class SqlRepository:
         with self._read() as conn:
             return [_entry(r) for r in conn.execute(query)]
 
+    def check_file(self) -> None:
+        """Run the ``quick_check`` the open deferred (once); until it has passed, writes
+        are refused, and after it failed they are refused for good.
+
+        Raises:
+            StorageError: the file is damaged (the sentence says to restore a backup).
+        """
+        if self._unwritable != CHECK_PENDING:
+            if self._unwritable is not None:
+                raise StorageError(self._unwritable)
+            return
+        try:
+            with self.engine.connect() as conn:
+                result = quick_check(conn.connection.driver_connection)
+        except (DBAPIError, sqlite3.DatabaseError) as exc:
+            result = [type(exc).__name__]
+        if result != ["ok"]:
+            self._unwritable = DAMAGED_MESSAGE
+            raise StorageError(DAMAGED_MESSAGE)
+        self._unwritable = None
+
+    def _refuse_unwritable(self) -> None:
+        if self._closed:
+            raise StorageError("The database is closed.")
+        if self._unwritable is not None:
+            raise StorageError(self._unwritable)
+
     def commit(self, action: Action) -> Committed:
         """Save one action in one transaction with its audit rows.
 
@@ -376,8 +450,7 @@ class SqlRepository:
             ConflictError: a record was saved by someone else since it was read.
             StorageError: the database cannot be written (nothing was changed).
         """
-        if self._closed:
-            raise StorageError("The database is closed.")
+        self._refuse_unwritable()
         try:
             with self.engine.begin() as conn:
                 if self._postgres:
@@ -492,8 +565,7 @@ class SqlRepository:
 
     def store_board_snapshot(self, payload: str) -> None:
         """Replace the stored board snapshot (a no-op on PostgreSQL: nobody reads it)."""
-        if self._closed:
-            raise StorageError("The database is closed.")
+        self._refuse_unwritable()
         if self._postgres:
             return
         meta = s.meta

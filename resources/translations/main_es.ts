@@ -145,6 +145,14 @@
         <source>The patient views that were waiting are now recorded in the audit trail.</source>
         <translation>Las consultas de pacientes que estaban pendientes ya constan en el registro de auditoría.</translation>
     </message>
+    <message>
+        <source>The closed transplants could not be read: {reason}</source>
+        <translation>No se pudieron leer los trasplantes cerrados: {reason}</translation>
+    </message>
+    <message>
+        <source>the database did not answer. Untick and tick the box to try again.</source>
+        <translation>la base de datos no respondió. Desmarque y vuelva a marcar la casilla para intentarlo de nuevo.</translation>
+    </message>
 </context>
 <context>
     <name>ClinicTimeline</name>

@@ -273,6 +273,7 @@ def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(
         raise StorageError("The disk is full.")
 
     monkeypatch.setattr(snapshot, "save_board_snapshot", full_disk)
+    monkeypatch.setattr(demo_repo, "store_board_snapshot", full_disk)
     window = create_main_window(
         demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import pytest
@@ -108,6 +109,48 @@ def test_closing_stores_the_snapshot_the_next_start_shows(make_window, demo_repo
     assert board.rows == window.session.rows
 
 
+def test_closing_after_an_edit_stores_the_shown_board_without_reading_the_clinic(
+    make_window, demo_repo, settings, qtbot, monkeypatch
+):
+    import planner.app.clinic as clinic
+
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
+    qtbot.addWidget(window)
+    reads = []
+    monkeypatch.setattr(clinic, "load_clinic", lambda *a, **k: reads.append(a))
+    window.close()
+    assert reads == []  # closing encoded the rows in hand
+    key = SnapshotKey(demo_repo.data_mark())
+    board = decode_start_board(demo_repo.board_snapshot(), key, NOW.date())
+    assert board is not None and board.rows == window.session.rows
+    assert board.worklist == window.session.worklist
+    # Only today's board: another day's start loads the clinic first.
+    tomorrow = NOW.date() + dt.timedelta(days=1)
+    assert decode_start_board(demo_repo.board_snapshot(), key, tomorrow) is None
+
+
+def test_closing_with_a_current_snapshot_writes_nothing(qtbot, settings, demo_repo, monkeypatch):
+    window = create_main_window(
+        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
+    qtbot.addWidget(window)
+    window.session.save_snapshot_async()
+    qtbot.waitUntil(lambda: window.session.snapshot_is_current(), timeout=10_000)
+    writes = []
+    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
+    window.close()
+    assert writes == []
+
+
+def test_a_background_snapshot_stops_when_asked(demo_repo):
+    from planner.app.snapshot import save_board_snapshot
+
+    assert save_board_snapshot(demo_repo, NOW.date(), stop=lambda: True) is None
+    assert demo_repo.board_snapshot() is None
+
+
 def test_after_a_pause_the_snapshot_is_stored_in_the_background(qtbot, settings, demo_repo):
     window = create_main_window(
         demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
@@ -195,6 +238,36 @@ def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
     )
     assert code == 2
     assert shown == ["The database file is damaged (the integrity check failed)."]
+    assert not any(
+        isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
+    )
+
+
+def test_a_file_that_fails_the_check_run_beside_the_load_ends_the_app_with_2(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    from planner.storage.engine import DAMAGED_MESSAGE
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
+    )
+
+    def damaged() -> None:
+        raise StorageError(DAMAGED_MESSAGE)
+
+    monkeypatch.setattr(demo_repo, "check_file", damaged)
+    code = app_module.run(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        start_board=_start_board(demo_repo),
+        open_repo=lambda: demo_repo,
+        window_settings=settings,
+    )
+    assert code == 2
+    assert shown == [DAMAGED_MESSAGE]
     assert not any(
         isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
     )
@@ -338,11 +411,11 @@ def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, mon
     real = type(demo_repo).list_plans
     calls = {"n": 0}
 
-    def flaky(self):
+    def flaky(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 1:
             raise StorageError("The database is busy; try again.")
-        return real(self)
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(type(demo_repo), "list_plans", flaky)
     window.session.attach(demo_repo)

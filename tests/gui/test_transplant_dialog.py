@@ -102,12 +102,13 @@ def test_cancelling_takes_the_transplant_off_the_board_and_undo_brings_it_back(
     assert tid not in shown
     board.show_closed.setFocus()
     qtbot.keyClick(board.show_closed, Qt.Key.Key_Space)
-    closed = [
-        board.model.row_at(i)
-        for i in range(board.model.rowCount())
-        if board.model.row_at(i).transplant_id == tid
-    ]
-    assert [r.phase for r in closed] == ["cancelled"]
+
+    def closed() -> list[str]:
+        rows = (board.model.row_at(i) for i in range(board.model.rowCount()))
+        return [r.phase for r in rows if r.transplant_id == tid]
+
+    # The closed transplants are read when first asked for, in a worker thread.
+    qtbot.waitUntil(lambda: closed() == ["cancelled"])
     window.tabs.setCurrentIndex(window.tabs.count() - 1)  # the patient's tab
     assert window.current_workspace() is ws
     # Xvfb has no window manager to hand activation back when the dialog closes.
@@ -116,4 +117,7 @@ def test_cancelling_takes_the_transplant_off_the_board_and_undo_brings_it_back(
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert demo_repo.get_transplant(tid).status is not TransplantStatus.CANCELLED
     assert tid in {r.transplant_id for r in window.session.rows}
+    assert tid not in {r.transplant_id for r in window.session.closed_rows}
+    # Back on the board once, with its phase, and no longer among the closed rows.
+    assert len(closed()) == 1 and closed() != ["cancelled"]
     assert QApplication.activeModalWidget() is None

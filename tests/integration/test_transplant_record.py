@@ -11,7 +11,7 @@ import pytest
 
 from planner.app.board import closed_rows
 from planner.app.changes import undo
-from planner.app.clinic import clinic_view
+from planner.app.clinic import clinic_view, closed_view
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.app.exports import transplants_with_visit_on
@@ -114,12 +114,13 @@ def test_a_cancelled_transplant_leaves_the_board_and_is_listed_as_closed(
     view = clinic_view(demo, TODAY)
     assert t.id not in {r.transplant_id for r in view.rows}
     assert t.id not in {w.transplant_id for w in view.worklist}
-    (row,) = [r for r in view.closed if r.transplant_id == t.id]
+    assert view.closed == []  # the board's clinic-wide read covers the open transplants
+    (row,) = [r for r in closed_view(demo, TODAY) if r.transplant_id == t.id]
     assert row.phase == "cancelled" and row.day_label == "" and row.alerts == ()
     assert row.phase_rule == f"Cancelled on {TODAY.isoformat()}: patient declined"
     undo(demo, CTX, change, change.after)
     assert t.id in _board_ids(demo)
-    assert t.id not in {r.transplant_id for r in clinic_view(demo, TODAY).closed}
+    assert t.id not in {r.transplant_id for r in closed_view(demo, TODAY)}
 
 
 def test_on_hold_stays_on_the_board_with_its_reason(demo: Repository) -> None:
@@ -134,7 +135,7 @@ def test_on_hold_stays_on_the_board_with_its_reason(demo: Repository) -> None:
 def test_completed_counts_days_from_day_0_on_the_closed_list(demo: Repository) -> None:
     t = _transplant(demo, "DEMO-0014")  # Day +420
     save_transplant(demo, CTX, with_status(t, S.COMPLETED, TODAY, "", today=TODAY))
-    (row,) = [r for r in clinic_view(demo, TODAY).closed if r.transplant_id == t.id]
+    (row,) = [r for r in closed_view(demo, TODAY) if r.transplant_id == t.id]
     assert (row.phase, row.day, row.day_label) == ("completed", 420, "D+420")
 
 

@@ -180,6 +180,8 @@ class BoardTableModel(QAbstractTableModel):
         if show == self.show_closed:
             return
         self.show_closed = show
+        # Read when first asked for: the rows come with sig_board_changed.
+        self._session.want_closed(show)
         self.beginResetModel()
         self._take(self._shown())
         self.endResetModel()

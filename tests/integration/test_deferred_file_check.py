@@ -1,0 +1,111 @@
+"""The file check the desktop app runs beside its first load (``defer_check``).
+
+``PRAGMA quick_check`` reads the whole file, so at every open its time grew with the
+programme's history. The app now opens without it, reads the board meanwhile, and runs it
+in a worker thread; until it has passed the repository refuses every write, and a file
+that fails it refuses writes for good. A file about to be migrated is always checked
+first, and the command line keeps checking at open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from planner.errors import StorageError
+from planner.storage import engine as eng
+from planner.storage import open_repository
+from planner.storage.sql import CHECK_PENDING, SqlRepository
+from tests.integration.factories import ACTOR, action, patient
+
+NOW = dt.datetime(2026, 12, 6, 9, tzinfo=dt.UTC)
+
+
+def _open(path: Path, **kw: object) -> SqlRepository:
+    return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)  # type: ignore[arg-type]
+
+
+def _filled(path: Path, patients: int = 300) -> None:
+    repo = _open(path)
+    try:
+        for start in range(0, patients, 50):
+            people = tuple(
+                patient(f"p{i}", f"{i:06d}", contacts="x" * 400) for i in range(start, start + 50)
+            )
+            repo.commit(action("Add patients", patients=people))
+    finally:
+        repo.close()
+
+
+def _damage_the_middle(path: Path) -> None:
+    """Overwrite page headers in the middle of the file (the schema, the chain head and
+    the meta table stay readable, so the open itself succeeds)."""
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    pages = len(data) // size
+    assert pages > 20
+    for page in range(pages // 3, pages // 2):
+        data[page * size : page * size + 12] = b"\xa5" * 12
+    path.write_bytes(bytes(data))
+
+
+def test_writes_wait_for_the_deferred_check_and_then_go_through(db_path: Path) -> None:
+    _filled(db_path, 10)
+    repo = _open(db_path, defer_check=True)
+    try:
+        assert repo.get_patient("p1").mrn == "000001"  # reading needs no check
+        with pytest.raises(StorageError) as err:
+            repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+        assert str(err.value) == CHECK_PENDING
+        with pytest.raises(StorageError):
+            repo.store_board_snapshot("{}")
+        assert repo.find_patient_by_mrn("N1") is None
+        repo.check_file()
+        repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+        assert repo.find_patient_by_mrn("N1") is not None
+    finally:
+        repo.close()
+
+
+def test_a_damaged_file_opened_without_the_check_refuses_writes_for_good(db_path: Path) -> None:
+    _filled(db_path)
+    _damage_the_middle(db_path)
+    with pytest.raises(StorageError) as at_open:
+        _open(db_path)  # the command line's open still checks
+    assert str(at_open.value) == eng.DAMAGED_MESSAGE
+    repo = _open(db_path, defer_check=True)
+    try:
+        with pytest.raises(StorageError) as err:
+            repo.check_file()
+        assert str(err.value) == eng.DAMAGED_MESSAGE
+        with pytest.raises(StorageError) as again:
+            repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+        assert str(again.value) == eng.DAMAGED_MESSAGE
+        with pytest.raises(StorageError):
+            repo.check_file()
+    finally:
+        repo.close()
+
+
+def test_a_new_file_needs_no_deferred_check(db_path: Path) -> None:
+    repo = _open(db_path, defer_check=True)
+    try:
+        repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+    finally:
+        repo.close()
+
+
+def test_a_file_about_to_be_migrated_is_checked_at_open(db_path: Path) -> None:
+    _filled(db_path)
+    con = sqlite3.connect(db_path)
+    with con:  # as the previous release left it: before 0006's index
+        con.execute("DROP INDEX ix_transplants_status")
+        con.execute("UPDATE alembic_version SET version_num = '0005'")
+    con.close()
+    _damage_the_middle(db_path)
+    with pytest.raises(StorageError) as err:
+        _open(db_path, defer_check=True)
+    assert str(err.value) == eng.DAMAGED_MESSAGE
