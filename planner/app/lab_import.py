@@ -138,8 +138,10 @@ def import_labs(
     result = read_lab_file(
         data, filename, mapping, known, today=ctx.today, limits=limits or Limits()
     )
-    patients = {s.patient_id for s in result.accepted}
-    stored = [s for s in repo.list_lab_samples() if s.patient_id in patients] if patients else []
+    # The stored samples of the file's patients only (an indexed read each), not the
+    # whole programme's: an import costs what the file holds, however long the history.
+    patients = sorted({s.patient_id for s in result.accepted})
+    stored = [s for pid in patients for s in repo.list_lab_samples(pid)]
     lines = {i: _source_line(s) for i, s in enumerate(result.accepted)}
     accepted, dupes = _against_stored(result, stored, lines)
     rejected = sorted([*result.rejected, *dupes], key=lambda r: r.line)
@@ -172,10 +174,10 @@ def import_labs(
 
 
 def _recovery_of(repo: Repository, patients: frozenset[str]) -> Documents:
-    """The transplants of ``patients`` and their recovery records (two reads, not one per
-    transplant): what undoing the import needs to supersede its samples."""
-    transplants = tuple(t for t in repo.list_transplants() if t.patient_id in patients)
-    ids = {t.id for t in transplants}
-    stored = {r.transplant_id: r for r in repo.list_records(ENGRAFTMENT) if r.transplant_id in ids}
-    records = tuple(stored.get(t.id) or empty_record(t.id, ENGRAFTMENT) for t in transplants)
+    """The transplants of ``patients`` and their recovery records (indexed reads of these
+    patients only): what undoing the import needs to supersede its samples."""
+    transplants = tuple(t for pid in sorted(patients) for t in repo.list_transplants(pid))
+    records = tuple(
+        repo.get_record(t.id, ENGRAFTMENT) or empty_record(t.id, ENGRAFTMENT) for t in transplants
+    )
     return Documents(transplants=transplants, records=records)

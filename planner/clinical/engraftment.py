@@ -7,7 +7,8 @@ clinician may override a result with a reason (:func:`override`), and the comput
 kept.
 
 Input series are pandas Series indexed by sample date (``date``, ``datetime``, ``Timestamp``
-or ISO text) with values in 10^9/L. Choices where the published rules are silent:
+or ISO text) with values in 10^9/L, or the same values as ``Counts`` (what the app passes:
+pandas is imported only when a Series is built). Choices where the published rules are silent:
 
 * Unsorted input is sorted by date; the order given never changes the result.
 * Several values on the same calendar day are collapsed to the **lowest** one (a note names
@@ -28,18 +29,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Final, Literal
 
 from planner.domain.days import short_day_label
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import ANALYTES, LabSample
 from planner.domain.patients import GraftSource
 from planner.errors import ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Status = Literal["engrafted", "not_engrafted", "never_below"]
 Lineage = Literal["neutrophil", "platelet"]
@@ -157,18 +159,23 @@ class GraftFailureFlag:
 
 def _as_date(value: object) -> dt.date | None:
     """A calendar date from an index label; None for NaT/None."""
-    if value is None or value is pd.NaT:
+    if value is None:
         return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
+    pandas = sys.modules.get("pandas")  # loaded when the caller passed a Series
+    if pandas is not None and value is pandas.NaT:  # NaT is a datetime too
+        return None
+    if isinstance(value, dt.datetime):  # pandas.Timestamp included
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, np.datetime64):
-        if np.isnat(value):
-            return None
-        return pd.Timestamp(value).date()
+    if pandas is not None:
+        import numpy as np
+
+        if isinstance(value, np.datetime64):
+            if np.isnat(value):
+                return None
+            stamp: dt.datetime = pandas.Timestamp(value)
+            return stamp.date()
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value.strip()[:10])
@@ -180,6 +187,24 @@ def _as_date(value: object) -> dt.date | None:
             value=repr(value)
         ),
     )
+
+
+@dataclass(frozen=True)
+class Counts:
+    """One analyte's values by sample date, without pandas.
+
+    What the app passes the engraftment functions (each takes it as it takes a pandas
+    Series indexed by date): the clinic board assesses every patient's counts, and a
+    Series per patient and analyte, with the import of pandas, cost the board's load
+    more than the assessment itself.
+    """
+
+    dates: tuple[dt.date, ...]
+    values: tuple[float, ...]
+    name: str = ""
+
+    def __len__(self) -> int:
+        return len(self.dates)
 
 
 @dataclass(frozen=True)
@@ -198,23 +223,32 @@ _SERIES_NAMES: Final = {
 }
 
 
-def _clean(series: pd.Series, what: str) -> _Clean:
-    """Sort by date, drop NaN, collapse same-day values to the lowest, refuse impossible values."""
-    name = tr(_SERIES_NAMES.get(what, what))
-    if not isinstance(series, pd.Series):
+def _labelled_values(series: object, what: str, name: str) -> Iterable[tuple[object, float]]:
+    """(date label, value) pairs of a ``Counts`` or a pandas Series."""
+    if isinstance(series, Counts):
+        return zip(series.dates, series.values, strict=True)
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(series, pandas.Series):
         raise ValidationError(
             what, tr("{series} must be a pandas Series indexed by date.").format(series=name)
         )
     try:
-        values = series.to_numpy(dtype=float, na_value=np.nan)
+        values = series.to_numpy(dtype=float, na_value=math.nan)
     except (TypeError, ValueError):
         raise ValidationError(
             what, tr("{series} values must be numbers in 10^9/L.").format(series=name)
         ) from None
+    return zip(series.index.tolist(), values.tolist(), strict=True)
+
+
+def _clean(series: pd.Series | Counts, what: str) -> _Clean:
+    """Sort by date, drop NaN, collapse same-day values to the lowest, refuse impossible values."""
+    name = tr(_SERIES_NAMES.get(what, what))
+    pairs = _labelled_values(series, what, name)
     notes: list[str] = []
     dropped: list[str] = []
     by_day: dict[dt.date, list[float]] = {}
-    for label, value in zip(series.index.tolist(), values.tolist(), strict=True):
+    for label, value in pairs:
         day = _as_date(label)
         if day is None or math.isnan(value):
             dropped.append(day.isoformat() if day is not None else tr("no date"))
@@ -315,7 +349,7 @@ def _first_min(points: Sequence[Point], indices: Iterable[int]) -> int:
 
 
 def neutrophil_engraftment(
-    anc: pd.Series,
+    anc: pd.Series | Counts,
     *,
     day0: dt.date | None = None,
     nadir_window_days: int = DEFAULT_NADIR_WINDOW_DAYS,
@@ -485,7 +519,7 @@ def _transfusion_dates(transfusions: Iterable[object]) -> list[dt.date]:
 
 
 def platelet_engraftment(
-    plt: pd.Series,
+    plt: pd.Series | Counts,
     transfusions: Iterable[dt.date] = (),
     threshold: float = 20,
     *,
@@ -822,7 +856,7 @@ def _low_episodes(qualifies: Sequence[bool]) -> list[tuple[int, int]]:
 
 
 def secondary_graft_failure_pattern(
-    anc: pd.Series,
+    anc: pd.Series | Counts,
     engrafted_on: dt.date | EngraftmentResult | None,
     *,
     day0: dt.date | None = None,
@@ -1023,7 +1057,7 @@ class PoorGraftFunctionPattern:
 
 
 def _cytopenia(
-    series: pd.Series, analyte: str, threshold: float, start: dt.date, min_days: int
+    series: pd.Series | Counts, analyte: str, threshold: float, start: dt.date, min_days: int
 ) -> Cytopenia | None:
     """The latest stretch of results at or below ``threshold`` from ``start``, if long enough."""
     points = [(d, v) for d, v in _clean(series, _PGF_NAMES[analyte]).points if d >= start]
@@ -1038,9 +1072,9 @@ def _cytopenia(
 
 
 def poor_graft_function_pattern(
-    anc: pd.Series,
-    plt: pd.Series,
-    hb: pd.Series,
+    anc: pd.Series | Counts,
+    plt: pd.Series | Counts,
+    hb: pd.Series | Counts,
     *,
     day0: dt.date,
     transfusions: Iterable[object] = (),
@@ -1093,6 +1127,21 @@ def count_series(
     reported as "<X" becomes the largest float below X, so "<0.5" never counts as reaching
     0.5; ">X" stays X (a lower bound). The Series is sorted by date; its name is the analyte.
     """
+    import pandas as pd
+
+    counts = sample_counts(samples, analyte, patient_id=patient_id)
+    return pd.Series(
+        list(counts.values),
+        index=pd.Index(list(counts.dates), dtype=object),
+        dtype=float,
+        name=analyte,
+    )
+
+
+def sample_counts(
+    samples: Iterable[LabSample], analyte: str, *, patient_id: str | None = None
+) -> Counts:
+    """``count_series`` as ``Counts``: the same values in the same order, without pandas."""
     if analyte not in ANALYTES:
         raise ValidationError(
             "analyte",
@@ -1105,11 +1154,9 @@ def count_series(
     for s in samples:
         if s.analyte != analyte or (patient_id is not None and s.patient_id != patient_id):
             continue
-        value = float(np.nextafter(s.value, -np.inf)) if s.qualifier == "<" else s.value
+        value = math.nextafter(s.value, -math.inf) if s.qualifier == "<" else s.value
         dates.append(s.date)
         values.append(max(value, 0.0))
-    series = pd.Series(values, index=pd.Index(dates, dtype=object), dtype=float, name=analyte)
-    if len(series) > 1:
-        order = sorted(range(len(dates)), key=lambda i: dates[i])
-        series = series.iloc[order]
-    return series
+    # sorted() is stable, as the Series' iloc reordering was: same-day values keep order.
+    order = sorted(range(len(dates)), key=lambda i: dates[i])
+    return Counts(tuple(dates[i] for i in order), tuple(values[i] for i in order), analyte)

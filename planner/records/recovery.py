@@ -24,12 +24,12 @@ from planner.clinical.engraftment import (
     GraftFailureFlag,
     PoorGraftFunctionPattern,
     SecondaryGraftFailurePattern,
-    count_series,
     graft_failure_flag,
     neutrophil_engraftment,
     override,
     platelet_engraftment,
     poor_graft_function_pattern,
+    sample_counts,
     secondary_graft_failure_pattern,
 )
 from planner.domain.days import calendar_date, short_day_label
@@ -385,8 +385,8 @@ def assess(
     record = record or RecoveryRecord()
     own = effective_samples((s for s in samples if s.patient_id == transplant.patient_id), record)
     day0 = transplant.day0
-    anc = count_series(own, "anc")
-    plt = count_series(own, "plt")
+    anc = sample_counts(own, "anc")
+    plt = sample_counts(own, "plt")
     tx = record.platelet_transfusion_dates()
     neutrophil = _apply(neutrophil_engraftment(anc, day0=day0), record.overrides.get("neutrophil"))
     p20 = _apply(platelet_engraftment(plt, tx, 20, day0=day0), record.overrides.get("platelet20"))
@@ -406,7 +406,7 @@ def assess(
     poor = None
     if day0 is not None and neutrophil.status != "not_engrafted":
         all_tx = [t.date for t in record.transfusions]
-        hb = count_series(own, "hb")
+        hb = sample_counts(own, "hb")
         poor = poor_graft_function_pattern(anc, plt, hb, day0=day0, transfusions=all_tx)
     return RecoveryStatus(day, neutrophil, p20, p50, flag, secondary, poor)
 

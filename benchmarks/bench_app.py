@@ -1,0 +1,197 @@
+"""The installed app as users run it: start, live clinic, stalls, idle, closing, memory.
+
+Run: ``.venv/bin/python -m benchmarks.bench_app [--platform xcb|offscreen] [--archived N ...]``
+
+Each figure comes from the real entry point (``transplant-planner --db FILE``, argument
+parsing and all) on a realistic clinic (``benchmarks.clinic``: 500 live patients with
+counts, transfusions, checklists and harvests, and a history of archived transplants),
+reported by the app's own probe (``ui/probe.py``). Its floor is the bare PySide6 window
+started the same way, and every round runs the floor and each start one after another
+(interleaved), so a machine that slows down slows both. Medians of ``--repeat`` rounds.
+
+* first start: no board stored (a new database, or the first start after an edit
+  closed without one): the window paints, then the live clinic;
+* warm start: the board the last close stored is painted first;
+* live: the clinic loaded behind it and painted (a patient can be opened);
+* load stall / idle stall: the longest the GUI thread did not answer (a heartbeat every
+  5 ms) while loading, and over the idle seconds after (the background snapshot);
+* closing: from the window's close to the end of the process (reopening the same
+  database is refused until then).
+
+With ``--platform xcb`` the runs go to an X server: ``DISPLAY`` if set, else an Xvfb
+started here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.bench_startup import BARE, _compile_project
+from benchmarks.clinic import write_clinic_db
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY = Path(sys.executable).with_name("transplant-planner")
+
+
+def _fields(out: str) -> dict[str, float]:
+    found: dict[str, float] = {}
+    for item in out.split():
+        if "=" in item:
+            k, v = item.split("=", 1)
+            with contextlib.suppress(ValueError):
+                found[k] = float(v)
+    return found
+
+
+def _run(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
+    """Start ``cmd``; its fields, with times made relative to the start, and its end."""
+    start = time.time()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    end = time.time()
+    if done.returncode != 0:
+        raise SystemExit(f"{cmd[0]} exited {done.returncode}: {done.stderr[-2000:]}")
+    fields = _fields(done.stdout)
+    for key in ("painted_at", "live_at", "closing_at"):
+        if key in fields:
+            fields[key] -= start
+    if "closing_at" in fields:
+        fields["closing_s"] = end - start - fields["closing_at"]
+    return fields
+
+
+def _xvfb() -> subprocess.Popen[bytes] | None:
+    if os.environ.get("DISPLAY"):
+        return None
+    display = ":97"
+    server = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1600x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.environ["DISPLAY"] = display
+    time.sleep(1.0)
+    return server
+
+
+def _copy_db(source: Path, target: Path) -> None:
+    """A database file with its audit key and anchor (the app refuses it without)."""
+    for suffix in ("", ".audit-key", ".audit-anchor"):
+        shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def _median(runs: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def measure(
+    archived: int, patients: int, repeat: int, idle: float, env: dict[str, str]
+) -> dict[str, float]:
+    """The figures of one clinic (see the module's text)."""
+    today = dt.date.today()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        # Each file has its day's backup (the first close of a day takes one: measured
+        # apart, by the daily-backup figure).
+        pristine, warm = folder / "cold.db", folder / "warm.db"
+        write_clinic_db(pristine, patients, today, archived=archived, backed_up=True)
+        write_clinic_db(warm, patients, today, archived=archived, backed_up=True)
+        shutil.move(pristine, folder / "pristine.db")
+        for suffix in (".audit-key", ".audit-anchor"):
+            shutil.move(f"{pristine}{suffix}", f"{folder / 'pristine.db'}{suffix}")
+        pristine = folder / "pristine.db"
+        run_env = {**env, "HOME": str(folder), "TRANSPLANT_PLANNER_DATA": str(folder / "data")}
+        app = [str(ENTRY), "--db"]
+        # The warm database's board is stored by a first close, as in use.
+        _run([*app, str(warm)], {**run_env, "TRANSPLANT_PLANNER_PROBE": "0"})
+        bare, first, stored = [], [], []
+        for _ in range(repeat):
+            start = time.time()
+            subprocess.run(
+                [sys.executable, "-c", BARE], env=run_env, check=True, capture_output=True
+            )
+            bare.append(time.time() - start)
+            cold = folder / "cold.db"
+            _copy_db(pristine, cold)
+            first.append(_run([*app, str(cold)], {**run_env, "TRANSPLANT_PLANNER_PROBE": "0"}))
+            stored.append(
+                _run([*app, str(warm)], {**run_env, "TRANSPLANT_PLANNER_PROBE": str(idle)})
+            )
+    if any(r.get("from_snapshot") != 1 for r in stored) or any(r["from_snapshot"] for r in first):
+        raise SystemExit("bench_app: the stored board was not used as intended")
+    floor = statistics.median(bare)
+    return {
+        "bare": floor,
+        # Without a stored board the rows come with the live clinic.
+        "first": _median(first, "live_at"),
+        "warm": _median(stored, "painted_at"),
+        "warm_live": _median(stored, "live_at"),
+        "load_stall": max(_median(first, "load_stall_ms"), _median(stored, "load_stall_ms")),
+        "idle_stall": _median(stored, "idle_stall_ms"),
+        "closing_first": _median(first, "closing_s"),
+        "closing_warm": _median(stored, "closing_s"),
+        "live_rss": _median(stored, "live_rss_mb"),
+        "peak": max(_median(first, "peak_mb"), _median(stored, "peak_mb")),
+        "rows": _median(stored, "rows"),
+    }
+
+
+def report(archived: int, f: dict[str, float]) -> None:
+    """Print one clinic's figures against their floor and budgets."""
+
+    def line(name: str, value: str, budget: str, ok: bool) -> None:
+        print(f"  {name:<40} {value:>26}   budget {budget:<16} {'ok' if ok else 'OVER BUDGET'}")
+
+    bare = f["bare"]
+    print(f"archived {archived:,}: {int(f['rows'])} rows, bare window {bare * 1000:.0f} ms")
+    for key, name in (("warm", "start, stored board"), ("first", "start, none stored (live)")):
+        line(name, f"{f[key] * 1000:.0f} ms  {f[key] / bare:.1f}x", "3x bare", f[key] <= 3 * bare)
+    live = f["warm_live"]
+    line("live clinic behind the stored board", f"{live * 1000:.0f} ms", "1 s", live <= 1.0)
+    line("longest stall while loading", f"{f['load_stall']:.0f} ms", "50 ms", f["load_stall"] <= 50)
+    line("longest stall while idle", f"{f['idle_stall']:.0f} ms", "50 ms", f["idle_stall"] <= 50)
+    for key, name in (
+        ("closing_warm", "closing, nothing changed"),
+        ("closing_first", "closing, first"),
+    ):
+        line(name, f"{f[key] * 1000:.0f} ms", "1 s", f[key] <= 1.0)
+    line(
+        "memory live / peak",
+        f"{f['live_rss']:.0f} / {f['peak']:.0f} MB",
+        "250 MB peak",
+        f["peak"] <= 250,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure each clinic and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--platform", choices=("offscreen", "xcb"), default="offscreen")
+    parser.add_argument("--patients", type=int, default=500)
+    parser.add_argument("--archived", type=int, nargs="*", default=[0, 10_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=3.0)
+    args = parser.parse_args(argv)
+    _compile_project()
+    server = _xvfb() if args.platform == "xcb" else None
+    env = {**os.environ, "QT_QPA_PLATFORM": args.platform}
+    try:
+        print(f"== the app as run, {args.platform}, {args.patients} live patients")
+        for archived in args.archived:
+            report(archived, measure(archived, args.patients, args.repeat, args.idle, env))
+    finally:
+        if server is not None:
+            server.terminate()
+
+
+if __name__ == "__main__":
+    main()
