@@ -62,7 +62,13 @@ extras=".[postgres]"
 # three times slower when every import recompiles.
 UV_SYSTEM_CERTS=1 .venv/bin/uv pip install --quiet --python .venv/bin/python \
   --compile-bytecode -e "$extras"
-# The editable project itself is not covered by --compile-bytecode.
+# The editable project itself is not covered by --compile-bytecode, nor are packages an
+# earlier install left in place (uv only compiles what it installs). Without byte code a
+# start compiles SQLAlchemy and the rest from source in the loading thread, holding the
+# interpreter lock: the window stalls. Up-to-date files are skipped; a few files of the
+# packages' own tests do not compile under this Python, hence "|| true".
+site="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+.venv/bin/python -m compileall -q -j 0 "$site" >/dev/null 2>&1 || true
 .venv/bin/python -m compileall -q -j 0 planner ui resources main.py >/dev/null
 # The interface translations (.ts in git, .qm built here; ui/translation.py).
 .venv/bin/python tools/build_translations.py >/dev/null

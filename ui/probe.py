@@ -82,8 +82,14 @@ class Probe(QObject):
         if event.type() == QEvent.Type.Paint and not self._painted:
             self._painted = True
             # After this paint is done and flushed: the next turn of the event loop.
-            QTimer.singleShot(0, lambda: _say(painted_at=f"{time.time():.6f}"))
+            QTimer.singleShot(0, self._first_paint_done)
         return False
+
+    def _first_paint_done(self) -> None:
+        _say(painted_at=f"{time.time():.6f}")
+        # The load's stalls are counted from here: the first paint is the start's.
+        self._stall = 0.0
+        self._last = time.perf_counter()
 
     def _live(self) -> None:
         self._window.repaint()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.app.changes import Change, Documents, commit, empty_record
@@ -74,10 +74,22 @@ class ImportReport:
 def _against_stored(
     result: ImportResult, stored: Iterable[LabSample], lines: Mapping[int, int]
 ) -> tuple[list[LabSample], list[RejectedRow]]:
-    """Drop samples already stored (same value) and refuse ones that conflict with them."""
+    """Drop samples already stored (same value) and refuse ones that conflict with them.
+
+    One keyed lookup per row (patient, date, analyte); the sentences' templates and the
+    analytes' names are translated once, not once per row: a file imported again is all
+    duplicates, and must not cost more than importing it.
+    """
     known: dict[tuple[str, dt.date, str], list[LabSample]] = {}
     for s in stored:
         known.setdefault((s.patient_id, s.date, s.analyte), []).append(s)
+    duplicate = tr("Duplicate: {analyte} {value} on {date} is already stored ({source}).")
+    conflict = tr(
+        "Conflicts with the stored {analyte} of {date} ({values}); not imported, "
+        "review and correct by hand."
+    )
+    no_source = tr("no source")
+    labels: dict[str, str] = {}
     accepted: list[LabSample] = []
     rejected: list[RejectedRow] = []
     for i, s in enumerate(result.accepted):
@@ -85,29 +97,37 @@ def _against_stored(
         if not there:
             accepted.append(s)
             continue
-        line = lines.get(i, 0)
+        label = labels.get(s.analyte) or labels.setdefault(s.analyte, analyte_label(s.analyte))
+        day = s.date.isoformat()
         same = [t for t in there if t.value == s.value and t.qualifier == s.qualifier]
         if same:
-            reason = tr(
-                "Duplicate: {analyte} {value} on {date} is already stored ({source})."
-            ).format(
-                analyte=analyte_label(s.analyte),
-                value=s.display_value,
-                date=s.date.isoformat(),
-                source=same[0].source or tr("no source"),
+            reason = duplicate.format(
+                analyte=label, value=s.display_value, date=day, source=same[0].source or no_source
             )
         else:
             values = ", ".join(t.display_value for t in there)
-            reason = tr(
-                "Conflicts with the stored {analyte} of {date} ({values}); not imported, "
-                "review and correct by hand."
-            ).format(analyte=analyte_label(s.analyte), date=s.date.isoformat(), values=values)
+            reason = conflict.format(analyte=label, date=day, values=values)
         rejected.append(
             RejectedRow(
-                line, reason, (s.mrn, s.date.isoformat(), s.analyte, s.display_value), s.analyte
+                lines.get(i, 0), reason, (s.mrn, day, s.analyte, s.display_value), s.analyte
             )
         )
     return accepted, rejected
+
+
+def _stored_like(repo: Repository, samples: Sequence[LabSample]) -> list[LabSample]:
+    """The stored samples that ``samples`` could repeat or contradict: of their patients,
+    analytes and dates only (an indexed read per patient), not the whole programme's, so
+    an import costs what the file holds however long the history behind it."""
+    if not samples:
+        return []
+    analytes = sorted({s.analyte for s in samples})
+    dates = (min(s.date for s in samples), max(s.date for s in samples))
+    return [
+        s
+        for pid in sorted({s.patient_id for s in samples})
+        for s in repo.list_lab_samples(pid, analytes, between=dates)
+    ]
 
 
 def _source_line(sample: LabSample) -> int:
@@ -138,10 +158,7 @@ def import_labs(
     result = read_lab_file(
         data, filename, mapping, known, today=ctx.today, limits=limits or Limits()
     )
-    # The stored samples of the file's patients only (an indexed read each), not the
-    # whole programme's: an import costs what the file holds, however long the history.
-    patients = sorted({s.patient_id for s in result.accepted})
-    stored = [s for pid in patients for s in repo.list_lab_samples(pid)]
+    stored = _stored_like(repo, result.accepted)
     lines = {i: _source_line(s) for i, s in enumerate(result.accepted)}
     accepted, dupes = _against_stored(result, stored, lines)
     rejected = sorted([*result.rejected, *dupes], key=lambda r: r.line)

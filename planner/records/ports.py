@@ -213,9 +213,10 @@ class Repository(Protocol):
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
+        between: tuple[dt.date, dt.date] | None = None,
     ) -> list[LabSample]:
         """Lab samples of one patient (None: everyone in ``scope``), optionally only some
-        analytes.
+        analytes, and only dated ``between`` two days (both included).
 
         Ordered by patient, date, analyte, then insertion order (two values of one
         analyte on one day are both kept).

@@ -192,6 +192,7 @@ class InMemoryRepository:
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
+        between: tuple[dt.date, dt.date] | None = None,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         self._check_open()
@@ -203,6 +204,7 @@ class InMemoryRepository:
             if (patient_id is None or x.patient_id == patient_id)
             and (wanted is None or x.analyte in wanted)
             and (patients is None or x.patient_id in patients)
+            and (between is None or between[0] <= x.date <= between[1])
         ]
         return sorted(found, key=lab_order)
 

@@ -380,6 +380,7 @@ class SqlRepository:
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
+        between: tuple[dt.date, dt.date] | None = None,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         t = s.lab_samples
@@ -399,6 +400,8 @@ class SqlRepository:
             query = query.where(t.c.analyte.in_(list(analytes)))
         if (patients := _patients_in(scope)) is not None:
             query = query.where(t.c.patient_id.in_(patients))
+        if between is not None:
+            query = query.where(t.c.date.between(between[0].isoformat(), between[1].isoformat()))
         query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
         with self._read() as conn:
             rows = conn.execute(query).all()

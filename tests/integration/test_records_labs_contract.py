@@ -284,6 +284,12 @@ def test_lab_samples_round_trip_exactly(repo: Repository) -> None:
     assert repo.list_lab_samples("p1", []) == []
     assert repo.list_lab_samples("nobody") == []
     assert len(committed.audit) == 1
+    # Dated between two days, both included (what an import compares with).
+    assert repo.list_lab_samples("p1", ["anc"], between=(d2, d2)) == [samples[1]]
+    assert repo.list_lab_samples("p1", between=(d1, d2)) == [samples[i] for i in (3, 4, 5, 2, 1, 6)]
+    assert (
+        repo.list_lab_samples(between=(d2 + dt.timedelta(days=1), d2 + dt.timedelta(days=9))) == []
+    )
 
 
 def test_lab_import_is_one_audit_row(repo: Repository) -> None:
