@@ -143,9 +143,8 @@ def run(
     session = window.session
     probe.install(app, window)  # the benchmarks' timing probe, when asked for
 
-    def load_templates() -> None:
-        # After the first paint: a local template that fails to parse is reported then.
-        protocols, template_errors = all_protocols(local_templates)
+    def templates_loaded(loaded: tuple[Mapping[str, Protocol], list[Exception]]) -> None:
+        protocols, template_errors = loaded
         window.protocols = protocols
         for err in template_errors:
             LOG.warning("local template skipped: %s", type(err).__name__)
@@ -156,11 +155,21 @@ def run(
                 15000,
             )
 
+    def load_templates() -> None:
+        # After the first paint, in a worker thread (34 templates: a stalled frame on the
+        # GUI thread); a local template that fails to parse is reported then. Until they
+        # are in, window.protocols parses them when first asked.
+        run_in_background(
+            lambda: all_protocols(local_templates),
+            templates_loaded,
+            lambda exc: LOG.warning("templates not loaded: %s", type(exc).__name__),
+        )
+
     session.sig_ready.connect(load_templates)
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
         session.refresh_async(window.show_load_error)
-        _check_file(app, window, repo)
+        _check_file(app, window)
     else:
         if open_repo is None:
             raise ValueError("run() needs a repository or a way to open one")
@@ -179,19 +188,16 @@ def _refuse(app: QApplication, window: MainWindow, exc: BaseException) -> None:
     app.exit(2)
 
 
-def _check_file(app: QApplication, window: MainWindow, repo: Repository) -> None:
-    """Run the database file's check beside the clinic's load (a worker thread).
+def _check_file(app: QApplication, window: MainWindow) -> None:
+    """The database file's check, once the live clinic is in (``ClinicSession``); a
+    damaged file ends the app as a damaged file at open does."""
+    session = window.session
 
-    It reads the whole file, so its time grows with the programme's history; the board
-    is read meanwhile, and the repository refuses writes until the check has passed.
-    A damaged file ends the app as a damaged file at open does.
-    """
-
-    def failed(exc: BaseException) -> None:
-        if not window.session.finishing:
+    def damaged(exc: BaseException) -> None:
+        if not session.finishing:
             _refuse(app, window, exc)
 
-    run_in_background(repo.check_file, lambda _ok: None, failed)
+    session.check_file_when_live(damaged)
 
 
 def _open_behind_board(
@@ -206,7 +212,7 @@ def _open_behind_board(
             return  # closed meanwhile: main.py closes the repository
         session.attach(repo)
         session.refresh_async(window.show_load_error)
-        _check_file(app, window, repo)
+        _check_file(app, window)
 
     def start() -> None:
         session.set_loading(True)

@@ -136,6 +136,9 @@ class ClinicSession(QObject):
         # a programme's history only grows; empty until then.
         self.closed_rows: list[BoardRow] = []
         self._closed_wanted = False
+        # The deferred check of the database file (check_file_when_live) has not passed
+        # yet: writes are refused meanwhile, and views wait for it without a word.
+        self._file_check_pending = False
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
@@ -225,6 +228,32 @@ class ClinicSession(QObject):
             closed = closed_view(self.repo, today) if self._closed_wanted else []
         return view.rows, view.worklist, view.plans, view.engrafted, closed
 
+    def check_file_when_live(self, on_damaged: Callable[[BaseException], None]) -> None:
+        """Run the repository's deferred file check in a worker thread once the live
+        clinic is in (``Repository.check_file``).
+
+        It reads the whole file, so its time grows with the programme's history: run
+        beside the load, it took a core from it. Views of patients opened meanwhile are
+        written when it passes; ``on_damaged`` gets the refusal of a damaged file.
+        """
+        self._file_check_pending = True
+
+        def passed(_result: object) -> None:
+            self._file_check_pending = False
+            self.write_views()
+
+        def run() -> None:
+            run_in_background(self.repo.check_file, passed, on_damaged)
+
+        def when_ready() -> None:
+            self.sig_ready.disconnect(when_ready)
+            run()
+
+        if self._ready:
+            run()
+        else:
+            self.sig_ready.connect(when_ready)
+
     def want_closed(self, wanted: bool) -> None:
         """Keep the rows of the closed transplants (read now, in a worker thread) or drop
         them; ``sig_board_changed`` says when they are there."""
@@ -251,6 +280,9 @@ class ClinicSession(QObject):
     def _closed_failed(self, exc: BaseException) -> None:
         # Untick and tick again to retry.
         self._closed_wanted = False
+        # The deferred check of the database file (check_file_when_live) has not passed
+        # yet: writes are refused meanwhile, and views wait for it without a word.
+        self._file_check_pending = False
         LOG.warning("closed transplants not read: %s", type(exc).__name__)
         reason = str(exc) if isinstance(exc, PlannerError) else shown(CLOSED_UNREAD_WHY)
         self.report(shown(CLOSED_UNREAD).format(reason=reason))
@@ -401,9 +433,12 @@ class ClinicSession(QObject):
         never raised, so the record opens whatever the database's state.
 
         Returns:
-            True when the row is written; False when it waits (say so to the user).
+            True when the row is written (or is written the moment the start's file
+            check passes); False when it waits (say so to the user).
         """
         self.views.add(self.context(), patient_id)
+        if self._file_check_pending:
+            return True  # written as soon as the start's file check has passed
         return self.write_views()
 
     def write_views(self) -> bool:

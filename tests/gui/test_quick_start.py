@@ -185,6 +185,39 @@ def _close_when_ready() -> QTimer:
     return timer
 
 
+def test_templates_load_behind_the_live_clinic_and_a_broken_local_one_is_reported(
+    qapp, isolated_run, settings, demo_repo, tmp_path
+):
+    local = tmp_path / "templates"
+    local.mkdir()
+    (local / "broken.toml").write_text("id = [unclosed\n", encoding="utf-8")
+    seen: list[tuple[int, str]] = []
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.session.ready:
+                message = widget.statusBar().currentMessage()
+                if "A local template was skipped" in message:
+                    seen.append((len(widget.protocols), message))
+                    widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    code = app_module.run(
+        demo_repo,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        local_templates=local,
+        window_settings=settings,
+    )
+    timer.stop()
+    assert code == 0
+    (count, message), *_ = seen
+    assert count >= 24 and "broken.toml" in message
+
+
 def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
     qapp, isolated_run, settings, demo_repo
 ):
@@ -271,6 +304,31 @@ def test_a_file_that_fails_the_check_run_beside_the_load_ends_the_app_with_2(
     assert not any(
         isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
     )
+
+
+def test_a_patient_opened_during_the_file_check_is_recorded_when_it_passes(
+    demo_window, demo_repo, qtbot, monkeypatch
+):
+    import threading
+
+    release = threading.Event()
+    monkeypatch.setattr(demo_repo, "check_file", lambda: release.wait(10))
+    damaged: list[BaseException] = []
+    session = demo_window.session
+    session.check_file_when_live(damaged.append)
+    pid = session.rows[0].patient_id
+
+    def views() -> int:
+        return sum(
+            1 for e in demo_repo.audit_log(pid) if e.entity == "event" and "View patient" in e.new
+        )
+
+    before = views()
+    assert session.record_view(pid)  # no "could not be recorded" for the start's check
+    assert views() == before  # waits for the check
+    release.set()
+    qtbot.waitUntil(lambda: views() == before + 1)
+    assert damaged == [] and not session.views
 
 
 def test_the_second_start_of_the_program_paints_the_stored_board(
