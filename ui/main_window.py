@@ -1168,6 +1168,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._day_timer.stop()
         self._pending = None  # an action that waited for the clinic is dropped with the window
+        self.session.settle_file_check()  # views opened during the start's check wait on it
         self.report_unwritten_views()
         self.save_state()
         self.hide()  # storing the board for the next start may take a moment

@@ -139,6 +139,7 @@ class ClinicSession(QObject):
         # The deferred check of the database file (check_file_when_live) has not passed
         # yet: writes are refused meanwhile, and views wait for it without a word.
         self._file_check_pending = False
+        self._file_check_stopped = False  # settle_file_check stopped it (closing)
         self.worklist: list[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
@@ -242,8 +243,12 @@ class ClinicSession(QObject):
             self._file_check_pending = False
             self.write_views()
 
+        def failed(exc: BaseException) -> None:
+            if not self._file_check_stopped:
+                on_damaged(exc)
+
         def run() -> None:
-            run_in_background(self.repo.check_file, passed, on_damaged)
+            run_in_background(self.repo.check_file, passed, failed)
 
         def when_ready() -> None:
             self.sig_ready.disconnect(when_ready)
@@ -253,6 +258,28 @@ class ClinicSession(QObject):
             run()
         else:
             self.sig_ready.connect(when_ready)
+
+    @property
+    def file_checked(self) -> bool:
+        """False while the start's file check runs (writes, the snapshot included, wait)."""
+        return not self._file_check_pending
+
+    def settle_file_check(self) -> None:
+        """At the close: end the start's file check. Views waiting for it are worth the
+        wait (their audit rows); otherwise it is stopped (seconds on a long history), and
+        the file stays unchecked until the next start."""
+        if not self._file_check_pending or self._repo is None:
+            return
+        if not self.views:
+            self._file_check_stopped = True
+            self._repo.stop_file_check()
+            return
+        QThreadPool.globalInstance().waitForDone()
+        try:
+            self._repo.check_file()  # at once: the worker's check is over
+        except PlannerError:
+            return  # damaged: the views stay unwritten and are reported
+        self._file_check_pending = False
 
     def want_closed(self, wanted: bool) -> None:
         """Keep the rows of the closed transplants (read now, in a worker thread) or drop
@@ -540,6 +567,7 @@ class ClinicSession(QObject):
         self.finishing = True
         self._snapshot_timer.stop()
         self._views_timer.stop()
+        self.settle_file_check()
         QThreadPool.globalInstance().waitForDone()
         if self._repo is not None and self._ready:
             try:

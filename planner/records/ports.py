@@ -268,6 +268,11 @@ class Repository(Protocol):
         """
         ...
 
+    def stop_file_check(self) -> None:
+        """Stop a ``check_file`` running in another thread (closing); the file stays
+        unchecked."""
+        ...
+
     def store_board_snapshot(self, payload: str) -> None:
         """Replace the stored board snapshot (one small transaction)."""
         ...

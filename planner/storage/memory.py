@@ -262,6 +262,9 @@ class InMemoryRepository:
         """Nothing to check: there is no file."""
         self._check_open()
 
+    def stop_file_check(self) -> None:
+        """Nothing to stop."""
+
     def board_snapshot(self) -> str | None:
         """The stored board snapshot, if any."""
         self._check_open()

@@ -270,6 +270,8 @@ class SqlRepository:
         # The file's quick_check was deferred (open_repository's defer_check): writes
         # wait for check_file. None: checked; else why a write is refused.
         self._unwritable: str | None = CHECK_PENDING if unchecked else None
+        self._checking: Any = None  # the DB-API connection check_file is reading with
+        self._check_stopped = False
         self.path = path
         self.pre_migration_backup = pre_migration_backup
         # Tests build a repository on a bare engine: a key of their own, no anchor file.
@@ -432,13 +434,29 @@ class SqlRepository:
             return
         try:
             with self.engine.connect() as conn:
-                result = quick_check(conn.connection.driver_connection)
+                self._checking = conn.connection.driver_connection
+                try:
+                    if self._check_stopped:
+                        raise StorageError(CHECK_PENDING)
+                    result = quick_check(self._checking)
+                finally:
+                    self._checking = None
         except (DBAPIError, sqlite3.DatabaseError) as exc:
+            if "interrupted" in str(exc).lower():  # stop_file_check: still unchecked
+                raise StorageError(CHECK_PENDING) from None
             result = [type(exc).__name__]
         if result != ["ok"]:
             self._unwritable = DAMAGED_MESSAGE
             raise StorageError(DAMAGED_MESSAGE)
         self._unwritable = None
+
+    def stop_file_check(self) -> None:
+        """Stop a ``check_file`` running in another thread (the app is closing: a check
+        of a large file must not hold the close); the file stays unchecked."""
+        self._check_stopped = True
+        checking = self._checking
+        if checking is not None:
+            checking.interrupt()
 
     def _refuse_unwritable(self) -> None:
         if self._closed:

@@ -25,7 +25,8 @@ def _run(db: Path, tmp_path: Path) -> dict[str, str]:
         "QT_QPA_PLATFORM": "offscreen",
         "TRANSPLANT_PLANNER_DATA": str(tmp_path / "data"),
         "HOME": str(tmp_path),
-        "TRANSPLANT_PLANNER_PROBE": "0",
+        # A second: the start's file check is over before the close (the board is stored).
+        "TRANSPLANT_PLANNER_PROBE": "1",
     }
     done = subprocess.run(
         [str(ENTRY), "--db", str(db)], env=env, capture_output=True, text=True, timeout=120

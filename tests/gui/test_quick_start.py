@@ -176,8 +176,10 @@ def isolated_run(monkeypatch):
 def _close_when_ready() -> QTimer:
     def poll() -> None:
         for widget in QApplication.topLevelWidgets():
+            # Once the file is checked too: a close during the check stores no snapshot.
             if isinstance(widget, MainWindow) and widget.session.ready:
-                widget.close()
+                if widget.session.file_checked:
+                    widget.close()
 
     timer = QTimer()
     timer.timeout.connect(poll)
@@ -329,6 +331,63 @@ def test_a_patient_opened_during_the_file_check_is_recorded_when_it_passes(
     release.set()
     qtbot.waitUntil(lambda: views() == before + 1)
     assert damaged == [] and not session.views
+
+
+class _SlowCheck:
+    """A file check that runs until released or stopped (a very large file)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.stopped = False
+
+    def check_file(self) -> None:
+        from planner.storage.sql import CHECK_PENDING
+
+        self.release.wait(10)
+        if self.stopped:
+            raise StorageError(CHECK_PENDING)
+
+    def stop_file_check(self) -> None:
+        self.stopped = True
+        self.release.set()
+
+
+def test_closing_during_the_file_check_stops_it_without_a_word(
+    make_window, demo_repo, qtbot, monkeypatch
+):
+    slow = _SlowCheck()
+    monkeypatch.setattr(demo_repo, "check_file", slow.check_file)
+    monkeypatch.setattr(demo_repo, "stop_file_check", slow.stop_file_check)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a: warnings.append(a[2])))
+    window = make_window(demo_repo)
+    damaged: list[BaseException] = []
+    window.session.check_file_when_live(damaged.append)
+    window.close()
+    assert slow.stopped
+    qtbot.wait(50)  # the stopped check's answer arrives: not a damaged file
+    assert damaged == [] and warnings == []
+
+
+def test_closing_during_the_file_check_waits_for_it_when_views_wait(
+    make_window, demo_repo, qtbot, monkeypatch
+):
+    slow = _SlowCheck()
+    monkeypatch.setattr(demo_repo, "check_file", slow.check_file)
+    monkeypatch.setattr(demo_repo, "stop_file_check", slow.stop_file_check)
+    window = make_window(demo_repo)
+    window.session.check_file_when_live(lambda exc: None)
+    pid = window.session.rows[0].patient_id
+    assert window.session.record_view(pid)
+    import threading
+
+    threading.Timer(0.2, slow.release.set).start()  # the check ends while the close waits
+    window.close()
+    assert not slow.stopped
+    assert not window.session.views
+    assert any(e.entity == "event" and "View patient" in e.new for e in demo_repo.audit_log(pid))
 
 
 def test_the_second_start_of_the_program_paints_the_stored_board(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,51 @@ def test_a_file_about_to_be_migrated_is_checked_at_open(db_path: Path) -> None:
     with pytest.raises(StorageError) as err:
         _open(db_path, defer_check=True)
     assert str(err.value) == eng.DAMAGED_MESSAGE
+
+
+def test_a_running_check_can_be_stopped_and_the_file_stays_unchecked(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from planner.storage import sql as sql_module
+
+    def endless(connection: sqlite3.Connection) -> list[str]:
+        # Stands for the quick_check of a very large file: a query that runs until stopped.
+        connection.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        ).fetchall()
+        return ["ok"]
+
+    _filled(db_path, 10)
+    repo = _open(db_path, defer_check=True)
+    try:
+        monkeypatch.setattr(sql_module, "quick_check", endless)
+        outcome: list[BaseException] = []
+
+        def check() -> None:
+            try:
+                repo.check_file()
+            except StorageError as exc:
+                outcome.append(exc)
+
+        worker = threading.Thread(target=check)
+        worker.start()
+        while repo._checking is None and worker.is_alive():
+            time.sleep(0.001)
+        time.sleep(0.2)  # the query is running
+        repo.stop_file_check()
+        worker.join(10)
+        assert not worker.is_alive()
+        assert [str(e) for e in outcome] == [CHECK_PENDING]  # stopped, not damaged
+        with pytest.raises(StorageError, match="still being checked"):
+            repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+    finally:
+        repo.close()
+    monkeypatch.undo()
+    again = _open(db_path, defer_check=True)  # the next start checks it
+    try:
+        again.check_file()
+        again.commit(action("Add", patients=(patient("n1", "N1"),)))
+    finally:
+        again.close()
