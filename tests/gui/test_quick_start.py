@@ -177,9 +177,9 @@ def _close_when_ready() -> QTimer:
     def poll() -> None:
         for widget in QApplication.topLevelWidgets():
             # Once the file is checked too: a close during the check stores no snapshot.
-            if isinstance(widget, MainWindow) and widget.session.ready:
-                if widget.session.file_checked:
-                    widget.close()
+            session = widget.session if isinstance(widget, MainWindow) else None
+            if session is not None and session.ready and session.file_checked:
+                widget.close()
 
     timer = QTimer()
     timer.timeout.connect(poll)
