@@ -77,7 +77,6 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
         opened.append(shell.open_repository(args, lock, defer_check=True))
         return opened[-1]
 
-    from planner.app.demo import load_demo_clinic
     from planner.storage.files import is_url
     from planner.storage.location import sync_warning
     from planner.storage.paths import data_dir, data_folder, log_dir, window_settings_path
@@ -106,7 +105,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
             actor=shell.actor,
             clock=shell.clock,
             demo=bool(args.demo),
-            load_demo=lambda: load_demo_clinic(opened[-1], shell.context()),
+            load_demo=lambda: _load_demo(opened[-1], shell),
             log_dir=log_dir(),
             local_templates=shell.local_templates(),
             settings=settings,
@@ -127,6 +126,14 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
             repo.close()
         if lock is not None:
             lock.release()  # idempotent: the repository released it already if it opened
+
+
+def _load_demo(repo: SqlRepository, shell: Shell) -> int:
+    # Imported when asked for: the demo's modules (the plan rules) are not needed before
+    # the first paint.
+    from planner.app.demo import load_demo_clinic
+
+    return load_demo_clinic(repo, shell.context())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
