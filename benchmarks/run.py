@@ -22,6 +22,8 @@ SCRIPTS = (
     "bench_edit",
     "bench_preview",
     "bench_startup",
+    "bench_import",
+    "bench_app",
 )
 
 
