@@ -71,6 +71,7 @@ from ui.settings import WindowState
 from ui.translation import format_date, language_choices
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
+from ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
@@ -153,6 +154,11 @@ def fitted(geometry: QRect, available: QRect) -> QRect:
     return rect
 
 
+# After the clinic is in, wait this long before taking the day's backup in the background
+# (the first minute is when a coordinator is busiest with the window).
+BACKUP_IDLE_MS = 60_000
+
+
 class MainWindow(QMainWindow):
     """Board, worklist and patient tabs; undo/redo follows the current patient tab."""
 
@@ -203,6 +209,13 @@ class MainWindow(QMainWindow):
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
         self._day_timer.timeout.connect(self.session.refresh_if_new_day)
+        # The day's verified backup, taken in the background once the clinic is in and
+        # the file checked, so that closing rarely has to (it reads and verifies the
+        # whole file: seconds on a long history).
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setSingleShot(True)
+        self._backup_timer.setInterval(BACKUP_IDLE_MS)
+        self._backup_timer.timeout.connect(self._backup_in_background)
         self._day_timer.start()
         self._pending: Callable[[], object] | None = None
         self._summary = ""  # the board's last status summary ("14 active transplants - ...")
@@ -447,6 +460,7 @@ class MainWindow(QMainWindow):
         return self.tr("Opening the clinic database... one moment.")
 
     def _on_session_ready(self) -> None:
+        self._backup_timer.start()
         pending, self._pending = self._pending, None
         if pending is not None and not self.session.finishing:
             # After the other handlers of the first load (templates, patients reopened).
@@ -1082,6 +1096,26 @@ class MainWindow(QMainWindow):
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.exec()
 
+    def _backup_in_background(self) -> None:
+        """The day's verified backup, if not taken yet, in a worker thread (the close then
+        has none to take); a failure is logged, and the close tries again."""
+        session = self.session
+        if session.finishing or not session.attached or session.demo:
+            return
+        if not session.file_checked:
+            self._backup_timer.start()  # the start's file check first
+            return
+        repo, now, keep = session.repo, session.clock(), session.centre.backup_keep
+
+        def done(made: str | None) -> None:
+            if made:
+                LOG.info("backup of the day written and verified")
+
+        def failed(exc: BaseException) -> None:
+            LOG.warning("no background backup: %s", type(exc).__name__)
+
+        run_in_background(lambda: repo.backup_now(now, once_a_day=True, keep=keep), done, failed)
+
     def _backup_at_close(self) -> None:
         """The verified backup of the day, at most one a day; a failure is logged (the
         window is gone) and never keeps the app from closing."""
@@ -1167,6 +1201,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._day_timer.stop()
+        self._backup_timer.stop()
         self._pending = None  # an action that waited for the clinic is dropped with the window
         self.session.settle_file_check()  # views opened during the start's check wait on it
         self.report_unwritten_views()

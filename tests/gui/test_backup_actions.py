@@ -1,8 +1,9 @@
 """File > Back up now, File > Restore from backup..., and the backup of the day at close.
 
 What is checked: both actions are in the File menu with their own access keys; Back up
-now writes a verified backup beside the database and says so; the window's close
-takes a backup at most once a day; Restore from backup... names the command for this
+now writes a verified backup beside the database and says so; the backup of the day is
+taken in the background a minute after the clinic is in (after the start's file check),
+and the window's close takes one only if none was taken that day; Restore from backup... names the command for this
 database and its backups folder instead of restoring under the open window.
 """
 
@@ -36,6 +37,11 @@ def clinic_db(tmp_path: Path) -> Path:
 
 def _backups(db: Path) -> list[Path]:
     return sorted((db.parent / "backups").glob("planner-*-Clinic.db"))
+
+
+def _listed(db: Path) -> list[dict[str, object]]:
+    """The backups the manifest records: written once the backup is verified."""
+    return bk.list_backups(db.parent / "backups")
 
 
 def _close_window_at(make_window, db: Path, when: dt.datetime) -> None:
@@ -135,5 +141,48 @@ def test_back_up_now_into_a_read_only_folder_says_why(make_window, clinic_db: Pa
             "choose another (--dest). The database was not changed."
         ]
         assert list(backups.iterdir()) == []
+    finally:
+        repo.close()
+
+
+def test_the_backup_of_the_day_is_taken_in_the_background_and_the_close_takes_none(
+    make_window, clinic_db: Path, qtbot, monkeypatch
+) -> None:
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False, clock=lambda: NOW)
+        assert window._backup_timer.isActive()  # started when the clinic came in
+        window._backup_timer.timeout.emit()  # the minute has passed
+        qtbot.waitUntil(lambda: len(_listed(clinic_db)) == 1, timeout=20_000)
+        assert bk.check(_backups(clinic_db)[0]).ok
+        taken = []
+        real = type(repo).backup_now
+
+        def spy(self, *args, **kwargs):
+            taken.append(real(self, *args, **kwargs))
+            return taken[-1]
+
+        monkeypatch.setattr(type(repo), "backup_now", spy)
+        window.close()
+        assert taken == [None]  # asked, and none due: the close wrote nothing
+        assert len(_backups(clinic_db)) == 1
+    finally:
+        repo.close()
+
+
+def test_the_background_backup_waits_for_the_start_s_file_check(
+    make_window, clinic_db: Path, qtbot
+) -> None:
+    repo = open_repository(clinic_db, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        window = make_window(repo, demo=False, clock=lambda: NOW)
+        window.session._file_check_pending = True  # as while a quick start's check runs
+        window._backup_in_background()
+        assert window._backup_timer.isActive() and _backups(clinic_db) == []
+        window.session._file_check_pending = False
+        window._backup_timer.stop()
+        window._backup_in_background()
+        qtbot.waitUntil(lambda: len(_listed(clinic_db)) == 1, timeout=20_000)
+        window.close()
     finally:
         repo.close()
