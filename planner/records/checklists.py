@@ -595,10 +595,14 @@ class AnchorReading:
 
 
 def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
-    """Dates of the checklist anchors (day0, collection, admission) for ``plan``."""
-    occs = list(plan.occurrences())
+    """Dates of the checklist anchors (day0, collection, admission) for ``plan``.
+
+    Builds the occurrences of the steps that can be anchors only (collection, admission,
+    conditioning), not of the whole plan: the board and the registry-forms list read the
+    anchors of every plan.
+    """
     readings = {"day0": AnchorReading("day0", plan.day0, tr("Day 0: the infusion date."))}
-    collection = [o for o in occs if o.phase is Phase.COLLECTION]
+    collection = plan.phase_occurrences(Phase.COLLECTION)
     if collection:
         # The apheresis itself, not the CD34+ count drawn the same morning.
         first = min(collection, key=lambda o: (o.date, o.kind is not StepKind.PROCEDURE))
@@ -613,8 +617,10 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
             plan.day0,
             tr("Collection: no collection step in the plan; Day 0 used."),
         )
-    admission = [o for o in occs if o.step_id == "admission"]
-    conditioning = [o for o in occs if o.phase is Phase.CONDITIONING]
+    admission = [
+        o for step in plan.steps if step.id == "admission" for o in plan.step_occurrences(step)
+    ]
+    conditioning = [] if admission else plan.phase_occurrences(Phase.CONDITIONING)
     if admission:
         first = min(admission, key=lambda o: o.date)
         readings["admission"] = AnchorReading(

@@ -1413,6 +1413,10 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <source>{n} forms listed; {past} past due.</source>
         <translation>{n} formularios en la lista; {past} vencidos.</translation>
     </message>
+    <message>
+        <source>Reading the registry forms...</source>
+        <translation>Leyendo los formularios de registro...</translation>
+    </message>
 </context>
 <context>
     <name>HarvestTab</name>

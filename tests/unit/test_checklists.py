@@ -412,3 +412,40 @@ def test_checklist_alerts_from_records(clinic) -> None:
     )
     assert alerts[plan.transplant_id] == ["IDM tests expire 3 days before the planned collection"]
     assert alerts[other_plan.transplant_id] == ["Checklist record cannot be read."]
+
+
+def _anchors_from_every_occurrence(plan) -> dict[str, dt.date]:
+    """The anchors as found before plan_anchors built only the steps it reads."""
+    from planner.domain.templates import Phase, StepKind
+
+    occs = list(plan.occurrences())
+    out = {"day0": plan.day0}
+    collection = [o for o in occs if o.phase is Phase.COLLECTION]
+    out["collection"] = (
+        min(collection, key=lambda o: (o.date, o.kind is not StepKind.PROCEDURE)).date
+        if collection
+        else plan.day0
+    )
+    admission = [o for o in occs if o.step_id == "admission"]
+    conditioning = [o for o in occs if o.phase is Phase.CONDITIONING]
+    if admission:
+        out["admission"] = min(o.date for o in admission)
+    elif conditioning:
+        out["admission"] = min(o.date for o in conditioning) - dt.timedelta(days=1)
+    else:
+        out["admission"] = None  # the default day: compared by the reading's own date
+    return out
+
+
+def test_anchors_read_from_the_anchor_steps_equal_those_of_every_occurrence() -> None:
+    from planner.domain.plans import instantiate
+    from planner.protocols import load_protocols
+
+    plans = [p for _, _, p in build_demo_clinic(dt.date(2026, 12, 6))]
+    plans += [instantiate(proto, dt.date(2026, 12, 6)) for proto in load_protocols().values()]
+    for plan in plans:
+        expected = _anchors_from_every_occurrence(plan)
+        got = {name: reading.date for name, reading in plan_anchors(plan).items()}
+        if expected["admission"] is None:
+            expected["admission"] = got["admission"]
+        assert got == expected, plan.id

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from planner.app.forms import DONE, PAST_DUE, FormDue, forms_due
 from planner.domain.i18n import tr
+from ui.errors import user_message
 from ui.session import ClinicSession
 from ui.translation import format_date
+from ui.workers import run_in_background
 
 _STATUS_COLOURS = {PAST_DUE: "#b91c1c", DONE: "#15803d"}
 
@@ -47,6 +50,8 @@ class FormsDialog(QDialog):
         self._session = session
         self._open_patient = open_patient
         self.forms: list[FormDue] = []
+        self.loading = False  # a read is under way (reload)
+        self._reads = 0  # reads started: a result is shown only if no newer one was
         self.summary = QLabel()
         self.every = QCheckBox(self.tr("Show &every form (done and later ones too)"))
         self.every.toggled.connect(self.reload)
@@ -75,11 +80,37 @@ class FormsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        """Read the forms again (as of the session's today) and fill the table."""
+        """Read the forms again (as of the session's today) in a worker thread, then fill
+        the table: the forms of every transplant ever recorded are computed (registry
+        follow-up goes on for years), seconds on a long history, and the window must not
+        freeze meanwhile. A read that a newer one replaced is dropped."""
         everything = self.every.isChecked()
-        self.forms = self._session.read(
-            lambda repo, ctx: forms_due(repo, ctx.today, everything=everything)
+        self._reads += 1
+        read = self._reads
+        self.loading = True
+        self.summary.setText(self.tr("Reading the registry forms..."))
+        session = self._session
+
+        def done(forms: list[FormDue]) -> None:
+            if read == self._reads and isValid(self):
+                self._fill(forms)
+
+        def failed(exc: BaseException) -> None:
+            if read == self._reads and isValid(self):
+                self.loading = False
+                self.summary.setText(user_message(exc))
+
+        run_in_background(
+            lambda: session.read(
+                lambda repo, ctx: forms_due(repo, ctx.today, everything=everything)
+            ),
+            done,
+            failed,
         )
+
+    def _fill(self, forms: list[FormDue]) -> None:
+        self.forms = forms
+        self.loading = False
         self.table.setRowCount(len(self.forms))
         for row, form in enumerate(self.forms):
             cells = (
