@@ -227,6 +227,10 @@ class ClinicSession(QObject):
         with collector_paused():
             view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
             closed = closed_view(self.repo, today) if self._closed_wanted else []
+            # Before the collector comes back: its first collection would otherwise walk
+            # everything the load made (all still young), on whichever thread allocates
+            # next, the GUI thread as often as not (_freeze_loaded says why it is safe).
+            _freeze_loaded()
         return view.rows, view.worklist, view.plans, view.engrafted, closed
 
     def check_file_when_live(self, on_damaged: Callable[[BaseException], None]) -> None:
