@@ -311,9 +311,6 @@ class ClinicSession(QObject):
     def _closed_failed(self, exc: BaseException) -> None:
         # Untick and tick again to retry.
         self._closed_wanted = False
-        # The deferred check of the database file (check_file_when_live) has not passed
-        # yet: writes are refused meanwhile, and views wait for it without a word.
-        self._file_check_pending = False
         LOG.warning("closed transplants not read: %s", type(exc).__name__)
         reason = str(exc) if isinstance(exc, PlannerError) else shown(CLOSED_UNREAD_WHY)
         self.report(shown(CLOSED_UNREAD).format(reason=reason))

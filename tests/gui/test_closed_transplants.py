@@ -73,9 +73,11 @@ def test_closed_transplants_that_cannot_be_read_say_so_and_can_be_retried(
         return real(self, patient_id, scope)
 
     monkeypatch.setattr(type(demo_repo), "list_transplants", busy_once)
+    monkeypatch.setattr(window.session, "_file_check_pending", True)  # a start's check runs
     _tick(qtbot, window)
     bar = window.statusBar()
     qtbot.waitUntil(lambda: "closed transplants could not be read" in bar.currentMessage())
+    assert not window.session.file_checked  # the failed read leaves the check alone
     assert "The database is busy" in bar.currentMessage()
     assert "DEMO-0018" not in _shown(window)
     _tick(qtbot, window)  # untick
