@@ -30,7 +30,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -39,7 +38,7 @@ import time
 from pathlib import Path
 
 from benchmarks.bench_startup import BARE, _compile_project
-from benchmarks.clinic import write_clinic_db
+from benchmarks.clinic import copy_db, move_db, write_clinic_db
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = Path(sys.executable).with_name("transplant-planner")
@@ -85,12 +84,6 @@ def _xvfb() -> subprocess.Popen[bytes] | None:
     return server
 
 
-def _copy_db(source: Path, target: Path) -> None:
-    """A database file with its audit key and anchor (the app refuses it without)."""
-    for suffix in ("", ".audit-key", ".audit-anchor"):
-        shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
-
-
 def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
@@ -102,15 +95,12 @@ def measure(
     today = dt.date.today()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        # Each file has its day's backup (the first close of a day takes one: measured
-        # apart, by the daily-backup figure).
-        pristine, warm = folder / "cold.db", folder / "warm.db"
-        write_clinic_db(pristine, patients, today, archived=archived, backed_up=True)
+        # Each file has its day's backup under the name it runs as ("cold", "warm"), so
+        # the closes measured take none (the first close of a day would).
+        cold, warm, pristine = folder / "cold.db", folder / "warm.db", folder / "pristine.db"
+        write_clinic_db(cold, patients, today, archived=archived, backed_up=True)
         write_clinic_db(warm, patients, today, archived=archived, backed_up=True)
-        shutil.move(pristine, folder / "pristine.db")
-        for suffix in (".audit-key", ".audit-anchor"):
-            shutil.move(f"{pristine}{suffix}", f"{folder / 'pristine.db'}{suffix}")
-        pristine = folder / "pristine.db"
+        move_db(cold, pristine)
         run_env = {**env, "HOME": str(folder), "TRANSPLANT_PLANNER_DATA": str(folder / "data")}
         app = [str(ENTRY), "--db"]
         # The warm database's board is stored by a first close, as in use (after the
@@ -124,8 +114,7 @@ def measure(
                 [sys.executable, "-c", BARE], env=run_env, check=True, capture_output=True
             )
             bare.append(time.time() - start)
-            cold = folder / "cold.db"
-            _copy_db(pristine, cold)
+            copy_db(pristine, cold)
             first.append(_run([*app, str(cold)], probe))
             stored.append(_run([*app, str(warm)], probe))
     if any(r.get("from_snapshot") != 1 for r in stored) or any(r["from_snapshot"] for r in first):

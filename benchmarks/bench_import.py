@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import shutil
 import statistics
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from benchmarks.bench_labs import MAPPING
-from benchmarks.clinic import synthetic_clinic, write_clinic_db
+from benchmarks.clinic import copy_db, synthetic_clinic, write_clinic_db
 from planner.app.context import Context
 from planner.app.lab_import import import_labs
 from planner.records.ports import Actor
@@ -50,11 +49,6 @@ def clinic_csv(mrns: list[str], rows: int, today: dt.date) -> bytes:
                 written += 1
         back += 1
     return out.getvalue().encode()
-
-
-def _copy(source: Path, target: Path) -> None:
-    for suffix in ("", ".audit-key", ".audit-anchor"):
-        shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
 
 
 def _import(db: Path, data: bytes) -> tuple[float, float, int]:
@@ -90,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
             start = time.perf_counter()
             pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
             floors.append(time.perf_counter() - start)
-            _copy(pristine, db)
+            copy_db(pristine, db)
             first, again, accepted = _import(db, data)
             firsts.append(first)
             agains.append(again)

@@ -10,6 +10,7 @@ records and counts, as a programme's database holds after years of use.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
@@ -97,6 +98,22 @@ def _archived_seed(today: dt.date) -> list[Case]:
             closed = with_status(closed, TransplantStatus.COMPLETED, on, "", today=today)
         seed.append((patient, closed, plan))
     return seed
+
+
+# A database file and the files the app needs beside it (it refuses the file without).
+DB_FILES = ("", ".audit-key", ".audit-anchor")
+
+
+def copy_db(source: Path, target: Path) -> None:
+    """Copy a clinic database with its audit key and anchor."""
+    for suffix in DB_FILES:
+        shutil.copy(f"{source}{suffix}", f"{target}{suffix}")
+
+
+def move_db(source: Path, target: Path) -> None:
+    """Move a clinic database with its audit key and anchor."""
+    for suffix in DB_FILES:
+        shutil.move(f"{source}{suffix}", f"{target}{suffix}")
 
 
 # The tables of the history and the column that carries each row's id.

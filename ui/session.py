@@ -339,7 +339,6 @@ class ClinicSession(QObject):
         """Recompute the board and the worklist from the repository (blocking)."""
         today = self.today
         self._apply(self._compute(today), today)
-        _freeze_loaded()
 
     def refresh_transplants(
         self, transplant_ids: Collection[str], known: Documents | None = None
@@ -393,7 +392,6 @@ class ClinicSession(QObject):
 
         def done(loaded: Loaded) -> None:
             self._apply(loaded, today)
-            _freeze_loaded()
             self.set_loading(False)
 
         def failed(exc: BaseException) -> None:

@@ -97,8 +97,9 @@ def map_write_error(exc: BaseException) -> StorageError:
     )
 
 
-def _transplants_in(scope: Scope) -> Select[Any] | None:
-    """The ids of the transplants in ``scope`` as a subquery (None: every transplant).
+def _in_scope(scope: Scope, column: str = "id") -> Select[Any] | None:
+    """A subquery of ``column`` ("id", or "patient_id" for the patients) of the
+    transplants in ``scope``; None for every transplant.
 
     Served by ``ix_transplants_status`` (0006): the board's reads cost what the live
     clinic holds, however many closed transplants lie behind it.
@@ -106,15 +107,8 @@ def _transplants_in(scope: Scope) -> Select[Any] | None:
     statuses = scope_statuses(scope)
     if statuses is None:
         return None
-    return select(s.transplants.c.id).where(s.transplants.c.status.in_(sorted(statuses)))
-
-
-def _patients_in(scope: Scope) -> Select[Any] | None:
-    """The ids of the patients with a transplant in ``scope`` (None: every patient)."""
-    statuses = scope_statuses(scope)
-    if statuses is None:
-        return None
-    return select(s.transplants.c.patient_id).where(s.transplants.c.status.in_(sorted(statuses)))
+    t = s.transplants
+    return select(t.c[column]).where(t.c.status.in_(sorted(statuses)))
 
 
 def _patient_dict(row: Any) -> dict[str, Any]:
@@ -294,7 +288,7 @@ class SqlRepository:
     def list_patients(self, scope: Scope = Scope.ALL) -> list[Patient]:
         """Every patient (of transplants in ``scope``), ordered by family then given name."""
         query = select(s.patients)
-        if (wanted := _patients_in(scope)) is not None:
+        if (wanted := _in_scope(scope, "patient_id")) is not None:
             query = query.where(s.patients.c.id.in_(wanted))
         with self._read() as conn:
             rows = conn.execute(query).all()
@@ -350,7 +344,7 @@ class SqlRepository:
     def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
         """Every plan of transplants in ``scope`` (for the clinic board)."""
         query = select(s.plans)
-        if (wanted := _transplants_in(scope)) is not None:
+        if (wanted := _in_scope(scope)) is not None:
             query = query.where(s.plans.c.transplant_id.in_(wanted))
         with self._read() as conn:
             rows = conn.execute(query).all()
@@ -371,7 +365,7 @@ class SqlRepository:
         """Every record of one kind (of transplants in ``scope``), ordered by transplant id."""
         check_kind(kind)
         query = select(s.records).where(s.records.c.kind == kind)
-        if (wanted := _transplants_in(scope)) is not None:
+        if (wanted := _in_scope(scope)) is not None:
             query = query.where(s.records.c.transplant_id.in_(wanted))
         with self._read() as conn:
             rows = conn.execute(query.order_by(s.records.c.transplant_id)).all()
@@ -400,7 +394,7 @@ class SqlRepository:
             query = query.where(t.c.patient_id == patient_id)
         if analytes is not None:
             query = query.where(t.c.analyte.in_(list(analytes)))
-        if (patients := _patients_in(scope)) is not None:
+        if (patients := _in_scope(scope, "patient_id")) is not None:
             query = query.where(t.c.patient_id.in_(patients))
         if between is not None:
             query = query.where(t.c.date.between(between[0].isoformat(), between[1].isoformat()))

@@ -56,6 +56,15 @@ def demo_window(make_window, demo_repo):
 
 
 @pytest.fixture
+def shown_window(demo_window, qtbot):
+    """The demo window on screen and active, for tests that press keys in it."""
+    demo_window.show()
+    qtbot.waitExposed(demo_window)
+    demo_window.activateWindow()
+    return demo_window
+
+
+@pytest.fixture
 def make_clinic(qapp, demo_repo):
     """Factory: a live clinic session over the demo repository (as one workstation)."""
     from ui.session import ClinicSession

@@ -17,10 +17,8 @@ from tests.gui.conftest import NOW
 
 
 @pytest.fixture
-def window(demo_window, qtbot):
-    demo_window.show()
-    qtbot.waitExposed(demo_window)
-    return demo_window
+def window(shown_window):
+    return shown_window
 
 
 def _shown(window) -> dict[str, str]:

@@ -17,11 +17,8 @@ TODAY = NOW.date()
 
 
 @pytest.fixture
-def window(demo_window, qtbot):
-    demo_window.show()
-    qtbot.waitExposed(demo_window)
-    demo_window.activateWindow()
-    return demo_window
+def window(shown_window):
+    return shown_window
 
 
 def _open(window, mrn):
