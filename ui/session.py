@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
     from planner.app.changes import CarriesChange, Change, Documents
+    from planner.app.clinic import ClosedFound
     from planner.app.context import Context
     from planner.app.snapshot import StartBoard
     from planner.domain.plans import Plan
@@ -75,6 +77,13 @@ CLOSED_UNREAD = QT_TRANSLATE_NOOP(
 )
 CLOSED_UNREAD_WHY = QT_TRANSLATE_NOOP(
     "ClinicSession", "the database did not answer. Untick and tick the box to try again."
+)
+CLOSED_UNSEARCHED = QT_TRANSLATE_NOOP(
+    "ClinicSession",
+    "The closed transplants could not be searched: {reason}",
+)
+CLOSED_UNSEARCHED_WHY = QT_TRANSLATE_NOOP(
+    "ClinicSession", "the database did not answer. Type the search again to retry."
 )
 VIEWS_WRITTEN = QT_TRANSLATE_NOOP(
     "ClinicSession", "The patient views that were waiting are now recorded in the audit trail."
@@ -136,6 +145,12 @@ class ClinicSession(QObject):
         # a programme's history only grows; empty until then.
         self.closed_rows: list[BoardRow] = []
         self._closed_wanted = False
+        # The closed transplants of the patients the board's search found in the store
+        # (``search_closed``): a search finds a patient of any year without the whole
+        # history being read. None: no search, or not answered yet.
+        self.found: ClosedFound | None = None
+        self._search_wanted = ""  # the text of the last search asked for
+        self._found_for: dt.date | None = None  # the day the found rows count from
         # The deferred check of the database file (check_file_when_live) has not passed
         # yet: writes are refused meanwhile, and views wait for it without a word.
         self._file_check_pending = False
@@ -308,6 +323,45 @@ class ClinicSession(QObject):
 
         run_in_background(lambda: closed_view(self.repo, today), done, self._closed_failed)
 
+    @property
+    def found_rows(self) -> list[BoardRow]:
+        """The rows the search found among the closed transplants, less any now live."""
+        if self.found is None:
+            return []
+        live = {r.transplant_id for r in self.rows}
+        return [r for r in self.found.rows if r.transplant_id not in live]
+
+    def search_closed(self, text: str) -> None:
+        """Search the closed transplants' patients in the store (a worker thread) for
+        ``text``; ``sig_board_changed`` says when the rows found are there. A blank text
+        drops them. Only the answer to the latest text is kept."""
+        text = text.strip()
+        self._search_wanted = text
+        if not text:
+            if self.found is not None:
+                self.found = None
+                self.sig_board_changed.emit()
+            return
+        if not self._ready:
+            return  # the live load, when it comes, asks again
+        from planner.app.clinic import closed_matching
+
+        today = self.today
+
+        def done(found: ClosedFound) -> None:
+            if found.text == self._search_wanted and not self.finishing:
+                self.found, self._found_for = found, today
+                self.sig_board_changed.emit()
+
+        run_in_background(
+            lambda: closed_matching(self.repo, today, text), done, self._search_failed
+        )
+
+    def _search_failed(self, exc: BaseException) -> None:
+        LOG.warning("closed transplants not searched: %s", type(exc).__name__)
+        reason = str(exc) if isinstance(exc, PlannerError) else shown(CLOSED_UNSEARCHED_WHY)
+        self.report(shown(CLOSED_UNSEARCHED).format(reason=reason))
+
     def _closed_failed(self, exc: BaseException) -> None:
         # Untick and tick again to retry.
         self._closed_wanted = False
@@ -325,6 +379,8 @@ class ClinicSession(QObject):
         if not self._ready:
             self._ready = True
             self.sig_ready.emit()
+        if self._search_wanted and self._found_for != today:
+            self.search_closed(self._search_wanted)  # typed before the load, or a new day
         if self.keep_snapshot:
             self._snapshot_timer.start()
 
@@ -374,6 +430,13 @@ class ClinicSession(QObject):
             if self._closed_wanted
             else []
         )
+        if self.found is not None:
+            # A found row edited: its new state, or gone if the edit reopened it.
+            now = {r.transplant_id: r for r in part.closed}
+            kept = [now.get(r.transplant_id, r) for r in self.found.rows]
+            self.found = replace(
+                self.found, rows=[r for r in kept if r.transplant_id not in ids - now.keys()]
+            )
         self._apply(
             (
                 sorted(rows, key=board_order),

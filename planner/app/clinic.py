@@ -31,6 +31,7 @@ from planner.records.ports import (
     ENGRAFTMENT,
     HARVEST,
     RECORD_KINDS,
+    SEARCH_LIMIT,
     ClinicalRecord,
     Repository,
     Scope,
@@ -155,6 +156,35 @@ def closed_view(repo: Repository, today: dt.date) -> list[BoardRow]:
     return closed_rows(
         repo.list_patients(Scope.CLOSED), repo.list_transplants(scope=Scope.CLOSED), (), today
     )
+
+
+@dataclass(frozen=True)
+class ClosedFound:
+    """The closed transplants of the patients a search found in the store.
+
+    Attributes:
+        text: what was searched for.
+        rows: one board row per closed transplant of those patients.
+        more: the search returned its limit of patients: there may be others, and a
+            longer text narrows it.
+    """
+
+    text: str
+    rows: list[BoardRow]
+    more: bool
+
+
+def closed_matching(repo: Repository, today: dt.date, text: str) -> ClosedFound:
+    """The closed transplants of the patients whose name or MRN contains ``text``.
+
+    The search runs in the store (``Repository.search_patients``), then the closed
+    transplants of the few patients found are read: a search of any history reads what
+    it finds, not the history.
+    """
+    patients = repo.search_patients(text, Scope.CLOSED)
+    transplants = [t for p in patients for t in repo.list_transplants(p.id, Scope.CLOSED)]
+    rows = closed_rows(patients, transplants, (), today)
+    return ClosedFound(text, rows, len(patients) >= SEARCH_LIMIT)
 
 
 def clinic_view_of(

@@ -157,6 +157,11 @@ def scope_statuses(scope: Scope) -> frozenset[str] | None:
     return frozenset(s.value for s in TransplantStatus) - closed
 
 
+# Patients a search returns at most: enough to scroll, few enough that a one-letter
+# search of a long history stays quick; the board says when there may be more.
+SEARCH_LIMIT: Final = 100
+
+
 class Repository(Protocol):
     """Storage of patients, transplants, plans, records, lab samples and the audit trail.
 
@@ -168,6 +173,15 @@ class Repository(Protocol):
 
     def list_patients(self, scope: Scope = Scope.ALL) -> list[Patient]:
         """Every patient (of transplants in ``scope``), ordered by family then given name."""
+        ...
+
+    def search_patients(
+        self, text: str, scope: Scope = Scope.ALL, limit: int = SEARCH_LIMIT
+    ) -> list[Patient]:
+        """Patients (of transplants in ``scope``) whose roster name or MRN contains
+        ``text``, case and accents aside (``planner.domain.search``), ordered by family then
+        given name; at most ``limit``. Runs in the store: a history of any length is not
+        read to find a few patients in it."""
         ...
 
     def get_patient(self, patient_id: str) -> Patient:

@@ -15,9 +15,17 @@ from typing import Any
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
+from planner.domain.search import patient_search_key, search_key
 from planner.errors import NotFoundError, StorageError
 from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
-from planner.records.ports import Action, ClinicalRecord, Committed, Scope, scope_statuses
+from planner.records.ports import (
+    SEARCH_LIMIT,
+    Action,
+    ClinicalRecord,
+    Committed,
+    Scope,
+    scope_statuses,
+)
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
     EVENT_ENTITY,
@@ -109,6 +117,24 @@ class InMemoryRepository:
             ),
             key=patient_order,
         )
+
+    def search_patients(
+        self, text: str, scope: Scope = Scope.ALL, limit: int = SEARCH_LIMIT
+    ) -> list[Patient]:
+        """Patients (of transplants in ``scope``) whose name or MRN contains ``text``,
+        case and accents aside, in name order; at most ``limit``."""
+        self._check_open()
+        key = search_key(text.strip())
+        if not key:
+            return []
+        wanted = self._patient_ids(scope)
+        keyed = sorted(
+            (patient_search_key(d["family_name"], d["given_name"], d["mrn"]), pid)
+            for pid, d in self._patients.items()
+            if wanted is None or pid in wanted
+        )
+        found = [pid for folded, pid in keyed if key in folded][:limit]
+        return sorted((patient_from_dict(self._patients[pid]) for pid in found), key=patient_order)
 
     def get_patient(self, patient_id: str) -> Patient:
         """One patient; ``NotFoundError`` when absent."""

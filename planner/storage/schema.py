@@ -28,6 +28,8 @@ from planner.storage.revisions import SCHEMA_REVISIONS as SCHEMA_REVISIONS
 
 metadata = MetaData()
 
+SEARCH_KEY = "search_key"
+
 patients = Table(
     "patients",
     metadata,
@@ -56,6 +58,10 @@ patients = Table(
     # 0005: registry identifiers.
     Column("cibmtr_crid", String(12)),
     Column("ebmt_id", String(30)),
+    # 0007: ``planner.domain.search.patient_search_key`` of the name and MRN, kept with
+    # every write of the row so a search of the history runs in the store. Derived, not
+    # part of the patient's document (nor of its audited hash).
+    Column(SEARCH_KEY, Text),
 )
 
 transplants = Table(
@@ -144,6 +150,6 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
-PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns)
+PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns if c.name != SEARCH_KEY)
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
 LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

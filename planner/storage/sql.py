@@ -24,9 +24,17 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
+from planner.domain.search import patient_search_key, search_key
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.records.audit import AuditEntry, AuditKey
-from planner.records.ports import Action, ClinicalRecord, Committed, Scope, scope_statuses
+from planner.records.ports import (
+    SEARCH_LIMIT,
+    Action,
+    ClinicalRecord,
+    Committed,
+    Scope,
+    scope_statuses,
+)
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
 from planner.storage._common import (
@@ -116,6 +124,18 @@ def _patient_dict(row: Any) -> dict[str, Any]:
     # its migration) has fewer, and its documents' hashes were made without them.
     mapping = row._mapping
     return {name: mapping[name] for name in s.PATIENT_FIELDS if name in mapping}
+
+
+def _patient_row(document: dict[str, Any]) -> dict[str, Any]:
+    """A patient's columns: its document and the search key derived from it (0007)."""
+    key = patient_search_key(document["family_name"], document["given_name"], document["mrn"])
+    return {**document, s.SEARCH_KEY: key}
+
+
+def _like_pattern(text: str) -> str:
+    """``text`` as a LIKE pattern matching anywhere, its own % and _ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 def _transplant_dict(row: Any) -> dict[str, Any]:
@@ -290,6 +310,28 @@ class SqlRepository:
         query = select(s.patients)
         if (wanted := _in_scope(scope, "patient_id")) is not None:
             query = query.where(s.patients.c.id.in_(wanted))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return sorted((patient_from_dict(_patient_dict(r)) for r in rows), key=patient_order)
+
+    def search_patients(
+        self, text: str, scope: Scope = Scope.ALL, limit: int = SEARCH_LIMIT
+    ) -> list[Patient]:
+        """Patients (of transplants in ``scope``) whose name or MRN contains ``text``,
+        case and accents aside, in name order; at most ``limit``. One query on the stored
+        search keys (0007); a blank text finds no one."""
+        key = search_key(text.strip())
+        if not key:
+            return []
+        p = s.patients
+        query = (
+            select(p)
+            .where(p.c[s.SEARCH_KEY].like(_like_pattern(key), escape="\\"))
+            .order_by(p.c[s.SEARCH_KEY], p.c.id)
+            .limit(limit)
+        )
+        if (wanted := _in_scope(scope, "patient_id")) is not None:
+            query = query.where(p.c.id.in_(wanted))
         with self._read() as conn:
             rows = conn.execute(query).all()
         return sorted((patient_from_dict(_patient_dict(r)) for r in rows), key=patient_order)
@@ -478,7 +520,7 @@ class SqlRepository:
                     action, prepared.pending, last_seq, last_hash, self.audit_key
                 )
                 for w in prepared.patients:
-                    self._save(conn, s.patients, w, dict(w.new))
+                    self._save(conn, s.patients, w, _patient_row(w.new))
                 for w in prepared.transplants:
                     row = dict(w.new)
                     row["donor"] = dumps(row["donor"]) if row["donor"] is not None else None

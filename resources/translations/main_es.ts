@@ -119,6 +119,14 @@
         <source>Also list the completed, cancelled and deceased transplants.</source>
         <translation>Mostrar también los trasplantes completados, cancelados y de pacientes fallecidos.</translation>
     </message>
+    <message>
+        <source>{shown} of {total}, with {found} closed (type more to find others)</source>
+        <translation>{shown} de {total}, con {found} cerrados (escriba más para encontrar otros)</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}, with {found} closed</source>
+        <translation>{shown} de {total}, con {found} cerrados</translation>
+    </message>
 </context>
 <context>
     <name>ChangeCommand</name>
@@ -152,6 +160,14 @@
     <message>
         <source>the database did not answer. Untick and tick the box to try again.</source>
         <translation>la base de datos no respondió. Desmarque y vuelva a marcar la casilla para intentarlo de nuevo.</translation>
+    </message>
+    <message>
+        <source>The closed transplants could not be searched: {reason}</source>
+        <translation>No se pudieron buscar los trasplantes cerrados: {reason}</translation>
+    </message>
+    <message>
+        <source>the database did not answer. Type the search again to retry.</source>
+        <translation>la base de datos no respondió. Escriba la búsqueda de nuevo para reintentar.</translation>
     </message>
 </context>
 <context>

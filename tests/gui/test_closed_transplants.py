@@ -81,3 +81,67 @@ def test_closed_transplants_that_cannot_be_read_say_so_and_can_be_retried(
     _tick(qtbot, window)  # untick
     _tick(qtbot, window)  # and tick again
     qtbot.waitUntil(lambda: "DEMO-0018" in _shown(window))
+
+
+def _type_search(qtbot, window, text: str) -> None:
+    field = window.board.search
+    field.setFocus()
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(field, text)
+
+
+def _visible(window) -> set[str]:
+    proxy, model = window.board.proxy, window.board.model
+    return {
+        model.row_at(proxy.mapToSource(proxy.index(i, 0)).row()).mrn
+        for i in range(proxy.rowCount())
+    }
+
+
+def test_a_search_finds_a_closed_transplant_in_the_store(window, qtbot, monkeypatch):
+    reads = []
+    real = type(window.session.repo).list_patients
+    monkeypatch.setattr(
+        type(window.session.repo),
+        "list_patients",
+        lambda self, scope=Scope.ALL: reads.append(scope) or real(self, scope),
+    )
+    _type_search(qtbot, window, "IVANOVA, o")  # the roster name, typed in another case
+    qtbot.waitUntil(lambda: _visible(window) == {"DEMO-0018"})
+    assert _shown(window)["DEMO-0018"] == "cancelled"
+    assert Scope.CLOSED not in reads  # found by a search in the store, not a read of all
+    assert not window.board.show_closed.isChecked()
+    assert "with 1 closed" in window.board.count.text()
+    qtbot.keyClick(window.board.search, Qt.Key.Key_Return)  # Enter opens the one found
+    qtbot.waitUntil(lambda: window.tabs.count() > 2)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "DEMO-0018"
+
+
+def test_clearing_the_search_takes_the_closed_rows_away(window, qtbot):
+    _type_search(qtbot, window, "DEMO-0018")
+    qtbot.waitUntil(lambda: "DEMO-0018" in _shown(window))
+    _type_search(qtbot, window, "")
+    qtbot.waitUntil(lambda: "DEMO-0018" not in _shown(window))
+    assert "closed" not in window.board.count.text()
+    assert window.session.found is None
+
+
+def test_only_the_latest_search_is_shown(window, qtbot):
+    _type_search(qtbot, window, "ivanova")
+    _type_search(qtbot, window, "zzz-nobody")  # before the first answer is shown
+    qtbot.wait(400)
+    qtbot.waitUntil(lambda: window.session.found is not None)
+    assert window.session.found.text == "zzz-nobody"
+    assert "DEMO-0018" not in _shown(window)
+
+
+def test_a_search_that_cannot_run_says_so(window, qtbot, monkeypatch):
+    def busy(self, text, scope=Scope.ALL, limit=100):
+        raise StorageError("The database is busy; try again.")
+
+    monkeypatch.setattr(type(window.session.repo), "search_patients", busy)
+    _type_search(qtbot, window, "ivanova")
+    bar = window.statusBar()
+    qtbot.waitUntil(lambda: "could not be searched" in bar.currentMessage())
+    assert "The database is busy" in bar.currentMessage()

@@ -34,7 +34,7 @@ def _open(path: Path, **kw: object) -> SqlRepository:
 
 
 # Columns added after 0001 (0003: the plan rules' patient facts; 0005: the registry IDs
-# and the transplant record).
+# and the transplant record; 0007: the search key).
 LATER_PATIENT_COLUMNS = (
     "creatinine_mg_dl",
     "creatinine_date",
@@ -42,6 +42,7 @@ LATER_PATIENT_COLUMNS = (
     "anti_hbc",
     "cibmtr_crid",
     "ebmt_id",
+    "search_key",
 )
 LATER_TRANSPLANT_COLUMNS = ("number", "manipulation", "status_history")
 
@@ -58,6 +59,7 @@ def _schema_0001(m: pytest.MonkeyPatch) -> None:
         *(c._copy() for c in schema.patients.columns if c.name not in LATER_PATIENT_COLUMNS),
     )
     m.setattr(schema, "patients", old)
+    m.setattr(sql, "_patient_row", dict)  # no search key before 0007
     old_transplants = Table(
         "transplants",
         MetaData(),

@@ -19,12 +19,13 @@ from sqlalchemy import Connection, MetaData, Table
 from planner.app.demo import build_demo_clinic
 from planner.domain.patients import TransplantStatus, with_status
 from planner.records.ports import Action
-from planner.storage import _common, migrate, open_repository, schema
+from planner.storage import _common, migrate, open_repository, schema, sql
 from planner.storage import backup as bk
 from tests.integration.factories import ACTOR
 
 NOW = dt.datetime(2026, 12, 6, 9, 0, tzinfo=dt.UTC)
 NEW_PATIENT_COLUMNS = ("cibmtr_crid", "ebmt_id")
+LATER_PATIENT_COLUMNS = ("search_key",)  # 0007
 NEW_TRANSPLANT_COLUMNS = ("number", "manipulation", "status_history")
 
 
@@ -42,7 +43,8 @@ def _as_release_0004(m: pytest.MonkeyPatch) -> None:
     m.setattr(migrate, "upgrade_to_head", upgrade_to_0004)
     m.setattr(schema, "SCHEMA_REVISIONS", ("0001", "0002", "0003", "0004"))
     m.setattr(schema, "HEAD_REVISION", "0004")
-    patients = _without(schema.patients, NEW_PATIENT_COLUMNS)
+    patients = _without(schema.patients, (*NEW_PATIENT_COLUMNS, *LATER_PATIENT_COLUMNS))
+    m.setattr(sql, "_patient_row", dict)  # no search key before 0007
     transplants = _without(schema.transplants, NEW_TRANSPLANT_COLUMNS)
     m.setattr(schema, "patients", patients)
     m.setattr(schema, "transplants", transplants)

@@ -110,3 +110,51 @@ def test_a_transplant_closed_by_an_edit_leaves_the_open_scope(clinic: Repository
     clinic.commit(action("Close", transplants=(done,)))
     assert ids(clinic.list_transplants(scope=Scope.OPEN)) == ["t4"]
     assert ids(clinic.list_patients(Scope.OPEN)) == ["p3"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("second", ["p2"]),  # the family name, any case
+        ("SEC", ["p2"]),
+        ("002", ["p2"]),  # the MRN
+        ("second, ada", ["p2"]),  # the roster name as the board shows it
+        ("  third ", ["p3"]),  # spaces around are not part of the search
+        ("d", ["p2", "p3"]),
+        ("testperson", []),  # p1's transplant is open
+        ("fourth", []),  # p4 has no transplant
+        ("", []),
+        ("%", []),  # LIKE's wildcards are letters here
+        ("_", []),
+    ],
+)
+def test_search_of_the_closed_patients_runs_in_the_store(
+    clinic: Repository, text: str, found: list[str]
+) -> None:
+    assert ids(clinic.search_patients(text, Scope.CLOSED)) == found
+
+
+def test_search_folds_accents_and_case_both_ways(repo: Repository) -> None:
+    people = (
+        patient("a", "A-1", family="Łukasiewicz", given="Zoë"),
+        patient("b", "B-2", family="Muñoz", given="José"),
+        patient("c", "C-3", family="Munoz", given="Jose"),
+    )
+    repo.commit(action("Seed", patients=people))
+    assert ids(repo.search_patients("lukasiewicz, zoe")) == ["a"]
+    assert ids(repo.search_patients("ŁUKASIEWICZ")) == ["a"]
+    assert ids(repo.search_patients("munoz")) == ["b", "c"]
+    assert ids(repo.search_patients("MUÑOZ, JOSÉ")) == ["b", "c"]
+    assert ids(repo.search_patients("b-2")) == ["b"]
+    assert ids(repo.search_patients("b_2")) == []  # "_" is not LIKE's any-letter
+    assert ids(repo.search_patients("munoz", limit=1)) == ["b"]  # "munoz, jose b-2" first
+
+
+def test_search_follows_a_renamed_patient(repo: Repository) -> None:
+    from dataclasses import replace
+
+    repo.commit(action("Seed", patients=(patient("a", "A-1", family="Before"),)))
+    stored = repo.get_patient("a")
+    repo.commit(action("Rename", patients=(replace(stored, family_name="After"),)))
+    assert ids(repo.search_patients("after")) == ["a"]
+    assert repo.search_patients("before") == []

@@ -172,7 +172,23 @@ class BoardTableModel(QAbstractTableModel):
 
     def _shown(self) -> list[BoardRow]:
         rows = self._session.rows
-        return rows + self._session.closed_rows if self.show_closed else rows
+        if self.show_closed:
+            return rows + self._session.closed_rows
+        # The closed transplants a search found in the store (none without a search).
+        return rows + self._session.found_rows
+
+    def search_closed(self, text: str) -> None:
+        """Also show the closed transplants of the patients ``text`` finds in the store
+        (they come with the session's next board change; a blank text takes them away)."""
+        self._session.search_closed(text)
+
+    @property
+    def closed_found(self) -> tuple[int, bool]:
+        """How many closed rows a search added, and whether the store may hold more."""
+        found = self._session.found
+        if self.show_closed or found is None:
+            return 0, False
+        return len(self._session.found_rows), found.more
 
     def set_show_closed(self, show: bool) -> None:
         """Add the completed, cancelled and deceased transplants to the rows, or take them

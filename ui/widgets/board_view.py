@@ -7,7 +7,6 @@ tooltip lists every alert with its severity and rule.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow
+from planner.domain.search import search_key
 from ui.models.board_model import (
     ALERTS_COLUMN,
     ALERTS_ROLE,
@@ -59,6 +59,8 @@ from ui.models.board_model import (
 )
 
 ALL = "All"  # the filters' value for "no filter" (each combo shows it translated)
+# Typing pauses this long before the search also asks the store for closed transplants.
+STORE_SEARCH_MS = 300
 
 # The dot before each alert line. Each colour has at least 4.5:1 contrast on white
 # (WCAG 2.1, success criterion 1.4.3), so the high text drawn in it reads as well as black;
@@ -237,13 +239,6 @@ class AlertsDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-def search_key(text: str) -> str:
-    """Case- and accent-insensitive form for incremental search ("Łukasz" ~ "lukasz")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return folded.replace("ł", "l").replace("ø", "o").replace("đ", "d")
-
-
 class BoardFilter(QSortFilterProxyModel):
     """Filters board rows; sorting is the model's (``BoardTableModel.sort``: the Day column
     by day number, not by text), so the proxy keeps the model's order."""
@@ -404,6 +399,13 @@ class BoardView(QWidget):
         ):
             signal.connect(self._on_filter_changed)
         self.show_closed.toggled.connect(model.set_show_closed)
+        # The search also looks for closed transplants in the store, once typing pauses:
+        # a query per pause, not per keystroke.
+        self._store_search = QTimer(self)
+        self._store_search.setSingleShot(True)
+        self._store_search.setInterval(STORE_SEARCH_MS)
+        self._store_search.timeout.connect(lambda: model.search_closed(self.search.text()))
+        self.search.textChanged.connect(self._store_search.start)
         self.table.sig_row_activated.connect(self._on_table_row_activated)
         # Down goes to the results, Enter opens the selected (or first) patient found.
         self.search.installEventFilter(self)
@@ -574,7 +576,14 @@ class BoardView(QWidget):
             overdue_only=self.overdue_only.isChecked(),
         )
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
+        found, more = self.model.closed_found
+        if not found:
+            text = self.tr("{shown} of {total}").format(shown=shown, total=total)
+        elif more:
+            text = self.tr("{shown} of {total}, with {found} closed (type more to find others)")
+        else:
+            text = self.tr("{shown} of {total}, with {found} closed")
+        self.count.setText(text.format(shown=shown, total=total, found=found))
 
     def _on_table_row_activated(self, proxy_row: int) -> None:
         source = self.proxy.mapToSource(self.proxy.index(proxy_row, 0))
