@@ -6,9 +6,7 @@ import argparse
 import datetime as dt
 from typing import Any, Final, NoReturn
 
-from planner.export.texts import REFERENCE_LANGUAGE
-from planner.export.views import VIEW_KINDS
-from planner.records.documents import DOCUMENT_KINDS
+from planner.records.kinds import DOCUMENT_KINDS, REFERENCE_LANGUAGE, VIEW_KINDS
 
 DB_ENV: Final = "TRANSPLANT_PLANNER_DB"
 PROGRAM: Final = "transplant-planner"

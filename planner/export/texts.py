@@ -39,8 +39,8 @@ from babel.numbers import format_decimal
 from planner.domain.assets import resource
 from planner.domain.templates import ID_PATTERN, StepKind, load_protocols
 from planner.errors import PlannerError, TemplateError
+from planner.records.kinds import REFERENCE_LANGUAGE as REFERENCE_LANGUAGE
 
-REFERENCE_LANGUAGE = "en"
 HANDOUT_FILE = "handout.toml"
 STEPS_FILE = "steps.toml"
 SHORT_MAX_CHARS = 28  # a large-print calendar cell is about 7 cm wide: a few words

@@ -17,8 +17,8 @@ from typing import Final
 
 from planner.domain.plans import Occurrence, Plan, StepStatus
 from planner.errors import ValidationError
+from planner.records.kinds import VIEW_KINDS as VIEW_KINDS
 
-VIEW_KINDS: Final[tuple[str, ...]] = ("timeline", "calendar", "checklists")
 VIEW_TITLE: Final[dict[str, str]] = {
     "timeline": "Transplant timeline",
     "calendar": "Transplant calendar",

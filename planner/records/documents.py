@@ -22,9 +22,9 @@ from planner.domain.days import calendar_date
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.plans import Plan, StepStatus
 from planner.errors import ValidationError
+from planner.records.kinds import DOCUMENT_KINDS as DOCUMENT_KINDS
 from planner.records.ports import DOCUMENTS, ClinicalRecord
 
-DOCUMENT_KINDS: Final[tuple[str, ...]] = ("handout", "summary", "handoff")
 # Documents that leave the team (with the patient or to the community team) are the
 # ones a stale copy can mislead; the team summary is printed fresh for each meeting.
 ALERT_KINDS: Final[tuple[str, ...]] = ("handout", "handoff")
