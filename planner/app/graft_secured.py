@@ -71,19 +71,13 @@ class GraftNotSecuredError(ValidationError):
 
 def first_conditioning(plan: Plan) -> dt.date | None:
     """The date of the first conditioning step (skipped or cancelled ones left out)."""
-    dates = [
-        o.date
-        for o in plan.occurrences()
-        if o.phase is Phase.CONDITIONING and o.status not in _GONE
-    ]
+    dates = [o.date for o in plan.phase_occurrences(Phase.CONDITIONING) if o.status not in _GONE]
     return min(dates) if dates else None
 
 
 def _collection_date(plan: Plan) -> dt.date | None:
     """The first donor collection on the plan (a collection-phase step), if any."""
-    dates = [
-        o.date for o in plan.occurrences() if o.phase is Phase.COLLECTION and o.status not in _GONE
-    ]
+    dates = [o.date for o in plan.phase_occurrences(Phase.COLLECTION) if o.status not in _GONE]
     return min(dates) if dates else None
 
 

@@ -170,3 +170,27 @@ def test_date_span_holds_every_occurrence(base: dt.date) -> None:
         assert span[0] <= occs[0].date and occs[-1].date <= span[1]
         if not any(s.records for s in plan.steps):  # without real dates it is exact
             assert span == (occs[0].date, occs[-1].date)
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_phase_occurrences_are_the_occurrences_of_that_phase(today: dt.date) -> None:
+    for plan in _plans(today):
+        for phase in Phase:
+            # A fresh copy each time: nothing built by one read helps the other.
+            fresh = replace(plan)
+            assert fresh.phase_occurrences(phase) == [
+                o for o in replace(plan).occurrences() if o.phase is phase
+            ]
+
+
+@pytest.mark.parametrize("today", TODAYS)
+def test_first_conditioning_reads_the_conditioning_steps_only(today: dt.date) -> None:
+    from planner.app.graft_secured import _GONE, first_conditioning
+
+    for plan in _plans(today):
+        dates = [
+            o.date
+            for o in plan.occurrences()
+            if o.phase is Phase.CONDITIONING and o.status not in _GONE
+        ]
+        assert first_conditioning(replace(plan)) == (min(dates) if dates else None)
