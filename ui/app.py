@@ -165,7 +165,7 @@ def run(
             lambda exc: LOG.warning("templates not loaded: %s", type(exc).__name__),
         )
 
-    session.sig_ready.connect(load_templates)
+    session.sig_live.connect(load_templates)  # beside the clinic's load, they would slow it
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
         session.refresh_async(window.show_load_error)

@@ -386,6 +386,8 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.session.sig_board_changed.connect(self._on_session_board_changed)
         self.session.sig_ready.connect(self._on_session_ready)
+        # The day's backup reads the whole file: after the clinic's load, not beside it.
+        self.session.sig_live.connect(lambda: self._backup_timer.start())
         self.session.sig_loading.connect(self._on_session_loading)
         self.session.sig_message.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         self.board.sig_open_requested.connect(self.open_transplant)
@@ -460,7 +462,8 @@ class MainWindow(QMainWindow):
         return self.tr("Opening the clinic database... one moment.")
 
     def _on_session_ready(self) -> None:
-        self._backup_timer.start()
+        if self.session.from_snapshot and self.statusBar().currentMessage() == self._summary:
+            self._show_summary()  # "opening the database" becomes "loading the clinic"
         pending, self._pending = self._pending, None
         if pending is not None and not self.session.finishing:
             # After the other handlers of the first load (templates, patients reopened).
@@ -468,7 +471,7 @@ class MainWindow(QMainWindow):
 
     def show_load_error(self, exc: BaseException) -> None:
         """A load that failed; before the first live load, say how to try again."""
-        if self.session.ready:
+        if self.session.live:
             self.show_error(exc)
             return
         self.statusBar().showMessage(
@@ -483,31 +486,8 @@ class MainWindow(QMainWindow):
 
     def _on_session_board_changed(self) -> None:
         rows = self.session.rows
-        count = len(rows)
-        self.empty_panel.setVisible(count == 0 and not self.session.demo)
-        active = (
-            self.tr("1 active transplant")
-            if count == 1
-            else self.tr("{count} active transplants").format(count=count)
-        )
-        summary = self.tr("{active} - today {date}").format(
-            active=active, date=format_date(self.session.today, "%a %d %b %Y")
-        )
-        bar = self.statusBar()
-        if self.session.from_snapshot:  # the board saved at the last close, same data
-            self._summary = self.tr("{summary} - opening the clinic database...").format(
-                summary=summary
-            )
-            bar.showMessage(self._summary)
-        elif bar.currentMessage() in (
-            "",
-            self._summary,
-            self._loading_text(),
-        ) or bar.currentMessage().startswith(self._opening_text()):
-            # The refresh after an edit must not wipe the edit's own message
-            # ("Day 0 moved to ...; 77 dates changed").
-            self._summary = summary
-            bar.showMessage(summary, 5000)
+        self.empty_panel.setVisible(not rows and not self.session.demo)
+        self._show_summary()
         plans, sketches = self.session.plans, self.session.sketches
         self.clinic_timeline.set_rows(
             [
@@ -521,6 +501,37 @@ class MainWindow(QMainWindow):
             ],
             self.session.computed_for or self.session.today,
         )
+
+    def _show_summary(self) -> None:
+        """The status bar's line about the board: how many, which day, and (on the stored
+        board) what is still being done behind it."""
+        count = len(self.session.rows)
+        active = (
+            self.tr("1 active transplant")
+            if count == 1
+            else self.tr("{count} active transplants").format(count=count)
+        )
+        summary = self.tr("{active} - today {date}").format(
+            active=active, date=format_date(self.session.today, "%a %d %b %Y")
+        )
+        bar = self.statusBar()
+        if self.session.from_snapshot:  # the board saved at the last close, same data
+            behind = (
+                self.tr("{summary} - loading the clinic...")
+                if self.session.ready  # patients open; the clinic is computed behind
+                else self.tr("{summary} - opening the clinic database...")
+            )
+            self._summary = behind.format(summary=summary)
+            bar.showMessage(self._summary)
+        elif bar.currentMessage() in (
+            "",
+            self._summary,
+            self._loading_text(),
+        ) or bar.currentMessage().startswith(self._opening_text()):
+            # The refresh after an edit must not wipe the edit's own message
+            # ("Day 0 moved to ...; 77 dates changed").
+            self._summary = summary
+            bar.showMessage(summary, 5000)
 
     def _on_session_loading(self, loading: bool) -> None:
         self.progress.setVisible(loading)

@@ -2,7 +2,8 @@
 
 With ``TRANSPLANT_PLANNER_PROBE`` set (``benchmarks/bench_app.py`` sets it), the app
 started by ``transplant-planner`` prints, on stdout, ``name=value`` pairs: when the
-board was first painted, when the live clinic was in and painted, whether the stored
+board was first painted, when a patient could first be opened (``ready_at``), when the
+live clinic was in and painted, whether the stored
 board was shown first, the longest stall of the GUI thread while loading and while idle
 afterwards, and memory; then it closes its window as a user would and says when. The
 variable's value is how many seconds to stay idle once the clinic is live (``0``: close
@@ -71,7 +72,8 @@ class Probe(QObject):
         self._beat.timeout.connect(self._tick)
         self._beat.start()
         window.board.table.viewport().installEventFilter(self)
-        window.session.sig_ready.connect(lambda: QTimer.singleShot(0, self._live))
+        window.session.sig_ready.connect(lambda: QTimer.singleShot(0, self._ready))
+        window.session.sig_live.connect(lambda: QTimer.singleShot(0, self._live))
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -90,6 +92,10 @@ class Probe(QObject):
         # The load's stalls are counted from here: the first paint is the start's.
         self._stall = 0.0
         self._last = time.perf_counter()
+
+    def _ready(self) -> None:
+        # A patient can be opened from here (on a stored board, before the live load).
+        _say(ready_at=f"{time.time():.6f}")
 
     def _live(self) -> None:
         self._window.repaint()

@@ -100,12 +100,24 @@ class ClinicSession(QObject):
 
     Attributes:
         sketches: clinic timeline rows from the start board (empty once live).
-        from_snapshot: the rows shown come from the stored board, not the repository.
+        from_snapshot: the rows shown come from the stored board, not (all) from a load
+            of the repository.
+
+    A stored board of today is the board the data makes: it is shown only when the data
+    mark stored with it is the database's, read under the instance lock that keeps every
+    other writer out until this app closes. So once the database is open behind it
+    (``attach``), patients may be opened and the repository used (``sig_ready``); the
+    clinic is still loaded and computed, in a worker thread, and replaces it when in
+    (``sig_live``): a stored board written by a faulty program is corrected within a
+    second, and what needs the whole clinic (the start's file check, the day's backup,
+    the templates) waits for that.
 
     Signals:
         sig_board_changed: the board rows and worklist were recomputed.
         sig_loading: a background load started (True) or ended (False).
-        sig_ready: the first live load is in: the repository may be used.
+        sig_ready: the repository may be used: the first live load is in, or the database
+            is open behind the stored board of today.
+        sig_live: the first load computed from the repository is in.
         sig_change: an edit, undo or redo was stored; args: the ``Change``.
         sig_message: a sentence for the status bar (an undo that was refused).
     """
@@ -115,7 +127,9 @@ class ClinicSession(QObject):
     sig_loading = Signal(bool)
     """Emitted True when a background load starts and False when it ends."""
     sig_ready = Signal()
-    """Emitted once, when the first live rows replace the start board (or none)."""
+    """Emitted once, when the repository may first be used."""
+    sig_live = Signal()
+    """Emitted once, when the first rows computed from the repository are in."""
     sig_change = Signal(object)
     """Emitted with the ``Change`` after an edit, undo or redo was stored and the board
     rows it touched were recomputed."""
@@ -162,6 +176,10 @@ class ClinicSession(QObject):
         self.from_snapshot = False
         self.computed_for: dt.date | None = None  # the day the rows were computed for
         self._ready = False
+        self._live = False
+        # The transplants each background load in flight has missed: edited after it
+        # read the clinic, so recomputed again once its rows are in.
+        self._missed_by_loads: list[set[str]] = []
         self.finishing = False  # the window closed: late results of background work are dropped
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
@@ -206,6 +224,7 @@ class ClinicSession(QObject):
         """Show the stored board of today while the repository is being opened."""
         self.rows, self.worklist = board.rows, board.worklist
         self.sketches, self.from_snapshot = board.sketches, True
+        self.engrafted = dict(board.engrafted)
         self.computed_for = board.today
         self.sig_board_changed.emit()
 
@@ -214,8 +233,19 @@ class ClinicSession(QObject):
         self.sig_loading.emit(loading)
 
     def attach(self, repo: Repository) -> None:
-        """Hand over the repository opened behind the start board."""
+        """Hand over the repository opened behind the start board; it may be used at
+        once while the board shown is the stored one of today (the class says why)."""
         self._repo = repo
+        if self.finishing or self._ready:
+            return
+        if self.from_snapshot and self.computed_for == self.today:
+            self._ready = True
+            self.sig_ready.emit()
+
+    @property
+    def live(self) -> bool:
+        """True once a load computed from the repository is in (``sig_live``)."""
+        return self._live
 
     @property
     def attached(self) -> bool:
@@ -269,14 +299,14 @@ class ClinicSession(QObject):
         def run() -> None:
             run_in_background(self.repo.check_file, passed, failed)
 
-        def when_ready() -> None:
-            self.sig_ready.disconnect(when_ready)
+        def when_live() -> None:
+            self.sig_live.disconnect(when_live)
             run()
 
-        if self._ready:
+        if self._live:
             run()
         else:
-            self.sig_ready.connect(when_ready)
+            self.sig_live.connect(when_live)
 
     @property
     def file_checked(self) -> bool:
@@ -369,16 +399,24 @@ class ClinicSession(QObject):
         reason = str(exc) if isinstance(exc, PlannerError) else shown(CLOSED_UNREAD_WHY)
         self.report(shown(CLOSED_UNREAD).format(reason=reason))
 
-    def _apply(self, loaded: Loaded, today: dt.date) -> None:
+    def _apply(self, loaded: Loaded, today: dt.date, *, whole: bool = True) -> None:
+        """Show rows computed from the repository: the whole clinic's, or (``whole``
+        False) the stored rows with some transplants recomputed."""
         if self.finishing:
             return  # a load that ended after the window closed
         self.rows, self.worklist, self.plans, self.engrafted, self.closed_rows = loaded
-        self.sketches, self.from_snapshot = {}, False
+        if whole:
+            self.sketches, self.from_snapshot = {}, False
+        else:  # the other rows are still the stored board's, drawn from their sketches
+            self.sketches = {k: v for k, v in self.sketches.items() if k not in self.plans}
         self.computed_for = today
         self.sig_board_changed.emit()
         if not self._ready:
             self._ready = True
             self.sig_ready.emit()
+        if whole and not self._live:
+            self._live = True
+            self.sig_live.emit()
         if self._search_wanted and self._found_for != today:
             self.search_closed(self._search_wanted)  # typed before the load, or a new day
         if self.keep_snapshot:
@@ -408,6 +446,8 @@ class ClinicSession(QObject):
         day, or rows not yet live, take the full path.
         """
         today = self.today
+        for missed in self._missed_by_loads:
+            missed.update(transplant_ids)
         if not self._ready or self.computed_for != today or not self.repo.keeps_board_snapshot:
             # On a shared server the whole board is re-read, as other workstations'
             # changes come with it (an SQLite file has no other writer while open).
@@ -446,18 +486,29 @@ class ClinicSession(QObject):
                 sorted(closed, key=closed_order),
             ),
             today,
+            whole=not self.from_snapshot,
         )
 
     def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
-        """Recompute in a worker thread; the GUI stays responsive meanwhile."""
+        """Recompute in a worker thread; the GUI stays responsive meanwhile.
+
+        An edit stored while it runs is not in what it read: the edited transplants are
+        recomputed again once its rows are in, so an edit never disappears from the board.
+        """
         today = self.today
         self.set_loading(True)
+        missed: set[str] = set()
+        self._missed_by_loads.append(missed)
 
         def done(loaded: Loaded) -> None:
+            self._missed_by_loads.remove(missed)
             self._apply(loaded, today)
+            if missed and not self.finishing:
+                self.refresh_transplants(missed)
             self.set_loading(False)
 
         def failed(exc: BaseException) -> None:
+            self._missed_by_loads.remove(missed)
             self.set_loading(False)
             on_error(exc)
 
@@ -604,7 +655,9 @@ class ClinicSession(QObject):
         from planner.app.snapshot import SnapshotKey, save_shown_board
 
         key = SnapshotKey(self.repo.data_mark(), tuple(sorted(self.closures)))
-        save_shown_board(self.repo, key, today, (self.rows, self.worklist), self.plans.values())
+        save_shown_board(
+            self.repo, key, today, (self.rows, self.worklist), self.plans.values(), self.engrafted
+        )
         self._snapshot_saved_for = (key.data_mark, today)
 
     def save_snapshot_async(self) -> None:

@@ -40,8 +40,10 @@ if TYPE_CHECKING:
     from planner.records.ports import Repository
 
 # 2: board rows carry their alerts' rules; 3: and their severities, most severe first
-# (a format-2 row would paint every alert as medium, in the old order: not shown).
-FORMAT = 3
+# (a format-2 row would paint every alert as medium, in the old order: not shown);
+# 4: the neutrophil engraftment dates, so a patient opened from the stored board shows
+# the date the live board knows.
+FORMAT = 4
 SNAPSHOT_DAYS = 4
 
 # What a malformed document can raise while it is decoded (never a crash at start-up).
@@ -83,12 +85,14 @@ class StartBoard:
     Attributes:
         today: the day it is for; rows, worklist: that day's board and worklist.
         sketches: clinic timeline rows by transplant id.
+        engrafted: neutrophil engraftment dates by transplant id (as the board has them).
     """
 
     today: dt.date
     rows: list[BoardRow]
     worklist: list[WorklistItem]
     sketches: Mapping[str, RowSketch]
+    engrafted: Mapping[str, dt.date]
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -231,8 +235,10 @@ def encode_snapshot(
     key: SnapshotKey,
     days: Mapping[dt.date, tuple[Sequence[BoardRow], Sequence[WorklistItem]]],
     plans: Iterable[Plan],
+    engrafted: Mapping[str, dt.date],
 ) -> str:
-    """The stored document: the key, each day's rows and worklist, the timeline sketches.
+    """The stored document: the key, each day's rows and worklist, the timeline sketches,
+    the engraftment dates (historical dates: the same on every day stored).
 
     Each day is a JSON string inside the document, so a start decodes only its own day.
     """
@@ -248,6 +254,7 @@ def encode_snapshot(
         "sketches": {
             p.transplant_id: _sketch_json(row_sketch(p)) for p in plans if p.transplant_id in shown
         },
+        "engrafted": {tid: d.isoformat() for tid, d in sorted(engrafted.items()) if tid in shown},
     }
     return json.dumps(doc, separators=(",", ":"))
 
@@ -269,6 +276,7 @@ def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) ->
             [_row_of(v) for v in rows],
             [_item_of(v) for v in items],
             {tid: _sketch_of(v) for tid, v in doc["sketches"].items()},
+            {tid: dt.date.fromisoformat(v) for tid, v in doc["engrafted"].items()},
         )
     except _MALFORMED:
         return None  # malformed or from another format: load the clinic instead
@@ -298,13 +306,16 @@ def build_snapshot(
     from planner.app.clinic import clinic_view_of
 
     views = {}
+    engrafted: Mapping[str, dt.date] = {}
     for i in range(days):
         if stop():
             raise SnapshotStoppedError
         day = today + dt.timedelta(days=i)
         view = clinic_view_of(data, day, key.closures, checklist_templates)
         views[day] = (view.rows, view.worklist)
-    return encode_snapshot(key, views, data.plans)
+        if i == 0:
+            engrafted = view.engrafted
+    return encode_snapshot(key, views, data.plans, engrafted)
 
 
 def save_board_snapshot(
@@ -340,6 +351,7 @@ def save_shown_board(
     today: dt.date,
     shown: tuple[Sequence[BoardRow], Sequence[WorklistItem]],
     plans: Iterable[Plan],
+    engrafted: Mapping[str, dt.date],
 ) -> None:
     """Store the board already on screen as today's snapshot (no clinic read).
 
@@ -350,4 +362,4 @@ def save_shown_board(
     first, as it does without a snapshot.
     """
     if repo.keeps_board_snapshot:
-        repo.store_board_snapshot(encode_snapshot(key, {today: shown}, plans))
+        repo.store_board_snapshot(encode_snapshot(key, {today: shown}, plans, engrafted))

@@ -518,6 +518,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Transplant record saved: {status}, off the board (tick Closed transplants to list it).</source>
         <translation>Registro del trasplante guardado: {status}, fuera del tablero (marque Trasplantes cerrados para verlo).</translation>
     </message>
+    <message>
+        <source>{summary} - loading the clinic...</source>
+        <translation>{summary} - cargando la clínica...</translation>
+    </message>
 </context>
 <context>
     <name>MonthCalendar</name>

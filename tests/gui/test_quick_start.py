@@ -62,16 +62,100 @@ def test_the_board_can_be_searched_before_the_clinic_is_loaded(quick_window, qtb
     assert window.board.proxy.rowCount() == 1
 
 
-def test_opening_a_patient_waits_for_the_live_clinic(quick_window, demo_repo):
+def test_opening_a_patient_waits_for_the_database_behind_the_stored_board(
+    quick_window, demo_repo
+):
     window, board = quick_window
     tid = board.rows[0].transplant_id
     assert window.open_transplant(tid) is None
     assert window.workspaces() == []
     assert "Opening the clinic database" in window.statusBar().currentMessage()
-    _live(window, demo_repo)
-    assert window.session.ready
+    window.session.attach(demo_repo)  # open behind the stored board of today: usable
+    QApplication.processEvents()
+    assert window.session.ready and not window.session.live
     assert [ws.session.transplant.id for ws in window.workspaces()] == [tid]
+    assert window.clinic_timeline.rows()[0].plan is None  # still the stored sketches
+    window.session.refresh()
+    assert window.session.live
     assert window.clinic_timeline.rows()[0].plan is not None  # live rows replaced the sketches
+
+
+def test_a_patient_opened_from_the_stored_board_shows_the_engraftment_the_board_knows(
+    quick_window, demo_repo
+):
+    window, board = quick_window
+    assert board.engrafted, "the demo clinic has engrafted patients: not vacuous"
+    tid, date = next(iter(board.engrafted.items()))
+    window.session.attach(demo_repo)
+    ws = window.open_transplant(tid)
+    assert ws is not None and not window.session.live
+    assert ws.session.engrafted_on() == date
+
+
+def test_a_stored_board_of_another_day_waits_for_the_live_clinic(
+    qtbot, settings, demo_repo
+):
+    board = _start_board(demo_repo)
+    window = create_main_window(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW + dt.timedelta(days=1),  # midnight passed while it opened
+        demo=True,
+        settings=settings,
+        start_board=board,
+    )
+    qtbot.addWidget(window)
+    window.session.attach(demo_repo)
+    assert not window.session.ready
+    window.session.refresh()
+    assert window.session.ready and window.session.live
+
+
+def test_what_reads_the_whole_file_waits_for_the_live_clinic(quick_window, demo_repo):
+    window, _ = quick_window
+    checks: list[str] = []
+    demo_repo.check_file = lambda: checks.append("check")  # type: ignore[method-assign]
+    window.session.check_file_when_live(lambda exc: None)
+    window.session.attach(demo_repo)
+    QApplication.processEvents()
+    assert window.session.ready
+    assert not window._backup_timer.isActive()
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.processEvents()
+    assert checks == []
+    window.session.refresh()
+    QThreadPool.globalInstance().waitForDone()
+    QApplication.processEvents()
+    assert checks == ["check"]
+    assert window._backup_timer.isActive()
+
+
+def test_an_edit_stored_during_a_background_load_stays_on_the_board(
+    demo_window, demo_repo, qtbot, monkeypatch
+):
+    """The load read the clinic before the edit; its rows must not undo the edit's row."""
+    from planner.app.transplants import save_transplant
+    from planner.domain.patients import TransplantStatus, with_status
+
+    session = demo_window.session
+    row = next(r for r in session.rows if r.mrn == "DEMO-0002")
+    read_before_the_edit = session._compute(session.today)
+    monkeypatch.setattr(session, "_compute", lambda today: read_before_the_edit)
+    done: list[bool] = []
+    session.refresh_async(lambda exc: done.append(False))
+    stored = demo_repo.get_transplant(row.transplant_id)
+    cancelled = with_status(
+        stored, TransplantStatus.CANCELLED, NOW.date(), "moved", today=NOW.date()
+    )
+    session.perform(
+        lambda repo, ctx: save_transplant(repo, ctx, cancelled), demo_window.clinic_undo
+    )
+    assert session.row_of(row.transplant_id) is None  # the edit's own refresh
+    qtbot.waitUntil(lambda: not session._missed_by_loads)
+    assert session.row_of(row.transplant_id) is None  # the stale load did not bring it back
+    assert done == []
 
 
 def test_actions_that_need_the_clinic_wait_for_it(quick_window, demo_repo, monkeypatch):
@@ -540,10 +624,10 @@ def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, mon
         window.session.refresh()
     except StorageError as exc:
         window.show_load_error(exc)
-    assert not window.session.ready
+    assert not window.session.live
     assert "Press F5 to try again" in window.statusBar().currentMessage()
     window.actions_by_name["refresh"].trigger()
-    assert window.session.ready
+    assert window.session.live
 
 
 def test_closing_while_the_database_opens_starts_no_work_after_the_close(
@@ -586,3 +670,13 @@ def test_closing_while_the_database_opens_starts_no_work_after_the_close(
     QApplication.processEvents()
     assert code == 0
     assert loads == []  # the open finished after the close: no load was started
+
+
+def test_the_status_bar_says_the_clinic_loads_once_patients_can_be_opened(
+    quick_window, demo_repo
+):
+    window, _ = quick_window
+    window.session.attach(demo_repo)
+    assert "loading the clinic" in window.statusBar().currentMessage()
+    window.session.refresh()
+    assert "loading" not in window.statusBar().currentMessage()

@@ -308,9 +308,17 @@ def _rows_changed(payload: str, change) -> str:
 
 
 def test_a_snapshot_of_the_previous_format_is_not_shown(graded_repo):
-    assert FORMAT == 3
+    assert FORMAT == 4
     key = SnapshotKey(graded_repo.data_mark())
     payload = build_snapshot(load_clinic(graded_repo), key, TODAY)
+    # Format 3: the same key with format 3, no engraftment dates.
+    doc = json.loads(payload)
+    doc["key"]["format"] = 3
+    del doc["engrafted"]
+    assert decode_start_board(json.dumps(doc), key, TODAY) is None
+    # Even under the current key, a document without them is not shown.
+    doc["key"]["format"] = FORMAT
+    assert decode_start_board(json.dumps(doc), key, TODAY) is None
     # Format 2: the same key with format 2, rows without their severities.
     doc = json.loads(_rows_changed(payload, lambda r: r[:15]))
     doc["key"]["format"] = 2

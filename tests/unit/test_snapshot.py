@@ -55,6 +55,15 @@ def test_each_stored_day_is_exactly_the_live_board_of_that_day(repo, stored, off
     assert board.rows, "the demo clinic has rows: the comparison is not vacuous"
 
 
+@pytest.mark.parametrize("offset", range(SNAPSHOT_DAYS))
+def test_each_stored_day_carries_the_engraftment_dates_of_today(repo, stored, offset):
+    payload, key = stored
+    board = decode_start_board(payload, key, TODAY + dt.timedelta(days=offset))
+    assert board is not None
+    assert board.engrafted == clinic_view(repo, TODAY, CLOSURES).engrafted
+    assert board.engrafted, "the demo clinic has engrafted patients: not vacuous"
+
+
 def test_sketches_paint_what_the_plans_paint(repo, stored):
     payload, key = stored
     board = decode_start_board(payload, key, TODAY)
@@ -110,14 +119,31 @@ def test_another_format_is_not_shown(stored):
                 "key": SnapshotKey((0, 0)).as_json(),
                 "days": {"2026-03-10": "[[[1]], []]"},
                 "sketches": {},
+                "engrafted": {},
             }
         ),
-        json.dumps({"key": SnapshotKey((0, 0)).as_json(), "days": ["2026-03-10"], "sketches": {}}),
+        json.dumps(
+            {
+                "key": SnapshotKey((0, 0)).as_json(),
+                "days": ["2026-03-10"],
+                "sketches": {},
+                "engrafted": {},
+            }
+        ),
         json.dumps(
             {
                 "key": SnapshotKey((0, 0)).as_json(),
                 "days": {"2026-03-10": "[[], []]"},
                 "sketches": {"t1": [10**12, 0, 0, "[[], []]"]},
+                "engrafted": {},
+            }
+        ),
+        json.dumps(
+            {
+                "key": SnapshotKey((0, 0)).as_json(),
+                "days": {"2026-03-10": "[[], []]"},
+                "sketches": {},
+                "engrafted": {"t1": "2026-02-30"},
             }
         ),
     ],
@@ -158,6 +184,7 @@ def test_a_malformed_timeline_row_paints_empty_instead_of_failing():
             "key": SnapshotKey((0, 0)).as_json(),
             "days": {TODAY.isoformat(): "[[], []]"},
             "sketches": {"t1": [TODAY.toordinal(), 0, 1, "not json"]},
+            "engrafted": {},
         }
     )
     board = decode_start_board(payload, SnapshotKey((0, 0)), TODAY)
