@@ -62,9 +62,7 @@ def test_the_board_can_be_searched_before_the_clinic_is_loaded(quick_window, qtb
     assert window.board.proxy.rowCount() == 1
 
 
-def test_opening_a_patient_waits_for_the_database_behind_the_stored_board(
-    quick_window, demo_repo
-):
+def test_opening_a_patient_waits_for_the_database_behind_the_stored_board(quick_window, demo_repo):
     window, board = quick_window
     tid = board.rows[0].transplant_id
     assert window.open_transplant(tid) is None
@@ -92,9 +90,7 @@ def test_a_patient_opened_from_the_stored_board_shows_the_engraftment_the_board_
     assert ws.session.engrafted_on() == date
 
 
-def test_a_stored_board_of_another_day_waits_for_the_live_clinic(
-    qtbot, settings, demo_repo
-):
+def test_a_stored_board_of_another_day_waits_for_the_live_clinic(qtbot, settings, demo_repo):
     board = _start_board(demo_repo)
     window = create_main_window(
         None,
@@ -672,9 +668,7 @@ def test_closing_while_the_database_opens_starts_no_work_after_the_close(
     assert loads == []  # the open finished after the close: no load was started
 
 
-def test_the_status_bar_says_the_clinic_loads_once_patients_can_be_opened(
-    quick_window, demo_repo
-):
+def test_the_status_bar_says_the_clinic_loads_once_patients_can_be_opened(quick_window, demo_repo):
     window, _ = quick_window
     window.session.attach(demo_repo)
     assert "loading the clinic" in window.statusBar().currentMessage()
