@@ -40,6 +40,8 @@ class _Session(QObject):
         super().__init__()
         self.rows = rows
         self.closed_rows: list[BoardRow] = []
+        self.found_rows: list[BoardRow] = []  # no search of the closed transplants
+        self.found = None
 
 
 def _rows(n: int) -> list[BoardRow]:
