@@ -95,11 +95,19 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
     window_settings = private_settings(window_settings_path())
 
     try:
-        try:
-            repo = None if start_board is not None else open_repo()
-        except (UserError, PlannerError) as exc:
-            _show_start_error(str(exc))
-            raise
+        # An existing file (locked by the quick start) or a server is opened in a worker
+        # thread behind the painted window, with or without a stored board to show
+        # (importing SQLAlchemy, connecting, checking the schema: about half a second the
+        # window would otherwise wait for); ui.app says why and exits with 2 when it
+        # cannot be opened. A file still to be made is made first: where it cannot be,
+        # the refusal is one sentence before any window.
+        repo = None
+        if quick is None and not is_url(target):
+            try:
+                repo = open_repo()
+            except (UserError, PlannerError) as exc:
+                _show_start_error(str(exc))
+                raise
         return run(
             repo,
             actor=shell.actor,

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.app.snapshot import StartBoard
@@ -180,12 +180,22 @@ def run(
 def _refuse(app: QApplication, window: MainWindow, exc: BaseException) -> None:
     """The database cannot be used after all: say why and end (exit code 2).
 
-    The stored board must not stay on screen as if it were live.
+    The stored board must not stay on screen as if it were live. The sentence goes to
+    stderr too, as every refused start's does (``main.py``), and in a dialog where there
+    is a screen to show it on.
     """
     window.session.set_loading(False)
     window.hide()
-    QMessageBox.critical(None, "Transplant Planner", user_message(exc))
+    message = user_message(exc)
+    sys.stderr.write(f"transplant-planner: {message}\n")
+    if has_screen():
+        QMessageBox.critical(None, "Transplant Planner", message)
     app.exit(2)
+
+
+def has_screen() -> bool:
+    """False on Qt's offscreen platform (tests, a server): no one could close a dialog."""
+    return not QGuiApplication.platformName().startswith("offscreen")
 
 
 def _check_file(app: QApplication, window: MainWindow) -> None:
@@ -203,7 +213,8 @@ def _check_file(app: QApplication, window: MainWindow) -> None:
 def _open_behind_board(
     app: QApplication, window: MainWindow, open_repo: Callable[[], Repository]
 ) -> None:
-    """Paint the start board, then open the database and load the clinic off the GUI thread."""
+    """Paint the window (with the stored board, if any), then open the database and load
+    the clinic off the GUI thread."""
     session = window.session
 
     def opened(repo: Repository) -> None:

@@ -14,7 +14,7 @@ A snapshot is only shown when it is certainly what the live board would show:
 * the same program and settings: app version, snapshot format and closure days.
 
 Anything else (no snapshot, a different mark, a malformed document) gives None and the
-app loads the clinic before painting, as without a snapshot. The live load always follows
+app paints an empty board and fills it when the clinic is loaded, as without a snapshot. The live load always follows
 and replaces the snapshot rows, so even a snapshot written by a faulty program is
 corrected within a second.
 """

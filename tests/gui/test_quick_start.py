@@ -331,13 +331,39 @@ def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
     )  # stored at close for the next start
 
 
+def test_run_without_a_stored_board_paints_the_window_before_opening_the_database(
+    qapp, isolated_run, settings, demo_repo
+):
+    seen: list[tuple[bool, bool]] = []
+
+    def open_repo():
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+        seen.append((any(w.isVisible() for w in windows), any(w.session.ready for w in windows)))
+        return demo_repo
+
+    timer = _close_when_ready()
+    code = app_module.run(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        start_board=None,
+        open_repo=open_repo,
+        window_settings=settings,
+    )
+    timer.stop()
+    assert code == 0
+    assert seen == [(True, False)]  # on screen, and nothing usable until the clinic is in
+
+
 def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
-    qapp, isolated_run, settings, demo_repo, monkeypatch
+    qapp, isolated_run, settings, demo_repo, monkeypatch, capsys
 ):
     shown: list[str] = []
     monkeypatch.setattr(
         QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
     )
+    monkeypatch.setattr(app_module, "has_screen", lambda: True)
 
     def open_repo():
         raise StorageError("The database file is damaged (the integrity check failed).")
@@ -353,6 +379,9 @@ def test_run_reports_a_database_that_cannot_be_opened_and_exits_2(
     )
     assert code == 2
     assert shown == ["The database file is damaged (the integrity check failed)."]
+    assert capsys.readouterr().err.endswith(
+        "transplant-planner: The database file is damaged (the integrity check failed).\n"
+    )
     assert not any(
         isinstance(w, MainWindow) and w.isVisible() for w in QApplication.topLevelWidgets()
     )
@@ -367,6 +396,7 @@ def test_a_file_that_fails_the_check_run_beside_the_load_ends_the_app_with_2(
     monkeypatch.setattr(
         QMessageBox, "critical", staticmethod(lambda _parent, _title, text: shown.append(text))
     )
+    monkeypatch.setattr(app_module, "has_screen", lambda: True)
 
     def damaged() -> None:
         raise StorageError(DAMAGED_MESSAGE)
