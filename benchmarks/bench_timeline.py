@@ -1,20 +1,33 @@
-"""Budget of the clinic timeline: 500 patients x 60 steps, one frame at any zoom and scrolling.
+"""Budget of the clinic timeline: 500 and 2,000 patients x 60 steps, one frame at any
+zoom, a frame reaching rows not painted since the last refresh, and scrolling.
 
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_timeline``
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python -m benchmarks.bench_timeline
+[--patients N ...] [--profile]``
 
 Each case renders the timeline's viewport (1600x900 widget) into a QImage; the floor is
-a bare QWidget of the same size rendered the same way in the same run. Budget: 16 ms
-median per frame (docs/architecture.md, "Performance budgets"). Nothing is asserted; figures are printed.
+a bare QWidget of the same size rendered the same way, interleaved with the case (one
+floor frame, one case frame, ...), medians of each. Budget: 16 ms median per frame
+(docs/architecture.md, "Performance budgets"). Nothing is asserted; figures are printed.
+
+* frame at a zoom: the same view again (its rows measured already);
+* unpainted rows: after a refresh with new plans (as a load gives), every frame shows
+  a page of rows never painted since (each row's geometry is built on its first paint);
+* scrolling: both scroll positions change every frame.
+
+``--profile``: cProfile the unpainted-rows and scrolling frames at the largest size and
+print where the time goes.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from benchmarks.common import Figure, median_time
+from benchmarks.common import Figure, interleaved_medians, median_time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -23,10 +36,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from planner.domain.plans import instantiate
 from planner.domain.templates import parse_protocol
-from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
+from ui.widgets.clinic_timeline import ROW_HEIGHT, ClinicRow, ClinicTimeline
 
 TODAY = dt.date(2026, 3, 10)
-PATIENTS = 500
+# Clinic sizes measured by default; the budget holds up to 2,000 active transplants.
+PATIENTS = (500, 2000)
 SIZE = (1600, 900)
 BUDGET_S = 0.016
 # (phase, kind, day form) cycled to make 60 steps from Day -40 to Day +365.
@@ -87,7 +101,7 @@ def sixty_step_template() -> bytes:
     return "\n".join(lines).encode()
 
 
-def synthetic_clinic(patients: int = PATIENTS) -> list[ClinicRow]:
+def synthetic_clinic(patients: int = PATIENTS[0]) -> list[ClinicRow]:
     """``patients`` rows, Day 0s spread from a year ago to two months ahead."""
     protocol = parse_protocol(sixty_step_template(), "bench.toml")
     rows = []
@@ -105,70 +119,46 @@ def _frame(widget: QWidget, image: QImage) -> Callable[[], None]:
     return run
 
 
-def main() -> list[Figure]:
-    """Run and print the clinic timeline benchmarks."""
-    app = QApplication.instance() or QApplication([])
-    rows = synthetic_clinic()
-    timeline = ClinicTimeline()
-    timeline.resize(*SIZE)
-    timeline.show()
-    start = time.perf_counter()
+def _frame_figure(
+    name: str, fn: Callable[[], object], bare: Callable[[], object], repeat: int
+) -> Figure:
+    seconds, floor = interleaved_medians(fn, bare, repeat=repeat)
+    return Figure(name, seconds, "bare frame", floor, "16 ms median", seconds <= BUDGET_S)
+
+
+def _unpainted(
+    timeline: ClinicTimeline, patients: int, ppd: float, built: bool = False
+) -> tuple[Callable[[], None], int]:
+    """Frames each showing a page of rows not painted since the last refresh; the frame
+    and how many such pages there are. The refresh gives new plans (nothing of them
+    computed yet), as the clinic's load does; ``built``: with every plan's occurrences
+    built beforehand (to tell their share of the frame without a profiler)."""
+    rows = synthetic_clinic(patients)
+    if built:
+        for row in rows:
+            if row.plan is not None:
+                row.plan.sorted_occurrences()
+    timeline.set_px_per_day(ppd)
     timeline.set_rows(rows, TODAY)
-    set_rows_s = time.perf_counter() - start
-    app.processEvents()
+    timeline.scroll_to_today()
     viewport = timeline.viewport()
     image = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
-    bare = QWidget()
-    bare.resize(viewport.size())
-    bare.show()
-    app.processEvents()
-    floor = median_time(_frame(bare, image), repeat=15)
-    steps = sum(len(r.plan.steps) for r in rows if r.plan is not None)
-    figures = [
-        Figure(
-            f"set_rows {len(rows)} patients, {steps} steps",
-            set_rows_s,
-            "bare frame",
-            floor,
-            "reported",
-            True,
-        )
-    ]
-    for ppd in (0.5, 1.0, 3.0, 12.0, 40.0):
-        timeline.set_px_per_day(ppd)
-        timeline.scroll_to_today()
-        timeline.verticalScrollBar().setValue(200 * 24)
-        seconds = median_time(_frame(viewport, image), repeat=21)
-        figures.append(
-            Figure(
-                f"frame at {ppd:g} px/day ({timeline.detail_level()})",
-                seconds,
-                "bare frame",
-                floor,
-                "16 ms median",
-                seconds <= BUDGET_S,
-            )
-        )
-    timeline.fit()
-    seconds = median_time(_frame(viewport, image), repeat=21)
-    figures.append(
-        Figure(
-            f"frame after fit() ({timeline.px_per_day:.2f} px/day)",
-            seconds,
-            "bare frame",
-            floor,
-            "16 ms median",
-            seconds <= BUDGET_S,
-        )
-    )
-    for ppd in (0.5, 3.0, 12.0, 40.0):
-        figures.append(_scrolling(timeline, image, ppd, floor))
-    for fig in figures:
-        print(fig.line())
-    return figures
+    vbar = timeline.verticalScrollBar()
+    # A page further than a viewport's height: no row of one page is in the next.
+    page = viewport.height() + ROW_HEIGHT
+    pages = max(1, (vbar.maximum() + viewport.height()) // page)
+    state = {"n": 0}
+
+    def frame() -> None:
+        n = state["n"]
+        state["n"] = n + 1
+        vbar.setValue(min(vbar.maximum(), (n % pages) * page))
+        viewport.render(image)
+
+    return frame, pages
 
 
-def _scrolling(timeline: ClinicTimeline, image: QImage, ppd: float, floor: float) -> Figure:
+def _scrolling(timeline: ClinicTimeline, image: QImage, ppd: float) -> Callable[[], None]:
     """Frames with both scroll positions changing every frame."""
     timeline.set_px_per_day(ppd)
     timeline.scroll_to_today()
@@ -181,15 +171,142 @@ def _scrolling(timeline: ClinicTimeline, image: QImage, ppd: float, floor: float
         hbar.setValue((hbar.value() + 13) % max(1, hbar.maximum()))
         timeline.viewport().render(image)
 
-    seconds = median_time(frame, repeat=41)
-    return Figure(
-        f"scrolling at {ppd:g} px/day ({timeline.detail_level()})",
-        seconds,
-        "bare frame",
-        floor,
-        "16 ms median",
-        seconds <= BUDGET_S,
+    return frame
+
+
+def measure(patients: int) -> list[Figure]:
+    """The figures of one clinic of ``patients`` rows, printed as they come."""
+    app = QApplication.instance() or QApplication([])
+    rows = synthetic_clinic(patients)
+    timeline = ClinicTimeline()
+    timeline.resize(*SIZE)
+    timeline.show()
+    app.processEvents()
+    viewport = timeline.viewport()
+    bare = QWidget()
+    bare.resize(viewport.size())
+    bare.show()
+    app.processEvents()
+    image = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
+    print(f"-- {patients} patients, viewport {viewport.width()}x{viewport.height()}")
+    bare_frame = _frame(bare, image)
+    floor = median_time(bare_frame, repeat=15)
+    start = time.perf_counter()
+    timeline.set_rows(rows, TODAY)
+    set_rows_s = time.perf_counter() - start
+    steps = sum(len(r.plan.steps) for r in rows if r.plan is not None)
+    figures = [
+        Figure(
+            f"set_rows {len(rows)} patients, {steps} steps",
+            set_rows_s,
+            "bare frame",
+            floor,
+            "reported",
+            True,
+        )
+    ]
+    print(figures[0].line())
+
+    def add(fig: Figure) -> None:
+        figures.append(fig)
+        print(fig.line())
+
+    # A refresh with the same plan objects (after an edit only the edited one is new).
+    again = [ClinicRow(r.transplant_id, r.label, r.plan) for r in rows]
+    start = time.perf_counter()
+    timeline.set_rows(again, TODAY)
+    add(
+        Figure(
+            "set_rows again, same plans",
+            time.perf_counter() - start,
+            "bare frame",
+            floor,
+            "reported",
+            True,
+        )
     )
+    app.processEvents()
+    for ppd in (0.5, 1.0, 3.0, 12.0, 40.0):
+        timeline.set_px_per_day(ppd)
+        timeline.scroll_to_today()
+        timeline.verticalScrollBar().setValue(200 * 24)
+        name = f"frame at {ppd:g} px/day ({timeline.detail_level()})"
+        add(_frame_figure(name, _frame(viewport, image), bare_frame, 21))
+    timeline.fit()
+    name = f"frame after fit() ({timeline.px_per_day:.2f} px/day)"
+    add(_frame_figure(name, _frame(viewport, image), bare_frame, 21))
+    for ppd in (0.5, 3.0, 12.0, 40.0):
+        frame, pages = _unpainted(timeline, patients, ppd)
+        name = f"unpainted rows at {ppd:g} px/day ({timeline.detail_level()})"
+        add(_frame_figure(name, frame, bare_frame, min(21, pages)))
+    frame, pages = _unpainted(timeline, patients, 3.0, built=True)
+    name = "unpainted rows at 3 px/day, occurrences built"
+    add(_frame_figure(name, frame, bare_frame, min(21, pages)))
+    timeline.set_rows(rows, TODAY)
+    for ppd in (0.5, 3.0, 12.0, 40.0):
+        frame = _scrolling(timeline, image, ppd)
+        name = f"scrolling at {ppd:g} px/day ({timeline.detail_level()})"
+        add(_frame_figure(name, frame, bare_frame, 41))
+    timeline.close()
+    bare.close()
+    return figures
+
+
+def profile(patients: int, ppd: float = 3.0, top: int = 14) -> None:
+    """cProfile the unpainted-rows and scrolling frames and print where the time goes
+    (own time per function, share of the frames' total)."""
+    import cProfile
+    import pstats
+
+    app = QApplication.instance() or QApplication([])
+    timeline = ClinicTimeline()
+    timeline.resize(*SIZE)
+    timeline.show()
+    app.processEvents()
+    image = QImage(timeline.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+    cases = []
+    frame, pages = _unpainted(timeline, patients, ppd)
+    cases.append((f"unpainted rows at {ppd:g} px/day", frame, min(21, pages)))
+    timeline.set_rows(synthetic_clinic(patients), TODAY)
+    cases.append((f"scrolling at {ppd:g} px/day", _scrolling(timeline, image, ppd), 41))
+    for name, frame, count in cases:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(count):
+            frame()
+        prof.disable()
+        stats = pstats.Stats(prof)
+        total = stats.total_tt  # type: ignore[attr-defined]
+        print(
+            f"-- profile: {patients} patients, {name}, {count} frames, {total / count * 1000:.1f} ms/frame (profiled)"
+        )
+        for column, title in ((2, "own time"), (3, "cumulative time")):
+            rows = sorted(stats.stats.items(), key=lambda kv, c=column: -kv[1][c])  # type: ignore[attr-defined]
+            print(f"   by {title}: {'own ms':>8} {'share':>6} {'cum ms':>8} {'cum share':>9}")
+            for (path, line, func), (_cc, calls, tt, ct, _callers) in rows[:top]:
+                where = f"{Path(path).name}:{line}" if line else "~"
+                print(
+                    f"   {'':>12}{tt / count * 1000:8.2f} {tt / total:6.1%} "
+                    f"{ct / count * 1000:8.2f} {ct / total:9.1%}  "
+                    f"{func} ({where}, {calls / count:.0f} calls/frame)"
+                )
+    timeline.close()
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    """Run and print the clinic timeline benchmarks."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, nargs="+", default=list(PATIENTS))
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the largest clinic's frames"
+    )
+    args = parser.parse_args(argv)
+    figures: list[Figure] = []
+    for patients in args.patients:
+        figures += measure(patients)
+    if args.profile:
+        profile(max(args.patients))
+    return figures
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ the demo's daily counts, transfusions (engraftment records), checklists and harv
 Behind the live clinic lies a history of ``archived`` transplants (Day 0s spread over
 ten years, completed, or cancelled when they never reached Day 0), with the same
 records and counts, as a programme's database holds after years of use.
+
+A clinic is an SQLite file, or a PostgreSQL database given by its URL (``benchmarks.pg``
+makes and copies those).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+from benchmarks import pg
 from planner.app.demo import build_demo_clinic, demo_checklists, demo_harvests
 from planner.app.snapshot import save_board_snapshot
 from planner.domain.patients import Patient, Transplant, TransplantStatus, with_status
@@ -158,7 +162,7 @@ def _copy_archive(path: Path, copies: int) -> None:
 
 
 def write_clinic_db(
-    path: Path,
+    path: Path | str,
     count: int,
     today: dt.date,
     *,
@@ -166,13 +170,17 @@ def write_clinic_db(
     snapshot: bool = False,
     backed_up: bool = False,
 ) -> None:
-    """An SQLite clinic database with ``count`` live patients and ``archived`` closed
-    transplants (a multiple of the seed's 200), written in batches.
+    """A clinic database with ``count`` live patients and ``archived`` closed transplants
+    (a multiple of the seed's 200), written in batches: an SQLite file, or the (existing,
+    empty) PostgreSQL database of a URL, whose audit key goes to the data folder
+    (``benchmarks.pg.data_folder``).
 
     ``snapshot``: also store the board snapshot, as the app does after its first run.
     ``backed_up``: take today's verified backup before the history's copies are added
     (they have no audit rows, so a backup taken after would not verify): the app's
-    closes of the day then take none, as on any close after the day's first.
+    closes of the day then take none, as on any close after the day's first. (A
+    PostgreSQL clinic is backed up with the server's tools: nothing to take; nor does
+    it keep a board snapshot.)
     """
     repo = open_repository(str(path), user="bench", workstation="bench")
     now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)
@@ -184,8 +192,12 @@ def write_clinic_db(
             repo.backup_now(dt.datetime.now().astimezone(), once_a_day=True)
     finally:
         repo.close()
-    if archived > SEED:
-        _copy_archive(path, archived // SEED)
+    if pg.is_url(path):
+        if archived > SEED:
+            pg.copy_archive(str(path), _COPIED, TOKEN, archived // SEED)
+        pg.analyze(str(path))
+    elif archived > SEED:
+        _copy_archive(Path(path), archived // SEED)
     if snapshot:
         repo = open_repository(str(path), user="bench", workstation="bench")
         try:

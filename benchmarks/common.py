@@ -45,6 +45,20 @@ def median_time(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> f
     return statistics.median(samples)
 
 
+def interleaved_medians(
+    fn: Callable[[], object], floor: Callable[[], object], repeat: int = 7
+) -> tuple[float, float]:
+    """Median wall times of ``fn`` and of its ``floor``, sampled in turn (one floor call,
+    one ``fn`` call, ...), so that a machine slowing down slows both alike."""
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn_, out in ((floor, samples[1]), (fn, samples[0])):
+            start = time.perf_counter()
+            fn_()
+            out.append(time.perf_counter() - start)
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def python_floor() -> float:
     """A fixed pure-Python workload, to normalise figures across machines in one run."""
 
