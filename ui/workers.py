@@ -2,41 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-_PAUSE_LOCK = threading.Lock()
-_pauses = 0
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector off while a load builds what it keeps.
-
-    A load allocates hundreds of thousands of objects that all stay alive; each
-    allocation burst triggers a full collection, which walks every object with the
-    interpreter lock held, and the GUI thread waits out each one (0.4-0.6 s of stalls
-    while a 500-patient clinic loads). Reference counting still frees everything as
-    usual; only cycles wait until the load is done. Loads may overlap: the collector
-    comes back when the last one ends. See ``gc.disable`` in the Python documentation.
-    """
-    global _pauses
-    with _PAUSE_LOCK:
-        _pauses += 1
-        if _pauses == 1:
-            gc.disable()
-    try:
-        yield
-    finally:
-        with _PAUSE_LOCK:
-            _pauses -= 1
-            if _pauses == 0:
-                gc.enable()
+# Re-exported: the session's loads pause the collector as the lab import does.
+from planner.app.collector import collector_paused as collector_paused
 
 
 class _Relay(QObject):

@@ -3,15 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+import string
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
 
 from planner.app.changes import Change, Documents, commit, empty_record
+from planner.app.collector import collector_paused
 from planner.app.context import Context
 from planner.domain.i18n import tr
-from planner.domain.labs import LabSample, analyte_label
-from planner.labimport.reader import ColumnMapping, ImportResult, Limits, RejectedRow, read_lab_file
-from planner.records.ports import ENGRAFTMENT, Repository
+from planner.domain.labs import ANALYTES, LabSample, analyte_label
+from planner.labimport.reader import (
+    CheckedFile,
+    ColumnMapping,
+    Limits,
+    RejectedRow,
+    check_lab_file,
+    object_array,
+)
+from planner.records.ports import ENGRAFTMENT, ClinicalRecord, Repository, Scope
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+# Reads of stored data for the file's patients: one per patient while they are few, one for
+# everyone once they are at least this share of the live clinic's patients (per-read
+# overhead then costs more than reading the others' rows and dropping them).
+BULK_READ_SHARE = 0.25
+# MRNs outside the live clinic looked up one by one before everyone is read instead.
+MRN_LOOKUPS = 50
 
 
 @dataclass(frozen=True)
@@ -71,68 +93,245 @@ class ImportReport:
         return out
 
 
-def _against_stored(
-    result: ImportResult, stored: Iterable[LabSample], lines: Mapping[int, int]
-) -> tuple[list[LabSample], list[RejectedRow]]:
-    """Drop samples already stored (same value) and refuse ones that conflict with them.
+class _PatientsByMrn(Mapping[str, str]):
+    """MRN -> patient id, read as a file needs it.
 
-    One keyed lookup per row (patient, date, analyte); the sentences' templates and the
-    analytes' names are translated once, not once per row: a file imported again is all
+    The live clinic's patients (``Scope.OPEN``) are read at once; an MRN outside it is
+    looked up alone (``find_patient_by_mrn``, an indexed read), and every patient is read
+    only once a file names more than ``MRN_LOOKUPS`` such MRNs. An import then costs what
+    the file and the live clinic hold, not the archive of closed transplants behind them
+    (reading every patient of a programme with 10,000 closed transplants took longer than
+    checking a 100,000-line file). The reader asks once per distinct MRN.
+    """
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self.live = {p.mrn: p.id for p in repo.list_patients(Scope.OPEN)}
+        self._others: dict[str, str | None] = {}
+        self.everyone: dict[str, str] | None = None
+
+    def _find(self, mrn: str) -> str | None:
+        if mrn in self.live:
+            return self.live[mrn]
+        if self.everyone is None and mrn not in self._others:
+            if len(self._others) >= MRN_LOOKUPS:
+                return self._all().get(mrn)
+            found = self._repo.find_patient_by_mrn(mrn)
+            self._others[mrn] = found.id if found is not None else None
+        return self.everyone.get(mrn) if self.everyone is not None else self._others[mrn]
+
+    def _all(self) -> dict[str, str]:
+        if self.everyone is None:
+            self.everyone = {p.mrn: p.id for p in self._repo.list_patients()}
+        return self.everyone
+
+    def __getitem__(self, mrn: str) -> str:
+        found = self._find(mrn) if isinstance(mrn, str) else None
+        if found is None:
+            raise KeyError(mrn)
+        return found
+
+    def __contains__(self, mrn: object) -> bool:
+        return isinstance(mrn, str) and self._find(mrn) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _attribute(samples: Sequence[LabSample], name: str) -> npt.NDArray[Any]:
+    """One attribute of every sample as an object array (read by ``attrgetter``, in C)."""
+    return object_array(list(map(attrgetter(name), samples)))
+
+
+def _positions(values: npt.NDArray[Any], among: Sequence[object]) -> npt.NDArray[np.intp]:
+    """Per value, its position in ``among`` (distinct values), or -1."""
+    import pandas as pd
+
+    index = pd.Index(object_array(list(among)))
+    return index.get_indexer(pd.Index(values, dtype=object, copy=False))
+
+
+def _keys(
+    samples: Sequence[LabSample], patients: Sequence[object], first: int, span: int
+) -> npt.NDArray[np.int64]:
+    """Per sample, its (patient, day, analyte) key as ``_against_stored`` numbers them; -1
+    for a sample of another patient or outside the days ``first`` .. ``first + span - 1``."""
+    import numpy as np
+    import pandas as pd
+
+    patient = _positions(_attribute(samples, "patient_id"), patients)
+    day_codes, days = pd.factorize(_attribute(samples, "date"))
+    ordinal = np.array([d.toordinal() for d in days.tolist()], dtype=np.int64)[day_codes]
+    kind = _positions(_attribute(samples, "analyte"), ANALYTES)
+    key = (patient * span + (ordinal - first)) * len(ANALYTES) + kind
+    inside = (patient >= 0) & (kind >= 0) & (ordinal >= first) & (ordinal < first + span)
+    return np.where(inside, key, -1)
+
+
+def _against_stored(
+    checked: CheckedFile, stored: Sequence[LabSample]
+) -> tuple[npt.NDArray[np.bool_], list[RejectedRow]]:
+    """Drop rows already stored (same value) and refuse ones that conflict with them.
+
+    Returns which accepted rows of ``checked`` are new, and a rejected row for each other,
+    in file order. Rows and stored samples are matched column-wise on integer keys
+    (patient, day, analyte), then on (key, qualifier, value), never with an object per
+    row; the sentences' templates and the analytes' names are translated once, and the
+    stored values a conflict lists are joined once per key: a file imported again is all
     duplicates, and must not cost more than importing it.
     """
-    known: dict[tuple[str, dt.date, str], list[LabSample]] = {}
-    for s in stored:
-        known.setdefault((s.patient_id, s.date, s.analyte), []).append(s)
-    duplicate = tr("Duplicate: {analyte} {value} on {date} is already stored ({source}).")
+    import numpy as np
+    import pandas as pd
+
+    keep = np.ones(len(checked), dtype=bool)
+    if not len(checked) or not stored:
+        return keep, []
+    first = int(checked.ordinal.min())
+    span = int(checked.ordinal.max()) - first + 1
+    patient, patients = pd.factorize(checked.patient_id)
+    kinds = _positions(checked.analyte, ANALYTES)
+    key = (patient * span + (checked.ordinal - first)) * len(ANALYTES) + kinds
+    there = _keys(stored, patients.tolist(), first, span)
+    valid = np.flatnonzero(there >= 0)
+    hit = np.flatnonzero(np.isin(key, there[valid]))
+    if not hit.size:
+        return keep, []
+    keep[hit] = False
+
+    # Where the same key holds the same qualifier and value: the first such stored sample.
+    qualifiers = ["", "<", ">"]
+    value = _attribute(stored, "value")[valid].astype(float) + 0.0  # -0.0 is 0.0
+    firsts = pd.DataFrame(
+        {
+            "k": there[valid],
+            "q": _positions(_attribute(stored, "qualifier")[valid], qualifiers),
+            "v": value.view(np.int64),
+            "at": valid,
+        }
+    ).drop_duplicates(["k", "q", "v"])
+    probe = pd.DataFrame(
+        {
+            "k": key[hit],
+            "q": _positions(checked.qualifier[hit], qualifiers),
+            "v": (checked.value[hit] + 0.0).view(np.int64),
+        }
+    )
+    same = probe.merge(firsts, how="left", on=["k", "q", "v"])["at"]
+    same_at = same.fillna(-1).to_numpy(dtype=np.int64)
+
+    # A conflict lists every stored value of its key, in stored order.
+    listed: dict[int, list[str]] = {}
+    if (same_at < 0).any():
+        conflicting = np.isin(there[valid], key[hit][same_at < 0])
+        for k, at in zip(
+            there[valid][conflicting].tolist(), valid[conflicting].tolist(), strict=True
+        ):
+            listed.setdefault(k, []).append(stored[at].display_value)
+    return keep, _stored_reasons(checked, hit, key[hit], same_at, stored, listed)
+
+
+def _stored_reasons(
+    checked: CheckedFile,
+    hit: npt.NDArray[np.intp],
+    keys: npt.NDArray[np.int64],
+    same_at: npt.NDArray[np.int64],
+    stored: Sequence[LabSample],
+    listed: dict[int, list[str]],
+) -> list[RejectedRow]:
+    """The rejected row of each accepted row ``hit`` that repeats (``same_at``: the stored
+    sample it repeats) or contradicts (``listed``: the stored values of its key) what is
+    stored.
+
+    The texts of a row (its day, analyte name, value as shown) are made once per distinct
+    text and the duplicate sentence is filled positionally (``_filler``): a file imported
+    again makes one such sentence per row.
+    """
+    import numpy as np
+    import pandas as pd
+
+    def per_distinct(values: npt.NDArray[Any], show: Callable[[Any], str]) -> list[str]:
+        codes, uniques = pd.factorize(values)
+        return object_array([show(u) for u in uniques.tolist()])[codes].tolist()  # type: ignore[no-any-return]
+
+    # By bit pattern: -0.0 is shown "-0", 0.0 "0".
+    value_codes, values = pd.factorize(checked.value[hit].view(np.int64))
+    written = [f"{v:g}" for v in np.asarray(values, dtype=np.int64).view(np.float64).tolist()]
+    shown = (checked.qualifier[hit] + object_array(written)[value_codes]).tolist()
+    days = per_distinct(checked.ordinal[hit], lambda o: dt.date.fromordinal(o).isoformat())
+    analytes = checked.analyte[hit].tolist()
+    labels = per_distinct(checked.analyte[hit], analyte_label)
+    source = _attribute(stored, "source")[np.maximum(same_at, 0)]
+    sources = np.where(source == "", tr("no source"), source).tolist()
+    reasons = _filler(tr("Duplicate: {analyte} {value} on {date} is already stored ({source})."))(
+        {"analyte": labels, "value": shown, "date": days, "source": sources}
+    )
     conflict = tr(
         "Conflicts with the stored {analyte} of {date} ({values}); not imported, "
         "review and correct by hand."
     )
-    no_source = tr("no source")
-    labels: dict[str, str] = {}
-    accepted: list[LabSample] = []
-    rejected: list[RejectedRow] = []
-    for i, s in enumerate(result.accepted):
-        there = known.get((s.patient_id, s.date, s.analyte))
-        if not there:
-            accepted.append(s)
-            continue
-        label = labels.get(s.analyte) or labels.setdefault(s.analyte, analyte_label(s.analyte))
-        day = s.date.isoformat()
-        same = [t for t in there if t.value == s.value and t.qualifier == s.qualifier]
-        if same:
-            reason = duplicate.format(
-                analyte=label, value=s.display_value, date=day, source=same[0].source or no_source
+    conflicts: dict[int, str] = {}
+    for j in np.flatnonzero(same_at < 0).tolist():
+        k = int(keys[j])
+        if k not in conflicts:
+            conflicts[k] = conflict.format(
+                analyte=labels[j], date=days[j], values=", ".join(listed[k])
             )
-        else:
-            values = ", ".join(t.display_value for t in there)
-            reason = conflict.format(analyte=label, date=day, values=values)
-        rejected.append(
-            RejectedRow(
-                lines.get(i, 0), reason, (s.mrn, day, s.analyte, s.display_value), s.analyte
-            )
-        )
-    return accepted, rejected
+        reasons[j] = conflicts[k]
+    raws = zip(checked.mrn[hit].tolist(), days, analytes, shown, strict=True)
+    return list(map(RejectedRow, checked.line[hit].tolist(), reasons, raws, analytes))
 
 
-def _stored_like(repo: Repository, samples: Sequence[LabSample]) -> list[LabSample]:
-    """The stored samples that ``samples`` could repeat or contradict: of their patients,
-    analytes and dates only (an indexed read per patient), not the whole programme's, so
-    an import costs what the file holds however long the history behind it."""
-    if not samples:
+def _filler(template: str) -> Callable[[Mapping[str, list[str]]], list[str]]:
+    """``template.format(**fields)`` for many rows: ``fields`` maps each name to its text
+    per row; the result is a sentence per row.
+
+    The template (a translation) is parsed once and filled positionally with ``%``, which
+    costs half a ``format`` with keywords per row; one with a format spec or conversion
+    (never written here, but a translation could) is filled with ``format``.
+    """
+    parts = list(string.Formatter().parse(template))
+    if any(spec or conversion for _, _, spec, conversion in parts):
+
+        def slow(fields: Mapping[str, list[str]]) -> list[str]:
+            names = list(fields)
+            return [
+                template.format(**dict(zip(names, row, strict=True)))
+                for row in zip(*fields.values(), strict=True)
+            ]
+
+        return slow
+    pattern = "".join(
+        text.replace("%", "%%") + ("%s" if name is not None else "") for text, name, _, _ in parts
+    )
+    order = [name for _, name, _, _ in parts if name is not None]
+
+    def fast(fields: Mapping[str, list[str]]) -> list[str]:
+        return [pattern % row for row in zip(*(fields[n] for n in order), strict=True)]
+
+    return fast
+
+
+def _stored_like(repo: Repository, checked: CheckedFile, live: int) -> list[LabSample]:
+    """The stored samples that the file's rows could repeat or contradict: of their
+    analytes and dates only, and of their patients only while these are few (one indexed
+    read each), so an import costs what the file holds however long the history behind it.
+    For a file of many patients (a share of the ``live`` clinic's), one read of every
+    patient's samples of those analytes and dates instead (the others' are then dropped
+    by ``_against_stored``): per-read overhead would cost more."""
+    if not len(checked):
         return []
-    analytes = sorted({s.analyte for s in samples})
-    dates = (min(s.date for s in samples), max(s.date for s in samples))
-    return [
-        s
-        for pid in sorted({s.patient_id for s in samples})
-        for s in repo.list_lab_samples(pid, analytes, between=dates)
-    ]
-
-
-def _source_line(sample: LabSample) -> int:
-    tail = sample.source.rsplit(" line ", 1)
-    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else 0
+    patients = sorted(set(checked.patient_id.tolist()))
+    analytes = sorted(set(checked.analyte.tolist()))
+    dates = (
+        dt.date.fromordinal(int(checked.ordinal.min())),
+        dt.date.fromordinal(int(checked.ordinal.max())),
+    )
+    if len(patients) > 1 and len(patients) >= BULK_READ_SHARE * live:
+        return repo.list_lab_samples(None, analytes, between=dates)
+    return [s for pid in patients for s in repo.list_lab_samples(pid, analytes, between=dates)]
 
 
 def import_labs(
@@ -154,22 +353,35 @@ def import_labs(
     Raises:
         LabImportError: the whole file is refused (size, binary, encoding, columns, ...).
     """
-    known = {p.mrn: p.id for p in repo.list_patients()}
-    result = read_lab_file(
+    # An import makes some 100,000 samples, rows and tuples per 100,000 lines.
+    with collector_paused():
+        return _import_labs(repo, ctx, data, filename, mapping, dry_run, limits)
+
+
+def _import_labs(
+    repo: Repository,
+    ctx: Context,
+    data: bytes,
+    filename: str,
+    mapping: ColumnMapping,
+    dry_run: bool,
+    limits: Limits | None,
+) -> ImportReport:
+    known = _PatientsByMrn(repo)
+    checked = check_lab_file(
         data, filename, mapping, known, today=ctx.today, limits=limits or Limits()
     )
-    stored = _stored_like(repo, result.accepted)
-    lines = {i: _source_line(s) for i, s in enumerate(result.accepted)}
-    accepted, dupes = _against_stored(result, stored, lines)
-    rejected = sorted([*result.rejected, *dupes], key=lambda r: r.line)
+    keep, dupes = _against_stored(checked, _stored_like(repo, checked, len(known.live)))
+    accepted = checked.samples(keep)
+    rejected = sorted([*checked.rejected, *dupes], key=lambda r: r.line)
     report = ImportReport(
         filename=filename,
         dry_run=dry_run,
         accepted=tuple(accepted),
         rejected=tuple(rejected),
-        warnings=tuple(result.warnings),
-        rows_read=result.rows_read,
-        patients=frozenset(s.patient_id for s in accepted),
+        warnings=tuple(checked.warnings),
+        rows_read=checked.rows_read,
+        patients=frozenset(checked.patient_id[keep].tolist()),
     )
     if dry_run:
         return report
@@ -181,7 +393,7 @@ def import_labs(
         repo,
         ctx,
         f"Import lab results from {filename}",
-        _recovery_of(repo, report.patients),
+        _recovery_of(repo, report.patients, known),
         [],
         reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
         patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
@@ -190,11 +402,28 @@ def import_labs(
     return replace(report, change=change)
 
 
-def _recovery_of(repo: Repository, patients: frozenset[str]) -> Documents:
-    """The transplants of ``patients`` and their recovery records (indexed reads of these
-    patients only): what undoing the import needs to supersede its samples."""
-    transplants = tuple(t for pid in sorted(patients) for t in repo.list_transplants(pid))
+def _recovery_of(repo: Repository, patients: frozenset[str], known: _PatientsByMrn) -> Documents:
+    """The transplants of ``patients`` and their recovery records: what undoing the import
+    needs to supersede its samples.
+
+    Transplants: one read of everyone's when ``patients`` are a share of all patients (known
+    only if the file made ``known`` read them all), else one indexed read per patient: an
+    archive of closed transplants is never read for a file of live patients. Records: the
+    live clinic's in one read when the transplants are a share of it, each other one (a
+    closed transplant's, or one the live read did not hold) by its own read.
+    """
+    everyone = known.everyone
+    if len(patients) > 1 and everyone and len(patients) >= BULK_READ_SHARE * len(everyone):
+        transplants = tuple(t for t in repo.list_transplants() if t.patient_id in patients)
+    else:
+        transplants = tuple(t for pid in sorted(patients) for t in repo.list_transplants(pid))
+    live: dict[str, ClinicalRecord] = {}
+    if len(transplants) > 1 and len(transplants) >= BULK_READ_SHARE * len(known.live):
+        live = {r.transplant_id: r for r in repo.list_records(ENGRAFTMENT, Scope.OPEN)}
     records = tuple(
-        repo.get_record(t.id, ENGRAFTMENT) or empty_record(t.id, ENGRAFTMENT) for t in transplants
+        (live.get(t.id) if t.is_active else None)
+        or repo.get_record(t.id, ENGRAFTMENT)
+        or empty_record(t.id, ENGRAFTMENT)
+        for t in transplants
     )
     return Documents(transplants=transplants, records=records)

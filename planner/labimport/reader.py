@@ -13,6 +13,12 @@ listed in ``rejected`` with its reason.
 
 Everything is read as text: no NA guessing (a surname "Null" stays "Null"), MRNs keep their
 leading zeros, formula-looking cells are plain text and are never evaluated.
+
+Speed (issue 16): an import must cost a small multiple of parsing the file. Checks run per
+column, once per distinct cell text (an export repeats a few dates, units and test names
+thousands of times), and rows only become objects when they are accepted or rejected. A CSV
+without quote characters is split by pandas' C tokenizer; any other is read by the csv
+module, whose reading is the reference the fast one is tested against.
 """
 
 from __future__ import annotations
@@ -27,10 +33,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import Final, TypeVar, cast
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Final
 
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import (
@@ -40,9 +43,12 @@ from planner.domain.labs import (
     PHYSICAL_RANGE,
     Analyte,
     LabSample,
-    Qualifier,
 )
 from planner.errors import PlannerError
+
+if TYPE_CHECKING:  # numpy and pandas are imported when a file is read, not with the module
+    import numpy as np
+    import numpy.typing as npt
 
 MB: Final = 1024 * 1024
 
@@ -240,12 +246,63 @@ def unit_factor(analyte: str, unit: str) -> float | None:
 
 @dataclass
 class _Table:
+    """A file's data rows, read but not checked, as columns.
+
+    Attributes:
+        header: the header cells (stripped).
+        size: the number of data rows (blank ones included).
+        lines: per row, its 1-based line (CSV) or row (XLSX) number in the source.
+        widths: per row, how many cells it has.
+        cells: header index -> that column's cell text per row, as read ("" past a short
+            row's end); an object array.
+        row: row index -> the row's cells as read (for a rejected row's ``raw``).
+        blank: row index -> True when every cell of the row is empty or spaces.
+        pre_reject: row index -> reason found while reading (XLSX cell types).
+        warnings: file-level notes found while reading.
+        check_width: CSV rows must have as many cells as the header.
+    """
+
     header: list[str]
-    rows: list[list[str]]
-    lines: list[int]
-    pre_reject: dict[int, str]  # row index -> reason found while reading (XLSX cell types)
+    size: int
+    lines: npt.NDArray[np.int64]
+    widths: npt.NDArray[np.int64]
+    cells: Callable[[int], npt.NDArray[np.object_]]
+    row: Callable[[int], Sequence[str]]
+    blank: Callable[[int], bool]
+    pre_reject: dict[int, str]
     warnings: list[str]
-    check_width: bool = True  # CSV rows must have as many cells as the header
+    check_width: bool = True
+
+
+def _rows_table(
+    header: list[str],
+    rows: list[list[str]],
+    lines: list[int],
+    pre_reject: dict[int, str],
+    warnings: list[str],
+    *,
+    check_width: bool,
+) -> _Table:
+    """A table over rows already split into cells (the csv module's reading, XLSX)."""
+    import numpy as np
+
+    def cells(i: int) -> npt.NDArray[np.object_]:
+        out = np.empty(len(rows), dtype=object)
+        out[:] = [r[i] if i < len(r) else "" for r in rows]
+        return out
+
+    return _Table(
+        header=header,
+        size=len(rows),
+        lines=np.asarray(lines, dtype=np.int64),
+        widths=np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows)),
+        cells=cells,
+        row=rows.__getitem__,
+        blank=lambda i: not any(c.strip() for c in rows[i]),
+        pre_reject=pre_reject,
+        warnings=warnings,
+        check_width=check_width,
+    )
 
 
 def check_size(nbytes: int, limits: Limits = Limits()) -> None:
@@ -284,6 +341,24 @@ def read_lab_file(
 
     Raises:
         LabImportError: the whole file is refused (size, type, encoding, zip bomb, columns).
+    """
+    return check_lab_file(data, filename, mapping, known_mrns, today=today, limits=limits).result()
+
+
+def check_lab_file(
+    data: bytes,
+    filename: str,
+    mapping: ColumnMapping,
+    known_mrns: Mapping[str, str],
+    *,
+    today: dt.date | None = None,
+    limits: Limits = Limits(),
+) -> CheckedFile:
+    """``read_lab_file`` with the accepted rows kept as columns, not yet ``LabSample``\\ s.
+
+    For a caller that drops more of them (the import drops samples already stored): a
+    file imported again builds no sample at all. Same arguments and errors as
+    ``read_lab_file``.
     """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise LabImportError(tr("The lab file could not be read (no bytes were given)."))
@@ -372,6 +447,14 @@ def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
         else [tr("The file was read as {encoding}.").format(encoding=encoding)]
     )
     delimiter = mapping.delimiter or _sniff_delimiter(text.split("\n", 1)[0])
+    table = _read_plain_csv(text, delimiter, _wanted_columns(mapping), limits, warnings)
+    if table is None:
+        table = _read_quoted_csv(text, delimiter, limits, warnings)
+    return table
+
+
+def _read_quoted_csv(text: str, delimiter: str, limits: Limits, warnings: list[str]) -> _Table:
+    """Any CSV, read by the csv module (quotes, embedded newlines): the reference reading."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -385,19 +468,10 @@ def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
                 if not any(cell.strip() for cell in record):
                     continue
                 header = record
-                if len(header) > limits.max_columns:
-                    raise LabImportError(
-                        tr("The file has {n} columns; at most {limit} can be imported.").format(
-                            n=len(header), limit=limits.max_columns
-                        )
-                    )
+                _check_header_width(header, limits)
                 continue
             if len(rows) >= limits.max_rows:
-                raise LabImportError(
-                    tr("The file has more than {limit} rows; export a shorter date range.").format(
-                        limit=f"{limits.max_rows:,}"
-                    )
-                )
+                raise _too_many_rows(limits)
             rows.append(record)
             lines.append(start)
     except csv.Error as err:
@@ -407,8 +481,163 @@ def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
             ).format(line=reader.line_num, error=err)
         ) from None
     if header is None:
-        raise LabImportError(tr("The file is empty: there is no header row."))
-    return _Table([h.strip() for h in header], rows, lines, {}, warnings)
+        raise _no_header()
+    return _rows_table([h.strip() for h in header], rows, lines, {}, warnings, check_width=True)
+
+
+def _check_header_width(header: Sequence[str], limits: Limits) -> None:
+    if len(header) > limits.max_columns:
+        raise LabImportError(
+            tr("The file has {n} columns; at most {limit} can be imported.").format(
+                n=len(header), limit=limits.max_columns
+            )
+        )
+
+
+def _too_many_rows(limits: Limits) -> LabImportError:
+    return LabImportError(
+        tr("The file has more than {limit} rows; export a shorter date range.").format(
+            limit=f"{limits.max_rows:,}"
+        )
+    )
+
+
+def _no_header() -> LabImportError:
+    return LabImportError(tr("The file is empty: there is no header row."))
+
+
+# Delimiters the fast reading splits on; another (a mapping may name any) goes to the csv module.
+_PLAIN_DELIMITERS: Final = frozenset(",;\t|")
+
+
+def _read_plain_csv(
+    text: str, delimiter: str, wanted: Sequence[str], limits: Limits, warnings: list[str]
+) -> _Table | None:
+    """A CSV without quote characters, split by pandas' C tokenizer; None for any other.
+
+    Without a quote character every record is one line and every cell the text between
+    two delimiters, so the reading equals the csv module's (``_read_quoted_csv``): same
+    records, cells, line numbers and refusals. Whatever could make them differ sends the
+    file to the csv module instead: a quote, a NUL, a carriage return not followed by a
+    line feed, a byte order mark opening the data, a line longer than the csv module's
+    field limit (it refuses such a field), a line with more cells than a header may have,
+    or a tokenizer that refuses the text or disagrees on the number of lines.
+    """
+    if delimiter not in _PLAIN_DELIMITERS or '"' in text or "\x00" in text:
+        return None
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    field_limit = csv.field_size_limit()
+    start, number = 0, 0
+    while True:  # the header is the first line with a cell that is not blank
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        number += 1
+        if len(line) > field_limit:
+            return None
+        if line.replace(delimiter, "").strip():
+            break
+        if end < 0:
+            raise _no_header()
+        start = end + 1
+    header = line.split(delimiter)
+    _check_header_width(header, limits)
+    body = "" if end < 0 else text[end + 1 :]
+    if body.startswith("\ufeff"):  # pandas would drop it as a byte order mark
+        return None
+    return _split_body(body, delimiter, header, number, wanted, limits, warnings, field_limit)
+
+
+def _split_body(
+    body: str,
+    delimiter: str,
+    header: list[str],
+    header_line: int,
+    wanted: Sequence[str],
+    limits: Limits,
+    warnings: list[str],
+    field_limit: int,
+) -> _Table | None:
+    """The data lines after the header: line lengths and cell counts from the bytes (a
+    newline and these delimiters are one byte in UTF-8), the mapped columns from pandas,
+    a row's cells by splitting its line only when it is rejected."""
+    import numpy as np
+    import pandas as pd
+
+    raw = np.frombuffer(body.encode("utf-8"), dtype=np.uint8)  # newline, delimiter: 1 byte
+    ends = np.flatnonzero(raw == ord("\n"))
+    if raw.size and raw[-1] != ord("\n"):
+        ends = np.append(ends, raw.size)
+    starts = np.concatenate(([0], ends[:-1] + 1)) if ends.size else ends
+    lengths = ends - starts
+    if lengths.size and int(lengths.max()) > field_limit:
+        return None
+    size = int(ends.size)
+    if size > limits.max_rows:
+        raise _too_many_rows(limits)
+    stops = np.flatnonzero(raw == ord(delimiter))
+    widths = np.where(
+        lengths == 0, 0, np.searchsorted(stops, ends) - np.searchsorted(stops, starts) + 1
+    ).astype(np.int64)
+    names = [h.strip() for h in header]
+    columns = int(widths.max()) if size else 0
+    if columns > max(len(header), limits.max_columns):
+        return None
+    columns = max(columns, len(header)) if columns else 0
+    used = sorted(i for i, h in enumerate(names) if h in wanted)
+    parsed: dict[int, npt.NDArray[np.object_]] = {}
+    if size and used and columns == 0:  # every line empty
+        parsed = {i: np.full(size, "", dtype=object) for i in used}
+    elif size and used:
+        try:
+            frame = pd.read_csv(
+                io.StringIO(body),
+                sep=delimiter,
+                header=None,
+                names=list(range(columns)),
+                usecols=used,
+                dtype=object,
+                na_filter=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_NONE,
+                engine="c",
+            )
+        except (pd.errors.ParserError, ValueError):
+            return None
+        if len(frame) != size:
+            return None
+        parsed = {i: frame[i].to_numpy(dtype=object) for i in used}
+    split: list[str] = []
+
+    def line(i: int) -> str:
+        if not split:
+            split.extend(body.split("\n"))
+        return split[i]
+
+    def cells(i: int) -> npt.NDArray[np.object_]:
+        if i in parsed:
+            return parsed[i]
+        out = np.empty(size, dtype=object)
+        out[:] = [r[i] if i < len(r) else "" for r in map(row, range(size))]
+        return out
+
+    def row(i: int) -> list[str]:
+        text = line(i)
+        return text.split(delimiter) if text else []
+
+    return _Table(
+        header=names,
+        size=size,
+        lines=np.arange(header_line + 1, header_line + 1 + size, dtype=np.int64),
+        widths=widths,
+        cells=cells,
+        row=row,
+        blank=lambda i: not line(i).replace(delimiter, "").strip(),
+        pre_reject={},
+        warnings=warnings,
+    )
 
 
 # --------------------------------------------------------------------------- XLSX
@@ -550,7 +779,7 @@ def _read_xlsx(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
         lines.append(number)
     if header is None:
         raise LabImportError(tr("The sheet is empty: there is no header row."))
-    return _Table(header, rows, lines, pre_reject, [], check_width=False)
+    return _rows_table(header, rows, lines, pre_reject, [], check_width=False)
 
 
 # --------------------------------------------------------------------------- validation
@@ -573,31 +802,31 @@ _NON_RESULTS: Final[dict[str, str]] = {
     "insufficient": tr_noop("the sample was insufficient"),
 }
 
-T = TypeVar("T")
-
 
 def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:40] + "..."
 
 
-def _per_unique(values: Sequence[str], parse: Callable[[str], T]) -> list[T]:
-    """``parse`` applied once per distinct value (lab columns repeat a lot), result per row."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
-    parsed = [parse(u) for u in uniques.tolist()]
-    return [parsed[c] for c in codes.tolist()]
+def object_array(values: Sequence[object]) -> npt.NDArray[np.object_]:
+    """A 1-D object array of ``values``, one element each (``np.array`` would make rows
+    of tuples or lists)."""
+    import numpy as np
+
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _column(table: _Table, name: str) -> list[str]:
-    i = table.header.index(name)
-    return [r[i].strip() if i < len(r) else "" for r in table.rows]
-
-
-def _require_columns(table: _Table, mapping: ColumnMapping) -> None:
+def _wanted_columns(mapping: ColumnMapping) -> list[str]:
+    """The source columns the mapping reads, each once."""
     wanted = [mapping.mrn, mapping.date]
     if mapping.wide is not None:
         wanted += [*mapping.wide.values(), *mapping.wide_units.values()]
     else:
         wanted += [c for c in (mapping.analyte, mapping.value, mapping.unit) if c is not None]
+    return list(dict.fromkeys(wanted))
+
+
+def _require_columns(table: _Table, mapping: ColumnMapping) -> None:
+    wanted = _wanted_columns(mapping)
     missing = [c for c in dict.fromkeys(wanted) if c not in table.header]
     if missing:
         shown = ", ".join(f"'{h}'" for h in table.header[:30] if h)
@@ -618,73 +847,139 @@ def _require_columns(table: _Table, mapping: ColumnMapping) -> None:
 
 
 @dataclass
-class _Long:
-    """One candidate sample per entry (wide rows are split per analyte); stripped text."""
+class _Field:
+    """One text field of the candidates: per candidate, a code into ``uniques`` (the
+    field's distinct texts, stripped), so each check runs once per distinct text."""
 
-    row: list[int]
-    mrn: list[str]
-    date: list[str]
-    analyte: list[str]
-    value: list[str]
-    unit: list[str]
+    codes: npt.NDArray[np.intp]
+    uniques: list[str]
+
+    def take(self, per_unique: Sequence[object], which: npt.NDArray[np.intp]) -> list[object]:
+        """``per_unique`` (one entry per unique text) for the candidates ``which``."""
+        return object_array(per_unique)[self.codes[which]].tolist()  # type: ignore[no-any-return]
 
 
-def _long(table: _Table, mapping: ColumnMapping, skip: set[int]) -> _Long:
-    keep = [i for i in range(len(table.rows)) if i not in skip]
-    mrn, date = _column(table, mapping.mrn), _column(table, mapping.date)
+def _stripped(cells: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], list[str]]:
+    """(code per cell, distinct stripped texts): equal texts once stripped share a code."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(cells)
+    texts = [u.strip() for u in uniques.tolist()]
+    if len(set(texts)) < len(texts):  # " ANC" and "ANC" are one text
+        again, merged = pd.factorize(object_array(texts))
+        return again[codes], merged.tolist()
+    return np.asarray(codes, dtype=np.intp), texts
+
+
+@dataclass
+class _Candidates:
+    """One candidate sample per entry (a wide row is split per analyte), in row order."""
+
+    row: npt.NDArray[np.intp]
+    mrn: _Field
+    date: _Field
+    analyte: _Field
+    value: _Field
+    unit: _Field
+    blank: int  # empty rows skipped
+
+
+def _candidates(table: _Table, mapping: ColumnMapping) -> _Candidates:
+    import numpy as np
+
+    size = table.size
+    fields = {
+        name: _stripped(table.cells(table.header.index(name))) for name in _wanted_columns(mapping)
+    }
+    # A row is blank when every cell is: look at the whole row only where the mapped
+    # cells are all blank.
+    maybe = np.ones(size, dtype=bool)
+    for codes, texts in fields.values():
+        maybe &= np.array([t == "" for t in texts], dtype=bool)[codes]
+    blank = np.zeros(size, dtype=bool)
+    for i in np.flatnonzero(maybe).tolist():
+        blank[i] = table.blank(i)
+    nothing = _Field(np.zeros(size, dtype=np.intp), [""])
+
+    def field(name: str | None) -> _Field:
+        return _Field(*fields[name]) if name is not None else nothing
+
     if mapping.wide is None:
-        assert mapping.analyte is not None and mapping.value is not None
-        analyte, value = _column(table, mapping.analyte), _column(table, mapping.value)
-        unit = _column(table, mapping.unit) if mapping.unit else [""] * len(table.rows)
-        return _Long(
-            keep,
-            [mrn[i] for i in keep],
-            [date[i] for i in keep],
-            [analyte[i] for i in keep],
-            [value[i] for i in keep],
-            [unit[i] for i in keep],
-        )
-    out = _Long([], [], [], [], [], [])
-    for name, column in mapping.wide.items():
-        values = _column(table, column)
-        unit_col = mapping.wide_units.get(name)
-        units = _column(table, unit_col) if unit_col else [""] * len(table.rows)
-        for i in keep:
-            if values[i] == "":  # not measured
-                continue
-            out.row.append(i)
-            out.mrn.append(mrn[i])
-            out.date.append(date[i])
-            out.analyte.append(name)
-            out.value.append(values[i])
-            out.unit.append(units[i])
-    order = sorted(range(len(out.row)), key=lambda k: out.row[k])
-    return _Long(*([getattr(out, f)[k] for k in order] for f in _LONG_FIELDS))
-
-
-_LONG_FIELDS: Final = ("row", "mrn", "date", "analyte", "value", "unit")
+        keep = np.flatnonzero(~blank)
+        parts = [field(mapping.analyte), field(mapping.value), field(mapping.unit)]
+        analyte, value, unit = (_Field(p.codes[keep], p.uniques) for p in parts)
+    else:
+        rows, analytes, values, units = [], [], [], []
+        value_texts: list[str] = []
+        unit_texts: list[str] = []
+        for k, (name, column) in enumerate(mapping.wide.items()):
+            v, u = field(column), field(mapping.wide_units.get(name))
+            measured = ~np.array([t == "" for t in v.uniques], dtype=bool)[v.codes]
+            take = np.flatnonzero(~blank & measured)  # an empty cell: not measured
+            rows.append(take)
+            analytes.append(np.full(take.size, k, dtype=np.intp))
+            values.append(v.codes[take] + len(value_texts))
+            units.append(u.codes[take] + len(unit_texts))
+            value_texts += v.uniques
+            unit_texts += u.uniques
+        every = np.concatenate(rows) if rows else np.zeros(0, dtype=np.intp)
+        order = np.argsort(every, kind="stable")  # by row, then in the mapping's order
+        keep = every[order]
+        analyte = _Field(np.concatenate(analytes)[order], list(mapping.wide))
+        value = _Field(np.concatenate(values)[order], value_texts)
+        unit = _Field(np.concatenate(units)[order], unit_texts)
+    mrn, date = field(mapping.mrn), field(mapping.date)
+    return _Candidates(
+        row=keep.astype(np.intp),
+        mrn=_Field(mrn.codes[keep], mrn.uniques),
+        date=_Field(date.codes[keep], date.uniques),
+        analyte=analyte,
+        value=value,
+        unit=unit,
+        blank=int(blank.sum()),
+    )
 
 
 class _Reasons:
     """The first failing reason per candidate, filled in check order."""
 
     def __init__(self, n: int) -> None:
+        import numpy as np
+
         self.reason = np.full(n, "", dtype=object)
         self.open = np.ones(n, dtype=bool)
 
-    def add(self, bad: np.ndarray | Sequence[bool], message: str | Sequence[str | None]) -> None:
-        mask = np.asarray(bad, dtype=bool) & self.open
-        if not mask.any():
-            return
-        if isinstance(message, str):
+    def add(self, bad: npt.NDArray[np.bool_], message: str) -> None:
+        """Reject the open candidates flagged in ``bad`` with one sentence."""
+        mask = bad & self.open
+        if mask.any():
             self.reason[mask] = message
-        else:
-            self.reason[mask] = np.asarray(message, dtype=object)[mask]
-        self.open &= ~mask
+            self.open &= ~mask
 
-    def add_parsed(self, messages: Sequence[str | None]) -> None:
-        """Reject every candidate whose parse result carries a message."""
-        self.add([m is not None for m in messages], messages)
+    def add_each(
+        self, bad: npt.NDArray[np.bool_], messages: Callable[[list[int]], list[str]]
+    ) -> None:
+        """Reject the open candidates flagged in ``bad``; ``messages`` says why for each
+        (it is given their indices, and only called when there are some)."""
+        import numpy as np
+
+        mask = bad & self.open
+        if mask.any():
+            which = np.flatnonzero(mask)
+            self.reason[which] = object_array(messages(which.tolist()))
+            self.open &= ~mask
+
+    def add_unique(self, codes: npt.NDArray[np.intp], messages: Sequence[str | None]) -> None:
+        """Reject the open candidates whose code's message (one per distinct text) is not
+        None."""
+        import numpy as np
+
+        flagged = np.array([m is not None for m in messages], dtype=bool)
+        mask = flagged[codes] & self.open
+        if mask.any():
+            self.reason[mask] = object_array(messages)[codes[mask]]
+            self.open &= ~mask
 
 
 def _parse_date(text: str, today: dt.date | None) -> tuple[dt.date | None, str | None]:
@@ -769,156 +1064,185 @@ def _validate(
     known_mrns: Mapping[str, str],
     today: dt.date | None,
     limits: Limits,
-) -> ImportResult:
+) -> CheckedFile:
+    """Check every candidate, the first failing check giving its reason: what was found
+    while reading, the row's shape, cell length, MRN, date, analyte, value, unit, physical
+    range, then repeats inside the file. Each check runs once per distinct text of its
+    column (or per distinct analyte and unit) and is spread to the rows by their codes."""
+    import numpy as np
+
     _require_columns(table, mapping)
     warnings = list(table.warnings)
-    blank = {i for i, r in enumerate(table.rows) if not any(c.strip() for c in r)}
-    if blank:
-        warnings.append(tr("{n} empty row(s) were skipped.").format(n=len(blank)))
-    c = _long(table, mapping, blank)
+    c = _candidates(table, mapping)
+    if c.blank:
+        warnings.append(tr("{n} empty row(s) were skipped.").format(n=c.blank))
     n = len(c.row)
     reasons = _Reasons(n)
     width = len(table.header)
 
     # Problems found while reading, and the shape of the row.
-    reasons.add_parsed([table.pre_reject.get(r) for r in c.row])
+    if table.pre_reject:
+        found = [table.pre_reject.get(r) for r in c.row.tolist()]
+        reasons.add_each(
+            np.array([m is not None for m in found], dtype=bool),
+            lambda which: [str(found[i]) for i in which],
+        )
     if table.check_width:
-        reasons.add_parsed(
-            [
-                None
-                if len(table.rows[r]) == width
-                else tr("The row has {cells} cells but the header has {columns} columns.").format(
-                    cells=len(table.rows[r]), columns=width
+        cells = table.widths[c.row]
+        reasons.add_each(
+            cells != width,
+            lambda which: [
+                tr("The row has {cells} cells but the header has {columns} columns.").format(
+                    cells=cells[i], columns=width
                 )
-                for r in c.row
-            ]
+                for i in which
+            ],
         )
     cap = limits.max_field_chars
-    reasons.add(
-        [
-            max(len(a), len(b), len(d), len(e), len(f)) > cap
-            for a, b, d, e, f in zip(c.mrn, c.date, c.analyte, c.value, c.unit, strict=True)
-        ],
-        tr("A cell is longer than {n} characters.").format(n=f"{cap:,}"),
-    )
+    longest = np.zeros(n, dtype=np.int64)
+    for f in (c.mrn, c.date, c.analyte, c.value, c.unit):
+        longest = np.maximum(longest, np.array([len(t) for t in f.uniques], np.int64)[f.codes])
+    reasons.add(longest > cap, tr("A cell is longer than {n} characters.").format(n=f"{cap:,}"))
 
     # MRN -> patient
-    patients = _per_unique(c.mrn, lambda m: known_mrns.get(m) if m else None)
-    reasons.add_parsed(
-        _per_unique(
-            c.mrn,
-            lambda m: (
-                tr("The MRN is missing.")
-                if m == ""
-                else None
-                if m in known_mrns
-                else tr("Unknown MRN '{mrn}': no patient in the planner has it.").format(
-                    mrn=_short(m)
-                )
-            ),
-        )
+    patients = [known_mrns.get(m) if m else None for m in c.mrn.uniques]
+    reasons.add_unique(
+        c.mrn.codes,
+        [
+            tr("The MRN is missing.")
+            if m == ""
+            else None
+            if m in known_mrns
+            else tr("Unknown MRN '{mrn}': no patient in the planner has it.").format(mrn=_short(m))
+            for m in c.mrn.uniques
+        ],
     )
 
     # Date
-    dates = _per_unique(c.date, lambda t: _parse_date(t, today))
-    reasons.add_parsed([r for _, r in dates])
+    dates = [_parse_date(t, today) for t in c.date.uniques]
+    reasons.add_unique(c.date.codes, [r for _, r in dates])
+    days = [d for d, _ in dates]
 
     # Analyte
     names: dict[str, str] = {k.casefold(): v for k, v in DEFAULT_ANALYTE_NAMES.items()}
     names.update({k.strip().casefold(): v for k, v in mapping.analyte_names.items()})
     if mapping.wide is not None:
         names.update({a: a for a in ANALYTES})
-    analytes = _per_unique(c.analyte, lambda a: names.get(a.casefold(), ""))
-    reasons.add(
-        [a == "" for a in analytes],
-        _per_unique(
-            c.analyte,
-            lambda a: tr(
+    analytes = [names.get(a.casefold(), "") for a in c.analyte.uniques]
+    reasons.add_unique(
+        c.analyte.codes,
+        [
+            None
+            if a
+            else tr(
                 "The analyte '{analyte}' is not imported (only WBC, ANC, platelets and "
                 "haemoglobin are)."
-            ).format(analyte=_short(a)),
-        ),
+            ).format(analyte=_short(text))
+            for text, a in zip(c.analyte.uniques, analytes, strict=True)
+        ],
+    )
+    # Index into ANALYTES per candidate; -1 (no analyte) picks the NaN ends of the ranges.
+    kind = (
+        np.array([ANALYTES.index(a) if a else -1 for a in analytes], dtype=np.intp)[c.analyte.codes]
+        if analytes
+        else np.zeros(n, dtype=np.intp)
     )
 
     # Value and qualifier
-    parsed = _per_unique(c.value, lambda v: _parse_value(v, mapping.decimal_comma))
-    reasons.add_parsed([r for _, _, r in parsed])
+    parsed = [_parse_value(v, mapping.decimal_comma) for v in c.value.uniques]
+    reasons.add_unique(c.value.codes, [r for _, _, r in parsed])
 
-    # Unit (the file's, else the one declared in the mapping)
-    units = [u or mapping.units.get(a, "") for u, a in zip(c.unit, analytes, strict=True)]
-    keys = [f"{a}\x00{u}" if a else "" for a, u in zip(analytes, units, strict=True)]
-    factors = _per_unique(
-        keys, lambda k: _parse_unit(*k.split("\x00", 1)) if k else (math.nan, None)
-    )
-    reasons.add_parsed([r for _, r in factors])
+    # Unit (the file's, else the one declared in the mapping), checked per (analyte, unit).
+    texts = [*c.unit.uniques, *(mapping.units.get(a, "") for a in ANALYTES)]
+    declared = len(c.unit.uniques) + kind
+    empty = np.array([u == "" for u in c.unit.uniques], dtype=bool)[c.unit.codes]
+    unit = np.where(empty & (kind >= 0), declared, c.unit.codes)
+    pairs, pair = np.unique((kind + 1) * len(texts) + unit, return_inverse=True)
+    factors = [
+        _parse_unit(ANALYTES[a - 1], texts[u]) if a else (math.nan, None)
+        for a, u in (divmod(p, len(texts)) for p in pairs.tolist())
+    ]
+    reasons.add_unique(pair.reshape(-1), [r for _, r in factors])
 
     # Physical range in the canonical unit
-    number = np.array([p[1] for p in parsed], dtype=float) * np.array(
-        [f for f, _ in factors], dtype=float
+    number = (
+        np.array([x for _, x, _ in parsed], dtype=float)[c.value.codes]
+        * np.array([f for f, _ in factors], dtype=float)[pair.reshape(-1)]
     )
-    lo = np.array([PHYSICAL_RANGE[a][0] if a else np.nan for a in analytes], dtype=float)
-    hi = np.array([PHYSICAL_RANGE[a][1] if a else np.nan for a in analytes], dtype=float)
+    lo = np.array([*(PHYSICAL_RANGE[a][0] for a in ANALYTES), math.nan])[kind]
+    hi = np.array([*(PHYSICAL_RANGE[a][1] for a in ANALYTES), math.nan])[kind]
     with np.errstate(invalid="ignore"):
         out = (number < lo) | (number > hi)
-    if out.any():
-        messages: list[str | None] = [None] * n
-        for i in np.flatnonzero(out & reasons.open).tolist():
-            a, unit = analytes[i], CANONICAL_UNIT[analytes[i]]
-            messages[i] = tr(
-                "{analyte} {value} {unit} (as written: '{written}' {written_unit}) is outside "
-                "the physical range {low}-{high} {unit}."
-            ).format(
-                analyte=tr(ANALYTE_LABEL[a]),
-                value=f"{number[i]:g}",
-                unit=unit,
-                written=_short(c.value[i]),
-                written_unit=_short(units[i]),
-                low=f"{lo[i]:g}",
-                high=f"{hi[i]:g}",
+
+    def outside(which: list[int]) -> list[str]:
+        values = c.value.take(c.value.uniques, np.asarray(which, dtype=np.intp))
+        messages = []
+        for i, written in zip(which, values, strict=True):
+            a = ANALYTES[kind[i]]
+            messages.append(
+                tr(
+                    "{analyte} {value} {unit} (as written: '{written}' {written_unit}) is "
+                    "outside the physical range {low}-{high} {unit}."
+                ).format(
+                    analyte=tr(ANALYTE_LABEL[a]),
+                    value=f"{number[i]:g}",
+                    unit=CANONICAL_UNIT[a],
+                    written=_short(str(written)),
+                    written_unit=_short(texts[unit[i]]),
+                    low=f"{lo[i]:g}",
+                    high=f"{hi[i]:g}",
+                )
             )
-        reasons.add(out, messages)
+        return messages
+
+    reasons.add_each(out, outside)
 
     qualifiers = [q for q, _, _ in parsed]
-    days = [d for d, _ in dates]
-    _duplicates(c, days, analytes, qualifiers, number, reasons, table.lines)
-    return _build(
+    _duplicates(c, days, kind, qualifiers, number, reasons, table.lines)
+    return _checked(
         c, reasons, table, filename, patients, days, analytes, qualifiers, number, warnings
     )
 
 
 def _duplicates(
-    c: _Long,
+    c: _Candidates,
     days: Sequence[dt.date | None],
-    analytes: Sequence[str],
+    kind: npt.NDArray[np.intp],
     qualifiers: Sequence[str],
-    number: np.ndarray,
+    number: npt.NDArray[np.float64],
     reasons: _Reasons,
-    lines: Sequence[int],
+    lines: npt.NDArray[np.int64],
 ) -> None:
-    """Exact repeats are imported once and reported; differing values all go to review."""
+    """Exact repeats are imported once and reported; differing values all go to review.
+
+    Repeats are found on integer keys (MRN code, day, analyte); only the rows of a repeated
+    key are looked at one by one.
+    """
+    import numpy as np
+    import pandas as pd
+
     ok = np.flatnonzero(reasons.open)
-    if ok.size == 0:
+    if ok.size < 2:
         return
-    frame = pd.DataFrame(
-        {
-            "i": ok,
-            "mrn": np.asarray(c.mrn, dtype=object)[ok],
-            "day": np.asarray(days, dtype=object)[ok],
-            "analyte": np.asarray(analytes, dtype=object)[ok],
-            "vkey": [f"{qualifiers[i]}{number[i]!r}" for i in ok.tolist()],
-        }
-    )
-    keys = ["mrn", "day", "analyte"]
-    multi = frame.loc[frame.duplicated(keys, keep=False)]
-    if multi.empty:
+    day = np.array([d.toordinal() if d is not None else 0 for d in days], np.int64)
+    ordinal = day[c.date.codes[ok]]
+    first = int(ordinal.min())
+    span = int(ordinal.max()) - first + 1
+    key = (c.mrn.codes[ok].astype(np.int64) * span + (ordinal - first)) * 4 + kind[ok]
+    repeated = pd.Series(key).duplicated(keep=False).to_numpy()
+    if not repeated.any():
         return
-    messages: list[str | None] = [None] * len(analytes)
-    for _, group in multi.groupby(keys, sort=False):
-        members = group["i"].tolist()
-        if group["vkey"].nunique() > 1:
+    members_of: dict[int, list[int]] = {}
+    for k, i in zip(key[repeated].tolist(), ok[repeated].tolist(), strict=True):
+        members_of.setdefault(k, []).append(i)
+    qualifier = c.value.take(qualifiers, ok[repeated])
+    shown = dict(zip(ok[repeated].tolist(), qualifier, strict=True))
+    messages: dict[int, str] = {}
+    for members in members_of.values():
+        if len({f"{shown[i]}{number[i]!r}" for i in members}) > 1:
             listed = ", ".join(
                 tr("line {line}: {value}").format(
-                    line=lines[c.row[i]], value=f"{qualifiers[i]}{number[i]:g}"
+                    line=lines[c.row[i]], value=f"{shown[i]}{number[i]:g}"
                 )
                 for i in members
             )
@@ -932,15 +1256,82 @@ def _duplicates(
                 messages[i] = tr("Duplicate of line {line} (imported once).").format(
                     line=lines[c.row[members[0]]]
                 )
-    reasons.add_parsed(messages)
+    flagged = np.zeros(len(c.row), dtype=bool)
+    flagged[list(messages)] = True
+    reasons.add_each(flagged, lambda which: [messages[i] for i in which])
 
 
 def _raw(row: Sequence[str]) -> tuple[str, ...]:
     return tuple(c if len(c) <= 200 else c[:200] + "..." for c in row)
 
 
-def _build(
-    c: _Long,
+@dataclass(frozen=True)
+class CheckedFile:
+    """A checked lab file: its accepted rows as columns, its rejected rows, its warnings.
+
+    The accepted rows become ``LabSample`` objects only on request (``samples``), so a
+    caller that drops some of them (samples already stored) never builds those.
+
+    Attributes:
+        filename: the file's name (the samples' source is "<filename> line <n>").
+        patient_id, mrn, day, analyte, qualifier: per accepted row (object arrays).
+        ordinal: per accepted row, ``day.toordinal()``.
+        value: per accepted row, the value in the canonical unit.
+        line: per accepted row, its line in the source.
+        rejected: the rows not accepted, in row order, each with its reason.
+        warnings: file-level notes.
+        rows_read: data rows read from the file.
+    """
+
+    filename: str
+    patient_id: npt.NDArray[np.object_]
+    mrn: npt.NDArray[np.object_]
+    day: npt.NDArray[np.object_]
+    ordinal: npt.NDArray[np.int64]
+    analyte: npt.NDArray[np.object_]
+    value: npt.NDArray[np.float64]
+    qualifier: npt.NDArray[np.object_]
+    line: npt.NDArray[np.int64]
+    rejected: list[RejectedRow]
+    warnings: list[str]
+    rows_read: int
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def samples(self, keep: npt.NDArray[np.bool_] | None = None) -> list[LabSample]:
+        """The accepted rows (those flagged in ``keep``, else all) as samples."""
+        import numpy as np
+
+        which = np.flatnonzero(keep) if keep is not None else np.arange(len(self.line))
+        unit = CANONICAL_UNIT
+        source = f"{self.filename} line "
+        return [
+            LabSample(p, m, d, a, v, unit[a], q, f"{source}{n}")
+            for p, m, d, a, v, q, n in zip(
+                self.patient_id[which].tolist(),
+                self.mrn[which].tolist(),
+                self.day[which].tolist(),
+                self.analyte[which].tolist(),
+                self.value[which].tolist(),
+                self.qualifier[which].tolist(),
+                self.line[which].tolist(),
+                strict=True,
+            )
+        ]
+
+    def result(self) -> ImportResult:
+        """Everything as ``read_lab_file`` gives it."""
+        return ImportResult(
+            accepted=self.samples(),
+            rejected=list(self.rejected),
+            warnings=list(self.warnings),
+            rows_read=self.rows_read,
+        )
+
+
+def _checked(
+    c: _Candidates,
     reasons: _Reasons,
     table: _Table,
     filename: str,
@@ -948,38 +1339,36 @@ def _build(
     days: Sequence[dt.date | None],
     analytes: Sequence[str],
     qualifiers: Sequence[str],
-    number: np.ndarray,
+    number: npt.NDArray[np.float64],
     warnings: list[str],
-) -> ImportResult:
-    accepted: list[LabSample] = []
-    rejected: list[RejectedRow] = []
-    lines = table.lines
-    values = number.tolist()
-    for i, is_ok in enumerate(reasons.open.tolist()):
-        row = c.row[i]
-        if not is_ok:
-            rejected.append(
-                RejectedRow(
-                    line=lines[row],
-                    reason=str(reasons.reason[i]),
-                    raw=_raw(table.rows[row]),
-                    analyte=analytes[i],
-                )
-            )
-            continue
-        analyte = cast(Analyte, analytes[i])
-        accepted.append(
-            LabSample(
-                patient_id=str(patients[i]),
-                mrn=c.mrn[i],
-                date=cast(dt.date, days[i]),
-                analyte=analyte,
-                value=values[i],
-                unit=CANONICAL_UNIT[analyte],
-                qualifier=cast(Qualifier, qualifiers[i]),
-                source=f"{filename} line {lines[row]}",
-            )
+) -> CheckedFile:
+    import numpy as np
+
+    ok = np.flatnonzero(reasons.open)
+    bad = np.flatnonzero(~reasons.open)
+    rows, lines = c.row, table.lines
+    rejected = [
+        RejectedRow(
+            line=int(lines[rows[i]]),
+            reason=str(reasons.reason[i]),
+            raw=_raw(table.row(int(rows[i]))),
+            analyte=str(a),
         )
-    return ImportResult(
-        accepted=accepted, rejected=rejected, warnings=warnings, rows_read=len(table.rows)
+        for i, a in zip(bad.tolist(), c.analyte.take(analytes, bad), strict=True)
+    ]
+    dates = c.date.codes[ok]
+    ordinals = [d.toordinal() if d is not None else 0 for d in days]
+    return CheckedFile(
+        filename=filename,
+        patient_id=object_array(patients)[c.mrn.codes[ok]],
+        mrn=object_array(c.mrn.uniques)[c.mrn.codes[ok]],
+        day=object_array(days)[dates],
+        ordinal=np.array(ordinals, dtype=np.int64)[dates],
+        analyte=object_array(analytes)[c.analyte.codes[ok]],
+        value=number[ok],
+        qualifier=object_array(qualifiers)[c.value.codes[ok]],
+        line=lines[rows[ok]],
+        rejected=rejected,
+        warnings=warnings,
+        rows_read=table.size,
     )
