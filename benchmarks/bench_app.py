@@ -74,7 +74,7 @@ def _run(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     if done.returncode != 0:
         raise SystemExit(f"{cmd[0]} exited {done.returncode}: {done.stderr[-2000:]}")
     fields = _fields(done.stdout)
-    for key in ("painted_at", "live_at", "closing_at"):
+    for key in ("painted_at", "ready_at", "live_at", "closing_at"):
         if key in fields:
             fields[key] -= start
     if "closing_at" in fields:

@@ -86,6 +86,7 @@ class StartBoard:
         today: the day it is for; rows, worklist: that day's board and worklist.
         sketches: clinic timeline rows by transplant id.
         engrafted: neutrophil engraftment dates by transplant id (as the board has them).
+        data_mark: the data mark it matched (so the stored snapshot is known current).
     """
 
     today: dt.date
@@ -93,6 +94,7 @@ class StartBoard:
     worklist: list[WorklistItem]
     sketches: Mapping[str, RowSketch]
     engrafted: Mapping[str, dt.date]
+    data_mark: tuple[int, int] = (0, 0)
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -277,6 +279,7 @@ def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) ->
             [_item_of(v) for v in items],
             {tid: _sketch_of(v) for tid, v in doc["sketches"].items()},
             {tid: dt.date.fromisoformat(v) for tid, v in doc["engrafted"].items()},
+            key.data_mark,
         )
     except _MALFORMED:
         return None  # malformed or from another format: load the clinic instead

@@ -19,8 +19,11 @@ from ui.main_window import MainWindow
 
 
 def _start_board(repo) -> StartBoard:
+    """The board a quick start paints: the snapshot stored in ``repo``, decoded."""
     key = SnapshotKey(repo.data_mark())
-    board = decode_start_board(build_snapshot(load_clinic(repo), key, NOW.date()), key, NOW.date())
+    payload = build_snapshot(load_clinic(repo), key, NOW.date())
+    repo.store_board_snapshot(payload)
+    board = decode_start_board(payload, key, NOW.date())
     assert board is not None
     return board
 
@@ -337,8 +340,12 @@ def test_run_without_a_stored_board_paints_the_window_before_opening_the_databas
     seen: list[tuple[bool, bool]] = []
 
     def open_repo():
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
-        seen.append((any(w.isVisible() for w in windows), any(w.session.ready for w in windows)))
+        shown = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()  # not other tests' windows
+        ]
+        seen.append((len(shown) == 1, any(w.session.ready for w in shown)))
         return demo_repo
 
     timer = _close_when_ready()
@@ -704,3 +711,76 @@ def test_the_status_bar_says_the_clinic_loads_once_patients_can_be_opened(quick_
     assert "loading the clinic" in window.statusBar().currentMessage()
     window.session.refresh()
     assert "loading" not in window.statusBar().currentMessage()
+
+
+def test_the_timeline_rows_are_sketched_behind_the_live_load(demo_window, demo_repo, qtbot):
+    """Drawn from a sketch made in a worker thread, not from the plan at the first paint."""
+    from planner.app.timeline import row_sketch
+    from planner.app.transplants import save_transplant
+    from planner.domain.patients import TransplantStatus, with_status
+
+    session = demo_window.session
+    qtbot.waitUntil(lambda: set(session.sketches) == set(session.plans))
+    rows = {r.transplant_id: r for r in demo_window.clinic_timeline.rows()}
+    assert rows and all(r.sketch is not None and r.plan is not None for r in rows.values())
+    for tid, row in rows.items():
+        live = row_sketch(session.plans[tid])
+        assert (row.sketch.first, row.sketch.last, row.sketch.runs, row.sketch.bands) == (
+            live.first,
+            live.last,
+            live.runs,
+            live.bands,
+        )
+    # An edit redraws its own row from the new plan; the others keep their sketches.
+    edited = next(r for r in session.rows if r.mrn == "DEMO-0002").transplant_id
+    stored = demo_repo.get_transplant(edited)
+    on_hold = with_status(stored, TransplantStatus.ON_HOLD, NOW.date(), "fever", today=NOW.date())
+    kept = {tid: s for tid, s in session.sketches.items() if tid != edited}
+    session.perform(lambda repo, ctx: save_transplant(repo, ctx, on_hold), demo_window.clinic_undo)
+    assert edited not in session.sketches or session.sketches[edited] is not kept.get(edited)
+    assert all(session.sketches.get(tid) is s for tid, s in kept.items() if tid in session.plans)
+
+
+def _warm_window(qtbot, settings, demo_repo, board):
+    window = create_main_window(
+        None,
+        actor=ACTOR,
+        clock=lambda: NOW,
+        demo=True,
+        settings=settings,
+        start_board=board,
+        keep_snapshot=True,
+    )
+    qtbot.addWidget(window)
+    window.session.attach(demo_repo)
+    window.session.refresh()
+    return window
+
+
+def test_closing_after_a_start_from_the_stored_board_writes_nothing(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    """The stored snapshot is the board shown (with its coming days): kept as it is."""
+    board = _start_board(demo_repo)
+    stored = demo_repo.board_snapshot()
+    writes: list[str] = []
+    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
+    window = _warm_window(qtbot, settings, demo_repo, board)
+    window.close()
+    assert writes == []
+    assert demo_repo.board_snapshot() == stored
+
+
+def test_a_stored_board_the_live_load_corrects_is_stored_again_at_close(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    from dataclasses import replace
+
+    board = _start_board(demo_repo)
+    wrong = replace(board, rows=[replace(board.rows[0], day_label="D+999"), *board.rows[1:]])
+    writes: list[str] = []
+    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
+    window = _warm_window(qtbot, settings, demo_repo, wrong)
+    assert window.session.rows[0].day_label != "D+999"  # the live rows replaced it
+    window.close()
+    assert len(writes) == 1

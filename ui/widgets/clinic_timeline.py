@@ -102,8 +102,9 @@ class ClinicRow:
         transplant_id: emitted when the row is activated.
         label: what the sticky name column shows, e.g. "OKAFOR, Chidi · D+12".
         plan: the care plan, or None when no plan has been made yet.
-        sketch: what the row paints, when it comes from the stored board snapshot
-            (start-up) rather than from a plan; ``plan`` wins when both are given.
+        sketch: what the row paints, made from the plan ahead of time (in a worker
+            thread, or stored with the board snapshot for the start); without it the
+            row is sketched from ``plan`` when first painted.
     """
 
     transplant_id: str
@@ -113,7 +114,9 @@ class ClinicRow:
 
     def row_sketch(self) -> RowSketch | None:
         """What this row paints (computed from the plan on first need)."""
-        return row_sketch(self.plan) if self.plan is not None else self.sketch
+        if self.sketch is not None:
+            return self.sketch
+        return row_sketch(self.plan) if self.plan is not None else None
 
 
 @dataclass(frozen=True)
