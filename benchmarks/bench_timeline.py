@@ -34,6 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
+from planner.app.timeline import row_sketch
 from planner.domain.plans import instantiate
 from planner.domain.templates import parse_protocol
 from ui.widgets.clinic_timeline import ROW_HEIGHT, ClinicRow, ClinicTimeline
@@ -127,20 +128,39 @@ def _frame_figure(
 
 
 def _unpainted(
-    timeline: ClinicTimeline, patients: int, ppd: float, built: bool = False
+    timeline: ClinicTimeline,
+    patients: int,
+    ppd: float,
+    built: bool = False,
+    sketched: bool = False,
+    idle: bool = False,
 ) -> tuple[Callable[[], None], int]:
     """Frames each showing a page of rows not painted since the last refresh; the frame
     and how many such pages there are. The refresh gives new plans (nothing of them
     computed yet), as the clinic's load does; ``built``: with every plan's occurrences
-    built beforehand (to tell their share of the frame without a profiler)."""
+    built beforehand (to tell their share of the frame without a profiler);
+    ``sketched``: with each row's sketch made beforehand, as the app makes them in a
+    worker thread after each load (``ClinicSession._sketch_in_background``); ``idle``: and
+    the event loop run until the timeline has prepared every row in its idle slices (what
+    a user scrolling a moment after a load meets)."""
     rows = synthetic_clinic(patients)
     if built:
         for row in rows:
             if row.plan is not None:
                 row.plan.sorted_occurrences()
+    if sketched:
+        rows = [
+            ClinicRow(r.transplant_id, r.label, r.plan, row_sketch(r.plan)) if r.plan else r
+            for r in rows
+        ]
+        for row in rows:
+            if row.sketch is not None:
+                _ = row.sketch.bands
     timeline.set_px_per_day(ppd)
     timeline.set_rows(rows, TODAY)
     timeline.scroll_to_today()
+    while idle and timeline._pending:
+        QApplication.processEvents()
     viewport = timeline.viewport()
     image = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
     vbar = timeline.verticalScrollBar()
@@ -225,6 +245,24 @@ def measure(patients: int) -> list[Figure]:
             True,
         )
     )
+    # New plans whose date spans the load's worker computed (ClinicSession._compute),
+    # as the app's rows come after every full load.
+    loaded = synthetic_clinic(patients)
+    for row in loaded:
+        if row.plan is not None:
+            row.plan.date_span()
+    start = time.perf_counter()
+    timeline.set_rows(loaded, TODAY)
+    add(
+        Figure(
+            "set_rows, new plans, spans from the load (as the app)",
+            time.perf_counter() - start,
+            "bare frame",
+            floor,
+            "16 ms",
+            time.perf_counter() - start <= BUDGET_S,
+        )
+    )
     app.processEvents()
     for ppd in (0.5, 1.0, 3.0, 12.0, 40.0):
         timeline.set_px_per_day(ppd)
@@ -241,6 +279,13 @@ def measure(patients: int) -> list[Figure]:
         add(_frame_figure(name, frame, bare_frame, min(21, pages)))
     frame, pages = _unpainted(timeline, patients, 3.0, built=True)
     name = "unpainted rows at 3 px/day, occurrences built"
+    add(_frame_figure(name, frame, bare_frame, min(21, pages)))
+    for ppd in (0.5, 3.0, 12.0, 40.0):
+        frame, pages = _unpainted(timeline, patients, ppd, sketched=True)
+        name = f"unpainted rows at {ppd:g} px/day, sketched behind the load (as the app)"
+        add(_frame_figure(name, frame, bare_frame, min(21, pages)))
+    frame, pages = _unpainted(timeline, patients, 3.0, sketched=True, idle=True)
+    name = "rows reached after the idle preparation, 3 px/day"
     add(_frame_figure(name, frame, bare_frame, min(21, pages)))
     timeline.set_rows(rows, TODAY)
     for ppd in (0.5, 3.0, 12.0, 40.0):

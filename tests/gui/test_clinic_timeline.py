@@ -346,3 +346,30 @@ def test_before_any_rows_it_says_loading_not_a_placeholder_date(qtbot):
     # Nothing but the background and the centred message: no axis, no today line.
     colours = {image.pixel(x, y) for x in range(10, 790, 7) for y in range(6, 60, 3)}
     assert len(colours) == 1
+
+
+def test_rows_out_of_view_are_prepared_while_idle_nearest_first(qtbot, monkeypatch):
+    """Scrolling to a row not yet painted then costs no geometry building."""
+    from ui.widgets import clinic_timeline
+
+    widget = ClinicTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(800, 400)
+    rows = make_rows(100)
+    widget.set_rows(rows, TODAY)
+    built: list[int] = []
+    real = clinic_timeline._row_geometry
+    monkeypatch.setattr(
+        clinic_timeline,
+        "_row_geometry",
+        lambda sketch, origin, today: built.append(1) or real(sketch, origin, today),
+    )
+    in_view = widget._rows_in_view()
+    assert widget._pending and widget._pending[-1] in in_view  # the view's rows first
+    qtbot.waitUntil(lambda: all(g is not None for g in widget._geometry))
+    assert len(built) == len(rows)
+    for i, row in enumerate(rows):  # as the first paint would have built them
+        assert widget._geometry[i] == real(row.row_sketch(), widget._origin, TODAY)
+    widget.verticalScrollBar().setValue(80 * ROW_HEIGHT)
+    widget.grab()
+    assert len(built) == len(rows)  # nothing built on the way to row 80

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -64,6 +65,9 @@ _TEXT_Y, _BAR_Y, _SIDE_Y, _MARK_Y = 2, 16, 23, 19
 ZOOM_STEP = 1.25
 DEFAULT_PX_PER_DAY = 3.0
 MARGIN_DAYS = 14
+# Idle time given to building the geometry of rows not yet painted, per turn of the event
+# loop: well inside a frame (16 ms), so input and painting wait at most this long.
+PREPARE_SLICE_S = 0.006
 # Below this zoom a weekend is under 4 px: shading would only be a grey blur.
 WEEKEND_MIN_PX = 2.0
 
@@ -179,12 +183,18 @@ def _run_days(
     A planned run turns overdue day by day: the part whose window has passed is cut off
     as its own piece (the same status ``step_bars`` gives each occurrence).
     """
+    # One date per window length (a plan has a handful), not one per run.
+    first_on_time: dict[int, int] = {}
     for run in sketch.runs:
         start, end = (run.start - origin).days, (run.end - origin).days + 1
         phase = _PHASE_INDEX[run.phase]
         if run.status == "planned":
             # The days before ``overdue_before`` are overdue (the rule of the plan).
-            cut = min(max((overdue_before(today, run.window_after) - origin).days, start), end)
+            on_time = first_on_time.get(run.window_after)
+            if on_time is None:
+                on_time = (overdue_before(today, run.window_after) - origin).days
+                first_on_time[run.window_after] = on_time
+            cut = min(max(on_time, start), end)
             if cut > start:
                 yield start, cut, phase, _STATUS["overdue"][0]
             if end > cut:
@@ -202,11 +212,17 @@ def _row_geometry(sketch: RowSketch | None, origin: dt.date, today: dt.date) -> 
         for b in sketch.bands
     ]
     per_phase: dict[int, list[tuple[int, int]]] = {}
-    worst: dict[int, int] = {}
+    runs_by_prio: dict[int, list[range]] = {}
     for start, end, phase, prio in _run_days(sketch, origin, today):
         per_phase.setdefault(phase, []).append((start, end))
-        for day in range(start, end):
-            worst[day] = max(worst.get(day, -1), prio)
+        runs_by_prio.setdefault(prio, []).append(range(start, end))
+    # Each day's most urgent status: the days of each priority written in increasing
+    # order, so a more urgent one overwrites (dict.fromkeys and update loop in C: a row
+    # of long daily runs has thousands of run-days, once per first paint).
+    worst: dict[int, int] = {}
+    for prio in sorted(runs_by_prio):
+        for days_of_run in runs_by_prio[prio]:
+            worst.update(dict.fromkeys(days_of_run, prio))
     bars = [(s, e, k) for k, spans in per_phase.items() for s, e in _merge(spans)]
     days = sorted(worst)
     by_prio = {_STATUS[name][0]: i for i, name in enumerate(_STATUS_NAMES)}
@@ -291,8 +307,15 @@ class ClinicTimeline(QAbstractScrollArea):
         self.painted_rows = 0
         self._rows: tuple[ClinicRow, ...] = ()
         # Row geometry is built on first paint of each row: at start-up only the rows
-        # in view cost anything, the rest of a 500-patient clinic waits until scrolled to.
+        # in view cost anything. The others are built while the window is idle, a few
+        # milliseconds at a time, nearest the view first (``_prepare_some``): a row
+        # reached by scrolling then paints without building (0.5-2 ms a row, some 50 ms
+        # for a page of them at once).
         self._geometry: list[_RowGeometry | None] = []
+        self._pending: list[int] = []  # rows still without geometry, nearest the view last
+        self._prepare = QTimer(self)
+        self._prepare.setInterval(0)
+        self._prepare.timeout.connect(self._prepare_some)
         # The clock is never read here (the shell reads it): a placeholder until set_rows.
         self._today = dt.date(2000, 1, 1)
         self._origin = self._today - dt.timedelta(days=MARGIN_DAYS)
@@ -338,6 +361,27 @@ class ClinicTimeline(QAbstractScrollArea):
             self._placed = True
             self.scroll_to_today()
         self.viewport().update()
+        self._prepare_soon()
+
+    def _prepare_soon(self) -> None:
+        """Queue the rows without geometry for the idle slices, nearest the view first."""
+        shown = self._rows_in_view()
+        middle = (shown.start + shown.stop) // 2
+        missing = [i for i, g in enumerate(self._geometry) if g is None]
+        self._pending = sorted(missing, key=lambda i: abs(i - middle), reverse=True)
+        if self._pending:
+            self._prepare.start()
+        else:
+            self._prepare.stop()
+
+    def _prepare_some(self) -> None:
+        """Build row geometry for at most PREPARE_SLICE_S of this turn of the event loop."""
+        deadline = time.perf_counter() + PREPARE_SLICE_S
+        pending = self._pending
+        while pending and time.perf_counter() < deadline:
+            self._row_geometry_at(pending.pop())
+        if not pending:
+            self._prepare.stop()
 
     def _row_geometry_at(self, index: int) -> _RowGeometry:
         geometry = self._geometry[index]
