@@ -77,6 +77,9 @@ def _bundled_protocols() -> Mapping[str, Protocol]:
     return all_protocols(None)[0]
 
 
+GUI_SWITCH_INTERVAL_S = 0.001
+
+
 def run(
     repo: Repository | None,
     *,
@@ -103,6 +106,10 @@ def run(
     ``translation_cache``: where a catalogue not built at install is compiled (the data
     folder's ``translations``; ui/translation.py).
     """
+    # The loads, sketches and templates run in worker threads of pure Python: a shorter
+    # switch interval (Python's default is 5 ms) hands the interpreter back to the GUI
+    # thread sooner, so a paint or a keystroke waits 1 ms for it, not 5 per turn.
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL_S)
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setOrganizationName("TransplantPlanner")

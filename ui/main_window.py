@@ -501,6 +501,8 @@ class MainWindow(QMainWindow):
             ],
             self.session.computed_for or self.session.today,
         )
+        if self.session.settled:
+            self.clinic_timeline.prepare_while_idle()
 
     def _show_summary(self) -> None:
         """The status bar's line about the board: how many, which day, and (on the stored
@@ -537,6 +539,8 @@ class MainWindow(QMainWindow):
         self.progress.setVisible(loading)
         if loading:
             self.statusBar().showMessage(self._loading_text())
+        elif self.session.settled:
+            self.clinic_timeline.prepare_while_idle()
 
     def _loading_text(self) -> str:
         return self.tr("Loading the clinic...")

@@ -177,6 +177,8 @@ class ClinicSession(QObject):
         self.computed_for: dt.date | None = None  # the day the rows were computed for
         self._ready = False
         self._live = False
+        self.sketching = False  # the timeline's rows are being sketched in a worker thread
+        self.loading = False  # a background load runs (``sig_loading``)
         # The transplants each background load in flight has missed: edited after it
         # read the clinic, so recomputed again once its rows are in.
         self._missed_by_loads: list[set[str]] = []
@@ -233,7 +235,14 @@ class ClinicSession(QObject):
 
     def set_loading(self, loading: bool) -> None:
         """Say that the database is being opened or loaded (True) or no longer (False)."""
+        self.loading = loading
         self.sig_loading.emit(loading)
+
+    @property
+    def settled(self) -> bool:
+        """Live, and nothing loading or sketching in the background: the GUI thread has
+        the interpreter to itself for work that can wait (``prepare_while_idle``)."""
+        return self._live and not self.loading and not self.sketching
 
     def attach(self, repo: Repository) -> None:
         """Hand over the repository opened behind the start board; it may be used at
@@ -447,6 +456,7 @@ class ClinicSession(QObject):
         from planner.app.timeline import row_sketch
 
         plans = dict(self.plans)
+        self.sketching = True
 
         def sketch_all() -> dict[str, RowSketch]:
             made = {}
@@ -462,6 +472,7 @@ class ClinicSession(QObject):
             return made
 
         def done(made: dict[str, RowSketch]) -> None:
+            self.sketching = False
             if self.finishing:
                 return
             # Only for the plans still shown (an edit meanwhile made a new one).
@@ -470,11 +481,11 @@ class ClinicSession(QObject):
                 self.sketches = {**self.sketches, **fresh}
                 self.sig_board_changed.emit()
 
-        run_in_background(
-            sketch_all,
-            done,
-            lambda exc: LOG.warning("timeline rows not made: %s", type(exc).__name__),
-        )
+        def failed(exc: BaseException) -> None:
+            self.sketching = False
+            LOG.warning("timeline rows not made: %s", type(exc).__name__)
+
+        run_in_background(sketch_all, done, failed)
 
     def refresh_if_new_day(self) -> bool:
         """Recompute when the date has changed since the rows were computed."""

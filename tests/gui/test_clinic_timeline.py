@@ -364,6 +364,8 @@ def test_rows_out_of_view_are_prepared_while_idle_nearest_first(qtbot, monkeypat
         "_row_geometry",
         lambda sketch, origin, today: built.append(1) or real(sketch, origin, today),
     )
+    assert not widget._pending  # nothing until the window says it is idle
+    widget.prepare_while_idle()
     in_view = widget._rows_in_view()
     assert widget._pending and widget._pending[-1] in in_view  # the view's rows first
     qtbot.waitUntil(lambda: all(g is not None for g in widget._geometry))

@@ -303,6 +303,23 @@ def test_templates_load_behind_the_live_clinic_and_a_broken_local_one_is_reporte
     assert count >= 24 and "broken.toml" in message
 
 
+def _run_until_ready(board: StartBoard | None, open_repo, settings) -> int:
+    """``ui.app.run`` as the program runs it, the window closed once the clinic is in."""
+    timer = _close_when_ready()
+    try:
+        return app_module.run(
+            None,
+            actor=ACTOR,
+            clock=lambda: NOW,
+            demo=True,
+            start_board=board,
+            open_repo=open_repo,
+            window_settings=settings,
+        )
+    finally:
+        timer.stop()
+
+
 def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
     qapp, isolated_run, settings, demo_repo
 ):
@@ -313,18 +330,7 @@ def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
         opened.append(demo_repo)
         return demo_repo
 
-    timer = _close_when_ready()
-    code = app_module.run(
-        None,
-        actor=ACTOR,
-        clock=lambda: NOW,
-        demo=True,
-        start_board=board,
-        open_repo=open_repo,
-        window_settings=settings,
-    )
-    timer.stop()
-    assert code == 0
+    assert _run_until_ready(board, open_repo, settings) == 0
     assert opened == [demo_repo]
     assert (
         decode_start_board(
@@ -348,18 +354,7 @@ def test_run_without_a_stored_board_paints_the_window_before_opening_the_databas
         seen.append((len(shown) == 1, any(w.session.ready for w in shown)))
         return demo_repo
 
-    timer = _close_when_ready()
-    code = app_module.run(
-        None,
-        actor=ACTOR,
-        clock=lambda: NOW,
-        demo=True,
-        start_board=None,
-        open_repo=open_repo,
-        window_settings=settings,
-    )
-    timer.stop()
-    assert code == 0
+    assert _run_until_ready(None, open_repo, settings) == 0
     assert seen == [(True, False)]  # on screen, and nothing usable until the clinic is in
 
 
@@ -721,7 +716,10 @@ def test_the_timeline_rows_are_sketched_behind_the_live_load(demo_window, demo_r
 
     session = demo_window.session
     qtbot.waitUntil(lambda: set(session.sketches) == set(session.plans))
-    rows = {r.transplant_id: r for r in demo_window.clinic_timeline.rows()}
+    timeline = demo_window.clinic_timeline
+    # Settled: the rows out of view are prepared while the window is idle.
+    qtbot.waitUntil(lambda: all(g is not None for g in timeline._geometry))
+    rows = {r.transplant_id: r for r in timeline.rows()}
     assert rows and all(r.sketch is not None and r.plan is not None for r in rows.values())
     for tid, row in rows.items():
         live = row_sketch(session.plans[tid])

@@ -308,7 +308,7 @@ class ClinicTimeline(QAbstractScrollArea):
         self._rows: tuple[ClinicRow, ...] = ()
         # Row geometry is built on first paint of each row: at start-up only the rows
         # in view cost anything. The others are built while the window is idle, a few
-        # milliseconds at a time, nearest the view first (``_prepare_some``): a row
+        # milliseconds at a time, nearest the view first (``prepare_while_idle``): a row
         # reached by scrolling then paints without building (0.5-2 ms a row, some 50 ms
         # for a page of them at once).
         self._geometry: list[_RowGeometry | None] = []
@@ -361,10 +361,12 @@ class ClinicTimeline(QAbstractScrollArea):
             self._placed = True
             self.scroll_to_today()
         self.viewport().update()
-        self._prepare_soon()
 
-    def _prepare_soon(self) -> None:
-        """Queue the rows without geometry for the idle slices, nearest the view first."""
+    def prepare_while_idle(self) -> None:
+        """Build the geometry of the rows without it in idle slices, nearest the view
+        first. Asked for by the window once no load or sketching runs beside it: in a
+        slice beside a worker thread holding the interpreter, one row can take tens of
+        milliseconds."""
         shown = self._rows_in_view()
         middle = (shown.start + shown.stop) // 2
         missing = [i for i, g in enumerate(self._geometry) if g is None]
