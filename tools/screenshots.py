@@ -33,6 +33,17 @@ from ui.dialogs.transplant_dialog import TransplantDialog
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+def _wait_for(app: QApplication, done, seconds: float = 5.0) -> None:
+    """Run the event loop until ``done()`` (a worker thread's answer), then settle."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not done() and time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    _settle(app)
+
+
 def _settle(app: QApplication) -> None:
     for _ in range(30):
         app.processEvents()
@@ -195,6 +206,11 @@ def main() -> int:
     _save(window, "board-closed.png")
     window.board.search.clear()
     window.board.show_closed.setChecked(False)
+    # A search finds the closed transplant in the database, the box unticked.
+    window.board.search.setText("Ivanova")
+    _wait_for(app, lambda: window.session.found is not None)
+    _save(window, "board-search-closed.png")
+    window.board.search.clear()
     return 0
 
 
