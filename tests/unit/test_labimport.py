@@ -418,7 +418,7 @@ def _patch_declared_size(data: bytes, size: int) -> bytes:
 
 
 def test_xlsx_declared_huge_size_refused_before_opening(monkeypatch: pytest.MonkeyPatch) -> None:
-    import planner.labimport.reader as mod
+    import planner.labimport.table as mod
 
     monkeypatch.setattr(mod, "_xlsx_rows", lambda *a: pytest.fail("opened a zip bomb"))
     bomb = _patch_declared_size(xlsx_bytes([["MRN"]]), 0xFFFF_FFF0)
