@@ -1200,10 +1200,8 @@ class MainWindow(QMainWindow):
         if not self.session.attached:
             self.statusBar().showMessage(self._opening_text(), 5000)
             return
-        try:
-            self.session.refresh()
-        except PlannerError as exc:
-            self.show_error(exc)
+        # In a worker thread: the board stays usable; an error comes to show_load_error.
+        self.session.refresh_async(self.show_load_error)
 
     def report_unwritten_views(self) -> None:
         """At the close: write the patient views still waiting for their audit row, and

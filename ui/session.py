@@ -78,6 +78,9 @@ CLOSED_UNREAD = QT_TRANSLATE_NOOP(
 CLOSED_UNREAD_WHY = QT_TRANSLATE_NOOP(
     "ClinicSession", "the database did not answer. Untick and tick the box to try again."
 )
+RELOAD_FAILED = QT_TRANSLATE_NOOP(
+    "ClinicSession", "The clinic could not be reloaded: {reason} Press F5 to try again."
+)
 CLOSED_UNSEARCHED = QT_TRANSLATE_NOOP(
     "ClinicSession",
     "The closed transplants could not be searched: {reason}",
@@ -233,10 +236,13 @@ class ClinicSession(QObject):
         self._snapshot_saved_for = (board.data_mark, board.today)
         self.sig_board_changed.emit()
 
-    def set_loading(self, loading: bool) -> None:
-        """Say that the database is being opened or loaded (True) or no longer (False)."""
+    def set_loading(self, loading: bool, *, announce: bool = True) -> None:
+        """Say that the database is being opened or loaded (True) or no longer (False);
+        ``announce`` False: a reload the status bar need not mention (it would hide the
+        sentence of the edit that started it)."""
         self.loading = loading
-        self.sig_loading.emit(loading)
+        if announce:
+            self.sig_loading.emit(loading)
 
     @property
     def settled(self) -> bool:
@@ -488,11 +494,18 @@ class ClinicSession(QObject):
         run_in_background(sketch_all, done, failed)
 
     def refresh_if_new_day(self) -> bool:
-        """Recompute when the date has changed since the rows were computed."""
+        """Recompute, in a worker thread, when the date has changed since the rows were
+        computed (a workstation left open over midnight); True when it started."""
         if self._ready and self.computed_for is not None and self.computed_for != self.today:
-            self.refresh()
+            self.refresh_async(self.reload_failed)
             return True
         return False
+
+    def reload_failed(self, exc: BaseException) -> None:
+        """Say that a reload of the clinic in the background failed (the rows shown stay)."""
+        LOG.warning("clinic not reloaded: %s", type(exc).__name__)
+        reason = str(exc) if isinstance(exc, PlannerError) else type(exc).__name__
+        self.report(shown(RELOAD_FAILED).format(reason=reason))
 
     def refresh(self) -> None:
         """Recompute the board and the worklist from the repository (blocking)."""
@@ -513,11 +526,14 @@ class ClinicSession(QObject):
         today = self.today
         for missed in self._missed_by_loads:
             missed.update(transplant_ids)
-        if not self._ready or self.computed_for != today or not self.repo.keeps_board_snapshot:
-            # On a shared server the whole board is re-read, as other workstations'
-            # changes come with it (an SQLite file has no other writer while open).
+        if not self._ready or self.computed_for != today:
             self.refresh()
             return
+        if not self.repo.keeps_board_snapshot and not self.loading:
+            # On a shared server the whole board is re-read too, as other workstations'
+            # changes come with it (an SQLite file has no other writer while open): in a
+            # worker thread, after the edited rows below are shown.
+            QTimer.singleShot(0, lambda: self.refresh_async(self.reload_failed, announce=False))
         from planner.app.board import board_order, closed_order, worklist_order
         from planner.app.changes import Documents
         from planner.app.clinic import clinic_view_of, load_clinic
@@ -554,14 +570,16 @@ class ClinicSession(QObject):
             whole=False,
         )
 
-    def refresh_async(self, on_error: Callable[[BaseException], None]) -> None:
+    def refresh_async(
+        self, on_error: Callable[[BaseException], None], *, announce: bool = True
+    ) -> None:
         """Recompute in a worker thread; the GUI stays responsive meanwhile.
 
         An edit stored while it runs is not in what it read: the edited transplants are
         recomputed again once its rows are in, so an edit never disappears from the board.
         """
         today = self.today
-        self.set_loading(True)
+        self.set_loading(True, announce=announce)
         missed: set[str] = set()
         self._missed_by_loads.append(missed)
 
@@ -570,11 +588,11 @@ class ClinicSession(QObject):
             self._apply(loaded, today)
             if missed and not self.finishing:
                 self.refresh_transplants(missed)
-            self.set_loading(False)
+            self.set_loading(False, announce=announce)
 
         def failed(exc: BaseException) -> None:
             self._missed_by_loads.remove(missed)
-            self.set_loading(False)
+            self.set_loading(False, announce=announce)
             on_error(exc)
 
         run_in_background(lambda: self._compute(today), done, failed)

@@ -169,6 +169,10 @@
         <source>the database did not answer. Type the search again to retry.</source>
         <translation>la base de datos no respondió. Escriba la búsqueda de nuevo para reintentar.</translation>
     </message>
+    <message>
+        <source>The clinic could not be reloaded: {reason} Press F5 to try again.</source>
+        <translation>No se pudo volver a cargar la clínica: {reason} Pulse F5 para intentarlo de nuevo.</translation>
+    </message>
 </context>
 <context>
     <name>ClinicTimeline</name>

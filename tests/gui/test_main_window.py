@@ -175,7 +175,7 @@ def test_bad_centre_settings_show_a_persistent_banner(demo_window, qtbot):
     assert "closures" in demo_window.settings_banner.text()
 
 
-def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_repo):
+def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_repo, qtbot):
     import datetime as _dt
 
     clock = {"now": NOW}
@@ -183,7 +183,8 @@ def test_board_follows_the_date_on_a_workstation_left_open(make_window, demo_rep
     day = {r.transplant_id: r.day for r in window.session.rows}
     assert window.session.refresh_if_new_day() is False
     clock["now"] = NOW + _dt.timedelta(days=1)
-    assert window.session.refresh_if_new_day() is True
+    assert window.session.refresh_if_new_day() is True  # in a worker thread
+    qtbot.waitUntil(lambda: window.session.computed_for == clock["now"].date())
     assert all(r.day == day[r.transplant_id] + 1 for r in window.session.rows if r.day is not None)
 
 

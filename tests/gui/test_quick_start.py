@@ -635,7 +635,7 @@ def test_closing_before_the_clinic_loaded_keeps_last_times_open_patients(quick_w
     assert WindowState(settings).load_open_plans() == [board.rows[0].transplant_id]
 
 
-def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, monkeypatch):
+def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, monkeypatch, qtbot):
     window, _ = quick_window
     real = type(demo_repo).list_plans
     calls = {"n": 0}
@@ -654,8 +654,8 @@ def test_a_failed_first_load_can_be_retried_with_f5(quick_window, demo_repo, mon
         window.show_load_error(exc)
     assert not window.session.live
     assert "Press F5 to try again" in window.statusBar().currentMessage()
-    window.actions_by_name["refresh"].trigger()
-    assert window.session.live
+    window.actions_by_name["refresh"].trigger()  # the load runs in a worker thread
+    qtbot.waitUntil(lambda: window.session.live)
 
 
 def test_closing_while_the_database_opens_starts_no_work_after_the_close(
@@ -782,3 +782,33 @@ def test_a_stored_board_the_live_load_corrects_is_stored_again_at_close(
     assert window.session.rows[0].day_label != "D+999"  # the live rows replaced it
     window.close()
     assert len(writes) == 1
+
+
+def test_on_a_server_an_edit_shows_its_rows_at_once_and_rereads_the_clinic_behind(
+    demo_window, demo_repo, qtbot, monkeypatch
+):
+    """Other workstations' changes come with a full read, in a worker thread; the edited
+    transplant's row does not wait for it, nor does the edit's own sentence disappear."""
+    from planner.app.transplants import save_transplant
+    from planner.domain.patients import TransplantStatus, with_status
+
+    monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda self: False))
+    session = demo_window.session
+    reads: list[int] = []
+    real = session._compute
+    monkeypatch.setattr(session, "_compute", lambda today: reads.append(1) or real(today))
+    loading: list[bool] = []
+    session.sig_loading.connect(loading.append)
+    row = next(r for r in session.rows if r.mrn == "DEMO-0002")
+    stored = demo_repo.get_transplant(row.transplant_id)
+    cancelled = with_status(
+        stored, TransplantStatus.CANCELLED, NOW.date(), "moved", today=NOW.date()
+    )
+    session.perform(
+        lambda repo, ctx: save_transplant(repo, ctx, cancelled), demo_window.clinic_undo
+    )
+    assert session.row_of(row.transplant_id) is None  # at once, before any full read
+    assert reads == []
+    qtbot.waitUntil(lambda: reads == [1] and not session.loading)
+    assert session.row_of(row.transplant_id) is None
+    assert loading == []  # the status bar keeps the edit's sentence
