@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 from planner.app.board import BoardRow, WorklistItem
+from planner.app.collector import collector_paused
 from planner.app.timeline import RowSketch
 from planner.app.view_queue import ViewQueue
 from planner.domain.patients import ClinicSettings
@@ -37,7 +38,7 @@ from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui.errors import LOG
 from ui.translation import QT_TRANSLATE_NOOP
-from ui.workers import collector_paused, run_in_background
+from ui.workers import run_in_background
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack

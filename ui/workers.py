@@ -7,9 +7,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-# Re-exported: the session's loads pause the collector as the lab import does.
-from planner.app.collector import collector_paused as collector_paused
-
 
 class _Relay(QObject):
     done = Signal(object)

@@ -94,7 +94,7 @@ class StartBoard:
     worklist: list[WorklistItem]
     sketches: Mapping[str, RowSketch]
     engrafted: Mapping[str, dt.date]
-    data_mark: tuple[int, int] = (0, 0)
+    data_mark: tuple[int, int]
 
 
 # --- encoding ------------------------------------------------------------------------------

@@ -28,13 +28,19 @@ def _start_board(repo) -> StartBoard:
     return board
 
 
+def _board_window(qtbot, settings, board: StartBoard, now=NOW, **kw) -> MainWindow:
+    """The window of a quick start: ``board`` painted, no database open yet."""
+    window = create_main_window(
+        None, actor=ACTOR, clock=lambda: now, demo=True, settings=settings, start_board=board, **kw
+    )
+    qtbot.addWidget(window)
+    return window
+
+
 @pytest.fixture
 def quick_window(qtbot, settings, demo_repo):
     board = _start_board(demo_repo)
-    window = create_main_window(
-        None, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, start_board=board
-    )
-    qtbot.addWidget(window)
+    window = _board_window(qtbot, settings, board)
     window.show()
     return window, board
 
@@ -94,16 +100,9 @@ def test_a_patient_opened_from_the_stored_board_shows_the_engraftment_the_board_
 
 
 def test_a_stored_board_of_another_day_waits_for_the_live_clinic(qtbot, settings, demo_repo):
+    # Midnight passed while it opened.
     board = _start_board(demo_repo)
-    window = create_main_window(
-        None,
-        actor=ACTOR,
-        clock=lambda: NOW + dt.timedelta(days=1),  # midnight passed while it opened
-        demo=True,
-        settings=settings,
-        start_board=board,
-    )
-    qtbot.addWidget(window)
+    window = _board_window(qtbot, settings, board, now=NOW + dt.timedelta(days=1))
     window.session.attach(demo_repo)
     assert not window.session.ready
     window.session.refresh()
@@ -740,18 +739,8 @@ def test_the_timeline_rows_are_sketched_behind_the_live_load(demo_window, demo_r
 
 
 def _warm_window(qtbot, settings, demo_repo, board):
-    window = create_main_window(
-        None,
-        actor=ACTOR,
-        clock=lambda: NOW,
-        demo=True,
-        settings=settings,
-        start_board=board,
-        keep_snapshot=True,
-    )
-    qtbot.addWidget(window)
-    window.session.attach(demo_repo)
-    window.session.refresh()
+    window = _board_window(qtbot, settings, board, keep_snapshot=True)
+    _live(window, demo_repo)
     return window
 
 
