@@ -179,8 +179,7 @@ def write_clinic_db(
     ``backed_up``: take today's verified backup before the history's copies are added
     (they have no audit rows, so a backup taken after would not verify): the app's
     closes of the day then take none, as on any close after the day's first. (A
-    PostgreSQL clinic is backed up with the server's tools: nothing to take; nor does
-    it keep a board snapshot.)
+    PostgreSQL clinic is backed up with the server's tools: nothing to take.)
     """
     repo = open_repository(str(path), user="bench", workstation="bench")
     now = dt.datetime.combine(today, dt.time(9), tzinfo=dt.UTC)

@@ -7,14 +7,15 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.app.snapshot import StartBoard
+from planner.app.snapshot import StartBoard, stored_start_board
 from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
 from planner.domain.templates import Protocol, all_protocols
+from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui import probe
 from ui.errors import LOG, configure_logging, install_excepthook, user_message
@@ -22,7 +23,7 @@ from ui.main_window import MainWindow
 from ui.session import ClinicSession
 from ui.settings import WindowState
 from ui.translation import install_translators, resolve_language
-from ui.workers import run_in_background
+from ui.workers import run_in_background, when_gui_quiet
 
 
 def create_main_window(
@@ -172,7 +173,9 @@ def run(
             lambda exc: LOG.warning("templates not loaded: %s", type(exc).__name__),
         )
 
-    session.sig_live.connect(load_templates)  # beside the clinic's load, they would slow it
+    # Not beside the clinic's load, which they would slow, nor beside the live rows'
+    # first paint, which they would stall.
+    session.sig_live.connect(lambda: when_gui_quiet(load_templates))
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
         session.refresh_async(window.show_load_error)
@@ -223,19 +226,45 @@ def _open_behind_board(
     """Paint the window (with the stored board, if any), then open the database and load
     the clinic off the GUI thread."""
     session = window.session
+    # Read in the GUI thread: the worker must not touch the session.
+    today, closures = session.today, sorted(session.closures)
+    shown_stored = session.from_snapshot
 
-    def opened(repo: Repository) -> None:
+    def open_and_read_board() -> tuple[Repository, StartBoard | None]:
+        repo = open_repo()
+        # A server's stored board can only be read once connected; an SQLite file's was
+        # read before it was opened (the quick start).
+        board = None
+        if repo.shared and not shown_stored:
+            try:
+                board = stored_start_board(repo, today, closures)
+            except PlannerError as exc:  # only the head start is lost: the load follows
+                LOG.warning("stored board not read: %s", type(exc).__name__)
+        return repo, board
+
+    def opened(result: tuple[Repository, StartBoard | None]) -> None:
+        repo, board = result
         session.set_loading(False)
         if session.finishing:
             return  # closed meanwhile: main.py closes the repository
+        if board is not None and board.today == session.today:
+            session.start_board(board)
+            session.attach(repo)
+            when_gui_quiet(lambda: load(repo))  # the load's thread would stall the paint
+            return
         session.attach(repo)
+        load(repo)
+
+    def load(repo: Repository) -> None:
+        if session.finishing:
+            return
         session.refresh_async(window.show_load_error)
         _check_file(app, window)
 
     def start() -> None:
         session.set_loading(True)
-        run_in_background(open_repo, opened, lambda exc: _refuse(app, window, exc))
+        run_in_background(open_and_read_board, opened, lambda exc: _refuse(app, window, exc))
 
-    # Started from the event loop, after the stored board's first paint (posted paint
-    # events come before timers); a close before that still ends the loop normally.
-    QTimer.singleShot(0, start)
+    # Started from the event loop, after the stored board's first paint; a close before
+    # that still ends the loop normally.
+    when_gui_quiet(start)

@@ -72,7 +72,7 @@ class Probe(QObject):
         self._beat.timeout.connect(self._tick)
         self._beat.start()
         window.board.table.viewport().installEventFilter(self)
-        window.session.sig_ready.connect(lambda: QTimer.singleShot(0, self._ready))
+        window.session.sig_ready.connect(self._on_ready)
         window.session.sig_live.connect(lambda: QTimer.singleShot(0, self._live))
 
     def _tick(self) -> None:
@@ -92,6 +92,11 @@ class Probe(QObject):
         # The load's stalls are counted from here: the first paint is the start's.
         self._stall = 0.0
         self._last = time.perf_counter()
+
+    def _on_ready(self) -> None:
+        # A server's stored board is shown once connected, just before it is ready.
+        self._from_snapshot = self._window.session.from_snapshot
+        QTimer.singleShot(0, self._ready)
 
     def _ready(self) -> None:
         # A patient can be opened from here (on a stored board, before the live load).

@@ -38,7 +38,7 @@ from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui.errors import LOG
 from ui.translation import QT_TRANSLATE_NOOP
-from ui.workers import run_in_background
+from ui.workers import run_in_background, when_gui_quiet
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
@@ -449,7 +449,8 @@ class ClinicSession(QObject):
             self._live = True
             self.sig_live.emit()
         if whole:
-            self._sketch_in_background()
+            self.sketching = True
+            when_gui_quiet(self._sketch_in_background)  # ui/workers.py says why
         if self._search_wanted and self._found_for != today:
             self.search_closed(self._search_wanted)  # typed before the load, or a new day
         if self.keep_snapshot:
@@ -462,6 +463,9 @@ class ClinicSession(QObject):
         sketch, a fraction of that. Rows painted before they are in use their plans."""
         from planner.app.timeline import row_sketch
 
+        if self.finishing:
+            self.sketching = False
+            return
         plans = dict(self.plans)
         self.sketching = True
 
@@ -530,11 +534,11 @@ class ClinicSession(QObject):
         if not self._ready or self.computed_for != today:
             self.refresh()
             return
-        if not self.repo.keeps_board_snapshot and not self.loading:
+        if self.repo.shared and not self.loading:
             # On a shared server the whole board is re-read too, as other workstations'
             # changes come with it (an SQLite file has no other writer while open): in a
             # worker thread, after the edited rows below are shown.
-            QTimer.singleShot(0, lambda: self.refresh_async(self.reload_failed, announce=False))
+            when_gui_quiet(lambda: self.refresh_async(self.reload_failed, announce=False))
         from planner.app.board import board_order, closed_order, worklist_order
         from planner.app.changes import Documents
         from planner.app.clinic import clinic_view_of, load_clinic
@@ -719,7 +723,6 @@ class ClinicSession(QObject):
         return (key.data_mark, today) if key is not None else None
 
     def _wants_snapshot(self) -> bool:
-        # PostgreSQL keeps none (nobody starts from it): do not even compute one.
         return self.keep_snapshot and self._ready and self.repo.keeps_board_snapshot
 
     def save_snapshot(self) -> None:
@@ -736,6 +739,11 @@ class ClinicSession(QObject):
             return
         if self.from_snapshot or self.computed_for != today:
             return  # no live board of today to store
+        if self.repo.shared:
+            # Another workstation's commits raise the mark without reaching this screen:
+            # the shown rows may not be the data at the mark (the idle snapshot reads the
+            # mark, then the data, and stays safe).
+            return
         from planner.app.snapshot import SnapshotKey, save_shown_board
 
         key = SnapshotKey(self.repo.data_mark(), tuple(sorted(self.closures)))

@@ -285,6 +285,22 @@ def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) ->
         return None  # malformed or from another format: load the clinic instead
 
 
+def stored_start_board(
+    repo: Repository, today: dt.date, closures: Sequence[dt.date] = ()
+) -> StartBoard | None:
+    """The board of ``today`` that an open repository stored, or None when it may not be
+    shown: a server's, read once connected (an SQLite file's is read before it is opened,
+    ``planner.storage.quick``).
+
+    The payload is read before the mark: a commit in between raises the mark past the
+    one the payload was stored with, and the board is not shown.
+    """
+    payload = repo.board_snapshot()
+    return decode_start_board(
+        payload, SnapshotKey(repo.data_mark(), tuple(sorted(closures))), today
+    )
+
+
 # --- writing -------------------------------------------------------------------------------
 
 

@@ -258,7 +258,14 @@ class Repository(Protocol):
 
     @property
     def keeps_board_snapshot(self) -> bool:
-        """True when the next start can paint from a stored snapshot (an SQLite file)."""
+        """True when the next start can paint from a stored snapshot (an SQLite file
+        before it is opened, a server once connected)."""
+        ...
+
+    @property
+    def shared(self) -> bool:
+        """True when other workstations may write while this one has it open (a shared
+        server): what a session has on screen may then lag the data its mark counts."""
         ...
 
     def data_mark(self) -> tuple[int, int]:

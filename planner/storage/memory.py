@@ -278,6 +278,11 @@ class InMemoryRepository:
         """True: the fake keeps it, so session tests see what a file would keep."""
         return True
 
+    @property
+    def shared(self) -> bool:
+        """False: one session holds the fake."""
+        return False
+
     def data_mark(self) -> tuple[int, int]:
         """(last audit seq of a data change, lab samples stored); events do not count."""
         self._check_open()

@@ -603,11 +603,23 @@ class SqlRepository:
 
     @property
     def keeps_board_snapshot(self) -> bool:
-        """Only an SQLite file is read by the quick start (planner.storage.quick)."""
-        return not self._postgres
+        """True: an SQLite file's is read by the quick start (planner.storage.quick), a
+        server's once connected (``planner.app.snapshot.stored_start_board``)."""
+        return True
+
+    @property
+    def shared(self) -> bool:
+        """A PostgreSQL server is shared by workstations; an SQLite file is locked to one
+        app while open (``InstanceLock``)."""
+        return self._postgres
 
     def data_mark(self) -> tuple[int, int]:
-        """(last audit seq, last lab sample id): lab samples are inserted, never changed."""
+        """(last audit seq, last lab sample id): lab samples are inserted, never changed.
+
+        On a server too, a commit seen has a higher mark than every commit before it:
+        commits hold the audit chain's lock from their first sequence number to their
+        end (``commit``), so numbers are taken in commit order.
+        """
         with self._read() as conn:
             audit_seq, lab_id = conn.execute(text(DATA_MARK_SQL)).one()
         return int(audit_seq), int(lab_id)
@@ -621,13 +633,26 @@ class SqlRepository:
         return str(row[0]) if row is not None else None
 
     def store_board_snapshot(self, payload: str) -> None:
-        """Replace the stored board snapshot (a no-op on PostgreSQL: nobody reads it)."""
+        """Replace the stored board snapshot.
+
+        On a server, workstations may store theirs at the same moment: one statement
+        that inserts or replaces, so neither fails on the other's row (the last one
+        stays; each is keyed by the data mark it was computed at).
+        """
         self._refuse_unwritable()
-        if self._postgres:
-            return
         meta = s.meta
         try:
             with self.engine.begin() as conn:
+                if self._postgres:
+                    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                    upsert = pg_insert(meta).values(key=SNAPSHOT_META_KEY, value=payload)
+                    conn.execute(
+                        upsert.on_conflict_do_update(
+                            index_elements=[meta.c.key], set_={"value": payload}
+                        )
+                    )
+                    return
                 conn.execute(meta.delete().where(meta.c.key == SNAPSHOT_META_KEY))
                 conn.execute(insert(meta).values(key=SNAPSHOT_META_KEY, value=payload))
         except (DBAPIError, PoolTimeoutError) as exc:

@@ -537,23 +537,78 @@ def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo
     assert "opening" not in window.statusBar().currentMessage()
 
 
-def test_a_repository_that_keeps_no_snapshot_is_not_given_one(
+def test_on_a_shared_server_closing_does_not_store_the_board_on_screen(
     qtbot, settings, demo_repo, monkeypatch
 ):
-    """PostgreSQL: nobody starts from a snapshot, so none is computed at close."""
-    import planner.app.snapshot as snapshot
-
-    computed: list[object] = []
-    monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda _s: False))
-    monkeypatch.setattr(snapshot, "build_snapshot", lambda *a, **k: computed.append(a))
+    """Other workstations' commits raise the mark without reaching this screen: the rows
+    shown may not be the data at the mark, so the close stores nothing (the idle
+    snapshot, which reads the mark before the data, still does)."""
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
     window = create_main_window(
         demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
     )
     qtbot.addWidget(window)
-    window.session.save_snapshot_async()
+    assert window.session.ready and not window.session.snapshot_is_current()
     window.close()
-    assert computed == []
     assert demo_repo.board_snapshot() is None
+    window.session.finishing = False
+    window.session._write_snapshot(NOW.date())  # what the idle timer runs
+    assert decode_start_board(
+        demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
+    )
+
+
+def _attached_states(monkeypatch) -> list[tuple[bool, bool, bool]]:
+    """(ready, live, from the stored board) as each session is handed its repository."""
+    from ui.session import ClinicSession
+
+    seen: list[tuple[bool, bool, bool]] = []
+    real = ClinicSession.attach
+
+    def attach(self, repo) -> None:
+        real(self, repo)
+        seen.append((self.ready, self.live, self.from_snapshot))
+
+    monkeypatch.setattr(ClinicSession, "attach", attach)
+    return seen
+
+
+def test_on_a_server_the_stored_board_is_shown_and_used_once_connected(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    """No quick start reads a server before the window: its stored board is read with
+    the connection, and patients open from it before the live load is in."""
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
+    _start_board(demo_repo)  # stored by a workstation's idle snapshot
+    seen = _attached_states(monkeypatch)
+    assert _run_until_ready(None, lambda: demo_repo, settings) == 0
+    assert seen == [(True, False, True)]
+
+
+def test_on_a_server_a_board_stored_before_the_last_commit_is_not_shown(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
+    mark = demo_repo.data_mark()
+    stale = SnapshotKey((mark[0] - 1, mark[1]))
+    demo_repo.store_board_snapshot(build_snapshot(load_clinic(demo_repo), stale, NOW.date()))
+    seen = _attached_states(monkeypatch)
+    assert _run_until_ready(None, lambda: demo_repo, settings) == 0
+    assert seen == [(False, False, False)]  # ready with the live load
+
+
+def test_a_stored_board_that_cannot_be_read_only_costs_the_head_start(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
+
+    def unreadable(_self):
+        raise StorageError("The connection to the server was lost.")
+
+    monkeypatch.setattr(type(demo_repo), "board_snapshot", unreadable)
+    seen = _attached_states(monkeypatch)
+    assert _run_until_ready(None, lambda: demo_repo, settings) == 0
+    assert seen == [(False, False, False)]
 
 
 def test_the_program_warns_about_a_synced_folder(tmp_path, monkeypatch):
@@ -781,7 +836,7 @@ def test_on_a_server_an_edit_shows_its_rows_at_once_and_rereads_the_clinic_behin
     from planner.app.transplants import save_transplant
     from planner.domain.patients import TransplantStatus, with_status
 
-    monkeypatch.setattr(type(demo_repo), "keeps_board_snapshot", property(lambda self: False))
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda self: True))
     session = demo_window.session
     reads: list[int] = []
     real = session._compute

@@ -98,3 +98,26 @@ def test_check_on_postgres_catches_rows_cut_from_the_end(
 
     assert code == 1
     assert f"this workstation's anchor: the audit trail ends at row {n - 1} but row {n}" in out
+
+
+def test_workstations_share_the_board_a_server_stores(pg: SqlRepository) -> None:
+    """Each workstation stores the board for everyone's next start (one row, replaced:
+    two stores at once cannot collide), and any of them reads it once connected."""
+    import datetime as dt
+
+    from planner.app.snapshot import save_board_snapshot, stored_start_board
+    from tests.integration.factories import lab, plan, transplant
+
+    today = dt.date(2026, 3, 10)
+    pg.commit(action(patients=(patient(),), transplants=(transplant(),), plans=(plan(day0=today),)))
+    other = open_repository(PG_URL, user="other", workstation="ws-2")
+    try:
+        save_board_snapshot(pg, today)
+        board = stored_start_board(other, today)
+        assert board is not None and [r.day for r in board.rows] == [0]
+        save_board_snapshot(other, today)  # the same row, replaced
+        assert stored_start_board(pg, today) == board
+        other.commit(action(lab_samples=(lab(),)))
+        assert stored_start_board(pg, today) is None
+    finally:
+        other.close()

@@ -11,7 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.app.snapshot import SnapshotKey, decode_start_board, save_board_snapshot
+from planner.app.snapshot import (
+    SnapshotKey,
+    decode_start_board,
+    save_board_snapshot,
+    stored_start_board,
+)
 from planner.errors import StorageError
 from planner.records.ports import Repository
 from planner.storage import open_repository
@@ -56,8 +61,28 @@ def test_the_snapshot_is_stored_and_replaced(repo: Repository) -> None:
     assert repo.board_snapshot() is None
     repo.store_board_snapshot("one")
     repo.store_board_snapshot("two")
-    # PostgreSQL keeps none: only an SQLite file is read by the quick start.
-    assert repo.board_snapshot() == ("two" if repo.keeps_board_snapshot else None)
+    assert repo.board_snapshot() == "two"
+
+
+def test_an_open_repository_gives_its_stored_board_while_the_data_is_unchanged(
+    repo: Repository,
+) -> None:
+    """How a server's stored board is read once connected (every kind gives the same)."""
+    repo.commit(
+        f.action(
+            patients=(f.patient(),),
+            transplants=(f.transplant(),),
+            plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
+        )
+    )
+    assert stored_start_board(repo, TODAY) is None  # nothing stored yet
+    save_board_snapshot(repo, TODAY, [TODAY + dt.timedelta(days=9)])
+    assert stored_start_board(repo, TODAY) is None  # other closure days
+    board = stored_start_board(repo, TODAY, [TODAY + dt.timedelta(days=9)])
+    assert board is not None and [r.mrn for r in board.rows] == [f.patient().mrn]
+    assert board.data_mark == repo.data_mark()
+    repo.commit(f.action(lab_samples=(f.lab(),)))
+    assert stored_start_board(repo, TODAY, [TODAY + dt.timedelta(days=9)]) is None
 
 
 def test_storing_the_snapshot_does_not_change_the_data_mark(repo: Repository) -> None:
