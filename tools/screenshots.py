@@ -3,7 +3,7 @@
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python tools/screenshots.py
 
 Writes PNGs into docs/: the board, a patient timeline, the month calendar, the
-Move Day 0 and the Set anchor date dialogs, the plerixafor calculator. Uses an in-memory demo clinic, never a real database.
+Move Day 0 and the Set anchor date dialogs, the plerixafor calculator, the audit trail. Uses an in-memory demo clinic, never a real database.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from ui.dialogs.calculator_dialogs import make_calculator_dialog
 from ui.dialogs.day0_dialog import Day0Move, MoveDay0Dialog
 from ui.dialogs.plan_wizard import PlanWizard
 from ui.dialogs.transplant_dialog import TransplantDialog
+from ui.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -211,7 +212,23 @@ def main() -> int:
     _wait_for(app, lambda: window.session.found is not None)
     _save(window, "board-search-closed.png")
     window.board.search.clear()
+    audit_trail_shot(app, window)
     return 0
+
+
+def audit_trail_shot(app: QApplication, window: MainWindow) -> None:
+    """View > Audit trail, one patient's rows, the newest change selected."""
+    window.show_audit()
+    dialog = window.audit_dialog
+    _wait_for(app, lambda: not dialog.searching)
+    dialog.mrn.setText("DEMO-0002")
+    dialog.search()
+    _wait_for(app, lambda: not dialog.searching)
+    row = next(i for i, x in enumerate(dialog.model.lines) if x.what.startswith("plan"))
+    dialog.table.selectRow(row)
+    _settle(app)
+    _save(dialog, "audit-trail.png")
+    dialog.close()
 
 
 if __name__ == "__main__":

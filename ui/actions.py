@@ -268,6 +268,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "show_forms",
         ("Ctrl+3",),
     ),
+    ActionSpec(
+        "show_audit",
+        QT_TRANSLATE_NOOP("actions", "&Audit trail..."),
+        "show_audit",
+        ("Ctrl+4",),
+    ),
     # Ctrl+= too: on most keyboards "+" needs Shift, and Ctrl+Shift+= is not Ctrl++.
     ActionSpec(
         "zoom_in",
@@ -358,6 +364,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "show_board",
             "show_today",
             "show_forms",
+            "show_audit",
             None,
             "zoom_in",
             "zoom_out",

@@ -666,6 +666,13 @@ class MainWindow(QMainWindow):
         self.forms_dialog = FormsDialog(self.session, self._open_checklists, self)
         self.forms_dialog.show()
 
+    def show_audit(self) -> None:
+        """The audit trail: who changed what and when, filtered, exported."""
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        self.audit_dialog = AuditDialog(self.session, self._settings, self)
+        self.audit_dialog.show()
+
     def _open_checklists(self, transplant_id: str) -> None:
         """Open the transplant on its Checklists tab, where a form is ticked, and bring
         the window in front of the forms list."""

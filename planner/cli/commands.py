@@ -224,6 +224,21 @@ def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
     return code
 
 
+def cmd_audit(args: argparse.Namespace, shell: Shell) -> int:
+    """Print the audit trail's rows that pass the filters, newest first (``--json``:
+    audited like ``board --json``; ``--out``: a CSV or XLSX file, audited before it
+    appears)."""
+    from planner.cli.audit import run_audit
+
+    repo = shell.open_repository(args, existing=True)
+    try:
+        text = run_audit(repo, shell.context(), args)
+    finally:
+        repo.close()
+    shell.out(text)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "protocols": cmd_protocols,
     "schedule": cmd_schedule,
@@ -235,6 +250,7 @@ COMMANDS: dict[str, Command] = {
     "restore": cmd_restore,
     "export": cmd_export,
     "import-labs": cmd_import_labs,
+    "audit": cmd_audit,
 }
 
 

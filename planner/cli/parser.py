@@ -111,9 +111,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="report accepted and rejected rows; change nothing"
     )
     add_export_parser(sub)
+    _add_audit_parser(sub)
     for command in sub.choices.values():
         _add_global_options(command, after_command=True)
     return parser
+
+
+def _add_audit_parser(subparsers: Any) -> None:
+    audit = subparsers.add_parser(
+        "audit", help="read the audit trail: who changed what and when, newest first"
+    )
+    audit.add_argument("--patient", metavar="MRN", help="the rows of one patient")
+    audit.add_argument("--user", metavar="NAME", help="the rows one user wrote")
+    audit.add_argument("--since", metavar="YYYY-MM-DD", help="from this day (this computer's)")
+    audit.add_argument("--until", metavar="YYYY-MM-DD", help="to this day, included")
+    audit.add_argument("--action", metavar="TEXT", help="actions containing this text")
+    audit.add_argument(
+        "--limit", metavar="N", default="1000", help="the newest N rows at most (default 1000)"
+    )
+    shown = audit.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--json",
+        action="store_true",
+        help="keys: seq, at, user, workstation, action, mrn, patient, what, before, after, reason",
+    )
+    shown.add_argument(
+        "--out", metavar="FILE", help="write a .csv or .xlsx file (formulas neutralised)"
+    )
 
 
 def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:

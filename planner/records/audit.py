@@ -65,6 +65,10 @@ class AuditKey:
         return f"AuditKey(key_id={self.key_id!r})"
 
 
+# The entity of a row that records an event (a view, a print, an export): no data changed.
+EVENT_ENTITY = "event"
+
+
 @dataclass(frozen=True)
 class FieldChange:
     """One changed field of one record.

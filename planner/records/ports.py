@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # annotations only: the start-up board imports this module (s
     from planner.domain.patients import Patient, Transplant
     from planner.domain.plans import Plan
     from planner.records.audit import AuditEntry, AuditKey
+    from planner.records.audit_query import AuditQuery
 
 # The kinds of per-transplant clinical document (one of each kind per transplant).
 HARVEST: Final = "harvest"
@@ -250,6 +251,12 @@ class Repository(Protocol):
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
+        ...
+
+    def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """The newest audit rows that pass ``query``'s filters, newest first, at most
+        ``query.limit`` (``planner.records.audit_query``). Runs in the store: the trail
+        only grows."""
         ...
 
     # --- the board snapshot for a quick start (planner.app.snapshot) ---------------------------

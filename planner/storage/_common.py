@@ -19,6 +19,7 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.errors import ConflictError, NotFoundError, ValidationError
 from planner.records.audit import (
+    EVENT_ENTITY,
     KEYED_SCHEME,
     AuditEntry,
     AuditKey,
@@ -39,7 +40,6 @@ from planner.records.serialize import (
     transplant_to_dict,
 )
 
-EVENT_ENTITY = "event"
 LABS_ENTITY = "labs"
 LABS_FIELD = "import"
 RECORD_ENTITY_PREFIX = "record:"

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError
 
 from planner.errors import StorageError
 from planner.records.audit import (
+    EVENT_ENTITY,
     GENESIS_HASH,
     KEYED_SCHEME,
     Anchor,
@@ -52,7 +53,6 @@ from planner.records.audit import (
 from planner.records.ports import Action, Actor
 from planner.storage import schema as s
 from planner.storage._common import (
-    EVENT_ENTITY,
     RECORD_ENTITY_PREFIX,
     PendingChange,
     build_entries,

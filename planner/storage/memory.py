@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,8 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.domain.search import patient_search_key, search_key
 from planner.errors import NotFoundError, StorageError
-from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
+from planner.records.audit import EVENT_ENTITY, GENESIS_HASH, AuditEntry, AuditKey
+from planner.records.audit_query import AuditQuery, matches
 from planner.records.ports import (
     SEARCH_LIMIT,
     Action,
@@ -28,7 +30,6 @@ from planner.records.ports import (
 )
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
-    EVENT_ENTITY,
     build_entries,
     check_kind,
     lab_order,
@@ -272,6 +273,12 @@ class InMemoryRepository:
         """Audit rows in chain order, all or for one patient."""
         self._check_open()
         return [e for e in self._audit if patient_id is None or e.patient_id == patient_id]
+
+    def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """The newest rows that pass the query's filters, newest first."""
+        self._check_open()
+        found = (e for e in reversed(self._audit) if matches(e, query))
+        return list(itertools.islice(found, query.limit))
 
     @property
     def keeps_board_snapshot(self) -> bool:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -27,6 +27,7 @@ from planner.domain.plans import Plan
 from planner.domain.search import patient_search_key, search_key
 from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.records.audit import AuditEntry, AuditKey
+from planner.records.audit_query import AuditQuery
 from planner.records.ports import (
     SEARCH_LIMIT,
     Action,
@@ -456,6 +457,27 @@ class SqlRepository:
             query = query.where(s.audit.c.patient_id == patient_id)
         with self._read() as conn:
             return [_entry(r) for r in conn.execute(query)]
+
+    def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """The newest rows that pass the query's filters, newest first (one indexed read
+        for a patient; otherwise read from the newest row back until the limit)."""
+        a = s.audit
+        select_rows = select(a).order_by(a.c.seq.desc()).limit(query.limit)
+        if query.patient_id is not None:
+            select_rows = select_rows.where(a.c.patient_id == query.patient_id)
+        if query.user:
+            select_rows = select_rows.where(func.lower(a.c.user) == query.user.lower())
+        # Bounds are the stored text cut at the second: a row of that second sorts at or
+        # after it whatever follows (audit_query says why), so plain comparisons hold.
+        if (since := query.since_text()) is not None:
+            select_rows = select_rows.where(a.c.at_utc >= since)
+        if (until := query.until_text()) is not None:
+            select_rows = select_rows.where(a.c.at_utc < until)
+        if query.action:
+            pattern = _like_pattern(query.action.lower())
+            select_rows = select_rows.where(func.lower(a.c.action).like(pattern, escape="\\"))
+        with self._read() as conn:
+            return [_entry(r) for r in conn.execute(select_rows)]
 
     def check_file(self) -> None:
         """Run the ``quick_check`` the open deferred (once); until it has passed, writes

@@ -3144,4 +3144,194 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Terapia con células CAR-T, infusión el Día 0 {day0} (se cambia con Mover el Día 0).</translation>
     </message>
 </context>
+<context>
+    <name>AuditDialog</name>
+    <message>
+        <source>&amp;Action contains:</source>
+        <translation>&amp;Acción que contiene:</translation>
+    </message>
+    <message>
+        <source>&amp;Export...</source>
+        <translation>&amp;Exportar...</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Desde:</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Buscar</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Hasta:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Usuario:</translation>
+    </message>
+    <message>
+        <source>(no patient)</source>
+        <translation>(sin paciente)</translation>
+    </message>
+    <message>
+        <source>1 row.</source>
+        <translation>1 fila.</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Después</translation>
+    </message>
+    <message>
+        <source>Audit rows</source>
+        <translation>Filas de auditoría</translation>
+    </message>
+    <message>
+        <source>Audit trail</source>
+        <translation>Registro de auditoría</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Antes</translation>
+    </message>
+    <message>
+        <source>C&amp;lear filters</source>
+        <translation>&amp;Limpiar filtros</translation>
+    </message>
+    <message>
+        <source>Correct the dates first: {error}</source>
+        <translation>Corrija primero las fechas: {error}</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV file (*.csv)</source>
+        <translation>Libro de Excel (*.xlsx);;Archivo CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the audit trail</source>
+        <translation>Exportar el registro de auditoría</translation>
+    </message>
+    <message>
+        <source>Exported {n} rows to {name}.</source>
+        <translation>Se exportaron {n} filas a {name}.</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Desde</translation>
+    </message>
+    <message>
+        <source>No audit row matches these filters.</source>
+        <translation>Ninguna fila de auditoría coincide con estos filtros.</translation>
+    </message>
+    <message>
+        <source>Not exported</source>
+        <translation>No exportado</translation>
+    </message>
+    <message>
+        <source>Not exported: the existing file was kept.</source>
+        <translation>No exportado: se conservó el archivo existente.</translation>
+    </message>
+    <message>
+        <source>Patient &amp;MRN:</source>
+        <translation>&amp;NHC del paciente:</translation>
+    </message>
+    <message>
+        <source>Reading the audit trail...</source>
+        <translation>Leyendo el registro de auditoría...</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>¿Reemplazar el archivo?</translation>
+    </message>
+    <message>
+        <source>Save the rows shown as a CSV or XLSX file (recorded in the audit trail)</source>
+        <translation>Guardar las filas mostradas como archivo CSV o XLSX (queda registrado en la auditoría)</translation>
+    </message>
+    <message>
+        <source>Select a row to see its before and after in full.</source>
+        <translation>Seleccione una fila para ver completos su antes y su después.</translation>
+    </message>
+    <message>
+        <source>The To day is before the From day.</source>
+        <translation>El día Hasta es anterior al día Desde.</translation>
+    </message>
+    <message>
+        <source>The selected row in full</source>
+        <translation>La fila seleccionada completa</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Hasta</translation>
+    </message>
+    <message>
+        <source>e.g. Day 0, View patient, Export</source>
+        <translation>p. ej. Day 0, View patient, Export</translation>
+    </message>
+    <message>
+        <source>every patient</source>
+        <translation>todos los pacientes</translation>
+    </message>
+    <message>
+        <source>every user</source>
+        <translation>todos los usuarios</translation>
+    </message>
+    <message>
+        <source>{name} exists. Replace it?</source>
+        <translation>{name} ya existe. ¿Reemplazarlo?</translation>
+    </message>
+    <message>
+        <source>{n} rows, newest first.</source>
+        <translation>{n} filas, las más recientes primero.</translation>
+    </message>
+    <message>
+        <source>The newest {n} rows, newest first; narrow the filters to see older ones.</source>
+        <translation>Las {n} filas más recientes, primero las más nuevas; acote los filtros para ver las anteriores.</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <source>Workstation</source>
+        <translation>Puesto</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>MRN</source>
+        <translation>NHC</translation>
+    </message>
+    <message>
+        <source>Patient</source>
+        <translation>Paciente</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Antes</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Después</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+</context>
 </TS>

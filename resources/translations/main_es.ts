@@ -1291,6 +1291,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Products infused (ISBT 128 DIN), doses per kg and infusion reactions</source>
         <translation>Productos infundidos (DIN ISBT 128), dosis por kg y reacciones a la infusión</translation>
     </message>
+    <message>
+        <source>&amp;Audit trail...</source>
+        <translation>Registro de au&amp;ditoría...</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
