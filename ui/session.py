@@ -35,7 +35,7 @@ from planner.app.timeline import RowSketch
 from planner.app.view_queue import ViewQueue
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.records.ports import Actor, Repository
+from planner.records.ports import Actor, ChangeFeed, RemoteChange, Repository
 from ui.errors import LOG
 from ui.translation import QT_TRANSLATE_NOOP
 from ui.workers import run_in_background, when_gui_quiet
@@ -124,6 +124,8 @@ class ClinicSession(QObject):
         sig_live: the first load computed from the repository is in.
         sig_change: an edit, undo or redo was stored; args: the ``Change``.
         sig_message: a sentence for the status bar (an undo that was refused).
+        sig_remote_change: another workstation's commit on a shared server, once the
+            board has it; args: the ``RemoteChange`` (open patients reload theirs).
     """
 
     sig_board_changed = Signal()
@@ -139,6 +141,10 @@ class ClinicSession(QObject):
     rows it touched were recomputed."""
     sig_message = Signal(str)
     """Emitted with a one-sentence report for the status bar."""
+    sig_remote_change = Signal(object)
+    """Emitted (on the GUI thread) after another workstation's commit reached the board."""
+    # From the change feed's thread: Qt queues it to the GUI thread (the session lives there).
+    _remote_arrived = Signal(object)
 
     def __init__(
         self,
@@ -152,6 +158,8 @@ class ClinicSession(QObject):
     ) -> None:
         super().__init__()
         self._repo = repo
+        self._feed: ChangeFeed | None = None
+        self._remote_arrived.connect(self._on_remote_change)
         self.actor = actor
         self.clock = clock
         self.demo = demo
@@ -200,6 +208,8 @@ class ClinicSession(QObject):
         self._views_timer = QTimer(self)
         self._views_timer.setInterval(VIEW_RETRY_MS)
         self._views_timer.timeout.connect(self.write_views)
+        if repo is not None:
+            self._start_feed()
 
     @property
     def repo(self) -> Repository:
@@ -255,6 +265,7 @@ class ClinicSession(QObject):
         """Hand over the repository opened behind the start board; it may be used at
         once while the board shown is the stored one of today (the class says why)."""
         self._repo = repo
+        self._start_feed()
         if self.finishing or self._ready:
             return
         if self.from_snapshot and self.computed_for == self.today:
@@ -518,7 +529,11 @@ class ClinicSession(QObject):
         self._apply(self._compute(today), today)
 
     def refresh_transplants(
-        self, transplant_ids: Collection[str], known: Documents | None = None
+        self,
+        transplant_ids: Collection[str],
+        known: Documents | None = None,
+        *,
+        remote: bool = False,
     ) -> None:
         """Recompute the rows of the given transplants only (after an edit of theirs).
 
@@ -526,7 +541,8 @@ class ClinicSession(QObject):
         window of a big clinic; the result equals a full ``refresh`` (board order breaks
         ties by transplant id). ``known``: documents as stored that need no reading (an
         edit's change); the plans already on the board are not read again either. A new
-        day, or rows not yet live, take the full path.
+        day, or rows not yet live, take the full path. ``remote``: another workstation
+        changed them (the change feed said so): everything of theirs is read again.
         """
         today = self.today
         for missed in self._missed_by_loads:
@@ -534,17 +550,19 @@ class ClinicSession(QObject):
         if not self._ready or self.computed_for != today:
             self.refresh()
             return
-        if self.repo.shared and not self.loading:
-            # On a shared server the whole board is re-read too, as other workstations'
-            # changes come with it (an SQLite file has no other writer while open): in a
-            # worker thread, after the edited rows below are shown.
+        if self.repo.shared and self._feed is None and not self.loading:
+            # On a shared server without a change feed the whole board is re-read too, as
+            # other workstations' changes come with it (an SQLite file has no other writer
+            # while open): in a worker thread, after the edited rows below are shown.
             when_gui_quiet(lambda: self.refresh_async(self.reload_failed, announce=False))
         from planner.app.board import board_order, closed_order, worklist_order
         from planner.app.changes import Documents
         from planner.app.clinic import clinic_view_of, load_clinic
 
         ids = set(transplant_ids)
-        on_board = Documents(plans=tuple(p for tid, p in self.plans.items() if tid in ids))
+        on_board = Documents(
+            plans=() if remote else tuple(p for tid, p in self.plans.items() if tid in ids)
+        )
         data = load_clinic(self.repo, ids, on_board.merged(known or Documents()))
         part = clinic_view_of(data, today, sorted(self.closures), self.checklist_templates())
         rows = [r for r in self.rows if r.transplant_id not in ids] + part.rows
@@ -703,6 +721,41 @@ class ClinicSession(QObject):
         """A sentence for the status bar."""
         self.sig_message.emit(message)
 
+    # --- other workstations' changes (a shared server) ------------------------------------
+
+    def _start_feed(self) -> None:
+        """Listen for other workstations' commits, where the repository is shared."""
+        if self.finishing or self._feed is not None or self._repo is None:
+            return
+        feed = self._repo.change_feed() if self._repo.shared else None
+        if feed is None:
+            return
+        self._feed = feed
+        feed.start(self._remote_arrived.emit, _feed_lost)
+
+    def _on_remote_change(self, change: RemoteChange) -> None:
+        """Show another workstation's commit: its transplants' rows recomputed (a whole
+        read when it named too much, or notifications were lost); open patients reload
+        theirs (``sig_remote_change``). Before the live clinic is in, the load under way
+        recomputes them when it lands (it may have read before the commit)."""
+        if self.finishing:
+            return
+        if change.everything:
+            if self._live and not self.loading:
+                self.refresh_async(self.reload_failed, announce=False)
+            self.sig_remote_change.emit(change)
+            return
+        ids = set(change.transplant_ids) | {
+            r.transplant_id for r in self.rows if r.patient_id in change.patient_ids
+        }
+        if not self._live or self.computed_for != self.today:
+            for missed in self._missed_by_loads:
+                missed.update(ids)
+            return
+        if ids:
+            self.refresh_transplants(ids, remote=True)
+        self.sig_remote_change.emit(change)
+
     # --- the board snapshot for the next start -----------------------------------------------
 
     def snapshot_is_current(self) -> bool:
@@ -772,6 +825,8 @@ class ClinicSession(QObject):
         start its head start.
         """
         self.finishing = True
+        if self._feed is not None:
+            self._feed.stop()
         self._snapshot_timer.stop()
         self._views_timer.stop()
         self.settle_file_check()
@@ -781,6 +836,12 @@ class ClinicSession(QObject):
                 self.save_snapshot()
             except PlannerError as exc:
                 LOG.warning("board snapshot not stored at close: %s", type(exc).__name__)
+
+
+def _feed_lost(exc: BaseException) -> None:
+    """The change feed's connection dropped (in its thread): it tries again, and reports
+    a change of everything once back."""
+    LOG.warning("change feed: connection lost (%s); trying again", type(exc).__name__)
 
 
 def _freeze_loaded() -> None:

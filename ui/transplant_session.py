@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from planner.app.changes import CarriesChange
     from planner.app.context import Context
     from planner.records.checklists import ChecklistTemplate
-    from planner.records.ports import Repository
+    from planner.records.ports import RemoteChange, Repository
     from ui.session import ClinicSession, UseCase
 
 T = TypeVar("T")
@@ -86,6 +86,7 @@ class TransplantSession(QObject):
         self._findings: list[Finding] = []
         self._findings_key: tuple[object, ...] | None = None
         clinic.sig_change.connect(self._on_clinic_sig_change)
+        clinic.sig_remote_change.connect(self._on_remote_change)
 
     @classmethod
     def open(
@@ -270,6 +271,17 @@ class TransplantSession(QObject):
         )
         if change.parts:
             self.sig_changed.emit(change)
+
+    def _on_remote_change(self, change: RemoteChange) -> None:
+        """Another workstation saved something of this patient's: read it again. A dialog
+        being edited keeps what was typed; its save meets the conflict dialog."""
+        record = self.record
+        if (
+            change.everything
+            or record.transplant.id in change.transplant_ids
+            or record.patient.id in change.patient_ids
+        ):
+            self.reload()
 
     def _on_clinic_sig_change(self, change: Change) -> None:
         if self.record.concerns(change):

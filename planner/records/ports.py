@@ -11,7 +11,7 @@ committed in one transaction, or nothing is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -118,6 +118,41 @@ class Action:
     event: str = ""
     records: tuple[ClinicalRecord, ...] = ()
     lab_samples: tuple[LabSample, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteChange:
+    """Another workstation's commit, as a shared server reports it (``ChangeFeed``).
+
+    Attributes:
+        transplant_ids, patient_ids: what it touched (a new transplant's id included).
+        user, workstation: who and where.
+        everything: too much to name, or notifications were lost (a connection dropped):
+            read the whole clinic again.
+    """
+
+    transplant_ids: frozenset[str]
+    patient_ids: frozenset[str]
+    user: str
+    workstation: str
+    everything: bool = False
+
+
+class ChangeFeed(Protocol):
+    """Other workstations' commits as they happen (``Repository.change_feed``)."""
+
+    def start(
+        self,
+        on_change: Callable[[RemoteChange], None],
+        on_lost: Callable[[BaseException], None] = ...,
+    ) -> None:
+        """Call ``on_change`` for each other workstation's commit, in a thread of the
+        feed's own; ``on_lost`` when the connection drops (it is tried again)."""
+        ...
+
+    def stop(self) -> None:
+        """Stop listening."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -251,6 +286,11 @@ class Repository(Protocol):
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
+        ...
+
+    def change_feed(self) -> ChangeFeed | None:
+        """Other workstations' commits as they happen, on a shared server (None where no
+        one else writes while this one is open: an SQLite file, the in-memory fake)."""
         ...
 
     def search_audit(self, query: AuditQuery) -> list[AuditEntry]:

@@ -274,6 +274,10 @@ class InMemoryRepository:
         self._check_open()
         return [e for e in self._audit if patient_id is None or e.patient_id == patient_id]
 
+    def change_feed(self) -> None:
+        """None: one session holds the fake."""
+        return
+
     def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
         """The newest rows that pass the query's filters, newest first."""
         self._check_open()

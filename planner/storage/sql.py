@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ from planner.storage._common import (
 )
 from planner.storage.audit_trail import chain_head, write_anchor
 from planner.storage.engine import DAMAGED_MESSAGE, quick_check
+from planner.storage.feed import CHANNEL, PostgresChangeFeed, change_payload
 from planner.storage.lock import InstanceLock
 from planner.storage.quick import DATA_MARK_SQL, SNAPSHOT_META_KEY, SNAPSHOT_SQL
 
@@ -164,6 +166,28 @@ def _record_dict(row: Any) -> dict[str, Any]:
         "body": json.loads(row.body),
         "version": row.version,
     }
+
+
+def _notify(conn: Connection, source: str, action: Action) -> None:
+    """Tell the other workstations what this commit touched (delivered if it commits)."""
+    transplants = (
+        {t.id for t in action.transplants}
+        | {p.transplant_id for p in action.plans}
+        | {r.transplant_id for r in action.records}
+    )
+    patients = (
+        {p.id for p in action.patients}
+        | {t.patient_id for t in action.transplants}
+        | {s.patient_id for s in action.lab_samples}
+    )
+    if not transplants and not patients:
+        return  # an event (a view, a print): no data changed
+    payload = change_payload(
+        source, action.actor.user, action.actor.workstation, transplants, patients
+    )
+    conn.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload}
+    )
 
 
 def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
@@ -282,6 +306,9 @@ class SqlRepository:
         unchecked: bool = False,
     ) -> None:
         self.engine = engine
+        # This repository's token in the change notifications it sends (feed), so that its
+        # own feed does not report its own commits back.
+        self._source = secrets.token_hex(8)
         # The file's quick_check was deferred (open_repository's defer_check): writes
         # wait for check_file. None: checked; else why a write is refused.
         self._unwritable: str | None = CHECK_PENDING if unchecked else None
@@ -458,6 +485,11 @@ class SqlRepository:
         with self._read() as conn:
             return [_entry(r) for r in conn.execute(query)]
 
+    def change_feed(self) -> PostgresChangeFeed | None:
+        """On a server, a feed of the other workstations' commits (``feed``); None on an
+        SQLite file, which the instance lock keeps to this app while open."""
+        return PostgresChangeFeed(self.engine, self._source) if self._postgres else None
+
     def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
         """The newest rows that pass the query's filters, newest first (one indexed read
         for a patient; otherwise read from the newest row back until the limit)."""
@@ -564,6 +596,8 @@ class SqlRepository:
                     _insert_lab_samples(conn, action.lab_samples)
                 if entries:
                     self._write_audit(conn, entries)
+                if self._postgres:
+                    _notify(conn, self._source, action)
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
         if entries and self.anchor_file is not None:
