@@ -205,6 +205,12 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.statusBar().addPermanentWidget(self.progress)
+        # Who else has the current patient open (a shared server's workstations).
+        self.presence = QLabel()
+        self.presence.setTextFormat(Qt.TextFormat.PlainText)
+        self.presence.setVisible(False)
+        self.statusBar().addPermanentWidget(self.presence)
+        self.session.sig_presence.connect(self._show_presence)
         # A workstation left open overnight: day numbers, due and overdue follow the date.
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
@@ -545,7 +551,20 @@ class MainWindow(QMainWindow):
     def _loading_text(self) -> str:
         return self.tr("Loading the clinic...")
 
+    def _show_presence(self) -> None:
+        """Name who else has the current patient open (nothing on the board's tabs)."""
+        ws = self.current_workspace()
+        others = self.session.others_with(ws.session.patient.id) if ws is not None else []
+        self.presence.setText(
+            self.tr("Also open: {others}").format(others=", ".join(others)) if others else ""
+        )
+        self.presence.setVisible(bool(others))
+
+    def _announce_open_patients(self) -> None:
+        self.session.set_open_patients({ws.session.patient.id for ws in self.workspaces()})
+
     def _on_tabs_current_changed(self, _index: int) -> None:
+        self._show_presence()
         ws = self.current_workspace()
         self.undo_group.setActiveStack(ws.session.undo_stack if ws else self.clinic_undo)
         if self.tabs.currentWidget() is self.worklist_view.parentWidget():
@@ -620,6 +639,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(page, literal(ws.title))
         self.tabs.setTabToolTip(index, ws.title)
         self.tabs.setCurrentIndex(index)
+        self._announce_open_patients()
         ws.timeline.setFocus()
         if view_waits:
             self.statusBar().showMessage(session_text(VIEW_WAITS), 15000)
@@ -642,6 +662,7 @@ class MainWindow(QMainWindow):
         if page is not None and self._workspace_on(page) is not None:
             self.tabs.removeTab(index)
             page.deleteLater()  # with its workspace
+            self._announce_open_patients()
 
     # --- actions -----------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ Until then nothing reads or writes the repository through the session.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
@@ -35,7 +36,7 @@ from planner.app.timeline import RowSketch
 from planner.app.view_queue import ViewQueue
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.records.ports import Actor, ChangeFeed, RemoteChange, Repository
+from planner.records.ports import Actor, ChangeFeed, Presence, RemoteChange, Repository
 from ui.errors import LOG
 from ui.translation import QT_TRANSLATE_NOOP
 from ui.workers import run_in_background, when_gui_quiet
@@ -59,6 +60,11 @@ Loaded = tuple[
 T = TypeVar("T")
 R = TypeVar("R", bound="Change | CarriesChange")
 UseCase = Callable[["Repository", "Context"], T]
+
+# Each workstation says which patients it has open this often on a shared server, and
+# an announcement not renewed within the TTL is dropped (an app that ended without one).
+PRESENCE_BEAT_MS = 60_000
+PRESENCE_TTL_S = 150.0
 
 # After an edit, wait for this much quiet before storing the board for the next start:
 # a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
@@ -143,8 +149,11 @@ class ClinicSession(QObject):
     """Emitted with a one-sentence report for the status bar."""
     sig_remote_change = Signal(object)
     """Emitted (on the GUI thread) after another workstation's commit reached the board."""
-    # From the change feed's thread: Qt queues it to the GUI thread (the session lives there).
+    sig_presence = Signal()
+    """Emitted when another workstation's open patients changed (``others_with``)."""
+    # From the change feed's thread: Qt queues them to the GUI thread (the session lives there).
     _remote_arrived = Signal(object)
+    _presence_arrived = Signal(object)
 
     def __init__(
         self,
@@ -160,6 +169,13 @@ class ClinicSession(QObject):
         self._repo = repo
         self._feed: ChangeFeed | None = None
         self._remote_arrived.connect(self._on_remote_change)
+        # Other workstations' open patients, by their token, with when last heard.
+        self._others: dict[str, tuple[Presence, float]] = {}
+        self._open_here: frozenset[str] = frozenset()
+        self._presence_arrived.connect(self._on_presence)
+        self._presence_timer = QTimer(self)
+        self._presence_timer.setInterval(PRESENCE_BEAT_MS)
+        self._presence_timer.timeout.connect(self._announce)
         self.actor = actor
         self.clock = clock
         self.demo = demo
@@ -731,7 +747,40 @@ class ClinicSession(QObject):
         if feed is None:
             return
         self._feed = feed
-        feed.start(self._remote_arrived.emit, _feed_lost)
+        feed.start(self._remote_arrived.emit, _feed_lost, self._presence_arrived.emit)
+        self._presence_timer.start()
+
+    # --- who else has a patient open (a shared server) --------------------------------
+
+    def set_open_patients(self, patient_ids: Collection[str]) -> None:
+        """The patients open in this window: announced to the other workstations."""
+        ids = frozenset(patient_ids)
+        if ids != self._open_here:
+            self._open_here = ids
+            self._announce()
+
+    def _announce(self) -> None:
+        if self._feed is None or self.finishing:
+            return
+        try:
+            self._feed.announce(self._open_here, self.actor.user, self.actor.workstation)
+        except Exception as exc:  # noqa: BLE001 - a dropped server must not end the app
+            # Only the other workstations' status line misses it (renewed each beat).
+            LOG.warning("open patients not announced: %s", type(exc).__name__)
+
+    def _on_presence(self, presence: Presence) -> None:
+        self._others[presence.source] = (presence, time.monotonic())
+        self.sig_presence.emit()
+
+    def others_with(self, patient_id: str) -> list[str]:
+        """Who else has ``patient_id`` open, as "user (workstation)", heard from within
+        ``PRESENCE_TTL_S`` (an app that ended without a word drops out then)."""
+        now = time.monotonic()
+        return sorted(
+            f"{p.user} ({p.workstation})"
+            for p, heard in self._others.values()
+            if patient_id in p.patient_ids and now - heard < PRESENCE_TTL_S
+        )
 
     def _on_remote_change(self, change: RemoteChange) -> None:
         """Show another workstation's commit: its transplants' rows recomputed (a whole
@@ -824,7 +873,11 @@ class ClinicSession(QObject):
         running) are dropped. A snapshot that cannot be written only costs the next
         start its head start.
         """
+        if self._feed is not None and self._open_here:
+            self._open_here = frozenset()
+            self._announce()  # nothing open here any more
         self.finishing = True
+        self._presence_timer.stop()
         if self._feed is not None:
             self._feed.stop()
         self._snapshot_timer.stop()

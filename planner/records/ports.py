@@ -11,7 +11,7 @@ committed in one transaction, or nothing is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Protocol
@@ -138,6 +138,22 @@ class RemoteChange:
     everything: bool = False
 
 
+@dataclass(frozen=True)
+class Presence:
+    """Which patients another workstation has open (a shared server's change feed).
+
+    Attributes:
+        source: the announcing repository's token (one per running app).
+        user, workstation: who and where.
+        patient_ids: the patients open there now (empty: none, or the app closed).
+    """
+
+    source: str
+    user: str
+    workstation: str
+    patient_ids: frozenset[str]
+
+
 class ChangeFeed(Protocol):
     """Other workstations' commits as they happen (``Repository.change_feed``)."""
 
@@ -145,13 +161,20 @@ class ChangeFeed(Protocol):
         self,
         on_change: Callable[[RemoteChange], None],
         on_lost: Callable[[BaseException], None] = ...,
+        on_presence: Callable[[Presence], None] = ...,
     ) -> None:
         """Call ``on_change`` for each other workstation's commit, in a thread of the
-        feed's own; ``on_lost`` when the connection drops (it is tried again)."""
+        feed's own; ``on_lost`` when the connection drops (it is tried again);
+        ``on_presence`` when another workstation says which patients it has open."""
         ...
 
     def stop(self) -> None:
         """Stop listening."""
+        ...
+
+    def announce(self, patient_ids: Collection[str], user: str, workstation: str) -> None:
+        """Tell the other workstations which patients ``user`` has open here (and answer
+        their questions with it later)."""
         ...
 
 

@@ -6,7 +6,9 @@ in the PostgreSQL documentation): the transplants and patients it touched, who a
 where, and the token of the repository that wrote it, so a workstation ignores its own.
 ``PostgresChangeFeed`` listens on a connection of its own in a thread and hands each
 other workstation's change to a callback; after a lost connection it reconnects and
-reports a change of everything (notifications sent meanwhile are lost).
+reports a change of everything (notifications sent meanwhile are lost). The same channel
+carries presence: each workstation announces the patients it has open, and a feed that
+starts asks the others (a hello), who answer with theirs.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import threading
 from collections.abc import Callable, Collection
 from typing import Any, Final
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
-from planner.records.ports import RemoteChange
+from planner.records.ports import Presence, RemoteChange
 
 CHANNEL: Final = "planner_change"
 # PostgreSQL refuses a payload of 8,000 bytes or more: a commit that touched more ids
@@ -53,11 +55,47 @@ def change_payload(
     return json.dumps(doc, separators=(",", ":"))
 
 
-def parse_payload(text: str) -> tuple[str, RemoteChange] | None:
-    """(the writer's token, the change) of a notification; None when it is not one of
-    ours (another program on the channel) or malformed."""
+# The kinds of notification besides a commit's: which patients a workstation has open,
+# and a new listener asking the others to say so.
+OPEN: Final = "open"
+HELLO: Final = "hello"
+# Patients named at most in one announcement (more would not fit a notification; no one
+# keeps that many open).
+MOST_OPEN: Final = 100
+
+
+def presence_payload(source: str, user: str, workstation: str, patient_ids: Collection[str]) -> str:
+    """The announcement of the patients open on a workstation."""
+    ids = sorted(patient_ids)[:MOST_OPEN]
+    doc = {"k": OPEN, "src": source, "u": user[:200], "ws": workstation[:200], "p": ids}
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def hello_payload(source: str) -> str:
+    """A new listener's question: which patients do the others have open?"""
+    return json.dumps({"k": HELLO, "src": source}, separators=(",", ":"))
+
+
+Message = RemoteChange | Presence | None  # None: a hello
+
+
+def parse_payload(text: str) -> tuple[str, Message] | None:
+    """(the sender's token, what it says) of a notification: a commit's change, a
+    workstation's open patients, or a hello (None); None when it is not one of ours
+    (another program on the channel) or malformed."""
     try:
         doc = json.loads(text)
+        kind = doc.get("k")
+        if kind == HELLO:
+            return str(doc["src"]), None
+        if kind == OPEN:
+            presence = Presence(
+                str(doc["src"]),
+                str(doc["u"]),
+                str(doc["ws"]),
+                frozenset(str(p) for p in doc["p"]),
+            )
+            return presence.source, presence
         change = RemoteChange(
             transplant_ids=frozenset(str(t) for t in doc["t"]),
             patient_ids=frozenset(str(p) for p in doc["p"]),
@@ -66,7 +104,7 @@ def parse_payload(text: str) -> tuple[str, RemoteChange] | None:
             everything=bool(doc.get("all", False)),
         )
         return str(doc["src"]), change
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -76,22 +114,46 @@ class PostgresChangeFeed:
     def __init__(self, engine: Engine, source: str) -> None:
         self._engine = engine
         self._source = source
+        self._user = self._workstation = ""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._on_presence: Callable[[Presence], None] = lambda _p: None
+        # The patients last announced (None: nothing yet), to answer a hello with.
+        self._open: frozenset[str] | None = None
 
     def start(
         self,
         on_change: Callable[[RemoteChange], None],
         on_lost: Callable[[BaseException], None] = lambda _exc: None,
+        on_presence: Callable[[Presence], None] = lambda _p: None,
     ) -> None:
         """Call ``on_change`` (in the feed's thread) for each other workstation's commit;
-        ``on_lost`` when the connection is lost (the feed keeps trying to reconnect)."""
+        ``on_lost`` when the connection is lost (the feed keeps trying to reconnect);
+        ``on_presence`` when another workstation says which patients it has open."""
         if self._thread is not None:
             return
+        self._on_presence = on_presence
         self._thread = threading.Thread(
             target=self._run, args=(on_change, on_lost), name="change-feed", daemon=True
         )
         self._thread.start()
+
+    def announce(self, patient_ids: Collection[str], user: str, workstation: str) -> None:
+        """Tell the other workstations which patients ``user`` has open here (a short
+        commit of its own on the caller's thread); remembered to answer their hellos."""
+        self._user, self._workstation = user, workstation
+        self._open = frozenset(patient_ids)
+        self._send(self._presence())
+
+    def _presence(self) -> str:
+        return presence_payload(self._source, self._user, self._workstation, self._open or ())
+
+    def _send(self, payload: str) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": CHANNEL, "payload": payload},
+            )
 
     def stop(self) -> None:
         """Stop listening; returns once the thread has ended (within ``WAIT_S``)."""
@@ -116,6 +178,15 @@ class PostgresChangeFeed:
                 self._stop.wait(RETRY_S)
             first = False
 
+    def _deliver(self, message: Message, on_change: Callable[[RemoteChange], None]) -> None:
+        if isinstance(message, RemoteChange):
+            on_change(message)
+        elif isinstance(message, Presence):
+            self._on_presence(message)
+        elif self._open is not None:  # a hello: say what is open here
+            # On another connection: this one is busy waiting for notifications.
+            self._send(self._presence())
+
     def _listen(self, on_change: Callable[[RemoteChange], None], *, reconnected: bool) -> None:
         raw = self._engine.raw_connection()
         try:
@@ -125,11 +196,13 @@ class PostgresChangeFeed:
             conn.execute(f"LISTEN {CHANNEL}")
             if reconnected:  # what was sent while the connection was down is lost
                 on_change(RemoteChange(frozenset(), frozenset(), "", "", everything=True))
+            # Who has which patients open: asked of the others as this feed starts.
+            conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, hello_payload(self._source)))
             while not self._stop.is_set():
                 for note in conn.notifies(timeout=WAIT_S):
                     parsed = parse_payload(note.payload)
                     if parsed is not None and parsed[0] != self._source:
-                        on_change(parsed[1])
+                        self._deliver(parsed[1], on_change)
                     if self._stop.is_set():
                         break
         finally:

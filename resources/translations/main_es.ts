@@ -526,6 +526,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>{summary} - loading the clinic...</source>
         <translation>{summary} - cargando la clínica...</translation>
     </message>
+    <message>
+        <source>Also open: {others}</source>
+        <translation>También abierto por: {others}</translation>
+    </message>
 </context>
 <context>
     <name>MonthCalendar</name>

@@ -87,3 +87,42 @@ def test_another_workstations_day0_move_reaches_the_board_and_the_open_patient(
     assert time.monotonic() - committed < WITHIN_MS / 1000
     qtbot.waitUntil(lambda: workspace.session.plan.day0 != day0, timeout=WITHIN_MS)
     assert (workspace.session.plan.day0 - day0).days == 7
+
+
+def test_the_status_bar_says_who_else_has_the_patient_open(qtbot, make_window, shared_repo):
+    import queue
+
+    from planner.records.ports import Presence
+
+    window = make_window(shared_repo)
+    with qtbot.waitExposed(window):
+        window.show()
+    session = window.session
+    qtbot.waitUntil(lambda: session.live, timeout=10_000)
+    theirs = open_repository(PG_URL, user="asmith", workstation="WS-12")
+    heard: queue.Queue[Presence] = queue.Queue()
+    feed = theirs.change_feed()
+    assert feed is not None
+    try:
+        feed.start(lambda _change: None, on_presence=heard.put)
+        row = next(r for r in session.rows if r.mrn == "DEMO-0003")
+        window.open_transplant(row.transplant_id)
+        # This workstation says so (the other feed may first hear an empty hello answer).
+        deadline = time.monotonic() + WITHIN_MS / 1000 + 3
+        while time.monotonic() < deadline:
+            presence = heard.get(timeout=WITHIN_MS / 1000 + 3)
+            if row.patient_id in presence.patient_ids:
+                break
+        assert (presence.user, presence.workstation) == (ACTOR.user, ACTOR.workstation)
+        feed.announce({row.patient_id}, "asmith", "WS-12")
+        qtbot.waitUntil(window.presence.isVisible, timeout=WITHIN_MS)
+        assert window.presence.text() == "Also open: asmith (WS-12)"
+        window.show_board()
+        assert not window.presence.isVisible()  # the board names no one patient
+        window.open_transplant(row.transplant_id)
+        assert window.presence.isVisible()
+        feed.announce((), "asmith", "WS-12")  # closed there
+        qtbot.waitUntil(lambda: not window.presence.isVisible(), timeout=WITHIN_MS)
+    finally:
+        feed.stop()
+        theirs.close()

@@ -18,9 +18,16 @@ from pathlib import Path
 import pytest
 
 from planner.errors import ConflictError
-from planner.records.ports import RemoteChange
+from planner.records.ports import Presence, RemoteChange
 from planner.storage import open_repository
-from planner.storage.feed import PAYLOAD_LIMIT, change_payload, parse_payload
+from planner.storage.feed import (
+    MOST_OPEN,
+    PAYLOAD_LIMIT,
+    change_payload,
+    hello_payload,
+    parse_payload,
+    presence_payload,
+)
 from tests.integration.conftest import PG_URL, _reset_postgres
 from tests.integration.factories import ACTOR, OTHER, action, lab, patient, plan, transplant
 
@@ -44,16 +51,25 @@ def test_a_commit_touching_too_much_to_name_says_everything():
     assert change.everything and not change.transplant_ids
 
 
+def test_presence_and_hello_read_back():
+    text = presence_payload("tok", "jdoe", "WS-07", {"p2", "p1"})
+    assert parse_payload(text) == ("tok", Presence("tok", "jdoe", "WS-07", frozenset({"p1", "p2"})))
+    assert parse_payload(hello_payload("tok")) == ("tok", None)
+    many = presence_payload("tok", "jdoe", "WS-07", {f"p{i:04d}" for i in range(500)})
+    assert len(many.encode()) < PAYLOAD_LIMIT
+    assert len(parse_payload(many)[1].patient_ids) == MOST_OPEN  # type: ignore[index,union-attr]
+
+
 @pytest.mark.parametrize("text", ["", "not json", "[]", json.dumps({"src": "x"})])
 def test_anything_else_on_the_channel_is_ignored(text):
     assert parse_payload(text) is None
 
 
-def _feed(repo):
+def _feed(repo, presence=None):
     got: queue.Queue[RemoteChange] = queue.Queue()
     feed = repo.change_feed()
     assert feed is not None
-    feed.start(got.put)
+    feed.start(got.put, on_presence=presence.put if presence is not None else lambda _p: None)
     # LISTEN runs in the feed's thread: wait until it listens before committing.
     deadline = time.monotonic() + 5
     while not feed.listening and time.monotonic() < deadline:
@@ -127,3 +143,30 @@ def test_a_commit_in_another_process_arrives_and_a_rolled_back_one_never(two_wor
         assert got.empty()
     finally:
         feed.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="PLANNER_TEST_DATABASE_URL is not set")
+def test_workstations_learn_who_has_which_patient_open(two_workstations):
+    """An announcement reaches the feeds already listening; a feed that starts later asks
+    (hello) and hears the open patients of those already there."""
+    mine, theirs = two_workstations
+    seen_by_me: queue.Queue[Presence] = queue.Queue()
+    my_feed, _ = _feed(mine, seen_by_me)
+    their_feed = theirs.change_feed()
+    assert their_feed is not None
+    try:
+        their_feed.announce({"p1"}, OTHER.user, OTHER.workstation)
+        heard = seen_by_me.get(timeout=WITHIN_S)
+        assert (heard.user, heard.workstation, heard.patient_ids) == (
+            OTHER.user,
+            OTHER.workstation,
+            {"p1"},
+        )
+        my_feed.announce({"p2"}, ACTOR.user, ACTOR.workstation)
+        seen_by_them: queue.Queue[Presence] = queue.Queue()
+        their_feed.start(lambda _c: None, on_presence=seen_by_them.put)  # says hello
+        assert seen_by_them.get(timeout=WITHIN_S + 3).patient_ids == {"p2"}
+    finally:
+        my_feed.stop()
+        their_feed.stop()
