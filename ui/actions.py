@@ -269,6 +269,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+3",),
     ),
     ActionSpec(
+        "patient_audit",
+        QT_TRANSLATE_NOOP("actions", "A&udit trail of this patient..."),
+        "show_patient_audit",
+        # H for history; not Ctrl+Shift+4 (Shift+4 is another key on each layout) nor
+        # Ctrl+Shift+U (Unicode input in IBus and GTK).
+        ("Ctrl+Shift+H",),
+    ),
+    ActionSpec(
         "show_audit",
         QT_TRANSLATE_NOOP("actions", "&Audit trail..."),
         "show_audit",
@@ -355,6 +363,8 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "print_timeline",
             "print_calendar",
             "print_checklists",
+            None,
+            "patient_audit",
         ),
     ),
     # Not "&View": Alt+V is the patient's Harvest tab.

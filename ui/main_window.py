@@ -597,9 +597,23 @@ class MainWindow(QMainWindow):
             self.session, transplant_id, resolve_conflict=self._ask_conflict
         )
         ts.sig_save_failed.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        ts.sig_updated_elsewhere.connect(
+            lambda user, where, ts=ts: self._say_updated_elsewhere(ts, user, where)
+        )
         self.undo_group.addStack(ts.undo_stack)
         self.sessions[transplant_id] = ts
         return ts
+
+    def _say_updated_elsewhere(self, ts: TransplantSession, user: str, where: str) -> None:
+        """Values that change under the user's eyes say why (the patient on screen only)."""
+        ws = self.current_workspace()
+        if ws is not None and ws.session is ts:
+            self.statusBar().showMessage(
+                self.tr("Updated just now by {user} at {workstation}.").format(
+                    user=user, workstation=where
+                ),
+                10000,
+            )
 
     def _ask_conflict(self, mine: Snapshot, theirs: Snapshot) -> bool:
         from ui.dialogs.conflict_dialog import ConflictDialog
@@ -692,6 +706,21 @@ class MainWindow(QMainWindow):
         from ui.dialogs.audit_dialog import AuditDialog
 
         self.audit_dialog = AuditDialog(self.session, self._settings, self)
+        self.audit_dialog.show()
+
+    def show_patient_audit(self) -> None:
+        """The audit trail of the open patient (the audit viewer, filtered by MRN)."""
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        ws = self.current_workspace()
+        if ws is None:
+            self.statusBar().showMessage(
+                self.tr("Open a patient to see the audit trail of their record."), 8000
+            )
+            return
+        self.audit_dialog = AuditDialog(
+            self.session, self._settings, self, mrn=ws.session.patient.mrn
+        )
         self.audit_dialog.show()
 
     def _open_checklists(self, transplant_id: str) -> None:

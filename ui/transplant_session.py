@@ -65,12 +65,16 @@ class TransplantSession(QObject):
         sig_changed: something this transplant shows was stored (an edit here or
             elsewhere, an undo, a reload); args: the ``Change``.
         sig_save_failed: an edit could not be saved; args: the sentence to show.
+        sig_updated_elsewhere: another workstation saved this patient's records, now
+            shown; args: (user, workstation).
     """
 
     sig_changed = Signal(object)
     """Emitted with the ``Change`` after the record absorbed it."""
     sig_save_failed = Signal(str)
     """Emitted with a one-sentence reason when a save failed."""
+    sig_updated_elsewhere = Signal(str, str)
+    """Emitted with (user, workstation) after another workstation's save was read."""
 
     def __init__(
         self,
@@ -282,6 +286,8 @@ class TransplantSession(QObject):
             or record.patient.id in change.patient_ids
         ):
             self.reload()
+            if change.user:  # a named commit, not a read after a dropped connection
+                self.sig_updated_elsewhere.emit(change.user, change.workstation)
 
     def _on_clinic_sig_change(self, change: Change) -> None:
         if self.record.concerns(change):

@@ -530,6 +530,14 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Also open: {others}</source>
         <translation>También abierto por: {others}</translation>
     </message>
+    <message>
+        <source>Updated just now by {user} at {workstation}.</source>
+        <translation>Actualizado ahora mismo por {user} en {workstation}.</translation>
+    </message>
+    <message>
+        <source>Open a patient to see the audit trail of their record.</source>
+        <translation>Abra un paciente para ver la auditoría de su historia.</translation>
+    </message>
 </context>
 <context>
     <name>MonthCalendar</name>
@@ -1298,6 +1306,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     <message>
         <source>&amp;Audit trail...</source>
         <translation>Registro de au&amp;ditoría...</translation>
+    </message>
+    <message>
+        <source>A&amp;udit trail of this patient...</source>
+        <translation>A&amp;uditoría de este paciente...</translation>
     </message>
 </context>
 <context>

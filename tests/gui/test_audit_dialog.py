@@ -98,3 +98,21 @@ def test_the_export_is_inert_and_recorded(qtbot, demo_window, demo_repo, tmp_pat
     assert not dialog.save_to(target)
     assert target.read_bytes() == before
     assert dialog.summary.text() == "Not exported: the existing file was kept."
+
+
+def test_the_patient_menu_opens_the_trail_of_the_patient_on_screen(qtbot, demo_window):
+    window = demo_window
+    qtbot.waitUntil(lambda: window.session.ready)
+    with qtbot.waitExposed(window):
+        window.show()
+    window.activateWindow()
+    keys = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window, Qt.Key.Key_H, keys)
+    assert "Open a patient" in window.statusBar().currentMessage()  # the board: no patient
+    row = next(r for r in window.session.rows if r.mrn == "DEMO-0005")
+    window.open_transplant(row.transplant_id)
+    qtbot.keyClick(window, Qt.Key.Key_H, keys)
+    dialog = window.audit_dialog
+    qtbot.waitUntil(lambda: not dialog.searching)
+    assert dialog.mrn.text() == "DEMO-0005"
+    assert dialog.model.lines and {x.mrn for x in dialog.model.lines} == {"DEMO-0005"}

@@ -87,6 +87,8 @@ def test_another_workstations_day0_move_reaches_the_board_and_the_open_patient(
     assert time.monotonic() - committed < WITHIN_MS / 1000
     qtbot.waitUntil(lambda: workspace.session.plan.day0 != day0, timeout=WITHIN_MS)
     assert (workspace.session.plan.day0 - day0).days == 7
+    # The values changed under the user's eyes: the status bar says who changed them.
+    assert window.statusBar().currentMessage() == "Updated just now by asmith at WS-12."
 
 
 def test_the_status_bar_says_who_else_has_the_patient_open(qtbot, make_window, shared_repo):

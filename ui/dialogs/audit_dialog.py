@@ -148,8 +148,14 @@ class AuditDialog(QDialog):
     """The audit trail, filtered; ``settings`` keeps the export folder."""
 
     def __init__(
-        self, session: ClinicSession, settings: QSettings, parent: QWidget | None = None
+        self,
+        session: ClinicSession,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        mrn: str = "",
     ) -> None:
+        """``mrn``: open filtered on that patient."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Audit trail"))
         self._session = session
@@ -226,6 +232,7 @@ class AuditDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
         self.resize(1100, 680)
+        self.mrn.setText(mrn)
         self.search()
 
     # --- searching ----------------------------------------------------------------------
