@@ -65,6 +65,8 @@ UseCase = Callable[["Repository", "Context"], T]
 # an announcement not renewed within the TTL is dropped (an app that ended without one).
 PRESENCE_BEAT_MS = 60_000
 PRESENCE_TTL_S = 150.0
+# A load waits at most this long for the change feed to listen (a slow server).
+FEED_LISTEN_WAIT_S = 3.0
 
 # After an edit, wait for this much quiet before storing the board for the next start:
 # a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
@@ -87,6 +89,11 @@ CLOSED_UNREAD_WHY = QT_TRANSLATE_NOOP(
 )
 RELOAD_FAILED = QT_TRANSLATE_NOOP(
     "ClinicSession", "The clinic could not be reloaded: {reason} Press F5 to try again."
+)
+REMOTE_UNREAD = QT_TRANSLATE_NOOP(
+    "ClinicSession",
+    "A change saved at another workstation could not be read: {reason} Press F5 to "
+    "read the clinic again.",
 )
 CLOSED_UNSEARCHED = QT_TRANSLATE_NOOP(
     "ClinicSession",
@@ -210,6 +217,8 @@ class ClinicSession(QObject):
         # The transplants each background load in flight has missed: edited after it
         # read the clinic, so recomputed again once its rows are in.
         self._missed_by_loads: list[set[str]] = []
+        # A shared server said "read everything" while a load ran, or before the first.
+        self._reread_after_load = False
         self.finishing = False  # the window closed: late results of background work are dropped
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
@@ -315,6 +324,9 @@ class ClinicSession(QObject):
     def _compute(self, today: dt.date) -> Loaded:
         from planner.app.clinic import clinic_view, closed_view
 
+        if self._feed is not None:
+            # A commit between this read and the feed's LISTEN would never be reported.
+            self._feed.wait_listening(FEED_LISTEN_WAIT_S)
         with collector_paused():
             view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
             closed = closed_view(self.repo, today) if self._closed_wanted else []
@@ -549,7 +561,7 @@ class ClinicSession(QObject):
         transplant_ids: Collection[str],
         known: Documents | None = None,
         *,
-        remote: bool = False,
+        from_store: bool = False,
     ) -> None:
         """Recompute the rows of the given transplants only (after an edit of theirs).
 
@@ -557,8 +569,9 @@ class ClinicSession(QObject):
         window of a big clinic; the result equals a full ``refresh`` (board order breaks
         ties by transplant id). ``known``: documents as stored that need no reading (an
         edit's change); the plans already on the board are not read again either. A new
-        day, or rows not yet live, take the full path. ``remote``: another workstation
-        changed them (the change feed said so): everything of theirs is read again.
+        day, or rows not yet live, take the full path. ``from_store``: the board's copies
+        may be stale (another workstation changed them, or a load read before an edit):
+        everything of theirs is read again.
         """
         today = self.today
         for missed in self._missed_by_loads:
@@ -577,7 +590,7 @@ class ClinicSession(QObject):
 
         ids = set(transplant_ids)
         on_board = Documents(
-            plans=() if remote else tuple(p for tid, p in self.plans.items() if tid in ids)
+            plans=() if from_store else tuple(p for tid, p in self.plans.items() if tid in ids)
         )
         data = load_clinic(self.repo, ids, on_board.merged(known or Documents()))
         part = clinic_view_of(data, today, sorted(self.closures), self.checklist_templates())
@@ -626,8 +639,11 @@ class ClinicSession(QObject):
             self._missed_by_loads.remove(missed)
             self._apply(loaded, today)
             if missed and not self.finishing:
-                self.refresh_transplants(missed)
+                self.refresh_transplants(missed, from_store=True)
             self.set_loading(False, announce=announce)
+            if self._reread_after_load and not self.finishing:
+                self._reread_after_load = False  # another workstation's "everything" came
+                self.refresh_async(self.reload_failed, announce=False)
 
         def failed(exc: BaseException) -> None:
             self._missed_by_loads.remove(missed)
@@ -762,11 +778,9 @@ class ClinicSession(QObject):
     def _announce(self) -> None:
         if self._feed is None or self.finishing:
             return
-        try:
-            self._feed.announce(self._open_here, self.actor.user, self.actor.workstation)
-        except Exception as exc:  # noqa: BLE001 - a dropped server must not end the app
-            # Only the other workstations' status line misses it (renewed each beat).
-            LOG.warning("open patients not announced: %s", type(exc).__name__)
+        # Sent by the feed's thread: an unreachable server never holds the window.
+        self._feed.announce(self._open_here, self.actor.user, self.actor.workstation)
+        self.sig_presence.emit()  # and each beat, announcements not renewed drop out
 
     def _on_presence(self, presence: Presence) -> None:
         self._others[presence.source] = (presence, time.monotonic())
@@ -789,21 +803,23 @@ class ClinicSession(QObject):
         recomputes them when it lands (it may have read before the commit)."""
         if self.finishing:
             return
-        if change.everything:
-            if self._live and not self.loading:
-                self.refresh_async(self.reload_failed, announce=False)
-            self.sig_remote_change.emit(change)
-            return
         ids = set(change.transplant_ids) | {
             r.transplant_id for r in self.rows if r.patient_id in change.patient_ids
         }
-        if not self._live or self.computed_for != self.today:
+        if change.everything and self._live and not self.loading:
+            self.refresh_async(self.reload_failed, announce=False)
+        elif change.everything:
+            self._reread_after_load = True
+        elif not self._live or self.loading or self.computed_for != self.today:
             for missed in self._missed_by_loads:
                 missed.update(ids)
-            return
-        if ids:
-            self.refresh_transplants(ids, remote=True)
-        self.sig_remote_change.emit(change)
+        elif ids:
+            try:
+                self.refresh_transplants(ids, from_store=True)
+            except PlannerError as exc:
+                LOG.warning("another workstation's change not shown: %s", type(exc).__name__)
+                self.report(shown(REMOTE_UNREAD).format(reason=str(exc)))
+        self.sig_remote_change.emit(change)  # open patients, even on the stored board
 
     # --- the board snapshot for the next start -----------------------------------------------
 

@@ -285,7 +285,15 @@ class TransplantSession(QObject):
             or record.transplant.id in change.transplant_ids
             or record.patient.id in change.patient_ids
         ):
-            self.reload()
+            try:
+                self.reload()
+            except PlannerError as exc:  # the shown record stays; saving still checks
+                self.sig_save_failed.emit(
+                    self.tr(
+                        "A change saved at another workstation could not be read: {reason}"
+                    ).format(reason=str(exc))
+                )
+                return
             if change.user:  # a named commit, not a read after a dropped connection
                 self.sig_updated_elsewhere.emit(change.user, change.workstation)
 

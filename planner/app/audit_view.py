@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -101,14 +101,14 @@ def patient_of_mrn(repo: Repository, mrn: str) -> str:
 
 def audit_page(repo: Repository, query: AuditQuery) -> AuditPage:
     """The rows of ``query``, with their patients named."""
-    entries = repo.search_audit(query)
+    # One row more than asked: "older rows match" only when there is one.
+    entries = repo.search_audit(replace(query, limit=query.limit + 1))
+    more = len(entries) > query.limit
+    entries = entries[: query.limit]
     ids = {e.patient_id for e in entries if e.patient_id}
     names = _patients(repo, ids)
     return AuditPage(
-        query,
-        [_line(e, names) for e in entries],
-        more=len(entries) >= query.limit,
-        patient_ids=frozenset(ids),
+        query, [_line(e, names) for e in entries], more=more, patient_ids=frozenset(ids)
     )
 
 
@@ -230,7 +230,17 @@ def save_audit_export(
     recorded: list[Change] = []
 
     def record() -> None:
-        recorded.append(record_output(repo, ctx, event, outcome=NO_FILE, what=THE_EXPORT))
+        # Filed under the patient when the rows are one patient's: found by their filter.
+        recorded.append(
+            record_output(
+                repo,
+                ctx,
+                event,
+                outcome=NO_FILE,
+                what=THE_EXPORT,
+                patient_id=page.query.patient_id,
+            )
+        )
 
     write_atomically(
         target, lambda stream: stream.write(data), overwrite=overwrite, before_publish=record

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def audit_query(repo: Repository, ctx: Context, args: argparse.Namespace) -> Aud
     last = parse_date(args.until, "--until") if args.until else None
     if first is not None and last is not None and last < first:
         raise UserError(f"--until {last} is before --since {first}.")
-    since, until = local_day_bounds(first, last, _zone(ctx))
+    since, until = local_day_bounds(first, last)  # this computer's days
     try:
         limit = int(args.limit)
     except ValueError:
@@ -47,12 +46,6 @@ def audit_query(repo: Repository, ctx: Context, args: argparse.Namespace) -> Aud
         action=(args.action or "").strip(),
         limit=limit,
     )
-
-
-def _zone(ctx: Context) -> dt.tzinfo:
-    zone = ctx.now.tzinfo
-    assert zone is not None  # the shell's clock is aware
-    return zone
 
 
 def run_audit(repo: Repository, ctx: Context, args: argparse.Namespace) -> str:
@@ -75,6 +68,7 @@ def run_audit(repo: Repository, ctx: Context, args: argparse.Namespace) -> str:
                 f"{patients_phrase(page.patient_ids)})",
                 outcome="The audit trail was not exported",
                 what="the export",
+                patient_id=page.query.patient_id,
             )
         return json.dumps([x.as_json() for x in page.lines], ensure_ascii=False, indent=2)
     if not page.lines:

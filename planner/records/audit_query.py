@@ -67,16 +67,23 @@ def _utc_second(at: dt.datetime | None) -> str | None:
 
 
 def local_day_bounds(
-    first: dt.date | None, last: dt.date | None, tz: dt.tzinfo
+    first: dt.date | None, last: dt.date | None, tz: dt.tzinfo | None = None
 ) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """``since`` and ``until`` for the days ``first`` to ``last`` inclusive, in ``tz``."""
-    since = dt.datetime.combine(first, dt.time(), tz) if first is not None else None
-    until = (
-        dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tz)
-        if last is not None
-        else None
-    )
+    """``since`` and ``until`` for the days ``first`` to ``last`` inclusive: their
+    midnights in ``tz``, or (None) in this computer's time zone, each with the offset of
+    its own date (a winter day searched in summer starts at its own midnight, not an
+    hour off).
+    """
+    since = _midnight(first, tz) if first is not None else None
+    until = _midnight(last + dt.timedelta(days=1), tz) if last is not None else None
     return since, until
+
+
+def _midnight(day: dt.date, tz: dt.tzinfo | None) -> dt.datetime:
+    if tz is not None:
+        return dt.datetime.combine(day, dt.time(), tz)
+    # A naive time taken as local: the system's rules give the offset of that date.
+    return dt.datetime.combine(day, dt.time()).astimezone()
 
 
 def matches(entry: AuditEntry, query: AuditQuery) -> bool:

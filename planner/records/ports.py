@@ -172,6 +172,11 @@ class ChangeFeed(Protocol):
         """Stop listening."""
         ...
 
+    def wait_listening(self, timeout: float) -> bool:
+        """Wait until the feed listens (True), at most ``timeout`` seconds: what is read
+        after that misses no commit."""
+        ...
+
     def announce(self, patient_ids: Collection[str], user: str, workstation: str) -> None:
         """Tell the other workstations which patients ``user`` has open here (and answer
         their questions with it later)."""

@@ -14,6 +14,7 @@ starts asks the others (a hello), who answer with theirs.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Collection
 from typing import Any, Final
@@ -30,6 +31,9 @@ PAYLOAD_LIMIT: Final = 7_000
 WAIT_S: Final = 0.5
 # After a lost connection, this long before trying again.
 RETRY_S: Final = 2.0
+# How long closing waits for the feed's thread (its last announcement included).
+STOP_WAIT_S: Final = 2.0
+LOG = logging.getLogger(__name__)
 
 
 def change_payload(
@@ -109,13 +113,20 @@ def parse_payload(text: str) -> tuple[str, Message] | None:
 
 
 class PostgresChangeFeed:
-    """Listens for other workstations' commits in a thread of its own (``start``)."""
+    """Listens for other workstations' commits in a thread of its own (``start``).
+
+    Everything that talks to the server runs in that thread: an unreachable server stalls
+    the feed, never the window. Announcements (``announce``) are sent from it at its next
+    wake-up (every ``WAIT_S``), on a pooled connection (the listening one is busy waiting).
+    """
 
     def __init__(self, engine: Engine, source: str) -> None:
         self._engine = engine
         self._source = source
         self._user = self._workstation = ""
         self._stop = threading.Event()
+        self._listening = threading.Event()
+        self._announce_due = threading.Event()
         self._thread: threading.Thread | None = None
         self._on_presence: Callable[[Presence], None] = lambda _p: None
         # The patients last announced (None: nothing yet), to answer a hello with.
@@ -138,12 +149,29 @@ class PostgresChangeFeed:
         )
         self._thread.start()
 
+    def wait_listening(self, timeout: float) -> bool:
+        """Wait until the feed listens (True), at most ``timeout`` seconds: a read made
+        after that misses no commit, as every later one is reported."""
+        return self._listening.wait(timeout)
+
     def announce(self, patient_ids: Collection[str], user: str, workstation: str) -> None:
-        """Tell the other workstations which patients ``user`` has open here (a short
-        commit of its own on the caller's thread); remembered to answer their hellos."""
+        """Tell the other workstations which patients ``user`` has open here (sent by the
+        feed's thread within ``WAIT_S``); remembered to answer their hellos."""
         self._user, self._workstation = user, workstation
         self._open = frozenset(patient_ids)
-        self._send(self._presence())
+        self._announce_due.set()
+
+    def stop(self) -> None:
+        """Stop listening (a pending announcement is still sent); returns once the thread
+        has ended, or after ``STOP_WAIT_S``."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=STOP_WAIT_S)
+
+    @property
+    def listening(self) -> bool:
+        """True while the feed listens on the server."""
+        return self._listening.is_set()
 
     def _presence(self) -> str:
         return presence_payload(self._source, self._user, self._workstation, self._open or ())
@@ -155,16 +183,10 @@ class PostgresChangeFeed:
                 {"channel": CHANNEL, "payload": payload},
             )
 
-    def stop(self) -> None:
-        """Stop listening; returns once the thread has ended (within ``WAIT_S``)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5 * WAIT_S)
-
-    @property
-    def listening(self) -> bool:
-        """True while the thread runs."""
-        return self._thread is not None and self._thread.is_alive()
+    def _send_announcement(self) -> None:
+        if self._announce_due.is_set():
+            self._announce_due.clear()
+            self._send(self._presence())
 
     def _run(
         self, on_change: Callable[[RemoteChange], None], on_lost: Callable[[BaseException], None]
@@ -174,18 +196,21 @@ class PostgresChangeFeed:
             try:
                 self._listen(on_change, reconnected=not first)
             except Exception as exc:  # noqa: BLE001 - a lost server must not end the app
-                on_lost(exc)
+                _guarded(on_lost, exc)
                 self._stop.wait(RETRY_S)
             first = False
+        try:
+            self._send_announcement()  # the last word: nothing open here any more
+        except Exception as exc:  # noqa: BLE001 - closing goes on without it
+            LOG.warning("change feed: last announcement not sent (%s)", type(exc).__name__)
 
     def _deliver(self, message: Message, on_change: Callable[[RemoteChange], None]) -> None:
         if isinstance(message, RemoteChange):
-            on_change(message)
+            _guarded(on_change, message)
         elif isinstance(message, Presence):
-            self._on_presence(message)
+            _guarded(self._on_presence, message)
         elif self._open is not None:  # a hello: say what is open here
-            # On another connection: this one is busy waiting for notifications.
-            self._send(self._presence())
+            self._announce_due.set()
 
     def _listen(self, on_change: Callable[[RemoteChange], None], *, reconnected: bool) -> None:
         raw = self._engine.raw_connection()
@@ -194,11 +219,13 @@ class PostgresChangeFeed:
             assert conn is not None
             conn.autocommit = True
             conn.execute(f"LISTEN {CHANNEL}")
+            self._listening.set()
             if reconnected:  # what was sent while the connection was down is lost
-                on_change(RemoteChange(frozenset(), frozenset(), "", "", everything=True))
+                _guarded(on_change, RemoteChange(frozenset(), frozenset(), "", "", True))
             # Who has which patients open: asked of the others as this feed starts.
             conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, hello_payload(self._source)))
             while not self._stop.is_set():
+                self._send_announcement()
                 for note in conn.notifies(timeout=WAIT_S):
                     parsed = parse_payload(note.payload)
                     if parsed is not None and parsed[0] != self._source:
@@ -206,4 +233,13 @@ class PostgresChangeFeed:
                     if self._stop.is_set():
                         break
         finally:
+            self._listening.clear()
             raw.invalidate()  # a listening connection goes back to no pool
+
+
+def _guarded(handler: Callable[[Any], None], arg: Any) -> None:
+    """Run a handler of the app's; its failure is logged, not taken for a lost server."""
+    try:
+        handler(arg)
+    except Exception as exc:  # noqa: BLE001 - the feed must go on listening
+        LOG.warning("change feed: a handler failed (%s)", type(exc).__name__)

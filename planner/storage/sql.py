@@ -488,7 +488,11 @@ class SqlRepository:
     def change_feed(self) -> PostgresChangeFeed | None:
         """On a server, a feed of the other workstations' commits (``feed``); None on an
         SQLite file, which the instance lock keeps to this app while open."""
-        return PostgresChangeFeed(self.engine, self._source) if self._postgres else None
+        # The feed waits with psycopg 3's notifies(); another driver gets none (and the
+        # session re-reads the clinic after each edit instead).
+        if not self._postgres or self.engine.dialect.driver != "psycopg":
+            return None
+        return PostgresChangeFeed(self.engine, self._source)
 
     def search_audit(self, query: AuditQuery) -> list[AuditEntry]:
         """The newest rows that pass the query's filters, newest first (one indexed read

@@ -173,6 +173,10 @@
         <source>The clinic could not be reloaded: {reason} Press F5 to try again.</source>
         <translation>No se pudo volver a cargar la clínica: {reason} Pulse F5 para intentarlo de nuevo.</translation>
     </message>
+    <message>
+        <source>A change saved at another workstation could not be read: {reason} Press F5 to read the clinic again.</source>
+        <translation>No se pudo leer un cambio guardado en otro puesto: {reason} Pulse F5 para volver a leer la clínica.</translation>
+    </message>
 </context>
 <context>
     <name>ClinicTimeline</name>
@@ -985,6 +989,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <location filename="../../ui/transplant_session.py" line="202"/>
         <source>The change was not saved: {reason}</source>
         <translation>El cambio no se guardó: {reason}</translation>
+    </message>
+    <message>
+        <source>A change saved at another workstation could not be read: {reason}</source>
+        <translation>No se pudo leer un cambio guardado en otro puesto: {reason}</translation>
     </message>
 </context>
 <context>

@@ -48,12 +48,17 @@ def test_text_rows_show_before_and_after_and_say_when_the_limit_cut(capsys, demo
 
 
 def test_filters_by_user_and_day(capsys, demo_db):
-    today = dt.date.today().isoformat()
-    code, out, _ = run_cli(
-        capsys, "--db", str(demo_db), "audit", "--user", "nobody", "--since", today
-    )
+    today = dt.date.today()
+    db = ["--db", str(demo_db), "audit"]
+    code, out, _ = run_cli(capsys, *db, "--user", "nobody")
     assert code == 0 and out.strip() == "No audit row matches."
-    code, out, _ = run_cli(capsys, "--db", str(demo_db), "audit", "--until", "2000-01-01")
+    # The demo was written today: found from today, not from tomorrow, nor up to 2000.
+    code, out, _ = run_cli(capsys, *db, "--since", today.isoformat(), "--limit", "5")
+    assert code == 0 and out.count("Load demo clinic") == 5
+    tomorrow = (today + dt.timedelta(days=1)).isoformat()
+    code, out, _ = run_cli(capsys, *db, "--since", tomorrow)
+    assert out.strip() == "No audit row matches."
+    code, out, _ = run_cli(capsys, *db, "--until", "2000-01-01")
     assert out.strip() == "No audit row matches."
 
 

@@ -45,6 +45,10 @@ def test_ctrl_4_shows_the_newest_rows_and_an_mrn_narrows_them(qtbot, demo_window
     assert dialog.model.lines and {x.mrn for x in dialog.model.lines} == {"DEMO-0003"}
     shown = dialog.model.index(0, 4).data()
     assert shown == "DEMO-0003"
+    # One patient's changes on screen are a view of their record, recorded as such.
+    pid = demo_repo.find_patient_by_mrn("DEMO-0003").id
+    newest = demo_repo.search_audit(AuditQuery(patient_id=pid, limit=1))[0]
+    assert newest.action == "View patient" and newest.user == ACTOR.user
     _type(qtbot, dialog.mrn, "NOPE-9")
     qtbot.waitUntil(lambda: not dialog.searching)
     assert "No patient has the MRN NOPE-9." in dialog.summary.text()

@@ -66,7 +66,9 @@ def test_each_filter_narrows_the_rows(repo: Repository) -> None:
     assert repo.search_audit(AuditQuery(user="asmit")) == []  # a name, not a part of one
     exports = repo.search_audit(AuditQuery(action="export BOARD"))
     assert _actions(exports) == [("Export board as JSON (2 patients)", "asmith")]
-    assert repo.search_audit(AuditQuery(action="100%")) == []  # % is text, not a wildcard
+    assert repo.search_audit(AuditQuery(action="(2 p"))  # "(2 patients)" is there...
+    assert repo.search_audit(AuditQuery(action="(2%")) == []  # ...% is text, not a wildcard
+    assert repo.search_audit(AuditQuery(action="(_ p")) == []  # nor _
 
 
 def test_days_are_the_workstations_days(repo: Repository) -> None:
@@ -120,3 +122,22 @@ def test_rows_with_and_without_microseconds_compare_by_their_second(stored) -> N
     assert not matches(row, AuditQuery(until=at))
     assert matches(row, AuditQuery(until=at + dt.timedelta(seconds=1)))
     assert not matches(row, AuditQuery(since=at + dt.timedelta(seconds=1)))
+
+
+def test_a_day_has_its_own_offset_across_daylight_saving_time(monkeypatch) -> None:
+    """Madrid is UTC+1 in January and UTC+2 in July: each day starts at its own midnight."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Madrid")
+    time.tzset()
+    try:
+        winter, _ = local_day_bounds(dt.date(2026, 1, 15), None)
+        summer, _ = local_day_bounds(dt.date(2026, 7, 15), None)
+        _, last = local_day_bounds(None, dt.date(2026, 3, 28))  # the day before the change
+        assert winter is not None and summer is not None and last is not None
+        assert winter.astimezone(UTC) == dt.datetime(2026, 1, 14, 23, tzinfo=UTC)
+        assert summer.astimezone(UTC) == dt.datetime(2026, 7, 14, 22, tzinfo=UTC)
+        assert last.astimezone(UTC) == dt.datetime(2026, 3, 28, 23, tzinfo=UTC)  # 29 Mar 00:00 +01
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -52,9 +52,13 @@ def test_lines_name_the_patient_and_keep_the_workstations_time(demo):
     assert not page.more and page.patient_ids == {pid}
 
 
-def test_the_limit_is_said(demo):
+def test_the_limit_is_said_only_when_older_rows_match(demo):
     page = audit_page(demo, AuditQuery(limit=3))
     assert len(page.lines) == 3 and page.more
+    pid = patient_of_mrn(demo, "DEMO-0001")
+    count = len(audit_page(demo, AuditQuery(patient_id=pid)).lines)
+    exactly = audit_page(demo, AuditQuery(patient_id=pid, limit=count))
+    assert len(exactly.lines) == count and not exactly.more
 
 
 def test_an_unknown_mrn_is_refused_in_one_sentence(demo):
@@ -77,6 +81,7 @@ def test_the_export_is_audited_before_the_file_appears_and_stays_inert(demo, tmp
     assert sheet.max_row == len(page.lines) + 1
     newest = demo.search_audit(AuditQuery(limit=1))[0]
     assert newest.action == f"Export audit trail as XLSX ({len(page.lines)} rows, 1 patient)"
+    assert newest.patient_id == pid  # found in the patient's own trail
 
 
 def test_csv_export_and_a_name_without_patient_data(demo, tmp_path):

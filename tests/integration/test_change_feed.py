@@ -23,6 +23,7 @@ from planner.storage import open_repository
 from planner.storage.feed import (
     MOST_OPEN,
     PAYLOAD_LIMIT,
+    WAIT_S,
     change_payload,
     hello_payload,
     parse_payload,
@@ -148,25 +149,27 @@ def test_a_commit_in_another_process_arrives_and_a_rolled_back_one_never(two_wor
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="PLANNER_TEST_DATABASE_URL is not set")
 def test_workstations_learn_who_has_which_patient_open(two_workstations):
-    """An announcement reaches the feeds already listening; a feed that starts later asks
-    (hello) and hears the open patients of those already there."""
+    """A feed that starts asks (hello) and hears the open patients of those already
+    there; an announcement reaches the feeds already listening."""
     mine, theirs = two_workstations
     seen_by_me: queue.Queue[Presence] = queue.Queue()
     my_feed, _ = _feed(mine, seen_by_me)
     their_feed = theirs.change_feed()
     assert their_feed is not None
     try:
-        their_feed.announce({"p1"}, OTHER.user, OTHER.workstation)
-        heard = seen_by_me.get(timeout=WITHIN_S)
-        assert (heard.user, heard.workstation, heard.patient_ids) == (
-            OTHER.user,
-            OTHER.workstation,
-            {"p1"},
-        )
-        my_feed.announce({"p2"}, ACTOR.user, ACTOR.workstation)
+        my_feed.announce({"p2"}, ACTOR.user, ACTOR.workstation)  # sent by the feed's thread
+        time.sleep(WAIT_S + 0.3)
         seen_by_them: queue.Queue[Presence] = queue.Queue()
         their_feed.start(lambda _c: None, on_presence=seen_by_them.put)  # says hello
-        assert seen_by_them.get(timeout=WITHIN_S + 3).patient_ids == {"p2"}
+        heard = seen_by_them.get(timeout=WITHIN_S + 3)
+        assert (heard.user, heard.workstation, heard.patient_ids) == (
+            ACTOR.user,
+            ACTOR.workstation,
+            {"p2"},
+        )
+        their_feed.announce({"p1"}, OTHER.user, OTHER.workstation)
+        heard = seen_by_me.get(timeout=WITHIN_S)
+        assert (heard.user, heard.patient_ids) == (OTHER.user, {"p1"})
     finally:
         my_feed.stop()
         their_feed.stop()

@@ -9,7 +9,6 @@ trail before the file appears.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -54,7 +53,7 @@ from planner.app.audit_view import (
 from planner.errors import PlannerError
 from planner.export.atomic import TargetExistsError
 from planner.records.audit_query import AuditQuery, local_day_bounds
-from ui.errors import user_message
+from ui.errors import LOG, user_message
 from ui.session import ClinicSession
 from ui.widgets.date_field import DateField
 from ui.workers import run_in_background
@@ -258,7 +257,7 @@ class AuditDialog(QDialog):
         if first is not None and last is not None and last < first:
             self.summary.setText(self.tr("The To day is before the From day."))
             return None
-        since, until = local_day_bounds(first, last, self._session.clock().tzinfo or dt.UTC)
+        since, until = local_day_bounds(first, last)  # this computer's days
         return self.mrn.text().strip(), AuditQuery(
             user=self.user.text().strip(),
             since=since,
@@ -286,8 +285,13 @@ class AuditDialog(QDialog):
         def done(page: AuditPage) -> None:
             if search == self._searches and isValid(self):
                 self._show(page)
+                if page.query.patient_id is not None and page.lines:
+                    # One patient's changes on screen: a view of their record, recorded
+                    # (or queued until the database can be written) as opening it is.
+                    self._session.record_view(page.query.patient_id)
 
         def failed(exc: BaseException) -> None:
+            LOG.warning("audit trail not read: %s", type(exc).__name__)
             if search == self._searches and isValid(self):
                 self.searching = False
                 self.page = None
