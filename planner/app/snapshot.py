@@ -31,6 +31,7 @@ from planner import __version__
 from planner.app.alert_rules import SEVERITIES
 from planner.app.board import BoardRow, WorklistItem
 from planner.app.timeline import Band, RowSketch, SketchDetail, StepRun, row_sketch
+from planner.domain import i18n
 from planner.domain.templates import Phase
 
 if TYPE_CHECKING:
@@ -247,6 +248,9 @@ def encode_snapshot(
     shown = {r.transplant_id for rows, _ in days.values() for r in rows}
     doc = {
         "key": key.as_json(),
+        # The rows' texts are in the language they were computed in: a workstation of
+        # another language (a shared server's) does not show them (stored_start_board).
+        "lang": i18n.current(),
         "days": {
             day.isoformat(): json.dumps(
                 [[_row_json(r) for r in rows], [_item_json(w) for w in items]]
@@ -261,13 +265,18 @@ def encode_snapshot(
     return json.dumps(doc, separators=(",", ":"))
 
 
-def decode_start_board(payload: str | None, key: SnapshotKey, today: dt.date) -> StartBoard | None:
-    """The board of ``today`` from a stored snapshot, or None when it may not be shown."""
+def decode_start_board(
+    payload: str | None, key: SnapshotKey, today: dt.date, language: str | None = None
+) -> StartBoard | None:
+    """The board of ``today`` from a stored snapshot, or None when it may not be shown
+    (``language``: only one computed in that interface language)."""
     if not payload:
         return None
     try:
         doc = json.loads(payload)
         if doc["key"] != key.as_json():
+            return None
+        if language is not None and doc.get("lang") != language:
             return None
         day = doc["days"].get(today.isoformat())
         if day is None:
@@ -290,15 +299,15 @@ def stored_start_board(
 ) -> StartBoard | None:
     """The board of ``today`` that an open repository stored, or None when it may not be
     shown: a server's, read once connected (an SQLite file's is read before it is opened,
-    ``planner.storage.quick``).
+    ``planner.storage.quick``). Workstations share a server's, so only one computed in
+    this interface's language is shown.
 
     The payload is read before the mark: a commit in between raises the mark past the
     one the payload was stored with, and the board is not shown.
     """
     payload = repo.board_snapshot()
-    return decode_start_board(
-        payload, SnapshotKey(repo.data_mark(), tuple(sorted(closures))), today
-    )
+    key = SnapshotKey(repo.data_mark(), tuple(sorted(closures)))
+    return decode_start_board(payload, key, today, language=i18n.current())
 
 
 # --- writing -------------------------------------------------------------------------------

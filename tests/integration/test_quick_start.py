@@ -217,3 +217,25 @@ def test_a_lock_file_that_cannot_be_opened_is_one_clear_sentence(db_path: Path) 
     (db_path.parent / (db_path.name + ".lock")).mkdir()  # not a file: os.open fails
     with pytest.raises(StorageError, match=r"cannot be opened .*check the folder"):
         quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
+
+
+def test_a_board_stored_in_another_language_is_not_shown(repo: Repository) -> None:
+    """A shared server's board is read by workstations of any language: its alerts and
+    phases are only shown in the language they were computed in."""
+    from planner.domain import i18n
+
+    repo.commit(
+        f.action(
+            patients=(f.patient(),),
+            transplants=(f.transplant(),),
+            plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
+        )
+    )
+    try:
+        i18n.set_language("es")
+        save_board_snapshot(repo, TODAY)
+        assert stored_start_board(repo, TODAY) is not None
+        i18n.set_language("en")
+        assert stored_start_board(repo, TODAY) is None
+    finally:
+        i18n.set_language("en")
