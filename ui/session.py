@@ -290,7 +290,10 @@ class ClinicSession(QObject):
         """Hand over the repository opened behind the start board; it may be used at
         once while the board shown is the stored one of today (the class says why)."""
         self._repo = repo
-        self._start_feed()
+        # After the paint of what attach shows: the feed's thread connects and listens in
+        # Python, and would share the interpreter with that paint (ui/workers.py); the
+        # load, started after it the same way, waits for it to listen.
+        when_gui_quiet(self._start_feed)
         if self.finishing or self._ready:
             return
         if self.from_snapshot and self.computed_for == self.today:

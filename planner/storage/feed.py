@@ -27,8 +27,9 @@ CHANNEL: Final = "planner_change"
 # PostgreSQL refuses a payload of 8,000 bytes or more: a commit that touched more ids
 # than fit says "everything" instead (a lab import of the whole clinic).
 PAYLOAD_LIMIT: Final = 7_000
-# How often the listening thread looks up from waiting (to stop, at the latest then).
-WAIT_S: Final = 0.5
+# How often the listening thread looks up from waiting: to stop (closing waits for it),
+# and to send an announcement.
+WAIT_S: Final = 0.2
 # After a lost connection, this long before trying again.
 RETRY_S: Final = 2.0
 # How long closing waits for the feed's thread (its last announcement included).
