@@ -23,6 +23,7 @@ Until then nothing reads or writes the repository through the session.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
@@ -175,6 +176,8 @@ class ClinicSession(QObject):
         super().__init__()
         self._repo = repo
         self._feed: ChangeFeed | None = None
+        # Set once it is known whether a feed listens (loads wait for it: ``_compute``).
+        self._feed_decided = threading.Event()
         self._remote_arrived.connect(self._on_remote_change)
         # Other workstations' open patients, by their token, with when last heard.
         self._others: dict[str, tuple[Presence, float]] = {}
@@ -293,7 +296,10 @@ class ClinicSession(QObject):
         # After the paint of what attach shows: the feed's thread connects and listens in
         # Python, and would share the interpreter with that paint (ui/workers.py); the
         # load, started after it the same way, waits for it to listen.
-        when_gui_quiet(self._start_feed)
+        if repo.shared:
+            when_gui_quiet(self._start_feed)
+        else:
+            self._feed_decided.set()  # no other writer: nothing to listen for
         if self.finishing or self._ready:
             return
         if self.from_snapshot and self.computed_for == self.today:
@@ -327,9 +333,16 @@ class ClinicSession(QObject):
     def _compute(self, today: dt.date) -> Loaded:
         from planner.app.clinic import clinic_view, closed_view
 
-        if self._feed is not None:
-            # A commit between this read and the feed's LISTEN would never be reported.
-            self._feed.wait_listening(FEED_LISTEN_WAIT_S)
+        # A commit between this read and the feed's LISTEN would never be reported: wait
+        # until it is known whether there is a feed (attach starts it once the GUI is
+        # quiet), then until it listens.
+        # (Not on the GUI thread, which would hold up the very start it waits for.)
+        if threading.current_thread() is not threading.main_thread():
+            deadline = time.monotonic() + FEED_LISTEN_WAIT_S
+            if not self.finishing:
+                self._feed_decided.wait(FEED_LISTEN_WAIT_S)
+            if self._feed is not None:
+                self._feed.wait_listening(max(0.0, deadline - time.monotonic()))
         with collector_paused():
             view = clinic_view(self.repo, today, sorted(self.closures), self.checklist_templates())
             closed = closed_view(self.repo, today) if self._closed_wanted else []
@@ -760,14 +773,17 @@ class ClinicSession(QObject):
 
     def _start_feed(self) -> None:
         """Listen for other workstations' commits, where the repository is shared."""
-        if self.finishing or self._feed is not None or self._repo is None:
-            return
-        feed = self._repo.change_feed() if self._repo.shared else None
-        if feed is None:
-            return
-        self._feed = feed
-        feed.start(self._remote_arrived.emit, _feed_lost, self._presence_arrived.emit)
-        self._presence_timer.start()
+        try:
+            if self.finishing or self._feed is not None or self._repo is None:
+                return
+            feed = self._repo.change_feed() if self._repo.shared else None
+            if feed is None:
+                return
+            self._feed = feed
+            feed.start(self._remote_arrived.emit, _feed_lost, self._presence_arrived.emit)
+            self._presence_timer.start()
+        finally:
+            self._feed_decided.set()  # a load waiting for the feed reads now
 
     # --- who else has a patient open (a shared server) --------------------------------
 

@@ -133,3 +133,29 @@ def test_presence_names_the_others_and_drops_the_silent(qtbot, feed, demo_window
     assert session.others_with("someone-else") == []
     monkeypatch.setattr(session_module, "PRESENCE_TTL_S", 0.0)  # long unrenewed
     assert session.others_with(row.patient_id) == []
+
+
+def test_a_load_behind_attach_reads_only_once_the_feed_listens(qtbot, feed, demo_repo):
+    """attach starts the feed once the GUI is quiet; a load started at once waits for it,
+    so no commit falls between its read and the feed's LISTEN."""
+    from tests.gui.conftest import ACTOR
+    from ui.session import ClinicSession
+
+    order: list[str] = []
+    real_start, real_wait = feed.start, feed.wait_listening
+    feed.start = lambda *a, **k: order.append("feed started") or real_start(*a, **k)
+    feed.wait_listening = lambda timeout: order.append("waited") or real_wait(timeout)
+    session = ClinicSession(None, ACTOR, lambda: NOW)
+    real_compute = session._compute
+
+    def compute(today):
+        loaded = real_compute(today)
+        order.append("read")
+        return loaded
+
+    session._compute = compute
+    session.attach(demo_repo)
+    session.refresh_async(session.reload_failed)  # at once, before the GUI is quiet
+    qtbot.waitUntil(lambda: session.live, timeout=5000)
+    assert order == ["feed started", "waited", "read"]
+    session.finish()
