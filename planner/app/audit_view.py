@@ -15,12 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from planner.app.audited_output import NO_FILE, THE_EXPORT, patients_phrase, record_output
+from planner.app.audited_output import patients_phrase, write_recorded_file
 from planner.app.changes import Change
 from planner.app.context import Context
 from planner.domain.i18n import tr
 from planner.errors import NotFoundError, ValidationError
-from planner.export.atomic import export_target, write_atomically
+from planner.export.atomic import export_target
 from planner.export.spreadsheet import TABLE_FORMATS, Cell, table_bytes
 from planner.records.audit import EVENT_ENTITY, AuditEntry
 from planner.records.audit_query import AuditQuery
@@ -85,6 +85,13 @@ class AuditPage:
     lines: list[AuditLine]
     more: bool
     patient_ids: frozenset[str]
+
+
+def one_line(text: str, limit: int, ellipsis: str = "…") -> str:
+    """A stored value on one line (runs of white space as one space), cut to ``limit``
+    characters with ``ellipsis``: how a table cell or a terminal line shows it."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - len(ellipsis)] + ellipsis
 
 
 def patient_of_mrn(repo: Repository, mrn: str) -> str:
@@ -227,22 +234,8 @@ def save_audit_export(
     rows = f"{len(page.lines)} row{'s' if len(page.lines) != 1 else ''}"
     event = f"Export audit trail as {fmt.upper()} ({rows}, {patients_phrase(page.patient_ids)})"
 
-    recorded: list[Change] = []
-
-    def record() -> None:
-        # Filed under the patient when the rows are one patient's: found by their filter.
-        recorded.append(
-            record_output(
-                repo,
-                ctx,
-                event,
-                outcome=NO_FILE,
-                what=THE_EXPORT,
-                patient_id=page.query.patient_id,
-            )
-        )
-
-    write_atomically(
-        target, lambda stream: stream.write(data), overwrite=overwrite, before_publish=record
+    # Filed under the patient when the rows are one patient's: found by their filter.
+    change = write_recorded_file(
+        repo, ctx, target, data, event, overwrite=overwrite, patient_id=page.query.patient_id
     )
-    return AuditExport(target, recorded[0])
+    return AuditExport(target, change)

@@ -12,12 +12,14 @@ first and then produced (a failure after the row leaves a row saying it was atte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from planner.app.changes import Change
 from planner.app.context import Context
 from planner.app.events import record_event
 from planner.domain.i18n import tr, tr_noop
 from planner.errors import PlannerError, StorageError
+from planner.export.atomic import write_atomically
 from planner.records.ports import Repository
 
 # The outcomes and outputs of ``refusal`` as callers word them (English, shown translated).
@@ -82,3 +84,34 @@ def record_output(
         return record_event(repo, ctx, event, patient_id)
     except StorageError as exc:
         raise refusal(outcome, what, exc) from exc
+
+
+def write_recorded_file(
+    repo: Repository,
+    ctx: Context,
+    target: Path,
+    data: bytes,
+    event: str,
+    *,
+    overwrite: bool,
+    patient_id: str | None = None,
+) -> Change:
+    """Write ``data`` to ``target`` all or nothing, its audit row ``event`` committed
+    before the file takes its name: never a file without its row (a row of an attempt
+    is left if the rename then fails). Returns the row's change.
+
+    Raises:
+        UnrecordedOutputError: the row could not be written; no file was left.
+        TargetExistsError, ExportPathError, ExportWriteError: see ``planner.export.atomic``.
+    """
+    recorded: list[Change] = []
+
+    def record() -> None:
+        recorded.append(
+            record_output(repo, ctx, event, outcome=NO_FILE, what=THE_EXPORT, patient_id=patient_id)
+        )
+
+    write_atomically(
+        target, lambda stream: stream.write(data), overwrite=overwrite, before_publish=record
+    )
+    return recorded[0]

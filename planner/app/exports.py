@@ -31,8 +31,8 @@ from planner.app.audited_output import (
     NOTHING_PRINTED,
     THE_EXPORT,
     THE_PRINT,
-    record_output,
     refusal,
+    write_recorded_file,
 )
 from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
@@ -769,17 +769,5 @@ def export_view(
         f", plan version {version.version if version is not None else 0}"
     )
 
-    def record() -> None:
-        record_output(
-            repo,
-            ctx,
-            event,
-            outcome=NO_FILE,
-            what=THE_EXPORT,
-            patient_id=patient_id,
-        )
-
-    write_atomically(
-        target, lambda stream: stream.write(pdf), overwrite=overwrite, before_publish=record
-    )
+    write_recorded_file(repo, ctx, target, pdf, event, overwrite=overwrite, patient_id=patient_id)
     return ViewExportResult(target, info.pages, info.missing_glyphs)

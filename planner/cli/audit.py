@@ -6,7 +6,15 @@ import argparse
 import json
 from pathlib import Path
 
-from planner.app.audit_view import AuditLine, AuditPage, audit_page, patient_of_mrn
+from planner.app.audit_view import (
+    AuditLine,
+    AuditPage,
+    audit_page,
+    export_name,
+    one_line,
+    patient_of_mrn,
+    save_audit_export,
+)
 from planner.app.audited_output import patients_phrase, record_output
 from planner.app.context import Context
 from planner.cli.parser import UserError, parse_date
@@ -50,8 +58,6 @@ def audit_query(repo: Repository, ctx: Context, args: argparse.Namespace) -> Aud
 
 def run_audit(repo: Repository, ctx: Context, args: argparse.Namespace) -> str:
     """The command's output (the rows, or the sentence saying where the file went)."""
-    from planner.app.audit_view import export_name, save_audit_export
-
     page = audit_page(repo, audit_query(repo, ctx, args))
     if args.out:
         path = Path(args.out)
@@ -85,11 +91,6 @@ def _more(page: AuditPage, sep: str = " ") -> str:
     )
 
 
-def _cut(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= SHOWN_CHARS else flat[: SHOWN_CHARS - 3] + "..."
-
-
 def _text_line(x: AuditLine) -> str:
     head = (
         f"{x.at.isoformat(sep=' ', timespec='minutes')}  {x.user}@{x.workstation}  "
@@ -97,6 +98,7 @@ def _text_line(x: AuditLine) -> str:
     )
     if x.what == "event":
         return head
-    change = f"{x.what}: {_cut(x.before) or '(none)'} -> {_cut(x.after) or '(none)'}"
-    reason = f" (reason: {_cut(x.reason)})" if x.reason else ""
+    before, after, why = (one_line(v, SHOWN_CHARS, "...") for v in (x.before, x.after, x.reason))
+    change = f"{x.what}: {before or '(none)'} -> {after or '(none)'}"
+    reason = f" (reason: {why})" if why else ""
     return f"{head}\n    {change}{reason}"

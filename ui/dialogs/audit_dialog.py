@@ -47,6 +47,7 @@ from planner.app.audit_view import (
     AuditPage,
     audit_page,
     export_name,
+    one_line,
     patient_of_mrn,
     save_audit_export,
 )
@@ -107,7 +108,7 @@ class AuditTableModel(QAbstractTableModel):
             return None
         line = self.lines[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return _cut(self._cells(line)[index.column()])
+            return one_line(self._cells(line)[index.column()], CELL_CHARS)
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (7, 8, 9):
             return self._cells(line)[index.column()][:2000]
         return None
@@ -126,11 +127,6 @@ class AuditTableModel(QAbstractTableModel):
             x.after,
             x.reason,
         )
-
-
-def _cut(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= CELL_CHARS else flat[: CELL_CHARS - 1] + "…"
 
 
 def _readable(text: str) -> str:
