@@ -127,3 +127,30 @@ class ChangedSinceError(PlannerError):
 
 class StorageError(PlannerError):
     """The database cannot be opened or written (locked, damaged, too new, ...)."""
+
+
+class PermissionDeniedError(PlannerError):
+    """The signed-in account's role does not permit the action, or the account can no
+    longer act (disabled, its role changed): one sentence, nothing changed.
+
+    Attributes:
+        permission: the permission the action needed ("" when the account itself is
+            refused).
+    """
+
+    def __init__(self, message: str, permission: str = "") -> None:
+        super().__init__(message)
+        self.permission = permission
+
+
+class SignInError(PlannerError):
+    """A sign-in was refused. The message never says whether the name or the password
+    was wrong.
+
+    Attributes:
+        wait_s: seconds before the next try is accepted for this name.
+    """
+
+    def __init__(self, message: str, wait_s: float = 0.0) -> None:
+        super().__init__(message)
+        self.wait_s = wait_s

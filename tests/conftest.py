@@ -25,6 +25,15 @@ def _no_user_database_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRANSPLANT_PLANNER_DB", raising=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _light_password_hashes() -> None:
+    """Hashes made by tests cost 1 MiB, not the default 128 MiB (hundreds of accounts);
+    ``tests/unit/test_passwords.py`` checks the default parameters themselves."""
+    from planner.domain.passwords import Cost, set_cost
+
+    set_cost(Cost(log2_n=10, r=8, p=1))
+
+
 @pytest.fixture
 def today() -> dt.date:
     """A fixed 'today' so tests never read the clock."""

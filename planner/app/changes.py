@@ -26,15 +26,23 @@ from functools import cached_property
 from typing import Any, Final, Protocol
 
 from planner.app.context import Context
+from planner.domain.accounts import (
+    Permission,
+    permission_name,
+    permits,
+    role_name,
+    roles_with,
+)
 from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, diff_dates
-from planner.errors import ChangedSinceError, NotFoundError
+from planner.errors import ChangedSinceError, NotFoundError, PermissionDeniedError
 from planner.records.ports import (
     ENGRAFTMENT,
     RECORD_KINDS,
     Action,
+    Actor,
     ClinicalRecord,
     Repository,
 )
@@ -59,6 +67,26 @@ class CarriesChange(Protocol):
     def change(self) -> Change | None:
         """What was stored (None: nothing, e.g. a dry run)."""
         ...
+
+
+def require(actor: Actor, permission: Permission) -> None:
+    """Refuse what the actor's role does not permit, in one sentence naming who may.
+
+    Raises:
+        PermissionDeniedError: e.g. "A viewer cannot edit clinical records; ask someone
+            signed in as a coordinator, nurse or physician."
+    """
+    if permits(actor.role, permission):
+        return
+    roles = [role_name(r) for r in roles_with(permission)]
+    raise PermissionDeniedError(
+        tr("The {role} role cannot {permission}; ask someone signed in as: {roles}.").format(
+            role=role_name(actor.role),
+            permission=permission_name(permission),
+            roles=", ".join(roles),
+        ),
+        permission.value,
+    )
 
 
 def change_of(result: Change | CarriesChange) -> Change | None:
@@ -137,6 +165,7 @@ class Change:
             collection), so a view can select it; "" when there is none.
         reversible: False for a record of something done in the world (a document
             printed or exported): undo cannot take it back.
+        permission: what the action needed; its undo and redo need the same.
     """
 
     description: str
@@ -147,6 +176,7 @@ class Change:
     samples: tuple[LabSample, ...] = ()
     subject: str = ""
     reversible: bool = True
+    permission: Permission = Permission.EDIT_CLINICAL
 
     @cached_property
     def changed_keys(self) -> frozenset[DocKey]:
@@ -239,6 +269,7 @@ def commit(
     subject: str = "",
     event: str = "",
     reversible: bool = True,
+    permission: Permission | None = None,
 ) -> Change:
     """Save ``after`` in one audited transaction and return the change.
 
@@ -246,7 +277,12 @@ def commit(
     version of the document of the same key in ``before`` (0 when new), so a document
     saved meanwhile elsewhere fails the whole action with ``ConflictError``.
 
+    This is where every edit is checked against the signed-in role: ``permission`` is
+    what the use case needs (default: reading, for an action that only records an
+    event such as a view or a print; editing clinical records otherwise).
+
     Raises:
+        PermissionDeniedError: the actor's role does not permit it; nothing is written.
         ConflictError, NotFoundError, ValidationError, StorageError: see
             ``Repository.commit``; nothing is written.
     """
@@ -257,8 +293,13 @@ def commit(
         for key, doc in target.keyed().items()
         if key not in old or not same_content(old[key], doc)
     ]
+    if permission is None:
+        permission = Permission.READ if not writes and not samples else Permission.EDIT_CLINICAL
     if not writes and not samples and not event:
-        return Change(description, before, target, reason, patient_id, (), subject, reversible)
+        return Change(
+            description, before, target, reason, patient_id, (), subject, reversible, permission
+        )
+    require(ctx.actor, permission)
     written = Documents.of(writes)
     done = repo.commit(
         Action(
@@ -285,6 +326,7 @@ def commit(
         samples,
         subject,
         reversible,
+        permission,
     )
 
 
@@ -300,6 +342,7 @@ def save_record(
     subject: str = "",
     event: str = "",
     reversible: bool = True,
+    permission: Permission | None = None,
 ) -> Change:
     """Commit a new ``body`` for the clinical record ``read`` (the version the edit read):
     the commit of every use case that edits one record."""
@@ -314,6 +357,7 @@ def save_record(
         subject=subject,
         event=event,
         reversible=reversible,
+        permission=permission,
     )
 
 
@@ -376,7 +420,14 @@ def _replay(
         if key in left and not same_content(doc, left[key]):
             raise ChangedSinceError(key[0])
     return commit(
-        repo, ctx, description, current, target, reason=change.reason, patient_id=change.patient_id
+        repo,
+        ctx,
+        description,
+        current,
+        target,
+        reason=change.reason,
+        patient_id=change.patient_id,
+        permission=change.permission,
     )
 
 
@@ -429,4 +480,5 @@ def _mark_samples(
         target,
         reason=change.reason,
         patient_id=change.patient_id,
+        permission=change.permission,
     )

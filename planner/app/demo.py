@@ -14,10 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import replace as dc_replace
 
+from planner.app.changes import require
 from planner.app.context import Context
 from planner.clinical.plan_rules.checks import apply_conditions
 from planner.clinical.plan_rules.clashes import refuse_clashes
 from planner.clinical.plan_rules.facts import facts_of
+from planner.domain.accounts import Permission
 from planner.domain.patients import (
     Donor,
     DonorType,
@@ -607,6 +609,7 @@ def load_demo_clinic(repo: Repository, ctx: Context) -> int:
     """Write the demo clinic in one commit; return the number of patients written."""
     clinic = build_demo_clinic(ctx.today)
     existing = {p.mrn for p in repo.list_patients()}
+    require(ctx.actor, Permission.EDIT_CLINICAL)
     fresh = [(p, t, pl) for p, t, pl in clinic if p.mrn not in existing]
     if not fresh:
         return 0

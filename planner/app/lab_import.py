@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from planner.app.changes import Change, Documents, commit, empty_record
+from planner.app.changes import Change, Documents, commit, empty_record, require
 from planner.app.collector import collector_paused
 from planner.app.context import Context
+from planner.domain.accounts import Permission
 from planner.domain.i18n import tr
 from planner.domain.labs import ANALYTES, LabSample, analyte_label
 from planner.labimport.reader import (
@@ -351,8 +352,11 @@ def import_labs(
     stored twice; a different stored value is a conflict and is not imported.
 
     Raises:
+        PermissionDeniedError: the signed-in role cannot import lab results (checked
+            first, a dry run included).
         LabImportError: the whole file is refused (size, binary, encoding, columns, ...).
     """
+    require(ctx.actor, Permission.IMPORT_LABS)
     # An import makes some 100,000 samples, rows and tuples per 100,000 lines.
     with collector_paused():
         return _import_labs(repo, ctx, data, filename, mapping, dry_run, limits)
@@ -398,6 +402,7 @@ def _import_labs(
         reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
         patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
         samples=tuple(accepted),
+        permission=Permission.IMPORT_LABS,
     )
     return replace(report, change=change)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
+from planner.domain.accounts import Account, Role, SignInPolicy
 from planner.domain.i18n import tr
 from planner.errors import ValidationError
 
@@ -48,10 +49,17 @@ RECORD_KINDS: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: the signed-in user name and the workstation name (no patient data)."""
+    """Who acts: the signed-in user name and the workstation name (no patient data).
+
+    Attributes:
+        role: the signed-in account's role; None where the database has no accounts
+            (everything is permitted, the user is the computer's login). A store with
+            accounts refuses a commit whose actor is not an active account of that role.
+    """
 
     user: str
     workstation: str
+    role: Role | None = None
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,11 @@ class Action:
         event: for actions that change nothing (view, print, export): the event text.
         lab_samples: laboratory results to insert (never updated); audited as one
             import event, not row by row.
+        accounts: accounts to insert or update (each with the version read).
+        policy: the sign-in rules to store (with the version read).
+        maintenance: an event recorded by a maintenance tool (a restore) on behalf of
+            whoever can reach the file; it writes no record, so it is not refused when the
+            user is not one of the restored database's accounts.
     """
 
     actor: Actor
@@ -118,6 +131,9 @@ class Action:
     event: str = ""
     records: tuple[ClinicalRecord, ...] = ()
     lab_samples: tuple[LabSample, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    policy: SignInPolicy | None = None
+    maintenance: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,6 +208,22 @@ class Committed:
     plans: tuple[Plan, ...]
     audit: tuple[AuditEntry, ...]
     records: tuple[ClinicalRecord, ...] = ()
+    accounts: tuple[Account, ...] = ()
+    policy: SignInPolicy | None = None
+
+
+@dataclass(frozen=True)
+class SignInFailures:
+    """Failed sign-ins in a row with one name (kept for any name typed, known or not, so
+    that the pause after repeated failures does not tell which names exist).
+
+    Attributes:
+        count: failures since the last success.
+        paused_until: no sign-in with this name is tried before then (UTC), or None.
+    """
+
+    count: int = 0
+    paused_until: dt.datetime | None = None
 
 
 class Scope(StrEnum):
@@ -314,6 +346,33 @@ class Repository(Protocol):
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
         """Audit rows in chain order, all or for one patient."""
+        ...
+
+    # --- accounts (planner.domain.accounts; written through ``commit``) ------------------------
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, active or not, ordered by ``account_key``."""
+        ...
+
+    def get_account(self, name: str) -> Account | None:
+        """The account of this name (``account_key``: case aside), if any."""
+        ...
+
+    def accounts_in_use(self) -> bool:
+        """True once any account exists: sign-in is required."""
+        ...
+
+    def sign_in_policy(self) -> SignInPolicy:
+        """The stored sign-in rules (the defaults at version 0 before any is stored)."""
+        ...
+
+    def sign_in_failures(self, name: str) -> SignInFailures:
+        """Failed sign-ins in a row with this name (``account_key``)."""
+        ...
+
+    def set_sign_in_failures(self, name: str, failures: SignInFailures | None) -> None:
+        """Store the failures of this name (None: forget them, after a success). Not
+        audited: a throttle, not a record (the failures themselves are audited events)."""
         ...
 
     def change_feed(self) -> ChangeFeed | None:

@@ -8,16 +8,19 @@ sequence of actions they store the same records and write identical audit rows
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from planner import __version__
+from planner.domain.accounts import Account, Role, SignInPolicy, account_key
+from planner.domain.i18n import tr
 from planner.domain.labs import ANALYTES, LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
-from planner.errors import ConflictError, NotFoundError, ValidationError
+from planner.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from planner.records.audit import (
     EVENT_ENTITY,
     KEYED_SCHEME,
@@ -43,6 +46,10 @@ from planner.records.serialize import (
 LABS_ENTITY = "labs"
 LABS_FIELD = "import"
 RECORD_ENTITY_PREFIX = "record:"
+ACCOUNT_ENTITY = "account"
+POLICY_ENTITY = "policy"
+POLICY_ID = "sign_in"
+POLICY_META_KEY = "sign_in_policy"
 
 
 def normalise(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -259,6 +266,14 @@ class StoredView(Protocol):
         """The stored record dict: transplant_id, kind, body (a dict), version."""
         ...
 
+    def accounts(self) -> list[dict[str, Any]]:
+        """Every stored account dict (``account_dict``): a handful of rows."""
+        ...
+
+    def policy(self) -> dict[str, Any] | None:
+        """The stored sign-in policy dict (``policy_dict``), if any."""
+        ...
+
 
 @dataclass(frozen=True)
 class Write:
@@ -299,6 +314,10 @@ class PreparedCommit:
     result_plans: list[Plan]
     records: list[RecordWrite] = field(default_factory=list)
     result_records: list[ClinicalRecord] = field(default_factory=list)
+    accounts: list[Write] = field(default_factory=list)
+    result_accounts: list[Account] = field(default_factory=list)
+    policy: Write | None = None
+    result_policy: SignInPolicy | None = None
 
 
 def _stored_version(
@@ -322,6 +341,8 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
             a record body JSON cannot hold.
     """
     check_action(action)
+    stored_accounts = view.accounts()
+    check_actor(action, stored_accounts)
     prepared = PreparedCommit([], [], [], [], [], [], [])
     event = event_change(action)
     if event is not None:
@@ -392,6 +413,8 @@ def prepare_commit(action: Action, view: StoredView) -> PreparedCommit:
     for rec in action.records:
         _prepare_record(rec, view, new_transplants, prepared)
     _prepare_labs(action, view, new_patients, prepared)
+    _prepare_accounts(action, stored_accounts, prepared)
+    _prepare_policy(action, view.policy(), prepared)
     return prepared
 
 
@@ -446,3 +469,141 @@ def _prepare_record(
     else:
         assert stored is not None
         prepared.result_records.append(record_from_stored(stored))
+
+
+# --- accounts and the sign-in policy ----------------------------------------------------------
+
+
+def account_dict(account: Account, version: int) -> dict[str, Any]:
+    """The stored form of an account: its fields, its key and its version."""
+    return {**account.to_dict(), "key": account.key, "version": version}
+
+
+def account_from_stored(d: Mapping[str, Any]) -> Account:
+    """An ``Account`` from its stored dict."""
+    return Account.from_dict(d, int(d["version"]))
+
+
+def policy_dict(policy: SignInPolicy, version: int) -> dict[str, Any]:
+    """The stored form of the sign-in policy (one JSON text in ``meta``)."""
+    return {**policy.to_dict(), "version": version}
+
+
+def policy_from_stored(d: Mapping[str, Any] | None) -> SignInPolicy:
+    """The policy from its stored dict (the defaults when none is stored)."""
+    return SignInPolicy.from_dict(d, int(d["version"])) if d else SignInPolicy()
+
+
+def _audited_account(d: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What the audit trail shows of an account: never its password hash, only a short
+    fingerprint of it, so that a new password is one recorded change."""
+    if d is None:
+        return None
+    shown = {k: v for k, v in d.items() if k not in ("password_hash", "key")}
+    pw = str(d.get("password_hash") or "")
+    shown["password"] = hashlib.sha256(pw.encode()).hexdigest()[:12] if pw else ""
+    return shown
+
+
+def throttle_key(name: str) -> str:
+    """The key failed sign-ins of a typed name are counted under (any text, cut to the
+    column's width)."""
+    return account_key(name.strip())[:128]
+
+
+def check_actor(action: Action, stored_accounts: Sequence[Mapping[str, Any]]) -> None:
+    """Refuse a commit by someone who is not, now, an active account of the role they
+    signed in with (a database with accounts); the first accounts of a database must
+    include an active administrator, so that someone can manage the others.
+
+    Raises:
+        PermissionDeniedError: one sentence.
+    """
+    actor = action.actor
+    writes = (
+        action.patients
+        or action.transplants
+        or action.plans
+        or action.records
+        or action.lab_samples
+        or action.accounts
+        or action.policy
+    )
+    if action.maintenance and not writes:
+        return
+    if not stored_accounts:
+        if action.accounts and not any(
+            a.active and a.role is Role.ADMINISTRATOR for a in action.accounts
+        ):
+            raise PermissionDeniedError(
+                tr("The first account must be an active administrator's, who then adds the others.")
+            )
+        return
+    if actor.role is None:
+        raise PermissionDeniedError(tr("This database has accounts: sign in to make changes."))
+    key = account_key(actor.user)
+    mine = next((d for d in stored_accounts if d["key"] == key), None)
+    if mine is None or not mine["active"] or mine["role"] != actor.role.value:
+        raise PermissionDeniedError(
+            tr(
+                "The account {name} was disabled or its role changed since it signed in; "
+                "sign in again."
+            ).format(name=actor.user)
+        )
+
+
+def _prepare_accounts(
+    action: Action, stored_accounts: Sequence[Mapping[str, Any]], prepared: PreparedCommit
+) -> None:
+    by_key = {str(d["key"]): d for d in stored_accounts}
+    after = dict(by_key)
+    for account in action.accounts:
+        stored = by_key.get(account.key)
+        actual = _stored_version(ACCOUNT_ENTITY, account.key, account.version, stored)
+        new = normalise(account_dict(account, actual))
+        if stored is not None and stored["name"] != account.name:
+            raise ValidationError("name", tr("An account's name cannot be changed."))
+        changes = dict_changes(
+            ACCOUNT_ENTITY,
+            account.key,
+            _audited_account(stored),
+            _audited_account(new),
+            ignore=("version",),
+        )
+        if changes or stored is None:
+            new["version"] = actual + 1
+            prepared.accounts.append(
+                Write(ACCOUNT_ENTITY, account.key, stored is None, actual, new)
+            )
+            digest = document_hash(new)
+            prepared.pending.extend(PendingChange(c, None, digest) for c in changes)
+            after[account.key] = new
+            prepared.result_accounts.append(account_from_stored(new))
+        else:
+            assert stored is not None
+            prepared.result_accounts.append(account_from_stored(stored))
+    had_admin = any(d["active"] and d["role"] == Role.ADMINISTRATOR for d in by_key.values())
+    has_admin = any(d["active"] and d["role"] == Role.ADMINISTRATOR for d in after.values())
+    if action.accounts and had_admin and not has_admin:
+        raise PermissionDeniedError(tr("At least one active administrator account must remain."))
+
+
+def _prepare_policy(
+    action: Action, stored: Mapping[str, Any] | None, prepared: PreparedCommit
+) -> None:
+    if action.policy is None:
+        return
+    actual = _stored_version(POLICY_ENTITY, POLICY_ID, action.policy.version, stored)
+    new = normalise(policy_dict(action.policy, actual))
+    changes = dict_changes(POLICY_ENTITY, POLICY_ID, stored, new, ignore=("version",))
+    if not changes and stored is not None:
+        prepared.result_policy = policy_from_stored(stored)
+        return
+    new["version"] = actual + 1
+    text = dumps(new)
+    prepared.policy = Write(POLICY_ENTITY, POLICY_ID, stored is None, actual, new, text)
+    digest = stored_text_hash((POLICY_META_KEY,), text)
+    if not changes:
+        changes = [FieldChange(POLICY_ENTITY, POLICY_ID, "policy", None, text)]
+    prepared.pending.extend(PendingChange(c, None, digest) for c in changes)
+    prepared.result_policy = policy_from_stored(new)

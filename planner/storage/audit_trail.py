@@ -53,6 +53,10 @@ from planner.records.audit import (
 from planner.records.ports import Action, Actor
 from planner.storage import schema as s
 from planner.storage._common import (
+    ACCOUNT_ENTITY,
+    POLICY_ENTITY,
+    POLICY_ID,
+    POLICY_META_KEY,
     RECORD_ENTITY_PREFIX,
     PendingChange,
     build_entries,
@@ -240,6 +244,23 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
         entity = RECORD_ENTITY_PREFIX + str(row.kind)
         patient = owner.get(str(row.transplant_id), "")
         yield StoredDocument("records", entity, str(row.transplant_id), digest), patient
+    yield from _account_documents(conn)
+
+
+def _account_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
+    """The accounts and the sign-in policy (0008): granting a role or replacing a password
+    hash behind the program's back shows in ``check`` like any edited record."""
+    tables = inspect(conn).get_table_names()
+    if "accounts" in tables:
+        for row in conn.execute(select(s.accounts)):
+            d = dict(row._mapping)
+            d["active"] = bool(d["active"])
+            doc = StoredDocument("accounts", ACCOUNT_ENTITY, str(d["key"]), document_hash(d))
+            yield doc, ""
+    policy = conn.execute(select(s.meta.c.value).where(s.meta.c.key == POLICY_META_KEY)).scalar()
+    if policy is not None:
+        digest = stored_text_hash((POLICY_META_KEY,), str(policy))
+        yield StoredDocument("meta", POLICY_ENTITY, POLICY_ID, digest), ""
 
 
 def _present_columns(conn: Connection, table: Any) -> Any:

@@ -728,6 +728,7 @@ def restore(
                     actor=Actor(user, workstation),
                     at=now,
                     description="Restore from backup",
+                    maintenance=True,
                     event=f"Restored from backup {backup_file.name} "
                     f"(sha256 {report.sha256[:12]}){aside}",
                 )

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from planner.domain.accounts import Account, SignInPolicy, account_key
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -26,17 +27,21 @@ from planner.records.ports import (
     ClinicalRecord,
     Committed,
     Scope,
+    SignInFailures,
     scope_statuses,
 )
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
+    account_from_stored,
     build_entries,
     check_kind,
     lab_order,
     patient_order,
     plan_order,
+    policy_from_stored,
     prepare_commit,
     record_from_stored,
+    throttle_key,
     transplant_order,
 )
 
@@ -74,6 +79,12 @@ class _View:
     def record(self, transplant_id: str, kind: str) -> dict[str, Any] | None:
         return self._repo._records.get((transplant_id, kind))
 
+    def accounts(self) -> list[dict[str, Any]]:
+        return list(self._repo._accounts.values())
+
+    def policy(self) -> dict[str, Any] | None:
+        return self._repo._policy
+
 
 class InMemoryRepository:
     """Storage in plain dicts (records kept in their serialised form, like the database)."""
@@ -87,6 +98,9 @@ class InMemoryRepository:
         self._audit: list[AuditEntry] = []
         self.audit_key = audit_key or AuditKey.generate()  # lives as long as its rows
         self._snapshot: str | None = None
+        self._accounts: dict[str, dict[str, Any]] = {}
+        self._policy: dict[str, Any] | None = None
+        self._failures: dict[str, SignInFailures] = {}
         self._closed = False
 
     def _check_open(self) -> None:
@@ -258,13 +272,48 @@ class InMemoryRepository:
                 "version": rw.version,
             }
         self._labs.extend(action.lab_samples)
+        for w in prepared.accounts:
+            self._accounts[w.record_id] = w.new
+        if prepared.policy is not None:
+            self._policy = prepared.policy.new
         return Committed(
             patients=tuple(prepared.result_patients),
             transplants=tuple(prepared.result_transplants),
             plans=tuple(prepared.result_plans),
             audit=tuple(entries),
             records=tuple(prepared.result_records),
+            accounts=tuple(prepared.result_accounts),
+            policy=prepared.result_policy,
         )
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, ordered by key."""
+        return [account_from_stored(self._accounts[k]) for k in sorted(self._accounts)]
+
+    def get_account(self, name: str) -> Account | None:
+        """The account of this name, case aside."""
+        found = self._accounts.get(account_key(name))
+        return account_from_stored(found) if found is not None else None
+
+    def accounts_in_use(self) -> bool:
+        """True once any account exists."""
+        return bool(self._accounts)
+
+    def sign_in_policy(self) -> SignInPolicy:
+        """The stored sign-in rules, or the defaults."""
+        return policy_from_stored(self._policy)
+
+    def sign_in_failures(self, name: str) -> SignInFailures:
+        """Failed sign-ins in a row with this name."""
+        return self._failures.get(throttle_key(name), SignInFailures())
+
+    def set_sign_in_failures(self, name: str, failures: SignInFailures | None) -> None:
+        """Store (or forget) the failures of this name."""
+        self._check_open()
+        if failures is None:
+            self._failures.pop(throttle_key(name), None)
+        else:
+            self._failures[throttle_key(name)] = failures
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:
         self._audit.extend(entries)

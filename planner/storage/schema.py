@@ -150,6 +150,27 @@ meta = Table(
     Column("value", Text, nullable=False),
 )
 
+# 0008: accounts (planner.domain.accounts); written through commits, audited.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("key", String(128), primary_key=True),  # account_key(name)
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# 0008: failed sign-ins in a row per typed name: a throttle, not a record (not audited).
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column("count", Integer, nullable=False),
+    Column("paused_until", String(40)),  # ISO UTC, or NULL
+)
+
 PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns if c.name != SEARCH_KEY)
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
 LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

@@ -18,10 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from planner.domain.accounts import Account, SignInPolicy, account_key
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
@@ -35,11 +36,13 @@ from planner.records.ports import (
     ClinicalRecord,
     Committed,
     Scope,
+    SignInFailures,
     scope_statuses,
 )
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
 from planner.storage._common import (
+    POLICY_META_KEY,
     RecordWrite,
     Write,
     build_entries,
@@ -48,10 +51,13 @@ from planner.storage._common import (
     patient_order,
     plan_document,
     plan_order,
+    policy_from_stored,
     prepare_commit,
     record_from_stored,
+    throttle_key,
     transplant_order,
 )
+from planner.storage._common import account_from_stored as _account
 from planner.storage.audit_trail import chain_head, write_anchor
 from planner.storage.engine import DAMAGED_MESSAGE, quick_check
 from planner.storage.feed import CHANNEL, PostgresChangeFeed, change_payload
@@ -225,10 +231,15 @@ def _entry(row: Any) -> AuditEntry:
 
 
 class _SqlView:
-    """The ``StoredView`` inside the committing transaction (rows locked on PostgreSQL)."""
+    """The ``StoredView`` inside the committing transaction (rows locked on PostgreSQL).
 
-    def __init__(self, conn: Connection) -> None:
+    ``has_accounts``: the schema has the accounts table (0008); False only for a file
+    held at an older revision (the migration tests' earlier releases).
+    """
+
+    def __init__(self, conn: Connection, has_accounts: bool = True) -> None:
         self._conn = conn
+        self._has_accounts = has_accounts
 
     def patient(self, patient_id: str) -> dict[str, Any] | None:
         row = self._conn.execute(
@@ -278,6 +289,28 @@ class _SqlView:
         ).first()
         return _record_dict(row) if row is not None else None
 
+    def accounts(self) -> list[dict[str, Any]]:
+        if not self._has_accounts:
+            return []
+        return [_account_dict(r) for r in self._conn.execute(select(s.accounts))]
+
+    def policy(self) -> dict[str, Any] | None:
+        return _read_policy(self._conn)
+
+
+def _account_dict(row: Any) -> dict[str, Any]:
+    d = dict(row._mapping)
+    d["active"] = bool(d["active"])
+    return d
+
+
+def _read_policy(conn: Connection) -> dict[str, Any] | None:
+    found = conn.execute(select(s.meta.c.value).where(s.meta.c.key == POLICY_META_KEY)).scalar()
+    if found is None:
+        return None
+    d: dict[str, Any] = json.loads(found)
+    return d
+
 
 class SqlRepository:
     """The ``Repository`` port on an SQLAlchemy Engine.
@@ -309,6 +342,7 @@ class SqlRepository:
         # This repository's token in the change notifications it sends (feed), so that its
         # own feed does not report its own commits back.
         self._source = secrets.token_hex(8)
+        self._has_accounts: bool | None = None  # looked up at the first commit
         # The file's quick_check was deferred (open_repository's defer_check): writes
         # wait for check_file. None: checked; else why a write is refused.
         self._unwritable: str | None = CHECK_PENDING if unchecked else None
@@ -572,7 +606,7 @@ class SqlRepository:
                     conn.execute(
                         text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_CHAIN_LOCK}
                     )
-                prepared = prepare_commit(action, _SqlView(conn))
+                prepared = prepare_commit(action, _SqlView(conn, self._schema_has_accounts(conn)))
                 last_seq, last_hash = chain_head(conn)
                 entries = build_entries(
                     action, prepared.pending, last_seq, last_hash, self.audit_key
@@ -596,6 +630,10 @@ class SqlRepository:
                     self._save(conn, s.plans, w, row)
                 for rw in prepared.records:
                     self._save_record(conn, rw)
+                for w in prepared.accounts:
+                    self._save_account(conn, w)
+                if prepared.policy is not None:
+                    self._save_policy(conn, prepared.policy)
                 if action.lab_samples:
                     _insert_lab_samples(conn, action.lab_samples)
                 if entries:
@@ -612,7 +650,94 @@ class SqlRepository:
             plans=tuple(prepared.result_plans),
             audit=tuple(entries),
             records=tuple(prepared.result_records),
+            accounts=tuple(prepared.result_accounts),
+            policy=prepared.result_policy,
         )
+
+    def _schema_has_accounts(self, conn: Connection) -> bool:
+        if self._has_accounts is None:
+            self._has_accounts = inspect(conn).has_table("accounts")
+        return self._has_accounts
+
+    @staticmethod
+    def _save_account(conn: Connection, w: Write) -> None:
+        t = s.accounts
+        row = {k: w.new[k] for k in ("key", "name", "role", "active", "password_hash", "version")}
+        if w.insert:
+            conn.execute(insert(t).values(**row))
+            return
+        result = conn.execute(
+            update(t)
+            .where(t.c.key == w.record_id, t.c.version == w.stored_version)
+            .values(**{k: v for k, v in row.items() if k != "key"})
+        )
+        if result.rowcount != 1:  # never overwrite a version we did not read
+            actual = conn.execute(select(t.c.version).where(t.c.key == w.record_id)).scalar()
+            raise ConflictError("account", w.record_id, w.stored_version, int(actual or 0))
+
+    @staticmethod
+    def _save_policy(conn: Connection, w: Write) -> None:
+        meta = s.meta
+        if w.insert:
+            conn.execute(insert(meta).values(key=POLICY_META_KEY, value=w.text))
+            return
+        conn.execute(update(meta).where(meta.c.key == POLICY_META_KEY).values(value=w.text))
+
+    # --- accounts --------------------------------------------------------------------------
+
+    def list_accounts(self) -> list[Account]:
+        """Every account, ordered by key."""
+        with self._read() as conn:
+            rows = conn.execute(select(s.accounts).order_by(s.accounts.c.key)).all()
+        return [_account(_account_dict(r)) for r in rows]
+
+    def get_account(self, name: str) -> Account | None:
+        """The account of this name, case aside."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(s.accounts).where(s.accounts.c.key == account_key(name))
+            ).first()
+        return _account(_account_dict(row)) if row is not None else None
+
+    def accounts_in_use(self) -> bool:
+        """True once any account exists."""
+        with self._read() as conn:
+            return conn.execute(select(s.accounts.c.key).limit(1)).first() is not None
+
+    def sign_in_policy(self) -> SignInPolicy:
+        """The stored sign-in rules, or the defaults."""
+        with self._read() as conn:
+            return policy_from_stored(_read_policy(conn))
+
+    def sign_in_failures(self, name: str) -> SignInFailures:
+        """Failed sign-ins in a row with this name."""
+        with self._read() as conn:
+            row = conn.execute(
+                select(s.sign_in_failures).where(s.sign_in_failures.c.key == throttle_key(name))
+            ).first()
+        if row is None:
+            return SignInFailures()
+        until = dt.datetime.fromisoformat(row.paused_until) if row.paused_until else None
+        return SignInFailures(int(row._mapping["count"]), until)
+
+    def set_sign_in_failures(self, name: str, failures: SignInFailures | None) -> None:
+        """Store (or forget) the failures of this name, in one small transaction."""
+        self._refuse_unwritable()
+        t, key = s.sign_in_failures, throttle_key(name)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(t.delete().where(t.c.key == key))
+                if failures is not None:
+                    until = failures.paused_until
+                    conn.execute(
+                        insert(t).values(
+                            key=key,
+                            count=failures.count,
+                            paused_until=until.astimezone(dt.UTC).isoformat() if until else None,
+                        )
+                    )
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
 
     @staticmethod
     def _save(conn: Connection, table: Any, w: Write, row: dict[str, Any]) -> None:
