@@ -74,7 +74,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
 
     def open_repo() -> SqlRepository:
         # The file check runs beside the clinic's load (ui.app starts it).
-        opened.append(shell.open_repository(args, lock, defer_check=True))
+        opened.append(shell.open_repository(args, lock, defer_check=True, sign_in=False))
         return opened[-1]
 
     from planner.storage.files import is_url

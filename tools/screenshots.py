@@ -213,7 +213,53 @@ def main() -> int:
     _save(window, "board-search-closed.png")
     window.board.search.clear()
     audit_trail_shot(app, window)
+    accounts_shots(app, window)
     return 0
+
+
+def accounts_shots(app: QApplication, window: MainWindow) -> None:
+    """The sign-in over the empty window of a database with accounts; the Accounts dialog."""
+    from PySide6.QtGui import QGuiApplication
+
+    from planner.app import accounts as acc
+    from planner.domain.accounts import Role
+
+    repo = window.session.repo
+    now = window.session.clock()
+    admin = acc.add_account(repo, Context(ADMIN_SETUP, now), "boss", Role.ADMINISTRATOR, SAMPLE_PW)
+    for name, role in (("nina", Role.NURSE), ("pat", Role.PHARMACIST), ("vic", Role.VIEWER)):
+        acc.add_account(
+            repo, Context(Actor(admin.name, "ws-1", admin.role), now), name, role, SAMPLE_PW
+        )
+    fresh = create_main_window(
+        repo, actor=Actor("nina", "ws-1"), clock=window.session.clock, demo=True,
+        settings=QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat),
+        load_now=False,
+    )  # fmt: skip
+    fresh.resize(1200, 720)
+    fresh.show()
+    fresh.sign_in_then(repo, fresh.session.refresh)
+    dialog = fresh.sign_in_dialog
+    dialog.name.setText("nina")
+    dialog.password.setText("wrong password")
+    dialog._submit()
+    _wait_for(app, lambda: "not right" in dialog.message.text())
+    screen = QGuiApplication.primaryScreen()
+    frame = fresh.frameGeometry()
+    screen.grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height()).save(
+        str(DOCS / "sign-in.png")
+    )
+    print("wrote docs/sign-in.png")
+    dialog.reject()
+    window.session.sign_in(acc.sign_in(repo, "boss", SAMPLE_PW, "ws-1", now))
+    window.show_accounts()
+    _settle(app)
+    _save(window.accounts_dialog, "accounts.png")
+    window.accounts_dialog.close()
+
+
+ADMIN_SETUP = Actor("it-setup", "ws-1")
+SAMPLE_PW = "a sample passphrase"
 
 
 def audit_trail_shot(app: QApplication, window: MainWindow) -> None:

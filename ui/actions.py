@@ -32,7 +32,10 @@ from enum import StrEnum
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from planner.domain.accounts import Permission
 from ui.translation import QT_TRANSLATE_NOOP
+
+_EDIT = Permission.EDIT_CLINICAL
 
 Shortcut = QKeySequence.StandardKey | str
 
@@ -60,6 +63,9 @@ class ActionSpec:
         needs_clinic: reads or writes the clinic, so it waits for the live load after
             a quick start (False: it only looks at the board already on screen).
         tip: the status tip (default: the text without its access key).
+        permission: what the signed-in role needs to run it (``planner.domain.accounts``);
+            the window disables an action the role lacks, and the commit refuses it
+            anyway.
     """
 
     name: str
@@ -69,6 +75,7 @@ class ActionSpec:
     scope: Scope = Scope.WINDOW
     needs_clinic: bool = True
     tip: str = ""
+    permission: Permission = Permission.READ
 
     @property
     def label(self) -> str:
@@ -102,7 +109,11 @@ _K = QKeySequence.StandardKey
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
-        "new_patient", QT_TRANSLATE_NOOP("actions", "&New patient..."), "new_patient", (_K.New,)
+        "new_patient",
+        QT_TRANSLATE_NOOP("actions", "&New patient..."),
+        "new_patient",
+        (_K.New,),
+        permission=_EDIT,
     ),
     ActionSpec(
         "open_patient",
@@ -140,7 +151,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     # Only the demo database offers this in the menu; a real clinic database is offered
     # the demo only while empty (the panel on the board), with a question.
-    ActionSpec("load_demo", QT_TRANSLATE_NOOP("actions", "Reload &demo patients"), "load_demo"),
+    ActionSpec(
+        "load_demo",
+        QT_TRANSLATE_NOOP("actions", "Reload &demo patients"),
+        "load_demo",
+        permission=_EDIT,
+    ),
     ActionSpec(
         "backup_now",
         QT_TRANSLATE_NOOP("actions", "&Back up now"),
@@ -187,6 +203,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         QT_TRANSLATE_NOOP("actions", "&Edit patient..."),
         "edit_patient",
         ("Ctrl+E",),
+        permission=_EDIT,
     ),
     ActionSpec(
         "edit_transplant",
@@ -196,15 +213,22 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip=QT_TRANSLATE_NOOP(
             "actions", "Number, graft, donor and status of the open transplant, with its history"
         ),
+        permission=_EDIT,
     ),
     ActionSpec(
         "new_plan",
         QT_TRANSLATE_NOOP("actions", "New &plan..."),
         "new_plan_for_current",
         ("Ctrl+Shift+N",),
+        permission=_EDIT,
     ),
     ActionSpec(
-        "move_day0", QT_TRANSLATE_NOOP("actions", "Move &Day 0..."), "move_day0", ("Ctrl+D",), _P
+        "move_day0",
+        QT_TRANSLATE_NOOP("actions", "Move &Day 0..."),
+        "move_day0",
+        ("Ctrl+D",),
+        _P,
+        permission=_EDIT,
     ),
     # Any transplant's infusion (cord units, marrow, CAR T cells too), not only from the
     # Harvest tab, which only a stem-cell collection has.
@@ -217,6 +241,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip=QT_TRANSLATE_NOOP(
             "actions", "Products infused (ISBT 128 DIN), doses per kg and infusion reactions"
         ),
+        permission=_EDIT,
     ),
     # Mobilisation really started on another day than the template's default.
     ActionSpec(
@@ -225,6 +250,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "set_anchor",
         ("Ctrl+Shift+D",),
         _P,
+        permission=_EDIT,
     ),
     # Printed views of the current patient: each through the print dialog, audited.
     ActionSpec(
@@ -322,6 +348,35 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )
 
+# Accounts (a database with accounts; Accounts also sets up the first one).
+ACCOUNT_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "accounts",
+        QT_TRANSLATE_NOOP("actions", "Acco&unts..."),
+        "show_accounts",
+        ("Ctrl+Shift+A",),
+        tip=QT_TRANSLATE_NOOP("actions", "Who may sign in, with which role; the sign-in rules"),
+        # Anyone, on a database without accounts: that is how the first one is added.
+        permission=Permission.MANAGE_USERS,
+    ),
+    ActionSpec(
+        "change_password",
+        QT_TRANSLATE_NOOP("actions", "Change my pass&word..."),
+        "change_password",
+        ("Ctrl+Shift+J",),
+        needs_clinic=False,
+    ),
+    ActionSpec(
+        "lock_now",
+        QT_TRANSLATE_NOOP("actions", "&Lock now"),
+        "lock_now",
+        ("Ctrl+L",),
+        needs_clinic=False,
+        tip=QT_TRANSLATE_NOOP("actions", "Hide patient data until you sign in again"),
+    ),
+)
+ACTIONS = ACTIONS + ACCOUNT_ACTIONS
+
 SPECS: dict[str, ActionSpec] = {spec.name: spec for spec in ACTIONS}
 
 # Menu titles and entries (None: a separator). A name the window does not build
@@ -343,6 +398,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             None,
             "backup_now",
             "restore_backup",
+            None,
+            "accounts",
+            "change_password",
+            "lock_now",
             None,
             "quit",
         ),

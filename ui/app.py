@@ -178,8 +178,16 @@ def run(
     session.sig_live.connect(lambda: when_gui_quiet(load_templates))
     session.sig_ready.connect(window.restore_open_patients)
     if repo is not None:
-        session.refresh_async(window.show_load_error)
-        _check_file(app, window)
+
+        def load() -> None:
+            session.refresh_async(window.show_load_error)
+            _check_file(app, window)
+
+        # A database with accounts shows nothing of the clinic before a sign-in.
+        if repo.accounts_in_use():
+            window.sign_in_then(repo, load)
+        else:
+            load()
     else:
         if open_repo is None:
             raise ValueError("run() needs a repository or a way to open one")
@@ -230,23 +238,30 @@ def _open_behind_board(
     today, closures = session.today, sorted(session.closures)
     shown_stored = session.from_snapshot
 
-    def open_and_read_board() -> tuple[Repository, StartBoard | None]:
+    def open_and_read_board() -> tuple[Repository, StartBoard | None, bool]:
         repo = open_repo()
+        # Nothing of the clinic before a sign-in, where the database has accounts (the
+        # quick start showed no stored board then either: planner.storage.quick).
+        accounts = repo.accounts_in_use()
         # A server's stored board can only be read once connected; an SQLite file's was
         # read before it was opened (the quick start).
         board = None
-        if repo.shared and not shown_stored:
+        if repo.shared and not shown_stored and not accounts:
             try:
                 board = stored_start_board(repo, today, closures)
             except PlannerError as exc:  # only the head start is lost: the load follows
                 LOG.warning("stored board not read: %s", type(exc).__name__)
-        return repo, board
+        return repo, board, accounts
 
-    def opened(result: tuple[Repository, StartBoard | None]) -> None:
-        repo, board = result
+    def opened(result: tuple[Repository, StartBoard | None, bool]) -> None:
+        repo, board, accounts = result
         session.set_loading(False)
         if session.finishing:
             return  # closed meanwhile: main.py closes the repository
+        if accounts:
+            session.attach(repo)
+            window.sign_in_then(repo, lambda: load(repo))
+            return
         if board is not None and board.today == session.today:
             session.start_board(board)
             session.attach(repo)

@@ -44,8 +44,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app.accounts import (
+    SignedIn,
+    change_own_password,
+    sign_in_with_login,
+)
+from planner.app.changes import require
+from planner.domain.accounts import Permission, SignInMethod, SignInPolicy
 from planner.domain.i18n import tr
 from planner.errors import PlannerError
+from planner.records.ports import Repository
 from ui.actions import (
     ACTIONS,
     LANGUAGE_MENU,
@@ -68,6 +76,7 @@ from ui.printing import print_document
 from ui.session import VIEW_WAITS, ClinicSession
 from ui.session import shown as session_text
 from ui.settings import WindowState
+from ui.sign_in import IdleLock, SignInDialog, describe
 from ui.translation import format_date, language_choices
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
@@ -211,6 +220,14 @@ class MainWindow(QMainWindow):
         self.presence.setVisible(False)
         self.statusBar().addPermanentWidget(self.presence)
         self.session.sig_presence.connect(self._show_presence)
+        # Who is signed in (a database with accounts).
+        self.who = QLabel()
+        self.who.setTextFormat(Qt.TextFormat.PlainText)
+        self.who.setVisible(False)
+        self.statusBar().addPermanentWidget(self.who)
+        self.idle_lock: IdleLock | None = None
+        self.session.sig_signed_in.connect(self._show_signed_in)
+        self.apply_role()
         # A workstation left open overnight: day numbers, due and overdue follow the date.
         self._day_timer = QTimer(self)
         self._day_timer.setInterval(60_000)
@@ -328,7 +345,12 @@ class MainWindow(QMainWindow):
         redo.setEnabled(group.canRedo())
 
     def _run(self, spec: ActionSpec) -> None:
-        """Run an action: the window's method, or the current patient tab's."""
+        """Run an action: the window's method, or the current patient tab's; refused with
+        a sentence when the signed-in role may not (its key still reaches here)."""
+        refusal = self._refusal(spec)
+        if refusal:
+            self.statusBar().showMessage(refusal, 10000)
+            return
 
         def call() -> None:
             if spec.scope is Scope.WINDOW:
@@ -707,6 +729,163 @@ class MainWindow(QMainWindow):
 
         self.audit_dialog = AuditDialog(self.session, self._settings, self)
         self.audit_dialog.show()
+
+    # --- accounts ------------------------------------------------------------------------------
+
+    def _refusal(self, spec: ActionSpec) -> str:
+        """Why the signed-in role may not run ``spec`` ("" when it may)."""
+        try:
+            require(self.session.actor, spec.permission)
+        except PlannerError as exc:
+            return str(exc)
+        return ""
+
+    def apply_role(self) -> None:
+        """Enable the actions the signed-in role may run (all of them without accounts);
+        the tooltip of a disabled one says why."""
+        for spec in ACTIONS:
+            action = self.actions_by_name.get(spec.name)
+            if action is None or spec.permission is Permission.READ:
+                continue  # reading is everyone's; undo and redo follow their stack
+            refusal = self._refusal(spec)
+            action.setEnabled(not refusal)
+            action.setToolTip(refusal or spec.shown_label)
+
+    def _show_signed_in(self) -> None:
+        done = self.session.signed_in
+        if done is None:
+            return
+        self.who.setText(self.tr("Signed in: {who}").format(who=describe(done.actor)))
+        self.who.setVisible(True)
+        self.apply_role()
+        if self.idle_lock is None:
+            self.idle_lock = IdleLock(done.policy.idle_lock_minutes, self)
+            self.idle_lock.locked.connect(self._ask_to_unlock)
+        else:
+            self.idle_lock.set_minutes(done.policy.idle_lock_minutes)
+
+    def sign_in_then(self, repo: Repository, proceed: Callable[[], None]) -> None:
+        """Ask who is at the keyboard (a database with accounts), then ``proceed``;
+        closing the dialog closes the app. Where the centre signs in with the computer's
+        login, that is tried first, and the dialog shown only if it is refused."""
+        session = self.session
+        policy = repo.sign_in_policy()
+
+        def signed(done: SignedIn) -> None:
+            session.sign_in(done)
+            proceed()
+
+        def ask(message: str = "") -> None:
+            dialog = SignInDialog(
+                repo,
+                session.actor.workstation,
+                session.clock,
+                login=session.login,
+                policy=policy,
+                message=message,
+                parent=self,
+            )
+            dialog.signed_in.connect(signed)
+            dialog.rejected.connect(self.close)
+            self.sign_in_dialog = dialog
+            dialog.open()
+
+        if policy.method is not SignInMethod.OS_ACCOUNT:
+            ask()
+            return
+        login, ws, now = session.login, session.actor.workstation, session.clock()
+        run_in_background(
+            lambda: sign_in_with_login(repo, login, ws, now),
+            signed,
+            lambda exc: ask(user_message(exc)),
+        )
+
+    def _no_accounts(self) -> bool:
+        """Say so when the database has no accounts (no one signed in to lock or to
+        change a password for); True then."""
+        if self.session.signed_in is not None:
+            return False
+        self.statusBar().showMessage(
+            self.tr(
+                "This clinic database has no accounts, so no one is signed in (File > "
+                "Accounts adds the first)."
+            ),
+            10000,
+        )
+        return True
+
+    def lock_now(self) -> None:
+        """Hide patient data now, until the same person signs in again."""
+        if not self._no_accounts() and self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    def _ask_to_unlock(self) -> None:
+        lock, done = self.idle_lock, self.session.signed_in
+        if lock is None or done is None:
+            return
+        dialog = SignInDialog(
+            self.session.repo,
+            done.actor.workstation,
+            self.session.clock,
+            login=self.session.login,
+            unlock_for=done.actor,
+            policy=self.session.repo.sign_in_policy(),
+            parent=self,  # closed with the window
+        )
+        lock.allow(dialog)
+        dialog.signed_in.connect(lambda _done: lock.unlock())
+        dialog.rejected.connect(self.close)
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def show_accounts(self) -> None:
+        """File > Accounts: an administrator's (anyone's, to add the first account)."""
+        from ui.dialogs.accounts_dialog import AccountsDialog
+
+        dialog = AccountsDialog(lambda: self.session.repo, self.session.context, self)
+        dialog.first_account_added.connect(
+            lambda: self.sign_in_then(self.session.repo, lambda: None)
+        )
+        dialog.policy_changed.connect(self._policy_changed)
+        self.accounts_dialog = dialog
+        dialog.show()
+
+    def _policy_changed(self, policy: SignInPolicy) -> None:
+        done = self.session.signed_in
+        if done is not None:
+            self.session.signed_in = SignedIn(done.actor, policy)
+        if self.idle_lock is not None:
+            self.idle_lock.set_minutes(policy.idle_lock_minutes)
+
+    def change_password(self) -> None:
+        """File > Change my password: the current one, then the new one twice."""
+        from ui.dialogs.accounts_dialog import AccountForm
+
+        if self._no_accounts():
+            return
+        form = AccountForm(self, name=self.session.actor.user, current=True)
+        repo, ctx = self.session.repo, self.session.context()
+
+        def ok() -> None:
+            new = form.password()
+            if new is None:
+                return
+            current = form.current.text()
+            form.set_busy(True)
+
+            def refused(exc: BaseException) -> None:
+                form.set_busy(False)
+                form.message.setText(user_message(exc))
+
+            def done(_account: object) -> None:
+                form.accept()
+                self.statusBar().showMessage(self.tr("Your password was changed."), 8000)
+
+            run_in_background(lambda: change_own_password(repo, ctx, current, new), done, refused)
+
+        form.buttons.accepted.connect(ok)
+        self.password_form = form
+        form.open()
 
     def show_patient_audit(self) -> None:
         """The audit trail of the open patient (the audit viewer, filtered by MRN)."""
@@ -1272,6 +1451,12 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._day_timer.stop()
         self._backup_timer.stop()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+        for name in ("unlock_dialog", "sign_in_dialog"):
+            dialog = getattr(self, name, None)
+            if dialog is not None and dialog.isVisible():
+                dialog.done(0)
         self._pending = None  # an action that waited for the clinic is dropped with the window
         self.session.settle_file_check()  # views opened during the start's check wait on it
         self.report_unwritten_views()

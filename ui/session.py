@@ -45,6 +45,7 @@ from ui.workers import run_in_background, when_gui_quiet
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
+    from planner.app.accounts import SignedIn
     from planner.app.changes import CarriesChange, Change, Documents
     from planner.app.clinic import ClosedFound
     from planner.app.context import Context
@@ -159,6 +160,8 @@ class ClinicSession(QObject):
     """Emitted (on the GUI thread) after another workstation's commit reached the board."""
     sig_presence = Signal()
     """Emitted when another workstation's open patients changed (``others_with``)."""
+    sig_signed_in = Signal()
+    """Emitted after someone signed in (``signed_in``; a database with accounts)."""
     # From the change feed's thread: Qt queues them to the GUI thread (the session lives there).
     _remote_arrived = Signal(object)
     _presence_arrived = Signal(object)
@@ -187,6 +190,11 @@ class ClinicSession(QObject):
         self._presence_timer.setInterval(PRESENCE_BEAT_MS)
         self._presence_timer.timeout.connect(self._announce)
         self.actor = actor
+        # The computer's login: the account the centre's "computer login" sign-in uses.
+        self.login = actor.user
+        # Who signed in and the centre's rules (a database with accounts); None: the
+        # database has none, and ``actor`` is the computer's login.
+        self.signed_in: SignedIn | None = None
         self.clock = clock
         self.demo = demo
         self.centre = centre or ClinicSettings()
@@ -238,6 +246,12 @@ class ClinicSession(QObject):
         self._views_timer.timeout.connect(self.write_views)
         if repo is not None:
             self._start_feed()
+
+    def sign_in(self, done: SignedIn) -> None:
+        """From now on every action is ``done.actor``'s (the sign-in dialog's result)."""
+        self.signed_in = done
+        self.actor = done.actor
+        self.sig_signed_in.emit()
 
     @property
     def repo(self) -> Repository:
@@ -860,7 +874,14 @@ class ClinicSession(QObject):
         return (key.data_mark, today) if key is not None else None
 
     def _wants_snapshot(self) -> bool:
-        return self.keep_snapshot and self._ready and self.repo.keeps_board_snapshot
+        # With accounts the stored board is never shown before sign-in (quick start):
+        # writing it would be work for nothing.
+        return (
+            self.keep_snapshot
+            and self._ready
+            and self.signed_in is None
+            and self.repo.keeps_board_snapshot
+        )
 
     def save_snapshot(self) -> None:
         """At close: store the board on screen for the next start, unless the stored one

@@ -38,6 +38,7 @@ from planner.app.changes import Change, save_record, stored_record
 from planner.app.checklists import checklist_states
 from planner.app.complications import complication_log
 from planner.app.context import Context
+from planner.domain.accounts import Permission
 from planner.domain.i18n import english, tr, tr_n
 from planner.domain.labs import LabSample
 from planner.domain.patients import ClinicSettings, Patient, Transplant
@@ -472,6 +473,8 @@ def _record(repo: Repository, ctx: Context, job: RenderJob, output: str) -> Chan
         patient_id=job.patient.id,
         event=f"{verb} {job.description()}, plan version {job.plan.version}",
         reversible=False,
+        # Printing is reading: the history of printed documents is its record, not an edit.
+        permission=Permission.READ,
     )
 
 

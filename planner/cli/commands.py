@@ -239,6 +239,14 @@ def cmd_audit(args: argparse.Namespace, shell: Shell) -> int:
     return EXIT_OK
 
 
+def cmd_users(args: argparse.Namespace, shell: Shell) -> int:
+    """Add, list, disable and change accounts; show or change the sign-in rules."""
+    from planner.cli.users import run_users
+
+    shell.out(run_users(args, shell))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "protocols": cmd_protocols,
     "schedule": cmd_schedule,
@@ -251,6 +259,7 @@ COMMANDS: dict[str, Command] = {
     "export": cmd_export,
     "import-labs": cmd_import_labs,
     "audit": cmd_audit,
+    "users": cmd_users,
 }
 
 

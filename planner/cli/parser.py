@@ -33,6 +33,15 @@ GLOBAL_OPTIONS: Final[tuple[tuple[str, dict[str, Any]], ...]] = (
         {"help": f"SQLite file or PostgreSQL URL (default: the user data folder; also ${DB_ENV})"},
     ),
     ("--demo", {"action": "store_true", "help": "open the demo clinic (synthetic patients)"}),
+    (
+        "--user",
+        {
+            "dest": "sign_in_as",
+            "metavar": "NAME",
+            "help": "act as this account of a database with accounts (the password is asked, "
+            "or read from $TRANSPLANT_PLANNER_PASSWORD)",
+        },
+    ),
 )
 
 
@@ -112,9 +121,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_export_parser(sub)
     _add_audit_parser(sub)
+    _add_users_parser(sub)
     for command in sub.choices.values():
         _add_global_options(command, after_command=True)
     return parser
+
+
+ROLES: Final = (
+    "coordinator",
+    "nurse",
+    "physician",
+    "pharmacist",
+    "viewer",
+    "administrator",
+)  # planner.domain.accounts.Role, spelled here: the parser loads no domain module
+
+
+def _add_users_parser(subparsers: Any) -> None:
+    users = subparsers.add_parser("users", help="accounts: add, list, disable (administrators)")
+    what = users.add_subparsers(dest="users_command", parser_class=_Parser, required=True)
+    add = what.add_parser(
+        "add",
+        help="add an account (its password is asked, or read from "
+        "$TRANSPLANT_PLANNER_NEW_PASSWORD); the first must be an administrator",
+    )
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    listing = what.add_parser("list", help="list the accounts")
+    listing.add_argument("--json", action="store_true", help="keys: name, role, active")
+    for verb, text in (("disable", "disable an account"), ("enable", "enable it again")):
+        what.add_parser(verb, help=text).add_argument("name")
+    role = what.add_parser("role", help="give an account another role")
+    role.add_argument("name")
+    role.add_argument("role", choices=ROLES)
+    what.add_parser("password", help="set an account's password").add_argument("name")
+    rules = what.add_parser("rules", help="show or change how people sign in")
+    rules.add_argument(
+        "--sign-in", choices=("password", "os"), help="a password, or the computer's login"
+    )
+    rules.add_argument("--idle-lock", metavar="MINUTES", help="hide patient data after")
+    for command in what.choices.values():
+        _add_global_options(command, after_command=True)
 
 
 def _add_audit_parser(subparsers: Any) -> None:

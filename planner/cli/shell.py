@@ -30,13 +30,18 @@ if TYPE_CHECKING:
     from planner.storage.quick import QuickOpen
 
 
-@dataclass(frozen=True)
+PASSWORD_ENV = "TRANSPLANT_PLANNER_PASSWORD"
+NEW_PASSWORD_ENV = "TRANSPLANT_PLANNER_NEW_PASSWORD"
+
+
+@dataclass
 class Shell:
     """The program's surroundings for one run.
 
     Attributes:
         clock: the current time, timezone-aware (the only clock the program reads).
-        actor: the signed-in user and this workstation.
+        actor: who acts and this workstation: the computer's login until a command signs
+            in to a database with accounts (``open_repository``), then that account.
     """
 
     clock: Callable[[], dt.datetime]
@@ -171,8 +176,11 @@ class Shell:
         *,
         existing: bool = False,
         defer_check: bool = False,
+        sign_in: bool = True,
     ) -> SqlRepository:
-        """Open the chosen database; with ``--demo``, fill an empty demo database first.
+        """Open the chosen database; with ``--demo``, fill an empty demo database first;
+        where the database has accounts, sign in (``sign_in_to``; ``sign_in`` False: the
+        desktop app, which signs in in a window).
 
         ``lock``: the instance lock a quick start already holds on the file.
         ``existing``: the command only reads, so the database must exist already (the
@@ -200,7 +208,71 @@ class Shell:
         if args.demo and not args.db and not repo.list_patients():
             repo.check_file()  # an empty file: at once
             load_demo_clinic(repo, self.context())
+        if sign_in:
+            try:
+                self.sign_in_to(repo, args)
+            except BaseException:
+                repo.close()
+                raise
         return repo
+
+    def sign_in_to(self, repo: SqlRepository, args: argparse.Namespace) -> None:
+        """Act as a signed-in account of ``repo`` from now on, where it has accounts.
+
+        ``--user NAME`` signs in with a password (``TRANSPLANT_PLANNER_PASSWORD``, else
+        asked on the terminal); without it, where the centre signs in with the computer's
+        login, as that login.
+
+        Raises:
+            UserError: no name or no password where one is needed, or ``--user`` on a
+                database without accounts.
+            SignInError: refused (after a second's wait, as the desktop's sign-in).
+        """
+        import time
+
+        from planner.app.accounts import FAILURE_DELAY_S, sign_in, sign_in_with_login
+        from planner.domain.accounts import SignInMethod
+        from planner.errors import SignInError
+
+        name = (getattr(args, "sign_in_as", None) or "").strip()
+        if not repo.accounts_in_use():
+            if name:
+                raise UserError(
+                    "This database has no accounts yet: leave out --user (the first account, "
+                    "an administrator's, is added with 'users add NAME --role administrator')."
+                )
+            return
+        ws, now = self.actor.workstation, self.clock()
+        try:
+            if name:
+                done = sign_in(repo, name, self.password(f"Password for {name}: "), ws, now)
+            elif repo.sign_in_policy().method is SignInMethod.OS_ACCOUNT:
+                done = sign_in_with_login(repo, self.actor.user, ws, now)
+            else:
+                raise UserError(
+                    "This database has accounts: give --user NAME (the password is asked, or "
+                    f"read from {PASSWORD_ENV})."
+                )
+        except SignInError as exc:
+            time.sleep(min(exc.wait_s, FAILURE_DELAY_S))
+            raise
+        self.actor = done.actor
+
+    @staticmethod
+    def password(prompt: str, env: str = PASSWORD_ENV) -> str:
+        """A password from ``env``, else typed on the terminal (not echoed).
+
+        Raises:
+            UserError: neither is there (a script without the variable).
+        """
+        import getpass
+
+        given = os.environ.get(env)
+        if given:
+            return given
+        if not sys.stdin.isatty():
+            raise UserError(f"No password: set {env} or run the command in a terminal.")
+        return getpass.getpass(prompt)
 
     def quick_start(
         self, args: argparse.Namespace, settings: ClinicSettings

@@ -63,7 +63,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage accounts"
     """Add, disable and change accounts; the sign-in rules."""
     MANAGE_TEMPLATES = "manage templates"
-    RESTORE = "restore a backup"
+    """Reserved for editing templates in the app: today they are files in the data
+    folder, which the folder's own permissions guard."""
 
 
 PERMISSION_NAMES: Final[Mapping[Permission, str]] = {
@@ -74,7 +75,6 @@ PERMISSION_NAMES: Final[Mapping[Permission, str]] = {
     Permission.VERIFY_DOSES: tr_noop("verify doses"),
     Permission.MANAGE_USERS: tr_noop("manage accounts"),
     Permission.MANAGE_TEMPLATES: tr_noop("manage templates"),
-    Permission.RESTORE: tr_noop("restore a backup"),
 }
 
 _P = Permission
@@ -86,7 +86,7 @@ ROLE_PERMISSIONS: Final[Mapping[Role, frozenset[Permission]]] = {
     Role.PHYSICIAN: _CLINICAL | {_P.VERIFY_DOSES},
     # A pharmacist checks and verifies orders; recording care is the ward's.
     Role.PHARMACIST: frozenset({_P.READ, _P.VERIFY_DOSES}),
-    Role.ADMINISTRATOR: frozenset({_P.READ, _P.MANAGE_USERS, _P.MANAGE_TEMPLATES, _P.RESTORE}),
+    Role.ADMINISTRATOR: frozenset({_P.READ, _P.MANAGE_USERS, _P.MANAGE_TEMPLATES}),
 }
 
 

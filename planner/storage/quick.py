@@ -35,6 +35,7 @@ DATA_MARK_SQL = (
 )
 SNAPSHOT_SQL = "SELECT value FROM meta WHERE key = ?"
 _REVISION_SQL = "SELECT version_num FROM alembic_version"
+_ACCOUNTS_SQL = "SELECT 1 FROM accounts LIMIT 1"
 
 
 @dataclass
@@ -44,7 +45,8 @@ class QuickOpen:
     Attributes:
         path: the database file.
         lock: the instance lock, held; ``open_repository(..., lock=lock)`` takes it over.
-        payload: the stored board snapshot, or None (no snapshot, older schema, unreadable).
+        payload: the stored board snapshot, or None (no snapshot, older schema, unreadable,
+            or a database with accounts: nothing is shown before a sign-in).
         data_mark: the data mark read together with the payload.
     """
 
@@ -92,6 +94,8 @@ def _read_snapshot(path: Path) -> tuple[str | None, tuple[int, int]]:
         if revision is None or revision[0] != HEAD_REVISION:
             return None, (0, 0)  # a migration is due: the normal open does it first
         row = conn.execute(SNAPSHOT_SQL, (SNAPSHOT_META_KEY,)).fetchone()
+        if conn.execute(_ACCOUNTS_SQL).fetchone() is not None:
+            row = None  # nothing of the clinic is shown before someone signs in
         audit_seq, lab_id = conn.execute(DATA_MARK_SQL).fetchone()
         conn.execute("COMMIT")
     except sqlite3.Error:

@@ -3334,4 +3334,173 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Motivo</translation>
     </message>
 </context>
+<context>
+    <name>AccountForm</name>
+    <message>
+        <source>&amp;Current password:</source>
+        <translation>Contraseña &amp;actual:</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;Role:</source>
+        <translation>&amp;Rol:</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Cuenta</translation>
+    </message>
+    <message>
+        <source>Account name</source>
+        <translation>Nombre de la cuenta</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Contraseña actual</translation>
+    </message>
+    <message>
+        <source>Saving...</source>
+        <translation>Guardando...</translation>
+    </message>
+    <message>
+        <source>The first account is an administrator&apos;s. Once it exists, everyone signs in with an account of their own, and each change records who made it.</source>
+        <translation>La primera cuenta es de administración. Desde que existe, cada persona inicia sesión con su propia cuenta y cada cambio registra quién lo hizo.</translation>
+    </message>
+    <message>
+        <source>The two passwords differ (or are empty).</source>
+        <translation>Las dos contraseñas no coinciden (o están vacías).</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsDialog</name>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>&amp;Add the first account...</source>
+        <translation>&amp;Añadir la primera cuenta...</translation>
+    </message>
+    <message>
+        <source>&amp;Add...</source>
+        <translation>&amp;Añadir...</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>&amp;Desactivar</translation>
+    </message>
+    <message>
+        <source>&amp;Enable</source>
+        <translation>Acti&amp;var</translation>
+    </message>
+    <message>
+        <source>&amp;Lock after no input for:</source>
+        <translation>&amp;Bloquear tras inactividad de:</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Cuentas</translation>
+    </message>
+    <message>
+        <source>Accounts message</source>
+        <translation>Mensaje de cuentas</translation>
+    </message>
+    <message>
+        <source>Added {name}.</source>
+        <translation>Se añadió {name}.</translation>
+    </message>
+    <message>
+        <source>Name and password</source>
+        <translation>Nombre y contraseña</translation>
+    </message>
+    <message>
+        <source>Role of the selected account</source>
+        <translation>Rol de la cuenta seleccionada</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve rules</source>
+        <translation>&amp;Guardar reglas</translation>
+    </message>
+    <message>
+        <source>Set &amp;password...</source>
+        <translation>Fijar &amp;contraseña...</translation>
+    </message>
+    <message>
+        <source>Set &amp;role</source>
+        <translation>Fijar &amp;rol</translation>
+    </message>
+    <message>
+        <source>Sign &amp;in with:</source>
+        <translation>&amp;Iniciar sesión con:</translation>
+    </message>
+    <message>
+        <source>Sign-in rules</source>
+        <translation>Reglas de inicio de sesión</translation>
+    </message>
+    <message>
+        <source>The computer&apos;s login</source>
+        <translation>El usuario del equipo</translation>
+    </message>
+    <message>
+        <source>The password of {name} was set.</source>
+        <translation>Se fijó la contraseña de {name}.</translation>
+    </message>
+    <message>
+        <source>The sign-in rules were saved.</source>
+        <translation>Se guardaron las reglas de inicio de sesión.</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>activa</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>desactivada</translation>
+    </message>
+    <message>
+        <source>{name} is disabled.</source>
+        <translation>{name} está desactivada.</translation>
+    </message>
+    <message>
+        <source>{name} is enabled.</source>
+        <translation>{name} está activada.</translation>
+    </message>
+    <message>
+        <source>{name} is now {role}; it signs in again to use it.</source>
+        <translation>{name} es ahora {role}; debe iniciar sesión de nuevo para usarlo.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rol</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordFields</name>
+    <message>
+        <source>A&amp;gain:</source>
+        <translation>&amp;Repetir:</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>Repetir</translation>
+    </message>
+    <message>
+        <source>New pass&amp;word:</source>
+        <translation>Nueva con&amp;traseña:</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Nueva contraseña</translation>
+    </message>
+</context>
 </TS>

@@ -542,6 +542,18 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Open a patient to see the audit trail of their record.</source>
         <translation>Abra un paciente para ver la auditoría de su historia.</translation>
     </message>
+    <message>
+        <source>Signed in: {who}</source>
+        <translation>Sesión iniciada: {who}</translation>
+    </message>
+        <message>
+        <source>Your password was changed.</source>
+        <translation>Su contraseña se ha cambiado.</translation>
+    </message>
+    <message>
+        <source>This clinic database has no accounts, so no one is signed in (File &gt; Accounts adds the first).</source>
+        <translation>Esta base de datos de la clínica no tiene cuentas, así que nadie ha iniciado sesión (Archivo &gt; Cuentas añade la primera).</translation>
+    </message>
 </context>
 <context>
     <name>MonthCalendar</name>
@@ -1319,6 +1331,26 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>A&amp;udit trail of this patient...</source>
         <translation>A&amp;uditoría de este paciente...</translation>
     </message>
+    <message>
+        <source>&amp;Lock now</source>
+        <translation>Blo&amp;quear ahora</translation>
+    </message>
+    <message>
+        <source>Acco&amp;unts...</source>
+        <translation>Cu&amp;entas...</translation>
+    </message>
+    <message>
+        <source>Change my pass&amp;word...</source>
+        <translation>Ca&amp;mbiar mi contraseña...</translation>
+    </message>
+    <message>
+        <source>Hide patient data until you sign in again</source>
+        <translation>Ocultar los datos de pacientes hasta que vuelva a iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Who may sign in, with which role; the sign-in rules</source>
+        <translation>Quién puede iniciar sesión, con qué rol; las reglas de inicio de sesión</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
@@ -1745,6 +1777,80 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     <message>
         <source>CAR-T</source>
         <translation>CAR-T</translation>
+    </message>
+</context>
+<context>
+    <name>_Shroud</name>
+    <message>
+        <source>Locked: patient data is hidden.</source>
+        <translation>Bloqueado: los datos de pacientes están ocultos.</translation>
+    </message>
+</context>
+<context>
+    <name>SignInDialog</name>
+    <message>
+        <source>&amp;Close the app</source>
+        <translation>&amp;Cerrar la aplicación</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nombre:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>Con&amp;traseña:</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>&amp;Desbloquear</translation>
+    </message>
+    <message>
+        <source>Account name</source>
+        <translation>Nombre de la cuenta</translation>
+    </message>
+    <message>
+        <source>Another account is signed in here.</source>
+        <translation>Aquí hay otra cuenta con la sesión iniciada.</translation>
+    </message>
+    <message>
+        <source>Checking...</source>
+        <translation>Comprobando...</translation>
+    </message>
+    <message>
+        <source>Continue as &amp;computer login {login}</source>
+        <translation>Continuar como el &amp;usuario del equipo {login}</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Contraseña</translation>
+    </message>
+    <message>
+        <source>Patient data is hidden. {user} ({role}) signed in; enter the password to continue.</source>
+        <translation>Los datos de pacientes están ocultos. {user} ({role}) tiene la sesión iniciada; escriba la contraseña para continuar.</translation>
+    </message>
+    <message>
+        <source>Sign in to Transplant Planner</source>
+        <translation>Iniciar sesión en Transplant Planner</translation>
+    </message>
+    <message>
+        <source>Sign-in message</source>
+        <translation>Mensaje de inicio de sesión</translation>
+    </message>
+    <message>
+        <source>This clinic database has accounts: sign in to open it.</source>
+        <translation>Esta base de datos de la clínica tiene cuentas: inicie sesión para abrirla.</translation>
+    </message>
+    <message>
+        <source>Transplant Planner - locked</source>
+        <translation>Transplant Planner - bloqueado</translation>
+    </message>
+    <message>
+        <source>Type the account name and the password.</source>
+        <translation>Escriba el nombre de la cuenta y la contraseña.</translation>
     </message>
 </context>
 </TS>

@@ -250,3 +250,20 @@ def test_a_role_granted_by_editing_the_file_is_caught_by_check(tmp_path: Path) -
     report = bk.check(path)
     assert not report.ok
     assert any("accounts" in p.sentence() and "nina" in p.sentence() for p in report.audit_problems)
+
+
+def test_a_hash_of_older_parameters_is_renewed_at_sign_in(repo: Repository) -> None:
+    from planner.domain import passwords as pw
+
+    with_team(repo)
+    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
+    read = repo.get_account("nina")
+    assert read is not None
+    from planner.records.ports import Action
+
+    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    acc.sign_in(repo, "nina", PW, WS, AT)
+    renewed = repo.get_account("nina")
+    assert renewed is not None and renewed.password_hash != old
+    assert not pw.needs_rehash(renewed.password_hash)
+    assert pw.verify_password(PW, renewed.password_hash)

@@ -239,3 +239,26 @@ def test_a_board_stored_in_another_language_is_not_shown(repo: Repository) -> No
         assert stored_start_board(repo, TODAY) is None
     finally:
         i18n.set_language("en")
+
+
+def test_a_database_with_accounts_shows_no_stored_board_before_a_sign_in(tmp_path: Path) -> None:
+    from planner.app import accounts as acc
+    from planner.app.context import Context
+    from planner.domain.accounts import Role
+
+    path = tmp_path / "planner.db"
+    _clinic(path)
+    quick = quick_open(path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW)
+    assert quick is not None and quick.payload is not None  # without accounts: shown
+    quick.lock.release()
+    repo = _open(path)
+    try:
+        acc.add_account(repo, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, "a long passphrase")
+    finally:
+        repo.close()
+    quick = quick_open(path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW)
+    assert quick is not None
+    try:
+        assert quick.payload is None  # the snapshot is still stored, but not shown
+    finally:
+        quick.lock.release()

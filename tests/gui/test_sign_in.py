@@ -1,0 +1,286 @@
+"""Signing in to a database with accounts, roles in the window, and the idle lock.
+
+Driven with key presses as a coordinator would type; the window shows nothing of the
+clinic before a sign-in, a viewer's edit actions are off and refused, and the lock covers
+every window until the same person types the password again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
+
+from planner.app import accounts as acc
+from planner.app.accounts import SignedIn
+from planner.app.context import Context
+from planner.app.patients import save_patient
+from planner.domain.accounts import Permission, Role, SignInMethod, SignInPolicy, permits
+from planner.errors import PermissionDeniedError
+from planner.records.ports import Actor
+from tests.gui.conftest import ACTOR, NOW
+from ui import app as app_module
+from ui.actions import ACTIONS, SPECS
+from ui.main_window import MainWindow
+from ui.sign_in import SignInDialog
+
+PW = "a long enough passphrase"
+ADMIN = Actor("boss", "ws-1", Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def team_repo(demo_repo):
+    """The demo clinic with accounts: boss (administrator), nina (nurse), vic (viewer)."""
+    acc.add_account(demo_repo, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, PW)
+    for name, role in (("nina", Role.NURSE), ("vic", Role.VIEWER)):
+        acc.add_account(demo_repo, Context(ADMIN, NOW), name, role, PW)
+    return demo_repo
+
+
+def _type_and_sign_in(qtbot, dialog: SignInDialog, name: str, password: str) -> None:
+    if not dialog.name.isReadOnly():
+        dialog.name.clear()
+        qtbot.keyClicks(dialog.name, name)
+    qtbot.keyClicks(dialog.password, password)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def signed_in_window(qtbot, make_window, team_repo):
+    """Factory: the window over the team's clinic, signed in as ``name`` by typing."""
+
+    def make(name: str) -> MainWindow:
+        window = make_window(team_repo)
+        window.session.rows = []  # make_window loaded it: start as the program does
+        window.show()
+        window.sign_in_then(team_repo, window.session.refresh)
+        dialog = window.sign_in_dialog
+        _type_and_sign_in(qtbot, dialog, name, PW)
+        qtbot.waitUntil(lambda: window.session.signed_in is not None, timeout=5000)
+        return window
+
+    return make
+
+
+def test_the_program_shows_nothing_before_a_sign_in_then_loads(qapp, qtbot, team_repo, settings):
+    """``ui.app.run`` as the program runs it: a sign-in dialog over an empty board, typed
+    into; the clinic loads once signed in, and the audit records who."""
+    seen: list[tuple[int, bool]] = []
+
+    def poll() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if not isinstance(widget, MainWindow) or not widget.isVisible():
+                continue
+            dialog = getattr(widget, "sign_in_dialog", None)
+            if dialog is not None and dialog.isVisible() and not seen:
+                seen.append((len(widget.session.rows), widget.session.ready))
+                _type_and_sign_in(qtbot, dialog, "nina", PW)
+            if widget.session.ready and widget.session.file_checked:
+                seen.append((len(widget.session.rows), widget.session.ready))
+                widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    try:
+        code = app_module.run(
+            None,
+            actor=ACTOR,
+            clock=lambda: NOW,
+            demo=True,
+            open_repo=lambda: team_repo,
+            window_settings=settings,
+        )
+    finally:
+        timer.stop()
+    assert code == 0
+    assert seen[0] == (0, False)  # nothing of the clinic while the dialog is up
+    assert seen[-1][0] > 0 and seen[-1][1]
+    signed = [e for e in team_repo.audit_log() if e.action == "Sign in"]
+    assert signed[-1].user == "nina"
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part(
+    qtbot, make_window, team_repo
+) -> None:
+    window = make_window(team_repo)
+    window.show()
+    window.sign_in_then(team_repo, lambda: None)
+    dialog = window.sign_in_dialog
+    _type_and_sign_in(qtbot, dialog, "nina", "not the password")
+    qtbot.waitUntil(lambda: "not right" in dialog.message.text(), timeout=5000)
+    assert "name or the password" in dialog.message.text()
+    assert dialog.password.text() == ""
+    assert window.session.signed_in is None and dialog.isVisible()
+    # The button waits out the delay, then the right password signs in.
+    qtbot.waitUntil(dialog.submit.isEnabled, timeout=5000)
+    _type_and_sign_in(qtbot, dialog, "nina", PW)
+    qtbot.waitUntil(lambda: window.session.signed_in is not None, timeout=5000)
+    assert window.session.actor == Actor("nina", "ws-1", Role.NURSE)
+    assert window.who.text() == "Signed in: nina (nurse)"
+
+
+def test_closing_the_sign_in_closes_the_app(qtbot, make_window, team_repo) -> None:
+    window = make_window(team_repo)
+    window.show()
+    window.sign_in_then(team_repo, lambda: None)
+    qtbot.keyClick(window.sign_in_dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+
+
+def test_the_computer_login_signs_in_without_a_dialog(qtbot, make_window, team_repo) -> None:
+    acc.set_sign_in_policy(team_repo, Context(ADMIN, NOW), SignInMethod.OS_ACCOUNT, 10)
+    acc.add_account(team_repo, Context(ADMIN, NOW), ACTOR.user, Role.COORDINATOR, PW)
+    window = make_window(team_repo)
+    window.sign_in_then(team_repo, lambda: None)
+    qtbot.waitUntil(lambda: window.session.signed_in is not None, timeout=5000)
+    assert window.session.actor.role is Role.COORDINATOR
+    assert getattr(window, "sign_in_dialog", None) is None
+
+
+def test_a_viewer_reads_but_its_edit_actions_are_off_and_refused(
+    qtbot, signed_in_window, monkeypatch
+):
+    window = signed_in_window("vic")
+    actions = window.actions_by_name
+    for name in ("new_patient", "edit_patient", "move_day0", "new_plan", "set_anchor", "accounts"):
+        assert not actions[name].isEnabled(), name
+        assert "viewer role cannot" in actions[name].toolTip()
+    assert actions["show_audit"].isEnabled() and actions["print_worklist"].isEnabled()
+    # Ctrl+N does nothing (the action is off); were it reached, it would say why.
+    opened: list[bool] = []
+    monkeypatch.setattr(window, "new_patient", lambda: opened.append(True))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    window._run(SPECS["new_patient"])
+    assert opened == []
+    assert "viewer role cannot edit clinical records" in window.statusBar().currentMessage()
+    # And the edit path refuses whatever a widget of a tab might try.
+    patient = window.session.repo.find_patient_by_mrn("DEMO-0001")
+    heavier = replace(patient, weight_kg=61.0)
+    with pytest.raises(PermissionDeniedError, match="viewer role cannot"):
+        window.session.perform(lambda repo, ctx: save_patient(repo, ctx, heavier))
+    assert window.session.repo.find_patient_by_mrn("DEMO-0001").weight_kg == patient.weight_kg
+
+
+def test_a_nurse_edits_and_the_audit_names_her(qtbot, signed_in_window, monkeypatch):
+    window = signed_in_window("nina")
+    assert window.actions_by_name["move_day0"].isEnabled()
+    opened: list[bool] = []  # the key a viewer's window ignores works here
+    monkeypatch.setattr(window, "new_patient", lambda: opened.append(True))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [True]
+    assert not window.actions_by_name["accounts"].isEnabled()
+    repo = window.session.repo
+    patient = repo.find_patient_by_mrn("DEMO-0001")
+    window.session.perform(lambda r, c: save_patient(r, c, replace(patient, weight_kg=61.0)))
+    last = repo.audit_log()[-1]
+    assert (last.user, last.field) == ("nina", "weight_kg")
+
+
+# --- the idle lock ---------------------------------------------------------------------------
+
+
+def test_lock_now_covers_every_window_and_only_the_password_unlocks(qtbot, signed_in_window):
+    window = signed_in_window("nina")
+    # A half-typed form in another window stays as it was under its cover.
+    form = QDialog(window)
+    form_edit = QLineEdit(form)
+    QVBoxLayout(form).addWidget(form_edit)
+    form.show()
+    qtbot.keyClicks(form_edit, "half typed")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: window.idle_lock is not None and window.idle_lock.is_locked, timeout=3000
+    )
+    shrouds = [w for w in (window, form) if w.findChild(QWidget, "lockShroud")]
+    assert len(shrouds) == 2
+    unlock = window.unlock_dialog
+    assert unlock.name.text() == "nina" and unlock.name.isReadOnly()
+    # Keys to the windows beneath do nothing: the tab does not change, the form keeps its text.
+    before = window.tabs.currentIndex()
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(form_edit, "xyz")
+    assert window.tabs.currentIndex() == before and form_edit.text() == "half typed"
+    # A wrong password keeps it locked; the right one takes the covers away.
+    _type_and_sign_in(qtbot, unlock, "nina", "wrong wrong wrong")
+    qtbot.waitUntil(lambda: "not right" in unlock.message.text(), timeout=5000)
+    assert window.idle_lock.is_locked
+    qtbot.waitUntil(unlock.submit.isEnabled, timeout=5000)
+    _type_and_sign_in(qtbot, unlock, "nina", PW)
+    qtbot.waitUntil(lambda: not window.idle_lock.is_locked, timeout=5000)
+    qtbot.waitUntil(lambda: form.findChild(QWidget, "lockShroud") is None, timeout=3000)
+    assert form.isVisible() and form_edit.text() == "half typed"
+
+
+def test_the_lock_comes_after_the_centres_idle_time(qtbot, signed_in_window, team_repo):
+    window = signed_in_window("nina")
+    lock = window.idle_lock
+    assert lock is not None and lock.minutes == 10
+    lock._check()
+    assert not lock.is_locked
+    lock._last_input -= 10 * 60
+    lock._check()
+    assert lock.is_locked
+
+
+def test_the_accounts_dialog_adds_the_first_account_then_asks_for_a_sign_in(
+    qtbot, demo_window, demo_repo
+):
+    demo_window.show()
+    demo_window.show_accounts()
+    dialog = demo_window.accounts_dialog
+    assert dialog.add_button.text().replace("&", "") == "Add the first account..."
+    assert not dialog.rules_button.isEnabled()
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    form = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.__class__.__name__ == "AccountForm" and w.isVisible()
+    )
+    assert form.role.count() == 1  # administrator only
+    qtbot.keyClicks(form.name, "boss")
+    qtbot.keyClicks(form.passwords.first, PW)
+    qtbot.keyClicks(form.passwords.again, PW)
+    qtbot.keyClick(form.passwords.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: getattr(demo_window, "sign_in_dialog", None) is not None, timeout=5000)
+    assert demo_repo.get_account("boss").role is Role.ADMINISTRATOR
+    _type_and_sign_in(qtbot, demo_window.sign_in_dialog, "boss", PW)
+    qtbot.waitUntil(lambda: demo_window.session.signed_in is not None, timeout=5000)
+    assert demo_window.actions_by_name["accounts"].isEnabled()
+    assert not demo_window.actions_by_name["new_patient"].isEnabled()
+
+
+def test_an_administrator_disables_an_account_in_the_dialog(qtbot, signed_in_window, team_repo):
+    window = signed_in_window("boss")
+    window.show_accounts()
+    dialog = window.accounts_dialog
+    names = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    dialog.table.selectRow(names.index("vic"))
+    qtbot.mouseClick(dialog.active_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.text() == "vic is disabled."
+    assert team_repo.get_account("vic").active is False
+    dialog.table.selectRow(names.index("boss"))
+    qtbot.mouseClick(dialog.active_button, Qt.MouseButton.LeftButton)
+    assert "signed in with" in dialog.message.text()
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_each_role_finds_exactly_its_actions_on(make_window, team_repo, role):
+    window = make_window(team_repo)
+    window.session.sign_in(SignedIn(Actor(f"a-{role.value}", "ws-1", role), SignInPolicy()))
+    checked = 0
+    for spec in ACTIONS:
+        action = window.actions_by_name.get(spec.name)
+        if action is None or spec.permission is Permission.READ:
+            continue
+        assert action.isEnabled() == permits(role, spec.permission), spec.name
+        checked += 1
+    assert checked >= 8
