@@ -256,6 +256,30 @@ def accounts_shots(app: QApplication, window: MainWindow) -> None:
     _settle(app)
     _save(window.accounts_dialog, "accounts.png")
     window.accounts_dialog.close()
+    verify_doses_shot(app, window, admin)
+
+
+def verify_doses_shot(app: QApplication, window: MainWindow, admin: object) -> None:
+    """Patient > Verify doses after a physician's signature, the pharmacist about to sign."""
+    from planner.app import accounts as acc
+    from planner.app.dose_check import verify_doses
+    from planner.domain.accounts import Role
+
+    repo, now = window.session.repo, window.session.clock()
+    boss = Actor("boss", "ws-1", Role.ADMINISTRATOR)
+    acc.add_account(repo, Context(boss, now), "dr.ortiz", Role.PHYSICIAN, SAMPLE_PW)
+    patient = repo.find_patient_by_mrn("DEMO-0004")
+    tid = repo.list_transplants(patient.id)[0].id
+    verify_doses(repo, Context(Actor("dr.ortiz", "ws-2", Role.PHYSICIAN), now), tid, SAMPLE_PW)
+    window.session.sign_in(acc.sign_in(repo, "pat", SAMPLE_PW, "ws-1", now))
+    window.session.refresh()
+    ws = window.open_transplant(tid)
+    ws.verify_doses()
+    dialog = ws.verify_dialog
+    dialog.password.setText(SAMPLE_PW)
+    _settle(app)
+    _save(dialog, "verify-doses.png")
+    dialog.close()
 
 
 ADMIN_SETUP = Actor("it-setup", "ws-1")

@@ -252,6 +252,18 @@ ACTIONS: tuple[ActionSpec, ...] = (
         _P,
         permission=_EDIT,
     ),
+    # The independent double check of the conditioning doses, signed with a password.
+    ActionSpec(
+        "verify_doses",
+        QT_TRANSLATE_NOOP("actions", "&Verify doses..."),
+        "verify_doses",
+        ("Ctrl+Shift+V",),
+        _P,
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Check the conditioning doses and sign for them with your password"
+        ),
+        permission=Permission.VERIFY_DOSES,
+    ),
     # Printed views of the current patient: each through the print dialog, audited.
     ActionSpec(
         "print_timeline",
@@ -418,6 +430,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "move_day0",
             "set_anchor",
             "infusion",
+            "verify_doses",
             None,
             "print_timeline",
             "print_calendar",

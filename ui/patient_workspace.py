@@ -320,6 +320,13 @@ class PatientWorkspace(QWidget):
 
         InfusionDialog(self, self.session).exec()
 
+    def verify_doses(self) -> None:
+        """Patient > Verify doses: the double check of the doses, signed with a password."""
+        from ui.dialogs.verify_doses_dialog import VerifyDosesDialog
+
+        self.verify_dialog = VerifyDosesDialog(self.session, self)
+        self.verify_dialog.open()
+
     @property
     def title(self) -> str:
         """Tab title: the MRN (window titles and tabs show no names by default), with the

@@ -713,6 +713,29 @@ class ClinicSession(QObject):
         self.publish(change)
         return result
 
+    def perform_in_background(
+        self,
+        use_case: UseCase[R],
+        on_done: Callable[[R], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Run an edit that cannot be undone in a worker thread (an electronic signature
+        checks a password: half a second), then tell every view on the GUI thread, as
+        ``perform`` does."""
+        from planner.app.changes import change_of
+
+        ctx = self.context()
+        repo = self.repo
+
+        def done(result: R) -> None:
+            change = change_of(result)
+            if change is not None:
+                self._after_write()
+                self.publish(change)
+            on_done(result)
+
+        run_in_background(lambda: use_case(repo, ctx), done, on_error)
+
     def replay(self, write: UseCase[Change]) -> Change:
         """Write an undo or a redo (``planner.app.changes.undo``/``redo``) and tell the views."""
         change = write(self.repo, self.context())

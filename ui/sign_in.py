@@ -133,6 +133,7 @@ class SignInDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.submit.setDefault(True)  # now that it is in the dialog
         (self.password if unlock_for is not None or login else self.name).setFocus()
         self._busy = False
         self._resume = QTimer(self)

@@ -208,6 +208,16 @@ class TransplantSession(QObject):
             )
             raise
 
+    def sign(
+        self,
+        use_case: UseCase[R],
+        on_done: Callable[[R], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Run an edit that cannot be undone (an electronic signature) in a worker
+        thread; every view is told as for any edit (``ClinicSession.perform_in_background``)."""
+        self._clinic.perform_in_background(use_case, on_done, on_error)
+
     def push(
         self,
         after: Snapshot | Plan,

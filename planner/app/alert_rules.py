@@ -54,6 +54,18 @@ GRAFT_SECURED: Final = tr_noop(
     'availability confirmed" ticked. A conditioning dose is refused as given until then, '
     "unless an override is recorded with a reason."
 )
+DOSE_CHECK_VOID: Final = tr_noop(
+    "A signature of the double check of the doses no longer stands: a dose or the "
+    "weight, height or creatinine it used changed after it was signed. The next "
+    "conditioning dose is refused as given until two people verify the doses again "
+    "(Patient > Verify doses)."
+)
+DOSE_CHECK_PENDING: Final = tr_noop(
+    "From 7 days before the first conditioning dose until the last is given, on a database "
+    "with accounts: two different people (physician or pharmacist) must verify the doses "
+    "with their password before the first is marked given (ASCO/ONS Chemotherapy "
+    "Administration Safety Standards: independent double check)."
+)
 ON_HOLD: Final = tr_noop(
     "The transplant is on hold (its status, set in the transplant record with a date and "
     "a reason): its plan is kept and still dated; confirm the dates before it resumes."
@@ -185,6 +197,8 @@ SEVERITY: Final[Mapping[str, str]] = MappingProxyType(
         # Conditioning without a graft leaves the patient without marrow: a decision to
         # take before the first dose.
         GRAFT_SECURED: HIGH,
+        # A dose given on a voided check may be a dose for another weight.
+        DOSE_CHECK_VOID: HIGH,
         PRIMARY_GRAFT_FAILURE: HIGH,
         GRAFT_FAILURE_WATCH: HIGH,
         SECONDARY_GRAFT_FAILURE: HIGH,

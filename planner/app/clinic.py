@@ -11,6 +11,7 @@ from typing import TypeVar
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, closed_rows, worklist
 from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
+from planner.app.dose_check import dose_check_alerts
 from planner.app.graft_secured import graft_alerts
 from planner.app.plan_checks import plan_check_alerts
 from planner.domain import i18n
@@ -69,6 +70,8 @@ class ClinicData:
         records: the clinical records by kind (harvest, engraftment, complications,
             checklists, documents).
         samples: ANC and platelet samples (engraftment, graft-failure watch).
+        double_check: the database has accounts, so conditioning doses wait for two
+            signatures (``planner.app.dose_check``).
     """
 
     patients: list[Patient]
@@ -76,6 +79,7 @@ class ClinicData:
     plans: list[Plan]
     records: Mapping[str, list[ClinicalRecord]]
     samples: list[LabSample]
+    double_check: bool = False
 
 
 def load_clinic(
@@ -101,6 +105,7 @@ def load_clinic(
         plans=repo.list_plans(Scope.OPEN),
         records={kind: repo.list_records(kind, Scope.OPEN) for kind in RECORD_KINDS},
         samples=repo.list_lab_samples(analytes=("anc", "plt"), scope=Scope.OPEN),
+        double_check=repo.accounts_in_use(),
     )
 
 
@@ -133,6 +138,7 @@ def _load_part(
         samples=[
             s for pid in patient_ids for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))
         ],
+        double_check=repo.accounts_in_use(),
     )
 
 
@@ -244,6 +250,19 @@ def clinic_view_of(
         ),
         alert_rules.GRAFT_SECURED,
     )
+    plans_by = {p.transplant_id: p for p in plans}
+    shown, english = _shown_and_english(
+        partial(
+            dose_check_alerts,
+            data.patients,
+            transplants,
+            plans_by,
+            today,
+            required=data.double_check,
+        )
+    )
+    _add_records(alerts, (shown[0], english[0]), alert_rules.DOSE_CHECK_VOID)
+    _add_records(alerts, (shown[1], english[1]), alert_rules.DOSE_CHECK_PENDING)
     _add_records(
         alerts,
         _shown_and_english(partial(document_alerts, records[DOCUMENTS], plans)),

@@ -288,7 +288,27 @@ def summary_inputs(repo: Repository, patient: Patient, plan: Plan, today: dt.dat
         infusion=infusion,
         infusion_reactions=reactions,
         infusion_error=infusion_error,
+        dose_check=_dose_check_lines(repo, patient, transplant, plan),
     )
+
+
+def _dose_check_lines(
+    repo: Repository, patient: Patient, transplant: Transplant, plan: Plan
+) -> tuple[str, ...]:
+    """The double check for the team summary: where it stands, then every signature
+    (who, role, meaning, date and time) with whether it stands or why it is void."""
+    from planner.app.dose_check import dose_check  # the dose lines: plan rules
+
+    if not plan.dose_signatures and not repo.accounts_in_use():
+        return ()
+    check = dose_check(plan, patient, transplant)
+    if not check.doses:
+        return ()
+    lines = [check.sentence()]
+    for state in check.signatures:
+        status = tr("stands") if not state.void else tr("void: {why}").format(why=state.void)
+        lines.append(tr("Signed: {who} ({status})").format(who=state.describe(), status=status))
+    return tuple(lines)
 
 
 def _infusion_lines(

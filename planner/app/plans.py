@@ -210,12 +210,21 @@ def save_plan(
     Args:
         transplants: (before, after) when the edit changes the transplant too (Day 0).
 
+    A conditioning dose newly marked given needs the permission to give doses and,
+    where the database has accounts, the doses verified by two people
+    (``planner.app.dose_check``): checked here, where every plan edit is saved.
+
     Raises:
         ConflictError: the plan (or transplant) was saved elsewhere since it was read.
-        ValidationError: ``after`` belongs to another transplant.
+        ValidationError: ``after`` belongs to another transplant; or it marks a
+            conditioning dose given before the doses were verified.
+        PermissionDeniedError: the role may not make this edit.
     """
     if after.transplant_id != before.transplant_id:
         raise ValidationError("plan", tr("An edited plan must stay with its transplant."))
+    from planner.app.dose_check import refuse_unverified  # the dose lines: plan rules
+
+    permission = refuse_unverified(repo, ctx, before, after)
     if patient_id is None:
         patient_id = repo.get_transplant(before.transplant_id).patient_id
     old_transplant, new_transplant = transplants or (None, None)
@@ -227,4 +236,5 @@ def save_plan(
         [after, *([new_transplant] if new_transplant else [])],
         reason=reason,
         patient_id=patient_id,
+        permission=permission,
     )

@@ -301,6 +301,31 @@ class DateChange:
 
 
 @dataclass(frozen=True)
+class DoseSignature:
+    """One person's electronic signature on a plan's doses: the independent double check
+    of chemotherapy before the first dose (ASCO/ONS Chemotherapy Administration Safety
+    Standards; ISMP). It shows, as 21 CFR 11.50 asks of a signed record, the signer's
+    name, the date and time and the meaning of the signature, and it keeps what was
+    signed, so a later change of a dose or of the measurements voids it
+    (``planner.app.dose_check``).
+
+    Attributes:
+        user, role: the signed-in account and its role then.
+        meaning: what the signature means ("verified doses").
+        at: when, ISO 8601 UTC to the second.
+        doses: (step id, dose as shown) of every dose signed for.
+        basis: the measurements the doses were computed from, as shown.
+    """
+
+    user: str
+    role: str
+    meaning: str
+    at: str
+    doses: tuple[tuple[str, str], ...]
+    basis: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """The steps of one transplant around its Day 0.
 
@@ -311,6 +336,8 @@ class Plan:
         steps: in display order.
         templates: the templates (and their checksums) it was made from.
         day0_history: every move of Day 0 with its reason.
+        dose_signatures: the signatures of the double check of its doses, oldest first
+            (void ones stay: they are the record of what was signed).
         version: optimistic-concurrency counter kept by storage.
     """
 
@@ -322,6 +349,7 @@ class Plan:
     templates: tuple[TemplateRef, ...] = ()
     day0_history: tuple[Day0Change, ...] = ()
     version: int = 0
+    dose_signatures: tuple[DoseSignature, ...] = ()
 
     def anchor_date(self, name: str) -> dt.date:
         """The date of an anchor: its real date if set, else Day 0 + its default day."""

@@ -52,6 +52,8 @@ class SummaryInputs:
             (``planner.records.infusion_log``: ``product_line``, ``total_lines``).
         infusion_reactions: the infusion reactions with their grade, one line each.
         infusion_error: why the stored infusion record could not be read ("" when it could).
+        dose_check: the double check of the doses: where it stands, then each signature
+            with whether it stands (empty: not asked for, a database without accounts).
     """
 
     harvest: tuple[HarvestRow, ...] = ()
@@ -64,4 +66,5 @@ class SummaryInputs:
     checklist: tuple[str, ...] = ()
     infusion: tuple[str, ...] = ()
     infusion_reactions: tuple[str, ...] = ()
+    dose_check: tuple[str, ...] = ()
     infusion_error: str = ""

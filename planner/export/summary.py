@@ -400,6 +400,9 @@ def write_team_summary(
     )
     facts = facts_of(patient, transplant, printed_on)
     _plan_checks(doc, plan, facts, printed_on)
+    if inputs.dose_check:
+        # Before the plan: the signatures stand for the doses the plan table prints.
+        _lines(doc, "Dose verification (independent double check)", inputs.dose_check, "")
     _plan_table(doc, facts, plan)
     return doc.build().missing_glyphs
 

@@ -16,6 +16,7 @@ from planner.domain.patients import Donor, GraftManipulation, Patient, StatusCha
 from planner.domain.plans import (
     AnchorState,
     Day0Change,
+    DoseSignature,
     OccurrenceRecord,
     Plan,
     PlanStep,
@@ -323,8 +324,12 @@ def step_from_dict(d: dict[str, Any]) -> PlanStep:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
-    """A whole plan as a JSON-ready dict (``format`` marks the shape)."""
-    return {
+    """A whole plan as a JSON-ready dict (``format`` marks the shape).
+
+    ``dose_signatures`` only where there are some: a plan stored before them keeps the
+    same dict, so its next save writes no change it did not make.
+    """
+    d = {
         "format": FORMAT,
         "id": plan.id,
         "transplant_id": plan.transplant_id,
@@ -349,6 +354,19 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {"old": _d(c.old), "new": _d(c.new), "reason": c.reason} for c in plan.day0_history
         ],
     }
+    if plan.dose_signatures:
+        d["dose_signatures"] = [
+            {
+                "user": s.user,
+                "role": s.role,
+                "meaning": s.meaning,
+                "at": s.at,
+                "doses": [list(x) for x in s.doses],
+                "basis": s.basis,
+            }
+            for s in plan.dose_signatures
+        ]
+    return d
 
 
 def plan_from_dict(d: dict[str, Any]) -> Plan:
@@ -381,4 +399,15 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         templates=tuple(TemplateRef(**t) for t in d.get("templates", [])),
         day0_history=tuple(history),
         version=d.get("version", 0),
+        dose_signatures=tuple(
+            DoseSignature(
+                user=str(s["user"]),
+                role=str(s["role"]),
+                meaning=str(s["meaning"]),
+                at=str(s["at"]),
+                doses=tuple((str(a), str(b)) for a, b in s["doses"]),
+                basis=str(s["basis"]),
+            )
+            for s in d.get("dose_signatures", [])
+        ),
     )

@@ -3503,4 +3503,67 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Nueva contraseña</translation>
     </message>
 </context>
+<context>
+    <name>VerifyDosesDialog</name>
+    <message>
+        <source>&amp;Sign as verified</source>
+        <translation>&amp;Firmar como verificadas</translation>
+    </message>
+    <message>
+        <source>Checking...</source>
+        <translation>Comprobando...</translation>
+    </message>
+    <message>
+        <source>Computed from: {basis}</source>
+        <translation>Calculadas con: {basis}</translation>
+    </message>
+    <message>
+        <source>Dose</source>
+        <translation>Dosis</translation>
+    </message>
+    <message>
+        <source>Doses to verify</source>
+        <translation>Dosis que verificar</translation>
+    </message>
+    <message>
+        <source>Meaning of the signature:</source>
+        <translation>Significado de la firma:</translation>
+    </message>
+    <message>
+        <source>Signatures</source>
+        <translation>Firmas</translation>
+    </message>
+    <message>
+        <source>Signed by:</source>
+        <translation>Firmado por:</translation>
+    </message>
+    <message>
+        <source>Signed.</source>
+        <translation>Firmado.</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Paso</translation>
+    </message>
+    <message>
+        <source>Type your password to sign.</source>
+        <translation>Escriba su contraseña para firmar.</translation>
+    </message>
+    <message>
+        <source>Verify doses message</source>
+        <translation>Mensaje de verificación de dosis</translation>
+    </message>
+    <message>
+        <source>Verify doses: {mrn}</source>
+        <translation>Verificar dosis: {mrn}</translation>
+    </message>
+    <message>
+        <source>Your &amp;password:</source>
+        <translation>Su &amp;contraseña:</translation>
+    </message>
+    <message>
+        <source>Your password</source>
+        <translation>Su contraseña</translation>
+    </message>
+</context>
 </TS>

@@ -1351,6 +1351,14 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Who may sign in, with which role; the sign-in rules</source>
         <translation>Quién puede iniciar sesión, con qué rol; las reglas de inicio de sesión</translation>
     </message>
+    <message>
+        <source>&amp;Verify doses...</source>
+        <translation>Verificar do&amp;sis...</translation>
+    </message>
+    <message>
+        <source>Check the conditioning doses and sign for them with your password</source>
+        <translation>Comprobar las dosis del acondicionamiento y firmarlas con su contraseña</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
