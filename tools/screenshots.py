@@ -274,6 +274,7 @@ def verify_doses_shot(app: QApplication, window: MainWindow, admin: object) -> N
     window.session.sign_in(acc.sign_in(repo, "pat", SAMPLE_PW, "ws-1", now))
     window.session.refresh()
     ws = window.open_transplant(tid)
+    ws.session.reload()  # the signature above was stored behind the window's back
     ws.verify_doses()
     dialog = ws.verify_dialog
     dialog.password.setText(SAMPLE_PW)

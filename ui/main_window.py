@@ -770,8 +770,13 @@ class MainWindow(QMainWindow):
         login, that is tried first, and the dialog shown only if it is refused."""
         session = self.session
         policy = repo.sign_in_policy()
+        loading = self.clinic_timeline.waiting_text
+        self.clinic_timeline.waiting_text = self.tr("Sign in to open the clinic.")
+        self.clinic_timeline.viewport().update()
 
         def signed(done: SignedIn) -> None:
+            self.clinic_timeline.waiting_text = loading
+            self.clinic_timeline.viewport().update()
             session.sign_in(done)
             proceed()
 

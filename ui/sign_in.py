@@ -81,6 +81,7 @@ class SignInDialog(QDialog):
             else self.tr("Sign in to Transplant Planner")
         )
         self.setModal(True)
+        self.setMinimumWidth(440)
         self.name = QLineEdit(unlock_for.user if unlock_for is not None else login)
         self.name.setAccessibleName(self.tr("Account name"))
         self.name.setMaxLength(64)

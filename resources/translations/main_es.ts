@@ -205,6 +205,10 @@
         <source>Today</source>
         <translation>Hoy</translation>
     </message>
+    <message>
+        <source>Loading the clinic...</source>
+        <translation>Cargando la clínica...</translation>
+    </message>
 </context>
 <context>
     <name>DateField</name>
@@ -553,6 +557,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     <message>
         <source>This clinic database has no accounts, so no one is signed in (File &gt; Accounts adds the first).</source>
         <translation>Esta base de datos de la clínica no tiene cuentas, así que nadie ha iniciado sesión (Archivo &gt; Cuentas añade la primera).</translation>
+    </message>
+    <message>
+        <source>Sign in to open the clinic.</source>
+        <translation>Inicie sesión para abrir la clínica.</translation>
     </message>
 </context>
 <context>

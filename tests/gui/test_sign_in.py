@@ -108,6 +108,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part(
     window = make_window(team_repo)
     window.show()
     window.sign_in_then(team_repo, lambda: None)
+    assert window.clinic_timeline.waiting_text == "Sign in to open the clinic."
     dialog = window.sign_in_dialog
     _type_and_sign_in(qtbot, dialog, "nina", "not the password")
     qtbot.waitUntil(lambda: "not right" in dialog.message.text(), timeout=5000)
@@ -120,6 +121,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part(
     qtbot.waitUntil(lambda: window.session.signed_in is not None, timeout=5000)
     assert window.session.actor == Actor("nina", "ws-1", Role.NURSE)
     assert window.who.text() == "Signed in: nina (nurse)"
+    assert window.clinic_timeline.waiting_text == "Loading the clinic..."
 
 
 def test_closing_the_sign_in_closes_the_app(qtbot, make_window, team_repo) -> None:

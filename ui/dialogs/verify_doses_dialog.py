@@ -45,6 +45,11 @@ class VerifyDosesDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # A handful of rows: the dose is read whole, never wrapped.
+        self.table.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.verticalHeader().setVisible(False)
         self.table.setAccessibleName(self.tr("Doses to verify"))
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)

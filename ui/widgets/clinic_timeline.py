@@ -324,6 +324,9 @@ class ClinicTimeline(QAbstractScrollArea):
         self._x = 0.0  # horizontal scroll in content pixels; float so zoom keeps its anchor
         self._selected = -1
         self._placed = False
+        # What the empty timeline says until its rows come (the window says "sign in"
+        # while a sign-in is asked for).
+        self.waiting_text = self.tr("Loading the clinic...")
         self._labels: dict[int, QStaticText] = {}
         self._stamps: dict[tuple[int, int], QPixmap] = {}
         self._init_style()
@@ -770,9 +773,7 @@ class ClinicTimeline(QAbstractScrollArea):
         p.fillRect(0, 0, width, height, self._bg)
         if not self._placed:  # no rows yet: no axis, no today line on a placeholder date
             p.setPen(self._muted_pen)
-            p.drawText(
-                QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, "Loading the clinic..."
-            )
+            p.drawText(QRectF(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, self.waiting_text)
             return
         ppd = self._scale.px_per_day
         first = math.floor(self._x / ppd)
