@@ -185,7 +185,7 @@ def run(
 
         # A database with accounts shows nothing of the clinic before a sign-in.
         if repo.accounts_in_use():
-            window.sign_in_then(repo, load)
+            _check_then_sign_in(app, window, repo, load)
         else:
             load()
     else:
@@ -228,6 +228,22 @@ def _check_file(app: QApplication, window: MainWindow) -> None:
     session.check_file_when_live(damaged)
 
 
+def _check_then_sign_in(
+    app: QApplication, window: MainWindow, repo: Repository, load: Callable[[], None]
+) -> None:
+    """Where the database has accounts: the deferred file check first, in a worker thread
+    (a sign-in writes, and writes wait for the check), then the sign-in, then ``load``.
+    A damaged file ends the app as at open."""
+    window.session.set_loading(True)
+
+    def checked(_result: object) -> None:
+        window.session.set_loading(False)
+        if not window.session.finishing:
+            window.sign_in_then(repo, load)
+
+    run_in_background(repo.check_file, checked, lambda exc: _refuse(app, window, exc))
+
+
 def _open_behind_board(
     app: QApplication, window: MainWindow, open_repo: Callable[[], Repository]
 ) -> None:
@@ -260,7 +276,7 @@ def _open_behind_board(
             return  # closed meanwhile: main.py closes the repository
         if accounts:
             session.attach(repo)
-            window.sign_in_then(repo, lambda: load(repo))
+            _check_then_sign_in(app, window, repo, lambda: load(repo))
             return
         if board is not None and board.today == session.today:
             session.start_board(board)

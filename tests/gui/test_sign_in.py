@@ -286,3 +286,65 @@ def test_each_role_finds_exactly_its_actions_on(make_window, team_repo, role):
         assert action.isEnabled() == permits(role, spec.permission), spec.name
         checked += 1
     assert checked >= 8
+
+
+def test_on_a_real_file_the_deferred_check_runs_before_the_sign_in(qapp, qtbot, tmp_path, settings):
+    """The program opens an SQLite file with its check deferred (writes wait for it); a
+    sign-in writes (its audit row), so the check runs first and the sign-in goes through."""
+    from planner.storage import open_repository
+
+    path = tmp_path / "clinic.db"
+    made = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
+    from planner.app.demo import load_demo_clinic
+
+    load_demo_clinic(made, Context(ACTOR, NOW))
+    acc.add_account(made, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, PW)
+    acc.add_account(made, Context(ADMIN, NOW), "nina", Role.NURSE, PW)
+    made.close()
+    opened = []
+
+    def open_repo():
+        opened.append(
+            open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, defer_check=True)
+        )
+        return opened[-1]
+
+    signed: list[bool] = []
+    ticks = [0]
+
+    def poll() -> None:
+        ticks[0] += 1
+        if ticks[0] > 1000:  # 20 s: fail with what was seen rather than hang
+            QApplication.instance().exit(3)
+        for widget in QApplication.topLevelWidgets():
+            if not isinstance(widget, MainWindow) or not widget.isVisible():
+                continue
+            dialog = getattr(widget, "sign_in_dialog", None)
+            if dialog is not None and dialog.isVisible() and not signed:
+                signed.append(True)
+                _type_and_sign_in(qtbot, dialog, "nina", PW)
+            if widget.session.ready and widget.session.file_checked:
+                widget.close()
+
+    timer = QTimer()
+    timer.timeout.connect(poll)
+    timer.start(20)
+    try:
+        code = app_module.run(
+            None,
+            actor=ACTOR,
+            clock=lambda: NOW,
+            open_repo=open_repo,
+            window_settings=settings,
+        )
+    finally:
+        timer.stop()
+        for repo in opened:
+            repo.close()
+    assert code == 0 and signed
+    check = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        rows = [e for e in check.audit_log() if e.action == "Sign in"]
+        assert rows and rows[-1].user == "nina"
+    finally:
+        check.close()
