@@ -771,12 +771,15 @@ class MainWindow(QMainWindow):
         session = self.session
         policy = repo.sign_in_policy()
         loading = self.clinic_timeline.waiting_text
-        self.clinic_timeline.waiting_text = self.tr("Sign in to open the clinic.")
+        asking = self.tr("Sign in to open the clinic.")
+        self.clinic_timeline.waiting_text = asking
         self.clinic_timeline.viewport().update()
+        self.statusBar().showMessage(asking)
 
         def signed(done: SignedIn) -> None:
             self.clinic_timeline.waiting_text = loading
             self.clinic_timeline.viewport().update()
+            self.statusBar().clearMessage()
             session.sign_in(done)
             proceed()
 
@@ -785,7 +788,9 @@ class MainWindow(QMainWindow):
                 repo,
                 session.actor.workstation,
                 session.clock,
-                login=session.login,
+                # The computer's login is offered only where the centre signs in with it:
+                # a clinic workstation's login is often shared, not the person's name.
+                login=session.login if policy.method is SignInMethod.OS_ACCOUNT else "",
                 policy=policy,
                 message=message,
                 parent=self,
@@ -794,6 +799,8 @@ class MainWindow(QMainWindow):
             dialog.rejected.connect(self.close)
             self.sign_in_dialog = dialog
             dialog.open()
+            dialog.raise_()
+            dialog.activateWindow()
 
         if policy.method is not SignInMethod.OS_ACCOUNT:
             ask()
@@ -842,6 +849,9 @@ class MainWindow(QMainWindow):
         dialog.rejected.connect(self.close)
         self.unlock_dialog = dialog
         dialog.open()
+        # Input goes to it only (IdleLock): make it the window keys go to.
+        dialog.raise_()
+        dialog.activateWindow()
 
     def show_accounts(self) -> None:
         """File > Accounts: an administrator's (anyone's, to add the first account)."""

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QWindow
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -233,8 +234,9 @@ class _Shroud(QWidget):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.setObjectName("lockShroud")
-        self.setAutoFillBackground(True)
-        self.setStyleSheet("#lockShroud { background: palette(window); }")
+        # Painted opaque by paintEvent: a style sheet's background is not painted on a
+        # plain QWidget, and the window beneath showed through (seen under X11).
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         label = QLabel(self.tr("Locked: patient data is hidden."), self)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
@@ -243,6 +245,10 @@ class _Shroud(QWidget):
         window.installEventFilter(self)
         self.raise_()
         self.show()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Window))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
@@ -334,9 +340,12 @@ class IdleLock(QObject):
         if kind not in _INPUT:
             return False
         allowed = self._allowed
-        return not (
-            allowed is not None and isinstance(watched, QWidget) and watched.window() is allowed
-        )
+        if allowed is None:
+            return True
+        # Input reaches the platform window first (a QWindow), then the widget in it.
+        if isinstance(watched, QWindow):
+            return watched is not allowed.windowHandle()
+        return not (isinstance(watched, QWidget) and watched.window() is allowed)
 
 
 def describe(actor: Actor) -> str:

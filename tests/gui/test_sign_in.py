@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from planner.app import accounts as acc
 from planner.app.accounts import SignedIn
@@ -185,6 +186,17 @@ def test_a_nurse_edits_and_the_audit_names_her(qtbot, signed_in_window, monkeypa
     assert (last.user, last.field) == ("nina", "weight_kg")
 
 
+def _magenta(widget: QWidget) -> int:
+    """How many magenta pixels the widget shows now (as painted, children included)."""
+    image = widget.grab().toImage()
+    return sum(
+        1
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+        if image.pixelColor(x, y).name() == "#ff00ff"
+    )
+
+
 # --- the idle lock ---------------------------------------------------------------------------
 
 
@@ -194,8 +206,16 @@ def test_lock_now_covers_every_window_and_only_the_password_unlocks(qtbot, signe
     form = QDialog(window)
     form_edit = QLineEdit(form)
     QVBoxLayout(form).addWidget(form_edit)
+    form.resize(300, 200)
     form.show()
     qtbot.keyClicks(form_edit, "half typed")
+    # Something the eye would see: a magenta patch in each window.
+    for host in (window, form):
+        patch = QLabel(host)
+        patch.setStyleSheet("background: #ff00ff")
+        patch.setGeometry(0, 0, 40, 40)
+        patch.show()
+    assert _magenta(window) > 0 and _magenta(form) > 0
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -204,8 +224,16 @@ def test_lock_now_covers_every_window_and_only_the_password_unlocks(qtbot, signe
     )
     shrouds = [w for w in (window, form) if w.findChild(QWidget, "lockShroud")]
     assert len(shrouds) == 2
+    assert _magenta(window) == 0 and _magenta(form) == 0  # covered, not just present
     unlock = window.unlock_dialog
     assert unlock.name.text() == "nina" and unlock.name.isReadOnly()
+    # A real display delivers input to the platform window first (QWindow), then to the
+    # widget: the unlock dialog's passes, the main window's and the form's do not.
+    press = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "a")
+    lock = window.idle_lock
+    assert not lock.eventFilter(unlock.windowHandle(), press)
+    assert lock.eventFilter(window.windowHandle(), press)
+    assert lock.eventFilter(form.windowHandle(), press)
     # Keys to the windows beneath do nothing: the tab does not change, the form keeps its text.
     before = window.tabs.currentIndex()
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
@@ -220,6 +248,7 @@ def test_lock_now_covers_every_window_and_only_the_password_unlocks(qtbot, signe
     qtbot.waitUntil(lambda: not window.idle_lock.is_locked, timeout=5000)
     qtbot.waitUntil(lambda: form.findChild(QWidget, "lockShroud") is None, timeout=3000)
     assert form.isVisible() and form_edit.text() == "half typed"
+    assert _magenta(window) > 0  # shown again
 
 
 def test_the_lock_comes_after_the_centres_idle_time(qtbot, signed_in_window, team_repo):
