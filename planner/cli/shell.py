@@ -249,9 +249,14 @@ class Shell:
             elif repo.sign_in_policy().method is SignInMethod.OS_ACCOUNT:
                 done = sign_in_with_login(repo, self.actor.user, ws, now)
             else:
+                filtered = (
+                    " (after 'audit', --user chooses the rows shown)"
+                    if getattr(args, "user", None)
+                    else ""
+                )
                 raise UserError(
-                    "This database has accounts: give --user NAME (the password is asked, or "
-                    f"read from {PASSWORD_ENV})."
+                    "This database has accounts: give --user NAME before the command (the "
+                    f"password is asked, or read from {PASSWORD_ENV}){filtered}."
                 )
         except SignInError as exc:
             time.sleep(min(exc.wait_s, FAILURE_DELAY_S))

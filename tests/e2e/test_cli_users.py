@@ -64,7 +64,10 @@ def test_with_accounts_a_command_needs_a_user(
 ) -> None:
     code, out, err = run_cli(capsys, "--db", str(team_db), "board")
     assert code == 2 and out == ""
-    assert "give --user NAME" in err and err.count("\n") == 1
+    assert "give --user NAME before the command" in err and err.count("\n") == 1
+    # After "audit", --user is the audit's filter: the sentence says so.
+    code, _, err = run_cli(capsys, "--db", str(team_db), "audit", "--user", "nina")
+    assert code == 2 and "after 'audit', --user chooses the rows shown" in err
 
 
 def test_a_wrong_password_says_nothing_of_which_part(
