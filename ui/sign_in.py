@@ -40,7 +40,7 @@ from planner.app.accounts import (
     sign_in_with_login,
 )
 from planner.domain.accounts import SignInMethod, SignInPolicy, role_name
-from planner.errors import PlannerError, SignInError
+from planner.errors import SignInError
 from planner.records.ports import Actor, Repository
 from ui.errors import user_message
 from ui.workers import run_in_background
@@ -351,8 +351,3 @@ class IdleLock(QObject):
 def describe(actor: Actor) -> str:
     """ "nina (nurse)": the status bar's signed-in label."""
     return f"{actor.user} ({role_name(actor.role)})" if actor.role is not None else ""
-
-
-def sign_in_message(exc: BaseException) -> str:
-    """What to tell the person when the automatic sign-in with the login failed."""
-    return user_message(exc) if isinstance(exc, PlannerError) else ""

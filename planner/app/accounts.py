@@ -313,8 +313,3 @@ def confirm_password(repo: Repository, actor: Actor, password: str, now: dt.date
             )
         )
     return account
-
-
-def needs_sign_in(repo: Repository) -> bool:
-    """True when the database has accounts: nothing is shown before someone signs in."""
-    return repo.accounts_in_use()
