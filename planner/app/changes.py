@@ -419,6 +419,14 @@ def _replay(
     for key, doc in current.keyed().items():
         if key in left and not same_content(doc, left[key]):
             raise ChangedSinceError(key[0])
+    # An undo or a redo that marks a conditioning dose given again is a dose given now:
+    # the double check must stand now, as for the edit itself (planner.app.dose_check).
+    from planner.app.dose_check import refuse_unverified  # imports this module
+
+    stored = {p.transplant_id: p for p in current.plans}
+    for plan in target.plans:
+        if plan.transplant_id in stored:
+            refuse_unverified(repo, ctx, stored[plan.transplant_id], plan)
     return commit(
         repo,
         ctx,

@@ -190,3 +190,24 @@ def test_without_accounts_doses_are_given_as_before() -> None:
 def test_a_viewer_cannot_mark_a_dose_given(repo: Repository) -> None:
     with pytest.raises(PermissionDeniedError, match="cannot mark doses given"):
         _give_first_dose(repo, Actor("vic", "WS-9", Role.VIEWER))
+
+
+def test_a_redo_that_gives_a_dose_again_needs_the_check_to_stand_then(repo: Repository) -> None:
+    from planner.app.changes import redo, undo
+
+    pid, tid = _ids(repo)
+    verify_doses(repo, ctx(DOC), tid, PW)
+    verify_doses(repo, ctx(PHARM), tid, PW)
+    given = _give_first_dose(repo)
+    undone = undo(repo, ctx(NURSE), given, given.after)
+    patient = repo.get_patient(pid)
+    save_patient(repo, ctx(NURSE), replace(patient, weight_kg=(patient.weight_kg or 70) + 4))
+    with pytest.raises(ValidationError, match="before two people have verified"):
+        redo(repo, ctx(NURSE), given, undone.after)
+    plan = repo.get_plan(tid)
+    assert plan is not None and not any(
+        r.status is StepStatus.DONE
+        for s in plan.steps
+        if is_conditioning_dose(s)
+        for r in s.records
+    )
