@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass, replace
 from typing import Final
 
-from planner.app.changes import require
+from planner.app.changes import require_recorded
 from planner.app.context import Context
 from planner.domain.accounts import (
     Account,
@@ -56,7 +56,7 @@ def _manage(repo: Repository, ctx: Context) -> None:
     """Account management needs an administrator, except the first account of a database
     (which must be an administrator's: the store refuses anything else)."""
     if repo.accounts_in_use():
-        require(ctx.actor, Permission.MANAGE_USERS)
+        require_recorded(repo, ctx, Permission.MANAGE_USERS, "Manage accounts")
 
 
 def _save(repo: Repository, ctx: Context, description: str, account: Account) -> Account:
@@ -161,7 +161,7 @@ def set_sign_in_policy(
         raise PermissionDeniedError(
             tr("Add the first account (an administrator) before setting the sign-in rules.")
         )
-    require(ctx.actor, Permission.MANAGE_USERS)
+    require_recorded(repo, ctx, Permission.MANAGE_USERS, "Change sign-in rules")
     stored = repo.sign_in_policy()
     policy = SignInPolicy(SignInMethod(method), idle_lock_minutes, stored.version)
     done = repo.commit(

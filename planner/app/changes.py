@@ -20,6 +20,7 @@ with ``ConflictError`` and nothing is overwritten.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -37,7 +38,7 @@ from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import DateChange, Plan, diff_dates
-from planner.errors import ChangedSinceError, NotFoundError, PermissionDeniedError
+from planner.errors import ChangedSinceError, NotFoundError, PermissionDeniedError, PlannerError
 from planner.records.ports import (
     ENGRAFTMENT,
     RECORD_KINDS,
@@ -299,7 +300,7 @@ def commit(
         return Change(
             description, before, target, reason, patient_id, (), subject, reversible, permission
         )
-    require(ctx.actor, permission)
+    require_recorded(repo, ctx, permission, description, patient_id)
     written = Documents.of(writes)
     done = repo.commit(
         Action(
@@ -328,6 +329,36 @@ def commit(
         reversible,
         permission,
     )
+
+
+def require_recorded(
+    repo: Repository,
+    ctx: Context,
+    permission: Permission,
+    description: str,
+    patient_id: str | None = None,
+) -> None:
+    """``require``, and a refusal recorded in the audit trail as an event (nothing
+    changes), so an audit shows who tried what; a failure to record it never hides the
+    refusal itself (an account disabled meanwhile, say).
+
+    Raises:
+        PermissionDeniedError: as ``require``.
+    """
+    try:
+        require(ctx.actor, permission)
+    except PermissionDeniedError:
+        with contextlib.suppress(PlannerError):
+            repo.commit(
+                Action(
+                    actor=ctx.actor,
+                    at=ctx.now,
+                    description=f"Refused: {description}",
+                    patient_id=patient_id,
+                    event=f"Refused: {description} (needs the permission to {permission.value})",
+                )
+            )
+        raise
 
 
 def save_record(

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Final
 
 from planner.app.accounts import confirm_password
-from planner.app.changes import Change, Documents, commit, require
+from planner.app.changes import Change, Documents, commit, require_recorded
 from planner.app.context import Context
 from planner.clinical.plan_rules.facts import facts_of
 from planner.clinical.step_doses import plan_dose_line
@@ -32,7 +32,7 @@ from planner.domain.i18n import tr, tr_noop
 from planner.domain.patients import CLOSED_STATUSES, Patient, Transplant
 from planner.domain.plans import DoseSignature, Plan, PlanStep, StepStatus
 from planner.domain.templates import Phase, StepKind
-from planner.errors import ValidationError
+from planner.errors import PlannerError, ValidationError
 from planner.records.ports import Repository
 
 NEEDED: Final = 2
@@ -214,7 +214,7 @@ def verify_doses(
         ValidationError: no accounts, no dose to verify, this person's signature
             already stands, or two already do.
     """
-    require(ctx.actor, Permission.VERIFY_DOSES)
+    require_recorded(repo, ctx, Permission.VERIFY_DOSES, "Verify doses")
     if not repo.accounts_in_use() or ctx.actor.role is None:
         raise ValidationError(
             "accounts",
@@ -276,6 +276,13 @@ def newly_given(before: Plan, after: Plan) -> list[str]:
     return found
 
 
+def _patient_of(repo: Repository, plan: Plan) -> str | None:
+    try:
+        return repo.get_transplant(plan.transplant_id).patient_id
+    except PlannerError:
+        return None
+
+
 def refuse_unverified(
     repo: Repository, ctx: Context, before: Plan, after: Plan
 ) -> Permission | None:
@@ -290,7 +297,9 @@ def refuse_unverified(
     given = newly_given(before, after)
     if not given:
         return None
-    require(ctx.actor, Permission.GIVE_DOSES)
+    require_recorded(
+        repo, ctx, Permission.GIVE_DOSES, f"Mark {given[0]} given", _patient_of(repo, after)
+    )
     if repo.accounts_in_use():
         transplant = repo.get_transplant(after.transplant_id)
         patient = repo.get_patient(transplant.patient_id)

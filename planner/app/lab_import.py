@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from planner.app.changes import Change, Documents, commit, empty_record, require
+from planner.app.changes import Change, Documents, commit, empty_record, require_recorded
 from planner.app.collector import collector_paused
 from planner.app.context import Context
 from planner.domain.accounts import Permission
@@ -356,7 +356,7 @@ def import_labs(
             first, a dry run included).
         LabImportError: the whole file is refused (size, binary, encoding, columns, ...).
     """
-    require(ctx.actor, Permission.IMPORT_LABS)
+    require_recorded(repo, ctx, Permission.IMPORT_LABS, f"Import lab results from {filename}")
     # An import makes some 100,000 samples, rows and tuples per 100,000 lines.
     with collector_paused():
         return _import_labs(repo, ctx, data, filename, mapping, dry_run, limits)

@@ -12,7 +12,7 @@ import argparse
 import json
 
 from planner.app import accounts as acc
-from planner.app.changes import require
+from planner.app.changes import require, require_recorded
 from planner.cli.parser import UserError
 from planner.cli.shell import NEW_PASSWORD_ENV, Shell
 from planner.domain.accounts import Permission, Role, SignInMethod, SignInPolicy
@@ -49,12 +49,12 @@ def _dispatch(repo: Repository, args: argparse.Namespace, shell: Shell) -> str:
     ctx = shell.context()
     if verb == "add":
         if repo.accounts_in_use():  # refused before a password is asked
-            require(ctx.actor, Permission.MANAGE_USERS)
+            require_recorded(repo, ctx, Permission.MANAGE_USERS, "Add account")
         made = acc.add_account(
             repo, ctx, args.name, Role(args.role), _new_password(shell, args.name)
         )
         return f"Added {made.name} ({made.role.value})."
-    require(ctx.actor, Permission.MANAGE_USERS)
+    require_recorded(repo, ctx, Permission.MANAGE_USERS, f"Change account {args.name}")
     if verb in ("disable", "enable"):
         done = acc.set_account_active(repo, ctx, args.name, verb == "enable")
         return f"{done.name} is {'enabled' if done.active else 'disabled'}."

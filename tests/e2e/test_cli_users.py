@@ -124,6 +124,15 @@ def test_each_command_is_refused_to_roles_that_may_not(
     else:
         assert code == 2 and out == ""
         assert err.count("\n") == 1 and "role cannot" in err, err
+        # The attempt is in the audit trail, under the person who tried.
+        from planner.storage import open_repository
+
+        repo = open_repository(team_db, user="check", workstation="t")
+        try:
+            last = repo.audit_log()[-1]
+        finally:
+            repo.close()
+        assert (last.user, last.action.split(":")[0]) == (user, "Refused")
 
 
 def test_a_disabled_account_cannot_sign_in(

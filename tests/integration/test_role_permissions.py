@@ -1,6 +1,6 @@
 """Every use case against every role (the issue's table-driven test): an action the role
-may not take is refused in one sentence and writes nothing, not even an audit row; an
-allowed one goes through. The cases are the edit path's list of every use case
+may not take is refused in one sentence and changes nothing (its attempt is one audited
+event); an allowed one goes through. The cases are the edit path's list of every use case
 (tests/integration/test_edit_path.py), so a new use case joins this table too."""
 
 from __future__ import annotations
@@ -71,8 +71,12 @@ def test_each_use_case_runs_for_the_roles_that_may_and_no_other(
         return
     with pytest.raises(PermissionDeniedError, match=f"{role.value} role cannot") as refused:
         call(clinic)
-    assert len(clinic.audit_log()) == rows  # nothing written, not even the attempt
     assert str(refused.value).count(".") == 1  # one sentence
+    # Nothing changed; the attempt is one event row under the person who tried.
+    (attempt,) = clinic.audit_log()[rows:]
+    assert (attempt.user, attempt.entity) == (person(role).user, "event")
+    assert attempt.action.startswith("Refused: ")
+    assert f"needs the permission to {needed.value}" in (attempt.new or "")
 
 
 def test_undo_needs_what_the_edit_needed(clinic: Repository) -> None:
