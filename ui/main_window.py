@@ -50,7 +50,7 @@ from planner.app.accounts import (
     sign_in_with_login,
 )
 from planner.app.changes import require
-from planner.domain.accounts import Permission, SignInMethod, SignInPolicy
+from planner.domain.accounts import Account, Permission, SignInMethod, SignInPolicy
 from planner.domain.i18n import tr
 from planner.errors import PlannerError
 from planner.records.ports import Repository
@@ -881,24 +881,16 @@ class MainWindow(QMainWindow):
         form = AccountForm(self, name=self.session.actor.user, current=True)
         repo, ctx = self.session.repo, self.session.context()
 
-        def ok() -> None:
-            new = form.password()
-            if new is None:
-                return
+        def work(new: str) -> Callable[[], Account]:
             current = form.current.text()
-            form.set_busy(True)
+            return lambda: change_own_password(repo, ctx, current, new)
 
-            def refused(exc: BaseException) -> None:
-                form.set_busy(False)
-                form.message.setText(user_message(exc))
-
-            def done(_account: object) -> None:
-                form.accept()
-                self.statusBar().showMessage(self.tr("Your password was changed."), 8000)
-
-            run_in_background(lambda: change_own_password(repo, ctx, current, new), done, refused)
-
-        form.buttons.accepted.connect(ok)
+        form.save_with(
+            work,
+            lambda _account: self.statusBar().showMessage(
+                self.tr("Your password was changed."), 8000
+            ),
+        )
         self.password_form = form
         form.open()
 

@@ -154,8 +154,9 @@ class DoseCheck:
         """Two different people's signatures stand on the doses as they are."""
         return len(self.standing) >= NEEDED
 
-    def sentence(self) -> str:
-        """Where it stands, in one or two sentences, with the reason of a void one."""
+    def sentence(self, *, with_void: bool = True) -> str:
+        """Where it stands, in one or two sentences, with the reason of the last void
+        signature (``with_void``; a list of every signature says it itself)."""
         standing = "; ".join(s.describe() for s in self.standing)
         if self.complete:
             text = tr("Doses verified by two people: {who}.").format(who=standing)
@@ -163,7 +164,7 @@ class DoseCheck:
             text = tr("Doses verified by 1 of 2: {who}.").format(who=standing)
         else:
             text = tr("Doses not verified yet (2 signatures needed).")
-        if self.void:
+        if with_void and self.void:
             last = self.void[-1]
             text += " " + tr("Void: {who}: {why}").format(who=last.signature.user, why=last.void)
         return text
@@ -171,7 +172,9 @@ class DoseCheck:
 
 def _void_reason(sig: DoseSignature, doses: Sequence[CheckedDose], basis: str) -> str:
     if sig.basis != basis:
-        return tr("the measurements changed ({old} -> {new}).").format(old=sig.basis, new=basis)
+        return tr("the measurements changed: {changes}.").format(
+            changes="; ".join(_changed_parts(sig.basis, basis))
+        )
     signed = dict(sig.doses)
     now = {d.step_id: d for d in doses}
     for d in doses:
@@ -187,6 +190,22 @@ def _void_reason(sig: DoseSignature, doses: Sequence[CheckedDose], basis: str) -
                 step=step_id
             )
     return ""
+
+
+def _changed_parts(old: str, new: str) -> list[str]:
+    """ "weight 70 kg (2026-12-01) -> 73 kg (2026-12-07)": the measurements of two
+    ``basis_of`` texts that differ, each once."""
+
+    def parts(text: str) -> dict[str, str]:
+        named = (part.partition(" ") for part in text.split(", "))
+        return {name: value for name, _, value in named}
+
+    before, after = parts(old), parts(new)
+    return [
+        f"{name} {before.get(name, '-')} -> {after.get(name, '-')}"
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]
 
 
 def dose_check(plan: Plan, patient: Patient, transplant: Transplant | None) -> DoseCheck:

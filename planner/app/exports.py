@@ -304,9 +304,11 @@ def _dose_check_lines(
     check = dose_check(plan, patient, transplant)
     if not check.doses:
         return ()
-    lines = [check.sentence()]
+    lines = [check.sentence(with_void=False)]  # each void signature says why below
     for state in check.signatures:
-        status = tr("stands") if not state.void else tr("void: {why}").format(why=state.void)
+        status = (
+            tr("stands") if not state.void else tr("void: {why}").format(why=state.void.rstrip("."))
+        )
         lines.append(tr("Signed: {who} ({status})").format(who=state.describe(), status=status))
     return tuple(lines)
 

@@ -631,7 +631,8 @@ class SqlRepository:
                 for rw in prepared.records:
                     self._save_record(conn, rw)
                 for w in prepared.accounts:
-                    self._save_account(conn, w)
+                    columns = ("key", "name", "role", "active", "password_hash", "version")
+                    self._save(conn, s.accounts, w, {k: w.new[k] for k in columns}, key="key")
                 if prepared.policy is not None:
                     self._save_policy(conn, prepared.policy)
                 if action.lab_samples:
@@ -658,22 +659,6 @@ class SqlRepository:
         if self._has_accounts is None:
             self._has_accounts = inspect(conn).has_table("accounts")
         return self._has_accounts
-
-    @staticmethod
-    def _save_account(conn: Connection, w: Write) -> None:
-        t = s.accounts
-        row = {k: w.new[k] for k in ("key", "name", "role", "active", "password_hash", "version")}
-        if w.insert:
-            conn.execute(insert(t).values(**row))
-            return
-        result = conn.execute(
-            update(t)
-            .where(t.c.key == w.record_id, t.c.version == w.stored_version)
-            .values(**{k: v for k, v in row.items() if k != "key"})
-        )
-        if result.rowcount != 1:  # never overwrite a version we did not read
-            actual = conn.execute(select(t.c.version).where(t.c.key == w.record_id)).scalar()
-            raise ConflictError("account", w.record_id, w.stored_version, int(actual or 0))
 
     @staticmethod
     def _save_policy(conn: Connection, w: Write) -> None:
@@ -740,17 +725,22 @@ class SqlRepository:
             raise map_write_error(exc) from None
 
     @staticmethod
-    def _save(conn: Connection, table: Any, w: Write, row: dict[str, Any]) -> None:
+    def _save(
+        conn: Connection, table: Any, w: Write, row: dict[str, Any], *, key: str = "id"
+    ) -> None:
+        """Insert, or update the row whose ``key`` column is ``w.record_id`` at the version
+        read (an account's key is its name's ``account_key``; the others' is ``id``)."""
         if w.insert:
             conn.execute(insert(table).values(**row))
             return
+        column = table.c[key]
         result = conn.execute(
             update(table)
-            .where(table.c.id == w.record_id, table.c.version == w.stored_version)
-            .values(**{k: v for k, v in row.items() if k != "id"})
+            .where(column == w.record_id, table.c.version == w.stored_version)
+            .values(**{k: v for k, v in row.items() if k != key})
         )
         if result.rowcount != 1:  # never overwrite a version we did not read
-            actual = conn.execute(select(table.c.version).where(table.c.id == w.record_id)).scalar()
+            actual = conn.execute(select(table.c.version).where(column == w.record_id)).scalar()
             raise ConflictError(w.entity, w.record_id, w.stored_version, int(actual or 0))
 
     @staticmethod

@@ -65,12 +65,18 @@ def signed_in_window(qtbot, make_window, team_repo):
     return make
 
 
-def test_the_program_shows_nothing_before_a_sign_in_then_loads(qapp, qtbot, team_repo, settings):
-    """``ui.app.run`` as the program runs it: a sign-in dialog over an empty board, typed
-    into; the clinic loads once signed in, and the audit records who."""
+def _run_signing_in(qtbot, open_repo, settings, **kw) -> tuple[int, list[tuple[int, bool]]]:
+    """``ui.app.run`` as the program runs it, typing nina's name and password into the
+    sign-in dialog when it shows; closed once the clinic is live and checked. Returns the
+    exit code and (board rows, ready) when the dialog showed and when closing (exit code
+    3 after 20 s rather than a hang)."""
     seen: list[tuple[int, bool]] = []
+    ticks = [0]
 
     def poll() -> None:
+        ticks[0] += 1
+        if ticks[0] > 1000:
+            QApplication.instance().exit(3)
         for widget in QApplication.topLevelWidgets():
             if not isinstance(widget, MainWindow) or not widget.isVisible():
                 continue
@@ -90,12 +96,19 @@ def test_the_program_shows_nothing_before_a_sign_in_then_loads(qapp, qtbot, team
             None,
             actor=ACTOR,
             clock=lambda: NOW,
-            demo=True,
-            open_repo=lambda: team_repo,
+            open_repo=open_repo,
             window_settings=settings,
+            **kw,
         )
     finally:
         timer.stop()
+    return code, seen
+
+
+def test_the_program_shows_nothing_before_a_sign_in_then_loads(qapp, qtbot, team_repo, settings):
+    """A sign-in dialog over an empty board, typed into; the clinic loads once signed in,
+    and the audit records who."""
+    code, seen = _run_signing_in(qtbot, lambda: team_repo, settings, demo=True)
     assert code == 0
     assert seen[0] == (0, False)  # nothing of the clinic while the dialog is up
     assert seen[-1][0] > 0 and seen[-1][1]
@@ -338,42 +351,36 @@ def test_on_a_real_file_the_deferred_check_runs_before_the_sign_in(qapp, qtbot, 
         )
         return opened[-1]
 
-    signed: list[bool] = []
-    ticks = [0]
-
-    def poll() -> None:
-        ticks[0] += 1
-        if ticks[0] > 1000:  # 20 s: fail with what was seen rather than hang
-            QApplication.instance().exit(3)
-        for widget in QApplication.topLevelWidgets():
-            if not isinstance(widget, MainWindow) or not widget.isVisible():
-                continue
-            dialog = getattr(widget, "sign_in_dialog", None)
-            if dialog is not None and dialog.isVisible() and not signed:
-                signed.append(True)
-                _type_and_sign_in(qtbot, dialog, "nina", PW)
-            if widget.session.ready and widget.session.file_checked:
-                widget.close()
-
-    timer = QTimer()
-    timer.timeout.connect(poll)
-    timer.start(20)
     try:
-        code = app_module.run(
-            None,
-            actor=ACTOR,
-            clock=lambda: NOW,
-            open_repo=open_repo,
-            window_settings=settings,
-        )
+        code, seen = _run_signing_in(qtbot, open_repo, settings)
     finally:
-        timer.stop()
         for repo in opened:
             repo.close()
-    assert code == 0 and signed
+    assert code == 0 and seen
     check = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
     try:
         rows = [e for e in check.audit_log() if e.action == "Sign in"]
         assert rows and rows[-1].user == "nina"
     finally:
         check.close()
+
+
+def test_a_password_is_changed_from_the_file_menu(qtbot, signed_in_window, team_repo):
+    window = signed_in_window("nina")
+    window.change_password()
+    form = window.password_form
+    qtbot.keyClicks(form.current, "not my password")
+    qtbot.keyClicks(form.passwords.first, "a brand new passphrase")
+    qtbot.keyClicks(form.passwords.again, "a brand new passphrase")
+    qtbot.keyClick(form.passwords.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "not right" in form.message.text(), timeout=5000)
+    assert form.isVisible() and form.passwords.first.text() == "a brand new passphrase"
+    qtbot.waitUntil(form.buttons.isEnabled, timeout=5000)
+    form.current.clear()
+    qtbot.keyClicks(form.current, PW)
+    qtbot.keyClick(form.passwords.again, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not form.isVisible(), timeout=5000)
+    assert window.statusBar().currentMessage() == "Your password was changed."
+    assert (
+        acc.sign_in(team_repo, "nina", "a brand new passphrase", "ws-1", NOW).actor.user == "nina"
+    )

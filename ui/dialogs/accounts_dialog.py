@@ -133,6 +133,33 @@ class AccountForm(QDialog):
         if busy:
             self.message.setText(self.tr("Saving..."))
 
+    def save_with(
+        self, work: Callable[[str], Callable[[], Account]], done: Callable[[Account], None]
+    ) -> None:
+        """On OK: the new password typed twice, then the save ``work(password)`` returns
+        (built on the GUI thread, run in a worker: hashing takes half a second) with the
+        buttons off; the form closes and ``done`` gets the account, or the refusal is
+        shown in the form with what was typed kept."""
+
+        def ok() -> None:
+            password = self.password()
+            if password is None:
+                return
+            save = work(password)
+            self.set_busy(True)
+
+            def saved(account: Account) -> None:
+                self.accept()
+                done(account)
+
+            def refused(exc: BaseException) -> None:
+                self.set_busy(False)
+                self.message.setText(user_message(exc))
+
+            run_in_background(save, saved, refused)
+
+        self.buttons.accepted.connect(ok)
+
 
 COLUMNS = 3  # name, role, status
 
@@ -273,30 +300,18 @@ class AccountsDialog(QDialog):
         first = not self.accounts
         form = AccountForm(self, first=first)
 
-        def ok() -> None:
-            password = form.password()
-            if password is None:
-                return
+        def work(password: str) -> Callable[[], Account]:
             name, role = form.name.text(), Role(form.role.currentData())
             repo, ctx = self._repo, self._context()
-            form.set_busy(True)
+            return lambda: acc.add_account(repo, ctx, name, role, password)
 
-            def added(account: Account) -> None:
-                form.accept()
-                self.message.setText(self.tr("Added {name}.").format(name=account.name))
-                self.reload()
-                if first:
-                    self.first_account_added.emit()
+        def added(account: Account) -> None:
+            self.message.setText(self.tr("Added {name}.").format(name=account.name))
+            self.reload()
+            if first:
+                self.first_account_added.emit()
 
-            def refused(exc: BaseException) -> None:
-                form.set_busy(False)
-                form.message.setText(user_message(exc))
-
-            run_in_background(
-                lambda: acc.add_account(repo, ctx, name, role, password), added, refused
-            )
-
-        form.buttons.accepted.connect(ok)
+        form.save_with(work, added)
         form.open()
 
     def _set_role(self) -> None:
@@ -329,29 +344,17 @@ class AccountsDialog(QDialog):
             return
         form = AccountForm(self, name=chosen.name)
 
-        def ok() -> None:
-            password = form.password()
-            if password is None:
-                return
+        def work(password: str) -> Callable[[], Account]:
             repo, ctx = self._repo, self._context()
-            form.set_busy(True)
+            return lambda: acc.reset_password(repo, ctx, chosen.name, password)
 
-            def done(_account: Account) -> None:
-                form.accept()
-                self.message.setText(
-                    self.tr("The password of {name} was set.").format(name=chosen.name)
-                )
-                self.reload()
-
-            def refused(exc: BaseException) -> None:
-                form.set_busy(False)
-                form.message.setText(user_message(exc))
-
-            run_in_background(
-                lambda: acc.reset_password(repo, ctx, chosen.name, password), done, refused
+        def done(_account: Account) -> None:
+            self.message.setText(
+                self.tr("The password of {name} was set.").format(name=chosen.name)
             )
+            self.reload()
 
-        form.buttons.accepted.connect(ok)
+        form.save_with(work, done)
         form.open()
 
     def _save_rules(self) -> None:
