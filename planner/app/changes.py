@@ -34,6 +34,7 @@ from planner.domain.accounts import (
     role_name,
     roles_with,
 )
+from planner.domain.calendar_revisions import revised
 from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant
@@ -111,8 +112,17 @@ def _with_version(doc: Doc, version: int) -> Doc:
 
 
 def same_content(a: Doc, b: Doc) -> bool:
-    """True when two versions of a document hold the same data (versions aside)."""
-    return _with_version(a, 0) == _with_version(b, 0)
+    """True when two versions of a document hold the same data: versions aside, and a
+    plan's calendar revision counters aside (bookkeeping of its changes, like the version:
+    an undo writes the old content back with higher counters, and the next undo down
+    the stack must still find what it expects)."""
+    return _content(a) == _content(b)
+
+
+def _content(doc: Doc) -> Doc:
+    if isinstance(doc, Plan) and doc.calendar_revisions:
+        return replace(doc, version=0, calendar_revisions={})
+    return _with_version(doc, 0)
 
 
 @dataclass(frozen=True)
@@ -290,7 +300,7 @@ def commit(
     target = before.merged(after if isinstance(after, Documents) else Documents.of(after))
     old = before.keyed()
     writes = [
-        _with_version(doc, old[key].version if key in old else 0)
+        _revised(old.get(key), _with_version(doc, old[key].version if key in old else 0))
         for key, doc in target.keyed().items()
         if key not in old or not same_content(old[key], doc)
     ]
@@ -329,6 +339,15 @@ def commit(
         reversible,
         permission,
     )
+
+
+def _revised(old: Doc | None, new: Doc) -> Doc:
+    """A plan with its calendar revision counters raised from the version it replaces
+    (``planner.domain.calendar_revisions``): here, so that every edit, undo and redo
+    counts, and a write-back of an old version counts as one more change."""
+    if isinstance(new, Plan) and isinstance(old, Plan):
+        return revised(old, new)
+    return new
 
 
 def require_recorded(
@@ -487,7 +506,7 @@ def _mark_samples(
     owner = {t.id: t.patient_id for t in change.before.transplants}
     reason = f"Undo: {change.description}"
     current = read_documents(repo, change.before)
-    target = []
+    target: list[Doc] = []
     for record in current.records:
         if record.kind != ENGRAFTMENT:
             continue
@@ -511,6 +530,16 @@ def _mark_samples(
             )
         body = replace(rec, superseded=tuple(entries)).to_body()
         target.append(ClinicalRecord(tid, ENGRAFTMENT, body, record.version))
+    # A patient record the action updated (a newer creatinine): back, or again, as for
+    # any other document, refused when it was changed since.
+    left = (change.after if superseded else change.before).keyed()
+    wanted = (change.before if superseded else change.after).keyed()
+    for patient in current.patients:
+        key = doc_key(patient)
+        if key in left and not same_content(patient, left[key]):
+            raise ChangedSinceError(key[0])
+        if key in wanted:
+            target.append(wanted[key])
     return commit(
         repo,
         ctx,

@@ -16,8 +16,8 @@ from planner.app.context import Context
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import (
     ANALYTE_LABEL,
-    ANALYTES,
     CANONICAL_UNIT,
+    COUNT_ANALYTES,
     Analyte,
     LabSample,
     analyte_label,
@@ -218,11 +218,11 @@ def record_counts(
     new: list[LabSample] = []
     superseded: list[Superseded] = []
     for analyte, value in values.items():
-        if analyte not in ANALYTES:
+        if analyte not in COUNT_ANALYTES:
             raise ValidationError(
                 "analyte",
                 tr("'{analyte}' is not one of: {known}.").format(
-                    analyte=analyte, known=", ".join(ANALYTES)
+                    analyte=analyte, known=", ".join(COUNT_ANALYTES)
                 ),
             )
         a: Analyte = analyte
@@ -289,11 +289,11 @@ def remove_count(
     """
     if not reason.strip():
         raise ValidationError("reason", tr("Removing a count needs a reason."))
-    if analyte not in ANALYTES:
+    if analyte not in COUNT_ANALYTES:
         raise ValidationError(
             "analyte",
             tr("'{analyte}' is not one of: {known}.").format(
-                analyte=analyte, known=", ".join(ANALYTES)
+                analyte=analyte, known=", ".join(COUNT_ANALYTES)
             ),
         )
     transplant, record, rec = _read(repo, transplant_id)

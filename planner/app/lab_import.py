@@ -1,4 +1,4 @@
-"""The lab-import use case: a lab export's accepted rows in one commit."""
+"""The lab-import use case: a lab file's accepted rows (CSV, XLSX, HL7 v2) in one commit."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from planner.app.context import Context
 from planner.domain.accounts import Permission
 from planner.domain.i18n import tr
 from planner.domain.labs import ANALYTES, LabSample, analyte_label
+from planner.domain.patients import MAX_CREATININE_MG_DL, MIN_CREATININE_MG_DL, Patient
 from planner.labimport.reader import (
     CheckedFile,
     ColumnMapping,
@@ -281,8 +282,15 @@ def _stored_reasons(
                 analyte=labels[j], date=days[j], values=", ".join(listed[k])
             )
         reasons[j] = conflicts[k]
+    lines = checked.line[hit].tolist()
+    if checked.places:  # an HL7 result: each reason names its message and OBX
+        at, places = tr("{place}: {reason}"), checked.places
+        reasons = [
+            at.format(place=places.get(n, ""), reason=r)
+            for n, r in zip(lines, reasons, strict=True)
+        ]
     raws = zip(checked.mrn[hit].tolist(), days, analytes, shown, strict=True)
-    return list(map(RejectedRow, checked.line[hit].tolist(), reasons, raws, analytes))
+    return list(map(RejectedRow, lines, reasons, raws, analytes))
 
 
 def _filler(template: str) -> Callable[[Mapping[str, list[str]]], list[str]]:
@@ -344,12 +352,18 @@ def import_labs(
     *,
     dry_run: bool = False,
     limits: Limits | None = None,
+    mapping_name: str = "",
 ) -> ImportReport:
-    """Import a lab export: accepted rows in ONE commit, every other row listed with its reason.
+    """Import a lab file (CSV, XLSX or HL7 v2): accepted rows in ONE commit, every other
+    row listed with its reason.
 
     MRNs are matched exactly (text, leading zeros kept) to the planner's patients; samples
     already stored (same patient, date, analyte and value) are reported as duplicates and not
-    stored twice; a different stored value is a conflict and is not imported.
+    stored twice; a different stored value is a conflict and is not imported (an HL7
+    corrected result, status C, that differs from the stored value is such a conflict: it
+    is listed for review, never written over a result silently).
+
+    ``mapping_name``: the saved mapping ``mapping`` came from, named in the audit trail.
 
     Raises:
         PermissionDeniedError: the signed-in role cannot import lab results (checked
@@ -359,7 +373,7 @@ def import_labs(
     require_recorded(repo, ctx, Permission.IMPORT_LABS, f"Import lab results from {filename}")
     # An import makes some 100,000 samples, rows and tuples per 100,000 lines.
     with collector_paused():
-        return _import_labs(repo, ctx, data, filename, mapping, dry_run, limits)
+        return _import_labs(repo, ctx, data, filename, mapping, dry_run, limits, mapping_name)
 
 
 def _import_labs(
@@ -370,6 +384,7 @@ def _import_labs(
     mapping: ColumnMapping,
     dry_run: bool,
     limits: Limits | None,
+    mapping_name: str,
 ) -> ImportReport:
     known = _PatientsByMrn(repo)
     checked = check_lab_file(
@@ -393,18 +408,66 @@ def _import_labs(
         return replace(
             report, change=Change(f"Import lab results from {filename}", Documents(), Documents())
         )
+    before, after, notes = newer_creatinine(repo, accepted)
+    report = replace(report, warnings=(*report.warnings, *notes))
     change = commit(
         repo,
         ctx,
         f"Import lab results from {filename}",
-        _recovery_of(repo, report.patients, known),
-        [],
-        reason=f"{len(accepted)} accepted, {len(rejected)} rejected",
+        _recovery_of(repo, report.patients, known).merged(Documents(patients=tuple(before))),
+        after,
+        reason=f"{len(accepted)} accepted, {len(rejected)} rejected"
+        + (f", mapping '{mapping_name}'" if mapping_name else ""),
         patient_id=next(iter(report.patients)) if len(report.patients) == 1 else None,
         samples=tuple(accepted),
         permission=Permission.IMPORT_LABS,
     )
     return replace(report, change=change)
+
+
+def newer_creatinine(
+    repo: Repository, samples: Sequence[LabSample]
+) -> tuple[list[Patient], list[Patient], list[str]]:
+    """The patients whose record a newer serum creatinine among ``samples`` updates: (as
+    stored, updated, a note for each). The record's creatinine is the one every dose rule,
+    calculator and the double check of doses read (``PatientFacts``); a newer lab result
+    replaces it in the same commit as the samples, so a dose computed from the older one
+    is recomputed and its signatures are void. A result given only as below or above a
+    limit, or outside the range the record accepts, is left for the team to enter."""
+    latest: dict[str, LabSample] = {}
+    for sample in samples:
+        if sample.analyte == "creatinine" and not sample.qualifier:
+            known = latest.get(sample.patient_id)
+            if known is None or sample.date >= known.date:
+                latest[sample.patient_id] = sample
+    before, after, notes = [], [], []
+    for pid, sample in sorted(latest.items()):
+        patient = repo.get_patient(pid)
+        if patient.creatinine_date is not None and sample.date <= patient.creatinine_date:
+            continue
+        if not MIN_CREATININE_MG_DL <= sample.value <= MAX_CREATININE_MG_DL:
+            notes.append(
+                tr(
+                    "The creatinine of {mrn} of {date} ({value}) is outside {low}-{high} mg/dL: "
+                    "the patient's record keeps its own; enter it there if it is right."
+                ).format(
+                    mrn=patient.mrn,
+                    date=sample.date.isoformat(),
+                    value=sample.reported,
+                    low=f"{MIN_CREATININE_MG_DL:g}",
+                    high=f"{MAX_CREATININE_MG_DL:g}",
+                )
+            )
+            continue
+        before.append(patient)
+        after.append(replace(patient, creatinine_mg_dl=sample.value, creatinine_date=sample.date))
+        notes.append(
+            tr(
+                "The creatinine of {mrn} in the patient's record is now {value} of {date}: "
+                "doses and calculators use it."
+            ).format(mrn=patient.mrn, value=sample.reported, date=sample.date.isoformat())
+        )
+    return before, after, notes
 
 
 def _recovery_of(repo: Repository, patients: frozenset[str], known: _PatientsByMrn) -> Documents:

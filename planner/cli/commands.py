@@ -197,7 +197,14 @@ def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
     # (a mistyped --db) could accept no row, so a missing one is refused, dry run or not.
     repo = shell.open_repository(args, existing=True)
     try:
-        code, text = run_import_labs(repo, shell.context(), Path(args.file), args.dry_run)
+        code, text = run_import_labs(
+            repo,
+            shell.context(),
+            Path(args.file),
+            args.dry_run,
+            mapping_name=args.mapping,
+            decimal_comma=args.decimal_comma,
+        )
     finally:
         repo.close()
     if code == EXIT_BAD_INPUT:
@@ -247,6 +254,18 @@ def cmd_users(args: argparse.Namespace, shell: Shell) -> int:
     return EXIT_OK
 
 
+def cmd_templates(args: argparse.Namespace, shell: Shell) -> int:
+    """Export a template as a FHIR PlanDefinition, or import one as a local template."""
+    from planner.cli.choose import RefusedError
+    from planner.cli.templates import run_templates
+
+    try:
+        shell.out(run_templates(args, shell.local_templates()))
+    except RefusedError as exc:
+        raise UserError(str(exc)) from None
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "protocols": cmd_protocols,
     "schedule": cmd_schedule,
@@ -260,6 +279,7 @@ COMMANDS: dict[str, Command] = {
     "import-labs": cmd_import_labs,
     "audit": cmd_audit,
     "users": cmd_users,
+    "templates": cmd_templates,
 }
 
 

@@ -11,6 +11,11 @@ from planner.records.kinds import DOCUMENT_KINDS, REFERENCE_LANGUAGE, VIEW_KINDS
 DB_ENV: Final = "TRANSPLANT_PLANNER_DB"
 PROGRAM: Final = "transplant-planner"
 
+# ``export`` of data files rather than PDFs (planner.cli.export_data); spelled here, as
+# the parser loads no use case module.
+DATA_KINDS: Final = ("ics", "fhir", "board", "worklist", "plan", "forms")
+TEAM_DAYS: Final = 30
+
 # Schedules add hundreds of days to Day 0: a date near year 1 or 9999 would overflow
 # deep inside the date arithmetic, and no transplant is planned outside these years.
 EARLIEST_DATE: Final = dt.date(1900, 1, 1)
@@ -114,11 +119,21 @@ def build_parser() -> argparse.ArgumentParser:
         "restore", help="replace the database with a verified backup (the app must be closed)"
     )
     restore.add_argument("backup", help="the backup file (planner-....db)")
-    labs = sub.add_parser("import-labs", help="import blood counts from a CSV/XLSX lab export")
+    labs = sub.add_parser(
+        "import-labs",
+        help="import counts, chemistry and drug levels from a CSV, XLSX or HL7 v2 lab file",
+    )
     labs.add_argument("file")
     labs.add_argument(
         "--dry-run", action="store_true", help="report accepted and rejected rows; change nothing"
     )
+    labs.add_argument(
+        "--mapping", metavar="NAME", help="a column mapping saved by name in the import dialog"
+    )
+    labs.add_argument(
+        "--decimal-comma", action="store_true", help="results are written 1,5 (not 1.5)"
+    )
+    _add_templates_parser(sub)
     add_export_parser(sub)
     _add_audit_parser(sub)
     _add_users_parser(sub)
@@ -164,6 +179,25 @@ def _add_users_parser(subparsers: Any) -> None:
         _add_global_options(command, after_command=True)
 
 
+def _add_templates_parser(subparsers: Any) -> None:
+    templates = subparsers.add_parser(
+        "templates", help="protocol templates to and from FHIR PlanDefinition"
+    )
+    what = templates.add_subparsers(dest="what", required=True, parser_class=_Parser)
+    out = what.add_parser("export-fhir", help="write a template as a FHIR PlanDefinition")
+    out.add_argument("id", help="the template's id (see `protocols`)")
+    out.add_argument("--out", required=True, metavar="FILE.json")
+    inp = what.add_parser(
+        "import-fhir", help="save a FHIR PlanDefinition as a local template of the centre"
+    )
+    inp.add_argument("file", metavar="FILE.json")
+    for command in what.choices.values():
+        command.add_argument(
+            "--overwrite", action="store_true", help="replace an existing file of the same name"
+        )
+        _add_global_options(command, after_command=True)
+
+
 def _add_audit_parser(subparsers: Any) -> None:
     audit = subparsers.add_parser(
         "audit", help="read the audit trail: who changed what and when, newest first"
@@ -192,13 +226,19 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "export",
         help="write a handout, team summary or hand-off packet, or the patient's timeline, "
-        "calendar or checklists, as PDF",
+        "calendar or checklists, as PDF; a calendar file (ics); a FHIR bundle (fhir); the "
+        "board, worklist, a plan or the registry forms as a spreadsheet",
     )
     parser.add_argument(
-        "document", choices=(*DOCUMENT_KINDS, *VIEW_KINDS), help="which document or view"
+        "document",
+        choices=(*DOCUMENT_KINDS, *VIEW_KINDS, *DATA_KINDS),
+        help="which document, view or data file",
     )
-    who = parser.add_mutually_exclusive_group(required=True)
+    who = parser.add_mutually_exclusive_group()
     who.add_argument("--patient", metavar="MRN", help="one patient, by MRN")
+    who.add_argument(
+        "--clinic", action="store_true", help="ics: the team's calendar of every patient"
+    )
     who.add_argument(
         "--patients",
         metavar="MRN,MRN",
@@ -219,6 +259,16 @@ def add_export_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--no-phi",
         action="store_true",
         help="handout, timeline, calendar or checklists without name, MRN or date of birth",
+    )
+    parser.add_argument(
+        "--with-phi",
+        action="store_true",
+        help="ics: name the patient (a calendar file names no one unless asked)",
+    )
+    parser.add_argument(
+        "--days",
+        metavar="N",
+        help=f"ics --clinic: the days from today the team calendar covers (default {TEAM_DAYS})",
     )
     parser.add_argument(
         "--overwrite", action="store_true", help="replace an existing file of the same name"

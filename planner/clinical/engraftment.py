@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from planner.domain.days import short_day_label
 from planner.domain.i18n import tr, tr_noop
-from planner.domain.labs import ANALYTES, LabSample
+from planner.domain.labs import COUNT_ANALYTES, LabSample
 from planner.domain.patients import GraftSource
 from planner.errors import ValidationError
 
@@ -1142,11 +1142,11 @@ def sample_counts(
     samples: Iterable[LabSample], analyte: str, *, patient_id: str | None = None
 ) -> Counts:
     """``count_series`` as ``Counts``: the same values in the same order, without pandas."""
-    if analyte not in ANALYTES:
+    if analyte not in COUNT_ANALYTES:
         raise ValidationError(
             "analyte",
             tr("Analyte '{analyte}' is not one of: {allowed}.").format(
-                analyte=analyte, allowed=", ".join(ANALYTES)
+                analyte=analyte, allowed=", ".join(COUNT_ANALYTES)
             ),
         )
     dates: list[dt.date] = []

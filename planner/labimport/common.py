@@ -4,11 +4,12 @@ refusal and per-row rejection (shared by the file readers and the checks)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass, field, fields
+from typing import Any, Final, cast
 
 from planner.domain.i18n import tr
 from planner.domain.labs import ANALYTES, Analyte, LabSample
+from planner.domain.loinc import ALL_LOINC
 from planner.errors import PlannerError
 
 MB: Final = 1024 * 1024
@@ -49,6 +50,28 @@ DEFAULT_ANALYTE_NAMES: Final[dict[str, Analyte]] = {
     "hgb": "hb",
     "haemoglobin": "hb",
     "hemoglobin": "hb",
+    "creatinine": "creatinine",
+    "creat": "creatinine",
+    "crea": "creatinine",
+    "serum creatinine": "creatinine",
+    "bilirubin": "bilirubin",
+    "total bilirubin": "bilirubin",
+    "bilirubin total": "bilirubin",
+    "bilirubin, total": "bilirubin",
+    "tbil": "bilirubin",
+    "t bili": "bilirubin",
+    "bili": "bilirubin",
+    "tacrolimus": "tacrolimus",
+    "tacro": "tacrolimus",
+    "fk506": "tacrolimus",
+    "fk-506": "tacrolimus",
+    "ciclosporin": "ciclosporin",
+    "ciclosporine": "ciclosporin",
+    "cyclosporin": "ciclosporin",
+    "cyclosporine": "ciclosporin",
+    "csa": "ciclosporin",
+    # The LOINC codes of planner.domain.loinc name their analyte in a CSV too.
+    **{code.code: cast(Analyte, analyte) for analyte, code in ALL_LOINC.items()},
 }
 
 
@@ -72,6 +95,9 @@ class ColumnMapping:
         decimal_comma: the source writes "1,5" for 1.5 (then "1.500" is refused as ambiguous).
         delimiter: CSV delimiter; None detects ",", ";" or tab from the header line.
         sheet: XLSX sheet name; None takes the first sheet.
+        local_codes: a laboratory's own result codes -> analyte, for HL7 v2 results (OBX-3)
+            not coded in LOINC, or coded in a LOINC code the planner does not read
+            (e.g. {"CREA": "creatinine", "14682-9": "creatinine"}); matched case aside.
     """
 
     mrn: str
@@ -86,6 +112,7 @@ class ColumnMapping:
     decimal_comma: bool = False
     delimiter: str | None = None
     sheet: str | None = None
+    local_codes: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.wide is None and (self.analyte is None or self.value is None):
@@ -110,6 +137,90 @@ class ColumnMapping:
                         "{analytes}."
                     ).format(name=name, analyte=analyte, analytes=", ".join(ANALYTES))
                 )
+        for code, analyte in self.local_codes.items():
+            if not code.strip():
+                raise LabImportError(tr("A local code in the mapping is empty."))
+            if analyte not in ANALYTES:
+                raise LabImportError(
+                    tr(
+                        "Local code '{code}' is mapped to '{analyte}', which is not one of: "
+                        "{analytes}."
+                    ).format(code=code, analyte=analyte, analytes=", ".join(ANALYTES))
+                )
+
+
+# A saved mapping's fields (``mapping_to_dict``): column names, units, names, codes and
+# flags, never a value read from a file.
+_TEXT_FIELDS: Final = ("mrn", "date", "analyte", "value", "unit", "delimiter", "sheet")
+_TABLE_FIELDS: Final = ("wide", "wide_units", "units", "analyte_names", "local_codes")
+
+
+def mapping_to_dict(mapping: ColumnMapping) -> dict[str, Any]:
+    """A mapping as JSON-ready data (what a saved mapping stores)."""
+    data: dict[str, Any] = {name: getattr(mapping, name) for name in _TEXT_FIELDS}
+    for name in _TABLE_FIELDS:
+        table = getattr(mapping, name)
+        data[name] = dict(table) if table is not None else None
+    data["decimal_comma"] = mapping.decimal_comma
+    return data
+
+
+def mapping_from_dict(data: Mapping[str, Any]) -> ColumnMapping:
+    """The mapping ``mapping_to_dict`` gave (fields it does not know are ignored).
+
+    Raises:
+        LabImportError: the data is not a mapping the import can use.
+    """
+    known = {f.name for f in fields(ColumnMapping)}
+    values = {k: v for k, v in data.items() if k in known}
+    texts_ok = all(
+        isinstance(values.get(n), str) or (values.get(n) is None and n not in ("mrn", "date"))
+        for n in _TEXT_FIELDS
+    )
+    tables_ok = all(
+        values.get(n) is None
+        or (isinstance(values[n], Mapping) and all(isinstance(v, str) for v in values[n].values()))
+        for n in _TABLE_FIELDS
+    )
+    if not texts_ok or not tables_ok or not isinstance(values.get("decimal_comma", False), bool):
+        raise LabImportError(tr("The saved column mapping is damaged; save it again."))
+    for name in _TABLE_FIELDS:
+        if values.get(name) is None and name != "wide":
+            values.pop(name, None)
+    return ColumnMapping(**values)
+
+
+def code_table_text(codes: Mapping[str, str]) -> str:
+    """A local code table as the mapping dialog shows it: one "CODE = analyte" a line."""
+    return "\n".join(f"{code} = {analyte}" for code, analyte in codes.items())
+
+
+def parse_code_table(text: str) -> dict[str, str]:
+    """The local code table typed as "CODE = analyte" lines (blank lines ignored).
+
+    Raises:
+        LabImportError: a line without "=", or an analyte the planner does not read.
+    """
+    codes: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        code, equals, analyte = line.partition("=")
+        name = analyte.strip().casefold()
+        if not equals or not code.strip():
+            raise LabImportError(
+                tr("Line {line} of the local codes is not written as CODE = analyte.").format(
+                    line=number
+                )
+            )
+        if name not in ANALYTES:
+            raise LabImportError(
+                tr(
+                    "Line {line} of the local codes names '{analyte}', not one of: {analytes}."
+                ).format(line=number, analyte=analyte.strip(), analytes=", ".join(ANALYTES))
+            )
+        codes[code.strip()] = name
+    return codes
 
 
 @dataclass(frozen=True)

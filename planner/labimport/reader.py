@@ -1,4 +1,4 @@
-"""Lab export import (CSV and XLSX): bytes + a column mapping -> accepted samples and rejections.
+"""Lab file import (CSV, XLSX, HL7 v2): bytes + a column mapping -> accepted samples and rejections.
 
 A pure function of its inputs (no database, no clock unless ``today`` is passed): the caller
 shows the result as a dry-run preview and stores the accepted samples in one transaction.
@@ -6,9 +6,11 @@ Threats: oversized files and XLSX zip bombs (CPython zipfile docs, "Decompressio
 pandas' silent NA and number coercion, and units that are not explicit (refused, not guessed).
 
 Whole-file refusals raise :class:`LabImportError` with one sentence for the user: too big
-(checked before parsing), a binary file named .csv, an encoding other than UTF-8 / UTF-16
-with BOM, a spreadsheet that declares huge unpacked sizes (zip bomb), too many rows, a
-mapped column that is missing. Row problems never stop the import: each row is accepted or
+(checked before parsing), a binary file named .csv, an encoding that cannot be recognised
+(UTF-8 is read at once; Windows code pages and UTF-16 are recognised, ``charset``), a
+spreadsheet that declares huge unpacked sizes (zip bomb), too many rows, a mapped column
+that is missing, an HL7 file without an ORU^R01 message (``hl7v2``: its results are
+checked here like the rows of a CSV). Row problems never stop the import: each row is accepted or
 listed in ``rejected`` with its reason.
 
 Everything is read as text: no NA guessing (a surname "Null" stays "Null"), MRNs keep their
@@ -28,7 +30,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final
 
@@ -36,7 +38,11 @@ from planner.domain.i18n import tr, tr_noop
 from planner.domain.labs import (
     ANALYTE_LABEL,
     ANALYTES,
+    BILIRUBIN_UMOL_PER_MG_DL,
     CANONICAL_UNIT,
+    CHEMISTRY_ANALYTES,
+    CREATININE_UMOL_PER_MG_DL,
+    MOLAR_UNIT,
     PHYSICAL_RANGE,
     LabSample,
 )
@@ -49,6 +55,8 @@ from planner.labimport.common import ImportResult as ImportResult
 from planner.labimport.common import LabImportError as LabImportError
 from planner.labimport.common import Limits as Limits
 from planner.labimport.common import RejectedRow as RejectedRow
+from planner.labimport.hl7v2 import COLUMNS as HL7_COLUMNS
+from planner.labimport.hl7v2 import HL7_EXTENSIONS, looks_like_hl7, read_hl7
 from planner.labimport.table import _read_csv, _read_xlsx, _Table, _wanted_columns
 from planner.labimport.table import check_size as check_size
 
@@ -93,18 +101,45 @@ _COUNT_UNITS: Final[dict[str, float]] = {
     ),
 }
 _HB_UNITS: Final[dict[str, float]] = {"g/l": 1.0, "g/dl": 10.0}
+
+
+def _mass_or_molar(umol_per_mg_dl: float) -> dict[str, float]:
+    """mg/dL (UCUM "mg/dL", also written mg/100mL and mg%) and umol/L (UCUM "umol/L")
+    to mg/dL, for a chemistry result of the given SI conversion factor."""
+    mass = dict.fromkeys(["mg/dl", "mg/100ml", "mg%"], 1.0)
+    molar = dict.fromkeys(["umol/l", "micromol/l", "umol/litre"], 1.0 / umol_per_mg_dl)
+    return {**mass, **molar}
+
+
+# ng/mL is ug/L (UCUM "ng/mL", "ug/L"), as drug levels are reported.
+_DRUG_LEVEL_UNITS: Final[dict[str, float]] = dict.fromkeys(
+    ["ng/ml", "ug/l", "mcg/l", "microg/l"], 1.0
+)
+
 _UNIT_FACTORS: Final[dict[str, dict[str, float]]] = {
     "wbc": _COUNT_UNITS,
     "anc": _COUNT_UNITS,
     "plt": _COUNT_UNITS,
     "hb": _HB_UNITS,
+    "creatinine": _mass_or_molar(CREATININE_UMOL_PER_MG_DL),
+    "bilirubin": _mass_or_molar(BILIRUBIN_UMOL_PER_MG_DL),
+    "tacrolimus": _DRUG_LEVEL_UNITS,
+    "ciclosporin": _DRUG_LEVEL_UNITS,
 }
 _ACCEPTED_UNITS_TEXT: Final[dict[str, str]] = {
     "wbc": "10^9/L, G/L, K/uL, 10^3/uL, /uL, /mm3, cells/uL",
     "anc": "10^9/L, G/L, K/uL, 10^3/uL, /uL, /mm3, cells/uL",
     "plt": "10^9/L, G/L, K/uL, 10^3/uL, /uL, /mm3, cells/uL",
     "hb": "g/L, g/dL",
+    "creatinine": "mg/dL, umol/L",
+    "bilirubin": "mg/dL, umol/L",
+    "tacrolimus": "ng/mL, ug/L",
+    "ciclosporin": "ng/mL, ug/L",
 }
+# A chemistry result converted from umol/L is rounded to this many decimals of mg/dL, far
+# below any lab's precision, so that a value on a published cut-off stays on it: 34.2
+# umol/L of bilirubin is 2.0 mg/dL (the SOS/VOD criterion), not 1.9999999999999998.
+CONVERTED_DECIMALS: Final = 6
 
 
 def normalise_unit(unit: str) -> str:
@@ -168,6 +203,8 @@ def check_lab_file(
     ext = PurePath(name).suffix.lower()
     if ext in (".xlsx", ".xlsm"):
         table = _read_xlsx(data, mapping, limits)
+    elif ext in HL7_EXTENSIONS or (ext != ".xls" and looks_like_hl7(data)):
+        return _check_hl7(data, name, mapping, known_mrns, today, limits)
     elif ext in (".csv", ".txt", ".tsv"):
         table = _read_csv(data, mapping, limits)
     elif ext == ".xls":
@@ -176,11 +213,52 @@ def check_lab_file(
         )
     else:
         raise LabImportError(
-            tr("'{kind}' files cannot be imported; use a CSV (UTF-8) or .xlsx lab export.").format(
-                kind=ext or name
-            )
+            tr(
+                "'{kind}' files cannot be imported; use a CSV, an .xlsx or an HL7 v2 (.hl7) lab "
+                "file."
+            ).format(kind=ext or name)
         )
     return _validate(table, name, mapping, known_mrns, today, limits)
+
+
+def hl7_mapping(mapping: ColumnMapping) -> ColumnMapping:
+    """The long-format mapping of the rows ``hl7v2.read_hl7`` gives, with the flags of the
+    user's ``mapping`` (decimal commas)."""
+    mrn, date, test, result, unit = HL7_COLUMNS
+    return ColumnMapping(
+        mrn=mrn,
+        date=date,
+        analyte=test,
+        value=result,
+        unit=unit,
+        analyte_names={a: a for a in ANALYTES},
+        decimal_comma=mapping.decimal_comma,
+    )
+
+
+def _check_hl7(
+    data: bytes,
+    filename: str,
+    mapping: ColumnMapping,
+    known_mrns: Mapping[str, str],
+    today: dt.date | None,
+    limits: Limits,
+) -> CheckedFile:
+    """An HL7 v2 file through the same checks as a CSV; each rejection and each sample's
+    source names its message and OBX."""
+    rows = read_hl7(data, mapping.local_codes, limits)
+    checked = _validate(rows.table, filename, hl7_mapping(mapping), known_mrns, today, limits)
+    places = rows.places
+    at = tr("{place}: {reason}")
+    return replace(
+        checked,
+        rejected=[
+            replace(r, reason=at.format(place=places.get(r.line, ""), reason=r.reason))
+            for r in checked.rejected
+        ],
+        warnings=[*rows.warnings, *checked.warnings],
+        places=places,
+    )
 
 
 # --------------------------------------------------------------------------- validation
@@ -526,8 +604,8 @@ def _validate(
             None
             if a
             else tr(
-                "The analyte '{analyte}' is not imported (only WBC, ANC, platelets and "
-                "haemoglobin are)."
+                "The analyte '{analyte}' is not imported (only WBC, ANC, platelets, "
+                "haemoglobin, creatinine and bilirubin are)."
             ).format(analyte=_short(text))
             for text, a in zip(c.analyte.uniques, analytes, strict=True)
         ],
@@ -556,10 +634,12 @@ def _validate(
     reasons.add_unique(pair.reshape(-1), [r for _, r in factors])
 
     # Physical range in the canonical unit
-    number = (
-        np.array([x for _, x, _ in parsed], dtype=float)[c.value.codes]
-        * np.array([f for f, _ in factors], dtype=float)[pair.reshape(-1)]
-    )
+    factor = np.array([f for f, _ in factors], dtype=float)[pair.reshape(-1)]
+    number = np.array([x for _, x, _ in parsed], dtype=float)[c.value.codes] * factor
+    chemistry = np.isin(kind, [ANALYTES.index(a) for a in CHEMISTRY_ANALYTES]) & (factor != 1.0)
+    number[chemistry] = np.round(number[chemistry], CONVERTED_DECIMALS)
+    # A converted chemistry result keeps the unit it was reported in (domain.labs).
+    reported = np.where(chemistry, MOLAR_UNIT, "").astype(object)
     lo = np.array([*(PHYSICAL_RANGE[a][0] for a in ANALYTES), math.nan])[kind]
     hi = np.array([*(PHYSICAL_RANGE[a][1] for a in ANALYTES), math.nan])[kind]
     with np.errstate(invalid="ignore"):
@@ -591,8 +671,9 @@ def _validate(
     qualifiers = [q for q, _, _ in parsed]
     _duplicates(c, days, kind, qualifiers, number, reasons, table.lines)
     return _checked(
-        c, reasons, table, filename, patients, days, analytes, qualifiers, number, warnings
-    )
+        c, reasons, table, filename, patients, days, analytes, qualifiers, number, warnings,
+        reported,
+    )  # fmt: skip
 
 
 def _duplicates(
@@ -619,7 +700,7 @@ def _duplicates(
     ordinal = day[c.date.codes[ok]]
     first = int(ordinal.min())
     span = int(ordinal.max()) - first + 1
-    key = (c.mrn.codes[ok].astype(np.int64) * span + (ordinal - first)) * 4 + kind[ok]
+    key = (c.mrn.codes[ok].astype(np.int64) * span + (ordinal - first)) * len(ANALYTES) + kind[ok]
     repeated = pd.Series(key).duplicated(keep=False).to_numpy()
     if not repeated.any():
         return
@@ -672,6 +753,7 @@ class CheckedFile:
         rejected: the rows not accepted, in row order, each with its reason.
         warnings: file-level notes.
         rows_read: data rows read from the file.
+        places: line -> where an HL7 result sits ("message 2, OBX 5"); empty for a table.
     """
 
     filename: str
@@ -686,6 +768,8 @@ class CheckedFile:
     rejected: list[RejectedRow]
     warnings: list[str]
     rows_read: int
+    places: Mapping[int, str] = field(default_factory=dict)
+    reported_unit: npt.NDArray[np.object_] | None = None
 
     def __len__(self) -> int:
         return len(self.line)
@@ -696,10 +780,26 @@ class CheckedFile:
 
         which = np.flatnonzero(keep) if keep is not None else np.arange(len(self.line))
         unit = CANONICAL_UNIT
+        places = self.places
         source = f"{self.filename} line "
+        reported = (
+            self.reported_unit[which].tolist()
+            if self.reported_unit is not None
+            else [""] * len(which)
+        )
         return [
-            LabSample(p, m, d, a, v, unit[a], q, f"{source}{n}")
-            for p, m, d, a, v, q, n in zip(
+            LabSample(
+                p,
+                m,
+                d,
+                a,
+                v,
+                unit[a],
+                q,
+                f"{self.filename} {places[n]}" if places else f"{source}{n}",
+                r,
+            )
+            for p, m, d, a, v, q, n, r in zip(
                 self.patient_id[which].tolist(),
                 self.mrn[which].tolist(),
                 self.day[which].tolist(),
@@ -707,6 +807,7 @@ class CheckedFile:
                 self.value[which].tolist(),
                 self.qualifier[which].tolist(),
                 self.line[which].tolist(),
+                reported,
                 strict=True,
             )
         ]
@@ -732,6 +833,7 @@ def _checked(
     qualifiers: Sequence[str],
     number: npt.NDArray[np.float64],
     warnings: list[str],
+    reported: npt.NDArray[np.object_],
 ) -> CheckedFile:
     import numpy as np
 
@@ -759,6 +861,7 @@ def _checked(
         value=number[ok],
         qualifier=object_array(qualifiers)[c.value.codes[ok]],
         line=lines[rows[ok]],
+        reported_unit=reported[ok],
         rejected=rejected,
         warnings=warnings,
         rows_read=table.size,

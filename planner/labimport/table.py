@@ -1,7 +1,7 @@
 """Reading a lab export's bytes into rows of text (CSV and XLSX), before any check.
 
-The whole-file refusals happen here: too big, binary, undecodable, a zip bomb, too
-many rows or columns. A CSV without quote characters is split by pandas' C tokenizer;
+The whole-file refusals happen here: too big, binary, undecodable (``charset`` decides
+the encoding of a CSV), a zip bomb, too many rows or columns. A CSV without quote characters is split by pandas' C tokenizer;
 any other is read by the csv module, whose reading is the reference the fast one is
 tested against (tests/unit/test_labimport_equivalence.py).
 """
@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from planner.domain.i18n import tr, tr_noop
+from planner.domain.i18n import tr
+from planner.labimport.charset import decode_text
 from planner.labimport.common import MB, ColumnMapping, LabImportError, Limits
 
 if TYPE_CHECKING:  # numpy and pandas are imported when a file is read, not with the module
@@ -103,52 +104,6 @@ def check_size(nbytes: int, limits: Limits = Limits()) -> None:
 
 # --------------------------------------------------------------------------- CSV
 
-_BINARY_SIGNATURES: Final = (
-    b"PK\x03\x04",  # zip / xlsx
-    b"\xd0\xcf\x11\xe0",  # OLE: .xls, encrypted .xlsx
-    b"%PDF",
-    b"\x89PNG",
-    b"\xff\xd8\xff",  # JPEG
-    b"\x1f\x8b",  # gzip
-    b"MZ",  # Windows executable
-    b"\x7fELF",
-)
-_NOT_TEXT: Final = tr_noop(
-    "This is not a text CSV file (it looks like a binary or spreadsheet file); "
-    "export the lab results as CSV UTF-8 or choose the .xlsx file."
-)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """Strict decoding: UTF-8 (BOM optional) or UTF-16 with BOM. Returns (text, encoding)."""
-    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise LabImportError(tr("UTF-32 files are not supported; save the export as CSV UTF-8."))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            raise LabImportError(
-                tr("The file says it is UTF-16 but is damaged; save the export as CSV UTF-8.")
-            ) from None
-    if data.startswith(_BINARY_SIGNATURES) or b"\x00" in data[:65536]:
-        raise LabImportError(tr(_NOT_TEXT))
-    encoding = "UTF-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "UTF-8"
-    try:
-        return data.decode("utf-8-sig"), encoding
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        sample = data[:65536]
-        controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-        if controls > len(sample) // 100:
-            raise LabImportError(tr(_NOT_TEXT)) from None
-        raise LabImportError(
-            tr(
-                "Unsupported encoding: the file is not UTF-8 (first unreadable byte on line "
-                "{line}; probably Windows-1252/ANSI). Save the export as 'CSV UTF-8' and import "
-                "it again."
-            ).format(line=line)
-        ) from None
-
 
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", ";", "\t")}
@@ -157,13 +112,10 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def _read_csv(data: bytes, mapping: ColumnMapping, limits: Limits) -> _Table:
-    text, encoding = _decode(data)
-    text = unicodedata.normalize("NFC", text)
-    warnings = (
-        []
-        if encoding.startswith("UTF-8")
-        else [tr("The file was read as {encoding}.").format(encoding=encoding)]
-    )
+    decoded = decode_text(data)
+    text = unicodedata.normalize("NFC", decoded.text)
+    note = decoded.note()
+    warnings = [note] if note is not None else []
     delimiter = mapping.delimiter or _sniff_delimiter(text.split("\n", 1)[0])
     table = _read_plain_csv(text, delimiter, _wanted_columns(mapping), limits, warnings)
     if table is None:

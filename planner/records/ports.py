@@ -375,6 +375,24 @@ class Repository(Protocol):
         audited: a throttle, not a record (the failures themselves are audited events)."""
         ...
 
+    # --- saved lab import mappings (planner.app.lab_mappings) ---------------------------------
+    # Settings shared by the desktop and the command line on every workstation of the
+    # database: column names, flags and a laboratory's codes, never a value from a file.
+    # Written in one small transaction each; the use case records the audit event.
+
+    def lab_mappings(self) -> dict[str, str]:
+        """The saved lab import mappings: name -> the mapping as JSON text, by name."""
+        ...
+
+    def store_lab_mapping(self, name: str, body: str | None) -> None:
+        """Save the mapping of this name (replacing one saved before), or forget it
+        (``body`` None).
+
+        Raises:
+            StorageError: the database cannot be written.
+        """
+        ...
+
     def change_feed(self) -> ChangeFeed | None:
         """Other workstations' commits as they happen, on a shared server (None where no
         one else writes while this one is open: an SQLite file, the in-memory fake)."""

@@ -101,6 +101,7 @@ class InMemoryRepository:
         self._accounts: dict[str, dict[str, Any]] = {}
         self._policy: dict[str, Any] | None = None
         self._failures: dict[str, SignInFailures] = {}
+        self._lab_mappings: dict[str, str] = {}
         self._closed = False
 
     def _check_open(self) -> None:
@@ -314,6 +315,19 @@ class InMemoryRepository:
             self._failures.pop(throttle_key(name), None)
         else:
             self._failures[throttle_key(name)] = failures
+
+    def lab_mappings(self) -> dict[str, str]:
+        """The saved lab import mappings, by name."""
+        self._check_open()
+        return dict(sorted(self._lab_mappings.items()))
+
+    def store_lab_mapping(self, name: str, body: str | None) -> None:
+        """Save (or forget) the mapping of this name."""
+        self._check_open()
+        if body is None:
+            self._lab_mappings.pop(name, None)
+        else:
+            self._lab_mappings[name] = body
 
     def _write_audit(self, entries: list[AuditEntry]) -> None:
         self._audit.extend(entries)

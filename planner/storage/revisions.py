@@ -4,5 +4,15 @@ Kept apart from ``schema`` so the quick start can compare a file's revision with
 head before SQLAlchemy is imported. A test checks the list against the migration scripts.
 """
 
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+SCHEMA_REVISIONS: tuple[str, ...] = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+)
 HEAD_REVISION = SCHEMA_REVISIONS[-1]

@@ -134,15 +134,18 @@ lab_samples = Table(
     Column("patient_id", String(64), ForeignKey("patients.id"), nullable=False),
     Column("mrn", String(30), nullable=False),  # as the source wrote it (leading zeros)
     Column("date", String(10), nullable=False),  # ISO calendar date
-    Column("analyte", String(8), nullable=False),
+    Column("analyte", String(16), nullable=False),  # 8 until 0009 ("creatinine")
     Column("value", Float, nullable=False),  # canonical unit, stored exactly (REAL)
     Column("unit", String(16), nullable=False),
     Column("qualifier", String(1), nullable=False),  # "", "<" or ">"
     Column("source", Text, nullable=False),
+    # "umol/L" for a creatinine or bilirubin reported in it; "" otherwise (0009).
+    Column("reported_unit", String(16), nullable=False, server_default=""),
     Index("ix_lab_samples_patient_date", "patient_id", "date"),
     sqlite_autoincrement=True,
 )
 
+# Also the saved lab import mappings, one row each ("lab_mapping:" + name).
 meta = Table(
     "meta",
     metadata,

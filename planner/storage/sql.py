@@ -207,7 +207,17 @@ def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
     for day in {x.date for x in samples}:
         iso[day] = day.isoformat()
     rows: list[tuple[Any, ...]] = [
-        (x.patient_id, x.mrn, iso[x.date], x.analyte, float(x.value), x.unit, x.qualifier, x.source)
+        (
+            x.patient_id,
+            x.mrn,
+            iso[x.date],
+            x.analyte,
+            float(x.value),
+            x.unit,
+            x.qualifier,
+            x.source,
+            x.reported_unit,
+        )
         for x in samples
     ]
     if conn.dialect.name == "sqlite":
@@ -302,6 +312,11 @@ def _account_dict(row: Any) -> dict[str, Any]:
     d = dict(row._mapping)
     d["active"] = bool(d["active"])
     return d
+
+
+# Saved lab import mappings are rows of ``meta`` under this prefix (the key is at most 64
+# characters: names are kept to 50, ``planner.app.lab_mappings.MAX_NAME``).
+LAB_MAPPING_PREFIX = "lab_mapping:"
 
 
 def _read_policy(conn: Connection) -> dict[str, Any] | None:
@@ -493,6 +508,7 @@ class SqlRepository:
             t.c.unit,
             t.c.qualifier,
             t.c.source,
+            t.c.reported_unit,
         )
         if patient_id is not None:
             query = query.where(t.c.patient_id == patient_id)
@@ -507,8 +523,8 @@ class SqlRepository:
             rows = conn.execute(query).all()
         from_iso = dt.date.fromisoformat
         return [
-            LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source)
-            for pid, mrn, day, analyte, value, unit, qualifier, source in rows
+            LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source, reported)
+            for pid, mrn, day, analyte, value, unit, qualifier, source, reported in rows
         ]
 
     def audit_log(self, patient_id: str | None = None) -> list[AuditEntry]:
@@ -721,6 +737,43 @@ class SqlRepository:
                             paused_until=until.astimezone(dt.UTC).isoformat() if until else None,
                         )
                     )
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
+
+    # --- saved lab import mappings ----------------------------------------------------------
+
+    def lab_mappings(self) -> dict[str, str]:
+        """The saved lab import mappings (rows of ``meta`` keyed LAB_MAPPING_PREFIX + name),
+        by name."""
+        meta = s.meta
+        with self._read() as conn:
+            rows = conn.execute(
+                select(meta.c.key, meta.c.value).where(
+                    meta.c.key.startswith(LAB_MAPPING_PREFIX, autoescape=True)
+                )
+            ).all()
+        return {str(key)[len(LAB_MAPPING_PREFIX) :]: str(value) for key, value in sorted(rows)}
+
+    def store_lab_mapping(self, name: str, body: str | None) -> None:
+        """Save (or forget) the mapping of this name, in one small transaction: its own row
+        of ``meta``, so that two workstations saving two mappings never meet."""
+        self._refuse_unwritable()
+        meta, key = s.meta, LAB_MAPPING_PREFIX + name
+        try:
+            with self.engine.begin() as conn:
+                if self._postgres and body is not None:  # one statement: no race on a name
+                    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                    upsert = pg_insert(meta).values(key=key, value=body)
+                    conn.execute(
+                        upsert.on_conflict_do_update(
+                            index_elements=[meta.c.key], set_={"value": body}
+                        )
+                    )
+                    return
+                conn.execute(meta.delete().where(meta.c.key == key))
+                if body is not None:
+                    conn.execute(insert(meta).values(key=key, value=body))
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
 

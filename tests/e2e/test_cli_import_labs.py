@@ -69,7 +69,7 @@ def test_refused_files(repo: InMemoryRepository, tmp_path: Path) -> None:
     binary = tmp_path / "x.csv"
     binary.write_bytes(b"PK\x03\x04\x00\x00")
     code, out = run_import_labs(repo, CTX, binary)
-    assert code == EXIT_REFUSED and "x.csv refused" in out and "not a text CSV" in out
+    assert code == EXIT_REFUSED and "x.csv refused" in out and "not a text file" in out
     code, out = run_import_labs(repo, CTX, tmp_path / "missing.csv")
     assert code == EXIT_REFUSED and "Cannot read missing.csv" in out
     code, out = run_import_labs(repo, CTX, write(tmp_path, "A,B\n1,2\n"))

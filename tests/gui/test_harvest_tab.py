@@ -263,7 +263,7 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
     ws.tabs.setCurrentWidget(counts)
     seen: dict[str, object] = {}
 
-    def fake_ask(parent, run_import, settings, path_arg=None):
+    def fake_ask(parent, run_import, settings, path_arg=None, mappings=None):
         dialog = ImportLabsDialog(parent, run_import, settings, str(path))
         dialog.mapping = dialog.mapping.__class__(
             mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units"

@@ -1,5 +1,6 @@
 """Import dialog: dry-run preview with every rejection, one-transaction import, remembered
-column mapping, refused files."""
+column mapping, refused files; HL7 feeds, recognised encodings, saved mappings by name and
+local codes (issue 18)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from planner.app.context import Context
-from planner.labimport.reader import ColumnMapping
+from planner.labimport.reader import ColumnMapping, LabImportError
 from tests.gui.conftest import ACTOR, NOW
 from ui.counts_tab import CountsTab
 from ui.dialogs.import_labs_dialog import (
     ColumnMappingDialog,
     ImportLabsDialog,
+    SavedMappings,
     header_of,
     load_mapping,
     save_mapping,
+    saved_mappings_of,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "labs"
@@ -98,8 +101,8 @@ def test_mapping_dialog_requires_columns(qtbot) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"PK\x03\x04" + b"\x00" * 64, "not a text CSV"),
-        ("MRN,Date\nZo\u00eb,1\n".encode("latin-1"), "UTF"),
+        (b"PK\x03\x04" + b"\x00" * 64, "not a text file"),
+        ("MRN,Date\nZo\u00eb,1\n".encode("utf-32"), "UTF-32"),
         (b"A,B\n1,2\n", "not found"),
     ],
 )
@@ -150,3 +153,155 @@ def test_save_mapping_roundtrip(tmp_path) -> None:
     )
     save_mapping(settings, m)
     assert load_mapping(settings) == m
+
+
+# --------------------------------------------------------------------------- issue 18
+
+
+HL7_FEED = (
+    "MSH|^~\\&|LIS|LAB|PLANNER|BMT|20260301||ORU^R01|1|P|2.5.1\r"
+    "PID|1||DEMO-0009^^^H^MR\r"
+    "OBR|1|||CBC|||20260301\r"
+    "OBX|1|NM|751-8^ANC^LN||0.4|10\\S\\9/L|||||F\r"
+    "OBX|2|NM|2160-0^Creatinine^LN||97|umol/L|||||F\r"
+    "OBX|3|NM|12345-6^Other^LN||1|mg/dL|||||F\r"
+)
+
+
+def test_hl7_feed_preview_names_message_and_obx_then_imports(make, tmp_path, demo_repo) -> None:
+    path = tmp_path / "feed.hl7"
+    path.write_bytes(HL7_FEED.encode())
+    stored = len(demo_repo.list_lab_samples())
+    dialog = make(path)
+    dialog.preview()
+    assert dialog.error.text() == ""
+    assert "2 result(s) would be imported" in dialog.summary.text()
+    assert dialog.rejected_table.rowCount() == 1
+    assert dialog.rejected_table.item(0, 1).text() == (
+        "message 1, OBX 3: Unknown code 12345-6 (not a LOINC code the planner reads)."
+    )
+    dialog.do_import()
+    assert "2 result(s) imported" in dialog.summary.text()
+    new = demo_repo.list_lab_samples()
+    assert len(new) == stored + 2
+    assert {(s.analyte, s.unit) for s in new if s.source.startswith("feed.hl7")} == {
+        ("anc", "10^9/L"),
+        ("creatinine", "mg/dL"),
+    }
+
+
+def test_windows_1252_file_previews_with_the_encoding_said(make, tmp_path) -> None:
+    path = tmp_path / "ansi.csv"
+    text = "MRN;Name;Date;Test;Result;Unit\nDEMO-0009;Müller;2026-03-01;Creatinine;97;µmol/L\n"
+    path.write_bytes(text.encode("cp1252") * 1)
+    dialog = make(path)
+    dialog.preview()
+    assert "1 result(s) would be imported" in dialog.summary.text()
+    assert "read as Windows-1252" in dialog.summary.text()
+    assert header_of(path)[:2] == ["MRN", "Name"]
+
+
+class FakeSaved:
+    """Saved mappings kept in a dict, as ``SavedMappings`` reaches them."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, ColumnMapping] = {}
+
+    def store(self) -> SavedMappings:
+        return SavedMappings(
+            names=lambda: sorted(self.saved),
+            load=self.load,
+            save=self.saved.__setitem__,
+        )
+
+    def load(self, name: str) -> ColumnMapping:
+        if name not in self.saved:
+            raise LabImportError(f"No mapping {name}.")
+        return self.saved[name]
+
+
+CENTRAL = ColumnMapping(
+    mrn="Patient", date="When", analyte="What", value="Val", local_codes={"CREA": "creatinine"}
+)
+
+
+def test_saved_mapping_picked_and_saved_under_a_name(qtbot, settings, monkeypatch) -> None:
+    fake = FakeSaved()
+    fake.saved["Central lab"] = CENTRAL
+    runs: list[ColumnMapping] = []
+
+    def run(_data, _name, mapping, _dry):
+        runs.append(mapping)
+        raise LabImportError("not run")
+
+    dialog = ImportLabsDialog(None, run, settings, None, fake.store())
+    qtbot.addWidget(dialog)
+    assert dialog.saved_combo.isVisibleTo(dialog)
+    assert [dialog.saved_combo.itemText(i) for i in range(dialog.saved_combo.count())] == [
+        "(not saved)",
+        "Central lab",
+    ]
+    dialog.saved_combo.setCurrentIndex(1)
+    dialog.saved_combo.activated.emit(1)
+    assert dialog.mapping == CENTRAL and dialog.mapping_name == "Central lab"
+    assert "Local codes: CREA = creatinine" in dialog.mapping_label.text()
+    # A new dialog starts on the saved mapping it was left on.
+    again = ImportLabsDialog(None, run, settings, None, fake.store())
+    qtbot.addWidget(again)
+    assert again.mapping_name == "Central lab" and again.saved_combo.currentText() == "Central lab"
+    again.saved_combo.setCurrentIndex(0)
+    again.saved_combo.activated.emit(0)
+    assert again.mapping_name == "" and again.mapping == CENTRAL
+    # Edited columns are no longer the saved mapping; Save as stores them under a name.
+    edited = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    monkeypatch.setattr(ColumnMappingDialog, "ask", staticmethod(lambda *a: edited))
+    again.columns_button.click()
+    assert again.mapping_name == "" and again.saved_combo.currentIndex() == 0
+    monkeypatch.setattr(ImportLabsDialog, "ask_mapping_name", staticmethod(lambda *a: "  "))
+    again.save_button.click()
+    assert again.error.text() == "The mapping was not saved: Give the column mapping a name."
+    monkeypatch.setattr(ImportLabsDialog, "ask_mapping_name", staticmethod(lambda *a: "North"))
+    again.save_button.click()
+    assert fake.saved["North"] == edited
+    assert again.saved_combo.currentText() == "North" and again.mapping_name == "North"
+
+
+def test_without_saved_mappings_the_row_is_hidden(qtbot, settings) -> None:
+    dialog = ImportLabsDialog(None, lambda *a: pytest.fail("not run"), settings)
+    qtbot.addWidget(dialog)
+    assert not dialog.saved_combo.isVisibleTo(dialog)
+    assert not dialog.save_button.isVisibleTo(dialog)
+
+
+def test_saved_mappings_on_the_session_reach_the_database(open_session, qtbot, settings) -> None:
+    from planner.app.lab_mappings import mapping_names, saved_mapping
+
+    session = open_session("DEMO-0009")
+    store = saved_mappings_of(session)
+    store.save("Central lab", CENTRAL)
+    repo = session.read(lambda repo, _ctx: repo)
+    assert mapping_names(repo) == ["Central lab"] == store.names()
+    assert saved_mapping(repo, "central lab") == CENTRAL == store.load("Central lab")
+    assert repo.audit_log()[-1].action == "Save lab import mapping 'Central lab'"
+
+
+def test_mapping_dialog_local_codes(qtbot) -> None:
+    dialog = ColumnMappingDialog(None, CENTRAL, [])
+    qtbot.addWidget(dialog)
+    assert dialog.local_codes.toPlainText() == "CREA = creatinine"
+    dialog.local_codes.setPlainText("CREA = creatinine\nTBIL bilirubin")
+    dialog._on_buttons_accepted()
+    assert dialog.mapping is None
+    assert "Line 2 of the local codes is not written as CODE = analyte." in dialog.error.text()
+    dialog.local_codes.setPlainText("CREA = Creatinine\n\nTBIL = bilirubin\n")
+    dialog._on_buttons_accepted()
+    assert dialog.mapping is not None
+    assert dict(dialog.mapping.local_codes) == {"CREA": "creatinine", "TBIL": "bilirubin"}
+
+
+def test_local_codes_remembered_in_settings(tmp_path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    save_mapping(settings, CENTRAL)
+    assert load_mapping(settings).local_codes == {"CREA": "creatinine"}
+    settings.setValue("lab_import/local_codes", "not a table")
+    assert load_mapping(settings).local_codes == {}

@@ -210,8 +210,8 @@ def test_import_conflict_with_stored_value(clinic: Counting) -> None:
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (b"PK\x03\x04" + b"\x00" * 100, "labs.csv", "not a text CSV"),
-        ("MRN,Collected\n000123,Zoë\n".encode("latin-1"), "labs.csv", "UTF"),
+        (b"PK\x03\x04" + b"\x00" * 100, "labs.csv", "not a text file"),
+        ("MRN,Collected\n000123,Zoë\n".encode("utf-32"), "labs.csv", "UTF-32"),
         (b"\x7fELF\x02\x01", "labs.csv", "binary"),
         (b"MRN;X\n1;2\n", "labs.csv", "not found"),
         (b"x", "labs.pdf", "cannot be imported"),

@@ -24,6 +24,7 @@ def _as_release_0006(path: Path) -> None:
         con.execute("DROP TABLE accounts")  # 0008's
         con.execute("DROP TABLE sign_in_failures")
         con.execute("ALTER TABLE patients DROP COLUMN search_key")
+        con.execute("ALTER TABLE lab_samples DROP COLUMN reported_unit")  # 0009's
         con.execute("UPDATE alembic_version SET version_num = '0006'")
         con.execute("UPDATE meta SET value = '0006' WHERE key = 'schema_version'")
         con.commit()

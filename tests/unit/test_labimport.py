@@ -306,12 +306,23 @@ def test_utf8_bom_and_utf16_accepted() -> None:
         assert result.rejected == []
 
 
-def test_cp1252_gives_clear_error_never_mojibake() -> None:
-    data = csv_bytes("000999,Zoë,2025-03-10,ANC,1.5,10^9/L", encoding="cp1252")
-    with pytest.raises(LabImportError, match="Unsupported encoding") as err:
-        run(data)
-    assert "UTF-8" in str(err.value) and "line 2" in str(err.value)
-    assert "Ã" not in str(err.value)
+def test_cp1252_is_read_and_said_never_mojibake() -> None:
+    data = csv_bytes("000123,Zoë,2025-03-10,ANC,1.5,10^9/L", encoding="cp1252")
+    result = run(data)
+    assert len(result.accepted) == 1 and not result.rejected
+    assert any("read as Windows-1252" in w for w in result.warnings), result.warnings
+
+
+def test_too_little_text_to_recognise_is_read_as_windows_1252_and_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import charset_normalizer
+
+    monkeypatch.setattr(charset_normalizer, "from_bytes", lambda _data: [])
+    data = csv_bytes("000123,Zoë,2025-03-10,ANC,1.5,10^9/L", encoding="cp1252")
+    result = run(data)
+    assert len(result.accepted) == 1
+    assert any("too little text" in w and "Windows-1252" in w for w in result.warnings)
 
 
 def test_decomposed_unicode_normalised_to_nfc() -> None:
@@ -330,7 +341,7 @@ def test_decomposed_unicode_normalised_to_nfc() -> None:
     ],
 )
 def test_binary_named_csv_refused(data: bytes) -> None:
-    with pytest.raises(LabImportError, match="not a text CSV file"):
+    with pytest.raises(LabImportError, match="not a text file"):
         run(data)
 
 

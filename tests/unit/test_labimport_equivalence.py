@@ -177,8 +177,8 @@ def _check(
         return why, fields
     if not analyte:
         return tr(
-            "The analyte '{analyte}' is not imported (only WBC, ANC, platelets and "
-            "haemoglobin are)."
+            "The analyte '{analyte}' is not imported (only WBC, ANC, platelets, "
+            "haemoglobin, creatinine and bilirubin are)."
         ).format(analyte=_short(name)), fields
     qualifier, number, why = reader._parse_value(value, mapping.decimal_comma)
     if why:

@@ -1,11 +1,15 @@
-"""Import a lab export: choose the file, map its columns, preview (dry run), import.
+"""Import a lab file: choose it, map its columns, preview (dry run), import.
 
-The column mapping is remembered in ``QSettings`` (column names only, never patient data).
-The preview runs ``planner.app.lab_import.import_labs`` with ``dry_run=True`` and lists the
-accepted count and every rejected row with its reason; Import stores the accepted rows in
-one transaction (undoable where the dialog was opened). Whole-file refusals show the
-sentence of ``LabImportError``. The dialog holds no repository: it is given
-``run_import``, which runs the use case on the app's edit path.
+A CSV or XLSX export needs its columns mapped; an HL7 v2 file (ORU^R01) needs none, only
+the laboratory's own result codes when it does not send LOINC codes. The last mapping is
+remembered in ``QSettings`` (column names, flags and codes, never patient data); a mapping
+can also be saved under a name in the database (``planner.app.lab_mappings``), where the
+command line's ``--mapping NAME`` and every workstation find it. The preview runs
+``planner.app.lab_import.import_labs`` with ``dry_run=True`` and lists the accepted count
+and every rejected row with its reason; Import stores the accepted rows in one transaction
+(undoable where the dialog was opened). Whole-file refusals show the sentence of
+``LabImportError``. The dialog holds no repository: it is given ``run_import``, which
+runs the use case on the app's edit path, and ``SavedMappings`` for the saved ones.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import csv
 import io
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
@@ -26,8 +32,10 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -35,13 +43,52 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.app import lab_mappings
 from planner.app.lab_import import ImportReport
 from planner.errors import PlannerError
+from planner.labimport.charset import decode_text
+from planner.labimport.common import code_table_text, parse_code_table
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
 from ui.translation import QT_TRANSLATE_NOOP
 
 ImportRunner = Callable[[bytes, str, ColumnMapping, bool], ImportReport]
 """(file bytes, file name, mapping, dry run) -> the report of ``import_labs``."""
+
+
+@dataclass(frozen=True)
+class SavedMappings:
+    """The mappings saved in the database, as the dialog reaches them.
+
+    Attributes:
+        names: the saved names, sorted.
+        load: the mapping of a name (``LabImportError`` when there is none).
+        save: save a mapping under a name (replacing one of that name).
+    """
+
+    names: Callable[[], list[str]]
+    load: Callable[[str], ColumnMapping]
+    save: Callable[[str, ColumnMapping], object]
+
+
+class _EditPath(Protocol):
+    """What ``saved_mappings_of`` needs of a session (``TransplantSession``)."""
+
+    def read(self, use_case: Callable[[Any, Any], Any]) -> Any: ...
+
+    def run(self, use_case: Callable[[Any, Any], Any]) -> Any: ...
+
+
+def saved_mappings_of(session: _EditPath) -> SavedMappings:
+    """``SavedMappings`` on a session's edit path: reads with ``read``, the save (an
+    audited event) with ``run``."""
+    return SavedMappings(
+        names=lambda: list(session.read(lambda repo, _ctx: lab_mappings.mapping_names(repo))),
+        load=lambda name: session.read(lambda repo, _ctx: lab_mappings.saved_mapping(repo, name)),
+        save=lambda name, mapping: session.run(
+            lambda repo, ctx: lab_mappings.save_mapping(repo, ctx, name, mapping)
+        ),
+    )
+
 
 SETTINGS_GROUP = "lab_import"
 # (field, label, default column name, required); the labels are translated where shown,
@@ -54,6 +101,7 @@ FIELDS: tuple[tuple[str, str, str, bool], ...] = (
     ("unit", QT_TRANSLATE_NOOP("ColumnMappingDialog", "Unit"), "Unit", False),
 )
 NO_COLUMN = QT_TRANSLATE_NOOP("ColumnMappingDialog", "(none)")
+UNSAVED = QT_TRANSLATE_NOOP("ImportLabsDialog", "(not saved)")
 
 
 def load_mapping(settings: QSettings) -> ColumnMapping:
@@ -62,8 +110,13 @@ def load_mapping(settings: QSettings) -> ColumnMapping:
     try:
         values = {f: str(settings.value(f, default) or "") for f, _, default, _ in FIELDS}
         comma = str(settings.value("decimal_comma", "false")).lower() == "true"
+        codes = str(settings.value("local_codes", "") or "")
     finally:
         settings.endGroup()
+    try:
+        local_codes = parse_code_table(codes)
+    except LabImportError:
+        local_codes = {}  # edited by hand outside the app: forget them, not the columns
     return ColumnMapping(
         mrn=values["mrn"] or "MRN",
         date=values["date"] or "Date",
@@ -71,30 +124,36 @@ def load_mapping(settings: QSettings) -> ColumnMapping:
         value=values["value"] or "Result",
         unit=values["unit"] or None,
         decimal_comma=comma,
+        local_codes=local_codes,
     )
 
 
 def save_mapping(settings: QSettings, mapping: ColumnMapping) -> None:
-    """Remember the mapping's column names (no patient data)."""
+    """Remember the mapping's column names, flags and codes (no patient data)."""
     settings.beginGroup(SETTINGS_GROUP)
     try:
         for f, _, _, _ in FIELDS:
             settings.setValue(f, getattr(mapping, f) or "")
         settings.setValue("decimal_comma", "true" if mapping.decimal_comma else "false")
+        settings.setValue("local_codes", code_table_text(mapping.local_codes))
     finally:
         settings.endGroup()
     settings.sync()
 
 
 def header_of(path: Path, max_bytes: int = 64 * 1024) -> list[str]:
-    """The column names of a CSV's first line (empty for spreadsheets or unreadable files)."""
+    """The column names of a CSV's first line, in whatever encoding the import reads
+    (empty for spreadsheets, HL7 files and unreadable files)."""
     if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
         return []
     try:
         with path.open("rb") as fh:
             head = fh.read(max_bytes)
-        text = head.decode("utf-8-sig").splitlines()[0]
-    except (OSError, UnicodeDecodeError, IndexError):
+        lines = decode_text(head[: head.rfind(b"\n") + 1] or head).text.splitlines()
+        text = lines[0]
+        if text.startswith(("MSH", "FHS", "BHS")):
+            return []
+    except (OSError, LabImportError, IndexError):
         return []
     delimiter = max((",", ";", "\t"), key=text.count)
     return [c.strip() for c in next(csv.reader(io.StringIO(text), delimiter=delimiter), [])]
@@ -132,6 +191,20 @@ class ColumnMappingDialog(QDialog):
         self.decimal_comma = QCheckBox(self.tr("Results use a decimal comma (1,5)"))
         self.decimal_comma.setChecked(mapping.decimal_comma)
         form.addRow(self.decimal_comma)
+        self.local_codes = QPlainTextEdit(code_table_text(mapping.local_codes))
+        self.local_codes.setTabChangesFocus(True)
+        self.local_codes.setPlaceholderText(self.tr("CREA = creatinine"))
+        self.local_codes.setAccessibleName(self.tr("Local result codes"))
+        self.local_codes.setMaximumHeight(90)
+        form.addRow(
+            QLabel(
+                self.tr(
+                    "HL7 results coded by the laboratory itself, one per line as CODE = "
+                    "analyte (wbc, anc, plt, hb, creatinine, bilirubin):"
+                )
+            )
+        )
+        form.addRow(self.local_codes)
         self.error = QLabel()
         self.error.setStyleSheet("color:#a00000;")
         form.addRow(self.error)
@@ -158,6 +231,7 @@ class ColumnMappingDialog(QDialog):
                 value=text["value"],
                 unit=None if text["unit"] in ("", self._no_column) else text["unit"],
                 decimal_comma=self.decimal_comma.isChecked(),
+                local_codes=parse_code_table(self.local_codes.toPlainText()),
             )
         except LabImportError as err:
             self.error.setText(str(err))
@@ -181,6 +255,7 @@ class ImportLabsDialog(QDialog):
     Attributes:
         report: the last preview or import report.
         imported: the report of the committed import, if one was made.
+        mapping_name: the saved mapping ``mapping`` is, or "" when it is not a saved one.
     """
 
     def __init__(
@@ -189,19 +264,22 @@ class ImportLabsDialog(QDialog):
         run_import: ImportRunner,
         settings: QSettings | None,
         path: str | None = None,
+        mappings: SavedMappings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import lab results"))
         self.resize(960, 600)
         self._run_import = run_import
         self._settings = settings
+        self._mappings = mappings
         self.mapping = load_mapping(settings) if settings is not None else load_mapping_default()
+        self.mapping_name = ""
         self.report: ImportReport | None = None
         self.imported: ImportReport | None = None
         self._data: bytes | None = None
         self.path_edit = QLineEdit(path or "")
         self.path_edit.setAccessibleName(self.tr("Lab file"))
-        self.path_edit.setPlaceholderText(self.tr("CSV (UTF-8) or .xlsx lab export"))
+        self.path_edit.setPlaceholderText(self.tr("CSV, .xlsx or HL7 v2 lab file"))
         self.path_edit.textChanged.connect(self._on_path_edit_text_changed)
         self.choose_button = QPushButton(self.tr("&Choose..."))
         self.choose_button.clicked.connect(self._on_choose_button_clicked)
@@ -209,6 +287,19 @@ class ImportLabsDialog(QDialog):
         self.columns_button.clicked.connect(self._on_columns_button_clicked)
         self.mapping_label = QLabel()
         self.mapping_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.mapping_label.setWordWrap(True)
+        self.saved_combo = QComboBox()
+        self.saved_combo.setAccessibleName(self.tr("Saved mapping"))
+        self.saved_combo.setMinimumContentsLength(24)
+        self.saved_combo.activated.connect(self._on_saved_combo_activated)
+        self.save_button = QPushButton(self.tr("Save &as..."))
+        self.save_button.setToolTip(
+            self.tr(
+                "Save these columns, the decimal comma and the local codes under a name, for "
+                "every workstation and for the command line (--mapping NAME)."
+            )
+        )
+        self.save_button.clicked.connect(self._on_save_button_clicked)
         self.preview_button = QPushButton(self.tr("&Preview (dry run)"))
         self.preview_button.clicked.connect(self.preview)
         self.summary = QLabel()
@@ -243,16 +334,26 @@ class ImportLabsDialog(QDialog):
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
         row.addWidget(self.columns_button)
+        saved_label = QLabel(self.tr("Sa&ved mapping:"))
+        saved_label.setBuddy(self.saved_combo)
+        row_saved = QHBoxLayout()
+        row_saved.addWidget(saved_label)
+        row_saved.addWidget(self.saved_combo, 1)
+        row_saved.addWidget(self.save_button)
+        for widget in (saved_label, self.saved_combo, self.save_button):
+            widget.setVisible(mappings is not None)
         row2 = QHBoxLayout()
         row2.addWidget(self.mapping_label, 1)
         row2.addWidget(self.preview_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addLayout(row_saved)
         layout.addLayout(row2)
         layout.addWidget(self.error)
         layout.addWidget(self.summary)
         layout.addWidget(self.rejected_table, 1)
         layout.addWidget(self.buttons)
+        self._fill_saved(self._remembered_name())
         self._show_mapping()
         self._update_buttons()
 
@@ -266,10 +367,120 @@ class ImportLabsDialog(QDialog):
             QCoreApplication.translate("ImportLabsDialog", "Import lab results"),
             "",
             QCoreApplication.translate(
-                "ImportLabsDialog", "Lab exports (*.csv *.txt *.tsv *.xlsx)"
+                "ImportLabsDialog", "Lab files (*.csv *.txt *.tsv *.xlsx *.hl7 *.oru *.msg)"
             ),
         )
         return path
+
+    @staticmethod
+    def ask_mapping_name(parent: QWidget | None, current: str) -> str | None:
+        """The name to save the mapping under, or None when cancelled (tests patch this)."""
+        name, ok = QInputDialog.getText(
+            parent,
+            QCoreApplication.translate("ImportLabsDialog", "Save column mapping"),
+            QCoreApplication.translate(
+                "ImportLabsDialog", "Name (the command line uses it with --mapping NAME):"
+            ),
+            QLineEdit.EchoMode.Normal,
+            current,
+        )
+        return name if ok else None
+
+    # --- saved mappings ----------------------------------------------------------------------
+
+    def _remembered_name(self) -> str:
+        if self._settings is None:
+            return ""
+        self._settings.beginGroup(SETTINGS_GROUP)
+        try:
+            return str(self._settings.value("mapping_name", "") or "")
+        finally:
+            self._settings.endGroup()
+
+    def _remember(self) -> None:
+        """Keep the mapping in use (and the name it was saved under) for the next time."""
+        if self._settings is None:
+            return
+        save_mapping(self._settings, self.mapping)
+        self._settings.beginGroup(SETTINGS_GROUP)
+        try:
+            self._settings.setValue("mapping_name", self.mapping_name)
+        finally:
+            self._settings.endGroup()
+        self._settings.sync()
+
+    def _fill_saved(self, select: str) -> None:
+        """List the saved mappings; select and use ``select`` when it is one of them."""
+        if self._mappings is None:
+            return
+        try:
+            names = self._mappings.names()
+        except PlannerError as err:
+            self.error.setText(
+                self.tr("The saved mappings cannot be read: {reason}").format(reason=err)
+            )
+            names = []
+        self.saved_combo.clear()
+        self.saved_combo.addItem(self.tr(UNSAVED), "")
+        for name in names:
+            self.saved_combo.addItem(name, name)
+        if select in names:
+            self._use_saved(select)
+        else:
+            self.mapping_name = ""
+        self.saved_combo.setCurrentIndex(max(self.saved_combo.findData(self.mapping_name), 0))
+
+    def _use_saved(self, name: str) -> bool:
+        """Take the mapping saved under ``name``; False (the reason shown) when it fails."""
+        assert self._mappings is not None
+        try:
+            self.mapping = self._mappings.load(name)
+        except PlannerError as err:
+            self.error.setText(str(err))
+            return False
+        self.mapping_name = name
+        return True
+
+    def _on_saved_combo_activated(self, index: int) -> None:
+        name = str(self.saved_combo.itemData(index) or "")
+        if name == self.mapping_name:
+            return
+        if not name:  # "(not saved)": keep the columns, no longer as the saved mapping
+            self.mapping_name = ""
+            self._remember()
+            return
+        self.error.setText("")
+        if not self._use_saved(name):
+            self.saved_combo.setCurrentIndex(max(self.saved_combo.findData(self.mapping_name), 0))
+            return
+        self._mapping_changed()
+
+    def _on_save_button_clicked(self) -> None:
+        if self._mappings is None:
+            return
+        name = self.ask_mapping_name(self, self.mapping_name)
+        if name is None:
+            return
+        self.error.setText("")
+        try:
+            text = lab_mappings.check_mapping_name(name)
+            self._mappings.save(text, self.mapping)
+        except PlannerError as err:
+            self.error.setText(self.tr("The mapping was not saved: {reason}").format(reason=err))
+            return
+        self.mapping_name = text
+        self._remember()
+        self._fill_saved(text)
+        self._show_mapping()
+
+    def _mapping_changed(self) -> None:
+        """The mapping in use changed: remember it, show it, and preview again."""
+        self._remember()
+        self._show_mapping()
+        self.report = None
+        self._update_buttons()
+        if self.path_edit.text().strip():
+            self.preview()
 
     # --- state -------------------------------------------------------------------------------
 
@@ -292,6 +503,14 @@ class ImportLabsDialog(QDialog):
                 test=m.analyte,
                 result=m.value,
                 unit=m.unit or QCoreApplication.translate("ColumnMappingDialog", NO_COLUMN),
+            )
+            + (
+                "\n"
+                + self.tr("Local codes: {codes}").format(
+                    codes=", ".join(f"{c} = {a}" for c, a in m.local_codes.items())
+                )
+                if m.local_codes
+                else ""
             )
         )
 
@@ -323,14 +542,11 @@ class ImportLabsDialog(QDialog):
         mapping = ColumnMappingDialog.ask(self, self.mapping, columns)
         if mapping is None:
             return
+        if mapping != self.mapping:
+            self.mapping_name = ""  # edited: no longer the saved one
+            self.saved_combo.setCurrentIndex(0)
         self.mapping = mapping
-        if self._settings is not None:
-            save_mapping(self._settings, mapping)
-        self._show_mapping()
-        self.report = None
-        self._update_buttons()
-        if self.path_edit.text().strip():
-            self.preview()
+        self._mapping_changed()
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -394,9 +610,13 @@ class ImportLabsDialog(QDialog):
         run_import: ImportRunner,
         settings: QSettings | None,
         path: str | None = None,
+        mappings: SavedMappings | None = None,
     ) -> ImportReport | None:
-        """Run the dialog; the committed import's report, or None when nothing was imported."""
-        dialog = cls(parent, run_import, settings, path)
+        """Run the dialog; the committed import's report, or None when nothing was imported.
+
+        ``mappings``: the saved mappings to offer and save to (``saved_mappings_of``);
+        without them the dialog remembers the last mapping on this workstation only."""
+        dialog = cls(parent, run_import, settings, path, mappings)
         if path:
             dialog.preview()
         dialog.exec()
