@@ -13,7 +13,8 @@ bundle lacks. Checked:
   template put in the data folder's ``protocols`` folder is listed too.
 * ``demo-db`` creates a database (the Alembic migrations run from their files), then
   ``check``, ``board``, ``backup`` and ``export`` (PDF with the bundled fonts, and a
-  batch rendered in two worker processes) work on it.
+  batch rendered in two worker processes) work on it, and so do the data exports whose
+  libraries load modules by name (a calendar, a FHIR bundle, a PlanDefinition, an XLSX).
 * With psycopg in the build, a PostgreSQL URL reaches the driver (a connection error,
   not a missing driver).
 * The desktop app starts on the demo clinic with Qt's "offscreen" platform, and, when
@@ -179,6 +180,24 @@ def check_commands(bundle: Bundle) -> None:
     )
     written = list((bundle.workdir / "batch").glob("*.pdf"))
     expect(len(written) == 2, f"the batch export wrote {len(written)} files, expected 2")
+    check_data_exports(bundle, db, mrn)
+
+
+def check_data_exports(bundle: Bundle, db: str, mrn: str) -> None:
+    """The interoperability files, whose libraries load modules by name at run time: a
+    calendar (icalendar), a FHIR bundle and a template's PlanDefinition (fhir.resources
+    validates each element with a model class it imports by name), a spreadsheet."""
+    bundle.run("--db", db, "export", "ics", "--patient", mrn, "--out", "c.ics")
+    ics = (bundle.workdir / "c.ics").read_bytes()
+    expect(ics.startswith(b"BEGIN:VCALENDAR"), "the calendar file is not iCalendar")
+    bundle.run("--db", db, "export", "fhir", "--patient", mrn, "--out", "f.json")
+    fhir = json.loads((bundle.workdir / "f.json").read_text("utf-8"))
+    expect(fhir.get("resourceType") == "Bundle", "the FHIR export is not a Bundle")
+    bundle.run("templates", "export-fhir", "mel200-auto", "--out", "pd.json")
+    pd = json.loads((bundle.workdir / "pd.json").read_text("utf-8"))
+    expect(pd.get("resourceType") == "PlanDefinition", "the template is not a PlanDefinition")
+    bundle.run("--db", db, "export", "board", "--out", "b.xlsx")
+    expect((bundle.workdir / "b.xlsx").read_bytes()[:2] == b"PK", "the board is not an XLSX")
 
 
 def check_postgres_driver(bundle: Bundle) -> None:

@@ -213,8 +213,26 @@ def main() -> int:
     _save(window, "board-search-closed.png")
     window.board.search.clear()
     audit_trail_shot(app, window)
+    data_export_shot(app, window)
     accounts_shots(app, window)
     return 0
+
+
+def data_export_shot(app: QApplication, window: MainWindow) -> None:
+    """File > Export calendar on a patient tab: the patient's calendar in Spanish."""
+    from ui.dialogs.data_export_dialog import DataExportDialog
+
+    patient = window.session.repo.find_patient_by_mrn("DEMO-0003")
+    ws = window.open_transplant(window.session.repo.list_transplants(patient.id)[-1].id)
+    dialog = DataExportDialog(
+        window.session, ws.session, window.session.centre, window._settings,
+        "patient-calendar", window,
+    )  # fmt: skip
+    dialog.language.setCurrentIndex(dialog.language.findData("es"))
+    dialog.show()
+    _settle(app)
+    _save(dialog, "export-calendar.png")
+    dialog.close()
 
 
 def accounts_shots(app: QApplication, window: MainWindow) -> None:

@@ -149,6 +149,26 @@ ACTIONS: tuple[ActionSpec, ...] = (
         ("Ctrl+Shift+O",),
         tip=QT_TRANSLATE_NOOP("actions", "Print the board's rows as filtered and sorted"),
     ),
+    # Data files (issue 18): the patient's or the team's calendar, FHIR, spreadsheets;
+    # one dialog, opened on the calendar or on the spreadsheets.
+    ActionSpec(
+        "export_calendar",
+        QT_TRANSLATE_NOOP("actions", "Expor&t calendar..."),
+        "export_calendar",
+        ("Ctrl+Shift+M",),
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Save a calendar file (.ics) of the patient's dates, or the team's"
+        ),
+    ),
+    ActionSpec(
+        "export_data",
+        QT_TRANSLATE_NOOP("actions", "Export data (&spreadsheet, FHIR)..."),
+        "export_data",
+        ("Ctrl+Shift+X",),
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "Save the board, worklist, forms or a plan as a spreadsheet, or FHIR"
+        ),
+    ),
     # Only the demo database offers this in the menu; a real clinic database is offered
     # the demo only while empty (the panel on the board), with a question.
     ActionSpec(
@@ -406,6 +426,8 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "export_documents",
             "print_worklist",
             "print_board",
+            "export_calendar",
+            "export_data",
             "load_demo",
             None,
             "backup_now",

@@ -33,6 +33,7 @@ from planner.clinical.calculators.registry import (
     COMPLICATIONS,
     ELIGIBILITY,
     calculators,
+    input_sources,
     known_inputs,
 )
 from planner.clinical.calculators.text import describe_result
@@ -223,7 +224,12 @@ class ComplicationsTab(QWidget):
     def calculator_defaults(self) -> dict[str, object]:
         """What the open record already knows, by calculator field name."""
         s = self.session
-        return dict(known_inputs(s.patient, s.transplant, s.plan, s.today))
+        return dict(known_inputs(s.patient, s.transplant, s.plan, s.today, s.record.counts))
+
+    def calculator_sources(self) -> dict[str, str]:
+        """Where and when each measured input was taken (shown beside the field)."""
+        s = self.session
+        return input_sources(s.patient, s.record.counts, s.today)
 
     def open_calculator(self, key: str) -> GradeResult | None:
         """Open a calculator; returns the saved result (None when cancelled or not saved)."""
@@ -246,6 +252,7 @@ class ComplicationsTab(QWidget):
             save=save,
             today=self.session.today,
             defaults=self.calculator_defaults(),
+            sources=self.calculator_sources(),
         )
         calc.run_dialog(dialog)
         if saved:

@@ -81,6 +81,7 @@ from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
 from planner.domain.patients import Transplant, TransplantType
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping
+from planner.records.levels_chart import levels_chart
 from planner.records.ports import ENGRAFTMENT
 from planner.records.recovery import (
     RESULT_KEYS,
@@ -91,9 +92,10 @@ from planner.records.recovery import (
     chart_data,
 )
 from ui.chimerism_panel import ChimerismPanel
-from ui.dialogs.import_labs_dialog import ImportLabsDialog
+from ui.dialogs.import_labs_dialog import ImportLabsDialog, saved_mappings_of
 from ui.dialogs.saving import SaveErrorLine, ask_until_saved
 from ui.dialogs.step_dialogs import StepDialogs
+from ui.levels_chart import LevelsChartView
 from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
@@ -120,6 +122,16 @@ HEADERS = (
     *(t for _, t in TX_COLUMNS),
 )
 GRID_ANALYTES: tuple[str, ...] = ("wbc", "anc", "plt", "hb")
+# Results a lab feed brings besides the counts: shown read-only, each column only for a
+# patient who has such results (creatinine and bilirubin feed the calculators and the
+# plan rules; the drug levels the chart of levels and chimerism).
+EXTRA_ANALYTES: tuple[str, ...] = ("creatinine", "bilirubin", "tacrolimus", "ciclosporin")
+EXTRA_HEADERS = {
+    "creatinine": QT_TRANSLATE_NOOP("CountsGridModel", "Creat mg/dL"),
+    "bilirubin": QT_TRANSLATE_NOOP("CountsGridModel", "Bili mg/dL"),
+    "tacrolimus": QT_TRANSLATE_NOOP("CountsGridModel", "Tacro ng/mL"),
+    "ciclosporin": QT_TRANSLATE_NOOP("CountsGridModel", "CsA ng/mL"),
+}
 LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
 
 
@@ -151,6 +163,20 @@ class CountsGridModel(QAbstractTableModel):
         self._remove = remove
         self._rows: list[_Day] = []
         self._day0: dt.date | None = None
+        self._extra: tuple[str, ...] = ()
+
+    @property
+    def analytes(self) -> tuple[str, ...]:
+        """The analyte of each value column, in order (counts first)."""
+        return GRID_ANALYTES + self._extra
+
+    def _analyte_at(self, col: int) -> str | None:
+        values = self.analytes
+        return values[col - 2] if 2 <= col < 2 + len(values) else None
+
+    def _product_at(self, col: int) -> str | None:
+        first = 2 + len(self.analytes)
+        return TX_COLUMNS[col - first][0] if first <= col < first + len(TX_COLUMNS) else None
 
     def set_data(
         self,
@@ -163,8 +189,13 @@ class CountsGridModel(QAbstractTableModel):
         by_day: dict[dt.date, dict[str, LabSample]] = {}
         for s in samples:
             current = by_day.setdefault(s.date, {})
-            if s.analyte not in current or s.value < current[s.analyte].value:
+            # Counts: the lowest of a day, as engraftment reads them; other results: the
+            # last one given (a lab's correction comes after its first result).
+            lower = s.analyte in current and s.value >= current[s.analyte].value
+            if s.analyte not in GRID_ANALYTES or not lower:
                 current[s.analyte] = s
+        present = {s.analyte for s in samples}
+        extra = tuple(a for a in EXTRA_ANALYTES if a in present)
         tx: dict[dt.date, set[str]] = {}
         for t in record.transfusions:
             tx.setdefault(t.date, set()).add(t.product)
@@ -177,7 +208,12 @@ class CountsGridModel(QAbstractTableModel):
             _Day(d, by_day.get(d, {}), frozenset(tx.get(d, ())))
             for d in sorted(dates, reverse=True)
         ]
-        if day0 == self._day0 and [r.date for r in rows] == [r.date for r in self._rows]:
+        same_columns = extra == self._extra
+        if (
+            same_columns
+            and day0 == self._day0
+            and [r.date for r in rows] == [r.date for r in self._rows]
+        ):
             # Same days: report the changed rows in place, so the cell being typed in
             # (and the user's place in the grid) survives the save of a value.
             old, self._rows = self._rows, rows
@@ -188,6 +224,7 @@ class CountsGridModel(QAbstractTableModel):
         self.beginResetModel()
         self._day0 = day0
         self._rows = rows
+        self._extra = extra
         self.endResetModel()
 
     def day_at(self, row: int) -> _Day:
@@ -202,17 +239,26 @@ class CountsGridModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = _ROOT) -> int:
-        return 0 if parent.isValid() else 2 + len(GRID_ANALYTES) + len(TX_COLUMNS)
+        return 0 if parent.isValid() else 2 + len(self.analytes) + len(TX_COLUMNS)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation != Qt.Orientation.Horizontal:
             return None
+        analyte = self._analyte_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
+            if analyte in EXTRA_HEADERS:
+                return QCoreApplication.translate("CountsGridModel", EXTRA_HEADERS[analyte])
+            if analyte is None and section >= 2:  # a transfusion column
+                section -= len(self._extra)
             return QCoreApplication.translate("CountsGridModel", HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < 5:
             return QCoreApplication.translate("CountsGridModel", "x10^9/L (K/uL)")
+        if role == Qt.ItemDataRole.ToolTipRole and analyte in EXTRA_HEADERS:
+            return QCoreApplication.translate(
+                "CountsGridModel", "From lab files; correct it in the lab's system"
+            )
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -220,7 +266,7 @@ class CountsGridModel(QAbstractTableModel):
         col = index.column()
         if 2 <= col < 2 + len(GRID_ANALYTES):
             return base | Qt.ItemFlag.ItemIsEditable
-        if col >= 2 + len(GRID_ANALYTES):
+        if self._product_at(col) is not None:
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 
@@ -229,8 +275,8 @@ class CountsGridModel(QAbstractTableModel):
             return None
         r = self._rows[index.row()]
         col = index.column()
-        if col >= 2 + len(GRID_ANALYTES):
-            product = TX_COLUMNS[col - 2 - len(GRID_ANALYTES)][0]
+        product = self._product_at(col)
+        if product is not None:
             if role == Qt.ItemDataRole.CheckStateRole:
                 return (
                     Qt.CheckState.Checked if product in r.transfusions else Qt.CheckState.Unchecked
@@ -241,11 +287,16 @@ class CountsGridModel(QAbstractTableModel):
                 return format_date(r.date, "%a %d %b")
             if col == 1:
                 return short_day_label((r.date - self._day0).days) if self._day0 else ""
-            sample = r.values.get(GRID_ANALYTES[col - 2])
+            sample = r.values.get(self.analytes[col - 2])
             return sample.display_value if sample else ""
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
-            sample = r.values.get(GRID_ANALYTES[col - 2])
-            return f"{sample.display_value} {sample.unit} ({sample.source})" if sample else None
+            sample = r.values.get(self.analytes[col - 2])
+            if sample is None:
+                return None
+            shown = f"{sample.display_value} {sample.unit}"
+            if sample.reported_unit:  # the lab's own figure beside the stored one
+                shown += " = " + sample.reported
+            return f"{shown} ({sample.source})"
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= 2:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -255,8 +306,8 @@ class CountsGridModel(QAbstractTableModel):
             return False
         r = self._rows[index.row()]
         col = index.column()
-        if col >= 2 + len(GRID_ANALYTES) and role == Qt.ItemDataRole.CheckStateRole:
-            product = TX_COLUMNS[col - 2 - len(GRID_ANALYTES)][0]
+        product = self._product_at(col)
+        if product is not None and role == Qt.ItemDataRole.CheckStateRole:
             on = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
             return self._toggle(r.date, product, on)
         if 2 <= col < 2 + len(GRID_ANALYTES) and role == Qt.ItemDataRole.EditRole:
@@ -651,9 +702,13 @@ class CountsTab(QWidget):
         details_layout.setContentsMargins(0, 0, 0, 0)
         details_layout.addWidget(panel)
         self.chimerism: ChimerismPanel | None = None
+        self.levels: LevelsChartView | None = None
         if session.transplant.transplant_type is TransplantType.ALLOGENEIC:
             self.chimerism = ChimerismPanel(session, self.sig_status.emit)
             details_layout.addWidget(self.chimerism)
+            # Tacrolimus or ciclosporin levels and the chimerism results, as a trend.
+            self.levels = LevelsChartView()
+            details_layout.addWidget(self.levels)
         details_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -709,6 +764,10 @@ class CountsTab(QWidget):
         self.model.set_data(samples, record, day0, today)
         if self.chimerism is not None:
             self.chimerism.show_results(record.chimerism, day0)
+        if self.levels is not None:
+            self.levels.set_data(
+                levels_chart(samples, record.chimerism, day0) if day0 is not None else None
+            )
         if day0 is None:
             self.status = None
             self.chart.set_data(None)
@@ -916,7 +975,9 @@ class CountsTab(QWidget):
 
     def import_labs(self) -> None:
         """Open the import dialog (the import is undoable in this tab)."""
-        report = ImportLabsDialog.ask(self, self.run_import, self._settings)
+        report = ImportLabsDialog.ask(
+            self, self.run_import, self._settings, mappings=saved_mappings_of(self.session)
+        )
         if report is not None:
             self.sig_status.emit(report.summary())
 

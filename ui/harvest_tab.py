@@ -48,7 +48,7 @@ from planner.app.harvest import (
     remove_collection,
     save_harvest_settings,
 )
-from planner.clinical.calculators.registry import known_inputs
+from planner.clinical.calculators.registry import input_sources, known_inputs
 from planner.domain.days import mobilisation_day
 from planner.domain.numbers import format_number
 from planner.domain.patients import Transplant
@@ -929,6 +929,7 @@ class HarvestTab(QWidget):
             self,
             "plerixafor",
             today=s.today,
-            defaults=known_inputs(s.patient, s.transplant, s.plan, s.today),
+            defaults=known_inputs(s.patient, s.transplant, s.plan, s.today, s.record.counts),
+            sources=input_sources(s.patient, s.record.counts, s.today),
         )
         run_dialog(dialog)

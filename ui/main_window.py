@@ -1154,6 +1154,30 @@ class MainWindow(QMainWindow):
 
         ExportDialog.ask(self, ws.session, self.session.centre, self._settings)
 
+    def export_calendar(self) -> None:
+        """Save a calendar file: the open patient's, or the team's."""
+        self._export_data("patient-calendar")
+
+    def export_data(self) -> None:
+        """Save the board, worklist, forms or the open patient's plan as a spreadsheet, or
+        the patient's record as FHIR."""
+        self._export_data("plan" if self.current_workspace() is not None else "board")
+
+    def _export_data(self, first: str) -> None:
+        from ui.dialogs.data_export_dialog import DataExportDialog
+
+        ws = self.current_workspace()
+        saved = DataExportDialog.ask(
+            self,
+            self.session,
+            ws.session if ws is not None else None,
+            self.session.centre,
+            self._settings,
+            first,
+        )
+        if saved is not None:
+            self.statusBar().showMessage(self.tr("Saved {name}.").format(name=saved.name), 5000)
+
     def print_worklist(self) -> None:
         """Print today's worklist through the system print dialog."""
         self.session.refresh_if_new_day()  # never print yesterday's list under today's date

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import secrets
 from pathlib import Path
 
@@ -32,48 +31,19 @@ from planner.app.exports import (
     export_view,
     transplants_with_visit_on,
 )
+from planner.cli.choose import RefusedError as _RefusedError
+from planner.cli.choose import check_writable_folder as _check_writable_folder
+from planner.cli.choose import transplant_of as _transplant_of
 from planner.cli.exit_codes import EXIT_BAD_INPUT, EXIT_OK, EXIT_PARTIAL
-from planner.domain.patients import ClinicSettings, Patient
+from planner.cli.export_data import run_data_export
+from planner.cli.parser import DATA_KINDS
+from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.atomic import ExportWriteError, TargetExistsError
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE
 from planner.export.views import VIEW_KINDS, view_file_name
 from planner.records.ports import Repository
-
-
-class _RefusedError(Exception):
-    """A mistake in the request: one sentence, exit code 2."""
-
-
-def _patient_by_mrn(repo: Repository, mrn: str) -> Patient:
-    """The patient with this MRN, whatever the letter case typed ("ab123" finds "AB123").
-
-    An exact match wins; two patients whose MRNs differ only in case are refused rather
-    than guessed between.
-    """
-    patient = repo.find_patient_by_mrn(mrn)
-    if patient is not None:
-        return patient
-    wanted = mrn.casefold()
-    matches = [p for p in repo.list_patients() if p.mrn.casefold() == wanted]
-    if not matches:
-        raise _RefusedError(f"No patient has MRN {mrn}.")
-    if len(matches) > 1:
-        raise _RefusedError(
-            f"MRN {mrn} matches {', '.join(sorted(p.mrn for p in matches))} when letter case "
-            "is ignored; type it exactly."
-        )
-    return matches[0]
-
-
-def _transplant_of(repo: Repository, mrn: str) -> str:
-    """The transplant to print for an MRN: the one with a plan and the latest Day 0."""
-    patient = _patient_by_mrn(repo, mrn.strip())
-    planned = [t for t in repo.list_transplants(patient.id) if repo.get_plan(t.id) is not None]
-    if not planned:
-        raise _RefusedError(f"Patient {patient.mrn} has no transplant plan to print.")
-    return max(planned, key=lambda t: (t.day0 or dt.date.min, t.id)).id
 
 
 def _single(
@@ -136,17 +106,6 @@ def _view(
     return EXIT_OK, f"Wrote the {args.document}{variant}, {pages}, to {result.path}." + "".join(
         f"\nWarning: {n}" for n in notes
     )
-
-
-def _check_writable_folder(folder: Path, option: str) -> None:
-    """Refuse a folder that is missing or not writable before any document is rendered:
-    that is a mistake in the request (exit 2), not a failing disk (exit 1)."""
-    if not folder.is_dir():
-        raise _RefusedError(f"The folder {folder} for {option} does not exist; check the path.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise _RefusedError(
-            f"The folder {folder} for {option} is not writable for you; choose another folder."
-        )
 
 
 def _exists_sentence(path: Path) -> str:
@@ -253,8 +212,21 @@ def run_export(
     batch that patient's line says so and the others go on.
     """
     try:
+        if args.document in DATA_KINDS:
+            return run_data_export(repo, ctx, args, settings)
+        if args.clinic:
+            raise _RefusedError(f"--clinic is for calendar files (ics), not the {args.document}.")
+        if args.with_phi or args.days is not None:
+            raise _RefusedError(
+                "--with-phi and --days are for calendar files (ics); a PDF names the "
+                "patient unless --no-phi is given."
+            )
         if args.patient:
             return _single(repo, ctx, args, settings)
+        if not (args.patients or args.all_visits_tomorrow):
+            raise _RefusedError(
+                "Say whose: --patient MRN, --patients MRN,MRN or --all-visits-tomorrow."
+            )
         return _batch(repo, ctx, args, settings)
     except TargetExistsError as exc:
         return EXIT_BAD_INPUT, _exists_sentence(exc.path)

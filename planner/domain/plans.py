@@ -339,6 +339,8 @@ class Plan:
         dose_signatures: the signatures of the double check of its doses, oldest first
             (void ones stay: they are the record of what was signed).
         version: optimistic-concurrency counter kept by storage.
+        calendar_revisions: how often each source of an occurrence's date or wording
+            changed (``planner.domain.calendar_revisions``): a calendar file's SEQUENCE.
     """
 
     id: str
@@ -350,6 +352,7 @@ class Plan:
     day0_history: tuple[Day0Change, ...] = ()
     version: int = 0
     dose_signatures: tuple[DoseSignature, ...] = ()
+    calendar_revisions: Mapping[str, int] = field(default_factory=dict)
 
     def anchor_date(self, name: str) -> dt.date:
         """The date of an anchor: its real date if set, else Day 0 + its default day."""

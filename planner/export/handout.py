@@ -119,6 +119,33 @@ def _events(plan: Plan, wording: _Wording) -> list[_Event]:
     ]
 
 
+@dataclass(frozen=True)
+class PatientEvent:
+    """An occurrence as the handout tells the patient of it.
+
+    Attributes:
+        occurrence: the plan's occurrence; short, text: its wording in the handout's
+            language; day: the day label the patient reads ("Day -3", "Injection day 4").
+    """
+
+    occurrence: Occurrence
+    short: str
+    text: str
+    day: str
+
+
+def patient_events(plan: Plan, texts: HandoutTexts) -> list[PatientEvent]:
+    """Every occurrence the patient is told about, in the handout's wording and date order,
+    skipped and cancelled ones included (a calendar must cancel what it showed before)."""
+    wording, names = _Wording(texts, plan), _DayNames(texts, plan)
+    return [
+        PatientEvent(o, event.short, event.text, names.label(o.date))
+        for o in plan.sorted_occurrences()
+        if o.kind not in _HIDDEN_KINDS
+        for event in (wording.event(o),)
+    ]
+
+
 def _heading(doc: PdfDocument, value: str, level: int = 0, *, style: str | None = None) -> None:
     """A heading that starts a new page only when little room is left below it.
 

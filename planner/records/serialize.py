@@ -326,8 +326,9 @@ def step_from_dict(d: dict[str, Any]) -> PlanStep:
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """A whole plan as a JSON-ready dict (``format`` marks the shape).
 
-    ``dose_signatures`` only where there are some: a plan stored before them keeps the
-    same dict, so its next save writes no change it did not make.
+    ``dose_signatures`` and ``calendar_revisions`` only where there are some: a plan
+    stored before them keeps the same dict, so its next save writes no change it did not
+    make.
     """
     d = {
         "format": FORMAT,
@@ -366,6 +367,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             }
             for s in plan.dose_signatures
         ]
+    if plan.calendar_revisions:
+        d["calendar_revisions"] = dict(sorted(plan.calendar_revisions.items()))
     return d
 
 
@@ -410,4 +413,5 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
             )
             for s in d.get("dose_signatures", [])
         ),
+        calendar_revisions={str(k): int(v) for k, v in d.get("calendar_revisions", {}).items()},
     )

@@ -619,62 +619,77 @@
 <context>
     <name>ColumnMappingDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="50"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="97"/>
         <source>MRN</source>
         <translation>NHC</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="51"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="98"/>
         <source>Sample date</source>
         <translation>Fecha de la muestra</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="52"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="99"/>
         <source>Test name</source>
         <translation>Nombre de la prueba</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="53"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="100"/>
         <source>Result</source>
         <translation>Resultado</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="54"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="101"/>
         <source>Unit</source>
         <translation>Unidad</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="56"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="103"/>
         <source>(none)</source>
         <translation>(ninguna)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="108"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="167"/>
         <source>Lab file columns</source>
         <translation>Columnas del archivo de laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="115"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="174"/>
         <source>Long format: one result per row. Pick the column for each field (the names are remembered on this workstation).</source>
         <translation>Formato largo: un resultado por fila. Elija la columna de cada campo (los nombres se recuerdan en este puesto).</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="129"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="188"/>
         <source>{field} column</source>
         <translation>Columna de {field}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="131"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="190"/>
         <source>{field}:</source>
         <translation>{field}:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="132"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="191"/>
         <source>Results use a decimal comma (1,5)</source>
         <translation>Los resultados usan coma decimal (1,5)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="150"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="196"/>
+        <source>CREA = creatinine</source>
+        <translation>CREA = creatinine</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="197"/>
+        <source>Local result codes</source>
+        <translation>Códigos locales de resultados</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="202"/>
+        <source>HL7 results coded by the laboratory itself, one per line as CODE = analyte (wbc, anc, plt, hb, creatinine, bilirubin):</source>
+        <translation>Resultados HL7 con códigos propios del laboratorio, uno por línea como CÓDIGO = prueba (wbc, anc, plt, hb, creatinine, bilirubin):</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="223"/>
         <source>Choose a column for MRN, sample date, test name and result.</source>
         <translation>Elija una columna para NHC, fecha de la muestra, nombre de la prueba y resultado.</translation>
     </message>
@@ -1035,6 +1050,26 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <location filename="../../ui/counts_tab.py" line="215"/>
         <source>x10^9/L (K/uL)</source>
         <translation>x10^9/L (K/uL)</translation>
+    </message>
+    <message>
+        <source>Bili mg/dL</source>
+        <translation>Bili mg/dL</translation>
+    </message>
+    <message>
+        <source>Creat mg/dL</source>
+        <translation>Creat mg/dL</translation>
+    </message>
+    <message>
+        <source>CsA ng/mL</source>
+        <translation>CsA ng/mL</translation>
+    </message>
+    <message>
+        <source>From lab files; correct it in the lab&apos;s system</source>
+        <translation>De archivos del laboratorio; corríjalo en el sistema del laboratorio</translation>
+    </message>
+    <message>
+        <source>Tacro ng/mL</source>
+        <translation>Tacro ng/mL</translation>
     </message>
 </context>
 <context>
@@ -1632,103 +1667,153 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
 <context>
     <name>ImportLabsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="194"/>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="266"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="270"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="367"/>
         <source>Import lab results</source>
         <translation>Importar resultados de laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="203"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="281"/>
         <source>Lab file</source>
         <translation>Archivo de laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="204"/>
-        <source>CSV (UTF-8) or .xlsx lab export</source>
-        <translation>Exportación de laboratorio CSV (UTF-8) o .xlsx</translation>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="104"/>
+        <source>(not saved)</source>
+        <translation>(sin guardar)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="206"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="282"/>
+        <source>CSV, .xlsx or HL7 v2 lab file</source>
+        <translation>Archivo de laboratorio CSV, .xlsx o HL7 v2</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="284"/>
         <source>&amp;Choose...</source>
         <translation>&amp;Elegir...</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="208"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="286"/>
         <source>C&amp;olumns...</source>
         <translation>C&amp;olumnas...</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="212"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="292"/>
+        <source>Saved mapping</source>
+        <translation>Correspondencia guardada</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="295"/>
+        <source>Save &amp;as...</source>
+        <translation>Guardar co&amp;mo...</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="298"/>
+        <source>Save these columns, the decimal comma and the local codes under a name, for every workstation and for the command line (--mapping NAME).</source>
+        <translation>Guarda estas columnas, la coma decimal y los códigos locales con un nombre, para todos los puestos y para la línea de órdenes (--mapping NOMBRE).</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="303"/>
         <source>&amp;Preview (dry run)</source>
         <translation>&amp;Vista previa (simulación)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="217"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="308"/>
         <source>Import summary</source>
         <translation>Resumen de la importación</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="315"/>
         <source>Line</source>
         <translation>Línea</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="315"/>
         <source>Reason</source>
         <translation>Motivo</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="224"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="315"/>
         <source>Row as read</source>
         <translation>Fila tal como se leyó</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="226"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="317"/>
         <source>Rejected rows</source>
         <translation>Filas rechazadas</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="236"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="327"/>
         <source>&amp;Import</source>
         <translation>&amp;Importar</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="242"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="333"/>
         <source>&amp;File:</source>
         <translation>&amp;Archivo:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="268"/>
-        <source>Lab exports (*.csv *.txt *.tsv *.xlsx)</source>
-        <translation>Exportaciones de laboratorio (*.csv *.txt *.tsv *.xlsx)</translation>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="337"/>
+        <source>Sa&amp;ved mapping:</source>
+        <translation>Correspondencia guar&amp;dada:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="281"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="369"/>
+        <source>Lab files (*.csv *.txt *.tsv *.xlsx *.hl7 *.oru *.msg)</source>
+        <translation>Archivos de laboratorio (*.csv *.txt *.tsv *.xlsx *.hl7 *.oru *.msg)</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="380"/>
+        <source>Save column mapping</source>
+        <translation>Guardar la correspondencia de columnas</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="381"/>
+        <source>Name (the command line uses it with --mapping NAME):</source>
+        <translation>Nombre (la línea de órdenes lo usa con --mapping NOMBRE):</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="420"/>
+        <source>The saved mappings cannot be read: {reason}</source>
+        <translation>No se pueden leer las correspondencias guardadas: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="469"/>
+        <source>The mapping was not saved: {reason}</source>
+        <translation>No se guardó la correspondencia: {reason}</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="492"/>
         <source>Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, unit = {unit}, decimal comma</source>
         <translation>Columnas: NHC = {mrn}, fecha = {date}, prueba = {test}, resultado = {result}, unidad = {unit}, coma decimal</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="286"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="497"/>
         <source>Columns: MRN = {mrn}, date = {date}, test = {test}, result = {result}, unit = {unit}</source>
         <translation>Columnas: NHC = {mrn}, fecha = {date}, prueba = {test}, resultado = {result}, unidad = {unit}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="350"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="509"/>
+        <source>Local codes: {codes}</source>
+        <translation>Códigos locales: {codes}</translation>
+    </message>
+    <message>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="566"/>
         <source>The file was refused: {reason}</source>
         <translation>Se ha rechazado el archivo: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="353"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="569"/>
         <source>The file cannot be read: {reason}.</source>
         <translation>No se puede leer el archivo: {reason}.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="356"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="572"/>
         <source>Not imported: {reason}</source>
         <translation>No se ha importado: {reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_labs_dialog.py" line="379"/>
+        <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="595"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
@@ -3564,6 +3649,117 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
     <message>
         <source>Your password</source>
         <translation>Su contraseña</translation>
+    </message>
+</context>
+<context>
+    <name>DataExportDialog</name>
+    <message>
+        <source> days from today</source>
+        <translation> días desde hoy</translation>
+    </message>
+    <message>
+        <source>&amp;Covering:</source>
+        <translation>&amp;Abarca:</translation>
+    </message>
+    <message>
+        <source>&amp;Export:</source>
+        <translation>&amp;Exportar:</translation>
+    </message>
+    <message>
+        <source>&amp;Include the Patient resource (name, MRN, date of birth)</source>
+        <translation>&amp;Incluir el recurso Patient (nombre, NHC, fecha de nacimiento)</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>Idi&amp;oma:</translation>
+    </message>
+    <message>
+        <source>&amp;Name the patient (name and MRN) in the calendar</source>
+        <translation>&amp;Nombrar al paciente (nombre y NHC) en el calendario</translation>
+    </message>
+    <message>
+        <source>&amp;Name the patients (name and MRN) in the calendar</source>
+        <translation>&amp;Nombrar a los pacientes (nombre y NHC) en el calendario</translation>
+    </message>
+    <message>
+        <source>&amp;Save...</source>
+        <translation>&amp;Guardar...</translation>
+    </message>
+    <message>
+        <source>A FHIR bundle: the plan as a CarePlan, lab results as Observations with LOINC codes, complications as Conditions with their grade.</source>
+        <translation>Un bundle FHIR: el plan como CarePlan, los resultados de laboratorio como Observation con códigos LOINC, las complicaciones como Condition con su grado.</translation>
+    </message>
+    <message>
+        <source>Calendar file (*.ics)</source>
+        <translation>Archivo de calendario (*.ics)</translation>
+    </message>
+    <message>
+        <source>Every step of every patient on the board in the days chosen. Without names, each patient is shown by a reference (T-...).</source>
+        <translation>Cada paso de cada paciente del tablero en los días elegidos. Sin nombres, cada paciente aparece con una referencia (T-...).</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx);;CSV file (*.csv)</source>
+        <translation>Libro de Excel (*.xlsx);;Archivo CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>Exportar datos</translation>
+    </message>
+    <message>
+        <source>FHIR bundle (*.json)</source>
+        <translation>Bundle FHIR (*.json)</translation>
+    </message>
+    <message>
+        <source>Formula-like text is saved as text; dates are real dates in Excel.</source>
+        <translation>El texto que parece una fórmula se guarda como texto; las fechas son fechas reales en Excel.</translation>
+    </message>
+    <message>
+        <source>Not exported</source>
+        <translation>No exportado</translation>
+    </message>
+    <message>
+        <source>Not exported: the existing file was kept.</source>
+        <translation>No exportado: se conservó el archivo existente.</translation>
+    </message>
+    <message>
+        <source>One all-day event per date of the patient&apos;s handout. Importing a newer file moves the events when dates change, without copies.</source>
+        <translation>Un evento de día completo por cada fecha de la guía del paciente. Al importar un archivo más reciente, los eventos se mueven cuando cambian las fechas, sin copias.</translation>
+    </message>
+    <message>
+        <source>Registry forms due (spreadsheet)</source>
+        <translation>Formularios de registro pendientes (hoja de cálculo)</translation>
+    </message>
+    <message>
+        <source>Replace the file?</source>
+        <translation>¿Reemplazar el archivo?</translation>
+    </message>
+    <message>
+        <source>The board (spreadsheet)</source>
+        <translation>El tablero (hoja de cálculo)</translation>
+    </message>
+    <message>
+        <source>The team&apos;s calendar (every patient)</source>
+        <translation>El calendario del equipo (todos los pacientes)</translation>
+    </message>
+    <message>
+        <source>This patient&apos;s calendar</source>
+        <translation>El calendario de este paciente</translation>
+    </message>
+    <message>
+        <source>This patient&apos;s plan (spreadsheet)</source>
+        <translation>El plan de este paciente (hoja de cálculo)</translation>
+    </message>
+    <message>
+        <source>This patient&apos;s record as FHIR (HL7 FHIR R4)</source>
+        <translation>La historia de este paciente en FHIR (HL7 FHIR R4)</translation>
+    </message>
+    <message>
+        <source>Today&apos;s worklist (spreadsheet)</source>
+        <translation>La lista de trabajo de hoy (hoja de cálculo)</translation>
+    </message>
+    <message>
+        <source>{name} exists. Replace it?</source>
+        <translation>{name} ya existe. ¿Reemplazarlo?</translation>
     </message>
 </context>
 </TS>

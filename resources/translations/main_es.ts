@@ -562,6 +562,10 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Sign in to open the clinic.</source>
         <translation>Inicie sesión para abrir la clínica.</translation>
     </message>
+    <message>
+        <source>Saved {name}.</source>
+        <translation>Guardado {name}.</translation>
+    </message>
 </context>
 <context>
     <name>MonthCalendar</name>
@@ -1367,6 +1371,22 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>Check the conditioning doses and sign for them with your password</source>
         <translation>Comprobar las dosis del acondicionamiento y firmarlas con su contraseña</translation>
     </message>
+    <message>
+        <source>Expor&amp;t calendar...</source>
+        <translation>Ex&amp;portar calendario...</translation>
+    </message>
+    <message>
+        <source>Export data (&amp;spreadsheet, FHIR)...</source>
+        <translation>Exportar datos (&amp;hoja de cálculo, FHIR)...</translation>
+    </message>
+    <message>
+        <source>Save a calendar file (.ics) of the patient&apos;s dates, or the team&apos;s</source>
+        <translation>Guardar un archivo de calendario (.ics) con las fechas del paciente, o el del equipo</translation>
+    </message>
+    <message>
+        <source>Save the board, worklist, forms or a plan as a spreadsheet, or FHIR</source>
+        <translation>Guardar el tablero, la lista de trabajo, los formularios o un plan como hoja de cálculo, o en FHIR</translation>
+    </message>
 </context>
 <context>
     <name>app</name>
@@ -1867,6 +1887,45 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     <message>
         <source>Type the account name and the password.</source>
         <translation>Escriba el nombre de la cuenta y la contraseña.</translation>
+    </message>
+</context>
+<context>
+    <name>LevelsChartView</name>
+    <message>
+        <source>Ciclosporin (ng/mL)</source>
+        <translation>Ciclosporina (ng/mL)</translation>
+    </message>
+    <message>
+        <source>Donor cells, %</source>
+        <translation>Células del donante, %</translation>
+    </message>
+    <message>
+        <source>Donor chimerism, {lineage} (%)</source>
+        <translation>Quimerismo del donante, {lineage} (%)</translation>
+    </message>
+    <message>
+        <source>Drug levels and donor chimerism</source>
+        <translation>Niveles de fármacos y quimerismo del donante</translation>
+    </message>
+    <message>
+        <source>Drug levels and donor chimerism by transplant day</source>
+        <translation>Niveles de fármacos y quimerismo del donante por día del trasplante</translation>
+    </message>
+    <message>
+        <source>Level, ng/mL</source>
+        <translation>Nivel, ng/mL</translation>
+    </message>
+    <message>
+        <source>No drug levels or chimerism results yet</source>
+        <translation>Aún no hay niveles de fármacos ni resultados de quimerismo</translation>
+    </message>
+    <message>
+        <source>Tacrolimus (ng/mL)</source>
+        <translation>Tacrolimus (ng/mL)</translation>
+    </message>
+    <message>
+        <source>Transplant day</source>
+        <translation>Día del trasplante</translation>
     </message>
 </context>
 </TS>

@@ -47,11 +47,13 @@ def make_calculator_dialog(
     today: dt.date,
     save: SaveFn | None = None,
     defaults: Mapping[str, object] | None = None,
+    sources: Mapping[str, str] | None = None,
 ) -> CalculatorDialog:
     """Build the dialog of one calculator from the registry.
 
     ``defaults`` pre-fill the fields of that name the calculator has (e.g. "weight_kg",
     "age_years", "day0", "recipient_abo", "components"); empty values are skipped.
+    ``sources`` say beside a pre-filled field where and when it was measured.
     ``save`` is not used by calculators that only show and copy their result.
     """
     calc = calculator(key)
@@ -67,6 +69,8 @@ def make_calculator_dialog(
     for name, value in (defaults or {}).items():
         if name in dialog.editors and value not in (None, "", [], ()):
             dialog.set_value(name, value)
+            if name in (sources or {}):
+                dialog.show_source(name, (sources or {})[name])
     return dialog
 
 

@@ -91,6 +91,7 @@ class CalculatorDialog(QDialog):
         self.editors: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
         self.hints: dict[str, QLabel] = {}
+        self.sources: dict[str, str] = {}  # field name -> where and when it was measured
         self.date_edit = DateField(
             today,
             accessible_name=self.tr("Assessment date"),
@@ -279,6 +280,21 @@ class CalculatorDialog(QDialog):
             assert isinstance(value, Sequence)
             editor.set_rows(value)
 
+    def show_source(self, name: str, source: str) -> None:
+        """Say beside a pre-filled field where and when its value was measured ("from a lab
+        result of 2026-12-01, 6 days ago"), under its allowed range; it stays while the
+        values are edited (``_show_derived`` rewrites the hints)."""
+        self.sources[name] = source
+        hint = self.hints[name]
+        hint.setText(self._with_source(name, hint.text()))
+        hint.setAccessibleDescription(source)
+
+    def _with_source(self, name: str, text: str) -> str:
+        source = self.sources.get(name)
+        if not source:
+            return text
+        return f"{text}\n{source}" if text else source
+
     def _read(self, spec: Field) -> object:
         editor = self.editors[spec.name]
         if isinstance(editor, QCheckBox):
@@ -377,9 +393,12 @@ class CalculatorDialog(QDialog):
             reason = derived.get(spec.name) if isinstance(derived, Mapping) else None
             label = self.hints[spec.name]
             label.setText(
-                self.tr("{hint} · counted: {reason}").format(hint=spec.hint, reason=reason)
-                if reason
-                else spec.hint
+                self._with_source(
+                    spec.name,
+                    self.tr("{hint} · counted: {reason}").format(hint=spec.hint, reason=reason)
+                    if reason
+                    else spec.hint,
+                )
             )
 
     def _show_result(self, result: GradeResult | None, waiting: str) -> None:

@@ -8,7 +8,7 @@ dialog, its button or menu entry from this list, with no Qt code of its own.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -65,6 +65,7 @@ from planner.clinical.vod import (
     vod_severity_ebmt2016,
 )
 from planner.domain.i18n import ENGLISH, current, english, tr, tr_noop
+from planner.domain.labs import LabSample
 from planner.domain.patients import Patient, Transplant, TransplantType
 from planner.domain.plans import Plan
 
@@ -372,12 +373,71 @@ def calculators() -> tuple[Calculator, ...]:
     return tuple(c.translated() for c in CALCULATORS)
 
 
+def _latest(samples: Sequence[LabSample], analyte: str) -> LabSample | None:
+    found = [s for s in samples if s.analyte == analyte]
+    return max(found, key=lambda s: s.date) if found else None
+
+
+def measured_inputs(
+    patient: Patient, samples: Sequence[LabSample]
+) -> dict[str, tuple[float, dt.date, str]]:
+    """The measured inputs the record holds, each with the day it was measured and where
+    it comes from: the serum creatinine of the patient's record (which a newer imported
+    creatinine updates), and the latest total bilirubin among the lab results, in the unit
+    the lab reported it in.
+    A result reported only as below or above a limit is not a value: it is left out."""
+    found: dict[str, tuple[float, dt.date, str]] = {}
+    if patient.creatinine_mg_dl is not None and patient.creatinine_date is not None:
+        found["creatinine_mg_dl"] = (
+            patient.creatinine_mg_dl,
+            patient.creatinine_date,
+            tr("the patient's record"),
+        )
+    bilirubin = _latest(samples, "bilirubin")
+    if bilirubin is not None and not bilirubin.qualifier:
+        # As reported: graded against the cut-off published for its own unit.
+        found["bilirubin"] = (bilirubin.reported_value, bilirubin.date, tr("a lab result"))
+    return found
+
+
+def _bilirubin_unit(samples: Sequence[LabSample]) -> str:
+    """The calculator's unit choice for the latest bilirubin: the unit it was reported in."""
+    latest = _latest(samples, "bilirubin")
+    return "umol/L" if latest is not None and latest.reported_unit else "mg/dL"
+
+
+def input_sources(patient: Patient, samples: Sequence[LabSample], today: dt.date) -> dict[str, str]:
+    """For each measured input ``known_inputs`` fills in, where and when it was measured,
+    as the calculator shows it beside the field ("from a lab result of 2026-12-01, 6 days
+    ago"): a value is only as good as its date."""
+    notes = {}
+    for name, (_, when, source) in measured_inputs(patient, samples).items():
+        age = (today - when).days
+        ago = (
+            tr("today")
+            if age == 0
+            else tr("1 day ago")
+            if age == 1
+            else tr("{n} days ago").format(n=age)
+        )
+        notes[name] = tr("from {source} of {date}, {ago}").format(
+            source=source, date=when.isoformat(), ago=ago
+        )
+    return notes
+
+
 def known_inputs(
-    patient: Patient, transplant: Transplant, plan: Plan, today: dt.date
+    patient: Patient,
+    transplant: Transplant,
+    plan: Plan,
+    today: dt.date,
+    samples: Sequence[LabSample] = (),
 ) -> Mapping[str, object]:
     """The calculator inputs the record already holds, as recorded now (by field name):
     age, sex, weight and height; ABO groups and CMV serostatus of recipient and donor;
-    Day 0; the conditioning regimen. A value not recorded is absent: nothing is assumed.
+    Day 0; the conditioning regimen; the serum creatinine and the latest bilirubin as
+    reported (``measured_inputs``; ``input_sources`` says when each was measured). A value
+    not recorded is absent: nothing is assumed.
     """
     donor = transplant.donor
     found: dict[str, object] = {
@@ -393,4 +453,8 @@ def known_inputs(
         "weight_kg": patient.weight_kg,
         "height_cm": patient.height_cm,
     }
+    for name, (value, _, _) in measured_inputs(patient, samples).items():
+        found[name] = value
+    if "bilirubin" in found:
+        found["bilirubin_unit"] = _bilirubin_unit(samples)
     return {k: v for k, v in found.items() if v not in (None, "", [], ())}

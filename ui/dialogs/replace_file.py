@@ -1,0 +1,54 @@
+"""Writing a file the user named: an existing file is replaced only when they say so.
+
+Every export (a document, the audit trail, a calendar, a spreadsheet, a FHIR bundle) is
+written by a use case that refuses to overwrite (``TargetExistsError``) unless told to.
+``save_replacing`` runs it, and when the file exists asks once, in the parent dialog,
+whether to replace it: the file dialog itself is told not to ask
+(``QFileDialog.Option.DontConfirmOverwrite``), so the question comes once, from the
+place that knows the name the use case will really write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from planner.export.atomic import TargetExistsError
+
+R = TypeVar("R")
+
+
+def confirm_replace(parent: QWidget | None, name: str) -> bool:
+    """Ask whether to replace the existing file ``name``; True when the answer is Yes."""
+    answer = QMessageBox.question(
+        parent,
+        QCoreApplication.translate("replace_file", "Replace the file?"),
+        QCoreApplication.translate("replace_file", "{name} exists. Replace it?").format(
+            name=name
+        ),
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def save_replacing(
+    parent: QWidget | None,
+    save: Callable[[bool], R],
+    confirm: Callable[[QWidget | None, str], bool] = confirm_replace,
+) -> R | None:
+    """``save(overwrite=False)``; if the file exists, ``save(True)`` once the user agrees.
+
+    Returns:
+        What ``save`` returned, or None when the user kept the existing file.
+
+    Raises:
+        PlannerError: from ``save`` (the caller says why in one sentence).
+    """
+    try:
+        return save(False)
+    except TargetExistsError as exists:
+        if not confirm(parent, exists.path.name):
+            return None
+        return save(True)
