@@ -99,6 +99,7 @@ from ui.levels_chart import LevelsChartView
 from ui.translation import QT_TRANSLATE_NOOP, format_date
 from ui.transplant_session import TransplantSession
 from ui.widgets.date_field import DateField, DateLimit
+from ui.widgets.day_axis import add_day_axis
 from ui.widgets.refresh import RefreshWhenShown
 
 if TYPE_CHECKING:
@@ -364,14 +365,7 @@ class CountChartView(QChartView):
             self.setChart(chart)
             return
         chart.setTitle(self.tr("Blood counts by transplant day (x10^9/L)"))
-        x = QValueAxis()
-        x.setTitleText(self.tr("Transplant day"))
-        x.setLabelFormat("%+d")
-        x.setRange(data.first_day - 0.5, data.last_day + 0.5)
-        x.setTickType(QValueAxis.TickType.TicksDynamic)
-        x.setTickAnchor(0)
-        x.setTickInterval(7 if data.last_day - data.first_day > 21 else 2)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        x = add_day_axis(chart, data.first_day, data.last_day, self.tr("Transplant day"))
         left, right = self._y_axes(chart, data)
         for s in data.series:
             line = QLineSeries()

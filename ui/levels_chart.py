@@ -16,6 +16,7 @@ from planner.domain.days import short_day_label
 from planner.domain.i18n import tr
 from planner.records.levels_chart import LevelsChart, LevelSeries
 from ui.translation import QT_TRANSLATE_NOOP, format_date
+from ui.widgets.day_axis import add_day_axis
 
 COLORS = {
     "tacrolimus": "#1f6fb2",
@@ -64,14 +65,7 @@ class LevelsChartView(QChartView):
             self.setChart(chart)
             return
         chart.setTitle(self.tr("Drug levels and donor chimerism by transplant day"))
-        x = QValueAxis()
-        x.setTitleText(self.tr("Transplant day"))
-        x.setLabelFormat("%+d")
-        x.setRange(data.first_day - 0.5, data.last_day + 0.5)
-        x.setTickType(QValueAxis.TickType.TicksDynamic)
-        x.setTickAnchor(0)
-        x.setTickInterval(7 if data.last_day - data.first_day > 21 else 2)
-        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        x = add_day_axis(chart, data.first_day, data.last_day, self.tr("Transplant day"))
         levels = QValueAxis()
         top = max([10.0, *(p[2] for s in data.levels for p in s.points)])
         levels.setRange(0, top * 1.1)

@@ -1368,16 +1368,6 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Idio&amp;ma:</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="333"/>
-        <source>Replace file?</source>
-        <translation>¿Sustituir el archivo?</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/export_dialog.py" line="334"/>
-        <source>{name} already exists in {folder}. Replace it?</source>
-        <translation>{name} ya existe en {folder}. ¿Desea sustituirlo?</translation>
-    </message>
-    <message>
         <location filename="../../ui/dialogs/export_dialog.py" line="385"/>
         <source>Patient MRN {mrn} · Day 0 {day0} · plan version {version}</source>
         <translation>Paciente NHC {mrn} · Día 0 {day0} · versión del plan {version}</translation>
@@ -3328,10 +3318,6 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Motivo</translation>
     </message>
     <message>
-        <source>Replace the file?</source>
-        <translation>¿Reemplazar el archivo?</translation>
-    </message>
-    <message>
         <source>Save the rows shown as a CSV or XLSX file (recorded in the audit trail)</source>
         <translation>Guardar las filas mostradas como archivo CSV o XLSX (queda registrado en la auditoría)</translation>
     </message>
@@ -3362,10 +3348,6 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
     <message>
         <source>every user</source>
         <translation>todos los usuarios</translation>
-    </message>
-    <message>
-        <source>{name} exists. Replace it?</source>
-        <translation>{name} ya existe. ¿Reemplazarlo?</translation>
     </message>
     <message>
         <source>{n} rows, newest first.</source>
@@ -3730,10 +3712,6 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Formularios de registro pendientes (hoja de cálculo)</translation>
     </message>
     <message>
-        <source>Replace the file?</source>
-        <translation>¿Reemplazar el archivo?</translation>
-    </message>
-    <message>
         <source>The board (spreadsheet)</source>
         <translation>El tablero (hoja de cálculo)</translation>
     </message>
@@ -3757,9 +3735,16 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <source>Today&apos;s worklist (spreadsheet)</source>
         <translation>La lista de trabajo de hoy (hoja de cálculo)</translation>
     </message>
+</context>
+<context>
+    <name>replace_file</name>
     <message>
-        <source>{name} exists. Replace it?</source>
-        <translation>{name} ya existe. ¿Reemplazarlo?</translation>
+        <source>Replace file?</source>
+        <translation>¿Sustituir el archivo?</translation>
+    </message>
+    <message>
+        <source>{name} already exists in {folder}. Replace it?</source>
+        <translation>{name} ya existe en {folder}. ¿Desea sustituirlo?</translation>
     </message>
 </context>
 </TS>

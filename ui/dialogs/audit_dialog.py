@@ -52,8 +52,8 @@ from planner.app.audit_view import (
     save_audit_export,
 )
 from planner.errors import PlannerError
-from planner.export.atomic import TargetExistsError
 from planner.records.audit_query import AuditQuery, local_day_bounds
+from ui.dialogs.replace_file import save_replacing
 from ui.errors import LOG, user_message
 from ui.session import ClinicSession
 from ui.widgets.date_field import DateField
@@ -387,18 +387,10 @@ class AuditDialog(QDialog):
             ).path
 
         try:
-            try:
-                target = save(overwrite=False)
-            except TargetExistsError as exists:
-                answer = QMessageBox.question(
-                    self,
-                    self.tr("Replace the file?"),
-                    self.tr("{name} exists. Replace it?").format(name=exists.path.name),
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    self.summary.setText(self.tr("Not exported: the existing file was kept."))
-                    return False
-                target = save(overwrite=True)
+            target = save_replacing(self, save)
+            if target is None:
+                self.summary.setText(self.tr("Not exported: the existing file was kept."))
+                return False
         except PlannerError as exc:
             QMessageBox.warning(self, self.tr("Not exported"), user_message(exc))
             return False

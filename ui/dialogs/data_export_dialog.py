@@ -34,9 +34,9 @@ from planner.app.calendars import TEAM_DAYS_DEFAULT, TEAM_DAYS_MAX
 from planner.app.context import Context
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.export.atomic import TargetExistsError
 from planner.export.texts import available_languages, load_texts
 from planner.records.ports import Repository
+from ui.dialogs.replace_file import save_replacing
 from ui.errors import user_message
 from ui.session import ClinicSession
 from ui.transplant_session import TransplantSession
@@ -288,18 +288,10 @@ class DataExportDialog(QDialog):
             return Path(result.path)
 
         try:
-            try:
-                target = save(overwrite=False)
-            except TargetExistsError as exists:
-                answer = QMessageBox.question(
-                    self,
-                    self.tr("Replace the file?"),
-                    self.tr("{name} exists. Replace it?").format(name=exists.path.name),
-                )
-                if answer != QMessageBox.StandardButton.Yes:
-                    self.note.setText(self.tr("Not exported: the existing file was kept."))
-                    return False
-                target = save(overwrite=True)
+            target = save_replacing(self, save)
+            if target is None:
+                self.note.setText(self.tr("Not exported: the existing file was kept."))
+                return False
         except PlannerError as exc:
             QMessageBox.warning(self, self.tr("Not exported"), user_message(exc))
             return False

@@ -8,7 +8,7 @@ from a ``QBuffer``, so no copy of the document is ever written to a temporary fi
 audit in one commit, then the file's own name); printing records history and audit
 before the first page goes to the printer. Either is refused in a dialog, with nothing
 left on disk or paper, when the audit row cannot be written. An existing file is
-replaced only after ``_confirm_overwrite``, the single place that asks.
+replaced only after ``ui.dialogs.replace_file.confirm_replace`` asks.
 """
 
 from __future__ import annotations
@@ -50,10 +50,10 @@ from planner.app.exports import (
 from planner.domain.i18n import tr
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
-from planner.export.atomic import TargetExistsError
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages, load_texts
 from planner.records.documents import DOCUMENT_KINDS, KIND_TITLE, DocumentEntry
+from ui.dialogs.replace_file import save_replacing
 from ui.errors import user_message
 from ui.printing import chosen_pages
 from ui.translation import format_date
@@ -177,13 +177,10 @@ class ExportDialog(QDialog):
             )
 
         try:
-            try:
-                result = save(overwrite=False)
-            except TargetExistsError as exists:
-                if not self._confirm_overwrite(exists.path):
-                    self._show_status(self.tr("Not saved: the existing file was kept."))
-                    return False
-                result = save(overwrite=True)
+            result = save_replacing(self, save)
+            if result is None:
+                self._show_status(self.tr("Not saved: the existing file was kept."))
+                return False
         except UnrecordedOutputError as exc:
             self._refuse(exc)
             return False
@@ -325,19 +322,6 @@ class ExportDialog(QDialog):
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             or Path.home()
         )
-
-    def _confirm_overwrite(self, path: Path) -> bool:
-        """The one place that asks before an existing file is replaced."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Replace file?"),
-            self.tr("{name} already exists in {folder}. Replace it?").format(
-                name=path.name, folder=path.parent
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def _show_status(self, text: str) -> None:
         self.status.setText(text)

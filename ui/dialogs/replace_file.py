@@ -11,6 +11,7 @@ place that knows the name the use case will really write.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QCoreApplication
@@ -21,14 +22,17 @@ from planner.export.atomic import TargetExistsError
 R = TypeVar("R")
 
 
-def confirm_replace(parent: QWidget | None, name: str) -> bool:
-    """Ask whether to replace the existing file ``name``; True when the answer is Yes."""
+def confirm_replace(parent: QWidget | None, path: Path) -> bool:
+    """Ask whether to replace the existing file ``path`` (No is the default: Enter keeps
+    it); True when the answer is Yes."""
     answer = QMessageBox.question(
         parent,
-        QCoreApplication.translate("replace_file", "Replace the file?"),
-        QCoreApplication.translate("replace_file", "{name} exists. Replace it?").format(
-            name=name
-        ),
+        QCoreApplication.translate("replace_file", "Replace file?"),
+        QCoreApplication.translate(
+            "replace_file", "{name} already exists in {folder}. Replace it?"
+        ).format(name=path.name, folder=path.parent),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes
 
@@ -36,7 +40,7 @@ def confirm_replace(parent: QWidget | None, name: str) -> bool:
 def save_replacing(
     parent: QWidget | None,
     save: Callable[[bool], R],
-    confirm: Callable[[QWidget | None, str], bool] = confirm_replace,
+    confirm: Callable[[QWidget | None, Path], bool] = confirm_replace,
 ) -> R | None:
     """``save(overwrite=False)``; if the file exists, ``save(True)`` once the user agrees.
 
@@ -49,6 +53,6 @@ def save_replacing(
     try:
         return save(False)
     except TargetExistsError as exists:
-        if not confirm(parent, exists.path.name):
+        if not confirm(parent, exists.path):
             return None
         return save(True)
