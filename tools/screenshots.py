@@ -214,8 +214,48 @@ def main() -> int:
     window.board.search.clear()
     audit_trail_shot(app, window)
     data_export_shot(app, window)
+    lab_feed_shot(app, window)
     accounts_shots(app, window)
     return 0
+
+
+def lab_feed_shot(app: QApplication, window: MainWindow) -> None:
+    """An allogeneic patient's Counts tab after an HL7 feed of creatinine, bilirubin and
+    tacrolimus levels over two weeks: the grid's extra columns and the levels chart."""
+    from planner.labimport.reader import ColumnMapping
+
+    repo, today = window.session.repo, window.session.clock().date()
+    patient = repo.find_patient_by_mrn("DEMO-0011")
+    tid = repo.list_transplants(patient.id)[-1].id
+    ws = window.open_transplant(tid)
+    messages = []
+    for n, (tacro, creat, bili) in enumerate(
+        [(5.1, 71, 15), (7.8, 80, 17), (11.2, 97, 22), (13.9, 115, 29), (9.6, 102, 24)]
+    ):
+        stamp = (today - dt.timedelta(days=12 - 3 * n)).strftime("%Y%m%d")
+        messages.append(
+            "\r".join(
+                [
+                    f"MSH|^~\\&|LIS|LAB|PLANNER|BMT|{stamp}0800||ORU^R01|{n}|P|2.5.1",
+                    f"PID|1||{patient.mrn}^^^LAB^MR",
+                    f"OBR|1|||CHEM|||{stamp}",
+                    f"OBX|1|NM|11253-2^Tacrolimus^LN||{tacro}|ng/mL|||||F",
+                    f"OBX|2|NM|2160-0^Creatinine^LN||{creat}|umol/L|||||F",
+                    f"OBX|3|NM|1975-2^Bilirubin^LN||{bili}|umol/L|||||F",
+                ]
+            )
+            + "\r"
+        )
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    ws.counts_tab.run_import("".join(messages).encode(), "feed.hl7", mapping, False)
+    ws.tabs.setCurrentWidget(ws.counts_tab)
+    _settle(app)
+    _save(window, "counts-lab-feed.png")
+    tabs = ws.counts_tab.chart_tabs
+    assert tabs is not None
+    tabs.setCurrentIndex(1)
+    _settle(app)
+    _save(window, "levels-chart.png")
 
 
 def data_export_shot(app: QApplication, window: MainWindow) -> None:

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -127,11 +128,13 @@ GRID_ANALYTES: tuple[str, ...] = ("wbc", "anc", "plt", "hb")
 # patient who has such results (creatinine and bilirubin feed the calculators and the
 # plan rules; the drug levels the chart of levels and chimerism).
 EXTRA_ANALYTES: tuple[str, ...] = ("creatinine", "bilirubin", "tacrolimus", "ciclosporin")
+# Each cell says its unit: a lab reports creatinine and bilirubin in mg/dL or in umol/L,
+# and the grid shows what it reported (the tooltip gives the stored mg/dL beside it).
 EXTRA_HEADERS = {
-    "creatinine": QT_TRANSLATE_NOOP("CountsGridModel", "Creat mg/dL"),
-    "bilirubin": QT_TRANSLATE_NOOP("CountsGridModel", "Bili mg/dL"),
-    "tacrolimus": QT_TRANSLATE_NOOP("CountsGridModel", "Tacro ng/mL"),
-    "ciclosporin": QT_TRANSLATE_NOOP("CountsGridModel", "CsA ng/mL"),
+    "creatinine": QT_TRANSLATE_NOOP("CountsGridModel", "Creatinine"),
+    "bilirubin": QT_TRANSLATE_NOOP("CountsGridModel", "Bilirubin"),
+    "tacrolimus": QT_TRANSLATE_NOOP("CountsGridModel", "Tacrolimus"),
+    "ciclosporin": QT_TRANSLATE_NOOP("CountsGridModel", "Ciclosporin"),
 }
 LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
 
@@ -289,7 +292,11 @@ class CountsGridModel(QAbstractTableModel):
             if col == 1:
                 return short_day_label((r.date - self._day0).days) if self._day0 else ""
             sample = r.values.get(self.analytes[col - 2])
-            return sample.display_value if sample else ""
+            if sample is None:
+                return ""
+            if sample.analyte in EXTRA_HEADERS:  # as the lab reported it, with its unit
+                return sample.reported.replace("umol/", "\u00b5mol/")
+            return sample.display_value
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
             sample = r.values.get(self.analytes[col - 2])
             if sample is None:
@@ -700,9 +707,10 @@ class CountsTab(QWidget):
         if session.transplant.transplant_type is TransplantType.ALLOGENEIC:
             self.chimerism = ChimerismPanel(session, self.sig_status.emit)
             details_layout.addWidget(self.chimerism)
-            # Tacrolimus or ciclosporin levels and the chimerism results, as a trend.
+            # Tacrolimus or ciclosporin levels and the chimerism results, as a trend: a
+            # second chart beside the counts', one tab each (three panes stacked leave
+            # none readable at 768 pixels).
             self.levels = LevelsChartView()
-            details_layout.addWidget(self.levels)
         details_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -710,7 +718,15 @@ class CountsTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.chart.setMinimumHeight(220)
         charts = QSplitter(Qt.Orientation.Vertical)
-        charts.addWidget(self.chart)
+        self.chart_tabs: QTabWidget | None = None
+        if self.levels is not None:
+            self.chart_tabs = QTabWidget()
+            self.chart_tabs.setDocumentMode(True)
+            self.chart_tabs.addTab(self.chart, self.tr("Blood counts"))
+            self.chart_tabs.addTab(self.levels, self.tr("Drug levels and chimerism"))
+            charts.addWidget(self.chart_tabs)
+        else:
+            charts.addWidget(self.chart)
         charts.addWidget(scroll)
         charts.setStretchFactor(0, 3)
         charts.setStretchFactor(1, 2)

@@ -1052,24 +1052,24 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>x10^9/L (K/uL)</translation>
     </message>
     <message>
-        <source>Bili mg/dL</source>
-        <translation>Bili mg/dL</translation>
-    </message>
-    <message>
-        <source>Creat mg/dL</source>
-        <translation>Creat mg/dL</translation>
-    </message>
-    <message>
-        <source>CsA ng/mL</source>
-        <translation>CsA ng/mL</translation>
-    </message>
-    <message>
         <source>From lab files; correct it in the lab&apos;s system</source>
         <translation>De archivos del laboratorio; corríjalo en el sistema del laboratorio</translation>
     </message>
     <message>
-        <source>Tacro ng/mL</source>
-        <translation>Tacro ng/mL</translation>
+        <source>Creatinine</source>
+        <translation>Creatinina</translation>
+    </message>
+    <message>
+        <source>Bilirubin</source>
+        <translation>Bilirrubina</translation>
+    </message>
+    <message>
+        <source>Tacrolimus</source>
+        <translation>Tacrolimus</translation>
+    </message>
+    <message>
+        <source>Ciclosporin</source>
+        <translation>Ciclosporina</translation>
     </message>
 </context>
 <context>
@@ -1213,6 +1213,14 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <location filename="../../ui/counts_tab.py" line="914"/>
         <source>{result}: override saved.</source>
         <translation>{result}: corrección guardada.</translation>
+    </message>
+    <message>
+        <source>Blood counts</source>
+        <translation>Hemograma</translation>
+    </message>
+    <message>
+        <source>Drug levels and chimerism</source>
+        <translation>Niveles de fármacos y quimerismo</translation>
     </message>
 </context>
 <context>

@@ -39,17 +39,23 @@ def test_the_feed_in_the_grid_the_chart_and_the_calculator(qtbot, demo_window, m
     assert report.rejected == ()
     model = ws.counts_tab.model
     headers = [model.headerData(c, _horizontal()) for c in range(model.columnCount())]
-    assert headers[6:9] == ["Creat mg/dL", "Bili mg/dL", "Tacro ng/mL"]
+    assert headers[6:9] == ["Creatinine", "Bilirubin", "Tacrolimus"]
     assert headers[-2:] == ["PLT tx", "RBC tx"]  # the transfusion columns stay last
     row = model.row_of(yesterday)
-    bilirubin = f"{round(34 / 17.1, 6):g}"  # stored in mg/dL
-    assert [model.data(model.index(row, c)) for c in (6, 7, 8)] == ["1.2", bilirubin, "8.6"]
+    bilirubin = f"{round(34 / 17.1, 6):g}"  # stored in mg/dL; shown as the lab reported it
+    assert [model.data(model.index(row, c)) for c in (6, 7, 8)] == [
+        "1.2 mg/dL",
+        "34 \u00b5mol/L",
+        "8.6 ng/mL",
+    ]
     assert model.data(model.index(row, 7), _tooltip()).startswith(
         f"{bilirubin} mg/dL = 34 umol/L (feed.hl7 message 1, OBX 2"
     )
     assert not model.flags(model.index(row, 6)) & _editable()  # results of the lab: read-only
     chart = ws.counts_tab.levels
     assert chart is not None
+    tabs = ws.counts_tab.chart_tabs
+    assert tabs is not None and tabs.tabText(1) == "Drug levels and chimerism"
     assert chart.chart().title() == "Drug levels and donor chimerism by transplant day"
     assert [s.name() for s in chart.chart().series()] == ["Tacrolimus (ng/mL)"]
 
