@@ -139,6 +139,14 @@ EXTRA_HEADERS = {
 LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
 
 
+def as_reported(sample: LabSample) -> str:
+    """ "34 µmol/L": a result as the lab reported it, the micro sign as people write it."""
+    return sample.reported.replace(_ASCII_MICRO, _MICRO)
+
+
+_ASCII_MICRO, _MICRO = "umol/", "\u00b5mol/"
+
+
 # --------------------------------------------------------------------------- grid model
 
 
@@ -295,7 +303,7 @@ class CountsGridModel(QAbstractTableModel):
             if sample is None:
                 return ""
             if sample.analyte in EXTRA_HEADERS:  # as the lab reported it, with its unit
-                return sample.reported.replace("umol/", "\u00b5mol/")
+                return as_reported(sample)
             return sample.display_value
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:
             sample = r.values.get(self.analytes[col - 2])

@@ -29,7 +29,7 @@ from planner.export.ics import (
     transplant_reference,
 )
 from planner.export.texts import available_languages, load_texts
-from planner.records.ports import Repository
+from planner.records.ports import Repository, Scope
 
 TEAM_DAYS_DEFAULT: Final = 30
 TEAM_DAYS_MAX: Final = 366
@@ -125,14 +125,17 @@ def export_patient_calendar(
 
 def _team_plans(repo: Repository, *, with_phi: bool) -> list[TeamPlan]:
     """The plans of the transplants on the board, each with how the calendar names its
-    patient: name and MRN when asked, else a reference that names no one."""
+    patient: name and MRN when asked, else a reference that names no one. Read as the
+    board reads them (open transplants only: an archive of closed ones is not read)."""
+    transplants = {t.id: t for t in repo.list_transplants(scope=Scope.OPEN) if t.is_active}
+    patients = {p.id: p for p in repo.list_patients(Scope.OPEN)} if with_phi else {}
     found = []
-    for plan in repo.list_plans():
-        transplant = repo.get_transplant(plan.transplant_id)
-        if not transplant.is_active:
+    for plan in repo.list_plans(Scope.OPEN):
+        transplant = transplants.get(plan.transplant_id)
+        if transplant is None:
             continue
-        if with_phi:
-            patient = repo.get_patient(transplant.patient_id)
+        patient = patients.get(transplant.patient_id)
+        if patient is not None:
             who = f"{patient.display_name} ({patient.mrn})"
         else:
             who = transplant_reference(transplant.id)
@@ -162,6 +165,12 @@ def export_team_calendar(
 ) -> CalendarExport:
     """Write the clinic's calendar of the next ``days`` days (today included): every
     occurrence of every transplant on the board, with its audit row.
+
+    The file is the window as it is now, meant for a calendar that reads it again in full
+    (a subscription): a calendar that imported an earlier file keeps the events that have
+    since left the window (moved past it, or of a transplant no longer on the board),
+    which an import by UID cannot remove. A patient's calendar has no window: it holds
+    every occurrence, and cancels what is no longer planned.
 
     Raises:
         ValidationError: ``days`` out of range. Writing: see ``export_patient_calendar``.

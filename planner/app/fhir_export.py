@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from planner.app.audited_output import write_recorded_file
-from planner.app.changes import Change
+from planner.app.changes import Change, stored_record
 from planner.app.complications import complication_log
 from planner.app.context import Context
 from planner.export.atomic import export_target
 from planner.export.fhir_bundle import fhir_bundle_json
-from planner.records.ports import Repository
+from planner.records.ports import ENGRAFTMENT, Repository
 
 
 def fhir_bundle(repo: Repository, transplant_id: str, *, with_phi: bool) -> bytes:
@@ -37,7 +37,12 @@ def fhir_bundle(repo: Repository, transplant_id: str, *, with_phi: bool) -> byte
     transplant = repo.get_transplant(transplant_id)
     patient = repo.get_patient(transplant.patient_id)
     plan = repo.get_plan(transplant_id)
-    samples = repo.list_lab_samples(patient.id)
+    # Only the results that stand: an import or an entry that was undone (or corrected)
+    # is superseded in the transplant's recovery record, never sent on as a result.
+    from planner.records.recovery import RecoveryRecord, effective_samples
+
+    recovery = RecoveryRecord.from_body(stored_record(repo, transplant_id, ENGRAFTMENT).body)
+    samples = effective_samples(repo.list_lab_samples(patient.id), recovery)
     episodes = complication_log(repo, transplant_id).episodes
     return fhir_bundle_json(patient, transplant, plan, samples, episodes, with_phi=with_phi)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import string
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -402,14 +403,16 @@ def _import_labs(
         rows_read=checked.rows_read,
         patients=frozenset(checked.patient_id[keep].tolist()),
     )
+    # What the import does to the patient's record is shown in the preview too: a
+    # confirmed import must not change what doses are computed from unannounced.
+    before, after, notes = newer_creatinine(repo, accepted, dry_run=dry_run)
+    report = replace(report, warnings=(*report.warnings, *notes))
     if dry_run:
         return report
     if not accepted:
         return replace(
             report, change=Change(f"Import lab results from {filename}", Documents(), Documents())
         )
-    before, after, notes = newer_creatinine(repo, accepted)
-    report = replace(report, warnings=(*report.warnings, *notes))
     change = commit(
         repo,
         ctx,
@@ -426,7 +429,7 @@ def _import_labs(
 
 
 def newer_creatinine(
-    repo: Repository, samples: Sequence[LabSample]
+    repo: Repository, samples: Sequence[LabSample], *, dry_run: bool = False
 ) -> tuple[list[Patient], list[Patient], list[str]]:
     """The patients whose record a newer serum creatinine among ``samples`` updates: (as
     stored, updated, a note for each). The record's creatinine is the one every dose rule,
@@ -443,7 +446,25 @@ def newer_creatinine(
     before, after, notes = [], [], []
     for pid, sample in sorted(latest.items()):
         patient = repo.get_patient(pid)
-        if patient.creatinine_date is not None and sample.date <= patient.creatinine_date:
+        recorded = patient.creatinine_date
+        if recorded is not None and sample.date == recorded:
+            if patient.creatinine_mg_dl is not None and not math.isclose(
+                patient.creatinine_mg_dl, sample.value, rel_tol=1e-6
+            ):
+                notes.append(
+                    tr(
+                        "The creatinine of {mrn} of {date} is {value} at the lab and "
+                        "{recorded} mg/dL in the patient's record, which doses and "
+                        "calculators read: the record keeps its own; check which is right."
+                    ).format(
+                        mrn=patient.mrn,
+                        date=sample.date.isoformat(),
+                        value=sample.reported,
+                        recorded=f"{patient.creatinine_mg_dl:g}",
+                    )
+                )
+            continue
+        if recorded is not None and sample.date < recorded:
             continue
         if not MIN_CREATININE_MG_DL <= sample.value <= MAX_CREATININE_MG_DL:
             notes.append(
@@ -461,11 +482,19 @@ def newer_creatinine(
             continue
         before.append(patient)
         after.append(replace(patient, creatinine_mg_dl=sample.value, creatinine_date=sample.date))
-        notes.append(
+        text = (
             tr(
+                "The creatinine of {mrn} in the patient's record would become {value} of "
+                "{date}: doses and calculators would use it."
+            )
+            if dry_run
+            else tr(
                 "The creatinine of {mrn} in the patient's record is now {value} of {date}: "
                 "doses and calculators use it."
-            ).format(mrn=patient.mrn, value=sample.reported, date=sample.date.isoformat())
+            )
+        )
+        notes.append(
+            text.format(mrn=patient.mrn, value=sample.reported, date=sample.date.isoformat())
         )
     return before, after, notes
 

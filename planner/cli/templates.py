@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 
 from planner.cli.choose import RefusedError, check_writable_folder
-from planner.domain.templates import all_protocols, load_protocols
+from planner.domain.templates import all_protocols, load_local_protocols, load_protocols
 from planner.export.atomic import TargetExistsError, export_target, write_atomically
 from planner.export.plandefinition import (
     MAX_PLAN_DEFINITION_BYTES,
@@ -56,9 +56,22 @@ def _import(args: argparse.Namespace, folder: Path) -> str:
         )
     folder.mkdir(parents=True, exist_ok=True)
     target = export_target(folder, f"{protocol.id}.toml")
+    _refuse_id_of_another_file(folder, protocol.id, target)
     encoded = text.encode("utf-8")
     write_atomically(target, lambda stream: stream.write(encoded), overwrite=args.overwrite)
     return f"Imported template {protocol.id} ({protocol.title}) to {target}."
+
+
+def _refuse_id_of_another_file(folder: Path, template_id: str, target: Path) -> None:
+    """A local template of the same id in a file of another name: the import would make
+    two templates of one id (neither would load as the centre meant)."""
+    local, _ = load_local_protocols(folder)
+    found = local.get(template_id)
+    if found is not None and Path(found.path).name != target.name:
+        raise RefusedError(
+            f"Template {template_id} is already the centre's, in {Path(found.path).name}; "
+            "change that file, or give the PlanDefinition another id."
+        )
 
 
 def run_templates(args: argparse.Namespace, folder: Path) -> str:

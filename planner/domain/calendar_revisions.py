@@ -10,7 +10,9 @@ the old date back: for the calendar that is one more change.
 An occurrence's date, wording and status come from three sources, and each keeps its own
 counter in ``Plan.calendar_revisions`` (absent = 0):
 
-* ``anchor:<name>``: the anchor's date (Day 0, M-Day 1 ...), shared by all its steps;
+* ``anchor:<name>``: the anchor's date (Day 0, M-Day 1 ...), shared by all its steps,
+  and what every day label is counted from (Day 0 and the mobilisation window: when they
+  change, every anchor's counter is raised, as every label may read differently);
 * ``step:<id>``: the step's title, wording, kind, days, shift and status;
 * ``occ:<id>/<offset>``: the occurrence's own record (done on another date, skipped,
   moved alone).
@@ -80,12 +82,21 @@ def _step_sum(revisions: Mapping[str, int], step: PlanStep) -> int:
     return revisions.get(ANCHOR + step.anchor, 0) + revisions.get(STEP + step.id, 0)
 
 
+def _label_basis(plan: Plan) -> tuple[object, ...]:
+    """What every occurrence's day label is counted from: Day 0 ("Day -40" of a step on a
+    fixed anchor changes when Day 0 moves, though its date does not) and the mobilisation
+    window ("Injection day 4" or "Day -38" for a date, by the window's first and last day)."""
+    return plan.day0, plan.mobilisation_window()
+
+
 def revised(old: Plan, new: Plan) -> Plan:
     """``new`` with its counters: those of ``old`` (the stored version it replaces), each
     raised by one where its source differs between the two."""
     counters = dict(old.calendar_revisions)
+    relabelled = _label_basis(old) != _label_basis(new)
     for name in new.anchors:
-        if name in old.anchors and _anchor_state(old, name) != _anchor_state(new, name):
+        moved = name in old.anchors and _anchor_state(old, name) != _anchor_state(new, name)
+        if moved or relabelled:
             counters[ANCHOR + name] = counters.get(ANCHOR + name, 0) + 1
     old_steps = {step.id: step for step in old.steps}
     for step in new.steps:

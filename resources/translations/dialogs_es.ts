@@ -3684,8 +3684,8 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>Archivo de calendario (*.ics)</translation>
     </message>
     <message>
-        <source>Every step of every patient on the board in the days chosen. Without names, each patient is shown by a reference (T-...).</source>
-        <translation>Cada paso de cada paciente del tablero en los días elegidos. Sin nombres, cada paciente aparece con una referencia (T-...).</translation>
+        <source>Every step of every patient on the board in the days chosen, as they are now: for a calendar that subscribes to the file. Without names, each patient is shown by a reference (T-...).</source>
+        <translation>Cada paso de cada paciente del tablero en los días elegidos, tal como están ahora: para un calendario que se suscribe al archivo. Sin nombres, cada paciente aparece con una referencia (T-...).</translation>
     </message>
     <message>
         <source>Excel workbook (*.xlsx);;CSV file (*.csv)</source>

@@ -229,3 +229,24 @@ def test_a_template_goes_out_as_a_plan_definition_and_comes_back_under_its_own_i
         EXIT_BAD_INPUT,
         f"{PROGRAM}foreign.json, field 'resourceType': is a Patient, not a PlanDefinition.\n",
     )
+
+
+def test_an_import_does_not_give_a_local_template_a_second_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pd.json"
+    assert run_cli(capsys, "templates", "export-fhir", "mel200-auto", "--out", str(out))[0] == 0
+    out.write_text(out.read_text(encoding="utf-8").replace('"mel200-auto"', '"local-a"'))
+    local = tmp_path / "data" / "protocols"
+    local.mkdir(parents=True)
+    source = Path("resources/protocols/mel200-auto.toml").read_text(encoding="utf-8")
+    (local / "zz-centre.toml").write_text(
+        source.replace('id = "mel200-auto"', 'id = "local-a"', 1), encoding="utf-8"
+    )
+    code, _, err = run_cli(capsys, "templates", "import-fhir", str(out), "--overwrite")
+    assert (code, err) == (
+        EXIT_BAD_INPUT,
+        f"{PROGRAM}Template local-a is already the centre's, in zz-centre.toml; change that "
+        "file, or give the PlanDefinition another id.\n",
+    )
+    assert sorted(p.name for p in local.iterdir()) == ["zz-centre.toml"]

@@ -136,3 +136,17 @@ def test_a_refusal_is_one_sentence_and_leaves_no_file(demo_window, qtbot, monkey
     assert not dialog.save_to(tmp_path / "board.ods")
     assert said == ["Export the board as a .csv or .xlsx file, not board.ods."]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_naming_patients_is_asked_anew_for_each_choice(demo_window, demo_repo):
+    """A tick for one patient's calendar must not name every patient in the team's."""
+    window = demo_window
+    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
+    ws = window.open_transplant(demo_repo.list_transplants(patient.id)[-1].id)
+    dialog = DataExportDialog(
+        window.session, ws.session, window.session.centre, window._settings,
+        "patient-calendar", window,
+    )  # fmt: skip
+    dialog.with_phi.setChecked(True)
+    dialog.select("team-calendar")
+    assert dialog.choice == "team-calendar" and not dialog.with_phi.isChecked()

@@ -67,6 +67,8 @@ def test_the_feed_in_the_grid_the_chart_and_the_calculator(qtbot, demo_window, m
             unit=dialog.editors["bilirubin_unit"].currentData(),
             note=dialog.hints["bilirubin"].text(),
         )
+        dialog.editors["bilirubin"].setText("41")  # typed over: no longer the lab's
+        shown["typed over"] = dialog.hints["bilirubin"].text()
         return calc.QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(calc, "run_dialog", look)
@@ -74,6 +76,7 @@ def test_the_feed_in_the_grid_the_chart_and_the_calculator(qtbot, demo_window, m
     ws.complications.buttons["magic"].click()
     assert (shown["bilirubin"], shown["unit"]) == ("34", "umol/L")
     assert shown["note"].endswith(f"from a lab result of {yesterday.isoformat()}, 1 day ago")
+    assert "from a lab result" not in shown["typed over"]
 
 
 def _horizontal():

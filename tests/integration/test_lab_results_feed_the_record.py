@@ -129,3 +129,48 @@ def test_drug_levels_from_hl7_and_csv(clinic: Repository) -> None:
     wrong = b"MRN,Date,Test,Result,Unit\n000123,2026-03-08,Tacrolimus,9.4,mg/dL\n"
     refused = import_labs(clinic, CTX, wrong, "wrong.csv", LONG, dry_run=True)
     assert len(refused.rejected) == 1 and "ng/mL" in refused.rejected[0].reason
+
+
+def test_an_undone_import_is_not_sent_on_as_results(clinic: Repository) -> None:
+    """An import to the wrong patient, undone, must not reach the hospital in FHIR."""
+    import json
+
+    from planner.app.fhir_export import fhir_bundle
+
+    report = import_labs(clinic, CTX, _hl7("OBX|1|NM|1975-2^Bilirubin^LN||34|umol/L|||||F",
+                                           "OBX|2|NM|11253-2^Tacrolimus^LN||9.1|ng/mL|||||F"),
+                         "wrong.hl7", LONG)  # fmt: skip
+    assert report.change is not None
+
+    def observations() -> list[str]:
+        bundle = json.loads(fhir_bundle(clinic, "t1", with_phi=False))
+        return [
+            e["resource"]["code"]["coding"][0]["code"]
+            for e in bundle.get("entry", [])
+            if e["resource"]["resourceType"] == "Observation"
+        ]
+
+    assert sorted(observations()) == ["11253-2", "1975-2"]
+    undo(clinic, CTX, report.change, report.change.after)
+    assert observations() == []
+
+
+def test_the_preview_says_what_the_import_will_do_to_the_record(clinic: Repository) -> None:
+    feed = _hl7("OBX|1|NM|2160-0^Creatinine^LN||1.4|mg/dL|||||F")
+    preview = import_labs(clinic, CTX, feed, "feed.hl7", LONG, dry_run=True)
+    assert any("would become 1.4 mg/dL of 2026-03-05" in w for w in preview.warnings)
+    assert clinic.get_patient("p1").creatinine_mg_dl == 0.8  # a preview changes nothing
+
+
+def test_a_same_day_creatinine_that_differs_is_pointed_out(clinic: Repository) -> None:
+    typed = dataclasses.replace(
+        clinic.get_patient("p1"), creatinine_mg_dl=0.9, creatinine_date=dt.date(2026, 3, 5)
+    )
+    clinic.commit(action("Edit patient", patients=(typed,)))
+    report = import_labs(clinic, CTX, _hl7("OBX|1|NM|2160-0^Creatinine^LN||2.8|mg/dL|||||F"),
+                         "feed.hl7", LONG)  # fmt: skip
+    assert any(
+        "is 2.8 mg/dL at the lab and 0.9 mg/dL in the patient's record" in w
+        for w in report.warnings
+    )
+    assert clinic.get_patient("p1").creatinine_mg_dl == 0.9

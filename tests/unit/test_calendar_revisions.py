@@ -44,9 +44,16 @@ def _plan() -> Plan:
 
 
 def _seen(plan: Plan) -> dict[tuple[str, int], tuple[object, ...]]:
-    """What a calendar shows of each occurrence, and its sequence."""
+    """What a calendar shows of each occurrence (its date, its wording, its day label as
+    the handout counts it, its status), and its sequence."""
+    window = plan.mobilisation_window()
     return {
-        (o.step_id, o.anchor_day): (o.date, o.title, o.status, sequence(plan, o))
+        (o.step_id, o.anchor_day): (
+            o.date,
+            (o.title, o.day, window is not None and window[0] <= o.date <= window[1]),
+            o.status,
+            sequence(plan, o),
+        )
         for o in plan.occurrences()
     }
 
@@ -73,11 +80,12 @@ def test_a_day0_move_is_one_counter_and_raises_every_moved_occurrence() -> None:
     plan = _plan()
     moved, _ = reanchor(plan, DAY0 + dt.timedelta(days=4), "bed not ready")
     after = revised(plan, moved)
-    assert after.calendar_revisions == {"anchor:day0": 1}
+    assert after.calendar_revisions == {"anchor:day0": 1, "anchor:mobilisation": 1}
     _check_step(plan, after)
-    # The mobilisation injections count from their own anchor: they did not move.
+    # The mobilisation injections count from their own anchor and kept their dates, but
+    # their day labels ("Day -40") count from Day 0: they changed too.
     gcsf = [o for o in after.occurrences() if o.anchor == "mobilisation"]
-    assert gcsf and all(sequence(after, o) == 0 for o in gcsf)
+    assert gcsf and all(sequence(after, o) == 1 for o in gcsf)
 
 
 def test_writing_an_old_version_back_is_one_more_change() -> None:
@@ -85,7 +93,7 @@ def test_writing_an_old_version_back_is_one_more_change() -> None:
     moved = revised(plan, reanchor(plan, DAY0 + dt.timedelta(days=4), "bed")[0])
     # An undo writes the version before the move; its counters are the stored ones.
     back = revised(moved, plan)
-    assert back.calendar_revisions == {"anchor:day0": 2}
+    assert back.calendar_revisions == {"anchor:day0": 2, "anchor:mobilisation": 2}
     _check_step(moved, back)
 
 
@@ -129,7 +137,7 @@ def test_a_step_counted_on_another_anchor_still_grows() -> None:
 def test_the_counters_are_stored_with_the_plan() -> None:
     plan = _plan()
     after = revised(plan, reanchor(plan, DAY0 + dt.timedelta(days=4), "bed")[0])
-    assert plan_from_dict(plan_to_dict(after)).calendar_revisions == {"anchor:day0": 1}
+    assert plan_from_dict(plan_to_dict(after)).calendar_revisions == after.calendar_revisions
     # A plan without counters keeps the dict it had before they existed.
     assert "calendar_revisions" not in plan_to_dict(plan)
 

@@ -288,6 +288,18 @@ class CalculatorDialog(QDialog):
         hint = self.hints[name]
         hint.setText(self._with_source(name, hint.text()))
         hint.setAccessibleDescription(source)
+        editor = self.editors[name]
+        if isinstance(editor, QLineEdit):
+            # A value typed over the measured one is no longer from there: say nothing.
+            filled = editor.text()
+            editor.textChanged.connect(
+                lambda text, n=name, f=filled: self._forget_source(n) if text != f else None
+            )
+
+    def _forget_source(self, name: str) -> None:
+        if self.sources.pop(name, None) is not None:
+            self.hints[name].setAccessibleDescription("")
+            self._recalculate()
 
     def _with_source(self, name: str, text: str) -> str:
         source = self.sources.get(name)

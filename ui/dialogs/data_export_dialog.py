@@ -168,6 +168,9 @@ class DataExportDialog(QDialog):
 
     def _show_options(self) -> None:
         key = self.choice
+        # Naming patients is asked for each choice anew: a tick given for one patient's
+        # calendar must not name every patient in the team's.
+        self.with_phi.setChecked(False)
         self._form.setRowVisible(self.language, key == PATIENT_CALENDAR)
         self._form.setRowVisible(self.days, key == TEAM_CALENDAR)
         self._form.setRowVisible(self.with_phi, key in (PATIENT_CALENDAR, TEAM_CALENDAR))
@@ -183,8 +186,9 @@ class DataExportDialog(QDialog):
                 "moves the events when dates change, without copies."
             ),
             TEAM_CALENDAR: self.tr(
-                "Every step of every patient on the board in the days chosen. Without names, "
-                "each patient is shown by a reference (T-...)."
+                "Every step of every patient on the board in the days chosen, as they are "
+                "now: for a calendar that subscribes to the file. Without names, each "
+                "patient is shown by a reference (T-...)."
             ),
             FHIR: self.tr(
                 "A FHIR bundle: the plan as a CarePlan, lab results as Observations with "
