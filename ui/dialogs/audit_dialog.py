@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
-    QStandardPaths,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -53,7 +52,7 @@ from planner.app.audit_view import (
 )
 from planner.errors import PlannerError
 from planner.records.audit_query import AuditQuery, local_day_bounds
-from ui.dialogs.replace_file import save_replacing
+from ui.dialogs.replace_file import last_folder, save_replacing
 from ui.errors import LOG, user_message
 from ui.session import ClinicSession
 from ui.widgets.date_field import DateField
@@ -349,12 +348,7 @@ class AuditDialog(QDialog):
     # --- export -------------------------------------------------------------------------
 
     def _folder(self) -> Path:
-        chosen = self._settings.value(FOLDER_KEY, "")
-        if chosen and Path(str(chosen)).is_dir():
-            return Path(str(chosen))
-        return Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        )
+        return last_folder(self._settings, FOLDER_KEY)
 
     def export(self) -> None:
         """Ask for a file (CSV or XLSX; the default name holds no patient data) and save

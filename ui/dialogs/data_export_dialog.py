@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,7 +36,7 @@ from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.texts import available_languages, load_texts
 from planner.records.ports import Repository
-from ui.dialogs.replace_file import save_replacing
+from ui.dialogs.replace_file import last_folder, save_replacing
 from ui.errors import user_message
 from ui.session import ClinicSession
 from ui.transplant_session import TransplantSession
@@ -213,12 +213,7 @@ class DataExportDialog(QDialog):
         return f"{self.choice}-{day}.{suffix}"
 
     def _folder(self) -> Path:
-        chosen = self._settings.value(FOLDER_KEY, "")
-        if chosen and Path(str(chosen)).is_dir():
-            return Path(str(chosen))
-        return Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        )
+        return last_folder(self._settings, FOLDER_KEY)
 
     def choose_file(self) -> None:
         """Ask for the file, then save there."""

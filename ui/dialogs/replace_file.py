@@ -1,4 +1,5 @@
-"""Writing a file the user named: an existing file is replaced only when they say so.
+"""Writing a file the user named: where the file dialog opens, and an existing file
+replaced only when the user says so.
 
 Every export (a document, the audit trail, a calendar, a spreadsheet, a FHIR bundle) is
 written by a use case that refuses to overwrite (``TargetExistsError``) unless told to.
@@ -14,12 +15,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from planner.export.atomic import TargetExistsError
 
 R = TypeVar("R")
+
+
+def last_folder(settings: QSettings, key: str) -> Path:
+    """The folder the user last saved this kind of file in (under ``key``), while it
+    exists; else their documents folder. A folder, never a file name: names hold no
+    patient data and are proposed anew."""
+    chosen = settings.value(key, "")
+    if chosen and Path(str(chosen)).is_dir():
+        return Path(str(chosen))
+    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
 
 
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:
