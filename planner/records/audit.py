@@ -163,13 +163,17 @@ def dict_changes(
 def plan_changes(
     plan_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any]
 ) -> list[FieldChange]:
-    """Differences between two plan dicts: top-level fields, then step by step."""
+    """Differences between two plan dicts: top-level fields, then step by step.
+
+    The calendar revision counters are bookkeeping of the changes the rows already record
+    (``planner.domain.calendar_revisions``), like the version: not rows of their own. The
+    stored plan's hash (``doc_hash``) still covers them."""
     changes = dict_changes(
         "plan",
         plan_id,
         _without_steps(old),
         _without_steps(new),
-        ignore=("version", "format"),
+        ignore=("version", "format", "calendar_revisions"),
     )
     old_steps = {s["id"]: s for s in (old or {}).get("steps", [])}
     new_steps = {s["id"]: s for s in new.get("steps", [])}

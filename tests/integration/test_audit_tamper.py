@@ -339,3 +339,38 @@ def test_a_backup_of_another_database_restores_with_its_own_key(
     assert code == 0, out
     code, out = _check(capsys, kept)
     assert code == 0, out
+
+
+def test_calendar_counters_are_no_rows_of_their_own_but_are_checked(
+    clinic: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Day 0 move raises the plan's calendar counters (bookkeeping, not rows of the
+    trail); the stored plan's hash still covers them, so changing them behind the
+    program's back is caught."""
+    from planner.app.context import Context
+    from planner.app.plans import move_day0
+
+    repo = _open(clinic)
+    try:
+        stored = repo.get_plan("t1")
+        assert stored is not None
+        move_day0(repo, Context(ACTOR, NOW), stored, stored.day0 + dt.timedelta(days=2), "bed")
+        moved = repo.get_plan("t1")
+        assert moved is not None and moved.calendar_revisions
+    finally:
+        repo.close()
+    fields = [str(r["field"]) for r in _rows(clinic)]
+    assert "day0" in fields and not any("calendar_revisions" in f for f in fields)
+    code, out = _check(capsys, clinic)
+    assert code == 0, out
+    conn = sqlite3.connect(clinic)
+    try:
+        (document,) = conn.execute("SELECT document FROM plans").fetchone()
+        body = json.loads(document)
+        body["calendar_revisions"] = {}  # back to 0: a phone would ignore the next change
+        conn.execute("UPDATE plans SET document = ?", (json.dumps(body),))
+        conn.commit()
+    finally:
+        conn.close()
+    code, out = _check(capsys, clinic)
+    assert code == 1 and "plan" in out
