@@ -78,7 +78,14 @@ from planner.app.counts import (
 from planner.app.lab_import import ImportReport, import_labs
 from planner.domain.days import short_day_label
 from planner.domain.i18n import tr
-from planner.domain.labs import ANALYTE_LABEL, PHYSICAL_RANGE, LabSample
+from planner.domain.labs import (
+    ANALYTE_LABEL,
+    CHEMISTRY_ANALYTES,
+    DRUG_LEVEL_ANALYTES,
+    PHYSICAL_RANGE,
+    LabSample,
+    analyte_label,
+)
 from planner.domain.patients import Transplant, TransplantType
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping
@@ -127,15 +134,9 @@ GRID_ANALYTES: tuple[str, ...] = ("wbc", "anc", "plt", "hb")
 # Results a lab feed brings besides the counts: shown read-only, each column only for a
 # patient who has such results (creatinine and bilirubin feed the calculators and the
 # plan rules; the drug levels the chart of levels and chimerism).
-EXTRA_ANALYTES: tuple[str, ...] = ("creatinine", "bilirubin", "tacrolimus", "ciclosporin")
 # Each cell says its unit: a lab reports creatinine and bilirubin in mg/dL or in umol/L,
 # and the grid shows what it reported (the tooltip gives the stored mg/dL beside it).
-EXTRA_HEADERS = {
-    "creatinine": QT_TRANSLATE_NOOP("CountsGridModel", "Creatinine"),
-    "bilirubin": QT_TRANSLATE_NOOP("CountsGridModel", "Bilirubin"),
-    "tacrolimus": QT_TRANSLATE_NOOP("CountsGridModel", "Tacrolimus"),
-    "ciclosporin": QT_TRANSLATE_NOOP("CountsGridModel", "Ciclosporin"),
-}
+EXTRA_ANALYTES: tuple[str, ...] = (*CHEMISTRY_ANALYTES, *DRUG_LEVEL_ANALYTES)
 LOG_FLOOR = 0.01  # log axis floor: 0 and "<0.01" are drawn here
 
 
@@ -260,14 +261,14 @@ class CountsGridModel(QAbstractTableModel):
             return None
         analyte = self._analyte_at(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            if analyte in EXTRA_HEADERS:
-                return QCoreApplication.translate("CountsGridModel", EXTRA_HEADERS[analyte])
+            if analyte in EXTRA_ANALYTES:
+                return analyte_label(analyte)
             if analyte is None and section >= 2:  # a transfusion column
                 section -= len(self._extra)
             return QCoreApplication.translate("CountsGridModel", HEADERS[section])
         if role == Qt.ItemDataRole.ToolTipRole and 2 <= section < 5:
             return QCoreApplication.translate("CountsGridModel", "x10^9/L (K/uL)")
-        if role == Qt.ItemDataRole.ToolTipRole and analyte in EXTRA_HEADERS:
+        if role == Qt.ItemDataRole.ToolTipRole and analyte in EXTRA_ANALYTES:
             return QCoreApplication.translate(
                 "CountsGridModel", "From lab files; correct it in the lab's system"
             )
@@ -302,7 +303,7 @@ class CountsGridModel(QAbstractTableModel):
             sample = r.values.get(self.analytes[col - 2])
             if sample is None:
                 return ""
-            if sample.analyte in EXTRA_HEADERS:  # as the lab reported it, with its unit
+            if sample.analyte in EXTRA_ANALYTES:  # as the lab reported it, with its unit
                 return as_reported(sample)
             return sample.display_value
         if role == Qt.ItemDataRole.ToolTipRole and col >= 2:

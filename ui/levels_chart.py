@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QWidget
 from planner.clinical.chimerism import LINEAGES
 from planner.domain.days import short_day_label
 from planner.domain.i18n import tr
+from planner.domain.labs import CANONICAL_UNIT, DRUG_LEVEL_ANALYTES, analyte_label
 from planner.records.levels_chart import LevelsChart, LevelSeries
-from ui.translation import QT_TRANSLATE_NOOP, format_date
+from ui.translation import format_date
 from ui.widgets.day_axis import add_day_axis
 
 COLORS = {
@@ -24,10 +25,6 @@ COLORS = {
     "whole_blood": "#6a6a6a",
     "t_cell": "#0b7a2a",
     "myeloid": "#7a4fa0",
-}
-LEVEL_NAMES = {
-    "tacrolimus": QT_TRANSLATE_NOOP("LevelsChartView", "Tacrolimus (ng/mL)"),
-    "ciclosporin": QT_TRANSLATE_NOOP("LevelsChartView", "Ciclosporin (ng/mL)"),
 }
 
 
@@ -49,8 +46,8 @@ class LevelsChartView(QChartView):
 
     def series_name(self, series: LevelSeries) -> str:
         """The legend's name of a series, in the interface's language."""
-        if series.key in LEVEL_NAMES:
-            return self.tr(LEVEL_NAMES[series.key])
+        if series.key in DRUG_LEVEL_ANALYTES:
+            return f"{analyte_label(series.key)} ({CANONICAL_UNIT[series.key]})"
         lineage = tr(LINEAGES.get(series.key, series.key))
         return self.tr("Donor chimerism, {lineage} (%)").format(lineage=lineage)
 
@@ -90,7 +87,7 @@ class LevelsChartView(QChartView):
         line = QLineSeries()
         line.setName(self.series_name(series))
         line.setPointsVisible(True)
-        dashed = series.key not in LEVEL_NAMES
+        dashed = series.key not in DRUG_LEVEL_ANALYTES
         line.setPen(
             QPen(
                 QColor(COLORS.get(series.key, "#333")),

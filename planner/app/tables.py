@@ -19,7 +19,7 @@ from typing import Final
 from planner.app.audited_output import patients_phrase, write_recorded_file
 from planner.app.board import worklist
 from planner.app.changes import Change
-from planner.app.clinic import clinic_board, load_clinic
+from planner.app.clinic import clinic_board
 from planner.app.context import Context
 from planner.app.forms import forms_due
 from planner.clinical.plan_rules.facts import facts_of
@@ -28,7 +28,7 @@ from planner.domain.i18n import english, tr
 from planner.errors import ValidationError
 from planner.export.atomic import export_target
 from planner.export.spreadsheet import TABLE_FORMATS, Cell, table_bytes
-from planner.records.ports import Repository
+from planner.records.ports import Repository, Scope
 
 BOARD: Final = "board"
 WORKLIST: Final = "worklist"
@@ -113,8 +113,13 @@ def board_table(repo: Repository, today: dt.date, closures: Sequence[dt.date] = 
 
 def worklist_table(repo: Repository, today: dt.date) -> Table:
     """Today's worklist: what is due today and overdue, overdue first."""
-    data = load_clinic(repo)
-    items = worklist(data.patients, data.transplants, data.plans, today)
+    # What the worklist reads, no more (the board's load also reads records and counts).
+    items = worklist(
+        repo.list_patients(Scope.OPEN),
+        repo.list_transplants(scope=Scope.OPEN),
+        repo.list_plans(Scope.OPEN),
+        today,
+    )
     return Table(
         "Worklist",
         ("MRN", "Name", "Day label", "Date", "Step", "Overdue"),
@@ -174,6 +179,26 @@ def plan_table(repo: Repository, transplant_id: str, today: dt.date) -> Table:
         rows,
         (patient.id,),
     )
+
+
+def make_table(
+    repo: Repository,
+    kind: str,
+    today: dt.date,
+    *,
+    closures: Sequence[dt.date] = (),
+    transplant_id: str = "",
+) -> Table:
+    """The table of ``kind`` (one of ``TABLE_KINDS``; a plan needs ``transplant_id``)."""
+    if kind == BOARD:
+        return board_table(repo, today, closures)
+    if kind == WORKLIST:
+        return worklist_table(repo, today)
+    if kind == FORMS:
+        return forms_table(repo, today)
+    if kind == PLAN:
+        return plan_table(repo, transplant_id, today)
+    raise ValueError(f"unknown table {kind!r}")
 
 
 def export_table(

@@ -13,7 +13,6 @@ Every file is written all or nothing with its audit row; an existing file is kep
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -24,18 +23,7 @@ from planner.app.calendars import (
     export_team_calendar,
 )
 from planner.app.context import Context
-from planner.app.tables import (
-    BOARD,
-    CLINIC_TABLES,
-    FORMS,
-    WORKLIST,
-    Table,
-    board_table,
-    export_table,
-    forms_table,
-    plan_table,
-    worklist_table,
-)
+from planner.app.tables import CLINIC_TABLES, export_table, make_table
 from planner.cli.choose import RefusedError, check_writable_folder, transplant_of
 from planner.cli.exit_codes import EXIT_OK
 from planner.domain.patients import ClinicSettings
@@ -146,25 +134,17 @@ def _table(
             "--lang do not apply."
         )
     out = _out(args, ".csv or .xlsx")
-    patient_id = None
-    make: Callable[[], Table]
+    patient_id, tid = None, ""
     if args.document in CLINIC_TABLES:
         if args.patient or args.clinic:
             raise RefusedError(f"The {args.document} is the clinic's: give no --patient.")
-        closures = sorted(settings.closures) if settings is not None else []
-        makers: dict[str, Callable[[], Table]] = {
-            BOARD: lambda: board_table(repo, ctx.today, closures),
-            WORKLIST: lambda: worklist_table(repo, ctx.today),
-            FORMS: lambda: forms_table(repo, ctx.today),
-        }
-        make = makers[args.document]
     else:
         if not args.patient:
             raise RefusedError("Say whose plan: --patient MRN.")
         tid = transplant_of(repo, args.patient)
         patient_id = repo.get_transplant(tid).patient_id
-        make = partial(plan_table, repo, tid, ctx.today)
-
+    closures = sorted(settings.closures) if settings is not None else []
+    make = partial(make_table, repo, args.document, ctx.today, closures=closures, transplant_id=tid)
     result = export_table(
         repo,
         ctx,

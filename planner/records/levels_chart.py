@@ -14,12 +14,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
 
-from planner.domain.labs import LabSample
+from planner.domain.labs import DRUG_LEVEL_ANALYTES, LabSample
 from planner.records.chimerism_log import ChimerismResult
-
-DRUG_LEVELS: Final = ("tacrolimus", "ciclosporin")
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ def levels_chart(
     samples: Iterable[LabSample], chimerism: Sequence[ChimerismResult], day0: dt.date
 ) -> LevelsChart:
     """The series of the drug levels among ``samples`` and of the chimerism results."""
-    by_drug: dict[str, dict[dt.date, LabSample]] = {d: {} for d in DRUG_LEVELS}
+    by_drug: dict[str, dict[dt.date, LabSample]] = {d: {} for d in DRUG_LEVEL_ANALYTES}
     for sample in samples:
         if sample.analyte in by_drug:
             by_drug[sample.analyte][sample.date] = sample
@@ -69,7 +66,7 @@ def levels_chart(
                 (_day(d, day0), d, s.value, s.qualifier) for d, s in sorted(by_drug[drug].items())
             ),
         )
-        for drug in DRUG_LEVELS
+        for drug in DRUG_LEVEL_ANALYTES
         if by_drug[drug]
     )
     lineages: dict[str, list[ChimerismResult]] = {}

@@ -1055,22 +1055,6 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <source>From lab files; correct it in the lab&apos;s system</source>
         <translation>De archivos del laboratorio; corríjalo en el sistema del laboratorio</translation>
     </message>
-    <message>
-        <source>Creatinine</source>
-        <translation>Creatinina</translation>
-    </message>
-    <message>
-        <source>Bilirubin</source>
-        <translation>Bilirrubina</translation>
-    </message>
-    <message>
-        <source>Tacrolimus</source>
-        <translation>Tacrolimus</translation>
-    </message>
-    <message>
-        <source>Ciclosporin</source>
-        <translation>Ciclosporina</translation>
-    </message>
 </context>
 <context>
     <name>CountsTab</name>

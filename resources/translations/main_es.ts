@@ -1892,10 +1892,6 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
 <context>
     <name>LevelsChartView</name>
     <message>
-        <source>Ciclosporin (ng/mL)</source>
-        <translation>Ciclosporina (ng/mL)</translation>
-    </message>
-    <message>
         <source>Donor cells, %</source>
         <translation>Células del donante, %</translation>
     </message>
@@ -1918,10 +1914,6 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
     <message>
         <source>No drug levels or chimerism results yet</source>
         <translation>Aún no hay niveles de fármacos ni resultados de quimerismo</translation>
-    </message>
-    <message>
-        <source>Tacrolimus (ng/mL)</source>
-        <translation>Tacrolimus (ng/mL)</translation>
     </message>
     <message>
         <source>Transplant day</source>

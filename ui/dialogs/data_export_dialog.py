@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from planner.app.calendars import TEAM_DAYS_DEFAULT, TEAM_DAYS_MAX
 from planner.app.context import Context
+from planner.app.tables import BOARD, FORMS, PLAN, WORKLIST, export_table, make_table
 from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.texts import available_languages, load_texts
@@ -45,12 +46,7 @@ FOLDER_KEY: Final = "exports/data_folder"
 PATIENT_CALENDAR: Final = "patient-calendar"
 TEAM_CALENDAR: Final = "team-calendar"
 FHIR: Final = "fhir"
-BOARD: Final = "board"
-WORKLIST: Final = "worklist"
-FORMS: Final = "forms"
-PLAN: Final = "plan"
 _NEEDS_PATIENT: Final = frozenset({PATIENT_CALENDAR, FHIR, PLAN})
-_TABLES: Final = (BOARD, WORKLIST, FORMS, PLAN)
 
 Save = Callable[[Repository, Context, Path, bool], Any]
 
@@ -261,21 +257,17 @@ class DataExportDialog(QDialog):
         return self._table_saver(key, tid)
 
     def _table_saver(self, key: str, tid: str) -> Save:
-        from planner.app import tables
-
         today, closures = self.clinic.today, sorted(self.centre.closures)
-        makers: dict[str, Callable[[Repository], tables.Table]] = {
-            BOARD: lambda repo: tables.board_table(repo, today, closures),
-            WORKLIST: lambda repo: tables.worklist_table(repo, today),
-            FORMS: lambda repo: tables.forms_table(repo, today),
-            PLAN: lambda repo: tables.plan_table(repo, tid, today),
-        }
-        make = makers[key]
         patient_id = self.patient.patient.id if key == PLAN and self.patient else None
-        return lambda repo, ctx, path, overwrite: tables.export_table(
-            repo, ctx, lambda: make(repo), path, overwrite=overwrite, patient_id=patient_id,
+        return lambda repo, ctx, path, overwrite: export_table(
+            repo,
+            ctx,
+            lambda: make_table(repo, key, today, closures=closures, transplant_id=tid),
+            path,
+            overwrite=overwrite,
+            patient_id=patient_id,
             what=key,
-        )  # fmt: skip
+        )
 
     def save_to(self, path: Path) -> bool:
         """Save the chosen export to ``path``; True when saved. An existing file is replaced

@@ -16,7 +16,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, QSize, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -53,7 +53,7 @@ from planner.errors import PlannerError
 from planner.export.names import default_file_name
 from planner.export.texts import REFERENCE_LANGUAGE, available_languages, load_texts
 from planner.records.documents import DOCUMENT_KINDS, KIND_TITLE, DocumentEntry
-from ui.dialogs.replace_file import save_replacing
+from ui.dialogs.replace_file import last_folder, save_replacing
 from ui.errors import user_message
 from ui.printing import chosen_pages
 from ui.translation import format_date
@@ -315,13 +315,7 @@ class ExportDialog(QDialog):
     # --- private -------------------------------------------------------------------------------
 
     def _default_folder(self) -> Path:
-        stored = self._settings.value(FOLDER_KEY, "")
-        if isinstance(stored, str) and stored and Path(stored).is_dir():
-            return Path(stored)
-        return Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-            or Path.home()
-        )
+        return last_folder(self._settings, FOLDER_KEY)
 
     def _show_status(self, text: str) -> None:
         self.status.setText(text)

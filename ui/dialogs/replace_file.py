@@ -25,12 +25,13 @@ R = TypeVar("R")
 
 def last_folder(settings: QSettings, key: str) -> Path:
     """The folder the user last saved this kind of file in (under ``key``), while it
-    exists; else their documents folder. A folder, never a file name: names hold no
+    exists; else their documents folder (their home folder where there is none). A folder, never a file name: names hold no
     patient data and are proposed anew."""
     chosen = settings.value(key, "")
     if chosen and Path(str(chosen)).is_dir():
         return Path(str(chosen))
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents or Path.home())
 
 
 def confirm_replace(parent: QWidget | None, path: Path) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from planner.clinical.calculators.compute import (
     chimerism_result,
@@ -378,32 +378,35 @@ def _latest(samples: Sequence[LabSample], analyte: str) -> LabSample | None:
     return max(found, key=lambda s: s.date) if found else None
 
 
-def measured_inputs(
-    patient: Patient, samples: Sequence[LabSample]
-) -> dict[str, tuple[float, dt.date, str]]:
+class Measured(NamedTuple):
+    """A measured input: its value, the day it was measured, where it comes from, and the
+    calculator's unit choice for it ("" where the field has none)."""
+
+    value: float
+    date: dt.date
+    source: str
+    unit: str = ""
+
+
+def measured_inputs(patient: Patient, samples: Sequence[LabSample]) -> dict[str, Measured]:
     """The measured inputs the record holds, each with the day it was measured and where
     it comes from: the serum creatinine of the patient's record (which a newer imported
     creatinine updates), and the latest total bilirubin among the lab results, in the unit
     the lab reported it in.
     A result reported only as below or above a limit is not a value: it is left out."""
-    found: dict[str, tuple[float, dt.date, str]] = {}
+    found: dict[str, Measured] = {}
     if patient.creatinine_mg_dl is not None and patient.creatinine_date is not None:
-        found["creatinine_mg_dl"] = (
-            patient.creatinine_mg_dl,
-            patient.creatinine_date,
-            tr("the patient's record"),
+        found["creatinine_mg_dl"] = Measured(
+            patient.creatinine_mg_dl, patient.creatinine_date, tr("the patient's record")
         )
     bilirubin = _latest(samples, "bilirubin")
     if bilirubin is not None and not bilirubin.qualifier:
         # As reported: graded against the cut-off published for its own unit.
-        found["bilirubin"] = (bilirubin.reported_value, bilirubin.date, tr("a lab result"))
+        unit = "umol/L" if bilirubin.reported_unit else "mg/dL"
+        found["bilirubin"] = Measured(
+            bilirubin.reported_value, bilirubin.date, tr("a lab result"), unit
+        )
     return found
-
-
-def _bilirubin_unit(samples: Sequence[LabSample]) -> str:
-    """The calculator's unit choice for the latest bilirubin: the unit it was reported in."""
-    latest = _latest(samples, "bilirubin")
-    return "umol/L" if latest is not None and latest.reported_unit else "mg/dL"
 
 
 def input_sources(patient: Patient, samples: Sequence[LabSample], today: dt.date) -> dict[str, str]:
@@ -411,7 +414,7 @@ def input_sources(patient: Patient, samples: Sequence[LabSample], today: dt.date
     as the calculator shows it beside the field ("from a lab result of 2026-12-01, 6 days
     ago"): a value is only as good as its date."""
     notes = {}
-    for name, (_, when, source) in measured_inputs(patient, samples).items():
+    for name, (_, when, source, _) in measured_inputs(patient, samples).items():
         age = (today - when).days
         ago = (
             tr("today")
@@ -453,8 +456,8 @@ def known_inputs(
         "weight_kg": patient.weight_kg,
         "height_cm": patient.height_cm,
     }
-    for name, (value, _, _) in measured_inputs(patient, samples).items():
-        found[name] = value
-    if "bilirubin" in found:
-        found["bilirubin_unit"] = _bilirubin_unit(samples)
+    for name, measured in measured_inputs(patient, samples).items():
+        found[name] = measured.value
+        if measured.unit:
+            found[f"{name}_unit"] = measured.unit  # "bilirubin_unit", the field's own
     return {k: v for k, v in found.items() if v not in (None, "", [], ())}
