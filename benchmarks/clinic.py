@@ -21,7 +21,7 @@ from pathlib import Path
 
 from benchmarks import pg
 from planner.app.demo import build_demo_clinic, demo_checklists, demo_harvests
-from planner.app.snapshot import save_board_snapshot
+from planner.app.snapshot import refresh_board_index
 from planner.domain.patients import Patient, Transplant, TransplantStatus, with_status
 from planner.domain.plans import Plan
 from planner.records.ports import Action, Actor, ClinicalRecord
@@ -175,7 +175,7 @@ def write_clinic_db(
     empty) PostgreSQL database of a URL, whose audit key goes to the data folder
     (``benchmarks.pg.data_folder``).
 
-    ``snapshot``: also store the board snapshot, as the app does after its first run.
+    ``snapshot``: also store the board index, as the app does after its first run.
     ``backed_up``: take today's verified backup before the history's copies are added
     (they have no audit rows, so a backup taken after would not verify): the app's
     closes of the day then take none, as on any close after the day's first. (A
@@ -200,6 +200,6 @@ def write_clinic_db(
     if snapshot:
         repo = open_repository(str(path), user="bench", workstation="bench")
         try:
-            save_board_snapshot(repo, today)
+            refresh_board_index(repo, today)
         finally:
             repo.close()

@@ -21,7 +21,7 @@ from pathlib import Path  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from planner.app.snapshot import SnapshotKey, decode_start_board  # noqa: E402
+from planner.app.snapshot import start_board_of  # noqa: E402
 from planner.records.ports import Actor  # noqa: E402
 from planner.storage.quick import quick_open  # noqa: E402
 from ui.app import create_main_window  # noqa: E402
@@ -49,7 +49,9 @@ def main(db: str, settings_path: str, store: bool = True) -> int:
     now = dt.datetime.now().astimezone()
     quick = quick_open(Path(db), user="bench", workstation="bench", now=now)
     assert quick is not None
-    board = decode_start_board(quick.payload, SnapshotKey(quick.data_mark), now.date())
+    board = start_board_of(quick.index, now.date()) if quick.index is not None else None
+    if board is not None and not board.complete:
+        board = None  # this child does not complete a partial board: it loads the clinic
     app = QApplication(sys.argv[:1])
     repos = []
 

@@ -210,15 +210,14 @@ def check_postgres_driver(bundle: Bundle) -> None:
 
 
 def stored_board(database: Path) -> bool:
-    """True once the app has stored its board snapshot (read-only look, like the quick start)."""
-    from planner.storage.quick import SNAPSHOT_META_KEY, SNAPSHOT_SQL
+    """True once the app has stored its board index (read-only look, like the quick start)."""
 
     if not database.is_file():
         return False
     try:
         conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=1)
         try:
-            return conn.execute(SNAPSHOT_SQL, (SNAPSHOT_META_KEY,)).fetchone() is not None
+            return conn.execute("SELECT 1 FROM board_entries LIMIT 1").fetchone() is not None
         finally:
             conn.close()
     except sqlite3.Error:

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.app.snapshot import StartBoard, stored_start_board
+from planner.app.snapshot import StartBoard, complete_start_board, stored_start_board
 from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
 from planner.domain.templates import Protocol, all_protocols
@@ -59,7 +59,7 @@ def create_main_window(
     )
     if restore_layout:
         window.restore_layout()
-    if start_board is not None:
+    if start_board is not None and start_board.complete:
         session.start_board(start_board)
     elif load_now:
         session.refresh()
@@ -191,7 +191,10 @@ def run(
     else:
         if open_repo is None:
             raise ValueError("run() needs a repository or a way to open one")
-        _open_behind_board(app, window, open_repo)
+        # A stored board that lacks some transplants (changed since their entries were
+        # stored) is completed behind the window, once the database is open.
+        partial = start_board if start_board is not None and not start_board.complete else None
+        _open_behind_board(app, window, open_repo, partial)
     return int(app.exec())
 
 
@@ -245,10 +248,14 @@ def _check_then_sign_in(
 
 
 def _open_behind_board(
-    app: QApplication, window: MainWindow, open_repo: Callable[[], Repository]
+    app: QApplication,
+    window: MainWindow,
+    open_repo: Callable[[], Repository],
+    partial: StartBoard | None = None,
 ) -> None:
     """Paint the window (with the stored board, if any), then open the database and load
-    the clinic off the GUI thread."""
+    the clinic off the GUI thread. ``partial``: a stored board that lacks some
+    transplants, shown once they are computed (``complete_start_board``)."""
     session = window.session
     # Read in the GUI thread: the worker must not touch the session.
     today, closures = session.today, sorted(session.closures)
@@ -262,11 +269,13 @@ def _open_behind_board(
         # A server's stored board can only be read once connected; an SQLite file's was
         # read before it was opened (the quick start).
         board = None
-        if repo.shared and not shown_stored and not accounts:
-            try:
+        try:
+            if partial is not None and not accounts:
+                board = complete_start_board(repo, partial, closures)
+            elif repo.shared and not shown_stored and not accounts:
                 board = stored_start_board(repo, today, closures)
-            except PlannerError as exc:  # only the head start is lost: the load follows
-                LOG.warning("stored board not read: %s", type(exc).__name__)
+        except PlannerError as exc:  # only the head start is lost: the load follows
+            LOG.warning("stored board not read: %s", type(exc).__name__)
         return repo, board, accounts
 
     def opened(result: tuple[Repository, StartBoard | None, bool]) -> None:

@@ -70,9 +70,16 @@ PRESENCE_TTL_S = 150.0
 # A load waits at most this long for the change feed to listen (a slow server).
 FEED_LISTEN_WAIT_S = 3.0
 
-# After an edit, wait for this much quiet before storing the board for the next start:
-# a snapshot costs a clinic read and four days of boards, not worth doing per keystroke.
+# After an edit, wait for this much quiet before refreshing the board index for the next
+# start (planner.app.snapshot): each stale entry costs a read and a week of its rows, not
+# worth doing per keystroke.
 SNAPSHOT_IDLE_MS = 20_000
+# Closing refreshes what is still stale for at most this long (the close budget is 1 s);
+# what is left is computed by the next start.
+CLOSE_INDEX_S = 0.4
+# Transplants refreshed per batch: at close (read one by one: ~10 ms each), and idle.
+CLOSE_BATCH = 8
+BATCH_IDLE = 40
 # While patient views wait for a writable database, try again this often: a lock or a
 # full disk is usually cleared within minutes, and a retry costs one small commit.
 VIEW_RETRY_MS = 30_000
@@ -234,7 +241,8 @@ class ClinicSession(QObject):
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
         self.keep_snapshot = keep_snapshot
-        self._snapshot_saved_for: tuple[tuple[int, int], dt.date] | None = None
+        # Transplants whose stored entry the live load found wrong (``_apply``).
+        self._suspect_entries: set[str] = set()
         self._snapshot_timer = QTimer(self)
         self._snapshot_timer.setSingleShot(True)
         self._snapshot_timer.setInterval(SNAPSHOT_IDLE_MS)
@@ -284,9 +292,6 @@ class ClinicSession(QObject):
         self.sketches, self.from_snapshot = board.sketches, True
         self.engrafted = dict(board.engrafted)
         self.computed_for = board.today
-        # The stored snapshot is this board: nothing to store at close unless the data
-        # changes, or the live load finds other rows (``_apply``).
-        self._snapshot_saved_for = (board.data_mark, board.today)
         self.sig_board_changed.emit()
 
     def set_loading(self, loading: bool, *, announce: bool = True) -> None:
@@ -496,8 +501,10 @@ class ClinicSession(QObject):
         if self.finishing:
             return  # a load that ended after the window closed
         before = self.plans
-        if whole and self.from_snapshot and (self.rows, self.worklist) != tuple(loaded[:2]):
-            self._snapshot_saved_for = None  # the stored board was not what the data makes
+        if whole and self.from_snapshot and self.computed_for == today:
+            # Entries that were not what the data makes (a faulty program, rules changed
+            # without a version) are computed again at the next refresh of the index.
+            self._suspect_entries |= _differing(self.rows, self.worklist, loaded)
         self.rows, self.worklist, self.plans, self.engrafted, self.closed_rows = loaded
         if whole:
             self.sketches, self.from_snapshot = {}, False
@@ -879,22 +886,26 @@ class ClinicSession(QObject):
 
     # --- the board snapshot for the next start -----------------------------------------------
 
-    def snapshot_is_current(self) -> bool:
-        """True when the stored snapshot was written by this session for today's data."""
-        return self._snapshot_saved_for == (self.repo.data_mark(), self.today)
+    def _refresh_index(
+        self, today: dt.date, stop: Callable[[], bool], *, closing: bool = False
+    ) -> set[str]:
+        """Refresh the board index (any thread); the transplants whose entries were stored."""
+        from planner.app.snapshot import refresh_board_index
 
-    def _write_snapshot(self, today: dt.date) -> tuple[tuple[int, int], dt.date] | None:
-        from planner.app.snapshot import save_board_snapshot
-
-        key = save_board_snapshot(
+        return refresh_board_index(
             self.repo,
             today,
             sorted(self.closures),
             self.checklist_templates(),
-            # Closing does not wait for the coming days' boards: it stores the shown one.
-            stop=lambda: self.finishing,
+            also=frozenset(self._suspect_entries),
+            stop=stop,
+            # A close reads a few transplants at a time, so its time limit holds.
+            batch=CLOSE_BATCH if closing else BATCH_IDLE,
+            read_whole=not closing,
         )
-        return (key.data_mark, today) if key is not None else None
+
+    def _entries_stored(self, stored: set[str]) -> None:
+        self._suspect_entries -= stored  # on the GUI thread, where _apply adds to it
 
     def _wants_snapshot(self) -> bool:
         # With accounts the stored board is never shown before sign-in (quick start):
@@ -902,48 +913,60 @@ class ClinicSession(QObject):
         return (
             self.keep_snapshot
             and self._ready
+            and self._live
+            and self.file_checked  # writes wait for the start's file check
             and self.signed_in is None
             and self.repo.keeps_board_snapshot
         )
 
     def save_snapshot(self) -> None:
-        """At close: store the board on screen for the next start, unless the stored one
-        is current (milliseconds: no clinic read; the idle snapshot holds the coming days
-        too).
+        """At close: store the entries of the transplants changed since the index was last
+        refreshed (usually the few edited since the user last paused), for at most
+        ``CLOSE_INDEX_S``; then, on a file no one else writes, the rows on screen as
+        today's entries of what is left (``store_shown_board``), so the next start today
+        paints at once; the next start of another day computes those.
 
-        The shown rows are what the data holds now: every write of a document goes
-        through ``perform``, which recomputes the rows it touched before it returns,
-        and the other writes (views recorded in the audit) change no row.
+        Every entry is computed from the store with the marks read before it, so what
+        this screen shows, or whether another workstation wrote meanwhile, does not
+        matter.
         """
+        if not self._wants_snapshot():
+            return
         today = self.today
-        if not self._wants_snapshot() or self.snapshot_is_current():
-            return
-        if self.from_snapshot or self.computed_for != today:
-            return  # no live board of today to store
-        if self.repo.shared:
-            # Another workstation's commits raise the mark without reaching this screen:
-            # the shown rows may not be the data at the mark (the idle snapshot reads the
-            # mark, then the data, and stays safe).
-            return
-        from planner.app.snapshot import SnapshotKey, save_shown_board
-
-        key = SnapshotKey(self.repo.data_mark(), tuple(sorted(self.closures)))
-        save_shown_board(
-            self.repo, key, today, (self.rows, self.worklist), self.plans.values(), self.engrafted
+        deadline = time.monotonic() + CLOSE_INDEX_S
+        self._entries_stored(
+            self._refresh_index(today, lambda: time.monotonic() > deadline, closing=True)
         )
-        self._snapshot_saved_for = (key.data_mark, today)
+        if self.repo.shared or self.from_snapshot or self.computed_for != today:
+            return  # no live board of today, or one another workstation may have outdated
+        from planner.app.snapshot import store_shown_board
+        from planner.app.timeline import row_sketch
+
+        sketches = {**self.sketches}
+        sketches.update(
+            (tid, row_sketch(p)) for tid, p in self.plans.items() if tid not in sketches
+        )
+        store_shown_board(
+            self.repo,
+            today,
+            sorted(self.closures),
+            (self.rows, self.worklist),
+            sketches,
+            self.engrafted,
+            also=self._suspect_entries,
+        )
 
     def save_snapshot_async(self) -> None:
-        """Store the snapshot in a worker thread (after the user paused)."""
-        if not self._wants_snapshot() or self.snapshot_is_current():
+        """Refresh the stored entries in a worker thread (after the user paused)."""
+        if not self._wants_snapshot():
             return
         today = self.today
-
-        def done(saved: tuple[tuple[int, int], dt.date] | None) -> None:
-            self._snapshot_saved_for = saved
-
-        # A snapshot that cannot be written only costs the next start its head start.
-        run_in_background(lambda: self._write_snapshot(today), done, lambda _exc: None)
+        # An index that cannot be written only costs the next start its head start.
+        run_in_background(
+            lambda: self._refresh_index(today, lambda: self.finishing),
+            self._entries_stored,
+            lambda exc: LOG.warning("board index not refreshed: %s", type(exc).__name__),
+        )
 
     def finish(self) -> None:
         """Before the repository closes: wait for background work, store the snapshot.
@@ -968,6 +991,25 @@ class ClinicSession(QObject):
                 self.save_snapshot()
             except PlannerError as exc:
                 LOG.warning("board snapshot not stored at close: %s", type(exc).__name__)
+
+
+def _differing(rows: list[BoardRow], worklist: list[WorklistItem], loaded: Loaded) -> set[str]:
+    """The transplants whose row or worklist lines differ between the shown board and a
+    load (missing on either side included)."""
+
+    def by_transplant(
+        rs: list[BoardRow], ws: list[WorklistItem]
+    ) -> dict[str, tuple[BoardRow, list[WorklistItem]]]:
+        found: dict[str, tuple[BoardRow, list[WorklistItem]]] = {
+            r.transplant_id: (r, []) for r in rs
+        }
+        for w in ws:
+            if w.transplant_id in found:
+                found[w.transplant_id][1].append(w)
+        return found
+
+    shown, live = by_transplant(rows, worklist), by_transplant(loaded[0], loaded[1])
+    return {tid for tid in shown.keys() | live.keys() if shown.get(tid) != live.get(tid)}
 
 
 def _feed_lost(exc: BaseException) -> None:

@@ -1,51 +1,68 @@
-"""The board snapshot: the clinic board, worklist and timeline rows stored for a quick start.
+"""The board index: each open transplant's board rows stored for a quick start.
 
 Opening a 500-patient clinic means reading and parsing every plan and computing every
 row, which takes about a second; the bare window takes a tenth of that. So the app
-stores what its first screen shows, and the next start paints that while the clinic is
-loaded behind it (docs/architecture.md, "Quick start").
+stores, per transplant, what the first screen shows of it (its board row and worklist
+lines for each of the coming days, its clinic-timeline sketch, its engraftment date),
+and the next start paints those while the clinic is loaded behind it
+(docs/architecture.md, "Quick start").
 
-A snapshot is only shown when it is certainly what the live board would show:
+An entry is only shown when it is certainly what the live board would show of that
+transplant:
 
-* the same data: the repository's data mark (last audit seq, last lab sample id) equals
-  the one stored with it; every commit raises the mark;
-* the same day: it holds the boards of today and the next ``SNAPSHOT_DAYS - 1`` days
-  (day numbers, due and overdue change at midnight; a Friday close opens on Monday);
-* the same program and settings: app version, snapshot format and closure days.
+* the same data: the store raises a transplant's mark, in the transaction of every
+  commit that changes its data or its patient's (``Repository.board_index``); an entry
+  holds the mark read before the data it was computed from;
+* the same day: it covers the day (``ENTRY_DAYS`` from the day it was computed);
+* the same program and settings: app version, entry format, closure days and language
+  (``entry_context``).
 
-Anything else (no snapshot, a different mark, a malformed document) gives None and the
-app paints an empty board and fills it when the clinic is loaded, as without a snapshot. The live load always follows
-and replaces the snapshot rows, so even a snapshot written by a faulty program is
-corrected within a second.
+A board row depends only on its own transplant, patient, plan, records and counts
+(``planner.app.clinic.load_clinic``), so a transplant whose entry is missing or stale is
+computed alone and merged (``complete_start_board``): an edit since the last close, on
+another workstation or from the command line, costs the start that transplant, not the
+clinic. The live load always follows and replaces the stored rows, so even an entry
+written by a faulty program is corrected within a second (and recomputed,
+``refresh_board_index(also=...)``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from planner import __version__
 from planner.app.alert_rules import SEVERITIES
-from planner.app.board import BoardRow, WorklistItem
+from planner.app.board import BoardRow, WorklistItem, board_order, worklist_order
 from planner.app.timeline import Band, RowSketch, SketchDetail, StepRun, row_sketch
 from planner.domain import i18n
 from planner.domain.templates import Phase
+from planner.records.ports import BoardEntry, IndexedTransplant
 
 if TYPE_CHECKING:
     from planner.app.clinic import ClinicData
-    from planner.domain.plans import Plan
     from planner.records.checklists import ChecklistTemplate
     from planner.records.ports import Repository
 
 # 2: board rows carry their alerts' rules; 3: and their severities, most severe first
 # (a format-2 row would paint every alert as medium, in the old order: not shown);
 # 4: the neutrophil engraftment dates, so a patient opened from the stored board shows
-# the date the live board knows.
-FORMAT = 4
-SNAPSHOT_DAYS = 4
+# the date the live board knows; 5: one entry per transplant (the board index).
+FORMAT = 5
+# An entry holds the rows of the day it was computed and the days after: a Friday close
+# opens on Monday, a closure of a week still opens from the index.
+ENTRY_DAYS = 8
+# An entry that will not cover the next REFRESH_AHEAD days is computed again when the GUI
+# is idle: each entry is recomputed every few days, not every day.
+REFRESH_AHEAD = 3
+# The index is refreshed this many transplants at a time: one read and one small
+# transaction each, so a close can stop between two.
+BATCH = 40
 
 # What a malformed document can raise while it is decoded (never a crash at start-up).
 _MALFORMED = (ValueError, KeyError, TypeError, IndexError, AttributeError, OverflowError)
@@ -55,39 +72,50 @@ _PHASES = tuple(Phase)
 _PHASE_INDEX = {p: i for i, p in enumerate(_PHASES)}
 
 
-@dataclass(frozen=True)
-class SnapshotKey:
-    """What a snapshot must match to be shown.
+def entry_context(closures: Iterable[dt.date], language: str, first: dt.date, last: dt.date) -> str:
+    """What an entry was computed with besides its transplant's data, as stored.
 
-    Attributes:
-        data_mark: the repository's data mark when the data was read.
-        closures: the centre's closure days (they make board alerts).
-        app_version: the program that computed it.
+    ``program|language|first day|last day``: the program part (app version, format,
+    closure days) must be equal for an entry to be shown, the language equal to the
+    interface's, and the day within the days covered.
     """
+    program = json.dumps(
+        [FORMAT, __version__, sorted(d.isoformat() for d in closures)], separators=(",", ":")
+    )
+    return f"{program}|{language}|{first.isoformat()}|{last.isoformat()}"
 
-    data_mark: tuple[int, int]
-    closures: tuple[dt.date, ...] = ()
-    app_version: str = __version__
 
-    def as_json(self) -> dict[str, Any]:
-        """The key as stored."""
-        return {
-            "format": FORMAT,
-            "app": self.app_version,
-            "mark": list(self.data_mark),
-            "closures": [d.isoformat() for d in sorted(self.closures)],
-        }
+@dataclass(frozen=True)
+class _Context:
+    program: str
+    language: str
+    first: dt.date
+    last: dt.date
+
+    @classmethod
+    def parse(cls, text: str) -> _Context | None:
+        try:
+            program, language, first, last = text.rsplit("|", 3)
+            return cls(program, language, dt.date.fromisoformat(first), dt.date.fromisoformat(last))
+        except ValueError:
+            return None
+
+
+def _program(closures: Iterable[dt.date]) -> str:
+    return entry_context(closures, "", dt.date.min, dt.date.min).rsplit("|", 3)[0]
 
 
 @dataclass(frozen=True)
 class StartBoard:
-    """What the first screen paints, from a snapshot that matched.
+    """What the first screen paints, from the entries that matched.
 
     Attributes:
-        today: the day it is for; rows, worklist: that day's board and worklist.
+        today: the day it is for; rows, worklist: that day's board and worklist, in
+            board and worklist order.
         sketches: clinic timeline rows by transplant id.
         engrafted: neutrophil engraftment dates by transplant id (as the board has them).
-        data_mark: the data mark it matched (so the stored snapshot is known current).
+        missing: open transplants without an entry that may be shown: the board is only
+            painted once they are computed (``complete_start_board``), never without them.
     """
 
     today: dt.date
@@ -95,7 +123,12 @@ class StartBoard:
     worklist: list[WorklistItem]
     sketches: Mapping[str, RowSketch]
     engrafted: Mapping[str, dt.date]
-    data_mark: tuple[int, int]
+    missing: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def complete(self) -> bool:
+        """Every open transplant is on it."""
+        return not self.missing
 
 
 # --- encoding ------------------------------------------------------------------------------
@@ -234,160 +267,332 @@ def _sketch_of(v: Sequence[Any]) -> RowSketch:
     )
 
 
-def encode_snapshot(
-    key: SnapshotKey,
-    days: Mapping[dt.date, tuple[Sequence[BoardRow], Sequence[WorklistItem]]],
-    plans: Iterable[Plan],
-    engrafted: Mapping[str, dt.date],
+def encode_entry(
+    days: Mapping[dt.date, tuple[BoardRow, Sequence[WorklistItem]]],
+    sketch: RowSketch | None,
+    engrafted: dt.date | None,
 ) -> str:
-    """The stored document: the key, each day's rows and worklist, the timeline sketches,
-    the engraftment dates (historical dates: the same on every day stored).
-
-    Each day is a JSON string inside the document, so a start decodes only its own day.
-    """
-    shown = {r.transplant_id for rows, _ in days.values() for r in rows}
+    """One transplant's stored entry: its row and worklist lines of each day (each day a
+    JSON string of its own, so a start decodes only its day), its timeline sketch and its
+    engraftment date (a historical date: the same on every day stored)."""
     doc = {
-        "key": key.as_json(),
-        # The rows' texts are in the language they were computed in: a workstation of
-        # another language (a shared server's) does not show them (stored_start_board).
-        "lang": i18n.current(),
         "days": {
             day.isoformat(): json.dumps(
-                [[_row_json(r) for r in rows], [_item_json(w) for w in items]]
+                [_row_json(row), [_item_json(w) for w in items]], separators=(",", ":")
             )
-            for day, (rows, items) in days.items()
+            for day, (row, items) in days.items()
         },
-        "sketches": {
-            p.transplant_id: _sketch_json(row_sketch(p)) for p in plans if p.transplant_id in shown
-        },
-        "engrafted": {tid: d.isoformat() for tid, d in sorted(engrafted.items()) if tid in shown},
+        "sketch": _sketch_json(sketch) if sketch is not None else None,
+        "engrafted": engrafted.isoformat() if engrafted is not None else None,
     }
     return json.dumps(doc, separators=(",", ":"))
 
 
-def decode_start_board(
-    payload: str | None, key: SnapshotKey, today: dt.date, language: str | None = None
-) -> StartBoard | None:
-    """The board of ``today`` from a stored snapshot, or None when it may not be shown
-    (``language``: only one computed in that interface language)."""
-    if not payload:
+@dataclass(frozen=True)
+class _Decoded:
+    row: BoardRow
+    items: list[WorklistItem]
+    sketch: RowSketch | None
+    engrafted: dt.date | None
+
+
+def _decode_entry(payload: str, today: dt.date) -> _Decoded:
+    doc = json.loads(payload)
+    row, items = json.loads(doc["days"][today.isoformat()])
+    sketch, engrafted = doc["sketch"], doc["engrafted"]
+    return _Decoded(
+        _row_of(row),
+        [_item_of(v) for v in items],
+        _sketch_of(sketch) if sketch is not None else None,
+        dt.date.fromisoformat(engrafted) if engrafted is not None else None,
+    )
+
+
+def _usable(
+    indexed: IndexedTransplant, program: str, today: dt.date
+) -> tuple[_Context, BoardEntry] | None:
+    """The entry's context when the entry may be shown today, whatever its language."""
+    entry = indexed.entry
+    if entry is None or entry.mark != indexed.mark:
         return None
-    try:
-        doc = json.loads(payload)
-        if doc["key"] != key.as_json():
-            return None
-        if language is not None and doc.get("lang") != language:
-            return None
-        day = doc["days"].get(today.isoformat())
-        if day is None:
-            return None
-        rows, items = json.loads(day)
-        return StartBoard(
-            today,
-            [_row_of(v) for v in rows],
-            [_item_of(v) for v in items],
-            {tid: _sketch_of(v) for tid, v in doc["sketches"].items()},
-            {tid: dt.date.fromisoformat(v) for tid, v in doc["engrafted"].items()},
-            key.data_mark,
-        )
-    except _MALFORMED:
-        return None  # malformed or from another format: load the clinic instead
+    context = _Context.parse(entry.context)
+    if context is None or context.program != program or not context.first <= today <= context.last:
+        return None
+    return context, entry
+
+
+def start_board_of(
+    index: Sequence[IndexedTransplant],
+    today: dt.date,
+    closures: Iterable[dt.date] = (),
+    language: str | None = None,
+) -> StartBoard | None:
+    """The board of ``today`` from the stored entries, or None when none may be shown.
+
+    ``language``: the interface's; None (an SQLite file's quick start, before a language
+    is chosen) takes the language most entries were computed in, and the others count as
+    missing. An entry that does not decode counts as missing too.
+    """
+    program = _program(closures)
+    usable = {i.transplant_id: found for i in index if (found := _usable(i, program, today))}
+    if language is None:
+        counted = Counter(context.language for context, _ in usable.values())
+        language = counted.most_common(1)[0][0] if counted else ""
+    rows: list[BoardRow] = []
+    items: list[WorklistItem] = []
+    sketches: dict[str, RowSketch] = {}
+    engrafted: dict[str, dt.date] = {}
+    missing: set[str] = set()
+    for indexed in index:
+        tid = indexed.transplant_id
+        found = usable.get(tid)
+        if found is None or found[0].language != language:
+            missing.add(tid)
+            continue
+        try:
+            decoded = _decode_entry(found[1].payload, today)
+        except _MALFORMED:
+            missing.add(tid)  # malformed or of another format: computed instead
+            continue
+        rows.append(decoded.row)
+        items.extend(decoded.items)
+        if decoded.sketch is not None:
+            sketches[tid] = decoded.sketch
+        if decoded.engrafted is not None:
+            engrafted[tid] = decoded.engrafted
+    if index and len(missing) == len(index):
+        return None  # nothing stored to show: the load computes the clinic
+    rows.sort(key=board_order)
+    items.sort(key=worklist_order)
+    return StartBoard(today, rows, items, sketches, engrafted, frozenset(missing))
+
+
+def complete_start_board(
+    repo: Repository,
+    board: StartBoard,
+    closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+) -> StartBoard:
+    """``board`` with its missing transplants computed from the store (read alone: a
+    board row depends only on its own transplant's documents and counts)."""
+    if board.complete:
+        return board
+    # Imported here: decoding at start-up must not load the use cases (start-up budget).
+    from planner.app.clinic import clinic_view_of, load_clinic
+
+    data = load_clinic(repo, board.missing)
+    view = clinic_view_of(data, board.today, closures, checklist_templates)
+    sketches = dict(board.sketches)
+    sketches.update((p.transplant_id, row_sketch(p)) for p in data.plans)
+    return StartBoard(
+        board.today,
+        sorted([*board.rows, *view.rows], key=board_order),
+        sorted([*board.worklist, *view.worklist], key=worklist_order),
+        sketches,
+        {**board.engrafted, **view.engrafted},
+    )
 
 
 def stored_start_board(
-    repo: Repository, today: dt.date, closures: Sequence[dt.date] = ()
+    repo: Repository,
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
 ) -> StartBoard | None:
-    """The board of ``today`` that an open repository stored, or None when it may not be
-    shown: a server's, read once connected (an SQLite file's is read before it is opened,
-    ``planner.storage.quick``). Workstations share a server's, so only one computed in
-    this interface's language is shown.
-
-    The payload is read before the mark: a commit in between raises the mark past the
-    one the payload was stored with, and the board is not shown.
+    """The board of ``today`` from an open repository's index, its missing transplants
+    computed, or None when nothing stored may be shown: a server's, read once connected
+    (an SQLite file's index is read before it is opened, ``planner.storage.quick``).
+    Workstations share a server's, so only entries of this interface's language are used.
     """
-    payload = repo.board_snapshot()
-    key = SnapshotKey(repo.data_mark(), tuple(sorted(closures)))
-    return decode_start_board(payload, key, today, language=i18n.current())
+    board = start_board_of(repo.board_index(), today, closures, language=i18n.current())
+    if board is None:
+        return None
+    return complete_start_board(repo, board, closures, checklist_templates)
 
 
 # --- writing -------------------------------------------------------------------------------
 
 
-class SnapshotStoppedError(Exception):
-    """The snapshot being computed was no longer wanted (the window is closing)."""
+def _covers(
+    indexed: IndexedTransplant, program: str, language: str, first: dt.date, last: dt.date
+) -> bool:
+    entry = indexed.entry
+    if entry is None or entry.mark != indexed.mark:
+        return False
+    context = _Context.parse(entry.context)
+    return (
+        context is not None
+        and context.program == program
+        and context.language == language
+        and context.first <= first
+        and last <= context.last
+    )
 
 
-def build_snapshot(
-    data: ClinicData,
-    key: SnapshotKey,
+def stale_transplants(
+    index: Sequence[IndexedTransplant],
     today: dt.date,
-    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
-    days: int = SNAPSHOT_DAYS,
-    stop: Callable[[], bool] = lambda: False,
-) -> str:
-    """The snapshot of ``data`` for ``today`` and the following days.
+    closures: Iterable[dt.date] = (),
+    language: str | None = None,
+    ahead: int = REFRESH_AHEAD,
+) -> list[str]:
+    """The open transplants whose entry is missing, stale (its mark, program, closures or
+    language differ) or will not cover today and the next ``ahead`` days."""
+    program = _program(closures)
+    language = language if language is not None else i18n.current()
+    last = today + dt.timedelta(days=ahead)
+    return [i.transplant_id for i in index if not _covers(i, program, language, today, last)]
 
-    Raises:
-        SnapshotStoppedError: ``stop()`` became true between two days.
-    """
-    # Imported here: decoding at start-up must not load the use cases (start-up budget).
+
+def build_entries(
+    data: ClinicData,
+    marks: Mapping[str, int],
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+    days: int = ENTRY_DAYS,
+) -> list[BoardEntry]:
+    """The entries of the transplants of ``data`` for ``today`` and the following days,
+    each with the mark given for it (read before ``data``)."""
     from planner.app.clinic import clinic_view_of
 
-    views = {}
+    by_day: dict[str, dict[dt.date, tuple[BoardRow, list[WorklistItem]]]] = {}
     engrafted: Mapping[str, dt.date] = {}
     for i in range(days):
-        if stop():
-            raise SnapshotStoppedError
         day = today + dt.timedelta(days=i)
-        view = clinic_view_of(data, day, key.closures, checklist_templates)
-        views[day] = (view.rows, view.worklist)
+        view = clinic_view_of(data, day, closures, checklist_templates)
         if i == 0:
             engrafted = view.engrafted
-    return encode_snapshot(key, views, data.plans, engrafted)
+        items: dict[str, list[WorklistItem]] = {}
+        for w in view.worklist:
+            items.setdefault(w.transplant_id, []).append(w)
+        for row in view.rows:
+            tid = row.transplant_id
+            by_day.setdefault(tid, {})[day] = (row, items.get(tid, []))
+    plans = {p.transplant_id: p for p in data.plans}
+    context = entry_context(closures, i18n.current(), today, today + dt.timedelta(days=days - 1))
+    return [
+        BoardEntry(
+            tid,
+            marks.get(tid, 0),
+            context,
+            encode_entry(
+                stored,
+                row_sketch(plans[tid]) if tid in plans else None,
+                engrafted.get(tid),
+            ),
+        )
+        for tid, stored in sorted(by_day.items())
+        if len(stored) == days
+    ]
 
 
-def save_board_snapshot(
+def refresh_board_index(
     repo: Repository,
     today: dt.date,
     closures: Sequence[dt.date] = (),
     checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+    *,
+    also: Collection[str] = (),
     stop: Callable[[], bool] = lambda: False,
-) -> SnapshotKey | None:
-    """Read the clinic, compute the boards of the coming days, store them; return the key.
+    batch: int = BATCH,
+    read_whole: bool = True,
+) -> set[str]:
+    """Compute and store the entries that are missing or stale (``stale_transplants``),
+    and those of ``also`` (rows the live load found different from their entries);
+    return the transplants whose entries were stored.
 
-    The mark is read before the data: a commit in between leaves a mark older than the
-    data, so the next start finds them different and loads the clinic (never the other
-    way round). Does nothing (returns None) where the repository keeps no snapshot, or
-    when ``stop()`` becomes true before it is stored.
+    The marks are read before the data: a commit in between leaves an entry with an
+    older mark than the store's, and it is not shown (never the other way round). Stops
+    between two batches when ``stop()`` becomes true; what is left stays stale, and the
+    next start computes it. ``read_whole`` False: never read the whole clinic at once
+    (a close, whose time is counted, reads batch by batch). Does nothing where the
+    repository keeps no index.
     """
     if not repo.keeps_board_snapshot:
-        return None
+        return set()
     from planner.app.clinic import load_clinic
 
-    key = SnapshotKey(repo.data_mark(), tuple(sorted(closures)))
-    try:
-        payload = build_snapshot(load_clinic(repo), key, today, checklist_templates, stop=stop)
-    except SnapshotStoppedError:
-        return None
-    repo.store_board_snapshot(payload)
-    return key
+    index = repo.board_index()
+    marks = {i.transplant_id: i.mark for i in index}
+    wanted = set(stale_transplants(index, today, closures)) | (set(also) & set(marks))
+    todo = [i.transplant_id for i in index if i.transplant_id in wanted]
+    # Most of the clinic (the first start of a program, a new version): one clinic-wide
+    # read instead of a few reads per transplant.
+    if not todo or stop():
+        return set()
+    whole = load_clinic(repo) if read_whole and len(todo) > len(index) // 2 else None
+    stored: set[str] = set()
+    for start in range(0, len(todo), batch):
+        if stop():
+            break
+        part = todo[start : start + batch]
+        data = _part_of(whole, part) if whole is not None else load_clinic(repo, part)
+        entries = build_entries(data, marks, today, closures, checklist_templates)
+        repo.store_board_entries(entries)
+        stored.update(e.transplant_id for e in entries)
+    return stored
 
 
-def save_shown_board(
+def _part_of(data: ClinicData, transplant_ids: Collection[str]) -> ClinicData:
+    """The documents and counts of ``transplant_ids`` among ``data`` (as ``load_clinic``
+    of those transplants would read them)."""
+    ids = set(transplant_ids)
+    transplants = [t for t in data.transplants if t.id in ids]
+    patient_ids = {t.patient_id for t in transplants}
+    return dataclasses.replace(
+        data,
+        patients=[p for p in data.patients if p.id in patient_ids],
+        transplants=transplants,
+        plans=[p for p in data.plans if p.transplant_id in ids],
+        records={
+            kind: [r for r in found if r.transplant_id in ids]
+            for kind, found in data.records.items()
+        },
+        samples=[s for s in data.samples if s.patient_id in patient_ids],
+    )
+
+
+def store_shown_board(
     repo: Repository,
-    key: SnapshotKey,
     today: dt.date,
+    closures: Sequence[dt.date],
     shown: tuple[Sequence[BoardRow], Sequence[WorklistItem]],
-    plans: Iterable[Plan],
+    sketches: Mapping[str, RowSketch],
     engrafted: Mapping[str, dt.date],
-) -> None:
-    """Store the board already on screen as today's snapshot (no clinic read).
+    also: Collection[str] = (),
+) -> int:
+    """At close, for the transplants still without an entry of today (and ``also``):
+    store the rows on screen as entries of today only (milliseconds: no clinic read);
+    return how many.
 
-    What closing stores when the clinic changed since the last snapshot: encoding the
-    rows in hand takes milliseconds, where reading the clinic and computing the coming
-    days would hold the closing process for seconds. ``key`` must carry the data mark
-    the shown rows were computed at. The next start of another day loads the clinic
-    first, as it does without a snapshot.
+    Only for a store no one else writes while the app has it open (an SQLite file under
+    the instance lock): the rows shown are then the data at the marks read now, since
+    every write of a document went through the session, which recomputed the rows it
+    touched. The idle refresh gives them their coming days later.
     """
-    if repo.keeps_board_snapshot:
-        repo.store_board_snapshot(encode_snapshot(key, {today: shown}, plans, engrafted))
+    index = repo.board_index()
+    wanted = set(stale_transplants(index, today, closures, ahead=0)) | set(also)
+    marks = {i.transplant_id: i.mark for i in index if i.transplant_id in wanted}
+    rows, worklist = shown
+    items: dict[str, list[WorklistItem]] = {}
+    for w in worklist:
+        items.setdefault(w.transplant_id, []).append(w)
+    context = entry_context(closures, i18n.current(), today, today)
+    entries = [
+        BoardEntry(
+            r.transplant_id,
+            marks[r.transplant_id],
+            context,
+            encode_entry(
+                {today: (r, items.get(r.transplant_id, []))},
+                sketches.get(r.transplant_id),
+                engrafted.get(r.transplant_id),
+            ),
+        )
+        for r in rows
+        if r.transplant_id in marks
+    ]
+    if entries:
+        repo.store_board_entries(entries)
+    return len(entries)

@@ -282,7 +282,8 @@ class Shell:
     def quick_start(
         self, args: argparse.Namespace, settings: ClinicSettings
     ) -> tuple[QuickOpen | None, StartBoard | None]:
-        """Lock the SQLite file and decode the board it stored for today (or None).
+        """Lock the SQLite file and decode the board it stored for today (or None; it may
+        lack transplants changed since, completed once the database is open).
 
         Only the standard library and the board's own modules run here: SQLAlchemy is
         imported later, in a worker thread, while the stored board is already on screen.
@@ -300,12 +301,11 @@ class Shell:
             workstation=self.actor.workstation,
             now=self.clock(),
         )
-        if quick is None or quick.payload is None:
+        if quick is None or quick.index is None:
             return quick, None
-        from planner.app.snapshot import SnapshotKey, decode_start_board
+        from planner.app.snapshot import start_board_of
 
-        key = SnapshotKey(quick.data_mark, tuple(sorted(settings.closures)))
-        return quick, decode_start_board(quick.payload, key, self.clock().date())
+        return quick, start_board_of(quick.index, self.clock().date(), settings.closures)
 
     @staticmethod
     def local_templates() -> Path:

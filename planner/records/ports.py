@@ -136,6 +136,51 @@ class Action:
     maintenance: bool = False
 
 
+def touched(action: Action) -> tuple[frozenset[str], frozenset[str]]:
+    """(transplant ids, patient ids) whose data ``action`` changes: transplants of
+    action.transplants, action.plans (transplant_id), action.records (transplant_id); patients
+    of action.patients, action.transplants (patient_id), action.lab_samples (patient_id).
+    Both empty for an event (a view, a print) or accounts/policy-only actions.
+
+    One list for everything that follows a commit's data: the board index's marks
+    (``Repository.board_index``) and a shared server's change notifications.
+    """
+    transplants = frozenset(
+        [t.id for t in action.transplants]
+        + [p.transplant_id for p in action.plans]
+        + [r.transplant_id for r in action.records]
+    )
+    patients = frozenset(
+        [p.id for p in action.patients]
+        + [t.patient_id for t in action.transplants]
+        + [x.patient_id for x in action.lab_samples]
+    )
+    return transplants, patients
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    """A transplant's stored board entry: derived data (never audited, never the truth)."""
+
+    transplant_id: str
+    # The transplant's mark when the data it was computed from was read.
+    mark: int
+    # What else it was computed with (the app layer's string; compared, not parsed, by
+    # the store).
+    context: str
+    # The app layer's JSON.
+    payload: str
+
+
+@dataclass(frozen=True)
+class IndexedTransplant:
+    """An open transplant (Scope.OPEN) with its current mark and its stored entry."""
+
+    transplant_id: str
+    mark: int  # 0 when no commit touched it since schema 0010
+    entry: BoardEntry | None  # whatever is stored (any mark, any context), or None
+
+
 @dataclass(frozen=True)
 class RemoteChange:
     """Another workstation's commit, as a shared server reports it (``ChangeFeed``).
@@ -404,9 +449,13 @@ class Repository(Protocol):
         only grows."""
         ...
 
-    # --- the board snapshot for a quick start (planner.app.snapshot) ---------------------------
+    # --- the board index for a quick start (planner.app.snapshot) -----------------------------
     # Derived data, not a record: it is not audited and never read as the truth; it only
-    # lets the next start paint the board before the clinic is loaded.
+    # lets the next start paint the board before the clinic is loaded. Each transplant
+    # has a mark, raised by every commit that changes its data (its own documents, its
+    # patient's, its patient's lab samples) in that commit's transaction, so an entry
+    # stored with the mark it was computed at is known stale exactly when that
+    # transplant's data changed.
 
     @property
     def keeps_board_snapshot(self) -> bool:
@@ -420,16 +469,19 @@ class Repository(Protocol):
         server): what a session has on screen may then lag the data its mark counts."""
         ...
 
-    def data_mark(self) -> tuple[int, int]:
-        """Where the data stands: (last audit seq of a data change, last lab sample id).
-
-        Every commit that changes data raises it; events (a patient opened, a document
-        printed) do not, and nothing lowers it.
-        """
+    def board_index(self) -> list[IndexedTransplant]:
+        """Every open transplant with its mark and stored entry, read in one transaction,
+        ordered by transplant id."""
         ...
 
-    def board_snapshot(self) -> str | None:
-        """The stored board snapshot, if any."""
+    def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these entries in one small transaction (an upsert per row, so
+        two workstations of a server never fail on each other's rows).
+
+        Raises:
+            StorageError: the database cannot be written (closed, unwritable, its file
+                still to be checked).
+        """
         ...
 
     def check_file(self) -> None:
@@ -444,10 +496,6 @@ class Repository(Protocol):
     def stop_file_check(self) -> None:
         """Stop a ``check_file`` running in another thread (closing); the file stays
         unchecked."""
-        ...
-
-    def store_board_snapshot(self, payload: str) -> None:
-        """Replace the stored board snapshot (one small transaction)."""
         ...
 
     # --- backups (an SQLite file; a server is backed up on the server) ------------------------

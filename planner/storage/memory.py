@@ -19,16 +19,19 @@ from planner.domain.patients import Patient, Transplant
 from planner.domain.plans import Plan
 from planner.domain.search import patient_search_key, search_key
 from planner.errors import NotFoundError, StorageError
-from planner.records.audit import EVENT_ENTITY, GENESIS_HASH, AuditEntry, AuditKey
+from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
 from planner.records.audit_query import AuditQuery, matches
 from planner.records.ports import (
     SEARCH_LIMIT,
     Action,
+    BoardEntry,
     ClinicalRecord,
     Committed,
+    IndexedTransplant,
     Scope,
     SignInFailures,
     scope_statuses,
+    touched,
 )
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage._common import (
@@ -97,7 +100,9 @@ class InMemoryRepository:
         self._labs: list[LabSample] = []  # insertion order; LabSample is immutable
         self._audit: list[AuditEntry] = []
         self.audit_key = audit_key or AuditKey.generate()  # lives as long as its rows
-        self._snapshot: str | None = None
+        # The board index (as the store's board_marks and board_entries, schema 0010).
+        self._marks: dict[str, int] = {}
+        self._entries: dict[str, BoardEntry] = {}
         self._accounts: dict[str, dict[str, Any]] = {}
         self._policy: dict[str, Any] | None = None
         self._failures: dict[str, SignInFailures] = {}
@@ -277,6 +282,8 @@ class InMemoryRepository:
             self._accounts[w.record_id] = w.new
         if prepared.policy is not None:
             self._policy = prepared.policy.new
+        if entries:  # a commit that changes data always writes audit rows
+            self._raise_marks(action, entries[-1].seq)
         return Committed(
             patients=tuple(prepared.result_patients),
             transplants=tuple(prepared.result_transplants),
@@ -286,6 +293,16 @@ class InMemoryRepository:
             accounts=tuple(prepared.result_accounts),
             policy=prepared.result_policy,
         )
+
+    def _raise_marks(self, action: Action, mark: int) -> None:
+        """Set the mark of every transplant ``action`` touched, by id or through its
+        patient, to ``mark`` (the commit's last audit seq), as the SQL store does."""
+        transplants, patients = touched(action)
+        if not transplants and not patients:
+            return
+        for tid, d in self._transplants.items():
+            if tid in transplants or d["patient_id"] in patients:
+                self._marks[tid] = mark
 
     def list_accounts(self) -> list[Account]:
         """Every account, ordered by key."""
@@ -357,11 +374,20 @@ class InMemoryRepository:
         """False: one session holds the fake."""
         return False
 
-    def data_mark(self) -> tuple[int, int]:
-        """(last audit seq of a data change, lab samples stored); events do not count."""
+    def board_index(self) -> list[IndexedTransplant]:
+        """Every open transplant with its mark and stored entry, ordered by transplant id."""
         self._check_open()
-        last = next((e.seq for e in reversed(self._audit) if e.entity != EVENT_ENTITY), 0)
-        return last, len(self._labs)
+        open_ids = self._transplant_ids(Scope.OPEN) or set()
+        return [
+            IndexedTransplant(tid, self._marks.get(tid, 0), self._entries.get(tid))
+            for tid in sorted(open_ids)
+        ]
+
+    def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these entries."""
+        self._check_open()
+        for entry in entries:
+            self._entries[entry.transplant_id] = entry
 
     def check_file(self) -> None:
         """Nothing to check: there is no file."""
@@ -369,16 +395,6 @@ class InMemoryRepository:
 
     def stop_file_check(self) -> None:
         """Nothing to stop."""
-
-    def board_snapshot(self) -> str | None:
-        """The stored board snapshot, if any."""
-        self._check_open()
-        return self._snapshot
-
-    def store_board_snapshot(self, payload: str) -> None:
-        """Replace the stored board snapshot."""
-        self._check_open()
-        self._snapshot = payload
 
     def storage_locations(self) -> list[tuple[str, str]]:
         """Nothing: the records live in memory only."""

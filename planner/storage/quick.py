@@ -1,63 +1,96 @@
-"""The quick start: check the file, take the instance lock, read the stored board snapshot.
+"""The quick start: check the file, take the instance lock, read the stored board index.
 
 Standard library only, so it runs before SQLAlchemy (and most of the program) is
-imported: the window can paint the clinic board from the snapshot while the database
-is opened properly (engine, PRAGMAs, ``quick_check``) and the clinic is loaded behind it.
+imported: the window can paint the clinic board from the stored entries while the
+database is opened properly (engine, PRAGMAs, ``quick_check``) and the clinic is loaded
+behind it.
 
-The file is opened read-only for this one read. Whether the snapshot may be shown is
-decided by ``planner.app.snapshot`` (same data mark, same day, same settings, same program).
+The file is opened read-only for this one read. Which stored entries may be shown is
+decided by ``planner.app.snapshot`` (an entry's mark equal to its transplant's mark, and
+its context the one the app would compute with now).
+
+``BOARD_INDEX_SQL`` and ``index_from_rows`` are shared with ``SqlRepository.board_index``,
+so the quick start and the repository read the same index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from planner.domain.patients import CLOSED_STATUSES, TransplantStatus
 from planner.errors import StorageError
+from planner.records.ports import BoardEntry, IndexedTransplant
 from planner.storage.files import check_sqlite_version, prepare_sqlite_file
 from planner.storage.location import refuse_network_location
 from planner.storage.lock import InstanceLock
 from planner.storage.revisions import HEAD_REVISION
 
-SNAPSHOT_META_KEY = "board_snapshot"
-# Shared with SqlRepository, so the mark written with a snapshot and the mark read back
-# at the next start are the same query.
-# Audit rows of events (a patient opened, a document printed) change no data: they do not
-# count, so looking at a patient does not make the stored board stale. The newest rows
-# are read first and the scan stops at the first data row.
-DATA_MARK_SQL = (
-    "SELECT coalesce((SELECT seq FROM audit WHERE entity <> 'event' "
-    "ORDER BY seq DESC LIMIT 1), 0), "
-    "(SELECT coalesce(max(id), 0) FROM lab_samples)"
+# The open statuses (``Scope.OPEN``) as SQL literals, taken from the domain so the index
+# and the repository's open reads cannot drift apart. They are the enum's own values (a
+# test checks them against ``scope_statuses(Scope.OPEN)``): no text from outside the
+# program reaches the SQL.
+_OPEN_STATUS_LITERALS = ", ".join(
+    f"'{status.value}'" for status in TransplantStatus if status not in CLOSED_STATUSES
 )
-SNAPSHOT_SQL = "SELECT value FROM meta WHERE key = ?"
+
+# Every open transplant with its mark (0 when no commit touched it since schema 0010) and
+# its stored entry, if any. One statement: the marks and the entries are read together.
+# (S608: the only text formatted in is _OPEN_STATUS_LITERALS, the program's own constants.)
+BOARD_INDEX_SQL = (
+    "SELECT t.id, coalesce(m.mark, 0), e.mark, e.context, e.payload "  # noqa: S608
+    "FROM transplants t "
+    "LEFT JOIN board_marks m ON m.transplant_id = t.id "
+    "LEFT JOIN board_entries e ON e.transplant_id = t.id "
+    f"WHERE t.status IN ({_OPEN_STATUS_LITERALS}) "
+    "ORDER BY t.id"
+)
 _REVISION_SQL = "SELECT version_num FROM alembic_version"
 _ACCOUNTS_SQL = "SELECT 1 FROM accounts LIMIT 1"
 
 
+def index_from_rows(rows: Iterable[Sequence[Any]]) -> list[IndexedTransplant]:
+    """The rows of ``BOARD_INDEX_SQL`` as ``IndexedTransplant``, ordered by transplant id."""
+    index: list[IndexedTransplant] = []
+    for transplant_id, mark, entry_mark, context, payload in rows:
+        tid = str(transplant_id)
+        entry = (
+            BoardEntry(tid, int(entry_mark), str(context), str(payload))
+            if entry_mark is not None
+            else None
+        )
+        index.append(IndexedTransplant(tid, int(mark), entry))
+    # ORDER BY follows a PostgreSQL database's collation, which may sort ids otherwise
+    # than SQLite and Python do; the rows come nearly sorted, so this costs a pass.
+    index.sort(key=lambda item: item.transplant_id)
+    return index
+
+
 @dataclass
 class QuickOpen:
-    """A database file checked and locked for this program, and what it stored for the board.
+    """A database file checked and locked for this program, and its stored board index.
 
     Attributes:
         path: the database file.
         lock: the instance lock, held; ``open_repository(..., lock=lock)`` takes it over.
-        payload: the stored board snapshot, or None (no snapshot, older schema, unreadable,
-            or a database with accounts: nothing is shown before a sign-in).
-        data_mark: the data mark read together with the payload.
+        index: every open transplant with its mark and stored entry (what
+            ``Repository.board_index`` returns), or None: a migration is due, the
+            database has accounts (nothing of the clinic is shown before a sign-in), or
+            the file could not be read.
     """
 
     path: Path
     lock: InstanceLock
-    payload: str | None
-    data_mark: tuple[int, int]
+    index: list[IndexedTransplant] | None
 
 
 def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> QuickOpen | None:
-    """Check and lock an existing database file and read its board snapshot.
+    """Check and lock an existing database file and read its board index.
 
     Returns None when the file does not exist yet (the normal open creates it).
 
@@ -77,30 +110,27 @@ def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> 
             f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
             "check the folder exists and is yours."
         ) from None
-    payload, mark = _read_snapshot(path)
-    return QuickOpen(path, lock, payload, mark)
+    return QuickOpen(path, lock, _read_index(path))
 
 
-def _read_snapshot(path: Path) -> tuple[str | None, tuple[int, int]]:
-    """The snapshot and the data mark in one read transaction; (None, (0, 0)) on any doubt."""
+def _read_index(path: Path) -> list[IndexedTransplant] | None:
+    """The board index in one read transaction; None on any doubt."""
     uri = f"file:{quote(str(path))}?mode=ro"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error:
-        return None, (0, 0)
+        return None
     try:
         conn.execute("BEGIN")
         revision = conn.execute(_REVISION_SQL).fetchone()
         if revision is None or revision[0] != HEAD_REVISION:
-            return None, (0, 0)  # a migration is due: the normal open does it first
-        row = conn.execute(SNAPSHOT_SQL, (SNAPSHOT_META_KEY,)).fetchone()
+            return None  # a migration is due: the normal open does it first
         if conn.execute(_ACCOUNTS_SQL).fetchone() is not None:
-            row = None  # nothing of the clinic is shown before someone signs in
-        audit_seq, lab_id = conn.execute(DATA_MARK_SQL).fetchone()
+            return None  # nothing of the clinic is shown before someone signs in
+        index = index_from_rows(conn.execute(BOARD_INDEX_SQL))
         conn.execute("COMMIT")
-    except sqlite3.Error:
-        return None, (0, 0)
+    except (sqlite3.Error, ValueError, TypeError):  # a damaged row reads as no index
+        return None
     finally:
         conn.close()
-    payload = row[0] if row is not None and isinstance(row[0], str) else None
-    return payload, (int(audit_seq), int(lab_id))
+    return index

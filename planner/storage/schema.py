@@ -174,6 +174,26 @@ sign_in_failures = Table(
     Column("paused_until", String(40)),  # ISO UTC, or NULL
 )
 
+# 0010: the board index (``Repository.board_index``). Derived data, not records: neither
+# is audited nor compared by ``check``. A transplant's mark is the audit seq of the last
+# commit that changed its data, raised in that commit's transaction.
+board_marks = Table(
+    "board_marks",
+    metadata,
+    Column("transplant_id", Text, primary_key=True),
+    Column("mark", Integer, nullable=False),
+)
+
+# 0010: each transplant's stored board entry, computed by the app at the mark it names.
+board_entries = Table(
+    "board_entries",
+    metadata,
+    Column("transplant_id", Text, primary_key=True),
+    Column("mark", Integer, nullable=False),
+    Column("context", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
 PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns if c.name != SEARCH_KEY)
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
 LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

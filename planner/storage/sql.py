@@ -18,7 +18,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, func, insert, inspect, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -33,11 +44,14 @@ from planner.records.audit_query import AuditQuery
 from planner.records.ports import (
     SEARCH_LIMIT,
     Action,
+    BoardEntry,
     ClinicalRecord,
     Committed,
+    IndexedTransplant,
     Scope,
     SignInFailures,
     scope_statuses,
+    touched,
 )
 from planner.records.serialize import patient_from_dict, plan_from_dict, transplant_from_dict
 from planner.storage import schema as s
@@ -62,7 +76,7 @@ from planner.storage.audit_trail import chain_head, write_anchor
 from planner.storage.engine import DAMAGED_MESSAGE, quick_check
 from planner.storage.feed import CHANNEL, PostgresChangeFeed, change_payload
 from planner.storage.lock import InstanceLock
-from planner.storage.quick import DATA_MARK_SQL, SNAPSHOT_META_KEY, SNAPSHOT_SQL
+from planner.storage.quick import BOARD_INDEX_SQL, index_from_rows
 
 # Why a write waits for the file check the quick start runs beside the clinic's load.
 CHECK_PENDING = (
@@ -176,16 +190,7 @@ def _record_dict(row: Any) -> dict[str, Any]:
 
 def _notify(conn: Connection, source: str, action: Action) -> None:
     """Tell the other workstations what this commit touched (delivered if it commits)."""
-    transplants = (
-        {t.id for t in action.transplants}
-        | {p.transplant_id for p in action.plans}
-        | {r.transplant_id for r in action.records}
-    )
-    patients = (
-        {p.id for p in action.patients}
-        | {t.patient_id for t in action.transplants}
-        | {s.patient_id for s in action.lab_samples}
-    )
+    transplants, patients = touched(action)
     if not transplants and not patients:
         return  # an event (a view, a print): no data changed
     payload = change_payload(
@@ -194,6 +199,44 @@ def _notify(conn: Connection, source: str, action: Action) -> None:
     conn.execute(
         text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload}
     )
+
+
+# A commit's mark for the transplants it touched, by id or by patient (0010). One upsert
+# per chunk, in the commit's transaction: the marks move with the data or not at all.
+# ``ON CONFLICT ... DO UPDATE`` is the same on SQLite (3.24+) and PostgreSQL; the WHERE
+# also keeps SQLite from reading ``ON CONFLICT`` as a join's (its documentation, UPSERT).
+_MARK_BY_TRANSPLANT = text(
+    "INSERT INTO board_marks (transplant_id, mark) "
+    "SELECT id, CAST(:mark AS INTEGER) FROM transplants WHERE id IN :ids "
+    "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark"
+).bindparams(bindparam("ids", expanding=True))
+_MARK_BY_PATIENT = text(
+    "INSERT INTO board_marks (transplant_id, mark) "
+    "SELECT id, CAST(:mark AS INTEGER) FROM transplants WHERE patient_id IN :ids "
+    "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark"
+).bindparams(bindparam("ids", expanding=True))
+# A board entry inserted or replaced in one statement: two workstations of a server
+# storing the same transplant's entry at once never fail on each other's row.
+_STORE_ENTRY = text(
+    "INSERT INTO board_entries (transplant_id, mark, context, payload) "
+    "VALUES (:transplant_id, :mark, :context, :payload) "
+    "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark, "
+    "context = excluded.context, payload = excluded.payload"
+)
+# Ids bound per statement at most (as ``_SqlView.existing_patients``): a lab import may
+# name every patient of the clinic.
+_ID_CHUNK = 500
+
+
+def _upsert_marks(conn: Connection, action: Action, mark: int) -> None:
+    """Set the mark of every transplant ``action`` touched (by id, or through its patient)
+    to ``mark``, the commit's last audit seq: it grows with every commit, so marks only
+    grow. Nothing for an event or an accounts-only commit."""
+    transplants, patients = touched(action)
+    for statement, ids in ((_MARK_BY_TRANSPLANT, transplants), (_MARK_BY_PATIENT, patients)):
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _ID_CHUNK):
+            conn.execute(statement, {"mark": mark, "ids": ordered[start : start + _ID_CHUNK]})
 
 
 def _insert_lab_samples(conn: Connection, samples: Sequence[LabSample]) -> None:
@@ -358,6 +401,7 @@ class SqlRepository:
         # own feed does not report its own commits back.
         self._source = secrets.token_hex(8)
         self._has_accounts: bool | None = None  # looked up at the first commit
+        self._has_board_index: bool | None = None  # likewise
         # The file's quick_check was deferred (open_repository's defer_check): writes
         # wait for check_file. None: checked; else why a write is refused.
         self._unwritable: str | None = CHECK_PENDING if unchecked else None
@@ -655,6 +699,10 @@ class SqlRepository:
                     _insert_lab_samples(conn, action.lab_samples)
                 if entries:
                     self._write_audit(conn, entries)
+                    # After every write of the action, in its transaction: a board entry
+                    # is stale exactly when its transplant's data changed. A commit that
+                    # changes data always writes audit rows; one with none changed nothing.
+                    self._raise_marks(conn, action, entries[-1].seq)
                 if self._postgres:
                     _notify(conn, self._source, action)
         except (DBAPIError, PoolTimeoutError) as exc:
@@ -675,6 +723,14 @@ class SqlRepository:
         if self._has_accounts is None:
             self._has_accounts = inspect(conn).has_table("accounts")
         return self._has_accounts
+
+    def _raise_marks(self, conn: Connection, action: Action, mark: int) -> None:
+        """``_upsert_marks`` where the schema has the board index (0010): not in a file held
+        at an older revision (the migration tests' earlier releases)."""
+        if self._has_board_index is None:
+            self._has_board_index = inspect(conn).has_table(s.board_marks.name)
+        if self._has_board_index:
+            _upsert_marks(conn, action, mark)
 
     @staticmethod
     def _save_policy(conn: Connection, w: Write) -> None:
@@ -841,48 +897,40 @@ class SqlRepository:
         app while open (``InstanceLock``)."""
         return self._postgres
 
-    def data_mark(self) -> tuple[int, int]:
-        """(last audit seq, last lab sample id): lab samples are inserted, never changed.
+    def board_index(self) -> list[IndexedTransplant]:
+        """Every open transplant with its mark and stored entry, ordered by transplant id:
+        one statement (``quick.BOARD_INDEX_SQL``, the quick start's own), so the marks and
+        the entries are read together.
 
-        On a server too, a commit seen has a higher mark than every commit before it:
-        commits hold the audit chain's lock from their first sequence number to their
-        end (``commit``), so numbers are taken in commit order.
+        On a server too, a mark read counts every commit before it: commits hold the
+        audit chain's lock from their first sequence number to their end (``commit``),
+        so sequence numbers are taken in commit order.
         """
         with self._read() as conn:
-            audit_seq, lab_id = conn.execute(text(DATA_MARK_SQL)).one()
-        return int(audit_seq), int(lab_id)
+            rows = conn.execute(text(BOARD_INDEX_SQL)).all()
+        return index_from_rows(rows)
 
-    def board_snapshot(self) -> str | None:
-        """The stored board snapshot, if any."""
-        with self._read() as conn:
-            row = conn.execute(
-                text(SNAPSHOT_SQL.replace("?", ":key")), {"key": SNAPSHOT_META_KEY}
-            ).first()
-        return str(row[0]) if row is not None else None
-
-    def store_board_snapshot(self, payload: str) -> None:
-        """Replace the stored board snapshot.
-
-        On a server, workstations may store theirs at the same moment: one statement
-        that inserts or replaces, so neither fails on the other's row (the last one
-        stays; each is keyed by the data mark it was computed at).
-        """
+    def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these entries in one small transaction, an upsert per row
+        (two workstations of a server storing at once never fail on each other's rows;
+        the last one stays, and each names the mark it was computed at)."""
         self._refuse_unwritable()
-        meta = s.meta
+        if not entries:
+            return
+        rows = [
+            {
+                "transplant_id": e.transplant_id,
+                "mark": e.mark,
+                "context": e.context,
+                "payload": e.payload,
+            }
+            # In transplant order: two workstations storing overlapping entries lock the
+            # rows in the same order, so one waits for the other instead of deadlocking.
+            for e in sorted(entries, key=lambda e: e.transplant_id)
+        ]
         try:
             with self.engine.begin() as conn:
-                if self._postgres:
-                    from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-                    upsert = pg_insert(meta).values(key=SNAPSHOT_META_KEY, value=payload)
-                    conn.execute(
-                        upsert.on_conflict_do_update(
-                            index_elements=[meta.c.key], set_={"value": payload}
-                        )
-                    )
-                    return
-                conn.execute(meta.delete().where(meta.c.key == SNAPSHOT_META_KEY))
-                conn.execute(insert(meta).values(key=SNAPSHOT_META_KEY, value=payload))
+                conn.execute(_STORE_ENTRY, rows)
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
 

@@ -262,23 +262,26 @@ def test_counts_saved_from_a_patient_tab_recompute_that_patients_rows(demo_windo
     assert demo_window.session.rows == _full_board(demo_window.session.repo).rows
 
 
-def test_a_snapshot_that_cannot_be_stored_does_not_stop_the_close(
+def test_a_board_index_that_cannot_be_stored_does_not_stop_the_close(
     make_window, demo_repo, settings, qtbot, monkeypatch
 ):
-    import planner.app.snapshot as snapshot
     from planner.errors import StorageError
     from tests.gui.conftest import ACTOR
     from ui.app import create_main_window
 
-    def full_disk(*_a, **_k):
+    tried: list[object] = []
+
+    def full_disk(entries):
+        tried.append(entries)
         raise StorageError("The disk is full.")
 
-    monkeypatch.setattr(snapshot, "save_board_snapshot", full_disk)
-    monkeypatch.setattr(demo_repo, "store_board_snapshot", full_disk)
+    monkeypatch.setattr(demo_repo, "store_board_entries", full_disk)
     window = create_main_window(
         demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
     )
     qtbot.addWidget(window)
     window.close()  # no exception out of closeEvent
     assert not window.isVisible()
-    assert demo_repo.board_snapshot() is None
+    assert tried, "the close tried to store the entries: not vacuous"
+    index = demo_repo.board_index()
+    assert index and all(i.entry is None for i in index)

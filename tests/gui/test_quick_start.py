@@ -3,29 +3,93 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
+from dataclasses import replace
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThreadPool, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from planner.app.clinic import load_clinic
-from planner.app.snapshot import SnapshotKey, StartBoard, build_snapshot, decode_start_board
+from planner.app.clinic import clinic_view
+from planner.app.context import Context
+from planner.app.patients import save_patient
+from planner.app.snapshot import (
+    StartBoard,
+    refresh_board_index,
+    stale_transplants,
+    start_board_of,
+)
 from planner.errors import StorageError
 from tests.gui.conftest import ACTOR, NOW
 from ui import app as app_module
 from ui.app import create_main_window
 from ui.main_window import MainWindow
 
+TOMORROW = NOW.date() + dt.timedelta(days=1)
+
 
 def _start_board(repo) -> StartBoard:
-    """The board a quick start paints: the snapshot stored in ``repo``, decoded."""
-    key = SnapshotKey(repo.data_mark())
-    payload = build_snapshot(load_clinic(repo), key, NOW.date())
-    repo.store_board_snapshot(payload)
-    board = decode_start_board(payload, key, NOW.date())
-    assert board is not None
+    """The board a quick start paints: every open transplant's entry stored in ``repo``
+    (as the idle refresh stores them), read back for today."""
+    refresh_board_index(repo, NOW.date())
+    board = start_board_of(repo.board_index(), NOW.date())
+    assert board is not None and board.complete
     return board
+
+
+def _stored(repo, day: dt.date | None = None) -> StartBoard | None:
+    """What the next start of ``day`` (today) would paint from ``repo``'s index."""
+    return start_board_of(repo.board_index(), day or NOW.date())
+
+
+def _no_entries(repo) -> bool:
+    index = repo.board_index()
+    assert index, "the demo clinic has open transplants: not vacuous"
+    return all(i.entry is None for i in index)
+
+
+def _edit_a_patient(repo, session=None) -> set[str]:
+    """Change the coordinator of the patient of the board's first row (through the
+    window's session when given, else straight to the store, as another program would);
+    return that patient's open transplants, whose entries are now stale."""
+    row = clinic_view(repo, NOW.date()).rows[0]
+    patient = repo.get_patient(row.patient_id)
+    edited = replace(patient, coordinator="Someone Else")
+    if session is None:
+        save_patient(repo, Context(ACTOR, NOW), edited)
+    else:
+        session.perform(lambda r, ctx: save_patient(r, ctx, edited))
+    transplants = {t.id for t in repo.list_transplants(patient.id)}
+    return {i.transplant_id for i in repo.board_index() if i.transplant_id in transplants}
+
+
+def _wrong_entry(repo, transplant_id: str) -> None:
+    """Store, under the right mark and context, an entry whose row of today is not what the
+    data makes (as a faulty program would)."""
+    (found,) = [i for i in repo.board_index() if i.transplant_id == transplant_id]
+    assert found.entry is not None
+    doc = json.loads(found.entry.payload)
+    day = NOW.date().isoformat()
+    row, items = json.loads(doc["days"][day])
+    row[7] = "D+999"  # the day label
+    doc["days"][day] = json.dumps([row, items])
+    repo.store_board_entries([replace(found.entry, payload=json.dumps(doc))])
+
+
+def _idle_refresh(window: MainWindow, repo, qtbot) -> None:
+    """What the idle timer runs, waited for: every entry current."""
+    window.session.save_snapshot_async()
+    qtbot.waitUntil(lambda: not stale_transplants(repo.board_index(), NOW.date()), timeout=10_000)
+    QThreadPool.globalInstance().waitForDone()
+
+
+def _keeping_window(qtbot, settings, repo) -> MainWindow:
+    window = create_main_window(
+        repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
+    )
+    qtbot.addWidget(window)
+    return window
 
 
 def _board_window(qtbot, settings, board: StartBoard, now=NOW, **kw) -> MainWindow:
@@ -118,8 +182,6 @@ def test_what_reads_the_whole_file_waits_for_the_live_clinic(quick_window, demo_
     QApplication.processEvents()
     assert window.session.ready
     assert not window._backup_timer.isActive()
-    from PySide6.QtCore import QThreadPool
-
     QThreadPool.globalInstance().waitForDone()
     QApplication.processEvents()
     assert checks == []
@@ -177,76 +239,104 @@ def test_board_only_actions_work_at_once(quick_window):
     assert window.worklist_model.rowCount() == len(window.session.worklist)
 
 
-def test_closing_stores_the_snapshot_the_next_start_shows(make_window, demo_repo, settings, qtbot):
-    window = create_main_window(
-        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
-    )
-    qtbot.addWidget(window)
-    assert demo_repo.board_snapshot() is None
+def test_closing_stores_the_entries_the_next_start_shows(qtbot, settings, demo_repo):
+    window = _keeping_window(qtbot, settings, demo_repo)
+    assert _stored(demo_repo) is None
     window.close()
-    board = decode_start_board(
-        demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
-    )
-    assert board is not None
+    board = _stored(demo_repo)
+    assert board is not None and board.complete
     assert board.rows == window.session.rows
+    assert board.worklist == window.session.worklist
 
 
-def test_closing_after_an_edit_stores_the_shown_board_without_reading_the_clinic(
-    make_window, demo_repo, settings, qtbot, monkeypatch
-):
+def _clinic_reads(monkeypatch) -> list[object]:
+    """The transplants each clinic read asked for (None: the whole clinic)."""
     import planner.app.clinic as clinic
 
-    window = create_main_window(
-        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
-    )
-    qtbot.addWidget(window)
-    reads = []
-    monkeypatch.setattr(clinic, "load_clinic", lambda *a, **k: reads.append(a))
+    reads: list[object] = []
+    real = clinic.load_clinic
+
+    def load_clinic(repo, transplant_ids=None, *args, **kwargs):
+        reads.append(None if transplant_ids is None else set(transplant_ids))
+        return real(repo, transplant_ids, *args, **kwargs)
+
+    monkeypatch.setattr(clinic, "load_clinic", load_clinic)
+    return reads
+
+
+def test_closing_after_an_edit_stores_the_edited_transplants_from_the_store(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    """The index was current before the edit: the close reads only what the edit touched,
+    and stores its coming days too."""
+    window = _keeping_window(qtbot, settings, demo_repo)
+    _idle_refresh(window, demo_repo, qtbot)
+    edited = _edit_a_patient(demo_repo, window.session)
+    assert edited, "the patient has an open transplant: not vacuous"
+    reads = _clinic_reads(monkeypatch)
+    window.close()
+    assert reads == [edited]  # not the clinic
+    for day in (NOW.date(), TOMORROW):
+        board = _stored(demo_repo, day)
+        live = clinic_view(demo_repo, day)
+        assert board is not None and board.complete
+        assert board.rows == live.rows and board.worklist == live.worklist
+    assert any(r.coordinator == "Someone Else" for r in board.rows)
+
+
+def test_closing_with_no_time_left_stores_the_shown_rows_without_reading_the_clinic(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    """When the refresh has no time at close, the rows on screen are stored as today's
+    entries of what is left (milliseconds); another day's start computes those."""
+    import ui.session
+
+    monkeypatch.setattr(ui.session, "CLOSE_INDEX_S", -1.0)  # the refresh stops at once
+    window = _keeping_window(qtbot, settings, demo_repo)
+    _idle_refresh(window, demo_repo, qtbot)
+    edited = _edit_a_patient(demo_repo, window.session)
+    reads = _clinic_reads(monkeypatch)
     window.close()
     assert reads == []  # closing encoded the rows in hand
-    key = SnapshotKey(demo_repo.data_mark())
-    board = decode_start_board(demo_repo.board_snapshot(), key, NOW.date())
-    assert board is not None and board.rows == window.session.rows
+    board = _stored(demo_repo)
+    assert board is not None and board.complete
+    assert board.rows == window.session.rows
     assert board.worklist == window.session.worklist
-    # Only today's board: another day's start loads the clinic first.
-    tomorrow = NOW.date() + dt.timedelta(days=1)
-    assert decode_start_board(demo_repo.board_snapshot(), key, tomorrow) is None
+    assert any(r.coordinator == "Someone Else" for r in board.rows)
+    # Only today's rows: tomorrow's start computes the edited transplants.
+    tomorrow = _stored(demo_repo, TOMORROW)
+    assert tomorrow is not None and tomorrow.missing == edited
 
 
-def test_closing_with_a_current_snapshot_writes_nothing(qtbot, settings, demo_repo, monkeypatch):
-    window = create_main_window(
-        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
-    )
-    qtbot.addWidget(window)
-    window.session.save_snapshot_async()
-    qtbot.waitUntil(lambda: window.session.snapshot_is_current(), timeout=10_000)
-    writes = []
-    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
+def test_closing_with_a_current_index_stores_no_entry(qtbot, settings, demo_repo, monkeypatch):
+    window = _keeping_window(qtbot, settings, demo_repo)
+    _idle_refresh(window, demo_repo, qtbot)
+    writes: list[object] = []
+    monkeypatch.setattr(demo_repo, "store_board_entries", writes.append)
     window.close()
     assert writes == []
 
 
-def test_a_background_snapshot_stops_when_asked(demo_repo):
-    from planner.app.snapshot import save_board_snapshot
-
-    assert save_board_snapshot(demo_repo, NOW.date(), stop=lambda: True) is None
-    assert demo_repo.board_snapshot() is None
+def test_a_background_refresh_stops_when_asked(demo_repo):
+    assert refresh_board_index(demo_repo, NOW.date(), stop=lambda: True) == set()
+    assert _no_entries(demo_repo)
 
 
-def test_after_a_pause_the_snapshot_is_stored_in_the_background(qtbot, settings, demo_repo):
-    window = create_main_window(
-        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
-    )
-    qtbot.addWidget(window)
+def test_after_a_pause_the_entries_are_stored_in_the_background(qtbot, settings, demo_repo):
+    window = _keeping_window(qtbot, settings, demo_repo)
     assert window.session._snapshot_timer.isActive()  # started by the load
-    window.session.save_snapshot_async()
-    qtbot.waitUntil(lambda: window.session.snapshot_is_current(), timeout=10_000)
-    assert demo_repo.board_snapshot() is not None
+    assert _no_entries(demo_repo)
+    _idle_refresh(window, demo_repo, qtbot)
+    board = _stored(demo_repo, TOMORROW)  # the coming days too
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(demo_repo, TOMORROW).rows
 
 
 def test_without_keep_snapshot_nothing_is_stored(demo_window, demo_repo):
+    demo_window.session.save_snapshot_async()
+    QThreadPool.globalInstance().waitForDone()
     demo_window.close()
-    assert demo_repo.board_snapshot() is None
+    assert _no_entries(demo_repo)
 
 
 @pytest.fixture
@@ -255,12 +345,17 @@ def isolated_run(monkeypatch):
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
 
 
-def _close_when_ready() -> QTimer:
+def _close_when_ready(*, live: bool = False) -> QTimer:
+    """Close the window once patients can be opened (``live``: once the live clinic is in,
+    which a close must wait for to store entries)."""
+
     def poll() -> None:
         for widget in QApplication.topLevelWidgets():
-            # Once the file is checked too: a close during the check stores no snapshot.
+            # Once the file is checked too: a close during the check stores no entry.
             session = widget.session if isinstance(widget, MainWindow) else None
-            if session is not None and session.ready and session.file_checked:
+            if session is None or not (session.ready and session.file_checked):
+                continue
+            if session.live or not live:
                 widget.close()
 
     timer = QTimer()
@@ -302,9 +397,9 @@ def test_templates_load_behind_the_live_clinic_and_a_broken_local_one_is_reporte
     assert count >= 24 and "broken.toml" in message
 
 
-def _run_until_ready(board: StartBoard | None, open_repo, settings) -> int:
+def _run_until_ready(board: StartBoard | None, open_repo, settings, *, live: bool = False) -> int:
     """``ui.app.run`` as the program runs it, the window closed once the clinic is in."""
-    timer = _close_when_ready()
+    timer = _close_when_ready(live=live)
     try:
         return app_module.run(
             None,
@@ -331,12 +426,47 @@ def test_run_paints_the_stored_board_then_opens_the_clinic_behind_it(
 
     assert _run_until_ready(board, open_repo, settings) == 0
     assert opened == [demo_repo]
-    assert (
-        decode_start_board(
-            demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
-        )
-        is not None
-    )  # stored at close for the next start
+    after = _stored(demo_repo)  # still there, whole, for the next start
+    assert after is not None and after.complete and after.rows == board.rows
+
+
+def _windows_on_screen() -> list[MainWindow]:
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and w.isVisible()  # not other tests' windows
+    ]
+
+
+def test_a_start_with_a_patient_edited_since_shows_the_whole_board_once_the_database_is_open(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    """An edit since the entries were stored (another program, the command line) costs
+    that patient's transplants, computed once the database is open, not the clinic; the
+    board is never painted without them."""
+    refresh_board_index(demo_repo, NOW.date())
+    edited = _edit_a_patient(demo_repo)
+    partial = _stored(demo_repo)
+    assert partial is not None and partial.missing == edited and edited
+    assert not any(r.transplant_id in edited for r in partial.rows)
+    before_open: list[tuple[int, bool]] = []
+
+    def open_repo():
+        before_open.extend((len(w.session.rows), w.session.ready) for w in _windows_on_screen())
+        return demo_repo
+
+    boards = _started_boards(monkeypatch)
+    seen = _attached_states(monkeypatch)
+    assert _run_until_ready(partial, open_repo, settings, live=True) == 0
+    assert before_open == [(0, False)]  # the window, without a partial board
+    assert seen == [(True, False, True)]  # patients open from it before the live load
+    (shown,) = boards
+    live = clinic_view(demo_repo, NOW.date())
+    assert shown.complete
+    assert shown.rows == live.rows and shown.worklist == live.worklist
+    assert any(r.coordinator == "Someone Else" for r in shown.rows)
+    after = _stored(demo_repo)  # the close, once live, stored the edited transplants again
+    assert after is not None and after.complete and after.rows == live.rows
 
 
 def test_run_without_a_stored_board_paints_the_window_before_opening_the_database(
@@ -526,7 +656,7 @@ def test_the_second_start_of_the_program_paints_the_stored_board(
         timer.stop()
     first, second = starts
     assert first is None  # a new database: nothing stored yet
-    assert second is not None and len(second.rows) > 0
+    assert second is not None and second.complete and len(second.rows) > 0
     assert second.today == NOW.date()
 
 
@@ -540,22 +670,55 @@ def test_the_status_bar_says_the_clinic_is_still_opening(quick_window, demo_repo
 def test_on_a_shared_server_closing_does_not_store_the_board_on_screen(
     qtbot, settings, demo_repo, monkeypatch
 ):
-    """Other workstations' commits raise the mark without reaching this screen: the rows
-    shown may not be the data at the mark, so the close stores nothing (the idle
-    snapshot, which reads the mark before the data, still does)."""
+    """Other workstations' commits raise marks without reaching this screen: the rows
+    shown may not be the data at the marks, so the close stores none of them (what a
+    file's close stores when its refresh has no time left)."""
+    import ui.session
+
     monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
-    window = create_main_window(
-        demo_repo, actor=ACTOR, clock=lambda: NOW, demo=True, settings=settings, keep_snapshot=True
-    )
-    qtbot.addWidget(window)
-    assert window.session.ready and not window.session.snapshot_is_current()
+    monkeypatch.setattr(ui.session, "CLOSE_INDEX_S", -1.0)  # the refresh stops at once
+    window = _keeping_window(qtbot, settings, demo_repo)
+    assert window.session.ready and window.session.live
     window.close()
-    assert demo_repo.board_snapshot() is None
-    window.session.finishing = False
-    window.session._write_snapshot(NOW.date())  # what the idle timer runs
-    assert decode_start_board(
-        demo_repo.board_snapshot(), SnapshotKey(demo_repo.data_mark()), NOW.date()
-    )
+    assert _no_entries(demo_repo)
+
+
+def test_on_a_shared_server_closing_refreshes_the_entries_from_the_store(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    """The refresh reads each transplant's mark before its data, whoever else writes: a
+    shared server's close stores what it computes from the store (with the coming days),
+    never the rows on screen."""
+    import planner.app.snapshot as snapshot
+
+    monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
+    shown: list[object] = []
+    monkeypatch.setattr(snapshot, "store_shown_board", lambda *a, **k: shown.append(a))
+    window = _keeping_window(qtbot, settings, demo_repo)
+    _idle_refresh(window, demo_repo, qtbot)
+    edited = _edit_a_patient(demo_repo, window.session)
+    window.close()
+    assert shown == []
+    assert not stale_transplants(demo_repo.board_index(), NOW.date())
+    board = _stored(demo_repo, TOMORROW)
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(demo_repo, TOMORROW).rows
+    assert any(r.coordinator == "Someone Else" for r in board.rows if r.transplant_id in edited)
+
+
+def _started_boards(monkeypatch) -> list[StartBoard]:
+    """The stored boards each session is shown."""
+    from ui.session import ClinicSession
+
+    seen: list[StartBoard] = []
+    real = ClinicSession.start_board
+
+    def start_board(self, board: StartBoard) -> None:
+        seen.append(board)
+        real(self, board)
+
+    monkeypatch.setattr(ClinicSession, "start_board", start_board)
+    return seen
 
 
 def _attached_states(monkeypatch) -> list[tuple[bool, bool, bool]]:
@@ -579,36 +742,45 @@ def test_on_a_server_the_stored_board_is_shown_and_used_once_connected(
     """No quick start reads a server before the window: its stored board is read with
     the connection, and patients open from it before the live load is in."""
     monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
-    _start_board(demo_repo)  # stored by a workstation's idle snapshot
+    _start_board(demo_repo)  # stored by a workstation's idle refresh
     seen = _attached_states(monkeypatch)
     assert _run_until_ready(None, lambda: demo_repo, settings) == 0
     assert seen == [(True, False, True)]
 
 
-def test_on_a_server_a_board_stored_before_the_last_commit_is_not_shown(
+def test_on_a_server_an_entry_stored_before_the_last_commit_is_computed_again(
     qapp, isolated_run, settings, demo_repo, monkeypatch
 ):
+    """Another workstation changed a patient since the entries were stored: the stale
+    entry is not shown, its transplant is computed from the store with the connection."""
     monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
-    mark = demo_repo.data_mark()
-    stale = SnapshotKey((mark[0] - 1, mark[1]))
-    demo_repo.store_board_snapshot(build_snapshot(load_clinic(demo_repo), stale, NOW.date()))
+    before = _start_board(demo_repo)
+    edited = _edit_a_patient(demo_repo)  # the other workstation's commit
+    boards = _started_boards(monkeypatch)
     seen = _attached_states(monkeypatch)
     assert _run_until_ready(None, lambda: demo_repo, settings) == 0
-    assert seen == [(False, False, False)]  # ready with the live load
+    assert seen == [(True, False, True)]  # shown and used once connected
+    (shown,) = boards
+    live = clinic_view(demo_repo, NOW.date())
+    assert shown.complete
+    assert shown.rows == live.rows and shown.worklist == live.worklist
+    assert shown.rows != before.rows  # not the stale entries
+    assert all(r.coordinator == "Someone Else" for r in shown.rows if r.transplant_id in edited)
 
 
 def test_a_stored_board_that_cannot_be_read_only_costs_the_head_start(
     qapp, isolated_run, settings, demo_repo, monkeypatch
 ):
     monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
+    _start_board(demo_repo)  # readable, it would be shown
 
     def unreadable(_self):
         raise StorageError("The connection to the server was lost.")
 
-    monkeypatch.setattr(type(demo_repo), "board_snapshot", unreadable)
+    monkeypatch.setattr(type(demo_repo), "board_index", unreadable)
     seen = _attached_states(monkeypatch)
     assert _run_until_ready(None, lambda: demo_repo, settings) == 0
-    assert seen == [(False, False, False)]
+    assert seen == [(False, False, False)]  # ready with the live load
 
 
 def test_the_program_warns_about_a_synced_folder(tmp_path, monkeypatch):
@@ -717,8 +889,6 @@ def test_closing_while_the_database_opens_starts_no_work_after_the_close(
 ):
     import time
 
-    from PySide6.QtCore import QThreadPool
-
     from ui.session import ClinicSession
 
     loads: list[object] = []
@@ -802,30 +972,60 @@ def _warm_window(qtbot, settings, demo_repo, board):
 def test_closing_after_a_start_from_the_stored_board_writes_nothing(
     qtbot, settings, demo_repo, monkeypatch
 ):
-    """The stored snapshot is the board shown (with its coming days): kept as it is."""
+    """The stored entries are the board shown (with their coming days): kept as they are."""
     board = _start_board(demo_repo)
-    stored = demo_repo.board_snapshot()
-    writes: list[str] = []
-    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
+    stored = demo_repo.board_index()
+    writes: list[object] = []
+    monkeypatch.setattr(demo_repo, "store_board_entries", writes.append)
     window = _warm_window(qtbot, settings, demo_repo, board)
+    assert window.session.live and window.session._suspect_entries == set()
     window.close()
     assert writes == []
-    assert demo_repo.board_snapshot() == stored
+    assert demo_repo.board_index() == stored
 
 
-def test_a_stored_board_the_live_load_corrects_is_stored_again_at_close(
-    qtbot, settings, demo_repo, monkeypatch
-):
-    from dataclasses import replace
-
-    board = _start_board(demo_repo)
-    wrong = replace(board, rows=[replace(board.rows[0], day_label="D+999"), *board.rows[1:]])
-    writes: list[str] = []
-    monkeypatch.setattr(demo_repo, "store_board_snapshot", writes.append)
-    window = _warm_window(qtbot, settings, demo_repo, wrong)
-    assert window.session.rows[0].day_label != "D+999"  # the live rows replaced it
+def test_closing_before_the_live_load_stores_nothing(qtbot, settings, demo_repo, monkeypatch):
+    """On the stored board, before the live clinic is in, nothing is refreshed: what
+    changed meanwhile is computed by the next start."""
+    window = _board_window(qtbot, settings, _start_board(demo_repo), keep_snapshot=True)
+    window.session.attach(demo_repo)
+    assert window.session.ready and not window.session.live
+    _edit_a_patient(demo_repo)  # stale entries the close could refresh
+    writes: list[object] = []
+    monkeypatch.setattr(demo_repo, "store_board_entries", writes.append)
+    window.session.save_snapshot_async()
+    QThreadPool.globalInstance().waitForDone()
     window.close()
-    assert len(writes) == 1
+    assert writes == []
+
+
+@pytest.mark.parametrize("when", ["idle", "close"])
+def test_an_entry_the_live_load_finds_wrong_is_stored_again(
+    qtbot, settings, demo_repo, monkeypatch, when
+):
+    """An entry under the right mark and context that is not what the data makes (a
+    faulty program) is shown once; the live load replaces its row and the next refresh
+    stores it again."""
+    tid = _start_board(demo_repo).rows[0].transplant_id
+    _wrong_entry(demo_repo, tid)
+    wrong = _stored(demo_repo)
+    assert wrong is not None and wrong.complete
+    assert next(r for r in wrong.rows if r.transplant_id == tid).day_label == "D+999"
+    window = _warm_window(qtbot, settings, demo_repo, wrong)
+    session = window.session
+    row = session.row_of(tid)
+    assert row is not None and row.day_label != "D+999"  # the live rows replaced it
+    assert session._suspect_entries == {tid}
+    if when == "idle":
+        session.save_snapshot_async()
+        qtbot.waitUntil(lambda: not session._suspect_entries, timeout=10_000)
+        QThreadPool.globalInstance().waitForDone()
+    else:
+        window.close()
+    after = _stored(demo_repo)
+    live = clinic_view(demo_repo, NOW.date())
+    assert after is not None and after.complete
+    assert after.rows == live.rows and after.worklist == live.worklist
 
 
 def test_on_a_server_an_edit_shows_its_rows_at_once_and_rereads_the_clinic_behind(

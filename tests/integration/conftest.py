@@ -22,6 +22,8 @@ def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         for table in (
+            "board_entries",
+            "board_marks",
             "accounts",
             "sign_in_failures",
             "audit",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from planner.errors import StorageError
+from planner.records.ports import BoardEntry
 from planner.storage import engine as eng
 from planner.storage import open_repository
 from planner.storage.sql import CHECK_PENDING, SqlRepository
@@ -61,8 +62,9 @@ def test_writes_wait_for_the_deferred_check_and_then_go_through(db_path: Path) -
         with pytest.raises(StorageError) as err:
             repo.commit(action("Add", patients=(patient("n1", "N1"),)))
         assert str(err.value) == CHECK_PENDING
-        with pytest.raises(StorageError):
-            repo.store_board_snapshot("{}")
+        with pytest.raises(StorageError) as derived:  # derived data is a write too
+            repo.store_board_entries([BoardEntry("t1", 1, "", "{}")])
+        assert str(derived.value) == CHECK_PENDING
         assert repo.find_patient_by_mrn("N1") is None
         repo.check_file()
         repo.commit(action("Add", patients=(patient("n1", "N1"),)))

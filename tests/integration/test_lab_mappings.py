@@ -25,7 +25,7 @@ from planner.domain.accounts import Role
 from planner.errors import PermissionDeniedError
 from planner.labimport.common import mapping_from_dict, mapping_to_dict
 from planner.labimport.reader import ColumnMapping, LabImportError
-from planner.records.ports import Actor, Repository
+from planner.records.ports import Actor, BoardEntry, Repository
 from planner.storage import open_repository
 from tests.integration.factories import ACTOR, AT, action, patient, transplant
 
@@ -55,11 +55,12 @@ def test_store_saves_replaces_and_forgets_by_name(repo: Repository) -> None:
     assert repo.lab_mappings() == {"50%_off lab": '{"b": 2}'}
 
 
-def test_mappings_leave_the_data_mark_and_the_board_snapshot_alone(repo: Repository) -> None:
-    repo.store_board_snapshot("snapshot")
-    mark = repo.data_mark()
+def test_mappings_leave_the_board_index_alone(repo: Repository) -> None:
+    repo.commit(action("Seed", patients=(patient(),), transplants=(transplant(),)))
+    repo.store_board_entries([BoardEntry("t1", 7, "context", "entry")])
+    index = repo.board_index()
     repo.store_lab_mapping("Central lab", "{}")
-    assert repo.data_mark() == mark and repo.board_snapshot() == "snapshot"
+    assert repo.board_index() == index
 
 
 def test_saved_mappings_outlive_the_program(tmp_path: Path) -> None:

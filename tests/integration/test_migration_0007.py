@@ -21,6 +21,8 @@ TODAY = dt.date(2026, 12, 6)
 def _as_release_0006(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE board_marks")  # 0010's
+        con.execute("DROP TABLE board_entries")
         con.execute("DROP TABLE accounts")  # 0008's
         con.execute("DROP TABLE sign_in_failures")
         con.execute("ALTER TABLE patients DROP COLUMN search_key")

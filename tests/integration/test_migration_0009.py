@@ -24,6 +24,8 @@ DAY = dt.date(2026, 3, 1)
 def _as_release_0008(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE board_marks")  # 0010's
+        con.execute("DROP TABLE board_entries")
         con.execute("ALTER TABLE lab_samples DROP COLUMN reported_unit")  # 0009's
         con.execute("UPDATE alembic_version SET version_num = '0008'")
         con.execute("UPDATE meta SET value = '0008' WHERE key = 'schema_version'")
@@ -50,7 +52,7 @@ def test_a_0008_database_takes_chemistry_samples_after_migrating(tmp_path: Path)
     try:
         assert repo.pre_migration_backup is not None  # type: ignore[attr-defined]
         with repo.engine.connect() as conn:  # type: ignore[attr-defined]
-            assert migrate.current_revision(conn) == schema.HEAD_REVISION == "0009"
+            assert migrate.current_revision(conn) == schema.HEAD_REVISION
         creatinine = LabSample("p1", "000123", DAY, "creatinine", 1.1, "mg/dL", source="test")
         bilirubin = LabSample(
             "p1", "000123", DAY, "bilirubin", 2.0, "mg/dL", source="t", reported_unit="umol/L"

@@ -6,6 +6,7 @@ Runs only with PLANNER_TEST_DATABASE_URL (a disposable database: its tables are 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
@@ -100,24 +101,67 @@ def test_check_on_postgres_catches_rows_cut_from_the_end(
     assert f"this workstation's anchor: the audit trail ends at row {n - 1} but row {n}" in out
 
 
-def test_workstations_share_the_board_a_server_stores(pg: SqlRepository) -> None:
-    """Each workstation stores the board for everyone's next start (one row, replaced:
-    two stores at once cannot collide), and any of them reads it once connected."""
-    import datetime as dt
-
-    from planner.app.snapshot import save_board_snapshot, stored_start_board
+def test_workstations_share_the_board_entries_a_server_stores(pg: SqlRepository) -> None:
+    """Each workstation stores board entries for everyone's next start (one row per
+    transplant, inserted or replaced in one statement: two stores at once cannot collide),
+    and any of them reads them with the marks; another workstation's commit raises the
+    mark its entry was stored at."""
+    from planner.records.ports import BoardEntry
     from tests.integration.factories import lab, plan, transplant
 
-    today = dt.date(2026, 3, 10)
-    pg.commit(action(patients=(patient(),), transplants=(transplant(),), plans=(plan(day0=today),)))
+    pg.commit(action(patients=(patient(),), transplants=(transplant(),), plans=(plan(),)))
     other = open_repository(PG_URL, user="other", workstation="ws-2")
     try:
-        save_board_snapshot(pg, today)
-        board = stored_start_board(other, today)
-        assert board is not None and [r.day for r in board.rows] == [0]
-        save_board_snapshot(other, today)  # the same row, replaced
-        assert stored_start_board(pg, today) == board
+        (indexed,) = pg.board_index()
+        pg.store_board_entries([BoardEntry("t1", indexed.mark, "en", "mine")])
+        assert other.board_index()[0].entry == BoardEntry("t1", indexed.mark, "en", "mine")
+        other.store_board_entries([BoardEntry("t1", indexed.mark, "en", "theirs")])  # replaced
+        assert pg.board_index() == [
+            replace(indexed, entry=BoardEntry("t1", indexed.mark, "en", "theirs"))
+        ]
         other.commit(action(lab_samples=(lab(),)))
-        assert stored_start_board(pg, today) is None
+        (after,) = pg.board_index()
+        assert after.mark > indexed.mark and after.entry is not None
+        assert after.entry.mark == indexed.mark  # kept, and known stale
+    finally:
+        other.close()
+
+
+def test_two_workstations_storing_entries_at_once_never_fail(pg: SqlRepository) -> None:
+    """The upsert is one statement per row: stores of the same rows from two connections
+    at the same moment both go through (the last one stays)."""
+    import threading
+
+    from planner.records.ports import BoardEntry
+    from tests.integration.factories import transplant
+
+    pg.commit(
+        action(
+            patients=(patient(),),
+            transplants=tuple(transplant(f"t{i}") for i in range(20)),
+        )
+    )
+    other = open_repository(PG_URL, user="other", workstation="ws-2")
+    failures: list[BaseException] = []
+
+    def store(repo: SqlRepository, text_: str) -> None:
+        try:
+            for _ in range(10):
+                repo.store_board_entries([BoardEntry(f"t{i}", 1, "", text_) for i in range(20)])
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    try:
+        threads = [
+            threading.Thread(target=store, args=(pg, "a")),
+            threading.Thread(target=store, args=(other, "b")),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert failures == []
+        stored = {i.entry.payload for i in pg.board_index() if i.entry is not None}
+        assert len(pg.board_index()) == 20 and stored <= {"a", "b"}
     finally:
         other.close()

@@ -1,4 +1,4 @@
-"""The quick start on an SQLite file: lock, read the snapshot, hand the lock over."""
+"""The quick start on an SQLite file: lock, read the board index, hand the lock over."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from planner.app.clinic import clinic_view
 from planner.app.snapshot import (
-    SnapshotKey,
-    decode_start_board,
-    save_board_snapshot,
+    complete_start_board,
+    refresh_board_index,
+    stale_transplants,
+    start_board_of,
     stored_start_board,
 )
 from planner.errors import StorageError
@@ -32,65 +34,55 @@ def _open(path: Path, **kw: object):  # type: ignore[no-untyped-def]
     return open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation, **kw)
 
 
+def _planned(repo: Repository, pid: str = "p1", mrn: str = "000123", tid: str = "t1") -> None:
+    """A patient with a transplant planned for Day 0 in three days."""
+    repo.commit(
+        f.action(
+            patients=(f.patient(pid, mrn),),
+            transplants=(f.transplant(tid, pid),),
+            plans=(f.plan(f"plan-{tid}", tid, day0=TODAY + dt.timedelta(days=3)),),
+        )
+    )
+
+
 def _clinic(path: Path) -> None:
-    """A file with one planned patient and the snapshot the app stores."""
+    """A file with one planned patient and the board index the app stores."""
     repo = _open(path)
     try:
-        repo.commit(
-            f.action(
-                patients=(f.patient(),),
-                transplants=(f.transplant(),),
-                plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
-            )
-        )
-        save_board_snapshot(repo, TODAY)
+        _planned(repo)
+        refresh_board_index(repo, TODAY)
     finally:
         repo.close()
 
 
-def test_data_mark_grows_with_every_commit(repo: Repository) -> None:
-    start = repo.data_mark()
-    repo.commit(f.action(patients=(f.patient(),)))
-    after_patient = repo.data_mark()
-    repo.commit(f.action(transplants=(f.transplant(),)))
-    repo.commit(f.action(lab_samples=(f.lab(),)))
-    assert start < after_patient < repo.data_mark()
-
-
-def test_the_snapshot_is_stored_and_replaced(repo: Repository) -> None:
-    assert repo.board_snapshot() is None
-    repo.store_board_snapshot("one")
-    repo.store_board_snapshot("two")
-    assert repo.board_snapshot() == "two"
-
-
-def test_an_open_repository_gives_its_stored_board_while_the_data_is_unchanged(
+def test_an_open_repository_gives_its_stored_board_completed_with_what_changed(
     repo: Repository,
 ) -> None:
     """How a server's stored board is read once connected (every kind gives the same)."""
-    repo.commit(
-        f.action(
-            patients=(f.patient(),),
-            transplants=(f.transplant(),),
-            plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
-        )
-    )
-    assert stored_start_board(repo, TODAY) is None  # nothing stored yet
-    save_board_snapshot(repo, TODAY, [TODAY + dt.timedelta(days=9)])
+    closures = [TODAY + dt.timedelta(days=9)]
+    _planned(repo)
+    _planned(repo, "p2", "000456", "t2")
+    assert stored_start_board(repo, TODAY, closures) is None  # nothing stored yet
+    refresh_board_index(repo, TODAY, closures)
     assert stored_start_board(repo, TODAY) is None  # other closure days
-    board = stored_start_board(repo, TODAY, [TODAY + dt.timedelta(days=9)])
-    assert board is not None and [r.mrn for r in board.rows] == [f.patient().mrn]
-    assert board.data_mark == repo.data_mark()
-    repo.commit(f.action(lab_samples=(f.lab(),)))
-    assert stored_start_board(repo, TODAY, [TODAY + dt.timedelta(days=9)]) is None
+    board = stored_start_board(repo, TODAY, closures)
+    assert board is not None and board.complete
+    assert [r.mrn for r in board.rows] == ["000123", "000456"]
+    repo.commit(f.action(lab_samples=(f.lab(),)))  # p1's counts: t1 computed again
+    partial = start_board_of(repo.board_index(), TODAY, closures)
+    assert partial is not None and partial.missing == {"t1"}
+    board = stored_start_board(repo, TODAY, closures)
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(repo, TODAY, closures).rows
 
 
-def test_storing_the_snapshot_does_not_change_the_data_mark(repo: Repository) -> None:
-    repo.commit(f.action(patients=(f.patient(),)))
-    mark = repo.data_mark()
-    repo.store_board_snapshot("payload")
-    assert repo.data_mark() == mark
-    assert repo.audit_log()[-1].seq == mark[0]  # the snapshot is not an audited record
+def test_refreshing_the_index_audits_nothing_and_leaves_it_current(repo: Repository) -> None:
+    _planned(repo)
+    audit = repo.audit_log()
+    assert refresh_board_index(repo, TODAY) == {"t1"}
+    assert repo.audit_log() == audit  # derived data, not an audited record
+    assert stale_transplants(repo.board_index(), TODAY) == []  # storing raised no mark
+    assert refresh_board_index(repo, TODAY) == set()
 
 
 def test_quick_open_reads_what_the_app_stored(db_path: Path) -> None:
@@ -98,8 +90,8 @@ def test_quick_open_reads_what_the_app_stored(db_path: Path) -> None:
     quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
     assert quick is not None
     try:
-        board = decode_start_board(quick.payload, SnapshotKey(quick.data_mark), TODAY)
-        assert board is not None
+        board = start_board_of(quick.index, TODAY)
+        assert board is not None and board.complete
         assert [r.mrn for r in board.rows] == ["000123"]
         assert board.rows[0].day_label == "D-3"
     finally:
@@ -118,7 +110,7 @@ def test_quick_open_holds_the_lock_and_the_normal_open_takes_it_over(db_path: Pa
     with pytest.raises(StorageError, match="in use by jdoe on WS-07"):
         quick_open(db_path, user="asmith", workstation="WS-09", now=NOW)
     repo = _open(db_path, lock=quick.lock)  # would say "in use" if it locked again
-    assert repo.data_mark() == quick.data_mark
+    assert repo.board_index() == quick.index
     repo.close()
     assert not quick.lock.held
     again = quick_open(db_path, user="asmith", workstation="WS-09", now=NOW)
@@ -145,35 +137,47 @@ def test_quick_open_refuses_an_unsafe_file_before_reading_it(db_path: Path) -> N
     os.chmod(db_path, 0o600)
 
 
-def test_a_schema_that_needs_migrating_gives_no_snapshot(db_path: Path) -> None:
+def test_a_schema_that_needs_migrating_gives_no_index(db_path: Path) -> None:
     _clinic(db_path)
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '0001'")
     quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
     assert quick is not None
-    assert quick.payload is None  # the normal open migrates (with a backup) first
+    assert quick.index is None  # the normal open migrates (with a backup) first
     quick.lock.release()
 
 
-def test_a_file_that_is_not_a_database_gives_no_snapshot(db_path: Path) -> None:
+def test_a_file_that_is_not_a_database_gives_no_index(db_path: Path) -> None:
     db_path.write_bytes(b"this is not an SQLite file" * 100)
     os.chmod(db_path, 0o600)
     quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
-    assert quick is not None and quick.payload is None
+    assert quick is not None and quick.index is None
     quick.lock.release()
     with pytest.raises(StorageError):
         _open(db_path)  # and the normal open says what is wrong
 
 
-def test_a_change_since_the_snapshot_is_seen_by_the_next_start(db_path: Path) -> None:
-    _clinic(db_path)
+def test_a_change_since_the_index_was_stored_is_seen_by_the_next_start(db_path: Path) -> None:
+    """Only the changed transplant is computed: the others are painted as stored."""
     repo = _open(db_path)
-    repo.commit(f.action(lab_samples=(f.lab(),)))  # lab samples carry no audit rows
-    repo.close()
+    try:
+        _planned(repo)
+        _planned(repo, "p2", "000456", "t2")
+        refresh_board_index(repo, TODAY)
+        repo.commit(f.action(lab_samples=(f.lab(),)))  # lab samples carry no audit rows
+    finally:
+        repo.close()
     quick = quick_open(db_path, user="jdoe", workstation="WS-07", now=NOW)
-    assert quick is not None
-    assert decode_start_board(quick.payload, SnapshotKey(quick.data_mark), TODAY) is None
-    quick.lock.release()
+    assert quick is not None and quick.index is not None
+    board = start_board_of(quick.index, TODAY)
+    assert board is not None
+    assert board.missing == {"t1"} and [r.mrn for r in board.rows] == ["000456"]
+    repo = _open(db_path, lock=quick.lock)  # once open, the missing one is computed
+    try:
+        done = complete_start_board(repo, board)
+        assert done.complete and done.rows == clinic_view(repo, TODAY).rows
+    finally:
+        repo.close()
 
 
 def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
@@ -182,12 +186,11 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
         "import sys, datetime as dt\n"
         "from pathlib import Path\n"
         "from planner.storage.quick import quick_open\n"
-        "from planner.app.snapshot import SnapshotKey, decode_start_board\n"
+        "from planner.app.snapshot import start_board_of\n"
         f"q = quick_open(Path({str(db_path)!r}), user='u', workstation='w',"
         " now=dt.datetime.now(dt.UTC))\n"
-        f"b = decode_start_board(q.payload, SnapshotKey(q.data_mark), dt.date({TODAY.year},"
-        f" {TODAY.month}, {TODAY.day}))\n"
-        "assert b is not None and len(b.rows) == 1\n"
+        f"b = start_board_of(q.index, dt.date({TODAY.year}, {TODAY.month}, {TODAY.day}))\n"
+        "assert b is not None and b.complete and len(b.rows) == 1\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('sqlalchemy', 'alembic', 'pandas', 'reportlab')))\n"
     )
@@ -197,18 +200,20 @@ def test_the_quick_start_does_not_import_sqlalchemy(db_path: Path) -> None:
     assert out.strip() == "[]"
 
 
-def test_an_event_does_not_change_the_data_mark(repo: Repository) -> None:
+def test_an_event_leaves_the_stored_board_current(repo: Repository) -> None:
     """Opening a patient is audited but changes no data: the stored board stays usable."""
     from planner.app.context import Context
     from planner.app.events import record_event
 
-    repo.commit(f.action(patients=(f.patient(),)))
-    mark = repo.data_mark()
+    _planned(repo)
+    refresh_board_index(repo, TODAY)
     record_event(repo, Context(ACTOR, NOW), "View patient", "p1")
-    assert repo.data_mark() == mark
     assert repo.audit_log()[-1].entity == "event"
-    repo.commit(f.action(transplants=(f.transplant(),)))  # a data change after the event
-    assert repo.data_mark() > mark
+    assert stale_transplants(repo.board_index(), TODAY) == []
+    board = start_board_of(repo.board_index(), TODAY)
+    assert board is not None and board.complete
+    repo.commit(f.action(lab_samples=(f.lab(),)))  # a data change after the event
+    assert stale_transplants(repo.board_index(), TODAY) == ["t1"]
 
 
 def test_a_lock_file_that_cannot_be_opened_is_one_clear_sentence(db_path: Path) -> None:
@@ -224,19 +229,15 @@ def test_a_board_stored_in_another_language_is_not_shown(repo: Repository) -> No
     phases are only shown in the language they were computed in."""
     from planner.domain import i18n
 
-    repo.commit(
-        f.action(
-            patients=(f.patient(),),
-            transplants=(f.transplant(),),
-            plans=(f.plan(day0=TODAY + dt.timedelta(days=3)),),
-        )
-    )
+    _planned(repo)
     try:
         i18n.set_language("es")
-        save_board_snapshot(repo, TODAY)
+        refresh_board_index(repo, TODAY)
         assert stored_start_board(repo, TODAY) is not None
         i18n.set_language("en")
         assert stored_start_board(repo, TODAY) is None
+        # and the index is stale for this workstation: its refresh computes it in English
+        assert stale_transplants(repo.board_index(), TODAY) == ["t1"]
     finally:
         i18n.set_language("en")
 
@@ -249,7 +250,8 @@ def test_a_database_with_accounts_shows_no_stored_board_before_a_sign_in(tmp_pat
     path = tmp_path / "planner.db"
     _clinic(path)
     quick = quick_open(path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW)
-    assert quick is not None and quick.payload is not None  # without accounts: shown
+    assert quick is not None and quick.index is not None  # without accounts: shown
+    assert start_board_of(quick.index, TODAY) is not None
     quick.lock.release()
     repo = _open(path)
     try:
@@ -259,6 +261,6 @@ def test_a_database_with_accounts_shows_no_stored_board_before_a_sign_in(tmp_pat
     quick = quick_open(path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW)
     assert quick is not None
     try:
-        assert quick.payload is None  # the snapshot is still stored, but not shown
+        assert quick.index is None  # the entries are still stored, but not shown
     finally:
         quick.lock.release()

@@ -1,4 +1,4 @@
-"""Every board alert has a severity; the board, ``board --json`` and the snapshot keep the
+"""Every board alert has a severity; the board, ``board --json`` and the board index keep the
 alerts most severe first, and the weekend/closure clashes are one line."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from planner.app import alert_rules
+from planner.app import alert_rules, snapshot
 from planner.app import plan_checks as plan_checks_module
 from planner.app.alert_rules import HIGH, LOW, MEDIUM
 from planner.app.board import Alert, board_row, most_severe_first
@@ -17,14 +17,14 @@ from planner.app.clinic import clinic_view, load_clinic
 from planner.app.complications import save_assessment
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
-from planner.app.snapshot import FORMAT, SnapshotKey, build_snapshot, decode_start_board
+from planner.app.snapshot import FORMAT, build_entries, start_board_of
 from planner.clinical.grading import magic_grade_assessment
 from planner.clinical.plan_rules.catalogue import RuleDef
 from planner.clinical.plan_rules.findings import Finding
 from planner.domain.patients import Patient, Transplant, TransplantStatus
 from planner.domain.plans import instantiate
 from planner.domain.templates import parse_protocol
-from planner.records.ports import Actor
+from planner.records.ports import Actor, BoardEntry, IndexedTransplant
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -260,7 +260,7 @@ def test_plan_check_alerts_keep_the_severity_of_their_rule(monkeypatch, plan) ->
     assert checks[0].rule.startswith("found high. Rule r-high")
 
 
-# --- the clinic and its snapshot --------------------------------------------------------------
+# --- the clinic and its board index --------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -289,42 +289,62 @@ def test_the_clinic_board_puts_a_graded_complication_before_overdue_and_calendar
     assert row.alerts[3].startswith("Weekend/closure: CMV blood test")
 
 
-def test_the_snapshot_carries_the_severities_exactly(graded_repo):
-    key = SnapshotKey(graded_repo.data_mark())
-    payload = build_snapshot(load_clinic(graded_repo), key, TODAY)
-    board = decode_start_board(payload, key, TODAY)
+def _entries(repo: InMemoryRepository) -> list[BoardEntry]:
+    """The board index entries the app would store for ``repo`` (not stored: the repo is
+    shared by this module's tests)."""
+    marks = {i.transplant_id: i.mark for i in repo.board_index()}
+    return build_entries(load_clinic(repo), marks, TODAY)
+
+
+def _index(entries: list[BoardEntry]) -> list[IndexedTransplant]:
+    return [IndexedTransplant(e.transplant_id, e.mark, e) for e in entries]
+
+
+def _graded_tid(repo: InMemoryRepository) -> str:
+    return next(r.transplant_id for r in clinic_view(repo, TODAY).rows if r.mrn == "DEMO-0011")
+
+
+def test_the_board_index_carries_the_severities_exactly(graded_repo):
+    board = start_board_of(_index(_entries(graded_repo)), TODAY)
     live = clinic_view(graded_repo, TODAY).rows
-    assert board is not None
+    assert board is not None and board.complete
     assert board.rows == live
     assert any(HIGH in r.alert_severities for r in board.rows), "not vacuous"
 
 
-def _rows_changed(payload: str, change) -> str:
-    doc = json.loads(payload)
+def _rows_changed(entry: BoardEntry, change) -> BoardEntry:
+    doc = json.loads(entry.payload)
     day = TODAY.isoformat()
-    rows, items = json.loads(doc["days"][day])
-    doc["days"][day] = json.dumps([[change(list(r)) for r in rows], items])
-    return json.dumps(doc)
+    row, items = json.loads(doc["days"][day])
+    doc["days"][day] = json.dumps([change(list(row)), items])
+    return dataclasses.replace(entry, payload=json.dumps(doc))
 
 
-def test_a_snapshot_of_the_previous_format_is_not_shown(graded_repo):
-    assert FORMAT == 4
-    key = SnapshotKey(graded_repo.data_mark())
-    payload = build_snapshot(load_clinic(graded_repo), key, TODAY)
-    # Format 3: the same key with format 3, no engraftment dates.
-    doc = json.loads(payload)
-    doc["key"]["format"] = 3
-    del doc["engrafted"]
-    assert decode_start_board(json.dumps(doc), key, TODAY) is None
-    # Even under the current key, a document without them is not shown.
-    doc["key"]["format"] = FORMAT
-    assert decode_start_board(json.dumps(doc), key, TODAY) is None
-    # Format 2: the same key with format 2, rows without their severities.
-    doc = json.loads(_rows_changed(payload, lambda r: r[:15]))
-    doc["key"]["format"] = 2
-    assert decode_start_board(json.dumps(doc), key, TODAY) is None
-    # Even under the current key, a row without severities is not shown.
-    assert decode_start_board(_rows_changed(payload, lambda r: r[:15]), key, TODAY) is None
+def _changed(entries: list[BoardEntry], change) -> list[BoardEntry]:
+    return [
+        dataclasses.replace(e, payload=json.dumps(change(json.loads(e.payload)))) for e in entries
+    ]
+
+
+def test_an_entry_of_a_previous_format_is_not_shown(graded_repo, monkeypatch):
+    assert FORMAT == 5
+    entries = _entries(graded_repo)
+    assert start_board_of(_index(entries), TODAY) is not None
+    # Format 4 (the whole-clinic snapshot): entries computed under it are not shown.
+    with monkeypatch.context() as m:
+        m.setattr(snapshot, "FORMAT", 4)
+        older = _entries(graded_repo)
+    assert start_board_of(_index(older), TODAY) is None
+
+    # Even under the current context, an entry without the engraftment date is not shown.
+    def without_engrafted(doc: dict) -> dict:
+        del doc["engrafted"]
+        return doc
+
+    assert start_board_of(_index(_changed(entries, without_engrafted)), TODAY) is None
+    # Nor one whose rows lack their severities (format 2).
+    cut = [_rows_changed(e, lambda r: r[:15]) for e in entries]
+    assert start_board_of(_index(cut), TODAY) is None
 
 
 @pytest.mark.parametrize(
@@ -334,17 +354,21 @@ def test_a_snapshot_of_the_previous_format_is_not_shown(graded_repo):
         lambda severities: ["urgent"] * len(severities),  # not a severity
     ],
 )
-def test_a_snapshot_whose_severities_do_not_match_its_alerts_is_not_shown(graded_repo, bad):
-    key = SnapshotKey(graded_repo.data_mark())
-    payload = build_snapshot(load_clinic(graded_repo), key, TODAY)
+def test_an_entry_whose_severities_do_not_match_its_alerts_is_not_shown(graded_repo, bad):
+    entries = _entries(graded_repo)
+    graded = _graded_tid(graded_repo)
 
     def change(row: list) -> list:
         return [*row[:15], bad(row[15])] if row[12] else row
 
-    assert decode_start_board(_rows_changed(payload, change), key, TODAY) is None
+    changed = [_rows_changed(e, change) if e.transplant_id == graded else e for e in entries]
+    board = start_board_of(_index(changed), TODAY)
+    assert board is not None
+    assert board.missing == {graded}  # computed instead of shown
+    assert all(r.transplant_id != graded for r in board.rows)
 
 
-def test_the_severity_is_part_of_what_the_snapshot_must_match(graded_repo):
+def test_the_severity_is_part_of_what_an_entry_must_match(graded_repo):
     """A row with the same texts but another severity is another row: never equal."""
     row = next(r for r in clinic_view(graded_repo, TODAY).rows if r.mrn == "DEMO-0011")
     other = dataclasses.replace(row, alert_severities=(MEDIUM,) * len(row.alerts))

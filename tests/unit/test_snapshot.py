@@ -1,4 +1,4 @@
-"""The board snapshot: what a quick start paints, and when it may not paint it."""
+"""The board index: what a quick start paints, and when an entry may not be painted."""
 
 from __future__ import annotations
 
@@ -8,65 +8,67 @@ import json
 
 import pytest
 
-from planner.app.clinic import clinic_view, load_clinic
+from planner.app.clinic import clinic_view
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.app.patients import save_patient
 from planner.app.snapshot import (
-    FORMAT,
-    SNAPSHOT_DAYS,
-    SnapshotKey,
-    build_snapshot,
-    decode_start_board,
-    save_board_snapshot,
+    ENTRY_DAYS,
+    REFRESH_AHEAD,
+    complete_start_board,
+    entry_context,
+    refresh_board_index,
+    stale_transplants,
+    start_board_of,
+    store_shown_board,
+    stored_start_board,
 )
 from planner.app.timeline import row_sketch
-from planner.records.ports import Actor
+from planner.domain import i18n
+from planner.records.ports import Actor, BoardEntry, IndexedTransplant
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 TODAY = NOW.date()
 CLOSURES = (dt.date(2026, 3, 12),)
+CTX = Context(Actor("coordinator", "ws-1"), NOW)
 
 
-@pytest.fixture(scope="module")
-def repo() -> InMemoryRepository:
+def _demo() -> InMemoryRepository:
     repo = InMemoryRepository()
-    load_demo_clinic(repo, Context(Actor("coordinator", "ws-1"), NOW))
+    load_demo_clinic(repo, CTX)
     return repo
 
 
 @pytest.fixture(scope="module")
-def stored(repo: InMemoryRepository) -> tuple[str, SnapshotKey]:
-    key = SnapshotKey(repo.data_mark(), CLOSURES)
-    return build_snapshot(load_clinic(repo), key, TODAY), key
+def repo() -> InMemoryRepository:
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    return repo
 
 
-@pytest.mark.parametrize("offset", range(SNAPSHOT_DAYS))
-def test_each_stored_day_is_exactly_the_live_board_of_that_day(repo, stored, offset):
-    payload, key = stored
+@pytest.mark.parametrize("offset", range(ENTRY_DAYS))
+def test_each_stored_day_is_exactly_the_live_board_of_that_day(repo, offset):
     day = TODAY + dt.timedelta(days=offset)
-    board = decode_start_board(payload, key, day)
+    board = start_board_of(repo.board_index(), day, CLOSURES)
     live = clinic_view(repo, day, CLOSURES)
-    assert board is not None
+    assert board is not None and board.complete
     assert board.today == day
     assert board.rows == live.rows
     assert board.worklist == live.worklist
     assert board.rows, "the demo clinic has rows: the comparison is not vacuous"
 
 
-@pytest.mark.parametrize("offset", range(SNAPSHOT_DAYS))
-def test_each_stored_day_carries_the_engraftment_dates_of_today(repo, stored, offset):
-    payload, key = stored
-    board = decode_start_board(payload, key, TODAY + dt.timedelta(days=offset))
+@pytest.mark.parametrize("offset", range(ENTRY_DAYS))
+def test_each_stored_day_carries_the_engraftment_dates_of_today(repo, offset):
+    board = start_board_of(repo.board_index(), TODAY + dt.timedelta(days=offset), CLOSURES)
     assert board is not None
     assert board.engrafted == clinic_view(repo, TODAY, CLOSURES).engrafted
     assert board.engrafted, "the demo clinic has engrafted patients: not vacuous"
 
 
-def test_sketches_paint_what_the_plans_paint(repo, stored):
-    payload, key = stored
-    board = decode_start_board(payload, key, TODAY)
+def test_sketches_paint_what_the_plans_paint(repo):
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
     assert board is not None
     plans = {p.transplant_id: p for p in repo.list_plans()}
     assert set(board.sketches) == {r.transplant_id for r in board.rows} & set(plans)
@@ -77,116 +79,175 @@ def test_sketches_paint_what_the_plans_paint(repo, stored):
         assert sketch.runs == live.runs
 
 
-def test_a_day_outside_the_stored_days_is_not_shown(stored):
-    payload, key = stored
-    assert decode_start_board(payload, key, TODAY + dt.timedelta(days=SNAPSHOT_DAYS)) is None
-    assert decode_start_board(payload, key, TODAY - dt.timedelta(days=1)) is None
+def test_a_day_outside_the_stored_days_is_not_shown(repo):
+    index = repo.board_index()
+    assert start_board_of(index, TODAY + dt.timedelta(days=ENTRY_DAYS), CLOSURES) is None
+    assert start_board_of(index, TODAY - dt.timedelta(days=1), CLOSURES) is None
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        {"data_mark": (999, 0)},  # a commit since: the data changed
-        {"closures": ()},  # the centre's closure days changed
-        {"app_version": "99.0"},  # another program version computed it
-    ],
-)
-def test_a_different_key_is_not_shown(stored, change):
-    payload, key = stored
-    other = dataclasses.replace(key, **change)
-    assert other != key
-    assert decode_start_board(payload, other, TODAY) is None
+def test_other_closure_days_show_nothing(repo):
+    assert start_board_of(repo.board_index(), TODAY, ()) is None
 
 
-def test_another_format_is_not_shown(stored):
-    payload, key = stored
-    doc = json.loads(payload)
-    doc["key"]["format"] = FORMAT + 1
-    assert decode_start_board(json.dumps(doc), key, TODAY) is None
+def test_another_program_version_shows_nothing(repo, monkeypatch):
+    monkeypatch.setattr("planner.app.snapshot.__version__", "99.0")
+    assert start_board_of(repo.board_index(), TODAY, CLOSURES) is None
+
+
+def test_another_language_is_missing_where_the_language_is_known(repo):
+    index = repo.board_index()
+    assert start_board_of(index, TODAY, CLOSURES, language="es") is None
+    board = start_board_of(index, TODAY, CLOSURES, language=i18n.current())
+    assert board is not None and board.complete
+
+
+def test_an_edit_makes_only_that_transplant_missing_and_completing_gives_the_live_board():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    patient = next(p for p in repo.list_patients() if repo.list_transplants(p.id))
+    save_patient(repo, CTX, dataclasses.replace(patient, coordinator="Someone Else"))
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
+    assert board is not None
+    assert board.missing == {t.id for t in repo.list_transplants(patient.id) if t.is_active}
+    assert board.missing, "the patient has an open transplant: not vacuous"
+    assert all(r.transplant_id not in board.missing for r in board.rows)
+    done = complete_start_board(repo, board, CLOSURES)
+    live = clinic_view(repo, TODAY, CLOSURES)
+    assert done.complete
+    assert done.rows == live.rows and done.worklist == live.worklist
+    assert any(r.coordinator == "Someone Else" for r in done.rows)
+    assert dict(done.engrafted) == live.engrafted
+
+
+def test_the_refresh_stores_only_what_is_stale():
+    repo = _demo()
+    first = refresh_board_index(repo, TODAY, CLOSURES)
+    assert first == {i.transplant_id for i in repo.board_index()}
+    assert refresh_board_index(repo, TODAY, CLOSURES) == set()
+    patient = next(p for p in repo.list_patients() if repo.list_transplants(p.id))
+    save_patient(repo, CTX, dataclasses.replace(patient, coordinator="Someone Else"))
+    again = refresh_board_index(repo, TODAY, CLOSURES)
+    assert again == {t.id for t in repo.list_transplants(patient.id) if t.is_active}
+    # ``also``: an entry the live load found wrong is stored again, marks aside.
+    some = sorted(first)[0]
+    assert refresh_board_index(repo, TODAY, CLOSURES, also={some}) == {some}
+
+
+def test_an_entry_is_refreshed_before_it_runs_out():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    index = repo.board_index()
+    last_safe = TODAY + dt.timedelta(days=ENTRY_DAYS - 1 - REFRESH_AHEAD)
+    assert stale_transplants(index, last_safe, CLOSURES) == []
+    later = last_safe + dt.timedelta(days=1)
+    assert stale_transplants(index, later, CLOSURES) == [i.transplant_id for i in index]
+
+
+def test_a_refresh_stopped_between_batches_stores_what_it_finished():
+    repo = _demo()
+    calls = []
+
+    def stop() -> bool:  # asked before the read, then before each batch
+        calls.append(1)
+        return len(calls) > 2
+
+    stored = refresh_board_index(repo, TODAY, CLOSURES, stop=stop, batch=2)
+    assert len(stored) == 2
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
+    assert board is not None and len(board.missing) == len(repo.board_index()) - 2
+
+
+def test_a_refresh_asked_to_stop_reads_nothing(monkeypatch):
+    repo = _demo()
+    monkeypatch.setattr(
+        "planner.app.clinic.load_clinic", lambda *_a, **_k: pytest.fail("the clinic was read")
+    )
+    assert refresh_board_index(repo, TODAY, CLOSURES, stop=lambda: True) == set()
+
+
+def test_an_empty_clinic_gives_an_empty_complete_board():
+    fresh = InMemoryRepository()
+    assert refresh_board_index(fresh, TODAY) == set()
+    board = start_board_of(fresh.board_index(), TODAY)
+    assert board is not None and board.complete
+    assert board.rows == [] and board.worklist == []
+
+
+def test_nothing_stored_shows_nothing():
+    assert start_board_of(_demo().board_index(), TODAY, CLOSURES) is None
+
+
+def test_the_shown_board_is_stored_as_todays_entries_of_what_is_missing():
+    repo = _demo()
+    live = clinic_view(repo, TODAY, CLOSURES)
+    sketches = {tid: row_sketch(p) for tid, p in live.plans.items()}
+    count = store_shown_board(
+        repo, TODAY, CLOSURES, (live.rows, live.worklist), sketches, live.engrafted
+    )
+    assert count == len(live.rows)
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
+    assert board is not None and board.complete
+    assert board.rows == live.rows and board.worklist == live.worklist
+    assert start_board_of(repo.board_index(), TODAY + dt.timedelta(days=1), CLOSURES) is None
+    # Nothing missing any more: a second close stores nothing.
+    assert store_shown_board(repo, TODAY, CLOSURES, (live.rows, live.worklist), {}, {}) == 0
+
+
+def test_a_server_board_is_completed_when_read():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    patient = next(p for p in repo.list_patients() if repo.list_transplants(p.id))
+    save_patient(repo, CTX, dataclasses.replace(patient, coordinator="Someone Else"))
+    board = stored_start_board(repo, TODAY, CLOSURES)
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(repo, TODAY, CLOSURES).rows
+
+
+def _indexed(payload: str, context: str | None = None) -> list[IndexedTransplant]:
+    if context is None:
+        context = entry_context((), i18n.current(), TODAY, TODAY)
+    return [IndexedTransplant("t1", 3, BoardEntry("t1", 3, context, payload))]
 
 
 @pytest.mark.parametrize(
     "payload",
     [
-        None,
         "",
         "not json",
         "[]",
         "{}",
-        '{"key": 1}',
-        json.dumps(
-            {
-                "key": SnapshotKey((0, 0)).as_json(),
-                "days": {"2026-03-10": "[[[1]], []]"},
-                "sketches": {},
-                "engrafted": {},
-            }
-        ),
-        json.dumps(
-            {
-                "key": SnapshotKey((0, 0)).as_json(),
-                "days": ["2026-03-10"],
-                "sketches": {},
-                "engrafted": {},
-            }
-        ),
-        json.dumps(
-            {
-                "key": SnapshotKey((0, 0)).as_json(),
-                "days": {"2026-03-10": "[[], []]"},
-                "sketches": {"t1": [10**12, 0, 0, "[[], []]"]},
-                "engrafted": {},
-            }
-        ),
-        json.dumps(
-            {
-                "key": SnapshotKey((0, 0)).as_json(),
-                "days": {"2026-03-10": "[[], []]"},
-                "sketches": {},
-                "engrafted": {"t1": "2026-02-30"},
-            }
-        ),
+        json.dumps({"days": {TODAY.isoformat(): "[[1], []]"}, "sketch": None, "engrafted": None}),
+        json.dumps({"days": [TODAY.isoformat()], "sketch": None, "engrafted": None}),
+        json.dumps({"days": {}, "sketch": None, "engrafted": None}),
+        json.dumps({"days": {TODAY.isoformat(): "x"}, "sketch": None, "engrafted": "2026-02-30"}),
     ],
 )
-def test_a_malformed_snapshot_is_not_shown(payload):
-    assert decode_start_board(payload, SnapshotKey((0, 0)), TODAY) is None
+def test_a_malformed_entry_counts_as_missing(payload):
+    assert start_board_of(_indexed(payload), TODAY) is None
 
 
-def test_saving_an_empty_clinic_stores_an_empty_board():
-    fresh = InMemoryRepository()
-    key = save_board_snapshot(fresh, TODAY)
-    assert key == SnapshotKey((0, 0))
-    board = decode_start_board(fresh.board_snapshot(), SnapshotKey(fresh.data_mark()), TODAY)
+@pytest.mark.parametrize("context", ["", "nonsense", "a|b|c|d", "x|en|2026-03-10|2026-13-10"])
+def test_a_malformed_context_counts_as_missing(repo, context):
+    entry = repo.board_index()[0].entry
+    assert entry is not None
+    assert start_board_of(_indexed(entry.payload, context), TODAY) is None
+
+
+def test_an_older_mark_counts_as_missing(repo):
+    found = repo.board_index()[0]
+    assert found.entry is not None
+    older = dataclasses.replace(found, mark=found.entry.mark + 1)
+    assert start_board_of([older], TODAY, CLOSURES) is None
+    assert start_board_of([found], TODAY, CLOSURES) is not None
+
+
+def test_a_malformed_timeline_row_paints_empty_instead_of_failing(repo):
+    found = repo.board_index()[0]
+    assert found.entry is not None
+    doc = json.loads(found.entry.payload)
+    doc["sketch"] = [TODAY.toordinal(), 0, 1, "not json"]
+    entry = dataclasses.replace(found.entry, payload=json.dumps(doc))
+    board = start_board_of([dataclasses.replace(found, entry=entry)], TODAY, CLOSURES)
     assert board is not None
-    assert board.rows == [] and board.worklist == []
-
-
-def test_a_commit_after_saving_makes_the_snapshot_unusable():
-    repo = InMemoryRepository()
-    load_demo_clinic(repo, Context(Actor("coordinator", "ws-1"), NOW))
-    key = save_board_snapshot(repo, TODAY)
-    assert key is not None
-    assert decode_start_board(repo.board_snapshot(), key, TODAY) is not None
-    patient = repo.list_patients()[0]
-    save_patient(
-        repo,
-        Context(Actor("coordinator", "ws-1"), NOW),
-        dataclasses.replace(patient, coordinator="Someone Else"),
-    )
-    assert repo.data_mark() > key.data_mark
-    now_key = SnapshotKey(repo.data_mark())
-    assert decode_start_board(repo.board_snapshot(), now_key, TODAY) is None
-
-
-def test_a_malformed_timeline_row_paints_empty_instead_of_failing():
-    payload = json.dumps(
-        {
-            "key": SnapshotKey((0, 0)).as_json(),
-            "days": {TODAY.isoformat(): "[[], []]"},
-            "sketches": {"t1": [TODAY.toordinal(), 0, 1, "not json"]},
-            "engrafted": {},
-        }
-    )
-    board = decode_start_board(payload, SnapshotKey((0, 0)), TODAY)
-    assert board is not None
-    assert board.sketches["t1"].bands == () and board.sketches["t1"].runs == ()
+    sketch = board.sketches[found.transplant_id]
+    assert sketch.bands == () and sketch.runs == ()
