@@ -890,7 +890,7 @@ class ClinicSession(QObject):
         self, today: dt.date, stop: Callable[[], bool], *, closing: bool = False
     ) -> set[str]:
         """Refresh the board index (any thread); the transplants whose entries were stored."""
-        from planner.app.snapshot import refresh_board_index
+        from planner.app.snapshot import REFRESH_AHEAD, refresh_board_index
 
         return refresh_board_index(
             self.repo,
@@ -902,6 +902,9 @@ class ClinicSession(QObject):
             # A close reads a few transplants at a time, so its time limit holds.
             batch=CLOSE_BATCH if closing else BATCH_IDLE,
             read_whole=not closing,
+            # A close renews only what the next start today would compute: entries that
+            # merely run out soon are the idle refresh's.
+            ahead=0 if closing else REFRESH_AHEAD,
         )
 
     def _entries_stored(self, stored: set[str]) -> None:

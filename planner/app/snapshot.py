@@ -497,6 +497,7 @@ def refresh_board_index(
     stop: Callable[[], bool] = lambda: False,
     batch: int = BATCH,
     read_whole: bool = True,
+    ahead: int = REFRESH_AHEAD,
 ) -> set[str]:
     """Compute and store the entries that are missing or stale (``stale_transplants``),
     and those of ``also`` (rows the live load found different from their entries);
@@ -506,8 +507,10 @@ def refresh_board_index(
     older mark than the store's, and it is not shown (never the other way round). Stops
     between two batches when ``stop()`` becomes true; what is left stays stale, and the
     next start computes it. ``read_whole`` False: never read the whole clinic at once
-    (a close, whose time is counted, reads batch by batch). Does nothing where the
-    repository keeps no index.
+    (a close, whose time is counted, reads batch by batch). ``ahead``: the days an entry
+    must still cover (0 at a close: only what the next start today would compute; the
+    idle refresh renews entries before they run out). Does nothing where the repository
+    keeps no index.
     """
     if not repo.keeps_board_snapshot:
         return set()
@@ -515,7 +518,7 @@ def refresh_board_index(
 
     index = repo.board_index()
     marks = {i.transplant_id: i.mark for i in index}
-    wanted = set(stale_transplants(index, today, closures)) | (set(also) & set(marks))
+    wanted = set(stale_transplants(index, today, closures, ahead=ahead)) | (set(also) & set(marks))
     todo = [i.transplant_id for i in index if i.transplant_id in wanted]
     # Most of the clinic (the first start of a program, a new version): one clinic-wide
     # read instead of a few reads per transplant.

@@ -251,3 +251,12 @@ def test_a_malformed_timeline_row_paints_empty_instead_of_failing(repo):
     assert board is not None
     sketch = board.sketches[found.transplant_id]
     assert sketch.bands == () and sketch.runs == ()
+
+
+def test_a_close_renews_only_what_the_next_start_today_would_compute():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    late = TODAY + dt.timedelta(days=ENTRY_DAYS - 1)  # the last day the entries cover
+    assert refresh_board_index(repo, late, CLOSURES, ahead=0) == set()
+    renewed = refresh_board_index(repo, late, CLOSURES)  # the idle refresh renews them
+    assert renewed == {i.transplant_id for i in repo.board_index()}
