@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from planner.app import alert_rules
 from planner.app.board import Alert, BoardRow, WorklistItem, board_rows, closed_rows, worklist
-from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents
+from planner.app.changes import PATIENT, PLAN, TRANSPLANT, Doc, DocKey, Documents, doc_key
 from planner.app.dose_check import dose_check_alerts
 from planner.app.graft_secured import graft_alerts
 from planner.app.plan_checks import plan_check_alerts
@@ -112,32 +112,41 @@ def load_clinic(
 def _load_part(
     repo: Repository, transplant_ids: Collection[str], known: Mapping[DocKey, Doc]
 ) -> ClinicData:
-    def read(part: str, ident: str, get: Callable[[str], Doc | None]) -> Doc | None:
-        return known[(part, ident)] if (part, ident) in known else get(ident)
-
+    """One batched read per table for the documents not ``known`` (a part of any size
+    costs a handful of queries, not one per document)."""
     ids = sorted(set(transplant_ids))
-    transplants = [read(TRANSPLANT, tid, repo.get_transplant) for tid in ids]
-    patient_ids = sorted({t.patient_id for t in transplants if isinstance(t, Transplant)})
-    records = {
-        kind: [r for tid in ids if (r := read(kind, tid, partial(repo.get_record, kind=kind)))]
-        for kind in RECORD_KINDS
-    }
+
+    def unknown(part: str, idents: Collection[str]) -> list[str]:
+        return [i for i in idents if (part, i) not in known]
+
+    def with_known(part: str, idents: Collection[str], read: Sequence[Doc]) -> list[Doc]:
+        by_id = {doc_key(d)[1]: d for d in read}
+        found = (known[(part, i)] if (part, i) in known else by_id.get(i) for i in idents)
+        return [d for d in found if d is not None]
+
+    transplants = [
+        t
+        for t in with_known(TRANSPLANT, ids, repo.get_transplants(unknown(TRANSPLANT, ids)))
+        if isinstance(t, Transplant)
+    ]
+    patient_ids = sorted({t.patient_id for t in transplants})
+    patients = repo.get_patients(unknown(PATIENT, patient_ids))
+    plans = repo.get_plans(unknown(PLAN, ids))
+    stored = repo.get_records([i for i in ids if any((k, i) not in known for k in RECORD_KINDS)])
     return ClinicData(
-        patients=[
-            p
-            for pid in patient_ids
-            if isinstance(p := read(PATIENT, pid, repo.get_patient), Patient)
-        ],
-        transplants=[t for t in transplants if isinstance(t, Transplant)],
-        plans=[p for tid in ids if isinstance(p := read(PLAN, tid, repo.get_plan), Plan)],
+        patients=[p for p in with_known(PATIENT, patient_ids, patients) if isinstance(p, Patient)],
+        transplants=transplants,
+        plans=[p for p in with_known(PLAN, ids, plans) if isinstance(p, Plan)],
         records={
             # A record an edit read but never stored (version 0) is not on the board.
-            kind: [r for r in found if isinstance(r, ClinicalRecord) and r.version > 0]
-            for kind, found in records.items()
+            kind: [
+                r
+                for r in with_known(kind, ids, [r for r in stored if r.kind == kind])
+                if isinstance(r, ClinicalRecord) and r.version > 0
+            ]
+            for kind in RECORD_KINDS
         },
-        samples=[
-            s for pid in patient_ids for s in repo.list_lab_samples(pid, analytes=("anc", "plt"))
-        ],
+        samples=repo.list_lab_samples(analytes=("anc", "plt"), patient_ids=patient_ids),
         double_check=repo.accounts_in_use(),
     )
 
@@ -184,11 +193,11 @@ def closed_matching(repo: Repository, today: dt.date, text: str) -> ClosedFound:
     """The closed transplants of the patients whose name or MRN contains ``text``.
 
     The search runs in the store (``Repository.search_patients``), then the closed
-    transplants of the few patients found are read: a search of any history reads what
-    it finds, not the history.
+    transplants of the few patients found are read in one batched read: a search of any
+    history reads what it finds, not the history.
     """
     patients = repo.search_patients(text, Scope.CLOSED)
-    transplants = [t for p in patients for t in repo.list_transplants(p.id, Scope.CLOSED)]
+    transplants = repo.list_transplants(scope=Scope.CLOSED, patient_ids=[p.id for p in patients])
     rows = closed_rows(patients, transplants, (), today)
     return ClosedFound(text, rows, len(patients) >= SEARCH_LIMIT)
 

@@ -25,16 +25,12 @@ from planner.labimport.reader import (
     check_lab_file,
     object_array,
 )
-from planner.records.ports import ENGRAFTMENT, ClinicalRecord, Repository, Scope
+from planner.records.ports import ENGRAFTMENT, Repository, Scope
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-# Reads of stored data for the file's patients: one per patient while they are few, one for
-# everyone once they are at least this share of the live clinic's patients (per-read
-# overhead then costs more than reading the others' rows and dropping them).
-BULK_READ_SHARE = 0.25
 # MRNs outside the live clinic looked up one by one before everyone is read instead.
 MRN_LOOKUPS = 50
 
@@ -324,24 +320,21 @@ def _filler(template: str) -> Callable[[Mapping[str, list[str]]], list[str]]:
     return fast
 
 
-def _stored_like(repo: Repository, checked: CheckedFile, live: int) -> list[LabSample]:
+def _stored_like(repo: Repository, checked: CheckedFile) -> list[LabSample]:
     """The stored samples that the file's rows could repeat or contradict: of their
-    analytes and dates only, and of their patients only while these are few (one indexed
-    read each), so an import costs what the file holds however long the history behind it.
-    For a file of many patients (a share of the ``live`` clinic's), one read of every
-    patient's samples of those analytes and dates instead (the others' are then dropped
-    by ``_against_stored``): per-read overhead would cost more."""
+    patients, analytes and dates only (one batched read), so an import costs what the file
+    holds however long the history behind it."""
     if not len(checked):
         return []
-    patients = sorted(set(checked.patient_id.tolist()))
-    analytes = sorted(set(checked.analyte.tolist()))
     dates = (
         dt.date.fromordinal(int(checked.ordinal.min())),
         dt.date.fromordinal(int(checked.ordinal.max())),
     )
-    if len(patients) > 1 and len(patients) >= BULK_READ_SHARE * live:
-        return repo.list_lab_samples(None, analytes, between=dates)
-    return [s for pid in patients for s in repo.list_lab_samples(pid, analytes, between=dates)]
+    return repo.list_lab_samples(
+        analytes=sorted(set(checked.analyte.tolist())),
+        between=dates,
+        patient_ids=set(checked.patient_id.tolist()),
+    )
 
 
 def import_labs(
@@ -391,7 +384,7 @@ def _import_labs(
     checked = check_lab_file(
         data, filename, mapping, known, today=ctx.today, limits=limits or Limits()
     )
-    keep, dupes = _against_stored(checked, _stored_like(repo, checked, len(known.live)))
+    keep, dupes = _against_stored(checked, _stored_like(repo, checked))
     accepted = checked.samples(keep)
     rejected = sorted([*checked.rejected, *dupes], key=lambda r: r.line)
     report = ImportReport(
@@ -417,7 +410,7 @@ def _import_labs(
         repo,
         ctx,
         f"Import lab results from {filename}",
-        _recovery_of(repo, report.patients, known).merged(Documents(patients=tuple(before))),
+        _recovery_of(repo, report.patients).merged(Documents(patients=tuple(before))),
         after,
         reason=f"{len(accepted)} accepted, {len(rejected)} rejected"
         + (f", mapping '{mapping_name}'" if mapping_name else ""),
@@ -499,28 +492,13 @@ def newer_creatinine(
     return before, after, notes
 
 
-def _recovery_of(repo: Repository, patients: frozenset[str], known: _PatientsByMrn) -> Documents:
+def _recovery_of(repo: Repository, patients: frozenset[str]) -> Documents:
     """The transplants of ``patients`` and their recovery records: what undoing the import
-    needs to supersede its samples.
-
-    Transplants: one read of everyone's when ``patients`` are a share of all patients (known
-    only if the file made ``known`` read them all), else one indexed read per patient: an
-    archive of closed transplants is never read for a file of live patients. Records: the
-    live clinic's in one read when the transplants are a share of it, each other one (a
-    closed transplant's, or one the live read did not hold) by its own read.
-    """
-    everyone = known.everyone
-    if len(patients) > 1 and everyone and len(patients) >= BULK_READ_SHARE * len(everyone):
-        transplants = tuple(t for t in repo.list_transplants() if t.patient_id in patients)
-    else:
-        transplants = tuple(t for pid in sorted(patients) for t in repo.list_transplants(pid))
-    live: dict[str, ClinicalRecord] = {}
-    if len(transplants) > 1 and len(transplants) >= BULK_READ_SHARE * len(known.live):
-        live = {r.transplant_id: r for r in repo.list_records(ENGRAFTMENT, Scope.OPEN)}
-    records = tuple(
-        (live.get(t.id) if t.is_active else None)
-        or repo.get_record(t.id, ENGRAFTMENT)
-        or empty_record(t.id, ENGRAFTMENT)
-        for t in transplants
-    )
+    needs to supersede its samples (a batched read each: an archive of closed transplants
+    is read only for the file's patients)."""
+    transplants = tuple(repo.list_transplants(patient_ids=patients))
+    stored = {
+        r.transplant_id: r for r in repo.get_records([t.id for t in transplants], (ENGRAFTMENT,))
+    }
+    records = tuple(stored.get(t.id) or empty_record(t.id, ENGRAFTMENT) for t in transplants)
     return Documents(transplants=transplants, records=records)

@@ -334,9 +334,13 @@ class Repository(Protocol):
         ...
 
     def list_transplants(
-        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+        self,
+        patient_id: str | None = None,
+        scope: Scope = Scope.ALL,
+        patient_ids: Collection[str] | None = None,
     ) -> list[Transplant]:
-        """Transplants (in ``scope``) of one patient, or of everyone."""
+        """Transplants (in ``scope``) of one patient, or of everyone; only of
+        ``patient_ids`` when given (one read for a set of patients)."""
         ...
 
     def get_transplant(self, transplant_id: str) -> Transplant:
@@ -363,15 +367,44 @@ class Repository(Protocol):
         """Every record of one kind (of transplants in ``scope``), ordered by transplant id."""
         ...
 
+    # Batched reads: a part of the clinic (the transplants changed since the board's
+    # stored entries, an edit's rows) in one query per table, not one per document.
+
+    def get_patients(self, patient_ids: Collection[str]) -> list[Patient]:
+        """The patients of these ids that exist, ordered as ``list_patients``."""
+        ...
+
+    def get_transplants(self, transplant_ids: Collection[str]) -> list[Transplant]:
+        """The transplants of these ids that exist, whatever their status, ordered as
+        ``list_transplants``."""
+        ...
+
+    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
+        """The plans of these transplants (those that have one), ordered as ``list_plans``."""
+        ...
+
+    def get_records(
+        self, transplant_ids: Collection[str], kinds: Collection[str] = RECORD_KINDS
+    ) -> list[ClinicalRecord]:
+        """The saved records of these kinds of these transplants, ordered by transplant id
+        then kind.
+
+        Raises:
+            ValidationError: a kind is not one of ``RECORD_KINDS``.
+        """
+        ...
+
     def list_lab_samples(
         self,
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
         between: tuple[dt.date, dt.date] | None = None,
+        patient_ids: Collection[str] | None = None,
     ) -> list[LabSample]:
         """Lab samples of one patient (None: everyone in ``scope``), optionally only some
-        analytes, and only dated ``between`` two days (both included).
+        analytes, only dated ``between`` two days (both included), and only of
+        ``patient_ids`` (one read for a set of patients).
 
         Ordered by patient, date, analyte, then insertion order (two values of one
         analyte on one day are both kept).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from planner.domain.accounts import Account, SignInPolicy, account_key
@@ -22,6 +22,7 @@ from planner.errors import NotFoundError, StorageError
 from planner.records.audit import GENESIS_HASH, AuditEntry, AuditKey
 from planner.records.audit_query import AuditQuery, matches
 from planner.records.ports import (
+    RECORD_KINDS,
     SEARCH_LIMIT,
     Action,
     BoardEntry,
@@ -174,15 +175,20 @@ class InMemoryRepository:
         return None
 
     def list_transplants(
-        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+        self,
+        patient_id: str | None = None,
+        scope: Scope = Scope.ALL,
+        patient_ids: Collection[str] | None = None,
     ) -> list[Transplant]:
-        """Transplants (in ``scope``) of one patient, or of everyone."""
+        """Transplants (in ``scope``) of one patient, or of everyone (of ``patient_ids``)."""
         self._check_open()
         wanted = self._transplant_ids(scope)
+        among = set(patient_ids) if patient_ids is not None else None
         found = (
             transplant_from_dict(d)
             for tid, d in self._transplants.items()
             if (patient_id is None or d["patient_id"] == patient_id)
+            and (among is None or d["patient_id"] in among)
             and (wanted is None or tid in wanted)
         )
         return sorted(found, key=transplant_order)
@@ -234,21 +240,61 @@ class InMemoryRepository:
             if k == kind and (wanted is None or tid in wanted)
         ]
 
+    def get_patients(self, patient_ids: Collection[str]) -> list[Patient]:
+        """The patients of these ids that exist, ordered as ``list_patients``."""
+        self._check_open()
+        found = (
+            patient_from_dict(self._patients[i]) for i in set(patient_ids) & self._patients.keys()
+        )
+        return sorted(found, key=patient_order)
+
+    def get_transplants(self, transplant_ids: Collection[str]) -> list[Transplant]:
+        """The transplants of these ids that exist, ordered as ``list_transplants``."""
+        self._check_open()
+        wanted = set(transplant_ids) & self._transplants.keys()
+        return sorted(
+            (transplant_from_dict(self._transplants[i]) for i in wanted), key=transplant_order
+        )
+
+    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
+        """The plans of these transplants, ordered as ``list_plans``."""
+        self._check_open()
+        wanted = set(transplant_ids)
+        found = (plan_from_dict(d) for d in self._plans.values() if d["transplant_id"] in wanted)
+        return sorted(found, key=plan_order)
+
+    def get_records(
+        self, transplant_ids: Collection[str], kinds: Collection[str] = RECORD_KINDS
+    ) -> list[ClinicalRecord]:
+        """The saved records of these kinds of these transplants, by transplant then kind."""
+        self._check_open()
+        for kind in kinds:
+            check_kind(kind)
+        keys = sorted((tid, kind) for tid in set(transplant_ids) for kind in set(kinds))
+        return [
+            record_from_stored(copy.deepcopy(self._records[key]))
+            for key in keys
+            if key in self._records
+        ]
+
     def list_lab_samples(
         self,
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
         between: tuple[dt.date, dt.date] | None = None,
+        patient_ids: Collection[str] | None = None,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         self._check_open()
         wanted = set(analytes) if analytes is not None else None
         patients = self._patient_ids(scope)
+        among = set(patient_ids) if patient_ids is not None else None
         found = [
             x
             for x in self._labs
             if (patient_id is None or x.patient_id == patient_id)
+            and (among is None or x.patient_id in among)
             and (wanted is None or x.analyte in wanted)
             and (patients is None or x.patient_id in patients)
             and (between is None or between[0] <= x.date <= between[1])

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from planner.errors import ConflictError, NotFoundError, StorageError
 from planner.records.audit import AuditEntry, AuditKey
 from planner.records.audit_query import AuditQuery
 from planner.records.ports import (
+    RECORD_KINDS,
     SEARCH_LIMIT,
     Action,
     BoardEntry,
@@ -126,6 +127,11 @@ def map_write_error(exc: BaseException) -> StorageError:
         + (f": {reason}" if reason else "")
         + "); nothing was changed."
     )
+
+
+# Ids per ``IN (...)`` of a batched read: far below SQLite's bound on host parameters
+# (999 before 3.32) and PostgreSQL's (65,535), few queries for any part of a clinic.
+IN_CHUNK = 500
 
 
 def _in_scope(scope: Scope, column: str = "id") -> Select[Any] | None:
@@ -472,16 +478,23 @@ class SqlRepository:
         return patient_from_dict(_patient_dict(row)) if row is not None else None
 
     def list_transplants(
-        self, patient_id: str | None = None, scope: Scope = Scope.ALL
+        self,
+        patient_id: str | None = None,
+        scope: Scope = Scope.ALL,
+        patient_ids: Collection[str] | None = None,
     ) -> list[Transplant]:
-        """Transplants (in ``scope``) of one patient, or of everyone."""
+        """Transplants (in ``scope``) of one patient, or of everyone (of ``patient_ids``)."""
         query = select(s.transplants)
         if patient_id is not None:
             query = query.where(s.transplants.c.patient_id == patient_id)
         if (statuses := scope_statuses(scope)) is not None:
             query = query.where(s.transplants.c.status.in_(sorted(statuses)))
-        with self._read() as conn:
-            rows = conn.execute(query).all()
+        rows: Sequence[Any]
+        if patient_ids is not None:
+            rows = self._rows_in(query, s.transplants.c.patient_id, patient_ids)
+        else:
+            with self._read() as conn:
+                rows = conn.execute(query).all()
         return sorted(
             (transplant_from_dict(_transplant_dict(r)) for r in rows), key=transplant_order
         )
@@ -534,12 +547,55 @@ class SqlRepository:
             rows = conn.execute(query.order_by(s.records.c.transplant_id)).all()
         return [record_from_stored(_record_dict(r)) for r in rows]
 
+    def _rows_in(self, query: Select[Any], column: Any, ids: Collection[str]) -> list[Any]:
+        """``query``'s rows whose ``column`` is one of ``ids``: one query per
+        ``IN_CHUNK`` ids, on one connection."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        with self._read() as conn:
+            return [
+                row
+                for start in range(0, len(wanted), IN_CHUNK)
+                for row in conn.execute(query.where(column.in_(wanted[start : start + IN_CHUNK])))
+            ]
+
+    def get_patients(self, patient_ids: Collection[str]) -> list[Patient]:
+        """The patients of these ids that exist, ordered as ``list_patients``."""
+        rows = self._rows_in(select(s.patients), s.patients.c.id, patient_ids)
+        return sorted((patient_from_dict(_patient_dict(r)) for r in rows), key=patient_order)
+
+    def get_transplants(self, transplant_ids: Collection[str]) -> list[Transplant]:
+        """The transplants of these ids that exist, ordered as ``list_transplants``."""
+        rows = self._rows_in(select(s.transplants), s.transplants.c.id, transplant_ids)
+        return sorted(
+            (transplant_from_dict(_transplant_dict(r)) for r in rows), key=transplant_order
+        )
+
+    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
+        """The plans of these transplants, ordered as ``list_plans``."""
+        rows = self._rows_in(select(s.plans), s.plans.c.transplant_id, transplant_ids)
+        return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
+
+    def get_records(
+        self, transplant_ids: Collection[str], kinds: Collection[str] = RECORD_KINDS
+    ) -> list[ClinicalRecord]:
+        """The saved records of these kinds of these transplants, by transplant then kind."""
+        for kind in kinds:
+            check_kind(kind)
+        r = s.records
+        query = select(r).where(r.c.kind.in_(sorted(set(kinds))))
+        rows = self._rows_in(query, r.c.transplant_id, transplant_ids)
+        found = [record_from_stored(_record_dict(row)) for row in rows]
+        return sorted(found, key=lambda rec: (rec.transplant_id, rec.kind))
+
     def list_lab_samples(
         self,
         patient_id: str | None = None,
         analytes: Sequence[str] | None = None,
         scope: Scope = Scope.ALL,
         between: tuple[dt.date, dt.date] | None = None,
+        patient_ids: Collection[str] | None = None,
     ) -> list[LabSample]:
         """Lab samples ordered by patient, date, analyte, then insertion order."""
         t = s.lab_samples
@@ -563,8 +619,12 @@ class SqlRepository:
         if between is not None:
             query = query.where(t.c.date.between(between[0].isoformat(), between[1].isoformat()))
         query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
-        with self._read() as conn:
-            rows = conn.execute(query).all()
+        if patient_ids is not None:
+            # Each chunk is in patient order and the chunks are in id order: so is the whole.
+            rows = self._rows_in(query, t.c.patient_id, patient_ids)
+        else:
+            with self._read() as conn:
+                rows = list(conn.execute(query))
         from_iso = dt.date.fromisoformat
         return [
             LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source, reported)

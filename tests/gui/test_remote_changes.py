@@ -114,7 +114,7 @@ def test_a_change_that_cannot_be_read_is_said_and_the_rows_stay(
     def down(*_a, **_k):
         raise StorageError("The server did not answer.")
 
-    monkeypatch.setattr(demo_repo, "get_transplant", down)
+    monkeypatch.setattr(demo_repo, "get_transplants", down)
     feed.send(
         RemoteChange(frozenset({row.transplant_id}), frozenset(), THEM.user, THEM.workstation)
     )

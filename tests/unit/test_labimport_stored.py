@@ -196,13 +196,12 @@ def _report_facts(report: ImportReport) -> tuple[object, ...]:
 
 
 @pytest.mark.parametrize("kind", ["memory", "sqlite"])
-def test_bulk_and_per_patient_reads_import_the_same(
+def test_a_full_read_and_mrn_lookups_import_the_same(
     kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     facts = []
-    # Every read in bulk (everyone read for the unknown MRN); every read per patient.
+    # Every patient read for the unknown MRN; the unknown MRN looked up alone.
     for share, lookups in ((0.0, 0), (2.0, 50)):
-        monkeypatch.setattr(lab_import, "BULK_READ_SHARE", share)
         monkeypatch.setattr(lab_import, "MRN_LOOKUPS", lookups)
         repo: Repository = (
             InMemoryRepository()
