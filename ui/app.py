@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from planner.app.snapshot import StartBoard, complete_start_board, stored_start_board
+from planner.domain import i18n
 from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
 from planner.domain.templates import Protocol, all_protocols
@@ -124,6 +125,10 @@ def run(
     # Before any widget exists: texts are translated when widgets are built.
     choice = WindowState(window_settings or QSettings()).load_language()
     language = install_translators(app, resolve_language(choice), cache=translation_cache)
+    if start_board is not None and start_board.language != i18n.current():
+        # Stored in the language used before another was chosen: its rows' texts would
+        # be in that one under this one's headers. The live clinic is computed instead.
+        start_board = None
     window = create_main_window(
         repo,
         actor=actor,

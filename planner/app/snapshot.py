@@ -116,6 +116,9 @@ class StartBoard:
         engrafted: neutrophil engraftment dates by transplant id (as the board has them).
         missing: open transplants without an entry that may be shown: the board is only
             painted once they are computed (``complete_start_board``), never without them.
+        language: the language its texts are in (``planner.domain.i18n``): a board of
+            another language than the interface's is not shown (a language chosen since
+            the entries were stored).
     """
 
     today: dt.date
@@ -124,6 +127,7 @@ class StartBoard:
     sketches: Mapping[str, RowSketch]
     engrafted: Mapping[str, dt.date]
     missing: frozenset[str] = field(default_factory=frozenset)
+    language: str = ""
 
     @property
     def complete(self) -> bool:
@@ -364,7 +368,7 @@ def start_board_of(
         return None  # nothing stored to show: the load computes the clinic
     rows.sort(key=board_order)
     items.sort(key=worklist_order)
-    return StartBoard(today, rows, items, sketches, engrafted, frozenset(missing))
+    return StartBoard(today, rows, items, sketches, engrafted, frozenset(missing), language)
 
 
 def complete_start_board(
@@ -390,6 +394,7 @@ def complete_start_board(
         sorted([*board.worklist, *view.worklist], key=worklist_order),
         sketches,
         {**board.engrafted, **view.engrafted},
+        language=board.language,
     )
 
 

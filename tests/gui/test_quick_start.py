@@ -469,6 +469,43 @@ def test_a_start_with_a_patient_edited_since_shows_the_whole_board_once_the_data
     assert after is not None and after.complete and after.rows == live.rows
 
 
+def test_a_board_stored_in_the_language_used_before_another_was_chosen_is_not_shown(
+    qapp, isolated_run, settings, demo_repo, monkeypatch, tmp_path
+):
+    """Entries stored in English, Spanish chosen since: their alerts and phase rules would
+    be English under Spanish headers, so the live clinic is computed instead."""
+    from ui.settings import WindowState
+    from ui.translation import install_translators, remove_translators
+
+    board = _start_board(demo_repo)
+    assert board.language == "en"
+    WindowState(settings).save_language("es")
+    installed = []
+
+    def install(app, language, **kw):
+        installed.append(install_translators(app, language, cache=tmp_path))
+        return installed[-1]
+
+    monkeypatch.setattr(app_module, "install_translators", install)
+    boards = _started_boards(monkeypatch)
+    try:
+        assert _run_until_ready(board, lambda: demo_repo, settings) == 0
+    finally:
+        for loaded in installed:
+            remove_translators(qapp, loaded)
+    assert [loaded.language for loaded in installed] == ["es"]
+    assert boards == []  # the English board was never painted
+
+
+def test_a_board_in_the_interface_language_is_shown(
+    qapp, isolated_run, settings, demo_repo, monkeypatch
+):
+    board = _start_board(demo_repo)
+    boards = _started_boards(monkeypatch)
+    assert _run_until_ready(board, lambda: demo_repo, settings) == 0
+    assert boards == [board]
+
+
 def test_run_without_a_stored_board_paints_the_window_before_opening_the_database(
     qapp, isolated_run, settings, demo_repo
 ):

@@ -98,7 +98,23 @@ def test_another_language_is_missing_where_the_language_is_known(repo):
     index = repo.board_index()
     assert start_board_of(index, TODAY, CLOSURES, language="es") is None
     board = start_board_of(index, TODAY, CLOSURES, language=i18n.current())
-    assert board is not None and board.complete
+    assert board is not None and board.complete and board.language == i18n.current()
+
+
+def test_a_board_says_the_language_most_entries_were_stored_in(repo):
+    english = repo.board_index()
+    spanish = [
+        dataclasses.replace(
+            i, entry=dataclasses.replace(i.entry, context=i.entry.context.replace("|en|", "|es|"))
+        )
+        for i in english[:2]
+    ]
+    board = start_board_of([*spanish, *english[2:]], TODAY, CLOSURES)
+    assert board is not None and board.language == "en"
+    assert board.missing == {i.transplant_id for i in spanish}
+    assert complete_start_board(repo, board, CLOSURES).language == "en"
+    board = start_board_of(spanish, TODAY, CLOSURES)
+    assert board is not None and board.language == "es" and board.complete
 
 
 def test_an_edit_makes_only_that_transplant_missing_and_completing_gives_the_live_board():
@@ -113,7 +129,7 @@ def test_an_edit_makes_only_that_transplant_missing_and_completing_gives_the_liv
     assert all(r.transplant_id not in board.missing for r in board.rows)
     done = complete_start_board(repo, board, CLOSURES)
     live = clinic_view(repo, TODAY, CLOSURES)
-    assert done.complete
+    assert done.complete and done.language == board.language == i18n.current()
     assert done.rows == live.rows and done.worklist == live.worklist
     assert any(r.coordinator == "Someone Else" for r in done.rows)
     assert dict(done.engrafted) == live.engrafted
