@@ -554,10 +554,13 @@ class SqlRepository:
         if not wanted:
             return []
         with self._read() as conn:
+            # .all() fetches each chunk at once (iterating a result fetches row by row).
             return [
                 row
                 for start in range(0, len(wanted), IN_CHUNK)
-                for row in conn.execute(query.where(column.in_(wanted[start : start + IN_CHUNK])))
+                for row in conn.execute(
+                    query.where(column.in_(wanted[start : start + IN_CHUNK]))
+                ).all()
             ]
 
     def get_patients(self, patient_ids: Collection[str]) -> list[Patient]:
@@ -619,12 +622,13 @@ class SqlRepository:
         if between is not None:
             query = query.where(t.c.date.between(between[0].isoformat(), between[1].isoformat()))
         query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
+        rows: Sequence[Any]
         if patient_ids is not None:
             # Each chunk is in patient order and the chunks are in id order: so is the whole.
             rows = self._rows_in(query, t.c.patient_id, patient_ids)
         else:
             with self._read() as conn:
-                rows = list(conn.execute(query))
+                rows = conn.execute(query).all()
         from_iso = dt.date.fromisoformat
         return [
             LabSample(pid, mrn, from_iso(day), analyte, value, unit, qualifier, source, reported)
