@@ -45,6 +45,18 @@ from planner.errors import ValidationError
 # Inpatient medicines are given every day, so flagging them would only be noise.
 CLINIC_KINDS = frozenset({StepKind.VISIT, StepKind.PROCEDURE, StepKind.LAB, StepKind.EDUCATION})
 
+# The steps that date a plan's checklist anchors (collection, admission; day0 is the
+# plan's own): those of the collection and conditioning phases and a step named
+# "admission" (``planner.records.checklists.plan_anchors``). A list over the whole history
+# that needs only the anchors (the registry forms) decodes only these steps.
+ANCHOR_PHASES: Final = frozenset({Phase.COLLECTION, Phase.CONDITIONING})
+ADMISSION_STEP: Final = "admission"
+
+
+def dates_an_anchor(step_id: str, phase: str) -> bool:
+    """Whether a step of this id and phase can date a checklist anchor."""
+    return phase in ANCHOR_PHASES or step_id == ADMISSION_STEP
+
 
 class StepStatus(StrEnum):
     """Status of a step or of one of its occurrences."""

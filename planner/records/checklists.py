@@ -55,7 +55,7 @@ from typing import Any, Final
 from planner.domain.assets import list_resources
 from planner.domain.days import optional_calendar_date, short_date, short_day_label
 from planner.domain.i18n import tr, tr_n, tr_noop
-from planner.domain.plans import Plan
+from planner.domain.plans import ADMISSION_STEP, Plan
 from planner.domain.templates import (
     ID_PATTERN,
     REVIEW_STATUSES,
@@ -598,8 +598,9 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
     """Dates of the checklist anchors (day0, collection, admission) for ``plan``.
 
     Builds the occurrences of the steps that can be anchors only (collection, admission,
-    conditioning), not of the whole plan: the board and the registry-forms list read the
-    anchors of every plan.
+    conditioning: ``planner.domain.plans.dates_an_anchor``), not of the whole plan: the
+    board and the registry-forms list read the anchors of every plan, the list from plan
+    outlines (``Repository.list_plans(outline=True)``) that hold only those steps.
     """
     readings = {"day0": AnchorReading("day0", plan.day0, tr("Day 0: the infusion date."))}
     collection = plan.phase_occurrences(Phase.COLLECTION)
@@ -618,7 +619,7 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
             tr("Collection: no collection step in the plan; Day 0 used."),
         )
     admission = [
-        o for step in plan.steps if step.id == "admission" for o in plan.step_occurrences(step)
+        o for step in plan.steps if step.id == ADMISSION_STEP for o in plan.step_occurrences(step)
     ]
     conditioning = [] if admission else plan.phase_occurrences(Phase.CONDITIONING)
     if admission:

@@ -351,8 +351,11 @@ class Repository(Protocol):
         """The plan of a transplant, if it has one."""
         ...
 
-    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
-        """Every plan of transplants in ``scope`` (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL, *, outline: bool = False) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (for the clinic board); ``outline``:
+        each with only the steps that date its checklist anchors
+        (``planner.records.serialize.plan_from_dict``), for the registry forms of the whole
+        history."""
         ...
 
     def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:

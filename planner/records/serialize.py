@@ -22,6 +22,7 @@ from planner.domain.plans import (
     PlanStep,
     StepStatus,
     TemplateRef,
+    dates_an_anchor,
 )
 from planner.domain.templates import DoseBasis, DoseRule, Phase, StepKind, WeightBand, WeightType
 
@@ -372,8 +373,14 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     return d
 
 
-def plan_from_dict(d: dict[str, Any]) -> Plan:
-    """Inverse of ``plan_to_dict``."""
+def _anchor_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [s for s in steps if dates_an_anchor(s["id"], s["phase"])]
+
+
+def plan_from_dict(d: dict[str, Any], *, outline: bool = False) -> Plan:
+    """Inverse of ``plan_to_dict``; ``outline``: only the steps that date the checklist
+    anchors (``dates_an_anchor``), for reading the anchors of many plans: a plan of part
+    of its steps, never to be shown, edited or saved."""
     if d.get("format") != FORMAT:
         raise ValueError(f"plan format {d.get('format')} is not {FORMAT}")
     day0 = optional_calendar_date(d["day0"], "day0")
@@ -398,7 +405,7 @@ def plan_from_dict(d: dict[str, Any]) -> Plan:
         transplant_id=d["transplant_id"],
         day0=day0,
         anchors=anchors,
-        steps=tuple(map(step_from_dict, d["steps"])),
+        steps=tuple(map(step_from_dict, _anchor_steps(d["steps"]) if outline else d["steps"])),
         templates=tuple(TemplateRef(**t) for t in d.get("templates", [])),
         day0_history=tuple(history),
         version=d.get("version", 0),

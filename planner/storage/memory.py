@@ -209,13 +209,13 @@ class InMemoryRepository:
                 return plan_from_dict(d)
         return None
 
-    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
-        """Every plan of transplants in ``scope`` (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL, *, outline: bool = False) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (outlines: anchor steps only)."""
         self._check_open()
         wanted = self._transplant_ids(scope)
         return sorted(
             (
-                plan_from_dict(d)
+                plan_from_dict(d, outline=outline)
                 for d in self._plans.values()
                 if wanted is None or d["transplant_id"] in wanted
             ),

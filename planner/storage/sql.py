@@ -517,14 +517,16 @@ class SqlRepository:
             ).first()
         return plan_from_dict(_plan_dict(row)) if row is not None else None
 
-    def list_plans(self, scope: Scope = Scope.ALL) -> list[Plan]:
-        """Every plan of transplants in ``scope`` (for the clinic board)."""
+    def list_plans(self, scope: Scope = Scope.ALL, *, outline: bool = False) -> list[Plan]:
+        """Every plan of transplants in ``scope`` (outlines: anchor steps only)."""
         query = select(s.plans)
         if (wanted := _in_scope(scope)) is not None:
             query = query.where(s.plans.c.transplant_id.in_(wanted))
         with self._read() as conn:
             rows = conn.execute(query).all()
-        return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
+        return sorted(
+            (plan_from_dict(_plan_dict(r), outline=outline) for r in rows), key=plan_order
+        )
 
     def get_record(self, transplant_id: str, kind: str) -> ClinicalRecord | None:
         """The transplant's record of this kind, if saved."""

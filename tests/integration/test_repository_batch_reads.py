@@ -18,7 +18,9 @@ from sqlalchemy import event
 from planner.app.changes import Documents
 from planner.app.clinic import clinic_view_of, closed_matching, load_clinic
 from planner.domain.patients import TransplantStatus, with_status
+from planner.domain.plans import dates_an_anchor
 from planner.errors import ValidationError
+from planner.records.checklists import plan_anchors
 from planner.records.ports import RECORD_KINDS, Repository, Scope
 from planner.storage.sql import IN_CHUNK, SqlRepository
 from tests.integration.factories import action, lab, patient, plan, record, transplant
@@ -199,3 +201,15 @@ def test_a_search_of_the_closed_transplants_reads_those_of_the_patients_found(
     assert [r.transplant_id for r in found.rows] == ["t2"]
     assert not found.more
     assert closed_matching(clinic, TODAY, "testperson").rows == []  # p1's is open
+
+
+def test_plan_outlines_from_each_store_hold_the_anchor_steps_and_the_same_anchors(
+    clinic: Repository,
+) -> None:
+    full = clinic.list_plans()
+    outlines = clinic.list_plans(outline=True)
+    assert [p.transplant_id for p in outlines] == [p.transplant_id for p in full]
+    for whole, outline in zip(full, outlines, strict=True):
+        assert outline.steps == tuple(s for s in whole.steps if dates_an_anchor(s.id, s.phase))
+        assert len(outline.steps) < len(whole.steps)
+        assert plan_anchors(outline) == plan_anchors(whole)

@@ -1,0 +1,93 @@
+"""Plan outlines: only the steps that date the checklist anchors, for lists over the whole
+history (the registry forms). An outline must give every anchor, and so every form, exactly
+as the whole plan does."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planner.app import forms
+from planner.app.context import Context
+from planner.app.demo import load_demo_clinic
+from planner.domain.plans import ADMISSION_STEP, Plan, PlanStep, dates_an_anchor, instantiate
+from planner.domain.templates import Phase, load_protocols
+from planner.records.checklists import plan_anchors
+from planner.records.ports import Actor
+from planner.records.serialize import plan_from_dict, plan_to_dict
+from planner.storage.memory import InMemoryRepository
+
+NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
+TODAY = NOW.date()
+CTX = Context(Actor("coordinator", "ws-1"), NOW)
+
+
+def _outline(plan: Plan) -> Plan:
+    return plan_from_dict(plan_to_dict(plan), outline=True)
+
+
+@pytest.fixture(scope="module")
+def demo() -> InMemoryRepository:
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, CTX)
+    return repo
+
+
+@pytest.mark.parametrize("protocol_id", sorted(load_protocols()))
+def test_an_outline_of_each_template_gives_the_anchors_of_the_whole_plan(protocol_id: str):
+    plan = instantiate(load_protocols()[protocol_id], dt.date(2026, 3, 2))
+    outline = _outline(plan)
+    assert plan_anchors(outline) == plan_anchors(plan)
+    assert all(dates_an_anchor(s.id, s.phase) for s in outline.steps)
+    assert [s for s in plan.steps if dates_an_anchor(s.id, s.phase)] == list(outline.steps)
+
+
+def test_outlines_of_the_demo_plans_give_their_anchors_and_hold_fewer_steps(demo):
+    full = {p.transplant_id: p for p in demo.list_plans()}
+    outlines = {p.transplant_id: p for p in demo.list_plans(outline=True)}
+    assert outlines.keys() == full.keys() and full
+    for tid, plan in full.items():
+        assert plan_anchors(outlines[tid]) == plan_anchors(plan), tid
+        assert outlines[tid].day0 == plan.day0 and outlines[tid].anchors == plan.anchors
+    assert sum(len(p.steps) for p in outlines.values()) < sum(len(p.steps) for p in full.values())
+
+
+def test_a_step_named_admission_is_kept_whatever_its_phase():
+    plan = instantiate(load_protocols()["mel200-auto"], dt.date(2026, 3, 2))
+    admission = PlanStep(
+        id=ADMISSION_STEP,
+        template_id="",
+        title="Admission",
+        phase=Phase.SUPPORTIVE_CARE,
+        kind=plan.steps[0].kind,
+        anchor="day0",
+        days=(-3,),
+    )
+    with_admission = Plan(
+        id=plan.id,
+        transplant_id=plan.transplant_id,
+        day0=plan.day0,
+        anchors=plan.anchors,
+        steps=(*plan.steps, admission),
+        templates=plan.templates,
+    )
+    outline = _outline(with_admission)
+    assert ADMISSION_STEP in {s.id for s in outline.steps}
+    assert plan_anchors(outline)["admission"] == plan_anchors(with_admission)["admission"]
+    assert plan_anchors(outline)["admission"].date == dt.date(2026, 2, 27)
+
+
+@pytest.mark.parametrize("everything", [False, True])
+def test_the_registry_forms_from_outlines_are_those_of_the_whole_plans(
+    demo, monkeypatch, everything
+):
+    outlined = forms.forms_due(demo, TODAY, everything=everything)
+    whole = demo.list_plans
+
+    def whole_plans(scope=None, *, outline=False):
+        return whole() if scope is None else whole(scope)
+
+    monkeypatch.setattr(demo, "list_plans", whole_plans)
+    assert outlined == forms.forms_due(demo, TODAY, everything=everything)
+    assert outlined, "the demo clinic owes registry forms: not vacuous"
