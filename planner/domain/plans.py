@@ -46,16 +46,22 @@ from planner.errors import ValidationError
 CLINIC_KINDS = frozenset({StepKind.VISIT, StepKind.PROCEDURE, StepKind.LAB, StepKind.EDUCATION})
 
 # The steps that date a plan's checklist anchors (collection, admission; day0 is the
-# plan's own): those of the collection and conditioning phases and a step named
-# "admission" (``planner.records.checklists.plan_anchors``). A list over the whole history
-# that needs only the anchors (the registry forms) decodes only these steps.
+# plan's own): those of the collection and conditioning phases and the admission step
+# (``planner.records.checklists.plan_anchors``). A list over the whole history that needs
+# only the anchors (the registry forms) decodes only these steps.
 ANCHOR_PHASES: Final = frozenset({Phase.COLLECTION, Phase.CONDITIONING})
 ADMISSION_STEP: Final = "admission"
 
 
+def is_admission_step(step_id: str) -> bool:
+    """Whether a plan step is a template's admission step. Plan step ids are
+    "<template id>/<step id>" (``instantiate``): the template's own id is the last part."""
+    return step_id.rsplit("/", 1)[-1] == ADMISSION_STEP
+
+
 def dates_an_anchor(step_id: str, phase: str) -> bool:
     """Whether a step of this id and phase can date a checklist anchor."""
-    return phase in ANCHOR_PHASES or step_id == ADMISSION_STEP
+    return phase in ANCHOR_PHASES or is_admission_step(step_id)
 
 
 class StepStatus(StrEnum):

@@ -55,7 +55,7 @@ from typing import Any, Final
 from planner.domain.assets import list_resources
 from planner.domain.days import optional_calendar_date, short_date, short_day_label
 from planner.domain.i18n import tr, tr_n, tr_noop
-from planner.domain.plans import ADMISSION_STEP, Plan
+from planner.domain.plans import Plan, is_admission_step
 from planner.domain.templates import (
     ID_PATTERN,
     REVIEW_STATUSES,
@@ -618,8 +618,10 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
             plan.day0,
             tr("Collection: no collection step in the plan; Day 0 used."),
         )
+    # Plan step ids are "<template>/<step>": comparing the whole id with "admission"
+    # never matched, and the anchor fell back to the day before conditioning.
     admission = [
-        o for step in plan.steps if step.id == ADMISSION_STEP for o in plan.step_occurrences(step)
+        o for step in plan.steps if is_admission_step(step.id) for o in plan.step_occurrences(step)
     ]
     conditioning = [] if admission else plan.phase_occurrences(Phase.CONDITIONING)
     if admission:

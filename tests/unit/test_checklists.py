@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from planner.app.demo import build_demo_clinic
-from planner.domain.plans import reanchor
-from planner.domain.templates import MAX_TEMPLATE_BYTES
+from planner.domain.plans import instantiate, reanchor
+from planner.domain.templates import MAX_TEMPLATE_BYTES, load_protocols
 from planner.errors import TemplateError, ValidationError
 from planner.records.checklists import (
     MAX_ITEMS,
@@ -426,7 +426,7 @@ def _anchors_from_every_occurrence(plan) -> dict[str, dt.date]:
         if collection
         else plan.day0
     )
-    admission = [o for o in occs if o.step_id == "admission"]
+    admission = [o for o in occs if o.step_id.rsplit("/", 1)[-1] == "admission"]
     conditioning = [o for o in occs if o.phase is Phase.CONDITIONING]
     if admission:
         out["admission"] = min(o.date for o in admission)
@@ -449,3 +449,27 @@ def test_anchors_read_from_the_anchor_steps_equal_those_of_every_occurrence() ->
         if expected["admission"] is None:
             expected["admission"] = got["admission"]
         assert got == expected, plan.id
+
+
+_WITH_ADMISSION = sorted(
+    pid
+    for pid, protocol in load_protocols().items()
+    if any(step.id == "admission" for step in protocol.steps)
+)
+
+
+@pytest.mark.parametrize("protocol_id", _WITH_ADMISSION)
+def test_the_admission_anchor_is_the_templates_admission_step(protocol_id: str) -> None:
+    """Plan step ids are "<template>/<step>": the anchor is the admission step's own date,
+    not the day before the first conditioning day (which it was while the whole id was
+    compared with "admission")."""
+    plan = instantiate(load_protocols()[protocol_id], dt.date(2026, 3, 10))
+    step = next(s for s in plan.steps if s.id == f"{protocol_id}/admission")
+    first = min(o.date for o in plan.step_occurrences(step))
+    reading = plan_anchors(plan)["admission"]
+    assert reading.date == first
+    assert "admission step" in reading.rule
+
+
+def test_the_bundled_templates_with_an_admission_step_are_many() -> None:
+    assert len(_WITH_ADMISSION) >= 10  # the parametrised test above is not vacuous
