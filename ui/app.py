@@ -125,7 +125,7 @@ def run(
     # Before any widget exists: texts are translated when widgets are built.
     choice = WindowState(window_settings or QSettings()).load_language()
     language = install_translators(app, resolve_language(choice), cache=translation_cache)
-    if start_board is not None and start_board.language != i18n.current():
+    if start_board is not None and start_board.language not in ("", i18n.current()):
         # Stored in the language used before another was chosen: its rows' texts would
         # be in that one under this one's headers. The live clinic is computed instead.
         start_board = None

@@ -118,7 +118,8 @@ class StartBoard:
             painted once they are computed (``complete_start_board``), never without them.
         language: the language its texts are in (``planner.domain.i18n``): a board of
             another language than the interface's is not shown (a language chosen since
-            the entries were stored).
+            the entries were stored); "" for a board without entries (no open
+            transplant), whose empty rows suit any language.
     """
 
     today: dt.date

@@ -422,10 +422,13 @@ class SqlRepository:
         self._closed = False
         self._postgres = engine.dialect.name == "postgresql"
 
-    @contextmanager
-    def _read(self) -> Iterator[Connection]:
+    def _check_open(self) -> None:
         if self._closed:
             raise StorageError("The database is closed.")
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        self._check_open()
         try:
             with self.engine.connect() as conn:
                 yield conn
@@ -552,6 +555,7 @@ class SqlRepository:
     def _rows_in(self, query: Select[Any], column: Any, ids: Collection[str]) -> list[Any]:
         """``query``'s rows whose ``column`` is one of ``ids``: one query per
         ``IN_CHUNK`` ids, on one connection."""
+        self._check_open()  # as the in-memory store, even for no ids
         wanted = sorted(set(ids))
         if not wanted:
             return []
@@ -626,8 +630,9 @@ class SqlRepository:
         query = query.order_by(t.c.patient_id, t.c.date, t.c.analyte, t.c.id)
         rows: Sequence[Any]
         if patient_ids is not None:
-            # Each chunk is in patient order and the chunks are in id order: so is the whole.
-            rows = self._rows_in(query, t.c.patient_id, patient_ids)
+            # By patient as Python orders ids (a server's collation may order them
+            # otherwise across chunks); the sort is stable, keeping each patient's order.
+            rows = sorted(self._rows_in(query, t.c.patient_id, patient_ids), key=lambda r: r[0])
         else:
             with self._read() as conn:
                 rows = conn.execute(query).all()

@@ -497,6 +497,20 @@ def test_a_board_stored_in_the_language_used_before_another_was_chosen_is_not_sh
     assert boards == []  # the English board was never painted
 
 
+def test_the_board_of_a_clinic_without_open_transplants_is_shown(
+    qapp, isolated_run, settings, monkeypatch
+):
+    """No entry, so no language: its empty rows suit any language."""
+    from planner.storage.memory import InMemoryRepository
+
+    empty = InMemoryRepository()
+    board = start_board_of(empty.board_index(), NOW.date())
+    assert board is not None and board.complete and board.language == ""
+    boards = _started_boards(monkeypatch)
+    assert _run_until_ready(board, lambda: empty, settings) == 0
+    assert boards == [board]
+
+
 def test_a_board_in_the_interface_language_is_shown(
     qapp, isolated_run, settings, demo_repo, monkeypatch
 ):

@@ -19,7 +19,7 @@ from planner.app.changes import Documents
 from planner.app.clinic import clinic_view_of, closed_matching, load_clinic
 from planner.domain.patients import TransplantStatus, with_status
 from planner.domain.plans import dates_an_anchor
-from planner.errors import ValidationError
+from planner.errors import StorageError, ValidationError
 from planner.records.checklists import plan_anchors
 from planner.records.ports import RECORD_KINDS, Repository, Scope
 from planner.storage.sql import IN_CHUNK, SqlRepository
@@ -213,3 +213,10 @@ def test_plan_outlines_from_each_store_hold_the_anchor_steps_and_the_same_anchor
         assert outline.steps == tuple(s for s in whole.steps if dates_an_anchor(s.id, s.phase))
         assert len(outline.steps) < len(whole.steps)
         assert plan_anchors(outline) == plan_anchors(whole)
+
+
+def test_a_closed_store_refuses_batched_reads_even_of_no_ids(clinic: Repository) -> None:
+    clinic.close()
+    for read in (clinic.get_patients, clinic.get_transplants, clinic.get_plans, clinic.get_records):
+        with pytest.raises(StorageError, match="closed"):
+            read([])

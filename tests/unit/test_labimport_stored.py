@@ -201,12 +201,12 @@ def test_a_full_read_and_mrn_lookups_import_the_same(
 ) -> None:
     facts = []
     # Every patient read for the unknown MRN; the unknown MRN looked up alone.
-    for share, lookups in ((0.0, 0), (2.0, 50)):
+    for lookups in (0, 50):
         monkeypatch.setattr(lab_import, "MRN_LOOKUPS", lookups)
         repo: Repository = (
             InMemoryRepository()
             if kind == "memory"
-            else open_repository(str(tmp_path / f"{share}.db"), user="u", workstation="w")
+            else open_repository(str(tmp_path / f"{lookups}.db"), user="u", workstation="w")
         )
         data = _clinic(repo)
         first = import_labs(repo, CTX, data, "labs.csv", LONG)
