@@ -437,8 +437,9 @@ def newer_creatinine(
             if known is None or sample.date >= known.date:
                 latest[sample.patient_id] = sample
     before, after, notes = [], [], []
+    stored = {p.id: p for p in repo.get_patients(latest)}  # one read for the file
     for pid, sample in sorted(latest.items()):
-        patient = repo.get_patient(pid)
+        patient = stored[pid]
         recorded = patient.creatinine_date
         if recorded is not None and sample.date == recorded:
             if patient.creatinine_mg_dl is not None and not math.isclose(
