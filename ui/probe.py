@@ -2,7 +2,8 @@
 
 With ``TRANSPLANT_PLANNER_PROBE`` set (``benchmarks/bench_app.py`` sets it), the app
 started by ``transplant-planner`` prints, on stdout, ``name=value`` pairs: when the
-board was first painted, when a patient could first be opened (``ready_at``), when the
+board was first painted and with how many rows, when a patient could first be opened
+(``ready_at``), when the
 live clinic was in and painted, whether the stored
 board was shown first, the longest stall of the GUI thread while loading and while idle
 afterwards, and memory; then it closes its window as a user would and says when. The
@@ -88,7 +89,8 @@ class Probe(QObject):
         return False
 
     def _first_paint_done(self) -> None:
-        _say(painted_at=f"{time.time():.6f}")
+        # The rows on screen then: all of them when a stored board was painted complete.
+        _say(painted_at=f"{time.time():.6f}", painted_rows=self._window.model.rowCount())
         # The load's stalls are counted from here: the first paint is the start's.
         self._stall = 0.0
         self._last = time.perf_counter()

@@ -60,6 +60,10 @@ ENTRY_DAYS = 8
 # An entry that will not cover the next REFRESH_AHEAD days is computed again when the GUI
 # is idle: each entry is recomputed every few days, not every day.
 REFRESH_AHEAD = 3
+# Entries renewed by the command line cover its day and the next (an import late in the
+# evening, a start the next morning): fewer days than the desktop's, as the command's
+# user waits for them; the desktop's idle refresh extends them.
+RENEWED_DAYS = 2
 # The index is refreshed this many transplants at a time: one read and one small
 # transaction each, so a close can stop between two.
 BATCH = 40
@@ -540,6 +544,76 @@ def refresh_board_index(
         entries = build_entries(data, marks, today, closures, checklist_templates)
         repo.store_board_entries(entries)
         stored.update(e.transplant_id for e in entries)
+    return stored
+
+
+@dataclass(frozen=True)
+class CurrentEntries:
+    """The transplants whose stored entries a start today would paint, and the language
+    they are in (the one most current entries have, as the quick start takes it)."""
+
+    transplant_ids: frozenset[str]
+    language: str
+
+
+def current_entries(
+    repo: Repository, today: dt.date, closures: Iterable[dt.date] = ()
+) -> CurrentEntries:
+    """What the next start today would paint from the index (read before a commit by
+    another program than the desktop app, for ``renew_entries`` after it)."""
+    if not repo.keeps_board_snapshot:
+        return CurrentEntries(frozenset(), "")
+    program = _program(closures)
+    usable = {
+        i.transplant_id: found[0].language
+        for i in repo.board_index()
+        if (found := _usable(i, program, today)) is not None
+    }
+    counted = Counter(usable.values())
+    language = counted.most_common(1)[0][0] if counted else ""
+    return CurrentEntries(frozenset(t for t, lang in usable.items() if lang == language), language)
+
+
+def renew_entries(
+    repo: Repository,
+    before: CurrentEntries,
+    today: dt.date,
+    closures: Sequence[dt.date] = (),
+    checklist_templates: Mapping[str, ChecklistTemplate] | None = None,
+    *,
+    batch: int = BATCH,
+) -> set[str]:
+    """After a commit by another program (the command line's lab import): compute again,
+    in their language, the entries of ``before`` that are no longer current, and return
+    their transplants.
+
+    Without it, a nightly import that touched 50 patients makes the morning's start
+    compute those 50 behind the window before the board is complete. Only what was current
+    is renewed: a transplant whose entry was already stale is the desktop's to compute (the
+    command does not take on the app's work). The entries cover ``RENEWED_DAYS``.
+    """
+    if not before.transplant_ids:
+        return set()
+    from planner.app.clinic import load_clinic
+
+    index = repo.board_index()
+    marks = {i.transplant_id: i.mark for i in index}
+    program = _program(closures)
+    todo = [
+        i.transplant_id
+        for i in index
+        if i.transplant_id in before.transplant_ids
+        and not _covers(i, program, before.language, today, today)
+    ]
+    stored: set[str] = set()
+    with i18n.speaking(before.language):
+        for start in range(0, len(todo), batch):
+            data = load_clinic(repo, todo[start : start + batch])
+            entries = build_entries(
+                data, marks, today, closures, checklist_templates, days=RENEWED_DAYS
+            )
+            repo.store_board_entries(entries)
+            stored.update(e.transplant_id for e in entries)
     return stored
 
 

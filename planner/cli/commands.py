@@ -204,6 +204,7 @@ def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
             args.dry_run,
             mapping_name=args.mapping,
             decimal_comma=args.decimal_comma,
+            closures=sorted(shell.centre_settings().closures),
         )
     finally:
         repo.close()

@@ -10,7 +10,8 @@ so there is no compile step to forget. English is the source language and needs 
   where it is shown (with ``tr``). The extraction (``tools/extract_messages.py``) finds
   the three by name.
 * The desktop app calls ``set_language`` once at start. The command line does not: its
-  output and every stored text stay English.
+  output and every stored text stay English (the board entries it renews for the
+  desktop's next start are in the language the desktop stored them in, ``speaking``).
 * What is written down must not change with the reader: audit descriptions, reasons,
   stored documents and the team documents (printed in English). ``english()`` makes the
   current thread English for a block; the PDF writers run inside it.
@@ -22,7 +23,7 @@ from __future__ import annotations
 import gettext
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from functools import cache
 
 from planner.domain.assets import resource
@@ -78,9 +79,14 @@ def available() -> tuple[str, ...]:
 
 def set_language(language: str) -> str:
     """Use ``language`` from now on ("es", or "es_ES"); returns the one used ("en" if none)."""
-    base = language.split("_")[0].split("-")[0].lower()
-    _state["language"] = base if base != ENGLISH and _catalogue(base) is not None else ENGLISH
+    _state["language"] = _supported(language)
     return _state["language"]
+
+
+def _supported(language: str) -> str:
+    """The catalogue ``language`` names ("es" for "es_ES"), or English where there is none."""
+    base = language.split("_")[0].split("-")[0].lower()
+    return base if base != ENGLISH and _catalogue(base) is not None else ENGLISH
 
 
 def current() -> str:
@@ -89,14 +95,20 @@ def current() -> str:
 
 
 @contextmanager
-def english() -> Iterator[None]:
-    """English on this thread for the block (documents and records that must not vary)."""
+def speaking(language: str) -> Iterator[None]:
+    """``language`` on this thread for the block (English where it has no catalogue): the
+    command line renewing board entries in the language the desktop stored them in."""
     before = getattr(_local, "override", None)
-    _local.override = ENGLISH
+    _local.override = _supported(language)
     try:
         yield
     finally:
         _local.override = before
+
+
+def english() -> AbstractContextManager[None]:
+    """English on this thread for the block (documents and records that must not vary)."""
+    return speaking(ENGLISH)
 
 
 def tr(text: str) -> str:

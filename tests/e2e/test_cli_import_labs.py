@@ -7,11 +7,19 @@ from pathlib import Path
 
 import pytest
 
+import main
+from planner.app.clinic import clinic_view
 from planner.app.context import Context
+from planner.app.snapshot import refresh_board_index, start_board_of
 from planner.cli.labs import EXIT_OK, EXIT_REFUSED, EXIT_REJECTED_ROWS, run_import_labs
+from planner.cli.shell import Shell
 from planner.domain.patients import Patient
+from planner.errors import StorageError
 from planner.records.ports import Action, Actor
+from planner.storage import open_repository
 from planner.storage.memory import InMemoryRepository
+from planner.storage.quick import _read_index
+from tests.cli_run import run_cli
 
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
 CTX = Context(Actor("coordinator", "ws-1"), NOW)
@@ -75,3 +83,93 @@ def test_refused_files(repo: InMemoryRepository, tmp_path: Path) -> None:
     code, out = run_import_labs(repo, CTX, write(tmp_path, "A,B\n1,2\n"))
     assert code == EXIT_REFUSED and "not found" in out
     assert repo.list_lab_samples() == []
+
+
+# --- the desktop's next start after a nightly import -----------------------------------------
+
+
+@pytest.fixture
+def desktop_clinic(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> Path:
+    """The demo clinic as the desktop leaves it at close: every entry current today."""
+    monkeypatch.setattr(main, "local_now", lambda: NOW)
+    db = tmp_path / "clinic.db"
+    assert run_cli(capsys, "demo-db", str(db))[0] == EXIT_OK
+    repo = open_repository(str(db), user="coordinator", workstation="ws-1", now=NOW)
+    try:
+        refresh_board_index(repo, NOW.date(), _closures())
+    finally:
+        repo.close()
+    return db
+
+
+def _closures() -> list[dt.date]:
+    return sorted(Shell.centre_settings_and_problem()[0].closures)
+
+
+def _counts_of_an_open_transplants_patient(db: Path, tmp_path: Path) -> tuple[Path, set[str]]:
+    repo = open_repository(str(db), user="coordinator", workstation="ws-1", now=NOW)
+    try:
+        patient = next(
+            p for p in repo.list_patients() if any(t.is_active for t in repo.list_transplants(p.id))
+        )
+        open_ids = {t.id for t in repo.list_transplants(patient.id) if t.is_active}
+    finally:
+        repo.close()
+    text = f"MRN,Date,Test,Result,Unit\n{patient.mrn},2025-02-01,ANC,0.7,10^9/L\n"
+    return write(tmp_path, text), open_ids
+
+
+def _start_board(db: Path):
+    """What the desktop's next start paints: its quick start's read of the file."""
+    index = _read_index(db)
+    assert index is not None
+    return start_board_of(index, NOW.date(), _closures())
+
+
+def test_a_nightly_import_leaves_the_next_start_a_complete_board(desktop_clinic, tmp_path, capsys):
+    labs, open_ids = _counts_of_an_open_transplants_patient(desktop_clinic, tmp_path)
+    code, out, _ = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", str(labs))
+    assert code == EXIT_OK and "1 result(s) imported" in out
+    assert "stored rows" not in out  # renewing says nothing when done
+    board = _start_board(desktop_clinic)
+    assert board is not None and board.complete
+    repo = open_repository(str(desktop_clinic), user="coordinator", workstation="ws-1", now=NOW)
+    try:
+        live = clinic_view(repo, NOW.date(), _closures())
+        marks = {i.transplant_id: i.mark for i in repo.board_index()}
+    finally:
+        repo.close()
+    assert board.rows == live.rows and board.worklist == live.worklist
+    # The import raised those marks: the entries were renewed, not merely left current.
+    entries = {i.transplant_id: i.entry for i in _read_index(desktop_clinic) or []}
+    assert open_ids and all(
+        entries[t] is not None and entries[t].mark == marks[t] for t in open_ids
+    )
+
+
+def test_a_dry_run_renews_nothing(desktop_clinic, tmp_path, capsys, monkeypatch):
+    labs, _ = _counts_of_an_open_transplants_patient(desktop_clinic, tmp_path)
+    monkeypatch.setattr(
+        "planner.cli.labs.renew_entries", lambda *_a, **_k: pytest.fail("renewed on a dry run")
+    )
+    code, _, _ = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", "--dry-run", str(labs))
+    assert code == EXIT_OK
+
+
+def test_entries_not_renewed_are_one_line_and_the_import_stands(
+    desktop_clinic, tmp_path, capsys, monkeypatch
+):
+    labs, open_ids = _counts_of_an_open_transplants_patient(desktop_clinic, tmp_path)
+
+    def refuse(*_a, **_k):
+        raise StorageError("the disk is full")
+
+    monkeypatch.setattr("planner.cli.labs.renew_entries", refuse)
+    code, out, _ = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", str(labs))
+    assert code == EXIT_OK and "1 result(s) imported" in out
+    assert (
+        "The board's stored rows were not renewed (the disk is full); the app computes those "
+        "patients when it next starts." in out
+    )
+    board = _start_board(desktop_clinic)
+    assert board is not None and board.missing == open_ids

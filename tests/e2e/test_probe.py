@@ -16,7 +16,16 @@ from pathlib import Path
 from planner.app.demo import build_demo_clinic
 
 ENTRY = Path(sys.executable).with_name("transplant-planner")
-FIELDS = ("painted_at", "ready_at", "live_at", "load_stall_ms", "closing_at", "peak_mb", "rows")
+FIELDS = (
+    "painted_at",
+    "painted_rows",
+    "ready_at",
+    "live_at",
+    "load_stall_ms",
+    "closing_at",
+    "peak_mb",
+    "rows",
+)
 
 
 def _run(db: Path, tmp_path: Path) -> dict[str, str]:
@@ -49,5 +58,7 @@ def test_the_probe_reports_a_start_its_live_clinic_and_its_close(tmp_path):
     # The close stored the board: the next start paints it first.
     second = _run(db, tmp_path)
     assert second["from_snapshot"] == "1" and second["rows"] == first["rows"]
+    # The first start painted the window before any row; the second, the stored board whole.
+    assert first["painted_rows"] == "0" and second["painted_rows"] == second["rows"]
     # On the stored board a patient opens before the live load is in.
     assert float(second["painted_at"]) <= float(second["ready_at"]) < float(second["live_at"])

@@ -15,9 +15,12 @@ from planner.app.patients import save_patient
 from planner.app.snapshot import (
     ENTRY_DAYS,
     REFRESH_AHEAD,
+    RENEWED_DAYS,
     complete_start_board,
+    current_entries,
     entry_context,
     refresh_board_index,
+    renew_entries,
     stale_transplants,
     start_board_of,
     store_shown_board,
@@ -276,3 +279,87 @@ def test_a_close_renews_only_what_the_next_start_today_would_compute():
     assert refresh_board_index(repo, late, CLOSURES, ahead=0) == set()
     renewed = refresh_board_index(repo, late, CLOSURES)  # the idle refresh renews them
     assert renewed == {i.transplant_id for i in repo.board_index()}
+
+
+# --- renewing after another program's commit (the command line's lab import) ----------------
+
+
+def _edit_a_patient(repo: InMemoryRepository, skip: int = 0) -> set[str]:
+    """Another program's commit: a patient with open transplants edited; their ids."""
+    patients = [
+        p for p in repo.list_patients() if any(t.is_active for t in repo.list_transplants(p.id))
+    ]
+    patient = patients[skip]
+    save_patient(repo, CTX, dataclasses.replace(patient, coordinator="Night Shift"))
+    return {t.id for t in repo.list_transplants(patient.id) if t.is_active}
+
+
+def test_what_a_commit_made_stale_is_renewed_and_the_board_is_the_live_one():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    before = current_entries(repo, TODAY, CLOSURES)
+    assert before.transplant_ids == {i.transplant_id for i in repo.board_index()}
+    assert before.language == i18n.current()
+    edited = _edit_a_patient(repo)
+    assert start_board_of(repo.board_index(), TODAY, CLOSURES).missing == edited
+    assert renew_entries(repo, before, TODAY, CLOSURES) == edited
+    for offset in range(RENEWED_DAYS):
+        day = TODAY + dt.timedelta(days=offset)
+        board = start_board_of(repo.board_index(), day, CLOSURES)
+        live = clinic_view(repo, day, CLOSURES)
+        assert board is not None and board.complete
+        assert board.rows == live.rows and board.worklist == live.worklist
+    assert any(r.coordinator == "Night Shift" for r in board.rows)
+    # The renewed entries cover the command's day and the next: the desktop's idle
+    # refresh extends them.
+    assert set(stale_transplants(repo.board_index(), TODAY, CLOSURES)) == edited
+    assert renew_entries(repo, before, TODAY, CLOSURES) == set()  # nothing stale left
+
+
+def test_an_entry_already_stale_is_left_to_the_desktop():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    stale_before = _edit_a_patient(repo, 0)
+    before = current_entries(repo, TODAY, CLOSURES)
+    assert not before.transplant_ids & stale_before
+    edited = _edit_a_patient(repo, 1)
+    assert renew_entries(repo, before, TODAY, CLOSURES) == edited
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
+    assert board is not None and board.missing == stale_before
+
+
+def test_nothing_current_renews_nothing_and_reads_no_clinic(monkeypatch):
+    repo = _demo()  # never opened by the desktop: no entries
+    before = current_entries(repo, TODAY, CLOSURES)
+    assert before.transplant_ids == frozenset()
+    _edit_a_patient(repo)
+    monkeypatch.setattr(
+        "planner.app.clinic.load_clinic", lambda *_a, **_k: pytest.fail("the clinic was read")
+    )
+    assert renew_entries(repo, before, TODAY, CLOSURES) == set()
+
+
+def test_entries_of_other_closure_days_are_not_current():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    assert current_entries(repo, TODAY, ()).transplant_ids == frozenset()
+
+
+def test_entries_are_renewed_in_the_language_they_were_stored_in():
+    repo = _demo()
+    with i18n.speaking("es"):
+        refresh_board_index(repo, TODAY, CLOSURES)
+    before = current_entries(repo, TODAY, CLOSURES)
+    assert before.language == "es" and i18n.current() == "en"
+    edited = _edit_a_patient(repo)
+    assert renew_entries(repo, before, TODAY, CLOSURES) == edited
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES, language="es")
+    assert board is not None and board.complete
+    with i18n.speaking("es"):
+        live = clinic_view(repo, TODAY, CLOSURES)
+    assert board.rows == live.rows and board.worklist == live.worklist
+    english = clinic_view(repo, TODAY, CLOSURES)
+    renewed = [r for r in board.rows if r.transplant_id in edited]
+    assert renewed != [r for r in english.rows if r.transplant_id in edited], (
+        "the renewed rows read in Spanish, not English: the comparison is not vacuous"
+    )
