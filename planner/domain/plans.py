@@ -612,6 +612,17 @@ _LAST_ORDINAL = dt.date.max.toordinal()
 _PHASE_ORDER = {p: i for i, p in enumerate(Phase)}
 
 
+@dataclass(frozen=True)
+class PlanOutline(Plan):
+    """A plan read with only the steps that date its checklist anchors
+    (``dates_an_anchor``): the anchors of many plans at once (the registry-forms list).
+
+    It keeps its plan's id and version, so a save would pass the version check and drop
+    every other step: ``planner.records.serialize.plan_to_dict``, through which every save
+    and export of a plan goes, refuses it.
+    """
+
+
 def by_date_key(occ: Occurrence) -> tuple[dt.date, int, str]:
     """The order of ``Plan.sorted_occurrences``: date, then phase order, then title.
 

@@ -19,6 +19,7 @@ from planner.domain.plans import (
     DoseSignature,
     OccurrenceRecord,
     Plan,
+    PlanOutline,
     PlanStep,
     StepStatus,
     TemplateRef,
@@ -330,7 +331,16 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     ``dose_signatures`` and ``calendar_revisions`` only where there are some: a plan
     stored before them keeps the same dict, so its next save writes no change it did not
     make.
+
+    Raises:
+        TypeError: ``plan`` is an outline (``PlanOutline``): saving or exporting it would
+            drop the steps it was read without.
     """
+    if isinstance(plan, PlanOutline):
+        raise TypeError(
+            f"plan {plan.id} is an outline (the steps that date its anchors only) and "
+            "cannot be saved or exported; read the whole plan"
+        )
     d = {
         "format": FORMAT,
         "id": plan.id,
@@ -379,8 +389,8 @@ def _anchor_steps(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def plan_from_dict(d: dict[str, Any], *, outline: bool = False) -> Plan:
     """Inverse of ``plan_to_dict``; ``outline``: only the steps that date the checklist
-    anchors (``dates_an_anchor``), for reading the anchors of many plans: a plan of part
-    of its steps, never to be shown, edited or saved."""
+    anchors (``dates_an_anchor``), for reading the anchors of many plans: a
+    ``PlanOutline``, never to be shown, edited or saved."""
     if d.get("format") != FORMAT:
         raise ValueError(f"plan format {d.get('format')} is not {FORMAT}")
     day0 = optional_calendar_date(d["day0"], "day0")
@@ -400,7 +410,7 @@ def plan_from_dict(d: dict[str, Any], *, outline: bool = False) -> Plan:
         old, new = optional_calendar_date(c["old"], "old"), optional_calendar_date(c["new"], "new")
         assert old is not None and new is not None
         history.append(Day0Change(old, new, c["reason"]))
-    return Plan(
+    return (PlanOutline if outline else Plan)(
         id=d["id"],
         transplant_id=d["transplant_id"],
         day0=day0,

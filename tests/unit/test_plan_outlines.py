@@ -4,6 +4,7 @@ as the whole plan does."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,11 +12,19 @@ import pytest
 from planner.app import forms
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
-from planner.domain.plans import ADMISSION_STEP, Plan, PlanStep, dates_an_anchor, instantiate
+from planner.domain.plans import (
+    ADMISSION_STEP,
+    Plan,
+    PlanOutline,
+    PlanStep,
+    dates_an_anchor,
+    instantiate,
+)
 from planner.domain.templates import Phase, load_protocols
 from planner.records.checklists import plan_anchors
-from planner.records.ports import Actor
+from planner.records.ports import Action, Actor
 from planner.records.serialize import plan_from_dict, plan_to_dict
+from planner.storage import open_repository
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
@@ -91,3 +100,36 @@ def test_the_registry_forms_from_outlines_are_those_of_the_whole_plans(
     monkeypatch.setattr(demo, "list_plans", whole_plans)
     assert outlined == forms.forms_due(demo, TODAY, everything=everything)
     assert outlined, "the demo clinic owes registry forms: not vacuous"
+
+
+def test_an_outline_is_its_own_type_and_a_whole_read_is_not(demo):
+    assert all(isinstance(p, PlanOutline) for p in demo.list_plans(outline=True))
+    assert not any(isinstance(p, PlanOutline) for p in demo.list_plans())
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_saving_an_outline_is_refused_and_the_whole_plan_stays(store, tmp_path):
+    repo = (
+        InMemoryRepository()
+        if store == "memory"
+        else open_repository(
+            str(tmp_path / "clinic.db"), user="coordinator", workstation="ws-1", now=NOW
+        )
+    )
+    try:
+        load_demo_clinic(repo, CTX)
+        outline = repo.list_plans(outline=True)[0]
+        whole = repo.get_plan(outline.transplant_id)
+        assert len(outline.steps) < len(whole.steps)
+        edited = dataclasses.replace(outline, day0_history=())  # still an outline
+        with pytest.raises(TypeError, match="is an outline"):
+            repo.commit(Action(actor=CTX.actor, at=NOW, description="Edit", plans=(edited,)))
+        assert repo.get_plan(outline.transplant_id) == whole
+    finally:
+        repo.close()
+
+
+def test_an_outline_is_never_written_out():
+    plan = instantiate(load_protocols()["mel200-auto"], dt.date(2026, 3, 2))
+    with pytest.raises(TypeError, match="read the whole plan"):
+        plan_to_dict(_outline(plan))
