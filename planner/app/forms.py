@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.app.collector import collector_paused
 from planner.domain.i18n import tr_noop
 from planner.domain.patients import TransplantStatus
 from planner.errors import ValidationError
@@ -84,6 +85,16 @@ def forms_due(
 
     Cancelled transplants are left out: their forms are not owed.
     """
+    # Tens of thousands of documents and forms, none in a reference cycle: with the
+    # collector on, its passes over them were a third of the list's time (10,000 archived
+    # transplants: 5.7-7.1 s against 4.1-4.4 s paused).
+    with collector_paused():
+        return _forms_due(repo, today, horizon_days, everything)
+
+
+def _forms_due(
+    repo: Repository, today: dt.date, horizon_days: int, everything: bool
+) -> list[FormDue]:
     templates = load_checklists()
     patients = {p.id: p for p in repo.list_patients()}
     # Outlines: the forms are dated from the anchors only; at 10,000 archived

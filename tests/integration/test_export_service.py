@@ -25,7 +25,7 @@ from planner.errors import ValidationError
 from planner.export.atomic import TargetExistsError
 from planner.records.documents import document_alerts, history, plan_outdated_documents
 from planner.records.harvest_log import Collection, HarvestLog
-from planner.records.ports import Action, ClinicalRecord, Repository
+from planner.records.ports import Action, ClinicalRecord, Repository, Scope
 from planner.storage.memory import InMemoryRepository
 from tests.integration.factories import ACTOR
 
@@ -330,3 +330,23 @@ def test_engraftment_that_cannot_be_computed_says_why(demo):
     text = _text(render(job).pdf)
     assert "Engraftment could not be computed: " in text
     assert "No engraftment results recorded" not in text
+
+
+def test_the_visits_of_a_day_read_the_open_plans_only_and_come_by_mrn(monkeypatch):
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, CTX)
+    day = CTX.today + dt.timedelta(days=2)
+    every = transplants_with_visit_on(repo, day)
+    read = []
+    whole = repo.list_plans
+
+    def list_plans(scope=Scope.ALL, **kw):
+        read.append(scope)
+        return whole(scope, **kw)
+
+    monkeypatch.setattr(repo, "list_plans", list_plans)
+    monkeypatch.setattr(repo, "get_transplant", lambda *_: pytest.fail("one read per plan"))
+    assert transplants_with_visit_on(repo, day) == every and every
+    assert read == [Scope.OPEN]
+    mrns = {t.id: repo.get_patient(t.patient_id).mrn for t in repo.get_transplants(every)}
+    assert [mrns[t] for t in every] == sorted(mrns.values())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 
 import pytest
 
@@ -133,3 +134,18 @@ def test_an_outline_is_never_written_out():
     plan = instantiate(load_protocols()["mel200-auto"], dt.date(2026, 3, 2))
     with pytest.raises(TypeError, match="read the whole plan"):
         plan_to_dict(_outline(plan))
+
+
+def test_the_forms_list_reads_and_dates_with_the_collector_paused(demo, monkeypatch):
+    seen = []
+    whole = demo.list_transplants
+
+    def list_transplants(*a, **k):
+        seen.append(gc.isenabled())
+        return whole(*a, **k)
+
+    monkeypatch.setattr(demo, "list_transplants", list_transplants)
+    assert gc.isenabled()
+    assert forms.forms_due(demo, TODAY)
+    assert seen == [False]
+    assert gc.isenabled()  # on again after
