@@ -60,9 +60,8 @@ ENTRY_DAYS = 8
 # An entry that will not cover the next REFRESH_AHEAD days is computed again when the GUI
 # is idle: each entry is recomputed every few days, not every day.
 REFRESH_AHEAD = 3
-# Entries renewed by the command line cover its day and the next (an import late in the
-# evening, a start the next morning): fewer days than the desktop's, as the command's
-# user waits for them; the desktop's idle refresh extends them.
+# Entries renewed by the command line cover as far as those they replace, and at least
+# its day and the next (an import late in the evening, a start the next morning).
 RENEWED_DAYS = 2
 # The index is refreshed this many transplants at a time: one read and one small
 # transaction each, so a close can stop between two.
@@ -549,10 +548,11 @@ def refresh_board_index(
 
 @dataclass(frozen=True)
 class CurrentEntries:
-    """The transplants whose stored entries a start today would paint, and the language
-    they are in (the one most current entries have, as the quick start takes it)."""
+    """The entries a start today would paint, by transplant the last day each covers, and
+    the language they are in (the one most current entries have, as the quick start
+    takes it)."""
 
-    transplant_ids: frozenset[str]
+    last_days: Mapping[str, dt.date]
     language: str
 
 
@@ -560,18 +560,21 @@ def current_entries(
     repo: Repository, today: dt.date, closures: Iterable[dt.date] = ()
 ) -> CurrentEntries:
     """What the next start today would paint from the index (read before a commit by
-    another program than the desktop app, for ``renew_entries`` after it)."""
-    if not repo.keeps_board_snapshot:
-        return CurrentEntries(frozenset(), "")
+    another program than the desktop app, for ``renew_entries`` after it). Nothing on a
+    database with accounts, where the desktop neither stores nor shows entries."""
+    if not repo.keeps_board_snapshot or repo.accounts_in_use():
+        return CurrentEntries({}, "")
     program = _program(closures)
     usable = {
-        i.transplant_id: found[0].language
+        i.transplant_id: found[0]
         for i in repo.board_index()
         if (found := _usable(i, program, today)) is not None
     }
-    counted = Counter(usable.values())
+    counted = Counter(context.language for context in usable.values())
     language = counted.most_common(1)[0][0] if counted else ""
-    return CurrentEntries(frozenset(t for t, lang in usable.items() if lang == language), language)
+    return CurrentEntries(
+        {t: c.last for t, c in usable.items() if c.language == language}, language
+    )
 
 
 def renew_entries(
@@ -583,35 +586,39 @@ def renew_entries(
     *,
     batch: int = BATCH,
 ) -> set[str]:
-    """After a commit by another program (the command line's lab import): compute again,
-    in their language, the entries of ``before`` that are no longer current, and return
-    their transplants.
+    """After a commit by another program (the command line's lab import, its exports):
+    compute again, in their language, the entries of ``before`` that are no longer
+    current, as far as each covered (at least today and tomorrow), and return their
+    transplants.
 
     Without it, a nightly import that touched 50 patients makes the morning's start
-    compute those 50 behind the window before the board is complete. Only what was current
-    is renewed: a transplant whose entry was already stale is the desktop's to compute (the
-    command does not take on the app's work). The entries cover ``RENEWED_DAYS``.
+    compute those 50 behind the window before the board is complete; an entry cut short
+    would do the same on Monday after a Friday's import. Only what was current is renewed:
+    a transplant whose entry was already stale is the desktop's to compute (the command
+    does not take on the app's work).
     """
-    if not before.transplant_ids:
+    if not before.last_days:
         return set()
     from planner.app.clinic import load_clinic
+    from planner.records.checklists import load_checklists
 
     index = repo.board_index()
     marks = {i.transplant_id: i.mark for i in index}
     program = _program(closures)
-    todo = [
-        i.transplant_id
-        for i in index
-        if i.transplant_id in before.transplant_ids
-        and not _covers(i, program, before.language, today, today)
-    ]
+    by_days: dict[int, list[str]] = {}
+    for i in index:
+        last = before.last_days.get(i.transplant_id)
+        if last is not None and not _covers(i, program, before.language, today, today):
+            days = min(max((last - today).days + 1, RENEWED_DAYS), ENTRY_DAYS)
+            by_days.setdefault(days, []).append(i.transplant_id)
+    templates = checklist_templates if checklist_templates is not None else load_checklists()
     stored: set[str] = set()
-    with i18n.speaking(before.language):
+    for days, todo in sorted(by_days.items()):
         for start in range(0, len(todo), batch):
             data = load_clinic(repo, todo[start : start + batch])
-            entries = build_entries(
-                data, marks, today, closures, checklist_templates, days=RENEWED_DAYS
-            )
+            # Only the rules' texts in the desktop's language: errors stay the command's.
+            with i18n.speaking(before.language):
+                entries = build_entries(data, marks, today, closures, templates, days=days)
             repo.store_board_entries(entries)
             stored.update(e.transplant_id for e in entries)
     return stored

@@ -7,9 +7,10 @@ prints it as one sentence and exits 2, never with a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,10 @@ from planner.cli.parser import UserError, parse_date, parse_measure
 from planner.cli.shell import Shell
 
 if TYPE_CHECKING:
+    from planner.app.context import Context
+    from planner.cli.board_index import BoardKeeper
     from planner.clinical.plan_rules.facts import PatientFacts
+    from planner.records.ports import Repository
 
 Command = Callable[[argparse.Namespace, Shell], int]
 
@@ -190,22 +194,29 @@ def cmd_demo_db(args: argparse.Namespace, shell: Shell) -> int:
 
 
 def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
-    """Import counts; report accepted and rejected rows (exit 1 when some were rejected)."""
+    """Import counts; report accepted and rejected rows (exit 1 when some were rejected).
+    The desktop's stored board is kept current for what the import touched."""
     from planner.cli.labs import run_import_labs
 
     # Results are matched to patients already in the database: a database created here
     # (a mistyped --db) could accept no row, so a missing one is refused, dry run or not.
     repo = shell.open_repository(args, existing=True)
     try:
+        ctx = shell.context()
+        # The settings only for their closure days, and quietly: a nightly job's output
+        # is mailed, and a bad settings file is the desktop's to report.
+        closures = shell.centre_settings_and_problem()[0].closures
+        keeper = None if args.dry_run else _board_keeper(repo, ctx, closures)
         code, text = run_import_labs(
             repo,
-            shell.context(),
+            ctx,
             Path(args.file),
             args.dry_run,
             mapping_name=args.mapping,
             decimal_comma=args.decimal_comma,
-            closures=sorted(shell.centre_settings().closures),
         )
+        if keeper is not None and code != EXIT_BAD_INPUT:
+            text = "\n".join(t for t in (text, *keeper.renew()) if t)
     finally:
         repo.close()
     if code == EXIT_BAD_INPUT:
@@ -216,13 +227,18 @@ def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
 
 
 def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
-    """Write handouts, team summaries or hand-off packets as PDF (one or a batch)."""
+    """Write handouts, team summaries or hand-off packets as PDF (one or a batch). Each
+    document is recorded with its transplant: the desktop's stored board is kept current
+    for those."""
     from planner.cli.export import run_export
 
     settings = shell.centre_settings()
     repo = shell.open_repository(args, existing=True)
     try:
-        code, text = run_export(repo, shell.context(), args, settings=settings)
+        ctx = shell.context()
+        keeper = _board_keeper(repo, ctx, settings.closures)
+        code, text = run_export(repo, ctx, args, settings=settings)
+        text = "\n".join(t for t in (text, *keeper.renew()) if t)
     finally:
         repo.close()
     if code == EXIT_OK:
@@ -230,6 +246,14 @@ def cmd_export(args: argparse.Namespace, shell: Shell) -> int:
     else:
         sys.stderr.write(f"transplant-planner: {text}\n")
     return code
+
+
+def _board_keeper(repo: Repository, ctx: Context, closures: Iterable[dt.date]) -> BoardKeeper:
+    """What the desktop's next start would paint, read before a command's commits
+    (``planner.cli.board_index``)."""
+    from planner.cli.board_index import BoardKeeper
+
+    return BoardKeeper(repo, ctx.today, sorted(closures))
 
 
 def cmd_audit(args: argparse.Namespace, shell: Shell) -> int:

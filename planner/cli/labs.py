@@ -11,9 +11,7 @@ result codes.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Final
@@ -21,7 +19,6 @@ from typing import Final
 from planner.app.context import Context
 from planner.app.lab_import import import_labs
 from planner.app.lab_mappings import saved_mapping
-from planner.app.snapshot import CurrentEntries, current_entries, renew_entries
 from planner.errors import PlannerError
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
 from planner.records.ports import Repository
@@ -43,7 +40,6 @@ def run_import_labs(
     *,
     mapping_name: str | None = None,
     decimal_comma: bool = False,
-    closures: Sequence[dt.date] = (),
 ) -> tuple[int, str]:
     """Import a lab file (or preview it with ``dry_run``).
 
@@ -52,8 +48,6 @@ def run_import_labs(
         mapping_name: a mapping saved in the database (the import dialog saves them); an
             unknown name is refused, naming the saved ones.
         decimal_comma: the file writes "1,5" for 1.5 (whatever the mapping says).
-        closures: the centre's closure days, to renew the board entries the import made
-            stale (``renew_board_after``).
 
     Returns:
         (exit code, report text): 0 every row accepted, 1 some rows rejected (listed with
@@ -74,7 +68,6 @@ def run_import_labs(
         return EXIT_REFUSED, f"Cannot read {file.name}: {exc.strerror or exc}."
     except LabImportError as exc:
         return EXIT_REFUSED, f"{file.name} refused: {exc}"
-    before = current_entries(repo, ctx.today, closures) if not dry_run else None
     try:
         report = import_labs(
             repo, ctx, data, file.name, mapping, dry_run=dry_run, mapping_name=mapping_name or ""
@@ -83,24 +76,4 @@ def run_import_labs(
         return EXIT_REFUSED, f"{file.name} refused: {exc}"
     except PlannerError as exc:
         return EXIT_REFUSED, f"{file.name} not imported: {exc}"
-    lines = report.lines()
-    if before is not None:
-        lines.extend(renew_board_after(repo, before, ctx.today, closures))
-    return (EXIT_REJECTED_ROWS if report.rejected else EXIT_OK), "\n".join(lines)
-
-
-def renew_board_after(
-    repo: Repository, before: CurrentEntries, today: dt.date, closures: Sequence[dt.date]
-) -> list[str]:
-    """Renew the board entries an import made stale, so the desktop's next start paints
-    its board at once (``planner.app.snapshot.renew_entries``); nothing to say when done.
-    The import is stored whatever happens here: a failure costs the next start those
-    patients' rows, computed behind the window as before, and is said in one line."""
-    try:
-        renew_entries(repo, before, today, closures)
-    except PlannerError as exc:
-        return [
-            f"The board's stored rows were not renewed ({exc}); the app computes those "
-            "patients when it next starts."
-        ]
-    return []
+    return (EXIT_REJECTED_ROWS if report.rejected else EXIT_OK), "\n".join(report.lines())

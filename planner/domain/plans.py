@@ -619,7 +619,8 @@ class PlanOutline(Plan):
 
     It keeps its plan's id and version, so a save would pass the version check and drop
     every other step: ``planner.records.serialize.plan_to_dict``, through which every save
-    and export of a plan goes, refuses it.
+    of a plan goes, refuses it. Nothing shows or prints an outline: only ``forms_due``
+    reads them, and nothing it returns holds a plan.
     """
 
 

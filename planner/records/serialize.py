@@ -333,13 +333,13 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
     make.
 
     Raises:
-        TypeError: ``plan`` is an outline (``PlanOutline``): saving or exporting it would
-            drop the steps it was read without.
+        TypeError: ``plan`` is an outline (``PlanOutline``): saving it would drop the
+            steps it was read without.
     """
     if isinstance(plan, PlanOutline):
         raise TypeError(
             f"plan {plan.id} is an outline (the steps that date its anchors only) and "
-            "cannot be saved or exported; read the whole plan"
+            "cannot be saved; read the whole plan"
         )
     d = {
         "format": FORMAT,

@@ -150,26 +150,68 @@ def test_a_nightly_import_leaves_the_next_start_a_complete_board(desktop_clinic,
 def test_a_dry_run_renews_nothing(desktop_clinic, tmp_path, capsys, monkeypatch):
     labs, _ = _counts_of_an_open_transplants_patient(desktop_clinic, tmp_path)
     monkeypatch.setattr(
-        "planner.cli.labs.renew_entries", lambda *_a, **_k: pytest.fail("renewed on a dry run")
+        "planner.cli.board_index.renew_entries",
+        lambda *_a, **_k: pytest.fail("renewed on a dry run"),
     )
     code, _, _ = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", "--dry-run", str(labs))
     assert code == EXIT_OK
 
 
+@pytest.mark.parametrize(
+    "where, failure",
+    [
+        ("renew_entries", StorageError("the disk is full")),
+        ("renew_entries", ValueError("a fault in a rule")),
+        ("current_entries", StorageError("the disk is full")),
+    ],
+)
 def test_entries_not_renewed_are_one_line_and_the_import_stands(
-    desktop_clinic, tmp_path, capsys, monkeypatch
+    desktop_clinic, tmp_path, capsys, monkeypatch, where, failure
 ):
     labs, open_ids = _counts_of_an_open_transplants_patient(desktop_clinic, tmp_path)
 
     def refuse(*_a, **_k):
-        raise StorageError("the disk is full")
+        raise failure
 
-    monkeypatch.setattr("planner.cli.labs.renew_entries", refuse)
-    code, out, _ = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", str(labs))
-    assert code == EXIT_OK and "1 result(s) imported" in out
+    monkeypatch.setattr(f"planner.cli.board_index.{where}", refuse)
+    code, out, err = run_cli(capsys, "--db", str(desktop_clinic), "import-labs", str(labs))
+    assert code == EXIT_OK and "1 result(s) imported" in out and "Traceback" not in err
     assert (
-        "The board's stored rows were not renewed (the disk is full); the app computes those "
+        f"The board's stored rows were not renewed ({failure}); the app computes those "
         "patients when it next starts." in out
     )
     board = _start_board(desktop_clinic)
     assert board is not None and board.missing == open_ids
+
+
+def test_a_printed_handout_leaves_the_next_start_a_complete_board(desktop_clinic, tmp_path, capsys):
+    repo = open_repository(str(desktop_clinic), user="coordinator", workstation="ws-1", now=NOW)
+    try:
+        with_plan = {p.transplant_id for p in repo.list_plans()}
+        patient = next(
+            p
+            for p in repo.list_patients()
+            if any(t.is_active and t.id in with_plan for t in repo.list_transplants(p.id))
+        )
+        marks = {i.transplant_id: i.mark for i in repo.board_index()}
+    finally:
+        repo.close()
+    out_file = tmp_path / "handout.pdf"
+    code, _, err = run_cli(
+        capsys,
+        "--db",
+        str(desktop_clinic),
+        "export",
+        "handout",
+        "--patient",
+        patient.mrn,
+        "--out",
+        str(out_file),
+    )
+    assert code == EXIT_OK, err
+    assert out_file.exists()
+    index = _read_index(desktop_clinic) or []
+    moved = {i.transplant_id for i in index if i.mark != marks[i.transplant_id]}
+    assert moved, "the handout was recorded with its transplant: its mark moved"
+    board = _start_board(desktop_clinic)
+    assert board is not None and board.complete

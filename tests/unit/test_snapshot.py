@@ -298,22 +298,48 @@ def test_what_a_commit_made_stale_is_renewed_and_the_board_is_the_live_one():
     repo = _demo()
     refresh_board_index(repo, TODAY, CLOSURES)
     before = current_entries(repo, TODAY, CLOSURES)
-    assert before.transplant_ids == {i.transplant_id for i in repo.board_index()}
+    assert before.last_days.keys() == {i.transplant_id for i in repo.board_index()}
+    assert set(before.last_days.values()) == {TODAY + dt.timedelta(days=ENTRY_DAYS - 1)}
     assert before.language == i18n.current()
     edited = _edit_a_patient(repo)
     assert start_board_of(repo.board_index(), TODAY, CLOSURES).missing == edited
     assert renew_entries(repo, before, TODAY, CLOSURES) == edited
-    for offset in range(RENEWED_DAYS):
+    for offset in range(ENTRY_DAYS):  # as far as the entries they replace
         day = TODAY + dt.timedelta(days=offset)
         board = start_board_of(repo.board_index(), day, CLOSURES)
         live = clinic_view(repo, day, CLOSURES)
         assert board is not None and board.complete
         assert board.rows == live.rows and board.worklist == live.worklist
     assert any(r.coordinator == "Night Shift" for r in board.rows)
-    # The renewed entries cover the command's day and the next: the desktop's idle
-    # refresh extends them.
-    assert set(stale_transplants(repo.board_index(), TODAY, CLOSURES)) == edited
+    assert stale_transplants(repo.board_index(), TODAY, CLOSURES) == []
     assert renew_entries(repo, before, TODAY, CLOSURES) == set()  # nothing stale left
+
+
+def test_a_friday_nights_renewal_still_opens_on_monday():
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)  # Tuesday: the entries cover a week
+    friday = TODAY + dt.timedelta(days=3)
+    before = current_entries(repo, friday, CLOSURES)
+    edited = _edit_a_patient(repo)
+    assert renew_entries(repo, before, friday, CLOSURES) == edited
+    monday = friday + dt.timedelta(days=3)
+    board = start_board_of(repo.board_index(), monday, CLOSURES)
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(repo, monday, CLOSURES).rows
+    # Entries about to run out are renewed for today and tomorrow at least.
+    last = TODAY + dt.timedelta(days=ENTRY_DAYS - 1)
+    before = current_entries(repo, last, CLOSURES)
+    edited = _edit_a_patient(repo, 1)
+    assert renew_entries(repo, before, last, CLOSURES) == edited
+    board = start_board_of(repo.board_index(), last + dt.timedelta(days=RENEWED_DAYS - 1), CLOSURES)
+    assert board is not None and edited.isdisjoint(board.missing)
+
+
+def test_nothing_is_current_on_a_database_with_accounts(monkeypatch):
+    repo = _demo()
+    refresh_board_index(repo, TODAY, CLOSURES)
+    monkeypatch.setattr(repo, "accounts_in_use", lambda: True)
+    assert current_entries(repo, TODAY, CLOSURES).last_days == {}
 
 
 def test_an_entry_already_stale_is_left_to_the_desktop():
@@ -321,7 +347,7 @@ def test_an_entry_already_stale_is_left_to_the_desktop():
     refresh_board_index(repo, TODAY, CLOSURES)
     stale_before = _edit_a_patient(repo, 0)
     before = current_entries(repo, TODAY, CLOSURES)
-    assert not before.transplant_ids & stale_before
+    assert not before.last_days.keys() & stale_before
     edited = _edit_a_patient(repo, 1)
     assert renew_entries(repo, before, TODAY, CLOSURES) == edited
     board = start_board_of(repo.board_index(), TODAY, CLOSURES)
@@ -331,7 +357,7 @@ def test_an_entry_already_stale_is_left_to_the_desktop():
 def test_nothing_current_renews_nothing_and_reads_no_clinic(monkeypatch):
     repo = _demo()  # never opened by the desktop: no entries
     before = current_entries(repo, TODAY, CLOSURES)
-    assert before.transplant_ids == frozenset()
+    assert before.last_days == {}
     _edit_a_patient(repo)
     monkeypatch.setattr(
         "planner.app.clinic.load_clinic", lambda *_a, **_k: pytest.fail("the clinic was read")
@@ -342,7 +368,7 @@ def test_nothing_current_renews_nothing_and_reads_no_clinic(monkeypatch):
 def test_entries_of_other_closure_days_are_not_current():
     repo = _demo()
     refresh_board_index(repo, TODAY, CLOSURES)
-    assert current_entries(repo, TODAY, ()).transplant_ids == frozenset()
+    assert current_entries(repo, TODAY, ()).last_days == {}
 
 
 def test_entries_are_renewed_in_the_language_they_were_stored_in():
