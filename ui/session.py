@@ -901,7 +901,6 @@ class ClinicSession(QObject):
             stop=stop,
             # A close reads a few transplants at a time, so its time limit holds.
             batch=CLOSE_BATCH if closing else BATCH_IDLE,
-            read_whole=not closing,
             # A close renews only what the next start today would compute: entries that
             # merely run out soon are the idle refresh's.
             ahead=0 if closing else REFRESH_AHEAD,

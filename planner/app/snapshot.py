@@ -28,7 +28,6 @@ written by a faulty program is corrected within a second (and recomputed,
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections import Counter
@@ -505,7 +504,6 @@ def refresh_board_index(
     also: Collection[str] = (),
     stop: Callable[[], bool] = lambda: False,
     batch: int = BATCH,
-    read_whole: bool = True,
     ahead: int = REFRESH_AHEAD,
 ) -> set[str]:
     """Compute and store the entries that are missing or stale (``stale_transplants``),
@@ -515,11 +513,15 @@ def refresh_board_index(
     The marks are read before the data: a commit in between leaves an entry with an
     older mark than the store's, and it is not shown (never the other way round). Stops
     between two batches when ``stop()`` becomes true; what is left stays stale, and the
-    next start computes it. ``read_whole`` False: never read the whole clinic at once
-    (a close, whose time is counted, reads batch by batch). ``ahead``: the days an entry
-    must still cover (0 at a close: only what the next start today would compute; the
-    idle refresh renews entries before they run out). Does nothing where the repository
-    keeps no index.
+    next start computes it. ``ahead``: the days an entry must still cover (0 at a close:
+    only what the next start today would compute; the idle refresh renews entries before
+    they run out). Does nothing where the repository keeps no index.
+
+    Each batch is read on its own (six queries, ``load_clinic`` of a part), also when
+    the whole clinic is stale: reading it whole at once, as this did after a first start,
+    kept a second copy of the clinic alive beside the session's (peak 235 MB instead of
+    188 MB at 500 patients) and its build and release stalled the GUI thread for 64-77 ms
+    (11-25 ms batch by batch; ``bench_app``, the first start's idle period).
     """
     if not repo.keeps_board_snapshot:
         return set()
@@ -529,17 +531,13 @@ def refresh_board_index(
     marks = {i.transplant_id: i.mark for i in index}
     wanted = set(stale_transplants(index, today, closures, ahead=ahead)) | (set(also) & set(marks))
     todo = [i.transplant_id for i in index if i.transplant_id in wanted]
-    # Most of the clinic (the first start of a program, a new version): one clinic-wide
-    # read instead of a few reads per transplant.
-    if not todo or stop():
-        return set()
-    whole = load_clinic(repo) if read_whole and len(todo) > len(index) // 2 else None
     stored: set[str] = set()
+    if not todo or stop():
+        return stored
     for start in range(0, len(todo), batch):
         if stop():
             break
-        part = todo[start : start + batch]
-        data = _part_of(whole, part) if whole is not None else load_clinic(repo, part)
+        data = load_clinic(repo, todo[start : start + batch])
         entries = build_entries(data, marks, today, closures, checklist_templates)
         repo.store_board_entries(entries)
         stored.update(e.transplant_id for e in entries)
@@ -622,25 +620,6 @@ def renew_entries(
             repo.store_board_entries(entries)
             stored.update(e.transplant_id for e in entries)
     return stored
-
-
-def _part_of(data: ClinicData, transplant_ids: Collection[str]) -> ClinicData:
-    """The documents and counts of ``transplant_ids`` among ``data`` (as ``load_clinic``
-    of those transplants would read them)."""
-    ids = set(transplant_ids)
-    transplants = [t for t in data.transplants if t.id in ids]
-    patient_ids = {t.patient_id for t in transplants}
-    return dataclasses.replace(
-        data,
-        patients=[p for p in data.patients if p.id in patient_ids],
-        transplants=transplants,
-        plans=[p for p in data.plans if p.transplant_id in ids],
-        records={
-            kind: [r for r in found if r.transplant_id in ids]
-            for kind, found in data.records.items()
-        },
-        samples=[s for s in data.samples if s.patient_id in patient_ids],
-    )
 
 
 def store_shown_board(

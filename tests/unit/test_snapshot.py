@@ -389,3 +389,23 @@ def test_entries_are_renewed_in_the_language_they_were_stored_in():
     assert renewed != [r for r in english.rows if r.transplant_id in edited], (
         "the renewed rows read in Spanish, not English: the comparison is not vacuous"
     )
+
+
+def test_a_refresh_of_every_entry_reads_the_clinic_batch_by_batch(monkeypatch):
+    """After a first start every entry is stale: read whole, the clinic was kept twice
+    (the session's and this one) and its release stalled the GUI thread."""
+    import planner.app.clinic as clinic
+
+    repo = _demo()
+    reads = []
+    whole = clinic.load_clinic
+
+    def load_clinic(repo, transplant_ids=None):
+        reads.append(None if transplant_ids is None else len(transplant_ids))
+        return whole(repo, transplant_ids)
+
+    monkeypatch.setattr(clinic, "load_clinic", load_clinic)
+    stored = refresh_board_index(repo, TODAY, CLOSURES, batch=5)
+    assert stored == {i.transplant_id for i in repo.board_index()}
+    assert None not in reads and max(reads) <= 5
+    assert len(reads) == -(-len(stored) // 5)
