@@ -28,6 +28,7 @@ SCRIPTS = (
     "bench_preview",
     "bench_startup",
     "bench_import",
+    "bench_backup",
     "bench_app",
 )
 

@@ -288,7 +288,7 @@ def short(digest: str | None) -> str:
     return "nothing" if digest is None else digest[:16]
 
 
-def chain_problem(entries: Sequence[AuditEntry], key: AuditKey | None) -> AuditProblem | None:
+def chain_problem(entries: Iterable[AuditEntry], key: AuditKey | None) -> AuditProblem | None:
     """The first row whose position, scheme or hash does not fit, or None.
 
     Everything after a break also breaks, so only the first is worth naming.
@@ -378,6 +378,17 @@ def anchor_problem(
     entries: Sequence[AuditEntry], anchor: Anchor, key: AuditKey | None
 ) -> AuditProblem | None:
     """Whether the chain still holds the row an anchor recorded, unchanged."""
+    held = 0 < anchor.seq <= len(entries)
+    return anchored_row_problem(
+        len(entries), entries[anchor.seq - 1] if held else None, anchor, key
+    )
+
+
+def anchored_row_problem(
+    rows: int, row: AuditEntry | None, anchor: Anchor, key: AuditKey | None
+) -> AuditProblem | None:
+    """``anchor_problem`` from the chain's length and its row at the anchor's position
+    (None where there is none): a check that reads the chain once, not into a list."""
     if anchor.seq < 0:
         return AuditProblem(
             anchor.source, "the anchor file is damaged", "an anchor", "unreadable text"
@@ -397,16 +408,15 @@ def anchor_problem(
         )
     if anchor.seq == 0:
         return None
-    if anchor.seq > len(entries):
+    if anchor.seq > rows or row is None:
         return AuditProblem(
             anchor.source,
-            f"the audit trail ends at row {len(entries)} but row {anchor.seq} was recorded, "
+            f"the audit trail ends at row {rows} but row {anchor.seq} was recorded, "
             "so rows were removed from its end",
             f"row {anchor.seq} ({short(anchor.head)})",
-            f"{len(entries)} rows",
+            f"{rows} rows",
             anchor.seq,
         )
-    row = entries[anchor.seq - 1]
     if row.seq != anchor.seq or row.hash != anchor.head:
         return AuditProblem(
             anchor.source,

@@ -648,7 +648,7 @@ class SqlRepository:
         if patient_id is not None:
             query = query.where(s.audit.c.patient_id == patient_id)
         with self._read() as conn:
-            return [_entry(r) for r in conn.execute(query)]
+            return [_entry(r) for r in conn.execute(query).all()]
 
     def change_feed(self) -> PostgresChangeFeed | None:
         """On a server, a feed of the other workstations' commits (``feed``); None on an
@@ -678,7 +678,7 @@ class SqlRepository:
             pattern = _like_pattern(query.action.lower())
             select_rows = select_rows.where(func.lower(a.c.action).like(pattern, escape="\\"))
         with self._read() as conn:
-            return [_entry(r) for r in conn.execute(select_rows)]
+            return [_entry(r) for r in conn.execute(select_rows).all()]
 
     def check_file(self) -> None:
         """Run the ``quick_check`` the open deferred (once); until it has passed, writes

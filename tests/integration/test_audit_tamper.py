@@ -23,7 +23,7 @@ import pytest
 import main
 from planner.errors import StorageError
 from planner.records.audit import GENESIS_HASH, canonical_row
-from planner.storage import SqlRepository, open_repository
+from planner.storage import SqlRepository, audit_trail, open_repository
 from planner.storage import backup as bk
 from planner.storage.audit_trail import anchor_file_for, key_beside
 from tests.integration.factories import ACTOR, action, patient, plan, transplant
@@ -35,6 +35,14 @@ TRIGGERS = ("audit_no_update", "audit_no_delete")
 @pytest.fixture(autouse=True)
 def _data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRANSPLANT_PLANNER_DATA", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True, params=[None, 1], ids=["chunked as shipped", "one row a chunk"])
+def _audit_chunk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every case also with the audit rows read one at a time: a break, an anchor or a
+    document's last row in a later chunk than the first is found all the same."""
+    if request.param is not None:
+        monkeypatch.setattr(audit_trail, "AUDIT_CHUNK", request.param)
 
 
 def _open(path: Path) -> SqlRepository:
@@ -374,3 +382,17 @@ def test_calendar_counters_are_no_rows_of_their_own_but_are_checked(
         conn.close()
     code, out = _check(capsys, clinic)
     assert code == 1 and "plan" in out
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1_000])
+def test_the_rows_read_in_chunks_are_the_rows_read_at_once(clinic: Path, chunk: int) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{clinic}")
+    try:
+        with engine.connect() as conn:
+            whole = audit_trail.audit_entries(conn)
+            assert list(audit_trail.iter_audit_entries(conn, chunk)) == whole
+    finally:
+        engine.dispose()
+    assert len(whole) > 3 and [e.seq for e in whole] == list(range(1, len(whole) + 1))
