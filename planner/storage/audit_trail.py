@@ -21,6 +21,7 @@ import collections
 import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -217,10 +218,9 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
     """Every stored document with the patient it belongs to, in the form the repository
     reads it (so its hash is the one written at commit).
 
-    Rows are fetched ``PARTITION`` at a time (``_rows``): iterating a result fetches row by
-    row, each fetch letting go of the interpreter lock and taking it back, and beside the
-    hashing of each row that starved the GUI thread of the daily background backup for
-    50-200 ms at a time (a 10,000-transplant file; 17-34 ms in partitions).
+    Rows are fetched ``PARTITION`` at a time (``_rows``): fetched row by row beside the
+    hashing of each, they starved the GUI thread of the daily background backup for
+    50-200 ms at a time (measured, a 10,000-transplant file; 17-34 ms in partitions).
     """
     from planner.storage.sql import _patient_dict, _transplant_dict
 
@@ -329,22 +329,33 @@ def audit_entries(conn: Connection) -> list[AuditEntry]:
 
 
 def iter_audit_entries(conn: Connection, chunk: int | None = None) -> Iterator[AuditEntry]:
-    """``audit_entries`` read ``chunk`` rows at a time (by seq, in the connection's one
-    transaction): a programme's trail grows by a few hundred rows a day for years, and
-    a list of them all (about 2 KB a row) was held for every check and daily backup."""
+    """``audit_entries`` as one statement fetched ``chunk`` rows at a time (a
+    server-side cursor where the driver has one): a programme's trail grows by a few
+    hundred rows a day for years, and a list of them all (about 2 KB a row) was held for
+    every check and daily backup. One statement, not one per chunk restarted after the
+    last seq read: a row repeating that seq (a table rebuilt without its key) would be
+    skipped, never hashed."""
     present = {c["name"] for c in inspect(conn).get_columns("audit")}
     names = [f.name for f in dataclasses.fields(AuditEntry) if f.name in present]
     cols = [s.audit.c[n] for n in names]
-    seq_at = names.index("seq")
-    chunk = chunk or AUDIT_CHUNK
-    query = select(*cols).order_by(s.audit.c.seq).limit(chunk)
-    rows = conn.execute(query).all()
-    while rows:
-        for row in rows:
+    query = select(*cols).order_by(s.audit.c.seq)
+    result = conn.execute(query.execution_options(yield_per=chunk or AUDIT_CHUNK))
+    for part in result.partitions():
+        for row in part:
             yield AuditEntry(**dict(zip(names, row, strict=True)))
-        if len(rows) < chunk:
-            return
-        rows = conn.execute(query.where(s.audit.c.seq > rows[-1][seq_at])).all()
+
+
+class _UnreadableAuditError(Exception):
+    """The audit rows could not be read or did not make audit entries."""
+
+
+def _read_or_refuse(entries: Iterator[AuditEntry]) -> Iterator[AuditEntry]:
+    """``entries``, a failure to read them raised as ``_UnreadableAuditError`` (a fault
+    in the checks that consume them still propagates as itself)."""
+    try:
+        yield from entries
+    except (DBAPIError, sqlite3.DatabaseError, ValueError, TypeError) as exc:  # damaged
+        raise _UnreadableAuditError(type(exc).__name__) from exc
 
 
 class _ChainWalk:
@@ -398,31 +409,40 @@ class AuditReport:
         return min(seqs) if seqs else (1 if self.problems else None)
 
 
+def _unreadable(exc: _UnreadableAuditError) -> AuditReport:
+    problem = AuditProblem("table audit", "the audit table cannot be read", "rows", str(exc), 1)
+    return AuditReport(0, GENESIS_HASH, False, (problem,))
+
+
 def verify(conn: Connection, key: AuditKey | None, anchors: Sequence[Anchor] = ()) -> AuditReport:
     """Check the chain (keyed hashes), each anchor and every stored document, reading
     the audit rows once, a chunk at a time (``iter_audit_entries``)."""
     problems: list[AuditProblem] = []
-    walk = _ChainWalk(a.seq for a in anchors)
+    entries = _read_or_refuse(iter_audit_entries(conn))
     try:
-        recorded = stored_key_id(conn) if inspect(conn).has_table("meta") else None
-        if key is not None and recorded is not None and recorded != key.key_id:
-            problems.append(
-                AuditProblem(
-                    "the audit key",
-                    "the key file is not this database's key",
-                    f"key id {recorded}",
-                    f"key id {key.key_id}",
-                )
+        # The trail is opened first, as the whole read once was: a damaged file is
+        # reported as such before anything else is read.
+        first = next(entries, None)
+    except _UnreadableAuditError as exc:
+        return _unreadable(exc)
+    recorded = stored_key_id(conn) if inspect(conn).has_table("meta") else None
+    if key is not None and recorded is not None and recorded != key.key_id:
+        problems.append(
+            AuditProblem(
+                "the audit key",
+                "the key file is not this database's key",
+                f"key id {recorded}",
+                f"key id {key.key_id}",
             )
-            key = None
-        rows = walk.through(iter_audit_entries(conn))
+        )
+        key = None
+    walk = _ChainWalk(a.seq for a in anchors)
+    rows = walk.through(itertools.chain(() if first is None else (first,), entries))
+    try:
         chain = chain_problem(rows, key)
         collections.deque(rows, maxlen=0)  # past a break: the anchors and documents
-    except (DBAPIError, sqlite3.DatabaseError, ValueError, TypeError) as exc:  # damaged file
-        problem = AuditProblem(
-            "table audit", "the audit table cannot be read", "rows", type(exc).__name__, 1
-        )
-        return AuditReport(0, GENESIS_HASH, False, (problem,))
+    except _UnreadableAuditError as exc:
+        return _unreadable(exc)
     if chain is not None:
         problems.append(chain)
     for anchor in anchors:

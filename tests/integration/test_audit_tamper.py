@@ -385,14 +385,37 @@ def test_calendar_counters_are_no_rows_of_their_own_but_are_checked(
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 1_000])
-def test_the_rows_read_in_chunks_are_the_rows_read_at_once(clinic: Path, chunk: int) -> None:
+def test_the_rows_read_in_chunks_are_the_rows_of_one_plain_query(clinic: Path, chunk: int) -> None:
     from sqlalchemy import create_engine
 
+    plain = [(r["seq"], r["hash"], r["old"], r["new"]) for r in _rows(clinic)]
     engine = create_engine(f"sqlite:///{clinic}")
     try:
         with engine.connect() as conn:
-            whole = audit_trail.audit_entries(conn)
-            assert list(audit_trail.iter_audit_entries(conn, chunk)) == whole
+            read = [
+                (e.seq, e.hash, e.old, e.new) for e in audit_trail.iter_audit_entries(conn, chunk)
+            ]
     finally:
         engine.dispose()
-    assert len(whole) > 3 and [e.seq for e in whole] == list(range(1, len(whole) + 1))
+    assert read == plain
+    assert len(plain) > 3 and [seq for seq, *_ in plain] == list(range(1, len(plain) + 1))
+
+
+@pytest.mark.parametrize("copied", ["first", "second", "last"])
+def test_a_row_repeating_a_seq_in_a_table_rebuilt_without_its_key_is_caught(
+    clinic: Path, capsys: pytest.CaptureFixture[str], copied: str
+) -> None:
+    """Read one row a chunk (the autouse fixture), a row repeating the seq a chunk ended
+    with must still be read and found out of order."""
+    seq = {"first": 1, "second": 2, "last": len(_rows(clinic))}[copied]
+    _tamper(
+        clinic,
+        "CREATE TABLE audit_copy AS SELECT * FROM audit",
+        "DROP TABLE audit",
+        "ALTER TABLE audit_copy RENAME TO audit",
+        f"INSERT INTO audit SELECT * FROM audit WHERE seq = {seq}",
+        recreate_triggers=False,
+    )
+    code, out = _check(capsys, clinic)
+    assert code == 1, out
+    assert "rows are missing or out of order" in out
