@@ -328,6 +328,13 @@ def _usable(
     return context, entry
 
 
+def _majority_language(contexts: Iterable[_Context]) -> str:
+    """The language most usable entries were computed in ("" when there are none): what
+    a quick start shows before a language is chosen, and what the command line renews."""
+    counted = Counter(context.language for context in contexts)
+    return counted.most_common(1)[0][0] if counted else ""
+
+
 def start_board_of(
     index: Sequence[IndexedTransplant],
     today: dt.date,
@@ -343,8 +350,7 @@ def start_board_of(
     program = _program(closures)
     usable = {i.transplant_id: found for i in index if (found := _usable(i, program, today))}
     if language is None:
-        counted = Counter(context.language for context, _ in usable.values())
-        language = counted.most_common(1)[0][0] if counted else ""
+        language = _majority_language(context for context, _ in usable.values())
     rows: list[BoardRow] = []
     items: list[WorklistItem] = []
     sketches: dict[str, RowSketch] = {}
@@ -568,8 +574,7 @@ def current_entries(
         for i in repo.board_index()
         if (found := _usable(i, program, today)) is not None
     }
-    counted = Counter(context.language for context in usable.values())
-    language = counted.most_common(1)[0][0] if counted else ""
+    language = _majority_language(usable.values())
     return CurrentEntries(
         {t: c.last for t, c in usable.items() if c.language == language}, language
     )

@@ -203,10 +203,12 @@ def cmd_import_labs(args: argparse.Namespace, shell: Shell) -> int:
     repo = shell.open_repository(args, existing=True)
     try:
         ctx = shell.context()
-        # The settings only for their closure days, and quietly: a nightly job's output
-        # is mailed, and a bad settings file is the desktop's to report.
-        closures = shell.centre_settings_and_problem()[0].closures
-        keeper = None if args.dry_run else _board_keeper(repo, ctx, closures)
+        keeper = None
+        if not args.dry_run:
+            # The settings only for their closure days, and quietly: a nightly job's
+            # output is mailed, and a bad settings file is the desktop's to report.
+            closures = shell.centre_settings_and_problem()[0].closures
+            keeper = _board_keeper(repo, ctx, closures)
         code, text = run_import_labs(
             repo,
             ctx,

@@ -258,9 +258,11 @@ def stored_documents(conn: Connection) -> Iterator[tuple[StoredDocument, str]]:
     yield from _account_documents(conn)
 
 
-def _rows(conn: Connection, query: Any) -> Iterator[Any]:
-    """The rows of ``query``, fetched ``PARTITION`` at a time."""
-    for part in conn.execute(query).partitions(PARTITION):
+def _rows(conn: Connection, query: Any, size: int | None = None) -> Iterator[Any]:
+    """The rows of ``query``, fetched ``size`` (``PARTITION``) at a time: one statement,
+    a server-side cursor where the driver has one."""
+    result = conn.execute(query.execution_options(yield_per=size or PARTITION))
+    for part in result.partitions():
         yield from part
 
 
@@ -338,11 +340,8 @@ def iter_audit_entries(conn: Connection, chunk: int | None = None) -> Iterator[A
     present = {c["name"] for c in inspect(conn).get_columns("audit")}
     names = [f.name for f in dataclasses.fields(AuditEntry) if f.name in present]
     cols = [s.audit.c[n] for n in names]
-    query = select(*cols).order_by(s.audit.c.seq)
-    result = conn.execute(query.execution_options(yield_per=chunk or AUDIT_CHUNK))
-    for part in result.partitions():
-        for row in part:
-            yield AuditEntry(**dict(zip(names, row, strict=True)))
+    for row in _rows(conn, select(*cols).order_by(s.audit.c.seq), chunk or AUDIT_CHUNK):
+        yield AuditEntry(**dict(zip(names, row, strict=True)))
 
 
 class _UnreadableAuditError(Exception):
