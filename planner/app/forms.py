@@ -5,25 +5,41 @@ The forms are the items of the checklists that keep their deadlines after the ev
 anchors like the Checklists tab dates them. A form's window runs from its due date for
 the item's ``window_after_days`` (CIBMTR: past due 120 days after the time point, as the
 CIBMTR Forms Instruction Manual sets it); without one, the window closes on the due date.
+
+Forms are owed for every transplant ever recorded, closed ones too, so the list would
+read the programme's whole history each time (4.6 s at 10,000 archived transplants, and
+growing). Instead each transplant's dated forms are kept in the store's forms index
+(``Repository.forms_index``, schema 0011) with the transplant's mark they were dated at:
+a list reads the index and dates again only the transplants whose mark moved since (an
+edit of the plan, the checklists, the transplant or the patient, whoever made it), or
+whose entry another program version or other checklists made. What is kept does not
+depend on the day (due date, window end, done); the status is worked out at each read.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from planner import __version__
 from planner.app.collector import collector_paused
+from planner.domain.assets import list_resources
 from planner.domain.i18n import tr_noop
-from planner.domain.patients import TransplantStatus
-from planner.errors import ValidationError
+from planner.domain.patients import Transplant, TransplantStatus
+from planner.domain.plans import Plan
+from planner.errors import StorageError, ValidationError
 from planner.records.checklists import (
     ChecklistState,
+    ChecklistTemplate,
     applicable_templates,
     checklist_view,
     checklists_from_body,
     load_checklists,
 )
-from planner.records.ports import CHECKLISTS, Repository
+from planner.records.ports import CHECKLISTS, BoardEntry, IndexedTransplant, Repository
 
 DONE = tr_noop("done")
 PAST_DUE = tr_noop("past due")
@@ -85,55 +101,183 @@ def forms_due(
 
     Cancelled transplants are left out: their forms are not owed.
     """
-    # Tens of thousands of documents and forms, none in a reference cycle: with the
-    # collector on, its passes over them were a third of the list's time (10,000 archived
-    # transplants: 5.7-7.1 s against 4.6 s paused).
+    # Thousands of entries and forms, none in a reference cycle: with the collector on,
+    # its passes over them were a third of the time of dating the whole history.
     with collector_paused():
-        return _forms_due(repo, today, horizon_days, everything)
+        kept = registry_forms(repo)
+    horizon = today + dt.timedelta(days=horizon_days)
+    out: list[FormDue] = []
+    for transplant in kept:
+        for form in transplant.forms:
+            status = _status(form.done, form.due, form.window_end, today)
+            if everything or (status != DONE and form.due <= horizon):
+                out.append(
+                    FormDue(
+                        transplant.mrn,
+                        transplant.patient_id,
+                        transplant.transplant_id,
+                        form.form,
+                        form.checklist,
+                        form.due,
+                        form.window_end,
+                        status,
+                    )
+                )
+    return sorted(out, key=lambda f: (f.due, f.mrn, f.form, f.checklist, f.transplant_id))
 
 
-def _forms_due(
-    repo: Repository, today: dt.date, horizon_days: int, everything: bool
-) -> list[FormDue]:
+@dataclass(frozen=True)
+class DatedForm:
+    """One registry form as the forms index keeps it: nothing in it depends on the day."""
+
+    form: str
+    checklist: str
+    due: dt.date
+    window_end: dt.date
+    done: bool
+
+
+@dataclass(frozen=True)
+class TransplantForms:
+    """A transplant's registry forms (none for a cancelled transplant or one with no plan)."""
+
+    transplant_id: str
+    patient_id: str
+    mrn: str
+    forms: tuple[DatedForm, ...]
+
+
+def registry_forms(repo: Repository) -> list[TransplantForms]:
+    """Every transplant's dated registry forms: the stored entries that are current, the
+    others dated from the store (``_BATCH`` transplants per read) and stored again.
+
+    The marks are read before the data, so a commit in between leaves an entry under the
+    older mark, dated again at the next read. Storing is best effort: a database that
+    cannot be written (a file still being checked, a read-only copy) still gets its list.
+    """
     templates = load_checklists()
-    patients = {p.id: p for p in repo.list_patients()}
-    # Outlines: the forms are dated from the anchors only; at 10,000 archived
-    # transplants decoding every step made the list take 11 s instead of 6.
-    plans = {p.transplant_id: p for p in repo.list_plans(outline=True)}
+    context = forms_context()
+    kept: list[TransplantForms] = []
+    stale: dict[str, int] = {}
+    for indexed in repo.forms_index():
+        found = _from_entry(indexed, context)
+        if found is None:
+            stale[indexed.transplant_id] = indexed.mark
+        else:
+            kept.append(found)
+    storing = True
+    ids = sorted(stale)
+    for start in range(0, len(ids), _BATCH):
+        dated = _date_forms(repo, ids[start : start + _BATCH], templates)
+        kept.extend(dated)
+        if storing:
+            storing = _store(repo, [_entry(f, stale[f.transplant_id], context) for f in dated])
+    return kept
+
+
+FORMS_FORMAT = 1  # raise when the payload's shape changes
+_BATCH = 500  # transplants dated per batched read and stored per transaction
+
+
+def forms_context() -> str:
+    """What the kept forms were dated with: this format, the program version and the
+    bundled checklists' bytes (a changed time point or window dates them again)."""
+    digest = hashlib.sha256()
+    for resource in list_resources("checklists", ".toml"):
+        digest.update(resource.name.encode())
+        digest.update(resource.read_bytes())
+    return f"forms|{FORMS_FORMAT}|{__version__}|{digest.hexdigest()[:16]}"
+
+
+def _from_entry(indexed: IndexedTransplant, context: str) -> TransplantForms | None:
+    """The stored forms if they were dated at the transplant's mark with ``context``."""
+    entry = indexed.entry
+    if entry is None or entry.mark != indexed.mark or entry.context != context:
+        return None
+    try:
+        body = json.loads(entry.payload)
+        forms = tuple(
+            DatedForm(
+                str(form),
+                str(checklist),
+                dt.date.fromisoformat(due),
+                dt.date.fromisoformat(end),
+                bool(done),
+            )
+            for form, checklist, due, end, done in body["forms"]
+        )
+        return TransplantForms(indexed.transplant_id, str(body["patient"]), str(body["mrn"]), forms)
+    except (ValueError, TypeError, KeyError):
+        return None  # not what this program writes: dated again
+
+
+def _entry(forms: TransplantForms, mark: int, context: str) -> BoardEntry:
+    body = {
+        "patient": forms.patient_id,
+        "mrn": forms.mrn,
+        "forms": [
+            [f.form, f.checklist, f.due.isoformat(), f.window_end.isoformat(), f.done]
+            for f in forms.forms
+        ],
+    }
+    payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return BoardEntry(forms.transplant_id, mark, context, payload)
+
+
+def _store(repo: Repository, entries: list[BoardEntry]) -> bool:
+    """Store the entries; False when the database refuses writes (stop trying)."""
+    try:
+        repo.store_forms_entries(entries)
+    except StorageError:
+        return False
+    return True
+
+
+def _date_forms(
+    repo: Repository, ids: list[str], templates: Mapping[str, ChecklistTemplate]
+) -> list[TransplantForms]:
+    """Date the forms of these transplants from the store: one query per table."""
+    transplants = repo.get_transplants(ids)
+    patients = {p.id: p for p in repo.get_patients({t.patient_id for t in transplants})}
+    # Outlines: the forms are dated from the anchors only; decoding every step of the
+    # history's plans took twice as long.
+    plans = {p.transplant_id: p for p in repo.get_plans(ids, outline=True)}
     states: dict[str, dict[str, ChecklistState]] = {}
-    for record in repo.list_records(CHECKLISTS):
+    for record in repo.get_records(ids, (CHECKLISTS,)):
         try:
             states[record.transplant_id] = checklists_from_body(record.body)
         except ValidationError:
             continue  # the board names an unreadable record; its forms show as not done
-    horizon = today + dt.timedelta(days=horizon_days)
-    out: list[FormDue] = []
-    for transplant in repo.list_transplants():
-        plan = plans.get(transplant.id)
-        if plan is None or transplant.status is TransplantStatus.CANCELLED:
+    return [
+        TransplantForms(
+            t.id,
+            t.patient_id,
+            patients[t.patient_id].mrn,
+            _forms_of(t, plans.get(t.id), states.get(t.id, {}), templates),
+        )
+        for t in transplants
+    ]
+
+
+def _forms_of(
+    transplant: Transplant,
+    plan: Plan | None,
+    states: Mapping[str, ChecklistState],
+    templates: Mapping[str, ChecklistTemplate],
+) -> tuple[DatedForm, ...]:
+    if plan is None or transplant.status is TransplantStatus.CANCELLED:
+        return ()
+    kind = transplant.transplant_type.value
+    out: list[DatedForm] = []
+    for template in applicable_templates(templates, kind):
+        if not template.overdue_on_board:
             continue
-        kind = transplant.transplant_type.value
-        mrn = patients[transplant.patient_id].mrn
-        for template in applicable_templates(templates, kind):
-            if not template.overdue_on_board:
+        # The day only decides the status of what is not done: dated with any day, the
+        # due dates, windows and "done" are the same (daily items have no due date).
+        view = checklist_view(template, states.get(template.id), plan, plan.day0, kind)
+        for item in view.items:
+            if item.due is None:
                 continue
-            state = states.get(transplant.id, {}).get(template.id)
-            for item in checklist_view(template, state, plan, today, kind).items:
-                if item.due is None:
-                    continue
-                end = item.window_end or item.due
-                status = _status(item.done, item.due, end, today)
-                if everything or (status != DONE and item.due <= horizon):
-                    out.append(
-                        FormDue(
-                            mrn,
-                            transplant.patient_id,
-                            transplant.id,
-                            item.item.title,
-                            template.title,
-                            item.due,
-                            end,
-                            status,
-                        )
-                    )
-    return sorted(out, key=lambda f: (f.due, f.mrn, f.form))
+            end = item.window_end or item.due
+            out.append(DatedForm(item.item.title, template.title, item.due, end, item.done))
+    return tuple(out)

@@ -160,7 +160,8 @@ def touched(action: Action) -> tuple[frozenset[str], frozenset[str]]:
 
 @dataclass(frozen=True)
 class BoardEntry:
-    """A transplant's stored board entry: derived data (never audited, never the truth)."""
+    """A transplant's stored board entry, or its registry-forms entry (``forms_index``):
+    derived data (never audited, never the truth)."""
 
     transplant_id: str
     # The transplant's mark when the data it was computed from was read.
@@ -174,7 +175,8 @@ class BoardEntry:
 
 @dataclass(frozen=True)
 class IndexedTransplant:
-    """An open transplant (Scope.OPEN) with its current mark and its stored entry."""
+    """A transplant with its current mark and its stored entry (the board index lists
+    the open ones, Scope.OPEN; the forms index every one)."""
 
     transplant_id: str
     mark: int  # 0 when no commit touched it since schema 0010
@@ -382,8 +384,9 @@ class Repository(Protocol):
         ``list_transplants``."""
         ...
 
-    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
-        """The plans of these transplants (those that have one), ordered as ``list_plans``."""
+    def get_plans(self, transplant_ids: Collection[str], *, outline: bool = False) -> list[Plan]:
+        """The plans of these transplants (those that have one), ordered as ``list_plans``;
+        ``outline``: ``PlanOutline`` with the anchor steps only, as ``list_plans``."""
         ...
 
     def get_records(
@@ -517,6 +520,20 @@ class Repository(Protocol):
         Raises:
             StorageError: the database cannot be written (closed, unwritable, its file
                 still to be checked).
+        """
+        ...
+
+    def forms_index(self) -> list[IndexedTransplant]:
+        """Every transplant, of any status, with its mark (as ``board_index``) and its
+        stored registry-forms entry (``planner.app.forms``), read in one transaction,
+        ordered by transplant id. Derived data, as the board's entries."""
+        ...
+
+    def store_forms_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these registry-forms entries, as ``store_board_entries``.
+
+        Raises:
+            StorageError: the database cannot be written.
         """
         ...
 

@@ -104,6 +104,7 @@ class InMemoryRepository:
         # The board index (as the store's board_marks and board_entries, schema 0010).
         self._marks: dict[str, int] = {}
         self._entries: dict[str, BoardEntry] = {}
+        self._forms_entries: dict[str, BoardEntry] = {}  # as forms_entries (0011)
         self._accounts: dict[str, dict[str, Any]] = {}
         self._policy: dict[str, Any] | None = None
         self._failures: dict[str, SignInFailures] = {}
@@ -256,11 +257,16 @@ class InMemoryRepository:
             (transplant_from_dict(self._transplants[i]) for i in wanted), key=transplant_order
         )
 
-    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
-        """The plans of these transplants, ordered as ``list_plans``."""
+    def get_plans(self, transplant_ids: Collection[str], *, outline: bool = False) -> list[Plan]:
+        """The plans of these transplants (outlines: anchor steps only), ordered as
+        ``list_plans``."""
         self._check_open()
         wanted = set(transplant_ids)
-        found = (plan_from_dict(d) for d in self._plans.values() if d["transplant_id"] in wanted)
+        found = (
+            plan_from_dict(d, outline=outline)
+            for d in self._plans.values()
+            if d["transplant_id"] in wanted
+        )
         return sorted(found, key=plan_order)
 
     def get_records(
@@ -434,6 +440,20 @@ class InMemoryRepository:
         self._check_open()
         for entry in entries:
             self._entries[entry.transplant_id] = entry
+
+    def forms_index(self) -> list[IndexedTransplant]:
+        """Every transplant with its mark and stored forms entry, ordered by transplant id."""
+        self._check_open()
+        return [
+            IndexedTransplant(tid, self._marks.get(tid, 0), self._forms_entries.get(tid))
+            for tid in sorted(self._transplants)
+        ]
+
+    def store_forms_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these registry-forms entries."""
+        self._check_open()
+        for entry in entries:
+            self._forms_entries[entry.transplant_id] = entry
 
     def check_file(self) -> None:
         """Nothing to check: there is no file."""

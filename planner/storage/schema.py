@@ -194,6 +194,18 @@ board_entries = Table(
     Column("payload", Text, nullable=False),
 )
 
+# 0011: each transplant's registry forms (``Repository.forms_index``), dated by the app at
+# the mark it names, for every transplant ever recorded: the forms list reads these, not
+# the history's plans. Derived data as the board's entries, under the same marks.
+forms_entries = Table(
+    "forms_entries",
+    metadata,
+    Column("transplant_id", Text, primary_key=True),
+    Column("mark", Integer, nullable=False),
+    Column("context", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+)
+
 PATIENT_FIELDS: tuple[str, ...] = tuple(c.name for c in patients.columns if c.name != SEARCH_KEY)
 TRANSPLANT_FIELDS: tuple[str, ...] = tuple(c.name for c in transplants.columns)
 LAB_FIELDS: tuple[str, ...] = tuple(c.name for c in lab_samples.columns if c.name != "id")

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Select,
+    TextClause,
     bindparam,
     func,
     insert,
@@ -221,13 +222,30 @@ _MARK_BY_PATIENT = text(
     "SELECT id, CAST(:mark AS INTEGER) FROM transplants WHERE patient_id IN :ids "
     "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark"
 ).bindparams(bindparam("ids", expanding=True))
-# A board entry inserted or replaced in one statement: two workstations of a server
-# storing the same transplant's entry at once never fail on each other's row.
-_STORE_ENTRY = text(
-    "INSERT INTO board_entries (transplant_id, mark, context, payload) "
-    "VALUES (:transplant_id, :mark, :context, :payload) "
-    "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark, "
-    "context = excluded.context, payload = excluded.payload"
+
+
+def _store_entry(table: str) -> TextClause:
+    """An entry inserted or replaced in one statement: two workstations of a server
+    storing the same transplant's entry at once never fail on each other's row."""
+    return text(
+        f"INSERT INTO {table} (transplant_id, mark, context, payload) "  # noqa: S608
+        "VALUES (:transplant_id, :mark, :context, :payload) "
+        "ON CONFLICT (transplant_id) DO UPDATE SET mark = excluded.mark, "
+        "context = excluded.context, payload = excluded.payload"
+    )
+
+
+# The table names are the schema's own, never text from outside the program.
+_STORE_BOARD_ENTRY = _store_entry(s.board_entries.name)
+_STORE_FORMS_ENTRY = _store_entry(s.forms_entries.name)
+# Every transplant, of any status, with its mark and its stored forms entry (0011): the
+# registry forms are owed for closed transplants too.
+_FORMS_INDEX_SQL = text(
+    "SELECT t.id, coalesce(m.mark, 0), e.mark, e.context, e.payload "
+    "FROM transplants t "
+    "LEFT JOIN board_marks m ON m.transplant_id = t.id "
+    "LEFT JOIN forms_entries e ON e.transplant_id = t.id "
+    "ORDER BY t.id"
 )
 # Ids bound per statement at most (as ``_SqlView.existing_patients``): a lab import may
 # name every patient of the clinic.
@@ -581,10 +599,13 @@ class SqlRepository:
             (transplant_from_dict(_transplant_dict(r)) for r in rows), key=transplant_order
         )
 
-    def get_plans(self, transplant_ids: Collection[str]) -> list[Plan]:
-        """The plans of these transplants, ordered as ``list_plans``."""
+    def get_plans(self, transplant_ids: Collection[str], *, outline: bool = False) -> list[Plan]:
+        """The plans of these transplants (outlines: anchor steps only), ordered as
+        ``list_plans``."""
         rows = self._rows_in(select(s.plans), s.plans.c.transplant_id, transplant_ids)
-        return sorted((plan_from_dict(_plan_dict(r)) for r in rows), key=plan_order)
+        return sorted(
+            (plan_from_dict(_plan_dict(r), outline=outline) for r in rows), key=plan_order
+        )
 
     def get_records(
         self, transplant_ids: Collection[str], kinds: Collection[str] = RECORD_KINDS
@@ -985,6 +1006,21 @@ class SqlRepository:
         """Insert or replace these entries in one small transaction, an upsert per row
         (two workstations of a server storing at once never fail on each other's rows;
         the last one stays, and each names the mark it was computed at)."""
+        self._store_entries(_STORE_BOARD_ENTRY, entries)
+
+    def forms_index(self) -> list[IndexedTransplant]:
+        """Every transplant, of any status, with its mark and stored registry-forms entry,
+        ordered by transplant id: one statement, so the marks and entries are read
+        together."""
+        with self._read() as conn:
+            rows = conn.execute(_FORMS_INDEX_SQL).all()
+        return index_from_rows(rows)
+
+    def store_forms_entries(self, entries: Sequence[BoardEntry]) -> None:
+        """Insert or replace these registry-forms entries, as ``store_board_entries``."""
+        self._store_entries(_STORE_FORMS_ENTRY, entries)
+
+    def _store_entries(self, statement: TextClause, entries: Sequence[BoardEntry]) -> None:
         self._refuse_unwritable()
         if not entries:
             return
@@ -1001,7 +1037,7 @@ class SqlRepository:
         ]
         try:
             with self.engine.begin() as conn:
-                conn.execute(_STORE_ENTRY, rows)
+                conn.execute(statement, rows)
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
 

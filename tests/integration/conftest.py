@@ -22,6 +22,7 @@ def _reset_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         for table in (
+            "forms_entries",
             "board_entries",
             "board_marks",
             "accounts",

@@ -29,6 +29,7 @@ NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
 def _as_release_0009(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE forms_entries")  # 0011's
         con.execute("DROP TABLE board_marks")
         con.execute("DROP TABLE board_entries")
         con.execute("INSERT INTO meta (key, value) VALUES ('board_snapshot', '{\"format\": 4}')")
@@ -65,11 +66,11 @@ def test_a_0009_database_migrates_to_the_board_index(db_path: Path) -> None:
         saved = repo.pre_migration_backup
         assert saved is not None and bk.check(saved).ok
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == schema.HEAD_REVISION == "0010"
+            assert migrate.current_revision(conn) == schema.HEAD_REVISION  # through 0010
             assert {"board_marks", "board_entries"} <= set(inspect(conn).get_table_names())
             meta = {str(k): str(v) for k, v in conn.execute(text("SELECT key, value FROM meta"))}
         assert "board_snapshot" not in meta  # nothing reads it any more
-        assert meta["schema_version"] == "0010"
+        assert meta["schema_version"] == schema.HEAD_REVISION
         # Everything stored before is kept.
         assert [p.id for p in repo.list_patients()] == ["p1", "p2"]
         assert repo.get_plan("t1") is not None
@@ -140,6 +141,7 @@ def test_a_0009_server_migrates_to_the_board_index() -> None:
     try:
         repo.commit(action("Seed", patients=(patient(),), transplants=(transplant(),)))
         with repo.engine.begin() as conn:
+            conn.execute(text("DROP TABLE forms_entries"))  # 0011's
             conn.execute(text("DROP TABLE board_marks"))
             conn.execute(text("DROP TABLE board_entries"))
             conn.execute(text("INSERT INTO meta (key, value) VALUES ('board_snapshot', '{}')"))
@@ -150,7 +152,7 @@ def test_a_0009_server_migrates_to_the_board_index() -> None:
     repo = open_repository(PG_URL, user=ACTOR.user, workstation=ACTOR.workstation)
     try:
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == "0010"
+            assert migrate.current_revision(conn) == schema.HEAD_REVISION
             snapshot = conn.execute(
                 text("SELECT count(*) FROM meta WHERE key = 'board_snapshot'")
             ).scalar()

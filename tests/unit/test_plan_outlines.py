@@ -88,18 +88,28 @@ def test_an_admission_step_is_kept_whatever_its_phase():
     assert plan_anchors(outline)["admission"].date == dt.date(2026, 2, 27)
 
 
+def _fresh_demo() -> InMemoryRepository:
+    """A demo clinic whose forms index is empty (the module's ``demo`` keeps what a list
+    stored), so a forms list dates every transplant from its plan."""
+    repo = InMemoryRepository()
+    load_demo_clinic(repo, CTX)
+    return repo
+
+
 @pytest.mark.parametrize("everything", [False, True])
-def test_the_registry_forms_from_outlines_are_those_of_the_whole_plans(
-    demo, monkeypatch, everything
-):
-    outlined = forms.forms_due(demo, TODAY, everything=everything)
-    whole = demo.list_plans
+def test_the_registry_forms_from_outlines_are_those_of_the_whole_plans(monkeypatch, everything):
+    outlined = forms.forms_due(_fresh_demo(), TODAY, everything=everything)
+    other = _fresh_demo()
+    asked = []
+    whole = other.get_plans
 
-    def whole_plans(scope=None, *, outline=False):
-        return whole() if scope is None else whole(scope)
+    def whole_plans(ids, *, outline=False):
+        asked.append(outline)
+        return whole(ids)
 
-    monkeypatch.setattr(demo, "list_plans", whole_plans)
-    assert outlined == forms.forms_due(demo, TODAY, everything=everything)
+    monkeypatch.setattr(other, "get_plans", whole_plans)
+    assert outlined == forms.forms_due(other, TODAY, everything=everything)
+    assert asked and all(asked), "the list reads outlines"
     assert outlined, "the demo clinic owes registry forms: not vacuous"
 
 
@@ -136,16 +146,17 @@ def test_an_outline_is_never_written_out():
         plan_to_dict(_outline(plan))
 
 
-def test_the_forms_list_reads_and_dates_with_the_collector_paused(demo, monkeypatch):
+def test_the_forms_list_reads_and_dates_with_the_collector_paused(monkeypatch):
+    fresh = _fresh_demo()
     seen = []
-    whole = demo.list_transplants
+    whole = fresh.get_transplants
 
-    def list_transplants(*a, **k):
+    def get_transplants(*a, **k):
         seen.append(gc.isenabled())
         return whole(*a, **k)
 
-    monkeypatch.setattr(demo, "list_transplants", list_transplants)
+    monkeypatch.setattr(fresh, "get_transplants", get_transplants)
     assert gc.isenabled()
-    assert forms.forms_due(demo, TODAY)
+    assert forms.forms_due(fresh, TODAY)
     assert seen == [False]
     assert gc.isenabled()  # on again after

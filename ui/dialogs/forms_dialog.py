@@ -3,15 +3,14 @@
 The list ``transplant-planner forms`` prints: each registry form past due, in its window,
 or due in the next 31 days, with its time point and the end of its window; "Show every
 form" adds the done and later ones. Read-only: a form is ticked on the patient's
-Checklists tab, which opens on a double click.
+Checklists tab, which opens on a double click or Enter.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,21 +18,17 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 from shiboken6 import isValid
 
-from planner.app.forms import DONE, PAST_DUE, FormDue, forms_due
-from planner.domain.i18n import tr
+from planner.app.forms import PAST_DUE, FormDue, forms_due
 from ui.errors import user_message
+from ui.models.forms_model import FormsModel
 from ui.session import ClinicSession
-from ui.translation import format_date
 from ui.workers import run_in_background
-
-_STATUS_COLOURS = {PAST_DUE: "#b91c1c", DONE: "#15803d"}
 
 
 class FormsDialog(QDialog):
@@ -55,8 +50,7 @@ class FormsDialog(QDialog):
         self.summary = QLabel()
         self.every = QCheckBox(self.tr("Show &every form (done and later ones too)"))
         self.every.toggled.connect(self.reload)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
+        self.model = FormsModel(
             [
                 self.tr("MRN"),
                 self.tr("Form"),
@@ -65,14 +59,23 @@ class FormsDialog(QDialog):
                 self.tr("Status"),
             ]
         )
+        self.table = QTableView()
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        self.table.doubleClicked.connect(lambda index: self._open(index.row()))
+        # Rows of one height, never measured one by one (a long history lists thousands).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        # A double click or Enter on a row opens its patient.
+        self.table.activated.connect(self._on_activated)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Enter opens the current form's patient; it must not also close the list.
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setAutoDefault(False)
+        close.setDefault(False)
         layout = QVBoxLayout(self)
         for widget in (self.summary, self.every, self.table, buttons):
             layout.addWidget(widget)
@@ -111,26 +114,16 @@ class FormsDialog(QDialog):
     def _fill(self, forms: list[FormDue]) -> None:
         self.forms = forms
         self.loading = False
-        self.table.setRowCount(len(self.forms))
-        for row, form in enumerate(self.forms):
-            cells = (
-                form.mrn,
-                tr(form.form),
-                format_date(form.due, "%a %d %b %Y"),
-                format_date(form.window_end, "%a %d %b %Y"),
-                tr(form.status),
-            )
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if col == 4 and form.status in _STATUS_COLOURS:
-                    item.setForeground(QColor(_STATUS_COLOURS[form.status]))
-                self.table.setItem(row, col, item)
+        self.model.set_forms(forms)
         self.table.resizeColumnToContents(0)
         past = sum(f.status == PAST_DUE for f in self.forms)
         self.summary.setText(
             self.tr("{n} forms listed; {past} past due.").format(n=len(self.forms), past=past)
         )
         self.summary.setAlignment(Qt.AlignmentFlag.AlignLeft)
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        self._open(index.row())
 
     def _open(self, row: int) -> None:
         if 0 <= row < len(self.forms):
