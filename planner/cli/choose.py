@@ -17,6 +17,10 @@ class RefusedError(Exception):
     """A mistake in the request: one sentence, exit code 2."""
 
 
+# Patients the search may find for a typed MRN before the whole list is read instead.
+_MRN_CANDIDATES = 1000
+
+
 def patient_by_mrn(repo: Repository, mrn: str) -> Patient:
     """The patient with this MRN, whatever the letter case typed ("ab123" finds "AB123").
 
@@ -27,7 +31,12 @@ def patient_by_mrn(repo: Repository, mrn: str) -> Patient:
     if patient is not None:
         return patient
     wanted = mrn.casefold()
-    matches = [p for p in repo.list_patients() if p.mrn.casefold() == wanted]
+    # The store's search finds the candidates (an MRN equal but for case contains the
+    # typed text, case aside); a history of any length is not read for one patient.
+    found = repo.search_patients(mrn, limit=_MRN_CANDIDATES)
+    if len(found) == _MRN_CANDIDATES:  # a text so short that the search was cut off
+        found = repo.list_patients()
+    matches = [p for p in found if p.mrn.casefold() == wanted]
     if not matches:
         raise RefusedError(f"No patient has MRN {mrn}.")
     if len(matches) > 1:
