@@ -29,6 +29,7 @@ SCRIPTS = (
     "bench_startup",
     "bench_import",
     "bench_backup",
+    "bench_forms",
     "bench_app",
 )
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         elif name == "bench_timeline":
             sizes = args.timeline_patients
             module.main(["--patients", *map(str, sizes)] if sizes else [])
-        elif name == "bench_import":
+        elif name in ("bench_import", "bench_forms", "bench_backup"):
             module.main([])
         else:
             module.main()

@@ -3,7 +3,8 @@
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python tools/screenshots.py
 
 Writes PNGs into docs/: the board, a patient timeline, the month calendar, the
-Move Day 0 and the Set anchor date dialogs, the plerixafor calculator, the audit trail. Uses an in-memory demo clinic, never a real database.
+Move Day 0 and the Set anchor date dialogs, the plerixafor calculator, the audit trail,
+the registry forms. Uses an in-memory demo clinic, never a real database.
 """
 
 from __future__ import annotations
@@ -213,6 +214,7 @@ def main() -> int:
     _save(window, "board-search-closed.png")
     window.board.search.clear()
     audit_trail_shot(app, window)
+    forms_shot(app, window)
     data_export_shot(app, window)
     lab_feed_shot(app, window)
     accounts_shots(app, window)
@@ -343,6 +345,17 @@ def verify_doses_shot(app: QApplication, window: MainWindow, admin: object) -> N
 
 ADMIN_SETUP = Actor("it-setup", "ws-1")
 SAMPLE_PW = "a sample passphrase"
+
+
+def forms_shot(app: QApplication, window: MainWindow) -> None:
+    """View > Registry forms due (Ctrl+3): past due, in window and coming up."""
+    window.show_forms()
+    dialog = window.forms_dialog
+    _wait_for(app, lambda: not dialog.loading)
+    dialog.table.selectRow(0)
+    _settle(app)
+    _save(dialog, "registry-forms.png")
+    dialog.close()
 
 
 def audit_trail_shot(app: QApplication, window: MainWindow) -> None:

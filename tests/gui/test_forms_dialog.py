@@ -23,6 +23,11 @@ def test_ctrl_3_lists_the_past_due_forms_and_a_double_click_opens_the_patient(qt
     assert rows and all(r[4] in ("past due", "in window", "upcoming") for r in rows)
     assert all(f.due.toordinal() <= NOW.date().toordinal() + 31 for f in dialog.forms)
     assert "past due" in dialog.summary.text()
+    view = dialog.table
+    metrics = view.fontMetrics()
+    for column in (2, 3):  # a date is on one line, whole
+        assert not view.wordWrap()
+        assert view.columnWidth(column) > metrics.horizontalAdvance(model.index(0, column).data())
     shown = len(rows)
     dialog.every.setChecked(True)
     assert dialog.loading and "Reading" in dialog.summary.text()

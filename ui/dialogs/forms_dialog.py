@@ -30,6 +30,10 @@ from ui.models.forms_model import FormsModel
 from ui.session import ClinicSession
 from ui.workers import run_in_background
 
+# Rows measured when sizing a column to its contents: the dates and statuses are of one
+# width, and measuring every row of a long history would hold the GUI thread.
+SIZED_FROM_ROWS = 200
+
 
 class FormsDialog(QDialog):
     """The clinic's registry forms; ``open_patient`` is called with a transplant id."""
@@ -66,8 +70,11 @@ class FormsDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
-        # Rows of one height, never measured one by one (a long history lists thousands).
+        # Rows of one line and one height, never measured one by one (a long history
+        # lists thousands); the columns are sized from the first rows (``_fill``).
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setResizeContentsPrecision(SIZED_FROM_ROWS)
         # A double click or Enter on a row opens its patient.
         self.table.activated.connect(self._on_activated)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -115,7 +122,8 @@ class FormsDialog(QDialog):
         self.forms = forms
         self.loading = False
         self.model.set_forms(forms)
-        self.table.resizeColumnToContents(0)
+        for column in (0, 2, 3, 4):  # the form's title takes the rest
+            self.table.resizeColumnToContents(column)
         past = sum(f.status == PAST_DUE for f in self.forms)
         self.summary.setText(
             self.tr("{n} forms listed; {past} past due.").format(n=len(self.forms), past=past)
