@@ -19,11 +19,14 @@ depend on the day (due date, window end, done); the status is worked out at each
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import importlib.util
 import json
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from planner import __version__
 from planner.app.collector import collector_paused
@@ -179,14 +182,62 @@ FORMS_FORMAT = 1  # raise when the payload's shape changes
 _BATCH = 500  # transplants dated per batched read and stored per transaction
 
 
+# The modules whose code dates a form: a fix in any of them must date every kept form
+# again, also in a build whose version number did not change.
+_DATING_MODULES = (
+    "planner.app.forms",
+    "planner.records.checklists",
+    "planner.records.serialize",
+    "planner.domain.plans",
+    "planner.domain.days",
+)
+
+
 def forms_context() -> str:
-    """What the kept forms were dated with: this format, the program version and the
-    bundled checklists' bytes (a changed time point or window dates them again)."""
-    digest = hashlib.sha256()
+    """What the kept forms were dated with: this format, the program version, the code
+    that dates them and the bundled checklists' bytes (a changed time point, window or
+    rule dates them again)."""
+    digest = hashlib.sha256(_dating_code_digest().encode())
     for resource in list_resources("checklists", ".toml"):
         digest.update(resource.name.encode())
         digest.update(resource.read_bytes())
     return f"forms|{FORMS_FORMAT}|{__version__}|{digest.hexdigest()[:16]}"
+
+
+@functools.cache
+def _dating_code_digest() -> str:
+    """A digest of the compiled code of ``_DATING_MODULES``: their bytecode, names and
+    constants, not their file names or line numbers, so it is the same wherever the
+    program is installed and in a bundle without sources (whose importer also gives
+    the compiled code)."""
+    digest = hashlib.sha256()
+    for name in _DATING_MODULES:
+        spec = importlib.util.find_spec(name)
+        code = spec.loader.get_code(name) if spec and spec.loader else None  # type: ignore[attr-defined]
+        digest.update(name.encode())
+        if code is not None:
+            _digest_code(code, digest)
+    return digest.hexdigest()
+
+
+def _digest_code(code: types.CodeType, digest: Any) -> None:
+    digest.update(code.co_code)
+    digest.update(" ".join(code.co_names).encode())
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _digest_code(const, digest)
+        else:
+            digest.update(_const_text(const).encode())
+
+
+def _const_text(const: object) -> str:
+    """A constant's text, the same in every process (a frozenset's order follows string
+    hashing, which changes from one run to the next)."""
+    if isinstance(const, frozenset):
+        return "{" + ",".join(sorted(_const_text(c) for c in const)) + "}"
+    if isinstance(const, tuple):
+        return "(" + ",".join(_const_text(c) for c in const) + ")"
+    return repr(const)
 
 
 def _from_entry(indexed: IndexedTransplant, context: str) -> TransplantForms | None:

@@ -600,7 +600,7 @@ def plan_anchors(plan: Plan) -> dict[str, AnchorReading]:
     Builds the occurrences of the steps that can be anchors only (collection, admission,
     conditioning: ``planner.domain.plans.dates_an_anchor``), not of the whole plan: the
     board and the registry-forms list read the anchors of every plan, the list from plan
-    outlines (``Repository.list_plans(outline=True)``) that hold only those steps.
+    outlines (``Repository.get_plans(..., outline=True)``) that hold only those steps.
     """
     readings = {"day0": AnchorReading("day0", plan.day0, tr("Day 0: the infusion date."))}
     collection = plan.phase_occurrences(Phase.COLLECTION)

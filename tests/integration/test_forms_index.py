@@ -10,13 +10,22 @@ import datetime as dt
 import pytest
 
 from planner.app import forms
+from planner.app.changes import undo
 from planner.app.checklists import tick_checklist_item
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
 from planner.app.patients import save_patient
+from planner.app.plans import move_day0
+from planner.app.transplants import save_transplant
+from planner.domain.patients import StatusChange, TransplantStatus
 from planner.errors import StorageError
-from planner.records.checklists import load_checklists
-from planner.records.ports import Actor, BoardEntry, Repository
+from planner.records.checklists import (
+    applicable_templates,
+    checklist_view,
+    checklists_from_body,
+    load_checklists,
+)
+from planner.records.ports import CHECKLISTS, Actor, BoardEntry, Repository
 from planner.storage.memory import InMemoryRepository
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
@@ -31,10 +40,42 @@ def clinic(repo: Repository) -> Repository:
 
 
 def _dated_afresh(today: dt.date, *, everything: bool = False) -> list[forms.FormDue]:
-    """The list as dating every transplant of a new demo clinic from its documents gives it."""
+    """The list of the demo clinic as the list made it before the index: every
+    transplant's whole plan and checklists read and dated with the day itself."""
     fresh = InMemoryRepository()
     load_demo_clinic(fresh, CTX)
-    return forms.forms_due(fresh, today, everything=everything)
+    return _reference(fresh, today, everything=everything)
+
+
+def _reference(repo: Repository, today: dt.date, *, everything: bool) -> list[forms.FormDue]:
+    templates = load_checklists()
+    mrns = {p.id: p.mrn for p in repo.list_patients()}
+    plans = {p.transplant_id: p for p in repo.list_plans()}
+    states = {r.transplant_id: checklists_from_body(r.body) for r in repo.list_records(CHECKLISTS)}
+    horizon = today + dt.timedelta(days=forms.HORIZON_DAYS)
+    out = []
+    for t in repo.list_transplants():
+        plan = plans.get(t.id)
+        if plan is None or t.status is TransplantStatus.CANCELLED:
+            continue
+        kind = t.transplant_type.value
+        for template in applicable_templates(templates, kind):
+            if not template.overdue_on_board:
+                continue
+            state = states.get(t.id, {}).get(template.id)
+            for item in checklist_view(template, state, plan, today, kind).items:
+                if item.due is None:
+                    continue
+                end = item.window_end or item.due
+                status = forms._status(item.done, item.due, end, today)
+                if everything or (status != forms.DONE and item.due <= horizon):
+                    out.append(
+                        forms.FormDue(
+                            mrns[t.patient_id], t.patient_id, t.id, item.item.title,
+                            template.title, item.due, end, status,
+                        )
+                    )  # fmt: skip
+    return sorted(out, key=lambda f: (f.due, f.mrn, f.form, f.checklist, f.transplant_id))
 
 
 class _Reads:
@@ -137,8 +178,10 @@ def test_a_database_that_refuses_the_entries_still_gets_its_list(clinic, monkeyp
         raise StorageError("The database is being checked.")
 
     monkeypatch.setattr(clinic, "store_forms_entries", refuse)
+    monkeypatch.setattr(forms, "_BATCH", 3)  # several batches
     assert forms.forms_due(clinic, TODAY, everything=True) == _dated_afresh(TODAY, everything=True)
-    assert len(tried) == 1  # asked once, not once a batch
+    assert len(clinic.list_transplants()) > 3
+    assert tried == [3]  # asked once, not once a batch
     monkeypatch.undo()
     assert all(i.entry is None for i in clinic.forms_index())
 
@@ -167,3 +210,60 @@ def test_a_cancelled_transplant_keeps_an_entry_with_no_forms(clinic) -> None:
     assert not {f.transplant_id for f in forms.forms_due(clinic, TODAY, everything=True)} & set(
         cancelled
     )
+
+
+def test_moving_day_0_and_undoing_it_date_the_forms_again(clinic) -> None:
+    kept = forms.forms_due(clinic, TODAY, everything=True)  # all stored
+    owed = next(  # a plan whose Day 0 can still move (no infusion given)
+        f for f in kept if clinic.get_transplant(f.transplant_id).status is TransplantStatus.PLANNED
+    )
+    plan = clinic.get_plan(owed.transplant_id)
+    assert plan is not None
+    change = move_day0(clinic, CTX, plan, plan.day0 + dt.timedelta(days=7), "bed delayed")
+    moved = forms.forms_due(clinic, TODAY, everything=True)
+    assert moved == _reference(clinic, TODAY, everything=True)
+    mine = [f for f in moved if f.transplant_id == owed.transplant_id and f.form == owed.form]
+    assert mine and mine[0].due == owed.due + dt.timedelta(days=7)
+    undo(clinic, CTX, change, change.after)
+    assert forms.forms_due(clinic, TODAY, everything=True) == kept
+
+
+def test_a_cancelled_transplant_leaves_the_list(clinic) -> None:
+    listed = {f.transplant_id for f in forms.forms_due(clinic, TODAY, everything=True)}
+    victim = next(t for t in clinic.list_transplants() if t.id in listed)
+    cancelled = dataclasses.replace(
+        victim,
+        status=TransplantStatus.CANCELLED,
+        status_history=(
+            *victim.status_history,
+            StatusChange(TransplantStatus.CANCELLED, TODAY, "donor withdrew"),
+        ),
+    )
+    save_transplant(clinic, CTX, cancelled, reason="donor withdrew")
+    after = forms.forms_due(clinic, TODAY, everything=True)
+    assert victim.id not in {f.transplant_id for f in after}
+    assert after == _reference(clinic, TODAY, everything=True)
+
+
+def test_the_context_names_the_code_that_dates_the_forms(monkeypatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    here = forms.forms_context()
+    script = "from planner.app.forms import forms_context as f; print(f())"
+    for seed in ("1", "2"):  # the same in every process, whatever the string hashing
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.strip() == here
+    forms._dating_code_digest.cache_clear()
+    monkeypatch.setattr(forms, "_DATING_MODULES", (*forms._DATING_MODULES, "planner.app.board"))
+    try:
+        assert forms.forms_context() != here  # other code, other context
+    finally:
+        forms._dating_code_digest.cache_clear()

@@ -84,6 +84,10 @@ def test_0011_downgrades_to_0010_by_dropping_the_forms_index(db_path: Path) -> N
         with repo.engine.connect() as conn:
             assert migrate.current_revision(conn) == "0010"
             assert "forms_entries" not in set(inspect(conn).get_table_names())
+            version = conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar()
+            assert version == "0010"
             assert {"board_marks", "board_entries"} <= set(inspect(conn).get_table_names())
     finally:
         repo.close()
@@ -98,6 +102,7 @@ def test_a_0010_server_migrates_to_the_forms_index() -> None:
         with repo.engine.begin() as conn:
             conn.execute(text("DROP TABLE forms_entries"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
+            conn.execute(text("UPDATE meta SET value = '0010' WHERE key = 'schema_version'"))
     finally:
         repo.close()
 
@@ -105,6 +110,10 @@ def test_a_0010_server_migrates_to_the_forms_index() -> None:
     try:
         with repo.engine.connect() as conn:
             assert migrate.current_revision(conn) == schema.HEAD_REVISION
+            version = conn.execute(
+                text("SELECT value FROM meta WHERE key = 'schema_version'")
+            ).scalar()
+        assert version == "0011"
         assert all(i.entry is None for i in repo.forms_index())
         listed = forms_due(repo, NOW.date())
         assert listed and all(i.entry is not None for i in repo.forms_index())
