@@ -1001,11 +1001,23 @@ class CountsTab(QWidget):
             self.sig_status.emit(report.summary())
 
     def run_import(
-        self, data: bytes, name: str, mapping: ColumnMapping, dry_run: bool
-    ) -> ImportReport:
-        """Run a lab import (or its dry run) on the edit path of this transplant's session."""
+        self,
+        data: bytes,
+        name: str,
+        mapping: ColumnMapping,
+        dry_run: bool,
+        on_done: Callable[[ImportReport], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Start a lab import (or its dry run) in a worker thread, on the edit path of this
+        transplant's session: the import is undoable in this tab once stored."""
         if dry_run:
-            return self.session.read(
-                lambda repo, ctx: import_labs(repo, ctx, data, name, mapping, dry_run=True)
+            self.session.read_in_background(
+                lambda repo, ctx: import_labs(repo, ctx, data, name, mapping, dry_run=True),
+                on_done,
+                on_error,
             )
-        return self.session.run(lambda repo, ctx: import_labs(repo, ctx, data, name, mapping))
+            return
+        self.session.run_in_background(
+            lambda repo, ctx: import_labs(repo, ctx, data, name, mapping), on_done, on_error
+        )

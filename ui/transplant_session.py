@@ -208,6 +208,35 @@ class TransplantSession(QObject):
             )
             raise
 
+    def read_in_background(
+        self,
+        use_case: UseCase[T],
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """``read`` in a worker thread (a dry run of a long lab file)."""
+        self._clinic.read_in_background(use_case, on_done, on_error)
+
+    def run_in_background(
+        self,
+        use_case: UseCase[R],
+        on_done: Callable[[R], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """``run`` in a worker thread (a lab import of a long file): saved at once and
+        undoable on this session's stack once done; refusals as ``run`` reports them."""
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError):
+                self.reload()
+            elif isinstance(exc, PlannerError):
+                self.sig_save_failed.emit(
+                    self.tr("The change was not saved: {reason}").format(reason=exc)
+                )
+            on_error(exc)
+
+        self._clinic.perform_in_background(use_case, on_done, failed, stack=self.undo_stack)
+
     def sign(
         self,
         use_case: UseCase[R],

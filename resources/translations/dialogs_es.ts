@@ -1795,6 +1795,14 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>No se ha importado: {reason}</translation>
     </message>
     <message>
+        <source>Checking the file...</source>
+        <translation>Comprobando el archivo...</translation>
+    </message>
+    <message>
+        <source>Importing...</source>
+        <translation>Importando...</translation>
+    </message>
+    <message>
         <location filename="../work/main/ui/dialogs/import_labs_dialog.py" line="595"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>

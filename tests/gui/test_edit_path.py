@@ -277,3 +277,32 @@ def test_typing_a_count_keeps_the_place_in_the_grid(window, qtbot, demo_repo):
     assert tab.grid.state() is not tab.grid.State.EditingState
     assert tab.grid.currentIndex().isValid()
     assert tab.grid.currentIndex().row() in (index.row(), index.row() + 1)
+
+
+def test_an_edit_of_many_transplants_has_the_board_recomputed_in_a_worker(
+    make_clinic, qtbot, monkeypatch, demo_repo
+):
+    """A lab import for the whole clinic (or its undo) touches every transplant: its rows
+    are not recomputed one by one on the GUI thread (0.6 s for 500) but by a reload in a
+    worker thread once the GUI is quiet, and the board then equals a fresh load's."""
+    from planner.app.lab_import import import_labs
+    from planner.labimport.reader import ColumnMapping
+    from ui import session as session_module
+
+    clinic = make_clinic()
+    yesterday = NOW.date() - dt.timedelta(days=1)
+    mrns = sorted({r.mrn for r in clinic.rows})
+    assert len(mrns) > session_module.PUBLISH_IN_PLACE
+    rows = "".join(f"{mrn},{yesterday.isoformat()},ANC,0.7,10^9/L\n" for mrn in mrns)
+    data = f"MRN,Date,Test,Result,Unit\n{rows}".encode()
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    one_by_one: list[object] = []
+    monkeypatch.setattr(clinic, "refresh_transplants", lambda *a, **k: one_by_one.append(a))
+    before = clinic.rows
+    report = clinic.perform(lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping))
+    assert len({s.patient_id for s in report.accepted}) > session_module.PUBLISH_IN_PLACE
+    assert one_by_one == [] and clinic.rows is before  # nothing on the GUI thread yet
+    qtbot.waitUntil(lambda: clinic.rows is not before and not clinic.loading, timeout=10_000)
+    assert one_by_one == []
+    fresh = make_clinic()
+    assert clinic.rows == fresh.rows and clinic.worklist == fresh.worklist

@@ -220,7 +220,7 @@ def _messy_csv(day0: dt.date, mrn: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None:
+def test_issue4_done_flow(qtbot, demo_window, demo_repo, monkeypatch, tmp_path) -> None:
     window = demo_window
     board = {r.mrn: r for r in window.session.rows}
     assert board["DEMO-0003"].day_label == "M-Day 5"
@@ -269,12 +269,14 @@ def test_issue4_done_flow(demo_window, demo_repo, monkeypatch, tmp_path) -> None
             mrn="MRN", date="Collected", analyte="Test", value="Result", unit="Units"
         )
         dialog.preview()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
         seen["summary"] = dialog.summary.text()
         seen["reasons"] = [
-            dialog.rejected_table.item(r, 1).text() for r in range(dialog.rejected_table.rowCount())
+            dialog.rejected_rows.cells(r)[1] for r in range(dialog.rejected_rows.rowCount())
         ]
         assert dialog.import_button.isEnabled()
         dialog.do_import()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
         seen["after"] = dialog.summary.text()
         dialog.deleteLater()
         return dialog.imported

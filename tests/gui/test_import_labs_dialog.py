@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
 from planner.app.context import Context
 from planner.labimport.reader import ColumnMapping, LabImportError
@@ -32,6 +33,20 @@ GOOD = (
 )
 
 
+def waiting(qtbot, dialog: ImportLabsDialog) -> ImportLabsDialog:
+    """The dialog whose preview and import return once their worker has answered (the
+    dialog's own calls of ``preview`` included)."""
+    for name in ("preview", "do_import"):
+        started = getattr(dialog, name)
+
+        def waited(started=started) -> None:
+            started()
+            qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+
+        setattr(dialog, name, waited)
+    return dialog
+
+
 @pytest.fixture
 def make(qtbot, open_session, settings):
     counts = CountsTab(open_session("DEMO-0009"))  # the dialog runs on the tab's edit path
@@ -40,7 +55,7 @@ def make(qtbot, open_session, settings):
     def build(path: Path | str = "") -> ImportLabsDialog:
         dialog = ImportLabsDialog(None, counts.run_import, settings, str(path))
         qtbot.addWidget(dialog)
-        return dialog
+        return waiting(qtbot, dialog)
 
     return build
 
@@ -53,9 +68,9 @@ def test_preview_then_import(make, tmp_path, demo_repo) -> None:
     assert not dialog.import_button.isEnabled()
     dialog.preview()
     assert "2 result(s) would be imported" in dialog.summary.text()
-    assert dialog.rejected_table.rowCount() == 1
-    assert dialog.rejected_table.item(0, 0).text() == "4"
-    assert "Unknown MRN 'NOPE'" in dialog.rejected_table.item(0, 1).text()
+    assert dialog.rejected_rows.rowCount() == 1
+    assert dialog.rejected_rows.cells(0)[0] == "4"
+    assert "Unknown MRN 'NOPE'" in dialog.rejected_rows.cells(0)[1]
     assert len(demo_repo.list_lab_samples()) == stored  # the dry run wrote nothing
     assert dialog.import_button.isEnabled()
     dialog.do_import()
@@ -75,7 +90,7 @@ def test_messy_file_with_remembered_mapping(make, settings, monkeypatch) -> None
     dialog.columns_button.click()  # remembers and previews
     assert "MRN = MRN, date = Collected" in dialog.mapping_label.text()
     # no demo patient has MRN 000123: every row is rejected with its reason
-    assert dialog.rejected_table.rowCount() == 17
+    assert dialog.rejected_rows.rowCount() == 17
     assert not dialog.import_button.isEnabled()
     assert load_mapping(settings) == mapping
     assert make().mapping == mapping  # a new dialog starts from the remembered mapping
@@ -176,8 +191,8 @@ def test_hl7_feed_preview_names_message_and_obx_then_imports(make, tmp_path, dem
     dialog.preview()
     assert dialog.error.text() == ""
     assert "2 result(s) would be imported" in dialog.summary.text()
-    assert dialog.rejected_table.rowCount() == 1
-    assert dialog.rejected_table.item(0, 1).text() == (
+    assert dialog.rejected_rows.rowCount() == 1
+    assert dialog.rejected_rows.cells(0)[1] == (
         "message 1, OBX 3: Unknown code 12345-6 (not a LOINC code the planner reads)."
     )
     dialog.do_import()
@@ -230,9 +245,9 @@ def test_saved_mapping_picked_and_saved_under_a_name(qtbot, settings, monkeypatc
     fake.saved["Central lab"] = CENTRAL
     runs: list[ColumnMapping] = []
 
-    def run(_data, _name, mapping, _dry):
+    def run(_data, _name, mapping, _dry, _done, failed):
         runs.append(mapping)
-        raise LabImportError("not run")
+        failed(LabImportError("not run"))
 
     dialog = ImportLabsDialog(None, run, settings, None, fake.store())
     qtbot.addWidget(dialog)
@@ -305,3 +320,112 @@ def test_local_codes_remembered_in_settings(tmp_path) -> None:
     assert load_mapping(settings).local_codes == {"CREA": "creatinine"}
     settings.setValue("lab_import/local_codes", "not a table")
     assert load_mapping(settings).local_codes == {}
+
+
+# ------------------------------------------------- a long file, off the GUI thread (issue 16)
+
+
+def test_the_import_runs_in_a_worker_and_is_undoable_in_the_tab(
+    qtbot, open_session, settings, tmp_path, demo_repo
+) -> None:
+    session = open_session("DEMO-0009")
+    counts = CountsTab(session)
+    qtbot.addWidget(counts)
+    path = tmp_path / "labs.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    stored = len(demo_repo.list_lab_samples())
+    held: list[tuple] = []  # the import's answer, held until the test lets it through
+
+    def gated(data, name, mapping, dry_run, done, failed) -> None:
+        answer = done if dry_run else (lambda report: held.append((done, report)))
+        counts.run_import(data, name, mapping, dry_run, answer, failed)
+
+    dialog = ImportLabsDialog(None, gated, settings, str(path))
+    qtbot.addWidget(dialog)
+    dialog.preview()
+    assert dialog.busy and dialog.summary.text() == "Checking the file..."
+    assert not dialog.preview_button.isEnabled() and not dialog.choose_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert "2 result(s) would be imported" in dialog.summary.text()
+    dialog.do_import()
+    assert dialog.busy and dialog.summary.text() == "Importing..."
+    close = dialog.buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert not close.isEnabled()
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    qtbot.waitUntil(lambda: bool(held))  # stored; its report not yet shown
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # the report is still to come: it stays
+    assert dialog.isVisible() and dialog.busy
+    done, report = held[0]
+    done(report)
+    assert not dialog.busy
+    assert dialog.imported is not None and close.isEnabled()
+    assert len(demo_repo.list_lab_samples()) == stored + 2
+    # On this tab's edit path, as before: Ctrl+Z there takes back what it derived.
+    assert session.undo_stack.canUndo() and "labs.csv" in session.undo_stack.undoText()
+    session.undo_stack.undo()
+    assert session.undo_stack.canRedo() and not session.undo_stack.canUndo()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_a_refused_import_says_why_and_pushes_nothing(
+    qtbot, open_session, settings, tmp_path, monkeypatch
+) -> None:
+    from planner.errors import StorageError
+    from ui import counts_tab
+
+    session = open_session("DEMO-0009")
+    counts = CountsTab(session)
+    qtbot.addWidget(counts)
+    path = tmp_path / "labs.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    dialog = waiting(qtbot, ImportLabsDialog(None, counts.run_import, settings, str(path)))
+    qtbot.addWidget(dialog)
+    dialog.preview()
+    whole = counts_tab.import_labs
+
+    def refused(*args, **kwargs):
+        if kwargs.get("dry_run"):
+            return whole(*args, **kwargs)
+        raise StorageError("The database is read-only.")
+
+    monkeypatch.setattr(counts_tab, "import_labs", refused)
+    dialog.do_import()
+    assert dialog.error.text() == "Not imported: The database is read-only."
+    assert dialog.imported is None and not session.undo_stack.canUndo()
+    assert dialog.rejected_rows.rowCount() == 0 and dialog.summary.text() == ""
+
+
+def test_a_hundred_thousand_rejected_rows_are_not_written_out_row_by_row(
+    qtbot, settings, monkeypatch, tmp_path
+) -> None:
+    from planner.app.lab_import import ImportReport
+    from planner.labimport.common import RejectedRow
+    from ui.models.lazy_table_model import LazyTableModel
+
+    rows = tuple(
+        RejectedRow(i + 2, f"Unknown MRN '{i:06d}'.", (f"{i:06d}", "2026-03-01", "ANC", "1"))
+        for i in range(100_000)
+    )
+    report = ImportReport("labs.csv", True, (), rows, rows_read=100_000)
+    path = tmp_path / "labs.csv"
+    path.write_text(GOOD, encoding="utf-8")  # read; the runner answers with the report
+    asked: list[int] = []
+    cells = LazyTableModel.cells
+    monkeypatch.setattr(
+        LazyTableModel, "cells", lambda self, row: (asked.append(row), cells(self, row))[1]
+    )
+    dialog = ImportLabsDialog(
+        None, lambda _d, _n, _m, _dry, done, _failed: done(report), settings, str(path)
+    )
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    dialog.preview()
+    dialog.rejected_table.viewport().repaint()
+    assert dialog.rejected_rows.rowCount() == 100_000
+    assert asked and max(asked) < 1_000  # the rows painted and sized, not all
+    last = dialog.rejected_rows.index(99_999, 1)
+    assert last.data() == "Unknown MRN '099999'."
+    assert last.data(Qt.ItemDataRole.ToolTipRole) == last.data()  # cut short: the whole text

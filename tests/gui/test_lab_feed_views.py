@@ -27,6 +27,15 @@ def _feed(mrn: str, day: dt.date) -> bytes:
     return ("\r".join(segments) + "\r").encode()
 
 
+def _imported(qtbot, ws, feed: bytes):
+    """Import the feed through the counts tab, as its dialog does (in a worker thread)."""
+    answers: list[object] = []
+    ws.counts_tab.run_import(feed, "feed.hl7", MAPPING, False, answers.append, answers.append)
+    qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert not isinstance(answers[0], BaseException), answers[0]
+    return answers[0]
+
+
 def _open(window, mrn):
     tid = next(r.transplant_id for r in window.session.rows if r.mrn == mrn)
     return window.open_transplant(tid)
@@ -35,7 +44,7 @@ def _open(window, mrn):
 def test_the_feed_in_the_grid_the_chart_and_the_calculator(qtbot, demo_window, monkeypatch):
     ws = _open(demo_window, "DEMO-0010")  # allogeneic, today D+21
     yesterday = TODAY - dt.timedelta(days=1)
-    report = ws.counts_tab.run_import(_feed("DEMO-0010", yesterday), "feed.hl7", MAPPING, False)
+    report = _imported(qtbot, ws, _feed("DEMO-0010", yesterday))
     assert report.rejected == ()
     model = ws.counts_tab.model
     headers = [model.headerData(c, _horizontal()) for c in range(model.columnCount())]
@@ -115,7 +124,7 @@ def test_counts_and_creatinine_of_a_feed_reach_the_grid_and_the_plerixafor_calcu
         ).encode()
         + b"\r"
     )
-    report = ws.counts_tab.run_import(feed, "feed.hl7", MAPPING, False)
+    report = _imported(qtbot, ws, feed)
     assert report.rejected == ()
     model = ws.counts_tab.model
     row = model.row_of(day)

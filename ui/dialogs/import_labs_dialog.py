@@ -37,22 +37,42 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from planner.app import lab_mappings
 from planner.app.lab_import import ImportReport
 from planner.errors import PlannerError
 from planner.labimport.charset import decode_text
-from planner.labimport.common import code_table_text, parse_code_table
+from planner.labimport.common import RejectedRow, code_table_text, parse_code_table
 from planner.labimport.reader import ColumnMapping, LabImportError, check_size
+from ui.models.lazy_table_model import LazyTableModel
 from ui.translation import QT_TRANSLATE_NOOP
 
-ImportRunner = Callable[[bytes, str, ColumnMapping, bool], ImportReport]
-"""(file bytes, file name, mapping, dry run) -> the report of ``import_labs``."""
+# Rows measured when the line-number column is sized to its contents.
+SIZED_FROM_ROWS = 200
+
+
+def _rejected_cells(row: RejectedRow) -> tuple[str, ...]:
+    return (str(row.line), row.reason, " | ".join(row.raw))
+
+
+ImportRunner = Callable[
+    [
+        bytes,
+        str,
+        ColumnMapping,
+        bool,
+        Callable[[ImportReport], None],
+        Callable[[BaseException], None],
+    ],
+    None,
+]
+"""(file bytes, file name, mapping, dry run, on_done, on_error): starts ``import_labs`` off
+the GUI thread; its report, or what refused it, comes back on the GUI thread."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +296,8 @@ class ImportLabsDialog(QDialog):
         self.mapping_name = ""
         self.report: ImportReport | None = None
         self.imported: ImportReport | None = None
+        self.busy = False  # a dry run or an import is under way (in a worker thread)
+        self._storing = False  # an import is under way: the dialog stays open until it ends
         self._data: bytes | None = None
         self.path_edit = QLineEdit(path or "")
         self.path_edit.setAccessibleName(self.tr("Lab file"))
@@ -310,15 +332,22 @@ class ImportLabsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color:#a00000;font-weight:bold;")
-        self.rejected_table = QTableWidget(0, 3)
-        self.rejected_table.setHorizontalHeaderLabels(
-            [self.tr("Line"), self.tr("Reason"), self.tr("Row as read")]
+        # A file read with the wrong mapping can reject every one of 100,000 rows: the
+        # view asks for the rows it paints (one line each, the whole text as a tooltip).
+        self.rejected_rows = LazyTableModel(
+            [self.tr("Line"), self.tr("Reason"), self.tr("Row as read")],
+            _rejected_cells,
+            tooltips=True,
         )
+        self.rejected_table = QTableView()
+        self.rejected_table.setModel(self.rejected_rows)
         self.rejected_table.setAccessibleName(self.tr("Rejected rows"))
-        self.rejected_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.rejected_table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
         self.rejected_table.verticalHeader().setVisible(False)
-        self.rejected_table.setWordWrap(True)
+        self.rejected_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.rejected_table.setWordWrap(False)
         header = self.rejected_table.horizontalHeader()
+        header.setResizeContentsPrecision(SIZED_FROM_ROWS)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
@@ -516,14 +545,25 @@ class ImportLabsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         has_file = bool(self.path_edit.text().strip())
-        self.preview_button.setEnabled(has_file and self.imported is None)
+        self.preview_button.setEnabled(has_file and self.imported is None and not self.busy)
         can_import = (
             self.report is not None
             and self.report.dry_run
             and bool(self.report.accepted)
             and self.imported is None
+            and not self.busy
         )
         self.import_button.setEnabled(can_import)
+        # What the answer under way was asked for stays as it was until it comes.
+        for widget in (
+            self.path_edit,
+            self.choose_button,
+            self.columns_button,
+            self.saved_combo,
+            self.save_button,
+        ):
+            widget.setEnabled(not self.busy)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setEnabled(not self._storing)
 
     def _on_path_edit_text_changed(self, _text: str) -> None:
         self.report = None
@@ -555,53 +595,72 @@ class ImportLabsDialog(QDialog):
         check_size(os.stat(path).st_size)  # refuse before reading a huge file
         return path.read_bytes()
 
-    def _run(self, dry_run: bool) -> ImportReport | None:
+    def _run(self, dry_run: bool) -> None:
+        """Start a dry run or the import in a worker thread: a 100,000-row file takes
+        about a second, which the window must not freeze for. The dialog says what is
+        under way, and its buttons wait for the answer."""
         self.error.setText("")
         try:
             if self._data is None:
                 self._data = self._read()
-            name = Path(self.path_edit.text().strip()).name
-            return self._run_import(self._data, name, self.mapping, dry_run)
-        except LabImportError as err:
+        except (LabImportError, OSError) as err:
+            self._refused(err)
+            return
+        name = Path(self.path_edit.text().strip()).name
+        self.busy, self._storing = True, not dry_run
+        self.summary.setText(
+            self.tr("Checking the file...") if dry_run else self.tr("Importing...")
+        )
+        self._update_buttons()
+        self._run_import(self._data, name, self.mapping, dry_run, self._answered, self._refused)
+
+    def _answered(self, report: ImportReport) -> None:
+        if not isValid(self):
+            return
+        self.busy = self._storing = False
+        self.report = report
+        if not report.dry_run:
+            self.imported = report
+        self._show(report)
+        self._update_buttons()
+
+    def _refused(self, err: BaseException) -> None:
+        if not isValid(self):
+            return
+        self.busy = self._storing = False
+        if isinstance(err, LabImportError):
             self.error.setText(self.tr("The file was refused: {reason}").format(reason=err))
-        except OSError as err:
+        elif isinstance(err, OSError):
             self.error.setText(
                 self.tr("The file cannot be read: {reason}.").format(reason=err.strerror or err)
             )
-        except PlannerError as err:
+        elif isinstance(err, PlannerError):
             self.error.setText(self.tr("Not imported: {reason}").format(reason=err))
         self._data = None
         self.summary.setText("")
-        self.rejected_table.setRowCount(0)
-        return None
+        self.rejected_rows.set_rows(())
+        self._update_buttons()
+        if not isinstance(err, (LabImportError, OSError, PlannerError)):
+            raise err  # a fault of the program: the crash report takes it
 
     def preview(self) -> None:
         """Dry run: show what would be imported and every rejected row with its reason."""
-        self.report = self._run(dry_run=True)
-        if self.report is not None:
-            self._show(self.report)
-        self._update_buttons()
+        self._run(dry_run=True)
 
     def do_import(self) -> None:
         """Store the accepted rows in one transaction and show the final report."""
-        report = self._run(dry_run=False)
-        if report is not None:
-            self.imported = report
-            self.report = report
-            self._show(report)
-        self._update_buttons()
+        self._run(dry_run=False)
+
+    def reject(self) -> None:
+        """Close, except while an import is being stored: its report is still to come."""
+        if not self._storing:
+            super().reject()
 
     def _show(self, report: ImportReport) -> None:
         notes = "".join("\n" + self.tr("Note: {note}").format(note=w) for w in report.warnings)
         self.summary.setText(report.summary() + notes)
-        rows = sorted(report.rejected, key=lambda r: r.line)
-        self.rejected_table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
-            for col, text in enumerate((str(r.line), r.reason, " | ".join(r.raw))):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.rejected_table.setItem(i, col, item)
-        self.rejected_table.resizeRowsToContents()
+        self.rejected_rows.set_rows(sorted(report.rejected, key=lambda r: r.line))
+        self.rejected_table.resizeColumnToContents(0)
 
     @classmethod
     def ask(
