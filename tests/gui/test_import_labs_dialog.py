@@ -429,3 +429,17 @@ def test_a_hundred_thousand_rejected_rows_are_not_written_out_row_by_row(
     last = dialog.rejected_rows.index(99_999, 1)
     assert last.data() == "Unknown MRN '099999'."
     assert last.data(Qt.ItemDataRole.ToolTipRole) == last.data()  # cut short: the whole text
+
+
+def test_alt_f_goes_to_the_file_and_no_ampersand_is_shown(qtbot, settings) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    dialog = ImportLabsDialog(None, lambda *a: pytest.fail("not run"), settings)
+    qtbot.addWidget(dialog)
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    label = next(w for w in dialog.findChildren(QLabel) if w.text() == "&File:")
+    assert label.buddy() is dialog.path_edit  # shown as "File:" with F underlined
+    dialog.preview_button.setFocus()
+    qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    assert dialog.path_edit.hasFocus()

@@ -359,7 +359,9 @@ class ImportLabsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.buttons.accepted.connect(self.accept)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("&File:")))
+        file_label = QLabel(self.tr("&File:"))
+        file_label.setBuddy(self.path_edit)  # Alt+F; without a buddy the "&" was shown
+        row.addWidget(file_label)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.choose_button)
         row.addWidget(self.columns_button)
