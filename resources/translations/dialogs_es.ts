@@ -3704,6 +3704,10 @@ Día 0 en el otro puesto: {theirs}. En el suyo: {mine}. {differ} No se ha sobres
         <translation>No exportado: se conservó el archivo existente.</translation>
     </message>
     <message>
+        <source>Exporting...</source>
+        <translation>Exportando...</translation>
+    </message>
+    <message>
         <source>One all-day event per date of the patient&apos;s handout. Importing a newer file moves the events when dates change, without copies.</source>
         <translation>Un evento de día completo por cada fecha de la guía del paciente. Al importar un archivo más reciente, los eventos se mueven cuando cambian las fechas, sin copias.</translation>
     </message>

@@ -9,7 +9,7 @@ from pathlib import Path
 import icalendar
 import openpyxl
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 from ui.dialogs import data_export_dialog as module
 from ui.dialogs.data_export_dialog import DataExportDialog
@@ -119,10 +119,15 @@ def test_an_existing_file_is_replaced_only_when_the_user_says_so(
     monkeypatch.setattr(module.QMessageBox, "question", lambda *a, **k: next(answers))
     assert dialog.choice == "team-calendar"
     assert dialog.days.isVisibleTo(dialog) and not dialog.language.isVisibleTo(dialog)
-    assert not dialog.save_to(out)
-    assert out.read_text() == "keep me"
+    dialog.save_to(out)
+    qtbot.waitUntil(lambda: not dialog.saving)
+    assert out.read_text() == "keep me" and dialog.saved is None
     assert dialog.note.text() == "Not exported: the existing file was kept."
-    assert dialog.save_to(out)
+    dialog.save_to(out)
+    assert dialog.saving and dialog.note.text() == "Exporting..."
+    assert not dialog.save_button.isEnabled() and not dialog.what.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.saving)
+    assert dialog.saved == out and dialog.result() == QDialog.DialogCode.Accepted
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
@@ -133,7 +138,9 @@ def test_a_refusal_is_one_sentence_and_leaves_no_file(demo_window, qtbot, monkey
     )
     said: list[str] = []
     monkeypatch.setattr(module.QMessageBox, "warning", lambda _p, _t, text: said.append(text))
-    assert not dialog.save_to(tmp_path / "board.ods")
+    dialog.save_to(tmp_path / "board.ods")
+    qtbot.waitUntil(lambda: not dialog.saving)
+    assert dialog.saved is None
     assert said == ["Export the board as a .csv or .xlsx file, not board.ods."]
     assert list(tmp_path.iterdir()) == []
 
@@ -150,3 +157,40 @@ def test_naming_patients_is_asked_anew_for_each_choice(demo_window, demo_repo):
     dialog.with_phi.setChecked(True)
     dialog.select("team-calendar")
     assert dialog.choice == "team-calendar" and not dialog.with_phi.isChecked()
+
+
+def test_the_board_is_written_in_a_worker_and_the_dialog_stays_until_then(
+    demo_window, qtbot, monkeypatch, tmp_path
+):
+    """The board's spreadsheet computes the whole clinic (about a second at 500 patients):
+    in a worker thread, the dialog saying so; Escape does not leave a file half written
+    behind the user's back."""
+    import threading
+
+    from planner.app import tables
+
+    window = demo_window
+    dialog = DataExportDialog(
+        window.session, None, window.session.centre, window._settings, "board", window
+    )
+    with qtbot.waitExposed(dialog):
+        dialog.show()
+    threads: list[bool] = []
+    gate = threading.Event()
+    whole = tables.board_table
+
+    def board_table(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        gate.wait(10)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(tables, "board_table", board_table)
+    out = tmp_path / "board.csv"
+    dialog.save_to(out)
+    qtbot.waitUntil(lambda: bool(threads))
+    assert threads == [False]  # not on the GUI thread
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.saving
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert dialog.saved == out and out.read_bytes().startswith(b"\xef\xbb\xbfMRN")

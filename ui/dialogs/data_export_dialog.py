@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from planner.app.calendars import TEAM_DAYS_DEFAULT, TEAM_DAYS_MAX
 from planner.app.context import Context
@@ -37,7 +38,7 @@ from planner.domain.patients import ClinicSettings
 from planner.errors import PlannerError
 from planner.export.texts import available_languages, load_texts
 from planner.records.ports import Repository
-from ui.dialogs.replace_file import last_folder, save_replacing
+from ui.dialogs.replace_file import last_folder, save_replacing_in_background
 from ui.errors import user_message
 from ui.session import ClinicSession
 from ui.transplant_session import TransplantSession
@@ -137,8 +138,11 @@ class DataExportDialog(QDialog):
         self.save_button = buttons.addButton(
             self.tr("&Save..."), QDialogButtonBox.ButtonRole.AcceptRole
         )
+        self._cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.choose_file)
         buttons.rejected.connect(self.reject)
+        self.saving = False  # a file is being written (in a worker thread)
+        self._note_before = ""
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
@@ -225,8 +229,7 @@ class DataExportDialog(QDialog):
             return
         if not Path(path).suffix:
             path += ".csv" if "*.csv" in chosen else Path(self._default_name()).suffix
-        if self.save_to(Path(path)):
-            self.accept()
+        self.save_to(Path(path))  # closes the dialog once saved
 
     def _saver(self) -> Save:
         """The use case that writes the chosen file."""
@@ -269,26 +272,67 @@ class DataExportDialog(QDialog):
             what=key,
         )
 
-    def save_to(self, path: Path) -> bool:
-        """Save the chosen export to ``path``; True when saved. An existing file is replaced
-        only when the user says so; a refusal is said in a message."""
+    def save_to(self, path: Path) -> None:
+        """Save the chosen export to ``path`` in a worker thread (the board's spreadsheet
+        computes the clinic: about a second at 500 patients), then close. An existing
+        file is replaced only when the user says so; a refusal is said in a message.
+        Meanwhile the dialog says so and keeps its choices as they were asked for."""
         saver = self._saver()
 
-        def save(overwrite: bool) -> Path:
-            result = self.clinic.perform(lambda repo, ctx: saver(repo, ctx, path, overwrite))
-            return Path(result.path)
+        def start(
+            overwrite: bool,
+            done: Callable[[Any], None],
+            failed: Callable[[BaseException], None],
+        ) -> None:
+            self.clinic.perform_in_background(
+                lambda repo, ctx: saver(repo, ctx, path, overwrite), done, failed
+            )
 
-        try:
-            target = save_replacing(self, save)
-            if target is None:
-                self.note.setText(self.tr("Not exported: the existing file was kept."))
-                return False
-        except PlannerError as exc:
-            QMessageBox.warning(self, self.tr("Not exported"), user_message(exc))
-            return False
+        self._set_saving(True)
+        save_replacing_in_background(self, start, self._saved, self._kept, self._refused)
+
+    def _set_saving(self, saving: bool) -> None:
+        if saving:
+            self._note_before = self.note.text()
+        self.saving = saving
+        self.note.setText(self.tr("Exporting...") if saving else self._note_before)
+        for widget in (
+            self.what,
+            self.language,
+            self.days,
+            self.with_phi,
+            self.fhir_patient,
+            self.save_button,
+            self._cancel,
+        ):
+            widget.setEnabled(not saving)
+
+    def _saved(self, result: Any) -> None:
+        if not isValid(self):
+            return
+        self._set_saving(False)
+        target = Path(result.path)
         self._settings.setValue(FOLDER_KEY, str(target.parent))
         self.saved = target
-        return True
+        self.accept()
+
+    def _kept(self) -> None:
+        if isValid(self):
+            self._set_saving(False)
+            self.note.setText(self.tr("Not exported: the existing file was kept."))
+
+    def _refused(self, exc: BaseException) -> None:
+        if not isValid(self):
+            return
+        self._set_saving(False)
+        if not isinstance(exc, PlannerError):
+            raise exc  # a fault of the program: the crash report takes it
+        QMessageBox.warning(self, self.tr("Not exported"), user_message(exc))
+
+    def reject(self) -> None:
+        """Cancel, except while a file is being written with its audit row."""
+        if not self.saving:
+            super().reject()
 
     @classmethod
     def ask(

@@ -68,3 +68,28 @@ def save_replacing(
         if not confirm(parent, exists.path):
             return None
         return save(True)
+
+
+def save_replacing_in_background(
+    parent: QWidget | None,
+    start: Callable[[bool, Callable[[R], None], Callable[[BaseException], None]], None],
+    on_saved: Callable[[R], None],
+    on_kept: Callable[[], None],
+    on_failed: Callable[[BaseException], None],
+    confirm: Callable[[QWidget | None, Path], bool] = confirm_replace,
+) -> None:
+    """``save_replacing`` for a save that runs in a worker thread (a spreadsheet of the
+    whole clinic is computed for a second or more): ``start(overwrite, done, failed)``
+    starts it; when the file exists the user is asked once, on the GUI thread, and the
+    save started again with ``overwrite``. Then ``on_saved`` with what it returned,
+    ``on_kept`` when the user kept the existing file, or ``on_failed``."""
+
+    def failed(exc: BaseException) -> None:
+        if not isinstance(exc, TargetExistsError):
+            on_failed(exc)
+        elif confirm(parent, exc.path):
+            start(True, on_saved, on_failed)
+        else:
+            on_kept()
+
+    start(False, on_saved, failed)
