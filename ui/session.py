@@ -241,6 +241,10 @@ class ClinicSession(QObject):
         self._missed_by_loads: list[set[str]] = []
         # A shared server said "read everything" while a load ran, or before the first.
         self._reread_after_load = False
+        # Transplants whose rows on screen lag an edit stored meanwhile (one of many
+        # transplants, recomputed by a reload in a worker): never stored as today's
+        # entries at close, and shown again once a load begun after the edit is in.
+        self._rows_behind: set[str] = set()
         self.finishing = False  # the window closed: late results of background work are dropped
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
@@ -675,24 +679,34 @@ class ClinicSession(QObject):
         self.set_loading(True, announce=announce)
         missed: set[str] = set()
         self._missed_by_loads.append(missed)
+        behind = set(self._rows_behind)  # edits stored before this load reads
 
         def done(loaded: Loaded) -> None:
             self._missed_by_loads.remove(missed)
             self._apply(loaded, today)
+            if not self.finishing:
+                self._rows_behind -= behind
             if missed and not self.finishing:
                 self.refresh_transplants(missed, from_store=True)
             self.set_loading(False, announce=announce)
-            if self._reread_after_load and not self.finishing:
-                # Another workstation's "everything", or an edit of many transplants, came.
-                self._reread_after_load = False
-                self.refresh_async(self.reload_failed, announce=False)
+            self._reread_if_asked()
 
         def failed(exc: BaseException) -> None:
             self._missed_by_loads.remove(missed)
             self.set_loading(False, announce=announce)
-            on_error(exc)
+            try:
+                on_error(exc)
+            finally:
+                # Asked for once more (another workstation's "everything", an edit of many
+                # transplants): tried once again, so a failure does not leave it unshown.
+                self._reread_if_asked()
 
         run_in_background(lambda: self._compute(today), done, failed)
+
+    def _reread_if_asked(self) -> None:
+        if self._reread_after_load and not self.finishing:
+            self._reread_after_load = False
+            self.refresh_async(self.reload_failed, announce=False)
 
     # --- the edit path ------------------------------------------------------------------------
 
@@ -752,15 +766,19 @@ class ClinicSession(QObject):
         repo = self.repo
 
         def done(result: R) -> None:
-            change = change_of(result)
-            if change is not None:
-                self._after_write()
-                if stack is not None and change.undoable:
-                    from ui.commands import ChangeCommand
+            # The caller hears of its stored edit whatever telling the views does (a
+            # dialog waiting for it would otherwise stay open, refusing to close).
+            try:
+                change = change_of(result)
+                if change is not None:
+                    self._after_write()
+                    if stack is not None and change.undoable:
+                        from ui.commands import ChangeCommand
 
-                    stack.push(ChangeCommand(self, change))
-                self.publish(change)
-            on_done(result)
+                        stack.push(ChangeCommand(self, change))
+                    self.publish(change)
+            finally:
+                on_done(result)
 
         run_in_background(lambda: use_case(repo, ctx), done, on_error)
 
@@ -782,15 +800,24 @@ class ClinicSession(QObject):
             ids = set(change.transplant_ids) | {
                 r.transplant_id for r in self.rows if r.patient_id in patients
             }
-            if len(ids) > PUBLISH_IN_PLACE and self.loading:
-                self._reread_after_load = True  # the load under way may have read before it
-            elif len(ids) > PUBLISH_IN_PLACE:
+            if len(ids) > PUBLISH_IN_PLACE:
+                self._rows_behind |= ids
                 # Once the views and the dialog that made the edit have answered it: a
                 # load started beside them stretched their 10-15 ms to 40-90 ms.
-                when_gui_quiet(lambda: self.refresh_async(self.reload_failed, announce=False))
+                when_gui_quiet(self._reload_behind)
             elif ids:
                 self.refresh_transplants(ids, change.after)
         self.sig_change.emit(change)
+
+    def _reload_behind(self) -> None:
+        """Reload the board for the rows behind an edit: now, or after the load under way
+        (it may have read before the edit); nothing once the window is closing."""
+        if self.finishing:
+            return
+        if self.loading:
+            self._reread_after_load = True
+        else:
+            self.refresh_async(self.reload_failed, announce=False)
 
     # --- views waiting for their audit row ----------------------------------------------
 
@@ -981,10 +1008,15 @@ class ClinicSession(QObject):
             self.repo,
             today,
             sorted(self.closures),
-            (self.rows, self.worklist),
+            # Rows behind an edit stored meanwhile are not what the data makes: their
+            # transplants are left to the next start to compute.
+            (
+                [r for r in self.rows if r.transplant_id not in self._rows_behind],
+                [w for w in self.worklist if w.transplant_id not in self._rows_behind],
+            ),
             sketches,
             self.engrafted,
-            also=self._suspect_entries,
+            also=self._suspect_entries - self._rows_behind,
         )
 
     def save_snapshot_async(self) -> None:

@@ -227,13 +227,15 @@ class TransplantSession(QObject):
         undoable on this session's stack once done; refusals as ``run`` reports them."""
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, ConflictError):
-                self.reload()
-            elif isinstance(exc, PlannerError):
-                self.sig_save_failed.emit(
-                    self.tr("The change was not saved: {reason}").format(reason=exc)
-                )
-            on_error(exc)
+            try:
+                if isinstance(exc, ConflictError):
+                    self.reload()
+                elif isinstance(exc, PlannerError):
+                    self.sig_save_failed.emit(
+                        self.tr("The change was not saved: {reason}").format(reason=exc)
+                    )
+            finally:
+                on_error(exc)  # whatever the reload did: the caller is waiting
 
         self._clinic.perform_in_background(use_case, on_done, failed, stack=self.undo_stack)
 

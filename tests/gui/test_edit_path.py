@@ -306,3 +306,62 @@ def test_an_edit_of_many_transplants_has_the_board_recomputed_in_a_worker(
     assert one_by_one == []
     fresh = make_clinic()
     assert clinic.rows == fresh.rows and clinic.worklist == fresh.worklist
+
+
+def test_a_big_edit_during_a_load_reloads_after_it_even_when_that_load_fails(
+    make_clinic, qtbot, monkeypatch
+):
+    from planner.errors import StorageError
+
+    clinic = make_clinic()
+    computed: list[object] = []
+    real = clinic._compute
+
+    def compute(today):
+        computed.append(today)
+        if len(computed) == 1:
+            raise StorageError("The database is busy.")
+        return real(today)
+
+    reported: list[BaseException] = []
+    monkeypatch.setattr(clinic, "_compute", compute)
+    monkeypatch.setattr(clinic, "reload_failed", reported.append)
+    clinic.refresh_async(clinic.reload_failed, announce=False)  # a load under way
+    clinic._reload_behind()  # an edit of many transplants asks for its reload meanwhile
+    assert clinic._reread_after_load
+    qtbot.waitUntil(lambda: len(computed) == 2 and not clinic.loading, timeout=10_000)
+    assert [str(e) for e in reported] == ["The database is busy."]
+    assert not clinic._reread_after_load
+
+
+def test_no_reload_starts_once_the_window_is_closing(make_clinic):
+    clinic = make_clinic()
+    clinic.finishing = True
+    clinic._reload_behind()
+    assert not clinic.loading
+
+
+def test_the_caller_hears_of_its_stored_edit_whatever_the_views_do(
+    make_clinic, qtbot, monkeypatch, demo_repo
+):
+    """A dialog waiting for its edit (an import) must get its answer even if telling the
+    views fails: it would otherwise stay open, refusing to close."""
+    from planner.app.patients import save_patient
+
+    clinic = make_clinic()
+    patient = demo_repo.find_patient_by_mrn("DEMO-0003")
+    edited = dataclasses.replace(patient, coordinator="Someone Else")
+
+    def failing(change):
+        raise RuntimeError("a view failed")
+
+    monkeypatch.setattr(clinic, "publish", failing)
+    answers: list[object] = []
+    with qtbot.capture_exceptions() as errors:
+        clinic.perform_in_background(
+            lambda repo, ctx: save_patient(repo, ctx, edited), answers.append, answers.append
+        )
+        qtbot.waitUntil(lambda: bool(answers), timeout=10_000)
+    assert not isinstance(answers[0], BaseException)  # stored, and said so
+    assert demo_repo.get_patient(patient.id).coordinator == "Someone Else"
+    assert [str(e[1]) for e in errors] == ["a view failed"]  # still reported

@@ -443,3 +443,27 @@ def test_alt_f_goes_to_the_file_and_no_ampersand_is_shown(qtbot, settings) -> No
     dialog.preview_button.setFocus()
     qtbot.keyClick(dialog, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
     assert dialog.path_edit.hasFocus()
+
+
+def test_a_runner_that_fails_before_it_starts_leaves_the_dialog_usable(qtbot, settings, tmp_path):
+    from planner.errors import StorageError
+
+    path = tmp_path / "labs.csv"
+    path.write_text(GOOD, encoding="utf-8")
+
+    def closed(*_args) -> None:
+        raise StorageError("The database is closed.")
+
+    dialog = ImportLabsDialog(None, closed, settings, str(path))
+    qtbot.addWidget(dialog)
+    dialog.preview()
+    assert not dialog.busy and dialog.preview_button.isEnabled()
+    assert dialog.error.text() == "Not imported: The database is closed."
+
+    def broken(*_args) -> None:
+        raise RuntimeError("a fault of the program")
+
+    dialog._run_import = broken
+    with pytest.raises(RuntimeError):
+        dialog.preview()
+    assert not dialog.busy and dialog.preview_button.isEnabled()  # never stuck waiting

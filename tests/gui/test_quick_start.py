@@ -1107,3 +1107,33 @@ def test_on_a_server_an_edit_shows_its_rows_at_once_and_rereads_the_clinic_behin
     qtbot.waitUntil(lambda: reads == [1] and not session.loading)
     assert session.row_of(row.transplant_id) is None
     assert loading == []  # the status bar keeps the edit's sentence
+
+
+def test_rows_behind_an_edit_of_many_transplants_are_not_stored_at_close(
+    qtbot, settings, demo_repo, monkeypatch
+):
+    """An edit of many transplants (a lab import for the clinic) has the board reloaded in
+    a worker; closing before that reload is in must not store the rows on screen, which
+    are from before the edit, as today's entries."""
+    import ui.session
+    from planner.app.lab_import import import_labs
+    from planner.labimport.reader import ColumnMapping
+
+    monkeypatch.setattr(ui.session, "CLOSE_INDEX_S", -1.0)  # the close stores shown rows only
+    window = _keeping_window(qtbot, settings, demo_repo)
+    session = window.session
+    assert session.ready and session.live
+    monkeypatch.setattr(ui.session, "when_gui_quiet", lambda fn: None)  # no reload before close
+    yesterday = (NOW.date() - dt.timedelta(days=1)).isoformat()
+    lines = "".join(f"{r.mrn},{yesterday},ANC,0.7,10^9/L\n" for r in session.rows)
+    data = f"MRN,Date,Test,Result,Unit\n{lines}".encode()
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    session.perform(lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping))
+    behind = set(session._rows_behind)
+    assert len(behind) > ui.session.PUBLISH_IN_PLACE
+    window.close()
+    current = {
+        i.transplant_id for i in demo_repo.board_index() if i.entry and i.entry.mark == i.mark
+    }
+    assert current, "the other transplants' rows were stored: not vacuous"
+    assert not current & behind

@@ -142,7 +142,7 @@ class DataExportDialog(QDialog):
         buttons.accepted.connect(self.choose_file)
         buttons.rejected.connect(self.reject)
         self.saving = False  # a file is being written (in a worker thread)
-        self._note_before = ""
+        self._choice_note = ""  # what the note says of the choice (``_show_options``)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.note)
@@ -195,12 +195,11 @@ class DataExportDialog(QDialog):
                 "LOINC codes, complications as Conditions with their grade."
             ),
         }
-        self.note.setText(
-            notes.get(
-                key,
-                self.tr("Formula-like text is saved as text; dates are real dates in Excel."),
-            )
+        self._choice_note = notes.get(
+            key,
+            self.tr("Formula-like text is saved as text; dates are real dates in Excel."),
         )
+        self.note.setText(self._choice_note)
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -289,13 +288,19 @@ class DataExportDialog(QDialog):
             )
 
         self._set_saving(True)
-        save_replacing_in_background(self, start, self._saved, self._kept, self._refused)
+        started = False
+        try:
+            save_replacing_in_background(self, start, self._saved, self._kept, self._refused)
+            started = True
+        except PlannerError as exc:  # refused before it started (no database open)
+            self._refused(exc)
+        finally:
+            if not started and self.saving:  # a fault of the program: the dialog must not wait
+                self._set_saving(False)
 
     def _set_saving(self, saving: bool) -> None:
-        if saving:
-            self._note_before = self.note.text()
         self.saving = saving
-        self.note.setText(self.tr("Exporting...") if saving else self._note_before)
+        self.note.setText(self.tr("Exporting...") if saving else self._choice_note)
         for widget in (
             self.what,
             self.language,

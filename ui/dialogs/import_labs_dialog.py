@@ -614,7 +614,17 @@ class ImportLabsDialog(QDialog):
             self.tr("Checking the file...") if dry_run else self.tr("Importing...")
         )
         self._update_buttons()
-        self._run_import(self._data, name, self.mapping, dry_run, self._answered, self._refused)
+        started = False
+        try:
+            self._run_import(self._data, name, self.mapping, dry_run, self._answered, self._refused)
+            started = True
+        except PlannerError as err:  # refused before it started (no database open)
+            self._refused(err)
+        finally:
+            if not started and self.busy:  # a fault of the program: the dialog must not wait
+                self.busy = self._storing = False
+                self.summary.setText("")
+                self._update_buttons()
 
     def _answered(self, report: ImportReport) -> None:
         if not isValid(self):
