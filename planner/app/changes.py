@@ -505,6 +505,12 @@ def _mark_samples(
 
     owner = {t.id: t.patient_id for t in change.before.transplants}
     reason = f"Undo: {change.description}"
+    at = ctx.utc_text
+    # Each patient's samples found once: an import for 500 patients compared each of its
+    # 78,000 samples with every patient's record (9 s to undo, 4 s to redo).
+    by_patient: dict[str, list[LabSample]] = {}
+    for sample in change.samples:
+        by_patient.setdefault(sample.patient_id, []).append(sample)
     current = read_documents(repo, change.before)
     target: list[Doc] = []
     for record in current.records:
@@ -512,19 +518,22 @@ def _mark_samples(
             continue
         tid = record.transplant_id
         made = marks(change.after, tid) - marks(change.before, tid)  # its corrections
-        mine = [s for s in change.samples if s.patient_id == owner.get(tid)]
+        mine = by_patient.get(owner.get(tid, ""), [])
         rec = RecoveryRecord.from_body(record.body)
         if superseded:
             entries = [e for e in rec.superseded if e not in made] + [
-                Superseded(
-                    s.date, s.analyte, s.value, s.source, reason, ctx.actor.user, ctx.utc_text
-                )
+                Superseded(s.date, s.analyte, s.value, s.source, reason, ctx.actor.user, at)
                 for s in mine
             ]
         else:
-            undone = [
-                e for e in rec.superseded if e.reason == reason and any(e.matches(s) for s in mine)
-            ]
+            # The entries this undo wrote: the sample each matches (Superseded.matches),
+            # by its identifying fields.
+            keys = {(s.date, s.analyte, s.value, s.source) for s in mine}
+            undone = {
+                e
+                for e in rec.superseded
+                if e.reason == reason and (e.date, e.analyte, e.value, e.source) in keys
+            }
             entries = [e for e in rec.superseded if e not in undone] + sorted(
                 made, key=lambda e: (e.date, e.analyte, e.source)
             )

@@ -416,6 +416,53 @@ def test_undoing_counts_supersedes_them_in_every_transplant_of_the_patient(
     assert all(s in effective_samples(demo.list_lab_samples(pid), record) for s in change.samples)
 
 
+def test_undoing_an_import_for_many_patients_hides_each_ones_samples_and_no_others(
+    demo: Repository,
+) -> None:
+    """Each patient's samples are found once for all their records (an import for 500
+    patients compared every sample with every record): undone, each transplant hides
+    exactly its patient's samples of the import; redone, exactly those come back, and a
+    correction made by hand before stays."""
+    from planner.app.lab_import import import_labs
+
+    tid9 = _tid(demo, "DEMO-0009")
+    hand = counts.record_counts(demo, CTX, tid9, TODAY, {"anc": 0.4})
+    undo(demo, CTX, hand, hand.after)  # a superseded entry that is not the import's
+    mrns = ["DEMO-0003", "DEMO-0009", "DEMO-0010", "DEMO-0011"]
+    lines = "".join(
+        f"{mrn},{(TODAY - dt.timedelta(days=d)).isoformat()},PLT,{20 + d},K/uL\n"
+        for mrn in mrns
+        for d in (1, 2)
+    )
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    report = import_labs(
+        demo, CTX, f"MRN,Date,Test,Result,Unit\n{lines}".encode(), "f.csv", mapping
+    )
+    assert report.change is not None
+    accepted = {mrn: {s for s in report.accepted if s.mrn == mrn} for mrn in mrns}
+    assert sum(bool(a) for a in accepted.values()) >= 3, "several patients: not vacuous"
+
+    def shown(mrn: str) -> set[object]:
+        tid, pid = _tid(demo, mrn), _pid(demo, mrn)
+        record = RecoveryRecord.from_body(demo.get_record(tid, "engraftment").body)
+        return set(effective_samples(demo.list_lab_samples(pid), record))
+
+    def superseded(mrn: str) -> list[object]:
+        record = demo.get_record(_tid(demo, mrn), "engraftment")
+        return list(RecoveryRecord.from_body(record.body).superseded) if record else []
+
+    before = {mrn: superseded(mrn) for mrn in mrns}
+    undone = undo(demo, CTX, report.change, report.change.after)
+    for mrn in mrns:
+        assert not accepted[mrn] & shown(mrn)
+        assert len(superseded(mrn)) == len(before[mrn]) + len(accepted[mrn])
+    redo(demo, CTX, report.change, undone.after)
+    for mrn in mrns:
+        assert accepted[mrn] <= shown(mrn)
+        assert superseded(mrn) == before[mrn]  # the hand correction's entry stays
+    assert before["DEMO-0009"], "a correction made before: not vacuous"
+
+
 def test_edits_of_one_document_undo_and_redo_in_turn(demo: Repository) -> None:
     """Undo walks back over several edits of one document (each undo leaves it as the
     earlier edit left it), and redo walks forward again."""
