@@ -80,6 +80,9 @@ CLOSE_INDEX_S = 0.4
 # Transplants refreshed per batch: at close (read one by one: ~10 ms each), and idle.
 CLOSE_BATCH = 8
 BATCH_IDLE = 40
+# Transplants whose registry forms the idle refresh dates per read (an outline each:
+# about 0.4 ms a transplant, so a batch is a few tens of milliseconds of the worker).
+FORMS_BATCH_IDLE = 100
 # An edit that touched more transplants than this (a lab import for the whole clinic, or
 # its undo) has the board recomputed in a worker thread: row by row on the GUI thread,
 # the 500 transplants of a 100,000-row import held it for 0.6 s (bench_import).
@@ -945,10 +948,13 @@ class ClinicSession(QObject):
     def _refresh_index(
         self, today: dt.date, stop: Callable[[], bool], *, closing: bool = False
     ) -> set[str]:
-        """Refresh the board index (any thread); the transplants whose entries were stored."""
+        """Refresh the board index (any thread), then, when idle, the registry forms'
+        index (``refresh_forms_index``: the first forms list after an upgrade would
+        otherwise date the whole history); the transplants whose board entries were
+        stored."""
         from planner.app.snapshot import REFRESH_AHEAD, refresh_board_index
 
-        return refresh_board_index(
+        stored = refresh_board_index(
             self.repo,
             today,
             sorted(self.closures),
@@ -961,6 +967,14 @@ class ClinicSession(QObject):
             # merely run out soon are the idle refresh's.
             ahead=0 if closing else REFRESH_AHEAD,
         )
+        if not closing and not stop():
+            from planner.app.forms import refresh_forms_index
+
+            try:
+                refresh_forms_index(self.repo, stop, batch=FORMS_BATCH_IDLE)
+            except PlannerError as exc:  # the list dates what is missing when opened
+                LOG.warning("registry forms index not refreshed: %s", type(exc).__name__)
+        return stored
 
     def _entries_stored(self, stored: set[str]) -> None:
         self._suspect_entries -= stored  # on the GUI thread, where _apply adds to it

@@ -24,7 +24,7 @@ import hashlib
 import importlib.util
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -176,6 +176,37 @@ def registry_forms(repo: Repository) -> list[TransplantForms]:
         if storing:
             storing = _store(repo, [_entry(f, stale[f.transplant_id], context) for f in dated])
     return kept
+
+
+def refresh_forms_index(
+    repo: Repository, stop: Callable[[], bool] = lambda: False, batch: int = 0
+) -> int:
+    """Date and store the forms of the transplants whose entries are not current (the
+    idle refresh: a forms list after an upgrade then reads the index, not the history);
+    ``batch`` transplants per read (default ``_BATCH``), ``stop`` asked between batches.
+    Returns how many were stored.
+
+    Raises:
+        StorageError: the database cannot be read or written.
+    """
+    context = forms_context()
+    stale = {
+        i.transplant_id: i.mark
+        for i in repo.forms_index()
+        if i.entry is None or i.entry.mark != i.mark or i.entry.context != context
+    }
+    if not stale:
+        return 0
+    templates = load_checklists()
+    ids, size, stored = sorted(stale), batch or _BATCH, 0
+    for start in range(0, len(ids), size):
+        if stop():
+            break
+        with collector_paused():
+            dated = _date_forms(repo, ids[start : start + size], templates)
+        repo.store_forms_entries([_entry(f, stale[f.transplant_id], context) for f in dated])
+        stored += len(dated)
+    return stored
 
 
 FORMS_FORMAT = 1  # raise when the payload's shape changes

@@ -1137,3 +1137,22 @@ def test_rows_behind_an_edit_of_many_transplants_are_not_stored_at_close(
     }
     assert current, "the other transplants' rows were stored: not vacuous"
     assert not current & behind
+
+
+def test_the_idle_refresh_also_dates_the_registry_forms(qtbot, settings, demo_repo, monkeypatch):
+    """After an upgrade the forms index is empty, and the first forms list would date the
+    whole history: the idle refresh fills it, so the list reads the index."""
+    from planner.app import forms
+
+    window = _keeping_window(qtbot, settings, demo_repo)
+    assert window.session.ready and window.session.live
+    assert all(i.entry is None for i in demo_repo.forms_index())
+    _idle_refresh(window, demo_repo, qtbot)
+    context = forms.forms_context()
+    index = demo_repo.forms_index()
+    assert index and all(i.entry and i.entry.mark == i.mark for i in index)
+    assert {i.entry.context for i in index if i.entry} == {context}
+    read: list[object] = []
+    monkeypatch.setattr(demo_repo, "get_plans", lambda *a, **k: read.append(a) or [])
+    assert forms.forms_due(demo_repo, NOW.date(), everything=True)
+    assert read == []  # the list read the index only

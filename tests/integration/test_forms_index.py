@@ -267,3 +267,21 @@ def test_the_context_names_the_code_that_dates_the_forms(monkeypatch) -> None:
         assert forms.forms_context() != here  # other code, other context
     finally:
         forms._dating_code_digest.cache_clear()
+
+
+def test_the_idle_refresh_stores_what_is_not_current_batch_by_batch(clinic) -> None:
+    count = len(clinic.list_transplants())
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 2  # two batches, then the app closes
+
+    assert forms.refresh_forms_index(clinic, stop, batch=3) == 6
+    current = [i for i in clinic.forms_index() if i.entry and i.entry.mark == i.mark]
+    assert len(current) == 6 < count
+    assert forms.refresh_forms_index(clinic) == count - 6  # the rest
+    assert forms.refresh_forms_index(clinic) == 0  # nothing left: no read
+    assert forms.forms_due(clinic, TODAY, everything=True) == _reference(
+        clinic, TODAY, everything=True
+    )
