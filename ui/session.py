@@ -946,7 +946,12 @@ class ClinicSession(QObject):
     # --- the board snapshot for the next start -----------------------------------------------
 
     def _refresh_index(
-        self, today: dt.date, stop: Callable[[], bool], *, closing: bool = False
+        self,
+        today: dt.date,
+        stop: Callable[[], bool],
+        *,
+        closing: bool = False,
+        board: bool = True,
     ) -> set[str]:
         """Refresh the board index (any thread), then, when idle, the registry forms'
         index (``refresh_forms_index``: the first forms list after an upgrade would
@@ -954,19 +959,21 @@ class ClinicSession(QObject):
         stored."""
         from planner.app.snapshot import REFRESH_AHEAD, refresh_board_index
 
-        stored = refresh_board_index(
-            self.repo,
-            today,
-            sorted(self.closures),
-            self.checklist_templates(),
-            also=frozenset(self._suspect_entries),
-            stop=stop,
-            # A close reads a few transplants at a time, so its time limit holds.
-            batch=CLOSE_BATCH if closing else BATCH_IDLE,
-            # A close renews only what the next start today would compute: entries that
-            # merely run out soon are the idle refresh's.
-            ahead=0 if closing else REFRESH_AHEAD,
-        )
+        stored: set[str] = set()
+        if board:
+            stored = refresh_board_index(
+                self.repo,
+                today,
+                sorted(self.closures),
+                self.checklist_templates(),
+                also=frozenset(self._suspect_entries),
+                stop=stop,
+                # A close reads a few transplants at a time, so its time limit holds.
+                batch=CLOSE_BATCH if closing else BATCH_IDLE,
+                # A close renews only what the next start today would compute: entries that
+                # merely run out soon are the idle refresh's.
+                ahead=0 if closing else REFRESH_AHEAD,
+            )
         if not closing and not stop():
             from planner.app.forms import refresh_forms_index
 
@@ -1033,14 +1040,19 @@ class ClinicSession(QObject):
             also=self._suspect_entries - self._rows_behind,
         )
 
+    def _wants_forms_index(self) -> bool:
+        # Read only after a sign-in, so kept on a database with accounts too.
+        return self.keep_snapshot and self._ready and self._live and self.file_checked
+
     def save_snapshot_async(self) -> None:
-        """Refresh the stored entries in a worker thread (after the user paused)."""
-        if not self._wants_snapshot():
+        """Refresh the stored entries in a worker thread (after the user paused): the
+        board index's (not with accounts) and the registry forms'."""
+        if not self._wants_forms_index():
             return
-        today = self.today
+        today, board = self.today, self._wants_snapshot()
         # An index that cannot be written only costs the next start its head start.
         run_in_background(
-            lambda: self._refresh_index(today, lambda: self.finishing),
+            lambda: self._refresh_index(today, lambda: self.finishing, board=board),
             self._entries_stored,
             lambda exc: LOG.warning("board index not refreshed: %s", type(exc).__name__),
         )

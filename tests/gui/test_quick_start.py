@@ -1156,3 +1156,24 @@ def test_the_idle_refresh_also_dates_the_registry_forms(qtbot, settings, demo_re
     monkeypatch.setattr(demo_repo, "get_plans", lambda *a, **k: read.append(a) or [])
     assert forms.forms_due(demo_repo, NOW.date(), everything=True)
     assert read == []  # the list read the index only
+
+
+def test_with_accounts_the_idle_refresh_dates_the_forms_and_stores_no_board(
+    qtbot, settings, demo_repo
+):
+    """No board entry is stored where there are accounts (it would be read before a
+    sign-in); the registry forms' entries are read after one, so they are kept there too."""
+    from planner.app import accounts as acc
+    from planner.app.accounts import SignedIn
+    from planner.domain.accounts import Role, SignInPolicy
+    from planner.records.ports import Actor
+
+    boss = Actor("boss", "ws-1", Role.ADMINISTRATOR)
+    acc.add_account(demo_repo, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, "a sample pass")
+    window = _keeping_window(qtbot, settings, demo_repo)
+    window.session.sign_in(SignedIn(boss, SignInPolicy()))
+    qtbot.waitUntil(lambda: window.session.ready and window.session.live, timeout=10_000)
+    window.session.save_snapshot_async()
+    qtbot.waitUntil(lambda: all(i.entry for i in demo_repo.forms_index()), timeout=10_000)
+    QThreadPool.globalInstance().waitForDone()
+    assert _no_entries(demo_repo)
