@@ -190,11 +190,7 @@ def refresh_forms_index(
         StorageError: the database cannot be read or written.
     """
     context = forms_context()
-    stale = {
-        i.transplant_id: i.mark
-        for i in repo.forms_index()
-        if i.entry is None or i.entry.mark != i.mark or i.entry.context != context
-    }
+    stale = {i.transplant_id: i.mark for i in repo.forms_index() if not _is_current(i, context)}
     if not stale:
         return 0
     templates = load_checklists()
@@ -271,10 +267,16 @@ def _const_text(const: object) -> str:
     return repr(const)
 
 
-def _from_entry(indexed: IndexedTransplant, context: str) -> TransplantForms | None:
-    """The stored forms if they were dated at the transplant's mark with ``context``."""
+def _is_current(indexed: IndexedTransplant, context: str) -> bool:
+    """True when the stored entry was dated at the transplant's mark with ``context``."""
     entry = indexed.entry
-    if entry is None or entry.mark != indexed.mark or entry.context != context:
+    return entry is not None and entry.mark == indexed.mark and entry.context == context
+
+
+def _from_entry(indexed: IndexedTransplant, context: str) -> TransplantForms | None:
+    """The stored forms if they are current (``_is_current``)."""
+    entry = indexed.entry
+    if entry is None or not _is_current(indexed, context):
         return None
     try:
         body = json.loads(entry.payload)

@@ -41,11 +41,14 @@ class LazyTableModel(QAbstractTableModel):
         self._foreground = foreground
         self._tooltips = tooltips
         self._rows: tuple[Any, ...] = ()
+        # The last row written: a view asks for a row's cells one column at a time.
+        self._written: tuple[int, tuple[str, ...]] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show these rows instead."""
         self.beginResetModel()
         self._rows = tuple(rows)
+        self._written = None
         self.endResetModel()
 
     def row(self, index: int) -> Any:
@@ -77,7 +80,10 @@ class LazyTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole or (
             role == Qt.ItemDataRole.ToolTipRole and self._tooltips
         ):
-            return self.cells(index.row())[index.column()]
+            row = index.row()
+            if self._written is None or self._written[0] != row:
+                self._written = (row, self.cells(row))
+            return self._written[1][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and self._foreground is not None:
             return self._foreground(self._rows[index.row()], index.column())
         return None
