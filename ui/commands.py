@@ -7,6 +7,11 @@ stored documents still hold what this step left there (the command remembers it)
 undoing several edits of one record walks back over them in turn; when something else
 changed a document since (another tab, another workstation), undo refuses, nothing is
 overwritten, and the command leaves the stack.
+
+A step too long for the GUI thread (``ClinicSession.replays_in_background``: the undo of
+a lab import of thousands of samples) is written in a worker thread first (``step``);
+the stack moves once it is stored, its command taking the stored result instead of
+writing, so the window keeps answering and the stack never shows a step not stored.
 """
 
 from __future__ import annotations
@@ -14,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.errors import PlannerError
 
@@ -44,6 +50,9 @@ class ChangeCommand(QUndoCommand):
         self.merge_key = merge_key
         self._stored: Documents = change.after  # what this step left stored
         self._pushed = False  # QUndoStack.push redoes at once: the change is saved already
+        # What a write in a worker thread stored (or the error that refused it), for the
+        # next undo or redo to take instead of writing (``step``).
+        self._armed: object = None
 
     def id(self) -> int:
         return self.MERGE_ID if self.merge_key else -1
@@ -68,9 +77,42 @@ class ChangeCommand(QUndoCommand):
 
         self._replay(lambda repo, ctx: undo(repo, ctx, self.change, self._stored), "undo")
 
+    def write_in_background(self, back: bool, landed: Callable[[object], None]) -> None:
+        """Write this step's undo (``back``) or redo in a worker thread; ``landed`` gets
+        the stored ``Change`` or the error on the GUI thread, after which ``arm`` and a
+        move of the stack show it."""
+        from planner.app.changes import redo, undo
+
+        stored, change = self._stored, self.change
+
+        def write(repo: Repository, ctx: Context) -> Change:
+            return (undo if back else redo)(repo, ctx, change, stored)
+
+        name = change.description
+        refusal = (
+            QCoreApplication.translate(
+                "ChangeCommand", "'{change}' is still being undone; try again in a moment."
+            )
+            if back
+            else QCoreApplication.translate(
+                "ChangeCommand", "'{change}' is still being redone; try again in a moment."
+            )
+        )
+        self._clinic.replay_in_background(write, refusal.format(change=name), landed)
+
+    def arm(self, result: object) -> None:
+        """The next undo or redo shows ``result`` (written already) instead of writing."""
+        self._armed = result
+
     def _replay(self, write: Replay, verb: str) -> None:
+        armed, self._armed = self._armed, None
         try:
-            self._stored = self._clinic.replay(write).after
+            if isinstance(armed, BaseException):
+                raise armed
+            if armed is not None:
+                self._stored = self._clinic.replayed(armed).after  # type: ignore[arg-type]
+            else:
+                self._stored = self._clinic.replay(write).after
         except PlannerError as exc:
             # Qt has already moved past this command; it leaves the stack, and the
             # screen keeps showing what is stored (nothing was written).
@@ -83,3 +125,55 @@ class ChangeCommand(QUndoCommand):
                 )
             )
             self._clinic.report(message.format(change=self.change.description, reason=exc))
+
+
+def step(stack: QUndoStack, clinic: ClinicSession, *, back: bool) -> None:
+    """Undo (``back``) or redo the next step of ``stack``, as Ctrl+Z and Ctrl+Y do.
+
+    A step ``clinic`` writes in a worker thread moves the stack once stored; until then
+    the status bar says so, and edits, undos and redos are refused with a reason.
+    """
+    if clinic.replaying:
+        clinic.report(clinic.replaying)
+        return
+    index = stack.index() - 1 if back else stack.index()
+    command = stack.command(index) if 0 <= index < stack.count() else None
+    if not isinstance(command, ChangeCommand) or not clinic.replays_in_background(command.change):
+        if back:
+            stack.undo()
+        else:
+            stack.redo()
+        return
+    name = command.change.description
+    clinic.report(
+        QCoreApplication.translate("ChangeCommand", "Undoing '{change}'...").format(change=name)
+        if back
+        else QCoreApplication.translate("ChangeCommand", "Redoing '{change}'...").format(
+            change=name
+        )
+    )
+
+    def landed(result: object) -> None:
+        # Nothing else moved the stack meanwhile (edits were refused), unless its tab
+        # was closed: then the stored step is only shown.
+        if not shiboken6.isValid(stack) or stack.command(index) is not command:
+            if not isinstance(result, BaseException):
+                clinic.replayed(result)  # type: ignore[arg-type]
+            return
+        command.arm(result)
+        if back:
+            stack.undo()
+        else:
+            stack.redo()
+        if not isinstance(result, BaseException):
+            clinic.report(
+                QCoreApplication.translate("ChangeCommand", "Undone: '{change}'.").format(
+                    change=name
+                )
+                if back
+                else QCoreApplication.translate("ChangeCommand", "Redone: '{change}'.").format(
+                    change=name
+                )
+            )
+
+    command.write_in_background(back, landed)

@@ -68,6 +68,7 @@ from ui.actions import (
     make_action,
     shown,
 )
+from ui.commands import step
 from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
@@ -920,11 +921,16 @@ class MainWindow(QMainWindow):
 
     def undo(self) -> None:
         """Undo the last edit of the current tab (a patient's, or the clinic's)."""
-        self.undo_group.undo()
+        self._step(back=True)
 
     def redo(self) -> None:
         """Redo the edit undone last in the current tab."""
-        self.undo_group.redo()
+        self._step(back=False)
+
+    def _step(self, *, back: bool) -> None:
+        stack = self.undo_group.activeStack()
+        if stack is not None:
+            step(stack, self.session, back=back)
 
     def zoom_in(self) -> None:
         """Zoom the timeline on screen in: the patient's, or the clinic's."""

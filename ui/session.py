@@ -87,6 +87,11 @@ FORMS_BATCH_IDLE = 100
 # its undo) has the board recomputed in a worker thread: row by row on the GUI thread,
 # the 500 transplants of a 100,000-row import held it for 0.6 s (bench_import).
 PUBLISH_IN_PLACE = 10
+# Undoing or redoing a step of more lab samples or more documents than these is written
+# in a worker thread: the undo of a 100,000-row import (78,000 samples superseded in 500
+# recovery records) held the window for 1.1-1.35 s; a document costs about a millisecond.
+REPLAY_IN_PLACE_SAMPLES = 1_000
+REPLAY_IN_PLACE_DOCUMENTS = 20
 # While patient views wait for a writable database, try again this often: a lock or a
 # full disk is usually cleared within minutes, and a retry costs one small commit.
 VIEW_RETRY_MS = 30_000
@@ -249,6 +254,9 @@ class ClinicSession(QObject):
         # entries at close, and shown again once a load begun after the edit is in.
         self._rows_behind: set[str] = set()
         self.finishing = False  # the window closed: late results of background work are dropped
+        # Why edits are refused while an undo or a redo is written in a worker thread
+        # ("" when none is): no other step may land on a stack that is about to move.
+        self.replaying = ""
         self._checklist_templates: Mapping[str, ChecklistTemplate] | None = None
         # Board snapshot for the next quick start (the app turns it on; tests choose).
         self.keep_snapshot = keep_snapshot
@@ -740,6 +748,7 @@ class ClinicSession(QObject):
         """
         from planner.app.changes import change_of
 
+        self._refuse_while_replaying()
         result = use_case(self.repo, self.context())
         change = change_of(result)
         if change is None:
@@ -765,6 +774,11 @@ class ClinicSession(QObject):
         as ``perform`` does."""
         from planner.app.changes import change_of
 
+        try:
+            self._refuse_while_replaying()
+        except PlannerError as exc:
+            on_error(exc)
+            return
         ctx = self.context()
         repo = self.repo
 
@@ -787,10 +801,44 @@ class ClinicSession(QObject):
 
     def replay(self, write: UseCase[Change]) -> Change:
         """Write an undo or a redo (``planner.app.changes.undo``/``redo``) and tell the views."""
+        self._refuse_while_replaying()
         change = write(self.repo, self.context())
+        return self.replayed(change)
+
+    def replayed(self, change: Change) -> Change:
+        """An undo or a redo was stored (here or in a worker): tell the views."""
         self._after_write()
         self.publish(change)
         return change
+
+    def replays_in_background(self, change: Change) -> bool:
+        """Whether undoing or redoing ``change`` is written in a worker thread."""
+        return (
+            len(change.samples) > REPLAY_IN_PLACE_SAMPLES
+            or len(change.before.keyed()) > REPLAY_IN_PLACE_DOCUMENTS
+        )
+
+    def replay_in_background(
+        self, write: UseCase[Change], refusal: str, on_done: Callable[[object], None]
+    ) -> None:
+        """Write an undo or a redo in a worker thread; ``on_done`` gets, on the GUI thread,
+        the stored ``Change`` or the exception that refused it (nothing once the window
+        is closing: the write is stored, the stack goes with the window). Edits, undos
+        and redos are refused meanwhile with ``refusal`` as the reason."""
+        self._refuse_while_replaying()
+        repo, ctx = self.repo, self.context()
+        self.replaying = refusal
+
+        def answer(result: object) -> None:
+            self.replaying = ""
+            if not self.finishing:
+                on_done(result)
+
+        run_in_background(lambda: write(repo, ctx), answer, answer)
+
+    def _refuse_while_replaying(self) -> None:
+        if self.replaying:
+            raise PlannerError(self.replaying)
 
     def publish(self, change: Change) -> None:
         """Recompute the board rows ``change`` touched, then tell every view. More than

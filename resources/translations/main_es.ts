@@ -140,6 +140,36 @@
         <source>Could not redo &apos;{change}&apos;: {reason}</source>
         <translation>No se pudo rehacer «{change}»: {reason}</translation>
     </message>
+    <message>
+        <location filename="../../ui/commands.py" line="82"/>
+        <source>&apos;{change}&apos; is still being undone; try again in a moment.</source>
+        <translation>«{change}» todavía se está deshaciendo; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="86"/>
+        <source>&apos;{change}&apos; is still being redone; try again in a moment.</source>
+        <translation>«{change}» todavía se está rehaciendo; inténtelo de nuevo en un momento.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="135"/>
+        <source>Undoing &apos;{change}&apos;...</source>
+        <translation>Deshaciendo «{change}»...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="137"/>
+        <source>Redoing &apos;{change}&apos;...</source>
+        <translation>Rehaciendo «{change}»...</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="153"/>
+        <source>Undone: &apos;{change}&apos;.</source>
+        <translation>Deshecho: «{change}».</translation>
+    </message>
+    <message>
+        <location filename="../../ui/commands.py" line="157"/>
+        <source>Redone: &apos;{change}&apos;.</source>
+        <translation>Rehecho: «{change}».</translation>
+    </message>
 </context>
 <context>
     <name>ClinicSession</name>

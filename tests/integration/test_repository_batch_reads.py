@@ -15,11 +15,11 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from planner.app.changes import Documents
+from planner.app.changes import Documents, empty_record, read_documents
 from planner.app.clinic import clinic_view_of, closed_matching, load_clinic
 from planner.domain.patients import TransplantStatus, with_status
 from planner.domain.plans import dates_an_anchor
-from planner.errors import StorageError, ValidationError
+from planner.errors import NotFoundError, StorageError, ValidationError
 from planner.records.checklists import plan_anchors
 from planner.records.ports import RECORD_KINDS, Repository, Scope
 from planner.storage.sql import IN_CHUNK, SqlRepository
@@ -220,3 +220,50 @@ def test_a_closed_store_refuses_batched_reads_even_of_no_ids(clinic: Repository)
     for read in (clinic.get_patients, clinic.get_transplants, clinic.get_plans, clinic.get_records):
         with pytest.raises(StorageError, match="closed"):
             read([])
+
+
+def test_the_documents_an_undo_checks_are_read_in_a_handful_of_queries(
+    clinic: Repository,
+) -> None:
+    """``read_documents`` (what undo and redo compare with what the step left) answers as
+    the one-document reads: records never saved as empty ones at version 0; but in one
+    query per kind of document, not one per document (the undo of an import for 500
+    patients read 1,000 documents one by one)."""
+    like = Documents.of(
+        [
+            clinic.get_patient("p1"),
+            clinic.get_patient("p3"),
+            clinic.get_transplant("t1"),
+            clinic.get_transplant("t2"),
+            clinic.get_plan("t1"),
+            record("harvest", "t1"),
+            record("engraftment", "t1"),
+            record("engraftment", "t3"),  # never saved
+        ]
+    )
+    with _statements(clinic) as statements:
+        read = read_documents(clinic, like)
+    one_by_one = [
+        clinic.get_patient("p1"),
+        clinic.get_patient("p3"),
+        clinic.get_transplant("t1"),
+        clinic.get_transplant("t2"),
+        clinic.get_plan("t1"),
+        clinic.get_record("t1", "harvest"),
+        clinic.get_record("t1", "engraftment"),
+        empty_record("t3", "engraftment"),
+    ]
+    assert read == Documents.of(one_by_one)
+    if isinstance(clinic, SqlRepository):
+        assert len(statements) <= 5, statements  # patients, transplants, plans, records
+
+
+def test_reading_the_documents_of_a_patient_or_plan_no_longer_stored_is_refused(
+    clinic: Repository,
+) -> None:
+    with pytest.raises(NotFoundError):
+        read_documents(clinic, Documents.of([patient("p9", "999")]))
+    with pytest.raises(NotFoundError):
+        read_documents(clinic, Documents.of([transplant("t9", "p1")]))
+    with pytest.raises(NotFoundError, match="plan of transplant t3"):
+        read_documents(clinic, Documents.of([plan("pl3", "t3")]))
