@@ -853,6 +853,12 @@ class ClinicSession(QObject):
             }
             if len(ids) > PUBLISH_IN_PLACE:
                 self._rows_behind |= ids
+                # Except the rows of the patients open in tabs (a handful): a tab's header
+                # shows its board row's phase and high alerts, which must not lag for the
+                # second the reload takes behind what the tab itself shows.
+                open_now = {r.transplant_id for r in self.rows if r.patient_id in self._open_here}
+                if open_now & ids:
+                    self.refresh_transplants(open_now & ids, change.after)
                 # Once the views and the dialog that made the edit have answered it: a
                 # load started beside them stretched their 10-15 ms to 40-90 ms.
                 when_gui_quiet(self._reload_behind)

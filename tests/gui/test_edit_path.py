@@ -308,6 +308,46 @@ def test_an_edit_of_many_transplants_has_the_board_recomputed_in_a_worker(
     assert clinic.rows == fresh.rows and clinic.worklist == fresh.worklist
 
 
+def test_the_rows_of_open_patients_follow_a_big_edit_at_once(
+    make_clinic, qtbot, monkeypatch, demo_repo
+):
+    """A patient open in a tab shows its board row in its header (phase, high alerts):
+    after an import for the whole clinic, that row is recomputed at once, the others by
+    the reload in a worker."""
+    from planner.app.lab_import import import_labs
+    from planner.labimport.reader import ColumnMapping
+    from ui import session as session_module
+
+    clinic = make_clinic()
+    yesterday = NOW.date() - dt.timedelta(days=1)
+    mrns = sorted({r.mrn for r in clinic.rows})
+    assert len(mrns) > session_module.PUBLISH_IN_PLACE
+    rows = "".join(f"{mrn},{yesterday.isoformat()},ANC,0.2,10^9/L\n" for mrn in mrns)
+    data = f"MRN,Date,Test,Result,Unit\n{rows}".encode()
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    opened = next(r for r in clinic.rows if r.mrn == "DEMO-0003")
+    clinic.set_open_patients({opened.patient_id})
+    in_place: list[set[str]] = []
+    real = clinic.refresh_transplants
+
+    def recorded(ids, *args, **kwargs):
+        in_place.append(set(ids))
+        return real(ids, *args, **kwargs)
+
+    monkeypatch.setattr(clinic, "refresh_transplants", recorded)
+    before = {r.transplant_id: r for r in clinic.rows}
+    clinic.perform(lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping))
+    assert in_place == [{opened.transplant_id}]
+    fresh = {r.transplant_id: r for r in make_clinic().rows}
+    now = {r.transplant_id: r for r in clinic.rows}
+    assert now[opened.transplant_id] == fresh[opened.transplant_id]
+    assert now[opened.transplant_id] is not before[opened.transplant_id]  # recomputed
+    others = [tid for tid in now if tid != opened.transplant_id]
+    assert all(now[tid] is before[tid] for tid in others)  # still the reload's to do
+    qtbot.waitUntil(lambda: not clinic.loading and not clinic._rows_behind, timeout=10_000)
+    assert {r.transplant_id: r for r in clinic.rows} == fresh
+
+
 def test_a_big_edit_during_a_load_reloads_after_it_even_when_that_load_fails(
     make_clinic, qtbot, monkeypatch
 ):
