@@ -16,6 +16,8 @@ from planner.app.context import Context
 from planner.app.patients import save_patient
 from planner.app.snapshot import (
     StartBoard,
+    entry_document,
+    entry_payload,
     refresh_board_index,
     stale_transplants,
     start_board_of,
@@ -69,12 +71,12 @@ def _wrong_entry(repo, transplant_id: str) -> None:
     data makes (as a faulty program would)."""
     (found,) = [i for i in repo.board_index() if i.transplant_id == transplant_id]
     assert found.entry is not None
-    doc = json.loads(found.entry.payload)
+    doc = entry_document(found.entry.payload)
     day = NOW.date().isoformat()
     row, items = json.loads(doc["days"][day])
     row[7] = "D+999"  # the day label
     doc["days"][day] = json.dumps([row, items])
-    repo.store_board_entries([replace(found.entry, payload=json.dumps(doc))])
+    repo.store_board_entries([replace(found.entry, payload=entry_payload(doc))])
 
 
 def _idle_refresh(window: MainWindow, repo, qtbot) -> None:

@@ -17,7 +17,13 @@ from planner.app.clinic import clinic_view, load_clinic
 from planner.app.complications import save_assessment
 from planner.app.context import Context
 from planner.app.demo import load_demo_clinic
-from planner.app.snapshot import FORMAT, build_entries, start_board_of
+from planner.app.snapshot import (
+    FORMAT,
+    build_entries,
+    entry_document,
+    entry_payload,
+    start_board_of,
+)
 from planner.clinical.grading import magic_grade_assessment
 from planner.clinical.plan_rules.catalogue import RuleDef
 from planner.clinical.plan_rules.findings import Finding
@@ -313,28 +319,35 @@ def test_the_board_index_carries_the_severities_exactly(graded_repo):
 
 
 def _rows_changed(entry: BoardEntry, change) -> BoardEntry:
-    doc = json.loads(entry.payload)
+    doc = entry_document(entry.payload)
     day = TODAY.isoformat()
     row, items = json.loads(doc["days"][day])
     doc["days"][day] = json.dumps([change(list(row)), items])
-    return dataclasses.replace(entry, payload=json.dumps(doc))
+    return dataclasses.replace(entry, payload=entry_payload(doc))
 
 
 def _changed(entries: list[BoardEntry], change) -> list[BoardEntry]:
     return [
-        dataclasses.replace(e, payload=json.dumps(change(json.loads(e.payload)))) for e in entries
+        dataclasses.replace(e, payload=entry_payload(change(entry_document(e.payload))))
+        for e in entries
     ]
 
 
 def test_an_entry_of_a_previous_format_is_not_shown(graded_repo, monkeypatch):
-    assert FORMAT == 5
+    assert FORMAT == 6
     entries = _entries(graded_repo)
     assert start_board_of(_index(entries), TODAY) is not None
-    # Format 4 (the whole-clinic snapshot): entries computed under it are not shown.
+    # Format 5 (every day in one JSON document): entries computed under it are not shown.
     with monkeypatch.context() as m:
-        m.setattr(snapshot, "FORMAT", 4)
+        m.setattr(snapshot, "FORMAT", 5)
         older = _entries(graded_repo)
     assert start_board_of(_index(older), TODAY) is None
+    # Nor one laid out as format 5 under the current context: it does not decode.
+    whole = [
+        dataclasses.replace(e, payload=json.dumps(entry_document(e.payload), separators=(",", ":")))
+        for e in entries
+    ]
+    assert start_board_of(_index(whole), TODAY) is None
 
     # Even under the current context, an entry without the engraftment date is not shown.
     def without_engrafted(doc: dict) -> dict:

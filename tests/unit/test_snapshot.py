@@ -19,6 +19,8 @@ from planner.app.snapshot import (
     complete_start_board,
     current_entries,
     entry_context,
+    entry_document,
+    entry_payload,
     refresh_board_index,
     renew_entries,
     stale_transplants,
@@ -260,12 +262,33 @@ def test_an_older_mark_counts_as_missing(repo):
     assert start_board_of([found], TODAY, CLOSURES) is not None
 
 
+def test_a_start_decodes_its_own_day_of_an_entry_only(repo):
+    """Each day of an entry is a line of its own: a damaged line of another day does not
+    keep today's row off the board (the start never decodes it), and on that day the
+    entry counts as missing."""
+    found = repo.board_index()[0]
+    assert found.entry is not None
+    tomorrow = TODAY + dt.timedelta(days=1)
+    doc = entry_document(found.entry.payload)
+    assert set(doc["days"]) >= {TODAY.isoformat(), tomorrow.isoformat()}
+    doc["days"][tomorrow.isoformat()] = "[not json"
+    damaged = dataclasses.replace(
+        found, entry=dataclasses.replace(found.entry, payload=entry_payload(doc))
+    )
+    assert "\n" + TODAY.isoformat() in damaged.entry.payload
+    today_board = start_board_of([damaged], TODAY, CLOSURES)
+    assert today_board is not None and [r.transplant_id for r in today_board.rows] == [
+        found.transplant_id
+    ]
+    assert start_board_of([damaged], tomorrow, CLOSURES) is None
+
+
 def test_a_malformed_timeline_row_paints_empty_instead_of_failing(repo):
     found = repo.board_index()[0]
     assert found.entry is not None
-    doc = json.loads(found.entry.payload)
+    doc = entry_document(found.entry.payload)
     doc["sketch"] = [TODAY.toordinal(), 0, 1, "not json"]
-    entry = dataclasses.replace(found.entry, payload=json.dumps(doc))
+    entry = dataclasses.replace(found.entry, payload=entry_payload(doc))
     board = start_board_of([dataclasses.replace(found, entry=entry)], TODAY, CLOSURES)
     assert board is not None
     sketch = board.sketches[found.transplant_id]
