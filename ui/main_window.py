@@ -337,13 +337,24 @@ class MainWindow(QMainWindow):
         # Undo and redo name the edit they would undo, and follow the current tab's stack.
         undo, redo = self.actions_by_name["undo"], self.actions_by_name["redo"]
         group = self.undo_group
-        group.canUndoChanged.connect(undo.setEnabled)
-        group.canRedoChanged.connect(redo.setEnabled)
+        group.canUndoChanged.connect(
+            lambda can: undo.setEnabled(can and not self.session.replaying)
+        )
+        group.canRedoChanged.connect(
+            lambda can: redo.setEnabled(can and not self.session.replaying)
+        )
         undo_text, redo_text = SPECS["undo"].shown_text, SPECS["redo"].shown_text
         group.undoTextChanged.connect(lambda text: undo.setText(_with_subject(undo_text, text)))
         group.redoTextChanged.connect(lambda text: redo.setText(_with_subject(redo_text, text)))
         undo.setEnabled(group.canUndo())
         redo.setEnabled(group.canRedo())
+
+        # While an undo or redo is written in a worker thread, neither can be asked again.
+        def replaying(busy: bool) -> None:
+            undo.setEnabled(not busy and group.canUndo())
+            redo.setEnabled(not busy and group.canRedo())
+
+        self.session.sig_replaying.connect(replaying)
 
     def _run(self, spec: ActionSpec) -> None:
         """Run an action: the window's method, or the current patient tab's; refused with

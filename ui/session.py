@@ -175,6 +175,9 @@ class ClinicSession(QObject):
     rows it touched were recomputed."""
     sig_message = Signal(str)
     """Emitted with a one-sentence report for the status bar."""
+    sig_replaying = Signal(bool)
+    """Emitted True when an undo or redo starts being written in a worker thread, False
+    when it is stored or refused (``replaying``)."""
     sig_remote_change = Signal(object)
     """Emitted (on the GUI thread) after another workstation's commit reached the board."""
     sig_presence = Signal()
@@ -828,11 +831,16 @@ class ClinicSession(QObject):
         self._refuse_while_replaying()
         repo, ctx = self.repo, self.context()
         self.replaying = refusal
+        self.sig_replaying.emit(True)
 
         def answer(result: object) -> None:
             self.replaying = ""
-            if not self.finishing:
+            if self.finishing:
+                return
+            try:
                 on_done(result)
+            finally:
+                self.sig_replaying.emit(False)
 
         run_in_background(lambda: write(repo, ctx), answer, answer)
 

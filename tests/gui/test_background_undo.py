@@ -101,6 +101,11 @@ def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
     # Not stored yet: the stack has not moved, the status bar says what is under way.
     assert stack.index() == 1 and window.session.replaying
     assert messages[-1].startswith("Undoing '") and change.description in messages[-1]
+    undo_action, redo_action = window.actions_by_name["undo"], window.actions_by_name["redo"]
+    assert not undo_action.isEnabled() and not redo_action.isEnabled()
+    window.tabs.setCurrentIndex(0)  # another tab's stack does not enable them meanwhile
+    window.tabs.setCurrentIndex(1)
+    assert not undo_action.isEnabled()
     # An edit meanwhile is refused with the reason, and nothing is pushed.
     patient = demo_repo.find_patient_by_mrn("DEMO-0003")
     with pytest.raises(PlannerError, match="still being undone"):
@@ -111,13 +116,17 @@ def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
             stack,
         )
     assert demo_repo.get_patient(patient.id).coordinator != "Someone Else"
-    _key(qtbot, window, back=True)  # a second Ctrl+Z starts nothing more
+    said = len(messages)
+    _key(qtbot, window, back=True)  # a second Ctrl+Z starts nothing more: disabled
+    assert len(messages) == said and stack.index() == 1
+    window.undo()  # and were it asked anyway, it says why
     assert "still being undone" in messages[-1]
     gate.set()
     qtbot.waitUntil(lambda: stack.index() == 0, timeout=10_000)
     assert not window.session.replaying
     assert _superseded(demo_repo, change) == _expected(change)
     assert messages[-1].startswith("Undone")
+    assert redo_action.isEnabled() and not undo_action.isEnabled()  # nothing left to undo
 
     gate = _gated(monkeypatch, "redo")
     _key(qtbot, window, back=False)
