@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import threading
 
 import pytest
@@ -216,3 +217,22 @@ def test_a_stack_emptied_meanwhile_still_has_the_stored_step_shown(
     assert shown[0].description.startswith("Undo")
     assert stack.count() == 0
     assert _superseded(demo_repo, change) == _expected(change)
+
+
+def test_what_publishing_a_step_compares_is_compared_in_its_worker(window, qtbot, monkeypatch):
+    """Which documents a step changed (500 recovery records compared, 30 ms) is worked
+    out in the worker thread that stored the step, once, not on the GUI thread."""
+    _import_everyone(window)
+    on_gui: list[bool] = []
+    real = changes.Change.changed_keys.func
+
+    def recorded(self):
+        on_gui.append(threading.current_thread() is threading.main_thread())
+        return real(self)
+
+    compared = functools.cached_property(recorded)
+    compared.__set_name__(changes.Change, "changed_keys")
+    monkeypatch.setattr(changes.Change, "changed_keys", compared)
+    _key(qtbot, window, back=True)
+    qtbot.waitUntil(lambda: window.clinic_undo.index() == 0, timeout=10_000)
+    assert on_gui == [False]
