@@ -98,7 +98,7 @@ class ChangeCommand(QUndoCommand):
                 "ChangeCommand", "'{change}' is still being redone; try again in a moment."
             )
         )
-        self._clinic.replay_in_background(write, refusal.format(change=name), landed)
+        self._clinic.replay_in_background(change, write, refusal.format(change=name), landed)
 
     def arm(self, result: object) -> None:
         """The next undo or redo shows ``result`` (written already) instead of writing."""
@@ -117,14 +117,17 @@ class ChangeCommand(QUndoCommand):
             # Qt has already moved past this command; it leaves the stack, and the
             # screen keeps showing what is stored (nothing was written).
             self.setObsolete(True)
-            message = (
-                QCoreApplication.translate("ChangeCommand", "Could not undo '{change}': {reason}")
-                if verb == "undo"
-                else QCoreApplication.translate(
-                    "ChangeCommand", "Could not redo '{change}': {reason}"
-                )
-            )
-            self._clinic.report(message.format(change=self.change.description, reason=exc))
+            self._clinic.report(could_not(verb == "undo", self.change.description, exc))
+
+
+def could_not(back: bool, description: str, reason: BaseException) -> str:
+    """The status bar's sentence for an undo (``back``) or redo that was refused."""
+    message = (
+        QCoreApplication.translate("ChangeCommand", "Could not undo '{change}': {reason}")
+        if back
+        else QCoreApplication.translate("ChangeCommand", "Could not redo '{change}': {reason}")
+    )
+    return message.format(change=description, reason=reason)
 
 
 def step(stack: QUndoStack, clinic: ClinicSession, *, back: bool) -> None:
@@ -154,10 +157,19 @@ def step(stack: QUndoStack, clinic: ClinicSession, *, back: bool) -> None:
     )
 
     def landed(result: object) -> None:
-        # Nothing else moved the stack meanwhile (edits were refused), unless its tab
-        # was closed: then the stored step is only shown.
-        if not shiboken6.isValid(stack) or stack.command(index) is not command:
-            if not isinstance(result, BaseException):
+        if isinstance(result, BaseException) and not isinstance(result, PlannerError):
+            raise result  # a fault, not a refusal: reported as one, the stack unmoved
+        # Edits were refused meanwhile, so the stack is where it was, unless it was
+        # emptied: then what was stored is shown (or why nothing was), not stepped over.
+        at = index + 1 if back else index
+        if (
+            not shiboken6.isValid(stack)
+            or stack.index() != at
+            or stack.command(index) is not command
+        ):
+            if isinstance(result, PlannerError):
+                clinic.report(could_not(back, name, result))
+            else:
                 clinic.replayed(result)  # type: ignore[arg-type]
             return
         command.arm(result)

@@ -822,15 +822,22 @@ class ClinicSession(QObject):
         )
 
     def replay_in_background(
-        self, write: UseCase[Change], refusal: str, on_done: Callable[[object], None]
+        self,
+        step: Change,
+        write: UseCase[Change],
+        refusal: str,
+        on_done: Callable[[object], None],
     ) -> None:
-        """Write an undo or a redo in a worker thread; ``on_done`` gets, on the GUI thread,
-        the stored ``Change`` or the exception that refused it (nothing once the window
-        is closing: the write is stored, the stack goes with the window). Edits, undos
-        and redos are refused meanwhile with ``refusal`` as the reason."""
+        """Write an undo or a redo of ``step`` in a worker thread; ``on_done`` gets, on the
+        GUI thread, the stored ``Change`` or the exception that refused it (nothing once
+        the window is closing: the write is stored, the stack goes with the window).
+        Edits, undos and redos are refused meanwhile with ``refusal`` as the reason."""
         self._refuse_while_replaying()
         repo, ctx = self.repo, self.context()
         self.replaying = refusal
+        # Its rows may lag what is stored from now on: a close before its answer lands
+        # must not store them as today's entries.
+        self._rows_behind |= self._rows_of(step)
         self.sig_replaying.emit(True)
 
         def answer(result: object) -> None:
@@ -855,24 +862,40 @@ class ClinicSession(QObject):
         if not change.parts:
             return
         if self._ready:
-            patients = change.patient_ids
-            ids = set(change.transplant_ids) | {
-                r.transplant_id for r in self.rows if r.patient_id in patients
-            }
+            ids = self._rows_of(change)
             if len(ids) > PUBLISH_IN_PLACE:
                 self._rows_behind |= ids
-                # Except the rows of the patients open in tabs (a handful): a tab's header
-                # shows its board row's phase and high alerts, which must not lag for the
-                # second the reload takes behind what the tab itself shows.
-                open_now = {r.transplant_id for r in self.rows if r.patient_id in self._open_here}
-                if open_now & ids:
-                    self.refresh_transplants(open_now & ids, change.after)
+                self._refresh_open_rows(ids, change)
                 # Once the views and the dialog that made the edit have answered it: a
                 # load started beside them stretched their 10-15 ms to 40-90 ms.
                 when_gui_quiet(self._reload_behind)
             elif ids:
                 self.refresh_transplants(ids, change.after)
         self.sig_change.emit(change)
+
+    def _rows_of(self, change: Change) -> set[str]:
+        """The transplants whose board rows ``change`` may alter: those it edited and
+        those of the patients it edited or gave lab samples."""
+        patients = change.patient_ids
+        return set(change.transplant_ids) | {
+            r.transplant_id for r in self.rows if r.patient_id in patients
+        }
+
+    def _refresh_open_rows(self, ids: set[str], change: Change) -> None:
+        """Recompute at once the rows among ``ids`` of the patients open in tabs (a
+        handful) while the rest waits for the reload: a tab's header shows its board
+        row's phase and high alerts, which must not lag for the second the reload takes
+        behind what the tab itself shows. Best effort: the edit is stored, and the reload
+        recomputes these rows too."""
+        wanted = ids & {r.transplant_id for r in self.rows if r.patient_id in self._open_here}
+        if not wanted or self.computed_for != self.today:
+            return  # a new day: the reload recomputes everything anyway
+        if self.repo.shared and self._feed is None:
+            return  # refresh_transplants would load the whole clinic beside the reload
+        try:
+            self.refresh_transplants(wanted, change.after)
+        except PlannerError as exc:
+            LOG.warning("open rows not recomputed after a big edit: %s", type(exc).__name__)
 
     def _reload_behind(self) -> None:
         """Reload the board for the rows behind an edit: now, or after the load under way
@@ -1151,8 +1174,11 @@ def _compared(result: T) -> T:
     from planner.app.changes import change_of
 
     change = change_of(result)  # type: ignore[arg-type]
-    if change is not None:
-        _ = change.changed_keys  # a cached property
+    try:
+        if change is not None:
+            _ = change.changed_keys  # a cached property
+    except Exception as exc:  # noqa: BLE001 - the write is stored: never report it failed
+        LOG.warning("change not compared in its worker: %s", type(exc).__name__)
     return result
 
 

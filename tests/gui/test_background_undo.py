@@ -68,17 +68,28 @@ def _expected(change: changes.Change) -> int:
     )
 
 
-def _gated(monkeypatch, name: str) -> threading.Event:
-    """Hold ``planner.app.changes.<name>`` in its worker thread until the event is set."""
-    gate = threading.Event()
-    real = getattr(changes, name)
+@pytest.fixture
+def gated(monkeypatch):
+    """Factory: hold ``planner.app.changes.<name>`` in its worker thread until the
+    returned event is set (set at teardown too, so a failed test leaves no worker
+    waiting)."""
+    made: list[threading.Event] = []
 
-    def held(*args, **kwargs):
-        assert gate.wait(10)
-        return real(*args, **kwargs)
+    def gate(name: str) -> threading.Event:
+        event = threading.Event()
+        real = getattr(changes, name)
 
-    monkeypatch.setattr(changes, name, held)
-    return gate
+        def held(*args, **kwargs):
+            assert event.wait(10)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(changes, name, held)
+        made.append(event)
+        return event
+
+    yield gate
+    for event in made:
+        event.set()
 
 
 def _key(qtbot, window, *, back: bool) -> None:
@@ -89,7 +100,7 @@ def _key(qtbot, window, *, back: bool) -> None:
 
 
 def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
-    window, qtbot, monkeypatch, demo_repo
+    window, qtbot, monkeypatch, demo_repo, gated, make_clinic
 ):
     change = _import_everyone(window)
     stack = window.clinic_undo
@@ -97,7 +108,7 @@ def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
     messages: list[str] = []
     window.session.sig_message.connect(messages.append)
 
-    gate = _gated(monkeypatch, "undo")
+    gate = gated("undo")
     _key(qtbot, window, back=True)
     # Not stored yet: the stack has not moved, the status bar says what is under way.
     assert stack.index() == 1 and window.session.replaying
@@ -129,7 +140,7 @@ def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
     assert messages[-1].startswith("Undone")
     assert redo_action.isEnabled() and not undo_action.isEnabled()  # nothing left to undo
 
-    gate = _gated(monkeypatch, "redo")
+    gate = gated("redo")
     _key(qtbot, window, back=False)
     assert stack.index() == 0 and window.session.replaying
     gate.set()
@@ -137,7 +148,8 @@ def test_undo_and_redo_of_a_clinic_wide_import_are_written_in_a_worker(
     assert _superseded(demo_repo, change) == 0
     assert messages[-1].startswith("Redone")
     # The board caught up with the stored step (its reload runs in a worker too).
-    qtbot.waitUntil(lambda: not window.session.loading, timeout=10_000)
+    qtbot.waitUntil(lambda: not window.session._rows_behind, timeout=10_000)
+    assert window.session.rows == make_clinic().rows
     window.session.perform(  # edits are taken again
         lambda repo, ctx: save_patient(
             repo, ctx, dataclasses.replace(patient, coordinator="Someone Else")
@@ -180,7 +192,7 @@ def test_a_small_step_is_still_undone_at_once(window, qtbot, demo_repo):
 
 
 def test_closing_the_tab_of_a_step_being_undone_still_moves_its_stack(
-    window, qtbot, monkeypatch, demo_repo
+    window, qtbot, monkeypatch, demo_repo, gated
 ):
     """The import was made on a patient's tab, which is closed while its undo is being
     written: the undo is stored, and the tab's stack (kept for the patient) shows it."""
@@ -192,7 +204,7 @@ def test_closing_the_tab_of_a_step_being_undone_still_moves_its_stack(
         lambda repo, ctx: import_labs(repo, ctx, _everyone_file(window), "labs.csv", MAPPING)
     )
     assert window.undo_group.activeStack() is stack
-    gate = _gated(monkeypatch, "undo")
+    gate = gated("undo")
     _key(qtbot, window, back=True)
     assert window.session.replaying
     window.close_current_tab()
@@ -203,13 +215,13 @@ def test_closing_the_tab_of_a_step_being_undone_still_moves_its_stack(
 
 
 def test_a_stack_emptied_meanwhile_still_has_the_stored_step_shown(
-    window, qtbot, monkeypatch, demo_repo
+    window, qtbot, monkeypatch, demo_repo, gated
 ):
     change = _import_everyone(window)
     stack = window.clinic_undo
     shown: list[object] = []
     monkeypatch.setattr(window.session, "publish", shown.append)
-    gate = _gated(monkeypatch, "undo")
+    gate = gated("undo")
     _key(qtbot, window, back=True)
     stack.clear()
     gate.set()
@@ -236,3 +248,82 @@ def test_what_publishing_a_step_compares_is_compared_in_its_worker(window, qtbot
     _key(qtbot, window, back=True)
     qtbot.waitUntil(lambda: window.clinic_undo.index() == 0, timeout=10_000)
     assert on_gui == [False]
+
+
+def test_the_rows_of_a_step_being_undone_are_not_stored_at_a_close_meanwhile(
+    window, qtbot, gated, demo_repo
+):
+    """A close while the undo is written would store the rows on screen, from before
+    it, as today's entries: they are rows behind from the start of the write."""
+    change = _import_everyone(window)
+    gate = gated("undo")
+    _key(qtbot, window, back=True)
+    assert window.session.replaying
+    touched = {t.id for t in change.before.transplants} & {
+        r.transplant_id for r in window.session.rows
+    }
+    assert touched and touched <= window.session._rows_behind
+    gate.set()
+    qtbot.waitUntil(lambda: window.clinic_undo.index() == 0, timeout=10_000)
+
+
+def test_a_refusal_landing_on_an_emptied_stack_still_says_why(window, qtbot, monkeypatch):
+    _import_everyone(window)
+    stack = window.clinic_undo
+    messages: list[str] = []
+    window.session.sig_message.connect(messages.append)
+    gate = threading.Event()
+
+    def refused(*args, **kwargs):
+        assert gate.wait(10)
+        raise ChangedSinceError("patient")
+
+    monkeypatch.setattr(changes, "undo", refused)
+    _key(qtbot, window, back=True)
+    stack.clear()
+    gate.set()
+    qtbot.waitUntil(lambda: not window.session.replaying, timeout=10_000)
+    assert messages[-1].startswith("Could not undo")
+
+
+def test_a_fault_in_the_worker_leaves_the_stack_where_it_was(window, qtbot, monkeypatch):
+    """Not a refusal but a fault (a bug): reported as one, the step still on the stack,
+    and edits taken again."""
+    _import_everyone(window)
+    stack = window.clinic_undo
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr(changes, "undo", broken)
+    with qtbot.capture_exceptions() as errors:
+        _key(qtbot, window, back=True)
+        qtbot.waitUntil(lambda: not window.session.replaying, timeout=10_000)
+    assert [str(e[1]) for e in errors] == ["a fault"]
+    assert stack.index() == 1 and stack.count() == 1
+    assert window.actions_by_name["undo"].isEnabled()
+
+
+def test_a_failing_recompute_of_open_rows_does_not_unsay_a_stored_edit(
+    window, qtbot, monkeypatch, demo_repo
+):
+    """After a big edit the open patients' rows are recomputed at once, best effort: a
+    store that cannot be read then leaves them to the reload, and the edit stays stored,
+    pushed and told to every view."""
+    from planner.errors import StorageError
+
+    mrns = sorted({r.mrn for r in window.session.rows})
+    tid = next(r.transplant_id for r in window.session.rows if r.mrn == mrns[0])
+    ws = window.open_transplant(tid)
+
+    def unreadable(*args, **kwargs):
+        raise StorageError("The database is busy.")
+
+    monkeypatch.setattr(window.session, "refresh_transplants", unreadable)
+    told: list[object] = []
+    window.session.sig_change.connect(told.append)
+    report = ws.session.run(
+        lambda repo, ctx: import_labs(repo, ctx, _everyone_file(window), "labs.csv", MAPPING)
+    )
+    assert report.change is not None and told == [report.change]
+    assert ws.session.undo_stack.count() == 1
