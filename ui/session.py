@@ -837,13 +837,16 @@ class ClinicSession(QObject):
         self.replaying = refusal
         # Its rows may lag what is stored from now on: a close before its answer lands
         # must not store them as today's entries.
-        self._rows_behind |= self._rows_of(step)
+        behind = self._rows_of(step) - self._rows_behind
+        self._rows_behind |= behind
         self.sig_replaying.emit(True)
 
         def answer(result: object) -> None:
             self.replaying = ""
             if self.finishing:
                 return
+            if isinstance(result, BaseException):
+                self._rows_behind -= behind  # nothing was written: they are current
             try:
                 on_done(result)
             finally:

@@ -170,10 +170,13 @@ def test_a_refused_background_undo_leaves_the_stack_and_says_why(
     def refused(*args, **kwargs):
         raise ChangedSinceError("patient")
 
+    # The import's own rows are behind until its reload is in.
+    qtbot.waitUntil(lambda: not window.session._rows_behind, timeout=10_000)
     monkeypatch.setattr(changes, "undo", refused)
     _key(qtbot, window, back=True)
     qtbot.waitUntil(lambda: stack.count() == 0, timeout=10_000)  # the step left the stack
     assert not window.session.replaying
+    assert not window.session._rows_behind  # nothing was written: the rows are current
     assert messages[-1].startswith("Could not undo")
     assert _superseded(demo_repo, change) == 0  # nothing was written
 
