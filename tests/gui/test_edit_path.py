@@ -279,27 +279,36 @@ def test_typing_a_count_keeps_the_place_in_the_grid(window, qtbot, demo_repo):
     assert tab.grid.currentIndex().row() in (index.row(), index.row() + 1)
 
 
+def _import_for_everyone(clinic, anc: str):
+    """The use case of an import of one ANC of yesterday for every patient on the board
+    (more patients than an edit recomputed in place)."""
+    from planner.app.lab_import import import_labs
+    from planner.labimport.reader import ColumnMapping
+    from ui import session as session_module
+
+    yesterday = NOW.date() - dt.timedelta(days=1)
+    mrns = sorted({r.mrn for r in clinic.rows})
+    assert len(mrns) > session_module.PUBLISH_IN_PLACE
+    rows = "".join(f"{mrn},{yesterday.isoformat()},ANC,{anc},10^9/L\n" for mrn in mrns)
+    data = f"MRN,Date,Test,Result,Unit\n{rows}".encode()
+    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    return lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping)
+
+
 def test_an_edit_of_many_transplants_has_the_board_recomputed_in_a_worker(
     make_clinic, qtbot, monkeypatch, demo_repo
 ):
     """A lab import for the whole clinic (or its undo) touches every transplant: its rows
     are not recomputed one by one on the GUI thread (0.6 s for 500) but by a reload in a
     worker thread once the GUI is quiet, and the board then equals a fresh load's."""
-    from planner.app.lab_import import import_labs
-    from planner.labimport.reader import ColumnMapping
     from ui import session as session_module
 
     clinic = make_clinic()
-    yesterday = NOW.date() - dt.timedelta(days=1)
-    mrns = sorted({r.mrn for r in clinic.rows})
-    assert len(mrns) > session_module.PUBLISH_IN_PLACE
-    rows = "".join(f"{mrn},{yesterday.isoformat()},ANC,0.7,10^9/L\n" for mrn in mrns)
-    data = f"MRN,Date,Test,Result,Unit\n{rows}".encode()
-    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    import_everyone = _import_for_everyone(clinic, "0.7")
     one_by_one: list[object] = []
     monkeypatch.setattr(clinic, "refresh_transplants", lambda *a, **k: one_by_one.append(a))
     before = clinic.rows
-    report = clinic.perform(lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping))
+    report = clinic.perform(import_everyone)
     assert len({s.patient_id for s in report.accepted}) > session_module.PUBLISH_IN_PLACE
     assert one_by_one == [] and clinic.rows is before  # nothing on the GUI thread yet
     qtbot.waitUntil(lambda: clinic.rows is not before and not clinic.loading, timeout=10_000)
@@ -314,17 +323,9 @@ def test_the_rows_of_open_patients_follow_a_big_edit_at_once(
     """A patient open in a tab shows its board row in its header (phase, high alerts):
     after an import for the whole clinic, that row is recomputed at once, the others by
     the reload in a worker."""
-    from planner.app.lab_import import import_labs
-    from planner.labimport.reader import ColumnMapping
-    from ui import session as session_module
 
     clinic = make_clinic()
-    yesterday = NOW.date() - dt.timedelta(days=1)
-    mrns = sorted({r.mrn for r in clinic.rows})
-    assert len(mrns) > session_module.PUBLISH_IN_PLACE
-    rows = "".join(f"{mrn},{yesterday.isoformat()},ANC,0.2,10^9/L\n" for mrn in mrns)
-    data = f"MRN,Date,Test,Result,Unit\n{rows}".encode()
-    mapping = ColumnMapping(mrn="MRN", date="Date", analyte="Test", value="Result", unit="Unit")
+    import_everyone = _import_for_everyone(clinic, "0.2")
     opened = next(r for r in clinic.rows if r.mrn == "DEMO-0003")
     clinic.set_open_patients({opened.patient_id})
     in_place: list[set[str]] = []
@@ -336,7 +337,7 @@ def test_the_rows_of_open_patients_follow_a_big_edit_at_once(
 
     monkeypatch.setattr(clinic, "refresh_transplants", recorded)
     before = {r.transplant_id: r for r in clinic.rows}
-    clinic.perform(lambda repo, ctx: import_labs(repo, ctx, data, "labs.csv", mapping))
+    clinic.perform(import_everyone)
     assert in_place == [{opened.transplant_id}]
     fresh = {r.transplant_id: r for r in make_clinic().rows}
     now = {r.transplant_id: r for r in clinic.rows}
