@@ -17,6 +17,10 @@ started the same way, and every round runs the floor and each start one after an
   since that does not keep the board index (a script on the library, an older version):
   the stored entries of the others are painted with those computed behind the window,
   once they are (when a patient opens);
+* start with accounts (SQLite): the warm file where the centre signs in with the
+  computer's login (so no password is typed), timed to the board on screen after the
+  sign-in, when a patient can be opened: nothing of the clinic is read before it, so the
+  quick start paints an empty window and the stored board is read once signed in;
 * start after a nightly import (SQLite): the warm file after ``transplant-planner
   import-labs`` brought results for 50 patients, which renews the entries it made stale:
   the stored board painted whole, with the command's own time and when a patient opens
@@ -53,6 +57,7 @@ import argparse
 import contextlib
 import dataclasses
 import datetime as dt
+import getpass
 import os
 import statistics
 import subprocess
@@ -64,9 +69,11 @@ from pathlib import Path
 from benchmarks import pg
 from benchmarks.bench_startup import BARE, _compile_project
 from benchmarks.clinic import copy_db, move_db, write_clinic_db
+from planner.app.accounts import add_account, set_sign_in_policy
 from planner.app.context import Context
 from planner.app.patients import save_patient
 from planner.app.snapshot import refresh_board_index
+from planner.domain.accounts import Role, SignInMethod
 from planner.records.ports import Actor, Scope
 from planner.storage import open_repository
 from ui.session import SNAPSHOT_IDLE_MS
@@ -125,6 +132,21 @@ def _median(runs: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
+def _add_accounts(path: Path) -> None:
+    """Accounts, signed in with the computer's login: the first an administrator's (as
+    the store requires), then this login's."""
+    repo = open_repository(str(path), user="bench", workstation="bench")
+    try:
+        now = dt.datetime.now().astimezone()
+        first = Context(Actor("bench", "bench"), now)
+        add_account(repo, first, "boss", Role.ADMINISTRATOR, "a bench passphrase")
+        admin = Context(Actor("boss", "bench", Role.ADMINISTRATOR), now)
+        add_account(repo, admin, getpass.getuser(), Role.COORDINATOR, "a bench passphrase")
+        set_sign_in_policy(repo, admin, SignInMethod.OS_ACCOUNT, 30)
+    finally:
+        repo.close()
+
+
 class _SqliteClinics:
     """The clinic as SQLite files: a pristine copy, one copied for each round's first
     start (``cold``) and one the rounds keep (``warm``, its board stored once)."""
@@ -133,9 +155,11 @@ class _SqliteClinics:
         # Each file has its day's backup under the name it runs as ("cold", "warm"), so
         # the closes measured take none (the first close of a day would).
         self.cold, self.warm = folder / "cold.db", folder / "warm.db"
+        self.accounts = folder / "accounts.db"
         self._pristine = folder / "pristine.db"
-        write_clinic_db(self.cold, patients, today, archived=archived, backed_up=True)
-        write_clinic_db(self.warm, patients, today, archived=archived, backed_up=True)
+        for path in (self.cold, self.warm, self.accounts):
+            write_clinic_db(path, patients, today, archived=archived, backed_up=True)
+        _add_accounts(self.accounts)
         move_db(self.cold, self._pristine)
 
     def targets(self) -> tuple[str, str]:
@@ -275,7 +299,10 @@ def measure(
             first_idle = max(idle, SNAPSHOT_IDLE_MS / 1000 + FIRST_REFRESH_S)
             probe_first = {**run_env, "TRANSPLANT_PLANNER_PROBE": str(first_idle)}
             _run([*app, warm], probe)
+            if isinstance(clinics, _SqliteClinics):
+                _run([*app, str(clinics.accounts)], probe)  # as warm: its close stores
             bare, first, stored, changed, nightly, nightly_cli = [], [], [], [], [], []
+            accounts: list[dict[str, float]] = []
             for round_ in range(repeat):
                 clinics.reset_cold()
                 start = time.time()
@@ -286,6 +313,7 @@ def measure(
                 first.append(_run([*app, cold], probe_first))
                 stored.append(_run([*app, warm], probe))
                 if isinstance(clinics, _SqliteClinics):
+                    accounts.append(_run([*app, str(clinics.accounts)], probe))
                     target = clinics.changed(CHANGED_PATIENTS, round_)
                     changed.append(_run([*app, target], probe))
                     target, took = clinics.imported(CHANGED_PATIENTS, round_, run_env)
@@ -324,6 +352,13 @@ def measure(
         **({"nightly": _median(nightly, "painted_at")} if nightly else {}),
         **({"nightly_ready": _median(nightly, "ready_at")} if nightly else {}),
         **({"nightly_cli": statistics.median(nightly_cli)} if nightly_cli else {}),
+        # Signed in with the computer's login: the board on screen after the sign-in.
+        **({"accounts": _median(accounts, "ready_at")} if accounts else {}),
+        **(
+            {"accounts_stored": min(r.get("from_snapshot", 0) for r in accounts)}
+            if accounts
+            else {}
+        ),
     }
 
 
@@ -341,6 +376,9 @@ def report(archived: int, f: dict[str, float]) -> None:
     if "changed" in f:
         starts.insert(1, ("changed", f"start, {CHANGED_PATIENTS} patients changed since"))
         starts.insert(2, ("nightly", f"start after a nightly import ({CHANGED_PATIENTS})"))
+    if "accounts" in f:
+        stored_too = "stored board" if f["accounts_stored"] else "live load"
+        starts.append(("accounts", f"start with accounts: {stored_too}"))
     for key, name in starts:
         line(name, f"{f[key] * 1000:.0f} ms  {f[key] / bare:.1f}x", "3x bare", f[key] <= 3 * bare)
     for key, name in (

@@ -309,12 +309,15 @@ class ClinicSession(QObject):
     # --- the start board -------------------------------------------------------------------
 
     def start_board(self, board: StartBoard) -> None:
-        """Show the stored board of today while the repository is being opened."""
+        """Show the stored board of today while the repository is being opened (or, on a
+        database with accounts, once it is open and someone signed in: ready then)."""
         self.rows, self.worklist = board.rows, board.worklist
         self.sketches, self.from_snapshot = board.sketches, True
         self.engrafted = dict(board.engrafted)
         self.computed_for = board.today
         self.sig_board_changed.emit()
+        if self._repo is not None:
+            self._ready_on_stored_board()
 
     def set_loading(self, loading: bool, *, announce: bool = True) -> None:
         """Say that the database is being opened or loaded (True) or no longer (False);
@@ -341,6 +344,11 @@ class ClinicSession(QObject):
             when_gui_quiet(self._start_feed)
         else:
             self._feed_decided.set()  # no other writer: nothing to listen for
+        self._ready_on_stored_board()
+
+    def _ready_on_stored_board(self) -> None:
+        # The stored board of today was matched to the marks of the store now open: a
+        # patient may be opened from it before the live load is in.
         if self.finishing or self._ready:
             return
         if self.from_snapshot and self.computed_for == self.today:
@@ -1075,14 +1083,13 @@ class ClinicSession(QObject):
         self._suspect_entries -= stored  # on the GUI thread, where _apply adds to it
 
     def _wants_snapshot(self) -> bool:
-        # With accounts the stored board is never shown before sign-in (quick start):
-        # writing it would be work for nothing.
+        # On a database with accounts too: the quick start shows none before a sign-in,
+        # but the stored board is shown right after one (ui/app.py).
         return (
             self.keep_snapshot
             and self._ready
             and self._live
             and self.file_checked  # writes wait for the start's file check
-            and self.signed_in is None
             and self.repo.keeps_board_snapshot
         )
 
@@ -1129,12 +1136,11 @@ class ClinicSession(QObject):
         )
 
     def _wants_forms_index(self) -> bool:
-        # Read only after a sign-in, so kept on a database with accounts too.
         return self.keep_snapshot and self._ready and self._live and self.file_checked
 
     def save_snapshot_async(self) -> None:
         """Refresh the stored entries in a worker thread (after the user paused): the
-        board index's (not with accounts) and the registry forms'."""
+        board index's and the registry forms'."""
         if not self._wants_forms_index():
             return
         today, board = self.today, self._wants_snapshot()

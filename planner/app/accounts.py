@@ -204,9 +204,21 @@ def _refuse_paused(repo: Repository, name: str, now: dt.datetime) -> None:
         )
 
 
+def _wait_to_write(repo: Repository) -> None:
+    """A sign-in writes (its audit row, the failure count), and an SQLite file's writes
+    wait for the check the start runs beside the sign-in screen: wait for it here, in the
+    sign-in's worker, rather than keep the screen back until the whole file is read.
+
+    Raises:
+        StorageError: the file is damaged.
+    """
+    repo.check_file()
+
+
 def _failed(
     repo: Repository, name: str, account: Account | None, workstation: str, now: dt.datetime
 ) -> SignInError:
+    _wait_to_write(repo)
     count = repo.sign_in_failures(name).count + 1
     pause = _pause_s(count)
     until = now + dt.timedelta(seconds=pause) if pause else None
@@ -234,6 +246,7 @@ def _failed(
 def _succeeded(
     repo: Repository, account: Account, password: str | None, workstation: str, now: dt.datetime
 ) -> SignedIn:
+    _wait_to_write(repo)
     repo.set_sign_in_failures(account.name, None)
     actor = Actor(account.name, workstation, account.role)
     ctx = Context(actor, now)

@@ -593,9 +593,8 @@ def current_entries(
     repo: Repository, today: dt.date, closures: Iterable[dt.date] = ()
 ) -> CurrentEntries:
     """What the next start today would paint from the index (read before a commit by
-    another program than the desktop app, for ``renew_entries`` after it). Nothing on a
-    database with accounts, where the desktop neither stores nor shows entries."""
-    if not repo.keeps_board_snapshot or repo.accounts_in_use():
+    another program than the desktop app, for ``renew_entries`` after it)."""
+    if not repo.keeps_board_snapshot:
         return CurrentEntries({}, "")
     program = _program(closures)
     usable = {

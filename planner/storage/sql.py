@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -430,6 +431,9 @@ class SqlRepository:
         # wait for check_file. None: checked; else why a write is refused.
         self._unwritable: str | None = CHECK_PENDING if unchecked else None
         self._checking: Any = None  # the DB-API connection check_file is reading with
+        # One check at a time: a sign-in started beside the start's check waits for it
+        # rather than reading the whole file a second time.
+        self._check_lock = threading.Lock()
         self._check_stopped = False
         self.path = path
         self.pre_migration_backup = pre_migration_backup
@@ -703,11 +707,16 @@ class SqlRepository:
 
     def check_file(self) -> None:
         """Run the ``quick_check`` the open deferred (once); until it has passed, writes
-        are refused, and after it failed they are refused for good.
+        are refused, and after it failed they are refused for good. A call while another
+        thread checks waits for that check and shares its result.
 
         Raises:
             StorageError: the file is damaged (the sentence says to restore a backup).
         """
+        with self._check_lock:
+            self._check_once()
+
+    def _check_once(self) -> None:
         if self._unwritable != CHECK_PENDING:
             if self._unwritable is not None:
                 raise StorageError(self._unwritable)

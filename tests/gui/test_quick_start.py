@@ -1160,11 +1160,10 @@ def test_the_idle_refresh_also_dates_the_registry_forms(qtbot, settings, demo_re
     assert read == []  # the list read the index only
 
 
-def test_with_accounts_the_idle_refresh_dates_the_forms_and_stores_no_board(
-    qtbot, settings, demo_repo
-):
-    """No board entry is stored where there are accounts (it would be read before a
-    sign-in); the registry forms' entries are read after one, so they are kept there too."""
+def test_with_accounts_the_idle_refresh_keeps_the_board_and_the_forms(qtbot, settings, demo_repo):
+    """Where there are accounts the quick start shows no stored board before a sign-in,
+    but the board is read from the store right after one (ui/app.py), and the registry
+    forms' list after one too: both indexes are kept there as elsewhere."""
     from planner.app import accounts as acc
     from planner.app.accounts import SignedIn
     from planner.domain.accounts import Role, SignInPolicy
@@ -1178,4 +1177,6 @@ def test_with_accounts_the_idle_refresh_dates_the_forms_and_stores_no_board(
     window.session.save_snapshot_async()
     qtbot.waitUntil(lambda: all(i.entry for i in demo_repo.forms_index()), timeout=10_000)
     QThreadPool.globalInstance().waitForDone()
-    assert _no_entries(demo_repo)
+    board = start_board_of(demo_repo.board_index(), NOW.date())
+    assert board is not None and board.complete
+    assert board.rows == clinic_view(demo_repo, NOW.date()).rows

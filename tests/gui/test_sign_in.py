@@ -7,7 +7,10 @@ every window until the same person types the password again.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt, QTimer
@@ -65,13 +68,28 @@ def signed_in_window(qtbot, make_window, team_repo):
     return make
 
 
-def _run_signing_in(qtbot, open_repo, settings, **kw) -> tuple[int, list[tuple[int, bool]]]:
+def _run_signing_in(
+    qtbot,
+    open_repo,
+    settings,
+    *,
+    at_ready: list[tuple[int, bool, bool]] | None = None,
+    on_dialog: Callable[[MainWindow], None] | None = None,
+    **kw,
+) -> tuple[int, list[tuple[int, bool]]]:
     """``ui.app.run`` as the program runs it, typing nina's name and password into the
-    sign-in dialog when it shows; closed once the clinic is live and checked. Returns the
-    exit code and (board rows, ready) when the dialog showed and when closing (exit code
-    3 after 20 s rather than a hang)."""
+    sign-in dialog when it shows (after ``on_dialog``, if given); closed once the clinic
+    is live and checked. Returns the exit code and (board rows, ready) when the dialog
+    showed and when closing (exit code 3 after 20 s rather than a hang). ``at_ready``
+    receives (board rows, from the stored board, live) when a patient may first be
+    opened."""
     seen: list[tuple[int, bool]] = []
     ticks = [0]
+    hooked: list[MainWindow] = []
+
+    def ready(session) -> None:
+        if at_ready is not None:
+            at_ready.append((len(session.rows), session.from_snapshot, session.live))
 
     def poll() -> None:
         ticks[0] += 1
@@ -80,9 +98,14 @@ def _run_signing_in(qtbot, open_repo, settings, **kw) -> tuple[int, list[tuple[i
         for widget in QApplication.topLevelWidgets():
             if not isinstance(widget, MainWindow) or not widget.isVisible():
                 continue
+            if widget not in hooked:
+                hooked.append(widget)
+                widget.session.sig_ready.connect(lambda s=widget.session: ready(s))
             dialog = getattr(widget, "sign_in_dialog", None)
             if dialog is not None and dialog.isVisible() and not seen:
                 seen.append((len(widget.session.rows), widget.session.ready))
+                if on_dialog is not None:
+                    on_dialog(widget)
                 _type_and_sign_in(qtbot, dialog, "nina", PW)
             if widget.session.ready and widget.session.file_checked:
                 seen.append((len(widget.session.rows), widget.session.ready))
@@ -330,19 +353,27 @@ def test_each_role_finds_exactly_its_actions_on(make_window, team_repo, role):
     assert checked >= 8
 
 
-def test_on_a_real_file_the_deferred_check_runs_before_the_sign_in(qapp, qtbot, tmp_path, settings):
-    """The program opens an SQLite file with its check deferred (writes wait for it); a
-    sign-in writes (its audit row), so the check runs first and the sign-in goes through."""
+def _accounts_file(tmp_path) -> Path:
+    """The demo clinic in an SQLite file with two accounts: boss and nina."""
+    from planner.app.demo import load_demo_clinic
     from planner.storage import open_repository
 
     path = tmp_path / "clinic.db"
     made = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
-    from planner.app.demo import load_demo_clinic
+    try:
+        load_demo_clinic(made, Context(ACTOR, NOW))
+        acc.add_account(made, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, PW)
+        acc.add_account(made, Context(ADMIN, NOW), "nina", Role.NURSE, PW)
+    finally:
+        made.close()
+    return path
 
-    load_demo_clinic(made, Context(ACTOR, NOW))
-    acc.add_account(made, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, PW)
-    acc.add_account(made, Context(ADMIN, NOW), "nina", Role.NURSE, PW)
-    made.close()
+
+def _run_on_file(qtbot, path: Path, settings, **kw) -> tuple[int, list[tuple[int, bool]]]:
+    """``_run_signing_in`` on ``path`` opened as the program opens it: its file check
+    deferred (writes wait for it)."""
+    from planner.storage import open_repository
+
     opened = []
 
     def open_repo():
@@ -352,17 +383,76 @@ def test_on_a_real_file_the_deferred_check_runs_before_the_sign_in(qapp, qtbot, 
         return opened[-1]
 
     try:
-        code, seen = _run_signing_in(qtbot, open_repo, settings)
+        return _run_signing_in(qtbot, open_repo, settings, **kw)
     finally:
         for repo in opened:
             repo.close()
-    assert code == 0 and seen
+
+
+def _sign_ins(path: Path) -> list[str]:
+    from planner.storage import open_repository
+
     check = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
     try:
-        rows = [e for e in check.audit_log() if e.action == "Sign in"]
-        assert rows and rows[-1].user == "nina"
+        return [e.user for e in check.audit_log() if e.action == "Sign in"]
     finally:
         check.close()
+
+
+def test_the_sign_in_shows_beside_the_file_check_and_its_write_waits_for_it(
+    qapp, qtbot, tmp_path, settings, monkeypatch
+):
+    """A sign-in writes (its audit row), and writes wait for the start's check of the
+    whole file: the dialog no longer waits for it too (seconds on a long history). The
+    password typed meanwhile is checked, and the sign-in stored once the file passed;
+    the file is read once."""
+    from planner.storage import sql as sql_module
+
+    path = _accounts_file(tmp_path)
+    release, events = threading.Event(), []
+    real = sql_module.quick_check
+
+    def gated(connection):
+        events.append("checking")
+        assert release.wait(20)
+        result = real(connection)
+        events.append("checked")
+        return result
+
+    def let_the_check_end(window: MainWindow) -> None:
+        events.append("signed in" if window.session.signed_in else "not signed in yet")
+        release.set()
+
+    def on_dialog(window: MainWindow) -> None:
+        events.append("dialog")
+        QTimer.singleShot(400, lambda: let_the_check_end(window))  # typed before it ends
+
+    monkeypatch.setattr(sql_module, "quick_check", gated)
+    code, seen = _run_on_file(qtbot, path, settings, on_dialog=on_dialog)
+    assert code == 0 and seen[0] == (0, False) and seen[-1][1]
+    assert events.count("checking") == 1 and events.count("checked") == 1
+    assert events.index("dialog") < events.index("checked")
+    assert "not signed in yet" in events
+    assert _sign_ins(path) == ["nina"]
+
+
+def test_after_a_sign_in_the_stored_board_shows_before_the_live_clinic(
+    qapp, qtbot, tmp_path, settings
+):
+    """Nothing of the clinic before the sign-in; right after it, the board the last
+    close stored (read from the store, as a server's is), ready to open a patient; then
+    the live clinic."""
+    path = _accounts_file(tmp_path)
+    first: list[tuple[int, bool, bool]] = []
+    code, _ = _run_on_file(qtbot, path, settings, at_ready=first)
+    assert code == 0 and first and not first[0][1]  # nothing stored yet: the live load
+    at_ready: list[tuple[int, bool, bool]] = []
+    code, seen = _run_on_file(qtbot, path, settings, at_ready=at_ready)
+    assert code == 0
+    assert seen[0] == (0, False)  # the dialog over an empty board
+    rows, stored, live = at_ready[0]
+    assert stored and not live and rows == seen[-1][0] > 0
+    assert _sign_ins(path) == ["nina", "nina"]
 
 
 def test_a_password_is_changed_from_the_file_menu(qtbot, signed_in_window, team_repo):

@@ -160,3 +160,75 @@ def test_a_running_check_can_be_stopped_and_the_file_stays_unchecked(
         again.commit(action("Add", patients=(patient("n1", "N1"),)))
     finally:
         again.close()
+
+
+def test_a_check_asked_for_while_one_runs_waits_for_it_and_shares_its_result(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desktop checks the file beside the sign-in, and the sign-in's write asks for
+    the check too: the whole file is read once, and both see it pass."""
+    import threading
+
+    from planner.storage import sql as sql_module
+
+    release, ran = threading.Event(), []
+    real = sql_module.quick_check
+
+    def gated(connection: sqlite3.Connection) -> list[str]:
+        ran.append(threading.current_thread().name)
+        assert release.wait(10)
+        return real(connection)
+
+    _filled(db_path, 10)
+    repo = _open(db_path, defer_check=True)
+    try:
+        monkeypatch.setattr(sql_module, "quick_check", gated)
+        outcome: list[str] = []
+
+        def check() -> None:
+            repo.check_file()
+            outcome.append(threading.current_thread().name)
+
+        first = threading.Thread(target=check, name="start")
+        first.start()
+        while not ran:
+            time.sleep(0.001)
+        second = threading.Thread(target=check, name="sign-in")
+        second.start()
+        time.sleep(0.1)
+        assert outcome == []  # the second waits for the first's check
+        release.set()
+        first.join(10)
+        second.join(10)
+        assert sorted(outcome) == ["sign-in", "start"] and ran == ["start"]
+        repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+    finally:
+        repo.close()
+
+
+def test_a_sign_in_on_a_file_not_yet_checked_waits_for_the_check_and_is_recorded(
+    db_path: Path,
+) -> None:
+    """Its audit row and failure count are writes: refused until the check passed, they
+    made the desktop hold the sign-in back until the whole file was read."""
+    from planner.app import accounts as acc
+    from planner.app.context import Context
+    from planner.domain.accounts import Role
+
+    _filled(db_path, 10)
+    made = _open(db_path)
+    try:
+        acc.add_account(made, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, "a long passphrase")
+    finally:
+        made.close()
+    repo = _open(db_path, defer_check=True)
+    try:
+        with pytest.raises(acc.SignInError):
+            acc.sign_in(repo, "boss", "not it", "ws-1", NOW)
+        assert repo.sign_in_failures("boss").count == 1
+        done = acc.sign_in(repo, "boss", "a long passphrase", "ws-1", NOW)
+        assert done.actor.user == "boss"
+        # The failure (under the account it concerns) and the sign-in.
+        assert [e.user for e in repo.audit_log() if e.action == "Sign in"] == ["boss", "boss"]
+    finally:
+        repo.close()
