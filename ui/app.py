@@ -185,6 +185,8 @@ def run(
     if repo is not None:
 
         def load() -> None:
+            if session.finishing:
+                return
             session.refresh_async(window.show_load_error)
             _check_file(app, window)
 
@@ -251,7 +253,7 @@ def _sign_in_beside_check(
         if not session.finishing:
             _refuse(app, window, exc)
 
-    run_in_background(repo.check_file, lambda _checked: None, damaged)
+    session.check_file_now(damaged)  # the session's, so that a close stops it
     window.sign_in_then(repo, proceed)
 
 
@@ -268,9 +270,11 @@ def _stored_board_then(window: MainWindow, load: Callable[[], None]) -> None:
     repo, today, closures = session.repo, session.today, sorted(session.closures)
 
     def shown(board: StartBoard | None) -> None:
-        session.set_loading(False)
         if session.finishing:
             return
+        session.set_loading(False)
+        if session.ready:
+            return  # a load (F5) landed first: its rows are live, the stored ones older
         if board is not None and board.today == session.today:
             session.start_board(board)
             when_gui_quiet(load)  # the load's thread would stall the board's paint

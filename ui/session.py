@@ -414,6 +414,21 @@ class ClinicSession(QObject):
         """
         self._file_check_pending = True
 
+        def when_live() -> None:
+            self.sig_live.disconnect(when_live)
+            self.check_file_now(on_damaged)
+
+        if self._live:
+            self.check_file_now(on_damaged)
+        else:
+            self.sig_live.connect(when_live)
+
+    def check_file_now(self, on_damaged: Callable[[BaseException], None]) -> None:
+        """Run the repository's deferred file check in a worker thread now: on a database
+        with accounts, beside the sign-in, whose write waits for it. A close stops it
+        (``settle_file_check``); ``on_damaged`` gets the refusal of a damaged file."""
+        self._file_check_pending = True
+
         def passed(_result: object) -> None:
             self._file_check_pending = False
             self.write_views()
@@ -422,17 +437,7 @@ class ClinicSession(QObject):
             if not self._file_check_stopped:
                 on_damaged(exc)
 
-        def run() -> None:
-            run_in_background(self.repo.check_file, passed, failed)
-
-        def when_live() -> None:
-            self.sig_live.disconnect(when_live)
-            run()
-
-        if self._live:
-            run()
-        else:
-            self.sig_live.connect(when_live)
+        run_in_background(self.repo.check_file, passed, failed)
 
     @property
     def file_checked(self) -> bool:

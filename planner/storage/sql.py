@@ -722,12 +722,12 @@ class SqlRepository:
                 raise StorageError(self._unwritable)
             return
         try:
-            with self.engine.connect() as conn:
-                self._checking = conn.connection.driver_connection
+            with self._check_connection() as connection:
+                self._checking = connection
                 try:
                     if self._check_stopped:
                         raise StorageError(CHECK_PENDING)
-                    result = quick_check(self._checking)
+                    result = quick_check(connection)
                 finally:
                     self._checking = None
         except (DBAPIError, sqlite3.DatabaseError) as exc:
@@ -738,6 +738,21 @@ class SqlRepository:
             self._unwritable = DAMAGED_MESSAGE
             raise StorageError(DAMAGED_MESSAGE)
         self._unwritable = None
+
+    @contextmanager
+    def _check_connection(self) -> Iterator[Any]:
+        """A read-only connection of the check's own, outside the engine's pool of one:
+        holding the pool's connection for the whole file made every read meanwhile (a
+        sign-in's, a patient opened) wait for it, and give up after the pool's 10 s."""
+        if self.path is None:  # a repository on a bare engine (tests): its own connection
+            with self.engine.connect() as conn:
+                yield conn.connection.driver_connection
+            return
+        connection = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     def stop_file_check(self) -> None:
         """Stop a ``check_file`` running in another thread (the app is closing: a check

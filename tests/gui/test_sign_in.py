@@ -8,12 +8,13 @@ every window until the same person types the password again.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -75,10 +76,12 @@ def _run_signing_in(
     *,
     at_ready: list[tuple[int, bool, bool]] | None = None,
     on_dialog: Callable[[MainWindow], None] | None = None,
+    type_in: bool = True,
     **kw,
 ) -> tuple[int, list[tuple[int, bool]]]:
     """``ui.app.run`` as the program runs it, typing nina's name and password into the
-    sign-in dialog when it shows (after ``on_dialog``, if given); closed once the clinic
+    sign-in dialog when it shows (after ``on_dialog``, if given; unless ``type_in`` is
+    False); closed once the clinic
     is live and checked. Returns the exit code and (board rows, ready) when the dialog
     showed and when closing (exit code 3 after 20 s rather than a hang). ``at_ready``
     receives (board rows, from the stored board, live) when a patient may first be
@@ -106,7 +109,8 @@ def _run_signing_in(
                 seen.append((len(widget.session.rows), widget.session.ready))
                 if on_dialog is not None:
                     on_dialog(widget)
-                _type_and_sign_in(qtbot, dialog, "nina", PW)
+                if type_in:
+                    _type_and_sign_in(qtbot, dialog, "nina", PW)
             if widget.session.ready and widget.session.file_checked:
                 seen.append((len(widget.session.rows), widget.session.ready))
                 widget.close()
@@ -434,6 +438,53 @@ def test_the_sign_in_shows_beside_the_file_check_and_its_write_waits_for_it(
     assert events.index("dialog") < events.index("checked")
     assert "not signed in yet" in events
     assert _sign_ins(path) == ["nina"]
+
+
+def test_closing_at_the_sign_in_stops_the_file_check_and_ends_at_once(
+    qapp, qtbot, tmp_path, settings, monkeypatch
+):
+    """The check of a long history runs beside the dialog; "Close the app" there stops it
+    rather than waiting for the whole file (the process holds the file until it ends, and
+    a restart meanwhile is refused)."""
+    from planner.storage import sql as sql_module
+
+    path = _accounts_file(tmp_path)
+
+    def endless(connection):
+        # Stands for the check of a very large file: a query that runs until stopped.
+        connection.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        ).fetchall()
+        return ["ok"]
+
+    closed_at: list[float] = []
+
+    def close_instead(window: MainWindow) -> None:
+        closed_at.append(time.monotonic())
+        qtbot.mouseClick(window.sign_in_dialog.quit_button, Qt.MouseButton.LeftButton)
+
+    monkeypatch.setattr(sql_module, "quick_check", endless)
+    code, seen = _run_on_file(qtbot, path, settings, on_dialog=close_instead, type_in=False)
+    assert code == 0 and seen == [(0, False)]
+    assert time.monotonic() - closed_at[0] < 5.0
+    assert _sign_ins(path) == []
+
+
+def test_a_stored_board_read_after_a_load_landed_is_not_shown(qtbot, make_window, team_repo):
+    """F5 right after a sign-in may land before the stored board is read: its live rows
+    stay, and no second load starts."""
+    from planner.app.snapshot import refresh_board_index
+
+    refresh_board_index(team_repo, NOW.date())
+    window = make_window(team_repo)  # loaded: live, as after an F5
+    live_rows = list(window.session.rows)
+    loads: list[int] = []
+    app_module._stored_board_then(window, lambda: loads.append(1))
+    qtbot.waitUntil(lambda: not window.session.loading, timeout=5000)
+    QThreadPool.globalInstance().waitForDone()
+    qtbot.wait(50)
+    assert not window.session.from_snapshot and window.session.rows == live_rows
+    assert loads == []
 
 
 def test_after_a_sign_in_the_stored_board_shows_before_the_live_clinic(

@@ -232,3 +232,39 @@ def test_a_sign_in_on_a_file_not_yet_checked_waits_for_the_check_and_is_recorded
         assert [e.user for e in repo.audit_log() if e.action == "Sign in"] == ["boss", "boss"]
     finally:
         repo.close()
+
+
+def test_reads_go_on_while_the_check_reads_the_whole_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads on a connection of its own: on the pool's one connection it held
+    every read back (a sign-in's, a patient opened) and they gave up after 10 s."""
+    import threading
+
+    from planner.storage import sql as sql_module
+
+    release, running = threading.Event(), threading.Event()
+    real = sql_module.quick_check
+
+    def gated(connection: sqlite3.Connection) -> list[str]:
+        running.set()
+        assert release.wait(20)
+        return real(connection)
+
+    _filled(db_path, 10)
+    repo = _open(db_path, defer_check=True)
+    try:
+        monkeypatch.setattr(sql_module, "quick_check", gated)
+        worker = threading.Thread(target=repo.check_file)
+        worker.start()
+        assert running.wait(10)
+        started = time.monotonic()
+        assert repo.get_patient("p1").mrn == "000001"
+        assert repo.sign_in_failures("nobody").count == 0
+        assert time.monotonic() - started < 2.0
+        release.set()
+        worker.join(10)
+        repo.commit(action("Add", patients=(patient("n1", "N1"),)))
+    finally:
+        release.set()
+        repo.close()
