@@ -159,8 +159,12 @@ def _unpainted(
     timeline.set_px_per_day(ppd)
     timeline.set_rows(rows, TODAY)
     timeline.scroll_to_today()
-    while idle and timeline._pending:
-        QApplication.processEvents()
+    if idle:
+        # As the window asks once the load and its sketches are done. (Without it this
+        # case measured rows never prepared: nothing was pending.)
+        timeline.prepare_while_idle()
+        while timeline._pending:
+            QApplication.processEvents()
     viewport = timeline.viewport()
     image = QImage(viewport.size(), QImage.Format.Format_ARGB32_Premultiplied)
     vbar = timeline.verticalScrollBar()

@@ -20,7 +20,7 @@ from ui.widgets.clinic_timeline import (
     ROW_HEIGHT,
     ClinicRow,
     ClinicTimeline,
-    _row_geometry,
+    _RowGeometry,
 )
 
 TODAY = dt.date(2026, 3, 10)
@@ -301,15 +301,12 @@ def test_row_geometry_marks_each_day_with_its_most_urgent_step_bar(shift):
     for row in make_rows(14):
         plan = row.plan
         assert plan is not None
-        geometry = _row_geometry(row.row_sketch(), origin, today)
+        geometry = _RowGeometry(row.row_sketch(), origin, today)
         worst: dict[int, int] = {}
         for bar in step_bars(plan, today):
             for day in range((bar.start - origin).days, (bar.end - origin).days + 1):
                 worst[day] = max(worst.get(day, -1), _STATUS[bar.status][0])
-        shown = {
-            d: _STATUS[_STATUS_NAMES[i]][0]
-            for d, i in zip(geometry.occ_days, geometry.occ_status, strict=True)
-        }
+        shown = {d: _STATUS[_STATUS_NAMES[i]][0] for d, i in zip(*geometry.markers, strict=True)}
         assert shown == worst
         assert geometry.bands.starts == tuple(
             sorted((b.start - origin).days for b in phase_bands(plan))
@@ -358,10 +355,10 @@ def test_rows_out_of_view_are_prepared_while_idle_nearest_first(qtbot, monkeypat
     rows = make_rows(100)
     widget.set_rows(rows, TODAY)
     built: list[int] = []
-    real = clinic_timeline._row_geometry
+    real = clinic_timeline._RowGeometry
     monkeypatch.setattr(
         clinic_timeline,
-        "_row_geometry",
+        "_RowGeometry",
         lambda sketch, origin, today: built.append(1) or real(sketch, origin, today),
     )
     assert not widget._pending  # nothing until the window says it is idle
@@ -370,8 +367,32 @@ def test_rows_out_of_view_are_prepared_while_idle_nearest_first(qtbot, monkeypat
     assert widget._pending and widget._pending[-1] in in_view  # the view's rows first
     qtbot.waitUntil(lambda: all(g is not None for g in widget._geometry))
     assert len(built) == len(rows)
+    level = widget.detail_level()
     for i, row in enumerate(rows):  # as the first paint would have built them
-        assert widget._geometry[i] == real(row.row_sketch(), widget._origin, TODAY)
+        prepared, fresh = widget._geometry[i], real(row.row_sketch(), widget._origin, TODAY)
+        assert (prepared.bands, prepared.day0) == (fresh.bands, fresh.day0)
+        # What this zoom paints is made already; the markers wait for their zoom.
+        assert (prepared._bars is not None) == (level == "step")
+        assert (prepared._markers is not None) == (level == "occurrence")
+        assert prepared.bars == fresh.bars and prepared.markers == fresh.markers
     widget.verticalScrollBar().setValue(80 * ROW_HEIGHT)
     widget.grab()
     assert len(built) == len(rows)  # nothing built on the way to row 80
+
+
+@pytest.mark.parametrize(
+    ("ppd", "bars", "markers"), [(0.5, False, False), (3.0, True, False), (20.0, False, True)]
+)
+def test_a_row_first_painted_makes_only_what_its_zoom_shows(qtbot, ppd, bars, markers):
+    """Bands at every zoom, step bars at the step zoom, markers at the occurrence zoom: a
+    page of rows first painted zoomed out does not walk every run day by day."""
+    widget = ClinicTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 400)
+    widget.set_px_per_day(ppd)
+    widget.set_rows(make_rows(30), TODAY)
+    widget.grab()
+    painted = [g for g in widget._geometry if g is not None]
+    assert painted and all(g.bands.starts for g in painted)
+    assert {g._bars is not None for g in painted} == {bars}
+    assert {g._markers is not None for g in painted} == {markers}
