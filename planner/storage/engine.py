@@ -7,7 +7,8 @@ SQLite rules (why each holds: docs/architecture.md, "Storage"):
   values are read back at open and a weaker setting is refused;
 * the pysqlite driver's own transaction handling is switched off and every transaction
   starts with ``BEGIN IMMEDIATE``, so a write takes the lock up front;
-* one pooled connection per process (no concurrent connections, no WAL-reset race);
+* one pooled connection per process writes (no concurrent writers, no WAL-reset race);
+  reads go through read-only connections beside it (``sqlite_reader_engine``);
 * ``PRAGMA quick_check`` at open; a damaged file is refused with a clear message;
 * the file is created 0600 in a 0700 folder; a symlinked or group/world-readable file
   is refused.
@@ -23,6 +24,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import QueuePool
 
 from planner.errors import StorageError
 
@@ -55,6 +57,47 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor.execute(f"PRAGMA {name}={value}")  # constants only, never user input
     finally:
         cursor.close()
+
+
+# Read-only connections beside the writing engine's one (``sqlite_reader_engine``).
+SQLITE_READERS = 3  # the GUI thread and two workers at once
+
+
+def _set_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # the "begin" listener starts each transaction
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def sqlite_reader_engine(path: Path) -> Engine:
+    """Read-only connections to one SQLite file, for reads only (``SqlRepository._read``).
+
+    With only the writing engine's one connection, a read on the GUI thread (a patient
+    opened from the stored board) waited for a worker's (the live load's reads: up to
+    50-65 ms each). WAL lets readers run beside each other and beside the writer, and a
+    read-only connection never writes or checkpoints, so writes still go through one
+    connection per process (the WAL-reset race needs two that write or checkpoint).
+    Each read is one deferred transaction: a snapshot, no lock.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
+        poolclass=QueuePool,
+        pool_size=SQLITE_READERS,
+        max_overflow=0,
+        pool_timeout=10,
+    )
+    event.listen(engine, "connect", _set_reader_pragmas)
+
+    @event.listens_for(engine, "begin")
+    def _begin_deferred(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def sqlite_engine(path: Path) -> Engine:

@@ -76,7 +76,7 @@ from planner.storage._common import (
 )
 from planner.storage._common import account_from_stored as _account
 from planner.storage.audit_trail import chain_head, write_anchor
-from planner.storage.engine import DAMAGED_MESSAGE, quick_check
+from planner.storage.engine import DAMAGED_MESSAGE, quick_check, sqlite_reader_engine
 from planner.storage.feed import CHANNEL, PostgresChangeFeed, change_payload
 from planner.storage.lock import InstanceLock
 from planner.storage.quick import BOARD_INDEX_SQL, index_from_rows
@@ -402,7 +402,8 @@ class SqlRepository:
     the database); the constructor trusts that this was done.
 
     Attributes:
-        engine: the Engine (one pooled connection for SQLite).
+        engine: the Engine (for SQLite one pooled connection, which writes; reads go
+            through read-only connections beside it: ``sqlite_reader_engine``).
         path: the SQLite file, or None for PostgreSQL.
         pre_migration_backup: the backup taken before this open migrated the schema.
         audit_key: the key of the audit chain (``planner.storage.audit_trail``).
@@ -443,6 +444,13 @@ class SqlRepository:
         self._lock = lock
         self._closed = False
         self._postgres = engine.dialect.name == "postgresql"
+        # Reads of an SQLite file go through read-only connections of their own, so a
+        # read on one thread is not held back by another's (sqlite_reader_engine).
+        self._reader = (
+            sqlite_reader_engine(path)
+            if path is not None and engine.dialect.name == "sqlite"
+            else engine
+        )
 
     def _check_open(self) -> None:
         if self._closed:
@@ -452,7 +460,7 @@ class SqlRepository:
     def _read(self) -> Iterator[Connection]:
         self._check_open()
         try:
-            with self.engine.connect() as conn:
+            with self._reader.connect() as conn:
                 yield conn
         except (DBAPIError, PoolTimeoutError) as exc:
             raise map_write_error(exc) from None
@@ -1106,6 +1114,8 @@ class SqlRepository:
         if self._closed:
             return
         self._closed = True
+        if self._reader is not self.engine:
+            self._reader.dispose()
         self.engine.dispose()
         if self._lock is not None:
             self._lock.release()

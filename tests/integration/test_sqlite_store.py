@@ -109,6 +109,36 @@ def test_write_transactions_take_the_lock_up_front(sql: SqlRepository) -> None:
         other.close()
 
 
+def test_a_read_takes_no_write_lock_and_holds_no_other_read_back(sql: SqlRepository) -> None:
+    """Reads go through read-only connections of their own, each a deferred transaction:
+    a read in a worker (the live load's) no longer holds back one on the GUI thread (a
+    patient opened), nor a write, which still goes through the one writing connection."""
+    import threading
+    import time
+
+    fill(sql, edits=1)
+    reading, release = threading.Event(), threading.Event()
+
+    def long_read() -> None:
+        with sql._read() as conn:
+            conn.execute(text("SELECT count(*) FROM patients")).scalar()  # in its transaction
+            reading.set()
+            assert release.wait(20)
+
+    worker = threading.Thread(target=long_read)
+    worker.start()
+    try:
+        assert reading.wait(10)
+        started = time.monotonic()
+        assert sql.get_patient("p1").id == "p1"  # the pool's other connection
+        sql.commit(action("Add", patients=(patient("p2", "MRN2"),)))  # WAL: beside a reader
+        assert time.monotonic() - started < 2.0
+    finally:
+        release.set()
+        worker.join(10)
+    assert sql.get_patient("p2").mrn == "MRN2"
+
+
 def test_weaker_setting_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pragmas = dict(eng.SQLITE_PRAGMAS)
     pragmas["synchronous"] = ("NORMAL", 2)  # what is set no longer matches what is required
