@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -52,6 +53,26 @@ def _damage_the_middle(path: Path) -> None:
     for page in range(pages // 3, pages // 2):
         data[page * size : page * size + 12] = b"\xa5" * 12
     path.write_bytes(bytes(data))
+
+
+def _gate_the_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> tuple[threading.Event, threading.Event, list[str]]:
+    """Hold every ``quick_check`` until ``release`` is set (then run the real one):
+    (release, started: one began, the names of the threads that started one)."""
+    from planner.storage import sql as sql_module
+
+    release, started, ran = threading.Event(), threading.Event(), []
+    real = sql_module.quick_check
+
+    def gated(connection: sqlite3.Connection) -> list[str]:
+        ran.append(threading.current_thread().name)
+        started.set()
+        assert release.wait(20)
+        return real(connection)
+
+    monkeypatch.setattr(sql_module, "quick_check", gated)
+    return release, started, ran
 
 
 def test_writes_wait_for_the_deferred_check_and_then_go_through(db_path: Path) -> None:
@@ -117,8 +138,6 @@ def test_a_file_about_to_be_migrated_is_checked_at_open(db_path: Path) -> None:
 def test_a_running_check_can_be_stopped_and_the_file_stays_unchecked(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import threading
-
     from planner.storage import sql as sql_module
 
     def endless(connection: sqlite3.Connection) -> list[str]:
@@ -167,22 +186,10 @@ def test_a_check_asked_for_while_one_runs_waits_for_it_and_shares_its_result(
 ) -> None:
     """The desktop checks the file beside the sign-in, and the sign-in's write asks for
     the check too: the whole file is read once, and both see it pass."""
-    import threading
-
-    from planner.storage import sql as sql_module
-
-    release, ran = threading.Event(), []
-    real = sql_module.quick_check
-
-    def gated(connection: sqlite3.Connection) -> list[str]:
-        ran.append(threading.current_thread().name)
-        assert release.wait(10)
-        return real(connection)
-
     _filled(db_path, 10)
     repo = _open(db_path, defer_check=True)
     try:
-        monkeypatch.setattr(sql_module, "quick_check", gated)
+        release, started, ran = _gate_the_check(monkeypatch)
         outcome: list[str] = []
 
         def check() -> None:
@@ -191,8 +198,7 @@ def test_a_check_asked_for_while_one_runs_waits_for_it_and_shares_its_result(
 
         first = threading.Thread(target=check, name="start")
         first.start()
-        while not ran:
-            time.sleep(0.001)
+        assert started.wait(10)
         second = threading.Thread(target=check, name="sign-in")
         second.start()
         time.sleep(0.1)
@@ -239,25 +245,14 @@ def test_reads_go_on_while_the_check_reads_the_whole_file(
 ) -> None:
     """The check reads on a connection of its own: on the pool's one connection it held
     every read back (a sign-in's, a patient opened) and they gave up after 10 s."""
-    import threading
-
-    from planner.storage import sql as sql_module
-
-    release, running = threading.Event(), threading.Event()
-    real = sql_module.quick_check
-
-    def gated(connection: sqlite3.Connection) -> list[str]:
-        running.set()
-        assert release.wait(20)
-        return real(connection)
-
     _filled(db_path, 10)
     repo = _open(db_path, defer_check=True)
+    release = threading.Event()
     try:
-        monkeypatch.setattr(sql_module, "quick_check", gated)
+        release, started, _ran = _gate_the_check(monkeypatch)
         worker = threading.Thread(target=repo.check_file)
         worker.start()
-        assert running.wait(10)
+        assert started.wait(10)
         started = time.monotonic()
         assert repo.get_patient("p1").mrn == "000001"
         assert repo.sign_in_failures("nobody").count == 0
