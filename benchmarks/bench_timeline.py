@@ -11,7 +11,9 @@ floor frame, one case frame, ...), medians of each. Budget: 16 ms median per fra
 
 * frame at a zoom: the same view again (its rows measured already);
 * unpainted rows: after a refresh with new plans (as a load gives), every frame shows
-  a page of rows never painted since (each row's geometry is built on its first paint);
+  a page of rows never painted since (each row's geometry is built on its first paint,
+  for at most ``PAINT_BUILD_S`` a frame: the rows left are drawn by the frames that
+  follow); "page whole" is the time of the frames until such a page is drawn entirely;
 * scrolling: both scroll positions change every frame.
 
 ``--profile``: cProfile the unpainted-rows and scrolling frames at the largest size and
@@ -134,6 +136,7 @@ def _unpainted(
     built: bool = False,
     sketched: bool = False,
     idle: bool = False,
+    whole: bool = False,
 ) -> tuple[Callable[[], None], int]:
     """Frames each showing a page of rows not painted since the last refresh; the frame
     and how many such pages there are. The refresh gives new plans (nothing of them
@@ -142,7 +145,9 @@ def _unpainted(
     ``sketched``: with each row's sketch made beforehand, as the app makes them in a
     worker thread after each load (``ClinicSession._sketch_in_background``); ``idle``: and
     the event loop run until the timeline has prepared every row in its idle slices (what
-    a user scrolling a moment after a load meets)."""
+    a user scrolling a moment after a load meets); ``whole``: each frame is followed by
+    those the timeline asks for until the page is drawn entirely (``drawing_deferred``),
+    as the event loop runs them, and the case is all of them."""
     rows = synthetic_clinic(patients)
     if built:
         for row in rows:
@@ -178,6 +183,8 @@ def _unpainted(
         state["n"] = n + 1
         vbar.setValue(min(vbar.maximum(), (n % pages) * page))
         viewport.render(image)
+        while whole and timeline.drawing_deferred:
+            viewport.render(image)
 
     return frame, pages
 
@@ -284,6 +291,11 @@ def measure(patients: int) -> list[Figure]:
     frame, pages = _unpainted(timeline, patients, 3.0, built=True)
     name = "unpainted rows at 3 px/day, occurrences built"
     add(_frame_figure(name, frame, bare_frame, min(21, pages)))
+    for ppd in (0.5, 3.0, 12.0):
+        frame, pages = _unpainted(timeline, patients, ppd, whole=True)
+        seconds, floor = interleaved_medians(frame, bare_frame, repeat=min(21, pages))
+        name = f"unpainted page whole at {ppd:g} px/day (frames)"
+        add(Figure(name, seconds, "bare frame", floor, "reported", True))
     for ppd in (0.5, 3.0, 12.0, 40.0):
         frame, pages = _unpainted(timeline, patients, ppd, sketched=True)
         name = f"unpainted rows at {ppd:g} px/day, sketched behind the load (as the app)"

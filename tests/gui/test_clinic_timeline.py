@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QImage, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from planner.app.timeline import phase_bands, step_bars
@@ -313,6 +313,15 @@ def test_row_geometry_marks_each_day_with_its_most_urgent_step_bar(shift):
         )
 
 
+def grab_whole(widget: ClinicTimeline) -> QImage:
+    """The widget once every row in view is drawn: a paint builds rows for at most
+    PAINT_BUILD_S and leaves the rest to the frames that follow."""
+    image = widget.grab().toImage()
+    while widget.drawing_deferred:
+        image = widget.grab().toImage()
+    return image
+
+
 def test_a_snapshot_row_paints_like_the_plan_row(qtbot):
     plan_rows = make_rows(20)
     sketch_rows = [ClinicRow(r.transplant_id, r.label, sketch=r.row_sketch()) for r in plan_rows]
@@ -321,7 +330,38 @@ def test_a_snapshot_row_paints_like_the_plan_row(qtbot):
         qtbot.addWidget(widget)
         widget.resize(1200, 600)
         widget.set_rows(rows, TODAY)
-    assert a.grab().toImage() == b.grab().toImage()
+    assert grab_whole(a) == grab_whole(b)
+
+
+def test_a_page_of_new_rows_is_drawn_over_the_next_frames(qtbot, monkeypatch):
+    """A frame builds rows for PAINT_BUILD_S at most (here none beyond the first), so a
+    page of new plans never holds input back for the whole page; the event loop then
+    paints the rest, and the page ends as drawn at once."""
+    from ui.widgets import clinic_timeline
+
+    rows = make_rows(30)
+    reference = ClinicTimeline()
+    qtbot.addWidget(reference)
+    reference.resize(1200, 500)
+    reference.set_rows([ClinicRow(r.transplant_id, r.label, r.plan) for r in rows], TODAY)
+    whole = grab_whole(reference)
+    monkeypatch.setattr(clinic_timeline, "PAINT_BUILD_S", 0.0)
+    widget = ClinicTimeline()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.set_rows(rows, TODAY)
+    in_view = widget._rows_in_view()
+    assert len(in_view) > 3
+    first = widget.grab().toImage()
+    assert widget.drawing_deferred
+    assert [i for i in in_view if widget._geometry[i] is not None] == [in_view.start]
+    assert first != whole  # the other rows are not drawn yet
+    with qtbot.waitExposed(widget):
+        widget.show()
+    qtbot.waitUntil(lambda: not widget.drawing_deferred, timeout=5000)
+    assert all(widget._geometry[i] is not None for i in in_view)
+    widget.clearFocus()  # shown, it may have taken the focus, whose frame it draws
+    assert widget.grab().toImage() == whole
 
 
 def test_five_hundred_patients(qtbot):
