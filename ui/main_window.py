@@ -44,11 +44,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.accounts import (
-    SignedIn,
-    change_own_password,
-    sign_in_with_login,
-)
 from planner.app.changes import require
 from planner.domain.accounts import Account, Permission, SignInMethod, SignInPolicy
 from planner.domain.i18n import tr
@@ -73,11 +68,9 @@ from ui.errors import LOG, user_message
 from ui.models.board_model import BoardTableModel
 from ui.models.worklist_model import COLUMNS as WORKLIST_COLUMNS
 from ui.models.worklist_model import WorklistModel, worklist_html
-from ui.printing import print_document
 from ui.session import VIEW_WAITS, ClinicSession
 from ui.session import shown as session_text
 from ui.settings import WindowState
-from ui.sign_in import IdleLock, SignInDialog, describe
 from ui.translation import format_date, language_choices
 from ui.widgets.board_view import BoardView
 from ui.widgets.clinic_timeline import ClinicRow, ClinicTimeline
@@ -86,6 +79,7 @@ from ui.workers import run_in_background
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from planner.app.accounts import SignedIn
     from planner.app.board import WorklistItem
     from planner.app.changes import Change
     from planner.domain.patients import Patient, Transplant
@@ -93,6 +87,7 @@ if TYPE_CHECKING:
     from ui.dialogs.plan_wizard import PlanRequest
     from ui.patient_workspace import PatientWorkspace
     from ui.printing import TablePrint
+    from ui.sign_in import IdleLock
     from ui.transplant_session import Snapshot, TransplantSession
 
 # The patient workspace, the dialogs, the plan session, the use cases and printing are
@@ -764,6 +759,10 @@ class MainWindow(QMainWindow):
             action.setToolTip(refusal or spec.shown_label)
 
     def _show_signed_in(self) -> None:
+        # The sign-in's modules are imported where a database has accounts only: the
+        # stored board of one without them is painted without them (the start-up budget).
+        from ui.sign_in import IdleLock, describe
+
         done = self.session.signed_in
         if done is None:
             return
@@ -780,6 +779,9 @@ class MainWindow(QMainWindow):
         """Ask who is at the keyboard (a database with accounts), then ``proceed``;
         closing the dialog closes the app. Where the centre signs in with the computer's
         login, that is tried first, and the dialog shown only if it is refused."""
+        from planner.app.accounts import sign_in_with_login
+        from ui.sign_in import SignInDialog
+
         session = self.session
         policy = repo.sign_in_policy()
         loading = self.clinic_timeline.waiting_text
@@ -844,6 +846,8 @@ class MainWindow(QMainWindow):
             self.idle_lock.lock()
 
     def _ask_to_unlock(self) -> None:
+        from ui.sign_in import SignInDialog
+
         lock, done = self.idle_lock, self.session.signed_in
         if lock is None or done is None:
             return
@@ -878,6 +882,8 @@ class MainWindow(QMainWindow):
         dialog.show()
 
     def _policy_changed(self, policy: SignInPolicy) -> None:
+        from planner.app.accounts import SignedIn
+
         done = self.session.signed_in
         if done is not None:
             self.session.signed_in = SignedIn(done.actor, policy)
@@ -886,6 +892,7 @@ class MainWindow(QMainWindow):
 
     def change_password(self) -> None:
         """File > Change my password: the current one, then the new one twice."""
+        from planner.app.accounts import change_own_password
         from ui.dialogs.accounts_dialog import AccountForm
 
         if self._no_accounts():
@@ -1212,6 +1219,7 @@ class MainWindow(QMainWindow):
         printed. Returns True when printed.
         """
         from planner.app.audited_output import patients_phrase, record_output
+        from ui.printing import print_document
 
         document = self.worklist_document()
         patients = [item.patient_id for item in self.session.worklist]
