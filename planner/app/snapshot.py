@@ -328,13 +328,14 @@ class _Decoded:
 
 
 def _decode_entry(payload: str, today: dt.date) -> _Decoded:
-    head, *days = payload.split("\n")
-    key = today.isoformat()
-    line = next((line for line in days if line.startswith(key)), None)
-    if line is None:
-        raise KeyError(key)
-    row, items = json.loads(line[_ISO_DAY:])
-    doc = json.loads(head)
+    # The day's line is found, not every line split out: an entry is eight days of which
+    # a start reads one (JSON text holds no raw line break, so "\n" + a date starts a line).
+    found = payload.find("\n" + today.isoformat())
+    if found < 0:
+        raise KeyError(today.isoformat())
+    end = payload.find("\n", found + 1)
+    row, items = json.loads(payload[found + 1 + _ISO_DAY : end if end >= 0 else None])
+    doc = json.loads(payload[: payload.find("\n")])
     sketch, engrafted = doc["sketch"], doc["engrafted"]
     return _Decoded(
         _row_of(row),
@@ -447,7 +448,7 @@ def stored_start_board(
     (an SQLite file's index is read before it is opened, ``planner.storage.quick``).
     Workstations share a server's, so only entries of this interface's language are used.
     """
-    board = start_board_of(repo.board_index(), today, closures, language=i18n.current())
+    board = start_board_of(repo.board_index(today), today, closures, language=i18n.current())
     if board is None:
         return None
     return complete_start_board(repo, board, closures, checklist_templates)
@@ -562,7 +563,8 @@ def refresh_board_index(
         return set()
     from planner.app.clinic import load_clinic
 
-    index = repo.board_index()
+    # Marks and contexts only: the entries' texts of one day keep the read small.
+    index = repo.board_index(today)
     marks = {i.transplant_id: i.mark for i in index}
     wanted = set(stale_transplants(index, today, closures, ahead=ahead)) | (set(also) & set(marks))
     todo = [i.transplant_id for i in index if i.transplant_id in wanted]
@@ -599,7 +601,7 @@ def current_entries(
     program = _program(closures)
     usable = {
         i.transplant_id: found[0]
-        for i in repo.board_index()
+        for i in repo.board_index(today)  # marks and contexts: one day's texts
         if (found := _usable(i, program, today)) is not None
     }
     language = _majority_language(usable.values())
@@ -633,7 +635,7 @@ def renew_entries(
     from planner.app.clinic import load_clinic
     from planner.records.checklists import load_checklists
 
-    index = repo.board_index()
+    index = repo.board_index(today)  # marks and contexts: one day's texts
     marks = {i.transplant_id: i.mark for i in index}
     program = _program(closures)
     by_days: dict[int, list[str]] = {}
@@ -673,7 +675,7 @@ def store_shown_board(
     every write of a document went through the session, which recomputed the rows it
     touched. The idle refresh gives them their coming days later.
     """
-    index = repo.board_index()
+    index = repo.board_index(today)  # marks and contexts: one day's texts
     wanted = set(stale_transplants(index, today, closures, ahead=0)) | set(also)
     marks = {i.transplant_id: i.mark for i in index if i.transplant_id in wanted}
     rows, worklist = shown

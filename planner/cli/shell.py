@@ -295,17 +295,19 @@ class Shell:
         if is_url(target):
             return None, None
         self.refuse_empty(target)
+        now = self.clock()
         quick = quick_open(
             Path(os.path.abspath(target)),
             user=self.actor.user,
             workstation=self.actor.workstation,
-            now=self.clock(),
+            now=now,
+            day=now.date(),  # the entries' lines of today only: all a start reads
         )
         if quick is None or quick.index is None:
             return quick, None
         from planner.app.snapshot import start_board_of
 
-        return quick, start_board_of(quick.index, self.clock().date(), settings.closures)
+        return quick, start_board_of(quick.index, now.date(), settings.closures)
 
     @staticmethod
     def local_templates() -> Path:

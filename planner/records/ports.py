@@ -169,8 +169,24 @@ class BoardEntry:
     # What else it was computed with (the app layer's string; compared, not parsed, by
     # the store).
     context: str
-    # The app layer's JSON.
+    # The app layer's text. A board entry's is lines (``entry_parts``): a head, then one
+    # line per day beginning with the day (YYYY-MM-DD), so that a start reads its day's.
     payload: str
+
+
+ENTRY_DAY = len("2026-12-07")  # the ISO day that begins each of a board entry's day lines
+
+
+def entry_parts(payload: str) -> tuple[str, dict[str, str]]:
+    """A board entry's text as its head and its day lines by day (the line after its
+    day); a later line of a day replaces an earlier one."""
+    head, *lines = payload.split("\n")
+    return head, {line[:ENTRY_DAY]: line[ENTRY_DAY:] for line in lines}
+
+
+def entry_text(head: str, days: Mapping[str, str]) -> str:
+    """The text of ``entry_parts``, its days in order."""
+    return head + "".join(f"\n{day}{days[day]}" for day in sorted(days))
 
 
 @dataclass(frozen=True)
@@ -508,14 +524,17 @@ class Repository(Protocol):
         server): what a session has on screen may then lag the data its mark counts."""
         ...
 
-    def board_index(self) -> list[IndexedTransplant]:
+    def board_index(self, day: dt.date | None = None) -> list[IndexedTransplant]:
         """Every open transplant with its mark and stored entry, read in one transaction,
-        ordered by transplant id."""
+        ordered by transplant id. Each entry's text comes as ``entry_text`` gives it; with
+        ``day``, with that day's line only (its head alone when it has none), which is
+        all a start reads: an eighth of the entry."""
         ...
 
     def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
         """Insert or replace these entries in one small transaction (an upsert per row, so
-        two workstations of a server never fail on each other's rows).
+        two workstations of a server never fail on each other's rows); of two entries of
+        one transplant, the later.
 
         Raises:
             StorageError: the database cannot be written (closed, unwritable, its file

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import itertools
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from planner.domain.accounts import Account, SignInPolicy, account_key
@@ -31,6 +32,8 @@ from planner.records.ports import (
     IndexedTransplant,
     Scope,
     SignInFailures,
+    entry_parts,
+    entry_text,
     scope_statuses,
     touched,
 )
@@ -426,20 +429,22 @@ class InMemoryRepository:
         """False: one session holds the fake."""
         return False
 
-    def board_index(self) -> list[IndexedTransplant]:
-        """Every open transplant with its mark and stored entry, ordered by transplant id."""
+    def board_index(self, day: dt.date | None = None) -> list[IndexedTransplant]:
+        """Every open transplant with its mark and stored entry, ordered by transplant id;
+        with ``day``, each entry with that day's line only (as a store reads it)."""
         self._check_open()
         open_ids = self._transplant_ids(Scope.OPEN) or set()
         return [
-            IndexedTransplant(tid, self._marks.get(tid, 0), self._entries.get(tid))
+            IndexedTransplant(tid, self._marks.get(tid, 0), _of_day(self._entries.get(tid), day))
             for tid in sorted(open_ids)
         ]
 
     def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
-        """Insert or replace these entries."""
+        """Insert or replace these entries, kept as a store keeps them (``entry_text``)."""
         self._check_open()
         for entry in entries:
-            self._entries[entry.transplant_id] = entry
+            head, days = entry_parts(entry.payload)
+            self._entries[entry.transplant_id] = replace(entry, payload=entry_text(head, days))
 
     def forms_index(self) -> list[IndexedTransplant]:
         """Every transplant with its mark and stored forms entry, ordered by transplant id."""
@@ -480,3 +485,12 @@ class InMemoryRepository:
     def close(self) -> None:
         """Nothing to release; later calls raise ``StorageError``."""
         self._closed = True
+
+
+def _of_day(entry: BoardEntry | None, day: dt.date | None) -> BoardEntry | None:
+    """``entry`` with ``day``'s line only (its head alone without one); whole without a day."""
+    if entry is None or day is None:
+        return entry
+    head, days = entry_parts(entry.payload)
+    key = day.isoformat()
+    return replace(entry, payload=entry_text(head, {key: days[key]} if key in days else {}))

@@ -9,8 +9,11 @@ The file is opened read-only for this one read. Which stored entries may be show
 decided by ``planner.app.snapshot`` (an entry's mark equal to its transplant's mark, and
 its context the one the app would compute with now).
 
-``BOARD_INDEX_SQL`` and ``index_from_rows`` are shared with ``SqlRepository.board_index``,
-so the quick start and the repository read the same index.
+``BOARD_INDEX_SQL``, ``BOARD_DAY_INDEX_SQL`` and ``board_index_from_rows`` are shared
+with ``SqlRepository.board_index``, so the quick start and the repository read the same
+index. The quick start reads the head of each entry and the line of its day only (schema
+0012 keeps the lines apart): 2 of the 11 MB a 500-patient clinic's entries hold, 6 ms
+instead of 22-25 ms of every start.
 """
 
 from __future__ import annotations
@@ -19,13 +22,14 @@ import datetime as dt
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from planner.domain.patients import CLOSED_STATUSES, TransplantStatus
 from planner.errors import StorageError
-from planner.records.ports import BoardEntry, IndexedTransplant
+from planner.records.ports import BoardEntry, IndexedTransplant, entry_text
 from planner.storage.files import check_sqlite_version, prepare_sqlite_file
 from planner.storage.location import refuse_network_location
 from planner.storage.lock import InstanceLock
@@ -40,22 +44,56 @@ _OPEN_STATUS_LITERALS = ", ".join(
 )
 
 # Every open transplant with its mark (0 when no commit touched it since schema 0010) and
-# its stored entry, if any. One statement: the marks and the entries are read together.
-# (S608: the only text formatted in is _OPEN_STATUS_LITERALS, the program's own constants.)
-BOARD_INDEX_SQL = (
-    "SELECT t.id, coalesce(m.mark, 0), e.mark, e.context, e.payload "  # noqa: S608
+# its stored entry, if any: its head (``board_entries.payload``) and its day lines
+# (``board_entry_days``), a row per line. One statement: the marks, the heads and the
+# lines are read together (a server's statement sees one snapshot).
+# (The only text formatted in is _OPEN_STATUS_LITERALS, the program's own constants.)
+_BOARD_INDEX_FROM = (
+    "SELECT t.id, coalesce(m.mark, 0), e.mark, e.context, e.payload, d.day, d.line "
     "FROM transplants t "
     "LEFT JOIN board_marks m ON m.transplant_id = t.id "
     "LEFT JOIN board_entries e ON e.transplant_id = t.id "
-    f"WHERE t.status IN ({_OPEN_STATUS_LITERALS}) "
-    "ORDER BY t.id"
+)
+_OPEN_ONLY = f"WHERE t.status IN ({_OPEN_STATUS_LITERALS}) "
+BOARD_INDEX_SQL = (
+    _BOARD_INDEX_FROM
+    + "LEFT JOIN board_entry_days d ON d.transplant_id = e.transplant_id "
+    + _OPEN_ONLY
+    + "ORDER BY t.id, d.day"
+)
+# The same with the lines of the day ``:day`` (YYYY-MM-DD) only: what a start reads.
+BOARD_DAY_INDEX_SQL = (
+    _BOARD_INDEX_FROM
+    + "LEFT JOIN board_entry_days d ON d.transplant_id = e.transplant_id AND d.day = :day "
+    + _OPEN_ONLY
+    + "ORDER BY t.id"
 )
 _REVISION_SQL = "SELECT version_num FROM alembic_version"
 _ACCOUNTS_SQL = "SELECT 1 FROM accounts LIMIT 1"
 
 
+def board_index_from_rows(rows: Iterable[Sequence[Any]]) -> list[IndexedTransplant]:
+    """The rows of ``BOARD_INDEX_SQL`` or ``BOARD_DAY_INDEX_SQL`` (a transplant's rows one
+    after another) as ``IndexedTransplant``, ordered by transplant id, each entry's text
+    as ``entry_text`` makes it of its head and lines."""
+    index: list[IndexedTransplant] = []
+    for tid, group in groupby(rows, key=lambda row: str(row[0])):
+        lines = list(group)
+        _, mark, entry_mark, context, head = lines[0][:5]
+        entry = None
+        if entry_mark is not None:
+            days = {str(day): str(line) for *_, day, line in lines if day is not None}
+            entry = BoardEntry(tid, int(entry_mark), str(context), entry_text(str(head), days))
+        index.append(IndexedTransplant(tid, int(mark), entry))
+    # ORDER BY follows a PostgreSQL database's collation, which may sort ids otherwise
+    # than SQLite and Python do; the rows come nearly sorted, so this costs a pass.
+    index.sort(key=lambda item: item.transplant_id)
+    return index
+
+
 def index_from_rows(rows: Iterable[Sequence[Any]]) -> list[IndexedTransplant]:
-    """The rows of ``BOARD_INDEX_SQL`` as ``IndexedTransplant``, ordered by transplant id."""
+    """The rows of an index of one line per entry (the forms index) as
+    ``IndexedTransplant``, ordered by transplant id."""
     index: list[IndexedTransplant] = []
     for transplant_id, mark, entry_mark, context, payload in rows:
         tid = str(transplant_id)
@@ -79,9 +117,9 @@ class QuickOpen:
         path: the database file.
         lock: the instance lock, held; ``open_repository(..., lock=lock)`` takes it over.
         index: every open transplant with its mark and stored entry (what
-            ``Repository.board_index`` returns), or None: a migration is due, the
-            database has accounts (nothing of the clinic is shown before a sign-in), or
-            the file could not be read.
+            ``Repository.board_index`` returns for the day asked for), or None: a
+            migration is due, the database has accounts (nothing of the clinic is shown
+            before a sign-in), or the file could not be read.
     """
 
     path: Path
@@ -89,8 +127,11 @@ class QuickOpen:
     index: list[IndexedTransplant] | None
 
 
-def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> QuickOpen | None:
-    """Check and lock an existing database file and read its board index.
+def quick_open(
+    path: Path, *, user: str, workstation: str, now: dt.datetime, day: dt.date | None = None
+) -> QuickOpen | None:
+    """Check and lock an existing database file and read its board index (with ``day``,
+    each entry with that day's line only, as ``Repository.board_index(day)``).
 
     Returns None when the file does not exist yet (the normal open creates it).
 
@@ -110,10 +151,10 @@ def quick_open(path: Path, *, user: str, workstation: str, now: dt.datetime) -> 
             f"The database at {path} cannot be opened ({exc.strerror or type(exc).__name__}); "
             "check the folder exists and is yours."
         ) from None
-    return QuickOpen(path, lock, _read_index(path))
+    return QuickOpen(path, lock, _read_index(path, day))
 
 
-def _read_index(path: Path) -> list[IndexedTransplant] | None:
+def _read_index(path: Path, day: dt.date | None = None) -> list[IndexedTransplant] | None:
     """The board index in one read transaction; None on any doubt."""
     uri = f"file:{quote(str(path))}?mode=ro"
     try:
@@ -127,7 +168,12 @@ def _read_index(path: Path) -> list[IndexedTransplant] | None:
             return None  # a migration is due: the normal open does it first
         if conn.execute(_ACCOUNTS_SQL).fetchone() is not None:
             return None  # nothing of the clinic is shown before someone signs in
-        index = index_from_rows(conn.execute(BOARD_INDEX_SQL))
+        rows = (
+            conn.execute(BOARD_INDEX_SQL)
+            if day is None
+            else conn.execute(BOARD_DAY_INDEX_SQL, {"day": day.isoformat()})
+        )
+        index = board_index_from_rows(rows)
         conn.execute("COMMIT")
     except (sqlite3.Error, ValueError, TypeError):  # a damaged row reads as no index
         return None

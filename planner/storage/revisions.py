@@ -16,5 +16,6 @@ SCHEMA_REVISIONS: tuple[str, ...] = (
     "0009",
     "0010",
     "0011",
+    "0012",
 )
 HEAD_REVISION = SCHEMA_REVISIONS[-1]

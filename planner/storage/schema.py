@@ -194,6 +194,16 @@ board_entries = Table(
     Column("payload", Text, nullable=False),
 )
 
+# 0012: each board entry's day lines, apart from its head (``board_entries.payload``), so
+# a start reads the line of its day only (``Repository.board_index(day)``): derived data.
+board_entry_days = Table(
+    "board_entry_days",
+    metadata,
+    Column("transplant_id", Text, primary_key=True),
+    Column("day", Text, primary_key=True),
+    Column("line", Text, nullable=False),
+)
+
 # 0011: each transplant's registry forms (``Repository.forms_index``), dated by the app at
 # the mark it names, for every transplant ever recorded: the forms list reads these, not
 # the history's plans. Derived data as the board's entries, under the same marks.

@@ -53,6 +53,7 @@ from planner.records.ports import (
     IndexedTransplant,
     Scope,
     SignInFailures,
+    entry_parts,
     scope_statuses,
     touched,
 )
@@ -79,7 +80,12 @@ from planner.storage.audit_trail import chain_head, write_anchor
 from planner.storage.engine import DAMAGED_MESSAGE, quick_check, sqlite_reader_engine
 from planner.storage.feed import CHANNEL, PostgresChangeFeed, change_payload
 from planner.storage.lock import InstanceLock
-from planner.storage.quick import BOARD_INDEX_SQL, index_from_rows
+from planner.storage.quick import (
+    BOARD_DAY_INDEX_SQL,
+    BOARD_INDEX_SQL,
+    board_index_from_rows,
+    index_from_rows,
+)
 
 # Why a write waits for the file check the quick start runs beside the clinic's load.
 CHECK_PENDING = (
@@ -238,6 +244,13 @@ def _store_entry(table: str) -> TextClause:
 
 # The table names are the schema's own, never text from outside the program.
 _STORE_BOARD_ENTRY = _store_entry(s.board_entries.name)
+# A board entry's day lines (0012), replaced whole after its head's upsert.
+_DROP_BOARD_DAYS = text("DELETE FROM board_entry_days WHERE transplant_id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+_ADD_BOARD_DAY = text(
+    "INSERT INTO board_entry_days (transplant_id, day, line) VALUES (:transplant_id, :day, :line)"
+)
 _STORE_FORMS_ENTRY = _store_entry(s.forms_entries.name)
 # Every transplant, of any status, with its mark and its stored forms entry (0011): the
 # registry forms are owed for closed transplants too.
@@ -1021,24 +1034,60 @@ class SqlRepository:
         app while open (``InstanceLock``)."""
         return self._postgres
 
-    def board_index(self) -> list[IndexedTransplant]:
-        """Every open transplant with its mark and stored entry, ordered by transplant id:
-        one statement (``quick.BOARD_INDEX_SQL``, the quick start's own), so the marks and
-        the entries are read together.
+    def board_index(self, day: dt.date | None = None) -> list[IndexedTransplant]:
+        """Every open transplant with its mark and stored entry, ordered by transplant id
+        (with ``day``, each entry with that day's line only): one statement
+        (``quick.BOARD_INDEX_SQL`` or ``BOARD_DAY_INDEX_SQL``, the quick start's own), so
+        the marks, the heads and the lines are read together.
 
         On a server too, a mark read counts every commit before it: commits hold the
         audit chain's lock from their first sequence number to their end (``commit``),
         so sequence numbers are taken in commit order.
         """
         with self._read() as conn:
-            rows = conn.execute(text(BOARD_INDEX_SQL)).all()
-        return index_from_rows(rows)
+            if day is None:
+                rows = conn.execute(text(BOARD_INDEX_SQL)).all()
+            else:
+                rows = conn.execute(text(BOARD_DAY_INDEX_SQL), {"day": day.isoformat()}).all()
+        return board_index_from_rows(rows)
 
     def store_board_entries(self, entries: Sequence[BoardEntry]) -> None:
-        """Insert or replace these entries in one small transaction, an upsert per row
-        (two workstations of a server storing at once never fail on each other's rows;
-        the last one stays, and each names the mark it was computed at)."""
-        self._store_entries(_STORE_BOARD_ENTRY, entries)
+        """Insert or replace these entries in one small transaction: each head an upsert
+        (``board_entries``), then its day lines replaced (``board_entry_days``).
+
+        Two workstations of a server storing one transplant's entry at once: the second
+        head's upsert waits on the first's row until that commits, and its lines' delete
+        then sees the first's lines, so the last entry stays whole and neither fails;
+        heads go in transplant order, so two batches wait on each other, never deadlock.
+        """
+        self._refuse_unwritable()
+        latest = {e.transplant_id: e for e in entries}  # of two of one transplant, the later
+        if not latest:
+            return
+        heads: list[dict[str, Any]] = []
+        lines: list[dict[str, Any]] = []
+        for tid in sorted(latest):
+            entry = latest[tid]
+            head, days = entry_parts(entry.payload)
+            heads.append(
+                {
+                    "transplant_id": tid,
+                    "mark": entry.mark,
+                    "context": entry.context,
+                    "payload": head,
+                }
+            )
+            lines.extend({"transplant_id": tid, "day": d, "line": days[d]} for d in sorted(days))
+        ids = sorted(latest)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(_STORE_BOARD_ENTRY, heads)
+                for start in range(0, len(ids), _ID_CHUNK):
+                    conn.execute(_DROP_BOARD_DAYS, {"ids": ids[start : start + _ID_CHUNK]})
+                if lines:
+                    conn.execute(_ADD_BOARD_DAY, lines)
+        except (DBAPIError, PoolTimeoutError) as exc:
+            raise map_write_error(exc) from None
 
     def forms_index(self) -> list[IndexedTransplant]:
         """Every transplant, of any status, with its mark and stored registry-forms entry,

@@ -827,7 +827,7 @@ def test_a_stored_board_that_cannot_be_read_only_costs_the_head_start(
     monkeypatch.setattr(type(demo_repo), "shared", property(lambda _s: True))
     _start_board(demo_repo)  # readable, it would be shown
 
-    def unreadable(_self):
+    def unreadable(_self, _day=None):
         raise StorageError("The connection to the server was lost.")
 
     monkeypatch.setattr(type(demo_repo), "board_index", unreadable)

@@ -23,6 +23,7 @@ def _reset_postgres(url: str) -> None:
     with engine.begin() as conn:
         for table in (
             "forms_entries",
+            "board_entry_days",
             "board_entries",
             "board_marks",
             "accounts",

@@ -29,7 +29,13 @@ from planner.records.ports import (
     touched,
 )
 from planner.storage import open_repository, verify_audit
-from planner.storage.quick import BOARD_INDEX_SQL, index_from_rows, quick_open
+from planner.storage.quick import (
+    BOARD_DAY_INDEX_SQL,
+    BOARD_INDEX_SQL,
+    board_index_from_rows,
+    index_from_rows,
+    quick_open,
+)
 from tests.integration.factories import (
     ACTOR,
     action,
@@ -67,8 +73,9 @@ def _clinic(repo: Repository) -> None:
 # --------------------------------------------------------------------------- pure parts
 
 
-def test_the_index_reads_exactly_the_open_transplants() -> None:
-    found = re.search(r"t\.status IN \(([^)]*)\)", BOARD_INDEX_SQL)
+@pytest.mark.parametrize("sql", [BOARD_INDEX_SQL, BOARD_DAY_INDEX_SQL])
+def test_the_index_reads_exactly_the_open_transplants(sql: str) -> None:
+    found = re.search(r"t\.status IN \(([^)]*)\)", sql)
     assert found is not None
     literals = frozenset(part.strip().strip("'") for part in found.group(1).split(","))
     assert literals == scope_statuses(Scope.OPEN)
@@ -95,6 +102,22 @@ def test_index_rows_become_indexed_transplants_in_id_order() -> None:
     assert index_from_rows(rows) == [
         IndexedTransplant("t10", 5, BoardEntry("t10", 4, "ctx", "{}")),
         IndexedTransplant("t2", 0, None),
+    ]
+
+
+def test_board_index_rows_become_entries_of_their_head_and_lines() -> None:
+    rows = [
+        ("t2", 0, None, None, None, None, None),
+        ("t10", 5, 4, "ctx", "head", "2026-03-10", "[1]"),
+        ("t10", 5, 4, "ctx", "head", "2026-03-11", "[2]"),
+        ("t3", 2, 2, "ctx", "alone", None, None),
+    ]
+    assert board_index_from_rows(rows) == [
+        IndexedTransplant(
+            "t10", 5, BoardEntry("t10", 4, "ctx", "head\n2026-03-10[1]\n2026-03-11[2]")
+        ),
+        IndexedTransplant("t2", 0, None),
+        IndexedTransplant("t3", 2, BoardEntry("t3", 2, "ctx", "alone")),
     ]
 
 
@@ -221,6 +244,36 @@ def test_entries_are_stored_replaced_and_read_with_the_index(repo: Repository) -
     assert repo.board_index()[0].entry == again
 
 
+def test_an_entry_is_read_whole_or_with_one_day_line(repo: Repository) -> None:
+    """A start reads the head and its day's line only (schema 0012 keeps the lines apart);
+    the whole entry comes back as stored, its days in order."""
+    _clinic(repo)
+    marks = _marks(repo)
+    whole = 'head "ä"\n2026-03-10[1, "x"]\n2026-03-11[2]\n2026-03-12[3]'
+    repo.store_board_entries([BoardEntry("t1", marks["t1"], "ctx", whole)])
+    by_id = {i.transplant_id: i.entry for i in repo.board_index()}
+    assert by_id["t1"] == BoardEntry("t1", marks["t1"], "ctx", whole)
+    day = {i.transplant_id: i.entry for i in repo.board_index(dt.date(2026, 3, 11))}
+    assert day["t1"] == BoardEntry("t1", marks["t1"], "ctx", 'head "ä"\n2026-03-11[2]')
+    assert day["t2"] is None and day["t3"] is None
+    none = {i.transplant_id: i.entry for i in repo.board_index(dt.date(2026, 3, 20))}
+    assert none["t1"] == BoardEntry("t1", marks["t1"], "ctx", 'head "ä"')  # no line that day
+    # Replaced by an entry of one day: the other days' lines go with the old entry.
+    repo.store_board_entries([BoardEntry("t1", marks["t1"], "ctx2", "h2\n2026-03-12[9]")])
+    assert repo.board_index()[0].entry == BoardEntry("t1", marks["t1"], "ctx2", "h2\n2026-03-12[9]")
+    assert repo.board_index(dt.date(2026, 3, 11))[0].entry == BoardEntry(
+        "t1", marks["t1"], "ctx2", "h2"
+    )
+
+
+def test_of_two_entries_of_one_transplant_the_later_is_stored(repo: Repository) -> None:
+    _clinic(repo)
+    first = BoardEntry("t1", 1, "a", "a\n2026-03-10[1]\n2026-03-11[1]")
+    later = BoardEntry("t1", 2, "b", "b\n2026-03-10[2]")
+    repo.store_board_entries([first, later])
+    assert repo.board_index()[0].entry == later
+
+
 def test_storing_entries_raises_no_mark_and_a_commit_leaves_the_entry(
     repo: Repository,
 ) -> None:
@@ -269,6 +322,33 @@ def test_the_quick_start_reads_the_index_the_repository_reads(db_path: Path) -> 
     assert [i.mark > 0 for i in expected] == [True, True, True]
 
     quick = quick_open(db_path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW)
+    assert quick is not None
+    try:
+        assert quick.index == expected
+    finally:
+        quick.lock.release()
+
+
+def test_the_quick_start_reads_the_day_the_repository_reads(db_path: Path) -> None:
+    day = dt.date(2026, 3, 11)
+    repo = open_repository(db_path, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        _clinic(repo)
+        repo.store_board_entries(
+            [
+                BoardEntry("t1", 1, "ctx", "h1\n2026-03-10[1]\n2026-03-11[2]"),
+                BoardEntry("t3", 1, "ctx", "h3\n2026-03-10[3]"),
+            ]
+        )
+        expected = repo.board_index(day)
+    finally:
+        repo.close()
+    assert [i.entry.payload if i.entry else None for i in expected] == [
+        "h1\n2026-03-11[2]",
+        None,
+        "h3",
+    ]
+    quick = quick_open(db_path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW, day=day)
     assert quick is not None
     try:
         assert quick.index == expected

@@ -24,6 +24,7 @@ DAY = dt.date(2026, 3, 1)
 def _as_release_0008(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE board_entry_days")  # 0012's
         con.execute("DROP TABLE forms_entries")  # 0011's
         con.execute("DROP TABLE board_marks")  # 0010's
         con.execute("DROP TABLE board_entries")

@@ -29,6 +29,7 @@ NOW = dt.datetime(2026, 12, 10, 9, 0, tzinfo=dt.UTC)
 def _as_release_0009(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE board_entry_days")  # 0012's
         con.execute("DROP TABLE forms_entries")  # 0011's
         con.execute("DROP TABLE board_marks")
         con.execute("DROP TABLE board_entries")
@@ -141,6 +142,7 @@ def test_a_0009_server_migrates_to_the_board_index() -> None:
     try:
         repo.commit(action("Seed", patients=(patient(),), transplants=(transplant(),)))
         with repo.engine.begin() as conn:
+            conn.execute(text("DROP TABLE board_entry_days"))  # 0012's
             conn.execute(text("DROP TABLE forms_entries"))  # 0011's
             conn.execute(text("DROP TABLE board_marks"))
             conn.execute(text("DROP TABLE board_entries"))

@@ -38,6 +38,7 @@ def _demo_file(path: Path) -> list[str]:
 def _as_release_0010(path: Path) -> None:
     con = sqlite3.connect(path)
     try:
+        con.execute("DROP TABLE board_entry_days")  # 0012's
         con.execute("DROP TABLE forms_entries")
         con.execute("UPDATE alembic_version SET version_num = '0010'")
         con.execute("UPDATE meta SET value = '0010' WHERE key = 'schema_version'")
@@ -55,12 +56,12 @@ def test_a_0010_database_migrates_to_the_forms_index(db_path: Path) -> None:
         saved = repo.pre_migration_backup
         assert saved is not None and bk.check(saved).ok
         with repo.engine.connect() as conn:
-            assert migrate.current_revision(conn) == schema.HEAD_REVISION == "0011"
+            assert migrate.current_revision(conn) == schema.HEAD_REVISION
             assert "forms_entries" in set(inspect(conn).get_table_names())
             version = conn.execute(
                 text("SELECT value FROM meta WHERE key = 'schema_version'")
             ).scalar()
-        assert version == "0011"
+        assert version == schema.HEAD_REVISION
         assert sorted(t.id for t in repo.list_transplants()) == transplants
         assert [i.transplant_id for i in repo.forms_index()] == transplants
         assert all(i.entry is None for i in repo.forms_index())
@@ -100,6 +101,7 @@ def test_a_0010_server_migrates_to_the_forms_index() -> None:
     try:
         load_demo_clinic(repo, CTX)
         with repo.engine.begin() as conn:
+            conn.execute(text("DROP TABLE board_entry_days"))  # 0012's
             conn.execute(text("DROP TABLE forms_entries"))
             conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
             conn.execute(text("UPDATE meta SET value = '0010' WHERE key = 'schema_version'"))
@@ -113,7 +115,7 @@ def test_a_0010_server_migrates_to_the_forms_index() -> None:
             version = conn.execute(
                 text("SELECT value FROM meta WHERE key = 'schema_version'")
             ).scalar()
-        assert version == "0011"
+        assert version == schema.HEAD_REVISION
         assert all(i.entry is None for i in repo.forms_index())
         listed = forms_due(repo, NOW.date())
         assert listed and all(i.entry is not None for i in repo.forms_index())

@@ -144,10 +144,15 @@ def test_two_workstations_storing_entries_at_once_never_fail(pg: SqlRepository) 
     other = open_repository(PG_URL, user="other", workstation="ws-2")
     failures: list[BaseException] = []
 
+    def whole(text_: str) -> str:  # a head and two day lines (schema 0012 keeps them apart)
+        return f"{text_}\n2026-03-10{text_}1\n2026-03-11{text_}2"
+
     def store(repo: SqlRepository, text_: str) -> None:
         try:
             for _ in range(10):
-                repo.store_board_entries([BoardEntry(f"t{i}", 1, "", text_) for i in range(20)])
+                repo.store_board_entries(
+                    [BoardEntry(f"t{i}", 1, "", whole(text_)) for i in range(20)]
+                )
         except BaseException as exc:  # reported below
             failures.append(exc)
 
@@ -162,6 +167,7 @@ def test_two_workstations_storing_entries_at_once_never_fail(pg: SqlRepository) 
             t.join(timeout=60)
         assert failures == []
         stored = {i.entry.payload for i in pg.board_index() if i.entry is not None}
-        assert len(pg.board_index()) == 20 and stored <= {"a", "b"}
+        # Each entry whole, one workstation's: never one's head with the other's lines.
+        assert len(pg.board_index()) == 20 and stored <= {whole("a"), whole("b")}
     finally:
         other.close()
