@@ -779,7 +779,7 @@ class MainWindow(QMainWindow):
         """Ask who is at the keyboard (a database with accounts), then ``proceed``;
         closing the dialog closes the app. Where the centre signs in with the computer's
         login, that is tried first, and the dialog shown only if it is refused."""
-        from planner.app.accounts import sign_in_with_login
+        from planner.app.accounts import check_login, record_login_sign_in
         from ui.sign_in import SignInDialog
 
         session = self.session
@@ -820,10 +820,14 @@ class MainWindow(QMainWindow):
             ask()
             return
         login, ws, now = session.login, session.actor.workstation, session.clock()
+
+        def accepted(done: SignedIn) -> None:
+            # Recorded behind the clinic: the row waits for the start's file check.
+            session.record_sign_in(lambda: record_login_sign_in(repo, done, now))
+            signed(done)
+
         run_in_background(
-            lambda: sign_in_with_login(repo, login, ws, now),
-            signed,
-            lambda exc: ask(user_message(exc)),
+            lambda: check_login(repo, login, ws), accepted, lambda exc: ask(user_message(exc))
         )
 
     def _no_accounts(self) -> bool:

@@ -126,6 +126,10 @@ CLOSED_UNSEARCHED_WHY = QT_TRANSLATE_NOOP(
 VIEWS_WRITTEN = QT_TRANSLATE_NOOP(
     "ClinicSession", "The patient views that were waiting are now recorded in the audit trail."
 )
+SIGN_IN_UNRECORDED = QT_TRANSLATE_NOOP(
+    "ClinicSession",
+    "Your sign-in could not be recorded in the audit trail ({reason}); tell whoever keeps it.",
+)
 
 
 def shown(text: str) -> str:
@@ -270,6 +274,10 @@ class ClinicSession(QObject):
         self._snapshot_timer.setInterval(SNAPSHOT_IDLE_MS)
         self._snapshot_timer.timeout.connect(self.save_snapshot_async)
         self.views = ViewQueue()
+        # A sign-in's audit row still to be written behind the board (``record_sign_in``):
+        # the views wait for it, so the trail keeps their order.
+        self._sign_in_writing = False
+        self._sign_in_write: Callable[[], None] | None = None  # not started yet
         self._views_failed = False  # a view waited: say so when it is finally written
         self._views_timer = QTimer(self)
         self._views_timer.setInterval(VIEW_RETRY_MS)
@@ -431,6 +439,7 @@ class ClinicSession(QObject):
 
         def passed(_result: object) -> None:
             self._file_check_pending = False
+            self._start_sign_in_write()  # the views wait for it
             self.write_views()
 
         def failed(exc: BaseException) -> None:
@@ -445,12 +454,12 @@ class ClinicSession(QObject):
         return not self._file_check_pending
 
     def settle_file_check(self) -> None:
-        """At the close: end the start's file check. Views waiting for it are worth the
-        wait (their audit rows); otherwise it is stopped (seconds on a long history), and
-        the file stays unchecked until the next start."""
+        """At the close: end the start's file check. Views, or a sign-in's row, waiting
+        for it are worth the wait (audit rows); otherwise it is stopped (seconds on a long
+        history), and the file stays unchecked until the next start."""
         if not self._file_check_pending or self._repo is None:
             return
-        if not self.views:
+        if not self.views and not self._sign_in_writing:
             self._file_check_stopped = True
             self._repo.stop_file_check()
             return
@@ -935,9 +944,50 @@ class ClinicSession(QObject):
             check passes); False when it waits (say so to the user).
         """
         self.views.add(self.context(), patient_id)
-        if self._file_check_pending:
+        if self._file_check_pending or self._sign_in_writing:
             return True  # written as soon as the start's file check has passed
         return self.write_views()
+
+    def record_sign_in(self, write: Callable[[], None]) -> None:
+        """Write a sign-in's audit row (``write``) behind the clinic already shown, in a
+        worker thread once the start's check of the whole file has passed (writes wait
+        for it: seconds on a long history, which nothing typed hides when the computer's
+        login signs in). Started only then, so that no worker thread waits for the check
+        meanwhile: the stored board's read and the live load need them. Views opened
+        before it is written wait for it, so the trail has the sign-in first; a close
+        waits for it as for them (``settle_file_check``, ``finish``)."""
+        self._sign_in_writing, self._sign_in_write = True, write
+        if not self._file_check_pending:
+            self._start_sign_in_write()
+
+    def _start_sign_in_write(self) -> None:
+        write, self._sign_in_write = self._sign_in_write, None
+        if write is None:
+            return
+
+        def written(_result: object) -> None:
+            self._sign_in_writing = False
+            self.write_views()
+
+        def failed(exc: BaseException) -> None:
+            self._sign_in_writing = False
+            LOG.warning("sign-in not recorded: %s", type(exc).__name__)
+            reason = str(exc) if isinstance(exc, PlannerError) else type(exc).__name__
+            self.report(shown(SIGN_IN_UNRECORDED).format(reason=reason))
+            self.write_views()
+
+        run_in_background(write, written, failed)
+
+    def _write_sign_in_at_close(self) -> None:
+        """At the close, once the file check is settled: the sign-in's row still to be
+        written, here (no worker thread delivers its end any more)."""
+        write, self._sign_in_write = self._sign_in_write, None
+        if write is not None and not self._file_check_pending:
+            try:
+                write()
+            except PlannerError as exc:
+                LOG.warning("sign-in not recorded at close: %s", type(exc).__name__)
+        self._sign_in_writing = False
 
     def write_views(self) -> bool:
         """Write the views waiting for their row, oldest first; True when none waits.
@@ -948,6 +998,8 @@ class ClinicSession(QObject):
         if not self.views:
             self._views_timer.stop()
             return True
+        if self._sign_in_writing and not self.finishing:
+            return True  # after the sign-in's row (``record_sign_in``), which writes them
         if self._repo is None:
             return False
         earlier = self._views_failed
@@ -1174,6 +1226,7 @@ class ClinicSession(QObject):
         self._views_timer.stop()
         self.settle_file_check()
         QThreadPool.globalInstance().waitForDone()
+        self._write_sign_in_at_close()
         if self._repo is not None and self._ready:
             try:
                 self.save_snapshot()

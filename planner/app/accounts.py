@@ -246,12 +246,9 @@ def _failed(
 def _succeeded(
     repo: Repository, account: Account, password: str | None, workstation: str, now: dt.datetime
 ) -> SignedIn:
-    _wait_to_write(repo)
-    repo.set_sign_in_failures(account.name, None)
     actor = Actor(account.name, workstation, account.role)
     ctx = Context(actor, now)
-    how = "Signed in" if password is not None else "Signed in with the computer login"
-    repo.commit(Action(actor=actor, at=now, description="Sign in", event=how))
+    _record_sign_in(repo, actor, now, "Signed in" if password is not None else _BY_LOGIN)
     if password is not None and needs_rehash(account.password_hash):
         # Parameters raised since this hash was made: re-hash while the password is here.
         _save(
@@ -286,12 +283,28 @@ def sign_in(
 def sign_in_with_login(
     repo: Repository, login: str, workstation: str, now: dt.datetime
 ) -> SignedIn:
-    """Sign in as the computer's login, where the centre chose that method.
+    """Sign in as the computer's login, where the centre chose that method, and record it
+    (``check_login``, then ``record_login_sign_in``).
 
     Raises:
         SignInError: the method is the password, or the login has no active account.
     """
-    if repo.sign_in_policy().method is not SignInMethod.OS_ACCOUNT:
+    signed = check_login(repo, login, workstation)
+    record_login_sign_in(repo, signed, now)
+    return signed
+
+
+def check_login(repo: Repository, login: str, workstation: str) -> SignedIn:
+    """Who the computer's login signs in as, where the centre chose that method: reads
+    only. The desktop shows the clinic at once and records the sign-in behind it
+    (``record_login_sign_in``), since that write waits for the start's check of the whole
+    file, seconds on a long history that no typing hides.
+
+    Raises:
+        SignInError: the method is the password, or the login has no active account.
+    """
+    policy = repo.sign_in_policy()
+    if policy.method is not SignInMethod.OS_ACCOUNT:
         raise SignInError(tr("This centre signs in with a name and a password."))
     account = repo.get_account(login)
     if account is None or not account.active:
@@ -301,7 +314,27 @@ def sign_in_with_login(
                 "an administrator."
             ).format(login=login)
         )
-    return _succeeded(repo, account, None, workstation, now)
+    return SignedIn(Actor(account.name, workstation, account.role), policy)
+
+
+def record_login_sign_in(repo: Repository, signed: SignedIn, now: dt.datetime) -> None:
+    """Record a computer-login sign-in at ``now``: its audit row, and its name's failures
+    forgotten. Waits for the start's file check (``_wait_to_write``).
+
+    Raises:
+        StorageError: the database cannot be written (a damaged file among the reasons).
+    """
+    _record_sign_in(repo, signed.actor, now, _BY_LOGIN)
+
+
+_BY_LOGIN = "Signed in with the computer login"
+
+
+def _record_sign_in(repo: Repository, actor: Actor, now: dt.datetime, how: str) -> None:
+    """A sign-in's audit row, its name's failures forgotten, once writes are allowed."""
+    _wait_to_write(repo)
+    repo.set_sign_in_failures(actor.user, None)
+    repo.commit(Action(actor=actor, at=now, description="Sign in", event=how))
 
 
 def confirm_password(repo: Repository, actor: Actor, password: str, now: dt.datetime) -> Account:

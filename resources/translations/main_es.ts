@@ -184,6 +184,10 @@
         <translation>Las consultas de pacientes que estaban pendientes ya constan en el registro de auditoría.</translation>
     </message>
     <message>
+        <source>Your sign-in could not be recorded in the audit trail ({reason}); tell whoever keeps it.</source>
+        <translation>Su inicio de sesión no se pudo registrar en el registro de auditoría ({reason}); avise a quien lo mantiene.</translation>
+    </message>
+    <message>
         <source>The closed transplants could not be read: {reason}</source>
         <translation>No se pudieron leer los trasplantes cerrados: {reason}</translation>
     </message>

@@ -440,6 +440,92 @@ def test_the_sign_in_shows_beside_the_file_check_and_its_write_waits_for_it(
     assert _sign_ins(path) == ["nina"]
 
 
+def _rows_now(path: Path) -> list[str]:
+    """The audit's sign-in rows, read beside the running app (which holds the lock)."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [u for (u,) in con.execute("SELECT user FROM audit WHERE action = 'Sign in'")]
+    finally:
+        con.close()
+
+
+def test_the_computer_login_shows_the_clinic_before_the_file_check_ends(
+    qapp, qtbot, tmp_path, settings, monkeypatch
+):
+    """Signed in with the computer's login, nothing typed hides the start's check of the
+    whole file (seconds on a long history), which the sign-in's audit row waits for: the
+    clinic shows at once and the row is written behind it, once the file passed, ahead
+    of a patient view made meanwhile."""
+    from planner.storage import open_repository
+    from planner.storage import sql as sql_module
+
+    path = _accounts_file(tmp_path)
+    made = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        acc.set_sign_in_policy(made, Context(ADMIN, NOW), SignInMethod.OS_ACCOUNT, 10)
+        acc.add_account(made, Context(ADMIN, NOW), ACTOR.user, Role.COORDINATOR, PW)
+    finally:
+        made.close()
+    release, seen = threading.Event(), []
+    real = sql_module.quick_check
+
+    def gated(connection):
+        assert release.wait(20)
+        return real(connection)
+
+    def watch() -> None:
+        windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()  # not an earlier test's
+        ]
+        session = windows[0].session if windows else None
+        if session is None or not session.ready or release.is_set():
+            QTimer.singleShot(20, watch)
+            return
+        seen.append((session.signed_in is not None, session.file_checked, _rows_now(path)))
+        session.record_view(session.rows[0].patient_id)  # waits for the sign-in's row
+        release.set()
+
+    monkeypatch.setattr(sql_module, "quick_check", gated)
+    QTimer.singleShot(0, watch)
+    code, _ = _run_on_file(qtbot, path, settings, type_in=False)
+    assert code == 0
+    assert seen == [(True, False, [])]  # the clinic shown, the file unchecked, no row yet
+    check = open_repository(path, user=ACTOR.user, workstation=ACTOR.workstation)
+    try:
+        trail = [(e.user, e.action) for e in check.audit_log()][-2:]
+    finally:
+        check.close()
+    assert trail == [(ACTOR.user, "Sign in"), (ACTOR.user, "View patient")]
+
+
+def test_a_close_before_the_file_check_ends_still_writes_the_sign_in_row(
+    qtbot, make_window, team_repo, monkeypatch
+):
+    """The sign-in's row waits for the file check behind the clinic; closing meanwhile
+    waits for the check and writes it (an audit row, as a waiting view is), not drops it."""
+    window = make_window(team_repo)
+    session = window.session
+    release, written = threading.Event(), []
+    real = team_repo.check_file
+
+    def gated() -> None:
+        assert release.wait(20)
+        real()
+
+    monkeypatch.setattr(team_repo, "check_file", gated)
+    session.check_file_now(lambda exc: None)
+    session.record_sign_in(lambda: written.append("sign-in row"))
+    qtbot.wait(50)
+    assert written == [] and not session.file_checked  # started only once the file passed
+    release.set()
+    session.finish()  # before the check's end is delivered
+    assert written == ["sign-in row"]
+
+
 def test_closing_at_the_sign_in_stops_the_file_check_and_ends_at_once(
     qapp, qtbot, tmp_path, settings, monkeypatch
 ):
