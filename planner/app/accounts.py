@@ -244,12 +244,13 @@ def _failed(
 
 
 def _succeeded(
-    repo: Repository, account: Account, password: str | None, workstation: str, now: dt.datetime
+    repo: Repository, account: Account, password: str, workstation: str, now: dt.datetime
 ) -> SignedIn:
+    """A password's sign-in, recorded (the computer login's: ``record_login_sign_in``)."""
     actor = Actor(account.name, workstation, account.role)
     ctx = Context(actor, now)
-    _record_sign_in(repo, actor, now, "Signed in" if password is not None else _BY_LOGIN)
-    if password is not None and needs_rehash(account.password_hash):
+    _record_sign_in(repo, actor, now, "Signed in")
+    if needs_rehash(account.password_hash):
         # Parameters raised since this hash was made: re-hash while the password is here.
         _save(
             repo,

@@ -8,12 +8,28 @@ from pathlib import Path
 
 import pytest
 
+from planner.app.context import Context
 from planner.records.ports import Repository
 from planner.storage import open_repository
 from planner.storage.memory import InMemoryRepository
 from tests.integration.factories import ACTOR
 
 PG_URL = os.environ.get("PLANNER_TEST_DATABASE_URL", "")
+
+
+def demo_file(path: Path, ctx: Context) -> list[str]:
+    """The demo clinic written to a new SQLite file at ``path`` by ``ctx``'s user, as a
+    migration test's starting point; its transplant ids, sorted."""
+    from planner.app.demo import load_demo_clinic
+
+    repo = open_repository(
+        path, user=ctx.actor.user, workstation=ctx.actor.workstation, now=ctx.now
+    )
+    try:
+        load_demo_clinic(repo, ctx)
+        return sorted(t.id for t in repo.list_transplants())
+    finally:
+        repo.close()
 
 
 def _reset_postgres(url: str) -> None:

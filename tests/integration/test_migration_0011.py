@@ -20,19 +20,10 @@ from planner.app.forms import forms_context, forms_due
 from planner.records.ports import Actor
 from planner.storage import backup as bk
 from planner.storage import migrate, open_repository, schema
-from tests.integration.conftest import PG_URL, _reset_postgres
+from tests.integration.conftest import PG_URL, _reset_postgres, demo_file
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
 CTX = Context(Actor("coordinator", "ws-1"), NOW)
-
-
-def _demo_file(path: Path) -> list[str]:
-    repo = open_repository(path, user="coordinator", workstation="ws-1", now=NOW)
-    try:
-        load_demo_clinic(repo, CTX)
-        return sorted(t.id for t in repo.list_transplants())
-    finally:
-        repo.close()
 
 
 def _as_release_0010(path: Path) -> None:
@@ -48,7 +39,7 @@ def _as_release_0010(path: Path) -> None:
 
 
 def test_a_0010_database_migrates_to_the_forms_index(db_path: Path) -> None:
-    transplants = _demo_file(db_path)
+    transplants = demo_file(db_path, CTX)
     _as_release_0010(db_path)
 
     repo = open_repository(db_path, user="coordinator", workstation="ws-1", now=NOW)
@@ -76,7 +67,7 @@ def test_a_0010_database_migrates_to_the_forms_index(db_path: Path) -> None:
 def test_0011_downgrades_to_0010_by_dropping_the_forms_index(db_path: Path) -> None:
     from alembic import command
 
-    _demo_file(db_path)
+    demo_file(db_path, CTX)
     repo = open_repository(db_path, user="coordinator", workstation="ws-1", now=NOW)
     try:
         forms_due(repo, NOW.date())

@@ -22,20 +22,11 @@ from planner.records.ports import Actor
 from planner.storage import backup as bk
 from planner.storage import migrate, open_repository, schema
 from planner.storage.quick import quick_open
-from tests.integration.conftest import PG_URL, _reset_postgres
+from tests.integration.conftest import PG_URL, _reset_postgres, demo_file
 
 NOW = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
 CTX = Context(Actor("coordinator", "ws-1"), NOW)
 OLD_ENTRY = "{}\n2026-12-07[1]\n2026-12-08[2]"  # head and days in one text, as 0011 kept it
-
-
-def _demo_file(path: Path) -> list[str]:
-    repo = open_repository(path, user="coordinator", workstation="ws-1", now=NOW)
-    try:
-        load_demo_clinic(repo, CTX)
-        return sorted(t.id for t in repo.list_transplants())
-    finally:
-        repo.close()
 
 
 def _as_release_0011(path: Path, transplant_id: str) -> None:
@@ -55,7 +46,7 @@ def _as_release_0011(path: Path, transplant_id: str) -> None:
 
 
 def test_a_0011_database_migrates_to_the_entries_day_lines(db_path: Path) -> None:
-    transplants = _demo_file(db_path)
+    transplants = demo_file(db_path, CTX)
     _as_release_0011(db_path, transplants[0])
     quick = quick_open(db_path, user="coordinator", workstation="ws-1", now=NOW)
     assert quick is not None
@@ -94,7 +85,7 @@ def test_a_0011_database_migrates_to_the_entries_day_lines(db_path: Path) -> Non
 def test_0012_downgrades_to_0011_by_dropping_the_day_lines_and_the_heads(db_path: Path) -> None:
     from alembic import command
 
-    _demo_file(db_path)
+    demo_file(db_path, CTX)
     repo = open_repository(db_path, user="coordinator", workstation="ws-1", now=NOW)
     try:
         refresh_board_index(repo, NOW.date())
