@@ -597,6 +597,7 @@ class MainWindow(QMainWindow):
         ws = self.current_workspace()
         self.undo_group.setActiveStack(ws.session.undo_stack if ws else self.clinic_undo)
         if self.tabs.currentWidget() is self.worklist_view.parentWidget():
+            self.worklist_model.decode_now()  # a stored board's lines, if not yet
             self._fit_worklist_columns()
 
     def _fit_worklist_columns(self) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
@@ -241,7 +241,8 @@ class ClinicSession(QObject):
         # yet: writes are refused meanwhile, and views wait for it without a word.
         self._file_check_pending = False
         self._file_check_stopped = False  # settle_file_check stopped it (closing)
-        self.worklist: list[WorklistItem] = []
+        # Today's lines; a stored board's are decoded when first read (StoredWorklist).
+        self.worklist: Sequence[WorklistItem] = []
         self.plans: dict[str, Plan] = {}
         self.engrafted: dict[str, dt.date] = {}
         self.sketches: Mapping[str, RowSketch] = {}
@@ -1249,12 +1250,12 @@ def _compared(result: T) -> T:
     return result
 
 
-def _differing(rows: list[BoardRow], worklist: list[WorklistItem], loaded: Loaded) -> set[str]:
+def _differing(rows: list[BoardRow], worklist: Sequence[WorklistItem], loaded: Loaded) -> set[str]:
     """The transplants whose row or worklist lines differ between the shown board and a
     load (missing on either side included)."""
 
     def by_transplant(
-        rs: list[BoardRow], ws: list[WorklistItem]
+        rs: list[BoardRow], ws: Sequence[WorklistItem]
     ) -> dict[str, tuple[BoardRow, list[WorklistItem]]]:
         found: dict[str, tuple[BoardRow, list[WorklistItem]]] = {
             r.transplant_id: (r, []) for r in rs

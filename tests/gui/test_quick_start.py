@@ -16,6 +16,7 @@ from planner.app.context import Context
 from planner.app.patients import save_patient
 from planner.app.snapshot import (
     StartBoard,
+    StoredWorklist,
     entry_document,
     entry_payload,
     refresh_board_index,
@@ -239,6 +240,19 @@ def test_board_only_actions_work_at_once(quick_window):
     window.actions_by_name["show_today"].trigger()
     assert window.tabs.currentIndex() == 1
     assert window.worklist_model.rowCount() == len(window.session.worklist)
+
+
+def test_the_stored_worklist_is_decoded_once_the_board_is_painted(quick_window, qtbot, demo_repo):
+    """The start paints the board without decoding Today's lines; they are in the Today
+    model as soon as the GUI is quiet after that paint, before anyone could open the tab."""
+    window, board = quick_window
+    assert isinstance(board.worklist, StoredWorklist) and not board.worklist.decoded
+    assert window.worklist_model.rowCount() == 0  # the first paint decodes nothing
+    qtbot.waitUntil(lambda: window.worklist_model.rowCount() > 0, timeout=2000)
+    model = window.worklist_model
+    shown = [model.item(i) for i in range(model.rowCount())]
+    assert shown == clinic_view(demo_repo, NOW.date()).worklist
+    assert not window.session.ready  # the clinic is not loaded: these are the stored lines
 
 
 def test_closing_stores_the_entries_the_next_start_shows(qtbot, settings, demo_repo):

@@ -16,6 +16,7 @@ from planner.app.snapshot import (
     ENTRY_DAYS,
     REFRESH_AHEAD,
     RENEWED_DAYS,
+    StoredWorklist,
     complete_start_board,
     current_entries,
     entry_context,
@@ -212,6 +213,59 @@ def test_the_shown_board_is_stored_as_todays_entries_of_what_is_missing():
     assert start_board_of(repo.board_index(), TODAY + dt.timedelta(days=1), CLOSURES) is None
     # Nothing missing any more: a second close stores nothing.
     assert store_shown_board(repo, TODAY, CLOSURES, (live.rows, live.worklist), {}, {}) == 0
+
+
+def test_the_worklist_is_decoded_only_when_read_and_then_is_the_live_one(repo):
+    board = start_board_of(repo.board_index(), TODAY, CLOSURES)
+    assert board is not None and isinstance(board.worklist, StoredWorklist)
+    assert not board.worklist.decoded  # a start paints the board without it
+    live = clinic_view(repo, TODAY, CLOSURES).worklist
+    assert len(board.worklist) == len(live) > 0
+    assert board.worklist.decoded
+    assert list(board.worklist) == live and board.worklist[0] == live[0]
+    assert board.worklist[1:3] == live[1:3]
+
+
+def test_an_undecoded_worklist_is_stored_whole_at_close():
+    """A close before anything read the stored worklist still stores its lines."""
+    source = _demo()
+    refresh_board_index(source, TODAY, CLOSURES)
+    board = start_board_of(source.board_index(), TODAY, CLOSURES)
+    assert board is not None and isinstance(board.worklist, StoredWorklist)
+    assert not board.worklist.decoded
+    everything = {i.transplant_id for i in source.board_index()}
+    shown = (board.rows, board.worklist)
+    store_shown_board(
+        source, TODAY, CLOSURES, shown, board.sketches, board.engrafted, also=everything
+    )
+    again = start_board_of(source.board_index(), TODAY, CLOSURES)
+    live = clinic_view(source, TODAY, CLOSURES)
+    assert again is not None and again.complete
+    assert again.worklist == live.worklist and len(live.worklist) > 0
+
+
+def test_an_entry_whose_worklist_lines_do_not_decode_shows_its_row_without_them(repo):
+    """The lines are decoded after the first paint: a malformed text is left out then (the
+    live load, which compares, finds the entry wrong), never an error."""
+    index = repo.board_index()
+    live = clinic_view(repo, TODAY, CLOSURES)
+    victim = next(w.transplant_id for w in live.worklist)
+    day = TODAY.isoformat()
+
+    def spoiled(indexed: IndexedTransplant) -> IndexedTransplant:
+        if indexed.transplant_id != victim or indexed.entry is None:
+            return indexed
+        doc = entry_document(indexed.entry.payload)
+        row, _ = json.loads(doc["days"][day])
+        doc["days"][day] = "[" + json.dumps(row, separators=(",", ":")) + ",not json]"
+        return dataclasses.replace(
+            indexed, entry=dataclasses.replace(indexed.entry, payload=entry_payload(doc))
+        )
+
+    board = start_board_of([spoiled(i) for i in index], TODAY, CLOSURES)
+    assert board is not None and board.complete
+    assert board.rows == live.rows  # the row is shown
+    assert list(board.worklist) == [w for w in live.worklist if w.transplant_id != victim]
 
 
 def test_a_server_board_is_completed_when_read():

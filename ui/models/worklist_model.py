@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -15,9 +16,11 @@ from PySide6.QtCore import (
 )
 
 from planner.app.board import WorklistItem
+from planner.app.snapshot import is_decoded
 from planner.domain.i18n import tr
 from ui.session import ClinicSession
 from ui.translation import QT_TRANSLATE_NOOP, format_date
+from ui.workers import when_gui_quiet
 
 # English source texts, shown translated (``headers``).
 COLUMNS = (
@@ -52,14 +55,18 @@ class WorklistModel(QAbstractTableModel):
     def __init__(self, session: ClinicSession) -> None:
         super().__init__()
         self._session = session
+        # The lines shown: the session's as of the last reset. A stored board's are
+        # decoded once the board is painted (``_on_session_board_changed``), and the
+        # model must not change its rows between two resets.
+        self._items: Sequence[WorklistItem] = ()
         session.sig_board_changed.connect(self._on_session_board_changed)
 
     def item(self, row: int) -> WorklistItem:
         """The item at ``row``."""
-        return self._session.worklist[row]
+        return self._items[row]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._session.worklist)
+        return 0 if parent.isValid() else len(self._items)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -80,9 +87,9 @@ class WorklistModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._session.worklist):
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
-        item = self._session.worklist[index.row()]
+        item = self._items[index.row()]
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
             return Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DisplayRole:
@@ -98,12 +105,29 @@ class WorklistModel(QAbstractTableModel):
         if index.isValid() and index.column() == 0 and role == Qt.ItemDataRole.CheckStateRole:
             checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
             if checked:
-                self.sig_check_off_requested.emit(self._session.worklist[index.row()])
+                self.sig_check_off_requested.emit(self._items[index.row()])
                 return True
         return False
 
     def _on_session_board_changed(self) -> None:
+        items = self._session.worklist
+        if not is_decoded(items):
+            # A stored board's lines: the Today tab is not what a start shows, so they
+            # are decoded once the board is painted and the GUI is quiet (start-up
+            # budget), or at once when the tab is shown first (``decode_now``).
+            when_gui_quiet(self.decode_now)
+            items = ()
+        self._show(items)
+
+    def decode_now(self) -> None:
+        """Show the session's lines, decoding them if they are not yet."""
+        items = self._session.worklist
+        if items is not self._items:
+            self._show(items)
+
+    def _show(self, items: Sequence[WorklistItem]) -> None:
         self.beginResetModel()
+        self._items = items
         self.endResetModel()
 
 
@@ -121,7 +145,7 @@ def _cells(item: WorklistItem) -> tuple[str, ...]:
     )
 
 
-def worklist_html(items: list[WorklistItem], title: str) -> str:
+def worklist_html(items: Sequence[WorklistItem], title: str) -> str:
     """The printable worklist: every value escaped, so text never becomes markup.
 
     The header row is a ``thead``: Qt repeats it at the top of every printed page.
