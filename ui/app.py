@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -15,7 +16,6 @@ from planner.app.snapshot import StartBoard, complete_start_board, stored_start_
 from planner.domain import i18n
 from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
-from planner.domain.templates import Protocol, all_protocols
 from planner.errors import PlannerError
 from planner.records.ports import Actor, Repository
 from ui import probe
@@ -25,6 +25,9 @@ from ui.session import ClinicSession
 from ui.settings import WindowState
 from ui.translation import install_translators, resolve_language
 from ui.workers import run_in_background, when_gui_quiet
+
+if TYPE_CHECKING:
+    from planner.domain.templates import Protocol
 
 
 def create_main_window(
@@ -76,6 +79,8 @@ def app_icon() -> QIcon:
 
 
 def _bundled_protocols() -> Mapping[str, Protocol]:
+    from planner.domain.templates import all_protocols
+
     return all_protocols(None)[0]
 
 
@@ -171,7 +176,11 @@ def run(
     def load_templates() -> None:
         # After the first paint, in a worker thread (34 templates: a stalled frame on the
         # GUI thread); a local template that fails to parse is reported then. Until they
-        # are in, window.protocols parses them when first asked.
+        # are in, window.protocols parses them when first asked. The module is imported
+        # here, not for the first paint, which names no template (the start-up budget);
+        # the live load has imported it by now.
+        from planner.domain.templates import all_protocols
+
         run_in_background(
             lambda: all_protocols(local_templates),
             templates_loaded,

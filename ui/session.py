@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
-from planner.app.board import BoardRow, WorklistItem
+from planner.app.board_rows import BoardRow, WorklistItem
 from planner.app.collector import collector_paused
 from planner.app.timeline import RowSketch
 from planner.app.view_queue import ViewQueue

@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING, Any, overload
 
 from planner import __version__
 from planner.app.alert_rules import SEVERITIES
-from planner.app.board import BoardRow, WorklistItem, board_order, worklist_order
+from planner.app.board_rows import BoardRow, WorklistItem, board_order, worklist_order
 from planner.app.timeline import Band, RowSketch, SketchDetail, StepRun, row_sketch
 from planner.domain import i18n
-from planner.domain.templates import Phase
+from planner.domain.phases import Phase
 from planner.records.ports import BoardEntry, IndexedTransplant
 
 if TYPE_CHECKING:

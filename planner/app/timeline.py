@@ -12,10 +12,15 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from planner.domain.plans import Occurrence, Plan, shown_status
-from planner.domain.templates import Phase
+from planner.domain.phases import Phase
+from planner.domain.step_status import shown_status
+
+if TYPE_CHECKING:
+    # Plans are read, never made here: the clinic timeline painted at start-up from
+    # stored sketches must not load the plan and template modules (start-up budget).
+    from planner.domain.plans import Occurrence, Plan
 
 MIN_PX_PER_DAY = 0.25
 MAX_PX_PER_DAY = 120.0

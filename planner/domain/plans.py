@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 from functools import cached_property
 from typing import Final, NamedTuple
 
@@ -30,6 +29,10 @@ from planner.domain.days import (
 )
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.patients import new_id
+from planner.domain.step_status import OVERDUE as OVERDUE
+from planner.domain.step_status import StepStatus as StepStatus
+from planner.domain.step_status import overdue_before as overdue_before
+from planner.domain.step_status import shown_status as shown_status
 from planner.domain.templates import (
     DAY0,
     AnchorDef,
@@ -64,18 +67,6 @@ def dates_an_anchor(step_id: str, phase: str) -> bool:
     return phase in ANCHOR_PHASES or is_admission_step(step_id)
 
 
-class StepStatus(StrEnum):
-    """Status of a step or of one of its occurrences."""
-
-    PLANNED = "planned"
-    DONE = "done"
-    SKIPPED = "skipped"
-    CANCELLED = "cancelled"
-
-
-OVERDUE: Final = "overdue"
-"""The status a planned occurrence shows once it is overdue (never stored)."""
-
 # A status as a word in a sentence, in the interface's language (``status_word``).
 _STATUS_WORDS: Final = {
     StepStatus.PLANNED: tr_noop("planned"),
@@ -88,21 +79,6 @@ _STATUS_WORDS: Final = {
 def status_word(status: StepStatus) -> str:
     """ "done", "skipped"... in the interface's language."""
     return tr(_STATUS_WORDS.get(status, status.value))
-
-
-def overdue_before(today: dt.date, window_after: int) -> dt.date:
-    """Planned occurrences dated before this day are overdue ``today``: a step may run
-    ``window_after`` days late (its window, as in "Day +28 +/-3") before it is."""
-    return today - dt.timedelta(days=window_after)
-
-
-def shown_status(status: str, date: dt.date, window_after: int, today: dt.date | None) -> str:
-    """What an occurrence shows today: "overdue" for a planned one past its window,
-    else its recorded status ("planned", "done", "skipped", "cancelled")."""
-    planned = status == StepStatus.PLANNED
-    if planned and today is not None and date < overdue_before(today, window_after):
-        return OVERDUE
-    return str(status)
 
 
 @dataclass(frozen=True)

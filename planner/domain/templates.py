@@ -49,6 +49,7 @@ from planner.domain.conditions import FACT_VALUES, NUMERIC_FACTS, Clause, StepCo
 from planner.domain.days import MDAY, NUMBERINGS, OFFSET
 from planner.domain.i18n import tr, tr_noop
 from planner.domain.numbers import DEFAULT_LOCALE, format_number
+from planner.domain.phases import Phase as Phase  # named here by the templates' readers
 from planner.errors import TemplateError, UnknownTemplateError
 
 SCHEMA_VERSION = 1
@@ -60,20 +61,6 @@ DAY_LIMIT = 3650  # ten years either side of the anchor
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 REVIEW_STATUSES = ("for local review", "locally approved")
 DAY0 = "day0"
-
-
-class Phase(StrEnum):
-    """Timeline lanes, in the order they are drawn."""
-
-    WORKUP = "work-up"
-    MOBILISATION = "mobilisation"
-    COLLECTION = "collection"
-    CONDITIONING = "conditioning"
-    INFUSION = "infusion"
-    GVHD_PROPHYLAXIS = "gvhd-prophylaxis"
-    SUPPORTIVE_CARE = "supportive-care"
-    RECOVERY = "recovery"
-    FOLLOW_UP = "follow-up"
 
 
 class StepKind(StrEnum):

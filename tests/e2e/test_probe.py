@@ -62,3 +62,66 @@ def test_the_probe_reports_a_start_its_live_clinic_and_its_close(tmp_path):
     assert first["painted_rows"] == "0" and second["painted_rows"] == second["rows"]
     # On the stored board a patient opens before the live load is in.
     assert float(second["painted_at"]) <= float(second["ready_at"]) < float(second["live_at"])
+
+
+# What a stored start must not import before its first paint: the rules, plans and
+# templates cost some 25 ms of imports, and the stored board needs none of them (the
+# start-up budget, docs/architecture.md, "Quick start"). They come with the live load.
+NOT_BEFORE_THE_FIRST_PAINT = (
+    "planner.app.board",
+    "planner.app.changes",
+    "planner.app.clinic",
+    "planner.domain.plans",
+    "planner.domain.templates",
+    "sqlalchemy",
+)
+
+# The real entry point, its stdout tapped: the probe's "painted_at" line is written at
+# the first paint, and the modules loaded then are listed once the app has closed.
+_TAPPED_START = """
+import sys
+seen = []
+class Tap:
+    def __init__(self, out):
+        self.out = out
+    def write(self, text):
+        if "painted_at=" in text and not seen:
+            seen.append(sorted(sys.modules))
+        return self.out.write(text)
+    def flush(self):
+        self.out.flush()
+sys.stdout = Tap(sys.stdout)
+import main
+sys.argv = ["transplant-planner", "--db", sys.argv[1]]
+try:
+    main.main()
+finally:
+    sys.stdout = sys.stdout.out
+    print("modules_at_paint=" + ",".join(seen[0] if seen else ["none"]))
+"""
+
+
+def test_a_stored_start_paints_before_importing_the_rules_and_the_database_library(tmp_path):
+    db = tmp_path / "clinic.db"
+    subprocess.run([str(ENTRY), "demo-db", str(db)], check=True, capture_output=True)
+    _run(db, tmp_path)  # its close stores the board
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TRANSPLANT_PLANNER_DATA": str(tmp_path / "data"),
+        "HOME": str(tmp_path),
+        "TRANSPLANT_PLANNER_PROBE": "0",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _TAPPED_START, str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    fields = dict(item.split("=", 1) for item in done.stdout.split())
+    assert fields["from_snapshot"] == "1" and fields["painted_rows"] == fields["rows"]
+    loaded = set(fields["modules_at_paint"].split(","))
+    assert "planner.app.snapshot" in loaded and "ui.main_window" in loaded  # not vacuous
+    assert loaded.isdisjoint(NOT_BEFORE_THE_FIRST_PAINT)

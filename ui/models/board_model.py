@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 
 from planner.app import alert_rules
 from planner.app.alert_rules import shown_severity
-from planner.app.board import BoardRow
+from planner.app.board_rows import BoardRow
 from planner.domain.i18n import tr
 from ui.session import ClinicSession
 from ui.translation import QT_TRANSLATE_NOOP

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from planner.app.board import WorklistItem
+from planner.app.board_rows import WorklistItem
 from planner.app.snapshot import is_decoded
 from planner.domain.i18n import tr
 from ui.session import ClinicSession

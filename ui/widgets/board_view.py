@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.app import alert_rules
-from planner.app.board import Alert, BoardRow
+from planner.app.board_rows import Alert, BoardRow
 from planner.domain.search import search_key
 from ui.models.board_model import (
     ALERTS_COLUMN,

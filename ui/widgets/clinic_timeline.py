@@ -23,6 +23,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -53,10 +54,13 @@ from planner.app.timeline import (
     visible_rows,
     weekend_dates,
 )
-from planner.domain.plans import Plan, overdue_before
-from planner.domain.templates import Phase
+from planner.domain.phases import Phase
+from planner.domain.step_status import overdue_before
 from ui.translation import format_date
 from ui.widgets.status_style import phase_label
+
+if TYPE_CHECKING:
+    from planner.domain.plans import Plan
 
 NAME_WIDTH = 230
 AXIS_HEIGHT = 36

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from planner.domain.templates import Phase
+from planner.domain.phases import Phase
 from ui.translation import QT_TRANSLATE_NOOP
 
 STATUSES = ("planned", "done", "overdue", "skipped", "cancelled")
