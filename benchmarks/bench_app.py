@@ -68,8 +68,8 @@ import time
 from pathlib import Path
 
 from benchmarks import pg
-from benchmarks.bench_startup import BARE, _compile_project
 from benchmarks.clinic import copy_db, move_db, write_clinic_db
+from benchmarks.common import BARE_WINDOW, compile_project
 from planner.app.accounts import add_account, set_sign_in_policy
 from planner.app.context import Context
 from planner.app.patients import save_patient
@@ -309,7 +309,7 @@ def measure(
                 # To its paint, as the app's figures are: timed to the end of the process
                 # (as this was until session 19) the floor held the bare window's exit,
                 # some 15-20 ms, and every ratio looked about 15% better than it was.
-                bare.append(_run([sys.executable, "-c", BARE], run_env)["painted_at"])
+                bare.append(_run([sys.executable, "-c", BARE_WINDOW], run_env)["painted_at"])
                 first.append(_run([*app, cold], probe_first))
                 stored.append(_run([*app, warm], probe))
                 if isinstance(clinics, _SqliteClinics):
@@ -432,7 +432,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.database_url and not pg.is_url(args.database_url):
         parser.error("--database-url takes a postgresql+psycopg://... URL")
-    _compile_project()
+    compile_project()
     server = _xvfb() if args.platform == "xcb" else None
     env = {**os.environ, "QT_QPA_PLATFORM": args.platform}
     try:

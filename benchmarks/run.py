@@ -26,7 +26,6 @@ SCRIPTS = (
     "bench_gc",
     "bench_edit",
     "bench_preview",
-    "bench_startup",
     "bench_import",
     "bench_backup",
     "bench_forms",
