@@ -65,7 +65,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
         # Reading the centre's settings needs no data folder; checking the database file
         # refuses e.g. a zero-length file. A refusal is one sentence, in a dialog too.
         settings, problem = shell.centre_settings_and_problem()
-        quick, start_board = shell.quick_start(args, settings)
+        quick, start_board, signed_in = shell.quick_start(args, settings)
     except (UserError, PlannerError) as exc:
         _show_start_error(str(exc))
         raise
@@ -119,6 +119,7 @@ def run_gui(args: argparse.Namespace, shell: Shell) -> int:
             settings=settings,
             settings_problem=problem,
             start_board=start_board,
+            signed_in=signed_in,
             open_repo=open_repo,
             storage_warning=warning,
             window_settings=window_settings,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +12,12 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from planner.app.context import SignedIn
 from planner.app.snapshot import StartBoard, complete_start_board, stored_start_board
 from planner.domain import i18n
 from planner.domain.assets import resource
 from planner.domain.patients import ClinicSettings
-from planner.errors import PlannerError
+from planner.errors import PlannerError, SignInError
 from planner.records.ports import Actor, Repository
 from ui import probe
 from ui.errors import LOG, configure_logging, install_excepthook, user_message
@@ -44,6 +45,7 @@ def create_main_window(
     start_board: StartBoard | None = None,
     keep_snapshot: bool = False,
     restore_layout: bool = False,
+    signed_in: SignedIn | None = None,
 ) -> MainWindow:
     """Build the session and the main window (tests call this without ``run``).
 
@@ -51,6 +53,8 @@ def create_main_window(
     may be None until ``session.attach``; otherwise ``load_now`` loads the clinic.
     ``restore_layout``: the last session's geometry, splitter and columns, applied
     before the first rows arrive (so they are not measured for nothing).
+    ``signed_in``: who the computer's login signed in as, read with the stored board of
+    a database with accounts (confirmed once the database is open: ``run``).
     """
     session = ClinicSession(
         repo, actor, clock, demo=demo, centre=centre, keep_snapshot=keep_snapshot
@@ -63,6 +67,8 @@ def create_main_window(
     )
     if restore_layout:
         window.restore_layout()
+    if signed_in is not None:
+        session.sign_in(signed_in)
     if start_board is not None and start_board.complete:
         session.start_board(start_board)
     elif load_now:
@@ -103,6 +109,7 @@ def run(
     window_settings: QSettings | None = None,
     storage_warning: str = "",
     translation_cache: Path | None = None,
+    signed_in: SignedIn | None = None,
 ) -> int:
     """Run the desktop app until the main window closes; return the exit code.
 
@@ -112,6 +119,9 @@ def run(
     ``storage_warning``: a sentence about where the database is kept, shown as a banner.
     ``translation_cache``: where a catalogue not built at install is compiled (the data
     folder's ``translations``; ui/translation.py).
+    ``signed_in``: where the database has accounts, who the computer's login signed in as
+    by the file's rules, read by the quick start with the stored board; the database,
+    once open, must say the same (``_open_behind_board``), and the sign-in is recorded then.
     """
     # The loads, sketches and templates run in worker threads of pure Python: a shorter
     # switch interval (Python's default is 5 ms) hands the interpreter back to the GUI
@@ -134,6 +144,8 @@ def run(
         # Stored in the language used before another was chosen: its rows' texts would
         # be in that one under this one's headers. The live clinic is computed instead.
         start_board = None
+    if signed_in is not None and start_board is None:
+        signed_in = None  # nothing to show before the database is open: its sign-in then
     window = create_main_window(
         repo,
         actor=actor,
@@ -146,6 +158,7 @@ def run(
         start_board=start_board,
         keep_snapshot=True,
         restore_layout=True,
+        signed_in=signed_in,
     )
     install_excepthook(lambda: app.activeWindow() or window)
     window.show_settings_problem(settings_problem)
@@ -210,7 +223,7 @@ def run(
         # A stored board that lacks some transplants (changed since their entries were
         # stored) is completed behind the window, once the database is open.
         partial = start_board if start_board is not None and not start_board.complete else None
-        _open_behind_board(app, window, open_repo, partial)
+        _open_behind_board(app, window, open_repo, partial, signed_in)
     return int(app.exec())
 
 
@@ -298,35 +311,94 @@ def _stored_board_then(window: MainWindow, load: Callable[[], None]) -> None:
     run_in_background(lambda: stored_start_board(repo, today, closures), shown, failed)
 
 
+def _let_in(repo: Repository, login: str, signed_in: SignedIn | None, shown: bool) -> bool:
+    """On a database with accounts: True when the open database lets the computer's
+    login in as the quick start did (``signed_in``), False when the quick start signed no
+    one in (the sign-in comes now).
+
+    Raises:
+        SignInError: it does not (the file is locked by this instance, so only a program
+            that ignored the lock can have changed the accounts meanwhile).
+        RuntimeError: a stored board was ``shown`` without a sign-in (never: the quick
+            start reads the board of such a file only with its sign-in).
+    """
+    if signed_in is None:
+        if shown:
+            raise RuntimeError("a stored board was shown before a sign-in")
+        return False
+    from planner.app.accounts import check_login
+
+    if check_login(repo, login, signed_in.actor.workstation) != signed_in:
+        raise SignInError(
+            QCoreApplication.translate(
+                "app", "The accounts changed while the clinic was being opened; start again."
+            )
+        )
+    return True
+
+
+def _record_sign_in(
+    session: ClinicSession, repo: Repository, signed: SignedIn, at: dt.datetime
+) -> None:
+    """The quick start's sign-in (decided ``at``) recorded behind the clinic, once the
+    start's file check (already started) passes: views opened meanwhile wait for its row."""
+    from planner.app.accounts import record_login_sign_in
+
+    session.record_sign_in(lambda: record_login_sign_in(repo, signed, at))
+
+
+def _board_behind(
+    repo: Repository,
+    partial: StartBoard | None,
+    shown: bool,
+    let_in: bool | None,
+    day: tuple[dt.date, Sequence[dt.date]],
+) -> StartBoard | None:
+    """What the worker shows once the database is open: ``partial`` completed, or a
+    server's stored board of ``day`` (today, closures) when none was ``shown``; None
+    when there is nothing to show yet. ``let_in``: None on a database without accounts,
+    else whether the computer's login signed in with the stored board."""
+    today, closures = day
+    try:
+        if partial is not None and let_in is not False:
+            return complete_start_board(repo, partial, closures)
+        if repo.shared and not shown and let_in is None:
+            return stored_start_board(repo, today, closures)
+    except PlannerError as exc:  # only the head start is lost: the load follows
+        LOG.warning("stored board not read: %s", type(exc).__name__)
+    return None
+
+
 def _open_behind_board(
     app: QApplication,
     window: MainWindow,
     open_repo: Callable[[], Repository],
     partial: StartBoard | None = None,
+    signed_in: SignedIn | None = None,
 ) -> None:
     """Paint the window (with the stored board, if any), then open the database and load
     the clinic off the GUI thread. ``partial``: a stored board that lacks some
-    transplants, shown once they are computed (``complete_start_board``)."""
+    transplants, shown once they are computed (``complete_start_board``). ``signed_in``:
+    the computer's login the quick start let in on a database with accounts; the open
+    database must let it in as the same account and role, or the start is refused (the
+    file is locked meanwhile, so nothing can have changed it), and the sign-in is recorded
+    behind the clinic once the file check has passed."""
     session = window.session
     # Read in the GUI thread: the worker must not touch the session.
     today, closures = session.today, sorted(session.closures)
     shown_stored = session.from_snapshot
+    login, signed_at = session.login, session.clock()
 
     def open_and_read_board() -> tuple[Repository, StartBoard | None, bool]:
         repo = open_repo()
         # Nothing of the clinic before a sign-in, where the database has accounts (the
-        # quick start showed no stored board then either: planner.storage.quick).
+        # quick start showed no stored board then either, unless the computer's login
+        # signed in: planner.storage.quick).
         accounts = repo.accounts_in_use()
+        let_in = _let_in(repo, login, signed_in, shown_stored) if accounts else None
         # A server's stored board can only be read once connected; an SQLite file's was
         # read before it was opened (the quick start).
-        board = None
-        try:
-            if partial is not None and not accounts:
-                board = complete_start_board(repo, partial, closures)
-            elif repo.shared and not shown_stored and not accounts:
-                board = stored_start_board(repo, today, closures)
-        except PlannerError as exc:  # only the head start is lost: the load follows
-            LOG.warning("stored board not read: %s", type(exc).__name__)
+        board = _board_behind(repo, partial, shown_stored, let_in, (today, closures))
         return repo, board, accounts
 
     def opened(result: tuple[Repository, StartBoard | None, bool]) -> None:
@@ -334,6 +406,14 @@ def _open_behind_board(
         session.set_loading(False)
         if session.finishing:
             return  # closed meanwhile: main.py closes the repository
+        if accounts and signed_in is not None:  # confirmed in the worker
+            if board is not None and board.today == session.today:
+                session.start_board(board)
+            session.attach(repo)
+            _check_file(app, window)
+            _record_sign_in(session, repo, signed_in, signed_at)
+            when_gui_quiet(refresh)
+            return
         if accounts:
             session.attach(repo)
             _sign_in_beside_check(
@@ -348,10 +428,14 @@ def _open_behind_board(
         session.attach(repo)
         load(repo)
 
+    def refresh() -> None:
+        if not session.finishing:
+            session.refresh_async(window.show_load_error)
+
     def load(repo: Repository) -> None:
         if session.finishing:
             return
-        session.refresh_async(window.show_load_error)
+        refresh()
         _check_file(app, window)
 
     def start() -> None:

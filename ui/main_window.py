@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.domain.accounts import Account, Permission, SignInMethod, SignInPolicy, permits
+from planner.domain.accounts import Account, Permission, SignInMethod, SignInPolicy, refusal
 from planner.domain.i18n import tr
 from planner.errors import PlannerError
 from planner.records.ports import Repository
@@ -741,17 +741,7 @@ class MainWindow(QMainWindow):
 
     def _refusal(self, spec: ActionSpec) -> str:
         """Why the signed-in role may not run ``spec`` ("" when it may)."""
-        if permits(self.session.actor.role, spec.permission):
-            return ""
-        # The refusal's sentence: the use cases' module, not needed by a start without
-        # accounts (every role check passes there; the start-up budget).
-        from planner.app.changes import require
-
-        try:
-            require(self.session.actor, spec.permission)
-        except PlannerError as exc:
-            return str(exc)
-        return ""
+        return refusal(self.session.actor.role, spec.permission)
 
     def apply_role(self) -> None:
         """Enable the actions the signed-in role may run (all of them without accounts);

@@ -2,7 +2,8 @@
 
 With ``TRANSPLANT_PLANNER_PROBE`` set (``benchmarks/bench_app.py`` sets it), the app
 started by ``transplant-planner`` prints, on stdout, ``name=value`` pairs: when the
-board was first painted and with how many rows, when a patient could first be opened
+board was first painted and with how many rows (and whether someone was signed in then),
+when a patient could first be opened
 (``ready_at``), when the
 live clinic was in and painted, whether the stored
 board was shown first, the longest stall of the GUI thread while loading and while idle
@@ -89,8 +90,14 @@ class Probe(QObject):
         return False
 
     def _first_paint_done(self) -> None:
-        # The rows on screen then: all of them when a stored board was painted complete.
-        _say(painted_at=f"{time.time():.6f}", painted_rows=self._window.model.rowCount())
+        # The rows on screen then: all of them when a stored board was painted complete;
+        # and whether someone was signed in then (a database with accounts shows no row
+        # before a sign-in).
+        _say(
+            painted_at=f"{time.time():.6f}",
+            painted_rows=self._window.model.rowCount(),
+            painted_signed_in=int(self._window.session.signed_in is not None),
+        )
         # The load's stalls are counted from here: the first paint is the start's.
         self._stall = 0.0
         self._last = time.perf_counter()

@@ -33,12 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.app.accounts import (
-    SignedIn,
-    confirm_password,
-    sign_in,
-    sign_in_with_login,
-)
+from planner.app.context import SignedIn
 from planner.domain.accounts import SignInMethod, SignInPolicy, role_name
 from planner.errors import SignInError
 from planner.records.ports import Actor, Repository
@@ -160,6 +155,10 @@ class SignInDialog(QDialog):
             self.message.setText(self.tr("Type the account name and the password."))
             return
         repo, ws, now, who = self._repo, self._workstation, self._clock(), self._unlock_for
+        # The sign-in's use cases, imported when a sign-in is typed: the idle lock of a
+        # start that the computer's login let in is made before its first paint.
+        from planner.app.accounts import confirm_password, sign_in
+
         if who is not None:
 
             def check() -> SignedIn:
@@ -178,6 +177,7 @@ class SignInDialog(QDialog):
             return
         repo, login, ws, now = self._repo, self._login, self._workstation, self._clock()
         who = self._unlock_for
+        from planner.app.accounts import sign_in_with_login
 
         def check() -> SignedIn:
             done = sign_in_with_login(repo, login, ws, now)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Final
 
 from planner.app.changes import require_recorded
 from planner.app.context import Context
+from planner.app.context import SignedIn as SignedIn
 from planner.domain.accounts import (
     Account,
     Permission,
@@ -31,6 +32,7 @@ from planner.domain.accounts import (
     SignInPolicy,
     check_account_name,
     check_new_password,
+    login_account,
     role_name,
 )
 from planner.domain.i18n import tr, tr_noop
@@ -174,14 +176,6 @@ def set_sign_in_policy(
 # --- signing in ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SignedIn:
-    """Who signed in: the actor every later action carries, and the rules in force."""
-
-    actor: Actor
-    policy: SignInPolicy
-
-
 FAILED = tr_noop("Sign-in failed: the name or the password is not right.")
 
 
@@ -305,16 +299,7 @@ def check_login(repo: Repository, login: str, workstation: str) -> SignedIn:
         SignInError: the method is the password, or the login has no active account.
     """
     policy = repo.sign_in_policy()
-    if policy.method is not SignInMethod.OS_ACCOUNT:
-        raise SignInError(tr("This centre signs in with a name and a password."))
-    account = repo.get_account(login)
-    if account is None or not account.active:
-        raise SignInError(
-            tr(
-                "The computer login {login} has no active Transplant Planner account; ask "
-                "an administrator."
-            ).format(login=login)
-        )
+    account = login_account(policy, repo.get_account(login), login)
     return SignedIn(Actor(account.name, workstation, account.role), policy)
 
 

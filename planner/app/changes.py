@@ -27,13 +27,7 @@ from functools import cached_property
 from typing import Any, Final, Protocol
 
 from planner.app.context import Context
-from planner.domain.accounts import (
-    Permission,
-    permission_name,
-    permits,
-    role_name,
-    roles_with,
-)
+from planner.domain.accounts import Permission, refusal
 from planner.domain.calendar_revisions import revised
 from planner.domain.i18n import tr
 from planner.domain.labs import LabSample
@@ -78,17 +72,9 @@ def require(actor: Actor, permission: Permission) -> None:
         PermissionDeniedError: e.g. "A viewer cannot edit clinical records; ask someone
             signed in as a coordinator, nurse or physician."
     """
-    if permits(actor.role, permission):
-        return
-    roles = [role_name(r) for r in roles_with(permission)]
-    raise PermissionDeniedError(
-        tr("The {role} role cannot {permission}; ask someone signed in as: {roles}.").format(
-            role=role_name(actor.role),
-            permission=permission_name(permission),
-            roles=", ".join(roles),
-        ),
-        permission.value,
-    )
+    refused = refusal(actor.role, permission)
+    if refused:
+        raise PermissionDeniedError(refused, permission.value)
 
 
 def change_of(result: Change | CarriesChange) -> Change | None:

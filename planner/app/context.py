@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from planner.domain.accounts import SignInPolicy
 from planner.domain.i18n import tr
 from planner.errors import ValidationError
 from planner.records.ports import Actor
@@ -48,3 +49,15 @@ class Context:
                     what=tr(what), date=date.isoformat()
                 ),
             )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in: the actor every later action carries, and the rules in force.
+
+    Here, not with the sign-in's use cases (``planner.app.accounts``): a start whose file
+    lets the computer's login in shows the clinic before those are imported.
+    """
+
+    actor: Actor
+    policy: SignInPolicy

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from planner.app.context import Context
+from planner.app.context import Context, SignedIn
 from planner.cli.parser import DB_ENV, PROGRAM, UserError
 from planner.domain.patients import ClinicSettings
 from planner.records.ports import Actor
@@ -281,9 +281,11 @@ class Shell:
 
     def quick_start(
         self, args: argparse.Namespace, settings: ClinicSettings
-    ) -> tuple[QuickOpen | None, StartBoard | None]:
+    ) -> tuple[QuickOpen | None, StartBoard | None, SignedIn | None]:
         """Lock the SQLite file and decode the board it stored for today (or None; it may
-        lack transplants changed since, completed once the database is open).
+        lack transplants changed since, completed once the database is open). On a file
+        with accounts, the board comes with who the computer's login signed in as (the
+        board of such a file is never shown without it), else None.
 
         Only the standard library and the board's own modules run here: SQLAlchemy is
         imported later, in a worker thread, while the stored board is already on screen.
@@ -293,7 +295,7 @@ class Shell:
 
         target = self.database_target(args)
         if is_url(target):
-            return None, None
+            return None, None, None
         self.refuse_empty(target)
         now = self.clock()
         quick = quick_open(
@@ -302,12 +304,24 @@ class Shell:
             workstation=self.actor.workstation,
             now=now,
             day=now.date(),  # the entries' lines of today only: all a start reads
+            login=self.actor.user,  # the computer's: it may sign in on a file with accounts
         )
         if quick is None or quick.index is None:
-            return quick, None
+            return quick, None, None
         from planner.app.snapshot import start_board_of
 
-        return quick, start_board_of(quick.index, now.date(), settings.closures)
+        board = start_board_of(quick.index, now.date(), settings.closures)
+        return quick, board, self._login_signed_in(quick)
+
+    def _login_signed_in(self, quick: QuickOpen) -> SignedIn | None:
+        """Who the computer's login signed in as when the quick start read a file with
+        accounts (``QuickOpen.login``), on this workstation; None otherwise. Confirmed and
+        recorded once the database is open (``ui.app``)."""
+        if quick.login is None:
+            return None
+        account = quick.login.account
+        actor = Actor(account.name, self.actor.workstation, account.role)
+        return SignedIn(actor, quick.login.policy)
 
     @staticmethod
     def local_templates() -> Path:

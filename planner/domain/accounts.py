@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Final
 
 from planner.domain.i18n import tr, tr_noop
-from planner.errors import ValidationError
+from planner.errors import SignInError, ValidationError
 
 
 class Role(StrEnum):
@@ -267,3 +267,38 @@ def role_name(role: Role | None) -> str:
 def permission_name(permission: Permission) -> str:
     """The permission as shown ("verify doses"), translated."""
     return tr(PERMISSION_NAMES[permission])
+
+
+def refusal(role: Role | None, permission: Permission) -> str:
+    """Why ``role`` may not ``permission``, in one sentence naming who may ("" when it
+    may): the text of every refusal (``planner.app.changes.require``) and of the tooltip
+    of each action a role may not run."""
+    if permits(role, permission):
+        return ""
+    roles = [role_name(r) for r in roles_with(permission)]
+    return tr("The {role} role cannot {permission}; ask someone signed in as: {roles}.").format(
+        role=role_name(role),
+        permission=permission_name(permission),
+        roles=", ".join(roles),
+    )
+
+
+def login_account(policy: SignInPolicy, account: Account | None, login: str) -> Account:
+    """The account the computer's login ``login`` signs in as (``account``, read by its
+    key), where the centre chose that method: the one rule for the desktop's sign-in once
+    the database is open and for the start that reads the file before
+    (``planner.storage.quick``).
+
+    Raises:
+        SignInError: the method is the password, or the login has no active account.
+    """
+    if policy.method is not SignInMethod.OS_ACCOUNT:
+        raise SignInError(tr("This centre signs in with a name and a password."))
+    if account is None or not account.active:
+        raise SignInError(
+            tr(
+                "The computer login {login} has no active Transplant Planner account; ask "
+                "an administrator."
+            ).format(login=login)
+        )
+    return account

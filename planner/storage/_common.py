@@ -42,6 +42,9 @@ from planner.records.serialize import (
     transplant_from_dict,
     transplant_to_dict,
 )
+from planner.storage.quick import POLICY_META_KEY as POLICY_META_KEY
+from planner.storage.quick import account_from_stored as account_from_stored
+from planner.storage.quick import policy_from_stored as policy_from_stored
 
 LABS_ENTITY = "labs"
 LABS_FIELD = "import"
@@ -49,7 +52,6 @@ RECORD_ENTITY_PREFIX = "record:"
 ACCOUNT_ENTITY = "account"
 POLICY_ENTITY = "policy"
 POLICY_ID = "sign_in"
-POLICY_META_KEY = "sign_in_policy"
 
 
 def normalise(d: Mapping[str, Any]) -> dict[str, Any]:
@@ -479,19 +481,9 @@ def account_dict(account: Account, version: int) -> dict[str, Any]:
     return {**account.to_dict(), "key": account.key, "version": version}
 
 
-def account_from_stored(d: Mapping[str, Any]) -> Account:
-    """An ``Account`` from its stored dict."""
-    return Account.from_dict(d, int(d["version"]))
-
-
 def policy_dict(policy: SignInPolicy, version: int) -> dict[str, Any]:
     """The stored form of the sign-in policy (one JSON text in ``meta``)."""
     return {**policy.to_dict(), "version": version}
-
-
-def policy_from_stored(d: Mapping[str, Any] | None) -> SignInPolicy:
-    """The policy from its stored dict (the defaults when none is stored)."""
-    return SignInPolicy.from_dict(d, int(d["version"])) if d else SignInPolicy()
 
 
 def _audited_account(d: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -1434,6 +1434,11 @@ donde BACKUP es uno de los archivos planner-....db de {folder}. Primero se verif
         <source>A local template was skipped: {error}</source>
         <translation>Se omitió una plantilla local: {error}</translation>
     </message>
+    <message>
+        <location filename="../../ui/app.py" line="340"/>
+        <source>The accounts changed while the clinic was being opened; start again.</source>
+        <translation>Las cuentas cambiaron mientras se abría la clínica; vuelva a iniciar.</translation>
+    </message>
 </context>
 <context>
     <name>dates</name>

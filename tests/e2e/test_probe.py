@@ -125,3 +125,42 @@ def test_a_stored_start_paints_before_importing_the_rules_and_the_database_libra
     loaded = set(fields["modules_at_paint"].split(","))
     assert "planner.app.snapshot" in loaded and "ui.main_window" in loaded  # not vacuous
     assert loaded.isdisjoint(NOT_BEFORE_THE_FIRST_PAINT)
+
+
+def test_the_computer_login_start_paints_the_stored_board_and_records_the_sign_in(tmp_path):
+    """A database with accounts where the centre signs in with the computer's login: the
+    stored board is painted at the first paint, as without accounts, and the sign-in is
+    in the audit trail once the app has closed."""
+    import getpass
+
+    from planner.app.accounts import add_account, set_sign_in_policy
+    from planner.app.context import Context
+    from planner.domain.accounts import Role, SignInMethod
+    from planner.records.ports import Actor
+    from planner.storage import open_repository
+
+    db = tmp_path / "clinic.db"
+    subprocess.run([str(ENTRY), "demo-db", str(db)], check=True, capture_output=True)
+    _run(db, tmp_path)  # its close stores the board
+    login = getpass.getuser()
+    repo = open_repository(str(db), user="test", workstation="test")
+    try:
+        now = dt.datetime.now().astimezone()
+        add_account(repo, Context(Actor("test", "test"), now), "boss", Role.ADMINISTRATOR, "x" * 12)
+        admin = Context(Actor("boss", "test", Role.ADMINISTRATOR), now)
+        add_account(repo, admin, login, Role.COORDINATOR, "y" * 12)
+        set_sign_in_policy(repo, admin, SignInMethod.OS_ACCOUNT, 30)
+        signed_before = len(repo.audit_log())
+    finally:
+        repo.close()
+    fields = _run(db, tmp_path)
+    assert fields["from_snapshot"] == "1" and fields["painted_rows"] == fields["rows"] != "0"
+    assert fields["painted_signed_in"] == "1"  # the rows were painted for the login
+    repo = open_repository(str(db), user="test", workstation="test")
+    try:
+        added = repo.audit_log()[signed_before:]
+    finally:
+        repo.close()
+    sign_ins = [e for e in added if e.action == "Sign in"]
+    assert [e.user for e in sign_ins] == [login]
+    assert added.index(sign_ins[0]) == 0  # before anything the session wrote

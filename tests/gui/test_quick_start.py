@@ -1194,3 +1194,29 @@ def test_with_accounts_the_idle_refresh_keeps_the_board_and_the_forms(qtbot, set
     board = start_board_of(demo_repo.board_index(), NOW.date())
     assert board is not None and board.complete
     assert board.rows == clinic_view(demo_repo, NOW.date()).rows
+
+
+def test_the_open_database_must_let_the_login_in_as_the_quick_start_did():
+    """The quick start's sign-in is confirmed by the open database: another role (a file
+    changed by a program that ignored the lock) refuses the start; a board shown without
+    a sign-in on a database with accounts is a fault, never passed over."""
+    from planner.app.accounts import add_account, check_login, set_sign_in_policy
+    from planner.app.context import Context as Ctx
+    from planner.domain.accounts import Role, SignInMethod
+    from planner.errors import SignInError
+    from planner.records.ports import Actor
+    from planner.storage.memory import InMemoryRepository
+
+    repo = InMemoryRepository()
+    add_account(repo, Ctx(ACTOR, NOW), "boss", Role.ADMINISTRATOR, "a long passphrase")
+    admin = Ctx(Actor("boss", "ws", Role.ADMINISTRATOR), NOW)
+    add_account(repo, admin, "nurse1", Role.NURSE, "another long passphrase")
+    set_sign_in_policy(repo, admin, SignInMethod.OS_ACCOUNT, 15)
+    signed = check_login(repo, "nurse1", "ws-3")
+    assert app_module._let_in(repo, "nurse1", signed, shown=True)
+    assert not app_module._let_in(repo, "nurse1", None, shown=False)
+    other = replace(signed, actor=Actor("nurse1", "ws-3", Role.COORDINATOR))
+    with pytest.raises(SignInError, match="accounts changed"):
+        app_module._let_in(repo, "nurse1", other, shown=True)
+    with pytest.raises(RuntimeError):
+        app_module._let_in(repo, "nurse1", None, shown=True)

@@ -264,3 +264,73 @@ def test_a_database_with_accounts_shows_no_stored_board_before_a_sign_in(tmp_pat
         assert quick.index is None  # the entries are still stored, but not shown
     finally:
         quick.lock.release()
+
+
+def _with_accounts(path: Path, login_role: object, method: object, active: bool = True) -> None:
+    """The clinic with accounts: an administrator's and the computer login's (ACTOR.user,
+    with ``login_role``), signing in by ``method``."""
+    from planner.app import accounts as acc
+    from planner.app.context import Context
+    from planner.domain.accounts import Role
+
+    _clinic(path)
+    repo = _open(path)
+    try:
+        acc.add_account(repo, Context(ACTOR, NOW), "boss", Role.ADMINISTRATOR, "a long passphrase")
+        admin = Context(f.Actor("boss", "ws", Role.ADMINISTRATOR), NOW)
+        acc.add_account(repo, admin, ACTOR.user, login_role, "another long passphrase")
+        acc.set_sign_in_policy(repo, admin, method, 15)
+        if not active:
+            acc.set_account_active(repo, admin, ACTOR.user, False)
+    finally:
+        repo.close()
+
+
+def _quick(path: Path, login: str | None = ACTOR.user):  # type: ignore[no-untyped-def]
+    quick = quick_open(path, user=ACTOR.user, workstation=ACTOR.workstation, now=NOW, login=login)
+    assert quick is not None
+    quick.lock.release()
+    return quick
+
+
+def test_the_computer_login_lets_the_quick_start_read_a_file_with_accounts(tmp_path: Path) -> None:
+    """Where the centre signs in with the computer's login, the quick start decides it as
+    the open repository does, and reads the stored board for that login."""
+    from planner.app.accounts import check_login
+    from planner.domain.accounts import Role, SignInMethod
+
+    path = tmp_path / "planner.db"
+    _with_accounts(path, Role.NURSE, SignInMethod.OS_ACCOUNT)
+    quick = _quick(path)
+    assert quick.index is not None and quick.login is not None
+    assert start_board_of(quick.index, TODAY) is not None
+    repo = _open(path)
+    try:
+        signed = check_login(repo, ACTOR.user, ACTOR.workstation)
+    finally:
+        repo.close()
+    assert quick.login.account.name == signed.actor.user
+    assert quick.login.account.role is signed.actor.role is Role.NURSE
+    assert quick.login.policy == signed.policy and signed.policy.idle_lock_minutes == 15
+
+
+@pytest.mark.parametrize("case", ["password method", "disabled account", "no login given"])
+def test_the_quick_start_reads_nothing_of_a_file_with_accounts_otherwise(
+    tmp_path: Path, case: str
+) -> None:
+    from planner.domain.accounts import Role, SignInMethod
+
+    path = tmp_path / "planner.db"
+    method = SignInMethod.PASSWORD if case == "password method" else SignInMethod.OS_ACCOUNT
+    _with_accounts(path, Role.COORDINATOR, method, active=case != "disabled account")
+    quick = _quick(path, login=None if case == "no login given" else ACTOR.user)
+    assert quick.index is None and quick.login is None
+
+
+def test_another_login_than_the_accounts_gives_the_quick_start_nothing(tmp_path: Path) -> None:
+    from planner.domain.accounts import Role, SignInMethod
+
+    path = tmp_path / "planner.db"
+    _with_accounts(path, Role.COORDINATOR, SignInMethod.OS_ACCOUNT)
+    quick = _quick(path, login="someone-else")
+    assert quick.index is None and quick.login is None
