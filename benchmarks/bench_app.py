@@ -102,7 +102,13 @@ def _fields(out: str) -> dict[str, float]:
 
 
 def _run(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
-    """Start ``cmd``; its fields, with times made relative to the start, and its end."""
+    """Start ``cmd``; its fields, with times made relative to the start, and its end.
+
+    The harness's own writes (a copied clinic, the previous run's close) are flushed
+    first: written back by the kernel during the next run, they slowed whichever run
+    came next, the bare window most often (it follows the copy of the cold file).
+    """
+    os.sync()
     start = time.time()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     end = time.time()
@@ -314,6 +320,10 @@ def measure(
                 bare.append(_run([sys.executable, "-c", BARE_WINDOW], run_env)["painted_at"])
                 first.append(_run([*app, cold], probe_first))
                 stored.append(_run([*app, warm], probe))
+                # The floor twice a round, at two places in it: a 2-core machine's speed
+                # drifts within a round, and one sample a round made the floor the
+                # noisiest figure (120-186 ms in three runs of one evening).
+                bare.append(_run([sys.executable, "-c", BARE_WINDOW], run_env)["painted_at"])
                 if isinstance(clinics, _SqliteClinics):
                     accounts.append(_run([*app, str(clinics.accounts)], probe))
                     target = clinics.changed(CHANGED_PATIENTS, round_)
