@@ -169,3 +169,35 @@ def test_the_patient_header_takes_the_board_rows_phase(qtbot, window):
     ws._show_header()
     assert "(mobilising)" in ws.header.text()
     assert ws.header.toolTip() == "Rule of the board row."
+
+
+def test_rows_out_of_view_are_fitted_once_the_gui_is_quiet(qtbot, window):
+    """A board of 200 rows with high alerts: the rows in view are fitted at once, the
+    others (never measured) once the GUI is quiet, so a start measures a screenful before
+    its first paint, not the whole board."""
+    from ui.widgets.board_view import FIT_FIRST_ROWS
+
+    view, session = window.board, window.session
+    high = next(r for r in session.rows if "high" in r.alert_severities)
+    rows = [
+        dataclasses.replace(
+            high,
+            transplant_id=f"t{i:03d}",
+            patient_id=f"p{i:03d}",
+            name=f"PATIENT, Number {i:03d}",
+            alerts=(f"{AGVHD}, note {i}: " + "a longer clinical note " * 4,),
+            alert_rules=high.alert_rules[:1],
+            alert_severities=("high",),
+        )
+        for i in range(200)
+    ]
+    session.rows = rows
+    session.sig_board_changed.emit()
+    view.fit_alert_rows(first=FIT_FIRST_ROWS)  # what the board's change asks for
+    table = view.table
+    base = table.verticalHeader().defaultSectionSize()
+    in_view = range(table.rowAt(0), table.rowAt(table.viewport().height() - 1) + 1)
+    assert len(in_view) > 3 and all(table.rowHeight(r) > base for r in in_view)
+    assert table.rowHeight(199) == base  # far below: not measured yet
+    qtbot.waitUntil(lambda: _fitted(view), timeout=3000)
+    assert table.rowHeight(199) > base
