@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
 
@@ -69,9 +70,10 @@ QUIET_AT_MOST_MS = 1000
 class _WhenQuiet(QObject):
     """Calls ``fn`` once the GUI thread has been quiet (see ``when_gui_quiet``)."""
 
-    def __init__(self, fn: Callable[[], None]) -> None:
+    def __init__(self, fn: Callable[[], None], owner: QObject | None = None) -> None:
         super().__init__()
         self._fn = fn
+        self._owner = owner
         self._calm = 0
         self._last = self._start = time.perf_counter()
         self._timer = QTimer(self)
@@ -88,15 +90,17 @@ class _WhenQuiet(QObject):
         if self._calm >= QUIET_TICKS or (now - self._start) * 1000 >= QUIET_AT_MOST_MS:
             self._timer.stop()
             _WAITING.discard(self)
-            self._fn()
+            if self._owner is None or shiboken6.isValid(self._owner):
+                self._fn()
 
 
 _WAITING: set[_WhenQuiet] = set()
 
 
-def when_gui_quiet(fn: Callable[[], None]) -> None:
+def when_gui_quiet(fn: Callable[[], None], owner: QObject | None = None) -> None:
     """Call ``fn`` on the GUI thread once it has been quiet for ``QUIET_TICKS`` ticks
     (about 30 ms: what was just shown is painted and fitted), or after
     ``QUIET_AT_MOST_MS``; for work that starts a worker thread right after the board
-    changed."""
-    _WAITING.add(_WhenQuiet(fn))
+    changed. ``owner``: the widget or model ``fn`` works on; not called once it is
+    deleted (a window closed meanwhile)."""
+    _WAITING.add(_WhenQuiet(fn, owner))

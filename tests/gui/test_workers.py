@@ -61,3 +61,19 @@ def test_a_gui_thread_that_never_rests_does_not_hold_the_work_forever(qtbot, mon
         assert keep[0].isActive()  # still busy when the work started
     finally:
         keep[0].stop()
+
+
+def test_work_on_an_object_deleted_meanwhile_is_not_started(qtbot):
+    """A window closed before the GUI is quiet: the work on its widgets is dropped, the
+    work on those still alive runs."""
+    from PySide6.QtWidgets import QWidget
+
+    gone, alive = QWidget(), QWidget()
+    qtbot.addWidget(alive)
+    calls: list[str] = []
+    when_gui_quiet(lambda: calls.append("gone"), owner=gone)
+    when_gui_quiet(lambda: calls.append("alive"), owner=alive)
+    gone.deleteLater()
+    qtbot.waitUntil(lambda: calls == ["alive"], timeout=2000)
+    qtbot.wait(QUIET_TICK_MS * (QUIET_TICKS + 2))
+    assert calls == ["alive"]

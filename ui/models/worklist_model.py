@@ -115,7 +115,7 @@ class WorklistModel(QAbstractTableModel):
             # A stored board's lines: the Today tab is not what a start shows, so they
             # are decoded once the board is painted and the GUI is quiet (start-up
             # budget), or at once when the tab is shown first (``decode_now``).
-            when_gui_quiet(self.decode_now)
+            when_gui_quiet(self.decode_now, owner=self)
             items = ()
         self._show(items)
 

@@ -597,7 +597,7 @@ class BoardView(QWidget):
         self._tall_rows = {r for r, h in wanted.items() if h != base}
         if left_out and not self._fit_rest_waiting:
             self._fit_rest_waiting = True
-            when_gui_quiet(self._fit_the_rest)
+            when_gui_quiet(self._fit_the_rest, owner=self)
 
     def _fit_the_rest(self) -> None:
         self._fit_rest_waiting = False
