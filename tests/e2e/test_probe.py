@@ -28,15 +28,21 @@ FIELDS = (
 )
 
 
-def _run(db: Path, tmp_path: Path) -> dict[str, str]:
-    env = {
+def _env(tmp_path: Path, idle: str) -> dict[str, str]:
+    """The app's environment: offscreen, its folders in ``tmp_path``, the probe on, idle
+    ``idle`` seconds once live."""
+    return {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "TRANSPLANT_PLANNER_DATA": str(tmp_path / "data"),
         "HOME": str(tmp_path),
-        # A second: the start's file check is over before the close (the board is stored).
-        "TRANSPLANT_PLANNER_PROBE": "1",
+        "TRANSPLANT_PLANNER_PROBE": idle,
     }
+
+
+def _run(db: Path, tmp_path: Path) -> dict[str, str]:
+    # A second: the start's file check is over before the close (the board is stored).
+    env = _env(tmp_path, "1")
     done = subprocess.run(
         [str(ENTRY), "--db", str(db)], env=env, capture_output=True, text=True, timeout=120
     )
@@ -105,16 +111,9 @@ def test_a_stored_start_paints_before_importing_the_rules_and_the_database_libra
     db = tmp_path / "clinic.db"
     subprocess.run([str(ENTRY), "demo-db", str(db)], check=True, capture_output=True)
     _run(db, tmp_path)  # its close stores the board
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "TRANSPLANT_PLANNER_DATA": str(tmp_path / "data"),
-        "HOME": str(tmp_path),
-        "TRANSPLANT_PLANNER_PROBE": "0",
-    }
     done = subprocess.run(
         [sys.executable, "-c", _TAPPED_START, str(db)],
-        env=env,
+        env=_env(tmp_path, "0"),
         capture_output=True,
         text=True,
         timeout=120,
