@@ -7,6 +7,7 @@ tooltip lists every alert with its severity and rule.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -148,6 +149,11 @@ def alert_cell_lines(
 # quiet (``BoardView.fit_alert_rows``).
 FIT_FIRST_ROWS = 60
 FIT_MARGIN_ROWS = 5
+# The rows left out are measured, then given their heights, this long at a time. Done in
+# one go once the GUI was quiet, that ran beside the worker opening the database, where
+# each call into Qt waits for the interpreter: setting 61 rows' heights took 30 ms, and the
+# start's longest stall went from 19 ms to 50-200 ms (bench_app, 8 December 2026).
+FIT_SLICE_S = 0.003
 
 # Row heights remembered by the alerts delegate (a clinic's rows with high alerts, many
 # times over; cleared beyond this).
@@ -370,6 +376,10 @@ class BoardView(QWidget):
         # Tab and Shift+Tab leave the table (to the clinic timeline, back to the filters);
         # the arrows move within it.
         self.table.setTabKeyNavigation(False)
+        # No row numbers (the header showed an empty strip 2 pixels wide). Shown, its size
+        # hint was measured again after each change of a row's height, asking the model
+        # for the headers of 200 rows: 4 ms, 25-75 ms beside a worker thread.
+        self.table.verticalHeader().setVisible(False)
         # Size columns from the first rows only: measuring 500 rows costs a pause.
         self.table.horizontalHeader().setResizeContentsPrecision(40)
         # Columns are sized to their contents once, on the first rows; after that the
@@ -433,6 +443,7 @@ class BoardView(QWidget):
         self._fit_timer.setInterval(0)
         self._fit_timer.timeout.connect(lambda: self.fit_alert_rows(first=FIT_FIRST_ROWS))
         self._fit_rest_waiting = False  # a pass over the rows left out is asked for
+        self._fit_generation = 0  # counts the fits: a slice of an older one is dropped
         for rows_signal in (
             self.proxy.modelReset,
             self.proxy.layoutChanged,
@@ -556,20 +567,34 @@ class BoardView(QWidget):
         """Give each row with a high alert the height that shows it in full (others: the
         default height). Only rows with a high alert are measured.
 
-        ``first``: measure only the rows in view (the ``first`` view rows before the table
-        is shown) and those measured before; the others follow once the GUI is quiet. A
-        start fitted 63 rows with high alerts of a 500-patient board before its first
-        paint (6-8 ms), of which a screen shows a handful.
+        ``first``: fit only the rows in view (the ``first`` view rows before the table is
+        shown); the others are fitted a slice at a time once the GUI is quiet
+        (``_fit_the_rest``). A start fitted 63 rows with high alerts of a 500-patient
+        board before its first paint (6-8 ms), of which a screen shows a handful.
         """
+        self._fit_generation += 1  # a fit of the rest still under way is out of date
+        count = self.proxy.rowCount()
+        self._tall_rows = {r for r in self._tall_rows if r < count}  # rows gone
+        in_view = self._rows_in_view(first) if first is not None else range(count)
+        heights, outside = self._wanted_heights(in_view)
+        base = self.table.verticalHeader().defaultSectionSize()
+        was_tall = {r for r in self._tall_rows if r in in_view}
+        heights = {**dict.fromkeys(was_tall - heights.keys(), base), **heights}
+        self._set_row_heights(heights)
+        if (outside or self._tall_rows - set(in_view)) and not self._fit_rest_waiting:
+            self._fit_rest_waiting = True
+            when_gui_quiet(self._fit_the_rest, owner=self)
+
+    def _wanted_heights(self, in_view: range) -> tuple[dict[int, int], bool]:
+        """The heights of the view rows of ``in_view`` with a high alert, measured where
+        not known; and whether any row with a high alert is out of ``in_view``."""
         table = self.table
         base = table.verticalHeader().defaultSectionSize()
-        width = table.columnWidth(ALERTS_COLUMN)
-        font = table.font()
-        in_view = self._rows_in_view(first) if first is not None else None
+        width, font = table.columnWidth(ALERTS_COLUMN), table.font()
         # The board runs this after every edit: read the rows in Python and touch only the
-        # rows with a high alert and those made taller before (500 model lookups cost 6 ms).
+        # rows with a high alert (500 model lookups cost 6 ms).
         wanted: dict[int, int] = {}
-        left_out = False
+        outside = False
         for source_row in range(self.model.rowCount()):
             row = self.model.row_at(source_row)
             if alert_rules.HIGH not in row.alert_severities:
@@ -577,31 +602,84 @@ class BoardView(QWidget):
             view_row = self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
             if view_row < 0:  # filtered out
                 continue
-            alerts = row.alert_items
-            if in_view is not None and view_row not in in_view:
-                known = self.alerts_delegate.known_height(alerts, width, font)
-                if known is None:
-                    left_out = True
-                    if view_row in self._tall_rows:
-                        wanted[view_row] = table.rowHeight(view_row)  # as it is, for now
-                    continue
-                wanted[view_row] = max(base, known)
+            if view_row not in in_view:
+                outside = True
                 continue
-            wanted[view_row] = max(base, self.alerts_delegate.row_height(alerts, width, font))
-        for view_row in self._tall_rows - wanted.keys():
-            if view_row < self.proxy.rowCount() and table.rowHeight(view_row) != base:
-                table.setRowHeight(view_row, base)
-        for view_row, height in wanted.items():
-            if table.rowHeight(view_row) != height:
-                table.setRowHeight(view_row, height)
-        self._tall_rows = {r for r, h in wanted.items() if h != base}
-        if left_out and not self._fit_rest_waiting:
-            self._fit_rest_waiting = True
-            when_gui_quiet(self._fit_the_rest, owner=self)
+            height = self.alerts_delegate.row_height(row.alert_items, width, font)
+            wanted[view_row] = max(base, height)
+        return wanted, outside
+
+    def _set_row_heights(self, heights: dict[int, int]) -> None:
+        """Give these view rows these heights, then update the table once: its geometry,
+        and its rows from the highest one changed down. That is what the table does on
+        each row's resize signal, which is held back meanwhile: one update for many rows."""
+        table = self.table
+        base = table.verticalHeader().defaultSectionSize()
+        changed = [r for r, h in heights.items() if table.rowHeight(r) != h]
+        self._tall_rows.difference_update(r for r, h in heights.items() if h == base)
+        self._tall_rows.update(r for r, h in heights.items() if h != base)
+        if not changed:
+            return
+        header = table.verticalHeader()
+        was_blocked = header.blockSignals(True)
+        try:
+            for view_row in changed:
+                table.setRowHeight(view_row, heights[view_row])
+        finally:
+            header.blockSignals(was_blocked)
+        table.updateGeometries()
+        viewport = table.viewport()
+        top = max(0, min(table.rowViewportPosition(r) for r in changed))
+        if top < viewport.height():
+            viewport.update(0, top, viewport.width(), viewport.height() - top)
 
     def _fit_the_rest(self) -> None:
+        """Fit the rows a fit in view left out: measure their texts, then set their
+        heights, each a slice of ``FIT_SLICE_S`` once the GUI is quiet."""
+        if not self._measure_some(FIT_SLICE_S):
+            when_gui_quiet(self._fit_the_rest, owner=self)
+            return
         self._fit_rest_waiting = False
-        self.fit_alert_rows()
+        count = self.proxy.rowCount()
+        heights, _ = self._wanted_heights(range(count))  # all measured by now
+        base = self.table.verticalHeader().defaultSectionSize()
+        stale = {r for r in self._tall_rows if r < count} - heights.keys()
+        pending = [*dict.fromkeys(stale, base).items(), *heights.items()]
+        self._set_heights_in_slices(pending, self._fit_generation)
+
+    def _set_heights_in_slices(self, pending: list[tuple[int, int]], generation: int) -> None:
+        """Set ``pending`` (view row, height) for ``FIT_SLICE_S``, then the rest once the
+        GUI is quiet again; dropped if the board was fitted since (it fits its own rest)."""
+        if generation != self._fit_generation:
+            return
+        deadline = time.perf_counter() + FIT_SLICE_S
+        done = 0
+        while done < len(pending):  # eight rows at least, whatever the time
+            done += 8
+            self._set_row_heights(dict(pending[done - 8 : done]))
+            if time.perf_counter() >= deadline:
+                break
+        if done < len(pending):
+            rest = pending[done:]
+            when_gui_quiet(lambda: self._set_heights_in_slices(rest, generation), owner=self)
+
+    def _measure_some(self, budget_s: float) -> bool:
+        """Measure rows with a high alert whose height is not known yet, for about
+        ``budget_s``; True when none is left."""
+        width, font = self.table.columnWidth(ALERTS_COLUMN), self.table.font()
+        delegate = self.alerts_delegate
+        deadline, measured = time.perf_counter() + budget_s, 0
+        for source_row in range(self.model.rowCount()):
+            row = self.model.row_at(source_row)
+            if alert_rules.HIGH not in row.alert_severities:
+                continue
+            if delegate.known_height(row.alert_items, width, font) is not None:
+                continue
+            if measured and time.perf_counter() >= deadline:  # one row at least
+                return False
+            delegate.row_height(row.alert_items, width, font)
+            measured += 1
+        return True
 
     def _rows_in_view(self, first: int) -> range:
         """The view rows on screen, a few either side; the ``first`` rows before the table
