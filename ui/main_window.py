@@ -803,6 +803,8 @@ class MainWindow(QMainWindow):
                 login=session.login if policy.method is SignInMethod.OS_ACCOUNT else "",
                 policy=policy,
                 message=message,
+                # Recorded behind the clinic: the row waits for the start's file check.
+                record_behind=session.record_sign_in,
                 parent=self,
             )
             dialog.signed_in.connect(signed)

@@ -41,6 +41,8 @@ from ui.errors import user_message
 from ui.workers import run_in_background
 
 Clock = Callable[[], dt.datetime]
+# A sign-in found right, and its write still to run (None: written by the check itself).
+Checked = tuple[SignedIn, Callable[[], None] | None]
 
 
 class SignInDialog(QDialog):
@@ -62,9 +64,14 @@ class SignInDialog(QDialog):
         unlock_for: Actor | None = None,
         policy: SignInPolicy | None = None,
         message: str = "",
+        record_behind: Callable[[Callable[[], None]], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # The start's sign-in: a right password (or the computer's login) lets the clinic
+        # show at once, and its write is handed here to run behind it (it waits for the
+        # start's check of the whole file: seconds on a long history).
+        self._record_behind = record_behind
         self._repo = repo
         self._workstation = workstation
         self._clock = clock
@@ -157,18 +164,29 @@ class SignInDialog(QDialog):
         repo, ws, now, who = self._repo, self._workstation, self._clock(), self._unlock_for
         # The sign-in's use cases, imported when a sign-in is typed: the idle lock of a
         # start that the computer's login let in is made before its first paint.
-        from planner.app.accounts import confirm_password, sign_in
+        from planner.app.accounts import (
+            check_sign_in,
+            confirm_password,
+            record_password_sign_in,
+            sign_in,
+        )
 
         if who is not None:
 
-            def check() -> SignedIn:
+            def check() -> Checked:
                 confirm_password(repo, who, password, now)
-                return SignedIn(who, repo.sign_in_policy())
+                return SignedIn(who, repo.sign_in_policy()), None
+
+        elif self._record_behind is not None:
+
+            def check() -> Checked:
+                found = check_sign_in(repo, name, password, ws, now)
+                return found.signed, lambda: record_password_sign_in(repo, found, now)
 
         else:
 
-            def check() -> SignedIn:
-                return sign_in(repo, name, password, ws, now)
+            def check() -> Checked:
+                return sign_in(repo, name, password, ws, now), None
 
         self._run(check)
 
@@ -177,26 +195,33 @@ class SignInDialog(QDialog):
             return
         repo, login, ws, now = self._repo, self._login, self._workstation, self._clock()
         who = self._unlock_for
-        from planner.app.accounts import sign_in_with_login
+        behind = self._record_behind is not None and who is None
+        from planner.app.accounts import check_login, record_login_sign_in, sign_in_with_login
 
-        def check() -> SignedIn:
+        def check() -> Checked:
+            if behind:
+                found = check_login(repo, login, ws)
+                return found, lambda: record_login_sign_in(repo, found, now)
             done = sign_in_with_login(repo, login, ws, now)
             if who is not None and done.actor != who:
                 raise SignInError(self.tr("Another account is signed in here."))
-            return done
+            return done, None
 
         self._run(check)
 
-    def _run(self, check: Callable[[], SignedIn]) -> None:
+    def _run(self, check: Callable[[], Checked]) -> None:
         self._set_busy(True)
         self.message.setText(self.tr("Checking..."))
         started = time.monotonic()
         run_in_background(check, self._done, lambda exc: self._refused(exc, started))
 
-    def _done(self, done: SignedIn) -> None:
+    def _done(self, checked: Checked) -> None:
+        done, write = checked
         self.password.clear()
         self.message.clear()
         self._busy = False
+        if write is not None and self._record_behind is not None:
+            self._record_behind(write)
         self.signed_in.emit(done)
         self.accept()
 

@@ -183,6 +183,35 @@ def test_the_computer_login_signs_in_without_a_dialog(qtbot, make_window, team_r
     assert getattr(window, "sign_in_dialog", None) is None
 
 
+def test_the_dialogs_computer_login_button_hands_its_write_to_the_start(qtbot, team_repo) -> None:
+    """The start's dialog signs the computer's login in by reads and hands the sign-in's
+    write to be run behind the clinic (it waits for the start's file check), as a typed
+    password's; clicked with the mouse."""
+    acc.set_sign_in_policy(team_repo, Context(ADMIN, NOW), SignInMethod.OS_ACCOUNT, 10)
+    acc.add_account(team_repo, Context(ADMIN, NOW), ACTOR.user, Role.COORDINATOR, PW)
+    writes: list[Callable[[], None]] = []
+    dialog = SignInDialog(
+        team_repo,
+        ACTOR.workstation,
+        lambda: NOW,
+        login=ACTOR.user,
+        policy=team_repo.sign_in_policy(),
+        record_behind=writes.append,
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    rows = len(team_repo.audit_log())
+    assert dialog.login_button is not None
+    with qtbot.waitSignal(dialog.signed_in, timeout=5000) as signal:
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    done = signal.args[0]
+    assert done.actor == Actor(ACTOR.user, ACTOR.workstation, Role.COORDINATOR)
+    assert len(writes) == 1 and len(team_repo.audit_log()) == rows  # nothing written yet
+    writes[0]()
+    last = team_repo.audit_log()[-1]
+    assert (last.user, last.action) == (ACTOR.user, "Sign in")
+
+
 def test_a_viewer_reads_but_its_edit_actions_are_off_and_refused(
     qtbot, signed_in_window, monkeypatch
 ):
@@ -403,13 +432,13 @@ def _sign_ins(path: Path) -> list[str]:
         check.close()
 
 
-def test_the_sign_in_shows_beside_the_file_check_and_its_write_waits_for_it(
+def test_a_typed_password_shows_the_clinic_before_the_file_check_ends(
     qapp, qtbot, tmp_path, settings, monkeypatch
 ):
     """A sign-in writes (its audit row), and writes wait for the start's check of the
-    whole file: the dialog no longer waits for it too (seconds on a long history). The
-    password typed meanwhile is checked, and the sign-in stored once the file passed;
-    the file is read once."""
+    whole file (17 s on a cold file of 10,000 archived transplants). The dialog shows
+    beside the check, and a right password typed before it ends signs in and shows the
+    clinic at once; the row is written once the file passed. The file is read once."""
     from planner.storage import sql as sql_module
 
     path = _accounts_file(tmp_path)
@@ -423,20 +452,26 @@ def test_the_sign_in_shows_beside_the_file_check_and_its_write_waits_for_it(
         events.append("checked")
         return result
 
-    def let_the_check_end(window: MainWindow) -> None:
-        events.append("signed in" if window.session.signed_in else "not signed in yet")
+    def watch(window: MainWindow, tries: int = 0) -> None:
+        session = window.session
+        if session.signed_in is None and tries < 500:
+            QTimer.singleShot(20, lambda: watch(window, tries + 1))
+            return
+        signed = "signed in" if session.signed_in is not None else "not signed in"
+        events.append((signed, session.file_checked, _rows_now(path)))
         release.set()
 
     def on_dialog(window: MainWindow) -> None:
         events.append("dialog")
-        QTimer.singleShot(400, lambda: let_the_check_end(window))  # typed before it ends
+        QTimer.singleShot(0, lambda: watch(window))
 
     monkeypatch.setattr(sql_module, "quick_check", gated)
     code, seen = _run_on_file(qtbot, path, settings, on_dialog=on_dialog)
     assert code == 0 and seen[0] == (0, False) and seen[-1][1]
     assert events.count("checking") == 1 and events.count("checked") == 1
     assert events.index("dialog") < events.index("checked")
-    assert "not signed in yet" in events
+    # Signed in with the file unchecked and nothing written yet; then the row.
+    assert events.index(("signed in", False, [])) < events.index("checked")
     assert _sign_ins(path) == ["nina"]
 
 

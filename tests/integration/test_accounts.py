@@ -267,3 +267,51 @@ def test_a_hash_of_older_parameters_is_renewed_at_sign_in(repo: Repository) -> N
     assert renewed is not None and renewed.password_hash != old
     assert not pw.needs_rehash(renewed.password_hash)
     assert pw.verify_password(PW, renewed.password_hash)
+
+
+def _sign_in_rows(repo: Repository) -> list[tuple[str, str]]:
+    return [
+        (e.user, json.loads(e.new or "null")) for e in repo.audit_log() if e.action == "Sign in"
+    ]
+
+
+def test_a_right_password_is_checked_by_reads_and_recorded_after(repo: Repository) -> None:
+    """The desktop shows the clinic once the password is found right and records the
+    sign-in behind it (the write waits for the start's file check): the check writes
+    nothing, the record writes the row and forgets the name's failures."""
+    with_team(repo)
+    with pytest.raises(SignInError):
+        acc.sign_in(repo, "nina", "not the passphrase", WS, AT)
+    assert repo.sign_in_failures("nina").count == 1  # a failure is counted at once
+    before = len(repo.audit_log())
+    checked = acc.check_sign_in(repo, " nina ", PW, WS, AT)
+    assert checked.signed.actor == Actor("nina", WS, Role.NURSE)
+    assert checked.new_hash is None
+    assert len(repo.audit_log()) == before  # nothing written by the check
+    assert repo.sign_in_failures("nina").count == 1
+    acc.record_password_sign_in(repo, checked, AT)
+    assert _sign_in_rows(repo)[-1] == ("nina", "Signed in")
+    assert repo.sign_in_failures("nina").count == 0
+
+
+def test_a_hash_renewed_at_sign_in_is_not_stored_over_a_newer_password(
+    repo: Repository,
+) -> None:
+    """The renewed hash is made while the password is at hand (never kept) and stored
+    with the sign-in's record; a password reset in between is newer and stays."""
+    from planner.domain import passwords as pw
+    from planner.records.ports import Action
+
+    with_team(repo)
+    read = repo.get_account("nina")
+    assert read is not None
+    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
+    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    checked = acc.check_sign_in(repo, "nina", PW, WS, AT)
+    assert checked.new_hash is not None and not pw.needs_rehash(checked.new_hash)
+    assert repo.get_account("nina").password_hash == old  # not stored by the check
+    acc.reset_password(repo, ctx(ADMIN), "nina", "another long passphrase")
+    acc.record_password_sign_in(repo, checked, AT)
+    kept = repo.get_account("nina")
+    assert kept is not None and pw.verify_password("another long passphrase", kept.password_hash)
+    assert _sign_in_rows(repo)[-1] == ("nina", "Signed in")
