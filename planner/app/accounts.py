@@ -42,7 +42,7 @@ from planner.domain.passwords import (
     spend_like_a_check,
     verify_password,
 )
-from planner.errors import PermissionDeniedError, SignInError, ValidationError
+from planner.errors import PermissionDeniedError, PlannerError, SignInError, ValidationError
 from planner.records.ports import Action, Actor, Repository, SignInFailures
 
 FREE_TRIES: Final = 5
@@ -293,14 +293,19 @@ def record_password_sign_in(repo: Repository, checked: PasswordSignIn, now: dt.d
     if checked.new_hash is None:
         return
     current = repo.get_account(actor.user)
-    if current is not None and current.password_hash == checked.account.password_hash:
-        # Not if the password was changed meanwhile: that hash is newer than this one.
+    if current is None or current.password_hash != checked.account.password_hash:
+        return  # the password was changed meanwhile: that hash is newer than this one
+    try:
         _save(
             repo,
             Context(actor, now),
             "Update password hash",
             replace(current, password_hash=checked.new_hash),
         )
+    except PlannerError:
+        # The renewal is a courtesy (the next sign-in tries again): its failure, say a
+        # change of the account meanwhile, must not read as a sign-in left unrecorded.
+        return
 
 
 def sign_in(

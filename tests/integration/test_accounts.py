@@ -315,3 +315,28 @@ def test_a_hash_renewed_at_sign_in_is_not_stored_over_a_newer_password(
     kept = repo.get_account("nina")
     assert kept is not None and pw.verify_password("another long passphrase", kept.password_hash)
     assert _sign_in_rows(repo)[-1] == ("nina", "Signed in")
+
+
+def test_a_renewal_that_fails_leaves_the_sign_in_recorded(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renewed hash is a courtesy: if storing it fails (the account changed
+    meanwhile), the sign-in's row stands and no error says the sign-in went unrecorded."""
+    from planner.domain import passwords as pw
+    from planner.records.ports import Action
+
+    with_team(repo)
+    read = repo.get_account("nina")
+    assert read is not None
+    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
+    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    checked = acc.check_sign_in(repo, "nina", PW, WS, AT)
+    assert checked.new_hash is not None
+
+    def conflict(*_args: object) -> None:
+        raise ConflictError("account", "nina", 2, 3)
+
+    monkeypatch.setattr(acc, "_save", conflict)
+    acc.record_password_sign_in(repo, checked, AT)
+    assert _sign_in_rows(repo)[-1] == ("nina", "Signed in")
+    assert repo.get_account("nina").password_hash == old

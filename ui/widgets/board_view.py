@@ -556,6 +556,8 @@ class BoardView(QWidget):
             self._give_alerts_room()
 
     def _fit_soon(self, *_signal_args: object) -> None:
+        # The rows may have moved: a slice of the rest still waiting names their old places.
+        self._fit_generation += 1
         self._fit_timer.start()
 
     def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
