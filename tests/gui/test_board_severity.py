@@ -284,3 +284,24 @@ def test_fitting_the_rows_asks_the_model_for_no_row_headers(qtbot, window, monke
     qtbot.wait(50)  # the table's own updates after the new heights
     assert _fitted(view)
     assert asked == []
+
+
+def test_a_row_that_loses_its_high_alert_and_moves_gets_the_default_height(qtbot, window):
+    """The table carries a row's height along when the board is sorted again: a row that
+    loses its high alert in the same change as it moves must still come back to the
+    default height at its new place (tall rows are kept by transplant, not by place)."""
+    view, session = window.board, window.session
+    view.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # by name: row i at place i
+    _tall_board(window, every=3)
+    view.fit_alert_rows()
+    first = session.rows[0]
+    assert view.table.rowHeight(0) > view.table.verticalHeader().defaultSectionSize()
+    moved = dataclasses.replace(
+        first, name="ZZ, Last", alerts=(), alert_rules=(), alert_severities=()
+    )
+    session.rows = [moved, *session.rows[1:]]
+    session.sig_board_changed.emit()  # the same transplants: sorted again, data changed
+    last = view.proxy.rowCount() - 1
+    assert view.proxy.index(last, 0).data() == "ZZ, Last"
+    qtbot.waitUntil(lambda: _fitted(view), timeout=10_000)
+    assert view.table.rowHeight(last) == view.table.verticalHeader().defaultSectionSize()

@@ -437,7 +437,9 @@ class BoardView(QWidget):
         # Rows with a high alert grow to show it in full: after any change of the rows
         # shown, their order, or the Alerts column's width. One pass after a burst (a new
         # day changes every row, one signal each), not one per signal.
-        self._tall_rows: set[int] = set()  # view rows given more than the default height
+        # Transplants whose rows were given more than the default height: by transplant,
+        # not by place, as the table carries a row's height along when the board is sorted.
+        self._tall_ids: set[str] = set()
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -576,30 +578,28 @@ class BoardView(QWidget):
         """
         self._fit_generation += 1  # a fit of the rest still under way is out of date
         count = self.proxy.rowCount()
-        self._tall_rows = {r for r in self._tall_rows if r < count}  # rows gone
         in_view = self._rows_in_view(first) if first is not None else range(count)
         heights, outside = self._wanted_heights(in_view)
-        base = self.table.verticalHeader().defaultSectionSize()
-        was_tall = {r for r in self._tall_rows if r in in_view}
-        heights = {**dict.fromkeys(was_tall - heights.keys(), base), **heights}
         self._set_row_heights(heights)
-        if (outside or self._tall_rows - set(in_view)) and not self._fit_rest_waiting:
+        if outside and not self._fit_rest_waiting:
             self._fit_rest_waiting = True
             when_gui_quiet(self._fit_the_rest, owner=self)
 
-    def _wanted_heights(self, in_view: range) -> tuple[dict[int, int], bool]:
-        """The heights of the view rows of ``in_view`` with a high alert, measured where
-        not known; and whether any row with a high alert is out of ``in_view``."""
+    def _wanted_heights(self, in_view: range) -> tuple[dict[int, tuple[int, str]], bool]:
+        """The heights of the view rows of ``in_view`` with a high alert (measured where
+        not known) or made taller before (the default height now), with their transplants;
+        and whether any such row is out of ``in_view``."""
         table = self.table
         base = table.verticalHeader().defaultSectionSize()
         width, font = table.columnWidth(ALERTS_COLUMN), table.font()
         # The board runs this after every edit: read the rows in Python and touch only the
-        # rows with a high alert (500 model lookups cost 6 ms).
-        wanted: dict[int, int] = {}
+        # rows with a high alert or made taller before (500 model lookups cost 6 ms).
+        wanted: dict[int, tuple[int, str]] = {}
         outside = False
         for source_row in range(self.model.rowCount()):
             row = self.model.row_at(source_row)
-            if alert_rules.HIGH not in row.alert_severities:
+            high = alert_rules.HIGH in row.alert_severities
+            if not high and row.transplant_id not in self._tall_ids:
                 continue
             view_row = self.proxy.mapFromSource(self.model.index(source_row, 0)).row()
             if view_row < 0:  # filtered out
@@ -607,26 +607,26 @@ class BoardView(QWidget):
             if view_row not in in_view:
                 outside = True
                 continue
-            height = self.alerts_delegate.row_height(row.alert_items, width, font)
-            wanted[view_row] = max(base, height)
+            height = self.alerts_delegate.row_height(row.alert_items, width, font) if high else 0
+            wanted[view_row] = (max(base, height), row.transplant_id)
         return wanted, outside
 
-    def _set_row_heights(self, heights: dict[int, int]) -> None:
+    def _set_row_heights(self, heights: dict[int, tuple[int, str]]) -> None:
         """Give these view rows these heights, then update the table once: its geometry,
         and its rows from the highest one changed down. That is what the table does on
         each row's resize signal, which is held back meanwhile: one update for many rows."""
         table = self.table
         base = table.verticalHeader().defaultSectionSize()
-        changed = [r for r, h in heights.items() if table.rowHeight(r) != h]
-        self._tall_rows.difference_update(r for r, h in heights.items() if h == base)
-        self._tall_rows.update(r for r, h in heights.items() if h != base)
+        changed = [r for r, (h, _) in heights.items() if table.rowHeight(r) != h]
+        self._tall_ids.difference_update(t for h, t in heights.values() if h == base)
+        self._tall_ids.update(t for h, t in heights.values() if h != base)
         if not changed:
             return
         header = table.verticalHeader()
         was_blocked = header.blockSignals(True)
         try:
             for view_row in changed:
-                table.setRowHeight(view_row, heights[view_row])
+                table.setRowHeight(view_row, heights[view_row][0])
         finally:
             header.blockSignals(was_blocked)
         table.updateGeometries()
@@ -642,16 +642,15 @@ class BoardView(QWidget):
             when_gui_quiet(self._fit_the_rest, owner=self)
             return
         self._fit_rest_waiting = False
-        count = self.proxy.rowCount()
-        heights, _ = self._wanted_heights(range(count))  # all measured by now
-        base = self.table.verticalHeader().defaultSectionSize()
-        stale = {r for r in self._tall_rows if r < count} - heights.keys()
-        pending = [*dict.fromkeys(stale, base).items(), *heights.items()]
-        self._set_heights_in_slices(pending, self._fit_generation)
+        heights, _ = self._wanted_heights(range(self.proxy.rowCount()))  # all measured now
+        self._set_heights_in_slices(list(heights.items()), self._fit_generation)
 
-    def _set_heights_in_slices(self, pending: list[tuple[int, int]], generation: int) -> None:
-        """Set ``pending`` (view row, height) for ``FIT_SLICE_S``, then the rest once the
-        GUI is quiet again; dropped if the board was fitted since (it fits its own rest)."""
+    def _set_heights_in_slices(
+        self, pending: list[tuple[int, tuple[int, str]]], generation: int
+    ) -> None:
+        """Set ``pending`` (view row, (height, transplant)) for ``FIT_SLICE_S``, then the
+        rest once the GUI is quiet again; dropped if the board changed or was fitted since
+        (its own fit asks for its own rest)."""
         if generation != self._fit_generation:
             return
         deadline = time.perf_counter() + FIT_SLICE_S
