@@ -953,8 +953,9 @@ class ClinicSession(QObject):
         """Write a sign-in's audit row (``write``) behind the clinic already shown, in a
         worker thread once the start's check of the whole file has passed (writes wait
         for it: seconds on a long history, which nothing typed hides when the computer's
-        login signs in, nor a password typed quickly). Started only then, so that no worker thread waits for the check
-        meanwhile: the stored board's read and the live load need them. Views opened
+        login signs in, nor a password typed quickly). Started only then, so that no
+        worker thread waits for the check meanwhile: the stored board's read and the live
+        load need them. Views opened
         before it is written wait for it, so the trail has the sign-in first; a close
         waits for it as for them (``settle_file_check``, ``finish``)."""
         self._sign_in_writing, self._sign_in_write = True, write

@@ -252,16 +252,23 @@ def test_a_role_granted_by_editing_the_file_is_caught_by_check(tmp_path: Path) -
     assert any("accounts" in p.sentence() and "nina" in p.sentence() for p in report.audit_problems)
 
 
+def _nina_with_an_older_hash(repo: Repository) -> str:
+    """The team, nina's hash made with weaker parameters than today's; that hash."""
+    from planner.domain import passwords as pw
+    from planner.records.ports import Action
+
+    with_team(repo)
+    read = repo.get_account("nina")
+    assert read is not None
+    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
+    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    return old
+
+
 def test_a_hash_of_older_parameters_is_renewed_at_sign_in(repo: Repository) -> None:
     from planner.domain import passwords as pw
 
-    with_team(repo)
-    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
-    read = repo.get_account("nina")
-    assert read is not None
-    from planner.records.ports import Action
-
-    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    old = _nina_with_an_older_hash(repo)
     acc.sign_in(repo, "nina", PW, WS, AT)
     renewed = repo.get_account("nina")
     assert renewed is not None and renewed.password_hash != old
@@ -300,13 +307,8 @@ def test_a_hash_renewed_at_sign_in_is_not_stored_over_a_newer_password(
     """The renewed hash is made while the password is at hand (never kept) and stored
     with the sign-in's record; a password reset in between is newer and stays."""
     from planner.domain import passwords as pw
-    from planner.records.ports import Action
 
-    with_team(repo)
-    read = repo.get_account("nina")
-    assert read is not None
-    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
-    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    old = _nina_with_an_older_hash(repo)
     checked = acc.check_sign_in(repo, "nina", PW, WS, AT)
     assert checked.new_hash is not None and not pw.needs_rehash(checked.new_hash)
     assert repo.get_account("nina").password_hash == old  # not stored by the check
@@ -322,14 +324,8 @@ def test_a_renewal_that_fails_leaves_the_sign_in_recorded(
 ) -> None:
     """The renewed hash is a courtesy: if storing it fails (the account changed
     meanwhile), the sign-in's row stands and no error says the sign-in went unrecorded."""
-    from planner.domain import passwords as pw
-    from planner.records.ports import Action
 
-    with_team(repo)
-    read = repo.get_account("nina")
-    assert read is not None
-    old = pw.hash_password(PW, pw.Cost(11, 8, 1))
-    repo.commit(Action(ADMIN, AT, "Reset password", accounts=(replace(read, password_hash=old),)))
+    old = _nina_with_an_older_hash(repo)
     checked = acc.check_sign_in(repo, "nina", PW, WS, AT)
     assert checked.new_hash is not None
 

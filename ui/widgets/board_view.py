@@ -175,9 +175,13 @@ class AlertsDelegate(QStyledItemDelegate):
         """The width the alert texts have in a cell ``cell_width`` pixels wide."""
         return cell_width - 2 * _HMARGIN - self._dot_column(QFontMetrics(font))
 
+    @staticmethod
+    def _key(alerts: Sequence[Alert], cell_width: int, font: QFont) -> tuple[object, ...]:
+        return (tuple(alerts), cell_width, font.key())
+
     def known_height(self, alerts: Sequence[Alert], cell_width: int, font: QFont) -> int | None:
         """``row_height`` if it was measured before (None: not yet, nothing measured)."""
-        return self._heights.get((tuple(alerts), cell_width, font.key()))
+        return self._heights.get(self._key(alerts, cell_width, font))
 
     def row_height(self, alerts: Sequence[Alert], cell_width: int, font: QFont) -> int:
         """The height that shows every high alert of ``alerts`` in full, and one more line.
@@ -186,7 +190,7 @@ class AlertsDelegate(QStyledItemDelegate):
         are recomputed (the live clinic replacing the stored board, each edit), mostly
         with the same alerts, and measuring wrapped text held the window ~0.1 s.
         """
-        key = (tuple(alerts), cell_width, font.key())
+        key = self._key(alerts, cell_width, font)
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) > _HEIGHTS_KEPT:
